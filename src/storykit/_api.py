@@ -1,0 +1,163 @@
+"""``load``/``loads``/``dump``/``dumps``: find the format, then delegate to its module.
+
+Path, file and byte handling and decoding live here and only here; formats see ``str``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from storykit import formats
+from storykit.errors import StoryParseError, UnknownFormatError
+from storykit.model import Story
+
+__all__ = ["decode", "dump", "dumps", "json_schema", "load", "loads"]
+
+Source = str | os.PathLike[str] | IO[str] | IO[bytes]
+
+
+def decode(data: bytes, filename: str | None = None) -> str:
+    """Decode UTF-8 (a BOM is dropped).
+
+    Raises:
+        StoryParseError: The bytes are not UTF-8; the message gives the byte offset and line.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if b"\0" in data[:1024]:
+            what = "binary data, not a text story"
+        else:
+            what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        raise StoryParseError(what, filename=filename, line=line) from None
+
+
+def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
+    if fmt is not None:
+        formats.by_name(fmt)  # raises UnknownFormatError listing the known ones
+        return fmt
+    if filename is not None:
+        name = formats.by_suffix(Path(filename).suffix)
+        if name is not None:
+            return name
+    return formats.sniff(text) if text is not None else "text"
+
+
+def loads(
+    data: str | bytes,
+    format: str | None = None,
+    *,
+    filename: str | None = None,
+    **options: Any,
+) -> Story:
+    """Read one story from a string (or UTF-8 bytes).
+
+    Args:
+        data: The story as text or bytes.
+        format: ``"text"``, ``"json"``, … or ``None`` to sniff it from the content.
+        filename: Named in error messages (and used to pick the format if ``format`` is None).
+        **options: Passed to the format's reader (the text reader takes ``splitter``).
+
+    Raises:
+        StoryParseError: The input is not a story in that format (names file and line).
+        UnknownFormatError: ``format`` names no registered format.
+        MissingExtraError: The format needs an optional extra that is not installed.
+    """
+    text = decode(data, filename) if isinstance(data, (bytes, bytearray)) else data
+    if not isinstance(text, str):
+        msg = f"loads() takes str or bytes, not {type(data).__name__}"
+        raise TypeError(msg)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\0" in text[:1024]:
+        raise StoryParseError("binary data, not a text story", filename=filename, line=1)
+    name = _format_for(format, filename, text)
+    module = formats.by_name(name)
+    if not hasattr(module, "loads"):
+        msg = f"format {name!r} can be written but not read"
+        raise UnknownFormatError(msg)
+    try:
+        story: Story = module.loads(text, filename=filename, **options)
+    except RecursionError:
+        raise StoryParseError("input nested too deeply", filename=filename) from None
+    return story
+
+
+def load(
+    source: Source,
+    format: str | None = None,
+    **options: Any,
+) -> Story:
+    """Read one story from a path or an open (text or binary) file.
+
+    The format comes from ``format``, else from the file's suffix, else from its content.
+
+    Raises:
+        StoryParseError: As :func:`loads`, naming the file.
+        OSError: The file cannot be opened.
+    """
+    filename: str | None
+    if isinstance(source, (str, os.PathLike)):
+        filename = os.fspath(source)
+        data: str | bytes = Path(filename).read_bytes()
+    else:
+        name: object = getattr(source, "name", None)
+        filename = name if isinstance(name, str) else None
+        data = source.read()
+    return loads(data, format, filename=filename, **options)
+
+
+def dumps(
+    story: Story,
+    format: str = "json",
+    **options: Any,
+) -> str:
+    """Write a story as a string in ``format`` (``"json"``, ``"text"``, …).
+
+    Raises:
+        UnknownFormatError: ``format`` names no registered format.
+        UnrepresentableError: The format cannot hold this story unchanged.
+    """
+    if not isinstance(story, Story):
+        msg = f"dumps() takes a Story, not {type(story).__name__}"
+        raise TypeError(msg)
+    text: str = formats.by_name(format).dumps(story, **options)
+    return text
+
+
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: str | None = None,
+    **options: Any,
+) -> None:
+    """Write a story to a path (format from its suffix unless given) or an open text file.
+
+    Raises:
+        UnknownFormatError: No format given and the suffix is not a known one.
+    """
+    if isinstance(target, (str, os.PathLike)):
+        path = Path(target)
+        if format is None:
+            format = formats.by_suffix(path.suffix)
+            if format is None:
+                msg = (
+                    f"cannot tell the format from the suffix {path.suffix!r} of {path}; "
+                    f"pass format= (known formats: {', '.join(formats.names())})"
+                )
+                raise UnknownFormatError(msg)
+        path.write_text(dumps(story, format, **options), encoding="utf-8", newline="")
+    else:
+        target.write(dumps(story, format or "json", **options))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of storykit's JSON for one story."""
+    from storykit.formats import json  # noqa: PLC0415 - cattrs is imported lazily
+
+    return json.schema()

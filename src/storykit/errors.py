@@ -1,0 +1,103 @@
+"""Errors and diagnostics raised or reported by storykit."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "Diagnostic",
+    "MissingExtraError",
+    "StoryParseError",
+    "StoryWarning",
+    "UnknownFormatError",
+    "UnrepresentableError",
+]
+
+
+class StoryParseError(ValueError):
+    """Input that cannot be read as a story.
+
+    The message names the file (when known), the line (when there is one) and what was
+    expected, as ``file:line: message``.
+
+    Attributes:
+        message: What was wrong, without the location.
+        filename: The file the input came from, or ``None``.
+        line: The 1-based line number the problem was found on, or ``None``.
+        path: For structured input (JSON), where in the document the bad value is,
+            for example ``sections[2].paragraphs[0]``; else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        filename: str | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.path = path
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.filename if self.filename is not None else "<string>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def with_filename(self, filename: str | None) -> StoryParseError:
+        """Return a copy of this error that names ``filename``."""
+        return type(self)(self.message, filename=filename, line=self.line, path=self.path)
+
+    def __reduce__(self) -> tuple[object, ...]:  # keep it picklable for worker processes
+        return (_rebuild, (type(self), self.message, self.filename, self.line, self.path))
+
+
+def _rebuild(
+    cls: type[StoryParseError],
+    message: str,
+    filename: str | None,
+    line: int | None,
+    path: str | None,
+) -> StoryParseError:
+    return cls(message, filename=filename, line=line, path=path)
+
+
+class StoryWarning(UserWarning):
+    """Something in the input was odd but the story could still be read."""
+
+
+class UnknownFormatError(ValueError):
+    """A format name or file suffix that no registered format handles."""
+
+
+class MissingExtraError(ImportError):
+    """A format or feature needs an optional dependency that is not installed."""
+
+
+class UnrepresentableError(ValueError):
+    """A story cannot be written in a format without losing or changing information."""
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding of a reader: a line it could not place, an odd value, and so on."""
+
+    line: int | None
+    """The 1-based line the finding is about, or ``None`` when it is about the whole input."""
+    level: Literal["error", "warning"]
+    """``"error"`` when the input cannot be read, ``"warning"`` when it could."""
+    message: str
+    """What was found, in a sentence."""
+
+    def format(self, filename: str | None = None) -> str:
+        """Render as ``file:line: level: message``."""
+        where = filename if filename is not None else "<string>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.level}: {self.message}"

@@ -1,0 +1,68 @@
+"""The format registry: names and suffixes mapped to format modules, imported lazily.
+
+Every format module has the same small surface: ``NAME``, ``SUFFIXES``, ``detect(text)``,
+``loads(text, **options)`` (if it can read) and ``dumps(story, **options)``. A module whose
+optional dependency is missing raises :class:`~storykit.errors.MissingExtraError` naming the
+extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from storykit.errors import UnknownFormatError
+
+__all__ = ["FORMATS", "by_name", "by_suffix", "names", "sniff"]
+
+FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # name: (module, suffixes); the order is the order in which formats are sniffed.
+    "json": ("storykit.formats.json", (".json",)),
+    "text": ("storykit.formats.text", (".txt",)),
+}
+"""The registered formats. Data, not code: a module is imported the first time it is used."""
+
+
+def names() -> list[str]:
+    """The registered format names, sorted."""
+    return sorted(FORMATS)
+
+
+def by_name(name: str) -> ModuleType:
+    """The module of the format called ``name``.
+
+    Raises:
+        UnknownFormatError: No format has that name (the message lists the known ones).
+    """
+    try:
+        module, _ = FORMATS[name]
+    except (KeyError, TypeError):
+        msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
+        raise UnknownFormatError(msg) from None
+    return importlib.import_module(module)
+
+
+def by_suffix(suffix: str) -> str | None:
+    """The name of the format that owns a file suffix (``".md"``), or ``None``."""
+    suffix = suffix.lower()
+    for name, (_, suffixes) in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    return None
+
+
+def sniff(text: str) -> str:
+    """Guess the format of ``text`` from its content; the story dump is the fallback."""
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head in "{[" and head:
+        return "json"
+    for name in FORMATS:
+        if name in ("json", "text"):
+            continue
+        try:
+            module = by_name(name)
+        except ImportError:  # an optional extra that is not installed cannot be sniffed
+            continue
+        if hasattr(module, "loads") and module.detect(text):
+            return name
+    return "text"

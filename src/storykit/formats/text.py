@@ -1,0 +1,489 @@
+"""The plain-text story dump, both ways.
+
+The layout (see ``docs/format.md``)::
+
+    ← Back to stories ALT TEXT            nav line, optional; alt text optional
+    Photo by NAME on PROVIDER             credit, optional (several forms)
+    SOURCE NAME 2026-05-25                source and date, optional; date optional
+                                          blank line: the header ends
+    Title
+                                          blank
+    Lead paragraph (optional)
+                                          blank
+    Heading
+                                          blank
+    Paragraph
+    …
+    TagsRunTogether                       optional, right above the link line
+    View original source → URL            optional; URL optional
+
+Lines are classified in one pass, with regular expressions that are anchored and free of
+nested repetition, so the time taken is linear in the size of the input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator
+from typing import NoReturn
+
+from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError
+from storykit.model import Credit, Image, Section, Source, Story
+from storykit.tags import TagSplitter, split_tags
+
+__all__ = [
+    "NAME",
+    "SUFFIXES",
+    "detect",
+    "dumps",
+    "is_heading_like",
+    "loads",
+    "read",
+    "split_stories",
+]
+
+NAME = "text"
+SUFFIXES = (".txt",)
+
+NAV = "← Back to stories"
+FOOTER = "View original source →"
+
+_NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
+_FOOTER_RE = re.compile(r"View original source\b[ \t]*(?:→)?[ \t]*(\S*)[ \t]*")
+_CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
+_CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
+_CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
+_MONTHS = (
+    "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    "|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+)
+_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_RE = re.compile(
+    rf"(?:^|[ \t])({_ISO}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})$",
+    re.IGNORECASE,
+)
+_FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
+_HEADING_MAX_LENGTH = 100
+_TAGS_MAX_LENGTH = 400
+
+
+def is_heading_like(line: str) -> bool:
+    """A short line without final punctuation (a heading may end in ``?``)."""
+    return len(line) <= _HEADING_MAX_LENGTH and line[-1] not in _FINAL_PUNCTUATION
+
+
+def detect(text: str) -> bool:
+    """True when ``text`` looks like a story dump (it is the fallback format anyway)."""
+    head = text.lstrip("\ufeff \t\r\n")[:200]
+    return head.startswith("←") or "View original source" in text[-400:]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _lines(text: str) -> list[str]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [line.strip() for line in text.split("\n")]
+
+
+def _parse_date(value: str) -> _dt.date:
+    """Parse a date from the source line: ISO fast, the rest with python-dateutil."""
+    if value[4:5] == "-":
+        if len(value) == 10:
+            return _dt.date.fromisoformat(value)
+        iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        return _dt.datetime.fromisoformat(iso.replace(" ", "T", 1))
+    from dateutil import parser  # noqa: PLC0415 - imported lazily: it is slow to import
+
+    return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
+
+
+def _parse_credit(line: str) -> Credit | None:
+    match = _CREDIT_BY_RE.fullmatch(line)
+    if match is not None:
+        role, rest = match[1].lower(), match[2].strip()
+        name, provider = rest, None
+        if " on " in rest:
+            name, _, provider = rest.rpartition(" on ")
+        elif "/" in rest:
+            name, _, provider = rest.rpartition("/")
+        name, provider = name.strip() or None, (provider or "").strip() or None
+        if name is None and provider is None:
+            return None
+        return Credit(role, name, provider)
+    match = _CREDIT_COLON_RE.fullmatch(line)
+    if match is not None:
+        return Credit(match[1].lower(), None, match[2].strip())
+    return None
+
+
+class _Reader:
+    """One pass over the lines of one story."""
+
+    def __init__(
+        self, lines: list[str], filename: str | None, splitter: TagSplitter | None
+    ) -> None:
+        self.lines = lines
+        self.filename = filename
+        self.splitter = splitter
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, line: int | None, message: str) -> StoryParseError:
+        return StoryParseError(message, filename=self.filename, line=line)
+
+    def warn(self, index: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(index + 1, "warning", message))
+
+    def read(self) -> Story:
+        lines = self.lines
+        n = len(lines)
+        start = 0
+        while start < n and not lines[start]:
+            start += 1
+        if start == n:
+            raise self.error(None, "no story here: the input is empty or only white space")
+        end = n
+        while not lines[end - 1]:
+            end -= 1
+
+        # The header: every line up to the first blank one, unless the first line is the
+        # title itself (a dump with no header at all is told apart by what follows).
+        header_end = start
+        while header_end < end and lines[header_end]:
+            header_end += 1
+        image, source, credits, extras = self.header(start, header_end)
+        if header_end == end:
+            raise self.error(start + 1, "expected a blank line and then the title after the header")
+
+        # The footer: "View original source →" (and the tags line right above it).
+        body_end = end
+        url: str | None = None
+        tags: tuple[str, ...] = ()
+        tags_index: int | None = None
+        footer = _FOOTER_RE.fullmatch(lines[end - 1])
+        if footer is not None:
+            url = footer[1] or None
+            body_end = end - 1
+            above = lines[end - 2]
+            if end - 2 > header_end and above and self.tags_like(above):
+                tags_index = end - 2
+                body_end = end - 2
+
+        title_index = header_end
+        while not lines[title_index]:
+            title_index += 1
+        if title_index >= body_end:
+            raise self.error(title_index + 1, "expected the title after the header")
+        title = lines[title_index]
+        self.check_no_second_story(title_index + 1, body_end)
+        sections = self.body(title_index + 1, body_end)
+        if tags_index is not None:
+            context = "\n".join([title, *(s.heading or "" for s in sections)])
+            context += "\n" + "\n".join(p for s in sections for p in s.paragraphs)
+            line = lines[tags_index]
+            tags = (
+                self.splitter.split(line, context)
+                if self.splitter is not None
+                else split_tags(line, context)
+            )
+        if url is not None:
+            if source is None:
+                source = Source(url=url)
+            else:
+                source = Source(source.name, source.published, url)
+        return Story(
+            title,
+            source=source,
+            image=image,
+            credits=credits,
+            sections=sections,
+            tags=tags,
+            extras=extras,
+        )
+
+    def header(
+        self, start: int, stop: int
+    ) -> tuple[Image | None, Source | None, tuple[Credit, ...], tuple[str, ...]]:
+        lines = self.lines
+        alt: str | None = None
+        image_credit: Credit | None = None
+        source: Source | None = None
+        credits: list[Credit] = []
+        extras: list[str] = []
+        i = start
+        nav = _NAV_RE.fullmatch(lines[i])
+        if nav is not None:
+            alt = nav[1].strip() or None
+            i += 1
+        for index in range(i, stop):
+            line = lines[index]
+            credit = _parse_credit(line)
+            if credit is not None:
+                if image_credit is None and source is None and not credits:
+                    image_credit = credit
+                else:
+                    credits.append(credit)
+                continue
+            if source is None and not credits and not extras:
+                source = self.source(index)
+                continue
+            if _NAV_RE.fullmatch(line):
+                raise self.error(index + 1, "a second '← Back to stories' line in one header")
+            extras.append(line)
+            self.warn(index, f"could not place header line {line!r}; kept in story.extras")
+        image = Image(alt, image_credit) if alt is not None or image_credit is not None else None
+        return image, source, tuple(credits), tuple(extras)
+
+    def source(self, index: int) -> Source:
+        line = self.lines[index]
+        match = _DATE_RE.search(line)
+        if match is None:
+            return Source(name=line)
+        try:
+            published = _parse_date(match[1])
+        except (ValueError, OverflowError) as exc:
+            msg = f"invalid date {match[1]!r} on the source line: {exc}"
+            raise self.error(index + 1, msg) from None
+        name = line[: match.start(1)].strip() or None
+        return Source(name=name, published=published)
+
+    def tags_like(self, line: str) -> bool:
+        return len(line) <= _TAGS_MAX_LENGTH and line[-1] not in _FINAL_PUNCTUATION
+
+    def body(self, start: int, stop: int) -> tuple[Section, ...]:
+        items = [(i, line) for i, line in enumerate(self.lines[start:stop], start) if line]
+        sections: list[Section] = []
+        heading: str | None = None
+        paragraphs: list[str] = []
+        after_heading = False
+        for k, (_, line) in enumerate(items):
+            if not after_heading and k + 1 < len(items) and is_heading_like(line):
+                if heading is not None or paragraphs:
+                    sections.append(Section(heading, paragraphs))
+                heading, paragraphs, after_heading = line, [], True
+            else:
+                paragraphs.append(line)
+                after_heading = False
+        if heading is not None or paragraphs:
+            sections.append(Section(heading, paragraphs))
+        return tuple(sections)
+
+    def check_no_second_story(self, start: int, stop: int) -> None:
+        """The body must not hold another story's nav line or a footer with text after it."""
+        lines = self.lines
+        for index in range(start, stop):
+            line = lines[index]
+            if line.startswith("←") and _NAV_RE.fullmatch(line):
+                raise self.error(
+                    index + 1,
+                    "a second story starts here ('← Back to stories'); this file holds "
+                    "several stories: read them with storykit.iter_stories()",
+                )
+        for index in range(start, stop):
+            if lines[index].startswith("View") and _FOOTER_RE.fullmatch(lines[index]):
+                raise self.error(
+                    index + 1,
+                    "text follows the 'View original source' line; if this file holds "
+                    "several stories, read them with storykit.iter_stories()",
+                )
+
+
+def read(
+    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
+) -> tuple[Story, list[Diagnostic]]:
+    """Read one story dump and return the story with the reader's diagnostics.
+
+    Args:
+        text: The dump (LF or CRLF line ends, an optional BOM).
+        filename: Named in errors and diagnostics.
+        splitter: The tag splitter to use (default: the built-in vocabulary).
+
+    Raises:
+        StoryParseError: The text is no story dump (the message names file and line).
+    """
+    reader = _Reader(_lines(text), filename, splitter)
+    return reader.read(), reader.diagnostics
+
+
+def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
+    """Read one story dump; diagnostics become :class:`~storykit.StoryWarning` warnings."""
+    story, diagnostics = read(text, filename=filename, splitter=splitter)
+    if diagnostics:
+        import warnings  # noqa: PLC0415
+
+        from storykit.errors import StoryWarning  # noqa: PLC0415
+
+        for diagnostic in diagnostics:
+            warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=3)
+    return story
+
+
+def split_stories(text: str) -> Iterator[tuple[int, str]]:
+    """Split a file that holds several dumps into ``(first_line, text)`` pieces.
+
+    A story starts at each ``← Back to stories`` line and, for stories without one, after
+    each ``View original source`` line.
+    """
+    lines = text.split("\n")
+    start = 0
+    for index, raw in enumerate(lines):
+        line = raw.strip().lstrip("\ufeff")
+        starts_story = line.startswith("←") and _NAV_RE.fullmatch(line) is not None
+        if starts_story and index > start and any(x.strip() for x in lines[start:index]):
+            yield start + 1, "\n".join(lines[start:index])
+            start = index
+        elif line.startswith("View") and _FOOTER_RE.fullmatch(line):
+            yield start + 1, "\n".join(lines[start : index + 1])
+            start = index + 1
+    if any(x.strip() for x in lines[start:]):
+        yield start + 1, "\n".join(lines[start:])
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _format_date(value: _dt.date) -> str:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    return value.isoformat()
+
+
+def _format_credit(credit: Credit) -> str:
+    role = credit.role[:1].upper() + credit.role[1:]
+    if credit.name is None:
+        return f"{role}: {credit.provider}"
+    if credit.provider is None:
+        return f"{role} by {credit.name}"
+    joiner = "/" if credit.role == "photograph" else " on "
+    return f"{role} by {credit.name}{joiner}{credit.provider}"
+
+
+def _fail(where: str, why: str) -> NoReturn:
+    msg = f"cannot write this story as a dump without changing it: {where} {why}"
+    raise UnrepresentableError(msg)
+
+
+def _single_line(where: str, value: str) -> None:
+    if "\n" in value or "\r" in value:
+        _fail(where, "contains a line break")
+    if value != value.strip():
+        _fail(where, "has surrounding white space")
+
+
+def _check(story: Story) -> None:
+    """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back."""
+    _single_line("title", story.title)
+    _check_header(story)
+    _check_body(story)
+    if story.tags:
+        line = "".join(story.tags)
+        context = "\n".join([story.title, *story.headings, *story.paragraphs])
+        if not story.sections or not is_tags_line(line) or split_tags(line, context) != story.tags:
+            _fail("tags", f"would not split back into the same tags ({line!r})")
+
+
+def _check_header(story: Story) -> None:
+    credits: list[tuple[str, Credit]] = []
+    if story.image is not None:
+        if story.image.alt is not None:
+            _single_line("image.alt", story.image.alt)
+        if story.image.credit is not None:
+            credits.append(("image.credit", story.image.credit))
+    source = story.source
+    if source is not None:
+        if source.name is not None:
+            _single_line("source.name", source.name)
+            if _parse_credit(source.name) is not None or _NAV_RE.fullmatch(source.name):
+                _fail("source.name", "reads as a credit or nav line")
+            if _DATE_RE.search(source.name):
+                _fail("source.name", "ends in something that reads as a date")
+        if source.url is not None and any(c.isspace() for c in source.url):
+            _fail("source.url", "contains white space")
+    if (story.credits or story.extras) and (source is None or not _has_line(source)):
+        _fail("credits/extras", "need a source line to follow")
+    credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
+    for where, credit in credits:
+        line = _format_credit(credit)
+        _single_line(where, line)
+        if _parse_credit(line) != credit:
+            _fail(where, f"would read back differently ({line!r})")
+    for i, extra in enumerate(story.extras):
+        _single_line(f"extras[{i}]", extra)
+        if _parse_credit(extra) is not None or _NAV_RE.fullmatch(extra):
+            _fail(f"extras[{i}]", "reads as a credit or nav line")
+
+
+def _check_body(story: Story) -> None:
+    items: list[tuple[str, str, bool]] = []
+    for i, section in enumerate(story.sections):
+        if section.heading is not None:
+            items.append((f"sections[{i}].heading", section.heading, True))
+            if not section.paragraphs:
+                _fail(f"sections[{i}]", "has a heading but no paragraphs")
+        items.extend(
+            (f"sections[{i}].paragraphs[{j}]", paragraph, False)
+            for j, paragraph in enumerate(section.paragraphs)
+        )
+    previous_heading = False
+    for k, (where, value, heading) in enumerate(items):
+        _single_line(where, value)
+        if _NAV_RE.fullmatch(value) or _FOOTER_RE.fullmatch(value):
+            _fail(where, "reads as a nav or footer line")
+        reads_as_heading = not previous_heading and k + 1 < len(items) and is_heading_like(value)
+        if heading != reads_as_heading:
+            kind = "heading" if heading else "paragraph"
+            _fail(where, f"would not read back as a {kind} ({value!r})")
+        previous_heading = heading
+
+
+def _has_line(source: Source) -> bool:
+    return source.name is not None or source.published is not None
+
+
+def is_tags_line(line: str) -> bool:
+    """Whether ``line``, right above the footer, is read as the tags line."""
+    return bool(line) and len(line) <= _TAGS_MAX_LENGTH and line[-1] not in _FINAL_PUNCTUATION
+
+
+def dumps(story: Story, *, check: bool = True) -> str:
+    """Write ``story`` as a dump, LF line ends, no final newline.
+
+    Args:
+        story: The story.
+        check: Verify first that reading the dump back gives the same story.
+
+    Raises:
+        UnrepresentableError: ``check`` is on and the dump layout cannot hold the story
+            as it is (a paragraph that would read as a heading, a line break in a title…).
+    """
+    if check:
+        _check(story)
+    out: list[str] = []
+    alt = story.image.alt if story.image is not None else None
+    out.append(f"{NAV} {alt}" if alt else NAV)
+    if story.image is not None and story.image.credit is not None:
+        out.append(_format_credit(story.image.credit))
+    source = story.source
+    if source is not None and _has_line(source):
+        parts = [p for p in (source.name, source.published and _format_date(source.published)) if p]
+        out.append(" ".join(parts))
+    out.extend(_format_credit(c) for c in story.credits)
+    out.extend(story.extras)
+    out += ["", story.title]
+    for section in story.sections:
+        if section.heading is not None:
+            out += ["", section.heading]
+        for paragraph in section.paragraphs:
+            out += ["", paragraph]
+    out.append("")
+    if story.tags:
+        out.append("".join(story.tags))
+    url = source.url if source is not None else None
+    out.append(f"{FOOTER} {url}" if url else FOOTER)
+    return "\n".join(out)

@@ -1,0 +1,217 @@
+"""The story model: frozen, slotted, typed attrs classes that hold raw text.
+
+Every class validates on construction and raises ``TypeError`` (wrong type) or
+``ValueError`` (right type, bad value) with a message that names the field. Text is kept
+exactly as given; writers escape it at their own boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+__all__ = ["Credit", "Image", "Section", "Source", "Story"]
+
+
+def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a required, non-blank string."""
+    if not isinstance(value, str):
+        msg = f"{attribute.name}: expected a string, got {type(value).__name__}"
+        raise TypeError(msg)
+    if not value.strip():
+        msg = f"{attribute.name}: must not be empty or blank"
+        raise ValueError(msg)
+
+
+def _optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(inst, attribute, value)
+
+
+def _texts(_inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            msg = f"{attribute.name}[{i}]: expected a string, got {type(item).__name__}"
+            raise TypeError(msg)
+        if not item.strip():
+            msg = f"{attribute.name}[{i}]: must not be empty or blank"
+            raise ValueError(msg)
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Accept any iterable (a list, typically) but not a bare string."""
+    if isinstance(value, (str, bytes)):
+        msg = f"expected a sequence of items, got {type(value).__name__}"
+        raise TypeError(msg)
+    return tuple(value)
+
+
+def _instances(kind: type) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+        for i, item in enumerate(value):
+            if not isinstance(item, kind):
+                msg = f"{attribute.name}[{i}]: expected {kind.__name__}, got {type(item).__name__}"
+                raise TypeError(msg)
+
+    return check
+
+
+def _optional_instance(kind: type) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            msg = f"{attribute.name}: expected {kind.__name__} or None, got {type(value).__name__}"
+            raise TypeError(msg)
+
+    return check
+
+
+@attrs.frozen
+class Credit:
+    """Who made a picture (or wrote the words): ``Photo by Pavel Danilyuk on Pexels``."""
+
+    role: str = attrs.field(validator=_text)
+    """What was made, lower-cased: ``"photo"``, ``"image"``, ``"illustration"``…"""
+    name: str | None = attrs.field(default=None, validator=_optional_text)
+    """The person, when named: ``"Pavel Danilyuk"``."""
+    provider: str | None = attrs.field(default=None, validator=_optional_text)
+    """The agency or site, when named: ``"Pexels"``, ``"AFP"``."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.name is None and self.provider is None:
+            msg = "Credit: needs a name or a provider (or both)"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class Image:
+    """The story's picture, as the dump describes it: alt text and credit, no file."""
+
+    alt: str | None = attrs.field(default=None, validator=_optional_text)
+    """The image's alternative text, or ``None`` when the dump gives none."""
+    credit: Credit | None = attrs.field(default=None, validator=_optional_instance(Credit))
+    """Who made the picture, or ``None``."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.alt is None and self.credit is None:
+            msg = "Image: needs alt text or a credit (use image=None for no image)"
+            raise ValueError(msg)
+
+
+def _published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, _dt.date):
+        msg = f"{attribute.name}: expected a date, datetime or None, got {type(value).__name__}"
+        raise TypeError(msg)
+
+
+@attrs.frozen
+class Source:
+    """Where the story comes from: the outlet's name, its date and the original link."""
+
+    name: str | None = attrs.field(default=None, validator=_optional_text)
+    """The outlet as written (``"SCMP"``, ``"The Wall Street Journal"``), or ``None``."""
+    published: _dt.date | None = attrs.field(default=None, validator=_published)
+    """A ``datetime.date``, or a ``datetime.datetime`` when the dump gives a time; or ``None``."""
+    url: str | None = attrs.field(default=None, validator=_optional_text)
+    """The link to the original article (``View original source → URL``), or ``None``."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.name is None and self.published is None and self.url is None:
+            msg = "Source: needs a name, a date or a URL (use source=None for no source)"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class Section:
+    """A run of paragraphs under one heading (``None`` for the lead paragraphs)."""
+
+    heading: str | None = attrs.field(validator=_optional_text)
+    """The section heading, or ``None`` for lead paragraphs that come before any heading."""
+    paragraphs: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_texts)
+    """The paragraphs, each exactly as written."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.heading is None and not self.paragraphs:
+            msg = "Section: a section without a heading needs at least one paragraph"
+            raise ValueError(msg)
+
+
+def _sections(inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    _instances(Section)(inst, attribute, value)
+    for i, section in enumerate(value[1:], start=1):
+        assert isinstance(section, Section)
+        if section.heading is None:
+            msg = f"sections[{i}].heading: only the first section may have no heading"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class Story:
+    """One news story.
+
+    Equal by value, hashable and immutable: use :func:`attrs.evolve` to change a field.
+    """
+
+    title: str = attrs.field(validator=_text)
+    """The headline, exactly as written."""
+    source: Source | None = attrs.field(
+        default=None, validator=_optional_instance(Source), kw_only=True
+    )
+    """The outlet, date and original link, or ``None``."""
+    image: Image | None = attrs.field(
+        default=None, validator=_optional_instance(Image), kw_only=True
+    )
+    """The picture's alt text and credit, or ``None``."""
+    credits: tuple[Credit, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_instances(Credit), kw_only=True
+    )
+    """Other credits (bylines and further pictures); often empty."""
+    sections: tuple[Section, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_sections, kw_only=True
+    )
+    """The body: an optional lead section (``heading=None``) then headed sections."""
+    tags: tuple[str, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_texts, kw_only=True
+    )
+    """Topic tags, in order: ``("AI", "EVs", "Semiconductors", "Smartphones")``."""
+    extras: tuple[str, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_texts, kw_only=True
+    )
+    """Lines a reader found but could not place, kept verbatim so no text is lost."""
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """Every paragraph of every section, in order."""
+        return tuple(p for section in self.sections for p in section.paragraphs)
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The section headings, in order."""
+        return tuple(s.heading for s in self.sections if s.heading is not None)
+
+    @property
+    def text(self) -> str:
+        """The readable text: title, headings and paragraphs separated by blank lines."""
+        parts = [self.title]
+        for section in self.sections:
+            if section.heading is not None:
+                parts.append(section.heading)
+            parts.extend(section.paragraphs)
+        return "\n\n".join(parts)
+
+    @property
+    def word_count(self) -> int:
+        """Words in the title, headings and paragraphs (runs of non-space characters)."""
+        return len(self.text.split())
+
+    @property
+    def published(self) -> _dt.date | None:
+        """Shortcut for ``story.source.published``."""
+        return self.source.published if self.source is not None else None
+
+    @property
+    def url(self) -> str | None:
+        """Shortcut for ``story.source.url``: the link to the original article."""
+        return self.source.url if self.source is not None else None
