@@ -221,6 +221,8 @@ class _Reader:
             i += 1
         for index in range(i, stop):
             line = lines[index]
+            if line.startswith("←") and _NAV_RE.fullmatch(line):
+                raise self.error(index + 1, "a second '← Back to stories' line in one header")
             credit = _parse_credit(line)
             if credit is not None:
                 if image_credit is None and source is None and not credits:
@@ -231,8 +233,6 @@ class _Reader:
             if source is None and not credits and not extras:
                 source = self.source(index)
                 continue
-            if _NAV_RE.fullmatch(line):
-                raise self.error(index + 1, "a second '← Back to stories' line in one header")
             extras.append(line)
             self.warn(index, f"could not place header line {line!r}; kept in story.extras")
         image = Image(alt, image_credit) if alt is not None or image_credit is not None else None
@@ -326,21 +326,33 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
     """Split a file that holds several dumps into ``(first_line, text)`` pieces.
 
     A story starts at each ``← Back to stories`` line and, for stories without one, after
-    each ``View original source`` line.
+    each ``View original source`` line. ``first_line`` is the 1-based number of the piece's
+    first non-blank line in ``text``.
     """
     lines = text.split("\n")
     start = 0
+
+    def piece(stop: int) -> tuple[int, str] | None:
+        first = start
+        while first < stop and not lines[first].strip(" \t\r\ufeff"):
+            first += 1
+        return (first + 1, "\n".join(lines[first:stop])) if first < stop else None
+
     for index, raw in enumerate(lines):
         line = raw.strip().lstrip("\ufeff")
-        starts_story = line.startswith("←") and _NAV_RE.fullmatch(line) is not None
-        if starts_story and index > start and any(x.strip() for x in lines[start:index]):
-            yield start + 1, "\n".join(lines[start:index])
-            start = index
+        if line.startswith("←") and index > start and _NAV_RE.fullmatch(line):
+            found = piece(index)
+            if found is not None:
+                yield found
+                start = index
         elif line.startswith("View") and _FOOTER_RE.fullmatch(line):
-            yield start + 1, "\n".join(lines[start : index + 1])
+            found = piece(index + 1)
+            if found is not None:
+                yield found
             start = index + 1
-    if any(x.strip() for x in lines[start:]):
-        yield start + 1, "\n".join(lines[start:])
+    found = piece(len(lines))
+    if found is not None:
+        yield found
 
 
 # --------------------------------------------------------------------------- writing
@@ -379,6 +391,8 @@ def _single_line(where: str, value: str) -> None:
 def _check(story: Story) -> None:
     """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back."""
     _single_line("title", story.title)
+    if _NAV_RE.fullmatch(story.title) or _FOOTER_RE.fullmatch(story.title):
+        _fail("title", "reads as a nav or footer line")
     _check_header(story)
     _check_body(story)
     if story.tags:

@@ -1,0 +1,40 @@
+"""Shared fixtures: the seed, and the development corpus in ../shared/corpus (when present)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_1f0ab7ed21f31e00.txt"
+SHARED = Path(os.environ.get("STORYKIT_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+CORPUS_STORIES = sorted((CORPUS / "stories").glob("*.txt")) if CORPUS.is_dir() else []
+NO_CORPUS = f"the development corpus is not at {CORPUS} (set STORYKIT_SHARED to its parent)"
+
+settings.register_profile(
+    "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def corpus_ids() -> list[str]:
+    return [p.stem for p in CORPUS_STORIES]
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(params=CORPUS_STORIES or [None], ids=corpus_ids() or ["no-corpus"])
+def corpus_story(request: pytest.FixtureRequest) -> Path:
+    """Each dump of the development corpus in turn (skips when the corpus is absent)."""
+    if request.param is None:
+        pytest.skip(NO_CORPUS)
+    path: Path = request.param
+    return path

@@ -1,0 +1,466 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import storykit
+from storykit import Credit, Image, Section, Source, Story, StoryParseError, UnrepresentableError
+from storykit.formats import text as text_format
+from tests.conftest import CORPUS_STORIES, NO_CORPUS, SEED
+from tests.strategies import dump_stories
+
+BODY = """
+Title of the story
+
+The play
+
+First paragraph of the play.
+
+Second paragraph of the play.
+
+Why now?
+
+It is time.
+
+AIEVs
+View original source →"""
+
+
+def read(dump: str) -> Story:
+    return storykit.loads(dump, "text")
+
+
+# ----------------------------------------------------------------------------- the seed
+
+
+def test_seed_fields() -> None:
+    story = storykit.load(SEED)
+    assert story.title == "Xiaomi is pouring billions into AI to future‑proof its hardware empire"
+    assert story.source == Source("SCMP", dt.date(2026, 5, 25))
+    assert story.image == Image(
+        "Close-up of a futuristic robotic toy against a gradient background, symbolizing "
+        "innovation and technology.",
+        Credit("photo", "Pavel Danilyuk", "Pexels"),
+    )
+    assert story.headings == ("The play", "The evidence", "Geopolitical context and why it matters")
+    assert [len(s.paragraphs) for s in story.sections] == [1, 1, 1]
+    assert story.sections[0].paragraphs[0].startswith("Xiaomi (小米) is betting big")
+    assert story.tags == ("AI", "EVs", "Semiconductors", "Smartphones")
+    assert story.credits == () and story.extras == ()
+
+
+def test_seed_round_trips_byte_for_byte() -> None:
+    assert storykit.dumps(storykit.load(SEED), "text").encode("utf-8") == SEED.read_bytes()
+
+
+# ----------------------------------------------------------------------------- header
+
+
+@pytest.mark.parametrize(
+    ("nav", "alt"),
+    [
+        ("← Back to stories A robot on a desk.", "A robot on a desk."),
+        ("← Back to stories", None),
+        ("←  Back to stories   ", None),
+    ],
+)
+def test_nav_line(nav: str, alt: str | None) -> None:
+    story = read(f"{nav}\nSCMP 2026-05-25\n{BODY}")
+    assert (story.image.alt if story.image else None) == alt
+    assert story.source == Source("SCMP", dt.date(2026, 5, 25))
+
+
+def test_no_nav_line() -> None:
+    story = read(f"Photo: AFP\nSCMP\n{BODY}")
+    assert story.image == Image(None, Credit("photo", None, "AFP"))
+    assert story.source == Source("SCMP")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Photo by Pavel Danilyuk on Pexels", Credit("photo", "Pavel Danilyuk", "Pexels")),
+        ("Photo by Elena Rossi", Credit("photo", "Elena Rossi", None)),
+        ("Photo: Shutterstock", Credit("photo", None, "Shutterstock")),
+        ("Image: Reuters", Credit("image", None, "Reuters")),
+        ("Illustration by Kofi Boateng", Credit("illustration", "Kofi Boateng", None)),
+        ("Photograph by Aiko Nakamura/Kyodo", Credit("photograph", "Aiko Nakamura", "Kyodo")),
+        (
+            "Photo by Zoë O’Neill on Wikimedia Commons",
+            Credit("photo", "Zoë O’Neill", "Wikimedia Commons"),
+        ),
+    ],
+)
+def test_credit_forms(line: str, credit: Credit) -> None:
+    story = read(f"← Back to stories Alt\n{line}\nSCMP 2026-05-25\n{BODY}")
+    assert story.image == Image("Alt", credit)
+    assert story.source is not None and story.source.name == "SCMP"
+
+
+def test_no_credit() -> None:
+    story = read(f"← Back to stories Alt\nSCMP 2026-05-25\n{BODY}")
+    assert story.image == Image("Alt", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("SCMP 2026-05-25", Source("SCMP", dt.date(2026, 5, 25))),
+        ("Nikkei Asia 25 May 2026", Source("Nikkei Asia", dt.date(2026, 5, 25))),
+        (
+            "The Wall Street Journal May 25, 2026",
+            Source("The Wall Street Journal", dt.date(2026, 5, 25)),
+        ),
+        ("S&P Global Sept. 3, 2025", Source("S&P Global", dt.date(2025, 9, 3))),
+        (
+            "AP 2026-05-25T08:30:00Z",
+            Source("AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc)),
+        ),
+        (
+            "Le Monde 2026-05-25T08:30:00+02:00",
+            Source(
+                "Le Monde",
+                dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+            ),
+        ),
+        ("Channel 4", Source("Channel 4")),
+        ("2026-05-25", Source(None, dt.date(2026, 5, 25))),
+        ("Yonhap News Agency", Source("Yonhap News Agency")),
+    ],
+)
+def test_source_line(line: str, source: Source) -> None:
+    assert read(f"← Back to stories\n{line}\n{BODY}").source == source
+
+
+def test_invalid_date_names_the_line() -> None:
+    with pytest.raises(StoryParseError, match=r"<string>:2: invalid date '2026-13-45'"):
+        read(f"← Back to stories\nSCMP 2026-13-45\n{BODY}")
+
+
+def test_no_source_line() -> None:
+    story = read(f"← Back to stories Alt\nIllustration by Kofi Boateng\n{BODY}")
+    assert story.source is None
+
+
+def test_credits_after_the_source_are_other_credits() -> None:
+    story = read(f"← Back to stories\nPhoto: AP\nSCMP 2026-05-25\nIllustration by Ann Lee\n{BODY}")
+    assert story.image == Image(None, Credit("photo", None, "AP"))
+    assert story.credits == (Credit("illustration", "Ann Lee"),)
+
+
+def test_unplaceable_header_lines_are_kept_and_reported() -> None:
+    dump = f"← Back to stories\nSCMP 2026-05-25\nSomething odd\n{BODY}"
+    with pytest.warns(storykit.StoryWarning, match=r"<string>:3: warning: could not place"):
+        story = read(dump)
+    assert story.extras == ("Something odd",)
+    _, diagnostics = text_format.read(dump)
+    assert [(d.line, d.level) for d in diagnostics] == [(3, "warning")]
+    # ... and they survive a round trip (reported again as they are read again).
+    with pytest.warns(storykit.StoryWarning):
+        assert read(storykit.dumps(story, "text")) == story
+
+
+# ----------------------------------------------------------------------------- body
+
+
+def test_body_sections_and_question_headings() -> None:
+    story = read(f"← Back to stories\nSCMP\n{BODY}")
+    assert story.title == "Title of the story"
+    assert story.sections == (
+        Section("The play", ["First paragraph of the play.", "Second paragraph of the play."]),
+        Section("Why now?", ["It is time."]),
+    )
+
+
+def test_lead_paragraphs_without_heading() -> None:
+    dump = (
+        "← Back to stories\nSCMP\n\nTitle\n\nA lead paragraph.\n\nAnother lead.\n\n"
+        "Heading\n\nText.\n\nView original source →"
+    )
+    story = read(dump)
+    assert story.sections == (
+        Section(None, ["A lead paragraph.", "Another lead."]),
+        Section("Heading", ["Text."]),
+    )
+
+
+def test_a_short_line_after_a_heading_is_a_paragraph() -> None:
+    # A heading always has a paragraph: the line after it is one, punctuation or not.
+    dump = "← Back to stories\nSCMP\n\nTitle\n\nHeading\n\nShort line\n\nView original source →"
+    assert read(dump).sections == (Section("Heading", ["Short line"]),)
+
+
+def test_the_last_line_is_a_paragraph_even_when_short() -> None:
+    dump = "← Back to stories\nSCMP\n\nTitle\n\nOne.\n\nThe end\n\nView original source →"
+    assert read(dump).sections == (Section(None, ["One.", "The end"]),)
+
+
+def test_title_only() -> None:
+    story = read("← Back to stories\nSCMP\n\nJust a title\n\nView original source →")
+    assert story.title == "Just a title" and story.sections == () and story.tags == ()
+
+
+# ----------------------------------------------------------------------------- footer
+
+
+def test_footer_with_url() -> None:
+    story = read(f"← Back to stories\nSCMP 2026-05-25\n{BODY} https://example.com/a?b=1")
+    assert story.source == Source("SCMP", dt.date(2026, 5, 25), "https://example.com/a?b=1")
+    assert story.url == "https://example.com/a?b=1"
+
+
+def test_url_without_source_line() -> None:
+    story = read(f"← Back to stories Alt\n{BODY} https://example.com/a")
+    assert story.source == Source(None, None, "https://example.com/a")
+
+
+def test_footer_without_tags() -> None:
+    dump = "← Back to stories\nSCMP\n\nTitle\n\nA paragraph.\n\nView original source →"
+    assert read(dump).tags == ()
+
+
+def test_no_footer() -> None:
+    dump = "← Back to stories\nSCMP\n\nTitle\n\nA paragraph.\n\nHeading\n\nLast paragraph."
+    story = read(dump)
+    assert story.tags == () and story.url is None
+    assert story.sections[-1] == Section("Heading", ["Last paragraph."])
+
+
+def test_a_sentence_right_above_the_footer_is_no_tags_line() -> None:
+    dump = (
+        "← Back to stories\nSCMP\n\nTitle\n\nOne paragraph.\nThe last one.\nView original source →"
+    )
+    story = read(dump)
+    assert story.tags == ()
+    assert story.paragraphs == ("One paragraph.", "The last one.")
+
+
+# ----------------------------------------------------------------------------- whitespace
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda s: s.replace("\n", "\r\n"),
+        lambda s: "\ufeff" + s,
+        lambda s: s.replace("\n", "  \n"),
+        lambda s: s + "\n",
+        lambda s: s + "\n\n\n",
+        lambda s: "\n\n" + s,
+        lambda s: s.replace("\n", "\r"),
+    ],
+    ids=[
+        "crlf",
+        "bom",
+        "trailing-spaces",
+        "final-newline",
+        "final-blank-lines",
+        "leading-blank-lines",
+        "cr",
+    ],
+)
+def test_line_ends_bom_and_spaces(transform: object) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    assert read(transform(seed)) == read(seed)  # type: ignore[operator]
+
+
+def test_bytes_with_bom_and_crlf() -> None:
+    data = b"\xef\xbb\xbf" + SEED.read_bytes().replace(b"\n", b"\r\n")
+    assert storykit.loads(data, "text") == storykit.load(SEED)
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("dump", "message"),
+    [
+        ("", r"<string>: no story here: the input is empty"),
+        ("  \n\t\n ", r"no story here"),
+        (
+            "← Back to stories\nSCMP 2026-05-25",
+            r"<string>:1: expected a blank line and then the title",
+        ),
+        (
+            "← Back to stories\n← Back to stories\n\nTitle",
+            r"<string>:2: a second '← Back to stories'",
+        ),
+    ],
+)
+def test_bad_dumps(dump: str, message: str) -> None:
+    with pytest.raises(StoryParseError, match=message):
+        read(dump)
+
+
+def test_several_stories_in_one_file_point_at_the_second() -> None:
+    one = SEED.read_text(encoding="utf-8")
+    with pytest.raises(StoryParseError, match=r"story.txt:22: a second story starts here") as info:
+        storykit.loads(one + "\n\n" + one, "text", filename="story.txt")
+    assert "iter_stories" in str(info.value)
+    assert info.value.line == 22 and info.value.filename == "story.txt"
+
+
+def test_split_stories() -> None:
+    one = SEED.read_text(encoding="utf-8")
+    pieces = list(text_format.split_stories(one + "\n\n" + one + "\n"))
+    assert [line for line, _ in pieces] == [1, 22]  # the seed has 20 lines
+    assert all(read(piece) == read(one) for _, piece in pieces)
+
+
+def test_binary_and_invalid_utf8(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xe2\x86\x90 Back to stories\nSCMP\n\nTitle \xff here\n")
+    with pytest.raises(
+        StoryParseError, match=r"bad.txt:4: invalid UTF-8 \(byte 0xff at offset 32\)"
+    ):
+        storykit.load(bad)
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    with pytest.raises(StoryParseError, match=r"image.txt:1: binary data"):
+        storykit.load(binary)
+
+
+def test_text_that_is_no_story() -> None:
+    with pytest.raises(StoryParseError, match=r"expected a blank line and then the title"):
+        read("just one line of text")
+
+
+# ----------------------------------------------------------------------------- the writer
+
+
+def test_writer_layout() -> None:
+    story = Story(
+        "Title",
+        source=Source(
+            "AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc), "https://x.example/a"
+        ),
+        image=Image(None, Credit("photograph", "Ann Lee", "Kyodo")),
+        sections=[Section(None, ["Lead."]), Section("Heading", ["Text."])],
+        tags=["AI", "Road safety"],
+    )
+    assert storykit.dumps(story, "text") == (
+        "← Back to stories\nPhotograph by Ann Lee/Kyodo\nAP 2026-05-25T08:30:00Z\n\nTitle\n\n"
+        "Lead.\n\nHeading\n\nText.\n\nAIRoad safety\nView original source → https://x.example/a"
+    )
+
+
+@pytest.mark.parametrize(
+    ("story", "where"),
+    [
+        (Story("Two\nlines"), "title contains a line break"),
+        (Story(" padded "), "title has surrounding white space"),
+        (
+            Story("T", sections=[Section(None, ["Looks like a heading", "Text."])]),
+            r"sections\[0\]\.paragraphs\[0\]",
+        ),
+        (Story("T", sections=[Section("Ends with a dot.", ["Text."])]), r"sections\[0\]\.heading"),
+        (Story("T", sections=[Section("Empty")]), "has a heading but no paragraphs"),
+        (
+            Story("T", sections=[Section(None, ["Text."])], tags=["US", "EU", "Game", "Stop"]),
+            "tags",
+        ),
+        (Story("T", tags=["AI"]), "tags"),
+        (Story("T", source=Source("Photo: AP")), "source.name reads as a credit"),
+        (Story("T", source=Source("Radio 2026-05-25")), "source.name ends in something"),
+        (Story("T", credits=[Credit("photo", "A")]), "need a source line"),
+        (
+            Story("T", image=Image(None, Credit("photo", "Ann on Sea"))),
+            "image.credit would read back",
+        ),
+        (Story("← Back to stories"), "title reads as a nav"),
+    ],
+)
+def test_writer_refuses_what_would_not_read_back(story: Story, where: str) -> None:
+    with pytest.raises(UnrepresentableError, match=where):
+        storykit.dumps(story, "text")
+
+
+def test_writer_check_can_be_turned_off() -> None:
+    assert storykit.dumps(Story("T", tags=["AI"]), "text", check=False).endswith(
+        "AI\nView original source →"
+    )
+
+
+@given(dump_stories())
+def test_round_trip(story: Story) -> None:
+    assert read(storykit.dumps(story, "text")) == story
+
+
+def test_corpus_round_trip(corpus_story: Path) -> None:
+    story = storykit.load(corpus_story)
+    assert read(storykit.dumps(story, "text")) == story
+
+
+# ----------------------------------------------------------------------------- fuzzing
+
+
+def _read_or_error(data: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", storykit.StoryWarning)
+        try:
+            result = read(data)
+        except StoryParseError:
+            return
+    assert isinstance(result, Story)
+
+
+@given(st.text(max_size=400))
+def test_fuzz_random_text(data: str) -> None:
+    _read_or_error(data)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "",
+                "← Back to stories",
+                "← Back to stories Alt",
+                "Photo: AP",
+                "Photo by A on B",
+                "SCMP 2026-05-25",
+                "SCMP 2026-02-30",
+                "Title",
+                "Heading",
+                "Text.",
+                "AIEVs",
+                "View original source →",
+                "View original source → https://x",
+                "  ",
+                "\r",
+            ]
+        )
+        | st.text(max_size=20),
+        max_size=25,
+    )
+)
+def test_fuzz_dump_like_lines(lines: list[str]) -> None:
+    _read_or_error("\n".join(lines))
+
+
+@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
+@given(st.data())
+def test_fuzz_mutated_corpus_dumps(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(CORPUS_STORIES))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    for _ in range(data.draw(st.integers(1, 6))):
+        op = rng.choice(["delete", "duplicate", "swap", "blank", "garble"])
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(j, lines[i])
+        elif op == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "blank":
+            lines[i] = ""
+        else:
+            lines[i] = data.draw(st.text(max_size=30))
+    _read_or_error("\n".join(lines))
