@@ -19,6 +19,8 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # name: (module, suffixes); the order is the order in which formats are sniffed.
     "json": ("storykit.formats.json", (".json",)),
     "text": ("storykit.formats.text", (".txt",)),
+    "html": ("storykit.formats.html", (".html", ".htm")),  # write-only
+    "jsonld": ("storykit.formats.jsonld", (".jsonld",)),  # write-only
 }
 """The registered formats. Data, not code: a module is imported the first time it is used."""
 

@@ -1,0 +1,398 @@
+"""HTML for people: a fragment to embed, or a whole styled page (write-only).
+
+``dumps(story, "html")`` gives an ``<article>`` fragment::
+
+    <article class="storykit">
+    <header>
+    <h1>Title</h1>
+    <p class="storykit-source"><span class="storykit-outlet">SCMP</span> · <time …></p>
+    <figure class="storykit-image"><figcaption>alt text, credit</figcaption></figure>
+    </header>
+    <p>lead paragraph</p>
+    <section>
+    <h2>Heading</h2>
+    <p>…</p>
+    </section>
+    <footer>
+    <ul class="storykit-tags" aria-label="Tags"><li>AI</li>…</ul>
+    <p class="storykit-original"><a href="…" rel="noopener noreferrer">View original source</a></p>
+    </footer>
+    </article>
+
+``standalone=True`` wraps it in a page with a doctype, ``lang``, charset, viewport, title, a
+small stylesheet (screen, print, light and dark) and the story as schema.org ``NewsArticle``
+JSON-LD (:mod:`storykit.formats.jsonld`).
+
+Safety: the model holds raw text and every piece of it goes through one function,
+:func:`escape`, on its way into the page. The original URL becomes a link only when it is an
+``http``/``https`` URL with a plain host name; any other URL (``javascript:``, ``data:``…) is
+shown as text. The JSON-LD escapes ``<``, ``>`` and ``&`` so no content can end the script.
+Unplaced lines (``story.extras``) are not shown: use JSON for a lossless copy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import re
+from urllib.parse import quote
+
+from storykit.formats import jsonld
+from storykit.model import Story
+
+__all__ = [
+    "NAME",
+    "PAGE_CSS",
+    "STORY_CSS",
+    "SUFFIXES",
+    "detect",
+    "dumps",
+    "escape",
+    "human_date",
+    "link_href",
+    "machine_date",
+    "repr_html",
+]
+
+NAME = "html"
+SUFFIXES = (".html", ".htm")
+
+_NOT_IN_HTML = (
+    "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff"
+)
+"""A regex character class body: the code points an HTML document must not contain
+(controls other than ASCII white space, lone surrogates, noncharacters)."""
+
+_FORBIDDEN = re.compile(f"[{_NOT_IN_HTML}]")
+_FORBIDDEN_BMP = re.compile(f"[{_NOT_IN_HTML[: _NOT_IN_HTML.index(chr(0x1FFFE))]}]")
+
+
+def _has_forbidden(text: str) -> bool:
+    """True when ``text`` holds a code point an HTML document must not contain.
+
+    Fast for the common case: printable text is clean, and the full (slow) character class
+    is searched only when the text has characters outside the Basic Multilingual Plane.
+    """
+    if text.isprintable():
+        return False
+    if _FORBIDDEN_BMP.search(text):
+        return True
+    return max(text) > "\uffff" and _FORBIDDEN.search(text) is not None
+
+
+def _replace_forbidden(text: str, replacement: str = "\ufffd") -> str:
+    """``text`` with each code point HTML forbids replaced."""
+    return _FORBIDDEN.sub(replacement, text) if _has_forbidden(text) else text
+
+
+_LANG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+_MAX_HEADING_OFFSET = 4  # sections are h2 + offset; h6 is the deepest heading
+
+_SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+_SERIF = 'Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif'
+
+STORY_CSS = f"""\
+.storykit {{ max-width: 40rem; margin: 0 auto; font-family: {_SERIF}; line-height: 1.6; overflow-wrap: break-word; }}
+.storykit :is(h1, h2, h3, h4, h5, h6) {{ font-family: {_SANS}; line-height: 1.25; margin: 1.6em 0 .5em; }}
+.storykit > header > :is(h1, h2, h3, h4, h5) {{ font-size: 2rem; margin: 0 0 .4em; }}
+.storykit section > :is(h2, h3, h4, h5, h6) {{ font-size: 1.3rem; }}
+.storykit p {{ margin: 0 0 1em; }}
+.storykit > header {{ margin-bottom: 1.75em; }}
+.storykit-source, .storykit-credits, .storykit figcaption, .storykit > footer {{ font-family: {_SANS}; font-size: .9rem; }}
+.storykit-source, .storykit-credits {{ opacity: .8; margin: 0 0 .5em; }}
+.storykit-outlet {{ font-weight: 600; }}
+.storykit-image {{ margin: 1.25em 0 0; padding: .75em 1em; border-left: 4px solid rgba(128, 128, 128, .5); border-radius: 0 .4em .4em 0; background: rgba(128, 128, 128, .1); }}
+.storykit-alt {{ font-style: italic; }}
+.storykit-image .storykit-credit {{ display: block; opacity: .75; font-size: .85em; margin-top: .3em; }}
+.storykit > footer {{ margin-top: 2.5em; padding-top: 1em; border-top: 1px solid rgba(128, 128, 128, .35); }}
+.storykit-tags {{ list-style: none; margin: 0 0 1em; padding: 0; display: flex; flex-wrap: wrap; gap: .4em; }}
+.storykit-tags li {{ padding: .1em .7em; border-radius: 1em; background: rgba(128, 128, 128, .16); }}
+.storykit-original {{ margin: 0; }}
+"""  # noqa: E501 - one rule per line reads best in the page
+"""The story's own styles, scoped to ``.storykit`` and free of colours (text inherits the
+page's colour; greys are translucent), so they suit any page, light or dark."""
+
+PAGE_CSS = """\
+:root { color-scheme: light dark; --storykit-bg: #fbfaf8; --storykit-fg: #1f2023; --storykit-link: #0b57d0; }
+@media (prefers-color-scheme: dark) {
+  :root { --storykit-bg: #18191c; --storykit-fg: #e3e3e6; --storykit-link: #8ab4f8; }
+}
+body { margin: 0; padding: 2.5rem 1.25rem 4rem; font-size: 1.0625rem; background: var(--storykit-bg); color: var(--storykit-fg); }
+a { color: var(--storykit-link); }
+@media print {
+  :root { color-scheme: light; --storykit-bg: #fff; --storykit-fg: #000; --storykit-link: #000; }
+  body { padding: 0; font-size: 11pt; }
+  .storykit { max-width: none; }
+  .storykit :is(h1, h2, h3, h4, h5, h6) { break-after: avoid; }
+  .storykit p { orphans: 3; widows: 3; }
+  .storykit-image { background: none; }
+  .storykit-original a::after { content: " <" attr(href) ">"; overflow-wrap: anywhere; }
+}
+"""  # noqa: E501
+"""The page's styles in standalone mode: colours for light and dark, and print rules."""
+
+
+def escape(text: str) -> str:
+    """Escape text for HTML: the one function every piece of story text goes through.
+
+    ``&``, ``<``, ``>``, ``"`` and ``'`` become character references, so the result is safe
+    both as element text and as a quoted attribute value. Code points an HTML document may
+    not contain (controls other than white space, lone surrogates, noncharacters) become
+    U+FFFD, the replacement character, as an HTML parser would make them.
+    """
+    text = (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+    return _replace_forbidden(text)
+
+
+# An http(s) URL with a plain host name (LDH labels, IDN letters), an optional port and
+# anything after the first "/", "?" or "#".
+_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>(?:[^\W_]|[-_])+(?:\.(?:[^\W_]|[-_])+)*\.?)"
+    r"(?::(?P<port>\d{1,5}))?(?P<rest>[/?#].*)?",
+    re.IGNORECASE | re.DOTALL,
+)
+_URL_SAFE = "/?#@!$&'()*+,;=:%-._~"
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_NUMERIC_LABEL = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*", re.ASCII)
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def link_href(url: str) -> str | None:
+    """The ``href`` for a link to ``url``, or ``None`` when it must not be linked.
+
+    Only ``http`` and ``https`` URLs with a plain host name are linked; ``javascript:``,
+    ``data:``, relative and other URLs are not. Characters a URL may not hold raw (spaces,
+    quotes, ``<``, ``>``, non-ASCII…) are percent-encoded, as a browser would encode them;
+    the result still needs :func:`escape` (for ``&``) in an attribute.
+    """
+    match = _URL.fullmatch(url.strip())
+    if match is None:
+        return None
+    port = match["port"]
+    if port is not None and int(port) > 0xFFFF:  # the largest TCP port
+        return None
+    host = match["host"].rstrip(".")
+    if _NUMERIC_LABEL.fullmatch(host.rpartition(".")[2]) and not _is_ipv4(host):
+        return None  # a URL parser reads this host as an IPv4 address, and it is not one
+    rest = match["rest"] or ""
+    fragment = ""
+    if "#" in rest:  # one "#" starts the fragment; later ones are data
+        rest, _, fragment = rest.partition("#")
+        fragment = "#" + quote(fragment, safe=_URL_SAFE.replace("#", ""))
+    rest = quote(rest, safe=_URL_SAFE) + fragment
+    rest = _BAD_PERCENT.sub("%25", rest)
+    authority = match["host"] + (f":{port}" if port is not None else "")
+    return f"{match['scheme'].lower()}://{authority}{rest}"
+
+
+def machine_date(value: _dt.date) -> str:
+    """A valid HTML ``datetime`` value: ``2026-05-25`` or ``2020-02-24T01:50Z``.
+
+    A date stays a date (no time is made up). Seconds are written when not zero, fractions
+    to the millisecond (HTML allows three digits); an offset HTML cannot write (with seconds)
+    is converted to UTC.
+    """
+    if not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    offset = value.utcoffset()
+    if offset is not None and offset % _dt.timedelta(minutes=1):
+        try:
+            value = value.astimezone(_dt.timezone.utc)
+        except OverflowError:
+            value, offset = value.replace(tzinfo=None), None
+        else:
+            offset = _dt.timedelta(0)
+    if value.microsecond:
+        spec = "milliseconds"
+    elif value.second:
+        spec = "seconds"
+    else:
+        spec = "minutes"
+    text = value.replace(tzinfo=None).isoformat(timespec=spec)
+    if offset is None:
+        return text
+    if not offset:
+        return text + "Z"
+    sign = "-" if offset < _dt.timedelta(0) else "+"
+    minutes = abs(offset) // _dt.timedelta(minutes=1)
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def human_date(value: _dt.date) -> str:
+    """The date as shown to a reader: ``2026-05-25``, ``2020-02-24 01:50 UTC``, ``… +05:30``."""
+    if not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    spec = "seconds" if value.second or value.microsecond else "minutes"
+    text = value.replace(tzinfo=None).isoformat(sep=" ", timespec=spec)
+    offset = value.utcoffset()
+    if offset is None:
+        return text
+    if not offset:
+        return f"{text} UTC"
+    sign = "-" if offset < _dt.timedelta(0) else "+"
+    minutes = abs(offset) // _dt.timedelta(minutes=1)
+    return f"{text} {sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_options(heading_offset: int, lang: str) -> None:
+    if not isinstance(heading_offset, int) or isinstance(heading_offset, bool):
+        msg = f"heading_offset: expected an integer, got {type(heading_offset).__name__}"
+        raise TypeError(msg)
+    if not 0 <= heading_offset <= _MAX_HEADING_OFFSET:
+        msg = (
+            f"heading_offset: must be from 0 to {_MAX_HEADING_OFFSET} "
+            f"(section headings are h2 + offset), got {heading_offset}"
+        )
+        raise ValueError(msg)
+    if not isinstance(lang, str):
+        msg = f"lang: expected a string, got {type(lang).__name__}"
+        raise TypeError(msg)
+    if not _LANG.fullmatch(lang):
+        msg = f"lang: expected a BCP 47 language tag such as 'en' or 'pt-BR', got {lang!r}"
+        raise ValueError(msg)
+
+
+def _article(
+    story: Story, *, heading_offset: int, image: bool, tags: bool, footer: bool
+) -> list[str]:
+    h1 = f"h{1 + heading_offset}"
+    h2 = f"h{2 + heading_offset}"
+    out = ['<article class="storykit">', "<header>", f"<{h1}>{escape(story.title)}</{h1}>"]
+    source = story.source
+    if source is not None and (source.name is not None or source.published is not None):
+        parts = []
+        if source.name is not None:
+            parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
+        if source.published is not None:
+            parts.append(
+                f'<time datetime="{machine_date(source.published)}">'
+                f"{escape(human_date(source.published))}</time>"
+            )
+        out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
+    if story.credits:
+        credits = " · ".join(escape(jsonld.credit_text(c)) for c in story.credits)
+        out.append(f'<p class="storykit-credits">{credits}</p>')
+    if image and story.image is not None:
+        caption = []
+        if story.image.alt is not None:
+            caption.append(f'<span class="storykit-alt">{escape(story.image.alt)}</span>')
+        if story.image.credit is not None:
+            credit = escape(jsonld.credit_text(story.image.credit))
+            caption.append(f'<span class="storykit-credit">{credit}</span>')
+        out.append(
+            f'<figure class="storykit-image"><figcaption>{" ".join(caption)}</figcaption></figure>'
+        )
+    out.append("</header>")
+    for section in story.sections:
+        if section.heading is not None:
+            out.append("<section>")
+            out.append(f"<{h2}>{escape(section.heading)}</{h2}>")
+        out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
+        if section.heading is not None:
+            out.append("</section>")
+    end = []
+    if tags and story.tags:
+        end.append('<ul class="storykit-tags" aria-label="Tags">')
+        end.extend(f"<li>{escape(tag)}</li>" for tag in story.tags)
+        end.append("</ul>")
+    url = story.url
+    if footer and url is not None:
+        href = link_href(url)
+        if href is None:  # not a web link: show it, do not link it
+            end.append(f'<p class="storykit-original">Original source: {escape(url)}</p>')
+        else:
+            end.append(
+                f'<p class="storykit-original"><a href="{escape(href)}" '
+                'rel="noopener noreferrer">View original source</a></p>'
+            )
+    if end:
+        out += ["<footer>", *end, "</footer>"]
+    out.append("</article>")
+    return out
+
+
+def dumps(
+    story: Story,
+    *,
+    heading_offset: int = 0,
+    image: bool = True,
+    tags: bool = True,
+    footer: bool = True,
+    standalone: bool = False,
+    lang: str = "en",
+) -> str:
+    """Write ``story`` as an HTML ``<article>`` fragment, or as a whole page.
+
+    Args:
+        story: The story.
+        heading_offset: Move every heading down this many levels (0 to 4): with ``1`` the
+            title is an ``<h2>`` and section headings ``<h3>``, to embed the story under a
+            page's own ``<h1>``.
+        image: Show the image's alt text and credit (a ``<figure>`` without a picture).
+        tags: Show the tags (a list in the ``<footer>``).
+        footer: Show the link to the original article.
+        standalone: Write a whole page (doctype, ``<head>`` with title, stylesheet and
+            JSON-LD) instead of a fragment.
+        lang: The page's language, a BCP 47 tag (standalone only; a fragment takes the
+            language of the page it is put in).
+
+    Returns:
+        The HTML, ending with a newline.
+
+    Raises:
+        TypeError: An option has the wrong type.
+        ValueError: ``heading_offset`` is out of range or ``lang`` is not a language tag.
+    """
+    _check_options(heading_offset, lang)
+    article = _article(story, heading_offset=heading_offset, image=image, tags=tags, footer=footer)
+    if not standalone:
+        return "\n".join(article) + "\n"
+    data = jsonld.dumps(story, indent=None, lang=lang, html_safe=True)
+    page = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(story.title)}</title>",
+        f"<style>\n{STORY_CSS}{PAGE_CSS}</style>",
+        f'<script type="application/ld+json">{data}</script>',
+        "</head>",
+        "<body>",
+        "<main>",
+        *article,
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(page) + "\n"
+
+
+def repr_html(story: Story) -> str:
+    """The story for a notebook: the styled fragment (``Story._repr_html_``)."""
+    article = _article(story, heading_offset=0, image=True, tags=True, footer=True)
+    body = "\n".join(article)
+    return f'<div class="storykit-notebook"><style>\n{STORY_CSS}</style>\n{body}\n</div>\n'
+
+
+def detect(text: str) -> bool:
+    """True when ``text`` starts like an HTML document or a storykit fragment."""
+    head = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    return head.startswith(("<!doctype html", "<html", '<article class="storykit"'))

@@ -1,0 +1,172 @@
+r"""schema.org ``NewsArticle`` JSON-LD for a story (write-only).
+
+The HTML writer embeds this document in ``<script type="application/ld+json">``; on its own it
+is a ``.jsonld`` file. The mapping:
+
+==========================  ====================================================================
+schema.org property         story field
+==========================  ====================================================================
+``headline``                ``title``
+``datePublished``           ``source.published``: ``2026-05-25`` for a story dated by day alone
+                            (no time is invented), ``2020-02-24T01:50:00Z`` when it has a time
+``publisher``               ``source.name``, as an ``Organization``
+``sourceOrganization``      ``source.name``, as an ``Organization``
+``url``, ``isBasedOn``      ``source.url``: the original article
+``image``                   an ``ImageObject``: ``caption`` (alt text), ``creditText``
+                            (``Photo by Pavel Danilyuk on Pexels``), ``creator`` (a ``Person``)
+                            and ``provider`` (an ``Organization``); no ``contentUrl``, as the
+                            story has no image file
+``keywords``                ``tags``
+``articleSection``          the section headings
+``articleBody``             the paragraphs, separated by blank lines
+``inLanguage``              the ``lang`` option, when given
+==========================  ====================================================================
+
+Missing values are left out, never written as ``null``. Other credits (``story.credits``) and
+unplaced lines (``story.extras``) have no NewsArticle property and are not written.
+
+With ``html_safe=True`` the text can go inside a ``<script>`` element: it is ASCII, with
+``<``, ``>`` and ``&`` written as ``\u003c``, ``\u003e`` and ``\u0026`` (so no content can
+close the script or open a comment) and every non-ASCII character as a ``\uXXXX`` escape (so
+none of the code points HTML forbids, such as C1 controls or lone surrogates, can appear raw);
+a JSON parser reads the same values back.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+from typing import Any
+
+from storykit.model import Credit, Story
+
+__all__ = [
+    "NAME",
+    "SUFFIXES",
+    "credit_text",
+    "detect",
+    "dumps",
+    "iso_date",
+    "to_dict",
+]
+
+NAME = "jsonld"
+SUFFIXES = (".jsonld",)
+
+CONTEXT = "https://schema.org"
+
+
+def iso_date(value: _dt.date) -> str:
+    """ISO 8601 for a date (``2026-05-25``) or date-time (``2020-02-24T01:50:00Z``).
+
+    A date stays a date: no time of day is made up. A UTC date-time ends in ``Z``.
+    """
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    return value.isoformat()
+
+
+def credit_text(credit: Credit) -> str:
+    """A credit as a reader sees it: ``Photo by Pavel Danilyuk on Pexels``, ``Image: AFP``."""
+    role = credit.role[:1].upper() + credit.role[1:]
+    if credit.name is None:
+        return f"{role}: {credit.provider}"
+    if credit.provider is None:
+        return f"{role} by {credit.name}"
+    joiner = "/" if credit.role == "photograph" else " on "
+    return f"{role} by {credit.name}{joiner}{credit.provider}"
+
+
+def _organization(name: str) -> dict[str, str]:
+    return {"@type": "Organization", "name": name}
+
+
+def to_dict(story: Story, *, lang: str | None = None) -> dict[str, Any]:
+    """The schema.org ``NewsArticle`` of ``story`` as a JSON-ready dict.
+
+    Args:
+        story: The story.
+        lang: The story's language (a BCP 47 tag such as ``"en"``), written as
+            ``inLanguage``; ``None`` leaves it out.
+
+    Returns:
+        A dict with ``@context`` and ``@type`` first; absent values are left out.
+    """
+    doc: dict[str, Any] = {"@context": CONTEXT, "@type": "NewsArticle", "headline": story.title}
+    source = story.source
+    if source is not None:
+        if source.published is not None:
+            doc["datePublished"] = iso_date(source.published)
+        if source.name is not None:
+            doc["publisher"] = _organization(source.name)
+            doc["sourceOrganization"] = _organization(source.name)
+        if source.url is not None:
+            doc["url"] = source.url
+            doc["isBasedOn"] = source.url
+    if story.image is not None:
+        image: dict[str, Any] = {"@type": "ImageObject"}
+        if story.image.alt is not None:
+            image["caption"] = story.image.alt
+        credit = story.image.credit
+        if credit is not None:
+            image["creditText"] = credit_text(credit)
+            if credit.name is not None:
+                image["creator"] = {"@type": "Person", "name": credit.name}
+            if credit.provider is not None:
+                image["provider"] = _organization(credit.provider)
+        doc["image"] = image
+    if story.tags:
+        doc["keywords"] = list(story.tags)
+    headings = story.headings
+    if headings:
+        doc["articleSection"] = list(headings)
+    paragraphs = story.paragraphs
+    if paragraphs:
+        doc["articleBody"] = "\n\n".join(paragraphs)
+    if lang is not None:
+        doc["inLanguage"] = lang
+    return doc
+
+
+def dumps(
+    story: Story,
+    *,
+    indent: int | None = 2,
+    lang: str | None = None,
+    html_safe: bool = False,
+) -> str:
+    r"""Write ``story`` as schema.org ``NewsArticle`` JSON-LD.
+
+    Args:
+        story: The story.
+        indent: Spaces per level; ``None`` for one compact line.
+        lang: Written as ``inLanguage`` when given.
+        html_safe: Write ASCII only, with ``<``, ``>`` and ``&`` (and every non-ASCII or
+            control character) as ``\uXXXX`` escapes, so the text can be placed inside an
+            HTML ``<script>`` element; a JSON parser reads the same values.
+
+    Returns:
+        The JSON text (UTF-8, not ASCII-escaped unless ``html_safe``), with a final newline
+        when indented.
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = _json.dumps(
+        to_dict(story, lang=lang), ensure_ascii=html_safe, indent=indent, separators=separators
+    )
+    if html_safe:
+        # ASCII now: every other code point (any HTML forbids included) is a \uXXXX escape.
+        text = (
+            text.replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("\x7f", "\\u007f")
+        )
+    return text if indent is None else text + "\n"
+
+
+def detect(text: str) -> bool:
+    """True when ``text`` looks like schema.org JSON-LD."""
+    head = text.lstrip("\ufeff \t\r\n")[:200]
+    return head.startswith("{") and '"@context"' in head
