@@ -215,3 +215,9 @@ class Story:
     def url(self) -> str | None:
         """Shortcut for ``story.source.url``: the link to the original article."""
         return self.source.url if self.source is not None else None
+
+    def _repr_html_(self) -> str:
+        """The story as a styled HTML article, for Jupyter and other notebooks."""
+        from storykit.formats.html import repr_html  # noqa: PLC0415 - imported on first use
+
+        return repr_html(self)
