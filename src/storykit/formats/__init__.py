@@ -19,6 +19,7 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # name: (module, suffixes); the order is the order in which formats are sniffed.
     "json": ("storykit.formats.json", (".json",)),
     "text": ("storykit.formats.text", (".txt",)),
+    "markdown": ("storykit.formats.markdown", (".md", ".markdown")),
     "html": ("storykit.formats.html", (".html", ".htm")),  # write-only
     "jsonld": ("storykit.formats.jsonld", (".jsonld",)),  # write-only
 }
