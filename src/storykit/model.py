@@ -221,3 +221,9 @@ class Story:
         from storykit.formats.html import repr_html  # noqa: PLC0415 - imported on first use
 
         return repr_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """The story as Markdown without front matter, for Jupyter and other notebooks."""
+        from storykit.formats.markdown import dumps  # noqa: PLC0415 - imported on first use
+
+        return dumps(self, front_matter=False)
