@@ -98,7 +98,7 @@ _SERIF = 'Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif'
 STORY_CSS = f"""\
 .storykit {{ max-width: 40rem; margin: 0 auto; font-family: {_SERIF}; line-height: 1.6; overflow-wrap: break-word; }}
 .storykit :is(h1, h2, h3, h4, h5, h6) {{ font-family: {_SANS}; line-height: 1.25; margin: 1.6em 0 .5em; }}
-.storykit > header > :is(h1, h2, h3, h4, h5) {{ font-size: 2rem; margin: 0 0 .4em; }}
+.storykit > header > :is(h1, h2, h3, h4, h5) {{ font-size: clamp(1.6rem, 1.2rem + 1.6vw, 2.1rem); margin: 0 0 .4em; }}
 .storykit section > :is(h2, h3, h4, h5, h6) {{ font-size: 1.3rem; }}
 .storykit p {{ margin: 0 0 1em; }}
 .storykit > header {{ margin-bottom: 1.75em; }}

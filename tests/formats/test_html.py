@@ -1,0 +1,541 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import storykit
+from storykit import Credit, Image, Section, Source, Story
+from storykit.formats import html, jsonld
+from tests.conftest import CORPUS_STORIES, ROOT, SEED
+from tests.htmltools import (
+    comments,
+    elements,
+    find_all,
+    html_normalized,
+    parse_document,
+    parse_fragment,
+    signature,
+    text,
+)
+from tests.strategies import stories
+
+GOLDEN = ROOT / "tests" / "golden"
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(scope="module")
+def seed() -> Story:
+    return storykit.load(SEED)
+
+
+def full_story(value: str = "benign", url: str = "https://example.com/original") -> Story:
+    """A story with every field set to ``value`` (and the original link set to ``url``)."""
+    credit = Credit(value, value, value)
+    return Story(
+        value,
+        source=Source(value, dt.date(2026, 5, 25), url),
+        image=Image(value, credit),
+        credits=[credit, Credit("photo", value)],
+        sections=[Section(None, [value, value]), Section(value, [value]), Section(value)],
+        tags=[value, value],
+        extras=[value],
+    )
+
+
+# ----------------------------------------------------------------------------- golden files
+
+
+def test_seed_fragment_golden(seed: Story) -> None:
+    # tests/golden/seed.html was read line by line against the seed dump.
+    assert storykit.dumps(seed, "html") == (GOLDEN / "seed.html").read_text(encoding="utf-8")
+
+
+def test_seed_standalone_golden(seed: Story) -> None:
+    # Reviewed by eye in Chromium (light, dark) and its print preview.
+    expected = (GOLDEN / "seed.standalone.html").read_text(encoding="utf-8")
+    assert storykit.dumps(seed, "html", standalone=True) == expected
+
+
+def test_registry_and_suffixes(seed: Story, tmp_path: Path) -> None:
+    for name in ("page.html", "page.HTM"):
+        storykit.dump(seed, tmp_path / name)
+        assert (tmp_path / name).read_text(encoding="utf-8") == storykit.dumps(seed, "html")
+    with pytest.raises(storykit.UnknownFormatError, match="written but not read"):
+        storykit.loads("<article></article>", "html")
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def test_fragment_structure_of_the_seed(seed: Story) -> None:
+    root, errors = parse_fragment(storykit.dumps(seed, "html"))
+    assert errors == []
+    (article,) = list(root)
+    assert article.tag == "article"
+    assert article.get("class") == "storykit"
+    header = article.find("header")
+    assert text(header.find("h1")) == (
+        "Xiaomi is pouring billions into AI to future\u2011proof its hardware empire"
+    )
+    time = header.find(".//time")
+    assert time.get("datetime") == "2026-05-25"
+    assert text(time) == "2026-05-25"
+    assert text(header.find("p[@class='storykit-source']")) == "SCMP · 2026-05-25"
+    caption = header.find("figure/figcaption")
+    assert text(caption.find("span[@class='storykit-alt']")) == (
+        "Close-up of a futuristic robotic toy against a gradient background, "
+        "symbolizing innovation and technology."
+    )
+    assert text(caption.find("span[@class='storykit-credit']")) == (
+        "Photo by Pavel Danilyuk on Pexels"
+    )
+    assert find_all(root, "img") == []  # no picture is invented
+    sections = article.findall("section")
+    assert [text(s.find("h2")) for s in sections] == [
+        "The play",
+        "The evidence",
+        "Geopolitical context and why it matters",
+    ]
+    assert [len(s.findall("p")) for s in sections] == [1, 1, 1]
+    assert text(sections[0].find("p")).startswith("Xiaomi (小米) is betting big")
+    tags = article.find("footer/ul")
+    assert tags.get("class") == "storykit-tags"
+    assert [text(li) for li in tags] == ["AI", "EVs", "Semiconductors", "Smartphones"]
+    assert find_all(root, "a") == []  # the seed has no URL after "View original source →"
+
+
+def test_lead_paragraphs_credits_and_link() -> None:
+    story = Story(
+        "Title",
+        source=Source("Nikkei Asia", None, "https://asia.nikkei.com/x"),
+        credits=[Credit("illustration", "Ana Lúcia Prado"), Credit("image", None, "AFP")],
+        sections=[Section(None, ["Lead one.", "Lead two."]), Section("Next", ["Body."])],
+    )
+    root, errors = parse_fragment(storykit.dumps(story, "html"))
+    assert errors == []
+    article = root.find("article")
+    # Lead paragraphs sit in the article itself, not in a section without a heading.
+    assert [text(p) for p in article.findall("p")] == ["Lead one.", "Lead two."]
+    assert text(article.find("section/p")) == "Body."
+    assert text(article.find("header/p[@class='storykit-source']")) == "Nikkei Asia"
+    assert article.find(".//time") is None
+    assert text(article.find("header/p[@class='storykit-credits']")) == (
+        "Illustration by Ana Lúcia Prado · Image: AFP"
+    )
+    (link,) = find_all(root, "a")
+    assert link.get("href") == "https://asia.nikkei.com/x"
+    assert link.get("rel") == "noopener noreferrer"
+    assert text(link) == "View original source"
+
+
+def test_minimal_story_has_no_empty_parts() -> None:
+    root, errors = parse_fragment(storykit.dumps(Story("Only a title"), "html"))
+    assert errors == []
+    assert [e.tag for e in elements(root)] == ["article", "header", "h1"]
+
+
+@pytest.mark.parametrize(
+    ("options", "absent", "present"),
+    [
+        ({"image": False}, {"figure", "figcaption"}, {"ul", "a"}),
+        ({"tags": False}, {"ul", "li"}, {"figure", "a", "footer"}),
+        ({"footer": False}, {"a"}, {"ul", "footer", "figure"}),
+        ({"tags": False, "footer": False}, {"ul", "a", "footer"}, {"figure"}),
+    ],
+)
+def test_leaving_parts_out(options: dict[str, bool], absent: set[str], present: set[str]) -> None:
+    root, _ = parse_fragment(storykit.dumps(full_story(), "html", **options))
+    tags = {e.tag for e in elements(root)}
+    assert not tags & absent
+    assert present <= tags
+
+
+@pytest.mark.parametrize(
+    ("offset", "title", "section"), [(0, "h1", "h2"), (1, "h2", "h3"), (4, "h5", "h6")]
+)
+def test_heading_offset(offset: int, title: str, section: str) -> None:
+    root, _ = parse_fragment(storykit.dumps(full_story(), "html", heading_offset=offset))
+    headings = [e.tag for e in elements(root) if e.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}]
+    assert headings == [title, section, section]
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"heading_offset": 5}, ValueError),
+        ({"heading_offset": -1}, ValueError),
+        ({"heading_offset": True}, TypeError),
+        ({"heading_offset": "1"}, TypeError),
+        ({"lang": "english please"}, ValueError),
+        ({"lang": '"><script>'}, ValueError),
+        ({"lang": None}, TypeError),
+    ],
+)
+def test_bad_options(options: dict[str, object], error: type[Exception]) -> None:
+    with pytest.raises(error, match=next(iter(options))):
+        storykit.dumps(full_story(), "html", **options)
+
+
+# ----------------------------------------------------------------------------- standalone page
+
+
+def test_standalone_page(seed: Story) -> None:
+    page = storykit.dumps(seed, "html", standalone=True, lang="en-GB")
+    assert page.startswith("<!DOCTYPE html>\n")
+    assert page.index('<meta charset="utf-8">') < 1024  # the encoding must be declared early
+    root, errors = parse_document(page)
+    assert errors == []
+    assert root.get("lang") == "en-GB"
+    head, body = root.find("head"), root.find("body")
+    assert head.find("meta[@name='viewport']").get("content") == (
+        "width=device-width, initial-scale=1"
+    )
+    assert text(head.find("title")) == seed.title
+    css = text(head.find("style"))
+    for rule in ("color-scheme: light dark", "@media (prefers-color-scheme: dark)", "@media print"):
+        assert rule in css
+    (script,) = find_all(root, "script")
+    assert script.get("type") == "application/ld+json"
+    assert json.loads(text(script)) == jsonld.to_dict(seed, lang="en-GB")
+    assert [e.tag for e in body] == ["main"]
+    assert body.find("main/article/header/h1") is not None
+
+
+def test_standalone_title_and_lang_are_escaped() -> None:
+    story = Story("</title><script>alert(1)</script> & more")
+    root, errors = parse_document(storykit.dumps(story, "html", standalone=True, lang="de"))
+    assert errors == []
+    assert root.get("lang") == "de"
+    assert text(root.find("head/title")) == story.title
+    assert len(find_all(root, "script")) == 1
+
+
+# ----------------------------------------------------------------------------- safety
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "javascript:alert(1)",
+    " JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "</script><script>alert(1)</script>",
+    "x</script>y",
+    "<!-- x",
+    "<!--<script>alert(1)</script>-->",
+    "</title><script>alert(1)</script>",
+    "</style><script>alert(1)</script>",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    '" onmouseover="x',
+    "' onmouseover='x",
+    "'",
+    '"',
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    'https://example.com/" onmouseover="alert(1)',
+    "https://example.com/'><script>alert(1)</script>",
+    "\x00<script>alert(1)</script>",
+    "\u2028<svg/onload=alert(1)>\x85",
+]
+
+
+def _shapes(**options: bool) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """The tree shapes a benign story can have: with the link, or with the URL as text."""
+    return [
+        signature(parse(storykit.dumps(full_story(url=url), "html", **options))[0])
+        for url in ("https://example.com/benign", "not a web link")
+        for parse in ([parse_document] if options else [parse_fragment])
+    ]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("standalone", [False, True])
+def test_payloads_in_every_field_stay_text(payload: str, standalone: bool) -> None:
+    options = {"standalone": True} if standalone else {}
+    parse = parse_document if standalone else parse_fragment
+    story = full_story(payload, url=payload)
+    root, errors = parse(storykit.dumps(story, "html", **options))
+    assert errors == []
+    # No element or attribute comes from content: the tree has a benign story's shape.
+    assert signature(root) in _shapes(**options)
+    assert comments(root) == []
+    for element in elements(root):
+        assert not any(name.lower().startswith("on") for name in element.attrib)
+        href = element.get("href")
+        if href is not None:
+            assert href.startswith("https://example.com/")
+            assert not set(href) & set(' "<>\t\n')  # ' is a URL character
+    # The content shows as the very text it was.
+    shown = html_normalized(payload)
+    assert text(root.find(".//h1")) == shown
+    assert [text(li) for li in find_all(root, "li")] == [shown, shown]
+    assert text(root.find(".//span[@class='storykit-alt']")) == shown
+    assert all(text(p) == shown for p in root.find(".//article").findall("p"))
+    if standalone:
+        assert text(root.find("head/title")) == shown
+        (script,) = find_all(root, "script")
+        assert script.get("type") == "application/ld+json"
+        assert "<" not in text(script) and ">" not in text(script) and "&" not in text(script)
+        assert json.loads(text(script)) == jsonld.to_dict(story, lang="en")
+
+
+def test_escape_is_the_one_boundary() -> None:
+    assert html.escape("""<a href="x" title='y'>&amp;</a>""") == (
+        "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;amp;&lt;/a&gt;"
+    )
+    # Code points HTML forbids become U+FFFD; white space and everything else stays.
+    assert html.escape("a\x00b\x07c\x7fd\x85e\ud800f\ufdd0g\uffffh\U0010ffff") == (
+        "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg\ufffdh\ufffd"
+    )
+    assert html.escape("tab\tnl\nff\fcr\r nbsp\u00a0 小米 \u2011 🙂") == (
+        "tab\tnl\nff\fcr\r nbsp\u00a0 小米 \u2011 🙂"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.com/", "https://example.com/"),
+        ("HTTP://Example.COM/Path?q=1&r=2#top", "http://Example.COM/Path?q=1&r=2#top"),
+        ("  https://example.com/a b  ", "https://example.com/a%20b"),
+        ('https://example.com/"><svg onload=x>', "https://example.com/%22%3E%3Csvg%20onload=x%3E"),
+        ("https://example.com/100%", "https://example.com/100%25"),
+        ("https://example.com/a%20b", "https://example.com/a%20b"),
+        ("https://example.com/ü", "https://example.com/%C3%BC"),
+        ("https://example.com/#a#b", "https://example.com/#a%23b"),
+        ("https://example.com/[x]|{y}^`\\", "https://example.com/%5Bx%5D%7C%7By%7D%5E%60%5C"),
+        ("https://example.com:8080", "https://example.com:8080"),
+        ("https://bücher.example/", "https://bücher.example/"),
+        ("http://192.168.0.1/x", "http://192.168.0.1/x"),
+        (
+            "https://www.gregoryszorc.com/mercurial%27s-journey",
+            "https://www.gregoryszorc.com/mercurial%27s-journey",
+        ),
+    ],
+)
+def test_link_href_for_web_links(url: str, href: str) -> None:
+    assert html.link_href(url) == href
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://example.com/file",
+        "mailto:someone@example.com",
+        "//example.com/path",
+        "/relative/path",
+        "example.com",
+        "https://",
+        "https:///path",
+        "https://exa mple.com/",
+        "https://ex<ample.com/",
+        "https://user:pass@example.com/",
+        "https://example.com\\@evil.example/",
+        "https://example.com:99999/",
+        "https://1.2.3.999/",
+        "https://[::1]/",
+    ],
+)
+def test_link_href_refuses(url: str) -> None:
+    assert html.link_href(url) is None
+
+
+def test_a_url_that_is_not_a_web_link_is_shown_not_linked() -> None:
+    story = Story("T", source=Source("S", None, "javascript:alert(1)"))
+    root, _ = parse_fragment(storykit.dumps(story, "html"))
+    assert find_all(root, "a") == []
+    assert text(root.find(".//p[@class='storykit-original']")) == (
+        "Original source: javascript:alert(1)"
+    )
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("value", "machine", "human"),
+    [
+        (dt.date(2026, 5, 25), "2026-05-25", "2026-05-25"),
+        (dt.date(987, 1, 2), "0987-01-02", "0987-01-02"),
+        (dt.datetime(2020, 2, 24, 1, 50, tzinfo=UTC), "2020-02-24T01:50Z", "2020-02-24 01:50 UTC"),
+        (
+            dt.datetime(2020, 2, 24, 1, 50, 30, tzinfo=UTC),
+            "2020-02-24T01:50:30Z",
+            "2020-02-24 01:50:30 UTC",
+        ),
+        (
+            dt.datetime(2020, 2, 24, 1, 50, 30, 123456),
+            "2020-02-24T01:50:30.123",
+            "2020-02-24 01:50:30",
+        ),
+        (
+            dt.datetime(2021, 11, 3, 7, 55, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+            "2021-11-03T07:55+05:30",
+            "2021-11-03 07:55 +05:30",
+        ),
+        (
+            dt.datetime(2021, 11, 3, 7, 55, tzinfo=dt.timezone(-dt.timedelta(hours=3))),
+            "2021-11-03T07:55-03:00",
+            "2021-11-03 07:55 -03:00",
+        ),
+        (
+            # HTML cannot write an offset with seconds: the time is given in UTC instead.
+            dt.datetime(2021, 1, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=1, seconds=30))),
+            "2021-01-01T10:59:30Z",
+            "2021-01-01 12:00 +01:00",
+        ),
+    ],
+)
+def test_dates(value: dt.date, machine: str, human: str) -> None:
+    assert html.machine_date(value) == machine
+    assert html.human_date(value) == human
+
+
+# ----------------------------------------------------------------------------- corpus, any story
+
+
+def _check_text_round_trip(story: Story, out: str) -> None:
+    root, errors = parse_fragment(out)
+    assert errors == []
+    n = html_normalized
+    article = root.find("article")
+    header = article.find("header")
+    assert text(header.find("h1")) == n(story.title)
+    lead = (
+        story.sections[0].paragraphs if story.sections and story.sections[0].heading is None else ()
+    )
+    assert [text(p) for p in article.findall("p")] == [n(p) for p in lead]
+    headed = [s for s in story.sections if s.heading is not None]
+    assert [
+        (text(s.find("h2")), [text(p) for p in s.findall("p")]) for s in article.findall("section")
+    ] == [(n(s.heading or ""), [n(p) for p in s.paragraphs]) for s in headed]
+    assert [text(li) for li in article.findall("footer/ul/li")] == [n(t) for t in story.tags]
+    image = story.image
+    alt = header.find("figure/figcaption/span[@class='storykit-alt']")
+    credit = header.find("figure/figcaption/span[@class='storykit-credit']")
+    assert (alt is None) == (image is None or image.alt is None)
+    assert (credit is None) == (image is None or image.credit is None)
+    if image is not None and image.alt is not None:
+        assert text(alt) == n(image.alt)
+    if image is not None and image.credit is not None:
+        assert text(credit) == n(jsonld.credit_text(image.credit))
+    outlet = header.find("p/span[@class='storykit-outlet']")
+    name = story.source.name if story.source else None
+    assert (text(outlet) if outlet is not None else None) == (n(name) if name else None)
+    links = find_all(root, "a")
+    href = html.link_href(story.url) if story.url else None
+    assert [a.get("href") for a in links] == ([href] if href else [])
+
+
+@pytest.mark.skipif(not CORPUS_STORIES, reason="the development corpus is not available")
+def test_corpus_stories_read_back_exactly() -> None:
+    for path in CORPUS_STORIES:
+        story = storykit.load(path)
+        _check_text_round_trip(story, storykit.dumps(story, "html"))
+        page = storykit.dumps(story, "html", standalone=True)
+        root, errors = parse_document(page)
+        assert errors == [], path.name
+        (script,) = find_all(root, "script")
+        assert json.loads(text(script)) == jsonld.to_dict(story, lang="en"), path.name
+
+
+@given(stories())
+def test_any_story_reads_back_exactly(story: Story) -> None:
+    _check_text_round_trip(story, storykit.dumps(story, "html"))
+
+
+@given(stories())
+def test_any_story_page_parses_cleanly(story: Story) -> None:
+    root, errors = parse_document(storykit.dumps(story, "html", standalone=True))
+    assert errors == []
+    assert text(root.find("head/title")) == html_normalized(story.title)
+    (script,) = find_all(root, "script")
+    assert json.loads(text(script)) == jsonld.to_dict(story, lang="en")
+
+
+# ----------------------------------------------------------------------------- W3C validation
+
+VNU_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "storykit" / "vnu"
+VNU_JAR_IN_CACHE = VNU_CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WRAPPER = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>storykit fragment</title>
+</head>
+<body>
+{}</body>
+</html>
+"""
+
+
+def _vnu_jar() -> Path:
+    configured = os.environ.get("STORYKIT_VNU_JAR")
+    if configured:
+        jar = Path(configured)
+        assert jar.is_file(), f"STORYKIT_VNU_JAR={configured} is not a file"
+        return jar
+    if not VNU_JAR_IN_CACHE.is_file():
+        pytest.skip(
+            "vnu.jar not found: set STORYKIT_VNU_JAR, or run "
+            f"`npm install --prefix {VNU_CACHE} --ignore-scripts vnu-jar` (.ci/run does)"
+        )
+    return VNU_JAR_IN_CACHE
+
+
+def test_w3c_nu_html_checker(tmp_path: Path, seed: Story) -> None:
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java is not installed: the W3C Nu HTML Checker (vnu.jar) needs it")
+    jar = _vnu_jar()
+    pages: dict[str, str] = {}
+
+    def add(name: str, story: Story) -> None:
+        pages[f"{name}.fragment.html"] = WRAPPER.format(storykit.dumps(story, "html"))
+        pages[f"{name}.standalone.html"] = storykit.dumps(story, "html", standalone=True)
+
+    add("seed", seed)
+    for path in CORPUS_STORIES:
+        add(path.stem, storykit.load(path))
+    add("payloads", full_story("".join(PAYLOADS), url='https://example.com/" <x>%zz#a#b'))
+    add("forbidden", full_story("a\x00\x01\x0b\x7f\x85\ud800\ufdd0\uffff\U0010fffe\r\n\f z"))
+    add(
+        "datetime", Story("T", source=Source("S", dt.datetime(2020, 2, 24, 1, 50, 30, 123456, UTC)))
+    )
+    pages["offset.fragment.html"] = WRAPPER.format(
+        "<h1>Page</h1>\n" + storykit.dumps(full_story(), "html", heading_offset=1)
+    )
+    pages["notebook.html"] = WRAPPER.format(seed._repr_html_())
+    pages["table.html"] = WRAPPER.format(
+        storykit.table([seed, full_story(PAYLOADS[0])], max_rows=1)._repr_html_()
+    )
+    files = []
+    for name, page in pages.items():
+        file = tmp_path / name
+        file.write_text(page, encoding="utf-8")
+        files.append(str(file))
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--stdout", "--format", "gnu", *files],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0, report
+    assert report == ""
