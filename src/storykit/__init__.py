@@ -16,6 +16,7 @@ from storykit.errors import (
     UnrepresentableError,
 )
 from storykit.model import Credit, Image, Section, Source, Story
+from storykit.notebook import StoryTable, table
 
 __all__ = [
     "Credit",
@@ -26,6 +27,7 @@ __all__ = [
     "Source",
     "Story",
     "StoryParseError",
+    "StoryTable",
     "StoryWarning",
     "UnknownFormatError",
     "UnrepresentableError",
@@ -35,4 +37,5 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "table",
 ]

@@ -1,0 +1,234 @@
+"""Stories in notebooks: a compact table of many stories.
+
+A single :class:`~storykit.Story` shows itself as a styled article in Jupyter (its
+``_repr_html_``). For a collection, :func:`table` gives one row per story::
+
+    stories = list(storykit.iter_stories("archive/"))
+    storykit.table(stories)          # the last expression of a cell: shown as a table
+
+The table is HTML in Jupyter, a Markdown (GFM) table where Markdown is preferred, and aligned
+plain text in a terminal (``print(table)`` or its ``repr``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from storykit.model import Story
+
+__all__ = ["StoryTable", "table"]
+
+COLUMNS = ("#", "Title", "Source", "Date", "Tags")
+
+_TABLE_CSS = (
+    ".storykit-table table{border-collapse:collapse;font-size:.9em}"
+    ".storykit-table caption{text-align:left;opacity:.75;padding:.2em 0}"
+    ".storykit-table :is(th,td){text-align:left;vertical-align:top;padding:.25em .6em}"
+    ".storykit-table thead th{border-bottom:1px solid rgba(128,128,128,.5)}"
+    ".storykit-table tbody tr:nth-child(even){background:rgba(128,128,128,.08)}"
+    ".storykit-table td:first-child{text-align:right;opacity:.6}"
+)
+# Inline Markdown syntax (a table cell holds no blocks), GFM's | and ~, and Jupyter's $ math.
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|&~$")
+_TITLE_WIDTH = 60
+_TAGS_WIDTH = 40
+
+
+def _plain(text: str) -> str:
+    """One line of safe plain text: white space runs become one space, controls U+FFFD."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " if c.isspace() else "\ufffd" for c in text)
+    return " ".join(text.split())
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two, marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out).rstrip() + "…"
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _markdown_cell(text: str) -> str:
+    """Text shown literally in a GFM table cell: inline syntax backslash-escaped."""
+    text = _plain(text)
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def _stories(stories: Iterable[Story]) -> tuple[Story, ...]:
+    if isinstance(stories, Story):
+        msg = "stories: expected an iterable of stories, got one Story"
+        raise TypeError(msg)
+    return tuple(stories)
+
+
+@attrs.frozen(repr=False)
+class StoryTable:
+    """Many stories as one table: title, source, date and tags, one row per story.
+
+    Shown as HTML in Jupyter, as a GFM table by ``_repr_markdown_``, and as aligned text by
+    ``str()`` and ``repr()``. Iterating gives the stories back.
+    """
+
+    stories: tuple[Story, ...] = attrs.field(converter=_stories)
+    """The stories, in order."""
+    max_rows: int | None = attrs.field(default=60, kw_only=True)
+    """Rows shown at most (``None``: all); the rest are counted in a last line."""
+
+    def __attrs_post_init__(self) -> None:
+        for i, story in enumerate(self.stories):
+            if not isinstance(story, Story):
+                msg = f"stories[{i}]: expected Story, got {type(story).__name__}"
+                raise TypeError(msg)
+        if self.max_rows is not None and (not isinstance(self.max_rows, int) or self.max_rows < 1):
+            msg = f"max_rows: expected a positive integer or None, got {self.max_rows!r}"
+            raise ValueError(msg)
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def __iter__(self) -> Iterator[Story]:
+        return iter(self.stories)
+
+    def __getitem__(self, index: int) -> Story:
+        return self.stories[index]
+
+    def _shown(self) -> tuple[Story, ...]:
+        return self.stories if self.max_rows is None else self.stories[: self.max_rows]
+
+    def _more(self) -> str | None:
+        hidden = len(self.stories) - len(self._shown())
+        if not hidden:
+            return None
+        return f"… and {hidden} more {'story' if hidden == 1 else 'stories'}"
+
+    def _caption(self) -> str:
+        n = len(self.stories)
+        return f"{n} {'story' if n == 1 else 'stories'}"
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """The shown rows as plain strings: ``(title, source, date, tags)``."""
+        from storykit.formats.html import human_date  # noqa: PLC0415 - keep import light
+
+        out = []
+        for story in self._shown():
+            source = story.source.name if story.source and story.source.name else ""
+            date = human_date(story.published) if story.published is not None else ""
+            out.append((story.title, source, date, ", ".join(story.tags)))
+        return out
+
+    def _repr_html_(self) -> str:
+        """The table as HTML, for Jupyter (every value escaped; titles link to originals)."""
+        from storykit.formats.html import escape, link_href, machine_date  # noqa: PLC0415
+
+        head = "".join(f'<th scope="col">{escape(c)}</th>' for c in COLUMNS)
+        out = [
+            f'<div class="storykit-table"><style>{_TABLE_CSS}</style>',
+            f"<table><caption>{self._caption()}</caption>",
+            f"<thead><tr>{head}</tr></thead>",
+            "<tbody>",
+        ]
+        for number, (story, (title, source, date, tags)) in enumerate(
+            zip(self._shown(), self.rows(), strict=True), start=1
+        ):
+            href = link_href(story.url) if story.url is not None else None
+            cell = escape(title)
+            if href is not None:
+                cell = f'<a href="{escape(href)}" rel="noopener noreferrer">{cell}</a>'
+            when = escape(date)
+            if story.published is not None:
+                when = f'<time datetime="{machine_date(story.published)}">{when}</time>'
+            out.append(
+                f"<tr><td>{number}</td><td>{cell}</td><td>{escape(source)}</td>"
+                f"<td>{when}</td><td>{escape(tags)}</td></tr>"
+            )
+        more = self._more()
+        if more is not None:
+            out.append(f'<tr><td></td><td colspan="4">{escape(more)}</td></tr>')
+        out += ["</tbody>", "</table>", "</div>"]
+        return "\n".join(out) + "\n"
+
+    def _repr_markdown_(self) -> str:
+        """The table as GFM Markdown; every value shows literally."""
+        from storykit.formats.html import link_href  # noqa: PLC0415
+
+        out = [
+            "| " + " | ".join(COLUMNS) + " |",
+            "| --: | --- | --- | --- | --- |",
+        ]
+        for number, (story, row) in enumerate(zip(self._shown(), self.rows(), strict=True), 1):
+            title, source, date, tags = (_markdown_cell(value) for value in row)
+            href = link_href(story.url) if story.url is not None else None
+            if href is not None:
+                title = f"[{title}](<{href}>)"
+            out.append(f"| {number} | {title} | {source} | {date} | {tags} |")
+        more = self._more()
+        if more is not None:
+            out.append(f"\n{more}")
+        return "\n".join(out) + "\n"
+
+    def __str__(self) -> str:
+        """The table as aligned plain text, long titles and tag lists clipped."""
+        rows = [
+            (
+                str(n),
+                _clip(_plain(title), _TITLE_WIDTH),
+                _plain(source),
+                date,
+                _clip(_plain(tags), _TAGS_WIDTH),
+            )
+            for n, (title, source, date, tags) in enumerate(self.rows(), start=1)
+        ]
+        widths = [max(_width(r[i]) for r in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
+        lines = []
+        for row in [COLUMNS, *rows]:
+            cells = [_pad(row[0], widths[0], right=True)]
+            cells += [_pad(value, width) for value, width in zip(row[1:], widths[1:], strict=True)]
+            lines.append("  ".join(cells).rstrip())
+        more = self._more()
+        if more is not None:
+            lines.append(more)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def table(stories: Iterable[Story], *, max_rows: int | None = 60) -> StoryTable:
+    """A compact table of ``stories`` (title, source, date, tags) for notebooks and terminals.
+
+    Args:
+        stories: Any iterable of stories, such as ``storykit.iter_stories("archive/")``.
+        max_rows: Rows shown at most; ``None`` shows all.
+
+    Returns:
+        A :class:`StoryTable`: the last expression of a Jupyter cell shows as HTML.
+
+    Raises:
+        TypeError: An item is not a :class:`~storykit.Story`.
+        ValueError: ``max_rows`` is not a positive integer or ``None``.
+    """
+    return StoryTable(stories, max_rows=max_rows)
