@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "markdown": ("storykit.formats.markdown", (".md", ".markdown")),
     "html": ("storykit.formats.html", (".html", ".htm")),  # write-only
     "jsonld": ("storykit.formats.jsonld", (".jsonld",)),  # write-only
+    "ninjs": ("storykit.formats.ninjs", (".ninjs", ".ninjs.json")),  # .json stays storykit JSON
 }
 """The registered formats. Data, not code: a module is imported the first time it is used."""
 

@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+
+import storykit
+from storykit import Credit, Image, Section, Source, Story, StoryParseError
+from storykit.export import story_id
+from storykit.formats import ninjs
+from tests.conftest import ROOT, SEED, SHARED
+from tests.strategies import stories
+
+FIXTURES = ROOT / "tests" / "fixtures" / "ninjs"
+SCHEMA_PATH = SHARED / "schemas" / "ninjs-schema_3.1.json"
+UTC = dt.timezone.utc
+
+
+@cache
+def _schema_validator() -> jsonschema.Draft202012Validator | None:
+    """The official IPTC ninjs 3.1 schema, checking formats (date-time, uri) too."""
+    if not SCHEMA_PATH.is_file():
+        return None
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.Draft202012Validator
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def validator() -> jsonschema.Draft202012Validator:
+    checker = _schema_validator()
+    if checker is None:
+        pytest.skip(f"the ninjs 3.1 schema is not at {SCHEMA_PATH} (set STORYKIT_SHARED)")
+    return checker
+
+
+def _errors(validator: jsonschema.Draft202012Validator, doc: dict[str, Any]) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+FULL = Story(
+    "Ferry <returns> & more",
+    source=Source(
+        "Harbour Times", dt.datetime(2024, 3, 12, 7, 58, tzinfo=UTC), "https://x.example/a"
+    ),
+    image=Image("A ferry in dock", Credit("photo", "Kari Lund", "Pexels")),
+    credits=[Credit("illustration", None, "Studio X")],
+    sections=[
+        Section(None, ["Lead with a <b>tag</b> & an ampersand."]),
+        Section("What next", ["  Spaces kept,\nline break too  ", "Second."]),
+        Section("Empty heading"),
+    ],
+    tags=["Transport", "Ferries"],
+    extras=["an unplaced line"],
+)
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def test_mapping_of_a_full_story() -> None:
+    doc = ninjs.to_dict(FULL)
+    assert doc["uri"] == "https://x.example/a"
+    assert doc["profile"] == ninjs.PROFILE
+    assert doc["standard"]["version"] == "3.1"
+    assert doc["type"] == "text"
+    assert doc["firstCreated"] == "2024-03-12T07:58:00Z"
+    assert doc["copyrightHolder"] == "Harbour Times"
+    assert doc["headlines"] == [
+        {"role": "main", "contentType": "text/plain", "value": "Ferry <returns> & more"}
+    ]
+    html, plain = doc["bodies"]
+    assert html["contentType"] == "text/html"
+    assert html["value"] == (
+        "<p>Lead with a &lt;b&gt;tag&lt;/b&gt; &amp; an ampersand.</p>\n"
+        "<h2>What next</h2>\n<p>  Spaces kept,\nline break too  </p>\n<p>Second.</p>\n"
+        "<h2>Empty heading</h2>"
+    )
+    assert plain["contentType"] == "text/plain"
+    assert plain["value"].startswith("Lead with a <b>tag</b> & an ampersand.\n\nWhat next\n\n")
+    # counted by hand: 7 + 2 + 5 + 1 + 2 words
+    assert html["wordCount"] == plain["wordCount"] == 17
+    assert doc["subjects"] == [{"name": "Transport"}, {"name": "Ferries"}]
+    descriptions = {d["role"]: d["value"] for d in doc["descriptions"]}
+    assert descriptions == {
+        "summary": "Lead with a <b>tag</b> & an ampersand.",
+        "storykit:extra": "an unplaced line",
+    }  # an aware date-time fits firstCreated: no storykit:published
+    picture, credit = doc["associations"]
+    sid = story_id(FULL)
+    assert picture == {
+        "name": "photo",
+        "rel": "image",
+        "uri": f"urn:storykit:{sid}:image",
+        "type": "picture",
+        "representationType": "partial",
+        "by": "Photo by Kari Lund on Pexels",
+        "infoSources": [
+            {"name": "Kari Lund", "role": "creator"},
+            {"name": "Pexels", "role": "provider"},
+        ],
+        "descriptions": [{"role": "alt", "contentType": "text/plain", "value": "A ferry in dock"}],
+    }
+    assert credit == {
+        "name": "illustration",
+        "rel": "credit",
+        "uri": f"urn:storykit:{sid}:credit:1",
+        "by": "Illustration: Studio X",
+        "infoSources": [{"name": "Studio X", "role": "provider"}],
+    }
+    assert "altIds" not in doc
+
+
+def test_a_day_alone_gets_no_invented_time() -> None:
+    story = Story("T", source=Source("S", dt.date(2026, 5, 25)))
+    doc = ninjs.to_dict(story)
+    assert "firstCreated" not in doc
+    assert {"role": "storykit:published", "value": "2026-05-25"} in doc["descriptions"]
+    assert ninjs.loads(ninjs.dumps(story)).published == dt.date(2026, 5, 25)
+
+
+def test_day_time_fills_first_created_when_asked() -> None:
+    story = Story("T", source=Source("S", dt.date(2026, 5, 25)))
+    doc = ninjs.to_dict(story, day_time=dt.time(12, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+    assert doc["firstCreated"] == "2026-05-25T12:00:00+02:00"
+    back = ninjs.from_dict(doc).story
+    assert back.published == dt.date(2026, 5, 25)  # still the day, not the invented time
+    assert type(back.published) is dt.date
+    with pytest.raises(ValueError, match="day_time"):
+        ninjs.to_dict(story, day_time=dt.time(12))
+
+
+def test_a_time_without_offset_is_not_given_one() -> None:
+    naive = dt.datetime(2020, 2, 24, 1, 50)
+    doc = ninjs.to_dict(Story("T", source=Source(published=naive)))
+    assert "firstCreated" not in doc
+    assert {"role": "storykit:published", "value": "2020-02-24T01:50:00"} in doc["descriptions"]
+
+
+def test_url_that_is_no_plain_uri_goes_to_alt_ids() -> None:
+    story = Story("T", source=Source(url="https://x.example/a b"))
+    doc = ninjs.to_dict(story)
+    assert doc["uri"] == f"urn:storykit:{story_id(story)}"
+    assert doc["altIds"] == [{"role": "storykit:url", "value": "https://x.example/a b"}]
+    assert ninjs.from_dict(doc).story == story
+
+
+def test_minimal_story() -> None:
+    doc = ninjs.to_dict(Story("Just a title"))
+    assert doc["uri"].startswith("urn:storykit:")
+    assert set(doc) == {"uri", "standard", "profile", "type", "representationType", "headlines"}
+
+
+def test_registered_with_suffix_but_json_stays_storykit_json(tmp_path: Path) -> None:
+    from storykit import formats
+
+    assert formats.by_suffix(".ninjs") == "ninjs"
+    assert formats.by_suffix(".json") == "json"
+    target = tmp_path / "story.ninjs"
+    storykit.dump(FULL, target)
+    assert json.loads(target.read_text(encoding="utf-8"))["profile"] == ninjs.PROFILE
+    assert storykit.load(target) == FULL
+
+
+def test_detect() -> None:
+    assert ninjs.detect(ninjs.dumps(FULL))
+    assert ninjs.detect((FIXTURES / "wire-1.x-lowercase.ninjs").read_text(encoding="utf-8"))
+    assert not ninjs.detect(storykit.dumps(FULL, "json"))
+    assert not ninjs.detect("Title\n\nA paragraph.")
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+def test_output_validates_against_the_official_schema(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    assert _errors(validator, ninjs.to_dict(FULL)) == []
+    assert _errors(validator, ninjs.to_dict(storykit.load(SEED))) == []
+    # the validator does check formats: a date without a time is no date-time
+    bad = ninjs.to_dict(FULL) | {"firstCreated": "2026-05-25"}
+    assert _errors(validator, bad) == ["$.firstCreated: '2026-05-25' is not a 'date-time'"]
+    assert _errors(validator, ninjs.to_dict(FULL) | {"keywords": ["x"]})  # not in ninjs 3.1
+
+
+def test_corpus_validates_and_round_trips(
+    validator: jsonschema.Draft202012Validator, corpus_story: Path
+) -> None:
+    story = storykit.load(corpus_story)
+    for day_time in (None, dt.time(0, tzinfo=UTC)):
+        text = storykit.dumps(story, "ninjs", day_time=day_time)
+        assert _errors(validator, json.loads(text)) == []
+        assert storykit.loads(text, "ninjs") == story
+
+
+@given(stories())
+def test_any_story_round_trips_and_validates(story: Story) -> None:
+    text = storykit.dumps(story, "ninjs")
+    assert storykit.loads(text, "ninjs") == story
+    checker = _schema_validator()  # None without ../shared: the round trip still runs
+    if checker is not None:
+        assert _errors(checker, json.loads(text)) == []
+
+
+# ----------------------------------------------------------------------------- agency documents
+
+
+def test_agency_3x_text_with_picture() -> None:
+    # tests/fixtures/ninjs/*.ninjs are hand-written in the shape of agency feeds; the
+    # expected values below were read off the fixture by hand.
+    doc = ninjs.read((FIXTURES / "nna-3.1-text-picture.ninjs").read_text(encoding="utf-8"))
+    story = doc.story
+    assert story.title == "Harbour ferry returns after winter repairs"
+    assert story.source == Source(
+        "NNA",
+        dt.datetime(2024, 3, 12, 6, 58, tzinfo=UTC),  # firstCreated 07:58+01:00
+        "https://media.nna.example/text/20240312-harbour-ferry-7c1e",
+    )
+    # the HTML body is used: the repeated <h1> headline, the dateline <div> and the
+    # <figure> are left out; links and entities are resolved, white space collapsed
+    assert story.sections == (
+        Section(
+            None,
+            [
+                "The harbour ferry resumes service on Monday after three months in dry "
+                "dock, the city transport office said.",
+                "We have replaced both engines, said fleet manager Ola Berg.",
+            ],
+        ),
+        Section(
+            "Timetable",
+            ["Tickets bought for the old timetable remain valid & can be used until 31 March."],
+        ),
+    )
+    assert story.image == Image(
+        "The ferry in dry dock in January.", Credit("photo", "Kari Lund", "NNA")
+    )
+    assert story.tags == ("Transport", "Ferries")  # the subject without a name is skipped
+    assert story.credits == ()
+    assert story.extras == (
+        "Commuters get their 12-minute crossing back on Monday",
+        "The harbour ferry resumes service on Monday after three months in dry dock, the "
+        "city transport office said.",
+    )
+    # nothing is lost: the whole document, and what was not used at all
+    assert doc.data["associations"][0]["renditions"][0]["width"] == 4500
+    assert doc.rest["urgency"] == 4
+    assert doc.rest["versionCreated"] == "2024-03-12T09:14:27+01:00"
+    assert {"people", "places", "genres", "altIds", "slugline", "expires"} <= set(doc.rest)
+    assert not {"headlines", "bodies", "uri", "subjects", "associations"} & set(doc.rest)
+
+
+def test_agency_2x_html_only_with_urn_and_byline() -> None:
+    doc = ninjs.read((FIXTURES / "agency-2.x-html-only.ninjs").read_text(encoding="utf-8"))
+    story = doc.story
+    assert story.title == "Faktencheck: Hat die Stadt beim Radweg recht?"
+    berlin = dt.timezone(dt.timedelta(hours=2))
+    assert story.source == Source("agency", dt.datetime(2024, 5, 1, 16, 2, 28, tzinfo=berlin))
+    assert story.credits == (Credit("byline", "Von Anna Beispiel, agency"),)
+    assert story.sections == (
+        Section(
+            None,
+            [
+                "Die Stadt sagt, der neue Radweg sei «der sicherste im Land».",
+                "BEHAUPTUNG: Der Weg sei überall zwei Meter breit.",
+            ],
+        ),
+        # <br/> is a line break, collapsed like all HTML white space; the blank <p> is dropped
+        Section("BEWERTUNG", ["Das stimmt nur zum Teil.", "An zwei Stellen ist er schmaler."]),
+    )
+    assert story.image is None
+    assert doc.rest["uri"] == "urn:newsml:agency.example:20240501:240501-99-123456"
+
+
+def test_ninjs_1x_lowercase_keys() -> None:
+    story = storykit.load(FIXTURES / "wire-1.x-lowercase.ninjs")
+    assert story.title == "City council votes to extend night buses"
+    assert story.source == Source(None, dt.date(2019, 11, 15), "http://wire.example/items/5e2d9a7c")
+    assert story.sections == (
+        Section(
+            None,
+            [
+                "Night buses will run until 3 a.m. from January, the council decided.",
+                "The vote was 31 to 12.",
+            ],
+        ),
+    )
+    assert story.tags == ("Politics", "Transport", "City council")  # duplicates dropped
+    assert story.image == Image(
+        "A night bus at the central station.", Credit("photo", "Lee Example")
+    )
+    assert story.credits == (Credit("byline", "By Sam Example"),)
+    assert story.extras == ("Night buses will run until 3 a.m. from January.",)
+
+
+def test_agency_story_converts_to_other_formats() -> None:
+    story = storykit.load(FIXTURES / "nna-3.1-text-picture.ninjs")
+    assert storykit.loads(storykit.dumps(story, "json"), "json") == story
+    assert storykit.loads(storykit.dumps(story, "ninjs"), "ninjs") == story
+
+
+def test_plain_body_when_there_is_no_html() -> None:
+    doc = {
+        "uri": "urn:x:1",
+        "headlines": [{"value": "Title"}],
+        "bodies": [{"contentType": "text/plain", "value": "Title\nFirst line.\r\nSecond line."}],
+    }
+    story = ninjs.from_dict(doc).story
+    assert story.sections == (Section(None, ["First line.", "Second line."]),)
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("doc", "path", "message"),
+    [
+        ({"uri": "urn:x:1", "headlines": [{"value": 5}]}, "headlines[0].value", "a string"),
+        ({"uri": "urn:x:1", "headlines": "T"}, "headlines", "an array"),
+        ({"uri": "urn:x:1", "headlines": [{"value": " "}]}, "headlines", "no headline"),
+        ({"uri": "urn:x:1"}, "headlines", "no headline"),
+        (
+            {"headline": "T", "bodies": [{"contentType": "text/html", "value": None}]},
+            "bodies[0].value",
+            "got null",
+        ),
+        ({"headline": "T", "firstCreated": "yesterday"}, "firstCreated", "ISO 8601"),
+        ({"headline": "T", "firstCreated": 20240101}, "firstCreated", "a string"),
+        ({"headline": "T", "subjects": [{"name": ["x"]}]}, "subjects[0].name", "a string"),
+        ({"headline": "T", "keywords": "a, b"}, "keywords", "an array"),
+        ({"headline": "T", "associations": [7]}, "associations[0]", "an object"),
+        (
+            {
+                "headline": "T",
+                "profile": "storykit/1",
+                "associations": [
+                    {"name": "photo", "rel": "credit", "infoSources": [{"name": "A", "role": "x"}]}
+                ],
+            },
+            "associations[0].infoSources[0].role",
+            "creator",
+        ),
+    ],
+)
+def test_bad_documents_name_the_path(doc: dict[str, Any], path: str, message: str) -> None:
+    with pytest.raises(StoryParseError, match=r"item\.ninjs") as info:
+        storykit.loads(json.dumps(doc), "ninjs", filename="item.ninjs")
+    assert info.value.path == path
+    assert message in info.value.message
+
+
+def test_not_json_or_not_an_object() -> None:
+    with pytest.raises(StoryParseError) as info:
+        storykit.loads('{"uri": ', "ninjs")
+    assert info.value.line == 1
+    with pytest.raises(StoryParseError, match="expected a ninjs JSON object, got an array"):
+        storykit.loads("[]", "ninjs")
