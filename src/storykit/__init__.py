@@ -5,6 +5,9 @@
 >>> print(storykit.dumps(story, "json"))  # doctest: +SKIP
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from storykit._api import dump, dumps, json_schema, load, loads
 from storykit._version import __version__
 from storykit.errors import (
@@ -17,6 +20,14 @@ from storykit.errors import (
 )
 from storykit.model import Credit, Image, Section, Source, Story
 from storykit.notebook import StoryTable, table
+
+if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
+    from storykit.export import to_dataframe, to_records
+
+_LAZY = {
+    "to_dataframe": "storykit.export",
+    "to_records": "storykit.export",
+}
 
 __all__ = [
     "Credit",
@@ -38,4 +49,21 @@ __all__ = [
     "load",
     "loads",
     "table",
+    "to_dataframe",
+    "to_records",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the names of ``_LAZY`` when first used (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'storykit' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
