@@ -30,6 +30,7 @@ _TABLE_CSS = (
     ".storykit-table thead th{border-bottom:1px solid rgba(128,128,128,.5)}"
     ".storykit-table tbody tr:nth-child(even){background:rgba(128,128,128,.08)}"
     ".storykit-table td:first-child{text-align:right;opacity:.6}"
+    ".storykit-table td:nth-child(4){white-space:nowrap}"
 )
 # Inline Markdown syntax (a table cell holds no blocks), GFM's | and ~, and Jupyter's $ math.
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|&~$")

@@ -389,7 +389,8 @@ def repr_html(story: Story) -> str:
     """The story for a notebook: the styled fragment (``Story._repr_html_``)."""
     article = _article(story, heading_offset=0, image=True, tags=True, footer=True)
     body = "\n".join(article)
-    return f'<div class="storykit-notebook"><style>\n{STORY_CSS}</style>\n{body}\n</div>\n'
+    css = f"{STORY_CSS}.storykit-notebook .storykit {{ margin: 0; }}\n"  # left, as cells are
+    return f'<div class="storykit-notebook"><style>\n{css}</style>\n{body}\n</div>\n'
 
 
 def detect(text: str) -> bool:
