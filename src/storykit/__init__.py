@@ -22,9 +22,17 @@ from storykit.model import Credit, Image, Section, Source, Story
 from storykit.notebook import StoryTable, table
 
 if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
+    from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
     from storykit.export import to_dataframe, to_records
+    from storykit.feeds import feed
 
 _LAZY = {
+    "feed": "storykit.feeds",
+    "ErrorLog": "storykit.collection",
+    "Origin": "storykit.collection",
+    "dump_many": "storykit.collection",
+    "iter_records": "storykit.collection",
+    "iter_stories": "storykit.collection",
     "to_dataframe": "storykit.export",
     "to_records": "storykit.export",
 }
@@ -32,8 +40,10 @@ _LAZY = {
 __all__ = [
     "Credit",
     "Diagnostic",
+    "ErrorLog",
     "Image",
     "MissingExtraError",
+    "Origin",
     "Section",
     "Source",
     "Story",
@@ -44,7 +54,11 @@ __all__ = [
     "UnrepresentableError",
     "__version__",
     "dump",
+    "dump_many",
     "dumps",
+    "feed",
+    "iter_records",
+    "iter_stories",
     "json_schema",
     "load",
     "loads",
