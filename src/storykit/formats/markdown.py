@@ -164,7 +164,7 @@ def _destination(url: str) -> str:
     return "<" + re.sub(r"[\\<>]|&(?=#|[A-Za-z0-9]+;)", lambda m: "\\" + m[0], url) + ">"
 
 
-_LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f<>]+", re.IGNORECASE)
+_LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -560,7 +560,9 @@ class _Reader:
             elif key == "credits":
                 nodes = self.sequence(value, where)
                 fields[key] = (
-                    tuple(self.credit(n, f"credits[{i}]") for i, n in enumerate(nodes)),
+                    tuple(
+                        self.credit(n, f"credits[{i}]", optional=False) for i, n in enumerate(nodes)
+                    ),
                     line,
                 )
             else:  # tags, extras
@@ -604,7 +606,8 @@ class _Reader:
         return items
 
     def is_null(self, node: Node) -> bool:
-        return getattr(node, "style", None) is None and node.value in (
+        # A plain scalar has style None (or "" from the C loader); quoted "null" is text.
+        return not getattr(node, "style", None) and node.value in (
             "",
             "~",
             "null",
@@ -626,9 +629,9 @@ class _Reader:
             raise self.error(self.line_of(node), f"{where}: must not be empty or blank")
         return value
 
-    def credit(self, node: Node, where: str) -> Credit | None:
+    def credit(self, node: Node, where: str, *, optional: bool = True) -> Credit | None:
         yaml = self.yaml
-        if isinstance(node, yaml.ScalarNode) and self.is_null(node):
+        if optional and isinstance(node, yaml.ScalarNode) and self.is_null(node):
             return None
         items = self.mapping(node, where, ("role", "name", "provider"))
         values = {k: self.text_value(v, f"{where}.{k}") for k, (v, _) in items.items()}
