@@ -86,6 +86,7 @@ _MAX_HEADING_OFFSET = 4  # the section headings are then h6, the deepest there i
 # images, autolinks and raw HTML, strikethrough (GFM), and backslash escapes themselves.
 # "&" only where it would start a character reference ("AT&T" stays as it is).
 _INLINE = re.compile(r"[\\`*_\[\]<~]|&(?=#|[A-Za-z0-9]+;)")
+_MAYBE_INLINE = re.compile(r"[\\`*_\[\]<~&]")  # a fast first look: most text has none
 # What starts a block at the beginning of a line, once inline markup is escaped: ATX
 # headings, list items and thematic breaks, block quotes, setext underlines, table rows.
 _BLOCK_START = frozenset("#-+>=|")
@@ -96,13 +97,17 @@ _ORDERED = re.compile(r"\d+(?=[.)])")
 _UNKEEPABLE_AT_EDGE = frozenset("\x0b\x1c\x1d\x1e\x1f\x85")
 
 
-def _is_edge_space(char: str) -> bool:
-    """Whether some renderer strips ``char`` from the ends of a paragraph or heading."""
-    return char.isspace() or char == "\ufeff"
+# What renderers strip from the ends of a paragraph or heading: all that ``str.isspace``
+# calls white space (markdown-it-py before 4.3 strips with it) and U+FEFF (JavaScript's
+# ``trim``, as in markdown-it, strips it).
+_EDGE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 def _inline(text: str) -> str:
-    out = _INLINE.sub(lambda m: "\\" + m[0], text)
+    out = _INLINE.sub(r"\\\g<0>", text) if _MAYBE_INLINE.search(text) else text
     # Line breaks become character references: every piece of text stays on one line,
     # so no line of it can start a block (a heading, a list item, a fence …) of its own.
     if "\n" in out or "\r" in out:
@@ -131,13 +136,12 @@ def escape(text: str, where: str = "text") -> str:
     if "\0" in text:
         msg = f"cannot write this story as Markdown: {where} contains U+0000 (NUL)"
         raise UnrepresentableError(msg)
-    start, end = 0, len(text)
-    while start < end and _is_edge_space(text[start]):
-        start += 1
-    while end > start and _is_edge_space(text[end - 1]):
-        end -= 1
-    lead, core, trail = text[:start], text[start:end], text[end:]
-    if lead or trail:
+    lead = trail = ""
+    core = text
+    if text[:1] in _EDGE_SPACE or text[-1:] in _EDGE_SPACE:  # rare: white space at an end
+        rest = text.lstrip(_EDGE_SPACE)
+        core = rest.rstrip(_EDGE_SPACE)
+        lead, trail = text[: len(text) - len(rest)], rest[len(core) :]
         bad = next((c for c in lead + trail if c in _UNKEEPABLE_AT_EDGE), None)
         if bad is not None:
             msg = (
@@ -145,14 +149,15 @@ def escape(text: str, where: str = "text") -> str:
                 f"U+{ord(bad):04X}, which Markdown renderers strip"
             )
             raise UnrepresentableError(msg)
+        lead, trail = _references(lead), _references(trail)
     # A final "#" could close an ATX heading ("Top #"): escape it.
     main, last = (core[:-1], "\\#") if core.endswith("#") else (core, "")
     out = _inline(main)
     if main[:1] in _BLOCK_START:
         out = "\\" + out
-    elif (number := _ORDERED.match(main)) is not None:
+    elif main[:1].isdigit() and (number := _ORDERED.match(main)) is not None:
         out = f"{out[: number.end()]}\\{out[number.end() :]}"
-    return _references(lead) + out + last + _references(trail)
+    return lead + out + last + trail
 
 
 def _references(chars: str) -> str:
