@@ -285,10 +285,11 @@ class _Raw(io.RawIOBase):
 
 
 def _size(n: int) -> str:
+    """``16 MiB`` for whole units, else ``2,000 bytes``."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale and n % (scale // 1024 or 1) == 0:
-            return f"{n / scale:g} {unit}"
-    return f"{n} bytes"
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit}"
+    return f"{n:,} bytes"
 
 
 # --------------------------------------------------------------------------- sources
@@ -458,17 +459,21 @@ def _dump_pieces(
 
     The last piece of each block is carried over to the next one (it may go on there), so
     the pieces are the same as :func:`storykit.formats.text.split_stories` gives for the
-    whole text, in memory bounded by the block size and the size of one story.
+    whole text, in memory bounded by the block size and the size of one story. A story
+    longer than ``limit`` is reported and skipped, and reading goes on with the next one.
     """
     from storykit.formats.text import split_stories  # noqa: PLC0415
 
     carry = ""
     base = 1  # the line of the file on which ``carry`` (then the block) starts
+    skipping = False  # ``carry`` is a stand-in line for an over-long story being skipped
     while True:
         size = 0
         lines: list[bytes] = []
         eof = False
-        while size < _BLOCK:
+        # end a block at the end of a line (so UTF-8 is never cut), unless a line is
+        # itself longer than a story may be
+        while size < _BLOCK or (not lines[-1].endswith(b"\n") and size <= _BLOCK + limit):
             line = reader.readline(limit + 1)
             if not line:
                 eof = True
@@ -477,6 +482,13 @@ def _dump_pieces(
             size += len(line)
         text = carry + b"".join(lines).decode("utf-8", "surrogateescape")
         pieces = list(split_stories(text))
+        if skipping and pieces:
+            if len(pieces) == 1 and not eof:  # the over-long story goes on
+                base += text.count("\n") - 1
+                carry = _SKIPPED + "\n"
+                continue
+            pieces = pieces[1:]
+            skipping = False
         for first, piece in pieces if eof else pieces[:-1]:
             origin = Origin(path, member, base + first - 1)
             if len(piece) > limit:
@@ -493,9 +505,18 @@ def _dump_pieces(
         carry = "\n".join(text.split("\n")[last_first - 1 :])
         base += last_first - 1
         if len(carry) > limit:
-            message = _story_too_long(limit) + "; the rest of this file is not read"
-            yield _read_error(Origin(path, member, base), message, base)
-            return
+            yield _read_error(Origin(path, member, base), _story_too_long(limit), base)
+            ends = carry.rstrip().rsplit("\n", 1)[-1].strip().startswith("View original source")
+            if ends:  # the story is complete: the next block starts afresh
+                base += carry.count("\n")
+                carry = ""
+            else:  # skip the rest of it: a stand-in line keeps the splitting right
+                base += carry.count("\n") - 1
+                carry = _SKIPPED + "\n"
+                skipping = True
+
+
+_SKIPPED = "\u2026"
 
 
 def _story_too_long(limit: int) -> str:
@@ -523,7 +544,7 @@ def _jsonl_pieces(
         if not raw.strip():
             continue
         try:
-            text = decode(raw, origin.where)
+            text = decode(raw.rstrip(b"\r\n"), origin.where)
         except StoryParseError as exc:
             yield _read_error(origin, exc.message, number)
             continue
