@@ -660,7 +660,9 @@ def test_title_mismatch_is_an_error(seed: Story) -> None:
         ("# T\n\n## \n\ntext\n", 3, "heading: must not be empty"),
         ("# T\n\n&#32;\n", 3, "must not be empty or blank"),
         ("---\ntitle: T\n", 1, "no closing '---'"),
-        ("---\ntitle: [unclosed\n---\n", 3, "invalid YAML front matter"),
+        ("---\ntitle: [unclosed\n---\n", 3, "invalid YAML front matter: while parsing a flow"),
+        ("---\ntitle: T\n  bad: indent\n---\n", 3, "YAML front matter: mapping values are not"),
+        ('---\ntitle: "a\x01"\n---\n', 2, "YAML front matter: unacceptable character #x0001"),
         ("---\ntitle: T\nlayout: post\n---\n", 3, "unknown key 'layout'"),
         ("---\ntitle: T\ntitle: U\n---\n", 3, "key 'title' given twice"),
         ("---\n- a list\n---\n", 2, "the front matter: expected a mapping"),
@@ -681,6 +683,20 @@ def test_errors_name_file_and_line(md: str, line: int, message: str) -> None:
     assert caught.value.line == line
     assert caught.value.filename == "story.md"
     assert str(caught.value).startswith(f"story.md:{line}: ")
+
+
+def test_yaml_errors_give_no_second_line_count() -> None:
+    # PyYAML counts lines from the front matter; the message must not contradict the line.
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads("---\ntitle: T\n  bad: indent\n---\n", "markdown")
+    assert "line" not in caught.value.message and "\n" not in caught.value.message
+
+
+def test_edge_space_is_all_white_space() -> None:
+    # Any character str.isspace() calls white space, and U+FEFF, is stripped by some
+    # renderer from the ends of a text: the escape must know every one of them.
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} | {"\ufeff"}
+    assert set(markdown._EDGE_SPACE) == spaces
 
 
 def test_empty_input() -> None:

@@ -526,7 +526,11 @@ class _Reader:
         try:
             node: Node | None = yaml.compose(source, Loader=loader)
         except yaml.YAMLError as exc:
-            raise self.error(_yaml_line(exc, source), f"invalid YAML front matter: {exc}") from None
+            # PyYAML's own message counts lines from the front matter: keep only the what.
+            parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+            what = ", ".join(p for p in parts if p) or str(exc).split("\n", 1)[0]
+            line = _yaml_line(exc, source)
+            raise self.error(line, f"invalid YAML front matter: {what}") from None
         return node, index + 1
 
     def front_matter(self, node: Node | None) -> dict[str, Any]:
