@@ -41,8 +41,10 @@ def test_evidence_must_be_word_bounded() -> None:
 
 
 def test_evidence_in_another_case_counts() -> None:
-    assert split_tags("GameStopsMarkets") == ("Game", "Stops", "Markets")
-    assert split_tags("GameStopsMarkets", "shares of gamestops rose") == ("GameStops", "Markets")
+    assert split_tags("GameStopMarkets") == ("GameStop", "Markets")  # in the vocabulary
+    assert split_tags("BookTokMarkets") == ("Book", "Tok", "Markets")
+    assert split_tags("BookTokMarkets", "videos on booktok rose") == ("BookTok", "Markets")
+    assert split_tags("BookTokMarkets", "videos on Booktok rose") == ("BookTok", "Markets")
 
 
 def test_vocabulary_is_extensible() -> None:

@@ -39,7 +39,6 @@ def decode(data: bytes, filename: str | None = None) -> str:
 
 def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
     if fmt is not None:
-        formats.by_name(fmt)  # raises UnknownFormatError listing the known ones
         return fmt
     if filename is not None:
         name = formats.by_suffix(Path(filename).suffix)
@@ -74,7 +73,7 @@ def loads(
         raise TypeError(msg)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "\0" in text[:1024]:
+    if text.find("\0", 0, 1024) != -1:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
     name = _format_for(format, filename, text)
     module = formats.by_name(name)

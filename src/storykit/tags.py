@@ -2,45 +2,48 @@
 
 A dump writes its tags with nothing between them, so case changes are the main clue:
 ``…sSemi…`` is a boundary. Case alone cannot split everything (``USEU``, ``WalletHub``,
-``eMerge Americas``, ``Python 3virtualenv``), so the splitter weighs three kinds of evidence:
+``eMerge Americas``, ``Python 3virtualenv``), so the splitter also uses:
 
 1. a vocabulary of known tags (a built-in list of acronyms and camel-case names, extensible
    by the caller and by :meth:`TagSplitter.learn` from tags lines that hold a single tag);
 2. names the story itself spells out (its title, headings and paragraphs), word-bounded;
-   spelt in another case (``Gamestop`` for ``GameStop``) they count a little less;
+   camel-case names also in another case (``Gamestop`` supports ``GameStop``);
 3. the shape of a tag: a capitalised word, an acronym (``AI``, ``EVs``, ``COP26``, ``5G``,
    ``COVID-19``), optionally followed by more words (``Road safety``, ``Level 3``).
 
-The line is split by dynamic programming into the cheapest sequence of pieces:
+The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
+``Level 3|NPHET``); then, piece by piece:
 
-- a piece that is a known tag or that the story spells out costs 1 (1.5 in another case);
-- a piece that only has a tag's shape costs 2.5, so two known acronyms beat one unknown one
-  (``USEU`` → ``US``, ``EU``); an acronym costs 0.5 more for each letter past four
-  (``NPHETCOVID-19`` → ``NPHET``, ``COVID-19``);
-- anything else costs 2 plus 3 a character, so unrecognisable text is kept as one piece,
-  never dropped, and never wins over pieces that make sense.
+- a lower-case start of a known name moves a cut back (``WalletHube|Merge`` →
+  ``WalletHub|eMerge`` when the story says ``eMerge``; ``Banki|Phone`` → ``Bank|iPhone``);
+- a run of capitals is split where two known or well-shaped tags beat one long acronym
+  (``AIEVs`` → ``AI``, ``EVs``; ``EUCOP26`` → ``EU``, ``COP26``); a known or evidenced part
+  costs 1, a part that only has an acronym's shape 2.5, plus 0.5 for each letter past four;
+- neighbours are joined when together they are a known name (``You|Tube``, ``Wallet|Hub``);
+- a lower-case run is cut around known tags inside it (``virtualenvpip``).
 
-Pieces never start or end with a space. Time is linear in the line's length: pieces are at
-most :data:`MAX_TAG_LENGTH` characters long.
+No character is ever dropped: text that fits no rule stays a piece of its own. Each step is
+local, so the time is linear in the line's length, and the story is searched (with
+``str.find``) only for the few pieces where it can change the answer.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
 
 MAX_TAG_LENGTH = 64
-"""The longest single tag the splitter considers; longer runs become several pieces."""
+"""The longest run of capitals the splitter tries to split; longer runs stay whole."""
 
 _KNOWN_COST = 1.0
-_KNOWN_OTHER_CASE_COST = 1.5
 _SHAPE_COST = 2.5
 _LONG_ACRONYM_STEP = 0.5  # each letter past four makes an acronym less likely to be one tag
 _SHORT_ACRONYM = 5
-_UNKNOWN_BASE = 2.0
-_UNKNOWN_PER_CHAR = 3.0
+_SHORT_HALF = 4  # a camel-case name's half this short is checked in another case too (Stop)
+_LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 
 _ONE_WORD = """
     AI AGI AR VR XR IT IoT ICT API APIs CEO CEOs CFO CTO COO GDP GPU GPUs CPU CPUs PC PCs EV EVs
@@ -80,108 +83,94 @@ DEFAULT_VOCABULARY: frozenset[str] = frozenset((*_ONE_WORD.split(), *_SEVERAL_WO
 """Tags the splitter knows without being told: common acronyms and camel-case names."""
 
 # A word of a tag: letters with optional inner hyphens, apostrophes, dots or ampersands.
-_WORD_RE = re.compile(r"\w+(?:[-'’.&]\w+)*")
-_PART_RE = re.compile(r"[-'’.&]")
 
 
-def _is_capitalised(word: str) -> bool:
-    """``Crime``, ``Börse``, ``Anna-Lena``, ``O'Neill``: upper then lower (by hyphen part)."""
-    for part in re.split(r"[-'’]", word):
-        if not part:
-            return False
-        if not (part[0].isupper() and (len(part) == 1 or part[1:].islower())):
-            if part.isalpha() and part.islower():
-                continue  # "Jean-de-la" style inner lower-case parts
-            return False
-        if not part.isalpha():
-            return False
-    return True
+class _Classes(dict[int, str]):
+    """Maps a character's code point to its class, for ``str.translate``; fills itself lazily.
+
+    ``U`` upper-case letter, ``s`` the letter s, ``l`` other lower-case letter, ``C`` letter
+    without case (CJK…), ``d`` digit, ``_`` space, ``o`` anything else.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char == "s":
+            cls = "s"
+        elif char.isupper():
+            cls = "U"
+        elif char.islower():
+            cls = "l"
+        elif char.isalpha():
+            cls = "C"
+        elif char.isdigit():
+            cls = "d"
+        elif char == " ":
+            cls = "_"
+        else:
+            cls = "o"
+        self[code] = cls
+        return cls
 
 
-def _acronym_kind(word: str) -> int:
-    """0 when ``word`` is no acronym, else its letter count (``AI``, ``EVs``, ``COP26``…)."""
-    core = word[:-1] if len(word) > 2 and word.endswith("s") and word[-2].isupper() else word
-    letters = sum(c.isalpha() for c in core)
-    if not all(c.isupper() or c.isdigit() or c == "-" for c in core):
-        return 0
-    if core.startswith("-") or core.endswith("-") or "--" in core:
-        return 0
-    digits = len(core) - letters - core.count("-")
-    if letters >= 2 or (letters == 1 and digits >= 1):  # AI, COP26, G7, 5G, B12
-        return max(letters, 1)
-    return 0
+_CLASSES = _Classes()
+
+# Where a new tag may start, by the classes around the position (zero-width matches):
+# lower→Upper or lower→digit (safety|Miami, Japan|5G), an acronym before a capitalised word
+# (UK|Mental, but not the plural EV|s), a digit before a letter (Level 3|NPHET), and a
+# change between letters with and without case.
+_BOUNDARY_RE = re.compile(
+    r"(?<=[ls])(?=[Ud])|(?<=U)(?=U(?:l|s[ls]))|(?<=d)(?=[Uls])|(?<=C)(?=[Uls])|(?<=[Uls])(?=C)"
+)
+_ACRONYM_RUN_RE = re.compile(r"[Ud]*U[Ud]*(?:o[Ud]+)*s?")
+_WORD = r"U[ls]+(?:o[Uls][ls]*)*"
+_ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
+_NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
+_WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
+_ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
 
 
-def _shape_cost(piece: str) -> float | None:
-    """The cost of ``piece`` judged by its shape alone, or ``None`` if it has no tag's shape."""
-    words = piece.split(" ")
-    first = words[0]
-    if _is_capitalised(first) and len(first) > 1:
-        cost = _SHAPE_COST
-    else:
-        letters = _acronym_kind(first)
-        if not letters:
-            return None
-        cost = _SHAPE_COST + _LONG_ACRONYM_STEP * max(0, letters - _SHORT_ACRONYM + 1)
-    for word in words[1:]:
-        if not word:
-            return None
-        if not (
-            word.isdigit()
-            or (word.isalpha() and word.islower())
-            or _is_capitalised(word)
-            or (word[0].isalpha() and 0 < _acronym_kind(word) <= _SHORT_ACRONYM)
-        ):
-            return None
-    return cost
+def _acronym_cost(sig: str, i: int, j: int) -> float:
+    """The cost of ``line[i:j]`` as an acronym by its shape alone (``inf`` if it is none)."""
+    if not _ACRONYM_SHAPE_RE.fullmatch(sig, i, j):
+        return float("inf")
+    letters = sig.count("U", i, j)
+    if letters >= 2 or (letters == 1 and sig.find("d", i, j) != -1):
+        return _SHAPE_COST + _LONG_ACRONYM_STEP * max(0, letters - _SHORT_ACRONYM + 1)
+    return float("inf")
 
 
-class _Evidence:
-    """The words and phrases a story spells out, looked up lazily and cheaply."""
+class _Story:
+    """The story's own text, searched with ``str.find`` only when a piece needs it."""
 
-    __slots__ = ("_folded", "_text", "_words")
+    __slots__ = ("_stop", "_text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, stop: int) -> None:
         self._text = text
-        self._words: set[str] | None = None
-        self._folded: set[str] | None = None
+        self._stop = stop
 
-    def _word_set(self) -> set[str]:
-        if self._words is None:
-            found = _WORD_RE.findall(self._text)
-            words = set(found)
-            for word in found:  # "EU-Kommission" and "NPHET's" spell out "EU" and "NPHET"
-                if not word.isalnum():
-                    words.update(_PART_RE.split(word))
-            self._words = words
-        return self._words
+    def has(self, probe: str) -> bool:
+        """Whether the story contains ``probe`` anywhere."""
+        return bool(self._text) and self._text.find(probe, 0, self._stop) != -1
 
-    def cost(self, piece: str) -> float | None:
-        """1 if the story spells ``piece`` out, 1.5 if only in another case, else None."""
-        if not self._text:
-            return None
-        words = self._word_set()
-        if " " not in piece:
-            if piece in words:
-                return _KNOWN_COST
-            if self._folded is None:
-                self._folded = {w.casefold() for w in words}
-            return _KNOWN_OTHER_CASE_COST if piece.casefold() in self._folded else None
-        if all(part in words for part in piece.split(" ")) and _occurs_as_word(self._text, piece):
-            return _KNOWN_COST
-        return None
+    def spells(self, piece: str) -> bool:
+        """Whether the story contains ``piece`` not directly next to a letter or digit."""
+        return bool(self._text) and _occurs(self._text, piece, self._stop)
+
+    def spells_in_lower_case(self, piece: str) -> bool:
+        """As :meth:`spells`, for ``GameStop`` spelt ``Gamestop`` or ``gamestop``."""
+        lower = piece.lower()
+        return self.spells(piece[0] + lower[1:]) or self.spells(lower)
 
 
-def _occurs_as_word(text: str, piece: str) -> bool:
-    """True when ``piece`` occurs in ``text`` not directly next to a letter or digit."""
-    start = text.find(piece)
+def _occurs(text: str, piece: str, end: int) -> bool:
+    start = text.find(piece, 0, end)
     while start != -1:
-        end = start + len(piece)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not before.isalnum() and not after.isalnum():
+        stop = start + len(piece)
+        if (start == 0 or not text[start - 1].isalnum()) and (
+            stop >= len(text) or not text[stop].isalnum()
+        ):
             return True
-        start = text.find(piece, start + 1)
+        start = text.find(piece, start + 1, end)
     return False
 
 
@@ -196,73 +185,220 @@ class TagSplitter:
     """
 
     def __init__(self, vocabulary: Iterable[str] = DEFAULT_VOCABULARY) -> None:
-        self.vocabulary: set[str] = set(vocabulary)
+        self.vocabulary: set[str] = set()
+        self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
+        self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
+        self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
+        self.add(*vocabulary)
 
     def add(self, *tags: str) -> None:
         """Teach the splitter tags it should keep whole."""
-        self.vocabulary.update(tags)
+        for raw in tags:
+            tag = raw.strip()
+            if not tag or tag in self.vocabulary:
+                continue
+            self.vocabulary.add(tag)
+            if tag[0].islower():
+                upper = next((k for k, c in enumerate(tag) if c.isupper()), None)
+                if upper is None:
+                    self._lowercase.setdefault(tag[:2], []).append(tag)
+                else:
+                    self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
+                    self._lower_pairs.add(tag[upper - 1 : upper + 1])
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
 
-        Run over an archive first, this teaches tags such as ``Python 3`` that other stories
-        run into their neighbours (``Python 3virtualenv``).
+        Run over an archive first, this teaches tags such as ``virtualenv`` that other
+        stories run into their neighbours (``virtualenvpip``).
         """
         tags = self.split(line)
         if len(tags) == 1:
-            self.vocabulary.add(tags[0])
+            self.add(tags[0])
 
-    def split(self, line: str, context: str = "") -> tuple[str, ...]:
+    def split(self, line: str, context: str = "", *, end: int | None = None) -> tuple[str, ...]:
         """Split a run-together tags line.
 
         Args:
             line: The tags line, e.g. ``"AIEVsSemiconductorsSmartphones"``.
-            context: The story's own text (title, headings, paragraphs): a piece that it
-                spells out, word-bounded, counts as a known tag.
+            context: The story's own text: a name it spells out, word-bounded, counts as a
+                known tag.
+            end: Only ``context[:end]`` counts (so a caller can pass a whole dump and stop
+                before its tags line); default: all of it.
 
         Returns:
-            The tags, in order. Every character of ``line`` except surrounding spaces is
-            in exactly one tag; nothing is dropped.
+            The tags, in order. Every character of ``line`` except the spaces between tags
+            is in exactly one tag; nothing is dropped.
         """
         line = line.strip()
         if not line:
             return ()
-        evidence = _Evidence(context)
-        vocabulary = self.vocabulary
-        n = len(line)
-        inf = float("inf")
-        best: list[float] = [inf] * (n + 1)
-        back: list[int] = [0] * (n + 1)
-        best[0] = 0.0
-        for i in range(n):
-            if best[i] == inf or line[i] == " ":
-                continue
-            base = best[i]
-            for j in range(i + 1, min(n, i + MAX_TAG_LENGTH) + 1):
-                if line[j - 1] == " " or (j < n and line[j] == " "):
-                    continue
-                piece = line[i:j]
-                if piece in vocabulary:
-                    cost = _KNOWN_COST
-                else:
-                    cost = (
-                        evidence.cost(piece)
-                        or _shape_cost(piece)
-                        or _UNKNOWN_BASE + _UNKNOWN_PER_CHAR * (j - i)
-                    )
-                if base + cost < best[j]:
-                    best[j] = base + cost
-                    back[j] = i
-        if best[n] == inf:  # only when a run of spaces leaves no way through: keep it whole
+        if line in self.vocabulary:
             return (line,)
-        pieces: list[str] = []
-        j = n
-        while j > 0:
-            i = back[j]
-            pieces.append(line[i:j])
-            j = i
-        pieces.reverse()
-        return tuple(pieces)
+        story = _Story(context, len(context) if end is None else end)
+        sig = line.translate(_CLASSES)
+        cuts = self._cuts(line, sig, story)
+        pieces: list[tuple[int, int]] = []
+        vocabulary = self.vocabulary
+        for i, j in itertools.pairwise(cuts):
+            if line[i:j] in vocabulary or _WORD_SHAPE_RE.fullmatch(sig, i, j):
+                pieces.append((i, j))
+            else:
+                pieces.extend(self._split_piece(line, sig, i, j, story))
+        return tuple(line[i:j] for i, j in self._join(line, sig, pieces, story))
+
+    def _cuts(self, line: str, sig: str, story: _Story) -> list[int]:
+        """Cut where the case changes; move a cut back before a known lower-case start."""
+        cuts = [0]
+        lower_pairs = self._lower_pairs
+        for match in _BOUNDARY_RE.finditer(sig):
+            p = match.start()
+            before = sig[p - 1]
+            if before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
+                # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
+                # "Level 3" or "COVID-19"; not inside "5GG7".
+                q = p - 1
+                while q > 0 and sig[q - 1] == "d":
+                    q -= 1
+                if q == 0 or sig[q - 1] not in "_o":
+                    continue
+            elif (
+                before in "ls"
+                and sig[p] == "U"
+                and (p - cuts[-1] <= _SHORT_HALF or line[p - 1 : p + 1] in lower_pairs)
+            ):
+                p = self._lower_start(line, sig, cuts[-1], p, story)
+            cuts.append(p)
+        cuts.append(len(line))
+        return cuts
+
+    def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
+        """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
+        short = p - start <= _SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
+        lower_first = self._lower_first
+        for q in (p - 1, p - 2, p - 3):
+            if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
+                break
+            probe = line[q : p + 1]
+            candidates = lower_first.get(probe)
+            if candidates:
+                for known in candidates:
+                    if line.startswith(known, q):
+                        return q
+            if short and q >= p - 2 and story.has(probe):
+                word_end = p
+                while word_end < len(sig) and sig[word_end] in "Uls":
+                    word_end += 1
+                if story.spells(line[q:word_end]):
+                    return q
+        return p
+
+    def _split_piece(
+        self, line: str, sig: str, i: int, j: int, story: _Story
+    ) -> list[tuple[int, int]]:
+        """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
+        piece = line[i:j]
+        if piece in self.vocabulary or _WORD_SHAPE_RE.fullmatch(sig, i, j):
+            return [(i, j)]
+        if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
+            return self._split_acronyms(line, sig, i, j, story)
+        if sig[i] in "ls":
+            return self._split_lowercase(line, sig, i, j)
+        return [(i, j)]
+
+    def _known(self, piece: str, story: _Story) -> bool:
+        return piece in self.vocabulary or story.spells(piece)
+
+    def _split_acronyms(
+        self, line: str, sig: str, i: int, j: int, story: _Story
+    ) -> list[tuple[int, int]]:
+        """Keep a run of capitals whole, or split it in two where both parts are better."""
+        whole = line[i:j]
+        if story.spells(whole):
+            return [(i, j)]
+        best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
+        # Shape and vocabulary first; ask the story only where it could still win.
+        splits = []
+        for p in range(i + 1, j):
+            left, right = line[i:p], line[p:j]
+            cost_left = _KNOWN_COST if left in self.vocabulary else _acronym_cost(sig, i, p)
+            cost_right = _KNOWN_COST if right in self.vocabulary else _acronym_cost(sig, p, j)
+            if cost_left == float("inf") or cost_right == float("inf"):
+                continue
+            splits.append((cost_left + cost_right, p, cost_left, cost_right))
+        splits.sort()
+        for total, p, shape_left, shape_right in splits:
+            if total < best_cost:
+                best_cost, best = total, [(i, p), (p, j)]
+            cost_left = (
+                _KNOWN_COST if shape_left > _KNOWN_COST and story.spells(line[i:p]) else shape_left
+            )
+            cost_right = (
+                _KNOWN_COST
+                if shape_right > _KNOWN_COST and story.spells(line[p:j])
+                else shape_right
+            )
+            if cost_left + cost_right < best_cost:
+                best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
+        return best
+
+    def _split_lowercase(self, line: str, sig: str, i: int, j: int) -> list[tuple[int, int]]:
+        """Cut known all-lower-case tags (``virtualenv``, ``pip``) out of a lower-case run."""
+        out: list[tuple[int, int]] = []
+        start = p = i
+        while p < j:
+            match = next(
+                (t for t in self._lowercase.get(line[p : p + 2], ()) if line.startswith(t, p)),
+                None,
+            )
+            if match is None or p + len(match) > j:
+                p += 1
+                continue
+            if p > start:
+                out.append((start, p))
+            out.append((p, p + len(match)))
+            start = p = p + len(match)
+        if start < j:
+            out.append((start, j))
+        return out
+
+    def _join(
+        self, line: str, sig: str, pieces: list[tuple[int, int]], story: _Story
+    ) -> list[tuple[int, int]]:
+        """Join neighbours that together make a known camel-case name (You|Tube)."""
+        out: list[tuple[int, int]] = []
+        for i, j in pieces:
+            if out:
+                pi, pj = out[-1]
+                if (
+                    " " not in line[pi:j]
+                    and sig[pj - 1] != "o"
+                    and self._joins(line, sig, (pi, pj, j), story)
+                ):
+                    out[-1] = (pi, j)
+                    continue
+            out.append((i, j))
+        return out
+
+    def _joins(self, line: str, sig: str, cut: tuple[int, int, int], story: _Story) -> bool:
+        i, p, j = cut
+        merged = line[i:j]
+        if merged in self.vocabulary:
+            return True
+        left_known = line[i:p] in self.vocabulary
+        right_known = line[p:j] in self.vocabulary
+        if (left_known and right_known) or j - i > _LONG_NAME:
+            return False  # two known tags side by side stay two (US|EU)
+        if p - i > _SHORT_HALF and j - p > _SHORT_HALF + 1:
+            return False  # camel-case names have a short half: Wallet|Hub, Mc|Kinsey
+        if story.spells(merged):
+            return True
+        return (
+            j - p <= _SHORT_HALF
+            and sig[i] == "U"
+            and not left_known
+            and story.spells_in_lower_case(merged)
+        )
 
 
 _DEFAULT_SPLITTER = TagSplitter()

@@ -38,12 +38,20 @@ def by_name(name: str) -> ModuleType:
     Raises:
         UnknownFormatError: No format has that name (the message lists the known ones).
     """
+    module = _loaded.get(name)
+    if module is not None:
+        return module
     try:
-        module, _ = FORMATS[name]
+        path, _ = FORMATS[name]
     except (KeyError, TypeError):
         msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
         raise UnknownFormatError(msg) from None
-    return importlib.import_module(module)
+    module = importlib.import_module(path)
+    _loaded[name] = module
+    return module
+
+
+_loaded: dict[str, ModuleType] = {}
 
 
 def by_suffix(suffix: str) -> str | None:

@@ -65,6 +65,7 @@ _DATE_RE = re.compile(
 )
 _FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
 _HEADING_MAX_LENGTH = 100
+_DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a space
 _TAGS_MAX_LENGTH = 400
 
 
@@ -90,19 +91,58 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n")]
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
+_MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})")
+
+
 def _parse_date(value: str) -> _dt.date:
-    """Parse a date from the source line: ISO fast, the rest with python-dateutil."""
+    """Parse a date from the source line: the common forms fast, the rest with dateutil."""
     if value[4:5] == "-":
         if len(value) == 10:
             return _dt.date.fromisoformat(value)
         iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         return _dt.datetime.fromisoformat(iso.replace(" ", "T", 1))
+    match = _DAY_MONTH_YEAR_RE.fullmatch(value)
+    if match is not None:
+        day, month, year = match[1], match[2], match[3]
+    else:
+        match = _MONTH_DAY_YEAR_RE.fullmatch(value)
+        month, day, year = (match[1], match[2], match[3]) if match else ("", "", "")
+    number = _MONTH_NUMBERS.get(month.lower())
+    if number is not None:
+        return _dt.date(int(year), number, int(day))
     from dateutil import parser  # noqa: PLC0415 - imported lazily: it is slow to import
 
     return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
 
 
+_CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
+
+
 def _parse_credit(line: str) -> Credit | None:
+    if line[:3].lower() not in _CREDIT_STARTS:
+        return None
     match = _CREDIT_BY_RE.fullmatch(line)
     if match is not None:
         role, rest = match[1].lower(), match[2].strip()
@@ -169,7 +209,7 @@ class _Reader:
             url = footer[1] or None
             body_end = end - 1
             above = lines[end - 2]
-            if end - 2 > header_end and above and self.tags_like(above):
+            if end - 2 > header_end and is_tags_line(above):
                 tags_index = end - 2
                 body_end = end - 2
 
@@ -179,11 +219,9 @@ class _Reader:
         if title_index >= body_end:
             raise self.error(title_index + 1, "expected the title after the header")
         title = lines[title_index]
-        self.check_no_second_story(title_index + 1, body_end)
         sections = self.body(title_index + 1, body_end)
         if tags_index is not None:
-            context = "\n".join([title, *(s.heading or "" for s in sections)])
-            context += "\n" + "\n".join(p for s in sections for p in s.paragraphs)
+            context = "\n".join(lines[title_index:tags_index])  # title, headings, paragraphs
             line = lines[tags_index]
             tags = (
                 self.splitter.split(line, context)
@@ -240,7 +278,7 @@ class _Reader:
 
     def source(self, index: int) -> Source:
         line = self.lines[index]
-        match = _DATE_RE.search(line)
+        match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
         if match is None:
             return Source(name=line)
         try:
@@ -251,17 +289,28 @@ class _Reader:
         name = line[: match.start(1)].strip() or None
         return Source(name=name, published=published)
 
-    def tags_like(self, line: str) -> bool:
-        return len(line) <= _TAGS_MAX_LENGTH and line[-1] not in _FINAL_PUNCTUATION
-
     def body(self, start: int, stop: int) -> tuple[Section, ...]:
-        items = [(i, line) for i, line in enumerate(self.lines[start:stop], start) if line]
+        """Headings and paragraphs.
+
+        A heading is a heading-like line that does not follow a heading and is not the last
+        line: a heading always has a paragraph.
+        """
+        items = [line for line in self.lines[start:stop] if line]
         sections: list[Section] = []
         heading: str | None = None
         paragraphs: list[str] = []
         after_heading = False
-        for k, (_, line) in enumerate(items):
-            if not after_heading and k + 1 < len(items) and is_heading_like(line):
+        last = len(items) - 1
+        final = _FINAL_PUNCTUATION
+        for k, line in enumerate(items):
+            if line[0] in "←V":
+                self.check_no_second_story(start, stop)
+            if (
+                not after_heading
+                and k < last
+                and len(line) <= _HEADING_MAX_LENGTH
+                and line[-1] not in final
+            ):
                 if heading is not None or paragraphs:
                     sections.append(Section(heading, paragraphs))
                 heading, paragraphs, after_heading = line, [], True
@@ -276,8 +325,7 @@ class _Reader:
         """The body must not hold another story's nav line or a footer with text after it."""
         lines = self.lines
         for index in range(start, stop):
-            line = lines[index]
-            if line.startswith("←") and _NAV_RE.fullmatch(line):
+            if lines[index].startswith("←") and _NAV_RE.fullmatch(lines[index]):
                 raise self.error(
                     index + 1,
                     "a second story starts here ('← Back to stories'); this file holds "

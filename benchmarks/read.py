@@ -1,0 +1,149 @@
+"""Reading benchmark (run on demand: ``python benchmarks/read.py``; not a pass/fail test).
+
+Measures, in one run so the ratios are fair on a noisy machine:
+
+- per story: reading a dump vs reading the same story from storykit JSON vs bare
+  ``json.loads`` of that JSON (target: dump ≤ 1.5x storykit JSON);
+- ``import storykit`` vs ``import attrs`` in fresh interpreters (target ≤ 1.5x);
+- a 10 MB dump and dumps holding one 2 MB line (target: about a second or less each).
+
+The stories are the seed plus the development corpus in ../shared/corpus when present.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import storykit
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "stories"
+
+
+def best_of(fn: Callable[[], object], repeat: int = 7, number: int = 20) -> float:
+    """The best per-call time over ``repeat`` rounds of ``number`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()  # CPU time: other processes on the machine count less
+        for _ in range(number):
+            fn()
+        times.append((time.process_time() - start) / number)
+    return min(times)
+
+
+def per_story() -> None:
+    paths = [ROOT / "seeds" / "000_1f0ab7ed21f31e00.txt", *sorted(CORPUS.glob("*.txt"))]
+    dumps = [p.read_text(encoding="utf-8") for p in paths]
+    stories = [storykit.loads(d, "text") for d in dumps]
+    jsons = [storykit.dumps(s, "json") for s in stories]
+    storykit.loads(jsons[0], "json")  # build the converter once, outside the timing
+
+    from storykit.formats import json as json_format
+    from storykit.formats import text as text_format
+
+    def read_dumps() -> None:
+        for d in dumps:
+            text_format.loads(d)
+
+    def read_jsons() -> None:
+        for j in jsons:
+            json_format.loads(j)
+
+    def bare_json() -> None:
+        for j in jsons:
+            json.loads(j)
+
+    def api_dumps() -> None:
+        for d in dumps:
+            storykit.loads(d, "text")
+
+    def api_jsons() -> None:
+        for j in jsons:
+            storykit.loads(j, "json")
+
+    n = len(dumps)
+    t_dump = best_of(read_dumps) / n
+    t_json = best_of(read_jsons) / n
+    t_bare = best_of(bare_json) / n
+    t_api = best_of(api_dumps) / n
+    t_api_json = best_of(api_jsons) / n
+    print(f"per story ({n} stories, mean {sum(map(len, dumps)) // n} chars; best CPU time):")
+    print(f"  formats.text.loads     {t_dump * 1e6:8.1f} us   {t_dump / t_json:5.2f}x")
+    print(f"  formats.json.loads     {t_json * 1e6:8.1f} us   1.00x")
+    print(f"  bare json.loads        {t_bare * 1e6:8.1f} us   {t_bare / t_json:5.2f}x")
+    print(f"  storykit.loads(text)   {t_api * 1e6:8.1f} us   {t_api / t_api_json:5.2f}x")
+    print(f"  storykit.loads(json)   {t_api_json * 1e6:8.1f} us   1.00x")
+
+
+def import_times() -> None:
+    def median_import(module: str, runs: int = 15) -> float:
+        code = (
+            f"import time; s = time.perf_counter(); import {module}; print(time.perf_counter() - s)"
+        )
+        samples = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(runs)
+        ]
+        return statistics.median(samples)
+
+    t_attrs = median_import("attrs")
+    t_storykit = median_import("storykit")
+    print("import (median of 15 fresh interpreters):")
+    print(f"  import attrs           {t_attrs * 1e3:8.1f} ms   1.00x")
+    ratio = t_storykit / t_attrs
+    print(f"  import storykit        {t_storykit * 1e3:8.1f} ms   {ratio:5.2f}x import attrs")
+
+
+def large_inputs() -> None:
+    paragraph = (
+        "Analysts say the push is strategic: AI is becoming the defining differentiator across "
+        "smartphones, smart‑home products and electric vehicles. "
+    ) * 4
+    header = "← Back to stories A robot\nPhoto by A B on Pexels\nSCMP 2026-05-25\n\nTitle\n\n"
+    footer = "\n\nAIEVsSemiconductorsSmartphones\nView original source →"
+    body = []
+    size = 0
+    i = 0
+    while size < 10_000_000:
+        block = f"Heading {i}\n\n{paragraph}\n\n{paragraph}"
+        body.append(block)
+        size += len(block.encode()) + 2
+        i += 1
+    ten_mb = header + "\n\n".join(body) + footer
+    line = "word " * 400_000  # 2 MB
+    cases = {
+        "10 MB dump": ten_mb,
+        "2 MB paragraph line": header + line.strip() + "." + footer,
+        "2 MB title line": header.replace("Title", line.strip()) + "Text." + footer,
+        "2 MB source line": header.replace("SCMP 2026-05-25", line.strip()) + "Text." + footer,
+        "2 MB tags-like line": header + "Text.\n\n" + "Tag" * 700_000 + "\nView original source →",
+        "2 MB file of one line": line,
+    }
+    print("large inputs (best of 3):")
+    for name, text in cases.items():
+
+        def run(text: str = text) -> None:
+            with warnings.catch_warnings(), contextlib.suppress(storykit.StoryParseError):
+                warnings.simplefilter("ignore")
+                storykit.loads(text, "text")
+
+        seconds = best_of(run, repeat=3, number=1)
+        print(f"  {name:24s} {len(text.encode()) / 1e6:6.1f} MB  {seconds:6.3f} s")
+
+
+if __name__ == "__main__":
+    per_story()
+    import_times()
+    large_inputs()
