@@ -267,13 +267,27 @@ def _out_suffix(fmt: str) -> str:
     return suffixes[0] if suffixes else f".{fmt}"
 
 
+def _from_here(path: str) -> str:
+    """An absolute path under the working folder, made relative to it."""
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # pragma: no cover - another drive (Windows)
+            return path
+        if not relative.startswith(".."):
+            return relative
+    return path
+
+
 def _relative_name(origin: Origin, index: int, multi: bool) -> list[str]:
     """The output path of a story under OUT, as parts, before the format's suffix.
 
     ``a/b.txt`` → ``a/b``; member ``x/y.txt`` of ``c/d.zip`` → ``c/d/x/y``; the stories of a
-    file that holds several get ``-1``, ``-2``… after the name.
+    file that holds several get ``-1``, ``-2``… after the name. An absolute path under the
+    working folder counts from there; any other loses its root (``/data/a.txt`` →
+    ``data/a``), and ``..`` parts are dropped.
     """
-    parts = ["stdin"] if origin.path == "<stdin>" else _parts(origin.path)
+    parts = ["stdin"] if origin.path == "<stdin>" else _parts(_from_here(origin.path))
     if origin.member is not None:
         if parts:
             parts[-1] = _strip_suffix(parts[-1], ARCHIVE_SUFFIXES)

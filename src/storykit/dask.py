@@ -123,7 +123,7 @@ def _files(source: Any) -> list[Any]:
     items = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     found: list[Any] = []
     for item in items:
-        if isinstance(item, str) and "://" in item and not item.startswith("file://"):
+        if isinstance(item, str) and "://" in item:
             fsspec: Any = importlib.import_module("fsspec")  # comes with dask
             found.extend(fsspec.open_files(item, mode="rb"))
         else:

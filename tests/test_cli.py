@@ -1,0 +1,459 @@
+"""The storykit command, called as main([...]) and once as a real process."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import storykit
+from storykit import Story
+from storykit.cli import main, render
+
+from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def jsonl_stories(path: Path) -> list[Story]:
+    return [storykit.loads(line, "json") for line in path.read_text("utf-8").splitlines()]
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def test_one_file_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "a.txt", dump(1))
+    status, out, err = run(capsys, "convert", str(path), "--to", "json", "--jobs", "1")
+    assert status == 0
+    assert out == storykit.dumps(make_story(1), "json")
+    assert err == "1 converted, 0 failed\n"
+
+
+def test_one_file_to_a_file_never_overwritten_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "a.txt", dump(1))
+    out = tmp_path / "a.html"  # the format comes from the suffix
+    assert run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")[0] == 0
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    out.write_text("mine", encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")
+    assert status == 1
+    assert "exists; use --force" in err
+    assert out.read_text("utf-8") == "mine"
+    assert run(capsys, "convert", str(path), "-o", str(out), "--force", "--jobs", "1")[0] == 0
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    assert files_under(tmp_path) == ["a.html", "a.txt"]  # no temporary file left
+
+
+def test_many_inputs_mirror_their_names_under_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a" / "b.txt", dump(1))
+    write(tmp_path / "c" / "d.txt", dump(2) + "\n\n" + dump(3))
+    make_zip(tmp_path / "z.zip", {"in/e.txt": dump(4)})
+    argv = ["convert", "a/b.txt", "c", "z.zip", "--to", "html", "-o", "OUT", "--jobs", "1"]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (0, "")
+    assert err == "4 converted, 0 failed\n"
+    assert files_under(tmp_path / "OUT") == [
+        "a/b.html",
+        "c/d-1.html",
+        "c/d-2.html",
+        "z/in/e.html",
+    ]
+    assert (tmp_path / "OUT/c/d-2.html").read_text("utf-8") == storykit.dumps(make_story(3), "html")
+    # run again: nothing is overwritten, every story is a failure
+    status, _, err = run(capsys, *argv)
+    assert status == 1
+    assert err.endswith("0 converted, 4 failed\n")
+    assert f"a/b.txt:1: {os.path.join('OUT', 'a', 'b.html')} exists; use --force" in err
+
+
+def test_archive_to_one_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with tarfile.open(tmp_path / "a.tar.gz", "w:gz") as archive:
+        for i in range(5):
+            add_tar(archive, f"s/{i}.txt", dump(i).encode())
+    out = tmp_path / "all.jsonl"
+    status, _, err = run(capsys, "convert", str(tmp_path / "a.tar.gz"), "-o", str(out), "-j", "1")
+    assert status == 0, err
+    assert jsonl_stories(out) == [make_story(i) for i in range(5)]
+    status, _, err = run(capsys, "convert", str(tmp_path), "--to", "html", "-o", str(out))
+    assert status == 2
+    assert "a .jsonl output holds JSON" in err
+
+
+def test_stdin_to_stdout(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = (dump(1) + "\n\n" + dump(2)).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    status, out, err = run(capsys, "convert", "-", "--to", "json", "-o", "-", "--jobs", "1")
+    assert status == 0, err
+    # several stories to one stream: JSON Lines
+    assert [storykit.loads(line, "json") for line in out.splitlines()] == [
+        make_story(1),
+        make_story(2),
+    ]
+
+
+def test_several_stories_as_text_read_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(3):
+        write(tmp_path / "in" / f"{i}.json", storykit.dumps(make_story(i), "json"))
+    status, out, _ = run(capsys, "convert", str(tmp_path / "in"), "--to", "text", "-j", "1")
+    assert status == 0
+    assert list(storykit.iter_stories(io.StringIO(out))) == [make_story(i) for i in range(3)]
+
+
+def test_several_stories_need_a_folder_for_html(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "a.txt", dump(1) + "\n\n" + dump(2))
+    status, out, err = run(capsys, "convert", str(tmp_path / "a.txt"), "--to", "html")
+    assert (status, out) == (1, "")
+    assert "holds several stories" in err
+    status, _, err = run(capsys, "convert", str(tmp_path), "--to", "html")
+    assert status == 2
+    assert "give -o DIR" in err
+
+
+def test_goes_on_past_bad_inputs_and_ends_with_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "in" / "1.txt", dump(1))
+    write(tmp_path / "in" / "2.txt", BAD_DATE)
+    write(tmp_path / "in" / "3.txt", dump(3))
+    write(tmp_path / "in" / "4.txt", b"\xff\xfe not utf-8")
+    out = tmp_path / "out.jsonl"
+    status, _, err = run(capsys, "convert", str(tmp_path / "in"), "-o", str(out), "-j", "1")
+    assert status == 1
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'in' / '2.txt'}:2: invalid date '2026-13-45'")
+    assert lines[1].startswith(f"{tmp_path / 'in' / '4.txt'}:1: invalid UTF-8")
+    assert lines[2] == "2 converted, 2 failed"
+    assert jsonl_stories(out) == [make_story(1), make_story(3)]
+
+
+def test_fail_fast_stops_at_the_first_failure_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "in" / "1.txt", BAD_DATE)
+    write(tmp_path / "in" / "2.txt", dump(2))
+    out = tmp_path / "out.jsonl"
+    argv = ["convert", str(tmp_path / "in"), "-o", str(out), "--fail-fast", "-j", "1"]
+    status, _, err = run(capsys, *argv)
+    assert status == 1
+    assert err.splitlines()[-1] == "0 converted, 1 failed"
+    assert not out.exists()
+    assert files_under(tmp_path) == ["in/1.txt", "in/2.txt"]
+
+
+def test_missing_input_is_a_failure_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    argv = ["convert", str(tmp_path / "a.txt"), str(tmp_path / "nope.txt"), "--to", "json"]
+    status, out, err = run(capsys, *argv, "-j", "1")
+    assert status == 1
+    assert [storykit.loads(line, "json") for line in out.splitlines()] == [make_story(1)]
+    assert f"{tmp_path / 'nope.txt'}: no such file or directory" in err
+
+
+def test_zip_slip_names_are_refused_and_nothing_lands_outside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # absolute paths under the working folder count from it
+    path = tmp_path / "work" / "evil.zip"
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../x.txt", dump(1))
+        archive.writestr("/etc/x.txt", dump(2))
+        link = zipfile.ZipInfo("link.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "../../outside.txt")
+        archive.writestr("ok/y.txt", dump(3))
+    out = tmp_path / "work" / "OUT"
+    status, _, err = run(capsys, "convert", str(path), "--to", "json", "-o", f"{out}/", "-j", "1")
+    assert status == 1
+    assert files_under(tmp_path) == ["work/OUT/work/evil/ok/y.json", "work/evil.zip"]
+    assert err.count("unsafe archive member") == 3
+    assert err.splitlines()[-1] == "1 converted, 3 failed"
+
+
+def test_tar_slip_names_and_links_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "evil.tgz"
+    with tarfile.open(path, "w:gz") as archive:
+        add_tar(archive, "../x.txt", dump(1).encode())
+        add_tar(archive, "/etc/x.txt", dump(2).encode())
+        add_link(archive, "sym.txt", "/etc/passwd", tarfile.SYMTYPE)
+        add_link(archive, "hard.txt", "../x.txt", tarfile.LNKTYPE)
+        add_tar(archive, "ok.txt", dump(3).encode())
+    out = tmp_path / "OUT"
+    status, _, err = run(capsys, "convert", str(path), "--to", "text", "-o", f"{out}/", "-j", "1")
+    assert status == 1
+    # not under the working folder: the absolute path loses its root
+    assert [p for p in files_under(tmp_path) if p != "evil.tgz"] == [
+        str(Path("OUT", *tmp_path.parts[1:], "evil", "ok.txt"))
+    ]
+    assert err.count("unsafe archive member") == 4
+    assert "(a hard link)" in err
+    assert "(a symbolic link)" in err
+
+
+def test_output_never_goes_through_a_link_out_of_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a" / "b.txt", dump(1))
+    write(tmp_path / "c.txt", dump(2))
+    (tmp_path / "OUT").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "OUT" / "a").symlink_to(tmp_path / "elsewhere")
+    status, _, err = run(capsys, "convert", "a/b.txt", "c.txt", "--to", "json", "-o", "OUT")
+    assert status == 1
+    assert "leads outside OUT" in err
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert (tmp_path / "OUT" / "c.json").is_file()
+
+
+def test_zip_bomb_fails_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_zip(tmp_path / "bomb.zip", {"bomb.txt": b" " * (4 << 20), "ok.txt": dump(1)})
+    out = tmp_path / "o.jsonl"
+    argv = ["convert", str(path), "-o", str(out), "--max-member-size", "1M", "-j", "1"]
+    status, _, err = run(capsys, *argv)
+    assert status == 1
+    assert f"{path}:bomb.txt: member larger than the 1 MiB limit (max_member_size)" in err
+    assert jsonl_stories(out) == [make_story(1)]
+    argv = ["convert", str(path), "-o", str(out), "--max-total-size", "100K", "--force"]
+    status, _, err = run(capsys, *argv, "-j", "1")
+    assert status == 1
+    assert "more than the 100 KiB limit (max_total_size)" in err
+
+
+def test_not_story_files_are_reported_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_zip(tmp_path / "a.zip", {"pic.png": b"\x89PNG", "a.txt": dump(1)})
+    status, _, err = run(capsys, "convert", str(path), "-o", str(tmp_path / "o.jsonl"), "-j", "1")
+    assert status == 0
+    assert err == "1 converted, 0 failed, 1 skipped (not story files)\n"
+
+
+def test_two_jobs_give_the_same_output_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(60):
+        write(tmp_path / "in" / f"{i:03d}.txt", dump(i) if i != 7 else BAD_DATE)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    status1, _, err1 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(one), "-j", "1")
+    status2, _, err2 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(two), "-j", "2")
+    assert (status1, status2) == (1, 1)
+    assert err1 == err2
+    assert err2.splitlines()[-1] == "59 converted, 1 failed"
+    assert one.read_bytes() == two.read_bytes()
+    assert jsonl_stories(two) == [make_story(i) for i in range(60) if i != 7]
+    status, _, _ = run(
+        capsys,
+        "convert",
+        str(tmp_path / "in"),
+        "-o",
+        str(tmp_path / "d/"),
+        "-j",
+        "2",
+        "--to",
+        "json",
+    )
+    assert status == 1
+    assert len(files_under(tmp_path / "d")) == 59
+
+
+def test_progress_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(3):
+        write(tmp_path / "in" / f"{i}.txt", dump(i))
+    _, _, err = run(capsys, "convert", str(tmp_path / "in"), "-o", str(tmp_path / "a.jsonl"))
+    assert err == "3 converted, 0 failed\n"  # not a terminal: no progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr("storykit.cli.time.monotonic", iter(range(0, 1000, 1)).__next__)
+    assert main(["convert", str(tmp_path / "in"), "-o", str(tmp_path / "b.jsonl"), "-j", "1"]) == 0
+    shown = terminal.getvalue()
+    assert "\r[" in shown
+    assert "3/3 files" in shown
+    assert shown.endswith("\r\x1b[K3 converted, 0 failed\n")
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    assert run(capsys, "convert", str(tmp_path / "a.txt"), "--to", "nope")[0] == 2
+    assert run(capsys, "convert", str(tmp_path / "a.txt"))[0] == 2  # no --to, no suffix
+    assert run(capsys, "convert", str(tmp_path / "a.txt"), "--to", "json", "-j", "0")[0] == 2
+    assert (
+        run(
+            capsys, "convert", str(tmp_path / "a.txt"), "--to", "json", "--max-member-size", "lots"
+        )[0]
+        == 2
+    )
+    assert run(capsys, "convert", str(tmp_path / "a.txt"), "--to", "json", "--from", "nope")[0] == 2
+    assert run(capsys)[0] == 2
+    assert run(capsys, "frobnicate")[0] == 2
+    status, _, err = run(capsys, "convert", str(tmp_path / "a.txt"), "--to", "nope")
+    assert status == 2
+    assert "unknown format 'nope'; known formats:" in err
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--version")
+    assert (status, out) == (0, f"storykit {storykit.__version__}\n")
+    for command in ("convert", "validate", "show", "schema"):
+        status, out, _ = run(capsys, command, "--help")
+        assert status == 0
+        assert f"storykit {command}" in out.split("examples:", 1)[1]
+    status, out, _ = run(capsys, "--help")
+    assert "exit status: 0 all went well, 1 some input failed, 2" in out
+    for name in storykit.formats.names():
+        assert name in run(capsys, "convert", "--help")[1]
+
+
+# --------------------------------------------------------------------------- validate
+
+
+STRAY = "← Back to stories\nSCMP 2026-05-02\nStray header line\n\nA title\n\nBody text."
+"""A dump with a header line the reader cannot place: a warning about line 3."""
+
+
+def test_validate_prints_file_line_level_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path / "good.txt", dump(1))
+    stray = write(tmp_path / "stray.txt", STRAY)
+    status, out, err = run(capsys, "validate", str(good), str(stray), "-j", "1")
+    assert status == 0
+    assert out == (
+        f"{stray}:3: warning: could not place header line 'Stray header line'; "
+        "kept in story.extras\n"
+    )
+    assert err == "2 stories checked: 0 errors, 1 warnings\n"
+    status, out, _ = run(capsys, "validate", "--strict", str(stray), "-j", "1")
+    assert status == 1
+    assert out.startswith(f"{stray}:3: error: could not place header line")
+
+
+def test_validate_errors_exit_1_with_lines_counted_in_the_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = dump(1) + "\n\n" + BAD_DATE
+    path = make_zip(tmp_path / "a.zip", {"m.txt": text})
+    status, out, _ = run(capsys, "validate", str(path), "-j", "1")
+    line = text.split("\n").index("SCMP 2026-13-45") + 1
+    assert status == 1
+    assert out.startswith(f"{path}:m.txt:{line}: error: invalid date '2026-13-45'")
+
+
+def test_validate_json_for_machines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stray = write(tmp_path / "stray.txt", STRAY)
+    bad = write(tmp_path / "bad.txt", BAD_DATE)
+    status, out, _ = run(capsys, "validate", "--format", "json", str(bad), str(stray), "-j", "1")
+    assert status == 1
+    report = json.loads(out)
+    assert report["valid"] is False
+    assert (report["stories"], report["errors"], report["warnings"]) == (2, 1, 1)
+    assert [(d["file"], d["line"], d["level"]) for d in report["diagnostics"]] == [
+        (str(bad), 2, "error"),
+        (str(stray), 3, "warning"),
+    ]
+
+
+# --------------------------------------------------------------------------- show, schema
+
+
+def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = make_story(1)
+    long = storykit.Section("The long part", ["word " * 60 + "end."])
+    story = Story(
+        story.title,
+        source=story.source,
+        image=story.image,
+        sections=(*story.sections, long),
+        tags=story.tags,
+    )
+    path = write(tmp_path / "a.json", storykit.dumps(story, "json"))
+    status, out, _ = run(capsys, "show", str(path), "--width", "40")
+    assert status == 0
+    assert out == render(story, 40)
+    lines = out.splitlines()
+    assert lines[:3] == ["Story number 1 about chips", "=" * 26, "SCMP · 2026-05-02"]
+    assert "Photo by Pavel Danilyuk (Pexels)" in lines
+    assert "The long part" in lines
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[-1] == "Tags: AI, EVs"
+
+
+def test_show_first_of_several_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "a.txt", dump(1) + "\n\n" + dump(2))
+    status, out, err = run(capsys, "show", str(path))
+    assert status == 0
+    assert "Story number 1" in out
+    assert "Story number 2" not in out
+    assert "holds more stories" in err
+    status, out, _ = run(capsys, "show", str(path), "--all")
+    assert "Story number 2" in out
+
+
+def test_show_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path / "bad.txt", BAD_DATE)
+    status, out, err = run(capsys, "show", str(bad))
+    assert (status, out) == (1, "")
+    assert err.startswith(f"{bad}:2: invalid date")
+    status, _, err = run(capsys, "show", str(tmp_path / "missing.txt"))
+    assert status == 1
+    assert "no such file or directory" in err
+    assert run(capsys, "show", str(tmp_path))[0] == 2
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "schema")
+    assert status == 0
+    assert json.loads(out) == storykit.json_schema()
+
+
+def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", dump(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(path), "--to", "json"],
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+    )
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(done.stdout, "json") == make_story(1)
