@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from storykit.export import (
     story_id,
     story_uri,
 )
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 from tests.strategies import stories
 
 UTC = dt.timezone.utc
@@ -218,3 +219,12 @@ def test_import_storykit_stays_light(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout
     assert out.splitlines() == ["[]", "True False"]
+
+
+def test_docs_examples_run(pd: Any) -> None:
+    page = (ROOT / "docs" / "dataframes.md").read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert len(blocks) == 3
+    for block in blocks:
+        exec(compile(block, "docs/dataframes.md", "exec"), namespace)

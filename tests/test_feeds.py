@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -14,7 +15,7 @@ import storykit
 from storykit import Credit, Image, Section, Source, Story, UnknownFormatError
 from storykit.errors import UnrepresentableError
 from storykit.export import body_html, story_id
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 from tests.strategies import dump_stories, stories
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -251,3 +252,20 @@ def test_feed_accepts_a_generator_and_keeps_order() -> None:
     doc = json.loads(storykit.feed((s for s in (TIMED, DAY)), title="T"))
     assert [item["title"] for item in doc["items"]] == [TIMED.title, DAY.title]
     assert _jsonfeed([])["items"] == []
+
+
+def test_docs_examples_run_and_show_the_real_output() -> None:
+    page = (ROOT / "docs" / "feeds.md").read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    for block in re.findall(r"```python\n(.*?)```", page, re.S):
+        exec(compile(block, "docs/feeds.md", "exec"), namespace)
+    atom = storykit.feed(namespace["stories"], "atom", title="Harbour news",
+                         home_page_url="https://harbour.example/",
+                         feed_url="https://harbour.example/feed.atom")  # fmt: skip
+    assert atom == namespace["atom"]
+    shown_atom = re.findall(r"```xml\n(.*?)```", page, re.S)[0]
+    shown_json = re.findall(r"```json\n(.*?)```", page, re.S)[0]
+    assert shown_atom.replace(f'version="{storykit.__version__}"', 'version="0.1.0"') == (
+        namespace["atom"].replace(f'version="{storykit.__version__}"', 'version="0.1.0"')
+    )
+    assert shown_json == namespace["jsonfeed"]

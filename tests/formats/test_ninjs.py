@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -362,3 +363,13 @@ def test_not_json_or_not_an_object() -> None:
     assert info.value.line == 1
     with pytest.raises(StoryParseError, match="expected a ninjs JSON object, got an array"):
         storykit.loads("[]", "ninjs")
+
+
+def test_docs_examples_run_and_show_the_real_output() -> None:
+    page = (ROOT / "docs" / "formats" / "ninjs.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    namespace: dict[str, Any] = {}
+    for block in blocks:  # run from the repository root, as a reader would
+        exec(compile(block, "docs/formats/ninjs.md", "exec"), namespace)
+    shown = re.findall(r"```json\n(.*?)```", page, re.S)[0]
+    assert shown == storykit.dumps(namespace["story"], "ninjs")
