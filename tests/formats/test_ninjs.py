@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story, StoryParseError
@@ -355,6 +356,49 @@ def test_bad_documents_name_the_path(doc: dict[str, Any], path: str, message: st
         storykit.loads(json.dumps(doc), "ninjs", filename="item.ninjs")
     assert info.value.path == path
     assert message in info.value.message
+
+
+_KEYS = st.sampled_from(
+    ["uri", "profile", "headlines", "headline", "bodies", "body_html", "firstCreated",
+     "copyrightHolder", "subjects", "keywords", "associations", "descriptions", "altIds", "by",
+     "value", "role", "contentType", "name", "rel", "type", "infoSources"]
+)  # fmt: skip
+_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.sampled_from(
+    ["storykit/1", "text/html", "main", "image", "credit", "picture", "creator", "alt",
+     "storykit:published", "storykit:url", "<h2>x</h2><p>y</p>", "2024-01-01", "urn:x"]
+)  # fmt: skip
+_JSON = st.recursive(
+    _LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=5)
+)
+
+
+_ITEMS = st.lists(st.dictionaries(_KEYS, _JSON, max_size=4), max_size=3)  # like headlines
+
+
+@given(st.dictionaries(_KEYS, _JSON | _ITEMS, max_size=8), st.booleans())
+def test_any_json_object_gives_a_story_or_a_parse_error(
+    doc: dict[str, Any], with_headline: bool
+) -> None:
+    if with_headline:  # get past the headline, to the rest of the reader
+        doc = {**doc, "headline": "T"}
+    text = json.dumps(doc)
+    try:
+        story = storykit.loads(text, "ninjs")
+    except StoryParseError as exc:  # the only error allowed, and it says where
+        error: StoryParseError | None = exc
+    else:
+        error = None
+        assert isinstance(story, Story)
+    assert error is None or error.path is not None
+
+
+@pytest.mark.parametrize(
+    "association",
+    [{"type": ["picture"]}, {"type": "picture", "descriptions": [{"role": ["alt"], "value": "x"}]}],
+)
+def test_odd_values_where_words_are_expected_are_not_words(association: dict[str, Any]) -> None:
+    story = ninjs.from_dict({"headline": "T", "associations": [association]}).story
+    assert story.image is None or story.image.alt == "x"
 
 
 def test_not_json_or_not_an_object() -> None:

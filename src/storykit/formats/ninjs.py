@@ -286,6 +286,11 @@ def _text(value: object, path: str) -> str | None:
     return text if text.strip() else None
 
 
+def _word(value: object) -> str | None:
+    """A role or type to compare with known values: the string, else ``None``."""
+    return value if isinstance(value, str) else None
+
+
 def _object(value: object, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         _fail(path, "an object", value)
@@ -477,7 +482,7 @@ class _Reader:
                     image = _image(_alt(item, path), credit, path)
                 elif rel == "credit":
                     credits.append(_exact_credit(item, path))
-            elif image is None and item.get("type") in _PICTURE_ROLES:
+            elif image is None and _word(item.get("type")) in _PICTURE_ROLES:
                 alt = _alt(item, path)
                 credit = _agency_credit(item, path)
                 if alt is not None or credit is not None:
@@ -507,11 +512,12 @@ def _alt(item: dict[str, Any], path: str) -> str | None:
     caption: str | None = None
     if "descriptions" in item:
         for dpath, description in _objects(item["descriptions"], f"{path}.descriptions"):
-            role = description.get("role")
+            raw_role = description.get("role")
+            role = _word(raw_role)
             value = _text(description.get("value"), f"{dpath}.value")
             if role in _ALT_ROLES and value is not None:
                 return value
-            if role in (None, "caption") and caption is None:
+            if (raw_role is None or role == "caption") and caption is None:
                 caption = value
     for name in ("description_text", "body_text"):  # ninjs 1.x pictures
         if caption is None and name in item:
@@ -524,7 +530,7 @@ def _exact_credit(item: dict[str, Any], path: str) -> Credit:
     role = _string(item.get("name"), f"{path}.name")
     parties: dict[str, str] = {}
     for ppath, party in _objects(item.get("infoSources", []), f"{path}.infoSources"):
-        kind = party.get("role")
+        kind = _word(party.get("role"))
         if kind not in ("creator", "provider") or kind in parties:
             raise _BadValueError(
                 f"{ppath}.role", f"expected 'creator' or 'provider' once, got {kind!r}"
@@ -538,7 +544,7 @@ def _exact_credit(item: dict[str, Any], path: str) -> Credit:
 
 def _agency_credit(item: dict[str, Any], path: str) -> Credit | None:
     """A picture's credit from its ``by`` (``NAME/AGENCY``) and ``copyrightHolder``."""
-    role = _PICTURE_ROLES.get(str(item.get("type")), "photo")
+    role = _PICTURE_ROLES.get(_word(item.get("type")) or "", "photo")
     by = next((item[k] for k in ("by", "byline") if k in item), None)
     name = _text(by, f"{path}.by") if by is not None else None
     provider = None
