@@ -36,6 +36,13 @@ def test_loads_sniffs_the_format(seed_story: storykit.Story) -> None:
     assert sniff("  {") == "json" and sniff("← Back") == "text"
 
 
+def test_sniffing_asks_the_specific_json_formats_first(seed_story: storykit.Story) -> None:
+    ninjs = storykit.dumps(seed_story, "ninjs")
+    assert sniff(ninjs) == "ninjs"
+    assert storykit.loads(ninjs) == seed_story
+    assert sniff(storykit.dumps(seed_story, "json")) == "json"
+
+
 def test_dump_picks_the_format_from_the_suffix(tmp_path: Path, seed_story: storykit.Story) -> None:
     storykit.dump(seed_story, tmp_path / "s.json")
     assert json.loads((tmp_path / "s.json").read_text("utf-8"))["storykit"] == 1

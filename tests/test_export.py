@@ -16,7 +16,6 @@ from storykit.export import (
     LONG_COLUMNS,
     RECORD_COLUMNS,
     body_html,
-    credit_line,
     story_id,
     story_uri,
 )
@@ -83,7 +82,7 @@ def test_story_uri() -> None:
     ],
 )
 def test_credit_line_words_it_as_the_dump(credit: Credit, line: str) -> None:
-    assert credit_line(credit) == line
+    assert str(credit) == line
     story = Story("T", source=Source("S"), image=Image(credit=credit), sections=[])
     assert storykit.dumps(story, "text").splitlines()[1] == line  # after the nav line
 

@@ -7,7 +7,7 @@ installed): ``storykit.to_dataframe(stories).to_parquet("stories.parquet")``.
 
 The small helpers here are shared with the ninjs and feed writers: :func:`story_id` (a stable
 short id), :func:`story_uri` (the original URL when it is a plain URI, else a ``urn:storykit:``
-name), :func:`credit_line` (a credit worded as the story dump words it) and the body as
+name), and the body as
 plain text (:func:`body_text`) or as an HTML fragment (:func:`body_html`).
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from storykit.errors import MissingExtraError
-from storykit.model import Credit, Story
+from storykit.model import Story
 
 if TYPE_CHECKING:
     import pandas as pd  # the extra: imported at run time only by to_dataframe()
@@ -31,7 +31,6 @@ __all__ = [
     "RECORD_COLUMNS",
     "body_html",
     "body_text",
-    "credit_line",
     "is_plain_uri",
     "story_id",
     "story_uri",
@@ -101,17 +100,6 @@ def story_uri(story: Story) -> str:
     return f"urn:storykit:{story_id(story)}"
 
 
-def credit_line(credit: Credit) -> str:
-    """A credit as the dump words it: ``Photo by Pavel Danilyuk on Pexels``, ``Photo: AFP``."""
-    role = credit.role[:1].upper() + credit.role[1:]
-    if credit.name is None:
-        return f"{role}: {credit.provider}"
-    if credit.provider is None:
-        return f"{role} by {credit.name}"
-    joiner = "/" if credit.role == "photograph" else " on "
-    return f"{role} by {credit.name}{joiner}{credit.provider}"
-
-
 def body_text(story: Story) -> str:
     """The body as plain text: headings and paragraphs separated by blank lines (no title)."""
     parts: list[str] = []
@@ -146,7 +134,7 @@ def _record(story: Story) -> dict[str, Any]:
         "published": story.published,
         "url": story.url,
         "image_alt": image.alt if image is not None else None,
-        "credit": credit_line(image.credit) if image is not None and image.credit else None,
+        "credit": str(image.credit) if image is not None and image.credit else None,
         "tags": list(story.tags),
         "sections": len(story.sections),
         "word_count": story.word_count,
@@ -160,7 +148,7 @@ def to_records(stories: Iterable[Story]) -> list[dict[str, Any]]:
     Keys (:data:`RECORD_COLUMNS`): ``id`` (:func:`story_id`), ``title``, ``source`` (the
     outlet's name), ``published`` (a ``datetime.date``, or a ``datetime.datetime`` when the
     story has a time; ``None`` when undated), ``url``, ``image_alt``, ``credit`` (the image
-    credit as one line, :func:`credit_line`), ``tags`` (a list), ``sections`` (how many),
+    credit as one line, as ``str(credit)`` words it), ``tags`` (a list), ``sections`` (how many),
     ``word_count`` and ``text`` (:attr:`Story.text`: title, headings and paragraphs). Missing
     values are ``None``.
 

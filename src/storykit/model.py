@@ -84,6 +84,24 @@ class Credit:
             msg = "Credit: needs a name or a provider (or both)"
             raise ValueError(msg)
 
+    def __str__(self) -> str:
+        """The credit as a reader sees it, worded as the story dump words it.
+
+        ``Photo by Pavel Danilyuk on Pexels``, ``Photo: AFP``, ``Illustration by Kofi
+        Boateng``, ``Photograph by Aiko Nakamura/Kyodo``, ``By Jane Doe`` (a byline).
+        """
+        if self.role == "byline":
+            if self.name is None:
+                return f"By {self.provider}"
+            return f"By {self.name}" + (f"/{self.provider}" if self.provider else "")
+        role = self.role[:1].upper() + self.role[1:]
+        if self.name is None:
+            return f"{role}: {self.provider}"
+        if self.provider is None:
+            return f"{role} by {self.name}"
+        joiner = "/" if self.role == "photograph" else " on "
+        return f"{role} by {self.name}{joiner}{self.provider}"
+
 
 @attrs.frozen
 class Image:

@@ -95,7 +95,9 @@ def test_missing_values_are_left_out() -> None:
     ],
 )
 def test_credit_text(credit: Credit, shown: str) -> None:
-    assert jsonld.credit_text(credit) == shown
+    assert str(credit) == shown
+    story = Story("T", image=Image(credit=credit))
+    assert jsonld.to_dict(story)["image"]["creditText"] == shown
 
 
 def test_dumps_and_registry(tmp_path: Path) -> None:

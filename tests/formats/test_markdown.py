@@ -26,7 +26,6 @@ from storykit import (
 )
 from storykit.formats import by_suffix, markdown, sniff
 from storykit.formats.markdown import escape
-from storykit.formats.text import _format_credit
 from tests.conftest import ROOT, SEED
 from tests.strategies import stories
 
@@ -103,11 +102,11 @@ def expected_blocks(
     if image and story.image is not None:
         alt, credit = story.image.alt, story.image.credit
         shown = " — ".join(
-            [*([alt] if alt is not None else []), *([_format_credit(credit)] if credit else [])]
+            [*([alt] if alt is not None else []), *([str(credit)] if credit else [])]
         )
         out.append(("p", "Image: " + shown))
     if story.credits:
-        out.append(("p", "Credits: " + " · ".join(_format_credit(c) for c in story.credits)))
+        out.append(("p", "Credits: " + " · ".join(str(c) for c in story.credits)))
     for section in story.sections:
         if section.heading is not None:
             out.append((f"h{2 + heading_offset}", section.heading))

@@ -464,3 +464,14 @@ def test_fuzz_mutated_corpus_dumps(data: st.DataObject) -> None:
         else:
             lines[i] = data.draw(st.text(max_size=30))
     _read_or_error("\n".join(lines))
+
+
+def test_bylines_after_the_source_line() -> None:
+    dump = f"← Back to stories\nSCMP 2026-05-25\nBy Jane Doe/AP\nBy Li Wei\n{BODY}"
+    story = read(dump)
+    assert story.credits == (Credit("byline", "Jane Doe", "AP"), Credit("byline", "Li Wei"))
+    assert read(storykit.dumps(story, "text")) == story
+    # Before the source line "By …" is a source name, not a byline.
+    assert read(f"← Back to stories\nBy the Bay 2026-05-25\n{BODY}").source == Source(
+        "By the Bay", dt.date(2026, 5, 25)
+    )

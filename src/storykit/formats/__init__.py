@@ -16,7 +16,7 @@ from storykit.errors import UnknownFormatError
 __all__ = ["FORMATS", "by_name", "by_suffix", "names", "sniff"]
 
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # name: (module, suffixes); the order is the order in which formats are sniffed.
+    # name: (module, suffixes); formats are sniffed in this order, JSON and text last.
     "json": ("storykit.formats.json", (".json",)),
     "text": ("storykit.formats.text", (".txt",)),
     "markdown": ("storykit.formats.markdown", (".md", ".markdown")),
@@ -64,10 +64,12 @@ def by_suffix(suffix: str) -> str | None:
 
 
 def sniff(text: str) -> str:
-    """Guess the format of ``text`` from its content; the story dump is the fallback."""
-    head = text.lstrip("\ufeff \t\r\n")[:1]
-    if head in "{[" and head:
-        return "json"
+    """Guess the format of ``text`` from its content.
+
+    Every readable format but storykit JSON and the dump is asked first (their ``detect``
+    is specific: a ninjs item is JSON too); then anything that starts like JSON is storykit
+    JSON; the story dump is the fallback.
+    """
     for name in FORMATS:
         if name in ("json", "text"):
             continue
@@ -77,4 +79,5 @@ def sniff(text: str) -> str:
             continue
         if hasattr(module, "loads") and module.detect(text):
             return name
-    return "text"
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    return "json" if head and head in "{[" else "text"

@@ -287,14 +287,14 @@ def _article(
             )
         out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
     if story.credits:
-        credits = " · ".join(escape(jsonld.credit_text(c)) for c in story.credits)
+        credits = " · ".join(escape(str(c)) for c in story.credits)
         out.append(f'<p class="storykit-credits">{credits}</p>')
     if image and story.image is not None:
         caption = []
         if story.image.alt is not None:
             caption.append(f'<span class="storykit-alt">{escape(story.image.alt)}</span>')
         if story.image.credit is not None:
-            credit = escape(jsonld.credit_text(story.image.credit))
+            credit = escape(str(story.image.credit))
             caption.append(f'<span class="storykit-credit">{credit}</span>')
         out.append(
             f'<figure class="storykit-image"><figcaption>{" ".join(caption)}</figcaption></figure>'

@@ -26,6 +26,7 @@ from cattrs.errors import (
 )
 from cattrs.preconf.json import make_converter
 
+from storykit._dates import format_iso, parse_iso
 from storykit.errors import StoryParseError
 from storykit.model import Story
 
@@ -49,23 +50,12 @@ FORMAT_VERSION = 1
 VERSION_KEY = "storykit"
 
 
-def _format_date(value: _dt.date) -> str:
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
-    return value.isoformat()
-
-
 def _parse_date(value: object, _type: object) -> _dt.date:
     if not isinstance(value, str):
         msg = f"expected an ISO 8601 date string, got {_json_type(value)}"
         raise TypeError(msg)
     try:
-        if len(value) == 10:  # YYYY-MM-DD
-            return _dt.date.fromisoformat(value)
-        iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        return _dt.datetime.fromisoformat(iso)
+        return parse_iso(value)
     except ValueError:
         msg = f"expected an ISO 8601 date or date-time, got {value!r}"
         raise ValueError(msg) from None
@@ -102,8 +92,8 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict(int, "an integer"))
     conv.register_structure_hook(bool, _strict(bool, "a boolean"))
     conv.register_structure_hook(_dt.date | None, _optional_date)
-    conv.register_unstructure_hook(_dt.date, _format_date)
-    conv.register_unstructure_hook(_dt.datetime, _format_date)
+    conv.register_unstructure_hook(_dt.date, format_iso)
+    conv.register_unstructure_hook(_dt.datetime, format_iso)
     conv.register_structure_hook_factory(_is_tuple, lambda t: _checked_sequence(conv, t))
     return conv
 

@@ -34,19 +34,17 @@ a JSON parser reads the same values back.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json as _json
 from typing import Any
 
-from storykit.model import Credit, Story
+from storykit._dates import format_iso
+from storykit.model import Story
 
 __all__ = [
     "NAME",
     "SUFFIXES",
-    "credit_text",
     "detect",
     "dumps",
-    "iso_date",
     "to_dict",
 ]
 
@@ -54,29 +52,6 @@ NAME = "jsonld"
 SUFFIXES = (".jsonld",)
 
 CONTEXT = "https://schema.org"
-
-
-def iso_date(value: _dt.date) -> str:
-    """ISO 8601 for a date (``2026-05-25``) or date-time (``2020-02-24T01:50:00Z``).
-
-    A date stays a date: no time of day is made up. A UTC date-time ends in ``Z``.
-    """
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
-    return value.isoformat()
-
-
-def credit_text(credit: Credit) -> str:
-    """A credit as a reader sees it: ``Photo by Pavel Danilyuk on Pexels``, ``Image: AFP``."""
-    role = credit.role[:1].upper() + credit.role[1:]
-    if credit.name is None:
-        return f"{role}: {credit.provider}"
-    if credit.provider is None:
-        return f"{role} by {credit.name}"
-    joiner = "/" if credit.role == "photograph" else " on "
-    return f"{role} by {credit.name}{joiner}{credit.provider}"
 
 
 def _organization(name: str) -> dict[str, str]:
@@ -98,7 +73,7 @@ def to_dict(story: Story, *, lang: str | None = None) -> dict[str, Any]:
     source = story.source
     if source is not None:
         if source.published is not None:
-            doc["datePublished"] = iso_date(source.published)
+            doc["datePublished"] = format_iso(source.published)
         if source.name is not None:
             doc["publisher"] = _organization(source.name)
             doc["sourceOrganization"] = _organization(source.name)
@@ -111,7 +86,7 @@ def to_dict(story: Story, *, lang: str | None = None) -> dict[str, Any]:
             image["caption"] = story.image.alt
         credit = story.image.credit
         if credit is not None:
-            image["creditText"] = credit_text(credit)
+            image["creditText"] = str(credit)
             if credit.name is not None:
                 image["creator"] = {"@type": "Person", "name": credit.name}
             if credit.provider is not None:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from storykit._dates import format_iso, parse_iso
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.formats import text as _dump
 from storykit.model import Credit, Image, Section, Source, Story
@@ -198,29 +199,6 @@ def _yaml_str(value: str) -> str:
     return '"' + _YAML_SPECIAL.sub(lambda m: _yaml_escape(m[0]), value) + '"'
 
 
-def _format_date(value: _dt.date) -> str:
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
-    return value.isoformat()
-
-
-def _parse_date(value: str) -> _dt.date:
-    """Parse what :func:`_format_date` writes (ISO 8601).
-
-    Raises:
-        ValueError: ``value`` is no ISO 8601 date or date-time.
-    """
-    if len(value) == 10:
-        return _dt.date.fromisoformat(value)
-    iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    if len(iso) < 11 or iso[10] not in "Tt ":
-        msg = f"expected an ISO 8601 date (YYYY-MM-DD) or date-time, got {value!r}"
-        raise ValueError(msg)
-    return _dt.datetime.fromisoformat(iso)
-
-
 def _front_matter(story: Story) -> list[str]:
     out = ["---", f"title: {_yaml_str(story.title)}"]
     source = story.source
@@ -229,7 +207,7 @@ def _front_matter(story: Story) -> list[str]:
         if source.name is not None:
             out.append(f"  name: {_yaml_str(source.name)}")
         if source.published is not None:
-            out.append(f"  published: {_yaml_str(_format_date(source.published))}")
+            out.append(f"  published: {_yaml_str(format_iso(source.published))}")
         if source.url is not None:
             out.append(f"  url: {_yaml_str(source.url)}")
     image = story.image
@@ -317,13 +295,13 @@ def dumps(
         if source.name is not None:
             parts.append(escape(source.name, "source.name"))
         if source.published is not None:
-            parts.append(_format_date(source.published))
+            parts.append(format_iso(source.published))
         out += [f"*{SEPARATOR.join(parts)}*", ""]
     if image and story.image is not None:
         out += [_image_line(story.image), ""]
     if story.credits:
         credits = (
-            escape(_dump._format_credit(c), f"credits[{i}]") for i, c in enumerate(story.credits)
+            escape(str(c), f"credits[{i}]") for i, c in enumerate(story.credits)
         )
         out += [f"**{CREDITS_LABEL}** {SEPARATOR.join(credits)}", ""]
     for i, section in enumerate(story.sections):
@@ -348,7 +326,7 @@ def _image_line(image: Image) -> str:
     if image.alt is not None:
         line += " " + escape(image.alt, "image.alt")
     if image.credit is not None:
-        credit = escape(_dump._format_credit(image.credit), "image.credit")
+        credit = escape(str(image.credit), "image.credit")
         line += f"{DASH}*{credit}*" if image.alt is not None else f" *{credit}*"
     return line
 
@@ -550,7 +528,7 @@ class _Reader:
                     text = self.text_value(item, f"source.{name}")
                     if name == "published" and text is not None:
                         try:
-                            source[name] = _parse_date(text)
+                            source[name] = parse_iso(text)
                         except ValueError as exc:
                             raise self.error(item_line, f"source.published: {exc}") from None
                     else:
@@ -769,7 +747,7 @@ class _Reader:
         return tuple(self.credit_text(part, line) for part in text.split(SEPARATOR))
 
     def credit_text(self, text: str, line: int) -> Credit:
-        credit = _dump._parse_credit(text)
+        credit = _dump.parse_credit(text, byline=True)
         if credit is None:
             msg = f"cannot read {text!r} as a credit (like 'Photo by NAME on PROVIDER')"
             raise self.error(line, msg)
@@ -834,7 +812,7 @@ def _source_line(text: str) -> tuple[str | None, _dt.date | None]:
         if candidate_name == "" or not candidate_date[:4].isdigit():
             continue
         try:
-            return candidate_name, _parse_date(candidate_date)
+            return candidate_name, parse_iso(candidate_date)
         except ValueError:
             continue
     return text, None

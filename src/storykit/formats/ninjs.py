@@ -59,8 +59,9 @@ from typing import Any, NoReturn
 
 import attrs
 
+from storykit._dates import format_iso, parse_iso
 from storykit.errors import StoryParseError
-from storykit.export import body_html, body_text, credit_line, story_id, story_uri
+from storykit.export import body_html, body_text, story_id, story_uri
 from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
@@ -93,12 +94,6 @@ _PICTURE_ROLES = {"picture": "photo", "graphic": "graphic", "video": "video"}
 # --------------------------------------------------------------------------- writing
 
 
-def _rfc3339(value: _dt.datetime) -> str:
-    if value.utcoffset() == _dt.timedelta(0):
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.isoformat()
-
-
 def _exact_datetime(value: _dt.date) -> bool:
     """An aware date-time whose offset RFC 3339 can write (whole minutes)."""
     if not isinstance(value, _dt.datetime):
@@ -107,18 +102,12 @@ def _exact_datetime(value: _dt.date) -> bool:
     return offset is not None and offset.total_seconds() % 60 == 0
 
 
-def _iso(value: _dt.date) -> str:
-    if isinstance(value, _dt.datetime) and value.utcoffset() is not None:
-        return _rfc3339(value)
-    return value.isoformat()
-
-
 def _first_created(value: _dt.date, day_time: _dt.time | None) -> str | None:
     if _exact_datetime(value):
         assert isinstance(value, _dt.datetime)
-        return _rfc3339(value)
+        return format_iso(value)
     if day_time is not None and not isinstance(value, _dt.datetime):
-        return _rfc3339(_dt.datetime.combine(value, day_time))
+        return format_iso(_dt.datetime.combine(value, day_time))
     return None
 
 
@@ -132,7 +121,7 @@ def _parties(credit: Credit) -> list[dict[str, str]]:
 
 
 def _credited(credit: Credit) -> dict[str, Any]:
-    return {"by": credit_line(credit), "infoSources": _parties(credit)}
+    return {"by": str(credit), "infoSources": _parties(credit)}
 
 
 def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]:
@@ -168,7 +157,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
         if created is not None:
             doc["firstCreated"] = created
         if not _exact_datetime(published):
-            descriptions.append({"role": PUBLISHED_ROLE, "value": _iso(published)})
+            descriptions.append({"role": PUBLISHED_ROLE, "value": format_iso(published)})
     if story.source is not None and story.source.name is not None:
         doc["copyrightHolder"] = story.source.name
     doc["headlines"] = [{"role": "main", "contentType": "text/plain", "value": story.title}]
@@ -312,11 +301,8 @@ def _objects(value: object, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 def _parse_date(value: object, path: str) -> _dt.date:
     text = _string(value, path).strip()
     try:
-        if len(text) == 10:
-            return _dt.date.fromisoformat(text)
-        iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         try:
-            return _dt.datetime.fromisoformat(iso)
+            return parse_iso(text)
         except ValueError:
             from dateutil.parser import isoparse  # noqa: PLC0415 - slow to import
 

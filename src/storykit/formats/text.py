@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from typing import NoReturn
 
+from storykit._dates import format_iso, parse_iso
 from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError
 from storykit.model import Credit, Image, Section, Source, Story
 from storykit.tags import TagSplitter, split_tags
@@ -39,6 +40,7 @@ __all__ = [
     "dumps",
     "is_heading_like",
     "loads",
+    "parse_credit",
     "read",
     "split_stories",
 ]
@@ -119,10 +121,7 @@ _MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})")
 def _parse_date(value: str) -> _dt.date:
     """Parse a date from the source line: the common forms fast, the rest with dateutil."""
     if value[4:5] == "-":
-        if len(value) == 10:
-            return _dt.date.fromisoformat(value)
-        iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        return _dt.datetime.fromisoformat(iso.replace(" ", "T", 1))
+        return parse_iso(value)
     match = _DAY_MONTH_YEAR_RE.fullmatch(value)
     if match is not None:
         day, month, year = match[1], match[2], match[3]
@@ -140,7 +139,27 @@ def _parse_date(value: str) -> _dt.date:
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
 
 
-def _parse_credit(line: str) -> Credit | None:
+_BYLINE_RE = re.compile(r"By[ \t]+(.+)")
+
+
+def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
+    """Read a credit line as :meth:`Credit.__str__ <storykit.Credit.__str__>` words it.
+
+    Args:
+        line: ``Photo by NAME on PROVIDER``, ``Photo: PROVIDER``, ``Photograph by NAME/AGENCY``…
+        byline: Also read ``By NAME`` (or ``By NAME/AGENCY``) as a ``"byline"`` credit; the
+            reader does so only after the source line, where no source name can stand.
+
+    Returns:
+        The credit, or ``None`` when ``line`` is no credit line.
+    """
+    if byline and line[:2] == "By":
+        match = _BYLINE_RE.fullmatch(line)
+        if match is not None:
+            name, _, provider = match[1].strip().rpartition("/")
+            if not name:
+                name, provider = provider, ""
+            return Credit("byline", name.strip() or None, provider.strip() or None)
     if line[:3].lower() not in _CREDIT_STARTS:
         return None
     match = _CREDIT_BY_RE.fullmatch(line)
@@ -261,7 +280,7 @@ class _Reader:
             line = lines[index]
             if line.startswith("←") and _NAV_RE.fullmatch(line):
                 raise self.error(index + 1, "a second '← Back to stories' line in one header")
-            credit = _parse_credit(line)
+            credit = parse_credit(line, byline=source is not None)
             if credit is not None:
                 if image_credit is None and source is None and not credits:
                     image_credit = credit
@@ -406,24 +425,6 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
 # --------------------------------------------------------------------------- writing
 
 
-def _format_date(value: _dt.date) -> str:
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
-    return value.isoformat()
-
-
-def _format_credit(credit: Credit) -> str:
-    role = credit.role[:1].upper() + credit.role[1:]
-    if credit.name is None:
-        return f"{role}: {credit.provider}"
-    if credit.provider is None:
-        return f"{role} by {credit.name}"
-    joiner = "/" if credit.role == "photograph" else " on "
-    return f"{role} by {credit.name}{joiner}{credit.provider}"
-
-
 def _fail(where: str, why: str) -> NoReturn:
     msg = f"cannot write this story as a dump without changing it: {where} {why}"
     raise UnrepresentableError(msg)
@@ -461,7 +462,7 @@ def _check_header(story: Story) -> None:
     if source is not None:
         if source.name is not None:
             _single_line("source.name", source.name)
-            if _parse_credit(source.name) is not None or _NAV_RE.fullmatch(source.name):
+            if parse_credit(source.name) is not None or _NAV_RE.fullmatch(source.name):
                 _fail("source.name", "reads as a credit or nav line")
             if _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
@@ -471,13 +472,13 @@ def _check_header(story: Story) -> None:
         _fail("credits/extras", "need a source line to follow")
     credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
     for where, credit in credits:
-        line = _format_credit(credit)
+        line = str(credit)
         _single_line(where, line)
-        if _parse_credit(line) != credit:
+        if parse_credit(line, byline=where != "image.credit") != credit:
             _fail(where, f"would read back differently ({line!r})")
     for i, extra in enumerate(story.extras):
         _single_line(f"extras[{i}]", extra)
-        if _parse_credit(extra) is not None or _NAV_RE.fullmatch(extra):
+        if parse_credit(extra, byline=True) is not None or _NAV_RE.fullmatch(extra):
             _fail(f"extras[{i}]", "reads as a credit or nav line")
 
 
@@ -530,12 +531,12 @@ def dumps(story: Story, *, check: bool = True) -> str:
     alt = story.image.alt if story.image is not None else None
     out.append(f"{NAV} {alt}" if alt else NAV)
     if story.image is not None and story.image.credit is not None:
-        out.append(_format_credit(story.image.credit))
+        out.append(str(story.image.credit))
     source = story.source
     if source is not None and _has_line(source):
-        parts = [p for p in (source.name, source.published and _format_date(source.published)) if p]
+        parts = [p for p in (source.name, source.published and format_iso(source.published)) if p]
         out.append(" ".join(parts))
-    out.extend(_format_credit(c) for c in story.credits)
+    out.extend(str(c) for c in story.credits)
     out.extend(story.extras)
     out += ["", story.title]
     for section in story.sections:
