@@ -180,9 +180,10 @@ class ErrorLog(list[StoryParseError]):
 class StoryStream(Generic[_T]):
     """An iterator over stories (or records) that keeps the errors it met in ``.errors``.
 
-    >>> stream = iter_stories("archive/", errors="collect")  # doctest: +SKIP
-    >>> stories = list(stream)  # doctest: +SKIP
-    >>> print(stream.errors.report())  # doctest: +SKIP
+    Examples:
+        >>> stream = iter_stories("archive/", errors="collect")  # doctest: +SKIP
+        >>> stories = list(stream)  # doctest: +SKIP
+        >>> print(stream.errors.report())  # doctest: +SKIP
     """
 
     def __init__(self, items: Iterator[_T], errors: ErrorLog) -> None:
@@ -962,8 +963,9 @@ def iter_records(
 ) -> StoryStream[tuple[Origin, Story]]:
     """Like :func:`iter_stories`, but yields ``(origin, story)`` pairs.
 
-    >>> for origin, story in iter_records("archive.zip"):  # doctest: +SKIP
-    ...     print(origin, story.title)  # archive.zip:2026/a.txt:1 Xiaomi is pouring …
+    Examples:
+        >>> for origin, story in iter_records("archive.zip"):  # doctest: +SKIP
+        ...     print(origin, story.title)  # archive.zip:2026/a.txt:1 Xiaomi is pouring …
 
     Raises:
         StoryParseError: Under ``errors="raise"``, at the first story that cannot be read.

@@ -1,9 +1,5 @@
 """Stories as a Dask bag, for archives too big for one machine (``pip install 'storykit[dask]'``).
 
->>> import storykit.dask
->>> bag = storykit.dask.read_stories("dumps/", to="dict")  # doctest: +SKIP
->>> bag.map(lambda d: d["source"]["name"] if d["source"] else None).frequencies().compute()
-
 The bag is built from the files a source names (one task per group of files), each file read
 with :func:`storykit.iter_records`, so it takes the same sources (folders, globs, archives,
 JSON Lines, multi-story dumps) and gives the same stories in the same order as the serial
@@ -11,6 +7,12 @@ path. URLs with a protocol (``s3://bucket/dumps/*.txt``) are opened with fsspec,
 brings along; the protocol's own package (``s3fs``, ``gcsfs``…) must be installed.
 
 Dask is imported when :func:`read_stories` is called, not when this module is imported.
+
+Examples:
+    >>> import storykit.dask
+    >>> bag = storykit.dask.read_stories("dumps/", to="dict")  # doctest: +SKIP
+    >>> outlets = bag.map(lambda d: d["source"] and d["source"]["name"])  # doctest: +SKIP
+    >>> outlets.frequencies().compute()  # doctest: +SKIP
 """
 
 from __future__ import annotations

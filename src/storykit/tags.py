@@ -177,11 +177,12 @@ def _occurs(text: str, piece: str, end: int) -> bool:
 class TagSplitter:
     """Splits tags lines, with a vocabulary you can extend.
 
-    >>> splitter = TagSplitter()
-    >>> splitter.split("AIEVsSemiconductorsSmartphones")
-    ('AI', 'EVs', 'Semiconductors', 'Smartphones')
-    >>> splitter.split("NegociosWalletHub", context="… según WalletHub …")
-    ('Negocios', 'WalletHub')
+    Examples:
+        >>> splitter = TagSplitter()
+        >>> splitter.split("AIEVsSemiconductorsSmartphones")
+        ('AI', 'EVs', 'Semiconductors', 'Smartphones')
+        >>> splitter.split("NegociosWalletHub", context="… según WalletHub …")
+        ('Negocios', 'WalletHub')
     """
 
     def __init__(self, vocabulary: Iterable[str] = DEFAULT_VOCABULARY) -> None:
@@ -409,8 +410,9 @@ def split_tags(
 ) -> tuple[str, ...]:
     """Split a run-together tags line with the default vocabulary (plus ``vocabulary``).
 
-    >>> split_tags("AIEVsSemiconductorsSmartphones")
-    ('AI', 'EVs', 'Semiconductors', 'Smartphones')
+    Examples:
+        >>> split_tags("AIEVsSemiconductorsSmartphones")
+        ('AI', 'EVs', 'Semiconductors', 'Smartphones')
     """
     splitter = _DEFAULT_SPLITTER
     if vocabulary is not None:
