@@ -56,7 +56,7 @@ def _tables(text: str) -> str:
         while i < len(lines) and not RULE.match(lines[i]):
             row = cells(lines[i])
             if rows and not row[0]:  # a continuation line
-                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row)]
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row, strict=True)]
             elif any(row):
                 rows.append(row)
             i += 1
