@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import Story
+from storykit import Story, cli
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -264,31 +264,36 @@ def test_not_story_files_are_reported_not_fatal(
 
 
 def test_two_jobs_give_the_same_output_as_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for i in range(60):
+    count = 150  # more than two chunks, so a pool is started
+    for i in range(count):
         write(tmp_path / "in" / f"{i:03d}.txt", dump(i) if i != 7 else BAD_DATE)
+    write(tmp_path / "in" / "many.txt", dump(500) + "\n\n" + dump(501))
+    pools: list[int] = []
+    real_pool = cli._pool
+
+    def spy(jobs: int, job: object) -> object:
+        pools.append(jobs)
+        return real_pool(jobs, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_pool", spy)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     status1, _, err1 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(one), "-j", "1")
     status2, _, err2 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(two), "-j", "2")
+    assert pools == [2]
     assert (status1, status2) == (1, 1)
     assert err1 == err2
-    assert err2.splitlines()[-1] == "59 converted, 1 failed"
+    assert err2.splitlines()[-1] == f"{count + 1} converted, 1 failed"
     assert one.read_bytes() == two.read_bytes()
-    assert jsonl_stories(two) == [make_story(i) for i in range(60) if i != 7]
-    status, _, _ = run(
-        capsys,
-        "convert",
-        str(tmp_path / "in"),
-        "-o",
-        str(tmp_path / "d/"),
-        "-j",
-        "2",
-        "--to",
-        "json",
-    )
-    assert status == 1
-    assert len(files_under(tmp_path / "d")) == 59
+    expected = [make_story(i) for i in range(count) if i != 7]
+    # "many.txt" sorts after the numbered files
+    assert jsonl_stories(two) == [*expected, make_story(500), make_story(501)]
+    argv = ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "d/"), "--to", "json"]
+    assert run(capsys, *argv, "-j", "2")[0] == 1
+    written = files_under(tmp_path / "d")
+    assert len(written) == count + 1
+    assert any(name.endswith("in/many-2.json") for name in written)
 
 
 def test_progress_only_on_a_terminal(

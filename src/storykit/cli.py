@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Literal, TextIO
+from typing import IO, Any, Literal, NamedTuple, TextIO
 
 import attrs
 
@@ -38,11 +38,14 @@ from storykit.collection import (
     DEFAULT_MAX_MEMBER_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
     JSONL_SUFFIX,
+    Blob,
     Event,
     Failure,
     Origin,
     Piece,
     Skipped,
+    blob_pieces,
+    iter_blobs,
     iter_paths,
     iter_pieces,
     parse_piece,
@@ -59,7 +62,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 """The command line was wrong."""
 
-_CHUNK = 16  # pieces sent to a worker at a time
+_CHUNK = 64  # files or pieces sent to a worker at a time
+_DELEGATE = 4 * 1024 * 1024  # a plain file up to this size is split by a worker, not here
 _IN_FLIGHT = 4  # chunks in flight per worker
 _MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
 
@@ -72,6 +76,42 @@ class _UsageError(Exception):
 
 
 @attrs.frozen
+class _Namer:
+    """Output paths under ``root``, checked to stay inside it even through existing links."""
+
+    root: str
+    suffix: str
+    real_root: str = attrs.field()
+
+    @real_root.default
+    def _real(self) -> str:
+        return os.path.realpath(self.root)
+
+    def __call__(self, origin: Origin, index: int, multi: bool) -> str:
+        """The output path of a story.
+
+        Raises:
+            _OutsideError: An existing link would take the file out of ``root``.
+        """
+        parts = _relative_name(origin, index, multi)
+        folder = os.path.join(self.root, *parts[:-1])
+        if (self.real_root, folder) not in _CHECKED:
+            real = os.path.realpath(folder)
+            if os.path.commonpath([real, self.real_root]) != self.real_root:
+                message = f"{folder} leads outside {self.root} (a link?); not written"
+                raise _OutsideError(message)
+            _CHECKED.add((self.real_root, folder))
+        return os.path.join(folder, parts[-1] + self.suffix)
+
+
+_CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per process
+
+
+class _OutsideError(Exception):
+    pass
+
+
+@attrs.frozen
 class _Job:
     """What the workers do with each piece (sent along with every chunk; it is small)."""
 
@@ -79,27 +119,53 @@ class _Job:
     to: str = "json"
     compact: bool = False
     force: bool = False
+    namer: _Namer | None = None  # directory output: where each story goes
+    max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
+    fail_fast: bool = False  # stop a file at its first failure
 
 
 @attrs.frozen
 class _Task:
+    """One story, split by the main process."""
+
     piece: Piece
     dest: str | None = None  # write the output here (directory output) instead of returning it
 
 
-@attrs.frozen
-class _Result:
-    origin: Origin
+class _Result(NamedTuple):
+    """What became of one story (or of a file that could not be read).
+
+    Crosses process boundaries as a plain tuple: pickling attrs objects or named tuples
+    costs several times as much, for each story.
+    """
+
+    path: str
+    member: str | None
+    line: int | None
     kind: Literal["ok", "failed", "skipped"]
     text: str | None = None
     error: str | None = None  # ``file:line: message``
     messages: tuple[tuple[int | None, str, str], ...] = ()  # (line, level, message)
 
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.path, self.member, self.line)
+
+
+def _result(
+    origin: Origin,
+    kind: Literal["ok", "failed", "skipped"],
+    *,
+    text: str | None = None,
+    error: str | None = None,
+    messages: tuple[tuple[int | None, str, str], ...] = (),
+) -> _Result:
+    return _Result(origin.path, origin.member, origin.line, kind, text, error, messages)
+
 
 def _failed(origin: Origin, error: StoryParseError) -> _Result:
-    return _Result(
-        origin, "failed", error=str(error), messages=((error.line, "error", error.message),)
-    )
+    messages = ((error.line, "error", error.message),)
+    return _result(origin, "failed", error=str(error), messages=messages)
 
 
 def _internal(origin: Origin, exc: BaseException) -> _Result:
@@ -118,7 +184,7 @@ def _do(task: _Task, job: _Job) -> _Result:
         return _internal(origin, exc)
     messages = tuple((d.line, d.level, d.message) for d in diagnostics)
     if job.mode == "validate":
-        return _Result(origin, "ok", messages=messages)
+        return _result(origin, "ok", messages=messages)
     try:
         if job.to == "json":
             out = dumps(story, "json", indent=None if job.compact else 2)
@@ -130,7 +196,7 @@ def _do(task: _Task, job: _Job) -> _Result:
     except Exception as exc:  # a writer bug must not stop a batch
         return _internal(origin, exc)
     if task.dest is None:
-        return _Result(origin, "ok", text=out, messages=messages)
+        return _result(origin, "ok", text=out, messages=messages)
     try:
         _write_atomic(task.dest, out, force=job.force)
     except FileExistsError:
@@ -139,12 +205,84 @@ def _do(task: _Task, job: _Job) -> _Result:
     except OSError as exc:
         message = f"cannot write {task.dest}: {exc.strerror or exc}"
         return _failed(origin, StoryParseError(message, filename=origin.where, line=origin.line))
-    return _Result(origin, "ok", messages=messages)
+    return _result(origin, "ok", messages=messages)
 
 
-def _work(tasks: list[_Task], job: _Job) -> list[_Result]:
-    """Run in a worker process: one chunk of pieces."""
-    return [_do(task, job) for task in tasks]
+def _do_blob(blob: Blob, job: _Job) -> list[_Result]:
+    """Split one file or member into stories and do each (in a worker)."""
+    results = []
+    events = blob_pieces(blob, max_member_size=job.max_member_size)
+    for event, index, multi in _annotate(events):
+        if isinstance(event, Failure):
+            results.append(_failed(event.origin, event.error))
+            if job.fail_fast:
+                break
+            continue
+        assert isinstance(event, Piece)
+        try:
+            dest = None if job.namer is None else job.namer(event.origin, index, multi)
+        except _OutsideError as exc:
+            results.append(_failed(event.origin, _error_at(event.origin, str(exc))))
+            continue
+        results.append(_do(_Task(event, dest), job))
+        if job.fail_fast and results[-1].kind == "failed":
+            break
+    return results
+
+
+def _error_at(origin: Origin, message: str) -> StoryParseError:
+    return StoryParseError(message, filename=origin.where, line=origin.line)
+
+
+_Wire = tuple[Any, ...]
+
+
+def _wire(unit: _Task | Blob) -> _Wire:
+    """A unit of work as a plain tuple, which pickles several times faster."""
+    if isinstance(unit, Blob):
+        return ("b", unit.origin.path, unit.origin.member, unit.format, unit.data)
+    piece, origin = unit.piece, unit.piece.origin
+    return ("p", origin.path, origin.member, origin.line, piece.text, piece.format, unit.dest)
+
+
+_Done = tuple[bytes, int, int, list[_Wire]]
+
+
+def _work(units: list[_Wire], job: _Job) -> _Done:
+    """Run in a worker process: one chunk of files and pieces.
+
+    Returns the chunk's output, joined and encoded (what goes to a stream or JSON Lines
+    file, in order); how many stories went well, quietly; how many files the chunk
+    touched; and the other results (failures, findings) as plain tuples, without text.
+    Little crosses back per story: that is what lets a second process pay off.
+    """
+    results: list[_Result] = []
+    for unit in units:
+        if unit[0] == "b":
+            _, path, member, fmt, data = unit
+            results.extend(_do_blob(Blob(Origin(path, member), fmt, data), job))
+        else:
+            _, path, member, line, text, fmt, dest = unit
+            results.append(_do(_Task(Piece(Origin(path, member, line), text, fmt), dest), job))
+    out = _joined([r.text for r in results if r.text is not None], job).encode("utf-8")
+    rest = [
+        (r.path, r.member, r.line, r.kind, None, r.error, r.messages)
+        for r in results
+        if r.kind != "ok" or r.messages
+    ]
+    files = len({(r.path, r.member) for r in results})
+    return out, len(results) - len(rest), files, rest
+
+
+def _joined(texts: list[str], job: _Job) -> str:
+    """Stories' outputs as they go into a stream of several."""
+    if not texts:
+        return ""
+    if job.to == "text":  # dumps one after another, a blank line before each
+        return "\n\n" + "\n\n".join(texts)
+    if job.to == "json" and job.compact:  # JSON Lines
+        return "\n".join(texts) + "\n"
+    return "".join(texts)
 
 
 # --------------------------------------------------------------------------- writing files
@@ -192,10 +330,10 @@ class _AtomicFile:
         os.makedirs(folder, exist_ok=True)
         fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
         os.chmod(self.temp, _file_mode())
-        self.file: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.file: IO[bytes] = os.fdopen(fd, "wb")
 
-    def write(self, text: str) -> None:
-        self.file.write(text)
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
 
     def commit(self) -> None:
         """Rename into place.
@@ -225,20 +363,20 @@ def _write_atomic(dest: str, text: str, *, force: bool) -> None:
     """
     out = _AtomicFile(dest, force=force)
     try:
-        out.write(text)
+        out.write(text.encode("utf-8"))
     except BaseException:
         out.discard()
         raise
     out.commit()
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(data: bytes) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(data)
     buffer.flush()
 
 
@@ -300,31 +438,6 @@ def _relative_name(origin: Origin, index: int, multi: bool) -> list[str]:
     return parts
 
 
-class _Destinations:
-    """Output paths under OUT, checked to stay inside it even through existing links."""
-
-    def __init__(self, root: str, suffix: str) -> None:
-        self.root = root
-        self.real_root = os.path.realpath(root)
-        self.suffix = suffix
-        self._checked: set[str] = set()
-
-    def __call__(self, origin: Origin, index: int, multi: bool) -> str:
-        parts = _relative_name(origin, index, multi)
-        folder = os.path.join(self.root, *parts[:-1])
-        if folder not in self._checked:
-            real = os.path.realpath(folder)
-            if os.path.commonpath([real, self.real_root]) != self.real_root:
-                message = f"{folder} leads outside {self.root} (a link?); not written"
-                raise _OutsideError(message)
-            self._checked.add(folder)
-        return os.path.join(folder, parts[-1] + self.suffix)
-
-
-class _OutsideError(Exception):
-    pass
-
-
 def _annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
     """Each event with its story number in its file and whether the file holds several.
 
@@ -351,8 +464,11 @@ class _StopError(Exception):
     pass
 
 
-def _chunks(items: Iterator[_Task | _Result]) -> Iterator[list[_Task] | _Result]:
-    chunk: list[_Task] = []
+_Unit = _Task | Blob
+
+
+def _chunks(items: Iterator[_Unit | _Result], size: int) -> Iterator[list[_Unit] | _Result]:
+    chunk: list[_Unit] = []
     for item in items:
         if isinstance(item, _Result):
             if chunk:
@@ -361,65 +477,99 @@ def _chunks(items: Iterator[_Task | _Result]) -> Iterator[list[_Task] | _Result]
             yield item
             continue
         chunk.append(item)
-        if len(chunk) >= _CHUNK:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
 
 
-def _pool(jobs: int) -> Any:
+def _pool(jobs: int, job: _Job) -> Any:
+    """The worker processes.
+
+    On Linux they are forked: they start at once, sharing what this process has imported
+    (the reader and the writer are imported first, for that), and this process holds
+    little by then (one folder's names). No thread runs here yet when they are forked:
+    the executor starts its own threads after its processes. Elsewhere they are spawned.
+    """
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    # forkserver/spawn: workers start clean, not as copies of a main process whose memory
-    # may hold a directory listing; forkserver imports storykit once and forks from there.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(["storykit.cli"])
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=server)
-    spawn = multiprocessing.get_context("spawn")  # pragma: no cover - Windows, macOS
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=spawn)  # pragma: no cover
+    if sys.platform == "linux":
+        formats.by_name("text")
+        formats.by_name(job.to)
+        if job.to == "json":
+            from storykit.formats import json as json_format  # noqa: PLC0415
+
+            json_format.converter()
+        context = multiprocessing.get_context("fork")
+    else:  # pragma: no cover - macOS and Windows cannot fork safely
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+class _Handler:
+    """What the main process does with the results, in input order."""
+
+    def output(self, data: bytes) -> None:
+        """Write a chunk's joined output."""
+
+    def tally(self, ok: int, files: int) -> None:
+        """Count stories that went well (and said nothing) and files done."""
+
+    def handle(self, result: _Result) -> bool:
+        """Take any other result; False stops the run (``--fail-fast``)."""
+        raise NotImplementedError
 
 
 def _run(
-    items: Iterator[_Task | _Result],
+    items: Iterator[_Unit | _Result],
     job: _Job,
     jobs: int,
-    handle: Callable[[_Result], bool],
+    handler: _Handler,
+    *,
+    chunk_size: int = _CHUNK,
 ) -> None:
     """Do every task, serially or in ``jobs`` processes, and hand results over in order.
 
-    ``handle`` returns False to stop (``--fail-fast``). At most ``jobs * 4`` chunks are in
-    flight, so memory does not grow with the input.
+    At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
+    ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
     """
-    chunks = _chunks(items)
+
+    def take(done: _Done) -> bool:
+        data, ok, files, rest = done
+        if data:
+            handler.output(data)
+        handler.tally(ok, files)
+        return all(handler.handle(_Result._make(result)) for result in rest)
+
+    chunks = _chunks(items, chunk_size)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
     if jobs <= 1 or len(head) < 2:  # one chunk is not worth a pool
         for chunk in stream:
-            results = [chunk] if isinstance(chunk, _Result) else _work(chunk, job)
-            for result in results:
-                if not handle(result):
+            if isinstance(chunk, _Result):
+                if not handler.handle(chunk):
                     return
+            elif not take(_work([_wire(unit) for unit in chunk], job)):
+                return
         return
 
-    pending: deque[Future[list[_Result]] | _Result] = deque()
+    pending: deque[Future[_Done] | _Result] = deque()
 
     def drain_one() -> None:
         entry = pending.popleft()
-        results = [entry] if isinstance(entry, _Result) else entry.result()
-        for result in results:
-            if not handle(result):
-                raise _StopError
+        going = handler.handle(entry) if isinstance(entry, _Result) else take(entry.result())
+        if not going:
+            raise _StopError
 
-    with _pool(jobs) as pool:
+    with _pool(jobs, job) as pool:
         try:
             for chunk in stream:
                 if isinstance(chunk, _Result):
                     pending.append(chunk)
                 else:
-                    pending.append(pool.submit(_work, chunk, job))
+                    pending.append(pool.submit(_work, [_wire(unit) for unit in chunk], job))
                 while len(pending) > jobs * _IN_FLIGHT or (pending and _ready(pending[0])):
                     drain_one()
             while pending:
@@ -431,31 +581,66 @@ def _run(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ready(entry: Future[list[_Result]] | _Result) -> bool:
+def _ready(entry: Future[_Done] | _Result) -> bool:
     return isinstance(entry, _Result) or entry.done()
 
 
-def _events_to_items(
-    annotated: Iterator[tuple[Event, int, bool]],
-    dest: Callable[[Origin, int, bool], str] | None,
-) -> Iterator[_Task | _Result]:
+def _units(
+    inputs: list[str], args: argparse.Namespace, namer: _Namer | None
+) -> Iterator[_Unit | _Result]:
+    """The work for the inputs, in order.
+
+    Files and archive members go to the workers whole, to be split there; standard input
+    and files over 4 MiB (which may hold any number of stories) are split here, a story at
+    a time. What cannot be read comes as a failed result.
+    """
+    reading = {
+        "format": args.input_format,
+        "max_member_size": args.max_member_size,
+        "max_total_size": args.max_total_size,
+    }
+    for name in inputs:
+        if name == "-":
+            yield from _split_here(iter_pieces(sys.stdin.buffer, **reading), namer)
+            continue
+        for blob in iter_blobs(name, **reading):
+            if isinstance(blob, Failure):
+                yield _failed(blob.origin, blob.error)
+            elif isinstance(blob, Skipped):
+                yield _result(blob.origin, "skipped", error=f"{blob.origin}: {blob.reason}")
+            elif blob.data is None and _file_size(blob.origin.path) > _DELEGATE:
+                pieces = blob_pieces(blob, max_member_size=args.max_member_size)
+                yield from _split_here(pieces, namer)
+            else:
+                yield blob
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the worker reports it
+
+
+def _split_here(events: Iterator[Event], namer: _Namer | None) -> Iterator[_Unit | _Result]:
+    return _tasks(_annotate(events), namer)
+
+
+def _tasks(
+    annotated: Iterator[tuple[Event, int, bool]], namer: _Namer | None
+) -> Iterator[_Unit | _Result]:
     for event, index, multi in annotated:
         if isinstance(event, Failure):
             yield _failed(event.origin, event.error)
         elif isinstance(event, Skipped):
-            yield _Result(event.origin, "skipped", error=f"{event.origin}: {event.reason}")
+            yield _result(event.origin, "skipped", error=f"{event.origin}: {event.reason}")
         else:
-            path = None
-            if dest is not None:
-                try:
-                    path = dest(event.origin, index, multi)
-                except _OutsideError as exc:
-                    error = StoryParseError(
-                        str(exc), filename=event.origin.where, line=event.origin.line
-                    )
-                    yield _failed(event.origin, error)
-                    continue
-            yield _Task(event, path)
+            try:
+                dest = None if namer is None else namer(event.origin, index, multi)
+            except _OutsideError as exc:
+                yield _failed(event.origin, _error_at(event.origin, str(exc)))
+                continue
+            yield _Task(event, dest)
 
 
 # --------------------------------------------------------------------------- progress
@@ -469,16 +654,12 @@ class _Progress:
         self.total = total
         self.enabled = enabled
         self.files = 0
-        self.key: tuple[str, str | None] | None = None
         self.start = time.monotonic()
         self.last = 0.0
         self.shown = False
 
-    def update(self, origin: Origin, done: int, failed: int) -> None:
-        key = (origin.path, origin.member)
-        if key != self.key:
-            self.key = key
-            self.files += 1
+    def update(self, files: int, done: int, failed: int) -> None:
+        self.files += files
         if not self.enabled:
             return
         now = time.monotonic()
@@ -620,6 +801,44 @@ class _Summary:
         stream.write(text + "\n")
 
 
+class _Converting(_Handler):
+    def __init__(
+        self, to: str, sink: _AtomicFile | None, summary: _Summary, progress: _Progress
+    ) -> None:
+        self.to = to
+        self.sink = sink
+        self.summary = summary
+        self.progress = progress
+        self.written = 0
+        self.last = b""
+
+    def output(self, data: bytes) -> None:
+        if not self.written and self.to == "text":
+            data = data[2:]  # no blank line before the first story
+        self.written += len(data)
+        self.last = data[-1:]
+        if self.sink is not None:
+            self.sink.write(data)
+        else:
+            _write_stdout(data)
+
+    def tally(self, ok: int, files: int) -> None:
+        self.summary.done += ok
+        self.progress.update(files, self.summary.done, self.summary.failed)
+
+    def handle(self, result: _Result) -> bool:
+        summary = self.summary
+        keep_going = True
+        if result.kind == "ok":
+            summary.done += 1
+        elif result.kind == "skipped":
+            summary.skipped += 1
+        else:
+            keep_going = summary.fail(result.error or str(result.origin))
+        self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
+        return keep_going
+
+
 def _convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read top to bottom
     to = _target_format(args)
     inputs: list[str] = args.inputs
@@ -651,27 +870,42 @@ def _convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read
         if os.path.isdir(out):
             raise _UsageError(f"{out} is a folder; name a file, or drop the suffix")
 
-    events = iter_pieces(
-        _sources(inputs),
-        format=args.input_format,
-        max_member_size=args.max_member_size,
-        max_total_size=args.max_total_size,
-    )
-    annotated = _annotate(events)
-    first = next(annotated, None)
-    if first is None:
-        sys.stderr.write("no stories found in the input\n")
-        return EXIT_FAILED
-    only_one = single and isinstance(first[0], Piece) and not first[2]
-    several = single and not only_one and isinstance(first[0], Piece)
-    if mode == "stream" and several and to not in ("json", "text"):
-        sys.stderr.write(
-            f"{first[0].origin.where} holds several stories; to write them as {to} "
-            "give -o DIR (one file each)\n"
+    namer = _Namer(out or ".", _out_suffix(to)) if mode == "dir" else None
+    only_one = False
+    units: Iterator[_Unit | _Result]
+    if single:  # one file: split here, to know first whether it holds one story or more
+        annotated = _annotate(
+            iter_pieces(
+                _sources(inputs),
+                format=args.input_format,
+                max_member_size=args.max_member_size,
+                max_total_size=args.max_total_size,
+            )
         )
-        return EXIT_FAILED
-    dest = _Destinations(out or ".", _out_suffix(to)) if mode == "dir" else None
-    job = _Job("convert", to, compact=not only_one, force=args.force)
+        first = next(annotated, None)
+        if first is None:
+            sys.stderr.write(f"{inputs[0]}: no story here\n")
+            return EXIT_FAILED
+        only_one = isinstance(first[0], Piece) and not first[2]
+        several = isinstance(first[0], Piece) and not only_one
+        if mode == "stream" and several and to not in ("json", "text"):
+            sys.stderr.write(
+                f"{first[0].origin.where} holds several stories; to write them as {to} "
+                "give -o DIR (one file each)\n"
+            )
+            return EXIT_FAILED
+        units = _tasks(itertools.chain([first], annotated), namer)
+    else:
+        units = _units(inputs, args, namer)
+    job = _Job(
+        "convert",
+        to,
+        compact=mode != "dir" and not only_one,
+        force=args.force,
+        namer=namer,
+        max_member_size=args.max_member_size,
+        fail_fast=args.fail_fast,
+    )
     if mode == "dir":
         os.makedirs(out or ".", exist_ok=True)
     elif out is not None:
@@ -682,47 +916,15 @@ def _convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read
         _count_files(inputs) if sys.stderr.isatty() else None,
         enabled=sys.stderr.isatty(),
     )
-    written = 0
-    last = ""
-
-    def emit(text: str) -> None:
-        nonlocal written, last
-        if to == "text":
-            text = ("\n\n" if written else "") + text
-        elif to == "json" and job.compact:
-            text += "\n"
-        written += 1
-        last = text
-        if sink is not None:
-            sink.write(text)
-        else:
-            _write_stdout(text)
-
-    def handle(result: _Result) -> bool:
-        keep_going = True
-        if result.kind == "ok":
-            summary.done += 1
-            if result.text is not None:
-                emit(result.text)
-        elif result.kind == "skipped":
-            summary.skipped += 1
-        else:
-            keep_going = summary.fail(result.error or str(result.origin))
-        progress.update(result.origin, summary.done, summary.failed)
-        return keep_going
-
-    def items() -> Iterator[tuple[Event, int, bool]]:
-        yield first
-        yield from annotated
-
+    handler = _Converting(to, sink, summary, progress)
     try:
-        _run(_events_to_items(items(), dest), job, args.jobs, handle)
+        _run(units, job, args.jobs, handler, chunk_size=1 if args.fail_fast else _CHUNK)
         if sink is not None and (summary.failed == 0 or not args.fail_fast):
-            if to == "text" and written > 1:
-                sink.write("\n")
+            if to == "text" and summary.done > 1:
+                sink.write(b"\n")  # a file of several dumps ends its last line
             sink.commit()
-        elif sink is None and written and not last.endswith("\n"):
-            _write_stdout("\n")  # a terminal wants the last line ended
+        elif sink is None and handler.written and handler.last != b"\n":
+            _write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
         summary.fail(f"{out} exists; use --force to overwrite it")
     finally:
@@ -738,12 +940,8 @@ def _convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read
 
 def _validate(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
-    events = iter_pieces(
-        _sources(inputs),
-        format=args.input_format,
-        max_member_size=args.max_member_size,
-        max_total_size=args.max_total_size,
-    )
+    if inputs.count("-") > 1:
+        raise _UsageError("'-' (standard input) can be given once")
     counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0}
     found: list[dict[str, Any]] = []
     as_json = args.output_format == "json"
@@ -766,17 +964,21 @@ def _validate(args: argparse.Namespace) -> int:
             where = origin.where if line is None else f"{origin.where}:{line}"
             sys.stdout.write(f"{where}: {level}: {message}\n")
 
-    def handle(result: _Result) -> bool:
-        if result.kind == "skipped":
-            counts["skipped"] += 1
-            return True
-        counts["stories"] += 1
-        for line, level, message in result.messages:
-            report(result.origin, line, level, message)
-        return True
+    class Validating(_Handler):
+        def tally(self, ok: int, files: int) -> None:
+            counts["stories"] += ok
 
-    items = _events_to_items(_annotate(events), None)
-    _run(items, _Job("validate"), args.jobs, handle)
+        def handle(self, result: _Result) -> bool:
+            if result.kind == "skipped":
+                counts["skipped"] += 1
+                return True
+            counts["stories"] += 1
+            for line, level, message in result.messages:
+                report(result.origin, line, level, message)
+            return True
+
+    job = _Job("validate", max_member_size=args.max_member_size)
+    _run(_units(inputs, args, None), job, args.jobs, Validating())
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}

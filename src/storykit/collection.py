@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
+    "Blob",
     "ErrorLog",
     "Event",
     "Failure",
@@ -60,7 +61,9 @@ __all__ = [
     "Piece",
     "Skipped",
     "StoryStream",
+    "blob_pieces",
     "dump_many",
+    "iter_blobs",
     "iter_paths",
     "iter_pieces",
     "iter_records",
@@ -90,7 +93,7 @@ ARCHIVE_SUFFIXES = (
 
 ErrorPolicy = Literal["raise", "warn", "collect"]
 _POLICIES = ("raise", "warn", "collect")
-_BLOCK = 256 * 1024  # bytes of lines read at a time from a dump or JSON Lines stream
+_BLOCK = 64 * 1024  # bytes of lines read at a time from a dump (under malloc's mmap size)
 _HEAD = 64 * 1024  # bytes looked at to tell the format of a stream with no known suffix
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
 _T = TypeVar("_T")
@@ -133,6 +136,18 @@ class Piece:
     """The story's text."""
     format: str
     """The registered format to read it with (``"text"``, ``"json"``, …)."""
+
+
+@attrs.frozen
+class Blob:
+    """One file or archive member, not yet split into stories (see :func:`iter_blobs`)."""
+
+    origin: Origin
+    """The file, or the archive and member; ``line`` is ``None``."""
+    format: str
+    """``"jsonl"``, a registered format's name, or ``""`` to tell from the content."""
+    data: bytes | None = attrs.field(default=None, repr=False)
+    """A member's bytes; ``None`` for a plain file, read when it is split."""
 
 
 @attrs.frozen
@@ -207,10 +222,6 @@ class StoryStream(Generic[_T]):
 # --------------------------------------------------------------------------- size limits
 
 
-class _TooLargeError(Exception):
-    """More bytes than the member limit were read."""
-
-
 class _TotalExceededError(Exception):
     """More bytes than the total limit were read out of one archive."""
 
@@ -229,26 +240,13 @@ class _Budget:
 
 
 class _Raw(io.RawIOBase):
-    """A binary stream over any readable (bytes or text), optionally bounded.
+    """A binary stream over any readable (bytes or text), after some bytes already read."""
 
-    Reads at most ``limit + 1`` bytes of the underlying stream: one more than the limit is
-    enough to know it is too large, whatever the archive header said.
-    """
-
-    def __init__(
-        self,
-        stream: IO[Any],
-        head: bytes = b"",
-        limit: int | None = None,
-        budget: _Budget | None = None,
-    ) -> None:
+    def __init__(self, stream: IO[Any], head: bytes = b"") -> None:
         super().__init__()
         self._stream = stream
         self._head = head
         self._pending = b""  # encoded text not yet handed out (text streams)
-        self._limit = limit
-        self._budget = budget
-        self._count = 0
 
     def readable(self) -> bool:
         return True
@@ -269,18 +267,8 @@ class _Raw(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        want = len(view)
-        if self._limit is not None:
-            want = min(want, self._limit + 1 - self._count)
-            if want <= 0:
-                raise _TooLargeError
-        data = self._read(want)
+        data = self._read(len(view))
         n = len(data)
-        self._count += n
-        if self._limit is not None and self._count > self._limit:
-            raise _TooLargeError
-        if self._budget is not None:
-            self._budget.take(n)
         view[:n] = data
         return n
 
@@ -297,12 +285,15 @@ def _size(n: int) -> str:
 
 
 def _lower_suffix(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    for suffix in ARCHIVE_SUFFIXES:
-        if base.endswith(suffix):
-            return suffix
+    """``".txt"``, ``".tar.gz"``… in lower case, or ``""``."""
+    base = name[max(name.rfind("/"), name.rfind("\\")) + 1 :]
     dot = base.rfind(".")
-    return base[dot:] if dot > 0 else ""
+    if dot <= 0:
+        return ""
+    suffix = base[dot:].lower()
+    if suffix in (".gz", ".bz2", ".xz") and base[:dot].lower().endswith(".tar"):
+        return ".tar" + suffix
+    return suffix
 
 
 def _is_archive(name: str) -> bool:
@@ -331,16 +322,18 @@ def _readable_suffixes() -> dict[str, str]:
 
 def _format_of(name: str, forced: str | None) -> str | None:
     """``"jsonl"``, a format name, ``""`` (sniff: unknown suffix) or ``None`` (not a story)."""
-    if forced is not None:
-        return forced
-    suffix = _lower_suffix(name)
+    return forced if forced is not None else _suffix_format(_lower_suffix(name))
+
+
+def _suffix_format(suffix: str) -> str | None:
     if suffix == JSONL_SUFFIX:
         return "jsonl"
     return _readable_suffixes().get(suffix)
 
 
 def _is_story_name(name: str) -> bool:
-    return _is_archive(name) or _format_of(name, None) is not None
+    suffix = _lower_suffix(name)
+    return suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX or suffix in _readable_suffixes()
 
 
 def _walk(top: str) -> Iterator[str]:
@@ -468,21 +461,20 @@ def _dump_pieces(
     carry = ""
     base = 1  # the line of the file on which ``carry`` (then the block) starts
     skipping = False  # ``carry`` is a stand-in line for an over-long story being skipped
+    clean = True  # ``carry`` is valid UTF-8
     while True:
-        size = 0
-        lines: list[bytes] = []
-        eof = False
-        # end a block at the end of a line (so UTF-8 is never cut), unless a line is
-        # itself longer than a story may be
-        while size < _BLOCK or (not lines[-1].endswith(b"\n") and size <= _BLOCK + limit):
-            line = reader.readline(limit + 1)
-            if not line:
-                eof = True
-                break
-            lines.append(line)
-            size += len(line)
-        text = carry + b"".join(lines).decode("utf-8", "surrogateescape")
-        pieces = list(split_stories(text))
+        data = reader.read(_BLOCK)
+        eof = len(data) < _BLOCK
+        if not eof and not data.endswith(b"\n"):
+            # end a block at the end of a line, so UTF-8 is never cut (unless a line is
+            # itself longer than a story may be: that story is refused anyway)
+            data += reader.readline(limit + 1)
+        try:
+            text = carry + data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = carry + data.decode("utf-8", "surrogateescape")
+            clean = False
+        pieces = _split(text, split_stories)
         if skipping and pieces:
             if len(pieces) == 1 and not eof:  # the over-long story goes on
                 base += text.count("\n") - 1
@@ -494,6 +486,8 @@ def _dump_pieces(
             origin = Origin(path, member, base + first - 1)
             if len(piece) > limit:
                 yield _read_error(origin, _story_too_long(limit), origin.line)
+            elif clean:
+                yield Piece(origin, piece, "text")
             else:
                 yield _decode_piece(piece, origin)
         if eof:
@@ -505,6 +499,7 @@ def _dump_pieces(
         last_first = pieces[-1][0]
         carry = "\n".join(text.split("\n")[last_first - 1 :])
         base += last_first - 1
+        clean = clean or _SURROGATE_RE.search(carry) is None
         if len(carry) > limit:
             yield _read_error(Origin(path, member, base), _story_too_long(limit), base)
             ends = carry.rstrip().rsplit("\n", 1)[-1].strip().startswith("View original source")
@@ -518,6 +513,44 @@ def _dump_pieces(
 
 
 _SKIPPED = "\u2026"
+_BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line
+_FOOTER_TEXT = "View original source"
+
+
+def _split(
+    text: str, split_stories: Callable[[str], Iterator[tuple[int, str]]]
+) -> list[tuple[int, str]]:
+    """``list(split_stories(text))``, without its line-by-line scan for one story.
+
+    A text whose only ``←`` (if any) is on its first non-blank line, and whose only
+    ``View original source`` (if any) is on its last non-blank line, holds one story at
+    most: no line in it can start another. The piece then runs to the end of the text
+    (blank lines after the footer included, which the reader ignores).
+    """
+    nav = text.find("←")
+    footer = text.find(_FOOTER_TEXT)
+    if text.find("←", nav + 1) != -1 or (
+        footer != -1 and text.find(_FOOTER_TEXT, footer + 1) != -1
+    ):
+        return list(split_stories(text))
+    start = 0
+    line = 1
+    while True:  # skip blank lines, as split_stories does
+        end = text.find("\n", start)
+        if text[start : len(text) if end == -1 else end].strip(_BLANK):
+            break
+        if end == -1:
+            return []
+        start = end + 1
+        line += 1
+    first_end = text.find("\n", start)
+    if nav != -1 and first_end != -1 and nav > first_end:  # a ← further down
+        return list(split_stories(text))
+    if footer != -1:
+        after = text.find("\n", footer)
+        if after != -1 and text[after:].strip(_BLANK + "\n"):  # text after the footer
+            return list(split_stories(text))
+    return [(line, text[start:])]
 
 
 def _story_too_long(limit: int) -> str:
@@ -586,27 +619,19 @@ def _sniff(head: bytes) -> str:
 
 
 def _stream_pieces(
-    stream: IO[Any],
-    path: str,
-    member: str | None,
-    fmt: str,
-    limit: int,
-    *,
-    budget: _Budget | None = None,
-    member_limit: int | None = None,
+    stream: IO[Any], path: str, member: str | None, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
     """The pieces of one file or member; ``fmt`` as :func:`_format_of` gives it."""
     head = b""
     if fmt == "":
         chunk = stream.read(_HEAD)
         head = chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
-        if member_limit is not None and len(head) > member_limit:
-            raise _TooLargeError
-        if budget is not None:
-            budget.take(len(head))
         fmt = _sniff(head)
-    raw = _Raw(stream, head, None if member_limit is None else member_limit - len(head), budget)
-    reader = io.BufferedReader(raw, buffer_size=_BLOCK)
+    reader: io.BufferedIOBase
+    if not head and isinstance(stream, (io.BufferedReader, io.BytesIO)):
+        reader = stream  # a plain file or bytes: read as they are
+    else:
+        reader = io.BufferedReader(_Raw(stream, head), buffer_size=_BLOCK)
     if fmt == "jsonl":
         yield from _jsonl_pieces(reader, path, member, limit)
     elif fmt == "text":
@@ -648,9 +673,9 @@ def _total_exceeded(path: str, limit: int) -> Failure:
     )
 
 
-def _zip_pieces(
+def _zip_blobs(
     path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
-) -> Iterator[Event]:
+) -> Iterator[Blob | Failure | Skipped]:
     import zipfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
@@ -682,24 +707,21 @@ def _zip_pieces(
                 continue
             try:
                 with archive.open(info) as member:
-                    yield from _stream_pieces(
-                        member,
-                        path,
-                        name,
-                        fmt,
-                        member_limit,
-                        budget=budget,
-                        member_limit=member_limit,
-                    )
-            except _TooLargeError:
-                yield _too_large(origin, member_limit)
+                    data = member.read(member_limit + 1)  # never more, whatever the header
+                budget.take(len(data))
             except _TotalExceededError:
                 yield _total_exceeded(path, total)
                 return
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
                 yield _read_error(origin, f"cannot read this member: {exc}")
+                continue
             except NotImplementedError as exc:  # an unsupported compression method
                 yield _read_error(origin, f"cannot read this member: {exc}")
+                continue
+            if len(data) > member_limit:
+                yield _too_large(origin, member_limit)
+            else:
+                yield Blob(origin, fmt, data)
 
 
 def _tar_problem(info: Any) -> str | None:
@@ -716,9 +738,9 @@ def _tar_problem(info: Any) -> str | None:
     return problem
 
 
-def _tar_pieces(
+def _tar_blobs(
     path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
-) -> Iterator[Event]:
+) -> Iterator[Blob | Failure | Skipped]:
     import lzma  # noqa: PLC0415
     import tarfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
@@ -768,44 +790,63 @@ def _tar_pieces(
             if member is None:  # pragma: no cover - only for non-regular members
                 continue
             try:
-                yield from _stream_pieces(
-                    member, path, name, fmt, member_limit, member_limit=member_limit
-                )
-            except _TooLargeError:  # pragma: no cover - the header size is checked above
-                yield _too_large(origin, member_limit)
+                data = member.read(member_limit + 1)
             except errors as exc:
                 yield _read_error(origin, f"cannot read this member: {exc}")
                 return
+            if len(data) > member_limit:  # pragma: no cover - the header size is checked
+                yield _too_large(origin, member_limit)
+            else:
+                yield Blob(origin, fmt, data)
 
 
-def _archive_pieces(
-    path: str, file: str | IO[bytes], member_limit: int, total: int
-) -> Iterator[Event]:
+def _archive_blobs(
+    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+) -> Iterator[Blob | Failure | Skipped]:
     if _lower_suffix(path) == ".zip":
-        yield from _zip_pieces(path, file, None, member_limit, total)
+        yield from _zip_blobs(path, file, forced, member_limit, total)
     else:
-        yield from _tar_pieces(path, file, None, member_limit, total)
+        yield from _tar_blobs(path, file, forced, member_limit, total)
 
 
-def _file_pieces(path: str, forced: str | None, member_limit: int, total: int) -> Iterator[Event]:
-    if forced is None and _is_archive(path):
-        yield from _archive_pieces(path, path, member_limit, total)
+def _file_blobs(
+    path: str, forced: str | None, member_limit: int, total: int
+) -> Iterator[Blob | Failure | Skipped]:
+    suffix = _lower_suffix(path)
+    if forced is None and suffix in ARCHIVE_SUFFIXES:
+        yield from _archive_blobs(path, path, None, member_limit, total)
+    else:
+        fmt = forced if forced is not None else _suffix_format(suffix)
+        yield Blob(Origin(path), fmt or "")
+
+
+def blob_pieces(
+    blob: Blob, *, max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
+) -> Iterator[Piece | Failure]:
+    """Split one file or member into the raw text of its stories.
+
+    A plain file is streamed: it may hold any number of stories, each at most
+    ``max_member_size`` long.
+    """
+    path, member = blob.origin.path, blob.origin.member
+    if blob.data is not None:
+        yield from _stream_pieces(io.BytesIO(blob.data), path, member, blob.format, max_member_size)
         return
-    fmt = _format_of(path, forced)
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after a generator
     except OSError as exc:
-        yield Failure(
-            Origin(path), StoryParseError(f"cannot read: {exc.strerror}", filename=path), exc
-        )
+        yield _os_failure(path, exc)
         return
     with stream:
         try:
-            yield from _stream_pieces(stream, path, None, fmt or "", member_limit)
+            yield from _stream_pieces(stream, path, None, blob.format, max_member_size)
         except OSError as exc:
-            yield Failure(
-                Origin(path), StoryParseError(f"cannot read: {exc.strerror}", filename=path), exc
-            )
+            yield _os_failure(path, exc)
+
+
+def _os_failure(path: str, exc: OSError) -> Failure:
+    message = f"cannot read: {exc.strerror or exc}"
+    return Failure(Origin(path), StoryParseError(message, filename=path), exc)
 
 
 def _stream_name(stream: object) -> str:
@@ -830,18 +871,20 @@ def _check_options(errors: str, format: str | None) -> None:
             raise UnknownFormatError(msg)
 
 
-def iter_pieces(
+def iter_blobs(
     source: object,
     *,
     format: str | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
-) -> Iterator[Event]:
-    """The raw text of every story in ``source``, unread, as :class:`Piece` objects.
+) -> Iterator[Blob | Failure | Skipped]:
+    """Every file and archive member in ``source``, not yet split into stories.
 
-    Anything that cannot be read (a missing file, a member over a size limit, an unsafe
-    member name, bytes that are not UTF-8) comes as a :class:`Failure`; an archive member
-    that is not a story file as :class:`Skipped`. Arguments as for :func:`iter_stories`.
+    A plain file is named, not read (:func:`blob_pieces` reads it); an archive member is
+    read, within the size limits. An open file that is not an archive is read whole, up to
+    ``max_member_size``. For spreading work over processes: :func:`blob_pieces` of each
+    blob, in order, gives what :func:`iter_pieces` gives. Arguments as for
+    :func:`iter_stories`.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
@@ -854,14 +897,68 @@ def iter_pieces(
             continue
         kind, value = item
         if kind == "file":
-            yield from _file_pieces(value, format, max_member_size, max_total_size)
+            suffix = _lower_suffix(value)
+            if format is not None or suffix not in ARCHIVE_SUFFIXES:  # no generator per file
+                fmt = format if format is not None else _suffix_format(suffix)
+                yield Blob(Origin(value), fmt or "")
+            else:
+                yield from _archive_blobs(value, value, None, max_member_size, max_total_size)
+            continue
+        name = _stream_name(value)
+        if format is None and _is_archive(name):
+            yield from _archive_blobs(name, value, None, max_member_size, max_total_size)
+            continue
+        data = _binary_read(value, max_member_size + 1)
+        fmt = format if name.startswith("<") else _format_of(name, format)
+        if len(data) > max_member_size:
+            yield _read_error(Origin(name), f"larger than the {_size(max_member_size)} limit")
+        else:
+            yield Blob(Origin(name), fmt or "", data)
+
+
+def _binary_read(stream: IO[Any], n: int) -> bytes:
+    return io.BufferedReader(_Raw(stream)).read(n)
+
+
+def iter_pieces(
+    source: object,
+    *,
+    format: str | None = None,
+    max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
+    max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+) -> Iterator[Event]:
+    """The raw text of every story in ``source``, unread, as :class:`Piece` objects.
+
+    Anything that cannot be read (a missing file, a member over a size limit, an unsafe
+    member name, bytes that are not UTF-8) comes as a :class:`Failure`; an archive member
+    that is not a story file as :class:`Skipped`. Arguments as for :func:`iter_stories`.
+    Plain files and open files are streamed, whatever their size.
+
+    Raises:
+        UnknownFormatError: ``format`` names no format that can be read.
+        TypeError: ``source`` is of a type that names no stories.
+    """
+    _check_options("raise", format)
+    limits = (max_member_size, max_total_size)
+    for item in _expand(source):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        kind, value = item
+        if kind == "file":
+            blobs = _file_blobs(value, format, *limits)
         else:
             name = _stream_name(value)
-            if format is None and _is_archive(name):
-                yield from _archive_pieces(name, value, max_member_size, max_total_size)
+            if format is not None or not _is_archive(name):
+                fmt = format if name.startswith("<") else _format_of(name, format)
+                yield from _stream_pieces(value, name, None, fmt or "", max_member_size)
                 continue
-            fmt = format if name.startswith("<") else _format_of(name, format)
-            yield from _stream_pieces(value, name, None, fmt or "", max_member_size)
+            blobs = _archive_blobs(name, value, None, *limits)
+        for blob in blobs:
+            if isinstance(blob, Blob):
+                yield from blob_pieces(blob, max_member_size=max_member_size)
+            else:
+                yield blob
 
 
 def _shift(exc: StoryParseError, origin: Origin) -> StoryParseError:

@@ -1,0 +1,324 @@
+"""Batch benchmark (run on demand: ``python benchmarks/batch.py``; not a pass/fail test).
+
+Makes an archive (a folder) of 20,000 dumps from the development corpus, varied by
+re-dumping each corpus story with a changed title and date, under ``benchmarks/out/``
+(git-ignored) or ``--out``. Then, in one run so the ratios are fair on a noisy machine:
+
+- the floor: a process that only reads each file and writes its raw text as a JSON string
+  line; ``storykit convert ARCHIVE -o out.jsonl`` with ``--jobs 1`` and ``--jobs 2``
+  (targets: jobs 1 within 3x of the floor, aim 2x; jobs 2 gains at least 85% of what two
+  CPU-bound processes gain over one);
+- that CPU-bound gain on this machine: one process doing two units of pure-Python work
+  against two processes doing one unit each;
+- peak memory (``ru_maxrss`` of the command and its workers) for 20,000 and 100,000
+  stories (target: within 10%);
+- a profile of converting a sample in one process, to show where the time goes.
+
+Options: ``--stories N`` (20000), ``--big N`` (100000; 0 skips it), ``--flat`` (one folder
+rather than folders of 1,000), ``--out DIR``, ``--repeat N`` (best of N timings, 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import io
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import attrs
+
+import storykit
+from storykit.errors import UnrepresentableError
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("STORYKIT_SHARED", ROOT.parent / "shared")) / "corpus" / "stories"
+
+FLOOR = r"""
+import json, os, sys
+root, out = sys.argv[1], sys.argv[2]
+def walk(top):
+    names = sorted(os.listdir(top))
+    for name in names:
+        path = os.path.join(top, name)
+        if os.path.isdir(path):
+            yield from walk(path)
+        elif name.endswith(".txt"):
+            yield path
+with open(out, "w", encoding="utf-8") as sink:
+    for path in walk(root):
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        sink.write(json.dumps(text, ensure_ascii=False) + "\n")
+"""
+
+CPU = "import sys\nn = int(sys.argv[1])\ntotal = 0\nfor i in range(n):\n    total += i * i % 7\n"
+
+
+def corpus() -> list[storykit.Story]:
+    paths = sorted(CORPUS.glob("*.txt"))
+    if not paths:
+        sys.exit(f"the development corpus is not at {CORPUS} (set STORYKIT_SHARED)")
+    return [storykit.load(p) for p in paths]
+
+
+def vary(story: storykit.Story, i: int) -> str:
+    """The story re-dumped with a changed title and date (the text itself, if that fails)."""
+    day = datetime.timedelta(days=i % 997)
+    source = story.source
+    if source is not None and source.published is not None:
+        source = attrs.evolve(source, published=source.published + day)
+    elif source is not None:
+        source = attrs.evolve(source, published=datetime.date(2020, 1, 1) + day)
+    changed = attrs.evolve(story, title=f"{story.title} (take {i})", source=source)
+    try:
+        return storykit.dumps(changed, "text")
+    except UnrepresentableError:
+        return storykit.dumps(story, "text")
+
+
+def make_archive(folder: Path, count: int, *, flat: bool) -> None:
+    marker = folder / f".complete-{count}-{'flat' if flat else 'sharded'}"
+    if marker.exists():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    stories = corpus()
+    for i in range(count):
+        sub = folder if flat else folder / f"{i // 1000:04d}"
+        if i % 1000 == 0 or (flat and i == 0):
+            sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{i:07d}.txt").write_text(vary(stories[i % len(stories)], i), encoding="utf-8")
+    marker.touch()
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _hwm(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def timed(argv: list[str]) -> tuple[float, int]:
+    """Wall time, and the largest peak RSS (KiB) of the process and its descendants.
+
+    ``ru_maxrss`` of the children would not do: workers started through a fork server are
+    not children of the command, and Linux carries the peak of the process that forked
+    over ``exec`` (this benchmark's own, after making 100,000 files). /proc is polled
+    instead: VmHWM is each process's own peak since it started its program.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for pid in _descendants(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, status, _ = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed with status {process.returncode}")
+    return elapsed, max(peaks.values(), default=0)
+
+
+def cpu_times() -> tuple[float, float]:
+    """Seconds for one process doing two units of pure-Python work, and for two doing one."""
+    unit = 6_000_000
+    one = timed([sys.executable, "-c", CPU, str(2 * unit)])[0]
+    start = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-c", CPU, str(unit)]) for _ in range(2)]
+    for process in processes:
+        process.wait()
+    return one, time.perf_counter() - start
+
+
+def convert(archive: Path, out: Path, jobs: int) -> list[str]:
+    return [
+        sys.executable, "-m", "storykit", "convert", str(archive),
+        "-o", str(out), "--jobs", str(jobs), "--force", "--quiet",
+    ]  # fmt: skip
+
+
+def core_seconds(archive: Path) -> tuple[float, float]:
+    """Seconds to read (text reader) and write (JSON) every story, already in memory.
+
+    The part of ``--jobs 1`` that is the format code itself, not this command's work.
+    """
+    from storykit.formats import json as json_format
+    from storykit.formats import text as text_format
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(archive.rglob("*.txt"))]
+    start = time.process_time()
+    stories = [text_format.read(text)[0] for text in texts]
+    read = time.process_time() - start
+    start = time.process_time()
+    for story in stories:
+        json_format.dumps(story, indent=None)
+    return read, time.process_time() - start
+
+
+WHERE = {
+    "reading dumps (formats/text.py read)": ("text.py", "read"),
+    "  of which tag splitting (tags.py split)": ("tags.py", "split"),
+    "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
+    "splitting files into stories (collection.py)": ("collection.py", "blob_pieces"),
+    "walking the folder (collection.py iter_blobs)": ("collection.py", "iter_blobs"),
+    "writing the output file": ("cli.py", "output"),
+}
+
+
+def profile(archive: Path, sample: int) -> str:
+    """Where ``convert --jobs 1`` spends its time, from a profile of ``sample`` files."""
+    from storykit.cli import main
+
+    paths = sorted(p for p in archive.rglob("*.txt"))[:sample]
+    out = archive.parent / "profile.jsonl"
+    profiler = cProfile.Profile()
+    stderr, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        profiler.enable()
+        main(["convert", *map(str, paths), "-o", str(out), "-j", "1", "--force", "-q"])
+        profiler.disable()
+    finally:
+        sys.stderr = stderr
+    stats = pstats.Stats(profiler)
+    table: dict[tuple[str, str], float] = {}
+    total = 0.0
+    for (filename, _, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        key = (os.path.basename(filename), name)
+        table[key] = max(table.get(key, 0.0), cumulative)
+        if name == "main" and filename.endswith("cli.py"):
+            total = cumulative
+    lines = [
+        f"profile of convert --jobs 1 over {sample:,} files (cumulative, with profiler overhead):"
+    ]
+    for label, key in WHERE.items():
+        lines.append(f"  {label:48s}{table.get(key, 0.0) / total:6.0%}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=20_000)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--flat", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    small = out / f"archive-{args.stories}"
+    make_archive(small, args.stories, flat=args.flat)
+    print(f"cores: {os.cpu_count()}; archive: {small} ({args.stories:,} dumps)")
+
+    # alternate the runs, best of each: the machine may be busy with other work
+    runs: dict[str, list[tuple[float, int]]] = {"floor": [], "one": [], "two": []}
+    cpu_one, cpu_two = [], []
+    for _ in range(args.repeat):
+        floor_argv = [sys.executable, "-c", FLOOR, str(small), str(out / "floor.jsonl")]
+        runs["floor"].append(timed(floor_argv))
+        runs["one"].append(timed(convert(small, out / "one.jsonl", 1)))
+        runs["two"].append(timed(convert(small, out / "two.jsonl", 2)))
+        one_cpu, two_cpu = cpu_times()
+        cpu_one.append(one_cpu)
+        cpu_two.append(two_cpu)
+    (floor, floor_mem), (one, one_mem), (two, two_mem) = (
+        (min(t for t, _ in runs[k]), max(m for _, m in runs[k])) for k in ("floor", "one", "two")
+    )
+    gain = min(cpu_one) / min(cpu_two)
+    same = (out / "one.jsonl").read_bytes() == (out / "two.jsonl").read_bytes()
+    lines = sum(1 for _ in (out / "one.jsonl").open(encoding="utf-8"))
+
+    n = args.stories
+    speedup = one / two
+    rows = [
+        ("floor (read + JSON string line)", f"{floor:6.2f} s  {n / floor:8,.0f} files/s"),
+        (
+            "convert --jobs 1",
+            f"{one:6.2f} s  {n / one:8,.0f} stories/s  {one / floor:.2f}x the floor "
+            "(target <= 3x, aim 2x)",
+        ),
+        ("convert --jobs 2", f"{two:6.2f} s  {n / two:8,.0f} stories/s  gain {speedup:.2f}x"),
+        ("two CPU-bound processes vs one", f"gain {gain:.2f}x"),
+        (
+            "jobs 2 gain vs CPU-bound gain",
+            f"{speedup / gain:.0%} of the ratio, {(speedup - 1) / (gain - 1):.0%} of the "
+            "speed-up (target >= 85%)",
+        ),
+        ("outputs", f"{lines:,} lines; --jobs 1 and --jobs 2 identical: {same}"),
+        (
+            f"peak RSS at {n:,}",
+            f"floor {floor_mem / 1024:.1f} MiB, jobs 1 {one_mem / 1024:.1f} MiB, "
+            f"jobs 2 {two_mem / 1024:.1f} MiB",
+        ),
+    ]
+    if args.big:
+        big = out / f"archive-{args.big}"
+        make_archive(big, args.big, flat=args.flat)
+        big_one = timed(convert(big, out / "big-one.jsonl", 1))
+        big_two = timed(convert(big, out / "big-two.jsonl", 2))
+        rows += [
+            (
+                f"peak RSS at {args.big:,}",
+                f"jobs 1 {big_one[1] / 1024:.1f} MiB ({big_one[0]:.1f} s), "
+                f"jobs 2 {big_two[1] / 1024:.1f} MiB ({big_two[0]:.1f} s)",
+            ),
+            (
+                f"memory {n // 1000}k -> {args.big // 1000}k",
+                f"jobs 1 {big_one[1] / one_mem - 1:+.1%}, jobs 2 {big_two[1] / two_mem - 1:+.1%} "
+                "(target within 10%)",
+            ),
+        ]
+    read, write = core_seconds(small)
+    rows.append(
+        (
+            "reader + JSON writer alone",
+            f"{read + write:6.2f} s CPU ({read:.2f} read, {write:.2f} write), in memory: "
+            f"{(read + write) / floor:.2f}x the floor",
+        )
+    )
+    for label, value in rows:
+        print(f"{label:34s}{value}")
+    print()
+    print(profile(small, 2000))
+
+
+if __name__ == "__main__":
+    main()
