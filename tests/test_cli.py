@@ -462,3 +462,17 @@ def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert storykit.loads(done.stdout, "json") == make_story(1)
+
+
+def test_quiet_and_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dat = write(tmp_path / "story.dat", storykit.dumps(make_story(1), "json"))
+    status, out, err = run(capsys, "convert", str(dat), "--from", "json", "--to", "text", "-q")
+    assert (status, err) == (0, "")
+    assert out == dump(1) + "\n"  # a terminal gets its last line ended
+    status, _, err = run(capsys, "convert", str(dat), "--from", "text", "--to", "json", "-q")
+    assert status == 1  # read as a dump, JSON is no story: the failure is still reported
+    assert err.splitlines()[-1] == "0 converted, 1 failed"
+    status, out, err = run(capsys, "validate", str(dat), "--from", "json", "-q")
+    assert (status, out, err) == (0, "", "")
+    status, out, _ = run(capsys, "show", str(dat), "--from", "json")
+    assert (status, out.splitlines()[0]) == (0, "Story number 1 about chips")
