@@ -95,6 +95,13 @@ def test_glob_and_list_of_sources(tmp_path: Path) -> None:
     assert found == [make_story(1), make_story(2), make_story(5)]
 
 
+def test_any_iterable_of_sources(tmp_path: Path) -> None:
+    paths = [write(tmp_path / f"{i}.txt", dump(i)) for i in range(3)]
+    assert list(storykit.iter_stories(p for p in paths)) == [make_story(i) for i in range(3)]
+    with pytest.raises(TypeError, match="cannot read stories from an object of type int"):
+        list(storykit.iter_stories(5))  # type: ignore[arg-type]
+
+
 def test_several_stories_in_one_dump_with_their_first_lines(tmp_path: Path) -> None:
     text = "\n\n".join(dump(i) for i in range(4)) + "\n"
     path = write(tmp_path / "many.txt", text)

@@ -371,15 +371,15 @@ def _has_magic(path: str) -> bool:
 
 def _expand(source: object) -> Iterator[tuple[str, Any] | Failure]:
     """``("file", path)``, ``("stream", file)`` or a :class:`Failure` for each source."""
-    if isinstance(source, (list, tuple)):
-        for item in source:
-            yield from _expand(item)
-        return
     if hasattr(source, "read"):
         yield ("stream", source)
         return
+    if isinstance(source, Iterable) and not isinstance(source, (str, bytes, os.PathLike)):
+        for item in source:  # a list, a tuple, a generator of sources
+            yield from _expand(item)
+        return
     if not isinstance(source, (str, os.PathLike)):
-        msg = f"cannot read stories from a {type(source).__name__}"
+        msg = f"cannot read stories from an object of type {type(source).__name__}"
         raise TypeError(msg)
     path = os.fspath(source)
     if not isinstance(path, str):
@@ -1159,20 +1159,6 @@ def records_from_bytes(
     Raises:
         StoryParseError: Under ``errors="raise"``, at the first story that cannot be read.
     """
-    if _is_archive(name) and format is None:
-        with tempfile.TemporaryDirectory(prefix="storykit-") as folder:
-            path = os.path.join(folder, os.path.basename(name.replace("\\", "/")))
-            with open(path, "wb") as out:
-                out.write(data)
-            for origin, story in iter_records(
-                path,
-                errors=errors,
-                splitter=splitter,
-                max_member_size=max_member_size,
-                max_total_size=max_total_size,
-            ):
-                yield attrs.evolve(origin, path=name), story
-        return
     stream = io.BytesIO(data)
     stream.name = name
     yield from iter_records(
