@@ -476,3 +476,19 @@ def test_quiet_and_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert (status, out, err) == (0, "", "")
     status, out, _ = run(capsys, "show", str(dat), "--from", "json")
     assert (status, out.splitlines()[0]) == (0, "Story number 1 about chips")
+
+
+def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "b.txt", dump(2))
+
+    def broken(piece: object, **_: object) -> object:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(cli, "parse_piece", broken)
+    status, _, err = run(capsys, "convert", str(tmp_path / "in"), "--to", "json", "-j", "1")
+    assert status == 1
+    assert f"{tmp_path / 'in' / 'a.txt'}:1: internal error: IndexError: list index out" in err
+    assert err.splitlines()[-1] == "0 converted, 2 failed"

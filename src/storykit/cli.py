@@ -210,7 +210,15 @@ def _do(task: _Task, job: _Job) -> _Result:
 
 def _do_blob(blob: Blob, job: _Job) -> list[_Result]:
     """Split one file or member into stories and do each (in a worker)."""
-    results = []
+    results: list[_Result] = []
+    try:
+        _do_pieces(blob, job, results)
+    except Exception as exc:  # a bug in splitting must not stop a batch either
+        results.append(_internal(blob.origin, exc))
+    return results
+
+
+def _do_pieces(blob: Blob, job: _Job, results: list[_Result]) -> None:
     events = blob_pieces(blob, max_member_size=job.max_member_size)
     for event, index, multi in _annotate(events):
         if isinstance(event, Failure):
@@ -227,7 +235,6 @@ def _do_blob(blob: Blob, job: _Job) -> list[_Result]:
         results.append(_do(_Task(event, dest), job))
         if job.fail_fast and results[-1].kind == "failed":
             break
-    return results
 
 
 def _error_at(origin: Origin, message: str) -> StoryParseError:
