@@ -300,9 +300,7 @@ def dumps(
     if image and story.image is not None:
         out += [_image_line(story.image), ""]
     if story.credits:
-        credits = (
-            escape(str(c), f"credits[{i}]") for i, c in enumerate(story.credits)
-        )
+        credits = (escape(str(c), f"credits[{i}]") for i, c in enumerate(story.credits))
         out += [f"**{CREDITS_LABEL}** {SEPARATOR.join(credits)}", ""]
     for i, section in enumerate(story.sections):
         if section.heading is not None:
