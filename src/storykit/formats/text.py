@@ -297,7 +297,12 @@ class _Reader:
 
     def source(self, index: int) -> Source:
         line = self.lines[index]
-        match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+        last = line[-1]
+        match = (
+            _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+            if last.isdigit() or last in "Zz"  # every date form ends in a digit or Z
+            else None
+        )
         if match is None:
             return Source(name=line)
         try:
