@@ -47,6 +47,7 @@ def test_lazy_names_stay_lazy() -> None:
     code = (
         "import sys, storykit; "
         "print(sorted(m for m in ('storykit.collection', 'storykit.export', 'storykit.feeds',"
+        " 'storykit.notebook',"
         " 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -19,12 +19,12 @@ from storykit.errors import (
     UnrepresentableError,
 )
 from storykit.model import Credit, Image, Section, Source, Story
-from storykit.notebook import StoryTable, table
 
 if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
     from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
     from storykit.export import to_dataframe, to_records
     from storykit.feeds import feed
+    from storykit.notebook import StoryTable, table
 
 _LAZY = {
     "feed": "storykit.feeds",
@@ -35,6 +35,8 @@ _LAZY = {
     "iter_stories": "storykit.collection",
     "to_dataframe": "storykit.export",
     "to_records": "storykit.export",
+    "StoryTable": "storykit.notebook",
+    "table": "storykit.notebook",
 }
 
 __all__ = [

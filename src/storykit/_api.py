@@ -6,7 +6,6 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import IO, Any
 
 from storykit import formats
@@ -41,7 +40,7 @@ def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
     if fmt is not None:
         return fmt
     if filename is not None:
-        name = formats.by_suffix(Path(filename).suffix)
+        name = formats.by_suffix(os.path.splitext(filename)[1])
         if name is not None:
             return name
     return formats.sniff(text) if text is not None else "text"
@@ -103,7 +102,8 @@ def load(
     filename: str | None
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
-        data: str | bytes = Path(filename).read_bytes()
+        with open(filename, "rb") as file:
+            data: str | bytes = file.read()
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
@@ -141,16 +141,19 @@ def dump(
         UnknownFormatError: No format given and the suffix is not a known one.
     """
     if isinstance(target, (str, os.PathLike)):
-        path = Path(target)
+        path = os.fspath(target)
         if format is None:
-            format = formats.by_suffix(path.suffix)
+            suffix = os.path.splitext(path)[1]
+            format = formats.by_suffix(suffix)
             if format is None:
                 msg = (
-                    f"cannot tell the format from the suffix {path.suffix!r} of {path}; "
+                    f"cannot tell the format from the suffix {suffix!r} of {path}; "
                     f"pass format= (known formats: {', '.join(formats.names())})"
                 )
                 raise UnknownFormatError(msg)
-        path.write_text(dumps(story, format, **options), encoding="utf-8", newline="")
+        text = dumps(story, format, **options)
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
     else:
         target.write(dumps(story, format or "json", **options))
 
