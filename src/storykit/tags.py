@@ -122,9 +122,9 @@ _CLASSES = _Classes()
 _BOUNDARY_RE = re.compile(  # a boundary is where each match ends
     r"[ls](?=[Ud])|U(?=U(?:l|s[ls]))|d(?=[Uls])|C(?=[Uls])|[Uls](?=C)"
 )
-_ACRONYM_RUN_RE = re.compile(r"[Ud]*U[Ud]*(?:o[Ud]+)*s?")
 _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
+_ACRONYM_RUN_RE = re.compile(_ACRONYM)
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
@@ -299,17 +299,11 @@ class TagSplitter:
         self, line: str, sig: str, i: int, j: int, story: _Story
     ) -> list[tuple[int, int]]:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
-        piece = line[i:j]
-        if piece in self.vocabulary or _WORD_SHAPE_RE.fullmatch(sig, i, j):
-            return [(i, j)]
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
             return self._split_acronyms(line, sig, i, j, story)
         if sig[i] in "ls":
             return self._split_lowercase(line, sig, i, j)
         return [(i, j)]
-
-    def _known(self, piece: str, story: _Story) -> bool:
-        return piece in self.vocabulary or story.spells(piece)
 
     def _split_acronyms(
         self, line: str, sig: str, i: int, j: int, story: _Story
@@ -330,6 +324,8 @@ class TagSplitter:
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
         splits.sort()
         for total, p, shape_left, shape_right in splits:
+            if best_cost <= 2 * _KNOWN_COST:
+                break  # two known parts: nothing can do better
             if total < best_cost:
                 best_cost, best = total, [(i, p), (p, j)]
             cost_left = (
