@@ -130,6 +130,7 @@ def large_inputs() -> None:
         "2 MB source line": header.replace("SCMP 2026-05-25", line.strip()) + "Text." + footer,
         "2 MB tags-like line": header + "Text.\n\n" + "Tag" * 700_000 + "\nView original source →",
         "2 MB file of one line": line,
+        "5 MB of lines like a footer": header + "\n\n".join(["View it."] * 500_000) + footer,
     }
     print("large inputs (best of 3):")
     for name, text in cases.items():

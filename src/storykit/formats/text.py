@@ -320,6 +320,8 @@ class _Reader:
         line: a heading always has a paragraph.
         """
         items = [line for line in self.lines[start:stop] if line]
+        if any(line[0] in "←V" for line in items):  # rare: look closer, once
+            self.check_no_second_story(start, stop)
         sections: list[Section] = []
         heading: str | None = None
         paragraphs: list[str] = []
@@ -327,8 +329,6 @@ class _Reader:
         last = len(items) - 1
         final = _FINAL_PUNCTUATION
         for k, line in enumerate(items):
-            if line[0] in "←V":
-                self.check_no_second_story(start, stop)
             if (
                 not after_heading
                 and k < last
