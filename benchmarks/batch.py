@@ -198,9 +198,9 @@ WHERE = {
     "reading dumps (formats/text.py read)": ("text.py", "read"),
     "  of which tag splitting (tags.py split)": ("tags.py", "split"),
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
-    "splitting files into stories (collection.py)": ("collection.py", "blob_pieces"),
+    "splitting files into stories (_pieces.py)": ("_pieces.py", "blob_pieces"),
     "walking the folder (collection.py iter_blobs)": ("collection.py", "iter_blobs"),
-    "writing the output file": ("cli.py", "output"),
+    "writing the output file": ("_batch.py", "output"),
 }
 
 

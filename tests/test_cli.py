@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import Story, cli
+from storykit import Story, _engine
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -271,13 +271,13 @@ def test_two_jobs_give_the_same_output_as_one(
         write(tmp_path / "in" / f"{i:03d}.txt", dump(i) if i != 7 else BAD_DATE)
     write(tmp_path / "in" / "many.txt", dump(500) + "\n\n" + dump(501))
     pools: list[int] = []
-    real_pool = cli._pool
+    real_pool = _engine._pool
 
     def spy(jobs: int, job: object) -> object:
         pools.append(jobs)
         return real_pool(jobs, job)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli, "_pool", spy)
+    monkeypatch.setattr(_engine, "_pool", spy)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     status1, _, err1 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(one), "-j", "1")
     status2, _, err2 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(two), "-j", "2")
@@ -310,7 +310,7 @@ def test_progress_only_on_a_terminal(
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr("storykit.cli.time.monotonic", iter(range(0, 1000, 1)).__next__)
+    monkeypatch.setattr("storykit._batch.time.monotonic", iter(range(0, 1000, 1)).__next__)
     assert main(["convert", str(tmp_path / "in"), "-o", str(tmp_path / "b.jsonl"), "-j", "1"]) == 0
     shown = terminal.getvalue()
     assert "\r[" in shown
@@ -487,7 +487,7 @@ def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(
     def broken(piece: object, **_: object) -> object:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(cli, "parse_piece", broken)
+    monkeypatch.setattr(_engine, "parse_piece", broken)
     status, _, err = run(capsys, "convert", str(tmp_path / "in"), "--to", "json", "-j", "1")
     assert status == 1
     assert f"{tmp_path / 'in' / 'a.txt'}:1: internal error: IndexError: list index out" in err

@@ -24,6 +24,7 @@ from storykit import (
     Story,
     StoryParseError,
     StoryWarning,
+    _pieces,
     collection,
 )
 from storykit.collection import ErrorLog, Failure, Origin, Piece, Skipped, iter_pieces
@@ -116,7 +117,7 @@ def test_blocks_give_the_same_pieces_as_the_whole_text(
     text = "\n\n\n".join(dump(i) for i in range(30))
     path = write(tmp_path / "many.txt", text)
     whole = list(storykit.iter_records(path))
-    monkeypatch.setattr(collection, "_BLOCK", 300)  # a block holds less than one story
+    monkeypatch.setattr(_pieces, "_BLOCK", 300)  # a block holds less than one story
     small = list(storykit.iter_records(path))
     assert small == whole
     assert [o.line for o, _ in small] == nav_lines(text)
@@ -399,7 +400,7 @@ def test_bad_bytes_and_binary_files_are_errors_not_tracebacks(tmp_path: Path) ->
 def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
 ) -> None:
-    monkeypatch.setattr(collection, "_BLOCK", block)
+    monkeypatch.setattr(_pieces, "_BLOCK", block)
     long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
     text = dump(0) + "\n\n" + long + "\n\n" + dump(2) + "\n" + long + "\n" + dump(3)
     write(tmp_path / "a.txt", text)
@@ -523,4 +524,4 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
     def normal(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
-    assert normal(collection._split(text, split_stories)) == normal(list(split_stories(text)))
+    assert normal(_pieces._split(text, split_stories)) == normal(list(split_stories(text)))

@@ -1,0 +1,214 @@
+"""Reading zip and tar archives safely: members one at a time, within the size limits.
+
+A member larger than ``max_member_size`` is refused after reading at most that many bytes
+plus one, whatever its header claims; an archive stops being read once its members add up
+to more than ``max_total_size`` (for a tar stream, members only skipped count too, as they
+must be read through). Members whose names would escape a folder (``../x``, ``/etc/x``,
+``C:x``), links, devices and sparse files are refused, not read. Nothing is extracted to
+disk: each member comes as a :class:`~storykit.collection.Blob` holding its bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterator
+from typing import IO, Any, cast
+
+from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
+from storykit._sources import format_of, lower_suffix
+
+__all__ = ["archive_blobs"]
+
+
+class _TotalExceededError(Exception):
+    """More bytes than the total limit were read out of one archive."""
+
+
+class _Budget:
+    """Bytes still allowed out of one archive."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, n: int) -> None:
+        self.used += n
+        if self.used > self.limit:
+            raise _TotalExceededError
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Why an archive member's name is unsafe to use as a path, or ``None``."""
+    if not name or "\0" in name:
+        return "an empty name"
+    normal = name.replace("\\", "/")
+    if normal.startswith("/"):
+        return "an absolute path"
+    if re.match(r"[A-Za-z]:", normal):
+        return "a path with a drive letter"
+    if ".." in normal.split("/"):
+        return "a path that climbs out of its folder ('..')"
+    return None
+
+
+def _member_failure(origin: Origin, problem: str) -> Failure:
+    return read_error(origin, f"unsafe archive member ({problem}); not read")
+
+
+def _too_large(origin: Origin, limit: int) -> Failure:
+    return read_error(
+        origin,
+        f"member larger than the {size_text(limit)} limit (max_member_size); not read "
+        "(a zip bomb?)",
+    )
+
+
+def _total_exceeded(path: str, limit: int) -> Failure:
+    return read_error(
+        Origin(path),
+        f"archive holds more than the {size_text(limit)} limit (max_total_size); "
+        "the rest of it is not read",
+    )
+
+
+def _zip_blobs(
+    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+) -> Iterator[Blob | Failure | Skipped]:
+    import zipfile  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        yield read_error(Origin(path), f"not a readable zip archive: {exc}")
+        return
+    budget = _Budget(total)
+    with archive:
+        for info in archive.infolist():
+            name = info.filename
+            origin = Origin(path, name)
+            problem = _unsafe_name(name)
+            mode = info.external_attr >> 16
+            if problem is None and stat.S_ISLNK(mode):
+                problem = "a symbolic link"
+            if problem is not None:
+                yield _member_failure(origin, problem)
+                continue
+            if info.is_dir():
+                continue
+            fmt = format_of(name, forced)
+            if fmt is None:
+                yield Skipped(origin, "not a story file (unknown suffix)")
+                continue
+            if info.file_size > member_limit:
+                yield _too_large(origin, member_limit)
+                continue
+            try:
+                with archive.open(info) as member:
+                    data = member.read(member_limit + 1)  # never more, whatever the header
+                budget.take(len(data))
+            except _TotalExceededError:
+                yield _total_exceeded(path, total)
+                return
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
+                yield read_error(origin, f"cannot read this member: {exc}")
+                continue
+            except NotImplementedError as exc:  # an unsupported compression method
+                yield read_error(origin, f"cannot read this member: {exc}")
+                continue
+            if len(data) > member_limit:
+                yield _too_large(origin, member_limit)
+            else:
+                yield Blob(origin, fmt, data)
+
+
+def _tar_problem(info: Any) -> str | None:
+    """Why a tar member must not be read, or ``None``."""
+    problem = _unsafe_name(info.name)
+    if problem is None and info.issym():
+        problem = "a symbolic link"
+    elif problem is None and info.islnk():
+        problem = "a hard link"
+    elif problem is None and info.issparse():
+        problem = "a sparse file"
+    elif problem is None and not info.isreg() and not info.isdir():
+        problem = "not a regular file"
+    return problem
+
+
+def _tar_blobs(
+    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+) -> Iterator[Blob | Failure | Skipped]:
+    import lzma  # noqa: PLC0415
+    import tarfile  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    errors = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
+    try:
+        # a stream: members are read in order, and a pipe will do
+        if isinstance(file, str):
+            archive = tarfile.open(file, mode="r|*")  # noqa: SIM115 - closed below
+        else:
+            archive = tarfile.open(fileobj=file, mode="r|*")  # noqa: SIM115
+    except errors as exc:
+        yield read_error(Origin(path), f"not a readable tar archive: {exc}")
+        return
+    budget = _Budget(total)
+    with archive:
+        while True:
+            try:
+                info = archive.next()
+            except errors as exc:
+                yield read_error(Origin(path), f"cannot read the archive past here: {exc}")
+                return
+            if info is None:
+                return
+            cast(Any, archive).members.clear()  # tarfile keeps every header seen: drop them
+            name = info.name
+            origin = Origin(path, name)
+            try:
+                budget.take(info.size)  # a tar stream must be read through, member or not
+            except _TotalExceededError:
+                yield _total_exceeded(path, total)
+                return
+            problem = _tar_problem(info)
+            if problem is not None:
+                yield _member_failure(origin, problem)
+                continue
+            if info.isdir():
+                continue
+            fmt = format_of(name, forced)
+            if fmt is None:
+                yield Skipped(origin, "not a story file (unknown suffix)")
+                continue
+            if info.size > member_limit:
+                yield _too_large(origin, member_limit)
+                continue
+            member = archive.extractfile(info)
+            if member is None:  # pragma: no cover - only for non-regular members
+                continue
+            try:
+                data = member.read(member_limit + 1)
+            except errors as exc:
+                yield read_error(origin, f"cannot read this member: {exc}")
+                return
+            if len(data) > member_limit:  # pragma: no cover - the header size is checked
+                yield _too_large(origin, member_limit)
+            else:
+                yield Blob(origin, fmt, data)
+
+
+def archive_blobs(
+    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+) -> Iterator[Blob | Failure | Skipped]:
+    """The members of the zip or tar archive ``file`` (a path or an open file) named ``path``.
+
+    Each member comes as a :class:`Blob` with its bytes, a :class:`Failure` (unsafe, too
+    large, unreadable; or the archive itself) or a :class:`Skipped` (not a story file).
+    ``forced`` reads every member as that format instead of telling it from the suffix.
+    """
+    if lower_suffix(path) == ".zip":
+        yield from _zip_blobs(path, file, forced, member_limit, total)
+    else:
+        yield from _tar_blobs(path, file, forced, member_limit, total)

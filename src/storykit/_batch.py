@@ -1,0 +1,388 @@
+"""The batch commands, ``storykit convert`` and ``storykit validate``, on the engine.
+
+``convert`` decides where the output goes (standard output, one file, one JSON Lines file or
+a folder mirroring the inputs), runs the engine over the inputs and writes what comes back in
+input order, drawing a progress bar on a terminal and ending with a summary of what failed.
+``validate`` runs the same engine without writing and prints each finding of the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from storykit import formats
+from storykit._engine import CHUNK, Handler, Job, Result, annotate, run, tasks, units
+from storykit._records import Origin, Piece
+from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
+from storykit._writing import AtomicFile, Namer, out_suffix, write_stdout
+from storykit.collection import iter_paths, iter_pieces
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "UsageError",
+    "columns",
+    "convert",
+    "validate",
+]
+
+EXIT_OK = 0
+"""Every input was converted or valid."""
+EXIT_FAILED = 1
+"""Some input failed (the summary on stderr lists each)."""
+EXIT_USAGE = 2
+"""The command line was wrong."""
+
+_MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
+
+
+class UsageError(Exception):
+    """A command line that cannot work; reported as ``storykit CMD: error: …``, status 2."""
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """A one-line progress display on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool) -> None:
+        self.stream = stream
+        self.total = total
+        self.enabled = enabled
+        self.files = 0
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def update(self, files: int, done: int, failed: int) -> None:
+        self.files += files
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1:  # ten redraws a second at most
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        status = f"{done:,} done, {failed:,} failed, {rate:,.0f}/s"
+        if self.total:
+            share = min(self.files / self.total, 1.0)
+            width = 24
+            filled = int(share * width)
+            bar = "#" * filled + "-" * (width - filled)
+            line = f"[{bar}] {share:4.0%} {self.files:,}/{self.total:,} files  {status}"
+        else:
+            line = f"{self.files:,} files  {status}"
+        self.stream.write("\r" + line[: columns() - 1] + "\x1b[K")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def columns() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _count_files(inputs: list[str]) -> int | None:
+    """How many files the inputs name, when that is cheap to know (no archive, no stdin)."""
+    total = 0
+    for name in inputs:
+        if name == "-":
+            return None
+        try:
+            for path in iter_paths(name):
+                if _is_container(path):
+                    return None
+                total += 1
+        except OSError:
+            total += 1
+    return total
+
+
+def _is_container(path: str) -> bool:
+    lower = path.lower()
+    return lower.endswith(JSONL_SUFFIX) or any(lower.endswith(s) for s in ARCHIVE_SUFFIXES)
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def _engine_units(
+    inputs: list[str], args: argparse.Namespace, namer: Namer | None
+) -> Iterator[Any]:
+    return units(
+        inputs,
+        namer,
+        format=args.input_format,
+        max_member_size=args.max_member_size,
+        max_total_size=args.max_total_size,
+    )
+
+
+def _sources(inputs: list[str]) -> list[Any]:
+    return [sys.stdin.buffer if name == "-" else name for name in inputs]
+
+
+def _is_single(inputs: list[str]) -> bool:
+    """One input that is one file (or stdin), not a directory, pattern, archive or JSONL."""
+    if len(inputs) != 1:
+        return False
+    name = inputs[0]
+    return name == "-" or (os.path.isfile(name) and not _is_container(name))
+
+
+def _names_folder(out: str, *, single: bool) -> bool:
+    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many."""
+    if os.path.isdir(out) or out.endswith(("/", os.sep)):
+        return True
+    return not single and not os.path.splitext(out)[1]
+
+
+def _target_format(args: argparse.Namespace) -> str:
+    if args.to is not None:
+        if args.to not in formats.FORMATS:
+            msg = f"unknown format {args.to!r}; known formats: {', '.join(formats.names())}"
+            raise UsageError(msg)
+        return str(args.to)
+    out = args.output
+    if out is not None and out != "-":
+        if out.lower().endswith(JSONL_SUFFIX):
+            return "json"
+        found = formats.by_suffix(os.path.splitext(out)[1])
+        if found is not None:
+            return found
+    msg = f"say which format to write with --to ({', '.join(formats.names())})"
+    raise UsageError(msg)
+
+
+class _Summary:
+    def __init__(self, *, fail_fast: bool) -> None:
+        self.done = 0
+        self.failed = 0
+        self.skipped = 0
+        self.failures: list[str] = []
+        self.fail_fast = fail_fast
+
+    def fail(self, line: str) -> bool:
+        self.failed += 1
+        if len(self.failures) < _MAX_LISTED:
+            self.failures.append(line)
+        return not self.fail_fast
+
+    def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
+        for line in self.failures:
+            stream.write(line + "\n")
+        if self.failed > len(self.failures):
+            stream.write(f"… and {self.failed - len(self.failures):,} more failures\n")
+        if quiet and not self.failed:
+            return
+        text = f"{self.done:,} {verb}, {self.failed:,} failed"
+        if self.skipped:
+            text += f", {self.skipped:,} skipped (not story files)"
+        stream.write(text + "\n")
+
+
+class _Converting(Handler):
+    def __init__(
+        self, to: str, sink: AtomicFile | None, summary: _Summary, progress: _Progress
+    ) -> None:
+        self.to = to
+        self.sink = sink
+        self.summary = summary
+        self.progress = progress
+        self.written = 0
+        self.last = b""
+
+    def output(self, data: bytes) -> None:
+        if not self.written and self.to == "text":
+            data = data[2:]  # no blank line before the first story
+        self.written += len(data)
+        self.last = data[-1:]
+        if self.sink is not None:
+            self.sink.write(data)
+        else:
+            write_stdout(data)
+
+    def tally(self, ok: int, files: int) -> None:
+        self.summary.done += ok
+        self.progress.update(files, self.summary.done, self.summary.failed)
+
+    def handle(self, result: Result) -> bool:
+        summary = self.summary
+        keep_going = True
+        if result.kind == "ok":
+            summary.done += 1
+        elif result.kind == "skipped":
+            summary.skipped += 1
+        else:
+            keep_going = summary.fail(result.error or str(result.origin))
+        self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
+        return keep_going
+
+
+def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read top to bottom
+    to = _target_format(args)
+    inputs: list[str] = args.inputs
+    if inputs.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    out: str | None = None if args.output in (None, "-") else args.output
+    single = _is_single(inputs)
+    if out is not None and out.lower().endswith(JSONL_SUFFIX):
+        if to != "json":
+            raise UsageError(f"a .jsonl output holds JSON; drop --to {to} or use -o DIR")
+        mode = "jsonl"
+    elif out is not None and _names_folder(out, single=single):
+        mode = "dir"
+    else:
+        mode = "stream"
+    if mode == "dir" and os.path.exists(out or "") and not os.path.isdir(out or ""):
+        raise UsageError(f"{out} is a file, not a folder")
+    if mode == "stream" and not single and to not in ("json", "text"):
+        raise UsageError(
+            f"many stories cannot go into one {to} output: give -o DIR (one file each)"
+        )
+
+    summary = _Summary(fail_fast=args.fail_fast)
+    sink: AtomicFile | None = None
+    if out is not None and mode in ("jsonl", "stream"):
+        if os.path.lexists(out) and not args.force:
+            sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+            return EXIT_FAILED
+        if os.path.isdir(out):
+            raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
+
+    namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
+    only_one = False
+    work: Iterator[Any]
+    if single:  # one file: split here, to know first whether it holds one story or more
+        annotated = annotate(
+            iter_pieces(
+                _sources(inputs),
+                format=args.input_format,
+                max_member_size=args.max_member_size,
+                max_total_size=args.max_total_size,
+            )
+        )
+        first = next(annotated, None)
+        if first is None:
+            sys.stderr.write(f"{inputs[0]}: no story here\n")
+            return EXIT_FAILED
+        only_one = isinstance(first[0], Piece) and not first[2]
+        several = isinstance(first[0], Piece) and not only_one
+        if mode == "stream" and several and to not in ("json", "text"):
+            sys.stderr.write(
+                f"{first[0].origin.where} holds several stories; to write them as {to} "
+                "give -o DIR (one file each)\n"
+            )
+            return EXIT_FAILED
+        work = tasks(itertools.chain([first], annotated), namer)
+    else:
+        work = _engine_units(inputs, args, namer)
+    job = Job(
+        "convert",
+        to,
+        compact=mode != "dir" and not only_one,
+        force=args.force,
+        namer=namer,
+        max_member_size=args.max_member_size,
+        fail_fast=args.fail_fast,
+    )
+    if mode == "dir":
+        os.makedirs(out or ".", exist_ok=True)
+    elif out is not None:
+        sink = AtomicFile(out, force=args.force)
+
+    progress = _Progress(
+        sys.stderr,
+        _count_files(inputs) if sys.stderr.isatty() else None,
+        enabled=sys.stderr.isatty(),
+    )
+    handler = _Converting(to, sink, summary, progress)
+    try:
+        run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
+        if sink is not None and (summary.failed == 0 or not args.fail_fast):
+            if to == "text" and summary.done > 1:
+                sink.write(b"\n")  # a file of several dumps ends its last line
+            sink.commit()
+        elif sink is None and handler.written and handler.last != b"\n":
+            write_stdout(b"\n")  # a terminal wants the last line ended
+    except FileExistsError:
+        summary.fail(f"{out} exists; use --force to overwrite it")
+    finally:
+        progress.clear()
+        if sink is not None:
+            sink.discard()
+    summary.print(sys.stderr, quiet=args.quiet, verb="converted")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def validate(args: argparse.Namespace) -> int:
+    inputs: list[str] = args.inputs
+    if inputs.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0}
+    found: list[dict[str, Any]] = []
+    as_json = args.output_format == "json"
+
+    def report(origin: Origin, line: int | None, level: str, message: str) -> None:
+        if level == "warning" and args.strict:
+            level = "error"
+        counts["errors" if level == "error" else "warnings"] += 1
+        if as_json:
+            found.append(
+                {
+                    "file": origin.path,
+                    "member": origin.member,
+                    "line": line,
+                    "level": level,
+                    "message": message,
+                }
+            )
+        else:
+            where = origin.where if line is None else f"{origin.where}:{line}"
+            sys.stdout.write(f"{where}: {level}: {message}\n")
+
+    class Validating(Handler):
+        def tally(self, ok: int, files: int) -> None:
+            counts["stories"] += ok
+
+        def handle(self, result: Result) -> bool:
+            if result.kind == "skipped":
+                counts["skipped"] += 1
+                return True
+            counts["stories"] += 1
+            for line, level, message in result.messages:
+                report(result.origin, line, level, message)
+            return True
+
+    job = Job("validate", max_member_size=args.max_member_size)
+    run(_engine_units(inputs, args, None), job, args.jobs, Validating())
+    failed = counts["errors"] > 0
+    if as_json:
+        document = {"valid": not failed, **counts, "diagnostics": found}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    if not args.quiet or failed:
+        text = (
+            f"{counts['stories']:,} stories checked: {counts['errors']:,} errors, "
+            f"{counts['warnings']:,} warnings"
+        )
+        if counts["skipped"]:
+            text += f", {counts['skipped']:,} skipped (not story files)"
+        sys.stderr.write(text + "\n")
+    return EXIT_FAILED if failed else EXIT_OK

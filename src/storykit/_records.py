@@ -1,0 +1,104 @@
+"""The records that reading many stories passes around.
+
+Where a story came from (:class:`Origin`), its raw text (:class:`Piece`), a file or archive
+member not yet split (:class:`Blob`), and what could not be read (:class:`Failure`) or was
+skipped (:class:`Skipped`).
+
+These are public through :mod:`storykit.collection` (and ``storykit.Origin``); they live here
+so that the modules that walk sources, open archives and split files can share them.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from storykit.errors import StoryParseError
+
+__all__ = ["Blob", "Event", "Failure", "Origin", "Piece", "Skipped", "read_error", "size_text"]
+
+
+@attrs.frozen
+class Origin:
+    """Where a story was read from.
+
+    Renders as ``path:line``, or ``path:member:line`` for an archive member, the way
+    compilers name a place in a file.
+    """
+
+    path: str
+    """The file as it was named (joined to the directory it was found in), or ``<stdin>``."""
+    member: str | None = None
+    """The member's name inside an archive, or ``None`` for a plain file."""
+    line: int | None = None
+    """The 1-based line the story starts on (in the member, if any), or ``None``."""
+
+    @property
+    def where(self) -> str:
+        """The file without the line: ``path`` or ``path:member``."""
+        return self.path if self.member is None else f"{self.path}:{self.member}"
+
+    def __str__(self) -> str:
+        return self.where if self.line is None else f"{self.where}:{self.line}"
+
+
+@attrs.frozen
+class Piece:
+    """The raw text of one story, not yet read."""
+
+    origin: Origin
+    """Where the text starts."""
+    text: str
+    """The story's text."""
+    format: str
+    """The registered format to read it with (``"text"``, ``"json"``, …)."""
+
+
+@attrs.frozen
+class Blob:
+    """One file or archive member, not yet split into stories (see :func:`iter_blobs`)."""
+
+    origin: Origin
+    """The file, or the archive and member; ``line`` is ``None``."""
+    format: str
+    """``"jsonl"``, a registered format's name, or ``""`` to tell from the content."""
+    data: bytes | None = attrs.field(default=None, repr=False)
+    """A member's bytes; ``None`` for a plain file, read when it is split."""
+
+
+@attrs.frozen
+class Failure:
+    """A file, member or story that could not be read at all."""
+
+    origin: Origin
+    """What could not be read."""
+    error: StoryParseError
+    """Why, as an error that names the file (and line, when there is one)."""
+    os_error: OSError | None = attrs.field(default=None, eq=False)
+    """The operating system's error, when that was the cause (a missing file…)."""
+
+
+@attrs.frozen
+class Skipped:
+    """An archive member that is not a story file (its suffix is not a story format's)."""
+
+    origin: Origin
+    """The member."""
+    reason: str
+    """Why it was skipped."""
+
+
+Event = Piece | Failure | Skipped
+"""What :func:`iter_pieces` yields."""
+
+
+def read_error(origin: Origin, message: str, line: int | None = None) -> Failure:
+    """A failure whose error names ``origin``'s file (or member) and ``line``."""
+    return Failure(origin, StoryParseError(message, filename=origin.where, line=line))
+
+
+def size_text(n: int) -> str:
+    """``16 MiB`` for whole units, else ``2,000 bytes``."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit}"
+    return f"{n:,} bytes"

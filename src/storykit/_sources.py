@@ -1,0 +1,233 @@
+"""Which files hold stories, and finding them: suffixes, folders, globs and open files.
+
+A folder is walked one folder at a time, in sorted order, taking the files whose suffix is a
+readable format's, ``.jsonl`` or an archive's; a glob is expanded in sorted order; an open
+file is named by its ``name`` (or ``<stdin>``). The size limits that bound reading live here
+too, as the defaults of every reading function.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from storykit import formats
+from storykit._records import Failure, Origin
+from storykit.errors import StoryParseError, UnknownFormatError
+
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "DEFAULT_MAX_MEMBER_SIZE",
+    "DEFAULT_MAX_TOTAL_SIZE",
+    "JSONL_SUFFIX",
+    "Source",
+    "check_format",
+    "expand",
+    "format_of",
+    "is_archive",
+    "is_story_name",
+    "iter_paths",
+    "lower_suffix",
+    "stream_name",
+    "suffix_format",
+]
+
+DEFAULT_MAX_MEMBER_SIZE = 16 * 1024 * 1024
+"""The largest archive member, whole-file story or single story read: 16 MiB."""
+DEFAULT_MAX_TOTAL_SIZE = 4 * 1024 * 1024 * 1024
+"""The most bytes read out of one archive: 4 GiB."""
+JSONL_SUFFIX = ".jsonl"
+"""Files with this suffix hold one JSON story per line."""
+ARCHIVE_SUFFIXES = (
+    ".zip",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+)
+"""Files with these suffixes are read as archives."""
+
+Source = str | os.PathLike[str] | IO[str] | IO[bytes]
+"""One source of stories: a path (file, folder or glob) or an open file."""
+
+
+# --------------------------------------------------------------------------- suffixes
+
+
+def lower_suffix(name: str) -> str:
+    """``".txt"``, ``".tar.gz"``… in lower case, or ``""``."""
+    base = name[max(name.rfind("/"), name.rfind("\\")) + 1 :]
+    dot = base.rfind(".")
+    if dot <= 0:
+        return ""
+    suffix = base[dot:].lower()
+    if suffix in (".gz", ".bz2", ".xz") and base[:dot].lower().endswith(".tar"):
+        return ".tar" + suffix
+    return suffix
+
+
+def is_archive(name: str) -> bool:
+    """Whether ``name`` has an archive's suffix."""
+    return lower_suffix(name) in ARCHIVE_SUFFIXES
+
+
+_readable: dict[str, str] | None = None
+
+
+def _readable_suffixes() -> dict[str, str]:
+    """Suffix → name of every registered format that can read (and is installed)."""
+    global _readable  # noqa: PLW0603 - computed once: it imports the format modules
+    if _readable is None:
+        found: dict[str, str] = {}
+        for name, (_, suffixes) in formats.FORMATS.items():
+            try:
+                module = formats.by_name(name)
+            except ImportError:
+                continue
+            if hasattr(module, "loads"):
+                for suffix in suffixes:
+                    found.setdefault(suffix, name)
+        _readable = found
+    return _readable
+
+
+def format_of(name: str, forced: str | None) -> str | None:
+    """``"jsonl"``, a format name, ``""`` (sniff: unknown suffix) or ``None`` (not a story)."""
+    return forced if forced is not None else suffix_format(lower_suffix(name))
+
+
+def suffix_format(suffix: str) -> str | None:
+    """``"jsonl"`` or the readable format that owns ``suffix``, else ``None``."""
+    if suffix == JSONL_SUFFIX:
+        return "jsonl"
+    return _readable_suffixes().get(suffix)
+
+
+def is_story_name(name: str) -> bool:
+    """Whether a file called ``name`` is read: a story format's, JSON Lines or an archive."""
+    suffix = lower_suffix(name)
+    return suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX or suffix in _readable_suffixes()
+
+
+def check_format(format: str | None) -> None:
+    """Refuse a ``format=`` option that names no format that can be read.
+
+    Raises:
+        UnknownFormatError: No such format, or one that can only be written.
+    """
+    if format is not None and format != "jsonl":
+        module = formats.by_name(format)  # raises UnknownFormatError
+        if not hasattr(module, "loads"):
+            msg = f"format {format!r} can be written but not read"
+            raise UnknownFormatError(msg)
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def _walk(top: str) -> Iterator[str]:
+    """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
+
+    Only one directory's names are held at a time. Links to directories are not followed
+    (as in :func:`os.walk`), so a link loop cannot trap the walk.
+    """
+    files: list[str] = []
+    folders: set[str] = set()
+    with os.scandir(top) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(entry.name)
+            elif is_story_name(entry.name):
+                files.append(entry.name)
+    files.extend(folders)
+    files.sort()
+    for name in files:
+        path = os.path.join(top, name)
+        if name in folders:
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _has_magic(path: str) -> bool:
+    return any(c in path for c in "*?[")
+
+
+def expand(source: object) -> Iterator[tuple[str, Any] | Failure]:
+    """``("file", path)``, ``("stream", file)`` or a :class:`Failure` for each source.
+
+    Raises:
+        TypeError: ``source`` is of a type that names no stories.
+    """
+    if hasattr(source, "read"):
+        yield ("stream", source)
+        return
+    if isinstance(source, Iterable) and not isinstance(source, (str, bytes, os.PathLike)):
+        for item in source:  # a list, a tuple, a generator of sources
+            yield from expand(item)
+        return
+    if not isinstance(source, (str, os.PathLike)):
+        msg = f"cannot read stories from an object of type {type(source).__name__}"
+        raise TypeError(msg)
+    path = os.fspath(source)
+    if not isinstance(path, str):
+        msg = "paths must be str, not bytes"
+        raise TypeError(msg)
+    if os.path.isdir(path):
+        for found in _walk(path):
+            yield ("file", found)
+    elif os.path.exists(path):
+        yield ("file", path)
+    elif _has_magic(path):
+        matches = sorted(glob.iglob(path, recursive=True))
+        if not matches:
+            error = StoryParseError("no file matches this pattern", filename=path)
+            yield Failure(Origin(path), error)
+        for match in matches:
+            if os.path.isdir(match):
+                for found in _walk(match):
+                    yield ("file", found)
+            elif is_story_name(match):
+                yield ("file", match)
+    else:
+        os_error = FileNotFoundError(2, "No such file or directory", path)
+        yield Failure(
+            Origin(path), StoryParseError("no such file or directory", filename=path), os_error
+        )
+
+
+def iter_paths(source: object) -> Iterator[str]:
+    """The files a source names: a path, a directory (walked), a glob or a list of these.
+
+    Archives are not opened. Used to spread work over processes or machines, one file each.
+
+    Raises:
+        FileNotFoundError: A path does not exist, or a pattern matches nothing.
+    """
+    for item in expand(source):
+        if isinstance(item, Failure):
+            raise item.os_error or FileNotFoundError(2, item.error.message, item.origin.path)
+        kind, value = item
+        if kind != "file":
+            msg = "iter_paths() takes paths, not open files"
+            raise TypeError(msg)
+        yield value
+
+
+def stream_name(stream: object) -> str:
+    """The name an open file is reported under: its own, ``<stdin>`` or ``<stream>``."""
+    name = getattr(stream, "name", None)
+    stdin = sys.stdin
+    if name in ("<stdin>", "-", 0) or stream in (stdin, getattr(stdin, "buffer", None)):
+        return "<stdin>"
+    if isinstance(name, str):
+        return name
+    return "<stream>"
