@@ -156,7 +156,8 @@ def dump_stories(draw: st.DrawFn) -> Story:
     )
     source = Source(name, published, url) if name or published or url else None
     has_line = name is not None or published is not None
-    credits = draw(st.lists(_credit(), max_size=2)) if has_line else []
+    byline = st.builds(Credit, role=st.just("byline"), name=_name(), provider=st.none() | _name())
+    credits = draw(st.lists(_credit() | byline, max_size=2)) if has_line else []
     sections = []
     if draw(st.booleans()):
         sections.append(Section(None, draw(st.lists(_paragraph(), min_size=1, max_size=3))))
