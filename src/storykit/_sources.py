@@ -77,24 +77,37 @@ def is_archive(name: str) -> bool:
     return lower_suffix(name) in ARCHIVE_SUFFIXES
 
 
-_readable: dict[str, str] | None = None
+_owners: dict[str, tuple[str, ...]] | None = None  # suffix -> formats, in registry order
+_readers: dict[str, str | None] = {}  # suffix -> the format that reads it, once known
 
 
-def _readable_suffixes() -> dict[str, str]:
-    """Suffix → name of every registered format that can read (and is installed)."""
-    global _readable  # noqa: PLW0603 - computed once: it imports the format modules
-    if _readable is None:
-        found: dict[str, str] = {}
+def _reader_of(suffix: str) -> str | None:
+    """The first registered format that owns ``suffix`` and can read (and is installed).
+
+    Only the formats that own the suffix are imported, the first time it is met: walking a
+    folder of dumps imports the dump reader, not every format and its extras.
+    """
+    found = _readers.get(suffix, "")
+    if found != "":
+        return found
+    global _owners  # noqa: PLW0603 - built once from the registry's table
+    if _owners is None:
+        owners: dict[str, list[str]] = {}
         for name, (_, suffixes) in formats.FORMATS.items():
-            try:
-                module = formats.by_name(name)
-            except ImportError:
-                continue
-            if hasattr(module, "loads"):
-                for suffix in suffixes:
-                    found.setdefault(suffix, name)
-        _readable = found
-    return _readable
+            for owned in suffixes:
+                owners.setdefault(owned, []).append(name)
+        _owners = {key: tuple(names) for key, names in owners.items()}
+    reader = None
+    for name in _owners.get(suffix, ()):
+        try:
+            module = formats.by_name(name)
+        except ImportError:  # an optional extra that is not installed
+            continue
+        if hasattr(module, "loads"):
+            reader = name
+            break
+    _readers[suffix] = reader
+    return reader
 
 
 def format_of(name: str, forced: str | None) -> str | None:
@@ -106,13 +119,13 @@ def suffix_format(suffix: str) -> str | None:
     """``"jsonl"`` or the readable format that owns ``suffix``, else ``None``."""
     if suffix == JSONL_SUFFIX:
         return "jsonl"
-    return _readable_suffixes().get(suffix)
+    return _reader_of(suffix)
 
 
 def is_story_name(name: str) -> bool:
     """Whether a file called ``name`` is read: a story format's, JSON Lines or an archive."""
     suffix = lower_suffix(name)
-    return suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX or suffix in _readable_suffixes()
+    return suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX or _reader_of(suffix) is not None
 
 
 def check_format(format: str | None) -> None:

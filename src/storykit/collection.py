@@ -7,7 +7,8 @@ were read from. :func:`dump_many` writes many stories as JSON Lines.
 
 Everything is streamed: a directory is walked one folder at a time, archive members are read
 one at a time (tar archives as a stream), and a dump file holding many stories or a JSON Lines
-file is read in blocks of lines, so memory does not grow with the number of stories.
+file is read in blocks of lines (one of up to 1 MiB at once), so memory does not grow with
+the number of stories.
 
 Hostile input is bounded: an archive member (or any one story) larger than
 ``max_member_size`` is refused after reading at most that many bytes plus one, whatever its
@@ -36,7 +37,7 @@ from typing import IO, Generic, Literal, TypeVar, cast
 
 from storykit._api import dumps
 from storykit._archives import archive_blobs
-from storykit._pieces import binary_read, blob_pieces, parse_piece, stream_pieces
+from storykit._pieces import binary_read, blob_pieces, file_pieces, parse_piece, stream_pieces
 from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error, size_text
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
@@ -143,17 +144,6 @@ def _check_options(errors: str, format: str | None) -> None:
 # --------------------------------------------------------------------------- pieces
 
 
-def _file_blobs(
-    path: str, forced: str | None, member_limit: int, total: int
-) -> Iterator[Blob | Failure | Skipped]:
-    suffix = lower_suffix(path)
-    if forced is None and suffix in ARCHIVE_SUFFIXES:
-        yield from archive_blobs(path, path, None, member_limit, total)
-    else:
-        fmt = forced if forced is not None else suffix_format(suffix)
-        yield Blob(Origin(path), fmt or "")
-
-
 def iter_blobs(
     source: object,
     *,
@@ -211,7 +201,8 @@ def iter_pieces(
     Anything that cannot be read (a missing file, a member over a size limit, an unsafe
     member name, bytes that are not UTF-8) comes as a :class:`Failure`; an archive member
     that is not a story file as :class:`Skipped`. Arguments as for :func:`iter_stories`.
-    Plain files and open files are streamed, whatever their size.
+    Small plain files are read whole; larger ones and open files are streamed, whatever
+    their size.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
@@ -225,7 +216,12 @@ def iter_pieces(
             continue
         kind, value = item
         if kind == "file":
-            blobs = _file_blobs(value, format, *limits)
+            suffix = lower_suffix(value)
+            if format is not None or suffix not in ARCHIVE_SUFFIXES:  # a plain file
+                fmt = format if format is not None else suffix_format(suffix)
+                yield from file_pieces(value, fmt or "", max_member_size)
+                continue
+            blobs = archive_blobs(value, value, None, *limits)
         else:
             name = stream_name(value)
             if format is not None or not is_archive(name):
