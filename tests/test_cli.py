@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import Story, _engine
+from storykit import Story, _engine, _pieces, _worker
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -278,19 +278,22 @@ def test_two_jobs_give_the_same_output_as_one(
         return real_pool(jobs, job)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_engine, "_pool", spy)
-    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one, two, piped = tmp_path / "one.jsonl", tmp_path / "two.jsonl", tmp_path / "piped.jsonl"
     status1, _, err1 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(one), "-j", "1")
     status2, _, err2 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(two), "-j", "2")
-    assert pools == [2]
-    assert (status1, status2) == (1, 1)
-    assert err1 == err2
+    monkeypatch.setattr(_worker, "SLOT", 12_000)  # full chunks come through the pipes instead
+    status3, _, err3 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(piped), "-j", "2")
+    assert pools == [2, 2]
+    assert (status1, status2, status3) == (1, 1, 1)
+    assert err1 == err2 == err3
     assert err2.splitlines()[-1] == f"{count + 1} converted, 1 failed"
-    assert one.read_bytes() == two.read_bytes()
+    assert one.read_bytes() == two.read_bytes() == piped.read_bytes()
     expected = [make_story(i) for i in range(count) if i != 7]
     # "many.txt" sorts after the numbered files
     assert jsonl_stories(two) == [*expected, make_story(500), make_story(501)]
     argv = ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "d/"), "--to", "json"]
     assert run(capsys, *argv, "-j", "2")[0] == 1
+    assert pools == [2, 2, 2]
     written = files_under(tmp_path / "d")
     assert len(written) == count + 1
     assert any(name.endswith("in/many-2.json") for name in written)
@@ -484,11 +487,40 @@ def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(
     write(tmp_path / "in" / "a.txt", dump(1))
     write(tmp_path / "in" / "b.txt", dump(2))
 
-    def broken(piece: object, **_: object) -> object:
+    def broken(*_: object, **__: object) -> object:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(_engine, "parse_piece", broken)
+    monkeypatch.setattr(_worker, "parse_text", broken)
     status, _, err = run(capsys, "convert", str(tmp_path / "in"), "--to", "json", "-j", "1")
     assert status == 1
     assert f"{tmp_path / 'in' / 'a.txt'}:1: internal error: IndexError: list index out" in err
     assert err.splitlines()[-1] == "0 converted, 2 failed"
+
+
+def test_small_dumps_read_whole_convert_as_streamed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_pieces import TRICKY
+
+    for name, text in TRICKY.items():
+        write(tmp_path / "in" / f"{name}.txt", text)
+    inputs = str(tmp_path / "in")
+    seen = []
+    for road in ("whole", "streamed"):
+        if road == "streamed":
+            monkeypatch.setattr(_pieces, "_WHOLE", 0)  # every file streamed, in blocks
+        jsonl = run(capsys, "convert", inputs, "--to", "json", "-j", "1")
+        checked = run(capsys, "validate", inputs, "-j", "1")
+        folder = tmp_path / road
+        dumps = run(capsys, "convert", inputs, "--to", "text", "-o", f"{folder}/", "-j", "1")
+        written = {name: (folder / name).read_text("utf-8") for name in files_under(folder)}
+        seen.append((jsonl, checked, dumps, written))
+    assert seen[0] == seen[1]
+    (status, out, err), (_, findings, _), _, written = seen[0]
+    assert status == 1
+    assert len(out.splitlines()) == 11  # the stories of TRICKY
+    assert "invalid date" in err
+    assert "invalid UTF-8" in err
+    assert "binary data" in err
+    assert "could not place header line" in findings
+    assert "two-2.txt" in " ".join(written)

@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from storykit import formats
-from storykit._engine import CHUNK, Handler, Job, Result, annotate, run, tasks, units
+from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
+from storykit._worker import Job, Result
 from storykit._writing import AtomicFile, Namer, out_suffix, write_stdout
 from storykit.collection import iter_paths, iter_pieces
 
@@ -129,6 +130,7 @@ def _engine_units(
         format=args.input_format,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
+        split_large=args.jobs > 1,
     )
 
 

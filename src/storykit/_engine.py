@@ -1,12 +1,13 @@
 """The batch engine behind ``storykit convert`` and ``validate``.
 
-The main process walks the inputs (files, archive members, stories of standard input and of
-large files) into units of work and sends them in chunks to ``--jobs`` worker processes,
-keeping only a bounded number of chunks in flight and handing results over in input order,
-so memory stays flat however many stories there are. Workers split, read and write each
-story and send back the chunk's output joined and encoded, with the few results worth
-reporting (failures, diagnostics) as plain tuples: little crosses back per story, which is
-what lets a second process pay off.
+The main process walks the inputs into units of work (a file, an archive member's bytes, or
+one story of standard input or of a large file, split here) and sends them in chunks to
+``--jobs`` worker processes, keeping only a bounded number of chunks in flight and handing
+results over in input order, so memory stays flat however many stories there are. Each chunk
+comes back as its output, joined and encoded, with the few results worth reporting
+(failures, diagnostics) as plain tuples: little crosses between processes per story, which
+is what lets a second process pay off. What a worker does with a chunk is in
+``storykit._worker``; with ``--jobs 1`` this process does it.
 """
 
 from __future__ import annotations
@@ -16,247 +17,153 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
-from typing import Any, Literal, NamedTuple
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from storykit import formats
-from storykit._api import dumps
-from storykit._pieces import blob_pieces, parse_piece
-from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped
-from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
-from storykit._writing import Namer, OutsideError, write_atomic
-from storykit.collection import iter_blobs, iter_pieces
-from storykit.errors import StoryParseError, UnrepresentableError
+from storykit._archives import archive_blobs
+from storykit._pieces import file_pieces
+from storykit._records import Blob, Event, Failure, Skipped
+from storykit._sources import ARCHIVE_SUFFIXES, check_format, expand, lower_suffix, suffix_format
+from storykit._worker import (
+    Done,
+    Job,
+    Result,
+    Unit,
+    annotate,
+    failed,
+    share_outputs,
+    shared_output,
+    skipped,
+    unshare_outputs,
+    work,
+)
+from storykit._writing import Namer, OutsideError
+from storykit.collection import iter_pieces
 
-__all__ = [
-    "CHUNK",
-    "Handler",
-    "Job",
-    "Result",
-    "annotate",
-    "failed",
-    "result",
-    "run",
-    "tasks",
-    "units",
-]
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["CHUNK", "Handler", "WorkerDiedError", "annotate", "run", "tasks", "units"]
 
 CHUNK = 64  # files or pieces sent to a worker at a time
-_DELEGATE = 4 * 1024 * 1024  # a plain file up to this size is split by a worker, not here
+_DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
 _IN_FLIGHT = 4  # chunks in flight per worker
 
 
-@attrs.frozen
-class Job:
-    """What the workers do with each piece (sent along with every chunk; it is small)."""
-
-    mode: Literal["convert", "validate"]
-    to: str = "json"
-    compact: bool = False
-    force: bool = False
-    namer: Namer | None = None  # directory output: where each story goes
-    max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
-    fail_fast: bool = False  # stop a file at its first failure
+class WorkerDiedError(Exception):
+    """A worker process died (killed, out of memory…); the run cannot go on."""
 
 
-@attrs.frozen
-class _Task:
-    """One story, split by the main process."""
+class Handler:
+    """What the main process does with the results, in input order."""
 
-    piece: Piece
-    dest: str | None = None  # write the output here (directory output) instead of returning it
+    def output(self, data: bytes) -> None:
+        """Write a chunk's joined output."""
 
+    def tally(self, ok: int, files: int) -> None:
+        """Count stories that went well (and said nothing) and files done."""
 
-class Result(NamedTuple):
-    """What became of one story (or of a file that could not be read).
-
-    Crosses process boundaries as a plain tuple: pickling attrs objects or named tuples
-    costs several times as much, for each story.
-    """
-
-    path: str
-    member: str | None
-    line: int | None
-    kind: Literal["ok", "failed", "skipped"]
-    text: str | None = None
-    error: str | None = None  # ``file:line: message``
-    messages: tuple[tuple[int | None, str, str], ...] = ()  # (line, level, message)
-
-    @property
-    def origin(self) -> Origin:
-        return Origin(self.path, self.member, self.line)
+    def handle(self, result: Result) -> bool:
+        """Take any other result; False stops the run (``--fail-fast``)."""
+        raise NotImplementedError
 
 
-def result(
-    origin: Origin,
-    kind: Literal["ok", "failed", "skipped"],
+# --------------------------------------------------------------------------- units
+
+
+def units(
+    inputs: list[str],
+    namer: Namer | None,
     *,
-    text: str | None = None,
-    error: str | None = None,
-    messages: tuple[tuple[int | None, str, str], ...] = (),
-) -> Result:
-    return Result(origin.path, origin.member, origin.line, kind, text, error, messages)
+    format: str | None,
+    max_member_size: int,
+    max_total_size: int,
+    split_large: bool = False,
+) -> Iterator[Unit | Result]:
+    """The work for the inputs, in order.
+
+    Files and archive members go to the workers whole, to be split there; standard input,
+    and with ``split_large`` files over 4 MiB (which may hold any number of stories, and
+    would keep one worker busy), are split here, a story at a time. What cannot be read
+    comes as a failed result.
+
+    Raises:
+        UnknownFormatError: ``format`` names no format that can be read.
+    """
+    check_format(format)
+    for name in inputs:
+        if name == "-":
+            events = iter_pieces(
+                sys.stdin.buffer,
+                format=format,
+                max_member_size=max_member_size,
+                max_total_size=max_total_size,
+            )
+            yield from tasks(annotate(events), namer)
+            continue
+        for item in expand(name):
+            if isinstance(item, Failure):
+                yield failed(item.origin, item.error)
+                continue
+            path: str = item[1]
+            suffix = lower_suffix(path)
+            if format is None and suffix in ARCHIVE_SUFFIXES:
+                members = archive_blobs(path, path, None, max_member_size, max_total_size)
+                yield from _members(members)
+                continue
+            fmt = (format if format is not None else suffix_format(suffix)) or ""
+            if split_large and _file_size(path) > _DELEGATE:
+                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer)
+            else:
+                yield ("f", path, None, fmt)
 
 
-def failed(origin: Origin, error: StoryParseError) -> Result:
-    messages = ((error.line, "error", error.message),)
-    return result(origin, "failed", error=str(error), messages=messages)
-
-
-def _internal(origin: Origin, exc: BaseException) -> Result:
-    message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
-    return failed(origin, StoryParseError(message, filename=origin.where, line=origin.line))
-
-
-def _do(task: _Task, job: Job) -> Result:
-    piece = task.piece
-    origin = piece.origin
-    try:
-        story, diagnostics = parse_piece(piece)
-    except StoryParseError as exc:
-        return failed(origin, exc)
-    except Exception as exc:  # a reader bug must not stop a batch
-        return _internal(origin, exc)
-    messages = tuple((d.line, d.level, d.message) for d in diagnostics)
-    if job.mode == "validate":
-        return result(origin, "ok", messages=messages)
-    try:
-        if job.to == "json":
-            out = dumps(story, "json", indent=None if job.compact else 2)
+def _members(blobs: Iterator[Blob | Failure | Skipped]) -> Iterator[Unit | Result]:
+    for blob in blobs:
+        if isinstance(blob, Blob):
+            yield ("m", blob.origin.path, blob.origin.member, blob.format, blob.data)
+        elif isinstance(blob, Failure):
+            yield failed(blob.origin, blob.error)
         else:
-            out = dumps(story, job.to)
-    except UnrepresentableError as exc:
-        message = f"cannot write as {job.to}: {exc}"
-        return failed(origin, StoryParseError(message, filename=origin.where, line=origin.line))
-    except Exception as exc:  # a writer bug must not stop a batch
-        return _internal(origin, exc)
-    if task.dest is None:
-        return result(origin, "ok", text=out, messages=messages)
+            yield skipped(blob.origin, blob.reason)
+
+
+def _file_size(path: str) -> int:
     try:
-        write_atomic(task.dest, out, force=job.force)
-    except FileExistsError:
-        message = f"{task.dest} exists; use --force to overwrite it"
-        return failed(origin, StoryParseError(message, filename=origin.where, line=origin.line))
-    except OSError as exc:
-        message = f"cannot write {task.dest}: {exc.strerror or exc}"
-        return failed(origin, StoryParseError(message, filename=origin.where, line=origin.line))
-    return result(origin, "ok", messages=messages)
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the worker reports it
 
 
-def _do_blob(blob: Blob, job: Job) -> list[Result]:
-    """Split one file or member into stories and do each (in a worker)."""
-    results: list[Result] = []
-    try:
-        _do_pieces(blob, job, results)
-    except Exception as exc:  # a bug in splitting must not stop a batch either
-        results.append(_internal(blob.origin, exc))
-    return results
-
-
-def _do_pieces(blob: Blob, job: Job, results: list[Result]) -> None:
-    events = blob_pieces(blob, max_member_size=job.max_member_size)
-    for event, index, multi in annotate(events):
+def tasks(
+    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None
+) -> Iterator[Unit | Result]:
+    """Units of one story each (split here), or the results of what could not be read."""
+    for event, index, multi in annotated:
+        origin = event.origin
         if isinstance(event, Failure):
-            results.append(failed(event.origin, event.error))
-            if job.fail_fast:
-                break
-            continue
-        assert isinstance(event, Piece)
-        try:
-            dest = None if job.namer is None else job.namer(event.origin, index, multi)
-        except OutsideError as exc:
-            results.append(failed(event.origin, _error_at(event.origin, str(exc))))
-            continue
-        results.append(_do(_Task(event, dest), job))
-        if job.fail_fast and results[-1].kind == "failed":
-            break
-
-
-def _error_at(origin: Origin, message: str) -> StoryParseError:
-    return StoryParseError(message, filename=origin.where, line=origin.line)
-
-
-_Wire = tuple[Any, ...]
-
-
-def _wire(unit: _Task | Blob) -> _Wire:
-    """A unit of work as a plain tuple, which pickles several times faster."""
-    if isinstance(unit, Blob):
-        return ("b", unit.origin.path, unit.origin.member, unit.format, unit.data)
-    piece, origin = unit.piece, unit.piece.origin
-    return ("p", origin.path, origin.member, origin.line, piece.text, piece.format, unit.dest)
-
-
-_Done = tuple[bytes, int, int, list[_Wire]]
-
-
-def _work(chunk: list[_Wire], job: Job) -> _Done:
-    """Run in a worker process: one chunk of files and pieces.
-
-    Returns the chunk's output, joined and encoded (what goes to a stream or JSON Lines
-    file, in order); how many stories went well, quietly; how many files the chunk
-    touched; and the other results (failures, findings) as plain tuples, without text.
-    Little crosses back per story: that is what lets a second process pay off.
-    """
-    results: list[Result] = []
-    for unit in chunk:
-        if unit[0] == "b":
-            _, path, member, fmt, data = unit
-            results.extend(_do_blob(Blob(Origin(path, member), fmt, data), job))
+            yield failed(origin, event.error)
+        elif isinstance(event, Skipped):
+            yield skipped(origin, event.reason)
         else:
-            _, path, member, line, text, fmt, dest = unit
-            results.append(_do(_Task(Piece(Origin(path, member, line), text, fmt), dest), job))
-    out = _joined([r.text for r in results if r.text is not None], job).encode("utf-8")
-    rest = [
-        (r.path, r.member, r.line, r.kind, None, r.error, r.messages)
-        for r in results
-        if r.kind != "ok" or r.messages
-    ]
-    files = len({(r.path, r.member) for r in results})
-    return out, len(results) - len(rest), files, rest
+            try:
+                dest = None if namer is None else namer(origin.path, origin.member, index, multi)
+            except OutsideError as exc:
+                yield failed(origin, str(exc))
+                continue
+            text, fmt = event.text, event.format
+            yield ("p", origin.path, origin.member, origin.line, text, fmt, dest, index == 1)
 
 
-def _joined(texts: list[str], job: Job) -> str:
-    """Stories' outputs as they go into a stream of several."""
-    if not texts:
-        return ""
-    if job.to == "text":  # dumps one after another, a blank line before each
-        return "\n\n" + "\n\n".join(texts)
-    if job.to == "json" and job.compact:  # JSON Lines
-        return "\n".join(texts) + "\n"
-    return "".join(texts)
-
-
-def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
-    """Each event with its story number in its file and whether the file holds several.
-
-    Looks one event ahead, so the first story of a file knows whether a second follows.
-    """
-    index = 0
-    key: tuple[str, str | None] | None = None
-    previous: Event | None = None
-    for event in events:
-        this_key = (event.origin.path, event.origin.member)
-        if previous is not None:
-            yield previous, index, index > 1 or this_key == key
-        index = index + 1 if this_key == key else 1
-        key = this_key
-        previous = event
-    if previous is not None:
-        yield previous, index, index > 1
+# --------------------------------------------------------------------------- running
 
 
 class _StopError(Exception):
     pass
 
 
-_Unit = _Task | Blob
-
-
-def _chunks(items: Iterator[_Unit | Result], size: int) -> Iterator[list[_Unit] | Result]:
-    chunk: list[_Unit] = []
+def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | Result]:
+    chunk: list[Unit] = []
     for item in items:
         if isinstance(item, Result):
             if chunk:
@@ -296,141 +203,100 @@ def _pool(jobs: int, job: Job) -> Any:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-class Handler:
-    """What the main process does with the results, in input order."""
-
-    def output(self, data: bytes) -> None:
-        """Write a chunk's joined output."""
-
-    def tally(self, ok: int, files: int) -> None:
-        """Count stories that went well (and said nothing) and files done."""
-
-    def handle(self, result: Result) -> bool:
-        """Take any other result; False stops the run (``--fail-fast``)."""
-        raise NotImplementedError
-
-
 def run(
-    items: Iterator[_Unit | Result],
+    items: Iterator[Unit | Result],
     job: Job,
     jobs: int,
     handler: Handler,
     *,
     chunk_size: int = CHUNK,
 ) -> None:
-    """Do every task, serially or in ``jobs`` processes, and hand results over in order.
+    """Do every unit, serially or in ``jobs`` processes, and hand results over in order.
 
     At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
+
+    Raises:
+        WorkerDiedError: A worker process died.
     """
-
-    def take(done: _Done) -> bool:
-        data, ok, files, rest = done
-        if data:
-            handler.output(data)
-        handler.tally(ok, files)
-        return all(handler.handle(Result._make(result)) for result in rest)
-
     chunks = _chunks(items, chunk_size)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
-    if jobs <= 1 or len(head) < 2:  # one chunk is not worth a pool
-        for chunk in stream:
-            if isinstance(chunk, Result):
-                if not handler.handle(chunk):
-                    return
-            elif not take(_work([_wire(unit) for unit in chunk], job)):
-                return
+    if jobs > 1 and len(head) == 2:  # one chunk is not worth a pool
+        _run_pool(stream, job, jobs, handler)
         return
+    for chunk in stream:
+        if isinstance(chunk, Result):
+            going = handler.handle(chunk)
+        else:
+            going = _take(handler, work(chunk, job))
+        if not going:
+            return
 
-    pending: deque[Future[_Done] | Result] = deque()
+
+def _take(handler: Handler, done: Done, slot: int = 0) -> bool:
+    """Hand a chunk's output and results over; False stops the run."""
+    data, ok, files, rest = done
+    if isinstance(data, int):  # left in the chunk's slot of the shared buffer
+        data = shared_output(slot, data)
+    if data:
+        handler.output(data)
+    handler.tally(ok, files)
+    return all(handler.handle(Result._make(result)) for result in rest)
+
+
+_Pending = tuple["Future[Done]", int] | Result
+
+
+def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler) -> None:
+    """Run the chunks in ``jobs`` worker processes, and take their results in order.
+
+    Raises:
+        WorkerDiedError: A worker process died.
+    """
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+    in_flight = jobs * _IN_FLIGHT
+    free = list(range(in_flight + 1))  # slots of the shared buffer, one per chunk in flight
+    pending: deque[_Pending] = deque()
+    # forked workers inherit the shared buffer; spawned ones do not, and send their output
+    # through the pipes
+    if sys.platform == "linux":
+        share_outputs(len(free))
 
     def drain_one() -> None:
         entry = pending.popleft()
-        going = handler.handle(entry) if isinstance(entry, Result) else take(entry.result())
+        if isinstance(entry, Result):
+            going = handler.handle(entry)
+        else:
+            future, slot = entry
+            going = _take(handler, future.result(), slot)
+            free.append(slot)
         if not going:
             raise _StopError
 
-    with _pool(jobs, job) as pool:
-        try:
-            for chunk in stream:
-                if isinstance(chunk, Result):
-                    pending.append(chunk)
-                else:
-                    pending.append(pool.submit(_work, [_wire(unit) for unit in chunk], job))
-                while len(pending) > jobs * _IN_FLIGHT or (pending and _ready(pending[0])):
-                    drain_one()
-            while pending:
-                drain_one()
-        except _StopError:
-            for entry in pending:
-                if isinstance(entry, Future):
-                    entry.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+    def ready(entry: _Pending) -> bool:
+        return isinstance(entry, Result) or entry[0].done()
 
-
-def _ready(entry: Future[_Done] | Result) -> bool:
-    return isinstance(entry, Result) or entry.done()
-
-
-def units(
-    inputs: list[str],
-    namer: Namer | None,
-    *,
-    format: str | None,
-    max_member_size: int,
-    max_total_size: int,
-) -> Iterator[_Unit | Result]:
-    """The work for the inputs, in order.
-
-    Files and archive members go to the workers whole, to be split there; standard input
-    and files over 4 MiB (which may hold any number of stories) are split here, a story at
-    a time. What cannot be read comes as a failed result.
-    """
-    reading: dict[str, Any] = {
-        "format": format,
-        "max_member_size": max_member_size,
-        "max_total_size": max_total_size,
-    }
-    for name in inputs:
-        if name == "-":
-            yield from _split_here(iter_pieces(sys.stdin.buffer, **reading), namer)
-            continue
-        for blob in iter_blobs(name, **reading):
-            if isinstance(blob, Failure):
-                yield failed(blob.origin, blob.error)
-            elif isinstance(blob, Skipped):
-                yield result(blob.origin, "skipped", error=f"{blob.origin}: {blob.reason}")
-            elif blob.data is None and _file_size(blob.origin.path) > _DELEGATE:
-                pieces = blob_pieces(blob, max_member_size=max_member_size)
-                yield from _split_here(pieces, namer)
-            else:
-                yield blob
-
-
-def _file_size(path: str) -> int:
     try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0  # the worker reports it
-
-
-def _split_here(events: Iterator[Event], namer: Namer | None) -> Iterator[_Unit | Result]:
-    return tasks(annotate(events), namer)
-
-
-def tasks(
-    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None
-) -> Iterator[_Unit | Result]:
-    for event, index, multi in annotated:
-        if isinstance(event, Failure):
-            yield failed(event.origin, event.error)
-        elif isinstance(event, Skipped):
-            yield result(event.origin, "skipped", error=f"{event.origin}: {event.reason}")
-        else:
+        with _pool(jobs, job) as pool:
             try:
-                dest = None if namer is None else namer(event.origin, index, multi)
-            except OutsideError as exc:
-                yield failed(event.origin, _error_at(event.origin, str(exc)))
-                continue
-            yield _Task(event, dest)
+                for chunk in stream:
+                    if isinstance(chunk, Result):
+                        pending.append(chunk)
+                    else:
+                        slot = free.pop()
+                        pending.append((pool.submit(work, chunk, job, slot), slot))
+                    while len(pending) > in_flight or (pending and ready(pending[0])):
+                        drain_one()
+                while pending:
+                    drain_one()
+            except _StopError:
+                for entry in pending:
+                    if not isinstance(entry, Result):
+                        entry[0].cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+            except BrokenProcessPool as exc:
+                raise WorkerDiedError(str(exc)) from exc
+    finally:
+        unshare_outputs()

@@ -16,10 +16,7 @@ import tempfile
 from collections.abc import Iterable
 from typing import IO
 
-import attrs
-
 from storykit import formats
-from storykit._records import Origin
 from storykit._sources import ARCHIVE_SUFFIXES
 
 __all__ = [
@@ -166,7 +163,7 @@ def _from_here(path: str) -> str:
     return path
 
 
-def relative_name(origin: Origin, index: int, multi: bool) -> list[str]:
+def relative_name(path: str, member: str | None, index: int, multi: bool) -> list[str]:
     """The output path of a story under OUT, as parts, before the format's suffix.
 
     ``a/b.txt`` → ``a/b``; member ``x/y.txt`` of ``c/d.zip`` → ``c/d/x/y``; the stories of a
@@ -174,11 +171,11 @@ def relative_name(origin: Origin, index: int, multi: bool) -> list[str]:
     working folder counts from there; any other loses its root (``/data/a.txt`` →
     ``data/a``), and ``..`` parts are dropped.
     """
-    parts = ["stdin"] if origin.path == "<stdin>" else _parts(_from_here(origin.path))
-    if origin.member is not None:
+    parts = ["stdin"] if path == "<stdin>" else _parts(_from_here(path))
+    if member is not None:
         if parts:
             parts[-1] = _strip_suffix(parts[-1], ARCHIVE_SUFFIXES)
-        parts += _parts(origin.member)
+        parts += _parts(member)
     if not parts:
         parts = ["story"]
     parts[-1] = _strip_suffix(parts[-1])
@@ -187,25 +184,23 @@ def relative_name(origin: Origin, index: int, multi: bool) -> list[str]:
     return parts
 
 
-@attrs.frozen
 class Namer:
     """Output paths under ``root``, checked to stay inside it even through existing links."""
 
-    root: str
-    suffix: str
-    real_root: str = attrs.field()
+    __slots__ = ("real_root", "root", "suffix")
 
-    @real_root.default
-    def _real(self) -> str:
-        return os.path.realpath(self.root)
+    def __init__(self, root: str, suffix: str) -> None:
+        self.root = root
+        self.suffix = suffix
+        self.real_root = os.path.realpath(root)
 
-    def __call__(self, origin: Origin, index: int, multi: bool) -> str:
-        """The output path of a story.
+    def __call__(self, path: str, member: str | None, index: int, multi: bool) -> str:
+        """The output path of story number ``index`` of a file (``multi``: of several).
 
         Raises:
             OutsideError: An existing link would take the file out of ``root``.
         """
-        parts = relative_name(origin, index, multi)
+        parts = relative_name(path, member, index, multi)
         folder = os.path.join(self.root, *parts[:-1])
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)

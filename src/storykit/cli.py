@@ -19,11 +19,11 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 
 from storykit import _batch, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns
+from storykit._engine import WorkerDiedError
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
         return EXIT_USAGE
-    except BrokenProcessPool:
+    except WorkerDiedError:
         sys.stderr.write(f"storykit {args.command}: error: a worker process died\n")
         return EXIT_FAILED
     except OSError as exc:

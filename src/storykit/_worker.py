@@ -1,0 +1,352 @@
+"""What a worker process does with one chunk of units: split, read and write each story.
+
+A unit is a plain tuple (it crosses to a worker process; tuples pickle several times faster
+than objects):
+
+- ``("f", path, None, format)``: a plain file, read and split here;
+- ``("m", path, member, format, data)``: an archive member's bytes;
+- ``("p", path, member, line, text, format, dest, first)``: one story split by the main
+  process (``dest``: its output file, if any; ``first``: the first story of its file).
+
+The common case, a small file holding one clean UTF-8 dump, takes a short road: read whole,
+split without a line-by-line scan, read, written; no object is made for it but the story.
+Anything else (JSON, JSON Lines, bad bytes, large files) goes through the pieces of
+:mod:`storykit.collection`. A chunk's outputs come back encoded and joined, with only the
+results worth reporting (failures, diagnostics); from a forked worker, through a buffer it
+shares with the main process rather than through the pipe (see :func:`share_outputs`).
+"""
+
+from __future__ import annotations
+
+import functools
+import mmap
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, NamedTuple
+
+from storykit import formats
+from storykit._pieces import (
+    bytes_pieces,
+    open_file,
+    opened_pieces,
+    os_failure,
+    parse_text,
+    split_dump,
+)
+from storykit._records import Event, Failure, Origin, Piece
+from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
+from storykit._writing import Namer, OutsideError, write_atomic
+from storykit.errors import StoryParseError, UnrepresentableError
+from storykit.model import Story
+
+__all__ = [
+    "SLOT",
+    "Done",
+    "Job",
+    "Result",
+    "Unit",
+    "annotate",
+    "failed",
+    "share_outputs",
+    "shared_output",
+    "skipped",
+    "unshare_outputs",
+    "work",
+]
+
+Unit = tuple[Any, ...]
+"""One unit of work, as a plain tuple (see the module's docstring)."""
+Messages = tuple[tuple[int | None, str, str], ...]
+"""Diagnostics as ``(line, level, message)``."""
+
+
+class Job(NamedTuple):
+    """What the workers do with each story (sent along with every chunk; it is small)."""
+
+    mode: Literal["convert", "validate"]
+    to: str = "json"
+    compact: bool = False
+    force: bool = False
+    namer: Namer | None = None  # directory output: where each story goes
+    max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
+    fail_fast: bool = False  # stop a file at its first failure
+
+
+class Result(NamedTuple):
+    """What became of one story (or of a file that could not be read).
+
+    Crosses process boundaries as a plain tuple (``Result._make`` on arrival).
+    """
+
+    path: str
+    member: str | None
+    line: int | None
+    kind: Literal["ok", "failed", "skipped"]
+    error: str | None = None  # ``file:line: message``
+    messages: Messages = ()
+
+    @property
+    def origin(self) -> Origin:
+        """Where the story (or the file) is."""
+        return Origin(self.path, self.member, self.line)
+
+
+Done = tuple[bytes | int, int, int, list[tuple[Any, ...]]]
+"""A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
+its count of quiet successes and of files, and its other results."""
+
+SLOT = 1024 * 1024
+"""Bytes of output a chunk may leave in its slot of the shared buffer."""
+_shared: mmap.mmap | None = None  # the shared buffer, made before the workers are forked
+
+
+def share_outputs(slots: int) -> mmap.mmap:
+    """Make the buffer that forked workers leave their chunks' outputs in.
+
+    A chunk's output then crosses to the main process through shared memory instead of a
+    pipe: the worker goes on with its next chunk at once rather than waiting for the main
+    process to read the output through the pipe, a pipe's worth at a time.
+    """
+    global _shared  # noqa: PLW0603 - inherited by the workers forked after this
+    _shared = mmap.mmap(-1, slots * SLOT)
+    return _shared
+
+
+def shared_output(slot: int, size: int) -> bytes:
+    """The output a worker left in ``slot`` of the shared buffer."""
+    if _shared is None:  # pragma: no cover - only workers forked after share_outputs use it
+        return b""
+    start = slot * SLOT
+    return _shared[start : start + size]
+
+
+def unshare_outputs() -> None:
+    """Drop the shared buffer (after the workers are gone)."""
+    global _shared  # noqa: PLW0603
+    if _shared is not None:
+        _shared.close()
+        _shared = None
+
+
+def failed(origin: Origin, error: StoryParseError | str) -> Result:
+    """The result of what could not be read or written (a message is placed at ``origin``)."""
+    if isinstance(error, str):
+        error = StoryParseError(error, filename=origin.where, line=origin.line)
+    messages = ((error.line, "error", error.message),)
+    return Result(origin.path, origin.member, origin.line, "failed", str(error), messages)
+
+
+def skipped(origin: Origin, reason: str) -> Result:
+    """The result of an archive member that is not a story file."""
+    return Result(origin.path, origin.member, origin.line, "skipped", f"{origin}: {reason}")
+
+
+_writers: dict[tuple[str, bool], Callable[[Story], str]] = {}
+
+
+def _writer(job: Job) -> Callable[[Story], str]:
+    """The function that writes a story in ``job.to`` (found once per process)."""
+    key = (job.to, job.compact)
+    found = _writers.get(key)
+    if found is None:
+        module = formats.by_name(job.to)
+        if job.to == "json":
+            found = functools.partial(module.dumps, indent=None if job.compact else 2)
+        else:
+            found = module.dumps
+        _writers[key] = found
+    return found
+
+
+def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
+    """Each event with its story number in its file and whether the file holds several.
+
+    Looks one event ahead, so the first story of a file knows whether a second follows.
+    """
+    index = 0
+    key: tuple[str, str | None] | None = None
+    previous: Event | None = None
+    for event in events:
+        this_key = (event.origin.path, event.origin.member)
+        if previous is not None:
+            yield previous, index, index > 1 or this_key == key
+        index = index + 1 if this_key == key else 1
+        key = this_key
+        previous = event
+    if previous is not None:
+        yield previous, index, index > 1
+
+
+def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
+    """Do one chunk of units (in a worker process, or here with ``--jobs 1``).
+
+    With a ``slot`` of the shared buffer (see :func:`share_outputs`), the output is left
+    there when it fits, and only its length comes back.
+    """
+    batch = _Chunk(job)
+    for unit in chunk:
+        kind = unit[0]
+        try:
+            if kind == "f":
+                batch.file(unit[1], unit[3])
+            elif kind == "m":
+                batch.files += 1
+                batch.events(bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size))
+            else:
+                _, path, member, line, text, fmt, dest, first = unit
+                batch.files += first
+                batch.story(path, member, line, text, fmt, 1, False, dest)
+        except Exception as exc:  # a bug in splitting must not stop a batch
+            batch.internal(unit[1], unit[2], None, exc)
+    return batch.done(slot)
+
+
+class _Chunk:
+    """One chunk's outputs (in order), quiet successes, files and other results."""
+
+    __slots__ = ("files", "job", "ok", "rest", "texts", "write")
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.write = None if job.mode == "validate" else _writer(job)
+        self.texts: list[bytes] = []  # each encoded: cheaper than encoding them joined
+        self.rest: list[tuple[Any, ...]] = []
+        self.ok = 0
+        self.files = 0
+
+    def done(self, slot: int | None) -> Done:
+        texts, job = self.texts, self.job
+        if not texts:
+            return b"", self.ok, self.files, self.rest
+        if job.to == "text":  # dumps one after another, a blank line before each
+            texts.insert(0, b"")
+            separator = b"\n\n"
+        elif job.to == "json" and job.compact:  # JSON Lines
+            texts.append(b"")
+            separator = b"\n"
+        else:
+            separator = b""
+        shared = _shared
+        if slot is not None and shared is not None:  # in a forked worker
+            size = sum(map(len, texts)) + len(separator) * (len(texts) - 1)
+            if size <= SLOT:  # no joined copy: each text goes to the slot
+                shared.seek(slot * SLOT)
+                shared.write(texts[0])
+                for text in texts[1:]:
+                    shared.write(separator)
+                    shared.write(text)
+                return size, self.ok, self.files, self.rest
+        return separator.join(texts), self.ok, self.files, self.rest
+
+    def file(self, path: str, fmt: str) -> None:
+        """A plain file; a small clean dump takes the short road."""
+        self.files += 1
+        limit = self.job.max_member_size
+        try:
+            opened = open_file(path, limit)
+        except OSError as exc:
+            self.failure(os_failure(path, exc))
+            return
+        if fmt == "text" and isinstance(opened, bytes):
+            try:
+                text = opened.decode("utf-8")
+            except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
+                pass
+            else:
+                pieces = split_dump(text)
+                multi = len(pieces) > 1
+                fail_fast = self.job.fail_fast
+                for index, (line, piece) in enumerate(pieces, 1):
+                    if not self.story(path, None, line, piece, "text", index, multi) and fail_fast:
+                        return
+                return
+        self.events(opened_pieces(opened, path, fmt, limit))
+
+    def events(self, events: Iterator[Piece | Failure]) -> None:
+        """The pieces of a file or member that did not take the short road."""
+        fail_fast = self.job.fail_fast
+        for event, index, multi in annotate(events):
+            if isinstance(event, Failure):
+                self.failure(event)
+                if fail_fast:
+                    return
+                continue
+            assert isinstance(event, Piece)
+            origin = event.origin
+            done = self.story(
+                origin.path, origin.member, origin.line, event.text, event.format, index, multi
+            )
+            if not done and fail_fast:
+                return
+
+    def story(  # noqa: PLR0917 - called for every story: kept positional
+        self,
+        path: str,
+        member: str | None,
+        line: int | None,
+        text: str,
+        fmt: str,
+        index: int,
+        multi: bool,
+        dest: str | None = None,
+    ) -> bool:
+        """Read one story and write it (or only read it, to validate); False if it failed."""
+        job = self.job
+        if dest is None and job.namer is not None:
+            try:
+                dest = job.namer(path, member, index, multi)
+            except OutsideError as exc:
+                self.fail(path, member, line, str(exc))
+                return False
+        where = path if member is None else f"{path}:{member}"
+        try:
+            story, diagnostics = parse_text(text, fmt, where, line)
+        except StoryParseError as exc:
+            self.fail(path, member, line, exc)
+            return False
+        except Exception as exc:  # a reader bug must not stop a batch
+            self.internal(path, member, line, exc)
+            return False
+        messages = tuple((d.line, d.level, d.message) for d in diagnostics) if diagnostics else ()
+        if self.write is not None:
+            try:
+                out = self.write(story)
+            except UnrepresentableError as exc:
+                self.fail(path, member, line, f"cannot write as {job.to}: {exc}")
+                return False
+            except Exception as exc:  # a writer bug must not stop a batch
+                self.internal(path, member, line, exc)
+                return False
+            if dest is None:
+                self.texts.append(out.encode("utf-8"))
+            elif not self._write_file(dest, out, path, member, line):
+                return False
+        if messages:
+            self.rest.append((path, member, line, "ok", None, messages))
+        else:
+            self.ok += 1
+        return True
+
+    def _write_file(
+        self, dest: str, out: str, path: str, member: str | None, line: int | None
+    ) -> bool:
+        try:
+            write_atomic(dest, out, force=self.job.force)
+        except FileExistsError:
+            self.fail(path, member, line, f"{dest} exists; use --force to overwrite it")
+            return False
+        except OSError as exc:
+            self.fail(path, member, line, f"cannot write {dest}: {exc.strerror or exc}")
+            return False
+        return True
+
+    def fail(
+        self, path: str, member: str | None, line: int | None, error: StoryParseError | str
+    ) -> None:
+        self.rest.append(failed(Origin(path, member, line), error))
+
+    def failure(self, event: Failure) -> None:
+        self.rest.append(failed(event.origin, event.error))
+
+    def internal(self, path: str, member: str | None, line: int | None, exc: BaseException) -> None:
+        message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
+        self.fail(path, member, line, message)
