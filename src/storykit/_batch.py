@@ -22,7 +22,7 @@ from storykit import formats
 from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
-from storykit._worker import Job, Result
+from storykit._worker import Job, Result, Unit
 from storykit._writing import AtomicFile, Namer, out_suffix, write_stdout
 from storykit.collection import iter_paths, iter_pieces
 
@@ -94,6 +94,7 @@ class _Progress:
 
 
 def columns() -> int:
+    """The width of the terminal (80 when there is none)."""
     return shutil.get_terminal_size((80, 24)).columns
 
 
@@ -123,7 +124,8 @@ def _is_container(path: str) -> bool:
 
 def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
-) -> Iterator[Any]:
+) -> Iterator[Unit | Result]:
+    """The engine's units for the inputs, read as the command line says."""
     return units(
         inputs,
         namer,
@@ -236,6 +238,11 @@ class _Converting(Handler):
 
 
 def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read top to bottom
+    """``storykit convert``: the exit status.
+
+    Raises:
+        UsageError: The options cannot work together.
+    """
     to = _target_format(args)
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
@@ -268,7 +275,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
     only_one = False
-    work: Iterator[Any]
+    work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
         annotated = annotate(
             iter_pieces(
@@ -335,6 +342,11 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
 
 def validate(args: argparse.Namespace) -> int:
+    """``storykit validate``: the exit status.
+
+    Raises:
+        UsageError: Standard input is named twice.
+    """
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")

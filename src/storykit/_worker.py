@@ -94,21 +94,26 @@ Done = tuple[bytes | int, int, int, list[tuple[Any, ...]]]
 """A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
 its count of quiet successes and of files, and its other results."""
 
-SLOT = 1024 * 1024
-"""Bytes of output a chunk may leave in its slot of the shared buffer."""
+SLOT = 512 * 1024
+"""Bytes of output a chunk may leave in its slot of the shared buffer (a chunk of JSON Lines
+takes about 200 KiB); a larger output comes through the pipe."""
 _shared: mmap.mmap | None = None  # the shared buffer, made before the workers are forked
 
 
-def share_outputs(slots: int) -> mmap.mmap:
+def share_outputs(slots: int) -> None:
     """Make the buffer that forked workers leave their chunks' outputs in.
 
     A chunk's output then crosses to the main process through shared memory instead of a
     pipe: the worker goes on with its next chunk at once rather than waiting for the main
-    process to read the output through the pipe, a pipe's worth at a time.
+    process to read the output through the pipe, a pipe's worth at a time. Only the pages
+    written to take memory. Without the buffer (it could not be made), outputs come
+    through the pipes.
     """
     global _shared  # noqa: PLW0603 - inherited by the workers forked after this
-    _shared = mmap.mmap(-1, slots * SLOT)
-    return _shared
+    try:
+        _shared = mmap.mmap(-1, slots * SLOT)
+    except OSError:  # pragma: no cover - no shared memory to be had
+        _shared = None
 
 
 def shared_output(slot: int, size: int) -> bytes:
