@@ -21,7 +21,7 @@
 
 ``standalone=True`` wraps it in a page with a doctype, ``lang``, charset, viewport, title, a
 small stylesheet (screen, print, light and dark) and the story as schema.org ``NewsArticle``
-JSON-LD (:mod:`storykit.formats.jsonld`).
+JSON-LD (:mod:`storykit.formats.jsonld`), less ``articleBody``, which the page itself holds.
 
 Safety: the model holds raw text and every piece of it goes through one function,
 :func:`escape`, on its way into the page. The original URL becomes a link only when it is an
@@ -364,7 +364,7 @@ def dumps(
     article = _article(story, heading_offset=heading_offset, image=image, tags=tags, footer=footer)
     if not standalone:
         return "\n".join(article) + "\n"
-    data = jsonld.dumps(story, indent=None, lang=lang, html_safe=True)
+    data = jsonld.dumps(story, indent=None, lang=lang, html_safe=True, body=False)
     page = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(lang)}">',

@@ -58,13 +58,15 @@ def _organization(name: str) -> dict[str, str]:
     return {"@type": "Organization", "name": name}
 
 
-def to_dict(story: Story, *, lang: str | None = None) -> dict[str, Any]:
+def to_dict(story: Story, *, lang: str | None = None, body: bool = True) -> dict[str, Any]:
     """The schema.org ``NewsArticle`` of ``story`` as a JSON-ready dict.
 
     Args:
         story: The story.
         lang: The story's language (a BCP 47 tag such as ``"en"``), written as
             ``inLanguage``; ``None`` leaves it out.
+        body: Write the paragraphs as ``articleBody``. An HTML page leaves it out: the page
+            itself holds the text, and repeating it would double the page's weight.
 
     Returns:
         A dict with ``@context`` and ``@type`` first; absent values are left out.
@@ -97,7 +99,7 @@ def to_dict(story: Story, *, lang: str | None = None) -> dict[str, Any]:
     headings = story.headings
     if headings:
         doc["articleSection"] = list(headings)
-    paragraphs = story.paragraphs
+    paragraphs = story.paragraphs if body else ()
     if paragraphs:
         doc["articleBody"] = "\n\n".join(paragraphs)
     if lang is not None:
@@ -111,6 +113,7 @@ def dumps(
     indent: int | None = 2,
     lang: str | None = None,
     html_safe: bool = False,
+    body: bool = True,
 ) -> str:
     r"""Write ``story`` as schema.org ``NewsArticle`` JSON-LD.
 
@@ -118,6 +121,7 @@ def dumps(
         story: The story.
         indent: Spaces per level; ``None`` for one compact line.
         lang: Written as ``inLanguage`` when given.
+        body: Write the paragraphs as ``articleBody`` (see :func:`to_dict`).
         html_safe: Write ASCII only, with ``<``, ``>`` and ``&`` (and every non-ASCII or
             control character) as ``\uXXXX`` escapes, so the text can be placed inside an
             HTML ``<script>`` element; a JSON parser reads the same values.
@@ -128,7 +132,10 @@ def dumps(
     """
     separators = (",", ":") if indent is None else (",", ": ")
     text = _json.dumps(
-        to_dict(story, lang=lang), ensure_ascii=html_safe, indent=indent, separators=separators
+        to_dict(story, lang=lang, body=body),
+        ensure_ascii=html_safe,
+        indent=indent,
+        separators=separators,
     )
     if html_safe:
         # ASCII now: every other code point (any HTML forbids included) is a \uXXXX escape.
