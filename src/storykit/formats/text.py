@@ -214,7 +214,7 @@ class _Reader:
         header_end = start
         while header_end < end and lines[header_end]:
             header_end += 1
-        image, source, credits, extras = self.header(start, header_end)
+        image, source_line, credits, extras = self.header(start, header_end)
         if header_end == end:
             raise self.error(start + 1, "expected a blank line and then the title after the header")
 
@@ -247,11 +247,12 @@ class _Reader:
                 if self.splitter is not None
                 else split_tags(line, context)
             )
-        if url is not None:
-            if source is None:
-                source = Source(url=url)
-            else:
-                source = Source(source.name, source.published, url)
+        name, published = source_line if source_line is not None else (None, None)
+        source = (
+            Source(name, published, url)
+            if name is not None or published is not None or url is not None
+            else None
+        )
         return Story(
             title,
             source=source,
@@ -264,11 +265,14 @@ class _Reader:
 
     def header(
         self, start: int, stop: int
-    ) -> tuple[Image | None, Source | None, tuple[Credit, ...], tuple[str, ...]]:
+    ) -> tuple[
+        Image | None, tuple[str | None, _dt.date | None] | None, tuple[Credit, ...], tuple[str, ...]
+    ]:
+        """The image, the source line's name and date, other credits and unplaced lines."""
         lines = self.lines
         alt: str | None = None
         image_credit: Credit | None = None
-        source: Source | None = None
+        source: tuple[str | None, _dt.date | None] | None = None
         credits: list[Credit] = []
         extras: list[str] = []
         i = start
@@ -295,7 +299,8 @@ class _Reader:
         image = Image(alt, image_credit) if alt is not None or image_credit is not None else None
         return image, source, tuple(credits), tuple(extras)
 
-    def source(self, index: int) -> Source:
+    def source(self, index: int) -> tuple[str | None, _dt.date | None]:
+        """The source line's name and date (the URL comes from the footer)."""
         line = self.lines[index]
         last = line[-1]
         match = (
@@ -304,14 +309,13 @@ class _Reader:
             else None
         )
         if match is None:
-            return Source(name=line)
+            return line, None
         try:
             published = _parse_date(match[1])
         except (ValueError, OverflowError) as exc:
             msg = f"invalid date {match[1]!r} on the source line: {exc}"
             raise self.error(index + 1, msg) from None
-        name = line[: match.start(1)].strip() or None
-        return Source(name=name, published=published)
+        return line[: match.start(1)].strip() or None, published
 
     def body(self, start: int, stop: int) -> tuple[Section, ...]:
         """Headings and paragraphs.
