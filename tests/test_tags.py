@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storykit.tags import DEFAULT_VOCABULARY, TagSplitter, split_tags
 
@@ -82,3 +84,36 @@ def test_every_character_is_kept_in_exactly_one_tag(line: str) -> None:
 
 def test_empty_line() -> None:
     assert split_tags("   ") == ()
+
+
+# A splitter reuses a line's split for a story that answers the same questions of its text
+# the same way; reuse must never change a result.
+_LINES = st.sampled_from(
+    ["WalletHubeMerge Americas", "GameStopMarkets", "BookTokMarkets", "EUCOP26Glasgow",
+     "OGMCIRC", "CrimeMiamiRoad safety", "AIEVsSemiconductors", "JxCArgentina", "Banki"]
+)  # fmt: skip
+_WORDS = st.sampled_from(
+    ["WalletHub", "eMerge Americas", "eMerge", "booktok", "Booktok", "COP26", "EU", "OGM",
+     "CIRC", "JxC", "CrimeMiami", "Hube", "the", "WalletHubs", "(OGM)", "COP26."]
+)  # fmt: skip
+
+
+@given(st.lists(st.tuples(_LINES, st.lists(_WORDS, max_size=6).map(" ".join)), max_size=30))
+def test_reusing_splits_never_changes_them(cases: list[tuple[str, str]]) -> None:
+    shared = TagSplitter()
+    for line, context in cases:
+        assert shared.split(line, context) == TagSplitter().split(line, context)
+
+
+def test_adding_a_tag_forgets_earlier_splits() -> None:
+    splitter = TagSplitter()
+    assert splitter.split("AcmeCorpNews") == ("Acme", "Corp", "News")
+    splitter.add("AcmeCorp")
+    assert splitter.split("AcmeCorpNews") == ("AcmeCorp", "News")
+
+
+def test_the_vocabulary_is_read_only() -> None:
+    splitter = TagSplitter()
+    assert "EU" in splitter.vocabulary
+    with pytest.raises(AttributeError):
+        splitter.vocabulary.add("X")  # type: ignore[attr-defined]

@@ -43,6 +43,7 @@ _SHAPE_COST = 2.5
 _LONG_ACRONYM_STEP = 0.5  # each letter past four makes an acronym less likely to be one tag
 _SHORT_ACRONYM = 5
 _SHORT_HALF = 4  # a camel-case name's half this short is checked in another case too (Stop)
+_MEMORY = 4096  # how many recent tags lines' splits are kept for reuse
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 
 _ONE_WORD = """
@@ -141,26 +142,48 @@ def _acronym_cost(sig: str, i: int, j: int) -> float:
 
 
 class _Story:
-    """The story's own text, searched with ``str.find`` only when a piece needs it."""
+    """The story's own text, searched with ``str.find`` only when a piece needs it.
 
-    __slots__ = ("_stop", "_text")
+    Every question asked and its answer are logged: the split of a tags line depends only on
+    the line, the vocabulary and these answers, so a split can be reused for another story
+    that answers the same questions the same way.
+    """
+
+    __slots__ = ("_stop", "_text", "log")
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
         self._stop = stop
+        self.log: list[tuple[bool, str, bool]] = []  # (word-bounded?, probe, answer)
 
     def has(self, probe: str) -> bool:
         """Whether the story contains ``probe`` anywhere."""
-        return bool(self._text) and self._text.find(probe, 0, self._stop) != -1
+        answer = bool(self._text) and self._text.find(probe, 0, self._stop) != -1
+        self.log.append((False, probe, answer))
+        return answer
 
     def spells(self, piece: str) -> bool:
         """Whether the story contains ``piece`` not directly next to a letter or digit."""
-        return bool(self._text) and _occurs(self._text, piece, self._stop)
+        answer = bool(self._text) and _occurs(self._text, piece, self._stop)
+        self.log.append((True, piece, answer))
+        return answer
 
     def spells_in_lower_case(self, piece: str) -> bool:
         """As :meth:`spells`, for ``GameStop`` spelt ``Gamestop`` or ``gamestop``."""
         lower = piece.lower()
         return self.spells(piece[0] + lower[1:]) or self.spells(lower)
+
+    def agrees(self, log: tuple[tuple[bool, str, bool], ...]) -> bool:
+        """Whether this story answers every question of ``log`` as it was answered."""
+        text, stop = self._text, self._stop
+        for bounded, probe, answer in log:
+            if bounded:
+                found = bool(text) and _occurs(text, probe, stop)
+            else:
+                found = bool(text) and text.find(probe, 0, stop) != -1
+            if found != answer:
+                return False
+        return True
 
 
 def _occurs(text: str, piece: str, end: int) -> bool:
@@ -187,19 +210,27 @@ class TagSplitter:
     """
 
     def __init__(self, vocabulary: Iterable[str] = DEFAULT_VOCABULARY) -> None:
-        self.vocabulary: set[str] = set()
+        self._vocabulary: set[str] = set()
         self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
         self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
         self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
+        # Recent splits: line → (the questions asked of the story and their answers, tags).
+        self._splits: dict[str, tuple[tuple[tuple[bool, str, bool], ...], tuple[str, ...]]] = {}
         self.add(*vocabulary)
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The tags the splitter keeps whole (add to it with :meth:`add`)."""
+        return frozenset(self._vocabulary)
 
     def add(self, *tags: str) -> None:
         """Teach the splitter tags it should keep whole."""
         for raw in tags:
             tag = raw.strip()
-            if not tag or tag in self.vocabulary:
+            if not tag or tag in self._vocabulary:
                 continue
-            self.vocabulary.add(tag)
+            self._splits.clear()  # a new tag may change any split
+            self._vocabulary.add(tag)
             if tag[0].islower():
                 upper = next((k for k, c in enumerate(tag) if c.isupper()), None)
                 if upper is None:
@@ -235,13 +266,23 @@ class TagSplitter:
         line = line.strip()
         if not line:
             return ()
-        if line in self.vocabulary:
+        if line in self._vocabulary:
             return (line,)
         story = _Story(context, len(context) if end is None else end)
+        known = self._splits.get(line)
+        if known is not None and story.agrees(known[0]):
+            return known[1]
+        tags = self._split(line, story)
+        if len(self._splits) >= _MEMORY:
+            del self._splits[next(iter(self._splits))]  # the oldest
+        self._splits[line] = (tuple(story.log), tags)
+        return tags
+
+    def _split(self, line: str, story: _Story) -> tuple[str, ...]:
         sig = line.translate(_CLASSES)
         cuts = self._cuts(line, sig, story)
         pieces: list[tuple[int, int]] = []
-        vocabulary = self.vocabulary
+        vocabulary = self._vocabulary
         for i, j in itertools.pairwise(cuts):
             if line[i:j] in vocabulary or _WORD_SHAPE_RE.fullmatch(sig, i, j):
                 pieces.append((i, j))
@@ -317,8 +358,8 @@ class TagSplitter:
         splits = []
         for p in range(i + 1, j):
             left, right = line[i:p], line[p:j]
-            cost_left = _KNOWN_COST if left in self.vocabulary else _acronym_cost(sig, i, p)
-            cost_right = _KNOWN_COST if right in self.vocabulary else _acronym_cost(sig, p, j)
+            cost_left = _KNOWN_COST if left in self._vocabulary else _acronym_cost(sig, i, p)
+            cost_right = _KNOWN_COST if right in self._vocabulary else _acronym_cost(sig, p, j)
             if cost_left == float("inf") or cost_right == float("inf"):
                 continue
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
@@ -381,12 +422,12 @@ class TagSplitter:
     def _joins(self, line: str, sig: str, cut: tuple[int, int, int], story: _Story) -> bool:
         i, p, j = cut
         merged = line[i:j]
-        if merged in self.vocabulary:
+        if merged in self._vocabulary:
             return True
         if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF + 1):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
-        left_known = line[i:p] in self.vocabulary
-        if left_known and line[p:j] in self.vocabulary:
+        left_known = line[i:p] in self._vocabulary
+        if left_known and line[p:j] in self._vocabulary:
             return False  # two known tags side by side stay two (US|EU)
         if story.spells(merged):
             return True
