@@ -216,7 +216,16 @@ examples:
 """
 
 
-def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False) -> None:
+    if jobs:
+        parser.add_argument(
+            "-j",
+            "--jobs",
+            type=_jobs_arg,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="worker processes (default: one per core)",
+        )
     parser.add_argument(
         "--from",
         dest="input_format",
@@ -267,20 +276,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - (stdout)",
     )
-    convert.add_argument(
-        "-j",
-        "--jobs",
-        type=_jobs_arg,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: one per core)",
-    )
     convert.add_argument("-f", "--force", action="store_true", help="overwrite existing files")
     convert.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     convert.add_argument(
         "-q", "--quiet", action="store_true", help="no summary when nothing failed"
     )
-    _add_reading_options(convert)
+    _add_reading_options(convert, jobs=True)
     convert.set_defaults(run=_batch.convert)
 
     validate = commands.add_parser(
@@ -300,17 +301,9 @@ def _parser() -> argparse.ArgumentParser:
         help="text lines (default) or one JSON report",
     )
     validate.add_argument(
-        "-j",
-        "--jobs",
-        type=_jobs_arg,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: one per core)",
-    )
-    validate.add_argument(
         "-q", "--quiet", action="store_true", help="no summary when nothing is wrong"
     )
-    _add_reading_options(validate)
+    _add_reading_options(validate, jobs=True)
     validate.set_defaults(run=_batch.validate)
 
     show = commands.add_parser(
