@@ -25,7 +25,6 @@ from typing import Any, Literal
 from storykit.collection import (
     DEFAULT_MAX_MEMBER_SIZE,
     DEFAULT_MAX_TOTAL_SIZE,
-    Origin,
     iter_paths,
     iter_records,
 )
@@ -66,10 +65,10 @@ def load_file(
         StoryParseError: Under ``errors="raise"``, at the first story that cannot be read.
         OSError: The file cannot be opened.
     """
-    records: Iterable[tuple[Origin, Story]]
-    if isinstance(path, (str, os.PathLike)):
+
+    def convert(source: object) -> list[Any]:
         records = iter_records(
-            path,
+            source,  # type: ignore[arg-type]
             errors=errors,
             format=format,
             max_member_size=max_member_size,
@@ -79,20 +78,12 @@ def load_file(
             (origin, _convert(story, to)) if with_origin else _convert(story, to)
             for origin, story in records
         ]
+
+    if isinstance(path, (str, os.PathLike)):
+        return convert(path)
     with path as stream:  # an fsspec OpenFile
         name = str(getattr(path, "path", getattr(stream, "path", "<remote>")))
-        wrapped = _Named(stream, name)
-        records = iter_records(
-            wrapped,
-            errors=errors,
-            format=format,
-            max_member_size=max_member_size,
-            max_total_size=max_total_size,
-        )
-        return [
-            (origin, _convert(story, to)) if with_origin else _convert(story, to)
-            for origin, story in records
-        ]
+        return convert(_Named(stream, name))
 
 
 class _Named:
