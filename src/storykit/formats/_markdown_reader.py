@@ -1,0 +1,543 @@
+"""Reading Markdown back into a story: the block walker behind :func:`markdown.loads`.
+
+Kept apart from :mod:`storykit.formats.markdown` (the format's module: its surface, the
+writer and :func:`~storykit.formats.markdown.escape`) because it is most of the format's
+code and is imported only when Markdown is read, with the extra ``storykit[markdown]``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from storykit._dates import parse_iso
+from storykit.errors import MissingExtraError, StoryParseError
+from storykit.formats import text as _dump
+from storykit.formats.markdown import (
+    CREDITS_LABEL,
+    DASH,
+    EXTRA_HINT,
+    IMAGE_LABEL,
+    LINK_TEXT,
+    SEPARATOR,
+    TAGS_LABEL,
+    URL_LABEL,
+)
+from storykit.model import Credit, Image, Section, Source, Story
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from yaml.nodes import Node
+
+_T = TypeVar("_T")
+
+
+def imports() -> tuple[Any, Any]:
+    """Import the reader's optional dependencies, or say which extra to install.
+
+    Raises:
+        MissingExtraError: markdown-it-py or PyYAML is not installed.
+    """
+    try:
+        import markdown_it  # noqa: PLC0415 - optional extra, imported when first needed
+        import yaml  # noqa: PLC0415
+    except ImportError as exc:
+        missing = exc.name or "a dependency"
+        msg = f"reading Markdown needs {missing}, part of the markdown extra: {EXTRA_HINT}"
+        raise MissingExtraError(msg) from exc
+    return markdown_it, yaml
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """A CommonMark parser that keeps link destinations exactly as written."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    class _Parser(MarkdownIt):
+        # Reading, not rendering: keep every link, and its URL as written (no
+        # percent-encoding, no scheme filter; the writer decides what to link).
+        def normalizeLink(self, url: str) -> str:  # noqa: N802 - markdown-it's name
+            return url
+
+        def validateLink(self, url: str) -> bool:  # noqa: N802
+            return True
+
+    return _Parser("commonmark")
+
+
+_BLOCK_NAMES = {
+    "bullet_list_open": "a bulleted list",
+    "ordered_list_open": "a numbered list",
+    "blockquote_open": "a block quote",
+    "fence": "a code block",
+    "code_block": "an indented code block",
+    "html_block": "raw HTML",
+    "table_open": "a table",
+}
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_KEYS = ("title", "source", "image", "credits", "tags", "extras")
+
+
+@attrs.define
+class _Block:
+    """A heading or paragraph of the body, with its inline tokens."""
+
+    kind: str  # "heading" or "paragraph"
+    level: int  # 1-6 for headings, 0 for paragraphs
+    line: int  # 1-based, in the whole input
+    children: list[Token]
+
+    @property
+    def text(self) -> str:
+        return _plain(self.children)
+
+    def labelled(self, label: str) -> str | None:
+        """The text after a leading ``**label**``, without the one space, else ``None``."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) >= 3
+            and c[0].type == "strong_open"
+            and c[1].type == "text"
+            and c[1].content == label
+            and c[2].type == "strong_close"
+        ):
+            rest = _plain(c[3:])
+            return rest[1:] if rest.startswith(" ") else rest
+        return None
+
+    def emphasized(self) -> str | None:
+        """The text of a paragraph that is one emphasis span and nothing else."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) >= 3
+            and c[0].type == "em_open"
+            and c[-1].type == "em_close"
+            and all(t.type == "text" for t in c[1:-1])
+        ):
+            return "".join(t.content for t in c[1:-1])
+        return None
+
+    def link(self) -> str | None:
+        """The URL of a paragraph that is the writer's link to the original, else ``None``."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) == 3
+            and c[0].type == "link_open"
+            and c[1].type == "text"
+            and c[1].content == LINK_TEXT
+        ):
+            href = c[0].attrGet("href")
+            return href if isinstance(href, str) else None
+        return None
+
+
+def _merged(tokens: list[Token]) -> list[Token]:
+    """The inline tokens with runs of text joined into one and empty text dropped."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "text":
+            if not token.content:
+                continue
+            if out and out[-1].type == "text":
+                out[-1] = out[-1].copy(content=out[-1].content + token.content)
+                continue
+        out.append(token)
+    return out
+
+
+def _plain(tokens: Iterable[Token]) -> str:
+    """The text a reader sees: markup dropped, soft line breaks read as spaces."""
+    out: list[str] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "code_inline", "html_inline"):
+            out.append(token.content)
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("\n")
+        elif kind == "image":
+            out.append(_plain(token.children or ()))
+    return "".join(out)
+
+
+class Reader:
+    def __init__(self, text: str, filename: str | None, yaml: Any) -> None:
+        self.filename = filename
+        self.yaml = yaml
+        text = text.removeprefix("\ufeff")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.lines = text.split("\n")
+        self.text = text
+
+    def error(self, line: int | None, message: str) -> StoryParseError:
+        return StoryParseError(message, filename=self.filename, line=line)
+
+    # ----------------------------------------------------------------- front matter
+
+    def split(self) -> tuple[Node | None, int]:
+        """Compose the front matter (if any); return it and the body's first line index."""
+        lines = self.lines
+        if lines[0].rstrip() != "---":
+            return None, 0
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() in ("---", "..."):
+                break
+        else:
+            raise self.error(1, "the front matter that starts here has no closing '---' line")
+        source = "\n".join(lines[1:index])
+        yaml = self.yaml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            node: Node | None = yaml.compose(source, Loader=loader)
+        except yaml.YAMLError as exc:
+            # PyYAML's own message counts lines from the front matter: keep only the what.
+            parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+            what = ", ".join(p for p in parts if p) or str(exc).split("\n", 1)[0]
+            line = _yaml_line(exc, source)
+            raise self.error(line, f"invalid YAML front matter: {what}") from None
+        return node, index + 1
+
+    def front_matter(self, node: Node | None) -> dict[str, Any]:
+        """The front matter's values, checked: ``{key: (value, line)}``."""
+        if node is None:
+            return {}
+        mapping = self.mapping(node, "the front matter", _KEYS)
+        fields: dict[str, Any] = {}
+        for key, (value, line) in mapping.items():
+            where = key
+            if key == "title":
+                fields[key] = (self.text_value(value, where, optional=False), line)
+            elif key == "source":
+                items = self.mapping(value, where, ("name", "published", "url"))
+                source: dict[str, Any] = {}
+                for name, (item, item_line) in items.items():
+                    text = self.text_value(item, f"source.{name}")
+                    if name == "published" and text is not None:
+                        try:
+                            source[name] = parse_iso(text)
+                        except ValueError as exc:
+                            raise self.error(item_line, f"source.published: {exc}") from None
+                    else:
+                        source[name] = text
+                fields[key] = (source, line)
+            elif key == "image":
+                items = self.mapping(value, where, ("alt", "credit"))
+                image: dict[str, Any] = {}
+                for name, (item, _) in items.items():
+                    image[name] = (
+                        self.text_value(item, "image.alt")
+                        if name == "alt"
+                        else self.credit(item, "image.credit")
+                    )
+                fields[key] = (image, line)
+            elif key == "credits":
+                nodes = self.sequence(value, where)
+                fields[key] = (
+                    tuple(
+                        self.credit(n, f"credits[{i}]", optional=False) for i, n in enumerate(nodes)
+                    ),
+                    line,
+                )
+            else:  # tags, extras
+                nodes = self.sequence(value, where)
+                fields[key] = (
+                    tuple(
+                        self.text_value(n, f"{key}[{i}]", optional=False)
+                        for i, n in enumerate(nodes)
+                    ),
+                    line,
+                )
+        return fields
+
+    def line_of(self, node: Node) -> int:
+        return int(node.start_mark.line) + 2  # 1-based, after the opening '---' line
+
+    def mapping(self, node: Node, where: str, keys: tuple[str, ...]) -> dict[str, tuple[Node, int]]:
+        yaml = self.yaml
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(self.line_of(node), f"{where}: expected a mapping of keys")
+        out: dict[str, tuple[Node, int]] = {}
+        for key_node, value_node in node.value:
+            line = self.line_of(key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in keys:
+                shown = repr(key) if key is not None else "a non-text key"
+                msg = f"{where}: unknown key {shown} (expected one of: {', '.join(keys)})"
+                raise self.error(line, msg)
+            if key in out:
+                raise self.error(line, f"{where}: key {key!r} given twice")
+            out[key] = (value_node, line)
+        return out
+
+    def sequence(self, node: Node, where: str) -> list[Node]:
+        yaml = self.yaml
+        if isinstance(node, yaml.ScalarNode) and self.is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(self.line_of(node), f"{where}: expected a list")
+        items: list[Node] = node.value
+        return items
+
+    def is_null(self, node: Node) -> bool:
+        # A plain scalar has style None (or "" from the C loader); quoted "null" is text.
+        return not getattr(node, "style", None) and node.value in (
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+        )
+
+    def text_value(self, node: Node, where: str, *, optional: bool = True) -> str | None:
+        """A scalar, always as text (no YAML 1.1 booleans or dates); ``null`` is ``None``."""
+        yaml = self.yaml
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(self.line_of(node), f"{where}: expected text")
+        if self.is_null(node):
+            if optional:
+                return None
+            raise self.error(self.line_of(node), f"{where}: expected text, got null")
+        value: str = node.value
+        if not value.strip():
+            raise self.error(self.line_of(node), f"{where}: must not be empty or blank")
+        return value
+
+    def credit(self, node: Node, where: str, *, optional: bool = True) -> Credit | None:
+        yaml = self.yaml
+        if optional and isinstance(node, yaml.ScalarNode) and self.is_null(node):
+            return None
+        items = self.mapping(node, where, ("role", "name", "provider"))
+        values = {k: self.text_value(v, f"{where}.{k}") for k, (v, _) in items.items()}
+        return self.build(self.line_of(node), where, Credit, **values)
+
+    def build(self, line: int | None, where: str, kind: Callable[..., _T], **kw: Any) -> _T:
+        try:
+            return kind(**kw)
+        except (TypeError, ValueError) as exc:
+            raise self.error(line, f"{where}: {exc}") from None
+
+    # ----------------------------------------------------------------- body
+
+    def blocks(self, offset: int) -> list[_Block]:
+        body = "\n".join(self.lines[offset:])
+        blocks: list[_Block] = []
+        tokens = _parser().parse(body)
+        for i, token in enumerate(tokens):
+            if token.level != 0 or token.nesting == -1:
+                continue
+            line = offset + (token.map[0] if token.map else 0) + 1
+            if token.type in ("heading_open", "paragraph_open"):
+                inline = tokens[i + 1]
+                kind = "heading" if token.type == "heading_open" else "paragraph"
+                level = int(token.tag[1:]) if kind == "heading" else 0
+                blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
+            elif token.type == "hr" or (
+                token.type == "html_block" and _COMMENT.fullmatch(token.content)
+            ):
+                continue
+            else:
+                what = _BLOCK_NAMES.get(token.type, f"a {token.type.replace('_open', '')}")
+                msg = (
+                    f"cannot place {what} in a story (a story holds a title, section "
+                    "headings and paragraphs)"
+                )
+                raise self.error(line, msg)
+        return blocks
+
+    def read(self) -> Story:
+        node, offset = self.split()
+        fm = self.front_matter(node)
+        blocks = self.blocks(offset)
+
+        # The title: the first block when it is a heading, else the front matter's.
+        section_level: int | None = None
+        if blocks and blocks[0].kind == "heading":
+            heading = blocks.pop(0)
+            title, section_level = heading.text, heading.level + 1
+            if not title.strip():
+                raise self.error(heading.line, "the title heading is empty")
+            if "title" in fm and fm["title"][0] != title:
+                msg = (
+                    f"the title heading {title!r} differs from the front matter's title "
+                    f"{fm['title'][0]!r} (line {fm['title'][1]})"
+                )
+                raise self.error(heading.line, msg)
+        elif "title" in fm:
+            title = fm["title"][0]
+        else:
+            line = blocks[0].line if blocks else (1 if node is not None else None)
+            raise self.error(line, "expected a '# title' heading (or a title in the front matter)")
+
+        # The writer's lines under the title and at the end; parsed only if needed.
+        meta = _Meta()
+        if blocks and (text := blocks[0].emphasized()) is not None:
+            meta.source = (text, blocks.pop(0).line)
+        if blocks and (text := blocks[0].labelled(IMAGE_LABEL)) is not None:
+            meta.image = blocks.pop(0)
+        if blocks and (text := blocks[0].labelled(CREDITS_LABEL)) is not None:
+            meta.credits = (text, blocks.pop(0).line)
+        if blocks and (url := blocks[-1].link() or blocks[-1].labelled(URL_LABEL)) is not None:
+            meta.url = url
+            blocks.pop()
+        if blocks and (text := blocks[-1].labelled(TAGS_LABEL)) is not None:
+            meta.tags = text
+            blocks.pop()
+
+        sections = self.sections(blocks, section_level)
+        return self.build(
+            1,
+            "story",
+            Story,
+            title=title,
+            source=self.source(fm, meta),
+            image=self.image(fm, meta),
+            credits=fm["credits"][0] if "credits" in fm else self.body_credits(meta),
+            sections=sections,
+            tags=fm["tags"][0] if "tags" in fm else meta.tag_list(),
+            extras=fm["extras"][0] if "extras" in fm else (),
+        )
+
+    # The front matter wins, field by field; the body fills in only what it leaves out.
+
+    def source(self, fm: dict[str, Any], meta: _Meta) -> Source | None:
+        fields: dict[str, Any] = dict(fm["source"][0]) if "source" in fm else {}
+        if not {"name", "published"} <= fields.keys() and meta.source is not None:
+            name, published = _source_line(meta.source[0])
+            fields = {"name": name, "published": published, **fields}
+        if "url" not in fields:
+            fields["url"] = meta.url
+        if all(value is None for value in fields.values()):
+            return None
+        line = fm["source"][1] if "source" in fm else (meta.source[1] if meta.source else None)
+        return self.build(line, "source", Source, **fields)
+
+    def image(self, fm: dict[str, Any], meta: _Meta) -> Image | None:
+        fields: dict[str, Any] = dict(fm["image"][0]) if "image" in fm else {}
+        block = meta.image
+        if not {"alt", "credit"} <= fields.keys() and block is not None:
+            alt, credit_text = _read_image_line(block)
+            fields.setdefault("alt", alt)
+            if "credit" not in fields:
+                fields["credit"] = (
+                    None if credit_text is None else self.credit_text(credit_text, block.line)
+                )
+        if all(value is None for value in fields.values()):
+            return None
+        line = fm["image"][1] if "image" in fm else (block.line if block else None)
+        return self.build(line, "image", Image, **fields)
+
+    def body_credits(self, meta: _Meta) -> tuple[Credit, ...]:
+        if meta.credits is None:
+            return ()
+        text, line = meta.credits
+        return tuple(self.credit_text(part, line) for part in text.split(SEPARATOR))
+
+    def credit_text(self, text: str, line: int) -> Credit:
+        credit = _dump.parse_credit(text, byline=True)
+        if credit is None:
+            msg = f"cannot read {text!r} as a credit (like 'Photo by NAME on PROVIDER')"
+            raise self.error(line, msg)
+        return credit
+
+    def sections(self, blocks: list[_Block], level: int | None) -> list[Section]:
+        sections: list[Section] = []
+        heading: _Block | None = None
+        paragraphs: list[str] = []
+        first_line: int | None = None
+
+        def close() -> None:
+            if heading is not None or paragraphs:
+                section = self.build(
+                    heading.line if heading is not None else first_line,
+                    "section",
+                    Section,
+                    heading=heading.text if heading is not None else None,
+                    paragraphs=paragraphs,
+                )
+                sections.append(section)
+
+        for block in blocks:
+            if block.kind == "paragraph":
+                if first_line is None:
+                    first_line = block.line
+                paragraphs.append(block.text)
+                continue
+            if level is None:
+                level = block.level
+            if block.level != level:
+                what = "a second title" if block.level < level else "a sub-section heading"
+                msg = (
+                    f"cannot place a level-{block.level} heading ({what}): section "
+                    f"headings here are level {level} ({'#' * level})"
+                )
+                raise self.error(block.line, msg)
+            close()
+            heading, paragraphs = block, []
+        close()
+        return sections
+
+
+@attrs.define
+class _Meta:
+    """The writer's lines found in the body, as text: parsed only where needed."""
+
+    source: tuple[str, int] | None = None
+    image: _Block | None = None
+    credits: tuple[str, int] | None = None
+    url: str | None = None
+    tags: str | None = None
+
+    def tag_list(self) -> tuple[str, ...]:
+        return () if self.tags is None else tuple(self.tags.split(SEPARATOR))
+
+
+def _source_line(text: str) -> tuple[str | None, _dt.date | None]:
+    """``NAME · DATE``, ``NAME`` or ``DATE``, as the writer's source line gives them."""
+    name, _, date = text.rpartition(SEPARATOR)
+    for candidate_name, candidate_date in ((name, date), (None, text)):
+        if candidate_name == "" or not candidate_date[:4].isdigit():
+            continue
+        try:
+            return candidate_name, parse_iso(candidate_date)
+        except ValueError:
+            continue
+    return text, None
+
+
+def _read_image_line(block: _Block) -> tuple[str | None, str | None]:
+    """``**Image:** ALT — *CREDIT*`` (either part may be missing) as ``(alt, credit)``."""
+    children = block.children
+    rest = _plain(children[3:])
+    if (
+        len(children) >= 6
+        and children[-3].type == "em_open"
+        and children[-2].type == "text"
+        and children[-1].type == "em_close"
+    ):
+        before = _plain(children[3:-3])
+        if before == " ":
+            return None, children[-2].content
+        if before.startswith(" ") and before.endswith(DASH) and len(before) > 1 + len(DASH):
+            return before[1 : -len(DASH)], children[-2].content
+    return rest.removeprefix(" "), None
+
+
+def _yaml_line(exc: Exception, source: str) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return int(mark.line) + 2
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        return source.count("\n", 0, position) + 2
+    return None
