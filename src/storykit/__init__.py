@@ -18,7 +18,7 @@ from storykit.errors import (
     UnknownFormatError,
     UnrepresentableError,
 )
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import Credit, Image, Section, Source, Story, by_date
 
 if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
     from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
@@ -55,6 +55,7 @@ __all__ = [
     "UnknownFormatError",
     "UnrepresentableError",
     "__version__",
+    "by_date",
     "dump",
     "dump_many",
     "dumps",
