@@ -1,4 +1,4 @@
-"""storykit: typed news stories, read from plain-text story dumps and converted losslessly.
+"""storykit: typed news stories, read from plain-text story dumps and converted.
 
 >>> import storykit
 >>> story = storykit.load("seeds/000_1f0ab7ed21f31e00.txt")  # doctest: +SKIP
