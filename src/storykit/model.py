@@ -13,7 +13,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Credit", "Image", "Section", "Source", "Story"]
+__all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
+
+_UTC = _dt.timezone.utc
 
 
 def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -118,6 +120,17 @@ class Image:
             raise ValueError(msg)
 
 
+def _utc(value: _dt.date | None) -> _dt.datetime | None:
+    """A date as midnight UTC; a naive date-time as UTC; an aware one converted to UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    if value.utcoffset() is None:
+        return value.replace(tzinfo=_UTC)
+    return value.astimezone(_UTC)
+
+
 def _published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, _dt.date):
         msg = f"{attribute.name}: expected a date, datetime or None, got {type(value).__name__}"
@@ -139,6 +152,17 @@ class Source:
         if self.name is None and self.published is None and self.url is None:
             msg = "Source: needs a name, a date or a URL (use source=None for no source)"
             raise ValueError(msg)
+
+    @property
+    def published_at(self) -> _dt.datetime | None:
+        """``published`` as an aware UTC date-time, to sort and compare dates of any precision.
+
+        A date (no time given) is its first instant, midnight UTC, so that a day falls inside
+        any range that starts at or before that day; a naive date-time is taken as UTC; an
+        aware one is converted to UTC. ``published`` itself keeps the precision the dump
+        gave. ``None`` when there is no date.
+        """
+        return _utc(self.published)
 
 
 @attrs.frozen
@@ -230,6 +254,15 @@ class Story:
         return self.source.published if self.source is not None else None
 
     @property
+    def published_at(self) -> _dt.datetime | None:
+        """Shortcut for ``story.source.published_at``: the date as an aware UTC date-time.
+
+        Dates of any precision compare and sort with it (a bare date is midnight UTC); for a
+        sort key that also takes stories without a date, use :func:`storykit.by_date`.
+        """
+        return self.source.published_at if self.source is not None else None
+
+    @property
     def url(self) -> str | None:
         """Shortcut for ``story.source.url``: the link to the original article."""
         return self.source.url if self.source is not None else None
@@ -245,3 +278,26 @@ class Story:
         from storykit.formats.markdown import dumps  # noqa: PLC0415 - imported on first use
 
         return dumps(self, front_matter=False)
+
+
+_UNDATED = _dt.datetime.min.replace(tzinfo=_UTC)
+
+
+def by_date(story: Story) -> tuple[bool, _dt.datetime]:
+    """Sort key: stories oldest first, then the stories without a date, in their order.
+
+    ``sorted(stories, key=storykit.by_date)`` works on any mix of dates, date-times (naive or
+    aware) and missing dates, where ``key=lambda s: s.published`` raises ``TypeError``. The
+    key compares :attr:`Story.published_at`: a bare date counts as midnight UTC, so it sorts
+    before the same day's date-times. ``sorted`` is stable: stories with equal keys keep their
+    order. With ``reverse=True`` (newest first) the undated stories come first.
+
+    Args:
+        story: A story.
+
+    Returns:
+        ``(False, published_at)`` for a dated story, ``(True, datetime.min in UTC)`` for one
+        without a date.
+    """
+    at = story.published_at
+    return (False, at) if at is not None else (True, _UNDATED)

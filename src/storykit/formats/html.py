@@ -389,7 +389,10 @@ def repr_html(story: Story) -> str:
     """The story for a notebook: the styled fragment (``Story._repr_html_``)."""
     article = _article(story, heading_offset=0, image=True, tags=True, footer=True)
     body = "\n".join(article)
-    css = f"{STORY_CSS}.storykit-notebook .storykit {{ margin: 0; }}\n"  # left, as cells are
+    from storykit.notebook import scoped_css  # noqa: PLC0415 - notebooks only
+
+    # scoped and made specific enough to beat JupyterLab's, Notebook's and VS Code's styles
+    css = scoped_css(f"{STORY_CSS}.storykit {{ margin: 0; }}", "storykit-notebook")
     return f'<div class="storykit-notebook"><style>\n{css}</style>\n{body}\n</div>\n'
 
 
