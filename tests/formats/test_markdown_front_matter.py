@@ -72,18 +72,17 @@ def test_title_date_tags_come_first_at_the_top_level() -> None:
 
 
 @pytest.mark.parametrize(
-    ("published", "written", "as_yaml"),
+    ("published", "written"),
     [
-        (dt.datetime(2020, 2, 24, 1, 50, tzinfo=UTC), "2020-02-24T01:50:00Z", None),
+        (dt.datetime(2020, 2, 24, 1, 50, tzinfo=UTC), "2020-02-24T01:50:00Z"),
         (
             dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
             "2026-05-25T08:30:00+05:30",
-            None,
         ),
-        (dt.datetime(2026, 5, 25, 8, 30), "2026-05-25T08:30:00", None),
+        (dt.datetime(2026, 5, 25, 8, 30), "2026-05-25T08:30:00"),
     ],
 )
-def test_date_times_are_iso(published: dt.datetime, written: str, as_yaml: object) -> None:
+def test_date_times_are_iso(published: dt.datetime, written: str) -> None:
     story = Story("T", source=Source(published=published))
     md = storykit.dumps(story, "markdown")
     assert f"\ndate: {written}\n" in md
