@@ -218,12 +218,12 @@ class Reader:
             where = key
             if key == "title":
                 fields[key] = (self.text_value(value, where, optional=False), line)
-            elif key == "date":  # the story's published date (source.published before 0.x)
+            elif key == "date":  # the published date (older pages: source.published)
                 fields[key] = (self.date_value(value, where), line)
             elif key == "source":
                 items = self.mapping(value, where, ("name", "published", "url"))
                 source: dict[str, Any] = {}
-                for name, (item, _item_line) in items.items():
+                for name, (item, _) in items.items():
                     if name == "published":
                         source[name] = self.date_value(item, "source.published")
                     else:

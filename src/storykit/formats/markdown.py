@@ -191,7 +191,7 @@ def _yaml_str(value: str) -> str:
     No character in it starts Markdown markup (``<``, ``&``, a backtick, ``*``…), so the
     front matter shown as Markdown text is text.
     """
-    return '"' + _YAML_SPECIAL.sub(lambda m: _yaml_escape(m[0][0]), value) + '"'
+    return '"' + _YAML_SPECIAL.sub(lambda m: _yaml_escape(m[0]), value) + '"'
 
 
 def _front_matter(story: Story) -> list[str]:
