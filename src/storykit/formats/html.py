@@ -37,6 +37,7 @@ import ipaddress
 import re
 from urllib.parse import quote
 
+from storykit._urls import is_safe_url
 from storykit.formats import jsonld
 from storykit.model import Story
 
@@ -177,11 +178,15 @@ def _is_ipv4(host: str) -> bool:
 def link_href(url: str) -> str | None:
     """The ``href`` for a link to ``url``, or ``None`` when it must not be linked.
 
-    Only ``http`` and ``https`` URLs with a plain host name are linked; ``javascript:``,
-    ``data:``, relative and other URLs are not. Characters a URL may not hold raw (spaces,
-    quotes, ``<``, ``>``, non-ASCII…) are percent-encoded, as a browser would encode them;
-    the result still needs :func:`escape` (for ``&``) in an attribute.
+    Only ``http`` and ``https`` URLs with a plain host name are linked: within what the one
+    URL rule (``storykit._urls``) allows everywhere (``javascript:``, ``data:``… never), a
+    page links neither relative URLs (it has no base to resolve them against) nor
+    ``mailto:``. Characters a URL may not hold raw (spaces, quotes, ``<``, ``>``,
+    non-ASCII…) are percent-encoded, as a browser would encode them; the result still needs
+    :func:`escape` (for ``&``) in an attribute.
     """
+    if not is_safe_url(url):  # the rule every format follows; a page links http(s) only
+        return None
     match = _URL.fullmatch(url.strip())
     if match is None:
         return None

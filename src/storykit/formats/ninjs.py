@@ -7,9 +7,10 @@ has an example):
 =====================================  ==========================================================
 ninjs                                  story
 =====================================  ==========================================================
-``uri``                                ``source.url`` when it is a plain absolute URI, else
-                                       ``urn:storykit:<id>`` (the URL then goes to ``altIds``
-                                       with role ``storykit:url``)
+``uri``                                ``source.url`` when it is a plain absolute URI that
+                                       the URL rule allows (no ``javascript:``, ``data:``…),
+                                       else ``urn:storykit:<id>`` (the URL then goes to
+                                       ``altIds`` with role ``storykit:url``, kept as data)
 ``headlines[role=main]``               ``title``
 ``bodies``                             the sections twice: ``text/html`` (an ``<h2>`` per
                                        heading, a ``<p>`` per paragraph: this one is read back)

@@ -439,7 +439,13 @@ def _fail(where: str, why: str) -> NoReturn:
     raise UnrepresentableError(msg)
 
 
+def _no_nul(where: str, value: str) -> None:
+    if "\0" in value:
+        _fail(where, "contains U+0000 (NUL), which makes the dump read as binary data")
+
+
 def _single_line(where: str, value: str) -> None:
+    _no_nul(where, value)
     if "\n" in value or "\r" in value:
         _fail(where, "contains a line break")
     if value != value.strip():
@@ -453,6 +459,8 @@ def _check(story: Story) -> None:
         _fail("title", "reads as a nav or footer line")
     _check_header(story)
     _check_body(story)
+    for i, tag in enumerate(story.tags):
+        _single_line(f"tags[{i}]", tag)
     if story.tags:
         line = "".join(story.tags)
         context = "\n".join([story.title, *story.headings, *story.paragraphs])
@@ -475,8 +483,10 @@ def _check_header(story: Story) -> None:
                 _fail("source.name", "reads as a credit or nav line")
             if _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
-        if source.url is not None and any(c.isspace() for c in source.url):
-            _fail("source.url", "contains white space")
+        if source.url is not None:
+            _no_nul("source.url", source.url)
+            if any(c.isspace() for c in source.url):
+                _fail("source.url", "contains white space")
     if (story.credits or story.extras) and (source is None or not _has_line(source)):
         _fail("credits/extras", "need a source line to follow")
     credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
