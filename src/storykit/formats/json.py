@@ -27,8 +27,9 @@ from cattrs.errors import (
 from cattrs.preconf.json import make_converter
 
 from storykit._dates import format_iso, parse_iso
+from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError
-from storykit.model import Story
+from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
     "FORMAT_VERSION",
@@ -208,9 +209,110 @@ def dumps(story: Story, *, indent: int | None = 2) -> str:
         story: The story.
         indent: Spaces per level; ``None`` for one compact line (as in JSONL).
     """
+    if type(indent) is int or indent is None:
+        try:
+            text = _layout(story, pads(indent))
+        except _NotPlainError:
+            pass
+        else:
+            return text if indent is None else text + "\n"
     separators = (",", ":") if indent is None else (",", ": ")
     text = _json.dumps(to_dict(story), ensure_ascii=False, indent=indent, separators=separators)
     return text if indent is None else text + "\n"
+
+
+class _NotPlainError(Exception):
+    """A story :func:`_layout` leaves to the converter (a subclass of a model class…)."""
+
+
+_enc = encoder(ensure_ascii=False)
+_NULL = "null"
+
+
+def _text_or_null(value: str | None) -> str:
+    return _NULL if value is None else _enc(value)
+
+
+def _credit_json(credit: Credit, nl: Pads, level: int) -> str:
+    if type(credit) is not Credit:
+        raise _NotPlainError
+    inner = nl[level + 1]
+    sep = "," + inner
+    key = ": " if inner else ":"
+    return (
+        f'{{{inner}"role"{key}{_enc(credit.role)}{sep}"name"{key}{_text_or_null(credit.name)}'
+        f'{sep}"provider"{key}{_text_or_null(credit.provider)}{nl[level]}}}'
+    )
+
+
+def _strings_json(values: tuple[str, ...], nl: Pads, level: int) -> str:
+    if not values:
+        return "[]"
+    inner = nl[level + 1]
+    return f"[{inner}{(',' + inner).join(map(_enc, values))}{nl[level]}]"
+
+
+def _layout(story: Story, nl: Pads) -> str:
+    """What ``json.dumps(to_dict(story), …)`` writes, laid out here around C-encoded text.
+
+    The document's shape is fixed (every key always present, in model order), so it is
+    written directly from the story, each string quoted by the same C encoder
+    ``json.dumps`` uses: the same bytes, at about the speed of the C encoder. Only the
+    model's own classes are laid out here; a subclass (which the converter may write
+    differently) raises :class:`_NotPlainError`.
+
+    Raises:
+        _NotPlainError: Leave this story to the converter.
+    """
+    if type(story) is not Story:
+        raise _NotPlainError
+    n1, n2, n3 = nl[1], nl[2], nl[3]
+    key = ": " if n1 else ":"
+    s1, s2, s3 = "," + n1, "," + n2, "," + n3
+    source = story.source
+    if source is None:
+        source_json = _NULL
+    elif type(source) is Source:
+        published = source.published
+        date = _NULL if published is None else _enc(format_iso(published))
+        source_json = (
+            f'{{{n2}"name"{key}{_text_or_null(source.name)}{s2}"published"{key}{date}'
+            f'{s2}"url"{key}{_text_or_null(source.url)}{n1}}}'
+        )
+    else:
+        raise _NotPlainError
+    image = story.image
+    if image is None:
+        image_json = _NULL
+    elif type(image) is Image:
+        credit = image.credit
+        credit_json = _NULL if credit is None else _credit_json(credit, nl, 2)
+        image_json = (
+            f'{{{n2}"alt"{key}{_text_or_null(image.alt)}{s2}"credit"{key}{credit_json}{n1}}}'
+        )
+    else:
+        raise _NotPlainError
+    credits = story.credits
+    credits_json = (
+        f"[{n2}{s2.join([_credit_json(c, nl, 2) for c in credits])}{n1}]" if credits else "[]"
+    )
+    sections = []
+    for section in story.sections:
+        if type(section) is not Section:
+            raise _NotPlainError
+        heading = section.heading
+        sections.append(
+            f'{{{n3}"heading"{key}{_NULL if heading is None else _enc(heading)}'
+            f'{s3}"paragraphs"{key}{_strings_json(section.paragraphs, nl, 3)}{n2}}}'
+        )
+    sections_json = f"[{n2}{s2.join(sections)}{n1}]" if sections else "[]"
+    return (
+        f'{{{n1}"{VERSION_KEY}"{key}{FORMAT_VERSION}{s1}"title"{key}{_enc(story.title)}'
+        f'{s1}"source"{key}{source_json}{s1}"image"{key}{image_json}'
+        f'{s1}"credits"{key}{credits_json}{s1}"sections"{key}{sections_json}'
+        f'{s1}"tags"{key}{_strings_json(story.tags, nl, 1)}'
+        f'{s1}"extras"{key}{_strings_json(story.extras, nl, 1)}{nl[0]}}}'
+    )
 
 
 def detect(text: str) -> bool:

@@ -25,12 +25,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NoReturn
 
 from storykit._dates import format_iso, parse_iso
 from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    _no_surrogates,
+    _trusted_credit,
+    _trusted_image,
+    _trusted_section,
+    _trusted_source,
+    _trusted_story,
+)
 from storykit.tags import TagSplitter, split_tags
 
 __all__ = [
@@ -153,13 +165,21 @@ def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
     Returns:
         The credit, or ``None`` when ``line`` is no credit line.
     """
+    return _parse_credit(line, byline, Credit)
+
+
+def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credit | None:
+    """:func:`parse_credit`, building the credit with ``make`` (trusted or validating)."""
     if byline and line[:2] == "By":
         match = _BYLINE_RE.fullmatch(line)
         if match is not None:
             name, _, provider = match[1].strip().rpartition("/")
             if not name:
                 name, provider = provider, ""
-            return Credit("byline", name.strip() or None, provider.strip() or None)
+            name, provider = name.strip() or None, provider.strip() or None
+            if name is None and provider is None:
+                make = Credit  # ``By /``: the validators say what is wrong
+            return make("byline", name, provider)
     if line[:3].lower() not in _CREDIT_STARTS:
         return None
     match = _CREDIT_BY_RE.fullmatch(line)
@@ -173,23 +193,62 @@ def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
         name, provider = name.strip() or None, (provider or "").strip() or None
         if name is None and provider is None:
             return None
-        return Credit(role, name, provider)
+        return make(role, name, provider)
     match = _CREDIT_COLON_RE.fullmatch(line)
     if match is not None:
-        return Credit(match[1].lower(), None, match[2].strip())
+        return make(match[1].lower(), None, match[2].strip())
     return None
 
 
+def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
+    title: str,
+    source: Source | None,
+    image: Image | None,
+    credits: tuple[Credit, ...],
+    sections: tuple[Section, ...],
+    tags: tuple[str, ...],
+    extras: tuple[str, ...],
+) -> Story:
+    return Story(
+        title,
+        source=source,
+        image=image,
+        credits=credits,
+        sections=sections,
+        tags=tags,
+        extras=extras,
+    )
+
+
 class _Reader:
-    """One pass over the lines of one story."""
+    """One pass over the lines of one story.
+
+    The reader builds the model from lines it has split and stripped itself, so every text
+    it passes is a non-blank string and every object meets its class's rules: the
+    validators are not run again (:mod:`storykit.model`'s trusted builders), unless the text
+    holds lone surrogates, which only the validators judge.
+    """
 
     def __init__(
-        self, lines: list[str], filename: str | None, splitter: TagSplitter | None
+        self,
+        lines: list[str],
+        filename: str | None,
+        splitter: TagSplitter | None,
+        trusted: bool = False,
     ) -> None:
         self.lines = lines
         self.filename = filename
         self.splitter = splitter
         self.diagnostics: list[Diagnostic] = []
+        if trusted:
+            self.credit: Callable[..., Credit] = _trusted_credit
+            self.image: Callable[..., Image] = _trusted_image
+            self.source_: Callable[..., Source] = _trusted_source
+            self.section: Callable[..., Section] = _trusted_section
+            self.story: Callable[..., Story] = _trusted_story
+        else:
+            self.credit, self.image, self.source_ = Credit, Image, Source
+            self.section, self.story = Section, _validated_story
 
     def error(self, line: int | None, message: str) -> StoryParseError:
         return StoryParseError(message, filename=self.filename, line=line)
@@ -249,19 +308,11 @@ class _Reader:
             )
         name, published = source_line if source_line is not None else (None, None)
         source = (
-            Source(name, published, url)
+            self.source_(name, published, url)
             if name is not None or published is not None or url is not None
             else None
         )
-        return Story(
-            title,
-            source=source,
-            image=image,
-            credits=credits,
-            sections=sections,
-            tags=tags,
-            extras=extras,
-        )
+        return self.story(title, source, image, credits, sections, tags, extras)
 
     def header(
         self, start: int, stop: int
@@ -284,7 +335,7 @@ class _Reader:
             line = lines[index]
             if line.startswith("←") and _NAV_RE.fullmatch(line):
                 raise self.error(index + 1, "a second '← Back to stories' line in one header")
-            credit = parse_credit(line, byline=source is not None)
+            credit = _parse_credit(line, source is not None, self.credit)
             if credit is not None:
                 if image_credit is None and source is None and not credits:
                     image_credit = credit
@@ -296,7 +347,9 @@ class _Reader:
                 continue
             extras.append(line)
             self.warn(index, f"could not place header line {line!r}; kept in story.extras")
-        image = Image(alt, image_credit) if alt is not None or image_credit is not None else None
+        image = (
+            self.image(alt, image_credit) if alt is not None or image_credit is not None else None
+        )
         return image, source, tuple(credits), tuple(extras)
 
     def source(self, index: int) -> tuple[str | None, _dt.date | None]:
@@ -332,6 +385,7 @@ class _Reader:
         after_heading = False
         last = len(items) - 1
         final = _FINAL_PUNCTUATION
+        make = self.section
         for k, line in enumerate(items):
             if (
                 not after_heading
@@ -340,13 +394,13 @@ class _Reader:
                 and line[-1] not in final
             ):
                 if heading is not None or paragraphs:
-                    sections.append(Section(heading, paragraphs))
+                    sections.append(make(heading, tuple(paragraphs)))
                 heading, paragraphs, after_heading = line, [], True
             else:
                 paragraphs.append(line)
                 after_heading = False
         if heading is not None or paragraphs:
-            sections.append(Section(heading, paragraphs))
+            sections.append(make(heading, tuple(paragraphs)))
         return tuple(sections)
 
     def check_no_second_story(self, start: int, stop: int) -> None:
@@ -381,7 +435,7 @@ def read(
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
     """
-    reader = _Reader(_lines(text), filename, splitter)
+    reader = _Reader(_lines(text), filename, splitter, _no_surrogates(text))
     return reader.read(), reader.diagnostics
 
 
