@@ -33,7 +33,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import storykit
 from storykit import Story
 from storykit.formats import json as json_format
 from storykit.formats import text as text_format
@@ -104,7 +103,9 @@ def naive_html(story: Story) -> str:
             parts.append(f'<time datetime="{day}">{e(day)}</time>')
         out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
     if story.credits:
-        out.append(f'<p class="storykit-credits">{" · ".join(e(str(c)) for c in story.credits)}</p>')
+        out.append(
+            f'<p class="storykit-credits">{" · ".join(e(str(c)) for c in story.credits)}</p>'
+        )
     if story.image is not None:
         caption = []
         if story.image.alt is not None:
@@ -183,9 +184,7 @@ class Table:
                 start = time.process_time()
                 for k in range(self.number):
                     fn(r * self.number + k + 1)
-                self.samples[name].append(
-                    (time.process_time() - start) / (self.number * self.n)
-                )
+                self.samples[name].append((time.process_time() - start) / (self.number * self.n))
 
     def us(self, name: str) -> float:
         return statistics.median(self.samples[name]) * 1e6
@@ -209,9 +208,14 @@ def main() -> None:
     dicts = [json.loads(j) for j in jsons]
     n = len(stories)
     print(f"{n} stories; median of {args.rounds} interleaved rounds x {args.number} passes")
+    reading(dumps, jsons, args.rounds, args.number)
+    writing(stories, jsons, dicts, args.rounds, args.number)
 
-    # ------------------------------------------------------------------ reading
-    read = Table(n, args.number)
+
+def reading(dumps: list[str], jsons: list[str], rounds: int, number: int) -> None:
+    """The read table."""
+    n = len(jsons)
+    read = Table(n, number)
     read.add("json.loads", lambda _: [json.loads(j) for j in jsons] and None)
     read.add("storykit json read", lambda _: [json_format.loads(j) for j in jsons] and None)
     model = pydantic_models()
@@ -233,15 +237,18 @@ def main() -> None:
         read.add("orjson.loads", lambda _: [orjson.loads(j) for j in jsons] and None)
     else:
         print("orjson: not installed, skipped")
-    copies = unique_tags_dumps(dumps, (args.rounds * args.number + 1) * 2)
+    copies = unique_tags_dumps(dumps, (rounds * number + 1) * 2)
 
     def cold(i: int) -> None:
         for d in copies[i % len(copies)]:
             text_format.loads(d)
 
     read.add("dump read, cold (unique tags lines)", cold)
-    read.add("dump read, tags lines seen before", lambda _: [text_format.loads(d) for d in dumps] and None)
-    read.run(args.rounds)
+    read.add(
+        "dump read, tags lines seen before",
+        lambda _: [text_format.loads(d) for d in dumps] and None,
+    )
+    read.run(rounds)
     print("read, per story:")
     read.line("json.loads")
     if model is not None:
@@ -255,31 +262,51 @@ def main() -> None:
     read.line("dump read, cold (unique tags lines)", "json.loads", "(target ≤ 4x, aim 3x)")
     read.line("dump read, tags lines seen before", "json.loads", "(cached)")
 
-    # ------------------------------------------------------------------ writing
+
+def writing(
+    stories: list[Story], jsons: list[str], dicts: list[Any], rounds: int, number: int
+) -> None:
+    """The write table."""
     from storykit.formats import html as html_format
     from storykit.formats import jsonld, ninjs
 
-    write = Table(n, args.number)
+    model = pydantic_models()
+    write = Table(len(stories), number)
     dumps_c = json.dumps
 
     write.add(
         "json.dumps C (same dict)",
         lambda _: [dumps_c(d, ensure_ascii=False, separators=(",", ": ")) for d in dicts] and None,
     )
-    write.add("json.dumps indent=2 (pure Python)", lambda _: [dumps_c(d, ensure_ascii=False, indent=2) for d in dicts] and None)
+    write.add(
+        "json.dumps indent=2 (pure Python)",
+        lambda _: [dumps_c(d, ensure_ascii=False, indent=2) for d in dicts] and None,
+    )
     write.add("storykit json write", lambda _: [json_format.dumps(s) for s in stories] and None)
-    write.add("storykit json write, compact", lambda _: [json_format.dumps(s, indent=None) for s in stories] and None)
+    write.add(
+        "storykit json write, compact",
+        lambda _: [json_format.dumps(s, indent=None) for s in stories] and None,
+    )
     write.add("ninjs write", lambda _: [ninjs.dumps(s) for s in stories] and None)
     write.add("jsonld write", lambda _: [jsonld.dumps(s) for s in stories] and None)
     write.add("html fragment", lambda _: [html_format.dumps(s) for s in stories] and None)
     write.add("naive f-string html", lambda _: [naive_html(s) for s in stories] and None)
-    write.add("html standalone", lambda _: [html_format.dumps(s, standalone=True) for s in stories] and None)
+    write.add(
+        "html standalone",
+        lambda _: [html_format.dumps(s, standalone=True) for s in stories] and None,
+    )
     write.add("text write", lambda _: [text_format.dumps(s) for s in stories] and None)
-    write.add("text write, check=False", lambda _: [text_format.dumps(s, check=False) for s in stories] and None)
+    write.add(
+        "text write, check=False",
+        lambda _: [text_format.dumps(s, check=False) for s in stories] and None,
+    )
     if model is not None:
         pstories = [model.model_validate_json(j) for j in jsons]
-        write.add("pydantic model_dump_json(indent=2)", lambda _: [p.model_dump_json(indent=2, by_alias=True) for p in pstories] and None)
-    write.run(args.rounds)
+        write.add(
+            "pydantic model_dump_json(indent=2)",
+            lambda _: [p.model_dump_json(indent=2, by_alias=True) for p in pstories] and None,
+        )
+    write.run(rounds)
     print("write, per story:")
     write.line("json.dumps C (same dict)")
     write.line("json.dumps indent=2 (pure Python)", "json.dumps C (same dict)")

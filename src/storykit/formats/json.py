@@ -29,7 +29,18 @@ from cattrs.preconf.json import make_converter
 from storykit._dates import format_iso, parse_iso
 from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    _trusted_credit,
+    _trusted_image,
+    _trusted_section,
+    _trusted_source,
+    _trusted_story,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -96,6 +107,7 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(_dt.date, format_iso)
     conv.register_unstructure_hook(_dt.datetime, format_iso)
     conv.register_structure_hook_factory(_is_tuple, lambda t: _checked_sequence(conv, t))
+    _plain_hooks[:] = [conv.get_structure_hook(Story)]  # see _fast_story
     return conv
 
 
@@ -199,7 +211,166 @@ def loads(text: str, *, filename: str | None = None) -> Story:
         ) from None
     except RecursionError:
         raise StoryParseError("invalid JSON: nested too deeply", filename=filename) from None
+    if type(data) is dict and _plain_text(text):
+        try:
+            return _fast_story(data)
+        except (_SlowPathError, TypeError):  # TypeError: a str method given something else
+            pass  # the converter reads it, or says what is wrong
     return from_dict(data, filename=filename)
+
+
+# --------------------------------------------------------------------------- fast path
+#
+# Most documents are valid: they are read by checking each value the way the converter's
+# hooks and the model's validators would (exact JSON types, non-blank text, each class's
+# rules), then built with the model's trusted builders, which do not check again. Anything
+# unusual, valid or not, is left to the converter (``_SlowPathError``), which builds the
+# story or explains the error, so the two paths always agree. The fast path is used only
+# while the converter's hook for ``Story`` is the one built here (a hook registered since
+# turns it off), and only for text that cannot hold a lone surrogate, which the validators
+# alone judge.
+
+
+class _SlowPathError(Exception):
+    """Leave this document to the converter."""
+
+
+_STORY_KEYS = frozenset(
+    (VERSION_KEY, "title", "source", "image", "credits", "sections", "tags", "extras")
+)
+_SOURCE_KEYS = frozenset(("name", "published", "url"))
+_IMAGE_KEYS = frozenset(("alt", "credit"))
+_CREDIT_KEYS = frozenset(("role", "name", "provider"))
+_SECTION_KEYS = frozenset(("heading", "paragraphs"))
+_plain_hooks: list[object] = []  # the converter's own hook for Story, once built
+
+
+def _plain_text(text: str) -> bool:
+    r"""True when the JSON text can hold no lone surrogate, raw or as a ``\u`` escape."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    # most documents have no escapes at all: one fast scan for a backslash tells
+    return text.find("\\") < 0 or ("\\ud" not in text and "\\uD" not in text)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None or (type(value) is str and value.strip()):
+        return value
+    raise _SlowPathError
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A list of non-blank strings, as a tuple (TypeError for an item that is no string)."""
+    if type(value) is not list or not all(map(str.strip, value)):
+        raise _SlowPathError
+    return tuple(value)
+
+
+def _fast_credit(value: object) -> Credit:
+    if type(value) is not dict or not value.keys() <= _CREDIT_KEYS or "role" not in value:
+        raise _SlowPathError
+    role = value["role"]
+    if type(role) is not str or not role.strip():
+        raise _SlowPathError
+    name = _optional_text(value.get("name"))
+    provider = _optional_text(value.get("provider"))
+    if name is None and provider is None:
+        raise _SlowPathError
+    return _trusted_credit(role, name, provider)
+
+
+def _fast_source(value: object) -> Source | None:
+    if value is None:
+        return None
+    if type(value) is not dict or not value.keys() <= _SOURCE_KEYS:
+        raise _SlowPathError
+    name = _optional_text(value.get("name"))
+    url = _optional_text(value.get("url"))
+    published = value.get("published")
+    if published is not None:
+        if type(published) is not str:
+            raise _SlowPathError
+        try:
+            published = parse_iso(published)
+        except (ValueError, OverflowError):
+            raise _SlowPathError from None
+    elif name is None and url is None:
+        raise _SlowPathError
+    return _trusted_source(name, published, url)
+
+
+def _fast_image(value: object) -> Image | None:
+    if value is None:
+        return None
+    if type(value) is not dict or not value.keys() <= _IMAGE_KEYS:
+        raise _SlowPathError
+    alt = _optional_text(value.get("alt"))
+    credit = value.get("credit")
+    if credit is not None:
+        credit = _fast_credit(credit)
+    elif alt is None:
+        raise _SlowPathError
+    return _trusted_image(alt, credit)
+
+
+def _fast_sections(value: object) -> tuple[Section, ...]:
+    if type(value) is not list:
+        raise _SlowPathError
+    sections: list[Section] = []
+    keys = _SECTION_KEYS
+    strip = str.strip
+    for item in value:
+        if type(item) is not dict or not item.keys() <= keys:
+            raise _SlowPathError
+        heading = item.get("heading", _SlowPathError)
+        paragraphs = item.get("paragraphs", ())
+        if heading is None:
+            if sections or not paragraphs:
+                raise _SlowPathError
+        elif type(heading) is not str or not heading.strip():
+            raise _SlowPathError  # missing (the marker), not a string, or blank
+        if type(paragraphs) is list and all(map(strip, paragraphs)):  # TypeError: not a str
+            paragraphs = tuple(paragraphs)
+        elif paragraphs != ():
+            raise _SlowPathError
+        sections.append(_trusted_section(heading, paragraphs))
+    return tuple(sections)
+
+
+def _fast_story(data: dict[str, Any]) -> Story:
+    """The story of a valid document, read without the converter.
+
+    Raises:
+        _SlowPathError: Anything unusual: leave the document to the converter.
+        TypeError: The same (a string method given something else).
+    """
+    if data.get(VERSION_KEY) != FORMAT_VERSION or not data.keys() <= _STORY_KEYS:
+        raise _SlowPathError
+    if converter().get_structure_hook(Story) is not _plain_hooks[0]:
+        raise _SlowPathError
+    title = data.get("title")
+    if type(title) is not str or not title.strip():
+        raise _SlowPathError
+    get = data.get
+    credits = get("credits")
+    return _trusted_story(
+        title,
+        _fast_source(get("source")),
+        _fast_image(get("image")),
+        () if credits is None and "credits" not in data else _fast_credits(credits),
+        _fast_sections(get("sections")) if "sections" in data else (),
+        _texts(get("tags")) if "tags" in data else (),
+        _texts(get("extras")) if "extras" in data else (),
+    )
+
+
+def _fast_credits(value: object) -> tuple[Credit, ...]:
+    if type(value) is not list:
+        raise _SlowPathError
+    return tuple([_fast_credit(item) for item in value])
 
 
 def dumps(story: Story, *, indent: int | None = 2) -> str:
