@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -77,3 +78,73 @@ def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:
         except ValueError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
+
+
+# --------------------------------------------------------------------------- the writer's check
+
+
+def _read(dump: str) -> Story:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return text.loads(dump)
+
+
+def test_the_check_is_cheap_for_what_the_reader_made_from_the_same_lines() -> None:
+    story = _read(text.dumps(_read(SEED.read_text(encoding="utf-8"))))  # canonical lines
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (True, True)
+    twin = text.loads(text.dumps(story), splitter=text.TagSplitter())  # another splitter
+    assert twin == story
+    assert text._read_back(twin, out) == (False, False)  # not remembered: checked in full
+
+
+def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
+    story = _read(SEED.read_text(encoding="utf-8"))
+    rebuilt = Story(
+        story.title,
+        source=story.source,
+        image=story.image,
+        credits=story.credits,
+        sections=story.sections,
+        tags=story.tags,
+        extras=story.extras,
+    )
+    assert rebuilt == story
+    out = text.dumps(rebuilt, check=False).split("\n")
+    assert text._read_back(rebuilt, out) == (False, False)
+
+
+def test_the_memory_goes_with_the_story() -> None:
+    story = _read(SEED.read_text(encoding="utf-8"))
+    key = id(story)
+    assert text._read_lines[key]() is story
+    del story
+    assert key not in text._read_lines
+
+
+def test_the_title_is_still_checked_when_the_rest_reads_back() -> None:
+    # The title reads as a nav line: the reader takes it (it comes after the header), the
+    # writer refuses it, as before.
+    story = _read("SCMP 2026-05-25\n\n← Back to stories\n\nPara one.\n\nView original source")
+    assert story.title == "← Back to stories"
+    with pytest.raises(text.UnrepresentableError, match="title"):
+        text.dumps(story)
+
+
+@pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
+def test_cheap_and_full_checks_agree_on_the_corpus(path: Path) -> None:
+    story = _read(path.read_text(encoding="utf-8"))
+    outcomes = []
+    for check in (lambda: text.dumps(story), lambda: text._check(story)):
+        try:
+            outcomes.append(("ok", check() is None))
+        except text.UnrepresentableError as exc:
+            outcomes.append(("refused", str(exc)))
+    assert outcomes[0][0] == outcomes[1][0]
+
+
+@given(dump_stories())
+def test_cheap_and_full_checks_agree(story: Story) -> None:
+    again = _read(text.dumps(story))
+    assert text.dumps(again) == text.dumps(story, check=False)
+    text._check(again)  # the full check passes too

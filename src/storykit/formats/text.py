@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import weakref
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import NoReturn
 
 from storykit._dates import format_iso, parse_iso
@@ -102,7 +104,7 @@ def _lines(text: str) -> list[str]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line.strip() for line in text.split("\n")]
+    return list(map(str.strip, text.split("\n")))
 
 
 _MONTH_NUMBERS = {
@@ -297,6 +299,7 @@ class _Reader:
         if title_index >= body_end:
             raise self.error(title_index + 1, "expected the title after the header")
         title = lines[title_index]
+        self.spans = ((start, header_end), (title_index, end))  # see _remember
         sections = self.body(title_index + 1, body_end)
         if tags_index is not None:
             context = "\n".join(lines[title_index:tags_index])  # title, headings, paragraphs
@@ -376,8 +379,8 @@ class _Reader:
         A heading is a heading-like line that does not follow a heading and is not the last
         line: a heading always has a paragraph.
         """
-        items = [line for line in self.lines[start:stop] if line]
-        if any(line[0] in "←V" for line in items):  # rare: look closer, once
+        items = list(filter(None, self.lines[start:stop]))
+        if any(map(str.startswith, items, repeat(("←", "V")))):  # rare: look closer, once
             self.check_no_second_story(start, stop)
         sections: list[Section] = []
         heading: str | None = None
@@ -435,8 +438,55 @@ def read(
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
     """
-    reader = _Reader(_lines(text), filename, splitter, _no_surrogates(text))
-    return reader.read(), reader.diagnostics
+    lines = _lines(text)
+    trusted = _no_surrogates(text)
+    reader = _Reader(lines, filename, splitter, trusted)
+    story = reader.read()
+    if trusted and splitter is None:
+        (start, header_end), (title_index, end) = reader.spans
+        _remember(story, lines[start:header_end], lines[title_index:end])
+    return story, reader.diagnostics
+
+
+class _Lines(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a story the reader made, with the lines it made it from."""
+
+    __slots__ = ("header", "key", "rest")
+    key: int
+    header: list[str]
+    rest: list[str]
+
+
+_read_lines: dict[int, _Lines] = {}
+"""The stories the reader made that are still alive (by id), with their lines."""
+
+
+def _forget(ref: _Lines) -> None:
+    if _read_lines.get(ref.key) is ref:
+        del _read_lines[ref.key]
+
+
+def _remember(story: Story, header: list[str], rest: list[str]) -> None:
+    """Keep the lines ``story`` was read from (stripped) for as long as it lives.
+
+    ``header`` holds the header's lines, ``rest`` those from the title to the end. The text
+    writer uses them to make its round-trip check cheap: lines it would write that are
+    exactly these are read back, by the same reader with the default tag splitter, as the
+    same parts of this story. The lines hold the story's own strings: this costs little.
+    """
+    ref = _Lines(story, _forget)
+    ref.key, ref.header, ref.rest = id(story), header, rest
+    _read_lines[ref.key] = ref
+
+
+def _read_back(story: Story, out: list[str]) -> tuple[bool, bool]:
+    """Whether the reader made ``story``'s header, and the rest, from the lines in ``out``."""
+    ref = _read_lines.get(id(story))
+    if ref is None or ref() is not story:
+        return False, False
+    blank = out.index("")  # the end of the header
+    rest = out[blank + 1 :] == ref.rest
+    return rest and out[:blank] == ref.header, rest
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
@@ -500,12 +550,22 @@ def _single_line(where: str, value: str) -> None:
         _fail(where, "has surrounding white space")
 
 
-def _check(story: Story) -> None:
-    """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back."""
+def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool = False) -> None:
+    """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back.
+
+    Args:
+        story: The story.
+        header_read_back: The reader made the header from the lines the writer writes:
+            they read back the same, and need no check.
+        rest_read_back: The same for the title, body, tags and footer lines.
+    """
     _single_line("title", story.title)
     if _NAV_RE.fullmatch(story.title) or _FOOTER_RE.fullmatch(story.title):
         _fail("title", "reads as a nav or footer line")
-    _check_header(story)
+    if not header_read_back:
+        _check_header(story)
+    if rest_read_back:
+        return
     _check_body(story)
     if story.tags:
         line = "".join(story.tags)
@@ -529,7 +589,7 @@ def _check_header(story: Story) -> None:
                 _fail("source.name", "reads as a credit or nav line")
             if _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
-        if source.url is not None and any(c.isspace() for c in source.url):
+        if source.url is not None and any(map(str.isspace, source.url)):
             _fail("source.url", "contains white space")
     if (story.credits or story.extras) and (source is None or not _has_line(source)):
         _fail("credits/extras", "need a source line to follow")
@@ -537,7 +597,7 @@ def _check_header(story: Story) -> None:
     for where, credit in credits:
         line = str(credit)
         _single_line(where, line)
-        if parse_credit(line, byline=where != "image.credit") != credit:
+        if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
     for i, extra in enumerate(story.extras):
         _single_line(f"extras[{i}]", extra)
@@ -588,8 +648,6 @@ def dumps(story: Story, *, check: bool = True) -> str:
         UnrepresentableError: ``check`` is on and the dump layout cannot hold the story
             as it is (a paragraph that would read as a heading, a line break in a title…).
     """
-    if check:
-        _check(story)
     out: list[str] = []
     alt = story.image.alt if story.image is not None else None
     out.append(f"{NAV} {alt}" if alt else NAV)
@@ -612,4 +670,8 @@ def dumps(story: Story, *, check: bool = True) -> str:
         out.append("".join(story.tags))
     url = source.url if source is not None else None
     out.append(f"{FOOTER} {url}" if url else FOOTER)
+    if check:
+        # What the reader made from exactly these lines reads back the same, unchecked.
+        header, rest = _read_back(story, out)
+        _check(story, header_read_back=header, rest_read_back=rest)
     return "\n".join(out)
