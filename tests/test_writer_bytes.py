@@ -115,21 +115,3 @@ def test_a_subclass_is_written_by_the_converter() -> None:
     written = json.loads(json_format.dumps(story))
     assert written["note"] == "kept"  # the converter writes the subclass's own field
     assert written["tags"] == ["AI"]
-
-
-@given(
-    st.lists(
-        st.text(st.sampled_from(["a", "b", " ", "\u00a0", "\u2003", "\t", "\n", "\x1c", "é"])),
-        max_size=5,
-    )
-)
-def test_ninjs_word_count_is_the_split_count(texts: list[str]) -> None:
-    texts = [t for t in texts if t.strip()] or ["word"]
-    story = Story("T", sections=[storykit.Section(None, texts)])
-    assert ninjs._word_count(story) == len(ninjs.body_text(story).split())
-
-
-def test_ninjs_word_count_on_the_corpus() -> None:
-    for path in [SEED, *CORPUS_STORIES]:
-        story = _read(path)
-        assert ninjs._word_count(story) == len(ninjs.body_text(story).split())
