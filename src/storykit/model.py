@@ -255,7 +255,9 @@ class Story:
 # second time. Everything else, users' code included, goes through the validating
 # constructors. The arguments must be exactly what the validators would accept: tuples for
 # the sequence fields, non-blank ``str`` text free of lone surrogates, and the rules of each
-# class's ``__attrs_post_init__`` already met.
+# class's ``__attrs_post_init__`` already met. A rule added to the validators must be added
+# to those readers' checks too (``formats/json.py``'s fast path checks each value; the dump
+# reader passes only stripped, non-empty lines of text that ``_no_surrogates`` accepted).
 
 _new = object.__new__
 
