@@ -148,3 +148,13 @@ def test_cheap_and_full_checks_agree(story: Story) -> None:
     again = _read(text.dumps(story))
     assert text.dumps(again) == text.dumps(story, check=False)
     text._check(again)  # the full check passes too
+
+
+def test_tags_from_a_splitter_are_still_judged_by_the_validators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The reader trusts its own lines, not what a splitter makes of the tags line.
+    monkeypatch.setattr(text, "split_tags", lambda line, context: ("AI", " "))
+    dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
+    with pytest.raises(ValueError, match=r"tags\[1\]"):
+        text.loads(dump)

@@ -315,7 +315,10 @@ class _Reader:
             if name is not None or published is not None or url is not None
             else None
         )
-        return self.story(title, source, image, credits, sections, tags, extras)
+        # the tags come from the splitter: trusted only when they are non-blank strings
+        tags = tuple(tags)
+        make = self.story if all(map(str.strip, tags)) else _validated_story
+        return make(title, source, image, credits, sections, tags, extras)
 
     def header(
         self, start: int, stop: int
