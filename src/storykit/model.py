@@ -301,3 +301,102 @@ def by_date(story: Story) -> tuple[bool, _dt.datetime]:
     """
     at = story.published_at
     return (False, at) if at is not None else (True, _UNDATED)
+
+
+# --------------------------------------------------------------------------- trusted builders
+#
+# Readers that have already checked every value (the dump reader, from lines it split and
+# stripped itself; the JSON reader's fast path, after checking types and text the way the
+# validators above do) build the model through these, without running the validators a
+# second time. Everything else, users' code included, goes through the validating
+# constructors. The arguments must be exactly what the validators would accept: tuples for
+# the sequence fields, non-blank ``str`` text free of lone surrogates, and the rules of each
+# class's ``__attrs_post_init__`` already met. A rule added to the validators must be added
+# to those readers' checks too (``formats/json.py``'s fast path checks each value; the dump
+# reader passes only stripped, non-empty lines of text that ``_no_surrogates`` accepted).
+
+_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_CREDIT_SET = _setters(Credit, ("role", "name", "provider"))
+_IMAGE_SET = _setters(Image, ("alt", "credit"))
+_SOURCE_SET = _setters(Source, ("name", "published", "url"))
+_SECTION_SET = _setters(Section, ("heading", "paragraphs"))
+_STORY_SET = _setters(Story, ("title", "source", "image", "credits", "sections", "tags", "extras"))
+
+
+def _trusted_credit(role: str, name: str | None, provider: str | None) -> Credit:
+    """A :class:`Credit` from checked values, validators not run again."""
+    credit: Credit = _new(Credit)
+    set_role, set_name, set_provider = _CREDIT_SET
+    set_role(credit, role)
+    set_name(credit, name)
+    set_provider(credit, provider)
+    return credit
+
+
+def _trusted_image(alt: str | None, credit: Credit | None) -> Image:
+    """An :class:`Image` from checked values, validators not run again."""
+    image: Image = _new(Image)
+    _IMAGE_SET[0](image, alt)
+    _IMAGE_SET[1](image, credit)
+    return image
+
+
+def _trusted_source(name: str | None, published: _dt.date | None, url: str | None) -> Source:
+    """A :class:`Source` from checked values, validators not run again."""
+    source: Source = _new(Source)
+    set_name, set_published, set_url = _SOURCE_SET
+    set_name(source, name)
+    set_published(source, published)
+    set_url(source, url)
+    return source
+
+
+def _trusted_section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
+    """A :class:`Section` from checked values (``paragraphs`` a tuple), validators not run."""
+    section: Section = _new(Section)
+    _SECTION_SET[0](section, heading)
+    _SECTION_SET[1](section, paragraphs)
+    return section
+
+
+def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
+    title: str,
+    source: Source | None,
+    image: Image | None,
+    credits: tuple[Credit, ...],
+    sections: tuple[Section, ...],
+    tags: tuple[str, ...],
+    extras: tuple[str, ...],
+) -> Story:
+    """A :class:`Story` from checked values (tuples for sequences), validators not run."""
+    story: Story = _new(Story)
+    set_title, set_source, set_image, set_credits, set_sections, set_tags, set_extras = _STORY_SET
+    set_title(story, title)
+    set_source(story, source)
+    set_image(story, image)
+    set_credits(story, credits)
+    set_sections(story, sections)
+    set_tags(story, tags)
+    set_extras(story, extras)
+    return story
+
+
+def _no_surrogates(text: str) -> bool:
+    """True when ``text`` holds no lone surrogate (fast for ASCII, one encode otherwise).
+
+    The trusted builders are used only for text that passes this, so that whatever the
+    validators say about lone surrogates applies to every story alike.
+    """
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

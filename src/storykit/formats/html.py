@@ -152,6 +152,8 @@ def escape(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
+    if text.isprintable():  # the common case, decided here in one C call
+        return text
     return _replace_forbidden(text)
 
 
@@ -309,13 +311,13 @@ def _article(
         if section.heading is not None:
             out.append("<section>")
             out.append(f"<{h2}>{escape(section.heading)}</{h2}>")
-        out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
+        out.extend([f"<p>{escape(p)}</p>" for p in section.paragraphs])
         if section.heading is not None:
             out.append("</section>")
     end = []
     if tags and story.tags:
         end.append('<ul class="storykit-tags" aria-label="Tags">')
-        end.extend(f"<li>{escape(tag)}</li>" for tag in story.tags)
+        end.extend([f"<li>{escape(tag)}</li>" for tag in story.tags])
         end.append("</ul>")
     url = story.url
     if footer and url is not None:

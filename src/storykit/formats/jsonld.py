@@ -35,9 +35,9 @@ a JSON parser reads the same values back.
 
 from __future__ import annotations
 
-import json as _json
 from typing import Any
 
+from storykit import _json_layout
 from storykit._dates import format_iso
 from storykit._urls import is_safe_url
 from storykit.model import Story
@@ -132,12 +132,8 @@ def dumps(
         The JSON text (UTF-8, not ASCII-escaped unless ``html_safe``), with a final newline
         when indented.
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = _json.dumps(
-        to_dict(story, lang=lang, body=body),
-        ensure_ascii=html_safe,
-        indent=indent,
-        separators=separators,
+    text = _json_layout.dumps(
+        to_dict(story, lang=lang, body=body), indent=indent, ensure_ascii=html_safe
     )
     if html_safe:
         # ASCII now: every other code point (any HTML forbids included) is a \uXXXX escape.

@@ -60,6 +60,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
 from storykit.errors import StoryParseError
 from storykit.export import body_html, body_text, story_id, story_uri
@@ -217,9 +218,7 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     Raises:
         ValueError: ``day_time`` has no UTC offset.
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    data = to_dict(story, day_time=day_time)
-    text = _json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    text = _json_layout.dumps(to_dict(story, day_time=day_time), indent=indent)
     return text if indent is None else text + "\n"
 
 
