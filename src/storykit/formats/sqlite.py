@@ -535,8 +535,9 @@ class _Children:
 def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     """Every story in a storykit database, in the order they were written.
 
-    Each comes with an :class:`~storykit.Origin` naming the database and, as the member,
-    the story's id. The tables are scanned once each, in step, so memory stays flat.
+    Each comes with an :class:`~storykit.Origin` naming the database and, as its "line",
+    the story's number in it (1 for the first). The tables are scanned once each, in step,
+    so memory stays flat.
 
     Raises:
         StoryParseError: The file is not a storykit database, or a row is not a story.
@@ -565,8 +566,8 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
             "SELECT pk, id, title, source, published, url, image_alt, credit_role, credit_name,"
             " credit_provider FROM stories ORDER BY pk"
         )
-        for row in stories:
-            origin = Origin(name, row[1])
+        for number, row in enumerate(stories, 1):
+            origin = Origin(name, None, number)
             try:
                 story = _story(row, children)
             except (TypeError, ValueError) as exc:
