@@ -182,6 +182,11 @@ def test_rerun_adds_only_new_stories_and_force_replaces(tmp_path: Path) -> None:
     assert db_rows(db, "SELECT pk FROM stories WHERE title LIKE 'Story 3:%'") != pks
     assert len(storykit.search(db, '"story 3"')) == 1  # the old row left the index too
     assert db_rows(db, "SELECT count(*) FROM paragraphs") == [(15 * 3,)]
+    # across chunks too: a story met again later in the same run is not replaced twice
+    forced = sk_sqlite.write([make(1), make(20), make(1), make(21)], db, force=True, chunk_size=2)
+    assert (forced.added, forced.skipped) == (3, 1)
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(17,)]
+    assert len(list(storykit.iter_stories(db))) == 17
 
 
 def test_not_a_storykit_database(tmp_path: Path) -> None:

@@ -363,9 +363,13 @@ def _write_chunk(
     chunk: list[tuple[Origin | None, Story]],
     *,
     force: bool,
-    seen: set[str],
+    first: int,
 ) -> tuple[int, int]:
-    """Write one chunk in one transaction: ``(added, skipped)``."""
+    """Write one chunk in one transaction: ``(added, skipped)``.
+
+    Rows from ``pk`` ``first`` on were written by this run: a story met again is skipped
+    even under ``force``, so memory does not grow with a set of the ids seen.
+    """
     ids = [content_id(story) for _, story in chunk]
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -376,13 +380,15 @@ def _write_chunk(
             query = f"SELECT id, pk FROM stories WHERE id IN ({marks})"  # noqa: S608
             existing.update(connection.execute(query, part).fetchall())
         if force and existing:
-            _delete(connection, [pk for sid, pk in existing.items() if sid not in seen])
+            _delete(connection, [pk for pk in existing.values() if pk < first])
+            existing = {sid: pk for sid, pk in existing.items() if pk >= first}
         row = connection.execute("SELECT max(pk) FROM stories").fetchone()
-        pk: int = (row[0] or 0) if row else 0
+        pk: int = max(row[0] or 0, first - 1)  # a replaced story's pk is not used again
         out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("stories", *_CHILDREN)}
         added = skipped = 0
+        seen: set[str] = set()  # this chunk's, for a story given twice in it
         for sid, (origin, story) in zip(ids, chunk, strict=True):
-            if sid in seen or (sid in existing and not force):
+            if sid in seen or sid in existing:
                 skipped += 1
                 continue
             seen.add(sid)
@@ -449,16 +455,17 @@ def write(
     """
     connection = connect(path)
     added = skipped = 0
-    seen: set[str] = set()
+    row = connection.execute("SELECT max(pk) FROM stories").fetchone()
+    first = (row[0] or 0) + 1
     try:
         chunk: list[tuple[Origin | None, Story]] = []
         for pair in _pairs(items):
             chunk.append(pair)
             if len(chunk) >= chunk_size:
-                a, s = _write_chunk(connection, chunk, force=force, seen=seen)
+                a, s = _write_chunk(connection, chunk, force=force, first=first)
                 added, skipped, chunk = added + a, skipped + s, []
         if chunk:
-            a, s = _write_chunk(connection, chunk, force=force, seen=seen)
+            a, s = _write_chunk(connection, chunk, force=force, first=first)
             added, skipped = added + a, skipped + s
         connection.executescript(_INDEXES)
     finally:
