@@ -280,6 +280,9 @@ def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run(capsys, "convert", str(folder), "-o", str(db)) == (0, "", "2 converted, 0 failed\n")
     status, _, err = run(capsys, "convert", str(folder), "-o", str(db))
     assert (status, err) == (0, f"0 converted, 0 failed, 2 skipped (already in {db})\n")
+    status, _, err = run(capsys, "convert", str(folder), "-o", str(db), "--force")
+    assert (status, err) == (0, "2 converted, 0 failed\n")  # replaced
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(2,)]
     status, out, _ = run(capsys, "search", str(db), "xiaomi AND pouring")
     assert status == 0
     lines = out.splitlines()
