@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -223,6 +224,32 @@ def test_one_story_calls_say_to_use_the_file_functions(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- crashes
+
+
+def _then(error: BaseException, n: int) -> Iterator[Story]:
+    yield from map(make, range(n))
+    raise error
+
+
+def test_an_error_mid_stream_keeps_the_stories_before_it(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(StoryParseError, match="bad"):
+        sk_sqlite.write(_then(StoryParseError("bad"), 120), db, chunk_size=50)
+    assert list(storykit.iter_stories(db)) == list(map(make, range(100)))  # whole chunks
+    with pytest.raises(TypeError, match=r"stories\[2\]"):
+        storykit.to_sqlite([make(200), make(201), "not a story"], db)  # type: ignore[list-item]
+
+
+def test_ctrl_c_mid_stream_leaves_whole_stories(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(KeyboardInterrupt):
+        sk_sqlite.write(_then(KeyboardInterrupt(), 1234), db, chunk_size=100)
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    back = list(storykit.iter_stories(db))
+    assert len(back) % 100 == 0
+    assert back == list(map(make, range(len(back))))
+    assert sk_sqlite.write(map(make, range(1234)), db).added == 1234 - len(back)
+
 
 _WRITER = """
 import sys

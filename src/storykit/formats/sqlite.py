@@ -38,7 +38,9 @@ import datetime as _dt
 import hashlib
 import json as _json
 import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
@@ -266,14 +268,16 @@ class WriteCounts:
     """Stories already in the database (by :func:`content_id`), left as they were."""
 
 
-def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
+def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.Connection:
     """Open (or create) a database for writing, with the storykit tables in it.
+
+    With ``threads``, the connection may be used from another thread (one at a time).
 
     Raises:
         StoryParseError: The file is not an SQLite database, or holds another layout version.
     """
     name = os.fspath(path)
-    connection = sqlite3.connect(name, isolation_level=None)
+    connection = sqlite3.connect(name, isolation_level=None, check_same_thread=not threads)
     try:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
@@ -358,65 +362,127 @@ def _delete(connection: sqlite3.Connection, pks: list[int]) -> None:
     connection.executemany("DELETE FROM stories WHERE pk = ?", rows)
 
 
-def _write_chunk(
-    connection: sqlite3.Connection,
-    chunk: list[tuple[Origin | None, Story]],
-    *,
-    force: bool,
-    first: int,
-) -> tuple[int, int]:
-    """Write one chunk in one transaction: ``(added, skipped)``.
+@attrs.define
+class _Chunk:
+    """The rows of a chunk of stories, made in the reading thread, written in the writer's."""
 
-    Rows from ``pk`` ``first`` on were written by this run: a story met again is skipped
-    even under ``force``, so memory does not grow with a set of the ids seen.
+    ids: list[tuple[str, int]]
+    """Each story's id and the ``pk`` given to it (a skipped story's ``pk`` stays unused)."""
+    rows: dict[str, list[tuple[Any, ...]]]
+    """The rows of each table."""
+    repeated: int
+    """Stories left out already because they came twice in the chunk."""
+
+
+def _write_chunk(connection: sqlite3.Connection, chunk: _Chunk, *, force: bool, first: int) -> int:
+    """Write one chunk in one transaction; return how many of its stories were skipped.
+
+    A story already in the database is skipped, or under ``force`` replaced; one written by
+    this run (``pk`` from ``first`` on) is always skipped.
     """
-    ids = [content_id(story) for _, story in chunk]
     connection.execute("BEGIN IMMEDIATE")
     try:
+        ids = [sid for sid, _ in chunk.ids]
         existing: dict[str, int] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ", ".join("?" * len(part))
             query = f"SELECT id, pk FROM stories WHERE id IN ({marks})"  # noqa: S608
             existing.update(connection.execute(query, part).fetchall())
-        if force and existing:
-            _delete(connection, [pk for pk in existing.values() if pk < first])
-            existing = {sid: pk for sid, pk in existing.items() if pk >= first}
-        row = connection.execute("SELECT max(pk) FROM stories").fetchone()
-        pk: int = max(row[0] or 0, first - 1)  # a replaced story's pk is not used again
-        out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("stories", *_CHILDREN)}
-        added = skipped = 0
-        seen: set[str] = set()  # this chunk's, for a story given twice in it
-        for sid, (origin, story) in zip(ids, chunk, strict=True):
-            if sid in seen or sid in existing:
-                skipped += 1
+        replaced: list[int] = []
+        skip: set[int] = set()
+        for sid, pk in chunk.ids:
+            old = existing.get(sid)
+            if old is None:
                 continue
-            seen.add(sid)
-            pk += 1
-            _rows(pk, sid, story, origin, out)
-            added += 1
+            if force and old < first:
+                replaced.append(old)
+            else:
+                skip.add(pk)
+        if replaced:
+            _delete(connection, replaced)
+        rows = chunk.rows
+        if skip:
+            rows = {t: [r for r in table if r[0] not in skip] for t, table in rows.items()}
         # The index is filled for the whole chunk at once, three times faster than row by
         # row: the trigger that does it for other writers is set aside meanwhile, in this
         # same transaction, so no one ever sees the table without it.
         connection.execute("DROP TRIGGER IF EXISTS stories_ai")
-        connection.executemany(_INSERT_STORY, out["stories"])
-        connection.execute(
-            "INSERT INTO stories_fts (rowid, title, headings, body, tags)"
-            " SELECT pk, title, headings, body, tags FROM stories WHERE pk > ?",
-            (pk - added,),
-        )
+        connection.executemany(_INSERT_STORY, rows["stories"])
+        connection.executemany("INSERT INTO sections VALUES (?, ?, ?)", rows["sections"])
+        connection.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?)", rows["paragraphs"])
+        connection.executemany("INSERT INTO tags VALUES (?, ?, ?)", rows["tags"])
+        connection.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", rows["credits"])
+        connection.executemany("INSERT INTO extras VALUES (?, ?, ?)", rows["extras"])
+        if chunk.ids:
+            connection.execute(
+                "INSERT INTO stories_fts (rowid, title, headings, body, tags)"
+                " SELECT pk, title, headings, body, tags FROM stories WHERE pk >= ?",
+                (chunk.ids[0][1],),
+            )
         connection.execute(_INSERT_TRIGGER)
-        connection.executemany("INSERT INTO sections VALUES (?, ?, ?)", out["sections"])
-        connection.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?)", out["paragraphs"])
-        connection.executemany("INSERT INTO tags VALUES (?, ?, ?)", out["tags"])
-        connection.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", out["credits"])
-        connection.executemany("INSERT INTO extras VALUES (?, ?, ?)", out["extras"])
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-    return added, skipped
+    return len(skip) + chunk.repeated
+
+
+class _Writer(threading.Thread):
+    """Writes chunks as they come, while the caller's thread reads and prepares the next.
+
+    SQLite does its work (the inserts, the full-text index) without holding the GIL, so on
+    two cores reading the stories and writing them overlap.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, force: bool, first: int) -> None:
+        super().__init__(name="storykit-sqlite-writer", daemon=True)
+        self.connection = connection
+        self.force = force
+        self.first = first
+        self.queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
+        self.skipped = 0
+        self.error: BaseException | None = None
+        self.stopping = False
+
+    def run(self) -> None:
+        try:
+            while not self.stopping:
+                chunk = self.queue.get()
+                if chunk is None or self.stopping:
+                    return
+                self.skipped += _write_chunk(
+                    self.connection, chunk, force=self.force, first=self.first
+                )
+        except BaseException as exc:  # handed to the caller's thread by put() and finish()
+            self.error = exc
+
+    def put(self, chunk: _Chunk | None) -> None:
+        while self.is_alive():
+            try:
+                self.queue.put(chunk, timeout=0.05)
+            except queue.Full:
+                continue
+            return
+        self._raise()
+
+    def finish(self) -> None:
+        """Write what is queued, then stop; re-raise the writer's error, if any."""
+        self.put(None)
+        self.join()
+        self._raise()
+
+    def abandon(self) -> None:
+        """Stop after the chunk being written (its transaction ends whole either way)."""
+        self.stopping = True
+        with contextlib.suppress(queue.Full):
+            self.queue.put_nowait(None)
+        self.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def _pairs(items: Iterable[Story | tuple[Origin, Story]]) -> Iterator[tuple[Origin | None, Story]]:
@@ -453,24 +519,48 @@ def write(
         StoryParseError: ``path`` is not a storykit database.
         TypeError: An item is not a story (nor an ``(origin, story)`` pair).
     """
-    connection = connect(path)
-    added = skipped = 0
-    row = connection.execute("SELECT max(pk) FROM stories").fetchone()
-    first = (row[0] or 0) + 1
+    connection = connect(path, threads=True)
     try:
-        chunk: list[tuple[Origin | None, Story]] = []
-        for pair in _pairs(items):
-            chunk.append(pair)
-            if len(chunk) >= chunk_size:
-                a, s = _write_chunk(connection, chunk, force=force, first=first)
-                added, skipped, chunk = added + a, skipped + s, []
-        if chunk:
-            a, s = _write_chunk(connection, chunk, force=force, first=first)
-            added, skipped = added + a, skipped + s
+        row = connection.execute("SELECT max(pk) FROM stories").fetchone()
+        first = (row[0] or 0) + 1
+        writer = _Writer(connection, force=force, first=first)
+        writer.start()
+        pk = first
+        total = 0
+        try:
+            rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("stories", *_CHILDREN)}
+            ids: list[tuple[str, int]] = []
+            seen: set[str] = set()  # this chunk's ids
+            repeated = 0
+            for origin, story in _pairs(items):
+                total += 1
+                sid = content_id(story)
+                if sid in seen:
+                    repeated += 1
+                    continue
+                seen.add(sid)
+                _rows(pk, sid, story, origin, rows)
+                ids.append((sid, pk))
+                pk += 1
+                if len(ids) + repeated >= chunk_size:
+                    writer.put(_Chunk(ids, rows, repeated))
+                    rows = {t: [] for t in ("stories", *_CHILDREN)}
+                    ids, seen, repeated = [], set(), 0
+            if ids or repeated:
+                writer.put(_Chunk(ids, rows, repeated))
+            writer.finish()
+        except Exception:  # a story that cannot be read: what was read before it is written
+            with contextlib.suppress(Exception):
+                writer.finish()
+            raise
+        except BaseException:  # Ctrl-C: stop soon, after the chunk being written
+            writer.abandon()
+            raise
         connection.executescript(_INDEXES)
     finally:
         connection.close()
-    return WriteCounts(added, skipped)
+    skipped = writer.skipped
+    return WriteCounts(total - skipped, skipped)
 
 
 def to_sqlite(
