@@ -81,7 +81,7 @@ def sniff(text: str) -> str:
     JSON; the story dump is the fallback.
     """
     for name in FORMATS:
-        if name in ("json", "text"):
+        if name in ("json", "text") or name in FILE_FORMATS:  # files, never text
             continue
         try:
             module = by_name(name)
