@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -164,6 +165,24 @@ def test_datasette_and_sqlite_utils_find_the_index(tmp_path: Path) -> None:
     sql = db_rows(db, "SELECT sql FROM sqlite_master WHERE name = 'stories_fts'")[0][0]
     assert 'content="stories"' in sql  # what Datasette's detect_fts looks for
     assert "remove_diacritics 2" in sql
+
+
+def test_datasette_offers_search_out_of_the_box(tmp_path: Path) -> None:
+    datasette_app = pytest.importorskip("datasette.app")
+    db = tmp_path / "stories.db"
+    storykit.to_sqlite([storykit.load(SEED), make(1)], db)
+
+    async def ask() -> tuple[str, list[dict[str, object]]]:
+        datasette = datasette_app.Datasette([str(db)])
+        page = await datasette.client.get("/stories/stories")
+        found = await datasette.client.get(
+            "/stories/stories.json?_search=pouring&_shape=array&_col=title"
+        )
+        return page.text, found.json()
+
+    page, found = asyncio.run(ask())
+    assert 'name="_search"' in page  # the search box on the stories table
+    assert [row["title"] for row in found] == [storykit.load(SEED).title]
 
 
 # --------------------------------------------------------------------------- re-runs
