@@ -52,7 +52,12 @@ PAGES = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # storykit's extras and the modules each one brings (pyproject.toml [project.optional-dependencies])
-EXTRAS = {"markdown": ("markdown_it", "yaml"), "pandas": ("pandas",), "dask": ("dask.bag",)}
+EXTRAS = {
+    "markdown": ("markdown_it", "yaml"),
+    "pandas": ("pandas",),
+    "dask": ("dask.bag",),
+    "parquet": ("pyarrow",),
+}
 
 FENCE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*\n"

@@ -18,8 +18,8 @@ PUBLIC = [
     "Credit", "Diagnostic", "ErrorLog", "Image", "MissingExtraError", "Origin", "Section",
     "Source", "Story", "StoryParseError", "StoryTable", "StoryWarning", "UnknownFormatError",
     "UnrepresentableError", "__version__", "by_date", "dump", "dump_many", "dumps", "feed",
-    "iter_records", "iter_stories", "json_schema", "load", "loads", "table", "to_dataframe",
-    "to_records",
+    "iter_records", "iter_stories", "json_schema", "load", "loads", "search", "table",
+    "to_dataframe", "to_parquet", "to_records", "to_sqlite",
 ]  # fmt: skip
 
 
@@ -47,8 +47,8 @@ def test_lazy_names_stay_lazy() -> None:
     code = (
         "import sys, storykit; "
         "print(sorted(m for m in ('storykit.collection', 'storykit.export', 'storykit.feeds',"
-        " 'storykit.notebook',"
-        " 'pandas') if m in sys.modules))"
+        " 'storykit.notebook', 'storykit.formats.sqlite', 'storykit.formats.parquet',"
+        " 'sqlite3', 'pyarrow', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

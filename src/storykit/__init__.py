@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` 
     from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
     from storykit.export import to_dataframe, to_records
     from storykit.feeds import feed
+    from storykit.formats.parquet import to_parquet
+    from storykit.formats.sqlite import search, to_sqlite
     from storykit.notebook import StoryTable, table
 
 _LAZY = {
@@ -37,6 +39,9 @@ _LAZY = {
     "to_records": "storykit.export",
     "StoryTable": "storykit.notebook",
     "table": "storykit.notebook",
+    "search": "storykit.formats.sqlite",
+    "to_sqlite": "storykit.formats.sqlite",
+    "to_parquet": "storykit.formats.parquet",
 }
 
 __all__ = [
@@ -65,9 +70,12 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "search",
     "table",
     "to_dataframe",
+    "to_parquet",
     "to_records",
+    "to_sqlite",
 ]
 
 

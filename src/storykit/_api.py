@@ -76,6 +76,9 @@ def loads(
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
     name = _format_for(format, filename, text)
     module = formats.by_name(name)
+    if name in formats.FILE_FORMATS:
+        msg = f"a {name} file holds many stories: read it with storykit.iter_stories(path)"
+        raise UnknownFormatError(msg)
     if not hasattr(module, "loads"):
         msg = f"format {name!r} can be written but not read"
         raise UnknownFormatError(msg)
@@ -125,6 +128,11 @@ def dumps(
     if not isinstance(story, Story):
         msg = f"dumps() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
+    if format in formats.FILE_FORMATS:
+        msg = (
+            f"a {format} file holds many stories: write it with storykit.to_{format}(stories, path)"
+        )
+        raise UnknownFormatError(msg)
     text: str = formats.by_name(format).dumps(story, **options)
     return text
 

@@ -244,6 +244,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         UsageError: The options cannot work together.
     """
     to = _target_format(args)
+    if to in formats.FILE_FORMATS:  # a database or Parquet file: written in this process
+        from storykit import _tables  # noqa: PLC0415
+
+        return _tables.convert(args, to)
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")

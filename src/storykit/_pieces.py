@@ -34,6 +34,7 @@ __all__ = [
     "binary_read",
     "blob_pieces",
     "bytes_pieces",
+    "file_format_pieces",
     "file_pieces",
     "open_file",
     "opened_pieces",
@@ -281,6 +282,10 @@ def stream_pieces(
 
     ``fmt`` is ``"jsonl"``, a format's name, or ``""`` to tell it from the first bytes.
     """
+    if fmt in formats.FILE_FORMATS:
+        origin = Origin(path, member)
+        yield read_error(origin, f"a {fmt} file is read from a path, not from an archive or stream")
+        return
     head = b""
     if fmt == "":
         chunk = stream.read(_HEAD)
@@ -361,6 +366,9 @@ def bytes_pieces(
 
 def file_pieces(path: str, fmt: str, limit: int) -> Iterator[Piece | Failure]:
     """The pieces of a plain file: read whole when it is small, else streamed."""
+    if fmt in formats.FILE_FORMATS:
+        yield from file_format_pieces(path, fmt)
+        return
     try:
         opened = open_file(path, limit)
     except OSError as exc:
@@ -373,6 +381,11 @@ def opened_pieces(
     opened: bytes | io.BufferedReader, path: str, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
     """The pieces of a plain file as :func:`open_file` gave it (a stream is closed after)."""
+    if fmt in formats.FILE_FORMATS:
+        if not isinstance(opened, bytes):
+            opened.close()
+        yield from file_format_pieces(path, fmt)
+        return
     if isinstance(opened, bytes):
         yield from bytes_pieces(opened, path, None, fmt, limit)
         return
@@ -381,6 +394,16 @@ def opened_pieces(
             yield from stream_pieces(opened, path, None, fmt, limit)
         except OSError as exc:
             yield os_failure(path, exc)
+
+
+def file_format_pieces(path: str, fmt: str) -> Iterator[Piece | Failure]:
+    """The stories of a database or other file format (``FILE_FORMATS``), as JSON pieces."""
+    try:
+        yield from formats.by_name(fmt).read_pieces(path)
+    except StoryParseError as exc:
+        yield Failure(Origin(path), exc)
+    except MissingExtraError as exc:
+        yield read_error(Origin(path), str(exc))
 
 
 def blob_pieces(

@@ -103,7 +103,7 @@ def _reader_of(suffix: str) -> str | None:
             module = formats.by_name(name)
         except ImportError:  # an optional extra that is not installed
             continue
-        if hasattr(module, "loads"):
+        if hasattr(module, "loads") or name in formats.FILE_FORMATS:
             reader = name
             break
     _readers[suffix] = reader
@@ -123,9 +123,16 @@ def suffix_format(suffix: str) -> str | None:
 
 
 def is_story_name(name: str) -> bool:
-    """Whether a file called ``name`` is read: a story format's, JSON Lines or an archive."""
+    """Whether a file called ``name`` is read: a story format's, JSON Lines or an archive.
+
+    Databases and other file formats (:data:`storykit.formats.FILE_FORMATS`) are read only
+    when named, so a folder's ``Thumbs.db`` is not taken for stories.
+    """
     suffix = lower_suffix(name)
-    return suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX or _reader_of(suffix) is not None
+    if suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX:
+        return True
+    reader = _reader_of(suffix)
+    return reader is not None and reader not in formats.FILE_FORMATS
 
 
 def check_format(format: str | None) -> None:
@@ -136,7 +143,7 @@ def check_format(format: str | None) -> None:
     """
     if format is not None and format != "jsonl":
         module = formats.by_name(format)  # raises UnknownFormatError
-        if not hasattr(module, "loads"):
+        if not hasattr(module, "loads") and format not in formats.FILE_FORMATS:
             msg = f"format {format!r} can be written but not read"
             raise UnknownFormatError(msg)
 

@@ -1,4 +1,4 @@
-"""The ``storykit`` command: ``convert``, ``validate``, ``show`` and ``schema``.
+"""The ``storykit`` command: ``convert``, ``validate``, ``show``, ``schema`` and ``search``.
 
 ``main(argv)`` returns the exit status, so tests call it directly: ``assert main([...]) == 0``.
 Exit statuses: 0 all went well, 1 some input failed (or an output exists and ``--force`` was
@@ -20,7 +20,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 
-from storykit import _batch, formats
+from storykit import _batch, _tables, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns
 from storykit._engine import WorkerDiedError
@@ -327,6 +327,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     schema.set_defaults(run=_schema)
+    _tables.add_search(commands)
     return parser
 
 

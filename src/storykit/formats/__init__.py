@@ -13,7 +13,7 @@ from types import ModuleType
 
 from storykit.errors import UnknownFormatError
 
-__all__ = ["FORMATS", "by_name", "by_suffix", "names", "sniff"]
+__all__ = ["FILE_FORMATS", "FORMATS", "by_name", "by_suffix", "names", "sniff"]
 
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # name: (module, suffixes); formats are sniffed in this order, JSON and text last.
@@ -23,8 +23,18 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "html": ("storykit.formats.html", (".html", ".htm")),  # write-only
     "jsonld": ("storykit.formats.jsonld", (".jsonld",)),  # write-only
     "ninjs": ("storykit.formats.ninjs", (".ninjs", ".ninjs.json")),  # .json stays storykit JSON
+    "sqlite": ("storykit.formats.sqlite", (".db", ".sqlite", ".sqlite3")),  # a file format
+    "parquet": ("storykit.formats.parquet", (".parquet",)),  # a file format; storykit[parquet]
 }
 """The registered formats. Data, not code: a module is imported the first time it is used."""
+
+FILE_FORMATS = frozenset({"sqlite", "parquet"})
+"""Formats that hold many stories in one binary file, written and read by path, not as text.
+
+Their modules have ``read_pieces(path)`` (the stories as pieces of storykit JSON, for the
+batch readers) instead of ``loads``, and a ``to_*`` writer instead of ``dumps``. They are
+read when named (``iter_stories("stories.db")``), not when found walking a folder.
+"""
 
 
 def names() -> list[str]:
@@ -71,7 +81,7 @@ def sniff(text: str) -> str:
     JSON; the story dump is the fallback.
     """
     for name in FORMATS:
-        if name in ("json", "text"):
+        if name in ("json", "text") or name in FILE_FORMATS:  # files, never text
             continue
         try:
             module = by_name(name)

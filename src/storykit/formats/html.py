@@ -19,9 +19,11 @@
     </footer>
     </article>
 
-``standalone=True`` wraps it in a page with a doctype, ``lang``, charset, viewport, title, a
-small stylesheet (screen, print, light and dark) and the story as schema.org ``NewsArticle``
-JSON-LD (:mod:`storykit.formats.jsonld`), less ``articleBody``, which the page itself holds.
+``standalone=True`` wraps it in a page with a doctype, ``lang``, charset, viewport, title, the
+tags link previews read (``<meta name="description">``, ``<link rel="canonical">``, Open
+Graph and a Twitter card: :func:`preview_meta`), a small stylesheet (screen, print, light and
+dark) and the story as schema.org ``NewsArticle`` JSON-LD (:mod:`storykit.formats.jsonld`),
+less ``articleBody``, which the page itself holds.
 
 Safety: the model holds raw text and every piece of it goes through one function,
 :func:`escape`, on its way into the page. The original URL becomes a link only when it is an
@@ -46,12 +48,14 @@ __all__ = [
     "PAGE_CSS",
     "STORY_CSS",
     "SUFFIXES",
+    "description",
     "detect",
     "dumps",
     "escape",
     "human_date",
     "link_href",
     "machine_date",
+    "preview_meta",
     "repr_html",
 ]
 
@@ -379,6 +383,7 @@ def dumps(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(story.title)}</title>",
+        *preview_meta(story),
         f"<style>\n{STORY_CSS}{PAGE_CSS}</style>",
         f'<script type="application/ld+json">{data}</script>',
         "</head>",
@@ -390,6 +395,67 @@ def dumps(
         "</html>",
     ]
     return "\n".join(page) + "\n"
+
+
+_DESCRIPTION_LENGTH = 200  # characters: what previews show of a description, about
+
+
+def description(story: Story) -> str | None:
+    """The first paragraph on one line, cut at a word to about 200 characters, or ``None``."""
+    paragraphs = story.paragraphs
+    if not paragraphs:
+        return None
+    text = " ".join(paragraphs[0].split())
+    if len(text) <= _DESCRIPTION_LENGTH:
+        return text
+    cut = text[: _DESCRIPTION_LENGTH - 1]
+    space = cut.rfind(" ")
+    if space > _DESCRIPTION_LENGTH // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
+def preview_meta(story: Story) -> list[str]:
+    """The ``<head>`` lines link previews read: description, canonical, Open Graph, Twitter.
+
+    ``<meta name="description">``, ``<link rel="canonical">`` (when the URL is known), Open
+    Graph (``og:*`` and ``article:*``, one ``article:tag`` per tag) and a ``summary``
+    Twitter card.
+
+    Text goes through :func:`escape`; the URL is used only when :func:`link_href` allows
+    it as a link (``og:url`` and ``<link rel="canonical">`` are left out otherwise).
+    """
+
+    def meta(key: str, name: str, value: str) -> str:
+        return f'<meta {key}="{name}" content="{escape(value)}">'
+
+    summary = description(story)
+    href = link_href(story.url) if story.url is not None else None
+    alt = story.image.alt if story.image is not None else None
+    source = story.source
+    out: list[str] = []
+    if summary is not None:
+        out.append(meta("name", "description", summary))
+    if href is not None:
+        out.append(f'<link rel="canonical" href="{escape(href)}">')
+    out += [meta("property", "og:type", "article"), meta("property", "og:title", story.title)]
+    if summary is not None:
+        out.append(meta("property", "og:description", summary))
+    if href is not None:
+        out.append(meta("property", "og:url", href))
+    if source is not None and source.name is not None:
+        out.append(meta("property", "og:site_name", source.name))
+    if alt is not None:
+        out.append(meta("property", "og:image:alt", alt))
+    if source is not None and source.published is not None:
+        out.append(meta("property", "article:published_time", machine_date(source.published)))
+    out.extend(meta("property", "article:tag", tag) for tag in story.tags)
+    out += [meta("name", "twitter:card", "summary"), meta("name", "twitter:title", story.title)]
+    if summary is not None:
+        out.append(meta("name", "twitter:description", summary))
+    if alt is not None:
+        out.append(meta("name", "twitter:image:alt", alt))
+    return out
 
 
 def repr_html(story: Story) -> str:

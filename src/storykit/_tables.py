@@ -1,0 +1,169 @@
+"""The command line for the file formats: ``convert -o stories.db|.parquet`` and ``search``.
+
+A database or Parquet file is written in this process, straight from the stories as they are
+read (with the file, member and line each came from), not through the worker engine: the
+engine's workers hand back text, and these formats want stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from storykit import formats
+from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from storykit._records import Origin
+from storykit.collection import ErrorLog, iter_records
+from storykit.errors import MissingExtraError, StoryParseError, StoryWarning
+from storykit.model import Story
+
+__all__ = ["add_search", "convert"]
+
+_MAX_LISTED = 1000
+
+
+def convert(args: argparse.Namespace, to: str) -> int:
+    """``storykit convert … -o FILE`` for a file format (``sqlite``, ``parquet``).
+
+    Raises:
+        UsageError: No output file is named, or it is a folder.
+    """
+    out: str | None = args.output
+    suffix = formats.FORMATS[to][1][0]
+    if out in (None, "-"):
+        raise UsageError(f"{to} is written to a file: give -o FILE{suffix}")
+    assert out is not None
+    if os.path.isdir(out) or out.endswith(("/", os.sep)):
+        raise UsageError(f"{out} is a folder; a {to} output is one file (-o FILE{suffix})")
+    inputs: list[str] = args.inputs
+    if inputs.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    sources: list[Any] = [sys.stdin.buffer if name == "-" else name for name in inputs]
+    log = ErrorLog()
+    records = iter_records(
+        sources,
+        errors="raise" if args.fail_fast else "collect",
+        format=args.input_format,
+        max_member_size=args.max_member_size,
+        max_total_size=args.max_total_size,
+        log=log,
+    )
+    read = [0]
+
+    def counted() -> Iterator[tuple[Origin, Story]]:
+        for pair in records:
+            read[0] += 1
+            yield pair
+
+    failed_fast: StoryParseError | OSError | None = None
+    module = formats.by_name(to)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
+        try:
+            if to == "sqlite":
+                counts = module.write(counted(), out, force=args.force)
+                added, skipped = counts.added, counts.skipped
+            else:
+                if os.path.lexists(out) and not args.force:
+                    sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+                    return EXIT_FAILED
+                added, skipped = module.write(counted(), out, force=args.force), 0
+        except (StoryParseError, OSError) as exc:
+            if not args.fail_fast or (isinstance(exc, StoryParseError) and exc.filename == out):
+                raise
+            failed_fast = exc
+        except MissingExtraError as exc:
+            raise UsageError(str(exc)) from None
+    failures = [str(error) for error in log]
+    if failed_fast is not None:
+        failures.append(str(failed_fast))
+    for line in failures[:_MAX_LISTED]:
+        sys.stderr.write(line + "\n")
+    if len(failures) > _MAX_LISTED:
+        sys.stderr.write(f"… and {len(failures) - _MAX_LISTED:,} more failures\n")
+    if failed_fast is None and not failures and args.quiet:
+        return EXIT_OK
+    text = f"{added:,} converted, {len(failures):,} failed"
+    if skipped:
+        text += f", {skipped:,} skipped (already in {out})"
+    sys.stderr.write(text + "\n")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+# --------------------------------------------------------------------------- search
+
+_SEARCH_EPILOG = """\
+examples:
+  storykit search stories.db xiaomi                    stories that mention Xiaomi
+  storykit search stories.db "xiaomi AND chips"        both words (FTS5 query syntax)
+  storykit search stories.db '"trade war" OR tariffs'  a phrase, or a word
+  storykit search stories.db "title: xiaomi" --json    in the title only; JSON for machines
+
+Make the database with: storykit convert archive/ -o stories.db
+"""
+
+
+def add_search(commands: Any) -> None:
+    """Add the ``search`` command to the ``storykit`` parser's sub-commands."""
+    search = commands.add_parser(
+        "search",
+        help="full-text search of a stories database",
+        description="Find stories in a database made by 'storykit convert -o stories.db'.",
+        epilog=_SEARCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("database", metavar="DATABASE", help="a .db file written by storykit")
+    search.add_argument("query", metavar="QUERY", help="an SQLite FTS5 query")
+    search.add_argument(
+        "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"
+    )
+    search.add_argument("--json", action="store_true", help="one JSON array of the hits")
+    search.set_defaults(run=_search)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from storykit.formats.sqlite import search  # noqa: PLC0415
+
+    if args.limit < 1:
+        raise UsageError("--limit takes 1 or more")
+    tty = not args.json and sys.stdout.isatty()
+    mark = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
+    try:
+        hits = search(args.database, args.query, limit=args.limit, mark=mark)
+    except ValueError as exc:
+        if isinstance(exc, StoryParseError):
+            sys.stderr.write(f"{exc}\n")
+            return EXIT_FAILED
+        sys.stderr.write(f"storykit search: error: {exc}\n")
+        return EXIT_USAGE
+    if args.json:
+        document = [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "source": hit.source,
+                "published": hit.published,
+                "url": hit.url,
+                "snippet": hit.snippet,
+            }
+            for hit in hits
+        ]
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for number, hit in enumerate(hits):
+        if number:
+            sys.stdout.write("\n")
+        about = " · ".join(part for part in (hit.source, hit.published) if part)
+        lines = [hit.title, about, "  " + hit.snippet.replace("\n", " ")]
+        if hit.url:
+            lines.insert(2, hit.url)
+        sys.stdout.write("\n".join(line for line in lines if line) + "\n")
+    if not hits:
+        sys.stderr.write("no story matches\n")
+        return EXIT_FAILED
+    return EXIT_OK

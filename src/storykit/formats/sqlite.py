@@ -1,0 +1,796 @@
+"""SQLite: many stories in one database file, with a full-text index (stdlib ``sqlite3``).
+
+Both directions live here: :func:`to_sqlite` (and ``storykit convert … -o stories.db``)
+writes, :func:`read` (behind ``storykit.iter_stories("stories.db")``) reads every story back
+equal, and :func:`search` queries the full-text index.
+
+The layout is meant to be queried without reading these docs:
+
+``stories``
+    One row per story: ``pk`` (an integer key, used by the other tables), ``id`` (the stable
+    id, see :func:`content_id`), ``title``, ``source``, ``published`` (ISO 8601 as the story
+    gives it: a date, or a date-time with its offset), ``published_utc`` (sortable UTC text,
+    ``2026-05-25T00:00:00Z`` for a day; a time without an offset counts as UTC), ``url``,
+    ``image_alt``, ``credit`` (the image credit as one line) with ``credit_role``,
+    ``credit_name`` and ``credit_provider``, ``word_count``, the text the search index reads
+    (``headings``, one a line; ``body``, the paragraphs separated by blank lines; ``tags``,
+    separated by ``", "``), and where the story was read from (``origin_file``,
+    ``origin_member``, ``origin_line``).
+``sections``, ``paragraphs``
+    ``(story, position, heading)`` and ``(story, section, position, text)``, in order;
+    ``story`` is ``stories.pk``, positions count from 0.
+``tags``, ``credits``, ``extras``
+    One row per tag ``(story, position, tag)``, other credit ``(story, position, role, name,
+    provider)`` and unplaced line ``(story, position, text)``.
+``stories_fts``
+    An FTS5 index of ``title``, ``headings``, ``body`` and ``tags`` (``unicode61`` with
+    diacritics removed), with ``content="stories"``, kept in step by triggers: the layout
+    sqlite-utils' ``enable_fts`` makes, which Datasette finds and offers as a search box.
+
+Indexes cover ``stories.published_utc``, ``stories.source`` and ``tags.tag``. Writing is
+done a chunk of stories per transaction, so a crash or Ctrl-C leaves whole stories only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json as _json
+import os
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from typing import Any
+
+import attrs
+
+from storykit._dates import format_iso, parse_iso
+from storykit._records import Origin, Piece
+from storykit.errors import StoryParseError
+from storykit.model import Credit, Image, Section, Source, Story
+
+__all__ = [
+    "NAME",
+    "SCHEMA_VERSION",
+    "SUFFIXES",
+    "Hit",
+    "WriteCounts",
+    "content_id",
+    "detect",
+    "read",
+    "read_pieces",
+    "search",
+    "to_sqlite",
+    "write",
+]
+
+NAME = "sqlite"
+SUFFIXES = (".db", ".sqlite", ".sqlite3")
+SCHEMA_VERSION = 1
+"""The version of the table layout; kept in the ``storykit_meta`` table."""
+
+CHUNK = 500
+"""Stories written per transaction."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS storykit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    source TEXT,
+    published TEXT,
+    published_utc TEXT,
+    url TEXT,
+    image_alt TEXT,
+    credit TEXT,
+    credit_role TEXT,
+    credit_name TEXT,
+    credit_provider TEXT,
+    word_count INTEGER NOT NULL,
+    headings TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    origin_file TEXT,
+    origin_member TEXT,
+    origin_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS sections (
+    story INTEGER NOT NULL REFERENCES stories(pk),
+    position INTEGER NOT NULL,
+    heading TEXT,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paragraphs (
+    story INTEGER NOT NULL REFERENCES stories(pk),
+    section INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (story, section, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tags (
+    story INTEGER NOT NULL REFERENCES stories(pk),
+    position INTEGER NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS credits (
+    story INTEGER NOT NULL REFERENCES stories(pk),
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT,
+    provider TEXT,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS extras (
+    story INTEGER NOT NULL REFERENCES stories(pk),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5 (
+    [title], [headings], [body], [tags],
+    tokenize="unicode61 remove_diacritics 2",
+    content="stories"
+);
+CREATE TRIGGER IF NOT EXISTS stories_ad AFTER DELETE ON stories BEGIN
+  INSERT INTO stories_fts (stories_fts, rowid, title, headings, body, tags)
+  VALUES ('delete', old.rowid, old.title, old.headings, old.body, old.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS stories_au AFTER UPDATE ON stories BEGIN
+  INSERT INTO stories_fts (stories_fts, rowid, title, headings, body, tags)
+  VALUES ('delete', old.rowid, old.title, old.headings, old.body, old.tags);
+  INSERT INTO stories_fts (rowid, title, headings, body, tags)
+  VALUES (new.rowid, new.title, new.headings, new.body, new.tags);
+END;
+"""
+
+_INSERT_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS stories_ai AFTER INSERT ON stories BEGIN
+  INSERT INTO stories_fts (rowid, title, headings, body, tags)
+  VALUES (new.rowid, new.title, new.headings, new.body, new.tags);
+END;
+"""
+_SCHEMA += _INSERT_TRIGGER
+
+# Made after a run's rows (cheaper than keeping them up to date row by row while loading).
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS stories_published_utc ON stories (published_utc);
+CREATE INDEX IF NOT EXISTS stories_source ON stories (source);
+CREATE INDEX IF NOT EXISTS tags_tag ON tags (tag);
+"""
+
+_STORY_COLUMNS = (
+    "pk",
+    "id",
+    "title",
+    "source",
+    "published",
+    "published_utc",
+    "url",
+    "image_alt",
+    "credit",
+    "credit_role",
+    "credit_name",
+    "credit_provider",
+    "word_count",
+    "headings",
+    "body",
+    "tags",
+    "origin_file",
+    "origin_member",
+    "origin_line",
+)
+_INSERT_STORY = (
+    f"INSERT INTO stories ({', '.join(_STORY_COLUMNS)}) "  # noqa: S608 - the names above
+    f"VALUES ({', '.join('?' * len(_STORY_COLUMNS))})"
+)
+_CHILDREN = ("sections", "paragraphs", "tags", "credits", "extras")
+
+
+def detect(text: str) -> bool:
+    """Whether ``text`` starts like an SQLite database file (it never does as UTF-8 text)."""
+    return text.startswith("SQLite format 3\0")
+
+
+# --------------------------------------------------------------------------- ids and values
+
+
+def _canonical(story: Story) -> list[Any]:
+    """The story's fields in model order, as plain JSON values (dates in ISO 8601)."""
+    source = story.source
+    image = story.image
+
+    def credit(c: Credit | None) -> list[str | None] | None:
+        return None if c is None else [c.role, c.name, c.provider]
+
+    return [
+        story.title,
+        None
+        if source is None
+        else [
+            source.name,
+            None if source.published is None else format_iso(source.published),
+            source.url,
+        ],
+        None if image is None else [image.alt, credit(image.credit)],
+        [credit(c) for c in story.credits],
+        [[s.heading, list(s.paragraphs)] for s in story.sections],
+        list(story.tags),
+        list(story.extras),
+    ]
+
+
+def content_id(story: Story) -> str:
+    """The stable id of a story in a database: 16 hex digits of a SHA-256 of its content.
+
+    The hash is of the story's canonical JSON (its fields in model order, compact, ASCII),
+    so the same story gets the same id in every run and on every machine, and a changed
+    story a new one. (:func:`storykit.export.story_id`, the ``id`` of
+    :func:`storykit.to_records`, is keyed by the URL instead.)
+    """
+    text = _json.dumps(_canonical(story), separators=(",", ":"))  # ASCII: \u escapes
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
+def utc_text(value: _dt.date | None) -> str | None:
+    """``2026-05-25T08:30:00Z``: sortable UTC to the second (a day starts at midnight UTC).
+
+    A date-time without an offset is taken as UTC; one that UTC cannot hold (the year 1
+    with a positive offset) is written as it is, without its offset.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, _dt.datetime):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T00:00:00Z"
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        with contextlib.suppress(OverflowError):
+            value = value.astimezone(_dt.timezone.utc)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@attrs.frozen
+class WriteCounts:
+    """What one write did."""
+
+    added: int
+    """Stories written (replaced ones included)."""
+    skipped: int
+    """Stories already in the database (by :func:`content_id`), left as they were."""
+
+
+def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.Connection:
+    """Open (or create) a database for writing, with the storykit tables in it.
+
+    With ``threads``, the connection may be used from another thread (one at a time).
+
+    Raises:
+        StoryParseError: The file is not an SQLite database, or holds another layout version.
+    """
+    name = os.fspath(path)
+    connection = sqlite3.connect(name, isolation_level=None, check_same_thread=not threads)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.executescript(  # one transaction: a second writer waits, then finds it all
+            f"BEGIN IMMEDIATE;{_SCHEMA}"  # noqa: S608 - constant text
+            "INSERT OR IGNORE INTO storykit_meta (key, value)"
+            f" VALUES ('schema_version', '{SCHEMA_VERSION}');"
+            "COMMIT;"
+        )
+        version = _version(connection)
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise StoryParseError(f"not a storykit database ({exc})", filename=name) from None
+    if version != str(SCHEMA_VERSION):
+        connection.close()
+        msg = f"a storykit database of layout version {version}; this is version "
+        raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
+    return connection
+
+
+def _version(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute(
+        "SELECT value FROM storykit_meta WHERE key = 'schema_version'"
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _rows(
+    pk: int, sid: str, story: Story, origin: Origin | None, out: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """Add the rows of one story to ``out`` (one list per table)."""
+    source = story.source
+    image = story.image
+    credit = image.credit if image is not None else None
+    published = source.published if source is not None else None
+    headings: list[str] = []
+    paragraphs: list[str] = []
+    out_paragraphs = out["paragraphs"]
+    out_sections = out["sections"]
+    for s, section in enumerate(story.sections):
+        heading = section.heading
+        out_sections.append((pk, s, heading))
+        if heading is not None:
+            headings.append(heading)
+        for p, paragraph in enumerate(section.paragraphs):
+            out_paragraphs.append((pk, s, p, paragraph))
+        paragraphs.extend(section.paragraphs)
+    out["tags"].extend((pk, t, tag) for t, tag in enumerate(story.tags))
+    out["credits"].extend(
+        (pk, c, other.role, other.name, other.provider) for c, other in enumerate(story.credits)
+    )
+    out["extras"].extend((pk, e, extra) for e, extra in enumerate(story.extras))
+    out["stories"].append(
+        (
+            pk,
+            sid,
+            story.title,
+            source.name if source is not None else None,
+            None if published is None else format_iso(published),
+            utc_text(published),
+            source.url if source is not None else None,
+            image.alt if image is not None else None,
+            None if credit is None else str(credit),
+            None if credit is None else credit.role,
+            None if credit is None else credit.name,
+            None if credit is None else credit.provider,
+            story.word_count,
+            "\n".join(headings),
+            "\n\n".join(paragraphs),
+            ", ".join(story.tags),
+            None if origin is None else origin.path,
+            None if origin is None else origin.member,
+            None if origin is None else origin.line,
+        )
+    )
+
+
+def _delete(connection: sqlite3.Connection, pks: list[int]) -> None:
+    rows = [(pk,) for pk in pks]
+    for table in _CHILDREN:
+        connection.executemany(f"DELETE FROM {table} WHERE story = ?", rows)  # noqa: S608
+    connection.executemany("DELETE FROM stories WHERE pk = ?", rows)
+
+
+@attrs.define
+class _Chunk:
+    """The rows of a chunk of stories, made in the reading thread, written in the writer's."""
+
+    ids: list[tuple[str, int]]
+    """Each story's id and the ``pk`` given to it (a skipped story's ``pk`` stays unused)."""
+    rows: dict[str, list[tuple[Any, ...]]]
+    """The rows of each table."""
+    repeated: int
+    """Stories left out already because they came twice in the chunk."""
+
+
+def _write_chunk(connection: sqlite3.Connection, chunk: _Chunk, *, force: bool, first: int) -> int:
+    """Write one chunk in one transaction; return how many of its stories were skipped.
+
+    A story already in the database is skipped, or under ``force`` replaced; one written by
+    this run (``pk`` from ``first`` on) is always skipped.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        ids = [sid for sid, _ in chunk.ids]
+        existing: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            query = f"SELECT id, pk FROM stories WHERE id IN ({marks})"  # noqa: S608
+            existing.update(connection.execute(query, part).fetchall())
+        replaced: list[int] = []
+        skip: set[int] = set()
+        for sid, pk in chunk.ids:
+            old = existing.get(sid)
+            if old is None:
+                continue
+            if force and old < first:
+                replaced.append(old)
+            else:
+                skip.add(pk)
+        if replaced:
+            _delete(connection, replaced)
+        rows = chunk.rows
+        if skip:
+            rows = {t: [r for r in table if r[0] not in skip] for t, table in rows.items()}
+        # The index is filled for the whole chunk at once, three times faster than row by
+        # row: the trigger that does it for other writers is set aside meanwhile, in this
+        # same transaction, so no one ever sees the table without it.
+        connection.execute("DROP TRIGGER IF EXISTS stories_ai")
+        connection.executemany(_INSERT_STORY, rows["stories"])
+        connection.executemany("INSERT INTO sections VALUES (?, ?, ?)", rows["sections"])
+        connection.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?)", rows["paragraphs"])
+        connection.executemany("INSERT INTO tags VALUES (?, ?, ?)", rows["tags"])
+        connection.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", rows["credits"])
+        connection.executemany("INSERT INTO extras VALUES (?, ?, ?)", rows["extras"])
+        if chunk.ids:
+            connection.execute(
+                "INSERT INTO stories_fts (rowid, title, headings, body, tags)"
+                " SELECT pk, title, headings, body, tags FROM stories WHERE pk >= ?",
+                (chunk.ids[0][1],),
+            )
+        connection.execute(_INSERT_TRIGGER)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return len(skip) + chunk.repeated
+
+
+class _Writer(threading.Thread):
+    """Writes chunks as they come, while the caller's thread reads and prepares the next.
+
+    SQLite does its work (the inserts, the full-text index) without holding the GIL, so on
+    two cores reading the stories and writing them overlap.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, force: bool, first: int) -> None:
+        super().__init__(name="storykit-sqlite-writer", daemon=True)
+        self.connection = connection
+        self.force = force
+        self.first = first
+        self.queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
+        self.skipped = 0
+        self.error: BaseException | None = None
+        self.stopping = False
+
+    def run(self) -> None:
+        try:
+            while not self.stopping:
+                chunk = self.queue.get()
+                if chunk is None or self.stopping:
+                    return
+                self.skipped += _write_chunk(
+                    self.connection, chunk, force=self.force, first=self.first
+                )
+        except BaseException as exc:  # handed to the caller's thread by put() and finish()
+            self.error = exc
+
+    def put(self, chunk: _Chunk | None) -> None:
+        while self.is_alive():
+            try:
+                self.queue.put(chunk, timeout=0.05)
+            except queue.Full:
+                continue
+            return
+        self._raise()
+
+    def finish(self) -> None:
+        """Write what is queued, then stop; re-raise the writer's error, if any."""
+        self.put(None)
+        self.join()
+        self._raise()
+
+    def abandon(self) -> None:
+        """Stop after the chunk being written (its transaction ends whole either way)."""
+        self.stopping = True
+        with contextlib.suppress(queue.Full):
+            self.queue.put_nowait(None)
+        self.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def _pairs(items: Iterable[Story | tuple[Origin, Story]]) -> Iterator[tuple[Origin | None, Story]]:
+    if isinstance(items, Story):
+        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
+        raise TypeError(msg)
+    for i, item in enumerate(items):
+        if isinstance(item, Story):
+            yield None, item
+        elif (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[1], Story)
+            and isinstance(item[0], (Origin, type(None)))
+        ):
+            yield item[0], item[1]
+        else:
+            msg = f"stories[{i}]: expected a Story or an (Origin, Story) pair, got {item!r:.60}"
+            raise TypeError(msg)
+
+
+def write(
+    items: Iterable[Story | tuple[Origin, Story]],
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    chunk_size: int = CHUNK,
+) -> WriteCounts:
+    """Add stories to the database at ``path`` (made if missing), a chunk per transaction.
+
+    See :func:`to_sqlite`; this returns how many were added and how many skipped.
+
+    Raises:
+        StoryParseError: ``path`` is not a storykit database.
+        TypeError: An item is not a story (nor an ``(origin, story)`` pair).
+    """
+    connection = connect(path, threads=True)
+    try:
+        row = connection.execute("SELECT max(pk) FROM stories").fetchone()
+        first = (row[0] or 0) + 1
+        writer = _Writer(connection, force=force, first=first)
+        writer.start()
+        pk = first
+        total = 0
+        try:
+            rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("stories", *_CHILDREN)}
+            ids: list[tuple[str, int]] = []
+            seen: set[str] = set()  # this chunk's ids
+            repeated = 0
+            for origin, story in _pairs(items):
+                total += 1
+                sid = content_id(story)
+                if sid in seen:
+                    repeated += 1
+                    continue
+                seen.add(sid)
+                _rows(pk, sid, story, origin, rows)
+                ids.append((sid, pk))
+                pk += 1
+                if len(ids) + repeated >= chunk_size:
+                    writer.put(_Chunk(ids, rows, repeated))
+                    rows = {t: [] for t in ("stories", *_CHILDREN)}
+                    ids, seen, repeated = [], set(), 0
+            if ids or repeated:
+                writer.put(_Chunk(ids, rows, repeated))
+            writer.finish()
+        except Exception:  # a story that cannot be read: what was read before it is written
+            with contextlib.suppress(Exception):
+                writer.finish()
+            raise
+        except BaseException:  # Ctrl-C: stop soon, after the chunk being written
+            writer.abandon()
+            raise
+        connection.executescript(_INDEXES)
+    finally:
+        connection.close()
+    skipped = writer.skipped
+    return WriteCounts(total - skipped, skipped)
+
+
+def to_sqlite(
+    stories: Iterable[Story | tuple[Origin, Story]],
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+) -> int:
+    """Write stories to an SQLite database with a full-text index (made if missing).
+
+    A story already in the database (same :func:`content_id`) is skipped, so running
+    again over the same archive adds only what is new; ``force=True`` replaces it instead.
+    Stories are written a chunk per transaction: an error, a crash or Ctrl-C leaves the
+    database with whole stories only. The tables are described in
+    :mod:`storykit.formats.sqlite`.
+
+    Examples:
+        >>> storykit.to_sqlite(storykit.iter_records("archive/"), "stories.db")  # doctest: +SKIP
+        20000
+
+    Args:
+        stories: Stories, or ``(origin, story)`` pairs from :func:`storykit.iter_records`
+            (their file, member and line go into the ``origin_*`` columns).
+        path: The database file.
+        force: Replace stories that are already there instead of skipping them.
+
+    Returns:
+        How many stories were added.
+
+    Raises:
+        StoryParseError: ``path`` is a file but not a storykit database.
+        TypeError: An item is neither a story nor an ``(origin, story)`` pair.
+    """
+    return write(stories, path, force=force).added
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _open_read(path: str) -> sqlite3.Connection:
+    if not os.path.isfile(path):
+        raise StoryParseError("no such database file", filename=path)
+    try:
+        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        version = _version(connection)
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
+    if version != str(SCHEMA_VERSION):
+        connection.close()
+        if version is None:
+            raise StoryParseError("not a storykit database (no layout version)", filename=path)
+        msg = f"a storykit database of layout version {version}; this is version "
+        raise StoryParseError(msg + str(SCHEMA_VERSION), filename=path)
+    return connection
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return quote(os.path.abspath(path).replace(os.sep, "/"))
+
+
+def _grouped(cursor: sqlite3.Cursor) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    for pk, rows in groupby(cursor, key=lambda row: row[0]):
+        yield pk, list(rows)
+
+
+class _Children:
+    """Rows of one child table, ordered by story, handed out story by story."""
+
+    def __init__(self, connection: sqlite3.Connection, query: str) -> None:
+        self._groups = _grouped(connection.execute(query))
+        self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
+
+    def take(self, pk: int) -> list[tuple[Any, ...]]:
+        found = self._next
+        if found is None or found[0] != pk:
+            return []
+        self._next = next(self._groups, None)
+        return found[1]
+
+
+def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
+    """Every story in a storykit database, in the order they were written.
+
+    Each comes with an :class:`~storykit.Origin` naming the database and, as its "line",
+    the story's number in it (1 for the first). The tables are scanned once each, in step,
+    so memory stays flat.
+
+    Raises:
+        StoryParseError: The file is not a storykit database, or a row is not a story.
+    """
+    name = os.fspath(path)
+    connection = _open_read(name)
+    try:
+        children = {
+            "sections": _Children(
+                connection, "SELECT story, position, heading FROM sections ORDER BY story, position"
+            ),
+            "paragraphs": _Children(
+                connection,
+                "SELECT story, section, text FROM paragraphs ORDER BY story, section, position",
+            ),
+            "tags": _Children(connection, "SELECT story, tag FROM tags ORDER BY story, position"),
+            "credits": _Children(
+                connection,
+                "SELECT story, role, name, provider FROM credits ORDER BY story, position",
+            ),
+            "extras": _Children(
+                connection, "SELECT story, text FROM extras ORDER BY story, position"
+            ),
+        }
+        stories = connection.execute(
+            "SELECT pk, id, title, source, published, url, image_alt, credit_role, credit_name,"
+            " credit_provider FROM stories ORDER BY pk"
+        )
+        for number, row in enumerate(stories, 1):
+            origin = Origin(name, None, number)
+            try:
+                story = _story(row, children)
+            except (TypeError, ValueError) as exc:
+                raise StoryParseError(f"story {row[1]}: {exc}", filename=name) from None
+            yield origin, story
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
+    finally:
+        connection.close()
+
+
+def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
+    pk, _, title, source_name, published, url, alt, role, credit_name, provider = row
+    paragraphs: dict[int, list[str]] = {}
+    for _, section, text in children["paragraphs"].take(pk):
+        paragraphs.setdefault(section, []).append(text)
+    sections = [
+        Section(heading, paragraphs.get(position, ()))
+        for _, position, heading in children["sections"].take(pk)
+    ]
+    source = None
+    if source_name is not None or published is not None or url is not None:
+        source = Source(source_name, None if published is None else parse_iso(published), url)
+    credit = None if role is None else Credit(role, credit_name, provider)
+    image = Image(alt, credit) if alt is not None or credit is not None else None
+    return Story(
+        title,
+        source=source,
+        image=image,
+        credits=[Credit(r, n, p) for _, r, n, p in children["credits"].take(pk)],
+        sections=sections,
+        tags=[tag for _, tag in children["tags"].take(pk)],
+        extras=[text for _, text in children["extras"].take(pk)],
+    )
+
+
+def read_pieces(path: str) -> Iterator[Piece]:
+    """Every story of the database as a piece of storykit JSON, for the batch readers.
+
+    Raises:
+        StoryParseError: The file is not a storykit database.
+    """
+    from storykit.formats.json import dumps  # noqa: PLC0415
+
+    for origin, story in read(path):
+        yield Piece(origin, dumps(story, indent=None), "json")
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@attrs.frozen
+class Hit:
+    """One story found by :func:`search`."""
+
+    id: str
+    """The story's id (``stories.id``)."""
+    title: str
+    """Its title."""
+    source: str | None
+    """The source's name."""
+    published: str | None
+    """The date (or date-time) as ISO 8601 text."""
+    url: str | None
+    """The link to the original article."""
+    snippet: str
+    """A few words around the match, matched terms between ``[`` and ``]``."""
+
+
+def search(
+    path: str | os.PathLike[str],
+    query: str,
+    *,
+    limit: int | None = 20,
+    mark: tuple[str, str] = ("[", "]"),
+) -> list[Hit]:
+    """The stories of a storykit database that match an FTS5 query, best first.
+
+    The query uses SQLite's FTS5 syntax: words (all must match), ``OR``, ``NOT``,
+    ``"a phrase"``, ``prefix*``, ``title: word``. Diacritics and case do not matter.
+
+    Examples:
+        >>> for hit in storykit.search("stories.db", "xiaomi AND chips"):  # doctest: +SKIP
+        ...     print(hit.published, hit.source, hit.title)
+
+    Args:
+        path: The database.
+        query: What to look for.
+        limit: The most hits returned (``None``: all).
+        mark: What goes before and after each matched term in the snippet.
+
+    Raises:
+        StoryParseError: The file is not a storykit database.
+        ValueError: The query is not valid FTS5 syntax.
+    """
+    name = os.fspath(path)
+    connection = _open_read(name)
+    sql = (
+        "SELECT s.id, s.title, s.source, s.published, s.url,"
+        " snippet(stories_fts, -1, ?, ?, '…', 12)"
+        " FROM stories_fts JOIN stories AS s ON s.pk = stories_fts.rowid"
+        " WHERE stories_fts MATCH ? ORDER BY rank, s.pk LIMIT ?"
+    )
+    try:
+        rows = connection.execute(sql, (*mark, query, -1 if limit is None else limit)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+            msg = f"not a search query SQLite understands: {query!r} ({exc})"
+            raise ValueError(msg) from None
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    finally:
+        connection.close()
+    return [Hit(*row) for row in rows]

@@ -1,0 +1,180 @@
+"""Parquet: real column types, lossless round trips, DuckDB and pandas as readers, row groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import storykit
+from storykit import MissingExtraError, Story, StoryParseError
+from storykit.cli import main
+from storykit.export import RECORD_COLUMNS, story_id
+from storykit.formats import parquet as sk_parquet
+from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
+from tests.formats.test_sqlite import make
+from tests.strategies import stories
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def test_seed_and_made_up_stories_read_back_equal(tmp_path: Path) -> None:
+    written = [storykit.load(SEED), *map(make, range(20))]
+    path = tmp_path / "s.parquet"
+    assert storykit.to_parquet(written, path) == 21
+    assert list(storykit.iter_stories(path)) == written
+
+
+@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
+def test_corpus_reads_back_equal(tmp_path: Path) -> None:
+    corpus = list(storykit.iter_stories(CORPUS / "stories"))
+    path = tmp_path / "corpus.parquet"
+    storykit.to_parquet(corpus, path)
+    assert list(storykit.iter_stories(path)) == corpus
+
+
+@settings(max_examples=60)
+@given(st.lists(stories(), max_size=4))
+def test_any_stories_read_back_equal(written: list[Story]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "s.parquet")
+        storykit.to_parquet(written, path)
+        back = list(storykit.iter_stories(path))
+    assert back == written
+    for story, original in zip(back, written, strict=True):  # a date stays a date
+        assert type(story.published) is type(original.published)
+        if isinstance(story.published, dt.datetime):
+            assert story.published.isoformat() == original.published.isoformat()  # type: ignore[union-attr]
+
+
+def test_columns_are_the_records_with_real_types(tmp_path: Path) -> None:
+    path = tmp_path / "s.parquet"
+    seed = storykit.load(SEED)
+    storykit.to_parquet([seed, make(1)], path)
+    schema = pq.read_schema(path)
+    assert schema.names[: len(RECORD_COLUMNS)] == list(RECORD_COLUMNS)
+    assert schema.field("published").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("tags").type == pa.list_(pa.string())
+    assert schema.field("sections").type == pa.list_(
+        pa.struct([("heading", pa.string()), ("paragraphs", pa.list_(pa.string()))])
+    )
+    assert schema.field("word_count").type == pa.int64()
+    table = pq.read_table(path)
+    first = table.slice(0, 1).to_pylist()[0]
+    record = storykit.to_records([seed])[0]
+    for key in (
+        "id",
+        "title",
+        "source",
+        "url",
+        "image_alt",
+        "credit",
+        "tags",
+        "word_count",
+        "text",
+    ):
+        assert first[key] == record[key], key
+    assert first["id"] == story_id(seed)
+    assert first["published"] == dt.datetime(2026, 5, 25, tzinfo=dt.timezone.utc)
+    assert first["published_iso"] == "2026-05-25"
+    assert first["sections"][0] == {
+        "heading": "The play",
+        "paragraphs": list(seed.sections[0].paragraphs),
+    }
+
+
+def test_times_with_offsets_become_utc(tmp_path: Path) -> None:
+    offset = dt.timezone(dt.timedelta(hours=8))
+    story = Story("T", source=storykit.Source("S", dt.datetime(2026, 5, 25, 8, 30, tzinfo=offset)))
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet([story], path)
+    row = pq.read_table(path).to_pylist()[0]
+    assert row["published"] == dt.datetime(2026, 5, 25, 0, 30, tzinfo=dt.timezone.utc)
+    assert row["published_iso"] == "2026-05-25T08:30:00+08:00"
+    (back,) = storykit.iter_stories(path)
+    assert back.published.utcoffset() == dt.timedelta(hours=8)  # type: ignore[union-attr]
+
+
+def test_row_groups_as_the_stories_stream(tmp_path: Path) -> None:
+    path = tmp_path / "s.parquet"
+    sk_parquet.write((make(i) for i in range(2500)), path, row_group=1000)
+    meta = pq.ParquetFile(path).metadata
+    assert meta.num_rows == 2500
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert list(storykit.iter_stories(path)) == [make(i) for i in range(2500)]
+
+
+def test_no_stories_make_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.parquet"
+    assert storykit.to_parquet([], path) == 0
+    assert pq.read_schema(path).names == list(sk_parquet.COLUMNS)
+    assert list(storykit.iter_stories(path)) == []
+
+
+def test_duckdb_counts_per_source(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet([storykit.load(SEED), *map(make, range(5))], path)
+    rows = duckdb.sql(
+        f"SELECT source, count(*) AS n FROM '{path}' GROUP BY source ORDER BY n DESC, source"
+    ).fetchall()
+    assert rows == [("Nikkei Asia", 3), ("SCMP", 3)]  # make(0, 2, 4) are Nikkei; the seed SCMP
+    types = dict(
+        duckdb.sql(f"DESCRIBE SELECT * FROM '{path}'").fetchall()[i][:2] for i in range(15)
+    )
+    assert types["published"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["tags"] == "VARCHAR[]"
+    assert types["sections"] == "STRUCT(heading VARCHAR, paragraphs VARCHAR[])[]"
+    tag_count = duckdb.sql(
+        f"SELECT count(*) FROM (SELECT unnest(tags) AS tag FROM '{path}') WHERE tag = 'AI'"
+    ).fetchall()
+    assert tag_count == [(6,)]
+
+
+def test_pandas_reads_the_types(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet([storykit.load(SEED), make(1)], path)
+    frame = pd.read_parquet(path)
+    assert str(frame["published"].dtype) == "datetime64[us, UTC]"
+    assert frame["word_count"].dtype == "int64"
+    assert list(frame["tags"][0]) == ["AI", "EVs", "Semiconductors", "Smartphones"]
+    assert frame["sections"][0][0]["heading"] == "The play"
+    assert frame.groupby("source").size().to_dict() == {"SCMP": 2}
+
+
+def test_missing_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(MissingExtraError, match=r"storykit\[parquet\]"):
+        storykit.to_parquet([make(1)], tmp_path / "s.parquet")
+    assert not (tmp_path / "s.parquet").exists()
+
+
+def test_not_a_storykit_parquet_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.parquet"
+    pq.write_table(pa.table({"x": [1]}), other)
+    with pytest.raises(StoryParseError, match="not a storykit Parquet file"):
+        list(storykit.iter_stories(other))
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"not parquet at all")
+    with pytest.raises(StoryParseError, match="not a Parquet file"):
+        list(storykit.iter_stories(junk))
+
+
+def test_cli_convert_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "seed.txt"
+    source.write_bytes(SEED.read_bytes())
+    out = tmp_path / "s.parquet"
+    assert main(["convert", str(source), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == "1 converted, 0 failed\n"
+    assert list(storykit.iter_stories(out)) == [storykit.load(SEED)]
+    assert main(["convert", str(source), "-o", str(out)]) == 1
+    assert "exists; use --force" in capsys.readouterr().err
+    assert main(["convert", str(source), str(source), "-o", str(out), "--force"]) == 0
+    assert len(list(storykit.iter_stories(out))) == 2

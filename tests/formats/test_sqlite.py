@@ -1,0 +1,379 @@
+"""SQLite: the tables, lossless round trips, FTS5 search, re-runs, and crashes mid-write."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import storykit
+from storykit import Credit, Image, Section, Source, Story, StoryParseError, UnknownFormatError
+from storykit.cli import main
+from storykit.formats import sqlite as sk_sqlite
+from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, ROOT, SEED
+from tests.strategies import stories
+
+SRC = ROOT / "src"
+
+
+def make(i: int) -> Story:
+    """Story ``i`` of a made-up archive: every part of the model filled."""
+    return Story(
+        f"Story {i}: Xiaomi bets on chips",
+        source=Source("SCMP" if i % 2 else "Nikkei Asia", dt.date(2026, 1 + i % 12, 1 + i % 28)),
+        image=Image("A robot", Credit("photo", "Pavel Danilyuk", "Pexels")),
+        credits=[Credit("byline", f"Writer {i}")],
+        sections=[
+            Section(None, [f"Lead {i}.", "Second lead."]),
+            Section("The play", [f"Body {i}, café."]),
+            Section("Empty heading"),
+        ],
+        tags=("AI", "Semiconductors", f"Tag{i % 5}"),
+        extras=(f"stray line {i}",),
+    )
+
+
+def db_rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_seed_and_made_up_stories_read_back_equal(tmp_path: Path) -> None:
+    seed = storykit.load(SEED)
+    written = [seed, *map(make, range(30))]
+    db = tmp_path / "stories.db"
+    assert storykit.to_sqlite(written, db) == 31
+    assert list(storykit.iter_stories(db)) == written
+
+
+@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
+def test_corpus_reads_back_equal(tmp_path: Path) -> None:
+    corpus = list(storykit.iter_records(CORPUS / "stories"))
+    db = tmp_path / "corpus.sqlite"
+    assert storykit.to_sqlite(corpus, db) == len(corpus)
+    assert list(storykit.iter_stories(db)) == [story for _, story in corpus]
+    # where each came from is kept in the origin columns
+    origins = db_rows(db, "SELECT origin_file, origin_member, origin_line FROM stories ORDER BY pk")
+    assert origins == [(o.path, o.member, o.line) for o, _ in corpus]
+
+
+@settings(max_examples=60)  # a database file each: ~70 ms an example
+@given(st.lists(stories(), max_size=4))
+def test_any_stories_read_back_equal(written: list[Story]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder, "s.db")
+        storykit.to_sqlite(written, db)
+        expected, seen = [], set()
+        for story in written:  # a story given twice is written once
+            if sk_sqlite.content_id(story) not in seen:
+                seen.add(sk_sqlite.content_id(story))
+                expected.append(story)
+        back = list(storykit.iter_stories(db))
+    assert back == expected
+    for story, original in zip(back, expected, strict=True):  # == takes 9:30+01:00 for 8:30Z
+        assert type(story.published) is type(original.published)
+        if isinstance(story.published, dt.datetime):
+            assert story.published.isoformat() == original.published.isoformat()  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_tables_a_person_can_query(tmp_path: Path) -> None:
+    seed = storykit.load(SEED)
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([seed], db)
+    ((pk, sid, title, source, published, utc, url, alt, credit, words),) = db_rows(
+        db,
+        "SELECT pk, id, title, source, published, published_utc, url, image_alt, credit,"
+        " word_count FROM stories",
+    )
+    assert sid == sk_sqlite.content_id(seed)
+    assert len(sid) == 16
+    assert (title, source, published, utc) == (
+        seed.title,
+        "SCMP",
+        "2026-05-25",
+        "2026-05-25T00:00:00Z",
+    )
+    assert url == seed.url
+    assert alt == seed.image.alt  # type: ignore[union-attr]
+    assert credit == "Photo by Pavel Danilyuk on Pexels"
+    assert words == seed.word_count
+    assert db_rows(db, "SELECT tag FROM tags WHERE story = ? ORDER BY position", pk) == [
+        ("AI",),
+        ("EVs",),
+        ("Semiconductors",),
+        ("Smartphones",),
+    ]
+    headings = db_rows(db, "SELECT heading FROM sections ORDER BY position")
+    assert [h for (h,) in headings] == [s.heading for s in seed.sections]
+    paragraphs = db_rows(db, "SELECT text FROM paragraphs ORDER BY section, position")
+    assert [p for (p,) in paragraphs] == list(seed.paragraphs)
+    indexes = {name for (name,) in db_rows(db, "SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"stories_published_utc", "stories_source", "tags_tag"} <= indexes
+
+
+def test_utc_column_sorts_dates_and_times_together() -> None:
+    utc = sk_sqlite.utc_text
+    assert utc(dt.date(2026, 5, 25)) == "2026-05-25T00:00:00Z"
+    offset = dt.timezone(dt.timedelta(hours=8))
+    assert utc(dt.datetime(2026, 5, 25, 8, 30, tzinfo=offset)) == "2026-05-25T00:30:00Z"
+    assert utc(dt.datetime(2026, 5, 24, 23, 0)) == "2026-05-24T23:00:00Z"  # naive: as UTC
+    assert utc(None) is None
+
+
+def test_fts_finds_the_seed_by_name_by_body_word_and_without_diacritics(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([storykit.load(SEED), *map(make, range(3))], db)
+    seed_id = sk_sqlite.content_id(storykit.load(SEED))
+    assert [hit.id for hit in storykit.search(db, "xiaomi") if "pouring" in hit.title] == [seed_id]
+    (hit,) = storykit.search(db, "pouring")  # a word of the body and the title
+    assert hit.id == seed_id
+    assert "[pouring]" in hit.snippet.lower()
+    assert len(storykit.search(db, "cafe")) == 3  # café, diacritics removed
+    assert len(storykit.search(db, "semiconductors", limit=2)) == 2  # a tag
+    assert storykit.search(db, "nosuchword") == []
+    with pytest.raises(ValueError, match="not a search query"):
+        storykit.search(db, "AND")
+
+
+def test_datasette_and_sqlite_utils_find_the_index(tmp_path: Path) -> None:
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([storykit.load(SEED), make(1)], db)
+    database = sqlite_utils.Database(db)
+    assert database["stories"].detect_fts() == "stories_fts"
+    found = list(database["stories"].search("xiaomi AND pouring"))
+    assert [row["title"] for row in found] == [storykit.load(SEED).title]
+    sql = db_rows(db, "SELECT sql FROM sqlite_master WHERE name = 'stories_fts'")[0][0]
+    assert 'content="stories"' in sql  # what Datasette's detect_fts looks for
+    assert "remove_diacritics 2" in sql
+
+
+def test_datasette_offers_search_out_of_the_box(tmp_path: Path) -> None:
+    datasette_app = pytest.importorskip("datasette.app")
+    db = tmp_path / "stories.db"
+    storykit.to_sqlite([storykit.load(SEED), make(1)], db)
+
+    async def ask() -> tuple[str, list[dict[str, object]]]:
+        datasette = datasette_app.Datasette([str(db)])
+        page = await datasette.client.get("/stories/stories")
+        found = await datasette.client.get(
+            "/stories/stories.json?_search=pouring&_shape=array&_col=title"
+        )
+        return page.text, found.json()
+
+    page, found = asyncio.run(ask())
+    assert 'name="_search"' in page  # the search box on the stories table
+    assert [row["title"] for row in found] == [storykit.load(SEED).title]
+
+
+# --------------------------------------------------------------------------- re-runs
+
+
+def test_rerun_adds_only_new_stories_and_force_replaces(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    first = sk_sqlite.write(map(make, range(10)), db)
+    assert (first.added, first.skipped) == (10, 0)
+    again = sk_sqlite.write(map(make, range(15)), db)
+    assert (again.added, again.skipped) == (5, 10)
+    assert list(storykit.iter_stories(db)) == list(map(make, range(15)))
+    pks = db_rows(db, "SELECT pk FROM stories WHERE title LIKE 'Story 3:%'")
+    forced = sk_sqlite.write([make(3), make(3)], db, force=True)  # twice in one run: once
+    assert (forced.added, forced.skipped) == (1, 1)
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(15,)]
+    assert db_rows(db, "SELECT pk FROM stories WHERE title LIKE 'Story 3:%'") != pks
+    assert len(storykit.search(db, '"story 3"')) == 1  # the old row left the index too
+    assert db_rows(db, "SELECT count(*) FROM paragraphs") == [(15 * 3,)]
+    # across chunks too: a story met again later in the same run is not replaced twice
+    forced = sk_sqlite.write([make(1), make(20), make(1), make(21)], db, force=True, chunk_size=2)
+    assert (forced.added, forced.skipped) == (3, 1)
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(17,)]
+    assert len(list(storykit.iter_stories(db))) == 17
+
+
+def test_not_a_storykit_database(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoryParseError, match="not a storykit database") as info:
+        list(storykit.iter_stories(other))
+    assert info.value.filename == str(other)
+    text = tmp_path / "text.db"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(StoryParseError, match="not a storykit database"):
+        storykit.to_sqlite([make(1)], text)
+    assert text.read_text(encoding="utf-8") == "hello"
+
+
+def test_databases_are_read_when_named_not_when_walking(tmp_path: Path) -> None:
+    storykit.to_sqlite([make(1)], tmp_path / "stories.db")
+    (tmp_path / "Thumbs.db").write_bytes(b"\0junk")
+    storykit.dump(make(2), tmp_path / "a.json")
+    assert list(storykit.iter_stories(tmp_path)) == [make(2)]
+    assert list(storykit.iter_stories([tmp_path / "stories.db", tmp_path])) == [make(1), make(2)]
+
+
+def test_one_story_calls_say_to_use_the_file_functions(tmp_path: Path) -> None:
+    with pytest.raises(UnknownFormatError, match="to_sqlite"):
+        storykit.dumps(make(1), "sqlite")
+    with pytest.raises(UnknownFormatError, match="to_sqlite"):
+        storykit.dump(make(1), tmp_path / "x.db")
+    with pytest.raises(UnknownFormatError, match="iter_stories"):
+        storykit.loads("x", "sqlite")
+    with pytest.raises(TypeError, match="one Story"):
+        storykit.to_sqlite(make(1), tmp_path / "x.db")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- crashes
+
+
+def _then(error: BaseException, n: int) -> Iterator[Story]:
+    yield from map(make, range(n))
+    raise error
+
+
+def test_an_error_mid_stream_keeps_the_stories_before_it(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(StoryParseError, match="bad"):
+        sk_sqlite.write(_then(StoryParseError("bad"), 120), db, chunk_size=50)
+    assert list(storykit.iter_stories(db)) == list(map(make, range(100)))  # whole chunks
+    with pytest.raises(TypeError, match=r"stories\[2\]"):
+        storykit.to_sqlite([make(200), make(201), "not a story"], db)  # type: ignore[list-item]
+
+
+def test_ctrl_c_mid_stream_leaves_whole_stories(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(KeyboardInterrupt):
+        sk_sqlite.write(_then(KeyboardInterrupt(), 1234), db, chunk_size=100)
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    back = list(storykit.iter_stories(db))
+    assert len(back) % 100 == 0
+    assert back == list(map(make, range(len(back))))
+    assert sk_sqlite.write(map(make, range(1234)), db).added == 1234 - len(back)
+
+
+_WRITER = """
+import sys
+sys.path[:0] = [{src!r}, {root!r}]
+from storykit.formats import sqlite
+from tests.formats.test_sqlite import make
+sqlite.write((make(i) for i in range(1_000_000)), {db!r}, chunk_size=50)
+"""
+
+
+def test_kill_9_mid_write_leaves_whole_stories(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code = _WRITER.format(src=str(SRC), root=str(ROOT), db=str(db))
+    writer = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 60
+        count = 0
+        while count < 500 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                count = db_rows(db, "SELECT count(*) FROM stories")[0][0]  # type: ignore[assignment]
+            except sqlite3.Error:
+                count = 0
+        assert writer.poll() is None, "the writer ended before it was killed"
+        os.kill(writer.pid, signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    back = list(storykit.iter_stories(db))
+    assert len(back) >= 500
+    assert back == [make(i) for i in range(len(back))]  # every row a whole story, in order
+    assert db_rows(db, "SELECT count(*) FROM stories_fts") == [(len(back),)]
+    # and a re-run finishes the job
+    sk_sqlite.write((make(i) for i in range(len(back) + 100)), db)
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(len(back) + 100,)]
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    storykit.dump(make(1), folder / "a.json")
+    (folder / "seed.txt").write_bytes(SEED.read_bytes())
+    db = tmp_path / "stories.db"
+    assert run(capsys, "convert", str(folder), "-o", str(db)) == (0, "", "2 converted, 0 failed\n")
+    status, _, err = run(capsys, "convert", str(folder), "-o", str(db))
+    assert (status, err) == (0, f"0 converted, 0 failed, 2 skipped (already in {db})\n")
+    status, _, err = run(capsys, "convert", str(folder), "-o", str(db), "--force")
+    assert (status, err) == (0, "2 converted, 0 failed\n")  # replaced
+    assert db_rows(db, "SELECT count(*) FROM stories") == [(2,)]
+    status, out, _ = run(capsys, "search", str(db), "xiaomi AND pouring")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == storykit.load(SEED).title
+    assert lines[1] == "SCMP · 2026-05-25"
+    assert "[Xiaomi]" in out or "[pouring]" in out
+    status, out, _ = run(capsys, "search", str(db), "bets", "--json")
+    assert status == 0
+    (hit,) = json.loads(out)
+    assert hit["title"] == make(1).title
+    assert hit["published"] == make(1).published.isoformat()  # type: ignore[union-attr]
+    assert "[bets]" in hit["snippet"]
+    assert set(hit) == {"id", "title", "source", "published", "url", "snippet"}
+    assert run(capsys, "search", str(db), "nosuchword")[0] == 1
+    status, _, err = run(capsys, "search", str(db), "AND")
+    assert status == 2
+    assert "not a search query" in err
+    status, _, err = run(capsys, "search", str(tmp_path / "none.db"), "x")
+    assert (status, err) == (1, f"{tmp_path / 'none.db'}: no such database file\n")
+
+
+def test_cli_sqlite_needs_a_file_and_reports_bad_inputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "a.json"
+    storykit.dump(make(1), good)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("← Back to stories\nSCMP 2026-13-45\n\nA title\n\nBody text.", "utf-8")
+    status, _, err = run(capsys, "convert", str(good), "--to", "sqlite")
+    assert status == 2
+    assert "give -o FILE.db" in err
+    db = tmp_path / "s.sqlite3"
+    status, _, err = run(capsys, "convert", str(good), str(bad), "-o", str(db))
+    assert status == 1
+    assert err.startswith(f"{bad}:2:")
+    assert err.endswith("1 converted, 1 failed\n")
+    assert list(storykit.iter_stories(db)) == [make(1)]
+
+
+def test_cli_converts_a_database_back_to_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([make(1), make(2)], db)
+    out = tmp_path / "all.jsonl"
+    assert run(capsys, "convert", str(db), "-o", str(out), "--jobs", "1")[0] == 0
+    back = [storykit.loads(line, "json") for line in out.read_text("utf-8").splitlines()]
+    assert back == [make(1), make(2)]
