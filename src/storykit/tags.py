@@ -29,9 +29,12 @@ local, so the time is linear in the line's length, and the story is searched (wi
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import itertools
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
 
@@ -39,51 +42,41 @@ MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 
 _KNOWN_COST = 1.0
+_SUFFIX_BONUS = 0.1  # a known tag ending a run of capitals is a cut point (ISRO|AI, ACLU|US)
 _SHAPE_COST = 2.5
 _LONG_ACRONYM_STEP = 0.5  # each letter past four makes an acronym less likely to be one tag
 _SHORT_ACRONYM = 5
 _SHORT_HALF = 4  # a camel-case name's half this short is checked in another case too (Stop)
 _MEMORY = 4096  # how many recent tags lines' splits are kept for reuse
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
+_FIND_BUDGET = 1 << 16  # characters str.find may scan per story before the text is indexed
+_WINDOW = 4  # the longest run of words joined by punctuation (SARS-CoV-2) the index holds
+_LONG_COMPOUND = 32  # punctuation-joined runs of more words than this are indexed word by word
 
-_ONE_WORD = """
-    AI AGI AR VR XR IT IoT ICT API APIs CEO CEOs CFO CTO COO GDP GPU GPUs CPU CPUs PC PCs EV EVs
-    IPO IPOs ETF ETFs ESG LGBT LGBTQ LGBTQ+ NFT NFTs SaaS SMEs SME VC VCs M&A R&D HR PR
-    US USA UK EU UN UAE USSR NATO ASEAN OPEC WHO WTO IMF ECB Fed NHS NASA FBI CIA NSA SEC FTC FDA
-    CDC EPA DOJ IRS GOP BBC CNN AP AFP NPR BRICS OECD G7 G20 5G 4G 6G 3G COVID COVID-19 SARS-CoV-2
-    HIV AIDS DNA RNA mRNA CO2 COP26 COP27 COP28 COP29 COP30 LNG EVs ChatGPT GPT GPT-4 LLM LLMs
-    OpenAI DeepMind DeepSeek SoftBank YouTube iPhone iPad iPod iOS macOS iCloud eBay PayPal
-    LinkedIn WhatsApp TikTok GitHub GitLab JavaScript TypeScript PlayStation PowerPoint
-    BlackRock JPMorgan WeChat AstraZeneca BioNTech FedEx SpaceX WeWork McDonald's McKinsey
-    MasterCard HarperCollins PricewaterhouseCoopers PwC KPMG EY BYD CATL TSMC ASML AMD IBM HP
-    HSBC UBS BNP LVMH BMW VW NBA NFL MLB NHL FIFA UEFA IOC F1 MotoGP Web3 DeFi
-    Bitcoin Ethereum Huawei Xiaomi Nvidia NVIDIA Airbnb Uber Lyft Netflix Spotify Tesla
-    GameStop NetzDG DoorDash BlackBerry SoundCloud WordPress HubSpot DocuSign CrowdStrike
-    SolarWinds OnlyFans StubHub GoPro JetBlue easyJet AirAsia IKEA H&M GlaxoSmithKline
-    ExxonMobil ConocoPhillips MicroStrategy FaceTime AirPods MacBook iMac PowerShell VMware
-    NetApp SAP ByteDance AliExpress NetEase SenseTime iFlytek OnePlus HarmonyOS ThinkPad
-    McLaren BuzzFeed HuffPost YouGov PolitiFact CNBC MSNBC NYT WSJ FT IPCC UNHCR UNICEF NGO NGOs
-    OpenSea FTX CoreWeave LinkedIn GitHub DevOps MLOps SQL NoSQL PostgreSQL MySQL MongoDB
+_VOCABULARY_FILE = "tags_vocabulary.txt"
+
+if TYPE_CHECKING:
+    DEFAULT_VOCABULARY: frozenset[str]
+    """Tags the splitter knows without being told: common acronyms and camel-case names.
+
+    Read (once, on first use) from the data file ``storykit/tags_vocabulary.txt``.
     """
-_SEVERAL_WORDS = (
-    "Hong Kong",
-    "New York",
-    "New Zealand",
-    "South Africa",
-    "South Korea",
-    "North Korea",
-    "Saudi Arabia",
-    "Climate change",
-    "Artificial intelligence",
-    "Supply chains",
-    "Middle East",
-    "Latin America",
-    "Web 3.0",
-)
-DEFAULT_VOCABULARY: frozenset[str] = frozenset((*_ONE_WORD.split(), *_SEVERAL_WORDS))
-"""Tags the splitter knows without being told: common acronyms and camel-case names."""
 
-# A word of a tag: letters with optional inner hyphens, apostrophes, dots or ampersands.
+
+@functools.cache
+def _default_vocabulary() -> frozenset[str]:
+    text = importlib.resources.files("storykit").joinpath(_VOCABULARY_FILE).read_text("utf-8")
+    return frozenset(
+        tag for line in text.splitlines() if (tag := line.strip()) and not tag.startswith("#")
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name == "DEFAULT_VOCABULARY":
+        return _default_vocabulary()
+    if name == "_DEFAULT_SPLITTER":
+        return _default_splitter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Classes(dict[int, str]):
@@ -130,6 +123,10 @@ _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
 
+# The story's words: runs of letters and digits, joined by punctuation (COVID-19, S&P).
+_ALNUM_RE = re.compile(r"[^\W_]+")
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:(?:[^\w\s]|_)+[^\W_]+)*")
+
 
 def _acronym_cost(sig: str, i: int, j: int) -> float:
     """The cost of ``line[i:j]`` as an acronym by its shape alone (``inf`` if it is none)."""
@@ -142,30 +139,33 @@ def _acronym_cost(sig: str, i: int, j: int) -> float:
 
 
 class _Story:
-    """The story's own text, searched with ``str.find`` only when a piece needs it.
+    """The story's own text, asked whether it spells out a name.
+
+    The first questions are answered with ``str.find`` while that stays cheap (at most
+    ``_FIND_BUDGET`` characters scanned per story, so a short story costs a few C-level
+    searches); after that, or at once for a long story, the text's words are indexed in one
+    pass and every question is a set lookup. Either way a story costs at most one pass over
+    its text plus a constant, whatever the tags line asks.
 
     Every question asked and its answer are logged: the split of a tags line depends only on
     the line, the vocabulary and these answers, so a split can be reused for another story
     that answers the same questions the same way.
     """
 
-    __slots__ = ("_stop", "_text", "log")
+    __slots__ = ("_budget", "_stop", "_text", "_windows", "_words", "log")
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
-        self._stop = stop
-        self.log: list[tuple[bool, str, bool]] = []  # (word-bounded?, probe, answer)
-
-    def has(self, probe: str) -> bool:
-        """Whether the story contains ``probe`` anywhere."""
-        answer = bool(self._text) and self._text.find(probe, 0, self._stop) != -1
-        self.log.append((False, probe, answer))
-        return answer
+        self._stop = min(stop, len(text))
+        self._budget = _FIND_BUDGET
+        self._words: set[str] | None = None
+        self._windows: set[str] = set()
+        self.log: list[tuple[str, bool]] = []  # (probe, answer)
 
     def spells(self, piece: str) -> bool:
         """Whether the story contains ``piece`` not directly next to a letter or digit."""
-        answer = bool(self._text) and _occurs(self._text, piece, self._stop)
-        self.log.append((True, piece, answer))
+        answer = self._answer(piece)
+        self.log.append((piece, answer))
         return answer
 
     def spells_in_lower_case(self, piece: str) -> bool:
@@ -173,29 +173,57 @@ class _Story:
         lower = piece.lower()
         return self.spells(piece[0] + lower[1:]) or self.spells(lower)
 
-    def agrees(self, log: tuple[tuple[bool, str, bool], ...]) -> bool:
+    def agrees(self, log: tuple[tuple[str, bool], ...]) -> bool:
         """Whether this story answers every question of ``log`` as it was answered."""
-        text, stop = self._text, self._stop
-        for bounded, probe, answer in log:
-            if bounded:
-                found = bool(text) and _occurs(text, probe, stop)
-            else:
-                found = bool(text) and text.find(probe, 0, stop) != -1
-            if found != answer:
+        return all(self._answer(probe) == answer for probe, answer in log)
+
+    def _answer(self, piece: str) -> bool:
+        if not piece or not self._stop:
+            return False
+        if self._words is None:
+            found = self._find(piece)
+            if found is not None:
+                return found
+            self._index()
+            assert self._words is not None
+        if piece.isalnum():
+            return piece in self._words
+        return piece in self._windows
+
+    def _find(self, piece: str) -> bool | None:
+        """Search with ``str.find`` within the budget; ``None`` when it would overrun it."""
+        text, stop, pos = self._text, self._stop, 0
+        while True:
+            if stop - pos > self._budget:
+                return None
+            start = text.find(piece, pos, stop)
+            if start == -1:
+                self._budget -= stop - pos
                 return False
-        return True
+            end = start + len(piece)
+            self._budget -= end - pos
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end >= stop or not text[end].isalnum()
+            ):
+                return True
+            pos = start + 1
 
-
-def _occurs(text: str, piece: str, end: int) -> bool:
-    start = text.find(piece, 0, end)
-    while start != -1:
-        stop = start + len(piece)
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            stop >= len(text) or not text[stop].isalnum()
-        ):
-            return True
-        start = text.find(piece, start + 1, end)
-    return False
+    def _index(self) -> None:
+        """Index the words of the text, in one pass (a regular expression's C loop)."""
+        words: set[str] = set()
+        windows = self._windows
+        for compound in set(_COMPOUND_RE.findall(self._text, 0, self._stop)):
+            if compound.isalnum():
+                words.add(compound)
+                continue
+            spans = [m.span() for m in _ALNUM_RE.finditer(compound)]
+            words.update(compound[a:b] for a, b in spans)
+            if len(spans) > _LONG_COMPOUND:
+                continue
+            for k, (a, _) in enumerate(spans):
+                for _, b in spans[k + 1 : k + _WINDOW]:
+                    windows.add(compound[a:b])
+        self._words = words
 
 
 class TagSplitter:
@@ -209,14 +237,22 @@ class TagSplitter:
         ('Negocios', 'WalletHub')
     """
 
-    def __init__(self, vocabulary: Iterable[str] = DEFAULT_VOCABULARY) -> None:
+    def __init__(self, vocabulary: Iterable[str] | None = None) -> None:
+        """Make a splitter.
+
+        Args:
+            vocabulary: The tags to keep whole; default: :data:`DEFAULT_VOCABULARY`.
+        """
         self._vocabulary: set[str] = set()
         self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
         self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
         self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
+        # Known names with a case change inside, by the two letters around it:
+        # "mW" → [("DreamWorks", 5)], "iP" → [("iPhone", 1), ("iPad", 1)…].
+        self._inner: dict[str, list[tuple[str, int]]] = {}
         # Recent splits: line → (the questions asked of the story and their answers, tags).
-        self._splits: dict[str, tuple[tuple[tuple[bool, str, bool], ...], tuple[str, ...]]] = {}
-        self.add(*vocabulary)
+        self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
+        self.add(*(_default_vocabulary() if vocabulary is None else vocabulary))
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -238,6 +274,10 @@ class TagSplitter:
                 else:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
+            if " " not in tag:
+                for match in _BOUNDARY_RE.finditer(tag.translate(_CLASSES)):
+                    k = match.end()
+                    self._inner.setdefault(tag[k - 1 : k + 1], []).append((tag, k))
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
@@ -294,8 +334,13 @@ class TagSplitter:
         """Cut where the case changes; move a cut back before a known lower-case start."""
         cuts = [0]
         lower_pairs = self._lower_pairs
+        inner = self._inner
+        names: list[tuple[int, int]] = []  # known names with a case change inside
         for match in _BOUNDARY_RE.finditer(sig):
             p = match.end()
+            candidates = inner.get(line[p - 1 : p + 1])
+            if candidates:
+                names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
             if before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
@@ -305,15 +350,55 @@ class TagSplitter:
                     q -= 1
                 if q == 0 or sig[q - 1] not in "_o":
                     continue
-            elif (
-                before in "ls"
-                and sig[p] == "U"
-                and (p - cuts[-1] <= _SHORT_HALF or line[p - 1 : p + 1] in lower_pairs)
-            ):
-                p = self._lower_start(line, sig, cuts[-1], p, story)
+            elif before == "U":
+                if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
+                    p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
+            elif before in "ls" and sig[p] == "U":
+                if p - cuts[-1] == 1 and before == "l":
+                    continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
+                if p - cuts[-1] <= _SHORT_HALF or line[p - 1 : p + 1] in lower_pairs:
+                    p = self._lower_start(line, sig, cuts[-1], p, story)
             cuts.append(p)
         cuts.append(len(line))
-        return cuts
+        return self._keep_names_whole(sig, cuts, names) if names else cuts
+
+    def _names_at(
+        self, line: str, sig: str, p: int, candidates: list[tuple[str, int]]
+    ) -> Iterable[tuple[int, int]]:
+        """The known names (DreamWorks, iPhone, AfD) whose inner case change is at ``p``."""
+        for name, offset in candidates:
+            i = p - offset
+            j = i + len(name)
+            if i >= 0 and line.startswith(name, i) and (j == len(line) or sig[j] not in "ls"):
+                yield (i, j)
+
+    @staticmethod
+    def _keep_names_whole(sig: str, cuts: list[int], names: list[tuple[int, int]]) -> list[int]:
+        """Cut around each known name and not inside it (``U|S|eBay`` → ``US|eBay``)."""
+        names.sort(key=lambda span: (span[0], -span[1]))
+        chosen: list[tuple[int, int]] = []
+        for i, j in names:
+            if not chosen or i >= chosen[-1][1]:
+                chosen.append((i, j))
+        kept = set(cuts)
+        starts = set()
+        for i, j in chosen:
+            kept = {c for c in kept if not i < c < j}
+            kept.update((i, j))
+            starts.add(i)
+        ordered = sorted(kept)
+        # A lone capital cut off an acronym before a known name rejoins it (US|eBay).
+        return [
+            c
+            for k, c in enumerate(ordered)
+            if not (
+                0 < k < len(ordered) - 1
+                and c + 1 == ordered[k + 1]
+                and c + 1 in starts
+                and sig[c - 1] == "U"
+                and sig[c] == "U"
+            )
+        ]
 
     def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
@@ -322,13 +407,12 @@ class TagSplitter:
         for q in (p - 1, p - 2, p - 3):
             if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
                 break
-            probe = line[q : p + 1]
-            candidates = lower_first.get(probe)
+            candidates = lower_first.get(line[q : p + 1])
             if candidates:
                 for known in candidates:
                     if line.startswith(known, q):
                         return q
-            if short and q >= p - 2 and story.has(probe):
+            if short and q >= p - 2:
                 word_end = p
                 while word_end < len(sig) and sig[word_end] in "Uls":
                     word_end += 1
@@ -341,6 +425,8 @@ class TagSplitter:
     ) -> list[tuple[int, int]]:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
+            if story.spells(line[i:j]):
+                return [(i, j)]
             return self._split_acronyms(line, sig, i, j, story)
         if sig[i] in "ls":
             return self._split_lowercase(line, sig, i, j)
@@ -349,26 +435,42 @@ class TagSplitter:
     def _split_acronyms(
         self, line: str, sig: str, i: int, j: int, story: _Story
     ) -> list[tuple[int, int]]:
-        """Keep a run of capitals whole, or split it in two where both parts are better."""
-        whole = line[i:j]
-        if story.spells(whole):
-            return [(i, j)]
+        """Keep a run of capitals whole, or split it where the parts are better."""
+        # Digits end a code before two or more capitals: A380|COVID-19, COP28|UAE (not H5N1).
+        for p in range(i + 2, j - 1):
+            if (
+                sig[p - 1] == "d"
+                and sig[p] == "U"
+                and sig[p + 1] == "U"
+                and "U" in sig[i:p]
+                and line[i:j] not in self._vocabulary
+            ):
+                return [
+                    *self._split_acronyms(line, sig, i, p, story),
+                    *self._split_acronyms(line, sig, p, j, story),
+                ]
+        vocabulary = self._vocabulary
         best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
+        if line[i:j] in vocabulary:
+            return best
         # Shape and vocabulary first; ask the story only where it could still win.
         splits = []
         for p in range(i + 1, j):
             left, right = line[i:p], line[p:j]
-            cost_left = _KNOWN_COST if left in self._vocabulary else _acronym_cost(sig, i, p)
-            cost_right = _KNOWN_COST if right in self._vocabulary else _acronym_cost(sig, p, j)
+            cost_left = _KNOWN_COST if left in vocabulary else _acronym_cost(sig, i, p)
+            cost_right = (
+                _KNOWN_COST - _SUFFIX_BONUS if right in vocabulary else _acronym_cost(sig, p, j)
+            )
             if cost_left == float("inf") or cost_right == float("inf"):
                 continue
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
         splits.sort()
+        best_shapes = (float("inf"), float("inf"))
         for total, p, shape_left, shape_right in splits:
             if best_cost <= 2 * _KNOWN_COST:
                 break  # two known parts: nothing can do better
             if total < best_cost:
-                best_cost, best = total, [(i, p), (p, j)]
+                best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
             cost_left = (
                 _KNOWN_COST if shape_left > _KNOWN_COST and story.spells(line[i:p]) else shape_left
             )
@@ -379,7 +481,17 @@ class TagSplitter:
             )
             if cost_left + cost_right < best_cost:
                 best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
-        return best
+                best_shapes = (cost_left, cost_right)
+        if len(best) == 1:
+            return best
+        # A part that is only acronym-shaped may hold more known tags (US|NHTSA|EVs).
+        out: list[tuple[int, int]] = []
+        for (a, b), cost in zip(best, best_shapes, strict=True):
+            if cost > _KNOWN_COST and b - a >= _SHORT_HALF:
+                out.extend(self._split_acronyms(line, sig, a, b, story))
+            else:
+                out.append((a, b))
+        return out
 
     def _split_lowercase(self, line: str, sig: str, i: int, j: int) -> list[tuple[int, int]]:
         """Cut known all-lower-case tags (``virtualenv``, ``pip``) out of a lower-case run."""
@@ -424,9 +536,19 @@ class TagSplitter:
         merged = line[i:j]
         if merged in self._vocabulary:
             return True
+        left = line[i:p]
+        if (
+            p - i == 2
+            and sig[i] == "U"
+            and sig[i + 1] in "ls"
+            and sig[p] == "U"
+            and sig[p + 1 : p + 2] in ("l", "s")
+            and left not in self._vocabulary
+        ):
+            return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
         if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF + 1):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
-        left_known = line[i:p] in self._vocabulary
+        left_known = left in self._vocabulary
         if left_known and line[p:j] in self._vocabulary:
             return False  # two known tags side by side stay two (US|EU)
         if story.spells(merged):
@@ -439,7 +561,9 @@ class TagSplitter:
         )
 
 
-_DEFAULT_SPLITTER = TagSplitter()
+@functools.cache
+def _default_splitter() -> TagSplitter:
+    return TagSplitter()
 
 
 def split_tags(
@@ -451,8 +575,8 @@ def split_tags(
         >>> split_tags("AIEVsSemiconductorsSmartphones")
         ('AI', 'EVs', 'Semiconductors', 'Smartphones')
     """
-    splitter = _DEFAULT_SPLITTER
+    splitter = _default_splitter()
     if vocabulary is not None:
-        splitter = TagSplitter(DEFAULT_VOCABULARY)
+        splitter = TagSplitter()
         splitter.add(*vocabulary)
     return splitter.split(line, context)
