@@ -119,6 +119,7 @@ _BOUNDARY_RE = re.compile(  # a boundary is where each match ends
 _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
 _ACRONYM_RUN_RE = re.compile(_ACRONYM)
+_LETTERS_RE = re.compile("[Uls]*")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
@@ -152,7 +153,7 @@ class _Story:
     that answers the same questions the same way.
     """
 
-    __slots__ = ("_budget", "_stop", "_text", "_windows", "_words", "log")
+    __slots__ = ("_answers", "_budget", "_stop", "_text", "_windows", "_words", "log")
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
@@ -160,11 +161,25 @@ class _Story:
         self._budget = _FIND_BUDGET
         self._words: set[str] | None = None
         self._windows: set[str] = set()
+        self._answers: dict[str, bool] = {}
         self.log: list[tuple[str, bool]] = []  # (probe, answer)
 
     def spells(self, piece: str) -> bool:
         """Whether the story contains ``piece`` not directly next to a letter or digit."""
-        answer = self._answer(piece)
+        answer = self._answers.get(piece)
+        if answer is None:
+            stop = self._stop
+            if self._words is None and stop <= self._budget and piece:
+                # The common case inlined: a short story that does not hold the piece.
+                start = self._text.find(piece, 0, stop)
+                if start == -1:
+                    self._budget -= stop
+                    answer = False
+                else:
+                    answer = self._bounded(piece, start)
+            else:
+                answer = self._answer(piece)
+            self._answers[piece] = answer
         self.log.append((piece, answer))
         return answer
 
@@ -192,21 +207,34 @@ class _Story:
 
     def _find(self, piece: str) -> bool | None:
         """Search with ``str.find`` within the budget; ``None`` when it would overrun it."""
-        text, stop, pos = self._text, self._stop, 0
+        stop = self._stop
+        if stop > self._budget:
+            return None
+        start = self._text.find(piece, 0, stop)
+        if start == -1:
+            self._budget -= stop
+            return False
+        return self._bounded(piece, start)
+
+    def _bounded(self, piece: str, start: int) -> bool:
+        """Whether ``piece``, found at ``start``, occurs word-bounded there or later."""
+        text, stop = self._text, self._stop
+        self._budget -= start + len(piece)
         while True:
-            if stop - pos > self._budget:
-                return None
-            start = text.find(piece, pos, stop)
-            if start == -1:
-                self._budget -= stop - pos
-                return False
             end = start + len(piece)
-            self._budget -= end - pos
             if (start == 0 or not text[start - 1].isalnum()) and (
                 end >= stop or not text[end].isalnum()
             ):
                 return True
             pos = start + 1
+            if stop - pos > self._budget:
+                self._index()
+                return self._answer(piece)
+            start = text.find(piece, pos, stop)
+            if start == -1:
+                self._budget -= stop - pos
+                return False
+            self._budget -= start + len(piece) - pos
 
     def _index(self) -> None:
         """Index the words of the text, in one pass (a regular expression's C loop)."""
@@ -247,12 +275,21 @@ class TagSplitter:
         self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
         self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
         self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
-        # Known names with a case change inside, by the two letters around it:
-        # "mW" → [("DreamWorks", 5)], "iP" → [("iPhone", 1), ("iPad", 1)…].
+        # Known names with a case change inside, by the three letters around it (two when
+        # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
+        # "fD" → [("AfD", 2)].
         self._inner: dict[str, list[tuple[str, int]]] = {}
         # Recent splits: line → (the questions asked of the story and their answers, tags).
         self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
-        self.add(*(_default_vocabulary() if vocabulary is None else vocabulary))
+        if vocabulary is not None:
+            self.add(*vocabulary)
+            return
+        default = _default_splitter()  # copy its tables rather than build them again
+        self._vocabulary = set(default._vocabulary)
+        self._lower_first = {k: list(v) for k, v in default._lower_first.items()}
+        self._lower_pairs = set(default._lower_pairs)
+        self._lowercase = {k: list(v) for k, v in default._lowercase.items()}
+        self._inner = {k: list(v) for k, v in default._inner.items()}
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -277,7 +314,7 @@ class TagSplitter:
             if " " not in tag:
                 for match in _BOUNDARY_RE.finditer(tag.translate(_CLASSES)):
                     k = match.end()
-                    self._inner.setdefault(tag[k - 1 : k + 1], []).append((tag, k))
+                    self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
@@ -312,14 +349,71 @@ class TagSplitter:
         known = self._splits.get(line)
         if known is not None and story.agrees(known[0]):
             return known[1]
-        tags = self._split(line, story)
+        sig = line.translate(_CLASSES)
+        tags = self._split(line, sig, story)
         if len(self._splits) >= _MEMORY:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
 
-    def _split(self, line: str, story: _Story) -> tuple[str, ...]:
-        sig = line.translate(_CLASSES)
+    def _split_plainly(self, line: str, sig: str) -> tuple[str, ...] | None:
+        """The split when every case-boundary piece is a known or well-shaped tag, else None.
+
+        The common case (``CrimeMiamiRoad safety``, ``TradeUSDiplomacyChina``): no rule of
+        :meth:`_split` would change a cut there, so the story's text is not consulted at all.
+        """
+        vocabulary = self._vocabulary
+        inner = self._inner
+        n = len(line)
+        pieces: list[str] = []
+        left = ""  # the piece before, when a join with it is to be ruled out
+        i = 0
+        for p in [*(match.end() for match in _BOUNDARY_RE.finditer(sig)), n]:
+            if p < n:
+                before = sig[p - 1]
+                if before in "ls":
+                    if sig[p] != "U" or p - i <= _SHORT_HALF:
+                        return None  # Japan|5G, Hube|Merge: for the full rules
+                    if (
+                        line[p - 1 : p + 1] in self._lower_pairs
+                        and self._lower_start(line, sig, i, p, _NO_TEXT) != p
+                    ):
+                        return None  # Banki|Phone (long pieces ask the vocabulary only)
+                elif before == "U":
+                    if line[p + 1 : p + 2] == "i" and sig[p + 2 : p + 3] == "U":
+                        return None  # UK|iPhone
+                elif before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
+                    return None  # Level 3|NPHET, 5GG7 (not COVID-19|Health)
+                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(line[p - 1 : p + 1])
+                if candidates and any(self._names_at(line, sig, p, candidates)):
+                    return None  # a known name spans the cut (Dream|Works)
+            piece = line[i:p]
+            known = piece in vocabulary
+            if (
+                not known
+                and not _WORD_SHAPE_RE.fullmatch(sig, i, p)
+                and (sig[i] in "ls" or _ACRONYM_RUN_RE.fullmatch(sig, i, p))
+            ):
+                return None  # a run of capitals to split (AIEVs), or a lower-case run
+            if left and " " not in piece and sig[i - 1] != "o":
+                if (len(left) == 2 and sig[i - 1] in "ls") or left + piece in vocabulary:
+                    return None  # Mc|Kinsey, You|Tube
+                if not (
+                    (len(left) > _SHORT_HALF and p - i > _SHORT_HALF)
+                    or len(left) + p - i > _LONG_NAME
+                    or (
+                        left in vocabulary
+                        and (known or sig.count("U", i - len(left), i) == len(left))
+                    )
+                    or (known and len(left) > _SHORT_HALF and sig.count("U", i, p) == p - i)
+                ):
+                    return None  # a short half: Wallet|Hub may be one name
+            pieces.append(piece)
+            left = "" if " " in piece else piece
+            i = p
+        return tuple(pieces)
+
+    def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
         pieces: list[tuple[int, int]] = []
         vocabulary = self._vocabulary
@@ -338,7 +432,7 @@ class TagSplitter:
         names: list[tuple[int, int]] = []  # known names with a case change inside
         for match in _BOUNDARY_RE.finditer(sig):
             p = match.end()
-            candidates = inner.get(line[p - 1 : p + 1])
+            candidates = inner.get(line[p - 1 : p + 2]) or inner.get(line[p - 1 : p + 1])
             if candidates:
                 names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
@@ -413,9 +507,7 @@ class TagSplitter:
                     if line.startswith(known, q):
                         return q
             if short and q >= p - 2:
-                word_end = p
-                while word_end < len(sig) and sig[word_end] in "Uls":
-                    word_end += 1
+                word_end = _LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
                 if story.spells(line[q:word_end]):
                     return q
         return p
@@ -488,7 +580,7 @@ class TagSplitter:
         out: list[tuple[int, int]] = []
         for (a, b), cost in zip(best, best_shapes, strict=True):
             if cost > _KNOWN_COST and b - a >= _SHORT_HALF:
-                out.extend(self._split_acronyms(line, sig, a, b, story))
+                out.extend(self._split_acronyms(line, sig, a, b, _NO_TEXT))
             else:
                 out.append((a, b))
         return out
@@ -546,24 +638,41 @@ class TagSplitter:
             and left not in self._vocabulary
         ):
             return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
-        if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF + 1):
+        if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
         left_known = left in self._vocabulary
-        if left_known and line[p:j] in self._vocabulary:
-            return False  # two known tags side by side stay two (US|EU)
+        right_known = line[p:j] in self._vocabulary
+        if left_known and (right_known or sig.count("U", i, p) == p - i):
+            return False  # known tags side by side stay two (US|EU), so do US|Diplomacy
+        if right_known and p - i > _SHORT_HALF and sig.count("U", p, j) == j - p:
+            return False  # and Trade|US
+        if _ACRONYM_RUN_RE.fullmatch(sig, i, p) and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
+            return False  # a run of capitals was already split on the evidence (OGM|CIRC)
         if story.spells(merged):
             return True
         return (
             j - p <= _SHORT_HALF
             and sig[i] == "U"
+            and sig[p + 1 : p + 2] in ("l", "s")
             and not left_known
             and story.spells_in_lower_case(merged)
         )
 
 
+class _NoText(_Story):
+    """A story that spells nothing and keeps no log: for rules that use the vocabulary only."""
+
+    def spells(self, piece: str) -> bool:
+        """Nothing is spelt out."""
+        return False
+
+
+_NO_TEXT = _NoText("", 0)
+
+
 @functools.cache
 def _default_splitter() -> TagSplitter:
-    return TagSplitter()
+    return TagSplitter(_default_vocabulary())
 
 
 def split_tags(
