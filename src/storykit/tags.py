@@ -4,27 +4,41 @@ A dump writes its tags with nothing between them, so case changes are the main c
 ``…sSemi…`` is a boundary. Case alone cannot split everything (``USEU``, ``WalletHub``,
 ``eMerge Americas``, ``Python 3virtualenv``), so the splitter also uses:
 
-1. a vocabulary of known tags (a built-in list of acronyms and camel-case names, extensible
-   by the caller and by :meth:`TagSplitter.learn` from tags lines that hold a single tag);
+1. a vocabulary of known tags: about a thousand well-known acronyms and names whose case
+   the rules cannot guess (``DreamWorks``, ``iPhone``, ``AfD``, ``NHTSA``), kept as data in
+   ``tags_vocabulary.txt`` and read on first use; extensible by the caller and by
+   :meth:`TagSplitter.learn` from tags lines that hold a single tag;
 2. names the story itself spells out (its title, headings and paragraphs), word-bounded;
    camel-case names also in another case (``Gamestop`` supports ``GameStop``);
 3. the shape of a tag: a capitalised word, an acronym (``AI``, ``EVs``, ``COP26``, ``5G``,
    ``COVID-19``), optionally followed by more words (``Road safety``, ``Level 3``).
 
 The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
-``Level 3|NPHET``); then, piece by piece:
+``Level 3|NPHET``); then:
 
-- a lower-case start of a known name moves a cut back (``WalletHube|Merge`` →
+- a known name with a case change inside is cut around wherever it sits, and not inside
+  (``DreamWorks``, ``UK|iPhone``, ``US|AfD|Germany``, ``NIO|XPeng``);
+- a lower-case start of a name moves a cut back (``WalletHube|Merge`` →
   ``WalletHub|eMerge`` when the story says ``eMerge``; ``Banki|Phone`` → ``Bank|iPhone``);
-- a run of capitals is split where two known or well-shaped tags beat one long acronym
-  (``AIEVs`` → ``AI``, ``EVs``; ``EUCOP26`` → ``EU``, ``COP26``); a known or evidenced part
-  costs 1, a part that only has an acronym's shape 2.5, plus 0.5 for each letter past four;
-- neighbours are joined when together they are a known name (``You|Tube``, ``Wallet|Hub``);
+  one lower-case letter after an acronym starts a name (``US|iWidget``);
+- a run of capitals is split where known or well-shaped tags beat one long acronym
+  (``AIEVs`` → ``AI``, ``EVs``; ``EUCOP26`` → ``EU``, ``COP26`` when the story says
+  ``COP26``); a known or evidenced part costs 1, a part that only has an acronym's shape
+  2.5, plus 0.5 for each letter past four; a known tag that ends the run costs 0.9, so it
+  is a cut point (``ISRO|AI``, ``ACLU|US``, ``NHTSA|EVs``) where one at the start is not
+  (``UNITED``, ``USDA``); digits end a code before two capitals (``A380|COVID-19``);
+- neighbours are joined when together they are a known name (``You|Tube``), when the first
+  is a two-letter piece (``Mc|Kinsey``, ``De|Santis``: two letters are almost never a tag
+  of their own), or when the story spells the joined name and one half is short (four
+  letters or fewer: ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
 - a lower-case run is cut around known tags inside it (``virtualenvpip``).
 
 No character is ever dropped: text that fits no rule stays a piece of its own. Each step is
-local, so the time is linear in the line's length, and the story is searched (with
-``str.find``) only for the few pieces where it can change the answer.
+local, so the time is linear in the line's length. When every case-boundary piece is a
+known or well-shaped tag (the common case) the story is not consulted at all; otherwise
+it is asked about the few pieces where it can change the answer: with ``str.find`` while
+that stays cheap (a fixed budget of characters per story), then from an index of its words
+built in one pass, so no story costs more than one pass over its text, whatever the line.
 """
 
 from __future__ import annotations
@@ -355,63 +369,6 @@ class TagSplitter:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
-
-    def _split_plainly(self, line: str, sig: str) -> tuple[str, ...] | None:
-        """The split when every case-boundary piece is a known or well-shaped tag, else None.
-
-        The common case (``CrimeMiamiRoad safety``, ``TradeUSDiplomacyChina``): no rule of
-        :meth:`_split` would change a cut there, so the story's text is not consulted at all.
-        """
-        vocabulary = self._vocabulary
-        inner = self._inner
-        n = len(line)
-        pieces: list[str] = []
-        left = ""  # the piece before, when a join with it is to be ruled out
-        i = 0
-        for p in [*(match.end() for match in _BOUNDARY_RE.finditer(sig)), n]:
-            if p < n:
-                before = sig[p - 1]
-                if before in "ls":
-                    if sig[p] != "U" or p - i <= _SHORT_HALF:
-                        return None  # Japan|5G, Hube|Merge: for the full rules
-                    if (
-                        line[p - 1 : p + 1] in self._lower_pairs
-                        and self._lower_start(line, sig, i, p, _NO_TEXT) != p
-                    ):
-                        return None  # Banki|Phone (long pieces ask the vocabulary only)
-                elif before == "U":
-                    if line[p + 1 : p + 2] == "i" and sig[p + 2 : p + 3] == "U":
-                        return None  # UK|iPhone
-                elif before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
-                    return None  # Level 3|NPHET, 5GG7 (not COVID-19|Health)
-                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(line[p - 1 : p + 1])
-                if candidates and any(self._names_at(line, sig, p, candidates)):
-                    return None  # a known name spans the cut (Dream|Works)
-            piece = line[i:p]
-            known = piece in vocabulary
-            if (
-                not known
-                and not _WORD_SHAPE_RE.fullmatch(sig, i, p)
-                and (sig[i] in "ls" or _ACRONYM_RUN_RE.fullmatch(sig, i, p))
-            ):
-                return None  # a run of capitals to split (AIEVs), or a lower-case run
-            if left and " " not in piece and sig[i - 1] != "o":
-                if (len(left) == 2 and sig[i - 1] in "ls") or left + piece in vocabulary:
-                    return None  # Mc|Kinsey, You|Tube
-                if not (
-                    (len(left) > _SHORT_HALF and p - i > _SHORT_HALF)
-                    or len(left) + p - i > _LONG_NAME
-                    or (
-                        left in vocabulary
-                        and (known or sig.count("U", i - len(left), i) == len(left))
-                    )
-                    or (known and len(left) > _SHORT_HALF and sig.count("U", i, p) == p - i)
-                ):
-                    return None  # a short half: Wallet|Hub may be one name
-            pieces.append(piece)
-            left = "" if " " in piece else piece
-            i = p
-        return tuple(pieces)
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
