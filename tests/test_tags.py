@@ -357,3 +357,32 @@ def test_the_common_case_does_not_read_the_story(monkeypatch: pytest.MonkeyPatch
     ]:
         splitter.split(line, text)
     assert (len(indexed), _CountingText.finds) == (0, 0)
+
+
+class _SpellsEverything(tags_module._Story):
+    """A story that spells out every name it is asked about."""
+
+    def spells(self, piece: str) -> bool:
+        self.log.append((piece, True))
+        return True
+
+
+_PIECES = st.sampled_from(
+    ["Crime", "Miami", "Road safety", "US", "EU", "EVs", "AI", "Art", "Meta", "Hub", "Wallet",
+     "Semiconductors", "Harvard Medical School", "Dream", "Works", "Game", "Stop", "Tok",
+     "Book", "Banki", "Phone", "NPHET", "Mc", "Kinsey", "Rüstung", "Mobilité", "Open source",
+     "Luxury", "COVID-19", "IPOs", "Diplomacy", "Trade", "China", "Sky", "Team", "You", "Tube"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, min_size=1, max_size=6).map("".join))
+def test_the_plain_path_agrees_with_the_rules(line: str) -> None:
+    # Where the common-case path answers, the full rules give the same split, whatever the
+    # story says: the path is right not to read it.
+    splitter = TagSplitter()
+    sig = line.translate(tags_module._CLASSES)
+    plain = splitter._split_plainly(line, sig)
+    if plain is not None:
+        for story in (tags_module._Story("", 0), _SpellsEverything("", 0)):
+            assert splitter._split(line, sig, story) == plain
+            assert story.log == []

@@ -134,6 +134,10 @@ _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
 _ACRONYM_RUN_RE = re.compile(_ACRONYM)
 _LETTERS_RE = re.compile("[Uls]*")
+# A line of capitalised words (with more words after them: "Road safety") and acronyms:
+# the common case, which the rules below never change if its pieces are long enough, its
+# acronyms known and no known name spans a cut.
+_PLAIN_LINE_RE = re.compile(r"(?:U[ls]+(?:_U?[ls]+)*|UU+s?)+")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
@@ -293,6 +297,7 @@ class TagSplitter:
         # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
         # "fD" → [("AfD", 2)].
         self._inner: dict[str, list[tuple[str, int]]] = {}
+        self._inner_pairs: set[str] = set()  # the first two letters of those keys
         # Recent splits: line → (the questions asked of the story and their answers, tags).
         self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
         if vocabulary is not None:
@@ -304,6 +309,7 @@ class TagSplitter:
         self._lower_pairs = set(default._lower_pairs)
         self._lowercase = {k: list(v) for k, v in default._lowercase.items()}
         self._inner = {k: list(v) for k, v in default._inner.items()}
+        self._inner_pairs = set(default._inner_pairs)
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -329,6 +335,7 @@ class TagSplitter:
                 for match in _BOUNDARY_RE.finditer(tag.translate(_CLASSES)):
                     k = match.end()
                     self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
+                    self._inner_pairs.add(tag[k - 1 : k + 1])
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
@@ -364,11 +371,50 @@ class TagSplitter:
         if known is not None and story.agrees(known[0]):
             return known[1]
         sig = line.translate(_CLASSES)
-        tags = self._split(line, sig, story)
+        plain = self._split_plainly(line, sig) if _PLAIN_LINE_RE.fullmatch(sig) else None
+        tags = self._split(line, sig, story) if plain is None else plain
         if len(self._splits) >= _MEMORY:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
+
+    def _split_plainly(self, line: str, sig: str) -> tuple[str, ...] | None:
+        """Split a line of long capitalised words and acronyms, or None if a rule applies.
+
+        Gives what :meth:`_split` gives, without consulting the story: every cut is a case
+        change, and no rule moves one unless an acronym is unknown (AIEVs), a known name
+        spans a cut (Dream|Works) or a lower-case start may be a name's (Banki|Phone), or
+        two pieces together are a known name.
+        """
+        vocabulary = self._vocabulary
+        inner = self._inner
+        pieces: list[str] = []
+        i = 0
+        for match in _BOUNDARY_RE.finditer(sig):
+            p = match.end()
+            pair = line[p - 1 : p + 1]
+            if pair in self._inner_pairs:
+                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
+                if candidates and any(self._names_at(line, sig, p, candidates)):
+                    return None  # a known name spans the cut (Dream|Works)
+            if sig[p] == "U" and sig[p - 1] in "ls" and sig[i + 1] != "U":
+                if p - i <= _SHORT_HALF:
+                    return None  # a short piece: Wallet|Hub, Hube|Merge
+                if pair in self._lower_pairs and self._lower_start(line, sig, i, p, _NO_TEXT) != p:
+                    return None  # Banki|Phone
+            pieces.append(line[i:p])
+            i = p
+        pieces.append(line[i:])
+        if len(line) - i <= _SHORT_HALF and sig[i + 1] != "U":
+            return None
+        left = ""
+        for piece in pieces:
+            if piece[1].isupper() and piece not in vocabulary:
+                return None  # an unknown acronym, for the full rules
+            if left and " " not in left and " " not in piece and left + piece in vocabulary:
+                return None  # You|Tube
+            left = piece
+        return tuple(pieces)
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
@@ -386,12 +432,15 @@ class TagSplitter:
         cuts = [0]
         lower_pairs = self._lower_pairs
         inner = self._inner
+        inner_pairs = self._inner_pairs
         names: list[tuple[int, int]] = []  # known names with a case change inside
         for match in _BOUNDARY_RE.finditer(sig):
             p = match.end()
-            candidates = inner.get(line[p - 1 : p + 2]) or inner.get(line[p - 1 : p + 1])
-            if candidates:
-                names.extend(self._names_at(line, sig, p, candidates))
+            pair = line[p - 1 : p + 1]
+            if pair in inner_pairs:
+                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
+                if candidates:
+                    names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
             if before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
@@ -407,7 +456,7 @@ class TagSplitter:
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
-                if p - cuts[-1] <= _SHORT_HALF or line[p - 1 : p + 1] in lower_pairs:
+                if p - cuts[-1] <= _SHORT_HALF or pair in lower_pairs:
                     p = self._lower_start(line, sig, cuts[-1], p, story)
             cuts.append(p)
         cuts.append(len(line))
@@ -599,9 +648,9 @@ class TagSplitter:
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
         left_known = left in self._vocabulary
         right_known = line[p:j] in self._vocabulary
-        if left_known and (right_known or sig.count("U", i, p) == p - i):
-            return False  # known tags side by side stay two (US|EU), so do US|Diplomacy
-        if right_known and p - i > _SHORT_HALF and sig.count("U", p, j) == j - p:
+        if left_known and (right_known or _ACRONYM_RUN_RE.fullmatch(sig, i, p)):
+            return False  # known tags side by side stay two (US|EU), so do EVs|China
+        if right_known and p - i > _SHORT_HALF and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
             return False  # and Trade|US
         if _ACRONYM_RUN_RE.fullmatch(sig, i, p) and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
             return False  # a run of capitals was already split on the evidence (OGM|CIRC)
