@@ -233,6 +233,8 @@ def test_hard_lines_without_evidence(line: str, tags: tuple[str, ...]) -> None:
         # An unknown acronym ending in a known one is cut, unless the story spells it whole.
         ("QXRVAI", "", ("QXRV", "AI")),
         ("QXRVAI", "the QXRVAI fund", ("QXRVAI",)),
+        # Two known acronyms run together are two tags whatever the story says.
+        ("AIEVs", "the AIEVs index", ("AI", "EVs")),
         # A known acronym at the start is no cut point: all-capital words stay whole.
         ("UNITED", "", ("UNITED",)),
         ("EUROPE", "", ("EUROPE",)),

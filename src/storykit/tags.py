@@ -255,20 +255,25 @@ class _Story:
             self._budget -= start + len(piece) - pos
 
     def _index(self) -> None:
-        """Index the words of the text, in one pass (a regular expression's C loop)."""
+        """Index the words of the text, in one pass: a C-level split at white space."""
+        text, stop = self._text, self._stop
         words: set[str] = set()
         windows = self._windows
-        for compound in set(_COMPOUND_RE.findall(self._text, 0, self._stop)):
-            if compound.isalnum():
-                words.add(compound)
+        for token in set(text.split() if stop == len(text) else text[:stop].split()):
+            if token.isalnum():
+                words.add(token)
                 continue
-            spans = [m.span() for m in _ALNUM_RE.finditer(compound)]
-            words.update(compound[a:b] for a, b in spans)
-            if len(spans) > _LONG_COMPOUND:
-                continue
-            for k, (a, _) in enumerate(spans):
-                for _, b in spans[k + 1 : k + _WINDOW]:
-                    windows.add(compound[a:b])
+            for compound in _COMPOUND_RE.findall(token):  # "(COVID-19)," → "COVID-19"
+                if compound.isalnum():
+                    words.add(compound)
+                    continue
+                spans = [m.span() for m in _ALNUM_RE.finditer(compound)]
+                words.update(compound[a:b] for a, b in spans)
+                if len(spans) > _LONG_COMPOUND:
+                    continue
+                for k, (a, _) in enumerate(spans):
+                    for _, b in spans[k + 1 : k + _WINDOW]:
+                        windows.add(compound[a:b])
         self._words = words
 
 
@@ -523,7 +528,11 @@ class TagSplitter:
     ) -> list[tuple[int, int]]:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
-            if story.spells(line[i:j]):
+            vocabulary = self._vocabulary
+            two_known = any(
+                line[i:p] in vocabulary and line[p:j] in vocabulary for p in range(i + 1, j)
+            )  # AI|EVs, US|EU: nothing the story says would keep them together
+            if not two_known and story.spells(line[i:j]):
                 return [(i, j)]
             return self._split_acronyms(line, sig, i, j, story)
         if sig[i] in "ls":
