@@ -134,10 +134,6 @@ _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
 _ACRONYM_RUN_RE = re.compile(_ACRONYM)
 _LETTERS_RE = re.compile("[Uls]*")
-# A line of capitalised words (with more words after them: "Road safety") and acronyms:
-# the common case, which the rules below never change if its pieces are long enough, its
-# acronyms known and no known name spans a cut.
-_PLAIN_LINE_RE = re.compile(r"(?:U[ls]+(?:_U?[ls]+)*|UU+s?)+")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
@@ -376,50 +372,11 @@ class TagSplitter:
         if known is not None and story.agrees(known[0]):
             return known[1]
         sig = line.translate(_CLASSES)
-        plain = self._split_plainly(line, sig) if _PLAIN_LINE_RE.fullmatch(sig) else None
-        tags = self._split(line, sig, story) if plain is None else plain
+        tags = self._split(line, sig, story)
         if len(self._splits) >= _MEMORY:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
-
-    def _split_plainly(self, line: str, sig: str) -> tuple[str, ...] | None:
-        """Split a line of long capitalised words and acronyms, or None if a rule applies.
-
-        Gives what :meth:`_split` gives, without consulting the story: every cut is a case
-        change, and no rule moves one unless an acronym is unknown (AIEVs), a known name
-        spans a cut (Dream|Works) or a lower-case start may be a name's (Banki|Phone), or
-        two pieces together are a known name.
-        """
-        vocabulary = self._vocabulary
-        inner = self._inner
-        pieces: list[str] = []
-        i = 0
-        for match in _BOUNDARY_RE.finditer(sig):
-            p = match.end()
-            pair = line[p - 1 : p + 1]
-            if pair in self._inner_pairs:
-                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
-                if candidates and any(self._names_at(line, sig, p, candidates)):
-                    return None  # a known name spans the cut (Dream|Works)
-            if sig[p] == "U" and sig[p - 1] in "ls" and sig[i + 1] != "U":
-                if p - i <= _SHORT_HALF:
-                    return None  # a short piece: Wallet|Hub, Hube|Merge
-                if pair in self._lower_pairs and self._lower_start(line, sig, i, p, _NO_TEXT) != p:
-                    return None  # Banki|Phone
-            pieces.append(line[i:p])
-            i = p
-        pieces.append(line[i:])
-        if len(line) - i <= _SHORT_HALF and sig[i + 1] != "U":
-            return None
-        left = ""
-        for piece in pieces:
-            if piece[1].isupper() and piece not in vocabulary:
-                return None  # an unknown acronym, for the full rules
-            if left and " " not in left and " " not in piece and left + piece in vocabulary:
-                return None  # You|Tube
-            left = piece
-        return tuple(pieces)
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
@@ -529,11 +486,12 @@ class TagSplitter:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
             vocabulary = self._vocabulary
-            two_known = any(
-                line[i:p] in vocabulary and line[p:j] in vocabulary for p in range(i + 1, j)
-            )  # AI|EVs, US|EU: nothing the story says would keep them together
-            if not two_known and story.spells(line[i:j]):
-                return [(i, j)]
+            for p in range(i + 1, j):
+                if line[i:p] in vocabulary and line[p:j] in vocabulary:
+                    break  # AI|EVs, US|EU: nothing the story says would keep them together
+            else:
+                if story.spells(line[i:j]):
+                    return [(i, j)]
             return self._split_acronyms(line, sig, i, j, story)
         if sig[i] in "ls":
             return self._split_lowercase(line, sig, i, j)
