@@ -3,9 +3,13 @@
 Measures, in one run so the ratios are fair on a noisy machine:
 
 - per story: reading a dump vs reading the same story from storykit JSON vs bare
-  ``json.loads`` of that JSON (target: dump ≤ 1.5x storykit JSON);
+  ``json.loads`` of that JSON (target: dump ≤ 1.5x storykit JSON). Cold by default: every
+  tags line is new to the tag splitter, as in a real archive (each call reads the stories
+  with a made-up tag added to their tags line); the splitter's share of it, and the cached
+  case (the same dumps again, their splits reused) beside it;
 - ``import storykit`` vs ``import attrs`` in fresh interpreters (target ≤ 1.5x);
-- a 10 MB dump and dumps holding one 2 MB line (target: about a second or less each).
+- a 10 MB dump and dumps holding one 2 MB line (target: about a second or less each);
+- the hostile tags line of issue 8 over 1, 8 and 32 MB of body (target: well under 1 s/MB).
 
 The stories are the seed plus the development corpus in ../shared/corpus when present.
 """
@@ -210,7 +214,27 @@ def large_inputs() -> None:
         print(f"  {name:24s} {len(text.encode()) / 1e6:6.1f} MB  {seconds:6.3f} s")
 
 
+def hostile_tags() -> None:
+    """Issue 8: a body of ``aBaB…`` and a tags line of ``aB`` x 199 (10 s at 1 MB, before)."""
+    print("hostile tags line over a body of aBaB… (best of 3; target: well under 1 s/MB):")
+    for mb in (1, 8, 32):
+        text = (
+            "← Back to stories A robot\nSCMP 2026-05-25\n\nTitle\n\n"
+            + "aB" * (mb * 500_000)
+            + "\n\n"
+            + "aB" * 199
+            + "\nView original source →"
+        )
+
+        def run(text: str = text) -> None:
+            storykit.loads(text, "text")
+
+        seconds = best_of(run, repeat=3, number=1)
+        print(f"  {mb:3d} MB body  {seconds:6.3f} s  {seconds / mb:6.3f} s/MB")
+
+
 if __name__ == "__main__":
     per_story()
     import_times()
     large_inputs()
+    hostile_tags()

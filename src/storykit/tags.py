@@ -167,7 +167,7 @@ class _Story:
     that answers the same questions the same way.
     """
 
-    __slots__ = ("_answers", "_budget", "_stop", "_text", "_windows", "_words", "log")
+    __slots__ = ("_answers", "_budget", "_stop", "_text", "_windows", "_words", "absent", "log")
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
@@ -176,6 +176,7 @@ class _Story:
         self._words: set[str] | None = None
         self._windows: set[str] = set()
         self._answers: dict[str, bool] = {}
+        self.absent: set[str] = set()  # probes the text does not hold even inside a word
         self.log: list[tuple[str, bool]] = []  # (probe, answer)
 
     def spells(self, piece: str) -> bool:
@@ -188,6 +189,7 @@ class _Story:
                 start = self._text.find(piece, 0, stop)
                 if start == -1:
                     self._budget -= stop
+                    self.absent.add(piece)
                     answer = False
                 else:
                     answer = self._bounded(piece, start)
@@ -476,7 +478,11 @@ class TagSplitter:
                         return q
             if short and q >= p - 2:
                 word_end = _LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
-                if story.spells(line[q:word_end]):
+                probe = line[q:word_end]
+                if probe[1:] in story.absent:
+                    story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"
+                    continue
+                if story.spells(probe):
                     return q
         return p
 
@@ -552,7 +558,11 @@ class TagSplitter:
         # A part that is only acronym-shaped may hold more known tags (US|NHTSA|EVs).
         out: list[tuple[int, int]] = []
         for (a, b), cost in zip(best, best_shapes, strict=True):
-            if cost > _KNOWN_COST and b - a >= _SHORT_HALF:
+            if (
+                cost > _KNOWN_COST
+                and b - a >= _SHORT_HALF
+                and any(line[a:q] in vocabulary or line[q:b] in vocabulary for q in range(a + 1, b))
+            ):
                 out.extend(self._split_acronyms(line, sig, a, b, _NO_TEXT))
             else:
                 out.append((a, b))
