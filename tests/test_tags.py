@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -390,3 +393,20 @@ def test_the_common_case_asks_the_story_nothing(line: str) -> None:
         tags = splitter._split(line, sig, story)
         assert story.log == []
         assert "".join(tags).replace(" ", "") == line.replace(" ", "")
+
+
+def _recorded() -> list[dict[str, object]]:
+    path = Path(__file__).parent / "fixtures" / "tags_regression.json"
+    return json.loads(path.read_text(encoding="utf-8"))["cases"]  # type: ignore[no-any-return]
+
+
+def test_no_line_that_split_right_splits_differently() -> None:
+    changed = []
+    for case in _recorded():
+        splitter = TagSplitter()
+        splitter.add(*case["taught"])  # type: ignore[misc]
+        tags = list(splitter.split(case["line"], case["context"]))  # type: ignore[arg-type]
+        if tags != case["tags"]:
+            changed.append((case["line"], case["context"], case["tags"], tags))
+    assert changed == []
+    assert len(_recorded()) == 300
