@@ -4,34 +4,51 @@ A dump writes its tags with nothing between them, so case changes are the main c
 ``…sSemi…`` is a boundary. Case alone cannot split everything (``USEU``, ``WalletHub``,
 ``eMerge Americas``, ``Python 3virtualenv``), so the splitter also uses:
 
-1. a vocabulary of known tags (a built-in list of acronyms and camel-case names, extensible
-   by the caller and by :meth:`TagSplitter.learn` from tags lines that hold a single tag);
+1. a vocabulary of known tags: about a thousand well-known acronyms and names whose case
+   the rules cannot guess (``DreamWorks``, ``iPhone``, ``AfD``, ``NHTSA``), kept as data in
+   ``tags_vocabulary.txt`` and read on first use; extensible by the caller and by
+   :meth:`TagSplitter.learn` from tags lines that hold a single tag;
 2. names the story itself spells out (its title, headings and paragraphs), word-bounded;
    camel-case names also in another case (``Gamestop`` supports ``GameStop``);
 3. the shape of a tag: a capitalised word, an acronym (``AI``, ``EVs``, ``COP26``, ``5G``,
    ``COVID-19``), optionally followed by more words (``Road safety``, ``Level 3``).
 
 The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
-``Level 3|NPHET``); then, piece by piece:
+``Level 3|NPHET``); then:
 
-- a lower-case start of a known name moves a cut back (``WalletHube|Merge`` →
+- a known name with a case change inside is cut around wherever it sits, and not inside
+  (``DreamWorks``, ``UK|iPhone``, ``US|AfD|Germany``, ``NIO|XPeng``);
+- a lower-case start of a name moves a cut back (``WalletHube|Merge`` →
   ``WalletHub|eMerge`` when the story says ``eMerge``; ``Banki|Phone`` → ``Bank|iPhone``);
-- a run of capitals is split where two known or well-shaped tags beat one long acronym
-  (``AIEVs`` → ``AI``, ``EVs``; ``EUCOP26`` → ``EU``, ``COP26``); a known or evidenced part
-  costs 1, a part that only has an acronym's shape 2.5, plus 0.5 for each letter past four;
-- neighbours are joined when together they are a known name (``You|Tube``, ``Wallet|Hub``);
+  one lower-case letter after an acronym starts a name (``US|iWidget``);
+- a run of capitals is split where known or well-shaped tags beat one long acronym
+  (``AIEVs`` → ``AI``, ``EVs``; ``EUCOP26`` → ``EU``, ``COP26`` when the story says
+  ``COP26``); a known or evidenced part costs 1, a part that only has an acronym's shape
+  2.5, plus 0.5 for each letter past four; a known tag that ends the run costs 0.9, so it
+  is a cut point (``ISRO|AI``, ``ACLU|US``, ``NHTSA|EVs``) where one at the start is not
+  (``UNITED``, ``USDA``); digits end a code before two capitals (``A380|COVID-19``);
+- neighbours are joined when together they are a known name (``You|Tube``), when the first
+  is a two-letter piece (``Mc|Kinsey``, ``De|Santis``: two letters are almost never a tag
+  of their own), or when the story spells the joined name and one half is short (four
+  letters or fewer: ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
 - a lower-case run is cut around known tags inside it (``virtualenvpip``).
 
 No character is ever dropped: text that fits no rule stays a piece of its own. Each step is
-local, so the time is linear in the line's length, and the story is searched (with
-``str.find``) only for the few pieces where it can change the answer.
+local, so the time is linear in the line's length. When every case-boundary piece is a
+known or well-shaped tag (the common case) the story is not consulted at all; otherwise
+it is asked about the few pieces where it can change the answer: with ``str.find`` while
+that stays cheap (a fixed budget of characters per story), then from an index of its words
+built in one pass, so no story costs more than one pass over its text, whatever the line.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import itertools
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
 
@@ -39,51 +56,41 @@ MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 
 _KNOWN_COST = 1.0
+_SUFFIX_BONUS = 0.1  # a known tag ending a run of capitals is a cut point (ISRO|AI, ACLU|US)
 _SHAPE_COST = 2.5
 _LONG_ACRONYM_STEP = 0.5  # each letter past four makes an acronym less likely to be one tag
 _SHORT_ACRONYM = 5
 _SHORT_HALF = 4  # a camel-case name's half this short is checked in another case too (Stop)
 _MEMORY = 4096  # how many recent tags lines' splits are kept for reuse
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
+_FIND_BUDGET = 1 << 16  # characters str.find may scan per story before the text is indexed
+_WINDOW = 4  # the longest run of words joined by punctuation (SARS-CoV-2) the index holds
+_LONG_COMPOUND = 32  # punctuation-joined runs of more words than this are indexed word by word
 
-_ONE_WORD = """
-    AI AGI AR VR XR IT IoT ICT API APIs CEO CEOs CFO CTO COO GDP GPU GPUs CPU CPUs PC PCs EV EVs
-    IPO IPOs ETF ETFs ESG LGBT LGBTQ LGBTQ+ NFT NFTs SaaS SMEs SME VC VCs M&A R&D HR PR
-    US USA UK EU UN UAE USSR NATO ASEAN OPEC WHO WTO IMF ECB Fed NHS NASA FBI CIA NSA SEC FTC FDA
-    CDC EPA DOJ IRS GOP BBC CNN AP AFP NPR BRICS OECD G7 G20 5G 4G 6G 3G COVID COVID-19 SARS-CoV-2
-    HIV AIDS DNA RNA mRNA CO2 COP26 COP27 COP28 COP29 COP30 LNG EVs ChatGPT GPT GPT-4 LLM LLMs
-    OpenAI DeepMind DeepSeek SoftBank YouTube iPhone iPad iPod iOS macOS iCloud eBay PayPal
-    LinkedIn WhatsApp TikTok GitHub GitLab JavaScript TypeScript PlayStation PowerPoint
-    BlackRock JPMorgan WeChat AstraZeneca BioNTech FedEx SpaceX WeWork McDonald's McKinsey
-    MasterCard HarperCollins PricewaterhouseCoopers PwC KPMG EY BYD CATL TSMC ASML AMD IBM HP
-    HSBC UBS BNP LVMH BMW VW NBA NFL MLB NHL FIFA UEFA IOC F1 MotoGP Web3 DeFi
-    Bitcoin Ethereum Huawei Xiaomi Nvidia NVIDIA Airbnb Uber Lyft Netflix Spotify Tesla
-    GameStop NetzDG DoorDash BlackBerry SoundCloud WordPress HubSpot DocuSign CrowdStrike
-    SolarWinds OnlyFans StubHub GoPro JetBlue easyJet AirAsia IKEA H&M GlaxoSmithKline
-    ExxonMobil ConocoPhillips MicroStrategy FaceTime AirPods MacBook iMac PowerShell VMware
-    NetApp SAP ByteDance AliExpress NetEase SenseTime iFlytek OnePlus HarmonyOS ThinkPad
-    McLaren BuzzFeed HuffPost YouGov PolitiFact CNBC MSNBC NYT WSJ FT IPCC UNHCR UNICEF NGO NGOs
-    OpenSea FTX CoreWeave LinkedIn GitHub DevOps MLOps SQL NoSQL PostgreSQL MySQL MongoDB
+_VOCABULARY_FILE = "tags_vocabulary.txt"
+
+if TYPE_CHECKING:
+    DEFAULT_VOCABULARY: frozenset[str]
+    """Tags the splitter knows without being told: common acronyms and camel-case names.
+
+    Read (once, on first use) from the data file ``storykit/tags_vocabulary.txt``.
     """
-_SEVERAL_WORDS = (
-    "Hong Kong",
-    "New York",
-    "New Zealand",
-    "South Africa",
-    "South Korea",
-    "North Korea",
-    "Saudi Arabia",
-    "Climate change",
-    "Artificial intelligence",
-    "Supply chains",
-    "Middle East",
-    "Latin America",
-    "Web 3.0",
-)
-DEFAULT_VOCABULARY: frozenset[str] = frozenset((*_ONE_WORD.split(), *_SEVERAL_WORDS))
-"""Tags the splitter knows without being told: common acronyms and camel-case names."""
 
-# A word of a tag: letters with optional inner hyphens, apostrophes, dots or ampersands.
+
+@functools.cache
+def _default_vocabulary() -> frozenset[str]:
+    text = importlib.resources.files("storykit").joinpath(_VOCABULARY_FILE).read_text("utf-8")
+    return frozenset(
+        tag for line in text.splitlines() if (tag := line.strip()) and not tag.startswith("#")
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name == "DEFAULT_VOCABULARY":
+        return _default_vocabulary()
+    if name == "_DEFAULT_SPLITTER":
+        return _default_splitter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Classes(dict[int, str]):
@@ -126,9 +133,14 @@ _BOUNDARY_RE = re.compile(  # a boundary is where each match ends
 _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
 _ACRONYM_RUN_RE = re.compile(_ACRONYM)
+_LETTERS_RE = re.compile("[Uls]*")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
+
+# The story's words: runs of letters and digits, joined by punctuation (COVID-19, S&P).
+_ALNUM_RE = re.compile(r"[^\W_]+")
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:(?:[^\w\s]|_)+[^\W_]+)*")
 
 
 def _acronym_cost(sig: str, i: int, j: int) -> float:
@@ -142,30 +154,49 @@ def _acronym_cost(sig: str, i: int, j: int) -> float:
 
 
 class _Story:
-    """The story's own text, searched with ``str.find`` only when a piece needs it.
+    """The story's own text, asked whether it spells out a name.
+
+    The first questions are answered with ``str.find`` while that stays cheap (at most
+    ``_FIND_BUDGET`` characters scanned per story, so a short story costs a few C-level
+    searches); after that, or at once for a long story, the text's words are indexed in one
+    pass and every question is a set lookup. Either way a story costs at most one pass over
+    its text plus a constant, whatever the tags line asks.
 
     Every question asked and its answer are logged: the split of a tags line depends only on
     the line, the vocabulary and these answers, so a split can be reused for another story
     that answers the same questions the same way.
     """
 
-    __slots__ = ("_stop", "_text", "log")
+    __slots__ = ("_answers", "_budget", "_stop", "_text", "_windows", "_words", "absent", "log")
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
-        self._stop = stop
-        self.log: list[tuple[bool, str, bool]] = []  # (word-bounded?, probe, answer)
-
-    def has(self, probe: str) -> bool:
-        """Whether the story contains ``probe`` anywhere."""
-        answer = bool(self._text) and self._text.find(probe, 0, self._stop) != -1
-        self.log.append((False, probe, answer))
-        return answer
+        self._stop = min(stop, len(text))
+        self._budget = _FIND_BUDGET
+        self._words: set[str] | None = None
+        self._windows: set[str] = set()
+        self._answers: dict[str, bool] = {}
+        self.absent: set[str] = set()  # probes the text does not hold even inside a word
+        self.log: list[tuple[str, bool]] = []  # (probe, answer)
 
     def spells(self, piece: str) -> bool:
         """Whether the story contains ``piece`` not directly next to a letter or digit."""
-        answer = bool(self._text) and _occurs(self._text, piece, self._stop)
-        self.log.append((True, piece, answer))
+        answer = self._answers.get(piece)
+        if answer is None:
+            stop = self._stop
+            if self._words is None and stop <= self._budget and piece:
+                # The common case inlined: a short story that does not hold the piece.
+                start = self._text.find(piece, 0, stop)
+                if start == -1:
+                    self._budget -= stop
+                    self.absent.add(piece)
+                    answer = False
+                else:
+                    answer = self._bounded(piece, start)
+            else:
+                answer = self._answer(piece)
+            self._answers[piece] = answer
+        self.log.append((piece, answer))
         return answer
 
     def spells_in_lower_case(self, piece: str) -> bool:
@@ -173,29 +204,75 @@ class _Story:
         lower = piece.lower()
         return self.spells(piece[0] + lower[1:]) or self.spells(lower)
 
-    def agrees(self, log: tuple[tuple[bool, str, bool], ...]) -> bool:
+    def agrees(self, log: tuple[tuple[str, bool], ...]) -> bool:
         """Whether this story answers every question of ``log`` as it was answered."""
+        return all(self._answer(probe) == answer for probe, answer in log)
+
+    def _answer(self, piece: str) -> bool:
+        if not piece or not self._stop:
+            return False
+        if self._words is None:
+            found = self._find(piece)
+            if found is not None:
+                return found
+            self._index()
+            assert self._words is not None
+        if piece.isalnum():
+            return piece in self._words
+        return piece in self._windows
+
+    def _find(self, piece: str) -> bool | None:
+        """Search with ``str.find`` within the budget; ``None`` when it would overrun it."""
+        stop = self._stop
+        if stop > self._budget:
+            return None
+        start = self._text.find(piece, 0, stop)
+        if start == -1:
+            self._budget -= stop
+            return False
+        return self._bounded(piece, start)
+
+    def _bounded(self, piece: str, start: int) -> bool:
+        """Whether ``piece``, found at ``start``, occurs word-bounded there or later."""
         text, stop = self._text, self._stop
-        for bounded, probe, answer in log:
-            if bounded:
-                found = bool(text) and _occurs(text, probe, stop)
-            else:
-                found = bool(text) and text.find(probe, 0, stop) != -1
-            if found != answer:
+        self._budget -= start + len(piece)
+        while True:
+            end = start + len(piece)
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end >= stop or not text[end].isalnum()
+            ):
+                return True
+            pos = start + 1
+            if stop - pos > self._budget:
+                self._index()
+                return self._answer(piece)
+            start = text.find(piece, pos, stop)
+            if start == -1:
+                self._budget -= stop - pos
                 return False
-        return True
+            self._budget -= start + len(piece) - pos
 
-
-def _occurs(text: str, piece: str, end: int) -> bool:
-    start = text.find(piece, 0, end)
-    while start != -1:
-        stop = start + len(piece)
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            stop >= len(text) or not text[stop].isalnum()
-        ):
-            return True
-        start = text.find(piece, start + 1, end)
-    return False
+    def _index(self) -> None:
+        """Index the words of the text, in one pass: a C-level split at white space."""
+        text, stop = self._text, self._stop
+        words: set[str] = set()
+        windows = self._windows
+        for token in set(text.split() if stop == len(text) else text[:stop].split()):
+            if token.isalnum():
+                words.add(token)
+                continue
+            for compound in _COMPOUND_RE.findall(token):  # "(COVID-19)," → "COVID-19"
+                if compound.isalnum():
+                    words.add(compound)
+                    continue
+                spans = [m.span() for m in _ALNUM_RE.finditer(compound)]
+                words.update(compound[a:b] for a, b in spans)
+                if len(spans) > _LONG_COMPOUND:
+                    continue
+                for k, (a, _) in enumerate(spans):
+                    for _, b in spans[k + 1 : k + _WINDOW]:
+                        windows.add(compound[a:b])
+        self._words = words
 
 
 class TagSplitter:
@@ -209,14 +286,33 @@ class TagSplitter:
         ('Negocios', 'WalletHub')
     """
 
-    def __init__(self, vocabulary: Iterable[str] = DEFAULT_VOCABULARY) -> None:
+    def __init__(self, vocabulary: Iterable[str] | None = None) -> None:
+        """Make a splitter.
+
+        Args:
+            vocabulary: The tags to keep whole; default: :data:`DEFAULT_VOCABULARY`.
+        """
         self._vocabulary: set[str] = set()
         self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
         self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
         self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
+        # Known names with a case change inside, by the three letters around it (two when
+        # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
+        # "fD" → [("AfD", 2)].
+        self._inner: dict[str, list[tuple[str, int]]] = {}
+        self._inner_pairs: set[str] = set()  # the first two letters of those keys
         # Recent splits: line → (the questions asked of the story and their answers, tags).
-        self._splits: dict[str, tuple[tuple[tuple[bool, str, bool], ...], tuple[str, ...]]] = {}
-        self.add(*vocabulary)
+        self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
+        if vocabulary is not None:
+            self.add(*vocabulary)
+            return
+        default = _default_splitter()  # copy its tables rather than build them again
+        self._vocabulary = set(default._vocabulary)
+        self._lower_first = {k: list(v) for k, v in default._lower_first.items()}
+        self._lower_pairs = set(default._lower_pairs)
+        self._lowercase = {k: list(v) for k, v in default._lowercase.items()}
+        self._inner = {k: list(v) for k, v in default._inner.items()}
+        self._inner_pairs = set(default._inner_pairs)
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -238,6 +334,11 @@ class TagSplitter:
                 else:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
+            if " " not in tag:
+                for match in _BOUNDARY_RE.finditer(tag.translate(_CLASSES)):
+                    k = match.end()
+                    self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
+                    self._inner_pairs.add(tag[k - 1 : k + 1])
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
@@ -272,14 +373,14 @@ class TagSplitter:
         known = self._splits.get(line)
         if known is not None and story.agrees(known[0]):
             return known[1]
-        tags = self._split(line, story)
+        sig = line.translate(_CLASSES)
+        tags = self._split(line, sig, story)
         if len(self._splits) >= _MEMORY:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
 
-    def _split(self, line: str, story: _Story) -> tuple[str, ...]:
-        sig = line.translate(_CLASSES)
+    def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
         pieces: list[tuple[int, int]] = []
         vocabulary = self._vocabulary
@@ -294,8 +395,16 @@ class TagSplitter:
         """Cut where the case changes; move a cut back before a known lower-case start."""
         cuts = [0]
         lower_pairs = self._lower_pairs
+        inner = self._inner
+        inner_pairs = self._inner_pairs
+        names: list[tuple[int, int]] = []  # known names with a case change inside
         for match in _BOUNDARY_RE.finditer(sig):
             p = match.end()
+            pair = line[p - 1 : p + 1]
+            if pair in inner_pairs:
+                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
+                if candidates:
+                    names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
             if before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
@@ -305,15 +414,55 @@ class TagSplitter:
                     q -= 1
                 if q == 0 or sig[q - 1] not in "_o":
                     continue
-            elif (
-                before in "ls"
-                and sig[p] == "U"
-                and (p - cuts[-1] <= _SHORT_HALF or line[p - 1 : p + 1] in lower_pairs)
-            ):
-                p = self._lower_start(line, sig, cuts[-1], p, story)
+            elif before == "U":
+                if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
+                    p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
+            elif before in "ls" and sig[p] == "U":
+                if p - cuts[-1] == 1 and before == "l":
+                    continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
+                if p - cuts[-1] <= _SHORT_HALF or pair in lower_pairs:
+                    p = self._lower_start(line, sig, cuts[-1], p, story)
             cuts.append(p)
         cuts.append(len(line))
-        return cuts
+        return self._keep_names_whole(sig, cuts, names) if names else cuts
+
+    def _names_at(
+        self, line: str, sig: str, p: int, candidates: list[tuple[str, int]]
+    ) -> Iterable[tuple[int, int]]:
+        """The known names (DreamWorks, iPhone, AfD) whose inner case change is at ``p``."""
+        for name, offset in candidates:
+            i = p - offset
+            j = i + len(name)
+            if i >= 0 and line.startswith(name, i) and (j == len(line) or sig[j] not in "ls"):
+                yield (i, j)
+
+    @staticmethod
+    def _keep_names_whole(sig: str, cuts: list[int], names: list[tuple[int, int]]) -> list[int]:
+        """Cut around each known name and not inside it (``U|S|eBay`` → ``US|eBay``)."""
+        names.sort(key=lambda span: (span[0], -span[1]))
+        chosen: list[tuple[int, int]] = []
+        for i, j in names:
+            if not chosen or i >= chosen[-1][1]:
+                chosen.append((i, j))
+        kept = set(cuts)
+        starts = set()
+        for i, j in chosen:
+            kept = {c for c in kept if not i < c < j}
+            kept.update((i, j))
+            starts.add(i)
+        ordered = sorted(kept)
+        # A lone capital cut off an acronym before a known name rejoins it (US|eBay).
+        return [
+            c
+            for k, c in enumerate(ordered)
+            if not (
+                0 < k < len(ordered) - 1
+                and c + 1 == ordered[k + 1]
+                and c + 1 in starts
+                and sig[c - 1] == "U"
+                and sig[c] == "U"
+            )
+        ]
 
     def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
@@ -322,17 +471,18 @@ class TagSplitter:
         for q in (p - 1, p - 2, p - 3):
             if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
                 break
-            probe = line[q : p + 1]
-            candidates = lower_first.get(probe)
+            candidates = lower_first.get(line[q : p + 1])
             if candidates:
                 for known in candidates:
                     if line.startswith(known, q):
                         return q
-            if short and q >= p - 2 and story.has(probe):
-                word_end = p
-                while word_end < len(sig) and sig[word_end] in "Uls":
-                    word_end += 1
-                if story.spells(line[q:word_end]):
+            if short and q >= p - 2:
+                word_end = _LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
+                probe = line[q:word_end]
+                if probe[1:] in story.absent:
+                    story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"
+                    continue
+                if story.spells(probe):
                     return q
         return p
 
@@ -341,6 +491,13 @@ class TagSplitter:
     ) -> list[tuple[int, int]]:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
+            vocabulary = self._vocabulary
+            for p in range(i + 1, j):
+                if line[i:p] in vocabulary and line[p:j] in vocabulary:
+                    break  # AI|EVs, US|EU: nothing the story says would keep them together
+            else:
+                if story.spells(line[i:j]):
+                    return [(i, j)]
             return self._split_acronyms(line, sig, i, j, story)
         if sig[i] in "ls":
             return self._split_lowercase(line, sig, i, j)
@@ -349,26 +506,42 @@ class TagSplitter:
     def _split_acronyms(
         self, line: str, sig: str, i: int, j: int, story: _Story
     ) -> list[tuple[int, int]]:
-        """Keep a run of capitals whole, or split it in two where both parts are better."""
-        whole = line[i:j]
-        if story.spells(whole):
-            return [(i, j)]
+        """Keep a run of capitals whole, or split it where the parts are better."""
+        # Digits end a code before two or more capitals: A380|COVID-19, COP28|UAE (not H5N1).
+        for p in range(i + 2, j - 1):
+            if (
+                sig[p - 1] == "d"
+                and sig[p] == "U"
+                and sig[p + 1] == "U"
+                and "U" in sig[i:p]
+                and line[i:j] not in self._vocabulary
+            ):
+                return [
+                    *self._split_acronyms(line, sig, i, p, story),
+                    *self._split_acronyms(line, sig, p, j, story),
+                ]
+        vocabulary = self._vocabulary
         best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
+        if line[i:j] in vocabulary:
+            return best
         # Shape and vocabulary first; ask the story only where it could still win.
         splits = []
         for p in range(i + 1, j):
             left, right = line[i:p], line[p:j]
-            cost_left = _KNOWN_COST if left in self._vocabulary else _acronym_cost(sig, i, p)
-            cost_right = _KNOWN_COST if right in self._vocabulary else _acronym_cost(sig, p, j)
+            cost_left = _KNOWN_COST if left in vocabulary else _acronym_cost(sig, i, p)
+            cost_right = (
+                _KNOWN_COST - _SUFFIX_BONUS if right in vocabulary else _acronym_cost(sig, p, j)
+            )
             if cost_left == float("inf") or cost_right == float("inf"):
                 continue
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
         splits.sort()
+        best_shapes = (float("inf"), float("inf"))
         for total, p, shape_left, shape_right in splits:
             if best_cost <= 2 * _KNOWN_COST:
                 break  # two known parts: nothing can do better
             if total < best_cost:
-                best_cost, best = total, [(i, p), (p, j)]
+                best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
             cost_left = (
                 _KNOWN_COST if shape_left > _KNOWN_COST and story.spells(line[i:p]) else shape_left
             )
@@ -379,7 +552,21 @@ class TagSplitter:
             )
             if cost_left + cost_right < best_cost:
                 best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
-        return best
+                best_shapes = (cost_left, cost_right)
+        if len(best) == 1:
+            return best
+        # A part that is only acronym-shaped may hold more known tags (US|NHTSA|EVs).
+        out: list[tuple[int, int]] = []
+        for (a, b), cost in zip(best, best_shapes, strict=True):
+            if (
+                cost > _KNOWN_COST
+                and b - a >= _SHORT_HALF
+                and any(line[a:q] in vocabulary or line[q:b] in vocabulary for q in range(a + 1, b))
+            ):
+                out.extend(self._split_acronyms(line, sig, a, b, _NO_TEXT))
+            else:
+                out.append((a, b))
+        return out
 
     def _split_lowercase(self, line: str, sig: str, i: int, j: int) -> list[tuple[int, int]]:
         """Cut known all-lower-case tags (``virtualenv``, ``pip``) out of a lower-case run."""
@@ -424,22 +611,51 @@ class TagSplitter:
         merged = line[i:j]
         if merged in self._vocabulary:
             return True
-        if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF + 1):
+        left = line[i:p]
+        if (
+            p - i == 2
+            and sig[i] == "U"
+            and sig[i + 1] in "ls"
+            and sig[p] == "U"
+            and sig[p + 1 : p + 2] in ("l", "s")
+            and left not in self._vocabulary
+        ):
+            return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
+        if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
-        left_known = line[i:p] in self._vocabulary
-        if left_known and line[p:j] in self._vocabulary:
-            return False  # two known tags side by side stay two (US|EU)
+        left_known = left in self._vocabulary
+        right_known = line[p:j] in self._vocabulary
+        if left_known and (right_known or _ACRONYM_RUN_RE.fullmatch(sig, i, p)):
+            return False  # known tags side by side stay two (US|EU), so do EVs|China
+        if right_known and p - i > _SHORT_HALF and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
+            return False  # and Trade|US
+        if _ACRONYM_RUN_RE.fullmatch(sig, i, p) and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
+            return False  # a run of capitals was already split on the evidence (OGM|CIRC)
         if story.spells(merged):
             return True
         return (
             j - p <= _SHORT_HALF
             and sig[i] == "U"
+            and sig[p + 1 : p + 2] in ("l", "s")
             and not left_known
             and story.spells_in_lower_case(merged)
         )
 
 
-_DEFAULT_SPLITTER = TagSplitter()
+class _NoText(_Story):
+    """A story that spells nothing and keeps no log: for rules that use the vocabulary only."""
+
+    def spells(self, piece: str) -> bool:
+        """Nothing is spelt out."""
+        return False
+
+
+_NO_TEXT = _NoText("", 0)
+
+
+@functools.cache
+def _default_splitter() -> TagSplitter:
+    return TagSplitter(_default_vocabulary())
 
 
 def split_tags(
@@ -451,8 +667,8 @@ def split_tags(
         >>> split_tags("AIEVsSemiconductorsSmartphones")
         ('AI', 'EVs', 'Semiconductors', 'Smartphones')
     """
-    splitter = _DEFAULT_SPLITTER
+    splitter = _default_splitter()
     if vocabulary is not None:
-        splitter = TagSplitter(DEFAULT_VOCABULARY)
+        splitter = TagSplitter()
         splitter.add(*vocabulary)
     return splitter.split(line, context)
