@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import storykit
@@ -89,3 +89,85 @@ def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block:
         if isinstance(e, storykit.collection.Piece)
     ]
     assert streamed == whole
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+MD_BLOCKS = [
+    "## A heading",
+    "A paragraph.",
+    "Another paragraph\nover two lines.",
+    "<!-- a comment -->",
+    "<!-- a comment\n\nthat goes on",
+    "and ends here -->",
+    "```\ncode",
+    "```",
+    "[ref]: https://example.com/r",
+    "A [link][ref] here.",
+    "- a list",
+    "> a quote",
+    "---",
+    "    indented",
+    "",
+]
+
+
+def read_markdown(text: str) -> object:
+    """The story, or the error as (message, line)."""
+    from storykit.formats import markdown
+
+    try:
+        return markdown.loads(text)
+    except storykit.StoryParseError as exc:
+        return (exc.message, exc.line)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(MD_BLOCKS), max_size=16), st.integers(min_value=1, max_value=60))
+@example(["A [link][ref] here.", "A paragraph.", "[ref]: https://example.com/r"], 10)
+@example(["<!-- a comment\n\nthat goes on", "A paragraph.", "and ends here -->", "Text."], 10)
+def test_markdown_read_in_chunks_reads_as_whole(blocks: list[str], chunk: int) -> None:
+    from storykit.formats import _markdown_reader
+
+    text = "# Title\n\n" + "\n\n".join(blocks) + "\n"
+    old = _markdown_reader._CHUNK
+    try:
+        _markdown_reader._CHUNK = 1 << 30
+        whole = read_markdown(text)
+        _markdown_reader._CHUNK = chunk
+        chunked = read_markdown(text)
+    finally:
+        _markdown_reader._CHUNK = old
+    assert chunked == whole
+
+
+def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory() -> None:
+    import tracemalloc
+
+    from storykit.formats import _markdown_reader, markdown
+
+    pytest.importorskip("markdown_it")
+    text = "# Title\n\n" + "".join(f"## H{i}\n\nP {i}.\n\n" for i in range(20_000))
+    markdown.loads("# Warm\n\nup.")  # the parser, built once
+    parses = 0
+    real_parser = _markdown_reader._parser()
+    real_parse = real_parser.parse
+
+    def counting_parse(src: str, env: object = None) -> object:
+        nonlocal parses
+        parses += 1
+        return real_parse(src, env)
+
+    real_parser.parse = counting_parse  # type: ignore[method-assign]
+    try:
+        tracemalloc.start()
+        story = markdown.loads(text)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        del real_parser.parse
+    assert len(story.sections) == 20_000
+    assert parses >= len(text) // _markdown_reader._CHUNK  # in chunks, not in one go
+    # all tokens at once took 180 times the input here; the story itself takes 11 times
+    assert peak < 70 * len(text)

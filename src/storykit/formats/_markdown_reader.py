@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -81,6 +81,13 @@ _BLOCK_NAMES = {
     "table_open": "a table",
 }
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
+_CHUNK = 64 * 1024  # characters of the body parsed at a time (then cut at a block's start)
+# where a chunk may end: after a blank line, before a line that starts in the first column;
+# no CommonMark block but a fence or an HTML block goes on across such a place
+_CUT_RE = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
+_REFERENCE_RE = re.compile(r"^ {0,3}\[", re.MULTILINE)  # may start a link reference definition
+_KEEP_HEAD, _KEEP_TAIL = 4, 2  # blocks that may be the writer's lines, at each end
 _KEYS = ("title", "source", "image", "credits", "tags", "extras")
 
 
@@ -92,10 +99,16 @@ class _Block:
     level: int  # 1-6 for headings, 0 for paragraphs
     line: int  # 1-based, in the whole input
     children: list[Token]
+    plain: str | None = None  # the text, once the tokens are dropped (see compact)
 
     @property
     def text(self) -> str:
-        return _plain(self.children)
+        return _plain(self.children) if self.plain is None else self.plain
+
+    def compact(self) -> None:
+        """Keep the text only, not the tokens (the writer's lines are not looked for here)."""
+        self.plain = _plain(self.children)
+        self.children = _NO_TOKENS
 
     def labelled(self, label: str) -> str | None:
         """The text after a leading ``**label**``, without the one space, else ``None``."""
@@ -329,30 +342,86 @@ class Reader:
 
     # ----------------------------------------------------------------- body
 
-    def blocks(self, offset: int) -> list[_Block]:
-        body = "\n".join(self.lines[offset:])
-        blocks: list[_Block] = []
-        tokens = _parser().parse(body)
-        for i, token in enumerate(tokens):
-            if token.level != 0 or token.nesting == -1:
-                continue
-            line = offset + (token.map[0] if token.map else 0) + 1
-            if token.type in ("heading_open", "paragraph_open"):
-                inline = tokens[i + 1]
-                kind = "heading" if token.type == "heading_open" else "paragraph"
-                level = int(token.tag[1:]) if kind == "heading" else 0
-                blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
-            elif token.type == "hr" or (
-                token.type == "html_block" and _COMMENT.fullmatch(token.content)
-            ):
-                continue
-            else:
-                what = _BLOCK_NAMES.get(token.type, f"a {token.type.replace('_open', '')}")
-                msg = (
-                    f"cannot place {what} in a story (a story holds a title, section "
-                    "headings and paragraphs)"
+    def chunks(self, start: int, line: int, env: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+        """The body parsed a chunk at a time: ``(line index of its start, its tokens)``.
+
+        One parse of the whole body holds every token at once (hundreds of bytes each, a
+        dozen per short section); chunks of about 64 KiB cut where no block can go on (a
+        blank line, then a line in the first column) give the same blocks in memory
+        bounded by the chunk. A fence or an HTML block can go on across such a cut: a
+        fence or HTML block left open at a chunk's end is refused by :meth:`blocks`
+        wherever it ends, except an HTML comment, which is parsed again on its own up to
+        its line holding ``-->``. ``env`` carries link reference definitions.
+        """
+        text, parser = self.text, _parser()
+        while start < len(text):
+            cut = _CUT_RE.search(text, start + _CHUNK) if len(text) - start > _CHUNK else None
+            end = len(text) if cut is None else cut.start() + 1  # after the blank line
+            chunk = text[start:end]
+            env.pop("duplicateRefs", None)
+            tokens = parser.parse(chunk, env)
+            last = next((t for t in reversed(tokens) if t.level == 0), None)
+            chunk_lines = chunk.count("\n") + (0 if chunk.endswith("\n") else 1)
+            if (
+                cut is not None
+                and last is not None
+                and last.type == "html_block"
+                and last.map is not None
+                and last.map[1] >= chunk_lines
+                and last.content.lstrip(" ").startswith("<!--")
+            ):  # a comment going on past the cut: parse it whole, then go on after it
+                before = tokens[: tokens.index(last)]
+                yield line, before
+                comment_start = start + sum(
+                    len(row) + 1 for row in chunk.split("\n")[: last.map[0]]
                 )
-                raise self.error(line, msg)
+                close = text.find("-->", end)
+                stop = len(text) if close == -1 else text.find("\n", close) + 1 or len(text)
+                comment_line = line + last.map[0]
+                yield comment_line, parser.parse(text[comment_start:stop], env)
+                line = comment_line + text.count("\n", comment_start, stop)
+                start = stop
+                continue
+            yield line, tokens
+            line += chunk.count("\n")
+            start = end
+
+    def blocks(self, offset: int) -> list[_Block]:
+        """The body's headings and paragraphs, in order; anything else is refused.
+
+        Only the blocks at either end keep their tokens (the writer's lines are looked for
+        there); the others keep their text, so memory grows with the text, not the tokens.
+        """
+        start = sum(len(row) + 1 for row in self.lines[:offset])
+        del self.lines[offset:]  # the body's lines are not needed: the text is cut in chunks
+        env: dict[str, Any] = {}
+        if _REFERENCE_RE.search(self.text, start):  # definitions count wherever they are
+            for _ in self.chunks(start, offset, env):
+                pass
+        blocks: list[_Block] = []
+        for first, tokens in self.chunks(start, offset, env):
+            for i, token in enumerate(tokens):
+                if token.level != 0 or token.nesting == -1:
+                    continue
+                line = first + (token.map[0] if token.map else 0) + 1
+                if token.type in ("heading_open", "paragraph_open"):
+                    inline = tokens[i + 1]
+                    kind = "heading" if token.type == "heading_open" else "paragraph"
+                    level = int(token.tag[1:]) if kind == "heading" else 0
+                    blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
+                    if len(blocks) > _KEEP_HEAD + _KEEP_TAIL:
+                        blocks[-1 - _KEEP_TAIL].compact()
+                elif token.type == "hr" or (
+                    token.type == "html_block" and _COMMENT.fullmatch(token.content)
+                ):
+                    continue
+                else:
+                    what = _BLOCK_NAMES.get(token.type, f"a {token.type.replace('_open', '')}")
+                    msg = (
+                        f"cannot place {what} in a story (a story holds a title, section "
+                        "headings and paragraphs)"
+                    )
+                    raise self.error(line, msg)
         return blocks
 
     def read(self) -> Story:
