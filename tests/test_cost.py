@@ -171,3 +171,112 @@ def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory() -> No
     assert parses >= len(text) // _markdown_reader._CHUNK  # in chunks, not in one go
     # all tokens at once took 180 times the input here; the story itself takes 11 times
     assert peak < 70 * len(text)
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def five_member_zip(tmp_path: Path) -> Path:
+    from .test_collection import dump, make_zip
+
+    return make_zip(tmp_path / "many.zip", {f"{i}.txt": dump(i) for i in range(5)})
+
+
+def no_zipfile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading a zip's central directory fail the test."""
+    import zipfile
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the central directory was read")
+
+    monkeypatch.setattr(zipfile, "ZipFile", refuse)
+
+
+def test_a_zip_of_too_many_members_is_refused_before_its_listing_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = five_member_zip(tmp_path)
+    no_zipfile(monkeypatch)
+    stream = storykit.iter_records(path, errors="collect", max_members=4)
+    assert list(stream) == []
+    [error] = stream.errors
+    assert error.filename == str(path)
+    assert error.message == (
+        "archive holds 5 members, more than the 4 limit (max_members); not read"
+    )
+    with pytest.raises(storykit.StoryParseError, match="max_members"):
+        list(storykit.iter_stories(path, max_members=4))
+
+
+def test_a_zip_listing_counts_towards_the_total_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storykit._archives import zip_directory
+
+    path = five_member_zip(tmp_path)
+    assert zip_directory(str(path)) == (5, 5 * (46 + len("0.txt")))
+    no_zipfile(monkeypatch)
+    stream = storykit.iter_records(path, errors="collect", max_total_size=200)
+    assert list(stream) == []
+    [error] = stream.errors
+    assert "max_total_size" in error.message
+
+
+def test_a_zip_whose_end_record_undercounts_is_refused_once_listed(tmp_path: Path) -> None:
+    path = five_member_zip(tmp_path)
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # "1 member", it holds 5
+    path.write_bytes(bytes(data))
+    from storykit._archives import zip_directory
+
+    assert zip_directory(str(path)) == (1, 5 * (46 + len("0.txt")))
+    stream = storykit.iter_records(path, errors="collect", max_members=4)
+    assert list(stream) == []
+    assert [e.message for e in stream.errors] == [
+        "archive holds 5 members, more than the 4 limit (max_members); not read"
+    ]
+
+
+def test_an_open_zip_is_checked_and_read_from_where_it_was(tmp_path: Path) -> None:
+    from .test_collection import make_story
+
+    data = five_member_zip(tmp_path).read_bytes()
+    records = storykit.collection.records_from_bytes(data, "x.zip", max_members=5)
+    assert [s for _, s in records] == [make_story(i) for i in range(5)]
+    with pytest.raises(storykit.StoryParseError, match=r"x\.zip: archive holds 5 members"):
+        list(storykit.collection.records_from_bytes(data, "x.zip", max_members=4))
+
+
+def test_a_tar_of_too_many_members_stops_at_the_limit(tmp_path: Path) -> None:
+    import tarfile
+
+    from .test_collection import add_tar, dump, make_story
+
+    path = tmp_path / "many.tar"
+    with tarfile.open(path, "w") as archive:
+        for i in range(5):
+            add_tar(archive, f"{i}.txt", dump(i).encode())
+    stream = storykit.iter_records(path, errors="collect", max_members=3)
+    assert [s for _, s in stream] == [make_story(i) for i in range(3)]
+    [error] = stream.errors
+    assert error.filename == str(path)
+    assert error.message == (
+        "archive holds more members, more than the 3 limit (max_members); "
+        "the rest of it is not read"
+    )
+
+
+def test_cli_max_members(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = five_member_zip(tmp_path)
+    command = [sys.executable, "-m", "storykit", "validate", str(path)]
+    done = subprocess.run(command, capture_output=True, check=False, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [*command, "--max-members", "4"], capture_output=True, check=False, encoding="utf-8"
+    )
+    assert done.returncode == 1
+    assert f"{path}: error: archive holds 5 members, more than the 4 limit" in done.stdout
