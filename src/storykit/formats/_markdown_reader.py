@@ -83,6 +83,7 @@ _BLOCK_NAMES = {
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
 _CHUNK = 64 * 1024  # characters of the body parsed at a time (then cut at a block's start)
+_FIRST_CHUNK = 1024  # the size of the first chunk, and of one after a chunk with markup
 # where a chunk may end: after a blank line, before a line that starts in the first column;
 # no CommonMark block but a fence or an HTML block goes on across such a place
 _CUT_RE = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
@@ -411,8 +412,9 @@ class Reader:
         its line holding ``-->``. ``env`` carries link reference definitions.
         """
         text, parser = self.text, _parser()
+        size = min(_FIRST_CHUNK, _CHUNK)  # small while there is markup about, else growing
         while start < len(text):
-            cut = _CUT_RE.search(text, start + _CHUNK) if len(text) - start > _CHUNK else None
+            cut = _CUT_RE.search(text, start + size) if len(text) - start > size else None
             end = len(text) if cut is None else cut.start() + 1  # after the blank line
             chunk = text[start:end]
             plain = _plain_blocks(chunk, line) if _FAST else None
@@ -420,7 +422,9 @@ class Reader:
                 yield line, [], plain
                 line += chunk.count("\n")
                 start = end
+                size = min(size * 4, _CHUNK)
                 continue
+            size = min(_FIRST_CHUNK, _CHUNK)
             env.pop("duplicateRefs", None)
             tokens = parser.parse(chunk, env)
             last = next((t for t in reversed(tokens) if t.level == 0), None)
