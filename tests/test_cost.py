@@ -327,3 +327,90 @@ def test_cli_max_members(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert f"{path}: error: archive holds 5 members, more than the 4 limit" in done.stdout
+
+
+# --------------------------------------------------------------------------- the CLI's path
+
+
+def test_the_cli_splits_a_large_file_as_iter_stories_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pool, a large file is split in the main process: with the same streaming.
+
+    The dump of a million sections cost ten times more through ``storykit convert`` than
+    through ``load()``: the main process re-split the story at every block.
+    """
+    from storykit import _engine
+
+    text = big_story(400)
+    path = write(tmp_path / "big.txt", text)
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # split here, as a file over 4 MiB is
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)
+    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
+    scanned = 0
+    real_split, real_boundary = _pieces._split, _pieces._boundary
+
+    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
+        nonlocal scanned
+        scanned += len(text)
+        return real_split(text, split)  # type: ignore[arg-type]
+
+    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
+        nonlocal scanned
+        scanned += len(text)
+        return real_boundary(text)
+
+    monkeypatch.setattr(_pieces, "_split", counting_split)
+    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
+    units = list(
+        _engine.units(
+            [str(path)],
+            None,
+            format=None,
+            max_member_size=1 << 20,
+            max_total_size=1 << 30,
+            split_large=True,
+        )
+    )
+    assert [unit[0] for unit in units] == ["p"]  # one story, split here
+    assert units[0][4] == text.rstrip("\n")
+    assert scanned <= 2 * len(text) + 10 * 1024
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def memory_story(sections: int, paragraph: str) -> storykit.Story:
+    import datetime
+
+    return storykit.Story(
+        "Title",
+        source=storykit.Source("SCMP", datetime.date(2026, 5, 25)),
+        sections=[storykit.Section(f"H{i}", [paragraph]) for i in range(sections)],
+    )
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "ninjs"])
+@pytest.mark.parametrize(
+    ("shape", "bound"),
+    [("ordinary", 4), ("tiny", 45)],  # measured: under 2x; 6x to 31x (see docs/scaling.md)
+)
+def test_reading_takes_memory_in_proportion_to_the_input(fmt: str, shape: str, bound: int) -> None:
+    import tracemalloc
+
+    if fmt == "markdown":
+        pytest.importorskip("markdown_it")
+    if shape == "ordinary":  # sections of about 500 bytes
+        story = memory_story(1_000, PARAGRAPH.strip() * 2)
+    else:  # a heading and a word: the story object itself is ten times its text
+        story = memory_story(20_000, "P.")
+    text = storykit.dumps(story, fmt)
+    storykit.loads(storykit.dumps(memory_story(2, "Warm up."), fmt), fmt)
+    tracemalloc.start()
+    try:
+        back = storykit.loads(text, fmt)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert back == story
+    assert peak < bound * len(text.encode())
