@@ -414,3 +414,39 @@ def test_reading_takes_memory_in_proportion_to_the_input(fmt: str, shape: str, b
         tracemalloc.stop()
     assert back == story
     assert peak < bound * len(text.encode())
+
+
+@pytest.mark.parametrize("tail", ["", " and more words"])
+def test_a_line_longer_than_a_story_may_be_is_not_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str
+) -> None:
+    """Such a line is read through, not kept; it ends its story only if the whole line would.
+
+    ``View original source <1000 characters>`` is a footer; with more words after it, it
+    is not, though the part of it that is kept would read as one.
+    """
+    from .test_collection import dump, make_story
+
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)
+    monkeypatch.setattr(_pieces, "_BLOCK", 256)
+    long_line = "View original source " + "z" * 1000 + tail
+    long_story = dump(1).replace("Body 1.", "Body 1.\n\n" + long_line + "\n\nMore body.")
+    text = dump(0) + "\n\n" + long_story + "\n\n" + dump(2)
+    path = write(tmp_path / "a.txt", text)
+    events = list(storykit.collection.iter_pieces(path, max_member_size=600))
+    starts = [e.origin.line for e in events]
+    kinds = [type(e).__name__ for e in events]
+    lines = text.split("\n")
+    long_at = lines.index(long_line) + 1
+    first, second = 1, len(dump(0).split("\n")) + 2
+    third = len(lines) - len(dump(2).split("\n")) + 1
+    if tail:  # one story, refused; the next is read
+        assert (starts, kinds) == ([first, second, third], ["Piece", "Failure", "Piece"])
+    else:  # the long line ends a story (refused); what follows up to its footer is another
+        assert (starts, kinds) == (
+            [first, second, long_at + 2, third],
+            ["Piece", "Failure", "Piece", "Piece"],
+        )
+    stories = list(storykit.iter_stories(path, errors="collect", max_member_size=600))
+    assert stories[0] == make_story(0)
+    assert stories[-1] == make_story(2)

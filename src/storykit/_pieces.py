@@ -132,17 +132,32 @@ def _boundary(text: str) -> tuple[bool, int, int] | None:
 
 def _ends_with_footer(piece: str) -> bool:
     """Whether a piece's last non-blank line is a footer: no line can be added to it."""
-    found = _boundary(piece.rstrip().rsplit("\n", 1)[-1])
+    found = _boundary(piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1])
     return found is not None and not found[0]
 
 
-def _last_line(parts: list[str]) -> str:
-    """The last non-blank line of ``"".join(parts)`` (blocks of whole lines), stripped."""
-    for part in reversed(parts):
-        stripped = part.rstrip()
-        if stripped:
-            return stripped.rsplit("\n", 1)[-1].strip()
-    return ""
+_NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
+
+
+def _line_end(reader: io.BufferedIOBase, limit: int) -> bytes:
+    """The rest of a line, or a stand-in for it when it is longer than a story may be.
+
+    The stand-in is what was read of the line (``limit + 1`` bytes), then spaces that keep
+    it longer than the limit in characters too, so that its story is refused; a line that
+    goes on with another word gets one more (`` x``), so that it reads as a footer only
+    when the whole line does. The rest of the line is read through, not kept.
+    """
+    more = reader.readline(limit + 1)
+    if len(more) <= limit or more.endswith(b"\n"):
+        return more
+    tail, words = more[-1:], False
+    while True:
+        rest = reader.readline(_BLOCK)
+        words = words or _NEXT_WORD_RE.search(tail + rest) is not None
+        tail = rest[-1:]
+        if not rest or rest.endswith(b"\n"):
+            break
+    return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
 
 
 class _DumpSplitter:
@@ -170,11 +185,9 @@ class _DumpSplitter:
         yield read_error(
             Origin(self.path, self.member, self.base), _story_too_long(self.limit), self.base
         )
-        if _last_line(self.parts).startswith(_FOOTER_TEXT):  # it is complete: start afresh
-            self.base += self.newlines
-            self.newlines = 0
-        else:
-            self.skipping = True
+        # a story that ends with its footer line is handed out whole (and refused there),
+        # so this one goes on: its lines are dropped up to the line that ends it
+        self.skipping = True
         self.parts, self.size = [], 0
 
     def go_on(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
@@ -246,9 +259,9 @@ def _dump_pieces(
         data = reader.read(_BLOCK)
         eof = len(data) < _BLOCK
         if not eof and not data.endswith(b"\n"):
-            # end a block at the end of a line, so UTF-8 is never cut (unless a line is
-            # itself longer than a story may be: that story is refused anyway)
-            data += reader.readline(limit + 1)
+            # end a block at the end of a line, so UTF-8 is never cut and a line never
+            # split in two
+            data += _line_end(reader, limit)
         try:
             text, clean = data.decode("utf-8"), True
         except UnicodeDecodeError:
