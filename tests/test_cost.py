@@ -450,3 +450,15 @@ def test_a_line_longer_than_a_story_may_be_is_not_held(
     stories = list(storykit.iter_stories(path, errors="collect", max_member_size=600))
     assert stories[0] == make_story(0)
     assert stories[-1] == make_story(2)
+
+
+def test_dask_passes_max_members_on(tmp_path: Path) -> None:
+    pytest.importorskip("dask")
+    import storykit.dask
+
+    path = five_member_zip(tmp_path)
+    bag = storykit.dask.read_stories(str(path), max_members=5)
+    assert len(bag.compute(scheduler="synchronous")) == 5
+    bag = storykit.dask.read_stories(str(path), max_members=4)
+    with pytest.raises(storykit.StoryParseError, match="max_members"):
+        bag.compute(scheduler="synchronous")
