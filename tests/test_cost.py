@@ -462,3 +462,52 @@ def test_dask_passes_max_members_on(tmp_path: Path) -> None:
     bag = storykit.dask.read_stories(str(path), max_members=4)
     with pytest.raises(storykit.StoryParseError, match="max_members"):
         bag.compute(scheduler="synchronous")
+
+
+# --------------------------------------------------------------------------- indented JSON
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(codec="utf-8") | st.sampled_from('"\\\n\t\x00\u2028é')),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.integers(min_value=0, max_value=4))
+def test_indented_json_is_what_json_dumps_writes(value: object, indent: int) -> None:
+    import json
+
+    from storykit.formats.json import _indented
+
+    expected = json.dumps(value, ensure_ascii=False, indent=indent, separators=(",", ": "))
+    assert _indented(value, " " * indent) == expected
+
+
+def test_indented_json_of_a_story_is_written_whole_per_section(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The standard library's indenting encoder is not used: it holds a piece per token."""
+    import json
+
+    from storykit.formats import json as story_json
+
+    story = memory_story(2_000, "P.")
+    expected = (
+        json.dumps(story_json.to_dict(story), ensure_ascii=False, indent=2, separators=(",", ": "))
+        + "\n"
+    )
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pure-Python encoder was used")
+
+    monkeypatch.setattr(json.encoder, "_make_iterencode", refuse)
+    assert story_json.dumps(story) == expected
+    assert storykit.dumps(story, "json") == expected
