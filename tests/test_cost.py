@@ -190,14 +190,14 @@ def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory(
     from storykit.formats import _markdown_reader, markdown
 
     pytest.importorskip("markdown_it")
-    text = "# Title\n\n" + "".join(f"## H{i}\n\nP *{i}*.\n\n" for i in range(20_000))
+    text = "# Title\n\n" + "".join(f"## H{i}\n\nP *{i}*.\n\n" for i in range(6_000))
     markdown.loads("# Warm\n\nup.")  # the parser, built once
     parses = count_parses(monkeypatch)
     tracemalloc.start()
     story = markdown.loads(text)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert story.sections[-1].paragraphs == ("P 19999.",)
+    assert story.sections[-1].paragraphs == ("P 5999.",)
     assert parses[0] >= len(text) // _markdown_reader._CHUNK  # in chunks, not in one go
     # all tokens at once took 180 times the input here; the story itself takes 11 times
     assert peak < 70 * len(text)
@@ -403,7 +403,7 @@ def test_reading_takes_memory_in_proportion_to_the_input(fmt: str, shape: str, b
     if shape == "ordinary":  # sections of about 500 bytes
         story = memory_story(1_000, PARAGRAPH.strip() * 2)
     else:  # a heading and a word: the story object itself is ten times its text
-        story = memory_story(20_000, "P.")
+        story = memory_story(8_000, "P.")
     text = storykit.dumps(story, fmt)
     storykit.loads(storykit.dumps(memory_story(2, "Warm up."), fmt), fmt)
     tracemalloc.start()
