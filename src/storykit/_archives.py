@@ -3,20 +3,24 @@
 A member larger than ``max_member_size`` is refused after reading at most that many bytes
 plus one, whatever its header claims; an archive stops being read once its members add up
 to more than ``max_total_size`` (for a tar stream, members only skipped count too, as they
-must be read through). Members whose names would escape a folder (``../x``, ``/etc/x``,
-``C:x``), links, devices and sparse files are refused, not read. Nothing is extracted to
-disk: each member comes as a :class:`~storykit.collection.Blob` holding its bytes.
+must be read through; for a zip, so does its central directory, which is read whole to list
+it). An archive of more than ``max_members`` members is refused: a zip before its central
+directory is read (from the count in its end record), a tar once it gets there. Members
+whose names would escape a folder (``../x``, ``/etc/x``, ``C:x``), links, devices and
+sparse files are refused, not read. Nothing is extracted to disk: each member comes as a
+:class:`~storykit.collection.Blob` holding its bytes.
 """
 
 from __future__ import annotations
 
 import re
 import stat
+import struct
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
-from storykit._sources import format_of, lower_suffix
+from storykit._sources import DEFAULT_MAX_MEMBERS, format_of, lower_suffix
 
 __all__ = ["archive_blobs"]
 
@@ -72,20 +76,95 @@ def _total_exceeded(path: str, limit: int) -> Failure:
     )
 
 
-def _zip_blobs(
-    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+def _too_many(path: str, limit: int, count: int | None = None) -> Failure:
+    holds = f"holds {count:,} members" if count is not None else "holds more members"
+    return read_error(
+        Origin(path),
+        f"archive {holds}, more than the {limit:,} limit (max_members); "
+        + ("not read" if count is not None else "the rest of it is not read"),
+    )
+
+
+def zip_directory(file: str | IO[bytes]) -> tuple[int, int] | None:
+    """``(members, bytes)`` of a zip's central directory, from its end record only.
+
+    :class:`zipfile.ZipFile` reads the whole central directory (an object per member)
+    before the first member can be read; this reads only the end record (at most 64 KiB
+    from the end of the file, and the ZIP64 record it points to) so that the listing can
+    be refused first. ``None`` when there is no end record to be found (the archive is then
+    refused by ``ZipFile`` anyway) or the file cannot seek.
+    """
+    import zipfile  # noqa: PLC0415
+
+    end_record = getattr(zipfile, "_EndRecData", None)  # what ZipFile itself reads first
+    if end_record is None:  # pragma: no cover - a Python whose zipfile is laid out otherwise
+        return None
+    try:
+        if isinstance(file, str):
+            with open(file, "rb") as stream:
+                found = end_record(stream)
+        else:
+            where = file.tell()
+            try:
+                found = end_record(file)
+            finally:
+                file.seek(where)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, struct.error):
+        return None
+    if not found:
+        return None
+    entries, size = getattr(zipfile, "_ECD_ENTRIES_TOTAL", 4), getattr(zipfile, "_ECD_SIZE", 5)
+    return int(found[entries]), int(found[size])
+
+
+def _zip_listing_refused(
+    path: str, file: str | IO[bytes], budget: _Budget, max_members: int
+) -> Failure | None:
+    """Refuse a zip whose listing is over the limits, from its end record, before it is read.
+
+    The central directory is read whole and held as an object per member: it is refused
+    when it lists more than ``max_members``, and its bytes count towards the total size.
+    """
+    directory = zip_directory(file)
+    if directory is None:
+        return None
+    members, listing = directory
+    if members > max_members:
+        return _too_many(path, max_members, members)
+    try:
+        budget.take(listing)
+    except _TotalExceededError:
+        return _total_exceeded(path, budget.limit)
+    return None
+
+
+def _zip_blobs(  # noqa: PLR0917 - the limits, in order
+    path: str,
+    file: str | IO[bytes],
+    forced: str | None,
+    member_limit: int,
+    total: int,
+    max_members: int,
 ) -> Iterator[Blob | Failure | Skipped]:
     import zipfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
+    budget = _Budget(total)
+    refused = _zip_listing_refused(path, file, budget, max_members)
+    if refused is not None:
+        yield refused
+        return
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield read_error(Origin(path), f"not a readable zip archive: {exc}")
         return
-    budget = _Budget(total)
     with archive:
-        for info in archive.infolist():
+        infos = archive.infolist()
+        if len(infos) > max_members:  # the end record said less than its directory holds
+            yield _too_many(path, max_members, len(infos))
+            return
+        for info in infos:
             name = info.filename
             origin = Origin(path, name)
             problem = _unsafe_name(name)
@@ -137,8 +216,13 @@ def _tar_problem(info: Any) -> str | None:
     return problem
 
 
-def _tar_blobs(
-    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+def _tar_blobs(  # noqa: PLR0915, PLR0917 - one loop over the members; the limits, in order
+    path: str,
+    file: str | IO[bytes],
+    forced: str | None,
+    member_limit: int,
+    total: int,
+    max_members: int,
 ) -> Iterator[Blob | Failure | Skipped]:
     import lzma  # noqa: PLC0415
     import tarfile  # noqa: PLC0415
@@ -155,6 +239,7 @@ def _tar_blobs(
         yield read_error(Origin(path), f"not a readable tar archive: {exc}")
         return
     budget = _Budget(total)
+    count = 0
     with archive:
         while True:
             try:
@@ -163,6 +248,10 @@ def _tar_blobs(
                 yield read_error(Origin(path), f"cannot read the archive past here: {exc}")
                 return
             if info is None:
+                return
+            count += 1
+            if count > max_members:  # counted as they come: a tar stream has no listing
+                yield _too_many(path, max_members)
                 return
             cast(Any, archive).members.clear()  # tarfile keeps every header seen: drop them
             name = info.name
@@ -199,16 +288,22 @@ def _tar_blobs(
                 yield Blob(origin, fmt, data)
 
 
-def archive_blobs(
-    path: str, file: str | IO[bytes], forced: str | None, member_limit: int, total: int
+def archive_blobs(  # noqa: PLR0917 - the limits, in order
+    path: str,
+    file: str | IO[bytes],
+    forced: str | None,
+    member_limit: int,
+    total: int,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[Blob | Failure | Skipped]:
     """The members of the zip or tar archive ``file`` (a path or an open file) named ``path``.
 
     Each member comes as a :class:`Blob` with its bytes, a :class:`Failure` (unsafe, too
-    large, unreadable; or the archive itself) or a :class:`Skipped` (not a story file).
-    ``forced`` reads every member as that format instead of telling it from the suffix.
+    large, unreadable, too many; or the archive itself) or a :class:`Skipped` (not a story
+    file). ``forced`` reads every member as that format instead of telling it from the
+    suffix.
     """
     if lower_suffix(path) == ".zip":
-        yield from _zip_blobs(path, file, forced, member_limit, total)
+        yield from _zip_blobs(path, file, forced, member_limit, total, max_members)
     else:
-        yield from _tar_blobs(path, file, forced, member_limit, total)
+        yield from _tar_blobs(path, file, forced, member_limit, total, max_members)

@@ -132,6 +132,7 @@ def _engine_units(
         format=args.input_format,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
+        max_members=args.max_members,
         split_large=args.jobs > 1,
     )
 
@@ -287,6 +288,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
                 format=args.input_format,
                 max_member_size=args.max_member_size,
                 max_total_size=args.max_total_size,
+                max_members=args.max_members,
             )
         )
         first = next(annotated, None)

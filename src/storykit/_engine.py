@@ -23,7 +23,14 @@ from storykit import formats
 from storykit._archives import archive_blobs
 from storykit._pieces import file_pieces
 from storykit._records import Blob, Event, Failure, Skipped
-from storykit._sources import ARCHIVE_SUFFIXES, check_format, expand, lower_suffix, suffix_format
+from storykit._sources import (
+    ARCHIVE_SUFFIXES,
+    DEFAULT_MAX_MEMBERS,
+    check_format,
+    expand,
+    lower_suffix,
+    suffix_format,
+)
 from storykit._worker import (
     Done,
     Job,
@@ -79,6 +86,7 @@ def units(
     max_member_size: int,
     max_total_size: int,
     split_large: bool = False,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[Unit | Result]:
     """The work for the inputs, in order.
 
@@ -98,6 +106,7 @@ def units(
                 format=format,
                 max_member_size=max_member_size,
                 max_total_size=max_total_size,
+                max_members=max_members,
             )
             yield from tasks(annotate(events), namer)
             continue
@@ -108,7 +117,8 @@ def units(
             path: str = item[1]
             suffix = lower_suffix(path)
             if format is None and suffix in ARCHIVE_SUFFIXES:
-                members = archive_blobs(path, path, None, max_member_size, max_total_size)
+                limits = (max_member_size, max_total_size, max_members)
+                members = archive_blobs(path, path, None, *limits)
                 yield from _members(members)
                 continue
             fmt = (format if format is not None else suffix_format(suffix)) or ""

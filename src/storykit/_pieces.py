@@ -103,73 +103,182 @@ def _decode_piece(text: str, origin: Origin) -> Piece | Failure:
     return Piece(origin, text, "text")  # pragma: no cover - surrogates always fail to decode
 
 
+_CANDIDATE_RE = re.compile("←|View")  # how a line that starts or ends a story begins
+
+
+def _boundary(text: str) -> tuple[bool, int, int] | None:
+    """The first line of ``text`` that starts or ends a story, as split_stories tells them.
+
+    Returns ``(is_nav, start, end)``: whether it is a nav line (a story starts on it) rather
+    than a footer (a story ends with it), and where the line starts and ends. Each line is
+    looked at once at most: finding it costs one pass over the text.
+    """
+    from storykit.formats.text import _FOOTER_RE, _NAV_RE  # noqa: PLC0415
+
+    pos = 0
+    while True:
+        found = _CANDIDATE_RE.search(text, pos)
+        if found is None:
+            return None
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        end = len(text) if end == -1 else end
+        line = text[start:end].strip().lstrip("\ufeff")
+        if line.startswith("←") and _NAV_RE.fullmatch(line):
+            return True, start, end
+        if line.startswith("View") and _FOOTER_RE.fullmatch(line):
+            return False, start, end
+        pos = end
+
+
+def _ends_with_footer(piece: str) -> bool:
+    """Whether a piece's last non-blank line is a footer: no line can be added to it."""
+    found = _boundary(piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1])
+    return found is not None and not found[0]
+
+
+_NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
+
+
+def _line_end(reader: io.BufferedIOBase, limit: int) -> bytes:
+    """The rest of a line, or a stand-in for it when it is longer than a story may be.
+
+    The stand-in is what was read of the line (``limit + 1`` bytes), then spaces that keep
+    it longer than the limit in characters too, so that its story is refused; a line that
+    goes on with another word gets one more (`` x``), so that it reads as a footer only
+    when the whole line does. The rest of the line is read through, not kept.
+    """
+    more = reader.readline(limit + 1)
+    if len(more) <= limit or more.endswith(b"\n"):
+        return more
+    tail, words = more[-1:], False
+    while True:
+        rest = reader.readline(_BLOCK)
+        words = words or _NEXT_WORD_RE.search(tail + rest) is not None
+        tail = rest[-1:]
+        if not rest or rest.endswith(b"\n"):
+            break
+    return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
+
+
+class _DumpSplitter:
+    """The state of :func:`_dump_pieces` between blocks: the unfinished story, if any."""
+
+    def __init__(self, path: str, member: str | None, limit: int) -> None:
+        self.path, self.member, self.limit = path, member, limit
+        self.parts: list[str] = []  # an unfinished story going on past its block, by blocks
+        self.size = 0  # characters in ``parts``
+        self.newlines = 0  # line breaks in ``parts`` (or in the lines of a story skipped)
+        self.base = 1  # the line on which ``parts`` (if any, else the next block) starts
+        self.skipping = False  # the unfinished story is over the limit: its lines are dropped
+        self.clean = True  # ``parts`` are valid UTF-8
+
+    def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
+        origin = Origin(self.path, self.member, first)
+        if len(piece) > self.limit:
+            return read_error(origin, _story_too_long(self.limit), first)
+        return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
+
+    def too_long(self) -> Iterator[Failure]:
+        """Refuse the unfinished story once it is over the limit, and skip what is left."""
+        if self.size <= self.limit:
+            return
+        yield read_error(
+            Origin(self.path, self.member, self.base), _story_too_long(self.limit), self.base
+        )
+        # a story that ends with its footer line is handed out whole (and refused there),
+        # so this one goes on: its lines are dropped up to the line that ends it
+        self.skipping = True
+        self.parts, self.size = [], 0
+
+    def go_on(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Add a block to the unfinished story; stop there unless the story ends in it.
+
+        Leaves the text after the story's end in :attr:`rest`, ``None`` if it goes on.
+        """
+        self.rest: str | None = None
+        found = _boundary(text)  # only this block is searched: the story so far never again
+        if found is None:
+            self.newlines += text.count("\n")
+            if not self.skipping:
+                self.parts.append(text)
+                self.size += len(text)
+                self.clean = self.clean and clean
+                if eof:
+                    yield self.finished(self.base, "".join(self.parts), self.clean)
+                else:
+                    yield from self.too_long()
+            return
+        is_nav, start, end = found
+        rest = start if is_nav else min(end + 1, len(text))
+        if not self.skipping:
+            piece = "".join(self.parts) + text[:start]
+            piece = piece[:-1] if is_nav else piece + text[start:end]
+            yield self.finished(self.base, piece, self.clean and clean)
+        self.base += self.newlines + text.count("\n", 0, rest)
+        self.parts, self.size, self.newlines, self.skipping = [], 0, 0, False
+        self.rest = text[rest:]
+
+    def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Split a block of whole lines that starts with no story unfinished."""
+        from storykit.formats.text import split_stories  # noqa: PLC0415
+
+        pieces = _split(text, split_stories)
+        for first, piece in pieces if eof else pieces[:-1]:
+            yield self.finished(self.base + first - 1, piece, clean)
+        if eof:
+            return
+        if not pieces:  # only blank lines so far
+            self.base += text.count("\n")
+            return
+        last_first, last = pieces[-1]
+        if _ends_with_footer(last):  # a finished story: no need to wait for the next block
+            yield self.finished(self.base + last_first - 1, last, clean)
+            self.base += text.count("\n")
+            return
+        carry = "\n".join(text.split("\n")[last_first - 1 :])
+        self.base += last_first - 1
+        self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
+        self.clean = clean or _SURROGATE_RE.search(carry) is None
+        yield from self.too_long()
+
+
 def _dump_pieces(
     reader: io.BufferedIOBase, path: str, member: str | None, limit: int
 ) -> Iterator[Piece | Failure]:
     """Split a stream of dumps into pieces, a block of lines at a time.
 
-    The last piece of each block is carried over to the next one (it may go on there), so
-    the pieces are the same as :func:`storykit.formats.text.split_stories` gives for the
-    whole text, in memory bounded by the block size and the size of one story. A story
-    longer than ``limit`` is reported and skipped, and reading goes on with the next one.
+    The pieces are the same as :func:`storykit.formats.text.split_stories` gives for the
+    whole text, in memory bounded by the block size and the size of one story, and in time
+    linear in the input: a story that goes on past its block is kept as a list of blocks
+    and each later block is searched only for the line that ends it (the story is never
+    split or copied again until it is whole). A story longer than ``limit`` is reported and
+    skipped, and reading goes on with the next one.
     """
-    from storykit.formats.text import split_stories  # noqa: PLC0415
-
-    carry = ""
-    base = 1  # the line of the file on which ``carry`` (then the block) starts
-    skipping = False  # ``carry`` is a stand-in line for an over-long story being skipped
-    clean = True  # ``carry`` is valid UTF-8
+    state = _DumpSplitter(path, member, limit)
     while True:
         data = reader.read(_BLOCK)
         eof = len(data) < _BLOCK
         if not eof and not data.endswith(b"\n"):
-            # end a block at the end of a line, so UTF-8 is never cut (unless a line is
-            # itself longer than a story may be: that story is refused anyway)
-            data += reader.readline(limit + 1)
+            # end a block at the end of a line, so UTF-8 is never cut and a line never
+            # split in two
+            data += _line_end(reader, limit)
         try:
-            text = carry + data.decode("utf-8")
+            text, clean = data.decode("utf-8"), True
         except UnicodeDecodeError:
-            text = carry + data.decode("utf-8", "surrogateescape")
-            clean = False
-        pieces = _split(text, split_stories)
-        if skipping and pieces:
-            if len(pieces) == 1 and not eof:  # the over-long story goes on
-                base += text.count("\n") - 1
-                carry = _SKIPPED + "\n"
+            text, clean = data.decode("utf-8", "surrogateescape"), False
+        if state.parts or state.skipping:  # a story is unfinished
+            yield from state.go_on(text, clean, eof)
+            if state.rest is None:
+                if eof:
+                    return
                 continue
-            pieces = pieces[1:]
-            skipping = False
-        for first, piece in pieces if eof else pieces[:-1]:
-            origin = Origin(path, member, base + first - 1)
-            if len(piece) > limit:
-                yield read_error(origin, _story_too_long(limit), origin.line)
-            elif clean:
-                yield Piece(origin, piece, "text")
-            else:
-                yield _decode_piece(piece, origin)
+            text = state.rest
+        yield from state.split(text, clean, eof)
         if eof:
             return
-        if not pieces:  # only blank lines so far
-            base += text.count("\n")
-            carry = ""
-            continue
-        last_first = pieces[-1][0]
-        carry = "\n".join(text.split("\n")[last_first - 1 :])
-        base += last_first - 1
-        clean = clean or _SURROGATE_RE.search(carry) is None
-        if len(carry) > limit:
-            yield read_error(Origin(path, member, base), _story_too_long(limit), base)
-            ends = carry.rstrip().rsplit("\n", 1)[-1].strip().startswith("View original source")
-            if ends:  # the story is complete: the next block starts afresh
-                base += carry.count("\n")
-                carry = ""
-            else:  # skip the rest of it: a stand-in line keeps the splitting right
-                base += carry.count("\n") - 1
-                carry = _SKIPPED + "\n"
-                skipping = True
 
 
-_SKIPPED = "\u2026"
 _BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line
 _FOOTER_TEXT = "View original source"
 

@@ -20,6 +20,7 @@ from storykit.errors import StoryParseError, UnknownFormatError
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
+    "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
@@ -39,6 +40,8 @@ DEFAULT_MAX_MEMBER_SIZE = 16 * 1024 * 1024
 """The largest archive member, whole-file story or single story read: 16 MiB."""
 DEFAULT_MAX_TOTAL_SIZE = 4 * 1024 * 1024 * 1024
 """The most bytes read out of one archive: 4 GiB."""
+DEFAULT_MAX_MEMBERS = 1_000_000
+"""The most members one archive may hold: 1,000,000."""
 JSONL_SUFFIX = ".jsonl"
 """Files with this suffix hold one JSON story per line."""
 ARCHIVE_SUFFIXES = (

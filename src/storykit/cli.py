@@ -26,7 +26,7 @@ from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, column
 from storykit._engine import WorkerDiedError
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
-from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_TOTAL_SIZE
+from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
 from storykit.collection import iter_pieces
 from storykit.errors import StoryParseError, UnknownFormatError
@@ -129,6 +129,7 @@ def _show(args: argparse.Namespace) -> int:
         format=args.input_format,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
+        max_members=args.max_members,
     )
     for event in events:
         if isinstance(event, Skipped):
@@ -245,6 +246,13 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
         default=DEFAULT_MAX_TOTAL_SIZE,
         metavar="SIZE",
         help="stop reading an archive after this many bytes (default: 4G)",
+    )
+    parser.add_argument(
+        "--max-members",
+        type=int,
+        default=DEFAULT_MAX_MEMBERS,
+        metavar="N",
+        help="refuse an archive of more members than this (default: 1000000)",
     )
 
 

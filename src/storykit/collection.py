@@ -42,6 +42,7 @@ from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
     DEFAULT_MAX_MEMBER_SIZE,
+    DEFAULT_MAX_MEMBERS,
     DEFAULT_MAX_TOTAL_SIZE,
     JSONL_SUFFIX,
     Source,
@@ -60,6 +61,7 @@ from storykit.tags import TagSplitter
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
+    "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
@@ -150,6 +152,7 @@ def iter_blobs(
     format: str | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[Blob | Failure | Skipped]:
     """Every file and archive member in ``source``, not yet split into stories.
 
@@ -175,11 +178,15 @@ def iter_blobs(
                 fmt = format if format is not None else suffix_format(suffix)
                 yield Blob(Origin(value), fmt or "")
             else:
-                yield from archive_blobs(value, value, None, max_member_size, max_total_size)
+                yield from archive_blobs(
+                    value, value, None, max_member_size, max_total_size, max_members
+                )
             continue
         name = stream_name(value)
         if format is None and is_archive(name):
-            yield from archive_blobs(name, value, None, max_member_size, max_total_size)
+            yield from archive_blobs(
+                name, value, None, max_member_size, max_total_size, max_members
+            )
             continue
         data = binary_read(value, max_member_size + 1)
         fmt = format if name.startswith("<") else format_of(name, format)
@@ -195,6 +202,7 @@ def iter_pieces(
     format: str | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[Event]:
     """The raw text of every story in ``source``, unread, as :class:`Piece` objects.
 
@@ -209,7 +217,7 @@ def iter_pieces(
         TypeError: ``source`` is of a type that names no stories.
     """
     _check_options("raise", format)
-    limits = (max_member_size, max_total_size)
+    limits = (max_member_size, max_total_size, max_members)
     for item in expand(source):
         if isinstance(item, Failure):
             yield item
@@ -247,6 +255,7 @@ def _records(
     splitter: TagSplitter | None,
     max_member_size: int,
     max_total_size: int,
+    max_members: int,
     log: ErrorLog,
 ) -> Iterator[tuple[Origin, Story]]:
     def handle(error: StoryParseError, os_error: OSError | None = None) -> None:
@@ -257,7 +266,11 @@ def _records(
             warnings.warn(str(error), StoryWarning, stacklevel=4)
 
     events = iter_pieces(
-        source, format=format, max_member_size=max_member_size, max_total_size=max_total_size
+        source,
+        format=format,
+        max_member_size=max_member_size,
+        max_total_size=max_total_size,
+        max_members=max_members,
     )
     for event in events:
         if isinstance(event, Skipped):
@@ -283,6 +296,7 @@ def iter_records(
     splitter: TagSplitter | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
     log: ErrorLog | None = None,
 ) -> StoryStream[tuple[Origin, Story]]:
     """Like :func:`iter_stories`, but yields ``(origin, story)`` pairs.
@@ -306,6 +320,7 @@ def iter_records(
         splitter=splitter,
         max_member_size=max_member_size,
         max_total_size=max_total_size,
+        max_members=max_members,
         log=log,
     )
     return StoryStream(items, log)
@@ -319,6 +334,7 @@ def iter_stories(
     splitter: TagSplitter | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
     log: ErrorLog | None = None,
 ) -> StoryStream[Story]:
     """Every story in ``source``, one at a time.
@@ -344,7 +360,9 @@ def iter_stories(
             line read, in bytes; larger ones are refused after reading at most one byte
             more, whatever their header says.
         max_total_size: The most bytes read out of one archive; past it the rest of the
-            archive is refused.
+            archive is refused. A zip's central directory (read whole to list it) counts.
+        max_members: The most members one archive may hold; a zip holding more is refused
+            before its listing is read, a tar once the count is passed.
         log: An :class:`ErrorLog` to append errors to (shared across calls, say).
 
     Returns:
@@ -363,6 +381,7 @@ def iter_stories(
         splitter=splitter,
         max_member_size=max_member_size,
         max_total_size=max_total_size,
+        max_members=max_members,
         log=log,
     )
     return StoryStream((story for _, story in records), records.errors)
@@ -377,6 +396,7 @@ def records_from_bytes(
     splitter: TagSplitter | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[tuple[Origin, Story]]:
     """The ``(origin, story)`` pairs in the bytes of one file called ``name``.
 
@@ -395,6 +415,7 @@ def records_from_bytes(
         splitter=splitter,
         max_member_size=max_member_size,
         max_total_size=max_total_size,
+        max_members=max_members,
     )
 
 
@@ -404,6 +425,7 @@ def learn_tags(
     *,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> TagSplitter:
     """A first pass over ``source`` that teaches a splitter the tags that stand alone.
 
@@ -419,7 +441,10 @@ def learn_tags(
 
     splitter = TagSplitter() if splitter is None else splitter
     for event in iter_pieces(
-        source, max_member_size=max_member_size, max_total_size=max_total_size
+        source,
+        max_member_size=max_member_size,
+        max_total_size=max_total_size,
+        max_members=max_members,
     ):
         if isinstance(event, Failure) and event.os_error is not None:
             raise event.os_error

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from storykit.collection import (
     DEFAULT_MAX_MEMBER_SIZE,
+    DEFAULT_MAX_MEMBERS,
     DEFAULT_MAX_TOTAL_SIZE,
     iter_paths,
     iter_records,
@@ -63,6 +64,7 @@ def load_file(
     format: str | None = None,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> list[Any]:
     """Every story in one file (or archive), as :func:`read_stories` puts it in the bag.
 
@@ -81,6 +83,7 @@ def load_file(
             format=format,
             max_member_size=max_member_size,
             max_total_size=max_total_size,
+            max_members=max_members,
         )
         return [
             (origin, _convert(story, to)) if with_origin else _convert(story, to)
@@ -142,6 +145,7 @@ def read_stories(
     files_per_partition: int = 64,
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE,
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Any:
     """A :class:`dask.bag.Bag` of every story in ``source``.
 
@@ -159,6 +163,7 @@ def read_stories(
         files_per_partition: Files per Dask partition (per task).
         max_member_size: As for :func:`storykit.iter_stories`.
         max_total_size: As for :func:`storykit.iter_stories`.
+        max_members: As for :func:`storykit.iter_stories`.
 
     Returns:
         The bag; nothing is read until it is computed (folders and globs are listed now).
@@ -189,6 +194,7 @@ def read_stories(
         "format": format,
         "max_member_size": max_member_size,
         "max_total_size": max_total_size,
+        "max_members": max_members,
     }
     return db.from_sequence(files, partition_size=max(1, files_per_partition)).map_partitions(
         _load_partition, **options

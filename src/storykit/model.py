@@ -387,14 +387,24 @@ def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
     return story
 
 
+_SCAN = 1 << 16  # characters encoded at a time: the check's memory stays small on big input
+
+
 def _no_surrogates(text: str) -> bool:
     """True when ``text`` holds no lone surrogate (fast for ASCII, one encode otherwise).
 
     The trusted builders are used only for text that passes this, so that whatever the
-    validators say about lone surrogates applies to every story alike.
+    validators say about lone surrogates applies to every story alike. Long text is encoded
+    a slice at a time, so the check never holds a copy of all of it.
     """
     if text.isascii():
         return True
+    try:
+        for start in range(0, len(text), _SCAN):
+            text[start : start + _SCAN].encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

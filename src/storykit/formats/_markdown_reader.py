@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -82,6 +82,63 @@ _BLOCK_NAMES = {
 }
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _KEYS = ("title", "date", "tags", "source", "image", "credits", "extras")
+_NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
+_CHUNK = 64 * 1024  # characters of the body parsed at a time (then cut at a block's start)
+_FIRST_CHUNK = 1024  # the size of the first chunk, and of one after a chunk with markup
+# where a chunk may end: after a blank line, before a line that starts in the first column;
+# no CommonMark block but a fence or an HTML block goes on across such a place
+_CUT_RE = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
+_REFERENCE_RE = re.compile(r"^ {0,3}\[", re.MULTILINE)  # may start a link reference definition
+_KEEP_HEAD, _KEEP_TAIL = 4, 2  # blocks that may be the writer's lines, at each end
+_FAST = True  # read chunks of plain headings and paragraphs without markdown-it
+_MARKUP_RE = re.compile(r"[\\`*_\[\]!<>&\x00]")  # inline markup (or a block's) may start here
+_ATX_RE = re.compile(r"(#{1,6}) ([^#]*)")  # a plain heading line (no closing #s)
+_ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
+_PLAIN_STARTS = frozenset("\"'“‘(")  # besides letters and digits, what a plain line may start with
+
+
+def _plain_blocks(chunk: str, line: int) -> list[_Block] | None:
+    r"""The blocks of a chunk of plain headings and paragraphs, read without markdown-it.
+
+    ``None`` unless every line is empty, a heading ``#… text`` or a paragraph line that
+    starts with a letter, a digit (not a list item's ``1.``) or a quote, and none starts or
+    ends with white space or holds a character that can start markup (``\ ` * _ [ ] ! < >
+    &``): such a chunk reads as its lines say (a paragraph's lines joined by spaces), as
+    markdown-it reads it, at a fraction of the cost. Anything else is parsed.
+    """
+    if _MARKUP_RE.search(chunk):
+        return None
+    blocks: list[_Block] = []
+    paragraph: list[str] = []
+    first = 0
+    for number, row in enumerate(chunk.split("\n"), line + 1):
+        if not row:
+            if paragraph:
+                blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+                paragraph = []
+            continue
+        start = row[0]
+        if row[-1].isspace() or start.isspace():
+            return None
+        if start == "#":
+            match = _ATX_RE.fullmatch(row)
+            if match is None or not match[2] or match[2][0].isspace():
+                return None
+            if paragraph:
+                blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+                paragraph = []
+            blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, match[2]))
+            continue
+        if not (start.isalnum() or start in _PLAIN_STARTS) or (
+            "0" <= start <= "9" and _ORDERED_RE.match(row)
+        ):
+            return None
+        if not paragraph:
+            first = number
+        paragraph.append(row)
+    if paragraph:
+        blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+    return blocks
 
 
 @attrs.define
@@ -92,10 +149,17 @@ class _Block:
     level: int  # 1-6 for headings, 0 for paragraphs
     line: int  # 1-based, in the whole input
     children: list[Token]
+    plain: str | None = None  # the text, once the tokens are dropped (see compact)
 
     @property
     def text(self) -> str:
-        return _plain(self.children)
+        return _plain(self.children) if self.plain is None else self.plain
+
+    def compact(self) -> None:
+        """Keep the text only, not the tokens (the writer's lines are not looked for here)."""
+        if self.plain is None:
+            self.plain = _plain(self.children)
+            self.children = _NO_TOKENS
 
     def labelled(self, label: str) -> str | None:
         """The text after a leading ``**label**``, without the one space, else ``None``."""
@@ -337,30 +401,104 @@ class Reader:
 
     # ----------------------------------------------------------------- body
 
-    def blocks(self, offset: int) -> list[_Block]:
-        body = "\n".join(self.lines[offset:])
-        blocks: list[_Block] = []
-        tokens = _parser().parse(body)
-        for i, token in enumerate(tokens):
-            if token.level != 0 or token.nesting == -1:
+    def chunks(
+        self, start: int, line: int, env: dict[str, Any]
+    ) -> Iterator[tuple[int, list[Token], list[_Block] | None]]:
+        """The body parsed a chunk at a time: ``(line index of its start, tokens, blocks)``.
+
+        A chunk of plain headings and paragraphs comes as its blocks (no tokens): see
+        :func:`_plain_blocks`.
+
+        One parse of the whole body holds every token at once (hundreds of bytes each, a
+        dozen per short section); chunks of about 64 KiB cut where no block can go on (a
+        blank line, then a line in the first column) give the same blocks in memory
+        bounded by the chunk. A fence or an HTML block can go on across such a cut: a
+        fence or HTML block left open at a chunk's end is refused by :meth:`blocks`
+        wherever it ends, except an HTML comment, which is parsed again on its own up to
+        its line holding ``-->``. ``env`` carries link reference definitions.
+        """
+        text, parser = self.text, _parser()
+        size = min(_FIRST_CHUNK, _CHUNK)  # small while there is markup about, else growing
+        while start < len(text):
+            cut = _CUT_RE.search(text, start + size) if len(text) - start > size else None
+            end = len(text) if cut is None else cut.start() + 1  # after the blank line
+            chunk = text[start:end]
+            plain = _plain_blocks(chunk, line) if _FAST else None
+            if plain is not None:
+                yield line, [], plain
+                line += chunk.count("\n")
+                start = end
+                size = min(size * 4, _CHUNK)
                 continue
-            line = offset + (token.map[0] if token.map else 0) + 1
-            if token.type in ("heading_open", "paragraph_open"):
-                inline = tokens[i + 1]
-                kind = "heading" if token.type == "heading_open" else "paragraph"
-                level = int(token.tag[1:]) if kind == "heading" else 0
-                blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
-            elif token.type == "hr" or (
-                token.type == "html_block" and _COMMENT.fullmatch(token.content)
-            ):
-                continue
-            else:
-                what = _BLOCK_NAMES.get(token.type, f"a {token.type.replace('_open', '')}")
-                msg = (
-                    f"cannot place {what} in a story (a story holds a title, section "
-                    "headings and paragraphs)"
+            size = min(_FIRST_CHUNK, _CHUNK)
+            env.pop("duplicateRefs", None)
+            tokens = parser.parse(chunk, env)
+            last = next((t for t in reversed(tokens) if t.level == 0), None)
+            chunk_lines = chunk.count("\n") + (0 if chunk.endswith("\n") else 1)
+            if (
+                cut is not None
+                and last is not None
+                and last.type == "html_block"
+                and last.map is not None
+                and last.map[1] >= chunk_lines
+                and last.content.lstrip(" ").startswith("<!--")
+            ):  # a comment going on past the cut: parse it whole, then go on after it
+                before = tokens[: tokens.index(last)]
+                yield line, before, None
+                comment_start = start + sum(
+                    len(row) + 1 for row in chunk.split("\n")[: last.map[0]]
                 )
-                raise self.error(line, msg)
+                close = text.find("-->", end)
+                stop = len(text) if close == -1 else text.find("\n", close) + 1 or len(text)
+                comment_line = line + last.map[0]
+                yield comment_line, parser.parse(text[comment_start:stop], env), None
+                line = comment_line + text.count("\n", comment_start, stop)
+                start = stop
+                continue
+            yield line, tokens, None
+            line += chunk.count("\n")
+            start = end
+
+    def blocks(self, offset: int) -> list[_Block]:
+        """The body's headings and paragraphs, in order; anything else is refused.
+
+        Only the blocks at either end keep their tokens (the writer's lines are looked for
+        there); the others keep their text, so memory grows with the text, not the tokens.
+        """
+        start = sum(len(row) + 1 for row in self.lines[:offset])
+        del self.lines[offset:]  # the body's lines are not needed: the text is cut in chunks
+        env: dict[str, Any] = {}
+        if _REFERENCE_RE.search(self.text, start):  # definitions count wherever they are
+            for _ in self.chunks(start, offset, env):
+                pass
+        blocks: list[_Block] = []
+        for first, tokens, plain in self.chunks(start, offset, env):
+            for block in plain or ():
+                blocks.append(block)
+                if len(blocks) > _KEEP_HEAD + _KEEP_TAIL:
+                    blocks[-1 - _KEEP_TAIL].compact()
+            for i, token in enumerate(tokens):
+                if token.level != 0 or token.nesting == -1:
+                    continue
+                line = first + (token.map[0] if token.map else 0) + 1
+                if token.type in ("heading_open", "paragraph_open"):
+                    inline = tokens[i + 1]
+                    kind = "heading" if token.type == "heading_open" else "paragraph"
+                    level = int(token.tag[1:]) if kind == "heading" else 0
+                    blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
+                    if len(blocks) > _KEEP_HEAD + _KEEP_TAIL:
+                        blocks[-1 - _KEEP_TAIL].compact()
+                elif token.type == "hr" or (
+                    token.type == "html_block" and _COMMENT.fullmatch(token.content)
+                ):
+                    continue
+                else:
+                    what = _BLOCK_NAMES.get(token.type, f"a {token.type.replace('_open', '')}")
+                    msg = (
+                        f"cannot place {what} in a story (a story holds a title, section "
+                        "headings and paragraphs)"
+                    )
+                    raise self.error(line, msg)
         return blocks
 
     def read(self) -> Story:

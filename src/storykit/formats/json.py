@@ -26,6 +26,7 @@ from cattrs.errors import (
 )
 from cattrs.preconf.json import make_converter
 
+from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
 from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError
@@ -387,8 +388,14 @@ def dumps(story: Story, *, indent: int | None = 2) -> str:
             pass
         else:
             return text if indent is None else text + "\n"
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = _json.dumps(to_dict(story), ensure_ascii=False, indent=indent, separators=separators)
+    if type(indent) is not int and indent is not None:
+        document = to_dict(story)
+        return (
+            _json.dumps(document, ensure_ascii=False, indent=indent, separators=(",", ": ")) + "\n"
+        )
+    # A subclass of a model class: the converter's dict, laid out around C-encoded strings
+    # (the standard library's indenting encoder holds a piece of text per token).
+    text = _json_layout.dumps(to_dict(story), indent=indent)
     return text if indent is None else text + "\n"
 
 
