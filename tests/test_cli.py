@@ -11,6 +11,7 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -524,3 +525,105 @@ def test_small_dumps_read_whole_convert_as_streamed(
     assert "binary data" in err
     assert "could not place header line" in findings
     assert "two-2.txt" in " ".join(written)
+
+
+# --------------------------------------------------------------------------- the real command
+
+
+def storykit_cmd(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "storykit", *argv]
+
+
+def cli(*argv: str, cwd: Path | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run the real command (as a user would) and wait for it."""
+    return subprocess.run(
+        storykit_cmd(*argv),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a bash script in which ``storykit`` is the real command."""
+    prelude = f'storykit() {{ "{sys.executable}" -m storykit "$@"; }}\n'
+    return subprocess.run(
+        ["bash", "-c", prelude + script],
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def many_stories(folder: Path, n: int, *, bad: int = 0) -> Path:
+    for i in range(n):
+        write(folder / f"{i:05}.txt", BAD_DATE if i < bad else dump(i))
+    return folder
+
+
+def temp_files(root: Path) -> list[str]:
+    return [str(p) for p in root.rglob(".storykit-*")]
+
+
+def test_a_mistyped_input_says_no_such_file(tmp_path: Path) -> None:
+    done = cli("convert", "nothere.txt", "-o", "x.md", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == "nothere.txt: no such file or directory"
+    assert "many stories" not in done.stderr
+    assert files_under(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["nothere.txt", "--to", "json", "-o", "y.json"],
+        ["nothere.zip", "-o", "out.jsonl"],
+        ["bad.txt", "-o", "out.jsonl"],
+        ["bad.txt", "-o", "out.html"],
+    ],
+)
+def test_no_output_file_unless_something_was_written(tmp_path: Path, argv: list[str]) -> None:
+    write(tmp_path / "bad.txt", BAD_DATE)
+    done = cli("convert", *argv, cwd=tmp_path)
+    assert done.returncode == 1
+    assert files_under(tmp_path) == ["bad.txt"]  # no empty output, no temporary file
+    if argv[0].endswith(".zip"):  # the next, correct run works
+        make_zip(tmp_path / argv[0], {"a.txt": dump(1)})
+    else:
+        write(tmp_path / argv[0], dump(1))
+    assert cli("convert", *argv, cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "storykit convert in --to json -j 1 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit convert in --to json -j 2 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit convert in --to text -o - | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad -j 1 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad -j 2 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+    ],
+)
+def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path, script: str) -> None:
+    many_stories(tmp_path / "in", 600)  # far more than a pipe holds
+    many_stories(tmp_path / "bad", 600, bad=600)
+    done = shell(script, tmp_path)
+    assert done.stderr == ""
+    assert done.stdout.strip() == "141"  # 128 + SIGPIPE, as a tool killed by it
+
+
+@pytest.mark.parametrize(
+    "argv", [["convert", "a.txt", "--to", "json"], ["schema"], ["validate", "bad.txt"]]
+)
+def test_a_closed_stdout_is_an_error_not_a_traceback(tmp_path: Path, argv: list[str]) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "bad.txt", BAD_DATE)
+    done = shell("storykit " + " ".join(argv) + " >&-", tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "standard output is closed" in done.stderr

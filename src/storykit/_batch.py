@@ -9,6 +9,7 @@ input order, drawing a progress bar on a terminal and ending with a summary of w
 from __future__ import annotations
 
 import argparse
+import glob
 import itertools
 import json
 import os
@@ -23,7 +24,14 @@ from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
 from storykit._worker import Job, Result, Unit
-from storykit._writing import AtomicFile, Namer, out_suffix, write_stdout
+from storykit._writing import (
+    AtomicFile,
+    Namer,
+    NotRegularError,
+    is_special,
+    out_suffix,
+    write_stdout,
+)
 from storykit.collection import iter_paths, iter_pieces
 
 __all__ = [
@@ -145,7 +153,11 @@ def _is_single(inputs: list[str]) -> bool:
     if len(inputs) != 1:
         return False
     name = inputs[0]
-    return name == "-" or (os.path.isfile(name) and not _is_container(name))
+    if name == "-":
+        return True
+    if not os.path.lexists(name):  # a mistyped name (unless a pattern): "no such file"
+        return not glob.has_magic(name)
+    return os.path.isfile(name) and not _is_container(name)
 
 
 def _names_folder(out: str, *, single: bool) -> bool:
@@ -200,11 +212,19 @@ class _Summary:
 
 
 class _Converting(Handler):
+    """Writes the output to standard output or to ``out``.
+
+    The file is opened at the first byte: no file is made (or left) unless something was
+    written to it.
+    """
+
     def __init__(
-        self, to: str, sink: AtomicFile | None, summary: _Summary, progress: _Progress
+        self, to: str, out: str | None, force: bool, summary: _Summary, progress: _Progress
     ) -> None:
         self.to = to
-        self.sink = sink
+        self.out = out
+        self.force = force
+        self.sink: AtomicFile | None = None
         self.summary = summary
         self.progress = progress
         self.written = 0
@@ -215,10 +235,12 @@ class _Converting(Handler):
             data = data[2:]  # no blank line before the first story
         self.written += len(data)
         self.last = data[-1:]
-        if self.sink is not None:
-            self.sink.write(data)
-        else:
+        if self.out is None:
             write_stdout(data)
+            return
+        if self.sink is None:
+            self.sink = AtomicFile(self.out, force=self.force, into_special=True)
+        self.sink.write(data)
 
     def tally(self, ok: int, files: int) -> None:
         self.summary.done += ok
@@ -265,8 +287,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
 
     summary = _Summary(fail_fast=args.fail_fast)
-    sink: AtomicFile | None = None
-    if out is not None and mode in ("jsonl", "stream"):
+    if out is not None and mode in ("jsonl", "stream") and not is_special(out):
         if os.path.lexists(out) and not args.force:
             sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
             return EXIT_FAILED
@@ -311,29 +332,34 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     )
     if mode == "dir":
         os.makedirs(out or ".", exist_ok=True)
-    elif out is not None:
-        sink = AtomicFile(out, force=args.force)
 
     progress = _Progress(
         sys.stderr,
         _count_files(inputs) if sys.stderr.isatty() else None,
         enabled=sys.stderr.isatty(),
     )
-    handler = _Converting(to, sink, summary, progress)
+    handler = _Converting(to, None if mode == "dir" else out, args.force, summary, progress)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
+        sink = handler.sink
         if sink is not None and (summary.failed == 0 or not args.fail_fast):
             if to == "text" and summary.done > 1:
                 sink.write(b"\n")  # a file of several dumps ends its last line
             sink.commit()
-        elif sink is None and handler.written and handler.last != b"\n":
+        elif out is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
         summary.fail(f"{out} exists; use --force to overwrite it")
+    except NotRegularError as exc:
+        summary.fail(str(exc))
+    except OSError as exc:
+        if out is None or isinstance(exc, BrokenPipeError):
+            raise
+        summary.fail(f"cannot write {out}: {exc.strerror or exc}")
     finally:
         progress.clear()
-        if sink is not None:
-            sink.discard()
+        if handler.sink is not None:
+            handler.sink.discard()
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     return EXIT_FAILED if summary.failed else EXIT_OK
 

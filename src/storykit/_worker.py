@@ -69,6 +69,7 @@ class Job(NamedTuple):
     namer: Namer | None = None  # directory output: where each story goes
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
     fail_fast: bool = False  # stop a file at its first failure
+    redo: bool = False  # done again after a worker died: a file it wrote is not "exists"
 
 
 class Result(NamedTuple):
@@ -160,6 +161,15 @@ def _writer(job: Job) -> Callable[[Story], str]:
             found = module.dumps
         _writers[key] = found
     return found
+
+
+def _holds(dest: str, out: str) -> bool:
+    """Whether the file ``dest`` holds exactly ``out``."""
+    try:
+        with open(dest, "rb") as file:
+            return file.read() == out.encode("utf-8")
+    except OSError:
+        return False
 
 
 def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
@@ -337,6 +347,8 @@ class _Chunk:
         try:
             write_atomic(dest, out, force=self.job.force)
         except FileExistsError:
+            if self.job.redo and _holds(dest, out):
+                return True  # written before a worker died, and the chunk was done again
             self.fail(path, member, line, f"{dest} exists; use --force to overwrite it")
             return False
         except OSError as exc:

@@ -9,11 +9,14 @@ refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from storykit import formats
@@ -22,9 +25,12 @@ from storykit._sources import ARCHIVE_SUFFIXES
 __all__ = [
     "AtomicFile",
     "Namer",
+    "NotRegularError",
     "OutsideError",
+    "is_special",
     "out_suffix",
     "relative_name",
+    "signals_held",
     "write_atomic",
     "write_stdout",
 ]
@@ -43,13 +49,55 @@ def _file_mode() -> int:
     return 0o666 & ~_UMASK
 
 
+def is_special(dest: str) -> bool:
+    """Whether ``dest`` is written into rather than replaced.
+
+    True when it exists and is not a regular file (a device, a FIFO, a socket), or is a link
+    under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``).
+    """
+    try:
+        if re.match(r"/(dev|proc)/", os.path.abspath(dest)) and os.path.islink(dest):
+            os.stat(dest)  # a standard stream, if it leads somewhere
+            return True
+        return not stat.S_ISREG(os.stat(dest).st_mode)
+    except OSError:
+        return False
+
+
+def _check_replaceable(dest: str) -> None:
+    """Refuse to replace anything but a regular file (or a link to one).
+
+    Raises:
+        NotRegularError: ``dest`` exists and is a folder, a device, a FIFO or a socket.
+    """
+    try:
+        mode = os.stat(dest).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise NotRegularError(dest)
+
+
+class NotRegularError(OSError):
+    """An output path that exists and is not a regular file: never replaced."""
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} exists and is not a regular file; not replaced"
+
+
 def _commit(temp: str, dest: str, *, force: bool) -> None:
     """Move a finished temporary file to ``dest``; without ``force``, never over a file.
 
+    With ``force``, only a regular file is replaced (through a link, the file it names).
+
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
+        NotRegularError: ``dest`` exists and is not a regular file.
     """
     if force:
+        if os.path.islink(dest):
+            dest = os.path.realpath(dest)
+        _check_replaceable(dest)
         os.replace(temp, dest)
         return
     try:
@@ -64,38 +112,92 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
     os.unlink(temp)
 
 
-class AtomicFile:
-    """A text file written to a temporary name in the target folder, renamed when done."""
+_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
-    def __init__(self, dest: str, *, force: bool) -> None:
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and termination signals for a moment.
+
+    While a temporary file is made or renamed, so that no signal lands between making it
+    and being able to remove it: they arrive after.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+class AtomicFile:
+    """A file written to a temporary name in the target folder, renamed when done.
+
+    Whatever goes wrong (a full disk, a file size limit, a signal), :meth:`discard` (called
+    by :meth:`commit` too) removes the temporary file: only a complete file is ever seen.
+    A target that exists and is not a regular file (a device, a FIFO, ``/dev/stdout``) is
+    written into directly instead, and never replaced.
+    """
+
+    def __init__(self, dest: str, *, force: bool, into_special: bool = False) -> None:
+        """Open the temporary file (or, with ``into_special``, a device or FIFO ``dest``).
+
+        Raises:
+            OSError: The folder cannot be made or written.
+        """
         self.dest = dest
         self.force = force
+        self.temp: str | None = None
+        if into_special and is_special(dest):
+            self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
+            return
         folder = os.path.dirname(os.path.abspath(dest))
         os.makedirs(folder, exist_ok=True)
-        fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
-        os.chmod(self.temp, _file_mode())
-        self.file: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            with signals_held():
+                fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
+                self.file = os.fdopen(fd, "wb")
+                os.chmod(self.temp, _file_mode())
+        except BaseException:  # a signal held back above arrives as the block ends
+            self.discard()
+            raise
 
     def write(self, data: bytes) -> None:
+        """Write bytes (to the temporary file)."""
         self.file.write(data)
 
     def commit(self) -> None:
-        """Rename into place.
+        """Close and rename into place; the temporary file is gone whatever happens.
 
         Raises:
             FileExistsError: The target appeared meanwhile and ``force`` is false.
+            OSError: The file could not be completed (a full disk…) or renamed.
         """
-        self.file.close()
         try:
-            _commit(self.temp, self.dest, force=self.force)
+            self.file.close()  # flushes: a full disk shows here
+            if self.temp is not None:
+                with signals_held():
+                    _commit(self.temp, self.dest, force=self.force)
         finally:
             self.discard()
 
     def discard(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-        if os.path.lexists(self.temp):
-            os.unlink(self.temp)
+        """Close and remove the temporary file (if it is still there)."""
+        file: IO[bytes] | None = getattr(self, "file", None)
+        try:
+            if file is not None and not file.closed:
+                file.close()
+        except OSError:
+            pass  # what could not be flushed is thrown away anyway
+        finally:
+            temp, self.temp = self.temp, None
+            if temp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
 
 
 def write_atomic(dest: str, text: str, *, force: bool) -> None:
@@ -105,13 +207,14 @@ def write_atomic(dest: str, text: str, *, force: bool) -> None:
         FileExistsError: ``dest`` exists and ``force`` is false.
         OSError: The folder cannot be made or written.
     """
-    out = AtomicFile(dest, force=force)
-    try:
-        out.write(text.encode("utf-8"))
-    except BaseException:
-        out.discard()
-        raise
-    out.commit()
+    data = text.encode("utf-8")
+    with signals_held():  # a few kilobytes: Ctrl-C waits until the file is done or gone
+        out = AtomicFile(dest, force=force)
+        try:
+            out.write(data)
+            out.commit()
+        finally:
+            out.discard()
 
 
 def write_stdout(data: bytes) -> None:

@@ -13,17 +13,20 @@ there are.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import re
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 
 from storykit import _batch, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns
-from storykit._engine import WorkerDiedError
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -330,6 +333,54 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Signalled(BaseException):
+    """A termination signal (SIGTERM, SIGHUP), raised where the program is.
+
+    So that temporary files are removed on the way out.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream that was closed (``>&-``): writing to it fails."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+class _Discard(io.TextIOBase):
+    """Stands for a closed standard error: what would go there is dropped."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def writable(self) -> bool:
+        return True
+
+
+def _catch_signals() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set in the main thread (main() in a thread)
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _raise_signalled)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``storykit`` command and return its exit status.
 
@@ -337,32 +388,50 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments, without the program name (default: ``sys.argv[1:]``).
 
     Returns:
-        0 when all went well, 1 when some input failed, 2 for a wrong command line.
+        0 when all went well, 1 when some input failed, 2 for a wrong command line, 130
+        after Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
+        standard output went away (``| head``).
     """
+    if sys.stderr is None:  # started with 2>&-
+        sys.stderr = _Discard()
+    if sys.stdout is None:  # started with >&-: an error when something is written there
+        sys.stdout = _ClosedStream()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    _catch_signals()
     try:
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
         return EXIT_USAGE
-    except WorkerDiedError:
-        sys.stderr.write(f"storykit {args.command}: error: a worker process died\n")
-        return EXIT_FAILED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        _drop_stdout()
+        return EXIT_PIPE
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
+        sys.stderr.write(f"storykit {args.command}: error: {exc.strerror or exc}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
-        return 130
-    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        return EXIT_INTERRUPTED
+    except _Signalled as exc:
+        return 128 + exc.signum
+    return status
+
+
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT)."""
+EXIT_PIPE = 141
+"""The reader of standard output went away (128 + SIGPIPE, as a tool killed by it)."""
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit is quiet."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILED
-    return status
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
