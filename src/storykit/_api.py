@@ -137,6 +137,10 @@ def dump(
 ) -> None:
     """Write a story to a path (format from its suffix unless given) or an open text file.
 
+    A path is written through a temporary file in the same folder, renamed into place
+    when complete: if writing fails, no file is left (and an existing one is unchanged).
+    An existing regular file is replaced; a device or FIFO is written into.
+
     Raises:
         UnknownFormatError: No format given and the suffix is not a known one.
     """
@@ -152,8 +156,11 @@ def dump(
                 )
                 raise UnknownFormatError(msg)
         text = dumps(story, format, **options)
-        with open(path, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
+
+        # whole or not at all: a failed write (a full disk) leaves no file, and no old one
+        # half overwritten; a device or FIFO is written into
+        write_atomic(path, text, force=True, into_special=True)
     else:
         target.write(dumps(story, format or "json", **options))
 

@@ -13,6 +13,7 @@ import glob
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -28,6 +29,7 @@ from storykit._writing import (
     AtomicFile,
     Namer,
     NotRegularError,
+    input_base,
     is_special,
     out_suffix,
     write_stdout,
@@ -41,6 +43,8 @@ __all__ = [
     "UsageError",
     "columns",
     "convert",
+    "plural",
+    "safe",
     "validate",
 ]
 
@@ -184,31 +188,84 @@ def _target_format(args: argparse.Namespace) -> str:
     raise UsageError(msg)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 story``, ``2 stories``: a count and its noun."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+_HINT = re.compile(r"(?:, part of the \w+ extra)?: (pip install '[^']*')$")
+_MAX_EXISTING = 3  # output files that exist already named in the summary
+
+
 class _Summary:
     def __init__(self, *, fail_fast: bool) -> None:
         self.done = 0
         self.failed = 0
         self.skipped = 0
+        self.extras = 0
         self.failures: list[str] = []
+        self.existing: list[str] = []  # the first outputs that exist already
+        self.exist = 0
+        self.hints: list[str] = []  # "pip install …", said once at the end
         self.fail_fast = fail_fast
 
     def fail(self, line: str) -> bool:
         self.failed += 1
+        hint = _HINT.search(line)
+        if hint is not None:
+            line = line[: hint.start()]
+            if hint[1] not in self.hints:
+                self.hints.append(hint[1])
         if len(self.failures) < _MAX_LISTED:
-            self.failures.append(line)
+            self.failures.append(safe(line))
+        return not self.fail_fast
+
+    def exists(self, dest: str) -> bool:
+        self.failed += 1
+        self.exist += 1
+        if len(self.existing) < _MAX_EXISTING:
+            self.existing.append(safe(dest))
         return not self.fail_fast
 
     def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
         for line in self.failures:
             stream.write(line + "\n")
-        if self.failed > len(self.failures):
-            stream.write(f"… and {self.failed - len(self.failures):,} more failures\n")
+        listed = len(self.failures) + self.exist
+        if self.failed > listed:
+            stream.write(f"… and {plural(self.failed - listed, 'more failure')}\n")
+        if self.exist:
+            names = ", ".join(self.existing) + (", …" if self.exist > len(self.existing) else "")
+            stream.write(
+                f"{plural(self.exist, 'output file')} exist{'s' if self.exist == 1 else ''} "
+                f"already ({names}); use --force to overwrite "
+                f"{'it' if self.exist == 1 else 'them'}\n"
+            )
+        for hint in self.hints:
+            stream.write(f"to read them, install what is missing: {hint}\n")
         if quiet and not self.failed:
             return
         text = f"{self.done:,} {verb}, {self.failed:,} failed"
         if self.skipped:
             text += f", {self.skipped:,} skipped (not story files)"
+        if self.extras:
+            text += (
+                f"; {plural(self.extras, 'line')} not placed, kept in story.extras "
+                "(storykit validate lists them)"
+            )
         stream.write(text + "\n")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str, *, newlines: bool = True) -> str:
+    """``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
+
+    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown).
+    """
+    if newlines:
+        text = text.replace("\n", "\\n")
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 class _Converting(Handler):
@@ -242,8 +299,9 @@ class _Converting(Handler):
             self.sink = AtomicFile(self.out, force=self.force, into_special=True)
         self.sink.write(data)
 
-    def tally(self, ok: int, files: int) -> None:
+    def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.summary.done += ok
+        self.summary.extras += extras
         self.progress.update(files, self.summary.done, self.summary.failed)
 
     def handle(self, result: Result) -> bool:
@@ -253,6 +311,8 @@ class _Converting(Handler):
             summary.done += 1
         elif result.kind == "skipped":
             summary.skipped += 1
+        elif result.kind == "exists":
+            keep_going = summary.exists(result.error or "")
         else:
             keep_going = summary.fail(result.error or str(result.origin))
         self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
@@ -318,7 +378,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
                 "give -o DIR (one file each)\n"
             )
             return EXIT_FAILED
-        work = tasks(itertools.chain([first], annotated), namer)
+        work = tasks(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
         work = _engine_units(inputs, args, namer)
     job = Job(
@@ -399,7 +459,7 @@ def validate(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{where}: {level}: {message}\n")
 
     class Validating(Handler):
-        def tally(self, ok: int, files: int) -> None:
+        def tally(self, ok: int, files: int, extras: int = 0) -> None:
             counts["stories"] += ok
 
         def handle(self, result: Result) -> bool:

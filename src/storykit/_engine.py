@@ -40,7 +40,7 @@ from storykit._worker import (
     unshare_outputs,
     work,
 )
-from storykit._writing import Namer, OutsideError, signals_held
+from storykit._writing import Namer, OutsideError, TakenError, input_base, signals_held
 from storykit.collection import iter_pieces
 
 if TYPE_CHECKING:
@@ -59,8 +59,11 @@ class Handler:
     def output(self, data: bytes) -> None:
         """Write a chunk's joined output."""
 
-    def tally(self, ok: int, files: int) -> None:
-        """Count stories that went well (and said nothing) and files done."""
+    def tally(self, ok: int, files: int, extras: int = 0) -> None:
+        """Count stories that went well (and said nothing), files done, lines in extras.
+
+        ``extras``: lines the stories keep in ``story.extras`` (not placed by the reader).
+        """
 
     def handle(self, result: Result) -> bool:
         """Take any other result; False stops the run (``--fail-fast``)."""
@@ -91,6 +94,7 @@ def units(
     """
     check_format(format)
     for name in inputs:
+        base = input_base(name)
         if name == "-":
             events = iter_pieces(
                 sys.stdin.buffer,
@@ -98,7 +102,7 @@ def units(
                 max_member_size=max_member_size,
                 max_total_size=max_total_size,
             )
-            yield from tasks(annotate(events), namer)
+            yield from tasks(annotate(events), namer, base)
             continue
         for item in expand(name):
             if isinstance(item, Failure):
@@ -108,23 +112,36 @@ def units(
             suffix = lower_suffix(path)
             if format is None and suffix in ARCHIVE_SUFFIXES:
                 members = archive_blobs(path, path, None, max_member_size, max_total_size)
-                yield from _members(members)
+                yield from _members(members, namer, base)
                 continue
             fmt = (format if format is not None else suffix_format(suffix)) or ""
             if split_large and _file_size(path) > _DELEGATE:
-                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer)
-            else:
-                yield ("f", path, None, fmt)
+                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer, base)
+                continue
+            try:
+                stem = None if namer is None else namer.stem(path, None, base)
+            except (OutsideError, TakenError) as exc:
+                yield failed(Origin(path), str(exc))
+                continue
+            yield ("f", path, None, fmt, stem)
 
 
-def _members(blobs: Iterator[Blob | Failure | Skipped]) -> Iterator[Unit | Result]:
+def _members(
+    blobs: Iterator[Blob | Failure | Skipped], namer: Namer | None, base: str
+) -> Iterator[Unit | Result]:
     for blob in blobs:
+        origin = blob.origin
         if isinstance(blob, Blob):
-            yield ("m", blob.origin.path, blob.origin.member, blob.format, blob.data)
+            try:
+                stem = None if namer is None else namer.stem(origin.path, origin.member, base)
+            except (OutsideError, TakenError) as exc:
+                yield failed(origin, str(exc))
+                continue
+            yield ("m", origin.path, origin.member, blob.format, blob.data, stem)
         elif isinstance(blob, Failure):
-            yield failed(blob.origin, blob.error)
+            yield failed(origin, blob.error)
         else:
-            yield skipped(blob.origin, blob.reason)
+            yield skipped(origin, blob.reason)
 
 
 def _file_size(path: str) -> int:
@@ -135,9 +152,14 @@ def _file_size(path: str) -> int:
 
 
 def tasks(
-    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None
+    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None, base: str = ""
 ) -> Iterator[Unit | Result]:
-    """Units of one story each (split here), or the results of what could not be read."""
+    """Units of one story each (split here), or the results of what could not be read.
+
+    ``base``: the folder the output names count from (see :func:`input_base`).
+    """
+    stem: str | None = None
+    refused: str | None = None  # why the file's stories are not written
     for event, index, multi in annotated:
         origin = event.origin
         if isinstance(event, Failure):
@@ -145,11 +167,15 @@ def tasks(
         elif isinstance(event, Skipped):
             yield skipped(origin, event.reason)
         else:
-            try:
-                dest = None if namer is None else namer(origin.path, origin.member, index, multi)
-            except OutsideError as exc:
-                yield failed(origin, str(exc))
+            if namer is not None and index == 1:
+                try:
+                    stem, refused = namer.stem(origin.path, origin.member, base), None
+                except (OutsideError, TakenError) as exc:
+                    stem, refused = None, str(exc)
+            if refused is not None:
+                yield failed(origin, refused)
                 continue
+            dest = None if namer is None or stem is None else namer.dest(stem, index, multi)
             text, fmt = event.text, event.format
             yield ("p", origin.path, origin.member, origin.line, text, fmt, dest, index == 1)
 
@@ -227,9 +253,12 @@ def _worker_started(parent: int) -> None:
         signum = getattr(signal, name, None)
         if signum is not None:
             signal.signal(signum, _worker_signalled)
-    if hasattr(signal, "pthread_sigmask"):  # held while this process was forked
-        signal.pthread_sigmask(signal.SIG_SETMASK, set())
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    try:
+        if hasattr(signal, "pthread_sigmask"):  # held while this process was forked
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    except SystemExit as exc:  # a termination signal held since the fork: end quietly
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 def _worker_signalled(signum: int, _frame: object) -> None:
@@ -283,12 +312,12 @@ def run(
 
 def _take(handler: Handler, done: Done, slot: int = 0) -> bool:
     """Hand a chunk's output and results over; False stops the run."""
-    data, ok, files, rest = done
+    data, ok, files, rest, extras = done
     if isinstance(data, int):  # left in the chunk's slot of the shared buffer
         data = shared_output(slot, data)
     if data:
         handler.output(data)
-    handler.tally(ok, files)
+    handler.tally(ok, files, extras)
     return all(handler.handle(Result._make(result)) for result in rest)
 
 
@@ -331,10 +360,10 @@ def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
 ) -> None:
     """Run the chunks in ``jobs`` worker processes, and take their results in order.
 
-    When a worker dies (a crash on some input, killed), the chunks it took down are done
-    again by new workers; the one it was on, a unit at a time, so that only the input that
-    kills a worker is reported as failed, and every other is done. Files written before
-    the death are not then "existing" outputs (:attr:`Job.redo`).
+    When a worker dies (a crash on some input, killed), each chunk it took down is done
+    again alone in new workers, and the one that kills a worker again, a unit at a time,
+    so that only the input that kills a worker is reported as failed, and every other is
+    done. Files written before the death are not then "existing" outputs (``Job.redo``).
     """
     from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
@@ -352,17 +381,29 @@ def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
         if not _take(handler, done, slot):
             raise _StopError
 
-    def one_by_one(chunk: list[Unit], slot: int) -> None:
-        """Do a chunk that took a worker down again, a unit at a time."""
-        for unit in chunk:
-            try:
-                done = pool.submit([unit], redo, slot).result()
-            except BrokenProcessPool:
-                pool.renew()
-                if not handler.handle(failed(Origin(unit[1], unit[2], _line(unit)), WORKER_DIED)):
-                    raise _StopError from None
-                continue
+    def alone(chunk: list[Unit], slot: int) -> Done | None:
+        """Do a chunk with nothing else in flight: None if it takes a worker down."""
+        pool.renew()  # what is in flight finishes (or is broken) first
+        try:
+            return pool.submit(chunk, redo, slot).result()
+        except BrokenProcessPool:
+            return None
+
+    def again(chunk: list[Unit], slot: int) -> None:
+        """Do again a chunk that a dead worker took down.
+
+        If it takes a worker down again, a unit at a time, to find the input that does.
+        """
+        done = alone(chunk, slot)
+        if done is not None:
             take(done, slot)
+            return
+        for unit in chunk:
+            done = alone([unit], slot)
+            if done is not None:
+                take(done, slot)
+            elif not handler.handle(failed(Origin(unit[1], unit[2], _line(unit)), WORKER_DIED)):
+                raise _StopError
 
     def drain_one() -> None:
         entry = pending.popleft()
@@ -373,12 +414,8 @@ def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
         future, slot, chunk = entry
         try:
             done = future.result()
-        except BrokenProcessPool:
-            pool.renew()  # every chunk not done is done again, by new workers
-            for k, other in enumerate(pending):
-                if not isinstance(other, Result) and other[0].exception() is not None:
-                    pending[k] = (pool.submit(other[2], redo, other[1]), other[1], other[2])
-            one_by_one(chunk, slot)
+        except BrokenProcessPool:  # this chunk's worker died, or another one did
+            again(chunk, slot)
         else:
             take(done, slot)
         free.append(slot)

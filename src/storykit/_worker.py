@@ -3,10 +3,13 @@
 A unit is a plain tuple (it crosses to a worker process; tuples pickle several times faster
 than objects):
 
-- ``("f", path, None, format)``: a plain file, read and split here;
-- ``("m", path, member, format, data)``: an archive member's bytes;
+- ``("f", path, None, format, stem)``: a plain file, read and split here;
+- ``("m", path, member, format, data, stem)``: an archive member's bytes;
 - ``("p", path, member, line, text, format, dest, first)``: one story split by the main
   process (``dest``: its output file, if any; ``first``: the first story of its file).
+
+``stem``: with folder output, the file's output path without suffix
+(:meth:`storykit._writing.Namer.stem`), else ``None``.
 
 The common case, a small file holding one clean UTF-8 dump, takes a short road: read whole,
 split without a line-by-line scan, read, written; no object is made for it but the story.
@@ -34,7 +37,7 @@ from storykit._pieces import (
 )
 from storykit._records import Event, Failure, Origin, Piece
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
-from storykit._writing import Namer, OutsideError, write_atomic
+from storykit._writing import Namer, write_atomic
 from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.model import Story
 
@@ -81,8 +84,8 @@ class Result(NamedTuple):
     path: str
     member: str | None
     line: int | None
-    kind: Literal["ok", "failed", "skipped"]
-    error: str | None = None  # ``file:line: message``
+    kind: Literal["ok", "failed", "skipped", "exists"]
+    error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
     messages: Messages = ()
 
     @property
@@ -91,9 +94,10 @@ class Result(NamedTuple):
         return Origin(self.path, self.member, self.line)
 
 
-Done = tuple[bytes | int, int, int, list[tuple[Any, ...]]]
+Done = tuple[bytes | int, int, int, list[tuple[Any, ...]], int]
 """A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
-its count of quiet successes and of files, and its other results."""
+its count of quiet successes and of files, its other results, and the count of lines its
+stories keep in ``extras`` (lines the reader could not place)."""
 
 SLOT = 512 * 1024
 """Bytes of output a chunk may leave in its slot of the shared buffer (a chunk of JSON Lines
@@ -202,14 +206,15 @@ def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
         kind = unit[0]
         try:
             if kind == "f":
-                batch.file(unit[1], unit[3])
+                batch.file(unit[1], unit[3], unit[4])
             elif kind == "m":
                 batch.files += 1
-                batch.events(bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size))
+                pieces = bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size)
+                batch.events(pieces, unit[5])
             else:
                 _, path, member, line, text, fmt, dest, first = unit
                 batch.files += first
-                batch.story(path, member, line, text, fmt, 1, False, dest)
+                batch.story(path, member, line, text, fmt, dest)
         except Exception as exc:  # a bug in splitting must not stop a batch
             batch.internal(unit[1], unit[2], None, exc)
     return batch.done(slot)
@@ -218,7 +223,7 @@ def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("files", "job", "ok", "rest", "texts", "write")
+    __slots__ = ("extras", "files", "job", "ok", "rest", "texts", "write")
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -227,11 +232,12 @@ class _Chunk:
         self.rest: list[tuple[Any, ...]] = []
         self.ok = 0
         self.files = 0
+        self.extras = 0
 
     def done(self, slot: int | None) -> Done:
         texts, job = self.texts, self.job
         if not texts:
-            return b"", self.ok, self.files, self.rest
+            return b"", self.ok, self.files, self.rest, self.extras
         if job.to == "text":  # dumps one after another, a blank line before each
             texts.insert(0, b"")
             separator = b"\n\n"
@@ -249,10 +255,10 @@ class _Chunk:
                 for text in texts[1:]:
                     shared.write(separator)
                     shared.write(text)
-                return size, self.ok, self.files, self.rest
-        return separator.join(texts), self.ok, self.files, self.rest
+                return size, self.ok, self.files, self.rest, self.extras
+        return separator.join(texts), self.ok, self.files, self.rest, self.extras
 
-    def file(self, path: str, fmt: str) -> None:
+    def file(self, path: str, fmt: str, stem: str | None) -> None:
         """A plain file; a small clean dump takes the short road."""
         self.files += 1
         limit = self.job.max_member_size
@@ -271,12 +277,18 @@ class _Chunk:
                 multi = len(pieces) > 1
                 fail_fast = self.job.fail_fast
                 for index, (line, piece) in enumerate(pieces, 1):
-                    if not self.story(path, None, line, piece, "text", index, multi) and fail_fast:
+                    dest = self._dest(stem, index, multi)
+                    done = self.story(path, None, line, piece, "text", dest)
+                    if not done and fail_fast:
                         return
                 return
-        self.events(opened_pieces(opened, path, fmt, limit))
+        self.events(opened_pieces(opened, path, fmt, limit), stem)
 
-    def events(self, events: Iterator[Piece | Failure]) -> None:
+    def _dest(self, stem: str | None, index: int, multi: bool) -> str | None:
+        namer = self.job.namer
+        return None if stem is None or namer is None else namer.dest(stem, index, multi)
+
+    def events(self, events: Iterator[Piece | Failure], stem: str | None) -> None:
         """The pieces of a file or member that did not take the short road."""
         fail_fast = self.job.fail_fast
         for event, index, multi in annotate(events):
@@ -287,8 +299,9 @@ class _Chunk:
                 continue
             assert isinstance(event, Piece)
             origin = event.origin
+            dest = self._dest(stem, index, multi)
             done = self.story(
-                origin.path, origin.member, origin.line, event.text, event.format, index, multi
+                origin.path, origin.member, origin.line, event.text, event.format, dest
             )
             if not done and fail_fast:
                 return
@@ -300,18 +313,10 @@ class _Chunk:
         line: int | None,
         text: str,
         fmt: str,
-        index: int,
-        multi: bool,
         dest: str | None = None,
     ) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed."""
         job = self.job
-        if dest is None and job.namer is not None:
-            try:
-                dest = job.namer(path, member, index, multi)
-            except OutsideError as exc:
-                self.fail(path, member, line, str(exc))
-                return False
         where = path if member is None else f"{path}:{member}"
         try:
             story, diagnostics = parse_text(text, fmt, where, line)
@@ -322,6 +327,7 @@ class _Chunk:
             self.internal(path, member, line, exc)
             return False
         messages = tuple((d.line, d.level, d.message) for d in diagnostics) if diagnostics else ()
+        self.extras += len(story.extras)
         if self.write is not None:
             try:
                 out = self.write(story)
@@ -349,7 +355,7 @@ class _Chunk:
         except FileExistsError:
             if self.job.redo and _holds(dest, out):
                 return True  # written before a worker died, and the chunk was done again
-            self.fail(path, member, line, f"{dest} exists; use --force to overwrite it")
+            self.rest.append((path, member, line, "exists", dest, ()))
             return False
         except OSError as exc:
             self.fail(path, member, line, f"cannot write {dest}: {exc.strerror or exc}")

@@ -10,6 +10,8 @@ refused.
 from __future__ import annotations
 
 import contextlib
+import glob
+import itertools
 import os
 import re
 import signal
@@ -27,6 +29,8 @@ __all__ = [
     "Namer",
     "NotRegularError",
     "OutsideError",
+    "TakenError",
+    "input_base",
     "is_special",
     "out_suffix",
     "relative_name",
@@ -200,8 +204,11 @@ class AtomicFile:
                     os.unlink(temp)
 
 
-def write_atomic(dest: str, text: str, *, force: bool) -> None:
+def write_atomic(dest: str, text: str, *, force: bool, into_special: bool = False) -> None:
     """Write ``text`` to ``dest`` through a temporary file in the same folder.
+
+    With ``into_special``, a device or FIFO ``dest`` is written into (see
+    :class:`AtomicFile`).
 
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
@@ -209,7 +216,7 @@ def write_atomic(dest: str, text: str, *, force: bool) -> None:
     """
     data = text.encode("utf-8")
     with signals_held():  # a few kilobytes: Ctrl-C waits until the file is done or gone
-        out = AtomicFile(dest, force=force)
+        out = AtomicFile(dest, force=force, into_special=into_special)
         try:
             out.write(data)
             out.commit()
@@ -254,27 +261,38 @@ def out_suffix(fmt: str) -> str:
     return suffixes[0] if suffixes else f".{fmt}"
 
 
-def _from_here(path: str) -> str:
-    """An absolute path under the working folder, made relative to it."""
-    if os.path.isabs(path):
-        try:
-            relative = os.path.relpath(path)
-        except ValueError:  # pragma: no cover - another drive (Windows)
-            return path
-        if not relative.startswith(".."):
-            return relative
-    return path
+def input_base(name: str) -> str:
+    """The folder that the output names of an input count from.
 
-
-def relative_name(path: str, member: str | None, index: int, multi: bool) -> list[str]:
-    """The output path of a story under OUT, as parts, before the format's suffix.
-
-    ``a/b.txt`` → ``a/b``; member ``x/y.txt`` of ``c/d.zip`` → ``c/d/x/y``; the stories of a
-    file that holds several get ``-1``, ``-2``… after the name. An absolute path under the
-    working folder counts from there; any other loses its root (``/data/a.txt`` →
-    ``data/a``), and ``..`` parts are dropped.
+    A folder counts from itself (``archive/2026/a.txt`` → ``2026/a``), as ``cp -r
+    archive/. OUT`` and rsync ``archive/`` do; a file named on the command line from the
+    folder it is in (``a/b.txt`` → ``b``); a pattern from its folder before the first
+    wildcard (``dumps/**/*.txt`` → ``dumps``); standard input from nowhere.
     """
-    parts = ["stdin"] if path == "<stdin>" else _parts(_from_here(path))
+    if name in ("-", "<stdin>"):
+        return ""
+    if os.path.isdir(name):
+        return name
+    if glob.has_magic(name):
+        parts = name.replace("\\", "/").split("/")
+        fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
+        return "/".join(fixed) or ("/" if name.startswith("/") else "")
+    return os.path.dirname(name)
+
+
+def relative_name(path: str, member: str | None, base: str = "") -> list[str]:
+    """The output path of a file (or an archive member) under OUT, as parts, no suffix.
+
+    ``path`` counts from ``base`` (see :func:`input_base`); member ``x/y.txt`` of ``d.zip``
+    → ``d/x/y``. No part is empty, ``.`` or ``..``, and there is no root or drive.
+    """
+    if path == "<stdin>":
+        parts = ["stdin"]
+    else:
+        relative = os.path.relpath(path, base) if base else path
+        if relative.startswith(".."):  # pragma: no cover - a path not under its base
+            relative = os.path.basename(path)
+        parts = _parts(relative)
     if member is not None:
         if parts:
             parts[-1] = _strip_suffix(parts[-1], ARCHIVE_SUFFIXES)
@@ -282,28 +300,34 @@ def relative_name(path: str, member: str | None, index: int, multi: bool) -> lis
     if not parts:
         parts = ["story"]
     parts[-1] = _strip_suffix(parts[-1])
-    if multi:
-        parts[-1] += f"-{index}"
     return parts
 
 
 class Namer:
-    """Output paths under ``root``, checked to stay inside it even through existing links."""
+    """Output paths under ``root``, checked to stay inside it even through existing links.
 
-    __slots__ = ("real_root", "root", "suffix")
+    Each file (or archive member) has a *stem*, its output path without suffix (found
+    once, in the main process, where two inputs that would take one name are caught);
+    its stories are written to ``stem + suffix``, or ``stem-1 + suffix``… when it holds
+    several.
+    """
+
+    __slots__ = ("claimed", "real_root", "root", "suffix")
 
     def __init__(self, root: str, suffix: str) -> None:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
+        self.claimed: set[int] = set()  # hashes of the stems given out (small, flat)
 
-    def __call__(self, path: str, member: str | None, index: int, multi: bool) -> str:
-        """The output path of story number ``index`` of a file (``multi``: of several).
+    def stem(self, path: str, member: str | None, base: str) -> str:
+        """The output stem of a file or member, which no other input of this run has.
 
         Raises:
             OutsideError: An existing link would take the file out of ``root``.
+            TakenError: Another input of this run has this output name.
         """
-        parts = relative_name(path, member, index, multi)
+        parts = relative_name(path, member, base)
         folder = os.path.join(self.root, *parts[:-1])
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)
@@ -311,7 +335,20 @@ class Namer:
                 message = f"{folder} leads outside {self.root} (a link?); not written"
                 raise OutsideError(message)
             _CHECKED.add((self.real_root, folder))
-        return os.path.join(folder, parts[-1] + self.suffix)
+        stem = os.path.join(folder, parts[-1])
+        key = hash(os.path.normcase(stem))
+        if key in self.claimed:
+            message = (
+                f"{stem}{self.suffix} is the output of another input too; not written "
+                "(rename one of them)"
+            )
+            raise TakenError(message)
+        self.claimed.add(key)
+        return stem
+
+    def dest(self, stem: str, index: int, multi: bool) -> str:
+        """The output path of story number ``index`` of a file (``multi``: of several)."""
+        return f"{stem}-{index}{self.suffix}" if multi else stem + self.suffix
 
 
 _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per process
@@ -319,3 +356,7 @@ _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per pr
 
 class OutsideError(Exception):
     """An output path that an existing link would take out of OUT."""
+
+
+class TakenError(Exception):
+    """An output path that another input of the same run has (``a.txt`` and ``a.md``)."""
