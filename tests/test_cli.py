@@ -936,3 +936,45 @@ def test_a_worker_that_dies_takes_only_its_input_down(tmp_path: Path, out: str) 
         text = done.stdout if out == "-" else (tmp_path / out).read_text("utf-8")
         titles = [storykit.loads(line, "json").title for line in text.splitlines()]
         assert titles == [make_story(i).title for i in range(300) if i != 150]  # in order
+
+
+def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
+    write(tmp_path / "archive" / "2026" / "a.txt", dump(1))
+    write(tmp_path / "archive" / "b.txt", dump(2))
+    write(tmp_path / "loose" / "c.txt", dump(3))
+    done = cli("convert", "archive/", "loose/c.txt", "-o", "site/", "--to", "html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "site") == ["2026/a.html", "b.html", "c.html"]
+    # an absolute input does not recreate its whole path
+    done = cli("convert", str(tmp_path / "archive"), "-o", "abs/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "abs") == ["2026/a.json", "b.json"]
+    done = cli("convert", "archive/**/*.txt", "-o", "glob/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_inputs_for_one_output_name_is_a_failure(
+    tmp_path: Path, force: list[str], jobs: str
+) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "a.md", storykit.dumps(make_story(2), "markdown"))
+    with zipfile.ZipFile(tmp_path / "in" / "z.zip", "w") as archive:
+        archive.writestr("s.txt", dump(3))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("s.txt", dump(4))
+    argv = ["convert", "in", "-o", "OUT/", "--to", "json", "-j", jobs, *force]
+    done = cli(*argv, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "in/a.txt: OUT/a.json is the output of another input too; not written "
+        "(rename one of them)",
+        "in/z.zip:s.txt: OUT/z/s.json is the output of another input too; not written "
+        "(rename one of them)",
+        "2 converted, 2 failed",
+    ]
+    # the first of each (in input order: a.md sorts before a.txt) is written, once
+    assert storykit.load(tmp_path / "OUT" / "a.json") == make_story(2)
+    assert storykit.load(tmp_path / "OUT" / "z" / "s.json") == make_story(3)
