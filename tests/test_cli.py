@@ -56,16 +56,16 @@ def test_one_file_to_a_file_never_overwritten_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path / "a.txt", dump(1))
-    out = tmp_path / "a.html"  # the format comes from the suffix
+    out = tmp_path / "a.html"  # the format comes from the suffix; a file is a page
     assert run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")[0] == 0
-    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html", standalone=True)
     out.write_text("mine", encoding="utf-8")
     status, _, err = run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")
     assert status == 1
     assert "exists; use --force" in err
     assert out.read_text("utf-8") == "mine"
     assert run(capsys, "convert", str(path), "-o", str(out), "--force", "--jobs", "1")[0] == 0
-    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html", standalone=True)
     assert files_under(tmp_path) == ["a.html", "a.txt"]  # no temporary file left
 
 
@@ -88,7 +88,8 @@ def test_many_inputs_mirror_their_names_under_out(
         "x/d-2.html",
         "z/in/e.html",
     ]
-    assert (tmp_path / "OUT/x/d-2.html").read_text("utf-8") == storykit.dumps(make_story(3), "html")
+    page = storykit.dumps(make_story(3), "html", standalone=True)
+    assert (tmp_path / "OUT/x/d-2.html").read_text("utf-8") == page
     # run again: nothing is overwritten, every story is a failure
     status, _, err = run(capsys, *argv)
     assert status == 1
@@ -969,8 +970,7 @@ def test_two_inputs_for_one_output_name_is_a_failure(
     done = cli(*argv, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "in/a.txt: OUT/a.json is the output of another input too; not written "
-        "(rename one of them)",
+        "in/a.txt: OUT/a.json is the output of another input too; not written (rename one of them)",
         "in/z.zip:s.txt: OUT/z/s.json is the output of another input too; not written "
         "(rename one of them)",
         "2 converted, 2 failed",

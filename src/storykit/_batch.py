@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import inspect
 import itertools
 import json
 import os
@@ -24,7 +25,7 @@ from storykit import formats
 from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
-from storykit._worker import Job, Result, Unit
+from storykit._worker import SITE_INDEX, Job, Result, Unit
 from storykit._writing import (
     AtomicFile,
     Namer,
@@ -35,6 +36,7 @@ from storykit._writing import (
     write_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
+from storykit.model import Story
 
 __all__ = [
     "EXIT_FAILED",
@@ -197,6 +199,57 @@ _HINT = re.compile(r"(?:, part of the \w+ extra)?: (pip install '[^']*')$")
 _MAX_EXISTING = 3  # output files that exist already named in the summary
 
 
+_FORMAT_OPTIONS = (
+    "standalone",
+    "front_matter",
+    "heading_offset",
+    "image",
+    "tags",
+    "footer",
+    "lang",
+)
+"""The writers' keyword options that ``convert`` takes (``--no-front-matter``…)."""
+
+
+def _flag(option: str, value: object) -> str:
+    name = option.replace("_", "-")
+    return f"--no-{name}" if value is False and option != "standalone" else f"--{name}"
+
+
+def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
+    """The writer's keyword options the command line gives, checked against the format.
+
+    HTML written to a file is a whole page unless ``--fragment`` is given; to standard
+    output, a fragment unless ``-s`` is given.
+
+    Raises:
+        UsageError: The format takes no such option, or its value is wrong.
+    """
+    given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
+    options = {name: value for name, value in given.items() if value is not None}
+    accepted = inspect.signature(formats.by_name(to).dumps).parameters
+    for name, value in options.items():
+        if name not in accepted:
+            takers = [f for f in formats.names() if name in _writer_options(f)]
+            where = f"an option of {' and '.join(takers)}" if takers else "not an option"
+            raise UsageError(f"{_flag(name, value)} is {where}, not of {to}")
+    if to == "html" and "standalone" not in options:
+        options["standalone"] = to_file  # a file is opened in a browser: it is a page
+    if options:
+        try:
+            formats.by_name(to).dumps(Story("A title"), **options)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    return options
+
+
+def _writer_options(name: str) -> set[str]:
+    try:
+        return set(inspect.signature(formats.by_name(name).dumps).parameters)
+    except ImportError:  # pragma: no cover - a format whose extra is missing
+        return set()
+
+
 class _Summary:
     def __init__(self, *, fail_fast: bool) -> None:
         self.done = 0
@@ -286,6 +339,7 @@ class _Converting(Handler):
         self.progress = progress
         self.written = 0
         self.last = b""
+        self.head = b""  # written first to a file (a site's index: the page's top)
 
     def output(self, data: bytes) -> None:
         if not self.written and self.to == "text":
@@ -297,6 +351,7 @@ class _Converting(Handler):
             return
         if self.sink is None:
             self.sink = AtomicFile(self.out, force=self.force, into_special=True)
+            self.sink.write(self.head)
         self.sink.write(data)
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
@@ -381,6 +436,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         work = tasks(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
         work = _engine_units(inputs, args, namer)
+    options = _format_options(args, to, to_file=out is not None)
+    site = mode == "dir" and to == "html" and args.standalone is True
+    if site and namer is not None:
+        namer.reserve(SITE_INDEX)
     job = Job(
         "convert",
         to,
@@ -389,6 +448,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         namer=namer,
         max_member_size=args.max_member_size,
         fail_fast=args.fail_fast,
+        options=tuple(sorted(options.items())),
+        site=site,
     )
     if mode == "dir":
         os.makedirs(out or ".", exist_ok=True)
@@ -398,24 +459,36 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         _count_files(inputs) if sys.stderr.isatty() else None,
         enabled=sys.stderr.isatty(),
     )
-    handler = _Converting(to, None if mode == "dir" else out, args.force, summary, progress)
+    if site:  # the pages' index entries come back as the output, into index.html
+        target: str | None = os.path.join(out or ".", SITE_INDEX)
+        from storykit.formats import html  # noqa: PLC0415
+
+        handler = _Converting(to, target, args.force, summary, progress)
+        handler.head = html.index_head(lang=options.get("lang", "en")).encode("utf-8")
+    else:
+        target = None if mode == "dir" else out
+        handler = _Converting(to, target, args.force, summary, progress)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         sink = handler.sink
-        if sink is not None and (summary.failed == 0 or not args.fail_fast):
+        if sink is not None and (summary.failed == 0 or not args.fail_fast or site):
             if to == "text" and summary.done > 1:
                 sink.write(b"\n")  # a file of several dumps ends its last line
+            if site:
+                from storykit.formats import html  # noqa: PLC0415
+
+                sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
-        elif out is None and handler.written and handler.last != b"\n":
+        elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        summary.fail(f"{out} exists; use --force to overwrite it")
+        summary.fail(f"{target} exists; use --force to overwrite it")
     except NotRegularError as exc:
         summary.fail(str(exc))
     except OSError as exc:
-        if out is None or isinstance(exc, BrokenPipeError):
+        if target is None or isinstance(exc, BrokenPipeError):
             raise
-        summary.fail(f"cannot write {out}: {exc.strerror or exc}")
+        summary.fail(f"cannot write {target}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:

@@ -254,9 +254,12 @@ def _worker_started(parent: int) -> None:
         if signum is not None:
             signal.signal(signum, _worker_signalled)
     try:
-        if hasattr(signal, "pthread_sigmask"):  # held while this process was forked
-            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        # started while the signals are held (as they were when this process was forked):
+        # the thread keeps them held, so that they go to the main thread, which holds them
+        # while it writes a file
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
     except SystemExit as exc:  # a termination signal held since the fork: end quietly
         os._exit(exc.code if isinstance(exc.code, int) else 1)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import mmap
+import os
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple
 
@@ -42,6 +43,7 @@ from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.model import Story
 
 __all__ = [
+    "SITE_INDEX",
     "SLOT",
     "Done",
     "Job",
@@ -73,6 +75,8 @@ class Job(NamedTuple):
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
     fail_fast: bool = False  # stop a file at its first failure
     redo: bool = False  # done again after a worker died: a file it wrote is not "exists"
+    options: tuple[tuple[str, Any], ...] = ()  # the writer's keyword options
+    site: bool = False  # HTML pages in a folder, with index.html: each output is its entry
 
 
 class Result(NamedTuple):
@@ -98,6 +102,9 @@ Done = tuple[bytes | int, int, int, list[tuple[Any, ...]], int]
 """A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
 its count of quiet successes and of files, its other results, and the count of lines its
 stories keep in ``extras`` (lines the reader could not place)."""
+
+SITE_INDEX = "index.html"
+"""The index page of a folder of HTML pages written as a site (``convert -s -o DIR``)."""
 
 SLOT = 512 * 1024
 """Bytes of output a chunk may leave in its slot of the shared buffer (a chunk of JSON Lines
@@ -150,19 +157,19 @@ def skipped(origin: Origin, reason: str) -> Result:
     return Result(origin.path, origin.member, origin.line, "skipped", f"{origin}: {reason}")
 
 
-_writers: dict[tuple[str, bool], Callable[[Story], str]] = {}
+_writers: dict[tuple[Any, ...], Callable[..., str]] = {}
 
 
-def _writer(job: Job) -> Callable[[Story], str]:
+def _writer(job: Job) -> Callable[..., str]:
     """The function that writes a story in ``job.to`` (found once per process)."""
-    key = (job.to, job.compact)
+    key = (job.to, job.compact, job.options)
     found = _writers.get(key)
     if found is None:
         module = formats.by_name(job.to)
+        options = dict(job.options)
         if job.to == "json":
-            found = functools.partial(module.dumps, indent=None if job.compact else 2)
-        else:
-            found = module.dumps
+            options.setdefault("indent", None if job.compact else 2)
+        found = functools.partial(module.dumps, **options) if options else module.dumps
         _writers[key] = found
     return found
 
@@ -329,8 +336,12 @@ class _Chunk:
         messages = tuple((d.line, d.level, d.message) for d in diagnostics) if diagnostics else ()
         self.extras += len(story.extras)
         if self.write is not None:
+            entry = None  # a site's index entry for the page, once it is written
             try:
-                out = self.write(story)
+                if job.site and dest is not None and job.namer is not None:
+                    out, entry = self._page(story, dest, job.namer.root)
+                else:
+                    out = self.write(story)
             except UnrepresentableError as exc:
                 self.fail(path, member, line, f"cannot write as {job.to}: {exc}")
                 return False
@@ -341,11 +352,23 @@ class _Chunk:
                 self.texts.append(out.encode("utf-8"))
             elif not self._write_file(dest, out, path, member, line):
                 return False
+            if entry is not None:
+                self.texts.append(entry)
         if messages:
             self.rest.append((path, member, line, "ok", None, messages))
         else:
             self.ok += 1
         return True
+
+    def _page(self, story: Story, dest: str, root: str) -> tuple[str, bytes]:
+        """A site's page, linking to the index, and the index's entry for it."""
+        from storykit.formats import html  # noqa: PLC0415 - only for a site
+
+        index = os.path.relpath(os.path.join(root, SITE_INDEX), os.path.dirname(dest))
+        page = os.path.relpath(dest, root).replace(os.sep, "/")
+        assert self.write is not None
+        out: str = self.write(story, index=index.replace(os.sep, "/"))
+        return out, html.index_entry(story, page).encode("utf-8")
 
     def _write_file(
         self, dest: str, out: str, path: str, member: str | None, line: int | None

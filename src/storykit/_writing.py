@@ -346,6 +346,10 @@ class Namer:
         self.claimed.add(key)
         return stem
 
+    def reserve(self, name: str) -> None:
+        """Keep the file ``name`` (under ``root``, with the suffix) from every input."""
+        self.claimed.add(hash(os.path.normcase(os.path.join(self.root, _strip_suffix(name)))))
+
     def dest(self, stem: str, index: int, multi: bool) -> str:
         """The output path of story number ``index`` of a file (``multi``: of several)."""
         return f"{stem}-{index}{self.suffix}" if multi else stem + self.suffix

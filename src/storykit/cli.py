@@ -251,6 +251,57 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
     )
 
 
+def _add_format_options(parser: argparse.ArgumentParser) -> None:
+    """The writers' keyword options, named as in the library.
+
+    ``front_matter=False`` is ``--no-front-matter``; each is refused for a format that does
+    not take it.
+    """
+    group = parser.add_argument_group(
+        "format options", "the writers' keyword options (see the library's dumps())"
+    )
+    group.add_argument(
+        "-s",
+        "--standalone",
+        action="store_true",
+        default=None,
+        help="HTML: a whole page, also to standard output; with -o DIR, a site: "
+        "an index.html that lists and links every story, and pages that link back to it",
+    )
+    group.add_argument(
+        "--fragment",
+        dest="standalone",
+        action="store_false",
+        help="HTML: an <article> fragment to embed, also in a file (files are pages)",
+    )
+    group.add_argument(
+        "--no-front-matter",
+        dest="front_matter",
+        action="store_false",
+        default=None,
+        help="Markdown: no YAML front matter (story.extras is then not kept)",
+    )
+    group.add_argument(
+        "--heading-offset",
+        type=int,
+        metavar="N",
+        help="Markdown, HTML: move every heading down N levels (0 to 4)",
+    )
+    for name, what in (
+        ("image", "the image's alt text and credit"),
+        ("tags", "the tags"),
+        ("footer", "the link to the original"),
+    ):
+        group.add_argument(
+            f"--no-{name}",
+            dest=name,
+            action="store_false",
+            default=None,
+            help=f"Markdown, HTML: leave out {what}",
+        )
+    group.add_argument("--lang", metavar="TAG", help="HTML, JSON-LD: the language (en, pt-BR)")
+
+
 def _parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -285,6 +336,7 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="no summary when nothing failed"
     )
     _add_reading_options(convert, jobs=True)
+    _add_format_options(convert)
     convert.set_defaults(run=_batch.convert)
 
     validate = commands.add_parser(
