@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import re
 import resource
 import signal
 import stat
@@ -978,3 +979,79 @@ def test_two_inputs_for_one_output_name_is_a_failure(
     # the first of each (in input order: a.md sorts before a.txt) is written, once
     assert storykit.load(tmp_path / "OUT" / "a.json") == make_story(2)
     assert storykit.load(tmp_path / "OUT" / "z" / "s.json") == make_story(3)
+
+
+def test_html_files_are_pages_and_standard_output_gets_a_fragment(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    page = storykit.dumps(make_story(1), "html", standalone=True)
+    fragment = storykit.dumps(make_story(1), "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert fragment.startswith('<article class="storykit">')
+    assert cli("convert", "a.txt", "-o", "a.html", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "a.html").read_text("utf-8") == page
+    assert cli("convert", "a.txt", "--to", "html", cwd=tmp_path).stdout == fragment
+    assert cli("convert", "a.txt", "--to", "html", "-s", cwd=tmp_path).stdout == page
+    done = cli("convert", "a.txt", "-o", "f.html", "--fragment", cwd=tmp_path)
+    assert done.returncode == 0
+    assert (tmp_path / "f.html").read_text("utf-8") == fragment
+    storykit.dump(make_story(1), tmp_path / "lib.html")  # the library decides the same
+    assert (tmp_path / "lib.html").read_text("utf-8") == page
+    storykit.dump(make_story(1), tmp_path / "libf.html", standalone=False)
+    assert (tmp_path / "libf.html").read_text("utf-8") == fragment
+
+
+def test_format_options_have_the_library_names(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)
+    assert done.stdout == storykit.dumps(make_story(1), "markdown", front_matter=False)
+    argv = ["--to", "html", "--heading-offset", "1", "--no-tags", "--no-image", "--no-footer"]
+    done = cli("convert", "a.txt", *argv, cwd=tmp_path)
+    options = {"heading_offset": 1, "tags": False, "image": False, "footer": False}
+    assert done.stdout == storykit.dumps(make_story(1), "html", **options)
+    done = cli("convert", "a.txt", "--to", "html", "-s", "--lang", "pt-BR", cwd=tmp_path)
+    assert '<html lang="pt-BR">' in done.stdout
+    done = cli("convert", "a.txt", "--to", "html", "--no-front-matter", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--no-front-matter is an option of markdown, not of html" in done.stderr
+    done = cli("convert", "a.txt", "--to", "html", "--heading-offset", "9", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "heading_offset: must be from 0 to 4" in done.stderr
+    assert files_under(tmp_path) == ["a.txt"]
+
+
+def test_a_folder_with_standalone_is_a_browsable_site(tmp_path: Path) -> None:
+    write(tmp_path / "archive" / "b.txt", dump(2))
+    write(tmp_path / "archive" / "2026" / "a b#1.txt", dump(1) + "\n\n" + dump(3))
+    story = make_story(4, tags=("<b>&", "X"))
+    write(tmp_path / "archive" / "c.json", storykit.dumps(story, "json"))
+    done = cli("convert", "archive/", "--to", "html", "-s", "-o", "site/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "site") == [
+        "2026/a b#1-1.html",
+        "2026/a b#1-2.html",
+        "b.html",
+        "c.html",
+        "index.html",
+    ]
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert index.startswith("<!DOCTYPE html>")
+    # every story, in input order (the folder's names sorted), linked
+    hrefs = re.findall(r'<li><h2><a href="([^"]*)">([^<]*)</a>', index)
+    assert hrefs == [
+        ("2026/a%20b%231-1.html", make_story(1).title),
+        ("2026/a%20b%231-2.html", make_story(3).title),
+        ("b.html", make_story(2).title),
+        ("c.html", make_story(4).title),
+    ]
+    assert '<time datetime="2026-05-03">2026-05-03</time>' in index  # source and date
+    assert "<li>&lt;b&gt;&amp;</li><li>X</li>" in index  # tags, escaped
+    assert "4 stories" in index
+    page = (tmp_path / "site" / "2026" / "a b#1-2.html").read_text("utf-8")
+    assert '<a href="../index.html" rel="index">' in page
+    assert (tmp_path / "site" / "b.html").read_text("utf-8").count('href="index.html"') == 1
+    # an input that would be the index is refused, not written over it
+    write(tmp_path / "archive" / "index.txt", dump(5))
+    done = cli("convert", "archive/", "--to", "html", "-s", "-o", "site2/", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "archive/index.txt: site2/index.html is the output of another input" in done.stderr
+    assert "4 stories" in (tmp_path / "site2" / "index.html").read_text("utf-8")  # all but it

@@ -139,7 +139,9 @@ def dump(
 
     A path is written through a temporary file in the same folder, renamed into place
     when complete: if writing fails, no file is left (and an existing one is unchanged).
-    An existing regular file is replaced; a device or FIFO is written into.
+    An existing regular file is replaced; a device or FIFO is written into. HTML written to
+    a path is a whole page (``standalone=True``) unless ``standalone=False`` is passed;
+    :func:`dumps` and an open file get the ``<article>`` fragment unless it is asked for.
 
     Raises:
         UnknownFormatError: No format given and the suffix is not a known one.
@@ -155,6 +157,8 @@ def dump(
                     f"pass format= (known formats: {', '.join(formats.names())})"
                 )
                 raise UnknownFormatError(msg)
+        if format == "html":
+            options.setdefault("standalone", True)  # a file is opened in a browser: a page
         text = dumps(story, format, **options)
         from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
 
