@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import storykit
+import storykit.feeds
 from storykit import Story, _engine, _pieces, _worker, _writing
 from storykit.cli import main, render
 
@@ -1055,3 +1056,65 @@ def test_a_folder_with_standalone_is_a_browsable_site(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "archive/index.txt: site2/index.html is the output of another input" in done.stderr
     assert "4 stories" in (tmp_path / "site2" / "index.html").read_text("utf-8")  # all but it
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"), [("md", "markdown"), ("htm", "html"), ("txt", "text"), ("MD", "markdown")]
+)
+def test_format_aliases_on_the_command_line_and_in_the_library(
+    tmp_path: Path, alias: str, name: str
+) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", alias, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = storykit.dumps(make_story(1), name)
+    assert done.stdout.rstrip("\n") == expected.rstrip("\n")
+    assert storykit.dumps(make_story(1), alias) == expected
+    assert storykit.formats.by_name(alias) is storykit.formats.by_name(name)
+
+
+def test_jsonl_alias_is_one_story_per_line(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == storykit.dumps(make_story(1), "json", indent=None) + "\n"
+    assert storykit.dumps(make_story(1), "jsonl") == storykit.dumps(
+        make_story(1), "json", indent=None
+    )
+    assert storykit.loads(done.stdout, "jsonl") == make_story(1)
+
+
+def test_a_mistyped_format_gets_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "markdwn", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.endswith("(did you mean markdown?)\n")
+    with pytest.raises(storykit.UnknownFormatError, match=r"did you mean json\?"):
+        storykit.dumps(make_story(1), "jsno")
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda s: storykit.dumps(s, "html"), "storykit HTML"),
+        (lambda s: storykit.dumps(s, "html", standalone=True), "storykit HTML"),
+        (lambda s: storykit.dumps(s, "jsonld"), "schema.org JSON-LD"),
+        (
+            lambda s: storykit.feeds.feed(
+                [s], format="atom", title="t", home_page_url="https://e.org/"
+            ),
+            "an Atom feed",
+        ),
+        (
+            lambda s: storykit.feeds.feed(
+                [s], format="jsonfeed", title="t", home_page_url="https://e.org/"
+            ),
+            "a JSON Feed",
+        ),
+    ],
+    ids=["html", "page", "jsonld", "atom", "jsonfeed"],
+)
+def test_loads_of_a_written_only_format_says_so(make: Callable[[Story], str], what: str) -> None:
+    text = make(make_story(1))
+    with pytest.raises(storykit.StoryParseError, match=f"this is {what}, which storykit writes"):
+        storykit.loads(text)

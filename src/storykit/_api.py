@@ -74,6 +74,15 @@ def loads(
         text = text[1:]
     if text.find("\0", 0, 1024) != -1:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
+    if format is None:
+        written = formats.written_only(text)
+        if written is not None:
+            msg = (
+                f"this is {written}, which storykit writes but does not read; read the "
+                "story from what it was made from (storykit JSON, a text dump, Markdown "
+                "or ninjs)"
+            )
+            raise StoryParseError(msg, filename=filename, line=1)
     name = _format_for(format, filename, text)
     module = formats.by_name(name)
     if not hasattr(module, "loads"):
@@ -125,7 +134,8 @@ def dumps(
     if not isinstance(story, Story):
         msg = f"dumps() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
-    text: str = formats.by_name(format).dumps(story, **options)
+    name, implied = formats.resolve(format)
+    text: str = formats.by_name(name).dumps(story, **{**implied, **options})
     return text
 
 

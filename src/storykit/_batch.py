@@ -174,11 +174,14 @@ def _names_folder(out: str, *, single: bool) -> bool:
 
 
 def _target_format(args: argparse.Namespace) -> str:
+    """The format to write: ``--to`` (a name or an alias), else from ``-o``'s suffix.
+
+    Raises:
+        UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
+        UsageError: No ``--to``, and ``-o`` does not tell.
+    """
     if args.to is not None:
-        if args.to not in formats.FORMATS:
-            msg = f"unknown format {args.to!r}; known formats: {', '.join(formats.names())}"
-            raise UsageError(msg)
-        return str(args.to)
+        return formats.resolve(args.to)[0]
     out = args.output
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
@@ -381,6 +384,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         UsageError: The options cannot work together.
     """
     to = _target_format(args)
+    lines = args.to is not None and formats.resolve(args.to)[1].get("indent", 2) is None
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
@@ -443,7 +447,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     job = Job(
         "convert",
         to,
-        compact=mode != "dir" and not only_one,
+        compact=lines or (mode != "dir" and not only_one),
         force=args.force,
         namer=namer,
         max_member_size=args.max_member_size,

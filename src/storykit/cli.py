@@ -322,7 +322,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
     convert.add_argument(
-        "--to", metavar="FORMAT", help=f"the format to write: {', '.join(formats.names())}"
+        "--to",
+        metavar="FORMAT",
+        help=f"the format to write: {', '.join(formats.names())} "
+        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line)",
     )
     convert.add_argument(
         "-o",
@@ -455,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     _catch_signals()
     try:
+        if getattr(args, "input_format", None) not in (None, "jsonl"):
+            args.input_format = formats.resolve(args.input_format)[0]  # --from md
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
     except (UsageError, UnknownFormatError) as exc:
