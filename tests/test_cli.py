@@ -19,11 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import storykit
 import storykit.feeds
-from storykit import Story, _engine, _pieces, _worker, _writing
+from storykit import Story, _api, _engine, _pieces, _worker, _writing
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -1118,3 +1119,87 @@ def test_loads_of_a_written_only_format_says_so(make: Callable[[Story], str], wh
     text = make(make_story(1))
     with pytest.raises(storykit.StoryParseError, match=f"this is {what}, which storykit writes"):
         storykit.loads(text)
+
+
+def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:
+    make_zip(tmp_path / "corpus.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    done = cli("show", "corpus.zip", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "corpus.zip holds more stories or members; showing the first (use --all)\n"
+    )
+    assert make_story(1).title in done.stdout
+    done = cli("show", "corpus.zip", "--all", cwd=tmp_path)
+    assert "[a.txt]" in done.stdout
+    assert "[b.txt]" in done.stdout
+
+
+def test_the_extra_hint_is_given_once(tmp_path: Path) -> None:
+    for i in range(3):
+        write(tmp_path / "in" / f"{i}.md", storykit.dumps(make_story(i), "markdown"))
+    # stand-ins that make the markdown extra look not installed
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide" / "markdown_it.py").write_text("raise ImportError('hidden')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hide"), *sys.path])}
+    done = cli("convert", "in", "--to", "json", "-j", "1", cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert done.stderr.count("pip install 'storykit[markdown]'") == 1
+    assert done.stderr.splitlines()[-2:] == [
+        "to read them, install what is missing: pip install 'storykit[markdown]'",
+        "0 converted, 3 failed",
+    ]
+
+
+def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:
+    story = attrs.evolve(make_story(1), extras=("a stray line", "another"))
+    write(tmp_path / "a.json", storykit.dumps(story, "json"))
+    write(tmp_path / "b.txt", dump(2))
+    done = cli("convert", "a.json", "b.txt", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "2 converted, 0 failed; 2 lines not placed, kept in story.extras "
+        "(storykit validate lists them)\n"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    bom = "\ufeff".encode(encoding)[-4 if "32" in encoding else -2 :]
+    data = bom + dump(1).encode(encoding)[len(bom) if encoding in ("utf-16", "utf-32") else 0 :]
+    assert _api.bom_encoding(data) is not None
+    write(tmp_path / "a.txt", data)
+    assert storykit.load(tmp_path / "a.txt") == make_story(1)
+    done = cli("convert", "a.txt", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(done.stdout, "json") == make_story(1)
+    piped = subprocess.run(
+        storykit_cmd("convert", "-", "--to", "json"), input=data, capture_output=True, check=False
+    )
+    assert storykit.loads(piped.stdout, "json") == make_story(1)
+    make_zip(tmp_path / "z.zip", {"a.txt": data})
+    done = cli("validate", "z.zip", cwd=tmp_path)
+    assert done.stderr == "1 story checked: 0 errors, 0 warnings\n"
+
+
+def test_validate_counts_stories_not_missing_paths(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("validate", "a.txt", "nothere.txt", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == "nothere.txt: error: no such file or directory\n"
+    assert done.stderr == ("1 story checked: 1 error, 0 warnings; 1 file could not be read\n")
+
+
+def test_control_characters_are_escaped_in_messages_and_show(tmp_path: Path) -> None:
+    evil = "evil\x1b]0;pwned\x07\x1b[31m.txt"
+    make_zip(tmp_path / "z.zip", {evil: BAD_DATE, "ok.txt": dump(1)})
+    for argv in (["convert", "z.zip", "--to", "json"], ["validate", "z.zip"], ["show", "z.zip"]):
+        done = cli(*argv, cwd=tmp_path)
+        assert "\x1b" not in done.stderr + done.stdout
+        assert "\x07" not in done.stderr + done.stdout
+        assert "evil\\x1b]0;pwned\\x07\\x1b[31m.txt" in done.stderr + done.stdout
+    story = attrs.evolve(make_story(1), title="Title\x1b[2J\x07 here")
+    write(tmp_path / "t.json", storykit.dumps(story, "json"))
+    done = cli("show", "t.json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Title\\x1b[2J\\x07 here" in done.stdout
+    assert "\x1b" not in done.stdout

@@ -12,17 +12,44 @@ from storykit import formats
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.model import Story
 
-__all__ = ["decode", "dump", "dumps", "json_schema", "load", "loads"]
+__all__ = ["bom_encoding", "decode", "dump", "dumps", "json_schema", "load", "loads"]
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
+_BOMS = (  # UTF-32 first: its little-endian BOM starts like UTF-16's
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding that ``data``'s byte order mark names, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
 def decode(data: bytes, filename: str | None = None) -> str:
-    """Decode UTF-8 (a BOM is dropped).
+    """Decode UTF-8 (a BOM is dropped), or UTF-16 or UTF-32 that starts with a BOM.
 
     Raises:
-        StoryParseError: The bytes are not UTF-8; the message gives the byte offset and line.
+        StoryParseError: The bytes are not UTF-8 (nor UTF-16 or UTF-32 with a BOM); the
+            message gives the byte offset and line.
     """
+    encoding = bom_encoding(data)
+    if encoding is not None:  # a BOM leaves no doubt about the encoding
+        width = 4 if encoding.startswith("utf-32") else 2
+        try:
+            return data[width:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            offset = exc.start + width
+            name = encoding[:6].upper()
+            what = f"invalid {name} (a {name} byte order mark, then bad data at offset {offset})"
+            raise StoryParseError(what, filename=filename, line=None) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

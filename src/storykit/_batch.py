@@ -513,7 +513,7 @@ def validate(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0}
+    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0}
     found: list[dict[str, Any]] = []
     as_json = args.output_format == "json"
 
@@ -533,7 +533,7 @@ def validate(args: argparse.Namespace) -> int:
             )
         else:
             where = origin.where if line is None else f"{origin.where}:{line}"
-            sys.stdout.write(f"{where}: {level}: {message}\n")
+            sys.stdout.write(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):
         def tally(self, ok: int, files: int, extras: int = 0) -> None:
@@ -543,7 +543,10 @@ def validate(args: argparse.Namespace) -> int:
             if result.kind == "skipped":
                 counts["skipped"] += 1
                 return True
-            counts["stories"] += 1
+            if result.kind == "failed" and result.line is None and result.member is None:
+                counts["unread"] += 1  # a file that is not there or cannot be read
+            else:
+                counts["stories"] += 1
             for line, level, message in result.messages:
                 report(result.origin, line, level, message)
             return True
@@ -556,9 +559,11 @@ def validate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not args.quiet or failed:
         text = (
-            f"{counts['stories']:,} stories checked: {counts['errors']:,} errors, "
-            f"{counts['warnings']:,} warnings"
+            f"{plural(counts['stories'], 'story', 'stories')} checked: "
+            f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}"
         )
+        if counts["unread"]:
+            text += f"; {plural(counts['unread'], 'file')} could not be read"
         if counts["skipped"]:
             text += f", {counts['skipped']:,} skipped (not story files)"
         sys.stderr.write(text + "\n")

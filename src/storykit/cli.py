@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from storykit import _batch, formats
 from storykit._api import json_schema
-from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns
+from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns, safe
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_TOTAL_SIZE
@@ -137,26 +137,30 @@ def _show(args: argparse.Namespace) -> int:
         if isinstance(event, Skipped):
             continue
         if shown and not args.all:
+            more = "stories" if event.origin.member is None else "stories or members"
             sys.stderr.write(
-                f"{event.origin.where} holds more stories; showing the first (use --all)\n"
+                f"{safe(args.file)} holds more {more}; showing the first (use --all)\n"
             )
             break
         if isinstance(event, Failure):
-            sys.stderr.write(f"{event.error}\n")
+            sys.stderr.write(f"{safe(str(event.error))}\n")
             return EXIT_FAILED
         try:
             story, diagnostics = parse_piece(event)
         except StoryParseError as exc:
-            sys.stderr.write(f"{exc}\n")
+            sys.stderr.write(f"{safe(str(exc))}\n")
             return EXIT_FAILED
         for diagnostic in diagnostics:
-            sys.stderr.write(diagnostic.format(event.origin.where) + "\n")
+            sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")
         if shown:
             sys.stdout.write("\n" + "─" * min(width, 40) + "\n\n")
-        sys.stdout.write(render(story, width))
+        if event.origin.member is not None and args.all:
+            sys.stdout.write(f"[{safe(event.origin.member)}]\n\n")
+        # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
+        sys.stdout.write(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"no story in {args.file}\n")
+        sys.stderr.write(f"no story in {safe(args.file)}\n")
         return EXIT_FAILED
     return EXIT_OK
 
@@ -463,13 +467,14 @@ def main(argv: list[str] | None = None) -> int:
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
     except (UsageError, UnknownFormatError) as exc:
-        sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
+        sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         _drop_stdout()
         return EXIT_PIPE
     except OSError as exc:
-        sys.stderr.write(f"storykit {args.command}: error: {exc.strerror or exc}\n")
+        message = safe(str(exc.strerror or exc))
+        sys.stderr.write(f"storykit {args.command}: error: {message}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
