@@ -159,7 +159,7 @@ def test_goes_on_past_bad_inputs_and_ends_with_a_summary(
     write(tmp_path / "in" / "1.txt", dump(1))
     write(tmp_path / "in" / "2.txt", BAD_DATE)
     write(tmp_path / "in" / "3.txt", dump(3))
-    write(tmp_path / "in" / "4.txt", b"\xff\xfe not utf-8")
+    write(tmp_path / "in" / "4.txt", b"\xff\xff not utf-8")  # (\xff\xfe: a UTF-16 BOM)
     out = tmp_path / "out.jsonl"
     status, _, err = run(capsys, "convert", str(tmp_path / "in"), "-o", str(out), "-j", "1")
     assert status == 1
@@ -385,7 +385,7 @@ def test_validate_prints_file_line_level_message(
         f"{stray}:3: warning: could not place header line 'Stray header line'; "
         "kept in story.extras\n"
     )
-    assert err == "2 stories checked: 0 errors, 1 warnings\n"
+    assert err == "2 stories checked: 0 errors, 1 warning\n"
     status, out, _ = run(capsys, "validate", "--strict", str(stray), "-j", "1")
     assert status == 1
     assert out.startswith(f"{stray}:3: error: could not place header line")
@@ -840,7 +840,7 @@ def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
         assert "worker process died" not in err
         assert temp_files(tmp_path) == []
         for path in out.rglob("*.html"):  # whole files only
-            assert path.read_text("utf-8").rstrip().endswith("</article>")
+            assert path.read_text("utf-8").rstrip().endswith("</html>")
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]])
