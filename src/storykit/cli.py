@@ -188,18 +188,25 @@ exit status: 0 all went well, 1 some input failed, 2 the command line was wrong.
 
 _CONVERT_EPILOG = """\
 examples:
-  storykit convert story.txt --to html                 to standard output
-  storykit convert story.txt -o story.md               format from the suffix
-  storykit convert a/b.txt c/d.txt --to html -o out/   writes out/a/b.html, out/c/d.html
+  storykit convert story.txt --to html                 a fragment to standard output
+  storykit convert story.txt -o story.html             a whole page (the format from the suffix)
+  storykit convert story.txt --to md --no-front-matter Markdown without front matter
+  storykit convert archive/ --to html -s -o site/      a site: pages and site/index.html
+  storykit convert a/b.txt c/d.txt --to json -o out/   writes out/b.json, out/d.json
   storykit convert dumps.zip -o all.jsonl --jobs 4     an archive to one JSON Lines file
-  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), mirrored under out/
+  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), named from dumps/
   cat story.txt | storykit convert - --to json         standard input to standard output
 
-Several stories to standard output (or to one file) are written as JSON Lines (--to json)
-or as one multi-story dump (--to text). Members of an archive go under a folder named after
-it (dumps.zip:2026/a.txt -> out/dumps/2026/a.html); a file holding several stories gives
-name-1, name-2, ... Nothing is overwritten without --force; each file is written to a
-temporary name and renamed into place. Members named ../x, /x or that are links are refused.
+Several stories to standard output (or to one file) are written as JSON Lines (--to json,
+or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
+named from that folder (archive/2026/a.txt -> out/2026/a.html), a file from where it is;
+members of an archive go under a folder named after it (dumps.zip:2026/a.txt ->
+out/dumps/2026/a.html); a file holding several stories gives name-1, name-2, ... Two
+inputs for one output name are a failure. Nothing is overwritten without --force, and
+--force replaces only regular files (a device or FIFO is written into); each file is
+written to a temporary name and renamed into place. Members named ../x, /x or that are
+links are refused. HTML written to a file is a whole page, to standard output a fragment
+(-s: a page; --fragment: a fragment).
 """
 
 _VALIDATE_EPILOG = """\
