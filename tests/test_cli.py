@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -798,6 +799,7 @@ def _wait_for(test: Callable[[], bool], seconds: float) -> bool:
 def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
     many_stories(tmp_path / "in", 3000)
     process = _start(["convert", "in", "--to", "json", "-o", "OUT/", "-j", "2"], tmp_path)
+    workers: list[int] = []
     try:
         assert _wait_for(lambda: len(_children(process.pid)) == 2, 30)
         workers = _children(process.pid)
@@ -805,8 +807,9 @@ def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
         process.wait(10)
         assert _wait_for(lambda: not any(map(_alive, workers)), 5), "orphaned workers"
     finally:
-        for pid in _children(process.pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in workers + _children(process.pid):  # none left behind by a failure
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.kill()
         process.communicate()
 
