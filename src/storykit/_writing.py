@@ -18,6 +18,7 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -128,14 +129,19 @@ def signals_held() -> Iterator[None]:
     While a temporary file is made or renamed, so that no signal lands between making it
     and being able to remove it: they arrive after.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
+    if getattr(_HELD, "held", False) or not hasattr(signal, "pthread_sigmask"):  # or Windows
+        yield  # held already, by this thread
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    _HELD.held = True
     try:
         yield
     finally:
+        _HELD.held = False
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+_HELD = threading.local()
 
 
 class AtomicFile:
