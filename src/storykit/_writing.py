@@ -129,15 +129,16 @@ def signals_held() -> Iterator[None]:
     While a temporary file is made or renamed, so that no signal lands between making it
     and being able to remove it: they arrive after.
     """
-    if getattr(_HELD, "held", False) or not hasattr(signal, "pthread_sigmask"):  # or Windows
-        yield  # held already, by this thread
+    pid = os.getpid()  # a process forked in a held block (a worker) holds nothing yet
+    if getattr(_HELD, "pid", None) == pid or not hasattr(signal, "pthread_sigmask"):
+        yield  # held already, by this thread (or Windows, which has no signal mask)
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    _HELD.held = True
+    _HELD.pid = pid
     try:
         yield
     finally:
-        _HELD.held = False
+        _HELD.pid = None
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
