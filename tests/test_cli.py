@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import json
 import os
+import re
+import resource
+import signal
 import stat
 import subprocess
 import sys
 import tarfile
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import storykit
-from storykit import Story, _engine, _pieces, _worker
+import storykit.feeds
+from storykit import Story, _api, _engine, _pieces, _worker, _writing
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -50,16 +60,16 @@ def test_one_file_to_a_file_never_overwritten_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path / "a.txt", dump(1))
-    out = tmp_path / "a.html"  # the format comes from the suffix
+    out = tmp_path / "a.html"  # the format comes from the suffix; a file is a page
     assert run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")[0] == 0
-    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html", standalone=True)
     out.write_text("mine", encoding="utf-8")
     status, _, err = run(capsys, "convert", str(path), "-o", str(out), "--jobs", "1")
     assert status == 1
     assert "exists; use --force" in err
     assert out.read_text("utf-8") == "mine"
     assert run(capsys, "convert", str(path), "-o", str(out), "--force", "--jobs", "1")[0] == 0
-    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html")
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "html", standalone=True)
     assert files_under(tmp_path) == ["a.html", "a.txt"]  # no temporary file left
 
 
@@ -68,24 +78,31 @@ def test_many_inputs_mirror_their_names_under_out(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "a" / "b.txt", dump(1))
-    write(tmp_path / "c" / "d.txt", dump(2) + "\n\n" + dump(3))
+    write(tmp_path / "c" / "x" / "d.txt", dump(2) + "\n\n" + dump(3))
     make_zip(tmp_path / "z.zip", {"in/e.txt": dump(4)})
     argv = ["convert", "a/b.txt", "c", "z.zip", "--to", "html", "-o", "OUT", "--jobs", "1"]
     status, out, err = run(capsys, *argv)
     assert (status, out) == (0, "")
     assert err == "4 converted, 0 failed\n"
+    # a file from where it is, a folder's files from the folder, an archive's members
+    # under its name
     assert files_under(tmp_path / "OUT") == [
-        "a/b.html",
-        "c/d-1.html",
-        "c/d-2.html",
+        "b.html",
+        "x/d-1.html",
+        "x/d-2.html",
         "z/in/e.html",
     ]
-    assert (tmp_path / "OUT/c/d-2.html").read_text("utf-8") == storykit.dumps(make_story(3), "html")
+    page = storykit.dumps(make_story(3), "html", standalone=True)
+    assert (tmp_path / "OUT/x/d-2.html").read_text("utf-8") == page
     # run again: nothing is overwritten, every story is a failure
     status, _, err = run(capsys, *argv)
     assert status == 1
     assert err.endswith("0 converted, 4 failed\n")
-    assert f"a/b.txt:1: {os.path.join('OUT', 'a', 'b.html')} exists; use --force" in err
+    # one line for them all, not one per file
+    assert err == (
+        "4 output files exist already (OUT/b.html, OUT/x/d-1.html, OUT/x/d-2.html, …); "
+        "use --force to overwrite them\n0 converted, 4 failed\n"
+    )
 
 
 def test_archive_to_one_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,7 +160,7 @@ def test_goes_on_past_bad_inputs_and_ends_with_a_summary(
     write(tmp_path / "in" / "1.txt", dump(1))
     write(tmp_path / "in" / "2.txt", BAD_DATE)
     write(tmp_path / "in" / "3.txt", dump(3))
-    write(tmp_path / "in" / "4.txt", b"\xff\xfe not utf-8")
+    write(tmp_path / "in" / "4.txt", b"\xff\xff not utf-8")  # (\xff\xfe: a UTF-16 BOM)
     out = tmp_path / "out.jsonl"
     status, _, err = run(capsys, "convert", str(tmp_path / "in"), "-o", str(out), "-j", "1")
     assert status == 1
@@ -195,7 +212,7 @@ def test_zip_slip_names_are_refused_and_nothing_lands_outside(
     out = tmp_path / "work" / "OUT"
     status, _, err = run(capsys, "convert", str(path), "--to", "json", "-o", f"{out}/", "-j", "1")
     assert status == 1
-    assert files_under(tmp_path) == ["work/OUT/work/evil/ok/y.json", "work/evil.zip"]
+    assert files_under(tmp_path) == ["work/OUT/evil/ok/y.json", "work/evil.zip"]
     assert err.count("unsafe archive member") == 3
     assert err.splitlines()[-1] == "1 converted, 3 failed"
 
@@ -213,10 +230,8 @@ def test_tar_slip_names_and_links_are_refused(
     out = tmp_path / "OUT"
     status, _, err = run(capsys, "convert", str(path), "--to", "text", "-o", f"{out}/", "-j", "1")
     assert status == 1
-    # not under the working folder: the absolute path loses its root
-    assert [p for p in files_under(tmp_path) if p != "evil.tgz"] == [
-        str(Path("OUT", *tmp_path.parts[1:], "evil", "ok.txt"))
-    ]
+    # an absolute input does not recreate its whole path under OUT
+    assert [p for p in files_under(tmp_path) if p != "evil.tgz"] == ["OUT/evil/ok.txt"]
     assert err.count("unsafe archive member") == 4
     assert "(a hard link)" in err
     assert "(a symbolic link)" in err
@@ -226,12 +241,12 @@ def test_output_never_goes_through_a_link_out_of_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "a" / "b.txt", dump(1))
-    write(tmp_path / "c.txt", dump(2))
+    write(tmp_path / "in" / "a" / "b.txt", dump(1))
+    write(tmp_path / "in" / "c.txt", dump(2))
     (tmp_path / "OUT").mkdir()
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "OUT" / "a").symlink_to(tmp_path / "elsewhere")
-    status, _, err = run(capsys, "convert", "a/b.txt", "c.txt", "--to", "json", "-o", "OUT")
+    status, _, err = run(capsys, "convert", "in", "--to", "json", "-o", "OUT")
     assert status == 1
     assert "leads outside OUT" in err
     assert list((tmp_path / "elsewhere").iterdir()) == []
@@ -296,7 +311,7 @@ def test_two_jobs_give_the_same_output_as_one(
     assert pools == [2, 2, 2]
     written = files_under(tmp_path / "d")
     assert len(written) == count + 1
-    assert any(name.endswith("in/many-2.json") for name in written)
+    assert "many-2.json" in written
 
 
 def test_progress_only_on_a_terminal(
@@ -371,7 +386,7 @@ def test_validate_prints_file_line_level_message(
         f"{stray}:3: warning: could not place header line 'Stray header line'; "
         "kept in story.extras\n"
     )
-    assert err == "2 stories checked: 0 errors, 1 warnings\n"
+    assert err == "2 stories checked: 0 errors, 1 warning\n"
     status, out, _ = run(capsys, "validate", "--strict", str(stray), "-j", "1")
     assert status == 1
     assert out.startswith(f"{stray}:3: error: could not place header line")
@@ -524,3 +539,670 @@ def test_small_dumps_read_whole_convert_as_streamed(
     assert "binary data" in err
     assert "could not place header line" in findings
     assert "two-2.txt" in " ".join(written)
+
+
+# --------------------------------------------------------------------------- the real command
+
+
+def storykit_cmd(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "storykit", *argv]
+
+
+def cli(*argv: str, cwd: Path | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run the real command (as a user would) and wait for it."""
+    return subprocess.run(
+        storykit_cmd(*argv),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a bash script in which ``storykit`` is the real command."""
+    prelude = f'storykit() {{ "{sys.executable}" -m storykit "$@"; }}\n'
+    return subprocess.run(
+        ["bash", "-c", prelude + script],
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def many_stories(folder: Path, n: int, *, bad: int = 0) -> Path:
+    for i in range(n):
+        write(folder / f"{i:05}.txt", BAD_DATE if i < bad else dump(i))
+    return folder
+
+
+def temp_files(root: Path) -> list[str]:
+    return [str(p) for p in root.rglob(".storykit-*")]
+
+
+def test_a_mistyped_input_says_no_such_file(tmp_path: Path) -> None:
+    done = cli("convert", "nothere.txt", "-o", "x.md", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == "nothere.txt: no such file or directory"
+    assert "many stories" not in done.stderr
+    assert files_under(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["nothere.txt", "--to", "json", "-o", "y.json"],
+        ["nothere.zip", "-o", "out.jsonl"],
+        ["bad.txt", "-o", "out.jsonl"],
+        ["bad.txt", "-o", "out.html"],
+    ],
+)
+def test_no_output_file_unless_something_was_written(tmp_path: Path, argv: list[str]) -> None:
+    write(tmp_path / "bad.txt", BAD_DATE)
+    done = cli("convert", *argv, cwd=tmp_path)
+    assert done.returncode == 1
+    assert files_under(tmp_path) == ["bad.txt"]  # no empty output, no temporary file
+    if argv[0].endswith(".zip"):  # the next, correct run works
+        make_zip(tmp_path / argv[0], {"a.txt": dump(1)})
+    else:
+        write(tmp_path / argv[0], dump(1))
+    assert cli("convert", *argv, cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "storykit convert in --to json -j 1 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit convert in --to json -j 2 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit convert in --to text -o - | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad -j 1 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad -j 2 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+    ],
+)
+def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path, script: str) -> None:
+    many_stories(tmp_path / "in", 600)  # far more than a pipe holds
+    many_stories(tmp_path / "bad", 600, bad=600)
+    done = shell(script, tmp_path)
+    assert done.stderr == ""
+    assert done.stdout.strip() == "141"  # 128 + SIGPIPE, as a tool killed by it
+
+
+@pytest.mark.parametrize(
+    "argv", [["convert", "a.txt", "--to", "json"], ["schema"], ["validate", "bad.txt"]]
+)
+def test_a_closed_stdout_is_an_error_not_a_traceback(tmp_path: Path, argv: list[str]) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "bad.txt", BAD_DATE)
+    done = shell("storykit " + " ".join(argv) + " >&-", tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "standard output is closed" in done.stderr
+
+
+def _fsize_limit(limit: int) -> Callable[[], None]:
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+
+    return limit_file_size
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_size_limit_leaves_no_temporary_file(tmp_path: Path, jobs: str) -> None:
+    many_stories(tmp_path / "in", 300)
+    write(tmp_path / "big.txt", "\n\n".join(dump(i) for i in range(300)))
+    for argv in (["in", "-o", "OUT/", "--to", "json"], ["big.txt", "-o", "OUT/all.jsonl"]):
+        done = subprocess.run(
+            storykit_cmd("convert", *argv, "-j", jobs),
+            capture_output=True,
+            check=False,
+            encoding="utf-8",
+            cwd=tmp_path,
+            timeout=120,
+            preexec_fn=_fsize_limit(300),  # a few stories fit, most do not
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "File too large" in done.stderr
+        assert temp_files(tmp_path) == []
+        for path in (tmp_path / "OUT").rglob("*"):  # what is there is whole
+            assert path.is_dir() or storykit.load(path, "json").title.startswith("Story")
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:  # the in-process test below simulates it without a mount
+        pytest.skip("cannot mount a small file system here")
+    try:
+        many_stories(tmp_path / "in", 600)
+        for argv in (["in", "-o", "disk/OUT/"], ["in", "-o", "disk/all.jsonl"]):
+            for jobs in ("1", "2"):
+                done = cli("convert", *argv, "--to", "json", "-j", jobs, "-f", cwd=tmp_path)
+                assert done.returncode == 1
+                assert "No space left on device" in done.stderr
+                assert "Traceback" not in done.stderr
+                assert temp_files(disk) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+class _FullDisk(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, _data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_atomic_file_on_a_full_disk_removes_its_temporary_file(tmp_path: Path) -> None:
+    for fail_on_close in (False, True):
+        out = _writing.AtomicFile(str(tmp_path / "x.json"), force=False)
+        raw = out.file
+        # a buffered file over a "disk" that refuses every byte: the data waits in the
+        # buffer and the failure shows at close, as on a real full disk
+        out.file = io.BufferedWriter(_FullDisk(), buffer_size=1 << 16)
+        out.file.write(b"{}")
+        if not fail_on_close:
+            with pytest.raises(OSError, match="No space"):
+                out.file.write(b"x" * (1 << 17))
+        raw.close()
+        with pytest.raises(OSError, match="No space"):
+            out.commit()
+        assert files_under(tmp_path) == []
+        out.discard()  # again: nothing left to do, no error
+
+
+def test_dump_that_fails_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    story = make_story(1)
+    target = tmp_path / "x.json"
+
+    def no_space(*_args: Any, **_kwargs: Any) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # fails after the target would have been opened: writing the text
+    real_write = _writing.AtomicFile.write
+    monkeypatch.setattr(_writing.AtomicFile, "write", no_space)
+    with pytest.raises(OSError, match="No space"):
+        storykit.dump(story, target)
+    assert files_under(tmp_path) == []
+    monkeypatch.setattr(_writing.AtomicFile, "write", real_write)
+    storykit.dump(story, target)
+    assert storykit.load(target) == story
+    storykit.dump(make_story(2), target)  # the library overwrites, as open(…, "w") does
+    assert storykit.load(target) == make_story(2)
+    assert files_under(tmp_path) == ["x.json"]
+
+
+def test_dump_under_a_file_size_limit_leaves_no_file(tmp_path: Path) -> None:
+    code = "import storykit, sys; from tests.test_collection import make_story\n"
+    code += "storykit.dump(make_story(1), sys.argv[1])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.json")],
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=Path(__file__).parent.parent,
+        preexec_fn=_fsize_limit(100),
+        timeout=60,
+    )
+    assert "File too large" in done.stderr
+    assert files_under(tmp_path) == []
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return [int(child) for child in path.read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        storykit_cmd(*argv),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        start_new_session=True,  # a process group of its own, as a shell gives a job
+    )
+
+
+def _wait_for(test: Callable[[], bool], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if test():
+            return True
+        time.sleep(0.02)
+    return test()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    many_stories(tmp_path / "in", 3000)
+    process = _start(["convert", "in", "--to", "json", "-o", "OUT/", "-j", "2"], tmp_path)
+    workers: list[int] = []
+    try:
+        assert _wait_for(lambda: len(_children(process.pid)) == 2, 30)
+        workers = _children(process.pid)
+        process.kill()  # SIGKILL: the parent has no say
+        process.wait(10)
+        assert _wait_for(lambda: not any(map(_alive, workers)), 5), "orphaned workers"
+    finally:
+        for pid in workers + _children(process.pid):  # none left behind by a failure
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.communicate()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize(
+    ("jobs", "when"), [("1", "files"), ("2", "files"), ("2", "workers"), ("2", "early")]
+)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
+    tmp_path: Path, jobs: str, when: str, sig: int
+) -> None:
+    many_stories(tmp_path / "in", 1500)
+    for attempt in range(3):
+        out = tmp_path / f"OUT{attempt}"
+        process = _start(["convert", "in", "--to", "html", "-o", f"{out}/", "-j", jobs], tmp_path)
+        if when == "files":
+            _wait_for(lambda: out.is_dir() and any(out.iterdir()), 30)  # noqa: B023
+            time.sleep(0.05 * attempt)
+        elif when == "workers":
+            _wait_for(lambda: len(_children(process.pid)) == 2, 30)  # noqa: B023
+        else:
+            time.sleep(0.4 + 0.1 * attempt)  # about when the workers are being started
+        os.killpg(process.pid, sig)  # to the process group, as Ctrl-C in a terminal
+        _, err = process.communicate(timeout=60)
+        if process.returncode == 0:  # it ended before the signal came: nothing to see
+            continue
+        assert process.returncode in (128 + sig, -sig), err
+        assert "Traceback" not in err
+        assert "Exception ignored" not in err
+        assert "worker process died" not in err
+        assert temp_files(tmp_path) == []
+        for path in out.rglob("*.html"):  # whole files only
+            assert path.read_text("utf-8").rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_force_never_replaces_a_fifo(tmp_path: Path, force: list[str]) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = cli("convert", "a.txt", "--to", "json", "-o", "fifo", *force, cwd=tmp_path)
+    data, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(data, "json") == make_story(1)  # written into, not replaced
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert temp_files(tmp_path) == []
+
+
+def test_force_never_replaces_a_fifo_in_a_folder(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    os.makedirs(tmp_path / "OUT")
+    os.mkfifo(tmp_path / "OUT" / "a.json")
+    done = cli("convert", "in", "--to", "json", "-o", "OUT/", "--force", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "not a regular file; not replaced" in done.stderr
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "OUT" / "a.json").st_mode)
+    assert temp_files(tmp_path) == []
+
+
+def test_devices_are_written_into_never_replaced(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    before = os.stat("/dev/null")
+    for force in ([], ["--force"]):
+        done = cli("convert", "a.txt", "--to", "json", "-o", "/dev/null", *force, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        after = os.stat("/dev/null")
+        assert stat.S_ISCHR(after.st_mode)
+        assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    done = cli("convert", "a.txt", "--to", "json", "-o", "/dev/stdout", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(done.stdout, "json") == make_story(1)
+    done = shell("storykit convert a.txt --to json -o /dev/stdout > out.json", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert storykit.load(tmp_path / "out.json") == make_story(1)
+    assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
+
+
+_CRASHING_FORMAT = '''
+"""A format whose reader crashes the process on a story titled CRASH (a test's stand-in
+for a reader that segfaults on some input)."""
+import os, signal
+from storykit.formats import text
+
+NAME = "crashing"
+SUFFIXES = (".crash",)
+detect = text.detect
+dumps = text.dumps
+
+def loads(data, **options):
+    if "CRASH" in data:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return text.loads(data, **options)
+'''
+
+_RUN_WITH_IT = """
+import sys
+from storykit import formats
+from storykit.cli import main
+formats.FORMATS["crashing"] = ("crashing", formats.FORMATS["text"][1])
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("out", ["OUT/", "all.jsonl", "-"])
+def test_a_worker_that_dies_takes_only_its_input_down(tmp_path: Path, out: str) -> None:
+    (tmp_path / "crashing.py").write_text(_CRASHING_FORMAT, encoding="utf-8")
+    many_stories(tmp_path / "in", 300)
+    crash = dump(0).replace("Story number 0 about chips", "CRASH")
+    write(tmp_path / "in" / "00150.txt", crash)
+    argv = ["convert", "in", "--from", "crashing", "--to", "json", "-o", out, "-j", "2"]
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_IT, *argv],
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"in/00150.txt: {_engine.WORKER_DIED}",
+        "299 converted, 1 failed",
+    ]
+    if out == "OUT/":
+        written = files_under(tmp_path / "OUT")
+        assert written == [f"{i:05}.json" for i in range(300) if i != 150]
+    else:
+        text = done.stdout if out == "-" else (tmp_path / out).read_text("utf-8")
+        titles = [storykit.loads(line, "json").title for line in text.splitlines()]
+        assert titles == [make_story(i).title for i in range(300) if i != 150]  # in order
+
+
+def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
+    write(tmp_path / "archive" / "2026" / "a.txt", dump(1))
+    write(tmp_path / "archive" / "b.txt", dump(2))
+    write(tmp_path / "loose" / "c.txt", dump(3))
+    done = cli("convert", "archive/", "loose/c.txt", "-o", "site/", "--to", "html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "site") == ["2026/a.html", "b.html", "c.html"]
+    # an absolute input does not recreate its whole path
+    done = cli("convert", str(tmp_path / "archive"), "-o", "abs/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "abs") == ["2026/a.json", "b.json"]
+    done = cli("convert", "archive/**/*.txt", "-o", "glob/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_inputs_for_one_output_name_is_a_failure(
+    tmp_path: Path, force: list[str], jobs: str
+) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "a.md", storykit.dumps(make_story(2), "markdown"))
+    with zipfile.ZipFile(tmp_path / "in" / "z.zip", "w") as archive:
+        archive.writestr("s.txt", dump(3))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("s.txt", dump(4))
+    argv = ["convert", "in", "-o", "OUT/", "--to", "json", "-j", jobs, *force]
+    done = cli(*argv, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "in/a.txt: OUT/a.json is the output of another input too; not written (rename one of them)",
+        "in/z.zip:s.txt: OUT/z/s.json is the output of another input too; not written "
+        "(rename one of them)",
+        "2 converted, 2 failed",
+    ]
+    # the first of each (in input order: a.md sorts before a.txt) is written, once
+    assert storykit.load(tmp_path / "OUT" / "a.json") == make_story(2)
+    assert storykit.load(tmp_path / "OUT" / "z" / "s.json") == make_story(3)
+
+
+def test_html_files_are_pages_and_standard_output_gets_a_fragment(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    page = storykit.dumps(make_story(1), "html", standalone=True)
+    fragment = storykit.dumps(make_story(1), "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert fragment.startswith('<article class="storykit">')
+    assert cli("convert", "a.txt", "-o", "a.html", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "a.html").read_text("utf-8") == page
+    assert cli("convert", "a.txt", "--to", "html", cwd=tmp_path).stdout == fragment
+    assert cli("convert", "a.txt", "--to", "html", "-s", cwd=tmp_path).stdout == page
+    done = cli("convert", "a.txt", "-o", "f.html", "--fragment", cwd=tmp_path)
+    assert done.returncode == 0
+    assert (tmp_path / "f.html").read_text("utf-8") == fragment
+    storykit.dump(make_story(1), tmp_path / "lib.html")  # the library decides the same
+    assert (tmp_path / "lib.html").read_text("utf-8") == page
+    storykit.dump(make_story(1), tmp_path / "libf.html", standalone=False)
+    assert (tmp_path / "libf.html").read_text("utf-8") == fragment
+
+
+def test_format_options_have_the_library_names(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)
+    assert done.stdout == storykit.dumps(make_story(1), "markdown", front_matter=False)
+    argv = ["--to", "html", "--heading-offset", "1", "--no-tags", "--no-image", "--no-footer"]
+    done = cli("convert", "a.txt", *argv, cwd=tmp_path)
+    options = {"heading_offset": 1, "tags": False, "image": False, "footer": False}
+    assert done.stdout == storykit.dumps(make_story(1), "html", **options)
+    done = cli("convert", "a.txt", "--to", "html", "-s", "--lang", "pt-BR", cwd=tmp_path)
+    assert '<html lang="pt-BR">' in done.stdout
+    done = cli("convert", "a.txt", "--to", "html", "--no-front-matter", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--no-front-matter is an option of markdown, not of html" in done.stderr
+    done = cli("convert", "a.txt", "--to", "html", "--heading-offset", "9", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "heading_offset: must be from 0 to 4" in done.stderr
+    assert files_under(tmp_path) == ["a.txt"]
+
+
+def test_a_folder_with_standalone_is_a_browsable_site(tmp_path: Path) -> None:
+    write(tmp_path / "archive" / "b.txt", dump(2))
+    write(tmp_path / "archive" / "2026" / "a b#1.txt", dump(1) + "\n\n" + dump(3))
+    story = make_story(4, tags=("<b>&", "X"))
+    write(tmp_path / "archive" / "c.json", storykit.dumps(story, "json"))
+    done = cli("convert", "archive/", "--to", "html", "-s", "-o", "site/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "site") == [
+        "2026/a b#1-1.html",
+        "2026/a b#1-2.html",
+        "b.html",
+        "c.html",
+        "index.html",
+    ]
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert index.startswith("<!DOCTYPE html>")
+    # every story, in input order (the folder's names sorted), linked
+    hrefs = re.findall(r'<li><h2><a href="([^"]*)">([^<]*)</a>', index)
+    assert hrefs == [
+        ("2026/a%20b%231-1.html", make_story(1).title),
+        ("2026/a%20b%231-2.html", make_story(3).title),
+        ("b.html", make_story(2).title),
+        ("c.html", make_story(4).title),
+    ]
+    assert '<time datetime="2026-05-03">2026-05-03</time>' in index  # source and date
+    assert "<li>&lt;b&gt;&amp;</li><li>X</li>" in index  # tags, escaped
+    assert "4 stories" in index
+    page = (tmp_path / "site" / "2026" / "a b#1-2.html").read_text("utf-8")
+    assert '<a href="../index.html" rel="index">' in page
+    assert (tmp_path / "site" / "b.html").read_text("utf-8").count('href="index.html"') == 1
+    # an input that would be the index is refused, not written over it
+    write(tmp_path / "archive" / "index.txt", dump(5))
+    done = cli("convert", "archive/", "--to", "html", "-s", "-o", "site2/", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "archive/index.txt: site2/index.html is the output of another input" in done.stderr
+    assert "4 stories" in (tmp_path / "site2" / "index.html").read_text("utf-8")  # all but it
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"), [("md", "markdown"), ("htm", "html"), ("txt", "text"), ("MD", "markdown")]
+)
+def test_format_aliases_on_the_command_line_and_in_the_library(
+    tmp_path: Path, alias: str, name: str
+) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", alias, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = storykit.dumps(make_story(1), name)
+    assert done.stdout.rstrip("\n") == expected.rstrip("\n")
+    assert storykit.dumps(make_story(1), alias) == expected
+    assert storykit.formats.by_name(alias) is storykit.formats.by_name(name)
+
+
+def test_jsonl_alias_is_one_story_per_line(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == storykit.dumps(make_story(1), "json", indent=None) + "\n"
+    assert storykit.dumps(make_story(1), "jsonl") == storykit.dumps(
+        make_story(1), "json", indent=None
+    )
+    assert storykit.loads(done.stdout, "jsonl") == make_story(1)
+
+
+def test_a_mistyped_format_gets_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", "markdwn", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.endswith("(did you mean markdown?)\n")
+    with pytest.raises(storykit.UnknownFormatError, match=r"did you mean json\?"):
+        storykit.dumps(make_story(1), "jsno")
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda s: storykit.dumps(s, "html"), "storykit HTML"),
+        (lambda s: storykit.dumps(s, "html", standalone=True), "storykit HTML"),
+        (lambda s: storykit.dumps(s, "jsonld"), "schema.org JSON-LD"),
+        (
+            lambda s: storykit.feeds.feed(
+                [s], format="atom", title="t", home_page_url="https://e.org/"
+            ),
+            "an Atom feed",
+        ),
+        (
+            lambda s: storykit.feeds.feed(
+                [s], format="jsonfeed", title="t", home_page_url="https://e.org/"
+            ),
+            "a JSON Feed",
+        ),
+    ],
+    ids=["html", "page", "jsonld", "atom", "jsonfeed"],
+)
+def test_loads_of_a_written_only_format_says_so(make: Callable[[Story], str], what: str) -> None:
+    text = make(make_story(1))
+    with pytest.raises(storykit.StoryParseError, match=f"this is {what}, which storykit writes"):
+        storykit.loads(text)
+
+
+def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:
+    make_zip(tmp_path / "corpus.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    done = cli("show", "corpus.zip", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "corpus.zip holds more stories or members; showing the first (use --all)\n"
+    )
+    assert make_story(1).title in done.stdout
+    done = cli("show", "corpus.zip", "--all", cwd=tmp_path)
+    assert "[a.txt]" in done.stdout
+    assert "[b.txt]" in done.stdout
+
+
+def test_the_extra_hint_is_given_once(tmp_path: Path) -> None:
+    for i in range(3):
+        write(tmp_path / "in" / f"{i}.md", storykit.dumps(make_story(i), "markdown"))
+    # stand-ins that make the markdown extra look not installed
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide" / "markdown_it.py").write_text("raise ImportError('hidden')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hide"), *sys.path])}
+    done = cli("convert", "in", "--to", "json", "-j", "1", cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert done.stderr.count("pip install 'storykit[markdown]'") == 1
+    assert done.stderr.splitlines()[-2:] == [
+        "to read them, install what is missing: pip install 'storykit[markdown]'",
+        "0 converted, 3 failed",
+    ]
+
+
+def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:
+    story = attrs.evolve(make_story(1), extras=("a stray line", "another"))
+    write(tmp_path / "a.json", storykit.dumps(story, "json"))
+    write(tmp_path / "b.txt", dump(2))
+    done = cli("convert", "a.json", "b.txt", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "2 converted, 0 failed; 2 lines not placed, kept in story.extras "
+        "(storykit validate lists them)\n"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    bom = "\ufeff".encode(encoding)[-4 if "32" in encoding else -2 :]
+    data = bom + dump(1).encode(encoding)[len(bom) if encoding in ("utf-16", "utf-32") else 0 :]
+    assert _api.bom_encoding(data) is not None
+    write(tmp_path / "a.txt", data)
+    assert storykit.load(tmp_path / "a.txt") == make_story(1)
+    done = cli("convert", "a.txt", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(done.stdout, "json") == make_story(1)
+    piped = subprocess.run(
+        storykit_cmd("convert", "-", "--to", "json"), input=data, capture_output=True, check=False
+    )
+    assert storykit.loads(piped.stdout, "json") == make_story(1)
+    make_zip(tmp_path / "z.zip", {"a.txt": data})
+    done = cli("validate", "z.zip", cwd=tmp_path)
+    assert done.stderr == "1 story checked: 0 errors, 0 warnings\n"
+
+
+def test_validate_counts_stories_not_missing_paths(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("validate", "a.txt", "nothere.txt", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == "nothere.txt: error: no such file or directory\n"
+    assert done.stderr == ("1 story checked: 1 error, 0 warnings; 1 file could not be read\n")
+
+
+def test_control_characters_are_escaped_in_messages_and_show(tmp_path: Path) -> None:
+    evil = "evil\x1b]0;pwned\x07\x1b[31m.txt"
+    make_zip(tmp_path / "z.zip", {evil: BAD_DATE, "ok.txt": dump(1)})
+    for argv in (["convert", "z.zip", "--to", "json"], ["validate", "z.zip"], ["show", "z.zip"]):
+        done = cli(*argv, cwd=tmp_path)
+        assert "\x1b" not in done.stderr + done.stdout
+        assert "\x07" not in done.stderr + done.stdout
+        assert "evil\\x1b]0;pwned\\x07\\x1b[31m.txt" in done.stderr + done.stdout
+    story = attrs.evolve(make_story(1), title="Title\x1b[2J\x07 here")
+    write(tmp_path / "t.json", storykit.dumps(story, "json"))
+    done = cli("show", "t.json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Title\\x1b[2J\\x07 here" in done.stdout
+    assert "\x1b" not in done.stdout

@@ -12,17 +12,44 @@ from storykit import formats
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.model import Story
 
-__all__ = ["decode", "dump", "dumps", "json_schema", "load", "loads"]
+__all__ = ["bom_encoding", "decode", "dump", "dumps", "json_schema", "load", "loads"]
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
+_BOMS = (  # UTF-32 first: its little-endian BOM starts like UTF-16's
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding that ``data``'s byte order mark names, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
 def decode(data: bytes, filename: str | None = None) -> str:
-    """Decode UTF-8 (a BOM is dropped).
+    """Decode UTF-8 (a BOM is dropped), or UTF-16 or UTF-32 that starts with a BOM.
 
     Raises:
-        StoryParseError: The bytes are not UTF-8; the message gives the byte offset and line.
+        StoryParseError: The bytes are not UTF-8 (nor UTF-16 or UTF-32 with a BOM); the
+            message gives the byte offset and line.
     """
+    encoding = bom_encoding(data)
+    if encoding is not None:  # a BOM leaves no doubt about the encoding
+        width = 4 if encoding.startswith("utf-32") else 2
+        try:
+            return data[width:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            offset = exc.start + width
+            name = encoding[:6].upper()
+            what = f"invalid {name} (a {name} byte order mark, then bad data at offset {offset})"
+            raise StoryParseError(what, filename=filename, line=None) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -74,6 +101,15 @@ def loads(
         text = text[1:]
     if text.find("\0", 0, 1024) != -1:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
+    if format is None:
+        written = formats.written_only(text)
+        if written is not None:
+            msg = (
+                f"this is {written}, which storykit writes but does not read; read the "
+                "story from what it was made from (storykit JSON, a text dump, Markdown "
+                "or ninjs)"
+            )
+            raise StoryParseError(msg, filename=filename, line=1)
     name = _format_for(format, filename, text)
     module = formats.by_name(name)
     if name in formats.FILE_FORMATS:
@@ -128,12 +164,11 @@ def dumps(
     if not isinstance(story, Story):
         msg = f"dumps() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
-    if format in formats.FILE_FORMATS:
-        msg = (
-            f"a {format} file holds many stories: write it with storykit.to_{format}(stories, path)"
-        )
+    name, implied = formats.resolve(format)
+    if name in formats.FILE_FORMATS:
+        msg = f"a {name} file holds many stories: write it with storykit.to_{name}(stories, path)"
         raise UnknownFormatError(msg)
-    text: str = formats.by_name(format).dumps(story, **options)
+    text: str = formats.by_name(name).dumps(story, **{**implied, **options})
     return text
 
 
@@ -144,6 +179,12 @@ def dump(
     **options: Any,
 ) -> None:
     """Write a story to a path (format from its suffix unless given) or an open text file.
+
+    A path is written through a temporary file in the same folder, renamed into place
+    when complete: if writing fails, no file is left (and an existing one is unchanged).
+    An existing regular file is replaced; a device or FIFO is written into. HTML written to
+    a path is a whole page (``standalone=True``) unless ``standalone=False`` is passed;
+    :func:`dumps` and an open file get the ``<article>`` fragment unless it is asked for.
 
     Raises:
         UnknownFormatError: No format given and the suffix is not a known one.
@@ -159,9 +200,14 @@ def dump(
                     f"pass format= (known formats: {', '.join(formats.names())})"
                 )
                 raise UnknownFormatError(msg)
+        if format == "html":
+            options.setdefault("standalone", True)  # a file is opened in a browser: a page
         text = dumps(story, format, **options)
-        with open(path, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
+
+        # whole or not at all: a failed write (a full disk) leaves no file, and no old one
+        # half overwritten; a device or FIFO is written into
+        write_atomic(path, text, force=True, into_special=True)
     else:
         target.write(dumps(story, format or "json", **options))
 

@@ -9,9 +9,12 @@ input order, drawing a progress bar on a terminal and ending with a summary of w
 from __future__ import annotations
 
 import argparse
+import glob
+import inspect
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -22,9 +25,18 @@ from storykit import formats
 from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
-from storykit._worker import Job, Result, Unit
-from storykit._writing import AtomicFile, Namer, out_suffix, write_stdout
+from storykit._worker import SITE_INDEX, Job, Result, Unit
+from storykit._writing import (
+    AtomicFile,
+    Namer,
+    NotRegularError,
+    input_base,
+    is_special,
+    out_suffix,
+    write_stdout,
+)
 from storykit.collection import iter_paths, iter_pieces
+from storykit.model import Story
 
 __all__ = [
     "EXIT_FAILED",
@@ -33,6 +45,8 @@ __all__ = [
     "UsageError",
     "columns",
     "convert",
+    "plural",
+    "safe",
     "validate",
 ]
 
@@ -146,7 +160,11 @@ def _is_single(inputs: list[str]) -> bool:
     if len(inputs) != 1:
         return False
     name = inputs[0]
-    return name == "-" or (os.path.isfile(name) and not _is_container(name))
+    if name == "-":
+        return True
+    if not os.path.lexists(name):  # a mistyped name (unless a pattern): "no such file"
+        return not glob.has_magic(name)
+    return os.path.isfile(name) and not _is_container(name)
 
 
 def _names_folder(out: str, *, single: bool) -> bool:
@@ -157,11 +175,14 @@ def _names_folder(out: str, *, single: bool) -> bool:
 
 
 def _target_format(args: argparse.Namespace) -> str:
+    """The format to write: ``--to`` (a name or an alias), else from ``-o``'s suffix.
+
+    Raises:
+        UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
+        UsageError: No ``--to``, and ``-o`` does not tell.
+    """
     if args.to is not None:
-        if args.to not in formats.FORMATS:
-            msg = f"unknown format {args.to!r}; known formats: {', '.join(formats.names())}"
-            raise UsageError(msg)
-        return str(args.to)
+        return formats.resolve(args.to)[0]
     out = args.output
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
@@ -173,56 +194,175 @@ def _target_format(args: argparse.Namespace) -> str:
     raise UsageError(msg)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 story``, ``2 stories``: a count and its noun."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+_HINT = re.compile(r"(?:, part of the \w+ extra)?: (pip install '[^']*')$")
+_MAX_EXISTING = 3  # output files that exist already named in the summary
+
+
+_FORMAT_OPTIONS = (
+    "standalone",
+    "front_matter",
+    "heading_offset",
+    "image",
+    "tags",
+    "footer",
+    "lang",
+)
+"""The writers' keyword options that ``convert`` takes (``--no-front-matter``…)."""
+
+
+def _flag(option: str, value: object) -> str:
+    name = option.replace("_", "-")
+    return f"--no-{name}" if value is False and option != "standalone" else f"--{name}"
+
+
+def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
+    """The writer's keyword options the command line gives, checked against the format.
+
+    HTML written to a file is a whole page unless ``--fragment`` is given; to standard
+    output, a fragment unless ``-s`` is given.
+
+    Raises:
+        UsageError: The format takes no such option, or its value is wrong.
+    """
+    given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
+    options = {name: value for name, value in given.items() if value is not None}
+    accepted = inspect.signature(formats.by_name(to).dumps).parameters
+    for name, value in options.items():
+        if name not in accepted:
+            takers = [f for f in formats.names() if name in _writer_options(f)]
+            where = f"an option of {' and '.join(takers)}" if takers else "not an option"
+            raise UsageError(f"{_flag(name, value)} is {where}, not of {to}")
+    if to == "html" and "standalone" not in options:
+        options["standalone"] = to_file  # a file is opened in a browser: it is a page
+    if options:
+        try:
+            formats.by_name(to).dumps(Story("A title"), **options)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    return options
+
+
+def _writer_options(name: str) -> set[str]:
+    try:
+        dumps = getattr(formats.by_name(name), "dumps", None)
+    except ImportError:  # pragma: no cover - a format whose extra is missing
+        return set()
+    # A file format (SQLite, Parquet) has no per-story writer, so no per-story options.
+    return set() if dumps is None else set(inspect.signature(dumps).parameters)
+
+
 class _Summary:
     def __init__(self, *, fail_fast: bool) -> None:
         self.done = 0
         self.failed = 0
         self.skipped = 0
+        self.extras = 0
         self.failures: list[str] = []
+        self.existing: list[str] = []  # the first outputs that exist already
+        self.exist = 0
+        self.hints: list[str] = []  # "pip install …", said once at the end
         self.fail_fast = fail_fast
 
     def fail(self, line: str) -> bool:
         self.failed += 1
+        hint = _HINT.search(line)
+        if hint is not None:
+            line = line[: hint.start()]
+            if hint[1] not in self.hints:
+                self.hints.append(hint[1])
         if len(self.failures) < _MAX_LISTED:
-            self.failures.append(line)
+            self.failures.append(safe(line))
+        return not self.fail_fast
+
+    def exists(self, dest: str) -> bool:
+        self.failed += 1
+        self.exist += 1
+        if len(self.existing) < _MAX_EXISTING:
+            self.existing.append(safe(dest))
         return not self.fail_fast
 
     def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
         for line in self.failures:
             stream.write(line + "\n")
-        if self.failed > len(self.failures):
-            stream.write(f"… and {self.failed - len(self.failures):,} more failures\n")
+        listed = len(self.failures) + self.exist
+        if self.failed > listed:
+            stream.write(f"… and {plural(self.failed - listed, 'more failure')}\n")
+        if self.exist:
+            names = ", ".join(self.existing) + (", …" if self.exist > len(self.existing) else "")
+            stream.write(
+                f"{plural(self.exist, 'output file')} exist{'s' if self.exist == 1 else ''} "
+                f"already ({names}); use --force to overwrite "
+                f"{'it' if self.exist == 1 else 'them'}\n"
+            )
+        for hint in self.hints:
+            stream.write(f"to read them, install what is missing: {hint}\n")
         if quiet and not self.failed:
             return
         text = f"{self.done:,} {verb}, {self.failed:,} failed"
         if self.skipped:
             text += f", {self.skipped:,} skipped (not story files)"
+        if self.extras:
+            text += (
+                f"; {plural(self.extras, 'line')} not placed, kept in story.extras "
+                "(storykit validate lists them)"
+            )
         stream.write(text + "\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str, *, newlines: bool = True) -> str:
+    """``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
+
+    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown).
+    """
+    if newlines:
+        text = text.replace("\n", "\\n")
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+
+
 class _Converting(Handler):
+    """Writes the output to standard output or to ``out``.
+
+    The file is opened at the first byte: no file is made (or left) unless something was
+    written to it.
+    """
+
     def __init__(
-        self, to: str, sink: AtomicFile | None, summary: _Summary, progress: _Progress
+        self, to: str, out: str | None, force: bool, summary: _Summary, progress: _Progress
     ) -> None:
         self.to = to
-        self.sink = sink
+        self.out = out
+        self.force = force
+        self.sink: AtomicFile | None = None
         self.summary = summary
         self.progress = progress
         self.written = 0
         self.last = b""
+        self.head = b""  # written first to a file (a site's index: the page's top)
 
     def output(self, data: bytes) -> None:
         if not self.written and self.to == "text":
             data = data[2:]  # no blank line before the first story
         self.written += len(data)
         self.last = data[-1:]
-        if self.sink is not None:
-            self.sink.write(data)
-        else:
+        if self.out is None:
             write_stdout(data)
+            return
+        if self.sink is None:
+            self.sink = AtomicFile(self.out, force=self.force, into_special=True)
+            self.sink.write(self.head)
+        self.sink.write(data)
 
-    def tally(self, ok: int, files: int) -> None:
+    def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.summary.done += ok
+        self.summary.extras += extras
         self.progress.update(files, self.summary.done, self.summary.failed)
 
     def handle(self, result: Result) -> bool:
@@ -232,6 +372,8 @@ class _Converting(Handler):
             summary.done += 1
         elif result.kind == "skipped":
             summary.skipped += 1
+        elif result.kind == "exists":
+            keep_going = summary.exists(result.error or "")
         else:
             keep_going = summary.fail(result.error or str(result.origin))
         self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
@@ -249,6 +391,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         from storykit import _tables  # noqa: PLC0415
 
         return _tables.convert(args, to)
+    lines = args.to is not None and formats.resolve(args.to)[1].get("indent", 2) is None
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
@@ -270,8 +413,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
 
     summary = _Summary(fail_fast=args.fail_fast)
-    sink: AtomicFile | None = None
-    if out is not None and mode in ("jsonl", "stream"):
+    if out is not None and mode in ("jsonl", "stream") and not is_special(out):
         if os.path.lexists(out) and not args.force:
             sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
             return EXIT_FAILED
@@ -303,43 +445,66 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
                 "give -o DIR (one file each)\n"
             )
             return EXIT_FAILED
-        work = tasks(itertools.chain([first], annotated), namer)
+        work = tasks(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
         work = _engine_units(inputs, args, namer)
+    options = _format_options(args, to, to_file=out is not None)
+    site = mode == "dir" and to == "html" and args.standalone is True
+    if site and namer is not None:
+        namer.reserve(SITE_INDEX)
     job = Job(
         "convert",
         to,
-        compact=mode != "dir" and not only_one,
+        compact=lines or (mode != "dir" and not only_one),
         force=args.force,
         namer=namer,
         max_member_size=args.max_member_size,
         fail_fast=args.fail_fast,
+        options=tuple(sorted(options.items())),
+        site=site,
     )
     if mode == "dir":
         os.makedirs(out or ".", exist_ok=True)
-    elif out is not None:
-        sink = AtomicFile(out, force=args.force)
 
     progress = _Progress(
         sys.stderr,
         _count_files(inputs) if sys.stderr.isatty() else None,
         enabled=sys.stderr.isatty(),
     )
-    handler = _Converting(to, sink, summary, progress)
+    if site:  # the pages' index entries come back as the output, into index.html
+        target: str | None = os.path.join(out or ".", SITE_INDEX)
+        from storykit.formats import html  # noqa: PLC0415
+
+        handler = _Converting(to, target, args.force, summary, progress)
+        handler.head = html.index_head(lang=options.get("lang", "en")).encode("utf-8")
+    else:
+        target = None if mode == "dir" else out
+        handler = _Converting(to, target, args.force, summary, progress)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
-        if sink is not None and (summary.failed == 0 or not args.fail_fast):
+        sink = handler.sink
+        if sink is not None and (summary.failed == 0 or not args.fail_fast or site):
             if to == "text" and summary.done > 1:
                 sink.write(b"\n")  # a file of several dumps ends its last line
+            if site:
+                from storykit.formats import html  # noqa: PLC0415
+
+                sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
-        elif sink is None and handler.written and handler.last != b"\n":
+        elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        summary.fail(f"{out} exists; use --force to overwrite it")
+        summary.fail(f"{target} exists; use --force to overwrite it")
+    except NotRegularError as exc:
+        summary.fail(str(exc))
+    except OSError as exc:
+        if target is None or isinstance(exc, BrokenPipeError):
+            raise
+        summary.fail(f"cannot write {target}: {exc.strerror or exc}")
     finally:
         progress.clear()
-        if sink is not None:
-            sink.discard()
+        if handler.sink is not None:
+            handler.sink.discard()
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
@@ -356,7 +521,7 @@ def validate(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0}
+    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0}
     found: list[dict[str, Any]] = []
     as_json = args.output_format == "json"
 
@@ -376,17 +541,20 @@ def validate(args: argparse.Namespace) -> int:
             )
         else:
             where = origin.where if line is None else f"{origin.where}:{line}"
-            sys.stdout.write(f"{where}: {level}: {message}\n")
+            sys.stdout.write(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):
-        def tally(self, ok: int, files: int) -> None:
+        def tally(self, ok: int, files: int, extras: int = 0) -> None:
             counts["stories"] += ok
 
         def handle(self, result: Result) -> bool:
             if result.kind == "skipped":
                 counts["skipped"] += 1
                 return True
-            counts["stories"] += 1
+            if result.kind == "failed" and result.line is None and result.member is None:
+                counts["unread"] += 1  # a file that is not there or cannot be read
+            else:
+                counts["stories"] += 1
             for line, level, message in result.messages:
                 report(result.origin, line, level, message)
             return True
@@ -399,9 +567,11 @@ def validate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not args.quiet or failed:
         text = (
-            f"{counts['stories']:,} stories checked: {counts['errors']:,} errors, "
-            f"{counts['warnings']:,} warnings"
+            f"{plural(counts['stories'], 'story', 'stories')} checked: "
+            f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}"
         )
+        if counts["unread"]:
+            text += f"; {plural(counts['unread'], 'file')} could not be read"
         if counts["skipped"]:
             text += f", {counts['skipped']:,} skipped (not story files)"
         sys.stderr.write(text + "\n")

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from storykit import formats
 from storykit._archives import archive_blobs
 from storykit._pieces import file_pieces
-from storykit._records import Blob, Event, Failure, Skipped
+from storykit._records import Blob, Event, Failure, Origin, Skipped
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
     DEFAULT_MAX_MEMBERS,
@@ -44,21 +47,17 @@ from storykit._worker import (
     unshare_outputs,
     work,
 )
-from storykit._writing import Namer, OutsideError
+from storykit._writing import Namer, OutsideError, TakenError, input_base, signals_held
 from storykit.collection import iter_pieces
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "Handler", "WorkerDiedError", "annotate", "run", "tasks", "units"]
+__all__ = ["CHUNK", "Handler", "annotate", "run", "tasks", "units"]
 
 CHUNK = 64  # files or pieces sent to a worker at a time
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
 _IN_FLIGHT = 4  # chunks in flight per worker
-
-
-class WorkerDiedError(Exception):
-    """A worker process died (killed, out of memory…); the run cannot go on."""
 
 
 class Handler:
@@ -67,8 +66,11 @@ class Handler:
     def output(self, data: bytes) -> None:
         """Write a chunk's joined output."""
 
-    def tally(self, ok: int, files: int) -> None:
-        """Count stories that went well (and said nothing) and files done."""
+    def tally(self, ok: int, files: int, extras: int = 0) -> None:
+        """Count stories that went well (and said nothing), files done, lines in extras.
+
+        ``extras``: lines the stories keep in ``story.extras`` (not placed by the reader).
+        """
 
     def handle(self, result: Result) -> bool:
         """Take any other result; False stops the run (``--fail-fast``)."""
@@ -100,6 +102,7 @@ def units(
     """
     check_format(format)
     for name in inputs:
+        base = input_base(name)
         if name == "-":
             events = iter_pieces(
                 sys.stdin.buffer,
@@ -108,7 +111,7 @@ def units(
                 max_total_size=max_total_size,
                 max_members=max_members,
             )
-            yield from tasks(annotate(events), namer)
+            yield from tasks(annotate(events), namer, base)
             continue
         for item in expand(name):
             if isinstance(item, Failure):
@@ -119,23 +122,36 @@ def units(
             if format is None and suffix in ARCHIVE_SUFFIXES:
                 limits = (max_member_size, max_total_size, max_members)
                 members = archive_blobs(path, path, None, *limits)
-                yield from _members(members)
+                yield from _members(members, namer, base)
                 continue
             fmt = (format if format is not None else suffix_format(suffix)) or ""
             if split_large and _file_size(path) > _DELEGATE:
-                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer)
-            else:
-                yield ("f", path, None, fmt)
+                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer, base)
+                continue
+            try:
+                stem = None if namer is None else namer.stem(path, None, base)
+            except (OutsideError, TakenError) as exc:
+                yield failed(Origin(path), str(exc))
+                continue
+            yield ("f", path, None, fmt, stem)
 
 
-def _members(blobs: Iterator[Blob | Failure | Skipped]) -> Iterator[Unit | Result]:
+def _members(
+    blobs: Iterator[Blob | Failure | Skipped], namer: Namer | None, base: str
+) -> Iterator[Unit | Result]:
     for blob in blobs:
+        origin = blob.origin
         if isinstance(blob, Blob):
-            yield ("m", blob.origin.path, blob.origin.member, blob.format, blob.data)
+            try:
+                stem = None if namer is None else namer.stem(origin.path, origin.member, base)
+            except (OutsideError, TakenError) as exc:
+                yield failed(origin, str(exc))
+                continue
+            yield ("m", origin.path, origin.member, blob.format, blob.data, stem)
         elif isinstance(blob, Failure):
-            yield failed(blob.origin, blob.error)
+            yield failed(origin, blob.error)
         else:
-            yield skipped(blob.origin, blob.reason)
+            yield skipped(origin, blob.reason)
 
 
 def _file_size(path: str) -> int:
@@ -146,9 +162,14 @@ def _file_size(path: str) -> int:
 
 
 def tasks(
-    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None
+    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None, base: str = ""
 ) -> Iterator[Unit | Result]:
-    """Units of one story each (split here), or the results of what could not be read."""
+    """Units of one story each (split here), or the results of what could not be read.
+
+    ``base``: the folder the output names count from (see :func:`input_base`).
+    """
+    stem: str | None = None
+    refused: str | None = None  # why the file's stories are not written
     for event, index, multi in annotated:
         origin = event.origin
         if isinstance(event, Failure):
@@ -156,11 +177,15 @@ def tasks(
         elif isinstance(event, Skipped):
             yield skipped(origin, event.reason)
         else:
-            try:
-                dest = None if namer is None else namer(origin.path, origin.member, index, multi)
-            except OutsideError as exc:
-                yield failed(origin, str(exc))
+            if namer is not None and index == 1:
+                try:
+                    stem, refused = namer.stem(origin.path, origin.member, base), None
+                except (OutsideError, TakenError) as exc:
+                    stem, refused = None, str(exc)
+            if refused is not None:
+                yield failed(origin, refused)
                 continue
+            dest = None if namer is None or stem is None else namer.dest(stem, index, multi)
             text, fmt = event.text, event.format
             yield ("p", origin.path, origin.member, origin.line, text, fmt, dest, index == 1)
 
@@ -196,6 +221,8 @@ def _pool(jobs: int, job: Job) -> Any:
     (the reader and the writer are imported first, for that), and this process holds
     little by then (one folder's names). No thread runs here yet when they are forked:
     the executor starts its own threads after its processes. Elsewhere they are spawned.
+    Each worker leaves Ctrl-C to this process, which lets the chunks in hand finish and
+    stops, and exits when this process is gone (see :func:`_worker_started`).
     """
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -210,7 +237,61 @@ def _pool(jobs: int, job: Job) -> Any:
         context = multiprocessing.get_context("fork")
     else:  # pragma: no cover - macOS and Windows cannot fork safely
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+
+
+_ORPHAN_POLL = 0.2  # seconds between a worker's looks at whether its parent is alive
+_ORPHAN_GRACE = 1.5  # seconds a worker left alone has to stop before it is ended
+
+
+def _worker_started(parent: int) -> None:
+    """Set a worker process up: signals, and an end when the main process is gone.
+
+    Ctrl-C goes to the whole process group: the worker ignores it, and the main process
+    decides (it lets the chunks in hand finish). SIGTERM and SIGHUP end the worker once
+    the file in hand is written or removed (:func:`storykit._writing.signals_held`). A
+    thread watches the parent: when it has died (even by SIGKILL), the worker ends
+    itself, within a second or two, rather than wait forever for work.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, _worker_signalled)
+    try:
+        # started while the signals are held (as they were when this process was forked):
+        # the thread keeps them held, so that they go to the main thread, which holds them
+        # while it writes a file
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    except SystemExit as exc:  # a termination signal held since the fork: end quietly
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
+
+
+def _worker_signalled(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_POLL)
+    os.kill(os.getpid(), signal.SIGTERM)  # stop cleanly (a file being written is removed)
+    time.sleep(_ORPHAN_GRACE)
+    os._exit(1)  # blocked somewhere a signal does not reach
+
+
+def _pool_work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
+    """:func:`work` in a worker process: a termination signal ends the process there."""
+    try:
+        return work(chunk, job, slot)
+    except SystemExit as exc:  # SIGTERM: not a result to send back
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 def run(
@@ -225,9 +306,7 @@ def run(
 
     At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
-
-    Raises:
-        WorkerDiedError: A worker process died.
+    A worker that dies takes only the input it was on down (reported as failed).
     """
     chunks = _chunks(items, chunk_size)
     head = list(itertools.islice(chunks, 2))
@@ -246,23 +325,58 @@ def run(
 
 def _take(handler: Handler, done: Done, slot: int = 0) -> bool:
     """Hand a chunk's output and results over; False stops the run."""
-    data, ok, files, rest = done
+    data, ok, files, rest, extras = done
     if isinstance(data, int):  # left in the chunk's slot of the shared buffer
         data = shared_output(slot, data)
     if data:
         handler.output(data)
-    handler.tally(ok, files)
+    handler.tally(ok, files, extras)
     return all(handler.handle(Result._make(result)) for result in rest)
 
 
-_Pending = tuple["Future[Done]", int] | Result
+_Pending = tuple["Future[Done]", int, list[Unit]] | Result
+
+WORKER_DIED = (
+    "the worker process converting this died (a crash, or killed); the other inputs went on"
+)
 
 
-def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler) -> None:
+class _Pool:
+    """The worker processes, replaced by new ones when one dies."""
+
+    def __init__(self, jobs: int, job: Job) -> None:
+        self.jobs = jobs
+        self.job = job
+        self.executor: Any = None
+
+    def submit(self, chunk: list[Unit], job: Job, slot: int) -> Future[Done]:
+        with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
+            if self.executor is None:
+                self.executor = _pool(self.jobs, self.job)
+            future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
+        return future
+
+    def renew(self) -> None:
+        """Let the broken processes go; the next :meth:`submit` starts new ones."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
+    stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler
+) -> None:
     """Run the chunks in ``jobs`` worker processes, and take their results in order.
 
-    Raises:
-        WorkerDiedError: A worker process died.
+    When a worker dies (a crash on some input, killed), each chunk it took down is done
+    again alone in new workers, and the one that kills a worker again, a unit at a time,
+    so that only the input that kills a worker is reported as failed, and every other is
+    done. Files written before the death are not then "existing" outputs (``Job.redo``).
     """
     from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
@@ -273,40 +387,76 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
     # through the pipes
     if sys.platform == "linux":
         share_outputs(len(free))
+    pool = _Pool(jobs, job)
+    redo = job._replace(redo=True)
+
+    def take(done: Done, slot: int) -> None:
+        if not _take(handler, done, slot):
+            raise _StopError
+
+    def alone(chunk: list[Unit], slot: int) -> Done | None:
+        """Do a chunk with nothing else in flight: None if it takes a worker down."""
+        pool.renew()  # what is in flight finishes (or is broken) first
+        try:
+            return pool.submit(chunk, redo, slot).result()
+        except BrokenProcessPool:
+            return None
+
+    def again(chunk: list[Unit], slot: int) -> None:
+        """Do again a chunk that a dead worker took down.
+
+        If it takes a worker down again, a unit at a time, to find the input that does.
+        """
+        done = alone(chunk, slot)
+        if done is not None:
+            take(done, slot)
+            return
+        for unit in chunk:
+            done = alone([unit], slot)
+            if done is not None:
+                take(done, slot)
+            elif not handler.handle(failed(Origin(unit[1], unit[2], _line(unit)), WORKER_DIED)):
+                raise _StopError
 
     def drain_one() -> None:
         entry = pending.popleft()
         if isinstance(entry, Result):
-            going = handler.handle(entry)
+            if not handler.handle(entry):
+                raise _StopError
+            return
+        future, slot, chunk = entry
+        try:
+            done = future.result()
+        except BrokenProcessPool:  # this chunk's worker died, or another one did
+            again(chunk, slot)
         else:
-            future, slot = entry
-            going = _take(handler, future.result(), slot)
-            free.append(slot)
-        if not going:
-            raise _StopError
+            take(done, slot)
+        free.append(slot)
 
     def ready(entry: _Pending) -> bool:
         return isinstance(entry, Result) or entry[0].done()
 
     try:
-        with _pool(jobs, job) as pool:
-            try:
-                for chunk in stream:
-                    if isinstance(chunk, Result):
-                        pending.append(chunk)
-                    else:
-                        slot = free.pop()
-                        pending.append((pool.submit(work, chunk, job, slot), slot))
-                    while len(pending) > in_flight or (pending and ready(pending[0])):
-                        drain_one()
-                while pending:
-                    drain_one()
-            except _StopError:
-                for entry in pending:
-                    if not isinstance(entry, Result):
-                        entry[0].cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
-            except BrokenProcessPool as exc:
-                raise WorkerDiedError(str(exc)) from exc
-    finally:
+        for chunk in stream:
+            if isinstance(chunk, Result):
+                pending.append(chunk)
+            else:
+                slot = free.pop()
+                pending.append((pool.submit(chunk, job, slot), slot, chunk))
+            while len(pending) > in_flight or (pending and ready(pending[0])):
+                drain_one()
+        while pending:
+            drain_one()
+    except _StopError:
+        pass
+    finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
+        for entry in pending:
+            if not isinstance(entry, Result):
+                entry[0].cancel()
+        pool.close()
         unshare_outputs()
+
+
+def _line(unit: Unit) -> int | None:
+    line: int | None = unit[3] if unit[0] == "p" else None
+    return line

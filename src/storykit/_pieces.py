@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from storykit import formats
-from storykit._api import decode, loads
+from storykit._api import bom_encoding, decode, loads
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, MissingExtraError, StoryParseError
@@ -390,19 +390,38 @@ def stream_pieces(
     """The pieces of one file, member or stream.
 
     ``fmt`` is ``"jsonl"``, a format's name, or ``""`` to tell it from the first bytes.
+    Text in UTF-16 or UTF-32 that starts with a byte order mark is read whole (at most
+    ``limit`` bytes) and decoded by :func:`storykit._api.decode`.
     """
     if fmt in formats.FILE_FORMATS:
         origin = Origin(path, member)
         yield read_error(origin, f"a {fmt} file is read from a path, not from an archive or stream")
         return
-    head = b""
+    first = stream.read(4)
+    if isinstance(first, bytes) and bom_encoding(first) is not None:
+        data = first + stream.read(limit + 1 - len(first))
+        if len(data) > limit:
+            yield read_error(
+                Origin(path, member),
+                f"larger than the {size_text(limit)} limit (max_member_size); not read",
+            )
+            return
+        try:
+            text = decode(data, Origin(path, member).where)
+        except StoryParseError as exc:
+            yield Failure(Origin(path, member, exc.line), exc)
+            return
+        yield from stream_pieces(io.BytesIO(text.encode("utf-8")), path, member, fmt, limit)
+        return
+    head = first.encode("utf-8", "surrogateescape") if isinstance(first, str) else first
     if fmt == "":
         chunk = stream.read(_HEAD)
-        head = chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
+        head += chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
         fmt = _sniff(head)
     reader: io.BufferedIOBase
-    if not head and isinstance(stream, (io.BufferedReader, io.BytesIO)):
-        reader = stream  # a plain file or bytes: read as they are
+    if isinstance(stream, (io.BufferedReader, io.BytesIO)) and stream.seekable():
+        stream.seek(-len(head), io.SEEK_CUR)  # a plain file or bytes: read as they are
+        reader = stream
     else:
         reader = io.BufferedReader(RawReader(stream, head), buffer_size=_BLOCK)
     if fmt == "jsonl":

@@ -3,10 +3,13 @@
 A unit is a plain tuple (it crosses to a worker process; tuples pickle several times faster
 than objects):
 
-- ``("f", path, None, format)``: a plain file, read and split here;
-- ``("m", path, member, format, data)``: an archive member's bytes;
+- ``("f", path, None, format, stem)``: a plain file, read and split here;
+- ``("m", path, member, format, data, stem)``: an archive member's bytes;
 - ``("p", path, member, line, text, format, dest, first)``: one story split by the main
   process (``dest``: its output file, if any; ``first``: the first story of its file).
+
+``stem``: with folder output, the file's output path without suffix
+(:meth:`storykit._writing.Namer.stem`), else ``None``.
 
 The common case, a small file holding one clean UTF-8 dump, takes a short road: read whole,
 split without a line-by-line scan, read, written; no object is made for it but the story.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import mmap
+import os
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple
 
@@ -34,11 +38,12 @@ from storykit._pieces import (
 )
 from storykit._records import Event, Failure, Origin, Piece
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
-from storykit._writing import Namer, OutsideError, write_atomic
+from storykit._writing import Namer, write_atomic
 from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.model import Story
 
 __all__ = [
+    "SITE_INDEX",
     "SLOT",
     "Done",
     "Job",
@@ -69,6 +74,9 @@ class Job(NamedTuple):
     namer: Namer | None = None  # directory output: where each story goes
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
     fail_fast: bool = False  # stop a file at its first failure
+    redo: bool = False  # done again after a worker died: a file it wrote is not "exists"
+    options: tuple[tuple[str, Any], ...] = ()  # the writer's keyword options
+    site: bool = False  # HTML pages in a folder, with index.html: each output is its entry
 
 
 class Result(NamedTuple):
@@ -80,8 +88,8 @@ class Result(NamedTuple):
     path: str
     member: str | None
     line: int | None
-    kind: Literal["ok", "failed", "skipped"]
-    error: str | None = None  # ``file:line: message``
+    kind: Literal["ok", "failed", "skipped", "exists"]
+    error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
     messages: Messages = ()
 
     @property
@@ -90,9 +98,13 @@ class Result(NamedTuple):
         return Origin(self.path, self.member, self.line)
 
 
-Done = tuple[bytes | int, int, int, list[tuple[Any, ...]]]
+Done = tuple[bytes | int, int, int, list[tuple[Any, ...]], int]
 """A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
-its count of quiet successes and of files, and its other results."""
+its count of quiet successes and of files, its other results, and the count of lines its
+stories keep in ``extras`` (lines the reader could not place)."""
+
+SITE_INDEX = "index.html"
+"""The index page of a folder of HTML pages written as a site (``convert -s -o DIR``)."""
 
 SLOT = 512 * 1024
 """Bytes of output a chunk may leave in its slot of the shared buffer (a chunk of JSON Lines
@@ -145,21 +157,30 @@ def skipped(origin: Origin, reason: str) -> Result:
     return Result(origin.path, origin.member, origin.line, "skipped", f"{origin}: {reason}")
 
 
-_writers: dict[tuple[str, bool], Callable[[Story], str]] = {}
+_writers: dict[tuple[Any, ...], Callable[..., str]] = {}
 
 
-def _writer(job: Job) -> Callable[[Story], str]:
+def _writer(job: Job) -> Callable[..., str]:
     """The function that writes a story in ``job.to`` (found once per process)."""
-    key = (job.to, job.compact)
+    key = (job.to, job.compact, job.options)
     found = _writers.get(key)
     if found is None:
         module = formats.by_name(job.to)
+        options = dict(job.options)
         if job.to == "json":
-            found = functools.partial(module.dumps, indent=None if job.compact else 2)
-        else:
-            found = module.dumps
+            options.setdefault("indent", None if job.compact else 2)
+        found = functools.partial(module.dumps, **options) if options else module.dumps
         _writers[key] = found
     return found
+
+
+def _holds(dest: str, out: str) -> bool:
+    """Whether the file ``dest`` holds exactly ``out``."""
+    try:
+        with open(dest, "rb") as file:
+            return file.read() == out.encode("utf-8")
+    except OSError:
+        return False
 
 
 def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
@@ -192,14 +213,15 @@ def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
         kind = unit[0]
         try:
             if kind == "f":
-                batch.file(unit[1], unit[3])
+                batch.file(unit[1], unit[3], unit[4])
             elif kind == "m":
                 batch.files += 1
-                batch.events(bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size))
+                pieces = bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size)
+                batch.events(pieces, unit[5])
             else:
                 _, path, member, line, text, fmt, dest, first = unit
                 batch.files += first
-                batch.story(path, member, line, text, fmt, 1, False, dest)
+                batch.story(path, member, line, text, fmt, dest)
         except Exception as exc:  # a bug in splitting must not stop a batch
             batch.internal(unit[1], unit[2], None, exc)
     return batch.done(slot)
@@ -208,7 +230,7 @@ def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("files", "job", "ok", "rest", "texts", "write")
+    __slots__ = ("extras", "files", "job", "ok", "rest", "texts", "write")
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -217,11 +239,12 @@ class _Chunk:
         self.rest: list[tuple[Any, ...]] = []
         self.ok = 0
         self.files = 0
+        self.extras = 0
 
     def done(self, slot: int | None) -> Done:
         texts, job = self.texts, self.job
         if not texts:
-            return b"", self.ok, self.files, self.rest
+            return b"", self.ok, self.files, self.rest, self.extras
         if job.to == "text":  # dumps one after another, a blank line before each
             texts.insert(0, b"")
             separator = b"\n\n"
@@ -239,10 +262,10 @@ class _Chunk:
                 for text in texts[1:]:
                     shared.write(separator)
                     shared.write(text)
-                return size, self.ok, self.files, self.rest
-        return separator.join(texts), self.ok, self.files, self.rest
+                return size, self.ok, self.files, self.rest, self.extras
+        return separator.join(texts), self.ok, self.files, self.rest, self.extras
 
-    def file(self, path: str, fmt: str) -> None:
+    def file(self, path: str, fmt: str, stem: str | None) -> None:
         """A plain file; a small clean dump takes the short road."""
         self.files += 1
         limit = self.job.max_member_size
@@ -261,12 +284,18 @@ class _Chunk:
                 multi = len(pieces) > 1
                 fail_fast = self.job.fail_fast
                 for index, (line, piece) in enumerate(pieces, 1):
-                    if not self.story(path, None, line, piece, "text", index, multi) and fail_fast:
+                    dest = self._dest(stem, index, multi)
+                    done = self.story(path, None, line, piece, "text", dest)
+                    if not done and fail_fast:
                         return
                 return
-        self.events(opened_pieces(opened, path, fmt, limit))
+        self.events(opened_pieces(opened, path, fmt, limit), stem)
 
-    def events(self, events: Iterator[Piece | Failure]) -> None:
+    def _dest(self, stem: str | None, index: int, multi: bool) -> str | None:
+        namer = self.job.namer
+        return None if stem is None or namer is None else namer.dest(stem, index, multi)
+
+    def events(self, events: Iterator[Piece | Failure], stem: str | None) -> None:
         """The pieces of a file or member that did not take the short road."""
         fail_fast = self.job.fail_fast
         for event, index, multi in annotate(events):
@@ -277,8 +306,9 @@ class _Chunk:
                 continue
             assert isinstance(event, Piece)
             origin = event.origin
+            dest = self._dest(stem, index, multi)
             done = self.story(
-                origin.path, origin.member, origin.line, event.text, event.format, index, multi
+                origin.path, origin.member, origin.line, event.text, event.format, dest
             )
             if not done and fail_fast:
                 return
@@ -290,18 +320,10 @@ class _Chunk:
         line: int | None,
         text: str,
         fmt: str,
-        index: int,
-        multi: bool,
         dest: str | None = None,
     ) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed."""
         job = self.job
-        if dest is None and job.namer is not None:
-            try:
-                dest = job.namer(path, member, index, multi)
-            except OutsideError as exc:
-                self.fail(path, member, line, str(exc))
-                return False
         where = path if member is None else f"{path}:{member}"
         try:
             story, diagnostics = parse_text(text, fmt, where, line)
@@ -312,9 +334,14 @@ class _Chunk:
             self.internal(path, member, line, exc)
             return False
         messages = tuple((d.line, d.level, d.message) for d in diagnostics) if diagnostics else ()
+        self.extras += len(story.extras)
         if self.write is not None:
+            entry = None  # a site's index entry for the page, once it is written
             try:
-                out = self.write(story)
+                if job.site and dest is not None and job.namer is not None:
+                    out, entry = self._page(story, dest, job.namer.root)
+                else:
+                    out = self.write(story)
             except UnrepresentableError as exc:
                 self.fail(path, member, line, f"cannot write as {job.to}: {exc}")
                 return False
@@ -325,11 +352,23 @@ class _Chunk:
                 self.texts.append(out.encode("utf-8"))
             elif not self._write_file(dest, out, path, member, line):
                 return False
+            if entry is not None:
+                self.texts.append(entry)
         if messages:
             self.rest.append((path, member, line, "ok", None, messages))
         else:
             self.ok += 1
         return True
+
+    def _page(self, story: Story, dest: str, root: str) -> tuple[str, bytes]:
+        """A site's page, linking to the index, and the index's entry for it."""
+        from storykit.formats import html  # noqa: PLC0415 - only for a site
+
+        index = os.path.relpath(os.path.join(root, SITE_INDEX), os.path.dirname(dest))
+        page = os.path.relpath(dest, root).replace(os.sep, "/")
+        assert self.write is not None
+        out: str = self.write(story, index=index.replace(os.sep, "/"))
+        return out, html.index_entry(story, page).encode("utf-8")
 
     def _write_file(
         self, dest: str, out: str, path: str, member: str | None, line: int | None
@@ -337,7 +376,9 @@ class _Chunk:
         try:
             write_atomic(dest, out, force=self.job.force)
         except FileExistsError:
-            self.fail(path, member, line, f"{dest} exists; use --force to overwrite it")
+            if self.job.redo and _holds(dest, out):
+                return True  # written before a worker died, and the chunk was done again
+            self.rest.append((path, member, line, "exists", dest, ()))
             return False
         except OSError as exc:
             self.fail(path, member, line, f"cannot write {dest}: {exc.strerror or exc}")

@@ -9,11 +9,17 @@ refused.
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import itertools
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from storykit import formats
@@ -22,9 +28,14 @@ from storykit._sources import ARCHIVE_SUFFIXES
 __all__ = [
     "AtomicFile",
     "Namer",
+    "NotRegularError",
     "OutsideError",
+    "TakenError",
+    "input_base",
+    "is_special",
     "out_suffix",
     "relative_name",
+    "signals_held",
     "write_atomic",
     "write_stdout",
 ]
@@ -43,13 +54,55 @@ def _file_mode() -> int:
     return 0o666 & ~_UMASK
 
 
+def is_special(dest: str) -> bool:
+    """Whether ``dest`` is written into rather than replaced.
+
+    True when it exists and is not a regular file (a device, a FIFO, a socket), or is a link
+    under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``).
+    """
+    try:
+        if re.match(r"/(dev|proc)/", os.path.abspath(dest)) and os.path.islink(dest):
+            os.stat(dest)  # a standard stream, if it leads somewhere
+            return True
+        return not stat.S_ISREG(os.stat(dest).st_mode)
+    except OSError:
+        return False
+
+
+def _check_replaceable(dest: str) -> None:
+    """Refuse to replace anything but a regular file (or a link to one).
+
+    Raises:
+        NotRegularError: ``dest`` exists and is a folder, a device, a FIFO or a socket.
+    """
+    try:
+        mode = os.stat(dest).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise NotRegularError(dest)
+
+
+class NotRegularError(OSError):
+    """An output path that exists and is not a regular file: never replaced."""
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} exists and is not a regular file; not replaced"
+
+
 def _commit(temp: str, dest: str, *, force: bool) -> None:
     """Move a finished temporary file to ``dest``; without ``force``, never over a file.
 
+    With ``force``, only a regular file is replaced (through a link, the file it names).
+
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
+        NotRegularError: ``dest`` exists and is not a regular file.
     """
     if force:
+        if os.path.islink(dest):
+            dest = os.path.realpath(dest)
+        _check_replaceable(dest)
         os.replace(temp, dest)
         return
     try:
@@ -64,54 +117,118 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
     os.unlink(temp)
 
 
-class AtomicFile:
-    """A text file written to a temporary name in the target folder, renamed when done."""
+_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
-    def __init__(self, dest: str, *, force: bool) -> None:
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and termination signals for a moment.
+
+    While a temporary file is made or renamed, so that no signal lands between making it
+    and being able to remove it: they arrive after.
+    """
+    pid = os.getpid()  # a process forked in a held block (a worker) holds nothing yet
+    if getattr(_HELD, "pid", None) == pid or not hasattr(signal, "pthread_sigmask"):
+        yield  # held already, by this thread (or Windows, which has no signal mask)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    _HELD.pid = pid
+    try:
+        yield
+    finally:
+        _HELD.pid = None
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+_HELD = threading.local()
+
+
+class AtomicFile:
+    """A file written to a temporary name in the target folder, renamed when done.
+
+    Whatever goes wrong (a full disk, a file size limit, a signal), :meth:`discard` (called
+    by :meth:`commit` too) removes the temporary file: only a complete file is ever seen.
+    A target that exists and is not a regular file (a device, a FIFO, ``/dev/stdout``) is
+    written into directly instead, and never replaced.
+    """
+
+    def __init__(self, dest: str, *, force: bool, into_special: bool = False) -> None:
+        """Open the temporary file (or, with ``into_special``, a device or FIFO ``dest``).
+
+        Raises:
+            OSError: The folder cannot be made or written.
+        """
         self.dest = dest
         self.force = force
+        self.temp: str | None = None
+        if into_special and is_special(dest):
+            self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
+            return
         folder = os.path.dirname(os.path.abspath(dest))
         os.makedirs(folder, exist_ok=True)
-        fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
-        os.chmod(self.temp, _file_mode())
-        self.file: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            with signals_held():
+                fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
+                self.file = os.fdopen(fd, "wb")
+                os.chmod(self.temp, _file_mode())
+        except BaseException:  # a signal held back above arrives as the block ends
+            self.discard()
+            raise
 
     def write(self, data: bytes) -> None:
+        """Write bytes (to the temporary file)."""
         self.file.write(data)
 
     def commit(self) -> None:
-        """Rename into place.
+        """Close and rename into place; the temporary file is gone whatever happens.
 
         Raises:
             FileExistsError: The target appeared meanwhile and ``force`` is false.
+            OSError: The file could not be completed (a full disk…) or renamed.
         """
-        self.file.close()
         try:
-            _commit(self.temp, self.dest, force=self.force)
+            self.file.close()  # flushes: a full disk shows here
+            if self.temp is not None:
+                with signals_held():
+                    _commit(self.temp, self.dest, force=self.force)
         finally:
             self.discard()
 
     def discard(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-        if os.path.lexists(self.temp):
-            os.unlink(self.temp)
+        """Close and remove the temporary file (if it is still there)."""
+        file: IO[bytes] | None = getattr(self, "file", None)
+        try:
+            if file is not None and not file.closed:
+                file.close()
+        except OSError:
+            pass  # what could not be flushed is thrown away anyway
+        finally:
+            temp, self.temp = self.temp, None
+            if temp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
 
 
-def write_atomic(dest: str, text: str, *, force: bool) -> None:
+def write_atomic(dest: str, text: str, *, force: bool, into_special: bool = False) -> None:
     """Write ``text`` to ``dest`` through a temporary file in the same folder.
+
+    With ``into_special``, a device or FIFO ``dest`` is written into (see
+    :class:`AtomicFile`).
 
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
         OSError: The folder cannot be made or written.
     """
-    out = AtomicFile(dest, force=force)
-    try:
-        out.write(text.encode("utf-8"))
-    except BaseException:
-        out.discard()
-        raise
-    out.commit()
+    data = text.encode("utf-8")
+    with signals_held():  # a few kilobytes: Ctrl-C waits until the file is done or gone
+        out = AtomicFile(dest, force=force, into_special=into_special)
+        try:
+            out.write(data)
+            out.commit()
+        finally:
+            out.discard()
 
 
 def write_stdout(data: bytes) -> None:
@@ -151,27 +268,38 @@ def out_suffix(fmt: str) -> str:
     return suffixes[0] if suffixes else f".{fmt}"
 
 
-def _from_here(path: str) -> str:
-    """An absolute path under the working folder, made relative to it."""
-    if os.path.isabs(path):
-        try:
-            relative = os.path.relpath(path)
-        except ValueError:  # pragma: no cover - another drive (Windows)
-            return path
-        if not relative.startswith(".."):
-            return relative
-    return path
+def input_base(name: str) -> str:
+    """The folder that the output names of an input count from.
 
-
-def relative_name(path: str, member: str | None, index: int, multi: bool) -> list[str]:
-    """The output path of a story under OUT, as parts, before the format's suffix.
-
-    ``a/b.txt`` → ``a/b``; member ``x/y.txt`` of ``c/d.zip`` → ``c/d/x/y``; the stories of a
-    file that holds several get ``-1``, ``-2``… after the name. An absolute path under the
-    working folder counts from there; any other loses its root (``/data/a.txt`` →
-    ``data/a``), and ``..`` parts are dropped.
+    A folder counts from itself (``archive/2026/a.txt`` → ``2026/a``), as ``cp -r
+    archive/. OUT`` and rsync ``archive/`` do; a file named on the command line from the
+    folder it is in (``a/b.txt`` → ``b``); a pattern from its folder before the first
+    wildcard (``dumps/**/*.txt`` → ``dumps``); standard input from nowhere.
     """
-    parts = ["stdin"] if path == "<stdin>" else _parts(_from_here(path))
+    if name in ("-", "<stdin>"):
+        return ""
+    if os.path.isdir(name):
+        return name
+    if glob.has_magic(name):
+        parts = name.replace("\\", "/").split("/")
+        fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
+        return "/".join(fixed) or ("/" if name.startswith("/") else "")
+    return os.path.dirname(name)
+
+
+def relative_name(path: str, member: str | None, base: str = "") -> list[str]:
+    """The output path of a file (or an archive member) under OUT, as parts, no suffix.
+
+    ``path`` counts from ``base`` (see :func:`input_base`); member ``x/y.txt`` of ``d.zip``
+    → ``d/x/y``. No part is empty, ``.`` or ``..``, and there is no root or drive.
+    """
+    if path == "<stdin>":
+        parts = ["stdin"]
+    else:
+        relative = os.path.relpath(path, base) if base else path
+        if relative.startswith(".."):  # pragma: no cover - a path not under its base
+            relative = os.path.basename(path)
+        parts = _parts(relative)
     if member is not None:
         if parts:
             parts[-1] = _strip_suffix(parts[-1], ARCHIVE_SUFFIXES)
@@ -179,28 +307,34 @@ def relative_name(path: str, member: str | None, index: int, multi: bool) -> lis
     if not parts:
         parts = ["story"]
     parts[-1] = _strip_suffix(parts[-1])
-    if multi:
-        parts[-1] += f"-{index}"
     return parts
 
 
 class Namer:
-    """Output paths under ``root``, checked to stay inside it even through existing links."""
+    """Output paths under ``root``, checked to stay inside it even through existing links.
 
-    __slots__ = ("real_root", "root", "suffix")
+    Each file (or archive member) has a *stem*, its output path without suffix (found
+    once, in the main process, where two inputs that would take one name are caught);
+    its stories are written to ``stem + suffix``, or ``stem-1 + suffix``… when it holds
+    several.
+    """
+
+    __slots__ = ("claimed", "real_root", "root", "suffix")
 
     def __init__(self, root: str, suffix: str) -> None:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
+        self.claimed: set[int] = set()  # hashes of the stems given out (small, flat)
 
-    def __call__(self, path: str, member: str | None, index: int, multi: bool) -> str:
-        """The output path of story number ``index`` of a file (``multi``: of several).
+    def stem(self, path: str, member: str | None, base: str) -> str:
+        """The output stem of a file or member, which no other input of this run has.
 
         Raises:
             OutsideError: An existing link would take the file out of ``root``.
+            TakenError: Another input of this run has this output name.
         """
-        parts = relative_name(path, member, index, multi)
+        parts = relative_name(path, member, base)
         folder = os.path.join(self.root, *parts[:-1])
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)
@@ -208,7 +342,24 @@ class Namer:
                 message = f"{folder} leads outside {self.root} (a link?); not written"
                 raise OutsideError(message)
             _CHECKED.add((self.real_root, folder))
-        return os.path.join(folder, parts[-1] + self.suffix)
+        stem = os.path.join(folder, parts[-1])
+        key = hash(os.path.normcase(stem))
+        if key in self.claimed:
+            message = (
+                f"{stem}{self.suffix} is the output of another input too; not written "
+                "(rename one of them)"
+            )
+            raise TakenError(message)
+        self.claimed.add(key)
+        return stem
+
+    def reserve(self, name: str) -> None:
+        """Keep the file ``name`` (under ``root``, with the suffix) from every input."""
+        self.claimed.add(hash(os.path.normcase(os.path.join(self.root, _strip_suffix(name)))))
+
+    def dest(self, stem: str, index: int, multi: bool) -> str:
+        """The output path of story number ``index`` of a file (``multi``: of several)."""
+        return f"{stem}-{index}{self.suffix}" if multi else stem + self.suffix
 
 
 _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per process
@@ -216,3 +367,7 @@ _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per pr
 
 class OutsideError(Exception):
     """An output path that an existing link would take out of OUT."""
+
+
+class TakenError(Exception):
+    """An output path that another input of the same run has (``a.txt`` and ``a.md``)."""

@@ -13,17 +13,20 @@ there are.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import re
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 
 from storykit import _batch, _tables, formats
 from storykit._api import json_schema
-from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns
-from storykit._engine import WorkerDiedError
+from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns, safe
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
@@ -135,26 +138,30 @@ def _show(args: argparse.Namespace) -> int:
         if isinstance(event, Skipped):
             continue
         if shown and not args.all:
+            more = "stories" if event.origin.member is None else "stories or members"
             sys.stderr.write(
-                f"{event.origin.where} holds more stories; showing the first (use --all)\n"
+                f"{safe(args.file)} holds more {more}; showing the first (use --all)\n"
             )
             break
         if isinstance(event, Failure):
-            sys.stderr.write(f"{event.error}\n")
+            sys.stderr.write(f"{safe(str(event.error))}\n")
             return EXIT_FAILED
         try:
             story, diagnostics = parse_piece(event)
         except StoryParseError as exc:
-            sys.stderr.write(f"{exc}\n")
+            sys.stderr.write(f"{safe(str(exc))}\n")
             return EXIT_FAILED
         for diagnostic in diagnostics:
-            sys.stderr.write(diagnostic.format(event.origin.where) + "\n")
+            sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")
         if shown:
             sys.stdout.write("\n" + "─" * min(width, 40) + "\n\n")
-        sys.stdout.write(render(story, width))
+        if event.origin.member is not None and args.all:
+            sys.stdout.write(f"[{safe(event.origin.member)}]\n\n")
+        # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
+        sys.stdout.write(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"no story in {args.file}\n")
+        sys.stderr.write(f"no story in {safe(args.file)}\n")
         return EXIT_FAILED
     return EXIT_OK
 
@@ -182,18 +189,25 @@ exit status: 0 all went well, 1 some input failed, 2 the command line was wrong.
 
 _CONVERT_EPILOG = """\
 examples:
-  storykit convert story.txt --to html                 to standard output
-  storykit convert story.txt -o story.md               format from the suffix
-  storykit convert a/b.txt c/d.txt --to html -o out/   writes out/a/b.html, out/c/d.html
+  storykit convert story.txt --to html                 a fragment to standard output
+  storykit convert story.txt -o story.html             a whole page (the format from the suffix)
+  storykit convert story.txt --to md --no-front-matter Markdown without front matter
+  storykit convert archive/ --to html -s -o site/      a site: pages and site/index.html
+  storykit convert a/b.txt c/d.txt --to json -o out/   writes out/b.json, out/d.json
   storykit convert dumps.zip -o all.jsonl --jobs 4     an archive to one JSON Lines file
-  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), mirrored under out/
+  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), named from dumps/
   cat story.txt | storykit convert - --to json         standard input to standard output
 
-Several stories to standard output (or to one file) are written as JSON Lines (--to json)
-or as one multi-story dump (--to text). Members of an archive go under a folder named after
-it (dumps.zip:2026/a.txt -> out/dumps/2026/a.html); a file holding several stories gives
-name-1, name-2, ... Nothing is overwritten without --force; each file is written to a
-temporary name and renamed into place. Members named ../x, /x or that are links are refused.
+Several stories to standard output (or to one file) are written as JSON Lines (--to json,
+or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
+named from that folder (archive/2026/a.txt -> out/2026/a.html), a file from where it is;
+members of an archive go under a folder named after it (dumps.zip:2026/a.txt ->
+out/dumps/2026/a.html); a file holding several stories gives name-1, name-2, ... Two
+inputs for one output name are a failure. Nothing is overwritten without --force, and
+--force replaces only regular files (a device or FIFO is written into); each file is
+written to a temporary name and renamed into place. Members named ../x, /x or that are
+links are refused. HTML written to a file is a whole page, to standard output a fragment
+(-s: a page; --fragment: a fragment).
 """
 
 _VALIDATE_EPILOG = """\
@@ -256,6 +270,57 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
     )
 
 
+def _add_format_options(parser: argparse.ArgumentParser) -> None:
+    """The writers' keyword options, named as in the library.
+
+    ``front_matter=False`` is ``--no-front-matter``; each is refused for a format that does
+    not take it.
+    """
+    group = parser.add_argument_group(
+        "format options", "the writers' keyword options (see the library's dumps())"
+    )
+    group.add_argument(
+        "-s",
+        "--standalone",
+        action="store_true",
+        default=None,
+        help="HTML: a whole page, also to standard output; with -o DIR, a site: "
+        "an index.html that lists and links every story, and pages that link back to it",
+    )
+    group.add_argument(
+        "--fragment",
+        dest="standalone",
+        action="store_false",
+        help="HTML: an <article> fragment to embed, also in a file (files are pages)",
+    )
+    group.add_argument(
+        "--no-front-matter",
+        dest="front_matter",
+        action="store_false",
+        default=None,
+        help="Markdown: no YAML front matter (story.extras is then not kept)",
+    )
+    group.add_argument(
+        "--heading-offset",
+        type=int,
+        metavar="N",
+        help="Markdown, HTML: move every heading down N levels (0 to 4)",
+    )
+    for name, what in (
+        ("image", "the image's alt text and credit"),
+        ("tags", "the tags"),
+        ("footer", "the link to the original"),
+    ):
+        group.add_argument(
+            f"--no-{name}",
+            dest=name,
+            action="store_false",
+            default=None,
+            help=f"Markdown, HTML: leave out {what}",
+        )
+    group.add_argument("--lang", metavar="TAG", help="HTML, JSON-LD: the language (en, pt-BR)")
+
+
 def _parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -276,7 +341,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
     convert.add_argument(
-        "--to", metavar="FORMAT", help=f"the format to write: {', '.join(formats.names())}"
+        "--to",
+        metavar="FORMAT",
+        help=f"the format to write: {', '.join(formats.names())} "
+        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line)",
     )
     convert.add_argument(
         "-o",
@@ -290,6 +358,7 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="no summary when nothing failed"
     )
     _add_reading_options(convert, jobs=True)
+    _add_format_options(convert)
     convert.set_defaults(run=_batch.convert)
 
     validate = commands.add_parser(
@@ -339,6 +408,54 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Signalled(BaseException):
+    """A termination signal (SIGTERM, SIGHUP), raised where the program is.
+
+    So that temporary files are removed on the way out.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream that was closed (``>&-``): writing to it fails."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+class _Discard(io.TextIOBase):
+    """Stands for a closed standard error: what would go there is dropped."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def writable(self) -> bool:
+        return True
+
+
+def _catch_signals() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set in the main thread (main() in a thread)
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _raise_signalled)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``storykit`` command and return its exit status.
 
@@ -346,32 +463,53 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments, without the program name (default: ``sys.argv[1:]``).
 
     Returns:
-        0 when all went well, 1 when some input failed, 2 for a wrong command line.
+        0 when all went well, 1 when some input failed, 2 for a wrong command line, 130
+        after Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
+        standard output went away (``| head``).
     """
+    if sys.stderr is None:  # started with 2>&-
+        sys.stderr = _Discard()
+    if sys.stdout is None:  # started with >&-: an error when something is written there
+        sys.stdout = _ClosedStream()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    _catch_signals()
     try:
+        if getattr(args, "input_format", None) not in (None, "jsonl"):
+            args.input_format = formats.resolve(args.input_format)[0]  # --from md
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
     except (UsageError, UnknownFormatError) as exc:
-        sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
+        sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
-    except WorkerDiedError:
-        sys.stderr.write(f"storykit {args.command}: error: a worker process died\n")
-        return EXIT_FAILED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        _drop_stdout()
+        return EXIT_PIPE
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        sys.stderr.write(f"storykit {args.command}: error: {exc}\n")
+        message = safe(str(exc.strerror or exc))
+        sys.stderr.write(f"storykit {args.command}: error: {message}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
-        return 130
-    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        return EXIT_INTERRUPTED
+    except _Signalled as exc:
+        return 128 + exc.signum
+    return status
+
+
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT)."""
+EXIT_PIPE = 141
+"""The reader of standard output went away (128 + SIGPIPE, as a tool killed by it)."""
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit is quiet."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILED
-    return status
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass

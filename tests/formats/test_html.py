@@ -64,9 +64,10 @@ def test_seed_standalone_golden(seed: Story) -> None:
 
 
 def test_registry_and_suffixes(seed: Story, tmp_path: Path) -> None:
-    for name in ("page.html", "page.HTM"):
+    for name in ("page.html", "page.HTM"):  # a file is opened in a browser: a whole page
         storykit.dump(seed, tmp_path / name)
-        assert (tmp_path / name).read_text(encoding="utf-8") == storykit.dumps(seed, "html")
+        page = storykit.dumps(seed, "html", standalone=True)
+        assert (tmp_path / name).read_text(encoding="utf-8") == page
     with pytest.raises(storykit.UnknownFormatError, match="written but not read"):
         storykit.loads("<article></article>", "html")
 

@@ -8,12 +8,24 @@ extra to install.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from types import ModuleType
+from typing import Any
 
 from storykit.errors import UnknownFormatError
 
-__all__ = ["FILE_FORMATS", "FORMATS", "by_name", "by_suffix", "names", "sniff"]
+__all__ = [
+    "ALIASES",
+    "FILE_FORMATS",
+    "FORMATS",
+    "by_name",
+    "by_suffix",
+    "names",
+    "resolve",
+    "sniff",
+    "written_only",
+]
 
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # name: (module, suffixes); formats are sniffed in this order, JSON and text last.
@@ -37,25 +49,60 @@ read when named (``iter_stories("stories.db")``), not when found walking a folde
 """
 
 
+ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
+    # alias: (format, the writer's options it stands for)
+    "md": ("markdown", {}),
+    "htm": ("html", {}),
+    "txt": ("text", {}),
+    "jsonl": ("json", {"indent": None}),  # JSON Lines: one story per line
+}
+"""Other names people type for a format (a file's suffix, mostly), accepted everywhere a
+format is named."""
+
+
+def resolve(name: str) -> tuple[str, dict[str, Any]]:
+    """The format a name or alias stands for, and the writer's options the alias implies.
+
+    Raises:
+        UnknownFormatError: No format has that name (the message suggests the nearest).
+    """
+    if isinstance(name, str):
+        if name in FORMATS:
+            return name, {}
+        alias = ALIASES.get(name.lower())
+        if alias is not None:
+            return alias[0], dict(alias[1])
+        if name.lower() in FORMATS:
+            return name.lower(), {}
+    raise UnknownFormatError(_unknown(name))
+
+
+def _unknown(name: object) -> str:
+    msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
+    if isinstance(name, str):
+        close = difflib.get_close_matches(name.lower(), [*FORMATS, *ALIASES], n=1, cutoff=0.6)
+        if close:
+            msg += f" (did you mean {resolve(close[0])[0]}?)"
+    return msg
+
+
 def names() -> list[str]:
     """The registered format names, sorted."""
     return sorted(FORMATS)
 
 
 def by_name(name: str) -> ModuleType:
-    """The module of the format called ``name``.
+    """The module of the format called ``name`` (or an alias of it: ``md``, ``htm``…).
 
     Raises:
-        UnknownFormatError: No format has that name (the message lists the known ones).
+        UnknownFormatError: No format has that name (the message lists the known ones and
+            suggests the nearest).
     """
     module = _loaded.get(name)
     if module is not None:
         return module
-    try:
-        path, _ = FORMATS[name]
-    except (KeyError, TypeError):
-        msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
-        raise UnknownFormatError(msg) from None
+    name = resolve(name)[0]
+    path, _ = FORMATS[name]
     module = importlib.import_module(path)
     _loaded[name] = module
     return module
@@ -91,3 +138,25 @@ def sniff(text: str) -> str:
             return name
     head = text.lstrip("\ufeff \t\r\n")[:1]
     return "json" if head and head in "{[" else "text"
+
+
+_WRITTEN_ONLY = {
+    "html": "storykit HTML",
+    "jsonld": "schema.org JSON-LD",
+}
+
+
+def written_only(text: str) -> str | None:
+    """What ``text`` is, when it is a format storykit writes but does not read, else None.
+
+    Storykit's HTML and JSON-LD, and its Atom and JSON Feed feeds (:mod:`storykit.feeds`).
+    """
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    for name, what in _WRITTEN_ONLY.items():
+        if by_name(name).detect(head):
+            return what
+    if head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head:
+        return "an Atom feed"
+    if head.startswith("{") and '"https://jsonfeed.org/version/' in head:
+        return "a JSON Feed"
+    return None

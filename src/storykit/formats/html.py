@@ -348,6 +348,7 @@ def dumps(
     footer: bool = True,
     standalone: bool = False,
     lang: str = "en",
+    index: str | None = None,
 ) -> str:
     """Write ``story`` as an HTML ``<article>`` fragment, or as a whole page.
 
@@ -363,6 +364,9 @@ def dumps(
             JSON-LD) instead of a fragment.
         lang: The page's language, a BCP 47 tag (standalone only; a fragment takes the
             language of the page it is put in).
+        index: The path (relative, ``/``-separated) of a page that lists the stories, to
+            link back to from the top of the page (standalone only; see
+            :func:`index_page`).
 
     Returns:
         The HTML, ending with a newline.
@@ -384,10 +388,11 @@ def dumps(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(story.title)}</title>",
         *preview_meta(story),
-        f"<style>\n{STORY_CSS}{PAGE_CSS}</style>",
+        f"<style>\n{STORY_CSS}{PAGE_CSS}{'' if index is None else INDEX_CSS}</style>",
         f'<script type="application/ld+json">{data}</script>',
         "</head>",
         "<body>",
+        *([] if index is None else [_back_link(index)]),
         "<main>",
         *article,
         "</main>",
@@ -456,6 +461,113 @@ def preview_meta(story: Story) -> list[str]:
     if alt is not None:
         out.append(meta("name", "twitter:image:alt", alt))
     return out
+
+
+# --------------------------------------------------------------------------- a site's index
+
+INDEX_CSS = f"""\
+.storykit-nav {{ max-width: 40rem; margin: 0 auto 1.5rem; font-family: {_SANS}; font-size: .9rem; }}
+.storykit-index {{ max-width: 40rem; margin: 0 auto; font-family: {_SANS}; }}
+.storykit-index > ol {{ list-style: none; margin: 0; padding: 0; }}
+.storykit-index > ol > li {{ margin: 0 0 1.25em; }}
+.storykit-index h2 {{ font-size: 1.1rem; margin: 0 0 .2em; }}
+.storykit-index .storykit-source {{ font-size: .9rem; opacity: .8; margin: 0 0 .3em; }}
+.storykit-index .storykit-tags {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .3em; font-size: .85rem; }}
+.storykit-index .storykit-tags li {{ padding: .05em .6em; border-radius: 1em; background: rgba(128, 128, 128, .16); }}
+"""  # noqa: E501
+"""The styles of a site's index page and of the link back to it."""
+
+
+def file_href(path: str) -> str:
+    """The ``href`` of a file of the same site, from its relative ``/``-separated path.
+
+    Each part is percent-encoded (``#``, ``?``, ``%``, spaces, non-ASCII), so that the link
+    names the file and nothing else; the result still needs :func:`escape` in an attribute.
+    A part that starts with a scheme-like ``name:`` gets ``./`` before it.
+    """
+    href = "/".join(quote(part, safe="") for part in path.split("/"))
+    return "./" + href if ":" in href.split("/", 1)[0] else href
+
+
+def _back_link(index: str) -> str:
+    return (
+        f'<nav class="storykit-nav"><a href="{escape(file_href(index))}" rel="index">'
+        "← All stories</a></nav>"
+    )
+
+
+def index_entry(story: Story, path: str) -> str:
+    """One story's entry in a site's index: its title linked to ``path``, source, date, tags.
+
+    Args:
+        story: The story.
+        path: The story's page, relative to the index, ``/``-separated.
+
+    Returns:
+        An ``<li>`` element and a newline, for :func:`index_page`.
+    """
+    out = [f'<li><h2><a href="{escape(file_href(path))}">{escape(story.title)}</a></h2>']
+    source = story.source
+    if source is not None and (source.name is not None or source.published is not None):
+        parts = []
+        if source.name is not None:
+            parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
+        if source.published is not None:
+            parts.append(
+                f'<time datetime="{machine_date(source.published)}">'
+                f"{escape(human_date(source.published))}</time>"
+            )
+        out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
+    if story.tags:
+        tags = "".join(f"<li>{escape(tag)}</li>" for tag in story.tags)
+        out.append(f'<ul class="storykit-tags" aria-label="Tags">{tags}</ul>')
+    return "".join(out) + "</li>\n"
+
+
+def index_page(entries: str, *, count: int, title: str = "Stories", lang: str = "en") -> str:
+    """A site's index page: the entries (:func:`index_entry`, in order) in a whole page.
+
+    Args:
+        entries: The joined ``<li>`` entries.
+        count: How many stories they are (said under the list).
+        title: The page's title.
+        lang: The page's language, a BCP 47 tag.
+
+    Raises:
+        ValueError: ``lang`` is not a language tag.
+    """
+    return index_head(title=title, lang=lang) + entries + index_tail(count)
+
+
+def index_head(*, title: str = "Stories", lang: str = "en") -> str:
+    """The index page up to its entries (to write a long index a piece at a time).
+
+    Raises:
+        ValueError: ``lang`` is not a language tag.
+    """
+    _check_options(0, lang)
+    lines = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>\n{STORY_CSS}{PAGE_CSS}{INDEX_CSS}</style>",
+        "</head>",
+        "<body>",
+        '<main class="storykit-index">',
+        f"<h1>{escape(title)}</h1>",
+        "<ol>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def index_tail(count: int) -> str:
+    """The index page after its ``count`` entries."""
+    noun = "story" if count == 1 else "stories"
+    return f'</ol>\n<p class="storykit-count">{count:,} {noun}</p>\n</main>\n</body>\n</html>\n'
 
 
 def repr_html(story: Story) -> str:
