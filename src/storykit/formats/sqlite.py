@@ -42,7 +42,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import count, groupby, repeat
 from typing import Any
 
 import attrs
@@ -199,41 +199,67 @@ def detect(text: str) -> bool:
 # --------------------------------------------------------------------------- ids and values
 
 
-def _canonical(story: Story) -> list[Any]:
-    """The story's fields in model order, as plain JSON values (dates in ISO 8601)."""
+def _fields(story: Story) -> list[str]:
+    """The story's fields in model order, flat: a count before each list, ``""`` for none.
+
+    Every text of a story is non-blank, so ``""`` cannot be a value, and with the counts the
+    list reads back one way only: two stories give the same list only if they are equal.
+    """
     source = story.source
     image = story.image
-
-    def credit(c: Credit | None) -> list[str | None] | None:
-        return None if c is None else [c.role, c.name, c.provider]
-
-    return [
-        story.title,
-        None
-        if source is None
-        else [
-            source.name,
-            None if source.published is None else format_iso(source.published),
-            source.url,
-        ],
-        None if image is None else [image.alt, credit(image.credit)],
-        [credit(c) for c in story.credits],
-        [[s.heading, list(s.paragraphs)] for s in story.sections],
-        list(story.tags),
-        list(story.extras),
-    ]
+    out = [story.title]
+    if source is None:
+        out += ("", "", "", "")
+    else:
+        published = source.published
+        out += (
+            "s",
+            source.name or "",
+            "" if published is None else format_iso(published),
+            source.url or "",
+        )
+    if image is None:
+        out += ("", "", "", "", "", "")
+    else:
+        credit = image.credit
+        out += ("i", image.alt or "")
+        if credit is None:
+            out += ("", "", "", "")
+        else:
+            out += ("c", credit.role, credit.name or "", credit.provider or "")
+    out.append(str(len(story.credits)))
+    for other in story.credits:
+        out += (other.role, other.name or "", other.provider or "")
+    out.append(str(len(story.sections)))
+    for section in story.sections:
+        paragraphs = section.paragraphs
+        out.append(section.heading or "")
+        out.append(str(len(paragraphs)))
+        out += paragraphs
+    out.append(str(len(story.tags)))
+    out += story.tags
+    out.append(str(len(story.extras)))
+    out += story.extras
+    return out
 
 
 def content_id(story: Story) -> str:
     """The stable id of a story in a database: 16 hex digits of a SHA-256 of its content.
 
-    The hash is of the story's canonical JSON (its fields in model order, compact, ASCII),
-    so the same story gets the same id in every run and on every machine, and a changed
-    story a new one. (:func:`storykit.export.story_id`, the ``id`` of
-    :func:`storykit.to_records`, is keyed by the URL instead.)
+    The hash is of the story's fields in model order (dates in ISO 8601), each list preceded
+    by its length, joined by NUL characters and encoded as UTF-8; a story with a NUL in a
+    text (which this layout could not tell apart) is hashed as compact ASCII JSON instead.
+    So the same story gets the same id in every run and on every machine, and a changed story
+    a new one. (:func:`storykit.export.story_id`, the ``id`` of :func:`storykit.to_records`,
+    is keyed by the URL instead.)
     """
-    text = _json.dumps(_canonical(story), separators=(",", ":"))  # ASCII: \u escapes
-    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+    fields = _fields(story)
+    text = "\0".join(fields)
+    if text.count("\0") == len(fields) - 1:
+        data = b"storykit-1\0" + text.encode("utf-8", "surrogatepass")
+    else:  # a NUL inside a text
+        data = b"storykit-1-json\0" + _json.dumps(fields, separators=(",", ":")).encode("ascii")
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def utc_text(value: _dt.date | None) -> str | None:
@@ -311,43 +337,54 @@ def _rows(
     """Add the rows of one story to ``out`` (one list per table)."""
     source = story.source
     image = story.image
-    credit = image.credit if image is not None else None
-    published = source.published if source is not None else None
+    credit = None if image is None else image.credit
     headings: list[str] = []
-    paragraphs: list[str] = []
+    bodies: list[str] = []  # each section's paragraphs, joined
     out_paragraphs = out["paragraphs"]
     out_sections = out["sections"]
     for s, section in enumerate(story.sections):
         heading = section.heading
+        paragraphs = section.paragraphs
         out_sections.append((pk, s, heading))
         if heading is not None:
             headings.append(heading)
-        for p, paragraph in enumerate(section.paragraphs):
-            out_paragraphs.append((pk, s, p, paragraph))
-        paragraphs.extend(section.paragraphs)
-    out["tags"].extend((pk, t, tag) for t, tag in enumerate(story.tags))
-    out["credits"].extend(
-        (pk, c, other.role, other.name, other.provider) for c, other in enumerate(story.credits)
-    )
-    out["extras"].extend((pk, e, extra) for e, extra in enumerate(story.extras))
+        if paragraphs:
+            out_paragraphs.extend(zip(repeat(pk), repeat(s), count(), paragraphs))
+            bodies.append("\n\n".join(paragraphs))
+    tags = story.tags
+    if tags:
+        out["tags"].extend(zip(repeat(pk), count(), tags))
+    if story.credits:
+        out["credits"].extend(
+            (pk, c, other.role, other.name, other.provider) for c, other in enumerate(story.credits)
+        )
+    if story.extras:
+        out["extras"].extend(zip(repeat(pk), count(), story.extras))
+    if source is None:
+        name = url = iso = utc = None
+    else:
+        published = source.published
+        name, url = source.name, source.url
+        iso = None if published is None else format_iso(published)
+        utc = utc_text(published)
     out["stories"].append(
         (
             pk,
             sid,
             story.title,
-            source.name if source is not None else None,
-            None if published is None else format_iso(published),
-            utc_text(published),
-            source.url if source is not None else None,
-            image.alt if image is not None else None,
+            name,
+            iso,
+            utc,
+            url,
+            None if image is None else image.alt,
             None if credit is None else str(credit),
             None if credit is None else credit.role,
             None if credit is None else credit.name,
             None if credit is None else credit.provider,
             story.word_count,
             "\n".join(headings),
-            "\n\n".join(paragraphs),
-            ", ".join(story.tags),
+            "\n\n".join(bodies),
+            ", ".join(tags),
             None if origin is None else origin.path,
             None if origin is None else origin.member,
             None if origin is None else origin.line,
