@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,6 +92,51 @@ def test_any_stories_read_back_equal(written: list[Story]) -> None:
         assert type(story.published) is type(original.published)
         if isinstance(story.published, dt.datetime):
             assert story.published.isoformat() == original.published.isoformat()  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def test_content_id_is_the_documented_hash() -> None:
+    # worked out from content_id's docstring: the fields in model order, a count before
+    # each list, "" for none, NUL between them, UTF-8, after a b"storykit-1\0" prefix
+    story = Story("Tïtle", sections=[Section(None, ["One.", "Two."])], tags=["AI"])
+    fields = ["Tïtle", "", "", "", "", "", "", "", "", "", "", "0", "1", "", "2", "One."]
+    fields += ["Two.", "1", "AI", "0"]
+    data = b"storykit-1\0" + "\0".join(fields).encode("utf-8")
+    assert sk_sqlite.content_id(story) == hashlib.sha256(data).hexdigest()[:16]
+    assert sk_sqlite.content_id(story) == sk_sqlite.content_id(attrs.evolve(story))
+
+
+def test_content_id_tells_apart_what_a_plain_join_would_not() -> None:
+    one = Story("T", sections=[Section(None, ["a", "b"])])
+    variants = [
+        one,
+        Story("T", sections=[Section(None, ["a"]), Section("b")]),
+        Story("T", sections=[Section("a"), Section("b")]),
+        Story("T", sections=[Section("a", ["b"])]),
+        Story("T", sections=[Section(None, ["a"])], tags=["b"]),
+        Story("T", sections=[Section(None, ["a"])], extras=["b"]),
+        Story("T", sections=[Section(None, ["a\0b"])]),  # NUL: hashed as JSON instead
+        Story("T", sections=[Section(None, ["a\0", "b"])]),
+        Story("T", source=Source("a")),
+        Story("T", source=Source(None, url="a")),
+        Story("T", image=Image("a")),
+        Story("T", image=Image(None, Credit("a", "b"))),
+        Story("T", image=Image("a", Credit("b", None, "c"))),
+        Story("T", credits=[Credit("a", "b")]),
+        Story("T", credits=[Credit("a", None, "b")]),
+    ]
+    assert len({sk_sqlite.content_id(story) for story in variants}) == len(variants)
+
+
+@settings(max_examples=200)
+@given(stories(), stories())
+def test_content_ids_are_equal_exactly_when_the_stories_json_is(a: Story, b: Story) -> None:
+    same = storykit.dumps(a, "json") == storykit.dumps(b, "json")
+    assert (sk_sqlite.content_id(a) == sk_sqlite.content_id(b)) is same
+    again = storykit.loads(storykit.dumps(a, "json"))
+    assert sk_sqlite.content_id(a) == sk_sqlite.content_id(again)
 
 
 # --------------------------------------------------------------------------- tables

@@ -164,6 +164,9 @@ END;
 """
 _SCHEMA += _INSERT_TRIGGER
 
+BUSY_TIMEOUT = 60.0
+"""Seconds a write waits for readers (Datasette, say) to let go before a commit."""
+
 _FTS_SETTINGS = "".join(
     f"INSERT INTO stories_fts (stories_fts, rank) VALUES ('{key}', {value});"  # noqa: S608
     for key, value in FTS_CONFIG.items()
@@ -317,10 +320,17 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         StoryParseError: The file is not an SQLite database, or holds another layout version.
     """
     name = os.fspath(path)
-    connection = sqlite3.connect(name, isolation_level=None, check_same_thread=not threads)
+    connection = sqlite3.connect(
+        name, isolation_level=None, check_same_thread=not threads, timeout=BUSY_TIMEOUT
+    )
     try:
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
+        # A rollback journal (SQLite's default) rather than WAL: each page is written once,
+        # not to the WAL and then again into the file (a tenth of the whole write), and a
+        # database is one file. With synchronous FULL (the default) each commit is durable,
+        # and a write cut short is rolled back by the next connection, whole transactions
+        # only. A database an earlier version wrote in WAL mode is switched back here.
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA synchronous = FULL")
         connection.executescript(  # one transaction: a second writer waits, then finds it all
             f"BEGIN IMMEDIATE;{_SCHEMA}"  # noqa: S608 - constant text
             "INSERT OR IGNORE INTO storykit_meta (key, value)"
@@ -655,8 +665,15 @@ def _open_read(path: str) -> sqlite3.Connection:
     if not os.path.isfile(path):
         raise StoryParseError("no such database file", filename=path)
     try:
-        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
-        version = _version(connection)
+        try:
+            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            version = _version(connection)
+        except sqlite3.OperationalError as exc:
+            if not _hot_journal(exc):
+                raise
+            _roll_back(path)
+            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            version = _version(connection)
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
     if version != str(SCHEMA_VERSION):
@@ -666,6 +683,33 @@ def _open_read(path: str) -> sqlite3.Connection:
         msg = f"a storykit database of layout version {version}; this is version "
         raise StoryParseError(msg + str(SCHEMA_VERSION), filename=path)
     return connection
+
+
+_READONLY_ROLLBACK = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
+
+
+def _hot_journal(exc: sqlite3.OperationalError) -> bool:
+    """Whether a read-only connection failed on the journal of a write cut short."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code == _READONLY_ROLLBACK)
+    return "readonly database" in str(exc)  # Python 3.10 gives no error code
+
+
+def _roll_back(path: str) -> None:
+    """Roll back what a write cut short (a crash, kill -9) left in the database's journal.
+
+    A connection that may write does so as it opens; a read-only one cannot.
+
+    Raises:
+        StoryParseError: The file cannot be written to.
+    """
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT)) as writer:
+            writer.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        msg = f"a write to this database was cut short and cannot be rolled back here ({exc})"
+        raise StoryParseError(msg, filename=path) from None
 
 
 def _uri_path(path: str) -> str:
