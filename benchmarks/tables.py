@@ -53,7 +53,7 @@ def many(n: int, base: list[Story]) -> Iterator[Story]:
 
 
 def timed(write: Callable[[list[Story], str], object], stories: list[Story], path: str) -> Times:
-    for extra in ("", "-wal", "-shm"):
+    for extra in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(path + extra):
             os.unlink(path + extra)
     cpu, start = time.process_time(), time.perf_counter()
@@ -121,7 +121,7 @@ def convert(n: int, rounds: int) -> None:
         for _ in range(rounds):
             for out in outs:
                 path = os.path.join(folder, out)
-                for extra in ("", "-wal", "-shm"):
+                for extra in ("", "-wal", "-shm", "-journal"):
                     if os.path.exists(path + extra):
                         os.unlink(path + extra)
                 command = [sys.executable, "-m", "storykit", "convert", archive, "-o", path]

@@ -28,7 +28,13 @@ The layout is meant to be queried without reading these docs:
     sqlite-utils' ``enable_fts`` makes, which Datasette finds and offers as a search box.
 
 Indexes cover ``stories.published_utc``, ``stories.source`` and ``tags.tag``. Writing is
-done a chunk of stories per transaction, so a crash or Ctrl-C leaves whole stories only.
+done a chunk of stories per transaction (:data:`CHUNK`), with SQLite's rollback journal and
+``synchronous = FULL``, so a crash or Ctrl-C leaves whole stories only: the next connection
+rolls back a transaction cut short (a read-only reader has one that may write do it first).
+
+The text is kept twice, in ``paragraphs`` and in ``stories.body``: an FTS5 index with
+``content="stories"`` reads its columns from ``stories`` (for ``snippet()``, ``highlight()``
+and rebuilds), and that ``content=`` is what Datasette and sqlite-utils look for.
 """
 
 from __future__ import annotations
