@@ -393,10 +393,18 @@ def test_writes_keep_one_file_with_a_durable_journal(tmp_path: Path) -> None:
     storykit.to_sqlite(map(make, range(3)), db)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["s.db"]  # no -wal, -journal
     assert db_rows(db, "PRAGMA journal_mode") == [("delete",)]
+    assert db_rows(db, "PRAGMA page_size") == [(16384,)]
     with contextlib.closing(sk_sqlite.connect(db)) as connection:
         assert connection.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
     config = dict(db_rows(db, "SELECT k, v FROM stories_fts_config"))
     assert (config["automerge"], config["hashsize"]) == (16, 16 * 1024 * 1024)
+    # the page size is set when a database is made; an existing one keeps its own
+    other = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE notes (x)")
+    storykit.to_sqlite([make(1)], other)
+    assert db_rows(other, "PRAGMA page_size") == [(4096,)]
+    assert list(storykit.iter_stories(other)) == [make(1)]
 
 
 # --------------------------------------------------------------------------- command line
