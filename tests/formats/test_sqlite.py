@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -15,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,6 +93,51 @@ def test_any_stories_read_back_equal(written: list[Story]) -> None:
         assert type(story.published) is type(original.published)
         if isinstance(story.published, dt.datetime):
             assert story.published.isoformat() == original.published.isoformat()  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def test_content_id_is_the_documented_hash() -> None:
+    # worked out from content_id's docstring: the fields in model order, a count before
+    # each list, "" for none, NUL between them, UTF-8, after a b"storykit-1\0" prefix
+    story = Story("Tïtle", sections=[Section(None, ["One.", "Two."])], tags=["AI"])
+    fields = ["Tïtle", "", "", "", "", "", "", "", "", "", "", "0", "1", "", "2", "One."]
+    fields += ["Two.", "1", "AI", "0"]
+    data = b"storykit-1\0" + "\0".join(fields).encode("utf-8")
+    assert sk_sqlite.content_id(story) == hashlib.sha256(data).hexdigest()[:16]
+    assert sk_sqlite.content_id(story) == sk_sqlite.content_id(attrs.evolve(story))
+
+
+def test_content_id_tells_apart_what_a_plain_join_would_not() -> None:
+    one = Story("T", sections=[Section(None, ["a", "b"])])
+    variants = [
+        one,
+        Story("T", sections=[Section(None, ["a"]), Section("b")]),
+        Story("T", sections=[Section("a"), Section("b")]),
+        Story("T", sections=[Section("a", ["b"])]),
+        Story("T", sections=[Section(None, ["a"])], tags=["b"]),
+        Story("T", sections=[Section(None, ["a"])], extras=["b"]),
+        Story("T", sections=[Section(None, ["a\0b"])]),  # NUL: hashed as JSON instead
+        Story("T", sections=[Section(None, ["a\0", "b"])]),
+        Story("T", source=Source("a")),
+        Story("T", source=Source(None, url="a")),
+        Story("T", image=Image("a")),
+        Story("T", image=Image(None, Credit("a", "b"))),
+        Story("T", image=Image("a", Credit("b", None, "c"))),
+        Story("T", credits=[Credit("a", "b")]),
+        Story("T", credits=[Credit("a", None, "b")]),
+    ]
+    assert len({sk_sqlite.content_id(story) for story in variants}) == len(variants)
+
+
+@settings(max_examples=200)
+@given(stories(), stories())
+def test_content_ids_are_equal_exactly_when_the_stories_json_is(a: Story, b: Story) -> None:
+    same = storykit.dumps(a, "json") == storykit.dumps(b, "json")
+    assert (sk_sqlite.content_id(a) == sk_sqlite.content_id(b)) is same
+    again = storykit.loads(storykit.dumps(a, "json"))
+    assert sk_sqlite.content_id(a) == sk_sqlite.content_id(again)
 
 
 # --------------------------------------------------------------------------- tables
@@ -298,14 +346,65 @@ def test_kill_9_mid_write_leaves_whole_stories(tmp_path: Path) -> None:
         writer.kill()
         writer.wait()
     assert writer.returncode == -signal.SIGKILL
+    back = list(storykit.iter_stories(db))  # read-only, first: rolls back a cut-short chunk
     assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
-    back = list(storykit.iter_stories(db))
     assert len(back) >= 500
     assert back == [make(i) for i in range(len(back))]  # every row a whole story, in order
     assert db_rows(db, "SELECT count(*) FROM stories_fts") == [(len(back),)]
     # and a re-run finishes the job
     sk_sqlite.write((make(i) for i in range(len(back) + 100)), db)
     assert db_rows(db, "SELECT count(*) FROM stories") == [(len(back) + 100,)]
+
+
+_CUT_SHORT = """
+import os, sys
+sys.path[:0] = [{src!r}, {root!r}]
+from storykit.formats import sqlite
+from tests.formats.test_sqlite import make
+sqlite.write(map(make, range(100)), {db!r})
+connection = sqlite.connect({db!r})
+connection.execute("PRAGMA cache_size = 5")  # changed pages spill into the file mid-transaction
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("DELETE FROM paragraphs")
+connection.execute("UPDATE stories SET title = 'half written'")
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_read_after_a_write_cut_short_rolls_it_back(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code = _CUT_SHORT.format(src=str(SRC), root=str(ROOT), db=str(db))
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == -signal.SIGKILL
+    journal = tmp_path / "s.db-journal"
+    assert journal.stat().st_size > 0  # the transaction's journal, left behind
+    # a read-only reader cannot roll it back; iter_stories and search have it done first
+    assert list(storykit.iter_stories(db)) == list(map(make, range(100)))
+    assert not journal.exists()
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert len(storykit.search(db, "xiaomi", limit=None)) == 100
+
+
+def test_writes_keep_one_file_with_a_durable_journal(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([make(0)], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:  # as an earlier version left it
+        assert connection.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+        connection.execute("UPDATE stories SET word_count = word_count")
+    storykit.to_sqlite(map(make, range(3)), db)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["s.db"]  # no -wal, -journal
+    assert db_rows(db, "PRAGMA journal_mode") == [("delete",)]
+    assert db_rows(db, "PRAGMA page_size") == [(16384,)]
+    with contextlib.closing(sk_sqlite.connect(db)) as connection:
+        assert connection.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    config = dict(db_rows(db, "SELECT k, v FROM stories_fts_config"))
+    assert (config["automerge"], config["hashsize"]) == (16, 16 * 1024 * 1024)
+    # the page size is set when a database is made; an existing one keeps its own
+    other = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE notes (x)")
+    storykit.to_sqlite([make(1)], other)
+    assert db_rows(other, "PRAGMA page_size") == [(4096,)]
+    assert list(storykit.iter_stories(other)) == [make(1)]
 
 
 # --------------------------------------------------------------------------- command line
