@@ -47,7 +47,7 @@ import functools
 import importlib.resources
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
@@ -137,6 +137,22 @@ _LETTERS_RE = re.compile("[Uls]*")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
+
+# The fast path (TagSplitter._fast_split) tokenizes a common line so that each token starts
+# exactly where _BOUNDARY_RE and _cuts put a cut, and nowhere else:
+# - a capitalised word, maybe more words after single spaces and a number ("Road safety",
+#   "Level 3"): after a lower-case letter or a space and digits, a capital is a cut;
+# - a run of capitals before a capitalised word ends before its last capital (UK|Mental);
+#   one ending in "s" (EVs) ends there; the possessive "U++" keeps it from giving capitals
+#   back (which would cut "ABCs news" where no rule does);
+# - a code: capitals and digits, maybe joined by punctuation ("COVID-19", "COP26", "G7");
+#   digits end a code before a capital only after punctuation (COVID-19|NPHET) or before a
+#   capitalised word (COP26|Glasgow; "COP26UAE" is one piece).
+_FAST_TOKEN_RE = re.compile(
+    r"U[ls]+(?:_U?[ls]+)*(?:_d+)?"
+    r"|UU+?(?=U(?:l|s[ls]))|UU++s?(?=U|$)"
+    r"|U++od++(?=U|$)|U++d++(?=U[ls]|$)"
+)
 
 # The story's words: runs of letters and digits, joined by punctuation (COVID-19, S&P).
 _ALNUM_RE = re.compile(r"[^\W_]+")
@@ -364,21 +380,101 @@ class TagSplitter:
             The tags, in order. Every character of ``line`` except the spaces between tags
             is in exactly one tag; nothing is dropped.
         """
+        return self._split_line(line, context, end)
+
+    def _split_line(
+        self, line: str, context: str | Callable[[], str], end: int | None = None
+    ) -> tuple[str, ...]:
+        """:meth:`split`; ``context`` may be a function that makes the story's text.
+
+        The text is then made only when a rule asks the story: most lines need no evidence.
+        """
         line = line.strip()
         if not line:
             return ()
         if line in self._vocabulary:
             return (line,)
+        sig = line.translate(_CLASSES)
+        tags = self._fast_split(line, sig)
+        if tags is not None:
+            return tags
+        if not isinstance(context, str):
+            context = context()
         story = _Story(context, len(context) if end is None else end)
         known = self._splits.get(line)
         if known is not None and story.agrees(known[0]):
             return known[1]
-        sig = line.translate(_CLASSES)
         tags = self._split(line, sig, story)
         if len(self._splits) >= _MEMORY:
             del self._splits[next(iter(self._splits))]  # the oldest
         self._splits[line] = (tuple(story.log), tags)
         return tags
+
+    def _fast_split(self, line: str, sig: str) -> tuple[str, ...] | None:
+        """The split of the common line, where no rule needs the story; else ``None``.
+
+        The line must be made of capitalised words (``Crime``, ``Road safety``) and known
+        runs of capitals (``UK``, ``EVs``), every word but the last longer than four letters:
+        then :meth:`_split` cuts at each case change and nowhere else, whatever the story
+        says. Each condition below is where :meth:`_split` would do more:
+
+        - a known name with a case change inside (``DreamWorks``: the letters around a
+          boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
+        - a short word before a boundary (``Art|France``: its last letters may start a
+          name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
+        - a run of capitals that is not a known tag (it is split on the evidence);
+        - two neighbours that together are a known name, or short neighbours the story
+          might spell as one name (``Wallet|Hub``).
+
+        ``tests/test_tags.py`` compares this with :meth:`_split` for stories that spell
+        nothing and everything.
+        """
+        tokens = _FAST_TOKEN_RE.findall(sig)
+        if sum(map(len, tokens)) != len(sig):
+            return None  # something else: a lone capital, lower-case starts, CJK…
+        vocabulary = self._vocabulary
+        inner = self._inner
+        inner_pairs = self._inner_pairs
+        lower_pairs = self._lower_pairs
+        out: list[str] = []
+        i = 0
+        word_before = False  # the previous token ends in a lower-case letter
+        for token in tokens:
+            j = i + len(token)
+            piece = line[i:j]
+            word = token[1] in "ls"  # else a run of capitals or a code
+            if not word and piece not in vocabulary:
+                return None  # an unknown run of capitals or code: AIEVs, OGMCIRC
+            if out:
+                previous = out[-1]
+                pair = line[i - 1 : i + 1]
+                if pair in inner_pairs:
+                    candidates = inner.get(line[i - 1 : i + 2]) or inner.get(pair)
+                    if candidates and any(self._names_at(line, sig, i, candidates)):
+                        return None  # a known name across the cut: DreamWorks
+                if word_before:
+                    if len(previous) <= _SHORT_HALF:
+                        return None
+                    if pair in lower_pairs and self._known_lower_start(line, sig, i - 4, i):
+                        return None  # a known name starting lower-case: Hub|eMerge
+                # _joins: a long word and a known run of capitals or code, or a known run
+                # or code and anything, stay apart; so do long neighbours and neighbours
+                # with a space. A short word after a long one needs the story. (Tokens
+                # that together are a known name were declined above: its case changes.)
+                if (
+                    word_before
+                    and word
+                    and len(piece) <= _SHORT_HALF
+                    and len(previous) + len(piece) <= _LONG_NAME
+                    and " " not in previous
+                    and " " not in piece
+                    and not (previous in vocabulary and piece in vocabulary)
+                ):
+                    return None
+            out.append(piece)
+            word_before = word and token[-1] != "d"
+            i = j
+        return tuple(out)
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
@@ -463,6 +559,21 @@ class TagSplitter:
                 and sig[c] == "U"
             )
         ]
+
+    def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
+        """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.
+
+        What :meth:`_lower_start` looks up, without the story: for a long piece
+        (``start`` at least four letters before ``p``) that is all it does.
+        """
+        lower_first = self._lower_first
+        for q in (p - 1, p - 2, p - 3):
+            if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
+                return False
+            candidates = lower_first.get(line[q : p + 1])
+            if candidates and any(line.startswith(known, q) for known in candidates):
+                return True
+        return False
 
     def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
