@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +145,13 @@ def test_common_lines_take_the_fast_path() -> None:
         assert splitter.split(line) == tags
     for line in ["ArtFrance", "DreamWorksAnimation", "AIEVs", "COP26UAE", "WalletHubeMerge"]:
         assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+
+
+def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tags_module, "_MEMORY", 8)
+    splitter = TagSplitter()
+    for k in range(50):
+        line = f"ArtFrance{chr(ord('A') + k % 26)}{'x' * (k + 1)}"  # a short word: no fast path
+        assert splitter.split(line, "Art in France") == TagSplitter().split(line, "Art in France")
+        assert len(splitter._splits) <= 8
+    assert splitter._splits  # the recent ones are kept

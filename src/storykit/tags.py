@@ -406,7 +406,9 @@ class TagSplitter:
             return known[1]
         tags = self._split(line, sig, story)
         if len(self._splits) >= _MEMORY:
-            del self._splits[next(iter(self._splits))]  # the oldest
+            # Forget the older half at once: deleting the oldest one at a time makes every
+            # next(iter(…)) step over the entries deleted before it (3 µs a line at 4096).
+            self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
         self._splits[line] = (tuple(story.log), tags)
         return tags
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from storykit import Story
 from storykit.formats import text
 from storykit.model import _no_surrogates
+from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories
 
@@ -154,7 +155,18 @@ def test_tags_from_a_splitter_are_still_judged_by_the_validators(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The reader trusts its own lines, not what a splitter makes of the tags line.
-    monkeypatch.setattr(text, "split_tags", lambda line, context: ("AI", " "))
+    monkeypatch.setattr(text, "_split_tags", lambda *args: ("AI", " "))
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
     with pytest.raises(ValueError, match=r"tags\[1\]"):
         text.loads(dump)
+
+
+def test_a_callers_splitter_is_asked_and_judged() -> None:
+    class Blank(TagSplitter):
+        def split(self, line: str, context: str = "", *, end: int | None = None) -> tuple[str, ...]:
+            assert context == "Title\n\nPara.\n"  # the lines from the title to the tags
+            return ("AI", " ")
+
+    dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
+    with pytest.raises(ValueError, match=r"tags\[1\]"):
+        text.loads(dump, splitter=Blank())

@@ -45,7 +45,7 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
-from storykit.tags import TagSplitter, split_tags
+from storykit.tags import TagSplitter, _default_splitter, split_tags
 
 __all__ = [
     "NAME",
@@ -302,13 +302,7 @@ class _Reader:
         self.spans = ((start, header_end), (title_index, end))  # see _remember
         sections = self.body(title_index + 1, body_end)
         if tags_index is not None:
-            context = "\n".join(lines[title_index:tags_index])  # title, headings, paragraphs
-            line = lines[tags_index]
-            tags = (
-                self.splitter.split(line, context)
-                if self.splitter is not None
-                else split_tags(line, context)
-            )
+            tags = _split_tags(self.splitter, lines, tags_index, title_index)
         name, published = source_line if source_line is not None else (None, None)
         source = (
             self.source_(name, published, url)
@@ -426,6 +420,22 @@ class _Reader:
                     "text follows the 'View original source' line; if this file holds "
                     "several stories, read them with storykit.iter_stories()",
                 )
+
+
+def _split_tags(
+    splitter: TagSplitter | None, lines: list[str], index: int, title_index: int
+) -> tuple[str, ...]:
+    """Split the tags line ``lines[index]``; the story's own text is the evidence.
+
+    That text (title, headings, paragraphs) is joined only when the default splitter asks
+    for it: most tags lines need none. A caller's splitter gets it as :meth:`TagSplitter.split`
+    takes it (it may be a subclass that splits its own way).
+    """
+    if splitter is None:
+        return _default_splitter()._split_line(
+            lines[index], lambda: "\n".join(lines[title_index:index])
+        )
+    return splitter.split(lines[index], "\n".join(lines[title_index:index]))
 
 
 def read(
