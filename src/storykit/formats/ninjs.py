@@ -313,26 +313,28 @@ def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> s
         ("type", '"text"'),
         ("representationType", '"full"'),
     ]
-    parts: list[str] = []  # the body's text, JSON-encoded without the quotes
-    html: list[str] = []
-    words = 0
+    texts: list[str] = []  # headings and paragraphs, in order
+    kinds: list[str] = []  # their HTML elements
     for section in story.sections:
         if type(section) is not Section:
             raise _NotPlainError
         if section.heading is not None:
-            encoded = _enc(section.heading)[1:-1]
-            parts.append(encoded)
-            html.append(f"<h2>{_html_escaped(encoded)}</h2>")
-            words += _words(section.heading)
-        for paragraph in section.paragraphs:
-            encoded = _enc(paragraph)[1:-1]
-            parts.append(encoded)
-            html.append(f"<p>{_html_escaped(encoded)}</p>")
-            words += _words(paragraph)
+            texts.append(section.heading)
+            kinds.append("h2")
+        texts.extend(section.paragraphs)
+        kinds.extend(["p"] * len(section.paragraphs))
+    parts = [encoded[1:-1] for encoded in map(_enc, texts)]  # JSON-encoded, no quotes
+    joined = " ".join(texts)  # the words of body_text(story), one C call away
+    escaped = parts
+    if "&" in joined or "<" in joined or ">" in joined:
+        escaped = list(map(_html_escaped, parts))
     descriptions: list[str] = []
-    first = next((s.paragraphs[0] for s in story.sections if s.paragraphs), None)
-    if first is not None:
-        summary = [("role", '"summary"'), ("contentType", '"text/plain"'), ("value", _enc(first))]
+    if "p" in kinds:
+        summary = [
+            ("role", '"summary"'),
+            ("contentType", '"text/plain"'),
+            ("value", f'"{parts[kinds.index("p")]}"'),
+        ]
         descriptions.append(obj(summary, 2))
     published = source.published if source is not None else None
     if published is not None:
@@ -352,7 +354,8 @@ def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> s
     if descriptions:
         top.append(("descriptions", arr(descriptions, 1)))
     if story.sections:
-        count = str(words)
+        count = str(_words(joined))
+        html = [f"<{kind}>{text}</{kind}>" for kind, text in zip(kinds, escaped, strict=True)]
         html_body = [("role", '"main"'), ("contentType", '"text/html"'), ("wordCount", count)]
         html_body.append(("value", '"' + "\\n".join(html) + '"'))
         plain_body = [("role", '"main"'), ("contentType", '"text/plain"'), ("wordCount", count)]
