@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from storykit import Story
 from storykit.formats import text
@@ -170,3 +171,67 @@ def test_a_callers_splitter_is_asked_and_judged() -> None:
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
     with pytest.raises(ValueError, match=r"tags\[1\]"):
         text.loads(dump, splitter=Blank())
+
+
+# Headers the writer words otherwise (another date form, no nav line, a byline): some lines
+# read back, others are checked. The outcome must be the full check's, line for line.
+_SOURCE_LINES = st.sampled_from(
+    [
+        "SCMP 25 May 2026",
+        "SCMP May 25, 2026",
+        "SCMP 2026-05-25",
+        "Nikkei Asia 2026-05-25T08:30:00Z",
+        "The Wall Street Journal",
+        "2026 2026-05-25",
+        "AP 1 2026-05-25",
+        "Photo by X 25 May 2026",
+    ]
+)
+_OTHER_LINES = st.sampled_from(
+    [
+        "Photo by A B on Pexels",
+        "Photo: AFP",
+        "Image: AFP ",
+        "By Jane Doe/Reuters",
+        "an extra",
+        "By /",
+    ]
+)
+
+
+@given(
+    st.sampled_from(["← Back to stories A robot", "← Back to stories", None]),
+    st.sampled_from([None, "Photo by A B on Pexels", "Photograph by Aiko/Kyodo", "Photo: X Y"]),
+    _SOURCE_LINES,
+    st.lists(_OTHER_LINES, max_size=3),
+)
+def test_cheap_and_full_checks_agree_on_other_headers(
+    nav: str | None, credit: str | None, source: str, others: list[str]
+) -> None:
+    header = "\n".join(line for line in [nav, credit, source, *others] if line is not None)
+    dump = f"{header}\n\nTitle\n\nLead.\n\nHeading\n\nPara.\n\nAIEVs\nView original source"
+    try:
+        story = _read(dump)
+    except ValueError:
+        return
+    outcomes: list[str] = []
+    for check in (lambda: text.dumps(story), lambda: text._check(story)):
+        try:
+            check()
+            outcomes.append("ok")
+        except text.UnrepresentableError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_header_lines_read_back_line_by_line() -> None:
+    story = _read(
+        "← Back to stories A robot\nPhoto by A B on Pexels\nSCMP 25 May 2026\n\nTitle\n\nPara."
+        "\n\nView original source →"
+    )
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (False, True)
+    assert text._header_read_back(story, out) == [True, True, False]  # the date is reworded
+    story = _read("SCMP 25 May 2026\nBy Jane Doe\n\nTitle\n\nPara.")  # no nav line
+    out = text.dumps(story, check=False).split("\n")
+    assert text._header_read_back(story, out) == [False, False, True]

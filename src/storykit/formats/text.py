@@ -45,7 +45,7 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
-from storykit.tags import TagSplitter, _default_splitter, split_tags
+from storykit.tags import TagSplitter, _default_splitter
 
 __all__ = [
     "NAME",
@@ -569,7 +569,13 @@ def _single_line(where: str, value: str) -> None:
         _fail(where, "has surrounding white space")
 
 
-def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool = False) -> None:
+def _check(
+    story: Story,
+    *,
+    header_read_back: bool = False,
+    rest_read_back: bool = False,
+    header_lines: list[bool] | None = None,
+) -> None:
     """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back.
 
     Args:
@@ -577,55 +583,125 @@ def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool
         header_read_back: The reader made the header from the lines the writer writes:
             they read back the same, and need no check.
         rest_read_back: The same for the title, body, tags and footer lines.
+        header_lines: For each header line, whether the reader made its part from it
+            (:func:`_header_read_back`); those parts need no check.
     """
-    _single_line("title", story.title)
-    if _NAV_RE.fullmatch(story.title) or _FOOTER_RE.fullmatch(story.title):
+    title, tags = story.title, story.tags
+    # The title and the tags, each a single line, checked at once; one by one, in the same
+    # order, to say which is not.
+    plain = _single_lines(title, tags)
+    if not plain:
+        _single_line("title", title)
+    if _NAV_RE.fullmatch(title) or _FOOTER_RE.fullmatch(title):
         _fail("title", "reads as a nav or footer line")
-    for i, tag in enumerate(story.tags):
-        _single_line(f"tags[{i}]", tag)
+    if not plain:
+        for i, tag in enumerate(tags):
+            _single_line(f"tags[{i}]", tag)
     if not header_read_back:
-        _check_header(story)
+        _check_header(story, header_lines)
     if rest_read_back:
         return
     _check_body(story)
-    if story.tags:
-        line = "".join(story.tags)
-        context = "\n".join([story.title, *story.headings, *story.paragraphs])
-        if not story.sections or not is_tags_line(line) or split_tags(line, context) != story.tags:
+    if tags:
+        line = "".join(tags)
+        if (
+            not story.sections
+            or not is_tags_line(line)
+            # the story's text, made only if the splitter asks for it
+            or _default_splitter()._split_line(
+                line, lambda: "\n".join([title, *story.headings, *story.paragraphs])
+            )
+            != tags
+        ):
             _fail("tags", f"would not split back into the same tags ({line!r})")
 
 
-def _check_header(story: Story) -> None:
-    credits: list[tuple[str, Credit]] = []
-    if story.image is not None:
-        if story.image.alt is not None:
-            _single_line("image.alt", story.image.alt)
-        if story.image.credit is not None:
-            credits.append(("image.credit", story.image.credit))
+def _single_lines(title: str, tags: tuple[str, ...]) -> bool:
+    """Whether :func:`_single_line` accepts the title and every tag (one pass for all)."""
+    text = title + "".join(tags)
+    return (
+        "\0" not in text
+        and "\n" not in text
+        and "\r" not in text
+        and title == title.strip()
+        and tuple(map(str.strip, tags)) == tags
+    )
+
+
+def _check_header(story: Story, same: list[bool] | None = None) -> None:
+    """Check the header's parts; ``same[k]``: the writer's header line ``k`` read back.
+
+    A line the reader made its part from needs no check (see :func:`_header_read_back`).
+    """
+    k = 0  # the writer's header line of the part checked: the nav line first
+
+    def read_back() -> bool:
+        return same is not None and same[k]
+
+    credits: list[tuple[str, Credit, bool]] = []
+    image = story.image
+    if image is not None:
+        if image.alt is not None and not read_back():
+            _single_line("image.alt", image.alt)
+        if image.credit is not None:
+            k += 1
+            credits.append(("image.credit", image.credit, read_back()))
     source = story.source
     if source is not None:
-        if source.name is not None:
+        if _has_line(source):
+            k += 1
+        if source.name is not None and not read_back():
             _single_line("source.name", source.name)
             if parse_credit(source.name) is not None or _NAV_RE.fullmatch(source.name):
                 _fail("source.name", "reads as a credit or nav line")
-            if _DATE_RE.search(source.name):
+            # every date form ends in a digit or Z: only such a name can end in a date
+            last = source.name[-1:]
+            if (last.isdigit() or last in ("Z", "z")) and _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
         if source.url is not None:
             _no_nul("source.url", source.url)
-            if any(c.isspace() for c in source.url):
+            if source.url and source.url.split() != [source.url]:  # any white space in it
                 _fail("source.url", "contains white space")
     if (story.credits or story.extras) and (source is None or not _has_line(source)):
         _fail("credits/extras", "need a source line to follow")
-    credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
-    for where, credit in credits:
+    for i, credit in enumerate(story.credits):
+        k += 1
+        credits.append((f"credits[{i}]", credit, read_back()))
+    for where, credit, was_read in credits:
+        if was_read:
+            continue
         line = str(credit)
         _single_line(where, line)
         if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
     for i, extra in enumerate(story.extras):
+        k += 1
+        if read_back():
+            continue
         _single_line(f"extras[{i}]", extra)
         if parse_credit(extra, byline=True) is not None or _NAV_RE.fullmatch(extra):
             _fail(f"extras[{i}]", "reads as a credit or nav line")
+
+
+def _header_read_back(story: Story, out: list[str]) -> list[bool] | None:
+    """For each header line the writer writes, whether the reader read it as it is.
+
+    ``None`` when the reader did not make ``story``, or made it from a header of other
+    lines. The writer writes the nav line, then the parts in the order the reader reads them:
+    when the reader's header has the same lines, line for line (after a nav line it may
+    lack), a line written as it was read is read back as the same part, provided each line
+    before it is read as its own part, which the checks of the other lines make sure of.
+    """
+    ref = _read_lines.get(id(story))
+    if ref is None or ref() is not story:
+        return None
+    written = out[: out.index("")]
+    read: list[str | None] = list(ref.header)
+    if not read or not _NAV_RE.fullmatch(read[0] or ""):
+        read.insert(0, None)  # no nav line: the nav line written holds no alt text
+    if len(read) != len(written):
+        return None
+    return [w == r for w, r in zip(written, read, strict=True)]
 
 
 def _check_body(story: Story) -> None:
@@ -696,5 +772,6 @@ def dumps(story: Story, *, check: bool = True) -> str:
     if check:
         # What the reader made from exactly these lines reads back the same, unchecked.
         header, rest = _read_back(story, out)
-        _check(story, header_read_back=header, rest_read_back=rest)
+        lines = None if header else _header_read_back(story, out)
+        _check(story, header_read_back=header, rest_read_back=rest, header_lines=lines)
     return "\n".join(out)
