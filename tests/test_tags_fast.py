@@ -139,11 +139,13 @@ def test_common_lines_take_the_fast_path() -> None:
         ("ClimateG7Summit talks", ("Climate", "G7", "Summit talks")),
         ("CrimeRoad safetyArt", ("Crime", "Road safety", "Art")),
         ("Python 3Developers", ("Python 3", "Developers")),
+        ("AIEVsSemiconductors", ("AI", "EVs", "Semiconductors")),
+        ("TradeUSEUChina", ("Trade", "US", "EU", "China")),
     ]:
         sig = line.translate(tags_module._CLASSES)
         assert splitter._fast_split(line, sig) == tags
         assert splitter.split(line) == tags
-    for line in ["ArtFrance", "DreamWorksAnimation", "AIEVs", "COP26UAE", "WalletHubeMerge"]:
+    for line in ["ArtFrance", "DreamWorksAnimation", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
         assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
 
 

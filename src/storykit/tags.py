@@ -424,7 +424,8 @@ class TagSplitter:
           boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
         - a short word before a boundary (``Art|France``: its last letters may start a
           name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
-        - a run of capitals that is not a known tag (it is split on the evidence);
+        - a run of capitals that is neither a known tag nor two (it is split on the
+          evidence);
         - two neighbours that together are a known name, or short neighbours the story
           might spell as one name (``Wallet|Hub``).
 
@@ -445,8 +446,23 @@ class TagSplitter:
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
+            second = None
             if not word and piece not in vocabulary:
-                return None  # an unknown run of capitals or code: AIEVs, OGMCIRC
+                # A run of capitals that is two known tags (AI|EVs, US|EU): the rules take
+                # the first such cut, asking nothing; any other run needs the evidence.
+                cut = None
+                if "d" not in token and "o" not in token:
+                    cut = next(
+                        (
+                            p
+                            for p in range(1, len(piece))
+                            if piece[:p] in vocabulary and piece[p:] in vocabulary
+                        ),
+                        None,
+                    )
+                if cut is None:
+                    return None  # an unknown run of capitals or code: OGMCIRC, EUCOP26
+                piece, second = piece[:cut], piece[cut:]
             if out:
                 previous = out[-1]
                 pair = line[i - 1 : i + 1]
@@ -474,6 +490,8 @@ class TagSplitter:
                 ):
                     return None
             out.append(piece)
+            if second is not None:
+                out.append(second)  # known tags side by side stay apart (US|EU)
             word_before = word and token[-1] != "d"
             i = j
         return tuple(out)
