@@ -394,23 +394,33 @@ class TagSplitter:
             return ()
         if line in self._vocabulary:
             return (line,)
+        known = self._splits.get(line)
+        if known is not None and not known[0]:
+            return known[1]  # split without a question to the story
         sig = line.translate(_CLASSES)
-        tags = self._fast_split(line, sig)
-        if tags is not None:
-            return tags
+        if known is None:  # (a split that asked the story is no fast path's)
+            tags = self._fast_split(line, sig)
+            if tags is not None:
+                self._remember(line, (), tags)
+                return tags
         if not isinstance(context, str):
             context = context()
         story = _Story(context, len(context) if end is None else end)
-        known = self._splits.get(line)
         if known is not None and story.agrees(known[0]):
             return known[1]
         tags = self._split(line, sig, story)
+        self._remember(line, tuple(story.log), tags)
+        return tags
+
+    def _remember(
+        self, line: str, log: tuple[tuple[str, bool], ...], tags: tuple[str, ...]
+    ) -> None:
+        """Keep a recent split, with the questions asked of the story and their answers."""
         if len(self._splits) >= _MEMORY:
             # Forget the older half at once: deleting the oldest one at a time makes every
             # next(iter(…)) step over the entries deleted before it (3 µs a line at 4096).
             self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
-        self._splits[line] = (tuple(story.log), tags)
-        return tags
+        self._splits[line] = (log, tags)
 
     def _fast_split(self, line: str, sig: str) -> tuple[str, ...] | None:
         """The split of the common line, where no rule needs the story; else ``None``.
