@@ -665,6 +665,11 @@ class TagSplitter:
         best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
         if line[i:j] in vocabulary:
             return best
+        for p in range(i + 1, j):
+            if line[i:p] in vocabulary and line[p:j] in vocabulary:
+                # Two known parts cost least (AI|EVs): the first such split wins below, and
+                # nothing is asked; found here without costing every split.
+                return [(i, p), (p, j)]
         # Shape and vocabulary first; ask the story only where it could still win.
         splits = []
         for p in range(i + 1, j):
@@ -678,19 +683,27 @@ class TagSplitter:
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
         splits.sort()
         best_shapes = (float("inf"), float("inf"))
+        # The shortest prefix and suffix of the run that the text does not hold at all: a
+        # longer one holds it, so it is not asked about (its answer is logged as no).
+        absent_prefix = absent_suffix = j - i + 1
         for total, p, shape_left, shape_right in splits:
             if best_cost <= 2 * _KNOWN_COST:
                 break  # two known parts: nothing can do better
             if total < best_cost:
                 best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
-            cost_left = (
-                _KNOWN_COST if shape_left > _KNOWN_COST and story.spells(line[i:p]) else shape_left
-            )
-            cost_right = (
-                _KNOWN_COST
-                if shape_right > _KNOWN_COST and story.spells(line[p:j])
-                else shape_right
-            )
+            # Ask only what could still make this split the best: an answer that cannot
+            # is not asked for (the result is the same; fewer questions are logged).
+            least_right = min(shape_right, _KNOWN_COST)
+            if min(shape_left, _KNOWN_COST) + least_right >= best_cost:
+                continue
+            cost_left, lacked = _asked(story, line[i:p], shape_left, p - i >= absent_prefix)
+            if lacked:
+                absent_prefix = p - i
+            if cost_left + least_right >= best_cost:
+                continue
+            cost_right, lacked = _asked(story, line[p:j], shape_right, j - p >= absent_suffix)
+            if lacked:
+                absent_suffix = j - p
             if cost_left + cost_right < best_cost:
                 best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
                 best_shapes = (cost_left, cost_right)
@@ -781,6 +794,28 @@ class TagSplitter:
             and not left_known
             and story.spells_in_lower_case(merged)
         )
+
+
+def _asked(story: _Story, part: str, shape: float, lacked: bool) -> tuple[float, bool]:
+    """The cost of ``part`` of a run of capitals once the story is asked (when it helps).
+
+    Args:
+        story: The story.
+        part: The part.
+        shape: Its cost by the vocabulary and its shape.
+        lacked: The text is known not to hold it (it holds none of a shorter part in it).
+
+    Returns:
+        The cost, and whether the text turned out not to hold ``part`` at all.
+    """
+    if shape <= _KNOWN_COST:
+        return shape, False
+    if lacked:
+        story.log.append((part, False))
+        return shape, False
+    if story.spells(part):
+        return _KNOWN_COST, False
+    return shape, part in story.absent
 
 
 class _NoText(_Story):
