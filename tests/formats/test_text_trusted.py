@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story
@@ -235,3 +235,24 @@ def test_header_lines_read_back_line_by_line() -> None:
     story = _read("SCMP 25 May 2026\nBy Jane Doe\n\nTitle\n\nPara.")  # no nav line
     out = text.dumps(story, check=False).split("\n")
     assert text._header_read_back(story, out) == [False, False, True]
+
+
+@given(
+    st.text(st.sampled_from(" \t0123456789-:TZ+Sa٢"), max_size=24),
+    st.sampled_from(["", "SCMP ", "SCMP\t", "x", "Nikkei Asia 2020 "]),
+)
+@example("2026-05-25", "")
+@example("2026-05-25", "SCMP ")
+@example("2026-05-2٥", "SCMP ")
+@example("20260-05-25", "SCMP ")
+@example(" 2026-05-25", "A" * 50)
+@example("1 2026-05-25", "AP ")
+@example("2026-05-25 2026-05-25", "")
+def test_the_iso_day_shortcut_finds_what_the_date_regex_finds(tail: str, head: str) -> None:
+    line = head + tail
+    found = text._iso_day_at_end(line)
+    if line.endswith("2026-05-25") and line[-11:-10] in ("", " ", "\t"):
+        assert found is not None
+    if found is not None:
+        match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+        assert match is not None and match.start(1) == found and match[1] == line[found:]

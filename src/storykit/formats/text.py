@@ -150,6 +150,26 @@ def _parse_date(value: str) -> _dt.date:
     return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
 
 
+def _iso_day_at_end(line: str) -> int | None:
+    """Where ``_DATE_RE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
+
+    No other form of date ends in two digits after a hyphen, so that is the match; ``None``
+    when the line ends otherwise (the regex then decides).
+    """
+    day = line[-10:]
+    if (
+        len(day) == _ISO_DAY_LENGTH
+        and day[4] == "-"
+        and day[7] == "-"
+        and day.isascii()
+        and (day[:4] + day[5:7] + day[8:]).isdigit()
+        and (len(line) == _ISO_DAY_LENGTH or line[-11] in " \t")
+    ):
+        return len(line) - _ISO_DAY_LENGTH
+    return None
+
+
+_ISO_DAY_LENGTH = 10
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
 
 
@@ -289,7 +309,12 @@ class _Reader:
             url = footer[1] or None
             body_end = end - 1
             above = lines[end - 2]
-            if end - 2 > header_end and is_tags_line(above):
+            if (  # is_tags_line(above), inlined
+                end - 2 > header_end
+                and above
+                and len(above) <= _TAGS_MAX_LENGTH
+                and above[-1] not in _FINAL_PUNCTUATION
+            ):
                 tags_index = end - 2
                 body_end = end - 2
 
@@ -355,20 +380,24 @@ class _Reader:
     def source(self, index: int) -> tuple[str | None, _dt.date | None]:
         """The source line's name and date (the URL comes from the footer)."""
         line = self.lines[index]
-        last = line[-1]
-        match = (
-            _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-            if last.isdigit() or last in "Zz"  # every date form ends in a digit or Z
-            else None
-        )
-        if match is None:
-            return line, None
+        start = _iso_day_at_end(line)  # the common form, SCMP 2026-05-25, without the regex
+        if start is None:
+            last = line[-1]
+            match = (
+                _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+                if last.isdigit() or last in "Zz"  # every date form ends in a digit or Z
+                else None
+            )
+            if match is None:
+                return line, None
+            start = match.start(1)
+        value = line[start:]
         try:
-            published = _parse_date(match[1])
+            published = _parse_date(value)
         except (ValueError, OverflowError) as exc:
-            msg = f"invalid date {match[1]!r} on the source line: {exc}"
+            msg = f"invalid date {value!r} on the source line: {exc}"
             raise self.error(index + 1, msg) from None
-        return line[: match.start(1)].strip() or None, published
+        return line[:start].strip() or None, published
 
     def body(self, start: int, stop: int) -> tuple[Section, ...]:
         """Headings and paragraphs.
