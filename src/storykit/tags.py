@@ -398,14 +398,21 @@ class TagSplitter:
         if known is not None and not known[0]:
             return known[1]  # split without a question to the story
         sig = line.translate(_CLASSES)
+        made: list[_Story] = []
+
+        def story_of_context() -> _Story:
+            """The story, made on first use (from the text, made then too)."""
+            if not made:
+                text = context if isinstance(context, str) else context()
+                made.append(_Story(text, len(text) if end is None else end))
+            return made[0]
+
         if known is None:  # (a split that asked the story is no fast path's)
-            tags = self._fast_split(line, sig)
+            tags = self._fast_split(line, sig, story_of_context)
             if tags is not None:
-                self._remember(line, (), tags)
+                self._remember(line, tuple(made[0].log) if made else (), tags)
                 return tags
-        if not isinstance(context, str):
-            context = context()
-        story = _Story(context, len(context) if end is None else end)
+        story = story_of_context()
         if known is not None and story.agrees(known[0]):
             return known[1]
         tags = self._split(line, sig, story)
@@ -422,13 +429,16 @@ class TagSplitter:
             self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
         self._splits[line] = (log, tags)
 
-    def _fast_split(self, line: str, sig: str) -> tuple[str, ...] | None:
+    def _fast_split(
+        self, line: str, sig: str, story: Callable[[], _Story] | None = None
+    ) -> tuple[str, ...] | None:
         """The split of the common line, where no rule needs the story; else ``None``.
 
-        The line must be made of capitalised words (``Crime``, ``Road safety``) and known
-        runs of capitals (``UK``, ``EVs``), every word but the last longer than four letters:
-        then :meth:`_split` cuts at each case change and nowhere else, whatever the story
-        says. Each condition below is where :meth:`_split` would do more:
+        The line must be made of capitalised words (``Crime``, ``Road safety``), known runs
+        of capitals and codes (``UK``, ``EVs``, ``COVID-19``), every word but the last
+        longer than four letters (see ``story`` below): then :meth:`_split` cuts at each
+        case change and nowhere else, whatever the story says. Each condition below is
+        where :meth:`_split` would do more:
 
         - a known name with a case change inside (``DreamWorks``: the letters around a
           boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
@@ -439,8 +449,11 @@ class TagSplitter:
         - two neighbours that together are a known name, or short neighbours the story
           might spell as one name (``Wallet|Hub``).
 
-        ``tests/test_tags.py`` compares this with :meth:`_split` for stories that spell
-        nothing and everything.
+        Given ``story`` (a function that gives the story), the rules for a short word are
+        applied here as :meth:`_split` applies them, asking the story the same questions;
+        the line is declined only when an answer moves a cut or joins two tokens.
+        ``tests/test_tags_fast.py`` compares this with :meth:`_split` for stories that
+        spell nothing, everything and some text.
         """
         tokens = _FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
@@ -480,23 +493,35 @@ class TagSplitter:
                     candidates = inner.get(line[i - 1 : i + 2]) or inner.get(pair)
                     if candidates and any(self._names_at(line, sig, i, candidates)):
                         return None  # a known name across the cut: DreamWorks
-                if word_before:
-                    if len(previous) <= _SHORT_HALF:
+                start = i - len(previous)
+                short = len(previous) <= _SHORT_HALF
+                if word_before and (short or pair in lower_pairs):
+                    # _cuts: a known name starting lower-case, or one the story spells
+                    # after a short word, moves the cut back (Hub|eMerge, Banki|Phone).
+                    if story is not None:
+                        if self._lower_start(line, sig, start, i, story()) != i:
+                            return None
+                    elif short or self._known_lower_start(line, sig, start, i):
                         return None
-                    if pair in lower_pairs and self._known_lower_start(line, sig, i - 4, i):
-                        return None  # a known name starting lower-case: Hub|eMerge
                 # _joins: a long word and a known run of capitals or code, or a known run
                 # or code and anything, stay apart; so do long neighbours and neighbours
-                # with a space. A short word after a long one needs the story. (Tokens
-                # that together are a known name were declined above: its case changes.)
+                # with a space. After a short word, or for a short word after a long one,
+                # the story may join them. (Tokens that together are a known name were
+                # declined above: its case changes.)
                 if (
                     word_before
-                    and word
-                    and len(piece) <= _SHORT_HALF
-                    and len(previous) + len(piece) <= _LONG_NAME
                     and " " not in previous
                     and " " not in piece
-                    and not (previous in vocabulary and piece in vocabulary)
+                    and (
+                        short
+                        or (
+                            word
+                            and len(piece) <= _SHORT_HALF
+                            and len(previous) + len(piece) <= _LONG_NAME
+                            and not (previous in vocabulary and piece in vocabulary)
+                        )
+                    )
+                    and (story is None or self._joins(line, sig, (start, i, j), story()))
                 ):
                     return None
             out.append(piece)
