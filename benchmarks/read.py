@@ -61,6 +61,16 @@ def _with_unique_tags(dump: str, k: int) -> str:
     return f"{head}{_unique_tag(k)}\nView original source{footer}"
 
 
+def _tags_line_and_context(dump: str) -> tuple[str, str]:
+    """The tags line of ``dump`` (right above its footer) and the text before it.
+
+    A dump may end in a line break: the footer is its last non-empty line.
+    """
+    head = dump.rstrip("\n").rpartition("\n")[0]  # without the footer line
+    context, _, line = head.rpartition("\n")
+    return line.strip(), context
+
+
 def per_story(repeat: int = 7, number: int = 20) -> None:
     paths = [ROOT / "seeds" / "000_1f0ab7ed21f31e00.txt", *sorted(CORPUS.glob("*.txt"))]
     dumps = [p.read_text(encoding="utf-8") for p in paths]
@@ -89,7 +99,7 @@ def per_story(repeat: int = 7, number: int = 20) -> None:
     split_rounds = iter(
         [
             [
-                (text_format._lines(d)[-2], d[: d.rindex("\n", 0, d.rindex("\n"))])
+                _tags_line_and_context(d)
                 for d in (
                     _with_unique_tags(d, (repeat * number + 1 + k) * len(dumps) + i)
                     for i, d in enumerate(dumps)

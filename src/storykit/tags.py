@@ -47,7 +47,7 @@ import functools
 import importlib.resources
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
@@ -137,6 +137,22 @@ _LETTERS_RE = re.compile("[Uls]*")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 _WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 _ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
+
+# The fast path (TagSplitter._fast_split) tokenizes a common line so that each token starts
+# exactly where _BOUNDARY_RE and _cuts put a cut, and nowhere else:
+# - a capitalised word, maybe more words after single spaces and a number ("Road safety",
+#   "Level 3"): after a lower-case letter or a space and digits, a capital is a cut;
+# - a run of capitals before a capitalised word ends before its last capital (UK|Mental);
+#   one ending in "s" (EVs) ends there; the possessive "U++" keeps it from giving capitals
+#   back (which would cut "ABCs news" where no rule does);
+# - a code: capitals and digits, maybe joined by punctuation ("COVID-19", "COP26", "G7");
+#   digits end a code before a capital only after punctuation (COVID-19|NPHET) or before a
+#   capitalised word (COP26|Glasgow; "COP26UAE" is one piece).
+_FAST_TOKEN_RE = re.compile(
+    r"U[ls]+(?:_U?[ls]+)*(?:_d+)?"
+    r"|UU+?(?=U(?:l|s[ls]))|UU++s?(?=U|$)"
+    r"|U++od++(?=U|$)|U++d++(?=U[ls]|$)"
+)
 
 # The story's words: runs of letters and digits, joined by punctuation (COVID-19, S&P).
 _ALNUM_RE = re.compile(r"[^\W_]+")
@@ -364,21 +380,156 @@ class TagSplitter:
             The tags, in order. Every character of ``line`` except the spaces between tags
             is in exactly one tag; nothing is dropped.
         """
+        return self._split_line(line, context, end)
+
+    def _split_line(
+        self, line: str, context: str | Callable[[], str], end: int | None = None
+    ) -> tuple[str, ...]:
+        """:meth:`split`; ``context`` may be a function that makes the story's text.
+
+        The text is then made only when a rule asks the story: most lines need no evidence.
+        """
         line = line.strip()
         if not line:
             return ()
         if line in self._vocabulary:
             return (line,)
-        story = _Story(context, len(context) if end is None else end)
         known = self._splits.get(line)
+        if known is not None and not known[0]:
+            return known[1]  # split without a question to the story
+        sig = line.translate(_CLASSES)
+        made: list[_Story] = []
+
+        def story_of_context() -> _Story:
+            """The story, made on first use (from the text, made then too)."""
+            if not made:
+                text = context if isinstance(context, str) else context()
+                made.append(_Story(text, len(text) if end is None else end))
+            return made[0]
+
+        if known is None:  # (a split that asked the story is no fast path's)
+            tags = self._fast_split(line, sig, story_of_context)
+            if tags is not None:
+                self._remember(line, tuple(made[0].log) if made else (), tags)
+                return tags
+        story = story_of_context()
         if known is not None and story.agrees(known[0]):
             return known[1]
-        sig = line.translate(_CLASSES)
         tags = self._split(line, sig, story)
-        if len(self._splits) >= _MEMORY:
-            del self._splits[next(iter(self._splits))]  # the oldest
-        self._splits[line] = (tuple(story.log), tags)
+        self._remember(line, tuple(story.log), tags)
         return tags
+
+    def _remember(
+        self, line: str, log: tuple[tuple[str, bool], ...], tags: tuple[str, ...]
+    ) -> None:
+        """Keep a recent split, with the questions asked of the story and their answers."""
+        if len(self._splits) >= _MEMORY:
+            # Forget the older half at once: deleting the oldest one at a time makes every
+            # next(iter(…)) step over the entries deleted before it (3 µs a line at 4096).
+            self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
+        self._splits[line] = (log, tags)
+
+    def _fast_split(
+        self, line: str, sig: str, story: Callable[[], _Story] | None = None
+    ) -> tuple[str, ...] | None:
+        """The split of the common line, where no rule needs the story; else ``None``.
+
+        The line must be made of capitalised words (``Crime``, ``Road safety``), known runs
+        of capitals and codes (``UK``, ``EVs``, ``COVID-19``), every word but the last
+        longer than four letters (see ``story`` below): then :meth:`_split` cuts at each
+        case change and nowhere else, whatever the story says. Each condition below is
+        where :meth:`_split` would do more:
+
+        - a known name with a case change inside (``DreamWorks``: the letters around a
+          boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
+        - a short word before a boundary (``Art|France``: its last letters may start a
+          name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
+        - a run of capitals that is neither a known tag nor two (it is split on the
+          evidence);
+        - two neighbours that together are a known name, or short neighbours the story
+          might spell as one name (``Wallet|Hub``).
+
+        Given ``story`` (a function that gives the story), the rules for a short word are
+        applied here as :meth:`_split` applies them, asking the story the same questions;
+        the line is declined only when an answer moves a cut or joins two tokens.
+        ``tests/test_tags_fast.py`` compares this with :meth:`_split` for stories that
+        spell nothing, everything and some text.
+        """
+        tokens = _FAST_TOKEN_RE.findall(sig)
+        if sum(map(len, tokens)) != len(sig):
+            return None  # something else: a lone capital, lower-case starts, CJK…
+        vocabulary = self._vocabulary
+        inner = self._inner
+        inner_pairs = self._inner_pairs
+        lower_pairs = self._lower_pairs
+        out: list[str] = []
+        i = 0
+        word_before = False  # the previous token ends in a lower-case letter
+        for token in tokens:
+            j = i + len(token)
+            piece = line[i:j]
+            word = token[1] in "ls"  # else a run of capitals or a code
+            second = None
+            if not word and piece not in vocabulary:
+                # A run of capitals that is two known tags (AI|EVs, US|EU): the rules take
+                # the first such cut, asking nothing; any other run needs the evidence.
+                cut = None
+                if "d" not in token and "o" not in token:
+                    cut = next(
+                        (
+                            p
+                            for p in range(1, len(piece))
+                            if piece[:p] in vocabulary and piece[p:] in vocabulary
+                        ),
+                        None,
+                    )
+                if cut is None:
+                    return None  # an unknown run of capitals or code: OGMCIRC, EUCOP26
+                piece, second = piece[:cut], piece[cut:]
+            if out:
+                previous = out[-1]
+                pair = line[i - 1 : i + 1]
+                if pair in inner_pairs:
+                    candidates = inner.get(line[i - 1 : i + 2]) or inner.get(pair)
+                    if candidates and any(self._names_at(line, sig, i, candidates)):
+                        return None  # a known name across the cut: DreamWorks
+                start = i - len(previous)
+                short = len(previous) <= _SHORT_HALF
+                if word_before and (short or pair in lower_pairs):
+                    # _cuts: a known name starting lower-case, or one the story spells
+                    # after a short word, moves the cut back (Hub|eMerge, Banki|Phone).
+                    if story is not None:
+                        if self._lower_start(line, sig, start, i, story()) != i:
+                            return None
+                    elif short or self._known_lower_start(line, sig, start, i):
+                        return None
+                # _joins: a long word and a known run of capitals or code, or a known run
+                # or code and anything, stay apart; so do long neighbours and neighbours
+                # with a space. After a short word, or for a short word after a long one,
+                # the story may join them. (Tokens that together are a known name were
+                # declined above: its case changes.)
+                if (
+                    word_before
+                    and " " not in previous
+                    and " " not in piece
+                    and (
+                        short
+                        or (
+                            word
+                            and len(piece) <= _SHORT_HALF
+                            and len(previous) + len(piece) <= _LONG_NAME
+                            and not (previous in vocabulary and piece in vocabulary)
+                        )
+                    )
+                    and (story is None or self._joins(line, sig, (start, i, j), story()))
+                ):
+                    return None
+            out.append(piece)
+            if second is not None:
+                out.append(second)  # known tags side by side stay apart (US|EU)
+            word_before = word and token[-1] != "d"
+            i = j
+        return tuple(out)
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
@@ -464,6 +615,21 @@ class TagSplitter:
             )
         ]
 
+    def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
+        """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.
+
+        What :meth:`_lower_start` looks up, without the story: for a long piece
+        (``start`` at least four letters before ``p``) that is all it does.
+        """
+        lower_first = self._lower_first
+        for q in (p - 1, p - 2, p - 3):
+            if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
+                return False
+            candidates = lower_first.get(line[q : p + 1])
+            if candidates and any(line.startswith(known, q) for known in candidates):
+                return True
+        return False
+
     def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
         short = p - start <= _SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
@@ -524,6 +690,11 @@ class TagSplitter:
         best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
         if line[i:j] in vocabulary:
             return best
+        for p in range(i + 1, j):
+            if line[i:p] in vocabulary and line[p:j] in vocabulary:
+                # Two known parts cost least (AI|EVs): the first such split wins below, and
+                # nothing is asked; found here without costing every split.
+                return [(i, p), (p, j)]
         # Shape and vocabulary first; ask the story only where it could still win.
         splits = []
         for p in range(i + 1, j):
@@ -537,19 +708,27 @@ class TagSplitter:
             splits.append((cost_left + cost_right, p, cost_left, cost_right))
         splits.sort()
         best_shapes = (float("inf"), float("inf"))
+        # The shortest prefix and suffix of the run that the text does not hold at all: a
+        # longer one holds it, so it is not asked about (its answer is logged as no).
+        absent_prefix = absent_suffix = j - i + 1
         for total, p, shape_left, shape_right in splits:
             if best_cost <= 2 * _KNOWN_COST:
                 break  # two known parts: nothing can do better
             if total < best_cost:
                 best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
-            cost_left = (
-                _KNOWN_COST if shape_left > _KNOWN_COST and story.spells(line[i:p]) else shape_left
-            )
-            cost_right = (
-                _KNOWN_COST
-                if shape_right > _KNOWN_COST and story.spells(line[p:j])
-                else shape_right
-            )
+            # Ask only what could still make this split the best: an answer that cannot
+            # is not asked for (the result is the same; fewer questions are logged).
+            least_right = min(shape_right, _KNOWN_COST)
+            if min(shape_left, _KNOWN_COST) + least_right >= best_cost:
+                continue
+            cost_left, lacked = _asked(story, line[i:p], shape_left, p - i >= absent_prefix)
+            if lacked:
+                absent_prefix = p - i
+            if cost_left + least_right >= best_cost:
+                continue
+            cost_right, lacked = _asked(story, line[p:j], shape_right, j - p >= absent_suffix)
+            if lacked:
+                absent_suffix = j - p
             if cost_left + cost_right < best_cost:
                 best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
                 best_shapes = (cost_left, cost_right)
@@ -640,6 +819,28 @@ class TagSplitter:
             and not left_known
             and story.spells_in_lower_case(merged)
         )
+
+
+def _asked(story: _Story, part: str, shape: float, lacked: bool) -> tuple[float, bool]:
+    """The cost of ``part`` of a run of capitals once the story is asked (when it helps).
+
+    Args:
+        story: The story.
+        part: The part.
+        shape: Its cost by the vocabulary and its shape.
+        lacked: The text is known not to hold it (it holds none of a shorter part in it).
+
+    Returns:
+        The cost, and whether the text turned out not to hold ``part`` at all.
+    """
+    if shape <= _KNOWN_COST:
+        return shape, False
+    if lacked:
+        story.log.append((part, False))
+        return shape, False
+    if story.spells(part):
+        return _KNOWN_COST, False
+    return shape, part in story.absent
 
 
 class _NoText(_Story):

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story
@@ -24,7 +25,7 @@ from tests.htmltools import (
     signature,
     text,
 )
-from tests.strategies import stories
+from tests.strategies import any_text, stories
 
 GOLDEN = ROOT / "tests" / "golden"
 UTC = dt.timezone.utc
@@ -548,3 +549,11 @@ def test_w3c_nu_html_checker(tmp_path: Path, seed: Story) -> None:
     report = (result.stdout + result.stderr).strip()
     assert result.returncode == 0, report
     assert report == ""
+
+
+@given(st.lists(any_text(), max_size=6))
+@example(["a & b", "<i>", "x"])
+@example(["\x00", 'it\'s "quoted"'])
+@example(["&lt;", "\ufdd0 &"])
+def test_escaping_many_texts_at_once_is_escaping_each(texts: list[str]) -> None:
+    assert html._escape_many(texts) == [html.escape(text) for text in texts]

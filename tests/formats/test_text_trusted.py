@@ -6,11 +6,13 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from storykit import Story
 from storykit.formats import text
 from storykit.model import _no_surrogates
+from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories
 
@@ -154,7 +156,103 @@ def test_tags_from_a_splitter_are_still_judged_by_the_validators(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The reader trusts its own lines, not what a splitter makes of the tags line.
-    monkeypatch.setattr(text, "split_tags", lambda line, context: ("AI", " "))
+    monkeypatch.setattr(text, "_split_tags", lambda *args: ("AI", " "))
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
     with pytest.raises(ValueError, match=r"tags\[1\]"):
         text.loads(dump)
+
+
+def test_a_callers_splitter_is_asked_and_judged() -> None:
+    class Blank(TagSplitter):
+        def split(self, line: str, context: str = "", *, end: int | None = None) -> tuple[str, ...]:
+            assert context == "Title\n\nPara.\n"  # the lines from the title to the tags
+            return ("AI", " ")
+
+    dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
+    with pytest.raises(ValueError, match=r"tags\[1\]"):
+        text.loads(dump, splitter=Blank())
+
+
+# Headers the writer words otherwise (another date form, no nav line, a byline): some lines
+# read back, others are checked. The outcome must be the full check's, line for line.
+_SOURCE_LINES = st.sampled_from(
+    [
+        "SCMP 25 May 2026",
+        "SCMP May 25, 2026",
+        "SCMP 2026-05-25",
+        "Nikkei Asia 2026-05-25T08:30:00Z",
+        "The Wall Street Journal",
+        "2026 2026-05-25",
+        "AP 1 2026-05-25",
+        "Photo by X 25 May 2026",
+    ]
+)
+_OTHER_LINES = st.sampled_from(
+    [
+        "Photo by A B on Pexels",
+        "Photo: AFP",
+        "Image: AFP ",
+        "By Jane Doe/Reuters",
+        "an extra",
+        "By /",
+    ]
+)
+
+
+@given(
+    st.sampled_from(["← Back to stories A robot", "← Back to stories", None]),
+    st.sampled_from([None, "Photo by A B on Pexels", "Photograph by Aiko/Kyodo", "Photo: X Y"]),
+    _SOURCE_LINES,
+    st.lists(_OTHER_LINES, max_size=3),
+)
+def test_cheap_and_full_checks_agree_on_other_headers(
+    nav: str | None, credit: str | None, source: str, others: list[str]
+) -> None:
+    header = "\n".join(line for line in [nav, credit, source, *others] if line is not None)
+    dump = f"{header}\n\nTitle\n\nLead.\n\nHeading\n\nPara.\n\nAIEVs\nView original source"
+    try:
+        story = _read(dump)
+    except ValueError:
+        return
+    outcomes: list[str] = []
+    for check in (lambda: text.dumps(story), lambda: text._check(story)):
+        try:
+            check()
+            outcomes.append("ok")
+        except text.UnrepresentableError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_header_lines_read_back_line_by_line() -> None:
+    story = _read(
+        "← Back to stories A robot\nPhoto by A B on Pexels\nSCMP 25 May 2026\n\nTitle\n\nPara."
+        "\n\nView original source →"
+    )
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (False, True)
+    assert text._header_read_back(story, out) == [True, True, False]  # the date is reworded
+    story = _read("SCMP 25 May 2026\nBy Jane Doe\n\nTitle\n\nPara.")  # no nav line
+    out = text.dumps(story, check=False).split("\n")
+    assert text._header_read_back(story, out) == [False, False, True]
+
+
+@given(
+    st.text(st.sampled_from(" \t0123456789-:TZ+Sa٢"), max_size=24),
+    st.sampled_from(["", "SCMP ", "SCMP\t", "x", "Nikkei Asia 2020 "]),
+)
+@example("2026-05-25", "")
+@example("2026-05-25", "SCMP ")
+@example("2026-05-2٥", "SCMP ")
+@example("20260-05-25", "SCMP ")
+@example(" 2026-05-25", "A" * 50)
+@example("1 2026-05-25", "AP ")
+@example("2026-05-25 2026-05-25", "")
+def test_the_iso_day_shortcut_finds_what_the_date_regex_finds(tail: str, head: str) -> None:
+    line = head + tail
+    found = text._iso_day_at_end(line)
+    if line.endswith("2026-05-25") and line[-11:-10] in ("", " ", "\t"):
+        assert found is not None
+    if found is not None:
+        match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+        assert match is not None and match.start(1) == found and match[1] == line[found:]

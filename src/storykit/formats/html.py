@@ -161,6 +161,32 @@ def escape(text: str) -> str:
     return _replace_forbidden(text)
 
 
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
+def _escape_many(texts: list[str]) -> list[str]:
+    """``[escape(text) for text in texts]``, with each check made once for all of them.
+
+    A replacement whose character no text holds is skipped (it would change nothing, and
+    the others bring in no such character but ``&``, which is replaced first); when all
+    the texts are printable, so is each of them, escaped.
+    """
+    joined = "".join(texts)
+    needed = [pair for pair in _ESCAPES if pair[0] in joined]
+    printable = joined.isprintable()
+    if printable and not needed:
+        return texts
+    out = []
+    for text in texts:
+        done = text
+        for char, reference in needed:
+            done = done.replace(char, reference)
+        if not printable and not done.isprintable():
+            done = _replace_forbidden(done)
+        out.append(done)
+    return out
+
+
 # An http(s) URL with a plain host name (LDH labels, IDN letters), an optional port and
 # anything after the first "/", "?" or "#".
 _URL = re.compile(
@@ -311,11 +337,17 @@ def _article(
             f'<figure class="storykit-image"><figcaption>{" ".join(caption)}</figcaption></figure>'
         )
     out.append("</header>")
+    texts: list[str] = []
+    for section in story.sections:
+        if section.heading is not None:
+            texts.append(section.heading)
+        texts.extend(section.paragraphs)
+    escaped = iter(_escape_many(texts))
     for section in story.sections:
         if section.heading is not None:
             out.append("<section>")
-            out.append(f"<{h2}>{escape(section.heading)}</{h2}>")
-        out.extend([f"<p>{escape(p)}</p>" for p in section.paragraphs])
+            out.append(f"<{h2}>{next(escaped)}</{h2}>")
+        out.extend([f"<p>{next(escaped)}</p>" for _ in section.paragraphs])
         if section.heading is not None:
             out.append("</section>")
     end = []

@@ -62,6 +62,7 @@ import attrs
 
 from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
+from storykit._json_layout import pads
 from storykit.errors import StoryParseError
 from storykit.export import body_html, body_text, story_id, story_uri
 from storykit.model import Credit, Image, Section, Source, Story
@@ -218,8 +219,194 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     Raises:
         ValueError: ``day_time`` has no UTC offset.
     """
+    if type(indent) is int or indent is None:
+        try:
+            text = _layout(story, pads(indent), day_time)
+        except _NotPlainError:
+            pass
+        else:
+            return text if indent is None else text + "\n"
     text = _json_layout.dumps(to_dict(story, day_time=day_time), indent=indent)
     return text if indent is None else text + "\n"
+
+
+# --------------------------------------------------------------------------- the fast writer
+#
+# What ``_json_layout.dumps(to_dict(story), indent=…)`` writes, laid out directly from the
+# story, as formats/json.py does for storykit JSON: the same bytes, each text encoded once
+# by the C string encoder json.dumps uses. The body's text is encoded once per paragraph
+# and reused for the plain body, the HTML body and the summary: JSON-escaping a string is
+# done character by character (so the pieces of a joined string may be encoded apart), and
+# it commutes with the HTML escape of ``&``, ``<`` and ``>`` (neither touches what the other
+# escapes). tests/formats/test_ninjs_fast.py compares the two writers.
+
+
+class _NotPlainError(Exception):
+    """A story :func:`_layout` leaves to :func:`to_dict` (a subclass of a model class…)."""
+
+
+_enc = _json_layout.encoder(ensure_ascii=False)
+_NULL = "null"
+
+
+def _words(text: str) -> int:
+    """``len(text.split())``, without making the words when the text has single spaces.
+
+    A printable text holds no white space but the ASCII space (every other white space
+    character is a control or separator character, which is not printable).
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text.count(" ") + 1 if text else 0
+    return len(text.split())
+
+
+def _html_escaped(encoded: str) -> str:
+    """``html.escape(…, quote=False)`` of encoded text (the escapes commute)."""
+    if "&" in encoded:
+        encoded = encoded.replace("&", "&amp;")
+    if "<" in encoded:
+        encoded = encoded.replace("<", "&lt;")
+    if ">" in encoded:
+        encoded = encoded.replace(">", "&gt;")
+    return encoded
+
+
+def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
+    """The ninjs document of ``story``, written directly (see above).
+
+    Raises:
+        _NotPlainError: Leave this story to :func:`to_dict`.
+        ValueError: ``day_time`` has no UTC offset.
+    """
+    if type(story) is not Story:
+        raise _NotPlainError
+    if day_time is not None and day_time.utcoffset() is None:
+        to_dict(story, day_time=day_time)  # raises the ValueError
+    key = ": " if nl[1] else ":"
+
+    def obj(pairs: list[tuple[str, str]], level: int) -> str:
+        inner = nl[level + 1]
+        body = ("," + inner).join([f'"{name}"{key}{value}' for name, value in pairs])
+        return f"{{{inner}{body}{nl[level]}}}"
+
+    def arr(items: list[str], level: int) -> str:
+        if not items:
+            return "[]"
+        inner = nl[level + 1]
+        return f"[{inner}{(',' + inner).join(items)}{nl[level]}]"
+
+    source = story.source
+    image = story.image
+    if (source is not None and type(source) is not Source) or (
+        image is not None and type(image) is not Image
+    ):
+        raise _NotPlainError
+    url = source.url if source is not None else None
+    uri = story_uri(story)
+    top = [
+        ("uri", _enc(uri)),
+        (
+            "standard",
+            obj([("name", '"ninjs"'), ("version", '"3.1"'), ("schema", _enc(SCHEMA_URI))], 1),
+        ),
+        ("profile", _enc(PROFILE)),
+        ("type", '"text"'),
+        ("representationType", '"full"'),
+    ]
+    texts: list[str] = []  # headings and paragraphs, in order
+    kinds: list[str] = []  # their HTML elements
+    for section in story.sections:
+        if type(section) is not Section:
+            raise _NotPlainError
+        if section.heading is not None:
+            texts.append(section.heading)
+            kinds.append("h2")
+        texts.extend(section.paragraphs)
+        kinds.extend(["p"] * len(section.paragraphs))
+    parts = [encoded[1:-1] for encoded in map(_enc, texts)]  # JSON-encoded, no quotes
+    joined = " ".join(texts)  # the words of body_text(story), one C call away
+    escaped = parts
+    if "&" in joined or "<" in joined or ">" in joined:
+        escaped = list(map(_html_escaped, parts))
+    descriptions: list[str] = []
+    if "p" in kinds:
+        summary = [
+            ("role", '"summary"'),
+            ("contentType", '"text/plain"'),
+            ("value", f'"{parts[kinds.index("p")]}"'),
+        ]
+        descriptions.append(obj(summary, 2))
+    published = source.published if source is not None else None
+    if published is not None:
+        created = _first_created(published, day_time)
+        if created is not None:
+            top.append(("firstCreated", _enc(created)))
+        if not _exact_datetime(published):
+            exact = [("role", _enc(PUBLISHED_ROLE)), ("value", _enc(format_iso(published)))]
+            descriptions.append(obj(exact, 2))
+    if source is not None and source.name is not None:
+        top.append(("copyrightHolder", _enc(source.name)))
+    headline = [("role", '"main"'), ("contentType", '"text/plain"'), ("value", _enc(story.title))]
+    top.append(("headlines", arr([obj(headline, 2)], 1)))
+    descriptions.extend(
+        obj([("role", _enc(EXTRA_ROLE)), ("value", _enc(extra))], 2) for extra in story.extras
+    )
+    if descriptions:
+        top.append(("descriptions", arr(descriptions, 1)))
+    if story.sections:
+        count = str(_words(joined))
+        html = [f"<{kind}>{text}</{kind}>" for kind, text in zip(kinds, escaped, strict=True)]
+        html_body = [("role", '"main"'), ("contentType", '"text/html"'), ("wordCount", count)]
+        html_body.append(("value", '"' + "\\n".join(html) + '"'))
+        plain_body = [("role", '"main"'), ("contentType", '"text/plain"'), ("wordCount", count)]
+        plain_body.append(("value", '"' + "\\n\\n".join(parts) + '"'))
+        top.append(("bodies", arr([obj(html_body, 2), obj(plain_body, 2)], 1)))
+    if story.tags:
+        top.append(("subjects", arr([obj([("name", _enc(tag))], 2) for tag in story.tags], 1)))
+    if url is not None and url != uri:
+        top.append(("altIds", arr([obj([("role", _enc(URL_ROLE)), ("value", _enc(url))], 2)], 1)))
+    associations: list[str] = []
+
+    def credited(credit: Credit, level: int) -> list[tuple[str, str]]:
+        if type(credit) is not Credit:
+            raise _NotPlainError
+        parties = []
+        if credit.name is not None:
+            parties.append(obj([("name", _enc(credit.name)), ("role", '"creator"')], level + 2))
+        if credit.provider is not None:
+            parties.append(
+                obj([("name", _enc(credit.provider)), ("role", '"provider"')], level + 2)
+            )
+        return [("by", _enc(str(credit))), ("infoSources", arr(parties, level + 1))]
+
+    if image is not None or story.credits:
+        sid = story_id(story)
+        if image is not None:
+            credit = image.credit
+            picture = [
+                ("name", _enc(credit.role) if credit is not None else '"image"'),
+                ("rel", '"image"'),
+                ("uri", _enc(f"urn:storykit:{sid}:image")),
+                ("type", '"picture"'),
+                ("representationType", '"partial"'),
+            ]
+            if credit is not None:
+                picture += credited(credit, 2)
+            if image.alt is not None:
+                alt = [
+                    ("role", '"alt"'),
+                    ("contentType", '"text/plain"'),
+                    ("value", _enc(image.alt)),
+                ]
+                picture.append(("descriptions", arr([obj(alt, 4)], 3)))
+            associations.append(obj(picture, 2))
+        for i, credit in enumerate(story.credits, start=1):
+            entry = [("name", _enc(credit.role)), ("rel", '"credit"')]
+            entry.append(("uri", _enc(f"urn:storykit:{sid}:credit:{i}")))
+            associations.append(obj(entry + credited(credit, 2), 2))
+    if associations:
+        top.append(("associations", arr(associations, 1)))
+    return obj(top, 0)
 
 
 def detect(text: str) -> bool:

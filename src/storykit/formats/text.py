@@ -45,7 +45,7 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
-from storykit.tags import TagSplitter, split_tags
+from storykit.tags import TagSplitter, _default_splitter
 
 __all__ = [
     "NAME",
@@ -150,6 +150,26 @@ def _parse_date(value: str) -> _dt.date:
     return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
 
 
+def _iso_day_at_end(line: str) -> int | None:
+    """Where ``_DATE_RE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
+
+    No other form of date ends in two digits after a hyphen, so that is the match; ``None``
+    when the line ends otherwise (the regex then decides).
+    """
+    day = line[-10:]
+    if (
+        len(day) == _ISO_DAY_LENGTH
+        and day[4] == "-"
+        and day[7] == "-"
+        and day.isascii()
+        and (day[:4] + day[5:7] + day[8:]).isdigit()
+        and (len(line) == _ISO_DAY_LENGTH or line[-11] in " \t")
+    ):
+        return len(line) - _ISO_DAY_LENGTH
+    return None
+
+
+_ISO_DAY_LENGTH = 10
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
 
 
@@ -289,7 +309,12 @@ class _Reader:
             url = footer[1] or None
             body_end = end - 1
             above = lines[end - 2]
-            if end - 2 > header_end and is_tags_line(above):
+            if (  # is_tags_line(above), inlined
+                end - 2 > header_end
+                and above
+                and len(above) <= _TAGS_MAX_LENGTH
+                and above[-1] not in _FINAL_PUNCTUATION
+            ):
                 tags_index = end - 2
                 body_end = end - 2
 
@@ -302,13 +327,7 @@ class _Reader:
         self.spans = ((start, header_end), (title_index, end))  # see _remember
         sections = self.body(title_index + 1, body_end)
         if tags_index is not None:
-            context = "\n".join(lines[title_index:tags_index])  # title, headings, paragraphs
-            line = lines[tags_index]
-            tags = (
-                self.splitter.split(line, context)
-                if self.splitter is not None
-                else split_tags(line, context)
-            )
+            tags = _split_tags(self.splitter, lines, tags_index, title_index)
         name, published = source_line if source_line is not None else (None, None)
         source = (
             self.source_(name, published, url)
@@ -361,20 +380,24 @@ class _Reader:
     def source(self, index: int) -> tuple[str | None, _dt.date | None]:
         """The source line's name and date (the URL comes from the footer)."""
         line = self.lines[index]
-        last = line[-1]
-        match = (
-            _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-            if last.isdigit() or last in "Zz"  # every date form ends in a digit or Z
-            else None
-        )
-        if match is None:
-            return line, None
+        start = _iso_day_at_end(line)  # the common form, SCMP 2026-05-25, without the regex
+        if start is None:
+            last = line[-1]
+            match = (
+                _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+                if last.isdigit() or last in "Zz"  # every date form ends in a digit or Z
+                else None
+            )
+            if match is None:
+                return line, None
+            start = match.start(1)
+        value = line[start:]
         try:
-            published = _parse_date(match[1])
+            published = _parse_date(value)
         except (ValueError, OverflowError) as exc:
-            msg = f"invalid date {match[1]!r} on the source line: {exc}"
+            msg = f"invalid date {value!r} on the source line: {exc}"
             raise self.error(index + 1, msg) from None
-        return line[: match.start(1)].strip() or None, published
+        return line[:start].strip() or None, published
 
     def body(self, start: int, stop: int) -> tuple[Section, ...]:
         """Headings and paragraphs.
@@ -426,6 +449,22 @@ class _Reader:
                     "text follows the 'View original source' line; if this file holds "
                     "several stories, read them with storykit.iter_stories()",
                 )
+
+
+def _split_tags(
+    splitter: TagSplitter | None, lines: list[str], index: int, title_index: int
+) -> tuple[str, ...]:
+    """Split the tags line ``lines[index]``; the story's own text is the evidence.
+
+    That text (title, headings, paragraphs) is joined only when the default splitter asks
+    for it: most tags lines need none. A caller's splitter gets it as :meth:`TagSplitter.split`
+    takes it (it may be a subclass that splits its own way).
+    """
+    if splitter is None:
+        return _default_splitter()._split_line(
+            lines[index], lambda: "\n".join(lines[title_index:index])
+        )
+    return splitter.split(lines[index], "\n".join(lines[title_index:index]))
 
 
 def read(
@@ -559,7 +598,13 @@ def _single_line(where: str, value: str) -> None:
         _fail(where, "has surrounding white space")
 
 
-def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool = False) -> None:
+def _check(
+    story: Story,
+    *,
+    header_read_back: bool = False,
+    rest_read_back: bool = False,
+    header_lines: list[bool] | None = None,
+) -> None:
     """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back.
 
     Args:
@@ -567,55 +612,125 @@ def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool
         header_read_back: The reader made the header from the lines the writer writes:
             they read back the same, and need no check.
         rest_read_back: The same for the title, body, tags and footer lines.
+        header_lines: For each header line, whether the reader made its part from it
+            (:func:`_header_read_back`); those parts need no check.
     """
-    _single_line("title", story.title)
-    if _NAV_RE.fullmatch(story.title) or _FOOTER_RE.fullmatch(story.title):
+    title, tags = story.title, story.tags
+    # The title and the tags, each a single line, checked at once; one by one, in the same
+    # order, to say which is not.
+    plain = _single_lines(title, tags)
+    if not plain:
+        _single_line("title", title)
+    if _NAV_RE.fullmatch(title) or _FOOTER_RE.fullmatch(title):
         _fail("title", "reads as a nav or footer line")
-    for i, tag in enumerate(story.tags):
-        _single_line(f"tags[{i}]", tag)
+    if not plain:
+        for i, tag in enumerate(tags):
+            _single_line(f"tags[{i}]", tag)
     if not header_read_back:
-        _check_header(story)
+        _check_header(story, header_lines)
     if rest_read_back:
         return
     _check_body(story)
-    if story.tags:
-        line = "".join(story.tags)
-        context = "\n".join([story.title, *story.headings, *story.paragraphs])
-        if not story.sections or not is_tags_line(line) or split_tags(line, context) != story.tags:
+    if tags:
+        line = "".join(tags)
+        if (
+            not story.sections
+            or not is_tags_line(line)
+            # the story's text, made only if the splitter asks for it
+            or _default_splitter()._split_line(
+                line, lambda: "\n".join([title, *story.headings, *story.paragraphs])
+            )
+            != tags
+        ):
             _fail("tags", f"would not split back into the same tags ({line!r})")
 
 
-def _check_header(story: Story) -> None:
-    credits: list[tuple[str, Credit]] = []
-    if story.image is not None:
-        if story.image.alt is not None:
-            _single_line("image.alt", story.image.alt)
-        if story.image.credit is not None:
-            credits.append(("image.credit", story.image.credit))
+def _single_lines(title: str, tags: tuple[str, ...]) -> bool:
+    """Whether :func:`_single_line` accepts the title and every tag (one pass for all)."""
+    text = title + "".join(tags)
+    return (
+        "\0" not in text
+        and "\n" not in text
+        and "\r" not in text
+        and title == title.strip()
+        and tuple(map(str.strip, tags)) == tags
+    )
+
+
+def _check_header(story: Story, same: list[bool] | None = None) -> None:
+    """Check the header's parts; ``same[k]``: the writer's header line ``k`` read back.
+
+    A line the reader made its part from needs no check (see :func:`_header_read_back`).
+    """
+    k = 0  # the writer's header line of the part checked: the nav line first
+
+    def read_back() -> bool:
+        return same is not None and same[k]
+
+    credits: list[tuple[str, Credit, bool]] = []
+    image = story.image
+    if image is not None:
+        if image.alt is not None and not read_back():
+            _single_line("image.alt", image.alt)
+        if image.credit is not None:
+            k += 1
+            credits.append(("image.credit", image.credit, read_back()))
     source = story.source
     if source is not None:
-        if source.name is not None:
+        if _has_line(source):
+            k += 1
+        if source.name is not None and not read_back():
             _single_line("source.name", source.name)
             if parse_credit(source.name) is not None or _NAV_RE.fullmatch(source.name):
                 _fail("source.name", "reads as a credit or nav line")
-            if _DATE_RE.search(source.name):
+            # every date form ends in a digit or Z: only such a name can end in a date
+            last = source.name[-1:]
+            if (last.isdigit() or last in ("Z", "z")) and _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
         if source.url is not None:
             _no_nul("source.url", source.url)
-            if any(c.isspace() for c in source.url):
+            if source.url and source.url.split() != [source.url]:  # any white space in it
                 _fail("source.url", "contains white space")
     if (story.credits or story.extras) and (source is None or not _has_line(source)):
         _fail("credits/extras", "need a source line to follow")
-    credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
-    for where, credit in credits:
+    for i, credit in enumerate(story.credits):
+        k += 1
+        credits.append((f"credits[{i}]", credit, read_back()))
+    for where, credit, was_read in credits:
+        if was_read:
+            continue
         line = str(credit)
         _single_line(where, line)
         if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
     for i, extra in enumerate(story.extras):
+        k += 1
+        if read_back():
+            continue
         _single_line(f"extras[{i}]", extra)
         if parse_credit(extra, byline=True) is not None or _NAV_RE.fullmatch(extra):
             _fail(f"extras[{i}]", "reads as a credit or nav line")
+
+
+def _header_read_back(story: Story, out: list[str]) -> list[bool] | None:
+    """For each header line the writer writes, whether the reader read it as it is.
+
+    ``None`` when the reader did not make ``story``, or made it from a header of other
+    lines. The writer writes the nav line, then the parts in the order the reader reads them:
+    when the reader's header has the same lines, line for line (after a nav line it may
+    lack), a line written as it was read is read back as the same part, provided each line
+    before it is read as its own part, which the checks of the other lines make sure of.
+    """
+    ref = _read_lines.get(id(story))
+    if ref is None or ref() is not story:
+        return None
+    written = out[: out.index("")]
+    read: list[str | None] = list(ref.header)
+    if not read or not _NAV_RE.fullmatch(read[0] or ""):
+        read.insert(0, None)  # no nav line: the nav line written holds no alt text
+    if len(read) != len(written):
+        return None
+    return [w == r for w, r in zip(written, read, strict=True)]
 
 
 def _check_body(story: Story) -> None:
@@ -686,5 +801,6 @@ def dumps(story: Story, *, check: bool = True) -> str:
     if check:
         # What the reader made from exactly these lines reads back the same, unchecked.
         header, rest = _read_back(story, out)
-        _check(story, header_read_back=header, rest_read_back=rest)
+        lines = None if header else _header_read_back(story, out)
+        _check(story, header_read_back=header, rest_read_back=rest, header_lines=lines)
     return "\n".join(out)

@@ -1,0 +1,76 @@
+"""The ninjs writer's direct layout writes what the dict path writes, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import attrs
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import storykit
+from storykit import Section, Story, _json_layout
+from storykit.formats import ninjs
+from tests.conftest import CORPUS_STORIES, SEED
+from tests.strategies import any_text, stories
+
+_DAY_TIMES = st.sampled_from(
+    [
+        None,
+        dt.time(0, tzinfo=dt.timezone.utc),
+        dt.time(9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ]
+)
+_INDENTS = st.sampled_from([2, None, 0, 4])
+
+
+def _slow(story: Story, indent: int | None, day_time: dt.time | None) -> str:
+    text = _json_layout.dumps(ninjs.to_dict(story, day_time=day_time), indent=indent)
+    return text if indent is None else text + "\n"
+
+
+@given(stories(), _INDENTS, _DAY_TIMES)
+def test_any_story(story: Story, indent: int | None, day_time: dt.time | None) -> None:
+    assert ninjs.dumps(story, indent=indent, day_time=day_time) == _slow(story, indent, day_time)
+
+
+def test_the_seed_and_the_corpus() -> None:
+    for path in [SEED, *CORPUS_STORIES]:
+        story = storykit.load(path)
+        for indent in (2, None):
+            assert ninjs.dumps(story, indent=indent) == _slow(story, indent, None)
+
+
+@given(any_text(200))
+@example("a  b")
+@example(" a")
+@example("a\u00a0b c")
+@example("a\u2028b")
+@example("x\tz")
+def test_the_word_count_is_that_of_split(text: str) -> None:
+    assert ninjs._words(text) == len(text.split())
+
+
+@given(any_text())
+@example('a & b < c > "d" \\ \n e')
+def test_the_escapes_commute(text: str) -> None:
+    encoded = _json_layout.encoder(False)
+    assert ninjs._html_escaped(encoded(text)[1:-1]) == encoded(html.escape(text, quote=False))[1:-1]
+
+
+def test_a_subclass_takes_the_dict_path() -> None:
+    @attrs.frozen
+    class Mine(Story):
+        pass
+
+    story = Mine("Title", sections=[Section(None, ["A & B."])])
+    with pytest.raises(ninjs._NotPlainError):
+        ninjs._layout(story, _json_layout.pads(2), None)
+    assert ninjs.dumps(story) == _slow(story, 2, None)
+
+
+def test_a_day_time_without_an_offset_is_refused() -> None:
+    with pytest.raises(ValueError, match="day_time"):
+        ninjs.dumps(Story("Title"), day_time=dt.time(0))

@@ -1,0 +1,164 @@
+"""The tag splitter's fast path gives what its full rules give, whatever the story says.
+
+``TagSplitter._fast_split`` answers the common line (capitalised words, known runs of
+capitals and codes, every word but the last long) without the story, and declines (``None``)
+every other line. Wherever it answers, the full rules (``TagSplitter._split``) must give the
+same tags for a story that spells nothing, one that spells everything, and the story's own
+text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from storykit import tags as tags_module
+from storykit.formats import text
+from storykit.tags import TagSplitter
+from tests.conftest import CORPUS_STORIES, SEED
+from tests.test_tags import HARD_LINES
+
+
+class _SpellsEverything(tags_module._Story):
+    """A story that spells out every name it is asked about."""
+
+    def spells(self, piece: str) -> bool:
+        self.log.append((piece, True))
+        return True
+
+
+def _agrees(splitter: TagSplitter, line: str, context: str = "") -> bool:
+    """Whether the fast path declines ``line`` or gives what the full rules give."""
+    line = line.strip()
+    if not line:
+        return True  # split() answers an empty line before either path
+    sig = line.translate(tags_module._CLASSES)
+    makers = [
+        lambda: tags_module._Story("", 0),
+        lambda: _SpellsEverything("", 0),
+        lambda: tags_module._Story(context, len(context)),
+    ]
+    fast = splitter._fast_split(line, sig)  # without the story: only what needs none
+    for make in makers:
+        asked = make()
+        with_story = splitter._fast_split(line, sig, lambda asked=asked: asked)
+        slow = splitter._split(line, sig, make())
+        if fast is not None:
+            assert fast == slow, (line, fast, slow)
+            assert with_story == fast
+        if with_story is not None:
+            assert with_story == slow, (line, type(asked).__name__, with_story, slow)
+    return True
+
+
+# Pieces a tags line is made of: long and short words, words with spaces and numbers, known
+# and unknown acronyms and codes, camel-case names, lower-case starts, digits, punctuation.
+_PIECES = st.sampled_from(
+    [
+        "Crime", "Miami", "Road safety", "Semiconductors", "Harvard Medical School", "Rüstung",
+        "Mobilité", "Diplomacy", "Trade", "China", "Level 3", "Python 3", "Windows 11",
+        "Art", "Meta", "Rust", "Cork", "Mc", "De", "Us", "Xs", "Ss", "Hub", "Tok", "Book",
+        "Wallet", "Game", "Stop", "Dream", "Works", "Team", "Sky", "Star", "Craft", "Open",
+        "US", "EU", "UK", "AI", "EVs", "IPOs", "ETFs", "NATO", "NHTSA", "ISRO", "UN", "ACLU",
+        "USA", "OGM", "CIRC", "PNAS", "NPHET", "XYZ", "ABCs", "Q", "QX", "QXs",
+        "COVID-19", "COP26", "COP28", "G7", "G20", "B12", "A380", "F1", "H5N1", "GPT-4",
+        "5G", "3M", "CO2", "Chandrayaan-3", "B2B",
+        "DreamWorks", "GameStop", "WalletHub", "YouTube", "iPhone", "eBay", "eMerge",
+        "McKinsey", "AfD", "PiS", "SaaS", "PhD", "MoD", "macOS", "iOS", "mRNA",
+        "i", "e", "s", "virtualenv", "pip", "news", " ", "-", "'", "3", "12", "中国", "Ünal",
+        "Ä", "ÖVP", "Ab", "Abcd", "Abcde", "Abcdef", "Abcdefghijklmnopq", "Aa Bb", "Abc 3",
+        "Apple", "Merge", "Phone", "Champions", "League", "Final", "Animation",
+    ]
+)  # fmt: skip
+_LINES = st.lists(_PIECES, min_size=1, max_size=7).map("".join)
+_CONTEXT = st.lists(_PIECES, max_size=12).map(" ".join)
+
+
+@settings(max_examples=600)
+@given(_LINES, _CONTEXT)
+@example("CrimeMiamiRoad safety", "")
+@example("ABCs news", "AB")
+@example("UKSs", "")
+@example("COP26UAE", "")
+@example("TradeG7", "")
+@example("Level 3NPHET", "")
+def test_the_fast_path_gives_what_the_rules_give(line: str, context: str) -> None:
+    assert _agrees(TagSplitter(), line, context)
+
+
+# names made of pieces: camel-case names of two or three words, lower-case starts…
+_NAMES = st.lists(_PIECES, min_size=1, max_size=3).map("".join).map(str.strip).filter(bool)
+
+
+@settings(max_examples=600)
+@given(_LINES, _CONTEXT, st.lists(_NAMES, max_size=3))
+@example("ChampionsLeagueFinalCrime", "", ["ChampionsLeagueFinal"])
+@example("CrimeiPhonesSales", "", [])  # a known lower-case start, not a whole known name
+@example("AmericaseMergers", "", ["eMerge"])
+@example("CrimeAppleiPhone", "", [])
+@example("CrimeMiami", "", ["CrimeMiami"])
+@example("CrimemacOSsNews", "", ["OSs"])  # a known lower-case start three letters back
+def test_with_a_taught_vocabulary(line: str, context: str, taught: list[str]) -> None:
+    splitter = TagSplitter()
+    splitter.add(*taught)
+    assert _agrees(splitter, line, context)
+
+
+def test_the_corpus_and_the_recorded_lines() -> None:
+    splitter = TagSplitter()
+    answered = 0
+    for path in [SEED, *CORPUS_STORIES]:
+        lines = text._lines(path.read_text(encoding="utf-8"))
+        while lines and not lines[-1]:
+            lines.pop()
+        if len(lines) > 2 and lines[-1].startswith("View original") and lines[-2]:
+            context = "\n".join(lines[:-2])
+            assert _agrees(splitter, lines[-2], context)
+            answered += (
+                splitter._fast_split(lines[-2], lines[-2].translate(tags_module._CLASSES))
+                is not None
+            )
+    fixture = Path(__file__).parent / "fixtures" / "tags_regression.json"
+    for case in json.loads(fixture.read_text(encoding="utf-8"))["cases"]:
+        taught = TagSplitter()
+        taught.add(*case["taught"])
+        assert _agrees(taught, case["line"], case["context"])
+    for line, _ in HARD_LINES:
+        assert _agrees(splitter, line)
+    if CORPUS_STORIES:
+        assert answered >= 10  # the common case is common
+
+
+def test_common_lines_take_the_fast_path() -> None:
+    splitter = TagSplitter()
+    for line, tags in [
+        ("CrimeMiamiRoad safety", ("Crime", "Miami", "Road safety")),
+        ("TradeUSDiplomacyChina", ("Trade", "US", "Diplomacy", "China")),
+        ("JapanCOVID-19HealthCrime", ("Japan", "COVID-19", "Health", "Crime")),
+        ("EVsSemiconductorsSmartphones", ("EVs", "Semiconductors", "Smartphones")),
+        ("Level 3NATOCrime", ("Level 3", "NATO", "Crime")),
+        ("ClimateG7Summit talks", ("Climate", "G7", "Summit talks")),
+        ("CrimeRoad safetyArt", ("Crime", "Road safety", "Art")),
+        ("Python 3Developers", ("Python 3", "Developers")),
+        ("AIEVsSemiconductors", ("AI", "EVs", "Semiconductors")),
+        ("TradeUSEUChina", ("Trade", "US", "EU", "China")),
+    ]:
+        sig = line.translate(tags_module._CLASSES)
+        assert splitter._fast_split(line, sig) == tags
+        assert splitter.split(line) == tags
+    for line in ["ArtFrance", "DreamWorksAnimation", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
+        assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+
+
+def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tags_module, "_MEMORY", 8)
+    splitter = TagSplitter()
+    for k in range(50):
+        line = f"ArtFrance{chr(ord('A') + k % 26)}{'x' * (k + 1)}"  # a short word: no fast path
+        assert splitter.split(line, "Art in France") == TagSplitter().split(line, "Art in France")
+        assert len(splitter._splits) <= 8
+    assert splitter._splits  # the recent ones are kept
