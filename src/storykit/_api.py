@@ -9,6 +9,7 @@ import os
 from typing import IO, Any
 
 from storykit import formats
+from storykit._guards import check_text
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.model import Story
 
@@ -74,6 +75,8 @@ def loads(
         text = text[1:]
     if text.find("\0", 0, 1024) != -1:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
+    if not isinstance(data, (bytes, bytearray)):
+        check_text(text, filename)  # a str may hold lone surrogates; decoded bytes never do
     name = _format_for(format, filename, text)
     module = formats.by_name(name)
     if not hasattr(module, "loads"):

@@ -60,9 +60,18 @@ from typing import Any, NoReturn
 import attrs
 
 from storykit._dates import format_iso, parse_iso
+from storykit._guards import parse_json
 from storykit.errors import StoryParseError
 from storykit.export import body_html, body_text, story_id, story_uri
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    surrogate_message,
+    unencodable,
+)
 
 __all__ = [
     "NAME",
@@ -266,6 +275,10 @@ def _fail(path: str, expected: str, value: object) -> NoReturn:
 def _string(value: object, path: str) -> str:
     if not isinstance(value, str):
         _fail(path, "a string", value)
+    index = unencodable(value)  # a "\ud800" escape decodes to a lone surrogate
+    if index is not None:
+        where = f"at character {index + 1}"
+        raise _BadValueError(path, f"holds {surrogate_message(value[index], where)}")
     return value
 
 
@@ -431,7 +444,7 @@ class _Reader:
             if value is not None and plain is None:
                 plain = (key, _string(value, key))
         if html is not None:
-            sections = _html_sections(html[1], exact=self.exact, title=title)
+            sections = _html_sections(html[1], html[0], exact=self.exact, title=title)
             if sections or plain is None:
                 return sections
         if plain is not None:
@@ -595,10 +608,13 @@ class _BodyParser(HTMLParser):
             self.parts.append(data)
 
 
-def _html_sections(text: str, *, exact: bool, title: str) -> list[Section]:
+def _html_sections(text: str, path: str, *, exact: bool, title: str) -> list[Section]:
     parser = _BodyParser(exact=exact)
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError as exc:  # html.parser asserts on some broken markup: "<![ x"
+        raise _BadValueError(path, f"HTML that cannot be parsed: {exc}") from None
     parser.flush()
     items = parser.items
     if not exact and items and items[0] == ("h1", title):
@@ -674,6 +690,8 @@ def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
         raise StoryParseError(
             f"{exc.path}: {exc.message}", filename=filename, path=exc.path
         ) from None
+    except (TypeError, ValueError) as exc:  # the model refused what the reader built
+        raise StoryParseError(str(exc), filename=filename) from None
     rest = {key: value for key, value in data.items() if key not in reader.used}
     return NinjsDocument(story, data, rest)
 
@@ -684,13 +702,7 @@ def read(text: str, *, filename: str | None = None) -> NinjsDocument:
     Raises:
         StoryParseError: Not JSON (with the line), or not a ninjs item (with the path).
     """
-    try:
-        data = _json.loads(text)
-    except _json.JSONDecodeError as exc:
-        raise StoryParseError(
-            f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno
-        ) from None
-    return from_dict(data, filename=filename)
+    return from_dict(parse_json(text, filename), filename=filename)
 
 
 def loads(text: str, *, filename: str | None = None) -> Story:

@@ -382,7 +382,13 @@ def read(
         StoryParseError: The text is no story dump (the message names file and line).
     """
     reader = _Reader(_lines(text), filename, splitter)
-    return reader.read(), reader.diagnostics
+    try:
+        story = reader.read()
+    except StoryParseError:
+        raise
+    except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
+        raise StoryParseError(str(exc), filename=filename) from None
+    return story, reader.diagnostics
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
