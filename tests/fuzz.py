@@ -25,6 +25,7 @@ surrogates (stored with ``surrogatepass``). ``FORMAT`` is a reader's name or ``s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import sys
@@ -50,7 +51,7 @@ Data = str | bytes
 
 
 def _corpus_dir() -> Path:
-    import os  # noqa: PLC0415
+    import os
 
     shared = Path(os.environ.get("STORYKIT_SHARED", ROOT.parent / "shared"))
     return shared / "corpus" / "stories"
@@ -70,10 +71,8 @@ def seeds() -> list[tuple[str | None, str]]:
             except StoryParseError:
                 continue
         for fmt in ("json", "markdown", "ninjs"):
-            try:
+            with contextlib.suppress(UnrepresentableError):
                 out.append((fmt, storykit.dumps(story, fmt)))
-            except UnrepresentableError:
-                pass
     for path in sorted((ROOT / "tests" / "fixtures" / "ninjs").glob("*.ninjs")):
         out.append(("ninjs", path.read_text(encoding="utf-8")))
     for _, fmt, data in regressions():
@@ -255,7 +254,9 @@ def mutate(rng: random.Random, text: str, pool: list[tuple[str | None, str]]) ->
     if kind == 0:  # replace a character
         return text[:pos] + _random_char(rng) + text[pos + 1 :]
     if kind == 1:  # insert characters
-        return text[:pos] + "".join(_random_char(rng) for _ in range(rng.randrange(1, 4))) + text[pos:]
+        return (
+            text[:pos] + "".join(_random_char(rng) for _ in range(rng.randrange(1, 4))) + text[pos:]
+        )
     if kind == 2:  # delete a span
         return text[:pos] + text[pos + rng.randrange(1, 50) :]
     if kind in (3, 4, 5):  # delete, duplicate or swap lines
@@ -287,7 +288,11 @@ def mutate(rng: random.Random, text: str, pool: list[tuple[str | None, str]]) ->
     if kind == 11:  # truncate
         return text[:pos]
     if kind == 12:  # a lone surrogate, raw or as a JSON escape
-        return text[:pos] + rng.choice(("\ud800", "\\ud800", "\\udfff", "\\ud83d", "&#xd800;")) + text[pos:]
+        return (
+            text[:pos]
+            + rng.choice(("\ud800", "\\ud800", "\\udfff", "\\ud83d", "&#xd800;"))
+            + text[pos:]
+        )
     if kind == 13:  # line ends and white space
         return rng.choice(
             (
@@ -384,7 +389,9 @@ def _mutate_json(rng: random.Random, text: str) -> str | None:
     return json.dumps(data, ensure_ascii=rng.random() < 0.5, indent=rng.choice((None, 2)))
 
 
-def make_input(seed: int, index: int, pool: list[tuple[str | None, str]]) -> tuple[str | None, Data]:
+def make_input(
+    seed: int, index: int, pool: list[tuple[str | None, str]]
+) -> tuple[str | None, Data]:
     """Input ``index`` of run ``seed``: the reader's format (``None``: sniff) and the data."""
     rng = random.Random(f"{seed}:{index}")
     fmt, text = rng.choice(pool)
@@ -471,7 +478,7 @@ def round_trip(story: Story, fmt: str | None, data: Data) -> list[Failure]:
 
 
 def _difference(a: Story, b: Story) -> str:
-    import attrs  # noqa: PLC0415
+    import attrs
 
     for field in attrs.fields(Story):
         x, y = getattr(a, field.name), getattr(b, field.name)
@@ -557,7 +564,9 @@ def save(index: int, failure: Failure, directory: Path, seed: int) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tests.fuzz``: fuzz, print what broke; exit 1 if anything did."""
-    parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fuzz", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--seed", type=int, default=0, help="the run's seed (default 0)")
     parser.add_argument("--start", type=int, default=0, help="the first input's index")
     parser.add_argument("--count", type=int, default=10_000, help="how many inputs")

@@ -51,7 +51,9 @@ def test_deep_yaml_front_matter_does_not_kill_the_process() -> None:
         """
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "<string>:2: invalid YAML front matter: nested more than 100 levels deep\n"
+    assert (
+        done.stdout == "<string>:2: invalid YAML front matter: nested more than 100 levels deep\n"
+    )
 
 
 def test_deep_yaml_front_matter_in_validate_and_convert(tmp_path: Path) -> None:
@@ -225,7 +227,7 @@ def test_ninjs_escapes_of_lone_surrogates_are_refused_with_their_path() -> None:
 
 
 def test_the_format_readers_refuse_surrogates_when_called_directly() -> None:
-    with pytest.raises(StoryParseError, match="^<string>: name: holds a lone surrogate"):
+    with pytest.raises(StoryParseError, match=r"^<string>: name: holds a lone surrogate"):
         text.loads("Source \ud800\n\nTitle\n\nBody.\n")
     with pytest.raises(StoryParseError, match="title: holds a lone surrogate"):
         markdown.loads("# Title \ud800\n\nBody.\n")

@@ -51,7 +51,7 @@ def check_text(text: str, filename: str | None = None) -> None:
 # brackets inside them are not counted.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"?|[\[\]{}]', re.DOTALL)
 _MAX_DIGITS = 4300  # Python's default limit for int() of a string (sys.get_int_max_str_digits)
-_LONG_NUMBER = re.compile(r"-?\d{%d,}" % (_MAX_DIGITS + 1))
+_LONG_NUMBER = re.compile(rf"-?\d{{{_MAX_DIGITS + 1},}}")
 
 
 def _json_depth_error(text: str) -> int | None:
@@ -65,11 +65,11 @@ def _json_depth_error(text: str) -> int | None:
     depth = 0
     for match in _JSON_TOKEN.finditer(text):
         char = text[match.start()]
-        if char == "[" or char == "{":
+        if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
                 return match.start()
-        elif char == "]" or char == "}":
+        elif char in "]}":
             depth -= 1
     return None
 
@@ -108,12 +108,12 @@ def parse_json(text: str, filename: str | None = None) -> Any:
     except _HugeNumberError as exc:
         digits = str(exc.args[0])
         found = _LONG_NUMBER.search(text)
-        line = _line_column(text, found.start())[0] if found is not None else None
+        where = _line_column(text, found.start())[0] if found is not None else None
         raise StoryParseError(
             f"invalid JSON: a number of {len(digits.lstrip('-')):,} digits "
             f"(at most {_MAX_DIGITS:,} are read)",
             filename=filename,
-            line=line,
+            line=where,
         ) from None
     except RecursionError:  # not reached after the depth check; kept as the last guard
         raise StoryParseError("invalid JSON: nested too deeply", filename=filename) from None

@@ -21,7 +21,7 @@ MAX_MESSAGE_LENGTH = 2000
 
 
 def _printable(text: str) -> str:
-    """``text`` with lone surrogates written as ``\\udXXX``, so any console can print it."""
+    r"""``text`` with lone surrogates written as ``\udXXX``, so any console can print it."""
     if text.isascii():
         return text
     try:
@@ -40,12 +40,12 @@ def _bounded(message: str) -> str:
 
 
 class StoryParseError(ValueError):
-    """Input that cannot be read as a story.
+    r"""Input that cannot be read as a story.
 
     The message names the file (when known), the line (when there is one) and what was
     expected, as ``file:line: message``. It is at most :data:`MAX_MESSAGE_LENGTH` characters
     long (plus a note of how much was cut) and always printable: a lone surrogate in it or
-    in the file name is shown as ``\\ud800``.
+    in the file name is shown as ``\ud800``.
 
     Attributes:
         message: What was wrong, without the location.

@@ -209,9 +209,9 @@ class Reader:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         bad = unencodable(source)  # libyaml would raise UnicodeEncodeError
         if bad is not None:
-            line = source.count("\n", 0, bad) + 2
+            row = source.count("\n", 0, bad) + 2
             column = bad - source.rfind("\n", 0, bad)
-            raise self.error(line, surrogate_message(source[bad], f"at column {column}"))
+            raise self.error(row, surrogate_message(source[bad], f"at column {column}"))
         deep = check_yaml_depth(source, yaml)  # libyaml's composer would overflow the C stack
         if deep is not None:
             raise self.error(deep[0] + 2, f"invalid YAML front matter: {deep[1]}")
