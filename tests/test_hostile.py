@@ -7,6 +7,7 @@ where the problem is; no other exception, no crash of the process.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import textwrap
@@ -257,6 +258,7 @@ def test_the_model_refuses_lone_surrogates_naming_the_field(build: object, field
         build()
 
 
+@pytest.mark.filterwarnings("ignore::storykit.StoryWarning")  # the dump's extra is not placed
 def test_surrogate_pairs_and_astral_text_are_fine() -> None:
     story = Story("Emoji \U0001f600 and \U0010fffd", source=Source("S"), extras=["\U0001f4f0"])
     for fmt in ("text", "json", "ninjs", "markdown"):
@@ -305,3 +307,27 @@ def test_a_huge_line_in_an_error_is_cut() -> None:
         storykit.loads(f"---\ntitle: {title}\n---\n\n# {title}b\n", "markdown")
     assert len(str(info.value)) < MAX_MESSAGE_LENGTH + 100
     assert str(info.value).startswith("<string>:5: the title heading 'aaaa")
+
+
+def test_the_fast_json_depth_check_agrees_with_a_plain_scan() -> None:
+    """The guard cuts JSON down to its brackets in C; a token-by-token scan must agree."""
+    from storykit._guards import _json_depth_error, _json_depth_exact
+
+    rng = random.Random(8)
+    pieces = ["[", "{", "]", "}", ",", ":", "1", "S", "S"]
+    escapes = ["[", "]", "{", "}", "\\\\", '\\"', "a", "\\n", "é", "\\u005c"]
+    deep = 0
+    for _ in range(3000):
+        tokens = [rng.choice(pieces) for _ in range(rng.randrange(1, 300))]
+        doc = "".join(
+            '"' + "".join(rng.choices(escapes, k=rng.randrange(6))) + '"' if t == "S" else t
+            for t in tokens
+        )
+        if rng.random() < 0.3:
+            doc = "[" * rng.randrange(60, 110) + doc
+        if rng.random() < 0.1:
+            doc = doc[: rng.randrange(len(doc) + 1)]  # cut, inside a string perhaps
+        found = _json_depth_exact(doc)
+        deep += found is not None
+        assert _json_depth_error(doc) == found, doc
+    assert deep > 100  # both answers were tried

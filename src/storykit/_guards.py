@@ -47,9 +47,6 @@ def check_text(text: str, filename: str | None = None) -> None:
 
 # --------------------------------------------------------------------------- JSON
 
-# A JSON string (possibly unterminated), or one bracket. Strings are matched whole so that
-# brackets inside them are not counted.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"?|[\[\]{}]', re.DOTALL)
 _MAX_DIGITS = 4300  # Python's default limit for int() of a string (sys.get_int_max_str_digits)
 _LONG_NUMBER = re.compile(rf"-?\d{{{_MAX_DIGITS + 1},}}")
 
@@ -57,11 +54,44 @@ _LONG_NUMBER = re.compile(rf"-?\d{{{_MAX_DIGITS + 1},}}")
 def _json_depth_error(text: str) -> int | None:
     """The index of the first bracket that opens level ``MAX_DEPTH + 1``, else ``None``.
 
-    Only inputs with more than ``MAX_DEPTH`` opening brackets are scanned (a count in C);
-    the scan is one regular-expression pass that skips strings.
+    Linear and mostly in C: text with at most ``MAX_DEPTH`` opening brackets is not looked
+    at; other text is cut down to its brackets outside strings (escapes dropped, then all
+    bytes but brackets and quotes, then the strings) and innermost pairs are removed a few
+    times, which leaves nothing of a shallow document. Only what is left is walked in
+    Python, and only a document found too deep is scanned again to say where.
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:  # escaped backslashes, then escaped quotes: what is left cannot matter
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = data.translate(None, _NOT_STRUCTURE)
+    if b'"' in data:  # the parts outside strings
+        data = b"".join(data.split(b'"')[::2])
+    removed = 0  # levels of innermost pairs removed so far
+    while data and removed < 8:
+        shorter = data.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(data):
+            break
+        data, removed = shorter, removed + 1
+    if not data:
+        return None
+    depth = deepest = 0
+    for byte in data:  # what is left: unclosed or mismatched brackets, or deep nesting
+        depth += 1 if byte in _OPENERS else -1
+        deepest = max(deepest, depth)
+    if deepest + removed <= MAX_DEPTH:  # an upper bound of the depth
+        return None
+    return _json_depth_exact(text)
+
+
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+_OPENERS = frozenset(b"[{")
+# A JSON string (possibly unterminated), or one bracket.
+_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
+
+
+def _json_depth_exact(text: str) -> int | None:
     depth = 0
     for match in _JSON_TOKEN.finditer(text):
         char = text[match.start()]
