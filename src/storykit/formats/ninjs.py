@@ -51,10 +51,10 @@ used, next to the story. A document with ``"profile": "storykit/1"`` is read exa
 from __future__ import annotations
 
 import datetime as _dt
+import html as _html
 import json as _json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from typing import Any, NoReturn
 
 import attrs
@@ -444,7 +444,7 @@ class _Reader:
             if value is not None and plain is None:
                 plain = (key, _string(value, key))
         if html is not None:
-            sections = _html_sections(html[1], html[0], exact=self.exact, title=title)
+            sections = _html_sections(html[1], exact=self.exact, title=title)
             if sections or plain is None:
                 return sections
         if plain is not None:
@@ -566,16 +566,67 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr"})
 
 
-class _BodyParser(HTMLParser):
-    """Headings and paragraphs of an HTML body, in order."""
+_RAW_TEXT = {
+    "script": re.compile(r"</script[\s/>]", re.I),
+    "style": re.compile(r"</style[\s/>]", re.I),
+}
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^>]*>")
+
+
+class _BodyParser:
+    """Headings and paragraphs of an HTML body, in order.
+
+    A small scanner of its own rather than :class:`html.parser.HTMLParser`, whose handling
+    of unclosed markup (``<p a='`` or ``<!--`` repeated) is quadratic, and which asserts on
+    some (``<![ x``). One pass: every ``<`` either starts a tag, comment, declaration or
+    processing instruction that ends later in the text, or is text.
+    """
 
     def __init__(self, *, exact: bool) -> None:
-        super().__init__(convert_charrefs=True)
         self.exact = exact
         self.items: list[tuple[str, str]] = []  # ("h1".."h6" | "p", text)
         self.skip = 0
         self.kind: str | None = None
         self.parts: list[str] = []
+
+    def feed(self, text: str) -> None:
+        """Read the whole body."""
+        pos, end = 0, len(text)
+        last_close = text.rfind(">")  # no tag can start after it
+        while pos < end:
+            lt = text.find("<", pos)
+            if lt < 0:
+                self.handle_data(text[pos:])
+                break
+            if lt > pos:
+                self.handle_data(text[pos:lt])
+            pos = lt
+            if text.startswith("<!--", pos):  # a comment, to its end or the end of the text
+                close = text.find("-->", pos + 4)
+                pos = end if close < 0 else close + 3
+                continue
+            if lt < last_close:
+                tag = _TAG.match(text, pos)
+                if tag is not None:
+                    pos = tag.end()
+                    name = tag[2].lower()
+                    if tag[1]:
+                        self.handle_endtag(name)
+                        continue
+                    self.handle_starttag(name)
+                    if tag[0].endswith("/>"):
+                        self.handle_endtag(name)
+                    elif name in _RAW_TEXT:  # script and style hold text, not markup
+                        close_tag = _RAW_TEXT[name].search(text, pos)
+                        pos = end if close_tag is None else close_tag.start()
+                    continue
+                if text.startswith(("<!", "<?"), pos):  # a declaration, CDATA or a PI
+                    closer = "]]>" if text.startswith("<![CDATA[", pos) else ">"
+                    close = text.find(closer, pos + 2)
+                    pos = end if close < 0 else close + len(closer)
+                    continue
+            self.handle_data("<")
+            pos += 1
 
     def flush(self) -> None:
         if self.kind is not None:
@@ -586,7 +637,7 @@ class _BodyParser(HTMLParser):
                 self.items.append((self.kind, text))
         self.kind, self.parts = None, []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str) -> None:
         if tag in _VOID:
             if tag == "br" and self.kind is not None and not self.skip:
                 self.parts.append("\n")
@@ -605,16 +656,12 @@ class _BodyParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.kind is not None and not self.skip:
-            self.parts.append(data)
+            self.parts.append(_html.unescape(data) if "&" in data else data)
 
 
-def _html_sections(text: str, path: str, *, exact: bool, title: str) -> list[Section]:
+def _html_sections(text: str, *, exact: bool, title: str) -> list[Section]:
     parser = _BodyParser(exact=exact)
-    try:
-        parser.feed(text)
-        parser.close()
-    except AssertionError as exc:  # html.parser asserts on some broken markup: "<![ x"
-        raise _BadValueError(path, f"HTML that cannot be parsed: {exc}") from None
+    parser.feed(text)
     parser.flush()
     items = parser.items
     if not exact and items and items[0] == ("h1", title):
