@@ -11,6 +11,7 @@ where the problem is.
 
 from __future__ import annotations
 
+import itertools
 import json as _json
 import re
 from typing import Any
@@ -76,17 +77,17 @@ def _json_depth_error(text: str) -> int | None:
         data, removed = shorter, removed + 1
     if not data:
         return None
-    depth = deepest = 0
-    for byte in data:  # what is left: unclosed or mismatched brackets, or deep nesting
-        depth += 1 if byte in _OPENERS else -1
-        deepest = max(deepest, depth)
+    # What is left: unclosed or mismatched brackets, or deep nesting. Its depth is the
+    # largest prefix sum of +1 per opening and -1 per closing bracket (summed in C).
+    steps = memoryview(data.translate(_STEPS)).cast("b")
+    deepest = max(itertools.accumulate(steps))
     if deepest + removed <= MAX_DEPTH:  # an upper bound of the depth
         return None
     return _json_depth_exact(text)
 
 
 _NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
-_OPENERS = frozenset(b"[{")
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 # A JSON string (possibly unterminated), or one bracket.
 _JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
 
