@@ -351,3 +351,10 @@ def test_the_fast_json_depth_check_agrees_with_a_plain_scan() -> None:
         deep += found is not None
         assert _json_depth_error(doc) == found, doc
     assert deep > 100  # both answers were tried
+
+
+def test_deep_json_in_a_stream_of_stories(tmp_path: Path) -> None:
+    path = tmp_path / "stories.dat"  # no suffix: the stream is sniffed from its first line
+    path.write_text('{"a": ' + "[" * 100_000 + '\n{"a": 1}\n', encoding="utf-8")
+    with pytest.raises(StoryParseError, match=r"stories.dat:1: invalid JSON: nested more than"):
+        list(storykit.iter_stories(path))
