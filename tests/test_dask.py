@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,3 +77,61 @@ def test_missing_dask_names_the_extra(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "dask.bag", None)
     with pytest.raises(MissingExtraError, match=r"storykit\[dask\]"):
         skd.read_stories(tmp_path)
+
+
+def test_flat_records_are_to_records(archive: Path) -> None:
+    records = skd.read_stories(archive, to="record").compute(scheduler="synchronous")
+    assert records == storykit.to_records(storykit.iter_stories(archive))
+    assert all(not isinstance(v, dict) for record in records for v in record.values())
+    with pytest.raises(ValueError, match="'record'"):
+        skd.read_stories(archive, to="records")  # type: ignore[arg-type]
+
+
+def test_records_make_a_flat_dask_data_frame(archive: Path) -> None:
+    pytest.importorskip("pandas", reason="pandas is in the test group from Python 3.11")
+    pytest.importorskip("pyarrow", reason="pyarrow is in the test group from Python 3.11")
+    import dask.dataframe as dd
+
+    from storykit.export import RECORD_COLUMNS
+
+    frame = skd.read_stories(archive, to="record", files_per_partition=3).to_dataframe()
+    frame["published"] = dd.to_datetime(frame["published"], utc=True)
+    local = frame.compute(scheduler="synchronous")
+    assert tuple(local.columns) == RECORD_COLUMNS
+    assert len(local) == 12
+    assert str(local["published"].dtype).startswith("datetime64")
+    assert local["title"].tolist() == [s.title for s in storykit.iter_stories(archive)]
+    nested = skd.read_stories(archive, to="dict").to_dataframe().compute(scheduler="synchronous")
+    assert isinstance(nested["source"].iloc[0], dict)  # why the docs point to to="record"
+
+
+def test_the_documented_script_runs_on_the_process_scheduler(archive: Path, tmp_path: Path) -> None:
+    # docs/scaling.md's script, as a user saves and runs it: the process scheduler's workers
+    # import it again, which its `if __name__ == "__main__":` guard makes safe
+    pytest.importorskip("pandas", reason="pandas is in the test group from Python 3.11")
+    pytest.importorskip("pyarrow", reason="pyarrow is in the test group from Python 3.11")
+    page = (Path(__file__).parent.parent / "docs" / "scaling.md").read_text(encoding="utf-8")
+    (script,) = [
+        block.split("\n", 1)[1]
+        for block in page.split("```")[1::2]
+        if block.startswith("python") and 'if __name__ == "__main__":' in block
+    ]
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "script.py").write_text(script, encoding="utf-8")
+    shutil.copytree(archive, work / "archive")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "script.py"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "word_count" in done.stdout
+    total = sum(s.word_count for s in storykit.iter_stories(archive))
+    numbers = [line.split()[-1] for line in done.stdout.splitlines()[1:]]  # Name: …, dtype
+    assert sum(int(n) for n in numbers if n.isdigit()) == total, done.stdout

@@ -17,7 +17,8 @@ A comment on the line right before a fence says more about its block:
   code above it has run), so the output shown is the real one;
 - ``<!-- no-run: REASON -->`` — never run (code that needs S3 or a cluster, say); a reason is
   required;
-- ``<!-- requires: EXTRA -->`` — run when storykit's optional extra ``EXTRA`` is installed.
+- ``<!-- requires: EXTRA -->`` — run when storykit's optional extra ``EXTRA`` is installed
+  (``requires: dask, pandas``: when both are).
 
 No other block is skipped.
 
@@ -99,18 +100,23 @@ def blocks(page: Path) -> list[Block]:
     return found
 
 
+def extras(arg: str) -> list[str]:
+    """``dask, pandas`` → ``["dask", "pandas"]``: a block may need several extras."""
+    return [name.strip() for name in arg.split(",")]
+
+
 def missing_extra(block: Block) -> str | None:
     """The extra a ``requires`` block needs and that is not installed, else None."""
     if block.marker is None or block.marker[0] != "requires":
         return None
-    extra = block.marker[1]
-    for module in EXTRAS[extra]:
-        try:
-            spec = importlib.util.find_spec(module)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is None:
-            return extra
+    for extra in extras(block.marker[1]):
+        for module in EXTRAS[extra]:
+            try:
+                spec = importlib.util.find_spec(module)
+            except ModuleNotFoundError:
+                spec = None
+            if spec is None:
+                return extra
     return None
 
 
@@ -223,7 +229,8 @@ def test_markers_are_well_formed() -> None:
                 continue  # another HTML comment
             assert kind != "output" or arg, f"{where}: <!-- output: … --> needs an expression"
             assert kind != "no-run" or arg, f"{where}: <!-- no-run: … --> needs a reason"
-            assert kind != "requires" or arg in EXTRAS, f"{where}: unknown extra {arg!r}"
+            unknown = set(extras(arg)) - set(EXTRAS) if kind == "requires" else set()
+            assert not unknown, f"{where}: unknown extra {arg!r}"
             fence = text.count("\n", 0, match.end()) + 2  # the line after the marker
             assert fence in marked, f"{where}: the marker is not right before a code fence"
 

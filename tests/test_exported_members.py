@@ -17,7 +17,7 @@ CONTRACT = {
 PUBLIC = [
     "Credit", "Diagnostic", "ErrorLog", "Image", "MissingExtraError", "Origin", "Section",
     "Source", "Story", "StoryParseError", "StoryTable", "StoryWarning", "UnknownFormatError",
-    "UnrepresentableError", "__version__", "dump", "dump_many", "dumps", "feed",
+    "UnrepresentableError", "__version__", "by_date", "dump", "dump_many", "dumps", "feed",
     "iter_records", "iter_stories", "json_schema", "load", "loads", "table", "to_dataframe",
     "to_records",
 ]  # fmt: skip

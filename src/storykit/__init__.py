@@ -1,4 +1,4 @@
-"""storykit: typed news stories, read from plain-text story dumps and converted losslessly.
+"""storykit: typed news stories, read from plain-text story dumps and converted.
 
 >>> import storykit
 >>> story = storykit.load("seeds/000_1f0ab7ed21f31e00.txt")  # doctest: +SKIP
@@ -18,7 +18,7 @@ from storykit.errors import (
     UnknownFormatError,
     UnrepresentableError,
 )
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import Credit, Image, Section, Source, Story, by_date
 
 if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
     from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
@@ -55,6 +55,7 @@ __all__ = [
     "UnknownFormatError",
     "UnrepresentableError",
     "__version__",
+    "by_date",
     "dump",
     "dump_many",
     "dumps",

@@ -7,12 +7,15 @@ path. URLs with a protocol (``s3://bucket/dumps/*.txt``) are opened with fsspec,
 brings along; the protocol's own package (``s3fs``, ``gcsfs``…) must be installed.
 
 Dask is imported when :func:`read_stories` is called, not when this module is imported.
+With a process-based scheduler (``scheduler="processes"``, a ``distributed.LocalCluster``),
+run the computation under ``if __name__ == "__main__":`` in a script: the worker processes
+import the script again.
 
 Examples:
     >>> import storykit.dask
-    >>> bag = storykit.dask.read_stories("dumps/", to="dict")  # doctest: +SKIP
-    >>> outlets = bag.map(lambda d: d["source"] and d["source"]["name"])  # doctest: +SKIP
-    >>> outlets.frequencies().compute()  # doctest: +SKIP
+    >>> bag = storykit.dask.read_stories("dumps/", to="record")  # doctest: +SKIP
+    >>> bag.pluck("source").frequencies().compute()  # doctest: +SKIP
+    >>> frame = bag.to_dataframe()  # needs dask[dataframe]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -33,12 +36,17 @@ from storykit.model import Story
 
 __all__ = ["load_file", "read_stories"]
 
-To = Literal["story", "dict", "json"]
+To = Literal["story", "dict", "record", "json"]
+_TO = ("story", "dict", "record", "json")
 
 
 def _convert(story: Story, to: To) -> Any:
     if to == "story":
         return story
+    if to == "record":
+        from storykit.export import to_records  # noqa: PLC0415
+
+        return to_records([story])[0]
     from storykit.formats import json  # noqa: PLC0415
 
     if to == "dict":
@@ -140,8 +148,10 @@ def read_stories(
     Args:
         source: A path, folder, glob, archive or URL (``s3://…/*.txt``), or a list of these.
         to: ``"story"`` for :class:`~storykit.Story` objects, ``"dict"`` for storykit JSON
-            dicts (what ``bag.to_dataframe()`` wants), ``"json"`` for compact JSON lines
-            (what ``bag.to_textfiles("out/*.jsonl")`` wants).
+            dicts (nested, as the JSON format is), ``"record"`` for the flat records of
+            :func:`storykit.to_records` (one column each: what ``bag.to_dataframe()`` wants;
+            that needs ``dask[dataframe]``, which brings pandas and pyarrow), ``"json"`` for
+            compact JSON lines (what ``bag.to_textfiles("out/*.jsonl")`` wants).
         with_origin: Make each element an ``(Origin, story)`` pair.
         errors: ``"raise"`` fails the computation at the first bad story (the error names
             file and line); ``"warn"`` skips it with a warning in the worker's log.
@@ -163,8 +173,8 @@ def read_stories(
     except ImportError as exc:
         msg = "storykit.dask needs Dask: pip install 'storykit[dask]'"
         raise MissingExtraError(msg) from exc
-    if to not in ("story", "dict", "json"):
-        msg = f"to must be 'story', 'dict' or 'json', not {to!r}"
+    if to not in _TO:
+        msg = f"to must be 'story', 'dict', 'record' or 'json', not {to!r}"
         raise ValueError(msg)
     if errors not in ("raise", "warn"):
         msg = f"errors must be 'raise' or 'warn' in a bag, not {errors!r}"

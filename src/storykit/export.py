@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from storykit._urls import is_safe_url
 from storykit.errors import MissingExtraError
 from storykit.model import Story
 
@@ -91,11 +92,18 @@ def is_plain_uri(value: str) -> bool:
 def story_uri(story: Story) -> str:
     """The story's identifier: its original URL, else ``urn:storykit:<story_id>``.
 
-    A URL that is not a plain absolute URI (spaces, non-ASCII characters) or that is itself
-    a URN is not used as an identifier; the story then gets its ``urn:storykit:`` name.
+    A URL that is not a plain absolute URI (spaces, non-ASCII characters), that is itself
+    a URN, or that breaks the URL rule (a ``javascript:``, ``data:``… URL: programs follow
+    identifiers that look like links) is not used as an identifier; the story then gets its
+    ``urn:storykit:`` name.
     """
     url = story.url
-    if url is not None and is_plain_uri(url) and not url.lower().startswith("urn:"):
+    if (
+        url is not None
+        and is_plain_uri(url)
+        and not url.lower().startswith("urn:")
+        and is_safe_url(url)
+    ):
         return url
     return f"urn:storykit:{story_id(story)}"
 

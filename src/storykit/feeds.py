@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from storykit._urls import is_safe_url
 from storykit._version import __version__
 from storykit.errors import UnknownFormatError, UnrepresentableError
 from storykit.export import body_html, body_text, is_plain_uri, story_uri
@@ -106,7 +107,7 @@ def _json_feed(
     for item in items:
         story = item.story
         entry: dict[str, Any] = {"id": item.id}
-        if story.url is not None:
+        if story.url is not None and is_safe_url(story.url):  # the URL rule: no javascript:…
             entry["url"] = story.url
         entry["title"] = story.title
         entry["content_html"] = body_html(story)
@@ -167,7 +168,7 @@ def _atom(
             add(entry, "dc:date", item.exact)  # dc:date, W3CDTF: a bare day is allowed
         if item.author is not None:
             add(add(entry, "author"), "name", item.author)
-        if story.url is not None and is_plain_uri(story.url):
+        if story.url is not None and is_plain_uri(story.url) and is_safe_url(story.url):
             add(entry, "link", rel="alternate", href=story.url)
         for tag in story.tags:
             add(entry, "category", term=tag)

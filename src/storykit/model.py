@@ -13,7 +13,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Credit", "Image", "Section", "Source", "Story"]
+__all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
+
+_UTC = _dt.timezone.utc
 
 
 def unencodable(text: str) -> int | None:
@@ -145,6 +147,17 @@ class Image:
             raise ValueError(msg)
 
 
+def _utc(value: _dt.date | None) -> _dt.datetime | None:
+    """A date as midnight UTC; a naive date-time as UTC; an aware one converted to UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    if value.utcoffset() is None:
+        return value.replace(tzinfo=_UTC)
+    return value.astimezone(_UTC)
+
+
 def _published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, _dt.date):
         msg = f"{attribute.name}: expected a date, datetime or None, got {type(value).__name__}"
@@ -166,6 +179,17 @@ class Source:
         if self.name is None and self.published is None and self.url is None:
             msg = "Source: needs a name, a date or a URL (use source=None for no source)"
             raise ValueError(msg)
+
+    @property
+    def published_at(self) -> _dt.datetime | None:
+        """``published`` as an aware UTC date-time, to sort and compare dates of any precision.
+
+        A date (no time given) is its first instant, midnight UTC, so that a day falls inside
+        any range that starts at or before that day; a naive date-time is taken as UTC; an
+        aware one is converted to UTC. ``published`` itself keeps the precision the dump
+        gave. ``None`` when there is no date.
+        """
+        return _utc(self.published)
 
 
 @attrs.frozen
@@ -257,6 +281,15 @@ class Story:
         return self.source.published if self.source is not None else None
 
     @property
+    def published_at(self) -> _dt.datetime | None:
+        """Shortcut for ``story.source.published_at``: the date as an aware UTC date-time.
+
+        Dates of any precision compare and sort with it (a bare date is midnight UTC); for a
+        sort key that also takes stories without a date, use :func:`storykit.by_date`.
+        """
+        return self.source.published_at if self.source is not None else None
+
+    @property
     def url(self) -> str | None:
         """Shortcut for ``story.source.url``: the link to the original article."""
         return self.source.url if self.source is not None else None
@@ -272,3 +305,125 @@ class Story:
         from storykit.formats.markdown import dumps  # noqa: PLC0415 - imported on first use
 
         return dumps(self, front_matter=False)
+
+
+_UNDATED = _dt.datetime.min.replace(tzinfo=_UTC)
+
+
+def by_date(story: Story) -> tuple[bool, _dt.datetime]:
+    """Sort key: stories oldest first, then the stories without a date, in their order.
+
+    ``sorted(stories, key=storykit.by_date)`` works on any mix of dates, date-times (naive or
+    aware) and missing dates, where ``key=lambda s: s.published`` raises ``TypeError``. The
+    key compares :attr:`Story.published_at`: a bare date counts as midnight UTC, so it sorts
+    before the same day's date-times. ``sorted`` is stable: stories with equal keys keep their
+    order. With ``reverse=True`` (newest first) the undated stories come first.
+
+    Args:
+        story: A story.
+
+    Returns:
+        ``(False, published_at)`` for a dated story, ``(True, datetime.min in UTC)`` for one
+        without a date.
+    """
+    at = story.published_at
+    return (False, at) if at is not None else (True, _UNDATED)
+
+
+# --------------------------------------------------------------------------- trusted builders
+#
+# Readers that have already checked every value (the dump reader, from lines it split and
+# stripped itself; the JSON reader's fast path, after checking types and text the way the
+# validators above do) build the model through these, without running the validators a
+# second time. Everything else, users' code included, goes through the validating
+# constructors. The arguments must be exactly what the validators would accept: tuples for
+# the sequence fields, non-blank ``str`` text free of lone surrogates, and the rules of each
+# class's ``__attrs_post_init__`` already met. A rule added to the validators must be added
+# to those readers' checks too (``formats/json.py``'s fast path checks each value; the dump
+# reader passes only stripped, non-empty lines of text that ``_no_surrogates`` accepted).
+
+_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_CREDIT_SET = _setters(Credit, ("role", "name", "provider"))
+_IMAGE_SET = _setters(Image, ("alt", "credit"))
+_SOURCE_SET = _setters(Source, ("name", "published", "url"))
+_SECTION_SET = _setters(Section, ("heading", "paragraphs"))
+_STORY_SET = _setters(Story, ("title", "source", "image", "credits", "sections", "tags", "extras"))
+
+
+def _trusted_credit(role: str, name: str | None, provider: str | None) -> Credit:
+    """A :class:`Credit` from checked values, validators not run again."""
+    credit: Credit = _new(Credit)
+    set_role, set_name, set_provider = _CREDIT_SET
+    set_role(credit, role)
+    set_name(credit, name)
+    set_provider(credit, provider)
+    return credit
+
+
+def _trusted_image(alt: str | None, credit: Credit | None) -> Image:
+    """An :class:`Image` from checked values, validators not run again."""
+    image: Image = _new(Image)
+    _IMAGE_SET[0](image, alt)
+    _IMAGE_SET[1](image, credit)
+    return image
+
+
+def _trusted_source(name: str | None, published: _dt.date | None, url: str | None) -> Source:
+    """A :class:`Source` from checked values, validators not run again."""
+    source: Source = _new(Source)
+    set_name, set_published, set_url = _SOURCE_SET
+    set_name(source, name)
+    set_published(source, published)
+    set_url(source, url)
+    return source
+
+
+def _trusted_section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
+    """A :class:`Section` from checked values (``paragraphs`` a tuple), validators not run."""
+    section: Section = _new(Section)
+    _SECTION_SET[0](section, heading)
+    _SECTION_SET[1](section, paragraphs)
+    return section
+
+
+def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
+    title: str,
+    source: Source | None,
+    image: Image | None,
+    credits: tuple[Credit, ...],
+    sections: tuple[Section, ...],
+    tags: tuple[str, ...],
+    extras: tuple[str, ...],
+) -> Story:
+    """A :class:`Story` from checked values (tuples for sequences), validators not run."""
+    story: Story = _new(Story)
+    set_title, set_source, set_image, set_credits, set_sections, set_tags, set_extras = _STORY_SET
+    set_title(story, title)
+    set_source(story, source)
+    set_image(story, image)
+    set_credits(story, credits)
+    set_sections(story, sections)
+    set_tags(story, tags)
+    set_extras(story, extras)
+    return story
+
+
+def _no_surrogates(text: str) -> bool:
+    """True when ``text`` holds no lone surrogate (fast for ASCII, one encode otherwise).
+
+    The trusted builders are used only for text that passes this, so that whatever the
+    validators say about lone surrogates applies to every story alike.
+    """
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -12,6 +12,7 @@ plain text in a terminal (``print(table)`` or its ``repr``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
@@ -23,14 +24,79 @@ __all__ = ["StoryTable", "table"]
 
 COLUMNS = ("#", "Title", "Source", "Date", "Tags")
 
-_TABLE_CSS = (
-    ".storykit-table table{border-collapse:collapse;font-size:.9em}"
-    ".storykit-table caption{text-align:left;opacity:.75;padding:.2em 0}"
-    ".storykit-table :is(th,td){text-align:left;vertical-align:top;padding:.25em .6em}"
-    ".storykit-table thead th{border-bottom:1px solid rgba(128,128,128,.5)}"
-    ".storykit-table tbody tr:nth-child(even){background:rgba(128,128,128,.08)}"
-    ".storykit-table td:first-child{text-align:right;opacity:.6}"
-    ".storykit-table td:nth-child(4){white-space:nowrap}"
+_SCOPE_REPEAT = 3
+"""How often a notebook stylesheet repeats its scope class in front of each selector.
+
+Notebook front ends style rendered HTML with selectors such as JupyterLab's
+``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` (right-aligned cells, specificity
+0,2,1) and ``.jp-RenderedHTMLCommon ul`` (list bullets); classic Notebook's ``.rendered_html
+td`` and VS Code's are weaker. ``.storykit-table.storykit-table.storykit-table td`` (0,3,1)
+outranks them all wherever the styles come in the page, and still matches only storykit's
+own output.
+"""
+
+
+_REM = re.compile(r"(\d)rem\b")
+
+
+def _split_selectors(selectors: str) -> list[str]:
+    """``a, :is(b, c)`` → ``["a", ":is(b, c)"]``: commas inside parentheses stay."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(selectors):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(selectors[start:i].strip())
+            start = i + 1
+    parts.append(selectors[start:].strip())
+    return [p for p in parts if p]
+
+
+def scoped_css(css: str, scope: str) -> str:
+    """``css`` with every selector confined to ``.scope`` and made to outrank notebook styles.
+
+    Each selector ``S`` becomes ``.scope.scope.scope S`` (see :data:`_SCOPE_REPEAT`): it
+    matches only inside an element of class ``scope`` and wins over JupyterLab's, classic
+    Notebook's and VS Code's styles for the same elements. ``rem`` lengths become ``em``:
+    a notebook's root font size is not its outputs' (classic Notebook's is 10px). ``css``
+    holds plain rules only (no ``@media`` blocks), one ``selectors { declarations }`` after
+    another.
+
+    Args:
+        css: The stylesheet, written as if alone on the page.
+        scope: The class name of the element that holds the output.
+
+    Returns:
+        The scoped stylesheet, one rule per line.
+    """
+    prefix = f".{scope}" * _SCOPE_REPEAT
+    out = []
+    for rule in css.split("}"):
+        if not rule.strip():
+            continue
+        selectors, _, body = rule.partition("{")
+        scoped = [f"{prefix} {selector}" for selector in _split_selectors(selectors)]
+        body = _REM.sub(r"\1em", " ".join(body.split()))
+        out.append(f"{', '.join(scoped)} {{ {body} }}")
+    return "\n".join(out) + "\n"
+
+
+_TABLE_CSS = scoped_css(
+    """
+    table { border-collapse: collapse; font-size: .9em; margin: 0; table-layout: auto; }
+    caption { text-align: left; opacity: .75; padding: .2em 0; }
+    th, td { text-align: left; vertical-align: top; padding: .25em .6em; line-height: 1.4;
+             border: none; white-space: normal; }
+    thead th { border-bottom: 1px solid rgba(128, 128, 128, .5); }
+    tbody tr:nth-child(odd) { background: transparent; }
+    tbody tr:nth-child(even) { background: rgba(128, 128, 128, .08); }
+    th:first-child, td:first-child { text-align: right; }
+    td:first-child { opacity: .6; }
+    td:nth-child(4) { white-space: nowrap; }
+    """,
+    "storykit-table",
 )
 # Inline Markdown syntax (a table cell holds no blocks), GFM's | and ~, and Jupyter's $ math.
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|&~$")
@@ -147,7 +213,7 @@ class StoryTable:
 
         head = "".join(f'<th scope="col">{escape(c)}</th>' for c in COLUMNS)
         out = [
-            f'<div class="storykit-table"><style>{_TABLE_CSS}</style>',
+            f'<div class="storykit-table"><style>\n{_TABLE_CSS}</style>',
             f"<table><caption>{self._caption()}</caption>",
             f"<thead><tr>{head}</tr></thead>",
             "<tbody>",

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +12,7 @@ from hypothesis import given
 import storykit
 from storykit import Credit, Image, Section, Source, Story
 from storykit.formats import html, jsonld
+from tests import vnu
 from tests.conftest import CORPUS_STORIES, ROOT, SEED
 from tests.htmltools import (
     comments,
@@ -473,8 +473,6 @@ def test_any_story_page_parses_cleanly(story: Story) -> None:
 
 # ----------------------------------------------------------------------------- W3C validation
 
-VNU_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "storykit" / "vnu"
-VNU_JAR_IN_CACHE = VNU_CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WRAPPER = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -487,25 +485,22 @@ WRAPPER = """<!DOCTYPE html>
 """
 
 
-def _vnu_jar() -> Path:
-    configured = os.environ.get("STORYKIT_VNU_JAR")
-    if configured:
-        jar = Path(configured)
-        assert jar.is_file(), f"STORYKIT_VNU_JAR={configured} is not a file"
-        return jar
-    if not VNU_JAR_IN_CACHE.is_file():
-        pytest.skip(
-            "vnu.jar not found: set STORYKIT_VNU_JAR, or run "
-            f"`npm install --prefix {VNU_CACHE} --ignore-scripts vnu-jar` (.ci/run does)"
-        )
-    return VNU_JAR_IN_CACHE
+def _skip_or_fail(reason: str) -> None:
+    if vnu.required():
+        pytest.fail(f"{reason} (STORYKIT_REQUIRE_VNU=1: CI expects the W3C check to run)")
+    pytest.skip(f"W3C CHECK NOT RUN: {reason}")
 
 
 def test_w3c_nu_html_checker(tmp_path: Path, seed: Story) -> None:
     java = shutil.which("java")
     if java is None:
-        pytest.skip("Java is not installed: the W3C Nu HTML Checker (vnu.jar) needs it")
-    jar = _vnu_jar()
+        _skip_or_fail("Java is not installed: the W3C Nu HTML Checker (vnu.jar) needs it")
+    jar = vnu.jar()
+    if jar is None:
+        _skip_or_fail(f"vnu.jar not found: run `python -m tests.vnu` to fetch it to {vnu.JAR}")
+    assert jar is not None
+    assert java is not None
+    assert jar.is_file(), f"{jar} is not a file (STORYKIT_VNU_JAR?)"
     pages: dict[str, str] = {}
 
     def add(name: str, story: Story) -> None:

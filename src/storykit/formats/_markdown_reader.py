@@ -90,7 +90,7 @@ _BLOCK_NAMES = {
     "table_open": "a table",
 }
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
-_KEYS = ("title", "source", "image", "credits", "tags", "extras")
+_KEYS = ("title", "date", "tags", "source", "image", "credits", "extras")
 
 
 @attrs.define
@@ -235,18 +235,16 @@ class Reader:
             where = key
             if key == "title":
                 fields[key] = (self.text_value(value, where, optional=False), line)
+            elif key == "date":  # the published date (older pages: source.published)
+                fields[key] = (self.date_value(value, where), line)
             elif key == "source":
                 items = self.mapping(value, where, ("name", "published", "url"))
                 source: dict[str, Any] = {}
-                for name, (item, item_line) in items.items():
-                    text = self.text_value(item, f"source.{name}")
-                    if name == "published" and text is not None:
-                        try:
-                            source[name] = parse_iso(text)
-                        except ValueError as exc:
-                            raise self.error(item_line, f"source.published: {exc}") from None
+                for name, (item, _) in items.items():
+                    if name == "published":
+                        source[name] = self.date_value(item, "source.published")
                     else:
-                        source[name] = text
+                        source[name] = self.text_value(item, f"source.{name}")
                 fields[key] = (source, line)
             elif key == "image":
                 items = self.mapping(value, where, ("alt", "credit"))
@@ -329,6 +327,16 @@ class Reader:
         if not value.strip():
             raise self.error(self.line_of(node), f"{where}: must not be empty or blank")
         return value
+
+    def date_value(self, node: Node, where: str) -> _dt.date | None:
+        """An ISO 8601 date or date-time (quoted or plain), or ``None`` for ``null``."""
+        text = self.text_value(node, where)
+        if text is None:
+            return None
+        try:
+            return parse_iso(text)
+        except ValueError as exc:
+            raise self.error(self.line_of(node), f"{where}: {exc}") from None
 
     def credit(self, node: Node, where: str, *, optional: bool = True) -> Credit | None:
         yaml = self.yaml
@@ -429,14 +437,28 @@ class Reader:
 
     def source(self, fm: dict[str, Any], meta: _Meta) -> Source | None:
         fields: dict[str, Any] = dict(fm["source"][0]) if "source" in fm else {}
-        if not {"name", "published"} <= fields.keys() and meta.source is not None:
+        if "date" in fm:
+            date, date_line = fm["date"]
+            if fields.get("published", date) != date:
+                msg = "date: differs from source.published (give the date once, as date)"
+                raise self.error(date_line, msg)
+            fields["published"] = date
+        # The body's source line is read only when the front matter has neither a date nor
+        # a source: "*2026-05-25*" may be a name or a date, and only the front matter knows.
+        if "source" not in fm and "date" not in fm and meta.source is not None:
             name, published = _source_line(meta.source[0])
-            fields = {"name": name, "published": published, **fields}
+            fields = {"name": name, "published": published}
         if "url" not in fields:
             fields["url"] = meta.url
         if all(value is None for value in fields.values()):
             return None
-        line = fm["source"][1] if "source" in fm else (meta.source[1] if meta.source else None)
+        line = (
+            fm["source"][1]
+            if "source" in fm
+            else fm["date"][1]
+            if "date" in fm
+            else (meta.source[1] if meta.source else None)
+        )
         return self.build(line, "source", Source, **fields)
 
     def image(self, fm: dict[str, Any], meta: _Meta) -> Image | None:

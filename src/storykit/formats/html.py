@@ -37,6 +37,7 @@ import ipaddress
 import re
 from urllib.parse import quote
 
+from storykit._urls import is_safe_url
 from storykit.formats import jsonld
 from storykit.model import Story
 
@@ -151,6 +152,8 @@ def escape(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
+    if text.isprintable():  # the common case, decided here in one C call
+        return text
     return _replace_forbidden(text)
 
 
@@ -177,11 +180,15 @@ def _is_ipv4(host: str) -> bool:
 def link_href(url: str) -> str | None:
     """The ``href`` for a link to ``url``, or ``None`` when it must not be linked.
 
-    Only ``http`` and ``https`` URLs with a plain host name are linked; ``javascript:``,
-    ``data:``, relative and other URLs are not. Characters a URL may not hold raw (spaces,
-    quotes, ``<``, ``>``, non-ASCII…) are percent-encoded, as a browser would encode them;
-    the result still needs :func:`escape` (for ``&``) in an attribute.
+    Only ``http`` and ``https`` URLs with a plain host name are linked: within what the one
+    URL rule (``storykit._urls``) allows everywhere (``javascript:``, ``data:``… never), a
+    page links neither relative URLs (it has no base to resolve them against) nor
+    ``mailto:``. Characters a URL may not hold raw (spaces, quotes, ``<``, ``>``,
+    non-ASCII…) are percent-encoded, as a browser would encode them; the result still needs
+    :func:`escape` (for ``&``) in an attribute.
     """
+    if not is_safe_url(url):  # the rule every format follows; a page links http(s) only
+        return None
     match = _URL.fullmatch(url.strip())
     if match is None:
         return None
@@ -304,13 +311,13 @@ def _article(
         if section.heading is not None:
             out.append("<section>")
             out.append(f"<{h2}>{escape(section.heading)}</{h2}>")
-        out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
+        out.extend([f"<p>{escape(p)}</p>" for p in section.paragraphs])
         if section.heading is not None:
             out.append("</section>")
     end = []
     if tags and story.tags:
         end.append('<ul class="storykit-tags" aria-label="Tags">')
-        end.extend(f"<li>{escape(tag)}</li>" for tag in story.tags)
+        end.extend([f"<li>{escape(tag)}</li>" for tag in story.tags])
         end.append("</ul>")
     url = story.url
     if footer and url is not None:
@@ -389,7 +396,10 @@ def repr_html(story: Story) -> str:
     """The story for a notebook: the styled fragment (``Story._repr_html_``)."""
     article = _article(story, heading_offset=0, image=True, tags=True, footer=True)
     body = "\n".join(article)
-    css = f"{STORY_CSS}.storykit-notebook .storykit {{ margin: 0; }}\n"  # left, as cells are
+    from storykit.notebook import scoped_css  # noqa: PLC0415 - notebooks only
+
+    # scoped and made specific enough to beat JupyterLab's, Notebook's and VS Code's styles
+    css = scoped_css(f"{STORY_CSS}.storykit {{ margin: 0; }}", "storykit-notebook")
     return f'<div class="storykit-notebook"><style>\n{css}</style>\n{body}\n</div>\n'
 
 

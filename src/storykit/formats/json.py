@@ -29,8 +29,20 @@ from cattrs.preconf.json import make_converter
 
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
+from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError
-from storykit.model import Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    _trusted_credit,
+    _trusted_image,
+    _trusted_section,
+    _trusted_source,
+    _trusted_story,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -97,6 +109,7 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(_dt.date, format_iso)
     conv.register_unstructure_hook(_dt.datetime, format_iso)
     conv.register_structure_hook_factory(_is_tuple, lambda t: _checked_sequence(conv, t))
+    _plain_hooks[:] = [conv.get_structure_hook(Story)]  # see _fast_story
     return conv
 
 
@@ -209,7 +222,167 @@ def loads(text: str, *, filename: str | None = None) -> Story:
     Raises:
         StoryParseError: Not JSON (with line), or JSON that does not fit (with path).
     """
-    return from_dict(parse_json(text, filename), filename=filename)
+    data = parse_json(text, filename)
+    if type(data) is dict and _plain_text(text):
+        try:
+            return _fast_story(data)
+        except (_SlowPathError, TypeError):  # TypeError: a str method given something else
+            pass  # the converter reads it, or says what is wrong
+    return from_dict(data, filename=filename)
+
+
+# --------------------------------------------------------------------------- fast path
+#
+# Most documents are valid: they are read by checking each value the way the converter's
+# hooks and the model's validators would (exact JSON types, non-blank text, each class's
+# rules), then built with the model's trusted builders, which do not check again. Anything
+# unusual, valid or not, is left to the converter (``_SlowPathError``), which builds the
+# story or explains the error, so the two paths always agree. The fast path is used only
+# while the converter's hook for ``Story`` is the one built here (a hook registered since
+# turns it off), and only for text that cannot hold a lone surrogate, which the validators
+# alone judge.
+
+
+class _SlowPathError(Exception):
+    """Leave this document to the converter."""
+
+
+_STORY_KEYS = frozenset(
+    (VERSION_KEY, "title", "source", "image", "credits", "sections", "tags", "extras")
+)
+_SOURCE_KEYS = frozenset(("name", "published", "url"))
+_IMAGE_KEYS = frozenset(("alt", "credit"))
+_CREDIT_KEYS = frozenset(("role", "name", "provider"))
+_SECTION_KEYS = frozenset(("heading", "paragraphs"))
+_plain_hooks: list[object] = []  # the converter's own hook for Story, once built
+
+
+def _plain_text(text: str) -> bool:
+    r"""True when the JSON text can hold no lone surrogate, raw or as a ``\u`` escape."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    # most documents have no escapes at all: one fast scan for a backslash tells
+    return text.find("\\") < 0 or ("\\ud" not in text and "\\uD" not in text)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None or (type(value) is str and value.strip()):
+        return value
+    raise _SlowPathError
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A list of non-blank strings, as a tuple (TypeError for an item that is no string)."""
+    if type(value) is not list or not all(map(str.strip, value)):
+        raise _SlowPathError
+    return tuple(value)
+
+
+def _fast_credit(value: object) -> Credit:
+    if type(value) is not dict or not value.keys() <= _CREDIT_KEYS or "role" not in value:
+        raise _SlowPathError
+    role = value["role"]
+    if type(role) is not str or not role.strip():
+        raise _SlowPathError
+    name = _optional_text(value.get("name"))
+    provider = _optional_text(value.get("provider"))
+    if name is None and provider is None:
+        raise _SlowPathError
+    return _trusted_credit(role, name, provider)
+
+
+def _fast_source(value: object) -> Source | None:
+    if value is None:
+        return None
+    if type(value) is not dict or not value.keys() <= _SOURCE_KEYS:
+        raise _SlowPathError
+    name = _optional_text(value.get("name"))
+    url = _optional_text(value.get("url"))
+    published = value.get("published")
+    if published is not None:
+        if type(published) is not str:
+            raise _SlowPathError
+        try:
+            published = parse_iso(published)
+        except (ValueError, OverflowError):
+            raise _SlowPathError from None
+    elif name is None and url is None:
+        raise _SlowPathError
+    return _trusted_source(name, published, url)
+
+
+def _fast_image(value: object) -> Image | None:
+    if value is None:
+        return None
+    if type(value) is not dict or not value.keys() <= _IMAGE_KEYS:
+        raise _SlowPathError
+    alt = _optional_text(value.get("alt"))
+    credit = value.get("credit")
+    if credit is not None:
+        credit = _fast_credit(credit)
+    elif alt is None:
+        raise _SlowPathError
+    return _trusted_image(alt, credit)
+
+
+def _fast_sections(value: object) -> tuple[Section, ...]:
+    if type(value) is not list:
+        raise _SlowPathError
+    sections: list[Section] = []
+    keys = _SECTION_KEYS
+    strip = str.strip
+    for item in value:
+        if type(item) is not dict or not item.keys() <= keys:
+            raise _SlowPathError
+        heading = item.get("heading", _SlowPathError)
+        paragraphs = item.get("paragraphs", ())
+        if heading is None:
+            if sections or not paragraphs:
+                raise _SlowPathError
+        elif type(heading) is not str or not heading.strip():
+            raise _SlowPathError  # missing (the marker), not a string, or blank
+        if type(paragraphs) is list and all(map(strip, paragraphs)):  # TypeError: not a str
+            paragraphs = tuple(paragraphs)
+        elif paragraphs != ():
+            raise _SlowPathError
+        sections.append(_trusted_section(heading, paragraphs))
+    return tuple(sections)
+
+
+def _fast_story(data: dict[str, Any]) -> Story:
+    """The story of a valid document, read without the converter.
+
+    Raises:
+        _SlowPathError: Anything unusual: leave the document to the converter.
+        TypeError: The same (a string method given something else).
+    """
+    if data.get(VERSION_KEY) != FORMAT_VERSION or not data.keys() <= _STORY_KEYS:
+        raise _SlowPathError
+    if converter().get_structure_hook(Story) is not _plain_hooks[0]:
+        raise _SlowPathError
+    title = data.get("title")
+    if type(title) is not str or not title.strip():
+        raise _SlowPathError
+    get = data.get
+    credits = get("credits")
+    return _trusted_story(
+        title,
+        _fast_source(get("source")),
+        _fast_image(get("image")),
+        () if credits is None and "credits" not in data else _fast_credits(credits),
+        _fast_sections(get("sections")) if "sections" in data else (),
+        _texts(get("tags")) if "tags" in data else (),
+        _texts(get("extras")) if "extras" in data else (),
+    )
+
+
+def _fast_credits(value: object) -> tuple[Credit, ...]:
+    if type(value) is not list:
+        raise _SlowPathError
+    return tuple([_fast_credit(item) for item in value])
 
 
 def dumps(story: Story, *, indent: int | None = 2) -> str:
@@ -219,9 +392,110 @@ def dumps(story: Story, *, indent: int | None = 2) -> str:
         story: The story.
         indent: Spaces per level; ``None`` for one compact line (as in JSONL).
     """
+    if type(indent) is int or indent is None:
+        try:
+            text = _layout(story, pads(indent))
+        except _NotPlainError:
+            pass
+        else:
+            return text if indent is None else text + "\n"
     separators = (",", ":") if indent is None else (",", ": ")
     text = _json.dumps(to_dict(story), ensure_ascii=False, indent=indent, separators=separators)
     return text if indent is None else text + "\n"
+
+
+class _NotPlainError(Exception):
+    """A story :func:`_layout` leaves to the converter (a subclass of a model class…)."""
+
+
+_enc = encoder(ensure_ascii=False)
+_NULL = "null"
+
+
+def _text_or_null(value: str | None) -> str:
+    return _NULL if value is None else _enc(value)
+
+
+def _credit_json(credit: Credit, nl: Pads, level: int) -> str:
+    if type(credit) is not Credit:
+        raise _NotPlainError
+    inner = nl[level + 1]
+    sep = "," + inner
+    key = ": " if inner else ":"
+    return (
+        f'{{{inner}"role"{key}{_enc(credit.role)}{sep}"name"{key}{_text_or_null(credit.name)}'
+        f'{sep}"provider"{key}{_text_or_null(credit.provider)}{nl[level]}}}'
+    )
+
+
+def _strings_json(values: tuple[str, ...], nl: Pads, level: int) -> str:
+    if not values:
+        return "[]"
+    inner = nl[level + 1]
+    return f"[{inner}{(',' + inner).join(map(_enc, values))}{nl[level]}]"
+
+
+def _layout(story: Story, nl: Pads) -> str:
+    """What ``json.dumps(to_dict(story), …)`` writes, laid out here around C-encoded text.
+
+    The document's shape is fixed (every key always present, in model order), so it is
+    written directly from the story, each string quoted by the same C encoder
+    ``json.dumps`` uses: the same bytes, at about the speed of the C encoder. Only the
+    model's own classes are laid out here; a subclass (which the converter may write
+    differently) raises :class:`_NotPlainError`.
+
+    Raises:
+        _NotPlainError: Leave this story to the converter.
+    """
+    if type(story) is not Story:
+        raise _NotPlainError
+    n1, n2, n3 = nl[1], nl[2], nl[3]
+    key = ": " if n1 else ":"
+    s1, s2, s3 = "," + n1, "," + n2, "," + n3
+    source = story.source
+    if source is None:
+        source_json = _NULL
+    elif type(source) is Source:
+        published = source.published
+        date = _NULL if published is None else _enc(format_iso(published))
+        source_json = (
+            f'{{{n2}"name"{key}{_text_or_null(source.name)}{s2}"published"{key}{date}'
+            f'{s2}"url"{key}{_text_or_null(source.url)}{n1}}}'
+        )
+    else:
+        raise _NotPlainError
+    image = story.image
+    if image is None:
+        image_json = _NULL
+    elif type(image) is Image:
+        credit = image.credit
+        credit_json = _NULL if credit is None else _credit_json(credit, nl, 2)
+        image_json = (
+            f'{{{n2}"alt"{key}{_text_or_null(image.alt)}{s2}"credit"{key}{credit_json}{n1}}}'
+        )
+    else:
+        raise _NotPlainError
+    credits = story.credits
+    credits_json = (
+        f"[{n2}{s2.join([_credit_json(c, nl, 2) for c in credits])}{n1}]" if credits else "[]"
+    )
+    sections = []
+    for section in story.sections:
+        if type(section) is not Section:
+            raise _NotPlainError
+        heading = section.heading
+        sections.append(
+            f'{{{n3}"heading"{key}{_NULL if heading is None else _enc(heading)}'
+            f'{s3}"paragraphs"{key}{_strings_json(section.paragraphs, nl, 3)}{n2}}}'
+        )
+    sections_json = f"[{n2}{s2.join(sections)}{n1}]" if sections else "[]"
+    return (
+        f'{{{n1}"{VERSION_KEY}"{key}{FORMAT_VERSION}{s1}"title"{key}{_enc(story.title)}'
+        f'{s1}"source"{key}{source_json}{s1}"image"{key}{image_json}'
+        f'{s1}"credits"{key}{credits_json}{s1}"sections"{key}{sections_json}'
+        f'{s1}"tags"{key}{_strings_json(story.tags, nl, 1)}'
+        f'{s1}"extras"{key}{_strings_json(story.extras, nl, 1)}{nl[0]}}}'
+    )
 
 
 def detect(text: str) -> bool:

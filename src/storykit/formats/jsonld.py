@@ -11,7 +11,8 @@ schema.org property         story field
                             (no time is invented), ``2020-02-24T01:50:00Z`` when it has a time
 ``publisher``               ``source.name``, as an ``Organization``
 ``sourceOrganization``      ``source.name``, as an ``Organization``
-``url``, ``isBasedOn``      ``source.url``: the original article
+``url``, ``isBasedOn``      ``source.url``: the original article (left out when it breaks
+                            the URL rule: ``javascript:``, ``data:``… see docs/formats/html.md)
 ``image``                   an ``ImageObject``: ``caption`` (alt text), ``creditText``
                             (``Photo by Pavel Danilyuk on Pexels``), ``creator`` (a ``Person``)
                             and ``provider`` (an ``Organization``); no ``contentUrl``, as the
@@ -34,10 +35,11 @@ a JSON parser reads the same values back.
 
 from __future__ import annotations
 
-import json as _json
 from typing import Any
 
+from storykit import _json_layout
 from storykit._dates import format_iso
+from storykit._urls import is_safe_url
 from storykit.model import Story
 
 __all__ = [
@@ -79,7 +81,7 @@ def to_dict(story: Story, *, lang: str | None = None, body: bool = True) -> dict
         if source.name is not None:
             doc["publisher"] = _organization(source.name)
             doc["sourceOrganization"] = _organization(source.name)
-        if source.url is not None:
+        if source.url is not None and is_safe_url(source.url):  # the URL rule: no javascript:…
             doc["url"] = source.url
             doc["isBasedOn"] = source.url
     if story.image is not None:
@@ -130,12 +132,8 @@ def dumps(
         The JSON text (UTF-8, not ASCII-escaped unless ``html_safe``), with a final newline
         when indented.
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = _json.dumps(
-        to_dict(story, lang=lang, body=body),
-        ensure_ascii=html_safe,
-        indent=indent,
-        separators=separators,
+    text = _json_layout.dumps(
+        to_dict(story, lang=lang, body=body), indent=indent, ensure_ascii=html_safe
     )
     if html_safe:
         # ASCII now: every other code point (any HTML forbids included) is a \uXXXX escape.

@@ -6,18 +6,18 @@ The writer needs nothing beyond the standard library; the reader needs the optio
 What :func:`dumps` writes (see ``docs/formats/markdown.md``)::
 
     ---
-    title: "Xiaomi is pouring billions into AI …"      every value double-quoted
+    title: "Xiaomi is pouring billions into AI …"      text double-quoted, markup escaped
+    date: 2026-05-25                                   title, date, tags: where site
+    tags:                                              generators and pandoc look
+      - "AI"
     source:
       name: "SCMP"
-      published: "2026-05-25"
     image:
       alt: "Close-up of a futuristic robotic toy …"
       credit:
         role: "photo"
         name: "Pavel Danilyuk"
         provider: "Pexels"
-    tags:
-      - "AI"
     ---
 
     # Xiaomi is pouring billions into AI …
@@ -176,24 +176,39 @@ def _yaml_escape(char: str) -> str:
 
 # Everything YAML cannot hold literally in a double-quoted scalar on one line: its
 # escapes, C0/C1 controls, DEL, the line breaks YAML 1.1 knows (U+0085, U+2028, U+2029),
-# surrogates, U+FEFF (a byte order mark inside a document) and U+FFFE/U+FFFF.
-_YAML_SPECIAL = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]')
+# surrogates, U+FEFF (a byte order mark inside a document) and U+FFFE/U+FFFF; and the
+# characters that start inline Markdown (the body's :data:`_INLINE`), because a renderer
+# that does not know front matter shows it as Markdown text: escaped as ``\x3C``, they
+# stay text there and are still the same characters to every YAML reader.
+_YAML_SPECIAL = re.compile(
+    '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]|' + _INLINE.pattern
+)
 
 
 def _yaml_str(value: str) -> str:
-    """``value`` as a YAML double-quoted scalar: valid YAML whatever the string holds."""
+    """``value`` as a YAML double-quoted scalar: valid YAML whatever the string holds.
+
+    No character in it starts Markdown markup (``<``, ``&``, a backtick, ``*``…), so the
+    front matter shown as Markdown text is text.
+    """
     return '"' + _YAML_SPECIAL.sub(lambda m: _yaml_escape(m[0]), value) + '"'
 
 
 def _front_matter(story: Story) -> list[str]:
+    """Where site generators look first: ``title``, ``date``, ``tags``; then the rest."""
     out = ["---", f"title: {_yaml_str(story.title)}"]
     source = story.source
-    if source is not None:
+    if source is not None and source.published is not None:
+        # Plain (unquoted): a YAML date or timestamp to Hugo, Jekyll, Quarto, MkDocs; the
+        # ISO form holds no character that YAML or Markdown reads as markup.
+        out.append(f"date: {format_iso(source.published)}")
+    if story.tags:
+        out.append("tags:")
+        out.extend(f"  - {_yaml_str(tag)}" for tag in story.tags)
+    if source is not None and (source.name is not None or source.url is not None):
         out.append("source:")
         if source.name is not None:
             out.append(f"  name: {_yaml_str(source.name)}")
-        if source.published is not None:
-            out.append(f"  published: {_yaml_str(format_iso(source.published))}")
         if source.url is not None:
             out.append(f"  url: {_yaml_str(source.url)}")
     image = story.image
@@ -209,11 +224,9 @@ def _front_matter(story: Story) -> list[str]:
         for credit in story.credits:
             lines = _yaml_credit(credit, "    ")
             out.extend(["  - " + lines[0][4:], *lines[1:]])
-    for key in ("tags", "extras"):
-        values: tuple[str, ...] = getattr(story, key)
-        if values:
-            out.append(f"{key}:")
-            out.extend(f"  - {_yaml_str(v)}" for v in values)
+    if story.extras:
+        out.append("extras:")
+        out.extend(f"  - {_yaml_str(extra)}" for extra in story.extras)
     out.append("---")
     return out
 

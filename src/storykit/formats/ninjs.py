@@ -7,9 +7,10 @@ has an example):
 =====================================  ==========================================================
 ninjs                                  story
 =====================================  ==========================================================
-``uri``                                ``source.url`` when it is a plain absolute URI, else
-                                       ``urn:storykit:<id>`` (the URL then goes to ``altIds``
-                                       with role ``storykit:url``)
+``uri``                                ``source.url`` when it is a plain absolute URI that
+                                       the URL rule allows (no ``javascript:``, ``data:``…),
+                                       else ``urn:storykit:<id>`` (the URL then goes to
+                                       ``altIds`` with role ``storykit:url``, kept as data)
 ``headlines[role=main]``               ``title``
 ``bodies``                             the sections twice: ``text/html`` (an ``<h2>`` per
                                        heading, a ``<p>`` per paragraph: this one is read back)
@@ -52,13 +53,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import html as _html
-import json as _json
 import re
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import attrs
 
+from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit.errors import StoryParseError
@@ -225,9 +226,7 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     Raises:
         ValueError: ``day_time`` has no UTC offset.
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    data = to_dict(story, day_time=day_time)
-    text = _json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    text = _json_layout.dumps(to_dict(story, day_time=day_time), indent=indent)
     return text if indent is None else text + "\n"
 
 

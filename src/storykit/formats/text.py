@@ -25,12 +25,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import NoReturn
 
 from storykit._dates import format_iso, parse_iso
 from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    _no_surrogates,
+    _trusted_credit,
+    _trusted_image,
+    _trusted_section,
+    _trusted_source,
+    _trusted_story,
+)
 from storykit.tags import TagSplitter, split_tags
 
 __all__ = [
@@ -90,7 +104,7 @@ def _lines(text: str) -> list[str]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line.strip() for line in text.split("\n")]
+    return list(map(str.strip, text.split("\n")))
 
 
 _MONTH_NUMBERS = {
@@ -153,13 +167,21 @@ def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
     Returns:
         The credit, or ``None`` when ``line`` is no credit line.
     """
+    return _parse_credit(line, byline, Credit)
+
+
+def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credit | None:
+    """:func:`parse_credit`, building the credit with ``make`` (trusted or validating)."""
     if byline and line[:2] == "By":
         match = _BYLINE_RE.fullmatch(line)
         if match is not None:
             name, _, provider = match[1].strip().rpartition("/")
             if not name:
                 name, provider = provider, ""
-            return Credit("byline", name.strip() or None, provider.strip() or None)
+            name, provider = name.strip() or None, provider.strip() or None
+            if name is None and provider is None:
+                make = Credit  # ``By /``: the validators say what is wrong
+            return make("byline", name, provider)
     if line[:3].lower() not in _CREDIT_STARTS:
         return None
     match = _CREDIT_BY_RE.fullmatch(line)
@@ -173,23 +195,62 @@ def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
         name, provider = name.strip() or None, (provider or "").strip() or None
         if name is None and provider is None:
             return None
-        return Credit(role, name, provider)
+        return make(role, name, provider)
     match = _CREDIT_COLON_RE.fullmatch(line)
     if match is not None:
-        return Credit(match[1].lower(), None, match[2].strip())
+        return make(match[1].lower(), None, match[2].strip())
     return None
 
 
+def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
+    title: str,
+    source: Source | None,
+    image: Image | None,
+    credits: tuple[Credit, ...],
+    sections: tuple[Section, ...],
+    tags: tuple[str, ...],
+    extras: tuple[str, ...],
+) -> Story:
+    return Story(
+        title,
+        source=source,
+        image=image,
+        credits=credits,
+        sections=sections,
+        tags=tags,
+        extras=extras,
+    )
+
+
 class _Reader:
-    """One pass over the lines of one story."""
+    """One pass over the lines of one story.
+
+    The reader builds the model from lines it has split and stripped itself, so every text
+    it passes is a non-blank string and every object meets its class's rules: the
+    validators are not run again (:mod:`storykit.model`'s trusted builders), unless the text
+    holds lone surrogates, which only the validators judge.
+    """
 
     def __init__(
-        self, lines: list[str], filename: str | None, splitter: TagSplitter | None
+        self,
+        lines: list[str],
+        filename: str | None,
+        splitter: TagSplitter | None,
+        trusted: bool = False,
     ) -> None:
         self.lines = lines
         self.filename = filename
         self.splitter = splitter
         self.diagnostics: list[Diagnostic] = []
+        if trusted:
+            self.credit: Callable[..., Credit] = _trusted_credit
+            self.image: Callable[..., Image] = _trusted_image
+            self.source_: Callable[..., Source] = _trusted_source
+            self.section: Callable[..., Section] = _trusted_section
+            self.story: Callable[..., Story] = _trusted_story
+        else:
+            self.credit, self.image, self.source_ = Credit, Image, Source
+            self.section, self.story = Section, _validated_story
 
     def error(self, line: int | None, message: str) -> StoryParseError:
         return StoryParseError(message, filename=self.filename, line=line)
@@ -238,6 +299,7 @@ class _Reader:
         if title_index >= body_end:
             raise self.error(title_index + 1, "expected the title after the header")
         title = lines[title_index]
+        self.spans = ((start, header_end), (title_index, end))  # see _remember
         sections = self.body(title_index + 1, body_end)
         if tags_index is not None:
             context = "\n".join(lines[title_index:tags_index])  # title, headings, paragraphs
@@ -249,19 +311,14 @@ class _Reader:
             )
         name, published = source_line if source_line is not None else (None, None)
         source = (
-            Source(name, published, url)
+            self.source_(name, published, url)
             if name is not None or published is not None or url is not None
             else None
         )
-        return Story(
-            title,
-            source=source,
-            image=image,
-            credits=credits,
-            sections=sections,
-            tags=tags,
-            extras=extras,
-        )
+        # the tags come from the splitter: trusted only when they are non-blank strings
+        tags = tuple(tags)
+        make = self.story if all(map(str.strip, tags)) else _validated_story
+        return make(title, source, image, credits, sections, tags, extras)
 
     def header(
         self, start: int, stop: int
@@ -284,7 +341,7 @@ class _Reader:
             line = lines[index]
             if line.startswith("←") and _NAV_RE.fullmatch(line):
                 raise self.error(index + 1, "a second '← Back to stories' line in one header")
-            credit = parse_credit(line, byline=source is not None)
+            credit = _parse_credit(line, source is not None, self.credit)
             if credit is not None:
                 if image_credit is None and source is None and not credits:
                     image_credit = credit
@@ -296,7 +353,9 @@ class _Reader:
                 continue
             extras.append(line)
             self.warn(index, f"could not place header line {line!r}; kept in story.extras")
-        image = Image(alt, image_credit) if alt is not None or image_credit is not None else None
+        image = (
+            self.image(alt, image_credit) if alt is not None or image_credit is not None else None
+        )
         return image, source, tuple(credits), tuple(extras)
 
     def source(self, index: int) -> tuple[str | None, _dt.date | None]:
@@ -323,8 +382,8 @@ class _Reader:
         A heading is a heading-like line that does not follow a heading and is not the last
         line: a heading always has a paragraph.
         """
-        items = [line for line in self.lines[start:stop] if line]
-        if any(line[0] in "←V" for line in items):  # rare: look closer, once
+        items = list(filter(None, self.lines[start:stop]))
+        if any(map(str.startswith, items, repeat(("←", "V")))):  # rare: look closer, once
             self.check_no_second_story(start, stop)
         sections: list[Section] = []
         heading: str | None = None
@@ -332,6 +391,7 @@ class _Reader:
         after_heading = False
         last = len(items) - 1
         final = _FINAL_PUNCTUATION
+        make = self.section
         for k, line in enumerate(items):
             if (
                 not after_heading
@@ -340,13 +400,13 @@ class _Reader:
                 and line[-1] not in final
             ):
                 if heading is not None or paragraphs:
-                    sections.append(Section(heading, paragraphs))
+                    sections.append(make(heading, tuple(paragraphs)))
                 heading, paragraphs, after_heading = line, [], True
             else:
                 paragraphs.append(line)
                 after_heading = False
         if heading is not None or paragraphs:
-            sections.append(Section(heading, paragraphs))
+            sections.append(make(heading, tuple(paragraphs)))
         return tuple(sections)
 
     def check_no_second_story(self, start: int, stop: int) -> None:
@@ -381,14 +441,60 @@ def read(
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
     """
-    reader = _Reader(_lines(text), filename, splitter)
+    lines = _lines(text)
+    trusted = _no_surrogates(text)
+    reader = _Reader(lines, filename, splitter, trusted)
     try:
         story = reader.read()
     except StoryParseError:
         raise
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
         raise StoryParseError(str(exc), filename=filename) from None
+    if trusted and splitter is None:
+        (start, header_end), (title_index, end) = reader.spans
+        _remember(story, lines[start:header_end], lines[title_index:end])
     return story, reader.diagnostics
+
+
+class _Lines(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a story the reader made, with the lines it made it from."""
+
+    __slots__ = ("header", "key", "rest")
+    key: int
+    header: list[str]
+    rest: list[str]
+
+
+_read_lines: dict[int, _Lines] = {}
+"""The stories the reader made that are still alive (by id), with their lines."""
+
+
+def _forget(ref: _Lines) -> None:
+    if _read_lines.get(ref.key) is ref:
+        del _read_lines[ref.key]
+
+
+def _remember(story: Story, header: list[str], rest: list[str]) -> None:
+    """Keep the lines ``story`` was read from (stripped) for as long as it lives.
+
+    ``header`` holds the header's lines, ``rest`` those from the title to the end. The text
+    writer uses them to make its round-trip check cheap: lines it would write that are
+    exactly these are read back, by the same reader with the default tag splitter, as the
+    same parts of this story. The lines hold the story's own strings: this costs little.
+    """
+    ref = _Lines(story, _forget)
+    ref.key, ref.header, ref.rest = id(story), header, rest
+    _read_lines[ref.key] = ref
+
+
+def _read_back(story: Story, out: list[str]) -> tuple[bool, bool]:
+    """Whether the reader made ``story``'s header, and the rest, from the lines in ``out``."""
+    ref = _read_lines.get(id(story))
+    if ref is None or ref() is not story:
+        return False, False
+    blank = out.index("")  # the end of the header
+    rest = out[blank + 1 :] == ref.rest
+    return rest and out[:blank] == ref.header, rest
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
@@ -445,19 +551,37 @@ def _fail(where: str, why: str) -> NoReturn:
     raise UnrepresentableError(msg)
 
 
+def _no_nul(where: str, value: str) -> None:
+    if "\0" in value:
+        _fail(where, "contains U+0000 (NUL), which makes the dump read as binary data")
+
+
 def _single_line(where: str, value: str) -> None:
+    _no_nul(where, value)
     if "\n" in value or "\r" in value:
         _fail(where, "contains a line break")
     if value != value.strip():
         _fail(where, "has surrounding white space")
 
 
-def _check(story: Story) -> None:
-    """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back."""
+def _check(story: Story, *, header_read_back: bool = False, rest_read_back: bool = False) -> None:
+    """Raise :class:`UnrepresentableError` when the dump could not give ``story`` back.
+
+    Args:
+        story: The story.
+        header_read_back: The reader made the header from the lines the writer writes:
+            they read back the same, and need no check.
+        rest_read_back: The same for the title, body, tags and footer lines.
+    """
     _single_line("title", story.title)
     if _NAV_RE.fullmatch(story.title) or _FOOTER_RE.fullmatch(story.title):
         _fail("title", "reads as a nav or footer line")
-    _check_header(story)
+    for i, tag in enumerate(story.tags):
+        _single_line(f"tags[{i}]", tag)
+    if not header_read_back:
+        _check_header(story)
+    if rest_read_back:
+        return
     _check_body(story)
     if story.tags:
         line = "".join(story.tags)
@@ -481,15 +605,17 @@ def _check_header(story: Story) -> None:
                 _fail("source.name", "reads as a credit or nav line")
             if _DATE_RE.search(source.name):
                 _fail("source.name", "ends in something that reads as a date")
-        if source.url is not None and any(c.isspace() for c in source.url):
-            _fail("source.url", "contains white space")
+        if source.url is not None:
+            _no_nul("source.url", source.url)
+            if any(c.isspace() for c in source.url):
+                _fail("source.url", "contains white space")
     if (story.credits or story.extras) and (source is None or not _has_line(source)):
         _fail("credits/extras", "need a source line to follow")
     credits.extend((f"credits[{i}]", credit) for i, credit in enumerate(story.credits))
     for where, credit in credits:
         line = str(credit)
         _single_line(where, line)
-        if parse_credit(line, byline=where != "image.credit") != credit:
+        if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
     for i, extra in enumerate(story.extras):
         _single_line(f"extras[{i}]", extra)
@@ -540,8 +666,6 @@ def dumps(story: Story, *, check: bool = True) -> str:
         UnrepresentableError: ``check`` is on and the dump layout cannot hold the story
             as it is (a paragraph that would read as a heading, a line break in a title…).
     """
-    if check:
-        _check(story)
     out: list[str] = []
     alt = story.image.alt if story.image is not None else None
     out.append(f"{NAV} {alt}" if alt else NAV)
@@ -564,4 +688,8 @@ def dumps(story: Story, *, check: bool = True) -> str:
         out.append("".join(story.tags))
     url = source.url if source is not None else None
     out.append(f"{FOOTER} {url}" if url else FOOTER)
+    if check:
+        # What the reader made from exactly these lines reads back the same, unchecked.
+        header, rest = _read_back(story, out)
+        _check(story, header_read_back=header, rest_read_back=rest)
     return "\n".join(out)

@@ -1,0 +1,162 @@
+"""The dump reader builds its objects without re-validating them, and gets the same story."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from storykit import Story, StoryParseError
+from storykit.formats import text
+from storykit.model import _no_surrogates
+from tests.conftest import CORPUS_STORIES, SEED
+from tests.strategies import dump_stories
+
+
+def _both(dump: str) -> tuple[Story, Story]:
+    lines = text._lines(dump)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trusted = text._Reader(lines, None, None, trusted=True).read()
+        checked = text._Reader(lines, None, None, trusted=False).read()
+    return trusted, checked
+
+
+def _same(trusted: Story, checked: Story) -> None:
+    assert trusted == checked
+    assert hash(trusted) == hash(checked)
+    assert repr(trusted) == repr(checked)
+    for built, valid in zip(trusted.sections, checked.sections, strict=True):
+        assert type(built.paragraphs) is tuple and built == valid
+
+
+def test_the_seed_and_the_corpus() -> None:
+    for path in [SEED, *CORPUS_STORIES]:
+        _same(*_both(path.read_text(encoding="utf-8")))
+
+
+@given(dump_stories())
+def test_any_dump(story: Story) -> None:
+    trusted, checked = _both(text.dumps(story))
+    _same(trusted, checked)
+    assert trusted == story
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "← Back to stories A robot\nPhoto by A B on Pexels\nSCMP 2026-05-25",
+        "← Back to stories\nPhoto: AFP\nSCMP\nBy Jane Doe/Reuters\nan unplaced line",
+        "Nikkei Asia 25 May 2026",
+        "← Back to stories Alt only",
+    ],
+)
+def test_headers(header: str) -> None:
+    dump = f"{header}\n\nTitle\n\nLead.\n\nHeading\n\nPara.\n\nAIEVs\nView original source → https://e.com"
+    _same(*_both(dump))
+
+
+def test_text_with_a_lone_surrogate_is_built_by_the_validating_constructors() -> None:
+    # The validators alone judge lone surrogates, so such text is never trusted.
+    dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle \ud800\n\nPara."
+    assert not _no_surrogates(dump)
+    assert _no_surrogates("plain ASCII") and _no_surrogates("小米 ‑ and 😀")
+    # ...and they refuse it: no writer could encode it (issue 8).
+    with pytest.raises(ValueError, match=r"^title: holds a lone surrogate U\+D800"):
+        text._Reader(text._lines(dump), None, None, trusted=False).read()
+    with pytest.raises(StoryParseError, match=r"^<string>: title: holds a lone surrogate"):
+        text.loads(dump)
+
+
+def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:
+    # "By /" names no one: the credit is built by the validating constructor either way.
+    lines = text._lines("← Back to stories\nSCMP 2026-05-25\nBy /\n\nTitle\n\nPara.")
+    outcomes: list[object] = []
+    for trusted in (True, False):
+        try:
+            outcomes.append(text._Reader(lines, None, None, trusted=trusted).read())
+        except ValueError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+# --------------------------------------------------------------------------- the writer's check
+
+
+def _read(dump: str) -> Story:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return text.loads(dump)
+
+
+def test_the_check_is_cheap_for_what_the_reader_made_from_the_same_lines() -> None:
+    story = _read(text.dumps(_read(SEED.read_text(encoding="utf-8"))))  # canonical lines
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (True, True)
+    twin = text.loads(text.dumps(story), splitter=text.TagSplitter())  # another splitter
+    assert twin == story
+    assert text._read_back(twin, out) == (False, False)  # not remembered: checked in full
+
+
+def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
+    story = _read(SEED.read_text(encoding="utf-8"))
+    rebuilt = Story(
+        story.title,
+        source=story.source,
+        image=story.image,
+        credits=story.credits,
+        sections=story.sections,
+        tags=story.tags,
+        extras=story.extras,
+    )
+    assert rebuilt == story
+    out = text.dumps(rebuilt, check=False).split("\n")
+    assert text._read_back(rebuilt, out) == (False, False)
+
+
+def test_the_memory_goes_with_the_story() -> None:
+    story = _read(SEED.read_text(encoding="utf-8"))
+    key = id(story)
+    assert text._read_lines[key]() is story
+    del story
+    assert key not in text._read_lines
+
+
+def test_the_title_is_still_checked_when_the_rest_reads_back() -> None:
+    # The title reads as a nav line: the reader takes it (it comes after the header), the
+    # writer refuses it, as before.
+    story = _read("SCMP 2026-05-25\n\n← Back to stories\n\nPara one.\n\nView original source")
+    assert story.title == "← Back to stories"
+    with pytest.raises(text.UnrepresentableError, match="title"):
+        text.dumps(story)
+
+
+@pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
+def test_cheap_and_full_checks_agree_on_the_corpus(path: Path) -> None:
+    story = _read(path.read_text(encoding="utf-8"))
+    outcomes = []
+    for check in (lambda: text.dumps(story), lambda: text._check(story)):
+        try:
+            outcomes.append(("ok", check() is None))
+        except text.UnrepresentableError as exc:
+            outcomes.append(("refused", str(exc)))
+    assert outcomes[0][0] == outcomes[1][0]
+
+
+@given(dump_stories())
+def test_cheap_and_full_checks_agree(story: Story) -> None:
+    again = _read(text.dumps(story))
+    assert text.dumps(again) == text.dumps(story, check=False)
+    text._check(again)  # the full check passes too
+
+
+def test_tags_from_a_splitter_are_still_judged_by_the_validators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The reader trusts its own lines, not what a splitter makes of the tags line.
+    monkeypatch.setattr(text, "split_tags", lambda line, context: ("AI", " "))
+    dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
+    with pytest.raises(ValueError, match=r"tags\[1\]"):
+        text.loads(dump)
