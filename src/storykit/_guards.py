@@ -57,8 +57,9 @@ def _json_depth_error(text: str) -> int | None:
 
     Linear and mostly in C: text with at most ``MAX_DEPTH`` opening brackets is not looked
     at; other text is cut down to its brackets outside strings (escapes dropped, then all
-    bytes but brackets and quotes, then the strings) and innermost pairs are removed a few
-    times, which leaves nothing of a shallow document. Only what is left is walked in
+    bytes but brackets and quotes, then the strings: removing two adjacent quotes keeps every
+    other character inside or outside a string as it was) and innermost pairs are removed a
+    few times, which leaves nothing of a shallow document. Only what is left is walked in
     Python, and only a document found too deep is scanned again to say where.
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
@@ -66,8 +67,8 @@ def _json_depth_error(text: str) -> int | None:
     data = text.encode("utf-8", "surrogatepass")
     if b"\\" in data:  # escaped backslashes, then escaped quotes: what is left cannot matter
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    data = data.translate(None, _NOT_STRUCTURE)
-    if b'"' in data:  # the parts outside strings
+    data = data.translate(None, _NOT_STRUCTURE).replace(b'""', b"")  # most strings go here
+    if b'"' in data:  # the parts outside the strings that hold brackets
         data = b"".join(data.split(b'"')[::2])
     removed = 0  # levels of innermost pairs removed so far
     while data and removed < 8:
