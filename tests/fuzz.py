@@ -539,11 +539,14 @@ def run(
     *,
     pool: list[tuple[str | None, str]] | None = None,
     on_failure: Callable[[int, Failure], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Fuzz inputs ``start`` … ``start + count - 1`` of run ``seed``."""
     pool = pool if pool is not None else seeds()
     report = Report(failures=[])
     for index in range(start, start + count):
+        if on_progress is not None and index % 10_000 == 0:
+            on_progress(index)  # so that a crash of the process can be narrowed down
         fmt, data = make_input(seed, index, pool)
         story, failure = read(fmt, data)
         report.inputs += 1
@@ -599,7 +602,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.save is not None:
             print(f"  saved as {save(index, failure, args.save, args.seed)}", flush=True)
 
-    report = run(args.seed, args.start, count, on_failure=show)
+    def progress(index: int) -> None:
+        if args.verbose or count >= 100_000:
+            print(f"seed {args.seed}: at input {index}", flush=True)
+
+    report = run(args.seed, args.start, count, on_failure=show, on_progress=progress)
     took = time.perf_counter() - began
     print(
         f"seed {args.seed}, inputs {args.start}..{args.start + count - 1}: {report.inputs:,} "
