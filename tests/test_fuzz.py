@@ -7,75 +7,20 @@ run); ``python -m tests.fuzz --thorough`` runs a million outside pytest.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 import storykit
-from storykit import Section, Source, Story, StoryParseError, UnrepresentableError
+from storykit import Story, StoryParseError
 from tests import fuzz
 
 COUNT = int(os.environ.get("STORYKIT_FUZZ", "15000"))  # about a minute on CI's 2 cores
 SEED = int(os.environ.get("STORYKIT_FUZZ_SEED", "0"))
 
-# Inputs whose failure is in a writer that branch h8write fixes (issue 8, item 2): text that
-# holds NUL or a line break where the dump has one line, and a Markdown source name that reads
-# back as a date. The harness enforces the writer contract on them all the same; until those
-# fixes are merged they are expected failures, and once they are, everything is strict again.
-WRITER_FIXES = {
-    "writer-text-tag-line-break.json",
-    "writer-text-nul-in-source.json",
-    "writer-markdown-date-source-name.json",
-    "writer-markdown-datetime-source-name.json",
-}
-
-
-def _writer_fixes_merged() -> bool:
-    tagged = Story("T", sections=[Section(None, ["Body."])], tags=("Crime\nMiami",))
-    try:
-        storykit.dumps(tagged, "text")
-    except UnrepresentableError:
-        pass
-    else:
-        return False
-    dated = Story("T", source=Source("2026-05-25"))
-    return storykit.loads(storykit.dumps(dated, "markdown"), "markdown") == dated
-
-
-MERGED = _writer_fixes_merged()
-
-
-def _breaks_a_line(value: str) -> bool:
-    return "\0" in value or len(f"a{value}b".splitlines()) > 1
-
-
-def _pending_writer_fix(failure: fuzz.Failure) -> bool:
-    """A failure of the kinds h8write fixes (only consulted before that branch is merged)."""
-    if MERGED or failure.kind != "round trip":
-        return False
-    story, _ = fuzz.read(failure.fmt, failure.data)
-    if story is None:
-        return False
-    if failure.detail.startswith("text "):
-        source = story.source
-        values = [story.title, *story.headings, *story.tags, *story.extras, *story.paragraphs]
-        values += [v for v in (source.name, source.url) if v] if source else []
-        return any(_breaks_a_line(v) for v in values)
-    if failure.detail.startswith("markdown "):
-        name = story.source.name if story.source else None
-        return name is not None and re.match(r"\s*\d{4}-\d{2}-\d{2}", name) is not None
-    return False
-
 
 def _regression_params() -> list[object]:
-    params: list[object] = []
-    for path, fmt, data in fuzz.regressions():
-        marks = []
-        if path.name in WRITER_FIXES and not MERGED:
-            marks.append(pytest.mark.xfail(strict=True, reason="the writer fix is on h8write"))
-        params.append(pytest.param(path, fmt, data, id=path.name, marks=marks))
-    return params
+    return [pytest.param(path, fmt, data, id=path.name) for path, fmt, data in fuzz.regressions()]
 
 
 @pytest.mark.parametrize(("path", "fmt", "data"), _regression_params())
@@ -92,7 +37,7 @@ def test_regressions_cover_every_reader() -> None:
 def test_bounded_fuzz() -> None:
     pool = fuzz.seeds()
     report = fuzz.run(SEED, 0, COUNT, pool=pool)
-    failures = [(i, f) for i, f in report.failures or [] if not _pending_writer_fix(f)]
+    failures = report.failures or []
     lines = [
         f"seed {SEED} input {index}: {failure.describe()}\n"
         f"  reproduce: python -m tests.fuzz --seed {SEED} --start {index} --count 1 -v "
