@@ -9,6 +9,7 @@ import os
 from typing import IO, Any
 
 from storykit import formats
+from storykit._guards import check_text
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.model import Story
 
@@ -110,6 +111,8 @@ def loads(
                 "or ninjs)"
             )
             raise StoryParseError(msg, filename=filename, line=1)
+    if not isinstance(data, (bytes, bytearray)):
+        check_text(text, filename)  # a str may hold lone surrogates; decoded bytes never do
     name = _format_for(format, filename, text)
     module = formats.by_name(name)
     if name in formats.FILE_FORMATS:

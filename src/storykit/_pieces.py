@@ -377,7 +377,7 @@ def _sniff(head: bytes) -> str:
         if newline and rest.strip():
             try:
                 value = _json.loads(first)
-            except ValueError:
+            except (ValueError, RecursionError):  # the reader reports it
                 return "json"
             return "jsonl" if isinstance(value, dict) else "json"
         return "json"

@@ -16,11 +16,36 @@ __all__ = [
 ]
 
 
+MAX_MESSAGE_LENGTH = 2000
+"""The longest message a :class:`StoryParseError` carries; a longer one is cut and says so."""
+
+
+def _printable(text: str) -> str:
+    r"""``text`` with lone surrogates written as ``\udXXX``, so any console can print it."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _bounded(message: str) -> str:
+    message = _printable(message)
+    if len(message) <= MAX_MESSAGE_LENGTH + 40:  # the slack keeps a cut message as it is
+        return message
+    cut = len(message) - MAX_MESSAGE_LENGTH
+    return f"{message[:MAX_MESSAGE_LENGTH]}… ({cut:,} more characters)"
+
+
 class StoryParseError(ValueError):
-    """Input that cannot be read as a story.
+    r"""Input that cannot be read as a story.
 
     The message names the file (when known), the line (when there is one) and what was
-    expected, as ``file:line: message``.
+    expected, as ``file:line: message``. It is at most :data:`MAX_MESSAGE_LENGTH` characters
+    long (plus a note of how much was cut) and always printable: a lone surrogate in it or
+    in the file name is shown as ``\ud800``.
 
     Attributes:
         message: What was wrong, without the location.
@@ -38,14 +63,14 @@ class StoryParseError(ValueError):
         line: int | None = None,
         path: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = _bounded(message)
         self.filename = filename
         self.line = line
-        self.path = path
+        self.path = _bounded(path) if path is not None else None
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = self.filename if self.filename is not None else "<string>"
+        where = _printable(self.filename) if self.filename is not None else "<string>"
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"

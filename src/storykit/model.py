@@ -18,14 +18,50 @@ __all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
 _UTC = _dt.timezone.utc
 
 
-def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate a required, non-blank string."""
+_SCAN = 1 << 16  # characters encoded at a time: the check never copies all of a long text
+
+
+def unencodable(text: str) -> int | None:
+    """The index of the first lone surrogate in ``text`` (a code point no UTF-8 can hold).
+
+    ``None`` when ``text`` is Unicode text that every writer can encode. Cheap: ASCII text is
+    answered at once, other text by encoding it a slice at a time (so a long text is never
+    copied whole).
+    """
+    if text.isascii():
+        return None
+    for start in range(0, len(text), _SCAN):
+        try:
+            text[start : start + _SCAN].encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return start + exc.start
+    return None
+
+
+def surrogate_message(char: str, where: str) -> str:
+    """Say what :func:`unencodable` found: ``a lone surrogate U+D800 at character 12, …``."""
+    return (
+        f"a lone surrogate U+{ord(char):04X} {where}, "
+        "which is not Unicode text (no UTF-8 file can hold it)"
+    )
+
+
+def _check_text(name: str, value: object) -> None:
     if not isinstance(value, str):
-        msg = f"{attribute.name}: expected a string, got {type(value).__name__}"
+        msg = f"{name}: expected a string, got {type(value).__name__}"
         raise TypeError(msg)
     if not value.strip():
-        msg = f"{attribute.name}: must not be empty or blank"
+        msg = f"{name}: must not be empty or blank"
         raise ValueError(msg)
+    index = unencodable(value)
+    if index is not None:
+        msg = f"{name}: holds {surrogate_message(value[index], f'at character {index + 1}')}"
+        raise ValueError(msg)
+
+
+def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a required, non-blank string that Unicode can encode."""
+    _check_text(attribute.name, value)
 
 
 def _optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -35,12 +71,8 @@ def _optional_text(inst: object, attribute: attrs.Attribute[Any], value: object)
 
 def _texts(_inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     for i, item in enumerate(value):
-        if not isinstance(item, str):
-            msg = f"{attribute.name}[{i}]: expected a string, got {type(item).__name__}"
-            raise TypeError(msg)
-        if not item.strip():
-            msg = f"{attribute.name}[{i}]: must not be empty or blank"
-            raise ValueError(msg)
+        if not isinstance(item, str) or not item.strip() or unencodable(item) is not None:
+            _check_text(f"{attribute.name}[{i}]", item)  # raises, naming the item
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -387,18 +419,13 @@ def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
     return story
 
 
-_SCAN = 1 << 16  # characters encoded at a time: the check's memory stays small on big input
-
-
 def _no_surrogates(text: str) -> bool:
-    """True when ``text`` holds no lone surrogate (fast for ASCII, one encode otherwise).
+    """True when ``text`` holds no lone surrogate (see :func:`unencodable`).
 
     The trusted builders are used only for text that passes this, so that whatever the
-    validators say about lone surrogates applies to every story alike. Long text is encoded
-    a slice at a time, so the check never holds a copy of all of it.
+    validators say about lone surrogates applies to every story alike.
     """
-    if text.isascii():
-        return True
+    return unencodable(text) is None
     try:
         for start in range(0, len(text), _SCAN):
             text[start : start + _SCAN].encode("utf-8")

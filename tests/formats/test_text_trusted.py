@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from storykit import Story
+from storykit import Story, StoryParseError
 from storykit.formats import text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
@@ -65,9 +65,11 @@ def test_text_with_a_lone_surrogate_is_built_by_the_validating_constructors() ->
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle \ud800\n\nPara."
     assert not _no_surrogates(dump)
     assert _no_surrogates("plain ASCII") and _no_surrogates("小米 ‑ and 😀")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert text.loads(dump) == _both(dump)[1]
+    # ...and they refuse it: no writer could encode it (issue 8).
+    with pytest.raises(ValueError, match=r"^title: holds a lone surrogate U\+D800"):
+        text._Reader(text._lines(dump), None, None, trusted=False).read()
+    with pytest.raises(StoryParseError, match=r"^<string>: title: holds a lone surrogate"):
+        text.loads(dump)
 
 
 def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:

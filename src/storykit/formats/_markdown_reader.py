@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from storykit._dates import parse_iso
+from storykit._guards import check_yaml_depth
 from storykit.errors import MissingExtraError, StoryParseError
 from storykit.formats import text as _dump
 from storykit.formats.markdown import (
@@ -28,7 +29,15 @@ from storykit.formats.markdown import (
     TAGS_LABEL,
     URL_LABEL,
 )
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    surrogate_message,
+    unencodable,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -262,6 +271,14 @@ class Reader:
         source = "\n".join(lines[1:index])
         yaml = self.yaml
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        bad = unencodable(source)  # libyaml would raise UnicodeEncodeError
+        if bad is not None:
+            row = source.count("\n", 0, bad) + 2
+            column = bad - source.rfind("\n", 0, bad)
+            raise self.error(row, surrogate_message(source[bad], f"at column {column}"))
+        deep = check_yaml_depth(source, yaml)  # libyaml's composer would overflow the C stack
+        if deep is not None:
+            raise self.error(deep[0] + 2, f"invalid YAML front matter: {deep[1]}")
         try:
             node: Node | None = yaml.compose(source, Loader=loader)
         except yaml.YAMLError as exc:

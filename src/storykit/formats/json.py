@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json as _json
+import re
 from functools import cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from cattrs.preconf.json import make_converter
 
 from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
+from storykit._guards import parse_json
 from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError
 from storykit.model import (
@@ -148,8 +150,21 @@ def _describe(exc: BaseException, _type: object) -> str:
     if isinstance(exc, KeyError):
         return "missing"
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+        return f"unknown key(s): {_some(sorted(exc.extra_fields))}"
     return str(exc)
+
+
+_SHOWN = 5  # problems named in one message; the rest are counted
+
+
+def _some(names: list[str]) -> str:
+    """The first few of ``names`` (each cut to 60 characters), and how many more."""
+    shown = [name if len(name) <= 60 else name[:60] + "…" for name in names[:_SHOWN]]
+    text = ", ".join(shown)
+    return text if len(names) <= _SHOWN else f"{text} (and {len(names) - _SHOWN:,} more)"
+
+
+_FIELD = re.compile(r"([a-z_][\w.\[\]]*): (.*)", re.DOTALL)  # "paragraphs[1]: …"
 
 
 def _errors(exc: BaseException) -> list[tuple[str, str]]:
@@ -192,6 +207,10 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
     except (ClassValidationError, IterableValidationError, ValueError, TypeError) as exc:
         pairs = _errors(exc)
         path, message = pairs[0] if pairs else ("", str(exc))
+        field = _FIELD.fullmatch(message)
+        if field is not None:  # the model's validator named the field: make it part of the path
+            path = f"{path}.{field[1]}" if path else field[1]
+            message = field[2]
         text = f"{path}: {message}" if path else message
         if len(pairs) > 1:
             text += f" (and {len(pairs) - 1} more)"
@@ -204,14 +223,7 @@ def loads(text: str, *, filename: str | None = None) -> Story:
     Raises:
         StoryParseError: Not JSON (with line), or JSON that does not fit (with path).
     """
-    try:
-        data = _json.loads(text)
-    except _json.JSONDecodeError as exc:
-        raise StoryParseError(
-            f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno
-        ) from None
-    except RecursionError:
-        raise StoryParseError("invalid JSON: nested too deeply", filename=filename) from None
+    data = parse_json(text, filename)
     if type(data) is dict and _plain_text(text):
         try:
             return _fast_story(data)

@@ -52,20 +52,28 @@ used, next to the story. A document with ``"profile": "storykit/1"`` is read exa
 from __future__ import annotations
 
 import datetime as _dt
-import json as _json
+import html as _html
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from typing import Any, NoReturn
 
 import attrs
 
 from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
+from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.errors import StoryParseError
 from storykit.export import body_html, body_text, story_id, story_uri
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import (
+    Credit,
+    Image,
+    Section,
+    Source,
+    Story,
+    surrogate_message,
+    unencodable,
+)
 
 __all__ = [
     "NAME",
@@ -453,6 +461,10 @@ def _fail(path: str, expected: str, value: object) -> NoReturn:
 def _string(value: object, path: str) -> str:
     if not isinstance(value, str):
         _fail(path, "a string", value)
+    index = unencodable(value)  # a "\ud800" escape decodes to a lone surrogate
+    if index is not None:
+        where = f"at character {index + 1}"
+        raise _BadValueError(path, f"holds {surrogate_message(value[index], where)}")
     return value
 
 
@@ -740,16 +752,67 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr"})
 
 
-class _BodyParser(HTMLParser):
-    """Headings and paragraphs of an HTML body, in order."""
+_RAW_TEXT = {
+    "script": re.compile(r"</script[\s/>]", re.I),
+    "style": re.compile(r"</style[\s/>]", re.I),
+}
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^>]*>")
+
+
+class _BodyParser:
+    """Headings and paragraphs of an HTML body, in order.
+
+    A small scanner of its own rather than :class:`html.parser.HTMLParser`, whose handling
+    of unclosed markup (``<p a='`` or ``<!--`` repeated) is quadratic, and which asserts on
+    some (``<![ x``). One pass: every ``<`` either starts a tag, comment, declaration or
+    processing instruction that ends later in the text, or is text.
+    """
 
     def __init__(self, *, exact: bool) -> None:
-        super().__init__(convert_charrefs=True)
         self.exact = exact
         self.items: list[tuple[str, str]] = []  # ("h1".."h6" | "p", text)
         self.skip = 0
         self.kind: str | None = None
         self.parts: list[str] = []
+
+    def feed(self, text: str) -> None:
+        """Read the whole body."""
+        pos, end = 0, len(text)
+        last_close = text.rfind(">")  # no tag can start after it
+        while pos < end:
+            lt = text.find("<", pos)
+            if lt < 0:
+                self.handle_data(text[pos:])
+                break
+            if lt > pos:
+                self.handle_data(text[pos:lt])
+            pos = lt
+            if text.startswith("<!--", pos):  # a comment, to its end or the end of the text
+                close = text.find("-->", pos + 4)
+                pos = end if close < 0 else close + 3
+                continue
+            if lt < last_close:
+                tag = _TAG.match(text, pos)
+                if tag is not None:
+                    pos = tag.end()
+                    name = tag[2].lower()
+                    if tag[1]:
+                        self.handle_endtag(name)
+                        continue
+                    self.handle_starttag(name)
+                    if tag[0].endswith("/>"):
+                        self.handle_endtag(name)
+                    elif name in _RAW_TEXT:  # script and style hold text, not markup
+                        close_tag = _RAW_TEXT[name].search(text, pos)
+                        pos = end if close_tag is None else close_tag.start()
+                    continue
+                if text.startswith(("<!", "<?"), pos):  # a declaration, CDATA or a PI
+                    closer = "]]>" if text.startswith("<![CDATA[", pos) else ">"
+                    close = text.find(closer, pos + 2)
+                    pos = end if close < 0 else close + len(closer)
+                    continue
+            self.handle_data("<")
+            pos += 1
 
     def flush(self) -> None:
         if self.kind is not None:
@@ -760,7 +823,7 @@ class _BodyParser(HTMLParser):
                 self.items.append((self.kind, text))
         self.kind, self.parts = None, []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str) -> None:
         if tag in _VOID:
             if tag == "br" and self.kind is not None and not self.skip:
                 self.parts.append("\n")
@@ -779,13 +842,12 @@ class _BodyParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.kind is not None and not self.skip:
-            self.parts.append(data)
+            self.parts.append(_html.unescape(data) if "&" in data else data)
 
 
 def _html_sections(text: str, *, exact: bool, title: str) -> list[Section]:
     parser = _BodyParser(exact=exact)
     parser.feed(text)
-    parser.close()
     parser.flush()
     items = parser.items
     if not exact and items and items[0] == ("h1", title):
@@ -861,6 +923,8 @@ def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
         raise StoryParseError(
             f"{exc.path}: {exc.message}", filename=filename, path=exc.path
         ) from None
+    except (TypeError, ValueError) as exc:  # the model refused what the reader built
+        raise StoryParseError(str(exc), filename=filename) from None
     rest = {key: value for key, value in data.items() if key not in reader.used}
     return NinjsDocument(story, data, rest)
 
@@ -871,13 +935,7 @@ def read(text: str, *, filename: str | None = None) -> NinjsDocument:
     Raises:
         StoryParseError: Not JSON (with the line), or not a ninjs item (with the path).
     """
-    try:
-        data = _json.loads(text)
-    except _json.JSONDecodeError as exc:
-        raise StoryParseError(
-            f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno
-        ) from None
-    return from_dict(data, filename=filename)
+    return from_dict(parse_json(text, filename), filename=filename)
 
 
 def loads(text: str, *, filename: str | None = None) -> Story:

@@ -480,10 +480,21 @@ def read(
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
     """
+    nul = text.find("\0")
+    if nul >= 0:  # the writer refuses NUL in every field; anywhere, it means binary data
+        line = text.count("\n", 0, nul) + 1
+        raise StoryParseError(
+            "binary data, not a text story (U+0000)", filename=filename, line=line
+        )
     lines = _lines(text)
     trusted = _no_surrogates(text)
     reader = _Reader(lines, filename, splitter, trusted)
-    story = reader.read()
+    try:
+        story = reader.read()
+    except StoryParseError:
+        raise
+    except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
+        raise StoryParseError(str(exc), filename=filename) from None
     if trusted and splitter is None:
         (start, header_end), (title_index, end) = reader.spans
         _remember(story, lines[start:header_end], lines[title_index:end])
