@@ -21,7 +21,7 @@ import stat
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO
 
 from storykit import formats
 from storykit._sources import ARCHIVE_SUFFIXES
@@ -149,8 +149,6 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
             raise NotRegularError(dest)
         os.replace(temp, dest)
         return
-    if _rename_noreplace(temp, dest):
-        return
     try:
         os.link(temp, dest)  # atomic, and fails if dest exists (even as a dangling link)
     except FileExistsError:
@@ -161,61 +159,6 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
         os.replace(temp, dest)
         return
     os.unlink(temp)
-
-
-_AT_FDCWD = -100  # Linux's "relative to the working folder"
-_RENAME_NOREPLACE = 1
-_renameat2: Any = None  # libc's renameat2 once looked up, False where there is none
-
-
-def _rename_noreplace(temp: str, dest: str) -> bool:
-    """Rename ``temp`` to ``dest`` unless ``dest`` exists, in one system call.
-
-    Linux's ``renameat2(RENAME_NOREPLACE)`` is the atomic "create if absent" that
-    ``os.link`` then ``os.unlink`` give in two calls; on ext4 it costs half as much kernel
-    time (with a file written per story, the link and unlink were a quarter of the
-    command's time). False where it cannot be used (not Linux, no such libc function, a
-    file system without it): the caller links instead.
-
-    Raises:
-        FileExistsError: ``dest`` exists (even as a dangling link).
-        OSError: The rename failed otherwise.
-    """
-    global _renameat2  # noqa: PLW0603 - looked up once per process
-    if _renameat2 is None:
-        _renameat2 = _find_renameat2()
-    if _renameat2 is False:
-        return False
-    import ctypes  # noqa: PLC0415 - loaded already by _find_renameat2
-
-    if (
-        _renameat2(_AT_FDCWD, os.fsencode(temp), _AT_FDCWD, os.fsencode(dest), _RENAME_NOREPLACE)
-        == 0
-    ):
-        return True
-    code = ctypes.get_errno()
-    if code == errno.EEXIST:
-        raise FileExistsError(code, os.strerror(code), dest)
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not on this file system
-        _renameat2 = False
-        return False
-    raise OSError(code, os.strerror(code), dest)
-
-
-def _find_renameat2() -> Any:
-    """The C library's ``renameat2`` (glibc 2.28 and later, musl 1.2), or False."""
-    if sys.platform != "linux":  # pragma: no cover - only Linux has it
-        return False
-    try:
-        import ctypes  # noqa: PLC0415 - only to write files without clobbering
-
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (ImportError, OSError, AttributeError):  # pragma: no cover - an old libc
-        return False
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    function.argtypes += [ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
 
 
 _SIGNALS = frozenset(
