@@ -704,6 +704,36 @@ class _FullDisk(io.RawIOBase):
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
+def test_atomic_write_without_force_never_replaces_anything(tmp_path: Path) -> None:
+    # a file, a folder or a dangling link at the target stays; no temporary file is left;
+    # the file has the mode open() would give it
+    target = tmp_path / "sub" / "a.json"  # the folder is made when missing
+    _writing.write_atomic(str(target), "first", force=False)
+    assert target.read_text(encoding="utf-8") == "first"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
+    (tmp_path / "sub" / "folder.json").mkdir()
+    (tmp_path / "sub" / "dangling.json").symlink_to(tmp_path / "nowhere")
+    for name in ("a.json", "folder.json", "dangling.json"):
+        with pytest.raises(FileExistsError):
+            _writing.write_atomic(str(tmp_path / "sub" / name), "second", force=False)
+    assert target.read_text(encoding="utf-8") == "first"
+    assert (tmp_path / "sub" / "folder.json").is_dir()
+    assert (tmp_path / "sub" / "dangling.json").is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+    _writing.write_atomic(str(target), "third", force=True)
+    assert target.read_text(encoding="utf-8") == "third"
+    with pytest.raises(_writing.NotRegularError):
+        _writing.write_atomic(str(tmp_path / "sub" / "folder.json"), "x", force=True)
+    assert temp_files(tmp_path) == []
+    assert files_under(tmp_path) == ["sub/a.json"]  # and the link, which leads nowhere
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def test_atomic_file_on_a_full_disk_removes_its_temporary_file(tmp_path: Path) -> None:
     for fail_on_close in (False, True):
         out = _writing.AtomicFile(str(tmp_path / "x.json"), force=False)

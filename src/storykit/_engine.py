@@ -275,7 +275,14 @@ def _worker_started(parent: int) -> None:
 
 
 def _worker_signalled(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    """End the worker at once: it runs only outside a held block, where it has no file open.
+
+    A worker makes each temporary file, writes it and renames it (or removes it) inside
+    one :func:`storykit._writing.signals_held` block, so when the signal gets through,
+    nothing of it is left to remove. Raising ``SystemExit`` instead could land in a
+    finalizer or an import's callback, where Python prints it as ignored and goes on.
+    """
+    os._exit(128 + signum)
 
 
 def _watch_parent(parent: int) -> None:

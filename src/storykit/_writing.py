@@ -10,6 +10,7 @@ refused.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import itertools
 import os
@@ -17,7 +18,6 @@ import re
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -43,15 +43,52 @@ __all__ = [
 # --------------------------------------------------------------------------- writing files
 
 
-_UMASK: int | None = None
+_TEMP_PREFIX = ".storykit-"
+_TEMP_SUFFIX = ".tmp"
+_BUFFER = 64 * 1024  # given, so that opening the temporary file asks no isatty
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_OPEN_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0)
+_names: tuple[int, str, Iterator[int]] | None = None  # per process: pid, token, counter
 
 
-def _file_mode() -> int:
-    global _UMASK  # noqa: PLW0603 - read once per process
-    if _UMASK is None:
-        _UMASK = os.umask(0o022)
-        os.umask(_UMASK)
-    return 0o666 & ~_UMASK
+def _temp_name(folder: str) -> str:
+    """A fresh name for a temporary file in ``folder``: ``.storykit-TOKEN-N.tmp``.
+
+    Cheaper than :func:`tempfile.mkstemp` (which draws eight random letters, looks up the
+    process id and the working folder each time): a random token per process (a forked
+    worker draws its own) and a counter. The file is made with ``O_EXCL``, so a clash (a
+    file left by another program) only costs another name.
+    """
+    global _names  # noqa: PLW0603 - one token and counter per process
+    pid = os.getpid()
+    if _names is None or _names[0] != pid:
+        _names = (pid, os.urandom(4).hex(), itertools.count())  # (secrets: +3 MiB of OpenSSL)
+    return os.path.join(folder, f"{_TEMP_PREFIX}{_names[1]}-{next(_names[2])}{_TEMP_SUFFIX}")
+
+
+def _make_temp(folder: str) -> tuple[int, str]:
+    """Create and open a new temporary file in ``folder`` (made if missing).
+
+    The file gets the mode a new file gets (``0o666`` less the umask), as the output would
+    with :func:`open`; the folder is made only when the first try says it is missing (one
+    system call per file saved, instead of a ``mkdir`` each time).
+
+    Raises:
+        OSError: The folder cannot be made or written.
+    """
+    made = False
+    for _ in range(100):
+        name = _temp_name(folder)
+        try:
+            return os.open(name, _OPEN_FLAGS, 0o666), name
+        except FileExistsError:
+            continue
+        except (FileNotFoundError, NotADirectoryError):
+            if made:
+                raise
+            os.makedirs(folder, exist_ok=True)  # raises what it raised before, if it fails
+            made = True
+    raise FileExistsError(errno.EEXIST, "no free temporary name", folder)  # pragma: no cover
 
 
 def is_special(dest: str) -> bool:
@@ -100,9 +137,15 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
         NotRegularError: ``dest`` exists and is not a regular file.
     """
     if force:
-        if os.path.islink(dest):
+        try:  # one lstat for the common case, a regular file or nothing (was two calls)
+            mode = os.lstat(dest).st_mode
+        except FileNotFoundError:
+            mode = 0
+        if stat.S_ISLNK(mode):
             dest = os.path.realpath(dest)
-        _check_replaceable(dest)
+            _check_replaceable(dest)
+        elif mode and not stat.S_ISREG(mode):
+            raise NotRegularError(dest)
         os.replace(temp, dest)
         return
     try:
@@ -166,13 +209,11 @@ class AtomicFile:
         if into_special and is_special(dest):
             self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
             return
-        folder = os.path.dirname(os.path.abspath(dest))
-        os.makedirs(folder, exist_ok=True)
+        folder = os.path.dirname(dest) or "."  # relative is fine: no one changes folder
         try:
             with signals_held():
-                fd, self.temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
-                self.file = os.fdopen(fd, "wb")
-                os.chmod(self.temp, _file_mode())
+                fd, self.temp = _make_temp(folder)
+                self.file = os.fdopen(fd, "wb", buffering=_BUFFER)
         except BaseException:  # a signal held back above arrives as the block ends
             self.discard()
             raise
@@ -193,6 +234,7 @@ class AtomicFile:
             if self.temp is not None:
                 with signals_held():
                     _commit(self.temp, self.dest, force=self.force)
+                    self.temp = None  # moved: nothing for discard to remove
         finally:
             self.discard()
 
