@@ -39,9 +39,7 @@ def any_text(max_size: int = 60) -> st.SearchStrategy[str]:
 
 
 def dates() -> st.SearchStrategy[dt.date]:
-    offsets = st.sampled_from(
-        [None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=5, minutes=30))]
-    )
+    offsets = st.sampled_from([None, dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))])
     return st.one_of(
         st.dates(min_value=dt.date(1000, 1, 1)),
         st.datetimes(min_value=dt.datetime(1000, 1, 2), timezones=offsets),

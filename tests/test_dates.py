@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from storykit._dates import format_iso, parse_iso
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(

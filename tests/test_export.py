@@ -22,7 +22,7 @@ from storykit.export import (
 from tests.conftest import ROOT, SEED
 from tests.strategies import stories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 A = Story(
     "Ferries are back",

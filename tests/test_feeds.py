@@ -20,7 +20,7 @@ from tests.strategies import dump_stories, stories
 
 A = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 DAY = Story(
     'Tricky <title> & "quotes" ]]> </title>',

@@ -93,7 +93,7 @@ def test_a_heading_section_may_be_empty_in_the_model() -> None:
 
 
 def test_datetime_is_a_valid_published_value() -> None:
-    when = dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.UTC)
     assert Source("AP", when).published == when
 
 

@@ -10,7 +10,7 @@ from storykit import Credit, Image, Section, Source, Story, StoryTable
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
 from tests.htmltools import elements, find_all, parse_fragment, signature, text
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 TRICKY = "<script>alert(1)</script> *a* _b_ `c` [x](y) | d $e$ & f \\"
 

@@ -18,7 +18,7 @@ import storykit
 from storykit import Source, Story, by_date
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
 

@@ -25,7 +25,7 @@ def format_iso(value: _dt.date) -> str:
 def parse_iso(value: str) -> _dt.date:
     """Read what :func:`format_iso` writes: a ``date``, or a ``datetime`` when there is a time.
 
-    A ``Z`` suffix and a space instead of ``T`` are accepted on every Python from 3.10 on.
+    A ``Z`` suffix and a space instead of ``T`` are accepted.
 
     Raises:
         ValueError: ``value`` is no ISO 8601 date or date-time.

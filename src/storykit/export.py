@@ -186,7 +186,7 @@ def _timestamp(value: _dt.date | None) -> _dt.datetime | None:
         return None
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
         return value
     return _dt.datetime(value.year, value.month, value.day)
 

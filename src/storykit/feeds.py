@@ -53,7 +53,7 @@ FORMATS = ("atom", "jsonfeed")
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-_UTC = _dt.timezone.utc
+_UTC = _dt.UTC
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

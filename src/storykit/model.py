@@ -15,7 +15,7 @@ import attrs
 
 __all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
 
-_UTC = _dt.timezone.utc
+_UTC = _dt.UTC
 
 
 _SCAN = 1 << 16  # characters encoded at a time: the check never copies all of a long text

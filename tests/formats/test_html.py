@@ -28,7 +28,7 @@ from tests.htmltools import (
 from tests.strategies import any_text, stories
 
 GOLDEN = ROOT / "tests" / "golden"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def test_compact_line() -> None:
 
 
 def test_datetimes() -> None:
-    when = dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.UTC)
     story = Story("T", source=Source("AP", when))
     data = json.loads(storykit.dumps(story, "json"))
     assert data["source"]["published"] == "2026-05-25T08:30:00Z"

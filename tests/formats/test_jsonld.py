@@ -13,7 +13,7 @@ from storykit.formats import jsonld
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import stories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_seed() -> None:

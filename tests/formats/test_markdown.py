@@ -30,7 +30,7 @@ from tests.conftest import ROOT, SEED
 from tests.strategies import stories
 
 GOLDEN = ROOT / "tests" / "golden"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # ----------------------------------------------------------------------------- helpers
 

@@ -34,7 +34,7 @@ from storykit.formats.markdown import CREDITS_LABEL, IMAGE_LABEL, LINK_TEXT, TAG
 from tests.htmltools import elements, parse_fragment
 from tests.strategies import stories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _head(md: str) -> dict[str, object]:

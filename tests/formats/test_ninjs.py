@@ -21,7 +21,7 @@ from tests.strategies import stories
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ninjs"
 SCHEMA_PATH = SHARED / "schemas" / "ninjs-schema_3.1.json"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @cache

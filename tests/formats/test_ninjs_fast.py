@@ -19,7 +19,7 @@ from tests.strategies import any_text, stories
 _DAY_TIMES = st.sampled_from(
     [
         None,
-        dt.time(0, tzinfo=dt.timezone.utc),
+        dt.time(0, tzinfo=dt.UTC),
         dt.time(9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
     ]
 )

@@ -81,7 +81,7 @@ def test_columns_are_the_records_with_real_types(tmp_path: Path) -> None:
     ):
         assert first[key] == record[key], key
     assert first["id"] == story_id(seed)
-    assert first["published"] == dt.datetime(2026, 5, 25, tzinfo=dt.timezone.utc)
+    assert first["published"] == dt.datetime(2026, 5, 25, tzinfo=dt.UTC)
     assert first["published_iso"] == "2026-05-25"
     assert first["sections"][0] == {
         "heading": "The play",
@@ -95,7 +95,7 @@ def test_times_with_offsets_become_utc(tmp_path: Path) -> None:
     path = tmp_path / "s.parquet"
     storykit.to_parquet([story], path)
     row = pq.read_table(path).to_pylist()[0]
-    assert row["published"] == dt.datetime(2026, 5, 25, 0, 30, tzinfo=dt.timezone.utc)
+    assert row["published"] == dt.datetime(2026, 5, 25, 0, 30, tzinfo=dt.UTC)
     assert row["published_iso"] == "2026-05-25T08:30:00+08:00"
     (back,) = storykit.iter_stories(path)
     assert back.published.utcoffset() == dt.timedelta(hours=8)  # type: ignore[union-attr]

@@ -120,7 +120,7 @@ def test_no_credit() -> None:
         ("S&P Global Sept. 3, 2025", Source("S&P Global", dt.date(2025, 9, 3))),
         (
             "AP 2026-05-25T08:30:00Z",
-            Source("AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc)),
+            Source("AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.UTC)),
         ),
         (
             "Le Monde 2026-05-25T08:30:00+02:00",
@@ -337,9 +337,7 @@ def test_text_that_is_no_story() -> None:
 def test_writer_layout() -> None:
     story = Story(
         "Title",
-        source=Source(
-            "AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.timezone.utc), "https://x.example/a"
-        ),
+        source=Source("AP", dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.UTC), "https://x.example/a"),
         image=Image(None, Credit("photograph", "Ann Lee", "Kyodo")),
         sections=[Section(None, ["Lead."]), Section("Heading", ["Text."])],
         tags=["AI", "Road safety"],

@@ -251,7 +251,7 @@ def machine_date(value: _dt.date) -> str:
     offset = value.utcoffset()
     if offset is not None and offset % _dt.timedelta(minutes=1):
         try:
-            value = value.astimezone(_dt.timezone.utc)
+            value = value.astimezone(_dt.UTC)
         except OverflowError:
             value, offset = value.replace(tzinfo=None), None
         else:

@@ -135,8 +135,7 @@ def _checked_sequence(conv: cattrs.Converter, type_: Any) -> Any:
                 out.append(structure_item(item, item_type))
             except Exception as exc:  # collected, raised as one group
                 note = IterableValidationNote(f"Structuring item {index}", index, item_type)
-                # BaseException.add_note() is 3.11+; cattrs sets __notes__ the same way
-                exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # as cattrs sets them
                 errors.append(exc)
         if errors:
             msg = f"While structuring {type_}"

@@ -140,13 +140,13 @@ def _utc(value: _dt.date | None) -> _dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, _dt.datetime):
-        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc)
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
     if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=_dt.timezone.utc)
+        return value.replace(tzinfo=_dt.UTC)
     try:
-        return value.astimezone(_dt.timezone.utc)
+        return value.astimezone(_dt.UTC)
     except OverflowError:  # the year 1 or 9999 with an offset that UTC cannot hold
-        return value.replace(tzinfo=_dt.timezone.utc)
+        return value.replace(tzinfo=_dt.UTC)
 
 
 def _credit(credit: Credit | None) -> dict[str, str | None] | None:

@@ -301,7 +301,7 @@ def utc_text(value: _dt.date | None) -> str | None:
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T00:00:00Z"
     if value.tzinfo is not None and value.utcoffset() is not None:
         with contextlib.suppress(OverflowError):
-            value = value.astimezone(_dt.timezone.utc)
+            value = value.astimezone(_dt.UTC)
     return (
         f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
         f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
@@ -701,10 +701,7 @@ _READONLY_ROLLBACK = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
 
 def _hot_journal(exc: sqlite3.OperationalError) -> bool:
     """Whether a read-only connection failed on the journal of a write cut short."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return bool(code == _READONLY_ROLLBACK)
-    return "readonly database" in str(exc)  # Python 3.10 gives no error code
+    return bool(exc.sqlite_errorcode == _READONLY_ROLLBACK)
 
 
 def _roll_back(path: str) -> None:
