@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from storykit import formats
-from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import MissingExtraError, StoryParseError, StoryWarning
+from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
 __all__ = ["add_search", "convert"]
@@ -65,6 +66,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
         try:
+            _prepare(out, to, force=args.force)
             if to == "sqlite":
                 counts = module.write(counted(), out, force=args.force)
                 added, skipped = counts.added, counts.skipped
@@ -74,7 +76,9 @@ def convert(args: argparse.Namespace, to: str) -> int:
                     return EXIT_FAILED
                 added, skipped = module.write(counted(), out, force=args.force), 0
         except (StoryParseError, OSError) as exc:
-            if not args.fail_fast or (isinstance(exc, StoryParseError) and exc.filename == out):
+            if isinstance(exc, StoryParseError) and exc.filename == out:  # the output file
+                return _refused(exc, out)
+            if not args.fail_fast:
                 raise
             failed_fast = exc
         except MissingExtraError as exc:
@@ -93,6 +97,42 @@ def convert(args: argparse.Namespace, to: str) -> int:
         text += f", {skipped:,} skipped (already in {out})"
     sys.stderr.write(text + "\n")
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _prepare(out: str, to: str, *, force: bool) -> None:
+    """Check the output file before writing to it.
+
+    A device or FIFO is refused, never replaced; with ``force``, a file that is not a database
+    is removed, to be made again as one.
+
+    Raises:
+        StoryParseError: ``out`` is a device, a FIFO or a socket.
+    """
+    refuse_special(out, "an SQLite database" if to == "sqlite" else "a Parquet file")
+    if to == "sqlite" and force and _not_a_database(out):
+        os.unlink(out)
+
+
+def _refused(error: StoryParseError, out: str) -> int:
+    """Say why the output file cannot be written (one line, no traceback): the exit status."""
+    hint = "; use --force to replace it" if _not_a_database(out) else ""
+    sys.stderr.write(safe(str(error)) + hint + "\n")
+    return EXIT_FAILED
+
+
+def _not_a_database(path: str) -> bool:
+    """Whether ``path`` is a regular file with something in it that is not an SQLite database.
+
+    An empty file is not counted: SQLite makes a new database in it.
+    """
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as file:
+            head = file.read(16)
+    except OSError:
+        return False
+    return bool(head) and head != b"SQLite format 3\0"
 
 
 # --------------------------------------------------------------------------- search

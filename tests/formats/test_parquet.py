@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +19,7 @@ from storykit.cli import main
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.test_sqlite import make
+from tests.formats.test_sqlite import _specials, make
 from tests.strategies import stories
 
 pa = pytest.importorskip("pyarrow")
@@ -178,3 +180,29 @@ def test_cli_convert_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "exists; use --force" in capsys.readouterr().err
     assert main(["convert", str(source), str(source), "-o", str(out), "--force"]) == 0
     assert len(list(storykit.iter_stories(out))) == 2
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_cli_never_replaces_a_device_or_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
+) -> None:
+    specials = _specials(tmp_path)  # a private null device (not /dev/null), a link to it, a FIFO
+    for special in specials:
+        before = os.lstat(special)
+        assert main(["convert", str(SEED), "-o", str(special), "--to", "parquet", *force]) == 1
+        assert capsys.readouterr() == (
+            "",
+            f"{special}: not a regular file; a Parquet file cannot be written into a device or"
+            " FIFO\n",
+        )
+        after = os.lstat(special)
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+    assert sorted(tmp_path.iterdir()) == sorted(specials)  # no temporary file left either
+    with pytest.raises(StoryParseError, match="not a regular file") as info:
+        storykit.to_parquet([make(1)], specials[-1])
+    assert info.value.filename == str(specials[-1])
+    assert stat.S_ISFIFO(os.lstat(specials[-1]).st_mode)

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -476,3 +477,72 @@ def test_cli_converts_a_database_back_to_json_lines(
     assert run(capsys, "convert", str(db), "-o", str(out), "--jobs", "1")[0] == 0
     back = [storykit.loads(line, "json") for line in out.read_text("utf-8").splitlines()]
     assert back == [make(1), make(2)]
+
+
+def _specials(tmp_path: Path) -> list[Path]:
+    """A private character device (1, 3: a null device, never the real /dev/null), a FIFO
+    and a symbolic link to the device; the device only where mknod is allowed."""
+    made = []
+    device = tmp_path / "mynull"
+    with contextlib.suppress(OSError):
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        made += [device, tmp_path / "link"]
+        (tmp_path / "link").symlink_to(device)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    return [*made, fifo]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_cli_never_replaces_a_device_or_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
+) -> None:
+    specials = _specials(tmp_path)
+    for special in specials:
+        before = os.lstat(special)
+        assert run(capsys, "convert", str(SEED), "-o", str(special), "--to", "sqlite", *force) == (
+            1,
+            "",
+            f"{special}: not a regular file; an SQLite database cannot be written into a device"
+            " or FIFO\n",
+        )
+        after = os.lstat(special)
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+    assert sorted(tmp_path.iterdir()) == sorted(specials)  # no -journal beside them
+    with pytest.raises(StoryParseError, match="not a regular file") as info:
+        storykit.to_sqlite([make(1)], specials[-1])
+    assert info.value.filename == str(specials[-1])
+
+
+def test_cli_output_that_is_not_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    db.write_text("hello\n", encoding="utf-8")
+    command = [sys.executable, "-m", "storykit", "convert", str(SEED), "-o", str(db)]
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"{db}: not a storykit database (file is not a database); use --force to replace it\n"
+    )
+    assert db.read_text(encoding="utf-8") == "hello\n"
+    done = subprocess.run(
+        [*command, "--force"], capture_output=True, text=True, env=env, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert list(storykit.iter_stories(db)) == [storykit.load(SEED)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["t.db"]
+    # a database of another kind is not replaced, even with --force
+    other = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE storykit_meta (k)")
+    done = subprocess.run(
+        [*command[:-1], str(other), "--force"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{other}: not a storykit database (")
+    assert "Traceback" not in done.stderr
+    assert db_rows(other, "SELECT name FROM sqlite_master") == [("storykit_meta",)]

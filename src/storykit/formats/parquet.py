@@ -43,6 +43,7 @@ from storykit._dates import format_iso, parse_iso
 from storykit._records import Origin, Piece
 from storykit.errors import MissingExtraError, StoryParseError
 from storykit.export import story_id
+from storykit.formats.sqlite import refuse_special
 from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
@@ -208,10 +209,12 @@ def write(
     Raises:
         MissingExtraError: pyarrow is not installed.
         FileExistsError: ``path`` exists and ``force`` is false.
+        StoryParseError: ``path`` is a device or a FIFO (never replaced).
         TypeError: An item is not a story.
     """
     pa = _pyarrow()
     target = os.fspath(path)
+    refuse_special(target, "a Parquet file")
     if not force and os.path.lexists(target):
         raise FileExistsError(17, "File exists", target)
     the_schema = schema()
@@ -271,6 +274,7 @@ def to_parquet(
 
     Raises:
         MissingExtraError: pyarrow is not installed (``pip install 'storykit[parquet]'``).
+        StoryParseError: ``path`` is a device or a FIFO (never replaced).
         TypeError: An item is not a story.
     """
     return write(stories, path, force=True)

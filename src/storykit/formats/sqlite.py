@@ -46,6 +46,7 @@ import json as _json
 import os
 import queue
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from itertools import count, groupby, repeat
@@ -327,9 +328,11 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
     With ``threads``, the connection may be used from another thread (one at a time).
 
     Raises:
-        StoryParseError: The file is not an SQLite database, or holds another layout version.
+        StoryParseError: The file is not an SQLite database (a device or a FIFO included), or
+            holds another layout version.
     """
     name = os.fspath(path)
+    refuse_special(name, "an SQLite database")
     connection = sqlite3.connect(
         name, isolation_level=None, check_same_thread=not threads, timeout=BUSY_TIMEOUT
     )
@@ -357,6 +360,24 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         msg = f"a storykit database of layout version {version}; this is version "
         raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
     return connection
+
+
+def refuse_special(name: str, what: str) -> None:
+    """Refuse an output path that exists but is not a regular file (a device, a FIFO).
+
+    Such a file is never replaced (``/dev/null`` stays a device), and SQLite would fail on it
+    after making a ``-journal`` file beside it.
+
+    Raises:
+        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too).
+    """
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return  # missing (made then), or an error the write itself reports
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        msg = f"not a regular file; {what} cannot be written into a device or FIFO"
+        raise StoryParseError(msg, filename=name)
 
 
 def _version(connection: sqlite3.Connection) -> str | None:
