@@ -538,6 +538,11 @@ class _Writer(threading.Thread):
         self.skipped = 0
         self.error: BaseException | None = None
         self.stopping = False
+        # Set when run() is over. Waited for instead of join() alone: in Python 3.11 a join()
+        # that Ctrl-C cuts short marks the thread stopped while it still runs, and a second
+        # join() returns at once: the connection would be closed under the writer (a crash
+        # in SQLite, a journal left behind).
+        self.done = threading.Event()
 
     def run(self) -> None:
         try:
@@ -550,6 +555,8 @@ class _Writer(threading.Thread):
                 )
         except BaseException as exc:  # handed to the caller's thread by put() and finish()
             self.error = exc
+        finally:
+            self.done.set()
 
     def put(self, chunk: _Chunk | None) -> None:
         while self.is_alive():
@@ -563,15 +570,28 @@ class _Writer(threading.Thread):
     def finish(self) -> None:
         """Write what is queued, then stop; re-raise the writer's error, if any."""
         self.put(None)
+        self.done.wait()
         self.join()
         self._raise()
 
     def abandon(self) -> None:
-        """Stop after the chunk being written (its transaction ends whole either way)."""
+        """Stop now and wait until the writer is done with the connection (Ctrl-C).
+
+        The chunk being written is interrupted and rolled back (or, if it was all but
+        done, committed): its transaction ends whole either way. A second Ctrl-C does not
+        cut the wait short: the connection must not be closed while the writer uses it.
+        """
         self.stopping = True
         with contextlib.suppress(queue.Full):
             self.queue.put_nowait(None)
-        self.join()
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.interrupt()  # ends the statement running in the writer
+        while True:
+            try:
+                self.done.wait()
+            except BaseException:  # noqa: S112 - another Ctrl-C: wait on
+                continue
+            return
 
     def _raise(self) -> None:
         if self.error is not None:
@@ -643,8 +663,12 @@ def write(
                 writer.put(_Chunk(ids, rows, repeated))
             writer.finish()
         except Exception:  # a story that cannot be read: what was read before it is written
-            with contextlib.suppress(Exception):
-                writer.finish()
+            try:
+                with contextlib.suppress(Exception):
+                    writer.finish()
+            except BaseException:  # Ctrl-C meanwhile
+                writer.abandon()
+                raise
             raise
         except BaseException:  # Ctrl-C: stop soon, after the chunk being written
             writer.abandon()
