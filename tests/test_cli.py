@@ -1092,6 +1092,29 @@ def test_a_folder_with_standalone_is_a_browsable_site(tmp_path: Path) -> None:
     assert "4 stories" in (tmp_path / "site2" / "index.html").read_text("utf-8")  # all but it
 
 
+def test_a_file_name_that_is_not_utf8_is_linked_by_its_bytes_and_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    name = os.fsdecode(b"\xff\xfe bad")  # not UTF-8: held as lone surrogates
+    write(tmp_path / "nb" / f"{name}.txt", dump(1))
+    done = cli("convert", "nb", "--to", "html", "-s", "-o", "site/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(os.fsencode(tmp_path / "site"))) == [
+        b"index.html",
+        b"\xff\xfe bad.html",
+    ]
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert '<a href="%FF%FE%20bad.html">' in index  # the file system's bytes, percent-encoded
+    # in messages, convert and validate show the name the same way, printable
+    write(tmp_path / "nb" / f"{name}.txt", "---\ntitle: x\nnot a header line\n---\n")
+    for argv in (["validate", "nb"], ["convert", "nb", "--to", "json", "-o", "out/"]):
+        done = cli(*argv, cwd=tmp_path, errors="surrogateescape")
+        assert done.returncode == 1
+        text = done.stdout + done.stderr
+        assert "nb/\\udcff\\udcfe bad.txt:1: " in text, argv
+        assert "\udcff" not in text  # no raw byte sent to the terminal
+
+
 @pytest.mark.parametrize(
     ("alias", "name"), [("md", "markdown"), ("htm", "html"), ("txt", "text"), ("MD", "markdown")]
 )

@@ -36,6 +36,7 @@ from storykit._writing import (
     write_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
+from storykit.errors import _printable
 from storykit.model import Story
 
 __all__ = [
@@ -318,13 +319,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: str, *, newlines: bool = True) -> str:
-    """``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
+    r"""``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
 
-    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown).
+    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown). The
+    bytes of a file name that is not UTF-8 (lone surrogates) are shown as ``\udcff``, as in
+    :class:`~storykit.StoryParseError` messages: the one escaping of names in messages.
     """
     if newlines:
         text = text.replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], _printable(text))
 
 
 class _Converting(Handler):
