@@ -919,6 +919,38 @@ def test_devices_are_written_into_never_replaced(tmp_path: Path) -> None:
     assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
 
 
+def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Path) -> None:
+    for i in (1, 2, 3):
+        write(tmp_path / "in" / f"{i}.txt", dump(i))
+    done = cli("convert", "in", "--to", "json", "-o", "new.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = (tmp_path / "new.json").read_text("utf-8")
+    assert jsonl_stories(tmp_path / "new.json") == [make_story(i) for i in (1, 2, 3)]
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = cli("convert", "in", "--to", "json", "-o", "fifo", cwd=tmp_path)
+    if done.returncode != 0:
+        reader.kill()  # nothing will open the FIFO for writing
+    data, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert data.decode("utf-8") == expected  # JSON Lines, as into new.json
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    for to in ("json", "jsonl", "text"):
+        done = cli("convert", "in", "--to", to, "-o", "/dev/null", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == "3 converted, 0 failed\n"
+    done = cli("convert", "in", "--to", "jsonl", "-o", "/dev/stdout", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
+    # a format that cannot hold many stories in one file is refused as for a new file
+    done = cli("convert", "in", "--to", "html", "-o", "/dev/null", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "many stories cannot go into one html output" in done.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert temp_files(tmp_path) == []
+
+
 _CRASHING_FORMAT = '''
 """A format whose reader crashes the process on a story titled CRASH (a test's stand-in
 for a reader that segfaults on some input)."""

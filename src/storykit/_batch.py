@@ -169,9 +169,15 @@ def _is_single(inputs: list[str]) -> bool:
 
 
 def _names_folder(out: str, *, single: bool) -> bool:
-    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many."""
+    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many.
+
+    An existing device or FIFO (``/dev/stdout``, ``/dev/null``, a pipe) is one output stream,
+    never a folder: many stories go into it as into a new file of that name.
+    """
     if os.path.isdir(out) or out.endswith(("/", os.sep)):
         return True
+    if is_special(out):
+        return False
     return not single and not os.path.splitext(out)[1]
 
 
