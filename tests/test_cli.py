@@ -1083,6 +1083,12 @@ def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     done = cli("convert", "a.txt", "--to", "html", "--heading-offset", "9", cwd=tmp_path)
     assert done.returncode == 2
     assert "heading_offset: must be from 0 to 4" in done.stderr
+    # the flag named is the one given: --fragment and --standalone set the same option
+    for flag in ("--fragment", "--standalone", "-s"):
+        done = cli("convert", "a.txt", "--to", "md", flag, cwd=tmp_path)
+        assert done.returncode == 2
+        shown = "--fragment" if flag == "--fragment" else "--standalone"
+        assert f"{shown} is an option of html, not of markdown" in done.stderr
     assert files_under(tmp_path) == ["a.txt"]
 
 

@@ -223,8 +223,11 @@ _FORMAT_OPTIONS = (
 
 
 def _flag(option: str, value: object) -> str:
+    """The flag that gave ``option`` ``value``, such as ``--no-tags`` or ``--fragment``."""
+    if option == "standalone":
+        return "--standalone" if value else "--fragment"
     name = option.replace("_", "-")
-    return f"--no-{name}" if value is False and option != "standalone" else f"--{name}"
+    return f"--no-{name}" if value is False else f"--{name}"
 
 
 def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
