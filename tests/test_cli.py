@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import errno
 import io
@@ -14,6 +15,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -874,6 +876,39 @@ def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
         assert temp_files(tmp_path) == []
         for path in out.rglob("*.html"):  # whole files only
             assert path.read_text("utf-8").rstrip().endswith("</html>")
+
+
+def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A future cancelled from the main thread while a killed worker breaks the pool is also
+    # failed by the executor's thread, which died of InvalidStateError (a traceback seen
+    # now and then on SIGTERM with --jobs 2): only shutdown(cancel_futures=True) cancels.
+
+    for i in range(40):
+        write(tmp_path / f"{i:02}.txt", b"\xff\xff not utf-8")  # each one a failed result
+    cancelled_by: list[str] = []
+    cancel = concurrent.futures.Future.cancel
+
+    def recording(self: concurrent.futures.Future[Any]) -> bool:
+        cancelled_by.append(threading.current_thread().name)
+        return cancel(self)
+
+    monkeypatch.setattr(concurrent.futures.Future, "cancel", recording)
+    seen: list[str] = []
+
+    class Stopping(_engine.Handler):
+        def handle(self, result: _worker.Result) -> bool:
+            seen.append(result.kind)
+            return False  # stop at the first result, with chunks still queued
+
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    items = _engine.units(
+        inputs, None, format=None, max_member_size=1 << 20, max_total_size=1 << 30
+    )
+    _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
+    assert seen == ["failed"]
+    assert "MainThread" not in cancelled_by
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]])
