@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import errno
 import io
@@ -14,6 +15,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -876,6 +878,39 @@ def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
             assert path.read_text("utf-8").rstrip().endswith("</html>")
 
 
+def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A future cancelled from the main thread while a killed worker breaks the pool is also
+    # failed by the executor's thread, which died of InvalidStateError (a traceback seen
+    # now and then on SIGTERM with --jobs 2): only shutdown(cancel_futures=True) cancels.
+
+    for i in range(40):
+        write(tmp_path / f"{i:02}.txt", b"\xff\xff not utf-8")  # each one a failed result
+    cancelled_by: list[str] = []
+    cancel = concurrent.futures.Future.cancel
+
+    def recording(self: concurrent.futures.Future[Any]) -> bool:
+        cancelled_by.append(threading.current_thread().name)
+        return cancel(self)
+
+    monkeypatch.setattr(concurrent.futures.Future, "cancel", recording)
+    seen: list[str] = []
+
+    class Stopping(_engine.Handler):
+        def handle(self, result: _worker.Result) -> bool:
+            seen.append(result.kind)
+            return False  # stop at the first result, with chunks still queued
+
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    items = _engine.units(
+        inputs, None, format=None, max_member_size=1 << 20, max_total_size=1 << 30
+    )
+    _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
+    assert seen == ["failed"]
+    assert "MainThread" not in cancelled_by
+
+
 @pytest.mark.parametrize("force", [[], ["--force"]])
 def test_force_never_replaces_a_fifo(tmp_path: Path, force: list[str]) -> None:
     write(tmp_path / "a.txt", dump(1))
@@ -917,6 +952,38 @@ def test_devices_are_written_into_never_replaced(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert storykit.load(tmp_path / "out.json") == make_story(1)
     assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
+
+
+def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Path) -> None:
+    for i in (1, 2, 3):
+        write(tmp_path / "in" / f"{i}.txt", dump(i))
+    done = cli("convert", "in", "--to", "json", "-o", "new.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = (tmp_path / "new.json").read_text("utf-8")
+    assert jsonl_stories(tmp_path / "new.json") == [make_story(i) for i in (1, 2, 3)]
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = cli("convert", "in", "--to", "json", "-o", "fifo", cwd=tmp_path)
+    if done.returncode != 0:
+        reader.kill()  # nothing will open the FIFO for writing
+    data, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert data.decode("utf-8") == expected  # JSON Lines, as into new.json
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    for to in ("json", "jsonl", "text"):
+        done = cli("convert", "in", "--to", to, "-o", "/dev/null", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == "3 converted, 0 failed\n"
+    done = cli("convert", "in", "--to", "jsonl", "-o", "/dev/stdout", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
+    # a format that cannot hold many stories in one file is refused as for a new file
+    done = cli("convert", "in", "--to", "html", "-o", "/dev/null", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "many stories cannot go into one html output" in done.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert temp_files(tmp_path) == []
 
 
 _CRASHING_FORMAT = '''
@@ -1051,6 +1118,12 @@ def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     done = cli("convert", "a.txt", "--to", "html", "--heading-offset", "9", cwd=tmp_path)
     assert done.returncode == 2
     assert "heading_offset: must be from 0 to 4" in done.stderr
+    # the flag named is the one given: --fragment and --standalone set the same option
+    for flag in ("--fragment", "--standalone", "-s"):
+        done = cli("convert", "a.txt", "--to", "md", flag, cwd=tmp_path)
+        assert done.returncode == 2
+        shown = "--fragment" if flag == "--fragment" else "--standalone"
+        assert f"{shown} is an option of html, not of markdown" in done.stderr
     assert files_under(tmp_path) == ["a.txt"]
 
 
@@ -1090,6 +1163,29 @@ def test_a_folder_with_standalone_is_a_browsable_site(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "archive/index.txt: site2/index.html is the output of another input" in done.stderr
     assert "4 stories" in (tmp_path / "site2" / "index.html").read_text("utf-8")  # all but it
+
+
+def test_a_file_name_that_is_not_utf8_is_linked_by_its_bytes_and_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    name = os.fsdecode(b"\xff\xfe bad")  # not UTF-8: held as lone surrogates
+    write(tmp_path / "nb" / f"{name}.txt", dump(1))
+    done = cli("convert", "nb", "--to", "html", "-s", "-o", "site/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(os.fsencode(tmp_path / "site"))) == [
+        b"index.html",
+        b"\xff\xfe bad.html",
+    ]
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert '<a href="%FF%FE%20bad.html">' in index  # the file system's bytes, percent-encoded
+    # in messages, convert and validate show the name the same way, printable
+    write(tmp_path / "nb" / f"{name}.txt", "---\ntitle: x\nnot a header line\n---\n")
+    for argv in (["validate", "nb"], ["convert", "nb", "--to", "json", "-o", "out/"]):
+        done = cli(*argv, cwd=tmp_path, errors="surrogateescape")
+        assert done.returncode == 1
+        text = done.stdout + done.stderr
+        assert "nb/\\udcff\\udcfe bad.txt:1: " in text, argv
+        assert "\udcff" not in text  # no raw byte sent to the terminal
 
 
 @pytest.mark.parametrize(

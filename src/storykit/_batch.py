@@ -36,6 +36,7 @@ from storykit._writing import (
     write_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
+from storykit.errors import _printable
 from storykit.model import Story
 
 __all__ = [
@@ -168,9 +169,15 @@ def _is_single(inputs: list[str]) -> bool:
 
 
 def _names_folder(out: str, *, single: bool) -> bool:
-    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many."""
+    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many.
+
+    An existing device or FIFO (``/dev/stdout``, ``/dev/null``, a pipe) is one output stream,
+    never a folder: many stories go into it as into a new file of that name.
+    """
     if os.path.isdir(out) or out.endswith(("/", os.sep)):
         return True
+    if is_special(out):
+        return False
     return not single and not os.path.splitext(out)[1]
 
 
@@ -216,8 +223,11 @@ _FORMAT_OPTIONS = (
 
 
 def _flag(option: str, value: object) -> str:
+    """The flag that gave ``option`` ``value``, such as ``--no-tags`` or ``--fragment``."""
+    if option == "standalone":
+        return "--standalone" if value else "--fragment"
     name = option.replace("_", "-")
-    return f"--no-{name}" if value is False and option != "standalone" else f"--{name}"
+    return f"--no-{name}" if value is False else f"--{name}"
 
 
 def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
@@ -318,13 +328,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: str, *, newlines: bool = True) -> str:
-    """``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
+    r"""``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
 
-    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown).
+    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown). The
+    bytes of a file name that is not UTF-8 (lone surrogates) are shown as ``\udcff``, as in
+    :class:`~storykit.StoryParseError` messages: the one escaping of names in messages.
     """
     if newlines:
         text = text.replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], _printable(text))
 
 
 class _Converting(Handler):

@@ -370,6 +370,7 @@ class _Pool:
             self.executor = None
 
     def close(self) -> None:
+        """Let the chunks running finish, cancel the others, and end the processes."""
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
@@ -457,9 +458,10 @@ def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
     except _StopError:
         pass
     finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
-        for entry in pending:
-            if not isinstance(entry, Result):
-                entry[0].cancel()
+        # The chunks not started are cancelled by the executor's own thread (shutdown with
+        # cancel_futures), never from here: a future cancelled here while a killed worker
+        # breaks the pool would be failed by that thread too, which then dies of
+        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11).
         pool.close()
         unshare_outputs()
 

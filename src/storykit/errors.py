@@ -39,6 +39,20 @@ def _bounded(message: str) -> str:
     return f"{message[:MAX_MESSAGE_LENGTH]}… ({cut:,} more characters)"
 
 
+MAX_QUOTED_LENGTH = 200
+"""The most characters of the input a message quotes (a line it could not place, say)."""
+
+
+def _quoted(text: str) -> str:
+    """``repr(text)`` of at most :data:`MAX_QUOTED_LENGTH` characters, saying how many more.
+
+    For quoting input in a message: a 50,000-character line does not make a 50 KB warning.
+    """
+    if len(text) <= MAX_QUOTED_LENGTH + 20:  # the slack keeps a nearly short text whole
+        return repr(text)
+    return f"{text[:MAX_QUOTED_LENGTH]!r}… ({len(text) - MAX_QUOTED_LENGTH:,} more characters)"
+
+
 class StoryParseError(ValueError):
     r"""Input that cannot be read as a story.
 
@@ -117,8 +131,9 @@ class Diagnostic:
     """The 1-based line the finding is about, or ``None`` when it is about the whole input."""
     level: Literal["error", "warning"]
     """``"error"`` when the input cannot be read, ``"warning"`` when it could."""
-    message: str
-    """What was found, in a sentence."""
+    message: str = attrs.field(converter=_bounded)
+    """What was found, in a sentence (at most :data:`MAX_MESSAGE_LENGTH` characters, as for
+    :class:`StoryParseError`)."""
 
     def format(self, filename: str | None = None) -> str:
         """Render as ``file:line: level: message``."""

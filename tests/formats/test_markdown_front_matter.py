@@ -384,3 +384,13 @@ def test_any_story_renders_only_layout_markup(story: Story) -> None:
     except UnrepresentableError:
         return
     assert_no_markup_from_text(story)
+
+
+def test_two_long_titles_that_differ_are_both_quoted_in_part() -> None:
+    text = "---\ntitle: " + "a" * 5000 + "\n---\n\n# " + "b" * 5000
+    with pytest.raises(storykit.StoryParseError) as info:
+        storykit.loads(text, "markdown")
+    assert str(info.value) == (
+        f"<string>:5: the title heading '{'b' * 200}'… (4,800 more characters) differs from "
+        f"the front matter's title '{'a' * 200}'… (4,800 more characters) (line 2)"
+    )

@@ -473,3 +473,23 @@ def test_bylines_after_the_source_line() -> None:
     assert read(f"← Back to stories\nBy the Bay 2026-05-25\n{BODY}").source == Source(
         "By the Bay", dt.date(2026, 5, 25)
     )
+
+
+def test_a_warning_quotes_at_most_200_characters_of_a_long_line() -> None:
+    # the reproducer: a 50,000-character header line gave a 50,080-character warning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        story = storykit.loads("---\ntitle: " + "[" * 50000 + "\n---\n\n# T", format="text")
+    assert story.extras == ("title: " + "[" * 50000, "---")  # kept whole in the story
+    assert [str(w.message) for w in caught] == [
+        "<string>:2: warning: could not place header line "
+        f"'title: {'[' * 193}'… (49,807 more characters); kept in story.extras",
+        "<string>:3: warning: could not place header line '---'; kept in story.extras",
+    ]
+    # a line a little over the limit is quoted whole
+    with pytest.warns(storykit.StoryWarning) as caught2:
+        storykit.loads("x\n" + "a" * 210 + "\n\n# T", format="text")
+    assert any(f"'{'a' * 210}';" in str(w.message) for w in caught2)
+    # and any diagnostic's message is bounded as a StoryParseError's is
+    diagnostic = storykit.Diagnostic(1, "warning", "x" * 50000)
+    assert diagnostic.message == "x" * 2000 + "… (48,000 more characters)"

@@ -17,7 +17,7 @@ import attrs
 
 from storykit._dates import parse_iso
 from storykit._guards import check_yaml_depth
-from storykit.errors import MissingExtraError, StoryParseError
+from storykit.errors import MissingExtraError, StoryParseError, _quoted
 from storykit.formats import text as _dump
 from storykit.formats.markdown import (
     CREDITS_LABEL,
@@ -532,8 +532,8 @@ class Reader:
                 raise self.error(heading.line, "the title heading is empty")
             if "title" in fm and fm["title"][0] != title:
                 msg = (
-                    f"the title heading {title!r} differs from the front matter's title "
-                    f"{fm['title'][0]!r} (line {fm['title'][1]})"
+                    f"the title heading {_quoted(title)} differs from the front matter's title "
+                    f"{_quoted(fm['title'][0])} (line {fm['title'][1]})"
                 )
                 raise self.error(heading.line, msg)
         elif "title" in fm:
@@ -623,7 +623,7 @@ class Reader:
     def credit_text(self, text: str, line: int) -> Credit:
         credit = _dump.parse_credit(text, byline=True)
         if credit is None:
-            msg = f"cannot read {text!r} as a credit (like 'Photo by NAME on PROVIDER')"
+            msg = f"cannot read {_quoted(text)} as a credit (like 'Photo by NAME on PROVIDER')"
             raise self.error(line, msg)
         return credit
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import os
 import re
 from urllib.parse import quote
 
@@ -515,9 +516,11 @@ def file_href(path: str) -> str:
 
     Each part is percent-encoded (``#``, ``?``, ``%``, spaces, non-ASCII), so that the link
     names the file and nothing else; the result still needs :func:`escape` in an attribute.
+    What is encoded are the file system's bytes of the name (:func:`os.fsencode`), so a name
+    that is not UTF-8 (held as lone surrogates) links to that very file.
     A part that starts with a scheme-like ``name:`` gets ``./`` before it.
     """
-    href = "/".join(quote(part, safe="") for part in path.split("/"))
+    href = "/".join(quote(os.fsencode(part), safe="") for part in path.split("/"))
     return "./" + href if ":" in href.split("/", 1)[0] else href
 
 

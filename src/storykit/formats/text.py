@@ -31,7 +31,7 @@ from itertools import repeat
 from typing import NoReturn
 
 from storykit._dates import format_iso, parse_iso
-from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError
+from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError, _quoted
 from storykit.model import (
     Credit,
     Image,
@@ -371,7 +371,7 @@ class _Reader:
                 source = self.source(index)
                 continue
             extras.append(line)
-            self.warn(index, f"could not place header line {line!r}; kept in story.extras")
+            self.warn(index, f"could not place header line {_quoted(line)}; kept in story.extras")
         image = (
             self.image(alt, image_credit) if alt is not None or image_credit is not None else None
         )
