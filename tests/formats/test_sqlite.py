@@ -614,3 +614,17 @@ def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
         back = list(storykit.iter_stories(db))
         assert back == list(map(make, range(len(back))))
         db.unlink()
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
+    """Found by attacking the CLI: the bytes of such a name made executemany raise."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    name = os.fsdecode(b"\xff\xfe bad.txt")
+    (folder / name).write_bytes(SEED.read_bytes())
+    database = tmp_path / "nb.db"
+    assert main(["convert", str(folder), "-o", str(database), "-q"]) == 0
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        (origin,) = connection.execute("SELECT origin_file FROM stories").fetchone()
+    assert origin.endswith("\\udcff\\udcfe bad.txt")
+    assert list(storykit.iter_stories(database)) == [storykit.load(SEED)]

@@ -56,7 +56,7 @@ import attrs
 
 from storykit._dates import format_iso, parse_iso
 from storykit._records import Origin, Piece
-from storykit.errors import StoryParseError
+from storykit.errors import StoryParseError, _printable
 from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
@@ -441,8 +441,9 @@ def _rows(
             "\n".join(headings),
             "\n\n".join(bodies),
             ", ".join(tags),
-            None if origin is None else origin.path,
-            None if origin is None else origin.member,
+            # a file name that is not UTF-8 holds surrogate escapes, which SQLite text cannot
+            None if origin is None else _printable(origin.path),
+            None if origin is None or origin.member is None else _printable(origin.member),
             None if origin is None else origin.line,
         )
     )
