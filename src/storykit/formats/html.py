@@ -42,7 +42,7 @@ from urllib.parse import quote
 
 from storykit._urls import is_safe_url
 from storykit.formats import jsonld
-from storykit.model import Story
+from storykit.model import Source, Story
 
 __all__ = [
     "NAME",
@@ -307,23 +307,30 @@ def _check_options(heading_offset: int, lang: str) -> None:
         raise ValueError(msg)
 
 
+def _source_line(source: Source | None) -> str | None:
+    """The ``<p class="storykit-source">`` of outlet and date, or ``None`` if it has neither."""
+    if source is None or (source.name is None and source.published is None):
+        return None
+    parts = []
+    if source.name is not None:
+        parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
+    if source.published is not None:
+        parts.append(
+            f'<time datetime="{machine_date(source.published)}">'
+            f"{escape(human_date(source.published))}</time>"
+        )
+    return f'<p class="storykit-source">{" · ".join(parts)}</p>'
+
+
 def _article(
     story: Story, *, heading_offset: int, image: bool, tags: bool, footer: bool
 ) -> list[str]:
     h1 = f"h{1 + heading_offset}"
     h2 = f"h{2 + heading_offset}"
     out = ['<article class="storykit">', "<header>", f"<{h1}>{escape(story.title)}</{h1}>"]
-    source = story.source
-    if source is not None and (source.name is not None or source.published is not None):
-        parts = []
-        if source.name is not None:
-            parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
-        if source.published is not None:
-            parts.append(
-                f'<time datetime="{machine_date(source.published)}">'
-                f"{escape(human_date(source.published))}</time>"
-            )
-        out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
+    line = _source_line(story.source)
+    if line is not None:
+        out.append(line)
     if story.credits:
         credits = " · ".join(escape(str(c)) for c in story.credits)
         out.append(f'<p class="storykit-credits">{credits}</p>')
@@ -542,17 +549,9 @@ def index_entry(story: Story, path: str) -> str:
         An ``<li>`` element and a newline, for :func:`index_page`.
     """
     out = [f'<li><h2><a href="{escape(file_href(path))}">{escape(story.title)}</a></h2>']
-    source = story.source
-    if source is not None and (source.name is not None or source.published is not None):
-        parts = []
-        if source.name is not None:
-            parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
-        if source.published is not None:
-            parts.append(
-                f'<time datetime="{machine_date(source.published)}">'
-                f"{escape(human_date(source.published))}</time>"
-            )
-        out.append(f'<p class="storykit-source">{" · ".join(parts)}</p>')
+    line = _source_line(story.source)
+    if line is not None:
+        out.append(line)
     if story.tags:
         tags = "".join(f"<li>{escape(tag)}</li>" for tag in story.tags)
         out.append(f'<ul class="storykit-tags" aria-label="Tags">{tags}</ul>')

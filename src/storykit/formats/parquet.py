@@ -42,7 +42,7 @@ from typing import Any
 from storykit._dates import format_iso, parse_iso
 from storykit._records import Origin, Piece
 from storykit.errors import MissingExtraError, StoryParseError
-from storykit.export import story_id
+from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Credit, Image, Section, Source, Story
 
@@ -67,23 +67,7 @@ FORMAT_VERSION = 1
 ROW_GROUP = 2_000
 """Stories per row group: how many are held in memory at once while writing."""
 
-COLUMNS = (
-    "id",
-    "title",
-    "source",
-    "published",
-    "url",
-    "image_alt",
-    "credit",
-    "tags",
-    "sections",
-    "word_count",
-    "text",
-    "published_iso",
-    "image_credit",
-    "credits",
-    "extras",
-)
+COLUMNS = (*RECORD_COLUMNS, "published_iso", "image_credit", "credits", "extras")
 """The columns, in order: :data:`storykit.export.RECORD_COLUMNS`, then four for round trips."""
 
 _META_KEY = b"storykit"
