@@ -354,46 +354,78 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
-_CREDIT_SET = _setters(Credit, ("role", "name", "provider"))
-_IMAGE_SET = _setters(Image, ("alt", "credit"))
-_SOURCE_SET = _setters(Source, ("name", "published", "url"))
-_SECTION_SET = _setters(Section, ("heading", "paragraphs"))
-_STORY_SET = _setters(Story, ("title", "source", "image", "credits", "sections", "tags", "extras"))
+# Each builder takes its class's slot setters as default arguments: local names, looked up
+# faster than globals (the dump reader builds a few dozen objects a story).
+_C_ROLE, _C_NAME, _C_PROVIDER = _setters(Credit, ("role", "name", "provider"))
+_I_ALT, _I_CREDIT = _setters(Image, ("alt", "credit"))
+_SO_NAME, _SO_PUBLISHED, _SO_URL = _setters(Source, ("name", "published", "url"))
+_SE_HEADING, _SE_PARAGRAPHS = _setters(Section, ("heading", "paragraphs"))
+_ST = _setters(Story, ("title", "source", "image", "credits", "sections", "tags", "extras"))
 
 
-def _trusted_credit(role: str, name: str | None, provider: str | None) -> Credit:
+def _trusted_credit(
+    role: str,
+    name: str | None,
+    provider: str | None,
+    *,
+    _new: Any = _new,
+    _set_role: Any = _C_ROLE,
+    _set_name: Any = _C_NAME,
+    _set_provider: Any = _C_PROVIDER,
+) -> Credit:
     """A :class:`Credit` from checked values, validators not run again."""
     credit: Credit = _new(Credit)
-    set_role, set_name, set_provider = _CREDIT_SET
-    set_role(credit, role)
-    set_name(credit, name)
-    set_provider(credit, provider)
+    _set_role(credit, role)
+    _set_name(credit, name)
+    _set_provider(credit, provider)
     return credit
 
 
-def _trusted_image(alt: str | None, credit: Credit | None) -> Image:
+def _trusted_image(
+    alt: str | None,
+    credit: Credit | None,
+    *,
+    _new: Any = _new,
+    _set_alt: Any = _I_ALT,
+    _set_credit: Any = _I_CREDIT,
+) -> Image:
     """An :class:`Image` from checked values, validators not run again."""
     image: Image = _new(Image)
-    _IMAGE_SET[0](image, alt)
-    _IMAGE_SET[1](image, credit)
+    _set_alt(image, alt)
+    _set_credit(image, credit)
     return image
 
 
-def _trusted_source(name: str | None, published: _dt.date | None, url: str | None) -> Source:
+def _trusted_source(
+    name: str | None,
+    published: _dt.date | None,
+    url: str | None,
+    *,
+    _new: Any = _new,
+    _set_name: Any = _SO_NAME,
+    _set_published: Any = _SO_PUBLISHED,
+    _set_url: Any = _SO_URL,
+) -> Source:
     """A :class:`Source` from checked values, validators not run again."""
     source: Source = _new(Source)
-    set_name, set_published, set_url = _SOURCE_SET
-    set_name(source, name)
-    set_published(source, published)
-    set_url(source, url)
+    _set_name(source, name)
+    _set_published(source, published)
+    _set_url(source, url)
     return source
 
 
-def _trusted_section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
+def _trusted_section(
+    heading: str | None,
+    paragraphs: tuple[str, ...],
+    *,
+    _new: Any = _new,
+    _set_heading: Any = _SE_HEADING,
+    _set_paragraphs: Any = _SE_PARAGRAPHS,
+) -> Section:
     """A :class:`Section` from checked values (``paragraphs`` a tuple), validators not run."""
     section: Section = _new(Section)
-    _SECTION_SET[0](section, heading)
-    _SECTION_SET[1](section, paragraphs)
+    _set_heading(section, heading)
+    _set_paragraphs(section, paragraphs)
     return section
 
 
@@ -405,10 +437,13 @@ def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
     sections: tuple[Section, ...],
     tags: tuple[str, ...],
     extras: tuple[str, ...],
+    *,
+    _new: Any = _new,
+    _set: tuple[Any, ...] = _ST,
 ) -> Story:
     """A :class:`Story` from checked values (tuples for sequences), validators not run."""
     story: Story = _new(Story)
-    set_title, set_source, set_image, set_credits, set_sections, set_tags, set_extras = _STORY_SET
+    set_title, set_source, set_image, set_credits, set_sections, set_tags, set_extras = _set
     set_title(story, title)
     set_source(story, source)
     set_image(story, image)
@@ -426,14 +461,3 @@ def _no_surrogates(text: str) -> bool:
     validators say about lone surrogates applies to every story alike.
     """
     return unencodable(text) is None
-    try:
-        for start in range(0, len(text), _SCAN):
-            text[start : start + _SCAN].encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
