@@ -121,8 +121,11 @@ def loads(
     if not hasattr(module, "loads"):
         msg = f"format {name!r} can be written but not read"
         raise UnknownFormatError(msg)
+    # the text holds no lone surrogate (decoded, or checked above): a format's reader that
+    # would look for them again offers ``_loads_checked`` to skip that
+    read = getattr(module, "_loads_checked", module.loads)
     try:
-        story: Story = module.loads(text, filename=filename, **options)
+        story: Story = read(text, filename=filename, **options)
     except RecursionError:
         raise StoryParseError("input nested too deeply", filename=filename) from None
     return story

@@ -26,13 +26,20 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 import re
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from itertools import repeat
 from typing import Literal, NoReturn
 
 from storykit._dates import format_iso, parse_iso
-from storykit.errors import Diagnostic, StoryParseError, UnrepresentableError, _quoted
+from storykit.errors import (
+    Diagnostic,
+    StoryParseError,
+    StoryWarning,
+    UnrepresentableError,
+    _quoted,
+)
 from storykit.model import (
     _SCAN,
     Credit,
@@ -731,14 +738,26 @@ def _rest_read_back(story: Story, ref: _Lines, out: list[str], blank: int) -> bo
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
     """Read one story dump; diagnostics become :class:`~storykit.StoryWarning` warnings."""
-    story, diagnostics = read(text, filename=filename, splitter=splitter)
-    if diagnostics:
-        import warnings  # noqa: PLC0415
+    return _loads(text, filename, splitter, checked=False)
 
-        from storykit.errors import StoryWarning  # noqa: PLC0415
 
-        for diagnostic in diagnostics:
-            warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=3)
+def _loads_checked(
+    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
+) -> Story:
+    """:func:`loads` of text known to hold no lone surrogate (:func:`storykit.loads` uses it).
+
+    ``storykit.loads`` decodes bytes (which gives no lone surrogate) or refuses a ``str``
+    that holds one (:func:`storykit._guards.check_text`): the reader does not look again.
+    """
+    return _loads(text, filename, splitter, checked=True)
+
+
+def _loads(
+    text: str, filename: str | None, splitter: TagSplitter | None, *, checked: bool
+) -> Story:
+    story, diagnostics = _read(text, filename, splitter, checked=checked)
+    for diagnostic in diagnostics:  # stacklevel: the caller of loads' caller
+        warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=4)
     return story
 
 

@@ -1,0 +1,296 @@
+"""The dump reader's and writer's shortcuts find exactly what the general code finds.
+
+Each shortcut handles the common line (a nav line, a footer, a date in words, a body of
+plain lines) without a regular expression or line by line; anything else goes the general
+way. These tests hold every shortcut to the general code on lines made to be hard.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import storykit
+from storykit import Section, Story, UnrepresentableError
+from storykit.formats import text
+from storykit.model import _no_surrogates
+from tests.conftest import CORPUS_STORIES, SEED
+from tests.strategies import dump_stories, stories
+
+
+def _read(dump: str) -> Story:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return text.loads(dump)
+
+
+# --------------------------------------------------------------------------- reading
+
+_DATE_PIECES = st.sampled_from(
+    ["25", "5", "05", "123", "May", "may", "MAY", "May.", "Sept", "Sep.", "September",
+     "Sepember", "Auguſt", "Jan", "Febr", "2026", "0000", "20٢6", "٢5", ",", ".", " ", "  ",
+     "\t", "x", "SCMP", "31", "30", "Feb", "29"]
+)  # fmt: skip
+
+
+@given(st.lists(_DATE_PIECES, max_size=7))
+@example(["SCMP", " ", "May", " ", "25", ",", " ", "2026"])
+@example(["SCMP", " ", "25", " ", "May.", " ", "2026"])
+@example(["25", " ", "May", " ", "2026"])
+@example(["May", " ", "25", ",", " ", "2026"])
+@example(["SCMP", "\t", "25", " ", "May", " ", "2026"])
+@example(["SCMP", " ", "31", " ", "Feb", " ", "2026"])  # no such day: an error either way
+@example(["x", "25", " ", "May", " ", "2026"])  # the day must start a word
+@example(["SCMP", " ", "Auguſt", " ", "25", ",", " ", "2026"])  # ſ matches s, ignoring case
+@example(["SCMP", " ", "Sepember", " ", "5", ",", " ", "2026"])  # the regex's, not a month
+def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    found = text._month_date_at_end(line)
+    if found is None:
+        return
+    start, day, month, year = found
+    match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+    assert match is not None and match.start(1) == start and match[1] == line[start:]
+    try:
+        expected: object = text._parse_date(line[start:])
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        made: object = text._dt.date(year, month, day)
+    except ValueError as exc:
+        made = str(exc)
+    assert made == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "published"),
+    [
+        ("SCMP May 25, 2026", "SCMP", (2026, 5, 25)),
+        ("The Japan Times February 18, 2020", "The Japan Times", (2020, 2, 18)),
+        ("Nikkei Asia 5 Jan. 2026", "Nikkei Asia", (2026, 1, 5)),
+        ("Reuters Sept. 3, 2025", "Reuters", (2025, 9, 3)),
+        ("May 25, 2026", None, (2026, 5, 25)),
+        ("Channel 4 25 MAY 2026", "Channel 4", (2026, 5, 25)),
+    ],
+)
+def test_dates_in_words_on_the_source_line(
+    line: str, name: str | None, published: tuple[int, int, int]
+) -> None:
+    story = _read(f"{line}\n\nTitle\n\nPara.")
+    assert story.source is not None
+    assert story.source.published == text._dt.date(*published)
+    assert story.source.name == name
+
+
+def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
+    with pytest.raises(text.StoryParseError) as info:
+        _read("← Back to stories\nSCMP Feb 30, 2026\n\nTitle\n\nPara.")
+    assert info.value.line == 2
+    assert "invalid date 'Feb 30, 2026' on the source line: day is out of range" in str(info.value)
+
+
+_FOOTER_PIECES = st.sampled_from(
+    ["View original source", "View original sources", " ", "\t", "→", "→→", "x", "https://e.com/a",
+     "\u3000", "\u00a0", "a b", "_"]
+)  # fmt: skip
+
+
+@given(st.lists(_FOOTER_PIECES, max_size=5))
+@example(["View original source", " ", "→", " ", "https://e.com/a"])
+@example(["View original source", " ", "→", "→", "x"])
+@example(["View original source", " ", "→", " ", "a b"])
+@example(["View original source", " ", "→", " ", "\u3000", "x"])
+@example(["View original source", "→", "x"])
+@example(["View original sources"])
+def test_the_footer_shortcut_finds_what_the_footer_regex_finds(pieces: list[str]) -> None:
+    line = "".join(pieces).strip()  # the reader's lines are stripped
+    footer = text._FOOTER_RE.fullmatch(line)
+    assert text._footer_url(line) == (False if footer is None else footer[1] or None)
+
+
+_NAV_PIECES = st.sampled_from(
+    ["← Back to stories", "←", " ", "\t", "Back to stories", "s", "_", "1", "é", "-", "A robot",
+     "\u3000", "storiesX"]
+)  # fmt: skip
+
+
+@given(st.lists(_NAV_PIECES, max_size=5))
+@example(["← Back to stories", " ", "A robot"])
+@example(["← Back to stories", "_"])
+@example(["← Back to stories", "é"])
+@example(["← Back to stories", "-", "x"])
+@example(["←", " ", " ", "Back to stories"])
+def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> None:
+    line = "".join(pieces).strip()
+    nav = text._NAV_RE.fullmatch(line)
+    assert text._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
+
+
+@given(st.text(st.sampled_from("a\0\n←\ud800😀"), max_size=12))
+@example("abc")
+@example("←\0")
+@example("←\ud800\0")
+@example("\0\ud800")
+def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
+    nul, clean = text._scan(value)
+    assert nul == value.find("\0")
+    if nul < 0:
+        assert clean == _no_surrogates(value)
+
+
+def test_the_scan_reads_long_text_in_slices() -> None:
+    long = "←" * (text._SCAN + 5)
+    assert text._scan(long) == (-1, True)
+    assert text._scan(long + "\0")[0] == len(long)
+    assert text._scan(long + "\ud800") == (-1, False)
+    assert text._scan(long + "\ud800\0") == (len(long) + 1, False)
+
+
+# --------------------------------------------------------------------------- the body's rule
+
+
+def _headings_read(items: list[str]) -> list[int]:
+    """Where the reader puts the headings of a body of these lines."""
+    dump = "SCMP\n\nTitle\n\n" + "\n\n".join(items)
+    story = _read(dump)
+    lines = [*story.paragraphs]
+    found, k = [], 0
+    for section in story.sections:
+        if section.heading is not None:
+            found.append(k)
+            k += 1
+        k += len(section.paragraphs)
+    assert k == len(items) and len(lines) + len(found) == len(items)
+    return found
+
+
+_BODY_LINES = st.sampled_from(["Heading", "What next?", "A sentence.", "Short", "x" * 101])
+
+
+@given(st.lists(_BODY_LINES, min_size=1, max_size=8))
+def test_the_writers_rule_for_headings_is_the_readers(items: list[str]) -> None:
+    assert text._headings(items) == _headings_read(items)
+
+
+@given(stories())
+def test_the_body_checked_at_once_or_line_by_line_alike(story: Story) -> None:
+    outcomes: list[str] = []
+    for check in (text._check_body, text._check_body_lines):
+        try:
+            check(story)
+            outcomes.append("ok")
+        except UnrepresentableError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        (Section(None, ("Short",)), Section("Heading", ("Para.",))),  # a lead like a heading
+        (Section("Heading", ("Para.", "View original source")),),
+        (Section("Heading", ("← Back to stories",)),),
+        (Section("Heading", ("Two\nlines.",)),),
+    ],
+)  # fmt: skip
+def test_a_body_that_would_not_read_back_is_refused_line_by_line(
+    sections: tuple[Section, ...],
+) -> None:
+    story = Story("Title", sections=sections)
+    with pytest.raises(UnrepresentableError) as fast:
+        text._check_body(story)
+    with pytest.raises(UnrepresentableError) as slow:
+        text._check_body_lines(story)
+    assert str(fast.value) == str(slow.value)
+
+
+# --------------------------------------------------------------------------- the writer's check
+
+_SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def test_a_footer_the_writer_adds_leaves_the_rest_read_back() -> None:
+    # No footer in the dump: the writer adds one, the title and body lines are the same.
+    dump = _SEED_TEXT.rstrip("\n").rsplit("\n", 2)[0]  # no tags line, no footer
+    story = _read(dump)
+    assert not story.tags and story.url is None
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (True, True)
+    assert _read(text.dumps(story)) == story
+
+
+def test_a_footer_without_its_arrow_leaves_the_rest_read_back() -> None:
+    dump = _SEED_TEXT.rstrip("\n").replace("View original source →", "View original source")
+    story = _read(dump)
+    assert story.tags
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (True, True)
+
+
+def test_tags_read_with_other_lines_above_them_are_split_again() -> None:
+    # Two blank lines above the tags line: the splitter saw other text, so its split is not
+    # taken as read back; the check splits the written line again (and it agrees).
+    head, tags, footer = _SEED_TEXT.rstrip("\n").rsplit("\n", 2)
+    story = _read(f"{head}\n\n{tags}\n{footer}")
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out) == (True, False)
+    assert _read(text.dumps(story)) == story
+
+
+def test_the_url_alone_is_checked_when_the_header_reads_back() -> None:
+    # (the reader never makes a URL with white space or NUL in it: this guards the rule)
+    text._check_url("https://e.com/a")
+    with pytest.raises(UnrepresentableError, match=r"source\.url contains white space"):
+        text._check_url("https://e.com/a b")
+    with pytest.raises(UnrepresentableError, match=r"source\.url contains U\+0000"):
+        text._check_url("https://e.com/\0")
+
+
+@pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
+def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> None:
+    story = _read(path.read_text(encoding="utf-8"))
+    ref = text._made_from(story)
+    assert ref is not None
+    out = text.dumps(story, check=False).split("\n")
+    assert text._read_back(story, out)[1]  # the title, body and tags lines read back
+    text._check(story)  # and the full check agrees that they do
+    assert _read(text.dumps(story)) == story
+
+
+@given(dump_stories())
+def test_a_story_read_from_a_dump_with_other_spacing_is_checked_alike(story: Story) -> None:
+    # Extra blank lines and a footer without its arrow: the reader's lines differ from the
+    # writer's, and the outcome is the full check's.
+    written = text.dumps(story)
+    spaced = written.replace("\n\n", "\n\n\n").replace(
+        "View original source →", "View original source"
+    )
+    again = _read(spaced)
+    assert again == story
+    assert text.dumps(again) == written
+
+
+# --------------------------------------------------------------------------- storykit.loads
+
+
+def test_storykit_loads_scans_a_dump_for_lone_surrogates_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scans: list[str] = []
+    scan = text._scan
+    monkeypatch.setattr(text, "_scan", lambda value: scans.append(value) or scan(value))
+    story = storykit.loads(_SEED_TEXT, "text")  # checked by storykit.loads: not again
+    assert story == storykit.loads(_SEED_TEXT.encode(), "text") == text.loads(_SEED_TEXT)
+    assert len(scans) == 1  # text.loads, on its own, looks
+    with pytest.raises(storykit.StoryParseError, match=r"^<string>:1: a lone surrogate U\+D800"):
+        storykit.loads("\ud800" + _SEED_TEXT, "text")
+
+
+def test_a_warning_of_storykit_loads_names_its_callers_line() -> None:
+    with pytest.warns(storykit.StoryWarning) as caught:
+        storykit.loads("SCMP\nan extra\n\nTitle\n\nPara.", "text")
+    assert caught[0].filename == __file__
