@@ -833,9 +833,9 @@ def _check(
             (:func:`_header_read_back`); those parts need no check.
     """
     title, tags = story.title, story.tags
-    # The title and the tags, each a single line, checked at once; one by one, in the same
-    # order, to say which is not.
-    plain = _single_lines(title, tags)
+    # The title and the tags, each a single line (so they are when they read back), checked
+    # at once; one by one, in the same order, to say which is not.
+    plain = rest_read_back or _single_lines(title, tags)
     if not plain:
         _single_line("title", title)
     if _reads_as_nav_or_footer(title):
@@ -873,18 +873,16 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     What the reader made from exactly the lines the writer writes (``out``, its header
     ``out[:blank]``) reads back the same, and needs no check (:func:`_read_back`).
     """
-    lines = ref.lines
     start, header_end, nav = ref.spans[0], ref.spans[1], ref.spans[6]
     written = out[:blank]
-    header = nav and written == lines[start:header_end]
+    header = nav and written == ref.lines[start:header_end]
     rest = _rest_read_back(story, ref, out, blank)
     if header and rest:  # the common case, at once: what _check still judges here
+        # (the URL too reads back: the reader took it from the footer, without white space)
         if _reads_as_nav_or_footer(story.title):
             _fail("title", "reads as a nav or footer line")
-        source = story.source
-        if source is not None and source.url is not None:
-            _check_url(source.url)
-        _check_source_line_first(story)
+        if story.credits or story.extras:
+            _check_source_line_first(story)
         return
     same = None if header else _header_lines(ref, written)
     _check(story, header_read_back=header, rest_read_back=rest, header_lines=same)
