@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Section, Story, UnrepresentableError
+from storykit import Credit, Section, Story, UnrepresentableError
 from storykit.formats import text
 from storykit.model import _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
@@ -91,6 +91,19 @@ def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
         _read("← Back to stories\nSCMP Feb 30, 2026\n\nTitle\n\nPara.")
     assert info.value.line == 2
     assert "invalid date 'Feb 30, 2026' on the source line: day is out of range" in str(info.value)
+
+
+@given(st.text(st.sampled_from(" \t\nxAé/on:\u3000"), max_size=12))
+@example("Jane Doe on Pexels")
+@example("A/B")
+@example("  ")
+@example(" \n x")
+@example(" on ")
+def test_the_photo_credit_shortcut_reads_what_the_credit_regex_reads(tail: str) -> None:
+    # "PHOTO by …" is read by the regex (which ignores case): the same credit
+    for byline in (False, True):
+        fast = text._parse_credit("Photo by " + tail, byline, Credit)
+        assert fast == text._parse_credit("PHOTO by " + tail, byline, Credit)
 
 
 _FOOTER_PIECES = st.sampled_from(

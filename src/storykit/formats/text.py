@@ -275,24 +275,27 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if name is None and provider is None:
                 make = Credit  # ``By /``: the validators say what is wrong
             return make("byline", name, provider)
-    if line[:3].lower() not in _CREDIT_STARTS:
-        return None
-    match = _CREDIT_BY_RE.fullmatch(line)
-    if match is not None:
-        role, rest = match[1].lower(), match[2].strip()
-        name, provider = rest, None
-        if " on " in rest:
-            name, _, provider = rest.rpartition(" on ")
-        elif "/" in rest:
-            name, _, provider = rest.rpartition("/")
-        name, provider = name.strip() or None, (provider or "").strip() or None
-        if name is None and provider is None:
+    if line.startswith("Photo by ") and "\n" not in line:  # what _CREDIT_BY_RE finds, at once
+        role, rest = "photo", line[9:].strip()
+    else:
+        if line[:3].lower() not in _CREDIT_STARTS:
             return None
-        return make(role, name, provider)
-    match = _CREDIT_COLON_RE.fullmatch(line)
-    if match is not None:
-        return make(match[1].lower(), None, match[2].strip())
-    return None
+        match = _CREDIT_BY_RE.fullmatch(line)
+        if match is None:
+            match = _CREDIT_COLON_RE.fullmatch(line)
+            if match is not None:
+                return make(match[1].lower(), None, match[2].strip())
+            return None
+        role, rest = match[1].lower(), match[2].strip()
+    name, provider = rest, None
+    if " on " in rest:
+        name, _, provider = rest.rpartition(" on ")
+    elif "/" in rest:
+        name, _, provider = rest.rpartition("/")
+    name, provider = name.strip() or None, (provider or "").strip() or None
+    if name is None and provider is None:
+        return None
+    return make(role, name, provider)
 
 
 def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
