@@ -876,13 +876,14 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     What the reader made from exactly the lines the writer writes (``out``, its header
     ``out[:blank]``) reads back the same, and needs no check (:func:`_read_back`).
     """
-    start, header_end, nav = ref.spans[0], ref.spans[1], ref.spans[6]
+    start, header_end, _, _, _, _, nav = ref.spans
     written = out[:blank]
     header = nav and written == ref.lines[start:header_end]
     rest = _rest_read_back(story, ref, out, blank)
     if header and rest:  # the common case, at once: what _check still judges here
         # (the URL too reads back: the reader took it from the footer, without white space)
-        if _reads_as_nav_or_footer(story.title):
+        title = story.title
+        if title.startswith(("←", "View")) and _reads_as_nav_or_footer(title):
             _fail("title", "reads as a nav or footer line")
         if story.credits or story.extras:
             _check_source_line_first(story)
@@ -1097,9 +1098,9 @@ def dumps(story: Story, *, check: bool = True) -> str:
     url = source.url if source is not None else None
     out.append(f"{FOOTER} {url}" if url else FOOTER)
     if check:
-        ref = _made_from(story)
-        if ref is None:
-            _check(story)
-        else:
+        ref = _read_lines.get(id(story))  # _made_from(story), inlined
+        if ref is not None and ref() is story:
             _check_made(story, ref, out, blank)
+        else:
+            _check(story)
     return "\n".join(out)
