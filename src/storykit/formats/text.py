@@ -880,16 +880,19 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     written = out[:blank]
     header = nav and written == ref.lines[start:header_end]
     rest = _rest_read_back(story, ref, out, blank)
-    if header and rest:  # the common case, at once: what _check still judges here
-        # (the URL too reads back: the reader took it from the footer, without white space)
-        title = story.title
-        if title.startswith(("←", "View")) and _reads_as_nav_or_footer(title):
-            _fail("title", "reads as a nav or footer line")
-        if story.credits or story.extras:
-            _check_source_line_first(story)
-        return
     same = None if header else _header_lines(ref, written)
-    _check(story, header_read_back=header, rest_read_back=rest, header_lines=same)
+    if not rest:
+        _check(story, header_read_back=header, header_lines=same)
+        return
+    # The common case, at once: what _check still judges when the rest reads back.
+    title = story.title
+    if title.startswith(("←", "View")) and _reads_as_nav_or_footer(title):
+        _fail("title", "reads as a nav or footer line")
+    if not header:
+        _check_header(story, same)
+    elif story.credits or story.extras:
+        _check_source_line_first(story)
+    # (nor the URL: the reader took it from the footer, so it holds no white space)
 
 
 def _reads_as_nav_or_footer(value: str) -> bool:
