@@ -116,6 +116,11 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
+# One decoder for every call: ``json.loads(text, parse_int=…)`` builds a decoder and its C
+# scanner each time, about 2 µs of a 20 µs story.
+_DECODER = _json.JSONDecoder(parse_int=_parse_int)
+
+
 def parse_json(text: str, filename: str | None = None) -> Any:
     """Parse JSON for a reader, nesting depth checked first.
 
@@ -132,7 +137,9 @@ def parse_json(text: str, filename: str | None = None) -> Any:
             line=line,
         )
     try:
-        return _json.loads(text, parse_int=_parse_int)
+        if text.startswith("\ufeff"):  # as json.loads says it
+            raise _json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except _json.JSONDecodeError as exc:
         raise StoryParseError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno
