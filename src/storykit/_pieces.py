@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from storykit import formats
-from storykit._api import bom_encoding, decode, loads
+from storykit._api import bom_encoding, decode, read_story
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, MissingExtraError, StoryParseError
@@ -527,7 +527,7 @@ def opened_pieces(
 def file_format_pieces(path: str, fmt: str) -> Iterator[Piece | Failure]:
     """The stories of a database or other file format (``FILE_FORMATS``), as JSON pieces."""
     try:
-        yield from formats.by_name(fmt).read_pieces(path)
+        yield from formats.file_format(fmt).read_pieces(path)
     except StoryParseError as exc:
         yield Failure(Origin(path), exc)
     except MissingExtraError as exc:
@@ -590,7 +590,7 @@ def parse_text(
         if fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:
-            story, diagnostics = loads(text, fmt, filename=where), []
+            story, diagnostics = read_story(text, fmt, filename=where), []
     except StoryParseError as exc:
         start = first or 1
         line = start + exc.line - 1 if exc.line is not None else first

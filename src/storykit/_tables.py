@@ -62,19 +62,19 @@ def convert(args: argparse.Namespace, to: str) -> int:
             yield pair
 
     failed_fast: StoryParseError | OSError | None = None
-    module = formats.by_name(to)
+    module = formats.file_format(to)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
         try:
             _prepare(out, to, force=args.force)
-            if to == "sqlite":
-                counts = module.write(counted(), out, force=args.force)
-                added, skipped = counts.added, counts.skipped
-            else:
-                if os.path.lexists(out) and not args.force:
-                    sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
-                    return EXIT_FAILED
-                added, skipped = module.write(counted(), out, force=args.force), 0
+            if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
+                sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+                return EXIT_FAILED
+            written = module.write(counted(), out, force=args.force)
+            if isinstance(written, int):  # Parquet: how many were written
+                added, skipped = written, 0
+            else:  # SQLite: how many were added, and how many were there already
+                added, skipped = written.added, written.skipped
         except (StoryParseError, OSError) as exc:
             if isinstance(exc, StoryParseError) and exc.filename == out:  # the output file
                 return _refused(exc, out)

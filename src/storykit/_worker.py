@@ -165,7 +165,7 @@ def _writer(job: Job) -> Callable[..., str]:
     key = (job.to, job.compact, job.options)
     found = _writers.get(key)
     if found is None:
-        module = formats.by_name(job.to)
+        module = formats.writer(job.to)
         options = dict(job.options)
         if job.to == "json":
             options.setdefault("indent", None if job.compact else 2)
