@@ -384,7 +384,7 @@ def dump(
             if not isinstance(name, str):
                 msg = (
                     "cannot tell the format of an open file without a name; pass format= "
-                    f"(known formats: {', '.join(formats.names())})"
+                    f"({_writable()})"
                 )
                 raise UnknownFormatError(msg)
             format = _format_from_name(name, f"the open file {name!r}")
@@ -397,10 +397,15 @@ def _format_from_name(name: str, where: str) -> str:
         suffix = os.path.splitext(name)[1]
         msg = (
             f"cannot tell the format from the suffix {suffix!r} of {where}; pass format= "
-            f"(known formats: {', '.join(formats.names())}; or jsonl)"
+            f"({_writable()})"
         )
         raise UnknownFormatError(msg)
     return found
+
+
+def _writable() -> str:
+    written = [name for name in formats.names() if name not in formats.FILE_FORMATS]
+    return f"formats written as text: {', '.join(written)}; or jsonl, JSON Lines"
 
 
 def _line(text: str, format: str) -> str:
