@@ -19,7 +19,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
 from storykit.collection import ErrorLog, iter_records
-from storykit.errors import MissingExtraError, StoryParseError, StoryWarning
+from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
@@ -81,8 +81,6 @@ def convert(args: argparse.Namespace, to: str) -> int:
             if not args.fail_fast:
                 raise
             failed_fast = exc
-        except MissingExtraError as exc:
-            raise UsageError(str(exc)) from None
     failures = [str(error) for error in log]
     if failed_fast is not None:
         failures.append(str(failed_fast))
