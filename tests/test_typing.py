@@ -150,7 +150,7 @@ def test_the_text_readers_options_type_is_its_keywords() -> None:
     del keywords["filename"]  # given by load()/loads() themselves
     from storykit.tags import TagSplitter  # imported by _api only for type checkers
 
-    hints = typing.get_type_hints(_api.TextReadOptions, localns={"TagSplitter": TagSplitter})
+    hints = typing.get_type_hints(formats.TextReadOptions, localns={"TagSplitter": TagSplitter})
     assert hints == keywords
     for name in ("json", "markdown", "ninjs"):
         assert list(_keywords(formats.reader(name).loads)) == ["filename"]

@@ -6,7 +6,7 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
+from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
 from storykit._guards import check_text
@@ -20,14 +20,11 @@ from storykit.formats import (
     NinjsOptions,
     ReadFormat,
     TextOptions,
+    TextReadOptions,
 )
 from storykit.model import Story
 
-if TYPE_CHECKING:
-    from storykit.tags import TagSplitter
-
 __all__ = [
-    "TextReadOptions",
     "bom_encoding",
     "decode",
     "dump",
@@ -105,13 +102,6 @@ def _named_format(filename: str) -> str | None:
     if name is None and suffix[1:].lower() in formats.ALIASES:  # .jsonl
         name = suffix[1:].lower()
     return name
-
-
-class TextReadOptions(TypedDict, total=False):
-    """The keyword options of the ``text`` reader (:func:`storykit.formats.text.loads`)."""
-
-    splitter: TagSplitter | None
-    """The tag splitter (default: the built-in vocabulary)."""
 
 
 @overload

@@ -14,7 +14,8 @@ The names a user may pass are :data:`FormatName`, :data:`ReadFormat` and
 :data:`WriteFormat` (``Literal`` types, so that a type checker catches ``"jsonn"``); the
 keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
 :class:`TextOptions`, :class:`MarkdownOptions`, :class:`HtmlOptions`,
-:class:`JsonldOptions` and :class:`NinjsOptions`.
+:class:`JsonldOptions` and :class:`NinjsOptions` (and the text reader's,
+:class:`TextReadOptions`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from storykit._records import Origin, Piece
     from storykit.formats.sqlite import WriteCounts
     from storykit.model import Story
+    from storykit.tags import TagSplitter
 
 __all__ = [
     "ALIASES",
@@ -50,6 +52,7 @@ __all__ = [
     "ReadFormat",
     "TextFormat",
     "TextOptions",
+    "TextReadOptions",
     "TextWriter",
     "WriteFormat",
     "by_name",
@@ -186,6 +189,12 @@ class NinjsOptions(TypedDict, total=False):
 
     indent: int | None
     day_time: _dt.time | None
+
+
+class TextReadOptions(TypedDict, total=False):
+    """The keyword options of the ``text`` reader (:func:`storykit.formats.text.loads`)."""
+
+    splitter: TagSplitter | None
 
 
 class AnyWriterOptions(TypedDict, total=False):
