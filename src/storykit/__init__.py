@@ -13,6 +13,7 @@ from storykit._version import __version__
 from storykit.errors import (
     Diagnostic,
     MissingExtraError,
+    StoryError,
     StoryParseError,
     StoryWarning,
     UnknownFormatError,
@@ -54,6 +55,7 @@ __all__ = [
     "Section",
     "Source",
     "Story",
+    "StoryError",
     "StoryParseError",
     "StoryTable",
     "StoryWarning",

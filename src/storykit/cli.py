@@ -2,7 +2,8 @@
 
 ``main(argv)`` returns the exit status, so tests call it directly: ``assert main([...]) == 0``.
 Exit statuses: 0 all went well, 1 some input failed (or an output exists and ``--force`` was
-not given), 2 the command line was wrong.
+not given), 2 the command line was wrong, 3 a format needs an optional extra that is not
+installed.
 
 This module holds the command line (argparse, with examples for each command), ``show`` and
 ``schema``; the batch commands ``convert`` and ``validate`` live in ``storykit._batch``, on
@@ -32,10 +33,10 @@ from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
 from storykit.collection import iter_pieces
-from storykit.errors import StoryParseError, UnknownFormatError
+from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.model import Credit, Story
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 # --------------------------------------------------------------------------- arguments
@@ -184,7 +185,8 @@ examples:
   storykit show story.txt                              read a story in the terminal
   storykit schema > story.schema.json                  the JSON Schema
 
-exit status: 0 all went well, 1 some input failed, 2 the command line was wrong.
+exit status: 0 all went well, 1 some input failed, 2 the command line was wrong, 3 an
+optional extra is missing.
 """
 
 _CONVERT_EPILOG = """\
@@ -463,9 +465,10 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments, without the program name (default: ``sys.argv[1:]``).
 
     Returns:
-        0 when all went well, 1 when some input failed, 2 for a wrong command line, 130
-        after Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
-        standard output went away (``| head``).
+        0 when all went well, 1 when some input failed, 2 for a wrong command line, 3 when
+        a format needs an optional extra that is not installed, 130 after Ctrl-C, 128 + N
+        after signal N (SIGTERM, SIGHUP), 141 when the reader of standard output went away
+        (``| head``).
     """
     if sys.stderr is None:  # started with 2>&-
         sys.stderr = _Discard()
@@ -485,6 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
+    except MissingExtraError as exc:  # not the input's fault: stop, say what to install
+        sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
+        return EXIT_MISSING_EXTRA
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         _drop_stdout()
         return EXIT_PIPE
@@ -500,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
+EXIT_MISSING_EXTRA = 3
+"""A format needs an optional extra that is not installed (``pip install 'storykit[…]'``)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT)."""
 EXIT_PIPE = 141
