@@ -807,6 +807,20 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process has set its SIGTERM handler: storykit's main() is running.
+
+    A signal before that lands while Python is still importing, which is the interpreter's
+    business (a ``KeyboardInterrupt`` traceback), not storykit's.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next((line for line in status.splitlines() if line.startswith("SigCgt:")), "")
+    return bool(caught) and bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+
+
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         storykit_cmd(*argv),
@@ -863,8 +877,9 @@ def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
             time.sleep(0.05 * attempt)
         elif when == "workers":
             _wait_for(lambda: len(_children(process.pid)) == 2, 30)  # noqa: B023
-        else:
-            time.sleep(0.4 + 0.1 * attempt)  # about when the workers are being started
+        else:  # about when the workers are being started
+            _wait_for(lambda: _catches_sigterm(process.pid), 30)  # noqa: B023
+            time.sleep(0.05 * attempt)
         os.killpg(process.pid, sig)  # to the process group, as Ctrl-C in a terminal
         _, err = process.communicate(timeout=60)
         if process.returncode == 0:  # it ended before the signal came: nothing to see
@@ -1386,3 +1401,30 @@ def test_control_characters_are_escaped_in_messages_and_show(tmp_path: Path) -> 
     assert done.returncode == 0
     assert "Title\\x1b[2J\\x07 here" in done.stdout
     assert "\x1b" not in done.stdout
+
+
+def test_a_ctrl_c_after_the_command_is_done_is_ignored() -> None:
+    """Once main() has returned, a Ctrl-C while the interpreter shuts down shows no traceback.
+
+    The atexit hook stands for that moment: it sends SIGINT to the process itself.
+    """
+    script = (
+        "import atexit, os, signal, sys, time\n"
+        "from storykit.cli import console\n"
+        "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.2)))\n"
+        "sys.argv = ['storykit', '--version']\n"
+        "console()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("storykit ")
+    assert "KeyboardInterrupt" not in done.stderr
+    assert "Traceback" not in done.stderr

@@ -136,9 +136,10 @@ def parse_json(text: str, filename: str | None = None) -> Any:
             filename=filename,
             line=line,
         )
+    if text.startswith("\ufeff"):  # as json.loads says it
+        message = "invalid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) (column 1)"
+        raise StoryParseError(message, filename=filename, line=1)
     try:
-        if text.startswith("\ufeff"):  # as json.loads says it
-            raise _json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
         return _DECODER.decode(text)
     except _json.JSONDecodeError as exc:
         raise StoryParseError(

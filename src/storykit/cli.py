@@ -24,6 +24,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
+from typing import NoReturn
 
 from storykit import _batch, _tables, formats
 from storykit._api import json_schema
@@ -36,7 +37,7 @@ from storykit.collection import iter_pieces
 from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.model import Credit, Story
 
-__all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "console", "main"]
 
 
 # --------------------------------------------------------------------------- arguments
@@ -504,6 +505,19 @@ def main(argv: list[str] | None = None) -> int:
     except _Signalled as exc:
         return 128 + exc.signum
     return status
+
+
+def console() -> NoReturn:
+    """The ``storykit`` console script and ``python -m storykit``: :func:`main`, then exit.
+
+    Once :func:`main` has returned, its output is complete: a Ctrl-C that lands while the
+    interpreter shuts down (threads joined, files closed) is ignored rather than shown as a
+    ``KeyboardInterrupt`` traceback from wherever the interpreter was.
+    """
+    status = main()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(status)
 
 
 EXIT_MISSING_EXTRA = 3
