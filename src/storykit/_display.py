@@ -29,9 +29,12 @@ def _markdown(story: model.Story) -> str:
 def _credit(credit: model.Credit) -> str:
     from storykit.formats.text import credit_line  # noqa: PLC0415 - imported on first use
 
+    model._register_display("credit", credit_line)  # later calls go to it directly
     return credit_line(credit)
 
 
 def register() -> None:
     """Give the model its notebook display and its credit wording."""
-    model._register_display(html=_html, markdown=_markdown, credit=_credit)
+    model._register_display("html", _html)
+    model._register_display("markdown", _markdown)
+    model._register_display("credit", _credit)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -28,15 +28,16 @@ _DISPLAY: dict[str, _Show] = {}
 notebook, ``"credit"`` for ``str(credit)``. Filled by :func:`_register_display`."""
 
 
-def _register_display(*, html: _Show, markdown: _Show, credit: _Show) -> None:
-    """Register the functions that show model objects (``storykit._display`` calls this).
+def _register_display(kind: Literal["html", "markdown", "credit"], show: _Show) -> None:
+    """Register how model objects show themselves (``storykit._display`` calls this).
 
     Args:
-        html: A story as HTML for a notebook (``Story._repr_html_``).
-        markdown: A story as Markdown for a notebook (``Story._repr_markdown_``).
-        credit: A credit as one line of words (``str(credit)``).
+        kind: ``"html"``: a story as HTML for a notebook (``Story._repr_html_``);
+            ``"markdown"``: a story as Markdown for a notebook (``Story._repr_markdown_``);
+            ``"credit"``: a credit as one line of words (``str(credit)``).
+        show: The function that writes it.
     """
-    _DISPLAY.update(html=html, markdown=markdown, credit=credit)
+    _DISPLAY[kind] = show
 
 
 _SCAN = 1 << 16  # characters encoded at a time: the check never copies all of a long text
