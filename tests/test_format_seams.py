@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story, export, feeds, notebook
+from storykit.cli import render
 from storykit.formats import html, jsonld, markdown, ninjs, text
 from tests.htmltools import parse_fragment
 from tests.htmltools import text as element_text
@@ -151,6 +152,20 @@ def test_writers_word_credits_with_credit_line_not_str(monkeypatch: pytest.Monke
     assert after == before
     assert all("Photo by Ann Lee on AFP" in out for out in after.values())
     assert all("By Bo Chen" in after[k] for k in ("text", "markdown", "html"))
+
+
+def test_show_words_a_byline_as_a_byline() -> None:
+    # `storykit show` words credits for a terminal (the provider in brackets); a byline
+    # was shown as "Byline by Jane Doe (AP)".
+    story = Story(
+        "T",
+        source=Source("S"),
+        image=Image(credit=Credit("photo", "Ann Lee", "AFP")),
+        credits=[Credit("byline", "Jane Doe", "AP"), Credit("byline", None, "AP")],
+        sections=[Section(None, ["p"])],
+    )
+    lines = render(story).splitlines()
+    assert lines[2:6] == ["S", "Photo by Ann Lee (AFP)", "By Jane Doe (AP)", "By AP"]
 
 
 # --------------------------------------------------------------------------- item 3: body HTML
