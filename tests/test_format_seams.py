@@ -253,3 +253,16 @@ def test_markdown_cell_escape_shows_the_text_in_a_table() -> None:
     root, errors = parse_fragment(MarkdownIt("commonmark").enable("table").render(table))
     assert errors == []
     assert [element_text(td) for td in root.iter("td")] == cells
+
+
+def test_notebook_table_links_to_the_exact_url() -> None:
+    # The table's Markdown links through the Markdown format's link_destination: "&amp;" in
+    # a URL stays "&amp;" (it linked to "&" before).
+    url = "https://x.example/?a=1&amp;b=2&#38;c"
+    shown = storykit.table([Story("T", source=Source("S", url=url))])._repr_markdown_()
+    root, errors = parse_fragment(MarkdownIt("commonmark").enable("table").render(shown))
+    assert errors == []
+    assert [a.get("href") for a in root.iter("a")] == [url]
+    assert markdown.link_destination("https://x.example/a\\b<c>&amp;d&e") == (
+        "<https://x.example/a\\\\b\\<c\\>\\&amp;d&e>"
+    )

@@ -258,7 +258,7 @@ class StoryTable:
     def _repr_markdown_(self) -> str:
         """The table as GFM Markdown; every value shows literally."""
         from storykit.formats.html import link_href  # noqa: PLC0415
-        from storykit.formats.markdown import escape  # noqa: PLC0415
+        from storykit.formats.markdown import escape, link_destination  # noqa: PLC0415
 
         out = [
             "| " + " | ".join(COLUMNS) + " |",
@@ -268,7 +268,7 @@ class StoryTable:
             title, source, date, tags = (escape(_plain(value), cell=True) for value in row)
             href = link_href(story.url) if story.url is not None else None
             if href is not None:
-                title = f"[{title}](<{href}>)"
+                title = f"[{title}]({link_destination(href)})"
             out.append(f"| {number} | {title} | {source} | {date} | {tags} |")
         more = self._more()
         if more is not None:

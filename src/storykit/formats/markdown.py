@@ -49,7 +49,7 @@ from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Story
 
-__all__ = ["NAME", "SUFFIXES", "detect", "dumps", "escape", "loads"]
+__all__ = ["NAME", "SUFFIXES", "detect", "dumps", "escape", "link_destination", "loads"]
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
@@ -163,8 +163,13 @@ def _references(chars: str) -> str:
     return "".join(f"&#{ord(c)};" for c in chars)
 
 
-def _destination(url: str) -> str:
-    """A link destination in pointy brackets (the URL is known to hold no white space)."""
+def link_destination(url: str) -> str:
+    r"""A link destination in pointy brackets: ``[text](<…>)`` links to exactly ``url``.
+
+    ``\``, ``<`` and ``>`` are backslash-escaped, and so is an ``&`` that would start a
+    character reference (a renderer would decode ``&amp;`` in a destination to ``&``). The
+    URL must hold no white space or control character (a linkable URL holds none).
+    """
     return "<" + re.sub(r"[\\<>]|&(?=#|[A-Za-z0-9]+;)", lambda m: "\\" + m[0], url) + ">"
 
 
@@ -324,7 +329,7 @@ def dumps(
     url = source.url if source is not None else None
     if footer and url is not None:
         if _LINKABLE.fullmatch(url):
-            out += [f"[{LINK_TEXT}]({_destination(url)})", ""]
+            out += [f"[{LINK_TEXT}]({link_destination(url)})", ""]
         else:  # no link for other schemes (javascript:, data: …): shown as text
             out += [f"**{URL_LABEL}** {escape(url, 'source.url')}", ""]
     return "\n".join(out[:-1]) + "\n"
