@@ -71,6 +71,11 @@ def _jobs_arg(value: str) -> int:
 
 
 def _credit_line(credit: Credit) -> str:
+    """The credit for a terminal: ``Photo by NAME (PROVIDER)``, ``By NAME (AGENCY)``."""
+    if credit.role == "byline":
+        if credit.name is None:
+            return f"By {credit.provider}"
+        return f"By {credit.name}" + (f" ({credit.provider})" if credit.provider else "")
     role = credit.role[:1].upper() + credit.role[1:]
     if credit.name is None:
         return f"{role}: {credit.provider}"

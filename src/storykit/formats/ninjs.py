@@ -64,7 +64,8 @@ from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.errors import StoryParseError
-from storykit.export import body_html, body_text, story_id, story_uri
+from storykit.export import body_text, story_id, story_uri
+from storykit.formats.html import body_html
 from storykit.model import (
     Credit,
     Image,

@@ -50,6 +50,7 @@ from storykit.tags import TagSplitter, _default_splitter
 __all__ = [
     "NAME",
     "SUFFIXES",
+    "credit_line",
     "detect",
     "dumps",
     "is_heading_like",
@@ -176,8 +177,30 @@ _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dr
 _BYLINE_RE = re.compile(r"By[ \t]+(.+)")
 
 
+def credit_line(credit: Credit) -> str:
+    """The credit as the dump words it, on one line; :func:`parse_credit` reads it back.
+
+    ``Photo by Pavel Danilyuk on Pexels``, ``Photo: AFP``, ``Illustration by Kofi Boateng``,
+    ``Photograph by Aiko Nakamura/Kyodo``, ``By Jane Doe`` (a byline). Every format that
+    shows a credit as words (Markdown, HTML, JSON-LD's ``creditText``, ninjs's ``by``, the
+    ``credit`` column of records, SQLite and Parquet) uses this wording, and so does
+    ``str(credit)``.
+    """
+    if credit.role == "byline":
+        if credit.name is None:
+            return f"By {credit.provider}"
+        return f"By {credit.name}" + (f"/{credit.provider}" if credit.provider else "")
+    role = credit.role[:1].upper() + credit.role[1:]
+    if credit.name is None:
+        return f"{role}: {credit.provider}"
+    if credit.provider is None:
+        return f"{role} by {credit.name}"
+    joiner = "/" if credit.role == "photograph" else " on "
+    return f"{role} by {credit.name}{joiner}{credit.provider}"
+
+
 def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
-    """Read a credit line as :meth:`Credit.__str__ <storykit.Credit.__str__>` words it.
+    """Read a credit line as :func:`credit_line` words it.
 
     Args:
         line: ``Photo by NAME on PROVIDER``, ``Photo: PROVIDER``, ``Photograph by NAME/AGENCY``…
@@ -710,7 +733,7 @@ def _check_header(story: Story, same: list[bool] | None = None) -> None:
     for where, credit, was_read in credits:
         if was_read:
             continue
-        line = str(credit)
+        line = credit_line(credit)
         _single_line(where, line)
         if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
@@ -791,12 +814,12 @@ def dumps(story: Story, *, check: bool = True) -> str:
     alt = story.image.alt if story.image is not None else None
     out.append(f"{NAV} {alt}" if alt else NAV)
     if story.image is not None and story.image.credit is not None:
-        out.append(str(story.image.credit))
+        out.append(credit_line(story.image.credit))
     source = story.source
     if source is not None and _has_line(source):
         parts = [p for p in (source.name, source.published and format_iso(source.published)) if p]
         out.append(" ".join(parts))
-    out.extend(str(c) for c in story.credits)
+    out.extend(map(credit_line, story.credits))
     out.extend(story.extras)
     out += ["", story.title]
     for section in story.sections:
