@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import json
 
 import attrs
 import pytest
@@ -54,10 +54,13 @@ def test_the_word_count_is_that_of_split(text: str) -> None:
 
 
 @given(any_text())
-@example('a & b < c > "d" \\ \n e')
-def test_the_escapes_commute(text: str) -> None:
-    encoded = _json_layout.encoder(False)
-    assert ninjs._html_escaped(encoded(text)[1:-1]) == encoded(html.escape(text, quote=False))[1:-1]
+@example("plain ASCII")
+@example('a "quoted" \\ back\nslash\t\x00')
+@example("DEL \x7f")
+@example("caf\u00e9 \x7f")
+@example("\u2028 \ud7ff")
+def test_the_encoder_is_json_s(text: str) -> None:
+    assert ninjs._enc(text) == json.dumps(text, ensure_ascii=False)
 
 
 def test_a_subclass_takes_the_dict_path() -> None:
@@ -67,7 +70,7 @@ def test_a_subclass_takes_the_dict_path() -> None:
 
     story = Mine("Title", sections=[Section(None, ["A & B."])])
     with pytest.raises(ninjs._NotPlainError):
-        ninjs._layout(story, _json_layout.pads(2), None)
+        ninjs._layout(story, ninjs._pieces(2), None)
     assert ninjs.dumps(story) == _slow(story, 2, None)
 
 

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import cache
 from typing import Any
 
 import attrs
@@ -65,7 +66,6 @@ from storykit.export import body_html, body_text, story_id, story_uri
 from storykit.model import (
     Credit,
     Image,
-    Section,
     Source,
     Story,
 )
@@ -124,8 +124,14 @@ def _parties(credit: Credit) -> list[dict[str, str]]:
     return parties
 
 
-def _credited(credit: Credit) -> dict[str, Any]:
+def _credited_dict(credit: Credit) -> dict[str, Any]:
     return {"by": str(credit), "infoSources": _parties(credit)}
+
+
+def _check_day_time(day_time: _dt.time | None) -> None:
+    if day_time is not None and day_time.utcoffset() is None:
+        msg = "day_time: needs a UTC offset, e.g. datetime.time(0, tzinfo=datetime.timezone.utc)"
+        raise ValueError(msg)
 
 
 def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]:
@@ -139,9 +145,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
     Raises:
         ValueError: ``day_time`` has no UTC offset.
     """
-    if day_time is not None and day_time.utcoffset() is None:
-        msg = "day_time: needs a UTC offset, e.g. datetime.time(0, tzinfo=datetime.timezone.utc)"
-        raise ValueError(msg)
+    _check_day_time(day_time)
     sid = story_id(story)
     uri = story_uri(story)
     doc: dict[str, Any] = {
@@ -193,7 +197,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
             "representationType": "partial",
         }
         if credit is not None:
-            picture |= _credited(credit)
+            picture |= _credited_dict(credit)
         if image.alt is not None:
             picture["descriptions"] = [
                 {"role": "alt", "contentType": "text/plain", "value": image.alt}
@@ -201,7 +205,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
         associations.append(picture)
     associations.extend(
         {"name": credit.role, "rel": "credit", "uri": f"urn:storykit:{sid}:credit:{i}"}
-        | _credited(credit)
+        | _credited_dict(credit)
         for i, credit in enumerate(story.credits, start=1)
     )
     if associations:
@@ -222,7 +226,7 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     """
     if type(indent) is int or indent is None:
         try:
-            text = _layout(story, pads(indent), day_time)
+            text = _layout(story, _pieces(indent), day_time)
         except _NotPlainError:
             pass
         else:
@@ -234,20 +238,31 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
 # --------------------------------------------------------------------------- the fast writer
 #
 # What ``_json_layout.dumps(to_dict(story), indent=…)`` writes, laid out directly from the
-# story, as formats/json.py does for storykit JSON: the same bytes, each text encoded once
-# by the C string encoder json.dumps uses. The body's text is encoded once per paragraph
-# and reused for the plain body, the HTML body and the summary: JSON-escaping a string is
-# done character by character (so the pieces of a joined string may be encoded apart), and
-# it commutes with the HTML escape of ``&``, ``<`` and ``>`` (neither touches what the other
-# escapes). tests/formats/test_ninjs_fast.py compares the two writers.
+# story, as formats/json.py does for storykit JSON: the same bytes, each text quoted by the
+# C string encoders json.dumps uses, and every fixed piece of the document between the
+# values made once per indent (:class:`_Pieces`). The bodies are what :func:`to_dict`
+# writes (``body_html`` and ``body_text``), each encoded in one call.
+# tests/formats/test_ninjs_fast.py compares the two writers.
 
 
 class _NotPlainError(Exception):
     """A story :func:`_layout` leaves to :func:`to_dict` (a subclass of a model class…)."""
 
 
-_enc = _json_layout.encoder(ensure_ascii=False)
-_NULL = "null"
+_encode = _json_layout.encoder(ensure_ascii=False)
+_encode_ascii = _json_layout.encoder(ensure_ascii=True)
+
+
+def _enc(text: str) -> str:
+    """``json.encoder.encode_basestring(text)``: quoted and escaped, the same characters.
+
+    ASCII text goes through the ASCII encoder (several times faster in CPython 3.11): both
+    escape the quote, the backslash and the control characters alike, and the ASCII one
+    also escapes DEL (U+007F), which the other keeps; so text holding DEL takes the other.
+    """
+    if text.isascii() and "\x7f" not in text:
+        return _encode_ascii(text)
+    return _encode(text)
 
 
 def _words(text: str) -> int:
@@ -261,18 +276,93 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _html_escaped(encoded: str) -> str:
-    """``html.escape(…, quote=False)`` of encoded text (the escapes commute)."""
-    if "&" in encoded:
-        encoded = encoded.replace("&", "&amp;")
-    if "<" in encoded:
-        encoded = encoded.replace("<", "&lt;")
-    if ">" in encoded:
-        encoded = encoded.replace(">", "&gt;")
-    return encoded
+class _Pieces:
+    """The fixed text of the ninjs document for one indent: what lies between its values.
+
+    Each attribute is written just before the value its name says (``title``: before the
+    encoded title…), ``end`` pieces just after one. Levels as in the document: the
+    top-level entries at 1, the items of their arrays at 2, the items' entries at 3.
+    """
+
+    def __init__(self, indent: int | None) -> None:
+        n0, n1, n2, n3, n4, n5 = pads(indent)[:6]
+        k = ": " if n1 else ":"
+
+        def entry(name: str, nl: str, value: str = "") -> str:
+            return f',{nl}"{name}"{k}{value}'
+
+        self.uri = f'{{{n1}"uri"{k}'
+        standard = f'{{{n2}"name"{k}"ninjs"' + entry("version", n2, '"3.1"')
+        standard += entry("schema", n2, _encode(SCHEMA_URI)) + f"{n1}}}"
+        self.head = (
+            entry("standard", n1, standard)
+            + entry("profile", n1, _encode(PROFILE))
+            + entry("type", n1, '"text"')
+            + entry("representationType", n1, '"full"')
+        )
+        self.first_created = entry("firstCreated", n1)
+        self.copyright_holder = entry("copyrightHolder", n1)
+        main = f'{{{n3}"role"{k}"main"'
+        text_plain = main + entry("contentType", n3, '"text/plain"')
+        self.title = entry("headlines", n1, f"[{n2}{text_plain}") + entry("value", n3)
+        self.end_item = f"{n2}}}"  # after the last value of an item of a top-level array
+        self.end_title = f"{n2}}}{n1}]"
+        self.descriptions = entry("descriptions", n1, f"[{n2}")
+        self.next_item = f",{n2}"
+        self.end_array = f"{n1}]"
+        self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
+        self.summary += entry("value", n3)
+        self.published = f'{{{n3}"role"{k}{_encode(PUBLISHED_ROLE)}' + entry("value", n3)
+        self.extra = f'{{{n3}"role"{k}{_encode(EXTRA_ROLE)}' + entry("value", n3)
+        self.html_words = entry("bodies", n1, f"[{n2}") + main
+        self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
+        self.value = entry("value", n3)
+        self.plain_words = f"{n2}}},{n2}" + text_plain + entry("wordCount", n3)
+        self.end_bodies = f"{n2}}}{n1}]"
+        self.subjects = entry("subjects", n1, f'[{n2}{{{n3}"name"{k}')
+        self.next_subject = f'{n2}}},{n2}{{{n3}"name"{k}'
+        self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_encode(URL_ROLE)}')
+        self.alt_ids += entry("value", n3)
+        self.associations = entry("associations", n1, f"[{n2}")
+        self.picture = f'{{{n3}"name"{k}'
+        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3)
+        self.picture_type = entry("type", n3, '"picture"')
+        self.picture_type += entry("representationType", n3, '"partial"')
+        self.alt = entry("descriptions", n3, f'[{n4}{{{n5}"role"{k}"alt"')
+        self.alt += entry("contentType", n5, '"text/plain"') + entry("value", n5)
+        self.end_alt = f"{n4}}}{n3}]"
+        self.credit = f'{{{n3}"name"{k}'
+        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3)
+        self.by = entry("by", n3)
+        self.info_sources = entry("infoSources", n3)
+        self.creator = f'[{n4}{{{n5}"name"{k}'
+        self.end_creator = entry("role", n5, '"creator"') + f"{n4}}}"
+        self.provider = f',{n4}{{{n5}"name"{k}'
+        self.end_provider = entry("role", n5, '"provider"') + f"{n4}}}"
+        self.end_parties = f"{n3}]"
+        self.end = f"{n0}}}"
 
 
-def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
+@cache
+def _pieces(indent: int | None) -> _Pieces:
+    return _Pieces(indent)
+
+
+def _credited(credit: Credit, p: _Pieces, out: list[str]) -> None:
+    """Append a credit's ``by`` and ``infoSources`` (the end of its association) to ``out``."""
+    out += (p.by, _enc(str(credit)), p.info_sources)
+    name, provider = credit.name, credit.provider
+    if name is None and provider is None:
+        out.append("[]")  # only a credit that skipped its validators
+        return
+    if name is not None:
+        out += (p.creator, _enc(name), p.end_creator)
+    if provider is not None:
+        out += (p.provider if name is not None else p.creator, _enc(provider), p.end_provider)
+    out.append(p.end_parties)
+
+
+def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
     """The ninjs document of ``story``, written directly (see above).
 
     Raises:
@@ -281,133 +371,78 @@ def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> s
     """
     if type(story) is not Story:
         raise _NotPlainError
-    if day_time is not None and day_time.utcoffset() is None:
-        to_dict(story, day_time=day_time)  # raises the ValueError
-    key = ": " if nl[1] else ":"
-
-    def obj(pairs: list[tuple[str, str]], level: int) -> str:
-        inner = nl[level + 1]
-        body = ("," + inner).join([f'"{name}"{key}{value}' for name, value in pairs])
-        return f"{{{inner}{body}{nl[level]}}}"
-
-    def arr(items: list[str], level: int) -> str:
-        if not items:
-            return "[]"
-        inner = nl[level + 1]
-        return f"[{inner}{(',' + inner).join(items)}{nl[level]}]"
-
-    source = story.source
-    image = story.image
+    _check_day_time(day_time)
+    source, image, credits = story.source, story.image, story.credits
     if (source is not None and type(source) is not Source) or (
         image is not None and type(image) is not Image
     ):
         raise _NotPlainError
-    url = source.url if source is not None else None
     uri = story_uri(story)
-    top = [
-        ("uri", _enc(uri)),
-        (
-            "standard",
-            obj([("name", '"ninjs"'), ("version", '"3.1"'), ("schema", _enc(SCHEMA_URI))], 1),
-        ),
-        ("profile", _enc(PROFILE)),
-        ("type", '"text"'),
-        ("representationType", '"full"'),
-    ]
-    texts: list[str] = []  # headings and paragraphs, in order
-    kinds: list[str] = []  # their HTML elements
-    for section in story.sections:
-        if type(section) is not Section:
-            raise _NotPlainError
-        if section.heading is not None:
-            texts.append(section.heading)
-            kinds.append("h2")
-        texts.extend(section.paragraphs)
-        kinds.extend(["p"] * len(section.paragraphs))
-    parts = [encoded[1:-1] for encoded in map(_enc, texts)]  # JSON-encoded, no quotes
-    joined = " ".join(texts)  # the words of body_text(story), one C call away
-    escaped = parts
-    if "&" in joined or "<" in joined or ">" in joined:
-        escaped = list(map(_html_escaped, parts))
+    out = [p.uri, _enc(uri), p.head]
     descriptions: list[str] = []
-    if "p" in kinds:
-        summary = [
-            ("role", '"summary"'),
-            ("contentType", '"text/plain"'),
-            ("value", f'"{parts[kinds.index("p")]}"'),
-        ]
-        descriptions.append(obj(summary, 2))
-    published = source.published if source is not None else None
-    if published is not None:
-        created = _first_created(published, day_time)
-        if created is not None:
-            top.append(("firstCreated", _enc(created)))
-        if not _exact_datetime(published):
-            exact = [("role", _enc(PUBLISHED_ROLE)), ("value", _enc(format_iso(published)))]
-            descriptions.append(obj(exact, 2))
-    if source is not None and source.name is not None:
-        top.append(("copyrightHolder", _enc(source.name)))
-    headline = [("role", '"main"'), ("contentType", '"text/plain"'), ("value", _enc(story.title))]
-    top.append(("headlines", arr([obj(headline, 2)], 1)))
-    descriptions.extend(
-        obj([("role", _enc(EXTRA_ROLE)), ("value", _enc(extra))], 2) for extra in story.extras
-    )
+    for section in story.sections:  # the summary: the first paragraph
+        if section.paragraphs:
+            descriptions += (p.summary, _enc(section.paragraphs[0]), p.end_item)
+            break
+    if source is not None:
+        published = source.published
+        if published is not None:
+            created = _first_created(published, day_time)
+            if created is not None:
+                out += (p.first_created, _enc(created))
+            if not _exact_datetime(published):
+                if descriptions:
+                    descriptions.append(p.next_item)
+                descriptions += (p.published, _enc(format_iso(published)), p.end_item)
+        if source.name is not None:
+            out += (p.copyright_holder, _enc(source.name))
+    out += (p.title, _enc(story.title), p.end_title)
+    for extra in story.extras:
+        if descriptions:
+            descriptions.append(p.next_item)
+        descriptions += (p.extra, _enc(extra), p.end_item)
     if descriptions:
-        top.append(("descriptions", arr(descriptions, 1)))
+        out.append(p.descriptions)
+        out += descriptions
+        out.append(p.end_array)
     if story.sections:
-        count = str(_words(joined))
-        html = [f"<{kind}>{text}</{kind}>" for kind, text in zip(kinds, escaped, strict=True)]
-        html_body = [("role", '"main"'), ("contentType", '"text/html"'), ("wordCount", count)]
-        html_body.append(("value", '"' + "\\n".join(html) + '"'))
-        plain_body = [("role", '"main"'), ("contentType", '"text/plain"'), ("wordCount", count)]
-        plain_body.append(("value", '"' + "\\n\\n".join(parts) + '"'))
-        top.append(("bodies", arr([obj(html_body, 2), obj(plain_body, 2)], 1)))
+        plain = body_text(story)
+        words = str(_words(plain.replace("\n\n", " ")))  # the same white space runs, split
+        out += (p.html_words, words, p.value, _enc(body_html(story)))
+        out += (p.plain_words, words, p.value, _enc(plain), p.end_bodies)
     if story.tags:
-        top.append(("subjects", arr([obj([("name", _enc(tag))], 2) for tag in story.tags], 1)))
+        out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_title)
+    url = source.url if source is not None else None
     if url is not None and url != uri:
-        top.append(("altIds", arr([obj([("role", _enc(URL_ROLE)), ("value", _enc(url))], 2)], 1)))
-    associations: list[str] = []
-
-    def credited(credit: Credit, level: int) -> list[tuple[str, str]]:
-        if type(credit) is not Credit:
-            raise _NotPlainError
-        parties = []
-        if credit.name is not None:
-            parties.append(obj([("name", _enc(credit.name)), ("role", '"creator"')], level + 2))
-        if credit.provider is not None:
-            parties.append(
-                obj([("name", _enc(credit.provider)), ("role", '"provider"')], level + 2)
-            )
-        return [("by", _enc(str(credit))), ("infoSources", arr(parties, level + 1))]
-
-    if image is not None or story.credits:
-        sid = story_id(story)
+        out += (p.alt_ids, _enc(url), p.end_title)
+    if image is not None or credits:
+        # story_uri names a story urn:storykit:<story_id> when its URL is no identifier, and
+        # never takes a URL that is itself a URN
+        sid = uri[13:] if uri.startswith("urn:storykit:") else story_id(story)
+        out.append(p.associations)
         if image is not None:
             credit = image.credit
-            picture = [
-                ("name", _enc(credit.role) if credit is not None else '"image"'),
-                ("rel", '"image"'),
-                ("uri", _enc(f"urn:storykit:{sid}:image")),
-                ("type", '"picture"'),
-                ("representationType", '"partial"'),
-            ]
+            if credit is not None and type(credit) is not Credit:
+                raise _NotPlainError
+            out += (p.picture, '"image"' if credit is None else _enc(credit.role))
+            out += (p.picture_uri, _enc(f"urn:storykit:{sid}:image"), p.picture_type)
             if credit is not None:
-                picture += credited(credit, 2)
+                _credited(credit, p, out)
             if image.alt is not None:
-                alt = [
-                    ("role", '"alt"'),
-                    ("contentType", '"text/plain"'),
-                    ("value", _enc(image.alt)),
-                ]
-                picture.append(("descriptions", arr([obj(alt, 4)], 3)))
-            associations.append(obj(picture, 2))
-        for i, credit in enumerate(story.credits, start=1):
-            entry = [("name", _enc(credit.role)), ("rel", '"credit"')]
-            entry.append(("uri", _enc(f"urn:storykit:{sid}:credit:{i}")))
-            associations.append(obj(entry + credited(credit, 2), 2))
-    if associations:
-        top.append(("associations", arr(associations, 1)))
-    return obj(top, 0)
+                out += (p.alt, _enc(image.alt), p.end_alt)
+            out.append(p.end_item)
+        for i, credit in enumerate(credits, start=1):
+            if type(credit) is not Credit:
+                raise _NotPlainError
+            if i > 1 or image is not None:
+                out.append(p.next_item)
+            out += (p.credit, _enc(credit.role), p.credit_uri)
+            out.append(_enc(f"urn:storykit:{sid}:credit:{i}"))
+            _credited(credit, p, out)
+            out.append(p.end_item)
+        out.append(p.end_array)
+    out.append(p.end)
+    return "".join(out)
 
 
 def detect(text: str) -> bool:
