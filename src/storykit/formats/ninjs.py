@@ -249,31 +249,66 @@ class _NotPlainError(Exception):
     """A story :func:`_layout` leaves to :func:`to_dict` (a subclass of a model class…)."""
 
 
-_encode = _json_layout.encoder(ensure_ascii=False)
-_encode_ascii = _json_layout.encoder(ensure_ascii=True)
+_enc = _json_layout.encoder(ensure_ascii=False)
 
 
-def _enc(text: str) -> str:
-    """``json.encoder.encode_basestring(text)``: quoted and escaped, the same characters.
-
-    ASCII text goes through the ASCII encoder (several times faster in CPython 3.11): both
-    escape the quote, the backslash and the control characters alike, and the ASCII one
-    also escapes DEL (U+007F), which the other keeps; so text holding DEL takes the other.
-    """
-    if text.isascii() and "\x7f" not in text:
-        return _encode_ascii(text)
-    return _encode(text)
-
-
-def _words(text: str) -> int:
+def _word_count(text: str, printable: bool) -> int:
     """``len(text.split())``, without making the words when the text has single spaces.
 
-    A printable text holds no white space but the ASCII space (every other white space
-    character is a control or separator character, which is not printable).
+    ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
+    ASCII space (every other white space character is a control or separator character).
     """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text.count(" ") + 1 if text else 0
     return len(text.split())
+
+
+def _quoted(text: str) -> str:
+    """The JSON string of printable text: only the backslash and the quote are escaped.
+
+    ``json.encoder.encode_basestring`` escapes those two and the characters below U+0020
+    (``ensure_ascii=False``), none of which is printable; this does the same in two scans
+    that ``str.find`` makes fast, where the C encoder looks at every character twice.
+    """
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
+    """The JSON strings of the summary, the HTML body and the plain body, and the word count.
+
+    ``None`` for a story without sections. When the text of the sections is printable (as
+    almost all is), the bodies' only other characters are the markup of ``body_html``
+    and the line feeds between blocks, so each is encoded with :func:`_quoted` and its line
+    feeds written as the two characters backslash and n.
+    """
+    texts: list[str] = []  # headings and paragraphs, in order: what body_text joins
+    summary: str | None = None
+    for section in story.sections:
+        if section.heading is not None:
+            texts.append(section.heading)
+        if section.paragraphs:
+            if summary is None:
+                summary = section.paragraphs[0]
+            texts += section.paragraphs
+    if not texts:
+        return None
+    joined = " ".join(texts)
+    printable = joined.isprintable()
+    words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
+    html = body_html(story)
+    if not printable:
+        summary_json = None if summary is None else _enc(summary)
+        return summary_json, _enc(html), _enc("\n\n".join(texts)), words
+    if "\\" in joined or '"' in joined:
+        plain = _quoted("\n\n".join(texts)).replace("\n", "\\n")
+    else:
+        plain = '"' + "\\n\\n".join(texts) + '"'
+    summary_json = None if summary is None else _quoted(summary)
+    return summary_json, _quoted(html).replace("\n", "\\n"), plain, words
 
 
 class _Pieces:
@@ -293,10 +328,10 @@ class _Pieces:
 
         self.uri = f'{{{n1}"uri"{k}'
         standard = f'{{{n2}"name"{k}"ninjs"' + entry("version", n2, '"3.1"')
-        standard += entry("schema", n2, _encode(SCHEMA_URI)) + f"{n1}}}"
+        standard += entry("schema", n2, _enc(SCHEMA_URI)) + f"{n1}}}"
         self.head = (
             entry("standard", n1, standard)
-            + entry("profile", n1, _encode(PROFILE))
+            + entry("profile", n1, _enc(PROFILE))
             + entry("type", n1, '"text"')
             + entry("representationType", n1, '"full"')
         )
@@ -312,8 +347,8 @@ class _Pieces:
         self.end_array = f"{n1}]"
         self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
         self.summary += entry("value", n3)
-        self.published = f'{{{n3}"role"{k}{_encode(PUBLISHED_ROLE)}' + entry("value", n3)
-        self.extra = f'{{{n3}"role"{k}{_encode(EXTRA_ROLE)}' + entry("value", n3)
+        self.published = f'{{{n3}"role"{k}{_enc(PUBLISHED_ROLE)}' + entry("value", n3)
+        self.extra = f'{{{n3}"role"{k}{_enc(EXTRA_ROLE)}' + entry("value", n3)
         self.html_words = entry("bodies", n1, f"[{n2}") + main
         self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
         self.value = entry("value", n3)
@@ -321,7 +356,7 @@ class _Pieces:
         self.end_bodies = f"{n2}}}{n1}]"
         self.subjects = entry("subjects", n1, f'[{n2}{{{n3}"name"{k}')
         self.next_subject = f'{n2}}},{n2}{{{n3}"name"{k}'
-        self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_encode(URL_ROLE)}')
+        self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_enc(URL_ROLE)}')
         self.alt_ids += entry("value", n3)
         self.associations = entry("associations", n1, f"[{n2}")
         self.picture = f'{{{n3}"name"{k}'
@@ -380,10 +415,9 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
     uri = story_uri(story)
     out = [p.uri, _enc(uri), p.head]
     descriptions: list[str] = []
-    for section in story.sections:  # the summary: the first paragraph
-        if section.paragraphs:
-            descriptions += (p.summary, _enc(section.paragraphs[0]), p.end_item)
-            break
+    bodies = _bodies(story)
+    if bodies is not None and bodies[0] is not None:
+        descriptions += (p.summary, bodies[0], p.end_item)
     if source is not None:
         published = source.published
         if published is not None:
@@ -405,11 +439,10 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out.append(p.descriptions)
         out += descriptions
         out.append(p.end_array)
-    if story.sections:
-        plain = body_text(story)
-        words = str(_words(plain.replace("\n\n", " ")))  # the same white space runs, split
-        out += (p.html_words, words, p.value, _enc(body_html(story)))
-        out += (p.plain_words, words, p.value, _enc(plain), p.end_bodies)
+    if bodies is not None:
+        _, html, plain, words = bodies
+        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
+        out.append(p.end_bodies)
     if story.tags:
         out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_title)
     url = source.url if source is not None else None
