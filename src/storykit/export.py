@@ -124,11 +124,23 @@ def body_html(story: Story) -> str:
     Text is escaped here and nowhere else (``&``, ``<`` and ``>``); it is otherwise kept as
     it is, white space and line breaks included, so a parser gives back the exact text.
     """
-    parts: list[str] = []
+    texts: list[str] = []
     for section in story.sections:
         if section.heading is not None:
-            parts.append(f"<h2>{html.escape(section.heading, quote=False)}</h2>")
-        parts.extend(f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs)
+            texts.append(section.heading)
+        texts += section.paragraphs
+    probe = "".join(texts)  # one look for markup characters, most bodies have none
+    escape = "&" in probe or "<" in probe or ">" in probe
+    parts: list[str] = []
+    for section in story.sections:
+        heading, paragraphs = section.heading, section.paragraphs
+        if escape:
+            heading = None if heading is None else html.escape(heading, quote=False)
+            paragraphs = tuple(html.escape(p, quote=False) for p in paragraphs)
+        if heading is not None:
+            parts.append(f"<h2>{heading}</h2>")
+        if paragraphs:
+            parts.append("<p>" + "</p>\n<p>".join(paragraphs) + "</p>")
     return "\n".join(parts)
 
 
