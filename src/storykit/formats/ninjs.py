@@ -238,11 +238,12 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
 # --------------------------------------------------------------------------- the fast writer
 #
 # What ``_json_layout.dumps(to_dict(story), indent=…)`` writes, laid out directly from the
-# story, as formats/json.py does for storykit JSON: the same bytes, each text quoted by the
-# C string encoders json.dumps uses, and every fixed piece of the document between the
-# values made once per indent (:class:`_Pieces`). The bodies are what :func:`to_dict`
-# writes (``body_html`` and ``body_text``), each encoded in one call.
-# tests/formats/test_ninjs_fast.py compares the two writers.
+# story, as formats/json.py does for storykit JSON: the same bytes. Every fixed piece of
+# the document between the values is made once per indent (:class:`_Pieces`); short texts
+# are quoted by the C string encoder json.dumps uses; the bodies, most of the document, are
+# what :func:`to_dict` writes (``body_html`` and ``body_text``), quoted as :func:`_bodies`
+# says. tests/formats/test_ninjs_fast.py compares the two writers; tests/test_writer_bytes.py
+# holds the corpus's output as it was before any fast path.
 
 
 class _NotPlainError(Exception):
@@ -283,8 +284,11 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     ``None`` for a story without sections. When the text of the sections is printable (as
     almost all is), the bodies' only other characters are the markup of ``body_html``
     and the line feeds between blocks, so each is encoded with :func:`_quoted` and its line
-    feeds written as the two characters backslash and n.
+    feeds written as the two characters backslash and n; the word count, ``len(…split())``
+    of the plain body, is then a count of spaces. Other text goes through the C encoder.
     """
+    if not story.sections:
+        return None
     texts: list[str] = []  # headings and paragraphs, in order: what body_text joins
     summary: str | None = None
     for section in story.sections:
@@ -294,8 +298,6 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
             if summary is None:
                 summary = section.paragraphs[0]
             texts += section.paragraphs
-    if not texts:
-        return None
     joined = " ".join(texts)
     printable = joined.isprintable()
     words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
