@@ -226,11 +226,9 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     """
     if type(indent) is int or indent is None:
         try:
-            text = _layout(story, _pieces(indent), day_time)
+            return _layout(story, _pieces(indent), day_time)
         except _NotPlainError:
             pass
-        else:
-            return text if indent is None else text + "\n"
     text = _json_layout.dumps(to_dict(story, day_time=day_time), indent=indent)
     return text if indent is None else text + "\n"
 
@@ -343,7 +341,7 @@ class _Pieces:
         text_plain = main + entry("contentType", n3, '"text/plain"')
         self.title = entry("headlines", n1, f"[{n2}{text_plain}") + entry("value", n3)
         self.end_item = f"{n2}}}"  # after the last value of an item of a top-level array
-        self.end_title = f"{n2}}}{n1}]"
+        self.end_items = f"{n2}}}{n1}]"  # after the last value of a top-level array
         self.descriptions = entry("descriptions", n1, f"[{n2}")
         self.next_item = f",{n2}"
         self.end_array = f"{n1}]"
@@ -377,7 +375,7 @@ class _Pieces:
         self.provider = f',{n4}{{{n5}"name"{k}'
         self.end_provider = entry("role", n5, '"provider"') + f"{n4}}}"
         self.end_parties = f"{n3}]"
-        self.end = f"{n0}}}"
+        self.end = f"{n0}}}" if indent is None else f"{n0}}}\n"  # a file's last line ends
 
 
 @cache
@@ -400,7 +398,7 @@ def _credited(credit: Credit, p: _Pieces, out: list[str]) -> None:
 
 
 def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
-    """The ninjs document of ``story``, written directly (see above).
+    """The ninjs document of ``story`` as :func:`dumps` returns it, written directly (see above).
 
     Raises:
         _NotPlainError: Leave this story to :func:`to_dict`.
@@ -432,7 +430,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
                 descriptions += (p.published, _enc(format_iso(published)), p.end_item)
         if source.name is not None:
             out += (p.copyright_holder, _enc(source.name))
-    out += (p.title, _enc(story.title), p.end_title)
+    out += (p.title, _enc(story.title), p.end_items)
     for extra in story.extras:
         if descriptions:
             descriptions.append(p.next_item)
@@ -446,10 +444,10 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
         out.append(p.end_bodies)
     if story.tags:
-        out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_title)
+        out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
     url = source.url if source is not None else None
     if url is not None and url != uri:
-        out += (p.alt_ids, _enc(url), p.end_title)
+        out += (p.alt_ids, _enc(url), p.end_items)
     if image is not None or credits:
         # story_uri names a story urn:storykit:<story_id> when its URL is no identifier, and
         # never takes a URL that is itself a URN
