@@ -249,6 +249,7 @@ class _NotPlainError(Exception):
 
 
 _enc = _json_layout.encoder(ensure_ascii=False)
+_JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
 
 
 def _word_count(text: str, printable: bool) -> int:
@@ -306,7 +307,7 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     if "\\" in joined or '"' in joined:
         plain = _quoted("\n\n".join(texts)).replace("\n", "\\n")
     else:
-        plain = '"' + "\\n\\n".join(texts) + '"'
+        plain = f'"{_JSON_BLANK_LINE.join(texts)}"'
     summary_json = None if summary is None else _quoted(summary)
     return summary_json, _quoted(html).replace("\n", "\\n"), plain, words
 
