@@ -86,10 +86,15 @@ WriteFormat = Literal[
 class Format(Protocol):
     """What every format module has."""
 
-    NAME: str
-    """The format's name in the registry."""
-    SUFFIXES: tuple[str, ...]
-    """The file suffixes it owns, as in the registry."""
+    @property
+    def NAME(self) -> str:  # noqa: N802 - a module constant, read-only here
+        """The format's name in the registry."""
+        ...
+
+    @property
+    def SUFFIXES(self) -> tuple[str, ...]:  # noqa: N802
+        """The file suffixes it owns, as in the registry."""
+        ...
 
     def detect(self, text: str, /) -> bool:
         """Whether ``text`` looks like this format."""

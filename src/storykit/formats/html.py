@@ -174,11 +174,23 @@ def body_html(story: Story) -> str:
     space, line breaks and control characters included), so a parser gives back the
     exact text.
     """
-    parts: list[str] = []
+    texts: list[str] = []
     for section in story.sections:
         if section.heading is not None:
-            parts.append(f"<h2>{escape(section.heading, exact=True)}</h2>")
-        parts.extend([f"<p>{escape(p, exact=True)}</p>" for p in section.paragraphs])
+            texts.append(section.heading)
+        texts += section.paragraphs
+    probe = "".join(texts)  # one look for markup characters: most bodies have none
+    markup = "&" in probe or "<" in probe or ">" in probe
+    parts: list[str] = []
+    for section in story.sections:
+        heading, paragraphs = section.heading, section.paragraphs
+        if markup:
+            heading = None if heading is None else escape(heading, exact=True)
+            paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
+        if heading is not None:
+            parts.append(f"<h2>{heading}</h2>")
+        if paragraphs:
+            parts.append("<p>" + "</p>\n<p>".join(paragraphs) + "</p>")
     return "\n".join(parts)
 
 
