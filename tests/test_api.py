@@ -104,3 +104,89 @@ def test_import_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_dump_to_an_open_file_takes_the_format_from_its_name(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    with (tmp_path / "s.md").open("w", encoding="utf-8") as file:
+        storykit.dump(seed_story, file)
+    assert (tmp_path / "s.md").read_text("utf-8") == storykit.dumps(seed_story, "markdown")
+    with (tmp_path / "s.txt").open("w", encoding="utf-8") as file:
+        storykit.dump(seed_story, file)
+    assert (tmp_path / "s.txt").read_bytes() == SEED.read_bytes()
+    with (tmp_path / "s.html").open("w", encoding="utf-8") as file:
+        storykit.dump(seed_story, file)  # an open file gets the fragment, as before
+    assert (tmp_path / "s.html").read_text("utf-8").startswith("<article")
+
+
+def test_dump_to_an_open_file_without_a_known_name_asks_for_the_format(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    # it used to write JSON, whatever the file was meant to hold
+    out = io.StringIO()
+    with pytest.raises(UnknownFormatError, match=r"open file without a name; pass format="):
+        storykit.dump(seed_story, out)
+    assert out.getvalue() == ""
+    name = str(tmp_path / "s.xyz")
+    with open(name, "w", encoding="utf-8") as file, pytest.raises(UnknownFormatError) as info:
+        storykit.dump(seed_story, file)
+    assert str(info.value) == (
+        f"cannot tell the format from the suffix '.xyz' of the open file {name!r}; pass "
+        "format= (formats written as text: html, json, jsonld, markdown, ninjs, text; or "
+        "jsonl, JSON Lines)"
+    )
+    storykit.dump(seed_story, out, "json")  # format= given: as before
+    assert storykit.loads(out.getvalue()) == seed_story
+
+
+def test_dump_writes_json_lines_as_the_command_line_does(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    # storykit convert --to jsonl worked; dump(story, "x.jsonl") said the suffix was unknown
+    path = tmp_path / "s.jsonl"
+    storykit.dump(seed_story, path)
+    text = path.read_text("utf-8")
+    assert text == storykit.dumps(seed_story, "json", indent=None) + "\n"
+    assert text.count("\n") == 1
+    with path.open("a", encoding="utf-8") as file:  # stories dumped one after another
+        storykit.dump(seed_story, file)
+        storykit.dump(storykit.Story("Another"), file, "jsonl")
+    lines = path.read_text("utf-8").splitlines()
+    assert [storykit.loads(line, "json").title for line in lines] == [seed_story.title] * 2 + [
+        "Another"
+    ]
+    assert [s.title for s in storykit.iter_stories(path)][-1] == "Another"
+    assert storykit.dumps(seed_story, "jsonl") == lines[0]  # a string: no newline added
+
+
+def test_load_of_a_database_says_what_reads_it(tmp_path: Path, seed_story: storykit.Story) -> None:
+    # it used to say "binary data, not a text story"
+    database = tmp_path / "stories.db"
+    storykit.to_sqlite([seed_story], database)
+    message = (
+        f"{database} is a sqlite file of many stories: read it with "
+        f"storykit.iter_stories({str(database)!r}) (load() reads one story)"
+    )
+    with pytest.raises(UnknownFormatError) as info:
+        storykit.load(database)
+    assert str(info.value) == message
+    with pytest.raises(UnknownFormatError) as info:
+        storykit.loads(database.read_bytes(), filename=str(database))
+    assert str(info.value) == message
+    with database.open("rb") as file, pytest.raises(UnknownFormatError) as info:
+        storykit.load(file)
+    assert str(info.value) == message
+    with pytest.raises(UnknownFormatError, match=r"storykit\.iter_stories\('x\.parquet'\)"):
+        storykit.load("x.parquet")  # refused from the name: nothing is opened
+    with pytest.raises(UnknownFormatError, match=r"read it with storykit\.iter_stories\(path\)"):
+        storykit.load(database, "sqlite")  # type: ignore[call-overload]
+    assert [s.title for s in storykit.iter_stories(database)] == [seed_story.title]
+
+
+def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story) -> None:
+    for name in ("sqlite", "parquet"):
+        with pytest.raises(UnknownFormatError, match=rf"storykit\.to_{name}\(stories, path\)"):
+            storykit.dumps(seed_story, name)  # type: ignore[call-overload]
+    with pytest.raises(UnknownFormatError, match="'html' can be written but not read"):
+        storykit.loads("<article></article>", "html")  # type: ignore[call-overload]

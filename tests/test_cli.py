@@ -28,7 +28,7 @@ import pytest
 import storykit
 import storykit.feeds
 from storykit import Story, _api, _engine, _pieces, _worker, _writing
-from storykit.cli import main, render
+from storykit.cli import EXIT_MISSING_EXTRA, main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
 
@@ -807,6 +807,20 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process has set its SIGTERM handler: storykit's main() is running.
+
+    A signal before that lands while Python is still importing, which is the interpreter's
+    business (a ``KeyboardInterrupt`` traceback), not storykit's.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next((line for line in status.splitlines() if line.startswith("SigCgt:")), "")
+    return bool(caught) and bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+
+
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         storykit_cmd(*argv),
@@ -863,8 +877,9 @@ def test_ctrl_c_or_sigterm_leaves_no_temporary_file(
             time.sleep(0.05 * attempt)
         elif when == "workers":
             _wait_for(lambda: len(_children(process.pid)) == 2, 30)  # noqa: B023
-        else:
-            time.sleep(0.4 + 0.1 * attempt)  # about when the workers are being started
+        else:  # about when the workers are being started
+            _wait_for(lambda: _catches_sigterm(process.pid), 30)  # noqa: B023
+            time.sleep(0.05 * attempt)
         os.killpg(process.pid, sig)  # to the process group, as Ctrl-C in a terminal
         _, err = process.communicate(timeout=60)
         if process.returncode == 0:  # it ended before the signal came: nothing to see
@@ -1263,20 +1278,74 @@ def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:
     assert "[b.txt]" in done.stdout
 
 
-def test_the_extra_hint_is_given_once(tmp_path: Path) -> None:
-    for i in range(3):
-        write(tmp_path / "in" / f"{i}.md", storykit.dumps(make_story(i), "markdown"))
-    # stand-ins that make the markdown extra look not installed
-    (tmp_path / "hide").mkdir()
-    (tmp_path / "hide" / "markdown_it.py").write_text("raise ImportError('hidden')\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hide"), *sys.path])}
-    done = cli("convert", "in", "--to", "json", "-j", "1", cwd=tmp_path, env=env)
-    assert done.returncode == 1
-    assert done.stderr.count("pip install 'storykit[markdown]'") == 1
-    assert done.stderr.splitlines()[-2:] == [
-        "to read them, install what is missing: pip install 'storykit[markdown]'",
-        "0 converted, 3 failed",
-    ]
+def _hide(tmp_path: Path, *modules: str) -> dict[str, str]:
+    """An environment in which ``modules`` cannot be imported (an extra not installed)."""
+    (tmp_path / "hide").mkdir(exist_ok=True)
+    for module in modules:
+        (tmp_path / "hide" / f"{module}.py").write_text(  # as Python says it
+            f'raise ModuleNotFoundError("No module named {module!r}", name={module!r})\n'
+        )
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "hide"), *sys.path])}
+
+
+MARKDOWN_MISSING = (
+    "reading Markdown needs markdown_it, part of the markdown extra: "
+    "pip install 'storykit[markdown]'"
+)
+
+
+@pytest.mark.parametrize(("files", "jobs"), [(3, "1"), (140, "2")])
+def test_a_missing_extra_ends_the_command_and_says_what_to_install(
+    tmp_path: Path, files: int, jobs: str
+) -> None:
+    # It was reported as bad input, file by file ("0 converted, 3 failed"): a dependency
+    # that is not installed is not the input's fault. 140 files with -j 2 are three chunks,
+    # so the error crosses from a worker process.
+    for i in range(files):
+        write(tmp_path / "in" / f"{i:03d}.md", storykit.dumps(make_story(i), "markdown"))
+    env = _hide(tmp_path, "markdown_it")
+    done = cli("convert", "in", "--to", "json", "-o", "out/", "-j", jobs, cwd=tmp_path, env=env)
+    assert done.returncode == 3 == EXIT_MISSING_EXTRA
+    assert done.stderr == f"storykit convert: error: {MARKDOWN_MISSING}\n"
+    done = cli("validate", "in", "-j", jobs, cwd=tmp_path, env=env)
+    assert (done.returncode, done.stderr) == (3, f"storykit validate: error: {MARKDOWN_MISSING}\n")
+    done = cli("show", "in/000.md", cwd=tmp_path, env=env)
+    assert (done.returncode, done.stderr) == (3, f"storykit show: error: {MARKDOWN_MISSING}\n")
+
+
+def test_a_missing_extra_for_a_file_format_ends_the_command(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    env = _hide(tmp_path, "pyarrow")
+    done = cli("convert", "a.txt", "-o", "a.parquet", cwd=tmp_path, env=env)
+    assert done.returncode == 3  # it was 2, as if the command line were wrong
+    assert done.stderr == (
+        "storykit convert: error: Parquet needs pyarrow: pip install 'storykit[parquet]'\n"
+    )
+    assert not (tmp_path / "a.parquet").exists()
+
+
+def test_iter_stories_raises_a_missing_extra_whatever_the_error_policy(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.md", storykit.dumps(make_story(1), "markdown"))
+    code = (
+        "import storykit\n"
+        "for errors in ('raise', 'warn', 'collect'):\n"
+        "    try:\n"
+        "        list(storykit.iter_stories('in', errors=errors))\n"
+        "    except storykit.MissingExtraError as exc:\n"
+        "        print(errors, exc)\n"
+    )
+    env = _hide(tmp_path, "markdown_it")
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert done.stdout.splitlines() == [
+        f"{policy} {MARKDOWN_MISSING}" for policy in ("raise", "warn", "collect")
+    ], done.stderr
 
 
 def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:
@@ -1332,3 +1401,30 @@ def test_control_characters_are_escaped_in_messages_and_show(tmp_path: Path) -> 
     assert done.returncode == 0
     assert "Title\\x1b[2J\\x07 here" in done.stdout
     assert "\x1b" not in done.stdout
+
+
+def test_a_ctrl_c_after_the_command_is_done_is_ignored() -> None:
+    """Once main() has returned, a Ctrl-C while the interpreter shuts down shows no traceback.
+
+    The atexit hook stands for that moment: it sends SIGINT to the process itself.
+    """
+    script = (
+        "import atexit, os, signal, sys, time\n"
+        "from storykit.cli import console\n"
+        "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.2)))\n"
+        "sys.argv = ['storykit', '--version']\n"
+        "console()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("storykit ")
+    assert "KeyboardInterrupt" not in done.stderr
+    assert "Traceback" not in done.stderr

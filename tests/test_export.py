@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 import storykit
 from storykit import Credit, Image, MissingExtraError, Section, Source, Story
@@ -92,6 +93,23 @@ def test_body_html_escapes_once() -> None:
     assert body_html(story) == (
         "<h2>A &amp; B</h2>\n<p>x &lt; y &gt; z</p>\n<p>\"quoted\" 'too'</p>"
     )
+
+
+def _body_html_block_by_block(story: Story) -> str:
+    blocks = []
+    for section in story.sections:
+        if section.heading is not None:
+            blocks.append(f"<h2>{html.escape(section.heading, quote=False)}</h2>")
+        blocks += [f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs]
+    return "\n".join(blocks)
+
+
+@given(stories())
+@example(Story("T", sections=[Section(None, ["plain"]), Section("H", ["a < b", "c"])]))
+@example(Story("T", sections=[Section(None, ["plain"]), Section("A & B", ["c"])]))
+@example(Story("T", sections=[Section(None, ["x >"]), Section("H")]))
+def test_body_html_is_each_block_escaped(story: Story) -> None:
+    assert body_html(story) == _body_html_block_by_block(story)
 
 
 # ----------------------------------------------------------------------------- records

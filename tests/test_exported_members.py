@@ -16,10 +16,10 @@ CONTRACT = {
 
 PUBLIC = [
     "Credit", "Diagnostic", "ErrorLog", "Image", "MissingExtraError", "Origin", "Section",
-    "Source", "Story", "StoryParseError", "StoryTable", "StoryWarning", "UnknownFormatError",
-    "UnrepresentableError", "__version__", "by_date", "dump", "dump_many", "dumps", "feed",
-    "iter_records", "iter_stories", "json_schema", "load", "loads", "search", "table",
-    "to_dataframe", "to_parquet", "to_records", "to_sqlite",
+    "Source", "Story", "StoryError", "StoryParseError", "StoryTable", "StoryWarning",
+    "UnknownFormatError", "UnrepresentableError", "__version__", "by_date", "dump", "dump_many",
+    "dumps", "feed", "iter_records", "iter_stories", "json_schema", "load", "loads", "search",
+    "table", "to_dataframe", "to_parquet", "to_records", "to_sqlite",
 ]  # fmt: skip
 
 
@@ -56,3 +56,36 @@ def test_lazy_names_stay_lazy() -> None:
 
 def test_story_parse_error_is_a_value_error() -> None:
     assert issubclass(storykit.StoryParseError, ValueError)
+
+
+def test_every_storykit_error_is_a_story_error_and_keeps_its_builtin_base() -> None:
+    import storykit.errors
+
+    errors = {
+        name: cls
+        for name, cls in vars(storykit.errors).items()
+        if isinstance(cls, type)
+        and issubclass(cls, BaseException)
+        and cls is not Warning
+        and not issubclass(cls, Warning)
+    }
+    assert set(errors) == {
+        "StoryError", "StoryParseError", "UnknownFormatError", "UnrepresentableError",
+        "MissingExtraError",
+    }  # fmt: skip
+    builtin = {
+        "StoryParseError": ValueError,
+        "UnknownFormatError": ValueError,
+        "UnrepresentableError": ValueError,
+        "MissingExtraError": ImportError,
+    }
+    for name, base in builtin.items():
+        assert issubclass(errors[name], storykit.StoryError), name
+        assert issubclass(errors[name], base), name
+    with pytest.raises(storykit.StoryError):
+        storykit.loads("{", "json")
+    with pytest.raises(storykit.StoryError):
+        storykit.dumps(storykit.Story("t"), "no-such-format")  # type: ignore[call-overload]
+    with pytest.raises(storykit.StoryError):
+        storykit.dumps(storykit.Story("a\nb"), "text")
+    assert "StoryError" in storykit.errors.__all__

@@ -8,17 +8,21 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from storykit import _display
 from storykit._api import dump, dumps, json_schema, load, loads
 from storykit._version import __version__
 from storykit.errors import (
     Diagnostic,
     MissingExtraError,
+    StoryError,
     StoryParseError,
     StoryWarning,
     UnknownFormatError,
     UnrepresentableError,
 )
 from storykit.model import Credit, Image, Section, Source, Story, by_date
+
+_display.register()  # the model's notebook reprs and str(credit): see storykit._display
 
 if TYPE_CHECKING:  # imported on first use by __getattr__, so `import storykit` stays light
     from storykit.collection import ErrorLog, Origin, dump_many, iter_records, iter_stories
@@ -54,6 +58,7 @@ __all__ = [
     "Section",
     "Source",
     "Story",
+    "StoryError",
     "StoryParseError",
     "StoryTable",
     "StoryWarning",

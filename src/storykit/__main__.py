@@ -1,8 +1,6 @@
 """``python -m storykit``: the ``storykit`` command."""
 
-import sys
-
-from storykit.cli import main
+from storykit.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -6,14 +6,35 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
-from typing import IO, Any
+from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
 from storykit._guards import check_text
 from storykit.errors import StoryParseError, UnknownFormatError
+from storykit.formats import (
+    AnyWriterOptions,
+    HtmlOptions,
+    JsonldOptions,
+    JsonOptions,
+    MarkdownOptions,
+    NinjsOptions,
+    ReadFormat,
+    TextOptions,
+    TextReadOptions,
+)
 from storykit.model import Story
 
-__all__ = ["bom_encoding", "decode", "dump", "dumps", "json_schema", "load", "loads"]
+__all__ = [
+    "bom_encoding",
+    "decode",
+    "dump",
+    "dumps",
+    "json_schema",
+    "load",
+    "loads",
+    "read_story",
+    "write_story",
+]
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -68,12 +89,31 @@ def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
     if fmt is not None:
         return fmt
     if filename is not None:
-        name = formats.by_suffix(os.path.splitext(filename)[1])
+        name = _named_format(filename)
         if name is not None:
             return name
     return formats.sniff(text) if text is not None else "text"
 
 
+def _named_format(filename: str) -> str | None:
+    """The format (or alias: ``jsonl``) that a file's name says it holds, if it says one."""
+    suffix = os.path.splitext(filename)[1]
+    name = formats.by_suffix(suffix)
+    if name is None and suffix[1:].lower() in formats.ALIASES:  # .jsonl
+        name = suffix[1:].lower()
+    return name
+
+
+@overload
+def loads(
+    data: str | bytes,
+    format: Literal["text", "txt"] | None = None,
+    *,
+    filename: str | None = None,
+    **options: Unpack[TextReadOptions],
+) -> Story: ...
+@overload
+def loads(data: str | bytes, format: ReadFormat, *, filename: str | None = None) -> Story: ...
 def loads(
     data: str | bytes,
     format: str | None = None,
@@ -85,15 +125,33 @@ def loads(
 
     Args:
         data: The story as text or bytes.
-        format: ``"text"``, ``"json"``, … or ``None`` to sniff it from the content.
+        format: ``"text"``, ``"json"``, ``"markdown"``, ``"ninjs"`` (or an alias: ``"txt"``,
+            ``"md"``, ``"jsonl"``), or ``None`` to take it from ``filename``'s suffix, else
+            to sniff it from the content.
         filename: Named in error messages (and used to pick the format if ``format`` is None).
         **options: Passed to the format's reader (the text reader takes ``splitter``).
 
     Raises:
         StoryParseError: The input is not a story in that format (names file and line).
-        UnknownFormatError: ``format`` names no registered format.
+        UnknownFormatError: ``format`` names no format storykit reads from text, or
+            ``filename`` is a SQLite or Parquet file's (the message names what reads it).
         MissingExtraError: The format needs an optional extra that is not installed.
     """
+    return read_story(data, format, filename=filename, **options)
+
+
+def read_story(
+    data: str | bytes,
+    format: str | None = None,
+    *,
+    filename: str | None = None,
+    **options: Any,
+) -> Story:
+    """:func:`loads` for a format name only known when running (storykit's own callers)."""
+    if format is not None:
+        formats.reader(format)  # an unknown or unreadable format, before anything is decoded
+    elif filename is not None:
+        _refuse_file_format(filename)
     text = decode(data, filename) if isinstance(data, (bytes, bytearray)) else data
     if not isinstance(text, str):
         msg = f"loads() takes str or bytes, not {type(data).__name__}"
@@ -113,24 +171,39 @@ def loads(
             raise StoryParseError(msg, filename=filename, line=1)
     if not isinstance(data, (bytes, bytearray)):
         check_text(text, filename)  # a str may hold lone surrogates; decoded bytes never do
-    name = _format_for(format, filename, text)
-    module = formats.by_name(name)
-    if name in formats.FILE_FORMATS:
-        msg = f"a {name} file holds many stories: read it with storykit.iter_stories(path)"
-        raise UnknownFormatError(msg)
-    if not hasattr(module, "loads"):
-        msg = f"format {name!r} can be written but not read"
-        raise UnknownFormatError(msg)
+    module = formats.reader(_format_for(format, filename, text))
     # the text holds no lone surrogate (decoded, or checked above): a format's reader that
     # would look for them again offers ``_loads_checked`` to skip that
     read = getattr(module, "_loads_checked", module.loads)
     try:
-        story: Story = read(text, filename=filename, **options)
+        return read(text, filename=filename, **options)
     except RecursionError:
         raise StoryParseError("input nested too deeply", filename=filename) from None
-    return story
 
 
+def _refuse_file_format(filename: str) -> None:
+    """Refuse a SQLite or Parquet file given to :func:`load`, saying what reads it.
+
+    Raises:
+        UnknownFormatError: ``filename``'s suffix is a file format's (``.db``, ``.parquet``).
+    """
+    name = formats.by_suffix(os.path.splitext(filename)[1])
+    if name in formats.FILE_FORMATS:
+        msg = (
+            f"{filename} is a {name} file of many stories: read it with "
+            f"storykit.iter_stories({filename!r}) (load() reads one story)"
+        )
+        raise UnknownFormatError(msg)
+
+
+@overload
+def load(
+    source: Source,
+    format: Literal["text", "txt"] | None = None,
+    **options: Unpack[TextReadOptions],
+) -> Story: ...
+@overload
+def load(source: Source, format: ReadFormat) -> Story: ...
 def load(
     source: Source,
     format: str | None = None,
@@ -139,23 +212,45 @@ def load(
     """Read one story from a path or an open (text or binary) file.
 
     The format comes from ``format``, else from the file's suffix, else from its content.
+    A SQLite database or a Parquet file holds many stories: :func:`storykit.iter_stories`
+    reads those.
 
     Raises:
         StoryParseError: As :func:`loads`, naming the file.
+        UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
+            ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened.
     """
     filename: str | None
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
+        if format is None:
+            _refuse_file_format(filename)  # before reading a whole database into memory
         with open(filename, "rb") as file:
             data: str | bytes = file.read()
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
         data = source.read()
-    return loads(data, format, filename=filename, **options)
+    return read_story(data, format, filename=filename, **options)
 
 
+@overload
+def dumps(
+    story: Story, format: Literal["json", "jsonl"] = "json", **options: Unpack[JsonOptions]
+) -> str: ...
+@overload
+def dumps(story: Story, format: Literal["text", "txt"], **options: Unpack[TextOptions]) -> str: ...
+@overload
+def dumps(
+    story: Story, format: Literal["markdown", "md"], **options: Unpack[MarkdownOptions]
+) -> str: ...
+@overload
+def dumps(story: Story, format: Literal["html", "htm"], **options: Unpack[HtmlOptions]) -> str: ...
+@overload
+def dumps(story: Story, format: Literal["jsonld"], **options: Unpack[JsonldOptions]) -> str: ...
+@overload
+def dumps(story: Story, format: Literal["ninjs"], **options: Unpack[NinjsOptions]) -> str: ...
 def dumps(
     story: Story,
     format: str = "json",
@@ -163,59 +258,152 @@ def dumps(
 ) -> str:
     """Write a story as a string in ``format`` (``"json"``, ``"text"``, …).
 
+    Args:
+        story: The story.
+        format: ``"json"``, ``"text"``, ``"markdown"``, ``"html"``, ``"jsonld"`` or
+            ``"ninjs"``, or an alias: ``"jsonl"`` (JSON on one line), ``"txt"``, ``"md"``,
+            ``"htm"``.
+        **options: The writer's keyword options (for a type checker and an editor, the
+            ``TypedDict`` of each: :class:`storykit.formats.HtmlOptions`, …).
+
     Raises:
-        UnknownFormatError: ``format`` names no registered format.
+        UnknownFormatError: ``format`` names no format written as text (the message says
+            which function writes a SQLite or Parquet file).
         UnrepresentableError: The format cannot hold this story unchanged.
+        TypeError: The format's writer takes no such option.
     """
+    return write_story(story, format, **options)
+
+
+def write_story(story: Story, format: str, **options: Any) -> str:
+    """:func:`dumps` for a format name only known when running (storykit's own callers)."""
     if not isinstance(story, Story):
         msg = f"dumps() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
     name, implied = formats.resolve(format)
-    if name in formats.FILE_FORMATS:
-        msg = f"a {name} file holds many stories: write it with storykit.to_{name}(stories, path)"
-        raise UnknownFormatError(msg)
-    text: str = formats.by_name(name).dumps(story, **{**implied, **options})
-    return text
+    return formats.writer(name).dumps(story, **{**implied, **options})
 
 
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: None = None,
+    **options: Unpack[AnyWriterOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["json", "jsonl"],
+    **options: Unpack[JsonOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["text", "txt"],
+    **options: Unpack[TextOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["markdown", "md"],
+    **options: Unpack[MarkdownOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["html", "htm"],
+    **options: Unpack[HtmlOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["jsonld"],
+    **options: Unpack[JsonldOptions],
+) -> None: ...
+@overload
+def dump(
+    story: Story,
+    target: str | os.PathLike[str] | IO[str],
+    format: Literal["ninjs"],
+    **options: Unpack[NinjsOptions],
+) -> None: ...
 def dump(
     story: Story,
     target: str | os.PathLike[str] | IO[str],
     format: str | None = None,
     **options: Any,
 ) -> None:
-    """Write a story to a path (format from its suffix unless given) or an open text file.
+    """Write a story to a path or an open text file, in ``format`` or the one its name says.
+
+    Without ``format``, the format comes from the suffix of the path, or of the open file's
+    name (``.json``, ``.md``, ``.html``…; ``.jsonl``: storykit JSON on one line). An open
+    file without such a name (standard output, a ``StringIO``) needs ``format=``.
 
     A path is written through a temporary file in the same folder, renamed into place
     when complete: if writing fails, no file is left (and an existing one is unchanged).
     An existing regular file is replaced; a device or FIFO is written into. HTML written to
     a path is a whole page (``standalone=True``) unless ``standalone=False`` is passed;
     :func:`dumps` and an open file get the ``<article>`` fragment unless it is asked for.
+    In JSON Lines (``format="jsonl"`` or a ``.jsonl`` name) the story is one line, ended by
+    a newline, so that stories dumped one after another into an open file make a JSON
+    Lines file.
 
     Raises:
-        UnknownFormatError: No format given and the suffix is not a known one.
+        UnknownFormatError: No format given and the name's suffix is not a known one (or
+            an open file has no name); or the format is a file format (SQLite, Parquet: the
+            message names the function that writes it).
     """
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
         if format is None:
-            suffix = os.path.splitext(path)[1]
-            format = formats.by_suffix(suffix)
-            if format is None:
-                msg = (
-                    f"cannot tell the format from the suffix {suffix!r} of {path}; "
-                    f"pass format= (known formats: {', '.join(formats.names())})"
-                )
-                raise UnknownFormatError(msg)
-        if format == "html":
+            format = _format_from_name(path, path)
+        if formats.resolve(format)[0] == "html":
             options.setdefault("standalone", True)  # a file is opened in a browser: a page
-        text = dumps(story, format, **options)
+        text = _line(write_story(story, format, **options), format)
         from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
 
         # whole or not at all: a failed write (a full disk) leaves no file, and no old one
         # half overwritten; a device or FIFO is written into
         write_atomic(path, text, force=True, into_special=True)
     else:
-        target.write(dumps(story, format or "json", **options))
+        if format is None:
+            name: object = getattr(target, "name", None)
+            if not isinstance(name, str):
+                msg = (
+                    "cannot tell the format of an open file without a name; pass format= "
+                    f"({_writable()})"
+                )
+                raise UnknownFormatError(msg)
+            format = _format_from_name(name, f"the open file {name!r}")
+        target.write(_line(write_story(story, format, **options), format))
+
+
+def _format_from_name(name: str, where: str) -> str:
+    found = _named_format(name)
+    if found is None:
+        suffix = os.path.splitext(name)[1]
+        msg = (
+            f"cannot tell the format from the suffix {suffix!r} of {where}; pass format= "
+            f"({_writable()})"
+        )
+        raise UnknownFormatError(msg)
+    return found
+
+
+def _writable() -> str:
+    written = [name for name in formats.names() if name not in formats.FILE_FORMATS]
+    return f"formats written as text: {', '.join(written)}; or jsonl, JSON Lines"
+
+
+def _line(text: str, format: str) -> str:
+    """A story in JSON Lines ends its line; any other text is as written."""
+    return text + "\n" if format.lower() == "jsonl" else text
 
 
 def json_schema() -> dict[str, Any]:

@@ -241,7 +241,7 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
     """
     given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
     options = {name: value for name, value in given.items() if value is not None}
-    accepted = inspect.signature(formats.by_name(to).dumps).parameters
+    accepted = inspect.signature(formats.writer(to).dumps).parameters
     for name, value in options.items():
         if name not in accepted:
             takers = [f for f in formats.names() if name in _writer_options(f)]
@@ -251,7 +251,7 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
         options["standalone"] = to_file  # a file is opened in a browser: it is a page
     if options:
         try:
-            formats.by_name(to).dumps(Story("A title"), **options)
+            formats.writer(to).dumps(Story("A title"), **options)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
     return options

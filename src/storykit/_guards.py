@@ -116,6 +116,11 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
+# One decoder for every call: ``json.loads(text, parse_int=…)`` builds a decoder and its C
+# scanner each time, about 2 µs of a 20 µs story.
+_DECODER = _json.JSONDecoder(parse_int=_parse_int)
+
+
 def parse_json(text: str, filename: str | None = None) -> Any:
     """Parse JSON for a reader, nesting depth checked first.
 
@@ -131,8 +136,11 @@ def parse_json(text: str, filename: str | None = None) -> Any:
             filename=filename,
             line=line,
         )
+    if text.startswith("\ufeff"):  # as json.loads says it
+        message = "invalid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) (column 1)"
+        raise StoryParseError(message, filename=filename, line=1)
     try:
-        return _json.loads(text, parse_int=_parse_int)
+        return _DECODER.decode(text)
     except _json.JSONDecodeError as exc:
         raise StoryParseError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from storykit import formats
-from storykit._api import bom_encoding, decode, loads
+from storykit._api import bom_encoding, decode, read_story
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
-from storykit.errors import Diagnostic, MissingExtraError, StoryParseError
+from storykit.errors import Diagnostic, StoryParseError
 from storykit.model import Story
 from storykit.tags import TagSplitter
 
@@ -527,11 +527,9 @@ def opened_pieces(
 def file_format_pieces(path: str, fmt: str) -> Iterator[Piece | Failure]:
     """The stories of a database or other file format (``FILE_FORMATS``), as JSON pieces."""
     try:
-        yield from formats.by_name(fmt).read_pieces(path)
+        yield from formats.file_format(fmt).read_pieces(path)
     except StoryParseError as exc:
         yield Failure(Origin(path), exc)
-    except MissingExtraError as exc:
-        yield read_error(Origin(path), str(exc))
 
 
 def blob_pieces(
@@ -583,6 +581,8 @@ def parse_text(
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
+        MissingExtraError: The format needs an extra that is not installed: not the
+            input's fault, so not a parse error (the batch commands stop on it).
     """
     if fmt == "text" and "\0" in text[:1024]:
         raise StoryParseError("binary data, not a text story", filename=where, line=first or 1)
@@ -590,13 +590,11 @@ def parse_text(
         if fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:
-            story, diagnostics = loads(text, fmt, filename=where), []
+            story, diagnostics = read_story(text, fmt, filename=where), []
     except StoryParseError as exc:
         start = first or 1
         line = start + exc.line - 1 if exc.line is not None else first
         raise StoryParseError(exc.message, filename=where, line=line, path=exc.path) from None
-    except MissingExtraError as exc:
-        raise StoryParseError(str(exc), filename=where, line=first) from None
     if first is not None and first != 1:
         diagnostics = [
             Diagnostic(d.line + first - 1 if d.line is not None else first, d.level, d.message)

@@ -19,7 +19,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
 from storykit.collection import ErrorLog, iter_records
-from storykit.errors import MissingExtraError, StoryParseError, StoryWarning
+from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
@@ -62,27 +62,25 @@ def convert(args: argparse.Namespace, to: str) -> int:
             yield pair
 
     failed_fast: StoryParseError | OSError | None = None
-    module = formats.by_name(to)
+    module = formats.file_format(to)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
         try:
             _prepare(out, to, force=args.force)
-            if to == "sqlite":
-                counts = module.write(counted(), out, force=args.force)
-                added, skipped = counts.added, counts.skipped
-            else:
-                if os.path.lexists(out) and not args.force:
-                    sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
-                    return EXIT_FAILED
-                added, skipped = module.write(counted(), out, force=args.force), 0
+            if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
+                sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+                return EXIT_FAILED
+            written = module.write(counted(), out, force=args.force)
+            if isinstance(written, int):  # Parquet: how many were written
+                added, skipped = written, 0
+            else:  # SQLite: how many were added, and how many were there already
+                added, skipped = written.added, written.skipped
         except (StoryParseError, OSError) as exc:
             if isinstance(exc, StoryParseError) and exc.filename == out:  # the output file
                 return _refused(exc, out)
             if not args.fail_fast:
                 raise
             failed_fast = exc
-        except MissingExtraError as exc:
-            raise UsageError(str(exc)) from None
     failures = [str(error) for error in log]
     if failed_fast is not None:
         failures.append(str(failed_fast))

@@ -39,7 +39,7 @@ from storykit._pieces import (
 from storykit._records import Event, Failure, Origin, Piece
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit._writing import Namer, write_atomic
-from storykit.errors import StoryParseError, UnrepresentableError
+from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
 
 __all__ = [
@@ -165,7 +165,7 @@ def _writer(job: Job) -> Callable[..., str]:
     key = (job.to, job.compact, job.options)
     found = _writers.get(key)
     if found is None:
-        module = formats.by_name(job.to)
+        module = formats.writer(job.to)
         options = dict(job.options)
         if job.to == "json":
             options.setdefault("indent", None if job.compact else 2)
@@ -222,6 +222,8 @@ def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
                 _, path, member, line, text, fmt, dest, first = unit
                 batch.files += first
                 batch.story(path, member, line, text, fmt, dest)
+        except MissingExtraError:  # not the input's fault: the command stops and says so
+            raise
         except Exception as exc:  # a bug in splitting must not stop a batch
             batch.internal(unit[1], unit[2], None, exc)
     return batch.done(slot)
@@ -330,6 +332,8 @@ class _Chunk:
         except StoryParseError as exc:
             self.fail(path, member, line, exc)
             return False
+        except MissingExtraError:  # not the input's fault: the command stops and says so
+            raise
         except Exception as exc:  # a reader bug must not stop a batch
             self.internal(path, member, line, exc)
             return False

@@ -2,7 +2,8 @@
 
 ``main(argv)`` returns the exit status, so tests call it directly: ``assert main([...]) == 0``.
 Exit statuses: 0 all went well, 1 some input failed (or an output exists and ``--force`` was
-not given), 2 the command line was wrong.
+not given), 2 the command line was wrong, 3 a format needs an optional extra that is not
+installed.
 
 This module holds the command line (argparse, with examples for each command), ``show`` and
 ``schema``; the batch commands ``convert`` and ``validate`` live in ``storykit._batch``, on
@@ -23,6 +24,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
+from typing import NoReturn
 
 from storykit import _batch, _tables, formats
 from storykit._api import json_schema
@@ -32,10 +34,10 @@ from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
 from storykit.collection import iter_pieces
-from storykit.errors import StoryParseError, UnknownFormatError
+from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.model import Credit, Story
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "console", "main"]
 
 
 # --------------------------------------------------------------------------- arguments
@@ -69,6 +71,11 @@ def _jobs_arg(value: str) -> int:
 
 
 def _credit_line(credit: Credit) -> str:
+    """The credit for a terminal: ``Photo by NAME (PROVIDER)``, ``By NAME (AGENCY)``."""
+    if credit.role == "byline":
+        if credit.name is None:
+            return f"By {credit.provider}"
+        return f"By {credit.name}" + (f" ({credit.provider})" if credit.provider else "")
     role = credit.role[:1].upper() + credit.role[1:]
     if credit.name is None:
         return f"{role}: {credit.provider}"
@@ -184,7 +191,8 @@ examples:
   storykit show story.txt                              read a story in the terminal
   storykit schema > story.schema.json                  the JSON Schema
 
-exit status: 0 all went well, 1 some input failed, 2 the command line was wrong.
+exit status: 0 all went well, 1 some input failed, 2 the command line was wrong, 3 an
+optional extra is missing.
 """
 
 _CONVERT_EPILOG = """\
@@ -463,9 +471,10 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments, without the program name (default: ``sys.argv[1:]``).
 
     Returns:
-        0 when all went well, 1 when some input failed, 2 for a wrong command line, 130
-        after Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
-        standard output went away (``| head``).
+        0 when all went well, 1 when some input failed, 2 for a wrong command line, 3 when
+        a format needs an optional extra that is not installed, 130 after Ctrl-C, 128 + N
+        after signal N (SIGTERM, SIGHUP), 141 when the reader of standard output went away
+        (``| head``).
     """
     if sys.stderr is None:  # started with 2>&-
         sys.stderr = _Discard()
@@ -485,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
+    except MissingExtraError as exc:  # not the input's fault: stop, say what to install
+        sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
+        return EXIT_MISSING_EXTRA
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         _drop_stdout()
         return EXIT_PIPE
@@ -500,6 +512,21 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
+def console() -> NoReturn:
+    """The ``storykit`` console script and ``python -m storykit``: :func:`main`, then exit.
+
+    Once :func:`main` has returned, its output is complete: a Ctrl-C that lands while the
+    interpreter shuts down (threads joined, files closed) is ignored rather than shown as a
+    ``KeyboardInterrupt`` traceback from wherever the interpreter was.
+    """
+    status = main()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(status)
+
+
+EXIT_MISSING_EXTRA = 3
+"""A format needs an optional extra that is not installed (``pip install 'storykit[…]'``)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT)."""
 EXIT_PIPE = 141

@@ -9,6 +9,7 @@ import attrs
 __all__ = [
     "Diagnostic",
     "MissingExtraError",
+    "StoryError",
     "StoryParseError",
     "StoryWarning",
     "UnknownFormatError",
@@ -53,7 +54,17 @@ def _quoted(text: str) -> str:
     return f"{text[:MAX_QUOTED_LENGTH]!r}… ({len(text) - MAX_QUOTED_LENGTH:,} more characters)"
 
 
-class StoryParseError(ValueError):
+class StoryError(Exception):
+    """The base class of storykit's errors: ``except storykit.StoryError`` catches them all.
+
+    Each error also keeps the built-in base it has always had (:class:`ValueError` for
+    :class:`StoryParseError`, :class:`UnknownFormatError` and :class:`UnrepresentableError`,
+    :class:`ImportError` for :class:`MissingExtraError`), so code that catches those goes on
+    working.
+    """
+
+
+class StoryParseError(StoryError, ValueError):
     r"""Input that cannot be read as a story.
 
     The message names the file (when known), the line (when there is one) and what was
@@ -111,15 +122,15 @@ class StoryWarning(UserWarning):
     """Something in the input was odd but the story could still be read."""
 
 
-class UnknownFormatError(ValueError):
+class UnknownFormatError(StoryError, ValueError):
     """A format name or file suffix that no registered format handles."""
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(StoryError, ImportError):
     """A format or feature needs an optional dependency that is not installed."""
 
 
-class UnrepresentableError(ValueError):
+class UnrepresentableError(StoryError, ValueError):
     """A story cannot be written in a format without losing or changing information."""
 
 

@@ -7,21 +7,22 @@ installed): ``storykit.to_dataframe(stories).to_parquet("stories.parquet")``.
 
 The small helpers here are shared with the ninjs and feed writers: :func:`story_id` (a stable
 short id), :func:`story_uri` (the original URL when it is a plain URI, else a ``urn:storykit:``
-name), and the body as
-plain text (:func:`body_text`) or as an HTML fragment (:func:`body_html`).
+name), and the body as plain text (:func:`body_text`). The body as HTML is written by the
+HTML format (:func:`storykit.formats.html.body_html`, also importable from here).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import html
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from storykit._urls import is_safe_url
 from storykit.errors import MissingExtraError
+from storykit.formats.html import body_html  # where it is written; still importable from here
+from storykit.formats.text import credit_line
 from storykit.model import Story
 
 if TYPE_CHECKING:
@@ -118,20 +119,6 @@ def body_text(story: Story) -> str:
     return "\n\n".join(parts)
 
 
-def body_html(story: Story) -> str:
-    """The body as an HTML fragment: an ``<h2>`` per heading, a ``<p>`` per paragraph.
-
-    Text is escaped here and nowhere else (``&``, ``<`` and ``>``); it is otherwise kept as
-    it is, white space and line breaks included, so a parser gives back the exact text.
-    """
-    parts: list[str] = []
-    for section in story.sections:
-        if section.heading is not None:
-            parts.append(f"<h2>{html.escape(section.heading, quote=False)}</h2>")
-        parts.extend(f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs)
-    return "\n".join(parts)
-
-
 def _record(story: Story) -> dict[str, Any]:
     image = story.image
     source = story.source
@@ -142,7 +129,7 @@ def _record(story: Story) -> dict[str, Any]:
         "published": story.published,
         "url": story.url,
         "image_alt": image.alt if image is not None else None,
-        "credit": str(image.credit) if image is not None and image.credit else None,
+        "credit": credit_line(image.credit) if image is not None and image.credit else None,
         "tags": list(story.tags),
         "sections": len(story.sections),
         "word_count": story.word_count,
@@ -156,9 +143,9 @@ def to_records(stories: Iterable[Story]) -> list[dict[str, Any]]:
     Keys (:data:`RECORD_COLUMNS`): ``id`` (:func:`story_id`), ``title``, ``source`` (the
     outlet's name), ``published`` (a ``datetime.date``, or a ``datetime.datetime`` when the
     story has a time; ``None`` when undated), ``url``, ``image_alt``, ``credit`` (the image
-    credit as one line, as ``str(credit)`` words it), ``tags`` (a list), ``sections`` (how many),
-    ``word_count`` and ``text`` (:attr:`Story.text`: title, headings and paragraphs). Missing
-    values are ``None``.
+    credit as one line, as the dump words it: ``Photo by NAME on PROVIDER``), ``tags`` (a
+    list), ``sections`` (how many), ``word_count`` and ``text`` (:attr:`Story.text`: title,
+    headings and paragraphs). Missing values are ``None``.
 
     Args:
         stories: Any iterable of stories (a list, or ``storykit.iter_stories(...)``).

@@ -3,19 +3,41 @@
 Every class validates on construction and raises ``TypeError`` (wrong type) or
 ``ValueError`` (right type, bad value) with a message that names the field. Text is kept
 exactly as given; writers escape it at their own boundary.
+
+The model knows no format and imports none: how a story shows in a notebook
+(``Story._repr_html_``, ``Story._repr_markdown_``) and how a credit reads (``str(credit)``)
+are written by the notebook display and the dump format, which ``storykit._display``
+registers here when storykit is imported (see :func:`_register_display`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 import attrs
 
 __all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
 
 _UTC = _dt.UTC
+
+_Show = Callable[[Any], str]
+_DISPLAY: dict[str, _Show] = {}
+"""How model objects show themselves: ``"html"`` and ``"markdown"`` for a story in a
+notebook, ``"credit"`` for ``str(credit)``. Filled by :func:`_register_display`."""
+
+
+def _register_display(kind: Literal["html", "markdown", "credit"], show: _Show) -> None:
+    """Register how model objects show themselves (``storykit._display`` calls this).
+
+    Args:
+        kind: ``"html"``: a story as HTML for a notebook (``Story._repr_html_``);
+            ``"markdown"``: a story as Markdown for a notebook (``Story._repr_markdown_``);
+            ``"credit"``: a credit as one line of words (``str(credit)``).
+        show: The function that writes it.
+    """
+    _DISPLAY[kind] = show
 
 
 _SCAN = 1 << 16  # characters encoded at a time: the check never copies all of a long text
@@ -122,19 +144,10 @@ class Credit:
         """The credit as a reader sees it, worded as the story dump words it.
 
         ``Photo by Pavel Danilyuk on Pexels``, ``Photo: AFP``, ``Illustration by Kofi
-        Boateng``, ``Photograph by Aiko Nakamura/Kyodo``, ``By Jane Doe`` (a byline).
+        Boateng``, ``Photograph by Aiko Nakamura/Kyodo``, ``By Jane Doe`` (a byline). The
+        wording is the dump format's: :func:`storykit.formats.text.credit_line`.
         """
-        if self.role == "byline":
-            if self.name is None:
-                return f"By {self.provider}"
-            return f"By {self.name}" + (f"/{self.provider}" if self.provider else "")
-        role = self.role[:1].upper() + self.role[1:]
-        if self.name is None:
-            return f"{role}: {self.provider}"
-        if self.provider is None:
-            return f"{role} by {self.name}"
-        joiner = "/" if self.role == "photograph" else " on "
-        return f"{role} by {self.name}{joiner}{self.provider}"
+        return _DISPLAY["credit"](self)
 
 
 @attrs.frozen
@@ -301,15 +314,11 @@ class Story:
 
     def _repr_html_(self) -> str:
         """The story as a styled HTML article, for Jupyter and other notebooks."""
-        from storykit.formats.html import repr_html  # noqa: PLC0415 - imported on first use
-
-        return repr_html(self)
+        return _DISPLAY["html"](self)
 
     def _repr_markdown_(self) -> str:
         """The story as Markdown without front matter, for Jupyter and other notebooks."""
-        from storykit.formats.markdown import dumps  # noqa: PLC0415 - imported on first use
-
-        return dumps(self, front_matter=False)
+        return _DISPLAY["markdown"](self)
 
 
 _UNDATED = _dt.datetime.min.replace(tzinfo=_UTC)

@@ -1,7 +1,9 @@
-"""Stories in notebooks: a compact table of many stories.
+"""Stories in notebooks: one story as an article, many as a compact table.
 
-A single :class:`~storykit.Story` shows itself as a styled article in Jupyter (its
-``_repr_html_``). For a collection, :func:`table` gives one row per story::
+A single :class:`~storykit.Story` shows itself as a styled article in Jupyter: its
+``_repr_html_`` is :func:`story_html` and its ``_repr_markdown_`` :func:`story_markdown`
+(the model knows no format; ``storykit._display`` hands these to it). For a collection,
+:func:`table` gives one row per story::
 
     stories = list(storykit.iter_stories("archive/"))
     storykit.table(stories)          # the last expression of a cell: shown as a table
@@ -20,7 +22,7 @@ import attrs
 
 from storykit.model import Story
 
-__all__ = ["StoryTable", "table"]
+__all__ = ["StoryTable", "story_html", "story_markdown", "table"]
 
 COLUMNS = ("#", "Title", "Source", "Date", "Tags")
 
@@ -83,6 +85,28 @@ def scoped_css(css: str, scope: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def story_html(story: Story) -> str:
+    """The story for a notebook (``Story._repr_html_``): the HTML writer's fragment, styled.
+
+    The fragment comes after its stylesheet, scoped to ``storykit-notebook`` and made
+    specific enough to beat JupyterLab's, Notebook's and VS Code's styles (:func:`scoped_css`).
+    """
+    from storykit.formats.html import STORY_CSS, dumps  # noqa: PLC0415 - keep import light
+
+    css = scoped_css(f"{STORY_CSS}.storykit {{ margin: 0; }}", "storykit-notebook")
+    return f'<div class="storykit-notebook"><style>\n{css}</style>\n{dumps(story)}</div>\n'
+
+
+def story_markdown(story: Story) -> str:
+    """The story for a notebook that prefers Markdown (``Story._repr_markdown_``).
+
+    The Markdown writer's output without front matter.
+    """
+    from storykit.formats.markdown import dumps  # noqa: PLC0415 - keep import light
+
+    return dumps(story, front_matter=False)
+
+
 _TABLE_CSS = scoped_css(
     """
     table { border-collapse: collapse; font-size: .9em; margin: 0; table-layout: auto; }
@@ -99,7 +123,6 @@ _TABLE_CSS = scoped_css(
     "storykit-table",
 )
 # Inline Markdown syntax (a table cell holds no blocks), GFM's | and ~, and Jupyter's $ math.
-_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|&~$")
 _TITLE_WIDTH = 60
 _TAGS_WIDTH = 40
 
@@ -137,12 +160,6 @@ def _clip(text: str, width: int) -> str:
 def _pad(text: str, width: int, *, right: bool = False) -> str:
     fill = " " * (width - _width(text))
     return fill + text if right else text + fill
-
-
-def _markdown_cell(text: str) -> str:
-    """Text shown literally in a GFM table cell: inline syntax backslash-escaped."""
-    text = _plain(text)
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
 
 
 def _stories(stories: Iterable[Story]) -> tuple[Story, ...]:
@@ -241,16 +258,17 @@ class StoryTable:
     def _repr_markdown_(self) -> str:
         """The table as GFM Markdown; every value shows literally."""
         from storykit.formats.html import link_href  # noqa: PLC0415
+        from storykit.formats.markdown import escape, link_destination  # noqa: PLC0415
 
         out = [
             "| " + " | ".join(COLUMNS) + " |",
             "| --: | --- | --- | --- | --- |",
         ]
         for number, (story, row) in enumerate(zip(self._shown(), self.rows(), strict=True), 1):
-            title, source, date, tags = (_markdown_cell(value) for value in row)
+            title, source, date, tags = (escape(_plain(value), cell=True) for value in row)
             href = link_href(story.url) if story.url is not None else None
             if href is not None:
-                title = f"[{title}](<{href}>)"
+                title = f"[{title}]({link_destination(href)})"
             out.append(f"| {number} | {title} | {source} | {date} | {tags} |")
         more = self._more()
         if more is not None:

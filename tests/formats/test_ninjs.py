@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -349,6 +352,20 @@ def test_plain_body_when_there_is_no_html() -> None:
             "associations[0].infoSources[0].role",
             "creator",
         ),
+        (  # an image with neither alt text nor a credit
+            {"headline": "T", "profile": "storykit/1", "associations": [{"rel": "image"}]},
+            "associations[0]",
+            "needs alt text or a credit",
+        ),
+        (  # a credit that names no one
+            {
+                "headline": "T",
+                "profile": "storykit/1",
+                "associations": [{"name": "photo", "rel": "credit", "infoSources": []}],
+            },
+            "associations[0].infoSources",
+            "needs a name or a provider",
+        ),
     ],
 )
 def test_bad_documents_name_the_path(doc: dict[str, Any], path: str, message: str) -> None:
@@ -417,3 +434,18 @@ def test_docs_examples_run_and_show_the_real_output() -> None:
         exec(compile(block, "docs/formats/ninjs.md", "exec"), namespace)
     shown = re.findall(r"```json\n(.*?)```", page, re.S)[0]
     assert shown == storykit.dumps(namespace["story"], "ninjs")
+
+
+def test_the_reader_is_loaded_when_a_document_is_first_read() -> None:
+    code = (
+        "import sys, storykit\n"
+        "text = storykit.dumps(storykit.Story('T'), 'ninjs')\n"
+        "print('storykit.formats._ninjs_reader' in sys.modules)\n"
+        "story = storykit.loads(text, 'ninjs')\n"
+        "print('storykit.formats._ninjs_reader' in sys.modules, story.title)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.splitlines() == ["False", "True T"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import json
 
 import attrs
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import storykit
@@ -46,18 +46,44 @@ def test_the_seed_and_the_corpus() -> None:
 @given(any_text(200))
 @example("a  b")
 @example(" a")
+@example("a ")
+@example("")
 @example("a\u00a0b c")
 @example("a\u2028b")
 @example("x\tz")
 def test_the_word_count_is_that_of_split(text: str) -> None:
-    assert ninjs._words(text) == len(text.split())
+    assert ninjs._word_count(text, text.isprintable()) == len(text.split())
 
 
 @given(any_text())
-@example('a & b < c > "d" \\ \n e')
-def test_the_escapes_commute(text: str) -> None:
-    encoded = _json_layout.encoder(False)
-    assert ninjs._html_escaped(encoded(text)[1:-1]) == encoded(html.escape(text, quote=False))[1:-1]
+@example('a "quoted" \\ back\\slash')
+@example("caf\u00e9 \x7f \u2014 \U0001f600")
+def test_printable_text_is_quoted_as_json_does(text: str) -> None:
+    assume(text.isprintable())
+    assert ninjs._quoted(text) == json.dumps(text, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "no" \\ twice',
+        "tab\there",
+        "line\nbreak",
+        "carriage\rreturn",
+        "nbsp\u00a0and\u2028line separator",
+        "next line\x85",
+        "bell\x07 and DEL\x7f",
+        "A & B < C > D",
+        'tab\t and a "quote" & <b>',
+    ],
+)
+@pytest.mark.parametrize("indent", [2, None])
+def test_bodies_with_escapes_and_odd_white_space(text: str, indent: int | None) -> None:
+    story = Story(
+        "Title",
+        sections=[Section(None, [text, "Plain."]), Section(text, ["After " + text])],
+    )
+    assert ninjs.dumps(story, indent=indent) == _slow(story, indent, None)
 
 
 def test_a_subclass_takes_the_dict_path() -> None:
@@ -67,7 +93,7 @@ def test_a_subclass_takes_the_dict_path() -> None:
 
     story = Mine("Title", sections=[Section(None, ["A & B."])])
     with pytest.raises(ninjs._NotPlainError):
-        ninjs._layout(story, _json_layout.pads(2), None)
+        ninjs._layout(story, ninjs._pieces(2), None)
     assert ninjs.dumps(story) == _slow(story, 2, None)
 
 

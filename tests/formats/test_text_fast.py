@@ -307,3 +307,11 @@ def test_a_warning_of_storykit_loads_names_its_callers_line() -> None:
     with pytest.warns(storykit.StoryWarning) as caught:
         storykit.loads("SCMP\nan extra\n\nTitle\n\nPara.", "text")
     assert caught[0].filename == __file__
+
+
+def test_a_warning_of_storykit_load_names_its_callers_line(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("SCMP\nan extra\n\nTitle\n\nPara.", encoding="utf-8")
+    with pytest.warns(storykit.StoryWarning) as caught:
+        storykit.load(path)
+    assert caught[0].filename == __file__

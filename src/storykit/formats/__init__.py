@@ -1,31 +1,240 @@
 """The format registry: names and suffixes mapped to format modules, imported lazily.
 
-Every format module has the same small surface: ``NAME``, ``SUFFIXES``, ``detect(text)``,
-``loads(text, **options)`` (if it can read) and ``dumps(story, **options)``. A module whose
-optional dependency is missing raises :class:`~storykit.errors.MissingExtraError` naming the
-extra to install.
+Every format module has the same small surface, written down as the protocols below:
+``NAME``, ``SUFFIXES`` and ``detect(text)`` (:class:`Format`); a format written as text has
+``dumps(story, **options)`` (:class:`TextWriter`), and one read from text ``loads(text)`` too
+(:class:`TextFormat`); a file format (SQLite, Parquet) has ``write(stories, path)`` and
+``read_pieces(path)`` instead (:class:`FileFormat`). :func:`writer`, :func:`reader` and
+:func:`file_format` give a format's module typed as what it is asked to do, and refuse (with
+a message that says what to use) a format that cannot do it. A module whose optional
+dependency is missing raises :class:`~storykit.errors.MissingExtraError` naming the extra to
+install.
+
+The names a user may pass are :data:`FormatName`, :data:`ReadFormat` and
+:data:`WriteFormat` (``Literal`` types, so that a type checker catches ``"jsonn"``); the
+keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
+:class:`TextOptions`, :class:`MarkdownOptions`, :class:`HtmlOptions`,
+:class:`JsonldOptions` and :class:`NinjsOptions` (and the text reader's,
+:class:`TextReadOptions`).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import importlib
+import os
+from collections.abc import Iterable, Iterator
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast, runtime_checkable
 
 from storykit.errors import UnknownFormatError
+
+if TYPE_CHECKING:
+    from storykit._records import Origin, Piece
+    from storykit.formats.sqlite import WriteCounts
+    from storykit.model import Story
+    from storykit.tags import TagSplitter
 
 __all__ = [
     "ALIASES",
     "FILE_FORMATS",
     "FORMATS",
+    "AnyWriterOptions",
+    "FileFormat",
+    "Format",
+    "FormatName",
+    "HtmlOptions",
+    "JsonOptions",
+    "JsonldOptions",
+    "MarkdownOptions",
+    "NinjsOptions",
+    "ReadFormat",
+    "TextFormat",
+    "TextOptions",
+    "TextReadOptions",
+    "TextWriter",
+    "WriteFormat",
     "by_name",
     "by_suffix",
+    "file_format",
     "names",
+    "reader",
     "resolve",
     "sniff",
+    "writer",
     "written_only",
 ]
+
+# --------------------------------------------------------------------------- names
+
+FormatName = Literal["json", "text", "markdown", "html", "jsonld", "ninjs", "sqlite", "parquet"]
+"""The registered formats' names (the keys of :data:`FORMATS`)."""
+
+ReadFormat = Literal["json", "text", "markdown", "ninjs", "jsonl", "md", "txt"]
+"""The names (and aliases) :func:`storykit.loads` and :func:`storykit.load` take."""
+
+WriteFormat = Literal[
+    "json", "text", "markdown", "html", "jsonld", "ninjs", "jsonl", "md", "htm", "txt"
+]
+"""The names (and aliases) :func:`storykit.dumps` and :func:`storykit.dump` take."""
+
+# --------------------------------------------------------------------------- protocols
+
+
+@runtime_checkable
+class Format(Protocol):
+    """What every format module has."""
+
+    @property
+    def NAME(self) -> str:  # noqa: N802 - a module constant, read-only here
+        """The format's name in the registry."""
+        ...
+
+    @property
+    def SUFFIXES(self) -> tuple[str, ...]:  # noqa: N802
+        """The file suffixes it owns, as in the registry."""
+        ...
+
+    def detect(self, text: str, /) -> bool:
+        """Whether ``text`` looks like this format."""
+        ...
+
+
+@runtime_checkable
+class TextWriter(Format, Protocol):
+    """A format a story is written in as text (HTML and JSON-LD are only written)."""
+
+    def dumps(self, story: Story, /, *args: Any, **options: Any) -> str:
+        """The story in this format; the options are the writer's own (see ``*Options``)."""
+        ...
+
+
+@runtime_checkable
+class TextFormat(TextWriter, Protocol):
+    """A format read from text and written as text (storykit JSON, the dump, Markdown, ninjs)."""
+
+    def loads(self, text: str, /, *, filename: str | None = None) -> Story:
+        """Read one story; errors name ``filename``.
+
+        Raises:
+            StoryParseError: ``text`` is not a story in this format.
+        """
+        ...
+
+
+@runtime_checkable
+class FileFormat(Format, Protocol):
+    """A binary file of many stories, written and read by path (SQLite, Parquet)."""
+
+    def write(
+        self,
+        items: Iterable[Story | tuple[Origin, Story]],
+        path: str | os.PathLike[str],
+        /,
+        *,
+        force: bool = ...,
+    ) -> WriteCounts | int:
+        """Write the stories to ``path``; what was written (a count, or counts)."""
+        ...
+
+    def read_pieces(self, path: str, /) -> Iterator[Piece]:
+        """The stories of the file, as pieces of storykit JSON (for the batch readers)."""
+        ...
+
+
+# --------------------------------------------------------------------------- options
+
+
+class JsonOptions(TypedDict, total=False):
+    """The keyword options of the ``json`` writer (:func:`storykit.formats.json.dumps`)."""
+
+    indent: int | None
+
+
+class TextOptions(TypedDict, total=False):
+    """The keyword options of the ``text`` writer (:func:`storykit.formats.text.dumps`)."""
+
+    check: bool
+
+
+class MarkdownOptions(TypedDict, total=False):
+    """The keyword options of the ``markdown`` writer (:func:`storykit.formats.markdown.dumps`)."""
+
+    front_matter: bool
+    heading_offset: int
+    image: bool
+    tags: bool
+    footer: bool
+
+
+class HtmlOptions(TypedDict, total=False):
+    """The keyword options of the ``html`` writer (:func:`storykit.formats.html.dumps`)."""
+
+    heading_offset: int
+    image: bool
+    tags: bool
+    footer: bool
+    standalone: bool
+    lang: str
+    index: str | None
+
+
+class JsonldOptions(TypedDict, total=False):
+    """The keyword options of the ``jsonld`` writer (:func:`storykit.formats.jsonld.dumps`)."""
+
+    indent: int | None
+    lang: str | None
+    html_safe: bool
+    body: bool
+
+
+class NinjsOptions(TypedDict, total=False):
+    """The keyword options of the ``ninjs`` writer (:func:`storykit.formats.ninjs.dumps`)."""
+
+    indent: int | None
+    day_time: _dt.time | None
+
+
+class TextReadOptions(TypedDict, total=False):
+    """The keyword options of the ``text`` reader (:func:`storykit.formats.text.loads`)."""
+
+    splitter: TagSplitter | None
+
+
+class AnyWriterOptions(TypedDict, total=False):
+    """The keyword options of every text writer, for :func:`storykit.dump` without a format.
+
+    The format comes from the file's name then, and its writer refuses (``TypeError``) an
+    option it does not take.
+    """
+
+    indent: int | None
+    check: bool
+    front_matter: bool
+    heading_offset: int
+    image: bool
+    tags: bool
+    footer: bool
+    standalone: bool
+    lang: str | None
+    index: str | None
+    html_safe: bool
+    body: bool
+    day_time: _dt.time | None
+
+
+WRITER_OPTIONS: dict[str, type] = {
+    "json": JsonOptions,
+    "text": TextOptions,
+    "markdown": MarkdownOptions,
+    "html": HtmlOptions,
+    "jsonld": JsonldOptions,
+    "ninjs": NinjsOptions,
+}
+"""Each text writer's options ``TypedDict`` (a test checks they match the writers)."""
+
+# --------------------------------------------------------------------------- the registry
 
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     # name: (module, suffixes); formats are sniffed in this order, JSON and text last.
@@ -91,13 +300,67 @@ def names() -> list[str]:
     return sorted(FORMATS)
 
 
-def by_name(name: str) -> ModuleType:
+def by_name(name: str) -> Format:
     """The module of the format called ``name`` (or an alias of it: ``md``, ``htm``…).
+
+    To call its reader or writer, ask :func:`reader`, :func:`writer` or :func:`file_format`
+    for it: they say what the module can do (and refuse a format that cannot).
 
     Raises:
         UnknownFormatError: No format has that name (the message lists the known ones and
             suggests the nearest).
+        MissingExtraError: The format needs an optional extra that is not installed.
     """
+    return cast("Format", _module(name))
+
+
+def writer(name: str) -> TextWriter:
+    """The module of a format written as text: it has ``dumps(story, **options)``.
+
+    Raises:
+        UnknownFormatError: No such format, or a file format (SQLite, Parquet: the message
+            names the function that writes it).
+    """
+    module = _module(name)
+    name = module.NAME
+    if name in FILE_FORMATS:
+        msg = f"a {name} file holds many stories: write it with storykit.to_{name}(stories, path)"
+        raise UnknownFormatError(msg)
+    return cast("TextWriter", module)
+
+
+def reader(name: str) -> TextFormat:
+    """The module of a format read from text: it has ``loads(text)`` (and ``dumps``).
+
+    Raises:
+        UnknownFormatError: No such format, one storykit only writes (HTML, JSON-LD), or a
+            file format (the message names the function that reads it).
+    """
+    module = _module(name)
+    name = module.NAME
+    if name in FILE_FORMATS:
+        msg = f"a {name} file holds many stories: read it with storykit.iter_stories(path)"
+        raise UnknownFormatError(msg)
+    if not hasattr(module, "loads"):
+        msg = f"format {name!r} can be written but not read"
+        raise UnknownFormatError(msg)
+    return cast("TextFormat", module)
+
+
+def file_format(name: str) -> FileFormat:
+    """The module of a file format (:data:`FILE_FORMATS`): ``write`` and ``read_pieces``.
+
+    Raises:
+        UnknownFormatError: No such format, or one that is not a file format.
+    """
+    module = _module(name)
+    if module.NAME not in FILE_FORMATS:
+        msg = f"format {module.NAME!r} is not a file format ({', '.join(sorted(FILE_FORMATS))})"
+        raise UnknownFormatError(msg)
+    return cast("FileFormat", module)
+
+
+def _module(name: str) -> Any:
     module = _loaded.get(name)
     if module is not None:
         return module
@@ -109,6 +372,14 @@ def by_name(name: str) -> ModuleType:
 
 
 _loaded: dict[str, ModuleType] = {}
+
+if TYPE_CHECKING:  # mypy checks here that each module is what the registry says it is
+    from storykit.formats import html, jsonld, markdown, ninjs, parquet, sqlite, text
+    from storykit.formats import json as json_format
+
+    _TEXT_FORMATS: tuple[TextFormat, ...] = (json_format, text, markdown, ninjs)
+    _WRITE_ONLY: tuple[TextWriter, ...] = (html, jsonld)
+    _FILE_FORMATS: tuple[FileFormat, ...] = (sqlite, parquet)
 
 
 def by_suffix(suffix: str) -> str | None:

@@ -42,6 +42,7 @@ from urllib.parse import quote
 
 from storykit._urls import is_safe_url
 from storykit.formats import jsonld
+from storykit.formats.text import credit_line
 from storykit.model import Source, Story
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "PAGE_CSS",
     "STORY_CSS",
     "SUFFIXES",
+    "body_html",
     "description",
     "detect",
     "dumps",
@@ -57,7 +59,6 @@ __all__ = [
     "link_href",
     "machine_date",
     "preview_meta",
-    "repr_html",
 ]
 
 NAME = "html"
@@ -142,24 +143,55 @@ a { color: var(--storykit-link); }
 """The page's styles in standalone mode: colours for light and dark, and print rules."""
 
 
-def escape(text: str) -> str:
+def escape(text: str, *, exact: bool = False) -> str:
     """Escape text for HTML: the one function every piece of story text goes through.
 
     ``&``, ``<``, ``>``, ``"`` and ``'`` become character references, so the result is safe
     both as element text and as a quoted attribute value. Code points an HTML document may
     not contain (controls other than white space, lone surrogates, noncharacters) become
     U+FFFD, the replacement character, as an HTML parser would make them.
+
+    With ``exact=True`` only ``&``, ``<`` and ``>`` are escaped (what element text needs)
+    and every other code point is kept: for the HTML that other formats carry as a string
+    (:func:`body_html`), which their readers parse back to the exact text.
     """
-    text = (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#x27;")
-    )
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if exact:
+        return text
+    text = text.replace('"', "&quot;").replace("'", "&#x27;")
     if text.isprintable():  # the common case, decided here in one C call
         return text
     return _replace_forbidden(text)
+
+
+def body_html(story: Story) -> str:
+    """The body as an HTML fragment: an ``<h2>`` per heading, a ``<p>`` per paragraph.
+
+    The one body HTML of the formats that carry HTML as a string: ninjs's ``text/html``
+    body, JSON Feed's ``content_html`` and Atom's ``content type="html"``. One element a
+    line, no title, image or tags. Text goes through :func:`escape` with ``exact=True``:
+    ``&``, ``<`` and ``>`` are escaped, and the text is otherwise kept as it is (white
+    space, line breaks and control characters included), so a parser gives back the
+    exact text.
+    """
+    texts: list[str] = []
+    for section in story.sections:
+        if section.heading is not None:
+            texts.append(section.heading)
+        texts += section.paragraphs
+    probe = "".join(texts)  # one look for markup characters: most bodies have none
+    markup = "&" in probe or "<" in probe or ">" in probe
+    parts: list[str] = []
+    for section in story.sections:
+        heading, paragraphs = section.heading, section.paragraphs
+        if markup:
+            heading = None if heading is None else escape(heading, exact=True)
+            paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
+        if heading is not None:
+            parts.append(f"<h2>{heading}</h2>")
+        if paragraphs:
+            parts.append("<p>" + "</p>\n<p>".join(paragraphs) + "</p>")
+    return "\n".join(parts)
 
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
@@ -332,14 +364,14 @@ def _article(
     if line is not None:
         out.append(line)
     if story.credits:
-        credits = " · ".join(escape(str(c)) for c in story.credits)
+        credits = " · ".join(escape(credit_line(c)) for c in story.credits)
         out.append(f'<p class="storykit-credits">{credits}</p>')
     if image and story.image is not None:
         caption = []
         if story.image.alt is not None:
             caption.append(f'<span class="storykit-alt">{escape(story.image.alt)}</span>')
         if story.image.credit is not None:
-            credit = escape(str(story.image.credit))
+            credit = escape(credit_line(story.image.credit))
             caption.append(f'<span class="storykit-credit">{credit}</span>')
         out.append(
             f'<figure class="storykit-image"><figcaption>{" ".join(caption)}</figcaption></figure>'
@@ -602,17 +634,6 @@ def index_tail(count: int) -> str:
     """The index page after its ``count`` entries."""
     noun = "story" if count == 1 else "stories"
     return f'</ol>\n<p class="storykit-count">{count:,} {noun}</p>\n</main>\n</body>\n</html>\n'
-
-
-def repr_html(story: Story) -> str:
-    """The story for a notebook: the styled fragment (``Story._repr_html_``)."""
-    article = _article(story, heading_offset=0, image=True, tags=True, footer=True)
-    body = "\n".join(article)
-    from storykit.notebook import scoped_css  # noqa: PLC0415 - notebooks only
-
-    # scoped and made specific enough to beat JupyterLab's, Notebook's and VS Code's styles
-    css = scoped_css(f"{STORY_CSS}.storykit {{ margin: 0; }}", "storykit-notebook")
-    return f'<div class="storykit-notebook"><style>\n{css}</style>\n{body}\n</div>\n'
 
 
 def detect(text: str) -> bool:

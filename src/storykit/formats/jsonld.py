@@ -40,6 +40,7 @@ from typing import Any
 from storykit import _json_layout
 from storykit._dates import format_iso
 from storykit._urls import is_safe_url
+from storykit.formats.text import credit_line
 from storykit.model import Story
 
 __all__ = [
@@ -90,7 +91,7 @@ def to_dict(story: Story, *, lang: str | None = None, body: bool = True) -> dict
             image["caption"] = story.image.alt
         credit = story.image.credit
         if credit is not None:
-            image["creditText"] = str(credit)
+            image["creditText"] = credit_line(credit)
             if credit.name is not None:
                 image["creator"] = {"@type": "Person", "name": credit.name}
             if credit.provider is not None:

@@ -46,9 +46,10 @@ import re
 
 from storykit._dates import format_iso
 from storykit.errors import StoryParseError, UnrepresentableError
+from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Story
 
-__all__ = ["NAME", "SUFFIXES", "detect", "dumps", "escape", "loads"]
+__all__ = ["NAME", "SUFFIXES", "detect", "dumps", "escape", "link_destination", "loads"]
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
@@ -82,6 +83,9 @@ _ORDERED = re.compile(r"\d+(?=[.)])")
 # and tabs, markdown-it the JavaScript ``trim`` set, markdown-it-py 3 ``str.strip``) and
 # have no character reference that survives for them: they cannot be kept at an edge.
 _UNKEEPABLE_AT_EDGE = frozenset("\x0b\x1c\x1d\x1e\x1f\x85")
+# What a GFM table cell escapes, wherever it stands: inline markup, "|" (which would end the
+# cell), every "&" and ">", and "$" (notebook front ends render TeX math between dollars).
+_CELL_SPECIAL = frozenset("\\`*_[]<>|&~$")
 
 
 # What renderers strip from the ends of a paragraph or heading: all that ``str.isspace``
@@ -102,7 +106,7 @@ def _inline(text: str) -> str:
     return out
 
 
-def escape(text: str, where: str = "text") -> str:
+def escape(text: str, where: str = "text", *, cell: bool = False) -> str:
     r"""Escape ``text`` so that a CommonMark renderer shows exactly ``text``.
 
     The result is one line, fit for a paragraph, a heading or an emphasis span: markup
@@ -111,9 +115,15 @@ def escape(text: str, where: str = "text") -> str:
     breaks become character references (``&#32;``, ``&#10;``) that no renderer strips,
     a trailing ``#`` is escaped so that it cannot close a heading.
 
+    With ``cell=True`` the text is for a cell of a GFM table (the notebook table's
+    Markdown): it must already be one line without white space at its ends, and every
+    character that could start inline markup, end the cell (``|``) or start TeX math
+    (``$``) is backslash-escaped, wherever it stands.
+
     Args:
         text: Raw story text.
         where: The field it comes from, named in the error.
+        cell: Escape for a GFM table cell (see above).
 
     Raises:
         UnrepresentableError: ``text`` holds U+0000 (CommonMark turns it into U+FFFD), or
@@ -123,6 +133,8 @@ def escape(text: str, where: str = "text") -> str:
     if "\0" in text:
         msg = f"cannot write this story as Markdown: {where} contains U+0000 (NUL)"
         raise UnrepresentableError(msg)
+    if cell:
+        return "".join(["\\" + c if c in _CELL_SPECIAL else c for c in text])
     lead = trail = ""
     core = text
     if text[:1] in _EDGE_SPACE or text[-1:] in _EDGE_SPACE:  # rare: white space at an end
@@ -151,8 +163,13 @@ def _references(chars: str) -> str:
     return "".join(f"&#{ord(c)};" for c in chars)
 
 
-def _destination(url: str) -> str:
-    """A link destination in pointy brackets (the URL is known to hold no white space)."""
+def link_destination(url: str) -> str:
+    r"""A link destination in pointy brackets: ``[text](<…>)`` links to exactly ``url``.
+
+    ``\``, ``<`` and ``>`` are backslash-escaped, and so is an ``&`` that would start a
+    character reference (a renderer would decode ``&amp;`` in a destination to ``&``). The
+    URL must hold no white space or control character (a linkable URL holds none).
+    """
     return "<" + re.sub(r"[\\<>]|&(?=#|[A-Za-z0-9]+;)", lambda m: "\\" + m[0], url) + ">"
 
 
@@ -299,7 +316,7 @@ def dumps(
     if image and story.image is not None:
         out += [_image_line(story.image), ""]
     if story.credits:
-        credits = (escape(str(c), f"credits[{i}]") for i, c in enumerate(story.credits))
+        credits = (escape(credit_line(c), f"credits[{i}]") for i, c in enumerate(story.credits))
         out += [f"**{CREDITS_LABEL}** {SEPARATOR.join(credits)}", ""]
     for i, section in enumerate(story.sections):
         if section.heading is not None:
@@ -312,7 +329,7 @@ def dumps(
     url = source.url if source is not None else None
     if footer and url is not None:
         if _LINKABLE.fullmatch(url):
-            out += [f"[{LINK_TEXT}]({_destination(url)})", ""]
+            out += [f"[{LINK_TEXT}]({link_destination(url)})", ""]
         else:  # no link for other schemes (javascript:, data: …): shown as text
             out += [f"**{URL_LABEL}** {escape(url, 'source.url')}", ""]
     return "\n".join(out[:-1]) + "\n"
@@ -323,7 +340,7 @@ def _image_line(image: Image) -> str:
     if image.alt is not None:
         line += " " + escape(image.alt, "image.alt")
     if image.credit is not None:
-        credit = escape(str(image.credit), "image.credit")
+        credit = escape(credit_line(image.credit), "image.credit")
         line += f"{DASH}*{credit}*" if image.alt is not None else f" *{credit}*"
     return line
 

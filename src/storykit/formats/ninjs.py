@@ -52,27 +52,24 @@ used, next to the story. A document with ``"profile": "storykit/1"`` is read exa
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import re
-from collections.abc import Iterator
-from typing import Any, NoReturn
+from functools import cache
+from typing import Any
 
 import attrs
 
 from storykit import _json_layout
-from storykit._dates import format_iso, parse_iso
+from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
-from storykit.errors import StoryParseError
-from storykit.export import body_html, body_text, story_id, story_uri
+from storykit.export import body_text, story_id, story_uri
+from storykit.formats.html import body_html
+from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
     Image,
-    Section,
     Source,
     Story,
-    surrogate_message,
-    unencodable,
 )
 
 __all__ = [
@@ -98,8 +95,6 @@ SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
 PUBLISHED_ROLE = "storykit:published"
 EXTRA_ROLE = "storykit:extra"
 URL_ROLE = "storykit:url"
-_ALT_ROLES = frozenset({"alt", "alttext", "alt-text", "alternativetext", "alternative-text"})
-_PICTURE_ROLES = {"picture": "photo", "graphic": "graphic", "video": "video"}
 
 
 # --------------------------------------------------------------------------- writing
@@ -131,8 +126,14 @@ def _parties(credit: Credit) -> list[dict[str, str]]:
     return parties
 
 
-def _credited(credit: Credit) -> dict[str, Any]:
-    return {"by": str(credit), "infoSources": _parties(credit)}
+def _credited_dict(credit: Credit) -> dict[str, Any]:
+    return {"by": credit_line(credit), "infoSources": _parties(credit)}
+
+
+def _check_day_time(day_time: _dt.time | None) -> None:
+    if day_time is not None and day_time.utcoffset() is None:
+        msg = "day_time: needs a UTC offset, e.g. datetime.time(0, tzinfo=datetime.timezone.utc)"
+        raise ValueError(msg)
 
 
 def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]:
@@ -146,9 +147,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
     Raises:
         ValueError: ``day_time`` has no UTC offset.
     """
-    if day_time is not None and day_time.utcoffset() is None:
-        msg = "day_time: needs a UTC offset, e.g. datetime.time(0, tzinfo=datetime.timezone.utc)"
-        raise ValueError(msg)
+    _check_day_time(day_time)
     sid = story_id(story)
     uri = story_uri(story)
     doc: dict[str, Any] = {
@@ -200,7 +199,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
             "representationType": "partial",
         }
         if credit is not None:
-            picture |= _credited(credit)
+            picture |= _credited_dict(credit)
         if image.alt is not None:
             picture["descriptions"] = [
                 {"role": "alt", "contentType": "text/plain", "value": image.alt}
@@ -208,7 +207,7 @@ def to_dict(story: Story, *, day_time: _dt.time | None = None) -> dict[str, Any]
         associations.append(picture)
     associations.extend(
         {"name": credit.role, "rel": "credit", "uri": f"urn:storykit:{sid}:credit:{i}"}
-        | _credited(credit)
+        | _credited_dict(credit)
         for i, credit in enumerate(story.credits, start=1)
     )
     if associations:
@@ -229,11 +228,9 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
     """
     if type(indent) is int or indent is None:
         try:
-            text = _layout(story, pads(indent), day_time)
+            return _layout(story, _pieces(indent), day_time)
         except _NotPlainError:
             pass
-        else:
-            return text if indent is None else text + "\n"
     text = _json_layout.dumps(to_dict(story, day_time=day_time), indent=indent)
     return text if indent is None else text + "\n"
 
@@ -241,12 +238,12 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
 # --------------------------------------------------------------------------- the fast writer
 #
 # What ``_json_layout.dumps(to_dict(story), indent=…)`` writes, laid out directly from the
-# story, as formats/json.py does for storykit JSON: the same bytes, each text encoded once
-# by the C string encoder json.dumps uses. The body's text is encoded once per paragraph
-# and reused for the plain body, the HTML body and the summary: JSON-escaping a string is
-# done character by character (so the pieces of a joined string may be encoded apart), and
-# it commutes with the HTML escape of ``&``, ``<`` and ``>`` (neither touches what the other
-# escapes). tests/formats/test_ninjs_fast.py compares the two writers.
+# story, as formats/json.py does for storykit JSON: the same bytes. Every fixed piece of
+# the document between the values is made once per indent (:class:`_Pieces`); short texts
+# are quoted by the C string encoder json.dumps uses; the bodies, most of the document, are
+# what :func:`to_dict` writes (``body_html`` and ``body_text``), quoted as :func:`_bodies`
+# says. tests/formats/test_ninjs_fast.py compares the two writers; tests/test_writer_bytes.py
+# holds the corpus's output as it was before any fast path.
 
 
 class _NotPlainError(Exception):
@@ -254,33 +251,157 @@ class _NotPlainError(Exception):
 
 
 _enc = _json_layout.encoder(ensure_ascii=False)
-_NULL = "null"
+_JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
 
 
-def _words(text: str) -> int:
+def _word_count(text: str, printable: bool) -> int:
     """``len(text.split())``, without making the words when the text has single spaces.
 
-    A printable text holds no white space but the ASCII space (every other white space
-    character is a control or separator character, which is not printable).
+    ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
+    ASCII space (every other white space character is a control or separator character).
     """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text.count(" ") + 1 if text else 0
     return len(text.split())
 
 
-def _html_escaped(encoded: str) -> str:
-    """``html.escape(…, quote=False)`` of encoded text (the escapes commute)."""
-    if "&" in encoded:
-        encoded = encoded.replace("&", "&amp;")
-    if "<" in encoded:
-        encoded = encoded.replace("<", "&lt;")
-    if ">" in encoded:
-        encoded = encoded.replace(">", "&gt;")
-    return encoded
+def _quoted(text: str) -> str:
+    """The JSON string of printable text: only the backslash and the quote are escaped.
+
+    ``json.encoder.encode_basestring`` escapes those two and the characters below U+0020
+    (``ensure_ascii=False``), none of which is printable; this does the same in two scans
+    that ``str.find`` makes fast, where the C encoder looks at every character twice.
+    """
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    return f'"{text}"'
 
 
-def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
-    """The ninjs document of ``story``, written directly (see above).
+def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
+    """The JSON strings of the summary, the HTML body and the plain body, and the word count.
+
+    ``None`` for a story without sections. When the text of the sections is printable (as
+    almost all is), the bodies' only other characters are the markup of ``body_html``
+    and the line feeds between blocks, so each is encoded with :func:`_quoted` and its line
+    feeds written as the two characters backslash and n; the word count, ``len(…split())``
+    of the plain body, is then a count of spaces. Other text goes through the C encoder.
+    """
+    if not story.sections:
+        return None
+    texts: list[str] = []  # headings and paragraphs, in order: what body_text joins
+    summary: str | None = None
+    for section in story.sections:
+        if section.heading is not None:
+            texts.append(section.heading)
+        if section.paragraphs:
+            if summary is None:
+                summary = section.paragraphs[0]
+            texts += section.paragraphs
+    joined = " ".join(texts)
+    printable = joined.isprintable()
+    words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
+    html = body_html(story)
+    if not printable:
+        summary_json = None if summary is None else _enc(summary)
+        return summary_json, _enc(html), _enc("\n\n".join(texts)), words
+    if "\\" in joined or '"' in joined:
+        plain = _quoted("\n\n".join(texts)).replace("\n", "\\n")
+    else:
+        plain = f'"{_JSON_BLANK_LINE.join(texts)}"'
+    summary_json = None if summary is None else _quoted(summary)
+    return summary_json, _quoted(html).replace("\n", "\\n"), plain, words
+
+
+class _Pieces:
+    """The fixed text of the ninjs document for one indent: what lies between its values.
+
+    Each attribute is written just before the value its name says (``title``: before the
+    encoded title…), ``end`` pieces just after one. Levels as in the document: the
+    top-level entries at 1, the items of their arrays at 2, the items' entries at 3.
+    """
+
+    def __init__(self, indent: int | None) -> None:
+        n0, n1, n2, n3, n4, n5 = pads(indent)[:6]
+        k = ": " if n1 else ":"
+
+        def entry(name: str, nl: str, value: str = "") -> str:
+            return f',{nl}"{name}"{k}{value}'
+
+        self.uri = f'{{{n1}"uri"{k}'
+        standard = f'{{{n2}"name"{k}"ninjs"' + entry("version", n2, '"3.1"')
+        standard += entry("schema", n2, _enc(SCHEMA_URI)) + f"{n1}}}"
+        self.head = (
+            entry("standard", n1, standard)
+            + entry("profile", n1, _enc(PROFILE))
+            + entry("type", n1, '"text"')
+            + entry("representationType", n1, '"full"')
+        )
+        self.first_created = entry("firstCreated", n1)
+        self.copyright_holder = entry("copyrightHolder", n1)
+        main = f'{{{n3}"role"{k}"main"'
+        text_plain = main + entry("contentType", n3, '"text/plain"')
+        self.title = entry("headlines", n1, f"[{n2}{text_plain}") + entry("value", n3)
+        self.end_item = f"{n2}}}"  # after the last value of an item of a top-level array
+        self.end_items = f"{n2}}}{n1}]"  # after the last value of a top-level array
+        self.descriptions = entry("descriptions", n1, f"[{n2}")
+        self.next_item = f",{n2}"
+        self.end_array = f"{n1}]"
+        self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
+        self.summary += entry("value", n3)
+        self.published = f'{{{n3}"role"{k}{_enc(PUBLISHED_ROLE)}' + entry("value", n3)
+        self.extra = f'{{{n3}"role"{k}{_enc(EXTRA_ROLE)}' + entry("value", n3)
+        self.html_words = entry("bodies", n1, f"[{n2}") + main
+        self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
+        self.value = entry("value", n3)
+        self.plain_words = f"{n2}}},{n2}" + text_plain + entry("wordCount", n3)
+        self.end_bodies = f"{n2}}}{n1}]"
+        self.subjects = entry("subjects", n1, f'[{n2}{{{n3}"name"{k}')
+        self.next_subject = f'{n2}}},{n2}{{{n3}"name"{k}'
+        self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_enc(URL_ROLE)}')
+        self.alt_ids += entry("value", n3)
+        self.associations = entry("associations", n1, f"[{n2}")
+        self.picture = f'{{{n3}"name"{k}'
+        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3)
+        self.picture_type = entry("type", n3, '"picture"')
+        self.picture_type += entry("representationType", n3, '"partial"')
+        self.alt = entry("descriptions", n3, f'[{n4}{{{n5}"role"{k}"alt"')
+        self.alt += entry("contentType", n5, '"text/plain"') + entry("value", n5)
+        self.end_alt = f"{n4}}}{n3}]"
+        self.credit = f'{{{n3}"name"{k}'
+        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3)
+        self.by = entry("by", n3)
+        self.info_sources = entry("infoSources", n3)
+        self.creator = f'[{n4}{{{n5}"name"{k}'
+        self.end_creator = entry("role", n5, '"creator"') + f"{n4}}}"
+        self.provider = f',{n4}{{{n5}"name"{k}'
+        self.end_provider = entry("role", n5, '"provider"') + f"{n4}}}"
+        self.end_parties = f"{n3}]"
+        self.end = f"{n0}}}" if indent is None else f"{n0}}}\n"  # a file's last line ends
+
+
+@cache
+def _pieces(indent: int | None) -> _Pieces:
+    return _Pieces(indent)
+
+
+def _credited(credit: Credit, p: _Pieces, out: list[str]) -> None:
+    """Append a credit's ``by`` and ``infoSources`` (the end of its association) to ``out``."""
+    out += (p.by, _enc(credit_line(credit)), p.info_sources)
+    name, provider = credit.name, credit.provider
+    if name is None and provider is None:
+        out.append("[]")  # only a credit that skipped its validators
+        return
+    if name is not None:
+        out += (p.creator, _enc(name), p.end_creator)
+    if provider is not None:
+        out += (p.provider if name is not None else p.creator, _enc(provider), p.end_provider)
+    out.append(p.end_parties)
+
+
+def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa: PLR0915 - one document, in order
+    """The ninjs document of ``story`` as :func:`dumps` returns it, written directly (see above).
 
     Raises:
         _NotPlainError: Leave this story to :func:`to_dict`.
@@ -288,133 +409,76 @@ def _layout(story: Story, nl: _json_layout.Pads, day_time: _dt.time | None) -> s
     """
     if type(story) is not Story:
         raise _NotPlainError
-    if day_time is not None and day_time.utcoffset() is None:
-        to_dict(story, day_time=day_time)  # raises the ValueError
-    key = ": " if nl[1] else ":"
-
-    def obj(pairs: list[tuple[str, str]], level: int) -> str:
-        inner = nl[level + 1]
-        body = ("," + inner).join([f'"{name}"{key}{value}' for name, value in pairs])
-        return f"{{{inner}{body}{nl[level]}}}"
-
-    def arr(items: list[str], level: int) -> str:
-        if not items:
-            return "[]"
-        inner = nl[level + 1]
-        return f"[{inner}{(',' + inner).join(items)}{nl[level]}]"
-
-    source = story.source
-    image = story.image
+    _check_day_time(day_time)
+    source, image, credits = story.source, story.image, story.credits
     if (source is not None and type(source) is not Source) or (
         image is not None and type(image) is not Image
     ):
         raise _NotPlainError
-    url = source.url if source is not None else None
     uri = story_uri(story)
-    top = [
-        ("uri", _enc(uri)),
-        (
-            "standard",
-            obj([("name", '"ninjs"'), ("version", '"3.1"'), ("schema", _enc(SCHEMA_URI))], 1),
-        ),
-        ("profile", _enc(PROFILE)),
-        ("type", '"text"'),
-        ("representationType", '"full"'),
-    ]
-    texts: list[str] = []  # headings and paragraphs, in order
-    kinds: list[str] = []  # their HTML elements
-    for section in story.sections:
-        if type(section) is not Section:
-            raise _NotPlainError
-        if section.heading is not None:
-            texts.append(section.heading)
-            kinds.append("h2")
-        texts.extend(section.paragraphs)
-        kinds.extend(["p"] * len(section.paragraphs))
-    parts = [encoded[1:-1] for encoded in map(_enc, texts)]  # JSON-encoded, no quotes
-    joined = " ".join(texts)  # the words of body_text(story), one C call away
-    escaped = parts
-    if "&" in joined or "<" in joined or ">" in joined:
-        escaped = list(map(_html_escaped, parts))
+    out = [p.uri, _enc(uri), p.head]
     descriptions: list[str] = []
-    if "p" in kinds:
-        summary = [
-            ("role", '"summary"'),
-            ("contentType", '"text/plain"'),
-            ("value", f'"{parts[kinds.index("p")]}"'),
-        ]
-        descriptions.append(obj(summary, 2))
-    published = source.published if source is not None else None
-    if published is not None:
-        created = _first_created(published, day_time)
-        if created is not None:
-            top.append(("firstCreated", _enc(created)))
-        if not _exact_datetime(published):
-            exact = [("role", _enc(PUBLISHED_ROLE)), ("value", _enc(format_iso(published)))]
-            descriptions.append(obj(exact, 2))
-    if source is not None and source.name is not None:
-        top.append(("copyrightHolder", _enc(source.name)))
-    headline = [("role", '"main"'), ("contentType", '"text/plain"'), ("value", _enc(story.title))]
-    top.append(("headlines", arr([obj(headline, 2)], 1)))
-    descriptions.extend(
-        obj([("role", _enc(EXTRA_ROLE)), ("value", _enc(extra))], 2) for extra in story.extras
-    )
+    bodies = _bodies(story)
+    if bodies is not None and bodies[0] is not None:
+        descriptions += (p.summary, bodies[0], p.end_item)
+    if source is not None:
+        published = source.published
+        if published is not None:
+            created = _first_created(published, day_time)
+            if created is not None:
+                out += (p.first_created, _enc(created))
+            if not _exact_datetime(published):
+                if descriptions:
+                    descriptions.append(p.next_item)
+                descriptions += (p.published, _enc(format_iso(published)), p.end_item)
+        if source.name is not None:
+            out += (p.copyright_holder, _enc(source.name))
+    out += (p.title, _enc(story.title), p.end_items)
+    for extra in story.extras:
+        if descriptions:
+            descriptions.append(p.next_item)
+        descriptions += (p.extra, _enc(extra), p.end_item)
     if descriptions:
-        top.append(("descriptions", arr(descriptions, 1)))
-    if story.sections:
-        count = str(_words(joined))
-        html = [f"<{kind}>{text}</{kind}>" for kind, text in zip(kinds, escaped, strict=True)]
-        html_body = [("role", '"main"'), ("contentType", '"text/html"'), ("wordCount", count)]
-        html_body.append(("value", '"' + "\\n".join(html) + '"'))
-        plain_body = [("role", '"main"'), ("contentType", '"text/plain"'), ("wordCount", count)]
-        plain_body.append(("value", '"' + "\\n\\n".join(parts) + '"'))
-        top.append(("bodies", arr([obj(html_body, 2), obj(plain_body, 2)], 1)))
+        out.append(p.descriptions)
+        out += descriptions
+        out.append(p.end_array)
+    if bodies is not None:
+        _, html, plain, words = bodies
+        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
+        out.append(p.end_bodies)
     if story.tags:
-        top.append(("subjects", arr([obj([("name", _enc(tag))], 2) for tag in story.tags], 1)))
+        out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
+    url = source.url if source is not None else None
     if url is not None and url != uri:
-        top.append(("altIds", arr([obj([("role", _enc(URL_ROLE)), ("value", _enc(url))], 2)], 1)))
-    associations: list[str] = []
-
-    def credited(credit: Credit, level: int) -> list[tuple[str, str]]:
-        if type(credit) is not Credit:
-            raise _NotPlainError
-        parties = []
-        if credit.name is not None:
-            parties.append(obj([("name", _enc(credit.name)), ("role", '"creator"')], level + 2))
-        if credit.provider is not None:
-            parties.append(
-                obj([("name", _enc(credit.provider)), ("role", '"provider"')], level + 2)
-            )
-        return [("by", _enc(str(credit))), ("infoSources", arr(parties, level + 1))]
-
-    if image is not None or story.credits:
-        sid = story_id(story)
+        out += (p.alt_ids, _enc(url), p.end_items)
+    if image is not None or credits:
+        # story_uri names a story urn:storykit:<story_id> when its URL is no identifier, and
+        # never takes a URL that is itself a URN
+        sid = uri[13:] if uri.startswith("urn:storykit:") else story_id(story)
+        out.append(p.associations)
         if image is not None:
             credit = image.credit
-            picture = [
-                ("name", _enc(credit.role) if credit is not None else '"image"'),
-                ("rel", '"image"'),
-                ("uri", _enc(f"urn:storykit:{sid}:image")),
-                ("type", '"picture"'),
-                ("representationType", '"partial"'),
-            ]
+            if credit is not None and type(credit) is not Credit:
+                raise _NotPlainError
+            out += (p.picture, '"image"' if credit is None else _enc(credit.role))
+            out += (p.picture_uri, _enc(f"urn:storykit:{sid}:image"), p.picture_type)
             if credit is not None:
-                picture += credited(credit, 2)
+                _credited(credit, p, out)
             if image.alt is not None:
-                alt = [
-                    ("role", '"alt"'),
-                    ("contentType", '"text/plain"'),
-                    ("value", _enc(image.alt)),
-                ]
-                picture.append(("descriptions", arr([obj(alt, 4)], 3)))
-            associations.append(obj(picture, 2))
-        for i, credit in enumerate(story.credits, start=1):
-            entry = [("name", _enc(credit.role)), ("rel", '"credit"')]
-            entry.append(("uri", _enc(f"urn:storykit:{sid}:credit:{i}")))
-            associations.append(obj(entry + credited(credit, 2), 2))
-    if associations:
-        top.append(("associations", arr(associations, 1)))
-    return obj(top, 0)
+                out += (p.alt, _enc(image.alt), p.end_alt)
+            out.append(p.end_item)
+        for i, credit in enumerate(credits, start=1):
+            if type(credit) is not Credit:
+                raise _NotPlainError
+            if i > 1 or image is not None:
+                out.append(p.next_item)
+            out += (p.credit, _enc(credit.role), p.credit_uri)
+            out.append(_enc(f"urn:storykit:{sid}:credit:{i}"))
+            _credited(credit, p, out)
+            out.append(p.end_item)
+        out.append(p.end_array)
+    out.append(p.end)
+    return "".join(out)
 
 
 def detect(text: str) -> bool:
@@ -441,451 +505,6 @@ class NinjsDocument:
     """The top-level entries that storykit did not use at all (``urgency``, ``places``…)."""
 
 
-class _BadValueError(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _json_type(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    names |= {list: "an array", dict: "an object", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _fail(path: str, expected: str, value: object) -> NoReturn:
-    raise _BadValueError(path, f"expected {expected}, got {_json_type(value)}")
-
-
-def _string(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        _fail(path, "a string", value)
-    index = unencodable(value)  # a "\ud800" escape decodes to a lone surrogate
-    if index is not None:
-        where = f"at character {index + 1}"
-        raise _BadValueError(path, f"holds {surrogate_message(value[index], where)}")
-    return value
-
-
-def _text(value: object, path: str) -> str | None:
-    """A string field; ``None`` when blank (blank text has no place in a story)."""
-    text = _string(value, path)
-    return text if text.strip() else None
-
-
-def _word(value: object) -> str | None:
-    """A role or type to compare with known values: the string, else ``None``."""
-    return value if isinstance(value, str) else None
-
-
-def _object(value: object, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        _fail(path, "an object", value)
-    return value
-
-
-def _objects(value: object, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The objects of an array (or of an object of objects, as in ninjs 1.x), with paths."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{path}.{key}", _object(item, f"{path}.{key}")
-        return
-    if not isinstance(value, list):
-        _fail(path, "an array", value)
-    for i, item in enumerate(value):
-        yield f"{path}[{i}]", _object(item, f"{path}[{i}]")
-
-
-def _parse_date(value: object, path: str) -> _dt.date:
-    text = _string(value, path).strip()
-    try:
-        try:
-            return parse_iso(text)
-        except ValueError:
-            from dateutil.parser import isoparse  # noqa: PLC0415 - slow to import
-
-            return isoparse(text)
-    except (ValueError, OverflowError):
-        raise _BadValueError(
-            path, f"expected an ISO 8601 date or date-time, got {text!r}"
-        ) from None
-
-
-class _Reader:
-    """Reads one document; records which top-level keys it used."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.used: set[str] = set()
-        self.exact = data.get("profile") == PROFILE
-        self.published_path = "descriptions"
-
-    def get(self, *keys: str) -> tuple[str, Any]:
-        """The first of ``keys`` present (ninjs 1.x spells them in lower case): key, value."""
-        for key in keys:
-            for spelling in dict.fromkeys((key, key.lower())):
-                if spelling in self.data:
-                    self.used.add(spelling)
-                    return spelling, self.data[spelling]
-        return keys[0], None
-
-    # ---- the parts of a story
-
-    def title(self) -> tuple[str, list[str]]:
-        """The main headline, and the text of the other headlines."""
-        key, headlines = self.get("headlines")
-        if headlines is not None:
-            found: list[tuple[str, str, bool]] = []
-            for path, item in _objects(headlines, key):
-                role = item.get("role")
-                if role is not None:
-                    _string(role, f"{path}.role")
-                value = _text(item.get("value"), f"{path}.value")
-                if value is not None:
-                    found.append((path, value, role == "main"))
-            if found:
-                main = next((f for f in found if f[2]), found[0])
-                return main[1], [f[1] for f in found if f is not main]
-        for name in ("headline", "title"):
-            key, value = self.get(name)
-            if value is not None and (text := _text(value, key)) is not None:
-                return text, []
-        raise _BadValueError("headlines", "no headline: expected a headlines array with a value")
-
-    def descriptions(self) -> tuple[list[str], str | None, list[str]]:
-        """Extras, the storykit:published value and the other descriptions' text."""
-        key, items = self.get("descriptions")
-        extras: list[str] = []
-        published: str | None = None
-        others: list[str] = []
-        if items is not None:
-            for path, item in _objects(items, key):
-                role = item.get("role")
-                value = _string(item.get("value"), f"{path}.value")
-                if role == EXTRA_ROLE:
-                    if value.strip():
-                        extras.append(value)
-                elif role == PUBLISHED_ROLE:
-                    published = value
-                    self.published_path = f"{path}.value"
-                elif not self.exact and value.strip():
-                    others.append(value)
-        if not self.exact:
-            for name in ("description_text", "description_usage"):  # ninjs 1.x
-                key, value = self.get(name)
-                if value is not None and (text := _text(value, key)) is not None:
-                    others.append(text)
-        return extras, published, others
-
-    def published(self, exact_value: str | None) -> _dt.date | None:
-        if exact_value is not None:
-            return _parse_date(exact_value, self.published_path)
-        for name in ("firstCreated", "versionCreated", "contentCreated"):
-            key, value = self.get(name)
-            if value is not None:
-                return _parse_date(value, key)
-        return None
-
-    def url(self) -> str | None:
-        key, ids = self.get("altIds")
-        if ids is not None:
-            for path, item in _objects(ids, key):
-                if item.get("role") == URL_ROLE:
-                    return _text(item.get("value"), f"{path}.value")
-            self.used.discard(key)  # other ids: not used
-        key, uri = self.get("uri")
-        if uri is None:
-            return None
-        uri = _string(uri, key)
-        if uri.lower().startswith("urn:") or not uri.strip():
-            self.used.discard(key)  # an identifier, not a link: left in ``rest``
-            return None
-        return uri
-
-    def source_name(self) -> str | None:
-        key, value = self.get("copyrightHolder")
-        return _text(value, key) if value is not None else None
-
-    def sections(self, title: str) -> list[Section]:
-        key, bodies = self.get("bodies")
-        html: tuple[str, str] | None = None
-        plain: tuple[str, str] | None = None
-        if bodies is not None:
-            for path, item in _objects(bodies, key):
-                kind = item.get("contentType")
-                if kind is not None:
-                    kind = _string(kind, f"{path}.contentType").split(";")[0].strip().lower()
-                value = _string(item.get("value"), f"{path}.value")
-                if kind in ("text/html", "application/xhtml+xml") and html is None:
-                    html = (f"{path}.value", value)
-                elif kind in (None, "text/plain") and plain is None:
-                    plain = (f"{path}.value", value)
-        if bodies is None or (html is None and plain is None):
-            for name in ("body_html", "body_xhtml"):  # ninjs 1.x
-                key, value = self.get(name)
-                if value is not None and html is None:
-                    html = (key, _string(value, key))
-            key, value = self.get("body_text")
-            if value is not None and plain is None:
-                plain = (key, _string(value, key))
-        if html is not None:
-            sections = _html_sections(html[1], exact=self.exact, title=title)
-            if sections or plain is None:
-                return sections
-        if plain is not None:
-            return _plain_sections(plain[1], title)
-        return []
-
-    def tags(self) -> list[str]:
-        tags: list[str] = []
-        key, subjects = self.get("subjects", "subject")
-        if subjects is not None:
-            for path, item in _objects(subjects, key):
-                if "name" in item and (name := _text(item["name"], f"{path}.name")) is not None:
-                    tags.append(name)
-        key, keywords = self.get("keywords")
-        if keywords is not None:
-            if not isinstance(keywords, list):
-                _fail(key, "an array", keywords)
-            for i, keyword in enumerate(keywords):
-                if (text := _text(keyword, f"{key}[{i}]")) is not None:
-                    tags.append(text)
-        return tags if self.exact else list(dict.fromkeys(tags))
-
-    def associations(self) -> tuple[Image | None, list[Credit]]:
-        key, associations = self.get("associations")
-        if associations is None:
-            return None, []
-        image: Image | None = None
-        credits: list[Credit] = []
-        for path, item in _objects(associations, key):
-            rel = item.get("rel")
-            if self.exact:
-                if rel == "image" and image is None:
-                    credit = _exact_credit(item, path) if "infoSources" in item else None
-                    image = _image(_alt(item, path), credit, path)
-                elif rel == "credit":
-                    credits.append(_exact_credit(item, path))
-            elif image is None and _word(item.get("type")) in _PICTURE_ROLES:
-                alt = _alt(item, path)
-                credit = _agency_credit(item, path)
-                if alt is not None or credit is not None:
-                    image = _image(alt, credit, path)
-        if image is None and not credits:
-            self.used.discard(key)
-        return image, credits
-
-    def byline(self) -> list[Credit]:
-        if self.exact:
-            return []
-        key, by = self.get("by", "byline")
-        if by is None or (text := _text(by, key)) is None:
-            return []
-        return [Credit("byline", name=text)]
-
-
-def _image(alt: str | None, credit: Credit | None, path: str) -> Image:
-    try:
-        return Image(alt, credit)
-    except ValueError as exc:
-        raise _BadValueError(path, str(exc)) from None
-
-
-def _alt(item: dict[str, Any], path: str) -> str | None:
-    """An alt-text description, else a caption (a description with no role or ``caption``)."""
-    caption: str | None = None
-    if "descriptions" in item:
-        for dpath, description in _objects(item["descriptions"], f"{path}.descriptions"):
-            raw_role = description.get("role")
-            role = _word(raw_role)
-            value = _text(description.get("value"), f"{dpath}.value")
-            if role in _ALT_ROLES and value is not None:
-                return value
-            if (raw_role is None or role == "caption") and caption is None:
-                caption = value
-    for name in ("description_text", "body_text"):  # ninjs 1.x pictures
-        if caption is None and name in item:
-            caption = _text(item[name], f"{path}.{name}")
-    return caption
-
-
-def _exact_credit(item: dict[str, Any], path: str) -> Credit:
-    """A credit as :func:`to_dict` writes it: role in ``name``, parties in ``infoSources``."""
-    role = _string(item.get("name"), f"{path}.name")
-    parties: dict[str, str] = {}
-    for ppath, party in _objects(item.get("infoSources", []), f"{path}.infoSources"):
-        kind = _word(party.get("role"))
-        if kind not in ("creator", "provider") or kind in parties:
-            raise _BadValueError(
-                f"{ppath}.role", f"expected 'creator' or 'provider' once, got {kind!r}"
-            )
-        parties[kind] = _string(party.get("name"), f"{ppath}.name")
-    try:
-        return Credit(role, parties.get("creator"), parties.get("provider"))
-    except (TypeError, ValueError) as exc:
-        raise _BadValueError(f"{path}.infoSources", str(exc)) from None
-
-
-def _agency_credit(item: dict[str, Any], path: str) -> Credit | None:
-    """A picture's credit from its ``by`` (``NAME/AGENCY``) and ``copyrightHolder``."""
-    role = _PICTURE_ROLES.get(_word(item.get("type")) or "", "photo")
-    by = next((item[k] for k in ("by", "byline") if k in item), None)
-    name = _text(by, f"{path}.by") if by is not None else None
-    provider = None
-    if "copyrightHolder" in item:
-        provider = _text(item["copyrightHolder"], f"{path}.copyrightHolder")
-    if name is not None and "/" in name:
-        person, _, agency = name.rpartition("/")
-        if person.strip() and agency.strip():
-            name, provider = person.strip(), agency.strip()
-    if name is None and provider is None:
-        return None
-    return Credit(role, name, provider)
-
-
-# --------------------------------------------------------------------------- bodies
-
-_SKIP = frozenset({"head", "title", "script", "style", "figure", "figcaption", "aside", "nav"})
-_BLOCKS = frozenset({"p", "blockquote", "li", "pre", "dd", "dt"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr"})
-
-
-_RAW_TEXT = {
-    "script": re.compile(r"</script[\s/>]", re.I),
-    "style": re.compile(r"</style[\s/>]", re.I),
-}
-_TAG = re.compile(r"<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^>]*>")
-
-
-class _BodyParser:
-    """Headings and paragraphs of an HTML body, in order.
-
-    A small scanner of its own rather than :class:`html.parser.HTMLParser`, whose handling
-    of unclosed markup (``<p a='`` or ``<!--`` repeated) is quadratic, and which asserts on
-    some (``<![ x``). One pass: every ``<`` either starts a tag, comment, declaration or
-    processing instruction that ends later in the text, or is text.
-    """
-
-    def __init__(self, *, exact: bool) -> None:
-        self.exact = exact
-        self.items: list[tuple[str, str]] = []  # ("h1".."h6" | "p", text)
-        self.skip = 0
-        self.kind: str | None = None
-        self.parts: list[str] = []
-
-    def feed(self, text: str) -> None:
-        """Read the whole body."""
-        pos, end = 0, len(text)
-        last_close = text.rfind(">")  # no tag can start after it
-        while pos < end:
-            lt = text.find("<", pos)
-            if lt < 0:
-                self.handle_data(text[pos:])
-                break
-            if lt > pos:
-                self.handle_data(text[pos:lt])
-            pos = lt
-            if text.startswith("<!--", pos):  # a comment, to its end or the end of the text
-                close = text.find("-->", pos + 4)
-                pos = end if close < 0 else close + 3
-                continue
-            if lt < last_close:
-                tag = _TAG.match(text, pos)
-                if tag is not None:
-                    pos = tag.end()
-                    name = tag[2].lower()
-                    if tag[1]:
-                        self.handle_endtag(name)
-                        continue
-                    self.handle_starttag(name)
-                    if tag[0].endswith("/>"):
-                        self.handle_endtag(name)
-                    elif name in _RAW_TEXT:  # script and style hold text, not markup
-                        close_tag = _RAW_TEXT[name].search(text, pos)
-                        pos = end if close_tag is None else close_tag.start()
-                    continue
-                if text.startswith(("<!", "<?"), pos):  # a declaration, CDATA or a PI
-                    closer = "]]>" if text.startswith("<![CDATA[", pos) else ">"
-                    close = text.find(closer, pos + 2)
-                    pos = end if close < 0 else close + len(closer)
-                    continue
-            self.handle_data("<")
-            pos += 1
-
-    def flush(self) -> None:
-        if self.kind is not None:
-            text = "".join(self.parts)
-            if not self.exact:
-                text = " ".join(text.split())
-            if text.strip():
-                self.items.append((self.kind, text))
-        self.kind, self.parts = None, []
-
-    def handle_starttag(self, tag: str) -> None:
-        if tag in _VOID:
-            if tag == "br" and self.kind is not None and not self.skip:
-                self.parts.append("\n")
-            return
-        if tag in _SKIP:
-            self.skip += 1
-        elif not self.skip and (tag in _BLOCKS or tag in _HEADINGS):
-            self.flush()
-            self.kind = tag if tag in _HEADINGS else "p"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif not self.skip and (tag in _BLOCKS or tag in _HEADINGS):
-            self.flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.kind is not None and not self.skip:
-            self.parts.append(_html.unescape(data) if "&" in data else data)
-
-
-def _html_sections(text: str, *, exact: bool, title: str) -> list[Section]:
-    parser = _BodyParser(exact=exact)
-    parser.feed(text)
-    parser.flush()
-    items = parser.items
-    if not exact and items and items[0] == ("h1", title):
-        items = items[1:]  # the headline repeated at the top of the body
-    return _sections((kind != "p", text) for kind, text in items)
-
-
-def _plain_sections(text: str, title: str) -> list[Section]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = text.split("\n\n") if "\n\n" in text else text.split("\n")
-    paragraphs = [" ".join(chunk.split()) for chunk in chunks]
-    paragraphs = [p for p in paragraphs if p]
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    return _sections((False, p) for p in paragraphs)
-
-
-def _sections(items: Iterator[tuple[bool, str]] | Any) -> list[Section]:
-    sections: list[Section] = []
-    heading: str | None = None
-    paragraphs: list[str] = []
-    started = False
-    for is_heading, text in items:
-        if is_heading:
-            if started:
-                sections.append(Section(heading, paragraphs))
-            heading, paragraphs, started = text, [], True
-        else:
-            paragraphs.append(text)
-            started = True
-    if started:
-        sections.append(Section(heading, paragraphs))
-    return sections
-
-
-# --------------------------------------------------------------------------- the story
-
-
 def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
     """Read a parsed ninjs document (see the module docs for what is mapped).
 
@@ -894,39 +513,9 @@ def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
             value of the wrong type where storykit reads it (the message and ``path`` say
             where, for example ``bodies[0].value``).
     """
-    if not isinstance(data, dict):
-        raise StoryParseError(
-            f"expected a ninjs JSON object, got {_json_type(data)}", filename=filename, line=1
-        )
-    reader = _Reader(data)
-    try:
-        title, other_headlines = reader.title()
-        extras, exact_published, other_descriptions = reader.descriptions()
-        published = reader.published(exact_published)
-        name = reader.source_name()
-        url = reader.url()
-        sections = reader.sections(title)
-        image, credits = reader.associations()
-        credits = reader.byline() + credits
-        tags = reader.tags()
-        source = Source(name, published, url) if name or published or url else None
-        story = Story(
-            title,
-            source=source,
-            image=image,
-            credits=credits,
-            sections=sections,
-            tags=tags,
-            extras=[*extras, *other_headlines, *other_descriptions],
-        )
-    except _BadValueError as exc:
-        raise StoryParseError(
-            f"{exc.path}: {exc.message}", filename=filename, path=exc.path
-        ) from None
-    except (TypeError, ValueError) as exc:  # the model refused what the reader built
-        raise StoryParseError(str(exc), filename=filename) from None
-    rest = {key: value for key, value in data.items() if key not in reader.used}
-    return NinjsDocument(story, data, rest)
+    from storykit.formats import _ninjs_reader  # noqa: PLC0415 - only when reading
+
+    return _ninjs_reader.from_dict(data, filename=filename)
 
 
 def read(text: str, *, filename: str | None = None) -> NinjsDocument:

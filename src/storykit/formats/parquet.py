@@ -15,7 +15,7 @@ read a story back whole:
 ``published``           ``timestamp[us, tz=UTC]``: a day is midnight UTC, a time with
                         an offset is converted to UTC, a time without one taken as UTC
 ``url``, ``image_alt``  string
-``credit``              string: the image credit as one line (``str(credit)``)
+``credit``              string: the image credit as one line, as the dump words it
 ``tags``                ``list<string>``
 ``sections``            ``list<struct<heading: string, paragraphs: list<string>>>``
 ``word_count``          int64
@@ -44,6 +44,7 @@ from storykit._records import Origin, Piece
 from storykit.errors import MissingExtraError, StoryParseError
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.sqlite import refuse_special
+from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
@@ -151,7 +152,7 @@ def _add(columns: dict[str, list[Any]], story: Story) -> None:
     columns["published"].append(_utc(published))
     columns["url"].append(story.url)
     columns["image_alt"].append(image.alt if image is not None else None)
-    columns["credit"].append(str(credit) if credit is not None else None)
+    columns["credit"].append(credit_line(credit) if credit is not None else None)
     columns["tags"].append(list(story.tags))
     columns["sections"].append(
         [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in story.sections]

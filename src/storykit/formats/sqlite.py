@@ -57,6 +57,7 @@ import attrs
 from storykit._dates import format_iso, parse_iso
 from storykit._records import Origin, Piece
 from storykit.errors import StoryParseError, _printable
+from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
 
 __all__ = [
@@ -433,7 +434,7 @@ def _rows(
             utc,
             url,
             None if image is None else image.alt,
-            None if credit is None else str(credit),
+            None if credit is None else credit_line(credit),
             None if credit is None else credit.role,
             None if credit is None else credit.name,
             None if credit is None else credit.provider,

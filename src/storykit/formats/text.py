@@ -58,6 +58,7 @@ from storykit.tags import TagSplitter, _default_splitter
 __all__ = [
     "NAME",
     "SUFFIXES",
+    "credit_line",
     "detect",
     "dumps",
     "is_heading_like",
@@ -249,8 +250,30 @@ _CREDIT_INITIALS = frozenset("PpIiGgVvAaDdB")
 _BYLINE_RE = re.compile(r"By[ \t]+(.+)")
 
 
+def credit_line(credit: Credit) -> str:
+    """The credit as the dump words it, on one line; :func:`parse_credit` reads it back.
+
+    ``Photo by Pavel Danilyuk on Pexels``, ``Photo: AFP``, ``Illustration by Kofi Boateng``,
+    ``Photograph by Aiko Nakamura/Kyodo``, ``By Jane Doe`` (a byline). Every format that
+    shows a credit as words (Markdown, HTML, JSON-LD's ``creditText``, ninjs's ``by``, the
+    ``credit`` column of records, SQLite and Parquet) uses this wording, and so does
+    ``str(credit)``.
+    """
+    if credit.role == "byline":
+        if credit.name is None:
+            return f"By {credit.provider}"
+        return f"By {credit.name}" + (f"/{credit.provider}" if credit.provider else "")
+    role = credit.role[:1].upper() + credit.role[1:]
+    if credit.name is None:
+        return f"{role}: {credit.provider}"
+    if credit.provider is None:
+        return f"{role} by {credit.name}"
+    joiner = "/" if credit.role == "photograph" else " on "
+    return f"{role} by {credit.name}{joiner}{credit.provider}"
+
+
 def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
-    """Read a credit line as :meth:`Credit.__str__ <storykit.Credit.__str__>` words it.
+    """Read a credit line as :func:`credit_line` words it.
 
     Args:
         line: ``Photo by NAME on PROVIDER``, ``Photo: PROVIDER``, ``Photograph by NAME/AGENCY``…
@@ -741,7 +764,7 @@ def _rest_read_back(story: Story, ref: _Lines, out: list[str], blank: int) -> bo
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
     """Read one story dump; diagnostics become :class:`~storykit.StoryWarning` warnings."""
-    return _loads(text, filename, splitter, checked=False)
+    return _loads(text, filename, splitter, checked=False, stacklevel=4)  # loads' caller's caller
 
 
 def _loads_checked(
@@ -751,16 +774,23 @@ def _loads_checked(
 
     ``storykit.loads`` decodes bytes (which gives no lone surrogate) or refuses a ``str``
     that holds one (:func:`storykit._guards.check_text`): the reader does not look again.
+    Warnings name the line that called ``storykit.loads`` or ``storykit.load`` (which call
+    it through ``storykit._api.read_story``).
     """
-    return _loads(text, filename, splitter, checked=True)
+    return _loads(text, filename, splitter, checked=True, stacklevel=5)
 
 
 def _loads(
-    text: str, filename: str | None, splitter: TagSplitter | None, *, checked: bool
+    text: str,
+    filename: str | None,
+    splitter: TagSplitter | None,
+    *,
+    checked: bool,
+    stacklevel: int,
 ) -> Story:
     story, diagnostics = _read(text, filename, splitter, checked=checked)
-    for diagnostic in diagnostics:  # stacklevel: the caller of loads' caller
-        warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=4)
+    for diagnostic in diagnostics:
+        warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=stacklevel)
     return story
 
 
@@ -966,7 +996,7 @@ def _check_header(story: Story, same: list[bool] | None = None) -> None:
         if not (same is not None and same[k]):
             credits.append((f"credits[{i}]", credit))
     for where, credit in credits:
-        line = str(credit)
+        line = credit_line(credit)
         _single_line(where, line)
         if _parse_credit(line, where != "image.credit", _trusted_credit) != credit:
             _fail(where, f"would read back differently ({line!r})")
@@ -1081,12 +1111,12 @@ def dumps(story: Story, *, check: bool = True) -> str:
     alt = story.image.alt if story.image is not None else None
     out.append(f"{NAV} {alt}" if alt else NAV)
     if story.image is not None and story.image.credit is not None:
-        out.append(str(story.image.credit))
+        out.append(credit_line(story.image.credit))
     source = story.source
     if source is not None and _has_line(source):
         parts = [p for p in (source.name, source.published and format_iso(source.published)) if p]
         out.append(" ".join(parts))
-    out.extend(str(c) for c in story.credits)
+    out.extend(map(credit_line, story.credits))
     out.extend(story.extras)
     blank = len(out)  # the end of the header
     out += ["", story.title]
