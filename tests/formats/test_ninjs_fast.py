@@ -7,7 +7,7 @@ import json
 
 import attrs
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
@@ -55,11 +55,19 @@ def test_the_word_count_is_that_of_split(text: str) -> None:
     assert ninjs._word_count(text, text.isprintable()) == len(text.split())
 
 
-@given(any_text())
+# what str.isprintable() accepts: every character but the "Other" and separator categories,
+# and the space; built so, rather than filtered out of any text (most of which is not)
+_PRINTABLE = st.text(
+    st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"))
+    | st.sampled_from(' "\\/'),
+)
+
+
+@given(_PRINTABLE)
 @example('a "quoted" \\ back\\slash')
-@example("caf\u00e9 \x7f \u2014 \U0001f600")
+@example("caf\u00e9 \u2014 \U0001f600")
 def test_printable_text_is_quoted_as_json_does(text: str) -> None:
-    assume(text.isprintable())
+    assert text.isprintable()
     assert ninjs._quoted(text) == json.dumps(text, ensure_ascii=False)
 
 
