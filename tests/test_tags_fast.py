@@ -86,6 +86,7 @@ _CONTEXT = st.lists(_PIECES, max_size=12).map(" ".join)
 @example("COP26UAE", "")
 @example("TradeG7", "")
 @example("Level 3NPHET", "")
+@example("USAiUS", "")  # an acronym before a name such as iPhone: the rules cut USA|iUS
 def test_the_fast_path_gives_what_the_rules_give(line: str, context: str) -> None:
     assert _agrees(TagSplitter(), line, context)
 
@@ -102,6 +103,7 @@ _NAMES = st.lists(_PIECES, min_size=1, max_size=3).map("".join).map(str.strip).f
 @example("CrimeAppleiPhone", "", [])
 @example("CrimeMiami", "", ["CrimeMiami"])
 @example("CrimemacOSsNews", "", ["OSs"])  # a known lower-case start three letters back
+@example("ABCsIran", "sIran", ["s"])  # two known tags, the second no acronym: may join on
 def test_with_a_taught_vocabulary(line: str, context: str, taught: list[str]) -> None:
     splitter = TagSplitter()
     splitter.add(*taught)

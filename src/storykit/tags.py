@@ -469,6 +469,8 @@ class TagSplitter:
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
+            if word and j - i == 2 and line[i + 1] == "i" and out and not word_before:
+                return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
             second = None
             if not word and piece not in vocabulary:
                 # A run of capitals that is two known tags (AI|EVs, US|EU): the rules take
@@ -485,6 +487,8 @@ class TagSplitter:
                     )
                 if cut is None:
                     return None  # an unknown run of capitals or code: OGMCIRC, EUCOP26
+                if not _ACRONYM_RUN_RE.fullmatch(token, cut):
+                    return None  # a known tag "s" after "ABC": _joins may join it onwards
                 piece, second = piece[:cut], piece[cut:]
             if out:
                 previous = out[-1]
