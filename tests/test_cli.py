@@ -28,6 +28,7 @@ import pytest
 import storykit
 import storykit.feeds
 from storykit import Story, _api, _engine, _pieces, _worker, _writing
+from storykit._sources import Limits
 from storykit.cli import main, render
 
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
@@ -298,7 +299,6 @@ def test_two_jobs_give_the_same_output_as_one(
     one, two, piped = tmp_path / "one.jsonl", tmp_path / "two.jsonl", tmp_path / "piped.jsonl"
     status1, _, err1 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(one), "-j", "1")
     status2, _, err2 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(two), "-j", "2")
-    monkeypatch.setattr(_worker, "SLOT", 12_000)  # full chunks come through the pipes instead
     status3, _, err3 = run(capsys, "convert", str(tmp_path / "in"), "-o", str(piped), "-j", "2")
     assert pools == [2, 2]
     assert (status1, status2, status3) == (1, 1, 1)
@@ -903,9 +903,8 @@ def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
             return False  # stop at the first result, with chunks still queued
 
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
-    items = _engine.units(
-        inputs, None, format=None, max_member_size=1 << 20, max_total_size=1 << 30
-    )
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    items = _engine.units(inputs, None, format=None, limits=limits)
     _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
     assert seen == ["failed"]
     assert "MainThread" not in cancelled_by

@@ -341,6 +341,8 @@ def test_the_cli_splits_a_large_file_as_iter_stories_does(
     through ``load()``: the main process re-split the story at every block.
     """
     from storykit import _engine
+    from storykit._sources import Limits
+    from storykit._worker import StoryUnit
 
     text = big_story(400)
     path = write(tmp_path / "big.txt", text)
@@ -362,18 +364,10 @@ def test_the_cli_splits_a_large_file_as_iter_stories_does(
 
     monkeypatch.setattr(_pieces, "_split", counting_split)
     monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
-    units = list(
-        _engine.units(
-            [str(path)],
-            None,
-            format=None,
-            max_member_size=1 << 20,
-            max_total_size=1 << 30,
-            split_large=True,
-        )
-    )
-    assert [unit[0] for unit in units] == ["p"]  # one story, split here
-    assert units[0][4] == text.rstrip("\n")
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    units = list(_engine.units([str(path)], None, format=None, limits=limits, split_large=True))
+    assert [type(unit) for unit in units] == [StoryUnit]  # one story, split here
+    assert units[0].text == text.rstrip("\n")
     assert scanned <= 2 * len(text) + 10 * 1024
 
 
