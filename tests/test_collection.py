@@ -22,7 +22,6 @@ from storykit import (
     Story,
     StoryParseError,
     StoryWarning,
-    _pieces,
     collection,
 )
 from storykit.collection import ErrorLog, Failure, Origin, Piece, Skipped, iter_pieces
@@ -107,19 +106,6 @@ def test_several_stories_in_one_dump_with_their_first_lines(tmp_path: Path) -> N
     records = list(storykit.iter_records(path))
     assert [story for _, story in records] == [make_story(i) for i in range(4)]
     assert [origin.line for origin, _ in records] == nav_lines(text)
-
-
-def test_blocks_give_the_same_pieces_as_the_whole_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = "\n\n\n".join(dump(i) for i in range(30))
-    path = write(tmp_path / "many.txt", text)
-    whole = list(storykit.iter_records(path))  # read whole: the file is small
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)  # streamed instead,
-    monkeypatch.setattr(_pieces, "_BLOCK", 300)  # in blocks that hold less than one story
-    small = list(storykit.iter_records(path))
-    assert small == whole
-    assert [o.line for o, _ in small] == nav_lines(text)
 
 
 def test_jsonl_one_story_a_line_blank_lines_skipped(tmp_path: Path) -> None:
@@ -394,25 +380,6 @@ def test_bad_bytes_and_binary_files_are_errors_not_tracebacks(tmp_path: Path) ->
     ]
     assert "invalid UTF-8" in stream.errors[0].message
     assert "binary" in stream.errors[1].message
-
-
-@pytest.mark.parametrize("block", [256 * 1024, 700, 200])
-def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
-) -> None:
-    monkeypatch.setattr(_pieces, "_BLOCK", block)
-    long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
-    text = dump(0) + "\n\n" + long + "\n\n" + dump(2) + "\n" + long + "\n" + dump(3)
-    write(tmp_path / "a.txt", text)
-    stream = storykit.iter_records(tmp_path / "a.txt", errors="collect", max_member_size=2000)
-    records = list(stream)
-    assert [s for _, s in records] == [make_story(0), make_story(2), make_story(3)]
-    starts = nav_lines(text)
-    assert [o.line for o, _ in records] == [starts[0], starts[2], starts[4]]
-    assert [(e.line, e.message) for e in stream.errors] == [
-        (starts[1], "a story longer than the 2,000 bytes limit (max_member_size)"),
-        (starts[3], "a story longer than the 2,000 bytes limit (max_member_size)"),
-    ]
 
 
 def test_bad_options_are_refused_up_front(tmp_path: Path) -> None:
