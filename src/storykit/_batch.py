@@ -565,8 +565,8 @@ def validate(args: argparse.Namespace) -> int:
                 counts["unread"] += 1  # a file that is not there or cannot be read
             else:
                 counts["stories"] += 1
-            for line, level, message in result.messages:
-                report(result.origin, line, level, message)
+            for found in result.messages:
+                report(result.origin, found.line, found.level, found.message)
             return True
 
     job = Job("validate", max_member_size=args.max_member_size)
