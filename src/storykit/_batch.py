@@ -434,15 +434,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     only_one = False
     work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
-        annotated = annotate(
-            iter_pieces(
-                _sources(inputs),
-                format=args.input_format,
-                max_member_size=args.max_member_size,
-                max_total_size=args.max_total_size,
-                max_members=args.max_members,
-            )
+        pieces = iter_pieces(
+            _sources(inputs), format=args.input_format, **_limits(args)._asdict()
         )
+        annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
             sys.stderr.write(f"{inputs[0]}: no story here\n")
