@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import stat
 import tarfile
+import threading
 import warnings
 import zipfile
 from pathlib import Path
@@ -460,3 +462,31 @@ def test_corpus_in_a_zip_and_as_one_multi_story_file(tmp_path: Path) -> None:
     assert list(storykit.iter_stories(path)) == expected
     many = write(tmp_path / "all.txt", "\n\n".join(t.strip("\ufeff\r\n ") for t in texts))
     assert list(storykit.iter_stories(many)) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    writer_done = threading.Event()
+    real_fstat = os.fstat
+
+    def slow_fstat(fd: int) -> os.stat_result:  # the reader looks only once the writer is gone
+        writer_done.wait(30)
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "fstat", slow_fstat)
+    found: list[object] = []
+    reader = threading.Thread(
+        target=lambda: found.extend(storykit.iter_stories(str(fifo))), daemon=True
+    )
+    reader.start()
+    with open(fifo, "w", encoding="utf-8") as writer:  # waits for the reader to open it
+        writer.write(dump(1))
+    writer_done.set()
+    reader.join(timeout=30)  # a guard against a hang, not a timing
+    if reader.is_alive():  # it closed the pipe and opened it again: let it go, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+        pytest.fail("the named pipe was opened twice: what was written to it is lost")
+    assert found == [make_story(1)]

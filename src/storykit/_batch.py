@@ -434,9 +434,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     only_one = False
     work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
-        pieces = iter_pieces(
-            _sources(inputs), format=args.input_format, **_limits(args)._asdict()
-        )
+        pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:

@@ -1,6 +1,8 @@
 """The batch engine behind ``storykit convert`` and ``validate``.
 
-One story's way, from the command line to the bytes written:
+One story's way, from the command line to the bytes written. :func:`storykit._batch.convert`
+decides the target format and where the output goes (a :class:`~storykit._worker.Job`),
+then:
 
 1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
    standard input) into units of work, small typed records (:mod:`storykit._worker`): a
@@ -9,14 +11,16 @@ One story's way, from the command line to the bytes written:
    over 4 MiB, which may hold any number of stories and would keep one worker busy). What
    cannot be read comes as a failed :class:`Result` in its place.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
-   split, read, write), here with ``--jobs 1`` or in ``--jobs`` worker processes, keeping
-   only a bounded number of chunks in flight, so memory stays flat however many stories
-   there are.
-3. Each chunk comes back as a :class:`Done`: its output, joined and encoded, and the few
-   results worth reporting (failures, diagnostics). :func:`run` hands them to the
-   :class:`Handler` in input order; the command's handler writes the output
-   (:mod:`storykit._batch`). Little crosses between processes per story, which is what
-   lets a second process pay off.
+   split each file into stories, read each story, write it in the target format), here
+   with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
+   chunks in flight, so memory stays flat however many stories there are.
+3. Each chunk comes back as a :class:`Done`: its output (the stories written, encoded and
+   joined) and the few results worth reporting (failures, diagnostics). :func:`run` hands
+   them to the :class:`Handler` in input order, and the command's handler writes the bytes
+   (``_Converting.output`` in :mod:`storykit._batch`: to standard output, or to the output
+   file, made atomically). With ``-o DIR`` each story's file is written by the worker
+   instead (:func:`storykit._writing.write_atomic`). Little crosses between processes per
+   story, which is what lets a second process pay off.
 
 The rest of this module is the worker processes' care: starting them, their signals, and
 doing again what a dead worker took down.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 import warnings
 from pathlib import Path
 
@@ -77,34 +76,6 @@ def test_large_or_limited_files_are_streamed(
     assert isinstance(opened, io.BufferedReader)
     opened.close()
     assert list(storykit.iter_stories(path)) == [make_story(1), make_story(2)]
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
-def test_a_named_pipe_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fifo = tmp_path / "pipe.txt"
-    os.mkfifo(fifo)
-    writer_done = threading.Event()
-    real_fstat = os.fstat
-
-    def slow_fstat(fd: int) -> os.stat_result:  # the reader looks only once the writer is gone
-        writer_done.wait(30)
-        return real_fstat(fd)
-
-    monkeypatch.setattr(os, "fstat", slow_fstat)
-    found: list[object] = []
-    reader = threading.Thread(
-        target=lambda: found.extend(storykit.iter_stories(str(fifo))), daemon=True
-    )
-    reader.start()
-    with open(fifo, "w", encoding="utf-8") as writer:  # waits for the reader to open it
-        writer.write(dump(1))
-    writer_done.set()
-    reader.join(timeout=30)  # a guard against a hang, not a timing
-    if reader.is_alive():  # it closed the pipe and opened it again: let it go, then fail
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        reader.join()
-        pytest.fail("the named pipe was opened twice: what was written to it is lost")
-    assert found == [make_story(1)]
 
 
 LINES = [
