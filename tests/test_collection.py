@@ -11,6 +11,7 @@ import tarfile
 import threading
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from storykit import (
     StoryWarning,
     collection,
 )
-from storykit.collection import ErrorLog, Failure, Origin, Piece, Skipped, iter_pieces
+from storykit.collection import ErrorLog, Event, Failure, Origin, Piece, Skipped, iter_pieces
 from storykit.tags import TagSplitter
 
 from .conftest import CORPUS, CORPUS_STORIES, NO_CORPUS
@@ -490,3 +491,93 @@ def test_a_named_pipe_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
         reader.join()
         pytest.fail("the named pipe was opened twice: what was written to it is lost")
     assert found == [make_story(1)]
+
+
+def _events(source: Callable[[], object], **limits: int) -> list[tuple[str, str, object]]:
+    """What iter_pieces yields for ``source``, and what iter_blobs then blob_pieces yields.
+
+    Each as ``(kind, origin, story or message)``: the same walk must give the same.
+    """
+    seen: list[list[tuple[str, str, object]]] = []
+    for road in ("pieces", "blobs"):
+        if road == "pieces":
+            events: list[Event] = list(storykit.collection.iter_pieces(source(), **limits))
+        else:
+            events = []
+            for blob in storykit.collection.iter_blobs(source(), **limits):
+                if isinstance(blob, storykit.collection.Blob):
+                    size = limits.get("max_member_size", 1 << 24)
+                    events.extend(storykit.collection.blob_pieces(blob, max_member_size=size))
+                else:
+                    events.append(blob)
+        described: list[tuple[str, str, object]] = []
+        for event in events:
+            if isinstance(event, Piece):
+                what: object = storykit.collection.parse_piece(event)[0]
+            elif isinstance(event, Failure):
+                what = str(event.error)
+            else:
+                what = event.reason
+            described.append((type(event).__name__, str(event.origin), what))
+        seen.append(described)
+    assert seen[0] == seen[1]
+    return seen[0]
+
+
+def test_iter_blobs_walks_as_iter_pieces_does(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1) + "\n\n" + dump(2))
+    write(tmp_path / "in" / "b.jsonl", storykit.dumps(make_story(3), "json", indent=None))
+    make_zip(
+        tmp_path / "in" / "c.zip",
+        {
+            "x.txt": dump(4),
+            "../evil.txt": dump(5),
+            "pic.png": b"\x89PNG",
+            "big.txt": dump(6) + "x" * 3000,
+        },
+    )
+    with tarfile.open(tmp_path / "in" / "d.tar", "w") as archive:
+        add_tar(archive, "y.txt", dump(7).encode())
+    stream_text = (dump(8) + "\n\n" + dump(9)).encode()
+
+    def sources() -> list[object]:
+        return [
+            tmp_path / "in",
+            str(tmp_path / "missing.txt"),
+            str(tmp_path / "*.nothing"),
+            io.BytesIO(stream_text),
+        ]
+
+    found = _events(sources, max_member_size=2000)
+    where = str(tmp_path / "in")
+    assert [(kind, origin) for kind, origin, _ in found] == [
+        ("Piece", f"{where}/a.txt:1"),
+        ("Piece", f"{where}/a.txt:{nav_lines(dump(1) + chr(10) * 2 + dump(2))[1]}"),
+        ("Piece", f"{where}/b.jsonl:1"),
+        ("Piece", f"{where}/c.zip:x.txt:1"),
+        ("Failure", f"{where}/c.zip:../evil.txt"),
+        ("Skipped", f"{where}/c.zip:pic.png"),
+        ("Failure", f"{where}/c.zip:big.txt"),
+        ("Piece", f"{where}/d.tar:y.txt:1"),
+        ("Failure", str(tmp_path / "missing.txt")),
+        ("Failure", str(tmp_path / "*.nothing")),
+        ("Piece", "<stream>:1"),
+        ("Piece", f"<stream>:{nav_lines(stream_text.decode())[1]}"),
+    ]
+    stories = [what for kind, _, what in found if kind == "Piece"]
+    assert stories == [make_story(i) for i in (1, 2, 3, 4, 7, 8, 9)]
+    messages = [what for kind, _, what in found if kind == "Failure"]
+    assert "unsafe archive member" in str(messages[0])
+    assert "larger than the 2,000 bytes limit (max_member_size)" in str(messages[1])
+    assert "no such file or directory" in str(messages[2])
+    assert "no file matches this pattern" in str(messages[3])
+
+
+def test_iter_blobs_reads_an_open_file_whole_within_the_limit() -> None:
+    text = (dump(1) + "\n\n" + dump(2)).encode()
+    [blob] = storykit.collection.iter_blobs(io.BytesIO(text))
+    assert isinstance(blob, storykit.collection.Blob)
+    assert (str(blob.origin), blob.format, blob.data) == ("<stream>", "", text)
+    [refused] = storykit.collection.iter_blobs(io.BytesIO(text), max_member_size=100)
+    assert isinstance(refused, Failure)
+    assert str(refused.error) == "<stream>: larger than the 100 bytes limit"
