@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
 from storykit._pieces import file_pieces, stream_pieces
-from storykit._records import Blob, Failure, Piece
+from storykit._records import Blob, Failure, Origin, Piece
 from storykit._sources import Limits
-from storykit._walk import Opened, walk
+from storykit._walk import Named, Opened, walk
 from storykit._worker import (
     Done,
     FileUnit,
@@ -110,30 +110,44 @@ def units(
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
         for found in walk(source, format=format, limits=limits):
-            origin = found.origin
-            if isinstance(found, Opened):  # standard input
+            if isinstance(found, Named):  # a plain file
+                if split_large and _file_size(found.path) > _DELEGATE:
+                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
+                    yield from story_units(annotate(pieces), namer, base)
+                    continue
+                stem = _stem(namer, found.path, None, base)
+                if isinstance(stem, Result):
+                    yield stem
+                else:
+                    yield FileUnit(found.path, found.format, stem)
+            elif isinstance(found, Blob):  # an archive member
+                origin = found.origin
+                assert origin.member is not None
+                assert found.data is not None
+                stem = _stem(namer, origin.path, origin.member, base)
+                if isinstance(stem, Result):
+                    yield stem
+                else:
+                    yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
+            elif isinstance(found, Opened):  # standard input
                 pieces = stream_pieces(
-                    found.stream, origin.path, None, found.format, limits.max_member_size
+                    found.stream, found.origin.path, None, found.format, limits.max_member_size
                 )
                 yield from story_units(annotate(pieces), namer, base)
             elif isinstance(found, Failure):
-                yield failed(origin, found.error)
-            elif not isinstance(found, Blob):
-                yield skipped(origin, found.reason)
-            elif split_large and found.data is None and _file_size(origin.path) > _DELEGATE:
-                pieces = file_pieces(origin.path, found.format, limits.max_member_size)
-                yield from story_units(annotate(pieces), namer, base)
+                yield failed(found.origin, found.error)
             else:
-                try:
-                    stem = None if namer is None else namer.stem(origin.path, origin.member, base)
-                except (OutsideError, TakenError) as exc:
-                    yield failed(origin, str(exc))
-                    continue
-                if found.data is None:
-                    yield FileUnit(origin.path, found.format, stem)
-                else:
-                    assert origin.member is not None
-                    yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
+                yield skipped(found.origin, found.reason)
+
+
+def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str | Result | None:
+    """Where a file's stories go in the output folder (``None``: no folder), or why not."""
+    if namer is None:
+        return None
+    try:
+        return namer.stem(path, member, base)
+    except (OutsideError, TakenError) as exc:
+        return failed(Origin(path, member), str(exc))
 
 
 def _file_size(path: str) -> int:

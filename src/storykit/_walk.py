@@ -5,7 +5,7 @@ Everything that reads many stories starts here: :func:`storykit.collection.iter_
 :func:`storykit.collection.iter_blobs` and the batch engine behind ``storykit convert`` and
 ``validate`` (:func:`storykit._engine.units`). :func:`walk` yields, in order:
 
-- each plain file, named but not read (a :class:`Blob` without data);
+- each plain file, named but not read (a :class:`Named`);
 - each member of an archive, read within the limits (a :class:`Blob` with its bytes), or
   the member's refusal (a :class:`Failure`) or skip (a :class:`Skipped`): the limits and
   the refusals live in :mod:`storykit._archives`, and nowhere else;
@@ -36,7 +36,21 @@ from storykit._sources import (
     suffix_format,
 )
 
-__all__ = ["Opened", "read_whole", "walk"]
+__all__ = ["Found", "Named", "Opened", "read_whole", "walk"]
+
+
+class Named(NamedTuple):
+    """A plain file, named but not read (it may hold any number of stories)."""
+
+    path: str
+    """The file as it was named (joined to the folder it was found in)."""
+    format: str
+    """``"jsonl"``, a registered format's name, or ``""`` to tell from the content."""
+
+    @property
+    def origin(self) -> Origin:
+        """The file."""
+        return Origin(self.path)
 
 
 class Opened(NamedTuple):
@@ -50,7 +64,7 @@ class Opened(NamedTuple):
     """The file, binary or text, read from where it is."""
 
 
-Found = Blob | Opened | Failure | Skipped
+Found = Named | Blob | Opened | Failure | Skipped
 """What :func:`walk` yields."""
 
 
@@ -66,15 +80,15 @@ def walk(source: object, *, format: str | None, limits: Limits) -> Iterator[Foun
     """
     check_format(format)
     for item in expand(source):
-        if isinstance(item, Failure):
-            yield item
-        elif isinstance(item, str):  # a path
+        if isinstance(item, str):  # a path
             suffix = lower_suffix(item)
             if format is None and suffix in ARCHIVE_SUFFIXES:
                 yield from archive_blobs(item, item, limits)
             else:
                 fmt = format if format is not None else suffix_format(suffix)
-                yield Blob(Origin(item), fmt or "")
+                yield Named(item, fmt or "")
+        elif isinstance(item, Failure):
+            yield item
         else:  # an open file
             name = stream_name(item)
             if format is None and is_archive(name):

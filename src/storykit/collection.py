@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Generic, Literal, TypeVar, cast
 
 from storykit._api import dumps
-from storykit._pieces import blob_pieces, parse_piece, stream_pieces
+from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
 from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
@@ -51,7 +51,7 @@ from storykit._sources import (
     check_format,
     iter_paths,
 )
-from storykit._walk import Opened, read_whole, walk
+from storykit._walk import Named, Opened, read_whole, walk
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.model import Story
 from storykit.tags import TagSplitter
@@ -165,7 +165,12 @@ def iter_blobs(
     """
     limits = Limits(max_member_size, max_total_size, max_members)
     for found in walk(source, format=format, limits=limits):
-        yield read_whole(found, max_member_size) if isinstance(found, Opened) else found
+        if isinstance(found, Named):
+            yield Blob(Origin(found.path), found.format)
+        elif isinstance(found, Opened):
+            yield read_whole(found, max_member_size)
+        else:
+            yield found
 
 
 def iter_pieces(
@@ -190,7 +195,9 @@ def iter_pieces(
     """
     limits = Limits(max_member_size, max_total_size, max_members)
     for found in walk(source, format=format, limits=limits):
-        if isinstance(found, Blob):
+        if isinstance(found, Named):
+            yield from file_pieces(found.path, found.format, max_member_size)
+        elif isinstance(found, Blob):
             yield from blob_pieces(found, max_member_size=max_member_size)
         elif isinstance(found, Opened):
             origin = found.origin
