@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import stat
 import tarfile
+import threading
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,10 +25,9 @@ from storykit import (
     Story,
     StoryParseError,
     StoryWarning,
-    _pieces,
     collection,
 )
-from storykit.collection import ErrorLog, Failure, Origin, Piece, Skipped, iter_pieces
+from storykit.collection import ErrorLog, Event, Failure, Origin, Piece, Skipped, iter_pieces
 from storykit.tags import TagSplitter
 
 from .conftest import CORPUS, CORPUS_STORIES, NO_CORPUS
@@ -107,19 +109,6 @@ def test_several_stories_in_one_dump_with_their_first_lines(tmp_path: Path) -> N
     records = list(storykit.iter_records(path))
     assert [story for _, story in records] == [make_story(i) for i in range(4)]
     assert [origin.line for origin, _ in records] == nav_lines(text)
-
-
-def test_blocks_give_the_same_pieces_as_the_whole_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = "\n\n\n".join(dump(i) for i in range(30))
-    path = write(tmp_path / "many.txt", text)
-    whole = list(storykit.iter_records(path))  # read whole: the file is small
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)  # streamed instead,
-    monkeypatch.setattr(_pieces, "_BLOCK", 300)  # in blocks that hold less than one story
-    small = list(storykit.iter_records(path))
-    assert small == whole
-    assert [o.line for o, _ in small] == nav_lines(text)
 
 
 def test_jsonl_one_story_a_line_blank_lines_skipped(tmp_path: Path) -> None:
@@ -396,25 +385,6 @@ def test_bad_bytes_and_binary_files_are_errors_not_tracebacks(tmp_path: Path) ->
     assert "binary" in stream.errors[1].message
 
 
-@pytest.mark.parametrize("block", [256 * 1024, 700, 200])
-def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
-) -> None:
-    monkeypatch.setattr(_pieces, "_BLOCK", block)
-    long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
-    text = dump(0) + "\n\n" + long + "\n\n" + dump(2) + "\n" + long + "\n" + dump(3)
-    write(tmp_path / "a.txt", text)
-    stream = storykit.iter_records(tmp_path / "a.txt", errors="collect", max_member_size=2000)
-    records = list(stream)
-    assert [s for _, s in records] == [make_story(0), make_story(2), make_story(3)]
-    starts = nav_lines(text)
-    assert [o.line for o, _ in records] == [starts[0], starts[2], starts[4]]
-    assert [(e.line, e.message) for e in stream.errors] == [
-        (starts[1], "a story longer than the 2,000 bytes limit (max_member_size)"),
-        (starts[3], "a story longer than the 2,000 bytes limit (max_member_size)"),
-    ]
-
-
 def test_bad_options_are_refused_up_front(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="errors must be one of"):
         storykit.iter_stories(tmp_path, errors="ignore")  # type: ignore[arg-type]
@@ -493,3 +463,121 @@ def test_corpus_in_a_zip_and_as_one_multi_story_file(tmp_path: Path) -> None:
     assert list(storykit.iter_stories(path)) == expected
     many = write(tmp_path / "all.txt", "\n\n".join(t.strip("\ufeff\r\n ") for t in texts))
     assert list(storykit.iter_stories(many)) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    writer_done = threading.Event()
+    real_fstat = os.fstat
+
+    def slow_fstat(fd: int) -> os.stat_result:  # the reader looks only once the writer is gone
+        writer_done.wait(30)
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "fstat", slow_fstat)
+    found: list[object] = []
+    reader = threading.Thread(
+        target=lambda: found.extend(storykit.iter_stories(str(fifo))), daemon=True
+    )
+    reader.start()
+    with open(fifo, "w", encoding="utf-8") as writer:  # waits for the reader to open it
+        writer.write(dump(1))
+    writer_done.set()
+    reader.join(timeout=30)  # a guard against a hang, not a timing
+    if reader.is_alive():  # it closed the pipe and opened it again: let it go, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+        pytest.fail("the named pipe was opened twice: what was written to it is lost")
+    assert found == [make_story(1)]
+
+
+def _events(source: Callable[[], object], **limits: int) -> list[tuple[str, str, object]]:
+    """What iter_pieces yields for ``source``, and what iter_blobs then blob_pieces yields.
+
+    Each as ``(kind, origin, story or message)``: the same walk must give the same.
+    """
+    seen: list[list[tuple[str, str, object]]] = []
+    for road in ("pieces", "blobs"):
+        if road == "pieces":
+            events: list[Event] = list(storykit.collection.iter_pieces(source(), **limits))
+        else:
+            events = []
+            for blob in storykit.collection.iter_blobs(source(), **limits):
+                if isinstance(blob, storykit.collection.Blob):
+                    size = limits.get("max_member_size", 1 << 24)
+                    events.extend(storykit.collection.blob_pieces(blob, max_member_size=size))
+                else:
+                    events.append(blob)
+        described: list[tuple[str, str, object]] = []
+        for event in events:
+            if isinstance(event, Piece):
+                what: object = storykit.collection.parse_piece(event)[0]
+            elif isinstance(event, Failure):
+                what = str(event.error)
+            else:
+                what = event.reason
+            described.append((type(event).__name__, str(event.origin), what))
+        seen.append(described)
+    assert seen[0] == seen[1]
+    return seen[0]
+
+
+def test_iter_blobs_walks_as_iter_pieces_does(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1) + "\n\n" + dump(2))
+    write(tmp_path / "in" / "b.jsonl", storykit.dumps(make_story(3), "json", indent=None))
+    make_zip(
+        tmp_path / "in" / "c.zip",
+        {
+            "x.txt": dump(4),
+            "../evil.txt": dump(5),
+            "pic.png": b"\x89PNG",
+            "big.txt": dump(6) + "x" * 3000,
+        },
+    )
+    with tarfile.open(tmp_path / "in" / "d.tar", "w") as archive:
+        add_tar(archive, "y.txt", dump(7).encode())
+    stream_text = (dump(8) + "\n\n" + dump(9)).encode()
+
+    def sources() -> list[object]:
+        return [
+            tmp_path / "in",
+            str(tmp_path / "missing.txt"),
+            str(tmp_path / "*.nothing"),
+            io.BytesIO(stream_text),
+        ]
+
+    found = _events(sources, max_member_size=2000)
+    where = str(tmp_path / "in")
+    assert [(kind, origin) for kind, origin, _ in found] == [
+        ("Piece", f"{where}/a.txt:1"),
+        ("Piece", f"{where}/a.txt:{nav_lines(dump(1) + chr(10) * 2 + dump(2))[1]}"),
+        ("Piece", f"{where}/b.jsonl:1"),
+        ("Piece", f"{where}/c.zip:x.txt:1"),
+        ("Failure", f"{where}/c.zip:../evil.txt"),
+        ("Skipped", f"{where}/c.zip:pic.png"),
+        ("Failure", f"{where}/c.zip:big.txt"),
+        ("Piece", f"{where}/d.tar:y.txt:1"),
+        ("Failure", str(tmp_path / "missing.txt")),
+        ("Failure", str(tmp_path / "*.nothing")),
+        ("Piece", "<stream>:1"),
+        ("Piece", f"<stream>:{nav_lines(stream_text.decode())[1]}"),
+    ]
+    stories = [what for kind, _, what in found if kind == "Piece"]
+    assert stories == [make_story(i) for i in (1, 2, 3, 4, 7, 8, 9)]
+    messages = [what for kind, _, what in found if kind == "Failure"]
+    assert "unsafe archive member" in str(messages[0])
+    assert "larger than the 2,000 bytes limit (max_member_size)" in str(messages[1])
+    assert "no such file or directory" in str(messages[2])
+    assert "no file matches this pattern" in str(messages[3])
+
+
+def test_iter_blobs_reads_an_open_file_whole_within_the_limit() -> None:
+    text = (dump(1) + "\n\n" + dump(2)).encode()
+    [blob] = storykit.collection.iter_blobs(io.BytesIO(text))
+    assert isinstance(blob, storykit.collection.Blob)
+    assert (str(blob.origin), blob.format, blob.data) == ("<stream>", "", text)
+    [refused] = storykit.collection.iter_blobs(io.BytesIO(text), max_member_size=100)
+    assert isinstance(refused, Failure)
+    assert str(refused.error) == "<stream>: larger than the 100 bytes limit"

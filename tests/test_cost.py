@@ -7,7 +7,6 @@ moderate size against a generous bound, never by timing.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import _pieces
-from storykit.formats.text import split_stories
-
-from .test_collection import write
-from .test_pieces import LINES
 
 PARAGRAPH = "Analysts say the push is strategic, and the robots agree with them. " * 4
 
@@ -35,60 +29,6 @@ def big_story(sections: int) -> str:
 
 
 # --------------------------------------------------------------------------- one large story
-
-
-def test_streaming_one_large_story_splits_each_block_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = big_story(400)  # about 120 KB, streamed in 1 KB blocks: 120 blocks
-    path = write(tmp_path / "big.txt", text)
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
-    split_chars = 0
-    real_split = _pieces._split
-    scanned = 0
-    real_boundary = _pieces._boundary
-
-    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
-        nonlocal split_chars
-        split_chars += len(text)
-        return real_split(text, split)  # type: ignore[arg-type]
-
-    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
-        nonlocal scanned
-        scanned += len(text)
-        return real_boundary(text)
-
-    monkeypatch.setattr(_pieces, "_split", counting_split)
-    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
-    [story] = storykit.iter_stories(path)
-    assert len(story.sections) == 400
-    # every character is split or searched about once (a quadratic reader re-splits the
-    # story so far at every block: 60 times the text here)
-    assert split_chars + scanned <= 2 * len(text) + 10 * 1024
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from([*LINES, "x" * 40, "Body text."]), max_size=40),
-    st.integers(min_value=8, max_value=120),
-)
-def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block: int) -> None:
-    text = "\n".join(lines)
-    whole = [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in split_stories(text)]
-    old_block = _pieces._BLOCK
-    _pieces._BLOCK = block
-    try:
-        reader = io.BytesIO(text.encode())
-        events = list(_pieces._dump_pieces(reader, "a.txt", None, 1 << 20))
-    finally:
-        _pieces._BLOCK = old_block
-    streamed = [
-        (e.origin.line, e.text.rstrip(" \t\r\n\ufeff"))
-        for e in events
-        if isinstance(e, storykit.collection.Piece)
-    ]
-    assert streamed == whole
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -332,51 +272,6 @@ def test_cli_max_members(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the CLI's path
 
 
-def test_the_cli_splits_a_large_file_as_iter_stories_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a pool, a large file is split in the main process: with the same streaming.
-
-    The dump of a million sections cost ten times more through ``storykit convert`` than
-    through ``load()``: the main process re-split the story at every block.
-    """
-    from storykit import _engine
-
-    text = big_story(400)
-    path = write(tmp_path / "big.txt", text)
-    monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # split here, as a file over 4 MiB is
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
-    scanned = 0
-    real_split, real_boundary = _pieces._split, _pieces._boundary
-
-    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
-        nonlocal scanned
-        scanned += len(text)
-        return real_split(text, split)  # type: ignore[arg-type]
-
-    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
-        nonlocal scanned
-        scanned += len(text)
-        return real_boundary(text)
-
-    monkeypatch.setattr(_pieces, "_split", counting_split)
-    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
-    units = list(
-        _engine.units(
-            [str(path)],
-            None,
-            format=None,
-            max_member_size=1 << 20,
-            max_total_size=1 << 30,
-            split_large=True,
-        )
-    )
-    assert [unit[0] for unit in units] == ["p"]  # one story, split here
-    assert units[0][4] == text.rstrip("\n")
-    assert scanned <= 2 * len(text) + 10 * 1024
-
-
 # --------------------------------------------------------------------------- memory
 
 
@@ -414,42 +309,6 @@ def test_reading_takes_memory_in_proportion_to_the_input(fmt: str, shape: str, b
         tracemalloc.stop()
     assert back == story
     assert peak < bound * len(text.encode())
-
-
-@pytest.mark.parametrize("tail", ["", " and more words"])
-def test_a_line_longer_than_a_story_may_be_is_not_held(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str
-) -> None:
-    """Such a line is read through, not kept; it ends its story only if the whole line would.
-
-    ``View original source <1000 characters>`` is a footer; with more words after it, it
-    is not, though the part of it that is kept would read as one.
-    """
-    from .test_collection import dump, make_story
-
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 256)
-    long_line = "View original source " + "z" * 1000 + tail
-    long_story = dump(1).replace("Body 1.", "Body 1.\n\n" + long_line + "\n\nMore body.")
-    text = dump(0) + "\n\n" + long_story + "\n\n" + dump(2)
-    path = write(tmp_path / "a.txt", text)
-    events = list(storykit.collection.iter_pieces(path, max_member_size=600))
-    starts = [e.origin.line for e in events]
-    kinds = [type(e).__name__ for e in events]
-    lines = text.split("\n")
-    long_at = lines.index(long_line) + 1
-    first, second = 1, len(dump(0).split("\n")) + 2
-    third = len(lines) - len(dump(2).split("\n")) + 1
-    if tail:  # one story, refused; the next is read
-        assert (starts, kinds) == ([first, second, third], ["Piece", "Failure", "Piece"])
-    else:  # the long line ends a story (refused); what follows up to its footer is another
-        assert (starts, kinds) == (
-            [first, second, long_at + 2, third],
-            ["Piece", "Failure", "Piece", "Piece"],
-        )
-    stories = list(storykit.iter_stories(path, errors="collect", max_member_size=600))
-    assert stories[0] == make_story(0)
-    assert stories[-1] == make_story(2)
 
 
 def test_dask_passes_max_members_on(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import IO, Any, cast
 
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
-from storykit._sources import DEFAULT_MAX_MEMBERS, format_of, lower_suffix
+from storykit._sources import Limits, lower_suffix, suffix_format
 
 __all__ = ["archive_blobs"]
 
@@ -138,17 +138,13 @@ def _zip_listing_refused(
     return None
 
 
-def _zip_blobs(  # noqa: PLR0917 - the limits, in order
-    path: str,
-    file: str | IO[bytes],
-    forced: str | None,
-    member_limit: int,
-    total: int,
-    max_members: int,
+def _zip_blobs(
+    path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
     import zipfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
+    member_limit, total, max_members = limits
     budget = _Budget(total)
     refused = _zip_listing_refused(path, file, budget, max_members)
     if refused is not None:
@@ -176,7 +172,7 @@ def _zip_blobs(  # noqa: PLR0917 - the limits, in order
                 continue
             if info.is_dir():
                 continue
-            fmt = format_of(name, forced)
+            fmt = suffix_format(lower_suffix(name))
             if fmt is None:
                 yield Skipped(origin, "not a story file (unknown suffix)")
                 continue
@@ -216,18 +212,14 @@ def _tar_problem(info: Any) -> str | None:
     return problem
 
 
-def _tar_blobs(  # noqa: PLR0915, PLR0917 - one loop over the members; the limits, in order
-    path: str,
-    file: str | IO[bytes],
-    forced: str | None,
-    member_limit: int,
-    total: int,
-    max_members: int,
+def _tar_blobs(  # noqa: PLR0915 - one loop over the members
+    path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
     import lzma  # noqa: PLC0415
     import tarfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
+    member_limit, total, max_members = limits
     errors = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
     try:
         # a stream: members are read in order, and a pipe will do
@@ -267,7 +259,7 @@ def _tar_blobs(  # noqa: PLR0915, PLR0917 - one loop over the members; the limit
                 continue
             if info.isdir():
                 continue
-            fmt = format_of(name, forced)
+            fmt = suffix_format(lower_suffix(name))
             if fmt is None:
                 yield Skipped(origin, "not a story file (unknown suffix)")
                 continue
@@ -288,22 +280,16 @@ def _tar_blobs(  # noqa: PLR0915, PLR0917 - one loop over the members; the limit
                 yield Blob(origin, fmt, data)
 
 
-def archive_blobs(  # noqa: PLR0917 - the limits, in order
-    path: str,
-    file: str | IO[bytes],
-    forced: str | None,
-    member_limit: int,
-    total: int,
-    max_members: int = DEFAULT_MAX_MEMBERS,
+def archive_blobs(
+    path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
     """The members of the zip or tar archive ``file`` (a path or an open file) named ``path``.
 
     Each member comes as a :class:`Blob` with its bytes, a :class:`Failure` (unsafe, too
     large, unreadable, too many; or the archive itself) or a :class:`Skipped` (not a story
-    file). ``forced`` reads every member as that format instead of telling it from the
-    suffix.
+    file); its format is told from its suffix. The limits are applied here, and only here.
     """
     if lower_suffix(path) == ".zip":
-        yield from _zip_blobs(path, file, forced, member_limit, total, max_members)
+        yield from _zip_blobs(path, file, limits)
     else:
-        yield from _tar_blobs(path, file, forced, member_limit, total, max_members)
+        yield from _tar_blobs(path, file, limits)

@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from storykit import formats
-from storykit._engine import CHUNK, Handler, annotate, run, tasks, units
+from storykit._engine import CHUNK, Handler, run, story_units, units
 from storykit._records import Origin, Piece
-from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX
-from storykit._worker import SITE_INDEX, Job, Result, Unit
+from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits
+from storykit._worker import SITE_INDEX, Job, Result, Unit, annotate
 from storykit._writing import (
     AtomicFile,
     Namer,
@@ -142,14 +142,12 @@ def _engine_units(
 ) -> Iterator[Unit | Result]:
     """The engine's units for the inputs, read as the command line says."""
     return units(
-        inputs,
-        namer,
-        format=args.input_format,
-        max_member_size=args.max_member_size,
-        max_total_size=args.max_total_size,
-        max_members=args.max_members,
-        split_large=args.jobs > 1,
+        inputs, namer, format=args.input_format, limits=_limits(args), split_large=args.jobs > 1
     )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(args.max_member_size, args.max_total_size, args.max_members)
 
 
 def _sources(inputs: list[str]) -> list[Any]:
@@ -436,28 +434,21 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     only_one = False
     work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
-        annotated = annotate(
-            iter_pieces(
-                _sources(inputs),
-                format=args.input_format,
-                max_member_size=args.max_member_size,
-                max_total_size=args.max_total_size,
-                max_members=args.max_members,
-            )
-        )
+        pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
+        annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
             sys.stderr.write(f"{inputs[0]}: no story here\n")
             return EXIT_FAILED
-        only_one = isinstance(first[0], Piece) and not first[2]
-        several = isinstance(first[0], Piece) and not only_one
+        only_one = isinstance(first.event, Piece) and not first.multi
+        several = isinstance(first.event, Piece) and not only_one
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
-                f"{first[0].origin.where} holds several stories; to write them as {to} "
+                f"{first.event.origin.where} holds several stories; to write them as {to} "
                 "give -o DIR (one file each)\n"
             )
             return EXIT_FAILED
-        work = tasks(itertools.chain([first], annotated), namer, input_base(inputs[0]))
+        work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
         work = _engine_units(inputs, args, namer)
     options = _format_options(args, to, to_file=out is not None)
@@ -567,8 +558,8 @@ def validate(args: argparse.Namespace) -> int:
                 counts["unread"] += 1  # a file that is not there or cannot be read
             else:
                 counts["stories"] += 1
-            for line, level, message in result.messages:
-                report(result.origin, line, level, message)
+            for found in result.messages:
+                report(result.origin, found.line, found.level, found.message)
             return True
 
     job = Job("validate", max_member_size=args.max_member_size)

@@ -1,13 +1,29 @@
 """The batch engine behind ``storykit convert`` and ``validate``.
 
-The main process walks the inputs into units of work (a file, an archive member's bytes, or
-one story of standard input or of a large file, split here) and sends them in chunks to
-``--jobs`` worker processes, keeping only a bounded number of chunks in flight and handing
-results over in input order, so memory stays flat however many stories there are. Each chunk
-comes back as its output, joined and encoded, with the few results worth reporting
-(failures, diagnostics) as plain tuples: little crosses between processes per story, which
-is what lets a second process pay off. What a worker does with a chunk is in
-``storykit._worker``; with ``--jobs 1`` this process does it.
+One story's way, from the command line to the bytes written. :func:`storykit._batch.convert`
+decides the target format and where the output goes (a :class:`~storykit._worker.Job`),
+then:
+
+1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
+   standard input) into units of work, small typed records (:mod:`storykit._worker`): a
+   :class:`FileUnit` for a plain file, a :class:`MemberUnit` for an archive member's bytes,
+   or a :class:`StoryUnit` for one story split here (standard input, and with a pool a file
+   over 4 MiB, which may hold any number of stories and would keep one worker busy). What
+   cannot be read comes as a failed :class:`Result` in its place.
+2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
+   split each file into stories, read each story, write it in the target format), here
+   with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
+   chunks in flight, so memory stays flat however many stories there are.
+3. Each chunk comes back as a :class:`Done`: its output (the stories written, encoded and
+   joined) and the few results worth reporting (failures, diagnostics). :func:`run` hands
+   them to the :class:`Handler` in input order, and the command's handler writes the bytes
+   (``_Converting.output`` in :mod:`storykit._batch`: to standard output, or to the output
+   file, made atomically). With ``-o DIR`` each story's file is written by the worker
+   instead (:func:`storykit._writing.write_atomic`). Little crosses between processes per
+   story, which is what lets a second process pay off.
+
+The rest of this module is the worker processes' care: starting them, their signals, and
+doing again what a dead worker took down.
 """
 
 from __future__ import annotations
@@ -20,42 +36,35 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
-from storykit._archives import archive_blobs
-from storykit._pieces import file_pieces
-from storykit._records import Blob, Event, Failure, Origin, Skipped
-from storykit._sources import (
-    ARCHIVE_SUFFIXES,
-    DEFAULT_MAX_MEMBERS,
-    check_format,
-    expand,
-    lower_suffix,
-    suffix_format,
-)
+from storykit._pieces import file_pieces, stream_pieces
+from storykit._records import Blob, Failure, Origin, Piece
+from storykit._sources import Limits
+from storykit._walk import Named, Opened, walk
 from storykit._worker import (
     Done,
+    FileUnit,
     Job,
+    MemberUnit,
+    Numbered,
     Result,
+    StoryUnit,
     Unit,
     annotate,
     failed,
-    share_outputs,
-    shared_output,
     skipped,
-    unshare_outputs,
     work,
 )
 from storykit._writing import Namer, OutsideError, TakenError, input_base, signals_held
-from storykit.collection import iter_pieces
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "Handler", "annotate", "run", "tasks", "units"]
+__all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
 
-CHUNK = 64  # files or pieces sent to a worker at a time
+CHUNK = 64  # files or stories sent to a worker at a time
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
 _IN_FLIGHT = 4  # chunks in flight per worker
 
@@ -85,73 +94,60 @@ def units(
     namer: Namer | None,
     *,
     format: str | None,
-    max_member_size: int,
-    max_total_size: int,
+    limits: Limits,
     split_large: bool = False,
-    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[Unit | Result]:
-    """The work for the inputs, in order.
+    """The work for the inputs (paths, or ``-`` for standard input), in order.
 
     Files and archive members go to the workers whole, to be split there; standard input,
-    and with ``split_large`` files over 4 MiB (which may hold any number of stories, and
-    would keep one worker busy), are split here, a story at a time. What cannot be read
-    comes as a failed result.
+    and with ``split_large`` files over 4 MiB, are split here, a story at a time. With
+    ``namer`` (folder output), each file's output name is chosen here, in input order.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
-    check_format(format)
     for name in inputs:
-        base = input_base(name)
-        if name == "-":
-            events = iter_pieces(
-                sys.stdin.buffer,
-                format=format,
-                max_member_size=max_member_size,
-                max_total_size=max_total_size,
-                max_members=max_members,
-            )
-            yield from tasks(annotate(events), namer, base)
-            continue
-        for item in expand(name):
-            if isinstance(item, Failure):
-                yield failed(item.origin, item.error)
-                continue
-            path: str = item[1]
-            suffix = lower_suffix(path)
-            if format is None and suffix in ARCHIVE_SUFFIXES:
-                limits = (max_member_size, max_total_size, max_members)
-                members = archive_blobs(path, path, None, *limits)
-                yield from _members(members, namer, base)
-                continue
-            fmt = (format if format is not None else suffix_format(suffix)) or ""
-            if split_large and _file_size(path) > _DELEGATE:
-                yield from tasks(annotate(file_pieces(path, fmt, max_member_size)), namer, base)
-                continue
-            try:
-                stem = None if namer is None else namer.stem(path, None, base)
-            except (OutsideError, TakenError) as exc:
-                yield failed(Origin(path), str(exc))
-                continue
-            yield ("f", path, None, fmt, stem)
+        base = input_base(name)  # the folder the output names count from
+        source = sys.stdin.buffer if name == "-" else name
+        for found in walk(source, format=format, limits=limits):
+            if isinstance(found, Named):  # a plain file
+                if split_large and _file_size(found.path) > _DELEGATE:
+                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
+                    yield from story_units(annotate(pieces), namer, base)
+                    continue
+                stem = _stem(namer, found.path, None, base)
+                if isinstance(stem, Result):
+                    yield stem
+                else:
+                    yield FileUnit(found.path, found.format, stem)
+            elif isinstance(found, Blob):  # an archive member
+                origin = found.origin
+                assert origin.member is not None
+                assert found.data is not None
+                stem = _stem(namer, origin.path, origin.member, base)
+                if isinstance(stem, Result):
+                    yield stem
+                else:
+                    yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
+            elif isinstance(found, Opened):  # standard input
+                pieces = stream_pieces(
+                    found.stream, found.origin.path, None, found.format, limits.max_member_size
+                )
+                yield from story_units(annotate(pieces), namer, base)
+            elif isinstance(found, Failure):
+                yield failed(found.origin, found.error)
+            else:
+                yield skipped(found.origin, found.reason)
 
 
-def _members(
-    blobs: Iterator[Blob | Failure | Skipped], namer: Namer | None, base: str
-) -> Iterator[Unit | Result]:
-    for blob in blobs:
-        origin = blob.origin
-        if isinstance(blob, Blob):
-            try:
-                stem = None if namer is None else namer.stem(origin.path, origin.member, base)
-            except (OutsideError, TakenError) as exc:
-                yield failed(origin, str(exc))
-                continue
-            yield ("m", origin.path, origin.member, blob.format, blob.data, stem)
-        elif isinstance(blob, Failure):
-            yield failed(origin, blob.error)
-        else:
-            yield skipped(origin, blob.reason)
+def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str | Result | None:
+    """Where a file's stories go in the output folder (``None``: no folder), or why not."""
+    if namer is None:
+        return None
+    try:
+        return namer.stem(path, member, base)
+    except (OutsideError, TakenError) as exc:
+        return failed(Origin(path, member), str(exc))
 
 
 def _file_size(path: str) -> int:
@@ -161,20 +157,20 @@ def _file_size(path: str) -> int:
         return 0  # the worker reports it
 
 
-def tasks(
-    annotated: Iterator[tuple[Event, int, bool]], namer: Namer | None, base: str = ""
-) -> Iterator[Unit | Result]:
-    """Units of one story each (split here), or the results of what could not be read.
+def story_units(
+    numbered: Iterator[Numbered], namer: Namer | None, base: str = ""
+) -> Iterator[StoryUnit | Result]:
+    """A unit for each story split here, or the result of what could not be read.
 
     ``base``: the folder the output names count from (see :func:`input_base`).
     """
     stem: str | None = None
     refused: str | None = None  # why the file's stories are not written
-    for event, index, multi in annotated:
+    for event, index, multi in numbered:
         origin = event.origin
         if isinstance(event, Failure):
             yield failed(origin, event.error)
-        elif isinstance(event, Skipped):
+        elif not isinstance(event, Piece):
             yield skipped(origin, event.reason)
         else:
             if namer is not None and index == 1:
@@ -186,18 +182,45 @@ def tasks(
                 yield failed(origin, refused)
                 continue
             dest = None if namer is None or stem is None else namer.dest(stem, index, multi)
-            text, fmt = event.text, event.format
-            yield ("p", origin.path, origin.member, origin.line, text, fmt, dest, index == 1)
+            yield StoryUnit(
+                origin.path, origin.member, origin.line, event.text, event.format, dest, index == 1
+            )
 
 
 # --------------------------------------------------------------------------- running
 
 
-class _StopError(Exception):
-    pass
+def run(
+    items: Iterator[Unit | Result],
+    job: Job,
+    jobs: int,
+    handler: Handler,
+    *,
+    chunk_size: int = CHUNK,
+) -> None:
+    """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
+
+    At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
+    ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
+    A worker that dies takes only the input it was on down (reported as failed).
+    """
+    chunks = _chunks(items, chunk_size)
+    head = list(itertools.islice(chunks, 2))
+    stream = itertools.chain(head, chunks)
+    if jobs > 1 and len(head) == 2:  # one chunk is not worth a pool
+        _run_pool(stream, job, jobs, handler)
+        return
+    for chunk in stream:
+        if isinstance(chunk, Result):
+            going = handler.handle(chunk)
+        else:
+            going = _take(handler, work(chunk, job))
+        if not going:
+            return
 
 
 def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | Result]:
+    """Units in lists of ``size``; a result (a failure found while walking) on its own."""
     chunk: list[Unit] = []
     for item in items:
         if isinstance(item, Result):
@@ -212,6 +235,143 @@ def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | 
             chunk = []
     if chunk:
         yield chunk
+
+
+def _take(handler: Handler, done: Done) -> bool:
+    """Hand a chunk's output and results over; False stops the run."""
+    if done.output:
+        handler.output(done.output)
+    handler.tally(done.ok, done.files, done.extras)
+    return all(handler.handle(result) for result in done.results)
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+WORKER_DIED = (
+    "the worker process converting this died (a crash, or killed); the other inputs went on"
+)
+
+
+class _StopError(Exception):
+    pass
+
+
+class _InFlight(NamedTuple):
+    """A chunk sent to a worker, and its future result."""
+
+    future: Future[Done]
+    chunk: list[Unit]
+
+
+def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler) -> None:
+    """Run the chunks in ``jobs`` worker processes, and take their results in order.
+
+    When a worker dies (a crash on some input, killed), each chunk it took down is done
+    again alone in new workers, and the one that kills a worker again, a unit at a time,
+    so that only the input that kills a worker is reported as failed, and every other is
+    done. Files written before the death are not then "existing" outputs (``Job.redo``).
+    """
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+    in_flight = jobs * _IN_FLIGHT
+    pending: deque[_InFlight | Result] = deque()
+    pool = _Pool(jobs, job)
+    redo = job._replace(redo=True)
+
+    def take(done: Done) -> None:
+        if not _take(handler, done):
+            raise _StopError
+
+    def alone(chunk: list[Unit]) -> Done | None:
+        """Do a chunk with nothing else in flight: None if it takes a worker down."""
+        pool.renew()  # what is in flight finishes (or is broken) first
+        try:
+            return pool.submit(chunk, redo).result()
+        except BrokenProcessPool:
+            return None
+
+    def again(chunk: list[Unit]) -> None:
+        """Do again a chunk that a dead worker took down.
+
+        If it takes a worker down again, a unit at a time, to find the input that does.
+        """
+        done = alone(chunk)
+        if done is not None:
+            take(done)
+            return
+        for unit in chunk:
+            done = alone([unit])
+            if done is not None:
+                take(done)
+            elif not handler.handle(failed(unit.origin, WORKER_DIED)):
+                raise _StopError
+
+    def drain_one() -> None:
+        entry = pending.popleft()
+        if isinstance(entry, Result):
+            if not handler.handle(entry):
+                raise _StopError
+            return
+        try:
+            done = entry.future.result()
+        except BrokenProcessPool:  # this chunk's worker died, or another one did
+            again(entry.chunk)
+        else:
+            take(done)
+
+    def ready(entry: _InFlight | Result) -> bool:
+        return isinstance(entry, Result) or entry.future.done()
+
+    try:
+        for chunk in stream:
+            if isinstance(chunk, Result):
+                pending.append(chunk)
+            else:
+                pending.append(_InFlight(pool.submit(chunk, job), chunk))
+            while len(pending) > in_flight or (pending and ready(pending[0])):
+                drain_one()
+        while pending:
+            drain_one()
+    except _StopError:
+        pass
+    finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
+        # The chunks not started are cancelled by the executor's own thread (shutdown with
+        # cancel_futures), never from here: a future cancelled here while a killed worker
+        # breaks the pool would be failed by that thread too, which then dies of
+        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11).
+        pool.close()
+
+
+class _Pool:
+    """The worker processes, replaced by new ones when one dies."""
+
+    def __init__(self, jobs: int, job: Job) -> None:
+        self.jobs = jobs
+        self.job = job
+        self.executor: Any = None
+
+    def submit(self, chunk: list[Unit], job: Job) -> Future[Done]:
+        with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
+            if self.executor is None:
+                self.executor = _pool(self.jobs, self.job)
+            future: Future[Done] = self.executor.submit(_pool_work, chunk, job)
+        return future
+
+    def renew(self) -> None:
+        """Let the broken processes go; the next :meth:`submit` starts new ones."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
+
+    def close(self) -> None:
+        """Let the chunks running finish, cancel the others, and end the processes."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+# --------------------------------------------------------------------------- worker processes
 
 
 def _pool(jobs: int, job: Job) -> Any:
@@ -293,179 +453,9 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)  # blocked somewhere a signal does not reach
 
 
-def _pool_work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
+def _pool_work(chunk: list[Unit], job: Job) -> Done:
     """:func:`work` in a worker process: a termination signal ends the process there."""
     try:
-        return work(chunk, job, slot)
+        return work(chunk, job)
     except SystemExit as exc:  # SIGTERM: not a result to send back
         os._exit(exc.code if isinstance(exc.code, int) else 1)
-
-
-def run(
-    items: Iterator[Unit | Result],
-    job: Job,
-    jobs: int,
-    handler: Handler,
-    *,
-    chunk_size: int = CHUNK,
-) -> None:
-    """Do every unit, serially or in ``jobs`` processes, and hand results over in order.
-
-    At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
-    ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
-    A worker that dies takes only the input it was on down (reported as failed).
-    """
-    chunks = _chunks(items, chunk_size)
-    head = list(itertools.islice(chunks, 2))
-    stream = itertools.chain(head, chunks)
-    if jobs > 1 and len(head) == 2:  # one chunk is not worth a pool
-        _run_pool(stream, job, jobs, handler)
-        return
-    for chunk in stream:
-        if isinstance(chunk, Result):
-            going = handler.handle(chunk)
-        else:
-            going = _take(handler, work(chunk, job))
-        if not going:
-            return
-
-
-def _take(handler: Handler, done: Done, slot: int = 0) -> bool:
-    """Hand a chunk's output and results over; False stops the run."""
-    data, ok, files, rest, extras = done
-    if isinstance(data, int):  # left in the chunk's slot of the shared buffer
-        data = shared_output(slot, data)
-    if data:
-        handler.output(data)
-    handler.tally(ok, files, extras)
-    return all(handler.handle(Result._make(result)) for result in rest)
-
-
-_Pending = tuple["Future[Done]", int, list[Unit]] | Result
-
-WORKER_DIED = (
-    "the worker process converting this died (a crash, or killed); the other inputs went on"
-)
-
-
-class _Pool:
-    """The worker processes, replaced by new ones when one dies."""
-
-    def __init__(self, jobs: int, job: Job) -> None:
-        self.jobs = jobs
-        self.job = job
-        self.executor: Any = None
-
-    def submit(self, chunk: list[Unit], job: Job, slot: int) -> Future[Done]:
-        with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
-            if self.executor is None:
-                self.executor = _pool(self.jobs, self.job)
-            future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
-        return future
-
-    def renew(self) -> None:
-        """Let the broken processes go; the next :meth:`submit` starts new ones."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-            self.executor = None
-
-    def close(self) -> None:
-        """Let the chunks running finish, cancel the others, and end the processes."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
-
-
-def _run_pool(  # noqa: PLR0915 - one loop and its helpers, read top to bottom
-    stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler
-) -> None:
-    """Run the chunks in ``jobs`` worker processes, and take their results in order.
-
-    When a worker dies (a crash on some input, killed), each chunk it took down is done
-    again alone in new workers, and the one that kills a worker again, a unit at a time,
-    so that only the input that kills a worker is reported as failed, and every other is
-    done. Files written before the death are not then "existing" outputs (``Job.redo``).
-    """
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
-
-    in_flight = jobs * _IN_FLIGHT
-    free = list(range(in_flight + 1))  # slots of the shared buffer, one per chunk in flight
-    pending: deque[_Pending] = deque()
-    # forked workers inherit the shared buffer; spawned ones do not, and send their output
-    # through the pipes
-    if sys.platform == "linux":
-        share_outputs(len(free))
-    pool = _Pool(jobs, job)
-    redo = job._replace(redo=True)
-
-    def take(done: Done, slot: int) -> None:
-        if not _take(handler, done, slot):
-            raise _StopError
-
-    def alone(chunk: list[Unit], slot: int) -> Done | None:
-        """Do a chunk with nothing else in flight: None if it takes a worker down."""
-        pool.renew()  # what is in flight finishes (or is broken) first
-        try:
-            return pool.submit(chunk, redo, slot).result()
-        except BrokenProcessPool:
-            return None
-
-    def again(chunk: list[Unit], slot: int) -> None:
-        """Do again a chunk that a dead worker took down.
-
-        If it takes a worker down again, a unit at a time, to find the input that does.
-        """
-        done = alone(chunk, slot)
-        if done is not None:
-            take(done, slot)
-            return
-        for unit in chunk:
-            done = alone([unit], slot)
-            if done is not None:
-                take(done, slot)
-            elif not handler.handle(failed(Origin(unit[1], unit[2], _line(unit)), WORKER_DIED)):
-                raise _StopError
-
-    def drain_one() -> None:
-        entry = pending.popleft()
-        if isinstance(entry, Result):
-            if not handler.handle(entry):
-                raise _StopError
-            return
-        future, slot, chunk = entry
-        try:
-            done = future.result()
-        except BrokenProcessPool:  # this chunk's worker died, or another one did
-            again(chunk, slot)
-        else:
-            take(done, slot)
-        free.append(slot)
-
-    def ready(entry: _Pending) -> bool:
-        return isinstance(entry, Result) or entry[0].done()
-
-    try:
-        for chunk in stream:
-            if isinstance(chunk, Result):
-                pending.append(chunk)
-            else:
-                slot = free.pop()
-                pending.append((pool.submit(chunk, job, slot), slot, chunk))
-            while len(pending) > in_flight or (pending and ready(pending[0])):
-                drain_one()
-        while pending:
-            drain_one()
-    except _StopError:
-        pass
-    finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
-        # The chunks not started are cancelled by the executor's own thread (shutdown with
-        # cancel_futures), never from here: a future cancelled here while a killed worker
-        # breaks the pool would be failed by that thread too, which then dies of
-        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11).
-        pool.close()
-        unshare_outputs()
-
-
-def _line(unit: Unit) -> int | None:
-    line: int | None = unit[3] if unit[0] == "p" else None
-    return line

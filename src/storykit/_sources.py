@@ -12,7 +12,7 @@ import glob
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, NamedTuple, cast
 
 from storykit import formats
 from storykit._records import Failure, Origin
@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
+    "Limits",
     "Source",
     "check_format",
     "expand",
@@ -42,6 +43,23 @@ DEFAULT_MAX_TOTAL_SIZE = 4 * 1024 * 1024 * 1024
 """The most bytes read out of one archive: 4 GiB."""
 DEFAULT_MAX_MEMBERS = 1_000_000
 """The most members one archive may hold: 1,000,000."""
+
+
+class Limits(NamedTuple):
+    """The bounds on reading many stories, as every reading function's options give them.
+
+    What is refused past them is refused in :mod:`storykit._archives` (members, totals)
+    and :mod:`storykit._pieces` (a story, a line or a whole file too long).
+    """
+
+    max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
+    """The largest archive member, whole-file story, dump story or JSON line read."""
+    max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
+    """The most bytes read out of one archive."""
+    max_members: int = DEFAULT_MAX_MEMBERS
+    """The most members one archive may hold."""
+
+
 JSONL_SUFFIX = ".jsonl"
 """Files with this suffix hold one JSON story per line."""
 ARCHIVE_SUFFIXES = (
@@ -184,14 +202,16 @@ def _has_magic(path: str) -> bool:
     return any(c in path for c in "*?[")
 
 
-def expand(source: object) -> Iterator[tuple[str, Any] | Failure]:
-    """``("file", path)``, ``("stream", file)`` or a :class:`Failure` for each source.
+def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
+    """Each file a source names (its path), each open file, or a :class:`Failure`.
+
+    Archives are not opened here (see :func:`storykit._walk.walk`).
 
     Raises:
         TypeError: ``source`` is of a type that names no stories.
     """
     if hasattr(source, "read"):
-        yield ("stream", source)
+        yield cast("IO[Any]", source)
         return
     if isinstance(source, Iterable) and not isinstance(source, (str, bytes, os.PathLike)):
         for item in source:  # a list, a tuple, a generator of sources
@@ -205,10 +225,9 @@ def expand(source: object) -> Iterator[tuple[str, Any] | Failure]:
         msg = "paths must be str, not bytes"
         raise TypeError(msg)
     if os.path.isdir(path):
-        for found in _walk(path):
-            yield ("file", found)
+        yield from _walk(path)
     elif os.path.exists(path):
-        yield ("file", path)
+        yield path
     elif _has_magic(path):
         matches = sorted(glob.iglob(path, recursive=True))
         if not matches:
@@ -216,10 +235,9 @@ def expand(source: object) -> Iterator[tuple[str, Any] | Failure]:
             yield Failure(Origin(path), error)
         for match in matches:
             if os.path.isdir(match):
-                for found in _walk(match):
-                    yield ("file", found)
+                yield from _walk(match)
             elif is_story_name(match):
-                yield ("file", match)
+                yield match
     else:
         os_error = FileNotFoundError(2, "No such file or directory", path)
         yield Failure(
@@ -238,11 +256,10 @@ def iter_paths(source: object) -> Iterator[str]:
     for item in expand(source):
         if isinstance(item, Failure):
             raise item.os_error or FileNotFoundError(2, item.error.message, item.origin.path)
-        kind, value = item
-        if kind != "file":
+        if not isinstance(item, str):
             msg = "iter_paths() takes paths, not open files"
             raise TypeError(msg)
-        yield value
+        yield item
 
 
 def stream_name(stream: object) -> str:

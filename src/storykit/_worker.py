@@ -1,28 +1,27 @@
 """What a worker process does with one chunk of units: split, read and write each story.
 
-A unit is a plain tuple (it crosses to a worker process; tuples pickle several times faster
-than objects):
+The main process (:mod:`storykit._engine`) sends a list of units, each a small typed record
+(a named tuple: it pickles at about a microsecond, where an object of a class would take a
+few):
 
-- ``("f", path, None, format, stem)``: a plain file, read and split here;
-- ``("m", path, member, format, data, stem)``: an archive member's bytes;
-- ``("p", path, member, line, text, format, dest, first)``: one story split by the main
-  process (``dest``: its output file, if any; ``first``: the first story of its file).
+- :class:`FileUnit`: a plain file, read and split here;
+- :class:`MemberUnit`: an archive member's bytes, split here;
+- :class:`StoryUnit`: one story the main process split (standard input, a large file).
 
-``stem``: with folder output, the file's output path without suffix
-(:meth:`storykit._writing.Namer.stem`), else ``None``.
+The worker sends back one :class:`Done` per chunk: the chunk's output (every story written
+in the target format, encoded and joined, in order), how many stories went well and said
+nothing, and a :class:`Result` for each story (or file) worth reporting: a failure, a
+diagnostic, an output file that exists already.
 
 The common case, a small file holding one clean UTF-8 dump, takes a short road: read whole,
 split without a line-by-line scan, read, written; no object is made for it but the story.
 Anything else (JSON, JSON Lines, bad bytes, large files) goes through the pieces of
-:mod:`storykit.collection`. A chunk's outputs come back encoded and joined, with only the
-results worth reporting (failures, diagnostics); from a forked worker, through a buffer it
-shares with the main process rather than through the pipe (see :func:`share_outputs`).
+:mod:`storykit._pieces`.
 """
 
 from __future__ import annotations
 
 import functools
-import mmap
 import os
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple
@@ -44,24 +43,76 @@ from storykit.model import Story
 
 __all__ = [
     "SITE_INDEX",
-    "SLOT",
     "Done",
+    "FileUnit",
     "Job",
+    "MemberUnit",
+    "Message",
+    "Numbered",
     "Result",
+    "StoryUnit",
     "Unit",
     "annotate",
     "failed",
-    "share_outputs",
-    "shared_output",
     "skipped",
-    "unshare_outputs",
     "work",
 ]
 
-Unit = tuple[Any, ...]
-"""One unit of work, as a plain tuple (see the module's docstring)."""
-Messages = tuple[tuple[int | None, str, str], ...]
-"""Diagnostics as ``(line, level, message)``."""
+
+class FileUnit(NamedTuple):
+    """A plain file, to be read and split into stories by the worker."""
+
+    path: str
+    format: str
+    """``"jsonl"``, a registered format's name, or ``""`` to tell from the content."""
+    stem: str | None
+    """With folder output, the file's output path without suffix, else ``None``
+    (:meth:`storykit._writing.Namer.stem`)."""
+
+    @property
+    def origin(self) -> Origin:
+        """The file."""
+        return Origin(self.path)
+
+
+class MemberUnit(NamedTuple):
+    """An archive member's bytes (read by the main process, within the limits)."""
+
+    path: str
+    member: str
+    format: str
+    data: bytes
+    stem: str | None
+    """As for :class:`FileUnit`."""
+
+    @property
+    def origin(self) -> Origin:
+        """The archive and the member."""
+        return Origin(self.path, self.member)
+
+
+class StoryUnit(NamedTuple):
+    """The text of one story, split from its file by the main process."""
+
+    path: str
+    member: str | None
+    line: int | None
+    """The line the story starts on in its file (or member)."""
+    text: str
+    format: str
+    dest: str | None
+    """With folder output, the file the story is written to, else ``None``."""
+    first: bool
+    """Whether this is the first story of its file (the file is counted once, with it)."""
+
+    @property
+    def origin(self) -> Origin:
+        """Where the story starts."""
+        return Origin(self.path, self.member, self.line)
+
+
+Unit = FileUnit | MemberUnit | StoryUnit
+"""One unit of work."""
 
 
 class Job(NamedTuple):
@@ -79,18 +130,24 @@ class Job(NamedTuple):
     site: bool = False  # HTML pages in a folder, with index.html: each output is its entry
 
 
-class Result(NamedTuple):
-    """What became of one story (or of a file that could not be read).
+class Message(NamedTuple):
+    """One finding of the reader about a story (or why it failed)."""
 
-    Crosses process boundaries as a plain tuple (``Result._make`` on arrival).
-    """
+    line: int | None
+    level: str
+    """``"error"`` or ``"warning"``."""
+    message: str
+
+
+class Result(NamedTuple):
+    """What became of one story (or of a file that could not be read)."""
 
     path: str
     member: str | None
     line: int | None
     kind: Literal["ok", "failed", "skipped", "exists"]
     error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
-    messages: Messages = ()
+    messages: tuple[Message, ...] = ()
 
     @property
     def origin(self) -> Origin:
@@ -98,57 +155,30 @@ class Result(NamedTuple):
         return Origin(self.path, self.member, self.line)
 
 
-Done = tuple[bytes | int, int, int, list[tuple[Any, ...]], int]
-"""A chunk's output (or its length, when it is in the chunk's slot of the shared buffer),
-its count of quiet successes and of files, its other results, and the count of lines its
-stories keep in ``extras`` (lines the reader could not place)."""
+class Done(NamedTuple):
+    """What a worker sends back for a chunk."""
+
+    output: bytes
+    """Every story written, encoded and joined, in order (nothing when validating)."""
+    ok: int
+    """Stories that went well and said nothing (no :class:`Result` is sent for those)."""
+    files: int
+    """Files and members done."""
+    results: list[Result]
+    """The other stories and files, in order."""
+    extras: int
+    """Lines the stories keep in ``story.extras`` (lines the reader could not place)."""
+
 
 SITE_INDEX = "index.html"
 """The index page of a folder of HTML pages written as a site (``convert -s -o DIR``)."""
-
-SLOT = 512 * 1024
-"""Bytes of output a chunk may leave in its slot of the shared buffer (a chunk of JSON Lines
-takes about 200 KiB); a larger output comes through the pipe."""
-_shared: mmap.mmap | None = None  # the shared buffer, made before the workers are forked
-
-
-def share_outputs(slots: int) -> None:
-    """Make the buffer that forked workers leave their chunks' outputs in.
-
-    A chunk's output then crosses to the main process through shared memory instead of a
-    pipe: the worker goes on with its next chunk at once rather than waiting for the main
-    process to read the output through the pipe, a pipe's worth at a time. Only the pages
-    written to take memory. Without the buffer (it could not be made), outputs come
-    through the pipes.
-    """
-    global _shared  # noqa: PLW0603 - inherited by the workers forked after this
-    try:
-        _shared = mmap.mmap(-1, slots * SLOT)
-    except OSError:  # pragma: no cover - no shared memory to be had
-        _shared = None
-
-
-def shared_output(slot: int, size: int) -> bytes:
-    """The output a worker left in ``slot`` of the shared buffer."""
-    if _shared is None:  # pragma: no cover - only workers forked after share_outputs use it
-        return b""
-    start = slot * SLOT
-    return _shared[start : start + size]
-
-
-def unshare_outputs() -> None:
-    """Drop the shared buffer (after the workers are gone)."""
-    global _shared  # noqa: PLW0603
-    if _shared is not None:
-        _shared.close()
-        _shared = None
 
 
 def failed(origin: Origin, error: StoryParseError | str) -> Result:
     """The result of what could not be read or written (a message is placed at ``origin``)."""
     if isinstance(error, str):
         error = StoryParseError(error, filename=origin.where, line=origin.line)
-    messages = ((error.line, "error", error.message),)
+    messages = (Message(error.line, "error", error.message),)
     return Result(origin.path, origin.member, origin.line, "failed", str(error), messages)
 
 
@@ -183,7 +213,17 @@ def _holds(dest: str, out: str) -> bool:
         return False
 
 
-def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
+class Numbered(NamedTuple):
+    """A piece (or failure) with its place among the stories of its file."""
+
+    event: Event
+    number: int
+    """The story's number in its file (or member), from 1."""
+    multi: bool
+    """Whether the file holds more than one story."""
+
+
+def annotate(events: Iterator[Event]) -> Iterator[Numbered]:
     """Each event with its story number in its file and whether the file holds several.
 
     Looks one event ahead, so the first story of a file knows whether a second follows.
@@ -194,89 +234,73 @@ def annotate(events: Iterator[Event]) -> Iterator[tuple[Event, int, bool]]:
     for event in events:
         this_key = (event.origin.path, event.origin.member)
         if previous is not None:
-            yield previous, index, index > 1 or this_key == key
+            yield Numbered(previous, index, index > 1 or this_key == key)
         index = index + 1 if this_key == key else 1
         key = this_key
         previous = event
     if previous is not None:
-        yield previous, index, index > 1
+        yield Numbered(previous, index, index > 1)
 
 
-def work(chunk: list[Unit], job: Job, slot: int | None = None) -> Done:
-    """Do one chunk of units (in a worker process, or here with ``--jobs 1``).
-
-    With a ``slot`` of the shared buffer (see :func:`share_outputs`), the output is left
-    there when it fits, and only its length comes back.
-    """
+def work(chunk: list[Unit], job: Job) -> Done:
+    """Do one chunk of units (in a worker process, or here with ``--jobs 1``)."""
     batch = _Chunk(job)
     for unit in chunk:
-        kind = unit[0]
         try:
-            if kind == "f":
-                batch.file(unit[1], unit[3], unit[4])
-            elif kind == "m":
-                batch.files += 1
-                pieces = bytes_pieces(unit[4], unit[1], unit[2], unit[3], job.max_member_size)
-                batch.events(pieces, unit[5])
+            if isinstance(unit, StoryUnit):
+                batch.files += unit.first
+                batch.story(unit.origin, unit.text, unit.format, unit.dest)
+            elif isinstance(unit, FileUnit):
+                batch.file(unit)
             else:
-                _, path, member, line, text, fmt, dest, first = unit
-                batch.files += first
-                batch.story(path, member, line, text, fmt, dest)
+                batch.member(unit)
         except MissingExtraError:  # not the input's fault: the command stops and says so
             raise
         except Exception as exc:  # a bug in splitting must not stop a batch
-            batch.internal(unit[1], unit[2], None, exc)
-    return batch.done(slot)
+            batch.internal(unit.origin, exc)
+    return batch.done()
 
 
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("extras", "files", "job", "ok", "rest", "texts", "write")
+    __slots__ = ("extras", "files", "job", "ok", "results", "texts", "write")
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.write = None if job.mode == "validate" else _writer(job)
         self.texts: list[bytes] = []  # each encoded: cheaper than encoding them joined
-        self.rest: list[tuple[Any, ...]] = []
+        self.results: list[Result] = []
         self.ok = 0
         self.files = 0
         self.extras = 0
 
-    def done(self, slot: int | None) -> Done:
+    def done(self) -> Done:
+        """The chunk's output, joined as the target format joins many stories."""
         texts, job = self.texts, self.job
         if not texts:
-            return b"", self.ok, self.files, self.rest, self.extras
-        if job.to == "text":  # dumps one after another, a blank line before each
+            separator = b""
+        elif job.to == "text":  # dumps one after another, a blank line before each
             texts.insert(0, b"")
             separator = b"\n\n"
-        elif job.to == "json" and job.compact:  # JSON Lines
+        elif job.to == "json" and job.compact:  # JSON Lines: each line ended
             texts.append(b"")
             separator = b"\n"
         else:
             separator = b""
-        shared = _shared
-        if slot is not None and shared is not None:  # in a forked worker
-            size = sum(map(len, texts)) + len(separator) * (len(texts) - 1)
-            if size <= SLOT:  # no joined copy: each text goes to the slot
-                shared.seek(slot * SLOT)
-                shared.write(texts[0])
-                for text in texts[1:]:
-                    shared.write(separator)
-                    shared.write(text)
-                return size, self.ok, self.files, self.rest, self.extras
-        return separator.join(texts), self.ok, self.files, self.rest, self.extras
+        output = separator.join(texts)
+        return Done(output, self.ok, self.files, self.results, self.extras)
 
-    def file(self, path: str, fmt: str, stem: str | None) -> None:
+    def file(self, unit: FileUnit) -> None:
         """A plain file; a small clean dump takes the short road."""
         self.files += 1
-        limit = self.job.max_member_size
+        path, limit = unit.path, self.job.max_member_size
         try:
             opened = open_file(path, limit)
         except OSError as exc:
             self.failure(os_failure(path, exc))
             return
-        if fmt == "text" and isinstance(opened, bytes):
+        if unit.format == "text" and isinstance(opened, bytes):
             try:
                 text = opened.decode("utf-8")
             except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
@@ -284,60 +308,51 @@ class _Chunk:
             else:
                 pieces = split_dump(text)
                 multi = len(pieces) > 1
-                fail_fast = self.job.fail_fast
                 for index, (line, piece) in enumerate(pieces, 1):
-                    dest = self._dest(stem, index, multi)
-                    done = self.story(path, None, line, piece, "text", dest)
-                    if not done and fail_fast:
+                    dest = self._dest(unit.stem, index, multi)
+                    done = self.story(Origin(path, None, line), piece, "text", dest)
+                    if not done and self.job.fail_fast:
                         return
                 return
-        self.events(opened_pieces(opened, path, fmt, limit), stem)
+        self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem)
+
+    def member(self, unit: MemberUnit) -> None:
+        """An archive member's bytes."""
+        self.files += 1
+        limit = self.job.max_member_size
+        self.pieces(bytes_pieces(unit.data, unit.path, unit.member, unit.format, limit), unit.stem)
 
     def _dest(self, stem: str | None, index: int, multi: bool) -> str | None:
         namer = self.job.namer
         return None if stem is None or namer is None else namer.dest(stem, index, multi)
 
-    def events(self, events: Iterator[Piece | Failure], stem: str | None) -> None:
-        """The pieces of a file or member that did not take the short road."""
+    def pieces(self, events: Iterator[Piece | Failure], stem: str | None) -> None:
+        """The stories of a file or member that did not take the short road."""
         fail_fast = self.job.fail_fast
         for event, index, multi in annotate(events):
             if isinstance(event, Failure):
                 self.failure(event)
-                if fail_fast:
-                    return
-                continue
-            assert isinstance(event, Piece)
-            origin = event.origin
-            dest = self._dest(stem, index, multi)
-            done = self.story(
-                origin.path, origin.member, origin.line, event.text, event.format, dest
-            )
+                done = False
+            else:
+                assert isinstance(event, Piece)
+                dest = self._dest(stem, index, multi)
+                done = self.story(event.origin, event.text, event.format, dest)
             if not done and fail_fast:
                 return
 
-    def story(  # noqa: PLR0917 - called for every story: kept positional
-        self,
-        path: str,
-        member: str | None,
-        line: int | None,
-        text: str,
-        fmt: str,
-        dest: str | None = None,
-    ) -> bool:
+    def story(self, origin: Origin, text: str, fmt: str, dest: str | None) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed."""
         job = self.job
-        where = path if member is None else f"{path}:{member}"
         try:
-            story, diagnostics = parse_text(text, fmt, where, line)
+            story, diagnostics = parse_text(text, fmt, origin.where, origin.line)
         except StoryParseError as exc:
-            self.fail(path, member, line, exc)
+            self.fail(origin, exc)
             return False
         except MissingExtraError:  # not the input's fault: the command stops and says so
             raise
         except Exception as exc:  # a reader bug must not stop a batch
-            self.internal(path, member, line, exc)
+            self.internal(origin, exc)
             return False
-        messages = tuple((d.line, d.level, d.message) for d in diagnostics) if diagnostics else ()
         self.extras += len(story.extras)
         if self.write is not None:
             entry = None  # a site's index entry for the page, once it is written
@@ -347,19 +362,22 @@ class _Chunk:
                 else:
                     out = self.write(story)
             except UnrepresentableError as exc:
-                self.fail(path, member, line, f"cannot write as {job.to}: {exc}")
+                self.fail(origin, f"cannot write as {job.to}: {exc}")
                 return False
             except Exception as exc:  # a writer bug must not stop a batch
-                self.internal(path, member, line, exc)
+                self.internal(origin, exc)
                 return False
             if dest is None:
                 self.texts.append(out.encode("utf-8"))
-            elif not self._write_file(dest, out, path, member, line):
+            elif not self._write_file(dest, out, origin):
                 return False
             if entry is not None:
                 self.texts.append(entry)
-        if messages:
-            self.rest.append((path, member, line, "ok", None, messages))
+        if diagnostics:
+            messages = tuple(Message(d.line, d.level, d.message) for d in diagnostics)
+            self.results.append(
+                Result(origin.path, origin.member, origin.line, "ok", None, messages)
+            )
         else:
             self.ok += 1
         return True
@@ -374,29 +392,25 @@ class _Chunk:
         out: str = self.write(story, index=index.replace(os.sep, "/"))
         return out, html.index_entry(story, page).encode("utf-8")
 
-    def _write_file(
-        self, dest: str, out: str, path: str, member: str | None, line: int | None
-    ) -> bool:
+    def _write_file(self, dest: str, out: str, origin: Origin) -> bool:
         try:
             write_atomic(dest, out, force=self.job.force)
         except FileExistsError:
             if self.job.redo and _holds(dest, out):
                 return True  # written before a worker died, and the chunk was done again
-            self.rest.append((path, member, line, "exists", dest, ()))
+            self.results.append(Result(origin.path, origin.member, origin.line, "exists", dest))
             return False
         except OSError as exc:
-            self.fail(path, member, line, f"cannot write {dest}: {exc.strerror or exc}")
+            self.fail(origin, f"cannot write {dest}: {exc.strerror or exc}")
             return False
         return True
 
-    def fail(
-        self, path: str, member: str | None, line: int | None, error: StoryParseError | str
-    ) -> None:
-        self.rest.append(failed(Origin(path, member, line), error))
+    def fail(self, origin: Origin, error: StoryParseError | str) -> None:
+        self.results.append(failed(origin, error))
 
     def failure(self, event: Failure) -> None:
-        self.rest.append(failed(event.origin, event.error))
+        self.results.append(failed(event.origin, event.error))
 
-    def internal(self, path: str, member: str | None, line: int | None, exc: BaseException) -> None:
+    def internal(self, origin: Origin, exc: BaseException) -> None:
         message = f"internal error: {type(exc).__name__}: {exc} (please report this)"
-        self.fail(path, member, line, message)
+        self.fail(origin, message)

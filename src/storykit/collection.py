@@ -21,9 +21,11 @@ and :mod:`storykit.dask` use them): :func:`iter_pieces` splits sources into the 
 each story (a :class:`Piece`) or a :class:`Failure`, and :func:`parse_piece` reads one piece.
 
 This module holds the public iterators, the error policy and :func:`dump_many`; the parts
-behind them live in private modules: ``_sources`` (suffixes, folders, globs), ``_archives``
-(zip and tar members within the limits), ``_pieces`` (splitting files into stories, reading
-one) and ``_records`` (:class:`Origin` and the other records, re-exported here).
+behind them live in private modules: ``_walk`` (the one walk over folders, globs, open
+files and archives, which every reader of many stories, the ``storykit`` command's included,
+goes through), ``_sources`` (suffixes, folders, globs, the limits), ``_archives`` (zip and
+tar members within the limits), ``_pieces`` (splitting files into stories, reading one) and
+``_records`` (:class:`Origin` and the other records, re-exported here).
 """
 
 from __future__ import annotations
@@ -36,25 +38,20 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Generic, Literal, TypeVar, cast
 
 from storykit._api import dumps
-from storykit._archives import archive_blobs
-from storykit._pieces import binary_read, blob_pieces, file_pieces, parse_piece, stream_pieces
-from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error, size_text
+from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
+from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
     DEFAULT_MAX_MEMBER_SIZE,
     DEFAULT_MAX_MEMBERS,
     DEFAULT_MAX_TOTAL_SIZE,
     JSONL_SUFFIX,
+    Limits,
     Source,
     check_format,
-    expand,
-    format_of,
-    is_archive,
     iter_paths,
-    lower_suffix,
-    stream_name,
-    suffix_format,
 )
+from storykit._walk import Named, Opened, read_whole, walk
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.model import Story
 from storykit.tags import TagSplitter
@@ -166,34 +163,14 @@ def iter_blobs(
         UnknownFormatError: ``format`` names no format that can be read.
         TypeError: ``source`` is of a type that names no stories.
     """
-    _check_options("raise", format)
-    for item in expand(source):
-        if isinstance(item, Failure):
-            yield item
-            continue
-        kind, value = item
-        if kind == "file":
-            suffix = lower_suffix(value)
-            if format is not None or suffix not in ARCHIVE_SUFFIXES:  # no generator per file
-                fmt = format if format is not None else suffix_format(suffix)
-                yield Blob(Origin(value), fmt or "")
-            else:
-                yield from archive_blobs(
-                    value, value, None, max_member_size, max_total_size, max_members
-                )
-            continue
-        name = stream_name(value)
-        if format is None and is_archive(name):
-            yield from archive_blobs(
-                name, value, None, max_member_size, max_total_size, max_members
-            )
-            continue
-        data = binary_read(value, max_member_size + 1)
-        fmt = format if name.startswith("<") else format_of(name, format)
-        if len(data) > max_member_size:
-            yield read_error(Origin(name), f"larger than the {size_text(max_member_size)} limit")
+    limits = Limits(max_member_size, max_total_size, max_members)
+    for found in walk(source, format=format, limits=limits):
+        if isinstance(found, Named):
+            yield Blob(Origin(found.path), found.format)
+        elif isinstance(found, Opened):
+            yield read_whole(found, max_member_size)
         else:
-            yield Blob(Origin(name), fmt or "", data)
+            yield found
 
 
 def iter_pieces(
@@ -216,32 +193,17 @@ def iter_pieces(
         UnknownFormatError: ``format`` names no format that can be read.
         TypeError: ``source`` is of a type that names no stories.
     """
-    _check_options("raise", format)
-    limits = (max_member_size, max_total_size, max_members)
-    for item in expand(source):
-        if isinstance(item, Failure):
-            yield item
-            continue
-        kind, value = item
-        if kind == "file":
-            suffix = lower_suffix(value)
-            if format is not None or suffix not in ARCHIVE_SUFFIXES:  # a plain file
-                fmt = format if format is not None else suffix_format(suffix)
-                yield from file_pieces(value, fmt or "", max_member_size)
-                continue
-            blobs = archive_blobs(value, value, None, *limits)
+    limits = Limits(max_member_size, max_total_size, max_members)
+    for found in walk(source, format=format, limits=limits):
+        if isinstance(found, Named):
+            yield from file_pieces(found.path, found.format, max_member_size)
+        elif isinstance(found, Blob):
+            yield from blob_pieces(found, max_member_size=max_member_size)
+        elif isinstance(found, Opened):
+            origin = found.origin
+            yield from stream_pieces(found.stream, origin.path, None, found.format, max_member_size)
         else:
-            name = stream_name(value)
-            if format is not None or not is_archive(name):
-                fmt = format if name.startswith("<") else format_of(name, format)
-                yield from stream_pieces(value, name, None, fmt or "", max_member_size)
-                continue
-            blobs = archive_blobs(name, value, None, *limits)
-        for blob in blobs:
-            if isinstance(blob, Blob):
-                yield from blob_pieces(blob, max_member_size=max_member_size)
-            else:
-                yield blob
+            yield found
 
 
 # --------------------------------------------------------------------------- stories

@@ -1,0 +1,125 @@
+"""The batch engine's private roads and loops, driven directly.
+
+These tests must reach in, each for a reason of its own:
+
+- a small file is read whole and split at once, a larger one streamed: both roads must give
+  the same output, and only the private threshold (``_pieces._WHOLE``) picks the road for
+  files small enough to test with;
+- with a pool, a file over 4 MiB is split in the main process (``_engine._DELEGATE``), at
+  a linear cost counted by wrapping the private splitting functions;
+- a handler that stops at the first result while chunks are still queued (what Ctrl-C and
+  ``--fail-fast`` do, at a moment no test can time from outside) is driven through
+  :func:`storykit._engine.run` itself.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storykit import _engine, _pieces, _worker
+from storykit._sources import Limits
+from storykit._worker import StoryUnit
+
+from ..test_cli import files_under, run
+from ..test_collection import write
+from ..test_cost import big_story
+from .test_internal_pieces import TRICKY
+
+
+def test_small_dumps_read_whole_convert_as_streamed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, text in TRICKY.items():
+        write(tmp_path / "in" / f"{name}.txt", text)
+    inputs = str(tmp_path / "in")
+    seen = []
+    for road in ("whole", "streamed"):
+        if road == "streamed":
+            monkeypatch.setattr(_pieces, "_WHOLE", 0)  # every file streamed, in blocks
+        jsonl = run(capsys, "convert", inputs, "--to", "json", "-j", "1")
+        checked = run(capsys, "validate", inputs, "-j", "1")
+        folder = tmp_path / road
+        dumps = run(capsys, "convert", inputs, "--to", "text", "-o", f"{folder}/", "-j", "1")
+        written = {name: (folder / name).read_text("utf-8") for name in files_under(folder)}
+        seen.append((jsonl, checked, dumps, written))
+    assert seen[0] == seen[1]
+    (status, out, err), (_, findings, _), _, written = seen[0]
+    assert status == 1
+    assert len(out.splitlines()) == 11  # the stories of TRICKY
+    assert "invalid date" in err
+    assert "invalid UTF-8" in err
+    assert "binary data" in err
+    assert "could not place header line" in findings
+    assert "two-2.txt" in " ".join(written)
+
+
+def test_the_cli_splits_a_large_file_as_iter_stories_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pool, a large file is split in the main process: with the same streaming.
+
+    The dump of a million sections cost ten times more through ``storykit convert`` than
+    through ``load()``: the main process re-split the story at every block.
+    """
+    text = big_story(400)
+    path = write(tmp_path / "big.txt", text)
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # split here, as a file over 4 MiB is
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)
+    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
+    scanned = 0
+    real_split, real_boundary = _pieces._split, _pieces._boundary
+
+    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
+        nonlocal scanned
+        scanned += len(text)
+        return real_split(text, split)  # type: ignore[arg-type]
+
+    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
+        nonlocal scanned
+        scanned += len(text)
+        return real_boundary(text)
+
+    monkeypatch.setattr(_pieces, "_split", counting_split)
+    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    units = list(_engine.units([str(path)], None, format=None, limits=limits, split_large=True))
+    assert [type(unit) for unit in units] == [StoryUnit]  # one story, split here
+    assert units[0].text == text.rstrip("\n")
+    assert scanned <= 2 * len(text) + 10 * 1024
+
+
+def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A future cancelled from the main thread while a killed worker breaks the pool is also
+    # failed by the executor's thread, which died of InvalidStateError (a traceback seen
+    # now and then on SIGTERM with --jobs 2): only shutdown(cancel_futures=True) cancels.
+
+    for i in range(40):
+        write(tmp_path / f"{i:02}.txt", b"\xff\xff not utf-8")  # each one a failed result
+    cancelled_by: list[str] = []
+    cancel = concurrent.futures.Future.cancel
+
+    def recording(self: concurrent.futures.Future[Any]) -> bool:
+        cancelled_by.append(threading.current_thread().name)
+        return cancel(self)
+
+    monkeypatch.setattr(concurrent.futures.Future, "cancel", recording)
+    seen: list[str] = []
+
+    class Stopping(_engine.Handler):
+        def handle(self, result: _worker.Result) -> bool:
+            seen.append(result.kind)
+            return False  # stop at the first result, with chunks still queued
+
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    items = _engine.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
+    assert seen == ["failed"]
+    assert "MainThread" not in cancelled_by

@@ -1,0 +1,231 @@
+"""Splitting files into stories (``storykit._pieces``): the roads a file can take agree.
+
+These tests must reach in: a file is read whole or streamed, and streamed in blocks of
+64 KiB, by private rules (``_WHOLE``, ``_BLOCK``) that no option sets; what they guard is
+that every road gives the same pieces, and that streaming costs linear work (counted by
+wrapping the private splitting functions ``_split`` and ``_boundary``). The public
+behaviour (the same stories, origins and errors, whatever the road) is what they assert.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import storykit
+from storykit import _pieces
+from storykit._pieces import open_file
+from storykit.formats.text import split_stories
+
+from ..test_collection import BAD_DATE, dump, make_story, nav_lines, write
+from ..test_cost import big_story
+
+TRICKY: dict[str, str | bytes] = {
+    "one": dump(1),
+    "bom-crlf": "\ufeff" + dump(1).replace("\n", "\r\n"),
+    "blank-tail": dump(1) + "\n\n  \n\t\n",
+    "no-final-newline": dump(1).rstrip("\n"),
+    "two": dump(1) + "\n\n" + dump(2),
+    "no-nav-after-footer": dump(1) + "\n" + dump(2).split("\n", 1)[1],
+    "bad-date-second": dump(1) + "\n\n" + BAD_DATE,
+    "stray-line": "← Back to stories\nSCMP 2026-05-02\nStray header line\n\nA title\n\nBody.",
+    "bad-utf8": (dump(1) + "\n\n" + dump(2).replace("Body 2.", "Body \udcff2.")).encode(
+        "utf-8", "surrogateescape"
+    ),
+    "binary": b"\0\1\2binary\n" * 10,
+    "empty": b"",
+    "blank": "\n \n\t\n",
+}
+"""Dump files on which reading whole and streaming could part ways."""
+
+
+def records(source: object) -> tuple[list[object], list[str], list[str]]:
+    """Stories with their origins, errors and warnings, as comparable values."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stream = storykit.iter_records(source, errors="collect")  # type: ignore[arg-type]
+        found: list[object] = list(stream)
+    return found, [str(e) for e in stream.errors], [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_a_small_file_read_whole_reads_as_streamed(tmp_path: Path, name: str) -> None:
+    path = str(write(tmp_path / f"{name}.txt", TRICKY[name]))
+    assert isinstance(open_file(path, 1 << 20), bytes)  # small: read whole
+    with open(path, "rb") as stream:  # an open file is always streamed
+        assert records(path) == records(stream)
+
+
+def test_large_or_limited_files_are_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(write(tmp_path / "a.txt", dump(1) + "\n\n" + dump(2)))
+    size = os.path.getsize(path)
+    assert isinstance(open_file(path, size), bytes)
+    with open_file(path, size - 1) as stream:  # over max_member_size: streamed
+        assert isinstance(stream, io.BufferedReader)
+        assert stream.read() == Path(path).read_bytes()
+    monkeypatch.setattr(_pieces, "_WHOLE", size - 1)  # over the whole-read size: streamed
+    opened = open_file(path, 1 << 20)
+    assert isinstance(opened, io.BufferedReader)
+    opened.close()
+    assert list(storykit.iter_stories(path)) == [make_story(1), make_story(2)]
+
+
+LINES = [
+    "",
+    "  ",
+    "\ufeff",
+    "\r",
+    "← Back to stories",
+    "← Back to stories An alt text",
+    " ← Back to stories",
+    "A title ← with an arrow",
+    "←",
+    "View original source →",
+    "View original source → https://example.com/a",
+    "Text then View original source",
+    "SCMP 2026-05-25",
+    "Some paragraph.",
+    "AIEVs",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(LINES), max_size=14))
+def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
+    text = "\n".join(lines)
+
+    def normal(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
+
+    assert normal(_pieces._split(text, split_stories)) == normal(list(split_stories(text)))
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def test_blocks_give_the_same_pieces_as_the_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\n\n\n".join(dump(i) for i in range(30))
+    path = write(tmp_path / "many.txt", text)
+    whole = list(storykit.iter_records(path))  # read whole: the file is small
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)  # streamed instead,
+    monkeypatch.setattr(_pieces, "_BLOCK", 300)  # in blocks that hold less than one story
+    small = list(storykit.iter_records(path))
+    assert small == whole
+    assert [o.line for o, _ in small] == nav_lines(text)
+
+
+@pytest.mark.parametrize("block", [256 * 1024, 700, 200])
+def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    monkeypatch.setattr(_pieces, "_BLOCK", block)
+    long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
+    text = dump(0) + "\n\n" + long + "\n\n" + dump(2) + "\n" + long + "\n" + dump(3)
+    write(tmp_path / "a.txt", text)
+    stream = storykit.iter_records(tmp_path / "a.txt", errors="collect", max_member_size=2000)
+    records = list(stream)
+    assert [s for _, s in records] == [make_story(0), make_story(2), make_story(3)]
+    starts = nav_lines(text)
+    assert [o.line for o, _ in records] == [starts[0], starts[2], starts[4]]
+    assert [(e.line, e.message) for e in stream.errors] == [
+        (starts[1], "a story longer than the 2,000 bytes limit (max_member_size)"),
+        (starts[3], "a story longer than the 2,000 bytes limit (max_member_size)"),
+    ]
+
+
+def test_streaming_one_large_story_splits_each_block_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = big_story(400)  # about 120 KB, streamed in 1 KB blocks: 120 blocks
+    path = write(tmp_path / "big.txt", text)
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)
+    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
+    split_chars = 0
+    real_split = _pieces._split
+    scanned = 0
+    real_boundary = _pieces._boundary
+
+    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
+        nonlocal split_chars
+        split_chars += len(text)
+        return real_split(text, split)  # type: ignore[arg-type]
+
+    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
+        nonlocal scanned
+        scanned += len(text)
+        return real_boundary(text)
+
+    monkeypatch.setattr(_pieces, "_split", counting_split)
+    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
+    [story] = storykit.iter_stories(path)
+    assert len(story.sections) == 400
+    # every character is split or searched about once (a quadratic reader re-splits the
+    # story so far at every block: 60 times the text here)
+    assert split_chars + scanned <= 2 * len(text) + 10 * 1024
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*LINES, "x" * 40, "Body text."]), max_size=40),
+    st.integers(min_value=8, max_value=120),
+)
+def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block: int) -> None:
+    text = "\n".join(lines)
+    whole = [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in split_stories(text)]
+    old_block = _pieces._BLOCK
+    _pieces._BLOCK = block
+    try:
+        reader = io.BytesIO(text.encode())
+        events = list(_pieces._dump_pieces(reader, "a.txt", None, 1 << 20))
+    finally:
+        _pieces._BLOCK = old_block
+    streamed = [
+        (e.origin.line, e.text.rstrip(" \t\r\n\ufeff"))
+        for e in events
+        if isinstance(e, storykit.collection.Piece)
+    ]
+    assert streamed == whole
+
+
+@pytest.mark.parametrize("tail", ["", " and more words"])
+def test_a_line_longer_than_a_story_may_be_is_not_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str
+) -> None:
+    """Such a line is read through, not kept; it ends its story only if the whole line would.
+
+    ``View original source <1000 characters>`` is a footer; with more words after it, it
+    is not, though the part of it that is kept would read as one.
+    """
+    monkeypatch.setattr(_pieces, "_WHOLE", 0)
+    monkeypatch.setattr(_pieces, "_BLOCK", 256)
+    long_line = "View original source " + "z" * 1000 + tail
+    long_story = dump(1).replace("Body 1.", "Body 1.\n\n" + long_line + "\n\nMore body.")
+    text = dump(0) + "\n\n" + long_story + "\n\n" + dump(2)
+    path = write(tmp_path / "a.txt", text)
+    events = list(storykit.collection.iter_pieces(path, max_member_size=600))
+    starts = [e.origin.line for e in events]
+    kinds = [type(e).__name__ for e in events]
+    lines = text.split("\n")
+    long_at = lines.index(long_line) + 1
+    first, second = 1, len(dump(0).split("\n")) + 2
+    third = len(lines) - len(dump(2).split("\n")) + 1
+    if tail:  # one story, refused; the next is read
+        assert (starts, kinds) == ([first, second, third], ["Piece", "Failure", "Piece"])
+    else:  # the long line ends a story (refused); what follows up to its footer is another
+        assert (starts, kinds) == (
+            [first, second, long_at + 2, third],
+            ["Piece", "Failure", "Piece", "Piece"],
+        )
+    stories = list(storykit.iter_stories(path, errors="collect", max_member_size=600))
+    assert stories[0] == make_story(0)
+    assert stories[-1] == make_story(2)
