@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storykit
@@ -26,138 +26,6 @@ def big_story(sections: int) -> str:
         + body
         + "\n\nView original source →\n"
     )
-
-
-# --------------------------------------------------------------------------- one large story
-
-
-# --------------------------------------------------------------------------- Markdown
-
-
-MD_BLOCKS = [
-    "## A heading",
-    "A paragraph.",
-    "Another paragraph\nover two lines.",
-    "<!-- a comment -->",
-    "<!-- a comment\n\nthat goes on",
-    "and ends here -->",
-    "```\ncode",
-    "```",
-    "[ref]: https://example.com/r",
-    "A [link][ref] here.",
-    "- a list",
-    "> a quote",
-    "---",
-    "    indented",
-    "",
-    "Plain words, “quoted” and 2026's.",
-    "2026 was a year\nof two lines",
-    "1. a numbered list",
-    "2026. Also a list",
-    "# Another title",
-    "###### Deep heading",
-    "####### Not a heading",
-    "## Closed heading ##",
-    "## Trailing space ",
-    "#NoSpace",
-    "Two spaces at the end  \nmake a break",
-    "Under a line\n===",
-    "Under a dash line\n---",
-    "A paragraph\n## then a heading",
-    "(Bracketed) and \u00a0nbsp inside",
-    "\u00a0starts with nbsp",
-    " one space first",
-    "   ",
-]
-
-
-def read_markdown(text: str) -> object:
-    """The story, or the error as (message, line)."""
-    from storykit.formats import markdown
-
-    try:
-        return markdown.loads(text)
-    except storykit.StoryParseError as exc:
-        return (exc.message, exc.line)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(MD_BLOCKS), max_size=16), st.integers(min_value=1, max_value=60))
-@example(["A [link][ref] here.", "A paragraph.", "[ref]: https://example.com/r"], 10)
-@example(["<!-- a comment\n\nthat goes on", "A paragraph.", "and ends here -->", "Text."], 10)
-@example(["Plain words, “quoted” and 2026's.", "## Trailing space "], 1000)
-def test_markdown_read_in_chunks_reads_as_whole(blocks: list[str], chunk: int) -> None:
-    from storykit.formats import _markdown_reader
-
-    text = "# Title\n\n" + "\n\n".join(blocks) + "\n"
-    old = _markdown_reader._CHUNK
-    try:
-        _markdown_reader._CHUNK = 1 << 30
-        _markdown_reader._FAST = False
-        whole = read_markdown(text)  # one markdown-it parse of the whole text
-        _markdown_reader._CHUNK = chunk
-        chunked = read_markdown(text)
-        _markdown_reader._FAST = True
-        fast = read_markdown(text)  # in chunks, plain ones read without markdown-it
-    finally:
-        _markdown_reader._CHUNK = old
-        _markdown_reader._FAST = True
-    assert chunked == whole
-    assert fast == whole
-
-
-def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count markdown-it's parses (the count is the list's one item)."""
-    from storykit.formats import _markdown_reader
-
-    parser = _markdown_reader._parser()
-    real_parse = parser.parse
-    count = [0]
-
-    def counting_parse(src: str, env: object = None) -> object:
-        count[0] += 1
-        return real_parse(src, env)
-
-    monkeypatch.setattr(parser, "parse", counting_parse)
-    return count
-
-
-def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import tracemalloc
-
-    from storykit.formats import _markdown_reader, markdown
-
-    pytest.importorskip("markdown_it")
-    text = "# Title\n\n" + "".join(f"## H{i}\n\nP *{i}*.\n\n" for i in range(6_000))
-    markdown.loads("# Warm\n\nup.")  # the parser, built once
-    parses = count_parses(monkeypatch)
-    tracemalloc.start()
-    story = markdown.loads(text)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert story.sections[-1].paragraphs == ("P 5999.",)
-    assert parses[0] >= len(text) // _markdown_reader._CHUNK  # in chunks, not in one go
-    # all tokens at once took 180 times the input here; the story itself takes 11 times
-    assert peak < 70 * len(text)
-
-
-def test_plain_markdown_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storykit.formats import _markdown_reader, markdown
-
-    pytest.importorskip("markdown_it")
-    text = "# Title\n\n" + "".join(
-        f"## Heading {i}\n\nParagraph {i}, in two\nlines.\n\nAnd “one” more.\n\n"
-        for i in range(10_000)
-    )
-    monkeypatch.setattr(_markdown_reader, "_FAST", False)
-    parsed = markdown.loads(text)
-    monkeypatch.setattr(_markdown_reader, "_FAST", True)
-    parses = count_parses(monkeypatch)
-    assert markdown.loads(text) == parsed
-    assert parses[0] == 0
-    assert parsed.sections[1].paragraphs == ("Paragraph 1, in two lines.", "And “one” more.")
 
 
 # --------------------------------------------------------------------------- archives
@@ -267,9 +135,6 @@ def test_cli_max_members(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert f"{path}: error: archive holds 5 members, more than the 4 limit" in done.stdout
-
-
-# --------------------------------------------------------------------------- the CLI's path
 
 
 # --------------------------------------------------------------------------- memory

@@ -452,8 +452,8 @@ class TagSplitter:
         Given ``story`` (a function that gives the story), the rules for a short word are
         applied here as :meth:`_split` applies them, asking the story the same questions;
         the line is declined only when an answer moves a cut or joins two tokens.
-        ``tests/test_tags_fast.py`` compares this with :meth:`_split` for stories that
-        spell nothing, everything and some text.
+        ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
+        stories that spell nothing, everything and some text.
         """
         tokens = _FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):

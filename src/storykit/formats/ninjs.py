@@ -242,8 +242,8 @@ def dumps(story: Story, *, indent: int | None = 2, day_time: _dt.time | None = N
 # the document between the values is made once per indent (:class:`_Pieces`); short texts
 # are quoted by the C string encoder json.dumps uses; the bodies, most of the document, are
 # what :func:`to_dict` writes (``body_html`` and ``body_text``), quoted as :func:`_bodies`
-# says. tests/formats/test_ninjs_fast.py compares the two writers; tests/test_writer_bytes.py
-# holds the corpus's output as it was before any fast path.
+# says. tests/internals/test_internal_ninjs_fast.py compares the two writers;
+# tests/test_writer_bytes.py holds the corpus's output as it was before any fast path.
 
 
 class _NotPlainError(Exception):

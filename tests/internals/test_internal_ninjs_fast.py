@@ -1,4 +1,8 @@
-"""The ninjs writer's direct layout writes what the dict path writes, byte for byte."""
+"""The ninjs writer's direct layout writes what the dict path writes, byte for byte.
+
+These tests reach in because the direct layout and the dict path are two private roads to one public
+answer (``dumps(story, "ninjs")``): only driving each directly shows they agree.
+"""
 
 from __future__ import annotations
 

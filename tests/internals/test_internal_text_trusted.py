@@ -1,4 +1,8 @@
-"""The dump reader builds its objects without re-validating them, and gets the same story."""
+"""The dump reader builds its objects without re-validating them, and gets the same story.
+
+These tests reach in because the trusted builders skip the validators on purpose: only building
+with each directly shows the result is what the validated classes give.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Each shortcut handles the common line (a nav line, a footer, a date in words, a body of
 plain lines) without a regular expression or line by line; anything else goes the general
 way. These tests hold every shortcut to the general code on lines made to be hard.
+
+These tests reach in because each shortcut and its general code are two private roads to one public
+answer: only driving each directly shows they agree.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The JSON reader's fast path agrees with the converter on every input, valid or not."""
+"""The JSON reader's fast path agrees with the converter on every input, valid or not.
+
+These tests reach in because the fast path and the converter are two private roads to one public
+answer (``loads(text, "json")``): only driving each directly shows they agree.
+"""
 
 from __future__ import annotations
 
