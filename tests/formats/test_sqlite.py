@@ -29,6 +29,7 @@ from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.strategies import stories
+from tests.test_cli import _wait_for, main_is_running
 
 SRC = ROOT / "src"
 
@@ -602,6 +603,8 @@ def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
         db = tmp_path / "s.db"
         command = [sys.executable, "-m", "storykit", "convert", str(folder), "-o", str(db)]
         process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+        # from when storykit runs (not while the interpreter imports it), however slow that is
+        assert _wait_for(lambda: main_is_running(process.pid), 30)  # noqa: B023
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         err = process.communicate(timeout=60)[1]
