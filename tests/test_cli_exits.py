@@ -20,7 +20,7 @@ from storykit import Credit, Image, Section, Source, Story
 from storykit.cli import EXIT_PIPE, main
 
 from .test_cli import run, shell
-from .test_collection import dump, make_story, write
+from .test_collection import BAD_DATE, dump, make_story, write
 
 
 @pytest.mark.parametrize(
@@ -188,3 +188,56 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "schema")
     assert (status, err) == (0, "")
     assert json.loads(out)["title"]
+
+
+# --------------------------------------------------------------------------- table outputs
+
+
+@pytest.mark.parametrize("out", ["y.db", "y.parquet"])
+def test_fail_fast_into_a_table_counts_and_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], out: str
+) -> None:
+    # It ended in an UnboundLocalError traceback: nothing had counted what was converted.
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "bad.txt", BAD_DATE)
+    status, stdout, err = run(capsys, "convert", "a.txt", "bad.txt", "-o", out, "--fail-fast")
+    assert (status, stdout) == (1, "")
+    assert err.splitlines() == [
+        "bad.txt:2: invalid date '2026-13-45' on the source line: month must be in 1..12",
+        "1 converted, 1 failed",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["a.txt", "-o", "OUT/", "--to", "sqlite"],
+            "OUT/ is a folder; a sqlite output is one file (-o FILE.db)",
+        ),
+        (["-", "-", "-o", "x.db"], "'-' (standard input) can be given once"),
+    ],
+)
+def test_a_table_output_takes_one_file_and_one_stdin(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.txt", dump(1))
+    assert run(capsys, "convert", *argv) == (2, "", f"storykit convert: error: {message}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_quiet_table_convert_says_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.txt", dump(1))
+    assert run(capsys, "convert", "a.txt", "-o", "q.db", "-q") == (0, "", "")
+    assert list(storykit.iter_stories(tmp_path / "q.db")) == [make_story(1)]
+    status, _, err = run(capsys, "search", "q.db", "chips", "--limit", "0")
+    assert (status, err) == (2, "storykit search: error: --limit takes 1 or more\n")
