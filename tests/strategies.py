@@ -2,12 +2,14 @@
 
 ``stories()`` makes any valid story (for formats that can hold anything, like JSON);
 ``dump_stories()`` makes stories the plain-text dump can hold unchanged (single-line text,
-headings that look like headings, paragraphs that do not, tags that split back).
+headings that look like headings, paragraphs that do not, tags that split back by the rules
+alone: ``clear_tags()``); ``any_tags()`` makes tags of every shape DESIGN §1 lists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import strategies as st
 
@@ -133,11 +135,97 @@ def _source_name() -> st.SearchStrategy[str]:
     )
 
 
-def _tags() -> st.SearchStrategy[tuple[str, ...]]:
-    word = st.from_regex(r"[A-Z][a-zäöüéñ]{3,9}", fullmatch=True)
-    multi = st.tuples(word, st.from_regex(r"[a-z]{3,8}", fullmatch=True)).map(" ".join)
-    acronym = st.sampled_from(["AI", "EU", "US", "UK", "EVs", "COVID-19", "5G", "G7", "NATO"])
-    return st.lists(st.one_of(word, multi, acronym), max_size=5, unique=True).map(tuple)
+# Tags, in the shapes DESIGN §1 lists: capitalised words, multi-word tags, acronyms, plural
+# acronyms, codes with digits, odd case, camel-case names. Two kinds:
+#
+# - clear tags: each a long word or a name the vocabulary knows, so the rules alone must
+#   split every line of them back (a dump story with them must round-trip, never be refused);
+# - any tags: also short words, unknown acronyms and names, that may run together into
+#   something else ("Game" + "Stop" is GameStop): the text writer must then refuse them
+#   (UnrepresentableError), never write a line that reads back different.
+#
+# Neither asks the splitter which tags to keep: a generator that dropped what the splitter
+# gets wrong would hide the regressions the round-trip tests are there to catch.
+
+_WORD = st.from_regex(r"[A-Z][a-zäöüéñ]{4,9}", fullmatch=True)  # Semiconductors; 5+ letters
+_LOWER = st.from_regex(r"[a-z]{3,8}", fullmatch=True)
+_KNOWN_ACRONYMS = ("AI", "EU", "US", "UK", "NATO", "NHTSA", "CEO", "BBC", "IPO", "ESG")
+_KNOWN_PLURALS = ("EVs", "IPOs")
+_KNOWN_CODES = ("5G", "G7", "G20", "COP26", "COVID-19", "Web3", "B2B", "CO2")
+_KNOWN_NAMES = ("YouTube", "OpenAI", "SoftBank", "iPhone", "iPad", "WhatsApp", "PayPal")
+_KNOWN_MULTI = ("Hong Kong", "Climate change", "Harvard Medical School")
+
+
+def _clear_tag() -> st.SearchStrategy[str]:
+    return st.one_of(
+        _WORD,  # Semiconductors
+        st.tuples(_WORD, _LOWER).map(" ".join),  # Road safety
+        st.tuples(_WORD, _WORD).map(" ".join),  # Mental Health
+        st.sampled_from(_KNOWN_ACRONYMS + _KNOWN_PLURALS + _KNOWN_CODES),
+        st.sampled_from(_KNOWN_NAMES + _KNOWN_MULTI),
+    )
+
+
+def _spans_a_boundary(tags: tuple[str, ...], names: frozenset[str]) -> bool:
+    """Whether one of ``names`` sits across two neighbouring tags written together.
+
+    "Hong" + "Kong" is Hong Kong, "Aaaax" + "AI" holds xAI: the splitter keeps a known name
+    whole wherever it sits, so such tags are a different line, not a regression.
+    """
+    line = "".join(tags)
+    ends = set(itertools.accumulate(map(len, tags[:-1])))
+    for name in names:
+        start = line.find(name)
+        while start != -1:
+            if any(start < end < start + len(name) for end in ends):
+                return True
+            start = line.find(name, start + 1)
+    return False
+
+
+def clear_tags() -> st.SearchStrategy[tuple[str, ...]]:
+    """Tags the rules and the built-in vocabulary must split back, whatever the story says.
+
+    What is left out is decided by data, never by the splitter's answer: neighbours that run
+    together into a name the vocabulary knows ("Hong" + "Kong"), and (the splitter's known
+    limit) three acronyms side by side.
+    """
+    from storykit.tags import DEFAULT_VOCABULARY
+
+    return (
+        st.lists(_clear_tag(), max_size=6, unique=True)
+        .map(tuple)
+        .filter(lambda tags: not _spans_a_boundary(tags, DEFAULT_VOCABULARY))
+        .filter(_two_acronyms_at_most)
+    )
+
+
+_RUN_TOGETHER = frozenset(_KNOWN_ACRONYMS + _KNOWN_PLURALS + _KNOWN_CODES) - {"Web3"}
+
+
+def _two_acronyms_at_most(tags: tuple[str, ...]) -> bool:
+    """No three acronyms side by side: the splitter splits a run of capitals in two at most.
+
+    ``AIEUG7`` stays one tag (a known limit, not a regression: remove this filter when the
+    splitter learns it; ``AI|EVs`` and ``US|EU`` it does split).
+    """
+    flags = [tag in _RUN_TOGETHER for tag in tags]
+    return not any(all(flags[i : i + 3]) for i in range(len(flags) - 2))
+
+
+def any_tags() -> st.SearchStrategy[tuple[str, ...]]:
+    """Tags of any of the shapes, run together however they come."""
+    tag = st.one_of(
+        _clear_tag(),
+        st.from_regex(r"[A-Z][a-z]{1,3}", fullmatch=True),  # Game, Stop: short words
+        st.from_regex(r"[A-Z]{2,5}s?", fullmatch=True),  # USEU, unknown acronyms
+        st.from_regex(r"[A-Z]{1,3}[0-9]{1,3}|[A-Z]{2,5}-[0-9]{1,2}", fullmatch=True),  # codes
+        st.from_regex(r"[A-Z][a-z]{1,6}[A-Z][a-z]{1,6}", fullmatch=True),  # WalletHub
+        st.from_regex(r"[a-z][A-Z][a-z]{2,6}", fullmatch=True),  # eMerge
+        st.from_regex(r"[a-z]{2,8}", fullmatch=True),  # virtualenv
+        st.sampled_from(["GameStop", "Game", "Stop", "You", "Tube", "Mc", "Kinsey", "USAID"]),
+    )
+    return st.lists(tag, min_size=1, max_size=6, unique=True).map(tuple)
 
 
 @st.composite
@@ -163,11 +251,5 @@ def dump_stories(draw: st.DrawFn) -> Story:
         sections.append(
             Section(draw(_heading()), draw(st.lists(_paragraph(), min_size=1, max_size=3)))
         )
-    tags = draw(_tags()) if sections else ()
-    story = Story(title, source=source, image=image, credits=credits, sections=sections)
-    from storykit.tags import split_tags
-
-    context = "\n".join([title, *story.headings, *story.paragraphs])
-    if tags and split_tags("".join(tags), context) != tags:
-        tags = ()  # a generated pair that genuinely reads as one tag ("Game" + "Stop")
+    tags = draw(clear_tags()) if sections else ()
     return Story(title, source=source, image=image, credits=credits, sections=sections, tags=tags)

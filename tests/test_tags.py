@@ -249,6 +249,12 @@ def test_hard_lines_without_evidence(line: str, tags: tuple[str, ...]) -> None:
         ("CrimeMiami", "CrimeMiami", ("Crime", "Miami")),
         # A lone lower-case letter starts a name, known or not.
         ("USiWidget", "", ("US", "iWidget")),
+        # A plural acronym before a known lower-case name (found by the round-trip property
+        # of tests/test_tags_round_trip.py; it split as AIE|Vs|iPhone).
+        ("AIEVsiPhone", "", ("AI", "EVs", "iPhone")),
+        ("MarketsIPOsiPad", "", ("Markets", "IPOs", "iPad")),
+        ("AIB2BiPhone", "", ("AI", "B2B", "iPhone")),  # it split as AIB2|B|iPhone
+        ("G7iPhoneiPad", "", ("G7", "iPhone", "iPad")),  # G7i|Phone|iPad
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

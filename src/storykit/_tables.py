@@ -80,7 +80,8 @@ def convert(args: argparse.Namespace, to: str) -> int:
                 return _refused(exc, out)
             if not args.fail_fast:
                 raise
-            failed_fast = exc
+            # what was read is counted as converted, as for the other outputs
+            failed_fast, added, skipped = exc, read[0], 0
     failures = [str(error) for error in log]
     if failed_fast is not None:
         failures.append(str(failed_fast))

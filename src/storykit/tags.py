@@ -561,7 +561,9 @@ class TagSplitter:
                 if candidates:
                     names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
-            if before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
+            if before == "d" and sig[p] == "U" and self._known_name_at(line, sig, p + 1):
+                p += 1  # a code before a name such as iPhone: B2B|iPhone, not B2|B|iPhone
+            elif before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
                 # "Level 3" or "COVID-19"; not inside "5GG7".
                 q = p - 1
@@ -572,6 +574,8 @@ class TagSplitter:
             elif before == "U":
                 if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
                     p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
+                elif sig[p + 1 : p + 2] == "s" and self._known_name_at(line, sig, p + 2):
+                    continue  # a plural acronym before one: AIEVs|iPhone, not AIE|Vs|iPhone
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
@@ -588,7 +592,12 @@ class TagSplitter:
         for name, offset in candidates:
             i = p - offset
             j = i + len(name)
-            if i >= 0 and line.startswith(name, i) and (j == len(line) or sig[j] not in "ls"):
+            if (
+                i >= 0
+                and line.startswith(name, i)
+                # not followed by lower case, unless by another name: iPhone|iPad
+                and (j == len(line) or sig[j] not in "ls" or self._known_name_at(line, sig, j))
+            ):
                 yield (i, j)
 
     @staticmethod
@@ -618,6 +627,16 @@ class TagSplitter:
                 and sig[c] == "U"
             )
         ]
+
+    def _known_name_at(self, line: str, sig: str, q: int) -> bool:
+        """Whether a known name starting lower-case (``iPhone``) starts at ``q``."""
+        end = q  # the first capital after the lower-case start: "iP" of "iPhone"
+        while end < len(sig) and sig[end] in "ls":
+            end += 1
+        if end == q or end >= len(sig) or sig[end] != "U":
+            return False
+        candidates = self._lower_first.get(line[q : end + 1], ())
+        return any(line.startswith(name, q) for name in candidates)
 
     def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
         """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.

@@ -1,0 +1,216 @@
+"""Archives and sources at their edges, through the public readers.
+
+Directory entries, members that are not stories, members over the limit, an unsupported
+compression method, a tar cut short, archives handed over as open files, and the blob
+walk (``iter_blobs`` + ``blob_pieces``) that spreads reading over processes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import random
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import storykit
+from storykit import StoryParseError, collection
+from storykit.collection import Blob, ErrorLog, Failure, Origin, Skipped, blob_pieces, iter_blobs
+
+from .test_collection import add_tar, dump, make_story, make_zip, write
+
+
+def _tar(path: Path, members: dict[str, bytes], *, dirs: tuple[str, ...] = ()) -> Path:
+    with tarfile.open(path, "w:gz" if path.suffix == ".gz" else "w") as archive:
+        for name in dirs:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            archive.addfile(info)
+        for name, data in members.items():
+            add_tar(archive, name, data)
+    return path
+
+
+def test_tar_folders_and_other_files_are_passed_over(tmp_path: Path) -> None:
+    path = _tar(
+        tmp_path / "a.tar",
+        {"2026/a.txt": dump(1).encode(), "2026/photo.jpg": b"\xff\xd8", "b.txt": dump(2).encode()},
+        dirs=("2026",),
+    )
+    stream = storykit.iter_records(path, errors="collect")
+    assert [(o.member, s) for o, s in stream] == [
+        ("2026/a.txt", make_story(1)),
+        ("b.txt", make_story(2)),
+    ]
+    assert list(stream.errors) == []
+    events = list(collection.iter_pieces(path))
+    assert (
+        Skipped(Origin(str(path), "2026/photo.jpg"), "not a story file (unknown suffix)") in events
+    )
+
+
+def test_zip_folders_are_passed_over(tmp_path: Path) -> None:
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.mkdir("2026")
+        archive.writestr("2026/a.txt", dump(1))
+    assert list(storykit.iter_stories(path)) == [make_story(1)]
+
+
+def test_a_tar_member_over_the_limit_is_refused(tmp_path: Path) -> None:
+    big = dump(2).encode() + b"\n" * 2000
+    path = _tar(tmp_path / "a.tar", {"a.txt": dump(1).encode(), "big.txt": big})
+    stream = storykit.iter_stories(path, errors="collect", max_member_size=1024)
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:big.txt: member larger than the 1 KiB limit (max_member_size); not read"
+        " (a zip bomb?)"
+    ]
+
+
+def test_a_zip_member_in_an_unknown_compression_is_an_error(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "a.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    data = bytearray(path.read_bytes())
+    # b.txt's compression method, in its local header and in the central directory: 99
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.index(signature, data.index(signature) + 1)  # the second member's
+        data[at + offset : at + offset + 2] = (99).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(1)]
+    assert len(stream.errors) == 1
+    assert stream.errors[0].filename == f"{path}:b.txt"
+    assert stream.errors[0].message.startswith("cannot read this member: ")
+    assert "compression" in stream.errors[0].message
+
+
+def test_a_tar_cut_in_a_member_gives_what_came_before(tmp_path: Path) -> None:
+    members = {f"{i:02}.txt": dump(i).encode() + b"\n" * 600 for i in range(6)}
+    raw = _tar(tmp_path / "raw.tar", members).read_bytes()
+    path = write(tmp_path / "cut.tar", raw[: len(raw) // 2])  # in the fourth member's data
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(i) for i in range(3)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:03.txt: cannot read this member: unexpected end of data"
+    ]
+
+
+def test_a_compressed_tar_cut_short_gives_what_came_before(tmp_path: Path) -> None:
+    # members the reader passes over (photos) are read through too: the cut is met there
+    members: dict[str, bytes] = {}
+    for i in range(6):
+        members[f"{i:02}.txt"] = dump(i).encode()
+        members[f"{i:02}.jpg"] = random.Random(i).randbytes(3000)  # does not compress
+    raw = _tar(tmp_path / "raw.tar", members).read_bytes()
+    packed = gzip.compress(raw, mtime=0)
+    path = write(tmp_path / "cut.tar.gz", packed[: len(packed) // 2])
+    stream = storykit.iter_stories(path, errors="collect")
+    stories = list(stream)
+    assert 0 < len(stories) < 6
+    assert stories == [make_story(i) for i in range(len(stories))]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}: cannot read the archive past here: unexpected end of data"
+    ]
+
+
+def test_an_open_tar_file_is_read_as_a_stream(tmp_path: Path) -> None:
+    path = _tar(tmp_path / "a.tar.gz", {"a.txt": dump(1).encode(), "b.txt": dump(2).encode()})
+    with path.open("rb") as file:
+        records = list(storykit.iter_records(file))
+    assert [s for _, s in records] == [make_story(1), make_story(2)]
+    assert [o.member for o, _ in records] == ["a.txt", "b.txt"]
+
+
+def test_a_file_that_is_no_tar_after_all(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.tar", b"\x00" * 10 + b"not a tar header")
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == []
+    assert [e.message.split(":")[0] for e in stream.errors] in (
+        [],  # an all-but-empty tar reads as an empty one
+        ["not a readable tar archive"],
+        ["cannot read the archive past here"],
+    )
+
+
+# --------------------------------------------------------------------------- the blob walk
+
+
+def _stories_of(events: list[Blob | Failure | Skipped]) -> list[storykit.Story]:
+    out = []
+    for event in events:
+        assert isinstance(event, Blob), event
+        for piece in blob_pieces(event):
+            out.append(storykit.loads(piece.text, piece.format))  # type: ignore[union-attr]
+    return out
+
+
+def test_blobs_give_what_iter_stories_gives(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1) + "\n\n" + dump(2))
+    make_zip(tmp_path / "in" / "b.zip", {"c.txt": dump(3)})
+    _tar(tmp_path / "in" / "d.tar", {"e.txt": dump(4).encode()})
+    events = list(iter_blobs(tmp_path / "in"))
+    assert [(e.origin.path, e.origin.member) for e in events] == [
+        (str(tmp_path / "in" / "a.txt"), None),
+        (str(tmp_path / "in" / "b.zip"), "c.txt"),
+        (str(tmp_path / "in" / "d.tar"), "e.txt"),
+    ]
+    assert _stories_of(events) == list(storykit.iter_stories(tmp_path / "in"))
+
+
+def test_blobs_of_open_files(tmp_path: Path) -> None:
+    zipped = make_zip(tmp_path / "b.zip", {"c.txt": dump(3)})
+    with zipped.open("rb") as file:
+        assert _stories_of(list(iter_blobs(file))) == [make_story(3)]
+    data = dump(1).encode()
+    (blob,) = iter_blobs(io.BytesIO(data))
+    assert isinstance(blob, Blob)
+    assert blob.data == data
+    assert _stories_of([blob]) == [make_story(1)]
+    (blob,) = iter_blobs(io.BytesIO(data), format="text")
+    assert blob.format == "text"
+
+
+def test_an_open_file_over_the_limit_is_not_a_blob() -> None:
+    (event,) = iter_blobs(io.BytesIO(dump(1).encode()), max_member_size=100)
+    assert isinstance(event, Failure)
+    assert "larger than the 100 bytes limit" in str(event.error)
+
+
+def test_a_forced_format_names_every_file(tmp_path: Path) -> None:
+    write(tmp_path / "a.story", dump(1))
+    (blob,) = iter_blobs(tmp_path / "a.story", format="text")
+    assert isinstance(blob, Blob)
+    assert (blob.format, blob.data) == ("text", None)
+    assert _stories_of([blob]) == [make_story(1)]
+
+
+def test_a_missing_source_is_a_failure_in_the_walk(tmp_path: Path) -> None:
+    (event,) = iter_blobs(tmp_path / "gone.txt")
+    assert isinstance(event, Failure)
+    assert "no such file or directory" in str(event.error)
+
+
+# --------------------------------------------------------------------------- streams
+
+
+def test_an_empty_error_log_reports_nothing() -> None:
+    assert ErrorLog().report() == ""
+    log = ErrorLog([StoryParseError("bad", filename="a.txt", line=3)])
+    assert log.report() == "a.txt:3: bad\n1 error"
+
+
+def test_closing_a_stream_stops_it_early(tmp_path: Path) -> None:
+    make_zip(tmp_path / "a.zip", {f"{i}.txt": dump(i) for i in range(3)})
+    stream = storykit.iter_stories(tmp_path / "a.zip")
+    assert next(stream) == make_story(0)
+    stream.close()
+    assert list(stream) == []
+    stream.close()  # twice is fine
+
+
+def test_learn_tags_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        collection.learn_tags(tmp_path / "gone.txt")
