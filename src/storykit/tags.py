@@ -35,10 +35,11 @@ The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
 
 No character is ever dropped: text that fits no rule stays a piece of its own. Each step is
 local, so the time is linear in the line's length. When every case-boundary piece is a
-known or well-shaped tag (the common case) the story is not consulted at all; otherwise
-it is asked about the few pieces where it can change the answer: with ``str.find`` while
-that stays cheap (a fixed budget of characters per story), then from an index of its words
-built in one pass, so no story costs more than one pass over its text, whatever the line.
+known or well-shaped tag and no word is short (the common case) the story is not consulted
+at all; otherwise it is asked about the few pieces where it can change the answer: with
+``str.find`` while that stays cheap (a fixed budget of characters per story), then from an
+index of its words built in one pass, so no story costs more than one pass over its text,
+whatever the line.
 """
 
 from __future__ import annotations
