@@ -79,7 +79,7 @@ def test_show_prints_every_part_of_a_story(
         "Image: A robot on a desk\n"
         "Photo by Pavel Danilyuk\n"
         "Illustration: Reuters\n"
-        "Byline by Ann Lee (AP)\n"
+        "By Ann Lee (AP)\n"
         "\n"
         "One.\n"
         "\n"
