@@ -136,6 +136,15 @@ def test_dump_to_an_open_file_without_a_known_name_asks_for_the_format(
         "format= (formats written as text: html, json, jsonld, markdown, ninjs, text; or "
         "jsonl, JSON Lines)"
     )
+
+    class Stdout(io.StringIO):
+        name = "<stdout>"  # as sys.stdout is named
+
+    with pytest.raises(UnknownFormatError) as info:
+        storykit.dump(seed_story, Stdout())
+    assert str(info.value).startswith(
+        "cannot tell the format of the open file '<stdout>': no suffix; pass format= ("
+    )
     storykit.dump(seed_story, out, "json")  # format= given: as before
     assert storykit.loads(out.getvalue()) == seed_story
 

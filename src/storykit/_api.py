@@ -388,10 +388,8 @@ def _format_from_name(name: str, where: str) -> str:
     found = _named_format(name)
     if found is None:
         suffix = os.path.splitext(name)[1]
-        msg = (
-            f"cannot tell the format from the suffix {suffix!r} of {where}; pass format= "
-            f"({_writable()})"
-        )
+        why = f"from the suffix {suffix!r} of {where}" if suffix else f"of {where}: no suffix"
+        msg = f"cannot tell the format {why}; pass format= ({_writable()})"
         raise UnknownFormatError(msg)
     return found
 
