@@ -35,6 +35,7 @@ from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFA
 from storykit._version import __version__
 from storykit.collection import iter_pieces
 from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
+from storykit.formats.text import credit_line
 from storykit.model import Credit, Story
 
 __all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "console", "main"]
@@ -71,17 +72,14 @@ def _jobs_arg(value: str) -> int:
 
 
 def _credit_line(credit: Credit) -> str:
-    """The credit for a terminal: ``Photo by NAME (PROVIDER)``, ``By NAME (AGENCY)``."""
-    if credit.role == "byline":
-        if credit.name is None:
-            return f"By {credit.provider}"
-        return f"By {credit.name}" + (f" ({credit.provider})" if credit.provider else "")
-    role = credit.role[:1].upper() + credit.role[1:]
-    if credit.name is None:
-        return f"{role}: {credit.provider}"
-    if credit.provider is None:
-        return f"{role} by {credit.name}"
-    return f"{role} by {credit.name} ({credit.provider})"
+    """The credit for a terminal: the dump's wording, the provider in brackets after a name.
+
+    ``Photo by NAME (PROVIDER)``, ``By NAME (AGENCY)``; a credit without a name or without
+    a provider reads as :func:`~storykit.formats.text.credit_line` words it.
+    """
+    if credit.name is None or credit.provider is None:
+        return credit_line(credit)
+    return f"{credit_line(Credit(credit.role, credit.name))} ({credit.provider})"
 
 
 def render(story: Story, width: int = 80) -> str:
