@@ -507,22 +507,22 @@ def loads(data, **options):
     return [][0]
 '''
 
-_RUN_WITH_BUGGY = """
-import sys
-from storykit import formats
-from storykit.cli import main
-formats.FORMATS["buggy"] = ("buggy", (".buggy",))
-sys.exit(main(sys.argv[1:]))
-"""
 
-
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(tmp_path: Path, jobs: str) -> None:
-    (tmp_path / "buggy.py").write_text(_BUGGY_FORMAT, encoding="utf-8")
-    many_stories(tmp_path / "in", 130)  # more than two chunks: with -j 2, a pool
-    argv = ["convert", "in", "--from", "buggy", "--to", "json", "-j", jobs]
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN_WITH_BUGGY, *argv],
+def run_with_format(
+    tmp_path: Path, name: str, source: str, suffixes: str, argv: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """Run ``storykit ARGV`` in ``tmp_path`` with format module ``name`` (from ``source``)
+    registered for ``suffixes`` (a Python expression)."""
+    (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from storykit import formats\n"
+        "from storykit.cli import main\n"
+        f"formats.FORMATS[{name!r}] = ({name!r}, {suffixes})\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, *argv],
         capture_output=True,
         check=False,
         encoding="utf-8",
@@ -530,6 +530,13 @@ def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(tmp_path: Path, jobs: st
         timeout=120,
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
     )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(tmp_path: Path, jobs: str) -> None:
+    many_stories(tmp_path / "in", 130)  # more than two chunks: with -j 2, a pool
+    argv = ["convert", "in", "--from", "buggy", "--to", "json", "-j", jobs]
+    done = run_with_format(tmp_path, "buggy", _BUGGY_FORMAT, "('.buggy',)", argv)
     assert done.returncode == 1
     assert done.stdout == ""
     lines = done.stderr.splitlines()
@@ -989,30 +996,15 @@ def loads(data, **options):
     return text.loads(data, **options)
 '''
 
-_RUN_WITH_IT = """
-import sys
-from storykit import formats
-from storykit.cli import main
-formats.FORMATS["crashing"] = ("crashing", formats.FORMATS["text"][1])
-sys.exit(main(sys.argv[1:]))
-"""
-
 
 @pytest.mark.parametrize("out", ["OUT/", "all.jsonl", "-"])
 def test_a_worker_that_dies_takes_only_its_input_down(tmp_path: Path, out: str) -> None:
-    (tmp_path / "crashing.py").write_text(_CRASHING_FORMAT, encoding="utf-8")
     many_stories(tmp_path / "in", 300)
     crash = dump(0).replace("Story number 0 about chips", "CRASH")
     write(tmp_path / "in" / "00150.txt", crash)
     argv = ["convert", "in", "--from", "crashing", "--to", "json", "-o", out, "-j", "2"]
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN_WITH_IT, *argv],
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+    done = run_with_format(
+        tmp_path, "crashing", _CRASHING_FORMAT, "formats.FORMATS['text'][1]", argv
     )
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
