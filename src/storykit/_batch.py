@@ -204,7 +204,6 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
-_HINT = re.compile(r"(?:, part of the \w+ extra)?: (pip install '[^']*')$")
 _MAX_EXISTING = 3  # output files that exist already named in the summary
 
 
@@ -273,16 +272,10 @@ class _Summary:
         self.failures: list[str] = []
         self.existing: list[str] = []  # the first outputs that exist already
         self.exist = 0
-        self.hints: list[str] = []  # "pip install …", said once at the end
         self.fail_fast = fail_fast
 
     def fail(self, line: str) -> bool:
         self.failed += 1
-        hint = _HINT.search(line)
-        if hint is not None:
-            line = line[: hint.start()]
-            if hint[1] not in self.hints:
-                self.hints.append(hint[1])
         if len(self.failures) < _MAX_LISTED:
             self.failures.append(safe(line))
         return not self.fail_fast
@@ -307,8 +300,6 @@ class _Summary:
                 f"already ({names}); use --force to overwrite "
                 f"{'it' if self.exist == 1 else 'them'}\n"
             )
-        for hint in self.hints:
-            stream.write(f"to read them, install what is missing: {hint}\n")
         if quiet and not self.failed:
             return
         text = f"{self.done:,} {verb}, {self.failed:,} failed"
