@@ -214,3 +214,26 @@ def test_closing_a_stream_stops_it_early(tmp_path: Path) -> None:
 def test_learn_tags_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         collection.learn_tags(tmp_path / "gone.txt")
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2, zipfile.ZIP_DEFLATED])
+def test_a_damaged_compressed_zip_member_is_an_error(tmp_path: Path, method: int) -> None:
+    # an LZMA member whose data is damaged raised lzma.LZMAError, which is no OSError: a
+    # traceback from iter_stories and from `storykit convert`
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", dump(1))
+        archive.writestr("b.txt", dump(2) * 3, compress_type=method)
+        archive.writestr("c.txt", dump(3))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("b.txt")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len("b.txt") + 12  # past the local header and a bit
+    for at in range(start, start + 40):
+        data[at] ^= 0x55
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(1), make_story(3)]
+    assert len(stream.errors) == 1
+    assert stream.errors[0].filename == f"{path}:b.txt"
+    assert stream.errors[0].message.startswith("cannot read this member: ")

@@ -141,11 +141,23 @@ def _zip_listing_refused(
 def _zip_blobs(
     path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
+    import lzma  # noqa: PLC0415
     import zipfile  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
     member_limit, total, max_members = limits
     budget = _Budget(total)
+    # what a damaged member raises (zlib's and lzma's errors are no OSError, bz2's is), or
+    # one in a compression method zipfile does not know (NotImplementedError)
+    errors = (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        lzma.LZMAError,
+        RuntimeError,
+        NotImplementedError,
+    )
     refused = _zip_listing_refused(path, file, budget, max_members)
     if refused is not None:
         yield refused
@@ -186,10 +198,7 @@ def _zip_blobs(
             except _TotalExceededError:
                 yield _total_exceeded(path, total)
                 return
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
-                yield read_error(origin, f"cannot read this member: {exc}")
-                continue
-            except NotImplementedError as exc:  # an unsupported compression method
+            except errors as exc:
                 yield read_error(origin, f"cannot read this member: {exc}")
                 continue
             if len(data) > member_limit:
