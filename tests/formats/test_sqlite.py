@@ -273,6 +273,62 @@ def test_not_a_storykit_database(tmp_path: Path) -> None:
     assert text.read_text(encoding="utf-8") == "hello"
 
 
+_ENDLESS_VIEW = (
+    "CREATE VIEW {name} AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)"
+    " SELECT x AS pk, 'id' AS id, 't' AS title, NULL AS source, NULL AS published,"
+    " NULL AS url, NULL AS image_alt, NULL AS credit_role, NULL AS credit_name,"
+    " NULL AS credit_provider, 'schema_version' AS key, '1' AS value FROM n"
+)
+
+
+@pytest.mark.parametrize("name", ["stories", "storykit_meta"])
+def test_a_view_in_place_of_a_table_is_refused_not_run(tmp_path: Path, name: str) -> None:
+    # A hostile file's `stories` (or `storykit_meta`) as a never-ending view: reading it
+    # (sorted by pk) never came back from SQLite, and SIGTERM and Ctrl-C could not stop it.
+    # Run in a process of its own, so that a hang fails the test instead of hanging it.
+    db = tmp_path / "hostile.db"
+    storykit.to_sqlite([make(1)], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute(f"ALTER TABLE {name} RENAME TO old_{name}")
+        connection.execute(_ENDLESS_VIEW.format(name=name))
+        connection.commit()
+    script = (
+        "import sys, storykit\n"
+        "from storykit import StoryParseError\n"
+        "from storykit.formats import sqlite\n"
+        "calls = [lambda: list(storykit.iter_stories(sys.argv[1])),\n"
+        "         lambda: storykit.search(sys.argv[1], 'chips'),\n"
+        "         lambda: storykit.to_sqlite([], sys.argv[1])]\n"
+        "for call in calls:\n"
+        "    try:\n"
+        "        call()\n"
+        "    except StoryParseError as exc:\n"
+        "        print(exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    why = f"not a storykit database ({name!r} is a view, not a table)"
+    assert done.stdout.splitlines() == [f"{db}: {why}"] * 3
+
+
+def test_a_generated_column_is_refused(tmp_path: Path) -> None:
+    # a generated column runs the file author's expression on every row read
+    db = tmp_path / "hostile.db"
+    storykit.to_sqlite([make(1)], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("ALTER TABLE tags ADD COLUMN big GENERATED ALWAYS AS (zeroblob(9))")
+        connection.commit()
+    with pytest.raises(StoryParseError, match=r"tags\.big is a generated column"):
+        list(storykit.iter_stories(db))
+
+
 def test_databases_are_read_when_named_not_when_walking(tmp_path: Path) -> None:
     storykit.to_sqlite([make(1)], tmp_path / "stories.db")
     (tmp_path / "Thumbs.db").write_bytes(b"\0junk")

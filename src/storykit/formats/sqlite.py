@@ -338,6 +338,10 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         name, isolation_level=None, check_same_thread=not threads, timeout=BUSY_TIMEOUT
     )
     try:
+        problem = _layout_problem(connection)  # before its tables are written or read
+        if problem is not None:
+            connection.close()
+            raise StoryParseError(problem, filename=name)
         # A rollback journal (SQLite's default) rather than WAL: each page is written once,
         # not to the WAL and then again into the file (a tenth of the whole write), and a
         # database is one file. With synchronous FULL (the default) each commit is durable,
@@ -379,6 +383,37 @@ def refuse_special(name: str, what: str) -> None:
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         msg = f"not a regular file; {what} cannot be written into a device or FIFO"
         raise StoryParseError(msg, filename=name)
+
+
+_LAYOUT_NAMES = ("storykit_meta", "stories", *_CHILDREN, "stories_fts")
+_NOT_TABLES = (
+    "SELECT type, name FROM sqlite_master WHERE type != 'table'"  # noqa: S608 - marks only
+    f" AND name IN ({', '.join('?' * len(_LAYOUT_NAMES))})"
+)
+
+
+def _layout_problem(connection: sqlite3.Connection) -> str | None:
+    """Why a database's storykit names cannot be read safely, or ``None``.
+
+    Reading a table takes time in proportion to its rows; a view or a generated column of
+    the same name runs what the file's author wrote, which may never end (a recursive view
+    sorted by ``pk``) and cannot be interrupted (no signal handler runs until SQLite
+    returns). Only tables of plain columns are read; a name not there is left to the
+    queries (``no such table``).
+
+    Raises:
+        sqlite3.DatabaseError: The file is no SQLite database.
+    """
+    found = connection.execute(_NOT_TABLES, _LAYOUT_NAMES).fetchone()
+    if found is not None:
+        return f"not a storykit database ({found[1]!r} is a {found[0]}, not a table)"
+    for name in _LAYOUT_NAMES[:-1]:  # the index is a virtual table: no generated columns
+        generated = connection.execute(
+            "SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)", (name,)
+        ).fetchone()
+        if generated is not None:
+            return f"not a storykit database ({name}.{generated[0]} is a generated column)"
+    return None
 
 
 def _version(connection: sqlite3.Connection) -> str | None:
@@ -725,15 +760,19 @@ def _open_read(path: str) -> sqlite3.Connection:
     try:
         try:
             connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
-            version = _version(connection)
+            problem = _layout_problem(connection)
         except sqlite3.OperationalError as exc:
             if not _hot_journal(exc):
                 raise
             _roll_back(path)
             connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
-            version = _version(connection)
+            problem = _layout_problem(connection)
+        version = None if problem is not None else _version(connection)
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
+    if problem is not None:
+        connection.close()
+        raise StoryParseError(problem, filename=path)
     if version != str(SCHEMA_VERSION):
         connection.close()
         if version is None:
