@@ -67,6 +67,9 @@ def convert(args: argparse.Namespace, to: str) -> int:
         warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
         try:
             _prepare(out, to, force=args.force)
+            folder = os.path.dirname(out)
+            if folder:  # made, as for every other output (-o new/x.json)
+                os.makedirs(folder, exist_ok=True)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
                 sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
                 return EXIT_FAILED

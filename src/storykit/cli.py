@@ -499,8 +499,10 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return EXIT_PIPE
     except OSError as exc:
-        message = safe(str(exc.strerror or exc))
-        sys.stderr.write(f"storykit {args.command}: error: {message}\n")
+        message = str(exc.strerror or exc)
+        if exc.strerror and isinstance(exc.filename, str):  # which file: an output's
+            message = f"{exc.filename}: {message}"
+        sys.stderr.write(f"storykit {args.command}: error: {safe(message)}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")

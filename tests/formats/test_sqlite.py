@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -689,3 +689,58 @@ def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
         (origin,) = connection.execute("SELECT origin_file FROM stories").fetchone()
     assert origin.endswith("\\udcff\\udcfe bad.txt")
     assert list(storykit.iter_stories(database)) == [storykit.load(SEED)]
+
+
+def _fsize_limit(limit: int) -> Callable[[], None]:
+    def limit_file_size() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+
+    return limit_file_size
+
+
+@pytest.mark.parametrize(
+    ("limit", "kept"),
+    [(200 * 1024, False), (2560 * 1024, True)],  # the tables do not fit; one chunk fits
+)
+def test_cli_a_file_size_limit_is_an_error_not_a_traceback(
+    tmp_path: Path, limit: int, kept: bool
+) -> None:
+    # SQLite's 'disk I/O error' came out of convert as a traceback; a database that could
+    # not even be made was left as an empty file and called 'not a storykit database'
+    stories = [make(i) for i in range(3 * sk_sqlite.CHUNK)]
+    (tmp_path / "in.jsonl").write_text(
+        "".join(storykit.dumps(s, "json", indent=None) + "\n" for s in stories), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", "in.jsonl", "-o", "big.db", "-j", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=_fsize_limit(limit),
+        env={**unmeasured(), "PYTHONPATH": str(SRC)},
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "storykit convert: error: big.db: disk I/O error\n"
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == (["big.db", "in.jsonl"] if kept else ["in.jsonl"])  # no journal
+    if kept:  # whole chunks of stories, in order
+        read = list(storykit.iter_stories(tmp_path / "big.db"))
+        assert 0 < len(read) < len(stories)
+        assert len(read) % sk_sqlite.CHUNK == 0
+        assert read == stories[: len(read)]
+
+
+def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
+    # sqlite3's 'unable to open database file' came out as a traceback: the command makes
+    # the folder, as for every other output; the library says which file it could not open
+    out = tmp_path / "new" / "deeper" / "s.db"
+    with pytest.raises(OSError, match="unable to open database file") as info:
+        storykit.to_sqlite([make(1)], out)
+    assert info.value.filename == str(out)
+    assert main(["convert", str(SEED), "-o", str(out), "-q"]) == 0
+    assert list(storykit.iter_stories(out)) == [storykit.load(SEED)]

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import hashlib
 import json as _json
 import os
@@ -331,12 +332,18 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
     Raises:
         StoryParseError: The file is not an SQLite database (a device or a FIFO included), or
             holds another layout version.
+        OSError: The file cannot be opened or written (no such folder, a full disk); a
+            file made here is removed again.
     """
     name = os.fspath(path)
     refuse_special(name, "an SQLite database")
-    connection = sqlite3.connect(
-        name, isolation_level=None, check_same_thread=not threads, timeout=BUSY_TIMEOUT
-    )
+    existed = os.path.lexists(name)
+    try:
+        connection = sqlite3.connect(
+            name, isolation_level=None, check_same_thread=not threads, timeout=BUSY_TIMEOUT
+        )
+    except sqlite3.DatabaseError as exc:  # no such folder, no permission
+        raise _write_error(exc, name) from None
     try:
         problem = _layout_problem(connection)  # before its tables are written or read
         if problem is not None:
@@ -359,12 +366,43 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         version = _version(connection)
     except sqlite3.DatabaseError as exc:
         connection.close()
+        if not existed:  # what SQLite began of a new file: none of it is a database
+            for made in (name, name + "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(made)
+        if _io_failure(exc):
+            raise _write_error(exc, name) from None
         raise StoryParseError(f"not a storykit database ({exc})", filename=name) from None
     if version != str(SCHEMA_VERSION):
         connection.close()
         msg = f"a storykit database of layout version {version}; this is version "
         raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
     return connection
+
+
+_IO_FAILURES = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
+
+
+def _io_failure(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed on the file system (full, a size limit, no access), not the data."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return name.startswith(_IO_FAILURES)
+
+
+def _failed_write(exc: sqlite3.DatabaseError, name: str) -> OSError | StoryParseError:
+    """What to raise when a write to a database failed: the disk's fault, or the file's."""
+    if _io_failure(exc):
+        return _write_error(exc, name)
+    return StoryParseError(f"cannot write the database: {exc}", filename=name)
+
+
+def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
+    """An :class:`OSError` for a database that cannot be written: the disk, not the data.
+
+    SQLite gives no ``errno``; its message (``disk I/O error`` for a file size limit,
+    ``database or disk is full``) is the error's ``strerror``, the file its ``filename``.
+    """
+    return OSError(errno.EIO, str(exc), name)
 
 
 def refuse_special(name: str, what: str) -> None:
@@ -667,6 +705,7 @@ def write(
 
     Raises:
         StoryParseError: ``path`` is not a storykit database.
+        OSError: ``path`` cannot be written (no such folder, a full disk, a size limit).
         TypeError: An item is not a story (nor an ``(origin, story)`` pair).
     """
     connection = connect(path, threads=True)
@@ -711,6 +750,8 @@ def write(
             writer.abandon()
             raise
         connection.executescript(_INDEXES)
+    except sqlite3.DatabaseError as exc:  # a full disk, a file size limit; whole chunks stay
+        raise _failed_write(exc, os.fspath(path)) from None
     finally:
         connection.close()
     skipped = writer.skipped
@@ -746,6 +787,8 @@ def to_sqlite(
 
     Raises:
         StoryParseError: ``path`` is a file but not a storykit database.
+        OSError: ``path`` cannot be written (no such folder, a full disk, a size limit);
+            the stories written before stay, whole chunks only.
         TypeError: An item is neither a story nor an ``(origin, story)`` pair.
     """
     return write(stories, path, force=force).added
