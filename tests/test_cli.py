@@ -654,6 +654,38 @@ def test_a_closed_stdout_is_an_error_not_a_traceback(tmp_path: Path, argv: list[
     assert "standard output is closed" in done.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", "-", "--to", "json"],
+        ["convert", "-", "--to", "json", "-j", "2"],
+        ["convert", "-", "-o", "s.db"],
+        ["validate", "-"],
+        ["show", "-"],
+    ],
+)
+def test_a_closed_stdin_is_an_error_not_a_traceback(tmp_path: Path, argv: list[str]) -> None:
+    # '-' with standard input closed (<&-) was AttributeError: 'NoneType' object has no
+    # attribute 'buffer'; and no output file is left when no story came
+    done = shell("storykit " + " ".join(argv) + " <&-", tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"storykit {argv[0]}: error: standard input is closed\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_database_is_left_when_no_story_came(tmp_path: Path) -> None:
+    # an empty database was made whatever came (docs/cli.md: no output file exists unless
+    # something was written to it); one that existed stays, and one with stories in it
+    write(tmp_path / "bad.txt", BAD_DATE)
+    write(tmp_path / "a.txt", dump(1))
+    done = shell("storykit convert bad.txt missing.txt -o s.db", tmp_path)
+    assert done.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "bad.txt"]
+    done = shell("storykit convert a.txt -o s.db -q && storykit convert bad.txt -o s.db", tmp_path)
+    assert done.returncode == 1
+    assert list(storykit.iter_stories(tmp_path / "s.db")) == [make_story(1)]
+
+
 def _fsize_limit(limit: int) -> Callable[[], None]:
     def limit_file_size() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

@@ -8,16 +8,20 @@ engine's workers hand back text, and these formats want stories.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import sqlite3
 import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
+from storykit._sources import lower_suffix
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats.sqlite import refuse_special
@@ -61,30 +65,15 @@ def convert(args: argparse.Namespace, to: str) -> int:
             read[0] += 1
             yield pair
 
-    failed_fast: StoryParseError | OSError | None = None
-    module = formats.file_format(to)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
-        try:
-            _prepare(out, to, force=args.force)
-            folder = os.path.dirname(out)
-            if folder:  # made, as for every other output (-o new/x.json)
-                os.makedirs(folder, exist_ok=True)
-            if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
-                sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
-                return EXIT_FAILED
-            written = module.write(counted(), out, force=args.force)
-            if isinstance(written, int):  # Parquet: how many were written
-                added, skipped = written, 0
-            else:  # SQLite: how many were added, and how many were there already
-                added, skipped = written.added, written.skipped
-        except (StoryParseError, OSError) as exc:
-            if isinstance(exc, StoryParseError) and exc.filename == out:  # the output file
-                return _refused(exc, out)
-            if not args.fail_fast:
-                raise
-            # what was read is counted as converted, as for the other outputs
-            failed_fast, added, skipped = exc, read[0], 0
+    existed = os.path.lexists(out)
+    try:
+        outcome = _write(counted(), out, to, args, read)
+    finally:
+        if not existed and read[0] == 0:  # no story came: no output file, as for the others
+            _remove_made(out)
+    if isinstance(outcome, int):  # the output file was refused
+        return outcome
+    added, skipped, failed_fast = outcome
     failures = [str(error) for error in log]
     if failed_fast is not None:
         failures.append(str(failed_fast))
@@ -101,6 +90,41 @@ def convert(args: argparse.Namespace, to: str) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
+def _write(
+    stories: Iterator[tuple[Origin, Story]],
+    out: str,
+    to: str,
+    args: argparse.Namespace,
+    read: list[int],
+) -> int | tuple[int, int, StoryParseError | OSError | None]:
+    """Write the stories to ``out``: how many were added and skipped, and a --fail-fast error.
+
+    An ``int`` is the exit status when the output file is refused.
+    """
+    module = formats.file_format(to)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoryWarning)  # validate reports these; convert does not
+        try:
+            _prepare(out, to, force=args.force)
+            folder = os.path.dirname(out)
+            if folder:  # made, as for every other output (-o new/x.json)
+                os.makedirs(folder, exist_ok=True)
+            if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
+                sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+                return EXIT_FAILED
+            written = module.write(stories, out, force=args.force)
+        except (StoryParseError, OSError) as exc:
+            if isinstance(exc, StoryParseError) and exc.filename == out:  # the output file
+                return _refused(exc, out)
+            if not args.fail_fast:
+                raise
+            # what was read is counted as converted, as for the other outputs
+            return read[0], 0, exc
+    if isinstance(written, int):  # Parquet: how many were written
+        return written, 0, None
+    return written.added, written.skipped, None  # SQLite: added, and there already
+
+
 def _prepare(out: str, to: str, *, force: bool) -> None:
     """Check the output file before writing to it.
 
@@ -113,6 +137,24 @@ def _prepare(out: str, to: str, *, force: bool) -> None:
     refuse_special(out, "an SQLite database" if to == "sqlite" else "a Parquet file")
     if to == "sqlite" and force and _not_a_database(out):
         os.unlink(out)
+
+
+def _remove_made(out: str) -> None:
+    """Remove a database or Parquet file this run made without writing a story into it.
+
+    A database is removed only while it holds no story: another run may have begun
+    writing into the one this run made.
+    """
+    if lower_suffix(out) != ".parquet":
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{quote(out)}?mode=ro", uri=True)) as db:
+                if db.execute("SELECT count(*) FROM stories").fetchone()[0]:
+                    return
+        except sqlite3.Error:
+            return
+    for made in (out, out + "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(made)
 
 
 def _refused(error: StoryParseError, out: str) -> int:

@@ -443,6 +443,25 @@ class _ClosedStream(io.TextIOBase):
         return self
 
 
+class _ClosedInput(io.TextIOBase):
+    """Stands for a closed standard input (``<&-``): reading it fails."""
+
+    name = "<stdin>"
+
+    def read(self, _size: int | None = -1) -> str:
+        raise OSError(errno.EBADF, "standard input is closed")
+
+    def readline(self, _size: int | None = -1) -> str:  # type: ignore[override]
+        raise OSError(errno.EBADF, "standard input is closed")
+
+    def readable(self) -> bool:
+        return True
+
+    @property
+    def buffer(self) -> _ClosedInput:
+        return self
+
+
 class _Discard(io.TextIOBase):
     """Stands for a closed standard error: what would go there is dropped."""
 
@@ -478,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = _Discard()
     if sys.stdout is None:  # started with >&-: an error when something is written there
         sys.stdout = _ClosedStream()
+    if sys.stdin is None:  # started with <&-: an error when '-' is read
+        sys.stdin = _ClosedInput()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
