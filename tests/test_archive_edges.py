@@ -7,10 +7,13 @@ walk (``iter_blobs`` + ``blob_pieces``) that spreads reading over processes.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
+import os
 import random
 import tarfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -191,6 +194,42 @@ def test_a_missing_source_is_a_failure_in_the_walk(tmp_path: Path) -> None:
     (event,) = iter_blobs(tmp_path / "gone.txt")
     assert isinstance(event, Failure)
     assert "no such file or directory" in str(event.error)
+
+
+def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(tmp_path: Path) -> None:
+    # A named pipe in a walked folder blocked the walk for ever (open() waits for a
+    # writer), and a link to /dev/zero read for ever; a file named on its own is still read
+    # as a stream (`storykit convert <(cat a.txt)`).
+    write(tmp_path / "in" / "a.txt", dump(1))
+    fifo = tmp_path / "in" / "b.txt"
+    os.mkfifo(fifo)
+    (tmp_path / "in" / "c.txt").symlink_to("/dev/null")
+
+    def unblock() -> None:  # so that a walk that opens the pipe fails instead of hanging
+        with contextlib.suppress(OSError):
+            fd = os.open(fifo, os.O_WRONLY)
+            os.close(fd)
+
+    timer = threading.Timer(10, unblock)
+    timer.start()
+    try:
+        for source in (tmp_path / "in", str(tmp_path / "in" / "*.txt")):
+            stream = storykit.iter_stories(source, errors="collect")
+            assert list(stream) == [make_story(1)]
+            assert [(e.filename, e.message) for e in stream.errors] == [
+                (
+                    str(tmp_path / "in" / name),
+                    "not a regular file (a named pipe, a device or a socket); not read",
+                )
+                for name in ("b.txt", "c.txt")
+            ]
+        assert list(collection.iter_paths(tmp_path / "in")) == [str(tmp_path / "in" / "a.txt")]
+    finally:
+        timer.cancel()
+    unblock_reader = threading.Timer(0.2, lambda: fifo.write_text(dump(2), encoding="utf-8"))
+    unblock_reader.start()
+    assert list(storykit.iter_stories(fifo)) == [make_story(2)]  # named: read as a stream
+    unblock_reader.join()
 
 
 # --------------------------------------------------------------------------- streams

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
+    "NOT_REGULAR",
     "Limits",
     "Source",
     "check_format",
@@ -172,11 +174,32 @@ def check_format(format: str | None) -> None:
 # --------------------------------------------------------------------------- finding files
 
 
-def _walk(top: str) -> Iterator[str]:
+NOT_REGULAR = "not a regular file (a named pipe, a device or a socket); not read"
+"""Why a folder's (or a pattern's) file that is no regular file is not read."""
+
+
+def _special(path: str) -> Failure | None:
+    """A failure for a named pipe, device or socket found in a folder or by a pattern.
+
+    Opening a named pipe waits for a writer, and a device (``/dev/zero``, through a link)
+    never ends; only a file named on its own (``<(cat a.txt)``, ``/dev/stdin``) is read
+    as a stream. A path that cannot be looked at is left to the reading, which reports it.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return Failure(Origin(path), StoryParseError(NOT_REGULAR, filename=path))
+
+
+def _walk(top: str) -> Iterator[str | Failure]:
     """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
 
     Only one directory's names are held at a time. Links to directories are not followed
-    (as in :func:`os.walk`), so a link loop cannot trap the walk.
+    (as in :func:`os.walk`), so a link loop cannot trap the walk. A named pipe, device or
+    socket is a :class:`Failure`, not read.
     """
     files: list[str] = []
     folders: set[str] = set()
@@ -195,7 +218,7 @@ def _walk(top: str) -> Iterator[str]:
         if name in folders:
             yield from _walk(path)
         else:
-            yield path
+            yield _special(path) or path
 
 
 def _has_magic(path: str) -> bool:
@@ -237,7 +260,7 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
             if os.path.isdir(match):
                 yield from _walk(match)
             elif is_story_name(match):
-                yield match
+                yield _special(match) or match
     else:
         os_error = FileNotFoundError(2, "No such file or directory", path)
         yield Failure(
@@ -254,6 +277,8 @@ def iter_paths(source: object) -> Iterator[str]:
         FileNotFoundError: A path does not exist, or a pattern matches nothing.
     """
     for item in expand(source):
+        if isinstance(item, Failure) and item.error.message == NOT_REGULAR:
+            continue  # a named pipe or a device in a folder: no file to hand out
         if isinstance(item, Failure):
             raise item.os_error or FileNotFoundError(2, item.error.message, item.origin.path)
         if not isinstance(item, str):
