@@ -253,6 +253,37 @@ def test_output_never_goes_through_a_link_out_of_out(
     assert (tmp_path / "OUT" / "c.json").is_file()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_force_never_writes_through_a_file_link_out_of_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # OUT/b.json -> ../elsewhere/b.json: --force wrote the story into elsewhere/ (and a site's
+    # index.html likewise), though docs/cli.md says a link in OUT that leads out is refused
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "in" / "b.txt", dump(1))
+    write(tmp_path / "in" / "c.txt", dump(2))
+    (tmp_path / "OUT").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    write(tmp_path / "elsewhere" / "keep.json", "precious\n")
+    (tmp_path / "OUT" / "b.json").symlink_to(tmp_path / "elsewhere" / "keep.json")
+    (tmp_path / "OUT" / "index.html").symlink_to(tmp_path / "elsewhere" / "index.html")
+    (tmp_path / "OUT" / "c.json").symlink_to("c-inside.json")  # inside OUT: written through
+    argv = ["convert", "in", "--to", "json", "-o", "OUT", "--force", "-j", jobs]
+    status, _, err = run(capsys, *argv)
+    real = tmp_path.resolve()
+    assert status == 1
+    assert err == (
+        f"in/b.txt:1: cannot write OUT/b.json: it is a link to {real}/elsewhere/keep.json,"
+        f" outside {real}/OUT; not written\n1 converted, 1 failed\n"
+    )
+    assert (tmp_path / "elsewhere" / "keep.json").read_text(encoding="utf-8") == "precious\n"
+    assert storykit.load(tmp_path / "OUT" / "c-inside.json") == make_story(2)
+    status, _, err = run(capsys, "convert", "in", "--to", "html", "-s", "-o", "OUT", "--force")
+    assert status == 1
+    assert f"cannot write OUT/index.html: it is a link to {real}/elsewhere/index.html" in err
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == ["keep.json"]
+
+
 def test_zip_bomb_fails_with_a_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -347,6 +347,7 @@ class _Converting(Handler):
         self.written = 0
         self.last = b""
         self.head = b""  # written first to a file (a site's index: the page's top)
+        self.inside: str | None = None  # a site's folder: its index.html must not lead out
 
     def output(self, data: bytes) -> None:
         if not self.written and self.to == "text":
@@ -357,7 +358,9 @@ class _Converting(Handler):
             write_stdout(data)
             return
         if self.sink is None:
-            self.sink = AtomicFile(self.out, force=self.force, into_special=True)
+            self.sink = AtomicFile(
+                self.out, force=self.force, into_special=True, inside=self.inside
+            )
             self.sink.write(self.head)
         self.sink.write(data)
 
@@ -471,6 +474,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
         handler = _Converting(to, target, args.force, summary, progress)
         handler.head = html.index_head(lang=options.get("lang", "en")).encode("utf-8")
+        handler.inside = os.path.realpath(out or ".")
     else:
         target = None if mode == "dir" else out
         handler = _Converting(to, target, args.force, summary, progress)

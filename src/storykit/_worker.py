@@ -394,7 +394,9 @@ class _Chunk:
 
     def _write_file(self, dest: str, out: str, origin: Origin) -> bool:
         try:
-            write_atomic(dest, out, force=self.job.force)
+            namer = self.job.namer
+            inside = namer.real_root if namer is not None else None
+            write_atomic(dest, out, force=self.job.force, inside=inside)
         except FileExistsError:
             if self.job.redo and _holds(dest, out):
                 return True  # written before a worker died, and the chunk was done again

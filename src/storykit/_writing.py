@@ -127,14 +127,20 @@ class NotRegularError(OSError):
         return f"{self.args[0]} exists and is not a regular file; not replaced"
 
 
-def _commit(temp: str, dest: str, *, force: bool) -> None:
+class OutsideLinkError(OSError):
+    """An output file in OUT that is a link to a file outside OUT: not written through."""
+
+
+def _commit(temp: str, dest: str, *, force: bool, inside: str | None = None) -> None:
     """Move a finished temporary file to ``dest``; without ``force``, never over a file.
 
-    With ``force``, only a regular file is replaced (through a link, the file it names).
+    With ``force``, only a regular file is replaced (through a link, the file it names,
+    unless that file is outside the real folder ``inside``).
 
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
         NotRegularError: ``dest`` exists and is not a regular file.
+        OutsideLinkError: ``dest`` is a link to a file outside ``inside``.
     """
     if force:
         try:  # one lstat for the common case, a regular file or nothing (was two calls)
@@ -142,7 +148,11 @@ def _commit(temp: str, dest: str, *, force: bool) -> None:
         except FileNotFoundError:
             mode = 0
         if stat.S_ISLNK(mode):
-            dest = os.path.realpath(dest)
+            real = os.path.realpath(dest)
+            if inside is not None and os.path.commonpath([real, inside]) != inside:
+                message = f"it is a link to {real}, outside {inside}; not written"
+                raise OutsideLinkError(errno.EPERM, message, dest)
+            dest = real
             _check_replaceable(dest)
         elif mode and not stat.S_ISREG(mode):
             raise NotRegularError(dest)
@@ -197,14 +207,20 @@ class AtomicFile:
     written into directly instead, and never replaced.
     """
 
-    def __init__(self, dest: str, *, force: bool, into_special: bool = False) -> None:
+    def __init__(
+        self, dest: str, *, force: bool, into_special: bool = False, inside: str | None = None
+    ) -> None:
         """Open the temporary file (or, with ``into_special``, a device or FIFO ``dest``).
+
+        ``inside``, a real folder (an output folder), is one that a link at ``dest`` must not
+        lead out of.
 
         Raises:
             OSError: The folder cannot be made or written.
         """
         self.dest = dest
         self.force = force
+        self.inside = inside
         self.temp: str | None = None
         if into_special and is_special(dest):
             self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
@@ -233,7 +249,7 @@ class AtomicFile:
             self.file.close()  # flushes: a full disk shows here
             if self.temp is not None:
                 with signals_held():
-                    _commit(self.temp, self.dest, force=self.force)
+                    _commit(self.temp, self.dest, force=self.force, inside=self.inside)
                     self.temp = None  # moved: nothing for discard to remove
         finally:
             self.discard()
@@ -253,11 +269,14 @@ class AtomicFile:
                     os.unlink(temp)
 
 
-def write_atomic(dest: str, text: str, *, force: bool, into_special: bool = False) -> None:
+def write_atomic(
+    dest: str, text: str, *, force: bool, into_special: bool = False, inside: str | None = None
+) -> None:
     """Write ``text`` to ``dest`` through a temporary file in the same folder.
 
     With ``into_special``, a device or FIFO ``dest`` is written into (see
-    :class:`AtomicFile`).
+    :class:`AtomicFile`); with ``inside``, a link at ``dest`` to a file outside that real
+    folder is refused (:class:`OutsideLinkError`).
 
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
@@ -265,7 +284,7 @@ def write_atomic(dest: str, text: str, *, force: bool, into_special: bool = Fals
     """
     data = text.encode("utf-8")
     with signals_held():  # a few kilobytes: Ctrl-C waits until the file is done or gone
-        out = AtomicFile(dest, force=force, into_special=into_special)
+        out = AtomicFile(dest, force=force, into_special=into_special, inside=inside)
         try:
             out.write(data)
             out.commit()
