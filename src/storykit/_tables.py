@@ -69,7 +69,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
     try:
         outcome = _write(counted(), out, to, args, read)
     finally:
-        if not existed and read[0] == 0:  # no story came: no output file, as for the others
+        if not existed and (read[0] == 0 or to == "sqlite"):  # no story in it: no file
             _remove_made(out)
     if isinstance(outcome, int):  # the output file was refused
         return outcome
@@ -142,8 +142,9 @@ def _prepare(out: str, to: str, *, force: bool) -> None:
 def _remove_made(out: str) -> None:
     """Remove a database or Parquet file this run made without writing a story into it.
 
-    A database is removed only while it holds no story: another run may have begun
-    writing into the one this run made.
+    A database is removed only while it holds no story (none came, or a signal stopped the
+    run before the first chunk was committed): another run may have begun writing into
+    the one this run made.
     """
     if lower_suffix(out) != ".parquet":
         try:

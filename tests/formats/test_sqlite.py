@@ -744,3 +744,23 @@ def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
     assert info.value.filename == str(out)
     assert main(["convert", str(SEED), "-o", str(out), "-q"]) == 0
     assert list(storykit.iter_stories(out)) == [storykit.load(SEED)]
+
+
+def test_cli_sigterm_before_the_first_chunk_leaves_no_database(tmp_path: Path) -> None:
+    # stories came (from a pipe that stays open) but none was committed when SIGTERM
+    # arrived: the empty database the run made was left behind
+    command = [sys.executable, "-m", "storykit", "convert", "-", "-o", "s.db"]
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env
+    ) as process:
+        assert process.stdin is not None
+        lines = (storykit.dumps(make(i), "json", indent=None) + "\n" for i in range(1500))
+        process.stdin.write("".join(lines).encode())  # past the reader's blocks, not a chunk
+        process.stdin.flush()
+        assert _wait_for(lambda: (tmp_path / "s.db").exists(), 30)
+        time.sleep(1)  # the stories are read; the first chunk waits for more
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 128 + signal.SIGTERM
+        process.stdin.close()
+    assert list(tmp_path.iterdir()) == []
