@@ -384,6 +384,20 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "unknown format 'nope'; known formats:" in err
 
 
+def test_an_output_suffix_no_format_writes_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # -o story.pdf said only 'say which format to write with --to', as if -o said nothing
+    write(tmp_path / "a.txt", dump(1))
+    status, out, err = run(capsys, "convert", str(tmp_path / "a.txt"), "-o", "story.pdf")
+    assert (status, out) == (2, "")
+    assert err == (
+        "storykit convert: error: no format writes .pdf files (story.pdf); say which format to"
+        f" write with --to ({', '.join(storykit.formats.names())})\n"
+    )
+    assert not (tmp_path / "story.pdf").exists()
+
+
 def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "--version")
     assert (status, out) == (0, f"storykit {storykit.__version__}\n")

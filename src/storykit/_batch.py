@@ -196,6 +196,9 @@ def _target_format(args: argparse.Namespace) -> str:
         if found is not None:
             return found
     msg = f"say which format to write with --to ({', '.join(formats.names())})"
+    suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
+    if suffix:  # -o story.pdf: say why the name did not tell
+        msg = f"no format writes {suffix} files ({out}); " + msg
     raise UsageError(msg)
 
 
