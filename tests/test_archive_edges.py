@@ -232,6 +232,57 @@ def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(tmp_path: Path) -> 
     unblock_reader.join()
 
 
+def _header(name: str, size: int, kind: bytes) -> bytes:
+    info = tarfile.TarInfo(name)
+    info.size, info.type = size, kind
+    return info.tobuf(format=tarfile.USTAR_FORMAT)
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 512)
+
+
+def test_a_chain_of_long_name_headers_is_an_error_not_a_recursion_error(tmp_path: Path) -> None:
+    # tarfile reads the header after a GNU long name (or pax) header by recursion: 600 in
+    # a row, 300 KB of tar, came out of iter_stories as a RecursionError
+    first, last = dump(1).encode(), dump(2).encode()
+    data = _header("a.txt", len(first), tarfile.REGTYPE) + _padded(first)
+    for _ in range(600):
+        data += _header("././@LongLink", 6, tarfile.GNUTYPE_LONGNAME) + _padded(b"x.txt\0")
+    data += _header("b.txt", len(last), tarfile.REGTYPE) + _padded(last) + b"\0" * 1024
+    path = write(tmp_path / "chain.tar", data)
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}: cannot read the archive past here: more than 8 extended headers in a row"
+    ]
+
+
+def test_an_extended_header_over_the_limits_is_not_read(tmp_path: Path) -> None:
+    # tarfile reads a pax header whole before its member is seen: a 300 KB .tar.gz whose
+    # pax header said 300 MB made storykit hold 300 MB, whatever max_member_size said
+    story = dump(1).encode()
+    record = b" comment=" + b"x" * 5000 + b"\n"
+    record = str(len(record) + 4).encode() + record  # the length counts itself
+    pax = _header("././@PaxHeader", len(record), tarfile.XHDTYPE) + _padded(record)
+    member = _header("a.txt", len(story), tarfile.REGTYPE) + _padded(story)
+    raw = member + pax + member + b"\0" * 1024
+    path = write(tmp_path / "pax.tar.gz", gzip.compress(raw, mtime=0))
+    assert len(list(storykit.iter_stories(path))) == 2  # within the limits: read
+    stream = storykit.iter_stories(path, errors="collect", max_member_size=4096)
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}: cannot read the archive past here: an extended header of 5,014 bytes,"
+        " larger than the 4 KiB limit (max_member_size)"
+    ]
+    stream = storykit.iter_stories(path, errors="collect", max_total_size=len(story) + 4096)
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}: archive holds more than the {len(story) + 4096:,} bytes limit"
+        " (max_total_size); the rest of it is not read"
+    ]
+
+
 # --------------------------------------------------------------------------- streams
 
 

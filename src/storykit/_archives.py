@@ -207,6 +207,54 @@ def _zip_blobs(
                 yield Blob(origin, fmt, data)
 
 
+_MAX_EXTENDED = 8
+"""The most extended headers (pax, GNU long names) before one member: tar writes 3 at most."""
+
+
+def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
+    """A :class:`tarfile.TarInfo` that refuses extended headers over the limits.
+
+    :mod:`tarfile` reads a pax or GNU long-name header whole, before :func:`_tar_blobs`
+    sees its member: a 300 KB ``.tar.gz`` could make it hold a gigabyte, whatever the
+    limits said; and each such header reads the next by recursion, so a few hundred in a
+    row ended in a ``RecursionError``. Here a header larger than ``member_limit`` is
+    refused, its bytes count towards the total, and more than :data:`_MAX_EXTENDED` in a
+    row are refused.
+    """
+    import tarfile  # noqa: PLC0415
+
+    extended = (
+        tarfile.GNUTYPE_LONGNAME,
+        tarfile.GNUTYPE_LONGLINK,
+        tarfile.XHDTYPE,
+        tarfile.XGLTYPE,
+        tarfile.SOLARIS_XHDTYPE,
+    )
+    depth = [0]
+
+    class BoundedTarInfo(tarfile.TarInfo):
+        def _proc_member(self, tarfile_: Any) -> Any:
+            if self.type not in extended:
+                return super()._proc_member(tarfile_)  # type: ignore[misc]
+            if self.size > member_limit:
+                msg = (
+                    f"an extended header of {self.size:,} bytes, larger than the "
+                    f"{size_text(member_limit)} limit (max_member_size)"
+                )
+                raise tarfile.HeaderError(msg)
+            if depth[0] >= _MAX_EXTENDED:
+                msg = f"more than {_MAX_EXTENDED} extended headers in a row"
+                raise tarfile.HeaderError(msg)
+            budget.take(self.size)
+            depth[0] += 1
+            try:
+                return super()._proc_member(tarfile_)  # type: ignore[misc]
+            finally:
+                depth[0] -= 1
+
+    return BoundedTarInfo
+
+
 def _tar_problem(info: Any) -> str | None:
     """Why a tar member must not be read, or ``None``."""
     problem = _unsafe_name(info.name)
@@ -230,21 +278,28 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
 
     member_limit, total, max_members = limits
     errors = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
+    budget = _Budget(total)
+    bounded = _bounded_tarinfo(member_limit, budget)
     try:
         # a stream: members are read in order, and a pipe will do
         if isinstance(file, str):
-            archive = tarfile.open(file, mode="r|*")  # noqa: SIM115 - closed below
+            archive = tarfile.open(file, mode="r|*", tarinfo=bounded)  # noqa: SIM115
         else:
-            archive = tarfile.open(fileobj=file, mode="r|*")  # noqa: SIM115
+            archive = tarfile.open(fileobj=file, mode="r|*", tarinfo=bounded)  # noqa: SIM115
+    except _TotalExceededError:
+        yield _total_exceeded(path, total)
+        return
     except errors as exc:
         yield read_error(Origin(path), f"not a readable tar archive: {exc}")
         return
-    budget = _Budget(total)
     count = 0
     with archive:
         while True:
             try:
                 info = archive.next()
+            except _TotalExceededError:  # in an extended header
+                yield _total_exceeded(path, total)
+                return
             except errors as exc:
                 yield read_error(Origin(path), f"cannot read the archive past here: {exc}")
                 return
