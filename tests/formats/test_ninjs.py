@@ -229,7 +229,8 @@ def test_agency_3x_text_with_picture() -> None:
         "https://media.nna.example/text/20240312-harbour-ferry-7c1e",
     )
     # the HTML body is used: the repeated <h1> headline, the dateline <div> and the
-    # <figure> are left out; links and entities are resolved, white space collapsed
+    # <figure> are left out of the sections (the dateline, text in no paragraph, is kept in
+    # the extras); links and entities are resolved, white space collapsed
     assert story.sections == (
         Section(
             None,
@@ -253,6 +254,7 @@ def test_agency_3x_text_with_picture() -> None:
         "Commuters get their 12-minute crossing back on Monday",
         "The harbour ferry resumes service on Monday after three months in dry dock, the "
         "city transport office said.",
+        "Transport NNA",
     )
     # nothing is lost: the whole document, and what was not used at all
     assert doc.data["associations"][0]["renditions"][0]["width"] == 4500
@@ -449,3 +451,28 @@ def test_the_reader_is_loaded_when_a_document_is_first_read() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert done.stdout.splitlines() == ["False", "True T"]
+
+
+@pytest.mark.parametrize(
+    ("body", "paragraphs", "extras"),
+    [
+        # text in no paragraph element was dropped without a word
+        ("bare text", ["bare text"], []),
+        ("one<br>still one<br><br>two<br/>\n<br>three", ["one still one", "two", "three"], []),
+        ("<div>in a div</div>", ["in a div"], []),
+        ("<table><tr><td>cell a</td><td>cell b</td></tr></table>", ["cell a", "cell b"], []),
+        ("<h1>T</h1>after the headline", ["after the headline"], []),
+        # beside paragraphs, it is kept in the extras
+        ("<p>a</p>tail text", ["a"], ["tail text"]),
+        ("<div>Dateline</div><p>a</p><div>x <b>y</b></div>", ["a"], ["Dateline", "x y"]),
+        ("<blockquote><p>a</p>b</blockquote>", ["a"], ["b"]),
+        # what was read before is read as before
+        ("<p>a<br><br>b</p> &nbsp; <figure><figcaption>c</figcaption></figure>", ["a b"], []),
+    ],
+)
+def test_body_text_outside_paragraphs_is_not_lost(
+    body: str, paragraphs: list[str], extras: list[str]
+) -> None:
+    story = storykit.loads(json.dumps({"uri": "x", "headline": "T", "body_html": body}), "ninjs")
+    assert [p for section in story.sections for p in section.paragraphs] == paragraphs
+    assert list(story.extras) == extras

@@ -196,7 +196,8 @@ class _Reader:
         key, value = self.get("copyrightHolder")
         return _text(value, key) if value is not None else None
 
-    def sections(self, title: str) -> list[Section]:
+    def sections(self, title: str) -> tuple[list[Section], list[str]]:
+        """The body's sections, and its text that is in no paragraph (for the extras)."""
         key, bodies = self.get("bodies")
         html: tuple[str, str] | None = None
         plain: tuple[str, str] | None = None
@@ -219,12 +220,12 @@ class _Reader:
             if value is not None and plain is None:
                 plain = (key, _string(value, key))
         if html is not None:
-            sections = _html_sections(html[1], exact=self.exact, title=title)
-            if sections or plain is None:
-                return sections
+            sections, stray, bare = _html_sections(html[1], exact=self.exact, title=title)
+            if plain is None or (sections and not bare):  # else the plain body says more
+                return sections, stray
         if plain is not None:
-            return _plain_sections(plain[1], title)
-        return []
+            return _plain_sections(plain[1], title), []
+        return [], []
 
     def tags(self) -> list[str]:
         tags: list[str] = []
@@ -339,6 +340,15 @@ _SKIP = frozenset({"head", "title", "script", "style", "figure", "figcaption", "
 _BLOCKS = frozenset({"p", "blockquote", "li", "pre", "dd", "dt"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr"})
+# Tags that end a paragraph made of text outside any block (``<div>text</div>``, a table's
+# cells, ``text<hr>text``): HTML's own block boxes that storykit has no element for.
+_BREAKS = frozenset(
+    {
+        "address", "article", "body", "caption", "center", "details", "dl", "div", "fieldset",
+        "footer", "form", "header", "hr", "html", "legend", "main", "ol", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
 
 
 _RAW_TEXT = {
@@ -363,6 +373,10 @@ class _BodyParser:
         self.skip = 0
         self.kind: str | None = None
         self.parts: list[str] = []
+        # Text outside any block (a <div>'s or a table cell's, what follows a </p>) is read
+        # as a paragraph of its own, as a browser shows it, and kept as "stray" text.
+        self.implicit = False  # the paragraph being read is such text
+        self.after_br = False  # a <br> came last: a second one ends such a paragraph
 
     def feed(self, text: str) -> None:
         """Read the whole body."""
@@ -409,39 +423,71 @@ class _BodyParser:
             if not self.exact:
                 text = " ".join(text.split())
             if text.strip():
-                self.items.append((self.kind, text))
-        self.kind, self.parts = None, []
+                self.items.append(("stray" if self.implicit else self.kind, text))
+        self.kind, self.parts, self.implicit, self.after_br = None, [], False, False
 
     def handle_starttag(self, tag: str) -> None:
+        if tag == "br" and self.implicit and self.after_br and not self.skip:
+            self.flush()  # text<br><br>text: two paragraphs
+            return
         if tag in _VOID:
             if tag == "br" and self.kind is not None and not self.skip:
                 self.parts.append("\n")
+                self.after_br = True
+            elif tag == "hr" and self.implicit:
+                self.flush()
             return
+        self.after_br = False
         if tag in _SKIP:
             self.skip += 1
         elif not self.skip and (tag in _BLOCKS or tag in _HEADINGS):
             self.flush()
             self.kind = tag if tag in _HEADINGS else "p"
+        elif self.implicit and tag in _BREAKS:
+            self.flush()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:  # <br/> is read as <br>, then as </br>: nothing to end
+            return
+        self.after_br = False
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
-        elif not self.skip and (tag in _BLOCKS or tag in _HEADINGS):
+        elif not self.skip and (
+            tag in _BLOCKS or tag in _HEADINGS or (self.implicit and tag in _BREAKS)
+        ):
             self.flush()
 
     def handle_data(self, data: str) -> None:
-        if self.kind is not None and not self.skip:
-            self.parts.append(_html.unescape(data) if "&" in data else data)
+        if self.skip:
+            return
+        if self.kind is None:
+            if data.isspace() or not (_html.unescape(data) if "&" in data else data).strip():
+                return
+            self.kind, self.implicit = "p", True
+        elif self.after_br and not data.isspace():
+            self.after_br = False
+        self.parts.append(_html.unescape(data) if "&" in data else data)
 
 
-def _html_sections(text: str, *, exact: bool, title: str) -> list[Section]:
+def _html_sections(text: str, *, exact: bool, title: str) -> tuple[list[Section], list[str], bool]:
+    """The sections of an HTML body, its text outside any block element, and if it had any.
+
+    Text outside blocks is never dropped: in a body without any paragraph element (bare
+    text and ``<br>``, headings), it is the paragraphs (and the flag is true); beside
+    paragraphs (a dateline in a ``<div>``, say) it is returned apart, for ``story.extras``.
+    """
     parser = _BodyParser(exact=exact)
     parser.feed(text)
     parser.flush()
     items = parser.items
     if not exact and items and items[0] == ("h1", title):
         items = items[1:]  # the headline repeated at the top of the body
-    return _sections((kind != "p", text) for kind, text in items)
+    if not any(kind == "p" for kind, _ in items):  # headings and bare text only
+        bare = any(kind == "stray" for kind, _ in items)
+        return _sections((kind not in ("p", "stray"), text) for kind, text in items), [], bare
+    stray = [text for kind, text in items if kind == "stray"]
+    kept = ((kind != "p", text) for kind, text in items if kind != "stray")
+    return _sections(kept), stray, False
 
 
 def _plain_sections(text: str, title: str) -> list[Section]:
@@ -492,7 +538,7 @@ def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
         published = reader.published(exact_published)
         name = reader.source_name()
         url = reader.url()
-        sections = reader.sections(title)
+        sections, stray = reader.sections(title)
         image, credits = reader.associations()
         credits = reader.byline() + credits
         tags = reader.tags()
@@ -504,7 +550,7 @@ def from_dict(data: object, *, filename: str | None = None) -> NinjsDocument:
             credits=credits,
             sections=sections,
             tags=tags,
-            extras=[*extras, *other_headlines, *other_descriptions],
+            extras=[*extras, *other_headlines, *other_descriptions, *stray],
         )
     except _BadValueError as exc:
         raise StoryParseError(
