@@ -202,6 +202,10 @@ def test_fts_finds_the_seed_by_name_by_body_word_and_without_diacritics(tmp_path
     assert storykit.search(db, "nosuchword") == []
     with pytest.raises(ValueError, match="not a search query"):
         storykit.search(db, "AND")
+    # a lone quote or star was 'cannot search the database' (the file's fault, status 1)
+    for query, why in (('"', "unterminated string"), ("*", "unknown special query")):
+        with pytest.raises(ValueError, match=f"not a search query.*{why}"):
+            storykit.search(db, query)
 
 
 def test_datasette_and_sqlite_utils_find_the_index(tmp_path: Path) -> None:
@@ -503,6 +507,12 @@ def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixt
     status, _, err = run(capsys, "search", str(db), "AND")
     assert status == 2
     assert "not a search query" in err
+    status, _, err = run(capsys, "search", str(db), '"trade war')
+    assert (status, err) == (
+        2,
+        "storykit search: error: not a search query SQLite understands: "
+        "'\"trade war' (unterminated string)\n",
+    )
     status, _, err = run(capsys, "search", str(tmp_path / "none.db"), "x")
     assert (status, err) == (1, f"{tmp_path / 'none.db'}: no such database file\n")
 

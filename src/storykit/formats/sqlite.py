@@ -980,6 +980,10 @@ class Hit:
     """A few words around the match, matched terms between ``[`` and ``]``."""
 
 
+_QUERY_ERRORS = ("fts5", "syntax", "no such column", "unterminated string", "unknown special query")
+"""What SQLite's messages for an FTS5 query it cannot read hold (``"``: unterminated string)."""
+
+
 def search(
     path: str | os.PathLike[str],
     query: str,
@@ -1017,7 +1021,7 @@ def search(
     try:
         rows = connection.execute(sql, (*mark, query, -1 if limit is None else limit)).fetchall()
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+        if any(what in str(exc) for what in _QUERY_ERRORS):
             msg = f"not a search query SQLite understands: {query!r} ({exc})"
             raise ValueError(msg) from None
         raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
