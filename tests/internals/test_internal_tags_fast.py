@@ -151,6 +151,7 @@ def test_common_lines_take_the_fast_path() -> None:
         ("Python 3Developers", ("Python 3", "Developers")),
         ("AIEVsSemiconductors", ("AI", "EVs", "Semiconductors")),
         ("TradeUSEUChina", ("Trade", "US", "EU", "China")),
+        ("ClimateEUCOP26Glasgow", ("Climate", "EU", "COP26", "Glasgow")),  # two known, a code
     ]:
         sig = line.translate(tags_module._CLASSES)
         assert splitter._fast_split(line, sig) == tags
