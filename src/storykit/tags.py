@@ -490,6 +490,12 @@ class TagSplitter:
         tokens = _FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
             return None  # something else: a lone capital, lower-case starts, CJK…
+        # Runs of capitals and codes first, before the story is asked anything: a line with
+        # one that needs the evidence is declined at once.
+        runs = self._known_runs(line, tokens) if "UU" in sig or "Ud" in sig or "Uo" in sig else []
+        if runs is None:
+            return None
+        next_run = iter(runs).__next__
         vocabulary = self._vocabulary
         inner = self._inner
         inner_pairs = self._inner_pairs
@@ -501,29 +507,14 @@ class TagSplitter:
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
-            if word and j - i == 2 and line[i + 1] == "i" and out and not word_before:
-                return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
             second = None
-            if not word and piece not in vocabulary:
-                # A run of capitals that is two known tags (AI|EVs, US|EU): the rules take
-                # the first such cut, asking nothing; any other run needs the evidence.
-                # (A code's digits end it: no digit comes before a capital inside the token,
-                # so _split_acronyms' digit rule, A380|COVID-19, cannot apply: EU|COP26.)
-                cut = None
-                if "o" not in token:
-                    cut = next(
-                        (
-                            p
-                            for p in range(1, len(piece))
-                            if piece[:p] in vocabulary and piece[p:] in vocabulary
-                        ),
-                        None,
-                    )
-                if cut is None:
-                    return None  # an unknown run of capitals or code: OGMCIRC, EUCOP26
-                if not _ACRONYM_RUN_RE.fullmatch(token, cut):
-                    return None  # a known tag "s" after "ABC": _joins may join it onwards
-                piece, second = piece[:cut], piece[cut:]
+            if word:
+                if j - i == 2 and line[i + 1] == "i" and out and not word_before:
+                    return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
+            else:
+                cut = next_run()
+                if cut:
+                    piece, second = piece[:cut], piece[cut:]
             if out:
                 pair = line[i - 1 : i + 1]
                 if pair in inner_pairs:
@@ -571,6 +562,41 @@ class TagSplitter:
             word_before = word and token[-1] != "d"
             i = j
         return tuple(out)
+
+    def _known_runs(self, line: str, tokens: list[str]) -> list[int] | None:
+        """Where each run of capitals or code among the fast path's ``tokens`` splits.
+
+        In order, one per run: ``0`` when it is a known tag, else the cut into two known
+        tags; ``None`` when one run is neither. A run of capitals that is two known tags
+        (``AI|EVs``, ``US|EU``) is split by the rules at the first such cut, asking nothing;
+        any other run needs the evidence. (A code's digits end it: no digit comes before a
+        capital inside a token, so :meth:`_split_acronyms`' digit rule, ``A380|COVID-19``,
+        cannot apply: ``EU|COP26``.)
+        """
+        vocabulary = self._vocabulary
+        runs: list[int] = []
+        for token, j in zip(tokens, itertools.accumulate(map(len, tokens)), strict=True):
+            if token[1] not in "ls":
+                piece = line[j - len(token) : j]
+                if piece in vocabulary:
+                    runs.append(0)
+                    continue
+                cut = None
+                if "o" not in token:
+                    cut = next(
+                        (
+                            p
+                            for p in range(1, len(piece))
+                            if piece[:p] in vocabulary and piece[p:] in vocabulary
+                        ),
+                        None,
+                    )
+                if cut is None:
+                    return None  # an unknown run of capitals or code: OGMCIRC, A380G7
+                if not _ACRONYM_RUN_RE.fullmatch(token, cut):
+                    return None  # a known tag "s" after "ABC": _joins may join it onwards
+                runs.append(cut)
+        return runs
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)

@@ -168,3 +168,24 @@ def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> 
         assert splitter.split(line, "Art in France") == TagSplitter().split(line, "Art in France")
         assert len(splitter._splits) <= 8
     assert splitter._splits  # the recent ones are kept
+
+
+def test_a_run_that_needs_the_evidence_is_declined_before_the_story_is_asked() -> None:
+    # "Art" is a short word, so "ArtFrance" alone would ask the story; the unknown run of
+    # capitals at the end sends the line to the full rules anyway, so nothing is asked first.
+    splitter = TagSplitter()
+    for line in ["ArtFranceOGMCIRC", "ArtFranceA380G7", "ArtFranceABC-1X"]:
+        story = tags_module._Story("Art France OGM CIRC", 19)
+        sig = line.translate(tags_module._CLASSES)
+        assert splitter._fast_split(line, sig, lambda: pytest.fail("the story was asked")) is None
+        assert splitter._split(line, sig, story)  # (the full rules do ask it)
+        assert story.log, line
+    story = tags_module._Story("", 0)
+    line = "ArtFranceUSEU"  # runs of known tags: the short word is asked about as before
+    assert splitter._fast_split(line, line.translate(tags_module._CLASSES), lambda: story) == (
+        "Art",
+        "France",
+        "US",
+        "EU",
+    )
+    assert story.log
