@@ -552,7 +552,9 @@ class TagSplitter:
                         and " " not in piece
                         and (
                             story is None
-                            or self._joins(line, sig, (i - len(previous), i, j), story())
+                            or self._joins(
+                                line, sig, (i - len(previous), i, i + len(piece)), story()
+                            )
                         )
                     ):
                         return None
