@@ -68,6 +68,7 @@ from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
     Image,
+    Section,
     Source,
     Story,
 )
@@ -254,19 +255,31 @@ _enc = _json_layout.encoder(ensure_ascii=False)
 _JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
 
 
+# Each UTF-8 byte of a text as one byte of a mask: 1 for a space (the one byte of U+0020;
+# no other character's encoding holds the byte 0x20), 0 for any other.
+_SPACE_MASK = bytes(int(byte == 0x20) for byte in range(256))
+
+
 def _word_count(text: str, printable: bool) -> int:
-    """``len(text.split())``, without making the words when the text has single spaces.
+    """``len(text.split())``, without making the words.
 
     ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
-    ASCII space (every other white space character is a control or separator character).
+    ASCII space (every other white space character is a control or separator character),
+    so its words are the runs of what is not a space. Each space is a bit of one integer
+    (:data:`_SPACE_MASK` over the UTF-8 bytes); a run of spaces is a space whose byte does
+    not follow another's; between and around the runs of spaces lie the words.
     """
-    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text.count(" ") + 1 if text else 0
-    return len(text.split())
+    if not printable:
+        return len(text.split())
+    if not text:
+        return 0
+    spaces = int.from_bytes(text.encode().translate(_SPACE_MASK), "little")
+    runs = spaces.bit_count() - (spaces & (spaces >> 8)).bit_count()
+    return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
-def _quoted(text: str) -> str:
-    """The JSON string of printable text: only the backslash and the quote are escaped.
+def _escaped(text: str) -> str:
+    """Printable text as it is inside a JSON string: only the backslash and the quote escaped.
 
     ``json.encoder.encode_basestring`` escapes those two and the characters below U+0020
     (``ensure_ascii=False``), none of which is printable; this does the same in two scans
@@ -276,23 +289,45 @@ def _quoted(text: str) -> str:
         text = text.replace("\\", "\\\\")
     if '"' in text:
         text = text.replace('"', '\\"')
-    return f'"{text}"'
+    return text
 
 
-def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
-    """The JSON strings of the summary, the HTML body and the plain body, and the word count.
+def _plain_html(sections: tuple[Section, ...]) -> list[str]:
+    """The pieces of ``body_html``'s text inside a JSON string, for text with nothing to escape.
 
-    ``None`` for a story without sections. When the text of the sections is printable (as
-    almost all is), the bodies' only other characters are the markup of ``body_html``
-    and the line feeds between blocks, so each is encoded with :func:`_quoted` and its line
-    feeds written as the two characters backslash and n; the word count, ``len(…split())``
-    of the plain body, is then a count of spaces. Other text goes through the C encoder.
+    Printable text without ``&``, ``<``, ``>``, a quote or a backslash is the same in HTML
+    and in a JSON string; only the line feeds between the blocks are escaped, written here
+    as the two characters backslash and n.
     """
-    if not story.sections:
+    html: list[str] = []
+    for section in sections:
+        heading, paragraphs = section.heading, section.paragraphs
+        if heading is not None:
+            html += ("\\n<h2>", heading, "</h2>")
+        if paragraphs:
+            html += ("\\n<p>", "</p>\\n<p>".join(paragraphs), "</p>")
+    if html:
+        html[0] = html[0][2:]  # no line feed before the first block
+    return html
+
+
+def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
+    """The summary, the HTML body and the plain body inside JSON strings, and the word count.
+
+    ``None`` for a story without sections. Each text is what lies between the quotes of its
+    JSON string; the HTML body comes as pieces to join. When the text of the sections is
+    printable (as almost all is), the bodies' only other characters are the markup of
+    ``body_html`` and the line feeds between blocks, so each is escaped by :func:`_escaped`
+    and its line feeds written as the two characters backslash and n; text with nothing to
+    escape at all is laid out directly (:func:`_plain_html`). Other text goes through the
+    C encoder.
+    """
+    sections = story.sections
+    if not sections:
         return None
     texts: list[str] = []  # headings and paragraphs, in order: what body_text joins
     summary: str | None = None
-    for section in story.sections:
+    for section in sections:
         if section.heading is not None:
             texts.append(section.heading)
         if section.paragraphs:
@@ -302,16 +337,18 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     joined = " ".join(texts)
     printable = joined.isprintable()
     words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
-    html = body_html(story)
     if not printable:
-        summary_json = None if summary is None else _enc(summary)
-        return summary_json, _enc(html), _enc("\n\n".join(texts)), words
+        html = _enc(body_html(story))[1:-1]
+        plain = _enc("\n\n".join(texts))[1:-1]
+        return None if summary is None else _enc(summary)[1:-1], [html], plain, words
     if "\\" in joined or '"' in joined:
-        plain = _quoted("\n\n".join(texts)).replace("\n", "\\n")
+        plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
+        summary = None if summary is None else _escaped(summary)
     else:
-        plain = f'"{_JSON_BLANK_LINE.join(texts)}"'
-    summary_json = None if summary is None else _quoted(summary)
-    return summary_json, _quoted(html).replace("\n", "\\n"), plain, words
+        plain = _JSON_BLANK_LINE.join(texts)
+        if "&" not in joined and "<" not in joined and ">" not in joined:
+            return summary, _plain_html(sections), plain, words
+    return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
 
 
 class _Pieces:
@@ -349,14 +386,15 @@ class _Pieces:
         self.next_item = f",{n2}"
         self.end_array = f"{n1}]"
         self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
-        self.summary += entry("value", n3)
+        self.summary += entry("value", n3) + '"'
+        self.end_summary = f'"{n2}}}'
         self.published = f'{{{n3}"role"{k}{_enc(PUBLISHED_ROLE)}' + entry("value", n3)
         self.extra = f'{{{n3}"role"{k}{_enc(EXTRA_ROLE)}' + entry("value", n3)
         self.html_words = entry("bodies", n1, f"[{n2}") + main
         self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
-        self.value = entry("value", n3)
-        self.plain_words = f"{n2}}},{n2}" + text_plain + entry("wordCount", n3)
-        self.end_bodies = f"{n2}}}{n1}]"
+        self.value = entry("value", n3) + '"'
+        self.plain_words = f'"{n2}}},{n2}' + text_plain + entry("wordCount", n3)
+        self.end_bodies = f'"{n2}}}{n1}]'
         self.subjects = entry("subjects", n1, f'[{n2}{{{n3}"name"{k}')
         self.next_subject = f'{n2}}},{n2}{{{n3}"name"{k}'
         self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_enc(URL_ROLE)}')
@@ -420,7 +458,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
     descriptions: list[str] = []
     bodies = _bodies(story)
     if bodies is not None and bodies[0] is not None:
-        descriptions += (p.summary, bodies[0], p.end_item)
+        descriptions += (p.summary, bodies[0], p.end_summary)
     if source is not None:
         published = source.published
         if published is not None:
@@ -444,8 +482,9 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out.append(p.end_array)
     if bodies is not None:
         _, html, plain, words = bodies
-        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
-        out.append(p.end_bodies)
+        out += (p.html_words, words, p.value)
+        out += html
+        out += (p.plain_words, words, p.value, plain, p.end_bodies)
     if story.tags:
         out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
     url = source.url if source is not None else None
