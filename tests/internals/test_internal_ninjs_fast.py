@@ -15,7 +15,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Section, Story, _json_layout
+from storykit import Credit, Image, Section, Source, Story, _json_layout
+from storykit.export import story_uri
 from storykit.formats import ninjs
 from storykit.formats.html import body_html
 from tests.conftest import CORPUS_STORIES, SEED
@@ -186,6 +187,31 @@ def test_bodies_with_escapes_and_odd_white_space(text: str, indent: int | None) 
         sections=[Section(None, [text, "Plain."]), Section(text, ["After " + text])],
     )
     assert ninjs.dumps(story, indent=indent) == _slow(story, indent, None)
+
+
+# URLs whose identifier story_uri takes or refuses: the layout writes the identifier, the
+# story id in the URNs made from it and a day's ISO date between quotes without escaping
+_URL_CHARS = st.sampled_from(list("aZ09:/?#[]@!$&'()*+,;=%-._~") + list('"\\ <>{}|^`\t\né→'))
+_URLS = st.builds(
+    "{}:{}".format,
+    st.sampled_from(["http", "https", "urn", "URN", "javascript", "mailto", "x-y.z+w", "1a"]),
+    st.text(_URL_CHARS, min_size=1, max_size=20),
+)
+
+
+@given(_URLS, st.none() | st.dates(), st.sampled_from([2, None]), _DAY_TIMES)
+def test_identifiers_and_days_need_no_escaping(
+    url: str, day: dt.date | None, indent: int | None, day_time: dt.time | None
+) -> None:
+    story = Story(
+        "Title",
+        source=Source(url=url, published=day),
+        image=Image(alt="Alt", credit=Credit("photo", "Ann", "Pix")),
+        credits=[Credit("byline", "Bo")],
+    )
+    uri = story_uri(story)
+    assert json.dumps(uri) == f'"{uri}"'
+    assert ninjs.dumps(story, indent=indent, day_time=day_time) == _slow(story, indent, day_time)
 
 
 def test_a_subclass_takes_the_dict_path() -> None:

@@ -357,6 +357,12 @@ class _Pieces:
     Each attribute is written just before the value its name says (``title``: before the
     encoded title…), ``end`` pieces just after one. Levels as in the document: the
     top-level entries at 1, the items of their arrays at 2, the items' entries at 3.
+
+    Most values are JSON strings from the C encoder, quotes and all. The quotes of the
+    others are in the pieces around them: the bodies and the summary (escaped by
+    :func:`_bodies`), and what never needs escaping: the identifier (``story_uri`` takes
+    only a plain URI, else makes a URN of hex digits), the story id in the associations'
+    URNs and a day's ISO date.
     """
 
     def __init__(self, indent: int | None) -> None:
@@ -366,10 +372,10 @@ class _Pieces:
         def entry(name: str, nl: str, value: str = "") -> str:
             return f',{nl}"{name}"{k}{value}'
 
-        self.uri = f'{{{n1}"uri"{k}'
+        self.uri = f'{{{n1}"uri"{k}"'  # story_uri's URIs and URNs need no escaping
         standard = f'{{{n2}"name"{k}"ninjs"' + entry("version", n2, '"3.1"')
         standard += entry("schema", n2, _enc(SCHEMA_URI)) + f"{n1}}}"
-        self.head = (
+        self.head = '"' + (
             entry("standard", n1, standard)
             + entry("profile", n1, _enc(PROFILE))
             + entry("type", n1, '"text"')
@@ -387,8 +393,9 @@ class _Pieces:
         self.end_array = f"{n1}]"
         self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
         self.summary += entry("value", n3) + '"'
-        self.end_summary = f'"{n2}}}'
+        self.end_quoted = '"' + self.end_item
         self.published = f'{{{n3}"role"{k}{_enc(PUBLISHED_ROLE)}' + entry("value", n3)
+        self.day = self.published + '"'  # a date's ISO form needs no escaping
         self.extra = f'{{{n3}"role"{k}{_enc(EXTRA_ROLE)}' + entry("value", n3)
         self.html_words = entry("bodies", n1, f"[{n2}") + main
         self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
@@ -401,14 +408,14 @@ class _Pieces:
         self.alt_ids += entry("value", n3)
         self.associations = entry("associations", n1, f"[{n2}")
         self.picture = f'{{{n3}"name"{k}'
-        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3)
-        self.picture_type = entry("type", n3, '"picture"')
+        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3, '"urn:storykit:')
+        self.picture_type = ':image"' + entry("type", n3, '"picture"')
         self.picture_type += entry("representationType", n3, '"partial"')
         self.alt = entry("descriptions", n3, f'[{n4}{{{n5}"role"{k}"alt"')
         self.alt += entry("contentType", n5, '"text/plain"') + entry("value", n5)
         self.end_alt = f"{n4}}}{n3}]"
         self.credit = f'{{{n3}"name"{k}'
-        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3)
+        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3, '"urn:storykit:')
         self.by = entry("by", n3)
         self.info_sources = entry("infoSources", n3)
         self.creator = f'[{n4}{{{n5}"name"{k}'
@@ -447,21 +454,29 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
     """
     if type(story) is not Story:
         raise _NotPlainError
-    _check_day_time(day_time)
+    if day_time is not None:
+        _check_day_time(day_time)
     source, image, credits = story.source, story.image, story.credits
     if (source is not None and type(source) is not Source) or (
         image is not None and type(image) is not Image
     ):
         raise _NotPlainError
     uri = story_uri(story)
-    out = [p.uri, _enc(uri), p.head]
+    out = [p.uri, uri, p.head]
     descriptions: list[str] = []
     bodies = _bodies(story)
     if bodies is not None and bodies[0] is not None:
-        descriptions += (p.summary, bodies[0], p.end_summary)
+        descriptions += (p.summary, bodies[0], p.end_quoted)
     if source is not None:
         published = source.published
-        if published is not None:
+        if type(published) is _dt.date:  # a day: firstCreated only with a day_time
+            if day_time is not None:
+                created = format_iso(_dt.datetime.combine(published, day_time))
+                out += (p.first_created, _enc(created))
+            if descriptions:
+                descriptions.append(p.next_item)
+            descriptions += (p.day, published.isoformat(), p.end_quoted)
+        elif published is not None:
             created = _first_created(published, day_time)
             if created is not None:
                 out += (p.first_created, _enc(created))
@@ -500,7 +515,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
             if credit is not None and type(credit) is not Credit:
                 raise _NotPlainError
             out += (p.picture, '"image"' if credit is None else _enc(credit.role))
-            out += (p.picture_uri, _enc(f"urn:storykit:{sid}:image"), p.picture_type)
+            out += (p.picture_uri, sid, p.picture_type)
             if credit is not None:
                 _credited(credit, p, out)
             if image.alt is not None:
@@ -511,8 +526,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
                 raise _NotPlainError
             if i > 1 or image is not None:
                 out.append(p.next_item)
-            out += (p.credit, _enc(credit.role), p.credit_uri)
-            out.append(_enc(f"urn:storykit:{sid}:credit:{i}"))
+            out += (p.credit, _enc(credit.role), p.credit_uri, f'{sid}:credit:{i}"')
             _credited(credit, p, out)
             out.append(p.end_item)
         out.append(p.end_array)
