@@ -471,8 +471,8 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         published = source.published
         if type(published) is _dt.date:  # a day: firstCreated only with a day_time
             if day_time is not None:
-                created = format_iso(_dt.datetime.combine(published, day_time))
-                out += (p.first_created, _enc(created))
+                day_start = format_iso(_dt.datetime.combine(published, day_time))
+                out += (p.first_created, _enc(day_start))
             if descriptions:
                 descriptions.append(p.next_item)
             descriptions += (p.day, published.isoformat(), p.end_quoted)
