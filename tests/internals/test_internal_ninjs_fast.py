@@ -83,6 +83,11 @@ _BODY_TEXT = st.one_of(_TEXT_KINDS)
 @example("a\u2028b")
 @example("x\tz")
 @example("\u3000a b")
+@example("é a")  # odd and even numbers of UTF-8 bytes, spaces on either side of a byte pair
+@example("é  a")
+@example("a  é ")
+@example(" →  x")
+@example("\U0001f600 \U0001f600  b")
 def test_the_word_count_is_that_of_split(text: str) -> None:
     assert ninjs._word_count(text, text.isprintable()) == len(text.split())
 

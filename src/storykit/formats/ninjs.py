@@ -51,6 +51,7 @@ used, next to the story. A document with ``"profile": "storykit/1"`` is read exa
 
 from __future__ import annotations
 
+import binascii
 import datetime as _dt
 import re
 from functools import cache
@@ -255,9 +256,9 @@ _enc = _json_layout.encoder(ensure_ascii=False)
 _JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
 
 
-# Each UTF-8 byte of a text as one byte of a mask: 1 for a space (the one byte of U+0020;
-# no other character's encoding holds the byte 0x20), 0 for any other.
-_SPACE_MASK = bytes(int(byte == 0x20) for byte in range(256))
+# Each UTF-8 byte of a text as a hex digit: 1 for a space (the one byte of U+0020; no other
+# character's encoding holds the byte 0x20), 0 for any other.
+_SPACE_DIGITS = bytes(ord("1") if byte == 0x20 else ord("0") for byte in range(256))
 
 
 def _word_count(text: str, printable: bool) -> int:
@@ -265,16 +266,21 @@ def _word_count(text: str, printable: bool) -> int:
 
     ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
     ASCII space (every other white space character is a control or separator character),
-    so its words are the runs of what is not a space. Each space is a bit of one integer
-    (:data:`_SPACE_MASK` over the UTF-8 bytes); a run of spaces is a space whose byte does
-    not follow another's; between and around the runs of spaces lie the words.
+    so its words are the runs of what is not a space. The text's UTF-8 bytes become one
+    integer with a bit for each, set for a space, 4 bits apart in the bytes' order (hex
+    digits, :data:`_SPACE_DIGITS`, read two to a byte); a run of spaces is a space whose
+    byte does not follow another's, and between and around the runs of spaces lie the
+    words. All of it in C, on an integer of half as many bytes as the text's UTF-8.
     """
     if not printable:
         return len(text.split())
     if not text:
         return 0
-    spaces = int.from_bytes(text.encode().translate(_SPACE_MASK), "little")
-    runs = spaces.bit_count() - (spaces & (spaces >> 8)).bit_count()
+    digits = text.encode().translate(_SPACE_DIGITS)
+    if len(digits) % 2:
+        digits += b"0"  # a whole number of bytes (a byte that is no space)
+    spaces = int.from_bytes(binascii.a2b_hex(digits), "big")
+    runs = spaces.bit_count() - (spaces & (spaces >> 4)).bit_count()
     return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
