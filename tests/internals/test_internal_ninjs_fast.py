@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story, _json_layout
-from storykit.export import story_uri
+from storykit.export import body_text, story_uri
 from storykit.formats import ninjs
 from storykit.formats.html import body_html
 from tests.conftest import CORPUS_STORIES, SEED
@@ -121,14 +121,21 @@ def test_stories_of_news_like_text(story: Story, indent: int | None) -> None:
     assert ninjs.dumps(story, indent=indent) == _slow(story, indent, None)
 
 
-@given(body_stories())
-def test_the_html_body_laid_out_directly_is_body_html(story: Story) -> None:
-    texts = [story.title, *(section.heading or "" for section in story.sections)]
-    texts += story.paragraphs
-    clean = not any(char in text for text in texts for char in '&<>"\\')
-    if clean and all(text.isprintable() for text in texts):
-        html = "".join(ninjs._plain_html(story.sections))
-        assert html == body_html(story).replace("\n", "\\n")
+@given(body_stories() | stories())
+def test_the_bodies_are_what_the_dict_path_encodes(story: Story) -> None:
+    bodies = ninjs._bodies(story)
+    if not story.sections:
+        assert bodies is None
+        return
+    assert bodies is not None
+    summary, html, plain, words = bodies
+    if story.paragraphs:
+        assert f'"{summary}"' == json.dumps(story.paragraphs[0], ensure_ascii=False)
+    else:
+        assert summary is None
+    assert f'"{"".join(html)}"' == json.dumps(body_html(story), ensure_ascii=False)
+    assert f'"{plain}"' == json.dumps(body_text(story), ensure_ascii=False)
+    assert words == str(len(body_text(story).split()))
 
 
 def _unchecked(kind: type, **values: object) -> object:

@@ -299,10 +299,10 @@ def _escaped(text: str) -> str:
 
 
 def _plain_html(sections: tuple[Section, ...]) -> list[str]:
-    """The pieces of ``body_html``'s text inside a JSON string, for text with nothing to escape.
+    """The pieces of ``body_html`` of printable text without ``&``, ``<``, ``>`` or a backslash.
 
-    Printable text without ``&``, ``<``, ``>``, a quote or a backslash is the same in HTML
-    and in a JSON string; only the line feeds between the blocks are escaped, written here
+    Such text is the same in HTML, and in a JSON string but for its quotes (which the
+    markup does not hold); only the line feeds between the blocks are escaped, written here
     as the two characters backslash and n.
     """
     html: list[str] = []
@@ -324,9 +324,9 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     JSON string; the HTML body comes as pieces to join. When the text of the sections is
     printable (as almost all is), the bodies' only other characters are the markup of
     ``body_html`` and the line feeds between blocks, so each is escaped by :func:`_escaped`
-    and its line feeds written as the two characters backslash and n; text with nothing to
-    escape at all is laid out directly (:func:`_plain_html`). Other text goes through the
-    C encoder.
+    and its line feeds written as the two characters backslash and n; text without ``&``,
+    ``<``, ``>`` or a backslash has its HTML body laid out here (:func:`_plain_html`) and
+    only its quotes escaped. Other text goes through the C encoder.
     """
     sections = story.sections
     if not sections:
@@ -344,16 +344,23 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     printable = joined.isprintable()
     words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
     if not printable:
-        html = _enc(body_html(story))[1:-1]
         plain = _enc("\n\n".join(texts))[1:-1]
-        return None if summary is None else _enc(summary)[1:-1], [html], plain, words
-    if "\\" in joined or '"' in joined:
+        summary = None if summary is None else _enc(summary)[1:-1]
+        return summary, [_enc(body_html(story))[1:-1]], plain, words
+    if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
     else:
         plain = _JSON_BLANK_LINE.join(texts)
+        quotes = '"' in joined  # then the one character to escape, in text and HTML alike
+        if quotes:
+            plain = plain.replace('"', '\\"')
+            summary = None if summary is None else summary.replace('"', '\\"')
         if "&" not in joined and "<" not in joined and ">" not in joined:
-            return summary, _plain_html(sections), plain, words
+            html = _plain_html(sections)
+            if quotes:  # the markup holds none
+                html = [piece.replace('"', '\\"') for piece in html]
+            return summary, html, plain, words
     return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
 
 
