@@ -64,7 +64,7 @@ from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
-from storykit.formats.html import body_html
+from storykit.formats.html import body_html, escape
 from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
@@ -298,16 +298,20 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _plain_html(sections: tuple[Section, ...]) -> list[str]:
-    """The pieces of ``body_html`` of printable text without ``&``, ``<``, ``>`` or a backslash.
+def _plain_html(sections: tuple[Section, ...], markup: bool) -> list[str]:
+    """The pieces of ``body_html`` of printable text without a backslash, ``markup`` or not.
 
-    Such text is the same in HTML, and in a JSON string but for its quotes (which the
-    markup does not hold); only the line feeds between the blocks are escaped, written here
-    as the two characters backslash and n.
+    ``markup``: the text holds ``&``, ``<`` or ``>``, which each text has escaped as
+    ``body_html`` escapes it. Such HTML is the same in a JSON string but for its quotes
+    (which the markup does not hold); only the line feeds between the blocks are escaped,
+    written here as the two characters backslash and n.
     """
     html: list[str] = []
     for section in sections:
         heading, paragraphs = section.heading, section.paragraphs
+        if markup:
+            heading = None if heading is None else escape(heading, exact=True)
+            paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
         if heading is not None:
             html += ("\\n<h2>", heading, "</h2>")
         if paragraphs:
@@ -323,10 +327,10 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     ``None`` for a story without sections. Each text is what lies between the quotes of its
     JSON string; the HTML body comes as pieces to join. When the text of the sections is
     printable (as almost all is), the bodies' only other characters are the markup of
-    ``body_html`` and the line feeds between blocks, so each is escaped by :func:`_escaped`
-    and its line feeds written as the two characters backslash and n; text without ``&``,
-    ``<``, ``>`` or a backslash has its HTML body laid out here (:func:`_plain_html`) and
-    only its quotes escaped. Other text goes through the C encoder.
+    ``body_html`` and the line feeds between blocks: text without a backslash has its HTML
+    body laid out here (:func:`_plain_html`) and only its quotes escaped; other printable
+    text is escaped by :func:`_escaped`, its line feeds written as the two characters
+    backslash and n. Text that is not printable goes through the C encoder.
     """
     sections = story.sections
     if not sections:
@@ -350,18 +354,14 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
-    else:
-        plain = _JSON_BLANK_LINE.join(texts)
-        quotes = '"' in joined  # then the one character to escape, in text and HTML alike
-        if quotes:
-            plain = plain.replace('"', '\\"')
-            summary = None if summary is None else summary.replace('"', '\\"')
-        if "&" not in joined and "<" not in joined and ">" not in joined:
-            html = _plain_html(sections)
-            if quotes:  # the markup holds none
-                html = [piece.replace('"', '\\"') for piece in html]
-            return summary, html, plain, words
-    return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
+        return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
+    plain = _JSON_BLANK_LINE.join(texts)
+    html = _plain_html(sections, "&" in joined or "<" in joined or ">" in joined)
+    if '"' in joined:  # then the one character to escape, in text and HTML alike
+        plain = plain.replace('"', '\\"')
+        summary = None if summary is None else summary.replace('"', '\\"')
+        html = [piece.replace('"', '\\"') for piece in html]  # none in the markup
+    return summary, html, plain, words
 
 
 class _Pieces:
