@@ -298,7 +298,7 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _plain_html(sections: tuple[Section, ...], markup: bool) -> list[str]:
+def _html_pieces(sections: tuple[Section, ...], markup: bool) -> list[str]:
     """The pieces of ``body_html`` of printable text without a backslash, ``markup`` or not.
 
     ``markup``: the text holds ``&``, ``<`` or ``>``, which each text has escaped as
@@ -328,7 +328,7 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     JSON string; the HTML body comes as pieces to join. When the text of the sections is
     printable (as almost all is), the bodies' only other characters are the markup of
     ``body_html`` and the line feeds between blocks: text without a backslash has its HTML
-    body laid out here (:func:`_plain_html`) and only its quotes escaped; other printable
+    body laid out here (:func:`_html_pieces`) and only its quotes escaped; other printable
     text is escaped by :func:`_escaped`, its line feeds written as the two characters
     backslash and n. Text that is not printable goes through the C encoder.
     """
@@ -356,7 +356,7 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
         summary = None if summary is None else _escaped(summary)
         return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
     plain = _JSON_BLANK_LINE.join(texts)
-    html = _plain_html(sections, "&" in joined or "<" in joined or ">" in joined)
+    html = _html_pieces(sections, "&" in joined or "<" in joined or ">" in joined)
     if '"' in joined:  # then the one character to escape, in text and HTML alike
         plain = plain.replace('"', '\\"')
         summary = None if summary is None else summary.replace('"', '\\"')
