@@ -64,12 +64,11 @@ from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
-from storykit.formats.html import body_html, escape
+from storykit.formats.html import body_html, sections_html
 from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
     Image,
-    Section,
     Source,
     Story,
 )
@@ -253,7 +252,8 @@ class _NotPlainError(Exception):
 
 
 _enc = _json_layout.encoder(ensure_ascii=False)
-_JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
+_JSON_LINE_BREAK = "\\n"  # "\n" in a JSON string
+_JSON_BLANK_LINE = _JSON_LINE_BREAK * 2
 
 
 # Each UTF-8 byte of a text as a hex digit: 1 for a space (the one byte of U+0020; no other
@@ -298,39 +298,16 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _html_pieces(sections: tuple[Section, ...], markup: bool) -> list[str]:
-    """The pieces of ``body_html`` of printable text without a backslash, ``markup`` or not.
-
-    ``markup``: the text holds ``&``, ``<`` or ``>``, which each text has escaped as
-    ``body_html`` escapes it. Such HTML is the same in a JSON string but for its quotes
-    (which the markup does not hold); only the line feeds between the blocks are escaped,
-    written here as the two characters backslash and n.
-    """
-    html: list[str] = []
-    for section in sections:
-        heading, paragraphs = section.heading, section.paragraphs
-        if markup:
-            heading = None if heading is None else escape(heading, exact=True)
-            paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
-        if heading is not None:
-            html += ("\\n<h2>", heading, "</h2>")
-        if paragraphs:
-            html += ("\\n<p>", "</p>\\n<p>".join(paragraphs), "</p>")
-    if html:
-        html[0] = html[0][2:]  # no line feed before the first block
-    return html
-
-
-def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
+def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     """The summary, the HTML body and the plain body inside JSON strings, and the word count.
 
     ``None`` for a story without sections. Each text is what lies between the quotes of its
-    JSON string; the HTML body comes as pieces to join. When the text of the sections is
-    printable (as almost all is), the bodies' only other characters are the markup of
-    ``body_html`` and the line feeds between blocks: text without a backslash has its HTML
-    body laid out here (:func:`_html_pieces`) and only its quotes escaped; other printable
-    text is escaped by :func:`_escaped`, its line feeds written as the two characters
-    backslash and n. Text that is not printable goes through the C encoder.
+    JSON string. When the text of the sections is printable (as almost all is), the bodies'
+    only other characters are the markup of ``body_html`` (which holds no quote or
+    backslash) and the line feeds between blocks: text without a backslash has its HTML
+    body written with those line feeds as the two characters backslash and n, and only its
+    quotes escaped; other printable text is escaped by :func:`_escaped`, its line feeds
+    written likewise. Text that is not printable goes through the C encoder.
     """
     sections = story.sections
     if not sections:
@@ -350,17 +327,18 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     if not printable:
         plain = _enc("\n\n".join(texts))[1:-1]
         summary = None if summary is None else _enc(summary)[1:-1]
-        return summary, [_enc(body_html(story))[1:-1]], plain, words
+        return summary, _enc(body_html(story))[1:-1], plain, words
     if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
-        return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
+        return summary, _escaped(body_html(story)).replace("\n", "\\n"), plain, words
     plain = _JSON_BLANK_LINE.join(texts)
-    html = _html_pieces(sections, "&" in joined or "<" in joined or ">" in joined)
+    markup = "&" in joined or "<" in joined or ">" in joined
+    html = sections_html(sections, markup=markup, line_break=_JSON_LINE_BREAK)
     if '"' in joined:  # then the one character to escape, in text and HTML alike
         plain = plain.replace('"', '\\"')
         summary = None if summary is None else summary.replace('"', '\\"')
-        html = [piece.replace('"', '\\"') for piece in html]  # none in the markup
+        html = html.replace('"', '\\"')  # (none in the markup)
     return summary, html, plain, words
 
 
@@ -510,9 +488,8 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out.append(p.end_array)
     if bodies is not None:
         _, html, plain, words = bodies
-        out += (p.html_words, words, p.value)
-        out += html
-        out += (p.plain_words, words, p.value, plain, p.end_bodies)
+        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
+        out.append(p.end_bodies)
     if story.tags:
         out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
     url = source.url if source is not None else None
