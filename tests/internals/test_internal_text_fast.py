@@ -10,6 +10,7 @@ answer: only driving each directly shows they agree.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Credit, Section, Story, UnrepresentableError
-from storykit.formats import text
+from storykit import Credit, Section, Story, UnrepresentableError, formats
+from storykit.formats import markdown, text
 from storykit.model import _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
@@ -318,3 +319,62 @@ def test_a_warning_of_storykit_load_names_its_callers_line(tmp_path: Path) -> No
     with pytest.warns(storykit.StoryWarning) as caught:
         storykit.load(path)
     assert caught[0].filename == __file__
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_HEAD_PIECES = st.sampled_from(
+    ["\ufeff", " ", "\t", "\n", "\r\n", "<", "{", "-", "---", "#", "##", "#######", "# T", "#\t",
+     "<!DOCTYPE html>", "<html", '<article class="storykit">', '"@context"', "<feed",
+     "http://www.w3.org/2005/Atom", '"https://jsonfeed.org/version/1.1"', "← Back to stories",
+     "x", "é", "\u3000"]
+)  # fmt: skip
+
+
+def _written_only_in_full(text: str) -> str | None:
+    """:func:`storykit.formats.written_only` without its first-character shortcut."""
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    for name, what in formats._WRITTEN_ONLY.items():
+        if formats.by_name(name).detect(head):
+            return what
+    if head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head:
+        return "an Atom feed"
+    if head.startswith("{") and '"https://jsonfeed.org/version/' in head:
+        return "a JSON Feed"
+    return None
+
+
+@given(st.lists(_HEAD_PIECES, max_size=6))
+@example(["<!DOCTYPE html>"])
+@example(["\ufeff", " ", '<article class="storykit">'])
+@example(["{", '"@context"'])
+@example(["<", "<feed", "http://www.w3.org/2005/Atom"])
+@example(["{", '"https://jsonfeed.org/version/1.1"'])
+def test_what_is_only_written_is_told_at_its_first_character(pieces: list[str]) -> None:
+    # Every written-only format starts with "<" or "{": anything else is none of them at once.
+    text_ = "".join(pieces)
+    assert formats.written_only(text_) == _written_only_in_full(text_)
+    for name in formats._WRITTEN_ONLY:
+        if formats.by_name(name).detect(text_):
+            assert text_.lstrip("\ufeff \t\r\n")[:1] in formats._WRITTEN_ONLY_STARTS
+
+
+@given(st.lists(_HEAD_PIECES, max_size=6))
+@example(["---"])
+@example(["\n", "#", " ", "x"])
+@example(["#######"])
+@example(["#\t"])
+@example(["-", "x"])
+def test_markdown_is_told_at_its_first_character(pieces: list[str]) -> None:
+    text_ = "".join(pieces)
+    first = text_.lstrip("\ufeff \t\r\n")[:300].split("\n", 1)[0].rstrip()
+    in_full = first == "---" or re.match(r"#{1,6}(?:[ \t]|$)", first) is not None
+    assert markdown.detect(text_) == in_full
+
+
+def test_sniffing_asks_no_written_only_format() -> None:
+    # HTML and JSON-LD have no reader: sniffing never asks their detect (nor imports them).
+    for name in formats._WRITTEN_ONLY:
+        assert not hasattr(formats.by_name(name), "loads")
+    assert formats.sniff(_SEED_TEXT) == "text"
+    assert formats.sniff("# Title\n\nPara.") == "markdown"

@@ -399,7 +399,8 @@ def sniff(text: str) -> str:
     JSON; the story dump is the fallback.
     """
     for name in FORMATS:
-        if name in ("json", "text") or name in FILE_FORMATS:  # files, never text
+        # files are never text; a format storykit only writes has no reader to sniff for
+        if name in ("json", "text") or name in FILE_FORMATS or name in _WRITTEN_ONLY:
             continue
         try:
             module = by_name(name)
@@ -417,12 +418,19 @@ _WRITTEN_ONLY = {
 }
 
 
+_WRITTEN_ONLY_STARTS = ("<", "{")
+"""How every format of :func:`written_only` starts (after white space and a BOM): HTML and
+Atom with ``<``, JSON-LD and JSON Feed with ``{`` (a test holds each ``detect`` to it)."""
+
+
 def written_only(text: str) -> str | None:
     """What ``text`` is, when it is a format storykit writes but does not read, else None.
 
     Storykit's HTML and JSON-LD, and its Atom and JSON Feed feeds (:mod:`storykit.feeds`).
     """
     head = text.lstrip("\ufeff \t\r\n")[:2000]
+    if head[:1] not in _WRITTEN_ONLY_STARTS:  # a story dump, Markdown: at once
+        return None
     for name, what in _WRITTEN_ONLY.items():
         if by_name(name).detect(head):
             return what
