@@ -110,6 +110,34 @@ def test_the_photo_credit_shortcut_reads_what_the_credit_regex_reads(tail: str) 
         assert fast == text._parse_credit("PHOTO by " + tail, byline, Credit)
 
 
+def _credit_or_error(line: str) -> object:
+    try:
+        return text._parse_credit(line, False, Credit)
+    except ValueError as exc:  # "Photo: " names a blank provider: refused alike
+        return str(exc)
+
+
+@given(
+    st.sampled_from(sorted(text._ROLE_WORDS)),
+    st.sampled_from([" by ", ":", " by", " : ", " by\t", "s by ", ": by "]),
+    st.text(st.sampled_from(" \t\nxAé/on:by\u3000"), max_size=12),
+)
+@example("Photograph", " by ", "Aiko Nakamura/Kyodo")
+@example("Illustration", " by ", "Kofi Boateng")
+@example("Image", ":", " Shutterstock")
+@example("photos", ":", "")
+@example("Photo", ":", " ")
+@example("Video", ":", "\n x")
+@example("Graphics", " by ", " on ")
+def test_the_role_word_shortcut_reads_what_the_credit_regexes_read(
+    word: str, joint: str, tail: str
+) -> None:
+    # In capitals the role word is no usual spelling: the regexes (which ignore case) read it
+    assert word.upper() not in text._ROLE_WORDS
+    fast = _credit_or_error(word + joint + tail)
+    assert fast == _credit_or_error(word.upper() + joint + tail)
+
+
 _FOOTER_PIECES = st.sampled_from(
     ["View original source", "View original sources", " ", "\t", "→", "→→", "x", "https://e.com/a",
      "\u3000", "\u00a0", "a b", "_"]

@@ -165,20 +165,14 @@ def _iso_day_at_end(line: str) -> int | None:
     No other form of date ends in two digits after a hyphen, so that is the match; ``None``
     when the line ends otherwise (the regex then decides).
     """
-    day = line[-10:]
-    if (
-        len(day) == _ISO_DAY_LENGTH
-        and day[4] == "-"
-        and day[7] == "-"
-        and day.isascii()
-        and (day[:4] + day[5:7] + day[8:]).isdigit()
-        and (len(line) == _ISO_DAY_LENGTH or line[-11] in " \t")
-    ):
-        return len(line) - _ISO_DAY_LENGTH
+    start = len(line) - _ISO_DAY_LENGTH
+    if _ISO_DAY_RE.fullmatch(line, start) is not None and (not start or line[start - 1] in " \t"):
+        return start
     return None
 
 
 _ISO_DAY_LENGTH = 10
+_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
 def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
@@ -187,22 +181,23 @@ def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
     ``(start, day, month, year)``: what ``_DATE_RE`` finds there, and :func:`_parse_date`
     makes of it. ``None`` when the line ends otherwise (the regex then decides).
     """
-    year = line[-4:]
-    if line[-5:-4] != " " or not (year.isascii() and year.isdigit()):
+    words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
+    if len(words) < 3:
         return None
-    head, space, word = line[:-5].rpartition(" ")
+    year, word, other = words[-1], words[-2], words[-3]
+    if len(year) != 4 or not (year.isascii() and year.isdigit()):
+        return None
     if word[-1:] == ",":  # May 25, 2026
-        day = word[:-1]
-        head, space, month = head.rpartition(" ")
+        day, month = word[:-1], other
     else:  # 25 May 2026
-        month = word
-        head, space, day = head.rpartition(" ")
+        day, month = other, word
     if month[-1:] == ".":
         month = month[:-1]
     number = _MONTH_NUMBERS.get(month.lower()) if month.isascii() else None
     if number is None or len(day) > 2 or not (day.isascii() and day.isdigit()):
         return None
-    return len(head) + len(space), int(day), number, int(year)
+    start = len(line) - len(year) - len(word) - len(other) - 2  # the two spaces between
+    return start, int(day), number, int(year)
 
 
 _FOOTER_LENGTH = len(FOOTER)
@@ -248,6 +243,20 @@ _CREDIT_INITIALS = frozenset("PpIiGgVvAaDdB")
 
 
 _BYLINE_RE = re.compile(r"By[ \t]+(.+)")
+
+_ROLE_WORDS = {
+    spelled: role.lower()
+    for role in _CREDIT_ROLES.split("|")
+    for word in (role, role.lower())
+    for spelled in (word, word + "s")
+}
+"""The usual spellings of a credit's role word (``Photo``, ``photos``…) and the role.
+
+A line ``WORD by REST`` or ``WORD:REST`` (one line) with ``WORD`` one of these is what
+``_CREDIT_BY_RE`` or ``_CREDIT_COLON_RE`` finds: :func:`_parse_credit` reads it without them.
+(``WORD by`` cannot match the colon's regex, nor ``WORD:`` the other: the regexes' role word
+must be followed by `` by`` or by blanks and ``:``.)
+"""
 
 
 def credit_line(credit: Credit) -> str:
@@ -298,9 +307,15 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if name is None and provider is None:
                 make = Credit  # ``By /``: the validators say what is wrong
             return make("byline", name, provider)
-    if line.startswith("Photo by ") and "\n" not in line:  # what _CREDIT_BY_RE finds, at once
-        role, rest = "photo", line[9:].strip()
-    else:
+    role = None
+    if "\n" not in line:  # the usual spellings, what the regexes find there, at once
+        head, by, rest = line.partition(" by ")
+        role = _ROLE_WORDS.get(head) if by else None
+        if role is None:
+            head, colon, rest = line.partition(":")
+            if colon and head in _ROLE_WORDS:
+                return make(_ROLE_WORDS[head], None, rest.strip()) if rest else None
+    if role is None:
         if line[:3].lower() not in _CREDIT_STARTS:
             return None
         match = _CREDIT_BY_RE.fullmatch(line)
@@ -309,7 +324,8 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if match is not None:
                 return make(match[1].lower(), None, match[2].strip())
             return None
-        role, rest = match[1].lower(), match[2].strip()
+        role, rest = match[1].lower(), match[2]
+    rest = rest.strip()
     name, provider = rest, None
     if " on " in rest:
         name, _, provider = rest.rpartition(" on ")
