@@ -193,6 +193,9 @@ def test_the_scan_reads_long_text_in_slices() -> None:
     assert text._scan(long + "\0")[0] == len(long)
     assert text._scan(long + "\ud800") == (-1, False)
     assert text._scan(long + "\ud800\0") == (len(long) + 1, False)
+    # one slice exactly: read at once
+    assert text._scan("←" * text._SCAN) == (-1, True)
+    assert text._scan("←" * (text._SCAN - 2) + "\0\ud800") == (text._SCAN - 2, False)
 
 
 # --------------------------------------------------------------------------- the body's rule

@@ -657,6 +657,12 @@ def _scan(text: str) -> tuple[int, bool]:
     """
     if text.isascii():
         return text.find("\0"), True
+    if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.find("\0"), False
+        return (text.find("\0") if b"\0" in data else -1), True
     for start in range(0, len(text), _SCAN):
         try:
             data = text[start : start + _SCAN].encode("utf-8")
