@@ -6,6 +6,7 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
@@ -22,7 +23,7 @@ from storykit.formats import (
     TextOptions,
     TextReadOptions,
 )
-from storykit.model import Story
+from storykit.model import Story, _scan_text
 
 __all__ = [
     "bom_encoding",
@@ -152,13 +153,25 @@ def read_story(
         formats.reader(format)  # an unknown or unreadable format, before anything is decoded
     elif filename is not None:
         _refuse_file_format(filename)
-    text = decode(data, filename) if isinstance(data, (bytes, bytearray)) else data
+    if isinstance(data, (bytes, bytearray)):
+        text = decode(data, filename)  # decoded bytes hold no lone surrogate
+        # UTF-8 holds a NUL byte where its text holds U+0000: seen at once in the bytes
+        clean = b"\0" not in data and bom_encoding(data) is None
+    else:
+        text, clean = data, False
     if not isinstance(text, str):
         msg = f"loads() takes str or bytes, not {type(data).__name__}"
         raise TypeError(msg)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if text.find("\0", 0, 1024) != -1:
+    # where the text holds its first NUL (-1: nowhere), and whether it is Unicode text
+    if clean:
+        nul, unicode = -1, True
+    elif isinstance(data, (bytes, bytearray)):
+        nul, unicode = text.find("\0"), True
+    else:  # a str: scanned once for both
+        nul, unicode = _scan_text(text)
+    if 0 <= nul < 1024:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
     if format is None:
         written = formats.written_only(text)
@@ -169,14 +182,16 @@ def read_story(
                 "or ninjs)"
             )
             raise StoryParseError(msg, filename=filename, line=1)
-    if not isinstance(data, (bytes, bytearray)):
-        check_text(text, filename)  # a str may hold lone surrogates; decoded bytes never do
+    if not unicode:
+        check_text(text, filename)  # a lone surrogate: refused, saying where
     module = formats.reader(_format_for(format, filename, text))
-    # the text holds no lone surrogate (decoded, or checked above): a format's reader that
-    # would look for them again offers ``_loads_checked`` to skip that
-    read = getattr(module, "_loads_checked", module.loads)
+    # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
+    # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
+    checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
     try:
-        return read(text, filename=filename, **options)
+        if checked is not None:
+            return checked(text, filename=filename, nul=nul, **options)
+        return module.loads(text, filename=filename, **options)
     except RecursionError:
         raise StoryParseError("input nested too deeply", filename=filename) from None
 

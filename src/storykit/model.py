@@ -60,6 +60,31 @@ def unencodable(text: str) -> int | None:
     return None
 
 
+def _scan_text(text: str) -> tuple[int, bool]:
+    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
+
+    The second is ``unencodable(text) is None``, found in the same pass: text other than
+    ASCII is encoded as UTF-8 (a slice at a time, when long), and the bytes are searched for
+    NUL, which is faster than searching the text itself.
+    """
+    if text.isascii():
+        return text.find("\0"), True
+    if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.find("\0"), False
+        return (text.find("\0") if b"\0" in data else -1), True
+    for start in range(0, len(text), _SCAN):
+        try:
+            data = text[start : start + _SCAN].encode("utf-8")
+        except UnicodeEncodeError:
+            return text.find("\0"), False
+        if b"\0" in data:
+            return text.find("\0"), True  # the first one is in this slice
+    return -1, True
+
+
 def surrogate_message(char: str, where: str) -> str:
     """Say what :func:`unencodable` found: ``a lone surrogate U+D800 at character 12, …``."""
     return (

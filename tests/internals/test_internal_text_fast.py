@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 import storykit
 from storykit import Credit, Section, Story, UnrepresentableError, formats
 from storykit.formats import markdown, text
-from storykit.model import _no_surrogates
+from storykit.model import _SCAN, _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
 
@@ -188,14 +189,14 @@ def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
 
 
 def test_the_scan_reads_long_text_in_slices() -> None:
-    long = "←" * (text._SCAN + 5)
+    long = "←" * (_SCAN + 5)
     assert text._scan(long) == (-1, True)
     assert text._scan(long + "\0")[0] == len(long)
     assert text._scan(long + "\ud800") == (-1, False)
     assert text._scan(long + "\ud800\0") == (len(long) + 1, False)
     # one slice exactly: read at once
-    assert text._scan("←" * text._SCAN) == (-1, True)
-    assert text._scan("←" * (text._SCAN - 2) + "\0\ud800") == (text._SCAN - 2, False)
+    assert text._scan("←" * _SCAN) == (-1, True)
+    assert text._scan("←" * (_SCAN - 2) + "\0\ud800") == (_SCAN - 2, False)
 
 
 # --------------------------------------------------------------------------- the body's rule
@@ -336,6 +337,48 @@ def test_storykit_loads_scans_a_dump_for_lone_surrogates_once(
     assert len(scans) == 1  # text.loads, on its own, looks
     with pytest.raises(storykit.StoryParseError, match=r"^<string>:1: a lone surrogate U\+D800"):
         storykit.loads("\ud800" + _SEED_TEXT, "text")
+
+
+def test_storykit_loads_finds_where_a_nul_is_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # storykit.loads knows where the first NUL is (from the bytes, or from its one scan of a
+    # str) and tells the dump reader, which does not look again.
+    told: list[object] = []
+    checked = text._loads_checked
+
+    def spy(value: str, **options: object) -> Story:
+        told.append(options["nul"])
+        return checked(value, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text, "_loads_checked", spy)
+    utf16 = b"\xff\xfe" + _SEED_TEXT.encode("utf-16-le")
+    for data in (_SEED_TEXT, _SEED_TEXT.encode(), "\ufeff" + _SEED_TEXT, utf16):
+        assert storykit.loads(data, "text") == text.loads(_SEED_TEXT)
+    assert told == [-1, -1, -1, -1]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda value: value,
+        lambda value: value.encode(),
+        lambda value: b"\xef\xbb\xbf" + value.encode(),
+        lambda value: b"\xff\xfe" + value.encode("utf-16-le"),
+        lambda value: b"\x00\x00\xfe\xff" + value.encode("utf-32-be"),
+    ],
+    ids=["str", "utf-8", "utf-8 bom", "utf-16", "utf-32"],
+)
+def test_a_nul_far_into_a_dump_is_refused_as_before(encode: Callable[[str], str | bytes]) -> None:
+    dump = "SCMP\n\nTitle\n\n" + "Paragraph.\n\n" * 100 + "Last \0 one."
+    with pytest.raises(storykit.StoryParseError) as info:
+        storykit.loads(encode(dump), "text")
+    assert info.value.line == 205
+    assert info.value.message == "binary data, not a text story (U+0000)"
+    early = r"^<string>:1: binary data, not a text story$"  # within the first 1,024 characters
+    with pytest.raises(storykit.StoryParseError, match=early):
+        storykit.loads(encode("SC\0" + dump), "text")
+    # a lone surrogate as well: the surrogate is named, as it was
+    with pytest.raises(storykit.StoryParseError, match=r"lone surrogate U\+D800"):
+        storykit.loads("\ud800" + dump, "text")
 
 
 def test_a_warning_of_storykit_loads_names_its_callers_line() -> None:

@@ -41,7 +41,6 @@ from storykit.errors import (
     _quoted,
 )
 from storykit.model import (
-    _SCAN,
     Credit,
     Image,
     Section,
@@ -53,6 +52,7 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
+from storykit.model import _scan_text as _scan
 from storykit.tags import TagSplitter, _default_splitter
 
 __all__ = [
@@ -648,41 +648,22 @@ def read(
     return _read(text, filename, splitter, checked=False)
 
 
-def _scan(text: str) -> tuple[int, bool]:
-    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
-
-    The second is :func:`~storykit.model._no_surrogates`: text other than ASCII is encoded
-    as UTF-8 a slice at a time, and each slice's bytes are searched for NUL, which is faster
-    than searching the text itself.
-    """
-    if text.isascii():
-        return text.find("\0"), True
-    if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        return (text.find("\0") if b"\0" in data else -1), True
-    for start in range(0, len(text), _SCAN):
-        try:
-            data = text[start : start + _SCAN].encode("utf-8")
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        if b"\0" in data:
-            return text.find("\0"), True  # the first one is in this slice
-    return -1, True
-
-
 def _read(
-    text: str, filename: str | None, splitter: TagSplitter | None, *, checked: bool
+    text: str,
+    filename: str | None,
+    splitter: TagSplitter | None,
+    *,
+    checked: bool,
+    nul: int | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
     """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
 
-    That is so of text decoded from bytes and of a ``str`` that
-    :func:`storykit._guards.check_text` accepted: the text is then not scanned again.
+    That is so of text decoded from bytes and of a ``str`` that :func:`storykit.loads`
+    scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
+    (``-1``: nowhere), when the caller knows it (for checked text only).
     """
     if checked:
-        nul, trusted = text.find("\0"), True
+        nul, trusted = text.find("\0") if nul is None else nul, True
     else:
         nul, trusted = _scan(text)
     if nul >= 0:  # the writer refuses NUL in every field; anywhere, it means binary data
@@ -790,16 +771,21 @@ def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | Non
 
 
 def _loads_checked(
-    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
+    text: str,
+    *,
+    filename: str | None = None,
+    splitter: TagSplitter | None = None,
+    nul: int | None = None,
 ) -> Story:
     """:func:`loads` of text known to hold no lone surrogate (:func:`storykit.loads` uses it).
 
     ``storykit.loads`` decodes bytes (which gives no lone surrogate) or refuses a ``str``
-    that holds one (:func:`storykit._guards.check_text`): the reader does not look again.
-    Warnings name the line that called ``storykit.loads`` or ``storykit.load`` (which call
-    it through ``storykit._api.read_story``).
+    that holds one (:func:`storykit._guards.check_text`): the reader does not look again,
+    nor for NUL when ``nul`` says where the first one is (``-1``: nowhere). Warnings name
+    the line that called ``storykit.loads`` or ``storykit.load`` (which call it through
+    ``storykit._api.read_story``).
     """
-    return _loads(text, filename, splitter, checked=True, stacklevel=5)
+    return _loads(text, filename, splitter, checked=True, nul=nul, stacklevel=5)
 
 
 def _loads(
@@ -809,8 +795,9 @@ def _loads(
     *,
     checked: bool,
     stacklevel: int,
+    nul: int | None = None,
 ) -> Story:
-    story, diagnostics = _read(text, filename, splitter, checked=checked)
+    story, diagnostics = _read(text, filename, splitter, checked=checked, nul=nul)
     for diagnostic in diagnostics:
         warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=stacklevel)
     return story
