@@ -155,8 +155,8 @@ def read_story(
         _refuse_file_format(filename)
     if isinstance(data, (bytes, bytearray)):
         text = decode(data, filename)  # decoded bytes hold no lone surrogate
-        # UTF-8 holds a NUL byte where its text holds U+0000: seen at once in the bytes
-        clean = b"\0" not in data and bom_encoding(data) is None
+        # U+0000 is zero bytes in UTF-8, UTF-16 and UTF-32: bytes without one hold no NUL
+        clean = b"\0" not in data
     else:
         text, clean = data, False
     if not isinstance(text, str):

@@ -356,6 +356,16 @@ def test_storykit_loads_finds_where_a_nul_is_once(monkeypatch: pytest.MonkeyPatc
     assert told == [-1, -1, -1, -1]
 
 
+@given(st.text(st.characters(codec="utf-8", min_codepoint=0)))
+@example("\0")
+@example("小米")
+def test_bytes_without_a_zero_byte_hold_no_nul(value: str) -> None:
+    # what storykit.loads takes for granted: U+0000 is zero bytes in every encoding it reads
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        if b"\0" not in value.encode(codec):
+            assert "\0" not in value
+
+
 @pytest.mark.parametrize(
     "encode",
     [
