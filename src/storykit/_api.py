@@ -20,6 +20,7 @@ from storykit.formats import (
     MarkdownOptions,
     NinjsOptions,
     ReadFormat,
+    TextFormat,
     TextOptions,
     TextReadOptions,
 )
@@ -86,16 +87,6 @@ def decode(data: bytes, filename: str | None = None) -> str:
         raise StoryParseError(what, filename=filename, line=line) from None
 
 
-def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
-    if fmt is not None:
-        return fmt
-    if filename is not None:
-        name = _named_format(filename)
-        if name is not None:
-            return name
-    return formats.sniff(text) if text is not None else "text"
-
-
 def _named_format(filename: str) -> str | None:
     """The format (or alias: ``jsonl``) that a file's name says it holds, if it says one."""
     suffix = os.path.splitext(filename)[1]
@@ -149,10 +140,14 @@ def read_story(
     **options: Any,
 ) -> Story:
     """:func:`loads` for a format name only known when running (storykit's own callers)."""
+    module: TextFormat | None = None
+    named: str | None = None  # the format the file's name says it holds
     if format is not None:
-        formats.reader(format)  # an unknown or unreadable format, before anything is decoded
+        module = formats.reader(format)  # an unknown or unreadable one, before decoding
     elif filename is not None:
-        _refuse_file_format(filename)
+        named = _named_format(filename)
+        if named in formats.FILE_FORMATS:
+            _refuse_file_format(filename)
     if isinstance(data, (bytes, bytearray)):
         text = decode(data, filename)  # decoded bytes hold no lone surrogate
         # U+0000 is zero bytes in UTF-8, UTF-16 and UTF-32: bytes without one hold no NUL
@@ -184,7 +179,8 @@ def read_story(
             raise StoryParseError(msg, filename=filename, line=1)
     if not unicode:
         check_text(text, filename)  # a lone surrogate: refused, saying where
-    module = formats.reader(_format_for(format, filename, text))
+    if module is None:
+        module = formats.reader(named if named is not None else formats.sniff(text))
     # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
     # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
     checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
