@@ -399,8 +399,7 @@ def sniff(text: str) -> str:
     JSON; the story dump is the fallback.
     """
     for name in FORMATS:
-        # files are never text; a format storykit only writes has no reader to sniff for
-        if name in ("json", "text") or name in FILE_FORMATS or name in _WRITTEN_ONLY:
+        if name in _NOT_SNIFFED:
             continue
         try:
             module = by_name(name)
@@ -417,6 +416,10 @@ _WRITTEN_ONLY = {
     "jsonld": "schema.org JSON-LD",
 }
 
+
+_NOT_SNIFFED = frozenset({"json", "text", *FILE_FORMATS, *_WRITTEN_ONLY})
+"""What :func:`sniff` asks no ``detect``: storykit JSON and the dump (decided last), files
+(never text), and the formats storykit only writes (no reader to sniff for)."""
 
 _WRITTEN_ONLY_STARTS = ("<", "{")
 """How every format of :func:`written_only` starts (after white space and a BOM): HTML and
