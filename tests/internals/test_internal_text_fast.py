@@ -456,9 +456,15 @@ def test_markdown_is_told_at_its_first_character(pieces: list[str]) -> None:
     assert markdown.detect(text_) == in_full
 
 
-def test_sniffing_asks_no_written_only_format() -> None:
-    # HTML and JSON-LD have no reader: sniffing never asks their detect (nor imports them).
+def test_sniffing_asks_no_written_only_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    # HTML and JSON-LD have no reader (so sniffing could never answer them): it skips them
+    # without looking them up, nor asking whether they have a reader (a failing hasattr each).
     for name in formats._WRITTEN_ONLY:
         assert not hasattr(formats.by_name(name), "loads")
+    looked_up: list[str] = []
+    module = formats._module
+    monkeypatch.setattr(formats, "_module", lambda name: looked_up.append(name) or module(name))
     assert formats.sniff(_SEED_TEXT) == "text"
     assert formats.sniff("# Title\n\nPara.") == "markdown"
+    assert formats.sniff('<!doctype html><article class="storykit">') == "text"
+    assert looked_up and not set(looked_up) & set(formats._WRITTEN_ONLY)
