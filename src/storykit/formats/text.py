@@ -41,7 +41,6 @@ from storykit.errors import (
     _quoted,
 )
 from storykit.model import (
-    _SCAN,
     Credit,
     Image,
     Section,
@@ -53,6 +52,7 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
+from storykit.model import _scan_text as _scan
 from storykit.tags import TagSplitter, _default_splitter
 
 __all__ = [
@@ -165,20 +165,14 @@ def _iso_day_at_end(line: str) -> int | None:
     No other form of date ends in two digits after a hyphen, so that is the match; ``None``
     when the line ends otherwise (the regex then decides).
     """
-    day = line[-10:]
-    if (
-        len(day) == _ISO_DAY_LENGTH
-        and day[4] == "-"
-        and day[7] == "-"
-        and day.isascii()
-        and (day[:4] + day[5:7] + day[8:]).isdigit()
-        and (len(line) == _ISO_DAY_LENGTH or line[-11] in " \t")
-    ):
-        return len(line) - _ISO_DAY_LENGTH
+    start = len(line) - _ISO_DAY_LENGTH
+    if _ISO_DAY_RE.fullmatch(line, start) is not None and (not start or line[start - 1] in " \t"):
+        return start
     return None
 
 
 _ISO_DAY_LENGTH = 10
+_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
 def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
@@ -187,22 +181,23 @@ def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
     ``(start, day, month, year)``: what ``_DATE_RE`` finds there, and :func:`_parse_date`
     makes of it. ``None`` when the line ends otherwise (the regex then decides).
     """
-    year = line[-4:]
-    if line[-5:-4] != " " or not (year.isascii() and year.isdigit()):
+    words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
+    if len(words) < 3:
         return None
-    head, space, word = line[:-5].rpartition(" ")
+    year, word, other = words[-1], words[-2], words[-3]
+    if len(year) != 4 or not (year.isascii() and year.isdigit()):
+        return None
     if word[-1:] == ",":  # May 25, 2026
-        day = word[:-1]
-        head, space, month = head.rpartition(" ")
+        day, month = word[:-1], other
     else:  # 25 May 2026
-        month = word
-        head, space, day = head.rpartition(" ")
+        day, month = other, word
     if month[-1:] == ".":
         month = month[:-1]
     number = _MONTH_NUMBERS.get(month.lower()) if month.isascii() else None
     if number is None or len(day) > 2 or not (day.isascii() and day.isdigit()):
         return None
-    return len(head) + len(space), int(day), number, int(year)
+    start = len(line) - len(year) - len(word) - len(other) - 2  # the two spaces between
+    return start, int(day), number, int(year)
 
 
 _FOOTER_LENGTH = len(FOOTER)
@@ -248,6 +243,20 @@ _CREDIT_INITIALS = frozenset("PpIiGgVvAaDdB")
 
 
 _BYLINE_RE = re.compile(r"By[ \t]+(.+)")
+
+_ROLE_WORDS = {
+    spelled: role.lower()
+    for role in _CREDIT_ROLES.split("|")
+    for word in (role, role.lower())
+    for spelled in (word, word + "s")
+}
+"""The usual spellings of a credit's role word (``Photo``, ``photos``…) and the role.
+
+A line ``WORD by REST`` or ``WORD:REST`` (one line) with ``WORD`` one of these is what
+``_CREDIT_BY_RE`` or ``_CREDIT_COLON_RE`` finds: :func:`_parse_credit` reads it without them.
+(``WORD by`` cannot match the colon's regex, nor ``WORD:`` the other: the regexes' role word
+must be followed by `` by`` or by blanks and ``:``.)
+"""
 
 
 def credit_line(credit: Credit) -> str:
@@ -298,9 +307,15 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if name is None and provider is None:
                 make = Credit  # ``By /``: the validators say what is wrong
             return make("byline", name, provider)
-    if line.startswith("Photo by ") and "\n" not in line:  # what _CREDIT_BY_RE finds, at once
-        role, rest = "photo", line[9:].strip()
-    else:
+    role = None
+    if "\n" not in line:  # the usual spellings, what the regexes find there, at once
+        head, by, rest = line.partition(" by ")
+        role = _ROLE_WORDS.get(head) if by else None
+        if role is None:
+            head, colon, rest = line.partition(":")
+            if colon and head in _ROLE_WORDS:
+                return make(_ROLE_WORDS[head], None, rest.strip()) if rest else None
+    if role is None:
         if line[:3].lower() not in _CREDIT_STARTS:
             return None
         match = _CREDIT_BY_RE.fullmatch(line)
@@ -309,7 +324,8 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if match is not None:
                 return make(match[1].lower(), None, match[2].strip())
             return None
-        role, rest = match[1].lower(), match[2].strip()
+        role, rest = match[1].lower(), match[2]
+    rest = rest.strip()
     name, provider = rest, None
     if " on " in rest:
         name, _, provider = rest.rpartition(" on ")
@@ -632,35 +648,22 @@ def read(
     return _read(text, filename, splitter, checked=False)
 
 
-def _scan(text: str) -> tuple[int, bool]:
-    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
-
-    The second is :func:`~storykit.model._no_surrogates`: text other than ASCII is encoded
-    as UTF-8 a slice at a time, and each slice's bytes are searched for NUL, which is faster
-    than searching the text itself.
-    """
-    if text.isascii():
-        return text.find("\0"), True
-    for start in range(0, len(text), _SCAN):
-        try:
-            data = text[start : start + _SCAN].encode("utf-8")
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        if b"\0" in data:
-            return text.find("\0"), True  # the first one is in this slice
-    return -1, True
-
-
 def _read(
-    text: str, filename: str | None, splitter: TagSplitter | None, *, checked: bool
+    text: str,
+    filename: str | None,
+    splitter: TagSplitter | None,
+    *,
+    checked: bool,
+    nul: int | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
     """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
 
-    That is so of text decoded from bytes and of a ``str`` that
-    :func:`storykit._guards.check_text` accepted: the text is then not scanned again.
+    That is so of text decoded from bytes and of a ``str`` that :func:`storykit.loads`
+    scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
+    (``-1``: nowhere), when the caller knows it (for checked text only).
     """
     if checked:
-        nul, trusted = text.find("\0"), True
+        nul, trusted = text.find("\0") if nul is None else nul, True
     else:
         nul, trusted = _scan(text)
     if nul >= 0:  # the writer refuses NUL in every field; anywhere, it means binary data
@@ -768,16 +771,21 @@ def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | Non
 
 
 def _loads_checked(
-    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
+    text: str,
+    *,
+    filename: str | None = None,
+    splitter: TagSplitter | None = None,
+    nul: int | None = None,
 ) -> Story:
     """:func:`loads` of text known to hold no lone surrogate (:func:`storykit.loads` uses it).
 
     ``storykit.loads`` decodes bytes (which gives no lone surrogate) or refuses a ``str``
-    that holds one (:func:`storykit._guards.check_text`): the reader does not look again.
-    Warnings name the line that called ``storykit.loads`` or ``storykit.load`` (which call
-    it through ``storykit._api.read_story``).
+    that holds one (:func:`storykit._guards.check_text`): the reader does not look again,
+    nor for NUL when ``nul`` says where the first one is (``-1``: nowhere). Warnings name
+    the line that called ``storykit.loads`` or ``storykit.load`` (which call it through
+    ``storykit._api.read_story``).
     """
-    return _loads(text, filename, splitter, checked=True, stacklevel=5)
+    return _loads(text, filename, splitter, checked=True, nul=nul, stacklevel=5)
 
 
 def _loads(
@@ -787,8 +795,9 @@ def _loads(
     *,
     checked: bool,
     stacklevel: int,
+    nul: int | None = None,
 ) -> Story:
-    story, diagnostics = _read(text, filename, splitter, checked=checked)
+    story, diagnostics = _read(text, filename, splitter, checked=checked, nul=nul)
     for diagnostic in diagnostics:
         warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=stacklevel)
     return story
