@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from storykit import tags as tags_module
-from storykit.formats import text
+from storykit.formats import _text_reader
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.test_tags import HARD_LINES
@@ -124,7 +124,7 @@ def test_the_corpus_and_the_recorded_lines() -> None:
     splitter = TagSplitter()
     answered = 0
     for path in [SEED, *CORPUS_STORIES]:
-        lines = text._lines(path.read_text(encoding="utf-8"))
+        lines = _text_reader._lines(path.read_text(encoding="utf-8"))
         while lines and not lines[-1]:
             lines.pop()
         if len(lines) > 2 and lines[-1].startswith("View original") and lines[-2]:

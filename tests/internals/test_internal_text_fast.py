@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Section, Story, UnrepresentableError, formats
-from storykit.formats import markdown, text
+from storykit.formats import _text_reader, markdown, text
 from storykit.model import _SCAN, _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
@@ -54,18 +54,18 @@ _DATE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "Sepember", " ", "5", ",", " ", "2026"])  # the regex's, not a month
 def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces)
-    found = text._month_date_at_end(line)
+    found = _text_reader._month_date_at_end(line)
     if found is None:
         return
     start, day, month, year = found
-    match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+    match = _text_reader._DATE_RE.search(line, max(0, len(line) - _text_reader._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     try:
-        expected: object = text._parse_date(line[start:])
+        expected: object = _text_reader._parse_date(line[start:])
     except ValueError as exc:
         expected = str(exc)
     try:
-        made: object = text._dt.date(year, month, day)
+        made: object = _text_reader._dt.date(year, month, day)
     except ValueError as exc:
         made = str(exc)
     assert made == expected
@@ -87,12 +87,12 @@ def test_dates_in_words_on_the_source_line(
 ) -> None:
     story = _read(f"{line}\n\nTitle\n\nPara.")
     assert story.source is not None
-    assert story.source.published == text._dt.date(*published)
+    assert story.source.published == _text_reader._dt.date(*published)
     assert story.source.name == name
 
 
 def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
-    with pytest.raises(text.StoryParseError) as info:
+    with pytest.raises(storykit.StoryParseError) as info:
         _read("← Back to stories\nSCMP Feb 30, 2026\n\nTitle\n\nPara.")
     assert info.value.line == 2
     assert "invalid date 'Feb 30, 2026' on the source line: day is out of range" in str(info.value)
@@ -107,19 +107,19 @@ def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
 def test_the_photo_credit_shortcut_reads_what_the_credit_regex_reads(tail: str) -> None:
     # "PHOTO by …" is read by the regex (which ignores case): the same credit
     for byline in (False, True):
-        fast = text._parse_credit("Photo by " + tail, byline, Credit)
-        assert fast == text._parse_credit("PHOTO by " + tail, byline, Credit)
+        fast = _text_reader._parse_credit("Photo by " + tail, byline, Credit)
+        assert fast == _text_reader._parse_credit("PHOTO by " + tail, byline, Credit)
 
 
 def _credit_or_error(line: str) -> object:
     try:
-        return text._parse_credit(line, False, Credit)
+        return _text_reader._parse_credit(line, False, Credit)
     except ValueError as exc:  # "Photo: " names a blank provider: refused alike
         return str(exc)
 
 
 @given(
-    st.sampled_from(sorted(text._ROLE_WORDS)),
+    st.sampled_from(sorted(_text_reader._ROLE_WORDS)),
     st.sampled_from([" by ", ":", " by", " : ", " by\t", "s by ", ": by "]),
     st.text(st.sampled_from(" \t\nxAé/on:by\u3000"), max_size=12),
 )
@@ -134,7 +134,7 @@ def test_the_role_word_shortcut_reads_what_the_credit_regexes_read(
     word: str, joint: str, tail: str
 ) -> None:
     # In capitals the role word is no usual spelling: the regexes (which ignore case) read it
-    assert word.upper() not in text._ROLE_WORDS
+    assert word.upper() not in _text_reader._ROLE_WORDS
     fast = _credit_or_error(word + joint + tail)
     assert fast == _credit_or_error(word.upper() + joint + tail)
 
@@ -154,8 +154,8 @@ _FOOTER_PIECES = st.sampled_from(
 @example(["View original sources"])
 def test_the_footer_shortcut_finds_what_the_footer_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()  # the reader's lines are stripped
-    footer = text._FOOTER_RE.fullmatch(line)
-    assert text._footer_url(line) == (False if footer is None else footer[1] or None)
+    footer = _text_reader._FOOTER_RE.fullmatch(line)
+    assert _text_reader._footer_url(line) == (False if footer is None else footer[1] or None)
 
 
 _NAV_PIECES = st.sampled_from(
@@ -172,8 +172,8 @@ _NAV_PIECES = st.sampled_from(
 @example(["←", " ", " ", "Back to stories"])
 def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
-    nav = text._NAV_RE.fullmatch(line)
-    assert text._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
+    nav = _text_reader._NAV_RE.fullmatch(line)
+    assert _text_reader._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
 
 
 @given(st.text(st.sampled_from("a\0\n←\ud800😀"), max_size=12))
@@ -182,7 +182,7 @@ def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> N
 @example("←\ud800\0")
 @example("\0\ud800")
 def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
-    nul, clean = text._scan(value)
+    nul, clean = _text_reader._scan(value)
     assert nul == value.find("\0")
     if nul < 0:
         assert clean == _no_surrogates(value)
@@ -190,13 +190,13 @@ def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
 
 def test_the_scan_reads_long_text_in_slices() -> None:
     long = "←" * (_SCAN + 5)
-    assert text._scan(long) == (-1, True)
-    assert text._scan(long + "\0")[0] == len(long)
-    assert text._scan(long + "\ud800") == (-1, False)
-    assert text._scan(long + "\ud800\0") == (len(long) + 1, False)
+    assert _text_reader._scan(long) == (-1, True)
+    assert _text_reader._scan(long + "\0")[0] == len(long)
+    assert _text_reader._scan(long + "\ud800") == (-1, False)
+    assert _text_reader._scan(long + "\ud800\0") == (len(long) + 1, False)
     # one slice exactly: read at once
-    assert text._scan("←" * _SCAN) == (-1, True)
-    assert text._scan("←" * (_SCAN - 2) + "\0\ud800") == (_SCAN - 2, False)
+    assert _text_reader._scan("←" * _SCAN) == (-1, True)
+    assert _text_reader._scan("←" * (_SCAN - 2) + "\0\ud800") == (_SCAN - 2, False)
 
 
 # --------------------------------------------------------------------------- the body's rule
@@ -302,7 +302,7 @@ def test_the_url_alone_is_checked_when_the_header_reads_back() -> None:
 @pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
 def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> None:
     story = _read(path.read_text(encoding="utf-8"))
-    ref = text._made_from(story)
+    ref = _text_reader._made_from(story)
     assert ref is not None
     out = text.dumps(story, check=False).split("\n")
     assert text._read_back(story, out)[1]  # the title, body and tags lines read back
@@ -330,8 +330,8 @@ def test_storykit_loads_scans_a_dump_for_lone_surrogates_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scans: list[str] = []
-    scan = text._scan
-    monkeypatch.setattr(text, "_scan", lambda value: scans.append(value) or scan(value))
+    scan = _text_reader._scan
+    monkeypatch.setattr(_text_reader, "_scan", lambda value: scans.append(value) or scan(value))
     story = storykit.loads(_SEED_TEXT, "text")  # checked by storykit.loads: not again
     assert story == storykit.loads(_SEED_TEXT.encode(), "text") == text.loads(_SEED_TEXT)
     assert len(scans) == 1  # text.loads, on its own, looks
@@ -343,7 +343,7 @@ def test_storykit_loads_finds_where_a_nul_is_once(monkeypatch: pytest.MonkeyPatc
     # storykit.loads knows where the first NUL is (from the bytes, or from its one scan of a
     # str) and tells the dump reader, which does not look again.
     told: list[object] = []
-    checked = text._loads_checked
+    checked = text._loads_checked  # (storykit.loads finds it in the format's module)
 
     def spy(value: str, **options: object) -> Story:
         told.append(options["nul"])
