@@ -461,7 +461,7 @@ class TagSplitter:
             self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
         self._splits[line] = (log, tags)
 
-    def _fast_split(
+    def _fast_split(  # noqa: PLR0915 - one pass over the tokens, in order
         self, line: str, sig: str, story: Callable[[], _Story] | None = None
     ) -> tuple[str, ...] | None:
         """The split of the common line, where no rule needs the story; else ``None``.
@@ -473,7 +473,9 @@ class TagSplitter:
         where :meth:`_split` would do more:
 
         - a known name with a case change inside (``DreamWorks``: the letters around a
-          boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
+          boundary are an inner pair) that is not two whole tokens, or a known lower-case
+          start (``eMerge``) at a boundary; a name of two tokens is one piece, as the rules
+          keep it (``GameStop``);
         - a short word before a boundary (``Art|France``: its last letters may start a
           name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
         - a run of capitals that is neither a known tag nor two (it is split on the
@@ -482,27 +484,29 @@ class TagSplitter:
           might spell as one name (``Wallet|Hub``).
 
         Given ``story`` (a function that gives the story), the rules for a short word are
-        applied here as :meth:`_split` applies them, asking the story the same questions;
-        the line is declined only when an answer moves a cut or joins two tokens.
+        applied here as :meth:`_split` applies them, asking the story the same questions
+        once the line has passed every rule that needs none; the line is declined only when
+        an answer moves a cut or joins two tokens.
         ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
         stories that spell nothing, everything and some text.
         """
         tokens = _FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
             return None  # something else: a lone capital, lower-case starts, CJK…
-        # Runs of capitals and codes first, before the story is asked anything: a line with
-        # one that needs the evidence is declined at once.
-        runs = self._known_runs(line, tokens) if "UU" in sig or "Ud" in sig or "Uo" in sig else []
-        if runs is None:
-            return None
-        next_run = iter(runs).__next__
         vocabulary = self._vocabulary
         inner = self._inner
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
+        # The story's questions wait until the whole line has passed the rules that need
+        # none: a line with a run of capitals the rules split on the evidence is declined
+        # before the story is asked anything.
+        moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
+        joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         out: list[str] = []
         i = 0
         word_before = False  # the previous token ends in a lower-case letter
+        after_word = False  # so did the token before it
+        split = False  # the previous token was a run of capitals cut in two
         for token in tokens:
             j = i + len(token)
             piece = line[i:j]
@@ -511,94 +515,121 @@ class TagSplitter:
             if word:
                 if j - i == 2 and line[i + 1] == "i" and out and not word_before:
                     return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
-            else:
-                cut = next_run()
-                if cut:
-                    piece, second = piece[:cut], piece[cut:]
+            elif piece not in vocabulary:
+                cut = self._two_known(piece, token)
+                if cut is None:
+                    return None  # an unknown run of capitals or code: OGMCIRC, A380G7
+                piece, second = piece[:cut], piece[cut:]
             if out:
                 pair = line[i - 1 : i + 1]
-                if pair in inner_pairs:
-                    candidates = inner.get(line[i - 1 : i + 2]) or inner.get(pair)
-                    if candidates and any(self._names_at(line, sig, i, candidates)):
-                        return None  # a known name across the cut: DreamWorks
+                candidates = pair in inner_pairs and (
+                    inner.get(line[i - 1 : i + 2]) or inner.get(pair)
+                )
+                if candidates and (name := list(self._names_at(line, sig, i, candidates))):
+                    # A known name across the cut (GameStop, TikTok): when it is the two
+                    # whole tokens around it, it is one piece, as _keep_names_whole makes
+                    # it (the rules' questions inside it move no cut out of it); any other
+                    # name is left to the rules. The rules ask whether the word before it
+                    # joins the whole name, not its first token: asked so.
+                    start = i - len(out[-1])
+                    if name != [(start, j)] or second is not None or split:
+                        return None
+                    out[-1] += piece
+                    if after_word:
+                        if joins and joins[-1][1] == start:  # (about its first token)
+                            joins.pop()
+                        joins.append((out[-2], start, j))
+                    word_before = True  # (_joins may join it onwards: ask as after a word)
+                    i = j
+                    continue
                 if word_before:  # (every rule below is for a cut after a word)
                     previous = out[-1]
                     short = len(previous) <= _SHORT_HALF
                     if short or pair in lower_pairs:
-                        # _cuts: a known name starting lower-case, or one the story spells
-                        # after a short word, moves the cut back (Hub|eMerge, Banki|Phone).
-                        start = i - len(previous)
-                        if story is not None:
-                            if self._lower_start(line, sig, start, i, story()) != i:
-                                return None
-                        elif short or self._known_lower_start(line, sig, start, i):
-                            return None
-                    # _joins: a long word and a known run of capitals or code, or a known
-                    # run or code and anything, stay apart; so do long neighbours and
-                    # neighbours with a space. After a short word, or for a short word after
-                    # a long one, the story may join them. (Tokens that together are a
-                    # known name were declined above: its case changes.)
-                    if (
-                        (
-                            short
-                            or (
-                                word
-                                and j - i <= _SHORT_HALF
-                                and len(previous) + j - i <= _LONG_NAME
-                                and not (previous in vocabulary and piece in vocabulary)
-                            )
-                        )
-                        and " " not in previous
-                        and " " not in piece
-                        and (
-                            story is None
-                            or self._joins(
-                                line, sig, (i - len(previous), i, i + len(piece)), story()
-                            )
-                        )
-                    ):
-                        return None
+                        moves.append((i - len(previous), i))
+                    if short or (word and j - i <= _SHORT_HALF):
+                        joins.append((previous, i, i + len(piece)))
             out.append(piece)
+            after_word = word_before
+            split = second is not None
             if second is not None:
                 out.append(second)  # known tags side by side stay apart (US|EU)
             word_before = word and token[-1] != "d"
             i = j
+        if (moves or joins) and self._asks(line, sig, moves, joins, story):
+            return None
         return tuple(out)
 
-    def _known_runs(self, line: str, tokens: list[str]) -> list[int] | None:
-        """Where each run of capitals or code among the fast path's ``tokens`` splits.
+    def _asks(
+        self,
+        line: str,
+        sig: str,
+        moves: list[tuple[int, int]],
+        joins: list[tuple[str, int, int]],
+        story: Callable[[], _Story] | None,
+    ) -> bool:
+        """Whether the story moves one of ``moves`` or makes one of ``joins`` (see below)."""
+        return any(self._may_move(line, sig, span, story) for span in moves) or any(
+            self._may_join(line, sig, previous, (i, end), story) for previous, i, end in joins
+        )
 
-        In order, one per run: ``0`` when it is a known tag, else the cut into two known
-        tags; ``None`` when one run is neither. A run of capitals that is two known tags
-        (``AI|EVs``, ``US|EU``) is split by the rules at the first such cut, asking nothing;
-        any other run needs the evidence. (A code's digits end it: no digit comes before a
-        capital inside a token, so :meth:`_split_acronyms`' digit rule, ``A380|COVID-19``,
-        cannot apply: ``EU|COP26``.)
+    def _may_move(
+        self, line: str, sig: str, span: tuple[int, int], story: Callable[[], _Story] | None
+    ) -> bool:
+        """Whether :meth:`_cuts` moves the cut after the word ``line[start:i]`` back.
+
+        A known name starting lower-case, or after a short word one the story spells, moves
+        it (``Hub|eMerge``, ``Banki|Phone``). Without the story: whether it might.
         """
+        start, i = span
+        if story is not None:
+            return self._lower_start(line, sig, start, i, story()) != i
+        return i - start <= _SHORT_HALF or self._known_lower_start(line, sig, start, i)
+
+    def _may_join(
+        self,
+        line: str,
+        sig: str,
+        previous: str,
+        span: tuple[int, int],
+        story: Callable[[], _Story] | None,
+    ) -> bool:
+        """Whether :meth:`_joins` joins the word ``previous`` and ``line[i:end]`` after it.
+
+        ``line[i:end]`` is a word or a known run of capitals. A long word and a known run of
+        capitals or code, or a known run or code and anything, stay apart; so do long
+        neighbours and neighbours with a space. After a short word, or for a short word
+        after a long one, the story may join them. (Tokens that together are a known name
+        are found before: its case changes.) Without the story: whether it might.
+        """
+        i, end = span
+        piece = line[i:end]
+        if len(previous) > _SHORT_HALF and (
+            end - i > _SHORT_HALF
+            or len(previous) + end - i > _LONG_NAME
+            or (previous in self._vocabulary and piece in self._vocabulary)
+        ):
+            return False
+        if " " in previous or " " in piece:
+            return False
+        return story is None or self._joins(line, sig, (i - len(previous), i, end), story())
+
+    def _two_known(self, piece: str, token: str) -> int | None:
+        """Where the run of capitals or code ``piece`` (classes ``token``) is two known tags.
+
+        The rules split a run that is two known tags (``AI|EVs``, ``US|EU``) at the first
+        such cut, asking nothing; any other run needs the evidence (``None``). (A code's
+        digits end it: no digit comes before a capital inside a token, so
+        :meth:`_split_acronyms`' digit rule, ``A380|COVID-19``, cannot apply: ``EU|COP26``.)
+        """
+        if "o" in token:
+            return None
         vocabulary = self._vocabulary
-        runs: list[int] = []
-        for token, j in zip(tokens, itertools.accumulate(map(len, tokens)), strict=True):
-            if token[1] not in "ls":
-                piece = line[j - len(token) : j]
-                if piece in vocabulary:
-                    runs.append(0)
-                    continue
-                cut = None
-                if "o" not in token:
-                    cut = next(
-                        (
-                            p
-                            for p in range(1, len(piece))
-                            if piece[:p] in vocabulary and piece[p:] in vocabulary
-                        ),
-                        None,
-                    )
-                if cut is None:
-                    return None  # an unknown run of capitals or code: OGMCIRC, A380G7
-                if not _ACRONYM_RUN_RE.fullmatch(token, cut):
-                    return None  # a known tag "s" after "ABC": _joins may join it onwards
-                runs.append(cut)
-        return runs
+        for p in range(1, len(piece)):
+            if piece[:p] in vocabulary and piece[p:] in vocabulary:
+                # a known tag "s" after "ABC" would be joined onwards by _joins
+                return p if _ACRONYM_RUN_RE.fullmatch(token, p) else None
+        return None
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)

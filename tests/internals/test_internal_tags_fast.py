@@ -97,6 +97,12 @@ _CONTEXT = st.lists(st.one_of(_PIECES, st.tuples(_PIECES, _PIECES).map("".join))
 # first of them, as the rules ask (it was asked about the whole run: ArtUSEU)
 @example("ArtUSEU", "the ArtUS here")
 @example("ArtAIEVs", "ArtAI")
+# a known name of two tokens is one piece; the story is asked whether a short word before it
+# joins the whole name (ArtGameStop), as the rules ask, not its first token (ArtGame)
+@example("ArtGameStopCrime", "ArtGameStop")
+@example("ArtGameStopCrime", "ArtGame Stop")
+@example("CrimeGameStopArt", "GameStopArt")
+@example("USGameStop", "")
 def test_the_fast_path_gives_what_the_rules_give(line: str, context: str) -> None:
     assert _agrees(TagSplitter(), line, context)
 
@@ -159,12 +165,18 @@ def test_common_lines_take_the_fast_path() -> None:
         ("AIEVsSemiconductors", ("AI", "EVs", "Semiconductors")),
         ("TradeUSEUChina", ("Trade", "US", "EU", "China")),
         ("ClimateEUCOP26Glasgow", ("Climate", "EU", "COP26", "Glasgow")),  # two known, a code
+        ("DreamWorksAnimation", ("DreamWorks", "Animation")),  # a known name of two tokens
+        ("ETFsGameStopMedia", ("ETFs", "GameStop", "Media")),
     ]:
         sig = line.translate(tags_module._CLASSES)
         assert splitter._fast_split(line, sig) == tags
         assert splitter.split(line) == tags
-    for line in ["ArtFrance", "DreamWorksAnimation", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
+    for line in ["ArtFrance", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
         assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+    splitter.add("AbcdeFghijKlmno")  # a known name of three tokens is left to the rules
+    line = "CrimeAbcdeFghijKlmno"
+    assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+    assert splitter.split(line) == ("Crime", "AbcdeFghijKlmno")
 
 
 def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
