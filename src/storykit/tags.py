@@ -556,22 +556,13 @@ class TagSplitter:
                 out.append(second)  # known tags side by side stay apart (US|EU)
             word_before = word and token[-1] != "d"
             i = j
-        if (moves or joins) and self._asks(line, sig, moves, joins, story):
-            return None
+        for span in moves:
+            if self._may_move(line, sig, span, story):
+                return None
+        for previous, k, end in joins:
+            if self._may_join(line, sig, previous, (k, end), story):
+                return None
         return tuple(out)
-
-    def _asks(
-        self,
-        line: str,
-        sig: str,
-        moves: list[tuple[int, int]],
-        joins: list[tuple[str, int, int]],
-        story: Callable[[], _Story] | None,
-    ) -> bool:
-        """Whether the story moves one of ``moves`` or makes one of ``joins`` (see below)."""
-        return any(self._may_move(line, sig, span, story) for span in moves) or any(
-            self._may_join(line, sig, previous, (i, end), story) for previous, i, end in joins
-        )
 
     def _may_move(
         self, line: str, sig: str, span: tuple[int, int], story: Callable[[], _Story] | None
