@@ -12,6 +12,8 @@ import gzip
 import io
 import os
 import random
+import subprocess
+import sys
 import tarfile
 import threading
 import zipfile
@@ -70,8 +72,18 @@ def test_a_tar_member_over_the_limit_is_refused(tmp_path: Path) -> None:
     assert list(stream) == [make_story(1)]
     assert [str(e) for e in stream.errors] == [
         f"{path}:big.txt: member larger than the 1 KiB limit (max_member_size); not read"
-        " (a zip bomb?)"
-    ]
+    ]  # (no "zip bomb?": a tar member is as large as it says)
+
+
+def test_only_a_compressed_zip_member_over_the_limit_may_be_a_bomb(tmp_path: Path) -> None:
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("stored.txt", "x" * 2000, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("packed.txt", "x" * 2000, compress_type=zipfile.ZIP_DEFLATED)
+    stream = storykit.iter_stories(path, errors="collect", max_member_size=1024)
+    assert list(stream) == []
+    limit = "member larger than the 1 KiB limit (max_member_size); not read"
+    assert [e.message for e in stream.errors] == [limit, f"{limit} (a zip bomb?)"]
 
 
 def test_a_zip_member_in_an_unknown_compression_is_an_error(tmp_path: Path) -> None:
@@ -327,3 +339,69 @@ def test_a_damaged_compressed_zip_member_is_an_error(tmp_path: Path, method: int
     assert len(stream.errors) == 1
     assert stream.errors[0].filename == f"{path}:b.txt"
     assert stream.errors[0].message.startswith("cannot read this member: ")
+
+
+def _header_offsets(raw: bytes) -> list[int]:
+    """Where each member's 512-byte header starts in the plain tar ``raw``."""
+    with tarfile.open(fileobj=io.BytesIO(raw)) as archive:
+        return [info.offset for info in archive.getmembers()]
+
+
+def test_a_damaged_header_past_the_first_member_is_reported(tmp_path: Path) -> None:
+    # tarfile takes a header with a bad checksum for the end of the archive: the members
+    # after it used to be lost without a word, and the command exit 0
+    members = {f"{i:02}.txt": dump(i).encode() for i in range(4)}
+    raw = bytearray(_tar(tmp_path / "raw.tar", members).read_bytes())
+    third = _header_offsets(bytes(raw))[2]
+    raw[third + 148] ^= 0x07  # its checksum field
+    path = write(tmp_path / "damaged.tar", bytes(raw))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(0), make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}: cannot read the archive after member 2 (01.txt): bad checksum; it is "
+        "damaged or cut short, and what follows is not read"
+    ]
+
+
+def test_a_tar_cut_in_a_header_is_reported(tmp_path: Path) -> None:
+    members = {f"{i:02}.txt": dump(i).encode() for i in range(3)}
+    raw = _tar(tmp_path / "raw.tar", members).read_bytes()
+    second = _header_offsets(raw)[1]
+    path = write(tmp_path / "cut.tar", raw[: second + 100])
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(0)]
+    assert [e.message for e in stream.errors] == [
+        "cannot read the archive after member 1 (00.txt): truncated header; it is damaged "
+        "or cut short, and what follows is not read"
+    ]
+
+
+def test_a_tar_without_its_end_blocks_is_read_whole(tmp_path: Path) -> None:
+    # cut just after a member's data, where an end-of-archive block would follow: nothing
+    # is missing, so nothing is reported
+    members = {f"{i:02}.txt": dump(i).encode() for i in range(3)}
+    raw = _tar(tmp_path / "raw.tar", members).read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(raw)) as archive:
+        last = archive.getmembers()[-1]
+    end = last.offset_data + (last.size + 511) // 512 * 512
+    path = write(tmp_path / "open.tar", raw[:end])
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(i) for i in range(3)]
+    assert stream.errors == []
+
+
+def test_a_damaged_compressed_tar_fails_the_command(tmp_path: Path) -> None:
+    members = {f"{i:02}.txt": dump(i).encode() for i in range(3)}
+    raw = bytearray(_tar(tmp_path / "raw.tar", members).read_bytes())
+    raw[_header_offsets(bytes(raw))[1] + 148] ^= 0x07
+    path = write(tmp_path / "damaged.tar.gz", gzip.compress(bytes(raw), mtime=0))
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(path), "--to", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 1
+    assert "cannot read the archive after member 1 (00.txt): bad checksum" in done.stderr
+    assert "1 converted, 1 failed" in done.stderr

@@ -20,6 +20,7 @@ from storykit.export import (
     story_id,
     story_uri,
 )
+from storykit.formats.html import sections_html
 from tests.conftest import ROOT, SEED
 from tests.strategies import stories
 
@@ -95,13 +96,13 @@ def test_body_html_escapes_once() -> None:
     )
 
 
-def _body_html_block_by_block(story: Story) -> str:
+def _body_html_block_by_block(story: Story, line_break: str = "\n") -> str:
     blocks = []
     for section in story.sections:
         if section.heading is not None:
             blocks.append(f"<h2>{html.escape(section.heading, quote=False)}</h2>")
         blocks += [f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs]
-    return "\n".join(blocks)
+    return line_break.join(blocks)
 
 
 @given(stories())
@@ -110,6 +111,18 @@ def _body_html_block_by_block(story: Story) -> str:
 @example(Story("T", sections=[Section(None, ["x >"]), Section("H")]))
 def test_body_html_is_each_block_escaped(story: Story) -> None:
     assert body_html(story) == _body_html_block_by_block(story)
+
+
+@given(stories())
+@example(Story("T", sections=[Section(None, ["a < b", "c"]), Section("H & I", ["d"])]))
+def test_sections_html_is_body_html_with_another_line_break(story: Story) -> None:
+    # what the ninjs writer asks of it: the same fragment, its line breaks as written
+    marked = any(c in story.text for c in "&<>")
+    for line_break in ("\n", "\\n", "|"):
+        laid_out = sections_html(story.sections, line_break=line_break)
+        assert laid_out == _body_html_block_by_block(story, line_break)
+        if not marked:  # (no markup to escape: it may say so)
+            assert sections_html(story.sections, markup=False, line_break=line_break) == laid_out
 
 
 # ----------------------------------------------------------------------------- records

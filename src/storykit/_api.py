@@ -6,6 +6,7 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
@@ -19,10 +20,11 @@ from storykit.formats import (
     MarkdownOptions,
     NinjsOptions,
     ReadFormat,
+    TextFormat,
     TextOptions,
     TextReadOptions,
 )
-from storykit.model import Story
+from storykit.model import Story, _scan_text
 
 __all__ = [
     "bom_encoding",
@@ -85,16 +87,6 @@ def decode(data: bytes, filename: str | None = None) -> str:
         raise StoryParseError(what, filename=filename, line=line) from None
 
 
-def _format_for(fmt: str | None, filename: str | None, text: str | None) -> str:
-    if fmt is not None:
-        return fmt
-    if filename is not None:
-        name = _named_format(filename)
-        if name is not None:
-            return name
-    return formats.sniff(text) if text is not None else "text"
-
-
 def _named_format(filename: str) -> str | None:
     """The format (or alias: ``jsonl``) that a file's name says it holds, if it says one."""
     suffix = os.path.splitext(filename)[1]
@@ -148,17 +140,33 @@ def read_story(
     **options: Any,
 ) -> Story:
     """:func:`loads` for a format name only known when running (storykit's own callers)."""
+    module: TextFormat | None = None
+    named: str | None = None  # the format the file's name says it holds
     if format is not None:
-        formats.reader(format)  # an unknown or unreadable format, before anything is decoded
+        module = formats.reader(format)  # an unknown or unreadable one, before decoding
     elif filename is not None:
-        _refuse_file_format(filename)
-    text = decode(data, filename) if isinstance(data, (bytes, bytearray)) else data
+        named = _named_format(filename)
+        if named in formats.FILE_FORMATS:
+            _refuse_file_format(filename)
+    if isinstance(data, (bytes, bytearray)):
+        text = decode(data, filename)  # decoded bytes hold no lone surrogate
+        # U+0000 is zero bytes in UTF-8, UTF-16 and UTF-32: bytes without one hold no NUL
+        clean = b"\0" not in data
+    else:
+        text, clean = data, False
     if not isinstance(text, str):
         msg = f"loads() takes str or bytes, not {type(data).__name__}"
         raise TypeError(msg)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if text.find("\0", 0, 1024) != -1:
+    # where the text holds its first NUL (-1: nowhere), and whether it is Unicode text
+    if clean:
+        nul, unicode = -1, True
+    elif isinstance(data, (bytes, bytearray)):
+        nul, unicode = text.find("\0"), True
+    else:  # a str: scanned once for both
+        nul, unicode = _scan_text(text)
+    if 0 <= nul < 1024:
         raise StoryParseError("binary data, not a text story", filename=filename, line=1)
     if format is None:
         written = formats.written_only(text)
@@ -169,14 +177,17 @@ def read_story(
                 "or ninjs)"
             )
             raise StoryParseError(msg, filename=filename, line=1)
-    if not isinstance(data, (bytes, bytearray)):
-        check_text(text, filename)  # a str may hold lone surrogates; decoded bytes never do
-    module = formats.reader(_format_for(format, filename, text))
-    # the text holds no lone surrogate (decoded, or checked above): a format's reader that
-    # would look for them again offers ``_loads_checked`` to skip that
-    read = getattr(module, "_loads_checked", module.loads)
+    if not unicode:
+        check_text(text, filename)  # a lone surrogate: refused, saying where
+    if module is None:
+        module = formats.reader(named if named is not None else formats.sniff(text))
+    # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
+    # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
+    checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
     try:
-        return read(text, filename=filename, **options)
+        if checked is not None:
+            return checked(text, filename=filename, nul=nul, **options)
+        return module.loads(text, filename=filename, **options)
     except RecursionError:
         raise StoryParseError("input nested too deeply", filename=filename) from None
 

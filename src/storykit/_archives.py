@@ -17,7 +17,7 @@ import re
 import stat
 import struct
 from collections.abc import Iterator
-from typing import IO, Any, cast
+from typing import IO, Any, Self, cast
 
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
 from storykit._sources import Limits, lower_suffix, suffix_format
@@ -60,12 +60,18 @@ def _member_failure(origin: Origin, problem: str) -> Failure:
     return read_error(origin, f"unsafe archive member ({problem}); not read")
 
 
-def _too_large(origin: Origin, limit: int) -> Failure:
+def _too_large(origin: Origin, limit: int, *, packed: bool = False) -> Failure:
+    """A member over the limit; ``packed``: a compressed zip member, which may be a bomb."""
     return read_error(
         origin,
-        f"member larger than the {size_text(limit)} limit (max_member_size); not read "
-        "(a zip bomb?)",
+        f"member larger than the {size_text(limit)} limit (max_member_size); not read"
+        + (" (a zip bomb?)" if packed else ""),
     )
+
+
+def _packed(info: Any) -> bool:
+    """Whether the zip member ``info`` is compressed (its method is not ``ZIP_STORED``, 0)."""
+    return bool(info.compress_type)
 
 
 def _total_exceeded(path: str, limit: int) -> Failure:
@@ -189,7 +195,7 @@ def _zip_blobs(
                 yield Skipped(origin, "not a story file (unknown suffix)")
                 continue
             if info.file_size > member_limit:
-                yield _too_large(origin, member_limit)
+                yield _too_large(origin, member_limit, packed=_packed(info))
                 continue
             try:
                 with archive.open(info) as member:
@@ -202,7 +208,7 @@ def _zip_blobs(
                 yield read_error(origin, f"cannot read this member: {exc}")
                 continue
             if len(data) > member_limit:
-                yield _too_large(origin, member_limit)
+                yield _too_large(origin, member_limit, packed=_packed(info))
             else:
                 yield Blob(origin, fmt, data)
 
@@ -255,6 +261,10 @@ def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
     return BoundedTarInfo
 
 
+_DAMAGED_HEADER = frozenset({"InvalidHeaderError", "TruncatedHeaderError"})
+"""tarfile's errors for a header it cannot read (not in its type stubs, so by name)."""
+
+
 def _tar_problem(info: Any) -> str | None:
     """Why a tar member must not be read, or ``None``."""
     problem = _unsafe_name(info.name)
@@ -278,21 +288,40 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
 
     member_limit, total, max_members = limits
     errors = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
+    damage: list[str] = []  # why a header past the first could not be read
     budget = _Budget(total)
-    bounded = _bounded_tarinfo(member_limit, budget)
+
+    class Watched(_bounded_tarinfo(member_limit, budget)):  # type: ignore[misc]
+        """A tar header that notes why it could not be read.
+
+        tarfile takes a damaged or cut header after the first member for the end of the
+        archive and says nothing: every member past it would be lost without a word.
+        """
+
+        @classmethod
+        def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
+            try:
+                info: Self = super().fromtarfile(tarfile_)  # (the base is made at run time)
+            except tarfile.HeaderError as exc:  # (the end of the archive is one too)
+                if type(exc).__name__ in _DAMAGED_HEADER:
+                    damage.append(str(exc))
+                raise
+            return info
+
     try:
         # a stream: members are read in order, and a pipe will do
         if isinstance(file, str):
-            archive = tarfile.open(file, mode="r|*", tarinfo=bounded)  # noqa: SIM115
+            archive = tarfile.open(file, mode="r|*", tarinfo=Watched)  # noqa: SIM115 - closed below
         else:
-            archive = tarfile.open(fileobj=file, mode="r|*", tarinfo=bounded)  # noqa: SIM115
-    except _TotalExceededError:
+            archive = tarfile.open(fileobj=file, mode="r|*", tarinfo=Watched)  # noqa: SIM115
+    except _TotalExceededError:  # in an extended header
         yield _total_exceeded(path, total)
         return
     except errors as exc:
         yield read_error(Origin(path), f"not a readable tar archive: {exc}")
         return
     count = 0
+    name = ""
     with archive:
         while True:
             try:
@@ -304,6 +333,13 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
                 yield read_error(Origin(path), f"cannot read the archive past here: {exc}")
                 return
             if info is None:
+                if damage:  # (not the end: a header tarfile could not read)
+                    after = f"member {count} ({name})" if count else "its first member"
+                    yield read_error(
+                        Origin(path),
+                        f"cannot read the archive after {after}: {damage[-1]}; "
+                        "it is damaged or cut short, and what follows is not read",
+                    )
                 return
             count += 1
             if count > max_members:  # counted as they come: a tar stream has no listing

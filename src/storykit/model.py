@@ -60,6 +60,31 @@ def unencodable(text: str) -> int | None:
     return None
 
 
+def _scan_text(text: str) -> tuple[int, bool]:
+    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
+
+    The second is ``unencodable(text) is None``, found in the same pass: text other than
+    ASCII is encoded as UTF-8 (a slice at a time, when long), and the bytes are searched for
+    NUL, which is faster than searching the text itself.
+    """
+    if text.isascii():
+        return text.find("\0"), True
+    if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.find("\0"), False
+        return (text.find("\0") if b"\0" in data else -1), True
+    for start in range(0, len(text), _SCAN):
+        try:
+            data = text[start : start + _SCAN].encode("utf-8")
+        except UnicodeEncodeError:
+            return text.find("\0"), False
+        if b"\0" in data:
+            return text.find("\0"), True  # the first one is in this slice
+    return -1, True
+
+
 def surrogate_message(char: str, where: str) -> str:
     """Say what :func:`unencodable` found: ``a lone surrogate U+D800 at character 12, …``."""
     return (
@@ -363,78 +388,49 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
-# Each builder takes its class's slot setters as default arguments: local names, looked up
-# faster than globals (the dump reader builds a few dozen objects a story).
+# Each builder sets its class's slots through their setters, module globals: a builder
+# without default arguments is the cheapest Python call (the dump reader builds a few dozen
+# objects a story).
 _C_ROLE, _C_NAME, _C_PROVIDER = _setters(Credit, ("role", "name", "provider"))
 _I_ALT, _I_CREDIT = _setters(Image, ("alt", "credit"))
 _SO_NAME, _SO_PUBLISHED, _SO_URL = _setters(Source, ("name", "published", "url"))
 _SE_HEADING, _SE_PARAGRAPHS = _setters(Section, ("heading", "paragraphs"))
-_ST = _setters(Story, ("title", "source", "image", "credits", "sections", "tags", "extras"))
+(_ST_TITLE, _ST_SOURCE, _ST_IMAGE, _ST_CREDITS, _ST_SECTIONS, _ST_TAGS, _ST_EXTRAS) = _setters(
+    Story, ("title", "source", "image", "credits", "sections", "tags", "extras")
+)
 
 
-def _trusted_credit(
-    role: str,
-    name: str | None,
-    provider: str | None,
-    *,
-    _new: Any = _new,
-    _set_role: Any = _C_ROLE,
-    _set_name: Any = _C_NAME,
-    _set_provider: Any = _C_PROVIDER,
-) -> Credit:
+def _trusted_credit(role: str, name: str | None, provider: str | None) -> Credit:
     """A :class:`Credit` from checked values, validators not run again."""
     credit: Credit = _new(Credit)
-    _set_role(credit, role)
-    _set_name(credit, name)
-    _set_provider(credit, provider)
+    _C_ROLE(credit, role)
+    _C_NAME(credit, name)
+    _C_PROVIDER(credit, provider)
     return credit
 
 
-def _trusted_image(
-    alt: str | None,
-    credit: Credit | None,
-    *,
-    _new: Any = _new,
-    _set_alt: Any = _I_ALT,
-    _set_credit: Any = _I_CREDIT,
-) -> Image:
+def _trusted_image(alt: str | None, credit: Credit | None) -> Image:
     """An :class:`Image` from checked values, validators not run again."""
     image: Image = _new(Image)
-    _set_alt(image, alt)
-    _set_credit(image, credit)
+    _I_ALT(image, alt)
+    _I_CREDIT(image, credit)
     return image
 
 
-def _trusted_source(
-    name: str | None,
-    published: _dt.date | None,
-    url: str | None,
-    *,
-    _new: Any = _new,
-    _set_name: Any = _SO_NAME,
-    _set_published: Any = _SO_PUBLISHED,
-    _set_url: Any = _SO_URL,
-) -> Source:
+def _trusted_source(name: str | None, published: _dt.date | None, url: str | None) -> Source:
     """A :class:`Source` from checked values, validators not run again."""
     source: Source = _new(Source)
-    _set_name(source, name)
-    _set_published(source, published)
-    _set_url(source, url)
+    _SO_NAME(source, name)
+    _SO_PUBLISHED(source, published)
+    _SO_URL(source, url)
     return source
 
 
-def _trusted_section(
-    heading: str | None,
-    paragraphs: tuple[str, ...],
-    *,
-    _new: Any = _new,
-    _set_heading: Any = _SE_HEADING,
-    _set_paragraphs: Any = _SE_PARAGRAPHS,
-) -> Section:
+def _trusted_section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
     """A :class:`Section` from checked values (``paragraphs`` a tuple), validators not run."""
     section: Section = _new(Section)
-    _set_heading(section, heading)
-    _set_paragraphs(section, paragraphs)
+    _SE_HEADING(section, heading)
+    _SE_PARAGRAPHS(section, paragraphs)
     return section
 
 
@@ -446,20 +442,16 @@ def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
     sections: tuple[Section, ...],
     tags: tuple[str, ...],
     extras: tuple[str, ...],
-    *,
-    _new: Any = _new,
-    _set: tuple[Any, ...] = _ST,
 ) -> Story:
     """A :class:`Story` from checked values (tuples for sequences), validators not run."""
     story: Story = _new(Story)
-    set_title, set_source, set_image, set_credits, set_sections, set_tags, set_extras = _set
-    set_title(story, title)
-    set_source(story, source)
-    set_image(story, image)
-    set_credits(story, credits)
-    set_sections(story, sections)
-    set_tags(story, tags)
-    set_extras(story, extras)
+    _ST_TITLE(story, title)
+    _ST_SOURCE(story, source)
+    _ST_IMAGE(story, image)
+    _ST_CREDITS(story, credits)
+    _ST_SECTIONS(story, sections)
+    _ST_TAGS(story, tags)
+    _ST_EXTRAS(story, extras)
     return story
 
 

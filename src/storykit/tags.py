@@ -170,6 +170,37 @@ def _acronym_cost(sig: str, i: int, j: int) -> float:
     return float("inf")
 
 
+_INF = float("inf")
+
+
+def _digits_end(sig: str, i: int, j: int) -> int:
+    """Where digits end a code in ``sig[i:j]`` before two capitals; ``-1``: nowhere.
+
+    A capital must come before the digits: ``A380|COVID-19``, ``COP28|UAE``, not ``H5N1``.
+    """
+    k = sig.find("dUU", i + 1, j)
+    while k != -1 and sig.find("U", i, k) == -1:
+        k = sig.find("dUU", k + 1, j)
+    return k if k == -1 else k + 1
+
+
+class _ShapeCosts(dict[str, float]):
+    """:func:`_acronym_cost` by the classes of a part alone (``sig[i:j]``).
+
+    Each shape is worked out once, as :data:`_CLASSES` fills itself. Shapes are few (``UUU``,
+    ``UUUod``…); the table is emptied should it ever hold ``_MEMORY`` of them.
+    """
+
+    def __missing__(self, shape: str) -> float:
+        if len(self) >= _MEMORY:
+            self.clear()
+        cost = self[shape] = _acronym_cost(shape, 0, len(shape))
+        return cost
+
+
+_SHAPE_COSTS = _ShapeCosts()
+
+
 class _Story:
     """The story's own text, asked whether it spells out a name.
 
@@ -430,7 +461,7 @@ class TagSplitter:
             self._splits = dict(itertools.islice(self._splits.items(), _MEMORY // 2, None))
         self._splits[line] = (log, tags)
 
-    def _fast_split(
+    def _fast_split(  # noqa: PLR0915 - one pass over the tokens, in order
         self, line: str, sig: str, story: Callable[[], _Story] | None = None
     ) -> tuple[str, ...] | None:
         """The split of the common line, where no rule needs the story; else ``None``.
@@ -442,7 +473,9 @@ class TagSplitter:
         where :meth:`_split` would do more:
 
         - a known name with a case change inside (``DreamWorks``: the letters around a
-          boundary are an inner pair) or a known lower-case start (``eMerge``) at a boundary;
+          boundary are an inner pair) that is not two whole tokens, or a known lower-case
+          start (``eMerge``) at a boundary; a name of two tokens is one piece, as the rules
+          keep it (``GameStop``);
         - a short word before a boundary (``Art|France``: its last letters may start a
           name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
         - a run of capitals that is neither a known tag nor two (it is split on the
@@ -451,8 +484,9 @@ class TagSplitter:
           might spell as one name (``Wallet|Hub``).
 
         Given ``story`` (a function that gives the story), the rules for a short word are
-        applied here as :meth:`_split` applies them, asking the story the same questions;
-        the line is declined only when an answer moves a cut or joins two tokens.
+        applied here as :meth:`_split` applies them, asking the story the same questions
+        once the line has passed every rule that needs none; the line is declined only when
+        an answer moves a cut or joins two tokens.
         ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
         stories that spell nothing, everything and some text.
         """
@@ -463,78 +497,130 @@ class TagSplitter:
         inner = self._inner
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
+        # The story's questions wait until the whole line has passed the rules that need
+        # none: a line with a run of capitals the rules split on the evidence is declined
+        # before the story is asked anything.
+        moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
+        joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         out: list[str] = []
         i = 0
         word_before = False  # the previous token ends in a lower-case letter
+        after_word = False  # so did the token before it
+        split = False  # the previous token was a run of capitals cut in two
         for token in tokens:
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
-            if word and j - i == 2 and line[i + 1] == "i" and out and not word_before:
-                return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
             second = None
-            if not word and piece not in vocabulary:
-                # A run of capitals that is two known tags (AI|EVs, US|EU): the rules take
-                # the first such cut, asking nothing; any other run needs the evidence.
-                cut = None
-                if "d" not in token and "o" not in token:
-                    cut = next(
-                        (
-                            p
-                            for p in range(1, len(piece))
-                            if piece[:p] in vocabulary and piece[p:] in vocabulary
-                        ),
-                        None,
-                    )
+            if word:
+                if j - i == 2 and line[i + 1] == "i" and out and not word_before:
+                    return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
+            elif piece not in vocabulary:
+                cut = self._two_known(piece, token)
                 if cut is None:
-                    return None  # an unknown run of capitals or code: OGMCIRC, EUCOP26
-                if not _ACRONYM_RUN_RE.fullmatch(token, cut):
-                    return None  # a known tag "s" after "ABC": _joins may join it onwards
+                    return None  # an unknown run of capitals or code: OGMCIRC, A380G7
                 piece, second = piece[:cut], piece[cut:]
             if out:
-                previous = out[-1]
                 pair = line[i - 1 : i + 1]
-                if pair in inner_pairs:
-                    candidates = inner.get(line[i - 1 : i + 2]) or inner.get(pair)
-                    if candidates and any(self._names_at(line, sig, i, candidates)):
-                        return None  # a known name across the cut: DreamWorks
-                start = i - len(previous)
-                short = len(previous) <= _SHORT_HALF
-                if word_before and (short or pair in lower_pairs):
-                    # _cuts: a known name starting lower-case, or one the story spells
-                    # after a short word, moves the cut back (Hub|eMerge, Banki|Phone).
-                    if story is not None:
-                        if self._lower_start(line, sig, start, i, story()) != i:
-                            return None
-                    elif short or self._known_lower_start(line, sig, start, i):
+                candidates = pair in inner_pairs and (
+                    inner.get(line[i - 1 : i + 2]) or inner.get(pair)
+                )
+                if candidates and (name := list(self._names_at(line, sig, i, candidates))):
+                    # A known name across the cut (GameStop, TikTok): when it is the two
+                    # whole tokens around it, it is one piece, as _keep_names_whole makes
+                    # it (the rules' questions inside it move no cut out of it); any other
+                    # name is left to the rules. The rules ask whether the word before it
+                    # joins the whole name, not its first token: asked so.
+                    start = i - len(out[-1])
+                    if name != [(start, j)] or second is not None or split:
                         return None
-                # _joins: a long word and a known run of capitals or code, or a known run
-                # or code and anything, stay apart; so do long neighbours and neighbours
-                # with a space. After a short word, or for a short word after a long one,
-                # the story may join them. (Tokens that together are a known name were
-                # declined above: its case changes.)
-                if (
-                    word_before
-                    and " " not in previous
-                    and " " not in piece
-                    and (
-                        short
-                        or (
-                            word
-                            and len(piece) <= _SHORT_HALF
-                            and len(previous) + len(piece) <= _LONG_NAME
-                            and not (previous in vocabulary and piece in vocabulary)
-                        )
-                    )
-                    and (story is None or self._joins(line, sig, (start, i, j), story()))
-                ):
-                    return None
+                    out[-1] += piece
+                    if after_word:
+                        if joins and joins[-1][1] == start:  # (about its first token)
+                            joins.pop()
+                        joins.append((out[-2], start, j))
+                    word_before = True  # (_joins may join it onwards: ask as after a word)
+                    i = j
+                    continue
+                if word_before:  # (every rule below is for a cut after a word)
+                    previous = out[-1]
+                    short = len(previous) <= _SHORT_HALF
+                    if short or pair in lower_pairs:
+                        moves.append((i - len(previous), i))
+                    if short or (word and j - i <= _SHORT_HALF):
+                        joins.append((previous, i, i + len(piece)))
             out.append(piece)
+            after_word = word_before
+            split = second is not None
             if second is not None:
                 out.append(second)  # known tags side by side stay apart (US|EU)
             word_before = word and token[-1] != "d"
             i = j
+        for span in moves:
+            if self._may_move(line, sig, span, story):
+                return None
+        for previous, k, end in joins:
+            if self._may_join(line, sig, previous, (k, end), story):
+                return None
         return tuple(out)
+
+    def _may_move(
+        self, line: str, sig: str, span: tuple[int, int], story: Callable[[], _Story] | None
+    ) -> bool:
+        """Whether :meth:`_cuts` moves the cut after the word ``line[start:i]`` back.
+
+        A known name starting lower-case, or after a short word one the story spells, moves
+        it (``Hub|eMerge``, ``Banki|Phone``). Without the story: whether it might.
+        """
+        start, i = span
+        if story is not None:
+            return self._lower_start(line, sig, start, i, story()) != i
+        return i - start <= _SHORT_HALF or self._known_lower_start(line, sig, start, i)
+
+    def _may_join(
+        self,
+        line: str,
+        sig: str,
+        previous: str,
+        span: tuple[int, int],
+        story: Callable[[], _Story] | None,
+    ) -> bool:
+        """Whether :meth:`_joins` joins the word ``previous`` and ``line[i:end]`` after it.
+
+        ``line[i:end]`` is a word or a known run of capitals. A long word and a known run of
+        capitals or code, or a known run or code and anything, stay apart; so do long
+        neighbours and neighbours with a space. After a short word, or for a short word
+        after a long one, the story may join them. (Tokens that together are a known name
+        are found before: its case changes.) Without the story: whether it might.
+        """
+        i, end = span
+        piece = line[i:end]
+        if len(previous) > _SHORT_HALF and (
+            end - i > _SHORT_HALF
+            or len(previous) + end - i > _LONG_NAME
+            or (previous in self._vocabulary and piece in self._vocabulary)
+        ):
+            return False
+        if " " in previous or " " in piece:
+            return False
+        return story is None or self._joins(line, sig, (i - len(previous), i, end), story())
+
+    def _two_known(self, piece: str, token: str) -> int | None:
+        """Where the run of capitals or code ``piece`` (classes ``token``) is two known tags.
+
+        The rules split a run that is two known tags (``AI|EVs``, ``US|EU``) at the first
+        such cut, asking nothing; any other run needs the evidence (``None``). (A code's
+        digits end it: no digit comes before a capital inside a token, so
+        :meth:`_split_acronyms`' digit rule, ``A380|COVID-19``, cannot apply: ``EU|COP26``.)
+        """
+        if "o" in token:
+            return None
+        vocabulary = self._vocabulary
+        for p in range(1, len(piece)):
+            if piece[:p] in vocabulary and piece[p:] in vocabulary:
+                # a known tag "s" after "ABC" would be joined onwards by _joins
+                return p if _ACRONYM_RUN_RE.fullmatch(token, p) else None
+        return None
 
     def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
@@ -697,39 +783,32 @@ class TagSplitter:
         self, line: str, sig: str, i: int, j: int, story: _Story
     ) -> list[tuple[int, int]]:
         """Keep a run of capitals whole, or split it where the parts are better."""
-        # Digits end a code before two or more capitals: A380|COVID-19, COP28|UAE (not H5N1).
-        for p in range(i + 2, j - 1):
-            if (
-                sig[p - 1] == "d"
-                and sig[p] == "U"
-                and sig[p + 1] == "U"
-                and "U" in sig[i:p]
-                and line[i:j] not in self._vocabulary
-            ):
-                return [
-                    *self._split_acronyms(line, sig, i, p, story),
-                    *self._split_acronyms(line, sig, p, j, story),
-                ]
         vocabulary = self._vocabulary
-        best_cost, best = _acronym_cost(sig, i, j), [(i, j)]
-        if line[i:j] in vocabulary:
+        known = line[i:j] in vocabulary
+        # Digits end a code before two or more capitals: A380|COVID-19, COP28|UAE (not H5N1).
+        p = -1 if known else _digits_end(sig, i, j)
+        if p != -1:
+            return [
+                *self._split_acronyms(line, sig, i, p, story),
+                *self._split_acronyms(line, sig, p, j, story),
+            ]
+        best_cost, best = _SHAPE_COSTS[sig[i:j]], [(i, j)]
+        if known:
             return best
-        for p in range(i + 1, j):
-            if line[i:p] in vocabulary and line[p:j] in vocabulary:
-                # Two known parts cost least (AI|EVs): the first such split wins below, and
-                # nothing is asked; found here without costing every split.
-                return [(i, p), (p, j)]
-        # Shape and vocabulary first; ask the story only where it could still win.
+        # Shape and vocabulary first; ask the story only where it could still win. Two known
+        # parts cost least (AI|EVs): the first such split wins, and nothing is asked.
+        shape_costs = _SHAPE_COSTS
         splits = []
         for p in range(i + 1, j):
-            left, right = line[i:p], line[p:j]
-            cost_left = _KNOWN_COST if left in vocabulary else _acronym_cost(sig, i, p)
-            cost_right = (
-                _KNOWN_COST - _SUFFIX_BONUS if right in vocabulary else _acronym_cost(sig, p, j)
-            )
-            if cost_left == float("inf") or cost_right == float("inf"):
-                continue
-            splits.append((cost_left + cost_right, p, cost_left, cost_right))
+            left_known = line[i:p] in vocabulary
+            right_known = line[p:j] in vocabulary
+            if left_known and right_known:
+                return [(i, p), (p, j)]
+            cost_left = _KNOWN_COST if left_known else shape_costs[sig[i:p]]
+            cost_right = _KNOWN_COST - _SUFFIX_BONUS if right_known else shape_costs[sig[p:j]]
+            total = cost_left + cost_right  # (costs are positive: inf if either is)
+            if total != _INF:
+                splits.append((total, p, cost_left, cost_right))
         splits.sort()
         best_shapes = (float("inf"), float("inf"))
         # The shortest prefix and suffix of the run that the text does not hold at all: a
@@ -742,17 +821,22 @@ class TagSplitter:
                 best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
             # Ask only what could still make this split the best: an answer that cannot
             # is not asked for (the result is the same; fewer questions are logged).
-            least_right = min(shape_right, _KNOWN_COST)
-            if min(shape_left, _KNOWN_COST) + least_right >= best_cost:
+            least_right = shape_right if shape_right < _KNOWN_COST else _KNOWN_COST
+            least_left = shape_left if shape_left < _KNOWN_COST else _KNOWN_COST
+            if least_left + least_right >= best_cost:
                 continue
-            cost_left, lacked = _asked(story, line[i:p], shape_left, p - i >= absent_prefix)
-            if lacked:
-                absent_prefix = p - i
-            if cost_left + least_right >= best_cost:
-                continue
-            cost_right, lacked = _asked(story, line[p:j], shape_right, j - p >= absent_suffix)
-            if lacked:
-                absent_suffix = j - p
+            cost_left = shape_left
+            if shape_left > _KNOWN_COST:  # (the story is asked only to lower a cost)
+                cost_left, lacked = _asked(story, line[i:p], shape_left, p - i >= absent_prefix)
+                if lacked:
+                    absent_prefix = p - i
+                if cost_left + least_right >= best_cost:
+                    continue
+            cost_right = shape_right
+            if shape_right > _KNOWN_COST:
+                cost_right, lacked = _asked(story, line[p:j], shape_right, j - p >= absent_suffix)
+                if lacked:
+                    absent_suffix = j - p
             if cost_left + cost_right < best_cost:
                 best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
                 best_shapes = (cost_left, cost_right)
@@ -846,19 +930,17 @@ class TagSplitter:
 
 
 def _asked(story: _Story, part: str, shape: float, lacked: bool) -> tuple[float, bool]:
-    """The cost of ``part`` of a run of capitals once the story is asked (when it helps).
+    """The cost of ``part`` of a run of capitals once the story is asked.
 
     Args:
         story: The story.
-        part: The part.
-        shape: Its cost by the vocabulary and its shape.
+        part: The part: neither known nor cheaper than a known tag by its shape.
+        shape: Its cost by its shape.
         lacked: The text is known not to hold it (it holds none of a shorter part in it).
 
     Returns:
         The cost, and whether the text turned out not to hold ``part`` at all.
     """
-    if shape <= _KNOWN_COST:
-        return shape, False
     if lacked:
         story.log.append((part, False))
         return shape, False

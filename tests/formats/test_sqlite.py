@@ -623,16 +623,19 @@ from tests.formats.test_sqlite import make
 
 real = sqlite._write_chunk
 started = threading.Event()
+sent = threading.Event()
 
 def slow(*args, **kwargs):  # the writer is busy with the last chunk while the caller waits
     started.set()
-    time.sleep(0.5)
+    sent.wait(30)  # until the Ctrl-C is sent, however slow the machine (not a fixed time)
+    time.sleep(0.2)
     return real(*args, **kwargs)
 
 def ctrl_c():
     started.wait()
     time.sleep(0.1)
     os.kill(os.getpid(), signal.SIGINT)
+    sent.set()
 
 sqlite._write_chunk = slow
 threading.Thread(target=ctrl_c, daemon=True).start()

@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from storykit import tags as tags_module
-from storykit.formats import text
+from storykit.formats import _text_reader
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.test_tags import HARD_LINES
@@ -78,7 +78,10 @@ _PIECES = st.sampled_from(
     ]
 )  # fmt: skip
 _LINES = st.lists(_PIECES, min_size=1, max_size=7).map("".join)
-_CONTEXT = st.lists(_PIECES, max_size=12).map(" ".join)
+# the story's words: pieces, and two pieces run together (a name the story spells as one)
+_CONTEXT = st.lists(st.one_of(_PIECES, st.tuples(_PIECES, _PIECES).map("".join)), max_size=12).map(
+    " ".join
+)
 
 
 @settings(max_examples=600)
@@ -90,6 +93,16 @@ _CONTEXT = st.lists(_PIECES, max_size=12).map(" ".join)
 @example("TradeG7", "")
 @example("Level 3NPHET", "")
 @example("USAiUS", "")  # an acronym before a name such as iPhone: the rules cut USA|iUS
+# a short word before a run of two known tags: the story is asked about the word and the
+# first of them, as the rules ask (it was asked about the whole run: ArtUSEU)
+@example("ArtUSEU", "the ArtUS here")
+@example("ArtAIEVs", "ArtAI")
+# a known name of two tokens is one piece; the story is asked whether a short word before it
+# joins the whole name (ArtGameStop), as the rules ask, not its first token (ArtGame)
+@example("ArtGameStopCrime", "ArtGameStop")
+@example("ArtGameStopCrime", "ArtGame Stop")
+@example("CrimeGameStopArt", "GameStopArt")
+@example("USGameStop", "")
 def test_the_fast_path_gives_what_the_rules_give(line: str, context: str) -> None:
     assert _agrees(TagSplitter(), line, context)
 
@@ -117,7 +130,7 @@ def test_the_corpus_and_the_recorded_lines() -> None:
     splitter = TagSplitter()
     answered = 0
     for path in [SEED, *CORPUS_STORIES]:
-        lines = text._lines(path.read_text(encoding="utf-8"))
+        lines = _text_reader._lines(path.read_text(encoding="utf-8"))
         while lines and not lines[-1]:
             lines.pop()
         if len(lines) > 2 and lines[-1].startswith("View original") and lines[-2]:
@@ -151,12 +164,19 @@ def test_common_lines_take_the_fast_path() -> None:
         ("Python 3Developers", ("Python 3", "Developers")),
         ("AIEVsSemiconductors", ("AI", "EVs", "Semiconductors")),
         ("TradeUSEUChina", ("Trade", "US", "EU", "China")),
+        ("ClimateEUCOP26Glasgow", ("Climate", "EU", "COP26", "Glasgow")),  # two known, a code
+        ("DreamWorksAnimation", ("DreamWorks", "Animation")),  # a known name of two tokens
+        ("ETFsGameStopMedia", ("ETFs", "GameStop", "Media")),
     ]:
         sig = line.translate(tags_module._CLASSES)
         assert splitter._fast_split(line, sig) == tags
         assert splitter.split(line) == tags
-    for line in ["ArtFrance", "DreamWorksAnimation", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
+    for line in ["ArtFrance", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
         assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+    splitter.add("AbcdeFghijKlmno")  # a known name of three tokens is left to the rules
+    line = "CrimeAbcdeFghijKlmno"
+    assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+    assert splitter.split(line) == ("Crime", "AbcdeFghijKlmno")
 
 
 def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,3 +187,24 @@ def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> 
         assert splitter.split(line, "Art in France") == TagSplitter().split(line, "Art in France")
         assert len(splitter._splits) <= 8
     assert splitter._splits  # the recent ones are kept
+
+
+def test_a_run_that_needs_the_evidence_is_declined_before_the_story_is_asked() -> None:
+    # "Art" is a short word, so "ArtFrance" alone would ask the story; the unknown run of
+    # capitals at the end sends the line to the full rules anyway, so nothing is asked first.
+    splitter = TagSplitter()
+    for line in ["ArtFranceOGMCIRC", "ArtFranceA380G7", "ArtFranceABC-1X"]:
+        story = tags_module._Story("Art France OGM CIRC", 19)
+        sig = line.translate(tags_module._CLASSES)
+        assert splitter._fast_split(line, sig, lambda: pytest.fail("the story was asked")) is None
+        assert splitter._split(line, sig, story)  # (the full rules do ask it)
+        assert story.log, line
+    story = tags_module._Story("", 0)
+    line = "ArtFranceUSEU"  # runs of known tags: the short word is asked about as before
+    assert splitter._fast_split(line, line.translate(tags_module._CLASSES), lambda: story) == (
+        "Art",
+        "France",
+        "US",
+        "EU",
+    )
+    assert story.log

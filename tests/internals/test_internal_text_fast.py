@@ -10,7 +10,9 @@ answer: only driving each directly shows they agree.
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Credit, Section, Story, UnrepresentableError
-from storykit.formats import text
-from storykit.model import _no_surrogates
+from storykit import Credit, Section, Story, UnrepresentableError, formats
+from storykit.formats import _text_reader, markdown, text
+from storykit.model import _SCAN, _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
 
@@ -52,18 +54,18 @@ _DATE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "Sepember", " ", "5", ",", " ", "2026"])  # the regex's, not a month
 def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces)
-    found = text._month_date_at_end(line)
+    found = _text_reader._month_date_at_end(line)
     if found is None:
         return
     start, day, month, year = found
-    match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+    match = _text_reader._DATE_RE.search(line, max(0, len(line) - _text_reader._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     try:
-        expected: object = text._parse_date(line[start:])
+        expected: object = _text_reader._parse_date(line[start:])
     except ValueError as exc:
         expected = str(exc)
     try:
-        made: object = text._dt.date(year, month, day)
+        made: object = _text_reader._dt.date(year, month, day)
     except ValueError as exc:
         made = str(exc)
     assert made == expected
@@ -85,12 +87,12 @@ def test_dates_in_words_on_the_source_line(
 ) -> None:
     story = _read(f"{line}\n\nTitle\n\nPara.")
     assert story.source is not None
-    assert story.source.published == text._dt.date(*published)
+    assert story.source.published == _text_reader._dt.date(*published)
     assert story.source.name == name
 
 
 def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
-    with pytest.raises(text.StoryParseError) as info:
+    with pytest.raises(storykit.StoryParseError) as info:
         _read("← Back to stories\nSCMP Feb 30, 2026\n\nTitle\n\nPara.")
     assert info.value.line == 2
     assert "invalid date 'Feb 30, 2026' on the source line: day is out of range" in str(info.value)
@@ -105,8 +107,36 @@ def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
 def test_the_photo_credit_shortcut_reads_what_the_credit_regex_reads(tail: str) -> None:
     # "PHOTO by …" is read by the regex (which ignores case): the same credit
     for byline in (False, True):
-        fast = text._parse_credit("Photo by " + tail, byline, Credit)
-        assert fast == text._parse_credit("PHOTO by " + tail, byline, Credit)
+        fast = _text_reader._parse_credit("Photo by " + tail, byline, Credit)
+        assert fast == _text_reader._parse_credit("PHOTO by " + tail, byline, Credit)
+
+
+def _credit_or_error(line: str) -> object:
+    try:
+        return _text_reader._parse_credit(line, False, Credit)
+    except ValueError as exc:  # "Photo: " names a blank provider: refused alike
+        return str(exc)
+
+
+@given(
+    st.sampled_from(sorted(_text_reader._ROLE_WORDS)),
+    st.sampled_from([" by ", ":", " by", " : ", " by\t", "s by ", ": by "]),
+    st.text(st.sampled_from(" \t\nxAé/on:by\u3000"), max_size=12),
+)
+@example("Photograph", " by ", "Aiko Nakamura/Kyodo")
+@example("Illustration", " by ", "Kofi Boateng")
+@example("Image", ":", " Shutterstock")
+@example("photos", ":", "")
+@example("Photo", ":", " ")
+@example("Video", ":", "\n x")
+@example("Graphics", " by ", " on ")
+def test_the_role_word_shortcut_reads_what_the_credit_regexes_read(
+    word: str, joint: str, tail: str
+) -> None:
+    # In capitals the role word is no usual spelling: the regexes (which ignore case) read it
+    assert word.upper() not in _text_reader._ROLE_WORDS
+    fast = _credit_or_error(word + joint + tail)
+    assert fast == _credit_or_error(word.upper() + joint + tail)
 
 
 _FOOTER_PIECES = st.sampled_from(
@@ -124,8 +154,8 @@ _FOOTER_PIECES = st.sampled_from(
 @example(["View original sources"])
 def test_the_footer_shortcut_finds_what_the_footer_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()  # the reader's lines are stripped
-    footer = text._FOOTER_RE.fullmatch(line)
-    assert text._footer_url(line) == (False if footer is None else footer[1] or None)
+    footer = _text_reader._FOOTER_RE.fullmatch(line)
+    assert _text_reader._footer_url(line) == (False if footer is None else footer[1] or None)
 
 
 _NAV_PIECES = st.sampled_from(
@@ -142,8 +172,8 @@ _NAV_PIECES = st.sampled_from(
 @example(["←", " ", " ", "Back to stories"])
 def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
-    nav = text._NAV_RE.fullmatch(line)
-    assert text._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
+    nav = _text_reader._NAV_RE.fullmatch(line)
+    assert _text_reader._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
 
 
 @given(st.text(st.sampled_from("a\0\n←\ud800😀"), max_size=12))
@@ -152,18 +182,21 @@ def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> N
 @example("←\ud800\0")
 @example("\0\ud800")
 def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
-    nul, clean = text._scan(value)
+    nul, clean = _text_reader._scan(value)
     assert nul == value.find("\0")
     if nul < 0:
         assert clean == _no_surrogates(value)
 
 
 def test_the_scan_reads_long_text_in_slices() -> None:
-    long = "←" * (text._SCAN + 5)
-    assert text._scan(long) == (-1, True)
-    assert text._scan(long + "\0")[0] == len(long)
-    assert text._scan(long + "\ud800") == (-1, False)
-    assert text._scan(long + "\ud800\0") == (len(long) + 1, False)
+    long = "←" * (_SCAN + 5)
+    assert _text_reader._scan(long) == (-1, True)
+    assert _text_reader._scan(long + "\0")[0] == len(long)
+    assert _text_reader._scan(long + "\ud800") == (-1, False)
+    assert _text_reader._scan(long + "\ud800\0") == (len(long) + 1, False)
+    # one slice exactly: read at once
+    assert _text_reader._scan("←" * _SCAN) == (-1, True)
+    assert _text_reader._scan("←" * (_SCAN - 2) + "\0\ud800") == (_SCAN - 2, False)
 
 
 # --------------------------------------------------------------------------- the body's rule
@@ -269,7 +302,7 @@ def test_the_url_alone_is_checked_when_the_header_reads_back() -> None:
 @pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
 def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> None:
     story = _read(path.read_text(encoding="utf-8"))
-    ref = text._made_from(story)
+    ref = _text_reader._made_from(story)
     assert ref is not None
     out = text.dumps(story, check=False).split("\n")
     assert text._read_back(story, out)[1]  # the title, body and tags lines read back
@@ -297,13 +330,65 @@ def test_storykit_loads_scans_a_dump_for_lone_surrogates_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scans: list[str] = []
-    scan = text._scan
-    monkeypatch.setattr(text, "_scan", lambda value: scans.append(value) or scan(value))
+    scan = _text_reader._scan
+    monkeypatch.setattr(_text_reader, "_scan", lambda value: scans.append(value) or scan(value))
     story = storykit.loads(_SEED_TEXT, "text")  # checked by storykit.loads: not again
     assert story == storykit.loads(_SEED_TEXT.encode(), "text") == text.loads(_SEED_TEXT)
     assert len(scans) == 1  # text.loads, on its own, looks
     with pytest.raises(storykit.StoryParseError, match=r"^<string>:1: a lone surrogate U\+D800"):
         storykit.loads("\ud800" + _SEED_TEXT, "text")
+
+
+def test_storykit_loads_finds_where_a_nul_is_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # storykit.loads knows where the first NUL is (from the bytes, or from its one scan of a
+    # str) and tells the dump reader, which does not look again.
+    told: list[object] = []
+    checked = text._loads_checked  # (storykit.loads finds it in the format's module)
+
+    def spy(value: str, **options: object) -> Story:
+        told.append(options["nul"])
+        return checked(value, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text, "_loads_checked", spy)
+    utf16 = b"\xff\xfe" + _SEED_TEXT.encode("utf-16-le")
+    for data in (_SEED_TEXT, _SEED_TEXT.encode(), "\ufeff" + _SEED_TEXT, utf16):
+        assert storykit.loads(data, "text") == text.loads(_SEED_TEXT)
+    assert told == [-1, -1, -1, -1]
+
+
+@given(st.text(st.characters(codec="utf-8", min_codepoint=0)))
+@example("\0")
+@example("小米")
+def test_bytes_without_a_zero_byte_hold_no_nul(value: str) -> None:
+    # what storykit.loads takes for granted: U+0000 is zero bytes in every encoding it reads
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        if b"\0" not in value.encode(codec):
+            assert "\0" not in value
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda value: value,
+        lambda value: value.encode(),
+        lambda value: b"\xef\xbb\xbf" + value.encode(),
+        lambda value: b"\xff\xfe" + value.encode("utf-16-le"),
+        lambda value: b"\x00\x00\xfe\xff" + value.encode("utf-32-be"),
+    ],
+    ids=["str", "utf-8", "utf-8 bom", "utf-16", "utf-32"],
+)
+def test_a_nul_far_into_a_dump_is_refused_as_before(encode: Callable[[str], str | bytes]) -> None:
+    dump = "SCMP\n\nTitle\n\n" + "Paragraph.\n\n" * 100 + "Last \0 one."
+    with pytest.raises(storykit.StoryParseError) as info:
+        storykit.loads(encode(dump), "text")
+    assert info.value.line == 205
+    assert info.value.message == "binary data, not a text story (U+0000)"
+    early = r"^<string>:1: binary data, not a text story$"  # within the first 1,024 characters
+    with pytest.raises(storykit.StoryParseError, match=early):
+        storykit.loads(encode("SC\0" + dump), "text")
+    # a lone surrogate as well: the surrogate is named, as it was
+    with pytest.raises(storykit.StoryParseError, match=r"lone surrogate U\+D800"):
+        storykit.loads("\ud800" + dump, "text")
 
 
 def test_a_warning_of_storykit_loads_names_its_callers_line() -> None:
@@ -318,3 +403,68 @@ def test_a_warning_of_storykit_load_names_its_callers_line(tmp_path: Path) -> No
     with pytest.warns(storykit.StoryWarning) as caught:
         storykit.load(path)
     assert caught[0].filename == __file__
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_HEAD_PIECES = st.sampled_from(
+    ["\ufeff", " ", "\t", "\n", "\r\n", "<", "{", "-", "---", "#", "##", "#######", "# T", "#\t",
+     "<!DOCTYPE html>", "<html", '<article class="storykit">', '"@context"', "<feed",
+     "http://www.w3.org/2005/Atom", '"https://jsonfeed.org/version/1.1"', "← Back to stories",
+     "x", "é", "\u3000"]
+)  # fmt: skip
+
+
+def _written_only_in_full(text: str) -> str | None:
+    """:func:`storykit.formats.written_only` without its first-character shortcut."""
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    for name, what in formats._WRITTEN_ONLY.items():
+        if formats.by_name(name).detect(head):
+            return what
+    if head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head:
+        return "an Atom feed"
+    if head.startswith("{") and '"https://jsonfeed.org/version/' in head:
+        return "a JSON Feed"
+    return None
+
+
+@given(st.lists(_HEAD_PIECES, max_size=6))
+@example(["<!DOCTYPE html>"])
+@example(["\ufeff", " ", '<article class="storykit">'])
+@example(["{", '"@context"'])
+@example(["<", "<feed", "http://www.w3.org/2005/Atom"])
+@example(["{", '"https://jsonfeed.org/version/1.1"'])
+def test_what_is_only_written_is_told_at_its_first_character(pieces: list[str]) -> None:
+    # Every written-only format starts with "<" or "{": anything else is none of them at once.
+    text_ = "".join(pieces)
+    assert formats.written_only(text_) == _written_only_in_full(text_)
+    for name in formats._WRITTEN_ONLY:
+        if formats.by_name(name).detect(text_):
+            assert text_.lstrip("\ufeff \t\r\n")[:1] in formats._WRITTEN_ONLY_STARTS
+
+
+@given(st.lists(_HEAD_PIECES, max_size=6))
+@example(["---"])
+@example(["\n", "#", " ", "x"])
+@example(["#######"])
+@example(["#\t"])
+@example(["-", "x"])
+def test_markdown_is_told_at_its_first_character(pieces: list[str]) -> None:
+    text_ = "".join(pieces)
+    first = text_.lstrip("\ufeff \t\r\n")[:300].split("\n", 1)[0].rstrip()
+    in_full = first == "---" or re.match(r"#{1,6}(?:[ \t]|$)", first) is not None
+    assert markdown.detect(text_) == in_full
+
+
+def test_sniffing_asks_no_written_only_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    # HTML and JSON-LD have no reader (so sniffing could never answer them): it skips them
+    # without looking them up, nor asking whether they have a reader (a failing hasattr each).
+    for name in formats._WRITTEN_ONLY:
+        assert not hasattr(formats.by_name(name), "loads")
+    looked_up: list[str] = []
+    module = formats._module
+    monkeypatch.setattr(formats, "_module", lambda name: looked_up.append(name) or module(name))
+    assert formats.sniff(_SEED_TEXT) == "text"
+    assert formats.sniff("# Title\n\nPara.") == "markdown"
+    assert formats.sniff('<!doctype html><article class="storykit">') == "text"
+    assert looked_up and not set(looked_up) & set(formats._WRITTEN_ONLY)

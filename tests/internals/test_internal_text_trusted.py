@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from storykit import Story, StoryParseError
-from storykit.formats import text
+from storykit import Story, StoryParseError, UnrepresentableError
+from storykit.formats import _text_reader, text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
@@ -22,11 +22,11 @@ from tests.strategies import dump_stories
 
 
 def _both(dump: str) -> tuple[Story, Story]:
-    lines = text._lines(dump)
+    lines = _text_reader._lines(dump)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        trusted = text._Reader(lines, None, None, trusted=True).read()
-        checked = text._Reader(lines, None, None, trusted=False).read()
+        trusted = _text_reader._Reader(lines, None, None, trusted=True).read()
+        checked = _text_reader._Reader(lines, None, None, trusted=False).read()
     return trusted, checked
 
 
@@ -71,18 +71,18 @@ def test_text_with_a_lone_surrogate_is_built_by_the_validating_constructors() ->
     assert _no_surrogates("plain ASCII") and _no_surrogates("小米 ‑ and 😀")
     # ...and they refuse it: no writer could encode it (issue 8).
     with pytest.raises(ValueError, match=r"^title: holds a lone surrogate U\+D800"):
-        text._Reader(text._lines(dump), None, None, trusted=False).read()
+        _text_reader._Reader(_text_reader._lines(dump), None, None, trusted=False).read()
     with pytest.raises(StoryParseError, match=r"^<string>: title: holds a lone surrogate"):
         text.loads(dump)
 
 
 def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:
     # "By /" names no one: the credit is built by the validating constructor either way.
-    lines = text._lines("← Back to stories\nSCMP 2026-05-25\nBy /\n\nTitle\n\nPara.")
+    lines = _text_reader._lines("← Back to stories\nSCMP 2026-05-25\nBy /\n\nTitle\n\nPara.")
     outcomes: list[object] = []
     for trusted in (True, False):
         try:
-            outcomes.append(text._Reader(lines, None, None, trusted=trusted).read())
+            outcomes.append(_text_reader._Reader(lines, None, None, trusted=trusted).read())
         except ValueError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
@@ -101,7 +101,7 @@ def test_the_check_is_cheap_for_what_the_reader_made_from_the_same_lines() -> No
     story = _read(text.dumps(_read(SEED.read_text(encoding="utf-8"))))  # canonical lines
     out = text.dumps(story, check=False).split("\n")
     assert text._read_back(story, out) == (True, True)
-    twin = text.loads(text.dumps(story), splitter=text.TagSplitter())  # another splitter
+    twin = text.loads(text.dumps(story), splitter=TagSplitter())  # another splitter
     assert twin == story
     assert text._read_back(twin, out) == (False, False)  # not remembered: checked in full
 
@@ -135,7 +135,7 @@ def test_the_title_is_still_checked_when_the_rest_reads_back() -> None:
     # writer refuses it, as before.
     story = _read("SCMP 2026-05-25\n\n← Back to stories\n\nPara one.\n\nView original source")
     assert story.title == "← Back to stories"
-    with pytest.raises(text.UnrepresentableError, match="title"):
+    with pytest.raises(UnrepresentableError, match="title"):
         text.dumps(story)
 
 
@@ -146,7 +146,7 @@ def test_cheap_and_full_checks_agree_on_the_corpus(path: Path) -> None:
     for check in (lambda: text.dumps(story), lambda: text._check(story)):
         try:
             outcomes.append(("ok", check() is None))
-        except text.UnrepresentableError as exc:
+        except UnrepresentableError as exc:
             outcomes.append(("refused", str(exc)))
     assert outcomes[0][0] == outcomes[1][0]
 
@@ -162,7 +162,7 @@ def test_tags_from_a_splitter_are_still_judged_by_the_validators(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The reader trusts its own lines, not what a splitter makes of the tags line.
-    monkeypatch.setattr(text, "_split_tags", lambda *args: ("AI", " "))
+    monkeypatch.setattr(_text_reader, "_split_tags", lambda *args: ("AI", " "))
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle\n\nPara.\n\nAIEVs\nView original source"
     with pytest.raises(ValueError, match=r"tags\[1\]"):
         text.loads(dump)
@@ -225,7 +225,7 @@ def test_cheap_and_full_checks_agree_on_other_headers(
         try:
             check()
             outcomes.append("ok")
-        except text.UnrepresentableError as exc:
+        except UnrepresentableError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
 
@@ -256,9 +256,11 @@ def test_header_lines_read_back_line_by_line() -> None:
 @example("2026-05-25 2026-05-25", "")
 def test_the_iso_day_shortcut_finds_what_the_date_regex_finds(tail: str, head: str) -> None:
     line = head + tail
-    found = text._iso_day_at_end(line)
+    found = _text_reader._iso_day_at_end(line)
     if line.endswith("2026-05-25") and line[-11:-10] in ("", " ", "\t"):
         assert found is not None
     if found is not None:
-        match = text._DATE_RE.search(line, max(0, len(line) - text._DATE_MAX_LENGTH))
+        match = _text_reader._DATE_RE.search(
+            line, max(0, len(line) - _text_reader._DATE_MAX_LENGTH)
+        )
         assert match is not None and match.start(1) == found and match[1] == line[found:]

@@ -399,7 +399,7 @@ def sniff(text: str) -> str:
     JSON; the story dump is the fallback.
     """
     for name in FORMATS:
-        if name in ("json", "text") or name in FILE_FORMATS:  # files, never text
+        if name in _NOT_SNIFFED:
             continue
         try:
             module = by_name(name)
@@ -417,12 +417,23 @@ _WRITTEN_ONLY = {
 }
 
 
+_NOT_SNIFFED = frozenset({"json", "text", *FILE_FORMATS, *_WRITTEN_ONLY})
+"""What :func:`sniff` asks no ``detect``: storykit JSON and the dump (decided last), files
+(never text), and the formats storykit only writes (no reader to sniff for)."""
+
+_WRITTEN_ONLY_STARTS = ("<", "{")
+"""How every format of :func:`written_only` starts (after white space and a BOM): HTML and
+Atom with ``<``, JSON-LD and JSON Feed with ``{`` (a test holds each ``detect`` to it)."""
+
+
 def written_only(text: str) -> str | None:
     """What ``text`` is, when it is a format storykit writes but does not read, else None.
 
     Storykit's HTML and JSON-LD, and its Atom and JSON Feed feeds (:mod:`storykit.feeds`).
     """
     head = text.lstrip("\ufeff \t\r\n")[:2000]
+    if head[:1] not in _WRITTEN_ONLY_STARTS:  # a story dump, Markdown: at once
+        return None
     for name, what in _WRITTEN_ONLY.items():
         if by_name(name).detect(head):
             return what

@@ -38,12 +38,13 @@ import datetime as _dt
 import ipaddress
 import os
 import re
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from storykit._urls import is_safe_url
 from storykit.formats import jsonld
 from storykit.formats.text import credit_line
-from storykit.model import Source, Story
+from storykit.model import Section, Source, Story
 
 __all__ = [
     "NAME",
@@ -180,9 +181,21 @@ def body_html(story: Story) -> str:
             texts.append(section.heading)
         texts += section.paragraphs
     probe = "".join(texts)  # one look for markup characters: most bodies have none
-    markup = "&" in probe or "<" in probe or ">" in probe
+    return sections_html(story.sections, markup="&" in probe or "<" in probe or ">" in probe)
+
+
+def sections_html(
+    sections: Iterable[Section], *, markup: bool = True, line_break: str = "\n"
+) -> str:
+    """:func:`body_html` of ``sections``, for a writer that knows more of their text.
+
+    ``markup``: the text may hold ``&``, ``<`` or ``>`` (``False`` only when it holds none:
+    then nothing is escaped). ``line_break`` goes between the elements: the ninjs writer,
+    which writes the fragment straight into a JSON string, passes the two characters
+    backslash and n.
+    """
     parts: list[str] = []
-    for section in story.sections:
+    for section in sections:
         heading, paragraphs = section.heading, section.paragraphs
         if markup:
             heading = None if heading is None else escape(heading, exact=True)
@@ -190,8 +203,8 @@ def body_html(story: Story) -> str:
         if heading is not None:
             parts.append(f"<h2>{heading}</h2>")
         if paragraphs:
-            parts.append("<p>" + "</p>\n<p>".join(paragraphs) + "</p>")
-    return "\n".join(parts)
+            parts.append("<p>" + f"</p>{line_break}<p>".join(paragraphs) + "</p>")
+    return line_break.join(parts)
 
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))

@@ -348,11 +348,16 @@ def _image_line(image: Image) -> str:
 # --------------------------------------------------------------------------- reading
 
 
+_HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
 def detect(text: str) -> bool:
     """True when ``text`` starts with YAML front matter or a Markdown ``#`` heading."""
     head = text.lstrip("\ufeff \t\r\n")[:300]
+    if head[:1] not in ("-", "#"):  # neither: a story dump, say, at once
+        return False
     first = head.split("\n", 1)[0].rstrip()
-    return first == "---" or re.match(r"#{1,6}(?:[ \t]|$)", first) is not None
+    return first == "---" or _HEADING_START.match(first) is not None
 
 
 def loads(text: str, *, filename: str | None = None) -> Story:

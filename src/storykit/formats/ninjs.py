@@ -51,6 +51,7 @@ used, next to the story. A document with ``"profile": "storykit/1"`` is read exa
 
 from __future__ import annotations
 
+import binascii
 import datetime as _dt
 import re
 from functools import cache
@@ -63,7 +64,7 @@ from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
-from storykit.formats.html import body_html
+from storykit.formats.html import body_html, sections_html
 from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
@@ -251,22 +252,40 @@ class _NotPlainError(Exception):
 
 
 _enc = _json_layout.encoder(ensure_ascii=False)
-_JSON_BLANK_LINE = "\\n\\n"  # "\n\n" in a JSON string
+_JSON_LINE_BREAK = "\\n"  # "\n" in a JSON string
+_JSON_BLANK_LINE = _JSON_LINE_BREAK * 2
+
+
+# Each UTF-8 byte of a text as a hex digit: 1 for a space (the one byte of U+0020; no other
+# character's encoding holds the byte 0x20), 0 for any other.
+_SPACE_DIGITS = bytes(ord("1") if byte == 0x20 else ord("0") for byte in range(256))
 
 
 def _word_count(text: str, printable: bool) -> int:
-    """``len(text.split())``, without making the words when the text has single spaces.
+    """``len(text.split())``, without making the words.
 
     ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
-    ASCII space (every other white space character is a control or separator character).
+    ASCII space (every other white space character is a control or separator character),
+    so its words are the runs of what is not a space. The text's UTF-8 bytes become one
+    integer with a bit for each, set for a space, 4 bits apart in the bytes' order (hex
+    digits, :data:`_SPACE_DIGITS`, read two to a byte); a run of spaces is a space whose
+    byte does not follow another's, and between and around the runs of spaces lie the
+    words. All of it in C, on an integer of half as many bytes as the text's UTF-8.
     """
-    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text.count(" ") + 1 if text else 0
-    return len(text.split())
+    if not printable:
+        return len(text.split())
+    if not text:
+        return 0
+    digits = text.encode().translate(_SPACE_DIGITS)
+    if len(digits) % 2:
+        digits += b"0"  # a whole number of bytes (a byte that is no space)
+    spaces = int.from_bytes(binascii.a2b_hex(digits), "big")
+    runs = spaces.bit_count() - (spaces & (spaces >> 4)).bit_count()
+    return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
-def _quoted(text: str) -> str:
-    """The JSON string of printable text: only the backslash and the quote are escaped.
+def _escaped(text: str) -> str:
+    """Printable text as it is inside a JSON string: only the backslash and the quote escaped.
 
     ``json.encoder.encode_basestring`` escapes those two and the characters below U+0020
     (``ensure_ascii=False``), none of which is printable; this does the same in two scans
@@ -276,23 +295,26 @@ def _quoted(text: str) -> str:
         text = text.replace("\\", "\\\\")
     if '"' in text:
         text = text.replace('"', '\\"')
-    return f'"{text}"'
+    return text
 
 
 def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
-    """The JSON strings of the summary, the HTML body and the plain body, and the word count.
+    """The summary, the HTML body and the plain body inside JSON strings, and the word count.
 
-    ``None`` for a story without sections. When the text of the sections is printable (as
-    almost all is), the bodies' only other characters are the markup of ``body_html``
-    and the line feeds between blocks, so each is encoded with :func:`_quoted` and its line
-    feeds written as the two characters backslash and n; the word count, ``len(…split())``
-    of the plain body, is then a count of spaces. Other text goes through the C encoder.
+    ``None`` for a story without sections. Each text is what lies between the quotes of its
+    JSON string. When the text of the sections is printable (as almost all is), the bodies'
+    only other characters are the markup of ``body_html`` (which holds no quote or
+    backslash) and the line feeds between blocks: text without a backslash has its HTML
+    body written with those line feeds as the two characters backslash and n, and only its
+    quotes escaped; other printable text is escaped by :func:`_escaped`, its line feeds
+    written likewise. Text that is not printable goes through the C encoder.
     """
-    if not story.sections:
+    sections = story.sections
+    if not sections:
         return None
     texts: list[str] = []  # headings and paragraphs, in order: what body_text joins
     summary: str | None = None
-    for section in story.sections:
+    for section in sections:
         if section.heading is not None:
             texts.append(section.heading)
         if section.paragraphs:
@@ -302,16 +324,22 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     joined = " ".join(texts)
     printable = joined.isprintable()
     words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
-    html = body_html(story)
     if not printable:
-        summary_json = None if summary is None else _enc(summary)
-        return summary_json, _enc(html), _enc("\n\n".join(texts)), words
-    if "\\" in joined or '"' in joined:
-        plain = _quoted("\n\n".join(texts)).replace("\n", "\\n")
-    else:
-        plain = f'"{_JSON_BLANK_LINE.join(texts)}"'
-    summary_json = None if summary is None else _quoted(summary)
-    return summary_json, _quoted(html).replace("\n", "\\n"), plain, words
+        plain = _enc("\n\n".join(texts))[1:-1]
+        summary = None if summary is None else _enc(summary)[1:-1]
+        return summary, _enc(body_html(story))[1:-1], plain, words
+    if "\\" in joined:
+        plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
+        summary = None if summary is None else _escaped(summary)
+        return summary, _escaped(body_html(story)).replace("\n", "\\n"), plain, words
+    plain = _JSON_BLANK_LINE.join(texts)
+    markup = "&" in joined or "<" in joined or ">" in joined
+    html = sections_html(sections, markup=markup, line_break=_JSON_LINE_BREAK)
+    if '"' in joined:  # then the one character to escape, in text and HTML alike
+        plain = plain.replace('"', '\\"')
+        summary = None if summary is None else summary.replace('"', '\\"')
+        html = html.replace('"', '\\"')  # (none in the markup)
+    return summary, html, plain, words
 
 
 class _Pieces:
@@ -320,6 +348,12 @@ class _Pieces:
     Each attribute is written just before the value its name says (``title``: before the
     encoded title…), ``end`` pieces just after one. Levels as in the document: the
     top-level entries at 1, the items of their arrays at 2, the items' entries at 3.
+
+    Most values are JSON strings from the C encoder, quotes and all. The quotes of the
+    others are in the pieces around them: the bodies and the summary (escaped by
+    :func:`_bodies`), and what never needs escaping: the identifier (``story_uri`` takes
+    only a plain URI, else makes a URN of hex digits), the story id in the associations'
+    URNs and a day's ISO date.
     """
 
     def __init__(self, indent: int | None) -> None:
@@ -329,10 +363,10 @@ class _Pieces:
         def entry(name: str, nl: str, value: str = "") -> str:
             return f',{nl}"{name}"{k}{value}'
 
-        self.uri = f'{{{n1}"uri"{k}'
+        self.uri = f'{{{n1}"uri"{k}"'  # story_uri's URIs and URNs need no escaping
         standard = f'{{{n2}"name"{k}"ninjs"' + entry("version", n2, '"3.1"')
         standard += entry("schema", n2, _enc(SCHEMA_URI)) + f"{n1}}}"
-        self.head = (
+        self.head = '"' + (
             entry("standard", n1, standard)
             + entry("profile", n1, _enc(PROFILE))
             + entry("type", n1, '"text"')
@@ -349,28 +383,30 @@ class _Pieces:
         self.next_item = f",{n2}"
         self.end_array = f"{n1}]"
         self.summary = f'{{{n3}"role"{k}"summary"' + entry("contentType", n3, '"text/plain"')
-        self.summary += entry("value", n3)
+        self.summary += entry("value", n3) + '"'
+        self.end_quoted = '"' + self.end_item
         self.published = f'{{{n3}"role"{k}{_enc(PUBLISHED_ROLE)}' + entry("value", n3)
+        self.day = self.published + '"'  # a date's ISO form needs no escaping
         self.extra = f'{{{n3}"role"{k}{_enc(EXTRA_ROLE)}' + entry("value", n3)
         self.html_words = entry("bodies", n1, f"[{n2}") + main
         self.html_words += entry("contentType", n3, '"text/html"') + entry("wordCount", n3)
-        self.value = entry("value", n3)
-        self.plain_words = f"{n2}}},{n2}" + text_plain + entry("wordCount", n3)
-        self.end_bodies = f"{n2}}}{n1}]"
+        self.value = entry("value", n3) + '"'
+        self.plain_words = f'"{n2}}},{n2}' + text_plain + entry("wordCount", n3)
+        self.end_bodies = f'"{n2}}}{n1}]'
         self.subjects = entry("subjects", n1, f'[{n2}{{{n3}"name"{k}')
         self.next_subject = f'{n2}}},{n2}{{{n3}"name"{k}'
         self.alt_ids = entry("altIds", n1, f'[{n2}{{{n3}"role"{k}{_enc(URL_ROLE)}')
         self.alt_ids += entry("value", n3)
         self.associations = entry("associations", n1, f"[{n2}")
         self.picture = f'{{{n3}"name"{k}'
-        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3)
-        self.picture_type = entry("type", n3, '"picture"')
+        self.picture_uri = entry("rel", n3, '"image"') + entry("uri", n3, '"urn:storykit:')
+        self.picture_type = ':image"' + entry("type", n3, '"picture"')
         self.picture_type += entry("representationType", n3, '"partial"')
         self.alt = entry("descriptions", n3, f'[{n4}{{{n5}"role"{k}"alt"')
         self.alt += entry("contentType", n5, '"text/plain"') + entry("value", n5)
         self.end_alt = f"{n4}}}{n3}]"
         self.credit = f'{{{n3}"name"{k}'
-        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3)
+        self.credit_uri = entry("rel", n3, '"credit"') + entry("uri", n3, '"urn:storykit:')
         self.by = entry("by", n3)
         self.info_sources = entry("infoSources", n3)
         self.creator = f'[{n4}{{{n5}"name"{k}'
@@ -409,21 +445,29 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
     """
     if type(story) is not Story:
         raise _NotPlainError
-    _check_day_time(day_time)
+    if day_time is not None:
+        _check_day_time(day_time)
     source, image, credits = story.source, story.image, story.credits
     if (source is not None and type(source) is not Source) or (
         image is not None and type(image) is not Image
     ):
         raise _NotPlainError
     uri = story_uri(story)
-    out = [p.uri, _enc(uri), p.head]
+    out = [p.uri, uri, p.head]
     descriptions: list[str] = []
     bodies = _bodies(story)
     if bodies is not None and bodies[0] is not None:
-        descriptions += (p.summary, bodies[0], p.end_item)
+        descriptions += (p.summary, bodies[0], p.end_quoted)
     if source is not None:
         published = source.published
-        if published is not None:
+        if type(published) is _dt.date:  # a day: firstCreated only with a day_time
+            if day_time is not None:
+                day_start = format_iso(_dt.datetime.combine(published, day_time))
+                out += (p.first_created, _enc(day_start))
+            if descriptions:
+                descriptions.append(p.next_item)
+            descriptions += (p.day, published.isoformat(), p.end_quoted)
+        elif published is not None:
             created = _first_created(published, day_time)
             if created is not None:
                 out += (p.first_created, _enc(created))
@@ -461,7 +505,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
             if credit is not None and type(credit) is not Credit:
                 raise _NotPlainError
             out += (p.picture, '"image"' if credit is None else _enc(credit.role))
-            out += (p.picture_uri, _enc(f"urn:storykit:{sid}:image"), p.picture_type)
+            out += (p.picture_uri, sid, p.picture_type)
             if credit is not None:
                 _credited(credit, p, out)
             if image.alt is not None:
@@ -472,8 +516,7 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
                 raise _NotPlainError
             if i > 1 or image is not None:
                 out.append(p.next_item)
-            out += (p.credit, _enc(credit.role), p.credit_uri)
-            out.append(_enc(f"urn:storykit:{sid}:credit:{i}"))
+            out += (p.credit, _enc(credit.role), p.credit_uri, f'{sid}:credit:{i}"')
             _credited(credit, p, out)
             out.append(p.end_item)
         out.append(p.end_array)

@@ -17,43 +17,44 @@ The layout (see ``docs/format.md``)::
     TagsRunTogether                       optional, right above the link line
     View original source → URL            optional; URL optional
 
-Lines are classified in one pass, with regular expressions that are anchored and free of
-nested repetition, so the time taken is linear in the size of the input.
+The writer is here, with the round-trip check that keeps it honest; the reader, with the
+names it shares with the writer (the nav and footer lines, the date and credit forms), is
+:mod:`storykit.formats._text_reader`, and its public functions are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import operator
-import re
-import warnings
-import weakref
-from collections.abc import Callable, Iterator
 from itertools import repeat
-from typing import Literal, NoReturn
+from typing import NoReturn
 
-from storykit._dates import format_iso, parse_iso
-from storykit.errors import (
-    Diagnostic,
-    StoryParseError,
-    StoryWarning,
-    UnrepresentableError,
-    _quoted,
+from storykit._dates import format_iso
+from storykit.errors import UnrepresentableError
+from storykit.formats._text_reader import (  # the reader, and what the writer shares of it
+    _DATE_RE,
+    _FINAL_PUNCTUATION,
+    _FOOTER_RE,
+    _HEADING_MAX_LENGTH,
+    _NAV_RE,
+    _TAGS_MAX_LENGTH,
+    FOOTER,
+    NAV,
+    _Lines,
+    _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
+    _made_from,
+    _parse_credit,
+    _read_lines,
+    loads,
+    read,
+    split_stories,
 )
 from storykit.model import (
-    _SCAN,
     Credit,
-    Image,
-    Section,
     Source,
     Story,
     _trusted_credit,
-    _trusted_image,
-    _trusted_section,
-    _trusted_source,
-    _trusted_story,
 )
-from storykit.tags import TagSplitter, _default_splitter
+from storykit.tags import _default_splitter
 
 __all__ = [
     "NAME",
@@ -71,28 +72,6 @@ __all__ = [
 NAME = "text"
 SUFFIXES = (".txt",)
 
-NAV = "← Back to stories"
-FOOTER = "View original source →"
-
-_NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
-_FOOTER_RE = re.compile(r"View original source\b[ \t]*(?:→)?[ \t]*(\S*)[ \t]*")
-_CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
-_CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
-_CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
-_MONTHS = (
-    "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    "|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-)
-_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_RE = re.compile(
-    rf"(?:^|[ \t])({_ISO}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})$",
-    re.IGNORECASE,
-)
-_FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
-_HEADING_MAX_LENGTH = 100
-_DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a space
-_TAGS_MAX_LENGTH = 400
-
 
 def is_heading_like(line: str) -> bool:
     """A short line without final punctuation (a heading may end in ``?``)."""
@@ -103,151 +82,6 @@ def detect(text: str) -> bool:
     """True when ``text`` looks like a story dump (it is the fallback format anyway)."""
     head = text.lstrip("\ufeff \t\r\n")[:200]
     return head.startswith("←") or "View original source" in text[-400:]
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _lines(text: str) -> list[str]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return list(map(str.strip, text.split("\n")))
-
-
-_MONTH_NUMBERS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
-_MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})")
-
-
-def _parse_date(value: str) -> _dt.date:
-    """Parse a date from the source line: the common forms fast, the rest with dateutil."""
-    if value[4:5] == "-":
-        return parse_iso(value)
-    match = _DAY_MONTH_YEAR_RE.fullmatch(value)
-    if match is not None:
-        day, month, year = match[1], match[2], match[3]
-    else:
-        match = _MONTH_DAY_YEAR_RE.fullmatch(value)
-        month, day, year = (match[1], match[2], match[3]) if match else ("", "", "")
-    number = _MONTH_NUMBERS.get(month.lower())
-    if number is not None:
-        return _dt.date(int(year), number, int(day))
-    from dateutil import parser  # noqa: PLC0415 - imported lazily: it is slow to import
-
-    return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
-
-
-def _iso_day_at_end(line: str) -> int | None:
-    """Where ``_DATE_RE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
-
-    No other form of date ends in two digits after a hyphen, so that is the match; ``None``
-    when the line ends otherwise (the regex then decides).
-    """
-    day = line[-10:]
-    if (
-        len(day) == _ISO_DAY_LENGTH
-        and day[4] == "-"
-        and day[7] == "-"
-        and day.isascii()
-        and (day[:4] + day[5:7] + day[8:]).isdigit()
-        and (len(line) == _ISO_DAY_LENGTH or line[-11] in " \t")
-    ):
-        return len(line) - _ISO_DAY_LENGTH
-    return None
-
-
-_ISO_DAY_LENGTH = 10
-
-
-def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
-    """Where ``line`` ends in ``25 May 2026`` or ``May 25, 2026`` (ASCII), and that date.
-
-    ``(start, day, month, year)``: what ``_DATE_RE`` finds there, and :func:`_parse_date`
-    makes of it. ``None`` when the line ends otherwise (the regex then decides).
-    """
-    year = line[-4:]
-    if line[-5:-4] != " " or not (year.isascii() and year.isdigit()):
-        return None
-    head, space, word = line[:-5].rpartition(" ")
-    if word[-1:] == ",":  # May 25, 2026
-        day = word[:-1]
-        head, space, month = head.rpartition(" ")
-    else:  # 25 May 2026
-        month = word
-        head, space, day = head.rpartition(" ")
-    if month[-1:] == ".":
-        month = month[:-1]
-    number = _MONTH_NUMBERS.get(month.lower()) if month.isascii() else None
-    if number is None or len(day) > 2 or not (day.isascii() and day.isdigit()):
-        return None
-    return len(head) + len(space), int(day), number, int(year)
-
-
-_FOOTER_LENGTH = len(FOOTER)
-_NAV_LENGTH = len(NAV)
-
-
-def _nav_alt(line: str) -> str | Literal[False] | None:
-    """The alt text of a nav line (``None`` when it gives none); ``False`` for other lines.
-
-    What ``_NAV_RE`` finds; the common ``← Back to stories ALT`` without it.
-    """
-    if line.startswith(NAV):
-        after = line[_NAV_LENGTH : _NAV_LENGTH + 1]  # "Back to stories" ends a word: \b
-        if not after or not (after.isalnum() or after == "_"):
-            return line[_NAV_LENGTH:].strip() or None
-    nav = _NAV_RE.fullmatch(line)
-    if nav is None:
-        return False
-    return nav[1].strip() or None
-
-
-def _footer_url(line: str) -> str | Literal[False] | None:
-    """The URL of a footer line (``None`` when it gives none); ``False`` for other lines.
-
-    What ``_FOOTER_RE`` finds; the common ``View original source → URL`` without it.
-    """
-    if line.startswith(FOOTER):
-        url = line[_FOOTER_LENGTH:].lstrip(" \t")
-        if not url:
-            return None
-        return url if url.split() == [url] else False  # no white space in it
-    footer = _FOOTER_RE.fullmatch(line)
-    if footer is None:
-        return False
-    return footer[1] or None
-
-
-_CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
-# The first letters of those and of "By": a line whose first three letters, lower-cased,
-# are one of them starts with one of these (no other character lower-cases to p, i, g, v,
-# a or d; İ lower-cases to two characters).
-_CREDIT_INITIALS = frozenset("PpIiGgVvAaDdB")
-
-
-_BYLINE_RE = re.compile(r"By[ \t]+(.+)")
 
 
 def credit_line(credit: Credit) -> str:
@@ -286,64 +120,6 @@ def parse_credit(line: str, *, byline: bool = False) -> Credit | None:
     return _parse_credit(line, byline, Credit)
 
 
-def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credit | None:
-    """:func:`parse_credit`, building the credit with ``make`` (trusted or validating)."""
-    if byline and line[:2] == "By":
-        match = _BYLINE_RE.fullmatch(line)
-        if match is not None:
-            name, _, provider = match[1].strip().rpartition("/")
-            if not name:
-                name, provider = provider, ""
-            name, provider = name.strip() or None, provider.strip() or None
-            if name is None and provider is None:
-                make = Credit  # ``By /``: the validators say what is wrong
-            return make("byline", name, provider)
-    if line.startswith("Photo by ") and "\n" not in line:  # what _CREDIT_BY_RE finds, at once
-        role, rest = "photo", line[9:].strip()
-    else:
-        if line[:3].lower() not in _CREDIT_STARTS:
-            return None
-        match = _CREDIT_BY_RE.fullmatch(line)
-        if match is None:
-            match = _CREDIT_COLON_RE.fullmatch(line)
-            if match is not None:
-                return make(match[1].lower(), None, match[2].strip())
-            return None
-        role, rest = match[1].lower(), match[2].strip()
-    name, provider = rest, None
-    if " on " in rest:
-        name, _, provider = rest.rpartition(" on ")
-    elif "/" in rest:
-        name, _, provider = rest.rpartition("/")
-    name, provider = name.strip() or None, (provider or "").strip() or None
-    if name is None and provider is None:
-        return None
-    return make(role, name, provider)
-
-
-def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
-    title: str,
-    source: Source | None,
-    image: Image | None,
-    credits: tuple[Credit, ...],
-    sections: tuple[Section, ...],
-    tags: tuple[str, ...],
-    extras: tuple[str, ...],
-) -> Story:
-    return Story(
-        title,
-        source=source,
-        image=image,
-        credits=credits,
-        sections=sections,
-        tags=tags,
-        extras=extras,
-    )
-
-
-_first = operator.itemgetter(0)
-
-
 def _headings(items: list[str]) -> list[int]:
     """Which of the body's lines (blank lines left out) the reader reads as headings.
 
@@ -359,371 +135,6 @@ def _headings(items: list[str]) -> list[int]:
             headings.append(k)
             after = k + 1
     return headings
-
-
-class _Reader:
-    """One pass over the lines of one story.
-
-    The reader builds the model from lines it has split and stripped itself, so every text
-    it passes is a non-blank string and every object meets its class's rules: the
-    validators are not run again (:mod:`storykit.model`'s trusted builders), unless the text
-    holds lone surrogates, which only the validators judge.
-    """
-
-    __slots__ = (
-        "credit",
-        "diagnostics",
-        "filename",
-        "image",
-        "lines",
-        "made_from",
-        "nav",
-        "section",
-        "source_",
-        "splitter",
-        "story",
-    )
-
-    def __init__(
-        self,
-        lines: list[str],
-        filename: str | None,
-        splitter: TagSplitter | None,
-        trusted: bool = False,
-    ) -> None:
-        self.lines = lines
-        self.filename = filename
-        self.splitter = splitter
-        self.diagnostics: list[Diagnostic] = []
-        self.made_from: _Spans | None = None  # where the parts were read: see _remember
-        self.nav = False  # the header starts with a nav line
-        if trusted:
-            self.credit: Callable[..., Credit] = _trusted_credit
-            self.image: Callable[..., Image] = _trusted_image
-            self.source_: Callable[..., Source] = _trusted_source
-            self.section: Callable[..., Section] = _trusted_section
-            self.story: Callable[..., Story] = _trusted_story
-        else:
-            self.credit, self.image, self.source_ = Credit, Image, Source
-            self.section, self.story = Section, _validated_story
-
-    def error(self, line: int | None, message: str) -> StoryParseError:
-        return StoryParseError(message, filename=self.filename, line=line)
-
-    def warn(self, index: int, message: str) -> None:
-        self.diagnostics.append(Diagnostic(index + 1, "warning", message))
-
-    def read(self) -> Story:
-        lines = self.lines
-        n = len(lines)
-        start = 0
-        while start < n and not lines[start]:
-            start += 1
-        if start == n:
-            raise self.error(None, "no story here: the input is empty or only white space")
-        end = n
-        while not lines[end - 1]:
-            end -= 1
-
-        # The header: every line up to the first blank one, unless the first line is the
-        # title itself (a dump with no header at all is told apart by what follows).
-        try:
-            header_end = lines.index("", start, end)
-        except ValueError:
-            header_end = end
-        image, source_line, credits, extras = self.header(start, header_end)
-        if header_end == end:
-            raise self.error(start + 1, "expected a blank line and then the title after the header")
-
-        # The footer: "View original source →" (and the tags line right above it).
-        body_end = end
-        url: str | None = None
-        tags: tuple[str, ...] = ()
-        tags_index: int | None = None
-        footer = _footer_url(lines[end - 1])
-        if footer is not False:
-            url = footer
-            body_end = end - 1
-            above = lines[end - 2]
-            if (  # is_tags_line(above), inlined
-                end - 2 > header_end
-                and above
-                and len(above) <= _TAGS_MAX_LENGTH
-                and above[-1] not in _FINAL_PUNCTUATION
-            ):
-                tags_index = body_end = end - 2
-
-        title_index = header_end + 1
-        while not lines[title_index]:
-            title_index += 1
-        if title_index >= body_end:
-            raise self.error(title_index + 1, "expected the title after the header")
-        title = lines[title_index]
-        sections = self.body(title_index + 1, body_end)
-        if tags_index is not None:
-            tags = _split_tags(self.splitter, lines, tags_index, title_index)
-        name, published = source_line if source_line is not None else (None, None)
-        source = (
-            self.source_(name, published, url)
-            if name is not None or published is not None or url is not None
-            else None
-        )
-        self.made_from = (start, header_end, title_index, body_end, tags_index, end, self.nav)
-        # the tags come from the splitter: trusted only when they are non-blank strings
-        tags = tuple(tags)
-        make = self.story if all(map(str.strip, tags)) else _validated_story
-        return make(title, source, image, credits, sections, tags, extras)
-
-    def header(
-        self, start: int, stop: int
-    ) -> tuple[
-        Image | None, tuple[str | None, _dt.date | None] | None, tuple[Credit, ...], tuple[str, ...]
-    ]:
-        """The image, the source line's name and date, other credits and unplaced lines."""
-        lines = self.lines
-        alt: str | None = None
-        image_credit: Credit | None = None
-        source: tuple[str | None, _dt.date | None] | None = None
-        credits: list[Credit] = []
-        extras: list[str] = []
-        i = start
-        line = lines[i]
-        if line.startswith("←"):
-            nav = _nav_alt(line)
-            if nav is not False:
-                alt, self.nav = nav, True
-                i += 1
-        make_credit = self.credit
-        for index in range(i, stop):
-            line = lines[index]
-            first = line[0]
-            if first == "←" and _NAV_RE.fullmatch(line):
-                raise self.error(index + 1, "a second '← Back to stories' line in one header")
-            # what can be a credit line starts so (_CREDIT_STARTS, "By"): the rest cannot
-            if first in _CREDIT_INITIALS:
-                credit = _parse_credit(line, source is not None, make_credit)
-                if credit is not None:
-                    if image_credit is None and source is None and not credits:
-                        image_credit = credit
-                    else:
-                        credits.append(credit)
-                    continue
-            if source is None and not credits and not extras:
-                source = self.source(line, index)
-                continue
-            extras.append(line)
-            self.warn(index, f"could not place header line {_quoted(line)}; kept in story.extras")
-        image = (
-            self.image(alt, image_credit) if alt is not None or image_credit is not None else None
-        )
-        return image, source, tuple(credits), tuple(extras)
-
-    def source(self, line: str, index: int) -> tuple[str | None, _dt.date | None]:
-        """The source line's name and date (the URL comes from the footer)."""
-        last = line[-1]
-        if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
-            return line, None
-        # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, without the regex
-        start = _iso_day_at_end(line)
-        value = line[start:] if start is not None else ""
-        try:
-            if start is not None:
-                published = _dt.date.fromisoformat(value)  # as _parse_date reads it
-            else:
-                found = _month_date_at_end(line)
-                if found is not None:
-                    start, day, month, year = found
-                    value = line[start:]
-                    published = _dt.date(year, month, day)  # as _parse_date makes it
-                else:
-                    match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-                    if match is None:
-                        return line, None
-                    start = match.start(1)
-                    value = line[start:]
-                    published = _parse_date(value)
-        except (ValueError, OverflowError) as exc:
-            msg = f"invalid date {value!r} on the source line: {exc}"
-            raise self.error(index + 1, msg) from None
-        return line[:start].strip() or None, published
-
-    def body(self, start: int, stop: int) -> tuple[Section, ...]:
-        """Headings and paragraphs.
-
-        A heading is a heading-like line that does not follow a heading and is not the last
-        line: a heading always has a paragraph.
-        """
-        items = list(filter(None, self.lines[start:stop]))
-        firsts = "".join(map(_first, items))
-        if "←" in firsts or "V" in firsts:  # rare: look closer, once
-            self.check_no_second_story(start, stop)
-        sections: list[Section] = []
-        heading: str | None = None
-        paragraphs: list[str] = []
-        after_heading = False
-        last = len(items) - 1
-        final = _FINAL_PUNCTUATION
-        make = self.section
-        for k, line in enumerate(items):  # the rule of _headings, inlined
-            if (
-                not after_heading
-                and k < last
-                and len(line) <= _HEADING_MAX_LENGTH
-                and line[-1] not in final
-            ):
-                if heading is not None or paragraphs:
-                    sections.append(make(heading, tuple(paragraphs)))
-                heading, paragraphs, after_heading = line, [], True
-            else:
-                paragraphs.append(line)
-                after_heading = False
-        if heading is not None or paragraphs:
-            sections.append(make(heading, tuple(paragraphs)))
-        return tuple(sections)
-
-    def check_no_second_story(self, start: int, stop: int) -> None:
-        """The body must not hold another story's nav line or a footer with text after it."""
-        lines = self.lines
-        for index in range(start, stop):
-            if lines[index].startswith("←") and _NAV_RE.fullmatch(lines[index]):
-                raise self.error(
-                    index + 1,
-                    "a second story starts here ('← Back to stories'); this file holds "
-                    "several stories: read them with storykit.iter_stories()",
-                )
-        for index in range(start, stop):
-            if lines[index].startswith("View") and _FOOTER_RE.fullmatch(lines[index]):
-                raise self.error(
-                    index + 1,
-                    "text follows the 'View original source' line; if this file holds "
-                    "several stories, read them with storykit.iter_stories()",
-                )
-
-
-def _split_tags(
-    splitter: TagSplitter | None, lines: list[str], index: int, title_index: int
-) -> tuple[str, ...]:
-    """Split the tags line ``lines[index]``; the story's own text is the evidence.
-
-    That text (title, headings, paragraphs) is joined only when the default splitter asks
-    for it: most tags lines need none. A caller's splitter gets it as :meth:`TagSplitter.split`
-    takes it (it may be a subclass that splits its own way).
-    """
-    if splitter is None:
-        return _default_splitter()._split_line(
-            lines[index], lambda: "\n".join(lines[title_index:index])
-        )
-    return splitter.split(lines[index], "\n".join(lines[title_index:index]))
-
-
-def read(
-    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
-) -> tuple[Story, list[Diagnostic]]:
-    """Read one story dump and return the story with the reader's diagnostics.
-
-    Args:
-        text: The dump (LF or CRLF line ends, an optional BOM).
-        filename: Named in errors and diagnostics.
-        splitter: The tag splitter to use (default: the built-in vocabulary).
-
-    Raises:
-        StoryParseError: The text is no story dump (the message names file and line).
-    """
-    return _read(text, filename, splitter, checked=False)
-
-
-def _scan(text: str) -> tuple[int, bool]:
-    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
-
-    The second is :func:`~storykit.model._no_surrogates`: text other than ASCII is encoded
-    as UTF-8 a slice at a time, and each slice's bytes are searched for NUL, which is faster
-    than searching the text itself.
-    """
-    if text.isascii():
-        return text.find("\0"), True
-    for start in range(0, len(text), _SCAN):
-        try:
-            data = text[start : start + _SCAN].encode("utf-8")
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        if b"\0" in data:
-            return text.find("\0"), True  # the first one is in this slice
-    return -1, True
-
-
-def _read(
-    text: str, filename: str | None, splitter: TagSplitter | None, *, checked: bool
-) -> tuple[Story, list[Diagnostic]]:
-    """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
-
-    That is so of text decoded from bytes and of a ``str`` that
-    :func:`storykit._guards.check_text` accepted: the text is then not scanned again.
-    """
-    if checked:
-        nul, trusted = text.find("\0"), True
-    else:
-        nul, trusted = _scan(text)
-    if nul >= 0:  # the writer refuses NUL in every field; anywhere, it means binary data
-        line = text.count("\n", 0, nul) + 1
-        raise StoryParseError(
-            "binary data, not a text story (U+0000)", filename=filename, line=line
-        )
-    lines = _lines(text)
-    reader = _Reader(lines, filename, splitter, trusted)
-    try:
-        story = reader.read()
-    except StoryParseError:
-        raise
-    except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
-        raise StoryParseError(str(exc), filename=filename) from None
-    if trusted and splitter is None and reader.made_from is not None:
-        _remember(story, lines, reader.made_from)
-    return story, reader.diagnostics
-
-
-_Spans = tuple[int, int, int, int, int | None, int, bool]
-"""Where the reader found a story's parts in its lines: the header's first line and its
-end, the title, the end of the body, the tags line (or ``None``), the end of the story
-(the footer, when there is one, is the line before it), and whether the header starts
-with a nav line."""
-
-
-class _Lines(weakref.ref):  # type: ignore[type-arg]
-    """A weak reference to a story the reader made, with the lines it made it from."""
-
-    __slots__ = ("key", "lines", "spans")
-    key: int
-    lines: list[str]
-    spans: _Spans
-
-
-_read_lines: dict[int, _Lines] = {}
-"""The stories the reader made that are still alive (by id), with their lines."""
-
-
-def _forget(ref: _Lines) -> None:
-    if _read_lines.get(ref.key) is ref:
-        del _read_lines[ref.key]
-
-
-def _remember(story: Story, lines: list[str], spans: _Spans) -> None:
-    """Keep the lines ``story`` was read from (stripped) for as long as it lives.
-
-    The text writer uses them to make its round-trip check cheap: lines it would write that
-    are exactly these are read back, by the same reader with the default tag splitter, as
-    the same parts of this story. The lines hold the story's own strings: this costs little.
-    """
-    ref = _Lines(story, _forget)
-    ref.key, ref.lines, ref.spans = id(story), lines, spans
-    _read_lines[ref.key] = ref
-
-
-def _made_from(story: Story) -> _Lines | None:
-    """The lines the reader made ``story`` from, if it did (and with the default splitter)."""
-    ref = _read_lines.get(id(story))
-    if ref is None or ref() is not story:
-        return None
-    return ref
 
 
 def _read_back(story: Story, out: list[str]) -> tuple[bool, bool]:
@@ -760,74 +171,6 @@ def _rest_read_back(story: Story, ref: _Lines, out: list[str], blank: int) -> bo
     while not lines[body_end - 1]:
         body_end -= 1
     return out[blank + 1 : stop] == lines[title_index:body_end]
-
-
-def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
-    """Read one story dump; diagnostics become :class:`~storykit.StoryWarning` warnings."""
-    return _loads(text, filename, splitter, checked=False, stacklevel=4)  # loads' caller's caller
-
-
-def _loads_checked(
-    text: str, *, filename: str | None = None, splitter: TagSplitter | None = None
-) -> Story:
-    """:func:`loads` of text known to hold no lone surrogate (:func:`storykit.loads` uses it).
-
-    ``storykit.loads`` decodes bytes (which gives no lone surrogate) or refuses a ``str``
-    that holds one (:func:`storykit._guards.check_text`): the reader does not look again.
-    Warnings name the line that called ``storykit.loads`` or ``storykit.load`` (which call
-    it through ``storykit._api.read_story``).
-    """
-    return _loads(text, filename, splitter, checked=True, stacklevel=5)
-
-
-def _loads(
-    text: str,
-    filename: str | None,
-    splitter: TagSplitter | None,
-    *,
-    checked: bool,
-    stacklevel: int,
-) -> Story:
-    story, diagnostics = _read(text, filename, splitter, checked=checked)
-    for diagnostic in diagnostics:
-        warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=stacklevel)
-    return story
-
-
-def split_stories(text: str) -> Iterator[tuple[int, str]]:
-    """Split a file that holds several dumps into ``(first_line, text)`` pieces.
-
-    A story starts at each ``← Back to stories`` line and, for stories without one, after
-    each ``View original source`` line. ``first_line`` is the 1-based number of the piece's
-    first non-blank line in ``text``.
-    """
-    lines = text.split("\n")
-    start = 0
-
-    def piece(stop: int) -> tuple[int, str] | None:
-        first = start
-        while first < stop and not lines[first].strip(" \t\r\ufeff"):
-            first += 1
-        return (first + 1, "\n".join(lines[first:stop])) if first < stop else None
-
-    for index, raw in enumerate(lines):
-        line = raw.strip().lstrip("\ufeff")
-        if line.startswith("←") and index > start and _NAV_RE.fullmatch(line):
-            found = piece(index)
-            if found is not None:
-                yield found
-                start = index
-        elif line.startswith("View") and _FOOTER_RE.fullmatch(line):
-            found = piece(index + 1)
-            if found is not None:
-                yield found
-            start = index + 1
-    found = piece(len(lines))
-    if found is not None:
-        yield found
-
-
-# --------------------------------------------------------------------------- writing
 
 
 def _fail(where: str, why: str) -> NoReturn:
