@@ -217,8 +217,8 @@ _MAX_EXTENDED = 8
 """The most extended headers (pax, GNU long names) before one member: tar writes 3 at most."""
 
 
-def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
-    """A :class:`tarfile.TarInfo` that refuses extended headers over the limits.
+def _tarinfo_class(member_limit: int, budget: _Budget, damage: list[str]) -> type[Any]:
+    """A :class:`tarfile.TarInfo` that keeps the limits and says where an archive breaks.
 
     :mod:`tarfile` reads a pax or GNU long-name header whole, before :func:`_tar_blobs`
     sees its member: a 300 KB ``.tar.gz`` could make it hold a gigabyte, whatever the
@@ -226,6 +226,10 @@ def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
     row ended in a ``RecursionError``. Here a header larger than ``member_limit`` is
     refused, its bytes count towards the total, and more than :data:`_MAX_EXTENDED` in a
     row are refused.
+
+    tarfile also takes a damaged or cut header after the first member for the end of the
+    archive and says nothing: every member past it would be lost without a word. Why such
+    a header could not be read is added to ``damage``.
     """
     import tarfile  # noqa: PLC0415
 
@@ -238,7 +242,16 @@ def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
     )
     depth = [0]
 
-    class BoundedTarInfo(tarfile.TarInfo):
+    class Watched(tarfile.TarInfo):
+        @classmethod
+        def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
+            try:
+                return super().fromtarfile(tarfile_)
+            except tarfile.HeaderError as exc:  # (the end of the archive is one too)
+                if type(exc).__name__ in _DAMAGED_HEADER:
+                    damage.append(str(exc))
+                raise
+
         def _proc_member(self, tarfile_: Any) -> Any:
             if self.type not in extended:
                 return super()._proc_member(tarfile_)  # type: ignore[misc]
@@ -258,7 +271,7 @@ def _bounded_tarinfo(member_limit: int, budget: _Budget) -> type[Any]:
             finally:
                 depth[0] -= 1
 
-    return BoundedTarInfo
+    return Watched
 
 
 _DAMAGED_HEADER = frozenset({"InvalidHeaderError", "TruncatedHeaderError"})
@@ -290,30 +303,13 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
     errors = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
     damage: list[str] = []  # why a header past the first could not be read
     budget = _Budget(total)
-
-    class Watched(_bounded_tarinfo(member_limit, budget)):  # type: ignore[misc]
-        """A tar header that notes why it could not be read.
-
-        tarfile takes a damaged or cut header after the first member for the end of the
-        archive and says nothing: every member past it would be lost without a word.
-        """
-
-        @classmethod
-        def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
-            try:
-                info: Self = super().fromtarfile(tarfile_)  # (the base is made at run time)
-            except tarfile.HeaderError as exc:  # (the end of the archive is one too)
-                if type(exc).__name__ in _DAMAGED_HEADER:
-                    damage.append(str(exc))
-                raise
-            return info
-
+    headers = _tarinfo_class(member_limit, budget, damage)
     try:
         # a stream: members are read in order, and a pipe will do
         if isinstance(file, str):
-            archive = tarfile.open(file, mode="r|*", tarinfo=Watched)  # noqa: SIM115 - closed below
+            archive = tarfile.open(file, mode="r|*", tarinfo=headers)  # noqa: SIM115 - closed below
         else:
-            archive = tarfile.open(fileobj=file, mode="r|*", tarinfo=Watched)  # noqa: SIM115
+            archive = tarfile.open(fileobj=file, mode="r|*", tarinfo=headers)  # noqa: SIM115
     except _TotalExceededError:  # in an extended header
         yield _total_exceeded(path, total)
         return
