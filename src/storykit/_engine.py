@@ -287,7 +287,7 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
         """Do a chunk with nothing else in flight: None if it takes a worker down."""
         pool.renew()  # what is in flight finishes (or is broken) first
         try:
-            return pool.submit(chunk, redo).result()
+            return _outcome(pool.submit(chunk, redo))
         except BrokenProcessPool:
             return None
 
@@ -314,14 +314,11 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
                 raise _StopError
             return
         try:
-            done = entry.future.result()
+            done = _outcome(entry.future)
         except BrokenProcessPool:  # this chunk's worker died, or another one did
             again(entry.chunk)
         else:
             take(done)
-
-    def ready(entry: _InFlight | Result) -> bool:
-        return isinstance(entry, Result) or entry.future.done()
 
     try:
         for chunk in stream:
@@ -329,7 +326,7 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
                 pending.append(chunk)
             else:
                 pending.append(_InFlight(pool.submit(chunk, job), chunk))
-            while len(pending) > in_flight or (pending and ready(pending[0])):
+            while len(pending) > in_flight or (pending and _ready(pending[0])):
                 drain_one()
         while pending:
             drain_one()
@@ -341,6 +338,35 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
         # breaks the pool would be failed by that thread too, which then dies of
         # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11).
         pool.close()
+
+
+_POLL = 0.05
+"""How long, in seconds, a wait for a worker's chunk holds Ctrl-C and SIGTERM back."""
+
+
+def _ready(entry: _InFlight | Result) -> bool:
+    """Whether ``entry`` can be taken without waiting (Ctrl-C held back, see :func:`_outcome`)."""
+    if isinstance(entry, Result):
+        return True
+    with signals_held():
+        return entry.future.done()
+
+
+def _outcome(future: Future[Done]) -> Done:
+    """``future.result()``, with Ctrl-C and SIGTERM held back while inside the future.
+
+    A signal that lands inside a future's lock can leave it held by this thread (Python's
+    ``with`` is not safe from signals: the handler may run as the lock's ``__exit__``
+    starts), and the executor's thread then waits for that lock for ever when the pool
+    shuts down: the command hung after Ctrl-C (seen once in a test run). So the wait is
+    made in short steps with the signals held, and they are let in between.
+    """
+    while True:
+        with signals_held():
+            try:
+                return future.result(timeout=_POLL)
+            except TimeoutError:
+                pass
 
 
 class _Pool:
