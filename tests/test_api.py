@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,23 @@ def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story)
             storykit.dumps(seed_story, name)  # type: ignore[call-overload]
     with pytest.raises(UnknownFormatError, match="'html' can be written but not read"):
         storykit.loads("<article></article>", "html")  # type: ignore[call-overload]
+
+
+def test_load_of_a_device_that_never_ends_is_refused_at_the_limit() -> None:
+    # /dev/zero used to be read until memory ran out (MemoryError, or the OOM killer)
+    with pytest.raises(StoryParseError) as info:
+        storykit.load("/dev/zero")
+    assert str(info.value) == (
+        "/dev/zero: more than 16 MiB to read from a device or a pipe; not read as one story"
+    )
+
+
+def test_load_reads_a_story_from_a_pipe(tmp_path: Path, seed_story: storykit.Story) -> None:
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(SEED.read_bytes(),))
+    writer.start()
+    try:
+        assert storykit.load(fifo) == seed_story
+    finally:
+        writer.join()

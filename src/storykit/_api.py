@@ -6,6 +6,7 @@ Path, file and byte handling and decoding live here and only here; formats see `
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from typing import IO, Any, Literal, Unpack, overload
 
@@ -207,6 +208,25 @@ def _refuse_file_format(filename: str) -> None:
         raise UnknownFormatError(msg)
 
 
+def _read_file(file: IO[bytes], filename: str) -> bytes:
+    """All of ``file``; of a device or a pipe, at most ``DEFAULT_MAX_MEMBER_SIZE`` bytes.
+
+    A file has the size it says; a device or a pipe may never end (``/dev/zero``), so what
+    comes from one is held to the limit the command holds every story to.
+    """
+    if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        return file.read()
+    from storykit._records import size_text  # noqa: PLC0415 - rare: not at import
+    from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
+
+    data = file.read(DEFAULT_MAX_MEMBER_SIZE + 1)
+    if len(data) > DEFAULT_MAX_MEMBER_SIZE:
+        limit = size_text(DEFAULT_MAX_MEMBER_SIZE)
+        msg = f"more than {limit} to read from a device or a pipe; not read as one story"
+        raise StoryParseError(msg, filename=filename)
+    return data
+
+
 @overload
 def load(
     source: Source,
@@ -238,7 +258,7 @@ def load(
         if format is None:
             _refuse_file_format(filename)  # before reading a whole database into memory
         with open(filename, "rb") as file:
-            data: str | bytes = file.read()
+            data: str | bytes = _read_file(file, filename)
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
