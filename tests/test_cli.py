@@ -407,6 +407,8 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"storykit {command}" in out.split("examples:", 1)[1]
     status, out, _ = run(capsys, "--help")
     assert "exit status: 0 all went well, 1 some input failed, 2" in out
+    for status_line in ("130 interrupted (Ctrl-C)", "141 standard output", "143 terminated"):
+        assert status_line in " ".join(out.split())  # every status the command exits with
     for name in storykit.formats.names():
         assert name in run(capsys, "convert", "--help")[1]
 

@@ -3,7 +3,7 @@
 ``main(argv)`` returns the exit status, so tests call it directly: ``assert main([...]) == 0``.
 Exit statuses: 0 all went well, 1 some input failed (or an output exists and ``--force`` was
 not given), 2 the command line was wrong, 3 a format needs an optional extra that is not
-installed.
+installed, 130 Ctrl-C, 141 standard output closed, 143 SIGTERM.
 
 This module holds the command line (argparse, with examples for each command), ``show`` and
 ``schema``; the batch commands ``convert`` and ``validate`` live in ``storykit._batch``, on
@@ -190,7 +190,8 @@ examples:
   storykit schema > story.schema.json                  the JSON Schema
 
 exit status: 0 all went well, 1 some input failed, 2 the command line was wrong, 3 an
-optional extra is missing.
+optional extra is missing, 130 interrupted (Ctrl-C), 141 standard output was closed
+(| head), 143 terminated (SIGTERM).
 """
 
 _CONVERT_EPILOG = """\
