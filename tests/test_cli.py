@@ -1115,6 +1115,16 @@ def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
     assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
 
 
+def test_no_control_character_of_a_member_name_goes_into_a_file_name(tmp_path: Path) -> None:
+    # an archive's member names come from elsewhere: an ESC used to end up in a file name
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as archive:
+        archive.writestr("news/a\x1b[31mb.txt", dump(1))
+        archive.writestr("c\x7f\x85d.txt", dump(2))
+    done = cli("convert", "z.zip", "-o", "OUT/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "OUT") == ["z/c%7F%85d.json", "z/news/a%1B[31mb.json"]
+
+
 @pytest.mark.parametrize("force", [[], ["--force"]])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_two_inputs_for_one_output_name_is_a_failure(

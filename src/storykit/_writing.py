@@ -314,6 +314,14 @@ def _parts(path: str) -> list[str]:
     return parts
 
 
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    """A control character as ``%1B``."""
+    return f"%{ord(match[0]):02X}"
+
+
 def _strip_suffix(name: str, suffixes: Iterable[str] = ()) -> str:
     lower = name.lower()
     for suffix in suffixes:
@@ -352,7 +360,8 @@ def relative_name(path: str, member: str | None, base: str = "") -> list[str]:
     """The output path of a file (or an archive member) under OUT, as parts, no suffix.
 
     ``path`` counts from ``base`` (see :func:`input_base`); member ``x/y.txt`` of ``d.zip``
-    → ``d/x/y``. No part is empty, ``.`` or ``..``, and there is no root or drive.
+    → ``d/x/y``. No part is empty, ``.`` or ``..``, and there is no root or drive; a control
+    character in a member's name is written ``%1B``.
     """
     if path == "<stdin>":
         parts = ["stdin"]
@@ -364,7 +373,8 @@ def relative_name(path: str, member: str | None, base: str = "") -> list[str]:
     if member is not None:
         if parts:
             parts[-1] = _strip_suffix(parts[-1], ARCHIVE_SUFFIXES)
-        parts += _parts(member)
+        # an archive's names come from elsewhere: no control character goes into a file name
+        parts += [_CONTROL_RE.sub(_percent, part) for part in _parts(member)]
     if not parts:
         parts = ["story"]
     parts[-1] = _strip_suffix(parts[-1])
