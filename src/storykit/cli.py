@@ -68,6 +68,20 @@ def _jobs_arg(value: str) -> int:
     return jobs
 
 
+_MIN_WIDTH = 20  # the narrowest column show wraps to
+
+
+def _width_arg(value: str) -> int:
+    try:
+        width = int(value)
+    except ValueError:
+        width = 0
+    if width < _MIN_WIDTH:
+        msg = f"--width takes a number of columns, {_MIN_WIDTH} or more, not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return width
+
+
 # --------------------------------------------------------------------------- show
 
 
@@ -89,7 +103,7 @@ def render(story: Story, width: int = 80) -> str:
         story: The story.
         width: The line width to wrap paragraphs to.
     """
-    width = max(width, 20)
+    width = max(width, _MIN_WIDTH)
 
     def fill(text: str, indent: str = "") -> str:
         return textwrap.fill(
@@ -398,7 +412,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     show.add_argument("file", metavar="FILE", help="the story file; - for stdin")
-    show.add_argument("--width", type=int, metavar="N", help="wrap to N columns")
+    show.add_argument("--width", type=_width_arg, metavar="N", help="wrap to N columns")
     show.add_argument("--all", action="store_true", help="show every story the file holds")
     _add_reading_options(show)
     show.set_defaults(run=_show)
