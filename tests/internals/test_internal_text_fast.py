@@ -423,7 +423,7 @@ def _written_only_in_full(text: str) -> str | None:
             return what
     if head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head:
         return "an Atom feed"
-    if head.startswith("{") and '"https://jsonfeed.org/version/' in head:
+    if formats._JSON_FEED_RE.match(head):
         return "a JSON Feed"
     return None
 

@@ -24,6 +24,7 @@ import datetime as _dt
 import difflib
 import importlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast, runtime_checkable
@@ -439,6 +440,10 @@ def written_only(text: str) -> str | None:
             return what
     if head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head:
         return "an Atom feed"
-    if head.startswith("{") and '"https://jsonfeed.org/version/' in head:
+    if _JSON_FEED_RE.match(head):
         return "a JSON Feed"
     return None
+
+
+# a JSON Feed's first key, as storykit writes it (a story may hold that URL anywhere else)
+_JSON_FEED_RE = re.compile(r'\{\s*"version"\s*:\s*"https://jsonfeed\.org/version/')

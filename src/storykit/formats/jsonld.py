@@ -35,6 +35,7 @@ a JSON parser reads the same values back.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from storykit import _json_layout
@@ -147,7 +148,12 @@ def dumps(
     return text if indent is None else text + "\n"
 
 
+_FIRST_KEY_RE = re.compile(r'\{\s*"@(?:context|type|graph|id)"')
+
+
 def detect(text: str) -> bool:
-    """True when ``text`` looks like schema.org JSON-LD."""
-    head = text.lstrip("\ufeff \t\r\n")[:200]
-    return head.startswith("{") and '"@context"' in head
+    """True when ``text`` looks like schema.org JSON-LD: an object whose first key is one.
+
+    Not merely one that holds ``"@context"``: a storykit JSON story may hold that text.
+    """
+    return _FIRST_KEY_RE.match(text.lstrip("\ufeff \t\r\n")) is not None
