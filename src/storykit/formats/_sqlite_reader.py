@@ -1,0 +1,301 @@
+"""Reading a storykit SQLite database back, and searching it (:mod:`storykit.formats.sqlite`).
+
+Also what the writer shares with the reader: the schema version, the names of the layout
+and :func:`_layout_problem`, which refuses a database whose storykit names are not plain
+tables before anything is run on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+import attrs
+
+from storykit._dates import parse_iso
+from storykit._records import Origin, Piece
+from storykit.errors import StoryParseError
+from storykit.model import Credit, Image, Section, Source, Story
+
+SCHEMA_VERSION = 1
+"""The version of the table layout; kept in the ``storykit_meta`` table."""
+
+BUSY_TIMEOUT = 60.0
+"""Seconds a write waits for readers (Datasette, say) to let go before a commit."""
+
+_CHILDREN = ("sections", "paragraphs", "tags", "credits", "extras")
+_LAYOUT_NAMES = ("storykit_meta", "stories", *_CHILDREN, "stories_fts")
+_NOT_TABLES = (
+    "SELECT type, name FROM sqlite_master WHERE type != 'table'"  # noqa: S608 - marks only
+    f" AND name IN ({', '.join('?' * len(_LAYOUT_NAMES))})"
+)
+
+
+def _layout_problem(connection: sqlite3.Connection) -> str | None:
+    """Why a database's storykit names cannot be read safely, or ``None``.
+
+    Reading a table takes time in proportion to its rows; a view or a generated column of
+    the same name runs what the file's author wrote, which may never end (a recursive view
+    sorted by ``pk``) and cannot be interrupted (no signal handler runs until SQLite
+    returns). Only tables of plain columns are read; a name not there is left to the
+    queries (``no such table``).
+
+    Raises:
+        sqlite3.DatabaseError: The file is no SQLite database.
+    """
+    found = connection.execute(_NOT_TABLES, _LAYOUT_NAMES).fetchone()
+    if found is not None:
+        return f"not a storykit database ({found[1]!r} is a {found[0]}, not a table)"
+    for name in _LAYOUT_NAMES[:-1]:  # the index is a virtual table: no generated columns
+        generated = connection.execute(
+            "SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)", (name,)
+        ).fetchone()
+        if generated is not None:
+            return f"not a storykit database ({name}.{generated[0]} is a generated column)"
+    return None
+
+
+def _version(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute(
+        "SELECT value FROM storykit_meta WHERE key = 'schema_version'"
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _open_read(path: str) -> sqlite3.Connection:
+    if not os.path.isfile(path):
+        raise StoryParseError("no such database file", filename=path)
+    try:
+        try:
+            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            problem = _layout_problem(connection)
+        except sqlite3.OperationalError as exc:
+            if not _hot_journal(exc):
+                raise
+            _roll_back(path)
+            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            problem = _layout_problem(connection)
+        version = None if problem is not None else _version(connection)
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
+    if problem is not None:
+        connection.close()
+        raise StoryParseError(problem, filename=path)
+    if version != str(SCHEMA_VERSION):
+        connection.close()
+        if version is None:
+            raise StoryParseError("not a storykit database (no layout version)", filename=path)
+        msg = f"a storykit database of layout version {version}; this is version "
+        raise StoryParseError(msg + str(SCHEMA_VERSION), filename=path)
+    return connection
+
+
+_READONLY_ROLLBACK = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
+
+
+def _hot_journal(exc: sqlite3.OperationalError) -> bool:
+    """Whether a read-only connection failed on the journal of a write cut short."""
+    return bool(exc.sqlite_errorcode == _READONLY_ROLLBACK)
+
+
+def _roll_back(path: str) -> None:
+    """Roll back what a write cut short (a crash, kill -9) left in the database's journal.
+
+    A connection that may write does so as it opens; a read-only one cannot.
+
+    Raises:
+        StoryParseError: The file cannot be written to.
+    """
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT)) as writer:
+            writer.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        msg = f"a write to this database was cut short and cannot be rolled back here ({exc})"
+        raise StoryParseError(msg, filename=path) from None
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return quote(os.path.abspath(path).replace(os.sep, "/"))
+
+
+def _grouped(cursor: sqlite3.Cursor) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    for pk, rows in groupby(cursor, key=lambda row: row[0]):
+        yield pk, list(rows)
+
+
+class _Children:
+    """Rows of one child table, ordered by story, handed out story by story."""
+
+    def __init__(self, connection: sqlite3.Connection, query: str) -> None:
+        self._groups = _grouped(connection.execute(query))
+        self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
+
+    def take(self, pk: int) -> list[tuple[Any, ...]]:
+        found = self._next
+        if found is None or found[0] != pk:
+            return []
+        self._next = next(self._groups, None)
+        return found[1]
+
+
+def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
+    """Every story in a storykit database, in the order they were written.
+
+    Each comes with an :class:`~storykit.Origin` naming the database and, as its "line",
+    the story's number in it (1 for the first). The tables are scanned once each, in step,
+    so memory stays flat.
+
+    Raises:
+        StoryParseError: The file is not a storykit database, or a row is not a story.
+    """
+    name = os.fspath(path)
+    connection = _open_read(name)
+    try:
+        children = {
+            "sections": _Children(
+                connection, "SELECT story, position, heading FROM sections ORDER BY story, position"
+            ),
+            "paragraphs": _Children(
+                connection,
+                "SELECT story, section, text FROM paragraphs ORDER BY story, section, position",
+            ),
+            "tags": _Children(connection, "SELECT story, tag FROM tags ORDER BY story, position"),
+            "credits": _Children(
+                connection,
+                "SELECT story, role, name, provider FROM credits ORDER BY story, position",
+            ),
+            "extras": _Children(
+                connection, "SELECT story, text FROM extras ORDER BY story, position"
+            ),
+        }
+        stories = connection.execute(
+            "SELECT pk, id, title, source, published, url, image_alt, credit_role, credit_name,"
+            " credit_provider FROM stories ORDER BY pk"
+        )
+        for number, row in enumerate(stories, 1):
+            origin = Origin(name, None, number)
+            try:
+                story = _story(row, children)
+            except (TypeError, ValueError) as exc:
+                raise StoryParseError(f"story {row[1]}: {exc}", filename=name) from None
+            yield origin, story
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
+    finally:
+        connection.close()
+
+
+def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
+    pk, _, title, source_name, published, url, alt, role, credit_name, provider = row
+    paragraphs: dict[int, list[str]] = {}
+    for _, section, text in children["paragraphs"].take(pk):
+        paragraphs.setdefault(section, []).append(text)
+    sections = [
+        Section(heading, paragraphs.get(position, ()))
+        for _, position, heading in children["sections"].take(pk)
+    ]
+    source = None
+    if source_name is not None or published is not None or url is not None:
+        source = Source(source_name, None if published is None else parse_iso(published), url)
+    credit = None if role is None else Credit(role, credit_name, provider)
+    image = Image(alt, credit) if alt is not None or credit is not None else None
+    return Story(
+        title,
+        source=source,
+        image=image,
+        credits=[Credit(r, n, p) for _, r, n, p in children["credits"].take(pk)],
+        sections=sections,
+        tags=[tag for _, tag in children["tags"].take(pk)],
+        extras=[text for _, text in children["extras"].take(pk)],
+    )
+
+
+def read_pieces(path: str) -> Iterator[Piece]:
+    """Every story of the database as a piece of storykit JSON, for the batch readers.
+
+    Raises:
+        StoryParseError: The file is not a storykit database.
+    """
+    from storykit.formats.json import dumps  # noqa: PLC0415
+
+    for origin, story in read(path):
+        yield Piece(origin, dumps(story, indent=None), "json")
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@attrs.frozen
+class Hit:
+    """One story found by :func:`search`."""
+
+    id: str
+    """The story's id (``stories.id``)."""
+    title: str
+    """Its title."""
+    source: str | None
+    """The source's name."""
+    published: str | None
+    """The date (or date-time) as ISO 8601 text."""
+    url: str | None
+    """The link to the original article."""
+    snippet: str
+    """A few words around the match, matched terms between ``[`` and ``]``."""
+
+
+_QUERY_ERRORS = ("fts5", "syntax", "no such column", "unterminated string", "unknown special query")
+"""What SQLite's messages for an FTS5 query it cannot read hold (``"``: unterminated string)."""
+
+
+def search(
+    path: str | os.PathLike[str],
+    query: str,
+    *,
+    limit: int | None = 20,
+    mark: tuple[str, str] = ("[", "]"),
+) -> list[Hit]:
+    """The stories of a storykit database that match an FTS5 query, best first.
+
+    The query uses SQLite's FTS5 syntax: words (all must match), ``OR``, ``NOT``,
+    ``"a phrase"``, ``prefix*``, ``title: word``. Diacritics and case do not matter.
+
+    Examples:
+        >>> for hit in storykit.search("stories.db", "xiaomi AND chips"):  # doctest: +SKIP
+        ...     print(hit.published, hit.source, hit.title)
+
+    Args:
+        path: The database.
+        query: What to look for.
+        limit: The most hits returned (``None``: all).
+        mark: What goes before and after each matched term in the snippet.
+
+    Raises:
+        StoryParseError: The file is not a storykit database.
+        ValueError: The query is not valid FTS5 syntax.
+    """
+    name = os.fspath(path)
+    connection = _open_read(name)
+    sql = (
+        "SELECT s.id, s.title, s.source, s.published, s.url,"
+        " snippet(stories_fts, -1, ?, ?, '…', 12)"
+        " FROM stories_fts JOIN stories AS s ON s.pk = stories_fts.rowid"
+        " WHERE stories_fts MATCH ? ORDER BY rank, s.pk LIMIT ?"
+    )
+    try:
+        rows = connection.execute(sql, (*mark, query, -1 if limit is None else limit)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if any(what in str(exc) for what in _QUERY_ERRORS):
+            msg = f"not a search query SQLite understands: {query!r} ({exc})"
+            raise ValueError(msg) from None
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    finally:
+        connection.close()
+    return [Hit(*row) for row in rows]
