@@ -251,8 +251,8 @@ def core_seconds(archive: Path) -> tuple[float, float]:
 
 
 WHERE = {
-    "reading dumps (formats/text.py read)": ("text.py", "read"),
-    "  of which tag splitting (tags.py split)": ("tags.py", "split"),
+    "reading dumps (formats/_text_reader.py read)": ("_text_reader.py", "read"),
+    "  of which tag splitting (tags.py _split_line)": ("tags.py", "_split_line"),
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
     "reading files (_pieces.py open_file)": ("_pieces.py", "open_file"),
     "splitting files into stories (_pieces.py)": ("_pieces.py", "split_dump"),

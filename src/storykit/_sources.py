@@ -203,6 +203,7 @@ def _walk(top: str) -> Iterator[str | Failure]:
     """
     files: list[str] = []
     folders: set[str] = set()
+    odd: set[str] = set()  # not a regular file by its entry (or a link): looked at closer
     with os.scandir(top) as entries:
         for entry in entries:
             if entry.name.startswith("."):
@@ -211,6 +212,8 @@ def _walk(top: str) -> Iterator[str | Failure]:
                 folders.add(entry.name)
             elif is_story_name(entry.name):
                 files.append(entry.name)
+                if not entry.is_file():  # (the entry's type: no system call for a file)
+                    odd.add(entry.name)
     files.extend(folders)
     files.sort()
     for name in files:
@@ -218,7 +221,7 @@ def _walk(top: str) -> Iterator[str | Failure]:
         if name in folders:
             yield from _walk(path)
         else:
-            yield _special(path) or path
+            yield (_special(path) if name in odd else None) or path
 
 
 def _has_magic(path: str) -> bool:
