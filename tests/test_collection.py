@@ -119,6 +119,24 @@ def test_jsonl_one_story_a_line_blank_lines_skipped(tmp_path: Path) -> None:
     assert [o.line for o, _ in records] == [1, 3, 4]
 
 
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_pretty_json_named_jsonl_is_one_error_that_says_so(tmp_path: Path, bom: str) -> None:
+    # it used to be an "invalid JSON" error for each of its lines (45 for the seed)
+    path = write(tmp_path / "s.jsonl", bom + storykit.dumps(make_story(1), "json"))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == []
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:1: one JSON document spread over lines, not JSON Lines (one story a line): "
+        "name the file .json, or write it one story a line (--to jsonl)"
+    ]
+    assert storykit.load(path, "json") == make_story(1)  # (what the message says it is)
+    lines = [storykit.dumps(make_story(i), "json", indent=None) for i in range(2)]
+    path = write(tmp_path / "t.jsonl", "\n".join([*lines, "{", "}"]) + "\n")
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(0), make_story(1)]  # (only a first line tells)
+    assert len(stream.errors) == 2
+
+
 def test_open_files_binary_text_and_sniffed(tmp_path: Path) -> None:
     text = dump(1) + "\n\n" + dump(2)
     assert list(storykit.iter_stories(io.BytesIO(text.encode()))) == [make_story(1), make_story(2)]

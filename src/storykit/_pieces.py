@@ -323,11 +323,23 @@ def _story_too_long(limit: int) -> str:
     return f"a story longer than the {size_text(limit)} limit (max_member_size)"
 
 
+_SPREAD = (
+    "one JSON document spread over lines, not JSON Lines (one story a line): name the file "
+    ".json, or write it one story a line (--to jsonl)"
+)
+
+
 def _jsonl_pieces(
     reader: io.BufferedIOBase, path: str, member: str | None, limit: int
 ) -> Iterator[Piece | Failure]:
-    """One piece per non-blank line; a line over the limit is reported and skipped."""
+    """One piece per non-blank line; a line over the limit is reported and skipped.
+
+    A file whose first line opens a JSON object or array and ends there is one document
+    spread over lines (pretty-printed JSON named ``.jsonl``): that is said once, for the
+    file, instead of an error for each of its lines.
+    """
     number = 0
+    first = True
     while True:
         raw = reader.readline(limit + 1)
         if not raw:
@@ -343,6 +355,10 @@ def _jsonl_pieces(
             continue
         if not raw.strip():
             continue
+        if first and raw.strip().removeprefix(b"\xef\xbb\xbf") in (b"{", b"["):
+            yield read_error(origin, _SPREAD, number)
+            return
+        first = False
         try:
             text = decode(raw.rstrip(b"\r\n"), origin.where)
         except StoryParseError as exc:
