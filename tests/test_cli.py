@@ -1119,6 +1119,18 @@ def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
     assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
 
 
+@pytest.mark.parametrize("out", ["afile/x.jsonl", "afile/x.db", "afile/"])
+def test_a_file_in_the_way_of_the_output_folder_is_named_as_such(tmp_path: Path, out: str) -> None:
+    # makedirs' "File exists" read as if the output were there ("use --force")
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "afile", "not a folder")
+    done = cli("convert", "a.txt", "-o", out, "--to", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "not a folder (a file is in the way)" in done.stderr
+    assert "exists" not in done.stderr
+    assert (tmp_path / "afile").read_text() == "not a folder"
+
+
 def test_no_control_character_of_a_member_name_goes_into_a_file_name(tmp_path: Path) -> None:
     # an archive's member names come from elsewhere: an ESC used to end up in a file name
     with zipfile.ZipFile(tmp_path / "z.zip", "w") as archive:

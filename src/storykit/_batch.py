@@ -32,6 +32,7 @@ from storykit._writing import (
     NotRegularError,
     input_base,
     is_special,
+    make_folder,
     out_suffix,
     write_stdout,
 )
@@ -464,7 +465,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         site=site,
     )
     if mode == "dir":
-        os.makedirs(out or ".", exist_ok=True)
+        make_folder(out or ".")
 
     progress = _Progress(
         sys.stderr,

@@ -22,6 +22,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
 from storykit._sources import lower_suffix
+from storykit._writing import make_folder
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats.sqlite import refuse_special
@@ -108,7 +109,7 @@ def _write(
             _prepare(out, to, force=args.force)
             folder = os.path.dirname(out)
             if folder:  # made, as for every other output (-o new/x.json)
-                os.makedirs(folder, exist_ok=True)
+                make_folder(folder)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
                 sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
                 return EXIT_FAILED

@@ -33,6 +33,7 @@ __all__ = [
     "TakenError",
     "input_base",
     "is_special",
+    "make_folder",
     "out_suffix",
     "relative_name",
     "signals_held",
@@ -66,6 +67,23 @@ def _temp_name(folder: str) -> str:
     return os.path.join(folder, f"{_TEMP_PREFIX}{_names[1]}-{next(_names[2])}{_TEMP_SUFFIX}")
 
 
+def make_folder(folder: str) -> None:
+    """``os.makedirs(folder, exist_ok=True)``, where a file in the way is said to be one.
+
+    ``makedirs`` says "File exists" when a part of the path is a file (``-o afile/x.json``),
+    which reads as if the output were there already.
+
+    Raises:
+        NotADirectoryError: A part of ``folder`` is a file (named in ``filename``).
+        OSError: The folder cannot be made.
+    """
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError as exc:
+        message = "not a folder (a file is in the way)"
+        raise NotADirectoryError(errno.ENOTDIR, message, exc.filename) from None
+
+
 def _make_temp(folder: str) -> tuple[int, str]:
     """Create and open a new temporary file in ``folder`` (made if missing).
 
@@ -86,7 +104,7 @@ def _make_temp(folder: str) -> tuple[int, str]:
         except (FileNotFoundError, NotADirectoryError):
             if made:
                 raise
-            os.makedirs(folder, exist_ok=True)  # raises what it raised before, if it fails
+            make_folder(folder)  # raises what it raised before, if it fails
             made = True
     raise FileExistsError(errno.EEXIST, "no free temporary name", folder)  # pragma: no cover
 
