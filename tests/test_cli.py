@@ -768,6 +768,26 @@ def test_a_file_size_limit_leaves_no_temporary_file(tmp_path: Path, jobs: str) -
             assert path.is_dir() or storykit.load(path, "json").title.startswith("Story")
 
 
+def test_an_output_file_not_written_counts_no_story_converted(tmp_path: Path) -> None:
+    # the summary said "300 converted, 1 failed" though no output file was left
+    write(tmp_path / "big.txt", "\n\n".join(dump(i) for i in range(300)))
+    done = subprocess.run(
+        storykit_cmd("convert", "big.txt", "-o", "all.jsonl"),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=_fsize_limit(300),
+        env=unmeasured(),
+    )
+    assert done.returncode == 1, done.stderr
+    error, summary = done.stderr.splitlines()
+    assert error == "cannot write all.jsonl: File too large"
+    assert re.fullmatch(r"0 converted \(\d+ read, none written\), 1 failed", summary), summary
+    assert not (tmp_path / "all.jsonl").exists()
+
+
 def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()

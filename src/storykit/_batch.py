@@ -277,12 +277,18 @@ class _Summary:
         self.existing: list[str] = []  # the first outputs that exist already
         self.exist = 0
         self.fail_fast = fail_fast
+        self.lost = 0  # stories read, then not written (the output file failed)
 
     def fail(self, line: str) -> bool:
         self.failed += 1
         if len(self.failures) < _MAX_LISTED:
             self.failures.append(safe(line))
         return not self.fail_fast
+
+    def unwritten(self, line: str) -> None:
+        """The one output file was not written: the stories read for it count as lost."""
+        self.fail(line)
+        self.lost, self.done = self.done, 0
 
     def exists(self, dest: str) -> bool:
         self.failed += 1
@@ -306,7 +312,10 @@ class _Summary:
             )
         if quiet and not self.failed:
             return
-        text = f"{self.done:,} {verb}, {self.failed:,} failed"
+        text = f"{self.done:,} {verb}"
+        if self.lost:
+            text += f" ({self.lost:,} read, none written)"
+        text += f", {self.failed:,} failed"
         if self.skipped:
             text += f", {self.skipped:,} skipped (not story files)"
         if self.extras:
@@ -496,13 +505,13 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        summary.fail(f"{target} exists; use --force to overwrite it")
+        summary.unwritten(f"{target} exists; use --force to overwrite it")
     except NotRegularError as exc:
-        summary.fail(str(exc))
+        summary.unwritten(str(exc))
     except OSError as exc:
         if target is None or isinstance(exc, BrokenPipeError):
             raise
-        summary.fail(f"cannot write {target}: {exc.strerror or exc}")
+        summary.unwritten(f"cannot write {target}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
