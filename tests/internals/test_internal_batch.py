@@ -31,7 +31,7 @@ from storykit._worker import StoryUnit
 from ..test_cli import files_under, run
 from ..test_collection import dump, write
 from ..test_cost import big_story
-from .test_internal_pieces import TRICKY
+from .test_internal_pieces import TRICKY, count_scanning
 
 
 def test_small_dumps_read_whole_convert_as_streamed(
@@ -72,28 +72,12 @@ def test_the_cli_splits_a_large_file_as_iter_stories_does(
     text = big_story(400)
     path = write(tmp_path / "big.txt", text)
     monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # split here, as a file over 4 MiB is
-    monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
-    scanned = 0
-    real_split, real_boundary = _pieces._split, _pieces._boundary
-
-    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
-        nonlocal scanned
-        scanned += len(text)
-        return real_split(text, split)  # type: ignore[arg-type]
-
-    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
-        nonlocal scanned
-        scanned += len(text)
-        return real_boundary(text)
-
-    monkeypatch.setattr(_pieces, "_split", counting_split)
-    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
+    scanned = count_scanning(monkeypatch)
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     units = list(_engine.units([str(path)], None, format=None, limits=limits, split_large=True))
     assert [type(unit) for unit in units] == [StoryUnit]  # one story, split here
     assert units[0].text == text.rstrip("\n")
-    assert scanned <= 2 * len(text) + 10 * 1024
+    assert scanned[0] <= 2 * len(text) + 10 * 1024
 
 
 def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
