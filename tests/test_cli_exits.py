@@ -246,12 +246,17 @@ def test_a_quiet_table_convert_says_nothing(
 # --------------------------------------------------------------------------- outputs
 
 
-def test_force_through_a_link_replaces_the_file_it_names(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("target_exists", [True, False])  # (a dangling link: the same)
+def test_force_through_a_link_writes_the_file_it_names(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    target_exists: bool,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "a.txt", dump(1))
-    write(tmp_path / "target.json", "old")
+    if target_exists:
+        write(tmp_path / "target.json", "old")
     (tmp_path / "link.json").symlink_to("target.json")
     assert run(capsys, "convert", "a.txt", "-o", "link.json", "-f", "-j", "1")[0] == 0
     assert (tmp_path / "link.json").is_symlink()
@@ -267,17 +272,6 @@ def test_a_link_to_a_folder_is_that_folder(
     (tmp_path / "link").symlink_to("folder")
     assert run(capsys, "convert", "a.txt", "-o", "link", "--to", "json", "-f", "-j", "1")[0] == 0
     assert storykit.load(tmp_path / "folder" / "a.json") == make_story(1)
-
-
-def test_force_through_a_dangling_link_writes_the_file_it_names(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    write(tmp_path / "a.txt", dump(1))
-    (tmp_path / "link.json").symlink_to("new.json")
-    assert run(capsys, "convert", "a.txt", "-o", "link.json", "-f", "-j", "1")[0] == 0
-    assert (tmp_path / "link.json").is_symlink()
-    assert storykit.load(tmp_path / "new.json") == make_story(1)
 
 
 def test_standard_input_into_a_folder_is_named_stdin(
