@@ -122,6 +122,17 @@ class _Classes(dict[int, str]):
 
 
 _CLASSES = _Classes()
+# The same classes for ASCII, as a table for bytes.translate: a tags line is most often ASCII,
+# and the bytes table is about four times faster than a dict per character.
+_ASCII_CLASSES = bytes(ord(_CLASSES[code]) for code in range(128)) + b"o" * 128
+
+
+def _signature(text: str) -> str:
+    """The class of each character of ``text`` (see :class:`_Classes`), as a string."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_CLASSES).decode("ascii")
+    return text.translate(_CLASSES)
+
 
 # Where a new tag may start, by the classes around the position (each match is the one
 # character before the boundary, which is faster than a look-behind at every position):
@@ -383,7 +394,7 @@ class TagSplitter:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
             if " " not in tag:
-                for match in _BOUNDARY_RE.finditer(tag.translate(_CLASSES)):
+                for match in _BOUNDARY_RE.finditer(_signature(tag)):
                     k = match.end()
                     self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
                     self._inner_pairs.add(tag[k - 1 : k + 1])
@@ -429,7 +440,7 @@ class TagSplitter:
         known = self._splits.get(line)
         if known is not None and not known[0]:
             return known[1]  # split without a question to the story
-        sig = line.translate(_CLASSES)
+        sig = _signature(line)
         made: list[_Story] = []
 
         def story_of_context() -> _Story:
@@ -478,8 +489,8 @@ class TagSplitter:
           keep it (``GameStop``);
         - a short word before a boundary (``Art|France``: its last letters may start a
           name the story spells; ``Mc|Kinsey``: two letters are joined to what follows);
-        - a run of capitals that is neither a known tag nor two (it is split on the
-          evidence);
+        - a run of capitals that is neither a known tag nor two, without ``story`` (the
+          rules split it on the evidence; with ``story`` it is split here as they split it);
         - two neighbours that together are a known name, or short neighbours the story
           might spell as one name (``Wallet|Hub``).
 
@@ -502,6 +513,7 @@ class TagSplitter:
         # before the story is asked anything.
         moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
         joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
+        unknown: list[int] = []  # where in ``out`` a run of capitals is split on the evidence
         out: list[str] = []
         i = 0
         word_before = False  # the previous token ends in a lower-case letter
@@ -515,11 +527,16 @@ class TagSplitter:
             if word:
                 if j - i == 2 and line[i + 1] == "i" and out and not word_before:
                     return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
+                if out and sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
+                    return None  # _cuts: a code before a name such as eSIM (G7M|eSIM)
             elif piece not in vocabulary:
                 cut = self._two_known(piece, token)
-                if cut is None:
+                if cut is not None:
+                    piece, second = piece[:cut], piece[cut:]
+                elif story is None:
                     return None  # an unknown run of capitals or code: OGMCIRC, A380G7
-                piece, second = piece[:cut], piece[cut:]
+                else:
+                    second = ""  # split on the evidence once the rest has passed (below)
             if out:
                 pair = line[i - 1 : i + 1]
                 candidates = pair in inner_pairs and (
@@ -547,12 +564,14 @@ class TagSplitter:
                     short = len(previous) <= _SHORT_HALF
                     if short or pair in lower_pairs:
                         moves.append((i - len(previous), i))
-                    if short or (word and j - i <= _SHORT_HALF):
+                    if (short or (word and j - i <= _SHORT_HALF)) and second != "":
                         joins.append((previous, i, i + len(piece)))
+            if second == "":
+                unknown.append(len(out))
             out.append(piece)
             after_word = word_before
             split = second is not None
-            if second is not None:
+            if second:
                 out.append(second)  # known tags side by side stay apart (US|EU)
             word_before = word and token[-1] != "d"
             i = j
@@ -562,7 +581,44 @@ class TagSplitter:
         for previous, k, end in joins:
             if self._may_join(line, sig, previous, (k, end), story):
                 return None
+        if unknown:
+            assert story is not None
+            return self._split_unknown(line, sig, out, unknown, story())
         return tuple(out)
+
+    def _split_unknown(
+        self, line: str, sig: str, out: list[str], unknown: list[int], story: _Story
+    ) -> tuple[str, ...] | None:
+        """:meth:`_fast_split`'s pieces ``out``, the runs at ``unknown`` split on the evidence.
+
+        Each such run is split as the rules split it (:meth:`_split_piece`). The rules then
+        ask :meth:`_joins` of every two pieces side by side; where a part of such a run is
+        one of the two, it is asked here too (the other pairs passed the fast path's own
+        rules), and ``None`` is returned if any two would be joined.
+        """
+        runs = set(unknown)
+        pieces: list[tuple[int, int]] = []
+        parts: set[int] = set()  # where in ``pieces`` the parts of such runs are
+        start = 0
+        for k, piece in enumerate(out):
+            end = start + len(piece)
+            if k in runs:
+                for span in self._split_piece(line, sig, start, end, story):
+                    parts.add(len(pieces))
+                    pieces.append(span)
+            else:
+                pieces.append((start, end))
+            start = end
+        for n in range(1, len(pieces)):
+            if n in parts or n - 1 in parts:
+                (i, p), (_, j) = pieces[n - 1], pieces[n]
+                if (
+                    " " not in line[i:j]
+                    and sig[p - 1] != "o"
+                    and self._joins(line, sig, (i, p, j), story)
+                ):
+                    return None
+        return tuple([line[i:j] for i, j in pieces])
 
     def _may_move(
         self, line: str, sig: str, span: tuple[int, int], story: Callable[[], _Story] | None
@@ -573,9 +629,9 @@ class TagSplitter:
         it (``Hub|eMerge``, ``Banki|Phone``). Without the story: whether it might.
         """
         start, i = span
-        if story is not None:
-            return self._lower_start(line, sig, start, i, story()) != i
-        return i - start <= _SHORT_HALF or self._known_lower_start(line, sig, start, i)
+        if i - start > _SHORT_HALF:  # all _lower_start looks up for a long word
+            return self._known_lower_start(line, sig, start, i)
+        return story is None or self._lower_start(line, sig, start, i, story()) != i
 
     def _may_join(
         self,

@@ -71,7 +71,7 @@ _PIECES = st.sampled_from(
         "COVID-19", "COP26", "COP28", "G7", "G20", "B12", "A380", "F1", "H5N1", "GPT-4",
         "5G", "3M", "CO2", "Chandrayaan-3", "B2B",
         "DreamWorks", "GameStop", "WalletHub", "YouTube", "iPhone", "eBay", "eMerge",
-        "McKinsey", "AfD", "PiS", "SaaS", "PhD", "MoD", "macOS", "iOS", "mRNA",
+        "McKinsey", "AfD", "PiS", "SaaS", "PhD", "MoD", "macOS", "iOS", "mRNA", "eSIM", "FTSE",
         "i", "e", "s", "virtualenv", "pip", "news", " ", "-", "'", "3", "12", "中国", "Ünal",
         "Ä", "ÖVP", "Ab", "Abcd", "Abcde", "Abcdef", "Abcdefghijklmnopq", "Aa Bb", "Abc 3",
         "Apple", "Merge", "Phone", "Champions", "League", "Final", "Animation",
@@ -92,7 +92,10 @@ _CONTEXT = st.lists(st.one_of(_PIECES, st.tuples(_PIECES, _PIECES).map("".join))
 @example("COP26UAE", "")
 @example("TradeG7", "")
 @example("Level 3NPHET", "")
-@example("USAiUS", "")  # an acronym before a name such as iPhone: the rules cut USA|iUS
+@example("USAiUS", "")
+# a code before a capital that starts a known name (eSIM): the rules cut after the capital
+@example("FTSE1MeSIMseLejov", "")
+@example("COP26MeSIMs", "")  # an acronym before a name such as iPhone: the rules cut USA|iUS
 # a short word before a run of two known tags: the story is asked about the word and the
 # first of them, as the rules ask (it was asked about the whole run: ArtUSEU)
 @example("ArtUSEU", "the ArtUS here")
@@ -189,22 +192,27 @@ def test_the_memory_of_splits_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     assert splitter._splits  # the recent ones are kept
 
 
-def test_a_run_that_needs_the_evidence_is_declined_before_the_story_is_asked() -> None:
-    # "Art" is a short word, so "ArtFrance" alone would ask the story; the unknown run of
-    # capitals at the end sends the line to the full rules anyway, so nothing is asked first.
+def test_a_run_that_needs_the_evidence_is_split_here_only_with_the_story() -> None:
+    # An unknown run of capitals is split on the evidence: without the story the fast path
+    # declines the line; with it, the run is split as the rules split it, and its parts
+    # are joined to nothing unless the rules would join them (then the line is declined).
     splitter = TagSplitter()
-    for line in ["ArtFranceOGMCIRC", "ArtFranceA380G7", "ArtFranceABC-1X"]:
-        story = tags_module._Story("Art France OGM CIRC", 19)
+    for line, context, tags in [
+        ("AgricultureOGMCIRC", "the OGM and the CIRC", ("Agriculture", "OGM", "CIRC")),
+        ("AgricultureOGMCIRC", "", ("Agriculture", "OGMCIRC")),
+        ("ArtFranceNPHETCOVID-19", "NPHET said", ("Art", "France", "NPHET", "COVID-19")),
+    ]:
         sig = line.translate(tags_module._CLASSES)
-        assert splitter._fast_split(line, sig, lambda: pytest.fail("the story was asked")) is None
-        assert splitter._split(line, sig, story)  # (the full rules do ask it)
-        assert story.log, line
-    story = tags_module._Story("", 0)
-    line = "ArtFranceUSEU"  # runs of known tags: the short word is asked about as before
-    assert splitter._fast_split(line, line.translate(tags_module._CLASSES), lambda: story) == (
-        "Art",
-        "France",
-        "US",
-        "EU",
+        assert splitter._fast_split(line, sig) is None
+        story = tags_module._Story(context, len(context))
+        assert splitter._fast_split(line, sig, lambda story=story: story) == tags
+        assert splitter._split(line, sig, tags_module._Story(context, len(context))) == tags
+    # the rules join a part to its neighbour when the story spells them as one: declined
+    line, context = "MonsantoOGMCIRC", "OGM CIRC MonsantoOGM"
+    sig = line.translate(tags_module._CLASSES)
+    story = tags_module._Story(context, len(context))
+    assert splitter._fast_split(line, sig, lambda: story) is None
+    assert splitter._split(line, sig, tags_module._Story(context, len(context))) == (
+        "MonsantoOGM",
+        "CIRC",
     )
-    assert story.log
