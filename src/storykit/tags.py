@@ -509,8 +509,8 @@ class TagSplitter:
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
         # The story's questions wait until the whole line has passed the rules that need
-        # none: a line with a run of capitals the rules split on the evidence is declined
-        # before the story is asked anything.
+        # none: a line the rules must take (a known name inside a longer piece, say) is
+        # declined before the story is asked anything.
         moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
         joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         unknown: list[int] = []  # where in ``out`` a run of capitals is split on the evidence
