@@ -47,26 +47,29 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import itertools
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+
+from storykit._tags_runs import (
+    ACRONYM_RUN_RE,
+    BOUNDARY_RE,
+    FAST_TOKEN_RE,
+    LETTERS_RE,
+    SHORT_HALF,
+    WORD_SHAPE_RE,
+    signature,
+    split_acronyms,
+    split_lowercase,
+)
+from storykit._tags_text import StoryText
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
 
 MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 
-_KNOWN_COST = 1.0
-_SUFFIX_BONUS = 0.1  # a known tag ending a run of capitals is a cut point (ISRO|AI, ACLU|US)
-_SHAPE_COST = 2.5
-_LONG_ACRONYM_STEP = 0.5  # each letter past four makes an acronym less likely to be one tag
-_SHORT_ACRONYM = 5
-_SHORT_HALF = 4  # a camel-case name's half this short is checked in another case too (Stop)
 _MEMORY = 4096  # how many recent tags lines' splits are kept for reuse
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
-_FIND_BUDGET = 1 << 16  # characters str.find may scan per story before the text is indexed
-_WINDOW = 4  # the longest run of words joined by punctuation (SARS-CoV-2) the index holds
-_LONG_COMPOUND = 32  # punctuation-joined runs of more words than this are indexed word by word
 
 _VOCABULARY_FILE = "tags_vocabulary.txt"
 
@@ -92,246 +95,6 @@ def __getattr__(name: str) -> object:
     if name == "_DEFAULT_SPLITTER":
         return _default_splitter()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class _Classes(dict[int, str]):
-    """Maps a character's code point to its class, for ``str.translate``; fills itself lazily.
-
-    ``U`` upper-case letter, ``s`` the letter s, ``l`` other lower-case letter, ``C`` letter
-    without case (CJK…), ``d`` digit, ``_`` space, ``o`` anything else.
-    """
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char == "s":
-            cls = "s"
-        elif char.isupper():
-            cls = "U"
-        elif char.islower():
-            cls = "l"
-        elif char.isalpha():
-            cls = "C"
-        elif char.isdigit():
-            cls = "d"
-        elif char == " ":
-            cls = "_"
-        else:
-            cls = "o"
-        self[code] = cls
-        return cls
-
-
-_CLASSES = _Classes()
-# The same classes for ASCII, as a table for bytes.translate: a tags line is most often ASCII,
-# and the bytes table is about four times faster than a dict per character.
-_ASCII_CLASSES = bytes(ord(_CLASSES[code]) for code in range(128)) + b"o" * 128
-
-
-def _signature(text: str) -> str:
-    """The class of each character of ``text`` (see :class:`_Classes`), as a string."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_CLASSES).decode("ascii")
-    return text.translate(_CLASSES)
-
-
-# Where a new tag may start, by the classes around the position (each match is the one
-# character before the boundary, which is faster than a look-behind at every position):
-# lower→Upper or lower→digit (safety|Miami, Japan|5G), an acronym before a capitalised word
-# (UK|Mental, but not the plural EV|s), a digit before a letter (Level 3|NPHET), and a
-# change between letters with and without case.
-_BOUNDARY_RE = re.compile(  # a boundary is where each match ends
-    r"[ls](?=[Ud])|U(?=U(?:l|s[ls]))|d(?=[Uls])|C(?=[Uls])|[Uls](?=C)"
-)
-_WORD = r"U[ls]+(?:o[Uls][ls]*)*"
-_ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
-_ACRONYM_RUN_RE = re.compile(_ACRONYM)
-_LETTERS_RE = re.compile("[Uls]*")
-_NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
-_WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
-_ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
-
-# The fast path (TagSplitter._fast_split) tokenizes a common line so that each token starts
-# exactly where _BOUNDARY_RE and _cuts put a cut, and nowhere else:
-# - a capitalised word, maybe more words after single spaces and a number ("Road safety",
-#   "Level 3"): after a lower-case letter or a space and digits, a capital is a cut;
-# - a run of capitals before a capitalised word ends before its last capital (UK|Mental);
-#   one ending in "s" (EVs) ends there; the possessive "U++" keeps it from giving capitals
-#   back (which would cut "ABCs news" where no rule does);
-# - a code: capitals and digits, maybe joined by punctuation ("COVID-19", "COP26", "G7");
-#   digits end a code before a capital only after punctuation (COVID-19|NPHET) or before a
-#   capitalised word (COP26|Glasgow; "COP26UAE" is one piece).
-_FAST_TOKEN_RE = re.compile(
-    r"U[ls]+(?:_U?[ls]+)*(?:_d+)?"
-    r"|UU+?(?=U(?:l|s[ls]))|UU++s?(?=U|$)"
-    r"|U++od++(?=U|$)|U++d++(?=U[ls]|$)"
-)
-
-# The story's words: runs of letters and digits, joined by punctuation (COVID-19, S&P).
-_ALNUM_RE = re.compile(r"[^\W_]+")
-_COMPOUND_RE = re.compile(r"[^\W_]+(?:(?:[^\w\s]|_)+[^\W_]+)*")
-
-
-def _acronym_cost(sig: str, i: int, j: int) -> float:
-    """The cost of ``line[i:j]`` as an acronym by its shape alone (``inf`` if it is none)."""
-    if not _ACRONYM_SHAPE_RE.fullmatch(sig, i, j):
-        return float("inf")
-    letters = sig.count("U", i, j)
-    if letters >= 2 or (letters == 1 and sig.find("d", i, j) != -1):
-        return _SHAPE_COST + _LONG_ACRONYM_STEP * max(0, letters - _SHORT_ACRONYM + 1)
-    return float("inf")
-
-
-_INF = float("inf")
-
-
-def _digits_end(sig: str, i: int, j: int) -> int:
-    """Where digits end a code in ``sig[i:j]`` before two capitals; ``-1``: nowhere.
-
-    A capital must come before the digits: ``A380|COVID-19``, ``COP28|UAE``, not ``H5N1``.
-    """
-    k = sig.find("dUU", i + 1, j)
-    while k != -1 and sig.find("U", i, k) == -1:
-        k = sig.find("dUU", k + 1, j)
-    return k if k == -1 else k + 1
-
-
-class _ShapeCosts(dict[str, float]):
-    """:func:`_acronym_cost` by the classes of a part alone (``sig[i:j]``).
-
-    Each shape is worked out once, as :data:`_CLASSES` fills itself. Shapes are few (``UUU``,
-    ``UUUod``…); the table is emptied should it ever hold ``_MEMORY`` of them.
-    """
-
-    def __missing__(self, shape: str) -> float:
-        if len(self) >= _MEMORY:
-            self.clear()
-        cost = self[shape] = _acronym_cost(shape, 0, len(shape))
-        return cost
-
-
-_SHAPE_COSTS = _ShapeCosts()
-
-
-class _Story:
-    """The story's own text, asked whether it spells out a name.
-
-    The first questions are answered with ``str.find`` while that stays cheap (at most
-    ``_FIND_BUDGET`` characters scanned per story, so a short story costs a few C-level
-    searches); after that, or at once for a long story, the text's words are indexed in one
-    pass and every question is a set lookup. Either way a story costs at most one pass over
-    its text plus a constant, whatever the tags line asks.
-
-    Every question asked and its answer are logged: the split of a tags line depends only on
-    the line, the vocabulary and these answers, so a split can be reused for another story
-    that answers the same questions the same way.
-    """
-
-    __slots__ = ("_answers", "_budget", "_stop", "_text", "_windows", "_words", "absent", "log")
-
-    def __init__(self, text: str, stop: int) -> None:
-        self._text = text
-        self._stop = min(stop, len(text))
-        self._budget = _FIND_BUDGET
-        self._words: set[str] | None = None
-        self._windows: set[str] = set()
-        self._answers: dict[str, bool] = {}
-        self.absent: set[str] = set()  # probes the text does not hold even inside a word
-        self.log: list[tuple[str, bool]] = []  # (probe, answer)
-
-    def spells(self, piece: str) -> bool:
-        """Whether the story contains ``piece`` not directly next to a letter or digit."""
-        answer = self._answers.get(piece)
-        if answer is None:
-            stop = self._stop
-            if self._words is None and stop <= self._budget and piece:
-                # The common case inlined: a short story that does not hold the piece.
-                start = self._text.find(piece, 0, stop)
-                if start == -1:
-                    self._budget -= stop
-                    self.absent.add(piece)
-                    answer = False
-                else:
-                    answer = self._bounded(piece, start)
-            else:
-                answer = self._answer(piece)
-            self._answers[piece] = answer
-        self.log.append((piece, answer))
-        return answer
-
-    def spells_in_lower_case(self, piece: str) -> bool:
-        """As :meth:`spells`, for ``GameStop`` spelt ``Gamestop`` or ``gamestop``."""
-        lower = piece.lower()
-        return self.spells(piece[0] + lower[1:]) or self.spells(lower)
-
-    def agrees(self, log: tuple[tuple[str, bool], ...]) -> bool:
-        """Whether this story answers every question of ``log`` as it was answered."""
-        return all(self._answer(probe) == answer for probe, answer in log)
-
-    def _answer(self, piece: str) -> bool:
-        if not piece or not self._stop:
-            return False
-        if self._words is None:
-            found = self._find(piece)
-            if found is not None:
-                return found
-            self._index()
-            assert self._words is not None
-        if piece.isalnum():
-            return piece in self._words
-        return piece in self._windows
-
-    def _find(self, piece: str) -> bool | None:
-        """Search with ``str.find`` within the budget; ``None`` when it would overrun it."""
-        stop = self._stop
-        if stop > self._budget:
-            return None
-        start = self._text.find(piece, 0, stop)
-        if start == -1:
-            self._budget -= stop
-            return False
-        return self._bounded(piece, start)
-
-    def _bounded(self, piece: str, start: int) -> bool:
-        """Whether ``piece``, found at ``start``, occurs word-bounded there or later."""
-        text, stop = self._text, self._stop
-        self._budget -= start + len(piece)
-        while True:
-            end = start + len(piece)
-            if (start == 0 or not text[start - 1].isalnum()) and (
-                end >= stop or not text[end].isalnum()
-            ):
-                return True
-            pos = start + 1
-            if stop - pos > self._budget:
-                self._index()
-                return self._answer(piece)
-            start = text.find(piece, pos, stop)
-            if start == -1:
-                self._budget -= stop - pos
-                return False
-            self._budget -= start + len(piece) - pos
-
-    def _index(self) -> None:
-        """Index the words of the text, in one pass: a C-level split at white space."""
-        text, stop = self._text, self._stop
-        words: set[str] = set()
-        windows = self._windows
-        for token in set(text.split() if stop == len(text) else text[:stop].split()):
-            if token.isalnum():
-                words.add(token)
-                continue
-            for compound in _COMPOUND_RE.findall(token):  # "(COVID-19)," → "COVID-19"
-                if compound.isalnum():
-                    words.add(compound)
-                    continue
-                spans = [m.span() for m in _ALNUM_RE.finditer(compound)]
-                words.update(compound[a:b] for a, b in spans)
-                if len(spans) > _LONG_COMPOUND:
-                    continue
-                for k, (a, _) in enumerate(spans):
-                    for _, b in spans[k + 1 : k + _WINDOW]:
-                        windows.add(compound[a:b])
-        self._words = words
 
 
 class TagSplitter:
@@ -394,7 +157,7 @@ class TagSplitter:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
             if " " not in tag:
-                for match in _BOUNDARY_RE.finditer(_signature(tag)):
+                for match in BOUNDARY_RE.finditer(signature(tag)):
                     k = match.end()
                     self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
                     self._inner_pairs.add(tag[k - 1 : k + 1])
@@ -440,14 +203,14 @@ class TagSplitter:
         known = self._splits.get(line)
         if known is not None and not known[0]:
             return known[1]  # split without a question to the story
-        sig = _signature(line)
-        made: list[_Story] = []
+        sig = signature(line)
+        made: list[StoryText] = []
 
-        def story_of_context() -> _Story:
+        def story_of_context() -> StoryText:
             """The story, made on first use (from the text, made then too)."""
             if not made:
                 text = context if isinstance(context, str) else context()
-                made.append(_Story(text, len(text) if end is None else end))
+                made.append(StoryText(text, len(text) if end is None else end))
             return made[0]
 
         if known is None:  # (a split that asked the story is no fast path's)
@@ -473,7 +236,7 @@ class TagSplitter:
         self._splits[line] = (log, tags)
 
     def _fast_split(  # noqa: PLR0915 - one pass over the tokens, in order
-        self, line: str, sig: str, story: Callable[[], _Story] | None = None
+        self, line: str, sig: str, story: Callable[[], StoryText] | None = None
     ) -> tuple[str, ...] | None:
         """The split of the common line, where no rule needs the story; else ``None``.
 
@@ -501,7 +264,7 @@ class TagSplitter:
         ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
         stories that spell nothing, everything and some text.
         """
-        tokens = _FAST_TOKEN_RE.findall(sig)
+        tokens = FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
             return None  # something else: a lone capital, lower-case starts, CJK…
         vocabulary = self._vocabulary
@@ -561,10 +324,10 @@ class TagSplitter:
                     continue
                 if word_before:  # (every rule below is for a cut after a word)
                     previous = out[-1]
-                    short = len(previous) <= _SHORT_HALF
+                    short = len(previous) <= SHORT_HALF
                     if short or pair in lower_pairs:
                         moves.append((i - len(previous), i))
-                    if (short or (word and j - i <= _SHORT_HALF)) and second != "":
+                    if (short or (word and j - i <= SHORT_HALF)) and second != "":
                         joins.append((previous, i, i + len(piece)))
             if second == "":
                 unknown.append(len(out))
@@ -587,7 +350,7 @@ class TagSplitter:
         return tuple(out)
 
     def _split_unknown(
-        self, line: str, sig: str, out: list[str], unknown: list[int], story: _Story
+        self, line: str, sig: str, out: list[str], unknown: list[int], story: StoryText
     ) -> tuple[str, ...] | None:
         """:meth:`_fast_split`'s pieces ``out``, the runs at ``unknown`` split on the evidence.
 
@@ -621,7 +384,7 @@ class TagSplitter:
         return tuple([line[i:j] for i, j in pieces])
 
     def _may_move(
-        self, line: str, sig: str, span: tuple[int, int], story: Callable[[], _Story] | None
+        self, line: str, sig: str, span: tuple[int, int], story: Callable[[], StoryText] | None
     ) -> bool:
         """Whether :meth:`_cuts` moves the cut after the word ``line[start:i]`` back.
 
@@ -629,7 +392,7 @@ class TagSplitter:
         it (``Hub|eMerge``, ``Banki|Phone``). Without the story: whether it might.
         """
         start, i = span
-        if i - start > _SHORT_HALF:  # all _lower_start looks up for a long word
+        if i - start > SHORT_HALF:  # all _lower_start looks up for a long word
             return self._known_lower_start(line, sig, start, i)
         return story is None or self._lower_start(line, sig, start, i, story()) != i
 
@@ -639,7 +402,7 @@ class TagSplitter:
         sig: str,
         previous: str,
         span: tuple[int, int],
-        story: Callable[[], _Story] | None,
+        story: Callable[[], StoryText] | None,
     ) -> bool:
         """Whether :meth:`_joins` joins the word ``previous`` and ``line[i:end]`` after it.
 
@@ -651,8 +414,8 @@ class TagSplitter:
         """
         i, end = span
         piece = line[i:end]
-        if len(previous) > _SHORT_HALF and (
-            end - i > _SHORT_HALF
+        if len(previous) > SHORT_HALF and (
+            end - i > SHORT_HALF
             or len(previous) + end - i > _LONG_NAME
             or (previous in self._vocabulary and piece in self._vocabulary)
         ):
@@ -666,8 +429,9 @@ class TagSplitter:
 
         The rules split a run that is two known tags (``AI|EVs``, ``US|EU``) at the first
         such cut, asking nothing; any other run needs the evidence (``None``). (A code's
-        digits end it: no digit comes before a capital inside a token, so
-        :meth:`_split_acronyms`' digit rule, ``A380|COVID-19``, cannot apply: ``EU|COP26``.)
+        digits end it: no digit comes before a capital inside a token, so the digit rule of
+        :func:`~storykit._tags_runs.split_acronyms`, ``A380|COVID-19``, cannot apply:
+        ``EU|COP26``.)
         """
         if "o" in token:
             return None
@@ -675,28 +439,28 @@ class TagSplitter:
         for p in range(1, len(piece)):
             if piece[:p] in vocabulary and piece[p:] in vocabulary:
                 # a known tag "s" after "ABC" would be joined onwards by _joins
-                return p if _ACRONYM_RUN_RE.fullmatch(token, p) else None
+                return p if ACRONYM_RUN_RE.fullmatch(token, p) else None
         return None
 
-    def _split(self, line: str, sig: str, story: _Story) -> tuple[str, ...]:
+    def _split(self, line: str, sig: str, story: StoryText) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)
         pieces: list[tuple[int, int]] = []
         vocabulary = self._vocabulary
         for i, j in itertools.pairwise(cuts):
-            if line[i:j] in vocabulary or _WORD_SHAPE_RE.fullmatch(sig, i, j):
+            if line[i:j] in vocabulary or WORD_SHAPE_RE.fullmatch(sig, i, j):
                 pieces.append((i, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
         return tuple(line[i:j] for i, j in self._join(line, sig, pieces, story))
 
-    def _cuts(self, line: str, sig: str, story: _Story) -> list[int]:
+    def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
         """Cut where the case changes; move a cut back before a known lower-case start."""
         cuts = [0]
         lower_pairs = self._lower_pairs
         inner = self._inner
         inner_pairs = self._inner_pairs
         names: list[tuple[int, int]] = []  # known names with a case change inside
-        for match in _BOUNDARY_RE.finditer(sig):
+        for match in BOUNDARY_RE.finditer(sig):
             p = match.end()
             pair = line[p - 1 : p + 1]
             if pair in inner_pairs:
@@ -722,7 +486,7 @@ class TagSplitter:
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
-                if p - cuts[-1] <= _SHORT_HALF or pair in lower_pairs:
+                if p - cuts[-1] <= SHORT_HALF or pair in lower_pairs:
                     p = self._lower_start(line, sig, cuts[-1], p, story)
             cuts.append(p)
         cuts.append(len(line))
@@ -796,9 +560,9 @@ class TagSplitter:
                 return True
         return False
 
-    def _lower_start(self, line: str, sig: str, start: int, p: int, story: _Story) -> int:
+    def _lower_start(self, line: str, sig: str, start: int, p: int, story: StoryText) -> int:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
-        short = p - start <= _SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
+        short = p - start <= SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
         lower_first = self._lower_first
         for q in (p - 1, p - 2, p - 3):
             if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
@@ -809,7 +573,7 @@ class TagSplitter:
                     if line.startswith(known, q):
                         return q
             if short and q >= p - 2:
-                word_end = _LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
+                word_end = LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
                 probe = line[q:word_end]
                 if probe[1:] in story.absent:
                     story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"
@@ -819,10 +583,10 @@ class TagSplitter:
         return p
 
     def _split_piece(
-        self, line: str, sig: str, i: int, j: int, story: _Story
+        self, line: str, sig: str, i: int, j: int, story: StoryText
     ) -> list[tuple[int, int]]:
         """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
-        if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and _ACRONYM_RUN_RE.fullmatch(sig, i, j):
+        if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and ACRONYM_RUN_RE.fullmatch(sig, i, j):
             vocabulary = self._vocabulary
             for p in range(i + 1, j):
                 if line[i:p] in vocabulary and line[p:j] in vocabulary:
@@ -830,109 +594,13 @@ class TagSplitter:
             else:
                 if story.spells(line[i:j]):
                     return [(i, j)]
-            return self._split_acronyms(line, sig, i, j, story)
+            return split_acronyms(self._vocabulary, line, sig, i, j, story=story)
         if sig[i] in "ls":
-            return self._split_lowercase(line, sig, i, j)
+            return split_lowercase(self._lowercase, line, i, j)
         return [(i, j)]
 
-    def _split_acronyms(
-        self, line: str, sig: str, i: int, j: int, story: _Story
-    ) -> list[tuple[int, int]]:
-        """Keep a run of capitals whole, or split it where the parts are better."""
-        vocabulary = self._vocabulary
-        known = line[i:j] in vocabulary
-        # Digits end a code before two or more capitals: A380|COVID-19, COP28|UAE (not H5N1).
-        p = -1 if known else _digits_end(sig, i, j)
-        if p != -1:
-            return [
-                *self._split_acronyms(line, sig, i, p, story),
-                *self._split_acronyms(line, sig, p, j, story),
-            ]
-        best_cost, best = _SHAPE_COSTS[sig[i:j]], [(i, j)]
-        if known:
-            return best
-        # Shape and vocabulary first; ask the story only where it could still win. Two known
-        # parts cost least (AI|EVs): the first such split wins, and nothing is asked.
-        shape_costs = _SHAPE_COSTS
-        splits = []
-        for p in range(i + 1, j):
-            left_known = line[i:p] in vocabulary
-            right_known = line[p:j] in vocabulary
-            if left_known and right_known:
-                return [(i, p), (p, j)]
-            cost_left = _KNOWN_COST if left_known else shape_costs[sig[i:p]]
-            cost_right = _KNOWN_COST - _SUFFIX_BONUS if right_known else shape_costs[sig[p:j]]
-            total = cost_left + cost_right  # (costs are positive: inf if either is)
-            if total != _INF:
-                splits.append((total, p, cost_left, cost_right))
-        splits.sort()
-        best_shapes = (float("inf"), float("inf"))
-        # The shortest prefix and suffix of the run that the text does not hold at all: a
-        # longer one holds it, so it is not asked about (its answer is logged as no).
-        absent_prefix = absent_suffix = j - i + 1
-        for total, p, shape_left, shape_right in splits:
-            if best_cost <= 2 * _KNOWN_COST:
-                break  # two known parts: nothing can do better
-            if total < best_cost:
-                best_cost, best, best_shapes = total, [(i, p), (p, j)], (shape_left, shape_right)
-            # Ask only what could still make this split the best: an answer that cannot
-            # is not asked for (the result is the same; fewer questions are logged).
-            least_right = shape_right if shape_right < _KNOWN_COST else _KNOWN_COST
-            least_left = shape_left if shape_left < _KNOWN_COST else _KNOWN_COST
-            if least_left + least_right >= best_cost:
-                continue
-            cost_left = shape_left
-            if shape_left > _KNOWN_COST:  # (the story is asked only to lower a cost)
-                cost_left, lacked = _asked(story, line[i:p], shape_left, p - i >= absent_prefix)
-                if lacked:
-                    absent_prefix = p - i
-                if cost_left + least_right >= best_cost:
-                    continue
-            cost_right = shape_right
-            if shape_right > _KNOWN_COST:
-                cost_right, lacked = _asked(story, line[p:j], shape_right, j - p >= absent_suffix)
-                if lacked:
-                    absent_suffix = j - p
-            if cost_left + cost_right < best_cost:
-                best_cost, best = cost_left + cost_right, [(i, p), (p, j)]
-                best_shapes = (cost_left, cost_right)
-        if len(best) == 1:
-            return best
-        # A part that is only acronym-shaped may hold more known tags (US|NHTSA|EVs).
-        out: list[tuple[int, int]] = []
-        for (a, b), cost in zip(best, best_shapes, strict=True):
-            if (
-                cost > _KNOWN_COST
-                and b - a >= _SHORT_HALF
-                and any(line[a:q] in vocabulary or line[q:b] in vocabulary for q in range(a + 1, b))
-            ):
-                out.extend(self._split_acronyms(line, sig, a, b, _NO_TEXT))
-            else:
-                out.append((a, b))
-        return out
-
-    def _split_lowercase(self, line: str, sig: str, i: int, j: int) -> list[tuple[int, int]]:
-        """Cut known all-lower-case tags (``virtualenv``, ``pip``) out of a lower-case run."""
-        out: list[tuple[int, int]] = []
-        start = p = i
-        while p < j:
-            match = next(
-                (t for t in self._lowercase.get(line[p : p + 2], ()) if line.startswith(t, p)),
-                None,
-            )
-            if match is None or p + len(match) > j:
-                p += 1
-                continue
-            if p > start:
-                out.append((start, p))
-            out.append((p, p + len(match)))
-            start = p = p + len(match)
-        if start < j:
-            out.append((start, j))
-        return out
-
     def _join(
-        self, line: str, sig: str, pieces: list[tuple[int, int]], story: _Story
+        self, line: str, sig: str, pieces: list[tuple[int, int]], story: StoryText
     ) -> list[tuple[int, int]]:
         """Join neighbours that together make a known camel-case name (You|Tube)."""
         out: list[tuple[int, int]] = []
@@ -949,7 +617,7 @@ class TagSplitter:
             out.append((i, j))
         return out
 
-    def _joins(self, line: str, sig: str, cut: tuple[int, int, int], story: _Story) -> bool:
+    def _joins(self, line: str, sig: str, cut: tuple[int, int, int], story: StoryText) -> bool:
         i, p, j = cut
         merged = line[i:j]
         if merged in self._vocabulary:
@@ -964,56 +632,25 @@ class TagSplitter:
             and left not in self._vocabulary
         ):
             return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
-        if j - i > _LONG_NAME or (p - i > _SHORT_HALF and j - p > _SHORT_HALF):
+        if j - i > _LONG_NAME or (p - i > SHORT_HALF and j - p > SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
         left_known = left in self._vocabulary
         right_known = line[p:j] in self._vocabulary
-        if left_known and (right_known or _ACRONYM_RUN_RE.fullmatch(sig, i, p)):
+        if left_known and (right_known or ACRONYM_RUN_RE.fullmatch(sig, i, p)):
             return False  # known tags side by side stay two (US|EU), so do EVs|China
-        if right_known and p - i > _SHORT_HALF and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
+        if right_known and p - i > SHORT_HALF and ACRONYM_RUN_RE.fullmatch(sig, p, j):
             return False  # and Trade|US
-        if _ACRONYM_RUN_RE.fullmatch(sig, i, p) and _ACRONYM_RUN_RE.fullmatch(sig, p, j):
+        if ACRONYM_RUN_RE.fullmatch(sig, i, p) and ACRONYM_RUN_RE.fullmatch(sig, p, j):
             return False  # a run of capitals was already split on the evidence (OGM|CIRC)
         if story.spells(merged):
             return True
         return (
-            j - p <= _SHORT_HALF
+            j - p <= SHORT_HALF
             and sig[i] == "U"
             and sig[p + 1 : p + 2] in ("l", "s")
             and not left_known
             and story.spells_in_lower_case(merged)
         )
-
-
-def _asked(story: _Story, part: str, shape: float, lacked: bool) -> tuple[float, bool]:
-    """The cost of ``part`` of a run of capitals once the story is asked.
-
-    Args:
-        story: The story.
-        part: The part: neither known nor cheaper than a known tag by its shape.
-        shape: Its cost by its shape.
-        lacked: The text is known not to hold it (it holds none of a shorter part in it).
-
-    Returns:
-        The cost, and whether the text turned out not to hold ``part`` at all.
-    """
-    if lacked:
-        story.log.append((part, False))
-        return shape, False
-    if story.spells(part):
-        return _KNOWN_COST, False
-    return shape, part in story.absent
-
-
-class _NoText(_Story):
-    """A story that spells nothing and keeps no log: for rules that use the vocabulary only."""
-
-    def spells(self, piece: str) -> bool:
-        """Nothing is spelt out."""
-        return False
-
-
-_NO_TEXT = _NoText("", 0)
 
 
 @functools.cache

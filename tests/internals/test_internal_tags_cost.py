@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storykit import tags as tags_module
+from storykit import _tags_runs as tags_runs
+from storykit import _tags_text as tags_text
 from storykit.tags import TagSplitter
 
 
@@ -27,13 +28,13 @@ class _CountingText(str):
 
 def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     indexed: list[int] = []
-    index = tags_module._Story._index
+    index = tags_text.StoryText._index
 
-    def counting_index(self: tags_module._Story) -> None:
+    def counting_index(self: tags_text.StoryText) -> None:
         indexed.append(1)
         index(self)
 
-    monkeypatch.setattr(tags_module._Story, "_index", counting_index)
+    monkeypatch.setattr(tags_text.StoryText, "_index", counting_index)
     _CountingText.finds = 0
     return indexed
 
@@ -57,7 +58,7 @@ def test_a_short_story_is_searched_within_a_budget(monkeypatch: pytest.MonkeyPat
         "News",
     )
     assert indexed == []  # a few str.find calls, cheaper than an index
-    assert 0 < _CountingText.finds * len(text) <= tags_module._FIND_BUDGET + len(text)
+    assert 0 < _CountingText.finds * len(text) <= tags_text._FIND_BUDGET + len(text)
 
 
 def test_a_long_story_is_indexed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,8 +77,8 @@ def test_a_long_story_is_indexed_at_once(monkeypatch: pytest.MonkeyPatch) -> Non
 )
 @pytest.mark.parametrize("probe", ["COVID-19", "SARS-CoV-2", "S&P", "CoV", "COVID"])
 def test_the_index_answers_as_a_search_does(probe: str, context: str) -> None:
-    searched = tags_module._Story(context, len(context))
-    indexed = tags_module._Story(context, len(context))
+    searched = tags_text.StoryText(context, len(context))
+    indexed = tags_text.StoryText(context, len(context))
     indexed._index()
     assert searched.spells(probe) == indexed.spells(probe)
 
@@ -99,7 +100,7 @@ def test_the_common_case_does_not_read_the_story(monkeypatch: pytest.MonkeyPatch
     assert (len(indexed), _CountingText.finds) == (0, 0)
 
 
-class _SpellsEverything(tags_module._Story):
+class _SpellsEverything(tags_text.StoryText):
     """A story that spells out every name it is asked about."""
 
     def spells(self, piece: str) -> bool:
@@ -123,8 +124,8 @@ def test_the_common_case_asks_the_story_nothing(line: str) -> None:
     # Long capitalised words and known acronyms: the rules cut at the case changes without
     # consulting the story, for a story that spells nothing and one that spells everything.
     splitter = TagSplitter()
-    sig = line.translate(tags_module._CLASSES)
-    for story in (tags_module._Story("", 0), _SpellsEverything("", 0)):
+    sig = line.translate(tags_runs.CLASSES)
+    for story in (tags_text.StoryText("", 0), _SpellsEverything("", 0)):
         tags = splitter._split(line, sig, story)
         assert story.log == []
         assert "".join(tags).replace(" ", "") == line.replace(" ", "")

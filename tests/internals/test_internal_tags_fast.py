@@ -19,6 +19,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from storykit import _tags_runs as tags_runs
+from storykit import _tags_text as tags_text
 from storykit import tags as tags_module
 from storykit.formats import _text_reader
 from storykit.tags import TagSplitter
@@ -26,7 +28,7 @@ from tests.conftest import CORPUS_STORIES, SEED
 from tests.test_tags import HARD_LINES
 
 
-class _SpellsEverything(tags_module._Story):
+class _SpellsEverything(tags_text.StoryText):
     """A story that spells out every name it is asked about."""
 
     def spells(self, piece: str) -> bool:
@@ -39,11 +41,11 @@ def _agrees(splitter: TagSplitter, line: str, context: str = "") -> bool:
     line = line.strip()
     if not line:
         return True  # split() answers an empty line before either path
-    sig = line.translate(tags_module._CLASSES)
+    sig = line.translate(tags_runs.CLASSES)
     makers = [
-        lambda: tags_module._Story("", 0),
+        lambda: tags_text.StoryText("", 0),
         lambda: _SpellsEverything("", 0),
-        lambda: tags_module._Story(context, len(context)),
+        lambda: tags_text.StoryText(context, len(context)),
     ]
     fast = splitter._fast_split(line, sig)  # without the story: only what needs none
     for make in makers:
@@ -140,8 +142,7 @@ def test_the_corpus_and_the_recorded_lines() -> None:
             context = "\n".join(lines[:-2])
             assert _agrees(splitter, lines[-2], context)
             answered += (
-                splitter._fast_split(lines[-2], lines[-2].translate(tags_module._CLASSES))
-                is not None
+                splitter._fast_split(lines[-2], lines[-2].translate(tags_runs.CLASSES)) is not None
             )
     fixture = Path(__file__).parents[1] / "fixtures" / "tags_regression.json"
     for case in json.loads(fixture.read_text(encoding="utf-8"))["cases"]:
@@ -171,14 +172,14 @@ def test_common_lines_take_the_fast_path() -> None:
         ("DreamWorksAnimation", ("DreamWorks", "Animation")),  # a known name of two tokens
         ("ETFsGameStopMedia", ("ETFs", "GameStop", "Media")),
     ]:
-        sig = line.translate(tags_module._CLASSES)
+        sig = line.translate(tags_runs.CLASSES)
         assert splitter._fast_split(line, sig) == tags
         assert splitter.split(line) == tags
     for line in ["ArtFrance", "OGMCIRC", "COP26UAE", "WalletHubeMerge"]:
-        assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+        assert splitter._fast_split(line, line.translate(tags_runs.CLASSES)) is None
     splitter.add("AbcdeFghijKlmno")  # a known name of three tokens is left to the rules
     line = "CrimeAbcdeFghijKlmno"
-    assert splitter._fast_split(line, line.translate(tags_module._CLASSES)) is None
+    assert splitter._fast_split(line, line.translate(tags_runs.CLASSES)) is None
     assert splitter.split(line) == ("Crime", "AbcdeFghijKlmno")
 
 
@@ -202,17 +203,24 @@ def test_a_run_that_needs_the_evidence_is_split_here_only_with_the_story() -> No
         ("AgricultureOGMCIRC", "", ("Agriculture", "OGMCIRC")),
         ("ArtFranceNPHETCOVID-19", "NPHET said", ("Art", "France", "NPHET", "COVID-19")),
     ]:
-        sig = line.translate(tags_module._CLASSES)
+        sig = line.translate(tags_runs.CLASSES)
         assert splitter._fast_split(line, sig) is None
-        story = tags_module._Story(context, len(context))
+        story = tags_text.StoryText(context, len(context))
         assert splitter._fast_split(line, sig, lambda story=story: story) == tags
-        assert splitter._split(line, sig, tags_module._Story(context, len(context))) == tags
+        assert splitter._split(line, sig, tags_text.StoryText(context, len(context))) == tags
     # the rules join a part to its neighbour when the story spells them as one: declined
     line, context = "MonsantoOGMCIRC", "OGM CIRC MonsantoOGM"
-    sig = line.translate(tags_module._CLASSES)
-    story = tags_module._Story(context, len(context))
+    sig = line.translate(tags_runs.CLASSES)
+    story = tags_text.StoryText(context, len(context))
     assert splitter._fast_split(line, sig, lambda: story) is None
-    assert splitter._split(line, sig, tags_module._Story(context, len(context))) == (
+    assert splitter._split(line, sig, tags_text.StoryText(context, len(context))) == (
         "MonsantoOGM",
         "CIRC",
     )
+
+
+@given(st.text())
+@example("".join(map(chr, range(128))))  # every ASCII character: the bytes table's road
+@example("Mobilité\x00\x7f 3ß")
+def test_a_lines_signature_is_the_class_of_each_character(text: str) -> None:
+    assert tags_runs.signature(text) == text.translate(tags_runs.CLASSES)
