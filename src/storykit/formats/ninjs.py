@@ -267,10 +267,12 @@ def _word_count(text: str, printable: bool) -> int:
     ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
     ASCII space (every other white space character is a control or separator character),
     so its words are the runs of what is not a space. The text's UTF-8 bytes become one
-    integer with a bit for each, set for a space, 4 bits apart in the bytes' order (hex
-    digits, :data:`_SPACE_DIGITS`, read two to a byte); a run of spaces is a space whose
-    byte does not follow another's, and between and around the runs of spaces lie the
-    words. All of it in C, on an integer of half as many bytes as the text's UTF-8.
+    integer with a 4-bit digit for each, 1 for a space and 0 for any other byte (hex
+    digits, :data:`_SPACE_DIGITS`, read two to a byte); between and around the runs of
+    spaces lie the words. Times 17 (the integer plus itself a digit on), each digit is the
+    sum of the digit and the one before it, 0, 1 or 2, no carry: its set bits are the
+    digits that are a space or follow one, one more than the spaces per run of spaces.
+    All of it in C, on integers of half as many bytes as the text's UTF-8.
     """
     if not printable:
         return len(text.split())
@@ -280,7 +282,7 @@ def _word_count(text: str, printable: bool) -> int:
     if len(digits) % 2:
         digits += b"0"  # a whole number of bytes (a byte that is no space)
     spaces = int.from_bytes(binascii.a2b_hex(digits), "big")
-    runs = spaces.bit_count() - (spaces & (spaces >> 4)).bit_count()
+    runs = (spaces * 17).bit_count() - spaces.bit_count()
     return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
