@@ -195,22 +195,37 @@ def sections_html(
     which writes the fragment straight into a JSON string, passes the two characters
     backslash and n.
     """
+    return "".join(sections_html_pieces(sections, markup=markup, line_break=line_break))
+
+
+def sections_html_pieces(
+    sections: Iterable[Section], *, markup: bool = True, line_break: str = "\n"
+) -> list[str]:
+    """:func:`sections_html` in pieces, in order: for a writer that joins them into more.
+
+    Each section's paragraphs are one piece (joined by ``</p>``, the line break and
+    ``<p>``), its heading another, and the markup and line breaks around them others: the
+    text is copied once here and once where the pieces are joined.
+    """
     between = f"</p>{line_break}<p>"  # between two paragraphs
     after_heading = f"</h2>{line_break}<p>"  # between a heading and its first paragraph
-    parts: list[str] = []  # a section each: one copy of its text, and one in the join
+    pieces: list[str] = []
     for section in sections:
         heading, paragraphs = section.heading, section.paragraphs
+        if heading is None and not paragraphs:
+            continue  # (only a section that skipped its validators)
         if markup:
             heading = None if heading is None else escape(heading, exact=True)
             paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
+        if pieces:
+            pieces.append(line_break)
         if heading is None:
-            if paragraphs:
-                parts.append(f"<p>{between.join(paragraphs)}</p>")
+            pieces += ("<p>", between.join(paragraphs), "</p>")
         elif paragraphs:
-            parts.append(f"<h2>{heading}{after_heading}{between.join(paragraphs)}</p>")
+            pieces += ("<h2>", heading, after_heading, between.join(paragraphs), "</p>")
         else:
-            parts.append(f"<h2>{heading}</h2>")
-    return line_break.join(parts)  # one section's part is returned as it is, not copied
+            pieces += ("<h2>", heading, "</h2>")
+    return pieces
 
 
 _BETWEEN_PARAGRAPHS = "</p>\n<p>"

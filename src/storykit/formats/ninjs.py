@@ -64,7 +64,7 @@ from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
-from storykit.formats.html import body_html, sections_html
+from storykit.formats.html import body_html, sections_html_pieces
 from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
@@ -300,16 +300,17 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
+def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     """The summary, the HTML body and the plain body inside JSON strings, and the word count.
 
     ``None`` for a story without sections. Each text is what lies between the quotes of its
-    JSON string. When the text of the sections is printable (as almost all is), the bodies'
-    only other characters are the markup of ``body_html`` (which holds no quote or
-    backslash) and the line feeds between blocks: text without a backslash has its HTML
-    body written with those line feeds as the two characters backslash and n, and only its
-    quotes escaped; other printable text is escaped by :func:`_escaped`, its line feeds
-    written likewise. Text that is not printable goes through the C encoder.
+    JSON string; the HTML body comes in pieces, to join into the document (copied once).
+    When the text of the sections is printable (as almost all is), the bodies' only other
+    characters are the markup of ``body_html`` (which holds no quote or backslash) and the
+    line feeds between blocks: text without a backslash has its HTML body written by
+    :func:`sections_html_pieces` with those line feeds as the two characters backslash and
+    n, and only its quotes escaped; other printable text is escaped by :func:`_escaped`,
+    its line feeds written likewise. Text that is not printable goes through the C encoder.
     """
     sections = story.sections
     if not sections:
@@ -329,18 +330,18 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     if not printable:
         plain = _enc("\n\n".join(texts))[1:-1]
         summary = None if summary is None else _enc(summary)[1:-1]
-        return summary, _enc(body_html(story))[1:-1], plain, words
+        return summary, [_enc(body_html(story))[1:-1]], plain, words
     if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
-        return summary, _escaped(body_html(story)).replace("\n", "\\n"), plain, words
+        return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
     plain = _JSON_BLANK_LINE.join(texts)
     markup = "&" in joined or "<" in joined or ">" in joined
-    html = sections_html(sections, markup=markup, line_break=_JSON_LINE_BREAK)
+    html = sections_html_pieces(sections, markup=markup, line_break=_JSON_LINE_BREAK)
     if '"' in joined:  # then the one character to escape, in text and HTML alike
         plain = plain.replace('"', '\\"')
         summary = None if summary is None else summary.replace('"', '\\"')
-        html = html.replace('"', '\\"')  # (none in the markup)
+        html = ["".join(html).replace('"', '\\"')]  # (none in the markup)
     return summary, html, plain, words
 
 
@@ -490,7 +491,9 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out.append(p.end_array)
     if bodies is not None:
         _, html, plain, words = bodies
-        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
+        out += (p.html_words, words, p.value)
+        out += html
+        out += (p.plain_words, words, p.value, plain)
         out.append(p.end_bodies)
     if story.tags:
         out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
