@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -331,6 +332,16 @@ def test_escape_is_the_one_boundary() -> None:
 )
 def test_link_href_for_web_links(url: str, href: str) -> None:
     assert html.link_href(url) == href
+
+
+def test_a_host_character_is_a_letter_or_digit_a_hyphen_or_an_underscore() -> None:
+    # the link rule's host labels: [\w-] is [^\W_] (letters and digits), "-" or "_", for
+    # every code point
+    spelled_out = re.compile(r"(?:[^\W_]|[-_])", re.IGNORECASE | re.DOTALL)
+    host_char = re.compile(html._HOST_CHAR, re.IGNORECASE | re.DOTALL)
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(host_char.fullmatch(char)) == bool(spelled_out.fullmatch(char)), hex(code)
 
 
 # A URL's rest (path, query, fragment) from the characters the quoting treats apart: the
