@@ -374,8 +374,13 @@ def human_date(value: _dt.date) -> str:
 
 
 def _check_options(heading_offset: int, lang: str) -> None:
-    if type(heading_offset) is int and 0 <= heading_offset <= _MAX_HEADING_OFFSET and lang == "en":
-        return  # the defaults (a string equal to "en" passes the checks below too)
+    if (
+        type(heading_offset) is int
+        and 0 <= heading_offset <= _MAX_HEADING_OFFSET
+        and type(lang) is str
+        and lang == "en"
+    ):
+        return  # the defaults, which pass the checks below
     if not isinstance(heading_offset, int) or isinstance(heading_offset, bool):
         msg = f"heading_offset: expected an integer, got {type(heading_offset).__name__}"
         raise TypeError(msg)
