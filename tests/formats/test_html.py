@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import example, given
@@ -330,6 +332,44 @@ def test_escape_is_the_one_boundary() -> None:
 )
 def test_link_href_for_web_links(url: str, href: str) -> None:
     assert html.link_href(url) == href
+
+
+def test_a_host_character_is_a_letter_or_digit_a_hyphen_or_an_underscore() -> None:
+    # the link rule's host labels: [\w-] is [^\W_] (letters and digits), "-" or "_", for
+    # every code point
+    spelled_out = re.compile(r"(?:[^\W_]|[-_])", re.IGNORECASE | re.DOTALL)
+    host_char = re.compile(html._HOST_CHAR, re.IGNORECASE | re.DOTALL)
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(host_char.fullmatch(char)) == bool(spelled_out.fullmatch(char)), hex(code)
+
+
+# A URL's rest (path, query, fragment) from the characters the quoting treats apart: the
+# ones it keeps, "#" and "%" (with and without hex digits after), and ones it encodes.
+_URL_RESTS = st.lists(
+    st.sampled_from([*html._AS_IT_IS, "#", "%", "%2", "%2f", "%G1", " ", '"', "<", "é", "[", "\\"])
+    | st.text(max_size=3),
+    max_size=12,
+).map("".join)
+
+
+@given(_URL_RESTS)
+@example("/2022/04/pm-attends-financial-access-roundtable-in-barbados/")
+@example("/a%20b?x=1&y='z'")
+@example("/a#b#c")
+@example("/100%")
+def test_link_href_keeps_as_it_is_a_rest_the_quoting_keeps(rest: str) -> None:
+    # link_href skips the quoting for a rest made only of _AS_IT_IS: the quoting would
+    # leave it as it is
+    url = "https://example.com/" + rest.lstrip("/")
+    href = html.link_href(url)
+    if not url[len("https://example.com") :].rstrip(html._AS_IT_IS):
+        assert href == url
+        assert quote(rest, safe=html._URL_SAFE) == rest
+        assert html._BAD_PERCENT.sub("%25", rest) == rest
+    elif href is not None:
+        assert href.startswith("https://example.com/")
+        assert href[len("https://example.com") :].isascii()
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,7 @@ _BODY_TEXT = st.one_of(_TEXT_KINDS)
 @example("a  é ")
 @example(" →  x")
 @example("\U0001f600 \U0001f600  b")
+@example(" " * 17 + "a" + " " * 33 + "b c" + " " * 16)  # long runs: the digit sums carry nothing
 def test_the_word_count_is_that_of_split(text: str) -> None:
     assert ninjs._word_count(text, text.isprintable()) == len(text.split())
 

@@ -38,6 +38,7 @@ import datetime as _dt
 import ipaddress
 import os
 import re
+import string
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -194,18 +195,41 @@ def sections_html(
     which writes the fragment straight into a JSON string, passes the two characters
     backslash and n.
     """
-    parts: list[str] = []
+    return "".join(sections_html_pieces(sections, markup=markup, line_break=line_break))
+
+
+def sections_html_pieces(
+    sections: Iterable[Section], *, markup: bool = True, line_break: str = "\n"
+) -> list[str]:
+    """:func:`sections_html` in pieces, in order: for a writer that joins them into more.
+
+    Each section's paragraphs are one piece (joined by ``</p>``, the line break and
+    ``<p>``), its heading another, and the markup and line breaks around them others: the
+    text is copied once here and once where the pieces are joined.
+    """
+    between = f"</p>{line_break}<p>"  # between two paragraphs
+    after_heading = f"</h2>{line_break}<p>"  # between a heading and its first paragraph
+    pieces: list[str] = []
     for section in sections:
         heading, paragraphs = section.heading, section.paragraphs
+        if heading is None and not paragraphs:
+            continue  # (only a section that skipped its validators)
         if markup:
             heading = None if heading is None else escape(heading, exact=True)
             paragraphs = tuple([escape(p, exact=True) for p in paragraphs])
-        if heading is not None:
-            parts.append(f"<h2>{heading}</h2>")
-        if paragraphs:
-            parts.append("<p>" + f"</p>{line_break}<p>".join(paragraphs) + "</p>")
-    return line_break.join(parts)
+        if pieces:
+            pieces.append(line_break)
+        if heading is None:
+            pieces += ("<p>", between.join(paragraphs), "</p>")
+        elif paragraphs:
+            pieces += ("<h2>", heading, after_heading, between.join(paragraphs), "</p>")
+        else:
+            pieces += ("<h2>", heading, "</h2>")
+    return pieces
 
+
+_BETWEEN_PARAGRAPHS = "</p>\n<p>"
+_BETWEEN_ITEMS = "</li>\n<li>"
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
 
@@ -215,13 +239,19 @@ def _escape_many(texts: list[str]) -> list[str]:
 
     A replacement whose character no text holds is skipped (it would change nothing, and
     the others bring in no such character but ``&``, which is replaced first); when all
-    the texts are printable, so is each of them, escaped.
+    the texts are printable, so is each of them, escaped, and none holds a line feed: they
+    are escaped joined by line feeds, in one pass a replacement, and split apart again.
     """
     joined = "".join(texts)
     needed = [pair for pair in _ESCAPES if pair[0] in joined]
     printable = joined.isprintable()
     if printable and not needed:
         return texts
+    if printable:  # no line feed in any text: replace in all of them at once, split after
+        done = "\n".join(texts)
+        for char, reference in needed:
+            done = done.replace(char, reference)
+        return done.split("\n")
     out = []
     for text in texts:
         done = text
@@ -234,14 +264,22 @@ def _escape_many(texts: list[str]) -> list[str]:
 
 
 # An http(s) URL with a plain host name (LDH labels, IDN letters), an optional port and
-# anything after the first "/", "?" or "#".
+# anything after the first "/", "?" or "#". A label's character is a letter or digit
+# ([^\W_]), "-" or "_": [\w-], the one class the regex engine runs through fastest.
+_HOST_CHAR = r"[\w-]"
 _URL = re.compile(
-    r"(?P<scheme>https?)://(?P<host>(?:[^\W_]|[-_])+(?:\.(?:[^\W_]|[-_])+)*\.?)"
+    rf"(?P<scheme>https?)://(?P<host>{_HOST_CHAR}+(?:\.{_HOST_CHAR}+)*\.?)"
     r"(?::(?P<port>\d{1,5}))?(?P<rest>[/?#].*)?",
     re.IGNORECASE | re.DOTALL,
 )
 _URL_SAFE = "/?#@!$&'()*+,;=:%-._~"
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# What the quoting below leaves as it is, when a URL's rest is made of nothing else: the
+# characters quote() keeps (ASCII letters and digits, "_.-~" and _URL_SAFE), but "#" (which
+# starts the fragment, quoted otherwise) and "%" (which may be a bad percent).
+_AS_IT_IS = "".join(
+    sorted(set(string.ascii_letters + string.digits + "_.-~" + _URL_SAFE) - set("#%"))
+)
 _NUMERIC_LABEL = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*", re.ASCII)
 
 
@@ -275,12 +313,13 @@ def link_href(url: str) -> str | None:
     if _NUMERIC_LABEL.fullmatch(host.rpartition(".")[2]) and not _is_ipv4(host):
         return None  # a URL parser reads this host as an IPv4 address, and it is not one
     rest = match["rest"] or ""
-    fragment = ""
-    if "#" in rest:  # one "#" starts the fragment; later ones are data
-        rest, _, fragment = rest.partition("#")
-        fragment = "#" + quote(fragment, safe=_URL_SAFE.replace("#", ""))
-    rest = quote(rest, safe=_URL_SAFE) + fragment
-    rest = _BAD_PERCENT.sub("%25", rest)
+    if rest.rstrip(_AS_IT_IS):  # else quoting changes nothing (most URLs are written so)
+        fragment = ""
+        if "#" in rest:  # one "#" starts the fragment; later ones are data
+            rest, _, fragment = rest.partition("#")
+            fragment = "#" + quote(fragment, safe=_URL_SAFE.replace("#", ""))
+        rest = quote(rest, safe=_URL_SAFE) + fragment
+        rest = _BAD_PERCENT.sub("%25", rest)
     authority = match["host"] + (f":{port}" if port is not None else "")
     return f"{match['scheme'].lower()}://{authority}{rest}"
 
@@ -335,6 +374,13 @@ def human_date(value: _dt.date) -> str:
 
 
 def _check_options(heading_offset: int, lang: str) -> None:
+    if (
+        type(heading_offset) is int
+        and 0 <= heading_offset <= _MAX_HEADING_OFFSET
+        and type(lang) is str
+        and lang == "en"
+    ):
+        return  # the defaults, which pass the checks below
     if not isinstance(heading_offset, int) or isinstance(heading_offset, bool):
         msg = f"heading_offset: expected an integer, got {type(heading_offset).__name__}"
         raise TypeError(msg)
@@ -352,18 +398,30 @@ def _check_options(heading_offset: int, lang: str) -> None:
         raise ValueError(msg)
 
 
-def _source_line(source: Source | None) -> str | None:
-    """The ``<p class="storykit-source">`` of outlet and date, or ``None`` if it has neither."""
+def _source_texts(source: Source | None) -> list[str]:
+    """The texts of the source line, to escape: the outlet's name, the date as shown."""
+    if source is None:
+        return []
+    texts = [] if source.name is None else [source.name]
+    if source.published is not None:
+        texts.append(human_date(source.published))
+    return texts
+
+
+def _source_line(source: Source | None, escaped: list[str] | None = None) -> str | None:
+    """The ``<p class="storykit-source">`` of outlet and date, or ``None`` if it has neither.
+
+    ``escaped``: :func:`_source_texts` of ``source`` escaped, when the caller has them.
+    """
     if source is None or (source.name is None and source.published is None):
         return None
+    if escaped is None:
+        escaped = _escape_many(_source_texts(source))
     parts = []
     if source.name is not None:
-        parts.append(f'<span class="storykit-outlet">{escape(source.name)}</span>')
+        parts.append(f'<span class="storykit-outlet">{escaped[0]}</span>')
     if source.published is not None:
-        parts.append(
-            f'<time datetime="{machine_date(source.published)}">'
-            f"{escape(human_date(source.published))}</time>"
-        )
+        parts.append(f'<time datetime="{machine_date(source.published)}">{escaped[-1]}</time>')
     return f'<p class="storykit-source">{" · ".join(parts)}</p>'
 
 
@@ -372,44 +430,80 @@ def _article(
 ) -> list[str]:
     h1 = f"h{1 + heading_offset}"
     h2 = f"h{2 + heading_offset}"
-    out = ['<article class="storykit">', "<header>", f"<{h1}>{escape(story.title)}</{h1}>"]
-    line = _source_line(story.source)
+    # The article's texts, escaped in one call (one look at them all for what to escape):
+    # the title, the source line's, the credit lines, the image's alt text and credit line,
+    # the tags, then the headings and paragraphs in order.
+    source = _source_texts(story.source)
+    texts = [story.title, *source]
+    texts += [credit_line(c) for c in story.credits]
+    picture = story.image if image else None
+    alt = credit = None
+    if picture is not None:
+        alt = picture.alt
+        credit = None if picture.credit is None else credit_line(picture.credit)
+        texts += [text for text in (alt, credit) if text is not None]
+    shown_tags = story.tags if tags else ()
+    texts += shown_tags
+    for section in story.sections:
+        if section.heading is not None:
+            texts.append(section.heading)
+        texts += section.paragraphs
+    escaped = _escape_many(texts)
+    out = ['<article class="storykit">', "<header>", f"<{h1}>{escaped[0]}</{h1}>"]
+    start = 1 + len(source)  # where the next texts are in escaped
+    line = _source_line(story.source, escaped[1:start])
     if line is not None:
         out.append(line)
     if story.credits:
-        credits = " · ".join(escape(credit_line(c)) for c in story.credits)
-        out.append(f'<p class="storykit-credits">{credits}</p>')
-    if image and story.image is not None:
+        stop = start + len(story.credits)
+        out.append(f'<p class="storykit-credits">{" · ".join(escaped[start:stop])}</p>')
+        start = stop
+    if picture is not None:
         caption = []
-        if story.image.alt is not None:
-            caption.append(f'<span class="storykit-alt">{escape(story.image.alt)}</span>')
-        if story.image.credit is not None:
-            credit = escape(credit_line(story.image.credit))
-            caption.append(f'<span class="storykit-credit">{credit}</span>')
+        if alt is not None:
+            caption.append(f'<span class="storykit-alt">{escaped[start]}</span>')
+            start += 1
+        if credit is not None:
+            caption.append(f'<span class="storykit-credit">{escaped[start]}</span>')
+            start += 1
         out.append(
             f'<figure class="storykit-image"><figcaption>{" ".join(caption)}</figcaption></figure>'
         )
     out.append("</header>")
-    texts: list[str] = []
-    for section in story.sections:
-        if section.heading is not None:
-            texts.append(section.heading)
-        texts.extend(section.paragraphs)
-    escaped = iter(_escape_many(texts))
-    for section in story.sections:
+    tag_items = None
+    if shown_tags:  # one line each, written as one item: "<li>…</li>\n<li>…</li>"
+        stop = start + len(shown_tags)
+        tag_items = f"<li>{_BETWEEN_ITEMS.join(escaped[start:stop])}</li>"
+        start = stop
+    _sections(story.sections, escaped, start, h2, out)
+    out += _footer(tag_items, story.url if footer else None)
+    out.append("</article>")
+    return out
+
+
+def _sections(
+    sections: tuple[Section, ...], escaped: list[str], start: int, h2: str, out: list[str]
+) -> None:
+    """Append the lines of the sections, whose texts are escaped from ``escaped[start]`` on."""
+    for section in sections:
         if section.heading is not None:
             out.append("<section>")
-            out.append(f"<{h2}>{next(escaped)}</{h2}>")
-        out.extend([f"<p>{next(escaped)}</p>" for _ in section.paragraphs])
+            out.append(f"<{h2}>{escaped[start]}</{h2}>")
+            start += 1
+        if section.paragraphs:  # one line each, written as one item: "<p>…</p>\n<p>…</p>"
+            stop = start + len(section.paragraphs)
+            out.append(f"<p>{_BETWEEN_PARAGRAPHS.join(escaped[start:stop])}</p>")
+            start = stop
         if section.heading is not None:
             out.append("</section>")
-    end = []
-    if tags and story.tags:
-        end.append('<ul class="storykit-tags" aria-label="Tags">')
-        end.extend([f"<li>{escape(tag)}</li>" for tag in story.tags])
-        end.append("</ul>")
-    url = story.url
-    if footer and url is not None:
+
+
+def _footer(tag_items: str | None, url: str | None) -> list[str]:
+    """The article's footer (none without tags or URL): the tags' list, the original link."""
+    end: list[str] = []
+    if tag_items is not None:
+        end += ('<ul class="storykit-tags" aria-label="Tags">', tag_items, "</ul>")
+    if url is not None:
         href = link_href(url)
         if href is None:  # not a web link: show it, do not link it
             end.append(f'<p class="storykit-original">Original source: {escape(url)}</p>')
@@ -418,10 +512,7 @@ def _article(
                 f'<p class="storykit-original"><a href="{escape(href)}" '
                 'rel="noopener noreferrer">View original source</a></p>'
             )
-    if end:
-        out += ["<footer>", *end, "</footer>"]
-    out.append("</article>")
-    return out
+    return ["<footer>", *end, "</footer>"] if end else []
 
 
 def dumps(
@@ -463,7 +554,8 @@ def dumps(
     _check_options(heading_offset, lang)
     article = _article(story, heading_offset=heading_offset, image=image, tags=tags, footer=footer)
     if not standalone:
-        return "\n".join(article) + "\n"
+        article.append("")  # the last line ends too: one join, no copy to add "\n"
+        return "\n".join(article)
     data = jsonld.dumps(story, indent=None, lang=lang, html_safe=True, body=False)
     page = [
         "<!DOCTYPE html>",

@@ -64,7 +64,7 @@ from storykit._dates import format_iso
 from storykit._guards import parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
-from storykit.formats.html import body_html, sections_html
+from storykit.formats.html import body_html, sections_html_pieces
 from storykit.formats.text import credit_line
 from storykit.model import (
     Credit,
@@ -267,10 +267,12 @@ def _word_count(text: str, printable: bool) -> int:
     ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
     ASCII space (every other white space character is a control or separator character),
     so its words are the runs of what is not a space. The text's UTF-8 bytes become one
-    integer with a bit for each, set for a space, 4 bits apart in the bytes' order (hex
-    digits, :data:`_SPACE_DIGITS`, read two to a byte); a run of spaces is a space whose
-    byte does not follow another's, and between and around the runs of spaces lie the
-    words. All of it in C, on an integer of half as many bytes as the text's UTF-8.
+    integer with a 4-bit digit for each, 1 for a space and 0 for any other byte (hex
+    digits, :data:`_SPACE_DIGITS`, read two to a byte); between and around the runs of
+    spaces lie the words. Times 17 (the integer plus itself a digit on), each digit is the
+    sum of the digit and the one before it, 0, 1 or 2, no carry: its set bits are the
+    digits that are a space or follow one, one more than the spaces per run of spaces.
+    All of it in C, on integers of half as many bytes as the text's UTF-8.
     """
     if not printable:
         return len(text.split())
@@ -280,7 +282,7 @@ def _word_count(text: str, printable: bool) -> int:
     if len(digits) % 2:
         digits += b"0"  # a whole number of bytes (a byte that is no space)
     spaces = int.from_bytes(binascii.a2b_hex(digits), "big")
-    runs = spaces.bit_count() - (spaces & (spaces >> 4)).bit_count()
+    runs = (spaces * 17).bit_count() - spaces.bit_count()
     return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
@@ -298,16 +300,17 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
+def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
     """The summary, the HTML body and the plain body inside JSON strings, and the word count.
 
     ``None`` for a story without sections. Each text is what lies between the quotes of its
-    JSON string. When the text of the sections is printable (as almost all is), the bodies'
-    only other characters are the markup of ``body_html`` (which holds no quote or
-    backslash) and the line feeds between blocks: text without a backslash has its HTML
-    body written with those line feeds as the two characters backslash and n, and only its
-    quotes escaped; other printable text is escaped by :func:`_escaped`, its line feeds
-    written likewise. Text that is not printable goes through the C encoder.
+    JSON string; the HTML body comes in pieces, to join into the document (copied once).
+    When the text of the sections is printable (as almost all is), the bodies' only other
+    characters are the markup of ``body_html`` (which holds no quote or backslash) and the
+    line feeds between blocks: text without a backslash has its HTML body written by
+    :func:`sections_html_pieces` with those line feeds as the two characters backslash and
+    n, and only its quotes escaped; other printable text is escaped by :func:`_escaped`,
+    its line feeds written likewise. Text that is not printable goes through the C encoder.
     """
     sections = story.sections
     if not sections:
@@ -327,18 +330,18 @@ def _bodies(story: Story) -> tuple[str | None, str, str, str] | None:
     if not printable:
         plain = _enc("\n\n".join(texts))[1:-1]
         summary = None if summary is None else _enc(summary)[1:-1]
-        return summary, _enc(body_html(story))[1:-1], plain, words
+        return summary, [_enc(body_html(story))[1:-1]], plain, words
     if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
-        return summary, _escaped(body_html(story)).replace("\n", "\\n"), plain, words
+        return summary, [_escaped(body_html(story)).replace("\n", "\\n")], plain, words
     plain = _JSON_BLANK_LINE.join(texts)
     markup = "&" in joined or "<" in joined or ">" in joined
-    html = sections_html(sections, markup=markup, line_break=_JSON_LINE_BREAK)
+    html = sections_html_pieces(sections, markup=markup, line_break=_JSON_LINE_BREAK)
     if '"' in joined:  # then the one character to escape, in text and HTML alike
         plain = plain.replace('"', '\\"')
         summary = None if summary is None else summary.replace('"', '\\"')
-        html = html.replace('"', '\\"')  # (none in the markup)
+        html = ["".join(html).replace('"', '\\"')]  # (none in the markup)
     return summary, html, plain, words
 
 
@@ -488,7 +491,9 @@ def _layout(story: Story, p: _Pieces, day_time: _dt.time | None) -> str:  # noqa
         out.append(p.end_array)
     if bodies is not None:
         _, html, plain, words = bodies
-        out += (p.html_words, words, p.value, html, p.plain_words, words, p.value, plain)
+        out += (p.html_words, words, p.value)
+        out += html
+        out += (p.plain_words, words, p.value, plain)
         out.append(p.end_bodies)
     if story.tags:
         out += (p.subjects, p.next_subject.join(map(_enc, story.tags)), p.end_items)
