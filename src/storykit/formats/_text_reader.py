@@ -127,6 +127,7 @@ def _iso_day_at_end(line: str) -> int | None:
 
 
 _ISO_DAY_LENGTH = 10
+_BEFORE_ISO_DAY = ("", " ", "\t")  # what _DATE_RE takes before a date: the line's start, a blank
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
@@ -139,24 +140,41 @@ def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
     words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
     if len(words) < 3:
         return None
-    year, word, other = words[-1], words[-2], words[-3]
+    year = words[-1]
     if len(year) != 4 or not (year.isascii() and year.isdigit()):
         return None
+    word, other = words[-2], words[-3]
     if word[-1:] == ",":  # May 25, 2026
         day, month = word[:-1], other
     else:  # 25 May 2026
         day, month = other, word
-    if month[-1:] == ".":
-        month = month[:-1]
-    number = _MONTH_NUMBERS.get(month.lower()) if month.isascii() else None
-    if number is None or len(day) > 2 or not (day.isascii() and day.isdigit()):
+    number = _MONTH_WORDS.get(month)
+    if number is None and month.isascii():  # another case: MAY, mAy
+        number = _MONTH_NUMBERS.get((month[:-1] if month[-1:] == "." else month).lower())
+    if number is None:
         return None
-    start = len(line) - len(year) - len(word) - len(other) - 2  # the two spaces between
-    return start, int(day), number, int(year)
+    day_number = _DAY_NUMBERS.get(day)  # one or two ASCII digits
+    if day_number is None:
+        return None
+    start = len(line) - len(word) - len(other) - 6  # the year, and the two spaces between
+    return start, day_number, number, int(year)
+
+
+_MONTH_WORDS = {
+    spelled + dot: number
+    for name, number in _MONTH_NUMBERS.items()
+    for spelled in (name, name.title(), name.upper())
+    for dot in ("", ".")
+}
+"""The usual spellings of the month words :func:`_month_date_at_end` reads (``May``,
+``Sept.``, ``JUNE``): what it makes of them without lower-casing."""
+_DAY_NUMBERS = {str(day): day for day in range(100)} | {f"{day:02}": day for day in range(10)}
+"""Every day of one or two ASCII digits (``5``, ``05``, ``25``, ``99``), as a number."""
 
 
 _FOOTER_LENGTH = len(FOOTER)
 _NAV_LENGTH = len(NAV)
+_NAV_SPACE = NAV + " "  # a nav line with its alt text starts so: see _nav_alt
 
 
 def _nav_alt(line: str) -> str | Literal[False] | None:
@@ -342,7 +360,7 @@ def _parse(
     body_end = end
     url: str | None = None
     tags_index: int | None = None
-    footer = _footer_url(lines[end - 1])
+    footer = None if lines[end - 1] == FOOTER else _footer_url(lines[end - 1])
     if footer is not False:
         url = footer
         body_end = end - 1
@@ -403,7 +421,10 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     extras: list[str] = []
     i = start
     line = lines[i]
-    if line.startswith("←"):
+    if line.startswith(_NAV_SPACE):  # "← Back to stories ALT", as _nav_alt reads it
+        alt, nav = line[_NAV_LENGTH:].strip() or None, True
+        i += 1
+    elif line.startswith("←"):
         found = _nav_alt(line)
         if found is not False:
             alt, nav = found, True
@@ -444,7 +465,33 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
     last = line[-1]
     if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
         return line, None
-    # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, without the regex
+    # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, at once
+    if line[-3:-2] == "-":
+        if line[-6:-5] == "-" and line[-11:-10] in _BEFORE_ISO_DAY:  # " YYYY-MM-DD", perhaps
+            try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
+                published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
+            except ValueError:
+                pass  # not that, or no such day: the general way says which
+            else:
+                return line[:-_ISO_DAY_LENGTH].strip() or None, published
+    else:  # no date in words ends in "-" and two digits
+        found = _month_date_at_end(line)
+        if found is not None:
+            start, day, month, year = found
+            try:
+                published = _dt.date(year, month, day)  # as _parse_date makes it
+            except ValueError:
+                pass  # no such day: the general way says so
+            else:
+                return line[:start].strip() or None, published
+    return _source_line_in_full(line, index, filename)
+
+
+def _source_line_in_full(
+    line: str, index: int, filename: str | None
+) -> tuple[str | None, _dt.date | None]:
+    """:func:`_source_line` of any line, each form tried in turn, errors said."""
+    # the common forms without the regex
     start = _iso_day_at_end(line) if line[-3:-2] == "-" else None
     value = line[start:] if start is not None else ""
     try:
