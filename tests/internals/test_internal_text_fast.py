@@ -71,6 +71,54 @@ def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[st
     assert made == expected
 
 
+def test_every_usual_month_spelling_is_read_as_the_date_regex_reads_it() -> None:
+    # _month_date_at_end looks these up as they are; each must give what lower-casing gives
+    for spelled, number in _text_reader._MONTH_WORDS.items():
+        for line in (f"SCMP 5 {spelled} 2026", f"SCMP {spelled} 25, 2026"):
+            found = _text_reader._month_date_at_end(line)
+            assert found is not None and found[2] == number
+            start = found[0]
+            assert _text_reader._parse_date(line[start:]) == _text_reader._dt.date(
+                found[3], number, found[1]
+            )
+    for day, number in _text_reader._DAY_NUMBERS.items():
+        assert day.isascii() and day.isdigit() and len(day) <= 2 and int(day) == number
+    assert len(_text_reader._DAY_NUMBERS) == 110  # every string of one or two digits
+
+
+_SOURCE_PIECES = st.sampled_from(
+    ["SCMP", " ", "\t", "2026", "-", "05", "5", "25", "13", "31", "02-29", "2025", "0000", "T",
+     "08:30", ":00", "Z", "+02:00", "May", "May.", "MAY", "Feb", "Sept", ",", "٢", "x",
+     "2026-05-25", "20260525", "W01", "2026-W01-1", "1"]
+)  # fmt: skip
+
+
+@given(st.lists(_SOURCE_PIECES, min_size=1, max_size=8))
+@example(["SCMP", " ", "2026-05-25"])
+@example(["2026-05-25"])
+@example(["SCMP", "\t", "2026-05-25"])
+@example(["SCMP", "2026-05-25"])  # no blank before the date: no date
+@example(["SCMP", " ", "2026", "-", "02-29"])  # no such day: the error, as before
+@example(["SCMP", " ", "2026", "-", "13", "-", "25"])
+@example(["SCMP", " ", "2026", "-", "W01", "-", "1"])  # ISO week dates are not read
+@example(["SCMP", " ", "2026-05-25", "T", "08:30", "Z"])
+@example(["SCMP", " ", "May", " ", "25", ",", " ", "2026"])
+@example(["SCMP", " ", "31", " ", "Feb", " ", "2026"])
+@example(["SCMP", " ", "2026", "-", "05", "-", "2", "٢"])
+def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[str]) -> None:
+    line = "".join(pieces).strip()
+    if not line:
+        return
+    outcomes: list[object] = []
+    for read in (_text_reader._source_line, _text_reader._source_line_in_full):
+        try:
+            outcomes.append(read(line, 0, None))
+        except storykit.StoryParseError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert type(outcomes[0]) is type(outcomes[1])
+
+
 @pytest.mark.parametrize(
     ("line", "name", "published"),
     [
@@ -156,6 +204,7 @@ def test_the_footer_shortcut_finds_what_the_footer_regex_finds(pieces: list[str]
     line = "".join(pieces).strip()  # the reader's lines are stripped
     footer = _text_reader._FOOTER_RE.fullmatch(line)
     assert _text_reader._footer_url(line) == (False if footer is None else footer[1] or None)
+    assert _text_reader._footer_url(_text_reader.FOOTER) is None  # the reader's shortcut
 
 
 _NAV_PIECES = st.sampled_from(
@@ -174,6 +223,18 @@ def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> N
     line = "".join(pieces).strip()
     nav = _text_reader._NAV_RE.fullmatch(line)
     assert _text_reader._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
+    # the header reads "← Back to stories ALT" at once: the same alt text
+    if line.startswith(_text_reader._NAV_SPACE):
+        alt_at_once = line[_text_reader._NAV_LENGTH :].strip() or None
+        assert alt_at_once == _text_reader._nav_alt(line)
+    if not line:
+        return
+    header = _text_reader._header([line, "SCMP"], 0, 2, None, _text_reader._VALIDATING, [])
+    image, is_nav = header[0], header[1]
+    assert is_nav == (nav is not None)
+    if nav is not None:
+        alt = nav[1].strip() or None
+        assert (image.alt if image is not None else None) == alt
 
 
 @given(st.text(st.sampled_from("a\0\n←\ud800😀"), max_size=12))
@@ -223,6 +284,34 @@ _BODY_LINES = st.sampled_from(["Heading", "What next?", "A sentence.", "Short", 
 @given(st.lists(_BODY_LINES, min_size=1, max_size=8))
 def test_the_writers_rule_for_headings_is_the_readers(items: list[str]) -> None:
     assert text._headings(items) == _headings_read(items)
+
+
+_SECOND_STORY_LINES = st.sampled_from(
+    ["Para one.", "Heading", "← Back to stories", "←  Back to stories A robot", "← not a nav line",
+     "View original source", "View original source → https://e.com/a", "View original sources",
+     "Vietnam rises.", "View", "x ← Back to stories"]
+)  # fmt: skip
+
+
+@given(st.lists(_SECOND_STORY_LINES, min_size=1, max_size=6))
+@example(["Para one.", "← Back to stories", "View original source"])
+@example(["View original source → https://e.com/a", "Para one."])
+@example(["Vietnam rises.", "Para one."])
+def test_another_storys_line_in_the_body_is_found_as_line_by_line(body: list[str]) -> None:
+    # The reader looks closer only when a body line starts as a nav line or a footer does:
+    # what it finds must be what a look at every line finds (the first nav line, else the
+    # first footer), on the line where it is.
+    dump = "SCMP\n\nTitle\n\n" + "\n\n".join(body) + "\n\nAIEVs\nView original source →"
+    navs = [k for k, line in enumerate(body) if _text_reader._NAV_RE.fullmatch(line)]
+    footers = [k for k, line in enumerate(body) if _text_reader._FOOTER_RE.fullmatch(line)]
+    if not navs and not footers:
+        assert _read(dump).paragraphs  # read, the lines in the body
+        return
+    with pytest.raises(storykit.StoryParseError) as info:
+        _read(dump)
+    k, starts = (navs[0], "a second story starts here") if navs else (footers[0], "text follows")
+    assert info.value.line == 5 + 2 * k
+    assert info.value.message.startswith(starts)
 
 
 @given(stories())

@@ -25,8 +25,8 @@ def _both(dump: str) -> tuple[Story, Story]:
     lines = _text_reader._lines(dump)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        trusted = _text_reader._Reader(lines, None, None, trusted=True).read()
-        checked = _text_reader._Reader(lines, None, None, trusted=False).read()
+        trusted = _text_reader._parse(lines, None, None, True)[0]
+        checked = _text_reader._parse(lines, None, None, False)[0]
     return trusted, checked
 
 
@@ -71,7 +71,7 @@ def test_text_with_a_lone_surrogate_is_built_by_the_validating_constructors() ->
     assert _no_surrogates("plain ASCII") and _no_surrogates("小米 ‑ and 😀")
     # ...and they refuse it: no writer could encode it (issue 8).
     with pytest.raises(ValueError, match=r"^title: holds a lone surrogate U\+D800"):
-        _text_reader._Reader(_text_reader._lines(dump), None, None, trusted=False).read()
+        _text_reader._parse(_text_reader._lines(dump), None, None, False)[0]
     with pytest.raises(StoryParseError, match=r"^<string>: title: holds a lone surrogate"):
         text.loads(dump)
 
@@ -82,7 +82,7 @@ def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:
     outcomes: list[object] = []
     for trusted in (True, False):
         try:
-            outcomes.append(_text_reader._Reader(lines, None, None, trusted=trusted).read())
+            outcomes.append(_text_reader._parse(lines, None, None, trusted)[0])
         except ValueError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]

@@ -127,6 +127,7 @@ def _iso_day_at_end(line: str) -> int | None:
 
 
 _ISO_DAY_LENGTH = 10
+_BEFORE_ISO_DAY = ("", " ", "\t")  # what _DATE_RE takes before a date: the line's start, a blank
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
@@ -139,24 +140,41 @@ def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
     words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
     if len(words) < 3:
         return None
-    year, word, other = words[-1], words[-2], words[-3]
+    year = words[-1]
     if len(year) != 4 or not (year.isascii() and year.isdigit()):
         return None
+    word, other = words[-2], words[-3]
     if word[-1:] == ",":  # May 25, 2026
         day, month = word[:-1], other
     else:  # 25 May 2026
         day, month = other, word
-    if month[-1:] == ".":
-        month = month[:-1]
-    number = _MONTH_NUMBERS.get(month.lower()) if month.isascii() else None
-    if number is None or len(day) > 2 or not (day.isascii() and day.isdigit()):
+    number = _MONTH_WORDS.get(month)
+    if number is None and month.isascii():  # another case: MAY, mAy
+        number = _MONTH_NUMBERS.get((month[:-1] if month[-1:] == "." else month).lower())
+    if number is None:
         return None
-    start = len(line) - len(year) - len(word) - len(other) - 2  # the two spaces between
-    return start, int(day), number, int(year)
+    day_number = _DAY_NUMBERS.get(day)  # one or two ASCII digits
+    if day_number is None:
+        return None
+    start = len(line) - len(word) - len(other) - 6  # the year, and the two spaces between
+    return start, day_number, number, int(year)
+
+
+_MONTH_WORDS = {
+    spelled + dot: number
+    for name, number in _MONTH_NUMBERS.items()
+    for spelled in (name, name.title(), name.upper())
+    for dot in ("", ".")
+}
+"""The usual spellings of the month words :func:`_month_date_at_end` reads (``May``,
+``Sept.``, ``JUNE``): what it makes of them without lower-casing."""
+_DAY_NUMBERS = {str(day): day for day in range(100)} | {f"{day:02}": day for day in range(10)}
+"""Every day of one or two ASCII digits (``5``, ``05``, ``25``, ``99``), as a number."""
 
 
 _FOOTER_LENGTH = len(FOOTER)
 _NAV_LENGTH = len(NAV)
+_NAV_SPACE = NAV + " "  # a nav line with its alt text starts so: see _nav_alt
 
 
 def _nav_alt(line: str) -> str | Literal[False] | None:
@@ -275,246 +293,285 @@ def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
     )
 
 
+_Builders = tuple[
+    Callable[..., Credit],
+    Callable[..., Image],
+    Callable[..., Source],
+    Callable[..., Section],
+    Callable[..., Story],
+]
+_TRUSTED: _Builders = (
+    _trusted_credit,
+    _trusted_image,
+    _trusted_source,
+    _trusted_section,
+    _trusted_story,
+)
+"""How the reader builds the model from text it has checked: :mod:`storykit.model`'s
+trusted builders, which do not run the validators again."""
+_VALIDATING: _Builders = (Credit, Image, Source, Section, _validated_story)
+"""How it builds the model from text that holds lone surrogates: the validators judge it."""
+
 _first = operator.itemgetter(0)
+_SECOND_STORY_FIRSTS = frozenset("←V")  # how another story's nav line or footer starts
 
 
-class _Reader:
-    """One pass over the lines of one story.
+def _parse(
+    lines: list[str], filename: str | None, splitter: TagSplitter | None, trusted: bool
+) -> tuple[Story, list[Diagnostic], _Spans]:
+    """Read one story from its lines (split and stripped): the story, diagnostics, spans.
 
     The reader builds the model from lines it has split and stripped itself, so every text
-    it passes is a non-blank string and every object meets its class's rules: the
-    validators are not run again (:mod:`storykit.model`'s trusted builders), unless the text
-    holds lone surrogates, which only the validators judge.
+    it passes is a non-blank string and every object meets its class's rules: with
+    ``trusted`` the validators are not run again (:mod:`storykit.model`'s trusted
+    builders); without it (the text holds lone surrogates, which only the validators
+    judge) the validating constructors build every object, in the same order.
+
+    Raises:
+        StoryParseError: The lines are no story (naming file and line).
+        ValueError: The model refused a field (a lone surrogate, say).
     """
+    n = len(lines)
+    start = 0
+    while start < n and not lines[start]:
+        start += 1
+    if start == n:
+        msg = "no story here: the input is empty or only white space"
+        raise StoryParseError(msg, filename=filename, line=None)
+    end = n
+    while not lines[end - 1]:
+        end -= 1
+    builders = _TRUSTED if trusted else _VALIDATING
 
-    __slots__ = (
-        "credit",
-        "diagnostics",
-        "filename",
-        "image",
-        "lines",
-        "made_from",
-        "nav",
-        "section",
-        "source_",
-        "splitter",
-        "story",
+    # The header: every line up to the first blank one, unless the first line is the
+    # title itself (a dump with no header at all is told apart by what follows).
+    try:
+        header_end = lines.index("", start, end)
+    except ValueError:
+        header_end = end
+    diagnostics: list[Diagnostic] = []
+    image, nav, source_line, credits, extras = _header(
+        lines, start, header_end, filename, builders, diagnostics
     )
+    if header_end == end:
+        msg = "expected a blank line and then the title after the header"
+        raise StoryParseError(msg, filename=filename, line=start + 1)
 
-    def __init__(
-        self,
-        lines: list[str],
-        filename: str | None,
-        splitter: TagSplitter | None,
-        trusted: bool = False,
-    ) -> None:
-        self.lines = lines
-        self.filename = filename
-        self.splitter = splitter
-        self.diagnostics: list[Diagnostic] = []
-        self.made_from: _Spans | None = None  # where the parts were read: see _remember
-        self.nav = False  # the header starts with a nav line
-        if trusted:
-            self.credit: Callable[..., Credit] = _trusted_credit
-            self.image: Callable[..., Image] = _trusted_image
-            self.source_: Callable[..., Source] = _trusted_source
-            self.section: Callable[..., Section] = _trusted_section
-            self.story: Callable[..., Story] = _trusted_story
-        else:
-            self.credit, self.image, self.source_ = Credit, Image, Source
-            self.section, self.story = Section, _validated_story
+    # The footer: "View original source →" (and the tags line right above it).
+    body_end = end
+    url: str | None = None
+    tags_index: int | None = None
+    footer = None if lines[end - 1] == FOOTER else _footer_url(lines[end - 1])
+    if footer is not False:
+        url = footer
+        body_end = end - 1
+        above = lines[end - 2]
+        if (  # is_tags_line(above), inlined
+            end - 2 > header_end
+            and above
+            and len(above) <= _TAGS_MAX_LENGTH
+            and above[-1] not in _FINAL_PUNCTUATION
+        ):
+            tags_index = body_end = end - 2
 
-    def error(self, line: int | None, message: str) -> StoryParseError:
-        return StoryParseError(message, filename=self.filename, line=line)
-
-    def warn(self, index: int, message: str) -> None:
-        self.diagnostics.append(Diagnostic(index + 1, "warning", message))
-
-    def read(self) -> Story:
-        lines = self.lines
-        n = len(lines)
-        start = 0
-        while start < n and not lines[start]:
-            start += 1
-        if start == n:
-            raise self.error(None, "no story here: the input is empty or only white space")
-        end = n
-        while not lines[end - 1]:
-            end -= 1
-
-        # The header: every line up to the first blank one, unless the first line is the
-        # title itself (a dump with no header at all is told apart by what follows).
-        try:
-            header_end = lines.index("", start, end)
-        except ValueError:
-            header_end = end
-        image, source_line, credits, extras = self.header(start, header_end)
-        if header_end == end:
-            raise self.error(start + 1, "expected a blank line and then the title after the header")
-
-        # The footer: "View original source →" (and the tags line right above it).
-        body_end = end
-        url: str | None = None
-        tags: tuple[str, ...] = ()
-        tags_index: int | None = None
-        footer = _footer_url(lines[end - 1])
-        if footer is not False:
-            url = footer
-            body_end = end - 1
-            above = lines[end - 2]
-            if (  # is_tags_line(above), inlined
-                end - 2 > header_end
-                and above
-                and len(above) <= _TAGS_MAX_LENGTH
-                and above[-1] not in _FINAL_PUNCTUATION
-            ):
-                tags_index = body_end = end - 2
-
-        title_index = header_end + 1
-        while not lines[title_index]:
-            title_index += 1
-        if title_index >= body_end:
-            raise self.error(title_index + 1, "expected the title after the header")
-        title = lines[title_index]
-        sections = self.body(title_index + 1, body_end)
-        if tags_index is not None:
-            tags = _split_tags(self.splitter, lines, tags_index, title_index)
-        name, published = source_line if source_line is not None else (None, None)
-        source = (
-            self.source_(name, published, url)
-            if name is not None or published is not None or url is not None
-            else None
-        )
-        self.made_from = (start, header_end, title_index, body_end, tags_index, end, self.nav)
+    title_index = header_end + 1
+    while not lines[title_index]:
+        title_index += 1
+    if title_index >= body_end:
+        msg = "expected the title after the header"
+        raise StoryParseError(msg, filename=filename, line=title_index + 1)
+    sections = _body(lines, title_index + 1, body_end, filename, builders[3])
+    tags: tuple[str, ...] = ()
+    if tags_index is not None:
         # the tags come from the splitter: trusted only when they are non-blank strings
-        tags = tuple(tags)
-        make = self.story if all(map(str.strip, tags)) else _validated_story
-        return make(title, source, image, credits, sections, tags, extras)
+        tags = tuple(_split_tags(splitter, lines, tags_index, title_index))
+    if source_line is not None or url is not None:
+        name, published = source_line if source_line is not None else (None, None)
+        source = builders[2](name, published, url)
+    else:
+        source = None
+    make = builders[4] if all(map(str.strip, tags)) else _validated_story
+    story = make(lines[title_index], source, image, credits, sections, tags, extras)
+    return story, diagnostics, (start, header_end, title_index, body_end, tags_index, end, nav)
 
-    def header(
-        self, start: int, stop: int
-    ) -> tuple[
-        Image | None, tuple[str | None, _dt.date | None] | None, tuple[Credit, ...], tuple[str, ...]
-    ]:
-        """The image, the source line's name and date, other credits and unplaced lines."""
-        lines = self.lines
-        alt: str | None = None
-        image_credit: Credit | None = None
-        source: tuple[str | None, _dt.date | None] | None = None
-        credits: list[Credit] = []
-        extras: list[str] = []
-        i = start
-        line = lines[i]
-        if line.startswith("←"):
-            nav = _nav_alt(line)
-            if nav is not False:
-                alt, self.nav = nav, True
-                i += 1
-        make_credit = self.credit
-        for index in range(i, stop):
-            line = lines[index]
-            first = line[0]
-            if first == "←" and _NAV_RE.fullmatch(line):
-                raise self.error(index + 1, "a second '← Back to stories' line in one header")
-            # what can be a credit line starts so (_CREDIT_STARTS, "By"): the rest cannot
-            if first in _CREDIT_INITIALS:
-                credit = _parse_credit(line, source is not None, make_credit)
-                if credit is not None:
-                    if image_credit is None and source is None and not credits:
-                        image_credit = credit
-                    else:
-                        credits.append(credit)
-                    continue
-            if source is None and not credits and not extras:
-                source = self.source(line, index)
-                continue
-            extras.append(line)
-            self.warn(index, f"could not place header line {_quoted(line)}; kept in story.extras")
-        image = (
-            self.image(alt, image_credit) if alt is not None or image_credit is not None else None
-        )
-        return image, source, tuple(credits), tuple(extras)
 
-    def source(self, line: str, index: int) -> tuple[str | None, _dt.date | None]:
-        """The source line's name and date (the URL comes from the footer)."""
-        last = line[-1]
-        if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
-            return line, None
-        # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, without the regex
-        start = _iso_day_at_end(line)
-        value = line[start:] if start is not None else ""
-        try:
-            if start is not None:
-                published = _dt.date.fromisoformat(value)  # as _parse_date reads it
-            else:
-                found = _month_date_at_end(line)
-                if found is not None:
-                    start, day, month, year = found
-                    value = line[start:]
-                    published = _dt.date(year, month, day)  # as _parse_date makes it
+def _header(  # noqa: PLR0917 - the reader's state, passed along
+    lines: list[str],
+    start: int,
+    stop: int,
+    filename: str | None,
+    builders: _Builders,
+    diagnostics: list[Diagnostic],
+) -> tuple[
+    Image | None,
+    bool,
+    tuple[str | None, _dt.date | None] | None,
+    tuple[Credit, ...],
+    tuple[str, ...],
+]:
+    """The header's parts: image, nav line, source line, credits and unplaced lines.
+
+    The image, whether a nav line starts the header, the source line's name and date,
+    other credits, and the lines it could not place (each with a diagnostic).
+    """
+    alt: str | None = None
+    nav = False
+    image_credit: Credit | None = None
+    source: tuple[str | None, _dt.date | None] | None = None
+    credits: list[Credit] = []
+    extras: list[str] = []
+    i = start
+    line = lines[i]
+    if line.startswith(_NAV_SPACE):  # "← Back to stories ALT", as _nav_alt reads it
+        alt, nav = line[_NAV_LENGTH:].strip() or None, True
+        i += 1
+    elif line.startswith("←"):
+        found = _nav_alt(line)
+        if found is not False:
+            alt, nav = found, True
+            i += 1
+    make_credit = builders[0]
+    for index in range(i, stop):
+        line = lines[index]
+        first = line[0]
+        if first == "←" and _NAV_RE.fullmatch(line):
+            msg = "a second '← Back to stories' line in one header"
+            raise StoryParseError(msg, filename=filename, line=index + 1)
+        # what can be a credit line starts so (_CREDIT_STARTS, "By"): the rest cannot
+        if first in _CREDIT_INITIALS:
+            credit = _parse_credit(line, source is not None, make_credit)
+            if credit is not None:
+                if image_credit is None and source is None and not credits:
+                    image_credit = credit
                 else:
-                    match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-                    if match is None:
-                        return line, None
-                    start = match.start(1)
-                    value = line[start:]
-                    published = _parse_date(value)
-        except (ValueError, OverflowError) as exc:
-            msg = f"invalid date {value!r} on the source line: {exc}"
-            raise self.error(index + 1, msg) from None
-        return line[:start].strip() or None, published
+                    credits.append(credit)
+                continue
+        if source is None and not credits and not extras:
+            source = _source_line(line, index, filename)
+            continue
+        extras.append(line)
+        diagnostics.append(
+            Diagnostic(
+                index + 1,
+                "warning",
+                f"could not place header line {_quoted(line)}; kept in story.extras",
+            )
+        )
+    image = builders[1](alt, image_credit) if alt is not None or image_credit is not None else None
+    return image, nav, source, tuple(credits), tuple(extras)
 
-    def body(self, start: int, stop: int) -> tuple[Section, ...]:
-        """Headings and paragraphs.
 
-        A heading is a heading-like line that does not follow a heading and is not the last
-        line: a heading always has a paragraph.
-        """
-        items = list(filter(None, self.lines[start:stop]))
-        firsts = "".join(map(_first, items))
-        if "←" in firsts or "V" in firsts:  # rare: look closer, once
-            self.check_no_second_story(start, stop)
-        sections: list[Section] = []
-        heading: str | None = None
-        paragraphs: list[str] = []
-        after_heading = False
-        last = len(items) - 1
-        final = _FINAL_PUNCTUATION
-        make = self.section
-        for k, line in enumerate(items):  # the rule of _headings, inlined
-            if (
-                not after_heading
-                and k < last
-                and len(line) <= _HEADING_MAX_LENGTH
-                and line[-1] not in final
-            ):
-                if heading is not None or paragraphs:
-                    sections.append(make(heading, tuple(paragraphs)))
-                heading, paragraphs, after_heading = line, [], True
+def _source_line(line: str, index: int, filename: str | None) -> tuple[str | None, _dt.date | None]:
+    """The source line's name and date (the URL comes from the footer)."""
+    last = line[-1]
+    if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
+        return line, None
+    # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, at once
+    if line[-3:-2] == "-":
+        if line[-6:-5] == "-" and line[-11:-10] in _BEFORE_ISO_DAY:  # " YYYY-MM-DD", perhaps
+            try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
+                published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
+            except ValueError:
+                pass  # not that, or no such day: the general way says which
             else:
-                paragraphs.append(line)
-                after_heading = False
-        if heading is not None or paragraphs:
-            sections.append(make(heading, tuple(paragraphs)))
-        return tuple(sections)
+                return line[:-_ISO_DAY_LENGTH].strip() or None, published
+    else:  # no date in words ends in "-" and two digits
+        found = _month_date_at_end(line)
+        if found is not None:
+            start, day, month, year = found
+            try:
+                published = _dt.date(year, month, day)  # as _parse_date makes it
+            except ValueError:
+                pass  # no such day: the general way says so
+            else:
+                return line[:start].strip() or None, published
+    return _source_line_in_full(line, index, filename)
 
-    def check_no_second_story(self, start: int, stop: int) -> None:
-        """The body must not hold another story's nav line or a footer with text after it."""
-        lines = self.lines
-        for index in range(start, stop):
-            if lines[index].startswith("←") and _NAV_RE.fullmatch(lines[index]):
-                raise self.error(
-                    index + 1,
-                    "a second story starts here ('← Back to stories'); this file holds "
-                    "several stories: read them with storykit.iter_stories()",
-                )
-        for index in range(start, stop):
-            if lines[index].startswith("View") and _FOOTER_RE.fullmatch(lines[index]):
-                raise self.error(
-                    index + 1,
-                    "text follows the 'View original source' line; if this file holds "
-                    "several stories, read them with storykit.iter_stories()",
-                )
+
+def _source_line_in_full(
+    line: str, index: int, filename: str | None
+) -> tuple[str | None, _dt.date | None]:
+    """:func:`_source_line` of any line, each form tried in turn, errors said."""
+    # the common forms without the regex
+    start = _iso_day_at_end(line) if line[-3:-2] == "-" else None
+    value = line[start:] if start is not None else ""
+    try:
+        if start is not None:
+            published = _dt.date.fromisoformat(value)  # as _parse_date reads it
+        else:
+            found = _month_date_at_end(line)
+            if found is not None:
+                start, day, month, year = found
+                value = line[start:]
+                published = _dt.date(year, month, day)  # as _parse_date makes it
+            else:
+                match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+                if match is None:
+                    return line, None
+                start = match.start(1)
+                value = line[start:]
+                published = _parse_date(value)
+    except (ValueError, OverflowError) as exc:
+        msg = f"invalid date {value!r} on the source line: {exc}"
+        raise StoryParseError(msg, filename=filename, line=index + 1) from None
+    return line[:start].strip() or None, published
+
+
+def _body(
+    lines: list[str],
+    start: int,
+    stop: int,
+    filename: str | None,
+    make: Callable[..., Section],
+) -> tuple[Section, ...]:
+    """Headings and paragraphs.
+
+    A heading is a heading-like line that does not follow a heading and is not the last
+    line: a heading always has a paragraph (:func:`storykit.formats.text._headings`).
+    """
+    items = list(filter(None, lines[start:stop]))
+    if not _SECOND_STORY_FIRSTS.isdisjoint(map(_first, items)):  # rare: look closer, once
+        _check_no_second_story(lines, start, stop, filename)
+    sections: list[Section] = []
+    heading: str | None = None
+    paragraphs: list[str] = []
+    after_heading = False
+    last = len(items) - 1
+    final = _FINAL_PUNCTUATION
+    for k, line in enumerate(items):  # the rule of _headings, inlined
+        if (
+            not after_heading
+            and k < last
+            and len(line) <= _HEADING_MAX_LENGTH
+            and line[-1] not in final
+        ):
+            if heading is not None or paragraphs:
+                sections.append(make(heading, tuple(paragraphs)))
+            heading, paragraphs, after_heading = line, [], True
+        else:
+            paragraphs.append(line)
+            after_heading = False
+    if heading is not None or paragraphs:
+        sections.append(make(heading, tuple(paragraphs)))
+    return tuple(sections)
+
+
+def _check_no_second_story(lines: list[str], start: int, stop: int, filename: str | None) -> None:
+    """The body must not hold another story's nav line or a footer with text after it."""
+    for index in range(start, stop):
+        if lines[index].startswith("←") and _NAV_RE.fullmatch(lines[index]):
+            msg = (
+                "a second story starts here ('← Back to stories'); this file holds "
+                "several stories: read them with storykit.iter_stories()"
+            )
+            raise StoryParseError(msg, filename=filename, line=index + 1)
+    for index in range(start, stop):
+        if lines[index].startswith("View") and _FOOTER_RE.fullmatch(lines[index]):
+            msg = (
+                "text follows the 'View original source' line; if this file holds "
+                "several stories, read them with storykit.iter_stories()"
+            )
+            raise StoryParseError(msg, filename=filename, line=index + 1)
 
 
 def _split_tags(
@@ -546,14 +603,13 @@ def read(
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
     """
-    return _read(text, filename, splitter, checked=False)
+    return _read(text, filename, splitter, False)
 
 
 def _read(
     text: str,
     filename: str | None,
     splitter: TagSplitter | None,
-    *,
     checked: bool,
     nul: int | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
@@ -573,16 +629,15 @@ def _read(
             "binary data, not a text story (U+0000)", filename=filename, line=line
         )
     lines = _lines(text)
-    reader = _Reader(lines, filename, splitter, trusted)
     try:
-        story = reader.read()
+        story, diagnostics, spans = _parse(lines, filename, splitter, trusted)
     except StoryParseError:
         raise
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
         raise StoryParseError(str(exc), filename=filename) from None
-    if trusted and splitter is None and reader.made_from is not None:
-        _remember(story, lines, reader.made_from)
-    return story, reader.diagnostics
+    if trusted and splitter is None:
+        _remember(story, lines, spans)
+    return story, diagnostics
 
 
 _Spans = tuple[int, int, int, int, int | None, int, bool]
@@ -632,7 +687,10 @@ def _made_from(story: Story) -> _Lines | None:
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
     """Read one story dump; diagnostics become :class:`~storykit.StoryWarning` warnings."""
-    return _loads(text, filename, splitter, checked=False, stacklevel=4)  # loads' caller's caller
+    story, diagnostics = _read(text, filename, splitter, False)  # (positional: a quicker call)
+    if diagnostics:
+        _warn(diagnostics, filename, stacklevel=4)  # loads' caller's caller
+    return story
 
 
 def _loads_checked(
@@ -650,22 +708,19 @@ def _loads_checked(
     the line that called ``storykit.loads`` or ``storykit.load`` (which call it through
     ``storykit._api.read_story``).
     """
-    return _loads(text, filename, splitter, checked=True, nul=nul, stacklevel=5)
+    story, diagnostics = _read(text, filename, splitter, True, nul)
+    if diagnostics:
+        _warn(diagnostics, filename, stacklevel=5)
+    return story
 
 
-def _loads(
-    text: str,
-    filename: str | None,
-    splitter: TagSplitter | None,
-    *,
-    checked: bool,
-    stacklevel: int,
-    nul: int | None = None,
-) -> Story:
-    story, diagnostics = _read(text, filename, splitter, checked=checked, nul=nul)
+def _warn(diagnostics: list[Diagnostic], filename: str | None, stacklevel: int) -> None:
+    """Each diagnostic as a :class:`~storykit.StoryWarning`.
+
+    ``stacklevel`` counts from this function (2: the line in ``loads`` that called it).
+    """
     for diagnostic in diagnostics:
         warnings.warn(diagnostic.format(filename), StoryWarning, stacklevel=stacklevel)
-    return story
 
 
 def split_stories(text: str) -> Iterator[tuple[int, str]]:

@@ -124,8 +124,8 @@ def _headings(items: list[str]) -> list[int]:
     """Which of the body's lines (blank lines left out) the reader reads as headings.
 
     A heading is a heading-like line (:func:`is_heading_like`) that does not follow a
-    heading and is not the last line: a heading always has a paragraph. (The reader, which
-    builds the sections as it goes, has this rule inlined: :meth:`_Reader.body`.)
+    heading and is not the last line: a heading always has a paragraph. (The reader applies
+    the same rule, looking closer only at the short lines: ``_text_reader._body``.)
     """
     final = _FINAL_PUNCTUATION
     headings: list[int] = []
