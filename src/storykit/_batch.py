@@ -432,7 +432,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     summary = _Summary(fail_fast=args.fail_fast)
     if out is not None and mode in ("jsonl", "stream") and not is_special(out):
         if os.path.lexists(out) and not args.force:
-            sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+            sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
             return EXIT_FAILED
         if os.path.isdir(out):
             raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
@@ -445,14 +445,17 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
-            sys.stderr.write(f"{inputs[0]}: no story here\n")
+            sys.stderr.write(safe(f"{inputs[0]}: no story here") + "\n")
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
-                f"{first.event.origin.where} holds several stories; to write them as {to} "
-                "give -o DIR (one file each)\n"
+                safe(
+                    f"{first.event.origin.where} holds several stories; to write them as {to} "
+                    "give -o DIR (one file each)"
+                )
+                + "\n"
             )
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
@@ -543,11 +546,12 @@ def validate(args: argparse.Namespace) -> int:
         if as_json:
             found.append(
                 {
-                    "file": origin.path,
-                    "member": origin.member,
+                    # as the text lines show them (U+FFFD would hide which bytes)
+                    "file": _printable(origin.path),
+                    "member": None if origin.member is None else _printable(origin.member),
                     "line": line,
                     "level": level,
-                    "message": message,
+                    "message": _printable(message),
                 }
             )
         else:
