@@ -34,6 +34,7 @@ from storykit._writing import (
     is_special,
     make_folder,
     out_suffix,
+    remove_empty,
     write_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
@@ -476,9 +477,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         options=tuple(sorted(options.items())),
         site=site,
     )
-    if mode == "dir":
-        make_folder(out or ".")
-
     progress = _Progress(
         sys.stderr,
         _count_files(inputs) if sys.stderr.isatty() else None,
@@ -494,6 +492,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     else:
         target = None if mode == "dir" else out
         handler = _Converting(to, target, args.force, summary, progress)
+    made = make_folder(out or ".") if mode == "dir" else []
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         sink = handler.sink
@@ -519,6 +518,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         progress.clear()
         if handler.sink is not None:
             handler.sink.discard()
+        remove_empty(made)  # an output folder this run made and wrote nothing into
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     return EXIT_FAILED if summary.failed else EXIT_OK
 

@@ -1,0 +1,117 @@
+"""The storykit command when it stops early: what it leaves behind (as a real process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .test_cli import (
+    _fsize_limit,
+    _wait_for,
+    cli,
+    files_under,
+    main_is_running,
+    storykit_cmd,
+    temp_files,
+)
+from .test_collection import dump, write
+
+
+def _tree(root: Path) -> list[str]:
+    """Every file and folder under ``root``, folders with a trailing slash."""
+    return sorted(str(p.relative_to(root)) + ("/" if p.is_dir() else "") for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("stdin", "argv"),
+    [
+        ("", ["-", "--to", "json", "-o", "OUT/"]),  # no story: it stopped before the folder
+        ("binary\x00data", ["-", "--to", "json", "-o", "OUT/"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "json", "-o", "OUT/a/b/"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "sqlite", "-o", "OUT/x.db"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "json", "-o", "OUT/x.json"]),
+        ("", ["-", "empty", "--to", "json", "-o", "OUT/"]),
+        ("", ["empty", "--to", "json", "-o", "OUT/a/"]),
+        ("", ["empty", "--to", "html", "-s", "-o", "OUT/"]),  # a site of no page: no index
+    ],
+)
+def test_a_folder_made_for_nothing_is_not_left_behind(
+    tmp_path: Path, stdin: str, argv: list[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    done = cli("convert", *argv, cwd=tmp_path, input=stdin)
+    assert "Traceback" not in done.stderr
+    assert _tree(tmp_path) == ["empty/"]
+
+
+def test_a_folder_that_was_there_stays(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "OUT" / "a").mkdir(parents=True)
+    for argv in (["-o", "OUT/"], ["-o", "OUT/a/"], ["-o", "OUT/a/b/c/"]):
+        done = cli("convert", "-", "empty", "--to", "json", *argv, cwd=tmp_path, input="")
+        assert done.returncode == 0, done.stderr
+        assert _tree(tmp_path) == ["OUT/", "OUT/a/", "empty/"]
+    # a folder written into stays, and the ones around it
+    write(tmp_path / "in" / "x.txt", dump(1))
+    done = cli("convert", "in", "--to", "json", "-o", "new/sub/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "new") == ["sub/x.json"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_before_the_first_story_leaves_no_folder(
+    tmp_path: Path, jobs: str, sig: int
+) -> None:
+    """The folder is made once the command has started; the standard input gives nothing
+    yet when Ctrl-C comes (SIGINT to the process group, as a terminal sends it)."""
+    (tmp_path / "empty").mkdir()
+    read, write_end = os.pipe()
+    try:
+        process = subprocess.Popen(
+            storykit_cmd("convert", "-", "empty", "--to", "json", "-o", "OUT/", "-j", jobs),
+            cwd=tmp_path,
+            stdin=read,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            start_new_session=True,
+        )
+        os.close(read)
+        assert _wait_for(lambda: main_is_running(process.pid), 60)
+        assert _wait_for(lambda: (tmp_path / "OUT").is_dir(), 60)
+        os.killpg(process.pid, sig)
+        _, err = process.communicate(timeout=60)
+    finally:
+        os.close(write_end)
+    assert process.returncode == 128 + sig, err
+    assert "Traceback" not in err
+    assert _tree(tmp_path) == ["empty/"]
+    assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_folders_made_for_files_that_could_not_be_written_are_removed(
+    tmp_path: Path, jobs: str
+) -> None:
+    """A file size limit (as a full disk): each file fails, and its folders were left."""
+    for i in (1, 2):
+        write(tmp_path / "in" / f"sub{i}" / "deeper" / f"{i}.txt", dump(i))
+    (tmp_path / "OUT").mkdir()
+    done = subprocess.run(
+        storykit_cmd("convert", "in", "--to", "json", "-o", "OUT/", "-j", jobs),
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        preexec_fn=_fsize_limit(100),
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("File too large") == 2, done.stderr
+    assert [p for p in _tree(tmp_path) if not p.startswith("in/")] == ["OUT/"]
