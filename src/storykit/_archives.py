@@ -19,7 +19,7 @@ import struct
 from collections.abc import Iterator
 from typing import IO, Any, Self, cast
 
-from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
+from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text, too_large
 from storykit._sources import Limits, lower_suffix, suffix_format
 
 __all__ = ["archive_blobs"]
@@ -62,11 +62,7 @@ def _member_failure(origin: Origin, problem: str) -> Failure:
 
 def _too_large(origin: Origin, limit: int, *, packed: bool = False) -> Failure:
     """A member over the limit; ``packed``: a compressed zip member, which may be a bomb."""
-    return read_error(
-        origin,
-        f"member larger than the {size_text(limit)} limit (max_member_size); not read"
-        + (" (a zip bomb?)" if packed else ""),
-    )
+    return read_error(origin, too_large(limit, "member") + (" (a zip bomb?)" if packed else ""))
 
 
 def _packed(info: Any) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from storykit._dates import parse_iso
-from storykit._records import Origin, Piece
+from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit.errors import StoryParseError
 from storykit.model import Credit, Image, Section, Source, Story
 
@@ -144,6 +144,36 @@ class _Children:
         return found[1]
 
 
+# What a story is read from: each table's key, then its text columns.
+_STORY_TEXTS = (
+    "title", "source", "published", "url", "image_alt", "credit_role", "credit_name",
+    "credit_provider",
+)  # fmt: skip
+_CHILD_QUERIES = {
+    "sections": ("story, position", ("heading",), "story, position"),
+    "paragraphs": ("story, section", ("text",), "story, section, position"),
+    "tags": ("story", ("tag",), "story, position"),
+    "credits": ("story", ("role", "name", "provider"), "story, position"),
+    "extras": ("story", ("text",), "story, position"),
+}
+
+
+def _columns(texts: tuple[str, ...], limit: int | None) -> str:
+    """The select list of ``texts``; with a ``limit``, then the row's size in bytes.
+
+    A text over the limit is read as NULL: SQLite measures it (``length``), and Python never
+    gets it (a story of such a row is refused by its size).
+    """
+    if limit is None:
+        return ", ".join(texts)
+    sizes = [f"length(CAST({name} AS BLOB))" for name in texts]
+    capped = [
+        f"CASE WHEN {size} > {limit:d} THEN NULL ELSE {name} END"
+        for name, size in zip(texts, sizes, strict=True)
+    ]
+    return ", ".join([*capped, " + ".join(f"coalesce({size}, 0)" for size in sizes)])
+
+
 def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     """Every story in a storykit database, in the order they were written.
 
@@ -154,34 +184,43 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     Raises:
         StoryParseError: The file is not a storykit database, or a row is not a story.
     """
-    name = os.fspath(path)
+    for origin, story in _read(os.fspath(path), None):
+        assert isinstance(story, Story)  # no limit: no story is too large
+        yield origin, story
+
+
+def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | None]]:
+    """The stories of :func:`read`; ``None`` for one whose text is over ``limit`` bytes.
+
+    The size of a story is the UTF-8 bytes of its text (title, source, paragraphs, tags,
+    credits, extras…), counted before any of it is read into Python.
+    """
     connection = _open_read(name)
     try:
         children = {
-            "sections": _Children(
-                connection, "SELECT story, position, heading FROM sections ORDER BY story, position"
-            ),
-            "paragraphs": _Children(
+            table: _Children(
                 connection,
-                "SELECT story, section, text FROM paragraphs ORDER BY story, section, position",
-            ),
-            "tags": _Children(connection, "SELECT story, tag FROM tags ORDER BY story, position"),
-            "credits": _Children(
-                connection,
-                "SELECT story, role, name, provider FROM credits ORDER BY story, position",
-            ),
-            "extras": _Children(
-                connection, "SELECT story, text FROM extras ORDER BY story, position"
-            ),
+                f"SELECT {key}, {_columns(texts, limit)} FROM {table} ORDER BY {order}",  # noqa: S608 - fixed names
+            )
+            for table, (key, texts, order) in _CHILD_QUERIES.items()
         }
         stories = connection.execute(
-            "SELECT pk, id, title, source, published, url, image_alt, credit_role, credit_name,"
-            " credit_provider FROM stories ORDER BY pk"
+            f"SELECT pk, id, {_columns(_STORY_TEXTS, limit)} FROM stories ORDER BY pk"  # noqa: S608
         )
         for number, row in enumerate(stories, 1):
             origin = Origin(name, None, number)
+            if limit is not None:
+                found = {table: rows.take(row[0]) for table, rows in children.items()}
+                size = row[-1] + sum(r[-1] for rows in found.values() for r in rows)
+                if size > limit:
+                    yield origin, None
+                    continue
+                taken = {table: [r[:-1] for r in rows] for table, rows in found.items()}
+                row = row[:-1]  # noqa: PLW2901 - the row without its size
+            else:
+                taken = {table: rows.take(row[0]) for table, rows in children.items()}
             try:
-                story = _story(row, children)
+                story = _story(row, taken)
             except (TypeError, ValueError) as exc:
                 raise StoryParseError(f"story {row[1]}: {exc}", filename=name) from None
             yield origin, story
@@ -191,14 +230,14 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
         connection.close()
 
 
-def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
-    pk, _, title, source_name, published, url, alt, role, credit_name, provider = row
+def _story(row: tuple[Any, ...], children: dict[str, list[tuple[Any, ...]]]) -> Story:
+    _, _, title, source_name, published, url, alt, role, credit_name, provider = row
     paragraphs: dict[int, list[str]] = {}
-    for _, section, text in children["paragraphs"].take(pk):
+    for _, section, text in children["paragraphs"]:
         paragraphs.setdefault(section, []).append(text)
     sections = [
         Section(heading, paragraphs.get(position, ()))
-        for _, position, heading in children["sections"].take(pk)
+        for _, position, heading in children["sections"]
     ]
     source = None
     if source_name is not None or published is not None or url is not None:
@@ -209,23 +248,30 @@ def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
         title,
         source=source,
         image=image,
-        credits=[Credit(r, n, p) for _, r, n, p in children["credits"].take(pk)],
+        credits=[Credit(r, n, p) for _, r, n, p in children["credits"]],
         sections=sections,
-        tags=[tag for _, tag in children["tags"].take(pk)],
-        extras=[text for _, text in children["extras"].take(pk)],
+        tags=[tag for _, tag in children["tags"]],
+        extras=[text for _, text in children["extras"]],
     )
 
 
-def read_pieces(path: str) -> Iterator[Piece]:
+def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Piece | Failure]:
     """Every story of the database as a piece of storykit JSON, for the batch readers.
+
+    A story whose text is larger than ``max_member_size`` (in UTF-8 bytes) is a failure, as
+    an archive member of that size is, and its text is never read into Python.
 
     Raises:
         StoryParseError: The file is not a storykit database.
     """
     from storykit.formats.json import dumps  # noqa: PLC0415
 
-    for origin, story in read(path):
-        yield Piece(origin, dumps(story, indent=None), "json")
+    for origin, story in _read(path, max_member_size):
+        if story is None:
+            assert max_member_size is not None
+            yield read_error(origin, too_large(max_member_size, "story"), origin.line)
+        else:
+            yield Piece(origin, dumps(story, indent=None), "json")
 
 
 # --------------------------------------------------------------------------- searching
