@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
 
 from .test_cli import (
     _fsize_limit,
@@ -115,3 +119,81 @@ def test_folders_made_for_files_that_could_not_be_written_are_removed(
     assert done.returncode == 1
     assert done.stderr.count("File too large") == 2, done.stderr
     assert [p for p in _tree(tmp_path) if not p.startswith("in/")] == ["OUT/"]
+
+
+# --------------------------------------------------------------------------- Ctrl-C at start
+
+_ENTRY = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+_MODULE, _FUNCTION = _ENTRY["storykit"].split(":")
+
+# A child that runs the console script's entry point as pip's wrapper does, with a finder
+# that sends the process SIGINT (a real Ctrl-C, to itself) as module NAME starts to import.
+_INTERRUPTED_AT = """\
+import importlib.abc, os, signal, sys
+class Interrupt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == {name!r}:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+import storykit  # the package: imported before any of its code can guard anything
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["storykit", "convert", "nothere.txt", "--to", "json"]
+from {module} import {function}
+sys.exit({function}())
+"""
+
+
+def _child(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+
+
+def _imported_by_the_command() -> list[str]:
+    """The modules the command imports beyond the package and the entry point's module."""
+    done = _child(
+        "import importlib.abc, os, signal, sys, storykit\n"  # as the child above
+        f"from {_MODULE} import {_FUNCTION}\n"  # (what it imports is not guarded either)
+        "before = set(sys.modules)\n"
+        "import storykit.cli\n"
+        "print(*[name for name in sys.modules if name not in before])\n"
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_ctrl_c_while_the_command_is_imported_ends_it_quietly() -> None:
+    """A Ctrl-C while storykit.cli and its modules were imported showed a traceback."""
+    names = _imported_by_the_command()
+    assert "storykit.cli" in names and "storykit._batch" in names, names
+    # the first, one in the middle, the last (the command's own module comes last)
+    for name in dict.fromkeys([names[0], "storykit._batch", names[-1], "storykit.cli"]):
+        done = _child(_INTERRUPTED_AT.format(name=name, module=_MODULE, function=_FUNCTION))
+        assert done.returncode == 130, (name, done.stderr)
+        assert done.stderr == "", (name, done.stderr)
+        assert done.stdout == ""
+
+
+def test_ctrl_c_while_the_parser_is_built_ends_it_quietly() -> None:
+    """main() catches Ctrl-C once the command line is read; before, it was a traceback."""
+    script = (
+        "import os, signal, sys\n"
+        "import storykit.cli\n"
+        "built = storykit.cli._parser\n"
+        "def interrupted():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return built()\n"
+        "storykit.cli._parser = interrupted\n"
+        "sys.argv = ['storykit', '--version']\n"
+        f"from {_MODULE} import {_FUNCTION}\n"
+        f"{_FUNCTION}()\n"
+    )
+    done = _child(script)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == ""
+    assert done.stdout == ""

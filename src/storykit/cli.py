@@ -549,13 +549,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> NoReturn:
-    """The ``storykit`` console script and ``python -m storykit``: :func:`main`, then exit.
+    """The ``storykit`` command (through :func:`storykit.__main__.run`): :func:`main`, then exit.
 
     Once :func:`main` has returned, its output is complete: a Ctrl-C that lands while the
     interpreter shuts down (threads joined, files closed) is ignored rather than shown as a
     ``KeyboardInterrupt`` traceback from wherever the interpreter was.
     """
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:  # before main() catches it: while its parser is being built
+        status = EXIT_INTERRUPTED
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(status)
