@@ -832,3 +832,42 @@ def test_a_story_over_max_member_size_is_refused_as_an_archive_member_is(
     ]
     # without a limit (storykit.formats.sqlite.read), every story is read
     assert len(list(sk_sqlite.read(db))) == 5
+
+
+def test_rows_of_no_story_are_said_and_hold_back_no_other_story(tmp_path: Path) -> None:
+    """One paragraph row of a story not there (story 0) took every other story's text."""
+    db = tmp_path / "s.db"
+    stories = [Story(f"T{i}", sections=[Section("h", [f"p{i}"])]) for i in range(3)]
+    storykit.to_sqlite(stories, db)
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("INSERT INTO paragraphs VALUES (0, 0, 0, 'orphan')")
+        connection.execute("INSERT INTO tags VALUES ('x', 0, 'a'), ('x', 1, 'b')")
+    log = storykit.ErrorLog()
+    read = list(storykit.iter_stories(db, errors="collect", log=log))
+    assert read == stories
+    assert [str(error) for error in log] == [
+        f"{db}: 1 row of paragraphs belongs to no story; not read",
+        f"{db}: 2 rows of tags belong to no story; not read",
+    ]
+    with pytest.raises(StoryParseError, match="1 row of paragraphs belongs to no story"):
+        list(sk_sqlite.read(db))
+
+
+def test_a_row_that_is_no_story_fails_that_story_only(tmp_path: Path) -> None:
+    """A bad row ended the reading of the database: the stories after it were not read."""
+    db = tmp_path / "s.db"
+    stories = [Story(f"T{i}", sections=[Section("h", [f"p{i}"])]) for i in range(3)]
+    storykit.to_sqlite(stories, db)
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("UPDATE stories SET title = X'FFFE' WHERE pk = 1")
+        # paragraphs of a section not there were dropped without a word
+        connection.execute("UPDATE paragraphs SET section = 7 WHERE story = 2")
+    log = storykit.ErrorLog()
+    assert list(storykit.iter_stories(db, errors="collect", log=log)) == stories[2:]
+    ids = [sk_sqlite.content_id(story) for story in stories]
+    assert [str(error) for error in log] == [
+        f"{db}:1: story {ids[0]}: title: expected a string, got bytes",
+        f"{db}:2: story {ids[1]}: paragraphs of section 7, which is not in sections",
+    ]
+    with pytest.raises(StoryParseError, match="title: expected a string, got bytes"):
+        list(sk_sqlite.read(db))

@@ -130,18 +130,33 @@ def _grouped(cursor: sqlite3.Cursor) -> Iterator[tuple[int, list[tuple[Any, ...]
 
 
 class _Children:
-    """Rows of one child table, ordered by story, handed out story by story."""
+    """Rows of one child table, ordered by story, handed out story by story.
+
+    Rows of a story that is not there (a key no story has, or not a number) are passed
+    over and counted in :attr:`stray`, never let to hold back the rows of the next stories.
+    """
 
     def __init__(self, connection: sqlite3.Connection, query: str) -> None:
         self._groups = _grouped(connection.execute(query))
         self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
+        self.stray = 0
 
     def take(self, pk: int) -> list[tuple[Any, ...]]:
         found = self._next
+        while found is not None and not (isinstance(found[0], int) and found[0] >= pk):
+            self.stray += len(found[1])  # a story before this one that was not there
+            found = self._next = next(self._groups, None)
         if found is None or found[0] != pk:
             return []
         self._next = next(self._groups, None)
         return found[1]
+
+    def rest(self) -> int:
+        """How many rows belong to no story: :attr:`stray` and the rows not taken."""
+        while self._next is not None:
+            self.stray += len(self._next[1])
+            self._next = next(self._groups, None)
+        return self.stray
 
 
 # What a story is read from: each table's key, then its text columns.
@@ -182,18 +197,22 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     so memory stays flat.
 
     Raises:
-        StoryParseError: The file is not a storykit database, or a row is not a story.
+        StoryParseError: The file is not a storykit database, a row is not a story, or rows
+            belong to no story.
     """
-    for origin, story in _read(os.fspath(path), None):
-        assert isinstance(story, Story)  # no limit: no story is too large
+    name = os.fspath(path)
+    for origin, story in _read(name, None):
+        if isinstance(story, str):
+            raise StoryParseError(story, filename=name)
         yield origin, story
 
 
-def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | None]]:
-    """The stories of :func:`read`; ``None`` for one whose text is over ``limit`` bytes.
+def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | str]]:
+    """The stories of :func:`read`, or what is wrong with one (or with rows of none).
 
-    The size of a story is the UTF-8 bytes of its text (title, source, paragraphs, tags,
-    credits, extras…), counted before any of it is read into Python.
+    With a ``limit``, a story whose text is larger is refused: its size is the UTF-8 bytes
+    of its text (title, source, paragraphs, tags, credits, extras…), counted by SQLite
+    before any of it is read into Python.
     """
     connection = _open_read(name)
     try:
@@ -209,21 +228,23 @@ def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | None]]
         )
         for number, row in enumerate(stories, 1):
             origin = Origin(name, None, number)
+            taken = {table: rows.take(row[0]) for table, rows in children.items()}
             if limit is not None:
-                found = {table: rows.take(row[0]) for table, rows in children.items()}
-                size = row[-1] + sum(r[-1] for rows in found.values() for r in rows)
+                size = row[-1] + sum(r[-1] for rows in taken.values() for r in rows)
                 if size > limit:
-                    yield origin, None
+                    yield origin, too_large(limit, "story")
                     continue
-                taken = {table: [r[:-1] for r in rows] for table, rows in found.items()}
+                taken = {table: [r[:-1] for r in rows] for table, rows in taken.items()}
                 row = row[:-1]  # noqa: PLW2901 - the row without its size
-            else:
-                taken = {table: rows.take(row[0]) for table, rows in children.items()}
             try:
-                story = _story(row, taken)
+                yield origin, _story(row, taken)
             except (TypeError, ValueError) as exc:
-                raise StoryParseError(f"story {row[1]}: {exc}", filename=name) from None
-            yield origin, story
+                yield origin, f"story {row[1]}: {exc}"
+        for table, rows in children.items():
+            stray = rows.rest()
+            if stray:
+                said = "1 row of {} belongs" if stray == 1 else f"{stray:,} rows of {{}} belong"
+                yield Origin(name), said.format(table) + " to no story; not read"
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
     finally:
@@ -236,9 +257,12 @@ def _story(row: tuple[Any, ...], children: dict[str, list[tuple[Any, ...]]]) -> 
     for _, section, text in children["paragraphs"]:
         paragraphs.setdefault(section, []).append(text)
     sections = [
-        Section(heading, paragraphs.get(position, ()))
+        Section(heading, paragraphs.pop(position, ()))
         for _, position, heading in children["sections"]
     ]
+    if paragraphs:  # paragraphs of a section that is not there: said, never dropped
+        msg = f"paragraphs of section {next(iter(paragraphs))!r}, which is not in sections"
+        raise ValueError(msg)
     source = None
     if source_name is not None or published is not None or url is not None:
         source = Source(source_name, None if published is None else parse_iso(published), url)
@@ -259,7 +283,8 @@ def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Pi
     """Every story of the database as a piece of storykit JSON, for the batch readers.
 
     A story whose text is larger than ``max_member_size`` (in UTF-8 bytes) is a failure, as
-    an archive member of that size is, and its text is never read into Python.
+    an archive member of that size is, and its text is never read into Python; so is a row
+    that is not a story, and the stories after it are still read.
 
     Raises:
         StoryParseError: The file is not a storykit database.
@@ -267,9 +292,8 @@ def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Pi
     from storykit.formats.json import dumps  # noqa: PLC0415
 
     for origin, story in _read(path, max_member_size):
-        if story is None:
-            assert max_member_size is not None
-            yield read_error(origin, too_large(max_member_size, "story"), origin.line)
+        if isinstance(story, str):
+            yield read_error(origin, story, origin.line)
         else:
             yield Piece(origin, dumps(story, indent=None), "json")
 
