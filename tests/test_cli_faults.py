@@ -21,6 +21,7 @@ from .test_cli import (
     main_is_running,
     storykit_cmd,
     temp_files,
+    unmeasured,
 )
 from .test_collection import dump, write
 
@@ -197,3 +198,31 @@ def test_ctrl_c_while_the_parser_is_built_ends_it_quietly() -> None:
     assert done.returncode == 130, done.stderr
     assert done.stderr == ""
     assert done.stdout == ""
+
+
+def test_a_site_whose_index_cannot_be_written_still_counts_its_pages(tmp_path: Path) -> None:
+    """A full disk at the index said '0 converted (40 read, none written)' of the pages."""
+    for i in range(40):
+        write(tmp_path / "in" / f"{i}.txt", dump(i))
+    done = cli("convert", "in", "--to", "html", "-s", "-o", "whole/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    pages = [p.stat().st_size for p in (tmp_path / "whole").glob("*.html") if p.stem.isdigit()]
+    index = (tmp_path / "whole" / "index.html").stat().st_size
+    assert max(pages) < index  # a limit between them: every page fits, the index does not
+    done = subprocess.run(
+        storykit_cmd("convert", "in", "--to", "html", "-s", "-o", "site/"),
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        preexec_fn=_fsize_limit(max(pages)),
+        env=unmeasured(),
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "cannot write site/index.html: File too large",
+        "40 converted, 1 failed",
+    ]
+    assert len(list((tmp_path / "site").glob("*.html"))) == 40
+    assert temp_files(tmp_path) == []

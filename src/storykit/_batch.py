@@ -493,6 +493,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         target = None if mode == "dir" else out
         handler = _Converting(to, target, args.force, summary, progress)
     made = make_folder(out or ".") if mode == "dir" else []
+    # The one output file not written: its stories are lost, but a site's pages are written
+    # apart from its index, and stay converted.
+    lost = summary.fail if site else summary.unwritten
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         sink = handler.sink
@@ -507,13 +510,13 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        summary.unwritten(f"{target} exists; use --force to overwrite it")
+        lost(f"{target} exists; use --force to overwrite it")
     except NotRegularError as exc:
-        summary.unwritten(str(exc))
+        lost(str(exc))
     except OSError as exc:
         if target is None or isinstance(exc, BrokenPipeError):
             raise
-        summary.unwritten(f"cannot write {target}: {exc.strerror or exc}")
+        lost(f"cannot write {target}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
