@@ -9,8 +9,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+import attrs
 import pytest
 
+import storykit
+from storykit import Section
 from tests.conftest import ROOT
 
 from .test_cli import (
@@ -226,3 +229,47 @@ def test_a_site_whose_index_cannot_be_written_still_counts_its_pages(tmp_path: P
     ]
     assert len(list((tmp_path / "site").glob("*.html"))) == 40
     assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--format", "json", "bad"],  # one write of the whole report
+        ["show", "long.txt"],  # a story of 40,000 characters
+        ["convert", "long.txt", "--to", "json"],
+        ["schema"],
+        ["validate", "bad"],  # lines, buffered, flushed as the command ends
+        ["search", "s.db", "end"],
+    ],
+)
+def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """A write that goes only partly (a full disk, a file size limit) lost the rest silently.
+
+    ``> out`` with a file size limit below the output: the first write() writes up to the
+    limit and returns that count, which sys.stdout.write() did not look at.
+    """
+    for i in range(300):
+        write(tmp_path / "bad" / f"{i}.json", "not json")
+    story = storykit.loads(dump(1), "text")
+    long = attrs.evolve(story, sections=[Section(None, ["word " * 8000 + "end."])])
+    write(tmp_path / "long.txt", storykit.dumps(long, "text"))
+    storykit.to_sqlite([attrs.evolve(long, title=f"T{i}") for i in range(20)], tmp_path / "s.db")
+    whole = cli(*argv, cwd=tmp_path).stdout.encode("utf-8")
+    limit = min(4096, len(whole) // 2)
+    with (tmp_path / "out").open("wb") as out:
+        done = subprocess.run(
+            storykit_cmd(*argv),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            check=False,
+            preexec_fn=_fsize_limit(limit),
+            env=unmeasured(),
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"storykit {argv[0]}: error: File too large" in done.stderr.splitlines()
+    assert (tmp_path / "out").read_bytes() == whole[:limit]

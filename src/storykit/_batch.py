@@ -36,6 +36,7 @@ from storykit._writing import (
     out_suffix,
     remove_empty,
     write_stdout,
+    write_text_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
 from storykit.errors import _printable
@@ -582,7 +583,7 @@ def validate(args: argparse.Namespace) -> int:
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not args.quiet or failed:
         text = (
             f"{plural(counts['stories'], 'story', 'stories')} checked: "

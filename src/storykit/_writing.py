@@ -40,6 +40,7 @@ __all__ = [
     "signals_held",
     "write_atomic",
     "write_stdout",
+    "write_text_stdout",
 ]
 
 # --------------------------------------------------------------------------- writing files
@@ -350,14 +351,35 @@ def write_atomic(
 
 
 def write_stdout(data: bytes) -> None:
-    """Write encoded output to standard output (its binary buffer when it has one)."""
+    """Write encoded output to standard output (its binary buffer when it has one).
+
+    All of it, or an ``OSError``: a write into a full disk or past a file size limit
+    (``> file``) or into a pipe being closed (``| head``) can write part of the bytes and
+    return the count, which :class:`io.BufferedWriter` passes on, and ``sys.stdout.write``
+    drops: the rest was lost without a word.
+    """
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(data.decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(data)
+    view = memoryview(data)
+    while view:
+        written = buffer.write(view)
+        view = view[written or 0 :]  # the next write says why the rest did not go
     buffer.flush()
+
+
+def write_text_stdout(text: str) -> None:
+    """Write text to standard output, all of it or an ``OSError`` (see :func:`write_stdout`).
+
+    For text that may be larger than the stream's buffer (a report, a story shown): what fits
+    in the buffer is written whole by ``sys.stdout.write``.
+    """
+    if getattr(sys.stdout, "buffer", None) is None:
+        sys.stdout.write(text)
+        return
+    write_stdout(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
 
 
 # --------------------------------------------------------------------------- output names
