@@ -405,3 +405,44 @@ def test_a_damaged_compressed_tar_fails_the_command(tmp_path: Path) -> None:
     assert len(done.stdout.splitlines()) == 1
     assert "cannot read the archive after member 1 (00.txt): bad checksum" in done.stderr
     assert "1 converted, 1 failed" in done.stderr
+
+
+def test_damage_that_zipfile_or_tarfile_meets_with_odd_errors_is_an_error(tmp_path: Path) -> None:
+    """Found by fuzzing: each ended the command with a traceback."""
+    # a member named in UTF-8 (flagged so) whose local header's name is not UTF-8
+    path = make_zip(tmp_path / "name.zip", {"b\u00e9.txt": dump(2), "c.txt": dump(3)})
+    data = bytearray(path.read_bytes())
+    data[30 + 1] = 0xFC  # "b\xc3\xa9.txt" -> "b\xfc\xa9.txt" in the local header only
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(3)]  # (UnicodeDecodeError)
+    assert [str(error) for error in stream.errors] == [
+        f"{path}:b\u00e9.txt: cannot read this member: 'utf-8' codec can't decode byte 0xfc "
+        "in position 1: invalid start byte"
+    ]
+    # a directory entry that needs a zip version zipfile does not read
+    path = make_zip(tmp_path / "version.zip", {"a.txt": dump(1)})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"PK\x01\x02") + 6] = 0xFF  # (NotImplementedError)
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == []
+    assert [str(error) for error in stream.errors] == [
+        f"{path}: not a readable zip archive: zip file version 25.5"
+    ]
+    # a gzip header that says an extra field follows, cut short before it (TypeError)
+    path = tmp_path / "cut.tar.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x04" + bytes(6))
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 1
+    assert done.stdout == (
+        f"{path}: error: not a readable tar archive: "
+        "ord() expected a character, but string of length 0 found\n"
+    )
+    assert "Traceback" not in done.stderr

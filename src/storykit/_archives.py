@@ -150,7 +150,8 @@ def _zip_blobs(
     member_limit, total, max_members = limits
     budget = _Budget(total)
     # what a damaged member raises (zlib's and lzma's errors are no OSError, bz2's is), or
-    # one in a compression method zipfile does not know (NotImplementedError)
+    # one in a compression method zipfile does not know (NotImplementedError), or whose
+    # local header holds a name flagged UTF-8 that is not (UnicodeDecodeError, a ValueError)
     errors = (
         zipfile.BadZipFile,
         OSError,
@@ -159,6 +160,7 @@ def _zip_blobs(
         lzma.LZMAError,
         RuntimeError,
         NotImplementedError,
+        ValueError,
     )
     refused = _zip_listing_refused(path, file, budget, max_members)
     if refused is not None:
@@ -166,7 +168,8 @@ def _zip_blobs(
         return
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # (NotImplementedError: a directory entry of a zip version it does not read)
         yield read_error(Origin(path), f"not a readable zip archive: {exc}")
         return
     with archive:
@@ -309,7 +312,7 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
     except _TotalExceededError:  # in an extended header
         yield _total_exceeded(path, total)
         return
-    except errors as exc:
+    except (*errors, TypeError) as exc:  # TypeError: a gzip header cut short (ord(b""))
         yield read_error(Origin(path), f"not a readable tar archive: {exc}")
         return
     count = 0
