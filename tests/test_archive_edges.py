@@ -446,3 +446,47 @@ def test_damage_that_zipfile_or_tarfile_meets_with_odd_errors_is_an_error(tmp_pa
         "ord() expected a character, but string of length 0 found\n"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_glob_follows_no_link_to_a_folder(tmp_path: Path) -> None:
+    """``**`` followed links (glob does): a link to the folder above made it recurse without
+    end, a branch per link at each level, and ``validate '**/*.txt'`` never ended."""
+    write(tmp_path / "a" / "s.txt", dump(1))
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "self").symlink_to("../a")
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "validate", "**/*.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "1 story checked: 0 errors, 0 warnings\n"
+    assert list(collection.iter_paths(str(tmp_path / "**" / "*.txt"))) == [
+        str(tmp_path / "a" / "s.txt")
+    ]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["**/*.txt", "**", "a/**", "a/**/*.txt", "**/b/*", "*/**/*.md", "a/**/c/**/*", "**/*",
+     "a/*/**/*.txt", "**/[a-z].txt", "./**/*.txt", "./**", "a/**/", "no/**/*.txt",
+     "**/**/*.txt", "*/**", "[ae]/**/*", "ABS/**/*.txt", "ABS/**"],
+)  # fmt: skip
+def test_a_glob_matches_what_glob_matches_where_there_is_no_link(
+    tmp_path: Path, pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import glob
+
+    from storykit._sources import _glob
+
+    for name in ("x.txt", "a/y.txt", "a/b/z.txt", "a/b/c/w.md", "d/.hid/q.txt", ".h/r.txt",
+                 "a/.s.txt", "e/v.json", "a/[br].txt"):  # fmt: skip
+        write(tmp_path / name, "")
+    monkeypatch.chdir(tmp_path)
+    pattern = pattern.replace("ABS", str(tmp_path))
+    expected = sorted(dict.fromkeys(glob.iglob(pattern, recursive=True)))
+    assert sorted(dict.fromkeys(_glob(pattern))) == expected
