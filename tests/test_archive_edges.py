@@ -405,3 +405,88 @@ def test_a_damaged_compressed_tar_fails_the_command(tmp_path: Path) -> None:
     assert len(done.stdout.splitlines()) == 1
     assert "cannot read the archive after member 1 (00.txt): bad checksum" in done.stderr
     assert "1 converted, 1 failed" in done.stderr
+
+
+def test_damage_that_zipfile_or_tarfile_meets_with_odd_errors_is_an_error(tmp_path: Path) -> None:
+    """Found by fuzzing: each ended the command with a traceback."""
+    # a member named in UTF-8 (flagged so) whose local header's name is not UTF-8
+    path = make_zip(tmp_path / "name.zip", {"b\u00e9.txt": dump(2), "c.txt": dump(3)})
+    data = bytearray(path.read_bytes())
+    data[30 + 1] = 0xFC  # "b\xc3\xa9.txt" -> "b\xfc\xa9.txt" in the local header only
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(3)]  # (UnicodeDecodeError)
+    assert [str(error) for error in stream.errors] == [
+        f"{path}:b\u00e9.txt: cannot read this member: 'utf-8' codec can't decode byte 0xfc "
+        "in position 1: invalid start byte"
+    ]
+    # a directory entry that needs a zip version zipfile does not read
+    path = make_zip(tmp_path / "version.zip", {"a.txt": dump(1)})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"PK\x01\x02") + 6] = 0xFF  # (NotImplementedError)
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == []
+    assert [str(error) for error in stream.errors] == [
+        f"{path}: not a readable zip archive: zip file version 25.5"
+    ]
+    # a gzip header that says an extra field follows, cut short before it (TypeError)
+    path = tmp_path / "cut.tar.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x04" + bytes(6))
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 1
+    assert done.stdout == (
+        f"{path}: error: not a readable tar archive: "
+        "ord() expected a character, but string of length 0 found\n"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_a_glob_follows_no_link_to_a_folder(tmp_path: Path) -> None:
+    """``**`` followed links (glob does): a link to the folder above made it recurse without
+    end, a branch per link at each level, and ``validate '**/*.txt'`` never ended."""
+    write(tmp_path / "a" / "s.txt", dump(1))
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "self").symlink_to("../a")
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "validate", "**/*.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "1 story checked: 0 errors, 0 warnings\n"
+    assert list(collection.iter_paths(str(tmp_path / "**" / "*.txt"))) == [
+        str(tmp_path / "a" / "s.txt")
+    ]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["**/*.txt", "**", "a/**", "a/**/*.txt", "**/b/*", "*/**/*.md", "a/**/c/**/*", "**/*",
+     "a/*/**/*.txt", "**/[a-z].txt", "./**/*.txt", "./**", "a/**/", "no/**/*.txt",
+     "**/**/*.txt", "*/**", "[ae]/**/*", "ABS/**/*.txt", "ABS/**"],
+)  # fmt: skip
+def test_a_glob_matches_what_glob_matches_where_there_is_no_link(
+    tmp_path: Path, pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import glob
+
+    from storykit._sources import _glob
+
+    for name in ("x.txt", "a/y.txt", "a/b/z.txt", "a/b/c/w.md", "d/.hid/q.txt", ".h/r.txt",
+                 "a/.s.txt", "e/v.json", "a/[br].txt"):  # fmt: skip
+        write(tmp_path / name, "")
+    monkeypatch.chdir(tmp_path)
+    pattern = pattern.replace("ABS", str(tmp_path))
+    expected = sorted(dict.fromkeys(glob.iglob(pattern, recursive=True)))
+    assert sorted(dict.fromkeys(_glob(pattern))) == expected

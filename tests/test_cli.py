@@ -1289,6 +1289,27 @@ def test_a_file_name_that_is_not_utf8_is_linked_by_its_bytes_and_shown_escaped(
         text = done.stdout + done.stderr
         assert "nb/\\udcff\\udcfe bad.txt:1: " in text, argv
         assert "\udcff" not in text  # no raw byte sent to the terminal
+    # validate's JSON report showed U+FFFD ("nb/\ufffd\ufffd bad.txt"), hiding the bytes
+    done = cli("validate", "--format", "json", "nb", cwd=tmp_path, errors="surrogateescape")
+    assert done.returncode == 1
+    (found,) = json.loads(done.stdout)["diagnostics"]
+    assert found["file"] == "nb/\\udcff\\udcfe bad.txt"
+    assert "\ufffd" not in done.stdout
+    assert "\udcff" not in done.stdout
+    # the messages that convert writes before it starts name the file the same way (an ESC
+    # in the name went to the terminal raw)
+    name += "\x1b[2J"
+    write(tmp_path / f"{name}.json", dump(1))
+    write(tmp_path / f"{name}.txt", "")
+    for argv, said in (
+        (["convert", f"{name}.txt", "--to", "json", "-o", f"{name}.json"], ".json exists; "),
+        (["convert", f"{name}.txt", "--to", "json"], ".txt: no story here"),
+    ):
+        done = cli(*argv, cwd=tmp_path, errors="surrogateescape")
+        assert done.returncode == 1
+        assert "\\udcff\\udcfe bad\\x1b[2J" + said in done.stderr, done.stderr
+        assert "\udcff" not in done.stderr
+        assert "\x1b" not in done.stderr
 
 
 @pytest.mark.parametrize(

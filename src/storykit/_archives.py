@@ -19,7 +19,7 @@ import struct
 from collections.abc import Iterator
 from typing import IO, Any, Self, cast
 
-from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
+from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text, too_large
 from storykit._sources import Limits, lower_suffix, suffix_format
 
 __all__ = ["archive_blobs"]
@@ -62,11 +62,7 @@ def _member_failure(origin: Origin, problem: str) -> Failure:
 
 def _too_large(origin: Origin, limit: int, *, packed: bool = False) -> Failure:
     """A member over the limit; ``packed``: a compressed zip member, which may be a bomb."""
-    return read_error(
-        origin,
-        f"member larger than the {size_text(limit)} limit (max_member_size); not read"
-        + (" (a zip bomb?)" if packed else ""),
-    )
+    return read_error(origin, too_large(limit, "member") + (" (a zip bomb?)" if packed else ""))
 
 
 def _packed(info: Any) -> bool:
@@ -154,7 +150,8 @@ def _zip_blobs(
     member_limit, total, max_members = limits
     budget = _Budget(total)
     # what a damaged member raises (zlib's and lzma's errors are no OSError, bz2's is), or
-    # one in a compression method zipfile does not know (NotImplementedError)
+    # one in a compression method zipfile does not know (NotImplementedError), or whose
+    # local header holds a name flagged UTF-8 that is not (UnicodeDecodeError, a ValueError)
     errors = (
         zipfile.BadZipFile,
         OSError,
@@ -163,6 +160,7 @@ def _zip_blobs(
         lzma.LZMAError,
         RuntimeError,
         NotImplementedError,
+        ValueError,
     )
     refused = _zip_listing_refused(path, file, budget, max_members)
     if refused is not None:
@@ -170,7 +168,8 @@ def _zip_blobs(
         return
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # (NotImplementedError: a directory entry of a zip version it does not read)
         yield read_error(Origin(path), f"not a readable zip archive: {exc}")
         return
     with archive:
@@ -313,7 +312,7 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
     except _TotalExceededError:  # in an extended header
         yield _total_exceeded(path, total)
         return
-    except errors as exc:
+    except (*errors, TypeError) as exc:  # TypeError: a gzip header cut short (ord(b""))
         yield read_error(Origin(path), f"not a readable tar archive: {exc}")
         return
     count = 0

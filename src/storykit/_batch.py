@@ -34,7 +34,9 @@ from storykit._writing import (
     is_special,
     make_folder,
     out_suffix,
+    remove_empty,
     write_stdout,
+    write_text_stdout,
 )
 from storykit.collection import iter_paths, iter_pieces
 from storykit.errors import _printable
@@ -432,7 +434,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     summary = _Summary(fail_fast=args.fail_fast)
     if out is not None and mode in ("jsonl", "stream") and not is_special(out):
         if os.path.lexists(out) and not args.force:
-            sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+            sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
             return EXIT_FAILED
         if os.path.isdir(out):
             raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
@@ -445,14 +447,17 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
-            sys.stderr.write(f"{inputs[0]}: no story here\n")
+            sys.stderr.write(safe(f"{inputs[0]}: no story here") + "\n")
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
-                f"{first.event.origin.where} holds several stories; to write them as {to} "
-                "give -o DIR (one file each)\n"
+                safe(
+                    f"{first.event.origin.where} holds several stories; to write them as {to} "
+                    "give -o DIR (one file each)"
+                )
+                + "\n"
             )
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
@@ -473,9 +478,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         options=tuple(sorted(options.items())),
         site=site,
     )
-    if mode == "dir":
-        make_folder(out or ".")
-
     progress = _Progress(
         sys.stderr,
         _count_files(inputs) if sys.stderr.isatty() else None,
@@ -491,6 +493,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     else:
         target = None if mode == "dir" else out
         handler = _Converting(to, target, args.force, summary, progress)
+    made = make_folder(out or ".") if mode == "dir" else []
+    # The one output file not written: its stories are lost, but a site's pages are written
+    # apart from its index, and stay converted.
+    lost = summary.fail if site else summary.unwritten
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         sink = handler.sink
@@ -505,17 +511,18 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        summary.unwritten(f"{target} exists; use --force to overwrite it")
+        lost(f"{target} exists; use --force to overwrite it")
     except NotRegularError as exc:
-        summary.unwritten(str(exc))
+        lost(str(exc))
     except OSError as exc:
         if target is None or isinstance(exc, BrokenPipeError):
             raise
-        summary.unwritten(f"cannot write {target}: {exc.strerror or exc}")
+        lost(f"cannot write {target}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
             handler.sink.discard()
+        remove_empty(made)  # an output folder this run made and wrote nothing into
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
@@ -543,11 +550,12 @@ def validate(args: argparse.Namespace) -> int:
         if as_json:
             found.append(
                 {
-                    "file": origin.path,
-                    "member": origin.member,
+                    # as the text lines show them (U+FFFD would hide which bytes)
+                    "file": _printable(origin.path),
+                    "member": None if origin.member is None else _printable(origin.member),
                     "line": line,
                     "level": level,
-                    "message": message,
+                    "message": _printable(message),
                 }
             )
         else:
@@ -575,7 +583,7 @@ def validate(args: argparse.Namespace) -> int:
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not args.quiet or failed:
         text = (
             f"{plural(counts['stories'], 'story', 'stories')} checked: "

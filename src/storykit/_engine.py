@@ -36,6 +36,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
@@ -460,15 +461,63 @@ def _worker_started(parent: int) -> None:
         os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
-def _worker_signalled(signum: int, _frame: object) -> None:
+def _worker_signalled(signum: int, frame: FrameType | None) -> None:
     """End the worker at once: it runs only outside a held block, where it has no file open.
 
     A worker makes each temporary file, writes it and renames it (or removes it) inside
     one :func:`storykit._writing.signals_held` block, so when the signal gets through,
     nothing of it is left to remove. Raising ``SystemExit`` instead could land in a
     finalizer or an import's callback, where Python prints it as ignored and goes on.
+
+    Not while it sends a chunk's result back, though: a result cut short in the pipe
+    leaves the executor's thread in the main process waiting for the rest for ever (the
+    main process holds the pipe's other end), and the command hung on SIGTERM (``-j 2``
+    into one file, whose chunks send their output back). Then it ends once the result
+    is sent.
     """
+    if _sending(frame):
+        _end_after_sending(signum)
+        return
     os._exit(128 + signum)
+
+
+_SENDING = {"_sendback_result", "put", "send", "send_bytes", "_send_bytes", "_send"}
+
+
+def _sending(frame: FrameType | None) -> bool:
+    """Whether ``frame`` is in the sending of a result to the main process."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name in _SENDING and "multiprocessing" in code.co_filename.replace("\\", "/"):
+            return True
+        if code.co_name == "_sendback_result":  # concurrent.futures.process
+            return True
+        frame = frame.f_back
+    return False
+
+
+_SENT_POLL = 0.01  # seconds between looks at whether the result is sent
+_SENT_GRACE = 2.0  # seconds a result has to be sent before the worker ends anyway
+
+
+def _end_after_sending(signum: int) -> None:
+    """Send ``signum`` again once the main thread is done sending (see _worker_signalled).
+
+    A send that does not end (the main process reads no more: it is stopping the pool
+    after a worker died) does not keep the worker: it ends after ``_SENT_GRACE``.
+    """
+    main = threading.get_ident()
+
+    def again() -> None:
+        end = time.monotonic() + _SENT_GRACE
+        while _sending(sys._current_frames().get(main)):  # the main thread, where it is
+            if time.monotonic() > end:
+                os._exit(128 + signum)  # no one reads the rest: nothing waits for it
+            time.sleep(_SENT_POLL)
+        os.kill(os.getpid(), signum)  # to the main thread: this one holds it
+
+    with signals_held():  # the thread starts with them held, as _watch_parent's does
+        threading.Thread(target=again, daemon=True).start()
 
 
 def _watch_parent(parent: int) -> None:

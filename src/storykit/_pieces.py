@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from storykit import formats
 from storykit._api import bom_encoding, decode, read_story
-from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text
+from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
 from storykit.model import Story
@@ -375,7 +375,7 @@ def _whole_piece(
     if len(data) > limit:
         return read_error(
             Origin(path, member),
-            f"larger than the {size_text(limit)} limit (max_member_size); not read",
+            too_large(limit),
         )
     try:
         text = decode(data, origin.where)
@@ -419,7 +419,7 @@ def stream_pieces(
         if len(data) > limit:
             yield read_error(
                 Origin(path, member),
-                f"larger than the {size_text(limit)} limit (max_member_size); not read",
+                too_large(limit),
             )
             return
         try:
@@ -511,7 +511,7 @@ def bytes_pieces(
 def file_pieces(path: str, fmt: str, limit: int) -> Iterator[Piece | Failure]:
     """The pieces of a plain file: read whole when it is small, else streamed."""
     if fmt in formats.FILE_FORMATS:
-        yield from file_format_pieces(path, fmt)
+        yield from file_format_pieces(path, fmt, limit)
         return
     try:
         opened = open_file(path, limit)
@@ -528,7 +528,7 @@ def opened_pieces(
     if fmt in formats.FILE_FORMATS:
         if not isinstance(opened, bytes):
             opened.close()
-        yield from file_format_pieces(path, fmt)
+        yield from file_format_pieces(path, fmt, limit)
         return
     if isinstance(opened, bytes):
         yield from bytes_pieces(opened, path, None, fmt, limit)
@@ -540,10 +540,13 @@ def opened_pieces(
             yield os_failure(path, exc)
 
 
-def file_format_pieces(path: str, fmt: str) -> Iterator[Piece | Failure]:
-    """The stories of a database or other file format (``FILE_FORMATS``), as JSON pieces."""
+def file_format_pieces(path: str, fmt: str, limit: int) -> Iterator[Piece | Failure]:
+    """The stories of a database or other file format (``FILE_FORMATS``), as JSON pieces.
+
+    A story larger than ``limit`` is a failure, as an archive member is.
+    """
     try:
-        yield from formats.file_format(fmt).read_pieces(path)
+        yield from formats.file_format(fmt).read_pieces(path, max_member_size=limit)
     except StoryParseError as exc:
         yield Failure(Origin(path), exc)
 

@@ -14,7 +14,17 @@ import attrs
 
 from storykit.errors import StoryParseError
 
-__all__ = ["Blob", "Event", "Failure", "Origin", "Piece", "Skipped", "read_error", "size_text"]
+__all__ = [
+    "Blob",
+    "Event",
+    "Failure",
+    "Origin",
+    "Piece",
+    "Skipped",
+    "read_error",
+    "size_text",
+    "too_large",
+]
 
 
 @attrs.frozen
@@ -102,3 +112,13 @@ def size_text(n: int) -> str:
         if n >= scale and n % scale == 0:
             return f"{n // scale} {unit}"
     return f"{n:,} bytes"
+
+
+def too_large(limit: int, what: str | None = None) -> str:
+    """What is said of ``what`` (an archive member, a database's story) over the limit.
+
+    ``member larger than the 16 MiB limit (max_member_size); not read``: one wording for
+    every input the limit applies to.
+    """
+    said = f"larger than the {size_text(limit)} limit (max_member_size); not read"
+    return said if what is None else f"{what} {said}"

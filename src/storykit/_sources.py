@@ -228,6 +228,40 @@ def _has_magic(path: str) -> bool:
     return any(c in path for c in "*?[")
 
 
+def _glob(pattern: str) -> Iterator[str]:
+    """``glob.iglob(pattern, recursive=True)``, where ``**`` follows no link to a folder.
+
+    :mod:`glob` follows them (before Python 3.13 there is no way to say not to): a link to
+    a folder above (``a/up -> ..``) made ``dumps/**/*.txt`` recurse until the path was too
+    long, a branch per link at each level, and the command never ended. Folders are walked
+    as :func:`_walk` walks them: links to folders are not followed, hidden ones are skipped.
+    """
+    parts = pattern.replace(os.altsep, os.sep).split(os.sep) if os.altsep else pattern.split(os.sep)
+    if "**" not in parts:
+        yield from glob.iglob(pattern)
+        return
+    at = parts.index("**")
+    head = os.sep.join(parts[:at]) or (os.sep if at else "")
+    rest = parts[at + 1 :]
+    for base in glob.iglob(head) if _has_magic(head) else [head]:
+        top = base or os.curdir
+        if not os.path.isdir(top):
+            continue
+        for folder, folders, files in os.walk(top):  # (links to folders are not followed)
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            here = folder if base else os.path.relpath(folder)  # "**/x": no "./" in front
+            here = "" if here == os.curdir and not base else here
+            if rest:
+                yield from _glob(os.path.join(glob.escape(here), *rest))
+                continue
+            # "dir/**": dir/ itself, the folders in it and every file
+            if folder != top:
+                yield here
+            elif base:
+                yield os.path.join(base, "")
+            yield from (os.path.join(here, f) for f in files if not f.startswith("."))
+
+
 def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     """Each file a source names (its path), each open file, or a :class:`Failure`.
 
@@ -255,7 +289,7 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     elif os.path.exists(path):
         yield path
     elif _has_magic(path):
-        matches = sorted(glob.iglob(path, recursive=True))
+        matches = sorted(dict.fromkeys(_glob(path)))
         if not matches:
             error = StoryParseError("no file matches this pattern", filename=path)
             yield Failure(Origin(path), error)

@@ -22,7 +22,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin
 from storykit._sources import lower_suffix
-from storykit._writing import make_folder
+from storykit._writing import make_folder, remove_empty
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats.sqlite import refuse_special
@@ -67,11 +67,13 @@ def convert(args: argparse.Namespace, to: str) -> int:
             yield pair
 
     existed = os.path.lexists(out)
+    made: list[str] = []  # the folders made for it
     try:
-        outcome = _write(counted(), out, to, args, read)
+        outcome = _write(counted(), out, to, args, read, made=made)
     finally:
         if not existed and (read[0] == 0 or to == "sqlite"):  # no story in it: no file
             _remove_made(out)
+        remove_empty(made)  # … and no folder made for it
     if isinstance(outcome, int):  # the output file was refused
         return outcome
     added, skipped, failed_fast = outcome
@@ -97,10 +99,13 @@ def _write(
     to: str,
     args: argparse.Namespace,
     read: list[int],
+    *,
+    made: list[str],
 ) -> int | tuple[int, int, StoryParseError | OSError | None]:
     """Write the stories to ``out``: how many were added and skipped, and a --fail-fast error.
 
-    An ``int`` is the exit status when the output file is refused.
+    An ``int`` is the exit status when the output file is refused. The folders made for
+    ``out`` are added to ``made``.
     """
     module = formats.file_format(to)
     with warnings.catch_warnings():
@@ -109,9 +114,9 @@ def _write(
             _prepare(out, to, force=args.force)
             folder = os.path.dirname(out)
             if folder:  # made, as for every other output (-o new/x.json)
-                make_folder(folder)
+                made += make_folder(folder)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
-                sys.stderr.write(f"{out} exists; use --force to overwrite it\n")
+                sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
                 return EXIT_FAILED
             written = module.write(stories, out, force=args.force)
         except (StoryParseError, OSError) as exc:

@@ -36,9 +36,11 @@ __all__ = [
     "make_folder",
     "out_suffix",
     "relative_name",
+    "remove_empty",
     "signals_held",
     "write_atomic",
     "write_stdout",
+    "write_text_stdout",
 ]
 
 # --------------------------------------------------------------------------- writing files
@@ -67,45 +69,81 @@ def _temp_name(folder: str) -> str:
     return os.path.join(folder, f"{_TEMP_PREFIX}{_names[1]}-{next(_names[2])}{_TEMP_SUFFIX}")
 
 
-def make_folder(folder: str) -> None:
+def make_folder(folder: str) -> list[str]:
     """``os.makedirs(folder, exist_ok=True)``, where a file in the way is said to be one.
 
     ``makedirs`` says "File exists" when a part of the path is a file (``-o afile/x.json``),
     which reads as if the output were there already.
 
+    Returns:
+        The folders it made, innermost first: for :func:`remove_empty` to take away again
+        when nothing was written into them.
+
     Raises:
         NotADirectoryError: A part of ``folder`` is a file (named in ``filename``).
         OSError: The folder cannot be made.
     """
+    missing: list[str] = []
+    path = folder
+    while path and not os.path.lexists(path):
+        head, tail = os.path.split(path)
+        if tail not in ("", os.curdir, os.pardir):
+            missing.append(path)
+        if head == path:  # pragma: no cover - a root that is not there
+            break
+        path = head
     try:
         os.makedirs(folder, exist_ok=True)
     except FileExistsError as exc:
         message = "not a folder (a file is in the way)"
         raise NotADirectoryError(errno.ENOTDIR, message, exc.filename) from None
+    except BaseException:
+        remove_empty(missing)  # a part made before a later one failed
+        raise
+    return missing
 
 
-def _make_temp(folder: str) -> tuple[int, str]:
+def remove_empty(made: Iterable[str]) -> None:
+    """Remove folders :func:`make_folder` made (innermost first), while they are empty.
+
+    A folder something was written into (or another process is writing into) stays, and so
+    do the ones around it.
+    """
+    for folder in made:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+
+
+def _make_temp(folder: str) -> tuple[int, str, list[str]]:
     """Create and open a new temporary file in ``folder`` (made if missing).
 
     The file gets the mode a new file gets (``0o666`` less the umask), as the output would
     with :func:`open`; the folder is made only when the first try says it is missing (one
     system call per file saved, instead of a ``mkdir`` each time).
 
+    Returns:
+        The file's descriptor and name, and the folders made for it (innermost first).
+
     Raises:
         OSError: The folder cannot be made or written.
     """
-    made = False
+    made: list[str] | None = None
     for _ in range(100):
         name = _temp_name(folder)
         try:
-            return os.open(name, _OPEN_FLAGS, 0o666), name
+            return os.open(name, _OPEN_FLAGS, 0o666), name, made or []
         except FileExistsError:
             continue
         except (FileNotFoundError, NotADirectoryError):
-            if made:
+            if made is not None:
+                remove_empty(made)
                 raise
-            make_folder(folder)  # raises what it raised before, if it fails
-            made = True
+            made = make_folder(folder)  # raises what it raised before, if it fails
+        except BaseException:
+            remove_empty(made or [])
+            raise
     raise FileExistsError(errno.EEXIST, "no free temporary name", folder)  # pragma: no cover
 
 
@@ -240,13 +278,14 @@ class AtomicFile:
         self.force = force
         self.inside = inside
         self.temp: str | None = None
+        self.made: list[str] = []  # folders made for the file: gone again if it is not kept
         if into_special and is_special(dest):
             self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
             return
         folder = os.path.dirname(dest) or "."  # relative is fine: no one changes folder
         try:
             with signals_held():
-                fd, self.temp = _make_temp(folder)
+                fd, self.temp, self.made = _make_temp(folder)
                 self.file = os.fdopen(fd, "wb", buffering=_BUFFER)
         except BaseException:  # a signal held back above arrives as the block ends
             self.discard()
@@ -285,6 +324,7 @@ class AtomicFile:
             if temp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temp)
+                remove_empty(self.made)
 
 
 def write_atomic(
@@ -311,14 +351,35 @@ def write_atomic(
 
 
 def write_stdout(data: bytes) -> None:
-    """Write encoded output to standard output (its binary buffer when it has one)."""
+    """Write encoded output to standard output (its binary buffer when it has one).
+
+    All of it, or an ``OSError``: a write into a full disk or past a file size limit
+    (``> file``) or into a pipe being closed (``| head``) can write part of the bytes and
+    return the count, which :class:`io.BufferedWriter` passes on, and ``sys.stdout.write``
+    drops: the rest was lost without a word.
+    """
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(data.decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(data)
+    view = memoryview(data)
+    while view:
+        written = buffer.write(view)
+        view = view[written or 0 :]  # the next write says why the rest did not go
     buffer.flush()
+
+
+def write_text_stdout(text: str) -> None:
+    """Write text to standard output, all of it or an ``OSError`` (see :func:`write_stdout`).
+
+    For text that may be larger than the stream's buffer (a report, a story shown): what fits
+    in the buffer is written whole by ``sys.stdout.write``.
+    """
+    if getattr(sys.stdout, "buffer", None) is None:
+        sys.stdout.write(text)
+        return
+    write_stdout(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
 
 
 # --------------------------------------------------------------------------- output names

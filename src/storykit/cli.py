@@ -33,6 +33,7 @@ from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
+from storykit._writing import write_text_stdout
 from storykit.collection import iter_pieces
 from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.formats.text import credit_line
@@ -177,7 +178,7 @@ def _show(args: argparse.Namespace) -> int:
         if event.origin.member is not None and args.all:
             sys.stdout.write(f"[{safe(event.origin.member)}]\n\n")
         # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
-        sys.stdout.write(safe(render(story, width), newlines=False))
+        write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
         sys.stderr.write(f"no story in {safe(args.file)}\n")
@@ -189,7 +190,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _schema(_args: argparse.Namespace) -> int:
-    sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    write_text_stdout(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
 
 
@@ -525,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
             args.input_format = formats.resolve(args.input_format)[0]  # --from md
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
+        sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
@@ -549,13 +551,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> NoReturn:
-    """The ``storykit`` console script and ``python -m storykit``: :func:`main`, then exit.
+    """The ``storykit`` command (through :func:`storykit.__main__.run`): :func:`main`, then exit.
 
     Once :func:`main` has returned, its output is complete: a Ctrl-C that lands while the
     interpreter shuts down (threads joined, files closed) is ignored rather than shown as a
     ``KeyboardInterrupt`` traceback from wherever the interpreter was.
     """
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:  # before main() catches it: while its parser is being built
+        status = EXIT_INTERRUPTED
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(status)

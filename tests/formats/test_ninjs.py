@@ -476,3 +476,29 @@ def test_body_text_outside_paragraphs_is_not_lost(
     story = storykit.loads(json.dumps({"uri": "x", "headline": "T", "body_html": body}), "ninjs")
     assert [p for section in story.sections for p in section.paragraphs] == paragraphs
     assert list(story.extras) == extras
+
+
+@pytest.mark.parametrize("profile", [None, "storykit/1"])
+@pytest.mark.parametrize(
+    ("body", "paragraph"),
+    [
+        # html.unescape drops references to controls and noncharacters: the text was lost
+        ("<p>a&#x1b;b</p>", "a\x1bb"),
+        ("<p>a&#27;b</p>", "a\x1bb"),
+        ("<p>a&#x7F;b&#1;c</p>", "a\x7fb\x01c"),
+        ("<p>a&#x81;b&#xFFFE;c</p>", "a\x81b\ufffec"),
+        # what the HTML standard maps is mapped as before (Windows-1252, NUL, surrogates)
+        ("<p>&#x80;&#x85; &#0;&#xD800; &#x110000;</p>", "\u20ac\u2026 \ufffd\ufffd \ufffd"),
+        ("<p>&amp;#27; &notit; &#65</p>", "&#27; \u00acit; A"),
+        # a reference of thousands of digits raised ValueError ("Exceeds the limit")
+        (f"<p>a&#{'9' * 5000};b&#x{'f' * 5000};c&#{'0' * 5000}66;</p>", "a\ufffdb\ufffdcB"),
+    ],
+)
+def test_character_references_read_as_the_html_standard_says(
+    body: str, paragraph: str, profile: str | None
+) -> None:
+    doc = {"uri": "x", "headline": "T", "body_html": body}
+    if profile:
+        doc["profile"] = profile
+    story = storykit.loads(json.dumps(doc), "ninjs")
+    assert story.paragraphs == (paragraph,)

@@ -17,7 +17,10 @@ These tests must reach in, each for a reason of its own:
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -154,3 +157,62 @@ def test_the_main_thread_waits_on_a_worker_with_ctrl_c_held_back(
     assert seen
     assert masks  # the main thread did wait
     assert all({signal.SIGINT, signal.SIGTERM} <= mask for mask in masks), masks
+
+
+_SEND_THEN_SIGTERM = """\
+import os, signal, sys, time
+from multiprocessing import Pipe
+from storykit import _engine
+reader, writer = Pipe(duplex=False)
+pid = os.fork()
+if pid == 0:  # a worker, sending a result far larger than the pipe holds
+    reader.close()
+    _engine._worker_started(os.getppid())
+    writer.send_bytes(b"x" * 20_000_000)
+    time.sleep(30)
+    os._exit(0)
+writer.close()
+time.sleep(0.5)  # the worker is blocked in its send: the pipe holds 64 KiB
+os.kill(pid, signal.SIGTERM)
+time.sleep(0.2)
+start = time.monotonic()
+try:
+    print(len(reader.recv_bytes()))
+except (EOFError, OSError) as exc:
+    print("cut:", exc)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status), time.monotonic() - start < 10)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_sigterm_lets_a_worker_finish_sending_its_result() -> None:
+    """A worker ended by SIGTERM in the middle of sending a chunk's result left the rest of
+    the message missing, and the executor's thread in the main process waited for it for
+    ever: ``convert -j 2 -o all.jsonl`` hung on SIGTERM, one time in ten at the start."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SEND_THEN_SIGTERM],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+    )
+    assert done.stderr == ""
+    assert done.stdout.splitlines() == ["20000000", f"{128 + signal.SIGTERM} True"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
+    """… but a send that never ends (the main process stopped reading) keeps no worker."""
+    script = _SEND_THEN_SIGTERM.replace("print(len(reader.recv_bytes()))", "pass")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+    )
+    assert done.stderr == ""
+    assert done.stdout.splitlines() == [f"{128 + signal.SIGTERM} True"]

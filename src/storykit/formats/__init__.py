@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast, runti
 from storykit.errors import UnknownFormatError
 
 if TYPE_CHECKING:
-    from storykit._records import Origin, Piece
+    from storykit._records import Failure, Origin, Piece
     from storykit.formats.sqlite import WriteCounts
     from storykit.model import Story
     from storykit.tags import TagSplitter
@@ -139,8 +139,13 @@ class FileFormat(Format, Protocol):
         """Write the stories to ``path``; what was written (a count, or counts)."""
         ...
 
-    def read_pieces(self, path: str, /) -> Iterator[Piece]:
-        """The stories of the file, as pieces of storykit JSON (for the batch readers)."""
+    def read_pieces(
+        self, path: str, /, *, max_member_size: int | None = ...
+    ) -> Iterator[Piece | Failure]:
+        """The stories of the file, as pieces of storykit JSON (for the batch readers).
+
+        A story larger than ``max_member_size`` bytes is a :class:`Failure` instead.
+        """
         ...
 
 

@@ -356,6 +356,33 @@ _RAW_TEXT = {
     "style": re.compile(r"</style[\s/>]", re.I),
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^>]*>")
+# A character reference, as :func:`html.unescape` finds them.
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_MAX_CODE_POINT_DIGITS = 7  # 0x10FFFF is 1114111: more significant digits is out of range
+
+
+def _charref(match: re.Match[str]) -> str:
+    ref = match[1]
+    if ref[0] != "#":
+        return _html.unescape(match[0])  # a named reference
+    hexadecimal = ref[1] in "xX"
+    digits = ref[2 if hexadecimal else 1 :].rstrip(";").lstrip("0")
+    if len(digits) > _MAX_CODE_POINT_DIGITS:  # int() of thousands of digits raises
+        return "\ufffd"
+    number = int(digits or "0", 16 if hexadecimal else 10)
+    # html.unescape gives "" for a control (U+001B) or a noncharacter, which the HTML
+    # standard keeps (as it does written raw); the model holds them, so they are kept.
+    return _html.unescape(f"&#{number};") or chr(number)
+
+
+def _unescape(text: str) -> str:
+    """``text`` with its character references decoded as the HTML standard decodes them.
+
+    :func:`html.unescape` does, but for references to control characters and noncharacters
+    (``&#x1b;``), which it drops without a word where a browser keeps the code point, and
+    for a number of more than 4,300 digits, on which it raises ``ValueError``.
+    """
+    return _CHARREF.sub(_charref, text) if "&" in text else text
 
 
 class _BodyParser:
@@ -461,12 +488,12 @@ class _BodyParser:
         if self.skip:
             return
         if self.kind is None:
-            if data.isspace() or not (_html.unescape(data) if "&" in data else data).strip():
+            if data.isspace() or not _unescape(data).strip():
                 return
             self.kind, self.implicit = "p", True
         elif self.after_br and not data.isspace():
             self.after_br = False
-        self.parts.append(_html.unescape(data) if "&" in data else data)
+        self.parts.append(_unescape(data))
 
 
 def _html_sections(text: str, *, exact: bool, title: str) -> tuple[list[Section], list[str], bool]:

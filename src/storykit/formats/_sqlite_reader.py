@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from storykit._dates import parse_iso
-from storykit._records import Origin, Piece
+from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit.errors import StoryParseError
 from storykit.model import Credit, Image, Section, Source, Story
 
@@ -130,18 +130,63 @@ def _grouped(cursor: sqlite3.Cursor) -> Iterator[tuple[int, list[tuple[Any, ...]
 
 
 class _Children:
-    """Rows of one child table, ordered by story, handed out story by story."""
+    """Rows of one child table, ordered by story, handed out story by story.
+
+    Rows of a story that is not there (a key no story has, or not a number) are passed
+    over and counted in :attr:`stray`, never let to hold back the rows of the next stories.
+    """
 
     def __init__(self, connection: sqlite3.Connection, query: str) -> None:
         self._groups = _grouped(connection.execute(query))
         self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
+        self.stray = 0
 
     def take(self, pk: int) -> list[tuple[Any, ...]]:
         found = self._next
+        while found is not None and not (isinstance(found[0], int) and found[0] >= pk):
+            self.stray += len(found[1])  # a story before this one that was not there
+            found = self._next = next(self._groups, None)
         if found is None or found[0] != pk:
             return []
         self._next = next(self._groups, None)
         return found[1]
+
+    def rest(self) -> int:
+        """How many rows belong to no story: :attr:`stray` and the rows not taken."""
+        while self._next is not None:
+            self.stray += len(self._next[1])
+            self._next = next(self._groups, None)
+        return self.stray
+
+
+# What a story is read from: each table's key, then its text columns.
+_STORY_TEXTS = (
+    "title", "source", "published", "url", "image_alt", "credit_role", "credit_name",
+    "credit_provider",
+)  # fmt: skip
+_CHILD_QUERIES = {
+    "sections": ("story, position", ("heading",), "story, position"),
+    "paragraphs": ("story, section", ("text",), "story, section, position"),
+    "tags": ("story", ("tag",), "story, position"),
+    "credits": ("story", ("role", "name", "provider"), "story, position"),
+    "extras": ("story", ("text",), "story, position"),
+}
+
+
+def _columns(texts: tuple[str, ...], limit: int | None) -> str:
+    """The select list of ``texts``; with a ``limit``, then the row's size in bytes.
+
+    A text over the limit is read as NULL: SQLite measures it (``length``), and Python never
+    gets it (a story of such a row is refused by its size).
+    """
+    if limit is None:
+        return ", ".join(texts)
+    sizes = [f"length(CAST({name} AS BLOB))" for name in texts]
+    capped = [
+        f"CASE WHEN {size} > {limit:d} THEN NULL ELSE {name} END"
+        for name, size in zip(texts, sizes, strict=True)
+    ]
+    return ", ".join([*capped, " + ".join(f"coalesce({size}, 0)" for size in sizes)])
 
 
 def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
@@ -152,54 +197,72 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     so memory stays flat.
 
     Raises:
-        StoryParseError: The file is not a storykit database, or a row is not a story.
+        StoryParseError: The file is not a storykit database, a row is not a story, or rows
+            belong to no story.
     """
     name = os.fspath(path)
+    for origin, story in _read(name, None):
+        if isinstance(story, str):
+            raise StoryParseError(story, filename=name)
+        yield origin, story
+
+
+def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | str]]:
+    """The stories of :func:`read`, or what is wrong with one (or with rows of none).
+
+    With a ``limit``, a story whose text is larger is refused: its size is the UTF-8 bytes
+    of its text (title, source, paragraphs, tags, credits, extras…), counted by SQLite
+    before any of it is read into Python.
+    """
     connection = _open_read(name)
     try:
         children = {
-            "sections": _Children(
-                connection, "SELECT story, position, heading FROM sections ORDER BY story, position"
-            ),
-            "paragraphs": _Children(
+            table: _Children(
                 connection,
-                "SELECT story, section, text FROM paragraphs ORDER BY story, section, position",
-            ),
-            "tags": _Children(connection, "SELECT story, tag FROM tags ORDER BY story, position"),
-            "credits": _Children(
-                connection,
-                "SELECT story, role, name, provider FROM credits ORDER BY story, position",
-            ),
-            "extras": _Children(
-                connection, "SELECT story, text FROM extras ORDER BY story, position"
-            ),
+                f"SELECT {key}, {_columns(texts, limit)} FROM {table} ORDER BY {order}",  # noqa: S608 - fixed names
+            )
+            for table, (key, texts, order) in _CHILD_QUERIES.items()
         }
         stories = connection.execute(
-            "SELECT pk, id, title, source, published, url, image_alt, credit_role, credit_name,"
-            " credit_provider FROM stories ORDER BY pk"
+            f"SELECT pk, id, {_columns(_STORY_TEXTS, limit)} FROM stories ORDER BY pk"  # noqa: S608
         )
         for number, row in enumerate(stories, 1):
             origin = Origin(name, None, number)
+            taken = {table: rows.take(row[0]) for table, rows in children.items()}
+            if limit is not None:
+                size = row[-1] + sum(r[-1] for rows in taken.values() for r in rows)
+                if size > limit:
+                    yield origin, too_large(limit, "story")
+                    continue
+                taken = {table: [r[:-1] for r in rows] for table, rows in taken.items()}
+                row = row[:-1]  # noqa: PLW2901 - the row without its size
             try:
-                story = _story(row, children)
+                yield origin, _story(row, taken)
             except (TypeError, ValueError) as exc:
-                raise StoryParseError(f"story {row[1]}: {exc}", filename=name) from None
-            yield origin, story
+                yield origin, f"story {row[1]}: {exc}"
+        for table, rows in children.items():
+            stray = rows.rest()
+            if stray:
+                said = "1 row of {} belongs" if stray == 1 else f"{stray:,} rows of {{}} belong"
+                yield Origin(name), said.format(table) + " to no story; not read"
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
     finally:
         connection.close()
 
 
-def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
-    pk, _, title, source_name, published, url, alt, role, credit_name, provider = row
+def _story(row: tuple[Any, ...], children: dict[str, list[tuple[Any, ...]]]) -> Story:
+    _, _, title, source_name, published, url, alt, role, credit_name, provider = row
     paragraphs: dict[int, list[str]] = {}
-    for _, section, text in children["paragraphs"].take(pk):
+    for _, section, text in children["paragraphs"]:
         paragraphs.setdefault(section, []).append(text)
     sections = [
-        Section(heading, paragraphs.get(position, ()))
-        for _, position, heading in children["sections"].take(pk)
+        Section(heading, paragraphs.pop(position, ()))
+        for _, position, heading in children["sections"]
     ]
+    if paragraphs:  # paragraphs of a section that is not there: said, never dropped
+        msg = f"paragraphs of section {next(iter(paragraphs))!r}, which is not in sections"
+        raise ValueError(msg)
     source = None
     if source_name is not None or published is not None or url is not None:
         source = Source(source_name, None if published is None else parse_iso(published), url)
@@ -209,23 +272,30 @@ def _story(row: tuple[Any, ...], children: dict[str, _Children]) -> Story:
         title,
         source=source,
         image=image,
-        credits=[Credit(r, n, p) for _, r, n, p in children["credits"].take(pk)],
+        credits=[Credit(r, n, p) for _, r, n, p in children["credits"]],
         sections=sections,
-        tags=[tag for _, tag in children["tags"].take(pk)],
-        extras=[text for _, text in children["extras"].take(pk)],
+        tags=[tag for _, tag in children["tags"]],
+        extras=[text for _, text in children["extras"]],
     )
 
 
-def read_pieces(path: str) -> Iterator[Piece]:
+def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Piece | Failure]:
     """Every story of the database as a piece of storykit JSON, for the batch readers.
+
+    A story whose text is larger than ``max_member_size`` (in UTF-8 bytes) is a failure, as
+    an archive member of that size is, and its text is never read into Python; so is a row
+    that is not a story, and the stories after it are still read.
 
     Raises:
         StoryParseError: The file is not a storykit database.
     """
     from storykit.formats.json import dumps  # noqa: PLC0415
 
-    for origin, story in read(path):
-        yield Piece(origin, dumps(story, indent=None), "json")
+    for origin, story in _read(path, max_member_size):
+        if isinstance(story, str):
+            yield read_error(origin, story, origin.line)
+        else:
+            yield Piece(origin, dumps(story, indent=None), "json")
 
 
 # --------------------------------------------------------------------------- searching

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storykit._dates import format_iso, parse_iso
-from storykit._records import Origin, Piece
+from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit.errors import MissingExtraError, StoryParseError
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.sqlite import refuse_special
@@ -346,8 +346,11 @@ def read(
         file.close()
 
 
-def read_pieces(path: str) -> Iterator[Piece]:
+def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Piece | Failure]:
     """Every story of the file as a piece of storykit JSON, for the batch readers.
+
+    A story whose JSON is larger than ``max_member_size`` bytes is a failure, as an archive
+    member of that size is (pyarrow has read its row group by then).
 
     Raises:
         MissingExtraError: pyarrow is not installed.
@@ -356,4 +359,8 @@ def read_pieces(path: str) -> Iterator[Piece]:
     from storykit.formats.json import dumps  # noqa: PLC0415
 
     for origin, story in read(path):
-        yield Piece(origin, dumps(story, indent=None), "json")
+        text = dumps(story, indent=None)
+        if max_member_size is not None and len(text.encode("utf-8")) > max_member_size:
+            yield read_error(origin, too_large(max_member_size, "story"), origin.line)
+        else:
+            yield Piece(origin, text, "json")

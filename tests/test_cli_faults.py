@@ -1,0 +1,275 @@
+"""The storykit command when it stops early: what it leaves behind (as a real process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import attrs
+import pytest
+
+import storykit
+from storykit import Section
+from tests.conftest import ROOT
+
+from .test_cli import (
+    _fsize_limit,
+    _wait_for,
+    cli,
+    files_under,
+    main_is_running,
+    storykit_cmd,
+    temp_files,
+    unmeasured,
+)
+from .test_collection import dump, write
+
+
+def _tree(root: Path) -> list[str]:
+    """Every file and folder under ``root``, folders with a trailing slash."""
+    return sorted(str(p.relative_to(root)) + ("/" if p.is_dir() else "") for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("stdin", "argv"),
+    [
+        ("", ["-", "--to", "json", "-o", "OUT/"]),  # no story: it stopped before the folder
+        ("binary\x00data", ["-", "--to", "json", "-o", "OUT/"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "json", "-o", "OUT/a/b/"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "sqlite", "-o", "OUT/x.db"]),
+        ('{"not": "a story"}', ["-", "--from", "json", "--to", "json", "-o", "OUT/x.json"]),
+        ("", ["-", "empty", "--to", "json", "-o", "OUT/"]),
+        ("", ["empty", "--to", "json", "-o", "OUT/a/"]),
+        ("", ["empty", "--to", "html", "-s", "-o", "OUT/"]),  # a site of no page: no index
+    ],
+)
+def test_a_folder_made_for_nothing_is_not_left_behind(
+    tmp_path: Path, stdin: str, argv: list[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    done = cli("convert", *argv, cwd=tmp_path, input=stdin)
+    assert "Traceback" not in done.stderr
+    assert _tree(tmp_path) == ["empty/"]
+
+
+def test_a_folder_that_was_there_stays(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "OUT" / "a").mkdir(parents=True)
+    for argv in (["-o", "OUT/"], ["-o", "OUT/a/"], ["-o", "OUT/a/b/c/"]):
+        done = cli("convert", "-", "empty", "--to", "json", *argv, cwd=tmp_path, input="")
+        assert done.returncode == 0, done.stderr
+        assert _tree(tmp_path) == ["OUT/", "OUT/a/", "empty/"]
+    # a folder written into stays, and the ones around it
+    write(tmp_path / "in" / "x.txt", dump(1))
+    done = cli("convert", "in", "--to", "json", "-o", "new/sub/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "new") == ["sub/x.json"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_before_the_first_story_leaves_no_folder(
+    tmp_path: Path, jobs: str, sig: int
+) -> None:
+    """The folder is made once the command has started; the standard input gives nothing
+    yet when Ctrl-C comes (SIGINT to the process group, as a terminal sends it)."""
+    (tmp_path / "empty").mkdir()
+    read, write_end = os.pipe()
+    try:
+        process = subprocess.Popen(
+            storykit_cmd("convert", "-", "empty", "--to", "json", "-o", "OUT/", "-j", jobs),
+            cwd=tmp_path,
+            stdin=read,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            start_new_session=True,
+        )
+        os.close(read)
+        assert _wait_for(lambda: main_is_running(process.pid), 60)
+        assert _wait_for(lambda: (tmp_path / "OUT").is_dir(), 60)
+        os.killpg(process.pid, sig)
+        _, err = process.communicate(timeout=60)
+    finally:
+        os.close(write_end)
+    assert process.returncode == 128 + sig, err
+    assert "Traceback" not in err
+    assert _tree(tmp_path) == ["empty/"]
+    assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_folders_made_for_files_that_could_not_be_written_are_removed(
+    tmp_path: Path, jobs: str
+) -> None:
+    """A file size limit (as a full disk): each file fails, and its folders were left."""
+    for i in (1, 2):
+        write(tmp_path / "in" / f"sub{i}" / "deeper" / f"{i}.txt", dump(i))
+    (tmp_path / "OUT").mkdir()
+    done = subprocess.run(
+        storykit_cmd("convert", "in", "--to", "json", "-o", "OUT/", "-j", jobs),
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        preexec_fn=_fsize_limit(100),
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("File too large") == 2, done.stderr
+    assert [p for p in _tree(tmp_path) if not p.startswith("in/")] == ["OUT/"]
+
+
+# --------------------------------------------------------------------------- Ctrl-C at start
+
+_ENTRY = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+_MODULE, _FUNCTION = _ENTRY["storykit"].split(":")
+
+# A child that runs the console script's entry point as pip's wrapper does, with a finder
+# that sends the process SIGINT (a real Ctrl-C, to itself) as module NAME starts to import.
+_INTERRUPTED_AT = """\
+import importlib.abc, os, signal, sys
+class Interrupt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == {name!r}:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+import storykit  # the package: imported before any of its code can guard anything
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["storykit", "convert", "nothere.txt", "--to", "json"]
+from {module} import {function}
+sys.exit({function}())
+"""
+
+
+def _child(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+
+
+def _imported_by_the_command() -> list[str]:
+    """The modules the command imports beyond the package and the entry point's module."""
+    done = _child(
+        "import importlib.abc, os, signal, sys, storykit\n"  # as the child above
+        f"from {_MODULE} import {_FUNCTION}\n"  # (what it imports is not guarded either)
+        "before = set(sys.modules)\n"
+        "import storykit.cli\n"
+        "print(*[name for name in sys.modules if name not in before])\n"
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_ctrl_c_while_the_command_is_imported_ends_it_quietly() -> None:
+    """A Ctrl-C while storykit.cli and its modules were imported showed a traceback."""
+    names = _imported_by_the_command()
+    assert "storykit.cli" in names and "storykit._batch" in names, names
+    # the first, one in the middle, the last (the command's own module comes last)
+    for name in dict.fromkeys([names[0], "storykit._batch", names[-1], "storykit.cli"]):
+        done = _child(_INTERRUPTED_AT.format(name=name, module=_MODULE, function=_FUNCTION))
+        assert done.returncode == 130, (name, done.stderr)
+        assert done.stderr == "", (name, done.stderr)
+        assert done.stdout == ""
+
+
+def test_ctrl_c_while_the_parser_is_built_ends_it_quietly() -> None:
+    """main() catches Ctrl-C once the command line is read; before, it was a traceback."""
+    script = (
+        "import os, signal, sys\n"
+        "import storykit.cli\n"
+        "built = storykit.cli._parser\n"
+        "def interrupted():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return built()\n"
+        "storykit.cli._parser = interrupted\n"
+        "sys.argv = ['storykit', '--version']\n"
+        f"from {_MODULE} import {_FUNCTION}\n"
+        f"{_FUNCTION}()\n"
+    )
+    done = _child(script)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == ""
+    assert done.stdout == ""
+
+
+def test_a_site_whose_index_cannot_be_written_still_counts_its_pages(tmp_path: Path) -> None:
+    """A full disk at the index said '0 converted (40 read, none written)' of the pages."""
+    for i in range(40):
+        write(tmp_path / "in" / f"{i}.txt", dump(i))
+    done = cli("convert", "in", "--to", "html", "-s", "-o", "whole/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    pages = [p.stat().st_size for p in (tmp_path / "whole").glob("*.html") if p.stem.isdigit()]
+    index = (tmp_path / "whole" / "index.html").stat().st_size
+    assert max(pages) < index  # a limit between them: every page fits, the index does not
+    done = subprocess.run(
+        storykit_cmd("convert", "in", "--to", "html", "-s", "-o", "site/"),
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        preexec_fn=_fsize_limit(max(pages)),
+        env=unmeasured(),
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "cannot write site/index.html: File too large",
+        "40 converted, 1 failed",
+    ]
+    assert len(list((tmp_path / "site").glob("*.html"))) == 40
+    assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--format", "json", "bad"],  # one write of the whole report
+        ["show", "long.txt"],  # a story of 40,000 characters
+        ["convert", "long.txt", "--to", "json"],
+        ["schema"],
+        ["validate", "bad"],  # lines, buffered, flushed as the command ends
+        ["search", "s.db", "end"],
+    ],
+)
+def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """A write that goes only partly (a full disk, a file size limit) lost the rest silently.
+
+    ``> out`` with a file size limit below the output: the first write() writes up to the
+    limit and returns that count, which sys.stdout.write() did not look at.
+    """
+    for i in range(300):
+        write(tmp_path / "bad" / f"{i}.json", "not json")
+    story = storykit.loads(dump(1), "text")
+    long = attrs.evolve(story, sections=[Section(None, ["word " * 8000 + "end."])])
+    write(tmp_path / "long.txt", storykit.dumps(long, "text"))
+    storykit.to_sqlite([attrs.evolve(long, title=f"T{i}") for i in range(20)], tmp_path / "s.db")
+    whole = cli(*argv, cwd=tmp_path).stdout.encode("utf-8")
+    limit = min(4096, len(whole) // 2)
+    with (tmp_path / "out").open("wb") as out:
+        done = subprocess.run(
+            storykit_cmd(*argv),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            check=False,
+            preexec_fn=_fsize_limit(limit),
+            env=unmeasured(),
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"storykit {argv[0]}: error: File too large" in done.stderr.splitlines()
+    assert (tmp_path / "out").read_bytes() == whole[:limit]
