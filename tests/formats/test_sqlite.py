@@ -834,11 +834,17 @@ def test_a_story_over_max_member_size_is_refused_as_an_archive_member_is(
     assert len(list(sk_sqlite.read(db))) == 5
 
 
-def test_rows_of_no_story_are_said_and_hold_back_no_other_story(tmp_path: Path) -> None:
-    """One paragraph row of a story not there (story 0) took every other story's text."""
+def _three_stories(tmp_path: Path) -> tuple[Path, list[Story]]:
+    """A database of three small stories, and the stories."""
     db = tmp_path / "s.db"
     stories = [Story(f"T{i}", sections=[Section("h", [f"p{i}"])]) for i in range(3)]
     storykit.to_sqlite(stories, db)
+    return db, stories
+
+
+def test_rows_of_no_story_are_said_and_hold_back_no_other_story(tmp_path: Path) -> None:
+    """One paragraph row of a story not there (story 0) took every other story's text."""
+    db, stories = _three_stories(tmp_path)
     with contextlib.closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("INSERT INTO paragraphs VALUES (0, 0, 0, 'orphan')")
         connection.execute("INSERT INTO tags VALUES ('x', 0, 'a'), ('x', 1, 'b')")
@@ -855,9 +861,7 @@ def test_rows_of_no_story_are_said_and_hold_back_no_other_story(tmp_path: Path) 
 
 def test_a_row_that_is_no_story_fails_that_story_only(tmp_path: Path) -> None:
     """A bad row ended the reading of the database: the stories after it were not read."""
-    db = tmp_path / "s.db"
-    stories = [Story(f"T{i}", sections=[Section("h", [f"p{i}"])]) for i in range(3)]
-    storykit.to_sqlite(stories, db)
+    db, stories = _three_stories(tmp_path)
     with contextlib.closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("UPDATE stories SET title = X'FFFE' WHERE pk = 1")
         # paragraphs of a section not there were dropped without a word

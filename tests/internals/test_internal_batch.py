@@ -190,22 +190,11 @@ def test_sigterm_lets_a_worker_finish_sending_its_result() -> None:
     """A worker ended by SIGTERM in the middle of sending a chunk's result left the rest of
     the message missing, and the executor's thread in the main process waited for it for
     ever: ``convert -j 2 -o all.jsonl`` hung on SIGTERM, one time in ten at the start."""
-    done = subprocess.run(
-        [sys.executable, "-c", _SEND_THEN_SIGTERM],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-    )
-    assert done.stderr == ""
-    assert done.stdout.splitlines() == ["20000000", f"{128 + signal.SIGTERM} True"]
+    assert _run_script(_SEND_THEN_SIGTERM) == ["20000000", f"{128 + signal.SIGTERM} True"]
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
-def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
-    """… but a send that never ends (the main process stopped reading) keeps no worker."""
-    script = _SEND_THEN_SIGTERM.replace("print(len(reader.recv_bytes()))", "pass")
+def _run_script(script: str) -> list[str]:
+    """The lines ``script`` prints, run in a child with this checkout's storykit."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -215,4 +204,11 @@ def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
     )
     assert done.stderr == ""
-    assert done.stdout.splitlines() == [f"{128 + signal.SIGTERM} True"]
+    return done.stdout.splitlines()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
+    """… but a send that never ends (the main process stopped reading) keeps no worker."""
+    script = _SEND_THEN_SIGTERM.replace("print(len(reader.recv_bytes()))", "pass")
+    assert _run_script(script) == [f"{128 + signal.SIGTERM} True"]

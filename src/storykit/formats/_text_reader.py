@@ -556,22 +556,30 @@ def _body(
     return tuple(sections)
 
 
+_SECOND_STORY = (
+    (
+        "←",
+        _NAV_RE,
+        "a second story starts here ('← Back to stories'); this file holds "
+        "several stories: read them with storykit.iter_stories()",
+    ),
+    (
+        "View",
+        _FOOTER_RE,
+        "text follows the 'View original source' line; if this file holds "
+        "several stories, read them with storykit.iter_stories()",
+    ),
+)
+"""What of another story a body must not hold, first anywhere in it: its nav line, then a
+footer (with text after it); each with how it starts, as a quick look before the regex."""
+
+
 def _check_no_second_story(lines: list[str], start: int, stop: int, filename: str | None) -> None:
     """The body must not hold another story's nav line or a footer with text after it."""
-    for index in range(start, stop):
-        if lines[index].startswith("←") and _NAV_RE.fullmatch(lines[index]):
-            msg = (
-                "a second story starts here ('← Back to stories'); this file holds "
-                "several stories: read them with storykit.iter_stories()"
-            )
-            raise StoryParseError(msg, filename=filename, line=index + 1)
-    for index in range(start, stop):
-        if lines[index].startswith("View") and _FOOTER_RE.fullmatch(lines[index]):
-            msg = (
-                "text follows the 'View original source' line; if this file holds "
-                "several stories, read them with storykit.iter_stories()"
-            )
-            raise StoryParseError(msg, filename=filename, line=index + 1)
+    for first, pattern, msg in _SECOND_STORY:
+        for index in range(start, stop):
+            if lines[index].startswith(first) and pattern.fullmatch(lines[index]):
+                raise StoryParseError(msg, filename=filename, line=index + 1)
 
 
 def _split_tags(
