@@ -1326,6 +1326,84 @@ def test_a_mistyped_format_gets_a_suggestion(tmp_path: Path) -> None:
         storykit.dumps(make_story(1), "jsno")
 
 
+def test_no_arguments_show_the_overview(tmp_path: Path) -> None:
+    # It said only "the following arguments are required: COMMAND": not which commands exist
+    done = cli(cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("usage: storykit ")
+    for shown in ("convert", "validate", "show", "schema", "search", "examples:", "exit status:"):
+        assert shown in done.stderr
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    commands = "the commands are convert, validate, show, schema, search"
+    done = cli("conver", "a.txt", "--to", "json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [
+        "usage: storykit [-h] [--version] COMMAND ...",
+        f"storykit: error: 'conver' is not a command (did you mean convert?); {commands}",
+    ]
+    done = cli("frobnicate", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        done.stderr.splitlines()[-1]
+        == f"storykit: error: 'frobnicate' is not a command; {commands}"
+    )
+    assert cli("--help", "conver", cwd=tmp_path).returncode == 0  # --help still wins
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["convert", "a.txt", "--too", "json"], "--too json (did you mean --to?)"),
+        (["convert", "a.txt", "--to", "json", "--forse"], "--forse (did you mean --force?)"),
+        (
+            ["convert", "a.txt", "--to", "md", "--no-frontmatter"],
+            "--no-frontmatter (did you mean --no-front-matter?)",
+        ),
+        (["validate", "a.txt", "--stict"], "--stict (did you mean --strict?)"),
+        (["show", "a.txt", "--widht=40"], "--widht=40 (did you mean --width?)"),
+        (["show", "a.txt", "b.txt"], "b.txt"),
+        (["convert", "a.txt", "--to", "json", "--zzz"], "--zzz"),
+    ],
+)
+def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    # It was "storykit: error: unrecognized arguments: --too json" under the usage of
+    # storykit itself, which does not show the options of convert
+    write(tmp_path / "a.txt", dump(1))
+    done = cli(*argv, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"usage: storykit {argv[0]} [-h]")
+    last = done.stderr.splitlines()[-1]
+    assert last == f"storykit {argv[0]}: error: unrecognized arguments: {message}"
+    assert files_under(tmp_path) == ["a.txt"]
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_max_members_takes_a_count(tmp_path: Path, value: str) -> None:
+    # -5 was taken, and every archive refused as holding "more than the -5 limit"
+    make_zip(tmp_path / "a.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    done = cli("validate", "a.zip", "--max-members", value, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        "storykit validate: error: argument --max-members: takes a number of members,"
+        f" 1 or more, not '{value}'"
+    )
+    assert cli("validate", "a.zip", "--max-members", "1", cwd=tmp_path).returncode == 1
+    assert cli("validate", "a.zip", "--max-members", "2", cwd=tmp_path).returncode == 0
+
+
+def test_an_unknown_from_format_names_the_option(tmp_path: Path) -> None:
+    # "unknown format 'pdf'" did not say whether --from or --to named it
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--from", "pdf", "--to", "json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("storykit convert: error: --from: unknown format 'pdf'; known")
+
+
 @pytest.mark.parametrize(
     ("make", "what"),
     [

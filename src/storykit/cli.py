@@ -14,8 +14,10 @@ there are.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import io
+import itertools
 import json
 import os
 import re
@@ -66,6 +68,17 @@ def _jobs_arg(value: str) -> int:
         msg = f"--jobs takes a whole number of processes, 1 or more, not {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return jobs
+
+
+def _members_arg(value: str) -> int:
+    try:
+        members = int(value)
+    except ValueError:
+        members = 0
+    if members < 1:
+        msg = f"takes a number of members, 1 or more, not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return members
 
 
 _MIN_WIDTH = 20  # the narrowest column show wraps to
@@ -284,7 +297,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
     )
     parser.add_argument(
         "--max-members",
-        type=int,
+        type=_members_arg,
         default=DEFAULT_MAX_MEMBERS,
         metavar="N",
         help="refuse an archive of more members than this (default: 1000000)",
@@ -429,6 +442,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse the command line, saying what a newcomer needs when it is wrong.
+
+    No arguments print the overview (the commands, examples and exit statuses) on standard
+    error; a mistyped command or option gets a suggestion (``did you mean convert?``), and an
+    unknown option is reported with its command's usage rather than with ``storykit``'s.
+
+    Raises:
+        SystemExit: ``--help`` or ``--version`` (status 0), or a wrong command line (2).
+    """
+    if not argv:
+        parser.print_help(sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    (subparsers,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands: dict[str, argparse.ArgumentParser] = subparsers.choices
+    leading = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv))
+    command = argv[len(leading)] if len(leading) < len(argv) else None
+    asks = {"-h", "--help", "--version"} & set(leading)
+    if command is not None and command not in commands and not asks:
+        names = ", ".join(commands)
+        parser.error(
+            f"{command!r} is not a command{_did_you_mean(command, list(commands))}; "
+            f"the commands are {names}"
+        )
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        sub = commands[args.command]
+        options = [s for action in sub._actions for s in action.option_strings]
+        unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
+        hint = _did_you_mean(unknown[0], options) if unknown else ""
+        sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+    return args
+
+
 class _Signalled(BaseException):
     """A termination signal (SIGTERM, SIGHUP), raised where the program is.
 
@@ -516,13 +568,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin = _ClosedInput()
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     _catch_signals()
     try:
         if getattr(args, "input_format", None) not in (None, "jsonl"):
-            args.input_format = formats.resolve(args.input_format)[0]  # --from md
+            try:
+                args.input_format = formats.resolve(args.input_format)[0]  # --from md
+            except UnknownFormatError as exc:
+                raise UsageError(f"--from: {exc}") from None
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
     except (UsageError, UnknownFormatError) as exc:
