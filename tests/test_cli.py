@@ -9,6 +9,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import signal
 import stat
 import subprocess
@@ -28,6 +29,7 @@ import storykit.feeds
 from storykit import Story, _api, _engine, _writing
 from storykit.cli import EXIT_MISSING_EXTRA, main, render
 
+from .conftest import ROOT, SEED
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
 
 
@@ -414,6 +416,26 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # --------------------------------------------------------------------------- validate
+
+
+def test_the_validate_example_of_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
+    """docs/cli.md shows validate's output for an archive; tests/test_docs.py runs no such block."""
+    page = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    found = re.search(r"```text\n(\$ storykit validate archive\.zip\n.*?)```", page, re.S)
+    assert found is not None
+    block = found[1]
+    # "an archive whose 2026/b.txt has a date that does not exist on its line 2"
+    bad = "Photo by Kari Lund on Pexels\nSCMP 2026-13-45\n\nA title\n\nA paragraph.\n"
+    make_zip(tmp_path / "archive.zip", {"2026/a.txt": SEED.read_bytes(), "2026/b.txt": bad})
+    shown = []
+    for line in block.splitlines():
+        if line.startswith("$ storykit "):
+            done = cli(*shlex.split(line)[2:], cwd=tmp_path)
+            assert done.returncode == 1  # an error
+            assert done.stderr == "2 stories checked: 1 error, 0 warnings\n"
+            shown.append(f"{line}\n{done.stdout}")
+    assert len(shown) == 2
+    assert "".join(shown) == block
 
 
 STRAY = "← Back to stories\nSCMP 2026-05-02\nStray header line\n\nA title\n\nBody text."
