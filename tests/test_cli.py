@@ -415,6 +415,29 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in run(capsys, "convert", "--help")[1]
 
 
+def test_each_batch_command_says_its_exit_statuses(tmp_path: Path) -> None:
+    # `storykit validate --help` did not say when validate fails, which a CI job needs
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "stray.txt", STRAY)
+    write(tmp_path / "bad.txt", BAD_DATE)
+    for command in ("convert", "validate"):
+        shown = " ".join(cli(command, "--help").stdout.split())
+        assert "exit status: 0 " in shown
+        assert "2 the command line was wrong, 3 an optional extra is missing" in shown
+    validate = " ".join(cli("validate", "--help").stdout.split())
+    assert "0 no errors (warnings allowed, unless --strict), 1 an error was found" in validate
+    # and so it is
+    assert cli("validate", "a.txt", "stray.txt", cwd=tmp_path).returncode == 0
+    assert cli("validate", "--strict", "stray.txt", cwd=tmp_path).returncode == 1
+    assert cli("validate", "a.txt", "bad.txt", cwd=tmp_path).returncode == 1
+    assert cli("validate", "nothere.txt", cwd=tmp_path).returncode == 1
+    convert = " ".join(cli("convert", "--help").stdout.split())
+    assert "1 some input failed (each listed as file:line: message) or an output exists" in convert
+    assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 0
+    assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 1  # exists
+    assert cli("convert", "bad.txt", "--to", "json", cwd=tmp_path).returncode == 1
+
+
 # --------------------------------------------------------------------------- validate
 
 

@@ -242,6 +242,10 @@ inputs for one output name are a failure. Nothing is overwritten without --force
 written to a temporary name and renamed into place. Members named ../x, /x or that are
 links are refused. HTML written to a file is a whole page, to standard output a fragment
 (-s: a page; --fragment: a fragment).
+
+exit status: 0 all converted, 1 some input failed (each listed as file:line: message) or an
+output exists (use --force), 2 the command line was wrong, 3 an optional extra is missing,
+130 interrupted (Ctrl-C).
 """
 
 _VALIDATE_EPILOG = """\
@@ -250,6 +254,10 @@ examples:
   storykit validate dumps/ archive.tar.gz      folders and archives
   storykit validate --strict dumps/            warnings count as errors
   storykit validate --format json dumps/ > report.json
+
+exit status: 0 no errors (warnings allowed, unless --strict), 1 an error was found or an
+input could not be read, 2 the command line was wrong, 3 an optional extra is missing, 130
+interrupted (Ctrl-C).
 """
 
 _SHOW_EPILOG = """\
@@ -378,13 +386,15 @@ def _parser() -> argparse.ArgumentParser:
         "--to",
         metavar="FORMAT",
         help=f"the format to write: {', '.join(formats.names())} "
-        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line)",
+        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line); "
+        "default: from the suffix of -o",
     )
     convert.add_argument(
         "-o",
         "--output",
         metavar="OUT",
-        help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - (stdout)",
+        help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - "
+        "(default: standard output)",
     )
     convert.add_argument("-f", "--force", action="store_true", help="overwrite existing files")
     convert.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
