@@ -9,6 +9,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import signal
 import stat
 import subprocess
@@ -28,6 +29,7 @@ import storykit.feeds
 from storykit import Story, _api, _engine, _writing
 from storykit.cli import EXIT_MISSING_EXTRA, main, render
 
+from .conftest import ROOT, SEED
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
 
 
@@ -413,7 +415,50 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in run(capsys, "convert", "--help")[1]
 
 
+def test_each_batch_command_says_its_exit_statuses(tmp_path: Path) -> None:
+    # `storykit validate --help` did not say when validate fails, which a CI job needs
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "stray.txt", STRAY)
+    write(tmp_path / "bad.txt", BAD_DATE)
+    for command in ("convert", "validate"):
+        shown = " ".join(cli(command, "--help").stdout.split())
+        assert "exit status: 0 " in shown
+        assert "2 the command line was wrong, 3 an optional extra is missing" in shown
+    validate = " ".join(cli("validate", "--help").stdout.split())
+    assert "0 no errors (warnings allowed, unless --strict), 1 an error was found" in validate
+    # and so it is
+    assert cli("validate", "a.txt", "stray.txt", cwd=tmp_path).returncode == 0
+    assert cli("validate", "--strict", "stray.txt", cwd=tmp_path).returncode == 1
+    assert cli("validate", "a.txt", "bad.txt", cwd=tmp_path).returncode == 1
+    assert cli("validate", "nothere.txt", cwd=tmp_path).returncode == 1
+    convert = " ".join(cli("convert", "--help").stdout.split())
+    assert "1 some input failed (each listed as file:line: message) or an output exists" in convert
+    assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 0
+    assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 1  # exists
+    assert cli("convert", "bad.txt", "--to", "json", cwd=tmp_path).returncode == 1
+
+
 # --------------------------------------------------------------------------- validate
+
+
+def test_the_validate_example_of_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
+    """docs/cli.md shows validate's output for an archive; tests/test_docs.py runs no such block."""
+    page = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    found = re.search(r"```text\n(\$ storykit validate archive\.zip\n.*?)```", page, re.S)
+    assert found is not None
+    block = found[1]
+    # "an archive whose 2026/b.txt has a date that does not exist on its line 2"
+    bad = "Photo by Kari Lund on Pexels\nSCMP 2026-13-45\n\nA title\n\nA paragraph.\n"
+    make_zip(tmp_path / "archive.zip", {"2026/a.txt": SEED.read_bytes(), "2026/b.txt": bad})
+    shown = []
+    for line in block.splitlines():
+        if line.startswith("$ storykit "):
+            done = cli(*shlex.split(line)[2:], cwd=tmp_path)
+            assert done.returncode == 1  # an error
+            assert done.stderr == "2 stories checked: 1 error, 0 warnings\n"
+            shown.append(f"{line}\n{done.stdout}")
+    assert len(shown) == 2
+    assert "".join(shown) == block
 
 
 STRAY = "← Back to stories\nSCMP 2026-05-02\nStray header line\n\nA title\n\nBody text."
@@ -1345,6 +1390,84 @@ def test_a_mistyped_format_gets_a_suggestion(tmp_path: Path) -> None:
     assert done.stderr.endswith("(did you mean markdown?)\n")
     with pytest.raises(storykit.UnknownFormatError, match=r"did you mean json\?"):
         storykit.dumps(make_story(1), "jsno")
+
+
+def test_no_arguments_show_the_overview(tmp_path: Path) -> None:
+    # It said only "the following arguments are required: COMMAND": not which commands exist
+    done = cli(cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("usage: storykit ")
+    for shown in ("convert", "validate", "show", "schema", "search", "examples:", "exit status:"):
+        assert shown in done.stderr
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    commands = "the commands are convert, validate, show, schema, search"
+    done = cli("conver", "a.txt", "--to", "json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [
+        "usage: storykit [-h] [--version] COMMAND ...",
+        f"storykit: error: 'conver' is not a command (did you mean convert?); {commands}",
+    ]
+    done = cli("frobnicate", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        done.stderr.splitlines()[-1]
+        == f"storykit: error: 'frobnicate' is not a command; {commands}"
+    )
+    assert cli("--help", "conver", cwd=tmp_path).returncode == 0  # --help still wins
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["convert", "a.txt", "--too", "json"], "--too json (did you mean --to?)"),
+        (["convert", "a.txt", "--to", "json", "--forse"], "--forse (did you mean --force?)"),
+        (
+            ["convert", "a.txt", "--to", "md", "--no-frontmatter"],
+            "--no-frontmatter (did you mean --no-front-matter?)",
+        ),
+        (["validate", "a.txt", "--stict"], "--stict (did you mean --strict?)"),
+        (["show", "a.txt", "--widht=40"], "--widht=40 (did you mean --width?)"),
+        (["show", "a.txt", "b.txt"], "b.txt"),
+        (["convert", "a.txt", "--to", "json", "--zzz"], "--zzz"),
+    ],
+)
+def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    # It was "storykit: error: unrecognized arguments: --too json" under the usage of
+    # storykit itself, which does not show the options of convert
+    write(tmp_path / "a.txt", dump(1))
+    done = cli(*argv, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"usage: storykit {argv[0]} [-h]")
+    last = done.stderr.splitlines()[-1]
+    assert last == f"storykit {argv[0]}: error: unrecognized arguments: {message}"
+    assert files_under(tmp_path) == ["a.txt"]
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_max_members_takes_a_count(tmp_path: Path, value: str) -> None:
+    # -5 was taken, and every archive refused as holding "more than the -5 limit"
+    make_zip(tmp_path / "a.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    done = cli("validate", "a.zip", "--max-members", value, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        "storykit validate: error: argument --max-members: takes a number of members,"
+        f" 1 or more, not '{value}'"
+    )
+    assert cli("validate", "a.zip", "--max-members", "1", cwd=tmp_path).returncode == 1
+    assert cli("validate", "a.zip", "--max-members", "2", cwd=tmp_path).returncode == 0
+
+
+def test_an_unknown_from_format_names_the_option(tmp_path: Path) -> None:
+    # "unknown format 'pdf'" did not say whether --from or --to named it
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--from", "pdf", "--to", "json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("storykit convert: error: --from: unknown format 'pdf'; known")
 
 
 @pytest.mark.parametrize(

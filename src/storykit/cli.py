@@ -14,8 +14,10 @@ there are.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import io
+import itertools
 import json
 import os
 import re
@@ -67,6 +69,17 @@ def _jobs_arg(value: str) -> int:
         msg = f"--jobs takes a whole number of processes, 1 or more, not {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return jobs
+
+
+def _members_arg(value: str) -> int:
+    try:
+        members = int(value)
+    except ValueError:
+        members = 0
+    if members < 1:
+        msg = f"takes a number of members, 1 or more, not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return members
 
 
 _MIN_WIDTH = 20  # the narrowest column show wraps to
@@ -230,6 +243,10 @@ inputs for one output name are a failure. Nothing is overwritten without --force
 written to a temporary name and renamed into place. Members named ../x, /x or that are
 links are refused. HTML written to a file is a whole page, to standard output a fragment
 (-s: a page; --fragment: a fragment).
+
+exit status: 0 all converted, 1 some input failed (each listed as file:line: message) or an
+output exists (use --force), 2 the command line was wrong, 3 an optional extra is missing,
+130 interrupted (Ctrl-C).
 """
 
 _VALIDATE_EPILOG = """\
@@ -238,6 +255,10 @@ examples:
   storykit validate dumps/ archive.tar.gz      folders and archives
   storykit validate --strict dumps/            warnings count as errors
   storykit validate --format json dumps/ > report.json
+
+exit status: 0 no errors (warnings allowed, unless --strict), 1 an error was found or an
+input could not be read, 2 the command line was wrong, 3 an optional extra is missing, 130
+interrupted (Ctrl-C).
 """
 
 _SHOW_EPILOG = """\
@@ -285,7 +306,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
     )
     parser.add_argument(
         "--max-members",
-        type=int,
+        type=_members_arg,
         default=DEFAULT_MAX_MEMBERS,
         metavar="N",
         help="refuse an archive of more members than this (default: 1000000)",
@@ -366,13 +387,15 @@ def _parser() -> argparse.ArgumentParser:
         "--to",
         metavar="FORMAT",
         help=f"the format to write: {', '.join(formats.names())} "
-        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line)",
+        f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line); "
+        "default: from the suffix of -o",
     )
     convert.add_argument(
         "-o",
         "--output",
         metavar="OUT",
-        help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - (stdout)",
+        help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - "
+        "(default: standard output)",
     )
     convert.add_argument("-f", "--force", action="store_true", help="overwrite existing files")
     convert.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
@@ -428,6 +451,45 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
     _tables.add_search(commands)
     return parser
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse the command line, saying what a newcomer needs when it is wrong.
+
+    No arguments print the overview (the commands, examples and exit statuses) on standard
+    error; a mistyped command or option gets a suggestion (``did you mean convert?``), and an
+    unknown option is reported with its command's usage rather than with ``storykit``'s.
+
+    Raises:
+        SystemExit: ``--help`` or ``--version`` (status 0), or a wrong command line (2).
+    """
+    if not argv:
+        parser.print_help(sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    (subparsers,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands: dict[str, argparse.ArgumentParser] = subparsers.choices
+    leading = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv))
+    command = argv[len(leading)] if len(leading) < len(argv) else None
+    asks = {"-h", "--help", "--version"} & set(leading)
+    if command is not None and command not in commands and not asks:
+        names = ", ".join(commands)
+        parser.error(
+            f"{command!r} is not a command{_did_you_mean(command, list(commands))}; "
+            f"the commands are {names}"
+        )
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        sub = commands[args.command]
+        options = [s for action in sub._actions for s in action.option_strings]
+        unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
+        hint = _did_you_mean(unknown[0], options) if unknown else ""
+        sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+    return args
 
 
 class _Signalled(BaseException):
@@ -517,13 +579,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin = _ClosedInput()
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     _catch_signals()
     try:
         if getattr(args, "input_format", None) not in (None, "jsonl"):
-            args.input_format = formats.resolve(args.input_format)[0]  # --from md
+            try:
+                args.input_format = formats.resolve(args.input_format)[0]  # --from md
+            except UnknownFormatError as exc:
+                raise UsageError(f"--from: {exc}") from None
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
         sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit

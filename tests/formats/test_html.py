@@ -16,7 +16,7 @@ import storykit
 from storykit import Credit, Image, Section, Source, Story
 from storykit.formats import html, jsonld
 from tests import vnu
-from tests.conftest import CORPUS_STORIES, ROOT, SEED
+from tests.conftest import CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.htmltools import (
     comments,
     elements,
@@ -487,7 +487,7 @@ def _check_text_round_trip(story: Story, out: str) -> None:
     assert [a.get("href") for a in links] == ([href] if href else [])
 
 
-@pytest.mark.skipif(not CORPUS_STORIES, reason="the development corpus is not available")
+@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
 def test_corpus_stories_read_back_exactly() -> None:
     for path in CORPUS_STORIES:
         story = storykit.load(path)

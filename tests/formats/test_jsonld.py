@@ -10,7 +10,7 @@ from hypothesis import given
 import storykit
 from storykit import Credit, Image, Section, Source, Story
 from storykit.formats import jsonld
-from tests.conftest import CORPUS_STORIES, SEED
+from tests.conftest import CORPUS_STORIES, NO_CORPUS, SEED
 from tests.strategies import stories
 
 UTC = dt.UTC
@@ -125,7 +125,7 @@ def test_html_safe_cannot_end_a_script() -> None:
     assert json.loads(text) == jsonld.to_dict(story)  # same values, read back exactly
 
 
-@pytest.mark.skipif(not CORPUS_STORIES, reason="the development corpus is not available")
+@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
 def test_corpus() -> None:
     for path in CORPUS_STORIES:
         story = storykit.load(path)
