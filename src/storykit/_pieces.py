@@ -54,11 +54,13 @@ _SURROGATE_RE = re.compile("[\udc80-\udcff]")
 class RawReader(io.RawIOBase):
     """A binary stream over any readable (bytes or text), after some bytes already read."""
 
-    def __init__(self, stream: IO[Any], head: bytes = b"") -> None:
+    def __init__(self, stream: IO[Any], head: bytes = b"", *, ended: bool = False) -> None:
+        """Read ``stream`` after ``head``; ``ended``: it is at its end already (:func:`at_end`)."""
         super().__init__()
         self._stream = stream
         self._head = head
         self._pending = b""  # encoded text not yet handed out (text streams)
+        self._ended = ended  # the stream has said it is at its end: see at_end()
 
     def readable(self) -> bool:
         return True
@@ -70,7 +72,13 @@ class RawReader(io.RawIOBase):
         if self._pending:
             data, self._pending = self._pending[:n], self._pending[n:]
             return data
+        if self._ended:
+            return b""
         chunk = self._stream.read(n)
+        if at_end(self._stream, n, chunk):
+            self._ended = True
+            if not chunk:
+                return b""
         if isinstance(chunk, str):
             encoded = chunk.encode("utf-8", "surrogateescape")
             data, self._pending = encoded[:n], encoded[n:]
@@ -83,6 +91,20 @@ class RawReader(io.RawIOBase):
         n = len(data)
         view[:n] = data
         return n
+
+
+_WHOLE_READS = (io.BufferedReader, io.TextIOWrapper)
+"""Streams whose ``read(n)`` reads until it has ``n`` or the stream is at its end."""
+
+
+def at_end(stream: IO[Any], asked: int, got: bytes | str) -> bool:
+    """Whether ``stream.read(asked)``, which gave ``got``, says the stream is at its end.
+
+    So it is when the read gave nothing, or, from a stream that reads until it has all it was
+    asked for (standard input's buffered and text streams), less. A stream at its end is not
+    read again: a terminal would wait for one more Ctrl-D each time.
+    """
+    return not got or (len(got) < asked and isinstance(stream, _WHOLE_READS))
 
 
 def binary_read(stream: IO[Any], n: int) -> bytes:
@@ -430,8 +452,10 @@ def stream_pieces(
         yield from stream_pieces(io.BytesIO(text.encode("utf-8")), path, member, fmt, limit)
         return
     head = first.encode("utf-8", "surrogateescape") if isinstance(first, str) else first
+    ended = at_end(stream, 4, first)
     if fmt == "":
-        chunk = stream.read(_HEAD)
+        chunk = "" if ended else stream.read(_HEAD)
+        ended = ended or at_end(stream, _HEAD, chunk)
         head += chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
         fmt = _sniff(head)
     reader: io.BufferedIOBase
@@ -439,7 +463,7 @@ def stream_pieces(
         stream.seek(-len(head), io.SEEK_CUR)  # a plain file or bytes: read as they are
         reader = stream
     else:
-        reader = io.BufferedReader(RawReader(stream, head), buffer_size=_BLOCK)
+        reader = io.BufferedReader(RawReader(stream, head, ended=ended), buffer_size=_BLOCK)
     if fmt == "jsonl":
         yield from _jsonl_pieces(reader, path, member, limit)
     elif fmt == "text":
