@@ -1660,3 +1660,70 @@ def test_a_ctrl_c_after_the_command_is_done_is_ignored() -> None:
     assert done.stdout.startswith("storykit ")
     assert "KeyboardInterrupt" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal as on Linux")
+@pytest.mark.parametrize("command", [["convert", "-", "--to", "json"], ["validate", "-"]])
+@pytest.mark.parametrize("stories", [0, 1, 2])
+def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stories: int) -> None:
+    """Found trying the command as a new user: ``storykit convert -`` reading a terminal
+    wanted Ctrl-D two or three times. Standard input was read again after it had said it
+    was at its end (an empty read, or a short one from its buffered stream), and each read
+    of a terminal waits for one more Ctrl-D."""
+    import pty  # (POSIX only)
+    import termios
+
+    typed = (SEED.read_text(encoding="utf-8") + "\n") * stories  # each line ended by Enter
+    master, slave = pty.openpty()
+    echo = termios.tcgetattr(slave)
+    echo[3] &= ~termios.ECHO  # (nobody reads the echo back)
+    termios.tcsetattr(slave, termios.TCSANOW, echo)
+    process = subprocess.Popen(
+        storykit_cmd(*command),
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        env=unmeasured(),
+    )
+    os.close(slave)
+    try:
+        for line in typed.splitlines(keepends=True):
+            os.write(master, line.encode("utf-8"))
+        os.write(master, b"\x04")  # one Ctrl-D, at the start of a line
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(master)
+    if stories:
+        assert process.returncode == 0, err
+        if command[0] == "convert":
+            assert err == f"{stories} converted, 0 failed\n"
+            assert out.count('"title"') == stories
+    else:  # (convert says so on standard error, validate in its report)
+        assert process.returncode == 1
+        assert "-: no story here" in err if command[0] == "convert" else out
+
+
+def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
+    """Found by a first-ten-minutes review: ``validate empty.txt`` said ``0 stories checked:
+    0 errors`` and exit 0, where ``convert empty.txt`` says ``no story here`` and fails."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n\n", encoding="utf-8")
+    done = cli("validate", str(empty))
+    assert (done.returncode, done.stdout) == (1, f"{empty}: error: no story here\n")
+    assert done.stderr == "0 stories checked: 1 error, 0 warnings\n"
+    assert cli("convert", str(empty), "--to", "json").stderr == f"{empty}: no story here\n"
+    report = json.loads(cli("validate", str(empty), "--format", "json").stdout)
+    assert report["valid"] is False
+    assert report["diagnostics"] == [
+        {
+            "file": str(empty),
+            "member": None,
+            "line": None,
+            "level": "error",
+            "message": "no story here",
+        }
+    ]
+    (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())  # in a folder: that folder's count
+    assert cli("validate", str(tmp_path)).returncode == 0

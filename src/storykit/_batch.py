@@ -580,6 +580,8 @@ def validate(args: argparse.Namespace) -> int:
 
     job = Job("validate", max_member_size=args.max_member_size)
     run(_engine_units(inputs, args, None), job, args.jobs, Validating())
+    if not any(counts.values()) and _is_single(inputs):  # as convert says of such a file
+        report(Origin(inputs[0]), None, "error", "no story here")
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
