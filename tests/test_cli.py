@@ -187,6 +187,20 @@ def test_fail_fast_stops_at_the_first_failure_and_writes_nothing(
     assert files_under(tmp_path) == ["in/1.txt", "in/2.txt"]
 
 
+def test_fail_fast_after_a_story_says_it_was_read_and_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a first-ten-minutes review: '1 converted, 1 failed', and no output file."""
+    write(tmp_path / "in" / "1.txt", dump(1))
+    write(tmp_path / "in" / "2.txt", BAD_DATE)
+    out = tmp_path / "out.jsonl"
+    argv = ["convert", str(tmp_path / "in"), "-o", str(out), "--fail-fast", "-j", "1"]
+    status, _, err = run(capsys, *argv)
+    assert status == 1
+    assert err.splitlines()[-1] == "0 converted (1 read, none written), 1 failed"
+    assert not out.exists()
+
+
 def test_missing_input_is_a_failure_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -508,6 +508,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
                 sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
+        elif sink is not None:  # --fail-fast stopped at a failure: the file is not made
+            summary.lost, summary.done = summary.done, 0
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
