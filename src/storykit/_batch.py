@@ -256,7 +256,11 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
         try:
             formats.writer(to).dumps(Story("A title"), **options)
         except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+            message = str(exc)
+            for name, value in options.items():  # the library's name of it: the flag's
+                if message.startswith(f"{name}: "):
+                    message = _flag(name, value) + message[len(name) :]
+            raise UsageError(message) from None
     return options
 
 
