@@ -26,7 +26,7 @@ import pytest
 
 import storykit
 import storykit.feeds
-from storykit import Story, _api, _engine, _writing
+from storykit import Story, _api, _batch, _engine, _writing
 from storykit.cli import EXIT_MISSING_EXTRA, main, render
 
 from .conftest import ROOT, SEED
@@ -379,6 +379,17 @@ def test_progress_only_on_a_terminal(
     assert "\r[" in shown
     assert "3/3 files" in shown
     assert shown.endswith("\r\x1b[K3 converted, 0 failed\n")
+
+
+def test_progress_without_a_total_counts_files_in_words() -> None:
+    """It said '1 files' (standard input, an archive: no total known beforehand)."""
+    stream = io.StringIO()
+    progress = _batch._Progress(stream, None, enabled=True)
+    progress.update(1, 1, 0)
+    assert "\r1 file  1 done, 0 failed, " in stream.getvalue()
+    progress.last = 0.0  # (redrawn at most ten times a second)
+    progress.update(1, 2, 0)
+    assert "\r2 files  2 done, 0 failed, " in stream.getvalue()
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

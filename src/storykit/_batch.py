@@ -100,7 +100,7 @@ class _Progress:
             bar = "#" * filled + "-" * (width - filled)
             line = f"[{bar}] {share:4.0%} {self.files:,}/{self.total:,} files  {status}"
         else:
-            line = f"{self.files:,} files  {status}"
+            line = f"{plural(self.files, 'file')}  {status}"
         self.stream.write("\r" + line[: columns() - 1] + "\x1b[K")
         self.stream.flush()
         self.shown = True
