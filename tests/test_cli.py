@@ -1755,3 +1755,23 @@ def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
     ]
     (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())  # in a folder: that folder's count
     assert cli("validate", str(tmp_path)).returncode == 0
+
+
+def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:
+    """Found by a first-ten-minutes review: an empty folder, or one of only pictures, gave
+    '0 converted, 0 failed' and nothing to say why."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    for folder in ("empty", "pictures"):
+        done = cli("convert", folder, "-o", "out.jsonl", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            0,
+            f"no story found in {folder}\n0 converted, 0 failed\n",
+        )
+        done = cli("validate", folder, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            0,
+            f"no story found in {folder}\n0 stories checked: 0 errors, 0 warnings\n",
+        )
+    assert cli("convert", "empty", "-o", "out.jsonl", "-q", "--force", cwd=tmp_path).stderr == ""

@@ -529,8 +529,16 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if handler.sink is not None:
             handler.sink.discard()
         remove_empty(made)  # an output folder this run made and wrote nothing into
+    if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
+        sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _nothing_found(inputs: list[str]) -> str:
+    """The note for inputs that gave no story, no failure and nothing skipped (an empty
+    folder, a pattern that matches nothing, files with no story in them)."""
+    return safe(f"no story found in {', '.join(inputs)}") + "\n"
 
 
 # --------------------------------------------------------------------------- validate
@@ -592,6 +600,8 @@ def validate(args: argparse.Namespace) -> int:
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
         write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    if not (any(counts.values()) or args.quiet or as_json):
+        sys.stderr.write(_nothing_found(inputs))
     if not args.quiet or failed:
         text = (
             f"{plural(counts['stories'], 'story', 'stories')} checked: "
