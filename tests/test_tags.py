@@ -86,6 +86,26 @@ def test_every_character_is_kept_in_exactly_one_tag(line: str) -> None:
     assert all(tag and tag == tag.strip() for tag in tags)
 
 
+@pytest.mark.parametrize(
+    ("line", "tags"),
+    [
+        ("Crime TikTok", ("Crime", "TikTok")),
+        ("CrimeGitHub Copilot", ("Crime", "GitHub", "Copilot")),
+        ("iPhone iPhone", ("iPhone", "iPhone")),
+        ("TikTok \u3000\tTikTok", ("TikTok", "TikTok")),
+    ],
+)
+def test_white_space_beside_a_known_name_is_between_tags(line: str, tags: tuple[str, ...]) -> None:
+    # The cuts around a known name fell beside the white space: "Crime ", " Copilot", and
+    # a blank tag " " that made the reader refuse the dump ("tags[1]: must not be empty").
+    assert split_tags(line) == tags
+    dump = f"The Source\n\nTitle\n\nA paragraph.\n\n{line}\nView original source → https://x.org/\n"
+    story = storykit.loads(dump, "text")
+    assert story.tags == tags
+    copy = storykit.loads(storykit.dumps(story, "json"), "json")
+    assert storykit.loads(storykit.dumps(copy, "text"), "text") == story
+
+
 def test_empty_line() -> None:
     assert split_tags("   ") == ()
 

@@ -183,8 +183,9 @@ class TagSplitter:
                 before its tags line); default: all of it.
 
         Returns:
-            The tags, in order. Every character of ``line`` except the spaces between tags
-            is in exactly one tag; nothing is dropped.
+            The tags, in order. Every character of ``line`` except the white space between
+            tags is in exactly one tag; nothing is dropped, and no tag starts or ends with
+            white space.
         """
         return self._split_line(line, context, end)
 
@@ -451,7 +452,11 @@ class TagSplitter:
                 pieces.append((i, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
-        return tuple(line[i:j] for i, j in self._join(line, sig, pieces, story))
+        # A cut around a known name may fall by white space (Crime |TikTok, iPhone| |iPhone):
+        # it is between the tags, not in them.
+        return tuple(
+            tag for i, j in self._join(line, sig, pieces, story) if (tag := line[i:j].strip())
+        )
 
     def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
         """Cut where the case changes; move a cut back before a known lower-case start."""
