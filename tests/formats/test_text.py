@@ -291,6 +291,11 @@ def test_bytes_with_bom_and_crlf() -> None:
             "← Back to stories\n← Back to stories\n\nTitle",
             r"<string>:2: a second '← Back to stories'",
         ),
+        # a byline that names no one: the model refuses it, and the message says where
+        (
+            "← Back to stories\nSCMP 2026-05-25\nBy /\n\nTitle\n\nPara.",
+            r"^<string>:3: Credit: needs a name or a provider",
+        ),
     ],
 )
 def test_bad_dumps(dump: str, message: str) -> None:

@@ -439,7 +439,10 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
             raise StoryParseError(msg, filename=filename, line=index + 1)
         # what can be a credit line starts so (_CREDIT_STARTS, "By"): the rest cannot
         if first in _CREDIT_INITIALS:
-            credit = _parse_credit(line, source is not None, make_credit)
+            try:
+                credit = _parse_credit(line, source is not None, make_credit)
+            except ValueError as exc:  # the model refused it ("By /" names no one): say where
+                raise StoryParseError(str(exc), filename=filename, line=index + 1) from None
             if credit is not None:
                 if image_credit is None and source is None and not credits:
                     image_credit = credit
