@@ -44,7 +44,9 @@ from storykit.tags import TagSplitter, _default_splitter
 NAV = "← Back to stories"
 FOOTER = "View original source →"
 _NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
-_FOOTER_RE = re.compile(r"View original source\b[ \t]*(?:→)?[ \t]*(\S*)[ \t]*")
+# Possessive (*+): three runs of blanks side by side, each free to give some back to the
+# next, made 2,000 blanks and "x y" take 5 s to refuse (cubic: 8,000, 6 min); none helps another.
+_FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t]*+")
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
 _CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
