@@ -40,6 +40,15 @@ def test_the_story_itself_is_evidence() -> None:
     assert split_tags(line, context) == ("Negocios", "Miami", "WalletHub", "eMerge Americas")
 
 
+@pytest.mark.parametrize("end", [-2, -200, 8, 200, 0])
+def test_only_the_context_before_end_counts(end: int) -> None:
+    # end=-2 counted "WalletHub" of "WalletHubx y" as spelt (word-bounded by the end of a
+    # window that did not end there)
+    context = "según WalletHubx y"
+    expected = TagSplitter().split("NegociosWalletHub", context[:end])
+    assert TagSplitter().split("NegociosWalletHub", context, end=end) == expected
+
+
 def test_evidence_must_be_word_bounded() -> None:
     # "Hub" appears only inside "WalletHubs": no evidence for a "WalletHub" tag.
     assert split_tags("WalletHubNews", "See WalletHubs.") == ("Wallet", "Hub", "News")
