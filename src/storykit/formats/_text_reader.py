@@ -210,6 +210,13 @@ def _footer_url(line: str) -> str | Literal[False] | None:
     return footer[1] or None
 
 
+def _reads_as_nav_or_footer(line: str) -> bool:
+    """Whether a line reads as a nav or footer line (each starts in the same way)."""
+    return (line.startswith("←") and _NAV_RE.fullmatch(line) is not None) or (
+        line.startswith("View") and _FOOTER_RE.fullmatch(line) is not None
+    )
+
+
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
 # The first letters of those and of "By": a line whose first three letters, lower-cased,
 # are one of them starts with one of these (no other character lower-cases to p, i, g, v,
@@ -373,6 +380,8 @@ def _parse(
             and above
             and len(above) <= _TAGS_MAX_LENGTH
             and above[-1] not in _FINAL_PUNCTUATION
+            # another footer (or a nav line) is no tags line: the body's check refuses it
+            and not (above[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(above))
         ):
             tags_index = body_end = end - 2
 
