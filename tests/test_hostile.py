@@ -14,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import attrs
 import pytest
 
 import storykit
@@ -200,6 +201,22 @@ def test_ninjs_html_bodies_read_in_linear_time(markup: str) -> None:
     story = storykit.loads(json.dumps(doc), "ninjs")
     assert time.perf_counter() - began < 5  # linear: well under a second when idle
     assert story.paragraphs[0].startswith("x")
+
+
+def test_a_footer_like_line_of_many_blanks_is_read_in_linear_time() -> None:
+    # "View original source", 2,000 blanks, "x y": the footer's regex took 5 s to refuse it
+    # (cubic: 8,000 blanks took 6 min), as a footer, in the body, in the writer.
+    line = "View original source" + " \t" * 1_000 + "x y"
+    dump = f"SCMP\n\nTitle\n\n{line}\n\nPara.\n\n{line}"
+    began = time.perf_counter()
+    story = storykit.loads(dump, "text")
+    assert story.paragraphs == (line, "Para.", line)
+    assert [first for first, _ in text.split_stories(dump)] == [1]
+    assert (
+        storykit.loads(storykit.dumps(attrs.evolve(story, title=line), "text"), "text").title
+        == line
+    )
+    assert time.perf_counter() - began < 5  # linear: milliseconds when idle
 
 
 # --------------------------------------------------------------------------- lone surrogates

@@ -40,6 +40,15 @@ def test_the_story_itself_is_evidence() -> None:
     assert split_tags(line, context) == ("Negocios", "Miami", "WalletHub", "eMerge Americas")
 
 
+@pytest.mark.parametrize("end", [-2, -200, 8, 200, 0])
+def test_only_the_context_before_end_counts(end: int) -> None:
+    # end=-2 counted "WalletHub" of "WalletHubx y" as spelt (word-bounded by the end of a
+    # window that did not end there)
+    context = "según WalletHubx y"
+    expected = TagSplitter().split("NegociosWalletHub", context[:end])
+    assert TagSplitter().split("NegociosWalletHub", context, end=end) == expected
+
+
 def test_evidence_must_be_word_bounded() -> None:
     # "Hub" appears only inside "WalletHubs": no evidence for a "WalletHub" tag.
     assert split_tags("WalletHubNews", "See WalletHubs.") == ("Wallet", "Hub", "News")
@@ -84,6 +93,26 @@ def test_every_character_is_kept_in_exactly_one_tag(line: str) -> None:
     tags = split_tags(line)
     assert _squeeze("".join(tags)) == _squeeze(line)
     assert all(tag and tag == tag.strip() for tag in tags)
+
+
+@pytest.mark.parametrize(
+    ("line", "tags"),
+    [
+        ("Crime TikTok", ("Crime", "TikTok")),
+        ("CrimeGitHub Copilot", ("Crime", "GitHub", "Copilot")),
+        ("iPhone iPhone", ("iPhone", "iPhone")),
+        ("TikTok \u3000\tTikTok", ("TikTok", "TikTok")),
+    ],
+)
+def test_white_space_beside_a_known_name_is_between_tags(line: str, tags: tuple[str, ...]) -> None:
+    # The cuts around a known name fell beside the white space: "Crime ", " Copilot", and
+    # a blank tag " " that made the reader refuse the dump ("tags[1]: must not be empty").
+    assert split_tags(line) == tags
+    dump = f"The Source\n\nTitle\n\nA paragraph.\n\n{line}\nView original source → https://x.org/\n"
+    story = storykit.loads(dump, "text")
+    assert story.tags == tags
+    copy = storykit.loads(storykit.dumps(story, "json"), "json")
+    assert storykit.loads(storykit.dumps(copy, "text"), "text") == story
 
 
 def test_empty_line() -> None:
@@ -255,6 +284,9 @@ def test_hard_lines_without_evidence(line: str, tags: tuple[str, ...]) -> None:
         ("MarketsIPOsiPad", "", ("Markets", "IPOs", "iPad")),
         ("AIB2BiPhone", "", ("AI", "B2B", "iPhone")),  # it split as AIB2|B|iPhone
         ("G7iPhoneiPad", "", ("G7", "iPhone", "iPad")),  # G7i|Phone|iPad
+        # A lower-case start the story spells moves a cut back before another tag too (the
+        # story was asked about "eMergeCrime", the letters to the line's end).
+        ("WalletHubeMergeCrime", "WalletHub y eMerge", ("WalletHub", "eMerge", "Crime")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

@@ -38,7 +38,7 @@ class StoryText:
 
     def __init__(self, text: str, stop: int) -> None:
         self._text = text
-        self._stop = min(stop, len(text))
+        self._stop = slice(stop).indices(len(text))[1]  # as text[:stop] ends (stop=-2 too)
         self._budget = _FIND_BUDGET
         self._words: set[str] | None = None
         self._windows: set[str] = set()

@@ -44,6 +44,7 @@ whatever the line.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
 import itertools
@@ -183,8 +184,9 @@ class TagSplitter:
                 before its tags line); default: all of it.
 
         Returns:
-            The tags, in order. Every character of ``line`` except the spaces between tags
-            is in exactly one tag; nothing is dropped.
+            The tags, in order. Every character of ``line`` except the white space between
+            tags is in exactly one tag; nothing is dropped, and no tag starts or ends with
+            white space.
         """
         return self._split_line(line, context, end)
 
@@ -433,8 +435,8 @@ class TagSplitter:
         :func:`~storykit._tags_runs.split_acronyms`, ``A380|COVID-19``, cannot apply:
         ``EU|COP26``.)
         """
-        if "o" in token:
-            return None
+        if "o" in token or len(piece) > MAX_TAG_LENGTH:
+            return None  # (the rules keep a longer run whole: _split_piece)
         vocabulary = self._vocabulary
         for p in range(1, len(piece)):
             if piece[:p] in vocabulary and piece[p:] in vocabulary:
@@ -451,7 +453,11 @@ class TagSplitter:
                 pieces.append((i, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
-        return tuple(line[i:j] for i, j in self._join(line, sig, pieces, story))
+        # A cut around a known name may fall by white space (Crime |TikTok, iPhone| |iPhone):
+        # it is between the tags, not in them.
+        return tuple(
+            tag for i, j in self._join(line, sig, pieces, story) if (tag := line[i:j].strip())
+        )
 
     def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
         """Cut where the case changes; move a cut back before a known lower-case start."""
@@ -515,10 +521,13 @@ class TagSplitter:
         for i, j in names:
             if not chosen or i >= chosen[-1][1]:
                 chosen.append((i, j))
-        kept = set(cuts)
+        ordered = sorted(set(cuts))
+        inside: set[int] = set()  # each cut is inside one name at most: linear in all
+        for i, j in chosen:
+            inside.update(ordered[bisect.bisect_right(ordered, i) : bisect.bisect_left(ordered, j)])
+        kept = set(ordered) - inside
         starts = set()
         for i, j in chosen:
-            kept = {c for c in kept if not i < c < j}
             kept.update((i, j))
             starts.add(i)
         ordered = sorted(kept)
@@ -564,6 +573,7 @@ class TagSplitter:
         """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
         short = p - start <= SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
         lower_first = self._lower_first
+        word_end = p
         for q in (p - 1, p - 2, p - 3):
             if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
                 break
@@ -573,7 +583,10 @@ class TagSplitter:
                     if line.startswith(known, q):
                         return q
             if short and q >= p - 2:
-                word_end = LETTERS_RE.match(sig, p).end()  # type: ignore[union-attr]
+                if word_end == p:  # the word at p: its letters, to the next cut (eMerge|Crime)
+                    cut = BOUNDARY_RE.search(sig, p)  # (not past it: the time stays linear)
+                    stop = len(sig) if cut is None else cut.end()
+                    word_end = LETTERS_RE.match(sig, p, stop).end()  # type: ignore[union-attr]
                 probe = line[q:word_end]
                 if probe[1:] in story.absent:
                     story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"

@@ -291,6 +291,22 @@ def test_bytes_with_bom_and_crlf() -> None:
             "← Back to stories\n← Back to stories\n\nTitle",
             r"<string>:2: a second '← Back to stories'",
         ),
+        # a byline that names no one: the model refuses it, and the message says where
+        (
+            "← Back to stories\nSCMP 2026-05-25\nBy /\n\nTitle\n\nPara.",
+            r"^<string>:3: Credit: needs a name or a provider",
+        ),
+        # a second footer (or a nav line) right above the footer is no tags line: it was
+        # read as the tags ("View original source → https://a.b/c",)
+        (
+            "SCMP\n\nTitle\n\nPara.\n\nView original source → https://a.b/c\n"
+            "View original source → https://x.org/a",
+            r"^<string>:7: text follows the 'View original source' line",
+        ),
+        (
+            "SCMP\n\nTitle\n\nPara.\n\n← Back to stories\nView original source →",
+            r"^<string>:7: a second story starts here",
+        ),
     ],
 )
 def test_bad_dumps(dump: str, message: str) -> None:
@@ -372,6 +388,10 @@ def test_writer_layout() -> None:
             "image.credit would read back",
         ),
         (Story("← Back to stories"), "title reads as a nav"),
+        (
+            Story("T", sections=[Section(None, ["Text."])], tags=["View original source → x"]),
+            "tags",
+        ),
     ],
 )
 def test_writer_refuses_what_would_not_read_back(story: Story, where: str) -> None:

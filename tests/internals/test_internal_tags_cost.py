@@ -129,3 +129,66 @@ def test_the_common_case_asks_the_story_nothing(line: str) -> None:
         tags = splitter._split(line, sig, story)
         assert story.log == []
         assert "".join(tags).replace(" ", "") == line.replace(" ", "")
+
+
+class _CountingVocabulary(set[str]):
+    """A vocabulary that counts the characters of the pieces looked up in it."""
+
+    looked_up = 0
+
+    def __contains__(self, piece: object) -> bool:
+        _CountingVocabulary.looked_up += len(piece)  # type: ignore[arg-type]
+        return super().__contains__(piece)
+
+
+def test_a_long_run_of_capitals_is_looked_up_in_linear_time() -> None:
+    # The fast path looked up both halves of each cut of a run of capitals (10^5 of them:
+    # 1.5 s, 10^6: 140 s); the rules keep a run longer than MAX_TAG_LENGTH whole, unsplit.
+    splitter = TagSplitter()
+    splitter._vocabulary = _CountingVocabulary(splitter._vocabulary)
+    _CountingVocabulary.looked_up = 0
+    line = "QXZJ" * 5_000
+    assert splitter.split(line) == (line,)
+    assert _CountingVocabulary.looked_up <= 10 * len(line)
+
+
+def test_a_run_longer_than_a_tag_is_not_two_known_tags() -> None:
+    # The fast path cut it in two where the rules keep it whole.
+    splitter = TagSplitter()
+    splitter.add("A" * 40, "B" * 40)
+    line = "A" * 40 + "B" * 40
+    assert splitter.split(line) == (line,)
+    assert splitter._split(line, tags_runs.signature(line), tags_text.NO_TEXT) == (line,)
+
+
+def test_a_lower_case_start_asks_about_one_word() -> None:
+    # The story was asked about the rest of the letters after each short word (tFranceAbC…):
+    # quadratic in the line (10^5 characters of mixed case: 0.7 s, 10^6: 90 s).
+    line = "ArtFrance" + "AbcD" * 5_000
+    story = tags_text.StoryText("", 0)
+    TagSplitter()._split(line, tags_runs.signature(line), story)
+    assert sum(len(probe) for probe, _ in story.log) <= 10 * len(line)
+
+
+class _Cut(int):
+    """A cut position that counts how often it is compared."""
+
+    compared = 0
+
+    def __lt__(self, other: object) -> bool:
+        _Cut.compared += 1
+        return int(self) < other  # type: ignore[operator]
+
+    def __gt__(self, other: object) -> bool:
+        _Cut.compared += 1
+        return int(self) > other  # type: ignore[operator]
+
+
+def test_known_names_are_kept_whole_in_linear_time() -> None:
+    # Each known name filtered every cut of the line (10^5 characters of iPhone: 10 s).
+    names = [(k, k + 6) for k in range(0, 12_000, 6)]  # iPhoneiPhone…
+    cuts = [_Cut(c) for c in [0, *(k + 1 for k, _ in names), 12_000]]  # i|Phone|i…
+    _Cut.compared = 0
+    kept = TagSplitter._keep_names_whole("lU" * 6_000, cuts, names)
+    assert kept == list(range(0, 12_001, 6))
+    assert _Cut.compared <= 50 * len(cuts)

@@ -44,7 +44,9 @@ from storykit.tags import TagSplitter, _default_splitter
 NAV = "← Back to stories"
 FOOTER = "View original source →"
 _NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
-_FOOTER_RE = re.compile(r"View original source\b[ \t]*(?:→)?[ \t]*(\S*)[ \t]*")
+# Possessive (*+): three runs of blanks side by side, each free to give some back to the
+# next, made 2,000 blanks and "x y" take 5 s to refuse (cubic: 8,000, 6 min); none helps another.
+_FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t]*+")
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
 _CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
@@ -206,6 +208,13 @@ def _footer_url(line: str) -> str | Literal[False] | None:
     if footer is None:
         return False
     return footer[1] or None
+
+
+def _reads_as_nav_or_footer(line: str) -> bool:
+    """Whether a line reads as a nav or footer line (each starts in the same way)."""
+    return (line.startswith("←") and _NAV_RE.fullmatch(line) is not None) or (
+        line.startswith("View") and _FOOTER_RE.fullmatch(line) is not None
+    )
 
 
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
@@ -371,6 +380,8 @@ def _parse(
             and above
             and len(above) <= _TAGS_MAX_LENGTH
             and above[-1] not in _FINAL_PUNCTUATION
+            # another footer (or a nav line) is no tags line: the body's check refuses it
+            and not (above[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(above))
         ):
             tags_index = body_end = end - 2
 
@@ -439,7 +450,10 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
             raise StoryParseError(msg, filename=filename, line=index + 1)
         # what can be a credit line starts so (_CREDIT_STARTS, "By"): the rest cannot
         if first in _CREDIT_INITIALS:
-            credit = _parse_credit(line, source is not None, make_credit)
+            try:
+                credit = _parse_credit(line, source is not None, make_credit)
+            except ValueError as exc:  # the model refused it ("By /" names no one): say where
+                raise StoryParseError(str(exc), filename=filename, line=index + 1) from None
             if credit is not None:
                 if image_credit is None and source is None and not credits:
                     image_credit = credit

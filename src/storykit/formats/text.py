@@ -44,6 +44,7 @@ from storykit.formats._text_reader import (  # the reader, and what the writer s
     _made_from,
     _parse_credit,
     _read_lines,
+    _reads_as_nav_or_footer,
     loads,
     read,
     split_stories,
@@ -268,13 +269,6 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     # (nor the URL: the reader took it from the footer, so it holds no white space)
 
 
-def _reads_as_nav_or_footer(value: str) -> bool:
-    """Whether a line reads as a nav or footer line (each starts in the same way)."""
-    return (value.startswith("←") and _NAV_RE.fullmatch(value) is not None) or (
-        value.startswith("View") and _FOOTER_RE.fullmatch(value) is not None
-    )
-
-
 def _single_lines(title: str, tags: tuple[str, ...]) -> bool:
     """Whether :func:`_single_line` accepts the title and every tag (one pass for all)."""
     text = title + "".join(tags)
@@ -436,7 +430,12 @@ def _has_line(source: Source) -> bool:
 
 def is_tags_line(line: str) -> bool:
     """Whether ``line``, right above the footer, is read as the tags line."""
-    return bool(line) and len(line) <= _TAGS_MAX_LENGTH and line[-1] not in _FINAL_PUNCTUATION
+    return (
+        bool(line)
+        and len(line) <= _TAGS_MAX_LENGTH
+        and line[-1] not in _FINAL_PUNCTUATION
+        and not _reads_as_nav_or_footer(line)
+    )
 
 
 def dumps(story: Story, *, check: bool = True) -> str:
