@@ -536,8 +536,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
 
 def _nothing_found(inputs: list[str]) -> str:
-    """The note for inputs that gave no story, no failure and nothing skipped (an empty
-    folder, a pattern that matches nothing, files with no story in them)."""
+    """The note for inputs that gave no story, no failure and nothing skipped.
+
+    An empty folder, a folder of pictures, files with no story in them.
+    """
     return safe(f"no story found in {', '.join(inputs)}") + "\n"
 
 
