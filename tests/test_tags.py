@@ -284,9 +284,6 @@ def test_hard_lines_without_evidence(line: str, tags: tuple[str, ...]) -> None:
         ("MarketsIPOsiPad", "", ("Markets", "IPOs", "iPad")),
         ("AIB2BiPhone", "", ("AI", "B2B", "iPhone")),  # it split as AIB2|B|iPhone
         ("G7iPhoneiPad", "", ("G7", "iPhone", "iPad")),  # G7i|Phone|iPad
-        # A lower-case start the story spells moves a cut back before another tag too (the
-        # story was asked about "eMergeCrime", the letters to the line's end).
-        ("WalletHubeMergeCrime", "WalletHub y eMerge", ("WalletHub", "eMerge", "Crime")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

@@ -583,10 +583,11 @@ class TagSplitter:
                     if line.startswith(known, q):
                         return q
             if short and q >= p - 2:
-                if word_end == p:  # the word at p: its letters, to the next cut (eMerge|Crime)
-                    cut = BOUNDARY_RE.search(sig, p)  # (not past it: the time stays linear)
-                    stop = len(sig) if cut is None else cut.end()
+                if word_end == p:  # the letters from p on, as far as a tag can be long
+                    stop = p + MAX_TAG_LENGTH + 1  # (not further: the time stays linear)
                     word_end = LETTERS_RE.match(sig, p, stop).end()  # type: ignore[union-attr]
+                if word_end - q > MAX_TAG_LENGTH:
+                    break  # a name longer than any tag: not asked about
                 probe = line[q:word_end]
                 if probe[1:] in story.absent:
                     story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"

@@ -161,9 +161,10 @@ def test_a_run_longer_than_a_tag_is_not_two_known_tags() -> None:
     assert splitter._split(line, tags_runs.signature(line), tags_text.NO_TEXT) == (line,)
 
 
-def test_a_lower_case_start_asks_about_one_word() -> None:
-    # The story was asked about the rest of the letters after each short word (tFranceAbC…):
-    # quadratic in the line (10^5 characters of mixed case: 0.7 s, 10^6: 90 s).
+def test_a_lower_case_start_asks_about_no_name_longer_than_a_tag() -> None:
+    # The story was asked about the rest of the letters after each short word (tFranceAbC…),
+    # however long: quadratic in the line (10^5 characters of mixed case: 0.7 s, 10^6: 90 s).
+    # A name longer than MAX_TAG_LENGTH is not asked about.
     line = "ArtFrance" + "AbcD" * 5_000
     story = tags_text.StoryText("", 0)
     TagSplitter()._split(line, tags_runs.signature(line), story)
