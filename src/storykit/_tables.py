@@ -25,6 +25,7 @@ from storykit._sources import lower_suffix
 from storykit._writing import make_folder, remove_empty
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
+from storykit.formats._sqlite_reader import MAX_TERMS
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
@@ -213,24 +214,37 @@ def add_search(commands: Any) -> None:
     search.add_argument(
         "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"
     )
+    search.add_argument(
+        "--max-terms",
+        type=int,
+        default=MAX_TERMS,
+        metavar="N",
+        help=f"refuse a query of more than N words (default: {MAX_TERMS}; 0: no limit)",
+    )
     search.add_argument("--json", action="store_true", help="one JSON array of the hits")
     search.set_defaults(run=_search)
 
 
 def _search(args: argparse.Namespace) -> int:
+    from storykit.formats._sqlite_reader import _TooManyTermsError  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:
         raise UsageError("--limit takes 1 or more")
+    if args.max_terms < 0:
+        raise UsageError("--max-terms takes 0 (no limit) or more")
     tty = not args.json and sys.stdout.isatty()
     mark = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
     try:
-        hits = search(args.database, args.query, limit=args.limit, mark=mark)
+        hits = search(
+            args.database, args.query, limit=args.limit, mark=mark, max_terms=args.max_terms or None
+        )
     except ValueError as exc:
         if isinstance(exc, StoryParseError):
             sys.stderr.write(f"{exc}\n")
             return EXIT_FAILED
-        sys.stderr.write(f"storykit search: error: {exc}\n")
+        said = exc.say("--max-terms N", "0") if isinstance(exc, _TooManyTermsError) else exc
+        sys.stderr.write(f"storykit search: error: {said}\n")
         return EXIT_USAGE
     if args.json:
         document = [

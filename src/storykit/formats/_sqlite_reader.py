@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from itertools import groupby
@@ -319,8 +320,152 @@ class Hit:
     """A few words around the match, matched terms between ``[`` and ``]``."""
 
 
-_QUERY_ERRORS = ("fts5", "syntax", "no such column", "unterminated string", "unknown special query")
+_QUERY_ERRORS = (
+    "fts5", "syntax", "no such column", "unterminated string", "unknown special query",
+    "expected integer",
+)  # fmt: skip
 """What SQLite's messages for an FTS5 query it cannot read hold (``"``: unterminated string)."""
+
+MAX_TERMS = 32
+"""The most terms a :func:`search` query may hold unless told otherwise (``max_terms=``).
+
+Ranking a match costs SQLite time in proportion to the square of the query's terms (bm25
+and ``snippet()`` pair every match of every term with the others), times the stories
+that match: 250 repetitions of ``the`` took over a minute on 5,000 stories.
+"""
+
+_CHECKED_TERMS = 1000
+"""Up to this many terms, a query over the limit is first read by SQLite, so that one it
+cannot read says why; reading one costs SQLite time in the square of its terms too."""
+
+_QUERY_SCHEMA = (
+    "CREATE VIRTUAL TABLE q USING fts5 (title, headings, body, tags, {tokenize});"
+    "CREATE VIRTUAL TABLE words USING fts5 (text, {tokenize});"
+    "CREATE VIRTUAL TABLE tokens USING fts5vocab (words, 'instance');"
+).format(tokenize="tokenize='unicode61 remove_diacritics 2'")
+"""An empty copy of the index, for SQLite to read a query on, and a table for counting
+words as the index splits them (the same columns and tokenizer as ``stories_fts``)."""
+
+_SPACE = " \t\n\r"
+_PUNCTUATION = "(){}:,+*-^"
+_BAREWORD = re.compile("[0-9A-Za-z_\x1a\x80-\U0010ffff]+")
+"""A word outside quotes, as FTS5 reads one: ASCII letters, digits, ``_``, ``^Z``, or any
+character beyond ASCII."""
+
+
+class _TooManyTermsError(ValueError):
+    """A query with more terms than :func:`search` was allowed."""
+
+    def __init__(self, terms: int, limit: int, exact: bool) -> None:
+        self.terms, self.limit, self.exact = terms, limit, exact
+        super().__init__(self.say("max_terms=N", "None"))
+
+    def say(self, option: str, unlimited: str) -> str:
+        """The message, with the ``option`` that sets the limit and its value for none."""
+        terms = f"{self.terms:,}" if self.exact else f"over {self.terms - 1:,}"
+        return (
+            f"too many terms in the search query: {terms}; the most is {self.limit:,}"
+            f" (each word counts; {option} sets the limit, {unlimited} for none)"
+        )
+
+
+def _lex(query: str) -> Iterator[str]:
+    """The tokens of an FTS5 query as SQLite's lexer reads them, up to one it refuses.
+
+    A word comes as ``w`` and its text, a quoted string as ``"`` and its text (``""``
+    undone), ``OR``/``AND``/``NOT`` and punctuation as themselves. Never raises: where
+    SQLite would stop (an unterminated string, a character no query has), this stops.
+    """
+    end = query.find("\x00")  # FTS5 reads the query as a C string
+    if end >= 0:
+        query = query[:end]
+    i, size = 0, len(query)
+    while True:
+        while i < size and query[i] in _SPACE:
+            i += 1
+        if i >= size:
+            return
+        char = query[i]
+        if char in _PUNCTUATION:
+            yield char
+            i += 1
+        elif char == '"':
+            parts = []
+            start = i + 1
+            while True:
+                close = query.find('"', start)
+                if close < 0:
+                    return  # unterminated string
+                parts.append(query[start:close])
+                if not query.startswith('"', close + 1):
+                    break
+                parts.append('"')
+                start = close + 2
+            yield '"' + "".join(parts)
+            i = close + 1
+        else:
+            word = _BAREWORD.match(query, i)
+            if word is None:
+                return  # a character no query has
+            i = word.end()
+            text = word.group()
+            yield text if text in ("OR", "AND", "NOT") else "w" + text
+
+
+def _phrases(query: str, most: int) -> list[str]:
+    """The text of each word or quoted string of ``query`` looked for (``most`` + 1 at most).
+
+    Column names (``title:``, ``{title body}:``), ``NEAR`` and its distance are not.
+    """
+    found: list[str] = []
+    braces = False
+    before = ""
+    lexed = _lex(query)
+    item = next(lexed, "")
+    while item and len(found) <= most:
+        after = next(lexed, "")
+        if item in "{}":
+            braces = item == "{"
+        elif item[0] in 'w"' and not braces and after not in (":", "(") and before != ",":
+            found.append(item[1:])
+        before, item = item, after
+    return found
+
+
+def _query_problem(query: str, max_terms: int | None) -> ValueError | None:
+    """Why ``query`` is not searched for, or ``None``.
+
+    It is not if SQLite cannot read it, or if it has more than ``max_terms`` terms. A term
+    is a word as the index splits text into words, in or out of quotes (``chips``,
+    ``elect*``, each word of ``"trade war"``); a quoted string without any counts as one.
+    SQLite reads the query first, on an empty index, unless it has more than
+    :data:`_CHECKED_TERMS` terms and a limit (SQLite's time to read one grows with the
+    square of its terms too).
+    """
+    try:
+        query.encode()
+    except UnicodeEncodeError as exc:
+        return ValueError(f"not a search query SQLite understands: {query!r} ({exc.reason})")
+    most = max(_CHECKED_TERMS, max_terms or 0)
+    phrases = _phrases(query, most)
+    if max_terms is not None and len(phrases) > most:
+        return _TooManyTermsError(most + 1, max_terms, exact=False)
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        memory.executescript(_QUERY_SCHEMA)
+        memory.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", enumerate(phrases))
+        words, with_words = memory.execute(
+            "SELECT count(*), count(DISTINCT doc) FROM tokens"
+        ).fetchone()
+        terms = words + len(phrases) - with_words
+        too_many = max_terms is not None and terms > max_terms
+        if too_many and terms > _CHECKED_TERMS:
+            return _TooManyTermsError(terms, max_terms or 0, exact=True)
+        if terms <= _CHECKED_TERMS:
+            try:
+                memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+            except sqlite3.OperationalError as exc:
+                return ValueError(f"not a search query SQLite understands: {query!r} ({exc})")
+    return _TooManyTermsError(terms, max_terms or 0, exact=True) if too_many else None
 
 
 def search(
@@ -329,11 +474,20 @@ def search(
     *,
     limit: int | None = 20,
     mark: tuple[str, str] = ("[", "]"),
+    max_terms: int | None = MAX_TERMS,
 ) -> list[Hit]:
     """The stories of a storykit database that match an FTS5 query, best first.
 
     The query uses SQLite's FTS5 syntax: words (all must match), ``OR``, ``NOT``,
     ``"a phrase"``, ``prefix*``, ``title: word``. Diacritics and case do not matter.
+
+    A query may hold at most ``max_terms`` terms (32 unless told otherwise): each word
+    counts, in or out of quotes (``chips``, ``elect*``, each word of ``"trade war"``); a
+    quoted string without any word counts as one; operators, parentheses, ``NEAR`` and
+    its distance and column names do not. A longer one is refused before it is run:
+    ranking costs SQLite time in proportion to the square of the terms, times the stories
+    that match, so a query passed through from users could otherwise keep it busy for
+    minutes. Every query within the limit costs time in proportion to the database's size.
 
     Examples:
         >>> for hit in storykit.search("stories.db", "xiaomi AND chips"):  # doctest: +SKIP
@@ -344,11 +498,19 @@ def search(
         query: What to look for.
         limit: The most hits returned (``None``: all).
         mark: What goes before and after each matched term in the snippet.
+        max_terms: The most terms the query may hold (``None``: no limit).
 
     Raises:
         StoryParseError: The file is not a storykit database.
-        ValueError: The query is not valid FTS5 syntax.
+        ValueError: The query is not valid FTS5 syntax, or has more than ``max_terms``
+            terms (the message says how many it has, and the limit).
     """
+    if max_terms is not None and (not isinstance(max_terms, int) or max_terms < 1):
+        msg = f"max_terms takes a whole number of 1 or more, or None; not {max_terms!r}"
+        raise ValueError(msg)
+    problem = _query_problem(query, max_terms)
+    if problem is not None:
+        raise problem
     name = os.fspath(path)
     connection = _open_read(name)
     sql = (
