@@ -505,7 +505,7 @@ def search(
         ValueError: The query is not valid FTS5 syntax, or has more than ``max_terms``
             terms (the message says how many it has, and the limit).
     """
-    if max_terms is not None and (not isinstance(max_terms, int) or max_terms < 1):
+    if max_terms is not None and (type(max_terms) is not int or max_terms < 1):
         msg = f"max_terms takes a whole number of 1 or more, or None; not {max_terms!r}"
         raise ValueError(msg)
     problem = _query_problem(query, max_terms)
