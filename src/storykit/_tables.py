@@ -226,25 +226,26 @@ def add_search(commands: Any) -> None:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from storykit.formats._sqlite_reader import _TooManyTermsError  # noqa: PLC0415
+    from storykit.formats._sqlite_reader import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:
         raise UsageError("--limit takes 1 or more")
     if args.max_terms < 0:
         raise UsageError("--max-terms takes 0 (no limit) or more")
+    max_terms = args.max_terms or None
+    problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
+    if problem is not None:
+        raise UsageError(problem)
     tty = not args.json and sys.stdout.isatty()
     mark = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
     try:
-        hits = search(
-            args.database, args.query, limit=args.limit, mark=mark, max_terms=args.max_terms or None
-        )
+        hits = search(args.database, args.query, limit=args.limit, mark=mark, max_terms=max_terms)
     except ValueError as exc:
         if isinstance(exc, StoryParseError):
             sys.stderr.write(f"{exc}\n")
             return EXIT_FAILED
-        said = exc.say("--max-terms N", "0") if isinstance(exc, _TooManyTermsError) else exc
-        sys.stderr.write(f"storykit search: error: {said}\n")
+        sys.stderr.write(f"storykit search: error: {exc}\n")
         return EXIT_USAGE
     if args.json:
         document = [

@@ -353,20 +353,12 @@ _BAREWORD = re.compile("[0-9A-Za-z_\x1a\x80-\U0010ffff]+")
 character beyond ASCII."""
 
 
-class _TooManyTermsError(ValueError):
-    """A query with more terms than :func:`search` was allowed."""
-
-    def __init__(self, terms: int, limit: int, exact: bool) -> None:
-        self.terms, self.limit, self.exact = terms, limit, exact
-        super().__init__(self.say("max_terms=N", "None"))
-
-    def say(self, option: str, unlimited: str) -> str:
-        """The message, with the ``option`` that sets the limit and its value for none."""
-        terms = f"{self.terms:,}" if self.exact else f"over {self.terms - 1:,}"
-        return (
-            f"too many terms in the search query: {terms}; the most is {self.limit:,}"
-            f" (each word counts; {option} sets the limit, {unlimited} for none)"
-        )
+def _too_many(terms: int, limit: int, how: tuple[str, str], *, exact: bool = True) -> str:
+    said = f"{terms:,}" if exact else f"over {terms - 1:,}"
+    return (
+        f"too many terms in the search query: {said}; the most is {limit:,}"
+        f" (each word counts; {how[0]} sets the limit, {how[1]} for none)"
+    )
 
 
 def _lex(query: str) -> Iterator[str]:
@@ -432,10 +424,13 @@ def _phrases(query: str, most: int) -> list[str]:
     return found
 
 
-def _query_problem(query: str, max_terms: int | None) -> ValueError | None:
+def _query_problem(
+    query: str, max_terms: int | None, how: tuple[str, str] = ("max_terms=N", "None")
+) -> str | None:
     """Why ``query`` is not searched for, or ``None``.
 
-    It is not if SQLite cannot read it, or if it has more than ``max_terms`` terms. A term
+    It is not if SQLite cannot read it, or if it has more than ``max_terms`` terms (the
+    message names ``how`` the limit is set, and its value for none). A term
     is a word as the index splits text into words, in or out of quotes (``chips``,
     ``elect*``, each word of ``"trade war"``); a quoted string without any counts as one.
     SQLite reads the query first, on an empty index, unless it has more than
@@ -445,11 +440,11 @@ def _query_problem(query: str, max_terms: int | None) -> ValueError | None:
     try:
         query.encode()
     except UnicodeEncodeError as exc:
-        return ValueError(f"not a search query SQLite understands: {query!r} ({exc.reason})")
+        return f"not a search query SQLite understands: {query!r} ({exc.reason})"
     most = max(_CHECKED_TERMS, max_terms or 0)
     phrases = _phrases(query, most)
     if max_terms is not None and len(phrases) > most:
-        return _TooManyTermsError(most + 1, max_terms, exact=False)
+        return _too_many(most + 1, max_terms, how, exact=False)
     with contextlib.closing(sqlite3.connect(":memory:")) as memory:
         memory.executescript(_QUERY_SCHEMA)
         memory.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", enumerate(phrases))
@@ -459,13 +454,13 @@ def _query_problem(query: str, max_terms: int | None) -> ValueError | None:
         terms = words + len(phrases) - with_words
         too_many = max_terms is not None and terms > max_terms
         if too_many and terms > _CHECKED_TERMS:
-            return _TooManyTermsError(terms, max_terms or 0, exact=True)
+            return _too_many(terms, max_terms or 0, how)
         if terms <= _CHECKED_TERMS:
             try:
                 memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
             except sqlite3.OperationalError as exc:
-                return ValueError(f"not a search query SQLite understands: {query!r} ({exc})")
-    return _TooManyTermsError(terms, max_terms or 0, exact=True) if too_many else None
+                return f"not a search query SQLite understands: {query!r} ({exc})"
+    return _too_many(terms, max_terms or 0, how) if too_many else None
 
 
 def search(
@@ -510,7 +505,7 @@ def search(
         raise ValueError(msg)
     problem = _query_problem(query, max_terms)
     if problem is not None:
-        raise problem
+        raise ValueError(problem)
     name = os.fspath(path)
     connection = _open_read(name)
     sql = (
