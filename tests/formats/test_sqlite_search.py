@@ -146,6 +146,12 @@ def test_max_terms_is_a_whole_number_or_none(db: Path, bad: object) -> None:
         storykit.search(db, "the", max_terms=bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", [None, b"the", 3])
+def test_the_query_is_text(db: Path, bad: object) -> None:
+    with pytest.raises(TypeError, match=r"^the query is text \(str\), not "):
+        storykit.search(db, bad)  # type: ignore[arg-type]
+
+
 PIECES = [*'()"{}:,+*-^ \t\n_\x00\x1a.', "a", "b", "OR", "AND", "NOT", "NEAR", "title",
           "body", "nope", "10", "é", "東", "\ue000", "\u0301", "😀"]  # fmt: skip
 FTS5_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join) | st.text(max_size=20)

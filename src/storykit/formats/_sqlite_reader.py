@@ -497,9 +497,13 @@ def search(
 
     Raises:
         StoryParseError: The file is not a storykit database.
+        TypeError: The query is not a ``str``.
         ValueError: The query is not valid FTS5 syntax, or has more than ``max_terms``
             terms (the message says how many it has, and the limit).
     """
+    if not isinstance(query, str):
+        msg = f"the query is text (str), not {type(query).__name__}"
+        raise TypeError(msg)
     if max_terms is not None and (type(max_terms) is not int or max_terms < 1):
         msg = f"max_terms takes a whole number of 1 or more, or None; not {max_terms!r}"
         raise ValueError(msg)
