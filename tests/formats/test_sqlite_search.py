@@ -16,8 +16,11 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Section, Story
+from storykit.formats import _sqlite_reader as sk_reader
 from storykit.formats._sqlite_reader import MAX_TERMS, _phrases, _query_problem
 from tests.test_cli import cli, unmeasured
+
+Mark = tuple[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +216,42 @@ def test_the_command_says_what_the_limit_is_and_how_to_change_it(db: Path) -> No
         "storykit search: error: --max-terms takes 0 (no limit) or more\n",
     )
     assert "--max-terms N" in cli("search", "--help", env=unmeasured()).stdout
+
+
+def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's snippet() takes time in the square of a story's matches of the query's
+    phrases (a story of 1,000 words 'the', searched for 'the' 32 times: 6 seconds); such a
+    story gets the 12 words around its first match instead, marked as SQLite marks them."""
+    made: list[int] = []
+    plain_snippet = sk_reader._plain_snippet
+
+    def recorded(connection: sqlite3.Connection, query: str, pk: int, mark: Mark) -> str:
+        made.append(pk)
+        return plain_snippet(connection, query, pk, mark)
+
+    monkeypatch.setattr(sk_reader, "_plain_snippet", recorded)
+    db = tmp_path / "s.db"
+    odd = Story("Odd", sections=[Section(None, ["Once upon " + "the " * 1000 + "end."])])
+    plain = Story("Plain", sections=[Section(None, ["The cat sat on the mat, the end."])])
+    storykit.to_sqlite([odd, plain], db)
+    hits = storykit.search(db, " OR ".join(["the"] * 32), mark=("<", ">"))
+    assert [hit.title for hit in hits] == ["Odd", "Plain"]
+    assert made == [1]  # the odd story only
+    assert hits[0].snippet == "Once upon " + "<the> " * 9 + "<the>…"
+    # any story under the bound keeps SQLite's own snippet, whatever the query
+    with sqlite3.connect(db) as connection:
+        (expected,) = connection.execute(
+            "SELECT snippet(stories_fts, -1, '<', '>', '…', 12) FROM stories_fts"
+            " WHERE stories_fts MATCH ? AND rowid = 2",
+            (" OR ".join(["the"] * 32),),
+        ).fetchone()
+    assert hits[1].snippet == expected == "<The> cat sat on <the> mat, <the> end."
+    (hit,) = storykit.search(db, "upon", mark=("<", ">"))  # one match: SQLite's snippet
+    assert hit.snippet == "Once <upon> the the the the the the the the the the…"
+    assert made == [1]
+    storykit.search(db, "the", mark=("<", ">"))  # 1,000 matches of one phrase: SQLite's
+    assert made == [1]
+    storykit.search(db, "the OR the OR the")  # 3,000: the plain one
+    assert made == [1, 1]
