@@ -227,9 +227,11 @@ def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
     made: list[int] = []
     plain_snippet = sk_reader._plain_snippet
 
-    def recorded(connection: sqlite3.Connection, query: str, pk: int, mark: Mark) -> str:
+    def recorded(
+        connection: sqlite3.Connection, query: str, pk: int, mark: Mark, phrases: int
+    ) -> str:
         made.append(pk)
-        return plain_snippet(connection, query, pk, mark)
+        return plain_snippet(connection, query, pk, mark, phrases)
 
     monkeypatch.setattr(sk_reader, "_plain_snippet", recorded)
     db = tmp_path / "s.db"
@@ -255,3 +257,22 @@ def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
     assert made == [1]
     storykit.search(db, "the OR the OR the")  # 3,000: the plain one
     assert made == [1, 1]
+
+
+def test_a_very_long_story_gets_the_snippet_of_its_first_100_000_characters(
+    tmp_path: Path,
+) -> None:
+    """highlight() too takes time in the square of a long story's matches (160,000 words
+    'the': 2 seconds), so a story of over 100,000 characters has its snippet made from
+    its first 100,000 (in title, headings, body and tags each)."""
+    db = tmp_path / "s.db"
+    long = Story("Long", sections=[Section(None, ["Once upon " + "the " * 30_000 + "late."])])
+    few = Story("Few", sections=[Section(None, ["Once " + "upon " * 30_000 + "a late time."])])
+    storykit.to_sqlite([long, few], db)
+    (hit,) = storykit.search(db, "the OR the", mark=("<", ">"))  # too many matches: plain
+    assert hit.snippet == "Once upon " + "<the> " * 9 + "<the>…"
+    (hit,) = storykit.search(db, "time", mark=("<", ">"))  # beyond the first 100,000
+    assert hit.title == "Few"
+    assert hit.snippet == "Once upon upon upon upon upon upon upon upon upon upon upon…"
+    (hit,) = storykit.search(db, "once NOT the", mark=("<", ">"))  # SQLite's, on a copy
+    assert hit.snippet == "<Once> upon upon upon upon upon upon upon upon upon upon upon…"

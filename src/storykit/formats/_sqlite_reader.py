@@ -338,11 +338,14 @@ _CHECKED_TERMS = 1000
 """Up to this many terms, a query over the limit is first read by SQLite, so that one it
 cannot read says why; reading one costs SQLite time in the square of its terms too."""
 
+_TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+"""The tokenizer of ``stories_fts``."""
+
 _QUERY_SCHEMA = (
-    "CREATE VIRTUAL TABLE q USING fts5 (title, headings, body, tags, {tokenize});"
-    "CREATE VIRTUAL TABLE words USING fts5 (text, {tokenize});"
+    f"CREATE VIRTUAL TABLE q USING fts5 (title, headings, body, tags, {_TOKENIZE});"
+    f"CREATE VIRTUAL TABLE words USING fts5 (text, {_TOKENIZE});"
     "CREATE VIRTUAL TABLE tokens USING fts5vocab (words, 'instance');"
-).format(tokenize="tokenize='unicode61 remove_diacritics 2'")
+)
 """An empty copy of the index, for SQLite to read a query on, and a table for counting
 words as the index splits them (the same columns and tokenizer as ``stories_fts``)."""
 
@@ -359,27 +362,45 @@ _SNIPPET_MATCHES = 2000
 the phrases) for which SQLite makes the snippet: its time grows with their square (a
 story of 1,000 words ``the``, searched for ``the`` 32 times, took 6 seconds)."""
 
-_MARKED = " || ".join(
-    f"coalesce(highlight(stories_fts, {column}, char({ord(_OPEN)}), ''), '')" for column in range(4)
-)
+_SNIPPET_TEXT = 100_000
+"""The characters of a story (title, headings, body and tags) its snippet is made from, at
+most: ``highlight()`` too takes time in the square of a long story's matches (160,000
+words ``the``: 2 seconds)."""
+
+_TEXTS = ("title", "headings", "body", "tags")
+_SIZE = " + ".join(f"coalesce(length(s.{name}), 0)" for name in _TEXTS)
+
+
+def _marked(table: str, close: str = "''") -> list[str]:
+    """The ``highlight()`` of each column of ``table``, opened by the private-use mark."""
+    return [
+        f"highlight({table}, {column}, char({ord(_OPEN)}), {close})"
+        for column in range(len(_TEXTS))
+    ]
+
+
+def _snippet_or_null(table: str) -> str:
+    """SQLite's snippet, or NULL for a story with too many matches.
+
+    Its parameters: the phrases of the query, then the two marks.
+    """
+    count = " || ".join(f"coalesce({marked}, '')" for marked in _marked(table))
+    return (
+        f"CASE WHEN storykit_marks({count}) * ? <= {_SNIPPET_MATCHES}"
+        f" THEN snippet({table}, -1, ?, ?, '…', 12) END"
+    )
+
+
+_CLOSED = f"char({ord(_CLOSE)})"
+
 _SEARCH = (
     "SELECT s.pk, s.id, s.title, s.source, s.published, s.url,"  # noqa: S608 - fixed names
-    f" CASE WHEN storykit_marks({_MARKED}) * ? <= {_SNIPPET_MATCHES}"
-    " THEN snippet(stories_fts, -1, ?, ?, '…', 12) END"
+    f" CASE WHEN {_SIZE} > {_SNIPPET_TEXT} THEN NULL ELSE {_snippet_or_null('stories_fts')} END"
     " FROM stories_fts JOIN stories AS s ON s.pk = stories_fts.rowid"
     " WHERE stories_fts MATCH ? ORDER BY rank, s.pk LIMIT ?"
 )
-"""The hits, best first, with SQLite's snippet unless the story has too many matches."""
-
-
-_MARKED_COLUMNS = (
-    "SELECT "  # noqa: S608 - fixed names
-    + ", ".join(
-        f"highlight(stories_fts, {column}, char({ord(_OPEN)}), char({ord(_CLOSE)}))"
-        for column in range(4)
-    )
-    + " FROM stories_fts WHERE stories_fts MATCH ? AND rowid = ?"
-)
+"""The hits, best first, with SQLite's snippet unless the story is too long or has too
+many matches."""
 
 
 def _marks(text: str | None) -> int:
@@ -387,18 +408,44 @@ def _marks(text: str | None) -> int:
 
 
 def _plain_snippet(
-    connection: sqlite3.Connection, query: str, pk: int, mark: tuple[str, str]
+    connection: sqlite3.Connection, query: str, pk: int, mark: tuple[str, str], phrases: int
 ) -> str:
-    """A snippet of a story with too many matches for SQLite's to be made in good time.
+    """The snippet of a story too long or with too many matches for SQLite's in good time.
 
-    The 12 words around the first match, in the column with most, marked where SQLite's
-    ``highlight()`` marks them (its time grows with the story's words only).
+    A story of more than :data:`_SNIPPET_TEXT` characters: the snippet of its first that
+    many, which is SQLite's unless they have too many matches. Otherwise, the 12 words
+    around the first match, in the column with most (the longest if none has one), marked
+    where ``highlight()`` marks them.
     """
-    columns = connection.execute(_MARKED_COLUMNS, (query, pk)).fetchone()
-    texts = [text for text in columns or () if isinstance(text, str)]
-    if not texts:
+    size, *texts = connection.execute(
+        f"SELECT {_SIZE}, "  # noqa: S608 - fixed names
+        + ", ".join(f"substr(s.{name}, 1, {_SNIPPET_TEXT})" for name in _TEXTS)
+        + " FROM stories AS s WHERE s.pk = ?",
+        (pk,),
+    ).fetchone()
+    if size <= _SNIPPET_TEXT:
+        columns = connection.execute(
+            f"SELECT {', '.join(_marked('stories_fts', _CLOSED))} FROM stories_fts"  # noqa: S608
+            " WHERE stories_fts MATCH ? AND rowid = ?",
+            (query, pk),
+        ).fetchone()
+    else:
+        with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+            memory.execute(f"CREATE VIRTUAL TABLE q USING fts5 ({', '.join(_TEXTS)}, {_TOKENIZE})")
+            memory.create_function("storykit_marks", 1, _marks, deterministic=True)
+            memory.execute("INSERT INTO q VALUES (?, ?, ?, ?)", texts)
+            found = memory.execute(
+                f"SELECT {_snippet_or_null('q')}, {', '.join(_marked('q', _CLOSED))}"  # noqa: S608
+                " FROM q WHERE q MATCH ?",
+                (phrases, *mark, query),
+            ).fetchone()
+        if found is not None and found[0] is not None:
+            return str(found[0])
+        columns = found[1:] if found is not None else texts
+    found_texts = [text for text in columns or () if isinstance(text, str) and text]
+    if not found_texts:
         return ""
-    words = max(texts, key=_marks).split()
+    words = max(found_texts, key=lambda text: (_marks(text), len(text))).split()
     first = next((i for i, word in enumerate(words) if _OPEN in word), 0)
     start = max(0, first - 3)
     text = " ".join(words[start : start + 12])
@@ -576,7 +623,7 @@ def search(
         rows = [
             row[1:]
             if row[-1] is not None
-            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark))
+            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases))
             for row in rows
         ]
     except sqlite3.OperationalError as exc:
