@@ -25,6 +25,7 @@ from storykit._sources import lower_suffix
 from storykit._writing import make_folder, remove_empty
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
+from storykit.formats._sqlite_reader import MAX_TERMS
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
@@ -213,19 +214,33 @@ def add_search(commands: Any) -> None:
     search.add_argument(
         "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"
     )
+    search.add_argument(
+        "--max-terms",
+        type=int,
+        default=MAX_TERMS,
+        metavar="N",
+        help=f"refuse a query of more than N words (default: {MAX_TERMS}; 0: no limit)",
+    )
     search.add_argument("--json", action="store_true", help="one JSON array of the hits")
     search.set_defaults(run=_search)
 
 
 def _search(args: argparse.Namespace) -> int:
+    from storykit.formats._sqlite_reader import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:
         raise UsageError("--limit takes 1 or more")
+    if args.max_terms < 0:
+        raise UsageError("--max-terms takes 0 (no limit) or more")
+    max_terms = args.max_terms or None
+    problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
+    if problem is not None:
+        raise UsageError(problem)
     tty = not args.json and sys.stdout.isatty()
     mark = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
     try:
-        hits = search(args.database, args.query, limit=args.limit, mark=mark)
+        hits = search(args.database, args.query, limit=args.limit, mark=mark, max_terms=max_terms)
     except ValueError as exc:
         if isinstance(exc, StoryParseError):
             sys.stderr.write(f"{exc}\n")

@@ -1,0 +1,278 @@
+"""Search against hostile queries: a limit on the terms of a query, counted as SQLite reads it.
+
+Ranking a match (bm25, ``snippet()``) costs SQLite time in the square of the query's terms:
+250 repetitions of ``the`` took over a minute on 5,000 stories. These tests assert what is
+refused and what is not, never how long anything takes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import storykit
+from storykit import Section, Story
+from storykit.formats import _sqlite_reader as sk_reader
+from storykit.formats._sqlite_reader import MAX_TERMS, _phrases, _query_problem
+from tests.test_cli import cli, unmeasured
+
+Mark = tuple[str, str]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small database: 'the' in every story, one word per story of its own."""
+    path = tmp_path_factory.mktemp("search") / "s.db"
+    stories = [
+        Story(
+            f"Story {i} of the archive",
+            sections=[Section("The heading", [f"The word{i} and the rest, café {i}."])],
+            tags=("Tag", f"Tag{i}"),
+        )
+        for i in range(40)
+    ]
+    assert storykit.to_sqlite(stories, path) == 40
+    return path
+
+
+def too_many(terms: str, most: int = MAX_TERMS) -> str:
+    """The start of the message for a query of ``terms`` terms, as a regular expression."""
+    return f"^too many terms in the search query: {terms}; the most is {most} \\("
+
+
+def test_the_default_is_32() -> None:
+    assert MAX_TERMS == 32
+
+
+def test_the_reproducers_are_refused_before_they_run(db: Path) -> None:
+    # the attack session's query: 250 repetitions of a word every story holds
+    with pytest.raises(ValueError, match=too_many("250")) as caught:
+        storykit.search(db, " OR ".join(["the"] * 250))
+    assert "max_terms=N sets the limit, None for none" in str(caught.value)
+    assert type(caught.value) is ValueError  # no private class in the user's traceback
+    # as many words, all different (and implicit AND)
+    with pytest.raises(ValueError, match=too_many("64")):
+        storykit.search(db, " ".join(f"word{i}" for i in range(64)))
+    # prefixes, NEAR groups, column filters, phrases: each word counts
+    for query in (
+        " OR ".join(["a*"] * 33),
+        "NEAR(" + " ".join(["the"] * 33) + ", 1000)",
+        " OR ".join(["{title body}: the"] * 33),
+        '"' + " ".join(["the"] * 33) + '"',
+        " + ".join(["the"] * 33),
+    ):
+        with pytest.raises(ValueError, match=too_many("33")):
+            storykit.search(db, query)
+
+
+def test_up_to_the_limit_the_query_runs(db: Path) -> None:
+    assert len(storykit.search(db, " OR ".join(["the"] * 32), limit=None)) == 40
+    assert len(storykit.search(db, " OR ".join(["the"] * 33), limit=None, max_terms=33)) == 40
+    assert len(storykit.search(db, " OR ".join(["the"] * 250), limit=3, max_terms=None)) == 3
+    (hit,) = storykit.search(db, " OR ".join(["word7"] * 5), max_terms=5)
+    assert hit.title == "Story 7 of the archive"
+    with pytest.raises(ValueError, match=too_many("5", 4)):
+        storykit.search(db, " OR ".join(["word7"] * 5), max_terms=4)
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("word7", 1),
+        ("word7*", 1),  # a prefix is one word
+        ("xiaomi AND chips", 2),
+        ("xiaomi chips NOT phones", 3),  # operators are not terms
+        ('"trade war" OR tariffs', 3),  # each word of a phrase is
+        ("title: xiaomi", 1),  # a column name is not
+        ("-title: xiaomi", 1),
+        ("{title body tags}: xiaomi", 1),
+        ("NEAR(xiaomi chips phones, 10)", 3),  # nor NEAR nor its distance
+        ("((xiaomi)) OR (chips AND phones)", 3),  # nor parentheses
+        ("^xiaomi + chips", 2),
+        ('""', 1),  # a quoted string without a word counts as one
+        ('"..." xiaomi', 2),
+        ('"a-b.c"', 3),  # words as the index splits them
+        ("a_b", 2),
+        ('"say ""hi"""', 2),  # "" is a quote in a quoted string
+        ("café Ünïcode 東京", 3),
+        ("xiaomi\x00 AND NOT", 1),  # SQLite reads the query up to a NUL
+    ],
+)
+def test_what_counts_as_a_term(db: Path, query: str, terms: int) -> None:
+    assert _query_problem(query, terms) is None
+    assert storykit.search(db, query, max_terms=terms) is not None  # SQLite reads it too
+    if terms > 1:
+        problem = _query_problem(query, terms - 1)
+        assert problem is not None
+        assert problem.startswith(f"too many terms in the search query: {terms};")
+
+
+def test_a_query_sqlite_cannot_read_says_so_even_over_the_limit(db: Path) -> None:
+    for query, why in (
+        (" OR ".join(["the"] * 40) + " AND", 'syntax error near ""'),
+        (" OR ".join(["the"] * 40) + ' "the', "unterminated string"),
+        (" OR ".join(["the"] * 40) + " OR nope: the", "no such column: nope"),
+        ("NEAR(" + " ".join(["the"] * 40) + ", x)", 'expected integer, got "x"'),
+        ("AND", 'syntax error near "AND"'),
+        ("*", "unknown special query"),
+    ):
+        with pytest.raises(ValueError, match=r"^not a search query SQLite understands") as caught:
+            storykit.search(db, query)
+        assert why in str(caught.value)
+    # NEAR's distance not a number was the database's fault (StoryParseError, status 1)
+    with pytest.raises(ValueError, match='expected integer, got "x"') as caught:
+        storykit.search(db, "NEAR(the word1, x)")
+    assert not isinstance(caught.value, storykit.StoryParseError)
+    # text Python cannot pass to SQLite (a lone surrogate, from a name that is not UTF-8)
+    with pytest.raises(ValueError, match=r"^not a search query SQLite understands: '\\udcff'"):
+        storykit.search(db, "\udcff")
+
+
+def test_a_huge_query_is_refused_without_being_read() -> None:
+    # reading a query costs SQLite time in the square of its terms too (100,000: seconds)
+    problem = _query_problem(" OR ".join(["the"] * 100_000) + " AND", 32)
+    assert problem is not None
+    assert problem.startswith("too many terms in the search query: over 1,000;")
+    problem = _query_problem('"' + "the " * 5_000 + '"', 32)  # one phrase of 5,000 words
+    assert problem is not None
+    assert problem.startswith("too many terms in the search query: 5,000;")
+    assert _phrases(" ".join(["the"] * 100_000), 10) == ["the"] * 11  # stops counting
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "32"])
+def test_max_terms_is_a_whole_number_or_none(db: Path, bad: object) -> None:
+    with pytest.raises(ValueError, match=r"^max_terms takes a whole number of 1 or more, or None"):
+        storykit.search(db, "the", max_terms=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [None, b"the", 3])
+def test_the_query_is_text(db: Path, bad: object) -> None:
+    with pytest.raises(TypeError, match=r"^the query is text \(str\), not "):
+        storykit.search(db, bad)  # type: ignore[arg-type]
+
+
+PIECES = [*'()"{}:,+*-^ \t\n_\x00\x1a.', "a", "b", "OR", "AND", "NOT", "NEAR", "title",
+          "body", "nope", "10", "é", "東", "\ue000", "\u0301", "😀"]  # fmt: skip
+FTS5_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join) | st.text(max_size=20)
+"""Text made of FTS5's syntax (and words the index splits oddly), or any text."""
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=FTS5_TEXT)
+def test_counting_never_raises_and_agrees_with_sqlite(db: Path, query: str) -> None:
+    """Any text: counted without an exception; refused as unreadable exactly when SQLite
+    refuses it on the database itself; the count it gives is the least limit that lets it by.
+    """
+    phrases = _phrases(query, 1000)
+    assert all(isinstance(text, str) for text in phrases)
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        try:
+            connection.execute(
+                "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?", (query,)
+            ).fetchall()
+            sqlite_refuses = False
+        except sqlite3.OperationalError:
+            sqlite_refuses = True
+        except UnicodeEncodeError:
+            sqlite_refuses = True
+    problem = _query_problem(query, 1)
+    unreadable = problem is not None and problem.startswith("not a search query")
+    assert unreadable == sqlite_refuses
+    assert (_query_problem(query, None) is not None) == sqlite_refuses
+    if problem is not None and not unreadable:
+        terms = int(problem.split(": ")[1].split(";")[0])
+        assert terms > 1
+        assert _query_problem(query, terms) is None
+        assert str(_query_problem(query, terms - 1)).startswith("too many terms")
+    if sqlite_refuses:  # the real search agrees, with the message it always had
+        with pytest.raises(ValueError, match=r"^not a search query SQLite understands: "):
+            storykit.search(db, query)
+    else:
+        storykit.search(db, query, max_terms=None)
+
+
+def test_the_command_says_what_the_limit_is_and_how_to_change_it(db: Path) -> None:
+    query = " OR ".join(["the"] * 40)
+    done = cli("search", str(db), query, env=unmeasured())
+    assert (done.returncode, done.stdout) == (2, "")  # a usage error, as a bad query is
+    assert done.stderr == (
+        "storykit search: error: too many terms in the search query: 40; the most is 32"
+        " (each word counts; --max-terms N sets the limit, 0 for none)\n"
+    )
+    done = cli("search", str(db), query, "--max-terms", "40", "-n", "2", env=unmeasured())
+    assert (done.returncode, done.stdout.count("of the archive")) == (0, 2)
+    done = cli("search", str(db), query, "--max-terms", "0", "--json", env=unmeasured())
+    assert done.returncode == 0
+    assert done.stdout.count('"title"') == 20
+    done = cli("search", str(db), query, "--max-terms", "-1", env=unmeasured())
+    assert (done.returncode, done.stderr) == (
+        2,
+        "storykit search: error: --max-terms takes 0 (no limit) or more\n",
+    )
+    assert "--max-terms N" in cli("search", "--help", env=unmeasured()).stdout
+
+
+def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's snippet() takes time in the square of a story's matches of the query's
+    phrases (a story of 1,000 words 'the', searched for 'the' 32 times: 6 seconds); such a
+    story gets the 12 words around its first match instead, marked as SQLite marks them."""
+    made: list[int] = []
+    plain_snippet = sk_reader._plain_snippet
+
+    def recorded(
+        connection: sqlite3.Connection, query: str, pk: int, mark: Mark, phrases: int
+    ) -> str:
+        made.append(pk)
+        return plain_snippet(connection, query, pk, mark, phrases)
+
+    monkeypatch.setattr(sk_reader, "_plain_snippet", recorded)
+    db = tmp_path / "s.db"
+    odd = Story("Odd", sections=[Section(None, ["Once upon " + "the " * 1000 + "end."])])
+    plain = Story("Plain", sections=[Section(None, ["The cat sat on the mat, the end."])])
+    storykit.to_sqlite([odd, plain], db)
+    hits = storykit.search(db, " OR ".join(["the"] * 32), mark=("<", ">"))
+    assert [hit.title for hit in hits] == ["Odd", "Plain"]
+    assert made == [1]  # the odd story only
+    assert hits[0].snippet == "Once upon " + "<the> " * 9 + "<the>…"
+    # any story under the bound keeps SQLite's own snippet, whatever the query
+    with sqlite3.connect(db) as connection:
+        (expected,) = connection.execute(
+            "SELECT snippet(stories_fts, -1, '<', '>', '…', 12) FROM stories_fts"
+            " WHERE stories_fts MATCH ? AND rowid = 2",
+            (" OR ".join(["the"] * 32),),
+        ).fetchone()
+    assert hits[1].snippet == expected == "<The> cat sat on <the> mat, <the> end."
+    (hit,) = storykit.search(db, "upon", mark=("<", ">"))  # one match: SQLite's snippet
+    assert hit.snippet == "Once <upon> the the the the the the the the the the…"
+    assert made == [1]
+    storykit.search(db, "the", mark=("<", ">"))  # 1,000 matches of one phrase: SQLite's
+    assert made == [1]
+    storykit.search(db, "the OR the OR the")  # 3,000: the plain one
+    assert made == [1, 1]
+
+
+def test_a_very_long_story_gets_the_snippet_of_its_first_100_000_characters(
+    tmp_path: Path,
+) -> None:
+    """highlight() too takes time in the square of a long story's matches (160,000 words
+    'the': 2 seconds), so a story of over 100,000 characters has its snippet made from
+    its first 100,000 (in title, headings, body and tags each)."""
+    db = tmp_path / "s.db"
+    long = Story("Long", sections=[Section(None, ["Once upon " + "the " * 30_000 + "late."])])
+    few = Story("Few", sections=[Section(None, ["Once " + "upon " * 30_000 + "a late time."])])
+    storykit.to_sqlite([long, few], db)
+    (hit,) = storykit.search(db, "the OR the", mark=("<", ">"))  # too many matches: plain
+    assert hit.snippet == "Once upon " + "<the> " * 9 + "<the>…"
+    (hit,) = storykit.search(db, "time", mark=("<", ">"))  # beyond the first 100,000
+    assert hit.title == "Few"
+    assert hit.snippet == "Once upon upon upon upon upon upon upon upon upon upon upon…"
+    (hit,) = storykit.search(db, "once NOT the", mark=("<", ">"))  # SQLite's, on a copy
+    assert hit.snippet == "<Once> upon upon upon upon upon upon upon upon upon upon upon…"
