@@ -25,7 +25,7 @@ from storykit._sources import lower_suffix
 from storykit._writing import make_folder, remove_empty
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
-from storykit.formats._sqlite_reader import MAX_TERMS
+from storykit.formats._sqlite_search import MAX_TERMS
 from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
@@ -226,7 +226,7 @@ def add_search(commands: Any) -> None:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from storykit.formats._sqlite_reader import _query_problem  # noqa: PLC0415
+    from storykit.formats._sqlite_search import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:

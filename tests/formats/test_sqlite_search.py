@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Section, Story
-from storykit.formats import _sqlite_reader as sk_reader
-from storykit.formats._sqlite_reader import MAX_TERMS, _phrases, _query_problem
+from storykit.formats import _sqlite_search as sk_search
+from storykit.formats._sqlite_search import MAX_TERMS, _phrases, _query_problem
 from tests.test_cli import cli, unmeasured
 
 Mark = tuple[str, str]
@@ -225,7 +225,7 @@ def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
     phrases (a story of 1,000 words 'the', searched for 'the' 32 times: 6 seconds); such a
     story gets the 12 words around its first match instead, marked as SQLite marks them."""
     made: list[int] = []
-    plain_snippet = sk_reader._plain_snippet
+    plain_snippet = sk_search._plain_snippet
 
     def recorded(
         connection: sqlite3.Connection, query: str, pk: int, mark: Mark, phrases: int
@@ -233,7 +233,7 @@ def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
         made.append(pk)
         return plain_snippet(connection, query, pk, mark, phrases)
 
-    monkeypatch.setattr(sk_reader, "_plain_snippet", recorded)
+    monkeypatch.setattr(sk_search, "_plain_snippet", recorded)
     db = tmp_path / "s.db"
     odd = Story("Odd", sections=[Section(None, ["Once upon " + "the " * 1000 + "end."])])
     plain = Story("Plain", sections=[Section(None, ["The cat sat on the mat, the end."])])

@@ -2,9 +2,9 @@
 
 :func:`to_sqlite` (and ``storykit convert … -o stories.db``) writes; :func:`read` (behind
 ``storykit.iter_stories("stories.db")``) reads every story back equal, and :func:`search`
-queries the full-text index. The writer is here; the reader and the search, with what they
-share with the writer (the layout's names and its check), are
-:mod:`storykit.formats._sqlite_reader`, re-exported here.
+queries the full-text index. The writer is here; the reader, with what it shares with the
+writer (the layout's names and its check), is :mod:`storykit.formats._sqlite_reader`, and the
+search :mod:`storykit.formats._sqlite_search`, both re-exported here.
 
 The layout is meant to be queried without reading these docs:
 
@@ -64,13 +64,12 @@ from storykit.formats._sqlite_reader import (  # the reader, and what the writer
     _CHILDREN,
     BUSY_TIMEOUT,
     SCHEMA_VERSION,
-    Hit,
     _layout_problem,
     _version,
     read,
     read_pieces,
-    search,
 )
+from storykit.formats._sqlite_search import Hit, search
 from storykit.formats.text import credit_line
 from storykit.model import Story
 

@@ -1,0 +1,350 @@
+"""Searching a storykit SQLite database (:func:`storykit.search`, :mod:`storykit.formats.sqlite`).
+
+The query goes to SQLite's full-text index (FTS5) as the user wrote it, within bounds that
+keep its cost near linear in the database: at most :data:`MAX_TERMS` words, each counted by
+SQLite's own tokenizer, and a plain snippet for a story whose matches would make SQLite's
+``snippet()`` take time in their square.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+
+import attrs
+
+from storykit.errors import StoryParseError
+from storykit.formats._sqlite_reader import _open_read
+
+
+@attrs.frozen
+class Hit:
+    """One story found by :func:`search`."""
+
+    id: str
+    """The story's id (``stories.id``)."""
+    title: str
+    """Its title."""
+    source: str | None
+    """The source's name."""
+    published: str | None
+    """The date (or date-time) as ISO 8601 text."""
+    url: str | None
+    """The link to the original article."""
+    snippet: str
+    """A few words around the match, matched terms between ``[`` and ``]``."""
+
+
+_QUERY_ERRORS = (
+    "fts5", "syntax", "no such column", "unterminated string", "unknown special query",
+    "expected integer",
+)  # fmt: skip
+"""What SQLite's messages for an FTS5 query it cannot read hold (``"``: unterminated string)."""
+
+MAX_TERMS = 32
+"""The most terms a :func:`search` query may hold unless told otherwise (``max_terms=``).
+
+Ranking a match costs SQLite time in proportion to the square of the query's terms (bm25
+and ``snippet()`` pair every match of every term with the others), times the stories
+that match: 250 repetitions of ``the`` took over a minute on 5,000 stories.
+"""
+
+_CHECKED_TERMS = 1000
+"""Up to this many terms, a query over the limit is first read by SQLite, so that one it
+cannot read says why; reading one costs SQLite time in the square of its terms too."""
+
+_TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+"""The tokenizer of ``stories_fts``."""
+
+_QUERY_SCHEMA = (
+    f"CREATE VIRTUAL TABLE q USING fts5 (title, headings, body, tags, {_TOKENIZE});"
+    f"CREATE VIRTUAL TABLE words USING fts5 (text, {_TOKENIZE});"
+    "CREATE VIRTUAL TABLE tokens USING fts5vocab (words, 'instance');"
+)
+"""An empty copy of the index, for SQLite to read a query on, and a table for counting
+words as the index splits them (the same columns and tokenizer as ``stories_fts``)."""
+
+_SPACE = " \t\n\r"
+_PUNCTUATION = "(){}:,+*-^"
+_BAREWORD = re.compile("[0-9A-Za-z_\x1a\x80-\U0010ffff]+")
+"""A word outside quotes, as FTS5 reads one: ASCII letters, digits, ``_``, ``^Z``, or any
+character beyond ASCII."""
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SNIPPET_MATCHES = 2000
+"""The most matches of a query's phrases in a story (counted as the marked words, times
+the phrases) for which SQLite makes the snippet: its time grows with their square (a
+story of 1,000 words ``the``, searched for ``the`` 32 times, took 6 seconds)."""
+
+_SNIPPET_TEXT = 100_000
+"""The characters of a story (title, headings, body and tags) its snippet is made from, at
+most: ``highlight()`` too takes time in the square of a long story's matches (160,000
+words ``the``: 2 seconds)."""
+
+_TEXTS = ("title", "headings", "body", "tags")
+_SIZE = " + ".join(f"coalesce(length(s.{name}), 0)" for name in _TEXTS)
+
+
+def _marked(table: str, close: str = "''") -> list[str]:
+    """The ``highlight()`` of each column of ``table``, opened by the private-use mark."""
+    return [
+        f"highlight({table}, {column}, char({ord(_OPEN)}), {close})"
+        for column in range(len(_TEXTS))
+    ]
+
+
+def _snippet_or_null(table: str) -> str:
+    """SQLite's snippet, or NULL for a story with too many matches.
+
+    Its parameters: the phrases of the query, then the two marks.
+    """
+    count = " || ".join(f"coalesce({marked}, '')" for marked in _marked(table))
+    return (
+        f"CASE WHEN storykit_marks({count}) * ? <= {_SNIPPET_MATCHES}"
+        f" THEN snippet({table}, -1, ?, ?, '…', 12) END"
+    )
+
+
+_CLOSED = f"char({ord(_CLOSE)})"
+
+_SEARCH = (
+    "SELECT s.pk, s.id, s.title, s.source, s.published, s.url,"  # noqa: S608 - fixed names
+    f" CASE WHEN {_SIZE} > {_SNIPPET_TEXT} THEN NULL ELSE {_snippet_or_null('stories_fts')} END"
+    " FROM stories_fts JOIN stories AS s ON s.pk = stories_fts.rowid"
+    " WHERE stories_fts MATCH ? ORDER BY rank, s.pk LIMIT ?"
+)
+"""The hits, best first, with SQLite's snippet unless the story is too long or has too
+many matches."""
+
+
+def _marks(text: str | None) -> int:
+    return 0 if text is None else text.count(_OPEN)
+
+
+def _plain_snippet(
+    connection: sqlite3.Connection, query: str, pk: int, mark: tuple[str, str], phrases: int
+) -> str:
+    """The snippet of a story too long or with too many matches for SQLite's in good time.
+
+    It is made on a copy of the story's first :data:`_SNIPPET_TEXT` characters (of each
+    column) in an index of its own: SQLite's, unless they have too many matches; if they
+    do, the 12 words around the first match, in the column with most (the longest if none
+    has one), marked where ``highlight()`` marks them. (The query is not run again on the
+    database: a prefix such as ``a*`` costs time in proportion to the whole index.)
+    """
+    texts = connection.execute(
+        "SELECT "  # noqa: S608 - fixed names
+        + ", ".join(f"substr(s.{name}, 1, {_SNIPPET_TEXT})" for name in _TEXTS)
+        + " FROM stories AS s WHERE s.pk = ?",
+        (pk,),
+    ).fetchone()
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        memory.execute(f"CREATE VIRTUAL TABLE q USING fts5 ({', '.join(_TEXTS)}, {_TOKENIZE})")
+        memory.create_function("storykit_marks", 1, _marks, deterministic=True)
+        memory.execute("INSERT INTO q VALUES (?, ?, ?, ?)", texts)
+        found = memory.execute(
+            f"SELECT {_snippet_or_null('q')}, {', '.join(_marked('q', _CLOSED))}"  # noqa: S608
+            " FROM q WHERE q MATCH ?",
+            (phrases, *mark, query),
+        ).fetchone()
+    if found is not None and found[0] is not None:
+        return str(found[0])
+    columns = found[1:] if found is not None else texts
+    found_texts = [text for text in columns or () if isinstance(text, str) and text]
+    if not found_texts:
+        return ""
+    words = max(found_texts, key=lambda text: (_marks(text), len(text))).split()
+    first = next((i for i, word in enumerate(words) if _OPEN in word), 0)
+    start = max(0, first - 3)
+    text = " ".join(words[start : start + 12])
+    if text.count(_OPEN) > text.count(_CLOSE):
+        text += _CLOSE  # the window ends inside a marked phrase
+    text = text.replace(_OPEN, mark[0]).replace(_CLOSE, mark[1])
+    return ("…" if start else "") + text + ("…" if start + 12 < len(words) else "")
+
+
+def _too_many(terms: int, limit: int, how: tuple[str, str], *, exact: bool = True) -> str:
+    said = f"{terms:,}" if exact else f"over {terms - 1:,}"
+    return (
+        f"too many terms in the search query: {said}; the most is {limit:,}"
+        f" (each word counts; {how[0]} sets the limit, {how[1]} for none)"
+    )
+
+
+def _lex(query: str) -> Iterator[str]:
+    """The tokens of an FTS5 query as SQLite's lexer reads them, up to one it refuses.
+
+    A word comes as ``w`` and its text, a quoted string as ``"`` and its text (``""``
+    undone), ``OR``/``AND``/``NOT`` and punctuation as themselves. Never raises: where
+    SQLite would stop (an unterminated string, a character no query has), this stops.
+    """
+    end = query.find("\x00")  # FTS5 reads the query as a C string
+    if end >= 0:
+        query = query[:end]
+    i, size = 0, len(query)
+    while True:
+        while i < size and query[i] in _SPACE:
+            i += 1
+        if i >= size:
+            return
+        char = query[i]
+        if char in _PUNCTUATION:
+            yield char
+            i += 1
+        elif char == '"':
+            parts = []
+            start = i + 1
+            while True:
+                close = query.find('"', start)
+                if close < 0:
+                    return  # unterminated string
+                parts.append(query[start:close])
+                if not query.startswith('"', close + 1):
+                    break
+                parts.append('"')
+                start = close + 2
+            yield '"' + "".join(parts)
+            i = close + 1
+        else:
+            word = _BAREWORD.match(query, i)
+            if word is None:
+                return  # a character no query has
+            i = word.end()
+            text = word.group()
+            yield text if text in ("OR", "AND", "NOT") else "w" + text
+
+
+def _phrases(query: str, most: int) -> list[str]:
+    """The text of each word or quoted string of ``query`` looked for (``most`` + 1 at most).
+
+    Column names (``title:``, ``{title body}:``), ``NEAR`` and its distance are not.
+    """
+    found: list[str] = []
+    braces = False
+    before = ""
+    lexed = _lex(query)
+    item = next(lexed, "")
+    while item and len(found) <= most:
+        after = next(lexed, "")
+        if item in "{}":
+            braces = item == "{"
+        elif item[0] in 'w"' and not braces and after not in (":", "(") and before != ",":
+            found.append(item[1:])
+        before, item = item, after
+    return found
+
+
+def _query_problem(
+    query: str, max_terms: int | None, how: tuple[str, str] = ("max_terms=N", "None")
+) -> str | None:
+    """Why ``query`` is not searched for, or ``None``.
+
+    It is not if SQLite cannot read it, or if it has more than ``max_terms`` terms (the
+    message names ``how`` the limit is set, and its value for none). A term
+    is a word as the index splits text into words, in or out of quotes (``chips``,
+    ``elect*``, each word of ``"trade war"``); a quoted string without any counts as one.
+    SQLite reads the query first, on an empty index, unless it has more than
+    :data:`_CHECKED_TERMS` terms and a limit (SQLite's time to read one grows with the
+    square of its terms too).
+    """
+    try:
+        query.encode()
+    except UnicodeEncodeError as exc:
+        return f"not a search query SQLite understands: {query!r} ({exc.reason})"
+    most = max(_CHECKED_TERMS, max_terms or 0)
+    phrases = _phrases(query, most)
+    if max_terms is not None and len(phrases) > most:
+        return _too_many(most + 1, max_terms, how, exact=False)
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        memory.executescript(_QUERY_SCHEMA)
+        memory.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", enumerate(phrases))
+        words, with_words = memory.execute(
+            "SELECT count(*), count(DISTINCT doc) FROM tokens"
+        ).fetchone()
+        terms = words + len(phrases) - with_words
+        too_many = max_terms is not None and terms > max_terms
+        if too_many and terms > _CHECKED_TERMS:
+            return _too_many(terms, max_terms or 0, how)
+        if terms <= _CHECKED_TERMS:
+            try:
+                memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+            except sqlite3.OperationalError as exc:
+                return f"not a search query SQLite understands: {query!r} ({exc})"
+    return _too_many(terms, max_terms or 0, how) if too_many else None
+
+
+def search(
+    path: str | os.PathLike[str],
+    query: str,
+    *,
+    limit: int | None = 20,
+    mark: tuple[str, str] = ("[", "]"),
+    max_terms: int | None = MAX_TERMS,
+) -> list[Hit]:
+    """The stories of a storykit database that match an FTS5 query, best first.
+
+    The query uses SQLite's FTS5 syntax: words (all must match), ``OR``, ``NOT``,
+    ``"a phrase"``, ``prefix*``, ``title: word``. Diacritics and case do not matter.
+
+    A query may hold at most ``max_terms`` terms (32 unless told otherwise): each word
+    counts, in or out of quotes (``chips``, ``elect*``, each word of ``"trade war"``); a
+    quoted string without any word counts as one; operators, parentheses, ``NEAR`` and
+    its distance and column names do not. A longer one is refused before it is run:
+    ranking costs SQLite time in proportion to the square of the terms, times the stories
+    that match, so a query passed through from users could otherwise keep it busy for
+    minutes. Every query within the limit costs time in proportion to the database's size.
+
+    Examples:
+        >>> for hit in storykit.search("stories.db", "xiaomi AND chips"):  # doctest: +SKIP
+        ...     print(hit.published, hit.source, hit.title)
+
+    Args:
+        path: The database.
+        query: What to look for.
+        limit: The most hits returned (``None``: all).
+        mark: What goes before and after each matched term in the snippet.
+        max_terms: The most terms the query may hold (``None``: no limit).
+
+    Raises:
+        StoryParseError: The file is not a storykit database.
+        TypeError: The query is not a ``str``.
+        ValueError: The query is not valid FTS5 syntax, or has more than ``max_terms``
+            terms (the message says how many it has, and the limit).
+    """
+    if not isinstance(query, str):
+        msg = f"the query is text (str), not {type(query).__name__}"
+        raise TypeError(msg)
+    if max_terms is not None and (type(max_terms) is not int or max_terms < 1):
+        msg = f"max_terms takes a whole number of 1 or more, or None; not {max_terms!r}"
+        raise ValueError(msg)
+    problem = _query_problem(query, max_terms)
+    if problem is not None:
+        raise ValueError(problem)
+    name = os.fspath(path)
+    connection = _open_read(name)
+    phrases = max(1, len(_phrases(query, _CHECKED_TERMS)))
+    try:
+        connection.create_function("storykit_marks", 1, _marks, deterministic=True)
+        rows = connection.execute(
+            _SEARCH, (phrases, *mark, query, -1 if limit is None else limit)
+        ).fetchall()
+        rows = [
+            row[1:]
+            if row[-1] is not None
+            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases))
+            for row in rows
+        ]
+    except sqlite3.OperationalError as exc:
+        if any(what in str(exc) for what in _QUERY_ERRORS):
+            msg = f"not a search query SQLite understands: {query!r} ({exc})"
+            raise ValueError(msg) from None
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+    finally:
+        connection.close()
+    return [Hit(*row) for row in rows]
