@@ -60,26 +60,23 @@ def _size_arg(value: str) -> int:
     return size
 
 
-def _jobs_arg(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        msg = f"--jobs takes a whole number of processes, 1 or more, not {value!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return jobs
+def _one_or_more(message: str) -> Callable[[str], int]:
+    """An argument type: a whole number, 1 or more; else ``message`` (``{value!r}``: the text)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(message.format(value=value))
+        return number
+
+    return parse
 
 
-def _members_arg(value: str) -> int:
-    try:
-        members = int(value)
-    except ValueError:
-        members = 0
-    if members < 1:
-        msg = f"takes a number of members, 1 or more, not {value!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return members
+_jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, not {value!r}")
+_members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
 
 
 _MIN_WIDTH = 20  # the narrowest column show wraps to
