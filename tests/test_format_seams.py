@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 import storykit
 from storykit import Credit, Image, Section, Source, Story, export, feeds, notebook
 from storykit.cli import render
-from storykit.formats import html, jsonld, markdown, ninjs, text
+from storykit.formats import _html_text, html, jsonld, markdown, ninjs, text
 from tests.htmltools import parse_fragment
 from tests.htmltools import text as element_text
 from tests.strategies import credits_any, stories
@@ -232,6 +232,37 @@ def test_no_module_escapes_html_with_the_standard_library() -> None:
             and any(alias.name in {"escape", "quoteattr"} for alias in node.names)
         ]
     assert found == []
+
+
+def _code_strings(tree: ast.Module) -> list[ast.Constant]:
+    """The string constants of a module that are not docstrings."""
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    ]
+
+
+def test_one_module_writes_html_character_references() -> None:
+    # The one HTML escaper (and its many-texts form) lives in formats/_html_text.py, which
+    # storykit.formats.html re-exports: no other module spells out a reference to escape with.
+    references = ("&amp;", "&lt;", "&gt;", "&quot;", "&#x27;", "&#39;", "&#34;")
+    found = {
+        path.relative_to(SRC).as_posix()
+        for path in sorted(SRC.rglob("*.py"))
+        for node in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
+        if any(reference in node.value for reference in references)
+    }
+    assert found == {"formats/_html_text.py"}
+    assert html.escape is _html_text.escape
 
 
 # --------------------------------------------------------------------------- Markdown cells
