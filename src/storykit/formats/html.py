@@ -31,12 +31,14 @@ Safety: the model holds raw text and every piece of it goes through one function
 shown as text. The JSON-LD escapes ``<``, ``>`` and ``&`` so no content can end the script.
 Unplaced lines (``story.extras``) are not shown: use JSON for a lossless copy.
 
-The format is this module and two private helpers, whose public names it re-exports (import
+The format is this module and private helpers, whose public names it re-exports (import
 them from here): this module writes the story's HTML (the ``<article>`` fragment, the body
 HTML other formats carry, a site index's entries); ``_html_text`` turns text, URLs and dates
 into HTML (:func:`escape`, :func:`link_href`, :func:`file_href`, :func:`machine_date`,
 :func:`human_date`); ``_html_page`` puts the fragment in a whole page (its head, the
 stylesheets, :func:`preview_meta`) and writes a site's index page around the entries.
+``_html_reader`` reads a body back into headings and paragraphs, for the ninjs reader: a page
+itself is never read.
 """
 
 from __future__ import annotations
