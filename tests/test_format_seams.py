@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 import storykit
 from storykit import Credit, Image, Section, Source, Story, export, feeds, notebook
 from storykit.cli import render
-from storykit.formats import _html_text, html, jsonld, markdown, ninjs, text
+from storykit.formats import _html_reader, _html_text, html, jsonld, markdown, ninjs, text
 from tests.htmltools import parse_fragment
 from tests.htmltools import text as element_text
 from tests.strategies import credits_any, stories
@@ -196,6 +196,31 @@ def test_body_html_is_the_standard_librarys_element_escape(story: Story) -> None
             parts.append(f"<h2>{stdlib_html.escape(section.heading, quote=False)}</h2>")
         parts += [f"<p>{stdlib_html.escape(p, quote=False)}</p>" for p in section.paragraphs]
     assert html.body_html(story) == "\n".join(parts)
+
+
+@given(stories())
+def test_the_html_body_reader_reads_the_body_writer_back(story: Story) -> None:
+    # formats/_html_reader.py is the reading side of body_html: every heading and paragraph
+    # comes back, in order, exactly (ninjs reads its text/html body with it)
+    expected = []
+    for section in story.sections:
+        if section.heading is not None:
+            expected.append(("h2", section.heading))
+        expected += [("p", paragraph) for paragraph in section.paragraphs]
+    assert _html_reader.body_blocks(html.body_html(story), exact=True) == expected
+
+
+def test_the_html_body_reader_folds_a_foreign_body() -> None:
+    body = (
+        "<h1>T</h1><div>Dateline</div><p>One &amp;\n  two</p>"
+        "<script>x</script><ul><li>Item&#x1b;</li></ul>"
+    )
+    assert _html_reader.body_blocks(body, exact=False) == [
+        ("h1", "T"),
+        ("stray", "Dateline"),
+        ("p", "One & two"),
+        ("p", "Item\x1b"),
+    ]
 
 
 def test_html_escape_exact_keeps_quotes_and_every_code_point() -> None:
