@@ -16,7 +16,7 @@ import pytest
 import storykit
 from storykit import Section, Source, Story
 from storykit._urls import is_safe_url
-from storykit.formats import _html_text, html
+from storykit.formats import _html_text, html, markdown
 from tests.htmltools import elements, parse_document
 
 UNSAFE = (
@@ -132,3 +132,13 @@ def test_the_html_writer_asks_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> 
     assert html.link_href("https://example.com/") == "https://example.com/"
     monkeypatch.setattr(_html_text, "is_safe_url", lambda url: False)
     assert html.link_href("https://example.com/") is None
+
+
+def test_the_markdown_writer_asks_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Markdown link to the original goes through the one rule too: forbidding https
+    # there shows the URL as text.
+    story = _story("https://example.com/a")
+    assert "[View original source →](<https://example.com/a>)" in markdown.dumps(story)
+    monkeypatch.setattr(markdown, "is_safe_url", lambda url: False)
+    assert "[View original source" not in markdown.dumps(story)
+    assert "https://example.com/a" in markdown.dumps(story)
