@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NoReturn
 
 from storykit._dates import parse_iso
-from storykit.errors import StoryParseError
+from storykit.errors import StoryParseError, _json_type
 from storykit.formats._html_reader import body_blocks
 from storykit.formats.ninjs import EXTRA_ROLE, PROFILE, PUBLISHED_ROLE, URL_ROLE, NinjsDocument
 from storykit.model import (
@@ -34,12 +34,6 @@ class _BadValueError(Exception):
         super().__init__(message)
         self.path = path
         self.message = message
-
-
-def _json_type(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    names |= {list: "an array", dict: "an object", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _fail(path: str, expected: str, value: object) -> NoReturn:
