@@ -230,7 +230,8 @@ def test_html_escape_exact_keeps_quotes_and_every_code_point() -> None:
 
 
 def test_no_module_escapes_html_with_the_standard_library() -> None:
-    # formats/html.py's escape is the one HTML escaper; html.unescape (a reader) is fine.
+    # storykit.formats.html.escape (written in formats/_html_text.py) is the one HTML escaper;
+    # html.unescape (a reader) is fine.
     found = []
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
