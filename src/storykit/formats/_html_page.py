@@ -103,6 +103,18 @@ def check_lang(lang: str) -> None:
         raise ValueError(msg)
 
 
+def _head_start(lang: str, title: str) -> list[str]:
+    """A page's first lines, the same on every page: up to the ``<title>`` in its head."""
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
 def story_page(story: Story, article: list[str], *, lang: str, index: str | None) -> str:
     """A whole page holding one story: ``article`` (the fragment's lines) in its ``<main>``.
 
@@ -113,12 +125,7 @@ def story_page(story: Story, article: list[str], *, lang: str, index: str | None
     """
     data = jsonld.dumps(story, indent=None, lang=lang, html_safe=True, body=False)
     page = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(story.title)}</title>",
+        *_head_start(lang, story.title),
         *preview_meta(story),
         f"<style>\n{STORY_CSS}{PAGE_CSS}{'' if index is None else INDEX_CSS}</style>",
         f'<script type="application/ld+json">{data}</script>',
@@ -225,12 +232,7 @@ def index_head(*, title: str = "Stories", lang: str = "en") -> str:
     """
     check_lang(lang)
     lines = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
+        *_head_start(lang, title),
         f"<style>\n{STORY_CSS}{PAGE_CSS}{INDEX_CSS}</style>",
         "</head>",
         "<body>",
