@@ -52,6 +52,33 @@ def full_story(value: str = "benign", url: str = "https://example.com/original")
     )
 
 
+# ----------------------------------------------------------------------------- the module
+
+HTML_NAMES = [
+    "INDEX_CSS", "NAME", "PAGE_CSS", "STORY_CSS", "SUFFIXES", "body_html", "description",
+    "detect", "dumps", "escape", "file_href", "human_date", "index_entry", "index_head",
+    "index_page", "index_tail", "link_href", "machine_date", "preview_meta", "sections_html",
+    "sections_html_pieces",
+]  # fmt: skip
+
+
+def test_the_html_formats_names_are_pinned() -> None:
+    # storykit.formats.html is the format's one module: its helpers (_html_text, _html_page)
+    # write most of these, and every name is imported from here.
+    assert sorted(html.__all__) == HTML_NAMES
+    helpers = {
+        "storykit.formats.html",
+        "storykit.formats._html_text",
+        "storykit.formats._html_page",
+    }
+    for name in HTML_NAMES:
+        value = getattr(html, name)
+        assert value is not None, name
+        if callable(value):
+            assert value.__module__ in helpers, name
+    assert html.escape is _html_text.escape  # one escaper, whichever way it is imported
+
+
 # ----------------------------------------------------------------------------- golden files
 
 
