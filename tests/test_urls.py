@@ -16,7 +16,7 @@ import pytest
 import storykit
 from storykit import Section, Source, Story
 from storykit._urls import is_safe_url
-from storykit.formats import html
+from storykit.formats import _html_text, html, markdown
 from tests.htmltools import elements, parse_document
 
 UNSAFE = (
@@ -127,7 +127,18 @@ def test_a_relative_url_is_kept_where_a_relative_url_can_stand() -> None:
 
 
 def test_the_html_writer_asks_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    # One function: forbidding https there makes the page link nothing.
+    # One function: forbidding https there makes the page link nothing (link_href lives in
+    # the HTML format's _html_text, and storykit.formats.html re-exports it).
     assert html.link_href("https://example.com/") == "https://example.com/"
-    monkeypatch.setattr(html, "is_safe_url", lambda url: False)
+    monkeypatch.setattr(_html_text, "is_safe_url", lambda url: False)
     assert html.link_href("https://example.com/") is None
+
+
+def test_the_markdown_writer_asks_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Markdown link to the original goes through the one rule too: forbidding https
+    # there shows the URL as text.
+    story = _story("https://example.com/a")
+    assert "[View original source →](<https://example.com/a>)" in markdown.dumps(story)
+    monkeypatch.setattr(markdown, "is_safe_url", lambda url: False)
+    assert "[View original source" not in markdown.dumps(story)
+    assert "https://example.com/a" in markdown.dumps(story)

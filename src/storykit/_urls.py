@@ -1,9 +1,9 @@
 """The one URL rule: which URLs storykit writes where a program may follow them.
 
-A link in an HTML page, a feed's ``link`` or ``url``, JSON-LD's ``url`` and ninjs' ``uri``
-are all followed by programs (browsers, feed readers, search engines). Each of them asks
-:func:`is_safe_url`; the formats that only *store* a URL (the dump, JSON, Markdown's front
-matter, ninjs' ``altIds``) keep it as text, whatever it is.
+A link in an HTML page or in Markdown, a feed's ``link`` or ``url``, JSON-LD's ``url`` and
+ninjs' ``uri`` are all followed by programs (browsers, feed readers, search engines). Each of
+them asks :func:`is_safe_url`; the formats that only *store* a URL (the dump, JSON,
+Markdown's front matter, ninjs' ``altIds``) keep it as text, whatever it is.
 """
 
 from __future__ import annotations

@@ -54,6 +54,13 @@ def _quoted(text: str) -> str:
     return f"{text[:MAX_QUOTED_LENGTH]!r}… ({len(text) - MAX_QUOTED_LENGTH:,} more characters)"
 
 
+def _json_type(value: object) -> str:
+    """What a message calls a parsed JSON value (``a string``, ``an array``, ``null``)."""
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    names |= {list: "an array", dict: "an object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 class StoryError(Exception):
     """The base class of storykit's errors: ``except storykit.StoryError`` catches them all.
 

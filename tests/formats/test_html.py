@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story
-from storykit.formats import html, jsonld
+from storykit.formats import _html_text, html, jsonld
 from tests import vnu
 from tests.conftest import CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.htmltools import (
@@ -50,6 +50,33 @@ def full_story(value: str = "benign", url: str = "https://example.com/original")
         tags=[value, value],
         extras=[value],
     )
+
+
+# ----------------------------------------------------------------------------- the module
+
+HTML_NAMES = [
+    "INDEX_CSS", "NAME", "PAGE_CSS", "STORY_CSS", "SUFFIXES", "body_html", "description",
+    "detect", "dumps", "escape", "file_href", "human_date", "index_entry", "index_head",
+    "index_page", "index_tail", "link_href", "machine_date", "preview_meta", "sections_html",
+    "sections_html_pieces",
+]  # fmt: skip
+
+
+def test_the_html_formats_names_are_pinned() -> None:
+    # storykit.formats.html is the format's one module: its helpers (_html_text, _html_page)
+    # write most of these, and every name is imported from here.
+    assert sorted(html.__all__) == HTML_NAMES
+    helpers = {
+        "storykit.formats.html",
+        "storykit.formats._html_text",
+        "storykit.formats._html_page",
+    }
+    for name in HTML_NAMES:
+        value = getattr(html, name)
+        assert value is not None, name
+        if callable(value):
+            assert value.__module__ in helpers, name
+    assert html.escape is _html_text.escape  # one escaper, whichever way it is imported
 
 
 # ----------------------------------------------------------------------------- golden files
@@ -338,7 +365,7 @@ def test_a_host_character_is_a_letter_or_digit_a_hyphen_or_an_underscore() -> No
     # the link rule's host labels: [\w-] is [^\W_] (letters and digits), "-" or "_", for
     # every code point
     spelled_out = re.compile(r"(?:[^\W_]|[-_])", re.IGNORECASE | re.DOTALL)
-    host_char = re.compile(html._HOST_CHAR, re.IGNORECASE | re.DOTALL)
+    host_char = re.compile(_html_text._HOST_CHAR, re.IGNORECASE | re.DOTALL)
     for code in range(0x110000):
         char = chr(code)
         assert bool(host_char.fullmatch(char)) == bool(spelled_out.fullmatch(char)), hex(code)
@@ -347,7 +374,9 @@ def test_a_host_character_is_a_letter_or_digit_a_hyphen_or_an_underscore() -> No
 # A URL's rest (path, query, fragment) from the characters the quoting treats apart: the
 # ones it keeps, "#" and "%" (with and without hex digits after), and ones it encodes.
 _URL_RESTS = st.lists(
-    st.sampled_from([*html._AS_IT_IS, "#", "%", "%2", "%2f", "%G1", " ", '"', "<", "é", "[", "\\"])
+    st.sampled_from(
+        [*_html_text._AS_IT_IS, "#", "%", "%2", "%2f", "%G1", " ", '"', "<", "é", "[", "\\"]
+    )
     | st.text(max_size=3),
     max_size=12,
 ).map("".join)
@@ -363,10 +392,10 @@ def test_link_href_keeps_as_it_is_a_rest_the_quoting_keeps(rest: str) -> None:
     # leave it as it is
     url = "https://example.com/" + rest.lstrip("/")
     href = html.link_href(url)
-    if not url[len("https://example.com") :].rstrip(html._AS_IT_IS):
+    if not url[len("https://example.com") :].rstrip(_html_text._AS_IT_IS):
         assert href == url
-        assert quote(rest, safe=html._URL_SAFE) == rest
-        assert html._BAD_PERCENT.sub("%25", rest) == rest
+        assert quote(rest, safe=_html_text._URL_SAFE) == rest
+        assert _html_text._BAD_PERCENT.sub("%25", rest) == rest
     elif href is not None:
         assert href.startswith("https://example.com/")
         assert href[len("https://example.com") :].isascii()
@@ -596,4 +625,4 @@ def test_w3c_nu_html_checker(tmp_path: Path, seed: Story) -> None:
 @example(["\x00", 'it\'s "quoted"'])
 @example(["&lt;", "\ufdd0 &"])
 def test_escaping_many_texts_at_once_is_escaping_each(texts: list[str]) -> None:
-    assert html._escape_many(texts) == [html.escape(text) for text in texts]
+    assert _html_text.escape_many(texts) == [html.escape(text) for text in texts]

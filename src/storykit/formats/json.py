@@ -31,7 +31,7 @@ from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit._json_layout import Pads, encoder, pads
-from storykit.errors import StoryParseError
+from storykit.errors import StoryParseError, _json_type
 from storykit.model import (
     Credit,
     Image,
@@ -74,12 +74,6 @@ def _parse_date(value: object, _type: object) -> _dt.date:
     except ValueError:
         msg = f"expected an ISO 8601 date or date-time, got {value!r}"
         raise ValueError(msg) from None
-
-
-def _json_type(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    names |= {list: "an array", dict: "an object", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _strict(kind: type, name: str) -> Any:

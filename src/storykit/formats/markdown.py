@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 
 from storykit._dates import format_iso
+from storykit._urls import is_safe_url
 from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Story
@@ -173,6 +174,8 @@ def link_destination(url: str) -> str:
     return "<" + re.sub(r"[\\<>]|&(?=#|[A-Za-z0-9]+;)", lambda m: "\\" + m[0], url) + ">"
 
 
+# Within the one URL rule (storykit._urls), the Markdown writer links a web URL that a
+# destination in pointy brackets can hold: no white space or control character.
 _LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 
 
@@ -328,7 +331,7 @@ def dumps(
         out += [f"**{TAGS_LABEL}** {SEPARATOR.join(shown)}", ""]
     url = source.url if source is not None else None
     if footer and url is not None:
-        if _LINKABLE.fullmatch(url):
+        if is_safe_url(url) and _LINKABLE.fullmatch(url):
             out += [f"[{LINK_TEXT}]({link_destination(url)})", ""]
         else:  # no link for other schemes (javascript:, data: …): shown as text
             out += [f"**{URL_LABEL}** {escape(url, 'source.url')}", ""]
