@@ -199,6 +199,13 @@ def test_naive_time_is_kept_as_written(pd: Any) -> None:
     assert storykit.to_dataframe([story])["published"][0] == pd.Timestamp("2020-02-24 01:50")
 
 
+def test_a_moment_utc_cannot_hold_is_its_first_instant(pd: Any) -> None:
+    """``0001-01-01T01:00+05:00`` is before UTC's first instant: converting it overflowed."""
+    early = dt.datetime(1, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    story = Story("T", source=Source(published=early))
+    assert storykit.to_dataframe([story])["published"][0] == pd.Timestamp("0001-01-01 00:00")
+
+
 def test_long_frame(pd: Any) -> None:
     df = storykit.to_dataframe([A, B], long=True)
     assert list(df.columns) == list(LONG_COLUMNS)

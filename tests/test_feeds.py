@@ -221,6 +221,18 @@ def test_jsonfeed_time_without_offset_is_read_as_utc() -> None:
     assert item["_storykit"] == {"published": "2020-02-24T01:50:00"}
 
 
+def test_a_moment_before_utcs_first_instant_is_written_as_that_instant() -> None:
+    """RFC 3339 offsets are whole minutes, so an offset with seconds is converted to UTC; in
+    the year 1 that conversion overflowed (``OverflowError`` from ``storykit.feed``)."""
+    seconds = dt.timezone(dt.timedelta(seconds=30))
+    early = Story("T", source=Source(published=dt.datetime(1, 1, 1, 0, 0, 10, tzinfo=seconds)))
+    (item,) = _jsonfeed([early])["items"]
+    assert item["date_published"] == "0001-01-01T00:00:00Z"
+    entry = _atom([early]).find(f"{{{storykit.feeds.ATOM_NS}}}entry")
+    assert entry is not None
+    assert entry.findtext(f"{{{storykit.feeds.ATOM_NS}}}published") == "0001-01-01T00:00:00Z"
+
+
 @given(stories())
 def test_jsonfeed_any_story(story: Story) -> None:
     (item,) = _jsonfeed([story])["items"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
@@ -120,13 +120,11 @@ def test_every_corpus_story_sorts_and_filters() -> None:
     assert all(s.published is not None and s.published.year >= 2022 for s in since_2022)
 
 
-LOW, HIGH = dt.datetime(2, 1, 1), dt.datetime(9998, 12, 31)  # UTC of an offset stays in range
+OFFSETS = [UTC, TOKYO, dt.timezone(dt.timedelta(hours=-5)), dt.timezone(dt.timedelta(seconds=30))]
 naive_or_aware = st.one_of(
     st.dates(),
-    st.datetimes(LOW, HIGH),
-    st.datetimes(
-        LOW, HIGH, timezones=st.sampled_from([UTC, TOKYO, dt.timezone(dt.timedelta(hours=-5))])
-    ),
+    st.datetimes(),  # the whole range: the year 1 at +09:00 is before UTC's first instant
+    st.datetimes(timezones=st.sampled_from(OFFSETS)),
 )
 
 
@@ -138,3 +136,40 @@ def test_by_date_orders_any_mix(dates: list[dt.date | None]) -> None:
     at = [s.published_at for s in stories]
     for a in at:
         assert a is None or a.tzinfo is UTC
+
+
+@given(
+    st.datetimes(timezones=st.sampled_from(OFFSETS)),
+    st.datetimes(timezones=st.sampled_from(OFFSETS)),
+)
+@example(dt.datetime(1, 1, 1, 8, 59, tzinfo=TOKYO), dt.datetime(1, 1, 1, tzinfo=UTC))
+@example(dt.datetime(9999, 12, 31, 23, tzinfo=OFFSETS[2]), dt.datetime(9999, 12, 31, tzinfo=UTC))
+def test_published_at_keeps_the_order_of_instants(a: dt.datetime, b: dt.datetime) -> None:
+    """Any two aware moments, the first and last days included, keep their order (or tie)."""
+    early, late = sorted((a, b))
+    assert story(early).published_at <= story(late).published_at  # type: ignore[operator]
+
+
+def test_moments_utc_cannot_hold_are_its_first_and_last() -> None:
+    """``0001-01-01T01:00+05:00`` is before UTC's first instant: ``published_at`` raised
+    ``OverflowError``, and so did ``sorted(stories, key=by_date)``."""
+    first = story(dt.datetime(1, 1, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=5))), "first")
+    last = story(dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))), "last")
+    assert first.published_at == dt.datetime.min.replace(tzinfo=UTC)
+    assert last.published_at == dt.datetime.max.replace(tzinfo=UTC)
+    middle = story(dt.date(2026, 5, 25), "middle")
+    assert [s.title for s in sorted([last, middle, first], key=by_date)] == [
+        "first",
+        "middle",
+        "last",
+    ]
+
+
+def test_a_dump_dated_before_utcs_first_instant_sorts_first() -> None:
+    dump = (
+        "← Back to stories Alt text\nPhoto by A on B\nThe Outlet 0001-01-01T01:00+05:00\n\n"
+        "Title\n\nA paragraph.\n"
+    )
+    read = storykit.loads(dump, format="text")
+    assert read.published == dt.datetime(1, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    assert sorted([story(dt.date(1, 1, 2)), read], key=by_date)[0] is read

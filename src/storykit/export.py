@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from storykit._dates import to_utc
 from storykit._urls import is_safe_url
 from storykit.errors import MissingExtraError
 from storykit.formats.html import body_html  # where it is written; still importable from here
@@ -173,7 +174,7 @@ def _timestamp(value: _dt.date | None) -> _dt.datetime | None:
         return None
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+            value = to_utc(value).replace(tzinfo=None)
         return value
     return _dt.datetime(value.year, value.month, value.day)
 

@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from storykit._dates import to_utc
 from storykit._urls import is_safe_url
 from storykit._version import __version__
 from storykit.errors import UnknownFormatError, UnrepresentableError
@@ -61,7 +62,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def _rfc3339(value: _dt.datetime) -> str:
     offset = value.utcoffset()
     if offset is None or offset.total_seconds() % 60:  # RFC 3339 offsets are whole minutes
-        value = value.astimezone(_UTC)
+        value = to_utc(value)
     if value.utcoffset() == _dt.timedelta(0):
         return value.replace(tzinfo=None).isoformat() + "Z"
     return value.isoformat()

@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import attrs
 
+from storykit._dates import to_utc
+
 __all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
 
 _UTC = _dt.UTC
@@ -198,7 +200,7 @@ def _utc(value: _dt.date | None) -> _dt.datetime | None:
         return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
     if value.utcoffset() is None:
         return value.replace(tzinfo=_UTC)
-    return value.astimezone(_UTC)
+    return to_utc(value)  # (the year 1 at +05:00 is before UTC's first instant: that one)
 
 
 def _published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

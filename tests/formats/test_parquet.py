@@ -103,6 +103,20 @@ def test_times_with_offsets_become_utc(tmp_path: Path) -> None:
     assert back.published.utcoffset() == dt.timedelta(hours=8)  # type: ignore[union-attr]
 
 
+def test_a_moment_utc_cannot_hold_is_its_first_instant(tmp_path: Path) -> None:
+    """The ``published`` column is :attr:`Story.published_at`: the year 1 at +05:00 is
+    before UTC's first instant, and is that instant (it was the local time read as UTC)."""
+    early = dt.datetime(1, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    story = Story("T", source=storykit.Source("S", early))
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet([story], path)
+    row = pq.read_table(path).to_pylist()[0]
+    assert row["published"] == dt.datetime.min.replace(tzinfo=dt.UTC)
+    assert row["published_iso"] == "0001-01-01T01:00:00+05:00"
+    (back,) = storykit.iter_stories(path)
+    assert back.published == early  # the date itself is kept as given
+
+
 def test_row_groups_as_the_stories_stream(tmp_path: Path) -> None:
     path = tmp_path / "s.parquet"
     sk_parquet.write((make(i) for i in range(2500)), path, row_group=1000)

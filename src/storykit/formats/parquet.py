@@ -12,8 +12,9 @@ read a story back whole:
 ``id``                  string: :func:`storykit.export.story_id`
 ``title``               string
 ``source``              string: the outlet's name
-``published``           ``timestamp[us, tz=UTC]``: a day is midnight UTC, a time with
-                        an offset is converted to UTC, a time without one taken as UTC
+``published``           ``timestamp[us, tz=UTC]``: :attr:`storykit.Story.published_at` (a
+                        day is midnight UTC, a time with an offset is converted to UTC,
+                        a time without one taken as UTC)
 ``url``, ``image_alt``  string
 ``credit``              string: the image credit as one line, as the dump words it
 ``tags``                ``list<string>``
@@ -32,7 +33,6 @@ The file's metadata holds ``storykit`` → ``{"version": 1}``; a file without it
 
 from __future__ import annotations
 
-import datetime as _dt
 import json as _json
 import os
 import tempfile
@@ -122,19 +122,6 @@ def schema() -> Any:
 # --------------------------------------------------------------------------- writing
 
 
-def _utc(value: _dt.date | None) -> _dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, _dt.datetime):
-        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=_dt.UTC)
-    try:
-        return value.astimezone(_dt.UTC)
-    except OverflowError:  # the year 1 or 9999 with an offset that UTC cannot hold
-        return value.replace(tzinfo=_dt.UTC)
-
-
 def _credit(credit: Credit | None) -> dict[str, str | None] | None:
     if credit is None:
         return None
@@ -149,7 +136,7 @@ def _add(columns: dict[str, list[Any]], story: Story) -> None:
     columns["id"].append(story_id(story))
     columns["title"].append(story.title)
     columns["source"].append(source.name if source is not None else None)
-    columns["published"].append(_utc(published))
+    columns["published"].append(story.published_at)
     columns["url"].append(story.url)
     columns["image_alt"].append(image.alt if image is not None else None)
     columns["credit"].append(credit_line(credit) if credit is not None else None)
