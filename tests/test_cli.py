@@ -1740,7 +1740,7 @@ def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
     empty.write_text(" \n\n", encoding="utf-8")
     done = cli("validate", str(empty))
     assert (done.returncode, done.stdout) == (1, f"{empty}: error: no story here\n")
-    assert done.stderr == "0 stories checked: 1 error, 0 warnings\n"
+    assert done.stderr == "0 stories checked: 1 error, 0 warnings; 1 file held no story\n"
     assert cli("convert", str(empty), "--to", "json").stderr == f"{empty}: no story here\n"
     report = json.loads(cli("validate", str(empty), "--format", "json").stdout)
     assert report["valid"] is False
@@ -1753,8 +1753,49 @@ def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
             "message": "no story here",
         }
     ]
-    (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())  # in a folder: that folder's count
-    assert cli("validate", str(tmp_path)).returncode == 0
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_empty_file_in_a_folder_is_reported_as_one_named_alone_is(
+    tmp_path: Path, jobs: str
+) -> None:
+    """Found by the lead's review: an empty ``.txt`` in a folder given to ``convert`` or
+    ``validate`` was counted nowhere and said nothing (exit 0), where the same file named
+    on its own is ``FILE: no story here`` (exit 1): the user could not see it was there."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.txt").write_text("", encoding="utf-8")
+    (tmp_path / "in" / "c.txt").write_text(" \n\n\t\n", encoding="utf-8")
+    make_zip(tmp_path / "in.zip", {"x.txt": SEED.read_bytes(), "y.txt": b""})
+
+    def run(*argv: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return cli(*argv, cwd=tmp_path, input=input)
+
+    done = run("validate", "in", "in.zip", "-j", jobs)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "in/b.txt: error: no story here\n"
+        "in/c.txt: error: no story here\n"
+        "in.zip:y.txt: error: no story here\n",
+        "2 stories checked: 3 errors, 0 warnings; 3 files held no story\n",
+    )
+    report = json.loads(run("validate", "in", "--format", "json", "-j", jobs).stdout)
+    assert (report["valid"], report["stories"], report["errors"], report["empty"]) == (
+        False,
+        1,
+        2,
+        2,
+    )
+    done = run("convert", "in", "in.zip", "-o", "out/", "--to", "json", "-j", jobs)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "in/b.txt: no story here\nin/c.txt: no story here\nin.zip:y.txt: no story here\n"
+        "2 converted, 3 failed\n",
+    )
+    assert files_under(tmp_path / "out") == ["a.json", "in/x.json"]
+    # standard input among other inputs says what it says alone
+    done = run("validate", "-", "in/a.txt", "-j", jobs, input="")
+    assert (done.returncode, done.stdout) == (1, "-: error: no story here\n")
 
 
 def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:

@@ -555,7 +555,7 @@ def validate(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0}
+    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0, "empty": 0}
     found: list[dict[str, Any]] = []
     as_json = args.output_format == "json"
 
@@ -586,7 +586,9 @@ def validate(args: argparse.Namespace) -> int:
             if result.kind == "skipped":
                 counts["skipped"] += 1
                 return True
-            if result.kind == "failed" and result.line is None and result.member is None:
+            if result.kind == "empty":
+                counts["empty"] += 1  # a file (or member) that holds no story
+            elif result.kind == "failed" and result.line is None and result.member is None:
                 counts["unread"] += 1  # a file that is not there or cannot be read
             else:
                 counts["stories"] += 1
@@ -596,8 +598,6 @@ def validate(args: argparse.Namespace) -> int:
 
     job = Job("validate", max_member_size=args.max_member_size)
     run(_engine_units(inputs, args, None), job, args.jobs, Validating())
-    if not any(counts.values()) and _is_single(inputs):  # as convert says of such a file
-        report(Origin(inputs[0]), None, "error", "no story here")
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
@@ -611,6 +611,8 @@ def validate(args: argparse.Namespace) -> int:
         )
         if counts["unread"]:
             text += f"; {plural(counts['unread'], 'file')} could not be read"
+        if counts["empty"]:
+            text += f"; {plural(counts['empty'], 'file')} held no story"
         if counts["skipped"]:
             text += f", {counts['skipped']:,} skipped (not story files)"
         sys.stderr.write(text + "\n")
