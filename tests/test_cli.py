@@ -753,6 +753,9 @@ def test_no_output_file_unless_something_was_written(tmp_path: Path, argv: list[
         "storykit convert in --to text -o - | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
         "storykit validate bad -j 1 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
         "storykit validate bad -j 2 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        # the JSON report (written at the end, in one piece, some 100 KB here)
+        "storykit validate bad --format json -j 1 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad --format json -j 2 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
     ],
 )
 def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path, script: str) -> None:
