@@ -308,12 +308,74 @@ def test_zip_bomb_fails_with_a_clear_message(
     argv = ["convert", str(path), "-o", str(out), "--max-member-size", "1M", "-j", "1"]
     status, _, err = run(capsys, *argv)
     assert status == 1
-    assert f"{path}:bomb.txt: member larger than the 1 MiB limit (max_member_size)" in err
+    assert f"{path}:bomb.txt: member larger than the 1 MiB limit (--max-member-size)" in err
     assert jsonl_stories(out) == [make_story(1)]
     argv = ["convert", str(path), "-o", str(out), "--max-total-size", "100K", "--force"]
     status, _, err = run(capsys, *argv, "-j", "1")
     assert status == 1
-    assert "more than the 100 KiB limit (max_total_size)" in err
+    assert "more than the 100 KiB limit (--max-total-size)" in err
+
+
+@pytest.mark.parametrize("out", ["out.db", "out.jsonl"])
+def test_a_failure_into_a_database_is_said_as_every_failure_is(tmp_path: Path, out: str) -> None:
+    """Found in a first-ten-minutes pass: ``convert -o x.db`` wrote the failures' lines as
+    they were, so an ESC in a file name reached the terminal (``-o x.jsonl`` escapes it)."""
+    write(tmp_path / "bad\x1b[2Jname.txt", BAD_DATE)
+    done = cli("convert", "bad\x1b[2Jname.txt", "-o", out, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (
+        1,
+        "bad\\x1b[2Jname.txt:2: invalid date '2026-13-45' on the source line: "
+        "month must be in 1..12",
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "argv", "said"),
+    [
+        (
+            "--max-members",
+            ["2"],
+            "{zip}: archive holds 3 members, more than the 2 limit (--max-members); not read",
+        ),
+        (
+            "--max-member-size",
+            ["1K"],
+            "{zip}:0.txt: member larger than the 1 KiB limit (--max-member-size); not read",
+        ),
+        (
+            "--max-total-size",
+            ["5K"],
+            "{zip}: archive holds more than the 5 KiB limit (--max-total-size); "
+            "the rest of it is not read",
+        ),
+    ],
+)
+def test_a_limit_is_named_as_the_option_that_sets_it(
+    tmp_path: Path, option: str, argv: list[str], said: str
+) -> None:
+    """Found by the lead's review: the command said ``the 2 limit (max_members)``, the
+    library's keyword, which a user of the command cannot type; the library keeps it."""
+    seed = SEED.read_bytes()  # some 2.5 KB: three members, over 5 KiB in all
+    path = make_zip(tmp_path / "three.zip", {f"{n}.txt": seed for n in range(3)})
+    where, said = said.format(zip=path).split(": ", 1)  # (validate puts "error: " between)
+    for command in (
+        ["convert", str(path), "--to", "json", "-o", "out.jsonl"],
+        ["convert", str(path), "-o", "out.db"],
+        ["validate", str(path)],
+        ["show", "--all", str(path)],
+    ):
+        done = cli(*command, option, *argv, cwd=tmp_path)
+        said_all = done.stderr + done.stdout
+        assert where in said_all, command
+        assert said in said_all, command
+        assert "(max_" not in said_all, command
+    report = json.loads(cli("validate", str(path), option, *argv, "--format", "json").stdout)
+    assert any(d["message"].startswith(said) for d in report["diagnostics"])
+    keyword = option[2:].replace("-", "_")  # the library names its keyword argument
+    value = {"2": 2, "1K": 1024, "5K": 5 * 1024}[argv[0]]
+    stream = storykit.iter_stories(path, errors="collect", **{keyword: value})
+    list(stream)
+    assert f"limit ({keyword})" in str(stream.errors[0])
 
 
 def test_not_story_files_are_reported_not_fatal(

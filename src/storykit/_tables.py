@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
-from storykit._records import Origin
+from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
 from storykit._writing import make_folder, remove_empty
 from storykit.collection import ErrorLog, iter_records
@@ -58,6 +58,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
         format=args.input_format,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
+        max_members=args.max_members,
         log=log,
     )
     read = [0]
@@ -78,11 +79,15 @@ def convert(args: argparse.Namespace, to: str) -> int:
     if isinstance(outcome, int):  # the output file was refused
         return outcome
     added, skipped, failed_fast = outcome
-    failures = [str(error) for error in log]
+    failures = [str(error_as_options(error)) for error in log]
     if failed_fast is not None:
-        failures.append(str(failed_fast))
+        failures.append(
+            str(error_as_options(failed_fast))
+            if isinstance(failed_fast, StoryParseError)
+            else str(failed_fast)
+        )
     for line in failures[:_MAX_LISTED]:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(safe(line) + "\n")  # as convert says them: no ESC sent to a terminal
     if len(failures) > _MAX_LISTED:
         sys.stderr.write(f"… and {len(failures) - _MAX_LISTED:,} more failures\n")
     if failed_fast is None and not failures and args.quiet:

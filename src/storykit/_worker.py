@@ -35,7 +35,7 @@ from storykit._pieces import (
     parse_text,
     split_dump,
 )
-from storykit._records import Event, Failure, Origin, Piece
+from storykit._records import Event, Failure, Origin, Piece, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit._writing import Namer, write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
@@ -180,6 +180,7 @@ def failed(origin: Origin, error: StoryParseError | str) -> Result:
     """The result of what could not be read or written (a message is placed at ``origin``)."""
     if isinstance(error, str):
         error = StoryParseError(error, filename=origin.where, line=origin.line)
+    error = error_as_options(error)  # the command's user sets --max-member-size, not the keyword
     messages = (Message(error.line, "error", error.message),)
     return Result(origin.path, origin.member, origin.line, "failed", str(error), messages)
 

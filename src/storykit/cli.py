@@ -32,7 +32,7 @@ from storykit import _batch, _tables, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns, safe
 from storykit._pieces import parse_piece
-from storykit._records import Failure, Skipped
+from storykit._records import Failure, Skipped, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
 from storykit._writing import write_text_stdout
@@ -174,12 +174,12 @@ def _show(args: argparse.Namespace) -> int:
             )
             break
         if isinstance(event, Failure):
-            sys.stderr.write(f"{safe(str(event.error))}\n")
+            sys.stderr.write(f"{safe(str(error_as_options(event.error)))}\n")
             return EXIT_FAILED
         try:
             story, diagnostics = parse_piece(event)
         except StoryParseError as exc:
-            sys.stderr.write(f"{safe(str(exc))}\n")
+            sys.stderr.write(f"{safe(str(error_as_options(exc)))}\n")
             return EXIT_FAILED
         for diagnostic in diagnostics:
             sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")

@@ -816,6 +816,7 @@ def test_a_story_over_max_member_size_is_refused_as_an_archive_member_is(
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert done.returncode == 1
+    said = said.replace("(max_member_size)", "(--max-member-size)")  # the command's option
     assert done.stderr.splitlines() == [
         f"{db}:2: {said}",
         f"{db}:3: {said}",
