@@ -35,6 +35,7 @@ from storykit._writing import (
     make_folder,
     out_suffix,
     remove_empty,
+    remove_stale,
     write_stdout,
     write_text_stdout,
 )
@@ -444,6 +445,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
+    if out is not None:  # temporary files a killed run left (the namer sweeps subfolders)
+        remove_stale(out if namer is not None else os.path.dirname(out) or ".")
+        if namer is not None:
+            namer.swept.add(namer.root)
     only_one = False
     work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
