@@ -366,3 +366,77 @@ def test_a_temporary_file_is_named_with_its_process_and_locked_while_written(
     finally:
         out.discard()
     assert os.listdir(tmp_path) == ["a.json"]
+
+
+_UNLISTABLE = """\
+import os, sys
+real = os.scandir
+def scandir(path="."):
+    if os.path.basename(os.fspath(path)) == "locked":  # as chmod 000 is for a user not root
+        raise PermissionError(13, "Permission denied", os.fspath(path))
+    return real(path)
+os.scandir = scandir
+from storykit.__main__ import run
+sys.argv[0] = "storykit"
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "in"],
+        ["convert", "in", "--to", "json", "-o", "out/"],
+        ["convert", "in", "-o", "out.jsonl"],
+        ["convert", "in", "-o", "out.db"],
+    ],
+)
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_walk_goes_on(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """Found in a first-ten-minutes pass (as a user, not root): a folder without read
+    permission inside the input stopped the whole command (``storykit validate: error:
+    in/locked: Permission denied``, the other files unread), and ``-o out.jsonl`` said
+    ``cannot write out.jsonl: Permission denied`` of it. It is reported as an unreadable
+    file is, and every other file is done, as ``find`` and ``grep -r`` do."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "locked" / "b.txt", dump(2))
+    write(tmp_path / "in" / "z.txt", dump(3))
+    done = subprocess.run(
+        [sys.executable, "-c", _UNLISTABLE, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=unmeasured(),
+        timeout=120,
+    )
+    said = os.path.join("in", "locked") + ": {}cannot read the folder: Permission denied\n"
+    if argv[0] == "validate":
+        assert (done.returncode, done.stdout) == (1, said.format("error: "))
+        assert done.stderr.startswith("2 stories checked: 1 error, 0 warnings")
+    else:
+        assert (done.returncode, done.stderr) == (1, said.format("") + "2 converted, 1 failed\n")
+
+
+def test_the_library_reports_a_folder_that_cannot_be_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "locked" / "b.txt", dump(2))
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    stream = storykit.iter_stories(tmp_path / "in", errors="collect")
+    assert [story.title for story in stream] == [storykit.loads(dump(1)).title]
+    locked = tmp_path / "in" / "locked"
+    assert [str(e) for e in stream.errors] == [
+        f"{locked}: cannot read the folder: Permission denied"
+    ]
+    with pytest.raises(PermissionError):  # errors="raise": the OSError itself, as for a file
+        list(storykit.iter_stories(tmp_path / "in"))
