@@ -859,6 +859,21 @@ def test_a_closed_stdin_is_an_error_not_a_traceback(tmp_path: Path, argv: list[s
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("inputs", ["- in", "in -"])
+def test_a_closed_stdin_among_inputs_is_not_called_a_write_failure(
+    tmp_path: Path, inputs: str
+) -> None:
+    """Found in a first-ten-minutes pass: with ``-o FILE``, reading a closed standard input
+    was reported as ``cannot write out.jsonl: standard input is closed``."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    done = shell(f"storykit convert {inputs} -o out.jsonl <&-", tmp_path)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "storykit convert: error: standard input is closed\n",
+    )
+    assert files_under(tmp_path) == ["in/a.txt"]  # no output file, no temporary file
+
+
 def test_no_database_is_left_when_no_story_came(tmp_path: Path) -> None:
     # an empty database was made whatever came (docs/cli.md: no output file exists unless
     # something was written to it); one that existed stays, and one with stories in it

@@ -368,6 +368,7 @@ class _Converting(Handler):
         self.last = b""
         self.head = b""  # written first to a file (a site's index: the page's top)
         self.inside: str | None = None  # a site's folder: its index.html must not lead out
+        self.failed: OSError | None = None  # what writing the output raised (not reading)
 
     def output(self, data: bytes) -> None:
         if not self.written and self.to == "text":
@@ -377,12 +378,16 @@ class _Converting(Handler):
         if self.out is None:
             write_stdout(data)
             return
-        if self.sink is None:
-            self.sink = AtomicFile(
-                self.out, force=self.force, into_special=True, inside=self.inside
-            )
-            self.sink.write(self.head)
-        self.sink.write(data)
+        try:
+            if self.sink is None:
+                self.sink = AtomicFile(
+                    self.out, force=self.force, into_special=True, inside=self.inside
+                )
+                self.sink.write(self.head)
+            self.sink.write(data)
+        except OSError as exc:
+            self.failed = exc
+            raise
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.summary.done += ok
@@ -506,8 +511,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # The one output file not written: its stories are lost, but a site's pages are written
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
+    ran = False  # past reading: an OSError is then the output's
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
+        ran = True
         sink = handler.sink
         if sink is not None and (summary.failed == 0 or not args.fail_fast or site):
             if to == "text" and summary.done > 1:
@@ -526,7 +533,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
-        if target is None or isinstance(exc, BrokenPipeError):
+        # reading failed (standard input closed): the command's error, not the output's
+        writing = ran or exc is handler.failed
+        if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
         lost(f"cannot write {target}: {exc.strerror or exc}")
     finally:
