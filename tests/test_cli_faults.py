@@ -23,11 +23,12 @@ from .test_cli import (
     cli,
     files_under,
     main_is_running,
+    shell,
     storykit_cmd,
     temp_files,
     unmeasured,
 )
-from .test_collection import dump, write
+from .test_collection import BAD_DATE, dump, write
 
 
 def _tree(root: Path) -> list[str]:
@@ -272,7 +273,8 @@ def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
             timeout=60,
         )
     assert done.returncode == 1
-    assert f"storykit {argv[0]}: error: File too large" in done.stderr.splitlines()
+    said = f"storykit {argv[0]}: error: standard output: File too large"  # (which output)
+    assert said in done.stderr.splitlines()
     assert (tmp_path / "out").read_bytes() == whole[:limit]
 
 
@@ -440,3 +442,28 @@ def test_the_library_reports_a_folder_that_cannot_be_listed(
     ]
     with pytest.raises(PermissionError):  # errors="raise": the OSError itself, as for a file
         list(storykit.iter_stories(tmp_path / "in"))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", "a.txt", "--to", "html"],
+        ["convert", "in", "--to", "json"],
+        ["validate", "in"],
+        ["validate", "in", "--format", "json"],
+        ["show", "a.txt"],
+        ["schema"],
+    ],
+)
+def test_a_full_standard_output_is_named_in_the_error(tmp_path: Path, argv: list[str]) -> None:
+    """Found in a first-ten-minutes pass: ``storykit convert a.txt > /dev/full`` said
+    ``storykit convert: error: No space left on device`` without saying which output."""
+    write(tmp_path / "a.txt", dump(1))
+    for i in range(300):  # enough text for every command to fill a buffer
+        write(tmp_path / "in" / f"{i}.txt", dump(i) if argv[0] == "convert" else BAD_DATE)
+    done = shell("storykit " + " ".join(argv) + " > /dev/full", tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        f"storykit {argv[0]}: error: standard output: No space left on device"
+    )

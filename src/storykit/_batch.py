@@ -34,6 +34,7 @@ from storykit._writing import (
     is_special,
     make_folder,
     out_suffix,
+    print_stdout,
     remove_empty,
     remove_stale,
     write_stdout,
@@ -590,7 +591,7 @@ def validate(args: argparse.Namespace) -> int:
             )
         else:
             where = origin.where if line is None else f"{origin.where}:{line}"
-            sys.stdout.write(safe(f"{where}: {level}: {message}") + "\n")
+            print_stdout(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):
         def tally(self, ok: int, files: int, extras: int = 0) -> None:

@@ -22,7 +22,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
-from storykit._writing import make_folder, remove_empty
+from storykit._writing import make_folder, print_stdout, remove_empty
 from storykit.collection import ErrorLog, iter_records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
@@ -264,16 +264,16 @@ def _search(args: argparse.Namespace) -> int:
             }
             for hit in hits
         ]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        print_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     for number, hit in enumerate(hits):
         if number:
-            sys.stdout.write("\n")
+            print_stdout("\n")
         about = " · ".join(part for part in (hit.source, hit.published) if part)
         lines = [hit.title, about, "  " + hit.snippet.replace("\n", " ")]
         if hit.url:
             lines.insert(2, hit.url)
-        sys.stdout.write("\n".join(line for line in lines if line) + "\n")
+        print_stdout("\n".join(line for line in lines if line) + "\n")
     if not hits:
         sys.stderr.write("no story matches\n")
         return EXIT_FAILED

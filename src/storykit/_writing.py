@@ -27,6 +27,7 @@ from storykit import formats
 from storykit._sources import ARCHIVE_SUFFIXES
 
 __all__ = [
+    "STDOUT",
     "AtomicFile",
     "Namer",
     "NotRegularError",
@@ -35,7 +36,9 @@ __all__ = [
     "input_base",
     "is_special",
     "make_folder",
+    "naming_stdout",
     "out_suffix",
+    "print_stdout",
     "relative_name",
     "remove_empty",
     "remove_stale",
@@ -448,6 +451,31 @@ def write_atomic(
             out.discard()
 
 
+STDOUT = "standard output"
+"""How an error writing to standard output names it (as a file's name names the file)."""
+
+
+@contextlib.contextmanager
+def naming_stdout() -> Iterator[None]:
+    """Have an ``OSError`` raised inside name standard output as its file.
+
+    ``storykit convert: error: standard output: No space left on device`` (``> /dev/full``,
+    a full disk) says which output failed, where the system's message alone does not.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and STDOUT not in str(exc.strerror):
+            exc.filename = STDOUT
+        raise
+
+
+def print_stdout(text: str) -> None:
+    """``sys.stdout.write(text)``; an error names standard output (:func:`naming_stdout`)."""
+    with naming_stdout():
+        sys.stdout.write(text)
+
+
 def write_stdout(data: bytes) -> None:
     """Write encoded output to standard output (its binary buffer when it has one).
 
@@ -457,15 +485,16 @@ def write_stdout(data: bytes) -> None:
     drops: the rest was lost without a word.
     """
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    sys.stdout.flush()
-    view = memoryview(data)
-    while view:
-        written = buffer.write(view)
-        view = view[written or 0 :]  # the next write says why the rest did not go
-    buffer.flush()
+    with naming_stdout():
+        if buffer is None:
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        sys.stdout.flush()
+        view = memoryview(data)
+        while view:
+            written = buffer.write(view)
+            view = view[written or 0 :]  # the next write says why the rest did not go
+        buffer.flush()
 
 
 def write_text_stdout(text: str) -> None:
@@ -475,7 +504,7 @@ def write_text_stdout(text: str) -> None:
     in the buffer is written whole by ``sys.stdout.write``.
     """
     if getattr(sys.stdout, "buffer", None) is None:
-        sys.stdout.write(text)
+        print_stdout(text)
         return
     write_stdout(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
 

@@ -35,7 +35,7 @@ from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
-from storykit._writing import write_text_stdout
+from storykit._writing import naming_stdout, print_stdout, write_text_stdout
 from storykit.collection import iter_pieces
 from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.formats.text import credit_line
@@ -184,9 +184,9 @@ def _show(args: argparse.Namespace) -> int:
         for diagnostic in diagnostics:
             sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")
         if shown:
-            sys.stdout.write("\n" + "─" * min(width, 40) + "\n\n")
+            print_stdout("\n" + "─" * min(width, 40) + "\n\n")
         if event.origin.member is not None and args.all:
-            sys.stdout.write(f"[{safe(event.origin.member)}]\n\n")
+            print_stdout(f"[{safe(event.origin.member)}]\n\n")
         # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
         write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
@@ -588,7 +588,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--from: {exc}") from None
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
-        sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
+        with naming_stdout():
+            sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
