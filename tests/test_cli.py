@@ -874,6 +874,29 @@ def test_a_closed_stdin_among_inputs_is_not_called_a_write_failure(
     assert files_under(tmp_path) == ["in/a.txt"]  # no output file, no temporary file
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["convert", "in", "--to", "json", "-o", ""], "argument -o/--output: an empty name"),
+        (["convert", "in", "-o", "", "--to", "sqlite"], "argument -o/--output: an empty name"),
+        (["convert", "in/a.txt", "--to", "json", "-o", ""], "argument -o/--output: an empty"),
+        (["convert", "", "--to", "json"], "argument INPUT: an empty name names no file"),
+        (["validate", ""], "argument INPUT: an empty name names no file (for standard input"),
+        (["show", ""], "argument FILE: an empty name names no file"),
+        (["search", "", "x"], "argument DATABASE: an empty name names no file"),
+    ],
+)
+def test_an_empty_name_is_a_wrong_command_line(tmp_path: Path, argv: list[str], said: str) -> None:
+    """Found in a first-ten-minutes pass: ``-o "$OUT"`` with ``$OUT`` unset (``-o ""``)
+    wrote a folder's outputs into the working folder, and an SQLite file nowhere (SQLite's
+    temporary database), both saying ``5 converted, 0 failed``."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    done = cli(*argv, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"storykit {argv[0]}: error: {said}" in done.stderr
+    assert files_under(tmp_path) == ["in/a.txt"]
+
+
 def test_no_database_is_left_when_no_story_came(tmp_path: Path) -> None:
     # an empty database was made whatever came (docs/cli.md: no output file exists unless
     # something was written to it); one that existed stays, and one with stories in it

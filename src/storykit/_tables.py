@@ -205,6 +205,12 @@ Make the database with: storykit convert archive/ -o stories.db
 """
 
 
+def _database_arg(value: str) -> str:
+    if not value:
+        raise argparse.ArgumentTypeError("an empty name names no file")
+    return value
+
+
 def add_search(commands: Any) -> None:
     """Add the ``search`` command to the ``storykit`` parser's sub-commands."""
     search = commands.add_parser(
@@ -214,7 +220,9 @@ def add_search(commands: Any) -> None:
         epilog=_SEARCH_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    search.add_argument("database", metavar="DATABASE", help="a .db file written by storykit")
+    search.add_argument(
+        "database", type=_database_arg, metavar="DATABASE", help="a .db file written by storykit"
+    )
     search.add_argument("query", metavar="QUERY", help="an SQLite FTS5 query")
     search.add_argument(
         "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"

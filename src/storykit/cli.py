@@ -79,6 +79,25 @@ _jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, n
 _members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
 
 
+def _named(stream: str, hint: str) -> Callable[[str], str]:
+    """An argument type: a file or folder name, which an empty one is not.
+
+    ``-o "$OUT"`` with ``$OUT`` unset wrote a folder's outputs into the working folder.
+    """
+
+    def name(value: str) -> str:
+        if not value:
+            msg = f"an empty name names no file (for standard {stream}, {hint})"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return name
+
+
+_input_arg = _named("input", "use -")
+_output_arg = _named("output", "use - or leave -o out")
+
+
 _MIN_WIDTH = 20  # the narrowest column show wraps to
 
 
@@ -379,7 +398,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_CONVERT_EPILOG,
         formatter_class=raw,
     )
-    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
+    convert.add_argument(
+        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+    )
     convert.add_argument(
         "--to",
         metavar="FORMAT",
@@ -390,6 +411,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "-o",
         "--output",
+        type=_output_arg,
         metavar="OUT",
         help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - "
         "(default: standard output)",
@@ -410,7 +432,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_VALIDATE_EPILOG,
         formatter_class=raw,
     )
-    validate.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
+    validate.add_argument(
+        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+    )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
         "--format",
@@ -432,7 +456,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_SHOW_EPILOG,
         formatter_class=raw,
     )
-    show.add_argument("file", metavar="FILE", help="the story file; - for stdin")
+    show.add_argument("file", type=_input_arg, metavar="FILE", help="the story file; - for stdin")
     show.add_argument("--width", type=_width_arg, metavar="N", help="wrap to N columns")
     show.add_argument("--all", action="store_true", help="show every story the file holds")
     _add_reading_options(show)
