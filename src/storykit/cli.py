@@ -210,7 +210,7 @@ def _show(args: argparse.Namespace) -> int:
         write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"no story in {safe(args.file)}\n")
+        sys.stderr.write(f"{safe(args.file)}: no story here\n")  # as convert and validate say
         return EXIT_FAILED
     return EXIT_OK
 
