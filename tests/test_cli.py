@@ -1896,6 +1896,12 @@ def test_an_empty_file_in_a_folder_is_reported_as_one_named_alone_is(
         "2 converted, 3 failed\n",
     )
     assert files_under(tmp_path / "out") == ["a.json", "in/x.json"]
+    done = run("convert", "in", "in.zip", "-o", "out.db")  # (written here, not by the workers)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "in/b.txt: no story here\nin/c.txt: no story here\nin.zip:y.txt: no story here\n"
+        "1 converted, 3 failed, 1 skipped (already in out.db)\n",  # (the seed twice)
+    )
     # standard input among other inputs says what it says alone
     done = run("validate", "-", "in/a.txt", "-j", jobs, input="")
     assert (done.returncode, done.stdout) == (1, "-: error: no story here\n")

@@ -553,7 +553,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 def _nothing_found(inputs: list[str]) -> str:
     """The note for inputs that gave no story, no failure and nothing skipped.
 
-    An empty folder, a folder of pictures, files with no story in them.
+    An empty folder, a folder of pictures. (A file with no story in it is a failure.)
     """
     return safe(f"no story found in {', '.join(inputs)}") + "\n"
 

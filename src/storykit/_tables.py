@@ -23,7 +23,7 @@ from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
 from storykit._writing import make_folder, print_stdout, remove_empty
-from storykit.collection import ErrorLog, iter_records
+from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
 from storykit.formats.sqlite import refuse_special
@@ -52,14 +52,16 @@ def convert(args: argparse.Namespace, to: str) -> int:
         raise UsageError("'-' (standard input) can be given once")
     sources: list[Any] = [sys.stdin.buffer if name == "-" else name for name in inputs]
     log = ErrorLog()
-    records = iter_records(
+    records = _records(  # iter_records, where a file with no story is a failure, as elsewhere
         sources,
         errors="raise" if args.fail_fast else "collect",
         format=args.input_format,
+        splitter=None,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
         max_members=args.max_members,
         log=log,
+        empty=True,
     )
     read = [0]
 
