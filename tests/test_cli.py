@@ -1312,14 +1312,18 @@ def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
     assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
 
 
-@pytest.mark.parametrize("out", ["afile/x.jsonl", "afile/x.db", "afile/"])
+@pytest.mark.parametrize(
+    "out", ["afile/x.jsonl", "afile/x.db", "afile/", "afile/sub/", "afile/sub/x.json"]
+)
 def test_a_file_in_the_way_of_the_output_folder_is_named_as_such(tmp_path: Path, out: str) -> None:
-    # makedirs' "File exists" read as if the output were there ("use --force")
+    # makedirs' "File exists" read as if the output were there ("use --force"); a file
+    # further up said "afile/sub/: Not a directory" (first-ten-minutes pass): the file is named
     write(tmp_path / "a.txt", dump(1))
     write(tmp_path / "afile", "not a folder")
     done = cli("convert", "a.txt", "-o", out, "--to", "json", cwd=tmp_path)
     assert done.returncode == 1
     assert "not a folder (a file is in the way)" in done.stderr
+    assert re.search(r"\bafile: not a folder|cannot write afile/\S+: not a folder", done.stderr)
     assert "exists" not in done.stderr
     assert (tmp_path / "afile").read_text() == "not a folder"
 

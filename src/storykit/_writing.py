@@ -14,6 +14,7 @@ import errno
 import glob
 import itertools
 import os
+import pathlib
 import re
 import signal
 import stat
@@ -192,13 +193,23 @@ def make_folder(folder: str) -> list[str]:
         path = head
     try:
         os.makedirs(folder, exist_ok=True)
-    except FileExistsError as exc:
+    except (FileExistsError, NotADirectoryError) as exc:  # (a file, or a file above it)
         message = "not a folder (a file is in the way)"
-        raise NotADirectoryError(errno.ENOTDIR, message, exc.filename) from None
+        in_the_way = _file_in_the_way(folder) or exc.filename
+        raise NotADirectoryError(errno.ENOTDIR, message, in_the_way) from None
     except BaseException:
         remove_empty(missing)  # a part made before a later one failed
         raise
     return missing
+
+
+def _file_in_the_way(folder: str) -> str | None:
+    """The first part of the path ``folder`` that exists and is not a folder, if one is."""
+    path = pathlib.PurePath(folder)
+    for part in [*reversed(path.parents), path]:  # from the top down
+        if os.path.exists(part) and not os.path.isdir(part):
+            return str(part)
+    return None
 
 
 def remove_empty(made: Iterable[str]) -> None:
