@@ -451,7 +451,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
-    if out is not None:  # temporary files a killed run left (the namer sweeps subfolders)
+    if out is not None and not is_special(out):  # what a killed run left (the namer: subfolders)
         remove_stale(out if namer is not None else os.path.dirname(out) or ".")
         if namer is not None:
             namer.swept.add(namer.root)
