@@ -308,12 +308,74 @@ def test_zip_bomb_fails_with_a_clear_message(
     argv = ["convert", str(path), "-o", str(out), "--max-member-size", "1M", "-j", "1"]
     status, _, err = run(capsys, *argv)
     assert status == 1
-    assert f"{path}:bomb.txt: member larger than the 1 MiB limit (max_member_size)" in err
+    assert f"{path}:bomb.txt: member larger than the 1 MiB limit (--max-member-size)" in err
     assert jsonl_stories(out) == [make_story(1)]
     argv = ["convert", str(path), "-o", str(out), "--max-total-size", "100K", "--force"]
     status, _, err = run(capsys, *argv, "-j", "1")
     assert status == 1
-    assert "more than the 100 KiB limit (max_total_size)" in err
+    assert "more than the 100 KiB limit (--max-total-size)" in err
+
+
+@pytest.mark.parametrize("out", ["out.db", "out.jsonl"])
+def test_a_failure_into_a_database_is_said_as_every_failure_is(tmp_path: Path, out: str) -> None:
+    """Found in a first-ten-minutes pass: ``convert -o x.db`` wrote the failures' lines as
+    they were, so an ESC in a file name reached the terminal (``-o x.jsonl`` escapes it)."""
+    write(tmp_path / "bad\x1b[2Jname.txt", BAD_DATE)
+    done = cli("convert", "bad\x1b[2Jname.txt", "-o", out, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (
+        1,
+        "bad\\x1b[2Jname.txt:2: invalid date '2026-13-45' on the source line: "
+        "month must be in 1..12",
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "argv", "said"),
+    [
+        (
+            "--max-members",
+            ["2"],
+            "{zip}: archive holds 3 members, more than the 2 limit (--max-members); not read",
+        ),
+        (
+            "--max-member-size",
+            ["1K"],
+            "{zip}:0.txt: member larger than the 1 KiB limit (--max-member-size); not read",
+        ),
+        (
+            "--max-total-size",
+            ["5K"],
+            "{zip}: archive holds more than the 5 KiB limit (--max-total-size); "
+            "the rest of it is not read",
+        ),
+    ],
+)
+def test_a_limit_is_named_as_the_option_that_sets_it(
+    tmp_path: Path, option: str, argv: list[str], said: str
+) -> None:
+    """Found by the lead's review: the command said ``the 2 limit (max_members)``, the
+    library's keyword, which a user of the command cannot type; the library keeps it."""
+    seed = SEED.read_bytes()  # some 2.5 KB: three members, over 5 KiB in all
+    path = make_zip(tmp_path / "three.zip", {f"{n}.txt": seed for n in range(3)})
+    where, said = said.format(zip=path).split(": ", 1)  # (validate puts "error: " between)
+    for command in (
+        ["convert", str(path), "--to", "json", "-o", "out.jsonl"],
+        ["convert", str(path), "-o", "out.db"],
+        ["validate", str(path)],
+        ["show", "--all", str(path)],
+    ):
+        done = cli(*command, option, *argv, cwd=tmp_path)
+        said_all = done.stderr + done.stdout
+        assert where in said_all, command
+        assert said in said_all, command
+        assert "(max_" not in said_all, command
+    report = json.loads(cli("validate", str(path), option, *argv, "--format", "json").stdout)
+    assert any(d["message"].startswith(said) for d in report["diagnostics"])
+    keyword = option[2:].replace("-", "_")  # the library names its keyword argument
+    value = {"2": 2, "1K": 1024, "5K": 5 * 1024}[argv[0]]
+    stream = storykit.iter_stories(path, errors="collect", **{keyword: value})
+    list(stream)
+    assert f"limit ({keyword})" in str(stream.errors[0])
 
 
 def test_not_story_files_are_reported_not_fatal(
@@ -753,6 +815,9 @@ def test_no_output_file_unless_something_was_written(tmp_path: Path, argv: list[
         "storykit convert in --to text -o - | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
         "storykit validate bad -j 1 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
         "storykit validate bad -j 2 | head -3 >/dev/null; echo ${PIPESTATUS[0]}",
+        # the JSON report (written at the end, in one piece, some 100 KB here)
+        "storykit validate bad --format json -j 1 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
+        "storykit validate bad --format json -j 2 | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}",
     ],
 )
 def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path, script: str) -> None:
@@ -792,6 +857,44 @@ def test_a_closed_stdin_is_an_error_not_a_traceback(tmp_path: Path, argv: list[s
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"storykit {argv[0]}: error: standard input is closed\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("inputs", ["- in", "in -"])
+def test_a_closed_stdin_among_inputs_is_not_called_a_write_failure(
+    tmp_path: Path, inputs: str
+) -> None:
+    """Found in a first-ten-minutes pass: with ``-o FILE``, reading a closed standard input
+    was reported as ``cannot write out.jsonl: standard input is closed``."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    done = shell(f"storykit convert {inputs} -o out.jsonl <&-", tmp_path)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "storykit convert: error: standard input is closed\n",
+    )
+    assert files_under(tmp_path) == ["in/a.txt"]  # no output file, no temporary file
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["convert", "in", "--to", "json", "-o", ""], "argument -o/--output: an empty name"),
+        (["convert", "in", "-o", "", "--to", "sqlite"], "argument -o/--output: an empty name"),
+        (["convert", "in/a.txt", "--to", "json", "-o", ""], "argument -o/--output: an empty"),
+        (["convert", "", "--to", "json"], "argument INPUT: an empty name names no file"),
+        (["validate", ""], "argument INPUT: an empty name names no file (for standard input"),
+        (["show", ""], "argument FILE: an empty name names no file"),
+        (["search", "", "x"], "argument DATABASE: an empty name names no file"),
+    ],
+)
+def test_an_empty_name_is_a_wrong_command_line(tmp_path: Path, argv: list[str], said: str) -> None:
+    """Found in a first-ten-minutes pass: ``-o "$OUT"`` with ``$OUT`` unset (``-o ""``)
+    wrote a folder's outputs into the working folder, and an SQLite file nowhere (SQLite's
+    temporary database), both saying ``5 converted, 0 failed``."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    done = cli(*argv, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"storykit {argv[0]}: error: {said}" in done.stderr
+    assert files_under(tmp_path) == ["in/a.txt"]
 
 
 def test_no_database_is_left_when_no_story_came(tmp_path: Path) -> None:
@@ -1209,14 +1312,18 @@ def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
     assert files_under(tmp_path / "glob") == ["2026/a.json", "b.json"]
 
 
-@pytest.mark.parametrize("out", ["afile/x.jsonl", "afile/x.db", "afile/"])
+@pytest.mark.parametrize(
+    "out", ["afile/x.jsonl", "afile/x.db", "afile/", "afile/sub/", "afile/sub/x.json"]
+)
 def test_a_file_in_the_way_of_the_output_folder_is_named_as_such(tmp_path: Path, out: str) -> None:
-    # makedirs' "File exists" read as if the output were there ("use --force")
+    # makedirs' "File exists" read as if the output were there ("use --force"); a file
+    # further up said "afile/sub/: Not a directory" (first-ten-minutes pass): the file is named
     write(tmp_path / "a.txt", dump(1))
     write(tmp_path / "afile", "not a folder")
     done = cli("convert", "a.txt", "-o", out, "--to", "json", cwd=tmp_path)
     assert done.returncode == 1
     assert "not a folder (a file is in the way)" in done.stderr
+    assert re.search(r"\bafile: not a folder|cannot write afile/\S+: not a folder", done.stderr)
     assert "exists" not in done.stderr
     assert (tmp_path / "afile").read_text() == "not a folder"
 
@@ -1740,7 +1847,7 @@ def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
     empty.write_text(" \n\n", encoding="utf-8")
     done = cli("validate", str(empty))
     assert (done.returncode, done.stdout) == (1, f"{empty}: error: no story here\n")
-    assert done.stderr == "0 stories checked: 1 error, 0 warnings\n"
+    assert done.stderr == "0 stories checked: 1 error, 0 warnings; 1 file held no story\n"
     assert cli("convert", str(empty), "--to", "json").stderr == f"{empty}: no story here\n"
     report = json.loads(cli("validate", str(empty), "--format", "json").stdout)
     assert report["valid"] is False
@@ -1753,8 +1860,55 @@ def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
             "message": "no story here",
         }
     ]
-    (tmp_path / "seed.txt").write_bytes(SEED.read_bytes())  # in a folder: that folder's count
-    assert cli("validate", str(tmp_path)).returncode == 0
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_empty_file_in_a_folder_is_reported_as_one_named_alone_is(
+    tmp_path: Path, jobs: str
+) -> None:
+    """Found by the lead's review: an empty ``.txt`` in a folder given to ``convert`` or
+    ``validate`` was counted nowhere and said nothing (exit 0), where the same file named
+    on its own is ``FILE: no story here`` (exit 1): the user could not see it was there."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.txt").write_text("", encoding="utf-8")
+    (tmp_path / "in" / "c.txt").write_text(" \n\n\t\n", encoding="utf-8")
+    make_zip(tmp_path / "in.zip", {"x.txt": SEED.read_bytes(), "y.txt": b""})
+
+    def run(*argv: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return cli(*argv, cwd=tmp_path, input=input)
+
+    done = run("validate", "in", "in.zip", "-j", jobs)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "in/b.txt: error: no story here\n"
+        "in/c.txt: error: no story here\n"
+        "in.zip:y.txt: error: no story here\n",
+        "2 stories checked: 3 errors, 0 warnings; 3 files held no story\n",
+    )
+    report = json.loads(run("validate", "in", "--format", "json", "-j", jobs).stdout)
+    assert (report["valid"], report["stories"], report["errors"], report["empty"]) == (
+        False,
+        1,
+        2,
+        2,
+    )
+    done = run("convert", "in", "in.zip", "-o", "out/", "--to", "json", "-j", jobs)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "in/b.txt: no story here\nin/c.txt: no story here\nin.zip:y.txt: no story here\n"
+        "2 converted, 3 failed\n",
+    )
+    assert files_under(tmp_path / "out") == ["a.json", "in/x.json"]
+    done = run("convert", "in", "in.zip", "-o", "out.db")  # (written here, not by the workers)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "in/b.txt: no story here\nin/c.txt: no story here\nin.zip:y.txt: no story here\n"
+        "1 converted, 3 failed, 1 skipped (already in out.db)\n",  # (the seed twice)
+    )
+    # standard input among other inputs says what it says alone
+    done = run("validate", "-", "in/a.txt", "-j", jobs, input="")
+    assert (done.returncode, done.stdout) == (1, "-: error: no story here\n")
 
 
 def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:

@@ -125,7 +125,16 @@ def test_show_of_an_archive_without_stories_says_so(
     path = tmp_path / "a.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.png", b"\x89PNG")
-    assert run(capsys, "show", str(path)) == (1, "", f"no story in {path}\n")
+    assert run(capsys, "show", str(path)) == (1, "", f"{path}: no story here\n")
+    # an empty file: as convert and validate say it (it was "no story in FILE")
+    (tmp_path / "empty.txt").write_text("\n \n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    assert run(capsys, "show", str(empty)) == (1, "", f"{empty}: no story here\n")
+    assert run(capsys, "validate", str(empty)) == (
+        1,
+        f"{empty}: error: no story here\n",
+        "0 stories checked: 1 error, 0 warnings; 1 file held no story\n",
+    )
 
 
 def test_show_reports_what_the_reader_noticed(

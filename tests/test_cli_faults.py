@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from .test_cli import (
     cli,
     files_under,
     main_is_running,
+    shell,
     storykit_cmd,
     temp_files,
     unmeasured,
 )
-from .test_collection import dump, write
+from .test_collection import BAD_DATE, dump, write
 
 
 def _tree(root: Path) -> list[str]:
@@ -61,7 +63,7 @@ def test_a_folder_that_was_there_stays(tmp_path: Path) -> None:
     (tmp_path / "OUT" / "a").mkdir(parents=True)
     for argv in (["-o", "OUT/"], ["-o", "OUT/a/"], ["-o", "OUT/a/b/c/"]):
         done = cli("convert", "-", "empty", "--to", "json", *argv, cwd=tmp_path, input="")
-        assert done.returncode == 0, done.stderr
+        assert (done.returncode, done.stderr) == (1, "-: no story here\n0 converted, 1 failed\n")
         assert _tree(tmp_path) == ["OUT/", "OUT/a/", "empty/"]
     # a folder written into stays, and the ones around it
     write(tmp_path / "in" / "x.txt", dump(1))
@@ -271,5 +273,197 @@ def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
             timeout=60,
         )
     assert done.returncode == 1
-    assert f"storykit {argv[0]}: error: File too large" in done.stderr.splitlines()
+    said = f"storykit {argv[0]}: error: standard output: File too large"  # (which output)
+    assert said in done.stderr.splitlines()
     assert (tmp_path / "out").read_bytes() == whole[:limit]
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and is not waited for by anyone)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 and locks: POSIX")
+def test_temporary_files_a_killed_convert_left_are_removed_by_the_next(tmp_path: Path) -> None:
+    """Found by the lead's review: after ``kill -9`` of ``convert`` (which nothing can
+    catch), its ``.storykit-*.tmp`` files stayed in the output folder for ever. The name
+    now holds the writer's process id; the next ``convert`` into that folder removes a file
+    of that exact name whose process is gone, that no one holds locked and that was not
+    written in the last seconds. Nothing else is touched."""
+    import fcntl
+
+    dead = _dead_pid()
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "sub" / "b.txt", dump(2))
+    old = 1_000_000_000.0  # 2001: long since written
+
+    def plant(folder: Path, name: str, *, age: float = old) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(b"half a story")
+        os.utime(path, (age, age))
+        return path
+
+    left = [
+        plant(tmp_path / "out", f".storykit-{dead}-0123abcd-7.tmp"),
+        plant(tmp_path / "out" / "sub", f".storykit-{dead}-0123abcd-8.tmp"),
+        plant(tmp_path / "flat", f".storykit-{dead}-89abcdef-0.tmp"),  # beside -o FILE
+    ]
+    kept = [
+        plant(tmp_path / "out", f".storykit-{os.getpid()}-0123abcd-1.tmp"),  # its writer runs
+        plant(tmp_path / "out", f".storykit-{dead}-0123abcd-2.tmp", age=time.time()),  # just now
+        plant(tmp_path / "out", ".storykit-0123abcd-3.tmp"),  # an older storykit's: no id
+        plant(tmp_path / "out", ".storykit-k3j2h1g0.tmp"),  # storykit.dump_many's (mkstemp)
+        plant(tmp_path / "out", f".storykit-{dead}-0123abcd-4.tmp.bak"),  # not ours
+        plant(tmp_path / "out", f"storykit-{dead}-0123abcd-5.tmp"),  # not hidden: not ours
+    ]
+    locked = plant(tmp_path / "out", f".storykit-{dead}-0123abcd-6.tmp")  # held by a writer
+    kept.append(locked)
+    (tmp_path / "out" / f".storykit-{dead}-0123abcd-9.tmp").mkdir()  # a folder
+    target = plant(tmp_path, "elsewhere.txt")
+    (tmp_path / "out" / f".storykit-{dead}-0123abcd-10.tmp").symlink_to(target)  # a link
+    with open(locked, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        done = cli("convert", "in", "--to", "json", "-o", "out/", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        done = cli("convert", "in/a.txt", "-o", "flat/a.json", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert [path.exists() for path in left] == [False] * len(left)
+    assert [path.exists() for path in kept] == [True] * len(kept)
+    assert (tmp_path / "out" / f".storykit-{dead}-0123abcd-9.tmp").is_dir()
+    assert (tmp_path / "out" / f".storykit-{dead}-0123abcd-10.tmp").is_symlink()
+    assert target.read_bytes() == b"half a story"
+    assert sorted(files_under(tmp_path / "out")) == sorted(
+        ["a.json", "sub/b.json"]
+        + [str(p.relative_to(tmp_path / "out")) for p in kept]
+        + [f".storykit-{dead}-0123abcd-10.tmp"]
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+def test_a_temporary_file_is_named_with_its_process_and_locked_while_written(
+    tmp_path: Path,
+) -> None:
+    """What lets the next run tell a file left by ``kill -9`` from one being written."""
+    import fcntl
+
+    from storykit._writing import AtomicFile
+
+    out = AtomicFile(str(tmp_path / "a.json"), force=False)
+    try:
+        assert out.temp is not None
+        name = os.path.basename(out.temp)
+        assert name.startswith(f".storykit-{os.getpid()}-") and name.endswith(".tmp")
+        # another open file of it cannot lock it: the writer holds the lock
+        with open(out.temp, "rb") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        out.write(b"{}")
+        out.commit()
+    finally:
+        out.discard()
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+_UNLISTABLE = """\
+import os, sys
+real = os.scandir
+def scandir(path="."):
+    if os.path.basename(os.fspath(path)) == "locked":  # as chmod 000 is for a user not root
+        raise PermissionError(13, "Permission denied", os.fspath(path))
+    return real(path)
+os.scandir = scandir
+from storykit.__main__ import run
+sys.argv[0] = "storykit"
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "in"],
+        ["convert", "in", "--to", "json", "-o", "out/"],
+        ["convert", "in", "-o", "out.jsonl"],
+        ["convert", "in", "-o", "out.db"],
+    ],
+)
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_walk_goes_on(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """Found in a first-ten-minutes pass (as a user, not root): a folder without read
+    permission inside the input stopped the whole command (``storykit validate: error:
+    in/locked: Permission denied``, the other files unread), and ``-o out.jsonl`` said
+    ``cannot write out.jsonl: Permission denied`` of it. It is reported as an unreadable
+    file is, and every other file is done, as ``find`` and ``grep -r`` do."""
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "locked" / "b.txt", dump(2))
+    write(tmp_path / "in" / "z.txt", dump(3))
+    done = subprocess.run(
+        [sys.executable, "-c", _UNLISTABLE, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=unmeasured(),
+        timeout=120,
+    )
+    said = os.path.join("in", "locked") + ": {}cannot read the folder: Permission denied\n"
+    if argv[0] == "validate":
+        assert (done.returncode, done.stdout) == (1, said.format("error: "))
+        assert done.stderr.startswith("2 stories checked: 1 error, 0 warnings")
+    else:
+        assert (done.returncode, done.stderr) == (1, said.format("") + "2 converted, 1 failed\n")
+
+
+def test_the_library_reports_a_folder_that_cannot_be_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in" / "a.txt", dump(1))
+    write(tmp_path / "in" / "locked" / "b.txt", dump(2))
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    stream = storykit.iter_stories(tmp_path / "in", errors="collect")
+    assert [story.title for story in stream] == [storykit.loads(dump(1)).title]
+    locked = tmp_path / "in" / "locked"
+    assert [str(e) for e in stream.errors] == [
+        f"{locked}: cannot read the folder: Permission denied"
+    ]
+    with pytest.raises(PermissionError):  # errors="raise": the OSError itself, as for a file
+        list(storykit.iter_stories(tmp_path / "in"))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", "a.txt", "--to", "html"],
+        ["convert", "in", "--to", "json"],
+        ["validate", "in"],
+        ["validate", "in", "--format", "json"],
+        ["show", "a.txt"],
+        ["schema"],
+    ],
+)
+def test_a_full_standard_output_is_named_in_the_error(tmp_path: Path, argv: list[str]) -> None:
+    """Found in a first-ten-minutes pass: ``storykit convert a.txt > /dev/full`` said
+    ``storykit convert: error: No space left on device`` without saying which output."""
+    write(tmp_path / "a.txt", dump(1))
+    for i in range(300):  # enough text for every command to fill a buffer
+        write(tmp_path / "in" / f"{i}.txt", dump(i) if argv[0] == "convert" else BAD_DATE)
+    done = shell("storykit " + " ".join(argv) + " > /dev/full", tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        f"storykit {argv[0]}: error: standard output: No space left on device"
+    )

@@ -265,8 +265,16 @@ def test_ninjs_escapes_of_lone_surrogates_are_refused_with_their_path() -> None:
 
 
 def test_the_format_readers_refuse_surrogates_when_called_directly() -> None:
-    with pytest.raises(StoryParseError, match=r"^<string>: name: holds a lone surrogate"):
-        text.loads("Source \ud800\n\nTitle\n\nBody.\n")
+    # the dump reader said "<string>: name: holds a lone surrogate … at character 8" (no line,
+    # the model's field name) where storykit.loads says the line and column: now it does too
+    dump = "Source \ud800\n\nTitle\n\nBody.\n"
+    said = r"^<string>:1: a lone surrogate U\+D800 at column 8, which is not Unicode text"
+    for read in (text.loads, lambda s: text.read(s)[0], lambda s: storykit.loads(s, "text")):
+        with pytest.raises(StoryParseError, match=said) as info:
+            read(dump)
+        assert (info.value.line, info.value.filename) == (1, None)
+    with pytest.raises(StoryParseError, match=r"^a\.txt:5: a lone surrogate U\+DC00 at column 6"):
+        text.loads("Source\n\nTitle\n\nBody \udc00.\n", filename="a.txt")
     with pytest.raises(StoryParseError, match="title: holds a lone surrogate"):
         markdown.loads("# Title \ud800\n\nBody.\n")
     with pytest.raises(StoryParseError, match=r"headlines\[0\].value: holds a lone surrogate"):

@@ -34,7 +34,9 @@ from storykit._writing import (
     is_special,
     make_folder,
     out_suffix,
+    print_stdout,
     remove_empty,
+    remove_stale,
     write_stdout,
     write_text_stdout,
 )
@@ -367,6 +369,7 @@ class _Converting(Handler):
         self.last = b""
         self.head = b""  # written first to a file (a site's index: the page's top)
         self.inside: str | None = None  # a site's folder: its index.html must not lead out
+        self.failed: OSError | None = None  # what writing the output raised (not reading)
 
     def output(self, data: bytes) -> None:
         if not self.written and self.to == "text":
@@ -376,12 +379,16 @@ class _Converting(Handler):
         if self.out is None:
             write_stdout(data)
             return
-        if self.sink is None:
-            self.sink = AtomicFile(
-                self.out, force=self.force, into_special=True, inside=self.inside
-            )
-            self.sink.write(self.head)
-        self.sink.write(data)
+        try:
+            if self.sink is None:
+                self.sink = AtomicFile(
+                    self.out, force=self.force, into_special=True, inside=self.inside
+                )
+                self.sink.write(self.head)
+            self.sink.write(data)
+        except OSError as exc:
+            self.failed = exc
+            raise
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.summary.done += ok
@@ -444,6 +451,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
+    if out is not None and not is_special(out):  # what a killed run left (the namer: subfolders)
+        remove_stale(out if namer is not None else os.path.dirname(out) or ".")
+        if namer is not None:
+            namer.swept.add(namer.root)
     only_one = False
     work: Iterator[Unit | Result]
     if single:  # one file: split here, to know first whether it holds one story or more
@@ -501,8 +512,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # The one output file not written: its stories are lost, but a site's pages are written
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
+    ran = False  # past reading: an OSError is then the output's
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
+        ran = True
         sink = handler.sink
         if sink is not None and (summary.failed == 0 or not args.fail_fast or site):
             if to == "text" and summary.done > 1:
@@ -521,7 +534,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
-        if target is None or isinstance(exc, BrokenPipeError):
+        # reading failed (standard input closed): the command's error, not the output's
+        writing = ran or exc is handler.failed
+        if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
         lost(f"cannot write {target}: {exc.strerror or exc}")
     finally:
@@ -538,7 +553,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 def _nothing_found(inputs: list[str]) -> str:
     """The note for inputs that gave no story, no failure and nothing skipped.
 
-    An empty folder, a folder of pictures, files with no story in them.
+    An empty folder, a folder of pictures. (A file with no story in it is a failure.)
     """
     return safe(f"no story found in {', '.join(inputs)}") + "\n"
 
@@ -555,7 +570,7 @@ def validate(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0}
+    counts = {"stories": 0, "errors": 0, "warnings": 0, "skipped": 0, "unread": 0, "empty": 0}
     found: list[dict[str, Any]] = []
     as_json = args.output_format == "json"
 
@@ -576,7 +591,7 @@ def validate(args: argparse.Namespace) -> int:
             )
         else:
             where = origin.where if line is None else f"{origin.where}:{line}"
-            sys.stdout.write(safe(f"{where}: {level}: {message}") + "\n")
+            print_stdout(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):
         def tally(self, ok: int, files: int, extras: int = 0) -> None:
@@ -586,7 +601,9 @@ def validate(args: argparse.Namespace) -> int:
             if result.kind == "skipped":
                 counts["skipped"] += 1
                 return True
-            if result.kind == "failed" and result.line is None and result.member is None:
+            if result.kind == "empty":
+                counts["empty"] += 1  # a file (or member) that holds no story
+            elif result.kind == "failed" and result.line is None and result.member is None:
                 counts["unread"] += 1  # a file that is not there or cannot be read
             else:
                 counts["stories"] += 1
@@ -596,8 +613,6 @@ def validate(args: argparse.Namespace) -> int:
 
     job = Job("validate", max_member_size=args.max_member_size)
     run(_engine_units(inputs, args, None), job, args.jobs, Validating())
-    if not any(counts.values()) and _is_single(inputs):  # as convert says of such a file
-        report(Origin(inputs[0]), None, "error", "no story here")
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
@@ -611,6 +626,8 @@ def validate(args: argparse.Namespace) -> int:
         )
         if counts["unread"]:
             text += f"; {plural(counts['unread'], 'file')} could not be read"
+        if counts["empty"]:
+            text += f"; {plural(counts['empty'], 'file')} held no story"
         if counts["skipped"]:
             text += f", {counts['skipped']:,} skipped (not story files)"
         sys.stderr.write(text + "\n")

@@ -55,6 +55,7 @@ from storykit._worker import (
     Unit,
     annotate,
     failed,
+    no_story,
     skipped,
     work,
 )
@@ -114,7 +115,8 @@ def units(
             if isinstance(found, Named):  # a plain file
                 if split_large and _file_size(found.path) > _DELEGATE:
                     pieces = file_pieces(found.path, found.format, limits.max_member_size)
-                    yield from story_units(annotate(pieces), namer, base)
+                    stories = story_units(annotate(pieces), namer, base)
+                    yield from _or_no_story(stories, found.origin)
                     continue
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
@@ -134,11 +136,24 @@ def units(
                 pieces = stream_pieces(
                     found.stream, found.origin.path, None, found.format, limits.max_member_size
                 )
-                yield from story_units(annotate(pieces), namer, base)
+                origin = Origin(name) if name == "-" else found.origin  # as on its own: "-"
+                yield from _or_no_story(story_units(annotate(pieces), namer, base), origin)
             elif isinstance(found, Failure):
                 yield failed(found.origin, found.error)
             else:
                 yield skipped(found.origin, found.reason)
+
+
+def _or_no_story(
+    items: Iterator[StoryUnit | Result], origin: Origin
+) -> Iterator[StoryUnit | Result]:
+    """``items``, or the failure of a file that holds no story, as a worker reports one."""
+    empty = True
+    for item in items:
+        empty = False
+        yield item
+    if empty:
+        yield no_story(origin)
 
 
 def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str | Result | None:

@@ -10,6 +10,8 @@ so that the modules that walk sources, open archives and split files can share t
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from storykit.errors import StoryParseError
@@ -21,6 +23,8 @@ __all__ = [
     "Origin",
     "Piece",
     "Skipped",
+    "as_options",
+    "error_as_options",
     "read_error",
     "size_text",
     "too_large",
@@ -122,3 +126,24 @@ def too_large(limit: int, what: str | None = None) -> str:
     """
     said = f"larger than the {size_text(limit)} limit (max_member_size); not read"
     return said if what is None else f"{what} {said}"
+
+
+_LIMIT_KEYWORD = re.compile(r"limit \((max_member_size|max_total_size|max_members)\)")
+
+
+def as_options(message: str) -> str:
+    """``message`` with each limit named as the command's option, not the keyword argument.
+
+    The readers name a limit as a library user sets it (``the 16 MiB limit
+    (max_member_size)``); the ``storykit`` command, which reads through them, says it as its
+    user sets it: ``the 16 MiB limit (--max-member-size)``.
+    """
+    return _LIMIT_KEYWORD.sub(lambda m: f"limit (--{m[1].replace('_', '-')})", message)
+
+
+def error_as_options(error: StoryParseError) -> StoryParseError:
+    """``error`` with its message worded by :func:`as_options` (the same error if unchanged)."""
+    message = as_options(error.message)
+    if message == error.message:
+        return error
+    return type(error)(message, filename=error.filename, line=error.line, path=error.path)

@@ -199,21 +199,27 @@ def _walk(top: str) -> Iterator[str | Failure]:
 
     Only one directory's names are held at a time. Links to directories are not followed
     (as in :func:`os.walk`), so a link loop cannot trap the walk. A named pipe, device or
-    socket is a :class:`Failure`, not read.
+    socket is a :class:`Failure`, not read, and so is a folder that cannot be listed (no
+    permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
     """
     files: list[str] = []
     folders: set[str] = set()
     odd: set[str] = set()  # not a regular file by its entry (or a link): looked at closer
-    with os.scandir(top) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.add(entry.name)
-            elif is_story_name(entry.name):
-                files.append(entry.name)
-                if not entry.is_file():  # (the entry's type: no system call for a file)
-                    odd.add(entry.name)
+    try:
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.name)
+                elif is_story_name(entry.name):
+                    files.append(entry.name)
+                    if not entry.is_file():  # (the entry's type: no system call for a file)
+                        odd.add(entry.name)
+    except OSError as exc:
+        message = f"cannot read the folder: {exc.strerror or exc}"
+        yield Failure(Origin(top), StoryParseError(message, filename=top), exc)
+        return
     files.extend(folders)
     files.sort()
     ahead = 0  # files[:ahead] have been asked for (see _read_ahead)

@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
-from storykit._records import Origin
+from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
-from storykit._writing import make_folder, remove_empty
-from storykit.collection import ErrorLog, iter_records
+from storykit._writing import make_folder, print_stdout, remove_empty
+from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
 from storykit.formats.sqlite import refuse_special
@@ -52,13 +52,16 @@ def convert(args: argparse.Namespace, to: str) -> int:
         raise UsageError("'-' (standard input) can be given once")
     sources: list[Any] = [sys.stdin.buffer if name == "-" else name for name in inputs]
     log = ErrorLog()
-    records = iter_records(
+    records = _records(  # iter_records, where a file with no story is a failure, as elsewhere
         sources,
         errors="raise" if args.fail_fast else "collect",
         format=args.input_format,
+        splitter=None,
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
+        max_members=args.max_members,
         log=log,
+        empty=True,
     )
     read = [0]
 
@@ -78,11 +81,15 @@ def convert(args: argparse.Namespace, to: str) -> int:
     if isinstance(outcome, int):  # the output file was refused
         return outcome
     added, skipped, failed_fast = outcome
-    failures = [str(error) for error in log]
+    failures = [str(error_as_options(error)) for error in log]
     if failed_fast is not None:
-        failures.append(str(failed_fast))
+        failures.append(
+            str(error_as_options(failed_fast))
+            if isinstance(failed_fast, StoryParseError)
+            else str(failed_fast)
+        )
     for line in failures[:_MAX_LISTED]:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(safe(line) + "\n")  # as convert says them: no ESC sent to a terminal
     if len(failures) > _MAX_LISTED:
         sys.stderr.write(f"… and {len(failures) - _MAX_LISTED:,} more failures\n")
     if failed_fast is None and not failures and args.quiet:
@@ -200,6 +207,12 @@ Make the database with: storykit convert archive/ -o stories.db
 """
 
 
+def _database_arg(value: str) -> str:
+    if not value:
+        raise argparse.ArgumentTypeError("an empty name names no file")
+    return value
+
+
 def add_search(commands: Any) -> None:
     """Add the ``search`` command to the ``storykit`` parser's sub-commands."""
     search = commands.add_parser(
@@ -209,7 +222,9 @@ def add_search(commands: Any) -> None:
         epilog=_SEARCH_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    search.add_argument("database", metavar="DATABASE", help="a .db file written by storykit")
+    search.add_argument(
+        "database", type=_database_arg, metavar="DATABASE", help="a .db file written by storykit"
+    )
     search.add_argument("query", metavar="QUERY", help="an SQLite FTS5 query")
     search.add_argument(
         "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"
@@ -259,16 +274,16 @@ def _search(args: argparse.Namespace) -> int:
             }
             for hit in hits
         ]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        print_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     for number, hit in enumerate(hits):
         if number:
-            sys.stdout.write("\n")
+            print_stdout("\n")
         about = " · ".join(part for part in (hit.source, hit.published) if part)
         lines = [hit.title, about, "  " + hit.snippet.replace("\n", " ")]
         if hit.url:
             lines.insert(2, hit.url)
-        sys.stdout.write("\n".join(line for line in lines if line) + "\n")
+        print_stdout("\n".join(line for line in lines if line) + "\n")
     if not hits:
         sys.stderr.write("no story matches\n")
         return EXIT_FAILED

@@ -35,7 +35,7 @@ from storykit._pieces import (
     parse_text,
     split_dump,
 )
-from storykit._records import Event, Failure, Origin, Piece
+from storykit._records import Event, Failure, Origin, Piece, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit._writing import Namer, write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
@@ -54,6 +54,7 @@ __all__ = [
     "Unit",
     "annotate",
     "failed",
+    "no_story",
     "skipped",
     "work",
 ]
@@ -145,7 +146,8 @@ class Result(NamedTuple):
     path: str
     member: str | None
     line: int | None
-    kind: Literal["ok", "failed", "skipped", "exists"]
+    kind: Literal["ok", "failed", "skipped", "exists", "empty"]
+    """``empty``: a file (or member) that holds no story, a failure of its own kind."""
     error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
     messages: tuple[Message, ...] = ()
 
@@ -178,8 +180,22 @@ def failed(origin: Origin, error: StoryParseError | str) -> Result:
     """The result of what could not be read or written (a message is placed at ``origin``)."""
     if isinstance(error, str):
         error = StoryParseError(error, filename=origin.where, line=origin.line)
+    error = error_as_options(error)  # the command's user sets --max-member-size, not the keyword
     messages = (Message(error.line, "error", error.message),)
     return Result(origin.path, origin.member, origin.line, "failed", str(error), messages)
+
+
+NO_STORY = "no story here"
+"""What is said of a file (or archive member) that holds no story: it is empty or blank."""
+
+
+def no_story(origin: Origin) -> Result:
+    """The result of a file or member that holds no story: reported, as a failure.
+
+    As one such file named on its own is (``FILE: no story here``): a file in a folder or
+    an archive that is empty is still seen to be there.
+    """
+    return failed(origin, NO_STORY)._replace(kind="empty")
 
 
 def skipped(origin: Origin, reason: str) -> Result:
@@ -307,6 +323,9 @@ class _Chunk:
                 pass
             else:
                 pieces = split_dump(text)
+                if not pieces:
+                    self.results.append(no_story(unit.origin))
+                    return
                 multi = len(pieces) > 1
                 for index, (line, piece) in enumerate(pieces, 1):
                     dest = self._dest(unit.stem, index, multi)
@@ -314,21 +333,23 @@ class _Chunk:
                     if not done and self.job.fail_fast:
                         return
                 return
-        self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem)
+        self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem, unit.origin)
 
     def member(self, unit: MemberUnit) -> None:
         """An archive member's bytes."""
         self.files += 1
         limit = self.job.max_member_size
-        self.pieces(bytes_pieces(unit.data, unit.path, unit.member, unit.format, limit), unit.stem)
+        pieces = bytes_pieces(unit.data, unit.path, unit.member, unit.format, limit)
+        self.pieces(pieces, unit.stem, unit.origin)
 
     def _dest(self, stem: str | None, index: int, multi: bool) -> str | None:
         namer = self.job.namer
         return None if stem is None or namer is None else namer.dest(stem, index, multi)
 
-    def pieces(self, events: Iterator[Piece | Failure], stem: str | None) -> None:
-        """The stories of a file or member that did not take the short road."""
+    def pieces(self, events: Iterator[Piece | Failure], stem: str | None, origin: Origin) -> None:
+        """The stories of a file or member (at ``origin``) that did not take the short road."""
         fail_fast = self.job.fail_fast
+        index = 0
         for event, index, multi in annotate(events):
             if isinstance(event, Failure):
                 self.failure(event)
@@ -339,6 +360,8 @@ class _Chunk:
                 done = self.story(event.origin, event.text, event.format, dest)
             if not done and fail_fast:
                 return
+        if not index:
+            self.results.append(no_story(origin))
 
     def story(self, origin: Origin, text: str, fmt: str, dest: str | None) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed."""

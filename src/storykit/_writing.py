@@ -14,11 +14,13 @@ import errno
 import glob
 import itertools
 import os
+import pathlib
 import re
 import signal
 import stat
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -26,6 +28,7 @@ from storykit import formats
 from storykit._sources import ARCHIVE_SUFFIXES
 
 __all__ = [
+    "STDOUT",
     "AtomicFile",
     "Namer",
     "NotRegularError",
@@ -34,9 +37,12 @@ __all__ = [
     "input_base",
     "is_special",
     "make_folder",
+    "naming_stdout",
     "out_suffix",
+    "print_stdout",
     "relative_name",
     "remove_empty",
+    "remove_stale",
     "signals_held",
     "write_atomic",
     "write_stdout",
@@ -55,18 +61,111 @@ _names: tuple[int, str, Iterator[int]] | None = None  # per process: pid, token,
 
 
 def _temp_name(folder: str) -> str:
-    """A fresh name for a temporary file in ``folder``: ``.storykit-TOKEN-N.tmp``.
+    """A fresh name for a temporary file in ``folder``: ``.storykit-PID-TOKEN-N.tmp``.
 
     Cheaper than :func:`tempfile.mkstemp` (which draws eight random letters, looks up the
-    process id and the working folder each time): a random token per process (a forked
-    worker draws its own) and a counter. The file is made with ``O_EXCL``, so a clash (a
-    file left by another program) only costs another name.
+    process id and the working folder each time): the process id and a random token per
+    process (a forked worker draws its own) and a counter. The file is made with
+    ``O_EXCL``, so a clash (a file left by another program) only costs another name. The
+    process id tells a file left by a process that was killed (:func:`remove_stale`).
     """
     global _names  # noqa: PLW0603 - one token and counter per process
     pid = os.getpid()
     if _names is None or _names[0] != pid:
-        _names = (pid, os.urandom(4).hex(), itertools.count())  # (secrets: +3 MiB of OpenSSL)
+        _names = (pid, f"{pid}-{os.urandom(4).hex()}", itertools.count())  # (not secrets: +3 MiB)
     return os.path.join(folder, f"{_TEMP_PREFIX}{_names[1]}-{next(_names[2])}{_TEMP_SUFFIX}")
+
+
+try:
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover - Windows
+    _flock = None
+    _LOCK_FLAGS = 0
+else:
+    _flock = _fcntl.flock
+    _LOCK_FLAGS = _fcntl.LOCK_EX | _fcntl.LOCK_NB
+
+
+_STALE_RE = re.compile(r"\.storykit-([1-9][0-9]{0,9})-[0-9a-f]{8}-[0-9]+\.tmp")
+"""The name of a temporary file :func:`_temp_name` gives, with its process id."""
+_STALE_AGE = 10.0
+"""Seconds since a temporary file was last written before it can be taken for left over."""
+
+
+def remove_stale(folder: str) -> list[str]:
+    """Remove the temporary files a killed ``storykit`` left in ``folder``; say which.
+
+    ``kill -9`` (or a machine that stops) leaves the file being written under its temporary
+    name. One is removed only when all of these show it was left: its name is one that
+    :func:`_temp_name` gives (``.storykit-PID-TOKEN-N.tmp``, and no other file); no process
+    with that id runs; it is a regular file of this user's that no process holds locked
+    (each writer locks its own, which covers a writer in another container or on another
+    machine, where the id means nothing); and it was not written in the last 10 seconds.
+    Anything else, and any doubt, leaves it. POSIX only: elsewhere nothing is removed.
+    """
+    if os.name != "posix":
+        return []
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.startswith(_TEMP_PREFIX)]
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        match = _STALE_RE.fullmatch(name)
+        if match is None or _running(int(match[1])):
+            continue
+        path = os.path.join(folder, name)
+        if _left(path):
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs (or may: any doubt says yes)."""
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent (POSIX only: it ends a process on Windows)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True
+
+
+def _left(path: str) -> bool:
+    """Remove ``path`` if it is a regular file of ours, unlocked and not written lately."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if (
+            _flock is None
+            or not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.getuid()
+            or time.time() - info.st_mtime < _STALE_AGE
+        ):
+            return False
+        _flock(fd, _LOCK_FLAGS)  # an OSError if a writer holds it: it is being written
+        os.unlink(path)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _lock(fd: int) -> None:
+    """Lock a new temporary file for as long as it is open: it is being written.
+
+    :func:`remove_stale` leaves a locked file alone. Where locks cannot be had (Windows, a
+    file system without them), nothing is locked.
+    """
+    if _flock is None:
+        return
+    with contextlib.suppress(OSError):
+        _flock(fd, _LOCK_FLAGS)
 
 
 def make_folder(folder: str) -> list[str]:
@@ -94,13 +193,23 @@ def make_folder(folder: str) -> list[str]:
         path = head
     try:
         os.makedirs(folder, exist_ok=True)
-    except FileExistsError as exc:
+    except (FileExistsError, NotADirectoryError) as exc:  # (a file, or a file above it)
         message = "not a folder (a file is in the way)"
-        raise NotADirectoryError(errno.ENOTDIR, message, exc.filename) from None
+        in_the_way = _file_in_the_way(folder) or exc.filename
+        raise NotADirectoryError(errno.ENOTDIR, message, in_the_way) from None
     except BaseException:
         remove_empty(missing)  # a part made before a later one failed
         raise
     return missing
+
+
+def _file_in_the_way(folder: str) -> str | None:
+    """The first part of the path ``folder`` that exists and is not a folder, if one is."""
+    path = pathlib.PurePath(folder)
+    for part in [*reversed(path.parents), path]:  # from the top down
+        if os.path.exists(part) and not os.path.isdir(part):
+            return str(part)
+    return None
 
 
 def remove_empty(made: Iterable[str]) -> None:
@@ -133,7 +242,7 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
     for _ in range(100):
         name = _temp_name(folder)
         try:
-            return os.open(name, _OPEN_FLAGS, 0o666), name, made or []
+            fd = os.open(name, _OPEN_FLAGS, 0o666)
         except FileExistsError:
             continue
         except (FileNotFoundError, NotADirectoryError):
@@ -144,6 +253,9 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
         except BaseException:
             remove_empty(made or [])
             raise
+        else:
+            _lock(fd)  # being written: remove_stale leaves it
+            return fd, name, made or []
     raise FileExistsError(errno.EEXIST, "no free temporary name", folder)  # pragma: no cover
 
 
@@ -350,6 +462,31 @@ def write_atomic(
             out.discard()
 
 
+STDOUT = "standard output"
+"""How an error writing to standard output names it (as a file's name names the file)."""
+
+
+@contextlib.contextmanager
+def naming_stdout() -> Iterator[None]:
+    """Have an ``OSError`` raised inside name standard output as its file.
+
+    ``storykit convert: error: standard output: No space left on device`` (``> /dev/full``,
+    a full disk) says which output failed, where the system's message alone does not.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and STDOUT not in str(exc.strerror):
+            exc.filename = STDOUT
+        raise
+
+
+def print_stdout(text: str) -> None:
+    """``sys.stdout.write(text)``; an error names standard output (:func:`naming_stdout`)."""
+    with naming_stdout():
+        sys.stdout.write(text)
+
+
 def write_stdout(data: bytes) -> None:
     """Write encoded output to standard output (its binary buffer when it has one).
 
@@ -359,15 +496,16 @@ def write_stdout(data: bytes) -> None:
     drops: the rest was lost without a word.
     """
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    sys.stdout.flush()
-    view = memoryview(data)
-    while view:
-        written = buffer.write(view)
-        view = view[written or 0 :]  # the next write says why the rest did not go
-    buffer.flush()
+    with naming_stdout():
+        if buffer is None:
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        sys.stdout.flush()
+        view = memoryview(data)
+        while view:
+            written = buffer.write(view)
+            view = view[written or 0 :]  # the next write says why the rest did not go
+        buffer.flush()
 
 
 def write_text_stdout(text: str) -> None:
@@ -377,7 +515,7 @@ def write_text_stdout(text: str) -> None:
     in the buffer is written whole by ``sys.stdout.write``.
     """
     if getattr(sys.stdout, "buffer", None) is None:
-        sys.stdout.write(text)
+        print_stdout(text)
         return
     write_stdout(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
 
@@ -466,16 +604,28 @@ class Namer:
     Each file (or archive member) has a *stem*, its output path without suffix (found
     once, in the main process, where two inputs that would take one name are caught);
     its stories are written to ``stem + suffix``, or ``stem-1 + suffix``… when it holds
-    several.
+    several. Each folder it names is first rid of the temporary files that a killed
+    ``storykit`` left there (:func:`remove_stale`).
+
+    A worker gets a copy without the names given out (only :meth:`dest` and the roots are
+    used there): they would be sent with every chunk of work, more with each.
     """
 
-    __slots__ = ("claimed", "real_root", "root", "suffix")
+    __slots__ = ("claimed", "real_root", "root", "suffix", "swept")
 
     def __init__(self, root: str, suffix: str) -> None:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
         self.claimed: set[int] = set()  # hashes of the stems given out (small, flat)
+        self.swept: set[str] = set()  # folders rid of left temporary files
+
+    def __getstate__(self) -> tuple[str, str, str]:
+        return self.root, self.suffix, self.real_root
+
+    def __setstate__(self, state: tuple[str, str, str]) -> None:
+        self.root, self.suffix, self.real_root = state
+        self.claimed, self.swept = set(), set()
 
     def stem(self, path: str, member: str | None, base: str) -> str:
         """The output stem of a file or member, which no other input of this run has.
@@ -492,6 +642,9 @@ class Namer:
                 message = f"{folder} leads outside {self.root} (a link?); not written"
                 raise OutsideError(message)
             _CHECKED.add((self.real_root, folder))
+        if folder not in self.swept:
+            self.swept.add(folder)
+            remove_stale(folder)
         stem = os.path.join(folder, parts[-1])
         key = hash(os.path.normcase(stem))
         if key in self.claimed:

@@ -32,10 +32,10 @@ from storykit import _batch, _tables, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns, safe
 from storykit._pieces import parse_piece
-from storykit._records import Failure, Skipped
+from storykit._records import Failure, Skipped, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
 from storykit._version import __version__
-from storykit._writing import write_text_stdout
+from storykit._writing import naming_stdout, print_stdout, write_text_stdout
 from storykit.collection import iter_pieces
 from storykit.errors import MissingExtraError, StoryParseError, UnknownFormatError
 from storykit.formats.text import credit_line
@@ -77,6 +77,25 @@ def _one_or_more(message: str) -> Callable[[str], int]:
 
 _jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, not {value!r}")
 _members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
+
+
+def _named(stream: str, hint: str) -> Callable[[str], str]:
+    """An argument type: a file or folder name, which an empty one is not.
+
+    ``-o "$OUT"`` with ``$OUT`` unset wrote a folder's outputs into the working folder.
+    """
+
+    def name(value: str) -> str:
+        if not value:
+            msg = f"an empty name names no file (for standard {stream}, {hint})"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return name
+
+
+_input_arg = _named("input", "use -")
+_output_arg = _named("output", "use - or leave -o out")
 
 
 _MIN_WIDTH = 20  # the narrowest column show wraps to
@@ -174,24 +193,24 @@ def _show(args: argparse.Namespace) -> int:
             )
             break
         if isinstance(event, Failure):
-            sys.stderr.write(f"{safe(str(event.error))}\n")
+            sys.stderr.write(f"{safe(str(error_as_options(event.error)))}\n")
             return EXIT_FAILED
         try:
             story, diagnostics = parse_piece(event)
         except StoryParseError as exc:
-            sys.stderr.write(f"{safe(str(exc))}\n")
+            sys.stderr.write(f"{safe(str(error_as_options(exc)))}\n")
             return EXIT_FAILED
         for diagnostic in diagnostics:
             sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")
         if shown:
-            sys.stdout.write("\n" + "─" * min(width, 40) + "\n\n")
+            print_stdout("\n" + "─" * min(width, 40) + "\n\n")
         if event.origin.member is not None and args.all:
-            sys.stdout.write(f"[{safe(event.origin.member)}]\n\n")
+            print_stdout(f"[{safe(event.origin.member)}]\n\n")
         # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
         write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"no story in {safe(args.file)}\n")
+        sys.stderr.write(f"{safe(args.file)}: no story here\n")  # as convert and validate say
         return EXIT_FAILED
     return EXIT_OK
 
@@ -379,7 +398,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_CONVERT_EPILOG,
         formatter_class=raw,
     )
-    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
+    convert.add_argument(
+        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+    )
     convert.add_argument(
         "--to",
         metavar="FORMAT",
@@ -390,6 +411,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "-o",
         "--output",
+        type=_output_arg,
         metavar="OUT",
         help="a file, a folder (several inputs, or a trailing /), FILE.jsonl, or - "
         "(default: standard output)",
@@ -410,7 +432,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_VALIDATE_EPILOG,
         formatter_class=raw,
     )
-    validate.add_argument("inputs", nargs="+", metavar="INPUT", help="what to read; - for stdin")
+    validate.add_argument(
+        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+    )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
         "--format",
@@ -432,7 +456,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_SHOW_EPILOG,
         formatter_class=raw,
     )
-    show.add_argument("file", metavar="FILE", help="the story file; - for stdin")
+    show.add_argument("file", type=_input_arg, metavar="FILE", help="the story file; - for stdin")
     show.add_argument("--width", type=_width_arg, metavar="N", help="wrap to N columns")
     show.add_argument("--all", action="store_true", help="show every story the file holds")
     _add_reading_options(show)
@@ -588,7 +612,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--from: {exc}") from None
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
-        sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
+        with naming_stdout():
+            sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
     except (UsageError, UnknownFormatError) as exc:
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE

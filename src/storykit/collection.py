@@ -39,7 +39,7 @@ from typing import IO, Generic, Literal, TypeVar, cast
 
 from storykit._api import dumps
 from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
-from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped
+from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error
 from storykit._sources import (
     ARCHIVE_SUFFIXES,
     DEFAULT_MAX_MEMBER_SIZE,
@@ -194,16 +194,36 @@ def iter_pieces(
         TypeError: ``source`` is of a type that names no stories.
     """
     limits = Limits(max_member_size, max_total_size, max_members)
+    return _pieces(source, format, limits, empty=False)
+
+
+def _pieces(source: object, format: str | None, limits: Limits, *, empty: bool) -> Iterator[Event]:
+    """:func:`iter_pieces`; with ``empty``, a file or member that holds no story is a failure.
+
+    (``FILE: no story here``, as the command says it; a library caller gets no story from
+    such a file, and no error.)
+    """
+    max_member_size = limits.max_member_size
     for found in walk(source, format=format, limits=limits):
         if isinstance(found, Named):
-            yield from file_pieces(found.path, found.format, max_member_size)
+            pieces = file_pieces(found.path, found.format, max_member_size)
         elif isinstance(found, Blob):
-            yield from blob_pieces(found, max_member_size=max_member_size)
+            pieces = blob_pieces(found, max_member_size=max_member_size)
         elif isinstance(found, Opened):
             origin = found.origin
-            yield from stream_pieces(found.stream, origin.path, None, found.format, max_member_size)
+            pieces = stream_pieces(found.stream, origin.path, None, found.format, max_member_size)
         else:
             yield found
+            continue
+        if not empty:
+            yield from pieces
+            continue
+        told = False
+        for event in pieces:
+            told = True
+            yield event
+        if not told:
+            yield read_error(found.origin, "no story here")
 
 
 # --------------------------------------------------------------------------- stories
@@ -219,6 +239,7 @@ def _records(
     max_total_size: int,
     max_members: int,
     log: ErrorLog,
+    empty: bool = False,
 ) -> Iterator[tuple[Origin, Story]]:
     def handle(error: StoryParseError, os_error: OSError | None = None) -> None:
         if errors == "raise":
@@ -227,14 +248,8 @@ def _records(
         if errors == "warn":
             warnings.warn(str(error), StoryWarning, stacklevel=4)
 
-    events = iter_pieces(
-        source,
-        format=format,
-        max_member_size=max_member_size,
-        max_total_size=max_total_size,
-        max_members=max_members,
-    )
-    for event in events:
+    limits = Limits(max_member_size, max_total_size, max_members)
+    for event in _pieces(source, format, limits, empty=empty):
         if isinstance(event, Skipped):
             continue
         if isinstance(event, Failure):

@@ -18,6 +18,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -745,11 +746,38 @@ def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
     # sqlite3's 'unable to open database file' came out as a traceback: the command makes
     # the folder, as for every other output; the library says which file it could not open
     out = tmp_path / "new" / "deeper" / "s.db"
-    with pytest.raises(OSError, match="unable to open database file") as info:
+    # said as the system says it, not as SQLite's 'unable to open database file'
+    with pytest.raises(FileNotFoundError, match="No such file or directory") as info:
         storykit.to_sqlite([make(1)], out)
     assert info.value.filename == str(out)
     assert main(["convert", str(SEED), "-o", str(out), "-q"]) == 0
     assert list(storykit.iter_stories(out)) == [storykit.load(SEED)]
+
+
+def test_a_database_in_a_folder_without_permission_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in a first-ten-minutes pass (as a user, not root): ``convert … -o ro/x.db``
+    said ``ro/x.db: unable to open database file`` where ``-o ro/x.json`` says
+    ``Permission denied``. (Root may write anywhere: the folder's refusal is made up.)"""
+    (tmp_path / "ro").mkdir()
+    out = tmp_path / "ro" / "x.db"
+    real = sqlite3.connect
+
+    def refused(name: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if os.fspath(name) == str(out):  # as SQLite says it when the folder is read-only
+            error = sqlite3.OperationalError("unable to open database file")
+            error.sqlite_errorname = "SQLITE_CANTOPEN"
+            raise error
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", refused)
+    monkeypatch.setattr(os, "access", lambda path, mode: os.fspath(path) != str(out.parent))
+    with pytest.raises(PermissionError, match="Permission denied") as info:
+        storykit.to_sqlite([make(1)], out)
+    assert info.value.filename == str(out)
+    assert main(["convert", str(SEED), "-o", str(out)]) == 1
+    assert capsys.readouterr().err == f"storykit convert: error: {out}: Permission denied\n"
 
 
 def test_cli_sigterm_before_the_first_chunk_leaves_no_database(tmp_path: Path) -> None:
@@ -816,6 +844,7 @@ def test_a_story_over_max_member_size_is_refused_as_an_archive_member_is(
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert done.returncode == 1
+    said = said.replace("(max_member_size)", "(--max-member-size)")  # the command's option
     assert done.stderr.splitlines() == [
         f"{db}:2: {said}",
         f"{db}:3: {said}",

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Literal
 
 from storykit._dates import parse_iso
+from storykit._guards import check_text
 from storykit.errors import (
     Diagnostic,
     StoryParseError,
@@ -656,6 +657,7 @@ def _read(
     except StoryParseError:
         raise
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
+        check_text(text, filename)  # names its line and column, as storykit.loads does
         raise StoryParseError(str(exc), filename=filename) from None
     if trusted and splitter is None:
         _remember(story, lines, spans)

@@ -404,7 +404,18 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
 
     SQLite gives no ``errno``; its message (``disk I/O error`` for a file size limit,
     ``database or disk is full``) is the error's ``strerror``, the file its ``filename``.
+    A file it could not open is said as the system says it, when the folder tells why
+    (``Permission denied``, ``No such file or directory``: SQLite says ``unable to open
+    database file`` of both).
     """
+    if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN"):
+        folder = os.path.dirname(os.path.abspath(name))
+        if not os.path.isdir(folder):
+            return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+        if not os.access(folder, os.W_OK | os.X_OK) or (
+            os.path.exists(name) and not os.access(name, os.W_OK)
+        ):
+            return PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
     return OSError(errno.EIO, str(exc), name)
 
 

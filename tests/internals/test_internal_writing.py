@@ -1,0 +1,26 @@
+"""Internals of storykit._writing: what the output namer sends to the workers."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from storykit._worker import Job
+from storykit._writing import Namer
+
+
+def test_a_worker_gets_the_namer_without_the_names_it_gave_out(tmp_path: Path) -> None:
+    """Found while fixing left temporary files: the namer went to the workers in every
+    chunk's Job with every output name given out so far (a hash each), so that each chunk
+    cost more to send than the one before: with -o DIR and 100,000 files, a megabyte a
+    chunk. A worker only needs the roots and the suffix (Namer.dest)."""
+    namer = Namer(str(tmp_path / "out"), ".json")
+    small = len(pickle.dumps(Job("convert", namer=namer)))
+    for i in range(10_000):
+        namer.stem(str(tmp_path / "in" / f"{i}.txt"), None, str(tmp_path / "in"))
+    job = Job("convert", namer=namer)
+    assert len(pickle.dumps(job)) == small
+    copy = pickle.loads(pickle.dumps(job)).namer
+    assert (copy.root, copy.suffix, copy.real_root) == (namer.root, ".json", namer.real_root)
+    stem = namer.stem(str(tmp_path / "in" / "x.txt"), None, str(tmp_path / "in"))
+    assert copy.dest(stem, 2, True) == namer.dest(stem, 2, True) == f"{stem}-2.json"
