@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-__all__ = ["format_iso", "parse_iso", "to_utc"]
+__all__ = ["format_iso", "parse_iso"]
 
 _DATE_LENGTH = 10  # YYYY-MM-DD
-_FIRST = _dt.datetime.min.replace(tzinfo=_dt.UTC)
-_LAST = _dt.datetime.max.replace(tzinfo=_dt.UTC)
-
-
-def to_utc(value: _dt.datetime) -> _dt.datetime:
-    """An aware date-time converted to UTC.
-
-    The first and last days Python holds are the edge: the year 1 with an offset ahead of
-    UTC (``0001-01-01T01:00+05:00``) is an instant before the first one UTC can hold, and
-    is that first instant; a moment after the last one is the last. They still sort first
-    and last. (``astimezone`` raises ``OverflowError`` for them.)
-    """
-    try:
-        return value.astimezone(_dt.UTC)
-    except OverflowError:
-        return _FIRST if value.year == 1 else _LAST
 
 
 def format_iso(value: _dt.date) -> str:

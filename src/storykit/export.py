@@ -19,12 +19,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from storykit._dates import to_utc
 from storykit._urls import is_safe_url
 from storykit.errors import MissingExtraError
 from storykit.formats.html import body_html  # where it is written; still importable from here
 from storykit.formats.text import credit_line
-from storykit.model import Story
+from storykit.model import Story, to_utc
 
 if TYPE_CHECKING:
     import pandas as pd  # the extra: imported at run time only by to_dataframe()

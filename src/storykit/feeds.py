@@ -40,13 +40,12 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from storykit._dates import to_utc
 from storykit._urls import is_safe_url
 from storykit._version import __version__
 from storykit.errors import UnknownFormatError, UnrepresentableError
 from storykit.export import body_text, is_plain_uri, story_uri
 from storykit.formats.html import body_html
-from storykit.model import Story
+from storykit.model import Story, to_utc
 
 __all__ = ["ATOM_NS", "FORMATS", "JSONFEED_VERSION", "feed"]
 

@@ -18,8 +18,6 @@ from typing import Any, Literal
 
 import attrs
 
-from storykit._dates import to_utc
-
 __all__ = ["Credit", "Image", "Section", "Source", "Story", "by_date"]
 
 _UTC = _dt.UTC
@@ -192,6 +190,24 @@ class Image:
             raise ValueError(msg)
 
 
+_FIRST = _dt.datetime.min.replace(tzinfo=_UTC)
+_LAST = _dt.datetime.max.replace(tzinfo=_UTC)
+
+
+def to_utc(value: _dt.datetime) -> _dt.datetime:
+    """An aware date-time converted to UTC.
+
+    The first and last days Python holds are the edge: the year 1 with an offset ahead of
+    UTC (``0001-01-01T01:00+05:00``) is an instant before the first one UTC can hold, and
+    is that first instant; a moment after the last one is the last. They still sort first
+    and last. (``astimezone`` raises ``OverflowError`` for them.)
+    """
+    try:
+        return value.astimezone(_UTC)
+    except OverflowError:
+        return _FIRST if value.year == 1 else _LAST
+
+
 def _utc(value: _dt.date | None) -> _dt.datetime | None:
     """A date as midnight UTC; a naive date-time as UTC; an aware one converted to UTC."""
     if value is None:
@@ -348,7 +364,7 @@ class Story:
         return _DISPLAY["markdown"](self)
 
 
-_UNDATED = _dt.datetime.min.replace(tzinfo=_UTC)
+_UNDATED = _FIRST
 
 
 def by_date(story: Story) -> tuple[bool, _dt.datetime]:
