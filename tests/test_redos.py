@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 import storykit
-from storykit import StoryParseError
+from storykit import Credit, StoryParseError
+from storykit.formats.text import parse_credit
 from storykit.tags import split_tags
 
 
@@ -42,3 +43,40 @@ def test_a_long_number_after_many_runs_of_digits_is_found_in_linear_time(fmt: st
     assert str(caught.value) == (
         "<string>:2: invalid JSON: a number of 4,301 digits (at most 4,300 are read)"
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "credit", "after"),
+    [
+        ("Credits", "By", ""),
+        ("Credits", "Photo by", ""),
+        ("Credits", "Photo:", ""),
+        ("Image", "A — *Photo by", "*"),
+    ],
+)
+def test_a_markdown_credit_with_a_line_break_after_many_blanks(
+    label: str, credit: str, after: str
+) -> None:
+    """A credit of 60,000 blanks then ``x&#10;y``: refused at once, as a credit of two lines.
+
+    The credit regexes ("By", blanks, then "." up to the end) cannot match a line break;
+    they found that out by trying every split of the blanks: 4 s at 32,000 blanks, 13 to
+    33 s for each case here (quadratic); now a few milliseconds.
+    """
+    blanks = " " * 60_000
+    text = f"# T\n\n**{label}:** {credit}{blanks}x&#10;y{after}\n\nPara.\n"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(text, "markdown")
+    message = str(caught.value)
+    assert message.startswith(f"<string>:3: cannot read '{credit.rpartition('*')[2]}   ")
+    assert message.endswith(" more characters) as a credit (like 'Photo by NAME on PROVIDER')")
+    assert parse_credit(f"{credit}{blanks}x\ny", byline=True) is None
+
+
+def test_parse_credit_of_one_line_is_unchanged() -> None:
+    """The line-break check leaves one-line credits as they were read."""
+    blanks = " " * 60_000
+    assert parse_credit(f"By{blanks}x", byline=True) == Credit("byline", "x", None)
+    assert parse_credit(f"Photo by{blanks}x on P") == Credit("photo", "x", "P")
+    assert parse_credit(f"PHOTO:{blanks}P") == Credit("photo", None, "P")
+    assert parse_credit("Photo by x\non P") is None
