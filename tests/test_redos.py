@@ -7,10 +7,15 @@ measures time. The sizes and the old and new times are in each docstring.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import storykit
 from storykit import Credit, StoryParseError
+from storykit.cli import EXIT_USAGE
 from storykit.formats.text import parse_credit
 from storykit.tags import split_tags
 
@@ -80,3 +85,27 @@ def test_parse_credit_of_one_line_is_unchanged() -> None:
     assert parse_credit(f"Photo by{blanks}x on P") == Credit("photo", "x", "P")
     assert parse_credit(f"PHOTO:{blanks}P") == Credit("photo", None, "P")
     assert parse_credit("Photo by x\non P") is None
+
+
+def test_a_size_argument_of_many_blanks_is_refused_at_once(tmp_path: Path) -> None:
+    """``--max-member-size`` of "1", 100,000 blanks, "x" (the longest a Linux argument is).
+
+    The two runs of blanks around the optional suffix traded blanks before the size was
+    refused: 3 s at 32,000 blanks, 34 s at 100,000 (quadratic); now at once.
+    """
+    (tmp_path / "a.txt").write_text("SCMP\n\nTitle\n\nBody.\n", encoding="utf-8")
+    value = "1" + " " * 100_000 + "x"
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(tmp_path / "a.txt"), "--to", "json",
+         "--max-member-size", value],
+        capture_output=True, check=False, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == EXIT_USAGE
+    assert "--max-member-size: not a size: '1   " in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(tmp_path / "a.txt"), "--to", "json",
+         "--max-member-size", " 16" + " " * 100_000 + "MiB ", "-o", str(tmp_path / "a.json")],
+        capture_output=True, check=False, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert storykit.load(tmp_path / "a.json").title == "Title"
