@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import Credit, StoryParseError
+from storykit import Credit, Source, StoryParseError
 from storykit.cli import EXIT_USAGE, _Wrapper
 from storykit.formats.text import parse_credit
 from storykit.tags import split_tags
@@ -143,3 +143,31 @@ def test_show_wraps_long_words_as_textwrap_does(width: int, indent: str) -> None
             width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
         )
         assert wrapper.fill(text) == expected
+
+
+def test_yaml_aliases_in_front_matter_are_refused() -> None:
+    """80 KB of front matter: 16,000 aliases of a 16,000-letter tag.
+
+    Read, it was a story of 16,001 tags whose JSON is 256 MB (and 10 GB from 500 KB):
+    an alias repeats a value without its text, so any writer's time and output grew with
+    the square of the input. The front matter storykit writes holds no alias.
+    """
+    text = f'---\ntitle: T\ntags: [&a "{"a" * 16_000}"' + ", *a" * 16_000 + "]\n---\n\n# T\n"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(text, "markdown")
+    assert str(caught.value) == (
+        "<string>:3: invalid YAML front matter: an alias (*a) is not read: write its value out"
+    )
+    one = "---\ntitle: &t T\nsource:\n  name: S\nextras:\n  - *t\n---\n\n# T\n"
+    with pytest.raises(StoryParseError, match=r"^<string>:6: invalid YAML front matter: an al"):
+        storykit.loads(one, "markdown")
+
+
+def test_front_matter_with_stars_in_its_values_is_read() -> None:
+    """Only an alias is refused: a ``*`` inside a value, quoted or plain, is text."""
+    text = (
+        '---\ntitle: "C* news"\nsource:\n  name: A*B\ntags: ["C*", \'*\', x*]\n---\n\n'
+        "# C\\* news\n\nBody.\n"
+    )
+    story = storykit.loads(text, "markdown")
+    assert (story.title, story.source, story.tags) == ("C* news", Source("A*B"), ("C*", "*", "x*"))
