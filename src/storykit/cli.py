@@ -48,7 +48,8 @@ __all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "consol
 
 
 def _size_arg(value: str) -> int:
-    match = re.fullmatch(r"\s*(\d+)\s*([kmgt]?)(i?b?)\s*", value, re.IGNORECASE)
+    # "*+": the two runs of blanks cannot trade blanks (quadratic: "1", 100,000 blanks, "x": 34 s)
+    match = re.fullmatch(r"\s*(\d+)\s*+([kmgt]?)(i?b?)\s*", value, re.IGNORECASE)
     if match is None:
         msg = f"not a size: {value!r} (use bytes or a suffix: 512K, 16M, 4G)"
         raise argparse.ArgumentTypeError(msg)
@@ -126,6 +127,31 @@ def _credit_line(credit: Credit) -> str:
     return f"{credit_line(Credit(credit.role, credit.name))} ({credit.provider})"
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """:class:`textwrap.TextWrapper`, in linear time on words far longer than a line.
+
+    TextWrapper breaks a long word a line at a time, copying the rest of the word each time:
+    quadratic (a paragraph of 4,000,000 letters took 8 s to show). Each such word is handed
+    to it in pieces of ``2 * width`` to ``4 * width`` characters instead: a piece longer than
+    a line is broken just as the whole word was, so the lines are the same.
+    """
+
+    def _split_chunks(self, text: str) -> list[str]:
+        chunks = super()._split_chunks(text)
+        piece = 2 * self.width  # longer than a line (width less the indent) can hold
+        if all(len(chunk) < 2 * piece for chunk in chunks):
+            return chunks
+        out: list[str] = []
+        for chunk in chunks:
+            if not chunk.strip():  # white space is dropped at a line's end: left as it is
+                out.append(chunk)
+                continue
+            ends = range(piece, len(chunk) - piece + 1, piece)  # none within ``piece`` of its end
+            out.extend(chunk[i - piece : i] for i in ends)
+            out.append(chunk[ends[-1] :] if ends else chunk)
+        return out
+
+
 def render(story: Story, width: int = 80) -> str:
     """A story as plain text for a terminal: title, source, credits, wrapped sections, tags.
 
@@ -136,9 +162,10 @@ def render(story: Story, width: int = 80) -> str:
     width = max(width, _MIN_WIDTH)
 
     def fill(text: str, indent: str = "") -> str:
-        return textwrap.fill(
-            text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        wrapper = _Wrapper(
+            width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
         )
+        return wrapper.fill(text)
 
     out = [fill(story.title), "=" * min(width, max(len(story.title), 3))]
     source = story.source

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from storykit._dates import parse_iso
-from storykit._guards import check_yaml_depth
+from storykit._guards import check_yaml_depth, yaml_alias
 from storykit.errors import MissingExtraError, StoryParseError, _quoted
 from storykit.formats import text as _dump
 from storykit.formats.markdown import (
@@ -279,6 +279,9 @@ class Reader:
         deep = check_yaml_depth(source, yaml)  # libyaml's composer would overflow the C stack
         if deep is not None:
             raise self.error(deep[0] + 2, f"invalid YAML front matter: {deep[1]}")
+        alias = yaml_alias(source, yaml)  # would repeat a value without its text
+        if alias is not None:
+            raise self.error(alias[0] + 2, f"invalid YAML front matter: {alias[1]}")
         try:
             node: Node | None = yaml.compose(source, Loader=loader)
         except yaml.YAMLError as exc:

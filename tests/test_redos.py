@@ -1,0 +1,173 @@
+"""Pumped inputs that once took super-linear time, each read through a public entry point.
+
+Each test feeds the input at a size where the old code took many seconds (the suite would
+hang on it in CI) and the fixed code a few milliseconds, and checks the answer: no test here
+measures time. The sizes and the old and new times are in each docstring.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import storykit
+from storykit import Credit, Source, StoryParseError
+from storykit.cli import EXIT_USAGE, _Wrapper
+from storykit.formats.text import parse_credit
+from storykit.tags import split_tags
+
+
+def test_a_long_run_of_capitals_is_split_in_linear_time() -> None:
+    """``"A" * 40,000 + "."``: the fast path's tokens were looked for at each capital.
+
+    Before, ``FAST_TOKEN_RE.findall`` scanned from every capital of the run to its end: 4 s
+    at 16,000 capitals, about 25 s at 40,000 (quadratic); now about 4 ms.
+    """
+    run = "A" * 40_000
+    # One run of capitals, no case change to cut at; longer than MAX_TAG_LENGTH: kept whole.
+    assert split_tags(run + ".") == (run + ".",)
+    assert split_tags(f"{run}-{'1' * 40_000}.") == (f"{run}-{'1' * 40_000}.",)
+    # The same run after a word: the word is cut off, the run is kept whole.
+    assert split_tags(f"Crime{run}s.") == ("Crime", f"{run}s.")
+
+
+@pytest.mark.parametrize("fmt", ["json", "ninjs", None])
+def test_a_long_number_after_many_runs_of_digits_is_found_in_linear_time(fmt: str | None) -> None:
+    """200 runs of 4,300 digits (860 KB), then a number of 4,301 digits on line 2.
+
+    The search for where the long number starts (for the message) tried every digit of each
+    run (4,300 steps a digit): 4 s for 100 runs, 5 to 7 s for 200; now 30 to 50 ms.
+    """
+    head = '{"uri": "x", "headline"' if fmt == "ninjs" else '{"storykit": 1, "title"'
+    text = f'{head}: "{("1" * 4300 + " ") * 200}",\n"n": -{"1" * 4301}}}'
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(text, fmt)
+    assert str(caught.value) == (
+        "<string>:2: invalid JSON: a number of 4,301 digits (at most 4,300 are read)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "credit", "after"),
+    [
+        ("Credits", "By", ""),
+        ("Credits", "Photo by", ""),
+        ("Credits", "Photo:", ""),
+        ("Image", "A — *Photo by", "*"),
+    ],
+)
+def test_a_markdown_credit_with_a_line_break_after_many_blanks(
+    label: str, credit: str, after: str
+) -> None:
+    """A credit of 60,000 blanks then ``x&#10;y``: refused at once, as a credit of two lines.
+
+    The credit regexes ("By", blanks, then "." up to the end) cannot match a line break;
+    they found that out by trying every split of the blanks: 4 s at 32,000 blanks, 13 to
+    33 s for each case here (quadratic); now a few milliseconds.
+    """
+    blanks = " " * 60_000
+    text = f"# T\n\n**{label}:** {credit}{blanks}x&#10;y{after}\n\nPara.\n"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(text, "markdown")
+    message = str(caught.value)
+    assert message.startswith(f"<string>:3: cannot read '{credit.rpartition('*')[2]}   ")
+    assert message.endswith(" more characters) as a credit (like 'Photo by NAME on PROVIDER')")
+    assert parse_credit(f"{credit}{blanks}x\ny", byline=True) is None
+
+
+def test_parse_credit_of_one_line_is_unchanged() -> None:
+    """The line-break check leaves one-line credits as they were read."""
+    blanks = " " * 60_000
+    assert parse_credit(f"By{blanks}x", byline=True) == Credit("byline", "x", None)
+    assert parse_credit(f"Photo by{blanks}x on P") == Credit("photo", "x", "P")
+    assert parse_credit(f"PHOTO:{blanks}P") == Credit("photo", None, "P")
+    assert parse_credit("Photo by x\non P") is None
+
+
+def test_a_size_argument_of_many_blanks_is_refused_at_once(tmp_path: Path) -> None:
+    """``--max-member-size`` of "1", 100,000 blanks, "x" (the longest a Linux argument is).
+
+    The two runs of blanks around the optional suffix traded blanks before the size was
+    refused: 3 s at 32,000 blanks, 34 s at 100,000 (quadratic); now at once.
+    """
+    (tmp_path / "a.txt").write_text("SCMP\n\nTitle\n\nBody.\n", encoding="utf-8")
+    value = "1" + " " * 100_000 + "x"
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(tmp_path / "a.txt"), "--to", "json",
+         "--max-member-size", value],
+        capture_output=True, check=False, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == EXIT_USAGE
+    assert "--max-member-size: not a size: '1   " in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(tmp_path / "a.txt"), "--to", "json",
+         "--max-member-size", " 16" + " " * 100_000 + "MiB ", "-o", str(tmp_path / "a.json")],
+        capture_output=True, check=False, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert storykit.load(tmp_path / "a.json").title == "Title"
+
+
+def test_show_wraps_a_word_of_millions_of_letters_in_linear_time(tmp_path: Path) -> None:
+    """``storykit show`` of a paragraph of 4,000,000 letters and no space.
+
+    textwrap broke the word a line at a time, copying the rest each time: 8.6 s (quadratic:
+    about 2 min at 16 MB); now 0.3 s, the same lines.
+    """
+    path = tmp_path / "long.txt"
+    path.write_text("SCMP\n\nTitle\n\n" + "a" * 4_000_000 + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "show", "--width", "80", str(path)],
+        capture_output=True, check=False, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Title\n=====\nSCMP\n\n" + ("a" * 80 + "\n") * 50_000
+
+
+@pytest.mark.parametrize("width", [20, 21, 37, 80])
+@pytest.mark.parametrize("indent", ["", "  "])
+def test_show_wraps_long_words_as_textwrap_does(width: int, indent: str) -> None:
+    """The pieces a long word is handed to textwrap in leave every line as it was."""
+    words = ["a" * n for n in (1, width - 1, width, width + 1, 2 * width, 4 * width - 1,
+                               4 * width, 4 * width + 1, 9 * width + 3, 1000)]  # fmt: skip
+    for separator in (" ", "  ", "\t", " " * 300):
+        text = "x " + separator.join(words + list(reversed(words)))
+        expected = textwrap.fill(
+            text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+        wrapper = _Wrapper(
+            width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+        assert wrapper.fill(text) == expected
+
+
+def test_yaml_aliases_in_front_matter_are_refused() -> None:
+    """80 KB of front matter: 16,000 aliases of a 16,000-letter tag.
+
+    Read, it was a story of 16,001 tags whose JSON is 256 MB (and 10 GB from 500 KB):
+    an alias repeats a value without its text, so any writer's time and output grew with
+    the square of the input. The front matter storykit writes holds no alias.
+    """
+    text = f'---\ntitle: T\ntags: [&a "{"a" * 16_000}"' + ", *a" * 16_000 + "]\n---\n\n# T\n"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(text, "markdown")
+    assert str(caught.value) == (
+        "<string>:3: invalid YAML front matter: an alias (*a) is not read: write its value out"
+    )
+    one = "---\ntitle: &t T\nsource:\n  name: S\nextras:\n  - *t\n---\n\n# T\n"
+    with pytest.raises(StoryParseError, match=r"^<string>:6: invalid YAML front matter: an al"):
+        storykit.loads(one, "markdown")
+
+
+def test_front_matter_with_stars_in_its_values_is_read() -> None:
+    """Only an alias is refused: a ``*`` inside a value, quoted or plain, is text."""
+    text = (
+        '---\ntitle: "C* news"\nsource:\n  name: A*B\ntags: ["C*", \'*\', x*]\n---\n\n'
+        "# C\\* news\n\nBody.\n"
+    )
+    story = storykit.loads(text, "markdown")
+    assert (story.title, story.source, story.tags) == ("C* news", Source("A*B"), ("C*", "*", "x*"))
