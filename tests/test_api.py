@@ -98,6 +98,28 @@ def test_wrong_argument_types() -> None:
         storykit.loads(42)
 
 
+@pytest.mark.parametrize("name", ["text", "json", "markdown", "ninjs"])
+def test_a_format_reader_given_bytes_says_to_decode_them(
+    name: str, seed_story: storykit.Story
+) -> None:
+    """``storykit.formats.json.loads(b"...")`` failed inside the reader ("argument should be
+    integer or bytes-like object, not 'str'"; None: "'NoneType' object has no attribute
+    'count'"); the error now says what the reader takes, and what takes bytes."""
+    reader = storykit.formats.reader(name)
+    data = storykit.dumps(seed_story, name).encode("utf-8")
+    for value in (data, bytearray(data), memoryview(data)):
+        with pytest.raises(TypeError) as caught:
+            reader.loads(value)  # type: ignore[arg-type]
+        assert str(caught.value) == (
+            f"storykit.formats.{name} reads text (a str), not {type(value).__name__}: decode "
+            f"it, or use storykit.loads(data, format={name!r}), which takes bytes"
+        )
+    assert storykit.loads(data, format=name) == seed_story  # as the message says
+    for value in (None, 3):
+        with pytest.raises(TypeError, match=f"^storykit.formats.{name} reads text .a str., not "):
+            reader.loads(value)  # type: ignore[arg-type]
+
+
 def test_errors_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_text("\n\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from typing import Any
 from storykit.errors import StoryParseError
 from storykit.model import surrogate_message, unencodable
 
-__all__ = ["MAX_DEPTH", "check_text", "check_yaml_depth", "parse_json"]
+__all__ = ["MAX_DEPTH", "check_text", "check_yaml_depth", "not_text", "parse_json"]
 
 MAX_DEPTH = 100
 """The deepest nesting of JSON arrays and objects, or YAML collections, a reader accepts.
@@ -31,6 +31,20 @@ A story needs 4 levels of JSON and 3 of YAML; ninjs documents from agencies rare
 def _line_column(text: str, index: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def not_text(value: object, format: str) -> TypeError:
+    """The error for a format reader given something other than a ``str`` to read.
+
+    ``storykit.formats.json.loads(b"{...}")`` failed deep inside with ``argument should be
+    integer or bytes-like object, not 'str'``; the readers of one format take text, and
+    :func:`storykit.loads` takes bytes too.
+    """
+    kind = type(value).__name__
+    message = f"storykit.formats.{format} reads text (a str), not {kind}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        message += f": decode it, or use storykit.loads(data, format={format!r}), which takes bytes"
+    return TypeError(message)
 
 
 def check_text(text: str, filename: str | None = None) -> None:

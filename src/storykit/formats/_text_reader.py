@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Literal
 
 from storykit._dates import parse_iso
-from storykit._guards import check_text
+from storykit._guards import check_text, not_text
 from storykit.errors import (
     Diagnostic,
     StoryParseError,
@@ -627,6 +627,7 @@ def read(
 
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
+        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
     """
     return _read(text, filename, splitter, False)
 
@@ -646,8 +647,10 @@ def _read(
     """
     if checked:
         nul, trusted = text.find("\0") if nul is None else nul, True
-    else:
+    elif isinstance(text, str):
         nul, trusted = _scan(text)
+    else:
+        raise not_text(text, "text")
     if nul >= 0:  # the writer refuses NUL in every field; anywhere, it means binary data
         line = text.count("\n", 0, nul) + 1
         raise StoryParseError(

@@ -29,7 +29,7 @@ from cattrs.preconf.json import make_converter
 
 from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
-from storykit._guards import parse_json
+from storykit._guards import not_text, parse_json
 from storykit._json_layout import Pads, encoder, pads
 from storykit.errors import StoryParseError, _json_type
 from storykit.model import (
@@ -215,7 +215,10 @@ def loads(text: str, *, filename: str | None = None) -> Story:
 
     Raises:
         StoryParseError: Not JSON (with line), or JSON that does not fit (with path).
+        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
     """
+    if not isinstance(text, str):
+        raise not_text(text, "json")
     data = parse_json(text, filename)
     if type(data) is dict and _plain_text(text):
         try:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 
 from storykit._dates import format_iso
+from storykit._guards import not_text
 from storykit._urls import is_safe_url
 from storykit.errors import StoryParseError, UnrepresentableError
 from storykit.formats.text import credit_line
@@ -381,7 +382,10 @@ def loads(text: str, *, filename: str | None = None) -> Story:
             HTML, a heading at another level); the message names the file and line.
         MissingExtraError: markdown-it-py or PyYAML is not installed
             (``pip install 'storykit[markdown]'``).
+        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
     """
+    if not isinstance(text, str):
+        raise not_text(text, "markdown")
     from storykit.formats import _markdown_reader  # noqa: PLC0415 - only when reading
 
     _, yaml = _markdown_reader.imports()

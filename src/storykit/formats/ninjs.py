@@ -61,7 +61,7 @@ import attrs
 
 from storykit import _json_layout
 from storykit._dates import format_iso
-from storykit._guards import parse_json
+from storykit._guards import not_text, parse_json
 from storykit._json_layout import pads
 from storykit.export import body_text, story_id, story_uri
 from storykit.formats.html import body_html, sections_html_pieces
@@ -571,7 +571,10 @@ def read(text: str, *, filename: str | None = None) -> NinjsDocument:
 
     Raises:
         StoryParseError: Not JSON (with the line), or not a ninjs item (with the path).
+        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
     """
+    if not isinstance(text, str):
+        raise not_text(text, "ninjs")
     return from_dict(parse_json(text, filename), filename=filename)
 
 
