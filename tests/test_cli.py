@@ -1597,12 +1597,47 @@ def test_max_members_takes_a_count(tmp_path: Path, value: str) -> None:
     assert cli("validate", "a.zip", "--max-members", "2", cwd=tmp_path).returncode == 0
 
 
-def test_an_unknown_from_format_names_the_option(tmp_path: Path) -> None:
-    # "unknown format 'pdf'" did not say whether --from or --to named it
+READABLE = "json, jsonl, markdown, ninjs, parquet, sqlite, text"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # "unknown format 'pdf'" did not say whether --from or --to named it
+        ("pdf", f"unknown format 'pdf'; formats that can be read: {READABLE}"),
+        # a suggestion was a format that cannot be read (jsn: jsonld was as near as json)
+        ("jsn", f"unknown format 'jsn'; formats that can be read: {READABLE} (did you mean json?)"),
+        (
+            "mdd",
+            f"unknown format 'mdd'; formats that can be read: {READABLE} (did you mean markdown?)",
+        ),
+        # --from html was taken, and refused later as "say which format to write with --to"
+        (
+            "html",
+            f"storykit writes html but does not read it; formats that can be read: {READABLE}",
+        ),
+        ("htm", f"storykit writes html but does not read it; formats that can be read: {READABLE}"),
+        (
+            "JSONLD",
+            f"storykit writes jsonld but does not read it; formats that can be read: {READABLE}",
+        ),
+    ],
+)
+def test_a_from_format_that_cannot_be_read_names_the_option_and_what_can(
+    tmp_path: Path, name: str, message: str
+) -> None:
     write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--from", "pdf", "--to", "json", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr.startswith("storykit convert: error: --from: unknown format 'pdf'; known")
+    for argv in (["convert", "a.txt", "--to", "json"], ["convert", "a.txt"], ["validate", "a.txt"]):
+        done = cli(*argv, "--from", name, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"storykit {argv[0]}: error: --from: {message}\n"
+
+
+def test_a_from_alias_is_its_format(tmp_path: Path) -> None:
+    (tmp_path / "a.dat").write_text(storykit.dumps(storykit.load(SEED), "markdown"), "utf-8")
+    done = cli("convert", "a.dat", "--from", "MD", "--to", "json", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert storykit.loads(done.stdout, "json") == storykit.load(SEED)
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,12 @@ from storykit._api import json_schema
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, columns, safe
 from storykit._pieces import parse_piece
 from storykit._records import Failure, Skipped, error_as_options
-from storykit._sources import DEFAULT_MAX_MEMBER_SIZE, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_SIZE
+from storykit._sources import (
+    DEFAULT_MAX_MEMBER_SIZE,
+    DEFAULT_MAX_MEMBERS,
+    DEFAULT_MAX_TOTAL_SIZE,
+    check_format,
+)
 from storykit._version import __version__
 from storykit._writing import naming_stdout, print_stdout, write_text_stdout
 from storykit.collection import iter_pieces
@@ -501,6 +506,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_format(name: str) -> str:
+    """The format ``--from`` names (an alias is its format), if storykit can read it.
+
+    Raises:
+        UsageError: No such format, or one storykit only writes (HTML, JSON-LD); the
+            message lists the formats that can be read.
+    """
+    readable = sorted(["jsonl", *(n for n in formats.names() if _readable(n))])
+    try:
+        found = formats.resolve(name)[0]
+    except UnknownFormatError:
+        words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
+        close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
+        hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
+        msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
+        raise UsageError(msg + hint) from None
+    if found not in readable:
+        msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
+        raise UsageError(msg + ", ".join(readable))
+    return found
+
+
+def _readable(name: str) -> bool:
+    try:
+        check_format(name)
+    except UnknownFormatError:
+        return False
+    return True
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
@@ -633,10 +668,7 @@ def main(argv: list[str] | None = None) -> int:
     _catch_signals()
     try:
         if getattr(args, "input_format", None) not in (None, "jsonl"):
-            try:
-                args.input_format = formats.resolve(args.input_format)[0]  # --from md
-            except UnknownFormatError as exc:
-                raise UsageError(f"--from: {exc}") from None
+            args.input_format = _input_format(args.input_format)  # --from md: markdown
         run: Callable[[argparse.Namespace], int] = args.run
         status = run(args)
         with naming_stdout():
