@@ -9,7 +9,9 @@ escape; a credit's words are the dump format's ``credit_line``, which the reader
 from __future__ import annotations
 
 import ast
+import contextlib
 import html as stdlib_html
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +92,23 @@ def test_jupyter_finds_the_reprs_on_the_class() -> None:
     data, _ = formatters.DisplayFormatter().format(story)
     assert data["text/html"] == notebook.story_html(story)
     assert data["text/markdown"] == notebook.story_markdown(story)
+
+
+def test_a_story_markdown_cannot_carry_shows_as_html_in_jupyter() -> None:
+    """A paragraph holding U+0000: ``_repr_markdown_`` raised ``UnrepresentableError``,
+    which Jupyter shows as a traceback in the cell's output. It now says "no Markdown"
+    (``None``), and the notebook shows the HTML display."""
+    formatters = pytest.importorskip("IPython.core.formatters")
+    story = Story("T", sections=[Section(None, ["a\0b"])])
+    assert story._repr_markdown_() is None
+    assert notebook.story_markdown(story) is None
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
+        data, _ = formatters.DisplayFormatter().format(story)
+    assert shown.getvalue() == ""  # no traceback printed
+    assert "text/markdown" not in data
+    assert data["text/html"] == notebook.story_html(story)
+    assert "<p>a\ufffdb</p>" in data["text/html"]
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ def _html(story: model.Story) -> str:
 def _markdown(story: model.Story) -> str:
     from storykit.notebook import story_markdown  # noqa: PLC0415 - imported on first use
 
-    return story_markdown(story)
+    return story_markdown(story) or ""  # "": none (Story._repr_markdown_ says None)
 
 
 def _credit(credit: model.Credit) -> str:

@@ -359,9 +359,13 @@ class Story:
         """The story as a styled HTML article, for Jupyter and other notebooks."""
         return _DISPLAY["html"](self)
 
-    def _repr_markdown_(self) -> str:
-        """The story as Markdown without front matter, for Jupyter and other notebooks."""
-        return _DISPLAY["markdown"](self)
+    def _repr_markdown_(self) -> str | None:
+        """The story as Markdown without front matter, for Jupyter and other notebooks.
+
+        ``None`` (no Markdown: the notebook shows the HTML) for a story Markdown cannot
+        carry, such as one whose text holds U+0000.
+        """
+        return _DISPLAY["markdown"](self) or None  # ("": no Markdown for this story)
 
 
 _UNDATED = _FIRST

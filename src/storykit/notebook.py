@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from storykit.errors import UnrepresentableError
 from storykit.model import Story
 
 __all__ = ["StoryTable", "story_html", "story_markdown", "table"]
@@ -97,14 +98,19 @@ def story_html(story: Story) -> str:
     return f'<div class="storykit-notebook"><style>\n{css}</style>\n{dumps(story)}</div>\n'
 
 
-def story_markdown(story: Story) -> str:
+def story_markdown(story: Story) -> str | None:
     """The story for a notebook that prefers Markdown (``Story._repr_markdown_``).
 
-    The Markdown writer's output without front matter.
+    The Markdown writer's output without front matter; ``None`` for a story the writer
+    refuses (text holding U+0000, say): the notebook then shows the HTML display, where an
+    exception here would show a traceback in the story's place.
     """
     from storykit.formats.markdown import dumps  # noqa: PLC0415 - keep import light
 
-    return dumps(story, front_matter=False)
+    try:
+        return dumps(story, front_matter=False)
+    except UnrepresentableError:
+        return None
 
 
 _TABLE_CSS = scoped_css(
