@@ -174,3 +174,60 @@ def test_schema_rejects_what_the_reader_rejects() -> None:
 def test_section_round_trip_keeps_lead() -> None:
     story = Story("T", sections=[Section(None, ["a"]), Section("H", [])])
     assert storykit.loads(storykit.dumps(story, "json"), "json") == story
+
+
+# --------------------------------------------------------------------------- many wrong items
+
+
+def _document(**fields: object) -> str:
+    return json.dumps({"storykit": 1, "title": "T", **fields})
+
+
+def test_an_array_of_many_wrong_items_is_counted_not_kept() -> None:
+    """Every wrong item was kept as an error: an array of 160,000 numbers where strings
+    belong took 3 s to refuse and 640,000 over 20 s (the collector walked the kept errors
+    again and again). The first _KEPT are kept; the others are counted for the message."""
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
+    from storykit.formats import json as json_format
+
+    n = 5000
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(_document(tags=[1] * n), format="json")
+    assert str(caught.value) == (
+        f"<string>: tags[0]: expected a string, got a number (and {n - 1} more)"
+    )
+    with pytest.raises(ClassValidationError) as raw:
+        json_format.converter().structure({"title": "T", "tags": [1] * n}, Story)
+    (group,) = raw.value.exceptions
+    assert isinstance(group, IterableValidationError)
+    assert len(group.exceptions) == json_format._KEPT
+    assert group.more == n - json_format._KEPT  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        # 300 sections, each with 3 wrong paragraphs: 200 sections past the kept 100
+        (
+            {"sections": [{"heading": "h", "paragraphs": [1, "ok", 2, 3]}] * 300},
+            "sections[0].paragraphs[0]: expected a string, got a number (and 899 more)",
+        ),
+        # under the limit: every problem kept, the same count as ever
+        (
+            {"tags": [1] * 99, "extras": [None]},
+            "tags[0]: expected a string, got a number (and 99 more)",
+        ),
+        # past it in two arrays at once
+        (
+            {"tags": [1] * 150, "extras": [2] * 120},
+            "tags[0]: expected a string, got a number (and 269 more)",
+        ),
+    ],
+)
+def test_the_count_of_problems_includes_those_not_kept(
+    fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(_document(**fields), format="json")
+    assert str(caught.value) == f"<string>: {message}"

@@ -123,20 +123,40 @@ def _checked_sequence(conv: cattrs.Converter, type_: Any) -> Any:
     def hook(value: object, _type: object) -> tuple[Any, ...]:
         items = _strict_list(value, _type)
         errors: list[Exception] = []
+        more = 0  # problems past the first _KEPT items that failed: counted, not kept
         out: list[Any] = []
         for index, item in enumerate(items):
             try:
                 out.append(structure_item(item, item_type))
             except Exception as exc:  # collected, raised as one group
+                if len(errors) >= _KEPT:
+                    more += _problems(exc)
+                    continue
                 note = IterableValidationNote(f"Structuring item {index}", index, item_type)
                 exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # as cattrs sets them
                 errors.append(exc)
         if errors:
             msg = f"While structuring {type_}"
-            raise IterableValidationError(msg, errors, type_)
+            group = IterableValidationError(msg, errors, type_)
+            group.more = more  # type: ignore[attr-defined]
+            raise group
         return tuple(out)
 
     return hook
+
+
+_KEPT = 100
+"""Wrong items of one array kept as errors (the message names the first; the rest are
+counted). Keeping every one made an array of 160,000 numbers where strings belong take 3 s
+to refuse, and more than four times as long for four times as many: the collector walked
+every error kept so far, again and again."""
+
+
+def _problems(exc: BaseException) -> int:
+    """How many problems ``exc`` stands for: one, or those of its group (and its ``more``)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return sum(map(_problems, exc.exceptions)) + getattr(exc, "more", 0)
+    return 1
 
 
 def _describe(exc: BaseException, _type: object) -> str:
@@ -168,6 +188,13 @@ def _errors(exc: BaseException) -> list[tuple[str, str]]:
         path = path.lstrip(".")
         pairs.append((path, message))
     return pairs
+
+
+def _more(exc: BaseException) -> int:
+    """The problems counted but not kept in ``exc`` and the groups inside it (see _KEPT)."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return 0
+    return getattr(exc, "more", 0) + sum(map(_more, exc.exceptions))
 
 
 def to_dict(story: Story) -> dict[str, Any]:
@@ -205,8 +232,9 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
             path = f"{path}.{field[1]}" if path else field[1]
             message = field[2]
         text = f"{path}: {message}" if path else message
-        if len(pairs) > 1:
-            text += f" (and {len(pairs) - 1} more)"
+        count = max(len(pairs), 1) + _more(exc)  # (the problems past _KEPT are counted)
+        if count > 1:
+            text += f" (and {count - 1} more)"
         raise StoryParseError(text, filename=filename, path=path or None) from None
 
 
