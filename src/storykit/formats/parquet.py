@@ -33,6 +33,7 @@ The file's metadata holds ``storykit`` → ``{"version": 1}``; a file without it
 
 from __future__ import annotations
 
+import contextlib
 import json as _json
 import os
 import tempfile
@@ -338,24 +339,24 @@ def _sizes(pa: Any, array: Any) -> Any:
     """
     pc = pa.compute
     kind = array.type
+    zero, one, two = (pa.scalar(n, pa.int64()) for n in (0, 1, 2))
     if pa.types.is_dictionary(kind):
-        return pc.fill_null(pc.take(_sizes(pa, array.dictionary), array.indices), 0)
+        return pc.fill_null(pc.take(_sizes(pa, array.dictionary), array.indices), zero)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind):
-        lengths = pc.add(pc.binary_length(array).cast(pa.int64()), 2)
-        return pc.fill_null(lengths, 0)
+        return pc.fill_null(pc.add(pc.binary_length(array).cast(pa.int64()), two), zero)
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         inner = _sizes(pa, array.values)  # the whole child; the offsets say which are ours
         totals = pc.cumulative_sum(pa.concat_arrays([pa.array([0], pa.int64()), inner]))
         offsets = array.offsets.cast(pa.int64())
         starts, ends = offsets.slice(0, len(array)), offsets.slice(1, len(array))
-        size = pc.add(pc.subtract(pc.take(totals, ends), pc.take(totals, starts)),
-                      pc.subtract(ends, starts))  # fmt: skip
-        return pc.if_else(array.is_valid(), size, 0)
-    total = pc.if_else(array.is_valid(), 0 if pa.types.is_struct(kind) else 1, 0)
-    if pa.types.is_struct(kind):
-        for field in array.flatten():  # the struct's slice and nulls applied
-            total = pc.add(total, _sizes(pa, field))
-    return total.cast(pa.int64())
+        items = pc.subtract(pc.take(totals, ends), pc.take(totals, starts))
+        return pc.if_else(array.is_valid(), pc.add(items, pc.subtract(ends, starts)), zero)
+    if not pa.types.is_struct(kind):
+        return pc.if_else(array.is_valid(), one, zero)
+    total = pc.if_else(array.is_valid(), zero, zero)
+    for field in array.flatten():  # the struct's slice and nulls applied
+        total = pc.add(total, _sizes(pa, field))
+    return total
 
 
 def _batches(file: Any) -> Iterator[Any]:
@@ -393,10 +394,8 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
         rows = batch
         if (start, stop) != (0, batch.num_rows):
             rows = batch.take(pa.array(range(start, stop), pa.int64()))
-        try:
-            rows = rows.cast(plain)
-        except (pa.ArrowException, ValueError):
-            pass  # columns of other types, as the file has them: "not a story" if wrong
+        with contextlib.suppress(pa.ArrowException, ValueError):
+            rows = rows.cast(plain)  # columns of other types stay as they are: not a story
         result: list[dict[str, Any]] = rows.to_pylist()
         return result
 
@@ -442,7 +441,7 @@ def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     """
     name = os.fspath(path)
     for number, row in _rows(name, None):
-        assert row is not None  # noqa: S101 - no limit, no row refused
+        assert row is not None  # no limit, no row refused
         try:
             story = _story(row)
         except (TypeError, ValueError, KeyError) as exc:
