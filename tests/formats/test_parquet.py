@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -220,3 +221,115 @@ def test_cli_never_replaces_a_device_or_fifo(
         storykit.to_parquet([make(1)], specials[-1])
     assert info.value.filename == str(specials[-1])
     assert stat.S_ISFIFO(os.lstat(specials[-1]).st_mode)
+
+
+def _bomb(path: Path, copies: int = 10_000, size: int = 100_000) -> None:
+    """Stories 1 and 3 plain; story 2 with one ``size``-character tag ``copies`` times,
+    stored once (dictionary-encoded, zstd): a few KB that expand to ``copies * size`` bytes."""
+    the_schema = sk_parquet.schema()
+    rows = [
+        {"id": f"id{i}", "title": f"T{i}", "tags": [], "sections": [], "word_count": 1}
+        | {"text": "", "credits": [], "extras": []}
+        for i in (1, 2, 3)
+    ]
+    table = pa.Table.from_pylist(rows, schema=the_schema)
+    one = pa.DictionaryArray.from_arrays(pa.array([0] * copies, pa.int32()), pa.array(["x" * size]))
+    tags = pa.ListArray.from_arrays(pa.array([0, 0, copies, copies], pa.int32()), one)
+    index = the_schema.get_field_index("tags")
+    table = table.set_column(index, pa.field("tags", tags.type, nullable=False), tags)
+    table = table.replace_schema_metadata(the_schema.metadata)
+    pq.write_table(table, path, use_dictionary=True, compression="zstd")
+
+
+_UNDER_1_GIB = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+import storykit
+stream = storykit.iter_stories(sys.argv[1], errors="collect")
+print([story.title for story in stream])
+print(stream.errors.report())
+"""
+
+
+def test_a_value_stored_once_and_used_10000_times_is_refused_unexpanded(tmp_path: Path) -> None:
+    """A 4 KB file whose story 2 expands to 1 GB: refused as too large before it is converted
+    (under 1 GiB of address space), the stories around it read."""
+    path = tmp_path / "bomb.parquet"
+    _bomb(path)
+    assert path.stat().st_size < 10_000
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(  # noqa: PLW1510 - the code is asserted
+        [sys.executable, "-c", _UNDER_1_GIB, str(path)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "['T1', 'T3']",
+        f"{path}:2: story larger than the 16 MiB limit (max_member_size); not read",
+    ]
+
+
+def test_cli_convert_of_the_bomb_says_which_story(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.parquet"
+    _bomb(path, copies=1000)  # 100 MB expanded
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(  # noqa: PLW1510 - the code is asserted
+        [sys.executable, "-m", "storykit", "convert", str(path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{path}:2: story larger than the 16 MiB limit (--max-member-size); not read\n"
+        "2 converted, 1 failed\n"
+    )
+    assert [s.title for s in storykit.iter_stories(out)] == ["T1", "T3"]
+
+
+def test_a_story_exactly_at_the_limit_is_read_one_byte_over_refused(tmp_path: Path) -> None:
+    from storykit.formats.json import dumps
+
+    written = [make(1), storykit.load(SEED), make(2)]
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet(written, path)
+    size = len(dumps(written[1], indent=None).encode("utf-8"))
+    assert size > max(len(dumps(s, indent=None).encode("utf-8")) for s in (make(1), make(2)))
+    assert list(storykit.iter_stories(path, max_member_size=size)) == written
+    stream = storykit.iter_stories(path, max_member_size=size - 1, errors="collect")
+    assert list(stream) == [make(1), make(2)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:2: story larger than the {size - 1:,} bytes limit (max_member_size); not read"
+    ]
+
+
+def test_measured_sizes_never_exceed_the_json(tmp_path: Path) -> None:
+    """What a row is measured at before conversion is at most its story's JSON, so the
+    limit is the JSON's: no story is refused that would fit."""
+    from storykit.formats.json import dumps
+
+    written = [storykit.load(SEED), *map(make, range(30))]
+    if CORPUS_STORIES:
+        written += list(storykit.iter_stories(CORPUS / "stories"))
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet(written, path)
+    file = sk_parquet._open(str(path), sk_parquet._AS_DICTIONARY)
+    measured: list[int] = []
+    for batch in sk_parquet._batches(file):
+        sizes = [sk_parquet._sizes(pa, column).to_pylist() for column in batch.columns]
+        measured += [sum(row) for row in zip(*sizes, strict=True)]
+    json_sizes = [len(dumps(s, indent=None).encode("utf-8")) for s in written]
+    assert all(0 < m <= j for m, j in zip(measured, json_sizes, strict=True))
+    assert sum(measured) > sum(json_sizes) // 2  # and not far below it
+
+
+def test_converting_in_small_slices_gives_the_same_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = [make(i) for i in range(50)]
+    path = tmp_path / "s.parquet"
+    storykit.to_parquet(written, path)
+    monkeypatch.setattr(sk_parquet, "BATCH_TEXT", 1)  # each row alone
+    monkeypatch.setattr(sk_parquet, "BATCH_ROWS", 7)
+    assert list(storykit.iter_stories(path)) == written
+    assert [o.line for o, _ in storykit.iter_records(path)] == list(range(1, 51))

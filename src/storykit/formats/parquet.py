@@ -33,6 +33,7 @@ The file's metadata holds ``storykit`` → ``{"version": 1}``; a file without it
 
 from __future__ import annotations
 
+import contextlib
 import json as _json
 import os
 import tempfile
@@ -255,7 +256,7 @@ def to_parquet(
 # --------------------------------------------------------------------------- reading
 
 
-def _open(path: str) -> Any:
+def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
     pa = _pyarrow()
     if not os.path.isfile(path):
         raise StoryParseError("no such Parquet file", filename=path)
@@ -273,6 +274,14 @@ def _open(path: str) -> Any:
     if version != FORMAT_VERSION:
         msg = f"a storykit Parquet file of version {version}; this is version {FORMAT_VERSION}"
         raise StoryParseError(msg, filename=path)
+    if read_dictionary:  # those of the columns the file has (a path it lacks is a KeyError)
+        paths = {file.schema.column(i).path for i in range(len(file.schema))}
+        if wanted := [column for column in read_dictionary if column in paths]:
+            file.close()
+            try:
+                file = pa.parquet.ParquetFile(path, metadata=file.metadata, read_dictionary=wanted)
+            except (pa.ArrowException, OSError) as exc:
+                raise StoryParseError(f"not a Parquet file ({exc})", filename=path) from None
     return file
 
 
@@ -299,9 +308,128 @@ def _story(row: dict[str, Any]) -> Story:
     )
 
 
-def read(
-    path: str | os.PathLike[str], *, batch_size: int = 1_000
-) -> Iterator[tuple[Origin, Story]]:
+_READ = (
+    "title", "source", "url", "published_iso", "image_alt", "image_credit", "credits",
+    "sections", "tags", "extras",
+)  # fmt: skip
+"""The columns a story is read from."""
+_CREDIT_TEXTS = ("role", "name", "provider")
+_AS_DICTIONARY = (
+    "title", "source", "url", "published_iso", "image_alt",
+    *(f"image_credit.{name}" for name in _CREDIT_TEXTS),
+    *(f"credits.list.element.{name}" for name in _CREDIT_TEXTS),
+    "sections.list.element.heading", "sections.list.element.paragraphs.list.element",
+    "tags.list.element", "extras.list.element",
+)  # fmt: skip
+"""The text columns, read as dictionary arrays: a value the file stores once and uses many
+times (dictionary encoding) is held once, whatever it expands to."""
+BATCH_ROWS = 2_000
+"""Rows decoded by pyarrow at once (each only as a dictionary array where the file has one)."""
+BATCH_TEXT = 32 * 1024 * 1024
+"""Bytes of text converted to Python objects at once, at most (or one story, if larger)."""
+
+
+def _sizes(pa: Any, array: Any) -> Any:
+    """Per slot of ``array``, the fewest bytes its value takes in a story's JSON (int64).
+
+    A string is its UTF-8 bytes and two quotes; a list its items and a separator for each;
+    a struct its fields; a null nothing; any other value one byte. A dictionary array is
+    measured through its dictionary (each distinct value once) taken by its indices, so
+    nothing is expanded: the sizes are known before any row is converted to Python.
+    """
+    pc = pa.compute
+    kind = array.type
+    zero, one, two = (pa.scalar(n, pa.int64()) for n in (0, 1, 2))
+    if pa.types.is_dictionary(kind):
+        return pc.fill_null(pc.take(_sizes(pa, array.dictionary), array.indices), zero)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind):
+        return pc.fill_null(pc.add(pc.binary_length(array).cast(pa.int64()), two), zero)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        inner = _sizes(pa, array.values)  # the whole child; the offsets say which are ours
+        totals = pc.cumulative_sum(pa.concat_arrays([pa.array([0], pa.int64()), inner]))
+        offsets = array.offsets.cast(pa.int64())
+        starts, ends = offsets.slice(0, len(array)), offsets.slice(1, len(array))
+        items = pc.subtract(pc.take(totals, ends), pc.take(totals, starts))
+        return pc.if_else(array.is_valid(), pc.add(items, pc.subtract(ends, starts)), zero)
+    if not pa.types.is_struct(kind):
+        return pc.if_else(array.is_valid(), one, zero)
+    total = pc.if_else(array.is_valid(), zero, zero)
+    for field in array.flatten():  # the struct's slice and nulls applied
+        total = pc.add(total, _sizes(pa, field))
+    return total
+
+
+def _batches(file: Any) -> Iterator[Any]:
+    """The file's rows in batches of :data:`BATCH_ROWS`, a row group at a time.
+
+    Each row group has its own dictionaries, and pyarrow cannot put two in one batch of a
+    nested column.
+    """
+    for group in range(file.metadata.num_row_groups):
+        yield from file.iter_batches(BATCH_ROWS, row_groups=[group], columns=list(_READ))
+
+
+def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """Each row of the file as a dict, numbered from 1; ``None`` for one over ``limit``.
+
+    pyarrow decodes :data:`BATCH_ROWS` rows at a time, the text columns as dictionary
+    arrays; each row's size (:func:`_sizes`) is taken before any of it becomes Python
+    objects; a row larger than ``limit`` never does, and the rest are converted in slices
+    of at most :data:`BATCH_TEXT` bytes (or one row). So what reading holds is bounded by
+    the file's data and the limits, not by what its values expand to.
+
+    Raises:
+        StoryParseError: The file is not a storykit Parquet file, or cannot be read.
+    """
+    pa = _pyarrow()
+    import pyarrow.compute  # noqa: F401, PLC0415 - loads pa.compute
+
+    file = _open(name, read_dictionary=_AS_DICTIONARY)
+    plain = schema()
+    plain = pa.schema([plain.field(column) for column in _READ])
+
+    def convert(batch: Any, start: int, stop: int) -> list[dict[str, Any]]:
+        # Measured rows, taken (a slice would keep the whole batch's list items, and a cast
+        # expand them all), their dictionaries expanded, which converts faster.
+        rows = batch
+        if (start, stop) != (0, batch.num_rows):
+            rows = batch.take(pa.array(range(start, stop), pa.int64()))
+        with contextlib.suppress(pa.ArrowException, ValueError):
+            rows = rows.cast(plain)  # columns of other types stay as they are: not a story
+        result: list[dict[str, Any]] = rows.to_pylist()
+        return result
+
+    number = 0
+    try:
+        for batch in _batches(file):
+            sizes = _sizes(pa, batch.column(0))
+            for column in batch.columns[1:]:
+                sizes = pa.compute.add(sizes, _sizes(pa, column))
+            start = taken = 0
+            for i, size in enumerate(sizes.to_pylist()):
+                over = limit is not None and size > limit
+                if start < i and (over or taken + size > BATCH_TEXT):
+                    for row in convert(batch, start, i):
+                        number += 1
+                        yield number, row
+                    start, taken = i, 0
+                if over:
+                    number += 1
+                    yield number, None
+                    start = i + 1
+                else:
+                    taken += size
+            if start < batch.num_rows:
+                for row in convert(batch, start, batch.num_rows):
+                    number += 1
+                    yield number, row
+    except (pa.ArrowException, OSError) as exc:
+        raise StoryParseError(f"cannot read the Parquet file ({exc})", filename=name) from None
+    finally:
+        file.close()
+
+
+def read(path: str | os.PathLike[str]) -> Iterator[tuple[Origin, Story]]:
     """Every story in a storykit Parquet file, in order, a batch of rows at a time.
 
     Each comes with an :class:`~storykit.Origin` naming the file and, as its "line", the
@@ -312,42 +440,43 @@ def read(
         StoryParseError: The file is not a storykit Parquet file, or a row is not a story.
     """
     name = os.fspath(path)
-    file = _open(name)
-    pa = _pyarrow()
-    columns = ["title", "source", "url", "published_iso", "image_alt", "image_credit"]
-    columns += ["credits", "sections", "tags", "extras"]
-    number = 0
-    try:
-        for batch in file.iter_batches(batch_size=batch_size, columns=columns):
-            for row in batch.to_pylist():
-                number += 1
-                try:
-                    story = _story(row)
-                except (TypeError, ValueError, KeyError) as exc:
-                    msg = f"row {number}: not a story ({exc})"
-                    raise StoryParseError(msg, filename=name) from None
-                yield Origin(name, None, number), story
-    except (pa.ArrowException, OSError) as exc:
-        raise StoryParseError(f"cannot read the Parquet file ({exc})", filename=name) from None
-    finally:
-        file.close()
+    for number, row in _rows(name, None):
+        assert row is not None  # no limit, no row refused
+        try:
+            story = _story(row)
+        except (TypeError, ValueError, KeyError) as exc:
+            msg = f"row {number}: not a story ({exc})"
+            raise StoryParseError(msg, filename=name) from None
+        yield Origin(name, None, number), story
 
 
 def read_pieces(path: str, *, max_member_size: int | None = None) -> Iterator[Piece | Failure]:
     """Every story of the file as a piece of storykit JSON, for the batch readers.
 
-    A story whose JSON is larger than ``max_member_size`` bytes is a failure, as an archive
-    member of that size is (pyarrow has read its row group by then).
+    A story larger than ``max_member_size`` bytes is a failure, as an archive member of that
+    size is, and the rest are still read; so is a row that is not a story. A story is
+    measured twice: as the file holds it, before it is converted to Python objects (its
+    text, each value counted once for each use, so a value stored once and used ten
+    thousand times is refused without being expanded), then as its JSON.
 
     Raises:
         MissingExtraError: pyarrow is not installed.
-        StoryParseError: The file is not a storykit Parquet file.
+        StoryParseError: The file is not a storykit Parquet file, or cannot be read.
     """
     from storykit.formats.json import dumps  # noqa: PLC0415
 
-    for origin, story in read(path):
+    for number, row in _rows(path, max_member_size):
+        origin = Origin(path, None, number)
+        if row is None:
+            yield read_error(origin, too_large(max_member_size or 0, "story"), number)
+            continue
+        try:
+            story = _story(row)
+        except (TypeError, ValueError, KeyError) as exc:
+            yield read_error(origin, f"row {number}: not a story ({exc})", number)
+            continue
         text = dumps(story, indent=None)
         if max_member_size is not None and len(text.encode("utf-8")) > max_member_size:
-            yield read_error(origin, too_large(max_member_size, "story"), origin.line)
+            yield read_error(origin, too_large(max_member_size, "story"), number)
         else:
             yield Piece(origin, text, "json")
