@@ -144,9 +144,7 @@ def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
 ) -> Iterator[Unit | Result]:
     """The engine's units for the inputs, read as the command line says."""
-    return units(
-        inputs, namer, format=args.input_format, limits=_limits(args), split_large=args.jobs > 1
-    )
+    return units(inputs, namer, format=args.input_format, limits=_limits(args))
 
 
 def _limits(args: argparse.Namespace) -> Limits:

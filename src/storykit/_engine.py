@@ -7,9 +7,11 @@ then:
 1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
    standard input) into units of work, small typed records (:mod:`storykit._worker`): a
    :class:`FileUnit` for a plain file, a :class:`MemberUnit` for an archive member's bytes,
-   or a :class:`StoryUnit` for one story split here (standard input, and with a pool a file
-   over 4 MiB, which may hold any number of stories and would keep one worker busy). What
-   cannot be read comes as a failed :class:`Result` in its place.
+   or a :class:`StoryUnit` for one story split here (standard input). What cannot be read
+   comes as a failed :class:`Result` in its place. The walk asks nothing of the files but
+   their names: with a pool, a worker that opens a file over 4 MiB (which may hold any
+   number of stories, and would keep one worker busy) hands it back, and it is split here
+   and its stories sent out a chunk at a time, in its place in the output.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
    split each file into stories, read each story, write it in the target format), here
    with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
@@ -96,13 +98,12 @@ def units(
     *,
     format: str | None,
     limits: Limits,
-    split_large: bool = False,
 ) -> Iterator[Unit | Result]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
-    Files and archive members go to the workers whole, to be split there; standard input,
-    and with ``split_large`` files over 4 MiB, are split here, a story at a time. With
-    ``namer`` (folder output), each file's output name is chosen here, in input order.
+    Files and archive members go to the workers whole, to be split there (a file over 4 MiB
+    is handed back, see :func:`run`); standard input is split here, a story at a time.
+    With ``namer`` (folder output), each file's output name is chosen here, in input order.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
@@ -112,10 +113,6 @@ def units(
         source = sys.stdin.buffer if name == "-" else name
         for found in walk(source, format=format, limits=limits):
             if isinstance(found, Named):  # a plain file
-                if split_large and _file_size(found.path) > _DELEGATE:
-                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
-                    yield from story_units(annotate(pieces), namer, base)
-                    continue
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
@@ -159,13 +156,14 @@ def _file_size(path: str) -> int:
 
 
 def story_units(
-    numbered: Iterator[Numbered], namer: Namer | None, base: str = ""
+    numbered: Iterator[Numbered], namer: Namer | None, base: str = "", stem: str | None = None
 ) -> Iterator[StoryUnit | Result]:
     """A unit for each story split here, or the result of what could not be read.
 
-    ``base``: the folder the output names count from (see :func:`input_base`).
+    ``base``: the folder the output names count from (see :func:`input_base`). ``stem``:
+    the output name chosen already for the one file of ``numbered`` (a file handed back).
     """
-    stem: str | None = None
+    chosen = stem is not None
     refused: str | None = None  # why the file's stories are not written
     for event, index, multi in numbered:
         origin = event.origin
@@ -174,7 +172,7 @@ def story_units(
         elif not isinstance(event, Piece):
             yield skipped(origin, event.reason)
         else:
-            if namer is not None and index == 1:
+            if namer is not None and index == 1 and not chosen:
                 try:
                     stem, refused = namer.stem(origin.path, origin.member, base), None
                 except (OutsideError, TakenError) as exc:
@@ -208,8 +206,9 @@ def run(
     chunks = _chunks(items, chunk_size)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
-    if jobs > 1 and len(head) == 2:  # one chunk is not worth a pool
-        _run_pool(stream, job, jobs, handler)
+    # one chunk is not worth a pool, unless a large file in it is
+    if jobs > 1 and (len(head) == 2 or any(map(_large, head))):
+        _run_pool(stream, job, jobs, handler, chunk_size)
         return
     for chunk in stream:
         if isinstance(chunk, Result):
@@ -218,6 +217,13 @@ def run(
             going = _take(handler, work(chunk, job))
         if not going:
             return
+
+
+def _large(chunk: list[Unit] | Result) -> bool:
+    """Whether a chunk holds a plain file over 4 MiB (its stories are worth a pool)."""
+    if isinstance(chunk, Result):
+        return False
+    return any(isinstance(u, FileUnit) and _file_size(u.path) > _DELEGATE for u in chunk)
 
 
 def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | Result]:
@@ -265,72 +271,38 @@ class _InFlight(NamedTuple):
     chunk: list[Unit]
 
 
-def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler) -> None:
+class _Handed(NamedTuple):
+    """The rest of a chunk whose worker handed a large file back, to be done in its place.
+
+    The file's stories (split here) and the chunk's units after it, in chunks; what is in
+    flight behind it in the queue comes after them in the output.
+    """
+
+    chunks: Iterator[list[Unit] | Result]
+
+
+def _run_pool(
+    stream: Iterator[list[Unit] | Result],
+    job: Job,
+    jobs: int,
+    handler: Handler,
+    chunk_size: int = CHUNK,
+) -> None:
     """Run the chunks in ``jobs`` worker processes, and take their results in order.
+
+    A worker hands a file over 4 MiB back (``Job.delegate``): it is split here, and its
+    stories, then the rest of its chunk, are sent out before anything else, up to ``jobs *
+    4`` chunks of them in flight (besides those in flight already, which wait their turn).
 
     When a worker dies (a crash on some input, killed), each chunk it took down is done
     again alone in new workers, and the one that kills a worker again, a unit at a time,
     so that only the input that kills a worker is reported as failed, and every other is
-    done. Files written before the death are not then "existing" outputs (``Job.redo``).
+    done. Files written before the death are not then "existing" outputs (``Job.redo``);
+    a chunk done again does its large files itself.
     """
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
-
-    in_flight = jobs * _IN_FLIGHT
-    pending: deque[_InFlight | Result] = deque()
     pool = _Pool(jobs, job)
-    redo = job._replace(redo=True)
-
-    def take(done: Done) -> None:
-        if not _take(handler, done):
-            raise _StopError
-
-    def alone(chunk: list[Unit]) -> Done | None:
-        """Do a chunk with nothing else in flight: None if it takes a worker down."""
-        pool.renew()  # what is in flight finishes (or is broken) first
-        try:
-            return _outcome(pool.submit(chunk, redo))
-        except BrokenProcessPool:
-            return None
-
-    def again(chunk: list[Unit]) -> None:
-        """Do again a chunk that a dead worker took down.
-
-        If it takes a worker down again, a unit at a time, to find the input that does.
-        """
-        done = alone(chunk)
-        if done is not None:
-            take(done)
-            return
-        for unit in chunk:
-            done = alone([unit])
-            if done is not None:
-                take(done)
-            elif not handler.handle(failed(unit.origin, WORKER_DIED)):
-                raise _StopError
-
-    def drain_one() -> None:
-        entry = pending.popleft()
-        if isinstance(entry, Result):
-            if not handler.handle(entry):
-                raise _StopError
-            return
-        try:
-            done = _outcome(entry.future)
-        except BrokenProcessPool:  # this chunk's worker died, or another one did
-            again(entry.chunk)
-        else:
-            take(done)
-
     try:
-        for chunk in stream:
-            if isinstance(chunk, Result):
-                pending.append(chunk)
-            else:
-                pending.append(_InFlight(pool.submit(chunk, job), chunk))
-            while len(pending) > in_flight or (pending and _ready(pending[0])):
-                drain_one()
-        while pending:
-            drain_one()
+        _PoolRun(pool, job, jobs * _IN_FLIGHT, handler, chunk_size).run(stream)
     except _StopError:
         pass
     finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
@@ -341,14 +313,148 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
         pool.close()
 
 
+class _PoolRun:
+    """The queue of one run of the pool, in input order (see :func:`_run_pool`)."""
+
+    def __init__(
+        self, pool: _Pool, job: Job, in_flight: int, handler: Handler, chunk_size: int
+    ) -> None:
+        self.pool = pool
+        self.redo = job._replace(redo=True)
+        self.job = job._replace(delegate=_DELEGATE)
+        self.in_flight = in_flight
+        self.handler = handler
+        self.chunk_size = chunk_size
+        # chunks in flight, results found while walking, and handed-back work to send
+        self.pending: deque[_InFlight | Result | _Handed] = deque()
+        self.stream: Iterator[list[Unit] | Result] = iter(())
+
+    def run(self, stream: Iterator[list[Unit] | Result]) -> None:
+        """Send every chunk of ``stream`` out and take every result, in order."""
+        self.stream = stream
+        pending = self.pending
+        more = True
+        while True:
+            while more and self.queued() <= self.in_flight:
+                more = self.send()
+                while pending and _ready(pending[0]):
+                    self.drain_one()
+            if pending and isinstance(pending[0], _Handed):  # work handed back: send it
+                more = self.send() or more
+                continue
+            if not pending:
+                return
+            self.drain_one()
+            more = True  # room for more, or handed-back work
+
+    def queued(self) -> int:
+        """Entries queued before the first handed-back work (or in all, if there is none)."""
+        count = 0
+        for entry in self.pending:
+            if isinstance(entry, _Handed):
+                break
+            count += 1
+        return count
+
+    def send(self) -> bool:
+        """Send the next chunk out (or queue the next result): False if there is none.
+
+        The first handed-back work in the queue goes first: everything before it is in
+        flight already, and everything after it comes after it in the output.
+        """
+        pending = self.pending
+        at = 0
+        while at < len(pending):
+            entry = pending[at]
+            if isinstance(entry, _Handed):
+                item = next(entry.chunks, None)
+                if item is not None:
+                    pending.insert(at, self.entry(item))
+                    return True
+                del pending[at]  # all of it sent
+            else:
+                at += 1
+        item = next(self.stream, None)
+        if item is None:
+            return False
+        pending.append(self.entry(item))
+        return True
+
+    def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
+        if isinstance(item, Result):
+            return item
+        return _InFlight(self.pool.submit(item, self.job), item)
+
+    def drain_one(self) -> None:
+        """Take the first entry's result (waiting for it)."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        entry = self.pending.popleft()
+        if isinstance(entry, Result):
+            if not self.handler.handle(entry):
+                raise _StopError
+            return
+        assert isinstance(entry, _InFlight)
+        try:
+            done = _outcome(entry.future)
+        except BrokenProcessPool:  # this chunk's worker died, or another one did
+            self.again(entry.chunk)
+        else:
+            self.take(done, entry.chunk)
+
+    def take(self, done: Done, chunk: list[Unit]) -> None:
+        if not _take(self.handler, done):
+            raise _StopError
+        if done.handed >= 0:  # the rest of the chunk, from the large file on, comes next
+            rest = _handed_back(chunk[done.handed :], self.job, self.chunk_size)
+            self.pending.appendleft(_Handed(rest))
+
+    def alone(self, chunk: list[Unit]) -> Done | None:
+        """Do a chunk with nothing else in flight: None if it takes a worker down."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        self.pool.renew()  # what is in flight finishes (or is broken) first
+        try:
+            return _outcome(self.pool.submit(chunk, self.redo))
+        except BrokenProcessPool:
+            return None
+
+    def again(self, chunk: list[Unit]) -> None:
+        """Do again a chunk that a dead worker took down.
+
+        If it takes a worker down again, a unit at a time, to find the input that does.
+        """
+        done = self.alone(chunk)
+        if done is not None:
+            self.take(done, chunk)
+            return
+        for unit in chunk:
+            done = self.alone([unit])
+            if done is not None:
+                self.take(done, [unit])
+            elif not self.handler.handle(failed(unit.origin, WORKER_DIED)):
+                raise _StopError
+
+
+def _handed_back(rest: list[Unit], job: Job, chunk_size: int) -> Iterator[list[Unit] | Result]:
+    """A large file a worker handed back, split here, then the units after it, in chunks."""
+    unit = rest[0]
+    assert isinstance(unit, FileUnit)
+    pieces = file_pieces(unit.path, unit.format, job.max_member_size)
+    stories = story_units(annotate(pieces), job.namer, stem=unit.stem)
+    return _chunks(itertools.chain(stories, rest[1:]), chunk_size)
+
+
 _POLL = 0.05
 """How long, in seconds, a wait for a worker's chunk holds Ctrl-C and SIGTERM back."""
 
 
-def _ready(entry: _InFlight | Result) -> bool:
+def _ready(entry: _InFlight | Result | _Handed) -> bool:
     """Whether ``entry`` can be taken without waiting (Ctrl-C held back, see :func:`_outcome`)."""
     if isinstance(entry, Result):
         return True
+    if isinstance(entry, _Handed):
+        return False  # its work is still to be sent
     with signals_held():
         return entry.future.done()
 

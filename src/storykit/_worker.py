@@ -22,7 +22,9 @@ Anything else (JSON, JSON Lines, bad bytes, large files) goes through the pieces
 from __future__ import annotations
 
 import functools
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple
 
@@ -128,6 +130,10 @@ class Job(NamedTuple):
     redo: bool = False  # done again after a worker died: a file it wrote is not "exists"
     options: tuple[tuple[str, Any], ...] = ()  # the writer's keyword options
     site: bool = False  # HTML pages in a folder, with index.html: each output is its entry
+    delegate: int = 0
+    """With a pool: a plain file over this many bytes is not done in the worker but handed
+    back to the main process, which splits it and sends its stories out a chunk at a time
+    (one large file would keep one worker busy, the others idle); 0: never."""
 
 
 class Message(NamedTuple):
@@ -168,6 +174,9 @@ class Done(NamedTuple):
     """The other stories and files, in order."""
     extras: int
     """Lines the stories keep in ``story.extras`` (lines the reader could not place)."""
+    handed: int = -1
+    """The place in the chunk of a file handed back (over ``Job.delegate`` bytes): that unit
+    and those after it are not done (-1: the whole chunk is)."""
 
 
 SITE_INDEX = "index.html"
@@ -242,16 +251,25 @@ def annotate(events: Iterator[Event]) -> Iterator[Numbered]:
         yield Numbered(previous, index, index > 1)
 
 
+def _over(opened: bytes | io.BufferedReader, size: int) -> bool:
+    """Whether a file (read whole, or open: a regular file) holds more than ``size`` bytes."""
+    if isinstance(opened, bytes):
+        return len(opened) > size
+    info = os.fstat(opened.fileno())
+    return stat.S_ISREG(info.st_mode) and info.st_size > size
+
+
 def work(chunk: list[Unit], job: Job) -> Done:
     """Do one chunk of units (in a worker process, or here with ``--jobs 1``)."""
     batch = _Chunk(job)
-    for unit in chunk:
+    for index, unit in enumerate(chunk):
         try:
             if isinstance(unit, StoryUnit):
                 batch.files += unit.first
                 batch.story(unit.origin, unit.text, unit.format, unit.dest)
             elif isinstance(unit, FileUnit):
-                batch.file(unit)
+                if not batch.file(unit):
+                    return batch.done(index)
             else:
                 batch.member(unit)
         except MissingExtraError:  # not the input's fault: the command stops and says so
@@ -275,8 +293,11 @@ class _Chunk:
         self.files = 0
         self.extras = 0
 
-    def done(self) -> Done:
-        """The chunk's output, joined as the target format joins many stories."""
+    def done(self, handed: int = -1) -> Done:
+        """The chunk's output, joined as the target format joins many stories.
+
+        ``handed``: the place of a file handed back, if the chunk stopped there.
+        """
         texts, job = self.texts, self.job
         if not texts:
             separator = b""
@@ -289,17 +310,27 @@ class _Chunk:
         else:
             separator = b""
         output = separator.join(texts)
-        return Done(output, self.ok, self.files, self.results, self.extras)
+        return Done(output, self.ok, self.files, self.results, self.extras, handed)
 
-    def file(self, unit: FileUnit) -> None:
-        """A plain file; a small clean dump takes the short road."""
-        self.files += 1
+    def file(self, unit: FileUnit) -> bool:
+        """A plain file; a small clean dump takes the short road.
+
+        False, and nothing done, for a file over ``Job.delegate`` bytes: it is handed back.
+        The main process learns the size here, from the file it opened, rather than asking
+        for it (a system call per file) while it walks the inputs.
+        """
         path, limit = unit.path, self.job.max_member_size
         try:
             opened = open_file(path, limit)
         except OSError as exc:
+            self.files += 1
             self.failure(os_failure(path, exc))
-            return
+            return True
+        if self.job.delegate and _over(opened, self.job.delegate):
+            if not isinstance(opened, bytes):
+                opened.close()
+            return False
+        self.files += 1
         if unit.format == "text" and isinstance(opened, bytes):
             try:
                 text = opened.decode("utf-8")
@@ -312,9 +343,10 @@ class _Chunk:
                     dest = self._dest(unit.stem, index, multi)
                     done = self.story(Origin(path, None, line), piece, "text", dest)
                     if not done and self.job.fail_fast:
-                        return
-                return
+                        return True
+                return True
         self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem)
+        return True
 
     def member(self, unit: MemberUnit) -> None:
         """An archive member's bytes."""
