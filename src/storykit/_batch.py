@@ -366,11 +366,11 @@ class _Converting(Handler):
         self.head = b""  # written first to a file (a site's index: the page's top)
         self.inside: str | None = None  # a site's folder: its index.html must not lead out
 
-    def output(self, data: bytes) -> None:
+    def output(self, data: bytes | memoryview) -> None:
         if not self.written and self.to == "text":
             data = data[2:]  # no blank line before the first story
         self.written += len(data)
-        self.last = data[-1:]
+        self.last = bytes(data[-1:])
         if self.out is None:
             write_stdout(data)
             return

@@ -53,6 +53,7 @@ from storykit._worker import (
     MemberUnit,
     Numbered,
     Result,
+    SharedSlots,
     StoryUnit,
     Unit,
     annotate,
@@ -75,8 +76,8 @@ _IN_FLIGHT = 4  # chunks in flight per worker
 class Handler:
     """What the main process does with the results, in input order."""
 
-    def output(self, data: bytes) -> None:
-        """Write a chunk's joined output."""
+    def output(self, data: bytes | memoryview) -> None:
+        """Write a chunk's joined output (a view of it is valid only during the call)."""
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         """Count stories that went well (and said nothing), files done, lines in extras.
@@ -269,6 +270,8 @@ class _InFlight(NamedTuple):
 
     future: Future[Done]
     chunk: list[Unit]
+    slot: int = -1
+    """The chunk's slot in the shared buffer (:class:`~storykit._worker.SharedSlots`)."""
 
 
 class _Handed(NamedTuple):
@@ -383,7 +386,8 @@ class _PoolRun:
     def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
         if isinstance(item, Result):
             return item
-        return _InFlight(self.pool.submit(item, self.job), item)
+        slot = self.pool.slots.take() if self.pool.slots is not None else -1
+        return _InFlight(self.pool.submit(item, self.job, slot), item, slot)
 
     def drain_one(self) -> None:
         """Take the first entry's result (waiting for it)."""
@@ -395,11 +399,22 @@ class _PoolRun:
                 raise _StopError
             return
         assert isinstance(entry, _InFlight)
+        slots = self.pool.slots
         try:
             done = _outcome(entry.future)
         except BrokenProcessPool:  # this chunk's worker died, or another one did
+            if slots is not None:
+                slots.give(entry.slot)
             self.again(entry.chunk)
         else:
+            if done.shared >= 0 and slots is not None:  # the output is in the chunk's slot
+                output = slots.slot(entry.slot)[: done.shared]
+                try:
+                    self.handler.output(output)
+                finally:
+                    output.release()
+            if slots is not None:
+                slots.give(entry.slot)
             self.take(done, entry.chunk)
 
     def take(self, done: Done, chunk: list[Unit]) -> None:
@@ -483,12 +498,17 @@ class _Pool:
         self.jobs = jobs
         self.job = job
         self.executor: Any = None
+        self.slots: SharedSlots | None = None
+        if sys.platform == "linux" and job.mode == "convert":  # forked workers share it
+            self.slots = SharedSlots(jobs * _IN_FLIGHT + 2)
 
-    def submit(self, chunk: list[Unit], job: Job) -> Future[Done]:
+    def submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
         with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
             if self.executor is None:
+                global _slots  # noqa: PLW0603 - inherited by the workers forked now
+                _slots = self.slots
                 self.executor = _pool(self.jobs, self.job)
-            future: Future[Done] = self.executor.submit(_pool_work, chunk, job)
+            future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
         return future
 
     def renew(self) -> None:
@@ -502,6 +522,9 @@ class _Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        if self.slots is not None:
+            self.slots.close()
+            self.slots = None
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -634,9 +657,19 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)  # blocked somewhere a signal does not reach
 
 
-def _pool_work(chunk: list[Unit], job: Job) -> Done:
-    """:func:`work` in a worker process: a termination signal ends the process there."""
+_slots: SharedSlots | None = None
+"""The shared buffer, as the workers inherit it (set as they are forked)."""
+
+
+def _pool_work(chunk: list[Unit], job: Job, slot: int = -1) -> Done:
+    """:func:`work` in a worker process: a termination signal ends the process there.
+
+    ``slot``: the chunk's slot in the shared buffer, for its output (-1: none).
+    """
     try:
+        if slot >= 0 and _slots is not None:
+            with _slots.slot(slot) as view:
+                return work(chunk, job, view)
         return work(chunk, job)
     except SystemExit as exc:  # SIGTERM: not a result to send back
         os._exit(exc.code if isinstance(exc.code, int) else 1)

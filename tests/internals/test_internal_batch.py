@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,11 @@ class _Collecting(_engine.Handler):
 
     def __init__(self) -> None:
         self.seen: list[object] = []
+        self.roads: set[str] = set()  # how the outputs came: bytes, or a view of a slot
 
-    def output(self, data: bytes) -> None:
-        self.seen.append(data)
+    def output(self, data: bytes | memoryview) -> None:
+        self.roads.add(type(data).__name__)
+        self.seen.append(bytes(data))  # a view is valid during the call only
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.seen.append((ok, files))
@@ -316,3 +319,61 @@ def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
     """… but a send that never ends (the main process stopped reading) keeps no worker."""
     script = _SEND_THEN_SIGTERM.replace("print(len(reader.recv_bytes()))", "pass")
     assert _run_script(script) == [f"{128 + signal.SIGTERM} True"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers share the buffer on Linux")
+@pytest.mark.parametrize("to", ["json", "text"])
+def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str
+) -> None:
+    # A worker leaves a chunk's output in the chunk's slot of a buffer shared with the main
+    # process (no pickling, no pipe, no fresh memory); what does not fit is sent back as
+    # before. Both roads, and a mix of them, give the bytes one process writes.
+    for i in range(30):
+        stories = [dump(i)] if i % 3 else [dump(100 * i + k) for k in range(5)]
+        write(tmp_path / f"{i:02}.txt", "\n\n".join(stories))
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    job = _worker.Job("convert", to, compact=True)
+    seen: dict[str, tuple[bytes, set[str]]] = {}
+    for road, slot_size in (("one", 0), ("shared", 1 << 20), ("mixed", 600), ("piped", 10)):
+        handler = _Collecting()
+        if slot_size:
+            monkeypatch.setattr(_worker.SharedSlots, "SIZE", slot_size)
+        items = _engine.units(inputs, None, format=None, limits=limits)
+        _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
+        out = b"".join(x for x in handler.seen if isinstance(x, bytes))
+        seen[road] = (out, handler.roads)
+    assert seen["one"][1] == {"bytes"}
+    assert seen["shared"][1] == {"memoryview"}  # every chunk's output fits its slot
+    assert seen["mixed"][1] == {"memoryview", "bytes"}  # one story fits, five do not
+    assert seen["piped"][1] == {"bytes"}
+    assert len({out for out, _ in seen.values()}) == 1
+    assert seen["one"][0].count(b"Story number") == 70
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
+    tmp_path: Path, sig: int
+) -> None:
+    # -j 2 into one file: the chunks' outputs come through the shared buffer. Ctrl-C or
+    # SIGTERM at any moment leaves no temporary file, no part of an output, no traceback.
+    from ..test_cli import _children, _start, _wait_for, many_stories, temp_files
+
+    many_stories(tmp_path / "in", 3000)
+    for attempt in range(3):
+        process = _start(["convert", "in", "-o", "all.jsonl", "-j", "2", "--force"], tmp_path)
+        _wait_for(lambda: len(_children(process.pid)) == 2, 30)  # noqa: B023
+        time.sleep(0.1 * attempt)
+        os.killpg(process.pid, sig)
+        _, err = process.communicate(timeout=60)
+        if process.returncode == 0:  # it ended before the signal came: nothing to see
+            continue
+        assert process.returncode in (128 + sig, -sig), err
+        assert "Traceback" not in err
+        assert "Exception ignored" not in err
+        assert temp_files(tmp_path) == []
+        out = tmp_path / "all.jsonl"
+        if out.exists():  # the signal came after it was made: then it is whole
+            assert len(jsonl_stories(out)) == 3000
