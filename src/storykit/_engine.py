@@ -30,6 +30,8 @@ doing again what a dead worker took down.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import signal
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
+_POOL_CHUNK = 256  # … with a pool, after the first two chunks
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
 _IN_FLIGHT = 4  # chunks in flight per worker
 
@@ -203,8 +206,14 @@ def run(
     At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
+
+    With a pool, the chunks after the first two are of 256 units: each chunk costs the
+    main process and a worker about a millisecond between them (the executor's threads,
+    pickling, waking up), 0.15 s of CPU in 313 chunks of 64 for 20,000 stories. The first
+    two are small, so that the workers start soon and a pool is used for as few files.
     """
-    chunks = _chunks(items, chunk_size)
+    later = _POOL_CHUNK if jobs > 1 and chunk_size == CHUNK else chunk_size
+    chunks = _chunks(items, chunk_size, later)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
     # one chunk is not worth a pool, unless a large file in it is
@@ -227,9 +236,15 @@ def _large(chunk: list[Unit] | Result) -> bool:
     return any(isinstance(u, FileUnit) and _file_size(u.path) > _DELEGATE for u in chunk)
 
 
-def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | Result]:
-    """Units in lists of ``size``; a result (a failure found while walking) on its own."""
+def _chunks(
+    items: Iterator[Unit | Result], size: int, later: int | None = None
+) -> Iterator[list[Unit] | Result]:
+    """Units in lists of ``size``, of ``later`` after two; a result on its own.
+
+    A result is a failure found while walking.
+    """
     chunk: list[Unit] = []
+    made = 0
     for item in items:
         if isinstance(item, Result):
             if chunk:
@@ -241,6 +256,9 @@ def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | 
         if len(chunk) >= size:
             yield chunk
             chunk = []
+            made += 1
+            if made == 2 and later is not None:
+                size = later
     if chunk:
         yield chunk
 
@@ -437,18 +455,18 @@ class _PoolRun:
     def again(self, chunk: list[Unit]) -> None:
         """Do again a chunk that a dead worker took down.
 
-        If it takes a worker down again, a unit at a time, to find the input that does.
+        If it takes a worker down again, each half of it, and so on, to find the input that
+        does: a few tries (each in new workers) for a chunk of 256, not one per unit.
         """
         done = self.alone(chunk)
         if done is not None:
             self.take(done, chunk)
-            return
-        for unit in chunk:
-            done = self.alone([unit])
-            if done is not None:
-                self.take(done, [unit])
-            elif not self.handler.handle(failed(unit.origin, WORKER_DIED)):
-                raise _StopError
+        elif len(chunk) > 1:
+            half = len(chunk) // 2
+            self.again(chunk[:half])
+            self.again(chunk[half:])
+        elif not self.handler.handle(failed(chunk[0].origin, WORKER_DIED)):
+            raise _StopError
 
 
 def _handed_back(rest: list[Unit], job: Job, chunk_size: int) -> Iterator[list[Unit] | Result]:
@@ -508,7 +526,10 @@ class _Pool:
                 global _slots  # noqa: PLW0603 - inherited by the workers forked now
                 _slots = self.slots
                 self.executor = _pool(self.jobs, self.job)
-            future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
+                with _frozen():  # the workers are forked at the first submit
+                    future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
+                return future
+            future = self.executor.submit(_pool_work, chunk, job, slot)
         return future
 
     def renew(self) -> None:
@@ -559,6 +580,21 @@ def _pool(jobs: int, job: Job) -> Any:
         initializer=_worker_started,
         initargs=(os.getpid(),),
     )
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The garbage collector's objects frozen while workers are forked.
+
+    A collection in a worker would otherwise write to every object it inherited (the
+    collector's counts in their headers), and each page written is copied: a few thousand
+    page faults a worker.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 _ORPHAN_POLL = 0.2  # seconds between a worker's looks at whether its parent is alive

@@ -377,3 +377,45 @@ def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
         out = tmp_path / "all.jsonl"
         if out.exists():  # the signal came after it was made: then it is whole
             assert len(jsonl_stories(out)) == 3000
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_inputs_that_kill_workers_are_found_by_halves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a pool the chunks grow to 256 units: a chunk a dead worker took down was done
+    # again a unit at a time, each in new workers (a pool started per unit). Now each half
+    # that fails again is halved: a few tries find the inputs that kill a worker.
+    for i in range(300):
+        text = dump(i)
+        write(tmp_path / f"{i:03}.txt", text.replace("chips", "CRASH") if i in KILLERS else text)
+    real = _worker.parse_text
+
+    def killing(text: str, *args: Any) -> Any:
+        if "CRASH" in text:
+            os.kill(os.getpid(), signal.SIGKILL)  # a worker's death, as a crash in C
+        return real(text, *args)
+
+    monkeypatch.setattr(_worker, "parse_text", killing)  # in the workers forked from here
+    tries = []
+    alone = _engine._PoolRun.alone
+
+    def counting(self: _engine._PoolRun, chunk: list[_worker.Unit]) -> Any:
+        tries.append(len(chunk))
+        return alone(self, chunk)
+
+    monkeypatch.setattr(_engine._PoolRun, "alone", counting)
+    handler = _Collecting()
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    items = _engine.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _worker.Job("convert", compact=True), 2, handler)
+    out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
+    titles = [storykit.loads(line, "json").title for line in out.splitlines()]
+    assert titles == [make_story(i).title for i in range(300) if i not in KILLERS]
+    assert handler.seen.count("failed") == len(KILLERS)
+    assert 172 in tries  # the third chunk (64, 64, then the other 172 units) was done again
+    assert len(tries) < 40  # by halves: not one try per unit
+
+
+KILLERS = (130, 131, 250)
