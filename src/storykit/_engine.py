@@ -73,7 +73,7 @@ __all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
 CHUNK = 64  # files or stories sent to a worker at a time
 _POOL_CHUNK = 256  # … with a pool, after the first two chunks
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
-_IN_FLIGHT = 4  # chunks in flight per worker
+_IN_FLIGHT = 2  # chunks in flight per worker (each of 256 units, some 25 ms of work)
 
 
 class Handler:
@@ -203,7 +203,7 @@ def run(
 ) -> None:
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
-    At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
+    At most ``jobs * 2 + 1`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
 
@@ -313,7 +313,7 @@ def _run_pool(
 
     A worker hands a file over 4 MiB back (``Job.delegate``): it is split here, and its
     stories, then the rest of its chunk, are sent out before anything else, up to ``jobs *
-    4`` chunks of them in flight (besides those in flight already, which wait their turn).
+    2 + 1`` chunks of them in flight (besides those in flight already, which wait their turn).
 
     When a worker dies (a crash on some input, killed), each chunk it took down is done
     again alone in new workers, and the one that kills a worker again, a unit at a time,
