@@ -71,9 +71,9 @@ if TYPE_CHECKING:
 __all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
-_POOL_CHUNK = 256  # … with a pool, after the first two chunks
+_POOL_CHUNK = 128  # … with a pool, after the first two chunks
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
-_IN_FLIGHT = 2  # chunks in flight per worker (each of 256 units, some 25 ms of work)
+_IN_FLIGHT = 4  # chunks in flight per worker
 
 
 class Handler:
@@ -203,13 +203,13 @@ def run(
 ) -> None:
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
-    At most ``jobs * 2 + 1`` chunks are in flight, so memory does not grow with the input.
+    At most ``jobs * 4 + 1`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
 
-    With a pool, the chunks after the first two are of 256 units: each chunk costs the
-    main process and a worker about a millisecond between them (the executor's threads,
-    pickling, waking up), 0.15 s of CPU in 313 chunks of 64 for 20,000 stories. The first
+    With a pool, the chunks after the first two are of 128 units: each chunk costs the
+    main process and a worker most of a millisecond between them (the executor's threads,
+    pickling, waking up), 0.2 s of CPU in 313 chunks of 64 for 20,000 stories. The first
     two are small, so that the workers start soon and a pool is used for as few files.
     """
     later = _POOL_CHUNK if jobs > 1 and chunk_size == CHUNK else chunk_size
@@ -313,7 +313,7 @@ def _run_pool(
 
     A worker hands a file over 4 MiB back (``Job.delegate``): it is split here, and its
     stories, then the rest of its chunk, are sent out before anything else, up to ``jobs *
-    2 + 1`` chunks of them in flight (besides those in flight already, which wait their turn).
+    4 + 1`` chunks of them in flight (besides those in flight already, which wait their turn).
 
     When a worker dies (a crash on some input, killed), each chunk it took down is done
     again alone in new workers, and the one that kills a worker again, a unit at a time,
@@ -456,7 +456,7 @@ class _PoolRun:
         """Do again a chunk that a dead worker took down.
 
         If it takes a worker down again, each half of it, and so on, to find the input that
-        does: a few tries (each in new workers) for a chunk of 256, not one per unit.
+        does: a few tries (each in new workers) for a chunk of 128, not one per unit.
         """
         done = self.alone(chunk)
         if done is not None:

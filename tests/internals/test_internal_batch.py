@@ -383,7 +383,7 @@ def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
 def test_inputs_that_kill_workers_are_found_by_halves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # With a pool the chunks grow to 256 units: a chunk a dead worker took down was done
+    # With a pool the chunks grow to 128 units: a chunk a dead worker took down was done
     # again a unit at a time, each in new workers (a pool started per unit). Now each half
     # that fails again is halved: a few tries find the inputs that kill a worker.
     for i in range(300):
@@ -414,7 +414,7 @@ def test_inputs_that_kill_workers_are_found_by_halves(
     titles = [storykit.loads(line, "json").title for line in out.splitlines()]
     assert titles == [make_story(i).title for i in range(300) if i not in KILLERS]
     assert handler.seen.count("failed") == len(KILLERS)
-    assert 172 in tries  # the third chunk (64, 64, then the other 172 units) was done again
+    assert 128 in tries  # the third chunk (of 64, 64, 128, 44 units) was done again
     assert len(tries) < 40  # by halves: not one try per unit
 
 
