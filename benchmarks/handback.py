@@ -1,14 +1,17 @@
 """How much a chunk's output costs to hand back from a worker: a pipe or shared memory.
 
-Run on demand (``python benchmarks/handback.py``; Linux, it forks). The batch engine sends
-each chunk's output (about 166 KB for 64 stories of JSON Lines) back from a worker process
-through the executor's pipe, pickled. Until issue 11 a forked worker could leave it in a
-shared ``mmap`` instead and send back only its length; this measures the hand-back alone,
-both ways, for 20,000 stories' worth (313 chunks, 52 MB): CPU seconds of the main process
-and of the worker, and the wall time, medians of ``--repeat`` rounds. The shared buffer
-saved about 45 ms of the main process's CPU per 20,000 stories (under 2% of what
-``convert --jobs 2`` spends), not enough to show in ``benchmarks/batch.py``'s figures, so
-the engine uses the pipe only.
+Run on demand (``python benchmarks/handback.py``; Linux, it forks). The batch engine's
+forked workers leave each chunk's output (about 166 KB for 64 stories of JSON Lines) in
+the chunk's slot of a shared ``mmap`` and send back only its length
+(:class:`storykit._worker.SharedSlots`); what does not fit a slot goes through the
+executor's pipe, pickled. This measures the hand-back alone, both ways, for 20,000
+stories' worth (313 chunks, 52 MB): CPU seconds of the main process and of the worker, and
+the wall time, medians of ``--repeat`` rounds. Alone it saves about 50 ms of the main
+process's CPU per 20,000 stories (pipe 81 ms, shared 28 ms; wall 100 ms against 40 ms, in
+issue 10's round). In the command the larger part is what it saves besides: every pipe copy
+was into memory fresh from the system (37,000 page faults for ``convert --jobs 2`` of
+20,000 stories, 14,000 with the shared buffer), and the worker waited on the 64 KiB pipe.
+Issue 11 had taken the shared buffer out on this benchmark's figure alone.
 """
 
 from __future__ import annotations

@@ -146,9 +146,7 @@ def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
 ) -> Iterator[Unit | Result]:
     """The engine's units for the inputs, read as the command line says."""
-    return units(
-        inputs, namer, format=args.input_format, limits=_limits(args), split_large=args.jobs > 1
-    )
+    return units(inputs, namer, format=args.input_format, limits=_limits(args))
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -371,11 +369,11 @@ class _Converting(Handler):
         self.inside: str | None = None  # a site's folder: its index.html must not lead out
         self.failed: OSError | None = None  # what writing the output raised (not reading)
 
-    def output(self, data: bytes) -> None:
+    def output(self, data: bytes | memoryview) -> None:
         if not self.written and self.to == "text":
             data = data[2:]  # no blank line before the first story
         self.written += len(data)
-        self.last = data[-1:]
+        self.last = bytes(data[-1:])
         if self.out is None:
             write_stdout(data)
             return

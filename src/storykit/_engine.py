@@ -7,9 +7,11 @@ then:
 1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
    standard input) into units of work, small typed records (:mod:`storykit._worker`): a
    :class:`FileUnit` for a plain file, a :class:`MemberUnit` for an archive member's bytes,
-   or a :class:`StoryUnit` for one story split here (standard input, and with a pool a file
-   over 4 MiB, which may hold any number of stories and would keep one worker busy). What
-   cannot be read comes as a failed :class:`Result` in its place.
+   or a :class:`StoryUnit` for one story split here (standard input). What cannot be read
+   comes as a failed :class:`Result` in its place. The walk asks nothing of the files but
+   their names: with a pool, a worker that opens a file over 4 MiB (which may hold any
+   number of stories, and would keep one worker busy) hands it back, and it is split here
+   and its stories sent out a chunk at a time, in its place in the output.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
    split each file into stories, read each story, write it in the target format), here
    with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
@@ -28,6 +30,8 @@ doing again what a dead worker took down.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import signal
@@ -51,6 +55,7 @@ from storykit._worker import (
     MemberUnit,
     Numbered,
     Result,
+    SharedSlots,
     StoryUnit,
     Unit,
     annotate,
@@ -67,6 +72,7 @@ if TYPE_CHECKING:
 __all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
+_POOL_CHUNK = 128  # … with a pool, after the first two chunks
 _DELEGATE = 4 * 1024 * 1024  # with a pool, a file over this size is split here, not by a worker
 _IN_FLIGHT = 4  # chunks in flight per worker
 
@@ -74,8 +80,8 @@ _IN_FLIGHT = 4  # chunks in flight per worker
 class Handler:
     """What the main process does with the results, in input order."""
 
-    def output(self, data: bytes) -> None:
-        """Write a chunk's joined output."""
+    def output(self, data: bytes | memoryview) -> None:
+        """Write a chunk's joined output (a view of it is valid only during the call)."""
 
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         """Count stories that went well (and said nothing), files done, lines in extras.
@@ -97,13 +103,12 @@ def units(
     *,
     format: str | None,
     limits: Limits,
-    split_large: bool = False,
 ) -> Iterator[Unit | Result]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
-    Files and archive members go to the workers whole, to be split there; standard input,
-    and with ``split_large`` files over 4 MiB, are split here, a story at a time. With
-    ``namer`` (folder output), each file's output name is chosen here, in input order.
+    Files and archive members go to the workers whole, to be split there (a file over 4 MiB
+    is handed back, see :func:`run`); standard input is split here, a story at a time.
+    With ``namer`` (folder output), each file's output name is chosen here, in input order.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
@@ -113,11 +118,6 @@ def units(
         source = sys.stdin.buffer if name == "-" else name
         for found in walk(source, format=format, limits=limits):
             if isinstance(found, Named):  # a plain file
-                if split_large and _file_size(found.path) > _DELEGATE:
-                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
-                    stories = story_units(annotate(pieces), namer, base)
-                    yield from _or_no_story(stories, found.origin)
-                    continue
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
@@ -174,13 +174,14 @@ def _file_size(path: str) -> int:
 
 
 def story_units(
-    numbered: Iterator[Numbered], namer: Namer | None, base: str = ""
+    numbered: Iterator[Numbered], namer: Namer | None, base: str = "", stem: str | None = None
 ) -> Iterator[StoryUnit | Result]:
     """A unit for each story split here, or the result of what could not be read.
 
-    ``base``: the folder the output names count from (see :func:`input_base`).
+    ``base``: the folder the output names count from (see :func:`input_base`). ``stem``:
+    the output name chosen already for the one file of ``numbered`` (a file handed back).
     """
-    stem: str | None = None
+    chosen = stem is not None
     refused: str | None = None  # why the file's stories are not written
     for event, index, multi in numbered:
         origin = event.origin
@@ -189,7 +190,7 @@ def story_units(
         elif not isinstance(event, Piece):
             yield skipped(origin, event.reason)
         else:
-            if namer is not None and index == 1:
+            if namer is not None and index == 1 and not chosen:
                 try:
                     stem, refused = namer.stem(origin.path, origin.member, base), None
                 except (OutsideError, TakenError) as exc:
@@ -216,15 +217,22 @@ def run(
 ) -> None:
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
-    At most ``jobs * 4`` chunks are in flight, so memory does not grow with the input.
+    At most ``jobs * 4 + 1`` chunks are in flight, so memory does not grow with the input.
     ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
+
+    With a pool, the chunks after the first two are of 128 units: each chunk costs the
+    main process and a worker most of a millisecond between them (the executor's threads,
+    pickling, waking up), 0.2 s of CPU in 313 chunks of 64 for 20,000 stories. The first
+    two are small, so that the workers start soon and a pool is used for as few files.
     """
-    chunks = _chunks(items, chunk_size)
+    later = _POOL_CHUNK if jobs > 1 and chunk_size == CHUNK else chunk_size
+    chunks = _chunks(items, chunk_size, later)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
-    if jobs > 1 and len(head) == 2:  # one chunk is not worth a pool
-        _run_pool(stream, job, jobs, handler)
+    # one chunk is not worth a pool, unless a large file in it is
+    if jobs > 1 and (len(head) == 2 or any(map(_large, head))):
+        _run_pool(stream, job, jobs, handler, chunk_size)
         return
     for chunk in stream:
         if isinstance(chunk, Result):
@@ -235,9 +243,22 @@ def run(
             return
 
 
-def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | Result]:
-    """Units in lists of ``size``; a result (a failure found while walking) on its own."""
+def _large(chunk: list[Unit] | Result) -> bool:
+    """Whether a chunk holds a plain file over 4 MiB (its stories are worth a pool)."""
+    if isinstance(chunk, Result):
+        return False
+    return any(isinstance(u, FileUnit) and _file_size(u.path) > _DELEGATE for u in chunk)
+
+
+def _chunks(
+    items: Iterator[Unit | Result], size: int, later: int | None = None
+) -> Iterator[list[Unit] | Result]:
+    """Units in lists of ``size``, of ``later`` after two; a result on its own.
+
+    A result is a failure found while walking.
+    """
     chunk: list[Unit] = []
+    made = 0
     for item in items:
         if isinstance(item, Result):
             if chunk:
@@ -249,6 +270,9 @@ def _chunks(items: Iterator[Unit | Result], size: int) -> Iterator[list[Unit] | 
         if len(chunk) >= size:
             yield chunk
             chunk = []
+            made += 1
+            if made == 2 and later is not None:
+                size = later
     if chunk:
         yield chunk
 
@@ -278,74 +302,42 @@ class _InFlight(NamedTuple):
 
     future: Future[Done]
     chunk: list[Unit]
+    slot: int = -1
+    """The chunk's slot in the shared buffer (:class:`~storykit._worker.SharedSlots`)."""
 
 
-def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handler: Handler) -> None:
+class _Handed(NamedTuple):
+    """The rest of a chunk whose worker handed a large file back, to be done in its place.
+
+    The file's stories (split here) and the chunk's units after it, in chunks; what is in
+    flight behind it in the queue comes after them in the output.
+    """
+
+    chunks: Iterator[list[Unit] | Result]
+
+
+def _run_pool(
+    stream: Iterator[list[Unit] | Result],
+    job: Job,
+    jobs: int,
+    handler: Handler,
+    chunk_size: int = CHUNK,
+) -> None:
     """Run the chunks in ``jobs`` worker processes, and take their results in order.
+
+    A worker hands a file over 4 MiB back (``Job.delegate``): it is split here, and its
+    stories, then the rest of its chunk, are sent out before anything else, up to ``jobs *
+    4 + 1`` chunks of them in flight (besides those in flight already, which wait their turn).
 
     When a worker dies (a crash on some input, killed), each chunk it took down is done
     again alone in new workers, and the one that kills a worker again, a unit at a time,
     so that only the input that kills a worker is reported as failed, and every other is
-    done. Files written before the death are not then "existing" outputs (``Job.redo``).
+    done. Files written before the death are not then "existing" outputs (``Job.redo``);
+    a chunk done again does its large files itself.
     """
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
-
-    in_flight = jobs * _IN_FLIGHT
-    pending: deque[_InFlight | Result] = deque()
     pool = _Pool(jobs, job)
-    redo = job._replace(redo=True)
-
-    def take(done: Done) -> None:
-        if not _take(handler, done):
-            raise _StopError
-
-    def alone(chunk: list[Unit]) -> Done | None:
-        """Do a chunk with nothing else in flight: None if it takes a worker down."""
-        pool.renew()  # what is in flight finishes (or is broken) first
-        try:
-            return _outcome(pool.submit(chunk, redo))
-        except BrokenProcessPool:
-            return None
-
-    def again(chunk: list[Unit]) -> None:
-        """Do again a chunk that a dead worker took down.
-
-        If it takes a worker down again, a unit at a time, to find the input that does.
-        """
-        done = alone(chunk)
-        if done is not None:
-            take(done)
-            return
-        for unit in chunk:
-            done = alone([unit])
-            if done is not None:
-                take(done)
-            elif not handler.handle(failed(unit.origin, WORKER_DIED)):
-                raise _StopError
-
-    def drain_one() -> None:
-        entry = pending.popleft()
-        if isinstance(entry, Result):
-            if not handler.handle(entry):
-                raise _StopError
-            return
-        try:
-            done = _outcome(entry.future)
-        except BrokenProcessPool:  # this chunk's worker died, or another one did
-            again(entry.chunk)
-        else:
-            take(done)
-
     try:
-        for chunk in stream:
-            if isinstance(chunk, Result):
-                pending.append(chunk)
-            else:
-                pending.append(_InFlight(pool.submit(chunk, job), chunk))
-            while len(pending) > in_flight or (pending and _ready(pending[0])):
-                drain_one()
-        while pending:
-            drain_one()
+        _PoolRun(pool, job, jobs * _IN_FLIGHT, handler, chunk_size).run(stream)
     except _StopError:
         pass
     finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
@@ -356,14 +348,160 @@ def _run_pool(stream: Iterator[list[Unit] | Result], job: Job, jobs: int, handle
         pool.close()
 
 
+class _PoolRun:
+    """The queue of one run of the pool, in input order (see :func:`_run_pool`)."""
+
+    def __init__(
+        self, pool: _Pool, job: Job, in_flight: int, handler: Handler, chunk_size: int
+    ) -> None:
+        self.pool = pool
+        self.redo = job._replace(redo=True)
+        self.job = job._replace(delegate=_DELEGATE)
+        self.in_flight = in_flight
+        self.handler = handler
+        self.chunk_size = chunk_size
+        # chunks in flight, results found while walking, and handed-back work to send
+        self.pending: deque[_InFlight | Result | _Handed] = deque()
+        self.stream: Iterator[list[Unit] | Result] = iter(())
+
+    def run(self, stream: Iterator[list[Unit] | Result]) -> None:
+        """Send every chunk of ``stream`` out and take every result, in order."""
+        self.stream = stream
+        pending = self.pending
+        more = True
+        while True:
+            while more and self.queued() <= self.in_flight:
+                more = self.send()
+                while pending and _ready(pending[0]):
+                    self.drain_one()
+            if pending and isinstance(pending[0], _Handed):  # work handed back: send it
+                more = self.send() or more
+                continue
+            if not pending:
+                return
+            self.drain_one()
+            more = True  # room for more, or handed-back work
+
+    def queued(self) -> int:
+        """Entries queued before the first handed-back work (or in all, if there is none)."""
+        count = 0
+        for entry in self.pending:
+            if isinstance(entry, _Handed):
+                break
+            count += 1
+        return count
+
+    def send(self) -> bool:
+        """Send the next chunk out (or queue the next result): False if there is none.
+
+        The first handed-back work in the queue goes first: everything before it is in
+        flight already, and everything after it comes after it in the output.
+        """
+        pending = self.pending
+        at = 0
+        while at < len(pending):
+            entry = pending[at]
+            if isinstance(entry, _Handed):
+                item = next(entry.chunks, None)
+                if item is not None:
+                    pending.insert(at, self.entry(item))
+                    return True
+                del pending[at]  # all of it sent
+            else:
+                at += 1
+        item = next(self.stream, None)
+        if item is None:
+            return False
+        pending.append(self.entry(item))
+        return True
+
+    def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
+        if isinstance(item, Result):
+            return item
+        slot = self.pool.slots.take() if self.pool.slots is not None else -1
+        return _InFlight(self.pool.submit(item, self.job, slot), item, slot)
+
+    def drain_one(self) -> None:
+        """Take the first entry's result (waiting for it)."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        entry = self.pending.popleft()
+        if isinstance(entry, Result):
+            if not self.handler.handle(entry):
+                raise _StopError
+            return
+        assert isinstance(entry, _InFlight)
+        slots = self.pool.slots
+        try:
+            done = _outcome(entry.future)
+        except BrokenProcessPool:  # this chunk's worker died, or another one did
+            if slots is not None:
+                slots.give(entry.slot)
+            self.again(entry.chunk)
+        else:
+            if done.shared >= 0 and slots is not None:  # the output is in the chunk's slot
+                output = slots.slot(entry.slot)[: done.shared]
+                try:
+                    self.handler.output(output)
+                finally:
+                    output.release()
+            if slots is not None:
+                slots.give(entry.slot)
+            self.take(done, entry.chunk)
+
+    def take(self, done: Done, chunk: list[Unit]) -> None:
+        if not _take(self.handler, done):
+            raise _StopError
+        if done.handed >= 0:  # the rest of the chunk, from the large file on, comes next
+            rest = _handed_back(chunk[done.handed :], self.job, self.chunk_size)
+            self.pending.appendleft(_Handed(rest))
+
+    def alone(self, chunk: list[Unit]) -> Done | None:
+        """Do a chunk with nothing else in flight: None if it takes a worker down."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        self.pool.renew()  # what is in flight finishes (or is broken) first
+        try:
+            return _outcome(self.pool.submit(chunk, self.redo))
+        except BrokenProcessPool:
+            return None
+
+    def again(self, chunk: list[Unit]) -> None:
+        """Do again a chunk that a dead worker took down.
+
+        If it takes a worker down again, each half of it, and so on, to find the input that
+        does: a few tries (each in new workers) for a chunk of 128, not one per unit.
+        """
+        done = self.alone(chunk)
+        if done is not None:
+            self.take(done, chunk)
+        elif len(chunk) > 1:
+            half = len(chunk) // 2
+            self.again(chunk[:half])
+            self.again(chunk[half:])
+        elif not self.handler.handle(failed(chunk[0].origin, WORKER_DIED)):
+            raise _StopError
+
+
+def _handed_back(rest: list[Unit], job: Job, chunk_size: int) -> Iterator[list[Unit] | Result]:
+    """A large file a worker handed back, split here, then the units after it, in chunks."""
+    unit = rest[0]
+    assert isinstance(unit, FileUnit)
+    pieces = file_pieces(unit.path, unit.format, job.max_member_size)
+    stories = _or_no_story(story_units(annotate(pieces), job.namer, stem=unit.stem), unit.origin)
+    return _chunks(itertools.chain(stories, rest[1:]), chunk_size)
+
+
 _POLL = 0.05
 """How long, in seconds, a wait for a worker's chunk holds Ctrl-C and SIGTERM back."""
 
 
-def _ready(entry: _InFlight | Result) -> bool:
+def _ready(entry: _InFlight | Result | _Handed) -> bool:
     """Whether ``entry`` can be taken without waiting (Ctrl-C held back, see :func:`_outcome`)."""
     if isinstance(entry, Result):
         return True
+    if isinstance(entry, _Handed):
+        return False  # its work is still to be sent
     with signals_held():
         return entry.future.done()
 
@@ -392,12 +530,20 @@ class _Pool:
         self.jobs = jobs
         self.job = job
         self.executor: Any = None
+        self.slots: SharedSlots | None = None
+        if sys.platform == "linux" and job.mode == "convert":  # forked workers share it
+            self.slots = SharedSlots(jobs * _IN_FLIGHT + 2)
 
-    def submit(self, chunk: list[Unit], job: Job) -> Future[Done]:
+    def submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
         with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
             if self.executor is None:
+                global _slots  # noqa: PLW0603 - inherited by the workers forked now
+                _slots = self.slots
                 self.executor = _pool(self.jobs, self.job)
-            future: Future[Done] = self.executor.submit(_pool_work, chunk, job)
+                with _frozen():  # the workers are forked at the first submit
+                    future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
+                return future
+            future = self.executor.submit(_pool_work, chunk, job, slot)
         return future
 
     def renew(self) -> None:
@@ -411,6 +557,9 @@ class _Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        if self.slots is not None:
+            self.slots.close()
+            self.slots = None
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -445,6 +594,21 @@ def _pool(jobs: int, job: Job) -> Any:
         initializer=_worker_started,
         initargs=(os.getpid(),),
     )
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The garbage collector's objects frozen while workers are forked.
+
+    A collection in a worker would otherwise write to every object it inherited (the
+    collector's counts in their headers), and each page written is copied: a few thousand
+    page faults a worker.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 _ORPHAN_POLL = 0.2  # seconds between a worker's looks at whether its parent is alive
@@ -543,9 +707,19 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)  # blocked somewhere a signal does not reach
 
 
-def _pool_work(chunk: list[Unit], job: Job) -> Done:
-    """:func:`work` in a worker process: a termination signal ends the process there."""
+_slots: SharedSlots | None = None
+"""The shared buffer, as the workers inherit it (set as they are forked)."""
+
+
+def _pool_work(chunk: list[Unit], job: Job, slot: int = -1) -> Done:
+    """:func:`work` in a worker process: a termination signal ends the process there.
+
+    ``slot``: the chunk's slot in the shared buffer, for its output (-1: none).
+    """
     try:
+        if slot >= 0 and _slots is not None:
+            with _slots.slot(slot) as view:
+                return work(chunk, job, view)
         return work(chunk, job)
     except SystemExit as exc:  # SIGTERM: not a result to send back
         os._exit(exc.code if isinstance(exc.code, int) else 1)

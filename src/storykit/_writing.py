@@ -403,7 +403,7 @@ class AtomicFile:
             self.discard()
             raise
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         """Write bytes (to the temporary file)."""
         self.file.write(data)
 
@@ -487,7 +487,7 @@ def print_stdout(text: str) -> None:
         sys.stdout.write(text)
 
 
-def write_stdout(data: bytes) -> None:
+def write_stdout(data: bytes | memoryview) -> None:
     """Write encoded output to standard output (its binary buffer when it has one).
 
     All of it, or an ``OSError``: a write into a full disk or past a file size limit
@@ -498,7 +498,7 @@ def write_stdout(data: bytes) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     with naming_stdout():
         if buffer is None:
-            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.write(bytes(data).decode("utf-8"))
             return
         sys.stdout.flush()
         view = memoryview(data)

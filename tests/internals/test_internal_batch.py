@@ -5,8 +5,9 @@ These tests must reach in, each for a reason of its own:
 - a small file is read whole and split at once, a larger one streamed: both roads must give
   the same output, and only the private threshold (``_pieces._WHOLE``) picks the road for
   files small enough to test with;
-- with a pool, a file over 4 MiB is split in the main process (``_engine._DELEGATE``), at
-  a linear cost counted by wrapping the private splitting functions;
+- with a pool, a file over 4 MiB (``_engine._DELEGATE``) is handed back by its worker and
+  split in the main process, in its place in the output, at a linear cost counted by
+  wrapping the private splitting functions;
 - a handler that stops at the first result while chunks are still queued (what Ctrl-C and
   ``--fail-fast`` do, at a moment no test can time from outside) is driven through
   :func:`storykit._engine.run` itself;
@@ -22,17 +23,19 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import storykit
 from storykit import _engine, _pieces, _worker
 from storykit._sources import Limits
 from storykit._worker import StoryUnit
 
-from ..test_cli import files_under, run
-from ..test_collection import dump, write
+from ..test_cli import _children_cpu, files_under, jsonl_stories, run
+from ..test_collection import dump, make_story, write
 from ..test_cost import big_story
 from .test_internal_pieces import TRICKY, count_scanning
 
@@ -67,20 +70,124 @@ def test_small_dumps_read_whole_convert_as_streamed(
 def test_the_cli_splits_a_large_file_as_iter_stories_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a pool, a large file is split in the main process: with the same streaming.
+    """A large file handed back by a worker is split here: with the same streaming.
 
     The dump of a million sections cost ten times more through ``storykit convert`` than
     through ``load()``: the main process re-split the story at every block.
     """
     text = big_story(400)
     path = write(tmp_path / "big.txt", text)
-    monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # split here, as a file over 4 MiB is
     scanned = count_scanning(monkeypatch)
-    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    units = list(_engine.units([str(path)], None, format=None, limits=limits, split_large=True))
-    assert [type(unit) for unit in units] == [StoryUnit]  # one story, split here
-    assert units[0].text == text.rstrip("\n")
+    job = _worker.Job("convert", compact=True)
+    units = list(_engine._handed_back([_worker.FileUnit(str(path), "", None)], job, 64))
+    assert len(units) == 1
+    assert [type(unit) for unit in units[0]] == [StoryUnit]  # one story, split here
+    assert units[0][0].text == text.rstrip("\n")  # type: ignore[union-attr]
     assert scanned[0] <= 2 * len(text) + 10 * 1024
+
+
+class _Collecting(_engine.Handler):
+    """Everything a run hands over, in order."""
+
+    def __init__(self) -> None:
+        self.seen: list[object] = []
+        self.roads: set[str] = set()  # how the outputs came: bytes, or a view of a slot
+
+    def output(self, data: bytes | memoryview) -> None:
+        self.roads.add(type(data).__name__)
+        self.seen.append(bytes(data))  # a view is valid during the call only
+
+    def tally(self, ok: int, files: int, extras: int = 0) -> None:
+        self.seen.append((ok, files))
+
+    def handle(self, result: _worker.Result) -> bool:
+        self.seen.append(result.kind)
+        return True
+
+
+def _large_files(folder: Path) -> list[str]:
+    """Small files, and three large ones (two in a row) among them."""
+    for i in range(40):
+        write(folder / f"{i:02}.txt", dump(i))
+    for name, first in (("04x", 100), ("04y", 200), ("29x", 300)):
+        write(folder / f"{name}.txt", "\n\n".join(dump(first + i) for i in range(9)))
+    return [str(p) for p in sorted(folder.glob("*.txt"))]
+
+
+def test_large_files_are_handed_back_and_done_in_their_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The main process no longer asks the size of each file as it walks (a system call per
+    # file, on the main process's share of the cores): a worker that opens a large file
+    # hands it back, and its stories, then the rest of its chunk, are done before the
+    # chunks already in flight behind it are taken.
+    inputs = _large_files(tmp_path)
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)  # each big file is 1.6 KB, the others 175 B
+    split_here: list[str] = []
+    real = _engine.file_pieces
+
+    def recording(path: str, fmt: str, limit: int) -> Any:
+        split_here.append(os.path.basename(path))
+        return real(path, fmt, limit)
+
+    monkeypatch.setattr(_engine, "file_pieces", recording)
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    job = _worker.Job("convert", compact=True)
+    runs = []
+    for jobs, size in ((1, 64), (2, 4), (2, 64)):
+        handler = _Collecting()
+        _engine.run(
+            _engine.units(inputs, None, format=None, limits=limits),
+            job,
+            jobs,
+            handler,
+            chunk_size=size,
+        )
+        out = b"".join(x for x in handler.seen if isinstance(x, bytes))
+        counted = [x for x in handler.seen if isinstance(x, tuple)]
+        runs.append((out, sum(ok for ok, _ in counted), sum(files for _, files in counted)))
+    # one job: no worker to hand anything back; two: each big file split here, once
+    assert split_here == ["04x.txt", "04y.txt", "29x.txt"] * 2
+    assert runs[0] == runs[1] == runs[2]
+    out, ok, files = runs[0]
+    assert (ok, files) == (40 + 27, 43)
+    titles = [storykit.loads(line, "json").title for line in out.decode().splitlines()]
+    numbers = [*range(5), *range(100, 109), *range(200, 209), *range(5, 30)]
+    numbers += [*range(300, 309), *range(30, 40)]
+    assert titles == [make_story(i).title for i in numbers]
+
+
+def test_large_files_handed_back_keep_their_output_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _large_files(tmp_path / "in")
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)
+    seen = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"OUT{jobs}"
+        status, _, err = run(
+            capsys, "convert", str(tmp_path / "in"), "-o", f"{out}/", "--to", "json", "-j", jobs
+        )
+        assert (status, err) == (0, "67 converted, 0 failed\n")
+        seen.append({name: (out / name).read_bytes() for name in files_under(out)})
+    assert seen[0] == seen[1]
+    assert "04x-9.json" in seen[1]
+    assert storykit.loads(seen[1]["04y-1.json"], "json") == make_story(200)
+
+
+def test_one_chunk_with_a_large_file_is_worth_a_pool(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the walk no longer splits a large file into many chunks: the one chunk is looked at
+    write(tmp_path / "in" / "big.txt", "\n\n".join(dump(i) for i in range(9)))
+    argv = ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "all.jsonl"), "-j", "2"]
+    before = _children_cpu()
+    assert run(capsys, *argv)[0] == 0
+    assert _children_cpu() == before  # small: done here
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)
+    assert run(capsys, *argv, "--force")[0] == 0
+    assert _children_cpu() > before  # large: its stories went to the workers
+    assert len(jsonl_stories(tmp_path / "all.jsonl")) == 9
 
 
 def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
@@ -212,3 +319,103 @@ def test_sigterm_ends_a_worker_whose_result_no_one_reads() -> None:
     """… but a send that never ends (the main process stopped reading) keeps no worker."""
     script = _SEND_THEN_SIGTERM.replace("print(len(reader.recv_bytes()))", "pass")
     assert _run_script(script) == [f"{128 + signal.SIGTERM} True"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers share the buffer on Linux")
+@pytest.mark.parametrize("to", ["json", "text"])
+def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str
+) -> None:
+    # A worker leaves a chunk's output in the chunk's slot of a buffer shared with the main
+    # process (no pickling, no pipe, no fresh memory); what does not fit is sent back as
+    # before. Both roads, and a mix of them, give the bytes one process writes.
+    for i in range(30):
+        stories = [dump(i)] if i % 3 else [dump(100 * i + k) for k in range(5)]
+        write(tmp_path / f"{i:02}.txt", "\n\n".join(stories))
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    job = _worker.Job("convert", to, compact=True)
+    seen: dict[str, tuple[bytes, set[str]]] = {}
+    for road, slot_size in (("one", 0), ("shared", 1 << 20), ("mixed", 600), ("piped", 10)):
+        handler = _Collecting()
+        if slot_size:
+            monkeypatch.setattr(_worker.SharedSlots, "SIZE", slot_size)
+        items = _engine.units(inputs, None, format=None, limits=limits)
+        _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
+        out = b"".join(x for x in handler.seen if isinstance(x, bytes))
+        seen[road] = (out, handler.roads)
+    assert seen["one"][1] == {"bytes"}
+    assert seen["shared"][1] == {"memoryview"}  # every chunk's output fits its slot
+    assert seen["mixed"][1] == {"memoryview", "bytes"}  # one story fits, five do not
+    assert seen["piped"][1] == {"bytes"}
+    assert len({out for out, _ in seen.values()}) == 1
+    assert seen["one"][0].count(b"Story number") == 70
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
+    tmp_path: Path, sig: int
+) -> None:
+    # -j 2 into one file: the chunks' outputs come through the shared buffer. Ctrl-C or
+    # SIGTERM at any moment leaves no temporary file, no part of an output, no traceback.
+    from ..test_cli import _children, _start, _wait_for, many_stories, temp_files
+
+    many_stories(tmp_path / "in", 3000)
+    for attempt in range(3):
+        process = _start(["convert", "in", "-o", "all.jsonl", "-j", "2", "--force"], tmp_path)
+        _wait_for(lambda: len(_children(process.pid)) == 2, 30)  # noqa: B023
+        time.sleep(0.1 * attempt)
+        os.killpg(process.pid, sig)
+        _, err = process.communicate(timeout=60)
+        if process.returncode == 0:  # it ended before the signal came: nothing to see
+            continue
+        assert process.returncode in (128 + sig, -sig), err
+        assert "Traceback" not in err
+        assert "Exception ignored" not in err
+        assert temp_files(tmp_path) == []
+        out = tmp_path / "all.jsonl"
+        if out.exists():  # the signal came after it was made: then it is whole
+            assert len(jsonl_stories(out)) == 3000
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_inputs_that_kill_workers_are_found_by_halves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a pool the chunks grow to 128 units: a chunk a dead worker took down was done
+    # again a unit at a time, each in new workers (a pool started per unit). Now each half
+    # that fails again is halved: a few tries find the inputs that kill a worker.
+    for i in range(300):
+        text = dump(i)
+        write(tmp_path / f"{i:03}.txt", text.replace("chips", "CRASH") if i in KILLERS else text)
+    real = _worker.parse_text
+
+    def killing(text: str, *args: Any) -> Any:
+        if "CRASH" in text:
+            os.kill(os.getpid(), signal.SIGKILL)  # a worker's death, as a crash in C
+        return real(text, *args)
+
+    monkeypatch.setattr(_worker, "parse_text", killing)  # in the workers forked from here
+    tries = []
+    alone = _engine._PoolRun.alone
+
+    def counting(self: _engine._PoolRun, chunk: list[_worker.Unit]) -> Any:
+        tries.append(len(chunk))
+        return alone(self, chunk)
+
+    monkeypatch.setattr(_engine._PoolRun, "alone", counting)
+    handler = _Collecting()
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    items = _engine.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _worker.Job("convert", compact=True), 2, handler)
+    out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
+    titles = [storykit.loads(line, "json").title for line in out.splitlines()]
+    assert titles == [make_story(i).title for i in range(300) if i not in KILLERS]
+    assert handler.seen.count("failed") == len(KILLERS)
+    assert 128 in tries  # the third chunk (of 64, 64, 128, 44 units) was done again
+    assert len(tries) < 40  # by halves: not one try per unit
+
+
+KILLERS = (130, 131, 250)
