@@ -157,6 +157,23 @@ def test_large_files_are_handed_back_and_done_in_their_place(
     assert titles == [make_story(i).title for i in numbers]
 
 
+def test_a_large_file_handed_back_that_holds_no_story_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A blank file is "no story here" wherever it is found; one large enough to be handed
+    # back by its worker was split in the main process, which said nothing of it.
+    for i in range(12):
+        write(tmp_path / "in" / f"{i:02}.txt", dump(i))
+    write(tmp_path / "in" / "05x.txt", " \n" * 1000)  # 2 KB of blank lines
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)
+    for jobs in ("1", "2"):
+        out = tmp_path / f"all{jobs}.jsonl"
+        status, _, err = run(capsys, "convert", str(tmp_path / "in"), "-o", str(out), "-j", jobs)
+        assert status == 1
+        assert err == f"{tmp_path / 'in' / '05x.txt'}: no story here\n12 converted, 1 failed\n"
+        assert len(jsonl_stories(out)) == 12
+
+
 def test_large_files_handed_back_keep_their_output_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
