@@ -29,12 +29,12 @@ command runs with its bytecode cached (under ``OUT/pycache``, after a warm-up), 
 installed package does, even where ``PYTHONDONTWRITEBYTECODE`` is set: compiling storykit at
 each start would be counted against it otherwise.
 
-The files are read from a warm page cache (they were just made, or read by the run before),
-which makes the floor as fast as it can be. A real archive is mostly on disk: ``--cold``
-drops the page cache (``/proc/sys/vm/drop_caches``: Linux, as root) before each of a second
-set of runs, and reports the floor, the floor reading ahead as storykit's folder walk does
-(``posix_fadvise(WILLNEED)`` for the next files), and ``convert`` with ``--jobs 1`` and
-``--jobs 2``, each from a cold cache.
+Each run but the cold ones reads an archive warmed just before it (every file read once,
+untimed: see ``warm``), which makes the floor as fast as it can be. A real archive is mostly
+on disk: ``--cold`` drops the page cache (``/proc/sys/vm/drop_caches``: Linux, as root)
+before each of a second set of runs, and reports the floor, the floor reading ahead as
+storykit's folder walk does (``posix_fadvise(WILLNEED)`` for the next files), and
+``convert`` with ``--jobs 1`` and ``--jobs 2``, each from a cold cache.
 
 Options: ``--stories N`` (20000), ``--big N`` (100000; 0 skips it), ``--flat`` (one folder
 rather than folders of 1,000), ``--out DIR``, ``--repeat N`` (median of N rounds, 3),
@@ -257,6 +257,18 @@ def timed(argv: list[str]) -> tuple[float, float, int]:
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
 
 
+def warm(archive: Path) -> None:
+    """Read every file of ``archive`` (untimed), so that the run after reads it from memory.
+
+    A file read a few seconds before is not always still cached: a kernel that reclaims
+    memory on its own (DAMON's ``pageout``, as on this project's machines) evicts what was
+    not touched lately, and the floor, run first, then paid for disk reads the runs after
+    it did not. Every warm run reads a freshly warmed archive.
+    """
+    for path in archive.rglob("*.txt"):
+        path.read_bytes()
+
+
 def drop_caches() -> None:
     """Empty the page cache (dirty pages are written first), so files come from the disk."""
     os.sync()
@@ -401,16 +413,22 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
     cpu_one, cpu_two = [], []
     for _ in range(args.repeat):
         floor_argv = [sys.executable, "-c", FLOOR, str(small), str(out / "floor.jsonl")]
+        warm(small)
         runs["floor"].append(timed(floor_argv))
         library_argv = [sys.executable, "-c", LIBRARY_FLOOR, str(small), str(out / "lib.jsonl")]
+        warm(small)
         runs["library"].append(timed(library_argv))
+        warm(small)
         runs["one"].append(timed(convert(small, out / "one.jsonl", 1)))
+        warm(small)
         runs["two"].append(timed(convert(small, out / "two.jsonl", 2)))
+        warm(cached)
         runs["cached"].append(timed(convert(cached, out / "cached.jsonl", 1)))
         # new files each round, in a folder of its own: deleting the last round's 20,000
         # files just before would be charged to this one (the kernel frees them meanwhile)
         folder = out / f"folder-{len(runs['folder'])}"
         shutil.rmtree(folder, ignore_errors=True)
+        warm(small)
         runs["folder"].append(timed([*convert(small, folder, 1), "--to", "json"]))
         one_unit, two_units = cpu_times()
         cpu_one.append(one_unit)
@@ -478,7 +496,9 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
     if args.big:
         big = out / f"archive-{args.big}-{kind}"
         make_archive(big, args.big, flat=args.flat, unique=not args.cached_tags)
+        warm(big)
         big_one = timed(convert(big, out / "big-one.jsonl", 1))
+        warm(big)
         big_two = timed(convert(big, out / "big-two.jsonl", 2))
         rows += [
             (

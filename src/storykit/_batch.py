@@ -23,17 +23,15 @@ from typing import Any, TextIO
 
 from storykit import formats
 from storykit._engine import CHUNK, Handler, run, story_units, units
+from storykit._naming import Namer, input_base, out_suffix
 from storykit._records import Origin, Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits
 from storykit._worker import SITE_INDEX, Job, Result, Unit, annotate
 from storykit._writing import (
     AtomicFile,
-    Namer,
     NotRegularError,
-    input_base,
     is_special,
     make_folder,
-    out_suffix,
     print_stdout,
     remove_empty,
     remove_stale,

@@ -44,6 +44,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
+from storykit._naming import Namer, OutsideError, TakenError, input_base
 from storykit._pieces import file_pieces, stream_pieces
 from storykit._records import Blob, Failure, Origin, Piece
 from storykit._sources import Limits
@@ -64,7 +65,7 @@ from storykit._worker import (
     skipped,
     work,
 )
-from storykit._writing import Namer, OutsideError, TakenError, input_base, signals_held
+from storykit._writing import signals_held
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

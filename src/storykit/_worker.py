@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple
 
 from storykit import formats
+from storykit._naming import Namer
 from storykit._pieces import (
     bytes_pieces,
     open_file,
@@ -40,7 +41,7 @@ from storykit._pieces import (
 )
 from storykit._records import Event, Failure, Origin, Piece, error_as_options
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
-from storykit._writing import Namer, write_atomic
+from storykit._writing import write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
 
@@ -72,7 +73,7 @@ class FileUnit(NamedTuple):
     """``"jsonl"``, a registered format's name, or ``""`` to tell from the content."""
     stem: str | None
     """With folder output, the file's output path without suffix, else ``None``
-    (:meth:`storykit._writing.Namer.stem`)."""
+    (:meth:`storykit._naming.Namer.stem`)."""
 
     @property
     def origin(self) -> Origin:
