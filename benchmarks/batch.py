@@ -76,12 +76,15 @@ def walk(top):
             yield from walk(path)
         elif name.endswith(".txt"):
             yield path
+"""
+_FLOOR_SINK = r"""
 with open(out, "w", encoding="utf-8") as sink:
     for path in walk(root):
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
         sink.write(json.dumps(text, ensure_ascii=False) + "\n")
 """
+FLOOR += _FLOOR_SINK
 
 FLOOR_AHEAD = r"""
 import json, os, sys
@@ -109,12 +112,8 @@ def walk(top):
                 asked += AHEAD
             k += 1
             yield path
-with open(out, "w", encoding="utf-8") as sink:
-    for path in walk(root):
-        with open(path, "rb") as f:
-            text = f.read().decode("utf-8")
-        sink.write(json.dumps(text, ensure_ascii=False) + "\n")
 """
+FLOOR_AHEAD += _FLOOR_SINK
 
 LIBRARY_FLOOR = r"""
 import os, sys
