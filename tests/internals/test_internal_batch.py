@@ -287,14 +287,19 @@ _SEND_THEN_SIGTERM = """\
 import os, signal, sys, time
 from multiprocessing import Pipe
 from storykit import _engine
+from storykit._writing import signals_held
 reader, writer = Pipe(duplex=False)
-pid = os.fork()
-if pid == 0:  # a worker, sending a result far larger than the pipe holds
-    reader.close()
-    _engine._worker_started(os.getppid())
-    writer.send_bytes(b"x" * 20_000_000)
-    time.sleep(30)
-    os._exit(0)
+# forked with the signals held, as the pool forks its workers: the worker's watcher thread
+# then keeps them held, and a signal can only go to its main thread (one that went to the
+# watcher left the main thread asleep for its 30 s, now and then, under load)
+with signals_held():
+    pid = os.fork()
+    if pid == 0:  # a worker, sending a result far larger than the pipe holds
+        reader.close()
+        _engine._worker_started(os.getppid())
+        writer.send_bytes(b"x" * 20_000_000)
+        time.sleep(30)
+        os._exit(0)
 writer.close()
 time.sleep(0.5)  # the worker is blocked in its send: the pipe holds 64 KiB
 os.kill(pid, signal.SIGTERM)
