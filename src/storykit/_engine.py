@@ -535,6 +535,23 @@ class _Pool:
             self.slots = SharedSlots(jobs * _IN_FLIGHT + 2)
 
     def submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
+        """Send a chunk out; a pool broken already gives a future failed as its chunks are.
+
+        A worker killed between two sends breaks the executor, which then refuses the next
+        (a traceback, with ``kill -9`` of a worker): the chunk is done again as those in
+        flight are (:meth:`_PoolRun.again`).
+        """
+        from concurrent.futures import Future  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._submit(chunk, job, slot)
+        except BrokenProcessPool as exc:
+            broken: Future[Done] = Future()
+            broken.set_exception(exc)
+            return broken
+
+    def _submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
         with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
             if self.executor is None:
                 global _slots  # noqa: PLW0603 - inherited by the workers forked now

@@ -436,3 +436,40 @@ def test_inputs_that_kill_workers_are_found_by_halves(
 
 
 KILLERS = (130, 131, 250)
+
+
+def test_a_worker_killed_between_two_sends_is_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kill -9 of a worker with -j 2: the executor, broken by the death, refused the next
+    # chunk sent, and BrokenProcessPool came out of the command as a traceback. Each send
+    # here waits for the chunks sent before it, so the death is seen at the next send.
+    for i in range(12):
+        text = dump(i)
+        write(tmp_path / f"{i:03}.txt", text.replace("chips", "CRASH") if i == 3 else text)
+    real = _worker.parse_text
+
+    def killing(text: str, *args: Any) -> Any:
+        if "CRASH" in text:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(text, *args)
+
+    monkeypatch.setattr(_worker, "parse_text", killing)
+    sent: list[concurrent.futures.Future[Any]] = []
+    submit = _engine._Pool.submit
+
+    def waiting(self: _engine._Pool, *args: Any) -> Any:
+        concurrent.futures.wait(sent)
+        sent.append(submit(self, *args))
+        return sent[-1]
+
+    monkeypatch.setattr(_engine._Pool, "submit", waiting)
+    handler = _Collecting()
+    limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
+    inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
+    items = _engine.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _worker.Job("convert", compact=True), 2, handler, chunk_size=1)
+    out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
+    titles = [storykit.loads(line, "json").title for line in out.splitlines()]
+    assert titles == [make_story(i).title for i in range(12) if i != 3]
+    assert handler.seen.count("failed") == 1
