@@ -572,7 +572,10 @@ class _Pool:
     def close(self) -> None:
         """Let the chunks running finish, cancel the others, and end the processes."""
         if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            # a second Ctrl-C landing inside the shutdown left the workers waiting for work
+            # and the command waiting for them, for ever: it is let in once they are gone
+            with signals_held():
+                self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
         if self.slots is not None:
             self.slots.close()
