@@ -218,7 +218,7 @@ def run(
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
     At most ``jobs * 4 + 1`` chunks are in flight, so memory does not grow with the input.
-    ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
+    ``--fail-fast`` does one unit at a time, here, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
 
     With a pool, the chunks after the first two are of 128 units: each chunk costs the
@@ -230,8 +230,9 @@ def run(
     chunks = _chunks(items, chunk_size, later)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
-    # one chunk is not worth a pool, unless a large file in it is
-    if jobs > 1 and (len(head) == 2 or any(map(_large, head))):
+    # one chunk is not worth a pool, unless a large file in it is; --fail-fast has none:
+    # the units in flight behind a failure would be done (their files written) all the same
+    if jobs > 1 and not job.fail_fast and (len(head) == 2 or any(map(_large, head))):
         _run_pool(stream, job, jobs, handler, chunk_size)
         return
     for chunk in stream:

@@ -495,3 +495,18 @@ def test_the_pool_shuts_down_with_ctrl_c_held_back(tmp_path: Path) -> None:
     pool.close()
     assert masks and signal.SIGINT in masks[0]
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def test_fail_fast_with_a_pool_writes_nothing_past_the_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # -j 2 -o DIR --fail-fast: the units in flight behind the failure (up to 9) were done by
+    # the workers, and their files written, though the run stopped at the failure and its
+    # summary did not count them (-j 1 wrote none of them).
+    for i in range(40):
+        write(tmp_path / "in" / f"{i:02}.txt", b"\xff\xfe not utf-8" if i == 3 else dump(i))
+    argv = ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "out") + "/", "--to", "md"]
+    status, _, err = run(capsys, *argv, "--fail-fast", "-j", "2")
+    assert status == 1
+    assert err.splitlines()[-1] == "3 converted, 1 failed"
+    assert files_under(tmp_path / "out") == ["00.md", "01.md", "02.md"]
