@@ -219,7 +219,7 @@ def run(
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
     At most ``jobs * 4 + 1`` chunks are in flight, so memory does not grow with the input.
-    ``--fail-fast`` sends one unit at a time, so that nothing past the failure is done.
+    ``--fail-fast`` does one unit at a time, here, so that nothing past the failure is done.
     A worker that dies takes only the input it was on down (reported as failed).
 
     With a pool, the chunks after the first two are of 128 units: each chunk costs the
@@ -231,8 +231,9 @@ def run(
     chunks = _chunks(items, chunk_size, later)
     head = list(itertools.islice(chunks, 2))
     stream = itertools.chain(head, chunks)
-    # one chunk is not worth a pool, unless a large file in it is
-    if jobs > 1 and (len(head) == 2 or any(map(_large, head))):
+    # one chunk is not worth a pool, unless a large file in it is; --fail-fast has none:
+    # the units in flight behind a failure would be done (their files written) all the same
+    if jobs > 1 and not job.fail_fast and (len(head) == 2 or any(map(_large, head))):
         _run_pool(stream, job, jobs, handler, chunk_size)
         return
     for chunk in stream:
@@ -536,6 +537,23 @@ class _Pool:
             self.slots = SharedSlots(jobs * _IN_FLIGHT + 2)
 
     def submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
+        """Send a chunk out; a pool broken already gives a future failed as its chunks are.
+
+        A worker killed between two sends breaks the executor, which then refuses the next
+        (a traceback, with ``kill -9`` of a worker): the chunk is done again as those in
+        flight are (:meth:`_PoolRun.again`).
+        """
+        from concurrent.futures import Future  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._submit(chunk, job, slot)
+        except BrokenProcessPool as exc:
+            broken: Future[Done] = Future()
+            broken.set_exception(exc)
+            return broken
+
+    def _submit(self, chunk: list[Unit], job: Job, slot: int = -1) -> Future[Done]:
         with signals_held():  # forked here: a worker starts with Ctrl-C held, then ignores it
             if self.executor is None:
                 global _slots  # noqa: PLW0603 - inherited by the workers forked now
@@ -556,7 +574,10 @@ class _Pool:
     def close(self) -> None:
         """Let the chunks running finish, cancel the others, and end the processes."""
         if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            # a second Ctrl-C landing inside the shutdown left the workers waiting for work
+            # and the command waiting for them, for ever: it is let in once they are gone
+            with signals_held():
+                self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
         if self.slots is not None:
             self.slots.close()
