@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,19 @@ SHARED = Path(os.environ.get("STORYKIT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 CORPUS_STORIES = sorted((CORPUS / "stories").glob("*.txt")) if CORPUS.is_dir() else []
 NO_CORPUS = f"the development corpus is not at {CORPUS} (set STORYKIT_SHARED to its parent)"
+
+
+def run_python(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter with this checkout's storykit, and wait for it."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+
 
 settings.register_profile(
     "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

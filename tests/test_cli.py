@@ -29,7 +29,7 @@ import storykit.feeds
 from storykit import Story, _api, _batch, _engine, _writing
 from storykit.cli import EXIT_MISSING_EXTRA, main, render
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT, SEED, run_python
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
 
 
@@ -1817,15 +1817,7 @@ def test_a_ctrl_c_after_the_command_is_done_is_ignored() -> None:
         "sys.argv = ['storykit', '--version']\n"
         "console()\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("storykit ")
     assert "KeyboardInterrupt" not in done.stderr

@@ -15,7 +15,7 @@ import pytest
 
 import storykit
 from storykit import Section
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 
 from .test_cli import (
     _fsize_limit,
@@ -149,20 +149,9 @@ sys.exit({function}())
 """
 
 
-def _child(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
-
-
 def _imported_by_the_command() -> list[str]:
     """The modules the command imports beyond the package and the entry point's module."""
-    done = _child(
+    done = run_python(
         "import importlib.abc, os, signal, sys, storykit\n"  # as the child above
         f"from {_MODULE} import {_FUNCTION}\n"  # (what it imports is not guarded either)
         "before = set(sys.modules)\n"
@@ -179,7 +168,7 @@ def test_ctrl_c_while_the_command_is_imported_ends_it_quietly() -> None:
     assert "storykit.cli" in names and "storykit._batch" in names, names
     # the first, one in the middle, the last (the command's own module comes last)
     for name in dict.fromkeys([names[0], "storykit._batch", names[-1], "storykit.cli"]):
-        done = _child(_INTERRUPTED_AT.format(name=name, module=_MODULE, function=_FUNCTION))
+        done = run_python(_INTERRUPTED_AT.format(name=name, module=_MODULE, function=_FUNCTION))
         assert done.returncode == 130, (name, done.stderr)
         assert done.stderr == "", (name, done.stderr)
         assert done.stdout == ""
@@ -199,7 +188,7 @@ def test_ctrl_c_while_the_parser_is_built_ends_it_quietly() -> None:
         f"from {_MODULE} import {_FUNCTION}\n"
         f"{_FUNCTION}()\n"
     )
-    done = _child(script)
+    done = run_python(script)
     assert done.returncode == 130, done.stderr
     assert done.stderr == ""
     assert done.stdout == ""

@@ -20,7 +20,6 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -34,6 +33,7 @@ from storykit import _engine, _pieces, _worker
 from storykit._sources import Limits
 from storykit._worker import StoryUnit
 
+from ..conftest import run_python
 from ..test_cli import _children_cpu, files_under, jsonl_stories, run
 from ..test_collection import dump, make_story, write
 from ..test_cost import big_story
@@ -324,14 +324,7 @@ def test_sigterm_lets_a_worker_finish_sending_its_result() -> None:
 
 def _run_script(script: str) -> list[str]:
     """The lines ``script`` prints, run in a child with this checkout's storykit."""
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-    )
+    done = run_python(script)
     assert done.stderr == ""
     return done.stdout.splitlines()
 
