@@ -513,19 +513,22 @@ def _input_format(name: str) -> str:
         UsageError: No such format, or one storykit only writes (HTML, JSON-LD); the
             message lists the formats that can be read.
     """
-    readable = sorted(["jsonl", *(n for n in formats.names() if _readable(n))])
     try:
         found = formats.resolve(name)[0]
     except UnknownFormatError:
-        words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
-        close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
-        hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
-        msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
-        raise UsageError(msg + hint) from None
-    if found not in readable:
+        found = None
+    if found is not None and _readable(found):
+        return found
+    # only to say what is wrong: every format's module is looked at
+    readable = sorted(["jsonl", *(n for n in formats.names() if _readable(n))])
+    if found is not None:
         msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
         raise UsageError(msg + ", ".join(readable))
-    return found
+    words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
+    close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
+    hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
+    msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
+    raise UsageError(msg + hint)
 
 
 def _readable(name: str) -> bool:
