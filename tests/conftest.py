@@ -18,15 +18,22 @@ CORPUS_STORIES = sorted((CORPUS / "stories").glob("*.txt")) if CORPUS.is_dir() e
 NO_CORPUS = f"the development corpus is not at {CORPUS} (set STORYKIT_SHARED to its parent)"
 
 
-def run_python(script: str) -> subprocess.CompletedProcess[str]:
-    """Run ``script`` in a fresh interpreter with this checkout's storykit, and wait for it."""
+def run_python(script: str, *, measured: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter with this checkout's storykit, and wait for it.
+
+    ``measured=False``: not under coverage (CI measures every process it starts), for a
+    script whose signals would land in coverage's own saving of its data at exit.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if not measured:
+        env = {k: v for k, v in env.items() if not k.startswith("COVERAGE_PROCESS_")}
     return subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        env=env,
     )
 
 
