@@ -47,7 +47,7 @@ from storykit import formats
 from storykit._naming import Namer, OutsideError, TakenError, input_base
 from storykit._pieces import file_pieces, stream_pieces
 from storykit._records import Blob, Failure, Origin, Piece
-from storykit._sources import Limits
+from storykit._sources import Limits, read_ahead
 from storykit._walk import Named, Opened, walk
 from storykit._worker import (
     Done,
@@ -114,7 +114,7 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
-    for name in inputs:
+    for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
         for found in walk(source, format=format, limits=limits):

@@ -1,4 +1,5 @@
-"""The folder walk asks the kernel to read files before they are reached (``_read_ahead``).
+"""Files are asked of the kernel before they are reached: a folder's (``_read_ahead``), and
+files named one by one or matched by a pattern (``read_ahead``).
 
 What it must do: every regular file of a folder is asked for before the walk yields it, and
 never far ahead; nothing else is opened (a named pipe would make an ``open`` wait, a device
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import _sources
+from storykit import _engine, _sources
 
 pytestmark = pytest.mark.skipif(
     _sources._WILLNEED is None, reason="no posix_fadvise on this platform: nothing is read ahead"
@@ -48,10 +49,19 @@ class Spy:
         monkeypatch.setattr(_sources.os, "posix_fadvise", spy_advise)
 
     def walk(self, top: Path) -> Iterator[str]:
-        for found in _sources._walk(str(top)):
-            assert isinstance(found, str)
+        yield from self.count(_sources._walk(str(top)))
+
+    def count(self, found: Iterator[object]) -> Iterator[str]:
+        for item in found:
+            assert isinstance(item, str)
             self.walked += 1
-            yield found
+            yield item
+
+    def check_window(self, names: list[str]) -> None:
+        """Each file was asked for before it was reached, and at most ``2 * _AHEAD`` before."""
+        for k, name in enumerate(names):
+            assert self.at_open[name] <= k
+            assert k - self.at_open[name] <= 2 * _sources._AHEAD
 
 
 def _folder(tmp_path: Path, n: int) -> list[str]:
@@ -72,11 +82,7 @@ def test_every_file_is_asked_for_before_it_is_reached_and_not_far_ahead(
     walked = list(spy.walk(tmp_path))
     assert walked == names  # the same walk
     assert spy.opened == names  # each file asked for once, in order
-    ahead = _sources._AHEAD
-    for k, name in enumerate(names):
-        # asked for before the walk yielded it, and at most twice _AHEAD files before
-        assert spy.at_open[name] <= k
-        assert k - spy.at_open[name] <= 2 * ahead
+    spy.check_window(names)
     assert spy.advised == [(0, _sources._AHEAD_BYTES, os.POSIX_FADV_WILLNEED)] * len(names)
 
 
@@ -174,4 +180,71 @@ def test_without_posix_fadvise_nothing_is_opened_ahead(
     spy = Spy(monkeypatch)
     monkeypatch.setattr(_sources, "_WILLNEED", None)
     assert list(_sources._walk(str(tmp_path))) == names
+    assert spy.opened == []
+
+
+def test_files_named_one_by_one_are_asked_for_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``storykit.iter_stories([a, b, …])``: a list's files, as a folder's (cold archives)."""
+    names = _folder(tmp_path, 200)
+    spy = Spy(monkeypatch)
+    assert list(spy.count(_sources.expand(names))) == names
+    assert spy.opened == names
+    spy.check_window(names)
+
+
+def test_a_patterns_matches_are_asked_for_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _folder(tmp_path, 150)
+    spy = Spy(monkeypatch)
+    assert list(spy.count(_sources.expand(str(tmp_path / "*.txt")))) == names
+    assert spy.opened == names
+    spy.check_window(names)
+
+
+def test_the_commands_inputs_are_asked_for_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``storykit convert a.txt b.txt …`` (a shell's ``*.txt``): each input walked in turn."""
+    names = _folder(tmp_path, 150)
+    spy = Spy(monkeypatch)
+    walked = []
+    for unit in _engine.units(names, None, format=None, limits=_sources.Limits()):
+        walked.append(unit.origin.path)
+        spy.walked += 1
+    assert walked == names
+    assert spy.opened == names
+    spy.check_window(names)
+
+
+def test_only_regular_files_named_are_opened_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named pipe, a folder, a missing file or an open file named in a list is left alone."""
+    names = _folder(tmp_path, 2)
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "folder").mkdir()
+    spy = Spy(monkeypatch)
+    with SEED.open("rb") as stream:
+        items: list[object] = [
+            names[0],
+            str(tmp_path / "pipe.txt"),
+            str(tmp_path / "folder"),
+            str(tmp_path / "missing.txt"),
+            stream,
+            Path(names[1]),
+        ]
+        assert list(_sources.read_ahead(items)) == items  # every item, in order, untouched
+    assert list(map(str, spy.opened)) == [names[0], names[1]]
+
+
+def test_a_list_is_not_read_ahead_without_posix_fadvise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _folder(tmp_path, 3)
+    spy = Spy(monkeypatch)
+    monkeypatch.setattr(_sources, "_WILLNEED", None)
+    assert list(_sources.expand(names)) == names
     assert spy.opened == []
