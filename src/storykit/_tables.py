@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 import sys
 import warnings
 from collections.abc import Iterator
@@ -158,9 +159,10 @@ def _remove_made(out: str) -> None:
 
     A database is removed only while it holds no story (none came, or a signal stopped the
     run before the first chunk was committed): another run may have begun writing into
-    the one this run made.
+    the one this run made. An empty file is no database yet (``sqlite3.connect`` makes one
+    at once; a signal may come before the tables are made in it).
     """
-    if lower_suffix(out) != ".parquet":
+    if lower_suffix(out) != ".parquet" and not _empty_file(out):
         try:
             with contextlib.closing(sqlite3.connect(f"file:{quote(out)}?mode=ro", uri=True)) as db:
                 if db.execute("SELECT count(*) FROM stories").fetchone()[0]:
@@ -170,6 +172,15 @@ def _remove_made(out: str) -> None:
     for made in (out, out + "-journal"):
         with contextlib.suppress(OSError):
             os.unlink(made)
+
+
+def _empty_file(path: str) -> bool:
+    """Whether ``path`` is an empty regular file (not a link: what it leads to is not ours)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
 def _refused(error: StoryParseError, out: str) -> int:

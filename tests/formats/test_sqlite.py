@@ -31,7 +31,7 @@ from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.strategies import stories
-from tests.test_cli import _wait_for, main_is_running, unmeasured
+from tests.test_cli import _wait_for, unmeasured
 
 SRC = ROOT / "src"
 
@@ -664,12 +664,14 @@ def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
     # not measured: a Ctrl-C that comes as the command ends would land in coverage's own
     # save at exit (a traceback that is not storykit's)
     env = {**unmeasured(), "PYTHONPATH": str(SRC)}
-    for delay in (0.3, 0.8, 1.5):
+    for delay in (0.0, 0.05, 0.2):
         db = tmp_path / "s.db"
         command = [sys.executable, "-m", "storykit", "convert", str(folder), "-o", str(db)]
         process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-        # from when storykit runs (not while the interpreter imports it), however slow that is
-        assert _wait_for(lambda: main_is_running(process.pid), 30)  # noqa: B023
+        # once a chunk is in the database, however slow the machine (under load a fixed
+        # time after the start came before it): a Ctrl-C before the first chunk leaves no
+        # database at all, tested on its own (test_cli_sigterm_before_the_first_chunk…)
+        assert _wait_for(lambda: _stories_in(db) > 0, 60)  # noqa: B023
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         err = process.communicate(timeout=60)[1]
@@ -682,6 +684,64 @@ def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
         back = list(storykit.iter_stories(db))
         assert back == list(map(make, range(len(back))))
         db.unlink()
+
+
+def _stories_in(db: Path) -> int:
+    """How many stories another process has committed to ``db`` so far (0: none, or busy)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+            return int(connection.execute("SELECT count(*) FROM stories").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_ctrl_c_before_the_tables_are_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found under load: sqlite3.connect makes an empty file at once; a Ctrl-C before the
+    tables were made in it left that file, which no reader takes ("not a storykit database")."""
+
+    def interrupted(connection: sqlite3.Connection) -> str | None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sk_sqlite, "_layout_problem", interrupted)
+    db = tmp_path / "new.db"
+    with pytest.raises(KeyboardInterrupt):
+        sk_sqlite.connect(db)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(KeyboardInterrupt):
+        storykit.to_sqlite([make(1)], db)
+    assert list(tmp_path.iterdir()) == []
+    # a database that was there is left as it was
+    monkeypatch.undo()
+    storykit.to_sqlite([make(1)], db)
+    monkeypatch.setattr(sk_sqlite, "_layout_problem", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sk_sqlite.connect(db)
+    assert list(storykit.iter_stories(db)) == [make(1)]
+
+
+def test_the_command_removes_an_empty_file_it_made_for_a_database(tmp_path: Path) -> None:
+    """What a signal leaves between ``sqlite3.connect`` and ``connect``'s own clean-up."""
+    from storykit import _tables
+
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    _tables._remove_made(str(empty))
+    assert not empty.exists()
+    no_story = tmp_path / "none.db"
+    storykit.to_sqlite([], no_story)  # the tables, and no story
+    _tables._remove_made(str(no_story))
+    assert not no_story.exists()
+    kept = tmp_path / "kept.db"
+    storykit.to_sqlite([make(1)], kept)
+    _tables._remove_made(str(kept))
+    assert list(storykit.iter_stories(kept)) == [make(1)]
+    (tmp_path / "target.db").touch()
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "target.db")  # an empty file behind a link is not ours
+    _tables._remove_made(str(link))
+    assert link.is_symlink()
 
 
 def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:

@@ -336,7 +336,8 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         StoryParseError: The file is not an SQLite database (a device or a FIFO included), or
             holds another layout version.
         OSError: The file cannot be opened or written (no such folder, a full disk); a
-            file made here is removed again.
+            file made here is removed again (as it is when Ctrl-C comes before its tables
+            are made: ``sqlite3.connect`` makes an empty file at once).
     """
     name = os.fspath(path)
     refuse_special(name, "an SQLite database")
@@ -349,38 +350,46 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         raise _write_error(exc, name) from None
     try:
         problem = _layout_problem(connection)  # before its tables are written or read
-        if problem is not None:
-            connection.close()
-            raise StoryParseError(problem, filename=name)
-        # A rollback journal (SQLite's default) rather than WAL: each page is written once,
-        # not to the WAL and then again into the file (a tenth of the whole write), and a
-        # database is one file. With synchronous FULL (the default) each commit is durable,
-        # and a write cut short is rolled back by the next connection, whole transactions
-        # only. A database an earlier version wrote in WAL mode is switched back here.
-        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database only
-        connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("PRAGMA synchronous = FULL")
-        connection.executescript(  # one transaction: a second writer waits, then finds it all
-            f"BEGIN IMMEDIATE;{_SCHEMA}"  # noqa: S608 - constant text
-            "INSERT OR IGNORE INTO storykit_meta (key, value)"
-            f" VALUES ('schema_version', '{SCHEMA_VERSION}');"
-            f"{_FTS_SETTINGS}COMMIT;"
-        )
-        version = _version(connection)
-    except sqlite3.DatabaseError as exc:
+        if problem is None:
+            version = _made_ready(connection)
+    except BaseException as exc:  # an SQLite error, or Ctrl-C before the tables were made
         connection.close()
         if not existed:  # what SQLite began of a new file: none of it is a database
             for made in (name, name + "-journal"):
                 with contextlib.suppress(OSError):
                     os.unlink(made)
+        if not isinstance(exc, sqlite3.DatabaseError):
+            raise
         if _io_failure(exc):
             raise _write_error(exc, name) from None
         raise StoryParseError(f"not a storykit database ({exc})", filename=name) from None
+    if problem is not None:
+        connection.close()
+        raise StoryParseError(problem, filename=name)
     if version != str(SCHEMA_VERSION):
         connection.close()
         msg = f"a storykit database of layout version {version}; this is version "
         raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
     return connection
+
+
+def _made_ready(connection: sqlite3.Connection) -> str | None:
+    """Make the storykit tables (where missing) and set the connection up: the layout version."""
+    # A rollback journal (SQLite's default) rather than WAL: each page is written once,
+    # not to the WAL and then again into the file (a tenth of the whole write), and a
+    # database is one file. With synchronous FULL (the default) each commit is durable,
+    # and a write cut short is rolled back by the next connection, whole transactions
+    # only. A database an earlier version wrote in WAL mode is switched back here.
+    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database only
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.executescript(  # one transaction: a second writer waits, then finds it all
+        f"BEGIN IMMEDIATE;{_SCHEMA}"  # noqa: S608 - constant text
+        "INSERT OR IGNORE INTO storykit_meta (key, value)"
+        f" VALUES ('schema_version', '{SCHEMA_VERSION}');"
+        f"{_FTS_SETTINGS}COMMIT;"
+    )
+    return _version(connection)
 
 
 _IO_FAILURES = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
