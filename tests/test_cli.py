@@ -1440,6 +1440,26 @@ def test_a_file_named_as_an_earlier_files_story_is_named_with_a_tilde(
         assert md_titles(tmp_path / out) == want
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_folder_named_as_an_output_file_does_not_clash_with_it(tmp_path: Path, jobs: str) -> None:
+    # in/x.md/ (a folder) and in/x.txt, to Markdown: the folder's files went to OUT/x.md/,
+    # and x.txt's story then failed as "output file exists already (OUT/x.md); use --force"
+    # (a folder, which --force does not overwrite); x.txt named first on the command line,
+    # the folder's files failed "cannot write OUT/x.md/y.md: not a folder"
+    write(tmp_path / "in" / "x.md" / "y.txt", dump(1))
+    write(tmp_path / "in" / "x.txt", dump(2))
+    write(tmp_path / "other" / "x.md" / "z.txt", dump(3))
+    runs = {
+        "OUT1": (["in"], {"x.md/y.md": 1, "x~2.md": 2}),
+        "OUT2": (["in/x.txt", "other"], {"x.md": 2, "x~2.md/z.md": 3}),
+    }
+    for out, (inputs, expected) in runs.items():
+        done = cli("convert", *inputs, "-o", f"{out}/", "--to", "md", "-j", jobs, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        want = {name: make_story(i).title for name, i in sorted(expected.items())}
+        assert md_titles(tmp_path / out) == want
+
+
 def test_the_names_are_the_same_with_one_process_or_two(tmp_path: Path) -> None:
     # many clashing names, in chunks (64 and more files) that workers finish in any order
     for i in range(150):

@@ -120,6 +120,7 @@ class Namer:
     __slots__ = (
         "claimed",
         "families",
+        "folders",
         "moved",
         "next_try",
         "numbered",
@@ -143,6 +144,7 @@ class Namer:
         self.families: set[int] = set()
         self.numbered: set[int] = set()
         self.next_try: dict[tuple[int, bool], int] = {}  # a name that moved: ~N to try next
+        self.folders: dict[str, str] = {}  # each output folder named: where it is written
         self.swept: set[str] = set()  # folders rid of left temporary files
 
     def __getstate__(self) -> tuple[str, str, str]:
@@ -151,7 +153,7 @@ class Namer:
     def __setstate__(self, state: tuple[str, str, str]) -> None:
         self.root, self.suffix, self.real_root = state
         self.claimed, self.moved, self.families, self.numbered = set(), set(), set(), set()
-        self.next_try, self.swept = {}, set()
+        self.next_try, self.folders, self.swept = {}, {}, set()
 
     def stem(self, path: str, member: str | None, base: str) -> str:
         """The output stem of a file or member: names no other input of this run has.
@@ -160,7 +162,7 @@ class Namer:
             OutsideError: An existing link would take the file out of ``root``.
         """
         parts = relative_name(path, member, base)
-        folder = os.path.join(self.root, *parts[:-1])
+        folder = self._folder(parts[:-1])
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)
             if os.path.commonpath([real, self.real_root]) != self.real_root:
@@ -190,16 +192,45 @@ class Namer:
         """
         plain = self._free(name, family=False)
         family = self._free(name, family=True)
-        plain_key, family_key = _key(plain), _key(family)
-        self.claimed.add(plain_key)
+        self._take(plain, family=family == plain)
+        if family == plain:
+            return plain
+        self.families.add(_key(family))
+        return f"{plain}{_MOVED}{family}"
+
+    def _take(self, plain: str, *, family: bool) -> None:
+        """Give the plain name ``plain`` out, and its numbered names if ``family``."""
+        key = _key(plain)
+        self.claimed.add(key)
+        if not family:
+            self.moved.add(key)
         number = _numbered(plain)
         if number is not None:
             self.numbered.add(_key(number))
-        if family == plain:
-            return plain
-        self.moved.add(plain_key)
-        self.families.add(family_key)
-        return f"{plain}{_MOVED}{family}"
+
+    def _folder(self, parts: list[str]) -> str:
+        """The output folder ``parts`` under ``root``, renamed if a file of the run has its name.
+
+        A folder named as an output file (``x.md/`` beside ``x.txt``, with ``--to md``) is a
+        name of the run as a file's is: the one named later gives way, a folder as
+        ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file).
+        """
+        if not parts:
+            return self.root
+        given = os.path.join(self.root, *parts)
+        known = self.folders.get(given)
+        if known is not None:
+            return known
+        parent = self._folder(parts[:-1])
+        name, suffix = parts[-1], self.suffix
+        if len(name) > len(suffix) and os.path.normcase(name).endswith(os.path.normcase(suffix)):
+            plain = self._free(os.path.join(parent, name[: -len(suffix)]), family=False)
+            self._take(plain, family=False)  # no file is named as the folder
+            folder = plain + name[-len(suffix) :]
+        else:
+            folder = os.path.join(parent, name)
+        self.folders[given] = folder
+        return folder
 
     def _free(self, name: str, *, family: bool) -> str:
         """``name``, or the first of ``name~2``, ``name~3``… free as a plain name or family."""
@@ -231,9 +262,7 @@ class Namer:
 
     def reserve(self, name: str) -> None:
         """Keep the file ``name`` (under ``root``, with the suffix) from every input."""
-        key = _key(os.path.join(self.root, _strip_suffix(name)))
-        self.claimed.add(key)
-        self.moved.add(key)  # its numbered names are not taken
+        self._take(os.path.join(self.root, _strip_suffix(name)), family=False)
 
     def dest(self, stem: str, index: int, multi: bool) -> str:
         """The output path of story number ``index`` of a file (``multi``: of several)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -209,3 +210,66 @@ def test_the_first_input_of_a_name_keeps_it(inputs: list[tuple[str, int]]) -> No
     if inputs:
         name, count = inputs[0]
         assert names(inputs)[0] == outputs(Namer("OUT", ".md"), f"OUT/{name}", count)
+
+
+# --------------------------------------------------------------------------- folders
+
+_IN, _OUT = "/nonexistent-storykit/in", "/nonexistent-storykit/OUT"
+
+
+def folder_names(paths: list[tuple[str, int]], suffix: str = ".md") -> list[list[str]]:
+    """The outputs of each input file (path under ``_IN``, stories), as ``convert`` names them."""
+    namer = Namer(_OUT, suffix)
+    named = []
+    for path, count in paths:
+        stem = namer.stem(f"{_IN}/{path}", None, _IN)
+        named.append([name[len(_OUT) + 1 :] for name in outputs(namer, stem, count)])
+    return named
+
+
+def test_a_folder_named_as_an_output_file_is_a_name_of_the_run() -> None:
+    # x.md/ sorts before x.txt: the file gives way; named first, the file keeps x.md and the
+    # folder is x~2.md/, for every file in it
+    assert folder_names([("x.md/y.txt", 1), ("x.txt", 1)]) == [["x.md/y.md"], ["x~2.md"]]
+    assert folder_names([("x.txt", 1), ("x.md/y.txt", 1), ("x.md/z.txt", 2)]) == [
+        ["x.md"],
+        ["x~2.md/y.md"],
+        ["x~2.md/z-1.md", "x~2.md/z-2.md"],
+    ]
+    # the numbered names too: a folder b-1.md/ and a file b of several stories
+    assert folder_names([("b-1.md/y.txt", 1), ("b.txt", 2)]) == [
+        ["b-1.md/y.md"],
+        ["b~2-1.md", "b~2-2.md"],
+    ]
+    assert folder_names([("b.txt", 2), ("b-1.md/y.txt", 1)]) == [
+        ["b-1.md", "b-2.md"],
+        ["b-1~2.md/y.md"],
+    ]
+    # a folder in a folder, and one whose name is no output file's
+    assert folder_names([("a.md/b.md/c.txt", 1), ("a.md/b.txt", 1), ("a.html/a.txt", 1)]) == [
+        ["a.md/b.md/c.md"],
+        ["a.md/b~2.md"],
+        ["a.html/a.md"],
+    ]
+    # two input folders of one output name are one output folder, as before
+    namer = Namer(_OUT, ".md")
+    first = namer.stem(f"{_IN}/one/x.md/y.txt", None, f"{_IN}/one")
+    second = namer.stem(f"{_IN}/two/x.md/z.txt", None, f"{_IN}/two")
+    assert (first, second) == (f"{_OUT}/x.md/y", f"{_OUT}/x.md/z")
+
+
+_FOLDER = st.sampled_from(["", "", "b.md/", "b-1.md/", "B.md/", "b~2.md/", "x/", "b.md/b-1.md/"])
+
+
+@given(st.lists(st.tuples(st.tuples(_FOLDER, _NAME).map("".join), st.integers(1, 3)), max_size=10))
+def test_no_output_file_of_a_run_is_another_or_an_output_folder(
+    inputs: list[tuple[str, int]],
+) -> None:
+    paths = [(f"{name}.txt", count) for name, count in inputs]
+    named = folder_names(paths)
+    files = [name for names in named for name in names]
+    assert len(set(files)) == len(files)
+    folders = {str(folder) for name in files for folder in Path(name).parents}
+    for name in files:  # no file is a folder, nor the folder of a file
+        assert name not in folders
+    assert folder_names(paths) == named
