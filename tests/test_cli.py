@@ -264,7 +264,11 @@ def test_output_never_goes_through_a_link_out_of_out(
     (tmp_path / "OUT" / "a").symlink_to(tmp_path / "elsewhere")
     status, _, err = run(capsys, "convert", "in", "--to", "json", "-o", "OUT")
     assert status == 1
-    assert "leads outside OUT" in err
+    # what is wrong, and what to do
+    assert err.splitlines()[0] == (
+        f"{os.path.join('in', 'a', 'b.txt')}: {os.path.join('OUT', 'a')} leads outside OUT "
+        "through a link; not written (remove the link, or give another -o)"
+    )
     assert list((tmp_path / "elsewhere").iterdir()) == []
     assert (tmp_path / "OUT" / "c.json").is_file()
 

@@ -166,7 +166,10 @@ class Namer:
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)
             if os.path.commonpath([real, self.real_root]) != self.real_root:
-                message = f"{folder} leads outside {self.root} (a link?); not written"
+                message = (
+                    f"{folder} leads outside {self.root} through a link; not written "
+                    "(remove the link, or give another -o)"
+                )
                 raise OutsideError(message)
             _CHECKED.add((self.real_root, folder))
         if folder not in self.swept:
