@@ -193,6 +193,9 @@ class Namer:
         name and ``FAMILY`` joined by a NUL (no path holds one): a string, as cheap to send
         to a worker as before.
         """
+        if self._plain_free(name) and self._family_free(name):  # the usual way: no clash
+            self._take(name, family=True)
+            return name
         plain = self._free(name, family=False)
         family = self._free(name, family=True)
         self._take(plain, family=family == plain)
