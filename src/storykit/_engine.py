@@ -44,7 +44,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
-from storykit._naming import Namer, OutsideError, TakenError, input_base
+from storykit._naming import Namer, OutsideError, input_base
 from storykit._pieces import file_pieces, stream_pieces
 from storykit._records import Blob, Failure, Origin, Piece
 from storykit._sources import Limits, read_ahead
@@ -163,7 +163,7 @@ def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str 
         return None
     try:
         return namer.stem(path, member, base)
-    except (OutsideError, TakenError) as exc:
+    except OutsideError as exc:
         return failed(Origin(path, member), str(exc))
 
 
@@ -194,7 +194,7 @@ def story_units(
             if namer is not None and index == 1 and not chosen:
                 try:
                     stem, refused = namer.stem(origin.path, origin.member, base), None
-                except (OutsideError, TakenError) as exc:
+                except OutsideError as exc:
                     stem, refused = None, str(exc)
             if refused is not None:
                 yield failed(origin, refused)

@@ -2,8 +2,9 @@
 
 Output names mirror the input names under OUT (``archive/2026/a.txt`` → ``OUT/2026/a.json``),
 with no root, drive or ``..`` part and no control character; a folder that an existing link
-would take out of OUT is refused, and two inputs that would take one name are caught before
-either is written. Writing the files is :mod:`storykit._writing`'s.
+would take out of OUT is refused. Every output name of a run is distinct: of two inputs that
+would write one file, the later one in input order is named with ``~2`` (:meth:`Namer.choose`),
+decided before either is written. Writing the files is :mod:`storykit._writing`'s.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from storykit import formats
 from storykit._sources import ARCHIVE_SUFFIXES
 from storykit._writing import remove_stale
 
-__all__ = ["Namer", "OutsideError", "TakenError", "input_base", "out_suffix", "relative_name"]
+__all__ = ["Namer", "OutsideError", "input_base", "out_suffix", "relative_name"]
 
 
 def _parts(path: str) -> list[str]:
@@ -97,25 +98,53 @@ def relative_name(path: str, member: str | None, base: str = "") -> list[str]:
 
 
 class Namer:
-    """Output paths under ``root``, checked to stay inside it even through existing links.
+    """Output paths under ``root``, unique within the run, checked to stay inside ``root``.
 
-    Each file (or archive member) has a *stem*, its output path without suffix (found
-    once, in the main process, where two inputs that would take one name are caught);
-    its stories are written to ``stem + suffix``, or ``stem-1 + suffix``… when it holds
-    several. Each folder it names is first rid of the temporary files that a killed
-    ``storykit`` left there (:func:`remove_stale`).
+    Each file (or archive member) gets a *stem*, chosen once, in the main process, in input
+    order (:meth:`stem`); its stories are written to ``stem + suffix`` when it holds one, or
+    to ``stem-1 + suffix``, ``stem-2 + suffix``… when it holds several (:meth:`dest`). The
+    stem is chosen before the file is read, so it keeps both names free: the *plain* name and
+    the *numbered* ones. An input whose names another input of the run has already taken
+    (``a.txt`` after ``a.json``; ``b.txt`` after ``b-1.txt``, whose output ``b-1.md`` is the
+    name of ``b.txt``'s first story) gives way (:meth:`choose`): ``~2`` (or the first of
+    ``~3``, ``~4``… that is free) goes after its name, for the plain name or the numbered
+    ones, whichever is taken. So every output name of a run is distinct, and the same inputs
+    in the same order get the same names on every run, whatever ``--jobs`` and whichever
+    worker finishes first. Each folder named is first rid of the temporary files that a
+    killed ``storykit`` left there (:func:`remove_stale`).
 
     A worker gets a copy without the names given out (only :meth:`dest` and the roots are
     used there): they would be sent with every chunk of work, more with each.
     """
 
-    __slots__ = ("claimed", "real_root", "root", "suffix", "swept")
+    __slots__ = (
+        "claimed",
+        "families",
+        "folders",
+        "moved",
+        "next_try",
+        "numbered",
+        "real_root",
+        "root",
+        "suffix",
+        "swept",
+    )
 
     def __init__(self, root: str, suffix: str) -> None:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
-        self.claimed: set[int] = set()  # hashes of the stems given out (small, flat)
+        # Hashes (small, flat) of the names given out. Every input's plain name is in
+        # ``claimed``, and its numbered names (``NAME-1``…) are the family of that same name
+        # unless it is in ``moved``: the few inputs whose numbered names had to move have
+        # their family's name in ``families``. ``numbered``: the ``NAME`` of each plain name
+        # given out that is itself a numbered one (``NAME-3``).
+        self.claimed: set[int] = set()
+        self.moved: set[int] = set()
+        self.families: set[int] = set()
+        self.numbered: set[int] = set()
+        self.next_try: dict[tuple[int, bool], int] = {}  # a name that moved: ~N to try next
+        self.folders: dict[str, str] = {}  # each output folder named: where it is written
         self.swept: set[str] = set()  # folders rid of left temporary files
 
     def __getstate__(self) -> tuple[str, str, str]:
@@ -123,44 +152,144 @@ class Namer:
 
     def __setstate__(self, state: tuple[str, str, str]) -> None:
         self.root, self.suffix, self.real_root = state
-        self.claimed, self.swept = set(), set()
+        self.claimed, self.moved, self.families, self.numbered = set(), set(), set(), set()
+        self.next_try, self.folders, self.swept = {}, {}, set()
 
     def stem(self, path: str, member: str | None, base: str) -> str:
-        """The output stem of a file or member, which no other input of this run has.
+        """The output stem of a file or member: names no other input of this run has.
 
         Raises:
             OutsideError: An existing link would take the file out of ``root``.
-            TakenError: Another input of this run has this output name.
         """
         parts = relative_name(path, member, base)
-        folder = os.path.join(self.root, *parts[:-1])
+        folder = self._folder(parts[:-1])
         if (self.real_root, folder) not in _CHECKED:
             real = os.path.realpath(folder)
             if os.path.commonpath([real, self.real_root]) != self.real_root:
-                message = f"{folder} leads outside {self.root} (a link?); not written"
+                message = (
+                    f"{folder} leads outside {self.root} through a link; not written "
+                    "(remove the link, or give another -o)"
+                )
                 raise OutsideError(message)
             _CHECKED.add((self.real_root, folder))
         if folder not in self.swept:
             self.swept.add(folder)
             remove_stale(folder)
-        stem = os.path.join(folder, parts[-1])
-        key = hash(os.path.normcase(stem))
-        if key in self.claimed:
-            message = (
-                f"{stem}{self.suffix} is the output of another input too; not written "
-                "(rename one of them)"
-            )
-            raise TakenError(message)
+        return self.choose(os.path.join(folder, parts[-1]))
+
+    def choose(self, name: str) -> str:
+        """The stem for an input whose output would be ``name`` (a path, no suffix).
+
+        The plain name is ``name`` unless another input has it already, or may have it as
+        one of its numbered names (``b-1`` after ``b``, which may hold several stories);
+        then it is the first of ``name~2``, ``name~3``… that is free. Apart from it, the
+        numbered names are ``name-1``, ``name-2``… unless another input has (or may have)
+        one of them already (``b`` after ``b-1``); then they are the first of ``name~2-1``…,
+        ``name~3-1``… that is free. Both are then taken for this input: no later input gets
+        either, so the inputs named first keep their names. Two names that differ in case
+        only are one name where the system says so (:func:`os.path.normcase`: Windows).
+
+        The stem is the plain name; when the numbered names moved (``FAMILY-1``…), the plain
+        name and ``FAMILY`` joined by a NUL (no path holds one): a string, as cheap to send
+        to a worker as before.
+        """
+        if self._plain_free(name) and self._family_free(name):  # the usual way: no clash
+            self._take(name, family=True)
+            return name
+        plain = self._free(name, family=False)
+        family = self._free(name, family=True)
+        self._take(plain, family=family == plain)
+        if family == plain:
+            return plain
+        self.families.add(_key(family))
+        return f"{plain}{_MOVED}{family}"
+
+    def _take(self, plain: str, *, family: bool) -> None:
+        """Give the plain name ``plain`` out, and its numbered names if ``family``."""
+        key = _key(plain)
         self.claimed.add(key)
-        return stem
+        if not family:
+            self.moved.add(key)
+        number = _numbered(plain)
+        if number is not None:
+            self.numbered.add(_key(number))
+
+    def _folder(self, parts: list[str]) -> str:
+        """The output folder ``parts`` under ``root``, renamed if a file of the run has its name.
+
+        A folder named as an output file (``x.md/`` beside ``x.txt``, with ``--to md``) is a
+        name of the run as a file's is: the one named later gives way, a folder as
+        ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file).
+        """
+        if not parts:
+            return self.root
+        given = os.path.join(self.root, *parts)
+        known = self.folders.get(given)
+        if known is not None:
+            return known
+        parent = self._folder(parts[:-1])
+        name, suffix = parts[-1], self.suffix
+        if len(name) > len(suffix) and os.path.normcase(name).endswith(os.path.normcase(suffix)):
+            plain = self._free(os.path.join(parent, name[: -len(suffix)]), family=False)
+            self._take(plain, family=False)  # no file is named as the folder
+            folder = plain + name[-len(suffix) :]
+        else:
+            folder = os.path.join(parent, name)
+        self.folders[given] = folder
+        return folder
+
+    def _free(self, name: str, *, family: bool) -> str:
+        """``name``, or the first of ``name~2``, ``name~3``… free as a plain name or family."""
+        free = self._family_free if family else self._plain_free
+        if free(name):
+            return name
+        counter = (_key(name), family)  # where the last search for this name ended
+        tries = self.next_try.get(counter, 2)
+        while not free(f"{name}~{tries}"):
+            tries += 1
+        self.next_try[counter] = tries + 1
+        return f"{name}~{tries}"
+
+    def _plain_free(self, name: str) -> bool:
+        """Whether no input has the file ``name``, as its plain name or a numbered one."""
+        if _key(name) in self.claimed:
+            return False
+        family = _numbered(name)
+        return family is None or not self._is_family(_key(family))
+
+    def _family_free(self, name: str) -> bool:
+        """Whether no input has a file ``name-N``, as its plain name or a numbered one."""
+        key = _key(name)
+        return not self._is_family(key) and key not in self.numbered
+
+    def _is_family(self, key: int) -> bool:
+        """Whether the numbered names ``NAME-1``… of the name of hash ``key`` are taken."""
+        return (key in self.claimed and key not in self.moved) or key in self.families
 
     def reserve(self, name: str) -> None:
         """Keep the file ``name`` (under ``root``, with the suffix) from every input."""
-        self.claimed.add(hash(os.path.normcase(os.path.join(self.root, _strip_suffix(name)))))
+        self._take(os.path.join(self.root, _strip_suffix(name)), family=False)
 
     def dest(self, stem: str, index: int, multi: bool) -> str:
         """The output path of story number ``index`` of a file (``multi``: of several)."""
-        return f"{stem}-{index}{self.suffix}" if multi else stem + self.suffix
+        plain, _, family = stem.partition(_MOVED)
+        return f"{family or plain}-{index}{self.suffix}" if multi else plain + self.suffix
+
+
+_MOVED = "\0"  # between a stem's plain name and its numbered names' (see Namer.choose)
+
+
+def _key(name: str) -> int:
+    """What a name given out is kept as: a hash of it, as the system compares names."""
+    return hash(os.path.normcase(name))
+
+
+def _numbered(name: str) -> str | None:
+    """``NAME`` if ``name`` is ``NAME-N``, one of the numbered names :meth:`Namer.dest` gives."""
+    head, dash, number = name.rpartition("-")
+    if dash and number.isascii() and number.isdigit() and number[0] != "0":
+        return head
+    return None
 
 
 _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per process
@@ -168,7 +297,3 @@ _CHECKED: set[tuple[str, str]] = set()  # folders known to be inside OUT, per pr
 
 class OutsideError(Exception):
     """An output path that an existing link would take out of OUT."""
-
-
-class TakenError(Exception):
-    """An output path that another input of the same run has (``a.txt`` and ``a.md``)."""

@@ -192,6 +192,25 @@ def test_large_files_handed_back_keep_their_output_names(
     assert storykit.loads(seen[1]["04y-1.json"], "json") == make_story(200)
 
 
+def test_a_large_file_handed_back_keeps_the_numbered_names_chosen_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # b-1.txt took b-1.json: the stories of b.txt, split in the main process when its
+    # worker hands it back, are b~2-N.json there as in a worker
+    write(tmp_path / "in" / "b-1.txt", dump(1))
+    write(tmp_path / "in" / "b.txt", "\n\n".join(dump(i) for i in range(100, 112)))
+    monkeypatch.setattr(_engine, "_DELEGATE", 1000)
+    seen = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"OUT{jobs}"
+        argv = ["convert", str(tmp_path / "in"), "-o", f"{out}/", "--to", "json", "-j", jobs]
+        assert run(capsys, *argv)[:3:2] == (0, "13 converted, 0 failed\n")
+        seen.append({name: (out / name).read_bytes() for name in files_under(out)})
+    assert seen[0] == seen[1]
+    assert sorted(seen[1]) == sorted(["b-1.json", *(f"b~2-{i}.json" for i in range(1, 13))])
+    assert storykit.loads(seen[1]["b~2-12.json"], "json") == make_story(111)
+
+
 def test_one_chunk_with_a_large_file_is_worth_a_pool(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
