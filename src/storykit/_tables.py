@@ -27,7 +27,6 @@ from storykit._writing import make_folder, print_stdout, remove_empty
 from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
-from storykit.formats.sqlite import refuse_special
 from storykit.model import Story
 
 __all__ = ["add_search", "convert"]
@@ -149,6 +148,9 @@ def _prepare(out: str, to: str, *, force: bool) -> None:
     Raises:
         StoryParseError: ``out`` is a device, a FIFO or a socket.
     """
+    # (imported here: every command builds the search parser from this module)
+    from storykit.formats.sqlite import refuse_special  # noqa: PLC0415
+
     refuse_special(out, "an SQLite database" if to == "sqlite" else "a Parquet file")
     if to == "sqlite" and force and _not_a_database(out):
         os.unlink(out)
