@@ -135,7 +135,7 @@ def _boundary(text: str) -> tuple[bool, int, int] | None:
     than a footer (a story ends with it), and where the line starts and ends. Each line is
     looked at once at most: finding it costs one pass over the text.
     """
-    from storykit.formats._text_reader import _FOOTER_RE, _NAV_RE  # noqa: PLC0415
+    from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE  # noqa: PLC0415
 
     pos = 0
     while True:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Section, Story, UnrepresentableError, formats
-from storykit.formats import _text_reader, markdown, text
+from storykit.formats import _text_lines, _text_reader, markdown, text
 from storykit.model import _SCAN, _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
@@ -54,18 +54,18 @@ _DATE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "Sepember", " ", "5", ",", " ", "2026"])  # the regex's, not a month
 def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces)
-    found = _text_reader._month_date_at_end(line)
+    found = _text_lines._month_date_at_end(line)
     if found is None:
         return
     start, day, month, year = found
-    match = _text_reader._DATE_RE.search(line, max(0, len(line) - _text_reader._DATE_MAX_LENGTH))
+    match = _text_lines._DATE_RE.search(line, max(0, len(line) - _text_lines._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     try:
-        expected: object = _text_reader._parse_date(line[start:])
+        expected: object = _text_lines._parse_date(line[start:])
     except ValueError as exc:
         expected = str(exc)
     try:
-        made: object = _text_reader._dt.date(year, month, day)
+        made: object = _text_lines._dt.date(year, month, day)
     except ValueError as exc:
         made = str(exc)
     assert made == expected
@@ -73,17 +73,17 @@ def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[st
 
 def test_every_usual_month_spelling_is_read_as_the_date_regex_reads_it() -> None:
     # _month_date_at_end looks these up as they are; each must give what lower-casing gives
-    for spelled, number in _text_reader._MONTH_WORDS.items():
+    for spelled, number in _text_lines._MONTH_WORDS.items():
         for line in (f"SCMP 5 {spelled} 2026", f"SCMP {spelled} 25, 2026"):
-            found = _text_reader._month_date_at_end(line)
+            found = _text_lines._month_date_at_end(line)
             assert found is not None and found[2] == number
             start = found[0]
-            assert _text_reader._parse_date(line[start:]) == _text_reader._dt.date(
+            assert _text_lines._parse_date(line[start:]) == _text_lines._dt.date(
                 found[3], number, found[1]
             )
-    for day, number in _text_reader._DAY_NUMBERS.items():
+    for day, number in _text_lines._DAY_NUMBERS.items():
         assert day.isascii() and day.isdigit() and len(day) <= 2 and int(day) == number
-    assert len(_text_reader._DAY_NUMBERS) == 110  # every string of one or two digits
+    assert len(_text_lines._DAY_NUMBERS) == 110  # every string of one or two digits
 
 
 _SOURCE_PIECES = st.sampled_from(
@@ -110,7 +110,7 @@ def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[
     if not line:
         return
     outcomes: list[object] = []
-    for read in (_text_reader._source_line, _text_reader._source_line_in_full):
+    for read in (_text_lines._source_line, _text_lines._source_line_in_full):
         try:
             outcomes.append(read(line, 0, None))
         except storykit.StoryParseError as exc:
@@ -135,7 +135,7 @@ def test_dates_in_words_on_the_source_line(
 ) -> None:
     story = _read(f"{line}\n\nTitle\n\nPara.")
     assert story.source is not None
-    assert story.source.published == _text_reader._dt.date(*published)
+    assert story.source.published == _text_lines._dt.date(*published)
     assert story.source.name == name
 
 
@@ -155,19 +155,19 @@ def test_a_day_that_does_not_exist_names_the_line_as_before() -> None:
 def test_the_photo_credit_shortcut_reads_what_the_credit_regex_reads(tail: str) -> None:
     # "PHOTO by …" is read by the regex (which ignores case): the same credit
     for byline in (False, True):
-        fast = _text_reader._parse_credit("Photo by " + tail, byline, Credit)
-        assert fast == _text_reader._parse_credit("PHOTO by " + tail, byline, Credit)
+        fast = _text_lines._parse_credit("Photo by " + tail, byline, Credit)
+        assert fast == _text_lines._parse_credit("PHOTO by " + tail, byline, Credit)
 
 
 def _credit_or_error(line: str) -> object:
     try:
-        return _text_reader._parse_credit(line, False, Credit)
+        return _text_lines._parse_credit(line, False, Credit)
     except ValueError as exc:  # "Photo: " names a blank provider: refused alike
         return str(exc)
 
 
 @given(
-    st.sampled_from(sorted(_text_reader._ROLE_WORDS)),
+    st.sampled_from(sorted(_text_lines._ROLE_WORDS)),
     st.sampled_from([" by ", ":", " by", " : ", " by\t", "s by ", ": by "]),
     st.text(st.sampled_from(" \t\nxAé/on:by\u3000"), max_size=12),
 )
@@ -182,7 +182,7 @@ def test_the_role_word_shortcut_reads_what_the_credit_regexes_read(
     word: str, joint: str, tail: str
 ) -> None:
     # In capitals the role word is no usual spelling: the regexes (which ignore case) read it
-    assert word.upper() not in _text_reader._ROLE_WORDS
+    assert word.upper() not in _text_lines._ROLE_WORDS
     fast = _credit_or_error(word + joint + tail)
     assert fast == _credit_or_error(word.upper() + joint + tail)
 
@@ -202,9 +202,9 @@ _FOOTER_PIECES = st.sampled_from(
 @example(["View original sources"])
 def test_the_footer_shortcut_finds_what_the_footer_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()  # the reader's lines are stripped
-    footer = _text_reader._FOOTER_RE.fullmatch(line)
-    assert _text_reader._footer_url(line) == (False if footer is None else footer[1] or None)
-    assert _text_reader._footer_url(_text_reader.FOOTER) is None  # the reader's shortcut
+    footer = _text_lines._FOOTER_RE.fullmatch(line)
+    assert _text_lines._footer_url(line) == (False if footer is None else footer[1] or None)
+    assert _text_lines._footer_url(_text_lines.FOOTER) is None  # the reader's shortcut
 
 
 _NAV_PIECES = st.sampled_from(
@@ -221,12 +221,12 @@ _NAV_PIECES = st.sampled_from(
 @example(["←", " ", " ", "Back to stories"])
 def test_the_nav_shortcut_finds_what_the_nav_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
-    nav = _text_reader._NAV_RE.fullmatch(line)
-    assert _text_reader._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
+    nav = _text_lines._NAV_RE.fullmatch(line)
+    assert _text_lines._nav_alt(line) == (False if nav is None else nav[1].strip() or None)
     # the header reads "← Back to stories ALT" at once: the same alt text
-    if line.startswith(_text_reader._NAV_SPACE):
-        alt_at_once = line[_text_reader._NAV_LENGTH :].strip() or None
-        assert alt_at_once == _text_reader._nav_alt(line)
+    if line.startswith(_text_lines._NAV_SPACE):
+        alt_at_once = line[_text_lines._NAV_LENGTH :].strip() or None
+        assert alt_at_once == _text_lines._nav_alt(line)
     if not line:
         return
     header = _text_reader._header([line, "SCMP"], 0, 2, None, _text_reader._VALIDATING, [])
@@ -302,8 +302,8 @@ def test_another_storys_line_in_the_body_is_found_as_line_by_line(body: list[str
     # what it finds must be what a look at every line finds (the first nav line, else the
     # first footer), on the line where it is.
     dump = "SCMP\n\nTitle\n\n" + "\n\n".join(body) + "\n\nAIEVs\nView original source →"
-    navs = [k for k, line in enumerate(body) if _text_reader._NAV_RE.fullmatch(line)]
-    footers = [k for k, line in enumerate(body) if _text_reader._FOOTER_RE.fullmatch(line)]
+    navs = [k for k, line in enumerate(body) if _text_lines._NAV_RE.fullmatch(line)]
+    footers = [k for k, line in enumerate(body) if _text_lines._FOOTER_RE.fullmatch(line)]
     if not navs and not footers:
         assert _read(dump).paragraphs  # read, the lines in the body
         return

@@ -13,19 +13,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import operator
-import re
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Literal
 
-from storykit._dates import parse_iso
 from storykit._guards import check_text, not_text
 from storykit.errors import (
     Diagnostic,
     StoryParseError,
     StoryWarning,
     _quoted,
+)
+from storykit.formats._text_lines import (
+    _CREDIT_INITIALS,
+    _FOOTER_RE,
+    _NAV_LENGTH,
+    _NAV_RE,
+    _NAV_SPACE,
+    FOOTER,
+    _footer_url,
+    _nav_alt,
+    _parse_credit,
+    _reads_as_nav_or_footer,
+    _source_line,
 )
 from storykit.model import (
     Credit,
@@ -42,27 +52,8 @@ from storykit.model import (
 from storykit.model import _scan_text as _scan
 from storykit.tags import TagSplitter, _default_splitter
 
-NAV = "← Back to stories"
-FOOTER = "View original source →"
-_NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
-# Possessive (*+): three runs of blanks side by side, each free to give some back to the
-# next, made 2,000 blanks and "x y" take 5 s to refuse (cubic: 8,000, 6 min); none helps another.
-_FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t]*+")
-_CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
-_CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
-_CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
-_MONTHS = (
-    "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    "|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-)
-_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_RE = re.compile(
-    rf"(?:^|[ \t])({_ISO}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})$",
-    re.IGNORECASE,
-)
 _FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
 _HEADING_MAX_LENGTH = 100
-_DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a space
 _TAGS_MAX_LENGTH = 400
 
 
@@ -72,217 +63,6 @@ def _lines(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return list(map(str.strip, text.split("\n")))
-
-
-_MONTH_NUMBERS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
-_MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})")
-
-
-def _parse_date(value: str) -> _dt.date:
-    """Parse a date from the source line: the common forms fast, the rest with dateutil."""
-    if value[4:5] == "-":
-        return parse_iso(value)
-    match = _DAY_MONTH_YEAR_RE.fullmatch(value)
-    if match is not None:
-        day, month, year = match[1], match[2], match[3]
-    else:
-        match = _MONTH_DAY_YEAR_RE.fullmatch(value)
-        month, day, year = (match[1], match[2], match[3]) if match else ("", "", "")
-    number = _MONTH_NUMBERS.get(month.lower())
-    if number is not None:
-        return _dt.date(int(year), number, int(day))
-    from dateutil import parser  # noqa: PLC0415 - imported lazily: it is slow to import
-
-    return parser.parse(value.replace(".", ""), default=_dt.datetime(2000, 1, 1)).date()
-
-
-def _iso_day_at_end(line: str) -> int | None:
-    """Where ``_DATE_RE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
-
-    No other form of date ends in two digits after a hyphen, so that is the match; ``None``
-    when the line ends otherwise (the regex then decides).
-    """
-    start = len(line) - _ISO_DAY_LENGTH
-    if _ISO_DAY_RE.fullmatch(line, start) is not None and (not start or line[start - 1] in " \t"):
-        return start
-    return None
-
-
-_ISO_DAY_LENGTH = 10
-_BEFORE_ISO_DAY = ("", " ", "\t")  # what _DATE_RE takes before a date: the line's start, a blank
-_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
-
-
-def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
-    """Where ``line`` ends in ``25 May 2026`` or ``May 25, 2026`` (ASCII), and that date.
-
-    ``(start, day, month, year)``: what ``_DATE_RE`` finds there, and :func:`_parse_date`
-    makes of it. ``None`` when the line ends otherwise (the regex then decides).
-    """
-    words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
-    if len(words) < 3:
-        return None
-    year = words[-1]
-    if len(year) != 4 or not (year.isascii() and year.isdigit()):
-        return None
-    word, other = words[-2], words[-3]
-    if word[-1:] == ",":  # May 25, 2026
-        day, month = word[:-1], other
-    else:  # 25 May 2026
-        day, month = other, word
-    number = _MONTH_WORDS.get(month)
-    if number is None and month.isascii():  # another case: MAY, mAy
-        number = _MONTH_NUMBERS.get((month[:-1] if month[-1:] == "." else month).lower())
-    if number is None:
-        return None
-    day_number = _DAY_NUMBERS.get(day)  # one or two ASCII digits
-    if day_number is None:
-        return None
-    start = len(line) - len(word) - len(other) - 6  # the year, and the two spaces between
-    return start, day_number, number, int(year)
-
-
-_MONTH_WORDS = {
-    spelled + dot: number
-    for name, number in _MONTH_NUMBERS.items()
-    for spelled in (name, name.title(), name.upper())
-    for dot in ("", ".")
-}
-"""The usual spellings of the month words :func:`_month_date_at_end` reads (``May``,
-``Sept.``, ``JUNE``): what it makes of them without lower-casing."""
-_DAY_NUMBERS = {str(day): day for day in range(100)} | {f"{day:02}": day for day in range(10)}
-"""Every day of one or two ASCII digits (``5``, ``05``, ``25``, ``99``), as a number."""
-
-
-_FOOTER_LENGTH = len(FOOTER)
-_NAV_LENGTH = len(NAV)
-_NAV_SPACE = NAV + " "  # a nav line with its alt text starts so: see _nav_alt
-
-
-def _nav_alt(line: str) -> str | Literal[False] | None:
-    """The alt text of a nav line (``None`` when it gives none); ``False`` for other lines.
-
-    What ``_NAV_RE`` finds; the common ``← Back to stories ALT`` without it.
-    """
-    if line.startswith(NAV):
-        after = line[_NAV_LENGTH : _NAV_LENGTH + 1]  # "Back to stories" ends a word: \b
-        if not after or not (after.isalnum() or after == "_"):
-            return line[_NAV_LENGTH:].strip() or None
-    nav = _NAV_RE.fullmatch(line)
-    if nav is None:
-        return False
-    return nav[1].strip() or None
-
-
-def _footer_url(line: str) -> str | Literal[False] | None:
-    """The URL of a footer line (``None`` when it gives none); ``False`` for other lines.
-
-    What ``_FOOTER_RE`` finds; the common ``View original source → URL`` without it.
-    """
-    if line.startswith(FOOTER):
-        url = line[_FOOTER_LENGTH:].lstrip(" \t")
-        if not url:
-            return None
-        return url if url.split() == [url] else False  # no white space in it
-    footer = _FOOTER_RE.fullmatch(line)
-    if footer is None:
-        return False
-    return footer[1] or None
-
-
-def _reads_as_nav_or_footer(line: str) -> bool:
-    """Whether a line reads as a nav or footer line (each starts in the same way)."""
-    return (line.startswith("←") and _NAV_RE.fullmatch(line) is not None) or (
-        line.startswith("View") and _FOOTER_RE.fullmatch(line) is not None
-    )
-
-
-_CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))
-# The first letters of those and of "By": a line whose first three letters, lower-cased,
-# are one of them starts with one of these (no other character lower-cases to p, i, g, v,
-# a or d; İ lower-cases to two characters).
-_CREDIT_INITIALS = frozenset("PpIiGgVvAaDdB")
-
-
-_BYLINE_RE = re.compile(r"By[ \t]+(.+)")
-_ROLE_WORDS = {
-    spelled: role.lower()
-    for role in _CREDIT_ROLES.split("|")
-    for word in (role, role.lower())
-    for spelled in (word, word + "s")
-}
-"""The usual spellings of a credit's role word (``Photo``, ``photos``…) and the role.
-
-A line ``WORD by REST`` or ``WORD:REST`` (one line) with ``WORD`` one of these is what
-``_CREDIT_BY_RE`` or ``_CREDIT_COLON_RE`` finds: :func:`_parse_credit` reads it without them.
-(``WORD by`` cannot match the colon's regex, nor ``WORD:`` the other: the regexes' role word
-must be followed by `` by`` or by blanks and ``:``.)
-"""
-
-
-def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credit | None:
-    """:func:`parse_credit`, building the credit with ``make`` (trusted or validating)."""
-    if "\n" in line:  # no credit: the regexes' "." stops there, after quadratic backtracking
-        return None  # over the blanks before it (5 s for "By", 30,000 blanks, "x\ny")
-    if byline and line[:2] == "By":
-        match = _BYLINE_RE.fullmatch(line)
-        if match is not None:
-            name, _, provider = match[1].strip().rpartition("/")
-            if not name:
-                name, provider = provider, ""
-            name, provider = name.strip() or None, provider.strip() or None
-            if name is None and provider is None:
-                make = Credit  # ``By /``: the validators say what is wrong
-            return make("byline", name, provider)
-    role = None
-    if "\n" not in line:  # the usual spellings, what the regexes find there, at once
-        head, by, rest = line.partition(" by ")
-        role = _ROLE_WORDS.get(head) if by else None
-        if role is None:
-            head, colon, rest = line.partition(":")
-            if colon and head in _ROLE_WORDS:
-                return make(_ROLE_WORDS[head], None, rest.strip()) if rest else None
-    if role is None:
-        if line[:3].lower() not in _CREDIT_STARTS:
-            return None
-        match = _CREDIT_BY_RE.fullmatch(line)
-        if match is None:
-            match = _CREDIT_COLON_RE.fullmatch(line)
-            if match is not None:
-                return make(match[1].lower(), None, match[2].strip())
-            return None
-        role, rest = match[1].lower(), match[2]
-    rest = rest.strip()
-    name, provider = rest, None
-    if " on " in rest:
-        name, _, provider = rest.rpartition(" on ")
-    elif "/" in rest:
-        name, _, provider = rest.rpartition("/")
-    name, provider = name.strip() or None, (provider or "").strip() or None
-    if name is None and provider is None:
-        return None
-    return make(role, name, provider)
 
 
 def _validated_story(  # noqa: PLR0917 - one argument per field, in field order
@@ -476,62 +256,6 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
         )
     image = builders[1](alt, image_credit) if alt is not None or image_credit is not None else None
     return image, nav, source, tuple(credits), tuple(extras)
-
-
-def _source_line(line: str, index: int, filename: str | None) -> tuple[str | None, _dt.date | None]:
-    """The source line's name and date (the URL comes from the footer)."""
-    last = line[-1]
-    if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
-        return line, None
-    # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, at once
-    if line[-3:-2] == "-":
-        if line[-6:-5] == "-" and line[-11:-10] in _BEFORE_ISO_DAY:  # " YYYY-MM-DD", perhaps
-            try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
-                published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
-            except ValueError:
-                pass  # not that, or no such day: the general way says which
-            else:
-                return line[:-_ISO_DAY_LENGTH].strip() or None, published
-    else:  # no date in words ends in "-" and two digits
-        found = _month_date_at_end(line)
-        if found is not None:
-            start, day, month, year = found
-            try:
-                published = _dt.date(year, month, day)  # as _parse_date makes it
-            except ValueError:
-                pass  # no such day: the general way says so
-            else:
-                return line[:start].strip() or None, published
-    return _source_line_in_full(line, index, filename)
-
-
-def _source_line_in_full(
-    line: str, index: int, filename: str | None
-) -> tuple[str | None, _dt.date | None]:
-    """:func:`_source_line` of any line, each form tried in turn, errors said."""
-    # the common forms without the regex
-    start = _iso_day_at_end(line) if line[-3:-2] == "-" else None
-    value = line[start:] if start is not None else ""
-    try:
-        if start is not None:
-            published = _dt.date.fromisoformat(value)  # as _parse_date reads it
-        else:
-            found = _month_date_at_end(line)
-            if found is not None:
-                start, day, month, year = found
-                value = line[start:]
-                published = _dt.date(year, month, day)  # as _parse_date makes it
-            else:
-                match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-                if match is None:
-                    return line, None
-                start = match.start(1)
-                value = line[start:]
-                published = _parse_date(value)
-    except (ValueError, OverflowError) as exc:
-        msg = f"invalid date {value!r} on the source line: {exc}"
-        raise StoryParseError(msg, filename=filename, line=index + 1) from None
-    return line[:start].strip() or None, published
 
 
 def _body(

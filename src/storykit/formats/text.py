@@ -30,21 +30,23 @@ from typing import NoReturn
 
 from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
-from storykit.formats._text_reader import (  # the reader, and what the writer shares of it
+from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
     _DATE_RE,
-    _FINAL_PUNCTUATION,
     _FOOTER_RE,
-    _HEADING_MAX_LENGTH,
     _NAV_RE,
-    _TAGS_MAX_LENGTH,
     FOOTER,
     NAV,
+    _parse_credit,
+    _reads_as_nav_or_footer,
+)
+from storykit.formats._text_reader import (  # the reader
+    _FINAL_PUNCTUATION,
+    _HEADING_MAX_LENGTH,
+    _TAGS_MAX_LENGTH,
     _Lines,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
     _made_from,
-    _parse_credit,
     _read_lines,
-    _reads_as_nav_or_footer,
     loads,
     read,
     split_stories,
