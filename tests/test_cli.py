@@ -120,6 +120,18 @@ def test_archive_to_one_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "a .jsonl output holds JSON" in err
 
 
+def test_one_story_to_a_jsonl_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found trying it as a user: one file of one story gave 45 lines of indented JSON."""
+    path = write(tmp_path / "a.txt", dump(1))
+    out = tmp_path / "one.jsonl"
+    status, _, err = run(capsys, "convert", str(path), "-o", str(out))
+    assert status == 0, err
+    assert out.read_text("utf-8") == storykit.dumps(make_story(1), "json", indent=None) + "\n"
+    assert jsonl_stories(out) == [make_story(1)]
+
+
 def test_stdin_to_stdout(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -481,7 +481,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     job = Job(
         "convert",
         to,
-        compact=lines or (mode != "dir" and not only_one),
+        # one line a story in a .jsonl file, however many there are (one is one line too)
+        compact=lines or mode == "jsonl" or (mode != "dir" and not only_one),
         force=args.force,
         namer=namer,
         max_member_size=args.max_member_size,
