@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import warnings
 from pathlib import Path
@@ -320,6 +321,37 @@ def test_several_stories_in_one_file_point_at_the_second() -> None:
         storykit.loads(one + "\n\n" + one, "text", filename="story.txt")
     assert "iter_stories" in str(info.value)
     assert info.value.line == 22 and info.value.filename == "story.txt"
+
+
+def test_two_dumps_joined_without_a_line_break_are_refused_where_they_meet(
+    tmp_path: Path,
+) -> None:
+    """Found trying it as a user: ``cat a.txt b.txt`` of dumps that do not end with a line
+    break (the seed does not) runs the second's nav line into the first's footer; the two
+    were read as one story with both bodies, and ``validate`` said nothing."""
+    one = SEED.read_text(encoding="utf-8")
+    assert not one.endswith("\n")
+    joined = tmp_path / "joined.txt"
+    joined.write_text(one + one, encoding="utf-8")  # line 20: "View original source →← Back…"
+    message = r"joined.txt:20: a second story starts inside this line, at '← Back to stories'"
+    with pytest.raises(StoryParseError, match=message) as info:
+        storykit.load(joined)
+    assert info.value.line == 20
+    with pytest.raises(StoryParseError, match=message):
+        list(storykit.iter_stories(joined))
+    with_url = one.replace("View original source →", "View original source → https://e.com/a")
+    with pytest.raises(StoryParseError, match=r"<string>:20: a second story starts inside"):
+        storykit.loads(with_url + one, "text")
+    # with the line break, two stories, as before
+    assert list(storykit.iter_stories([io.StringIO(one + "\n" + one)])) == [read(one)] * 2
+
+
+def test_a_paragraph_that_reads_as_two_dumps_joined_is_not_written() -> None:
+    """What would read back as a footer run into a nav line is refused, as a footer is."""
+    glued = "View original source → https://e.com/a← Back to stories A robot"
+    story = Story("Title", sections=(Section(None, ("Para.", glued)),))
+    with pytest.raises(UnrepresentableError, match=r"paragraphs\[1\] reads as a nav or footer"):
+        storykit.dumps(story, "text")
 
 
 def test_split_stories() -> None:

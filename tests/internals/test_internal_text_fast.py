@@ -289,7 +289,9 @@ def test_the_writers_rule_for_headings_is_the_readers(items: list[str]) -> None:
 _SECOND_STORY_LINES = st.sampled_from(
     ["Para one.", "Heading", "← Back to stories", "←  Back to stories A robot", "← not a nav line",
      "View original source", "View original source → https://e.com/a", "View original sources",
-     "Vietnam rises.", "View", "x ← Back to stories"]
+     "Vietnam rises.", "View", "x ← Back to stories",
+     "View original source →← Back to stories A robot",  # two dumps joined (cat a b)
+     "View original source → https://e.com/a← Back to stories", "View original source ←"]
 )  # fmt: skip
 
 
@@ -297,19 +299,31 @@ _SECOND_STORY_LINES = st.sampled_from(
 @example(["Para one.", "← Back to stories", "View original source"])
 @example(["View original source → https://e.com/a", "Para one."])
 @example(["Vietnam rises.", "Para one."])
+@example(["Para one.", "View original source →← Back to stories A robot"])
 def test_another_storys_line_in_the_body_is_found_as_line_by_line(body: list[str]) -> None:
     # The reader looks closer only when a body line starts as a nav line or a footer does:
     # what it finds must be what a look at every line finds (the first nav line, else the
-    # first footer), on the line where it is.
+    # first footer run into a nav line, else the first footer), on the line where it is.
     dump = "SCMP\n\nTitle\n\n" + "\n\n".join(body) + "\n\nAIEVs\nView original source →"
     navs = [k for k, line in enumerate(body) if _text_lines._NAV_RE.fullmatch(line)]
+    glued = [
+        k
+        for k, line in enumerate(body)
+        if line.startswith("View original source") and "← Back to stories" in line
+    ]
     footers = [k for k, line in enumerate(body) if _text_lines._FOOTER_RE.fullmatch(line)]
-    if not navs and not footers:
+    if not navs and not glued and not footers:
         assert _read(dump).paragraphs  # read, the lines in the body
         return
     with pytest.raises(storykit.StoryParseError) as info:
         _read(dump)
-    k, starts = (navs[0], "a second story starts here") if navs else (footers[0], "text follows")
+    k, starts = (
+        (navs[0], "a second story starts here")
+        if navs
+        else (glued[0], "a second story starts inside this line")
+        if glued
+        else (footers[0], "text follows")
+    )
     assert info.value.line == 5 + 2 * k
     assert info.value.message.startswith(starts)
 

@@ -25,6 +25,9 @@ _NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
 # Possessive (*+): three runs of blanks side by side, each free to give some back to the
 # next, made 2,000 blanks and "x y" take 5 s to refuse (cubic: 8,000, 6 min); none helps another.
 _FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t]*+")
+# A footer and the next story's nav line on one line: two dumps joined (``cat a.txt b.txt``)
+# where the first does not end with a line break, as dumps often do not.
+_GLUED_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+\S*?←\s*Back to stories\b.*")
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
 _CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
@@ -180,9 +183,10 @@ def _footer_url(line: str) -> str | Literal[False] | None:
 
 
 def _reads_as_nav_or_footer(line: str) -> bool:
-    """Whether a line reads as a nav or footer line (each starts in the same way)."""
+    """Whether a line reads as a nav or footer line, or a footer run into a nav line."""
     return (line.startswith("←") and _NAV_RE.fullmatch(line) is not None) or (
-        line.startswith("View") and _FOOTER_RE.fullmatch(line) is not None
+        line.startswith("View")
+        and (_FOOTER_RE.fullmatch(line) is not None or _GLUED_RE.fullmatch(line) is not None)
     )
 
 

@@ -27,6 +27,7 @@ from storykit.errors import (
 from storykit.formats._text_lines import (
     _CREDIT_INITIALS,
     _FOOTER_RE,
+    _GLUED_RE,
     _NAV_LENGTH,
     _NAV_RE,
     _NAV_SPACE,
@@ -306,13 +307,21 @@ _SECOND_STORY = (
     ),
     (
         "View",
+        _GLUED_RE,
+        "a second story starts inside this line, at '← Back to stories' (two dumps joined "
+        "with no line break between them: the first did not end with one); put a line break "
+        "before the '←'",
+    ),
+    (
+        "View",
         _FOOTER_RE,
         "text follows the 'View original source' line; if this file holds "
         "several stories, read them with storykit.iter_stories()",
     ),
 )
-"""What of another story a body must not hold, first anywhere in it: its nav line, then a
-footer (with text after it); each with how it starts, as a quick look before the regex."""
+"""What of another story a body must not hold, first anywhere in it: its nav line (on a
+line of its own, then run into a footer), then a footer (with text after it); each with how
+it starts, as a quick look before the regex."""
 
 
 def _check_no_second_story(lines: list[str], start: int, stop: int, filename: str | None) -> None:

@@ -32,7 +32,6 @@ from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
 from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
     _DATE_RE,
-    _FOOTER_RE,
     _NAV_RE,
     FOOTER,
     NAV,
@@ -417,7 +416,7 @@ def _check_body_lines(story: Story) -> None:
     previous_heading = False
     for k, (where, value, heading) in enumerate(items):
         _single_line(where, value)
-        if _NAV_RE.fullmatch(value) or _FOOTER_RE.fullmatch(value):
+        if _reads_as_nav_or_footer(value):
             _fail(where, "reads as a nav or footer line")
         reads_as_heading = not previous_heading and k + 1 < len(items) and is_heading_like(value)
         if heading != reads_as_heading:
