@@ -1857,6 +1857,9 @@ def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stori
     finally:
         process.kill()
         os.close(master)
+    hint = terminal_hint(command[0])
+    assert err.startswith(hint)
+    err = err.removeprefix(hint)
     if stories:
         assert process.returncode == 0, err
         if command[0] == "convert":
@@ -1865,6 +1868,58 @@ def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stori
     else:  # (convert says so on standard error, validate in its report)
         assert process.returncode == 1
         assert "-: no story here" in err if command[0] == "convert" else out
+
+
+def terminal_hint(command: str) -> str:
+    return (
+        f"storykit {command}: reading a story from the terminal: type or paste it, then "
+        "press Ctrl-D at the start of a line (Ctrl-Z, Enter on Windows)\n"
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal as on Linux")
+@pytest.mark.parametrize(
+    "command", [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"]]
+)
+def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
+    """Found trying the command as a new user: ``storykit convert -`` typed at a prompt, with
+    nothing piped in, waited for input and said nothing, as if it had hung. It now says at
+    once that it reads the terminal and how to end the input; then Ctrl-D ends it."""
+    import pty  # (POSIX only)
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        storykit_cmd(*command),
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=unmeasured(),
+    )
+    os.close(slave)
+    try:
+        assert process.stderr is not None
+        said = b""
+        hint = terminal_hint(command[0]).encode("utf-8")
+        deadline = time.monotonic() + 30
+        while len(said) < len(hint) and time.monotonic() < deadline:  # nothing typed yet
+            if select.select([process.stderr], [], [], 0.5)[0]:
+                said += os.read(process.stderr.fileno(), 4096)
+        assert said == hint
+        assert process.poll() is None  # still waiting for the story
+        os.write(master, b"\x04")  # Ctrl-D: no story
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(master)
+    assert process.returncode == 1
+    assert b"-: " in out + err
+    assert b"no story here" in out + err
+
+
+def test_standard_input_that_is_not_a_terminal_gets_no_hint() -> None:
+    done = cli("convert", "-", "--to", "json", input=SEED.read_text(encoding="utf-8"))
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
 
 
 def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:

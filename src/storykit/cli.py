@@ -645,6 +645,21 @@ def _catch_signals() -> None:
             signal.signal(signum, _raise_signalled)
 
 
+def _reads_a_terminal(args: argparse.Namespace) -> bool:
+    """Whether the command reads standard input (``-``) and that is a terminal.
+
+    ``storykit convert -`` typed at a prompt waited for input and said nothing: it looked
+    hung. It now says what it waits for and how to end it.
+    """
+    names = getattr(args, "inputs", None) or [getattr(args, "file", None)]
+    if "-" not in names:
+        return False
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):  # a closed or replaced stream
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``storykit`` command and return its exit status.
 
@@ -669,6 +684,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     _catch_signals()
+    if _reads_a_terminal(args):
+        sys.stderr.write(
+            f"storykit {args.command}: reading a story from the terminal: type or paste it, "
+            "then press Ctrl-D at the start of a line (Ctrl-Z, Enter on Windows)\n"
+        )
     try:
         if getattr(args, "input_format", None) not in (None, "jsonl"):
             args.input_format = _input_format(args.input_format)  # --from md: markdown
