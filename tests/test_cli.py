@@ -2050,3 +2050,19 @@ def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
     assert main([*argv, "--jobs", str(most), "--quiet"]) == 0  # as many as it can use: as asked
     assert seen == [most, most]
     assert capsys.readouterr().err == ""
+
+
+def test_convert_names_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``convert`` called such a file binary data."""
+    path = tmp_path / "story.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16-le"))
+    for argv in (
+        ["convert", str(path), "--to", "json"],
+        ["convert", str(tmp_path), "--to", "json"],
+    ):
+        done = cli(*argv)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == (
+            f"{path}:1: UTF-16 (little-endian) text without a byte order mark, not read: "
+            "save it as UTF-8 (or as UTF-16 with a byte order mark)\n0 converted, 1 failed\n"
+        )
