@@ -2066,3 +2066,24 @@ def test_convert_names_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
             f"{path}:1: UTF-16 (little-endian) text without a byte order mark, not read: "
             "save it as UTF-8 (or as UTF-16 with a byte order mark)\n0 converted, 1 failed\n"
         )
+
+
+def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``show --help`` and ``search --help`` gave no
+    exit status, where the other commands' help does; the statuses they give are checked."""
+    for command in ("convert", "validate", "show", "search"):
+        done = cli(command, "--help")
+        assert done.returncode == 0
+        assert "\nexit status: 0 " in done.stdout, command
+    assert cli("show", str(SEED)).returncode == 0
+    assert cli("show", str(tmp_path / "nothere.txt")).returncode == 1
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    assert cli("show", str(tmp_path / "empty.txt")).returncode == 1
+    assert cli("show", "--width", "5", str(SEED)).returncode == 2
+    database = tmp_path / "s.db"
+    assert cli("convert", str(SEED), "-o", str(database)).returncode == 0
+    assert cli("search", str(database), "xiaomi AND chips").returncode == 0
+    assert cli("search", str(database), "nothingmatchesthis").returncode == 1
+    assert cli("search", str(tmp_path / "no.db"), "xiaomi").returncode == 1
+    assert cli("search", str(database), "AND").returncode == 2
+    assert cli("search", str(database), "a b c", "--max-terms", "2").returncode == 2

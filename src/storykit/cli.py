@@ -319,6 +319,9 @@ examples:
   storykit show story.txt
   storykit show --width 72 story.json
   storykit show --all several.txt | less
+
+exit status: 0 shown, 1 the file could not be read or holds no story, 2 the command line
+was wrong, 3 an optional extra is missing, 130 interrupted (Ctrl-C).
 """
 
 _SCHEMA_EPILOG = """\
