@@ -2087,3 +2087,13 @@ def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> No
     assert cli("search", str(tmp_path / "no.db"), "xiaomi").returncode == 1
     assert cli("search", str(database), "AND").returncode == 2
     assert cli("search", str(database), "a b c", "--max-terms", "2").returncode == 2
+
+
+def test_search_of_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``storykit search archive/ x`` said
+    ``archive/: no such database file`` of a folder that is there."""
+    done = cli("search", str(tmp_path), "xiaomi")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{tmp_path}: a folder, not a database file\n"
+    done = cli("search", str(tmp_path / "no.db"), "xiaomi")
+    assert done.stderr == f"{tmp_path / 'no.db'}: no such database file\n"
