@@ -299,3 +299,22 @@ def test_table_cells_break_long_words(cascade: Cascade) -> None:
     width = cascade.winner(title, {"min-width"})
     assert width is not None, "titles would be squeezed to a letter a line"
     assert width.value == "16em", width
+
+
+def test_site_index_entries_take_their_direction_and_break_long_words() -> None:
+    # The index.html of `convert -s` showed an Arabic story's date as 01-05-2026 and let a
+    # title of one long word run off the page (a sideways scrollbar), as the story did.
+    from storykit.formats import html
+
+    entries = html.index_entry(RTL, "rtl.html") + html.index_entry(STORY, "a.html")
+    page = Cascade(html.index_page(entries, count=2))
+    (index,) = page.soup.select(".storykit-index")
+    wrap = page.winner(index, {"overflow-wrap", "word-wrap"})
+    assert wrap is not None
+    assert wrap.value == "break-word", wrap
+    for entry in index.select("ol > li"):
+        for element in (entry.h2, entry.select_one("p.storykit-source"), entry.select_one("ul li")):
+            _takes_its_own_direction(page, element)
+        date = page.winner(entry.time, {"unicode-bidi"})
+        assert date is not None
+        assert date.value == "isolate", date

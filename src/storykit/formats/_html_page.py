@@ -79,13 +79,15 @@ a { color: var(--storykit-link); }
 
 INDEX_CSS = f"""\
 .storykit-nav {{ max-width: 40rem; margin: 0 auto 1.5rem; font-family: {_SANS}; font-size: .9rem; }}
-.storykit-index {{ max-width: 40rem; margin: 0 auto; font-family: {_SANS}; }}
+.storykit-index {{ max-width: 40rem; margin: 0 auto; font-family: {_SANS}; overflow-wrap: break-word; }}
 .storykit-index > ol {{ list-style: none; margin: 0; padding: 0; }}
 .storykit-index > ol > li {{ margin: 0 0 1.25em; }}
 .storykit-index h2 {{ font-size: 1.1rem; margin: 0 0 .2em; }}
 .storykit-index .storykit-source {{ font-size: .9rem; opacity: .8; margin: 0 0 .3em; }}
 .storykit-index .storykit-tags {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .3em; font-size: .85rem; }}
 .storykit-index .storykit-tags li {{ padding: .05em .6em; border-radius: 1em; background: rgba(128, 128, 128, .16); }}
+.storykit-index :is(h2, p, .storykit-tags li) {{ unicode-bidi: plaintext; text-align: start; }}
+.storykit-index time {{ unicode-bidi: isolate; }}
 """  # noqa: E501
 """The styles of a site's index page and of the link back to it."""
 
