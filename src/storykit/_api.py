@@ -208,8 +208,8 @@ def read_story(
         nul, unicode = text.find("\0"), True
     else:  # a str: scanned once for both
         nul, unicode = _scan_text(text)
-    if 0 <= nul < 1024:
-        raise StoryParseError(binary_what(data), filename=filename, line=1)
+    if 0 <= nul < 1024:  # (the decoded text: bytes may be UTF-16 with a BOM)
+        raise StoryParseError(binary_what(text), filename=filename, line=1)
     if format is None:
         written = formats.written_only(text)
         if written is not None:
