@@ -136,6 +136,55 @@ def test_binary_data_is_a_parse_error() -> None:
         storykit.loads("abc\x00def")
 
 
+WIDE = [
+    ("utf-16-le", "UTF-16", "little-endian"),
+    ("utf-16-be", "UTF-16", "big-endian"),
+    ("utf-32-le", "UTF-32", "little-endian"),
+    ("utf-32-be", "UTF-32", "big-endian"),
+]
+
+
+def wide_text_message(name: str, endian: str) -> str:
+    return (
+        f"{name} ({endian}) text without a byte order mark, not read: "
+        f"save it as UTF-8 (or as {name} with a byte order mark)"
+    )
+
+
+@pytest.mark.parametrize(("encoding", "name", "endian"), WIDE)
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["unicode", "ascii"])
+def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(
+    tmp_path: Path, encoding: str, name: str, endian: str, ascii_only: bool
+) -> None:
+    """Found trying the command as a new user: a story saved as UTF-16 without a byte order
+    mark was "binary data, not a text story". It is text; the message says which encoding
+    and what to do. (All-ASCII UTF-16 even decodes as UTF-8, a NUL every other character.)"""
+    text = SEED.read_text(encoding="utf-8")
+    if ascii_only:
+        text = "SCMP 2026-05-25\n\nAn ASCII title\n\nA paragraph of text.\n"
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(encoding))
+    for read in (
+        lambda: storykit.load(path),
+        lambda: storykit.loads(path.read_bytes()),
+        lambda: storykit.loads(path.read_bytes(), "json"),
+        lambda: list(storykit.iter_stories(path)),
+    ):
+        with pytest.raises(StoryParseError) as info:
+            read()
+        assert info.value.message == wide_text_message(name, endian)
+        assert info.value.line == 1
+    path.write_bytes(text.encode(encoding.replace("-le", "").replace("-be", "")))  # a BOM
+    assert storykit.load(path).title == storykit.loads(text).title
+
+
+def test_binary_data_is_still_binary_data() -> None:
+    for data in (b"\x00\x01\x02\x03", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 8, bytes(64)):
+        with pytest.raises(StoryParseError) as info:
+            storykit.loads(data)
+        assert info.value.message == "binary data, not a text story"
+
+
 def test_parse_errors_pickle() -> None:
     import pickle
 

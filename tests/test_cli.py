@@ -1991,6 +1991,9 @@ def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stori
     finally:
         process.kill()
         os.close(master)
+    hint = terminal_hint(command[0])
+    assert err.startswith(hint)
+    err = err.removeprefix(hint)
     if stories:
         assert process.returncode == 0, err
         if command[0] == "convert":
@@ -1999,6 +2002,58 @@ def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stori
     else:  # (convert says so on standard error, validate in its report)
         assert process.returncode == 1
         assert "-: no story here" in err if command[0] == "convert" else out
+
+
+def terminal_hint(command: str) -> str:
+    return (
+        f"storykit {command}: reading a story from the terminal: type or paste it, then "
+        "press Ctrl-D at the start of a line (Ctrl-Z, Enter on Windows)\n"
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal as on Linux")
+@pytest.mark.parametrize(
+    "command", [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"]]
+)
+def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
+    """Found trying the command as a new user: ``storykit convert -`` typed at a prompt, with
+    nothing piped in, waited for input and said nothing, as if it had hung. It now says at
+    once that it reads the terminal and how to end the input; then Ctrl-D ends it."""
+    import pty  # (POSIX only)
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        storykit_cmd(*command),
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=unmeasured(),
+    )
+    os.close(slave)
+    try:
+        assert process.stderr is not None
+        said = b""
+        hint = terminal_hint(command[0]).encode("utf-8")
+        deadline = time.monotonic() + 30
+        while len(said) < len(hint) and time.monotonic() < deadline:  # nothing typed yet
+            if select.select([process.stderr], [], [], 0.5)[0]:
+                said += os.read(process.stderr.fileno(), 4096)
+        assert said == hint
+        assert process.poll() is None  # still waiting for the story
+        os.write(master, b"\x04")  # Ctrl-D: no story
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(master)
+    assert process.returncode == 1
+    assert b"-: " in out + err
+    assert b"no story here" in out + err
+
+
+def test_standard_input_that_is_not_a_terminal_gets_no_hint() -> None:
+    done = cli("convert", "-", "--to", "json", input=SEED.read_text(encoding="utf-8"))
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
 
 
 def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
@@ -2090,3 +2145,89 @@ def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:
             f"no story found in {folder}\n0 stories checked: 0 errors, 0 warnings\n",
         )
     assert cli("convert", "empty", "-o", "out.jsonl", "-q", "--force", cwd=tmp_path).stderr == ""
+
+
+@pytest.mark.parametrize("command", ["convert", "validate"])
+def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    """Found trying the command as a new user: ``--jobs 1000`` on two cores forked a
+    thousand workers for 400 files and took 10 s (212 s on the busy machine) where
+    ``--jobs 2`` took 0.8 s; on Windows a process pool refuses more than 61 workers."""
+    from storykit import cli as cli_module
+
+    seen: list[int] = []
+    real = _batch.run
+
+    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
+        seen.append(jobs)
+        return real(work, job, 1, *rest, **options)  # the work itself in this process
+
+    monkeypatch.setattr(_batch, "run", spy)
+    most = cli_module.JOBS_PER_CORE * len(os.sched_getaffinity(0))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    argv = [command, str(tmp_path / "in")]
+    if command == "convert":
+        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    assert main([*argv, "--jobs", "1000", "--quiet"]) == 0
+    assert seen == [most]
+    assert capsys.readouterr().err == (
+        f"storykit {command}: --jobs 1000 is more workers than this machine can use; "
+        f"using {most} (4 per core)\n"
+    )
+    if command == "convert":
+        argv[-1] = str(tmp_path / "out2")
+    assert main([*argv, "--jobs", str(most), "--quiet"]) == 0  # as many as it can use: as asked
+    assert seen == [most, most]
+    assert capsys.readouterr().err == ""
+
+
+def test_convert_names_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``convert`` called such a file binary data."""
+    path = tmp_path / "story.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16-le"))
+    for argv in (
+        ["convert", str(path), "--to", "json"],
+        ["convert", str(tmp_path), "--to", "json"],
+    ):
+        done = cli(*argv)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == (
+            f"{path}:1: UTF-16 (little-endian) text without a byte order mark, not read: "
+            "save it as UTF-8 (or as UTF-16 with a byte order mark)\n0 converted, 1 failed\n"
+        )
+
+
+def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``show --help`` and ``search --help`` gave no
+    exit status, where the other commands' help does; the statuses they give are checked."""
+    for command in ("convert", "validate", "show", "search"):
+        done = cli(command, "--help")
+        assert done.returncode == 0
+        assert "\nexit status: 0 " in done.stdout, command
+    assert cli("show", str(SEED)).returncode == 0
+    assert cli("show", str(tmp_path / "nothere.txt")).returncode == 1
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    assert cli("show", str(tmp_path / "empty.txt")).returncode == 1
+    assert cli("show", "--width", "5", str(SEED)).returncode == 2
+    database = tmp_path / "s.db"
+    assert cli("convert", str(SEED), "-o", str(database)).returncode == 0
+    assert cli("search", str(database), "xiaomi AND chips").returncode == 0
+    assert cli("search", str(database), "nothingmatchesthis").returncode == 1
+    assert cli("search", str(tmp_path / "no.db"), "xiaomi").returncode == 1
+    assert cli("search", str(database), "AND").returncode == 2
+    assert cli("search", str(database), "a b c", "--max-terms", "2").returncode == 2
+
+
+def test_search_of_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    """Found trying the command as a new user: ``storykit search archive/ x`` said
+    ``archive/: no such database file`` of a folder that is there."""
+    done = cli("search", str(tmp_path), "xiaomi")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{tmp_path}: a folder, not a database file\n"
+    done = cli("search", str(tmp_path / "no.db"), "xiaomi")
+    assert done.stderr == f"{tmp_path / 'no.db'}: no such database file\n"

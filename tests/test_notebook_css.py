@@ -229,3 +229,92 @@ def test_scoped_css_confines_and_outranks() -> None:
     for line in css.splitlines():
         selectors = _split(line.partition("{")[0])
         assert all(specificity(s) > (0, 2, 1) for s in selectors)
+
+
+# --- right-to-left text and long words (h13user, looked at in headless Chromium) ------------
+
+RTL = Story(
+    "الذكاء الاصطناعي يغير صناعة الهواتف",
+    source=Source("الجزيرة", dt.date(2026, 5, 1)),
+    image=storykit.Image("صورة لهاتف ذكي", storykit.Credit("photo", "أحمد", "وكالة")),
+    sections=[Section("السياق", ["هذا نص عربي طويل."])],
+    tags=["تقنية"],
+)
+
+
+def _takes_its_own_direction(cascade: Cascade, element: Any) -> None:
+    bidi = cascade.winner(element, {"unicode-bidi"})
+    assert bidi is not None, element
+    assert bidi.value == "plaintext", (element.name, bidi)
+    align = cascade.winner(element, {"text-align"})
+    assert align is not None, element
+    assert align.value == "start", (element.name, align)
+
+
+def test_story_text_takes_its_direction_from_itself(cascade: Cascade) -> None:
+    # An Arabic story was laid out left to right: its title and paragraphs ranged left, and
+    # its source line showed the date 2026-05-01 as "01-05-2026" (digits after Arabic letters
+    # are ordered right to left). Each block now takes its direction from its own first
+    # letter, and the date is isolated from the outlet's name.
+    (article,) = cascade.soup.select(".storykit-notebook article.storykit")
+    for element in (
+        article.h1,
+        article.select_one("p.storykit-source"),
+        article.select_one("section h2"),
+        article.select_one("section p"),
+        article.select_one("ul.storykit-tags li"),
+    ):
+        _takes_its_own_direction(cascade, element)
+    date = cascade.winner(article.time, {"unicode-bidi"})
+    assert date is not None
+    assert date.value == "isolate", date
+
+
+def test_page_image_caption_takes_its_direction_from_itself() -> None:
+    page = Cascade(storykit.dumps(RTL, "html", standalone=True))
+    alt, credit = page.soup.select("figcaption > span")
+    for span in (alt, credit):
+        _takes_its_own_direction(page, span)
+        display = page.winner(span, {"display"})
+        assert display is not None
+        assert display.value == "block", (span, display)  # a paragraph each: aligned on its own
+    _takes_its_own_direction(page, page.soup.select_one("section p"))
+    date = page.winner(page.soup.time, {"unicode-bidi"})
+    assert date is not None
+    assert date.value == "isolate", date
+
+
+def test_table_cells_break_long_words(cascade: Cascade) -> None:
+    # A title (or source, or tag) with no space in it, a long URL say, made the whole table
+    # as wide as that word: the notebook output scrolled sideways.
+    (table,) = cascade.soup.select("div.storykit-table table")
+    for cell in table.select("tbody td"):
+        wrap = cascade.winner(cell, {"overflow-wrap", "word-wrap"})
+        assert wrap is not None
+        assert wrap.value == "anywhere", (cell.get_text(), wrap)
+        bidi = cascade.winner(cell, {"unicode-bidi"})
+        assert bidi is not None
+        assert bidi.value == "plaintext", (cell.get_text(), bidi)
+    title = table.select("tbody tr")[0].find_all("td")[1]
+    width = cascade.winner(title, {"min-width"})
+    assert width is not None, "titles would be squeezed to a letter a line"
+    assert width.value == "16em", width
+
+
+def test_site_index_entries_take_their_direction_and_break_long_words() -> None:
+    # The index.html of `convert -s` showed an Arabic story's date as 01-05-2026 and let a
+    # title of one long word run off the page (a sideways scrollbar), as the story did.
+    from storykit.formats import html
+
+    entries = html.index_entry(RTL, "rtl.html") + html.index_entry(STORY, "a.html")
+    page = Cascade(html.index_page(entries, count=2))
+    (index,) = page.soup.select(".storykit-index")
+    wrap = page.winner(index, {"overflow-wrap", "word-wrap"})
+    assert wrap is not None
+    assert wrap.value == "break-word", wrap
+    for entry in index.select("ol > li"):
+        for element in (entry.h2, entry.select_one("p.storykit-source"), entry.select_one("ul li")):
+            _takes_its_own_direction(page, element)
+        date = page.winner(entry.time, {"unicode-bidi"})
+        assert date is not None
+        assert date.value == "isolate", date

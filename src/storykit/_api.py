@@ -58,6 +58,47 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+_BINARY = "binary data, not a text story"
+
+
+def _share(sample: bytes, start: int, step: int) -> float:
+    """The share of NUL bytes among ``sample[start::step]``."""
+    picked = sample[start::step]
+    return picked.count(0) / len(picked) if picked else 0.0
+
+
+def binary_what(sample: bytes | str) -> str:
+    """What input with NUL in its first KiB is: UTF-16 or UTF-32 without a BOM, or binary.
+
+    A file saved as UTF-16 without a byte order mark (some Windows and spreadsheet exports)
+    was reported as "binary data", which it is not: the message now names the encoding and
+    what to do. The guess is only for the message; such a file is still not read (a BOM
+    leaves no doubt about the encoding; its absence does). Text is one NUL every other byte
+    (UTF-16) or three in four (UTF-32), on the same side of each character.
+
+    Args:
+        sample: The input's first bytes (or characters, when it was decoded already: text
+            in UTF-16 that is all ASCII decodes as UTF-8 with a NUL every other character).
+    """
+    if isinstance(sample, str):
+        sample = sample[:1024].encode("utf-8", "surrogatepass")
+    sample = sample[:1024]
+    for width, zeros, name in ((4, (2, 3), "UTF-32"), (2, (1,), "UTF-16")):
+        for endian, text_at, nul_at in (
+            ("little-endian", 0, zeros),
+            ("big-endian", width - 1, tuple(width - 1 - z for z in zeros)),
+        ):
+            if len(sample) >= 2 * width and (
+                all(_share(sample, z, width) >= 0.9 for z in nul_at)
+                and _share(sample, text_at, width) <= 0.1
+            ):
+                return (
+                    f"{name} ({endian}) text without a byte order mark, not read: "
+                    f"save it as UTF-8 (or as {name} with a byte order mark)"
+                )
+    return _BINARY
+
+
 def decode(data: bytes, filename: str | None = None) -> str:
     """Decode UTF-8 (a BOM is dropped), or UTF-16 or UTF-32 that starts with a BOM.
 
@@ -82,7 +123,7 @@ def decode(data: bytes, filename: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         if b"\0" in data[:1024]:
-            what = "binary data, not a text story"
+            what = binary_what(data)
         else:
             what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         raise StoryParseError(what, filename=filename, line=line) from None
@@ -167,8 +208,8 @@ def read_story(
         nul, unicode = text.find("\0"), True
     else:  # a str: scanned once for both
         nul, unicode = _scan_text(text)
-    if 0 <= nul < 1024:
-        raise StoryParseError("binary data, not a text story", filename=filename, line=1)
+    if 0 <= nul < 1024:  # (the decoded text: bytes may be UTF-16 with a BOM)
+        raise StoryParseError(binary_what(text), filename=filename, line=1)
     if format is None:
         written = formats.written_only(text)
         if written is not None:

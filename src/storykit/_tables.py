@@ -217,6 +217,10 @@ examples:
   storykit search stories.db "title: xiaomi" --json    in the title only; JSON for machines
 
 Make the database with: storykit convert archive/ -o stories.db
+
+exit status: 0 stories matched, 1 none matched or the database could not be read, 2 the
+command line was wrong or the query is one SQLite cannot read or has more than --max-terms
+words.
 """
 
 

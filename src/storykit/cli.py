@@ -81,6 +81,11 @@ def _one_or_more(message: str) -> Callable[[str], int]:
     return parse
 
 
+JOBS_PER_CORE = 4
+"""``--jobs`` above this many workers per core is brought down to it (with a note)."""
+_WINDOWS_MOST_JOBS = 61  # concurrent.futures refuses more worker processes on Windows
+
+
 _jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, not {value!r}")
 _members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
 
@@ -314,6 +319,9 @@ examples:
   storykit show story.txt
   storykit show --width 72 story.json
   storykit show --all several.txt | less
+
+exit status: 0 shown, 1 the file could not be read or holds no story, 2 the command line
+was wrong, 3 an optional extra is missing, 130 interrupted (Ctrl-C).
 """
 
 _SCHEMA_EPILOG = """\
@@ -330,7 +338,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
             type=_jobs_arg,
             default=os.cpu_count() or 1,
             metavar="N",
-            help="worker processes (default: one per core)",
+            help=f"worker processes (default: one per core; at most {JOBS_PER_CORE} per core)",
         )
     parser.add_argument(
         "--from",
@@ -645,6 +653,53 @@ def _catch_signals() -> None:
             signal.signal(signum, _raise_signalled)
 
 
+def _most_jobs() -> int:
+    """The most worker processes ``--jobs`` starts: :data:`JOBS_PER_CORE` per usable core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    most = JOBS_PER_CORE * max(cores, 1)
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        most = min(most, _WINDOWS_MOST_JOBS)
+    return most
+
+
+def _cap_jobs(args: argparse.Namespace) -> None:
+    """Bring a ``--jobs`` the machine cannot use down to what it can, and say so.
+
+    ``--jobs 1000`` on two cores forked a thousand workers for a few hundred files: ten
+    seconds (minutes on a busy machine) where two workers take one, and on Windows a
+    traceback (its process pools take 61 workers at most). The work is reading and
+    writing text, so workers beyond a few per core only wait for one another.
+    """
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return
+    most = _most_jobs()
+    if jobs > most:
+        sys.stderr.write(
+            f"storykit {args.command}: --jobs {jobs} is more workers than this machine can "
+            f"use; using {most} ({JOBS_PER_CORE} per core)\n"
+        )
+        args.jobs = most
+
+
+def _reads_a_terminal(args: argparse.Namespace) -> bool:
+    """Whether the command reads standard input (``-``) and that is a terminal.
+
+    ``storykit convert -`` typed at a prompt waited for input and said nothing: it looked
+    hung. It now says what it waits for and how to end it.
+    """
+    names = getattr(args, "inputs", None) or [getattr(args, "file", None)]
+    if "-" not in names:
+        return False
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):  # a closed or replaced stream
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``storykit`` command and return its exit status.
 
@@ -669,6 +724,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     _catch_signals()
+    _cap_jobs(args)
+    if _reads_a_terminal(args):
+        sys.stderr.write(
+            f"storykit {args.command}: reading a story from the terminal: type or paste it, "
+            "then press Ctrl-D at the start of a line (Ctrl-Z, Enter on Windows)\n"
+        )
     try:
         if getattr(args, "input_format", None) not in (None, "jsonl"):
             args.input_format = _input_format(args.input_format)  # --from md: markdown

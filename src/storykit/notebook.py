@@ -118,7 +118,8 @@ _TABLE_CSS = scoped_css(
     table { border-collapse: collapse; font-size: .9em; margin: 0; table-layout: auto; }
     caption { text-align: left; opacity: .75; padding: .2em 0; }
     th, td { text-align: left; vertical-align: top; padding: .25em .6em; line-height: 1.4;
-             border: none; white-space: normal; }
+             border: none; white-space: normal; overflow-wrap: anywhere; unicode-bidi: plaintext; }
+    td:nth-child(2) { min-width: 16em; }
     thead th { border-bottom: 1px solid rgba(128, 128, 128, .5); }
     tbody tr:nth-child(odd) { background: transparent; }
     tbody tr:nth-child(even) { background: rgba(128, 128, 128, .08); }

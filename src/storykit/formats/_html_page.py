@@ -46,12 +46,14 @@ STORY_CSS = f"""\
 .storykit-source, .storykit-credits {{ opacity: .8; margin: 0 0 .5em; }}
 .storykit-outlet {{ font-weight: 600; }}
 .storykit-image {{ margin: 1.25em 0 0; padding: .75em 1em; border-left: 4px solid rgba(128, 128, 128, .5); border-radius: 0 .4em .4em 0; background: rgba(128, 128, 128, .1); }}
-.storykit-alt {{ font-style: italic; }}
+.storykit-alt {{ display: block; font-style: italic; }}
 .storykit-image .storykit-credit {{ display: block; opacity: .75; font-size: .85em; margin-top: .3em; }}
 .storykit > footer {{ margin-top: 2.5em; padding-top: 1em; border-top: 1px solid rgba(128, 128, 128, .35); }}
 .storykit-tags {{ list-style: none; margin: 0 0 1em; padding: 0; display: flex; flex-wrap: wrap; gap: .4em; }}
 .storykit-tags li {{ padding: .1em .7em; border-radius: 1em; background: rgba(128, 128, 128, .16); }}
 .storykit-original {{ margin: 0; }}
+.storykit :is(h1, h2, h3, h4, h5, h6, p, li, .storykit-alt, .storykit-credit) {{ unicode-bidi: plaintext; text-align: start; }}
+.storykit time {{ unicode-bidi: isolate; }}
 """  # noqa: E501 - one rule per line reads best in the page
 """The story's own styles, scoped to ``.storykit`` and free of colours (text inherits the
 page's colour; greys are translucent), so they suit any page, light or dark."""
@@ -77,13 +79,15 @@ a { color: var(--storykit-link); }
 
 INDEX_CSS = f"""\
 .storykit-nav {{ max-width: 40rem; margin: 0 auto 1.5rem; font-family: {_SANS}; font-size: .9rem; }}
-.storykit-index {{ max-width: 40rem; margin: 0 auto; font-family: {_SANS}; }}
+.storykit-index {{ max-width: 40rem; margin: 0 auto; font-family: {_SANS}; overflow-wrap: break-word; }}
 .storykit-index > ol {{ list-style: none; margin: 0; padding: 0; }}
 .storykit-index > ol > li {{ margin: 0 0 1.25em; }}
 .storykit-index h2 {{ font-size: 1.1rem; margin: 0 0 .2em; }}
 .storykit-index .storykit-source {{ font-size: .9rem; opacity: .8; margin: 0 0 .3em; }}
 .storykit-index .storykit-tags {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .3em; font-size: .85rem; }}
 .storykit-index .storykit-tags li {{ padding: .05em .6em; border-radius: 1em; background: rgba(128, 128, 128, .16); }}
+.storykit-index :is(h2, p, .storykit-tags li) {{ unicode-bidi: plaintext; text-align: start; }}
+.storykit-index time {{ unicode-bidi: isolate; }}
 """  # noqa: E501
 """The styles of a site's index page and of the link back to it."""
 

@@ -65,8 +65,9 @@ def _version(connection: sqlite3.Connection) -> str | None:
 
 
 def _open_read(path: str) -> sqlite3.Connection:
-    if not os.path.isfile(path):
-        raise StoryParseError("no such database file", filename=path)
+    if not os.path.isfile(path):  # a folder was "no such database file": it is there
+        what = "a folder, not a database file" if os.path.isdir(path) else "no such database file"
+        raise StoryParseError(what, filename=path)
     try:
         try:
             connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
