@@ -680,19 +680,13 @@ def _ended(processes: list[Any]) -> list[Any]:
 
 
 def _died(process: Any) -> bool:
-    """Whether a worker process that has ended died (not sent away by the shutdown).
+    """Whether a worker process that has ended died (not sent away by the shutdown: 0).
 
-    Asked without collecting it (``WNOWAIT``): the executor does that.
+    Its status is collected here if the executor's thread has not done it yet (which it
+    then finds done); None: the process is not quite gone (asked again in 50 ms).
     """
-    waitid = getattr(os, "waitid", None)
-    if waitid is None:  # pragma: no cover - macOS, Windows
-        return True
-    try:
-        found = waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:  # collected already: the executor has seen it
-        return False
-    # None: its end not quite told yet (asked again in 50 ms)
-    return found is not None and (found.si_code != os.CLD_EXITED or found.si_status != 0)
+    code = process.exitcode
+    return code is not None and code != 0
 
 
 def _complete(insides: _Insides) -> None:

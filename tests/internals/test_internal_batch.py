@@ -513,31 +513,30 @@ def test_fail_fast_with_a_pool_writes_nothing_past_the_failure(
     assert files_under(tmp_path / "out") == ["00.md", "01.md", "02.md"]
 
 
-@pytest.mark.skipif(not hasattr(os, "waitid"), reason="needs os.waitid")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
 def test_a_worker_sent_away_is_not_taken_for_dead() -> None:
     # The pool's watch (for a worker killed halfway through sending a result) acts on a
     # worker that died, never on one that the shutdown sent away (it ends with status 0),
-    # and asks without collecting it: the executor's thread does that.
+    # nor on one still running.
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    ends = [lambda: None, lambda: os._exit(3), lambda: os.kill(os.getpid(), signal.SIGKILL)]
-    processes = [context.Process(target=end) for end in ends]
-    for process in processes:
-        process.start()
-    for process in processes:
-        os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # ended, not collected
-    assert _engine._ended(processes) == processes
-    assert [_engine._died(p) for p in processes] == [False, True, True]
-    assert [_engine._died(p) for p in processes] == [False, True, True]  # asked again
-    for process in processes:
-        process.join()  # as the executor's thread does
-    assert [p.exitcode for p in processes] == [0, 3, -signal.SIGKILL]
-    assert [_engine._died(p) for p in processes] == [False, False, False]  # seen there
+    ends = [(sys.exit, (0,)), (os._exit, (3,)), (_killed, ())]
+    processes = [context.Process(target=end, args=args) for end, args in ends]
     running = context.Process(target=time.sleep, args=(30,))
-    running.start()
     try:
-        assert _engine._ended([running]) == []
+        for process in [*processes, running]:
+            process.start()
+        for process in processes:
+            process.join()  # (its sentinel is ready a moment before its status)
+        assert _engine._ended([*processes, running]) == processes
+        assert [_engine._died(p) for p in processes] == [False, True, True]
+        assert not _engine._died(running)
     finally:
         running.kill()
-        running.join()
+        for process in [*processes, running]:
+            process.join()
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
