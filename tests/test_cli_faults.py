@@ -496,8 +496,10 @@ from storykit import _writing
 def write(self, data):
     while not os.listdir("killed"):
         time.sleep(0.01)
-    pid = int(os.listdir("killed")[0])
-    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # killed (and not collected)
+    try:  # killed (it may be collected already: the pool has looked at it)
+        os.waitid(os.P_PID, int(os.listdir("killed")[0]), os.WEXITED | os.WNOWAIT)
+    except ChildProcessError:
+        pass
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 _writing.AtomicFile.write = write
 """
