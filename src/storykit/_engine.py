@@ -531,7 +531,7 @@ def _insides(executor: Any) -> _Insides | None:
     """The parts of ``executor`` :meth:`_Pool.watch` looks at (None: a Python without them)."""
     try:
         executor._broken  # noqa: B018 - looked at, not kept
-        return _Insides(
+        insides = _Insides(
             executor,
             executor._processes,
             executor._result_queue,
@@ -539,6 +539,7 @@ def _insides(executor: Any) -> _Insides | None:
         )
     except AttributeError:  # pragma: no cover - CPython 3.11 to 3.13 have them all
         return None
+    return insides if isinstance(insides.thread, threading.Thread) else None
 
 
 class _Pool:
@@ -661,9 +662,11 @@ class _Pool:
         if self.executor is None:
             return
         with signals_held():
-            self.executor.shutdown(wait=False, cancel_futures=cancel)
             insides = self.insides
-            if insides is not None:  # as shutdown(wait=True) does, watched
+            if insides is None:  # pragma: no cover - a Python whose executor is not known
+                self.executor.shutdown(wait=True, cancel_futures=cancel)
+            else:  # as shutdown(wait=True) does, watched
+                self.executor.shutdown(wait=False, cancel_futures=cancel)
                 while insides.thread.is_alive():
                     insides.thread.join(_POLL)
                     self.watch()
