@@ -24,7 +24,8 @@ then:
    instead (:func:`storykit._writing.write_atomic`). Little crosses between processes per
    story, which is what lets a second process pay off.
 
-The rest of this module is the worker processes' care: starting them, their signals, and
+The rest of this module is the worker processes' care: starting them, their signals,
+seeing a death the executor cannot see (one halfway through sending a result back), and
 doing again what a dead worker took down.
 """
 
@@ -799,10 +800,10 @@ def _worker_signalled(signum: int, frame: FrameType | None) -> None:
     finalizer or an import's callback, where Python prints it as ignored and goes on.
 
     Not while it sends a chunk's result back, though: a result cut short in the pipe
-    leaves the executor's thread in the main process waiting for the rest for ever (the
-    main process holds the pipe's other end), and the command hung on SIGTERM (``-j 2``
-    into one file, whose chunks send their output back). Then it ends once the result
-    is sent.
+    leaves the executor's thread in the main process waiting for the rest (the main
+    process holds the pipe's other end), and the command hung on SIGTERM (``-j 2`` into
+    one file, whose chunks send their output back); now it would see that only after
+    seconds (:meth:`_Pool.watch`, for ``kill -9``). Then it ends once the result is sent.
     """
     if _sending(frame):
         _end_after_sending(signum)
