@@ -18,11 +18,14 @@ CORPUS_STORIES = sorted((CORPUS / "stories").glob("*.txt")) if CORPUS.is_dir() e
 NO_CORPUS = f"the development corpus is not at {CORPUS} (set STORYKIT_SHARED to its parent)"
 
 
-def run_python(script: str, *, measured: bool = True) -> subprocess.CompletedProcess[str]:
+def run_python(
+    script: str, *, measured: bool = True, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``script`` in a fresh interpreter with this checkout's storykit, and wait for it.
 
     ``measured=False``: not under coverage (CI measures every process it starts), for a
     script whose signals would land in coverage's own saving of its data at exit.
+    ``timeout``: seconds before it is killed and the test fails (a hang).
     """
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     if not measured:
@@ -32,7 +35,7 @@ def run_python(script: str, *, measured: bool = True) -> subprocess.CompletedPro
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=timeout,
         env=env,
     )
 

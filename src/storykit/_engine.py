@@ -24,7 +24,8 @@ then:
    instead (:func:`storykit._writing.write_atomic`). Little crosses between processes per
    story, which is what lets a second process pay off.
 
-The rest of this module is the worker processes' care: starting them, their signals, and
+The rest of this module is the worker processes' care: starting them, their signals,
+seeing a death the executor cannot see (one halfway through sending a result back), and
 doing again what a dead worker took down.
 """
 
@@ -435,7 +436,7 @@ class _PoolRun:
         assert isinstance(entry, _InFlight)
         slots = self.pool.slots
         try:
-            done = _outcome(entry.future)
+            done = self.pool.wait(entry.future)
         except BrokenProcessPool:  # this chunk's worker died, or another one did
             if slots is not None:
                 slots.give(entry.slot)
@@ -464,7 +465,7 @@ class _PoolRun:
 
         self.pool.renew()  # what is in flight finishes (or is broken) first
         try:
-            return _outcome(self.pool.submit(chunk, self.redo))
+            return self.pool.wait(self.pool.submit(chunk, self.redo))
         except BrokenProcessPool:
             return None
 
@@ -499,7 +500,7 @@ _POLL = 0.05
 
 
 def _ready(entry: _InFlight | Result | _Handed) -> bool:
-    """Whether ``entry`` can be taken without waiting (Ctrl-C held back, see :func:`_outcome`)."""
+    """Whether ``entry`` can be taken without waiting (Ctrl-C held back, see :meth:`_Pool.wait`)."""
     if isinstance(entry, Result):
         return True
     if isinstance(entry, _Handed):
@@ -508,21 +509,38 @@ def _ready(entry: _InFlight | Result | _Handed) -> bool:
         return entry.future.done()
 
 
-def _outcome(future: Future[Done]) -> Done:
-    """``future.result()``, with Ctrl-C and SIGTERM held back while inside the future.
+_NOTICE = 0.5
+"""Seconds a dead worker may go unseen by the executor before :meth:`_Pool.watch` acts."""
 
-    A signal that lands inside a future's lock can leave it held by this thread (Python's
-    ``with`` is not safe from signals: the handler may run as the lock's ``__exit__``
-    starts), and the executor's thread then waits for that lock for ever when the pool
-    shuts down: the command hung after Ctrl-C (seen once in a test run). So the wait is
-    made in short steps with the signals held, and they are let in between.
+
+class _Insides(NamedTuple):
+    """The parts of a ``ProcessPoolExecutor`` that :meth:`_Pool.watch` looks at.
+
+    Taken once its thread and processes have started: its shutdown lets go of them.
     """
-    while True:
-        with signals_held():
-            try:
-                return future.result(timeout=_POLL)
-            except TimeoutError:
-                pass
+
+    executor: Any
+    processes: dict[int, Any]
+    """Its worker processes (``multiprocessing.Process``), by process id."""
+    results: Any
+    """The queue (a ``multiprocessing.SimpleQueue``) of the results, in one pipe."""
+    thread: threading.Thread
+    """Its thread, which reads the results and sees the workers die."""
+
+
+def _insides(executor: Any) -> _Insides | None:
+    """The parts of ``executor`` :meth:`_Pool.watch` looks at (None: a Python without them)."""
+    try:
+        executor._broken  # noqa: B018 - looked at, not kept
+        insides = _Insides(
+            executor,
+            executor._processes,
+            executor._result_queue,
+            executor._executor_manager_thread,
+        )
+    except AttributeError:  # pragma: no cover - CPython 3.11 to 3.13 have them all
+        return None
+    return insides if isinstance(insides.thread, threading.Thread) else None
 
 
 class _Pool:
@@ -532,6 +550,8 @@ class _Pool:
         self.jobs = jobs
         self.job = job
         self.executor: Any = None
+        self.insides: _Insides | None = None
+        self.unseen: float | None = None  # when a death was first seen here, not there
         self.slots: SharedSlots | None = None
         if sys.platform == "linux" and job.mode == "convert":  # forked workers share it
             self.slots = SharedSlots(jobs * _IN_FLIGHT + 2)
@@ -558,30 +578,139 @@ class _Pool:
             if self.executor is None:
                 global _slots  # noqa: PLW0603 - inherited by the workers forked now
                 _slots = self.slots
-                self.executor = _pool(self.jobs, self.job)
+                self.executor = executor = _pool(self.jobs, self.job)
                 with _frozen():  # the workers are forked at the first submit
-                    future: Future[Done] = self.executor.submit(_pool_work, chunk, job, slot)
+                    future: Future[Done] = executor.submit(_pool_work, chunk, job, slot)
+                self.insides = _insides(executor)
                 return future
             future = self.executor.submit(_pool_work, chunk, job, slot)
         return future
 
+    def wait(self, future: Future[Done]) -> Done:
+        """``future.result()``, with Ctrl-C and SIGTERM held back while inside the future.
+
+        A signal that lands inside a future's lock can leave it held by this thread (Python's
+        ``with`` is not safe from signals: the handler may run as the lock's ``__exit__``
+        starts), and the executor's thread then waits for that lock for ever when the pool
+        shuts down: the command hung after Ctrl-C (seen once in a test run). So the wait is
+        made in short steps with the signals held, and they are let in between; between
+        them, too, :meth:`watch` looks after the workers.
+        """
+        while True:
+            with signals_held():
+                try:
+                    return future.result(timeout=_POLL)
+                except TimeoutError:
+                    pass
+            self.watch()
+
+    def watch(self) -> None:
+        """Break the pool when a worker died halfway through sending a result back.
+
+        The executor's thread reads each result whole, from one pipe that every worker
+        writes into (one at a time, under a lock). A worker killed (``kill -9``) halfway
+        through writing a result over 4 KiB (an output that does not fit its slot, or many
+        failures) left that thread waiting for the rest for ever, the lock held, and the
+        command with them: the death, which breaks the pool, was never seen, and Ctrl-C or
+        SIGTERM did not end the command either (the shutdown waits for that thread).
+
+        A death is seen there at once, unless the thread is stuck so: one it has not seen
+        for half a second here is taken for that. The other workers are then stopped
+        (SIGTERM: the file in hand is finished or removed), as the executor stops them once
+        it sees a death. Once none is left, nothing else can write into the pipe, and zeros
+        are written into it until the thread has the message whole. Zeros are no result:
+        the thread breaks the pool, and each chunk in flight is done again
+        (:meth:`_PoolRun.again`), as after any other death. Cheap: it runs only while a
+        chunk is awaited, every 50 ms.
+        """
+        insides = self.insides
+        if insides is None or insides.executor._broken or not insides.thread.is_alive():
+            self.unseen = None
+            return
+        processes = list(insides.processes.values())
+        ended = _ended(processes)
+        if not any(map(_died, ended)):
+            self.unseen = None
+            return
+        now = time.monotonic()
+        if self.unseen is None:
+            self.unseen = now
+        elif now - self.unseen >= _NOTICE:
+            if len(ended) < len(processes):
+                for process in processes:
+                    if process not in ended:
+                        process.terminate()
+            else:
+                _complete(insides)
+
     def renew(self) -> None:
         """Let the broken processes go; the next :meth:`submit` starts new ones."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-            self.executor = None
+        self._shutdown(cancel=False)
 
     def close(self) -> None:
         """Let the chunks running finish, cancel the others, and end the processes."""
-        if self.executor is not None:
-            # a second Ctrl-C landing inside the shutdown left the workers waiting for work
-            # and the command waiting for them, for ever: it is let in once they are gone
-            with signals_held():
-                self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        self._shutdown(cancel=True)
         if self.slots is not None:
             self.slots.close()
             self.slots = None
+
+    def _shutdown(self, *, cancel: bool) -> None:
+        """Shut the executor down (its thread watched, see :meth:`watch`) and let it go.
+
+        A second Ctrl-C landing inside the shutdown left the workers waiting for work and
+        the command waiting for them, for ever: it is let in once they are gone.
+        """
+        if self.executor is None:
+            return
+        with signals_held():
+            insides = self.insides
+            if insides is None:  # pragma: no cover - a Python whose executor is not known
+                self.executor.shutdown(wait=True, cancel_futures=cancel)
+            else:  # as shutdown(wait=True) does, watched
+                self.executor.shutdown(wait=False, cancel_futures=cancel)
+                while insides.thread.is_alive():
+                    insides.thread.join(_POLL)
+                    self.watch()
+                insides.results.close()
+            self.executor = self.insides = self.unseen = None
+
+
+def _ended(processes: list[Any]) -> list[Any]:
+    """The worker processes (``multiprocessing.Process``) that have ended."""
+    import multiprocessing.connection  # noqa: PLC0415
+
+    ended = set(multiprocessing.connection.wait([p.sentinel for p in processes], timeout=0))
+    return [process for process in processes if process.sentinel in ended]
+
+
+def _died(process: Any) -> bool:
+    """Whether a worker process that has ended died (not sent away by the shutdown: 0).
+
+    Its status is collected here if the executor's thread has not done it yet (which it
+    then finds done); None: the process is not quite gone (asked again in 50 ms).
+    """
+    code = process.exitcode
+    return code is not None and code != 0
+
+
+def _complete(insides: _Insides) -> None:
+    """Write zeros into the results' pipe while the executor's thread reads a message.
+
+    Only once no worker is left: then no result can be in the pipe but the one cut short.
+    A block of ``PIPE_BUF`` bytes is written whole or not at all, and only when there is
+    room for it: this process never waits on the pipe.
+    """
+    import select  # noqa: PLC0415
+
+    poll = getattr(select, "poll", None)
+    if poll is None:  # pragma: no cover - Windows: a pipe's messages are whole there
+        return
+    fd = insides.results._writer.fileno()
+    block = bytes(select.PIPE_BUF)
+    room = poll()
+    room.register(fd, select.POLLOUT)
+    while not insides.executor._broken and insides.thread.is_alive() and room.poll(_POLL * 1000):
+        os.write(fd, block)
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -671,10 +800,10 @@ def _worker_signalled(signum: int, frame: FrameType | None) -> None:
     finalizer or an import's callback, where Python prints it as ignored and goes on.
 
     Not while it sends a chunk's result back, though: a result cut short in the pipe
-    leaves the executor's thread in the main process waiting for the rest for ever (the
-    main process holds the pipe's other end), and the command hung on SIGTERM (``-j 2``
-    into one file, whose chunks send their output back). Then it ends once the result
-    is sent.
+    leaves the executor's thread in the main process waiting for the rest (the main
+    process holds the pipe's other end), and the command hung on SIGTERM (``-j 2`` into
+    one file, whose chunks send their output back); now it would see that only after
+    seconds (:meth:`_Pool.watch`, for ``kill -9``). Then it ends once the result is sent.
     """
     if _sending(frame):
         _end_after_sending(signum)

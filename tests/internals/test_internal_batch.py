@@ -530,3 +530,32 @@ def test_fail_fast_with_a_pool_writes_nothing_past_the_failure(
     assert status == 1
     assert err.splitlines()[-1] == "3 converted, 1 failed"
     assert files_under(tmp_path / "out") == ["00.md", "01.md", "02.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_a_worker_sent_away_is_not_taken_for_dead() -> None:
+    # The pool's watch (for a worker killed halfway through sending a result) acts on a
+    # worker that died, never on one that the shutdown sent away (it ends with status 0),
+    # nor on one still running.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    ends = [(sys.exit, (0,)), (os._exit, (3,)), (_killed, ())]
+    processes = [context.Process(target=end, args=args) for end, args in ends]
+    running = context.Process(target=time.sleep, args=(30,))
+    try:
+        for process in [*processes, running]:
+            process.start()
+        for process in processes:
+            process.join()  # (its sentinel is ready a moment before its status)
+        assert _engine._ended([*processes, running]) == processes
+        assert [_engine._died(p) for p in processes] == [False, True, True]
+        assert not _engine._died(running)
+    finally:
+        running.kill()
+        for process in [*processes, running]:
+            process.join()
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
