@@ -183,23 +183,15 @@ def test_without_posix_fadvise_nothing_is_opened_ahead(
     assert spy.opened == []
 
 
-def test_files_named_one_by_one_are_asked_for_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("as_pattern", [False, True], ids=["a-list", "a-pattern"])
+def test_files_named_one_by_one_or_by_a_pattern_are_asked_for_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_pattern: bool
 ) -> None:
-    """``storykit.iter_stories([a, b, …])``: a list's files, as a folder's (cold archives)."""
-    names = _folder(tmp_path, 200)
-    spy = Spy(monkeypatch)
-    assert list(spy.count(_sources.expand(names))) == names
-    assert spy.opened == names
-    spy.check_window(names)
-
-
-def test_a_patterns_matches_are_asked_for_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    """``iter_stories([a, b, …])`` or ``iter_stories("dumps/*.txt")``: as a folder's files."""
     names = _folder(tmp_path, 150)
     spy = Spy(monkeypatch)
-    assert list(spy.count(_sources.expand(str(tmp_path / "*.txt")))) == names
+    source: object = str(tmp_path / "*.txt") if as_pattern else names
+    assert list(spy.count(_sources.expand(source))) == names
     assert spy.opened == names
     spy.check_window(names)
 
