@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 import storykit
-from storykit import _engine, _pieces, _worker
+from storykit import _engine, _pieces, _pool, _worker
 from storykit._sources import Limits
 from storykit._worker import StoryUnit
 
@@ -305,7 +305,7 @@ def test_the_main_thread_waits_on_a_worker_with_ctrl_c_held_back(
 _SEND_THEN_SIGTERM = """\
 import os, signal, sys, time
 from multiprocessing import Pipe
-from storykit import _engine
+from storykit import _pool
 from storykit._writing import signals_held
 reader, writer = Pipe(duplex=False)
 # forked with the signals held, as the pool forks its workers: the worker's watcher thread
@@ -315,7 +315,7 @@ with signals_held():
     pid = os.fork()
     if pid == 0:  # a worker, sending a result far larger than the pipe holds
         reader.close()
-        _engine._worker_started(os.getppid())
+        _pool._worker_started(os.getppid())
         writer.send_bytes(b"x" * 20_000_000)
         for _ in range(300):  # 30 s in short sleeps: a signal is seen within 0.1 s
             time.sleep(0.1)
@@ -476,14 +476,14 @@ def test_a_worker_killed_between_two_sends_is_no_traceback(
 
     monkeypatch.setattr(_worker, "parse_text", killing)
     sent: list[concurrent.futures.Future[Any]] = []
-    submit = _engine._Pool.submit
+    submit = _pool._Pool.submit
 
-    def waiting(self: _engine._Pool, *args: Any) -> Any:
+    def waiting(self: _pool._Pool, *args: Any) -> Any:
         concurrent.futures.wait(sent)
         sent.append(submit(self, *args))
         return sent[-1]
 
-    monkeypatch.setattr(_engine._Pool, "submit", waiting)
+    monkeypatch.setattr(_pool._Pool, "submit", waiting)
     handler = _Collecting()
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
@@ -501,7 +501,7 @@ def test_the_pool_shuts_down_with_ctrl_c_held_back(tmp_path: Path) -> None:
     # the workers waiting for work and the command waiting for them at exit, for ever (about
     # one run in five, `kill -INT -PGID` twice 0-80 ms apart). The shutdown holds it back.
     masks: list[set[signal.Signals]] = []
-    pool = _engine._Pool(2, _worker.Job("validate"))
+    pool = _pool._Pool(2, _worker.Job("validate"))
     write(tmp_path / "a.txt", dump(0))
     unit = _worker.FileUnit(str(tmp_path / "a.txt"), "text", None)
     assert pool.submit([unit], _worker.Job("validate")).result().files == 1
@@ -548,9 +548,9 @@ def test_a_worker_sent_away_is_not_taken_for_dead() -> None:
             process.start()
         for process in processes:
             process.join()  # (its sentinel is ready a moment before its status)
-        assert _engine._ended([*processes, running]) == processes
-        assert [_engine._died(p) for p in processes] == [False, True, True]
-        assert not _engine._died(running)
+        assert _pool._ended([*processes, running]) == processes
+        assert [_pool._died(p) for p in processes] == [False, True, True]
+        assert not _pool._died(running)
     finally:
         running.kill()
         for process in [*processes, running]:
