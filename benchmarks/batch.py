@@ -34,7 +34,8 @@ untimed: see ``warm``), which makes the floor as fast as it can be. A real archi
 on disk: ``--cold`` drops the page cache (``/proc/sys/vm/drop_caches``: Linux, as root)
 before each of a second set of runs, and reports the floor, the floor reading ahead as
 storykit's folder walk does (``posix_fadvise(WILLNEED)`` for the next files), and
-``convert`` with ``--jobs 1`` and ``--jobs 2``, each from a cold cache.
+``convert`` with ``--jobs 1`` and ``--jobs 2``, and with ``--jobs 1`` each file named on the
+command line (as a shell expands ``*/*.txt``), each from a cold cache.
 
 Options: ``--stories N`` (20000), ``--big N`` (100000; 0 skips it), ``--flat`` (one folder
 rather than folders of 1,000), ``--out DIR``, ``--repeat N`` (median of N rounds, 3),
@@ -276,18 +277,21 @@ def drop_caches() -> None:
 
 def cold_rows(archive: Path, out: Path, repeat: int) -> list[tuple[str, str]]:
     """The floors and ``convert`` with a cold page cache: medians of ``repeat`` rounds."""
+    listed = convert(archive, out / "named.jsonl", 1)  # its archive argument replaced below
     argvs = {
         "floor": [sys.executable, "-c", FLOOR, str(archive), str(out / "floor.jsonl")],
         "ahead": [sys.executable, "-c", FLOOR_AHEAD, str(archive), str(out / "floor.jsonl")],
         "one": convert(archive, out / "one.jsonl", 1),
         "two": convert(archive, out / "two.jsonl", 2),
+        # the files named one by one, as a shell expands dumps/*/*.txt (read ahead alike)
+        "named": [*listed[:4], *named(archive), *listed[5:]],
     }
     runs: dict[str, list[float]] = {k: [] for k in argvs}
     for _ in range(repeat):
         for key, argv in argvs.items():
             drop_caches()
             runs[key].append(timed(argv)[0])
-    floor, ahead, one, two = (statistics.median(runs[k]) for k in argvs)
+    floor, ahead, one, two, by_name = (statistics.median(runs[k]) for k in argvs)
     n = sum(1 for _ in archive.rglob("*.txt"))
     return [
         ("cold: floor, a file at a time", f"{floor:6.2f} s  {n / floor:8,.0f} files/s"),
@@ -304,6 +308,11 @@ def cold_rows(archive: Path, out: Path, repeat: int) -> list[tuple[str, str]]:
             "cold: convert --jobs 2",
             f"{two:6.2f} s  {n / two:8,.0f} stories/s  gain {one / two:.2f}x over --jobs 1",
         ),
+        (
+            "cold: convert --jobs 1, files named",
+            f"{by_name:6.2f} s  {n / by_name:8,.0f} stories/s  (each file an argument, as a "
+            f"shell's *.txt; {by_name / one:.2f}x the folder's time)",
+        ),
     ]
 
 
@@ -316,6 +325,11 @@ def cpu_times() -> tuple[float, float]:
     for process in processes:
         process.wait()
     return one, time.perf_counter() - start
+
+
+def named(archive: Path) -> list[str]:
+    """The archive's files, each by its path, in the order the folder walk takes them."""
+    return sorted(str(path) for path in archive.rglob("*.txt"))
 
 
 def convert(archive: Path, out: Path, jobs: int) -> list[str]:
