@@ -27,7 +27,8 @@ import pytest
 import storykit
 import storykit.feeds
 from storykit import Story, _api, _batch, _engine, _writing
-from storykit.cli import EXIT_MISSING_EXTRA, main, render
+from storykit._show import render
+from storykit.cli import EXIT_MISSING_EXTRA, main
 
 from .conftest import ROOT, SEED, run_python
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write

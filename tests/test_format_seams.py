@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story, export, feeds, notebook
-from storykit.cli import render
+from storykit._show import render
 from storykit.formats import _html_reader, _html_text, html, jsonld, markdown, ninjs, text
 from tests.htmltools import parse_fragment
 from tests.htmltools import text as element_text

@@ -16,7 +16,8 @@ import pytest
 
 import storykit
 from storykit import Credit, Source, StoryParseError
-from storykit.cli import EXIT_USAGE, _Wrapper
+from storykit._show import _Wrapper
+from storykit.cli import EXIT_USAGE
 from storykit.formats.text import parse_credit
 from storykit.tags import split_tags
 
