@@ -1827,7 +1827,7 @@ def _hide(tmp_path: Path, *modules: str) -> dict[str, str]:
 
 MARKDOWN_MISSING = (
     "reading Markdown needs markdown_it, part of the markdown extra: "
-    "pip install 'storykit[markdown]'"
+    "pip install 'markdown-it-py>=3' 'pyyaml>=6'"  # the extra's packages, from the metadata
 )
 
 
@@ -1856,7 +1856,8 @@ def test_a_missing_extra_for_a_file_format_ends_the_command(tmp_path: Path) -> N
     done = cli("convert", "a.txt", "-o", "a.parquet", cwd=tmp_path, env=env)
     assert done.returncode == 3  # it was 2, as if the command line were wrong
     assert done.stderr == (
-        "storykit convert: error: Parquet needs pyarrow: pip install 'storykit[parquet]'\n"
+        "storykit convert: error: Parquet needs pyarrow, the parquet extra: "
+        "pip install 'pyarrow>=14'\n"
     )
     assert not (tmp_path / "a.parquet").exists()
 

@@ -75,7 +75,9 @@ def test_urls_are_opened_with_fsspec(archive: Path) -> None:
 
 def test_missing_dask_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dask.bag", None)
-    with pytest.raises(MissingExtraError, match=r"storykit\[dask\]"):
+    with pytest.raises(
+        MissingExtraError, match=r"the dask extra: pip install 'dask\[bag\]>=2024.1'"
+    ):
         skd.read_stories(tmp_path)
 
 

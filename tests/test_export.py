@@ -239,7 +239,7 @@ def test_seed_frames_join_on_id(pd: Any) -> None:
 
 def test_missing_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas -> ImportError
-    with pytest.raises(MissingExtraError, match=r"storykit\[pandas\]"):
+    with pytest.raises(MissingExtraError, match=r"the pandas extra: pip install 'pandas>=2'"):
         storykit.to_dataframe([A])
     assert storykit.to_records([A])[0]["title"] == A.title  # records need no extra
 

@@ -32,7 +32,7 @@ from storykit.collection import (
     iter_paths,
     iter_records,
 )
-from storykit.errors import MissingExtraError
+from storykit.errors import MissingExtraError, _extra_hint
 from storykit.model import Story
 
 __all__ = ["load_file", "read_stories"]
@@ -169,14 +169,14 @@ def read_stories(
         The bag; nothing is read until it is computed (folders and globs are listed now).
 
     Raises:
-        MissingExtraError: Dask is not installed (``pip install 'storykit[dask]'``).
+        MissingExtraError: Dask is not installed (the message says what to install).
         FileNotFoundError: A named path does not exist or a glob matches nothing.
         ValueError: ``to`` or ``errors`` is not one of the listed values.
     """
     try:
         db: Any = importlib.import_module("dask.bag")
     except ImportError as exc:
-        msg = "storykit.dask needs Dask: pip install 'storykit[dask]'"
+        msg = f"storykit.dask needs Dask, the dask extra: {_extra_hint('dask')}"
         raise MissingExtraError(msg) from exc
     if to not in _TO:
         msg = f"to must be 'story', 'dict', 'record' or 'json', not {to!r}"

@@ -137,6 +137,30 @@ class MissingExtraError(StoryError, ImportError):
     """A format or feature needs an optional dependency that is not installed."""
 
 
+def _extra_hint(extra: str) -> str:
+    """The command that installs storykit's optional extra ``extra``: ``pip install …``.
+
+    It names the extra's own packages, as storykit's installed metadata gives them
+    (``pip install 'pyarrow>=14'``), not the extra (``pip install 'storykit[parquet]'``):
+    storykit is installed from a checkout or a wheel, and PyPI's ``storykit``, if there is
+    one, is not this project. Without metadata (run from a source tree), the extra's name.
+    """
+    import importlib.metadata  # noqa: PLC0415 - only when an extra is missing
+
+    try:
+        requires = importlib.metadata.requires("storykit") or []
+    except importlib.metadata.PackageNotFoundError:
+        requires = []
+    packages = []
+    for requirement in requires:
+        spec, _, marker = requirement.partition(";")
+        if f'extra=="{extra}"' in marker.replace(" ", "").replace("'", '"'):
+            packages.append(f"'{spec.strip()}'")
+    if not packages:
+        return f"pip install 'storykit[{extra}]' (the {extra} extra)"
+    return "pip install " + " ".join(packages)
+
+
 class UnrepresentableError(StoryError, ValueError):
     """A story cannot be written in a format without losing or changing information."""
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from storykit._urls import is_safe_url
-from storykit.errors import MissingExtraError
+from storykit.errors import MissingExtraError, _extra_hint
 from storykit.formats.html import body_html  # where it is written; still importable from here
 from storykit.formats.text import credit_line
 from storykit.model import Story, to_utc
@@ -198,13 +198,13 @@ def to_dataframe(stories: Iterable[Story], *, long: bool = False) -> pd.DataFram
         long: One row per paragraph instead of one per story.
 
     Raises:
-        MissingExtraError: pandas is not installed (``pip install 'storykit[pandas]'``).
+        MissingExtraError: pandas is not installed (the message says what to install).
         TypeError: An item is not a :class:`~storykit.Story`.
     """
     try:
         import pandas as pd  # noqa: PLC0415 - an optional extra, imported when first needed
     except ImportError:
-        msg = "to_dataframe() needs pandas: pip install 'storykit[pandas]'"
+        msg = f"to_dataframe() needs pandas, the pandas extra: {_extra_hint('pandas')}"
         raise MissingExtraError(msg) from None
     if long:
         rows = [

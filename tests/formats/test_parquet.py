@@ -168,7 +168,7 @@ def test_pandas_reads_the_types(tmp_path: Path) -> None:
 
 def test_missing_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(MissingExtraError, match=r"storykit\[parquet\]"):
+    with pytest.raises(MissingExtraError, match=r"the parquet extra: pip install 'pyarrow>=14'"):
         storykit.to_parquet([make(1)], tmp_path / "s.parquet")
     assert not (tmp_path / "s.parquet").exists()
 

@@ -17,12 +17,11 @@ import attrs
 
 from storykit._dates import parse_iso
 from storykit._guards import check_yaml_depth, yaml_alias
-from storykit.errors import MissingExtraError, StoryParseError, _quoted
+from storykit.errors import MissingExtraError, StoryParseError, _extra_hint, _quoted
 from storykit.formats import text as _dump
 from storykit.formats.markdown import (
     CREDITS_LABEL,
     DASH,
-    EXTRA_HINT,
     IMAGE_LABEL,
     LINK_TEXT,
     SEPARATOR,
@@ -58,7 +57,8 @@ def imports() -> tuple[Any, Any]:
         import yaml  # noqa: PLC0415
     except ImportError as exc:
         missing = exc.name or "a dependency"
-        msg = f"reading Markdown needs {missing}, part of the markdown extra: {EXTRA_HINT}"
+        hint = _extra_hint("markdown")
+        msg = f"reading Markdown needs {missing}, part of the markdown extra: {hint}"
         raise MissingExtraError(msg) from exc
     return markdown_it, yaml
 

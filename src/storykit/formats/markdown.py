@@ -56,8 +56,6 @@ __all__ = ["NAME", "SUFFIXES", "detect", "dumps", "escape", "link_destination", 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
 
-EXTRA_HINT = "pip install 'storykit[markdown]'"
-"""What to run when the reader's dependencies are missing."""
 
 SEPARATOR = " · "
 """Between the parts of the source line, and between tags and between credits."""
@@ -381,7 +379,7 @@ def loads(text: str, *, filename: str | None = None) -> Story:
             block the model has no place for (a list, a block quote, a code block, raw
             HTML, a heading at another level); the message names the file and line.
         MissingExtraError: markdown-it-py or PyYAML is not installed
-            (``pip install 'storykit[markdown]'``).
+            (the message says what to install).
         TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
     """
     if not isinstance(text, str):

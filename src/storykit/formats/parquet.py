@@ -42,7 +42,7 @@ from typing import Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit._records import Failure, Origin, Piece, read_error, too_large
-from storykit.errors import MissingExtraError, StoryParseError
+from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.sqlite import refuse_special
 from storykit.formats.text import credit_line
@@ -85,7 +85,7 @@ def _pyarrow() -> Any:
         import pyarrow as pa  # noqa: PLC0415 - the extra, imported when first needed
         import pyarrow.parquet  # noqa: PLC0415 - loads pa.parquet
     except ImportError:
-        msg = "Parquet needs pyarrow: pip install 'storykit[parquet]'"
+        msg = f"Parquet needs pyarrow, the parquet extra: {_extra_hint('parquet')}"
         raise MissingExtraError(msg) from None
     return pa
 
@@ -246,7 +246,7 @@ def to_parquet(
         How many stories were written.
 
     Raises:
-        MissingExtraError: pyarrow is not installed (``pip install 'storykit[parquet]'``).
+        MissingExtraError: pyarrow is not installed (the message says what to install).
         StoryParseError: ``path`` is a device or a FIFO (never replaced).
         TypeError: An item is not a story.
     """
