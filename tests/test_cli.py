@@ -1457,6 +1457,20 @@ def test_a_file_named_as_an_earlier_files_story_is_named_with_a_tilde(
         assert md_titles(tmp_path / out) == want
 
 
+def test_a_name_near_the_length_limit_that_gives_way_is_cut_to_fit(tmp_path: Path) -> None:
+    """Found by an attacker session: of x…x.txt and x…x.md (251 x's), the later failed
+    "File name too long" as x…x~2.md (256 bytes); now it is written, its name cut to fit."""
+    long = "x" * 251
+    write(tmp_path / "in" / f"{long}.md", storykit.dumps(make_story(1), "markdown"))
+    write(tmp_path / "in" / f"{long}.txt", dump(2))
+    done = cli("convert", "in", "-o", "OUT/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert md_titles(tmp_path / "OUT") == {
+        f"{long}.md": make_story(1).title,
+        f"{'x' * 250}~2.md": make_story(2).title,
+    }
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_folder_named_as_an_output_file_does_not_clash_with_it(tmp_path: Path, jobs: str) -> None:
     # in/x.md/ (a folder) and in/x.txt, to Markdown: the folder's files went to OUT/x.md/,

@@ -566,3 +566,56 @@ def test_a_command_stopping_while_a_worker_is_killed_mid_send_does_not_hang(
     assert done.stderr.splitlines()[0] == "cannot write out.jsonl: No space left on device"
     assert done.stdout == "workers left: 0\n"
     assert sorted(os.listdir(tmp_path)) == ["in.zip", "killed"]  # no output, no temporary file
+
+
+# `storykit convert in -o out/ --to md -j 2` in a child, in {cwd}, where the worker writing
+# out/{victim}.md is killed (SIGKILL, as `kill -9`) once that file is written under its
+# temporary name, not yet renamed: the file is left, its process id in killed/
+_KILLED_MID_WRITE = """\
+import multiprocessing, os, signal, sys
+os.chdir({cwd!r})
+main = os.getpid()
+from storykit import _writing
+real = _writing.AtomicFile.write
+
+def write(self, data):
+    real(self, data)
+    if os.getpid() != main and self.dest.endswith("{victim}.md"):
+        if not os.listdir("killed"):
+            self.file.flush()
+            open(os.path.join("killed", str(os.getpid())), "w").close()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+_writing.AtomicFile.write = write
+from storykit.cli import main as storykit
+status = storykit(["convert", "in", "-o", "out/", "--to", "md", "-j", "2"])
+print("workers left:", len(multiprocessing.active_children()))
+sys.exit(status)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+@pytest.mark.parametrize("victim", ["sub/050", "150"])
+def test_a_worker_killed_while_writing_a_file_leaves_no_temporary_file(
+    tmp_path: Path, victim: str
+) -> None:
+    """Found by an attacker session (``kill -9`` of ``-j 2`` workers at random moments,
+    ``-o DIR``): the chunk was done again and the command ended well ("0 failed", exit 0),
+    but the file the worker was writing stayed in OUT as ``.storykit-PID-….tmp`` (until a
+    later run into OUT, 10 seconds on). Its writer is dead: it is removed now, as the
+    pool's workers are ended."""
+    for i in range(200):  # more than two chunks: a pool, and files in two folders
+        write(tmp_path / "in" / ("sub" if i < 100 else "") / f"{i:03}.txt", dump(i))
+    (tmp_path / "killed").mkdir()
+    done = run_python(_KILLED_MID_WRITE.format(cwd=str(tmp_path), victim=victim), timeout=60)
+    assert len(os.listdir(tmp_path / "killed")) == 1  # the worker was killed, mid-file
+    assert (done.returncode, done.stderr) == (0, "200 converted, 0 failed\n")
+    assert done.stdout == "workers left: 0\n"
+    assert temp_files(tmp_path / "out") == []
+    expected = cli("convert", "in", "-o", "expected/", "--to", "md", "-j", "1", cwd=tmp_path)
+    assert expected.returncode == 0, expected.stderr
+    out, want = tmp_path / "out", tmp_path / "expected"
+    assert files_under(out) == files_under(want)
+    assert all(
+        (out / name).read_bytes() == (want / name).read_bytes() for name in files_under(want)
+    )

@@ -239,16 +239,20 @@ class Namer:
         return folder
 
     def _free(self, name: str, *, family: bool) -> str:
-        """``name``, or the first of ``name~2``, ``name~3``… free as a plain name or family."""
+        """``name``, or the first of ``name~2``, ``name~3``… free as a plain name or family.
+
+        A name that ``~N`` would make too long for a file (:func:`_tilde`) is cut short first.
+        """
         free = self._family_free if family else self._plain_free
         if free(name):
             return name
         counter = (_key(name), family)  # where the last search for this name ended
         tries = self.next_try.get(counter, 2)
-        while not free(f"{name}~{tries}"):
+        end = "-1" + self.suffix if family else self.suffix  # what follows it in a file name
+        while not free(tilde := _tilde(name, tries, end)):
             tries += 1
         self.next_try[counter] = tries + 1
-        return f"{name}~{tries}"
+        return tilde
 
     def _plain_free(self, name: str) -> bool:
         """Whether no input has the file ``name``, as its plain name or a numbered one."""
@@ -277,6 +281,23 @@ class Namer:
 
 
 _MOVED = "\0"  # between a stem's plain name and its numbered names' (see Namer.choose)
+
+NAME_MAX = 255
+"""The most bytes in a file's name (one part of a path): Linux's, macOS's, Windows' limit."""
+
+
+def _tilde(name: str, tries: int, end: str) -> str:
+    """``name~N``, for a file named ``name~N`` then ``end``; its last part cut if too long.
+
+    An input whose name was near the limit (255 bytes) could be written under it, but not
+    under its name with ``~2``: it failed "File name too long" for the clash alone. The
+    last part of ``name`` loses whole characters from its end until the file's name fits.
+    """
+    mark = f"~{tries}"
+    folder, last = os.path.split(name)
+    while last and len(os.fsencode(last + mark + end)) > NAME_MAX:
+        last = last[: -max(1, (len(os.fsencode(last + mark + end)) - NAME_MAX) // 4)]
+    return os.path.join(folder, last + mark)
 
 
 def _key(name: str) -> int:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
 from storykit._worker import Done, Job, SharedSlots, Unit, work
-from storykit._writing import signals_held
+from storykit._writing import remove_stale, signals_held
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -197,7 +197,24 @@ class _Pool:
                     insides.thread.join(_POLL)
                     self.watch()
                 insides.results.close()
+                self._remove_left(insides)
             self.executor = self.insides = self.unseen = None
+
+    def _remove_left(self, insides: _Insides) -> None:
+        """Remove the temporary files that workers which died left in the output folders.
+
+        A worker killed (``kill -9``) while it wrote a file left it under its temporary
+        name; the chunk is done again, and the command ended well (exit 0) with a
+        ``.storykit-*.tmp`` in OUT. Its process is gone once the executor's thread has
+        ended, so its files are known to be left over (:func:`remove_stale`).
+        """
+        namer = self.job.namer
+        if namer is None:
+            return
+        dead = [pid for pid, process in insides.processes.items() if _died(process)]
+        if dead:
+            for folder in sorted(namer.swept):
+                remove_stale(folder, dead)
 
 
 def _ended(processes: list[Any]) -> list[Any]:

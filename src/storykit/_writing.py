@@ -18,7 +18,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import IO
 
 __all__ = [
@@ -80,7 +80,7 @@ _STALE_AGE = 10.0
 """Seconds since a temporary file was last written before it can be taken for left over."""
 
 
-def remove_stale(folder: str) -> list[str]:
+def remove_stale(folder: str, dead: Collection[int] = ()) -> list[str]:
     """Remove the temporary files a killed ``storykit`` left in ``folder``; say which.
 
     ``kill -9`` (or a machine that stops) leaves the file being written under its temporary
@@ -90,6 +90,10 @@ def remove_stale(folder: str) -> list[str]:
     (each writer locks its own, which covers a writer in another container or on another
     machine, where the id means nothing); and it was not written in the last 10 seconds.
     Anything else, and any doubt, leaves it. POSIX only: elsewhere nothing is removed.
+
+    ``dead``: ids of this run's worker processes seen dead (``kill -9`` in the middle of a
+    file): their files are removed however lately they were written, once no process has
+    that id (the others' file under the same id would be locked while written).
     """
     if os.name != "posix":
         return []
@@ -101,10 +105,10 @@ def remove_stale(folder: str) -> list[str]:
     removed = []
     for name in names:
         match = _STALE_RE.fullmatch(name)
-        if match is None or _running(int(match[1])):
+        if match is None or _running(pid := int(match[1])):
             continue
         path = os.path.join(folder, name)
-        if _left(path):
+        if _left(path, lately=pid in dead):
             removed.append(path)
     return removed
 
@@ -120,8 +124,11 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _left(path: str) -> bool:
-    """Remove ``path`` if it is a regular file of ours, unlocked and not written lately."""
+def _left(path: str, *, lately: bool = False) -> bool:
+    """Remove ``path`` if it is a regular file of ours, unlocked and not written lately.
+
+    ``lately``: even if it was written lately (its writer is known to be dead).
+    """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -132,7 +139,7 @@ def _left(path: str) -> bool:
             _flock is None
             or not stat.S_ISREG(info.st_mode)
             or info.st_uid != os.getuid()
-            or time.time() - info.st_mtime < _STALE_AGE
+            or (not lately and time.time() - info.st_mtime < _STALE_AGE)
         ):
             return False
         _flock(fd, _LOCK_FLAGS)  # an OSError if a writer holds it: it is being written

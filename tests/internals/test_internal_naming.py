@@ -273,3 +273,30 @@ def test_no_output_file_of_a_run_is_another_or_an_output_folder(
     for name in files:  # no file is a folder, nor the folder of a file
         assert name not in folders
     assert folder_names(paths) == named
+
+
+def test_a_name_near_the_length_limit_is_cut_short_to_take_its_tilde() -> None:
+    """Found by an attacker session: ``x…x.txt`` beside ``x…x.md`` (251 x's: 254 bytes as
+    ``x…x.md``) failed "File name too long" for ``x…x~2.md`` (256 bytes), written under
+    its own name had there been no clash. Now its name loses whole characters from its
+    end (not the ``~2``) until the file's name fits in 255 bytes."""
+    long = "x" * 251
+    assert names([(long, 1), (long, 1), (long, 1)]) == [
+        [f"OUT/{long}.md"],
+        [f"OUT/{'x' * 250}~2.md"],
+        [f"OUT/{'x' * 250}~3.md"],
+    ]
+    # several stories: room is kept for "-1" too; 4-byte characters are not cut in two
+    wide = "é" + "𝔵" * 62  # 2 + 248 bytes
+    assert len(f"{wide}.md".encode()) == 253
+    first, second = names([(f"d/{wide}", 1), (f"d/{wide}", 2)])
+    assert first == [f"OUT/d/{wide}.md"]
+    assert second == [f"OUT/d/é{'𝔵' * 61}~2-1.md", f"OUT/d/é{'𝔵' * 61}~2-2.md"]
+    assert all(len(os.path.basename(name).encode()) <= 255 for name in second)
+    # a name that is cut may then be another's: it is free or it moves on, as any name
+    cut = "x" * 250 + "~2"
+    assert names([(cut, 1), (long, 1), (long, 1)]) == [
+        [f"OUT/{cut}.md"],
+        [f"OUT/{long}.md"],
+        [f"OUT/{'x' * 250}~3.md"],
+    ]
