@@ -99,6 +99,33 @@ def binary_what(sample: bytes | str) -> str:
     return _BINARY
 
 
+def binary_error(data: bytes | str, filename: str | None, first: int = 1) -> StoryParseError:
+    """The error for input with NUL in its first KiB, as :func:`binary_what` names it.
+
+    Text in a wide encoding is named on line ``first`` (where the input starts), and so is
+    binary data from its start (a PNG file); text up to a NUL on the line of that NUL (a
+    text file with one NUL in it was refused on line 1).
+
+    Args:
+        data: The input (bytes, or text decoded already); it holds a NUL.
+        filename: Named in the error.
+        first: The line the input starts on in its file.
+    """
+    what = binary_what(data)
+    line = first
+    if what == _BINARY:
+        if isinstance(data, str):
+            line += data.count("\n", 0, data.find("\0"))
+        else:
+            nul = data.find(b"\0")
+            try:
+                data[:nul].decode("utf-8")  # at most a KiB
+            except UnicodeDecodeError:
+                return StoryParseError(what, filename=filename, line=line)
+            line += data.count(b"\n", 0, nul)
+    return StoryParseError(what, filename=filename, line=line)
+
+
 def decode(data: bytes, filename: str | None = None) -> str:
     """Decode UTF-8 (a BOM is dropped), or UTF-16 or UTF-32 that starts with a BOM.
 
@@ -121,11 +148,10 @@ def decode(data: bytes, filename: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
         if b"\0" in data[:1024]:
-            what = binary_what(data)
-        else:
-            what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            raise binary_error(data, filename) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         raise StoryParseError(what, filename=filename, line=line) from None
 
 
@@ -209,7 +235,7 @@ def read_story(
     else:  # a str: scanned once for both
         nul, unicode = _scan_text(text)
     if 0 <= nul < 1024:  # (the decoded text: bytes may be UTF-16 with a BOM)
-        raise StoryParseError(binary_what(text), filename=filename, line=1)
+        raise binary_error(text, filename)
     if format is None:
         written = formats.written_only(text)
         if written is not None:
