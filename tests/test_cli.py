@@ -2186,6 +2186,38 @@ def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="a CPU set, as on Linux")
+@pytest.mark.parametrize("command", ["convert", "validate"])
+def test_the_default_jobs_are_the_cores_the_command_may_use(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    """Found attacking the --jobs cap: the default was os.cpu_count(), every core of the
+    machine; run on one of 16 (``taskset -c 0``, a container's CPU set) with no --jobs, the
+    command said '--jobs 16 is more workers than this machine can use', of a --jobs never
+    given. The default is now one worker per core the command may use."""
+    seen: list[int] = []
+    real = _batch.run
+
+    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
+        seen.append(jobs)
+        return real(work, job, 1, *rest, **options)  # the work itself in this process
+
+    monkeypatch.setattr(_batch, "run", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    argv = [command, str(tmp_path / "in"), "--quiet"]
+    if command == "convert":
+        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    assert main(argv) == 0
+    assert seen == [1]
+    assert capsys.readouterr().err == ""
+
+
 def test_convert_names_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
     """Found trying the command as a new user: ``convert`` called such a file binary data."""
     path = tmp_path / "story.txt"
