@@ -2013,12 +2013,15 @@ def terminal_hint(command: str) -> str:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal as on Linux")
 @pytest.mark.parametrize(
-    "command", [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"]]
+    "command",
+    [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"], ["validate", "-", "-q"]],
 )
 def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
     """Found trying the command as a new user: ``storykit convert -`` typed at a prompt, with
     nothing piped in, waited for input and said nothing, as if it had hung. It now says at
-    once that it reads the terminal and how to end the input; then Ctrl-D ends it."""
+    once that it reads the terminal and how to end the input; then Ctrl-D ends it. Under
+    ``-q`` too: it drops the summary of a run that went well, not what a person at the
+    terminal needs to know (as the note of a --jobs brought down is kept under it)."""
     import pty  # (POSIX only)
     import select
 
@@ -2054,6 +2057,12 @@ def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
 def test_standard_input_that_is_not_a_terminal_gets_no_hint() -> None:
     done = cli("convert", "-", "--to", "json", input=SEED.read_text(encoding="utf-8"))
     assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    with open(os.devnull, "rb") as null:  # (a character device, as a terminal is)
+        done = cli("validate", "-", stdin=null)
+    assert done.stderr == "0 stories checked: 1 error, 0 warnings; 1 file held no story\n"
+    with SEED.open("rb") as story:  # a file
+        done = cli("show", "-", stdin=story)
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
