@@ -178,6 +178,27 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(
     assert storykit.load(path).title == storykit.loads(text).title
 
 
+@pytest.mark.parametrize("endian", ["little-endian", "big-endian"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新华社\n\n小米押注人工智能\n\n小米正在大举投资人工智能。\n" * 8,
+        "ТАСС\n\nНовости дня\n\nТекст новости на русском языке.\n" * 8,
+    ],
+    ids=["chinese", "russian"],
+)
+def test_utf16_of_letters_beyond_latin_is_named_too(tmp_path: Path, text: str, endian: str) -> None:
+    """Found attacking the UTF-16 message: a Chinese or Russian story in UTF-16 without a
+    byte order mark has a NUL only in its spaces and line breaks, too few for the share the
+    guess looked for: it was still "binary data, not a text story"."""
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(f"utf-16-{endian[0]}e"))
+    for read in (lambda: storykit.load(path), lambda: list(storykit.iter_stories(path))):
+        with pytest.raises(StoryParseError) as info:
+            read()
+        assert (info.value.message, info.value.line) == (wide_text_message("UTF-16", endian), 1)
+
+
 def test_binary_data_is_still_binary_data() -> None:
     for data in (b"\x00\x01\x02\x03", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 8, bytes(64)):
         with pytest.raises(StoryParseError) as info:

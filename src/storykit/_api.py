@@ -74,7 +74,8 @@ def binary_what(sample: bytes | str) -> str:
     was reported as "binary data", which it is not: the message now names the encoding and
     what to do. The guess is only for the message; such a file is still not read (a BOM
     leaves no doubt about the encoding; its absence does). Text is one NUL every other byte
-    (UTF-16) or three in four (UTF-32), on the same side of each character.
+    (UTF-16) or three in four (UTF-32), on the same side of each character; UTF-16 of
+    letters beyond Latin has fewer (see :func:`_wide_letters`).
 
     Args:
         sample: The input's first bytes (or characters, when it was decoded already: text
@@ -92,11 +93,42 @@ def binary_what(sample: bytes | str) -> str:
                 all(_share(sample, z, width) >= 0.9 for z in nul_at)
                 and _share(sample, text_at, width) <= 0.1
             ):
-                return (
-                    f"{name} ({endian}) text without a byte order mark, not read: "
-                    f"save it as UTF-8 (or as {name} with a byte order mark)"
-                )
+                return _wide_text(name, endian)
+    for endian, nul_side in (("little-endian", 1), ("big-endian", 0)):
+        if _wide_letters(sample, endian, nul_side):
+            return _wide_text("UTF-16", endian)
     return _BINARY
+
+
+def _wide_text(name: str, endian: str) -> str:
+    """The message for text in ``name`` (UTF-16, UTF-32) without a byte order mark."""
+    return (
+        f"{name} ({endian}) text without a byte order mark, not read: "
+        f"save it as UTF-8 (or as {name} with a byte order mark)"
+    )
+
+
+def _wide_letters(sample: bytes, endian: str, nul_at: int) -> bool:
+    """Whether ``sample`` is UTF-16 text of letters beyond Latin (Chinese, Cyrillic…).
+
+    Such text has a NUL only in its spaces, line breaks and other ASCII (too few for the
+    share :func:`binary_what` looks for first), each on the same side of its character
+    and none on the other; decoded, it is printable text in lines (a line break in it:
+    random bytes seldom are that).
+    """
+    if sample[nul_at::2].count(0) < 2 or sample[1 - nul_at :: 2].count(0):
+        return False
+    even = sample[: len(sample) // 2 * 2]
+    text = even.decode(f"utf-16-{endian[0]}e", "replace")
+    replaced = text.count("\ufffd")  # a pair cut at the end of the sample, at most
+    return (
+        replaced <= 1
+        and "\n" in text
+        and text.replace("\ufffd", "").translate(_LINE_BLANKS).isprintable()
+    )
+
+
+_LINE_BLANKS = str.maketrans("", "", "\n\r\t")
 
 
 def binary_error(data: bytes | str, filename: str | None, first: int = 1) -> StoryParseError:
