@@ -178,11 +178,62 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(
     assert storykit.load(path).title == storykit.loads(text).title
 
 
+@pytest.mark.parametrize("endian", ["little-endian", "big-endian"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新华社\n\n小米押注人工智能\n\n小米正在大举投资人工智能。\n" * 8,
+        "ТАСС\n\nНовости дня\n\nТекст новости на русском языке.\n" * 8,
+    ],
+    ids=["chinese", "russian"],
+)
+def test_utf16_of_letters_beyond_latin_is_named_too(tmp_path: Path, text: str, endian: str) -> None:
+    """Found attacking the UTF-16 message: a Chinese or Russian story in UTF-16 without a
+    byte order mark has a NUL only in its spaces and line breaks, too few for the share the
+    guess looked for: it was still "binary data, not a text story"."""
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(f"utf-16-{endian[0]}e"))
+    for read in (lambda: storykit.load(path), lambda: list(storykit.iter_stories(path))):
+        with pytest.raises(StoryParseError) as info:
+            read()
+        assert (info.value.message, info.value.line) == (wide_text_message("UTF-16", endian), 1)
+
+
 def test_binary_data_is_still_binary_data() -> None:
     for data in (b"\x00\x01\x02\x03", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 8, bytes(64)):
         with pytest.raises(StoryParseError) as info:
             storykit.loads(data)
         assert info.value.message == "binary data, not a text story"
+
+
+def test_a_nul_early_in_a_text_file_is_refused_on_its_line(tmp_path: Path) -> None:
+    """Found attacking the UTF-16 message: a story with one NUL on line 7 (in the first KiB)
+    was refused on line 1; a UTF-16 file whose first non-ASCII letter is on line 3 was named
+    UTF-16 on line 3 (where UTF-8 failed). Binary data is refused where its NUL is, text in
+    a wide encoding on line 1 (the whole file is in it)."""
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count("\n", 0, text.index("The play")) + 1 == 7
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.replace("The play", "The\0play").encode("utf-8"))
+    for read in (
+        lambda: storykit.load(path),
+        lambda: storykit.loads(path.read_bytes()),
+        lambda: storykit.loads(path.read_text(encoding="utf-8"), "text"),
+        lambda: list(storykit.iter_stories(path)),
+        lambda: list(storykit.iter_stories([io.BytesIO(path.read_bytes())])),
+    ):
+        with pytest.raises(StoryParseError) as info:
+            read()
+        assert (info.value.message, info.value.line) == ("binary data, not a text story", 7)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8))  # binary from its start: line 1
+    with pytest.raises(StoryParseError, match=r"story.txt:1: binary data, not a text story$"):
+        storykit.load(path)
+    path.write_bytes(b"\x01\n\n\x00\x80")
+    with pytest.raises(StoryParseError, match=r"story.txt:3: binary data, not a text story$"):
+        storykit.load(path)
+    path.write_bytes("SCMP\n\nT\u00eftle\n\nText.\n".encode("utf-16-le"))
+    with pytest.raises(StoryParseError, match=r"story.txt:1: UTF-16 \(little-endian\) text"):
+        storykit.load(path)
 
 
 def test_parse_errors_pickle() -> None:

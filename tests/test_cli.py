@@ -2029,12 +2029,15 @@ def terminal_hint(command: str) -> str:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal as on Linux")
 @pytest.mark.parametrize(
-    "command", [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"]]
+    "command",
+    [["convert", "-", "--to", "json"], ["validate", "-"], ["show", "-"], ["validate", "-", "-q"]],
 )
 def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
     """Found trying the command as a new user: ``storykit convert -`` typed at a prompt, with
     nothing piped in, waited for input and said nothing, as if it had hung. It now says at
-    once that it reads the terminal and how to end the input; then Ctrl-D ends it."""
+    once that it reads the terminal and how to end the input; then Ctrl-D ends it. Under
+    ``-q`` too: it drops the summary of a run that went well, not what a person at the
+    terminal needs to know (as the note of a --jobs brought down is kept under it)."""
     import pty  # (POSIX only)
     import select
 
@@ -2070,6 +2073,12 @@ def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
 def test_standard_input_that_is_not_a_terminal_gets_no_hint() -> None:
     done = cli("convert", "-", "--to", "json", input=SEED.read_text(encoding="utf-8"))
     assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    with open(os.devnull, "rb") as null:  # (a character device, as a terminal is)
+        done = cli("validate", "-", stdin=null)
+    assert done.stderr == "0 stories checked: 1 error, 0 warnings; 1 file held no story\n"
+    with SEED.open("rb") as story:  # a file
+        done = cli("show", "-", stdin=story)
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
@@ -2199,6 +2208,38 @@ def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
         argv[-1] = str(tmp_path / "out2")
     assert main([*argv, "--jobs", str(most), "--quiet"]) == 0  # as many as it can use: as asked
     assert seen == [most, most]
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="a CPU set, as on Linux")
+@pytest.mark.parametrize("command", ["convert", "validate"])
+def test_the_default_jobs_are_the_cores_the_command_may_use(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    """Found attacking the --jobs cap: the default was os.cpu_count(), every core of the
+    machine; run on one of 16 (``taskset -c 0``, a container's CPU set) with no --jobs, the
+    command said '--jobs 16 is more workers than this machine can use', of a --jobs never
+    given. The default is now one worker per core the command may use."""
+    seen: list[int] = []
+    real = _batch.run
+
+    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
+        seen.append(jobs)
+        return real(work, job, 1, *rest, **options)  # the work itself in this process
+
+    monkeypatch.setattr(_batch, "run", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    argv = [command, str(tmp_path / "in"), "--quiet"]
+    if command == "convert":
+        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    assert main(argv) == 0
+    assert seen == [1]
     assert capsys.readouterr().err == ""
 
 

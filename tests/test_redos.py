@@ -172,3 +172,20 @@ def test_front_matter_with_stars_in_its_values_is_read() -> None:
     )
     story = storykit.loads(text, "markdown")
     assert (story.title, story.source, story.tags) == ("C* news", Source("A*B"), ("C*", "*", "x*"))
+
+
+@pytest.mark.parametrize("blank", [" ", "\u00a0", "\ufeff", " \ufeff", "x", "←"])
+def test_a_footer_run_into_a_nav_line_is_looked_for_in_linear_time(blank: str) -> None:
+    """A body line of a footer and a megabyte of blanks, byte order marks, letters or arrows.
+
+    Where two dumps meet with no line break, the blanks and marks between the footer's URL
+    and the second's '←' are taken in one possessive run after a URL that stops at the
+    first of them: each of these lines takes some 10 to 100 ms (a lazy URL that could give
+    back into the blanks would try the run from each of its characters: quadratic).
+    """
+    line = "View original source → https://e.com/a" + blank * (1_000_000 // len(blank))
+    end = "\n\nView original source →"
+    story = storykit.loads(f"SCMP\n\nTitle\n\nPara.\n\n{line} y z{end}", "text")
+    assert story.sections[0].paragraphs[1] == f"{line} y z"  # (no footer: two words after it)
+    with pytest.raises(StoryParseError, match=r"<string>:5: a second story starts inside"):
+        storykit.loads(f"SCMP\n\nTitle\n\n{line}← Back to stories{end}", "text")

@@ -74,7 +74,8 @@ def binary_what(sample: bytes | str) -> str:
     was reported as "binary data", which it is not: the message now names the encoding and
     what to do. The guess is only for the message; such a file is still not read (a BOM
     leaves no doubt about the encoding; its absence does). Text is one NUL every other byte
-    (UTF-16) or three in four (UTF-32), on the same side of each character.
+    (UTF-16) or three in four (UTF-32), on the same side of each character; UTF-16 of
+    letters beyond Latin has fewer (see :func:`_wide_letters`).
 
     Args:
         sample: The input's first bytes (or characters, when it was decoded already: text
@@ -92,11 +93,69 @@ def binary_what(sample: bytes | str) -> str:
                 all(_share(sample, z, width) >= 0.9 for z in nul_at)
                 and _share(sample, text_at, width) <= 0.1
             ):
-                return (
-                    f"{name} ({endian}) text without a byte order mark, not read: "
-                    f"save it as UTF-8 (or as {name} with a byte order mark)"
-                )
+                return _wide_text(name, endian)
+    for endian, nul_side in (("little-endian", 1), ("big-endian", 0)):
+        if _wide_letters(sample, endian, nul_side):
+            return _wide_text("UTF-16", endian)
     return _BINARY
+
+
+def _wide_text(name: str, endian: str) -> str:
+    """The message for text in ``name`` (UTF-16, UTF-32) without a byte order mark."""
+    return (
+        f"{name} ({endian}) text without a byte order mark, not read: "
+        f"save it as UTF-8 (or as {name} with a byte order mark)"
+    )
+
+
+def _wide_letters(sample: bytes, endian: str, nul_at: int) -> bool:
+    """Whether ``sample`` is UTF-16 text of letters beyond Latin (Chinese, Cyrillic…).
+
+    Such text has a NUL only in its spaces, line breaks and other ASCII (too few for the
+    share :func:`binary_what` looks for first), each on the same side of its character
+    and none on the other; decoded, it is printable text in lines (a line break in it:
+    random bytes seldom are that).
+    """
+    if sample[nul_at::2].count(0) < 2 or sample[1 - nul_at :: 2].count(0):
+        return False
+    even = sample[: len(sample) // 2 * 2]
+    text = even.decode(f"utf-16-{endian[0]}e", "replace")
+    replaced = text.count("\ufffd")  # a pair cut at the end of the sample, at most
+    return (
+        replaced <= 1
+        and "\n" in text
+        and text.replace("\ufffd", "").translate(_LINE_BLANKS).isprintable()
+    )
+
+
+_LINE_BLANKS = str.maketrans("", "", "\n\r\t")
+
+
+def binary_error(data: bytes | str, filename: str | None, first: int = 1) -> StoryParseError:
+    """The error for input with NUL in its first KiB, as :func:`binary_what` names it.
+
+    Text in a wide encoding is named on line ``first`` (where the input starts), and so is
+    binary data from its start (a PNG file); text up to a NUL on the line of that NUL (a
+    text file with one NUL in it was refused on line 1).
+
+    Args:
+        data: The input (bytes, or text decoded already); it holds a NUL.
+        filename: Named in the error.
+        first: The line the input starts on in its file.
+    """
+    what = binary_what(data)
+    line = first
+    if what == _BINARY:
+        if isinstance(data, str):
+            line += data.count("\n", 0, data.find("\0"))
+        else:
+            nul = data.find(b"\0")
+            try:
+                data[:nul].decode("utf-8")  # at most a KiB
+            except UnicodeDecodeError:
+                return StoryParseError(what, filename=filename, line=line)
+            line += data.count(b"\n", 0, nul)
+    return StoryParseError(what, filename=filename, line=line)
 
 
 def decode(data: bytes, filename: str | None = None) -> str:
@@ -121,11 +180,10 @@ def decode(data: bytes, filename: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
         if b"\0" in data[:1024]:
-            what = binary_what(data)
-        else:
-            what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            raise binary_error(data, filename) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         raise StoryParseError(what, filename=filename, line=line) from None
 
 
@@ -209,7 +267,7 @@ def read_story(
     else:  # a str: scanned once for both
         nul, unicode = _scan_text(text)
     if 0 <= nul < 1024:  # (the decoded text: bytes may be UTF-16 with a BOM)
-        raise StoryParseError(binary_what(text), filename=filename, line=1)
+        raise binary_error(text, filename)
     if format is None:
         written = formats.written_only(text)
         if written is not None:

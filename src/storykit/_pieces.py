@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from storykit import formats
-from storykit._api import binary_what, bom_encoding, decode, read_story
+from storykit._api import binary_error, bom_encoding, decode, read_story
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
@@ -628,7 +628,7 @@ def parse_text(
             input's fault, so not a parse error (the batch commands stop on it).
     """
     if fmt == "text" and "\0" in text[:1024]:
-        raise StoryParseError(binary_what(text), filename=where, line=first or 1)
+        raise binary_error(text, where, first or 1)
     try:
         if fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)

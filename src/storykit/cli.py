@@ -188,7 +188,7 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, jobs: bool = False)
             "-j",
             "--jobs",
             type=_jobs_arg,
-            default=os.cpu_count() or 1,
+            default=_cores(),  # not os.cpu_count(): under taskset, more than were asked for
             metavar="N",
             help=f"worker processes (default: one per core; at most {JOBS_PER_CORE} per core)",
         )
@@ -505,13 +505,18 @@ def _catch_signals() -> None:
             signal.signal(signum, _raise_signalled)
 
 
-def _most_jobs() -> int:
-    """The most worker processes ``--jobs`` starts: :data:`JOBS_PER_CORE` per usable core."""
+def _cores() -> int:
+    """The cores this process may run on (``taskset``, a container's CPU set), at least 1."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not on Linux
         cores = os.cpu_count() or 1
-    most = JOBS_PER_CORE * max(cores, 1)
+    return max(cores, 1)
+
+
+def _most_jobs() -> int:
+    """The most worker processes ``--jobs`` starts: :data:`JOBS_PER_CORE` per usable core."""
+    most = JOBS_PER_CORE * _cores()
     if sys.platform == "win32":  # pragma: no cover - Windows
         most = min(most, _WINDOWS_MOST_JOBS)
     return most

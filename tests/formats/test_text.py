@@ -346,6 +346,50 @@ def test_two_dumps_joined_without_a_line_break_are_refused_where_they_meet(
     assert list(storykit.iter_stories([io.StringIO(one + "\n" + one)])) == [read(one)] * 2
 
 
+@pytest.mark.parametrize(
+    "end",
+    [" ", "  ", "\t", "\u00a0", " \u00a0\t", "\u3000", " \ufeff", "\t\ufeff ", " \ufeff\ufeff"],
+    ids=repr,
+)
+def test_two_dumps_joined_are_refused_when_the_first_ends_with_blanks(
+    end: str, tmp_path: Path
+) -> None:
+    """Found attacking the check: a first dump whose footer URL ends with blanks (a space,
+    a tab, a no-break space), or a second that starts with a byte order mark, ran into the
+    second's nav line as one story, both bodies in it: the check wanted the '←' right after
+    the URL."""
+    one = SEED.read_text(encoding="utf-8")
+    first = one.replace("View original source →", "View original source → https://e.com/a")
+    with pytest.raises(StoryParseError, match=r"<string>:20: a second story starts inside"):
+        storykit.loads(first + end + one, "text")
+    joined = tmp_path / "x.txt"
+    joined.write_text(first + end + one, encoding="utf-8")
+    with pytest.raises(StoryParseError, match=r"x.txt:20: a second story starts inside"):
+        list(storykit.iter_stories(joined))
+    glued = "View original source → https://e.com/a" + end + "← Back to stories A robot"
+    story = Story("Title", sections=(Section(None, ("Para.", glued)),))
+    with pytest.raises(UnrepresentableError, match=r"paragraphs\[1\] reads as a nav or footer"):
+        storykit.dumps(story, "text")
+
+
+_ENDS = st.sampled_from([" ", "\t", "\u00a0", "\ufeff", "\u3000", "\u2007", "\x0b", "\x85"])
+
+
+@given(
+    st.lists(_ENDS, max_size=4).map("".join),
+    st.sampled_from(["", " https://e.com/a", "https://e.com/a", " x→"]),
+    st.booleans(),
+)
+def test_two_dumps_joined_are_never_read_as_one_story(end: str, url: str, crlf: bool) -> None:
+    """Whatever blanks and marks the first ends with: two stories, or an error, never one."""
+    one = SEED.read_text(encoding="utf-8")
+    text = one.replace("View original source →", "View original source →" + url) + end + one
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    with pytest.raises(StoryParseError, match=r"x.txt:20: a second story starts inside"):
+        storykit.loads(text.encode("utf-8"), "text", filename="x.txt")
+
+
 def test_a_paragraph_that_reads_as_two_dumps_joined_is_not_written() -> None:
     """What would read back as a footer run into a nav line is refused, as a footer is."""
     glued = "View original source → https://e.com/a← Back to stories A robot"

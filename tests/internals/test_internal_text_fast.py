@@ -291,7 +291,8 @@ _SECOND_STORY_LINES = st.sampled_from(
      "View original source", "View original source → https://e.com/a", "View original sources",
      "Vietnam rises.", "View", "x ← Back to stories",
      "View original source →← Back to stories A robot",  # two dumps joined (cat a b)
-     "View original source → https://e.com/a← Back to stories", "View original source ←"]
+     "View original source → https://e.com/a← Back to stories", "View original source ←",
+     "View original source → https://e.com/a \u00a0← Back to stories"]  # the first ends in blanks
 )  # fmt: skip
 
 

@@ -26,8 +26,14 @@ _NAV_RE = re.compile(r"←\s*Back to stories\b[ \t]*(.*)")
 # next, made 2,000 blanks and "x y" take 5 s to refuse (cubic: 8,000, 6 min); none helps another.
 _FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t]*+")
 # A footer and the next story's nav line on one line: two dumps joined (``cat a.txt b.txt``)
-# where the first does not end with a line break, as dumps often do not.
-_GLUED_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+\S*?←\s*Back to stories\b.*")
+# where the first does not end with a line break, as dumps often do not. Between the URL and
+# the '←' any blanks the first dump's last line ended with (a space, a no-break space: the
+# reader strips them all from a line's ends) and byte order marks (the second dump's, an
+# empty file's between). Linear: the lazy URL stops at the first blank or mark, where the
+# possessive run of them is taken once.
+_GLUED_RE = re.compile(
+    r"View original source\b[ \t]*+(?:→)?[ \t]*+[^\s\ufeff]*?[\s\ufeff]*+←\s*Back to stories\b.*"
+)
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
 _CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
