@@ -298,7 +298,7 @@ class _InFlight(NamedTuple):
     future: Future[Done]
     chunk: list[Unit]
     slot: int = -1
-    """The chunk's slot in the shared buffer (:class:`~storykit._worker.SharedSlots`)."""
+    """The chunk's slot in the shared buffer (:class:`~storykit._pool.SharedSlots`)."""
 
 
 class _Handed(NamedTuple):

@@ -376,7 +376,7 @@ def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
     for road, slot_size in (("one", 0), ("shared", 1 << 20), ("mixed", 600), ("piped", 10)):
         handler = _Collecting()
         if slot_size:
-            monkeypatch.setattr(_worker.SharedSlots, "SIZE", slot_size)
+            monkeypatch.setattr(_pool.SharedSlots, "SIZE", slot_size)
         items = _engine.units(inputs, None, format=None, limits=limits)
         _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
         out = b"".join(x for x in handler.seen if isinstance(x, bytes))
