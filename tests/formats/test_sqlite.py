@@ -29,6 +29,7 @@ import storykit
 from storykit import Credit, Image, Section, Source, Story, StoryParseError, UnknownFormatError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
+from storykit.formats._sqlite_layout import utc_text
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.strategies import stories
 from tests.test_cli import _wait_for, unmeasured
@@ -183,7 +184,7 @@ def test_tables_a_person_can_query(tmp_path: Path) -> None:
 
 
 def test_utc_column_sorts_dates_and_times_together() -> None:
-    utc = sk_sqlite.utc_text
+    utc = utc_text
     assert utc(dt.date(2026, 5, 25)) == "2026-05-25T00:00:00Z"
     offset = dt.timezone(dt.timedelta(hours=8))
     assert utc(dt.datetime(2026, 5, 25, 8, 30, tzinfo=offset)) == "2026-05-25T00:30:00Z"
