@@ -23,7 +23,7 @@ from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
-from storykit._writing import make_folder, print_stdout, remove_empty
+from storykit._writing import make_folder, print_stdout, refuse_special, remove_empty
 from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
@@ -148,9 +148,6 @@ def _prepare(out: str, to: str, *, force: bool) -> None:
     Raises:
         StoryParseError: ``out`` is a device, a FIFO or a socket.
     """
-    # (imported here: every command builds the search parser from this module)
-    from storykit.formats.sqlite import refuse_special  # noqa: PLC0415
-
     refuse_special(out, "an SQLite database" if to == "sqlite" else "a Parquet file")
     if to == "sqlite" and force and _not_a_database(out):
         os.unlink(out)

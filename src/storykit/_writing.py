@@ -2,14 +2,14 @@
 
 Every file is written to a temporary name in its target folder and renamed into place when
 complete; without ``--force`` the rename never replaces an existing file (a hard link is
-the atomic "create if absent"). What the files are named is :mod:`storykit._naming`'s.
+the atomic "create if absent"). What the files are named is :mod:`storykit._naming`'s; the
+temporary names, and the sweep of files a killed run left, :mod:`storykit._temps`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import itertools
 import os
 import pathlib
 import re
@@ -17,9 +17,11 @@ import signal
 import stat
 import sys
 import threading
-import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
+
+from storykit._temps import lock, remove_stale, temp_name
+from storykit.errors import StoryParseError
 
 __all__ = [
     "STDOUT",
@@ -29,6 +31,7 @@ __all__ = [
     "make_folder",
     "naming_stdout",
     "print_stdout",
+    "refuse_special",
     "remove_empty",
     "remove_stale",
     "signals_held",
@@ -40,127 +43,9 @@ __all__ = [
 # --------------------------------------------------------------------------- writing files
 
 
-_TEMP_PREFIX = ".storykit-"
-_TEMP_SUFFIX = ".tmp"
 _BUFFER = 64 * 1024  # given, so that opening the temporary file asks no isatty
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _OPEN_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0)
-_names: tuple[int, str, Iterator[int]] | None = None  # per process: pid, token, counter
-
-
-def _temp_name(folder: str) -> str:
-    """A fresh name for a temporary file in ``folder``: ``.storykit-PID-TOKEN-N.tmp``.
-
-    Cheaper than :func:`tempfile.mkstemp` (which draws eight random letters, looks up the
-    process id and the working folder each time): the process id and a random token per
-    process (a forked worker draws its own) and a counter. The file is made with
-    ``O_EXCL``, so a clash (a file left by another program) only costs another name. The
-    process id tells a file left by a process that was killed (:func:`remove_stale`).
-    """
-    global _names  # noqa: PLW0603 - one token and counter per process
-    pid = os.getpid()
-    if _names is None or _names[0] != pid:
-        _names = (pid, f"{pid}-{os.urandom(4).hex()}", itertools.count())  # (not secrets: +3 MiB)
-    return os.path.join(folder, f"{_TEMP_PREFIX}{_names[1]}-{next(_names[2])}{_TEMP_SUFFIX}")
-
-
-try:
-    import fcntl as _fcntl
-except ImportError:  # pragma: no cover - Windows
-    _flock = None
-    _LOCK_FLAGS = 0
-else:
-    _flock = _fcntl.flock
-    _LOCK_FLAGS = _fcntl.LOCK_EX | _fcntl.LOCK_NB
-
-
-_STALE_RE = re.compile(r"\.storykit-([1-9][0-9]{0,9})-[0-9a-f]{8}-[0-9]+\.tmp")
-"""The name of a temporary file :func:`_temp_name` gives, with its process id."""
-_STALE_AGE = 10.0
-"""Seconds since a temporary file was last written before it can be taken for left over."""
-
-
-def remove_stale(folder: str, dead: Collection[int] = ()) -> list[str]:
-    """Remove the temporary files a killed ``storykit`` left in ``folder``; say which.
-
-    ``kill -9`` (or a machine that stops) leaves the file being written under its temporary
-    name. One is removed only when all of these show it was left: its name is one that
-    :func:`_temp_name` gives (``.storykit-PID-TOKEN-N.tmp``, and no other file); no process
-    with that id runs; it is a regular file of this user's that no process holds locked
-    (each writer locks its own, which covers a writer in another container or on another
-    machine, where the id means nothing); and it was not written in the last 10 seconds.
-    Anything else, and any doubt, leaves it. POSIX only: elsewhere nothing is removed.
-
-    ``dead``: ids of this run's worker processes seen dead (``kill -9`` in the middle of a
-    file): their files are removed however lately they were written, once no process has
-    that id (the others' file under the same id would be locked while written).
-    """
-    if os.name != "posix":
-        return []
-    try:
-        with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.startswith(_TEMP_PREFIX)]
-    except OSError:
-        return []
-    removed = []
-    for name in names:
-        match = _STALE_RE.fullmatch(name)
-        if match is None or _running(pid := int(match[1])):
-            continue
-        path = os.path.join(folder, name)
-        if _left(path, lately=pid in dead):
-            removed.append(path)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    """Whether a process ``pid`` runs (or may: any doubt says yes)."""
-    try:
-        os.kill(pid, 0)  # signal 0: nothing is sent (POSIX only: it ends a process on Windows)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: it runs
-        return True
-    return True
-
-
-def _left(path: str, *, lately: bool = False) -> bool:
-    """Remove ``path`` if it is a regular file of ours, unlocked and not written lately.
-
-    ``lately``: even if it was written lately (its writer is known to be dead).
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        info = os.fstat(fd)
-        if (
-            _flock is None
-            or not stat.S_ISREG(info.st_mode)
-            or info.st_uid != os.getuid()
-            or (not lately and time.time() - info.st_mtime < _STALE_AGE)
-        ):
-            return False
-        _flock(fd, _LOCK_FLAGS)  # an OSError if a writer holds it: it is being written
-        os.unlink(path)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return True
-
-
-def _lock(fd: int) -> None:
-    """Lock a new temporary file for as long as it is open: it is being written.
-
-    :func:`remove_stale` leaves a locked file alone. Where locks cannot be had (Windows, a
-    file system without them), nothing is locked.
-    """
-    if _flock is None:
-        return
-    with contextlib.suppress(OSError):
-        _flock(fd, _LOCK_FLAGS)
 
 
 def make_folder(folder: str) -> list[str]:
@@ -235,7 +120,7 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
     """
     made: list[str] | None = None
     for _ in range(100):
-        name = _temp_name(folder)
+        name = temp_name(folder)
         try:
             fd = os.open(name, _OPEN_FLAGS, 0o666)
         except FileExistsError:
@@ -249,7 +134,7 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
             remove_empty(made or [])
             raise
         else:
-            _lock(fd)  # being written: remove_stale leaves it
+            lock(fd)  # being written: remove_stale leaves it
             return fd, name, made or []
     raise FileExistsError(errno.EEXIST, "no free temporary name", folder)  # pragma: no cover
 
@@ -267,6 +152,24 @@ def is_special(dest: str) -> bool:
         return not stat.S_ISREG(os.stat(dest).st_mode)
     except OSError:
         return False
+
+
+def refuse_special(name: str, what: str) -> None:
+    """Refuse an output path that exists but is not a regular file (a device, a FIFO).
+
+    Such a file is never replaced (``/dev/null`` stays a device), and SQLite would fail on it
+    after making a ``-journal`` file beside it.
+
+    Raises:
+        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too).
+    """
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return  # missing (made then), or an error the write itself reports
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        msg = f"not a regular file; {what} cannot be written into a device or FIFO"
+        raise StoryParseError(msg, filename=name)
 
 
 def _check_replaceable(dest: str) -> None:

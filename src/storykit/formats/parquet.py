@@ -42,9 +42,9 @@ from typing import Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit._records import Failure, Origin, Piece, read_error, too_large
+from storykit._writing import refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
-from storykit.formats.sqlite import refuse_special
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
 

@@ -47,7 +47,6 @@ import errno
 import os
 import queue
 import sqlite3
-import stat
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -55,6 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
+from storykit._writing import refuse_special
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
@@ -219,24 +219,6 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
         ):
             return PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
     return OSError(errno.EIO, str(exc), name)
-
-
-def refuse_special(name: str, what: str) -> None:
-    """Refuse an output path that exists but is not a regular file (a device, a FIFO).
-
-    Such a file is never replaced (``/dev/null`` stays a device), and SQLite would fail on it
-    after making a ``-journal`` file beside it.
-
-    Raises:
-        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too).
-    """
-    try:
-        mode = os.stat(name).st_mode
-    except OSError:
-        return  # missing (made then), or an error the write itself reports
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        msg = f"not a regular file; {what} cannot be written into a device or FIFO"
-        raise StoryParseError(msg, filename=name)
 
 
 def _delete(connection: sqlite3.Connection, pks: list[int]) -> None:

@@ -1,0 +1,162 @@
+"""The blocks of a Markdown body: headings and paragraphs with their inline tokens.
+
+What :mod:`storykit.formats._markdown_reader` walks: :class:`_Block` (a heading or paragraph,
+its markdown-it inline tokens, the text a reader sees) and :func:`_plain_blocks`, which
+reads a chunk of plain headings and paragraphs without markdown-it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from storykit.formats.markdown import LINK_TEXT
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
+_MARKUP_RE = re.compile(r"[\\`*_\[\]!<>&\x00]")  # inline markup (or a block's) may start here
+_ATX_RE = re.compile(r"(#{1,6}) ([^#]*)")  # a plain heading line (no closing #s)
+_ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
+_PLAIN_STARTS = frozenset("\"'“‘(")  # besides letters and digits, what a plain line may start with
+
+
+def _plain_blocks(chunk: str, line: int) -> list[_Block] | None:
+    r"""The blocks of a chunk of plain headings and paragraphs, read without markdown-it.
+
+    ``None`` unless every line is empty, a heading ``#… text`` or a paragraph line that
+    starts with a letter, a digit (not a list item's ``1.``) or a quote, and none starts or
+    ends with white space or holds a character that can start markup (``\ ` * _ [ ] ! < >
+    &``): such a chunk reads as its lines say (a paragraph's lines joined by spaces), as
+    markdown-it reads it, at a fraction of the cost. Anything else is parsed.
+    """
+    if _MARKUP_RE.search(chunk):
+        return None
+    blocks: list[_Block] = []
+    paragraph: list[str] = []
+    first = 0
+    for number, row in enumerate(chunk.split("\n"), line + 1):
+        if not row:
+            if paragraph:
+                blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+                paragraph = []
+            continue
+        start = row[0]
+        if row[-1].isspace() or start.isspace():
+            return None
+        if start == "#":
+            match = _ATX_RE.fullmatch(row)
+            if match is None or not match[2] or match[2][0].isspace():
+                return None
+            if paragraph:
+                blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+                paragraph = []
+            blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, match[2]))
+            continue
+        if not (start.isalnum() or start in _PLAIN_STARTS) or (
+            "0" <= start <= "9" and _ORDERED_RE.match(row)
+        ):
+            return None
+        if not paragraph:
+            first = number
+        paragraph.append(row)
+    if paragraph:
+        blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
+    return blocks
+
+
+@attrs.define
+class _Block:
+    """A heading or paragraph of the body, with its inline tokens."""
+
+    kind: str  # "heading" or "paragraph"
+    level: int  # 1-6 for headings, 0 for paragraphs
+    line: int  # 1-based, in the whole input
+    children: list[Token]
+    plain: str | None = None  # the text, once the tokens are dropped (see compact)
+
+    @property
+    def text(self) -> str:
+        return _plain(self.children) if self.plain is None else self.plain
+
+    def compact(self) -> None:
+        """Keep the text only, not the tokens (the writer's lines are not looked for here)."""
+        if self.plain is None:
+            self.plain = _plain(self.children)
+            self.children = _NO_TOKENS
+
+    def labelled(self, label: str) -> str | None:
+        """The text after a leading ``**label**``, without the one space, else ``None``."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) >= 3
+            and c[0].type == "strong_open"
+            and c[1].type == "text"
+            and c[1].content == label
+            and c[2].type == "strong_close"
+        ):
+            rest = _plain(c[3:])
+            return rest[1:] if rest.startswith(" ") else rest
+        return None
+
+    def emphasized(self) -> str | None:
+        """The text of a paragraph that is one emphasis span and nothing else."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) >= 3
+            and c[0].type == "em_open"
+            and c[-1].type == "em_close"
+            and all(t.type == "text" for t in c[1:-1])
+        ):
+            return "".join(t.content for t in c[1:-1])
+        return None
+
+    def link(self) -> str | None:
+        """The URL of a paragraph that is the writer's link to the original, else ``None``."""
+        c = self.children
+        if (
+            self.kind == "paragraph"
+            and len(c) == 3
+            and c[0].type == "link_open"
+            and c[1].type == "text"
+            and c[1].content == LINK_TEXT
+        ):
+            href = c[0].attrGet("href")
+            return href if isinstance(href, str) else None
+        return None
+
+
+def _merged(tokens: list[Token]) -> list[Token]:
+    """The inline tokens with runs of text joined into one and empty text dropped."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "text":
+            if not token.content:
+                continue
+            if out and out[-1].type == "text":
+                out[-1] = out[-1].copy(content=out[-1].content + token.content)
+                continue
+        out.append(token)
+    return out
+
+
+def _plain(tokens: Iterable[Token]) -> str:
+    """The text a reader sees: markup dropped, soft line breaks read as spaces."""
+    out: list[str] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "code_inline", "html_inline"):
+            out.append(token.content)
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("\n")
+        elif kind == "image":
+            out.append(_plain(token.children or ()))
+    return "".join(out)
