@@ -44,33 +44,25 @@ whatever the line.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import importlib.resources
 import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from storykit._tags_rules import _LONG_NAME, MAX_TAG_LENGTH, _Rules
 from storykit._tags_runs import (
     ACRONYM_RUN_RE,
     BOUNDARY_RE,
     FAST_TOKEN_RE,
-    LETTERS_RE,
     SHORT_HALF,
-    WORD_SHAPE_RE,
     signature,
-    split_acronyms,
-    split_lowercase,
 )
 from storykit._tags_text import StoryText
 
 __all__ = ["DEFAULT_VOCABULARY", "MAX_TAG_LENGTH", "TagSplitter", "split_tags"]
 
-MAX_TAG_LENGTH = 64
-"""The longest run of capitals the splitter tries to split; longer runs stay whole."""
-
 _MEMORY = 4096  # how many recent tags lines' splits are kept for reuse
-_LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 
 _VOCABULARY_FILE = "tags_vocabulary.txt"
 
@@ -98,7 +90,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class TagSplitter:
+class TagSplitter(_Rules):
     """Splits tags lines, with a vocabulary you can extend.
 
     Examples:
@@ -115,15 +107,12 @@ class TagSplitter:
         Args:
             vocabulary: The tags to keep whole; default: :data:`DEFAULT_VOCABULARY`.
         """
-        self._vocabulary: set[str] = set()
-        self._lower_first: dict[str, list[str]] = {}  # "iP" → ["iPhone", "iPad"…]
-        self._lower_pairs: set[str] = set()  # "iP", "cO": the letters around such a cut
-        self._lowercase: dict[str, list[str]] = {}  # "vi" → ["virtualenv"]: all-lower tags
-        # Known names with a case change inside, by the three letters around it (two when
-        # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
-        # "fD" → [("AfD", 2)].
-        self._inner: dict[str, list[tuple[str, int]]] = {}
-        self._inner_pairs: set[str] = set()  # the first two letters of those keys
+        self._vocabulary = set()  # (the tables: see _Rules)
+        self._lower_first = {}
+        self._lower_pairs = set()
+        self._lowercase = {}
+        self._inner = {}
+        self._inner_pairs = set()
         # Recent splits: line → (the questions asked of the story and their answers, tags).
         self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
         if vocabulary is not None:
@@ -443,228 +432,6 @@ class TagSplitter:
                 # a known tag "s" after "ABC" would be joined onwards by _joins
                 return p if ACRONYM_RUN_RE.fullmatch(token, p) else None
         return None
-
-    def _split(self, line: str, sig: str, story: StoryText) -> tuple[str, ...]:
-        cuts = self._cuts(line, sig, story)
-        pieces: list[tuple[int, int]] = []
-        vocabulary = self._vocabulary
-        for i, j in itertools.pairwise(cuts):
-            if line[i:j] in vocabulary or WORD_SHAPE_RE.fullmatch(sig, i, j):
-                pieces.append((i, j))
-            else:
-                pieces.extend(self._split_piece(line, sig, i, j, story))
-        # A cut around a known name may fall by white space (Crime |TikTok, iPhone| |iPhone):
-        # it is between the tags, not in them.
-        return tuple(
-            tag for i, j in self._join(line, sig, pieces, story) if (tag := line[i:j].strip())
-        )
-
-    def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
-        """Cut where the case changes; move a cut back before a known lower-case start."""
-        cuts = [0]
-        lower_pairs = self._lower_pairs
-        inner = self._inner
-        inner_pairs = self._inner_pairs
-        names: list[tuple[int, int]] = []  # known names with a case change inside
-        for match in BOUNDARY_RE.finditer(sig):
-            p = match.end()
-            pair = line[p - 1 : p + 1]
-            if pair in inner_pairs:
-                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
-                if candidates:
-                    names.extend(self._names_at(line, sig, p, candidates))
-            before = sig[p - 1]
-            if before == "d" and sig[p] == "U" and self._known_name_at(line, sig, p + 1):
-                p += 1  # a code before a name such as iPhone: B2B|iPhone, not B2|B|iPhone
-            elif before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
-                # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
-                # "Level 3" or "COVID-19"; not inside "5GG7".
-                q = p - 1
-                while q > 0 and sig[q - 1] == "d":
-                    q -= 1
-                if q == 0 or sig[q - 1] not in "_o":
-                    continue
-            elif before == "U":
-                if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
-                    p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
-                elif sig[p + 1 : p + 2] == "s" and self._known_name_at(line, sig, p + 2):
-                    continue  # a plural acronym before one: AIEVs|iPhone, not AIE|Vs|iPhone
-            elif before in "ls" and sig[p] == "U":
-                if p - cuts[-1] == 1 and before == "l":
-                    continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
-                if p - cuts[-1] <= SHORT_HALF or pair in lower_pairs:
-                    p = self._lower_start(line, sig, cuts[-1], p, story)
-            cuts.append(p)
-        cuts.append(len(line))
-        return self._keep_names_whole(sig, cuts, names) if names else cuts
-
-    def _names_at(
-        self, line: str, sig: str, p: int, candidates: list[tuple[str, int]]
-    ) -> Iterable[tuple[int, int]]:
-        """The known names (DreamWorks, iPhone, AfD) whose inner case change is at ``p``."""
-        for name, offset in candidates:
-            i = p - offset
-            j = i + len(name)
-            if (
-                i >= 0
-                and line.startswith(name, i)
-                # not followed by lower case, unless by another name: iPhone|iPad
-                and (j == len(line) or sig[j] not in "ls" or self._known_name_at(line, sig, j))
-            ):
-                yield (i, j)
-
-    @staticmethod
-    def _keep_names_whole(sig: str, cuts: list[int], names: list[tuple[int, int]]) -> list[int]:
-        """Cut around each known name and not inside it (``U|S|eBay`` → ``US|eBay``)."""
-        names.sort(key=lambda span: (span[0], -span[1]))
-        chosen: list[tuple[int, int]] = []
-        for i, j in names:
-            if not chosen or i >= chosen[-1][1]:
-                chosen.append((i, j))
-        ordered = sorted(set(cuts))
-        inside: set[int] = set()  # each cut is inside one name at most: linear in all
-        for i, j in chosen:
-            inside.update(ordered[bisect.bisect_right(ordered, i) : bisect.bisect_left(ordered, j)])
-        kept = set(ordered) - inside
-        starts = set()
-        for i, j in chosen:
-            kept.update((i, j))
-            starts.add(i)
-        ordered = sorted(kept)
-        # A lone capital cut off an acronym before a known name rejoins it (US|eBay).
-        return [
-            c
-            for k, c in enumerate(ordered)
-            if not (
-                0 < k < len(ordered) - 1
-                and c + 1 == ordered[k + 1]
-                and c + 1 in starts
-                and sig[c - 1] == "U"
-                and sig[c] == "U"
-            )
-        ]
-
-    def _known_name_at(self, line: str, sig: str, q: int) -> bool:
-        """Whether a known name starting lower-case (``iPhone``) starts at ``q``."""
-        end = q  # the first capital after the lower-case start: "iP" of "iPhone"
-        while end < len(sig) and sig[end] in "ls":
-            end += 1
-        if end == q or end >= len(sig) or sig[end] != "U":
-            return False
-        candidates = self._lower_first.get(line[q : end + 1], ())
-        return any(line.startswith(name, q) for name in candidates)
-
-    def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
-        """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.
-
-        What :meth:`_lower_start` looks up, without the story: for a long piece
-        (``start`` at least four letters before ``p``) that is all it does.
-        """
-        lower_first = self._lower_first
-        for q in (p - 1, p - 2, p - 3):
-            if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
-                return False
-            candidates = lower_first.get(line[q : p + 1])
-            if candidates and any(line.startswith(known, q) for known in candidates):
-                return True
-        return False
-
-    def _lower_start(self, line: str, sig: str, start: int, p: int, story: StoryText) -> int:
-        """``p`` or an earlier cut when a known name starts with the letters before ``p``."""
-        short = p - start <= SHORT_HALF  # "Hube" in "WalletHube|Merge" is short
-        lower_first = self._lower_first
-        word_end = p
-        for q in (p - 1, p - 2, p - 3):
-            if q <= start + 1 or sig[q] not in "ls" or sig[q - 1] not in "ls":
-                break
-            candidates = lower_first.get(line[q : p + 1])
-            if candidates:
-                for known in candidates:
-                    if line.startswith(known, q):
-                        return q
-            if short and q >= p - 2:
-                if word_end == p:  # the letters from p on, as far as a tag can be long
-                    stop = p + MAX_TAG_LENGTH + 1  # (not further: the time stays linear)
-                    word_end = LETTERS_RE.match(sig, p, stop).end()  # type: ignore[union-attr]
-                if word_end - q > MAX_TAG_LENGTH:
-                    break  # a name longer than any tag: not asked about
-                probe = line[q:word_end]
-                if probe[1:] in story.absent:
-                    story.log.append((probe, False))  # holding "tFrance" nowhere, nor "rtFrance"
-                    continue
-                if story.spells(probe):
-                    return q
-        return p
-
-    def _split_piece(
-        self, line: str, sig: str, i: int, j: int, story: StoryText
-    ) -> list[tuple[int, int]]:
-        """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
-        if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and ACRONYM_RUN_RE.fullmatch(sig, i, j):
-            vocabulary = self._vocabulary
-            for p in range(i + 1, j):
-                if line[i:p] in vocabulary and line[p:j] in vocabulary:
-                    break  # AI|EVs, US|EU: nothing the story says would keep them together
-            else:
-                if story.spells(line[i:j]):
-                    return [(i, j)]
-            return split_acronyms(self._vocabulary, line, sig, i, j, story=story)
-        if sig[i] in "ls":
-            return split_lowercase(self._lowercase, line, i, j)
-        return [(i, j)]
-
-    def _join(
-        self, line: str, sig: str, pieces: list[tuple[int, int]], story: StoryText
-    ) -> list[tuple[int, int]]:
-        """Join neighbours that together make a known camel-case name (You|Tube)."""
-        out: list[tuple[int, int]] = []
-        for i, j in pieces:
-            if out:
-                pi, pj = out[-1]
-                if (
-                    " " not in line[pi:j]
-                    and sig[pj - 1] != "o"
-                    and self._joins(line, sig, (pi, pj, j), story)
-                ):
-                    out[-1] = (pi, j)
-                    continue
-            out.append((i, j))
-        return out
-
-    def _joins(self, line: str, sig: str, cut: tuple[int, int, int], story: StoryText) -> bool:
-        i, p, j = cut
-        merged = line[i:j]
-        if merged in self._vocabulary:
-            return True
-        left = line[i:p]
-        if (
-            p - i == 2
-            and sig[i] == "U"
-            and sig[i + 1] in "ls"
-            and sig[p] == "U"
-            and sig[p + 1 : p + 2] in ("l", "s")
-            and left not in self._vocabulary
-        ):
-            return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
-        if j - i > _LONG_NAME or (p - i > SHORT_HALF and j - p > SHORT_HALF):
-            return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
-        left_known = left in self._vocabulary
-        right_known = line[p:j] in self._vocabulary
-        if left_known and (right_known or ACRONYM_RUN_RE.fullmatch(sig, i, p)):
-            return False  # known tags side by side stay two (US|EU), so do EVs|China
-        if right_known and p - i > SHORT_HALF and ACRONYM_RUN_RE.fullmatch(sig, p, j):
-            return False  # and Trade|US
-        if ACRONYM_RUN_RE.fullmatch(sig, i, p) and ACRONYM_RUN_RE.fullmatch(sig, p, j):
-            return False  # a run of capitals was already split on the evidence (OGM|CIRC)
-        if story.spells(merged):
-            return True
-        return (
-            j - p <= SHORT_HALF
-            and sig[i] == "U"
-            and sig[p + 1 : p + 2] in ("l", "s")
-            and not left_known
-            and story.spells_in_lower_case(merged)
-        )
 
 
 @functools.cache
