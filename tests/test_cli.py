@@ -1471,6 +1471,20 @@ def test_a_name_near_the_length_limit_that_gives_way_is_cut_to_fit(tmp_path: Pat
     }
 
 
+def test_a_long_name_holding_ten_stories_or_more_has_them_all_written(tmp_path: Path) -> None:
+    """Found by the lead: 12 stories in a file of 248 a's (.txt) gave 9 converted and
+    3 failed "File name too long" (a…a-10.md: 256 bytes). Numbered names now come from the
+    name cut to keep room for any number."""
+    long = "a" * 248
+    write(tmp_path / "in" / f"{long}.txt", "\n".join(dump(i) for i in range(1, 13)))
+    done = cli("convert", "in", "-o", "OUT/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "12 converted, 0 failed\n")
+    family = "a" * (255 - len("-9999999999.md"))
+    assert md_titles(tmp_path / "OUT") == {
+        f"{family}-{i}.md": make_story(i).title for i in range(1, 13)
+    }
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_folder_named_as_an_output_file_does_not_clash_with_it(tmp_path: Path, jobs: str) -> None:
     # in/x.md/ (a folder) and in/x.txt, to Markdown: the folder's files went to OUT/x.md/,

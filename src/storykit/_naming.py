@@ -185,19 +185,22 @@ class Namer:
         then it is the first of ``name~2``, ``name~3``… that is free. Apart from it, the
         numbered names are ``name-1``, ``name-2``… unless another input has (or may have)
         one of them already (``b`` after ``b-1``); then they are the first of ``name~2-1``…,
-        ``name~3-1``… that is free. Both are then taken for this input: no later input gets
-        either, so the inputs named first keep their names. Two names that differ in case
+        ``name~3-1``… that is free. A name too long for its numbered names to fit in a file's
+        name (:data:`NAME_MAX` bytes, with room for any number) has them moved to the name
+        cut short (``x…x-10`` was too long). Both are then taken for this input: no later
+        input gets either, so the inputs named first keep their names. Two names that differ in case
         only are one name where the system says so (:func:`os.path.normcase`: Windows).
 
         The stem is the plain name; when the numbered names moved (``FAMILY-1``…), the plain
         name and ``FAMILY`` joined by a NUL (no path holds one): a string, as cheap to send
         to a worker as before.
         """
-        if self._plain_free(name) and self._family_free(name):  # the usual way: no clash
-            self._take(name, family=True)
+        family_name = _fit(name, _NUMBER + self.suffix)  # (cut when -N would not fit)
+        if family_name == name and self._plain_free(name) and self._family_free(name):
+            self._take(name, family=True)  # the usual way: no clash
             return name
         plain = self._free(name, family=False)
-        family = self._free(name, family=True)
+        family = self._free(family_name, family=True)
         self._take(plain, family=family == plain)
         if family == plain:
             return plain
@@ -248,7 +251,7 @@ class Namer:
             return name
         counter = (_key(name), family)  # where the last search for this name ended
         tries = self.next_try.get(counter, 2)
-        end = "-1" + self.suffix if family else self.suffix  # what follows it in a file name
+        end = _NUMBER + self.suffix if family else self.suffix  # what follows it in a file name
         while not free(tilde := _tilde(name, tries, end)):
             tries += 1
         self.next_try[counter] = tries + 1
@@ -286,18 +289,33 @@ NAME_MAX = 255
 """The most bytes in a file's name (one part of a path): Linux's, macOS's, Windows' limit."""
 
 
+_NUMBER = "-" + "9" * 10
+"""The longest ``-N`` of a numbered name that room is kept for (more stories than any file
+holds)."""
+
+
 def _tilde(name: str, tries: int, end: str) -> str:
     """``name~N``, for a file named ``name~N`` then ``end``; its last part cut if too long.
 
     An input whose name was near the limit (255 bytes) could be written under it, but not
-    under its name with ``~2``: it failed "File name too long" for the clash alone. The
-    last part of ``name`` loses whole characters from its end until the file's name fits.
+    under its name with ``~2``: it failed "File name too long" for the clash alone.
     """
     mark = f"~{tries}"
+    return _fit(name, mark + end) + mark
+
+
+def _fit(name: str, end: str) -> str:
+    """``name``, its last part cut short if a file named it then ``end`` would be too long.
+
+    The last part loses whole characters from its end until the file's name fits in
+    :data:`NAME_MAX` bytes.
+    """
     folder, last = os.path.split(name)
-    while last and len(os.fsencode(last + mark + end)) > NAME_MAX:
-        last = last[: -max(1, (len(os.fsencode(last + mark + end)) - NAME_MAX) // 4)]
-    return os.path.join(folder, last + mark)
+    if len(os.fsencode(last + end)) <= NAME_MAX:
+        return name
+    while last and len(os.fsencode(last + end)) > NAME_MAX:
+        last = last[: -max(1, (len(os.fsencode(last + end)) - NAME_MAX) // 4)]
+    return os.path.join(folder, last)
 
 
 def _key(name: str) -> int:

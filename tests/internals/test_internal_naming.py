@@ -188,6 +188,22 @@ def test_every_output_name_of_a_run_is_distinct_and_the_same_every_run(
     assert names(inputs) == first
 
 
+_LONG_NAME = st.tuples(
+    st.sampled_from(["a" * 239, "a" * 241, "a" * 242, "a" * 245, "a" * 250, "é" * 120]),
+    st.sampled_from(["", "", "-1", "-10", "-12", "~2", "é"]),
+).map(lambda parts: "".join(parts).encode()[:251].decode(errors="ignore"))  # (+ .txt: 255)
+
+
+@given(st.lists(st.tuples(_LONG_NAME, st.integers(1, 12)), max_size=8))
+def test_long_names_stay_distinct_and_fit(inputs: list[tuple[str, int]]) -> None:
+    # names near the 255-byte limit, whose numbered names are of the name cut short
+    first = names(inputs)
+    every = [name for named in first for name in named]
+    assert len(set(every)) == len(every)
+    assert all(len(os.path.basename(name).encode()) <= 255 for name in every)
+    assert names(inputs) == first
+
+
 def _related(x: str, y: str) -> bool:
     """Whether outputs of inputs named ``x`` and ``y`` could clash (``b``, ``b-1``)."""
     return x == y or x.startswith(y + "-") or y.startswith(x + "-")
@@ -286,13 +302,16 @@ def test_a_name_near_the_length_limit_is_cut_short_to_take_its_tilde() -> None:
         [f"OUT/{'x' * 250}~2.md"],
         [f"OUT/{'x' * 250}~3.md"],
     ]
-    # several stories: room is kept for "-1" too; 4-byte characters are not cut in two
+    # several stories: numbered names are of the name cut to keep room for any "-N" (here
+    # "é" and 59 "𝔵": 238 bytes, and "-9999999999.md" 14; one more "𝔵" would make 256),
+    # which the first input keeps although it holds one story; so the second one's are of
+    # that cut name with "~2"; 4-byte characters are not cut in two
     wide = "é" + "𝔵" * 62  # 2 + 248 bytes
     assert len(f"{wide}.md".encode()) == 253
     first, second = names([(f"d/{wide}", 1), (f"d/{wide}", 2)])
     assert first == [f"OUT/d/{wide}.md"]
-    assert second == [f"OUT/d/é{'𝔵' * 61}~2-1.md", f"OUT/d/é{'𝔵' * 61}~2-2.md"]
-    assert all(len(os.path.basename(name).encode()) <= 255 for name in second)
+    assert second == [f"OUT/d/é{'𝔵' * 59}~2-1.md", f"OUT/d/é{'𝔵' * 59}~2-2.md"]
+    assert len(f"é{'𝔵' * 59}-9999999999.md".encode()) == 252
     # a name that is cut may then be another's: it is free or it moves on, as any name
     cut = "x" * 250 + "~2"
     assert names([(cut, 1), (long, 1), (long, 1)]) == [
@@ -300,3 +319,25 @@ def test_a_name_near_the_length_limit_is_cut_short_to_take_its_tilde() -> None:
         [f"OUT/{long}.md"],
         [f"OUT/{'x' * 250}~3.md"],
     ]
+
+
+def test_a_long_name_keeps_room_for_any_number_of_stories() -> None:
+    """Found by the lead: an input of 248 a's (``.txt``) holding 12 stories had 9 written
+    (``a…a-9.json``, 255 bytes) and 3 failed "File name too long" (``a…a-10.json``, 256).
+    Its numbered names now come from its name cut to keep room for ``-`` and ten digits."""
+    long = "a" * 248
+    namer = Namer("OUT", ".json")
+    stem = namer.choose(f"OUT/{long}")
+    files = outputs(namer, stem, 12)
+    family = "a" * (255 - len("-9999999999.json"))  # 239 a's
+    assert files == [f"OUT/{family}-{i}.json" for i in range(1, 13)]
+    assert namer.dest(stem, 1, False) == f"OUT/{long}.json"  # one story: its own name
+    # an input named as one of those numbered names gives way, as for any clash
+    clash = namer.choose(f"OUT/{family}-10")
+    assert outputs(namer, clash, 1) == [f"OUT/{family}-10~2.json"]
+    taken = {*files, f"OUT/{long}.json"}
+    for stem in (clash, namer.choose(f"OUT/{family}"), namer.choose(f"OUT/{long}")):
+        for count in (1, 2, 11):
+            made = outputs(namer, stem, count)
+            assert taken.isdisjoint(made)
+            assert all(len(os.path.basename(name).encode()) <= 255 for name in made)
