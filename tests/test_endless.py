@@ -19,6 +19,8 @@ import stat
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -433,3 +435,83 @@ def test_a_named_pipe_among_files_with_two_jobs(tmp_path: Path, fifo: Path) -> N
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json"]  # no temporary file
     assert storykit.load(out / "a.json") == make_story(1)
     assert storykit.load(out / "b.json") == make_story(2)
+
+
+# --------------------------------------------------------------------------- stopping it
+
+
+def trickle(path: Path) -> threading.Thread:
+    """A thread writing a never-ending story slowly to the named pipe ``path`` (200 KB/s).
+
+    At that pace reading 16 MiB takes over a minute: the command is stopped while reading.
+    """
+
+    def write_slowly() -> None:
+        with contextlib.suppress(OSError), path.open("wb") as out:
+            while True:
+                out.write(b"y\n" * 1000)
+                out.flush()
+                time.sleep(0.01)
+
+    writer = threading.Thread(target=write_slowly, daemon=True)
+    writer.start()
+    return writer
+
+
+def wait_for(test: Callable[[], bool], seconds: float = HANG) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if test():
+            return True
+        time.sleep(0.02)
+    return test()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("writer", ["trickles", "none"])
+@pytest.mark.parametrize(
+    ("sig", "to_group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["ctrl-c", "term"]
+)
+def test_a_signal_during_an_endless_read_ends_the_command(
+    fifo: Path, jobs: str, writer: str, sig: int, to_group: bool
+) -> None:
+    """Ctrl-C (to the process group, as a terminal sends it) or SIGTERM (to storykit alone)
+    while a pipe that trickles, or that no one writes to, is read (or opened): with two jobs
+    a worker reads it, and the command waited for it to finish its chunk, for ever. Now the
+    chunks in hand have a second to finish; then their workers are ended."""
+    folder = fifo.parent
+    count = 200  # more than two chunks: the pool is started
+    inputs = [str(write(folder / f"{i:03d}.txt", dump(i))) for i in range(count)]
+    out = folder.parent / "out"
+    feeding = trickle(fifo) if writer == "trickles" else None
+    argv = [sys.executable, "-m", "storykit", "convert", *inputs, str(fifo)]
+    proc = subprocess.Popen(
+        [*argv, "--jobs", jobs, "--to", "json", "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        start_new_session=True,
+    )
+    try:
+        # every file before the pipe converted: the pipe is being read (or opened)
+        assert wait_for(lambda: out.is_dir() and len(list(out.glob("*.json"))) == count)
+        time.sleep(0.3)
+        assert proc.poll() is None
+        if to_group:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        _, err = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"still running {HANG} s after signal {sig}")
+    finally:
+        if feeding is not None:
+            unblock(fifo, feeding)
+    assert proc.returncode == 128 + sig, err
+    assert "Traceback" not in err
+    assert in_session(proc.pid) == []  # no worker left
+    assert [p.name for p in out.iterdir() if not p.name.endswith(".json")] == []  # no temp file
+    assert len(list(out.iterdir())) == count
