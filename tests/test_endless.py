@@ -515,3 +515,29 @@ def test_a_signal_during_an_endless_read_ends_the_command(
     assert in_session(proc.pid) == []  # no worker left
     assert [p.name for p in out.iterdir() if not p.name.endswith(".json")] == []  # no temp file
     assert len(list(out.iterdir())) == count
+
+
+def test_standard_input_from_a_file_reads_on_from_a_pipe_stops(tmp_path: Path) -> None:
+    """``storykit convert - < file`` is a regular file: read on past a story over the limit
+    to the next, as the file named is; ``cat file | storykit convert -`` stops there."""
+    long = dump(1).replace("Body 1.", "Body\n\n" + ("y" * 70 + ".\n\n") * 1000 + "End.")
+    path = write(tmp_path / "a.txt", long + "\n" + dump(2))
+    argv = ("convert", "-", "--to", "json", "--max-member-size", "64K")
+    with path.open("rb") as file:
+        status, out, err = command(*argv, stdin=file)
+    assert (status, err) == (1, f"<stdin>:1: {options(STORY_TOO_LONG)}\n1 converted, 1 failed\n")
+    assert storykit.loads(out, "json") == make_story(2)
+    done = subprocess.run(
+        f'cat "{path}" | "{sys.executable}" -m storykit {" ".join(argv)}',
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+    )
+    said = f"<stdin>:1: {options(STORY_TOO_LONG)}, {ENDLESS}"
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        f"{said}\n0 converted, 1 failed\n",
+    )
