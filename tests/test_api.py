@@ -353,7 +353,8 @@ def test_load_of_a_device_that_never_ends_is_refused_at_the_limit() -> None:
     with pytest.raises(StoryParseError) as info:
         storykit.load("/dev/zero")
     assert str(info.value) == (
-        "/dev/zero: more than 16 MiB to read from a device or a pipe; not read as one story"
+        "/dev/zero: more than 16 MiB to read from a device, a pipe or a stream; "
+        "not read as one story"
     )
 
 

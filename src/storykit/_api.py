@@ -5,6 +5,7 @@ Path, file and byte handling and decoding live here and only here; formats see `
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Callable
@@ -35,6 +36,7 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "may_not_end",
     "read_story",
     "write_story",
 ]
@@ -307,23 +309,58 @@ def _refuse_file_format(filename: str) -> None:
         raise UnknownFormatError(msg)
 
 
-def _read_file(file: IO[bytes], filename: str) -> bytes:
-    """All of ``file``; of a device or a pipe, at most ``DEFAULT_MAX_MEMBER_SIZE`` bytes.
+def may_not_end(stream: IO[Any]) -> bool:
+    """Whether ``stream`` may never end: it is no regular file, nor bytes or text in memory.
 
-    A file has the size it says; a device or a pipe may never end (``/dev/zero``), so what
-    comes from one is held to the limit the command holds every story to.
+    A pipe, a device (``/dev/zero``), a socket, standard input from one of these, or a file
+    object of another kind (a decompressing one may expand for ever) may; a regular file
+    (standard input redirected from one included), a :class:`io.BytesIO` or a
+    :class:`io.StringIO` will end.
     """
-    if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-        return file.read()
-    from storykit._records import size_text  # noqa: PLC0415 - rare: not at import
+    if isinstance(stream, (io.BytesIO, io.StringIO)):
+        return False
+    raw: Any = stream
+    if isinstance(raw, io.TextIOWrapper):
+        raw = raw.buffer
+    if isinstance(raw, (io.BufferedReader, io.BufferedRandom)):
+        raw = raw.raw
+    if not isinstance(raw, io.FileIO):
+        return True
+    try:
+        return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+    except (OSError, ValueError):  # closed, or a descriptor that cannot be looked at
+        return True
+
+
+def _read_file(file: IO[Any], filename: str | None) -> str | bytes:
+    """All of ``file``; of a device, a pipe or a stream, at most ``DEFAULT_MAX_MEMBER_SIZE``.
+
+    A regular file has the size it says; a device, a pipe or a file object of another kind
+    may never end (``/dev/zero``, a socket), so what comes from one is held to the limit the
+    command holds every story to (in bytes, or in characters from a text stream).
+    """
+    if not may_not_end(file):
+        whole: str | bytes = file.read()
+        return whole
+    from storykit._pieces import at_end  # noqa: PLC0415 - rare: not at import
+    from storykit._records import size_text  # noqa: PLC0415
     from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
 
-    data = file.read(DEFAULT_MAX_MEMBER_SIZE + 1)
-    if len(data) > DEFAULT_MAX_MEMBER_SIZE:
-        limit = size_text(DEFAULT_MAX_MEMBER_SIZE)
-        msg = f"more than {limit} to read from a device or a pipe; not read as one story"
+    limit = DEFAULT_MAX_MEMBER_SIZE
+    parts: list[Any] = []
+    size = 0
+    while size <= limit:  # read(n) of a raw stream may give less than n: not its end yet
+        asked = limit + 1 - size
+        chunk = file.read(asked)
+        parts.append(chunk)
+        size += len(chunk)
+        if at_end(file, asked, chunk):  # (a terminal would wait for one more Ctrl-D)
+            break
+    if size > limit:
+        what = f"more than {size_text(limit)} to read from a device, a pipe or a stream"
+        msg = f"{what}; not read as one story"
         raise StoryParseError(msg, filename=filename)
-    return data
+    return "".join(parts) if isinstance(parts[0], str) else b"".join(parts)
 
 
 @overload
@@ -361,7 +398,7 @@ def load(
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
-        data = source.read()
+        data = _read_file(source, filename)
     return read_story(data, format, filename=filename, **options)
 
 

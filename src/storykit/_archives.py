@@ -13,6 +13,7 @@ sparse files are refused, not read. Nothing is extracted to disk: each member co
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import struct
@@ -126,7 +127,10 @@ def _zip_listing_refused(
 
     The central directory is read whole and held as an object per member: it is refused
     when it lists more than ``max_members``, and its bytes count towards the total size.
+    A named pipe or a device is refused before it is opened (see :func:`_is_device`).
     """
+    if _is_device(file):
+        return read_error(Origin(path), _NO_END)
     directory = zip_directory(file)
     if directory is None:
         return None
@@ -138,6 +142,25 @@ def _zip_listing_refused(
     except _TotalExceededError:
         return _total_exceeded(path, budget.limit)
     return None
+
+
+_NO_END = (
+    "not a readable zip archive: not a regular file (a named pipe or a device); a zip is "
+    "read from its end, which this may never reach"
+)
+
+
+def _is_device(file: str | IO[bytes]) -> bool:
+    """Whether ``file`` is a named pipe, a device or a socket (not an object it cannot tell).
+
+    :mod:`zipfile` looks for a zip's end record by seeking to the end: on ``/dev/zero`` that
+    works, and it then read the device whole, until memory ran out.
+    """
+    try:
+        mode = os.stat(file).st_mode if isinstance(file, str) else os.fstat(file.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # no descriptor: left to zipfile
+        return False
+    return not stat.S_ISREG(mode)
 
 
 def _zip_blobs(

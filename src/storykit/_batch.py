@@ -180,22 +180,70 @@ def _names_folder(out: str, *, single: bool) -> bool:
     return not single and not os.path.splitext(out)[1]
 
 
+def _named_format(out: str) -> tuple[str, str] | None:
+    """The format an output file's name says, and the suffix that says it, else ``None``.
+
+    The longest registered suffix the name ends with wins: ``x.ninjs.json`` is ninjs,
+    ``x.json`` storykit JSON (:data:`storykit.formats.FORMATS`).
+    """
+    name = os.path.basename(out).lower()
+    found: tuple[str, str] | None = None
+    for fmt, (_, suffixes) in formats.FORMATS.items():
+        for suffix in suffixes:
+            longer = found is None or len(suffix) > len(found[1])
+            if longer and name.endswith(suffix) and len(name) > len(suffix):
+                found = fmt, suffix
+    return found
+
+
+def _check_suffix(out: str, to: str, given: str) -> None:
+    """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
+
+    ``-o x.html --to json`` wrote JSON into ``x.html``, which a browser, and storykit, then
+    read as what the name says. A suffix is the format's own (``.htm`` for html), or one
+    its registered suffixes end with (ninjs: ``.ninjs.json``, so an ``x.json`` of ninjs is
+    fine); a suffix no format owns says nothing (``-o x.out``). A folder's name is not
+    looked at.
+
+    Raises:
+        UsageError: The suffix says another format.
+    """
+    if out.endswith(("/", os.sep)) or os.path.isdir(out):
+        return
+    named = _named_format(out)
+    if named is None or named[0] == to:
+        return
+    fmt, suffix = named
+    if any(own.endswith(suffix) for own in formats.FORMATS[to][1]):
+        return
+    stem, said = out[: len(out) - len(suffix)], out[len(out) - len(suffix) :]
+    msg = (
+        f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
+        f"name the file {stem}{out_suffix(to)}, or drop --to to write {fmt}"
+    )
+    raise UsageError(msg)
+
+
 def _target_format(args: argparse.Namespace) -> str:
     """The format to write: ``--to`` (a name or an alias), else from ``-o``'s suffix.
 
     Raises:
         UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
-        UsageError: No ``--to``, and ``-o`` does not tell.
+        UsageError: No ``--to``, and ``-o`` does not tell; or ``-o``'s suffix says another
+            format than ``--to`` (:func:`_check_suffix`).
     """
-    if args.to is not None:
-        return formats.resolve(args.to)[0]
     out = args.output
+    if args.to is not None:
+        to = formats.resolve(args.to)[0]
+        if out is not None and out != "-" and not out.lower().endswith(JSONL_SUFFIX):
+            _check_suffix(out, to, args.to)  # (a .jsonl output: refused in convert())
+        return to
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
             return "json"
-        found = formats.by_suffix(os.path.splitext(out)[1])
-        if found is not None:
-            return found
+        named = _named_format(out)
+        if named is not None:
+            return named[0]
     msg = f"say which format to write with --to ({', '.join(formats.names())})"
     suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
     if suffix:  # -o story.pdf: say why the name did not tell

@@ -331,16 +331,19 @@ def _run_pool(
     a chunk done again does its large files itself.
     """
     pool = _Pool(jobs, job)
+    stopping = True  # until the run ends well (or --fail-fast stops it)
     try:
         _PoolRun(pool, job, jobs * IN_FLIGHT, handler, chunk_size).run(stream)
+        stopping = False
     except _StopError:
-        pass
+        stopping = False
     finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
         # The chunks not started are cancelled by the executor's own thread (shutdown with
         # cancel_futures), never from here: a future cancelled here while a killed worker
         # breaks the pool would be failed by that thread too, which then dies of
-        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11).
-        pool.close()
+        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11). On Ctrl-C, a
+        # chunk in hand that does not finish soon (a named pipe that trickles) is ended.
+        pool.close(stopping=stopping)
 
 
 class _PoolRun:

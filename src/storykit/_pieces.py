@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from storykit import formats
-from storykit._api import binary_error, bom_encoding, decode, read_story
+from storykit._api import binary_error, bom_encoding, decode, may_not_end, read_story
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
@@ -30,6 +30,7 @@ from storykit.model import Story
 from storykit.tags import TagSplitter
 
 __all__ = [
+    "ENDLESS",
     "RawReader",
     "binary_read",
     "blob_pieces",
@@ -162,17 +163,22 @@ def _ends_with_footer(piece: str) -> bool:
 _NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
 
 
-def _line_end(reader: io.BufferedIOBase, limit: int) -> bytes:
+def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -> bytes:
     """The rest of a line, or a stand-in for it when it is longer than a story may be.
 
     The stand-in is what was read of the line (``limit + 1`` bytes), then spaces that keep
     it longer than the limit in characters too, so that its story is refused; a line that
     goes on with another word gets one more (`` x``), so that it reads as a footer only
-    when the whole line does. The rest of the line is read through, not kept.
+    when the whole line does. The rest of the line is read through, not kept; of a stream
+    that may never end (``endless``: ``/dev/zero``), it is not read at all: the stand-in
+    then always reads as going on (`` x``, no line break), so that its story is unfinished
+    and over the limit, which stops the reading (:meth:`_DumpSplitter.too_long`).
     """
     more = reader.readline(limit + 1)
     if len(more) <= limit or more.endswith(b"\n"):
         return more
+    if endless:
+        return more + b" x" + b" " * (limit + 1)
     tail, words = more[-1:], False
     while True:
         rest = reader.readline(_BLOCK)
@@ -186,8 +192,11 @@ def _line_end(reader: io.BufferedIOBase, limit: int) -> bytes:
 class _DumpSplitter:
     """The state of :func:`_dump_pieces` between blocks: the unfinished story, if any."""
 
-    def __init__(self, path: str, member: str | None, limit: int) -> None:
+    def __init__(self, path: str, member: str | None, limit: int, endless: bool = False) -> None:
         self.path, self.member, self.limit = path, member, limit
+        self.endless = endless  # a stream that may never end: stop at the first story too long
+        self.stopped = False  # the rest of the stream is not to be read (see too_long)
+        self.blank = 0  # bytes of blank lines read since the last story (or since the start)
         self.parts: list[str] = []  # an unfinished story going on past its block, by blocks
         self.size = 0  # characters in ``parts``
         self.newlines = 0  # line breaks in ``parts`` (or in the lines of a story skipped)
@@ -202,12 +211,19 @@ class _DumpSplitter:
         return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
 
     def too_long(self) -> Iterator[Failure]:
-        """Refuse the unfinished story once it is over the limit, and skip what is left."""
+        """Refuse the unfinished story once it is over the limit, and skip what is left.
+
+        A stream that may never end (a device, a pipe: ``/dev/zero``, ``yes |``) is not
+        read past it: the story's end may never come, and skipping to it would read for
+        ever. (A regular file's end is known to come: it is read on, to the next story.)
+        """
         if self.size <= self.limit:
             return
-        yield read_error(
-            Origin(self.path, self.member, self.base), _story_too_long(self.limit), self.base
-        )
+        message = _story_too_long(self.limit)
+        if self.endless:
+            message = f"{message}, {ENDLESS}"
+            self.stopped = True
+        yield read_error(Origin(self.path, self.member, self.base), message, self.base)
         # a story that ends with its footer line is handed out whole (and refused there),
         # so this one goes on: its lines are dropped up to the line that ends it
         self.skipping = True
@@ -251,8 +267,15 @@ class _DumpSplitter:
         if eof:
             return
         if not pieces:  # only blank lines so far
+            self.blank += len(text)
+            if self.endless and self.blank > self.limit:  # ``yes '' |``: no story may come
+                message = f"blank lines past the {size_text(self.limit)} limit "
+                message += f"(max_member_size), {ENDLESS}"
+                yield read_error(Origin(self.path, self.member, self.base), message, self.base)
+                self.stopped = True
             self.base += text.count("\n")
             return
+        self.blank = 0
         last_first, last = pieces[-1]
         if _ends_with_footer(last):  # a finished story: no need to wait for the next block
             yield self.finished(self.base + last_first - 1, last, clean)
@@ -266,7 +289,7 @@ class _DumpSplitter:
 
 
 def _dump_pieces(
-    reader: io.BufferedIOBase, path: str, member: str | None, limit: int
+    reader: io.BufferedIOBase, path: str, member: str | None, limit: int, endless: bool = False
 ) -> Iterator[Piece | Failure]:
     """Split a stream of dumps into pieces, a block of lines at a time.
 
@@ -275,16 +298,18 @@ def _dump_pieces(
     linear in the input: a story that goes on past its block is kept as a list of blocks
     and each later block is searched only for the line that ends it (the story is never
     split or copied again until it is whole). A story longer than ``limit`` is reported and
-    skipped, and reading goes on with the next one.
+    skipped, and reading goes on with the next one; in a stream that may never end
+    (``endless``), reading stops there instead, and after more than ``limit`` bytes of
+    blank lines: no more than ``limit`` and a block or two is read past the last story.
     """
-    state = _DumpSplitter(path, member, limit)
-    while True:
+    state = _DumpSplitter(path, member, limit, endless)
+    while not state.stopped:
         data = reader.read(_BLOCK)
         eof = len(data) < _BLOCK
         if not eof and not data.endswith(b"\n"):
             # end a block at the end of a line, so UTF-8 is never cut and a line never
             # split in two
-            data += _line_end(reader, limit)
+            data += _line_end(reader, limit, endless=endless)
         try:
             text, clean = data.decode("utf-8"), True
         except UnicodeDecodeError:
@@ -321,6 +346,8 @@ def _split(
         footer != -1 and text.find(_FOOTER_TEXT, footer + 1) != -1
     ):
         return list(split_stories(text))
+    if not text.strip(_BLANK + "\n"):  # only blank lines (``yes '' |``): at C speed
+        return []
     start = 0
     line = 1
     while True:  # skip blank lines, as split_stories does
@@ -341,6 +368,10 @@ def _split(
     return [(line, text[start:])]
 
 
+ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
+"""Why a stream of unknown size is not read past a story (or a line) over the limit."""
+
+
 def _story_too_long(limit: int) -> str:
     return f"a story longer than the {size_text(limit)} limit (max_member_size)"
 
@@ -352,16 +383,20 @@ _SPREAD = (
 
 
 def _jsonl_pieces(
-    reader: io.BufferedIOBase, path: str, member: str | None, limit: int
+    reader: io.BufferedIOBase, path: str, member: str | None, limit: int, endless: bool = False
 ) -> Iterator[Piece | Failure]:
     """One piece per non-blank line; a line over the limit is reported and skipped.
 
     A file whose first line opens a JSON object or array and ends there is one document
     spread over lines (pretty-printed JSON named ``.jsonl``): that is said once, for the
     file, instead of an error for each of its lines.
+
+    A stream that may never end (``endless``) is not read past a line over the limit (its
+    end may never come), nor past more than ``limit`` bytes of blank lines in a row.
     """
     number = 0
     first = True
+    blank = 0  # bytes of blank lines in a row
     while True:
         raw = reader.readline(limit + 1)
         if not raw:
@@ -369,14 +404,22 @@ def _jsonl_pieces(
         number += 1
         origin = Origin(path, member, number)
         if len(raw) > limit and not raw.endswith(b"\n"):
+            message = f"a line longer than the {size_text(limit)} limit (max_member_size)"
+            if endless:
+                yield read_error(origin, f"{message}, {ENDLESS}", number)
+                return
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line
                 raw = reader.readline(_BLOCK)
-            yield read_error(
-                origin, f"a line longer than the {size_text(limit)} limit (max_member_size)", number
-            )
+            yield read_error(origin, message, number)
             continue
         if not raw.strip():
+            blank += len(raw)
+            if endless and blank > limit:
+                message = f"blank lines past the {size_text(limit)} limit (max_member_size)"
+                yield read_error(origin, f"{message}, {ENDLESS}", number)
+                return
             continue
+        blank = 0
         if first and raw.strip().removeprefix(b"\xef\xbb\xbf") in (b"{", b"["):
             yield read_error(origin, _SPREAD, number)
             return
@@ -429,12 +472,15 @@ def stream_pieces(
 
     ``fmt`` is ``"jsonl"``, a format's name, or ``""`` to tell it from the first bytes.
     Text in UTF-16 or UTF-32 that starts with a byte order mark is read whole (at most
-    ``limit`` bytes) and decoded by :func:`storykit._api.decode`.
+    ``limit`` bytes) and decoded by :func:`storykit._api.decode`. A stream that may never
+    end (a pipe, a device: :func:`storykit._api.may_not_end`) is read no further than
+    ``limit`` (and a block or two) past its last story.
     """
     if fmt in formats.FILE_FORMATS:
         origin = Origin(path, member)
         yield read_error(origin, f"a {fmt} file is read from a path, not from an archive or stream")
         return
+    endless = may_not_end(stream)
     first = stream.read(4)
     if isinstance(first, bytes) and bom_encoding(first) is not None:
         data = first + stream.read(limit + 1 - len(first))
@@ -465,9 +511,9 @@ def stream_pieces(
     else:
         reader = io.BufferedReader(RawReader(stream, head, ended=ended), buffer_size=_BLOCK)
     if fmt == "jsonl":
-        yield from _jsonl_pieces(reader, path, member, limit)
+        yield from _jsonl_pieces(reader, path, member, limit, endless)
     elif fmt == "text":
-        yield from _dump_pieces(reader, path, member, limit)
+        yield from _dump_pieces(reader, path, member, limit, endless)
     else:
         yield _whole_piece(reader, path, member, fmt, limit)
 

@@ -82,6 +82,9 @@ _POLL = 0.05
 _NOTICE = 0.5
 """Seconds a dead worker may go unseen by the executor before :meth:`_Pool.watch` acts."""
 
+_STOP_GRACE = 1.0
+"""Seconds the chunks in hand have to finish, after Ctrl-C or SIGTERM, before they are ended."""
+
 
 class _Insides(NamedTuple):
     """The parts of a ``ProcessPoolExecutor`` that :meth:`_Pool.watch` looks at.
@@ -217,18 +220,25 @@ class _Pool:
         """Let the broken processes go; the next :meth:`submit` starts new ones."""
         self._shutdown(cancel=False)
 
-    def close(self) -> None:
-        """Let the chunks running finish, cancel the others, and end the processes."""
-        self._shutdown(cancel=True)
+    def close(self, *, stopping: bool = False) -> None:
+        """Let the chunks running finish, cancel the others, and end the processes.
+
+        ``stopping`` (Ctrl-C, SIGTERM, an error): the chunks running have ``_STOP_GRACE``
+        seconds to finish, then their workers are ended (SIGTERM: the file in hand is
+        written or removed). A worker reading a named pipe that trickles, or that no one
+        writes to, would otherwise keep the command waiting for ever after Ctrl-C.
+        """
+        self._shutdown(cancel=True, grace=_STOP_GRACE if stopping else None)
         if self.slots is not None:
             self.slots.close()
             self.slots = None
 
-    def _shutdown(self, *, cancel: bool) -> None:
+    def _shutdown(self, *, cancel: bool, grace: float | None = None) -> None:
         """Shut the executor down (its thread watched, see :meth:`watch`) and let it go.
 
         A second Ctrl-C landing inside the shutdown left the workers waiting for work and
-        the command waiting for them, for ever: it is let in once they are gone.
+        the command waiting for them, for ever: it is let in once they are gone. With
+        ``grace``, the workers still busy after that many seconds are ended.
         """
         if self.executor is None:
             return
@@ -238,9 +248,15 @@ class _Pool:
                 self.executor.shutdown(wait=True, cancel_futures=cancel)
             else:  # as shutdown(wait=True) does, watched
                 self.executor.shutdown(wait=False, cancel_futures=cancel)
+                end = None if grace is None else time.monotonic() + grace
                 while insides.thread.is_alive():
                     insides.thread.join(_POLL)
                     self.watch()
+                    if end is not None and time.monotonic() > end:
+                        end = None  # once: the executor sees them die, and ends
+                        for process in list(insides.processes.values()):
+                            if process.is_alive():
+                                process.terminate()
                 insides.results.close()
                 self._remove_left(insides)
             self.executor = self.insides = self.unseen = None

@@ -298,7 +298,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help=f"the format to write: {', '.join(formats.names())} "
         f"(or {', '.join(formats.ALIASES)}; jsonl: one JSON story per line); "
-        "default: from the suffix of -o",
+        "default: from the suffix of -o (a suffix that says another format is refused)",
     )
     convert.add_argument(
         "-o",
