@@ -838,10 +838,11 @@ def test_no_output_file_unless_something_was_written(tmp_path: Path, argv: list[
     ],
 )
 def test_a_reader_that_goes_away_is_not_a_traceback(tmp_path: Path, script: str) -> None:
-    many_stories(tmp_path / "in", 600)  # far more than a pipe holds
-    # 2,000 lines of validate's report (186 KB) also: 600 (56 KB) fit in a 64 KiB pipe, so
-    # a run that wrote them all before head had gone ended with no SIGPIPE (found flaky)
-    many_stories(tmp_path / "bad", 2000, bad=2000)
+    if " in " in script:
+        many_stories(tmp_path / "in", 600)  # far more than a pipe holds
+    else:  # 2,000 lines of validate's report (186 KB): 600 (56 KB) fit in a 64 KiB pipe,
+        # so a run that wrote them all before head had gone ended with no SIGPIPE (flaky)
+        many_stories(tmp_path / "bad", 2000, bad=2000)
     done = shell(script, tmp_path)
     assert done.stderr == ""
     assert done.stdout.strip() == "141"  # 128 + SIGPIPE, as a tool killed by it
