@@ -164,10 +164,12 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
 
 
 def _ends_with_footer(piece: str) -> bool:
-    """Whether a piece's last non-blank line is a footer: no line can be added to it."""
-    last = piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1]
-    found = _boundary(last)
-    return found is not None and not found[0] and found[2] == len(last)  # (not run into a nav)
+    """Whether a piece's last non-blank line is a footer: no line can be added to it.
+
+    (Not a footer run into a nav line: split_stories has cut that in two.)
+    """
+    found = _boundary(piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1])
+    return found is not None and not found[0]
 
 
 _NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
