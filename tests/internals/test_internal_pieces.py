@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import storykit
 from storykit import Story, _pieces
 from storykit._pieces import open_file
+from storykit.formats import _text_lines
 from storykit.formats.text import split_stories
 
 from ..test_collection import BAD_DATE, dump, make_story, nav_lines, write
@@ -113,6 +114,40 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
     assert normal(_pieces._split(text, split_stories)) == normal(list(split_stories(text)))
+
+
+_GLUE_MIDDLE = st.sampled_from(
+    [" ", "\t", "→", "https://e.com/a", "x←y", "←", "\u00a0", "\ufeff", "\x85", "View"]
+)
+_GLUE_LINES = st.tuples(
+    st.sampled_from(["View original source", "View original sources", "View",
+                     " \ufeffView original source"]),
+    st.lists(_GLUE_MIDDLE, max_size=5).map("".join),
+    st.sampled_from(["← Back to stories", "←\u00a0Back to stories", "←Back to stories",
+                     "Back to stories", "← Back to storiesX", ""]),
+    st.sampled_from(["", " An alt", "← Back to stories", " \t"]),
+).map("".join)  # fmt: skip
+"""Lines that are a footer run into a nav line, and lines nearly so."""
+
+
+@settings(max_examples=400)
+@given(_GLUE_LINES)
+def test_a_glued_line_is_cut_into_a_footer_and_a_nav_line(line: str) -> None:
+    """Where split_stories and the streaming splitter cut a footer run into a nav line: the
+    first part reads as a footer (its URL without the blanks and marks after it), the
+    second as a nav line; lines that are no such line are not cut."""
+    line = line.strip().lstrip("\ufeff")  # as the splitters look at a line
+    cut = _text_lines._glued_cut(line)
+    assert (cut is not None) == (_text_lines._GLUED_RE.fullmatch(line) is not None)
+    if cut is None:
+        return
+    end, start = cut
+    footer, nav = line[:end], line[start:]
+    assert _text_lines._FOOTER_RE.fullmatch(footer) is not None
+    assert footer == footer.rstrip()
+    assert nav.startswith("←")
+    assert _text_lines._NAV_RE.fullmatch(nav) is not None
+    assert not line[end:start].strip(" \t\ufeff\u00a0\x85")  # only blanks and marks between
 
 
 # --------------------------------------------------------------------------- blocks
