@@ -129,14 +129,17 @@ def _decode_piece(text: str, origin: Origin) -> Piece | Failure:
 _CANDIDATE_RE = re.compile("←|View")  # how a line that starts or ends a story begins
 
 
-def _boundary(text: str) -> tuple[bool, int, int] | None:
+def _boundary(text: str) -> tuple[bool, int, int, int] | None:
     """The first line of ``text`` that starts or ends a story, as split_stories tells them.
 
-    Returns ``(is_nav, start, end)``: whether it is a nav line (a story starts on it) rather
-    than a footer (a story ends with it), and where the line starts and ends. Each line is
-    looked at once at most: finding it costs one pass over the text.
+    Returns ``(is_nav, start, end, rest)``: whether it is a nav line (a story starts on it)
+    rather than a footer (a story ends with it), where the line starts and ends, and where
+    the text after the story that ends there starts. For a nav line that is ``start``; for a
+    footer, the next line. A footer run into the next story's nav line (two dumps joined) is
+    a footer that ends (``end``) at its URL, and ``rest`` is the nav line's ``←`` on the
+    same line. Each line is looked at once at most: finding it costs one pass over the text.
     """
-    from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE  # noqa: PLC0415
+    from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
 
     pos = 0
     while True:
@@ -146,16 +149,25 @@ def _boundary(text: str) -> tuple[bool, int, int] | None:
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.end())
         end = len(text) if end == -1 else end
-        line = text[start:end].strip().lstrip("\ufeff")
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
         if line.startswith("←") and _NAV_RE.fullmatch(line):
-            return True, start, end
-        if line.startswith("View") and _FOOTER_RE.fullmatch(line):
-            return False, start, end
+            return True, start, end, start
+        if line.startswith("View"):
+            if _FOOTER_RE.fullmatch(line):
+                return False, start, end, min(end + 1, len(text))
+            cut = _glued_cut(line)
+            if cut is not None:
+                lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in text
+                return False, start, lead + cut[0], lead + cut[1]
         pos = end
 
 
 def _ends_with_footer(piece: str) -> bool:
-    """Whether a piece's last non-blank line is a footer: no line can be added to it."""
+    """Whether a piece's last non-blank line is a footer: no line can be added to it.
+
+    (Not a footer run into a nav line: split_stories has cut that in two.)
+    """
     found = _boundary(piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1])
     return found is not None and not found[0]
 
@@ -247,8 +259,7 @@ class _DumpSplitter:
                 else:
                     yield from self.too_long()
             return
-        is_nav, start, end = found
-        rest = start if is_nav else min(end + 1, len(text))
+        is_nav, start, end, rest = found
         if not self.skipping:
             piece = "".join(self.parts) + text[:start]
             piece = piece[:-1] if is_nav else piece + text[start:end]
@@ -281,7 +292,7 @@ class _DumpSplitter:
             yield self.finished(self.base + last_first - 1, last, clean)
             self.base += text.count("\n")
             return
-        carry = "\n".join(text.split("\n")[last_first - 1 :])
+        carry = last  # the block from the last story's first line (or its ``←``) on
         self.base += last_first - 1
         self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
         self.clean = clean or _SURROGATE_RE.search(carry) is None
@@ -336,9 +347,11 @@ def _split(
     """``list(split_stories(text))``, without its line-by-line scan for one story.
 
     A text whose only ``←`` (if any) is on its first non-blank line, and whose only
-    ``View original source`` (if any) is on its last non-blank line, holds one story at
-    most: no line in it can start another. The piece then runs to the end of the text
-    (blank lines after the footer included, which the reader ignores).
+    ``View original source`` (if any) is on its last non-blank line and after that ``←``,
+    holds one story at most: no line in it can start another (nor, as a footer run into a
+    nav line does, ``View original source →← Back to stories``, inside it). The piece then
+    runs to the end of the text (blank lines after the footer included, which the reader
+    ignores).
     """
     nav = text.find("←")
     footer = text.find(_FOOTER_TEXT)
@@ -362,6 +375,8 @@ def _split(
     if nav != -1 and first_end != -1 and nav > first_end:  # a ← further down
         return list(split_stories(text))
     if footer != -1:
+        if nav > footer:  # a ← after the footer: perhaps the next story's, on the same line
+            return list(split_stories(text))
         after = text.find("\n", footer)
         if after != -1 and text[after:].strip(_BLANK + "\n"):  # text after the footer
             return list(split_stories(text))

@@ -323,12 +323,12 @@ def test_several_stories_in_one_file_point_at_the_second() -> None:
     assert info.value.line == 22 and info.value.filename == "story.txt"
 
 
-def test_two_dumps_joined_without_a_line_break_are_refused_where_they_meet(
-    tmp_path: Path,
-) -> None:
+def test_two_dumps_joined_without_a_line_break_are_two_stories_not_one(tmp_path: Path) -> None:
     """Found trying it as a user: ``cat a.txt b.txt`` of dumps that do not end with a line
     break (the seed does not) runs the second's nav line into the first's footer; the two
-    were read as one story with both bodies, and ``validate`` said nothing."""
+    were read as one story with both bodies, and ``validate`` said nothing. Then they were
+    refused where they meet; now a file of stories reads them as the two stories they are,
+    and reading one story still refuses them, where they meet."""
     one = SEED.read_text(encoding="utf-8")
     assert not one.endswith("\n")
     joined = tmp_path / "joined.txt"
@@ -337,11 +337,15 @@ def test_two_dumps_joined_without_a_line_break_are_refused_where_they_meet(
     with pytest.raises(StoryParseError, match=message) as info:
         storykit.load(joined)
     assert info.value.line == 20
-    with pytest.raises(StoryParseError, match=message):
-        list(storykit.iter_stories(joined))
+    assert "storykit.iter_stories()" in info.value.message
+    assert [(o.line, s) for o, s in storykit.iter_records(joined)] == [
+        (1, read(one)),
+        (20, read(one)),
+    ]
     with_url = one.replace("View original source →", "View original source → https://e.com/a")
     with pytest.raises(StoryParseError, match=r"<string>:20: a second story starts inside"):
         storykit.loads(with_url + one, "text")
+    assert list(storykit.iter_stories([io.StringIO(with_url + one)])) == [read(with_url), read(one)]
     # with the line break, two stories, as before
     assert list(storykit.iter_stories([io.StringIO(one + "\n" + one)])) == [read(one)] * 2
 
@@ -351,21 +355,24 @@ def test_two_dumps_joined_without_a_line_break_are_refused_where_they_meet(
     [" ", "  ", "\t", "\u00a0", " \u00a0\t", "\u3000", " \ufeff", "\t\ufeff ", " \ufeff\ufeff"],
     ids=repr,
 )
-def test_two_dumps_joined_are_refused_when_the_first_ends_with_blanks(
+def test_two_dumps_joined_when_the_first_ends_with_blanks_are_two_stories_not_one(
     end: str, tmp_path: Path
 ) -> None:
     """Found attacking the check: a first dump whose footer URL ends with blanks (a space,
     a tab, a no-break space), or a second that starts with a byte order mark, ran into the
     second's nav line as one story, both bodies in it: the check wanted the '←' right after
-    the URL."""
+    the URL. One story is refused; a file of stories holds two, the first's URL without
+    the blanks."""
     one = SEED.read_text(encoding="utf-8")
     first = one.replace("View original source →", "View original source → https://e.com/a")
     with pytest.raises(StoryParseError, match=r"<string>:20: a second story starts inside"):
         storykit.loads(first + end + one, "text")
     joined = tmp_path / "x.txt"
     joined.write_text(first + end + one, encoding="utf-8")
-    with pytest.raises(StoryParseError, match=r"x.txt:20: a second story starts inside"):
-        list(storykit.iter_stories(joined))
+    stories = list(storykit.iter_records(joined))
+    assert [(o.line, s) for o, s in stories] == [(1, read(first)), (20, read(one))]
+    assert stories[0][1].source is not None
+    assert stories[0][1].source.url == "https://e.com/a"
     glued = "View original source → https://e.com/a" + end + "← Back to stories A robot"
     story = Story("Title", sections=(Section(None, ("Para.", glued)),))
     with pytest.raises(UnrepresentableError, match=r"paragraphs\[1\] reads as a nav or footer"):
@@ -383,11 +390,14 @@ _ENDS = st.sampled_from([" ", "\t", "\u00a0", "\ufeff", "\u3000", "\u2007", "\x0
 def test_two_dumps_joined_are_never_read_as_one_story(end: str, url: str, crlf: bool) -> None:
     """Whatever blanks and marks the first ends with: two stories, or an error, never one."""
     one = SEED.read_text(encoding="utf-8")
-    text = one.replace("View original source →", "View original source →" + url) + end + one
+    first = one.replace("View original source →", "View original source →" + url)
+    text = first + end + one
     if crlf:
-        text = text.replace("\n", "\r\n")
+        text, first, one = (t.replace("\n", "\r\n") for t in (text, first, one))
     with pytest.raises(StoryParseError, match=r"x.txt:20: a second story starts inside"):
         storykit.loads(text.encode("utf-8"), "text", filename="x.txt")
+    stories = list(storykit.iter_records([io.BytesIO(text.encode("utf-8"))]))
+    assert [(o.line, s) for o, s in stories] == [(1, read(first)), (20, read(one))]
 
 
 def test_a_paragraph_that_reads_as_two_dumps_joined_is_not_written() -> None:

@@ -19,12 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import _pieces
+from storykit import Story, _pieces
 from storykit._pieces import open_file
+from storykit.formats import _text_lines
 from storykit.formats.text import split_stories
 
 from ..test_collection import BAD_DATE, dump, make_story, nav_lines, write
 from ..test_cost import big_story
+from ..test_joined_dumps import joined_dumps
 
 TRICKY: dict[str, str | bytes] = {
     "one": dump(1),
@@ -90,6 +92,12 @@ LINES = [
     "←",
     "View original source →",
     "View original source → https://example.com/a",
+    # two dumps joined with no line break: a footer run into the next story's nav line
+    "View original source →← Back to stories",
+    "View original source → https://example.com/a← Back to stories An alt text",
+    " View original source → https://e.com/a \u00a0\ufeff← Back to stories\r",
+    "View original source →\t← Back to stories View original source →← Back to stories",
+    "View original source → a←b← Back to stories",
     "Text then View original source",
     "SCMP 2026-05-25",
     "Some paragraph.",
@@ -106,6 +114,40 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
     assert normal(_pieces._split(text, split_stories)) == normal(list(split_stories(text)))
+
+
+_GLUE_MIDDLE = st.sampled_from(
+    [" ", "\t", "→", "https://e.com/a", "x←y", "←", "\u00a0", "\ufeff", "\x85", "View"]
+)
+_GLUE_LINES = st.tuples(
+    st.sampled_from(["View original source", "View original sources", "View",
+                     " \ufeffView original source"]),
+    st.lists(_GLUE_MIDDLE, max_size=5).map("".join),
+    st.sampled_from(["← Back to stories", "←\u00a0Back to stories", "←Back to stories",
+                     "Back to stories", "← Back to storiesX", ""]),
+    st.sampled_from(["", " An alt", "← Back to stories", " \t"]),
+).map("".join)  # fmt: skip
+"""Lines that are a footer run into a nav line, and lines nearly so."""
+
+
+@settings(max_examples=400)
+@given(_GLUE_LINES)
+def test_a_glued_line_is_cut_into_a_footer_and_a_nav_line(line: str) -> None:
+    """Where split_stories and the streaming splitter cut a footer run into a nav line: the
+    first part reads as a footer (its URL without the blanks and marks after it), the
+    second as a nav line; lines that are no such line are not cut."""
+    line = line.strip().lstrip("\ufeff")  # as the splitters look at a line
+    cut = _text_lines._glued_cut(line)
+    assert (cut is not None) == (_text_lines._GLUED_RE.fullmatch(line) is not None)
+    if cut is None:
+        return
+    end, start = cut
+    footer, nav = line[:end], line[start:]
+    assert _text_lines._FOOTER_RE.fullmatch(footer) is not None
+    assert footer == footer.rstrip()
+    assert nav.startswith("←")
+    assert _text_lines._NAV_RE.fullmatch(nav) is not None
+    assert not line[end:start].strip(" \t\ufeff\u00a0\x85")  # only blanks and marks between
 
 
 # --------------------------------------------------------------------------- blocks
@@ -201,6 +243,53 @@ def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block:
         if isinstance(e, storykit.collection.Piece)
     ]
     assert streamed == whole
+
+
+@settings(max_examples=80)
+@given(joined_dumps(), st.integers(min_value=8, max_value=400))
+def test_joined_dumps_streamed_in_any_block_size_read_as_each_alone(
+    case: tuple[str, list[tuple[int, Story]]], block: int
+) -> None:
+    """Dumps joined with no line break (``cat a.txt b.txt``) streamed in small blocks: the
+    stories each dump gives alone, on the lines they start on (the second on the line where
+    the first's footer runs into its nav line)."""
+    joined, expected = case
+    old_block = _pieces._BLOCK
+    _pieces._BLOCK = block
+    try:
+        stream = io.BytesIO(joined.encode("utf-8"))
+        found = [(o.line, s) for o, s in storykit.iter_records([stream])]
+    finally:
+        _pieces._BLOCK = old_block
+    assert found == expected
+
+
+@pytest.mark.parametrize("block", [256 * 1024, 700, 200])
+@pytest.mark.parametrize("glue", ["", " \ufeff"], ids=repr)
+def test_joined_dumps_with_one_over_the_limit_whatever_the_block_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int, glue: str
+) -> None:
+    """A story over the limit, joined to the next with no line break, is skipped up to its
+    footer: the next story, which starts on the same line, is read."""
+    monkeypatch.setattr(_pieces, "_BLOCK", block)
+    long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
+    parts = [dump(0), long, dump(2), long, dump(3)]
+    text = glue.join(part.rstrip("\n") for part in parts)
+    write(tmp_path / "a.txt", text)
+    stream = storykit.iter_records(tmp_path / "a.txt", errors="collect", max_member_size=2000)
+    records = list(stream)
+    starts = [1]
+    for part in parts[:-1]:
+        starts.append(starts[-1] + part.rstrip("\n").count("\n"))
+    assert [(o.line, s) for o, s in records] == [
+        (starts[0], make_story(0)),
+        (starts[2], make_story(2)),
+        (starts[4], make_story(3)),
+    ]
+    assert [(e.line, e.message) for e in stream.errors] == [
+        (starts[1], "a story longer than the 2,000 bytes limit (max_member_size)"),
+        (starts[3], "a story longer than the 2,000 bytes limit (max_member_size)"),
+    ]
 
 
 @pytest.mark.parametrize("tail", ["", " and more words"])

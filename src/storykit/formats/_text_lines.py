@@ -30,9 +30,10 @@ _FOOTER_RE = re.compile(r"View original source\b[ \t]*+(?:→)?[ \t]*+(\S*+)[ \t
 # the '←' any blanks the first dump's last line ended with (a space, a no-break space: the
 # reader strips them all from a line's ends) and byte order marks (the second dump's, an
 # empty file's between). Linear: the lazy URL stops at the first blank or mark, where the
-# possessive run of them is taken once.
+# possessive run of them is taken once. The group is that run: where the two are cut apart
+# (:func:`_glued_cut`).
 _GLUED_RE = re.compile(
-    r"View original source\b[ \t]*+(?:→)?[ \t]*+[^\s\ufeff]*?[\s\ufeff]*+←\s*Back to stories\b.*"
+    r"View original source\b[ \t]*+(?:→)?[ \t]*+[^\s\ufeff]*?([\s\ufeff]*+)←\s*Back to stories\b.*"
 )
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
@@ -194,6 +195,23 @@ def _reads_as_nav_or_footer(line: str) -> bool:
         line.startswith("View")
         and (_FOOTER_RE.fullmatch(line) is not None or _GLUED_RE.fullmatch(line) is not None)
     )
+
+
+def _glued_cut(line: str) -> tuple[int, int] | None:
+    """Where a footer run into the next story's nav line (``_GLUED_RE``) is cut in two.
+
+    ``(end, start)``: the footer is ``line[:end]`` (its URL, if any, without the blanks and
+    byte order marks that followed it, which the reader would strip) and the nav line
+    ``line[start:]`` (from its ``←``). ``None`` when ``line`` is no such line. The footer
+    part reads as a footer (``_FOOTER_RE``) and the nav part as a nav line (``_NAV_RE``).
+    """
+    glued = _GLUED_RE.fullmatch(line)
+    if glued is None:
+        return None
+    end = glued.start(1)
+    while end and line[end - 1] in " \t":  # the blanks before an empty URL: "→ ←"
+        end -= 1
+    return end, glued.end(1)
 
 
 _CREDIT_STARTS = frozenset(("pho", "ima", "ill", "pic", "gra", "vid", "art", "dra"))

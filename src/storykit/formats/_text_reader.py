@@ -33,6 +33,7 @@ from storykit.formats._text_lines import (
     _NAV_SPACE,
     FOOTER,
     _footer_url,
+    _glued_cut,
     _nav_alt,
     _parse_credit,
     _reads_as_nav_or_footer,
@@ -309,8 +310,8 @@ _SECOND_STORY = (
         "View",
         _GLUED_RE,
         "a second story starts inside this line, at '← Back to stories' (two dumps joined "
-        "with no line break between them: the first did not end with one); put a line break "
-        "before the '←'",
+        "with no line break between them: the first did not end with one); read them with "
+        "storykit.iter_stories(), or put a line break before the '←'",
     ),
     (
         "View",
@@ -489,8 +490,11 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
     """Split a file that holds several dumps into ``(first_line, text)`` pieces.
 
     A story starts at each ``← Back to stories`` line and, for stories without one, after
-    each ``View original source`` line. ``first_line`` is the 1-based number of the piece's
-    first non-blank line in ``text``.
+    each ``View original source`` line. A footer run into the next story's nav line (two
+    dumps joined with no line break between them: ``cat a.txt b.txt`` where ``a.txt`` does
+    not end with one) is cut in two there: one story ends with the footer (up to its URL),
+    the next starts at the ``←``, on the same line. ``first_line`` is the 1-based number of
+    the piece's first non-blank line in ``text``.
     """
     lines = text.split("\n")
     start = 0
@@ -508,11 +512,22 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
             if found is not None:
                 yield found
                 start = index
-        elif line.startswith("View") and _FOOTER_RE.fullmatch(line):
-            found = piece(index + 1)
-            if found is not None:
-                yield found
-            start = index + 1
+        elif line.startswith("View"):
+            if _FOOTER_RE.fullmatch(line):
+                found = piece(index + 1)
+                if found is not None:
+                    yield found
+                start = index + 1
+                continue
+            cut = _glued_cut(line)
+            if cut is not None:  # the footer ends this piece, the nav line starts the next
+                lead = len(raw.rstrip()) - len(line)  # where ``line`` starts in ``raw``
+                lines[index] = raw[: lead + cut[0]]
+                found = piece(index + 1)
+                if found is not None:  # (always: the footer is no blank line)
+                    yield found
+                lines[index] = raw[lead + cut[1] :]
+                start = index
     found = piece(len(lines))
     if found is not None:
         yield found
