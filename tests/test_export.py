@@ -72,6 +72,61 @@ def test_story_uri() -> None:
     assert story_uri(spaced) == f"urn:storykit:{story_id(spaced)}"
     urn = Story("T", source=Source(url="urn:isbn:0451450523"))
     assert story_uri(urn).startswith("urn:storykit:")
+    for scheme in ("URN", "Urn", "uRN"):  # a URN in any case
+        upper = Story("T", source=Source(url=f"{scheme}:isbn:0451450523"))
+        assert story_uri(upper) == f"urn:storykit:{story_id(upper)}"
+
+
+@given(stories())
+@example(A)
+@example(B)
+@example(C)
+def test_story_id_is_the_sha256_of_its_key(story: Story) -> None:
+    # the key as the docs say, hashed by SHA-256
+    import hashlib
+
+    source = story.source
+    if source is not None and source.url is not None:
+        key = f"url\n{source.url}"
+    else:
+        name = (source.name if source is not None else None) or ""
+        day = "" if story.published is None else story.published.isoformat()
+        key = f"story\n{name}\n{story.title}\n{day}"
+    expected = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    assert story_id(story) == expected
+
+
+def test_a_subclass_has_its_id_and_uri_from_its_own_url_and_date() -> None:
+    import attrs
+
+    @attrs.frozen
+    class Elsewhere(Story):
+        @property
+        def url(self) -> str | None:
+            return "https://elsewhere.example/story"
+
+        @property
+        def published(self) -> dt.date | None:
+            return dt.date(2001, 2, 3)
+
+    story = Elsewhere("T", source=Source("Outlet", dt.date(2024, 1, 1), "https://x.example/a"))
+    assert story_uri(story) == "https://elsewhere.example/story"
+    assert story_id(story) == story_id(Story("T", source=Source(url=story.url)))
+
+    @attrs.frozen
+    class Undated(Story):
+        @property
+        def url(self) -> str | None:
+            return None
+
+        @property
+        def published(self) -> dt.date | None:
+            return dt.date(2001, 2, 3)
+
+    undated = Undated("T", source=Source("Outlet", dt.date(2024, 1, 1), "https://x.example/a"))
+    same = Story("T", source=Source("Outlet", dt.date(2001, 2, 3)))
+    assert story_id(undated) == story_id(same)
+    assert story_uri(undated) == f"urn:storykit:{story_id(same)}"
 
 
 @pytest.mark.parametrize(
