@@ -28,7 +28,6 @@ from storykit.formats._text_lines import (
     _CREDIT_INITIALS,
     _FOOTER_RE,
     _GLUED_RE,
-    _NAV_LENGTH,
     _NAV_RE,
     _NAV_SPACE,
     FOOTER,
@@ -55,6 +54,7 @@ from storykit.tags import TagSplitter, _default_splitter
 
 _FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
 _HEADING_MAX_LENGTH = 100
+_NAV_SPACE_LENGTH = len(_NAV_SPACE)
 _TAGS_MAX_LENGTH = 400
 
 
@@ -218,7 +218,7 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     i = start
     line = lines[i]
     if line.startswith(_NAV_SPACE):  # "← Back to stories ALT", as _nav_alt reads it
-        alt, nav = line[_NAV_LENGTH:].strip() or None, True
+        alt, nav = line[_NAV_SPACE_LENGTH:].strip() or None, True  # (the space: one copy less)
         i += 1
     elif line.startswith("←"):
         found = _nav_alt(line)
