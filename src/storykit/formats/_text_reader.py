@@ -278,21 +278,17 @@ def _body(
     heading: str | None = None
     paragraphs: list[str] = []
     after_heading = False
-    last = len(items) - 1
     final = _FINAL_PUNCTUATION
-    for k, line in enumerate(items):  # the rule of _headings, inlined
-        if (
-            not after_heading
-            and k < last
-            and len(line) <= _HEADING_MAX_LENGTH
-            and line[-1] not in final
-        ):
+    for line in items[:-1]:  # the rule of _headings, inlined (the last line is no heading)
+        if after_heading or len(line) > _HEADING_MAX_LENGTH or line[-1] in final:
+            paragraphs.append(line)
+            after_heading = False
+        else:
             if heading is not None or paragraphs:
                 sections.append(make(heading, tuple(paragraphs)))
             heading, paragraphs, after_heading = line, [], True
-        else:
-            paragraphs.append(line)
-            after_heading = False
+    if items:
+        paragraphs.append(items[-1])
     if heading is not None or paragraphs:
         sections.append(make(heading, tuple(paragraphs)))
     return tuple(sections)
