@@ -107,7 +107,6 @@ def _iso_day_at_end(line: str) -> int | None:
 
 
 _ISO_DAY_LENGTH = 10
-_BEFORE_ISO_DAY = ("", " ", "\t")  # what _DATE_RE takes before a date: the line's start, a blank
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
@@ -273,7 +272,7 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
     # a character is looked at by its index (cheaper than a slice), the length checked first
     n = len(line)
     if n > 2 and line[-3] == "-":
-        # " YYYY-MM-DD", perhaps: the line's start or a blank before it (_BEFORE_ISO_DAY)
+        # " YYYY-MM-DD", perhaps: what _DATE_RE takes before a date is the line's start or a blank
         if n > 5 and line[-6] == "-" and (n <= _ISO_DAY_LENGTH or line[-11] in " \t"):
             try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
                 published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
