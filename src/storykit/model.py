@@ -71,7 +71,7 @@ def _scan_text(text: str) -> tuple[int, bool]:
         return text.find("\0"), True
     if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
         try:
-            data = text.encode("utf-8")
+            data = text.encode()  # (UTF-8: the codec is not looked up by name)
         except UnicodeEncodeError:
             return text.find("\0"), False
         return (text.find("\0") if b"\0" in data else -1), True

@@ -105,6 +105,16 @@ _SOURCE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "May", " ", "25", ",", " ", "2026"])
 @example(["SCMP", " ", "31", " ", "Feb", " ", "2026"])
 @example(["SCMP", " ", "2026", "-", "05", "-", "2", "٢"])
+@example(["5"])  # shorter than any date: the characters looked at by index are not there
+@example(["-", "05"])
+@example(["1", "-", "05", "-", "25"])  # "-" where an ISO day has them, too short for one
+@example(["1", "2026-05-25"])  # eleven characters, no blank before the date
+@example(["x", " ", "2026"])  # a year after a space, no month before it
+@example(["SCMP", " ", "2026-05-25", "T", "08:30", ":00", "Z"])  # a date-time, read at once
+@example(["2026-05-25", "T", "08:30", "+02:00"])  # a date-time alone on the line
+@example(["SCMP", "\t", "2026-05-25", "T", "08:30", "Z"])  # after a tab: the general way
+@example(["SCMP", " ", "2025", "-", "02-29", "T", "08:30", "Z"])  # no such day: the error
+@example(["SCMP", " ", "2026-05-25", "T", "08:30", "T", "08:30"])
 def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
     if not line:
@@ -117,6 +127,105 @@ def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
     assert type(outcomes[0]) is type(outcomes[1])
+
+
+@st.composite
+def _date_times(draw: st.DrawFn) -> str:
+    """A date-time the way a source line may end in one, now and then a little wrong."""
+    wrong = draw(st.integers(0, 11))  # which piece is wrong (none, half the time)
+    choices = [
+        (["2026-05-25", "2024-02-29"], ["2025-02-29", "2026-13-01", "202٦-05-25", "2026-5-25"]),
+        (["T"], ["t", " ", "TT"]),
+        (["08:30", "23:59", "00:00"], ["25:00", "8:30", "08:3٠", "0830"]),
+        (["", ":00", ":59"], [":7", ":60"]),
+        (["", "", ".5", ".123456"], [".1234567", "."]),
+        (["", "Z", "+02:00", "-0530", "+00:00"], ["z", "+2", "+24:00", "Z+02:00"]),
+    ]
+    return "".join(
+        draw(st.sampled_from(bad if k == wrong else good)) for k, (good, bad) in enumerate(choices)
+    )
+
+
+@given(
+    st.sampled_from(["SCMP ", "SCMP ", "", "SCMP\t", "SCMP  ", "AP 2026 ", "x"]),
+    _date_times(),
+    st.sampled_from(["", "", "", "x", " 08:30"]),
+)
+@example("SCMP ", "2026-05-25T08:30:00Z", "")
+@example("SCMP ", "2026-05-25T08:30:00.1234567", "")  # seven digits: not a date-time
+@example("SCMP ", "2026-05-25t08:30", "")  # a small t: the regex's (it ignores case)
+@example("SCMP ", "2026-05-25T25:00", "")  # no such hour: the error, the general way's
+@example("", "2026-05-25T08:30+02:00", "")
+def test_the_date_time_shortcut_finds_what_the_date_regex_finds(
+    head: str, value: str, tail: str
+) -> None:
+    line = head + value + tail
+    start = line.rfind(" ") + 1
+    published = _text_lines._iso_time_at(line, start)
+    if published is None:
+        return
+    match = _text_lines._DATE_RE.search(line, max(0, len(line) - _text_lines._DATE_MAX_LENGTH))
+    assert match is not None and match.start(1) == start and match[1] == line[start:]
+    made = _text_lines._parse_date(line[start:])
+    assert published == made and type(published) is type(made) is _text_lines._dt.datetime
+    assert published.tzinfo == made.tzinfo
+    # and the source line reads as the general way reads it
+    assert _text_lines._source_line(line, 0, None) == _text_lines._source_line_in_full(
+        line, 0, None
+    )
+
+
+@given(
+    st.sampled_from(["", "SCMP ", "SCMP\t", "x"]),
+    _date_times(),
+    st.sampled_from(["", "x", " 08:30"]),
+)
+def test_source_lines_ending_in_a_date_time_read_as_the_general_way_reads(
+    head: str, value: str, tail: str
+) -> None:
+    line = (head + value + tail).strip()
+    outcomes: list[object] = []
+    for read in (_text_lines._source_line, _text_lines._source_line_in_full):
+        try:
+            outcomes.append(read(line, 0, None))
+        except storykit.StoryParseError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "published"),
+    [
+        ("SCMP 2026-05-25", "SCMP", "2026-05-25"),
+        ("The Japan Times February 18, 2020", "The Japan Times", "2020-02-18"),
+        ("China Daily 17 November 2023", "China Daily", "2023-11-17"),
+        ("CBS News 2020-02-24T01:50:00Z", "CBS News", "2020-02-24T01:50:00+00:00"),
+        ("2020-02-24T01:50:00.5+05:30", None, "2020-02-24T01:50:00.500000+05:30"),
+    ],
+)
+def test_the_usual_source_lines_are_read_without_the_general_way(
+    monkeypatch: pytest.MonkeyPatch, line: str, name: str | None, published: str
+) -> None:
+    # the shortcuts read these at once: the general way (and its regex) is not asked
+    def general(*_: object) -> object:
+        raise AssertionError("read the general way")
+
+    monkeypatch.setattr(_text_lines, "_source_line_in_full", general)
+    found = _text_lines._source_line(line, 0, None)
+    assert found[0] == name
+    assert found[1] is not None and found[1].isoformat() == published
+
+
+def test_a_last_line_that_is_no_footer_is_not_matched_against_the_footer_regex(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Refuse:
+        def fullmatch(self, line: str) -> None:
+            raise AssertionError(f"asked the footer regex about {line!r}")
+
+    monkeypatch.setattr(_text_lines, "_FOOTER_RE", Refuse())
+    assert _text_lines._footer_url("The last paragraph, no footer after it.") is False
+    assert _read("SCMP\n\nTitle\n\nThe last paragraph.").paragraphs == ("The last paragraph.",)
 
 
 @pytest.mark.parametrize(
@@ -247,6 +356,26 @@ def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
     assert nul == value.find("\0")
     if nul < 0:
         assert clean == _no_surrogates(value)
+
+
+_ANY_CHARACTER = st.one_of(
+    st.characters(max_codepoint=0xFF),  # ASCII and Latin-1: a str of one byte a character
+    st.characters(),  # the BMP and beyond (astral characters: four bytes a character)
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"]),  # lone
+    st.sampled_from("\0é←😀\ud800\udfff"),
+)
+
+
+@given(st.text(_ANY_CHARACTER, max_size=40))
+@example("é")  # Latin-1: no surrogate can be in it
+@example("é\0")
+@example("\udfff")
+@example("😀\ud83d")  # half a pair after a whole character
+@example("\ud83d\ude00")  # a pair written as two lone surrogates: still two lone ones
+def test_the_scan_finds_nul_and_lone_surrogates_in_every_kind_of_string(value: str) -> None:
+    nul, clean = _text_reader._scan(value)
+    assert nul == value.find("\0")
+    assert clean == _no_surrogates(value) == (not any(0xD800 <= ord(c) <= 0xDFFF for c in value))
 
 
 def test_the_scan_reads_long_text_in_slices() -> None:

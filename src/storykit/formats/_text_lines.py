@@ -108,7 +108,6 @@ def _iso_day_at_end(line: str) -> int | None:
 
 
 _ISO_DAY_LENGTH = 10
-_BEFORE_ISO_DAY = ("", " ", "\t")  # what _DATE_RE takes before a date: the line's start, a blank
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
 
 
@@ -183,6 +182,8 @@ def _footer_url(line: str) -> str | Literal[False] | None:
         if not url:
             return None
         return url if url.split() == [url] else False  # no white space in it
+    if not line.startswith("View"):  # the regex's first word: a paragraph, typically
+        return False
     footer = _FOOTER_RE.fullmatch(line)
     if footer is None:
         return False
@@ -251,15 +252,13 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             if name is None and provider is None:
                 make = Credit  # ``By /``: the validators say what is wrong
             return make("byline", name, provider)
-    role = None
-    if "\n" not in line:  # the usual spellings, what the regexes find there, at once
-        head, by, rest = line.partition(" by ")
-        role = _ROLE_WORDS.get(head) if by else None
-        if role is None:
-            head, colon, rest = line.partition(":")
-            if colon and head in _ROLE_WORDS:
-                return make(_ROLE_WORDS[head], None, rest.strip()) if rest else None
+    # the usual spellings, what the regexes find there, at once
+    head, by, rest = line.partition(" by ")
+    role = _ROLE_WORDS.get(head) if by else None
     if role is None:
+        head, colon, rest = line.partition(":")
+        if colon and head in _ROLE_WORDS:
+            return make(_ROLE_WORDS[head], None, rest.strip()) if rest else None
         if line[:3].lower() not in _CREDIT_STARTS:
             return None
         match = _CREDIT_BY_RE.fullmatch(line)
@@ -286,17 +285,21 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
     last = line[-1]
     if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
         return line, None
-    # the common forms, SCMP 2026-05-25 and SCMP May 25, 2026, at once
-    if line[-3:-2] == "-":
-        if line[-6:-5] == "-" and line[-11:-10] in _BEFORE_ISO_DAY:  # " YYYY-MM-DD", perhaps
+    # the common forms, SCMP 2026-05-25, SCMP May 25, 2026 and SCMP 2026-05-25T08:30:00Z, at
+    # once (the first ends in "-" and two digits, the second in a space and four digits);
+    # a character is looked at by its index (cheaper than a slice), the length checked first
+    n = len(line)
+    if n > 2 and line[-3] == "-":
+        # " YYYY-MM-DD", perhaps: what _DATE_RE takes before a date is the line's start or a blank
+        if n > 5 and line[-6] == "-" and (n <= _ISO_DAY_LENGTH or line[-11] in " \t"):
             try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
                 published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
             except ValueError:
                 pass  # not that, or no such day: the general way says which
-            else:
-                return line[:-_ISO_DAY_LENGTH].strip() or None, published
-    else:  # no date in words ends in "-" and two digits
-        found = _month_date_at_end(line)
+            else:  # (the blank before the date, if any, is cut with it: one copy less)
+                return line[: -_ISO_DAY_LENGTH - 1].strip() or None, published
+    elif n > 4 and line[-5] == " ":  # a year after a space: SCMP May 25, 2026, perhaps
+        found = _month_date_at_end(line)  # (which finds none in other lines)
         if found is not None:
             start, day, month, year = found
             try:
@@ -305,7 +308,37 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
                 pass  # no such day: the general way says so
             else:
                 return line[:start].strip() or None, published
+    else:  # SCMP 2026-05-25T08:30:00Z, perhaps
+        start = line.rfind(" ") + 1
+        if n - start > _ISO_DAY_LENGTH and line[start + _ISO_DAY_LENGTH] == "T":
+            moment = _iso_time_at(line, start)
+            if moment is not None:
+                return line[:start].strip() or None, moment
     return _source_line_in_full(line, index, filename)
+
+
+_ISO_TIME_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+"""``_ISO`` with a time after a ``T``, in ASCII digits, ``T`` and ``Z`` as written: a part of
+what ``_DATE_RE`` reads, for :func:`_iso_time_at`."""
+
+
+def _iso_time_at(line: str, start: int) -> _dt.date | None:
+    """The date-time ``line`` ends in from ``start`` (after a space, or the line's start).
+
+    What ``_DATE_RE`` finds there and :func:`_parse_date` makes of it, when ``line[start:]``
+    is an ISO date-time ``_ISO_TIME_RE`` reads: no other form of date holds a ``T``, nor a
+    space in such a word, so the regex's match starts there. ``None`` for other lines, and
+    for a date-time that does not exist (the general way says why).
+    """
+    if _ISO_TIME_RE.fullmatch(line, start) is None:
+        return None
+    try:
+        return parse_iso(line[start:])  # (a datetime)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _source_line_in_full(

@@ -28,7 +28,6 @@ from storykit.formats._text_lines import (
     _CREDIT_INITIALS,
     _FOOTER_RE,
     _GLUED_RE,
-    _NAV_LENGTH,
     _NAV_RE,
     _NAV_SPACE,
     FOOTER,
@@ -56,6 +55,7 @@ from storykit.tags import TagSplitter, _default_splitter
 
 _FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
 _HEADING_MAX_LENGTH = 100
+_NAV_SPACE_LENGTH = len(_NAV_SPACE)
 _TAGS_MAX_LENGTH = 400
 
 
@@ -219,7 +219,7 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     i = start
     line = lines[i]
     if line.startswith(_NAV_SPACE):  # "← Back to stories ALT", as _nav_alt reads it
-        alt, nav = line[_NAV_LENGTH:].strip() or None, True
+        alt, nav = line[_NAV_SPACE_LENGTH:].strip() or None, True  # (the space: one copy less)
         i += 1
     elif line.startswith("←"):
         found = _nav_alt(line)
@@ -279,21 +279,17 @@ def _body(
     heading: str | None = None
     paragraphs: list[str] = []
     after_heading = False
-    last = len(items) - 1
     final = _FINAL_PUNCTUATION
-    for k, line in enumerate(items):  # the rule of _headings, inlined
-        if (
-            not after_heading
-            and k < last
-            and len(line) <= _HEADING_MAX_LENGTH
-            and line[-1] not in final
-        ):
+    for line in items[:-1]:  # the rule of _headings, inlined (the last line is no heading)
+        if after_heading or len(line) > _HEADING_MAX_LENGTH or line[-1] in final:
+            paragraphs.append(line)
+            after_heading = False
+        else:
             if heading is not None or paragraphs:
                 sections.append(make(heading, tuple(paragraphs)))
             heading, paragraphs, after_heading = line, [], True
-        else:
-            paragraphs.append(line)
-            after_heading = False
+    if items:
+        paragraphs.append(items[-1])
     if heading is not None or paragraphs:
         sections.append(make(heading, tuple(paragraphs)))
     return tuple(sections)
