@@ -585,3 +585,19 @@ def test_a_named_pipe_fed_stories_for_ever_is_converted_as_it_comes(
     assert [storykit.loads(x, "json") for x in lines] == [make_story(1)] * 3
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert in_session(proc.pid) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "what"), [("sqlite", "a database file"), ("parquet", "a Parquet file")]
+)
+def test_a_named_pipe_read_as_a_database_is_refused_unopened(
+    fifo: Path, fmt: str, what: str
+) -> None:
+    """``--from sqlite`` of a named pipe no one writes to: a worker opened it (and waited
+    for ever) before the database reader, which refuses it unopened, saw it. The message
+    said ``no such database file`` of a file that is there."""
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    status, out, err = command("convert", "--from", fmt, str(fifo), "--to", "json")
+    said = f"not a regular file (a named pipe, a device or a socket); not {what}"
+    assert (status, out, err) == (1, "", f"{fifo}: {said}\n0 converted, 1 failed\n")

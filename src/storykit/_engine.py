@@ -40,7 +40,6 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from storykit import formats
 from storykit._naming import Namer, OutsideError, input_base
 from storykit._pieces import file_pieces, stream_pieces
 from storykit._pool import IN_FLIGHT, _Pool
@@ -121,7 +120,7 @@ def units(
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
-                elif found.path == name and _stream(found.path, found.format):
+                elif found.path == name and _stream(found.path):
                     # a named pipe or a device named on its own: split here, as standard
                     # input is (a worker would hold its stories until it ended, or for ever)
                     yield None
@@ -152,16 +151,15 @@ def units(
                 yield skipped(found.origin, found.reason)
 
 
-def _stream(path: str, fmt: str) -> bool:
+def _stream(path: str) -> bool:
     """Whether a file named on its own is a stream (a named pipe, a device: ``/dev/zero``).
 
     One look at the file, for each input named (not each file of a folder or a pattern: a
     stream among those is refused, :data:`storykit._sources.NOT_REGULAR`). A file that
-    cannot be looked at is left to a worker, which reports it; a database is read by its
-    reader, which refuses what is none.
+    cannot be looked at is left to a worker, which reports it. (A database's reader, here
+    too, refuses a stream without opening it: a worker opened it first, and waited for ever
+    on a named pipe no one writes to.)
     """
-    if fmt in formats.FILE_FORMATS:
-        return False
     try:
         mode = os.stat(path).st_mode
     except OSError:
