@@ -546,3 +546,58 @@ def test_standard_input_from_a_file_reads_on_from_a_pipe_stops(tmp_path: Path) -
         "",
         f"{said}\n0 converted, 1 failed\n",
     )
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("suffix", "story"), [(".txt", dump(1)), (".jsonl", None)])
+def test_a_named_pipe_fed_stories_for_ever_is_converted_as_it_comes(
+    fifo: Path, jobs: str, suffix: str, story: str | None
+) -> None:
+    """A named pipe fed good stories for ever (``convert <(while :; do cat a.txt; done)``)
+    was one file to a worker, which held every story it read until the pipe ended: memory
+    grew without end and nothing came out. It is now split as standard input is, and its
+    stories come out as they are read."""
+    path = fifo.with_suffix(suffix)
+    if path != fifo:
+        os.mkfifo(path)
+    line = storykit.dumps(make_story(1), "json", indent=None) + "\n"
+    writer = fed(path, (story if story is not None else line).encode())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storykit", "convert", str(path), "--jobs", jobs, "--to", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    lines: list[bytes] = []
+
+    def read_three() -> None:
+        assert proc.stdout is not None
+        lines.extend(proc.stdout.readline() for _ in range(3))
+
+    reader = threading.Thread(target=read_three, daemon=True)
+    reader.start()
+    reader.join(HANG)
+    os.killpg(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=HANG)
+    unblock(path, writer)
+    assert not reader.is_alive(), "no story came out of a pipe fed stories for ever"
+    assert [storykit.loads(x, "json") for x in lines] == [make_story(1)] * 3
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert in_session(proc.pid) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "what"), [("sqlite", "a database file"), ("parquet", "a Parquet file")]
+)
+def test_a_named_pipe_read_as_a_database_is_refused_unopened(
+    fifo: Path, fmt: str, what: str
+) -> None:
+    """``--from sqlite`` of a named pipe no one writes to: a worker opened it (and waited
+    for ever) before the database reader, which refuses it unopened, saw it. The message
+    said ``no such database file`` of a file that is there."""
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    status, out, err = command("convert", "--from", fmt, str(fifo), "--to", "json")
+    said = f"not a regular file (a named pipe, a device or a socket); not {what}"
+    assert (status, out, err) == (1, "", f"{fifo}: {said}\n0 converted, 1 failed\n")

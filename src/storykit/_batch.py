@@ -142,7 +142,7 @@ def _is_container(path: str) -> bool:
 
 def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
-) -> Iterator[Unit | Result]:
+) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
     return units(inputs, namer, format=args.input_format, limits=_limits(args))
 
@@ -500,7 +500,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if namer is not None:
             namer.swept.add(namer.root)
     only_one = False
-    work: Iterator[Unit | Result]
+    work: Iterator[Unit | Result | None]
     if single:  # one file: split here, to know first whether it holds one story or more
         pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
         annotated = annotate(pieces)

@@ -7,11 +7,12 @@ then:
 1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
    standard input) into units of work, small typed records (:mod:`storykit._worker`): a
    :class:`FileUnit` for a plain file, a :class:`MemberUnit` for an archive member's bytes,
-   or a :class:`StoryUnit` for one story split here (standard input). What cannot be read
-   comes as a failed :class:`Result` in its place. The walk asks nothing of the files but
-   their names: with a pool, a worker that opens a file over 4 MiB (which may hold any
-   number of stories, and would keep one worker busy) hands it back, and it is split here
-   and its stories sent out a chunk at a time, in its place in the output.
+   or a :class:`StoryUnit` for one story split here (standard input, a named pipe or a
+   device named on its own: a stream that may never end is not one worker's unit). What
+   cannot be read comes as a failed :class:`Result` in its place. The walk asks nothing of
+   the files but their names: with a pool, a worker that opens a file over 4 MiB (which may
+   hold any number of stories, and would keep one worker busy) hands it back, and it is split
+   here and its stories sent out a chunk at a time, in its place in the output.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
    split each file into stories, read each story, write it in the target format), here
    with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -97,12 +99,15 @@ def units(
     *,
     format: str | None,
     limits: Limits,
-) -> Iterator[Unit | Result]:
+) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
-    is handed back, see :func:`run`); standard input is split here, a story at a time.
+    is handed back, see :func:`run`); standard input, and a named pipe or a device named
+    on its own, are split here, a story at a time.
     With ``namer`` (folder output), each file's output name is chosen here, in input order.
+    ``None`` before a stream: the units so far are to be sent now, not kept back until the
+    stream (which may trickle, or wait for a writer) fills their chunk.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
@@ -115,6 +120,13 @@ def units(
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
+                elif found.path == name and _stream(found.path):
+                    # a named pipe or a device named on its own: split here, as standard
+                    # input is (a worker would hold its stories until it ended, or for ever)
+                    yield None
+                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
+                    numbered = annotate(pieces)
+                    yield from _or_no_story(story_units(numbered, namer, stem=stem), found.origin)
                 else:
                     yield FileUnit(found.path, found.format, stem)
             elif isinstance(found, Blob):  # an archive member
@@ -127,6 +139,7 @@ def units(
                 else:
                     yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
             elif isinstance(found, Opened):  # standard input
+                yield None
                 pieces = stream_pieces(
                     found.stream, found.origin.path, None, found.format, limits.max_member_size
                 )
@@ -136,6 +149,22 @@ def units(
                 yield failed(found.origin, found.error)
             else:
                 yield skipped(found.origin, found.reason)
+
+
+def _stream(path: str) -> bool:
+    """Whether a file named on its own is a stream (a named pipe, a device: ``/dev/zero``).
+
+    One look at the file, for each input named (not each file of a folder or a pattern: a
+    stream among those is refused, :data:`storykit._sources.NOT_REGULAR`). A file that
+    cannot be looked at is left to a worker, which reports it. (A database's reader, here
+    too, refuses a stream without opening it: a worker opened it first, and waited for ever
+    on a named pipe no one writes to.)
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _or_no_story(
@@ -202,7 +231,7 @@ def story_units(
 
 
 def run(
-    items: Iterator[Unit | Result],
+    items: Iterator[Unit | Result | None],
     job: Job,
     jobs: int,
     handler: Handler,
@@ -246,15 +275,20 @@ def _large(chunk: list[Unit] | Result) -> bool:
 
 
 def _chunks(
-    items: Iterator[Unit | Result], size: int, later: int | None = None
+    items: Iterator[Unit | Result | None], size: int, later: int | None = None
 ) -> Iterator[list[Unit] | Result]:
     """Units in lists of ``size``, of ``later`` after two; a result on its own.
 
-    A result is a failure found while walking.
+    A result is a failure found while walking; ``None`` ends the chunk (see :func:`units`).
     """
     chunk: list[Unit] = []
     made = 0
     for item in items:
+        if item is None:
+            if chunk:
+                yield chunk
+                chunk = []
+            continue
         if isinstance(item, Result):
             if chunk:
                 yield chunk

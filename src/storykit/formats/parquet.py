@@ -259,7 +259,10 @@ def to_parquet(
 def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
     pa = _pyarrow()
     if not os.path.isfile(path):
-        raise StoryParseError("no such Parquet file", filename=path)
+        what = "no such Parquet file"
+        if os.path.exists(path) and not os.path.isdir(path):  # /dev/zero, a named pipe
+            what = "not a regular file (a named pipe, a device or a socket); not a Parquet file"
+        raise StoryParseError(what, filename=path)
     try:
         file = pa.parquet.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
