@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -31,6 +30,7 @@ from storykit.collection import Failure, iter_blobs, iter_pieces
 from storykit.errors import StoryParseError
 
 from .conftest import SEED
+from .test_cli import _wait_for
 from .test_collection import dump, make_story, write
 
 HANG = 120  # seconds: a command still running then hangs
@@ -462,15 +462,6 @@ def trickle(path: Path) -> threading.Thread:
     return writer
 
 
-def wait_for(test: Callable[[], bool], seconds: float = HANG) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if test():
-            return True
-        time.sleep(0.02)
-    return test()
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc (Linux)")
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("writer", ["trickles", "none"])
@@ -499,7 +490,7 @@ def test_a_signal_during_an_endless_read_ends_the_command(
     )
     try:
         # every file before the pipe converted: the pipe is being read (or opened)
-        assert wait_for(lambda: out.is_dir() and len(list(out.glob("*.json"))) == count)
+        assert _wait_for(lambda: out.is_dir() and len(list(out.glob("*.json"))) == count, HANG)
         time.sleep(0.3)
         assert proc.poll() is None
         if to_group:

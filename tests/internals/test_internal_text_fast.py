@@ -119,14 +119,20 @@ def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[
     line = "".join(pieces).strip()
     if not line:
         return
+    shortcut, general = _both_ways(line)
+    assert shortcut == general
+    assert type(shortcut) is type(general)
+
+
+def _both_ways(line: str) -> tuple[object, object]:
+    """What the source line's shortcuts and the general way make of ``line`` (or say)."""
     outcomes: list[object] = []
     for read in (_text_lines._source_line, _text_lines._source_line_in_full):
         try:
             outcomes.append(read(line, 0, None))
         except storykit.StoryParseError as exc:
             outcomes.append(str(exc))
-    assert outcomes[0] == outcomes[1]
-    assert type(outcomes[0]) is type(outcomes[1])
+    return outcomes[0], outcomes[1]
 
 
 @st.composite
@@ -183,14 +189,8 @@ def test_the_date_time_shortcut_finds_what_the_date_regex_finds(
 def test_source_lines_ending_in_a_date_time_read_as_the_general_way_reads(
     head: str, value: str, tail: str
 ) -> None:
-    line = (head + value + tail).strip()
-    outcomes: list[object] = []
-    for read in (_text_lines._source_line, _text_lines._source_line_in_full):
-        try:
-            outcomes.append(read(line, 0, None))
-        except storykit.StoryParseError as exc:
-            outcomes.append(str(exc))
-    assert outcomes[0] == outcomes[1]
+    shortcut, general = _both_ways((head + value + tail).strip())
+    assert shortcut == general
 
 
 @pytest.mark.parametrize(
