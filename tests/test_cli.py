@@ -2190,6 +2190,29 @@ def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:
     assert cli("convert", "empty", "-o", "out.jsonl", "-q", "--force", cwd=tmp_path).stderr == ""
 
 
+def _jobs_asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ``--jobs`` each run of the command asks for (the work done in this process)."""
+    seen: list[int] = []
+    real = _batch.run
+
+    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
+        seen.append(jobs)
+        return real(work, job, 1, *rest, **options)
+
+    monkeypatch.setattr(_batch, "run", spy)
+    return seen
+
+
+def _on_the_seed(tmp_path: Path, command: str) -> list[str]:
+    """``command`` over a folder holding the seed (to ``out/`` as JSON, for ``convert``)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    argv = [command, str(tmp_path / "in")]
+    if command == "convert":
+        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    return argv
+
+
 @pytest.mark.parametrize("command", ["convert", "validate"])
 def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
     tmp_path: Path,
@@ -2202,20 +2225,9 @@ def test_jobs_beyond_what_the_machine_can_use_are_brought_down(
     ``--jobs 2`` took 0.8 s; on Windows a process pool refuses more than 61 workers."""
     from storykit import cli as cli_module
 
-    seen: list[int] = []
-    real = _batch.run
-
-    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
-        seen.append(jobs)
-        return real(work, job, 1, *rest, **options)  # the work itself in this process
-
-    monkeypatch.setattr(_batch, "run", spy)
+    seen = _jobs_asked(monkeypatch)
     most = cli_module.JOBS_PER_CORE * len(os.sched_getaffinity(0))
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
-    argv = [command, str(tmp_path / "in")]
-    if command == "convert":
-        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    argv = _on_the_seed(tmp_path, command)
     assert main([*argv, "--jobs", "1000", "--quiet"]) == 0
     assert seen == [most]
     assert capsys.readouterr().err == (
@@ -2241,21 +2253,10 @@ def test_the_default_jobs_are_the_cores_the_command_may_use(
     machine; run on one of 16 (``taskset -c 0``, a container's CPU set) with no --jobs, the
     command said '--jobs 16 is more workers than this machine can use', of a --jobs never
     given. The default is now one worker per core the command may use."""
-    seen: list[int] = []
-    real = _batch.run
-
-    def spy(work: Any, job: Any, jobs: int, *rest: Any, **options: Any) -> Any:
-        seen.append(jobs)
-        return real(work, job, 1, *rest, **options)  # the work itself in this process
-
-    monkeypatch.setattr(_batch, "run", spy)
+    seen = _jobs_asked(monkeypatch)
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
-    argv = [command, str(tmp_path / "in"), "--quiet"]
-    if command == "convert":
-        argv += ["--to", "json", "-o", str(tmp_path / "out")]
+    argv = [*_on_the_seed(tmp_path, command), "--quiet"]
     assert main(argv) == 0
     assert seen == [1]
     assert capsys.readouterr().err == ""
