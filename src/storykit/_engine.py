@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import stat
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from storykit._naming import Namer, OutsideError, input_base
 from storykit._pieces import file_pieces, stream_pieces
 from storykit._pool import IN_FLIGHT, _Pool
 from storykit._records import Blob, Failure, Origin, Piece
-from storykit._sources import Limits, read_ahead
+from storykit._sources import Limits, is_stream, read_ahead
 from storykit._walk import Named, Opened, walk
 from storykit._worker import (
     Done,
@@ -120,9 +119,11 @@ def units(
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
-                elif found.path == name and _stream(found.path):
+                elif found.path == name and is_stream(found.path):
                     # a named pipe or a device named on its own: split here, as standard
-                    # input is (a worker would hold its stories until it ended, or for ever)
+                    # input is (a worker would hold its stories until it ended, or for ever;
+                    # one among a folder's files is refused by the walk). One look at each
+                    # input named, not at each file of a folder.
                     yield None
                     pieces = file_pieces(found.path, found.format, limits.max_member_size)
                     numbered = annotate(pieces)
@@ -149,22 +150,6 @@ def units(
                 yield failed(found.origin, found.error)
             else:
                 yield skipped(found.origin, found.reason)
-
-
-def _stream(path: str) -> bool:
-    """Whether a file named on its own is a stream (a named pipe, a device: ``/dev/zero``).
-
-    One look at the file, for each input named (not each file of a folder or a pattern: a
-    stream among those is refused, :data:`storykit._sources.NOT_REGULAR`). A file that
-    cannot be looked at is left to a worker, which reports it. (A database's reader, here
-    too, refuses a stream without opening it: a worker opened it first, and waited for ever
-    on a named pipe no one writes to.)
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _or_no_story(

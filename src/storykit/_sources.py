@@ -33,6 +33,7 @@ __all__ = [
     "format_of",
     "is_archive",
     "is_story_name",
+    "is_stream",
     "iter_paths",
     "lower_suffix",
     "read_ahead",
@@ -186,13 +187,22 @@ def _special(path: str) -> Failure | None:
     never ends; only a file named on its own (``<(cat a.txt)``, ``/dev/stdin``) is read
     as a stream. A path that cannot be looked at is left to the reading, which reports it.
     """
+    if not is_stream(path):
+        return None
+    return Failure(Origin(path), StoryParseError(NOT_REGULAR, filename=path))
+
+
+def is_stream(path: str) -> bool:
+    """Whether ``path`` is a named pipe, a device or a socket: a file that may never end.
+
+    Neither a regular file nor a folder (links followed); ``False`` for a path that cannot
+    be looked at, which is left to the reading to report.
+    """
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return None
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    return Failure(Origin(path), StoryParseError(NOT_REGULAR, filename=path))
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _walk(top: str) -> Iterator[str | Failure]:
