@@ -54,11 +54,15 @@ class _Rules:
                 pieces.append((i, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
-        # A cut around a known name may fall by white space (Crime |TikTok, iPhone| |iPhone):
-        # it is between the tags, not in them.
-        return tuple(
-            tag for i, j in self._join(line, sig, pieces, story) if (tag := line[i:j].strip())
-        )
+        # A line runs its tags together: white space lies inside a tag, never between two.
+        # A cut beside it (around a known name: iPhone| 15 Pro, SpaceX| Starship) is undone.
+        out: list[tuple[int, int]] = []
+        for i, j in self._join(line, sig, pieces, story):
+            if out and (line[i - 1].isspace() or line[i].isspace()):
+                out[-1] = (out[-1][0], j)
+            else:
+                out.append((i, j))
+        return tuple([line[i:j] for i, j in out])
 
     def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
         """Cut where the case changes; move a cut back before a known lower-case start."""

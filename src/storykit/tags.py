@@ -33,6 +33,9 @@ The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
   letters or fewer: ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
 - a lower-case run is cut around known tags inside it (``virtualenvpip``).
 
+White space is inside a tag, never between two (the line runs its tags together): a cut
+beside it is undone (``iPhone 15 Pro``, ``SpaceX Starship``, ``LeBron James``).
+
 No character is ever dropped: text that fits no rule stays a piece of its own. Each step is
 local, so the time is linear in the line's length. When every case-boundary piece is a
 known or well-shaped tag and no word is short (the common case) the story is not consulted
@@ -173,9 +176,9 @@ class TagSplitter(_Rules):
                 before its tags line); default: all of it.
 
         Returns:
-            The tags, in order. Every character of ``line`` except the white space between
-            tags is in exactly one tag; nothing is dropped, and no tag starts or ends with
-            white space.
+            The tags, in order. Every character of ``line`` but the white space around it
+            is in exactly one tag: nothing is dropped. White space is inside a tag, never
+            between two, so no tag starts or ends with it.
         """
         return self._split_line(line, context, end)
 
