@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from storykit._tags_runs import (
     ACRONYM_RUN_RE,
+    ACRONYM_SHAPE_RE,
     BOUNDARY_RE,
     LETTERS_RE,
     SHORT_HALF,
@@ -204,7 +205,24 @@ class _Rules:
     def _split_piece(
         self, line: str, sig: str, i: int, j: int, story: StoryText
     ) -> list[tuple[int, int]]:
-        """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run."""
+        """Split a run of capitals (``AIEVs``) or cut known tags out of a lower-case run.
+
+        A run of capitals followed by words (``WTAUS Open``, ``IPCCCO2 emissions``) is split
+        as the run alone would be, and the words stay with its last part (``WTA``, ``US
+        Open``); words followed by a run, with its first part (``Long COVIDWHO``: ``Long
+        COVID``, ``WHO``): white space is inside a tag.
+        """
+        if j - i <= MAX_TAG_LENGTH and " " in line[i:j]:
+            k = sig.find("_", i, j)  # (a run of capitals holds no white space)
+            if ACRONYM_RUN_RE.fullmatch(sig, i, k) and ACRONYM_SHAPE_RE.fullmatch(sig, i, j):
+                parts = self._split_piece(line, sig, i, k, story)
+                parts[-1] = (parts[-1][0], j)
+                return parts
+            k = sig.rfind("_", i, j) + 1
+            if ACRONYM_RUN_RE.fullmatch(sig, k, j) and WORD_SHAPE_RE.fullmatch(sig, i, k - 1):
+                parts = self._split_piece(line, sig, k, j, story)
+                parts[0] = (i, parts[0][1])
+                return parts
         if sig[i] in "Ud" and j - i <= MAX_TAG_LENGTH and ACRONYM_RUN_RE.fullmatch(sig, i, j):
             vocabulary = self._vocabulary
             for p in range(i + 1, j):

@@ -78,7 +78,7 @@ ACRONYM_RUN_RE = re.compile(_ACRONYM)
 LETTERS_RE = re.compile("[Uls]*")
 _NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
 WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
-_ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
+ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
 
 # The fast path (TagSplitter._fast_split) tokenizes a common line so that each token starts
 # exactly where BOUNDARY_RE and _cuts put a cut, and nowhere else:
@@ -102,7 +102,7 @@ FAST_TOKEN_RE = re.compile(
 
 def _acronym_cost(sig: str, i: int, j: int) -> float:
     """The cost of ``line[i:j]`` as an acronym by its shape alone (``inf`` if it is none)."""
-    if not _ACRONYM_SHAPE_RE.fullmatch(sig, i, j):
+    if not ACRONYM_SHAPE_RE.fullmatch(sig, i, j):
         return float("inf")
     letters = sig.count("U", i, j)
     if letters >= 2 or (letters == 1 and sig.find("d", i, j) != -1):

@@ -77,6 +77,7 @@ _PIECES = st.sampled_from(
         "i", "e", "s", "virtualenv", "pip", "news", " ", "-", "'", "3", "12", "中国", "Ünal",
         "Ä", "ÖVP", "Ab", "Abcd", "Abcde", "Abcdef", "Abcdefghijklmnopq", "Aa Bb", "Abc 3",
         "Apple", "Merge", "Phone", "Champions", "League", "Final", "Animation",
+        "US Open", "CO2 emissions", "Long COVID", "NPHET Report",
     ]
 )  # fmt: skip
 _LINES = st.lists(_PIECES, min_size=1, max_size=7).map("".join)
