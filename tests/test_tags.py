@@ -301,6 +301,20 @@ def test_hard_lines_without_evidence(line: str, tags: tuple[str, ...]) -> None:
         ("MarketsIPOsiPad", "", ("Markets", "IPOs", "iPad")),
         ("AIB2BiPhone", "", ("AI", "B2B", "iPhone")),  # it split as AIB2|B|iPhone
         ("G7iPhoneiPad", "", ("G7", "iPhone", "iPad")),  # G7i|Phone|iPad
+        # A two-letter piece joins the word after it, unless the story names it alone and
+        # not the two together.
+        (
+            "PoliticsXiChinaTaiwan",
+            "Xi Jinping spoke in China.",
+            ("Politics", "Xi", "China", "Taiwan"),
+        ),
+        ("ChinaXiTrumpTrade", "Talks between Xi and Trump.", ("China", "Xi", "Trump", "Trade")),
+        (
+            "PolíticaDeSantisFlorida",
+            "De acuerdo con Ron DeSantis…",
+            ("Política", "DeSantis", "Florida"),
+        ),
+        ("ConsultingMcKinsey", "", ("Consulting", "McKinsey")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

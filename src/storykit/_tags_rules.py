@@ -268,7 +268,9 @@ class _Rules:
             and sig[p + 1 : p + 2] in ("l", "s")
             and left not in self._vocabulary
         ):
-            return True  # a two-letter piece is no tag of its own: Mc|Kinsey, De|Santis
+            # A two-letter piece is no tag of its own (Mc|Kinsey, De|Santis), unless the
+            # story names it alone and not the two together (Xi|China: "Xi Jinping said").
+            return story.spells(merged) or not story.spells(left)
         if j - i > _LONG_NAME or (p - i > SHORT_HALF and j - p > SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
         left_known = left in self._vocabulary

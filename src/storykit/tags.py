@@ -29,8 +29,9 @@ The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
   (``UNITED``, ``USDA``); digits end a code before two capitals (``A380|COVID-19``);
 - neighbours are joined when together they are a known name (``You|Tube``), when the first
   is a two-letter piece (``Mc|Kinsey``, ``De|Santis``: two letters are almost never a tag
-  of their own), or when the story spells the joined name and one half is short (four
-  letters or fewer: ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
+  of their own, unless the story names them alone and not the joined name: ``Xi|China``),
+  or when the story spells the joined name and one half is short (four letters or fewer:
+  ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
 - a lower-case run is cut around known tags inside it (``virtualenvpip``).
 
 White space is inside a tag, never between two (the line runs its tags together): a cut
