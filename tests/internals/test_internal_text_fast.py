@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Credit, Section, Story, UnrepresentableError, formats
-from storykit.formats import _text_lines, _text_reader, markdown, text
+from storykit.formats import _text_lines, _text_memory, _text_reader, markdown, text
 from storykit.model import _SCAN, _no_surrogates
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import dump_stories, stories
@@ -535,7 +535,7 @@ def test_the_url_alone_is_checked_when_the_header_reads_back() -> None:
 @pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
 def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> None:
     story = _read(path.read_text(encoding="utf-8"))
-    ref = _text_reader._made_from(story)
+    ref = _text_memory._made_from(story)
     assert ref is not None
     out = text.dumps(story, check=False).split("\n")
     assert text._read_back(story, out)[1]  # the title, body and tags lines read back

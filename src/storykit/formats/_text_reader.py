@@ -3,7 +3,7 @@
 Lines are classified in one pass, with regular expressions that are anchored and free of
 nested repetition, so the time taken is linear in the size of the input. The reader also
 remembers, for as long as a story it made lives, the lines it made it from: the text
-writer's round-trip check reads those back cheaply (:func:`_made_from`).
+writer's round-trip check reads those back cheaply (:mod:`._text_memory`).
 
 The layout and the writer are in :mod:`storykit.formats.text`, which re-exports the public
 names here.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 import warnings
-import weakref
 from collections.abc import Callable, Iterator
 
 from storykit._guards import check_text, not_text
@@ -38,6 +37,7 @@ from storykit.formats._text_lines import (
     _reads_as_nav_or_footer,
     _source_line,
 )
+from storykit.formats._text_memory import _remember, _Spans
 from storykit.model import (
     Credit,
     Image,
@@ -397,51 +397,6 @@ def _read(
     if trusted and splitter is None:
         _remember(story, lines, spans)
     return story, diagnostics
-
-
-_Spans = tuple[int, int, int, int, int | None, int, bool]
-"""Where the reader found a story's parts in its lines: the header's first line and its
-end, the title, the end of the body, the tags line (or ``None``), the end of the story
-(the footer, when there is one, is the line before it), and whether the header starts
-with a nav line."""
-
-
-class _Lines(weakref.ref):  # type: ignore[type-arg]
-    """A weak reference to a story the reader made, with the lines it made it from."""
-
-    __slots__ = ("key", "lines", "spans")
-    key: int
-    lines: list[str]
-    spans: _Spans
-
-
-_read_lines: dict[int, _Lines] = {}
-"""The stories the reader made that are still alive (by id), with their lines."""
-
-
-def _forget(ref: _Lines) -> None:
-    if _read_lines.get(ref.key) is ref:
-        del _read_lines[ref.key]
-
-
-def _remember(story: Story, lines: list[str], spans: _Spans) -> None:
-    """Keep the lines ``story`` was read from (stripped) for as long as it lives.
-
-    The text writer uses them to make its round-trip check cheap: lines it would write that
-    are exactly these are read back, by the same reader with the default tag splitter, as
-    the same parts of this story. The lines hold the story's own strings: this costs little.
-    """
-    ref = _Lines(story, _forget)
-    ref.key, ref.lines, ref.spans = id(story), lines, spans
-    _read_lines[ref.key] = ref
-
-
-def _made_from(story: Story) -> _Lines | None:
-    """The lines the reader made ``story`` from, if it did (and with the default splitter)."""
-    ref = _read_lines.get(id(story))
-    if ref is None or ref() is not story:
-        return None
-    return ref
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:

@@ -38,14 +38,12 @@ from storykit.formats._text_lines import (  # what the writer shares of the read
     _parse_credit,
     _reads_as_nav_or_footer,
 )
+from storykit.formats._text_memory import _Lines, _made_from, _read_lines
 from storykit.formats._text_reader import (  # the reader
     _FINAL_PUNCTUATION,
     _HEADING_MAX_LENGTH,
     _TAGS_MAX_LENGTH,
-    _Lines,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
-    _made_from,
-    _read_lines,
     loads,
     read,
     split_stories,
