@@ -6,8 +6,12 @@ command line as a user who has not read the code.
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -117,3 +121,55 @@ def test_an_option_before_the_command_says_where_it_goes(
     if fixed is not None:  # the command line it gives works
         done = cli(*fixed, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """Each command's ``--help`` examples: (the command, one example's command line)."""
+    found = []
+    for command in ("", "convert", "validate", "show", "schema", "search"):
+        text = cli(*([command] if command else []), "--help", cwd=SEED.parent).stdout
+        section = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0]
+        for line in section.splitlines():
+            example = re.split(r" {2,}", line.strip())[0]  # what follows is what it does
+            found.append((command or "storykit", example))
+    return found
+
+
+def test_every_help_example_runs(tmp_path: Path) -> None:
+    # convert --help showed "storykit convert story.txt --to md --no-front-matter Markdown
+    # without front matter": copied, it read 'Markdown', 'without'… as input files
+    seed = SEED.read_bytes()
+    other = storykit.dumps(storykit.Story("Another story"), "text").encode("utf-8")
+    for name in ("story.txt", "archive/2026/a.txt", "archive/b.txt", "a/b.txt", "c/d.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(seed)
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "x.txt").write_bytes(other)
+    (tmp_path / "several.txt").write_bytes(seed + b"\n\n" + other)
+    for archive in ("archive.zip", "dumps.zip"):
+        with zipfile.ZipFile(tmp_path / archive, "w") as made:
+            made.writestr("2026/a.txt", seed)
+    with tarfile.open(tmp_path / "archive.tar.gz", "w:gz") as made:
+        made.add(tmp_path / "archive" / "b.txt", "b.txt")
+    storykit.dump(storykit.load(SEED), tmp_path / "story.json")
+    tariffs = storykit.Story("Tariffs and the trade war: Xiaomi chips")  # (search's examples)
+    storykit.to_sqlite([storykit.load(SEED), tariffs], tmp_path / "stories.db")
+    prelude = f'storykit() {{ "{sys.executable}" -m storykit "$@"; }}\nless() {{ cat; }}\n'
+    examples = help_examples()
+    assert len(examples) >= 20
+    for command, example in examples:
+        done = subprocess.run(
+            ["bash", "-c", prelude + "set -o pipefail\n" + example],
+            capture_output=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            timeout=HANG,
+            check=False,
+        )
+        assert done.returncode == 0, f"storykit {command} --help: {example}: {done.stderr}"
+        for made in ("out", "site", "out.jsonl", "all.jsonl", "story.html"):  # (made afresh)
+            path = tmp_path / made
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()

@@ -130,14 +130,14 @@ optional extra is missing, 130 interrupted (Ctrl-C), 141 standard output was clo
 
 _CONVERT_EPILOG = """\
 examples:
-  storykit convert story.txt --to html                 a fragment to standard output
-  storykit convert story.txt -o story.html             a whole page (the format from the suffix)
-  storykit convert story.txt --to md --no-front-matter Markdown without front matter
-  storykit convert archive/ --to html -s -o site/      a site: pages and site/index.html
-  storykit convert a/b.txt c/d.txt --to json -o out/   writes out/b.json, out/d.json
-  storykit convert dumps.zip -o all.jsonl --jobs 4     an archive to one JSON Lines file
-  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), named from dumps/
-  cat story.txt | storykit convert - --to json         standard input to standard output
+  storykit convert story.txt --to html                  a fragment to standard output
+  storykit convert story.txt -o story.html              a whole page (the format from the suffix)
+  storykit convert story.txt --to md --no-front-matter  Markdown without front matter
+  storykit convert archive/ --to html -s -o site/       a site: pages and site/index.html
+  storykit convert a/b.txt c/d.txt --to json -o out/    writes out/b.json, out/d.json
+  storykit convert dumps.zip -o all.jsonl --jobs 4      an archive to one JSON Lines file
+  storykit convert 'dumps/**/*.txt' -o out/ --to json   a glob (quoted), named from dumps/
+  cat story.txt | storykit convert - --to json          standard input to standard output
 
 Several stories to standard output (or to one file) are written as JSON Lines (--to json,
 or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
