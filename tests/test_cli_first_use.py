@@ -43,6 +43,13 @@ def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
     (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
     done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", "all.json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert done.stderr == (  # it said only "2 converted, 0 failed"
+        "2 converted, 0 failed\nall.json holds the stories as JSON Lines (one a line), not as "
+        "one JSON document; to read it back, name it all.jsonl or read it with --from jsonl\n"
+    )
+    done = cli("convert", "a.txt", "--to", "jsonl", "-o", "one.json", cwd=tmp_path)
+    assert done.stderr == "1 converted, 0 failed\n"  # one line is one JSON document
+    assert storykit.load(tmp_path / "one.json") == storykit.load(SEED)
     advice = (
         "a second JSON document starts here: this is JSON Lines (one story a line), not one "
         "JSON document; name the file .jsonl, or read it as jsonl (--from jsonl)"

@@ -681,6 +681,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
     ran = False  # past reading: an OSError is then the output's
+    lines_in_json = False  # several stories written into one file (JSON Lines)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         ran = True
@@ -693,6 +694,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
                 sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
+            lines_in_json = to == "json" and summary.done > 1 and mode == "stream"
         elif sink is not None:  # --fail-fast stopped at a failure: the file is not made
             summary.lost, summary.done = summary.done, 0
         elif target is None and handler.written and handler.last != b"\n":
@@ -715,6 +717,14 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
         sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
+    if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
+        # which reading it back would refuse as one JSON document with more after it
+        stem = out[: -len(".json")]
+        note = (
+            f"{out} holds the stories as JSON Lines (one a line), not as one JSON document; "
+            f"to read it back, name it {stem}{JSONL_SUFFIX} or read it with --from jsonl"
+        )
+        sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
