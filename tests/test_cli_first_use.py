@@ -180,3 +180,26 @@ def test_every_help_example_runs(tmp_path: Path) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
+
+
+@pytest.mark.parametrize(("name", "to"), [("story.html", "html"), ("story.jsonld", "jsonld")])
+def test_a_file_storykit_only_writes_is_refused_as_such(tmp_path: Path, name: str, to: str) -> None:
+    # validate story.html read the page as a dump: "expected a blank line and then the title
+    # after the header"; story.jsonld as storykit JSON: "found no version"
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    assert cli("convert", "a.txt", "-o", name, cwd=tmp_path).returncode == 0
+    refused = (
+        f"{name}: a .{to} file is {to}, which storykit writes but does not read; read the "
+        "story from what it was made from (storykit JSON, a text dump, Markdown or ninjs)"
+    )
+    done = cli("validate", name, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, refused.replace(": ", ": error: ", 1) + "\n")
+    for command in (["convert", name, "--to", "json"], ["show", name]):
+        done = cli(*command, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr.splitlines()[0] == refused
+    # what the message says: the story it was made from reads
+    assert cli("validate", "a.txt", cwd=tmp_path).returncode == 0
+    # in a folder such a file is passed over, as before
+    done = cli("validate", ".", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
