@@ -203,3 +203,31 @@ def test_a_file_storykit_only_writes_is_refused_as_such(tmp_path: Path, name: st
     # in a folder such a file is passed over, as before
     done = cli("validate", ".", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
+
+
+def tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_the_output_is_not_read_back_as_an_input_on_the_next_run(tmp_path: Path) -> None:
+    # convert . -o all.jsonl --force read the last run's all.jsonl too: 2, 4, 6 stories…
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",), ("--force",)):
+        done = cli("convert", ".", "-o", "all.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert len((tmp_path / "all.jsonl").read_text("utf-8").splitlines()) == 2
+    # … and --to text -o all.txt read all.txt (and all.jsonl, an input like any other)
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "text", "-o", "all.txt", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    (tmp_path / "all.txt").unlink()
+    (tmp_path / "all.jsonl").unlink()
+    # convert . -o json/ read json/*.json and wrote json/json/a.json
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "json", "-o", "out/json", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert tree(tmp_path) == ["a.txt", "b.txt", "out/json/a.json", "out/json/b.json"]
+    # a file named on its own is read, wherever it is
+    done = cli("convert", "out/json/a.json", "--to", "text", "-o", "out/json/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")

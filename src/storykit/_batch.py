@@ -144,7 +144,10 @@ def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
-    return units(inputs, namer, format=args.input_format, limits=_limits(args))
+    output = getattr(args, "output", None)  # (validate has none)
+    if output == "-" or (output is not None and not os.path.isdir(output) and is_special(output)):
+        output = None  # standard output, a device, a FIFO: nothing a walk finds
+    return units(inputs, namer, format=args.input_format, limits=_limits(args), output=output)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
