@@ -277,9 +277,8 @@ def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bo
     # several stories in one .json file are JSON Lines, which a .json file is not read as
     if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
         ways.append(f"drop --to to write {fmt}")
-    return f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; " + ", or ".join(
-        ways
-    )
+    head = f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
+    return head + ", or ".join(ways)
 
 
 def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | None]) -> None:
