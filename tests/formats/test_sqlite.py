@@ -514,8 +514,13 @@ def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixt
     assert (status, err) == (
         2,
         "storykit search: error: not a search query SQLite understands: "
-        "'\"trade war' (unterminated string)\n",
+        "'\"trade war' (unterminated string); words match as they are, a phrase goes in "
+        'double quotes ("trade war"), and AND, OR, NOT, NEAR, parentheses, a final * and a '
+        "colon after a column name are FTS5 syntax\n",
     )
+    status, _, err = run(capsys, "search", str(db), "")
+    assert status == 2
+    assert err.startswith("storykit search: error: the query is empty: give the words")
     status, _, err = run(capsys, "search", str(tmp_path / "none.db"), "x")
     assert (status, err) == (1, f"{tmp_path / 'none.db'}: no such database file\n")
 

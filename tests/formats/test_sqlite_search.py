@@ -132,6 +132,18 @@ def test_a_query_sqlite_cannot_read_says_so_even_over_the_limit(db: Path) -> Non
         storykit.search(db, "\udcff")
 
 
+@pytest.mark.parametrize("query", ["", " ", "\t\n"])
+def test_an_empty_query_is_said_to_be_empty(db: Path, query: str) -> None:
+    # It was "not a search query SQLite understands: '' (fts5: syntax error near "")".
+    with pytest.raises(ValueError, match=r"^the query is empty: give the words to look for"):
+        storykit.search(db, query)
+
+
+def test_a_query_sqlite_cannot_read_is_told_how_queries_are_written(db: Path) -> None:
+    with pytest.raises(ValueError, match=r"a phrase goes in double quotes"):
+        storykit.search(db, "AND")
+
+
 def test_a_huge_query_is_refused_without_being_read() -> None:
     # reading a query costs SQLite time in the square of its terms too (100,000: seconds)
     problem = _query_problem(" OR ".join(["the"] * 100_000) + " AND", 32)
@@ -182,7 +194,9 @@ def test_counting_never_raises_and_agrees_with_sqlite(db: Path, query: str) -> N
         except UnicodeEncodeError:
             sqlite_refuses = True
     problem = _query_problem(query, 1)
-    unreadable = problem is not None and problem.startswith("not a search query")
+    unreadable = problem is not None and problem.startswith(
+        ("not a search query", "the query is empty")
+    )
     assert unreadable == sqlite_refuses
     assert (_query_problem(query, None) is not None) == sqlite_refuses
     if problem is not None and not unreadable:
@@ -191,7 +205,7 @@ def test_counting_never_raises_and_agrees_with_sqlite(db: Path, query: str) -> N
         assert _query_problem(query, terms) is None
         assert str(_query_problem(query, terms - 1)).startswith("too many terms")
     if sqlite_refuses:  # the real search agrees, with the message it always had
-        with pytest.raises(ValueError, match=r"^not a search query SQLite understands: "):
+        with pytest.raises(ValueError, match=r"^(not a search query SQLite understands: |the q)"):
             storykit.search(db, query)
     else:
         storykit.search(db, query, max_terms=None)

@@ -238,6 +238,15 @@ def _phrases(query: str, most: int) -> list[str]:
     return found
 
 
+def _not_understood(query: str, reason: str) -> str:
+    """Say that SQLite cannot read ``query`` (its ``reason``), and how a query is written."""
+    return (
+        f"not a search query SQLite understands: {query!r} ({reason}); words match as "
+        'they are, a phrase goes in double quotes ("trade war"), and AND, OR, NOT, NEAR, '
+        "parentheses, a final * and a colon after a column name are FTS5 syntax"
+    )
+
+
 def _query_problem(
     query: str, max_terms: int | None, how: tuple[str, str] = ("max_terms=N", "None")
 ) -> str | None:
@@ -251,10 +260,12 @@ def _query_problem(
     :data:`_CHECKED_TERMS` terms and a limit (SQLite's time to read one grows with the
     square of its terms too).
     """
+    if not query.strip(" \t\n\r\x0b\x0c"):  # (what FTS5 reads as space; it refuses them)
+        return 'the query is empty: give the words to look for (chips, "trade war", elect*)'
     try:
         query.encode()
     except UnicodeEncodeError as exc:
-        return f"not a search query SQLite understands: {query!r} ({exc.reason})"
+        return _not_understood(query, exc.reason)
     most = max(_CHECKED_TERMS, max_terms or 0)
     phrases = _phrases(query, most)
     if max_terms is not None and len(phrases) > most:
@@ -273,7 +284,7 @@ def _query_problem(
             try:
                 memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
             except sqlite3.OperationalError as exc:
-                return f"not a search query SQLite understands: {query!r} ({exc})"
+                return _not_understood(query, str(exc))
     return _too_many(terms, max_terms or 0, how) if too_many else None
 
 
@@ -340,8 +351,7 @@ def search(
         ]
     except sqlite3.OperationalError as exc:
         if any(what in str(exc) for what in _QUERY_ERRORS):
-            msg = f"not a search query SQLite understands: {query!r} ({exc})"
-            raise ValueError(msg) from None
+            raise ValueError(_not_understood(query, str(exc))) from None
         raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
