@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 
-from storykit._api import decode
+from storykit._decoding import decode
 from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
 
