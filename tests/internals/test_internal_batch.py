@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 import storykit
-from storykit import _engine, _pieces, _pool, _worker
+from storykit import _engine, _pieces, _pool, _units, _worker
 from storykit._sources import Limits
 from storykit._worker import StoryUnit
 
@@ -137,7 +137,7 @@ def test_large_files_are_handed_back_and_done_in_their_place(
     for jobs, size in ((1, 64), (2, 4), (2, 64)):
         handler = _Collecting()
         _engine.run(
-            _engine.units(inputs, None, format=None, limits=limits),
+            _units.units(inputs, None, format=None, limits=limits),
             job,
             jobs,
             handler,
@@ -252,7 +252,7 @@ def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
 
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    items = _engine.units(inputs, None, format=None, limits=limits)
+    items = _units.units(inputs, None, format=None, limits=limits)
     _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
     assert seen == ["failed"]
     assert "MainThread" not in cancelled_by
@@ -295,7 +295,7 @@ def test_the_main_thread_waits_on_a_worker_with_ctrl_c_held_back(
 
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    items = _engine.units(inputs, None, format=None, limits=limits)
+    items = _units.units(inputs, None, format=None, limits=limits)
     _engine.run(items, _worker.Job("validate"), 2, Taking(), chunk_size=2)
     assert seen
     assert masks  # the main thread did wait
@@ -377,7 +377,7 @@ def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
         handler = _Collecting()
         if slot_size:
             monkeypatch.setattr(_pool.SharedSlots, "SIZE", slot_size)
-        items = _engine.units(inputs, None, format=None, limits=limits)
+        items = _units.units(inputs, None, format=None, limits=limits)
         _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
         out = b"".join(x for x in handler.seen if isinstance(x, bytes))
         seen[road] = (out, handler.roads)
@@ -445,7 +445,7 @@ def test_inputs_that_kill_workers_are_found_by_halves(
     handler = _Collecting()
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
-    items = _engine.units(inputs, None, format=None, limits=limits)
+    items = _units.units(inputs, None, format=None, limits=limits)
     _engine.run(items, _worker.Job("convert", compact=True), 2, handler)
     out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
     titles = [storykit.loads(line, "json").title for line in out.splitlines()]
@@ -487,7 +487,7 @@ def test_a_worker_killed_between_two_sends_is_no_traceback(
     handler = _Collecting()
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
-    items = _engine.units(inputs, None, format=None, limits=limits)
+    items = _units.units(inputs, None, format=None, limits=limits)
     _engine.run(items, _worker.Job("convert", compact=True), 2, handler, chunk_size=1)
     out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
     titles = [storykit.loads(line, "json").title for line in out.splitlines()]
