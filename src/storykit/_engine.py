@@ -1,19 +1,19 @@
 """The batch engine behind ``storykit convert`` and ``validate``.
 
 One story's way, from the command line to the bytes written. :func:`storykit._batch.convert`
-decides the target format and where the output goes (a :class:`~storykit._worker.Job`),
+decides the target format and where the output goes (a :class:`~storykit._work_records.Job`),
 then:
 
 1. :func:`storykit._units.units` walks the inputs (:func:`storykit._walk.walk`: folders,
    globs, archives, standard input) into units of work, small typed records
-   (:mod:`storykit._worker`): a :class:`FileUnit` for a plain file, a :class:`MemberUnit`
-   for an archive member's bytes, or a :class:`StoryUnit` for one story split there
-   (standard input, a named pipe or a device named on its own: a stream that may never end
-   is not one worker's unit). What cannot be read comes as a failed :class:`Result` in its
-   place. The walk asks nothing of the files but their names: with a pool, a worker that
-   opens a file over 4 MiB (which may hold any number of stories, and would keep one worker
-   busy) hands it back, and it is split here and its stories sent out a chunk at a time, in
-   its place in the output.
+   (:mod:`storykit._work_records`): a :class:`FileUnit` for a plain file, a
+   :class:`MemberUnit` for an archive member's bytes, or a :class:`StoryUnit` for one story
+   split there (standard input, a named pipe or a device named on its own: a stream that may
+   never end is not one worker's unit). What cannot be read comes as a failed
+   :class:`Result` in its place. The walk asks nothing of the files but their names: with a
+   pool, a worker that opens a file over 4 MiB (which may hold any number of stories, and
+   would keep one worker busy) hands it back, and it is split here and its stories sent out
+   a chunk at a time, in its place in the output.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
    split each file into stories, read each story, write it in the target format), here
    with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
@@ -42,16 +42,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from storykit._pieces import file_pieces
 from storykit._pool import IN_FLIGHT, _Pool
 from storykit._units import _or_no_story, story_units, units  # step 1, for _batch too
-from storykit._worker import (
-    Done,
-    FileUnit,
-    Job,
-    Result,
-    Unit,
-    annotate,
-    failed,
-    work,
-)
+from storykit._work_records import Done, FileUnit, Job, Result, Unit, failed
+from storykit._worker import annotate, work
 from storykit._writing import signals_held
 
 if TYPE_CHECKING:

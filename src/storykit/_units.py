@@ -1,11 +1,12 @@
 """The work of a batch run: the inputs walked into units, in input order.
 
 :func:`units` turns what :func:`storykit._walk.walk` finds in the inputs (folders, globs,
-archives, standard input) into the typed units of :mod:`storykit._worker`: a
-:class:`~storykit._worker.FileUnit` for a plain file, a :class:`~storykit._worker.MemberUnit`
-for an archive member's bytes, a :class:`~storykit._worker.StoryUnit` for each story of a
-stream split here (:func:`story_units`), or a failed result in their place. With folder
-output, each file's output name is chosen here, in input order.
+archives, standard input) into the typed units of :mod:`storykit._work_records`: a
+:class:`~storykit._work_records.FileUnit` for a plain file, a
+:class:`~storykit._work_records.MemberUnit` for an archive member's bytes, a
+:class:`~storykit._work_records.StoryUnit` for each story of a stream split here
+(:func:`story_units`), or a failed result in their place. With folder output, each file's
+output name is chosen here, in input order.
 
 :mod:`storykit._engine` runs these units (step 1 of the way its docstring follows); it
 imports this module, never the other way round.
@@ -21,18 +22,17 @@ from storykit._pieces import file_pieces, stream_pieces
 from storykit._records import Blob, Failure, Origin, Piece
 from storykit._sources import Limits, is_stream, read_ahead
 from storykit._walk import Named, Opened, walk
-from storykit._worker import (
+from storykit._work_records import (
     FileUnit,
     MemberUnit,
-    Numbered,
     Result,
     StoryUnit,
     Unit,
-    annotate,
     failed,
     no_story,
     skipped,
 )
+from storykit._worker import Numbered, annotate
 
 __all__ = ["story_units", "units"]
 
