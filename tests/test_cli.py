@@ -118,7 +118,7 @@ def test_archive_to_one_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert jsonl_stories(out) == [make_story(i) for i in range(5)]
     status, _, err = run(capsys, "convert", str(tmp_path), "--to", "html", "-o", str(out))
     assert status == 2
-    assert "a .jsonl output holds JSON" in err
+    assert "a .jsonl file holds JSON Lines, but --to html writes html; give a folder, -o " in err
 
 
 def test_one_story_to_a_jsonl_file_is_one_line(
@@ -166,7 +166,7 @@ def test_several_stories_need_a_folder_for_html(
     assert "holds several stories" in err
     status, _, err = run(capsys, "convert", str(tmp_path), "--to", "html")
     assert status == 2
-    assert "give -o DIR" in err
+    assert "give a folder, -o out/ (one file each)" in err
 
 
 def test_goes_on_past_bad_inputs_and_ends_with_a_summary(

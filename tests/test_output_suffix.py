@@ -79,10 +79,23 @@ def convert(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
             "-o stories.json: the suffix .json is json's, but --to sqlite writes sqlite; "
             "name the file stories.db, or drop --to to write json",
         ),
-        (  # one output already said so
+        (  # one file of JSON Lines
             "all.jsonl",
             "html",
-            "a .jsonl output holds JSON; drop --to html or use -o DIR",
+            "-o all.jsonl: a .jsonl file holds JSON Lines, but --to html writes html; "
+            "name the file all.html, or drop --to to write JSON Lines",
+        ),
+        (  # a database was written into all.jsonl
+            "all.jsonl",
+            "sqlite",
+            "-o all.jsonl: a .jsonl file holds JSON Lines, but --to sqlite writes sqlite; "
+            "name the file all.db, or drop --to to write JSON Lines",
+        ),
+        (  # JSON Lines in a .jsonl file, as the user asked for them
+            "all.md",
+            "jsonl",
+            "-o all.md: the suffix .md is markdown's, but --to jsonl writes json; "
+            "name the file all.jsonl, or drop --to to write markdown",
         ),
     ],
 )
@@ -139,3 +152,75 @@ def test_a_folder_named_with_a_suffix_is_a_folder(tmp_path: Path) -> None:
     done = convert(str(SEED), "-o", "site.md", "--to", "json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in (tmp_path / "site.md").iterdir()] == [SEED.stem + ".json"]
+
+
+def two_stories(tmp_path: Path) -> str:
+    """A file of two stories, ``several.txt``: the seed and another."""
+    other = storykit.dumps(storykit.Story("Another story"), "text")
+    (tmp_path / "several.txt").write_text(SEED.read_text("utf-8") + "\n\n" + other, "utf-8")
+    return "several.txt"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "way_out", "written"),
+    [
+        (  # the issue's reproducer: it said "name the file x.html", which failed again
+            ["a.txt", "b.txt", "-o", "x.json", "--to", "html"],
+            "-o x.json: the suffix .json is json's, but --to html writes html; "
+            "give a folder, -o x/ (one file each)",
+            ["a.txt", "b.txt", "-o", "x/", "--to", "html"],
+            ["x/a.html", "x/b.html"],
+        ),
+        (  # it said "give -o DIR", which wrote a file DIR (one input) and failed again
+            ["several.txt", "--to", "html"],
+            "several.txt holds several stories; to write them as html, "
+            "give a folder, -o out/ (one file each)",
+            ["several.txt", "--to", "html", "-o", "out/"],
+            ["out/several-1.html", "out/several-2.html"],
+        ),
+        (  # the format came from the name: a folder's name does not say it
+            ["a.txt", "b.txt", "-o", "pages.md"],
+            "storykit convert: error: many stories cannot go into one markdown output: "
+            "give a folder, -o pages/ --to markdown (one file each)",
+            ["a.txt", "b.txt", "-o", "pages/", "--to", "markdown"],
+            ["pages/a.md", "pages/b.md"],
+        ),
+        (  # JSON Lines go into a .jsonl file (several in a .json file: not read back)
+            ["a.txt", "b.txt", "--to", "jsonl", "-o", "all.html"],
+            "storykit convert: error: -o all.html: the suffix .html is html's, but --to jsonl "
+            "writes json; name the file all.jsonl",
+            ["a.txt", "b.txt", "--to", "jsonl", "-o", "all.jsonl"],
+            ["all.jsonl"],
+        ),
+        (  # it listed html, markdown…, which cannot write several stories to stdout
+            ["a.txt", "b.txt"],
+            "storykit convert: error: say which format to write with --to (json, text)",
+            ["a.txt", "b.txt", "--to", "text"],
+            [],
+        ),
+        (  # x is taken by a file: the folder offered is another
+            ["several.txt", "--to", "md", "-o", "x.txt", "--force"],
+            "-o x.txt: the suffix .txt is text's, but --to md writes markdown; "
+            "give a folder, -o x-2/ (one file each), or drop --to to write text",
+            ["several.txt", "--to", "md", "-o", "x-2/", "--force"],
+            ["x-2/several-1.md", "x-2/several-2.md"],
+        ),
+    ],
+)
+def test_the_way_out_a_refusal_offers_works(
+    tmp_path: Path, argv: list[str], message: str, way_out: list[str], written: list[str]
+) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    two_stories(tmp_path)
+    if "x-2/" in way_out:
+        (tmp_path / "x").write_text("a file, not a folder")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = convert(*argv, cwd=tmp_path)
+    assert done.returncode in (1, 2)
+    assert message in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    done = convert(*way_out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    made = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == sorted([*before, *written])

@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from storykit import formats
@@ -144,7 +144,10 @@ def _engine_units(
     inputs: list[str], args: argparse.Namespace, namer: Namer | None
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
-    return units(inputs, namer, format=args.input_format, limits=_limits(args))
+    output = getattr(args, "output", None)  # (validate has none)
+    if output == "-" or (output is not None and not os.path.isdir(output) and is_special(output)):
+        output = None  # standard output, a device, a FIFO: nothing a walk finds
+    return units(inputs, namer, format=args.input_format, limits=_limits(args), output=output)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -196,32 +199,126 @@ def _named_format(out: str) -> tuple[str, str] | None:
     return found
 
 
-def _check_suffix(out: str, to: str, given: str) -> None:
+_ONE_OUTPUT_MANY = frozenset({"json", "text"})
+"""The text formats whose one output (a file, standard output) holds several stories."""
+
+
+def _holds_many(fmt: str, several: bool | None) -> bool:
+    """Whether one output of ``fmt`` can take the stories (``several``: ``None``, not known)."""
+    return several is False or fmt in _ONE_OUTPUT_MANY or fmt in formats.FILE_FORMATS
+
+
+def _several(args: argparse.Namespace) -> bool | None:
+    """Whether the inputs give several stories; ``None`` when that is not known (stdin).
+
+    Several inputs, a folder, a pattern, an archive or a JSON Lines file may give several; one
+    file is read up to its second story to know (only to say what to do about a wrong
+    command line); standard input is not read, to find out, before the command runs.
+    """
+    inputs: list[str] = args.inputs
+    if not _is_single(inputs):
+        return True
+    if inputs[0] == "-":
+        return None
+    if not os.path.isfile(inputs[0]):
+        return False  # not there: reading it says so
+    pieces = iter_pieces(inputs[0], format=args.input_format, **_limits(args)._asdict())
+    try:
+        first = next(annotate(pieces), None)
+    finally:
+        close = getattr(pieces, "close", None)
+        if close is not None:
+            close()
+    return first is not None and isinstance(first.event, Piece) and first.multi
+
+
+def _folder_for(out: str | None) -> str:
+    """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
+
+    The name of an existing file (not a folder) is not suggested: ``x-2/``, … instead.
+    """
+    base = "out"
+    if out is not None and out != "-" and not is_special(out):
+        named = _named_format(out)
+        if out.lower().endswith(JSONL_SUFFIX) and len(os.path.basename(out)) > len(JSONL_SUFFIX):
+            base = out[: -len(JSONL_SUFFIX)]
+        elif named is not None:
+            base = out[: -len(named[1])]
+        else:
+            base = os.path.splitext(out)[0] or base
+    folder, number = base, 2
+    while os.path.lexists(folder) and not os.path.isdir(folder):
+        folder, number = f"{base}-{number}", number + 1
+    return folder + "/"
+
+
+def _give_folder(out: str | None, to: str, *, given: bool) -> str:
+    """The advice to write one file a story: ``give a folder, -o x/ (one file each)``.
+
+    ``given``: ``--to`` was given (else the folder's name would not say the format).
+    """
+    flag = "" if given else f" --to {to}"
+    return f"give a folder, -o {_folder_for(out)}{flag} (one file each)"
+
+
+def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bool | None) -> str:
+    """The message for ``-o OUT --to GIVEN`` whose suffix ``said`` names ``fmt``, not ``to``.
+
+    Each way out it offers works when followed as it is written: the file renamed for
+    ``to`` (JSON of several stories: ``.jsonl``), or a folder when one ``to`` file cannot
+    hold the stories; ``--to`` dropped when one ``fmt`` file can.
+    """
+    stem = out[: len(out) - len(said)]
+    lines = given.lower() == "jsonl" or (to == "json" and several is not False)
+    if _holds_many(to, several):
+        ways = [f"name the file {stem}{JSONL_SUFFIX if lines else out_suffix(to)}"]
+    else:
+        ways = [_give_folder(out, to, given=True)]
+    # several stories in one .json file are JSON Lines, which a .json file is not read as
+    if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
+        ways.append(f"drop --to to write {fmt}")
+    head = f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
+    return head + ", or ".join(ways)
+
+
+def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | None]) -> None:
     """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
 
     ``-o x.html --to json`` wrote JSON into ``x.html``, which a browser, and storykit, then
     read as what the name says. A suffix is the format's own (``.htm`` for html), or one
     its registered suffixes end with (ninjs: ``.ninjs.json``, so an ``x.json`` of ninjs is
-    fine); a suffix no format owns says nothing (``-o x.out``). A folder's name is not
-    looked at.
+    fine); a suffix no format owns says nothing (``-o x.out``); ``.jsonl`` is JSON's. A
+    folder's name is not looked at. ``several`` tells whether the inputs give several
+    stories, asked only when the advice depends on it (:func:`_conflict`).
 
     Raises:
         UsageError: The suffix says another format.
     """
     if out.endswith(("/", os.sep)) or os.path.isdir(out):
         return
+    if out.lower().endswith(JSONL_SUFFIX):
+        if to == "json":
+            return
+        stem = out[: -len(JSONL_SUFFIX)]
+        way = (
+            f"name the file {stem}{out_suffix(to)}"
+            if _holds_many(to, several())
+            else _give_folder(out, to, given=True)
+        )
+        msg = (
+            f"-o {out}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
+            f"{way}, or drop --to to write JSON Lines"
+        )
+        raise UsageError(msg)
     named = _named_format(out)
     if named is None or named[0] == to:
         return
     fmt, suffix = named
     if any(own.endswith(suffix) for own in formats.FORMATS[to][1]):
         return
-    stem, said = out[: len(out) - len(suffix)], out[len(out) - len(suffix) :]
-    msg = (
-        f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
-        f"name the file {stem}{out_suffix(to)}, or drop --to to write {fmt}"
+    raise UsageError(
+        _conflict(out, to, given, fmt, out[len(out) - len(suffix) :], several=several())
     )
-    raise UsageError(msg)
 
 
 def _target_format(args: argparse.Namespace) -> str:
@@ -229,14 +326,22 @@ def _target_format(args: argparse.Namespace) -> str:
 
     Raises:
         UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
-        UsageError: No ``--to``, and ``-o`` does not tell; or ``-o``'s suffix says another
-            format than ``--to`` (:func:`_check_suffix`).
+        UsageError: No ``--to``, and ``-o`` does not tell (the message lists the formats
+            that can be written there); or ``-o``'s suffix says another format than ``--to``
+            (:func:`_check_suffix`).
     """
     out = args.output
+    known: list[bool | None] = []
+
+    def several() -> bool | None:  # read (once) only when a message depends on it
+        if not known:
+            known.append(_several(args))
+        return known[0]
+
     if args.to is not None:
         to = formats.resolve(args.to)[0]
-        if out is not None and out != "-" and not out.lower().endswith(JSONL_SUFFIX):
-            _check_suffix(out, to, args.to)  # (a .jsonl output: refused in convert())
+        if out is not None and out != "-":
+            _check_suffix(out, to, args.to, several)
         return to
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
@@ -244,11 +349,34 @@ def _target_format(args: argparse.Namespace) -> str:
         named = _named_format(out)
         if named is not None:
             return named[0]
-    msg = f"say which format to write with --to ({', '.join(formats.names())})"
+    msg = f"say which format to write with --to ({_formats_here(args, several)})"
     suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
     if suffix:  # -o story.pdf: say why the name did not tell
         msg = f"no format writes {suffix} files ({out}); " + msg
     raise UsageError(msg)
+
+
+def _formats_here(args: argparse.Namespace, several: Callable[[], bool | None]) -> str:
+    """The formats that ``convert`` can write to the output the command line names.
+
+    Every text format into a folder; into one output (standard output, a file), those that
+    hold the stories (JSON and the dump for several), and the file formats into a file.
+    """
+    out: str | None = None if args.output in (None, "-") else args.output
+    if out is not None and _names_folder(out, single=_is_single(args.inputs)):
+        return ", ".join(n for n in formats.names() if n not in formats.FILE_FORMATS)
+    many = several()
+    into_file = out is not None and not is_special(out)
+    fitting = [
+        n
+        for n in formats.names()
+        if (into_file if n in formats.FILE_FORMATS else _holds_many(n, many))
+    ]
+    text = ", ".join(fitting)
+    if many is None:  # standard input: one story can be written as any
+        one = [n for n in formats.names() if not _holds_many(n, many) and n not in fitting]
+        text += f"; for one story also {', '.join(one)}"
+    return text
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -472,9 +600,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     out: str | None = None if args.output in (None, "-") else args.output
     single = _is_single(inputs)
     if out is not None and out.lower().endswith(JSONL_SUFFIX):
-        if to != "json":
-            raise UsageError(f"a .jsonl output holds JSON; drop --to {to} or use -o DIR")
-        mode = "jsonl"
+        mode = "jsonl"  # (another --to: refused by _target_format)
     elif out is not None and _names_folder(out, single=single):
         mode = "dir"
     else:
@@ -482,9 +608,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if mode == "dir" and os.path.exists(out or "") and not os.path.isdir(out or ""):
         raise UsageError(f"{out} is a file, not a folder")
     if mode == "stream" and not single and to not in ("json", "text"):
-        raise UsageError(
-            f"many stories cannot go into one {to} output: give -o DIR (one file each)"
-        )
+        folder = _give_folder(out, to, given=args.to is not None)
+        raise UsageError(f"many stories cannot go into one {to} output: {folder}")
 
     summary = _Summary(fail_fast=args.fail_fast)
     if out is not None and mode in ("jsonl", "stream") and not is_special(out):
@@ -513,8 +638,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
                 safe(
-                    f"{first.event.origin.where} holds several stories; to write them as {to} "
-                    "give -o DIR (one file each)"
+                    f"{first.event.origin.where} holds several stories; to write them as {to}, "
+                    + _give_folder(out, to, given=args.to is not None)
                 )
                 + "\n"
             )
@@ -558,6 +683,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
     ran = False  # past reading: an OSError is then the output's
+    lines_in_json = False  # several stories written into one file (JSON Lines)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         ran = True
@@ -570,6 +696,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
                 sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
+            lines_in_json = to == "json" and summary.done > 1 and mode == "stream"
         elif sink is not None:  # --fail-fast stopped at a failure: the file is not made
             summary.lost, summary.done = summary.done, 0
         elif target is None and handler.written and handler.last != b"\n":
@@ -592,6 +719,14 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
         sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
+    if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
+        # which reading it back would refuse as one JSON document with more after it
+        stem = out[: -len(".json")]
+        note = (
+            f"{out} holds the stories as JSON Lines (one a line), not as one JSON document; "
+            f"to read it back, name it {stem}{JSONL_SUFFIX} or read it with --from jsonl"
+        )
+        sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 

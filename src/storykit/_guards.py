@@ -122,6 +122,18 @@ def _json_depth_exact(text: str) -> int | None:
     return None
 
 
+_LINES = (
+    "a second JSON document starts here: this is JSON Lines (one story a line), not one "
+    "JSON document; name the file .jsonl, or read it as jsonl (--from jsonl)"
+)
+
+
+def _starts_a_line(text: str, index: int) -> bool:
+    """Whether a JSON object or array starts ``text[index:]`` at the start of a line."""
+    start = text.rfind("\n", 0, index) + 1
+    return start > 0 and text[index : index + 1] in ("{", "[") and not text[start:index].strip()
+
+
 class _HugeNumberError(Exception):
     pass
 
@@ -137,8 +149,11 @@ def _parse_int(digits: str) -> int:
 _DECODER = _json.JSONDecoder(parse_int=_parse_int)
 
 
-def parse_json(text: str, filename: str | None = None) -> Any:
+def parse_json(text: str, filename: str | None = None, *, lines: bool = False) -> Any:
     """Parse JSON for a reader, nesting depth checked first.
+
+    ``lines``: a second document on a line of its own is said to be JSON Lines of the
+    format (storykit JSON's, which storykit writes for several stories: ``--from jsonl``).
 
     Raises:
         StoryParseError: Not JSON (with line and column), nested deeper than
@@ -158,9 +173,10 @@ def parse_json(text: str, filename: str | None = None) -> Any:
     try:
         return _DECODER.decode(text)
     except _json.JSONDecodeError as exc:
-        raise StoryParseError(
-            f"invalid JSON: {exc.msg} (column {exc.colno})", filename=filename, line=exc.lineno
-        ) from None
+        message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+        if lines and exc.msg == "Extra data" and _starts_a_line(text, exc.pos):
+            message = _LINES  # (what convert --to json writes for several stories into x.json)
+        raise StoryParseError(message, filename=filename, line=exc.lineno) from None
     except _HugeNumberError as exc:
         digits = str(exc.args[0])
         found = _LONG_NUMBER.search(text)

@@ -14,6 +14,7 @@ imports this module, never the other way round.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 
@@ -43,8 +44,14 @@ def units(
     *,
     format: str | None,
     limits: Limits,
+    output: str | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
+
+    ``output`` (``convert -o``'s file or folder) is left out of a folder's walk: ``convert .
+    -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with each run;
+    ``convert . -o json/`` read json/*.json and wrote json/json/. A folder named as both
+    input and output (``convert . -o .``) is walked whole, and a file named on its own is read.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -59,7 +66,12 @@ def units(
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
+        left_out = _left_out(output, name)
         for found in walk(source, format=format, limits=limits):
+            if left_out is not None and isinstance(found, (Named, Blob)):
+                path = os.path.abspath(found.origin.path)
+                if path == left_out or path.startswith(left_out + os.sep):
+                    continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
@@ -95,6 +107,16 @@ def units(
                 yield failed(found.origin, found.error)
             else:
                 yield skipped(found.origin, found.reason)
+
+
+def _left_out(output: str | None, name: str) -> str | None:
+    """The output (an absolute path) when it lies inside the input folder ``name``, else None."""
+    if output is None or name == "-" or not os.path.isdir(name):
+        return None
+    out, folder = os.path.abspath(output), os.path.abspath(name)
+    if out != folder and out.startswith(os.path.join(folder, "")):
+        return out
+    return None
 
 
 def _or_no_story(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
+from storykit import formats
 from storykit._archives import archive_blobs
 from storykit._pieces import binary_read
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
@@ -86,7 +87,11 @@ def walk(source: object, *, format: str | None, limits: Limits) -> Iterator[Foun
                 yield from archive_blobs(item, item, limits)
             else:
                 fmt = format if format is not None else suffix_format(suffix)
-                yield Named(item, fmt or "")
+                refused = None if fmt is not None else _written_only(suffix)
+                if refused is not None:  # x.html: it was read as a dump, and failed as one
+                    yield read_error(Origin(item), refused)
+                else:
+                    yield Named(item, fmt or "")
         elif isinstance(item, Failure):
             yield item
         else:  # an open file
@@ -96,6 +101,28 @@ def walk(source: object, *, format: str | None, limits: Limits) -> Iterator[Foun
             else:
                 fmt = format if name.startswith("<") else format_of(name, format)
                 yield Opened(Origin(name), fmt or "", item)
+
+
+def _written_only(suffix: str) -> str | None:
+    """Why a file of ``suffix`` is not read, when a format storykit only writes owns it.
+
+    ``storykit validate story.html`` read the page as a story dump and said "expected a
+    blank line and then the title after the header"; ``--from`` still reads it as another
+    format.
+    """
+    owner = formats.by_suffix(suffix)
+    if owner is None or owner in formats.FILE_FORMATS:
+        return None
+    try:
+        module = formats.by_name(owner)
+    except ImportError:  # pragma: no cover - a format whose extra is missing
+        return None
+    if hasattr(module, "loads"):
+        return None
+    return (
+        f"a {suffix} file is {owner}, which storykit writes but does not read; read the story "
+        "from what it was made from (storykit JSON, a text dump, Markdown or ninjs)"
+    )
 
 
 def read_whole(opened: Opened, limit: int) -> Blob | Failure:

@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import signal
 import sys
 import threading
@@ -129,14 +130,14 @@ optional extra is missing, 130 interrupted (Ctrl-C), 141 standard output was clo
 
 _CONVERT_EPILOG = """\
 examples:
-  storykit convert story.txt --to html                 a fragment to standard output
-  storykit convert story.txt -o story.html             a whole page (the format from the suffix)
-  storykit convert story.txt --to md --no-front-matter Markdown without front matter
-  storykit convert archive/ --to html -s -o site/      a site: pages and site/index.html
-  storykit convert a/b.txt c/d.txt --to json -o out/   writes out/b.json, out/d.json
-  storykit convert dumps.zip -o all.jsonl --jobs 4     an archive to one JSON Lines file
-  storykit convert 'dumps/**/*.txt' -o out/ --to json  a glob (quoted), named from dumps/
-  cat story.txt | storykit convert - --to json         standard input to standard output
+  storykit convert story.txt --to html                  a fragment to standard output
+  storykit convert story.txt -o story.html              a whole page (the format from the suffix)
+  storykit convert story.txt --to md --no-front-matter  Markdown without front matter
+  storykit convert archive/ --to html -s -o site/       a site: pages and site/index.html
+  storykit convert a/b.txt c/d.txt --to json -o out/    writes out/b.json, out/d.json
+  storykit convert dumps.zip -o all.jsonl --jobs 4      an archive to one JSON Lines file
+  storykit convert 'dumps/**/*.txt' -o out/ --to json   a glob (quoted), named from dumps/
+  cat story.txt | storykit convert - --to json          standard input to standard output
 
 Several stories to standard output (or to one file) are written as JSON Lines (--to json,
 or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
@@ -422,12 +423,14 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     leading = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv))
     command = argv[len(leading)] if len(leading) < len(argv) else None
     asks = {"-h", "--help", "--version"} & set(leading)
+    if not asks:
+        _check_leading(parser, commands, argv, leading)
     if command is not None and command not in commands and not asks:
         names = ", ".join(commands)
-        parser.error(
-            f"{command!r} is not a command{_did_you_mean(command, list(commands))}; "
-            f"the commands are {names}"
-        )
+        hint = _did_you_mean(command, list(commands))
+        if command.lower() == "help":  # as git and pip take it
+            hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
+        parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
     args, extras = parser.parse_known_args(argv)
     if extras:
         sub = commands[args.command]
@@ -436,6 +439,42 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
         hint = _did_you_mean(unknown[0], options) if unknown else ""
         sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
     return args
+
+
+def _check_leading(
+    parser: argparse.ArgumentParser,
+    commands: dict[str, argparse.ArgumentParser],
+    argv: list[str],
+    leading: list[str],
+) -> None:
+    """Refuse an option before the command, saying where it goes.
+
+    ``storykit --to json convert a.txt`` said "'json' is not a command"; an option of a
+    command, given before it, is now shown moved after it (``storykit convert --to json
+    a.txt``), and one of no command is named as such.
+
+    Raises:
+        SystemExit: An option that ``storykit`` itself does not take (status 2).
+    """
+    if not leading:
+        return
+    name = leading[0].split("=", 1)[0]
+    owners = [
+        c for c, sub in commands.items() if any(name in a.option_strings for a in sub._actions)
+    ]
+    at = next((i for i, arg in enumerate(argv) if arg in commands), None)
+    if owners and at is not None and argv[at] in owners:
+        fixed = shlex.join(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
+        parser.error(f"{name} is an option of {argv[at]}: give it after the command: {fixed}")
+    if owners:
+        parser.error(
+            f"{name} is an option of {', '.join(owners)}, given after the command: "
+            f"storykit {owners[0]} … {name}"
+        )
+    parser.error(
+        f"{name} is not an option of storykit (it takes --help and --version; "
+        "storykit COMMAND --help shows a command's options)"
+    )
 
 
 class _Signalled(BaseException):

@@ -112,7 +112,7 @@ def loads(text: str, *, filename: str | None = None) -> Story:
     """
     if not isinstance(text, str):
         raise not_text(text, "json")
-    data = parse_json(text, filename)
+    data = parse_json(text, filename, lines=True)
     if type(data) is dict and _plain_text(text):
         try:
             return _fast_story(data)

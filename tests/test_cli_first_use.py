@@ -1,0 +1,233 @@
+"""What a new user meets in the first minutes with ``storykit``: messages that say what to do.
+
+Each test runs the real command in a subprocess, with the reproducer found trying the
+command line as a user who has not read the code.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import storykit
+
+from .conftest import SEED
+
+HANG = 120  # seconds: a hang detector
+
+
+def cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storykit", *argv],
+        capture_output=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=HANG,
+        check=False,
+    )
+
+
+def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
+    tmp_path: Path,
+) -> None:
+    # convert wrote JSON Lines into all.json, and reading it back said only
+    # "all.json:2: invalid JSON: Extra data (column 1)"
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", "all.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (  # it said only "2 converted, 0 failed"
+        "2 converted, 0 failed\nall.json holds the stories as JSON Lines (one a line), not as "
+        "one JSON document; to read it back, name it all.jsonl or read it with --from jsonl\n"
+    )
+    done = cli("convert", "a.txt", "--to", "jsonl", "-o", "one.json", cwd=tmp_path)
+    assert done.stderr == "1 converted, 0 failed\n"  # one line is one JSON document
+    assert storykit.load(tmp_path / "one.json") == storykit.load(SEED)
+    advice = (
+        "a second JSON document starts here: this is JSON Lines (one story a line), not one "
+        "JSON document; name the file .jsonl, or read it as jsonl (--from jsonl)"
+    )
+    done = cli("validate", "all.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == f"all.json:2: error: {advice}\n"
+    done = cli("show", "all.json", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (1, f"all.json:2: {advice}\n")
+    # both ways out work
+    done = cli("validate", "all.json", "--from", "jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == "2 stories checked: 0 errors, 0 warnings\n"
+    (tmp_path / "all.json").rename(tmp_path / "all.jsonl")
+    done = cli("validate", "all.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"storykit": 1} {"storykit": 1}\n',  # on one line: not JSON Lines
+        '{"storykit": 1}\nx\n',  # not a document after it
+    ],
+)
+def test_other_extra_data_is_still_invalid_json(tmp_path: Path, text: str) -> None:
+    (tmp_path / "x.json").write_text(text, "utf-8")
+    done = cli("validate", "x.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "invalid JSON: Extra data" in done.stdout
+    assert "JSON Lines" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "fixed"),
+    [
+        (  # it said "'json' is not a command"
+            ["--to", "json", "convert", "a.txt"],
+            "--to is an option of convert: give it after the command: "
+            "storykit convert --to json a.txt",
+            ["convert", "--to", "json", "a.txt"],
+        ),
+        (
+            ["-j", "1", "validate", "a.txt"],
+            "-j is an option of validate: give it after the command: storykit validate -j 1 a.txt",
+            ["validate", "-j", "1", "a.txt"],
+        ),
+        (  # an option of another command
+            ["--strict", "convert", "a.txt"],
+            "--strict is an option of validate, given after the command: "
+            "storykit validate … --strict",
+            None,
+        ),
+        (  # it said "the following arguments are required: COMMAND"
+            ["-v"],
+            "-v is not an option of storykit (it takes --help and --version; "
+            "storykit COMMAND --help shows a command's options)",
+            ["--version"],
+        ),
+        (
+            ["help"],
+            "'help' is not a command (storykit --help lists them; storykit COMMAND --help "
+            "shows one); the commands are convert, validate, show, schema, search",
+            ["--help"],
+        ),
+    ],
+)
+def test_an_option_before_the_command_says_where_it_goes(
+    tmp_path: Path, argv: list[str], message: str, fixed: list[str] | None
+) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    done = cli(*argv, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == f"storykit: error: {message}"
+    if fixed is not None:  # the command line it gives works
+        done = cli(*fixed, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """Each command's ``--help`` examples: (the command, one example's command line)."""
+    found = []
+    for command in ("", "convert", "validate", "show", "schema", "search"):
+        text = cli(*([command] if command else []), "--help", cwd=SEED.parent).stdout
+        section = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0]
+        for line in section.splitlines():
+            example = re.split(r" {2,}", line.strip())[0]  # what follows is what it does
+            found.append((command or "storykit", example))
+    return found
+
+
+def test_every_help_example_runs(tmp_path: Path) -> None:
+    # convert --help showed "storykit convert story.txt --to md --no-front-matter Markdown
+    # without front matter": copied, it read 'Markdown', 'without'… as input files
+    seed = SEED.read_bytes()
+    other = storykit.dumps(storykit.Story("Another story"), "text").encode("utf-8")
+    for name in ("story.txt", "archive/2026/a.txt", "archive/b.txt", "a/b.txt", "c/d.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(seed)
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "x.txt").write_bytes(other)
+    (tmp_path / "several.txt").write_bytes(seed + b"\n\n" + other)
+    for archive in ("archive.zip", "dumps.zip"):
+        with zipfile.ZipFile(tmp_path / archive, "w") as made:
+            made.writestr("2026/a.txt", seed)
+    with tarfile.open(tmp_path / "archive.tar.gz", "w:gz") as made:
+        made.add(tmp_path / "archive" / "b.txt", "b.txt")
+    storykit.dump(storykit.load(SEED), tmp_path / "story.json")
+    tariffs = storykit.Story("Tariffs and the trade war: Xiaomi chips")  # (search's examples)
+    storykit.to_sqlite([storykit.load(SEED), tariffs], tmp_path / "stories.db")
+    prelude = f'storykit() {{ "{sys.executable}" -m storykit "$@"; }}\nless() {{ cat; }}\n'
+    examples = help_examples()
+    assert len(examples) >= 20
+    for command, example in examples:
+        done = subprocess.run(
+            ["bash", "-c", prelude + "set -o pipefail\n" + example],
+            capture_output=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            timeout=HANG,
+            check=False,
+        )
+        assert done.returncode == 0, f"storykit {command} --help: {example}: {done.stderr}"
+        for made in ("out", "site", "out.jsonl", "all.jsonl", "story.html"):  # (made afresh)
+            path = tmp_path / made
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+
+@pytest.mark.parametrize(("name", "to"), [("story.html", "html"), ("story.jsonld", "jsonld")])
+def test_a_file_storykit_only_writes_is_refused_as_such(tmp_path: Path, name: str, to: str) -> None:
+    # validate story.html read the page as a dump: "expected a blank line and then the title
+    # after the header"; story.jsonld as storykit JSON: "found no version"
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    assert cli("convert", "a.txt", "-o", name, cwd=tmp_path).returncode == 0
+    refused = (
+        f"{name}: a .{to} file is {to}, which storykit writes but does not read; read the "
+        "story from what it was made from (storykit JSON, a text dump, Markdown or ninjs)"
+    )
+    done = cli("validate", name, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, refused.replace(": ", ": error: ", 1) + "\n")
+    for command in (["convert", name, "--to", "json"], ["show", name]):
+        done = cli(*command, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr.splitlines()[0] == refused
+    # what the message says: the story it was made from reads
+    assert cli("validate", "a.txt", cwd=tmp_path).returncode == 0
+    # in a folder such a file is passed over, as before
+    done = cli("validate", ".", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
+
+
+def tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_the_output_is_not_read_back_as_an_input_on_the_next_run(tmp_path: Path) -> None:
+    # convert . -o all.jsonl --force read the last run's all.jsonl too: 2, 4, 6 stories…
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",), ("--force",)):
+        done = cli("convert", ".", "-o", "all.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert len((tmp_path / "all.jsonl").read_text("utf-8").splitlines()) == 2
+    # … and --to text -o all.txt read all.txt (and all.jsonl, an input like any other)
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "text", "-o", "all.txt", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    (tmp_path / "all.txt").unlink()
+    (tmp_path / "all.jsonl").unlink()
+    # convert . -o json/ read json/*.json and wrote json/json/a.json
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "json", "-o", "out/json", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert tree(tmp_path) == ["a.txt", "b.txt", "out/json/a.json", "out/json/b.json"]
+    # a file named on its own is read, wherever it is
+    done = cli("convert", "out/json/a.json", "--to", "text", "-o", "out/json/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
