@@ -26,7 +26,7 @@ import pytest
 
 import storykit
 import storykit.feeds
-from storykit import Story, _batch, _decoding, _engine, _writing
+from storykit import Story, _batch, _decoding, _engine, _progress, _writing
 from storykit._show import render
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
@@ -463,7 +463,7 @@ def test_progress_only_on_a_terminal(
 def test_progress_without_a_total_counts_files_in_words() -> None:
     """It said '1 files' (standard input, an archive: no total known beforehand)."""
     stream = io.StringIO()
-    progress = _batch._Progress(stream, None, enabled=True)
+    progress = _progress._Progress(stream, None, enabled=True)
     progress.update(1, 1, 0)
     assert "\r1 file  1 done, 0 failed, " in stream.getvalue()
     progress.last = 0.0  # (redrawn at most ten times a second)

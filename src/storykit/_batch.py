@@ -15,9 +15,7 @@ import itertools
 import json
 import os
 import re
-import shutil
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -26,7 +24,6 @@ from storykit._batch_args import (
     UsageError,
     _format_options,
     _give_folder,
-    _is_container,
     _is_single,
     _limits,
     _names_folder,
@@ -34,6 +31,7 @@ from storykit._batch_args import (
 )
 from storykit._engine import CHUNK, Handler, run, story_units, units
 from storykit._naming import Namer, input_base, out_suffix
+from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX
 from storykit._worker import SITE_INDEX, Job, Result, Unit, annotate
@@ -48,7 +46,7 @@ from storykit._writing import (
     write_stdout,
     write_text_stdout,
 )
-from storykit.collection import iter_paths, iter_pieces
+from storykit.collection import iter_pieces
 from storykit.errors import _printable
 
 __all__ = [
@@ -56,9 +54,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "UsageError",
-    "columns",
     "convert",
-    "plural",
     "safe",
     "validate",
 ]
@@ -71,70 +67,6 @@ EXIT_USAGE = 2
 """The command line was wrong."""
 
 _MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
-
-
-# --------------------------------------------------------------------------- progress
-
-
-class _Progress:
-    """A one-line progress display on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool) -> None:
-        self.stream = stream
-        self.total = total
-        self.enabled = enabled
-        self.files = 0
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def update(self, files: int, done: int, failed: int) -> None:
-        self.files += files
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1:  # ten redraws a second at most
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-9)
-        status = f"{done:,} done, {failed:,} failed, {rate:,.0f}/s"
-        if self.total:
-            share = min(self.files / self.total, 1.0)
-            width = 24
-            filled = int(share * width)
-            bar = "#" * filled + "-" * (width - filled)
-            line = f"[{bar}] {share:4.0%} {self.files:,}/{self.total:,} files  {status}"
-        else:
-            line = f"{plural(self.files, 'file')}  {status}"
-        self.stream.write("\r" + line[: columns() - 1] + "\x1b[K")
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-
-def columns() -> int:
-    """The width of the terminal (80 when there is none)."""
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def _count_files(inputs: list[str]) -> int | None:
-    """How many files the inputs name, when that is cheap to know (no archive, no stdin)."""
-    total = 0
-    for name in inputs:
-        if name == "-":
-            return None
-        try:
-            for path in iter_paths(name):
-                if _is_container(path):
-                    return None
-                total += 1
-        except OSError:
-            total += 1
-    return total
 
 
 # --------------------------------------------------------------------------- convert
@@ -152,11 +84,6 @@ def _engine_units(
 
 def _sources(inputs: list[str]) -> list[Any]:
     return [sys.stdin.buffer if name == "-" else name for name in inputs]
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 story``, ``2 stories``: a count and its noun."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 _MAX_EXISTING = 3  # output files that exist already named in the summary
