@@ -29,12 +29,14 @@ from storykit._batch_args import (
     _names_folder,
     _target_format,
 )
-from storykit._engine import CHUNK, Handler, run, story_units, units
+from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX
-from storykit._worker import SITE_INDEX, Job, Result, Unit, annotate
+from storykit._units import story_units, units
+from storykit._work_records import Job, Result, Unit
+from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
     AtomicFile,
     NotRegularError,

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from storykit._pieces import file_pieces
 from storykit._pool import IN_FLIGHT, _Pool
-from storykit._units import _or_no_story, story_units, units  # step 1, for _batch too
+from storykit._units import _or_no_story, story_units
 from storykit._work_records import Done, FileUnit, Job, Result, Unit, failed
 from storykit._worker import annotate, work
 from storykit._writing import signals_held
@@ -49,7 +49,7 @@ from storykit._writing import signals_held
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
+__all__ = ["CHUNK", "WORKER_DIED", "Handler", "run"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
 _POOL_CHUNK = 128  # … with a pool, after the first two chunks

@@ -53,16 +53,7 @@ from storykit._writing import write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
 
-# Job, Result and Unit are storykit._work_records's; storykit._batch imports them from here
-__all__ = [
-    "SITE_INDEX",
-    "Job",
-    "Numbered",
-    "Result",
-    "Unit",
-    "annotate",
-    "work",
-]
+__all__ = ["SITE_INDEX", "Numbered", "annotate", "work"]
 
 
 SITE_INDEX = "index.html"
