@@ -363,7 +363,7 @@ WHERE = {
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
     "reading files (_pieces.py open_file)": ("_pieces.py", "open_file"),
     "splitting files into stories (_pieces.py)": ("_pieces.py", "split_dump"),
-    "walking the folder (_engine.py units)": ("_engine.py", "units"),
+    "walking the folder (_units.py units)": ("_units.py", "units"),
     "writing the output file": ("_batch.py", "output"),
 }
 

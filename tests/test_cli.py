@@ -26,7 +26,7 @@ import pytest
 
 import storykit
 import storykit.feeds
-from storykit import Story, _api, _batch, _engine, _writing
+from storykit import Story, _batch, _decoding, _engine, _progress, _writing
 from storykit._show import render
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
@@ -463,7 +463,7 @@ def test_progress_only_on_a_terminal(
 def test_progress_without_a_total_counts_files_in_words() -> None:
     """It said '1 files' (standard input, an archive: no total known beforehand)."""
     stream = io.StringIO()
-    progress = _batch._Progress(stream, None, enabled=True)
+    progress = _progress._Progress(stream, None, enabled=True)
     progress.update(1, 1, 0)
     assert "\r1 file  1 done, 0 failed, " in stream.getvalue()
     progress.last = 0.0  # (redrawn at most ten times a second)
@@ -1934,7 +1934,7 @@ def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:
 def test_utf16_and_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
     bom = "\ufeff".encode(encoding)[-4 if "32" in encoding else -2 :]
     data = bom + dump(1).encode(encoding)[len(bom) if encoding in ("utf-16", "utf-32") else 0 :]
-    assert _api.bom_encoding(data) is not None
+    assert _decoding.bom_encoding(data) is not None
     write(tmp_path / "a.txt", data)
     assert storykit.load(tmp_path / "a.txt") == make_story(1)
     done = cli("convert", "a.txt", "--to", "json", cwd=tmp_path)

@@ -4,29 +4,39 @@
 a folder mirroring the inputs), runs the engine over the inputs and writes what comes back in
 input order, drawing a progress bar on a terminal and ending with a summary of what failed.
 ``validate`` runs the same engine without writing and prints each finding of the reader.
+What the command line asks for (the format, ``-o``, the writer's options) is read and checked
+first, by :mod:`storykit._batch_args`.
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
-import inspect
 import itertools
 import json
 import os
 import re
-import shutil
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from storykit import formats
-from storykit._engine import CHUNK, Handler, run, story_units, units
+from storykit._batch_args import (
+    UsageError,
+    _format_options,
+    _give_folder,
+    _is_single,
+    _limits,
+    _names_folder,
+    _target_format,
+)
+from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
+from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
-from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits
-from storykit._worker import SITE_INDEX, Job, Result, Unit, annotate
+from storykit._sources import JSONL_SUFFIX
+from storykit._units import story_units, units
+from storykit._work_records import Job, Result, Unit
+from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
     AtomicFile,
     NotRegularError,
@@ -38,18 +48,15 @@ from storykit._writing import (
     write_stdout,
     write_text_stdout,
 )
-from storykit.collection import iter_paths, iter_pieces
+from storykit.collection import iter_pieces
 from storykit.errors import _printable
-from storykit.model import Story
 
 __all__ = [
     "EXIT_FAILED",
     "EXIT_OK",
     "EXIT_USAGE",
     "UsageError",
-    "columns",
     "convert",
-    "plural",
     "safe",
     "validate",
 ]
@@ -62,79 +69,6 @@ EXIT_USAGE = 2
 """The command line was wrong."""
 
 _MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
-
-
-class UsageError(Exception):
-    """A command line that cannot work; reported as ``storykit CMD: error: …``, status 2."""
-
-
-# --------------------------------------------------------------------------- progress
-
-
-class _Progress:
-    """A one-line progress display on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool) -> None:
-        self.stream = stream
-        self.total = total
-        self.enabled = enabled
-        self.files = 0
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def update(self, files: int, done: int, failed: int) -> None:
-        self.files += files
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1:  # ten redraws a second at most
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-9)
-        status = f"{done:,} done, {failed:,} failed, {rate:,.0f}/s"
-        if self.total:
-            share = min(self.files / self.total, 1.0)
-            width = 24
-            filled = int(share * width)
-            bar = "#" * filled + "-" * (width - filled)
-            line = f"[{bar}] {share:4.0%} {self.files:,}/{self.total:,} files  {status}"
-        else:
-            line = f"{plural(self.files, 'file')}  {status}"
-        self.stream.write("\r" + line[: columns() - 1] + "\x1b[K")
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-
-def columns() -> int:
-    """The width of the terminal (80 when there is none)."""
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def _count_files(inputs: list[str]) -> int | None:
-    """How many files the inputs name, when that is cheap to know (no archive, no stdin)."""
-    total = 0
-    for name in inputs:
-        if name == "-":
-            return None
-        try:
-            for path in iter_paths(name):
-                if _is_container(path):
-                    return None
-                total += 1
-        except OSError:
-            total += 1
-    return total
-
-
-def _is_container(path: str) -> bool:
-    lower = path.lower()
-    return lower.endswith(JSONL_SUFFIX) or any(lower.endswith(s) for s in ARCHIVE_SUFFIXES)
 
 
 # --------------------------------------------------------------------------- convert
@@ -150,301 +84,11 @@ def _engine_units(
     return units(inputs, namer, format=args.input_format, limits=_limits(args), output=output)
 
 
-def _limits(args: argparse.Namespace) -> Limits:
-    return Limits(args.max_member_size, args.max_total_size, args.max_members)
-
-
 def _sources(inputs: list[str]) -> list[Any]:
     return [sys.stdin.buffer if name == "-" else name for name in inputs]
 
 
-def _is_single(inputs: list[str]) -> bool:
-    """One input that is one file (or stdin), not a directory, pattern, archive or JSONL."""
-    if len(inputs) != 1:
-        return False
-    name = inputs[0]
-    if name == "-":
-        return True
-    if not os.path.lexists(name):  # a mistyped name (unless a pattern): "no such file"
-        return not glob.has_magic(name)
-    return os.path.isfile(name) and not _is_container(name)
-
-
-def _names_folder(out: str, *, single: bool) -> bool:
-    """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many.
-
-    An existing device or FIFO (``/dev/stdout``, ``/dev/null``, a pipe) is one output stream,
-    never a folder: many stories go into it as into a new file of that name.
-    """
-    if os.path.isdir(out) or out.endswith(("/", os.sep)):
-        return True
-    if is_special(out):
-        return False
-    return not single and not os.path.splitext(out)[1]
-
-
-def _named_format(out: str) -> tuple[str, str] | None:
-    """The format an output file's name says, and the suffix that says it, else ``None``.
-
-    The longest registered suffix the name ends with wins: ``x.ninjs.json`` is ninjs,
-    ``x.json`` storykit JSON (:data:`storykit.formats.FORMATS`).
-    """
-    name = os.path.basename(out).lower()
-    found: tuple[str, str] | None = None
-    for fmt, (_, suffixes) in formats.FORMATS.items():
-        for suffix in suffixes:
-            longer = found is None or len(suffix) > len(found[1])
-            if longer and name.endswith(suffix) and len(name) > len(suffix):
-                found = fmt, suffix
-    return found
-
-
-_ONE_OUTPUT_MANY = frozenset({"json", "text"})
-"""The text formats whose one output (a file, standard output) holds several stories."""
-
-
-def _holds_many(fmt: str, several: bool | None) -> bool:
-    """Whether one output of ``fmt`` can take the stories (``several``: ``None``, not known)."""
-    return several is False or fmt in _ONE_OUTPUT_MANY or fmt in formats.FILE_FORMATS
-
-
-def _several(args: argparse.Namespace) -> bool | None:
-    """Whether the inputs give several stories; ``None`` when that is not known (stdin).
-
-    Several inputs, a folder, a pattern, an archive or a JSON Lines file may give several; one
-    file is read up to its second story to know (only to say what to do about a wrong
-    command line); standard input is not read, to find out, before the command runs.
-    """
-    inputs: list[str] = args.inputs
-    if not _is_single(inputs):
-        return True
-    if inputs[0] == "-":
-        return None
-    if not os.path.isfile(inputs[0]):
-        return False  # not there: reading it says so
-    pieces = iter_pieces(inputs[0], format=args.input_format, **_limits(args)._asdict())
-    try:
-        first = next(annotate(pieces), None)
-    finally:
-        close = getattr(pieces, "close", None)
-        if close is not None:
-            close()
-    return first is not None and isinstance(first.event, Piece) and first.multi
-
-
-def _folder_for(out: str | None) -> str:
-    """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
-
-    The name of an existing file (not a folder) is not suggested: ``x-2/``, … instead.
-    """
-    base = "out"
-    if out is not None and out != "-" and not is_special(out):
-        named = _named_format(out)
-        if out.lower().endswith(JSONL_SUFFIX) and len(os.path.basename(out)) > len(JSONL_SUFFIX):
-            base = out[: -len(JSONL_SUFFIX)]
-        elif named is not None:
-            base = out[: -len(named[1])]
-        else:
-            base = os.path.splitext(out)[0] or base
-    folder, number = base, 2
-    while os.path.lexists(folder) and not os.path.isdir(folder):
-        folder, number = f"{base}-{number}", number + 1
-    return folder + "/"
-
-
-def _give_folder(out: str | None, to: str, *, given: bool) -> str:
-    """The advice to write one file a story: ``give a folder, -o x/ (one file each)``.
-
-    ``given``: ``--to`` was given (else the folder's name would not say the format).
-    """
-    flag = "" if given else f" --to {to}"
-    return f"give a folder, -o {_folder_for(out)}{flag} (one file each)"
-
-
-def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bool | None) -> str:
-    """The message for ``-o OUT --to GIVEN`` whose suffix ``said`` names ``fmt``, not ``to``.
-
-    Each way out it offers works when followed as it is written: the file renamed for
-    ``to`` (JSON of several stories: ``.jsonl``), or a folder when one ``to`` file cannot
-    hold the stories; ``--to`` dropped when one ``fmt`` file can.
-    """
-    stem = out[: len(out) - len(said)]
-    lines = given.lower() == "jsonl" or (to == "json" and several is not False)
-    if _holds_many(to, several):
-        ways = [f"name the file {stem}{JSONL_SUFFIX if lines else out_suffix(to)}"]
-    else:
-        ways = [_give_folder(out, to, given=True)]
-    # several stories in one .json file are JSON Lines, which a .json file is not read as
-    if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
-        ways.append(f"drop --to to write {fmt}")
-    head = f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
-    return head + ", or ".join(ways)
-
-
-def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | None]) -> None:
-    """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
-
-    ``-o x.html --to json`` wrote JSON into ``x.html``, which a browser, and storykit, then
-    read as what the name says. A suffix is the format's own (``.htm`` for html), or one
-    its registered suffixes end with (ninjs: ``.ninjs.json``, so an ``x.json`` of ninjs is
-    fine); a suffix no format owns says nothing (``-o x.out``); ``.jsonl`` is JSON's. A
-    folder's name is not looked at. ``several`` tells whether the inputs give several
-    stories, asked only when the advice depends on it (:func:`_conflict`).
-
-    Raises:
-        UsageError: The suffix says another format.
-    """
-    if out.endswith(("/", os.sep)) or os.path.isdir(out):
-        return
-    if out.lower().endswith(JSONL_SUFFIX):
-        if to == "json":
-            return
-        stem = out[: -len(JSONL_SUFFIX)]
-        way = (
-            f"name the file {stem}{out_suffix(to)}"
-            if _holds_many(to, several())
-            else _give_folder(out, to, given=True)
-        )
-        msg = (
-            f"-o {out}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
-            f"{way}, or drop --to to write JSON Lines"
-        )
-        raise UsageError(msg)
-    named = _named_format(out)
-    if named is None or named[0] == to:
-        return
-    fmt, suffix = named
-    if any(own.endswith(suffix) for own in formats.FORMATS[to][1]):
-        return
-    raise UsageError(
-        _conflict(out, to, given, fmt, out[len(out) - len(suffix) :], several=several())
-    )
-
-
-def _target_format(args: argparse.Namespace) -> str:
-    """The format to write: ``--to`` (a name or an alias), else from ``-o``'s suffix.
-
-    Raises:
-        UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
-        UsageError: No ``--to``, and ``-o`` does not tell (the message lists the formats
-            that can be written there); or ``-o``'s suffix says another format than ``--to``
-            (:func:`_check_suffix`).
-    """
-    out = args.output
-    known: list[bool | None] = []
-
-    def several() -> bool | None:  # read (once) only when a message depends on it
-        if not known:
-            known.append(_several(args))
-        return known[0]
-
-    if args.to is not None:
-        to = formats.resolve(args.to)[0]
-        if out is not None and out != "-":
-            _check_suffix(out, to, args.to, several)
-        return to
-    if out is not None and out != "-":
-        if out.lower().endswith(JSONL_SUFFIX):
-            return "json"
-        named = _named_format(out)
-        if named is not None:
-            return named[0]
-    msg = f"say which format to write with --to ({_formats_here(args, several)})"
-    suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
-    if suffix:  # -o story.pdf: say why the name did not tell
-        msg = f"no format writes {suffix} files ({out}); " + msg
-    raise UsageError(msg)
-
-
-def _formats_here(args: argparse.Namespace, several: Callable[[], bool | None]) -> str:
-    """The formats that ``convert`` can write to the output the command line names.
-
-    Every text format into a folder; into one output (standard output, a file), those that
-    hold the stories (JSON and the dump for several), and the file formats into a file.
-    """
-    out: str | None = None if args.output in (None, "-") else args.output
-    if out is not None and _names_folder(out, single=_is_single(args.inputs)):
-        return ", ".join(n for n in formats.names() if n not in formats.FILE_FORMATS)
-    many = several()
-    into_file = out is not None and not is_special(out)
-    fitting = [
-        n
-        for n in formats.names()
-        if (into_file if n in formats.FILE_FORMATS else _holds_many(n, many))
-    ]
-    text = ", ".join(fitting)
-    if many is None:  # standard input: one story can be written as any
-        one = [n for n in formats.names() if not _holds_many(n, many) and n not in fitting]
-        text += f"; for one story also {', '.join(one)}"
-    return text
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 story``, ``2 stories``: a count and its noun."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
-
-
 _MAX_EXISTING = 3  # output files that exist already named in the summary
-
-
-_FORMAT_OPTIONS = (
-    "standalone",
-    "front_matter",
-    "heading_offset",
-    "image",
-    "tags",
-    "footer",
-    "lang",
-)
-"""The writers' keyword options that ``convert`` takes (``--no-front-matter``…)."""
-
-
-def _flag(option: str, value: object) -> str:
-    """The flag that gave ``option`` ``value``, such as ``--no-tags`` or ``--fragment``."""
-    if option == "standalone":
-        return "--standalone" if value else "--fragment"
-    name = option.replace("_", "-")
-    return f"--no-{name}" if value is False else f"--{name}"
-
-
-def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
-    """The writer's keyword options the command line gives, checked against the format.
-
-    HTML written to a file is a whole page unless ``--fragment`` is given; to standard
-    output, a fragment unless ``-s`` is given.
-
-    Raises:
-        UsageError: The format takes no such option, or its value is wrong.
-    """
-    given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
-    options = {name: value for name, value in given.items() if value is not None}
-    accepted = inspect.signature(formats.writer(to).dumps).parameters
-    for name, value in options.items():
-        if name not in accepted:
-            takers = [f for f in formats.names() if name in _writer_options(f)]
-            where = f"an option of {' and '.join(takers)}" if takers else "not an option"
-            raise UsageError(f"{_flag(name, value)} is {where}, not of {to}")
-    if to == "html" and "standalone" not in options:
-        options["standalone"] = to_file  # a file is opened in a browser: it is a page
-    if options:
-        try:
-            formats.writer(to).dumps(Story("A title"), **options)
-        except (TypeError, ValueError) as exc:
-            message = str(exc)
-            for name, value in options.items():  # the library's name of it: the flag's
-                if message.startswith(f"{name}: "):
-                    message = _flag(name, value) + message[len(name) :]
-            raise UsageError(message) from None
-    return options
-
-
-def _writer_options(name: str) -> set[str]:
-    try:
-        dumps = getattr(formats.by_name(name), "dumps", None)
-    except ImportError:  # pragma: no cover - a format whose extra is missing
-        return set()
-    # A file format (SQLite, Parquet) has no per-story writer, so no per-story options.
-    return set() if dumps is None else set(inspect.signature(dumps).parameters)
 
 
 class _Summary:

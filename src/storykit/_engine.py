@@ -1,18 +1,19 @@
 """The batch engine behind ``storykit convert`` and ``validate``.
 
 One story's way, from the command line to the bytes written. :func:`storykit._batch.convert`
-decides the target format and where the output goes (a :class:`~storykit._worker.Job`),
+decides the target format and where the output goes (a :class:`~storykit._work_records.Job`),
 then:
 
-1. :func:`units` walks the inputs (:func:`storykit._walk.walk`: folders, globs, archives,
-   standard input) into units of work, small typed records (:mod:`storykit._worker`): a
-   :class:`FileUnit` for a plain file, a :class:`MemberUnit` for an archive member's bytes,
-   or a :class:`StoryUnit` for one story split here (standard input, a named pipe or a
-   device named on its own: a stream that may never end is not one worker's unit). What
-   cannot be read comes as a failed :class:`Result` in its place. The walk asks nothing of
-   the files but their names: with a pool, a worker that opens a file over 4 MiB (which may
-   hold any number of stories, and would keep one worker busy) hands it back, and it is split
-   here and its stories sent out a chunk at a time, in its place in the output.
+1. :func:`storykit._units.units` walks the inputs (:func:`storykit._walk.walk`: folders,
+   globs, archives, standard input) into units of work, small typed records
+   (:mod:`storykit._work_records`): a :class:`FileUnit` for a plain file, a
+   :class:`MemberUnit` for an archive member's bytes, or a :class:`StoryUnit` for one story
+   split there (standard input, a named pipe or a device named on its own: a stream that may
+   never end is not one worker's unit). What cannot be read comes as a failed
+   :class:`Result` in its place. The walk asks nothing of the files but their names: with a
+   pool, a worker that opens a file over 4 MiB (which may hold any number of stories, and
+   would keep one worker busy) hands it back, and it is split here and its stories sent out
+   a chunk at a time, in its place in the output.
 2. :func:`run` cuts the units into chunks and does each chunk (:func:`storykit._worker.work`:
    split each file into stories, read each story, write it in the target format), here
    with ``--jobs 1`` or in ``--jobs`` worker processes, keeping only a bounded number of
@@ -34,38 +35,21 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from storykit._naming import Namer, OutsideError, input_base
-from storykit._pieces import file_pieces, stream_pieces
+from storykit._pieces import file_pieces
 from storykit._pool import IN_FLIGHT, _Pool
-from storykit._records import Blob, Failure, Origin, Piece
-from storykit._sources import Limits, is_stream, read_ahead
-from storykit._walk import Named, Opened, walk
-from storykit._worker import (
-    Done,
-    FileUnit,
-    Job,
-    MemberUnit,
-    Numbered,
-    Result,
-    StoryUnit,
-    Unit,
-    annotate,
-    failed,
-    no_story,
-    skipped,
-    work,
-)
+from storykit._units import _or_no_story, story_units
+from storykit._work_records import Done, FileUnit, Job, Result, Unit, failed
+from storykit._worker import annotate, work
 from storykit._writing import signals_held
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "WORKER_DIED", "Handler", "run", "story_units", "units"]
+__all__ = ["CHUNK", "WORKER_DIED", "Handler", "run"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
 _POOL_CHUNK = 128  # … with a pool, after the first two chunks
@@ -87,150 +71,6 @@ class Handler:
     def handle(self, result: Result) -> bool:
         """Take any other result; False stops the run (``--fail-fast``)."""
         raise NotImplementedError
-
-
-# --------------------------------------------------------------------------- units
-
-
-def units(
-    inputs: list[str],
-    namer: Namer | None,
-    *,
-    format: str | None,
-    limits: Limits,
-    output: str | None = None,
-) -> Iterator[Unit | Result | None]:
-    """The work for the inputs (paths, or ``-`` for standard input), in order.
-
-    ``output`` (``convert -o``'s file or folder) is left out of a folder's walk: ``convert .
-    -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with each run;
-    ``convert . -o json/`` read json/*.json and wrote json/json/. A folder named as both
-    input and output (``convert . -o .``) is walked whole, and a file named on its own is read.
-
-    Files and archive members go to the workers whole, to be split there (a file over 4 MiB
-    is handed back, see :func:`run`); standard input, and a named pipe or a device named
-    on its own, are split here, a story at a time.
-    With ``namer`` (folder output), each file's output name is chosen here, in input order.
-    ``None`` before a stream: the units so far are to be sent now, not kept back until the
-    stream (which may trickle, or wait for a writer) fills their chunk.
-
-    Raises:
-        UnknownFormatError: ``format`` names no format that can be read.
-    """
-    for name in read_ahead(inputs):  # the next files named are asked for ahead
-        base = input_base(name)  # the folder the output names count from
-        source = sys.stdin.buffer if name == "-" else name
-        left_out = _left_out(output, name)
-        for found in walk(source, format=format, limits=limits):
-            if left_out is not None and isinstance(found, (Named, Blob)):
-                path = os.path.abspath(found.origin.path)
-                if path == left_out or path.startswith(left_out + os.sep):
-                    continue
-            if isinstance(found, Named):  # a plain file
-                stem = _stem(namer, found.path, None, base)
-                if isinstance(stem, Result):
-                    yield stem
-                elif found.path == name and is_stream(found.path):
-                    # a named pipe or a device named on its own: split here, as standard
-                    # input is (a worker would hold its stories until it ended, or for ever;
-                    # one among a folder's files is refused by the walk). One look at each
-                    # input named, not at each file of a folder.
-                    yield None
-                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
-                    numbered = annotate(pieces)
-                    yield from _or_no_story(story_units(numbered, namer, stem=stem), found.origin)
-                else:
-                    yield FileUnit(found.path, found.format, stem)
-            elif isinstance(found, Blob):  # an archive member
-                origin = found.origin
-                assert origin.member is not None
-                assert found.data is not None
-                stem = _stem(namer, origin.path, origin.member, base)
-                if isinstance(stem, Result):
-                    yield stem
-                else:
-                    yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
-            elif isinstance(found, Opened):  # standard input
-                yield None
-                pieces = stream_pieces(
-                    found.stream, found.origin.path, None, found.format, limits.max_member_size
-                )
-                origin = Origin(name) if name == "-" else found.origin  # as on its own: "-"
-                yield from _or_no_story(story_units(annotate(pieces), namer, base), origin)
-            elif isinstance(found, Failure):
-                yield failed(found.origin, found.error)
-            else:
-                yield skipped(found.origin, found.reason)
-
-
-def _left_out(output: str | None, name: str) -> str | None:
-    """The output (an absolute path) when it lies inside the input folder ``name``, else None."""
-    if output is None or name == "-" or not os.path.isdir(name):
-        return None
-    out, folder = os.path.abspath(output), os.path.abspath(name)
-    if out != folder and out.startswith(os.path.join(folder, "")):
-        return out
-    return None
-
-
-def _or_no_story(
-    items: Iterator[StoryUnit | Result], origin: Origin
-) -> Iterator[StoryUnit | Result]:
-    """``items``, or the failure of a file that holds no story, as a worker reports one."""
-    empty = True
-    for item in items:
-        empty = False
-        yield item
-    if empty:
-        yield no_story(origin)
-
-
-def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str | Result | None:
-    """Where a file's stories go in the output folder (``None``: no folder), or why not."""
-    if namer is None:
-        return None
-    try:
-        return namer.stem(path, member, base)
-    except OutsideError as exc:
-        return failed(Origin(path, member), str(exc))
-
-
-def _file_size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0  # the worker reports it
-
-
-def story_units(
-    numbered: Iterator[Numbered], namer: Namer | None, base: str = "", stem: str | None = None
-) -> Iterator[StoryUnit | Result]:
-    """A unit for each story split here, or the result of what could not be read.
-
-    ``base``: the folder the output names count from (see :func:`input_base`). ``stem``:
-    the output name chosen already for the one file of ``numbered`` (a file handed back).
-    """
-    chosen = stem is not None
-    refused: str | None = None  # why the file's stories are not written
-    for event, index, multi in numbered:
-        origin = event.origin
-        if isinstance(event, Failure):
-            yield failed(origin, event.error)
-        elif not isinstance(event, Piece):
-            yield skipped(origin, event.reason)
-        else:
-            if namer is not None and index == 1 and not chosen:
-                try:
-                    stem, refused = namer.stem(origin.path, origin.member, base), None
-                except OutsideError as exc:
-                    stem, refused = None, str(exc)
-            if refused is not None:
-                yield failed(origin, refused)
-                continue
-            dest = None if namer is None or stem is None else namer.dest(stem, index, multi)
-            yield StoryUnit(
-                origin.path, origin.member, origin.line, event.text, event.format, dest, index == 1
-            )
 
 
 # --------------------------------------------------------------------------- running
@@ -271,6 +111,13 @@ def run(
             going = _take(handler, work(chunk, job))
         if not going:
             return
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the worker reports it
 
 
 def _large(chunk: list[Unit] | Result) -> bool:

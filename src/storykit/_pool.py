@@ -22,7 +22,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
-from storykit._worker import Done, Job, Unit, work
+from storykit._work_records import Done, Job, Unit
+from storykit._worker import work
 from storykit._writing import remove_stale, signals_held
 
 if TYPE_CHECKING:

@@ -7,8 +7,9 @@ import os
 import sys
 import textwrap
 
-from storykit._batch import EXIT_FAILED, EXIT_OK, UsageError, columns, safe
+from storykit._batch import EXIT_FAILED, EXIT_OK, UsageError, safe
 from storykit._pieces import parse_piece
+from storykit._progress import columns
 from storykit._records import Failure, Skipped, error_as_options
 from storykit._writing import print_stdout, write_text_stdout
 from storykit.collection import iter_pieces

@@ -53,7 +53,8 @@ class Limits(NamedTuple):
     """The bounds on reading many stories, as every reading function's options give them.
 
     What is refused past them is refused in :mod:`storykit._archives` (members, totals)
-    and :mod:`storykit._pieces` (a story, a line or a whole file too long).
+    and :mod:`storykit._pieces` (a line or a whole file too long; a dump's story too long
+    in :mod:`storykit._dump_stream`, which it streams dumps through).
     """
 
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE

@@ -3,7 +3,7 @@
 Everything that reads many stories starts here: :func:`storykit.collection.iter_pieces`
 (and so ``iter_stories``, ``storykit show``, a single input of ``storykit convert``),
 :func:`storykit.collection.iter_blobs` and the batch engine behind ``storykit convert`` and
-``validate`` (:func:`storykit._engine.units`). :func:`walk` yields, in order:
+``validate`` (:func:`storykit._units.units`). :func:`walk` yields, in order:
 
 - each plain file, named but not read (a :class:`Named`);
 - each member of an archive, read within the limits (a :class:`Blob` with its bytes), or

@@ -24,7 +24,8 @@ This module holds the public iterators, the error policy and :func:`dump_many`; 
 behind them live in private modules: ``_walk`` (the one walk over folders, globs, open
 files and archives, which every reader of many stories, the ``storykit`` command's included,
 goes through), ``_sources`` (suffixes, folders, globs, the limits), ``_archives`` (zip and
-tar members within the limits), ``_pieces`` (splitting files into stories, reading one) and
+tar members within the limits), ``_pieces`` (splitting files into stories, reading one),
+``_dump_stream`` (splitting a stream of dumps into stories, a block at a time) and
 ``_records`` (:class:`Origin` and the other records, re-exported here).
 """
 

@@ -189,6 +189,7 @@ def test_an_array_of_many_wrong_items_is_counted_not_kept() -> None:
     again and again). The first _KEPT are kept; the others are counted for the message."""
     from cattrs.errors import ClassValidationError, IterableValidationError
 
+    from storykit.formats import _json_converter
     from storykit.formats import json as json_format
 
     n = 5000
@@ -201,8 +202,8 @@ def test_an_array_of_many_wrong_items_is_counted_not_kept() -> None:
         json_format.converter().structure({"title": "T", "tags": [1] * n}, Story)
     (group,) = raw.value.exceptions
     assert isinstance(group, IterableValidationError)
-    assert len(group.exceptions) == json_format._KEPT
-    assert group.more == n - json_format._KEPT  # type: ignore[attr-defined]
+    assert len(group.exceptions) == _json_converter._KEPT
+    assert group.more == n - _json_converter._KEPT  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -29,9 +29,9 @@ from typing import Any
 import pytest
 
 import storykit
-from storykit import _engine, _pieces, _pool, _worker
+from storykit import _engine, _pieces, _pool, _units, _work_records, _worker
 from storykit._sources import Limits
-from storykit._worker import StoryUnit
+from storykit._work_records import StoryUnit
 
 from ..conftest import run_python
 from ..test_cli import _children_cpu, files_under, jsonl_stories, run
@@ -78,8 +78,8 @@ def test_the_cli_splits_a_large_file_as_iter_stories_does(
     text = big_story(400)
     path = write(tmp_path / "big.txt", text)
     scanned = count_scanning(monkeypatch)
-    job = _worker.Job("convert", compact=True)
-    units = list(_engine._handed_back([_worker.FileUnit(str(path), "", None)], job, 64))
+    job = _work_records.Job("convert", compact=True)
+    units = list(_engine._handed_back([_work_records.FileUnit(str(path), "", None)], job, 64))
     assert len(units) == 1
     assert [type(unit) for unit in units[0]] == [StoryUnit]  # one story, split here
     assert units[0][0].text == text.rstrip("\n")  # type: ignore[union-attr]
@@ -100,7 +100,7 @@ class _Collecting(_engine.Handler):
     def tally(self, ok: int, files: int, extras: int = 0) -> None:
         self.seen.append((ok, files))
 
-    def handle(self, result: _worker.Result) -> bool:
+    def handle(self, result: _work_records.Result) -> bool:
         self.seen.append(result.kind)
         return True
 
@@ -132,12 +132,12 @@ def test_large_files_are_handed_back_and_done_in_their_place(
 
     monkeypatch.setattr(_engine, "file_pieces", recording)
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    job = _worker.Job("convert", compact=True)
+    job = _work_records.Job("convert", compact=True)
     runs = []
     for jobs, size in ((1, 64), (2, 4), (2, 64)):
         handler = _Collecting()
         _engine.run(
-            _engine.units(inputs, None, format=None, limits=limits),
+            _units.units(inputs, None, format=None, limits=limits),
             job,
             jobs,
             handler,
@@ -246,14 +246,14 @@ def test_a_stopped_pool_leaves_the_cancelling_to_the_executor_thread(
     seen: list[str] = []
 
     class Stopping(_engine.Handler):
-        def handle(self, result: _worker.Result) -> bool:
+        def handle(self, result: _work_records.Result) -> bool:
             seen.append(result.kind)
             return False  # stop at the first result, with chunks still queued
 
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    items = _engine.units(inputs, None, format=None, limits=limits)
-    _engine.run(items, _worker.Job("validate"), 2, Stopping(), chunk_size=1)
+    items = _units.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _work_records.Job("validate"), 2, Stopping(), chunk_size=1)
     assert seen == ["failed"]
     assert "MainThread" not in cancelled_by
 
@@ -286,7 +286,7 @@ def test_the_main_thread_waits_on_a_worker_with_ctrl_c_held_back(
     seen: list[str] = []
 
     class Taking(_engine.Handler):
-        def handle(self, result: _worker.Result) -> bool:
+        def handle(self, result: _work_records.Result) -> bool:
             seen.append(result.kind)
             return True
 
@@ -295,8 +295,8 @@ def test_the_main_thread_waits_on_a_worker_with_ctrl_c_held_back(
 
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    items = _engine.units(inputs, None, format=None, limits=limits)
-    _engine.run(items, _worker.Job("validate"), 2, Taking(), chunk_size=2)
+    items = _units.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _work_records.Job("validate"), 2, Taking(), chunk_size=2)
     assert seen
     assert masks  # the main thread did wait
     assert all({signal.SIGINT, signal.SIGTERM} <= mask for mask in masks), masks
@@ -371,13 +371,13 @@ def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
         write(tmp_path / f"{i:02}.txt", "\n\n".join(stories))
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
-    job = _worker.Job("convert", to, compact=True)
+    job = _work_records.Job("convert", to, compact=True)
     seen: dict[str, tuple[bytes, set[str]]] = {}
     for road, slot_size in (("one", 0), ("shared", 1 << 20), ("mixed", 600), ("piped", 10)):
         handler = _Collecting()
         if slot_size:
             monkeypatch.setattr(_pool.SharedSlots, "SIZE", slot_size)
-        items = _engine.units(inputs, None, format=None, limits=limits)
+        items = _units.units(inputs, None, format=None, limits=limits)
         _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
         out = b"".join(x for x in handler.seen if isinstance(x, bytes))
         seen[road] = (out, handler.roads)
@@ -437,7 +437,7 @@ def test_inputs_that_kill_workers_are_found_by_halves(
     tries = []
     alone = _engine._PoolRun.alone
 
-    def counting(self: _engine._PoolRun, chunk: list[_worker.Unit]) -> Any:
+    def counting(self: _engine._PoolRun, chunk: list[_work_records.Unit]) -> Any:
         tries.append(len(chunk))
         return alone(self, chunk)
 
@@ -445,8 +445,8 @@ def test_inputs_that_kill_workers_are_found_by_halves(
     handler = _Collecting()
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
-    items = _engine.units(inputs, None, format=None, limits=limits)
-    _engine.run(items, _worker.Job("convert", compact=True), 2, handler)
+    items = _units.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _work_records.Job("convert", compact=True), 2, handler)
     out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
     titles = [storykit.loads(line, "json").title for line in out.splitlines()]
     assert titles == [make_story(i).title for i in range(300) if i not in KILLERS]
@@ -487,8 +487,8 @@ def test_a_worker_killed_between_two_sends_is_no_traceback(
     handler = _Collecting()
     limits = Limits(max_member_size=1 << 20, max_total_size=1 << 30)
     inputs = [str(p) for p in sorted(tmp_path.glob("*.txt"))]
-    items = _engine.units(inputs, None, format=None, limits=limits)
-    _engine.run(items, _worker.Job("convert", compact=True), 2, handler, chunk_size=1)
+    items = _units.units(inputs, None, format=None, limits=limits)
+    _engine.run(items, _work_records.Job("convert", compact=True), 2, handler, chunk_size=1)
     out = b"".join(x for x in handler.seen if isinstance(x, bytes)).decode()
     titles = [storykit.loads(line, "json").title for line in out.splitlines()]
     assert titles == [make_story(i).title for i in range(12) if i != 3]
@@ -501,10 +501,10 @@ def test_the_pool_shuts_down_with_ctrl_c_held_back(tmp_path: Path) -> None:
     # the workers waiting for work and the command waiting for them at exit, for ever (about
     # one run in five, `kill -INT -PGID` twice 0-80 ms apart). The shutdown holds it back.
     masks: list[set[signal.Signals]] = []
-    pool = _pool._Pool(2, _worker.Job("validate"))
+    pool = _pool._Pool(2, _work_records.Job("validate"))
     write(tmp_path / "a.txt", dump(0))
-    unit = _worker.FileUnit(str(tmp_path / "a.txt"), "text", None)
-    assert pool.submit([unit], _worker.Job("validate")).result().files == 1
+    unit = _work_records.FileUnit(str(tmp_path / "a.txt"), "text", None)
+    assert pool.submit([unit], _work_records.Job("validate")).result().files == 1
     shutdown = pool.executor.shutdown
 
     def recording(*args: Any, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storykit._naming import Namer
-from storykit._worker import Job
+from storykit._work_records import Job
 
 
 def outputs(namer: Namer, stem: str, stories: int) -> list[str]:

@@ -1,9 +1,11 @@
-"""Splitting files into stories (``storykit._pieces``): the roads a file can take agree.
+"""Splitting files into stories (``storykit._pieces``, ``storykit._dump_stream``): the roads
+a file can take agree.
 
-These tests must reach in: a file is read whole or streamed, and streamed in blocks of
-64 KiB, by private rules (``_WHOLE``, ``_BLOCK``) that no option sets; what they guard is
-that every road gives the same pieces, and that streaming costs linear work (counted by
-wrapping the private splitting functions ``_split`` and ``_boundary``). The public
+These tests must reach in: a file is read whole or streamed (``_pieces._WHOLE``), and
+streamed in blocks of 64 KiB (``_dump_stream._BLOCK``, the one block size the code reads),
+by private rules that no option sets; what they guard is that every road gives the same
+pieces, and that streaming costs linear work (counted by wrapping the stream splitter's
+private functions ``_dump_stream._split`` and ``_dump_stream._boundary``). The public
 behaviour (the same stories, origins and errors, whatever the road) is what they assert.
 """
 
@@ -19,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Story, _pieces
+from storykit import Story, _dump_stream, _pieces
 from storykit._pieces import open_file
 from storykit.formats import _text_lines
 from storykit.formats.text import split_stories
@@ -113,7 +115,7 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
     def normal(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
-    assert normal(_pieces._split(text, split_stories)) == normal(list(split_stories(text)))
+    assert normal(_dump_stream._split(text, split_stories)) == normal(list(split_stories(text)))
 
 
 _GLUE_MIDDLE = st.sampled_from(
@@ -160,7 +162,7 @@ def test_blocks_give_the_same_pieces_as_the_whole_text(
     path = write(tmp_path / "many.txt", text)
     whole = list(storykit.iter_records(path))  # read whole: the file is small
     monkeypatch.setattr(_pieces, "_WHOLE", 0)  # streamed instead,
-    monkeypatch.setattr(_pieces, "_BLOCK", 300)  # in blocks that hold less than one story
+    monkeypatch.setattr(_dump_stream, "_BLOCK", 300)  # in blocks that hold less than one story
     small = list(storykit.iter_records(path))
     assert small == whole
     assert [o.line for o, _ in small] == nav_lines(text)
@@ -170,7 +172,7 @@ def test_blocks_give_the_same_pieces_as_the_whole_text(
 def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
 ) -> None:
-    monkeypatch.setattr(_pieces, "_BLOCK", block)
+    monkeypatch.setattr(_dump_stream, "_BLOCK", block)
     long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
     text = dump(0) + "\n\n" + long + "\n\n" + dump(2) + "\n" + long + "\n" + dump(3)
     write(tmp_path / "a.txt", text)
@@ -192,9 +194,9 @@ def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     every block counts many times its length.
     """
     monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 1024)
+    monkeypatch.setattr(_dump_stream, "_BLOCK", 1024)
     scanned = [0]
-    real_split, real_boundary = _pieces._split, _pieces._boundary
+    real_split, real_boundary = _dump_stream._split, _dump_stream._boundary
 
     def counting_split(text: str, split: object) -> list[tuple[int, str]]:
         scanned[0] += len(text)
@@ -204,8 +206,8 @@ def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         scanned[0] += len(text)
         return real_boundary(text)
 
-    monkeypatch.setattr(_pieces, "_split", counting_split)
-    monkeypatch.setattr(_pieces, "_boundary", counting_boundary)
+    monkeypatch.setattr(_dump_stream, "_split", counting_split)
+    monkeypatch.setattr(_dump_stream, "_boundary", counting_boundary)
     return scanned
 
 
@@ -230,13 +232,13 @@ def test_streaming_one_large_story_splits_each_block_once(
 def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block: int) -> None:
     text = "\n".join(lines)
     whole = [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in split_stories(text)]
-    old_block = _pieces._BLOCK
-    _pieces._BLOCK = block
+    old_block = _dump_stream._BLOCK
+    _dump_stream._BLOCK = block
     try:
         reader = io.BytesIO(text.encode())
-        events = list(_pieces._dump_pieces(reader, "a.txt", None, 1 << 20))
+        events = list(_dump_stream._dump_pieces(reader, "a.txt", None, 1 << 20))
     finally:
-        _pieces._BLOCK = old_block
+        _dump_stream._BLOCK = old_block
     streamed = [
         (e.origin.line, e.text.rstrip(" \t\r\n\ufeff"))
         for e in events
@@ -254,13 +256,13 @@ def test_joined_dumps_streamed_in_any_block_size_read_as_each_alone(
     stories each dump gives alone, on the lines they start on (the second on the line where
     the first's footer runs into its nav line)."""
     joined, expected = case
-    old_block = _pieces._BLOCK
-    _pieces._BLOCK = block
+    old_block = _dump_stream._BLOCK
+    _dump_stream._BLOCK = block
     try:
         stream = io.BytesIO(joined.encode("utf-8"))
         found = [(o.line, s) for o, s in storykit.iter_records([stream])]
     finally:
-        _pieces._BLOCK = old_block
+        _dump_stream._BLOCK = old_block
     assert found == expected
 
 
@@ -271,7 +273,7 @@ def test_joined_dumps_with_one_over_the_limit_whatever_the_block_size(
 ) -> None:
     """A story over the limit, joined to the next with no line break, is skipped up to its
     footer: the next story, which starts on the same line, is read."""
-    monkeypatch.setattr(_pieces, "_BLOCK", block)
+    monkeypatch.setattr(_dump_stream, "_BLOCK", block)
     long = dump(1).replace("Body 1.", "Body\n\n" + ("x" * 70 + ".\n\n") * 40 + "End.")
     parts = [dump(0), long, dump(2), long, dump(3)]
     text = glue.join(part.rstrip("\n") for part in parts)
@@ -302,7 +304,7 @@ def test_a_line_longer_than_a_story_may_be_is_not_held(
     is not, though the part of it that is kept would read as one.
     """
     monkeypatch.setattr(_pieces, "_WHOLE", 0)
-    monkeypatch.setattr(_pieces, "_BLOCK", 256)
+    monkeypatch.setattr(_dump_stream, "_BLOCK", 256)
     long_line = "View original source " + "z" * 1000 + tail
     long_story = dump(1).replace("Body 1.", "Body 1.\n\n" + long_line + "\n\nMore body.")
     text = dump(0) + "\n\n" + long_story + "\n\n" + dump(2)

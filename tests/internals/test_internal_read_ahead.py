@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import _engine, _sources
+from storykit import _sources, _units
 
 pytestmark = pytest.mark.skipif(
     _sources._WILLNEED is None, reason="no posix_fadvise on this platform: nothing is read ahead"
@@ -203,7 +203,7 @@ def test_the_commands_inputs_are_asked_for_ahead(
     names = _folder(tmp_path, 150)
     spy = Spy(monkeypatch)
     walked = []
-    for unit in _engine.units(names, None, format=None, limits=_sources.Limits()):
+    for unit in _units.units(names, None, format=None, limits=_sources.Limits()):
         walked.append(unit.origin.path)
         spy.walked += 1
     assert walked == names

@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 
 from storykit._naming import Namer
-from storykit._worker import Job
+from storykit._work_records import Job
 
 
 def test_a_worker_gets_the_namer_without_the_names_it_gave_out(tmp_path: Path) -> None:

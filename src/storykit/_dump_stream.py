@@ -1,0 +1,308 @@
+"""Splitting the text of dumps into stories: a stream a block of lines at a time.
+
+:func:`_dump_pieces` reads a stream of dumps (one file, or many joined as ``cat`` joins
+them) a block of lines at a time and hands out the raw text of each story, with the line it
+starts on: the same pieces as :func:`storykit.formats.text.split_stories` gives for the whole
+text, in memory bounded by the block size and one story, in time linear in the input. The
+last story of a block is carried to the next; a story longer than ``max_member_size`` is
+reported and skipped; bytes that are not UTF-8 are reported with the line they are on.
+:func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
+story at most, for a block here and for a whole small file.
+
+:mod:`storykit._pieces` decides how a file, member or stream is read (whole or streamed,
+dump, JSON Lines or one document) and sends a streamed dump here; it imports this module,
+never the other way round. ``_BLOCK`` is the one block size both read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+
+from storykit._decoding import decode
+from storykit._records import Failure, Origin, Piece, read_error, size_text
+from storykit.errors import StoryParseError
+
+__all__ = ["ENDLESS"]
+
+_BLOCK = 64 * 1024  # bytes of lines read at a time from a dump (under malloc's mmap size)
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _decode_piece(text: str, origin: Origin) -> Piece | Failure:
+    """Turn text decoded with ``surrogateescape`` into a piece, or a UTF-8 failure."""
+    if _SURROGATE_RE.search(text) is None:
+        return Piece(origin, text, "text")
+    first = origin.line or 1
+    try:
+        decode(text.encode("utf-8", "surrogateescape"), origin.where)
+    except StoryParseError as exc:
+        line = first + exc.line - 1 if exc.line is not None else first
+        return Failure(origin, StoryParseError(exc.message, filename=origin.where, line=line))
+    return Piece(origin, text, "text")  # pragma: no cover - surrogates always fail to decode
+
+
+_CANDIDATE_RE = re.compile("←|View")  # how a line that starts or ends a story begins
+
+
+def _boundary(text: str) -> tuple[bool, int, int, int] | None:
+    """The first line of ``text`` that starts or ends a story, as split_stories tells them.
+
+    Returns ``(is_nav, start, end, rest)``: whether it is a nav line (a story starts on it)
+    rather than a footer (a story ends with it), where the line starts and ends, and where
+    the text after the story that ends there starts. For a nav line that is ``start``; for a
+    footer, the next line. A footer run into the next story's nav line (two dumps joined) is
+    a footer that ends (``end``) at its URL, and ``rest`` is the nav line's ``←`` on the
+    same line. Each line is looked at once at most: finding it costs one pass over the text.
+    """
+    from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
+
+    pos = 0
+    while True:
+        found = _CANDIDATE_RE.search(text, pos)
+        if found is None:
+            return None
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        end = len(text) if end == -1 else end
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
+        if line.startswith("←") and _NAV_RE.fullmatch(line):
+            return True, start, end, start
+        if line.startswith("View"):
+            if _FOOTER_RE.fullmatch(line):
+                return False, start, end, min(end + 1, len(text))
+            cut = _glued_cut(line)
+            if cut is not None:
+                lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in text
+                return False, start, lead + cut[0], lead + cut[1]
+        pos = end
+
+
+def _ends_with_footer(piece: str) -> bool:
+    """Whether a piece's last non-blank line is a footer: no line can be added to it.
+
+    (Not a footer run into a nav line: split_stories has cut that in two.)
+    """
+    found = _boundary(piece.rstrip(_BLANK + "\n").rsplit("\n", 1)[-1])
+    return found is not None and not found[0]
+
+
+_NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
+
+
+def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -> bytes:
+    """The rest of a line, or a stand-in for it when it is longer than a story may be.
+
+    The stand-in is what was read of the line (``limit + 1`` bytes), then spaces that keep
+    it longer than the limit in characters too, so that its story is refused; a line that
+    goes on with another word gets one more (`` x``), so that it reads as a footer only
+    when the whole line does. The rest of the line is read through, not kept; of a stream
+    that may never end (``endless``: ``/dev/zero``), it is not read at all: the stand-in
+    then always reads as going on (`` x``, no line break), so that its story is unfinished
+    and over the limit, which stops the reading (:meth:`_DumpSplitter.too_long`).
+    """
+    more = reader.readline(limit + 1)
+    if len(more) <= limit or more.endswith(b"\n"):
+        return more
+    if endless:
+        return more + b" x" + b" " * (limit + 1)
+    tail, words = more[-1:], False
+    while True:
+        rest = reader.readline(_BLOCK)
+        words = words or _NEXT_WORD_RE.search(tail + rest) is not None
+        tail = rest[-1:]
+        if not rest or rest.endswith(b"\n"):
+            break
+    return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
+
+
+class _DumpSplitter:
+    """The state of :func:`_dump_pieces` between blocks: the unfinished story, if any."""
+
+    def __init__(self, path: str, member: str | None, limit: int, endless: bool = False) -> None:
+        self.path, self.member, self.limit = path, member, limit
+        self.endless = endless  # a stream that may never end: stop at the first story too long
+        self.stopped = False  # the rest of the stream is not to be read (see too_long)
+        self.blank = 0  # bytes of blank lines read since the last story (or since the start)
+        self.parts: list[str] = []  # an unfinished story going on past its block, by blocks
+        self.size = 0  # characters in ``parts``
+        self.newlines = 0  # line breaks in ``parts`` (or in the lines of a story skipped)
+        self.base = 1  # the line on which ``parts`` (if any, else the next block) starts
+        self.skipping = False  # the unfinished story is over the limit: its lines are dropped
+        self.clean = True  # ``parts`` are valid UTF-8
+
+    def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
+        origin = Origin(self.path, self.member, first)
+        if len(piece) > self.limit:
+            return read_error(origin, _story_too_long(self.limit), first)
+        return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
+
+    def too_long(self) -> Iterator[Failure]:
+        """Refuse the unfinished story once it is over the limit, and skip what is left.
+
+        A stream that may never end (a device, a pipe: ``/dev/zero``, ``yes |``) is not
+        read past it: the story's end may never come, and skipping to it would read for
+        ever. (A regular file's end is known to come: it is read on, to the next story.)
+        """
+        if self.size <= self.limit:
+            return
+        message = _story_too_long(self.limit)
+        if self.endless:
+            message = f"{message}, {ENDLESS}"
+            self.stopped = True
+        yield read_error(Origin(self.path, self.member, self.base), message, self.base)
+        # a story that ends with its footer line is handed out whole (and refused there),
+        # so this one goes on: its lines are dropped up to the line that ends it
+        self.skipping = True
+        self.parts, self.size = [], 0
+
+    def go_on(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Add a block to the unfinished story; stop there unless the story ends in it.
+
+        Leaves the text after the story's end in :attr:`rest`, ``None`` if it goes on.
+        """
+        self.rest: str | None = None
+        found = _boundary(text)  # only this block is searched: the story so far never again
+        if found is None:
+            self.newlines += text.count("\n")
+            if not self.skipping:
+                self.parts.append(text)
+                self.size += len(text)
+                self.clean = self.clean and clean
+                if eof:
+                    yield self.finished(self.base, "".join(self.parts), self.clean)
+                else:
+                    yield from self.too_long()
+            return
+        is_nav, start, end, rest = found
+        if not self.skipping:
+            piece = "".join(self.parts) + text[:start]
+            piece = piece[:-1] if is_nav else piece + text[start:end]
+            yield self.finished(self.base, piece, self.clean and clean)
+        self.base += self.newlines + text.count("\n", 0, rest)
+        self.parts, self.size, self.newlines, self.skipping = [], 0, 0, False
+        self.rest = text[rest:]
+
+    def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Split a block of whole lines that starts with no story unfinished."""
+        from storykit.formats.text import split_stories  # noqa: PLC0415
+
+        pieces = _split(text, split_stories)
+        for first, piece in pieces if eof else pieces[:-1]:
+            yield self.finished(self.base + first - 1, piece, clean)
+        if eof:
+            return
+        if not pieces:  # only blank lines so far
+            self.blank += len(text)
+            if self.endless and self.blank > self.limit:  # ``yes '' |``: no story may come
+                message = f"blank lines past the {size_text(self.limit)} limit "
+                message += f"(max_member_size), {ENDLESS}"
+                yield read_error(Origin(self.path, self.member, self.base), message, self.base)
+                self.stopped = True
+            self.base += text.count("\n")
+            return
+        self.blank = 0
+        last_first, last = pieces[-1]
+        if _ends_with_footer(last):  # a finished story: no need to wait for the next block
+            yield self.finished(self.base + last_first - 1, last, clean)
+            self.base += text.count("\n")
+            return
+        carry = last  # the block from the last story's first line (or its ``←``) on
+        self.base += last_first - 1
+        self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
+        self.clean = clean or _SURROGATE_RE.search(carry) is None
+        yield from self.too_long()
+
+
+def _dump_pieces(
+    reader: io.BufferedIOBase, path: str, member: str | None, limit: int, endless: bool = False
+) -> Iterator[Piece | Failure]:
+    """Split a stream of dumps into pieces, a block of lines at a time.
+
+    The pieces are the same as :func:`storykit.formats.text.split_stories` gives for the
+    whole text, in memory bounded by the block size and the size of one story, and in time
+    linear in the input: a story that goes on past its block is kept as a list of blocks
+    and each later block is searched only for the line that ends it (the story is never
+    split or copied again until it is whole). A story longer than ``limit`` is reported and
+    skipped, and reading goes on with the next one; in a stream that may never end
+    (``endless``), reading stops there instead, and after more than ``limit`` bytes of
+    blank lines: no more than ``limit`` and a block or two is read past the last story.
+    """
+    state = _DumpSplitter(path, member, limit, endless)
+    while not state.stopped:
+        data = reader.read(_BLOCK)
+        eof = len(data) < _BLOCK
+        if not eof and not data.endswith(b"\n"):
+            # end a block at the end of a line, so UTF-8 is never cut and a line never
+            # split in two
+            data += _line_end(reader, limit, endless=endless)
+        try:
+            text, clean = data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            text, clean = data.decode("utf-8", "surrogateescape"), False
+        if state.parts or state.skipping:  # a story is unfinished
+            yield from state.go_on(text, clean, eof)
+            if state.rest is None:
+                if eof:
+                    return
+                continue
+            text = state.rest
+        yield from state.split(text, clean, eof)
+        if eof:
+            return
+
+
+_BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line
+_FOOTER_TEXT = "View original source"
+
+
+def _split(
+    text: str, split_stories: Callable[[str], Iterator[tuple[int, str]]]
+) -> list[tuple[int, str]]:
+    """``list(split_stories(text))``, without its line-by-line scan for one story.
+
+    A text whose only ``←`` (if any) is on its first non-blank line, and whose only
+    ``View original source`` (if any) is on its last non-blank line and after that ``←``,
+    holds one story at most: no line in it can start another (nor, as a footer run into a
+    nav line does, ``View original source →← Back to stories``, inside it). The piece then
+    runs to the end of the text (blank lines after the footer included, which the reader
+    ignores).
+    """
+    nav = text.find("←")
+    footer = text.find(_FOOTER_TEXT)
+    if text.find("←", nav + 1) != -1 or (
+        footer != -1 and text.find(_FOOTER_TEXT, footer + 1) != -1
+    ):
+        return list(split_stories(text))
+    if not text.strip(_BLANK + "\n"):  # only blank lines (``yes '' |``): at C speed
+        return []
+    start = 0
+    line = 1
+    while True:  # skip blank lines, as split_stories does
+        end = text.find("\n", start)
+        if text[start : len(text) if end == -1 else end].strip(_BLANK):
+            break
+        if end == -1:
+            return []
+        start = end + 1
+        line += 1
+    first_end = text.find("\n", start)
+    if nav != -1 and first_end != -1 and nav > first_end:  # a ← further down
+        return list(split_stories(text))
+    if footer != -1:
+        if nav > footer:  # a ← after the footer: perhaps the next story's, on the same line
+            return list(split_stories(text))
+        after = text.find("\n", footer)
+        if after != -1 and text[after:].strip(_BLANK + "\n"):  # text after the footer
+            return list(split_stories(text))
+    return [(line, text[start:])]
+
+
+ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
+"""Why a stream of unknown size is not read past a story (or a line) over the limit."""
+
+
+def _story_too_long(limit: int) -> str:
+    return f"a story longer than the {size_text(limit)} limit (max_member_size)"

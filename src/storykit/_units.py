@@ -1,0 +1,172 @@
+"""The work of a batch run: the inputs walked into units, in input order.
+
+:func:`units` turns what :func:`storykit._walk.walk` finds in the inputs (folders, globs,
+archives, standard input) into the typed units of :mod:`storykit._work_records`: a
+:class:`~storykit._work_records.FileUnit` for a plain file, a
+:class:`~storykit._work_records.MemberUnit` for an archive member's bytes, a
+:class:`~storykit._work_records.StoryUnit` for each story of a stream split here
+(:func:`story_units`), or a failed result in their place. With folder output, each file's
+output name is chosen here, in input order.
+
+:mod:`storykit._engine` runs these units (step 1 of the way its docstring follows); it
+imports this module, never the other way round.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+from storykit._naming import Namer, OutsideError, input_base
+from storykit._pieces import file_pieces, stream_pieces
+from storykit._records import Blob, Failure, Origin, Piece
+from storykit._sources import Limits, is_stream, read_ahead
+from storykit._walk import Named, Opened, walk
+from storykit._work_records import (
+    FileUnit,
+    MemberUnit,
+    Result,
+    StoryUnit,
+    Unit,
+    failed,
+    no_story,
+    skipped,
+)
+from storykit._worker import Numbered, annotate
+
+__all__ = ["story_units", "units"]
+
+
+def units(
+    inputs: list[str],
+    namer: Namer | None,
+    *,
+    format: str | None,
+    limits: Limits,
+    output: str | None = None,
+) -> Iterator[Unit | Result | None]:
+    """The work for the inputs (paths, or ``-`` for standard input), in order.
+
+    ``output`` (``convert -o``'s file or folder) is left out of a folder's walk: ``convert .
+    -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with each run;
+    ``convert . -o json/`` read json/*.json and wrote json/json/. A folder named as both
+    input and output (``convert . -o .``) is walked whole, and a file named on its own is read.
+
+    Files and archive members go to the workers whole, to be split there (a file over 4 MiB
+    is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
+    a device named on its own, are split here, a story at a time.
+    With ``namer`` (folder output), each file's output name is chosen here, in input order.
+    ``None`` before a stream: the units so far are to be sent now, not kept back until the
+    stream (which may trickle, or wait for a writer) fills their chunk.
+
+    Raises:
+        UnknownFormatError: ``format`` names no format that can be read.
+    """
+    for name in read_ahead(inputs):  # the next files named are asked for ahead
+        base = input_base(name)  # the folder the output names count from
+        source = sys.stdin.buffer if name == "-" else name
+        left_out = _left_out(output, name)
+        for found in walk(source, format=format, limits=limits):
+            if left_out is not None and isinstance(found, (Named, Blob)):
+                path = os.path.abspath(found.origin.path)
+                if path == left_out or path.startswith(left_out + os.sep):
+                    continue
+            if isinstance(found, Named):  # a plain file
+                stem = _stem(namer, found.path, None, base)
+                if isinstance(stem, Result):
+                    yield stem
+                elif found.path == name and is_stream(found.path):
+                    # a named pipe or a device named on its own: split here, as standard
+                    # input is (a worker would hold its stories until it ended, or for ever;
+                    # one among a folder's files is refused by the walk). One look at each
+                    # input named, not at each file of a folder.
+                    yield None
+                    pieces = file_pieces(found.path, found.format, limits.max_member_size)
+                    numbered = annotate(pieces)
+                    yield from _or_no_story(story_units(numbered, namer, stem=stem), found.origin)
+                else:
+                    yield FileUnit(found.path, found.format, stem)
+            elif isinstance(found, Blob):  # an archive member
+                origin = found.origin
+                assert origin.member is not None
+                assert found.data is not None
+                stem = _stem(namer, origin.path, origin.member, base)
+                if isinstance(stem, Result):
+                    yield stem
+                else:
+                    yield MemberUnit(origin.path, origin.member, found.format, found.data, stem)
+            elif isinstance(found, Opened):  # standard input
+                yield None
+                pieces = stream_pieces(
+                    found.stream, found.origin.path, None, found.format, limits.max_member_size
+                )
+                origin = Origin(name) if name == "-" else found.origin  # as on its own: "-"
+                yield from _or_no_story(story_units(annotate(pieces), namer, base), origin)
+            elif isinstance(found, Failure):
+                yield failed(found.origin, found.error)
+            else:
+                yield skipped(found.origin, found.reason)
+
+
+def _left_out(output: str | None, name: str) -> str | None:
+    """The output (an absolute path) when it lies inside the input folder ``name``, else None."""
+    if output is None or name == "-" or not os.path.isdir(name):
+        return None
+    out, folder = os.path.abspath(output), os.path.abspath(name)
+    if out != folder and out.startswith(os.path.join(folder, "")):
+        return out
+    return None
+
+
+def _or_no_story(
+    items: Iterator[StoryUnit | Result], origin: Origin
+) -> Iterator[StoryUnit | Result]:
+    """``items``, or the failure of a file that holds no story, as a worker reports one."""
+    empty = True
+    for item in items:
+        empty = False
+        yield item
+    if empty:
+        yield no_story(origin)
+
+
+def _stem(namer: Namer | None, path: str, member: str | None, base: str) -> str | Result | None:
+    """Where a file's stories go in the output folder (``None``: no folder), or why not."""
+    if namer is None:
+        return None
+    try:
+        return namer.stem(path, member, base)
+    except OutsideError as exc:
+        return failed(Origin(path, member), str(exc))
+
+
+def story_units(
+    numbered: Iterator[Numbered], namer: Namer | None, base: str = "", stem: str | None = None
+) -> Iterator[StoryUnit | Result]:
+    """A unit for each story split here, or the result of what could not be read.
+
+    ``base``: the folder the output names count from (see :func:`input_base`). ``stem``:
+    the output name chosen already for the one file of ``numbered`` (a file handed back).
+    """
+    chosen = stem is not None
+    refused: str | None = None  # why the file's stories are not written
+    for event, index, multi in numbered:
+        origin = event.origin
+        if isinstance(event, Failure):
+            yield failed(origin, event.error)
+        elif not isinstance(event, Piece):
+            yield skipped(origin, event.reason)
+        else:
+            if namer is not None and index == 1 and not chosen:
+                try:
+                    stem, refused = namer.stem(origin.path, origin.member, base), None
+                except OutsideError as exc:
+                    stem, refused = None, str(exc)
+            if refused is not None:
+                yield failed(origin, refused)
+                continue
+            dest = None if namer is None or stem is None else namer.dest(stem, index, multi)
+            yield StoryUnit(
+                origin.path, origin.member, origin.line, event.text, event.format, dest, index == 1
+            )
