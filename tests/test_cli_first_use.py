@@ -6,6 +6,7 @@ command line as a user who has not read the code.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -231,3 +232,27 @@ def test_the_output_is_not_read_back_as_an_input_on_the_next_run(tmp_path: Path)
     # a file named on its own is read, wherever it is
     done = cli("convert", "out/json/a.json", "--to", "text", "-o", "out/json/", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+
+
+@pytest.mark.parametrize("out", [".", "./", "dumps/..", "{abs}"])
+def test_an_input_folder_is_refused_as_the_output_folder(tmp_path: Path, out: str) -> None:
+    # convert . --to json -o . wrote a.json beside a.txt; run again, it read a.json too and
+    # wrote a~2.json, then a~2~2.json (with --force), and its lazy walk could read what it
+    # was writing
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "dumps").mkdir()
+    out = out.format(abs=tmp_path)
+    done = cli("convert", ".", "--to", "json", "-o", out, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"storykit convert: error: {out} is an input folder, so the files written into it "
+        "would be read as input (by this run or the next): write them to a folder of their "
+        f"own, such as one inside it, -o {os.path.join(out, 'json', '')}\n"
+    )
+    assert tree(tmp_path) == ["a.txt"]
+    for force in ((), ("--force",)):  # the way out, twice: the same one file
+        done = cli(
+            "convert", ".", "--to", "json", "-o", f"{Path(out) / 'json'}/", *force, cwd=tmp_path
+        )
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        assert tree(tmp_path) == ["a.txt", "json/a.json"]

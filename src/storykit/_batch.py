@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from storykit import formats
 from storykit._batch_args import (
     UsageError,
+    _check_apart,
     _format_options,
     _give_folder,
     _is_single,
@@ -251,6 +252,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         mode = "stream"
     if mode == "dir" and os.path.exists(out or "") and not os.path.isdir(out or ""):
         raise UsageError(f"{out} is a file, not a folder")
+    if mode == "dir":
+        _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
         folder = _give_folder(out, to, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")

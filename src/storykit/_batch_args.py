@@ -118,6 +118,28 @@ def _several(args: argparse.Namespace) -> bool | None:
     return first is not None and isinstance(first.event, Piece) and first.multi
 
 
+def _check_apart(out: str, inputs: list[str], to: str) -> None:
+    """Refuse a folder to write into that is also an input folder.
+
+    Its walk would read what this run writes into it (the walk is lazy), and the next run
+    would read it all back: ``convert . --to json -o .`` run again wrote ``a~2.json``, then
+    ``a~2~2.json``. A folder inside it is left out of the walk, so that is the way out.
+
+    Raises:
+        UsageError: ``out`` is one of the input folders.
+    """
+    folder = os.path.realpath(out)
+    for name in inputs:
+        if name != "-" and os.path.isdir(name) and os.path.realpath(name) == folder:
+            inside = os.path.join(out, to, "")
+            msg = (
+                f"{out} is an input folder, so the files written into it would be read as "
+                f"input (by this run or the next): write them to a folder of their own, "
+                f"such as one inside it, -o {inside}"
+            )
+            raise UsageError(msg)
+
+
 def _folder_for(out: str | None) -> str:
     """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
 
