@@ -2035,7 +2035,7 @@ def test_one_ctrl_d_ends_what_is_typed_into_a_terminal(command: list[str], stori
             assert out.count('"title"') == stories
     else:  # (convert says so on standard error, validate in its report)
         assert process.returncode == 1
-        assert "-: no story here" in err if command[0] == "convert" else out
+        assert "<stdin>: no story here" in err if command[0] == "convert" else out
 
 
 def terminal_hint(command: str) -> str:
@@ -2084,7 +2084,7 @@ def test_reading_a_terminal_says_what_it_waits_for(command: list[str]) -> None:
         process.kill()
         os.close(master)
     assert process.returncode == 1
-    assert b"-: " in out + err
+    assert b"<stdin>: " in out + err
     assert b"no story here" in out + err
 
 
@@ -2167,7 +2167,7 @@ def test_an_empty_file_in_a_folder_is_reported_as_one_named_alone_is(
     )
     # standard input among other inputs says what it says alone
     done = run("validate", "-", "in/a.txt", "-j", jobs, input="")
-    assert (done.returncode, done.stdout) == (1, "-: error: no story here\n")
+    assert (done.returncode, done.stdout) == (1, "<stdin>: error: no story here\n")
 
 
 def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:

@@ -64,7 +64,10 @@ def test_a_folder_that_was_there_stays(tmp_path: Path) -> None:
     (tmp_path / "OUT" / "a").mkdir(parents=True)
     for argv in (["-o", "OUT/"], ["-o", "OUT/a/"], ["-o", "OUT/a/b/c/"]):
         done = cli("convert", "-", "empty", "--to", "json", *argv, cwd=tmp_path, input="")
-        assert (done.returncode, done.stderr) == (1, "-: no story here\n0 converted, 1 failed\n")
+        assert (done.returncode, done.stderr) == (
+            1,
+            "<stdin>: no story here\n0 converted, 1 failed\n",
+        )
         assert _tree(tmp_path) == ["OUT/", "OUT/a/", "empty/"]
     # a folder written into stays, and the ones around it
     write(tmp_path / "in" / "x.txt", dump(1))

@@ -34,7 +34,7 @@ from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
-from storykit._sources import JSONL_SUFFIX
+from storykit._sources import JSONL_SUFFIX, input_name
 from storykit._units import story_units, units
 from storykit._work_records import Job, Result, Unit
 from storykit._worker import SITE_INDEX, annotate
@@ -278,7 +278,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
-            sys.stderr.write(safe(f"{inputs[0]}: no story here") + "\n")
+            sys.stderr.write(safe(f"{input_name(inputs[0])}: no story here") + "\n")
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one

@@ -11,6 +11,7 @@ from storykit._batch import EXIT_FAILED, EXIT_OK, UsageError, safe
 from storykit._pieces import parse_piece
 from storykit._progress import columns
 from storykit._records import Failure, Skipped, error_as_options
+from storykit._sources import input_name
 from storykit._writing import print_stdout, write_text_stdout
 from storykit.collection import iter_pieces
 from storykit.errors import StoryParseError
@@ -152,6 +153,6 @@ def _show(args: argparse.Namespace) -> int:
         write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"{safe(args.file)}: no story here\n")  # as convert and validate say
+        sys.stderr.write(f"{safe(input_name(args.file))}: no story here\n")  # as convert says
         return EXIT_FAILED
     return EXIT_OK

@@ -31,6 +31,7 @@ __all__ = [
     "check_format",
     "expand",
     "format_of",
+    "input_name",
     "is_archive",
     "is_story_name",
     "is_stream",
@@ -420,6 +421,14 @@ def iter_paths(source: object) -> Iterator[str]:
             msg = "iter_paths() takes paths, not open files"
             raise TypeError(msg)
         yield item
+
+
+def input_name(name: str) -> str:
+    """How an input named on the command line is reported: ``-`` as ``<stdin>``.
+
+    As a story read from it is (``<stdin>:3: …``), and as :func:`stream_name` names it.
+    """
+    return "<stdin>" if name == "-" else name
 
 
 def stream_name(stream: object) -> str:

@@ -101,8 +101,7 @@ def units(
                 pieces = stream_pieces(
                     found.stream, found.origin.path, None, found.format, limits.max_member_size
                 )
-                origin = Origin(name) if name == "-" else found.origin  # as on its own: "-"
-                yield from _or_no_story(story_units(annotate(pieces), namer, base), origin)
+                yield from _or_no_story(story_units(annotate(pieces), namer, base), found.origin)
             elif isinstance(found, Failure):
                 yield failed(found.origin, found.error)
             else:
