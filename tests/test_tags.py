@@ -272,6 +272,18 @@ HARD_LINES = [
     ("MedienARDZDFRundfunk", ("Medien", "ARD", "ZDF", "Rundfunk")),
     ("BankingNatWestFinTechUK", ("Banking", "NatWest", "FinTech", "UK")),
     ("LeisureSeaWorldPetSmart", ("Leisure", "SeaWorld", "PetSmart")),
+    # numbers, years and versions inside names (these split right before this round too)
+    ("PoliticsElections 2024US", ("Politics", "Elections 2024", "US")),
+    ("FootballWorld Cup 2026FIFA", ("Football", "World Cup 2026", "FIFA")),
+    ("ManufacturingIndustry 4.0Robots", ("Manufacturing", "Industry 4.0", "Robots")),
+    ("AppleiPhone 16Smartphones", ("Apple", "iPhone 16", "Smartphones")),
+    ("SoftwareWindows 11AIMicrosoft", ("Software", "Windows 11", "AI", "Microsoft")),
+    ("HealthCOVID-19Omicron BA.5Vaccines", ("Health", "COVID-19", "Omicron BA.5", "Vaccines")),
+    ("AviationBoeing 737 MAXFAASafety", ("Aviation", "Boeing 737 MAX", "FAA", "Safety")),
+    ("ChipsH100NvidiaExport controls", ("Chips", "H100", "Nvidia", "Export controls")),
+    ("EnergyNord Stream 2GermanyRussia", ("Energy", "Nord Stream 2", "Germany", "Russia")),
+    ("HistoryWorld War IIHolocaustMemorial", ("History", "World War II", "Holocaust", "Memorial")),
+    ("Vision 2030Saudi ArabiaNEOM", ("Vision 2030", "Saudi Arabia", "NEOM")),
 ]
 
 
