@@ -1,0 +1,180 @@
+"""The ``storykit`` command line read and checked, with advice when it is wrong.
+
+:func:`parse` reads a command line with the parser of :mod:`storykit._cli_parser` and says
+what a newcomer needs when it is wrong: the overview when nothing is given, a suggestion for a
+mistyped command or option (``did you mean convert?``), and where an option given before
+its command goes. Then, before the command runs, :func:`input_format` resolves ``--from``
+(an alias is its format; a format storykit only writes is refused) and :func:`cap_jobs`
+brings a ``--jobs`` the machine cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
+
+:mod:`storykit.cli` calls these, and :mod:`storykit._cli_parser` takes ``--jobs``' default
+(:func:`usable_cores`) from here; this module imports neither of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import os
+import shlex
+import sys
+
+from storykit import formats
+from storykit._batch import EXIT_USAGE, UsageError
+from storykit._sources import check_format
+from storykit.errors import UnknownFormatError
+
+__all__ = ["JOBS_PER_CORE", "cap_jobs", "input_format", "parse", "usable_cores"]
+
+
+JOBS_PER_CORE = 4
+"""``--jobs`` above this many workers per core is brought down to it (with a note)."""
+_WINDOWS_MOST_JOBS = 61  # concurrent.futures refuses more worker processes on Windows
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse the command line, saying what a newcomer needs when it is wrong.
+
+    No arguments print the overview (the commands, examples and exit statuses) on standard
+    error; a mistyped command or option gets a suggestion (``did you mean convert?``), and an
+    unknown option is reported with its command's usage rather than with ``storykit``'s.
+
+    Raises:
+        SystemExit: ``--help`` or ``--version`` (status 0), or a wrong command line (2).
+    """
+    if not argv:
+        parser.print_help(sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    (subparsers,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands: dict[str, argparse.ArgumentParser] = subparsers.choices
+    leading = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv))
+    command = argv[len(leading)] if len(leading) < len(argv) else None
+    asks = {"-h", "--help", "--version"} & set(leading)
+    if not asks:
+        _check_leading(parser, commands, argv, leading)
+    if command is not None and command not in commands and not asks:
+        names = ", ".join(commands)
+        hint = _did_you_mean(command, list(commands))
+        if command.lower() == "help":  # as git and pip take it
+            hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
+        parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        sub = commands[args.command]
+        options = [s for action in sub._actions for s in action.option_strings]
+        unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
+        hint = _did_you_mean(unknown[0], options) if unknown else ""
+        sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+    return args
+
+
+def _check_leading(
+    parser: argparse.ArgumentParser,
+    commands: dict[str, argparse.ArgumentParser],
+    argv: list[str],
+    leading: list[str],
+) -> None:
+    """Refuse an option before the command, saying where it goes.
+
+    ``storykit --to json convert a.txt`` said "'json' is not a command"; an option of a
+    command, given before it, is now shown moved after it (``storykit convert --to json
+    a.txt``), and one of no command is named as such.
+
+    Raises:
+        SystemExit: An option that ``storykit`` itself does not take (status 2).
+    """
+    if not leading:
+        return
+    name = leading[0].split("=", 1)[0]
+    owners = [
+        c for c, sub in commands.items() if any(name in a.option_strings for a in sub._actions)
+    ]
+    at = next((i for i, arg in enumerate(argv) if arg in commands), None)
+    if owners and at is not None and argv[at] in owners:
+        fixed = shlex.join(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
+        parser.error(f"{name} is an option of {argv[at]}: give it after the command: {fixed}")
+    if owners:
+        parser.error(
+            f"{name} is an option of {', '.join(owners)}, given after the command: "
+            f"storykit {owners[0]} … {name}"
+        )
+    parser.error(
+        f"{name} is not an option of storykit (it takes --help and --version; "
+        "storykit COMMAND --help shows a command's options)"
+    )
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def input_format(name: str) -> str:
+    """The format ``--from`` names (an alias is its format), if storykit can read it.
+
+    Raises:
+        UsageError: No such format, or one storykit only writes (HTML, JSON-LD); the
+            message lists the formats that can be read.
+    """
+    try:
+        found = formats.resolve(name)[0]
+    except UnknownFormatError:
+        found = None
+    if found is not None and _readable(found):
+        return found
+    # only to say what is wrong: every format's module is looked at
+    readable = sorted(["jsonl", *(n for n in formats.names() if _readable(n))])
+    if found is not None:
+        msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
+        raise UsageError(msg + ", ".join(readable))
+    words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
+    close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
+    hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
+    msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
+    raise UsageError(msg + hint)
+
+
+def _readable(name: str) -> bool:
+    try:
+        check_format(name)
+    except UnknownFormatError:
+        return False
+    return True
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset``, a container's CPU set), at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(cores, 1)
+
+
+def _most_jobs() -> int:
+    """The most worker processes ``--jobs`` starts: :data:`JOBS_PER_CORE` per usable core."""
+    most = JOBS_PER_CORE * usable_cores()
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        most = min(most, _WINDOWS_MOST_JOBS)
+    return most
+
+
+def cap_jobs(args: argparse.Namespace) -> None:
+    """Bring a ``--jobs`` the machine cannot use down to what it can, and say so.
+
+    ``--jobs 1000`` on two cores forked a thousand workers for a few hundred files: ten
+    seconds (minutes on a busy machine) where two workers take one, and on Windows a
+    traceback (its process pools take 61 workers at most). The work is reading and
+    writing text, so workers beyond a few per core only wait for one another.
+    """
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return
+    most = _most_jobs()
+    if jobs > most:
+        sys.stderr.write(
+            f"storykit {args.command}: --jobs {jobs} is more workers than this machine can "
+            f"use; using {most} ({JOBS_PER_CORE} per core)\n"
+        )
+        args.jobs = most
