@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import storykit
 from storykit import Credit, Image, Section, Source, Story, _json_layout
 from storykit.export import body_text, story_uri
-from storykit.formats import ninjs
+from storykit.formats import _ninjs_layout, ninjs
 from storykit.formats.html import body_html
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.strategies import any_text, stories
@@ -105,7 +105,7 @@ _SPACED_TEXT = st.lists(
 @example("\U0001f600 \U0001f600  b")
 @example(" " * 17 + "a" + " " * 33 + "b c" + " " * 16)  # long runs: the digit sums carry nothing
 def test_the_word_count_is_that_of_split(text: str) -> None:
-    assert ninjs._word_count(text, text.isprintable()) == len(text.split())
+    assert _ninjs_layout._word_count(text, text.isprintable()) == len(text.split())
 
 
 def test_printable_text_has_no_white_space_but_the_space_whose_byte_is_its_own() -> None:
@@ -138,7 +138,7 @@ def test_stories_of_news_like_text(story: Story, indent: int | None) -> None:
 
 @given(body_stories() | stories())
 def test_the_bodies_are_what_the_dict_path_encodes(story: Story) -> None:
-    bodies = ninjs._bodies(story)
+    bodies = _ninjs_layout._bodies(story)
     if not story.sections:
         assert bodies is None
         return
@@ -190,7 +190,7 @@ def test_sections_no_validator_would_pass(
 @example("caf\u00e9 \u2014 \U0001f600")
 def test_printable_text_is_quoted_as_json_does(text: str) -> None:
     assert text.isprintable()
-    assert f'"{ninjs._escaped(text)}"' == json.dumps(text, ensure_ascii=False)
+    assert f'"{_ninjs_layout._escaped(text)}"' == json.dumps(text, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(
@@ -247,8 +247,8 @@ def test_a_subclass_takes_the_dict_path() -> None:
         pass
 
     story = Mine("Title", sections=[Section(None, ["A & B."])])
-    with pytest.raises(ninjs._NotPlainError):
-        ninjs._layout(story, ninjs._pieces(2), None)
+    with pytest.raises(_ninjs_layout._NotPlainError):
+        _ninjs_layout._layout(story, _ninjs_layout._pieces(2), None)
     assert ninjs.dumps(story) == _slow(story, 2, None)
 
 

@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 from storykit._dates import parse_iso
 from storykit.errors import StoryParseError, _json_type
 from storykit.formats._html_reader import body_blocks
-from storykit.formats.ninjs import EXTRA_ROLE, PROFILE, PUBLISHED_ROLE, URL_ROLE, NinjsDocument
+from storykit.formats._ninjs_layout import EXTRA_ROLE, PROFILE, PUBLISHED_ROLE, URL_ROLE
+from storykit.formats.ninjs import NinjsDocument
 from storykit.model import (
     Credit,
     Image,
