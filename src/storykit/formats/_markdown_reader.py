@@ -2,24 +2,26 @@
 
 Kept apart from :mod:`storykit.formats.markdown` (the format's module: its surface, the
 writer and :func:`~storykit.formats.markdown.escape`) because it is most of the format's
-code and is imported only when Markdown is read, with the extra ``storykit[markdown]``.
+code and is imported only when Markdown is read, with the extra ``storykit[markdown]``. The
+page's YAML front matter is read by :mod:`._markdown_front`; the body's plain blocks are
+:mod:`._markdown_blocks`'.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from storykit._dates import parse_iso
-from storykit._guards import check_yaml_depth, yaml_alias
-from storykit.errors import MissingExtraError, StoryParseError, _extra_hint, _quoted
+from storykit.errors import MissingExtraError, _extra_hint, _quoted
 from storykit.formats import text as _dump
 from storykit.formats._markdown_blocks import _Block, _merged, _plain, _plain_blocks
+from storykit.formats._markdown_front import FrontMatter
 from storykit.formats.markdown import (
     CREDITS_LABEL,
     DASH,
@@ -34,16 +36,11 @@ from storykit.model import (
     Section,
     Source,
     Story,
-    surrogate_message,
-    unencodable,
 )
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
-    from yaml.nodes import Node
-
-_T = TypeVar("_T")
 
 
 def imports() -> tuple[Any, Any]:
@@ -90,7 +87,6 @@ _BLOCK_NAMES = {
     "table_open": "a table",
 }
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
-_KEYS = ("title", "date", "tags", "source", "image", "credits", "extras")
 _CHUNK = 64 * 1024  # characters of the body parsed at a time (then cut at a block's start)
 _FIRST_CHUNK = 1024  # the size of the first chunk, and of one after a chunk with markup
 # where a chunk may end: after a blank line, before a line that starts in the first column;
@@ -101,7 +97,12 @@ _KEEP_HEAD, _KEEP_TAIL = 4, 2  # blocks that may be the writer's lines, at each 
 _FAST = True  # read chunks of plain headings and paragraphs without markdown-it
 
 
-class Reader:
+class Reader(FrontMatter):
+    """A Markdown page read back into a story.
+
+    Its front matter is read by :class:`FrontMatter`, then its body a chunk of blocks at a time.
+    """
+
     def __init__(self, text: str, filename: str | None, yaml: Any) -> None:
         self.filename = filename
         self.yaml = yaml
@@ -110,172 +111,6 @@ class Reader:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.lines = text.split("\n")
         self.text = text
-
-    def error(self, line: int | None, message: str) -> StoryParseError:
-        return StoryParseError(message, filename=self.filename, line=line)
-
-    # ----------------------------------------------------------------- front matter
-
-    def split(self) -> tuple[Node | None, int]:
-        """Compose the front matter (if any); return it and the body's first line index."""
-        lines = self.lines
-        if lines[0].rstrip() != "---":
-            return None, 0
-        for index in range(1, len(lines)):
-            if lines[index].rstrip() in ("---", "..."):
-                break
-        else:
-            raise self.error(1, "the front matter that starts here has no closing '---' line")
-        source = "\n".join(lines[1:index])
-        yaml = self.yaml
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        bad = unencodable(source)  # libyaml would raise UnicodeEncodeError
-        if bad is not None:
-            row = source.count("\n", 0, bad) + 2
-            column = bad - source.rfind("\n", 0, bad)
-            raise self.error(row, surrogate_message(source[bad], f"at column {column}"))
-        deep = check_yaml_depth(source, yaml)  # libyaml's composer would overflow the C stack
-        if deep is not None:
-            raise self.error(deep[0] + 2, f"invalid YAML front matter: {deep[1]}")
-        alias = yaml_alias(source, yaml)  # would repeat a value without its text
-        if alias is not None:
-            raise self.error(alias[0] + 2, f"invalid YAML front matter: {alias[1]}")
-        try:
-            node: Node | None = yaml.compose(source, Loader=loader)
-        except yaml.YAMLError as exc:
-            # PyYAML's own message counts lines from the front matter: keep only the what.
-            parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
-            what = ", ".join(p for p in parts if p) or str(exc).split("\n", 1)[0]
-            line = _yaml_line(exc, source)
-            raise self.error(line, f"invalid YAML front matter: {what}") from None
-        return node, index + 1
-
-    def front_matter(self, node: Node | None) -> dict[str, Any]:
-        """The front matter's values, checked: ``{key: (value, line)}``."""
-        if node is None:
-            return {}
-        mapping = self.mapping(node, "the front matter", _KEYS)
-        fields: dict[str, Any] = {}
-        for key, (value, line) in mapping.items():
-            where = key
-            if key == "title":
-                fields[key] = (self.text_value(value, where, optional=False), line)
-            elif key == "date":  # the published date (older pages: source.published)
-                fields[key] = (self.date_value(value, where), line)
-            elif key == "source":
-                items = self.mapping(value, where, ("name", "published", "url"))
-                source: dict[str, Any] = {}
-                for name, (item, _) in items.items():
-                    if name == "published":
-                        source[name] = self.date_value(item, "source.published")
-                    else:
-                        source[name] = self.text_value(item, f"source.{name}")
-                fields[key] = (source, line)
-            elif key == "image":
-                items = self.mapping(value, where, ("alt", "credit"))
-                image: dict[str, Any] = {}
-                for name, (item, _) in items.items():
-                    image[name] = (
-                        self.text_value(item, "image.alt")
-                        if name == "alt"
-                        else self.credit(item, "image.credit")
-                    )
-                fields[key] = (image, line)
-            elif key == "credits":
-                nodes = self.sequence(value, where)
-                fields[key] = (
-                    tuple(
-                        self.credit(n, f"credits[{i}]", optional=False) for i, n in enumerate(nodes)
-                    ),
-                    line,
-                )
-            else:  # tags, extras
-                nodes = self.sequence(value, where)
-                fields[key] = (
-                    tuple(
-                        self.text_value(n, f"{key}[{i}]", optional=False)
-                        for i, n in enumerate(nodes)
-                    ),
-                    line,
-                )
-        return fields
-
-    def line_of(self, node: Node) -> int:
-        return int(node.start_mark.line) + 2  # 1-based, after the opening '---' line
-
-    def mapping(self, node: Node, where: str, keys: tuple[str, ...]) -> dict[str, tuple[Node, int]]:
-        yaml = self.yaml
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(self.line_of(node), f"{where}: expected a mapping of keys")
-        out: dict[str, tuple[Node, int]] = {}
-        for key_node, value_node in node.value:
-            line = self.line_of(key_node)
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in keys:
-                shown = repr(key) if key is not None else "a non-text key"
-                msg = f"{where}: unknown key {shown} (expected one of: {', '.join(keys)})"
-                raise self.error(line, msg)
-            if key in out:
-                raise self.error(line, f"{where}: key {key!r} given twice")
-            out[key] = (value_node, line)
-        return out
-
-    def sequence(self, node: Node, where: str) -> list[Node]:
-        yaml = self.yaml
-        if isinstance(node, yaml.ScalarNode) and self.is_null(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error(self.line_of(node), f"{where}: expected a list")
-        items: list[Node] = node.value
-        return items
-
-    def is_null(self, node: Node) -> bool:
-        # A plain scalar has style None (or "" from the C loader); quoted "null" is text.
-        return not getattr(node, "style", None) and node.value in (
-            "",
-            "~",
-            "null",
-            "Null",
-            "NULL",
-        )
-
-    def text_value(self, node: Node, where: str, *, optional: bool = True) -> str | None:
-        """A scalar, always as text (no YAML 1.1 booleans or dates); ``null`` is ``None``."""
-        yaml = self.yaml
-        if not isinstance(node, yaml.ScalarNode):
-            raise self.error(self.line_of(node), f"{where}: expected text")
-        if self.is_null(node):
-            if optional:
-                return None
-            raise self.error(self.line_of(node), f"{where}: expected text, got null")
-        value: str = node.value
-        if not value.strip():
-            raise self.error(self.line_of(node), f"{where}: must not be empty or blank")
-        return value
-
-    def date_value(self, node: Node, where: str) -> _dt.date | None:
-        """An ISO 8601 date or date-time (quoted or plain), or ``None`` for ``null``."""
-        text = self.text_value(node, where)
-        if text is None:
-            return None
-        try:
-            return parse_iso(text)
-        except ValueError as exc:
-            raise self.error(self.line_of(node), f"{where}: {exc}") from None
-
-    def credit(self, node: Node, where: str, *, optional: bool = True) -> Credit | None:
-        yaml = self.yaml
-        if optional and isinstance(node, yaml.ScalarNode) and self.is_null(node):
-            return None
-        items = self.mapping(node, where, ("role", "name", "provider"))
-        values = {k: self.text_value(v, f"{where}.{k}") for k, (v, _) in items.items()}
-        return self.build(self.line_of(node), where, Credit, **values)
-
-    def build(self, line: int | None, where: str, kind: Callable[..., _T], **kw: Any) -> _T:
-        try:
-            return kind(**kw)
-        except (TypeError, ValueError) as exc:
-            raise self.error(line, f"{where}: {exc}") from None
 
     # ----------------------------------------------------------------- body
 
@@ -569,13 +404,3 @@ def _read_image_line(block: _Block) -> tuple[str | None, str | None]:
         if before.startswith(" ") and before.endswith(DASH) and len(before) > 1 + len(DASH):
             return before[1 : -len(DASH)], children[-2].content
     return rest.removeprefix(" "), None
-
-
-def _yaml_line(exc: Exception, source: str) -> int | None:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        return int(mark.line) + 2
-    position = getattr(exc, "position", None)
-    if isinstance(position, int):
-        return source.count("\n", 0, position) + 2
-    return None
