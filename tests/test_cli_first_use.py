@@ -256,3 +256,44 @@ def test_an_input_folder_is_refused_as_the_output_folder(tmp_path: Path, out: st
         )
         assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
         assert tree(tmp_path) == ["a.txt", "json/a.json"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "out"),
+    [
+        (["in"], "link/json/"),  # the advice of -o link: link/json/, a path under in itself
+        (["link"], "in/json/"),  # the input folder reached through a link
+        (["in/*"], "in/json/"),  # a pattern that matches the output folder
+        (["in/**"], "in/json/"),
+        (["in", "in/sub"], "in/sub/json/"),  # nested inputs, the output in both
+        (["in/../in/"], "./in//json"),  # spelled otherwise
+    ],
+)
+def test_the_output_is_not_read_back_however_it_is_named(
+    tmp_path: Path, inputs: list[str], out: str
+) -> None:
+    # convert in --to json -o link/json/ (link -> in) wrote 7, then 14 stories: the second
+    # run read back in/json/*.json, which it compared to link/json as strings
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "link").symlink_to("in")
+    runs = []
+    for _ in range(2):
+        done = cli("convert", *inputs, "--to", "json", "-o", out, "--force", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stderr)
+    assert runs[0] == runs[1]
+    written = [name for name in tree(tmp_path) if name.endswith(".json")]
+    assert all(name.startswith(os.path.normpath(out.replace("link", "in"))) for name in written)
+    assert not any("json/json" in name for name in written), written
+
+
+def test_an_input_folder_inside_the_output_folder_is_read(tmp_path: Path) -> None:
+    # the output is left out of a walk that starts outside it, not of one inside it
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    for _ in range(2):
+        done = cli("convert", "in/sub", "--to", "json", "-o", "in/", "--force", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["in/b.json", "in/sub/b.txt"]

@@ -48,10 +48,11 @@ def units(
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
-    ``output`` (``convert -o``'s file or folder) is left out of a folder's walk: ``convert .
-    -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with each run;
-    ``convert . -o json/`` read json/*.json and wrote json/json/. A folder named as both
-    input and output (``convert . -o .``) is walked whole, and a file named on its own is read.
+    ``output`` (``convert -o``'s file or folder) is left out of a walk of the inputs:
+    ``convert . -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with
+    each run; ``convert . -o json/`` read json/*.json and wrote json/json/ (see
+    :class:`_Output`). An input that starts inside the output folder (``convert in/sub -o
+    in/``) is walked whole, and a file named on its own is read.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -63,15 +64,21 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
+    left_out = None if output is None else _Output(output)
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
-        left_out = _left_out(output, name)
+        # the output is left out of a walk that starts outside it (convert in/sub -o in/
+        # reads in/sub: it is no output of this command)
+        leave = None if name == "-" or left_out is None or left_out.holds(base) else left_out
         for found in walk(source, format=format, limits=limits):
-            if left_out is not None and isinstance(found, (Named, Blob)):
-                path = os.path.abspath(found.origin.path)
-                if path == left_out or path.startswith(left_out + os.sep):
-                    continue
+            if (
+                leave is not None
+                and not isinstance(found, Opened)
+                and found.origin.path != name  # a file named on its own is read
+                and leave.holds(found.origin.path)
+            ):
+                continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
@@ -108,14 +115,34 @@ def units(
                 yield skipped(found.origin, found.reason)
 
 
-def _left_out(output: str | None, name: str) -> str | None:
-    """The output (an absolute path) when it lies inside the input folder ``name``, else None."""
-    if output is None or name == "-" or not os.path.isdir(name):
-        return None
-    out, folder = os.path.abspath(output), os.path.abspath(name)
-    if out != folder and out.startswith(os.path.join(folder, "")):
-        return out
-    return None
+class _Output:
+    """Where ``convert`` writes (its ``-o``), to leave it out of the walk of the inputs.
+
+    Paths are compared as the system finds them, not as they are spelled: ``convert in -o
+    link/json/``, where ``link`` is a link to ``in``, read the files it had written into
+    ``in/json`` on the next run (``link/json`` is no path under ``in`` as a string), and
+    ``convert 'in/*' -o in/json/`` read them as a folder the pattern matched. A folder's
+    real path is looked up once, not for each of its files.
+    """
+
+    def __init__(self, output: str) -> None:
+        self.real = os.path.realpath(output)
+        self.top = os.path.join(self.real, "")
+        self._folders: dict[str, str] = {}
+
+    def holds(self, path: str) -> bool:
+        """Whether ``path`` is the output, or lies in the output folder."""
+        folder, name = os.path.split(path)
+        real = self._folders.get(folder)
+        if real is None:
+            if len(self._folders) > _FOLDERS_KEPT:
+                self._folders.clear()
+            real = self._folders[folder] = os.path.realpath(folder or os.curdir)
+        full = os.path.join(real, name) if name else real  # ("": the current folder)
+        return full == self.real or full.startswith(self.top)
+
+
+_FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)
 
 
 def _or_no_story(
