@@ -392,8 +392,12 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
         if not matches:
             error = StoryParseError("no file matches this pattern", filename=path)
             yield Failure(Origin(path), error)
+        walked: set[str] = set()  # the folders matched, walked whole
         for match in read_ahead(matches):
+            if _under(match, walked):  # in/** matches in/, in/sub and in/sub/a.txt: read once
+                continue
             if os.path.isdir(match):
+                walked.add(os.path.abspath(match))
                 yield from _walk(match)
             elif is_story_name(match):
                 yield _special(match) or match
@@ -402,6 +406,18 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
         yield Failure(
             Origin(path), StoryParseError("no such file or directory", filename=path), os_error
         )
+
+
+def _under(path: str, folders: set[str]) -> bool:
+    """Whether ``path`` lies in one of ``folders`` (absolute paths)."""
+    if not folders:
+        return False
+    parent, path = os.path.dirname(os.path.abspath(path)), ""
+    while parent != path:
+        if parent in folders:
+            return True
+        parent, path = os.path.dirname(parent), parent
+    return False
 
 
 def iter_paths(source: object) -> Iterator[str]:
