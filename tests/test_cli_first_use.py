@@ -297,3 +297,21 @@ def test_an_input_folder_inside_the_output_folder_is_read(tmp_path: Path) -> Non
         done = cli("convert", "in/sub", "--to", "json", "-o", "in/", "--force", cwd=tmp_path)
         assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
     assert tree(tmp_path) == ["in/b.json", "in/sub/b.txt"]
+
+
+@pytest.mark.parametrize("out", ["x", "x/"])
+def test_a_file_in_the_way_of_the_output_folder_says_what_to_do(tmp_path: Path, out: str) -> None:
+    # -o x said only "x is a file, not a folder"; -o x/ got past that check, made nothing and
+    # failed at run time: "x: not a folder (a file is in the way)", exit 1
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x").write_text("mine", "utf-8")
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", out, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        f"storykit convert: error: {out} is a file, not a folder: give a folder, "
+        "-o x-2/ (one file each)"
+    )
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", "x-2/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert (tmp_path / "x").read_text("utf-8") == "mine"

@@ -250,8 +250,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         mode = "dir"
     else:
         mode = "stream"
-    if mode == "dir" and os.path.exists(out or "") and not os.path.isdir(out or ""):
-        raise UsageError(f"{out} is a file, not a folder")
+    if mode == "dir" and out is not None and _file_in_the_way(out):
+        folder = _give_folder(out, to, given=args.to is not None)
+        raise UsageError(f"{out} is a file, not a folder: {folder}")
     if mode == "dir":
         _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
@@ -375,6 +376,12 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
         sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _file_in_the_way(out: str) -> bool:
+    """Whether the folder ``out`` names is a file (``x/`` too: it was found at run time)."""
+    path = out.rstrip("/" + os.sep) or out
+    return os.path.lexists(path) and not os.path.isdir(path)
 
 
 def _nothing_found(inputs: list[str]) -> str:

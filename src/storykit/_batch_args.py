@@ -146,6 +146,8 @@ def _folder_for(out: str | None) -> str:
     The name of an existing file (not a folder) is not suggested: ``x-2/``, … instead.
     """
     base = "out"
+    if out is not None and out.endswith(("/", os.sep)):  # (a file of that name: x/ is no way)
+        out = out.rstrip("/" + os.sep) or None
     if out is not None and out != "-" and not is_special(out):
         named = _named_format(out)
         if out.lower().endswith(JSONL_SUFFIX) and len(os.path.basename(out)) > len(JSONL_SUFFIX):
