@@ -99,6 +99,22 @@ def test_other_extra_data_is_still_invalid_json(tmp_path: Path, text: str) -> No
             "-j is an option of validate: give it after the command: storykit validate -j 1 a.txt",
             ["validate", "-j", "1", "a.txt"],
         ),
+        (  # -j run together with its value said "-j2 is not an option of storykit"
+            ["-j2", "validate", "a.txt"],
+            "-j is an option of validate: give it after the command: storykit validate -j2 a.txt",
+            ["validate", "-j2", "a.txt"],
+        ),
+        (  # and so did short options run together, and a long one cut short
+            ["-qj2", "validate", "a.txt"],
+            "-q is an option of validate: give it after the command: storykit validate -qj2 a.txt",
+            ["validate", "-qj2", "a.txt"],
+        ),
+        (
+            ["--jo", "1", "validate", "a.txt"],
+            "--jobs is an option of validate: give it after the command: "
+            "storykit validate --jo 1 a.txt",
+            ["validate", "--jo", "1", "a.txt"],
+        ),
         (  # an option of another command
             ["--strict", "convert", "a.txt"],
             "--strict is an option of validate, given after the command: "
