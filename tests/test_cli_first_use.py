@@ -360,3 +360,44 @@ def test_a_windows_path_says_folders_are_separated_by_slashes(
     # a name not there either way is only not there
     done = cli("validate", "in\\nothing", cwd=tmp_path)
     assert done.stdout == "in\\nothing: error: no such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["in", "-o", "in.html"],
+            "many stories cannot go into one html output: give a folder, -o in-2/ --to html "
+            "(one file each)",
+        ),
+        (
+            ["in", "--to", "md", "-o", "in.html"],
+            "-o in.html: the suffix .html is html's, but --to md writes markdown; give a "
+            "folder, -o in-2/ (one file each)",
+        ),
+        (  # the input folder spelled otherwise
+            ["./in/", "-o", "in.md"],
+            "many stories cannot go into one markdown output: give a folder, -o in-2/ --to "
+            "markdown (one file each)",
+        ),
+    ],
+)
+def test_the_folder_advised_is_not_an_input_folder(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # convert in -o in.html advised -o in/ --to html, which was then refused: "in/ is an
+    # input folder"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", *argv, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {said}",
+    )
+    way = said.split(" -o ", 1)[1].split(" (", 1)[0].split()
+    followed = [arg for arg in argv if arg not in ("-o", argv[argv.index("-o") + 1])]
+    if "--to" in way and "--to" in followed:
+        followed = followed[: followed.index("--to")] + followed[followed.index("--to") + 2 :]
+    done = cli("convert", *followed, "-o", *way, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")

@@ -251,12 +251,12 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     else:
         mode = "stream"
     if mode == "dir" and out is not None and _file_in_the_way(out):
-        folder = _give_folder(out, to, given=args.to is not None)
+        folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"{out} is a file, not a folder: {folder}")
     if mode == "dir":
         _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
-        folder = _give_folder(out, to, given=args.to is not None)
+        folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
 
     summary = _Summary(fail_fast=args.fail_fast)
@@ -287,7 +287,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             sys.stderr.write(
                 safe(
                     f"{first.event.origin.where} holds several stories; to write them as {to}, "
-                    + _give_folder(out, to, given=args.to is not None)
+                    + _give_folder(out, to, inputs, given=args.to is not None)
                 )
                 + "\n"
             )

@@ -128,22 +128,29 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
     Raises:
         UsageError: ``out`` is one of the input folders.
     """
-    folder = os.path.realpath(out)
-    for name in inputs:
-        if name != "-" and os.path.isdir(name) and os.path.realpath(name) == folder:
-            inside = os.path.join(out, to, "")
-            msg = (
-                f"{out} is an input folder, so the files written into it would be read as "
-                f"input (by this run or the next): write them to a folder of their own, "
-                f"such as one inside it, -o {inside}"
-            )
-            raise UsageError(msg)
+    if _input_folder(out, inputs):
+        inside = os.path.join(out, to, "")
+        msg = (
+            f"{out} is an input folder, so the files written into it would be read as "
+            f"input (by this run or the next): write them to a folder of their own, "
+            f"such as one inside it, -o {inside}"
+        )
+        raise UsageError(msg)
 
 
-def _folder_for(out: str | None) -> str:
+def _input_folder(folder: str, inputs: list[str]) -> bool:
+    """Whether ``folder`` is one of the input folders, however either is spelled."""
+    real = os.path.realpath(folder)
+    return any(
+        name != "-" and os.path.isdir(name) and os.path.realpath(name) == real for name in inputs
+    )
+
+
+def _folder_for(out: str | None, inputs: list[str]) -> str:
     """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
 
-    The name of an existing file (not a folder) is not suggested: ``x-2/``, … instead.
+    The name of an existing file, or of an input folder (``convert in -o in.html``: not
+    ``in/``, which :func:`_check_apart` refuses), is not suggested: ``x-2/``, … instead.
     """
     base = "out"
     if out is not None and out.endswith(("/", os.sep)):  # (a file of that name: x/ is no way)
@@ -157,21 +164,23 @@ def _folder_for(out: str | None) -> str:
         else:
             base = os.path.splitext(out)[0] or base
     folder, number = base, 2
-    while os.path.lexists(folder) and not os.path.isdir(folder):
+    while os.path.lexists(folder) and (not os.path.isdir(folder) or _input_folder(folder, inputs)):
         folder, number = f"{base}-{number}", number + 1
     return folder + "/"
 
 
-def _give_folder(out: str | None, to: str, *, given: bool) -> str:
+def _give_folder(out: str | None, to: str, inputs: list[str], *, given: bool) -> str:
     """The advice to write one file a story: ``give a folder, -o x/ (one file each)``.
 
     ``given``: ``--to`` was given (else the folder's name would not say the format).
     """
     flag = "" if given else f" --to {to}"
-    return f"give a folder, -o {_folder_for(out)}{flag} (one file each)"
+    return f"give a folder, -o {_folder_for(out, inputs)}{flag} (one file each)"
 
 
-def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bool | None) -> str:
+def _conflict(
+    out: str, to: str, given: str, fmt: str, said: str, *, inputs: list[str], several: bool | None
+) -> str:
     """The message for ``-o OUT --to GIVEN`` whose suffix ``said`` names ``fmt``, not ``to``.
 
     Each way out it offers works when followed as it is written: the file renamed for
@@ -183,7 +192,7 @@ def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bo
     if _holds_many(to, several):
         ways = [f"name the file {stem}{JSONL_SUFFIX if lines else out_suffix(to)}"]
     else:
-        ways = [_give_folder(out, to, given=True)]
+        ways = [_give_folder(out, to, inputs, given=True)]
     # several stories in one .json file are JSON Lines, which a .json file is not read as
     if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
         ways.append(f"drop --to to write {fmt}")
@@ -191,7 +200,9 @@ def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bo
     return head + ", or ".join(ways)
 
 
-def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | None]) -> None:
+def _check_suffix(
+    out: str, to: str, given: str, inputs: list[str], several: Callable[[], bool | None]
+) -> None:
     """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
 
     ``-o x.html --to json`` wrote JSON into ``x.html``, which a browser, and storykit, then
@@ -213,7 +224,7 @@ def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | No
         way = (
             f"name the file {stem}{out_suffix(to)}"
             if _holds_many(to, several())
-            else _give_folder(out, to, given=True)
+            else _give_folder(out, to, inputs, given=True)
         )
         msg = (
             f"-o {out}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
@@ -227,7 +238,9 @@ def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | No
     if any(own.endswith(suffix) for own in formats.FORMATS[to][1]):
         return
     raise UsageError(
-        _conflict(out, to, given, fmt, out[len(out) - len(suffix) :], several=several())
+        _conflict(
+            out, to, given, fmt, out[len(out) - len(suffix) :], inputs=inputs, several=several()
+        )
     )
 
 
@@ -251,7 +264,7 @@ def _target_format(args: argparse.Namespace) -> str:
     if args.to is not None:
         to = formats.resolve(args.to)[0]
         if out is not None and out != "-":
-            _check_suffix(out, to, args.to, several)
+            _check_suffix(out, to, args.to, args.inputs, several)
         return to
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
