@@ -70,6 +70,31 @@ def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
     assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
 
 
+def test_json_documents_run_together_are_not_called_json_lines(tmp_path: Path) -> None:
+    # cat a.json b.json > all.json was said to be "JSON Lines (one story a line)", and the
+    # advice, --from jsonl, said "one JSON document spread over lines, not JSON Lines: name
+    # the file .json", which it was
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    for name in ("a", "b"):
+        done = cli("convert", "a.txt", "-o", f"{name}.json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    pretty = (tmp_path / "a.json").read_bytes()
+    assert pretty.count(b"\n") > 2  # (storykit writes one story indented)
+    (tmp_path / "all.json").write_bytes(pretty + (tmp_path / "b.json").read_bytes())
+    line = pretty.count(b"\n") + 1
+    done = cli("validate", "all.json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (
+        1,
+        f"all.json:{line}: error: a second JSON document starts here: a .json file holds one "
+        "story, and JSON documents one after another (cat a.json b.json) are not read; give "
+        "each story a file of its own, or write them one a line into a .jsonl file (storykit "
+        "convert a.json b.json -o all.jsonl)\n",
+    )
+    done = cli("convert", "a.json", "b.json", "-o", "all.jsonl", cwd=tmp_path)  # as it says
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
+
+
 @pytest.mark.parametrize(
     "text",
     [
