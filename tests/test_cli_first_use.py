@@ -426,3 +426,20 @@ def test_the_folder_advised_is_not_an_input_folder(
         followed = followed[: followed.index("--to")] + followed[followed.index("--to") + 2 :]
     done = cli("convert", *followed, "-o", *way, cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+
+
+def test_a_folder_named_as_the_jsonl_output_says_what_to_do(tmp_path: Path) -> None:
+    # it read every story, then failed at the end: "cannot write x.jsonl: Is a directory",
+    # "0 converted, 1 failed" (the refusal meant for it could not be reached)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x.jsonl").mkdir()
+    (tmp_path / "x-2.jsonl").write_text("", "utf-8")
+    for force in ((), ("--force",)):
+        done = cli("convert", "a.txt", "a.txt", "-o", "x.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (
+            2,
+            "storykit convert: error: x.jsonl is a folder, but a .jsonl output is one file; "
+            "name the file x-3.jsonl",
+        )
+    done = cli("convert", "a.txt", "a.txt", "-o", "x-3.jsonl", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")

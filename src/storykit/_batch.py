@@ -259,13 +259,16 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
 
+    if mode == "jsonl" and out is not None and os.path.isdir(out):
+        # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
+        raise UsageError(
+            f"{out} is a folder, but a .jsonl output is one file; name the file {_free(out)}"
+        )
     summary = _Summary(fail_fast=args.fail_fast)
-    if out is not None and mode in ("jsonl", "stream") and not is_special(out):
-        if os.path.lexists(out) and not args.force:
-            sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
-            return EXIT_FAILED
-        if os.path.isdir(out):
-            raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
+    writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    if writes_file and os.path.lexists(out or "") and not args.force:
+        sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+        return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
     if out is not None and not is_special(out):  # what a killed run left (the namer: subfolders)
@@ -376,6 +379,15 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
         sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _free(out: str) -> str:
+    """A name like ``out`` (a ``.jsonl`` file's) that nothing has: ``x-2.jsonl`` or on."""
+    stem, suffix = out[: -len(JSONL_SUFFIX)], out[-len(JSONL_SUFFIX) :]
+    number = 2
+    while os.path.lexists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"
 
 
 def _file_in_the_way(out: str) -> bool:
