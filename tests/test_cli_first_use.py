@@ -461,3 +461,24 @@ def test_show_of_a_folder_says_how_to_show_its_stories(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.count("Another story") == 1
     assert done.stdout.count(storykit.load(SEED).title) == 1
+
+
+def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> None:
+    # convert in --to json -o in/sub/ converted in/a.txt and left out in/sub/b.txt, a story
+    # it was asked for, saying only "1 converted, 0 failed"
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",)):  # (the first run's a.json in in/sub is not counted)
+        done = cli("convert", "in", "--to", "json", "-o", "in/sub/", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            0,
+            "1 converted, 0 failed\n1 file of the inputs not read (in/sub/b.txt): in/sub/ is "
+            "the output folder, and what is in it is not read as input; to convert them too, "
+            "give a folder that holds no input, such as -o out/\n",
+        )
+    (tmp_path / "in" / "sub" / "a.json").unlink()  # (else an input of the next run)
+    done = cli("convert", "in", "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", "-q", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")

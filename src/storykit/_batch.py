@@ -23,6 +23,7 @@ from storykit import formats
 from storykit._batch_args import (
     UsageError,
     _check_apart,
+    _folder_for,
     _format_options,
     _give_folder,
     _is_single,
@@ -35,7 +36,7 @@ from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX, input_name
-from storykit._units import story_units, units
+from storykit._units import PassedOver, story_units, units
 from storykit._work_records import Job, Result, Unit
 from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
@@ -76,13 +77,23 @@ _MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
 
 
 def _engine_units(
-    inputs: list[str], args: argparse.Namespace, namer: Namer | None
+    inputs: list[str],
+    args: argparse.Namespace,
+    namer: Namer | None,
+    passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
     output = getattr(args, "output", None)  # (validate has none)
     if output == "-" or (output is not None and not os.path.isdir(output) and is_special(output)):
         output = None  # standard output, a device, a FIFO: nothing a walk finds
-    return units(inputs, namer, format=args.input_format, limits=_limits(args), output=output)
+    return units(
+        inputs,
+        namer,
+        format=args.input_format,
+        limits=_limits(args),
+        output=output,
+        passed_over=passed_over,
+    )
 
 
 def _sources(inputs: list[str]) -> list[Any]:
@@ -276,6 +287,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if namer is not None:
             namer.swept.add(namer.root)
     only_one = False
+    passed_over = PassedOver(out_suffix(to)) if mode == "dir" else None
     work: Iterator[Unit | Result | None]
     if single:  # one file: split here, to know first whether it holds one story or more
         pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
@@ -297,7 +309,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
-        work = _engine_units(inputs, args, namer)
+        work = _engine_units(inputs, args, namer, passed_over)
     options = _format_options(args, to, to_file=out is not None)
     site = mode == "dir" and to == "html" and args.standalone is True
     if site and namer is not None:
@@ -370,6 +382,15 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
         sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
+    if passed_over is not None and passed_over.count and not args.quiet:
+        named = ", ".join(passed_over.first) + (", …" if passed_over.count > 3 else "")
+        note = (
+            f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
+            f"{out} is the output folder, and what is in it is not read as input; to "
+            f"convert them too, give a folder that holds no input, such as -o "
+            f"{_folder_for(None, inputs)}"
+        )
+        sys.stderr.write(safe(note) + "\n")
     if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
         # which reading it back would refuse as one JSON document with more after it
         stem = out[: -len(".json")]

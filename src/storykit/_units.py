@@ -35,7 +35,7 @@ from storykit._work_records import (
 )
 from storykit._worker import Numbered, annotate
 
-__all__ = ["story_units", "units"]
+__all__ = ["PassedOver", "story_units", "units"]
 
 
 def units(
@@ -45,6 +45,7 @@ def units(
     format: str | None,
     limits: Limits,
     output: str | None = None,
+    passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
@@ -52,7 +53,8 @@ def units(
     ``convert . -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with
     each run; ``convert . -o json/`` read json/*.json and wrote json/json/ (see
     :class:`_Output`). An input that starts inside the output folder (``convert in/sub -o
-    in/``) is walked whole, and a file named on its own is read.
+    in/``) is walked whole, and a file named on its own is read. ``passed_over`` counts the
+    files left out.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -78,6 +80,8 @@ def units(
                 and found.origin.path != name  # a file named on its own is read
                 and leave.holds(found.origin.path)
             ):
+                if passed_over is not None:
+                    passed_over.add(found.origin.path)
                 continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
@@ -113,6 +117,31 @@ def units(
                 yield failed(found.origin, found.error)
             else:
                 yield skipped(found.origin, found.reason)
+
+
+class PassedOver:
+    """The files of the inputs left out as output, but for those named as this run's output.
+
+    ``convert in --to json -o in/sub/`` left out in/sub/*.txt, stories it was asked to
+    convert, and said nothing. A file named as the output would be (``ours``, its suffix)
+    may be an earlier run's output, and is not counted.
+    """
+
+    def __init__(self, ours: str) -> None:
+        self.ours = ours.lower()
+        self.count = 0
+        self.first: list[str] = []
+        """The first few files counted, to name them."""
+
+    def add(self, path: str) -> None:
+        """Count ``path``, left out, unless it is named as this run's output would be."""
+        if not path.lower().endswith(self.ours):
+            self.count += 1
+            if len(self.first) < _NAMED:
+                self.first.append(path)
+
+
+_NAMED = 3  # files left out named in the note
 
 
 class _Output:
