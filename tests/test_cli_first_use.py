@@ -482,3 +482,39 @@ def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> 
     assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
     done = cli("convert", "in", "--to", "json", "-o", "in/sub/", "-q", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "out"), [("in/*", "in/"), ("in/**", "in"), ("./in/*.*", "in/"), ("*", ".")]
+)
+def test_a_pattern_that_would_read_its_output_back_is_refused(
+    tmp_path: Path, pattern: str, out: str
+) -> None:
+    # convert 'in/*' --to json -o in/ wrote in/a.json; run again it read that too and
+    # wrote in/a~2.json, then in/a~2~2.json (as convert in -o in/ did before it was refused)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    if out == ".":
+        (tmp_path / "in" / "a.txt").rename(tmp_path / "a.txt")
+    done = cli("convert", pattern, "--to", "json", "-o", out, cwd=tmp_path)
+    inside = os.path.join(out, "json", "")
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {out} is where the pattern {pattern} looks, so the files "
+        "written into it would be read as input (by this run or the next): write them to a "
+        f"folder of their own, such as one inside it, -o {inside}",
+    )
+    for force in ((), ("--force",)):  # the way out, twice: the same one file
+        done = cli("convert", pattern, "--to", "json", "-o", inside, *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert [name for name in tree(tmp_path) if name.endswith(".json")] == [
+        os.path.normpath(os.path.join(inside, "a.json"))
+    ]
+
+
+def test_a_pattern_that_reads_no_output_back_is_not_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",)):
+        done = cli("convert", "*.txt", "--to", "json", "-o", ".", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["a.json", "a.txt"]

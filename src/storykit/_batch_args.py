@@ -13,6 +13,7 @@ module, never the other way round.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import glob
 import inspect
 import os
@@ -20,9 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from storykit import formats
-from storykit._naming import out_suffix
+from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
-from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits
+from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
 from storykit._worker import annotate
 from storykit._writing import is_special
 from storykit.collection import iter_pieces
@@ -128,14 +129,39 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
     Raises:
         UsageError: ``out`` is one of the input folders.
     """
-    if _input_folder(out, inputs):
+    pattern = None if _input_folder(out, inputs) else _pattern_reads_back(out, inputs, to)
+    if pattern is not None or _input_folder(out, inputs):
         inside = os.path.join(out, to, "")
+        what = "an input folder" if pattern is None else f"where the pattern {pattern} looks"
         msg = (
-            f"{out} is an input folder, so the files written into it would be read as "
+            f"{out} is {what}, so the files written into it would be read as "
             f"input (by this run or the next): write them to a folder of their own, "
             f"such as one inside it, -o {inside}"
         )
         raise UsageError(msg)
+
+
+def _pattern_reads_back(folder: str, inputs: list[str], to: str) -> str | None:
+    """The pattern among the inputs that looks in ``folder`` and would read the output.
+
+    ``convert 'in/*' --to json -o in/`` wrote in/a.json, and run again read it and wrote
+    in/a~2.json, then in/a~2~2.json: a folder it matches is walked whole, and a file it
+    matches is written beside it under a name it matches too. ``'*.txt' -o .`` reads no
+    ``.json`` back, and is not refused.
+    """
+    real = os.path.realpath(folder)
+    suffix = out_suffix(to)
+    for name in inputs:
+        if name == "-" or os.path.lexists(name) or not glob.has_magic(name):
+            continue
+        if os.path.realpath(input_base(name) or os.curdir) != real:
+            continue
+        last = os.path.basename(name)
+        for match in _glob(name):
+            written = os.path.splitext(os.path.basename(match))[0] + suffix
+            if os.path.isdir(match) or last == "**" or fnmatch.fnmatch(written, last):
+                return name
+    return None
 
 
 def _input_folder(folder: str, inputs: list[str]) -> bool:
