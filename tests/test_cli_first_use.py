@@ -469,17 +469,20 @@ def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> 
     (tmp_path / "in" / "sub").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
     (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    with zipfile.ZipFile(tmp_path / "in" / "sub" / "c.zip", "w") as made:  # named once
+        made.writestr("c1.txt", SEED.read_bytes())
+        made.writestr("c2.txt", SEED.read_bytes())
     for force in ((), ("--force",)):  # (the first run's a.json in in/sub is not counted)
         done = cli("convert", "in", "--to", "json", "-o", "in/sub/", *force, cwd=tmp_path)
         assert (done.returncode, done.stderr) == (
             0,
-            "1 converted, 0 failed\n1 file of the inputs not read (in/sub/b.txt): in/sub/ is "
-            "the output folder, and what is in it is not read as input; to convert them too, "
-            "give a folder that holds no input, such as -o out/\n",
+            "1 converted, 0 failed\n2 files of the inputs not read (in/sub/b.txt, "
+            "in/sub/c.zip): in/sub/ is the output folder, and what is in it is not read as "
+            "input; to convert them too, give a folder that holds no input, such as -o out/\n",
         )
     (tmp_path / "in" / "sub" / "a.json").unlink()  # (else an input of the next run)
     done = cli("convert", "in", "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
-    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
     done = cli("convert", "in", "--to", "json", "-o", "in/sub/", "-q", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
 

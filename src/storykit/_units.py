@@ -80,8 +80,8 @@ def units(
                 and found.origin.path != name  # a file named on its own is read
                 and leave.holds(found.origin.path)
             ):
-                if passed_over is not None:
-                    passed_over.add(found.origin.path)
+                if passed_over is not None and isinstance(found, (Named, Blob)):
+                    passed_over.add(found.origin.path)  # (an archive's members: once)
                 continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
@@ -132,10 +132,12 @@ class PassedOver:
         self.count = 0
         self.first: list[str] = []
         """The first few files counted, to name them."""
+        self._last = ""
 
     def add(self, path: str) -> None:
         """Count ``path``, left out, unless it is named as this run's output would be."""
-        if not path.lower().endswith(self.ours):
+        if path != self._last and not path.lower().endswith(self.ours):
+            self._last = path
             self.count += 1
             if len(self.first) < _NAMED:
                 self.first.append(path)
