@@ -127,10 +127,12 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
     ``a~2~2.json``. A folder inside it is left out of the walk, so that is the way out.
 
     Raises:
-        UsageError: ``out`` is one of the input folders.
+        UsageError: ``out`` is one of the input folders, or the folder a pattern looks in
+            and would read the output back from (:func:`_pattern_reads_back`).
     """
-    pattern = None if _input_folder(out, inputs) else _pattern_reads_back(out, inputs, to)
-    if pattern is not None or _input_folder(out, inputs):
+    folder = _input_folder(out, inputs)
+    pattern = None if folder else _pattern_reads_back(out, inputs, to)
+    if folder or pattern is not None:
         inside = os.path.join(out, to, "")
         what = "an input folder" if pattern is None else f"where the pattern {pattern} looks"
         msg = (
