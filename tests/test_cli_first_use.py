@@ -487,6 +487,18 @@ def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> 
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_one_input_in_the_output_folder_is_it(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", cwd=tmp_path)
+    assert done.stderr.splitlines()[-1] == (
+        "1 file of the inputs not read (in/sub/b.txt): in/sub/ is the output folder, and what "
+        "is in it is not read as input; to convert it too, give a folder that holds no input, "
+        "such as -o out/"
+    )
+
+
 @pytest.mark.parametrize(
     ("pattern", "out"), [("in/*", "in/"), ("in/**", "in"), ("./in/*.*", "in/"), ("*", ".")]
 )

@@ -383,11 +383,13 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     if passed_over is not None and passed_over.count and not args.quiet:
-        named = ", ".join(passed_over.first) + (", …" if passed_over.count > 3 else "")
+        more = len(passed_over.first) < passed_over.count
+        named = ", ".join(passed_over.first) + (", …" if more else "")
+        them = "them" if passed_over.count > 1 else "it"
         note = (
             f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
             f"{out} is the output folder, and what is in it is not read as input; to "
-            f"convert them too, give a folder that holds no input, such as -o "
+            f"convert {them} too, give a folder that holds no input, such as -o "
             f"{_folder_for(None, inputs)}"
         )
         sys.stderr.write(safe(note) + "\n")
