@@ -470,6 +470,20 @@ def test_a_glob_follows_no_link_to_a_folder(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("pattern", ["a/**", "./a/**", "a/**/", "**", "./**", "ABS/a/**"])
+def test_a_pattern_names_each_file_once(
+    tmp_path: Path, pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # validate 'a/**' checked 16 stories of 7: the pattern matches a/, a/sub and each file,
+    # and each folder matched was walked whole
+    for name in ("a/x.txt", "a/sub/y.txt", "a/sub-z/z.txt", "a/sub/deeper/w.txt"):
+        write(tmp_path / name, dump(1))
+    monkeypatch.chdir(tmp_path)
+    found = list(collection.iter_paths(pattern.replace("ABS", str(tmp_path))))
+    names = ["a/x.txt", "a/sub/y.txt", "a/sub-z/z.txt", "a/sub/deeper/w.txt"]
+    assert sorted(os.path.relpath(name) for name in found) == sorted(map(os.path.normpath, names))
+
+
 @pytest.mark.parametrize(
     "pattern",
     ["**/*.txt", "**", "a/**", "a/**/*.txt", "**/b/*", "*/**/*.md", "a/**/c/**/*", "**/*",

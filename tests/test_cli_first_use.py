@@ -70,6 +70,31 @@ def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
     assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
 
 
+def test_json_documents_run_together_are_not_called_json_lines(tmp_path: Path) -> None:
+    # cat a.json b.json > all.json was said to be "JSON Lines (one story a line)", and the
+    # advice, --from jsonl, said "one JSON document spread over lines, not JSON Lines: name
+    # the file .json", which it was
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    for name in ("a", "b"):
+        done = cli("convert", "a.txt", "-o", f"{name}.json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    pretty = (tmp_path / "a.json").read_bytes()
+    assert pretty.count(b"\n") > 2  # (storykit writes one story indented)
+    (tmp_path / "all.json").write_bytes(pretty + (tmp_path / "b.json").read_bytes())
+    line = pretty.count(b"\n") + 1
+    done = cli("validate", "all.json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (
+        1,
+        f"all.json:{line}: error: a second JSON document starts here: a .json file holds one "
+        "story, and JSON documents one after another (cat a.json b.json) are not read; give "
+        "each story a file of its own, or write them one a line into a .jsonl file (storykit "
+        "convert a.json b.json -o all.jsonl)\n",
+    )
+    done = cli("convert", "a.json", "b.json", "-o", "all.jsonl", cwd=tmp_path)  # as it says
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -98,6 +123,22 @@ def test_other_extra_data_is_still_invalid_json(tmp_path: Path, text: str) -> No
             ["-j", "1", "validate", "a.txt"],
             "-j is an option of validate: give it after the command: storykit validate -j 1 a.txt",
             ["validate", "-j", "1", "a.txt"],
+        ),
+        (  # -j run together with its value said "-j2 is not an option of storykit"
+            ["-j2", "validate", "a.txt"],
+            "-j is an option of validate: give it after the command: storykit validate -j2 a.txt",
+            ["validate", "-j2", "a.txt"],
+        ),
+        (  # and so did short options run together, and a long one cut short
+            ["-qj2", "validate", "a.txt"],
+            "-q is an option of validate: give it after the command: storykit validate -qj2 a.txt",
+            ["validate", "-qj2", "a.txt"],
+        ),
+        (
+            ["--jo", "1", "validate", "a.txt"],
+            "--jobs is an option of validate: give it after the command: "
+            "storykit validate --jo 1 a.txt",
+            ["validate", "--jo", "1", "a.txt"],
         ),
         (  # an option of another command
             ["--strict", "convert", "a.txt"],
@@ -256,3 +297,239 @@ def test_an_input_folder_is_refused_as_the_output_folder(tmp_path: Path, out: st
         )
         assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
         assert tree(tmp_path) == ["a.txt", "json/a.json"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "out"),
+    [
+        (["in"], "link/json/"),  # the advice of -o link: link/json/, a path under in itself
+        (["link"], "in/json/"),  # the input folder reached through a link
+        (["in/*"], "in/json/"),  # a pattern that matches the output folder
+        (["in/**"], "in/json/"),
+        (["in", "in/sub"], "in/sub/json/"),  # nested inputs, the output in both
+        (["in/../in/"], "./in//json"),  # spelled otherwise
+    ],
+)
+def test_the_output_is_not_read_back_however_it_is_named(
+    tmp_path: Path, inputs: list[str], out: str
+) -> None:
+    # convert in --to json -o link/json/ (link -> in) wrote 7, then 14 stories: the second
+    # run read back in/json/*.json, which it compared to link/json as strings
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "link").symlink_to("in")
+    runs = []
+    for _ in range(2):
+        done = cli("convert", *inputs, "--to", "json", "-o", out, "--force", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stderr)
+    assert runs[0] == runs[1]
+    written = [name for name in tree(tmp_path) if name.endswith(".json")]
+    assert all(name.startswith(os.path.normpath(out.replace("link", "in"))) for name in written)
+    assert not any("json/json" in name for name in written), written
+
+
+def test_an_input_folder_inside_the_output_folder_is_read(tmp_path: Path) -> None:
+    # the output is left out of a walk that starts outside it, not of one inside it
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    for _ in range(2):
+        done = cli("convert", "in/sub", "--to", "json", "-o", "in/", "--force", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["in/b.json", "in/sub/b.txt"]
+
+
+@pytest.mark.parametrize("out", ["x", "x/"])
+def test_a_file_in_the_way_of_the_output_folder_says_what_to_do(tmp_path: Path, out: str) -> None:
+    # -o x said only "x is a file, not a folder"; -o x/ got past that check, made nothing and
+    # failed at run time: "x: not a folder (a file is in the way)", exit 1
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x").write_text("mine", "utf-8")
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", out, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        f"storykit convert: error: {out} is a file, not a folder: give a folder, "
+        "-o x-2/ (one file each)"
+    )
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", "x-2/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert (tmp_path / "x").read_text("utf-8") == "mine"
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders there")
+@pytest.mark.parametrize(
+    ("name", "slashed", "why"),
+    [
+        ("in\\sub", "in/sub", "no such file or directory"),
+        ("in\\sub\\b.txt", "in/sub/b.txt", "no such file or directory"),
+        ("in\\*.txt", "in/*.txt", "no file matches this pattern"),
+    ],
+)
+def test_a_windows_path_says_folders_are_separated_by_slashes(
+    tmp_path: Path, name: str, slashed: str, why: str
+) -> None:
+    # convert in\sub on Linux said only "in\sub: no such file or directory"
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    said = f"{name}: {why}; folders are separated by / here: {slashed}"
+    done = cli("validate", name, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, said.replace(": ", ": error: ", 1) + "\n")
+    done = cli("convert", name, "--to", "json", "-o", "out/", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == said
+    done = cli("convert", slashed, "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
+    assert done.returncode == 0, done.stderr
+    # a name not there either way is only not there
+    done = cli("validate", "in\\nothing", cwd=tmp_path)
+    assert done.stdout == "in\\nothing: error: no such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["in", "-o", "in.html"],
+            "many stories cannot go into one html output: give a folder, -o in-2/ --to html "
+            "(one file each)",
+        ),
+        (
+            ["in", "--to", "md", "-o", "in.html"],
+            "-o in.html: the suffix .html is html's, but --to md writes markdown; give a "
+            "folder, -o in-2/ (one file each)",
+        ),
+        (  # the input folder spelled otherwise
+            ["./in/", "-o", "in.md"],
+            "many stories cannot go into one markdown output: give a folder, -o in-2/ --to "
+            "markdown (one file each)",
+        ),
+    ],
+)
+def test_the_folder_advised_is_not_an_input_folder(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # convert in -o in.html advised -o in/ --to html, which was then refused: "in/ is an
+    # input folder"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", *argv, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {said}",
+    )
+    way = said.split(" -o ", 1)[1].split(" (", 1)[0].split()
+    followed = [arg for arg in argv if arg not in ("-o", argv[argv.index("-o") + 1])]
+    if "--to" in way and "--to" in followed:
+        followed = followed[: followed.index("--to")] + followed[followed.index("--to") + 2 :]
+    done = cli("convert", *followed, "-o", *way, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+
+
+def test_a_folder_named_as_the_jsonl_output_says_what_to_do(tmp_path: Path) -> None:
+    # it read every story, then failed at the end: "cannot write x.jsonl: Is a directory",
+    # "0 converted, 1 failed" (the refusal meant for it could not be reached)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x.jsonl").mkdir()
+    (tmp_path / "x-2.jsonl").write_text("", "utf-8")
+    for force in ((), ("--force",)):
+        done = cli("convert", "a.txt", "a.txt", "-o", "x.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (
+            2,
+            "storykit convert: error: x.jsonl is a folder, but a .jsonl output is one file; "
+            "name the file x-3.jsonl",
+        )
+    done = cli("convert", "a.txt", "a.txt", "-o", "x-3.jsonl", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+
+
+def test_show_of_a_folder_says_how_to_show_its_stories(tmp_path: Path) -> None:
+    # it said only "in is a folder; show takes one file"
+    (tmp_path / "my in" / "sub").mkdir(parents=True)
+    (tmp_path / "my in" / "a.txt").write_bytes(SEED.read_bytes())
+    other = storykit.dumps(storykit.Story("Another story"), "text")
+    (tmp_path / "my in" / "sub" / "b.txt").write_text(other, "utf-8")
+    done = cli("show", "my in", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        "storykit show: error: my in is a folder; show takes one file: name one in it, or "
+        "show every story in it with storykit show 'my in/**' --all"
+    )
+    done = cli("show", "my in/**", "--all", cwd=tmp_path)  # as it says (the shell unquotes)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.count("Another story") == 1
+    assert done.stdout.count(storykit.load(SEED).title) == 1
+
+
+def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> None:
+    # convert in --to json -o in/sub/ converted in/a.txt and left out in/sub/b.txt, a story
+    # it was asked for, saying only "1 converted, 0 failed"
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    with zipfile.ZipFile(tmp_path / "in" / "sub" / "c.zip", "w") as made:  # named once
+        made.writestr("c1.txt", SEED.read_bytes())
+        made.writestr("c2.txt", SEED.read_bytes())
+    for force in ((), ("--force",)):  # (the first run's a.json in in/sub is not counted)
+        done = cli("convert", "in", "--to", "json", "-o", "in/sub/", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            0,
+            "1 converted, 0 failed\n2 files of the inputs not read (in/sub/b.txt, "
+            "in/sub/c.zip): in/sub/ is the output folder, and what is in it is not read as "
+            "input; to convert them too, give a folder that holds no input, such as -o out/\n",
+        )
+    (tmp_path / "in" / "sub" / "a.json").unlink()  # (else an input of the next run)
+    done = cli("convert", "in", "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
+    assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", "-q", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_one_input_in_the_output_folder_is_it(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", cwd=tmp_path)
+    assert done.stderr.splitlines()[-1] == (
+        "1 file of the inputs not read (in/sub/b.txt): in/sub/ is the output folder, and what "
+        "is in it is not read as input; to convert it too, give a folder that holds no input, "
+        "such as -o out/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "out"), [("in/*", "in/"), ("in/**", "in"), ("./in/*.*", "in/"), ("*", ".")]
+)
+def test_a_pattern_that_would_read_its_output_back_is_refused(
+    tmp_path: Path, pattern: str, out: str
+) -> None:
+    # convert 'in/*' --to json -o in/ wrote in/a.json; run again it read that too and
+    # wrote in/a~2.json, then in/a~2~2.json (as convert in -o in/ did before it was refused)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    if out == ".":
+        (tmp_path / "in" / "a.txt").rename(tmp_path / "a.txt")
+    done = cli("convert", pattern, "--to", "json", "-o", out, cwd=tmp_path)
+    inside = os.path.join(out, "json", "")
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {out} is where the pattern {pattern} looks, so the files "
+        "written into it would be read as input (by this run or the next): write them to a "
+        f"folder of their own, such as one inside it, -o {inside}",
+    )
+    for force in ((), ("--force",)):  # the way out, twice: the same one file
+        done = cli("convert", pattern, "--to", "json", "-o", inside, *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert [name for name in tree(tmp_path) if name.endswith(".json")] == [
+        os.path.normpath(os.path.join(inside, "a.json"))
+    ]
+
+
+def test_a_pattern_that_reads_no_output_back_is_not_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",)):
+        done = cli("convert", "*.txt", "--to", "json", "-o", ".", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["a.json", "a.txt"]

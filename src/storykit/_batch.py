@@ -23,6 +23,7 @@ from storykit import formats
 from storykit._batch_args import (
     UsageError,
     _check_apart,
+    _folder_for,
     _format_options,
     _give_folder,
     _is_single,
@@ -35,7 +36,7 @@ from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX, input_name
-from storykit._units import story_units, units
+from storykit._units import PassedOver, story_units, units
 from storykit._work_records import Job, Result, Unit
 from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
@@ -76,13 +77,23 @@ _MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
 
 
 def _engine_units(
-    inputs: list[str], args: argparse.Namespace, namer: Namer | None
+    inputs: list[str],
+    args: argparse.Namespace,
+    namer: Namer | None,
+    passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
     output = getattr(args, "output", None)  # (validate has none)
     if output == "-" or (output is not None and not os.path.isdir(output) and is_special(output)):
         output = None  # standard output, a device, a FIFO: nothing a walk finds
-    return units(inputs, namer, format=args.input_format, limits=_limits(args), output=output)
+    return units(
+        inputs,
+        namer,
+        format=args.input_format,
+        limits=_limits(args),
+        output=output,
+        passed_over=passed_over,
+    )
 
 
 def _sources(inputs: list[str]) -> list[Any]:
@@ -250,21 +261,25 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         mode = "dir"
     else:
         mode = "stream"
-    if mode == "dir" and os.path.exists(out or "") and not os.path.isdir(out or ""):
-        raise UsageError(f"{out} is a file, not a folder")
+    if mode == "dir" and out is not None and _file_in_the_way(out):
+        folder = _give_folder(out, to, inputs, given=args.to is not None)
+        raise UsageError(f"{out} is a file, not a folder: {folder}")
     if mode == "dir":
         _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
-        folder = _give_folder(out, to, given=args.to is not None)
+        folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
 
+    if mode == "jsonl" and out is not None and os.path.isdir(out):
+        # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
+        raise UsageError(
+            f"{out} is a folder, but a .jsonl output is one file; name the file {_free(out)}"
+        )
     summary = _Summary(fail_fast=args.fail_fast)
-    if out is not None and mode in ("jsonl", "stream") and not is_special(out):
-        if os.path.lexists(out) and not args.force:
-            sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
-            return EXIT_FAILED
-        if os.path.isdir(out):
-            raise UsageError(f"{out} is a folder; name a file, or drop the suffix")
+    writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    if writes_file and os.path.lexists(out or "") and not args.force:
+        sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+        return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
     if out is not None and not is_special(out):  # what a killed run left (the namer: subfolders)
@@ -272,6 +287,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if namer is not None:
             namer.swept.add(namer.root)
     only_one = False
+    passed_over = PassedOver(out_suffix(to)) if mode == "dir" else None
     work: Iterator[Unit | Result | None]
     if single:  # one file: split here, to know first whether it holds one story or more
         pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
@@ -286,14 +302,14 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             sys.stderr.write(
                 safe(
                     f"{first.event.origin.where} holds several stories; to write them as {to}, "
-                    + _give_folder(out, to, given=args.to is not None)
+                    + _give_folder(out, to, inputs, given=args.to is not None)
                 )
                 + "\n"
             )
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
-        work = _engine_units(inputs, args, namer)
+        work = _engine_units(inputs, args, namer, passed_over)
     options = _format_options(args, to, to_file=out is not None)
     site = mode == "dir" and to == "html" and args.standalone is True
     if site and namer is not None:
@@ -366,6 +382,17 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
         sys.stderr.write(_nothing_found(inputs))
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
+    if passed_over is not None and passed_over.count and not args.quiet:
+        more = len(passed_over.first) < passed_over.count
+        named = ", ".join(passed_over.first) + (", …" if more else "")
+        them = "them" if passed_over.count > 1 else "it"
+        note = (
+            f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
+            f"{out} is the output folder, and what is in it is not read as input; to "
+            f"convert {them} too, give a folder that holds no input, such as -o "
+            f"{_folder_for(None, inputs)}"
+        )
+        sys.stderr.write(safe(note) + "\n")
     if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
         # which reading it back would refuse as one JSON document with more after it
         stem = out[: -len(".json")]
@@ -375,6 +402,21 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
         sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _free(out: str) -> str:
+    """A name like ``out`` (a ``.jsonl`` file's) that nothing has: ``x-2.jsonl`` or on."""
+    stem, suffix = out[: -len(JSONL_SUFFIX)], out[-len(JSONL_SUFFIX) :]
+    number = 2
+    while os.path.lexists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"
+
+
+def _file_in_the_way(out: str) -> bool:
+    """Whether the folder ``out`` names is a file (``x/`` too: it was found at run time)."""
+    path = out.rstrip("/" + os.sep) or out
+    return os.path.lexists(path) and not os.path.isdir(path)
 
 
 def _nothing_found(inputs: list[str]) -> str:

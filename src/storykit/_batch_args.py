@@ -13,6 +13,7 @@ module, never the other way round.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import glob
 import inspect
 import os
@@ -20,9 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from storykit import formats
-from storykit._naming import out_suffix
+from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
-from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits
+from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
 from storykit._worker import annotate
 from storykit._writing import is_special
 from storykit.collection import iter_pieces
@@ -126,26 +127,62 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
     ``a~2~2.json``. A folder inside it is left out of the walk, so that is the way out.
 
     Raises:
-        UsageError: ``out`` is one of the input folders.
+        UsageError: ``out`` is one of the input folders, or the folder a pattern looks in
+            and would read the output back from (:func:`_pattern_reads_back`).
     """
-    folder = os.path.realpath(out)
+    folder = _input_folder(out, inputs)
+    pattern = None if folder else _pattern_reads_back(out, inputs, to)
+    if folder or pattern is not None:
+        inside = os.path.join(out, to, "")
+        what = "an input folder" if pattern is None else f"where the pattern {pattern} looks"
+        msg = (
+            f"{out} is {what}, so the files written into it would be read as "
+            f"input (by this run or the next): write them to a folder of their own, "
+            f"such as one inside it, -o {inside}"
+        )
+        raise UsageError(msg)
+
+
+def _pattern_reads_back(folder: str, inputs: list[str], to: str) -> str | None:
+    """The pattern among the inputs that looks in ``folder`` and would read the output.
+
+    ``convert 'in/*' --to json -o in/`` wrote in/a.json, and run again read it and wrote
+    in/a~2.json, then in/a~2~2.json: a folder it matches is walked whole, and a file it
+    matches is written beside it under a name it matches too. ``'*.txt' -o .`` reads no
+    ``.json`` back, and is not refused.
+    """
+    real = os.path.realpath(folder)
+    suffix = out_suffix(to)
     for name in inputs:
-        if name != "-" and os.path.isdir(name) and os.path.realpath(name) == folder:
-            inside = os.path.join(out, to, "")
-            msg = (
-                f"{out} is an input folder, so the files written into it would be read as "
-                f"input (by this run or the next): write them to a folder of their own, "
-                f"such as one inside it, -o {inside}"
-            )
-            raise UsageError(msg)
+        if name == "-" or os.path.lexists(name) or not glob.has_magic(name):
+            continue
+        if os.path.realpath(input_base(name) or os.curdir) != real:
+            continue
+        last = os.path.basename(name)
+        for match in _glob(name):
+            written = os.path.splitext(os.path.basename(match))[0] + suffix
+            if os.path.isdir(match) or last == "**" or fnmatch.fnmatch(written, last):
+                return name
+    return None
 
 
-def _folder_for(out: str | None) -> str:
+def _input_folder(folder: str, inputs: list[str]) -> bool:
+    """Whether ``folder`` is one of the input folders, however either is spelled."""
+    real = os.path.realpath(folder)
+    return any(
+        name != "-" and os.path.isdir(name) and os.path.realpath(name) == real for name in inputs
+    )
+
+
+def _folder_for(out: str | None, inputs: list[str]) -> str:
     """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
 
-    The name of an existing file (not a folder) is not suggested: ``x-2/``, … instead.
+    The name of an existing file, or of an input folder (``convert in -o in.html``: not
+    ``in/``, which :func:`_check_apart` refuses), is not suggested: ``x-2/``, … instead.
     """
     base = "out"
+    if out is not None and out.endswith(("/", os.sep)):  # (a file of that name: x/ is no way)
+        out = out.rstrip("/" + os.sep) or None
     if out is not None and out != "-" and not is_special(out):
         named = _named_format(out)
         if out.lower().endswith(JSONL_SUFFIX) and len(os.path.basename(out)) > len(JSONL_SUFFIX):
@@ -155,21 +192,23 @@ def _folder_for(out: str | None) -> str:
         else:
             base = os.path.splitext(out)[0] or base
     folder, number = base, 2
-    while os.path.lexists(folder) and not os.path.isdir(folder):
+    while os.path.lexists(folder) and (not os.path.isdir(folder) or _input_folder(folder, inputs)):
         folder, number = f"{base}-{number}", number + 1
     return folder + "/"
 
 
-def _give_folder(out: str | None, to: str, *, given: bool) -> str:
+def _give_folder(out: str | None, to: str, inputs: list[str], *, given: bool) -> str:
     """The advice to write one file a story: ``give a folder, -o x/ (one file each)``.
 
     ``given``: ``--to`` was given (else the folder's name would not say the format).
     """
     flag = "" if given else f" --to {to}"
-    return f"give a folder, -o {_folder_for(out)}{flag} (one file each)"
+    return f"give a folder, -o {_folder_for(out, inputs)}{flag} (one file each)"
 
 
-def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bool | None) -> str:
+def _conflict(
+    out: str, to: str, given: str, fmt: str, said: str, *, inputs: list[str], several: bool | None
+) -> str:
     """The message for ``-o OUT --to GIVEN`` whose suffix ``said`` names ``fmt``, not ``to``.
 
     Each way out it offers works when followed as it is written: the file renamed for
@@ -181,7 +220,7 @@ def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bo
     if _holds_many(to, several):
         ways = [f"name the file {stem}{JSONL_SUFFIX if lines else out_suffix(to)}"]
     else:
-        ways = [_give_folder(out, to, given=True)]
+        ways = [_give_folder(out, to, inputs, given=True)]
     # several stories in one .json file are JSON Lines, which a .json file is not read as
     if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
         ways.append(f"drop --to to write {fmt}")
@@ -189,7 +228,9 @@ def _conflict(out: str, to: str, given: str, fmt: str, said: str, *, several: bo
     return head + ", or ".join(ways)
 
 
-def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | None]) -> None:
+def _check_suffix(
+    out: str, to: str, given: str, inputs: list[str], several: Callable[[], bool | None]
+) -> None:
     """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
 
     ``-o x.html --to json`` wrote JSON into ``x.html``, which a browser, and storykit, then
@@ -211,7 +252,7 @@ def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | No
         way = (
             f"name the file {stem}{out_suffix(to)}"
             if _holds_many(to, several())
-            else _give_folder(out, to, given=True)
+            else _give_folder(out, to, inputs, given=True)
         )
         msg = (
             f"-o {out}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
@@ -225,7 +266,9 @@ def _check_suffix(out: str, to: str, given: str, several: Callable[[], bool | No
     if any(own.endswith(suffix) for own in formats.FORMATS[to][1]):
         return
     raise UsageError(
-        _conflict(out, to, given, fmt, out[len(out) - len(suffix) :], several=several())
+        _conflict(
+            out, to, given, fmt, out[len(out) - len(suffix) :], inputs=inputs, several=several()
+        )
     )
 
 
@@ -249,7 +292,7 @@ def _target_format(args: argparse.Namespace) -> str:
     if args.to is not None:
         to = formats.resolve(args.to)[0]
         if out is not None and out != "-":
-            _check_suffix(out, to, args.to, several)
+            _check_suffix(out, to, args.to, args.inputs, several)
         return to
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):

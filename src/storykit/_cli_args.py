@@ -69,6 +69,21 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
     return args
 
 
+def _option_named(arg: str, parser: argparse.ArgumentParser) -> str | None:
+    """The option of ``parser`` that ``arg`` gives, as argparse reads it, else ``None``.
+
+    Whole (``--jobs``), cut short (``--jo``), or a short one run together with its value
+    or with other short ones (``-j2``, ``-qj2``: ``-q``).
+    """
+    options = [s for action in parser._actions for s in action.option_strings]
+    if arg in options:
+        return arg
+    if arg.startswith("--"):
+        longer = [s for s in options if s.startswith(arg)]
+        return longer[0] if len(longer) == 1 else None
+    return arg[:2] if len(arg) > 2 and arg[:2] in options else None
+
+
 def _check_leading(
     parser: argparse.ArgumentParser,
     commands: dict[str, argparse.ArgumentParser],
@@ -87,9 +102,9 @@ def _check_leading(
     if not leading:
         return
     name = leading[0].split("=", 1)[0]
-    owners = [
-        c for c, sub in commands.items() if any(name in a.option_strings for a in sub._actions)
-    ]
+    found = {c: _option_named(name, sub) for c, sub in commands.items()}
+    owners = [c for c, option in found.items() if option is not None]
+    name = found[owners[0]] or name if owners else name  # -j2: -j; --jo 2: --jobs
     at = next((i for i, arg in enumerate(argv) if arg in commands), None)
     if owners and at is not None and argv[at] in owners:
         fixed = shlex.join(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])

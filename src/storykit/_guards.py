@@ -128,6 +128,14 @@ _LINES = (
 )
 
 
+_ONE_AFTER_ANOTHER = (
+    "a second JSON document starts here: a .json file holds one story, and JSON documents "
+    "one after another (cat a.json b.json) are not read; give each story a file of its own, "
+    "or write them one a line into a .jsonl file (storykit convert a.json b.json -o "
+    "all.jsonl)"
+)
+
+
 def _starts_a_line(text: str, index: int) -> bool:
     """Whether a JSON object or array starts ``text[index:]`` at the start of a line."""
     start = text.rfind("\n", 0, index) + 1
@@ -175,7 +183,10 @@ def parse_json(text: str, filename: str | None = None, *, lines: bool = False) -
     except _json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg} (column {exc.colno})"
         if lines and exc.msg == "Extra data" and _starts_a_line(text, exc.pos):
-            message = _LINES  # (what convert --to json writes for several stories into x.json)
+            # one line: what convert --to json writes for several stories into x.json; more,
+            # documents written as storykit writes one, then run together
+            one_line = "\n" not in text[: exc.pos].strip()
+            message = _LINES if one_line else _ONE_AFTER_ANOTHER
         raise StoryParseError(message, filename=filename, line=exc.lineno) from None
     except _HugeNumberError as exc:
         digits = str(exc.args[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import textwrap
 
@@ -116,7 +117,11 @@ def render(story: Story, width: int = 80) -> str:
 def _show(args: argparse.Namespace) -> int:
     source = sys.stdin.buffer if args.file == "-" else args.file
     if args.file != "-" and os.path.isdir(args.file):
-        raise UsageError(f"{args.file} is a folder; show takes one file")
+        pattern = shlex.quote(os.path.join(args.file, "**"))
+        raise UsageError(
+            f"{safe(args.file)} is a folder; show takes one file: name one in it, or show "
+            f"every story in it with storykit show {safe(pattern)} --all"
+        )
     width = args.width or min(columns(), 100)
     shown = 0
     events = iter_pieces(

@@ -390,18 +390,51 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     elif _has_magic(path):
         matches = sorted(dict.fromkeys(_glob(path)))
         if not matches:
-            error = StoryParseError("no file matches this pattern", filename=path)
+            message = "no file matches this pattern" + _slash_hint(path)
+            error = StoryParseError(message, filename=path)
             yield Failure(Origin(path), error)
+        walked: set[str] = set()  # the folders matched, walked whole
         for match in read_ahead(matches):
+            if _under(match, walked):  # in/** matches in/, in/sub and in/sub/a.txt: read once
+                continue
             if os.path.isdir(match):
+                walked.add(os.path.abspath(match))
                 yield from _walk(match)
             elif is_story_name(match):
                 yield _special(match) or match
     else:
         os_error = FileNotFoundError(2, "No such file or directory", path)
         yield Failure(
-            Origin(path), StoryParseError("no such file or directory", filename=path), os_error
+            Origin(path),
+            StoryParseError("no such file or directory" + _slash_hint(path), filename=path),
+            os_error,
         )
+
+
+def _slash_hint(path: str) -> str:
+    r"""What to write instead of a path not found, whose ``\`` (Windows') should be ``/``.
+
+    ``convert in\sub`` on Linux said only "no such file or directory": a backslash is a
+    letter of a name here, and ``in/sub`` was there.
+    """
+    if os.sep != "/" or "\\" not in path:
+        return ""
+    slashed = path.replace("\\", "/")
+    if not (os.path.lexists(slashed) or (_has_magic(slashed) and any(_glob(slashed)))):
+        return ""
+    return f"; folders are separated by / here: {slashed}"
+
+
+def _under(path: str, folders: set[str]) -> bool:
+    """Whether ``path`` lies in one of ``folders`` (absolute paths)."""
+    if not folders:
+        return False
+    parent, path = os.path.dirname(os.path.abspath(path)), ""
+    while parent != path:
+        if parent in folders:
+            return True
+        parent, path = os.path.dirname(parent), parent
+    return False
 
 
 def iter_paths(source: object) -> Iterator[str]:

@@ -35,7 +35,7 @@ from storykit._work_records import (
 )
 from storykit._worker import Numbered, annotate
 
-__all__ = ["story_units", "units"]
+__all__ = ["PassedOver", "story_units", "units"]
 
 
 def units(
@@ -45,13 +45,16 @@ def units(
     format: str | None,
     limits: Limits,
     output: str | None = None,
+    passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
-    ``output`` (``convert -o``'s file or folder) is left out of a folder's walk: ``convert .
-    -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with each run;
-    ``convert . -o json/`` read json/*.json and wrote json/json/. A folder named as both
-    input and output (``convert . -o .``) is walked whole, and a file named on its own is read.
+    ``output`` (``convert -o``'s file or folder) is left out of a walk of the inputs:
+    ``convert . -o all.jsonl --force`` read the last run's all.jsonl too, and grew it with
+    each run; ``convert . -o json/`` read json/*.json and wrote json/json/ (see
+    :class:`_Output`). An input that starts inside the output folder (``convert in/sub -o
+    in/``) is walked whole, and a file named on its own is read. ``passed_over`` counts the
+    files left out.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -63,15 +66,23 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
+    left_out = None if output is None else _Output(output)
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
-        left_out = _left_out(output, name)
+        # the output is left out of a walk that starts outside it (convert in/sub -o in/
+        # reads in/sub: it is no output of this command)
+        leave = None if name == "-" or left_out is None or left_out.holds(base) else left_out
         for found in walk(source, format=format, limits=limits):
-            if left_out is not None and isinstance(found, (Named, Blob)):
-                path = os.path.abspath(found.origin.path)
-                if path == left_out or path.startswith(left_out + os.sep):
-                    continue
+            if (
+                leave is not None
+                and not isinstance(found, Opened)
+                and found.origin.path != name  # a file named on its own is read
+                and leave.holds(found.origin.path)
+            ):
+                if passed_over is not None and isinstance(found, (Named, Blob)):
+                    passed_over.add(found.origin.path)  # (an archive's members: once)
+                continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
@@ -108,14 +119,61 @@ def units(
                 yield skipped(found.origin, found.reason)
 
 
-def _left_out(output: str | None, name: str) -> str | None:
-    """The output (an absolute path) when it lies inside the input folder ``name``, else None."""
-    if output is None or name == "-" or not os.path.isdir(name):
-        return None
-    out, folder = os.path.abspath(output), os.path.abspath(name)
-    if out != folder and out.startswith(os.path.join(folder, "")):
-        return out
-    return None
+class PassedOver:
+    """The files of the inputs left out as output, but for those named as this run's output.
+
+    ``convert in --to json -o in/sub/`` left out in/sub/*.txt, stories it was asked to
+    convert, and said nothing. A file named as the output would be (``ours``, its suffix)
+    may be an earlier run's output, and is not counted.
+    """
+
+    def __init__(self, ours: str) -> None:
+        self.ours = ours.lower()
+        self.count = 0
+        self.first: list[str] = []
+        """The first few files counted, to name them."""
+        self._last = ""
+
+    def add(self, path: str) -> None:
+        """Count ``path``, left out, unless it is named as this run's output would be."""
+        if path != self._last and not path.lower().endswith(self.ours):
+            self._last = path
+            self.count += 1
+            if len(self.first) < _NAMED:
+                self.first.append(path)
+
+
+_NAMED = 3  # files left out named in the note
+
+
+class _Output:
+    """Where ``convert`` writes (its ``-o``), to leave it out of the walk of the inputs.
+
+    Paths are compared as the system finds them, not as they are spelled: ``convert in -o
+    link/json/``, where ``link`` is a link to ``in``, read the files it had written into
+    ``in/json`` on the next run (``link/json`` is no path under ``in`` as a string), and
+    ``convert 'in/*' -o in/json/`` read them as a folder the pattern matched. A folder's
+    real path is looked up once, not for each of its files.
+    """
+
+    def __init__(self, output: str) -> None:
+        self.real = os.path.realpath(output)
+        self.top = os.path.join(self.real, "")
+        self._folders: dict[str, str] = {}
+
+    def holds(self, path: str) -> bool:
+        """Whether ``path`` is the output, or lies in the output folder."""
+        folder, name = os.path.split(path)
+        real = self._folders.get(folder)
+        if real is None:
+            if len(self._folders) > _FOLDERS_KEPT:
+                self._folders.clear()
+            real = self._folders[folder] = os.path.realpath(folder or os.curdir)
+        full = os.path.join(real, name) if name else real  # ("": the current folder)
+        return full == self.real or full.startswith(self.top)
+
+
+_FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)
 
 
 def _or_no_story(

@@ -7,6 +7,7 @@ refused and what is not, never how long anything takes.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -132,11 +133,71 @@ def test_a_query_sqlite_cannot_read_says_so_even_over_the_limit(db: Path) -> Non
         storykit.search(db, "\udcff")
 
 
-@pytest.mark.parametrize("query", ["", " ", "\t\n"])
+def test_a_query_that_is_not_utf_8_says_so(db: Path) -> None:
+    # storykit search DB $'caf\xe9' (a Latin-1 terminal) said "(surrogates not allowed)"
+    # and then how FTS5 queries are written, which was no help
+    done = cli("search", str(db), os.fsdecode(b"caf\xe9"), env=unmeasured())
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "storykit search: error: not a search query SQLite understands: 'caf\\udce9' "
+        "('\\udce9' is no character: a byte that is not UTF-8, of text in another encoding); "
+        "give the query as UTF-8 text\n"
+    )
+    assert cli("search", str(db), "café", env=unmeasured()).returncode == 0  # as it says
+
+
+@pytest.mark.parametrize("query", ["", " ", "\t\n", "\u3000", "\u2003\u00a0", "\x1c"])
 def test_an_empty_query_is_said_to_be_empty(db: Path, query: str) -> None:
-    # It was "not a search query SQLite understands: '' (fts5: syntax error near "")".
+    # It was "not a search query SQLite understands: '' (fts5: syntax error near "")"; and
+    # U+3000 (an ideographic space) alone matched nothing, silently.
     with pytest.raises(ValueError, match=r"^the query is empty: give the words to look for"):
         storykit.search(db, query)
+
+
+@pytest.mark.parametrize("query", ["\x00", "\x00the", " \x00 the"])
+def test_a_query_empty_up_to_a_nul_says_so(db: Path, query: str) -> None:
+    # it was "not a search query SQLite understands: '\x00the' (fts5: syntax error near "")"
+    with pytest.raises(
+        ValueError,
+        match=r"^the query is empty up to its NUL character, where SQLite stops reading: give",
+    ):
+        storykit.search(db, query)
+
+
+def test_a_long_query_is_shown_cut_short(db: Path) -> None:
+    # a query of 200,002 characters SQLite could not read was written whole into the message
+    with pytest.raises(ValueError, match="parser stack overflow") as caught:
+        storykit.search(db, "(" * 100_000 + "the" + ")" * 99_999)
+    shown = "(" * 100
+    assert str(caught.value).startswith(
+        f"not a search query SQLite understands: '{shown}'… (200,002 characters) ("
+    )
+    assert len(str(caught.value)) < 500
+
+
+@pytest.mark.parametrize(
+    ("query", "hint", "way_out"),
+    [
+        (  # a web search's way to leave a word out: "no such column: word1"
+            "the -word1",
+            "to leave a word out, put NOT before it (trade NOT war), not a -",
+            "the NOT word1",
+        ),
+        (  # "no such column: rest"
+            "the-rest",
+            'a word with a hyphen goes in double quotes ("the-rest")',
+            '"the-rest"',
+        ),
+    ],
+)
+def test_a_minus_sign_in_a_query_says_what_to_write(
+    db: Path, query: str, hint: str, way_out: str
+) -> None:
+    with pytest.raises(ValueError, match=r"^not a search query SQLite understands") as caught:
+        storykit.search(db, query)
+    assert str(caught.value).endswith(hint)
+    # "the-rest" is in every story; word1 in one
+    assert len(storykit.search(db, way_out, limit=None)) == (39 if "NOT" in way_out else 40)
 
 
 def test_a_query_sqlite_cannot_read_is_told_how_queries_are_written(db: Path) -> None:
@@ -193,18 +254,20 @@ def test_counting_never_raises_and_agrees_with_sqlite(db: Path, query: str) -> N
             sqlite_refuses = True
         except UnicodeEncodeError:
             sqlite_refuses = True
+    # only space, U+3000 too (which SQLite takes, to match nothing), is said to be empty
+    empty = not query.split("\x00", 1)[0].strip()
     problem = _query_problem(query, 1)
     unreadable = problem is not None and problem.startswith(
         ("not a search query", "the query is empty")
     )
-    assert unreadable == sqlite_refuses
-    assert (_query_problem(query, None) is not None) == sqlite_refuses
+    assert unreadable == (sqlite_refuses or empty)
+    assert (_query_problem(query, None) is not None) == (sqlite_refuses or empty)
     if problem is not None and not unreadable:
         terms = int(problem.split(": ")[1].split(";")[0])
         assert terms > 1
         assert _query_problem(query, terms) is None
         assert str(_query_problem(query, terms - 1)).startswith("too many terms")
-    if sqlite_refuses:  # the real search agrees, with the message it always had
+    if sqlite_refuses or empty:  # the real search agrees, with the message it always had
         with pytest.raises(ValueError, match=r"^(not a search query SQLite understands: |the q)"):
             storykit.search(db, query)
     else:

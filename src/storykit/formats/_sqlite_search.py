@@ -238,13 +238,34 @@ def _phrases(query: str, most: int) -> list[str]:
     return found
 
 
+_SHOWN = 100
+"""The most characters of a query a message shows (a query of 200,000 was shown whole)."""
+
+_MINUS_WORD = re.compile(r"(?:^|[\s(])-[^\s\-]")
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _shown(query: str) -> str:
+    """``query`` as a message shows it: quoted, escaped, cut short when it is long."""
+    if len(query) <= _SHOWN:
+        return repr(query)
+    return f"{query[:_SHOWN]!r}… ({len(query):,} characters)"
+
+
 def _not_understood(query: str, reason: str) -> str:
     """Say that SQLite cannot read ``query`` (its ``reason``), and how a query is written."""
-    return (
-        f"not a search query SQLite understands: {query!r} ({reason}); words match as "
+    text = (
+        f"not a search query SQLite understands: {_shown(query)} ({reason}); words match as "
         'they are, a phrase goes in double quotes ("trade war"), and AND, OR, NOT, NEAR, '
         "parentheses, a final * and a colon after a column name are FTS5 syntax"
     )
+    unquoted = re.sub(r'"[^"]*"', " ", query)
+    if _MINUS_WORD.search(unquoted):  # trade -war, as a web search leaves a word out
+        text += "; to leave a word out, put NOT before it (trade NOT war), not a -"
+    hyphenated = _HYPHENATED.search(unquoted)
+    if hyphenated is not None:  # ("no such column: b" for a-b)
+        text += f'; a word with a hyphen goes in double quotes ("{hyphenated.group()}")'
+    return text
 
 
 def _query_problem(
@@ -260,12 +281,19 @@ def _query_problem(
     :data:`_CHECKED_TERMS` terms and a limit (SQLite's time to read one grows with the
     square of its terms too).
     """
-    if not query.strip(" \t\n\r\x0b\x0c"):  # (what FTS5 reads as space; it refuses them)
-        return 'the query is empty: give the words to look for (chips, "trade war", elect*)'
+    read = query.split("\x00", 1)[0]  # FTS5 reads the query as a C string
+    if not read.strip():  # no text, or only space (U+3000 too, which matched nothing)
+        where = "" if read == query else " up to its NUL character, where SQLite stops reading"
+        return f'the query is empty{where}: give the words to look for (chips, "trade war", elect*)'
     try:
         query.encode()
     except UnicodeEncodeError as exc:
-        return _not_understood(query, exc.reason)
+        odd = query[exc.start]
+        return (
+            f"not a search query SQLite understands: {_shown(query)} ({odd!r} is no "
+            "character: a byte that is not UTF-8, of text in another encoding); give the "
+            "query as UTF-8 text"
+        )
     most = max(_CHECKED_TERMS, max_terms or 0)
     phrases = _phrases(query, most)
     if max_terms is not None and len(phrases) > most:
