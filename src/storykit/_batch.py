@@ -23,8 +23,10 @@ from storykit import formats
 from storykit._batch_args import (
     UsageError,
     _check_apart,
+    _file_in_the_way,
     _folder_for,
     _format_options,
+    _free,
     _give_folder,
     _is_single,
     _limits,
@@ -402,21 +404,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
         sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK
-
-
-def _free(out: str) -> str:
-    """A name like ``out`` (a ``.jsonl`` file's) that nothing has: ``x-2.jsonl`` or on."""
-    stem, suffix = out[: -len(JSONL_SUFFIX)], out[-len(JSONL_SUFFIX) :]
-    number = 2
-    while os.path.lexists(f"{stem}-{number}{suffix}"):
-        number += 1
-    return f"{stem}-{number}{suffix}"
-
-
-def _file_in_the_way(out: str) -> bool:
-    """Whether the folder ``out`` names is a file (``x/`` too: it was found at run time)."""
-    path = out.rstrip("/" + os.sep) or out
-    return os.path.lexists(path) and not os.path.isdir(path)
 
 
 def _nothing_found(inputs: list[str]) -> str:

@@ -174,6 +174,21 @@ def _input_folder(folder: str, inputs: list[str]) -> bool:
     )
 
 
+def _free(out: str) -> str:
+    """A name like ``out`` (a ``.jsonl`` file's) that nothing has: ``x-2.jsonl`` or on."""
+    stem, suffix = out[: -len(JSONL_SUFFIX)], out[-len(JSONL_SUFFIX) :]
+    number = 2
+    while os.path.lexists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"
+
+
+def _file_in_the_way(out: str) -> bool:
+    """Whether the folder ``out`` names is a file (``x/`` too: it was found at run time)."""
+    path = out.rstrip("/" + os.sep) or out
+    return os.path.lexists(path) and not os.path.isdir(path)
+
+
 def _folder_for(out: str | None, inputs: list[str]) -> str:
     """The folder ``-o`` to suggest for one file a story: OUT without its suffix, or ``out/``.
 
