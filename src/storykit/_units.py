@@ -74,15 +74,13 @@ def units(
         # reads in/sub: it is no output of this command)
         leave = None if name == "-" or left_out is None or left_out.holds(base) else left_out
         for found in walk(source, format=format, limits=limits):
-            if (
-                leave is not None
-                and not isinstance(found, Opened)
-                and found.origin.path != name  # a file named on its own is read
-                and leave.holds(found.origin.path)
-            ):
-                if passed_over is not None and isinstance(found, (Named, Blob)):
-                    passed_over.add(found.origin.path)  # (an archive's members: once)
-                continue
+            if leave is not None and not isinstance(found, Opened):
+                # (a Named's origin is made on each look: its path is asked for once)
+                path = found.path if isinstance(found, Named) else found.origin.path
+                if path != name and leave.holds(path):  # a file named on its own is read
+                    if passed_over is not None and isinstance(found, (Named, Blob)):
+                        passed_over.add(path)  # (an archive's members: once)
+                    continue
             if isinstance(found, Named):  # a plain file
                 stem = _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
@@ -159,18 +157,22 @@ class _Output:
     def __init__(self, output: str) -> None:
         self.real = os.path.realpath(output)
         self.top = os.path.join(self.real, "")
-        self._folders: dict[str, str] = {}
+        self.parent, self.name = os.path.split(self.real)
+        # by folder as spelt: 2 it is the output folder or inside it, 1 it holds the output
+        # (a file), 0 neither; so a file costs a split and a look-up, not a path of its own
+        self._folders: dict[str, int] = {}
 
     def holds(self, path: str) -> bool:
         """Whether ``path`` is the output, or lies in the output folder."""
         folder, name = os.path.split(path)
-        real = self._folders.get(folder)
-        if real is None:
+        where = self._folders.get(folder)
+        if where is None:
             if len(self._folders) > _FOLDERS_KEPT:
                 self._folders.clear()
-            real = self._folders[folder] = os.path.realpath(folder or os.curdir)
-        full = os.path.join(real, name) if name else real  # ("": the current folder)
-        return full == self.real or full.startswith(self.top)
+            real = os.path.realpath(folder or os.curdir)  # ("": the current folder)
+            inside = real == self.real or real.startswith(self.top)
+            where = self._folders[folder] = 2 if inside else int(real == self.parent)
+        return where == 2 or (where == 1 and name == self.name)
 
 
 _FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)
