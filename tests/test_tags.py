@@ -272,7 +272,8 @@ HARD_LINES = [
     ("MedienARDZDFRundfunk", ("Medien", "ARD", "ZDF", "Rundfunk")),
     ("BankingNatWestFinTechUK", ("Banking", "NatWest", "FinTech", "UK")),
     ("LeisureSeaWorldPetSmart", ("Leisure", "SeaWorld", "PetSmart")),
-    # numbers, years and versions inside names (these split right before this round too)
+    # numbers, years and versions inside names (all split right before this round but
+    # iPhone 16 and Boeing 737 MAX, cut beside their white space)
     ("PoliticsElections 2024US", ("Politics", "Elections 2024", "US")),
     ("FootballWorld Cup 2026FIFA", ("Football", "World Cup 2026", "FIFA")),
     ("ManufacturingIndustry 4.0Robots", ("Manufacturing", "Industry 4.0", "Robots")),
