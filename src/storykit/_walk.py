@@ -111,13 +111,7 @@ def _written_only(suffix: str) -> str | None:
     format.
     """
     owner = formats.by_suffix(suffix)
-    if owner is None or owner in formats.FILE_FORMATS:
-        return None
-    try:
-        module = formats.by_name(owner)
-    except ImportError:  # pragma: no cover - a format whose extra is missing
-        return None
-    if hasattr(module, "loads"):
+    if owner not in formats._WRITTEN_ONLY:  # (the registry's table: no format is imported)
         return None
     return (
         f"a {suffix} file is {owner}, which storykit writes but does not read; read the story "
