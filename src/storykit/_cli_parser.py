@@ -257,6 +257,13 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--lang", metavar="TAG", help="HTML, JSON-LD: the language (en, pt-BR)")
 
 
+def _add_inputs(command: argparse.ArgumentParser) -> None:
+    """The inputs of a batch command (``convert``, ``validate``): one or more, ``-`` for stdin."""
+    command.add_argument(
+        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``storykit`` parser: its commands, each with its options, help and ``run``."""
     raw = argparse.RawDescriptionHelpFormatter
@@ -276,9 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_CONVERT_EPILOG,
         formatter_class=raw,
     )
-    convert.add_argument(
-        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
-    )
+    _add_inputs(convert)
     convert.add_argument(
         "--to",
         metavar="FORMAT",
@@ -310,9 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_VALIDATE_EPILOG,
         formatter_class=raw,
     )
-    validate.add_argument(
-        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
-    )
+    _add_inputs(validate)
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
         "--format",
