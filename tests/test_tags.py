@@ -665,6 +665,17 @@ def test_realistic_lines_with_their_story(line: str, context: str, tags: tuple[s
             ("Política", "DeSantis", "Florida"),
         ),
         ("ConsultingMcKinsey", "", ("Consulting", "McKinsey")),
+        # A closing bracket ends a tag before a capital; other punctuation does not.
+        ("X (Twitter)Elon Musk", "", ("X (Twitter)", "Elon Musk")),
+        ("Apple (AAPL)Stocks", "", ("Apple (AAPL)", "Stocks")),
+        ("(AAPL)Apple", "", ("(AAPL)", "Apple")),
+        ("Coca-ColaPepsi", "", ("Coca-Cola", "Pepsi")),
+        ("S&PMarkets", "", ("S&P", "Markets")),
+        ("AT&TVerizon", "", ("AT&T", "Verizon")),
+        # Digits after a word end before capitals, as they do after a code (COP28|UAE).
+        ("Brexit2016UKEU", "", ("Brexit", "2016", "UK", "EU")),
+        ("Euro2024UEFAFootball", "", ("Euro", "2024", "UEFA", "Football")),
+        ("Windows11Microsoft", "Windows11 came out.", ("Windows11", "Microsoft")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

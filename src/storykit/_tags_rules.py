@@ -28,6 +28,7 @@ from storykit._tags_text import StoryText
 MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
+_CLOSING = frozenset(")]}»”’")  # a tag may end in one (X (Twitter)|Elon Musk)
 
 
 class _Rules:
@@ -88,13 +89,16 @@ class _Rules:
                 q = p - 1
                 while q > 0 and sig[q - 1] == "d":
                     q -= 1
-                if q == 0 or sig[q - 1] not in "_o":
-                    continue
+                if q == 0 or sig[q - 1] not in "_ols":
+                    continue  # (digits after a word end before capitals: Brexit2016|UK)
             elif before == "U":
                 if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
                     p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
                 elif sig[p + 1 : p + 2] == "s" and self._known_name_at(line, sig, p + 2):
                     continue  # a plural acronym before one: AIEVs|iPhone, not AIE|Vs|iPhone
+            elif before == "o":
+                if line[p - 1] not in _CLOSING:
+                    continue  # punctuation inside a tag: Coca-Cola, S&P, U.S.
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer

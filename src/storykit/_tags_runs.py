@@ -68,9 +68,10 @@ def signature(text: str) -> str:
 # character before the boundary, which is faster than a look-behind at every position):
 # lower→Upper or lower→digit (safety|Miami, Japan|5G), an acronym before a capitalised word
 # (UK|Mental, but not the plural EV|s), a digit before a letter (Level 3|NPHET), and a
-# change between letters with and without case.
+# change between letters with and without case; and punctuation before a capital, which
+# _cuts keeps only after a closing bracket (X (Twitter)|Elon Musk).
 BOUNDARY_RE = re.compile(  # a boundary is where each match ends
-    r"[ls](?=[Ud])|U(?=U(?:l|s[ls]))|d(?=[Uls])|C(?=[Uls])|[Uls](?=C)"
+    r"[ls](?=[Ud])|U(?=U(?:l|s[ls]))|d(?=[Uls])|C(?=[Uls])|[Uls](?=C)|o(?=U)"
 )
 _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
