@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Iterable
 
 from storykit._tags_runs import (
@@ -28,7 +29,8 @@ from storykit._tags_text import StoryText
 MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
-_CLOSING = frozenset(")]}»”’")  # a tag may end in one (X (Twitter)|Elon Musk)
+_NO_TAG_RE = re.compile("[o_]+")  # a piece without a letter or digit
+_CLOSING = frozenset(")]}»”’+")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
 
 
 class _Rules:
@@ -58,12 +60,17 @@ class _Rules:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
         # A line runs its tags together: white space lies inside a tag, never between two.
         # A cut beside it (around a known name: iPhone| 15 Pro, SpaceX| Starship) is undone.
+        # A piece of punctuation alone is no tag: it joins the tag after it (#|MeToo).
         out: list[tuple[int, int]] = []
         for i, j in self._join(line, sig, pieces, story):
-            if out and (line[i - 1].isspace() or line[i].isspace()):
+            if out and (
+                line[i - 1].isspace() or line[i].isspace() or _NO_TAG_RE.fullmatch(sig, *out[-1])
+            ):
                 out[-1] = (out[-1][0], j)
             else:
                 out.append((i, j))
+        if len(out) > 1 and _NO_TAG_RE.fullmatch(sig, *out[-1]):
+            out[-2:] = [(out[-2][0], len(line))]  # (last: it joins the one before)
         return tuple([line[i:j] for i, j in out])
 
     def _cuts(self, line: str, sig: str, story: StoryText) -> list[int]:
