@@ -622,6 +622,247 @@ EVIDENCED_LINES = [
         ("Iran", "IAEA", "Uranium", "Nuclear"),
     ),
     ("SudanRSFDarfurWar", "The RSF in Darfur, Sudan, at war.", ("Sudan", "RSF", "Darfur", "War")),
+    # another round, in the corpus's style: lines of four tags, several languages
+    (
+        "PolitiqueLFIAssemblée nationaleRetraites",
+        "La France insoumise (LFI) a déposé une motion à l'Assemblée nationale.",
+        ("Politique", "LFI", "Assemblée nationale", "Retraites"),
+    ),
+    (
+        "WirtschaftDAXSiemens EnergyAktien",
+        "Der DAX fiel, Siemens Energy verlor sechs Prozent.",
+        ("Wirtschaft", "DAX", "Siemens Energy", "Aktien"),
+    ),
+    (
+        "SaludIMSSMéxicoMedicamentos",
+        "El IMSS reconoció la falta de medicamentos en México.",
+        ("Salud", "IMSS", "México", "Medicamentos"),
+    ),
+    (
+        "TechnologyStartupsYCombinatorSan Francisco",
+        "The startup went through YCombinator in San Francisco.",
+        ("Technology", "Startups", "YCombinator", "San Francisco"),
+    ),
+    (
+        "ScienceCERNLHCPhysics",
+        "Physicists at CERN restarted the LHC.",
+        ("Science", "CERN", "LHC", "Physics"),
+    ),
+    (
+        "EducationOfstedSchoolsEngland",
+        "Ofsted inspectors rated schools across England.",
+        ("Education", "Ofsted", "Schools", "England"),
+    ),
+    (
+        "HealthNHS EnglandWaiting listsUK",
+        "NHS England said waiting lists fell in the UK.",
+        ("Health", "NHS England", "Waiting lists", "UK"),
+    ),
+    (
+        "CryptoFTXSam Bankman-FriedFraud",
+        "FTX founder Sam Bankman-Fried was convicted of fraud.",
+        ("Crypto", "FTX", "Sam Bankman-Fried", "Fraud"),
+    ),
+    (
+        "EnergíaYPFVaca MuertaPetróleo",
+        "YPF aumentó la producción de petróleo en Vaca Muerta.",
+        ("Energía", "YPF", "Vaca Muerta", "Petróleo"),
+    ),
+    (
+        "SportAFCONNigeriaFootball",
+        "Nigeria reached the AFCON final.",
+        ("Sport", "AFCON", "Nigeria", "Football"),
+    ),
+    (
+        "GamingXboxGame PassMicrosoft",
+        "Microsoft raised the price of Xbox Game Pass.",
+        ("Gaming", "Xbox", "Game Pass", "Microsoft"),
+    ),
+    (
+        "PrivacyGDPRnoybMeta",
+        "The group noyb filed a GDPR complaint against Meta.",
+        ("Privacy", "GDPR", "noyb", "Meta"),
+    ),
+    (
+        "ClimateIEASolar powerRenewables",
+        "The IEA expects solar power to lead renewables.",
+        ("Climate", "IEA", "Solar power", "Renewables"),
+    ),
+    (
+        "MediaBBCPanoramaJournalism",
+        "BBC Panorama aired the investigation.",
+        ("Media", "BBC", "Panorama", "Journalism"),
+    ),
+    (
+        "CultureMoMANew YorkArt",
+        "MoMA in New York opened the show.",
+        ("Culture", "MoMA", "New York", "Art"),
+    ),
+    (
+        "PolitikSPDOlaf ScholzBundestag",
+        "Olaf Scholz (SPD) sprach im Bundestag.",
+        ("Politik", "SPD", "Olaf Scholz", "Bundestag"),
+    ),
+    (
+        "JusticeICCNetanyahuWarrants",
+        "The ICC issued warrants for Netanyahu.",
+        ("Justice", "ICC", "Netanyahu", "Warrants"),
+    ),
+    (
+        "TechnologieOVHcloudCloudFrance",
+        "OVHcloud, le champion français du cloud, …",
+        ("Technologie", "OVHcloud", "Cloud", "France"),
+    ),
+    (
+        "SpaceBlue OriginNew GlennRockets",
+        "Blue Origin launched New Glenn.",
+        ("Space", "Blue Origin", "New Glenn", "Rockets"),
+    ),
+    (
+        "TransportDBDeutsche BahnStreik",
+        "Die Deutsche Bahn (DB) rechnet mit Streik.",
+        ("Transport", "DB", "Deutsche Bahn", "Streik"),
+    ),
+    (
+        "SecurityCrowdStrikeOutageWindows",
+        "A CrowdStrike update crashed Windows machines.",
+        ("Security", "CrowdStrike", "Outage", "Windows"),
+    ),
+    (
+        "FinanceSVBBank runsSilicon Valley",
+        "SVB collapsed after a bank run in Silicon Valley.",
+        ("Finance", "SVB", "Bank runs", "Silicon Valley"),
+    ),
+    (
+        "AutosGMCruiseRobotaxis",
+        "GM paused Cruise robotaxis.",
+        ("Autos", "GM", "Cruise", "Robotaxis"),
+    ),
+    (
+        "AISam AltmanOpenAIBoard",
+        "OpenAI's board fired Sam Altman.",
+        ("AI", "Sam Altman", "OpenAI", "Board"),
+    ),
+    (
+        "MusicTaylor SwiftEras TourTicketmaster",
+        "Ticketmaster crashed before Taylor Swift's Eras Tour.",
+        ("Music", "Taylor Swift", "Eras Tour", "Ticketmaster"),
+    ),
+    (
+        "HealthRSVVaccinesInfants",
+        "An RSV vaccine for infants was approved.",
+        ("Health", "RSV", "Vaccines", "Infants"),
+    ),
+    (
+        "PolíticaPSOEPedro SánchezAmnistía",
+        "Pedro Sánchez (PSOE) defendió la amnistía.",
+        ("Política", "PSOE", "Pedro Sánchez", "Amnistía"),
+    ),
+    (
+        "EconomiaBCETassiItalia",
+        "La BCE ha alzato i tassi, pesa sull'Italia.",
+        ("Economia", "BCE", "Tassi", "Italia"),
+    ),
+    (
+        "SoftwarePostgreSQLDatabasesOpen source",
+        "PostgreSQL 17 is out; the open source database…",
+        ("Software", "PostgreSQL", "Databases", "Open source"),
+    ),
+    (
+        "LinuxKernelRustLinus Torvalds",
+        "Linus Torvalds merged Rust code into the Linux kernel.",
+        ("Linux", "Kernel", "Rust", "Linus Torvalds"),
+    ),
+    (
+        "WeatherNOAAHurricanesFlorida",
+        "NOAA warned of hurricanes hitting Florida.",
+        ("Weather", "NOAA", "Hurricanes", "Florida"),
+    ),
+    (
+        "ImmigrationICEDeportationsTexas",
+        "ICE stepped up deportations in Texas.",
+        ("Immigration", "ICE", "Deportations", "Texas"),
+    ),
+    (
+        "PoliticsMAGAGOPHouse",
+        "MAGA Republicans in the GOP-led House…",
+        ("Politics", "MAGA", "GOP", "House"),
+    ),
+    (
+        "TechAppleVision ProAR",
+        "Apple's Vision Pro headset mixes AR and VR.",
+        ("Tech", "Apple", "Vision Pro", "AR"),
+    ),
+    (
+        "TelecomsBTOpenreachBroadband",
+        "BT's Openreach expands broadband.",
+        ("Telecoms", "BT", "Openreach", "Broadband"),
+    ),
+    (
+        "SportsNHLStanley CupOilers",
+        "The Oilers reached the Stanley Cup final of the NHL.",
+        ("Sports", "NHL", "Stanley Cup", "Oilers"),
+    ),
+    (
+        "ScienceJWSTExoplanetsNASA",
+        "NASA's JWST found exoplanets.",
+        ("Science", "JWST", "Exoplanets", "NASA"),
+    ),
+    (
+        "BusinessLVMHBernard ArnaultLuxury",
+        "LVMH, led by Bernard Arnault, the luxury giant…",
+        ("Business", "LVMH", "Bernard Arnault", "Luxury"),
+    ),
+    (
+        "DiplomacyASEANMyanmarJunta",
+        "ASEAN leaders discussed Myanmar's junta.",
+        ("Diplomacy", "ASEAN", "Myanmar", "Junta"),
+    ),
+    (
+        "HealthWHOpandemic treatyGeneva",
+        "The WHO pandemic treaty talks in Geneva…",
+        ("Health", "WHO", "pandemic treaty", "Geneva"),
+    ),
+    (
+        "AIEU AI ActRegulation",
+        "The EU AI Act sets regulation for AI.",
+        ("AI", "EU AI Act", "Regulation"),
+    ),
+    (
+        "ChipsTSMCArizonaCHIPS Act",
+        "TSMC builds in Arizona under the CHIPS Act.",
+        ("Chips", "TSMC", "Arizona", "CHIPS Act"),
+    ),
+    (
+        "EnergyEDFNuclearFlamanville",
+        "EDF started the Flamanville nuclear reactor.",
+        ("Energy", "EDF", "Nuclear", "Flamanville"),
+    ),
+    (
+        "MedienRTLProSiebenTV",
+        "RTL und ProSieben kämpfen um TV-Zuschauer.",
+        ("Medien", "RTL", "ProSieben", "TV"),
+    ),
+    (
+        "GamesNintendoSwitch 2Consoles",
+        "Nintendo unveiled the Switch 2 console.",
+        ("Games", "Nintendo", "Switch 2", "Consoles"),
+    ),
+    (
+        "ClimaCOP30BelémAmazônia",
+        "A COP30 será em Belém, na Amazônia.",
+        ("Clima", "COP30", "Belém", "Amazônia"),
+    ),
+    (
+        "PolitiqueRNMarine Le PenProcès",
+        "Marine Le Pen (RN) face à son procès.",
+        ("Politique", "RN", "Marine Le Pen", "Procès"),
+    ),
+    (
+        "FoodUSDAEggsBird flu",
+        "The USDA tracks egg prices during bird flu.",
+        ("Food", "USDA", "Eggs", "Bird flu"),
+    ),
 ]
 
 
@@ -686,6 +927,11 @@ def test_realistic_lines_with_their_story(line: str, context: str, tags: tuple[s
         ("#MeTooHollywood", "", ("#MeToo", "Hollywood")),
         ("C++Programming", "", ("C++", "Programming")),
         ("Politics#", "", ("Politics#",)),
+        # A known run before a lower-case word the story spells ends there; without the
+        # evidence its last capital starts a word.
+        ("PrivacyGDPRnoyb", "The group noyb filed a GDPR complaint.", ("Privacy", "GDPR", "noyb")),
+        ("WHOpandemic", "the WHO pandemic treaty", ("WHO", "pandemic")),
+        ("USAid", "", ("US", "Aid")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

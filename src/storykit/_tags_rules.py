@@ -30,6 +30,7 @@ MAX_TAG_LENGTH = 64
 """The longest run of capitals the splitter tries to split; longer runs stay whole."""
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 _NO_TAG_RE = re.compile("[o_]+")  # a piece without a letter or digit
+_LOWER_RE = re.compile("[ls]*")
 _CLOSING = frozenset(")]}»”’+")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
 
 
@@ -103,6 +104,8 @@ class _Rules:
                     p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
                 elif sig[p + 1 : p + 2] == "s" and self._known_name_at(line, sig, p + 2):
                     continue  # a plural acronym before one: AIEVs|iPhone, not AIE|Vs|iPhone
+                elif self._lower_word_after_run(line, sig, p, story):
+                    p += 1  # a known run before a lower-case word: GDPR|noyb, WHO|pandemic
             elif before == "o":
                 if line[p - 1] not in _CLOSING:
                     continue  # punctuation inside a tag: Coca-Cola, S&P, U.S.
@@ -170,6 +173,29 @@ class _Rules:
             return False
         candidates = self._lower_first.get(line[q : end + 1], ())
         return any(line.startswith(name, q) for name in candidates)
+
+    def _known_run_before_lower(self, line: str, sig: str, p: int) -> int:
+        """Where the lower-case letters after ``line[p]`` end, when a known run ends at ``p``.
+
+        ``p`` is the last capital of a run before lower-case letters (``GDPRnoyb``: the
+        ``R``); ``-1`` unless the run to ``p`` is a known tag (``GDPR``), so that a line
+        holding none is split without the story.
+        """
+        q = p
+        while q > 0 and sig[q - 1] == "U":
+            q -= 1
+        if line[q : p + 1] not in self._vocabulary:
+            return -1
+        return _LOWER_RE.match(sig, p + 1, p + MAX_TAG_LENGTH + 2).end()  # type: ignore[union-attr]
+
+    def _lower_word_after_run(self, line: str, sig: str, p: int, story: StoryText) -> bool:
+        """Whether a known run ends at ``line[p]`` before a lower-case word the story spells.
+
+        ``GDPRnoyb`` is ``GDPR``, ``noyb`` when the story spells ``noyb``; without that
+        evidence the last capital starts a word (``UKMental``: ``UK``, ``Mental``).
+        """
+        end = self._known_run_before_lower(line, sig, p)
+        return end > p + 1 and story.spells(line[p + 1 : end])
 
     def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
         """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.

@@ -287,6 +287,8 @@ class TagSplitter(_Rules):
                     return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
                 if out and sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
                     return None  # _cuts: a code before a name such as eSIM (G7M|eSIM)
+                if out and sig[i - 1] == "U" and self._known_run_before_lower(line, sig, i) >= 0:
+                    return None  # _cuts: a known run before a lower-case word (GDPR|noyb)
             elif piece not in vocabulary:
                 cut = self._two_known(piece, token)
                 if cut is not None:
