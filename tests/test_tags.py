@@ -290,6 +290,8 @@ HARD_LINES = [
     ("4KTVs", ("4K", "TVs")),
     ("StreamingDisney+Netflix", ("Streaming", "Disney+", "Netflix")),
     ("LGBTQ+Pride", ("LGBTQ+", "Pride")),
+    ("SportsNBAMVPNikola Jokić", ("Sports", "NBA", "MVP", "Nikola Jokić")),
+    ("TechXElon Musk", ("Tech", "X", "Elon Musk")),
 ]
 
 
@@ -932,6 +934,10 @@ def test_realistic_lines_with_their_story(line: str, context: str, tags: tuple[s
         ("PrivacyGDPRnoyb", "The group noyb filed a GDPR complaint.", ("Privacy", "GDPR", "noyb")),
         ("WHOpandemic", "the WHO pandemic treaty", ("WHO", "pandemic")),
         ("USAid", "", ("US", "Aid")),
+        # One capital is no tag: it joins the word after it, unless the story names it alone.
+        ("NatuurIJsselmeerNederland", "", ("Natuur", "IJsselmeer", "Nederland")),
+        ("IJmuidenHavens", "", ("IJmuiden", "Havens")),
+        ("HistoryWorld War IPolitics", "", ("History", "World War I", "Politics")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

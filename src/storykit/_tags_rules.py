@@ -308,6 +308,17 @@ class _Rules:
             # A two-letter piece is no tag of its own (Mc|Kinsey, De|Santis), unless the
             # story names it alone and not the two together (Xi|China: "Xi Jinping said").
             return story.spells(merged) or not story.spells(left)
+        if (
+            p - i == 1
+            and sig[i] == "U"
+            and sig[p] == "U"
+            and sig[p + 1 : p + 2] in ("l", "s")
+            and left not in self._vocabulary
+            and (i == 0 or (i >= 3 and not sig[i - 3 : i].strip("ls")))
+        ):
+            # One capital is no tag either (I|Jsselmeer), on the same terms, when it starts
+            # the line or follows a word (after a piece such as Jx it may end that: JxC).
+            return story.spells(merged) or not story.spells(left)
         if j - i > _LONG_NAME or (p - i > SHORT_HALF and j - p > SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
         left_known = left in self._vocabulary
