@@ -865,6 +865,132 @@ EVIDENCED_LINES = [
         "The USDA tracks egg prices during bird flu.",
         ("Food", "USDA", "Eggs", "Bird flu"),
     ),
+    # lower-case starts, codes and agencies of several countries
+    (
+        "Python 3pipPyPISecurity",
+        "Malicious packages on PyPI targeted pip users of Python 3.",
+        ("Python 3", "pip", "PyPI", "Security"),
+    ),
+    (
+        "StartupsFinTechKlarnaBNPL",
+        "Klarna, the FinTech behind BNPL loans, …",
+        ("Startups", "FinTech", "Klarna", "BNPL"),
+    ),
+    (
+        "PolitiquePSMRCGouvernement",
+        "Le PS et le MRC ont quitté le gouvernement.",
+        ("Politique", "PS", "MRC", "Gouvernement"),
+    ),
+    (
+        "RechtBVerwGUrteilKlimaschutz",
+        "Das BVerwG fällte ein Urteil zum Klimaschutz.",
+        ("Recht", "BVerwG", "Urteil", "Klimaschutz"),
+    ),
+    (
+        "GesundheitRKICorona-Warn-AppDatenschutz",
+        "Das RKI veröffentlichte Daten der Corona-Warn-App.",
+        ("Gesundheit", "RKI", "Corona-Warn-App", "Datenschutz"),
+    ),
+    (
+        "EconomíaINDECInflaciónArgentina",
+        "El INDEC informó la inflación de Argentina.",
+        ("Economía", "INDEC", "Inflación", "Argentina"),
+    ),
+    (
+        "TechnologyeSIMiPhone 15Carriers",
+        "The iPhone 15 in the US uses only eSIM; carriers adapt.",
+        ("Technology", "eSIM", "iPhone 15", "Carriers"),
+    ),
+    (
+        "SciencemRNABioNTechNobel Prize",
+        "The Nobel Prize went to mRNA research behind BioNTech's vaccine.",
+        ("Science", "mRNA", "BioNTech", "Nobel Prize"),
+    ),
+    (
+        "AIOpenAIGPT-4oMultimodal",
+        "OpenAI released GPT-4o, a multimodal model.",
+        ("AI", "OpenAI", "GPT-4o", "Multimodal"),
+    ),
+    (
+        "GamingValveSteam DeckPC",
+        "Valve's Steam Deck is a handheld PC.",
+        ("Gaming", "Valve", "Steam Deck", "PC"),
+    ),
+    (
+        "FinanceNYSEIPOsArm",
+        "Arm listed as IPOs rebound on the NYSE.",
+        ("Finance", "NYSE", "IPOs", "Arm"),
+    ),
+    (
+        "HealthCDCH5N1Dairy cows",
+        "The CDC tracks H5N1 in dairy cows.",
+        ("Health", "CDC", "H5N1", "Dairy cows"),
+    ),
+    (
+        "EnvironmentPFASEPADrinking water",
+        "The EPA limits PFAS in drinking water.",
+        ("Environment", "PFAS", "EPA", "Drinking water"),
+    ),
+    (
+        "TechnologyQualcommSnapdragonARM",
+        "Qualcomm's Snapdragon chips use ARM designs.",
+        ("Technology", "Qualcomm", "Snapdragon", "ARM"),
+    ),
+    (
+        "MusikARDESCEurovision",
+        "Die ARD überträgt den ESC, den Eurovision Song Contest.",
+        ("Musik", "ARD", "ESC", "Eurovision"),
+    ),
+    (
+        "BusinessWeWorkSoftBankBankruptcy",
+        "WeWork, backed by SoftBank, filed for bankruptcy.",
+        ("Business", "WeWork", "SoftBank", "Bankruptcy"),
+    ),
+    (
+        "MediaWaPoJeff BezosNewspapers",
+        "Jeff Bezos owns WaPo, as the Washington Post is known.",
+        ("Media", "WaPo", "Jeff Bezos", "Newspapers"),
+    ),
+    (
+        "ClimatNetZeroCOP28Émirats",
+        "La COP28 aux Émirats a parlé de NetZero.",
+        ("Climat", "NetZero", "COP28", "Émirats"),
+    ),
+    (
+        "TechniekASMLEUVChips",
+        "ASML sells EUV machines for chips.",
+        ("Techniek", "ASML", "EUV", "Chips"),
+    ),
+    (
+        "SocialBlueskyMastodonX",
+        "Users left X for Bluesky and Mastodon.",
+        ("Social", "Bluesky", "Mastodon", "X"),
+    ),
+    (
+        "TransportHS2UKRail",
+        "The UK cut HS2, its high-speed rail line.",
+        ("Transport", "HS2", "UK", "Rail"),
+    ),
+    (
+        "EducationSATsCollege BoardUS",
+        "The College Board runs the SATs in the US.",
+        ("Education", "SATs", "College Board", "US"),
+    ),
+    (
+        "CiberseguridadINCIBEEspaña",
+        "El INCIBE alertó sobre ataques en España.",
+        ("Ciberseguridad", "INCIBE", "España"),
+    ),
+    (
+        "WissenschaftMPGCRISPRGenetik",
+        "Forscher der MPG nutzten CRISPR in der Genetik.",
+        ("Wissenschaft", "MPG", "CRISPR", "Genetik"),
+    ),
+    (
+        "AutoBMWiXElectric cars",
+        "BMW's iX is one of its electric cars.",
+        ("Auto", "BMW", "iX", "Electric cars"),
+    ),
 ]
 
 
