@@ -9,8 +9,8 @@ differ. The lines:
 - the development corpus's tags lines (``../shared/corpus``), with their story's text, with
   no text, and with a unique capitalised word appended (as ``benchmarks/read.py`` reads them
   cold);
-- the recorded cases of ``tests/fixtures/tags_regression.json`` and the hard lines of
-  ``tests/test_tags.py``;
+- the recorded cases of ``tests/fixtures/tags_regression.json`` and the lines split by hand
+  of ``tests/fixtures/tags_lines.json``;
 - generated lines: vocabulary entries and made-up words of every shape DESIGN §1 lists
   (capitalised words long and short, multi-word tags, acronyms known and not, plural
   acronyms, codes with digits and hyphens, lower-case starts, camel-case names, lower-case
@@ -144,9 +144,10 @@ def build_cases(count: int, fuzz: int) -> list[Case]:
         cases += [(line + f"Cold{k:x}".replace("0", "z"), context, []) for k in range(3)]
     fixture = json.loads((ROOT / "tests" / "fixtures" / "tags_regression.json").read_text("utf-8"))
     cases += [(c["line"], c["context"], list(c["taught"])) for c in fixture["cases"]]
-    from tests.test_tags import HARD_LINES
+    from tests.test_tags_lines import lines_split_by_hand
 
-    cases += [(line, "", []) for line, _ in HARD_LINES]
+    cases += [(str(line), "", []) for line, _ in lines_split_by_hand("without_evidence")]
+    cases += [(str(c[0]), str(c[1]), []) for c in lines_split_by_hand("with_evidence")]
     rng = random.Random(10)
     offset = len(cases)
     cases += _generated(rng, sorted(DEFAULT_VOCABULARY), count)

@@ -93,12 +93,13 @@ class _Rules:
                 p += 1  # a code before a name such as iPhone: B2B|iPhone, not B2|B|iPhone
             elif before == "d" and not (sig[p] == "U" and sig[p + 1 : p + 2] in ("l", "s")):
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
-                # "Level 3" or "COVID-19"; not inside "5GG7".
+                # "Level 3" or "COVID-19", or a year after a word before capitals or a code
+                # (Brexit2016|UKEU, Summit2024|G7); not inside "5GG7".
                 q = p - 1
                 while q > 0 and sig[q - 1] == "d":
                     q -= 1
-                if q == 0 or sig[q - 1] not in "_ols":
-                    continue  # (digits after a word end before capitals: Brexit2016|UK)
+                if q == 0 or (sig[q - 1] not in "_o" and not self._year_before_run(sig, q, p)):
+                    continue
             elif before == "U":
                 if line[p + 1 : p + 2] == "i" and sig[p] == "U" and sig[p + 2 : p + 3] == "U":
                     p += 1  # an acronym before a name such as iPhone: UK|iPhone, not U|KiPhone
@@ -128,6 +129,8 @@ class _Rules:
             if (
                 i >= 0
                 and line.startswith(name, i)
+                # not a number's last digits (8K in 88K906)
+                and not (i > 0 and sig[i] == "d" and sig[i - 1] == "d")
                 # not followed by lower case, unless by another name: iPhone|iPad
                 and (j == len(line) or sig[j] not in "ls" or self._known_name_at(line, sig, j))
             ):
@@ -173,6 +176,23 @@ class _Rules:
             return False
         candidates = self._lower_first.get(line[q : end + 1], ())
         return any(line.startswith(name, q) for name in candidates)
+
+    @staticmethod
+    def _year_before_run(sig: str, q: int, p: int) -> bool:
+        """Whether digits ``q:p`` after a word end before capitals (``Brexit2016|UKEU``).
+
+        Two digits or more, before two capitals or more that start no word, or before a code
+        (``Summit2024|G7``): a digit and a capital after a word are a code (``Nordisk3H``,
+        ``Konami8XSoC``).
+        """
+        if p - q < 2 or sig[q - 1] not in "ls":
+            return False
+        k = p
+        while k < len(sig) and sig[k] == "U":
+            k += 1
+        if k < len(sig) and sig[k] == "d":
+            return True
+        return k - p - (k < len(sig) and sig[k] in "ls") >= 2
 
     def _known_run_before_lower(self, line: str, sig: str, p: int) -> int:
         """Where the lower-case letters after ``line[p]`` end, when a known run ends at ``p``.
@@ -249,6 +269,13 @@ class _Rules:
         Open``); words followed by a run, with its first part (``Long COVIDWHO``: ``Long
         COVID``, ``WHO``): white space is inside a tag.
         """
+        k = j
+        while k > i + 1 and sig[k - 1] == "o" and line[k - 1] in _CLOSING:
+            k -= 1
+        if k < j:  # what closes the piece stays with its last part: UTE708|OPEC+
+            parts = self._split_piece(line, sig, i, k, story)
+            parts[-1] = (parts[-1][0], j)
+            return parts
         if j - i <= MAX_TAG_LENGTH and " " in line[i:j]:
             k = sig.find("_", i, j)  # (a run of capitals holds no white space)
             if ACRONYM_RUN_RE.fullmatch(sig, i, k) and ACRONYM_SHAPE_RE.fullmatch(sig, i, j):

@@ -1,8 +1,9 @@
 """What the tag splitter costs: how often it searches or indexes a story's text.
 
 These tests reach in because the cost is in private steps (``_Story._index``, the story's
-``find``) that no public result shows; ``tests/test_tags.py`` holds the public behaviour,
-and ``test_a_hostile_story_reads_in_linear_time`` there the public side of the cost.
+``find``) that no public result shows; ``tests/test_tags.py`` and ``tests/test_tags_lines.py``
+hold the public behaviour, and ``test_a_hostile_story_reads_in_linear_time`` in the first
+the public side of the cost.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from storykit import tags as tags_module
 from storykit.formats import _text_reader
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
-from tests.test_tags import HARD_LINES
+from tests.test_tags_lines import lines_split_by_hand
 
 
 class _SpellsEverything(tags_text.StoryText):
@@ -150,8 +150,10 @@ def test_the_corpus_and_the_recorded_lines() -> None:
         taught = TagSplitter()
         taught.add(*case["taught"])
         assert _agrees(taught, case["line"], case["context"])
-    for line, _ in HARD_LINES:
-        assert _agrees(splitter, line)
+    for line, _ in lines_split_by_hand("without_evidence"):
+        assert _agrees(splitter, str(line))
+    for line, context, _ in lines_split_by_hand("with_evidence"):
+        assert _agrees(splitter, str(line), str(context))
     if CORPUS_STORIES:
         assert answered >= 10  # the common case is common
 
