@@ -65,12 +65,14 @@ class _Rules:
         out: list[tuple[int, int]] = []
         for i, j in self._join(line, sig, pieces, story):
             if out and (
-                line[i - 1].isspace() or line[i].isspace() or _NO_TAG_RE.fullmatch(sig, *out[-1])
+                line[i - 1].isspace()
+                or line[i].isspace()
+                or (sig[out[-1][0]] == "o" and _NO_TAG_RE.fullmatch(sig, *out[-1]))
             ):
                 out[-1] = (out[-1][0], j)
             else:
                 out.append((i, j))
-        if len(out) > 1 and _NO_TAG_RE.fullmatch(sig, *out[-1]):
+        if len(out) > 1 and sig[out[-1][0]] == "o" and _NO_TAG_RE.fullmatch(sig, *out[-1]):
             out[-2:] = [(out[-2][0], len(line))]  # (last: it joins the one before)
         return tuple([line[i:j] for i, j in out])
 
