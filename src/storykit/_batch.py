@@ -32,6 +32,8 @@ from storykit._batch_args import (
     _limits,
     _names_folder,
     _target_format,
+    holds_one_document,
+    many_in_one_document,
 )
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
@@ -271,6 +273,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if mode == "stream" and not single and to not in ("json", "text"):
         folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
+    if mode == "stream" and not single and to == "json" and holds_one_document(out):
+        raise many_in_one_document(out or "", to, inputs, given=args.to is not None)
 
     if mode == "jsonl" and out is not None and os.path.isdir(out):
         # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
@@ -300,6 +304,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
+        if mode == "stream" and several and to == "json" and holds_one_document(out):
+            raise many_in_one_document(out or "", to, inputs, given=args.to is not None)
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
                 safe(
@@ -348,7 +354,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
     ran = False  # past reading: an OSError is then the output's
-    lines_in_json = False  # several stories written into one file (JSON Lines)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         ran = True
@@ -361,7 +366,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
                 sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
-            lines_in_json = to == "json" and summary.done > 1 and mode == "stream"
         elif sink is not None:  # --fail-fast stopped at a failure: the file is not made
             summary.lost, summary.done = summary.done, 0
         elif target is None and handler.written and handler.last != b"\n":
@@ -393,14 +397,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             f"{out} is the output folder, and what is in it is not read as input; to "
             f"convert {them} too, give a folder that holds no input, such as -o "
             f"{_folder_for(None, inputs)}"
-        )
-        sys.stderr.write(safe(note) + "\n")
-    if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
-        # which reading it back would refuse as one JSON document with more after it
-        stem = out[: -len(".json")]
-        note = (
-            f"{out} holds the stories as JSON Lines (one a line), not as one JSON document; "
-            f"to read it back, name it {stem}{JSONL_SUFFIX} or read it with --from jsonl"
         )
         sys.stderr.write(safe(note) + "\n")
     return EXIT_FAILED if summary.failed else EXIT_OK

@@ -29,7 +29,7 @@ from storykit._writing import is_special
 from storykit.collection import iter_pieces
 from storykit.model import Story
 
-__all__ = ["UsageError"]
+__all__ = ["UsageError", "holds_one_document", "many_in_one_document"]
 
 
 class UsageError(Exception):
@@ -219,6 +219,27 @@ def _give_folder(out: str | None, to: str, inputs: list[str], *, given: bool) ->
     """
     flag = "" if given else f" --to {to}"
     return f"give a folder, -o {_folder_for(out, inputs)}{flag} (one file each)"
+
+
+def holds_one_document(out: str | None) -> bool:
+    """Whether ``out`` names a ``.json`` file: one JSON document, so at most one story.
+
+    Several stories written into it were JSON Lines in a file that no JSON reader (nor
+    storykit, without ``--from jsonl``) takes; such a command line is now refused.
+    """
+    if out is None or out == "-" or os.path.isdir(out) or is_special(out):
+        return False
+    return _named_format(out) == ("json", ".json")
+
+
+def many_in_one_document(out: str, to: str, inputs: list[str], *, given: bool) -> UsageError:
+    """The refusal of several stories for ``-o x.json``, with two ways out that work."""
+    stem = out[: -len(".json")]
+    return UsageError(
+        f"-o {out}: a .json file holds one JSON document, but these inputs give several "
+        f"stories; for JSON Lines (one story a line) name the file {stem}{JSONL_SUFFIX}, "
+        f"or {_give_folder(out, to, inputs, given=given)}"
+    )
 
 
 def _conflict(

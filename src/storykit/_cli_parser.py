@@ -124,7 +124,8 @@ examples:
   cat story.txt | storykit convert - --to json          standard input to standard output
 
 Several stories to standard output (or to one file) are written as JSON Lines (--to json,
-or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
+or --to jsonl: a .jsonl file; a .json file holds one story) or as one multi-story dump
+(--to text). In a folder, a folder's files are
 named from that folder (archive/2026/a.txt -> out/2026/a.html), a file from where it is;
 members of an archive go under a folder named after it (dumps.zip:2026/a.txt ->
 out/dumps/2026/a.html); a file holding several stories gives name-1, name-2, ... Of two
