@@ -385,21 +385,30 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if handler.sink is not None:
             handler.sink.discard()
         remove_empty(made)  # an output folder this run made and wrote nothing into
+    note = "" if args.quiet else _passed_over_note(passed_over, out, inputs)
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
-        sys.stderr.write(_nothing_found(inputs))
+        # every file left out as output: that is why, not that there was none (said first)
+        sys.stderr.write(note or _nothing_found(inputs))
+        note = ""
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
-    if passed_over is not None and passed_over.count and not args.quiet:
-        more = len(passed_over.first) < passed_over.count
-        named = ", ".join(passed_over.first) + (", …" if more else "")
-        them = "them" if passed_over.count > 1 else "it"
-        note = (
-            f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
-            f"{out} is the output folder, and what is in it is not read as input; to "
-            f"convert {them} too, give a folder that holds no input, such as -o "
-            f"{_folder_for(None, inputs)}"
-        )
-        sys.stderr.write(safe(note) + "\n")
+    sys.stderr.write(note)
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _passed_over_note(passed_over: PassedOver | None, out: str | None, inputs: list[str]) -> str:
+    """The note for files of the inputs left out because they are in the output folder."""
+    if passed_over is None or not passed_over.count:
+        return ""
+    more = len(passed_over.first) < passed_over.count
+    named = ", ".join(passed_over.first) + (", …" if more else "")
+    them = "them" if passed_over.count > 1 else "it"
+    note = (
+        f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
+        f"{out} is the output folder, and what is in it is not read as input; to "
+        f"convert {them} too, give a folder that holds no input, such as -o "
+        f"{_folder_for(None, inputs)}"
+    )
+    return safe(note) + "\n"
 
 
 def _nothing_found(inputs: list[str]) -> str:
