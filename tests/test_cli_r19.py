@@ -103,7 +103,8 @@ def test_a_pattern_whose_files_all_lie_in_the_output_folder_says_so_first(
     tmp_path: Path,
 ) -> None:
     # the first line said "no story found in i?/*.txt"; two stories were found, and left out
-    seeded(tmp_path / "in" if (tmp_path / "in").mkdir() is None else tmp_path, "a.txt", "b.txt")
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path / "in", "a.txt", "b.txt")
     status, out, err = cli("convert", "i?/*.txt", "-o", "in", "--to", "json", cwd=tmp_path)
     assert (status, out) == (0, "")
     assert err == (
@@ -114,5 +115,5 @@ def test_a_pattern_whose_files_all_lie_in_the_output_folder_says_so_first(
     assert cli("convert", "i?/*.txt", "-o", "out/", "--to", "json", cwd=tmp_path)[2] == (
         "2 converted, 0 failed\n"
     )
-    assert sorted(os.listdir(tmp_path / "out")) == ["a.json", "b.json"]
+    assert sorted(os.listdir(tmp_path / "out" / "in")) == ["a.json", "b.json"]
     assert cli("convert", "i?/*.txt", "-o", "in", "--to", "json", "-q", cwd=tmp_path)[2] == ""
