@@ -1246,10 +1246,10 @@ def test_devices_are_written_into_never_replaced(tmp_path: Path) -> None:
 def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Path) -> None:
     for i in (1, 2, 3):
         write(tmp_path / "in" / f"{i}.txt", dump(i))
-    done = cli("convert", "in", "--to", "json", "-o", "new.json", cwd=tmp_path)
+    done = cli("convert", "in", "--to", "json", "-o", "new.jsonl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    expected = (tmp_path / "new.json").read_text("utf-8")
-    assert jsonl_stories(tmp_path / "new.json") == [make_story(i) for i in (1, 2, 3)]
+    expected = (tmp_path / "new.jsonl").read_text("utf-8")
+    assert jsonl_stories(tmp_path / "new.jsonl") == [make_story(i) for i in (1, 2, 3)]
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
@@ -1258,7 +1258,7 @@ def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Pa
         reader.kill()  # nothing will open the FIFO for writing
     data, _ = reader.communicate(timeout=60)
     assert done.returncode == 0, done.stderr
-    assert data.decode("utf-8") == expected  # JSON Lines, as into new.json
+    assert data.decode("utf-8") == expected  # JSON Lines, as into new.jsonl
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     for to in ("json", "jsonl", "text"):
         done = cli("convert", "in", "--to", to, "-o", "/dev/null", cwd=tmp_path)

@@ -117,3 +117,108 @@ def test_a_pattern_whose_files_all_lie_in_the_output_folder_says_so_first(
     )
     assert sorted(os.listdir(tmp_path / "out" / "in")) == ["a.json", "b.json"]
     assert cli("convert", "i?/*.txt", "-o", "in", "--to", "json", "-q", cwd=tmp_path)[2] == ""
+
+
+# --------------------------------------------------------------------------- names with a -
+
+
+@pytest.mark.parametrize(
+    ("argv", "fixed"),
+    [
+        (["convert", "-x.txt", "--to", "json"], "storykit convert ./-x.txt --to json"),
+        (
+            ["convert", "a.txt", "-x.txt", "--to", "json"],
+            "storykit convert a.txt ./-x.txt --to json",
+        ),
+        (["validate", "-x.txt"], "storykit validate ./-x.txt"),
+        (["show", "-x.txt"], "storykit show ./-x.txt"),
+        (["convert", "-o.txt", "--to", "json"], "storykit convert ./-o.txt --to json"),
+    ],
+)
+def test_an_input_whose_name_starts_with_a_dash_is_said_and_how_to_give_it(
+    tmp_path: Path, argv: list[str], fixed: str
+) -> None:
+    # it said "the following arguments are required: INPUT" under the usage (-o.txt was
+    # read as -o .txt), not what the file is or how to name it
+    seeded(tmp_path, "a.txt", "-x.txt", "-o.txt")
+    status, out, err = cli(*argv, cwd=tmp_path)
+    name = next(word for word in argv if word.startswith("-") and word.endswith(".txt"))
+    assert (status, out) == (2, "")
+    assert err == (
+        f"storykit {argv[0]}: error: {name} is read as an option; to read the file, write "
+        f"./{name}: {fixed}\n"
+    )
+    assert cli(*fixed.split()[1:], cwd=tmp_path)[0] == 0  # as it says
+
+
+@pytest.mark.parametrize(
+    ("out", "fixed"),
+    [
+        (
+            "-x.json",
+            "for the file -x.json, write -o ./-x.json: storykit convert a.txt -o ./-x.json",
+        ),
+        ("-/", "for the folder -/, write -o ./-/: storykit convert a.txt -o ./-/ --to json"),
+    ],
+)
+def test_an_output_whose_name_starts_with_a_dash_is_said(
+    tmp_path: Path, out: str, fixed: str
+) -> None:
+    # it said "argument -o/--output: expected one argument" under the usage
+    seeded(tmp_path, "a.txt")
+    argv = ["convert", "a.txt", "-o", out, *(["--to", "json"] if out == "-/" else [])]
+    status, _, err = cli(*argv, cwd=tmp_path)
+    assert status == 2
+    assert err == (
+        f"{ERR}-o {out}: a name that starts with - is read as an option (- alone is standard "
+        f"output); {fixed}\n"
+    )
+    assert cli(*fixed.split(": storykit ")[1].split(), cwd=tmp_path)[0] == 0
+    written = tmp_path / "-x.json" if out == "-x.json" else tmp_path / "-" / "a.json"
+    assert storykit.load(written) == storykit.load(SEED)
+
+
+def test_options_after_a_double_dash_are_said_to_be_misplaced(tmp_path: Path) -> None:
+    # after --, --to json were read as two more inputs: "say which format to write with --to"
+    seeded(tmp_path, "-x.txt")
+    status, _, err = cli("convert", "--", "-x.txt", "--to", "json", cwd=tmp_path)
+    assert status == 2
+    assert err == (
+        f"{ERR}--to comes after --, which makes every word after it an input's name; give "
+        "options before --: storykit convert --to json -- -x.txt\n"
+    )
+    status, out, _ = cli("convert", "--to", "json", "--", "-x.txt", cwd=tmp_path)
+    assert status == 0
+    assert storykit.loads(out, "json") == storykit.load(SEED)
+
+
+def test_inputs_may_come_after_options_and_after_a_double_dash(tmp_path: Path) -> None:
+    # "unrecognized arguments: b.txt", and "unrecognized arguments: -- -x.txt (did you
+    # mean --to?)": argparse took the inputs only where they first were
+    seeded(tmp_path, "a.txt", "b.txt", "-x.txt")
+    for argv in (
+        ["a.txt", "--to", "json", "b.txt"],
+        ["a.txt", "--to", "json", "--", "-x.txt"],
+        ["-j", "1", "a.txt", "-q", "b.txt", "--to=json"],
+    ):
+        status, out, err = cli("convert", *argv, cwd=tmp_path)
+        assert (status, err) == (0, "" if "-q" in argv else "2 converted, 0 failed\n")
+        assert len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["convert", "-y.txt", "--to", "json"],
+            "-y.txt is not an option of convert; a file whose name starts with - is given as "
+            "./-y.txt",
+        ),
+        (["validate", "--stict"], "--stict is not an option of validate (did you mean --strict?)"),
+    ],
+)
+def test_an_unknown_option_and_no_input_is_not_said_to_lack_an_input(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    # "the following arguments are required: INPUT", under the usage
+    assert cli(*argv, cwd=tmp_path) == (2, "", f"storykit {argv[0]}: error: {message}\n")

@@ -17,6 +17,7 @@ import argparse
 import difflib
 import itertools
 import os
+import re
 import shlex
 import sys
 
@@ -59,6 +60,8 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
+    if command in commands and not asks:
+        argv = [command, *_arranged(commands[command], command, argv[1:])]
     args, extras = parser.parse_known_args(argv)
     if extras:
         sub = commands[args.command]
@@ -67,6 +70,151 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         hint = _did_you_mean(unknown[0], options) if unknown else ""
         sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
     return args
+
+
+_NUMBER = re.compile(r"-\d+|-\d*\.\d+")
+"""A word that starts with - and that argparse reads as a value (``--heading-offset -1``)."""
+
+
+def _usage_error(command: str, message: str) -> SystemExit:
+    """A wrong command line said in one line, without the usage above it: status 2."""
+    sys.stderr.write(f"storykit {command}: error: {message}\n")
+    return SystemExit(EXIT_USAGE)
+
+
+def _is_option(word: str) -> bool:
+    return word.startswith("-") and word != "-" and _NUMBER.fullmatch(word) is None
+
+
+def _option_word(word: str, sub: argparse.ArgumentParser) -> tuple[argparse.Action | None, bool]:
+    """The option a word gives (``None``: none), and whether the next word is its value.
+
+    As argparse reads it: whole, cut short (``--fo``), with its value (``--to=json``,
+    ``-j2``), or short ones run together (``-qj2``).
+    """
+    actions = {s: a for a in sub._actions for s in a.option_strings}
+    name, _, value = word.partition("=")
+    found = _option_named(name, sub)
+    if found is None or (value and not name.startswith("--") and len(name) > 2):
+        return None, False
+    if word.startswith("--") or len(word) == 2 or "=" in word:
+        return actions[found], not value and actions[found].nargs != 0
+    for at in range(1, len(word)):  # -qj2: -q, then -j with its value 2
+        action = actions.get("-" + word[at])
+        if action is None:
+            return None, False
+        if action.nargs != 0:
+            return actions[found], at == len(word) - 1
+    return actions[found], False
+
+
+def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> list[str]:
+    """A command's words, its options first and its inputs after them, or refused.
+
+    argparse takes a command's inputs only where they first are: ``convert a.txt --to json
+    b.txt`` said "unrecognized arguments: b.txt" (and ``a.txt -- -x.txt`` "unrecognized
+    arguments: -- -x.txt"). A word that starts with - is an option, so a file named
+    ``-x.txt`` got "the following arguments are required: INPUT" or, after ``-o``, "expected
+    one argument"; the file's name is now said, and how to give it (``./-x.txt``, as rm
+    says). An option after ``--`` is an input's name; one that is no file is said to be
+    misplaced. A command line argparse would refuse otherwise is left for it to say.
+
+    Raises:
+        SystemExit: A name that starts with -, or an option after ``--`` (status 2).
+    """
+    options: list[str] = []
+    inputs: list[str] = []
+    unknown: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        at += 1
+        if word == "--":
+            _check_after(command, options, inputs, words[at:], sub)
+            return [*options, *unknown, "--", *inputs, *words[at:]]
+        if not _is_option(word):
+            inputs.append(word)
+            continue
+        if word not in _option_strings(sub) and os.path.lexists(word):  # -x.txt, -o.txt
+            fixed = shlex.join(["storykit", command, *(_dotted(w, word) for w in words)])
+            msg = f"{word} is read as an option; to read the file, write ./{word}: {fixed}"
+            raise _usage_error(command, msg)
+        action, value_next = _option_word(word, sub)
+        if action is None:
+            unknown.append(word)
+            continue
+        options.append(word)
+        if not value_next:
+            continue
+        if at == len(words) or action.nargs is not None:
+            return words  # a value missing: argparse says so
+        value = words[at]
+        if _is_option(value):
+            if action.dest != "output":
+                return words
+            fixed = shlex.join(["storykit", command, *words[: at - 1], word, f"./{value}"])
+            fixed += " " + shlex.join(words[at + 1 :]) if words[at + 1 :] else ""
+            kind = "folder" if value.endswith(("/", os.sep)) else "file"
+            msg = (
+                f"{word} {value}: a name that starts with - is read as an option (- alone is "
+                f"standard output); for the {kind} {value}, write {word} ./{value}: {fixed}"
+            )
+            raise _usage_error(command, msg)
+        options.append(value)
+        at += 1
+    if unknown and not inputs and any(not a.option_strings and a.required for a in sub._actions):
+        hint = _did_you_mean(unknown[0].split("=", 1)[0], _option_strings(sub))
+        if "." in unknown[0] or "/" in unknown[0]:
+            hint += f"; a file whose name starts with - is given as ./{unknown[0]}"
+        raise _usage_error(command, f"{unknown[0]} is not an option of {command}{hint}")
+    return words if unknown else [*options, *inputs]
+
+
+def _dotted(word: str, name: str) -> str:
+    return f"./{word}" if word == name else word
+
+
+def _option_strings(sub: argparse.ArgumentParser) -> list[str]:
+    return [s for action in sub._actions for s in action.option_strings]
+
+
+def _check_after(
+    command: str,
+    options: list[str],
+    inputs: list[str],
+    rest: list[str],
+    sub: argparse.ArgumentParser,
+) -> None:
+    """Refuse an option given after ``--``, where it is read as an input, unless it is a file.
+
+    Raises:
+        SystemExit: ``convert -- -x.txt --to json`` (status 2), with the command line fixed.
+    """
+    moved: list[str] = []
+    names: list[str] = []
+    at = 0
+    while at < len(rest):
+        word = rest[at]
+        at += 1
+        action, value_next = _option_word(word, sub) if _is_option(word) else (None, False)
+        if (
+            action is None
+            or os.path.lexists(word)
+            or word.split("=", 1)[0] not in _option_strings(sub)
+        ):
+            names.append(word)
+            continue
+        moved.append(word)
+        if value_next and at < len(rest):
+            moved.append(rest[at])
+            at += 1
+    if moved:
+        fixed = shlex.join(["storykit", command, *options, *moved, "--", *inputs, *names])
+        msg = (
+            f"{moved[0]} comes after --, which makes every word after it an input's name; "
+            f"give options before --: {fixed}"
+        )
+        raise _usage_error(command, msg)
 
 
 def _option_named(arg: str, parser: argparse.ArgumentParser) -> str | None:
