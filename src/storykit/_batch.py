@@ -35,6 +35,7 @@ from storykit._batch_args import (
     holds_one_document,
     many_in_one_document,
 )
+from storykit._cli_names import located, place, shown
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
@@ -134,7 +135,7 @@ class _Summary:
         self.failed += 1
         self.exist += 1
         if len(self.existing) < _MAX_EXISTING:
-            self.existing.append(safe(dest))
+            self.existing.append(safe(shown(dest)))
         return not self.fail_fast
 
     def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
@@ -237,7 +238,7 @@ class _Converting(Handler):
         elif result.kind == "exists":
             keep_going = summary.exists(result.error or "")
         else:
-            keep_going = summary.fail(result.error or str(result.origin))
+            keep_going = summary.fail(located(result.error or str(result.origin), *result[:2]))
         self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
         return keep_going
 
@@ -267,7 +268,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         mode = "stream"
     if mode == "dir" and out is not None and _file_in_the_way(out):
         folder = _give_folder(out, to, inputs, given=args.to is not None)
-        raise UsageError(f"{out} is a file, not a folder: {folder}")
+        raise UsageError(f"{shown(out)} is a file, not a folder: {folder}")
     if mode == "dir":
         _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
@@ -279,12 +280,13 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if mode == "jsonl" and out is not None and os.path.isdir(out):
         # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
         raise UsageError(
-            f"{out} is a folder, but a .jsonl output is one file; name the file {_free(out)}"
+            f"{shown(out)} is a folder, but a .jsonl output is one file; "
+            f"name the file {shown(_free(out))}"
         )
     summary = _Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
     if writes_file and os.path.lexists(out or "") and not args.force:
-        sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+        sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
         return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
@@ -300,7 +302,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
-            sys.stderr.write(safe(f"{input_name(inputs[0])}: no story here") + "\n")
+            sys.stderr.write(safe(f"{place(input_name(inputs[0]))}: no story here") + "\n")
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
@@ -309,7 +311,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
                 safe(
-                    f"{first.event.origin.where} holds several stories; to write them as {to}, "
+                    f"{place(first.event.origin.path, first.event.origin.member)} holds "
+                    f"several stories; to write them as {to}, "
                     + _give_folder(out, to, inputs, given=args.to is not None)
                 )
                 + "\n"
@@ -371,7 +374,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        lost(f"{target} exists; use --force to overwrite it")
+        lost(f"{shown(target or '')} exists; use --force to overwrite it")
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
@@ -379,7 +382,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         writing = ran or exc is handler.failed
         if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
-        lost(f"cannot write {target}: {exc.strerror or exc}")
+        lost(f"cannot write {shown(target)}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
@@ -400,13 +403,13 @@ def _passed_over_note(passed_over: PassedOver | None, out: str | None, inputs: l
     if passed_over is None or not passed_over.count:
         return ""
     more = len(passed_over.first) < passed_over.count
-    named = ", ".join(passed_over.first) + (", …" if more else "")
+    named = ", ".join(map(shown, passed_over.first)) + (", …" if more else "")
     them = "them" if passed_over.count > 1 else "it"
     note = (
         f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
-        f"{out} is the output folder, and what is in it is not read as input; to "
+        f"{shown(out or '.')} is the output folder, and what is in it is not read as input; to "
         f"convert {them} too, give a folder that holds no input, such as -o "
-        f"{_folder_for(None, inputs)}"
+        f"{shown(_folder_for(None, inputs))}"
     )
     return safe(note) + "\n"
 
@@ -416,7 +419,7 @@ def _nothing_found(inputs: list[str]) -> str:
 
     An empty folder, a folder of pictures. (A file with no story in it is a failure.)
     """
-    return safe(f"no story found in {', '.join(inputs)}") + "\n"
+    return safe(f"no story found in {', '.join(map(shown, inputs))}") + "\n"
 
 
 # --------------------------------------------------------------------------- validate
@@ -451,7 +454,7 @@ def validate(args: argparse.Namespace) -> int:
                 }
             )
         else:
-            where = origin.where if line is None else f"{origin.where}:{line}"
+            where = place(origin.path, origin.member) + ("" if line is None else f":{line}")
             print_stdout(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):

@@ -18,11 +18,12 @@ import difflib
 import itertools
 import os
 import re
-import shlex
 import sys
 
 from storykit import formats
 from storykit._batch import EXIT_USAGE, UsageError
+from storykit._cli_names import command as shell
+from storykit._cli_names import shown
 from storykit._sources import check_format
 from storykit.errors import UnknownFormatError
 
@@ -136,8 +137,9 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
             inputs.append(word)
             continue
         if word not in _option_strings(sub) and os.path.lexists(word):  # -x.txt, -o.txt
-            fixed = shlex.join(["storykit", command, *(_dotted(w, word) for w in words)])
-            msg = f"{word} is read as an option; to read the file, write ./{word}: {fixed}"
+            fixed = shell(["storykit", command, *(_dotted(w, word) for w in words)])
+            dotted = shown("./" + word)
+            msg = f"{shown(word)} is read as an option; to read the file, write {dotted}: {fixed}"
             raise _usage_error(command, msg)
         action, value_next = _option_word(word, sub)
         if action is None:
@@ -152,12 +154,14 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
         if _is_option(value):
             if action.dest != "output":
                 return words
-            fixed = shlex.join(["storykit", command, *words[: at - 1], word, f"./{value}"])
-            fixed += " " + shlex.join(words[at + 1 :]) if words[at + 1 :] else ""
+            fixed = shell(
+                ["storykit", command, *words[: at - 1], word, f"./{value}", *words[at + 1 :]]
+            )
             kind = "folder" if value.endswith(("/", os.sep)) else "file"
             msg = (
-                f"{word} {value}: a name that starts with - is read as an option (- alone is "
-                f"standard output); for the {kind} {value}, write {word} ./{value}: {fixed}"
+                f"{word} {shown(value)}: a name that starts with - is read as an option (- alone "
+                f"is standard output); for the {kind} {shown(value)}, write {word} "
+                f"{shown('./' + value)}: {fixed}"
             )
             raise _usage_error(command, msg)
         options.append(value)
@@ -165,8 +169,8 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
     if unknown and not inputs and any(not a.option_strings and a.required for a in sub._actions):
         hint = _did_you_mean(unknown[0].split("=", 1)[0], _option_strings(sub))
         if "." in unknown[0] or "/" in unknown[0]:
-            hint += f"; a file whose name starts with - is given as ./{unknown[0]}"
-        raise _usage_error(command, f"{unknown[0]} is not an option of {command}{hint}")
+            hint += f"; a file whose name starts with - is given as {shown('./' + unknown[0])}"
+        raise _usage_error(command, f"{shown(unknown[0])} is not an option of {command}{hint}")
     return words if unknown else [*options, *inputs]
 
 
@@ -209,7 +213,7 @@ def _check_after(
             moved.append(rest[at])
             at += 1
     if moved:
-        fixed = shlex.join(["storykit", command, *options, *moved, "--", *inputs, *names])
+        fixed = shell(["storykit", command, *options, *moved, "--", *inputs, *names])
         msg = (
             f"{moved[0]} comes after --, which makes every word after it an input's name; "
             f"give options before --: {fixed}"
@@ -255,7 +259,7 @@ def _check_leading(
     name = found[owners[0]] or name if owners else name  # -j2: -j; --jo 2: --jobs
     at = next((i for i, arg in enumerate(argv) if arg in commands), None)
     if owners and at is not None and argv[at] in owners:
-        fixed = shlex.join(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
+        fixed = shell(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
         parser.error(f"{name} is an option of {argv[at]}: give it after the command: {fixed}")
     if owners:
         parser.error(
