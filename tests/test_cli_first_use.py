@@ -452,7 +452,7 @@ def test_show_of_a_folder_says_how_to_show_its_stories(tmp_path: Path) -> None:
     done = cli("show", "my in", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines()[-1] == (
-        "storykit show: error: my in is a folder; show takes one file: name one in it, or "
+        "storykit show: error: 'my in' is a folder; show takes one file: name one in it, or "
         "show every story in it with storykit show 'my in/**' --all"
     )
     done = cli("show", "my in/**", "--all", cwd=tmp_path)  # as it says (the shell unquotes)
@@ -513,7 +513,7 @@ def test_a_pattern_that_would_read_its_output_back_is_refused(
     inside = os.path.join(out, "json", "")
     assert (done.returncode, done.stderr.splitlines()[-1]) == (
         2,
-        f"storykit convert: error: {out} is where the pattern {pattern} looks, so the files "
+        f"storykit convert: error: {out} is where the pattern '{pattern}' looks, so the files "
         "written into it would be read as input (by this run or the next): write them to a "
         f"folder of their own, such as one inside it, -o {inside}",
     )

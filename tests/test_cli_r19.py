@@ -8,6 +8,8 @@ when followed as written, never a usage dump that hides the problem or a traceba
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +224,71 @@ def test_an_unknown_option_and_no_input_is_not_said_to_lack_an_input(
 ) -> None:
     # "the following arguments are required: INPUT", under the usage
     assert cli(*argv, cwd=tmp_path) == (2, "", f"storykit {argv[0]}: error: {message}\n")
+
+
+# --------------------------------------------------------------------------- names not UTF-8
+
+FF = os.fsdecode(b"\xff")  # a byte that is not UTF-8, as Python holds it
+
+
+def bash(line: str, cwd: Path) -> int:
+    """Run a command line that a message offers, as a bash user would paste it."""
+    storykit_cmd = shlex.join([sys.executable, "-m", "storykit"])
+    assert line.startswith("storykit ")
+    done = subprocess.run(
+        ["bash", "-c", storykit_cmd + line[len("storykit") :] + " >/dev/null"],
+        cwd=cwd,
+        capture_output=True,
+        timeout=HANG,
+        check=False,
+    )
+    return done.returncode
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the advice is pasted into bash")
+def test_a_name_that_is_not_utf8_is_shown_as_a_shell_takes_it(tmp_path: Path) -> None:
+    # it was shown as o\udcff.json, which no shell turns back into the name
+    seeded(tmp_path, f"{FF}.txt", f"-{FF}.txt", f"o{FF}.json")
+    (tmp_path / f"bad{FF}.txt").write_bytes(b"garbage\n\x00")
+    said = {
+        ("convert", f"{FF}.txt", "-o", f"o{FF}.json"): (
+            1,
+            "$'o\\xff.json' exists; use --force to overwrite it",
+        ),
+        ("convert", f"{FF}.txt", "--to", "json", "-o", f"o{FF}.html"): (
+            2,
+            f"{ERR}-o $'o\\xff.html': the suffix .html is html's, but --to json writes json; "
+            "name the file $'o\\xff.json', or drop --to to write html",
+        ),
+        ("convert", f"bad{FF}.txt", "--to", "json"): (
+            1,
+            "$'bad\\xff.txt':2: binary data, not a text story\n0 converted, 1 failed",
+        ),
+        ("show", f"bad{FF}.txt"): (1, "$'bad\\xff.txt':2: binary data, not a text story"),
+        ("convert", f"-{FF}.txt", "--to", "json"): (
+            2,
+            f"{ERR}$'-\\xff.txt' is read as an option; to read the file, write "
+            "$'./-\\xff.txt': storykit convert $'./-\\xff.txt' --to json",
+        ),
+    }
+    for argv, (status, message) in said.items():
+        assert cli(*argv, cwd=tmp_path) == (status, "", message + "\n"), argv
+    status, out, _ = cli("validate", f"bad{FF}.txt", cwd=tmp_path)
+    assert (status, out) == (1, "$'bad\\xff.txt':2: error: binary data, not a text story\n")
+    # what it says, pasted into bash, names the file
+    assert bash("storykit convert $'./-\\xff.txt' --to json", tmp_path) == 0
+    assert bash("storykit convert $'\\xff.txt' -o $'o\\xff.json' --force", tmp_path) == 0
+    assert storykit.load(tmp_path / f"o{FF}.json") == storykit.load(SEED)
+
+
+def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
+    seeded(tmp_path, "my story.txt", "it's.txt")
+    status, _, err = cli("convert", "my story.txt", "it's.txt", "-o", "my out.json", cwd=tmp_path)
+    assert (status, err) == (
+        2,
+        f"{ERR}-o 'my out.json': a .json file holds one JSON document, but these inputs give "
+        "several stories; for JSON Lines (one story a line) name the file 'my out.jsonl', or "
+        "give a folder, -o 'my out/' --to json (one file each)\n",
+    )
+    status, _, err = cli("convert", "it's.txt", "-o", "it's.txt", cwd=tmp_path)
+    assert (status, err) == (1, "'it'\\''s.txt' exists; use --force to overwrite it\n")

@@ -25,7 +25,7 @@ _PLAIN = re.compile(r"[\w@%+=:,./-][\w@%+=:,./~-]*")
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\", "'": "\\'"}
 
-_STANDARD_STREAMS = frozenset({"<stdin>", "<stream>", "-"})
+_STANDARD_STREAMS = frozenset({"<stdin>", "<stream>", "-", "standard output", "standard input"})
 
 
 def _escaped(name: str) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
+from storykit._cli_names import located, shown
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
 from storykit._writing import make_folder, print_stdout, refuse_special, remove_empty
@@ -81,7 +82,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
     if isinstance(outcome, int):  # the output file was refused
         return outcome
     added, skipped, failed_fast = outcome
-    failures = [str(error_as_options(error)) for error in log]
+    failures = [located(str(error_as_options(e)), e.filename or "") for e in log]
     if failed_fast is not None:
         failures.append(
             str(error_as_options(failed_fast))
@@ -124,7 +125,7 @@ def _write(
             if folder:  # made, as for every other output (-o new/x.json)
                 made += make_folder(folder)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
-                sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+                sys.stderr.write(safe(f"{shown(out)} exists; use --force to overwrite it") + "\n")
                 return EXIT_FAILED
             written = module.write(stories, out, force=args.force)
         except (StoryParseError, OSError) as exc:
