@@ -5,7 +5,9 @@ a folder mirroring the inputs), runs the engine over the inputs and writes what 
 input order, drawing a progress bar on a terminal and ending with a summary of what failed.
 ``validate`` runs the same engine without writing and prints each finding of the reader.
 What the command line asks for (the format, ``-o``, the writer's options) is read and checked
-first, by :mod:`storykit._batch_args`.
+first, by :mod:`storykit._batch_args`; what ``convert`` says at its end is tallied and
+written by :mod:`storykit._cli_report`, and file names in messages by
+:mod:`storykit._cli_names`.
 """
 
 from __future__ import annotations
@@ -14,17 +16,15 @@ import argparse
 import itertools
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any
 
 from storykit import formats
 from storykit._batch_args import (
     UsageError,
     _check_apart,
     _file_in_the_way,
-    _folder_for,
     _format_options,
     _free,
     _give_folder,
@@ -36,6 +36,7 @@ from storykit._batch_args import (
     many_in_one_document,
 )
 from storykit._cli_names import located, place, shown
+from storykit._cli_report import Summary, nothing_found, passed_over_note, safe
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
@@ -75,8 +76,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 """The command line was wrong."""
 
-_MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
-
 
 # --------------------------------------------------------------------------- convert
 
@@ -105,83 +104,6 @@ def _sources(inputs: list[str]) -> list[Any]:
     return [sys.stdin.buffer if name == "-" else name for name in inputs]
 
 
-_MAX_EXISTING = 3  # output files that exist already named in the summary
-
-
-class _Summary:
-    def __init__(self, *, fail_fast: bool) -> None:
-        self.done = 0
-        self.failed = 0
-        self.skipped = 0
-        self.extras = 0
-        self.failures: list[str] = []
-        self.existing: list[str] = []  # the first outputs that exist already
-        self.exist = 0
-        self.fail_fast = fail_fast
-        self.lost = 0  # stories read, then not written (the output file failed)
-
-    def fail(self, line: str) -> bool:
-        self.failed += 1
-        if len(self.failures) < _MAX_LISTED:
-            self.failures.append(safe(line))
-        return not self.fail_fast
-
-    def unwritten(self, line: str) -> None:
-        """The one output file was not written: the stories read for it count as lost."""
-        self.fail(line)
-        self.lost, self.done = self.done, 0
-
-    def exists(self, dest: str) -> bool:
-        self.failed += 1
-        self.exist += 1
-        if len(self.existing) < _MAX_EXISTING:
-            self.existing.append(safe(shown(dest)))
-        return not self.fail_fast
-
-    def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
-        for line in self.failures:
-            stream.write(line + "\n")
-        listed = len(self.failures) + self.exist
-        if self.failed > listed:
-            stream.write(f"… and {plural(self.failed - listed, 'more failure')}\n")
-        if self.exist:
-            names = ", ".join(self.existing) + (", …" if self.exist > len(self.existing) else "")
-            stream.write(
-                f"{plural(self.exist, 'output file')} exist{'s' if self.exist == 1 else ''} "
-                f"already ({names}); use --force to overwrite "
-                f"{'it' if self.exist == 1 else 'them'}\n"
-            )
-        if quiet and not self.failed:
-            return
-        text = f"{self.done:,} {verb}"
-        if self.lost:
-            text += f" ({self.lost:,} read, none written)"
-        text += f", {self.failed:,} failed"
-        if self.skipped:
-            text += f", {self.skipped:,} skipped (not story files)"
-        if self.extras:
-            text += (
-                f"; {plural(self.extras, 'line')} not placed, kept in story.extras "
-                "(storykit validate lists them)"
-            )
-        stream.write(text + "\n")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def safe(text: str, *, newlines: bool = True) -> str:
-    r"""``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
-
-    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown). The
-    bytes of a file name that is not UTF-8 (lone surrogates) are shown as ``\udcff``, as in
-    :class:`~storykit.StoryParseError` messages: the one escaping of names in messages.
-    """
-    if newlines:
-        text = text.replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], _printable(text))
-
-
 class _Converting(Handler):
     """Writes the output to standard output or to ``out``.
 
@@ -190,7 +112,7 @@ class _Converting(Handler):
     """
 
     def __init__(
-        self, to: str, out: str | None, force: bool, summary: _Summary, progress: _Progress
+        self, to: str, out: str | None, force: bool, summary: Summary, progress: _Progress
     ) -> None:
         self.to = to
         self.out = out
@@ -283,7 +205,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             f"{shown(out)} is a folder, but a .jsonl output is one file; "
             f"name the file {shown(_free(out))}"
         )
-    summary = _Summary(fail_fast=args.fail_fast)
+    summary = Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
     if writes_file and os.path.lexists(out or "") and not args.force:
         sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
@@ -388,38 +310,14 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         if handler.sink is not None:
             handler.sink.discard()
         remove_empty(made)  # an output folder this run made and wrote nothing into
-    note = "" if args.quiet else _passed_over_note(passed_over, out, inputs)
+    note = "" if args.quiet else passed_over_note(passed_over, out, inputs)
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
         # every file left out as output: that is why, not that there was none (said first)
-        sys.stderr.write(note or _nothing_found(inputs))
+        sys.stderr.write(note or nothing_found(inputs))
         note = ""
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
     sys.stderr.write(note)
     return EXIT_FAILED if summary.failed else EXIT_OK
-
-
-def _passed_over_note(passed_over: PassedOver | None, out: str | None, inputs: list[str]) -> str:
-    """The note for files of the inputs left out because they are in the output folder."""
-    if passed_over is None or not passed_over.count:
-        return ""
-    more = len(passed_over.first) < passed_over.count
-    named = ", ".join(map(shown, passed_over.first)) + (", …" if more else "")
-    them = "them" if passed_over.count > 1 else "it"
-    note = (
-        f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
-        f"{shown(out or '.')} is the output folder, and what is in it is not read as input; to "
-        f"convert {them} too, give a folder that holds no input, such as -o "
-        f"{shown(_folder_for(None, inputs))}"
-    )
-    return safe(note) + "\n"
-
-
-def _nothing_found(inputs: list[str]) -> str:
-    """The note for inputs that gave no story, no failure and nothing skipped.
-
-    An empty folder, a folder of pictures. (A file with no story in it is a failure.)
-    """
-    return safe(f"no story found in {', '.join(map(shown, inputs))}") + "\n"
 
 
 # --------------------------------------------------------------------------- validate
@@ -482,7 +380,7 @@ def validate(args: argparse.Namespace) -> int:
         document = {"valid": not failed, **counts, "diagnostics": found}
         write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not (any(counts.values()) or args.quiet or as_json):
-        sys.stderr.write(_nothing_found(inputs))
+        sys.stderr.write(nothing_found(inputs))
     if not args.quiet or failed:
         text = (
             f"{plural(counts['stories'], 'story', 'stories')} checked: "
