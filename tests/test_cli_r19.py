@@ -58,29 +58,32 @@ def several(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("argv", "stdin", "folder"),
+    ("argv", "stdin", "why", "folder"),
     [
-        (["a.txt", "b.txt"], b"", "-o x/ --to json"),
-        (["two.txt"], b"", "-o x/ --to json"),
-        (["two.txt", "--to", "json"], b"", "-o x/"),
-        (["two.txt", "--to", "jsonl"], b"", "-o x/"),
-        (["-"], b"two", "-o x/ --to json"),
+        (["a.txt", "b.txt"], b"", "several inputs give several", "-o x/ --to json"),
+        (["in"], b"", "in can give several", "-o x/ --to json"),
+        (["two.txt"], b"", "two.txt holds several", "-o x/ --to json"),
+        (["two.txt", "--to", "json"], b"", "two.txt holds several", "-o x/"),
+        (["two.txt", "--to", "jsonl"], b"", "two.txt holds several", "-o x/"),
+        (["-"], b"two", "<stdin> holds several", "-o x/ --to json"),
     ],
 )
 def test_several_stories_into_a_json_file_are_refused_before_writing(
-    tmp_path: Path, argv: list[str], stdin: bytes, folder: str
+    tmp_path: Path, argv: list[str], stdin: bytes, why: str, folder: str
 ) -> None:
     # it wrote JSON Lines into x.json (exit 0), which no JSON reader takes as JSON
     seeded(tmp_path, "a.txt", "b.txt")
     two = several(tmp_path / "two.txt").read_bytes()
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path / "in", "a.txt", "b.txt")  # (a folder is not walked to find out)
     status, out, err = cli("convert", *argv, "-o", "x.json", cwd=tmp_path, stdin=stdin and two)
     assert (status, out) == (2, "")
     assert err == (
-        f"{ERR}-o x.json: a .json file holds one JSON document, but these inputs give several "
+        f"{ERR}-o x.json: a .json file holds one JSON document, but {why} "
         f"stories; for JSON Lines (one story a line) name the file x.jsonl, or give a folder, "
         f"{folder} (one file each)\n"
     )
-    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "two.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "in", "two.txt"]
     # each way out works as written
     for way in (["-o", "x.jsonl"], folder.split()):
         assert cli("convert", *argv, *way, cwd=tmp_path, stdin=stdin and two)[0] == 0
@@ -286,7 +289,7 @@ def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
     status, _, err = cli("convert", "my story.txt", "it's.txt", "-o", "my out.json", cwd=tmp_path)
     assert (status, err) == (
         2,
-        f"{ERR}-o 'my out.json': a .json file holds one JSON document, but these inputs give "
+        f"{ERR}-o 'my out.json': a .json file holds one JSON document, but several inputs give "
         "several stories; for JSON Lines (one story a line) name the file 'my out.jsonl', or "
         "give a folder, -o 'my out/' --to json (one file each)\n",
     )

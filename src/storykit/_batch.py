@@ -229,7 +229,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
         if mode == "stream" and several and to == "json" and holds_one_document(out):
-            raise many_in_one_document(out or "", to, inputs, given=args.to is not None)
+            held = place(first.event.origin.path, first.event.origin.member)
+            given = args.to is not None
+            raise many_in_one_document(out or "", to, inputs, given=given, held=held)
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
                 safe(

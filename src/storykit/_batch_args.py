@@ -233,13 +233,25 @@ def holds_one_document(out: str | None) -> bool:
     return _named_format(out) == ("json", ".json")
 
 
-def many_in_one_document(out: str, to: str, inputs: list[str], *, given: bool) -> UsageError:
-    """The refusal of several stories for ``-o x.json``, with two ways out that work."""
+def many_in_one_document(
+    out: str, to: str, inputs: list[str], *, given: bool, held: str | None = None
+) -> UsageError:
+    """The refusal of several stories for ``-o x.json``, with two ways out that work.
+
+    ``held``: the file found to hold several stories; else the inputs can give several (a
+    folder, a pattern, an archive or several inputs, which are not read to find out).
+    """
     stem = out[: -len(".json")]
+    if held is not None:
+        why = f"{held} holds several stories"
+    elif len(inputs) > 1:
+        why = "several inputs give several stories"
+    else:
+        why = f"{shown(inputs[0])} can give several stories"
     return UsageError(
-        f"-o {shown(out)}: a .json file holds one JSON document, but these inputs give several "
-        f"stories; for JSON Lines (one story a line) name the file {shown(stem + JSONL_SUFFIX)}, "
-        f"or {_give_folder(out, to, inputs, given=given)}"
+        f"-o {shown(out)}: a .json file holds one JSON document, but {why}; for JSON Lines "
+        f"(one story a line) name the file {shown(stem + JSONL_SUFFIX)}, or "
+        f"{_give_folder(out, to, inputs, given=given)}"
     )
 
 
