@@ -295,3 +295,23 @@ def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
     )
     status, _, err = cli("convert", "it's.txt", "-o", "it's.txt", cwd=tmp_path)
     assert (status, err) == (1, "'it'\\''s.txt' exists; use --force to overwrite it\n")
+
+
+def test_a_query_that_starts_with_a_dash_is_said_to_go_after_a_double_dash(
+    tmp_path: Path,
+) -> None:
+    # "the following arguments are required: QUERY", under the usage: it was given
+    seeded(tmp_path, "a.txt")
+    assert cli("convert", "a.txt", "-o", "a.db", cwd=tmp_path)[0] == 0
+    assert cli("search", "a.db", "-xiaomi", cwd=tmp_path) == (
+        2,
+        "",
+        "storykit search: error: -xiaomi is not an option of search; a QUERY that starts with "
+        "- goes after --: storykit search a.db -- -xiaomi\n",
+    )
+    status, _, err = cli("search", "a.db", "--", "-xiaomi", cwd=tmp_path)  # as it says: SQLite
+    assert (status, err.endswith("put NOT before it (trade NOT war), not a -\n")) == (2, True)
+    assert cli("convert", "-y", "--to", "json", cwd=tmp_path)[2] == (
+        f"{ERR}-y is not an option of convert; an INPUT that starts with - goes after --: "
+        "storykit convert --to json -- -y\n"
+    )

@@ -166,11 +166,18 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
             raise _usage_error(command, msg)
         options.append(value)
         at += 1
-    if unknown and not inputs and any(not a.option_strings and a.required for a in sub._actions):
-        hint = _did_you_mean(unknown[0].split("=", 1)[0], _option_strings(sub))
-        if "." in unknown[0] or "/" in unknown[0]:
-            hint += f"; a file whose name starts with - is given as {shown('./' + unknown[0])}"
-        raise _usage_error(command, f"{shown(unknown[0])} is not an option of {command}{hint}")
+    wanted = [a for a in sub._actions if not a.option_strings and a.required]
+    if unknown and len(inputs) < len(wanted):  # else "the following arguments are required"
+        word = unknown[0]
+        hint = _did_you_mean(word.split("=", 1)[0], _option_strings(sub))
+        if "." in word or "/" in word:
+            hint += f"; a file whose name starts with - is given as {shown('./' + word)}"
+        else:  # search's QUERY -war
+            fixed = shell(["storykit", command, *options, *inputs, "--", *unknown])
+            missing = wanted[len(inputs)].metavar
+            article = "an" if str(missing)[:1] in "AEIOU" else "a"
+            hint += f"; {article} {missing} that starts with - goes after --: {fixed}"
+        raise _usage_error(command, f"{shown(word)} is not an option of {command}{hint}")
     return words if unknown else [*options, *inputs]
 
 
