@@ -172,7 +172,7 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
         hint = _did_you_mean(word.split("=", 1)[0], _option_strings(sub))
         if "." in word or "/" in word:
             hint += f"; a file whose name starts with - is given as {shown('./' + word)}"
-        else:  # search's QUERY -war
+        elif not word.startswith("--"):  # search's QUERY -war (--stict is a mistyped option)
             fixed = shell(["storykit", command, *options, *inputs, "--", *unknown])
             missing = wanted[len(inputs)].metavar
             article = "an" if str(missing)[:1] in "AEIOU" else "a"
