@@ -216,10 +216,14 @@ def test_inputs_may_come_after_options_and_after_a_double_dash(tmp_path: Path) -
     [
         (
             ["convert", "-y.txt", "--to", "json"],
-            "-y.txt is not an option of convert; a file whose name starts with - is given as "
-            "./-y.txt",
+            "unrecognized arguments: -y.txt; a file whose name starts with - is given as ./-y.txt",
         ),
-        (["validate", "--stict"], "--stict is not an option of validate (did you mean --strict?)"),
+        (["validate", "--stict"], "unrecognized arguments: --stict (did you mean --strict?)"),
+        (
+            ["validate", "--json"],
+            "unrecognized arguments: --json (--json is an option of search, not of validate; "
+            "validate takes --format json)",
+        ),
     ],
 )
 def test_an_unknown_option_and_no_input_is_not_said_to_lack_an_input(
@@ -306,12 +310,43 @@ def test_a_query_that_starts_with_a_dash_is_said_to_go_after_a_double_dash(
     assert cli("search", "a.db", "-xiaomi", cwd=tmp_path) == (
         2,
         "",
-        "storykit search: error: -xiaomi is not an option of search; a QUERY that starts with "
-        "- goes after --: storykit search a.db -- -xiaomi\n",
+        "storykit search: error: unrecognized arguments: -xiaomi; a QUERY that starts with - "
+        "goes after --: storykit search a.db -- -xiaomi\n",
     )
     status, _, err = cli("search", "a.db", "--", "-xiaomi", cwd=tmp_path)  # as it says: SQLite
     assert (status, err.endswith("put NOT before it (trade NOT war), not a -\n")) == (2, True)
     assert cli("convert", "-y", "--to", "json", cwd=tmp_path)[2] == (
-        f"{ERR}-y is not an option of convert; an INPUT that starts with - goes after --: "
+        f"{ERR}unrecognized arguments: -y; an INPUT that starts with - goes after --: "
         "storykit convert --to json -- -y\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["show", "a.txt", "--to", "json"],
+            "--to json (--to is an option of convert, not of show)",
+        ),
+        (
+            ["convert", "a.txt", "--format", "json"],
+            "--format json (--format is an option of validate, not of convert; convert takes --to)",
+        ),
+        (
+            ["validate", "a.txt", "--json"],
+            "--json (--json is an option of search, not of validate; validate takes --format json)",
+        ),
+        (
+            ["convert", "a.txt", "--strict"],
+            "--strict (--strict is an option of validate, not of convert)",
+        ),
+    ],
+)
+def test_another_commands_option_is_named_as_such(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # show a.txt --to json: "did you mean --from?"; validate --json: "did you mean --jobs?"
+    seeded(tmp_path, "a.txt")
+    status, out, err = cli(*argv, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == f"storykit {argv[0]}: error: unrecognized arguments: {said}"

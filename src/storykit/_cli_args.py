@@ -62,13 +62,12 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
     if command in commands and not asks:
-        argv = [command, *_arranged(commands[command], command, argv[1:])]
+        argv = [command, *_arranged(commands, command, argv[1:])]
     args, extras = parser.parse_known_args(argv)
     if extras:
         sub = commands[args.command]
-        options = [s for action in sub._actions for s in action.option_strings]
         unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
-        hint = _did_you_mean(unknown[0], options) if unknown else ""
+        hint = _unknown_hint(unknown[0], args.command, commands) if unknown else ""
         sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
     return args
 
@@ -109,7 +108,9 @@ def _option_word(word: str, sub: argparse.ArgumentParser) -> tuple[argparse.Acti
     return actions[found], False
 
 
-def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> list[str]:
+def _arranged(
+    commands: dict[str, argparse.ArgumentParser], command: str, words: list[str]
+) -> list[str]:
     """A command's words, its options first and its inputs after them, or refused.
 
     argparse takes a command's inputs only where they first are: ``convert a.txt --to json
@@ -123,6 +124,7 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
     Raises:
         SystemExit: A name that starts with -, or an option after ``--`` (status 2).
     """
+    sub = commands[command]
     options: list[str] = []
     inputs: list[str] = []
     unknown: list[str] = []
@@ -169,7 +171,7 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
     wanted = [a for a in sub._actions if not a.option_strings and a.required]
     if unknown and len(inputs) < len(wanted):  # else "the following arguments are required"
         word = unknown[0]
-        hint = _did_you_mean(word.split("=", 1)[0], _option_strings(sub))
+        hint = _unknown_hint(word, command, commands)
         if "." in word or "/" in word:
             hint += f"; a file whose name starts with - is given as {shown('./' + word)}"
         elif not word.startswith("--"):  # search's QUERY -war (--stict is a mistyped option)
@@ -177,7 +179,8 @@ def _arranged(sub: argparse.ArgumentParser, command: str, words: list[str]) -> l
             missing = wanted[len(inputs)].metavar
             article = "an" if str(missing)[:1] in "AEIOU" else "a"
             hint += f"; {article} {missing} that starts with - goes after --: {fixed}"
-        raise _usage_error(command, f"{shown(word)} is not an option of {command}{hint}")
+        said = " ".join(map(shown, unknown))
+        raise _usage_error(command, f"unrecognized arguments: {said}{hint}")
     return words if unknown else [*options, *inputs]
 
 
@@ -277,6 +280,30 @@ def _check_leading(
         f"{name} is not an option of storykit (it takes --help and --version; "
         "storykit COMMAND --help shows a command's options)"
     )
+
+
+_INSTEAD = {
+    ("convert", "--format"): "--to",
+    ("validate", "--to"): "--format",
+    ("validate", "--json"): "--format json",
+    ("search", "--format"): "--json",
+}
+"""What a command takes for another's option: ``validate --json`` is ``--format json``."""
+
+
+def _unknown_hint(word: str, command: str, commands: dict[str, argparse.ArgumentParser]) -> str:
+    """What to say of an option ``command`` does not take: whose it is, or the nearest.
+
+    ``show a.txt --to json`` was asked "did you mean --from?", and ``validate --json``
+    "did you mean --jobs?": options of other commands, which are now named as such.
+    """
+    name = word.split("=", 1)[0]
+    owners = [c for c, sub in commands.items() if c != command and name in _option_strings(sub)]
+    if not owners:
+        return _did_you_mean(name, _option_strings(commands[command]))
+    instead = _INSTEAD.get((command, name))
+    takes = f"; {command} takes {instead}" if instead else ""
+    return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
