@@ -350,3 +350,17 @@ def test_another_commands_option_is_named_as_such(
     status, out, err = cli(*argv, cwd=tmp_path)
     assert (status, out) == (2, "")
     assert err.splitlines()[-1] == f"storykit {argv[0]}: error: unrecognized arguments: {said}"
+
+
+def test_a_database_whose_name_is_not_utf8_is_written(tmp_path: Path) -> None:
+    # a traceback: the check that the run's new database holds a story quoted the name as text
+    seeded(tmp_path, "a.txt")
+    assert cli("convert", "a.txt", "-o", f"o{FF}.db", cwd=tmp_path) == (
+        0,
+        "",
+        "1 converted, 0 failed\n",
+    )
+    assert os.path.getsize(os.path.join(os.fsencode(tmp_path), b"o\xff.db")) > 0
+    assert cli("convert", "a.txt", "-o", f"o{FF}.db", cwd=tmp_path)[2] == (
+        "0 converted, 0 failed, 1 skipped (already in $'o\\xff.db')\n"
+    )
