@@ -364,3 +364,32 @@ def test_a_database_whose_name_is_not_utf8_is_written(tmp_path: Path) -> None:
     assert cli("convert", "a.txt", "-o", f"o{FF}.db", cwd=tmp_path)[2] == (
         "0 converted, 0 failed, 1 skipped (already in $'o\\xff.db')\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["a.txt"], "a.txt is a file, not a command; {names} (to read it: storykit show a.txt)"),
+        (
+            ["-x.txt", "--to", "json"],
+            "-x.txt is a file, not a command; {names} (to read it: storykit show ./-x.txt)",
+        ),
+        (
+            ["in"],
+            "in is a folder, not a command; {names} (to check its stories: storykit validate in)",
+        ),
+    ],
+)
+def test_a_file_where_the_command_goes_is_said_to_be_one(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # "'a.txt' is not a command", and storykit -x.txt: "-x is an option of convert, given
+    # after the command: storykit convert … -x"
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path, "a.txt", "-x.txt", "in/b.txt")
+    names = "the commands are convert, validate, show, schema, search"
+    status, out, err = cli(*argv, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == "storykit: error: " + said.format(names=names)
+    way = said.split(": storykit ")[1].rstrip(")").split()
+    assert cli(*way, cwd=tmp_path)[0] == 0

@@ -57,6 +57,8 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         _check_leading(parser, commands, argv, leading)
     if command is not None and command not in commands and not asks:
         names = ", ".join(commands)
+        if os.path.lexists(command):  # storykit story.txt
+            parser.error(_a_file(command, names))
         hint = _did_you_mean(command, list(commands))
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
@@ -263,6 +265,8 @@ def _check_leading(
     """
     if not leading:
         return
+    if os.path.lexists(leading[0]):  # storykit -x.txt
+        parser.error(_a_file(leading[0], ", ".join(commands)))
     name = leading[0].split("=", 1)[0]
     found = {c: _option_named(name, sub) for c, sub in commands.items()}
     owners = [c for c, option in found.items() if option is not None]
@@ -304,6 +308,16 @@ def _unknown_hint(word: str, command: str, commands: dict[str, argparse.Argument
     instead = _INSTEAD.get((command, name))
     takes = f"; {command} takes {instead}" if instead else ""
     return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
+
+
+def _a_file(name: str, names: str) -> str:
+    """What to say of a file named where the command goes: which command reads it."""
+    typed = f"./{name}" if name.startswith("-") else name
+    if os.path.isdir(name):
+        what, way = "a folder", f"to check its stories: {shell(['storykit', 'validate', typed])}"
+    else:
+        what, way = "a file", f"to read it: {shell(['storykit', 'show', typed])}"
+    return f"{shown(name)} is {what}, not a command; the commands are {names} ({way})"
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
