@@ -2,10 +2,12 @@
 
 :func:`parse` reads a command line with the parser of :mod:`storykit._cli_parser` and says
 what a newcomer needs when it is wrong: the overview when nothing is given, a suggestion for a
-mistyped command or option (``did you mean convert?``), and where an option given before
-its command goes. Then, before the command runs, :func:`input_format` resolves ``--from``
-(an alias is its format; a format storykit only writes is refused) and :func:`cap_jobs`
-brings a ``--jobs`` the machine cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
+mistyped command or option (``did you mean convert?``), whose option one of another command
+is, where an option given before its command goes, and how to name a file whose name starts
+with ``-`` (``./-x.txt``). A command's options and inputs may come in any order. Then,
+before the command runs, :func:`input_format` resolves ``--from`` (an alias is its format; a
+format storykit only writes is refused) and :func:`cap_jobs` brings a ``--jobs`` the machine
+cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
 
 :mod:`storykit.cli` calls these, and :mod:`storykit._cli_parser` takes ``--jobs``' default
 (:func:`usable_cores`) from here; this module imports neither of them.
