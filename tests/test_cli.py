@@ -637,7 +637,7 @@ def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixt
     for width in ("-5", "0", "19", "wide"):  # was taken as 20 without a word
         status, _, err = run(capsys, "show", str(path), "--width", width)
         assert status == 2
-        assert f"--width takes a number of columns, 20 or more, not '{width}'" in err
+        assert f"argument --width: takes a number of columns, 20 or more, not '{width}'" in err
 
 
 def test_show_first_of_several_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,7 +66,7 @@ def _one_or_more(message: str) -> Callable[[str], int]:
     return parse
 
 
-_jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, not {value!r}")
+_jobs_arg = _one_or_more("takes a whole number of processes, 1 or more, not {value!r}")
 _members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
 
 

@@ -29,7 +29,7 @@ def _width_arg(value: str) -> int:
     except ValueError:
         width = 0
     if width < _MIN_WIDTH:
-        msg = f"--width takes a number of columns, {_MIN_WIDTH} or more, not {value!r}"
+        msg = f"takes a number of columns, {_MIN_WIDTH} or more, not {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return width
 
