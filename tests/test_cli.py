@@ -341,7 +341,7 @@ def test_a_failure_into_a_database_is_said_as_every_failure_is(tmp_path: Path, o
     done = cli("convert", "bad\x1b[2Jname.txt", "-o", out, cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[0]) == (
         1,
-        "bad\\x1b[2Jname.txt:2: invalid date '2026-13-45' on the source line: "
+        "$'bad\\x1b[2Jname.txt':2: invalid date '2026-13-45' on the source line: "
         "month must be in 1..12",
     )
 
@@ -637,7 +637,7 @@ def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixt
     for width in ("-5", "0", "19", "wide"):  # was taken as 20 without a word
         status, _, err = run(capsys, "show", str(path), "--width", width)
         assert status == 2
-        assert f"--width takes a number of columns, 20 or more, not '{width}'" in err
+        assert f"argument --width: takes a number of columns, 20 or more, not '{width}'" in err
 
 
 def test_show_first_of_several_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1246,10 +1246,10 @@ def test_devices_are_written_into_never_replaced(tmp_path: Path) -> None:
 def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Path) -> None:
     for i in (1, 2, 3):
         write(tmp_path / "in" / f"{i}.txt", dump(i))
-    done = cli("convert", "in", "--to", "json", "-o", "new.json", cwd=tmp_path)
+    done = cli("convert", "in", "--to", "json", "-o", "new.jsonl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    expected = (tmp_path / "new.json").read_text("utf-8")
-    assert jsonl_stories(tmp_path / "new.json") == [make_story(i) for i in (1, 2, 3)]
+    expected = (tmp_path / "new.jsonl").read_text("utf-8")
+    assert jsonl_stories(tmp_path / "new.jsonl") == [make_story(i) for i in (1, 2, 3)]
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
@@ -1258,7 +1258,7 @@ def test_many_stories_into_a_fifo_or_a_device_go_as_into_a_new_file(tmp_path: Pa
         reader.kill()  # nothing will open the FIFO for writing
     data, _ = reader.communicate(timeout=60)
     assert done.returncode == 0, done.stderr
-    assert data.decode("utf-8") == expected  # JSON Lines, as into new.json
+    assert data.decode("utf-8") == expected  # JSON Lines, as into new.jsonl
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     for to in ("json", "jsonl", "text"):
         done = cli("convert", "in", "--to", to, "-o", "/dev/null", cwd=tmp_path)
@@ -1628,13 +1628,13 @@ def test_a_file_name_that_is_not_utf8_is_linked_by_its_bytes_and_shown_escaped(
     ]
     index = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert '<a href="%FF%FE%20bad.html">' in index  # the file system's bytes, percent-encoded
-    # in messages, convert and validate show the name the same way, printable
+    # in messages, convert and validate show the name the same way, as a shell takes it
     write(tmp_path / "nb" / f"{name}.txt", "---\ntitle: x\nnot a header line\n---\n")
     for argv in (["validate", "nb"], ["convert", "nb", "--to", "json", "-o", "out/"]):
         done = cli(*argv, cwd=tmp_path, errors="surrogateescape")
         assert done.returncode == 1
         text = done.stdout + done.stderr
-        assert "nb/\\udcff\\udcfe bad.txt:1: " in text, argv
+        assert "$'nb/\\xff\\xfe bad.txt':1: " in text, argv  # as bash takes it
         assert "\udcff" not in text  # no raw byte sent to the terminal
     # validate's JSON report showed U+FFFD ("nb/\ufffd\ufffd bad.txt"), hiding the bytes
     done = cli("validate", "--format", "json", "nb", cwd=tmp_path, errors="surrogateescape")
@@ -1649,12 +1649,12 @@ def test_a_file_name_that_is_not_utf8_is_linked_by_its_bytes_and_shown_escaped(
     write(tmp_path / f"{name}.json", dump(1))
     write(tmp_path / f"{name}.txt", "")
     for argv, said in (
-        (["convert", f"{name}.txt", "--to", "json", "-o", f"{name}.json"], ".json exists; "),
-        (["convert", f"{name}.txt", "--to", "json"], ".txt: no story here"),
+        (["convert", f"{name}.txt", "--to", "json", "-o", f"{name}.json"], ".json' exists; "),
+        (["convert", f"{name}.txt", "--to", "json"], ".txt': no story here"),
     ):
         done = cli(*argv, cwd=tmp_path, errors="surrogateescape")
         assert done.returncode == 1
-        assert "\\udcff\\udcfe bad\\x1b[2J" + said in done.stderr, done.stderr
+        assert "$'\\xff\\xfe bad\\x1b[2J" + said in done.stderr, done.stderr
         assert "\udcff" not in done.stderr
         assert "\x1b" not in done.stderr
 

@@ -121,3 +121,22 @@ def _run(folder: Path, argv: list[str], files: dict[str, bytes], stdin: bytes) -
         patch.setattr(sys, "stderr", err)
         status = main(["convert", *argv])
     return status, err.getvalue()
+
+
+@pytest.mark.parametrize("to", [None, "json", "jsonl"], ids=str)
+@pytest.mark.parametrize("kind", ["a file of several", "two files", "stdin, several"])
+def test_several_stories_into_a_json_file_are_refused_and_both_ways_out_work(
+    tmp_path: Path, kind: str, to: str | None
+) -> None:
+    # several stories into x.json were written as JSON Lines, which a .json file is not
+    inputs, files, stdin = INPUTS[kind]
+    argv = [*inputs, "-j", "1", *(["--to", to] if to else []), "-o", "x.json"]
+    status, err = _run(tmp_path / "refused", argv, files, stdin)
+    assert status == 2
+    assert err.startswith("storykit convert: error: -o x.json: a .json file holds one JSON")
+    assert not (tmp_path / "refused" / "x.json").exists()
+    ways = list(ways_out(err, argv, one_story=False))
+    assert [way[-2:] for way in ways if "x.jsonl" in way] == [["-o", "x.jsonl"]]
+    assert len(ways) == 2  # the .jsonl name and a folder
+    for number, way in enumerate(ways):
+        assert _run(tmp_path / f"way-{number}", way, files, stdin)[0] == 0, way

@@ -26,9 +26,21 @@ from .test_collection import BAD_DATE, dump, make_story, write
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--jobs", "0", "--jobs takes a whole number of processes, 1 or more, not '0'"),
-        ("--jobs", "two", "--jobs takes a whole number of processes, 1 or more, not 'two'"),
-        ("--jobs", "-3", "--jobs takes a whole number of processes, 1 or more, not '-3'"),
+        (
+            "--jobs",
+            "0",
+            "argument -j/--jobs: takes a whole number of processes, 1 or more, not '0'",
+        ),
+        (
+            "--jobs",
+            "two",
+            "argument -j/--jobs: takes a whole number of processes, 1 or more, not 'two'",
+        ),
+        (
+            "--jobs",
+            "-3",
+            "argument -j/--jobs: takes a whole number of processes, 1 or more, not '-3'",
+        ),
         ("--max-member-size", "0", "a size must be more than 0"),
         ("--max-member-size", "0K", "a size must be more than 0"),
         ("--max-total-size", "16 parsecs", "not a size: '16 parsecs' (use bytes or a suffix"),

@@ -5,7 +5,9 @@ a folder mirroring the inputs), runs the engine over the inputs and writes what 
 input order, drawing a progress bar on a terminal and ending with a summary of what failed.
 ``validate`` runs the same engine without writing and prints each finding of the reader.
 What the command line asks for (the format, ``-o``, the writer's options) is read and checked
-first, by :mod:`storykit._batch_args`.
+first, by :mod:`storykit._batch_args`; what ``convert`` says at its end is tallied and
+written by :mod:`storykit._cli_report`, and file names in messages by
+:mod:`storykit._cli_names`.
 """
 
 from __future__ import annotations
@@ -14,17 +16,15 @@ import argparse
 import itertools
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any
 
 from storykit import formats
 from storykit._batch_args import (
     UsageError,
     _check_apart,
     _file_in_the_way,
-    _folder_for,
     _format_options,
     _free,
     _give_folder,
@@ -32,7 +32,11 @@ from storykit._batch_args import (
     _limits,
     _names_folder,
     _target_format,
+    holds_one_document,
+    many_in_one_document,
 )
+from storykit._cli_names import located, place, shown
+from storykit._cli_report import Summary, nothing_found, passed_over_note, safe
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
@@ -72,8 +76,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 """The command line was wrong."""
 
-_MAX_LISTED = 1000  # failures kept for the summary; the rest are only counted
-
 
 # --------------------------------------------------------------------------- convert
 
@@ -102,83 +104,6 @@ def _sources(inputs: list[str]) -> list[Any]:
     return [sys.stdin.buffer if name == "-" else name for name in inputs]
 
 
-_MAX_EXISTING = 3  # output files that exist already named in the summary
-
-
-class _Summary:
-    def __init__(self, *, fail_fast: bool) -> None:
-        self.done = 0
-        self.failed = 0
-        self.skipped = 0
-        self.extras = 0
-        self.failures: list[str] = []
-        self.existing: list[str] = []  # the first outputs that exist already
-        self.exist = 0
-        self.fail_fast = fail_fast
-        self.lost = 0  # stories read, then not written (the output file failed)
-
-    def fail(self, line: str) -> bool:
-        self.failed += 1
-        if len(self.failures) < _MAX_LISTED:
-            self.failures.append(safe(line))
-        return not self.fail_fast
-
-    def unwritten(self, line: str) -> None:
-        """The one output file was not written: the stories read for it count as lost."""
-        self.fail(line)
-        self.lost, self.done = self.done, 0
-
-    def exists(self, dest: str) -> bool:
-        self.failed += 1
-        self.exist += 1
-        if len(self.existing) < _MAX_EXISTING:
-            self.existing.append(safe(dest))
-        return not self.fail_fast
-
-    def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:
-        for line in self.failures:
-            stream.write(line + "\n")
-        listed = len(self.failures) + self.exist
-        if self.failed > listed:
-            stream.write(f"… and {plural(self.failed - listed, 'more failure')}\n")
-        if self.exist:
-            names = ", ".join(self.existing) + (", …" if self.exist > len(self.existing) else "")
-            stream.write(
-                f"{plural(self.exist, 'output file')} exist{'s' if self.exist == 1 else ''} "
-                f"already ({names}); use --force to overwrite "
-                f"{'it' if self.exist == 1 else 'them'}\n"
-            )
-        if quiet and not self.failed:
-            return
-        text = f"{self.done:,} {verb}"
-        if self.lost:
-            text += f" ({self.lost:,} read, none written)"
-        text += f", {self.failed:,} failed"
-        if self.skipped:
-            text += f", {self.skipped:,} skipped (not story files)"
-        if self.extras:
-            text += (
-                f"; {plural(self.extras, 'line')} not placed, kept in story.extras "
-                "(storykit validate lists them)"
-            )
-        stream.write(text + "\n")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def safe(text: str, *, newlines: bool = True) -> str:
-    r"""``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
-
-    Newlines are escaped too unless ``newlines`` is false (the lines of a story shown). The
-    bytes of a file name that is not UTF-8 (lone surrogates) are shown as ``\udcff``, as in
-    :class:`~storykit.StoryParseError` messages: the one escaping of names in messages.
-    """
-    if newlines:
-        text = text.replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], _printable(text))
-
-
 class _Converting(Handler):
     """Writes the output to standard output or to ``out``.
 
@@ -187,7 +112,7 @@ class _Converting(Handler):
     """
 
     def __init__(
-        self, to: str, out: str | None, force: bool, summary: _Summary, progress: _Progress
+        self, to: str, out: str | None, force: bool, summary: Summary, progress: _Progress
     ) -> None:
         self.to = to
         self.out = out
@@ -235,7 +160,7 @@ class _Converting(Handler):
         elif result.kind == "exists":
             keep_going = summary.exists(result.error or "")
         else:
-            keep_going = summary.fail(result.error or str(result.origin))
+            keep_going = summary.fail(located(result.error or str(result.origin), *result[:2]))
         self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)
         return keep_going
 
@@ -265,22 +190,25 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         mode = "stream"
     if mode == "dir" and out is not None and _file_in_the_way(out):
         folder = _give_folder(out, to, inputs, given=args.to is not None)
-        raise UsageError(f"{out} is a file, not a folder: {folder}")
+        raise UsageError(f"{shown(out)} is a file, not a folder: {folder}")
     if mode == "dir":
         _check_apart(out or ".", inputs, to)
     if mode == "stream" and not single and to not in ("json", "text"):
         folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
+    if mode == "stream" and not single and to == "json" and holds_one_document(out):
+        raise many_in_one_document(out or "", to, inputs, given=args.to is not None)
 
     if mode == "jsonl" and out is not None and os.path.isdir(out):
         # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
         raise UsageError(
-            f"{out} is a folder, but a .jsonl output is one file; name the file {_free(out)}"
+            f"{shown(out)} is a folder, but a .jsonl output is one file; "
+            f"name the file {shown(_free(out))}"
         )
-    summary = _Summary(fail_fast=args.fail_fast)
+    summary = Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
     if writes_file and os.path.lexists(out or "") and not args.force:
-        sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+        sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
         return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
@@ -296,14 +224,19 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         annotated = annotate(pieces)
         first = next(annotated, None)
         if first is None:
-            sys.stderr.write(safe(f"{input_name(inputs[0])}: no story here") + "\n")
+            sys.stderr.write(safe(f"{place(input_name(inputs[0]))}: no story here") + "\n")
             return EXIT_FAILED
         only_one = isinstance(first.event, Piece) and not first.multi
         several = isinstance(first.event, Piece) and not only_one
+        if mode == "stream" and several and to == "json" and holds_one_document(out):
+            held = place(first.event.origin.path, first.event.origin.member)
+            given = args.to is not None
+            raise many_in_one_document(out or "", to, inputs, given=given, held=held)
         if mode == "stream" and several and to not in ("json", "text"):
             sys.stderr.write(
                 safe(
-                    f"{first.event.origin.where} holds several stories; to write them as {to}, "
+                    f"{place(first.event.origin.path, first.event.origin.member)} holds "
+                    f"several stories; to write them as {to}, "
                     + _give_folder(out, to, inputs, given=args.to is not None)
                 )
                 + "\n"
@@ -348,7 +281,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # apart from its index, and stay converted.
     lost = summary.fail if site else summary.unwritten
     ran = False  # past reading: an OSError is then the output's
-    lines_in_json = False  # several stories written into one file (JSON Lines)
     try:
         run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         ran = True
@@ -361,13 +293,12 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
 
                 sink.write(html.index_tail(summary.done).encode("utf-8"))
             sink.commit()
-            lines_in_json = to == "json" and summary.done > 1 and mode == "stream"
         elif sink is not None:  # --fail-fast stopped at a failure: the file is not made
             summary.lost, summary.done = summary.done, 0
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        lost(f"{target} exists; use --force to overwrite it")
+        lost(f"{shown(target or '')} exists; use --force to overwrite it")
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
@@ -375,43 +306,20 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         writing = ran or exc is handler.failed
         if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
-        lost(f"cannot write {target}: {exc.strerror or exc}")
+        lost(f"cannot write {shown(target)}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
             handler.sink.discard()
         remove_empty(made)  # an output folder this run made and wrote nothing into
+    note = "" if args.quiet else passed_over_note(passed_over, out, inputs)
     if not (summary.done or summary.failed or summary.skipped or summary.lost or args.quiet):
-        sys.stderr.write(_nothing_found(inputs))
+        # every file left out as output: that is why, not that there was none (said first)
+        sys.stderr.write(note or nothing_found(inputs))
+        note = ""
     summary.print(sys.stderr, quiet=args.quiet, verb="converted")
-    if passed_over is not None and passed_over.count and not args.quiet:
-        more = len(passed_over.first) < passed_over.count
-        named = ", ".join(passed_over.first) + (", …" if more else "")
-        them = "them" if passed_over.count > 1 else "it"
-        note = (
-            f"{plural(passed_over.count, 'file')} of the inputs not read ({named}): "
-            f"{out} is the output folder, and what is in it is not read as input; to "
-            f"convert {them} too, give a folder that holds no input, such as -o "
-            f"{_folder_for(None, inputs)}"
-        )
-        sys.stderr.write(safe(note) + "\n")
-    if lines_in_json and out is not None and out.lower().endswith(".json") and not args.quiet:
-        # which reading it back would refuse as one JSON document with more after it
-        stem = out[: -len(".json")]
-        note = (
-            f"{out} holds the stories as JSON Lines (one a line), not as one JSON document; "
-            f"to read it back, name it {stem}{JSONL_SUFFIX} or read it with --from jsonl"
-        )
-        sys.stderr.write(safe(note) + "\n")
+    sys.stderr.write(note)
     return EXIT_FAILED if summary.failed else EXIT_OK
-
-
-def _nothing_found(inputs: list[str]) -> str:
-    """The note for inputs that gave no story, no failure and nothing skipped.
-
-    An empty folder, a folder of pictures. (A file with no story in it is a failure.)
-    """
-    return safe(f"no story found in {', '.join(inputs)}") + "\n"
 
 
 # --------------------------------------------------------------------------- validate
@@ -446,7 +354,7 @@ def validate(args: argparse.Namespace) -> int:
                 }
             )
         else:
-            where = origin.where if line is None else f"{origin.where}:{line}"
+            where = place(origin.path, origin.member) + ("" if line is None else f":{line}")
             print_stdout(safe(f"{where}: {level}: {message}") + "\n")
 
     class Validating(Handler):
@@ -474,7 +382,7 @@ def validate(args: argparse.Namespace) -> int:
         document = {"valid": not failed, **counts, "diagnostics": found}
         write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     if not (any(counts.values()) or args.quiet or as_json):
-        sys.stderr.write(_nothing_found(inputs))
+        sys.stderr.write(nothing_found(inputs))
     if not args.quiet or failed:
         text = (
             f"{plural(counts['stories'], 'story', 'stories')} checked: "

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from storykit import formats
+from storykit._cli_names import shown
 from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
@@ -29,7 +30,7 @@ from storykit._writing import is_special
 from storykit.collection import iter_pieces
 from storykit.model import Story
 
-__all__ = ["UsageError"]
+__all__ = ["UsageError", "holds_one_document", "many_in_one_document"]
 
 
 class UsageError(Exception):
@@ -134,11 +135,11 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
     pattern = None if folder else _pattern_reads_back(out, inputs, to)
     if folder or pattern is not None:
         inside = os.path.join(out, to, "")
-        what = "an input folder" if pattern is None else f"where the pattern {pattern} looks"
+        what = "an input folder" if pattern is None else f"where the pattern {shown(pattern)} looks"
         msg = (
-            f"{out} is {what}, so the files written into it would be read as "
+            f"{shown(out)} is {what}, so the files written into it would be read as "
             f"input (by this run or the next): write them to a folder of their own, "
-            f"such as one inside it, -o {inside}"
+            f"such as one inside it, -o {shown(inside)}"
         )
         raise UsageError(msg)
 
@@ -218,7 +219,40 @@ def _give_folder(out: str | None, to: str, inputs: list[str], *, given: bool) ->
     ``given``: ``--to`` was given (else the folder's name would not say the format).
     """
     flag = "" if given else f" --to {to}"
-    return f"give a folder, -o {_folder_for(out, inputs)}{flag} (one file each)"
+    return f"give a folder, -o {shown(_folder_for(out, inputs))}{flag} (one file each)"
+
+
+def holds_one_document(out: str | None) -> bool:
+    """Whether ``out`` names a ``.json`` file: one JSON document, so at most one story.
+
+    Several stories written into it were JSON Lines in a file that no JSON reader (nor
+    storykit, without ``--from jsonl``) takes; such a command line is now refused.
+    """
+    if out is None or out == "-" or os.path.isdir(out) or is_special(out):
+        return False
+    return _named_format(out) == ("json", ".json")
+
+
+def many_in_one_document(
+    out: str, to: str, inputs: list[str], *, given: bool, held: str | None = None
+) -> UsageError:
+    """The refusal of several stories for ``-o x.json``, with two ways out that work.
+
+    ``held``: the file found to hold several stories; else the inputs can give several (a
+    folder, a pattern, an archive or several inputs, which are not read to find out).
+    """
+    stem = out[: -len(".json")]
+    if held is not None:
+        why = f"{held} holds several stories"
+    elif len(inputs) > 1:
+        why = "several inputs give several stories"
+    else:
+        why = f"{shown(inputs[0])} can give several stories"
+    return UsageError(
+        f"-o {shown(out)}: a .json file holds one JSON document, but {why}; for JSON Lines "
+        f"(one story a line) name the file {shown(stem + JSONL_SUFFIX)}, or "
+        f"{_give_folder(out, to, inputs, given=given)}"
+    )
 
 
 def _conflict(
@@ -233,13 +267,13 @@ def _conflict(
     stem = out[: len(out) - len(said)]
     lines = given.lower() == "jsonl" or (to == "json" and several is not False)
     if _holds_many(to, several):
-        ways = [f"name the file {stem}{JSONL_SUFFIX if lines else out_suffix(to)}"]
+        ways = [f"name the file {shown(stem + (JSONL_SUFFIX if lines else out_suffix(to)))}"]
     else:
         ways = [_give_folder(out, to, inputs, given=True)]
     # several stories in one .json file are JSON Lines, which a .json file is not read as
     if _holds_many(fmt, several) and not (fmt == "json" and several is not False):
         ways.append(f"drop --to to write {fmt}")
-    head = f"-o {out}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
+    head = f"-o {shown(out)}: the suffix {said} is {fmt}'s, but --to {given} writes {to}; "
     return head + ", or ".join(ways)
 
 
@@ -265,12 +299,12 @@ def _check_suffix(
             return
         stem = out[: -len(JSONL_SUFFIX)]
         way = (
-            f"name the file {stem}{out_suffix(to)}"
+            f"name the file {shown(stem + out_suffix(to))}"
             if _holds_many(to, several())
             else _give_folder(out, to, inputs, given=True)
         )
         msg = (
-            f"-o {out}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
+            f"-o {shown(out)}: a .jsonl file holds JSON Lines, but --to {given} writes {to}; "
             f"{way}, or drop --to to write JSON Lines"
         )
         raise UsageError(msg)
@@ -318,7 +352,7 @@ def _target_format(args: argparse.Namespace) -> str:
     msg = f"say which format to write with --to ({_formats_here(args, several)})"
     suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
     if suffix:  # -o story.pdf: say why the name did not tell
-        msg = f"no format writes {suffix} files ({out}); " + msg
+        msg = f"no format writes {suffix} files ({shown(out)}); " + msg
     raise UsageError(msg)
 
 

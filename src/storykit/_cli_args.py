@@ -2,10 +2,12 @@
 
 :func:`parse` reads a command line with the parser of :mod:`storykit._cli_parser` and says
 what a newcomer needs when it is wrong: the overview when nothing is given, a suggestion for a
-mistyped command or option (``did you mean convert?``), and where an option given before
-its command goes. Then, before the command runs, :func:`input_format` resolves ``--from``
-(an alias is its format; a format storykit only writes is refused) and :func:`cap_jobs`
-brings a ``--jobs`` the machine cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
+mistyped command or option (``did you mean convert?``), whose option one of another command
+is, where an option given before its command goes, and how to name a file whose name starts
+with ``-`` (``./-x.txt``). A command's options and inputs may come in any order. Then,
+before the command runs, :func:`input_format` resolves ``--from`` (an alias is its format; a
+format storykit only writes is refused) and :func:`cap_jobs` brings a ``--jobs`` the machine
+cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
 
 :mod:`storykit.cli` calls these, and :mod:`storykit._cli_parser` takes ``--jobs``' default
 (:func:`usable_cores`) from here; this module imports neither of them.
@@ -17,11 +19,13 @@ import argparse
 import difflib
 import itertools
 import os
-import shlex
+import re
 import sys
 
 from storykit import formats
 from storykit._batch import EXIT_USAGE, UsageError
+from storykit._cli_names import command as shell
+from storykit._cli_names import shown
 from storykit._sources import check_format
 from storykit.errors import UnknownFormatError
 
@@ -55,18 +59,180 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         _check_leading(parser, commands, argv, leading)
     if command is not None and command not in commands and not asks:
         names = ", ".join(commands)
+        if os.path.lexists(command):  # storykit story.txt
+            parser.error(_a_file(command, names))
         hint = _did_you_mean(command, list(commands))
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
+    if command in commands and not asks:
+        argv = [command, *_arranged(commands, command, argv[1:])]
     args, extras = parser.parse_known_args(argv)
     if extras:
         sub = commands[args.command]
-        options = [s for action in sub._actions for s in action.option_strings]
         unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
-        hint = _did_you_mean(unknown[0], options) if unknown else ""
+        hint = _unknown_hint(unknown[0], args.command, commands) if unknown else ""
         sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
     return args
+
+
+_NUMBER = re.compile(r"-\d+|-\d*\.\d+")
+"""A word that starts with - and that argparse reads as a value (``--heading-offset -1``)."""
+
+
+def _usage_error(command: str, message: str) -> SystemExit:
+    """A wrong command line said in one line, without the usage above it: status 2."""
+    sys.stderr.write(f"storykit {command}: error: {message}\n")
+    return SystemExit(EXIT_USAGE)
+
+
+def _is_option(word: str) -> bool:
+    return word.startswith("-") and word != "-" and _NUMBER.fullmatch(word) is None
+
+
+def _option_word(word: str, sub: argparse.ArgumentParser) -> tuple[argparse.Action | None, bool]:
+    """The option a word gives (``None``: none), and whether the next word is its value.
+
+    As argparse reads it: whole, cut short (``--fo``), with its value (``--to=json``,
+    ``-j2``), or short ones run together (``-qj2``).
+    """
+    actions = {s: a for a in sub._actions for s in a.option_strings}
+    name, _, value = word.partition("=")
+    found = _option_named(name, sub)
+    if found is None or (value and not name.startswith("--") and len(name) > 2):
+        return None, False
+    if word.startswith("--") or len(word) == 2 or "=" in word:
+        return actions[found], not value and actions[found].nargs != 0
+    for at in range(1, len(word)):  # -qj2: -q, then -j with its value 2
+        action = actions.get("-" + word[at])
+        if action is None:
+            return None, False
+        if action.nargs != 0:
+            return actions[found], at == len(word) - 1
+    return actions[found], False
+
+
+def _arranged(
+    commands: dict[str, argparse.ArgumentParser], command: str, words: list[str]
+) -> list[str]:
+    """A command's words, its options first and its inputs after them, or refused.
+
+    argparse takes a command's inputs only where they first are: ``convert a.txt --to json
+    b.txt`` said "unrecognized arguments: b.txt" (and ``a.txt -- -x.txt`` "unrecognized
+    arguments: -- -x.txt"). A word that starts with - is an option, so a file named
+    ``-x.txt`` got "the following arguments are required: INPUT" or, after ``-o``, "expected
+    one argument"; the file's name is now said, and how to give it (``./-x.txt``, as rm
+    says). An option after ``--`` is an input's name; one that is no file is said to be
+    misplaced. A command line argparse would refuse otherwise is left for it to say.
+
+    Raises:
+        SystemExit: A name that starts with -, or an option after ``--`` (status 2).
+    """
+    sub = commands[command]
+    options: list[str] = []
+    inputs: list[str] = []
+    unknown: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        at += 1
+        if word == "--":
+            _check_after(command, options, inputs, words[at:], sub)
+            return [*options, *unknown, "--", *inputs, *words[at:]]
+        if not _is_option(word):
+            inputs.append(word)
+            continue
+        if word not in _option_strings(sub) and os.path.lexists(word):  # -x.txt, -o.txt
+            fixed = shell(["storykit", command, *(_dotted(w, word) for w in words)])
+            dotted = shown("./" + word)
+            msg = f"{shown(word)} is read as an option; to read the file, write {dotted}: {fixed}"
+            raise _usage_error(command, msg)
+        action, value_next = _option_word(word, sub)
+        if action is None:
+            unknown.append(word)
+            continue
+        options.append(word)
+        if not value_next:
+            continue
+        if at == len(words) or action.nargs is not None:
+            return words  # a value missing: argparse says so
+        value = words[at]
+        if _is_option(value):
+            if action.dest != "output":
+                return words
+            fixed = shell(
+                ["storykit", command, *words[: at - 1], word, f"./{value}", *words[at + 1 :]]
+            )
+            kind = "folder" if value.endswith(("/", os.sep)) else "file"
+            msg = (
+                f"{word} {shown(value)}: a name that starts with - is read as an option (- alone "
+                f"is standard output); for the {kind} {shown(value)}, write {word} "
+                f"{shown('./' + value)}: {fixed}"
+            )
+            raise _usage_error(command, msg)
+        options.append(value)
+        at += 1
+    wanted = [a for a in sub._actions if not a.option_strings and a.required]
+    if unknown and len(inputs) < len(wanted):  # else "the following arguments are required"
+        word = unknown[0]
+        hint = _unknown_hint(word, command, commands)
+        if "." in word or "/" in word:
+            hint += f"; a file whose name starts with - is given as {shown('./' + word)}"
+        elif not word.startswith("--"):  # search's QUERY -war (--stict is a mistyped option)
+            fixed = shell(["storykit", command, *options, *inputs, "--", *unknown])
+            missing = wanted[len(inputs)].metavar
+            article = "an" if str(missing)[:1] in "AEIOU" else "a"
+            hint += f"; {article} {missing} that starts with - goes after --: {fixed}"
+        said = " ".join(map(shown, unknown))
+        raise _usage_error(command, f"unrecognized arguments: {said}{hint}")
+    return words if unknown else [*options, *inputs]
+
+
+def _dotted(word: str, name: str) -> str:
+    return f"./{word}" if word == name else word
+
+
+def _option_strings(sub: argparse.ArgumentParser) -> list[str]:
+    return [s for action in sub._actions for s in action.option_strings]
+
+
+def _check_after(
+    command: str,
+    options: list[str],
+    inputs: list[str],
+    rest: list[str],
+    sub: argparse.ArgumentParser,
+) -> None:
+    """Refuse an option given after ``--``, where it is read as an input, unless it is a file.
+
+    Raises:
+        SystemExit: ``convert -- -x.txt --to json`` (status 2), with the command line fixed.
+    """
+    moved: list[str] = []
+    names: list[str] = []
+    at = 0
+    while at < len(rest):
+        word = rest[at]
+        at += 1
+        action, value_next = _option_word(word, sub) if _is_option(word) else (None, False)
+        if (
+            action is None
+            or os.path.lexists(word)
+            or word.split("=", 1)[0] not in _option_strings(sub)
+        ):
+            names.append(word)
+            continue
+        moved.append(word)
+        if value_next and at < len(rest):
+            moved.append(rest[at])
+            at += 1
+    if moved:
+        fixed = shell(["storykit", command, *options, *moved, "--", *inputs, *names])
+        msg = (
+            f"{moved[0]} comes after --, which makes every word after it an input's name; "
+            f"give options before --: {fixed}"
+        )
+        raise _usage_error(command, msg)
 
 
 def _option_named(arg: str, parser: argparse.ArgumentParser) -> str | None:
@@ -101,13 +267,15 @@ def _check_leading(
     """
     if not leading:
         return
+    if os.path.lexists(leading[0]):  # storykit -x.txt
+        parser.error(_a_file(leading[0], ", ".join(commands)))
     name = leading[0].split("=", 1)[0]
     found = {c: _option_named(name, sub) for c, sub in commands.items()}
     owners = [c for c, option in found.items() if option is not None]
     name = found[owners[0]] or name if owners else name  # -j2: -j; --jo 2: --jobs
     at = next((i for i, arg in enumerate(argv) if arg in commands), None)
     if owners and at is not None and argv[at] in owners:
-        fixed = shlex.join(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
+        fixed = shell(["storykit", argv[at], *argv[:at], *argv[at + 1 :]])
         parser.error(f"{name} is an option of {argv[at]}: give it after the command: {fixed}")
     if owners:
         parser.error(
@@ -118,6 +286,40 @@ def _check_leading(
         f"{name} is not an option of storykit (it takes --help and --version; "
         "storykit COMMAND --help shows a command's options)"
     )
+
+
+_INSTEAD = {
+    ("convert", "--format"): "--to",
+    ("validate", "--to"): "--format",
+    ("validate", "--json"): "--format json",
+    ("search", "--format"): "--json",
+}
+"""What a command takes for another's option: ``validate --json`` is ``--format json``."""
+
+
+def _unknown_hint(word: str, command: str, commands: dict[str, argparse.ArgumentParser]) -> str:
+    """What to say of an option ``command`` does not take: whose it is, or the nearest.
+
+    ``show a.txt --to json`` was asked "did you mean --from?", and ``validate --json``
+    "did you mean --jobs?": options of other commands, which are now named as such.
+    """
+    name = word.split("=", 1)[0]
+    owners = [c for c, sub in commands.items() if c != command and name in _option_strings(sub)]
+    if not owners:
+        return _did_you_mean(name, _option_strings(commands[command]))
+    instead = _INSTEAD.get((command, name))
+    takes = f"; {command} takes {instead}" if instead else ""
+    return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
+
+
+def _a_file(name: str, names: str) -> str:
+    """What to say of a file named where the command goes: which command reads it."""
+    typed = f"./{name}" if name.startswith("-") else name
+    if os.path.isdir(name):
+        what, way = "a folder", f"to check its stories: {shell(['storykit', 'validate', typed])}"
+    else:
+        what, way = "a file", f"to read it: {shell(['storykit', 'show', typed])}"
+    return f"{shown(name)} is {what}, not a command; the commands are {names} ({way})"
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

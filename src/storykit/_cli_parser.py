@@ -66,7 +66,7 @@ def _one_or_more(message: str) -> Callable[[str], int]:
     return parse
 
 
-_jobs_arg = _one_or_more("--jobs takes a whole number of processes, 1 or more, not {value!r}")
+_jobs_arg = _one_or_more("takes a whole number of processes, 1 or more, not {value!r}")
 _members_arg = _one_or_more("takes a number of members, 1 or more, not {value!r}")
 
 
@@ -124,15 +124,16 @@ examples:
   cat story.txt | storykit convert - --to json          standard input to standard output
 
 Several stories to standard output (or to one file) are written as JSON Lines (--to json,
-or --to jsonl) or as one multi-story dump (--to text). In a folder, a folder's files are
-named from that folder (archive/2026/a.txt -> out/2026/a.html), a file from where it is;
-members of an archive go under a folder named after it (dumps.zip:2026/a.txt ->
-out/dumps/2026/a.html); a file holding several stories gives name-1, name-2, ... Of two
-inputs for one output name, the later is named name~2 (name~2-1, ...). Nothing is
-overwritten without --force, and --force replaces only regular files (a device or FIFO is
-written into); each file is written to a temporary name and renamed into place. Members
-named ../x, /x or that are links are refused. HTML written to a file is a whole page, to
-standard output a fragment (-s: a page; --fragment: a fragment).
+or --to jsonl; a file of them is named .jsonl, as a .json file holds one story) or as one
+multi-story dump (--to text). In a folder, a folder's files are named from that folder
+(archive/2026/a.txt -> out/2026/a.html), a file from where it is; members of an archive go
+under a folder named after it (dumps.zip:2026/a.txt -> out/dumps/2026/a.html); a file
+holding several stories gives name-1, name-2, ... Of two inputs for one output name, the
+later is named name~2 (name~2-1, ...). Nothing is overwritten without --force, and --force
+replaces only regular files (a device or FIFO is written into); each file is written to a
+temporary name and renamed into place. Members named ../x, /x or that are links are
+refused. HTML written to a file is a whole page, to standard output a fragment (-s: a page;
+--fragment: a fragment). A file whose name starts with - is given as ./-x.txt.
 
 exit status: 0 all converted, 1 some input failed (each listed as file:line: message) or an
 output exists (use --force), 2 the command line was wrong, 3 an optional extra is missing,
@@ -260,7 +261,11 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
 def _add_inputs(command: argparse.ArgumentParser) -> None:
     """The inputs of a batch command (``convert``, ``validate``): one or more, ``-`` for stdin."""
     command.add_argument(
-        "inputs", nargs="+", type=_input_arg, metavar="INPUT", help="what to read; - for stdin"
+        "inputs",
+        nargs="+",
+        type=_input_arg,
+        metavar="INPUT",
+        help="what to read; - for stdin (a name that starts with -: ./-x.txt)",
     )
 
 

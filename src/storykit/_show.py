@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 import textwrap
 
 from storykit._batch import EXIT_FAILED, EXIT_OK, UsageError, safe
+from storykit._cli_names import command, located, place
+from storykit._cli_names import shown as _named
 from storykit._pieces import parse_piece
 from storykit._progress import columns
 from storykit._records import Failure, Skipped, error_as_options
@@ -28,7 +29,7 @@ def _width_arg(value: str) -> int:
     except ValueError:
         width = 0
     if width < _MIN_WIDTH:
-        msg = f"--width takes a number of columns, {_MIN_WIDTH} or more, not {value!r}"
+        msg = f"takes a number of columns, {_MIN_WIDTH} or more, not {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return width
 
@@ -117,10 +118,10 @@ def render(story: Story, width: int = 80) -> str:
 def _show(args: argparse.Namespace) -> int:
     source = sys.stdin.buffer if args.file == "-" else args.file
     if args.file != "-" and os.path.isdir(args.file):
-        pattern = shlex.quote(os.path.join(args.file, "**"))
+        every = command(["storykit", "show", os.path.join(args.file, "**"), "--all"])
         raise UsageError(
-            f"{safe(args.file)} is a folder; show takes one file: name one in it, or show "
-            f"every story in it with storykit show {safe(pattern)} --all"
+            f"{_named(args.file)} is a folder; show takes one file: name one in it, or show "
+            f"every story in it with {every}"
         )
     width = args.width or min(columns(), 100)
     shown = 0
@@ -137,27 +138,32 @@ def _show(args: argparse.Namespace) -> int:
         if shown and not args.all:
             more = "stories" if event.origin.member is None else "stories or members"
             sys.stderr.write(
-                f"{safe(args.file)} holds more {more}; showing the first (use --all)\n"
+                f"{safe(_named(args.file))} holds more {more}; showing the first (use --all)\n"
             )
             break
         if isinstance(event, Failure):
-            sys.stderr.write(f"{safe(str(error_as_options(event.error)))}\n")
+            error = str(error_as_options(event.error))
+            sys.stderr.write(f"{safe(located(error, event.origin.path, event.origin.member))}\n")
             return EXIT_FAILED
         try:
             story, diagnostics = parse_piece(event)
         except StoryParseError as exc:
-            sys.stderr.write(f"{safe(str(error_as_options(exc)))}\n")
+            error = str(error_as_options(exc))
+            sys.stderr.write(f"{safe(located(error, event.origin.path, event.origin.member))}\n")
             return EXIT_FAILED
         for diagnostic in diagnostics:
-            sys.stderr.write(safe(diagnostic.format(event.origin.where)) + "\n")
+            where = place(event.origin.path, event.origin.member)
+            sys.stderr.write(safe(diagnostic.format(where)) + "\n")
         if shown:
             print_stdout("\n" + "─" * min(width, 40) + "\n\n")
         if event.origin.member is not None and args.all:
-            print_stdout(f"[{safe(event.origin.member)}]\n\n")
+            print_stdout(f"[{safe(place(event.origin.member))}]\n\n")
         # control characters in the story (ESC, BEL…) are shown, not sent to the terminal
         write_text_stdout(safe(render(story, width), newlines=False))
         shown += 1
     if not shown:
-        sys.stderr.write(f"{safe(input_name(args.file))}: no story here\n")  # as convert says
+        sys.stderr.write(
+            f"{safe(place(input_name(args.file)))}: no story here\n"
+        )  # as convert says
         return EXIT_FAILED
     return EXIT_OK

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
+from storykit._cli_names import located, shown
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
 from storykit._writing import make_folder, print_stdout, refuse_special, remove_empty
@@ -46,7 +47,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
         raise UsageError(f"{to} is written to a file: give -o FILE{suffix}")
     assert out is not None
     if os.path.isdir(out) or out.endswith(("/", os.sep)):
-        raise UsageError(f"{out} is a folder; a {to} output is one file (-o FILE{suffix})")
+        raise UsageError(f"{shown(out)} is a folder; a {to} output is one file (-o FILE{suffix})")
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
@@ -81,7 +82,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
     if isinstance(outcome, int):  # the output file was refused
         return outcome
     added, skipped, failed_fast = outcome
-    failures = [str(error_as_options(error)) for error in log]
+    failures = [located(str(error_as_options(e)), e.filename or "") for e in log]
     if failed_fast is not None:
         failures.append(
             str(error_as_options(failed_fast))
@@ -96,7 +97,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
         return EXIT_OK
     text = f"{added:,} converted, {len(failures):,} failed"
     if skipped:
-        text += f", {skipped:,} skipped (already in {out})"
+        text += f", {skipped:,} skipped (already in {safe(shown(out))})"
     sys.stderr.write(text + "\n")
     return EXIT_FAILED if failures else EXIT_OK
 
@@ -124,7 +125,7 @@ def _write(
             if folder:  # made, as for every other output (-o new/x.json)
                 made += make_folder(folder)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
-                sys.stderr.write(safe(f"{out} exists; use --force to overwrite it") + "\n")
+                sys.stderr.write(safe(f"{shown(out)} exists; use --force to overwrite it") + "\n")
                 return EXIT_FAILED
             written = module.write(stories, out, force=args.force)
         except (StoryParseError, OSError) as exc:
@@ -163,7 +164,9 @@ def _remove_made(out: str) -> None:
     """
     if lower_suffix(out) != ".parquet" and not _empty_file(out):
         try:
-            with contextlib.closing(sqlite3.connect(f"file:{quote(out)}?mode=ro", uri=True)) as db:
+            with contextlib.closing(
+                sqlite3.connect(f"file:{quote(os.fsencode(out))}?mode=ro", uri=True)
+            ) as db:
                 if db.execute("SELECT count(*) FROM stories").fetchone()[0]:
                     return
         except sqlite3.Error:
@@ -185,7 +188,7 @@ def _empty_file(path: str) -> bool:
 def _refused(error: StoryParseError, out: str) -> int:
     """Say why the output file cannot be written (one line, no traceback): the exit status."""
     hint = "; use --force to replace it" if _not_a_database(out) else ""
-    sys.stderr.write(safe(str(error)) + hint + "\n")
+    sys.stderr.write(safe(located(str(error), error.filename or "")) + hint + "\n")
     return EXIT_FAILED
 
 
@@ -272,7 +275,7 @@ def _search(args: argparse.Namespace) -> int:
         hits = search(args.database, args.query, limit=args.limit, mark=mark, max_terms=max_terms)
     except ValueError as exc:
         if isinstance(exc, StoryParseError):
-            sys.stderr.write(f"{exc}\n")
+            sys.stderr.write(safe(located(str(exc), exc.filename or "")) + "\n")
             return EXIT_FAILED
         sys.stderr.write(f"storykit search: error: {exc}\n")
         return EXIT_USAGE

@@ -33,6 +33,7 @@ from storykit._cli_args import (
     input_format,
     parse,
 )
+from storykit._cli_names import shown
 from storykit._cli_parser import build_parser as _parser  # main() looks it up here
 from storykit._writing import naming_stdout
 from storykit.errors import MissingExtraError, UnknownFormatError
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         message = str(exc.strerror or exc)
         if exc.strerror and isinstance(exc.filename, str):  # which file: an output's
-            message = f"{exc.filename}: {message}"
+            message = f"{shown(exc.filename)}: {message}"
         sys.stderr.write(f"storykit {args.command}: error: {safe(message)}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
