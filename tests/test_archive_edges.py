@@ -25,7 +25,7 @@ import storykit
 from storykit import StoryParseError, collection
 from storykit.collection import Blob, ErrorLog, Failure, Origin, Skipped, blob_pieces, iter_blobs
 
-from .test_collection import add_tar, dump, make_story, make_zip, write
+from .collection_helpers import add_tar, dump, make_story, make_zip, write
 
 
 def _tar(path: Path, members: dict[str, bytes], *, dirs: tuple[str, ...] = ()) -> Path:

@@ -29,9 +29,9 @@ import storykit
 from storykit.collection import Failure, iter_blobs, iter_pieces
 from storykit.errors import StoryParseError
 
+from .collection_helpers import dump, make_story, write
 from .conftest import SEED
 from .test_cli import _wait_for
-from .test_collection import dump, make_story, write
 
 HANG = 120  # seconds: a command still running then hangs
 LIMIT = 64 * 1024  # --max-member-size in these tests: the reading stops soon

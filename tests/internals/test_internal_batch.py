@@ -33,9 +33,9 @@ from storykit import _engine, _pieces, _pool, _units, _work_records, _worker
 from storykit._sources import Limits
 from storykit._work_records import StoryUnit
 
+from ..collection_helpers import dump, make_story, write
 from ..conftest import run_python
 from ..test_cli import _children_cpu, files_under, jsonl_stories, run
-from ..test_collection import dump, make_story, write
 from ..test_cost import big_story
 from .test_internal_pieces import TRICKY, count_scanning
 
