@@ -64,3 +64,14 @@ def add_link(archive: tarfile.TarFile, name: str, target: str, kind: bytes) -> N
     info.type = kind
     info.linkname = target
     archive.addfile(info)
+
+
+def _tar(path: Path, members: dict[str, bytes], *, dirs: tuple[str, ...] = ()) -> Path:
+    with tarfile.open(path, "w:gz" if path.suffix == ".gz" else "w") as archive:
+        for name in dirs:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            archive.addfile(info)
+        for name, data in members.items():
+            add_tar(archive, name, data)
+    return path
