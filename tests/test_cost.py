@@ -32,7 +32,7 @@ def big_story(sections: int) -> str:
 
 
 def five_member_zip(tmp_path: Path) -> Path:
-    from .test_collection import dump, make_zip
+    from .collection_helpers import dump, make_zip
 
     return make_zip(tmp_path / "many.zip", {f"{i}.txt": dump(i) for i in range(5)})
 
@@ -94,7 +94,7 @@ def test_a_zip_whose_end_record_undercounts_is_refused_once_listed(tmp_path: Pat
 
 
 def test_an_open_zip_is_checked_and_read_from_where_it_was(tmp_path: Path) -> None:
-    from .test_collection import make_story
+    from .collection_helpers import make_story
 
     data = five_member_zip(tmp_path).read_bytes()
     records = storykit.collection.records_from_bytes(data, "x.zip", max_members=5)
@@ -106,7 +106,7 @@ def test_an_open_zip_is_checked_and_read_from_where_it_was(tmp_path: Path) -> No
 def test_a_tar_of_too_many_members_stops_at_the_limit(tmp_path: Path) -> None:
     import tarfile
 
-    from .test_collection import add_tar, dump, make_story
+    from .collection_helpers import add_tar, dump, make_story
 
     path = tmp_path / "many.tar"
     with tarfile.open(path, "w") as archive:

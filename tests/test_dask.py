@@ -14,7 +14,7 @@ import storykit
 from storykit.errors import MissingExtraError
 from storykit.formats import json as story_json
 
-from .test_collection import BAD_DATE, dump, make_story, make_zip, write
+from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
 
 pytest.importorskip("dask.bag", reason="dask is in the test dependency group: install it")
 import storykit.dask as skd

@@ -1,55 +1,25 @@
+"""HTML: the module, golden files, structure, the standalone page, dates, W3C validation."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 import storykit
-from storykit import Credit, Image, Section, Source, Story
+from storykit import Credit, Section, Source, Story
 from storykit.formats import _html_text, html, jsonld
 from tests import vnu
-from tests.conftest import CORPUS_STORIES, NO_CORPUS, ROOT, SEED
-from tests.htmltools import (
-    comments,
-    elements,
-    find_all,
-    html_normalized,
-    parse_document,
-    parse_fragment,
-    signature,
-    text,
-)
-from tests.strategies import any_text, stories
+from tests.conftest import CORPUS_STORIES, ROOT
+from tests.formats.html_helpers import PAYLOADS, full_story
+from tests.htmltools import elements, find_all, parse_document, parse_fragment, text
 
 GOLDEN = ROOT / "tests" / "golden"
 UTC = dt.UTC
-
-
-@pytest.fixture(scope="module")
-def seed() -> Story:
-    return storykit.load(SEED)
-
-
-def full_story(value: str = "benign", url: str = "https://example.com/original") -> Story:
-    """A story with every field set to ``value`` (and the original link set to ``url``)."""
-    credit = Credit(value, value, value)
-    return Story(
-        value,
-        source=Source(value, dt.date(2026, 5, 25), url),
-        image=Image(value, credit),
-        credits=[credit, Credit("photo", value)],
-        sections=[Section(None, [value, value]), Section(value, [value]), Section(value)],
-        tags=[value, value],
-        extras=[value],
-    )
 
 
 # ----------------------------------------------------------------------------- the module
@@ -251,193 +221,6 @@ def test_standalone_title_and_lang_are_escaped() -> None:
     assert len(find_all(root, "script")) == 1
 
 
-# ----------------------------------------------------------------------------- safety
-
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '"><svg onload=alert(1)>',
-    "'><svg onload=alert(1)>",
-    "javascript:alert(1)",
-    " JaVaScRiPt:alert(1)",
-    "java\tscript:alert(1)",
-    "data:text/html,<script>alert(1)</script>",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "vbscript:msgbox(1)",
-    "</script><script>alert(1)</script>",
-    "x</script>y",
-    "<!-- x",
-    "<!--<script>alert(1)</script>-->",
-    "</title><script>alert(1)</script>",
-    "</style><script>alert(1)</script>",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    '" onmouseover="x',
-    "' onmouseover='x",
-    "'",
-    '"',
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    'https://example.com/" onmouseover="alert(1)',
-    "https://example.com/'><script>alert(1)</script>",
-    "\x00<script>alert(1)</script>",
-    "\u2028<svg/onload=alert(1)>\x85",
-]
-
-
-def _shapes(**options: bool) -> list[list[tuple[str, tuple[str, ...]]]]:
-    """The tree shapes a benign story can have: with the link, or with the URL as text."""
-    return [
-        signature(parse(storykit.dumps(full_story(url=url), "html", **options))[0])
-        for url in ("https://example.com/benign", "not a web link")
-        for parse in ([parse_document] if options else [parse_fragment])
-    ]
-
-
-@pytest.mark.parametrize("payload", PAYLOADS)
-@pytest.mark.parametrize("standalone", [False, True])
-def test_payloads_in_every_field_stay_text(payload: str, standalone: bool) -> None:
-    options = {"standalone": True} if standalone else {}
-    parse = parse_document if standalone else parse_fragment
-    story = full_story(payload, url=payload)
-    root, errors = parse(storykit.dumps(story, "html", **options))
-    assert errors == []
-    # No element or attribute comes from content: the tree has a benign story's shape.
-    assert signature(root) in _shapes(**options)
-    assert comments(root) == []
-    for element in elements(root):
-        assert not any(name.lower().startswith("on") for name in element.attrib)
-        href = element.get("href")
-        if href is not None:
-            assert href.startswith("https://example.com/")
-            assert not set(href) & set(' "<>\t\n')  # ' is a URL character
-    # The content shows as the very text it was.
-    shown = html_normalized(payload)
-    assert text(root.find(".//h1")) == shown
-    assert [text(li) for li in find_all(root, "li")] == [shown, shown]
-    assert text(root.find(".//span[@class='storykit-alt']")) == shown
-    assert all(text(p) == shown for p in root.find(".//article").findall("p"))
-    if standalone:
-        assert text(root.find("head/title")) == shown
-        (script,) = find_all(root, "script")
-        assert script.get("type") == "application/ld+json"
-        assert "<" not in text(script) and ">" not in text(script) and "&" not in text(script)
-        assert json.loads(text(script)) == jsonld.to_dict(story, lang="en", body=False)
-
-
-def test_escape_is_the_one_boundary() -> None:
-    assert html.escape("""<a href="x" title='y'>&amp;</a>""") == (
-        "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;amp;&lt;/a&gt;"
-    )
-    # Code points HTML forbids become U+FFFD; white space and everything else stays.
-    assert html.escape("a\x00b\x07c\x7fd\x85e\ud800f\ufdd0g\uffffh\U0010ffff") == (
-        "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg\ufffdh\ufffd"
-    )
-    assert html.escape("tab\tnl\nff\fcr\r nbsp\u00a0 小米 \u2011 🙂") == (
-        "tab\tnl\nff\fcr\r nbsp\u00a0 小米 \u2011 🙂"
-    )
-
-
-@pytest.mark.parametrize(
-    ("url", "href"),
-    [
-        ("https://example.com/", "https://example.com/"),
-        ("HTTP://Example.COM/Path?q=1&r=2#top", "http://Example.COM/Path?q=1&r=2#top"),
-        ("  https://example.com/a b  ", "https://example.com/a%20b"),
-        ('https://example.com/"><svg onload=x>', "https://example.com/%22%3E%3Csvg%20onload=x%3E"),
-        ("https://example.com/100%", "https://example.com/100%25"),
-        ("https://example.com/a%20b", "https://example.com/a%20b"),
-        ("https://example.com/ü", "https://example.com/%C3%BC"),
-        ("https://example.com/#a#b", "https://example.com/#a%23b"),
-        ("https://example.com/[x]|{y}^`\\", "https://example.com/%5Bx%5D%7C%7By%7D%5E%60%5C"),
-        ("https://example.com:8080", "https://example.com:8080"),
-        ("https://bücher.example/", "https://bücher.example/"),
-        ("http://192.168.0.1/x", "http://192.168.0.1/x"),
-        (
-            "https://www.gregoryszorc.com/mercurial%27s-journey",
-            "https://www.gregoryszorc.com/mercurial%27s-journey",
-        ),
-    ],
-)
-def test_link_href_for_web_links(url: str, href: str) -> None:
-    assert html.link_href(url) == href
-
-
-def test_a_host_character_is_a_letter_or_digit_a_hyphen_or_an_underscore() -> None:
-    # the link rule's host labels: [\w-] is [^\W_] (letters and digits), "-" or "_", for
-    # every code point
-    spelled_out = re.compile(r"(?:[^\W_]|[-_])", re.IGNORECASE | re.DOTALL)
-    host_char = re.compile(_html_text._HOST_CHAR, re.IGNORECASE | re.DOTALL)
-    for code in range(0x110000):
-        char = chr(code)
-        assert bool(host_char.fullmatch(char)) == bool(spelled_out.fullmatch(char)), hex(code)
-
-
-# A URL's rest (path, query, fragment) from the characters the quoting treats apart: the
-# ones it keeps, "#" and "%" (with and without hex digits after), and ones it encodes.
-_URL_RESTS = st.lists(
-    st.sampled_from(
-        [*_html_text._AS_IT_IS, "#", "%", "%2", "%2f", "%G1", " ", '"', "<", "é", "[", "\\"]
-    )
-    | st.text(max_size=3),
-    max_size=12,
-).map("".join)
-
-
-@given(_URL_RESTS)
-@example("/2022/04/pm-attends-financial-access-roundtable-in-barbados/")
-@example("/a%20b?x=1&y='z'")
-@example("/a#b#c")
-@example("/100%")
-def test_link_href_keeps_as_it_is_a_rest_the_quoting_keeps(rest: str) -> None:
-    # link_href skips the quoting for a rest made only of _AS_IT_IS: the quoting would
-    # leave it as it is
-    url = "https://example.com/" + rest.lstrip("/")
-    href = html.link_href(url)
-    if not url[len("https://example.com") :].rstrip(_html_text._AS_IT_IS):
-        assert href == url
-        assert quote(rest, safe=_html_text._URL_SAFE) == rest
-        assert _html_text._BAD_PERCENT.sub("%25", rest) == rest
-    elif href is not None:
-        assert href.startswith("https://example.com/")
-        assert href[len("https://example.com") :].isascii()
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "javascript:alert(1)",
-        "JAVASCRIPT:alert(1)",
-        "java\tscript:alert(1)",
-        "data:text/html,<script>alert(1)</script>",
-        "vbscript:msgbox(1)",
-        "ftp://example.com/file",
-        "mailto:someone@example.com",
-        "//example.com/path",
-        "/relative/path",
-        "example.com",
-        "https://",
-        "https:///path",
-        "https://exa mple.com/",
-        "https://ex<ample.com/",
-        "https://user:pass@example.com/",
-        "https://example.com\\@evil.example/",
-        "https://example.com:99999/",
-        "https://1.2.3.999/",
-        "https://[::1]/",
-    ],
-)
-def test_link_href_refuses(url: str) -> None:
-    assert html.link_href(url) is None
-
-
-def test_a_url_that_is_not_a_web_link_is_shown_not_linked() -> None:
-    story = Story("T", source=Source("S", None, "javascript:alert(1)"))
-    root, _ = parse_fragment(storykit.dumps(story, "html"))
-    assert find_all(root, "a") == []
-    assert text(root.find(".//p[@class='storykit-original']")) == (
-        "Original source: javascript:alert(1)"
-    )
-
-
 # ----------------------------------------------------------------------------- dates
 
 
@@ -478,68 +261,6 @@ def test_a_url_that_is_not_a_web_link_is_shown_not_linked() -> None:
 def test_dates(value: dt.date, machine: str, human: str) -> None:
     assert html.machine_date(value) == machine
     assert html.human_date(value) == human
-
-
-# ----------------------------------------------------------------------------- corpus, any story
-
-
-def _check_text_round_trip(story: Story, out: str) -> None:
-    root, errors = parse_fragment(out)
-    assert errors == []
-    n = html_normalized
-    article = root.find("article")
-    header = article.find("header")
-    assert text(header.find("h1")) == n(story.title)
-    lead = (
-        story.sections[0].paragraphs if story.sections and story.sections[0].heading is None else ()
-    )
-    assert [text(p) for p in article.findall("p")] == [n(p) for p in lead]
-    headed = [s for s in story.sections if s.heading is not None]
-    assert [
-        (text(s.find("h2")), [text(p) for p in s.findall("p")]) for s in article.findall("section")
-    ] == [(n(s.heading or ""), [n(p) for p in s.paragraphs]) for s in headed]
-    assert [text(li) for li in article.findall("footer/ul/li")] == [n(t) for t in story.tags]
-    image = story.image
-    alt = header.find("figure/figcaption/span[@class='storykit-alt']")
-    credit = header.find("figure/figcaption/span[@class='storykit-credit']")
-    assert (alt is None) == (image is None or image.alt is None)
-    assert (credit is None) == (image is None or image.credit is None)
-    if image is not None and image.alt is not None:
-        assert text(alt) == n(image.alt)
-    if image is not None and image.credit is not None:
-        assert text(credit) == n(str(image.credit))
-    outlet = header.find("p/span[@class='storykit-outlet']")
-    name = story.source.name if story.source else None
-    assert (text(outlet) if outlet is not None else None) == (n(name) if name else None)
-    links = find_all(root, "a")
-    href = html.link_href(story.url) if story.url else None
-    assert [a.get("href") for a in links] == ([href] if href else [])
-
-
-@pytest.mark.skipif(not CORPUS_STORIES, reason=NO_CORPUS)
-def test_corpus_stories_read_back_exactly() -> None:
-    for path in CORPUS_STORIES:
-        story = storykit.load(path)
-        _check_text_round_trip(story, storykit.dumps(story, "html"))
-        page = storykit.dumps(story, "html", standalone=True)
-        root, errors = parse_document(page)
-        assert errors == [], path.name
-        (script,) = find_all(root, "script")
-        assert json.loads(text(script)) == jsonld.to_dict(story, lang="en", body=False), path.name
-
-
-@given(stories())
-def test_any_story_reads_back_exactly(story: Story) -> None:
-    _check_text_round_trip(story, storykit.dumps(story, "html"))
-
-
-@given(stories())
-def test_any_story_page_parses_cleanly(story: Story) -> None:
-    root, errors = parse_document(storykit.dumps(story, "html", standalone=True))
-    assert errors == []
-    assert text(root.find("head/title")) == html_normalized(story.title)
-    (script,) = find_all(root, "script")
-    assert json.loads(text(script)) == jsonld.to_dict(story, lang="en", body=False)
 
 
 # ----------------------------------------------------------------------------- W3C validation
@@ -618,11 +339,3 @@ def test_w3c_nu_html_checker(tmp_path: Path, seed: Story) -> None:
     report = (result.stdout + result.stderr).strip()
     assert result.returncode == 0, report
     assert report == ""
-
-
-@given(st.lists(any_text(), max_size=6))
-@example(["a & b", "<i>", "x"])
-@example(["\x00", 'it\'s "quoted"'])
-@example(["&lt;", "\ufdd0 &"])
-def test_escaping_many_texts_at_once_is_escaping_each(texts: list[str]) -> None:
-    assert _html_text.escape_many(texts) == [html.escape(text) for text in texts]

@@ -11,7 +11,7 @@ import storykit
 from storykit import Image, Section, Source, Story
 from storykit.formats import html
 from tests.conftest import CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.test_html import PAYLOADS, full_story
+from tests.formats.html_helpers import PAYLOADS, full_story
 from tests.htmltools import find_all, html_normalized, parse_document
 from tests.strategies import stories
 

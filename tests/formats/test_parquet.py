@@ -20,7 +20,7 @@ from storykit.cli import main
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.test_sqlite import _specials, make
+from tests.formats.sqlite_helpers import _specials, make
 from tests.strategies import stories
 
 pa = pytest.importorskip("pyarrow")

@@ -26,7 +26,7 @@ from storykit._pieces import open_file
 from storykit.formats import _text_lines
 from storykit.formats.text import split_stories
 
-from ..test_collection import BAD_DATE, dump, make_story, nav_lines, write
+from ..collection_helpers import BAD_DATE, dump, make_story, nav_lines, write
 from ..test_cost import big_story
 from ..test_joined_dumps import joined_dumps
 

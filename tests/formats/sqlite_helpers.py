@@ -1,0 +1,51 @@
+"""Helpers shared by the SQLite tests: a made-up story, rows of a database, special files."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from storykit import Credit, Image, Section, Source, Story
+from tests.conftest import ROOT
+
+SRC = ROOT / "src"
+
+
+def make(i: int) -> Story:
+    """Story ``i`` of a made-up archive: every part of the model filled."""
+    return Story(
+        f"Story {i}: Xiaomi bets on chips",
+        source=Source("SCMP" if i % 2 else "Nikkei Asia", dt.date(2026, 1 + i % 12, 1 + i % 28)),
+        image=Image("A robot", Credit("photo", "Pavel Danilyuk", "Pexels")),
+        credits=[Credit("byline", f"Writer {i}")],
+        sections=[
+            Section(None, [f"Lead {i}.", "Second lead."]),
+            Section("The play", [f"Body {i}, café."]),
+            Section("Empty heading"),
+        ],
+        tags=("AI", "Semiconductors", f"Tag{i % 5}"),
+        extras=(f"stray line {i}",),
+    )
+
+
+def db_rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def _specials(tmp_path: Path) -> list[Path]:
+    """A private character device (1, 3: a null device, never the real /dev/null), a FIFO
+    and a symbolic link to the device; the device only where mknod is allowed."""
+    made = []
+    device = tmp_path / "mynull"
+    with contextlib.suppress(OSError):
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        made += [device, tmp_path / "link"]
+        (tmp_path / "link").symlink_to(device)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    return [*made, fifo]

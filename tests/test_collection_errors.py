@@ -1,0 +1,83 @@
+"""iter_stories on bad input: the error policies (raise, warn, collect), bad bytes, bad options."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import storykit
+from storykit import StoryParseError, StoryWarning
+from storykit.collection import ErrorLog
+
+from .collection_helpers import BAD_DATE, dump, make_story, make_zip, nav_lines, write
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_raise_names_file_member_and_line(tmp_path: Path) -> None:
+    text = dump(1) + "\n\n" + BAD_DATE
+    path = make_zip(tmp_path / "a.zip", {"x/many.txt": text})
+    stream = storykit.iter_stories(path)
+    assert next(stream) == make_story(1)
+    with pytest.raises(StoryParseError) as info:
+        next(stream)
+    bad_line = nav_lines(text)[1] + 1  # the source line of the second story
+    assert info.value.filename == f"{path}:x/many.txt"
+    assert info.value.line == bad_line
+    assert str(info.value).startswith(f"{path}:x/many.txt:{bad_line}: invalid date")
+
+
+def test_warn_skips_with_a_warning_and_keeps_the_log(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "b.txt", BAD_DATE)
+    write(tmp_path / "c.txt", dump(3))
+    stream = storykit.iter_stories(tmp_path, errors="warn")
+    with pytest.warns(StoryWarning, match=r"b\.txt:2: invalid date"):
+        stories = list(stream)
+    assert stories == [make_story(1), make_story(3)]
+    assert len(stream.errors) == 1
+
+
+def test_collect_into_a_shared_log_with_a_report(tmp_path: Path) -> None:
+    write(tmp_path / "b.txt", BAD_DATE)
+    log = ErrorLog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # collect must not warn
+        assert list(storykit.iter_stories(tmp_path, errors="collect", log=log)) == []
+        assert list(storykit.iter_stories(tmp_path / "gone", errors="collect", log=log)) == []
+    assert log.report().splitlines() == [
+        f"{tmp_path / 'b.txt'}:2: invalid date '2026-13-45' on the source line: "
+        + log[0].message.split(": ", 1)[1],
+        f"{tmp_path / 'gone'}: no such file or directory",
+        "2 errors",
+    ]
+
+
+def test_bad_bytes_and_binary_files_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    text = dump(1) + "\n\n" + dump(2).replace("Body 2.", "Body \udcff2.")
+    write(tmp_path / "a.txt", text.encode("utf-8", "surrogateescape"))
+    write(tmp_path / "b.txt", b"\0\1\2binary\n" * 10)
+    write(tmp_path / "c.jsonl", b'{"storykit": 1\n\xff\n')
+    stream = storykit.iter_records(tmp_path, errors="collect")
+    assert [s for _, s in stream] == [make_story(1)]
+    where = [(e.filename, e.line) for e in stream.errors]
+    bad_line = next(n for n, line in enumerate(text.split("\n"), 1) if "\udcff" in line)
+    assert where == [
+        (str(tmp_path / "a.txt"), bad_line),
+        (str(tmp_path / "b.txt"), 1),
+        (str(tmp_path / "c.jsonl"), 1),
+        (str(tmp_path / "c.jsonl"), 2),
+    ]
+    assert "invalid UTF-8" in stream.errors[0].message
+    assert "binary" in stream.errors[1].message
+
+
+def test_bad_options_are_refused_up_front(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="errors must be one of"):
+        storykit.iter_stories(tmp_path, errors="ignore")  # type: ignore[arg-type]
+    with pytest.raises(storykit.UnknownFormatError):
+        storykit.iter_stories(tmp_path, format="nope")
+    with pytest.raises(storykit.UnknownFormatError, match="written but not read"):
+        storykit.iter_stories(tmp_path, format="html")
