@@ -5,7 +5,7 @@ date, the footer's URL: :mod:`storykit.formats._text_reader` reads a dump with t
 
 Each line is classified with regular expressions that are anchored and free of nested
 repetition; the common spellings are read without them first, which the tests in
-``tests/internals/test_internal_text_fast.py`` hold to what the expressions find.
+``tests/internals/test_internal_text_fast*.py`` hold to what the expressions find.
 """
 
 from __future__ import annotations
