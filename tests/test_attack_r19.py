@@ -1,0 +1,45 @@
+"""Round 19's attack on the readers and the command line: each test a reproducer that failed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import attrs
+import pytest
+
+import storykit
+from storykit import StoryParseError
+from storykit.formats import sqlite as sk_sqlite
+from tests.conftest import SEED
+
+
+def _read_failing(how: str, path: Path) -> str:
+    """Read ``path`` until it fails; the message only (the error itself is let go)."""
+    try:
+        if how == "iter_stories":
+            list(storykit.iter_stories(path))
+        else:
+            list(sk_sqlite.read_pieces(str(path)))
+    except StoryParseError as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.parametrize("how", ["iter_stories", "read_pieces"])
+def test_a_database_that_fails_mid_read_is_not_left_locked(tmp_path: Path, how: str) -> None:
+    # A text column that is no UTF-8 fails the read part-way through a cursor's rows; that
+    # cursor kept the file open and read-locked until the garbage collector ran.
+    db = tmp_path / "bad.db"
+    story = storykit.load(SEED)
+    sk_sqlite.to_sqlite([story, attrs.evolve(story, title="Other")], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stories SET title = CAST(x'c3' AS TEXT) WHERE pk = 2")
+    connection.close()
+    assert "Could not decode to UTF-8" in _read_failing(how, db)
+    writer = sqlite3.connect(db, timeout=0)
+    try:
+        writer.execute("UPDATE stories SET title = 'fixed'")
+        writer.commit()  # "database is locked" while a read that is over still held it
+    finally:
+        writer.close()
