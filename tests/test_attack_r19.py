@@ -10,6 +10,7 @@ import pytest
 
 import storykit
 from storykit import StoryParseError
+from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
 from tests.conftest import SEED
 
@@ -43,3 +44,24 @@ def test_a_database_that_fails_mid_read_is_not_left_locked(tmp_path: Path, how: 
         writer.commit()  # "database is locked" while a read that is over still held it
     finally:
         writer.close()
+
+
+@pytest.mark.parametrize("key", ["'a' || pk", "NULL", "pk + 0.5", "x'01'"])
+def test_a_stories_table_whose_keys_are_no_integers_is_an_error(tmp_path: Path, key: str) -> None:
+    # A stories table made by hand without INTEGER PRIMARY KEY: comparing a text key with
+    # the children's integer keys was a TypeError out of iter_stories.
+    db = tmp_path / "odd.db"
+    sk_sqlite.to_sqlite([storykit.load(SEED)], db)
+    columns = "id, title, source, published, url, image_alt, credit_role, credit_name"
+    with sqlite3.connect(db) as connection:
+        connection.executescript(
+            "CREATE TABLE old AS SELECT * FROM stories; DROP TABLE stories;"
+            f" CREATE TABLE stories AS SELECT {key} AS pk, {columns}, credit_provider FROM old;"
+        )
+    connection.close()
+    with pytest.raises(
+        StoryParseError, match=r"odd\.db: \d+ rows? of sections belongs? to no story"
+    ):
+        list(storykit.iter_stories(db))
+    failures = [p for p in sk_sqlite.read_pieces(str(db)) if isinstance(p, Failure)]
+    assert {f.error.filename for f in failures} == {str(db)}

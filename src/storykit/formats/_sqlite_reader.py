@@ -142,7 +142,9 @@ class _Children:
         self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
         self.stray = 0
 
-    def take(self, pk: int) -> list[tuple[Any, ...]]:
+    def take(self, pk: object) -> list[tuple[Any, ...]]:
+        if not isinstance(pk, int):  # a table not made by storykit: a text or NULL key
+            return []  # nothing can be its rows; they are counted as stray by rest()
         found = self._next
         while found is not None and not (isinstance(found[0], int) and found[0] >= pk):
             self.stray += len(found[1])  # a story before this one that was not there
