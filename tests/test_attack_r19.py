@@ -65,3 +65,19 @@ def test_a_stories_table_whose_keys_are_no_integers_is_an_error(tmp_path: Path, 
         list(storykit.iter_stories(db))
     failures = [p for p in sk_sqlite.read_pieces(str(db)) if isinstance(p, Failure)]
     assert {f.error.filename for f in failures} == {str(db)}
+
+
+def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -> None:
+    # The storykit key of the file's metadata went to json.loads unchecked: RecursionError.
+    pq = pytest.importorskip("pyarrow.parquet")
+    from storykit.formats import parquet as sk_parquet
+
+    path = tmp_path / "deep.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"storykit": b"[" * 100_000}), path)
+    message = r"deep\.parquet: not a storykit Parquet file \(no storykit version"
+    with pytest.raises(StoryParseError, match=message):
+        list(storykit.iter_stories(path))
+    with pytest.raises(StoryParseError, match=message):
+        list(sk_parquet.read(path))

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storykit._dates import format_iso, parse_iso
+from storykit._guards import parse_json
 from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit._writing import refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
@@ -269,8 +270,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         raise StoryParseError(f"not a Parquet file ({exc})", filename=path) from None
     metadata = file.schema_arrow.metadata or {}
     try:
-        version = _json.loads(metadata[_META_KEY])["version"]
-    except (KeyError, ValueError, TypeError):
+        # depth checked first: metadata of 100,000 "[" was a RecursionError out of json
+        version = parse_json(metadata[_META_KEY].decode("utf-8"))["version"]
+    except (KeyError, ValueError, TypeError):  # StoryParseError, UnicodeError are ValueErrors
         raise StoryParseError(
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
