@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import stat
+import threading
 from pathlib import Path
 
 import attrs
@@ -12,7 +16,8 @@ import storykit
 from storykit import StoryParseError
 from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
-from tests.conftest import SEED
+from tests.conftest import SEED, run_python
+from tests.test_cli import cli
 
 
 def _read_failing(how: str, path: Path) -> str:
@@ -81,3 +86,61 @@ def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -
         list(storykit.iter_stories(path))
     with pytest.raises(StoryParseError, match=message):
         list(sk_parquet.read(path))
+
+
+_KILLED_MID_WRITE = """
+import os, signal, storykit
+story = storykit.load({seed!r})
+
+def stories():
+    for i in range(5):
+        yield story
+    os.kill(os.getpid(), signal.SIGKILL)  # kill -9 in the middle of the file
+
+{call}(stories(), {out!r})
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 and locks: POSIX")
+@pytest.mark.parametrize(
+    ("call", "name", "extra"),
+    [
+        ("storykit.to_parquet", "out.parquet", "pyarrow"),
+        ("storykit.dump_many", "out.jsonl", None),
+    ],
+)
+def test_a_file_writer_killed_mid_write_leaves_a_temp_the_next_run_removes(
+    tmp_path: Path, call: str, name: str, extra: str | None
+) -> None:
+    # The Parquet writer and dump_many named their temporary file with mkstemp: a kill -9
+    # left .storykit-k3j2h1g0.parquet.tmp for ever, as no later run could tell it was left.
+    if extra is not None:
+        pytest.importorskip(extra)
+    out = tmp_path / name
+    script = _KILLED_MID_WRITE.format(seed=str(SEED), call=call, out=str(out))
+    done = run_python(script, measured=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".storykit-")]
+    assert len(left) == 1 and not out.exists()
+    os.utime(left[0], (1_000_000_000.0, 1_000_000_000.0))  # written long ago
+    done = cli("convert", str(SEED), "-o", str(out), cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert [s.title for s in storykit.iter_stories(out)] == [storykit.load(SEED).title]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX")
+def test_dump_many_into_a_named_pipe_writes_into_it(tmp_path: Path) -> None:
+    # dump_many renamed its temporary file over the path: a named pipe (or, as root,
+    # /dev/null) was replaced by a regular file, and the pipe's reader waited for ever.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    story = storykit.load(SEED)
+    assert storykit.dump_many([story, story], fifo) == 2
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert [storykit.loads(line, "json") for line in got[0].splitlines()] == [story, story]
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]

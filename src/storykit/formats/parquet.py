@@ -36,14 +36,13 @@ from __future__ import annotations
 import contextlib
 import json as _json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit._records import Failure, Origin, Piece, read_error, too_large
-from storykit._writing import refuse_special
+from storykit._writing import AtomicFile, refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.text import credit_line
@@ -192,12 +191,11 @@ def write(
     if not force and os.path.lexists(target):
         raise FileExistsError(17, "File exists", target)
     the_schema = schema()
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".parquet.tmp")
-    os.close(fd)
+    # named, locked and swept as every output file is (a kill -9 leaves it for the next run)
+    out = AtomicFile(target, force=force)
     count = 0
     try:
-        with pa.parquet.ParquetWriter(temp, the_schema, compression="zstd") as writer:
+        with pa.parquet.ParquetWriter(out.file, the_schema, compression="zstd") as writer:
             columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
             for story in _stories(items):
                 _add(columns, story)
@@ -207,17 +205,9 @@ def write(
                     columns = {name: [] for name in COLUMNS}
             if columns["id"] or count == 0:
                 writer.write_table(pa.Table.from_pydict(columns, schema=the_schema))
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        if force:
-            os.replace(temp, target)
-        else:
-            os.link(temp, target)  # fails if the target appeared meanwhile
-            os.unlink(temp)
+        out.commit()  # fails if the target appeared meanwhile and force is false
     finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        out.discard()
     return count
 
 
