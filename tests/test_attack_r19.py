@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from storykit import StoryParseError
 from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
 from tests.conftest import SEED, run_python
-from tests.test_cli import cli
+from tests.test_cli import _fsize_limit, cli, storykit_cmd, unmeasured
 
 
 def _read_failing(how: str, path: Path) -> str:
@@ -144,3 +145,25 @@ def test_dump_many_into_a_named_pipe_writes_into_it(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert [storykit.loads(line, "json") for line in got[0].splitlines()] == [story, story]
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_a_parquet_output_past_a_file_size_limit_is_named_and_left_out(tmp_path: Path) -> None:
+    # "storykit convert: error: Error writing bytes to file. Detail: [errno 27] File too
+    # large": the one output there was, not named.
+    pytest.importorskip("pyarrow")
+    story = storykit.load(SEED)
+    stories = [attrs.evolve(story, title=f"Story {i}") for i in range(300)]
+    storykit.dump_many(stories, tmp_path / "in.jsonl")
+    done = subprocess.run(
+        storykit_cmd("convert", "in.jsonl", "-o", "sub/out.parquet"),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=_fsize_limit(8192),
+        env=unmeasured(),  # coverage could not write its data under this limit
+    )
+    said = "storykit convert: error: sub/out.parquet: File too large"
+    assert (done.returncode, done.stderr) == (1, said + "\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no file, no folder

@@ -206,6 +206,10 @@ def write(
             if columns["id"] or count == 0:
                 writer.write_table(pa.Table.from_pydict(columns, schema=the_schema))
         out.commit()  # fails if the target appeared meanwhile and force is false
+    except OSError as exc:  # a full disk, a file size limit: pyarrow's error names no file
+        if exc.filename is None:
+            exc.filename = target
+        raise
     finally:
         out.discard()
     return count
