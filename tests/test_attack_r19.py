@@ -167,3 +167,44 @@ def test_a_parquet_output_past_a_file_size_limit_is_named_and_left_out(tmp_path:
     said = "storykit convert: error: sub/out.parquet: File too large"
     assert (done.returncode, done.stderr) == (1, said + "\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no file, no folder
+
+
+_WRITE_FAILING = """
+import os, resource, signal, storykit
+story = storykit.load({seed!r})
+storykit.dumps(story, "json")  # the writers imported while they can be
+dump_many = storykit.dump_many
+taken = []
+if {files}:  # every file descriptor taken: the temporary file cannot be opened
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    while True:
+        try:
+            taken.append(os.open(os.devnull, os.O_RDONLY))
+        except OSError:
+            break
+else:  # a file size limit: the temporary file cannot be completed
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+for write in (storykit.dump, lambda s, path: dump_many([s], path)):
+    try:
+        write(story, {out!r})
+    except OSError as exc:
+        print(exc.filename, exc.strerror)
+for fd in taken:
+    os.close(fd)
+print(sorted(os.listdir({folder!r})))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits: POSIX")
+@pytest.mark.parametrize("files", [True, False])
+def test_a_write_that_fails_names_its_file_not_its_temporary_name(
+    tmp_path: Path, files: bool
+) -> None:
+    # storykit.dump said "[Errno 24] Too many open files: '.storykit-81-1f0ab7ed-0.tmp'"
+    # (a read-only disk likewise), or "[Errno 27] File too large" with no file at all.
+    out = tmp_path / "story.json"
+    script = _WRITE_FAILING.format(seed=str(SEED), files=files, out=str(out), folder=str(tmp_path))
+    done = run_python(script, measured=False)
+    error = "Too many open files" if files else "File too large"
+    assert done.stdout.splitlines() == [f"{out} {error}", f"{out} {error}", "[]"], done.stderr
