@@ -7,11 +7,14 @@ import signal
 import sqlite3
 import stat
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import storykit
 from storykit import StoryParseError
@@ -208,3 +211,74 @@ def test_a_write_that_fails_names_its_file_not_its_temporary_name(
     done = run_python(script, measured=False)
     error = "Too many open files" if files else "File too large"
     assert done.stdout.splitlines() == [f"{out} {error}", f"{out} {error}", "[]"], done.stderr
+
+
+_TABLE_COLUMNS = {
+    "stories": ("pk", "id", "title", "source", "published", "url", "image_alt", "credit_role"),
+    "sections": ("story", "position", "heading"),
+    "paragraphs": ("story", "section", "position", "text"),
+    "tags": ("story", "position", "tag"),
+    "credits": ("story", "position", "role", "name", "provider"),
+    "extras": ("story", "position", "text"),
+}
+_SQL_VALUES = st.sampled_from(
+    [
+        "NULL", "0", "-1", "9223372036854775807", "1.5", "1e308", "''", "'x'", "'2026-13-45'",
+        "'2026-05-25T10:00:00+99:00'", "x''", "x'00ff'", "CAST(x'c3' AS TEXT)", "rowid + 0.5",
+        "rowid", "'\u2028'", "char(0)",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_TABLE_COLUMNS)).flatmap(
+                lambda t: st.tuples(st.just(t), st.sampled_from(_TABLE_COLUMNS[t]))
+            ),
+            _SQL_VALUES,
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_damage_to_a_database_is_a_story_or_an_error(
+    changes: list[tuple[tuple[str, str], str, int]],
+) -> None:
+    # Each changed table made again without its constraints (a database made by hand), then
+    # a column of some rows (or all: 0) set to a value of any type SQLite holds.
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "hurt.db"
+        story = storykit.load(SEED)
+        sk_sqlite.to_sqlite([story, attrs.evolve(story, title="Two", tags=("X",))], db)
+        connection = sqlite3.connect(db)
+        try:
+            for (table, column), value, row in changes:
+                connection.executescript(
+                    f"DROP TABLE IF EXISTS old; CREATE TABLE old AS SELECT * FROM {table};"
+                    f" DROP TABLE {table}; CREATE TABLE {table} AS SELECT * FROM old;"
+                )
+                where = f" WHERE rowid = {row}" if row else ""
+                connection.execute(f"UPDATE {table} SET {column} = {value}{where}")
+            connection.commit()
+        finally:
+            connection.close()
+        named = set()
+        for read in (
+            lambda: list(storykit.iter_stories(db)),
+            lambda: list(sk_sqlite.read_pieces(str(db))),
+            lambda: list(sk_sqlite.read(db)),
+        ):
+            try:
+                read()
+            except StoryParseError as exc:
+                named.add(exc.filename)
+        assert named <= {str(db)}
+        writer = sqlite3.connect(db, timeout=0)  # no read left it locked
+        try:
+            writer.execute("CREATE TABLE after (x)")
+            writer.commit()
+        finally:
+            writer.close()
