@@ -282,3 +282,20 @@ def test_any_damage_to_a_database_is_a_story_or_an_error(
             writer.commit()
         finally:
             writer.close()
+
+
+def test_a_damaged_search_index_is_the_databases_fault_not_the_querys(tmp_path: Path) -> None:
+    # "invalid fts5 file format" holds "fts5": search said the query 'xiaomi' was one
+    # SQLite could not read (exit 2, a usage error), for a database whose index is damaged.
+    db = tmp_path / "hurt.db"
+    sk_sqlite.to_sqlite([storykit.load(SEED)], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stories_fts_config SET v = 'x'")
+    connection.close()
+    with pytest.raises(StoryParseError, match=r"hurt\.db: cannot search the database: invalid"):
+        storykit.search(db, "xiaomi")
+    done = cli("search", "hurt.db", "xiaomi", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("hurt.db: cannot search the database: invalid fts5 file format")
+    with pytest.raises(ValueError, match="not a search query SQLite understands"):
+        storykit.search(db, '"xiaomi')  # a query SQLite cannot read is still said to be one
