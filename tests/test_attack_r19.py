@@ -299,3 +299,92 @@ def test_a_damaged_search_index_is_the_databases_fault_not_the_querys(tmp_path: 
     assert done.stderr.startswith("hurt.db: cannot search the database: invalid fts5 file format")
     with pytest.raises(ValueError, match="not a search query SQLite understands"):
         storykit.search(db, '"xiaomi')  # a query SQLite cannot read is still said to be one
+
+
+_ARROW_VALUES = (
+    ("string", ["x", None]),
+    ("binary", [b"\xff", None]),
+    ("int64", [2**62, None]),
+    ("float64", [float("nan"), None]),
+    ("bool", [True, None]),
+    ("date32", [2**31 - 1, None]),
+    ("list_string", [["a", None], None]),
+    ("list_int", [[1], []]),
+    ("struct", [{"role": None, "name": 1, "heading": None}, None]),
+    ("list_struct", [[{"role": "r", "heading": 5, "paragraphs": None}], [None]]),
+    ("map", [[("a", 1)], None]),
+)
+
+_PARQUET_COLUMNS = (
+    "title", "source", "url", "published_iso", "image_alt", "image_credit", "credits",
+    "sections", "tags", "extras",
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PARQUET_COLUMNS),
+            st.sampled_from(range(len(_ARROW_VALUES))),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
+    changes: list[tuple[str, int]],
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from storykit.formats import parquet as sk_parquet
+
+    kinds = {
+        "string": pa.string(), "binary": pa.binary(), "int64": pa.int64(),
+        "float64": pa.float64(), "bool": pa.bool_(), "date32": pa.int32(),
+        "list_string": pa.list_(pa.string()), "list_int": pa.list_(pa.int64()),
+        "struct": pa.struct([("role", pa.string()), ("name", pa.int64()),
+                             ("heading", pa.string())]),
+        "list_struct": pa.list_(pa.struct([("role", pa.string()), ("heading", pa.int64()),
+                                           ("paragraphs", pa.list_(pa.string()))])),
+        "map": pa.map_(pa.string(), pa.int64()),
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hurt.parquet"
+        story = storykit.load(SEED)
+        sk_parquet.to_parquet([story, attrs.evolve(story, title="Two")], path)
+        table = pq.read_table(path)
+        for column, which in changes:
+            name, values = _ARROW_VALUES[which]
+            array = pa.array(values, kinds[name])
+            if name == "date32":
+                array = array.cast(pa.date32())
+            table = table.set_column(table.schema.get_field_index(column), column, array)
+        pq.write_table(table, path)
+        named = set()
+        for read in (
+            lambda: list(storykit.iter_stories(path)),
+            lambda: list(sk_parquet.read_pieces(str(path))),
+            lambda: list(sk_parquet.read_pieces(str(path), max_member_size=200)),
+            lambda: list(sk_parquet.read(path)),
+        ):
+            try:
+                read()
+            except StoryParseError as exc:
+                named.add(exc.filename)
+        assert named <= {str(path)}
+
+
+def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:
+    # A date32 title of 2**31 - 1 days: to_pylist raised OverflowError out of iter_stories.
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "far.parquet"
+    story = storykit.load(SEED)
+    storykit.to_parquet([story, attrs.evolve(story, title="Two")], path)
+    table = pq.read_table(path)
+    far = pa.array([2**31 - 1, None], pa.int32()).cast(pa.date32())  # (one: cast to text)
+    pq.write_table(table.set_column(table.schema.get_field_index("title"), "title", far), path)
+    message = r"far\.parquet: cannot read the Parquet file \(rows 1 to 2: .*must have magnitude"
+    with pytest.raises(StoryParseError, match=message):
+        list(storykit.iter_stories(path))

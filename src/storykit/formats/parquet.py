@@ -395,7 +395,12 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
             rows = batch.take(pa.array(range(start, stop), pa.int64()))
         with contextlib.suppress(pa.ArrowException, ValueError):
             rows = rows.cast(plain)  # columns of other types stay as they are: not a story
-        result: list[dict[str, Any]] = rows.to_pylist()
+        try:
+            result: list[dict[str, Any]] = rows.to_pylist()
+        except (OverflowError, ValueError) as exc:  # a date beyond Python's: not a story
+            rows_at = f"rows {number + 1:,} to {number + stop - start:,}"
+            msg = f"cannot read the Parquet file ({rows_at}: {exc})"
+            raise StoryParseError(msg, filename=name) from None
         return result
 
     number = 0
