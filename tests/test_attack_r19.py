@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -9,6 +10,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import attrs
@@ -388,3 +390,51 @@ def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:
     message = r"far\.parquet: cannot read the Parquet file \(rows 1 to 2: .*must have magnitude"
     with pytest.raises(StoryParseError, match=message):
         list(storykit.iter_stories(path))
+
+
+def _fed_later(data: bytes) -> int:
+    """The read end of a non-blocking pipe that ``data`` comes down a moment later."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+
+    def feed() -> None:
+        time.sleep(0.3)  # the reader finds no data first
+        with contextlib.suppress(OSError):  # (a reader that gave up closed its end)
+            for start in range(0, len(data), 1000):
+                os.write(write, data[start : start + 1000])
+                time.sleep(0.01)
+        os.close(write)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return read
+
+
+@pytest.mark.skipif(os.name != "posix", reason="non-blocking pipes: POSIX")
+@pytest.mark.parametrize("mode", ["rb", "r"])
+@pytest.mark.parametrize("how", ["load", "iter_stories"])
+def test_a_non_blocking_pipe_is_waited_for(mode: str, how: str) -> None:
+    # read() of a non-blocking pipe gives None (binary) or "" (text) until data comes:
+    # TypeError: object of type 'NoneType' has no len(); or a story read as empty.
+    story = storykit.load(SEED)
+    data = SEED.read_bytes() * (1 if how == "load" else 3)
+    with open(_fed_later(data), mode) as stream:
+        got = [storykit.load(stream)] if how == "load" else list(storykit.iter_stories([stream]))
+    assert got == [story] * (1 if how == "load" else 3)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="non-blocking pipes: POSIX")
+def test_convert_from_a_non_blocking_standard_input(tmp_path: Path) -> None:
+    # Standard input a parent left non-blocking (O_NONBLOCK is the pipe's, shared):
+    # a TypeError traceback from stream_pieces.
+    read = _fed_later(SEED.read_bytes())
+    done = subprocess.run(
+        storykit_cmd("convert", "-", "--to", "json"),
+        stdin=read,
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        timeout=60,
+    )
+    os.close(read)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert storykit.loads(done.stdout, "json") == storykit.load(SEED)
