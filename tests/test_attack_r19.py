@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import os
 import signal
 import sqlite3
@@ -438,3 +440,15 @@ def test_convert_from_a_non_blocking_standard_input(tmp_path: Path) -> None:
     os.close(read)
     assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
     assert storykit.loads(done.stdout, "json") == storykit.load(SEED)
+
+
+@pytest.mark.parametrize("fmt", ["json", None])
+def test_a_boolean_version_is_no_storykit_json(fmt: str | None) -> None:
+    # {"storykit": true} was read as version 1 (True == 1 in Python); the JSON Schema's
+    # "const": 1 refuses it.
+    document = json.loads(storykit.dumps(storykit.load(SEED), "json"))
+    text = json.dumps({**document, "storykit": True})
+    with pytest.raises(StoryParseError, match="expected storykit JSON version 1 in key"):
+        storykit.loads(text, fmt)
+    stream = storykit.iter_stories([io.BytesIO(text.encode())], format="jsonl", errors="collect")
+    assert (list(stream), len(stream.errors)) == ([], 1)
