@@ -197,10 +197,11 @@ def _read_file(file: IO[Any], filename: str | None) -> str | bytes:
     if not may_not_end(file):
         whole: str | bytes = file.read()
         return whole
-    from storykit._pieces import at_end  # noqa: PLC0415 - rare: not at import
+    from storykit._pieces import at_end, waiting  # noqa: PLC0415 - rare: not at import
     from storykit._records import size_text  # noqa: PLC0415
     from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
 
+    file = waiting(file)  # a non-blocking pipe: its reads wait for data, not give None
     limit = DEFAULT_MAX_MEMBER_SIZE
     parts: list[Any] = []
     size = 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json as _json
 import os
+import select
 import stat
 from collections.abc import Iterator
 from typing import IO, Any
@@ -92,6 +93,45 @@ class RawReader(io.RawIOBase):
         n = len(data)
         view[:n] = data
         return n
+
+
+class _Waiting(io.RawIOBase):
+    """A stream on a non-blocking descriptor, read as a blocking one: a read waits for data.
+
+    A read of a pipe or socket in non-blocking mode (``O_NONBLOCK``, which whatever shares
+    the descriptor may have set) gives ``None`` (a binary stream) or ``""`` (a text stream,
+    as if at its end) when no data has come yet: a ``TypeError`` in every reader, or a
+    story cut short. The mode is the descriptor's, shared with other processes: left as is.
+    """
+
+    def __init__(self, stream: IO[bytes], fd: int) -> None:
+        super().__init__()
+        self._stream, self._fd = stream, fd
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while (data := self._stream.read(len(view))) is None:
+            select.select([self._fd], [], [])
+        view[: len(data)] = data
+        return len(data)
+
+
+def waiting(stream: IO[Any]) -> IO[Any]:
+    """``stream``, or a stream that waits for data if it reads a non-blocking descriptor.
+
+    A text stream's bytes are read then (:func:`stream_pieces` decodes them as it does any).
+    """
+    try:
+        fd = stream.fileno()
+        if os.get_blocking(fd) or stat.S_ISREG(os.fstat(fd).st_mode):
+            return stream  # (a regular file never makes a read wait)
+    except (AttributeError, OSError, ValueError):  # no descriptor, or a closed one
+        return stream
+    binary = stream.buffer if isinstance(stream, io.TextIOWrapper) else stream
+    return io.BufferedReader(_Waiting(binary, fd))
 
 
 _WHOLE_READS = (io.BufferedReader, io.TextIOWrapper)
@@ -217,6 +257,7 @@ def stream_pieces(
         origin = Origin(path, member)
         yield read_error(origin, f"a {fmt} file is read from a path, not from an archive or stream")
         return
+    stream = waiting(stream)
     endless = may_not_end(stream)
     first = stream.read(4)
     if isinstance(first, bytes) and bom_encoding(first) is not None:

@@ -24,7 +24,14 @@ from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._cli_names import located, shown
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
-from storykit._writing import make_folder, print_stdout, refuse_special, remove_empty
+from storykit._writing import (
+    is_special,
+    make_folder,
+    print_stdout,
+    refuse_special,
+    remove_empty,
+    remove_stale,
+)
 from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS
@@ -71,6 +78,8 @@ def convert(args: argparse.Namespace, to: str) -> int:
             read[0] += 1
             yield pair
 
+    if to == "parquet" and not is_special(out):  # what a killed run left (SQLite: a journal)
+        remove_stale(os.path.dirname(out) or ".")
     existed = os.path.lexists(out)
     made: list[str] = []  # the folders made for it
     try:

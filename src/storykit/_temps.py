@@ -15,7 +15,7 @@ import stat
 import time
 from collections.abc import Collection, Iterator
 
-__all__ = ["lock", "remove_stale", "temp_name"]
+__all__ = ["TEMP_NAME", "lock", "remove_stale", "temp_name"]
 
 _TEMP_PREFIX = ".storykit-"
 _TEMP_SUFFIX = ".tmp"
@@ -48,7 +48,7 @@ else:
     _LOCK_FLAGS = _fcntl.LOCK_EX | _fcntl.LOCK_NB
 
 
-_STALE_RE = re.compile(r"\.storykit-([1-9][0-9]{0,9})-[0-9a-f]{8}-[0-9]+\.tmp")
+TEMP_NAME = re.compile(r"\.storykit-([1-9][0-9]{0,9})-[0-9a-f]{8}-[0-9]+\.tmp")
 """The name of a temporary file :func:`temp_name` gives, with its process id."""
 _STALE_AGE = 10.0
 """Seconds since a temporary file was last written before it can be taken for left over."""
@@ -78,7 +78,7 @@ def remove_stale(folder: str, dead: Collection[int] = ()) -> list[str]:
         return []
     removed = []
     for name in names:
-        match = _STALE_RE.fullmatch(name)
+        match = TEMP_NAME.fullmatch(name)
         if match is None or _running(pid := int(match[1])):
             continue
         path = os.path.join(folder, name)

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from storykit._temps import TEMP_NAME as _TEMP_NAME
 from storykit._temps import lock, remove_stale, temp_name
 from storykit.errors import StoryParseError
 
@@ -297,13 +298,23 @@ class AtomicFile:
             with signals_held():
                 fd, self.temp, self.made = _make_temp(folder)
                 self.file = os.fdopen(fd, "wb", buffering=_BUFFER)
+        except OSError as exc:
+            self.discard()
+            if _TEMP_NAME.fullmatch(os.path.basename(str(exc.filename))):
+                exc.filename = dest  # "x.json: Read-only file system", not its temporary name
+            raise
         except BaseException:  # a signal held back above arrives as the block ends
             self.discard()
             raise
 
     def write(self, data: bytes | memoryview) -> None:
-        """Write bytes (to the temporary file)."""
-        self.file.write(data)
+        """Write bytes (to the temporary file); an error names the file being written."""
+        try:
+            self.file.write(data)
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = self.dest
+            raise
 
     def commit(self) -> None:
         """Close and rename into place; the temporary file is gone whatever happens.
@@ -313,7 +324,12 @@ class AtomicFile:
             OSError: The file could not be completed (a full disk…) or renamed.
         """
         try:
-            self.file.close()  # flushes: a full disk shows here
+            try:
+                self.file.close()  # flushes: a full disk shows here
+            except OSError as exc:
+                if exc.filename is None:  # the system's error alone names no file
+                    exc.filename = self.dest
+                raise
             if self.temp is not None:
                 with signals_held():
                     _commit(self.temp, self.dest, force=self.force, inside=self.inside)

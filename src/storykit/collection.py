@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Generic, Literal, TypeVar, cast
@@ -53,6 +52,7 @@ from storykit._sources import (
     iter_paths,
 )
 from storykit._walk import Named, Opened, read_whole, walk
+from storykit._writing import AtomicFile
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.model import Story
 from storykit.tags import TagSplitter
@@ -439,15 +439,6 @@ def learn_tags(
 # --------------------------------------------------------------------------- writing
 
 
-def _atomic_path_writer(path: str) -> tuple[IO[str], str]:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".tmp")
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.chmod(temp, 0o666 & ~mask)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="\n"), temp
-
-
 def dump_many(
     stories: Iterable[Story], target: str | os.PathLike[str] | IO[str] | IO[bytes]
 ) -> int:
@@ -469,18 +460,16 @@ def dump_many(
     """
     count = 0
     if isinstance(target, (str, os.PathLike)):
-        path = os.fspath(target)
-        out, temp = _atomic_path_writer(path)
+        # as dump() writes a path: a FIFO or a device is written into, never replaced, and
+        # the temporary file is one a later run sweeps if this one is killed (kill -9)
+        out = AtomicFile(os.fspath(target), force=True, into_special=True)
         try:
-            with out:
-                for story in stories:
-                    out.write(dumps(story, "json", indent=None) + "\n")
-                    count += 1
-            os.replace(temp, path)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
+            for story in stories:
+                out.write((dumps(story, "json", indent=None) + "\n").encode("utf-8"))
+                count += 1
+            out.commit()
+        finally:
+            out.discard()
         return count
     binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(
         target, "mode", ""

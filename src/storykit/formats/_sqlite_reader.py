@@ -137,12 +137,14 @@ class _Children:
     over and counted in :attr:`stray`, never let to hold back the rows of the next stories.
     """
 
-    def __init__(self, connection: sqlite3.Connection, query: str) -> None:
-        self._groups = _grouped(connection.execute(query))
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._groups = _grouped(cursor)
         self._next: tuple[int, list[tuple[Any, ...]]] | None = next(self._groups, None)
         self.stray = 0
 
-    def take(self, pk: int) -> list[tuple[Any, ...]]:
+    def take(self, pk: object) -> list[tuple[Any, ...]]:
+        if not isinstance(pk, int):  # a table not made by storykit: a text or NULL key
+            return []  # nothing can be its rows; they are counted as stray by rest()
         found = self._next
         while found is not None and not (isinstance(found[0], int) and found[0] >= pk):
             self.stray += len(found[1])  # a story before this one that was not there
@@ -216,15 +218,18 @@ def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | str]]:
     before any of it is read into Python.
     """
     connection = _open_read(name)
+    cursors: list[sqlite3.Cursor] = []
     try:
-        children = {
-            table: _Children(
-                connection,
-                f"SELECT {key}, {_columns(texts, limit)} FROM {table} ORDER BY {order}",  # noqa: S608 - fixed names
+        children = {}
+        for table, (key, texts, order) in _CHILD_QUERIES.items():
+            cursors.append(connection.cursor())
+            children[table] = _Children(
+                cursors[-1].execute(
+                    f"SELECT {key}, {_columns(texts, limit)} FROM {table} ORDER BY {order}"  # noqa: S608 - fixed names
+                )
             )
-            for table, (key, texts, order) in _CHILD_QUERIES.items()
-        }
-        stories = connection.execute(
+        cursors.append(connection.cursor())
+        stories = cursors[-1].execute(
             f"SELECT pk, id, {_columns(_STORY_TEXTS, limit)} FROM stories ORDER BY pk"  # noqa: S608
         )
         for number, row in enumerate(stories, 1):
@@ -249,6 +254,11 @@ def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | str]]:
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
     finally:
+        # A cursor part-way through its rows keeps the file open and read-locked even after
+        # the connection is closed, until the garbage collector finds it (an error leaves
+        # it in a reference cycle): writers would wait on a read that is over.
+        for cursor in cursors:
+            cursor.close()
         connection.close()
 
 

@@ -316,6 +316,17 @@ def _query_problem(
     return _too_many(terms, max_terms or 0, how) if too_many else None
 
 
+def _understood(query: str) -> bool:
+    """Whether SQLite reads ``query`` on an empty copy of the index."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        memory.executescript(_QUERY_SCHEMA)
+        try:
+            memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+        except sqlite3.OperationalError:
+            return False
+    return True
+
+
 def search(
     path: str | os.PathLike[str],
     query: str,
@@ -378,7 +389,9 @@ def search(
             for row in rows
         ]
     except sqlite3.OperationalError as exc:
-        if any(what in str(exc) for what in _QUERY_ERRORS):
+        # (a damaged index says "invalid fts5 file format": the database's fault, which an
+        # empty index that reads the query shows)
+        if any(what in str(exc) for what in _QUERY_ERRORS) and not _understood(query):
             raise ValueError(_not_understood(query, str(exc))) from None
         raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
     except sqlite3.DatabaseError as exc:

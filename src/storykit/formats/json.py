@@ -78,7 +78,7 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
             f"expected a JSON object, got {_json_type(data)}", filename=filename, line=1
         )
     version = data.get(VERSION_KEY)
-    if version != FORMAT_VERSION:
+    if version != FORMAT_VERSION or isinstance(version, bool):  # true == 1 in Python
         found = "no version" if VERSION_KEY not in data else f"version {version!r}"
         raise StoryParseError(
             f"expected storykit JSON version {FORMAT_VERSION} in key {VERSION_KEY!r}, "
@@ -248,7 +248,9 @@ def _fast_story(data: dict[str, Any]) -> Story:
         _SlowPathError: Anything unusual: leave the document to the converter.
         TypeError: The same (a string method given something else).
     """
-    if data.get(VERSION_KEY) != FORMAT_VERSION or not data.keys() <= _STORY_KEYS:
+    if type(data.get(VERSION_KEY)) is not int or data[VERSION_KEY] != FORMAT_VERSION:
+        raise _SlowPathError  # (true, which equals 1, too: the converter's check refuses it)
+    if not data.keys() <= _STORY_KEYS:
         raise _SlowPathError
     if converter().get_structure_hook(Story) is not _plain_hooks[0]:
         raise _SlowPathError

@@ -36,13 +36,13 @@ from __future__ import annotations
 import contextlib
 import json as _json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storykit._dates import format_iso, parse_iso
+from storykit._guards import parse_json
 from storykit._records import Failure, Origin, Piece, read_error, too_large
-from storykit._writing import refuse_special
+from storykit._writing import AtomicFile, refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats.text import credit_line
@@ -191,12 +191,11 @@ def write(
     if not force and os.path.lexists(target):
         raise FileExistsError(17, "File exists", target)
     the_schema = schema()
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".storykit-", suffix=".parquet.tmp")
-    os.close(fd)
+    # named, locked and swept as every output file is (a kill -9 leaves it for the next run)
+    out = AtomicFile(target, force=force)
     count = 0
     try:
-        with pa.parquet.ParquetWriter(temp, the_schema, compression="zstd") as writer:
+        with pa.parquet.ParquetWriter(out.file, the_schema, compression="zstd") as writer:
             columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
             for story in _stories(items):
                 _add(columns, story)
@@ -206,17 +205,13 @@ def write(
                     columns = {name: [] for name in COLUMNS}
             if columns["id"] or count == 0:
                 writer.write_table(pa.Table.from_pydict(columns, schema=the_schema))
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        if force:
-            os.replace(temp, target)
-        else:
-            os.link(temp, target)  # fails if the target appeared meanwhile
-            os.unlink(temp)
+        out.commit()  # fails if the target appeared meanwhile and force is false
+    except OSError as exc:  # a full disk, a file size limit: pyarrow's error names no file
+        if exc.filename is None:
+            exc.filename = target
+        raise
     finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        out.discard()
     return count
 
 
@@ -269,8 +264,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         raise StoryParseError(f"not a Parquet file ({exc})", filename=path) from None
     metadata = file.schema_arrow.metadata or {}
     try:
-        version = _json.loads(metadata[_META_KEY])["version"]
-    except (KeyError, ValueError, TypeError):
+        # depth checked first: metadata of 100,000 "[" was a RecursionError out of json
+        version = parse_json(metadata[_META_KEY].decode("utf-8"))["version"]
+    except (KeyError, ValueError, TypeError):  # StoryParseError, UnicodeError are ValueErrors
         raise StoryParseError(
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
@@ -399,7 +395,12 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
             rows = batch.take(pa.array(range(start, stop), pa.int64()))
         with contextlib.suppress(pa.ArrowException, ValueError):
             rows = rows.cast(plain)  # columns of other types stay as they are: not a story
-        result: list[dict[str, Any]] = rows.to_pylist()
+        try:
+            result: list[dict[str, Any]] = rows.to_pylist()
+        except (OverflowError, ValueError) as exc:  # a date beyond Python's: not a story
+            rows_at = f"rows {number + 1:,} to {number + stop - start:,}"
+            msg = f"cannot read the Parquet file ({rows_at}: {exc})"
+            raise StoryParseError(msg, filename=name) from None
         return result
 
     number = 0
