@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import resource
 import shlex
 import signal
 import stat
@@ -30,25 +29,40 @@ from storykit import Story, _batch, _decoding, _engine, _progress, _writing
 from storykit._show import render
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
+from .cli_helpers import (
+    STRAY,
+    _alive,
+    _children,
+    _children_cpu,
+    _fsize_limit,
+    _start,
+    _wait_for,
+    cli,
+    files_under,
+    jsonl_stories,
+    main_is_running,
+    many_stories,
+    run,
+    shell,
+    storykit_cmd,
+    temp_files,
+    unmeasured,
+)
 from .conftest import ROOT, SEED, run_python
 from .test_collection import BAD_DATE, add_link, add_tar, dump, make_story, make_zip, write
 
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def files_under(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def jsonl_stories(path: Path) -> list[Story]:
-    return [storykit.loads(line, "json") for line in path.read_text("utf-8").splitlines()]
-
-
-# --------------------------------------------------------------------------- convert
+__all__ = [  # (tests/test_cli_faults.py imports these from here)
+    "_fsize_limit",
+    "_wait_for",
+    "cli",
+    "files_under",
+    "jsonl_stories",
+    "main_is_running",
+    "shell",
+    "storykit_cmd",
+    "temp_files",
+    "unmeasured",
+]
 
 
 def test_one_file_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -404,12 +418,6 @@ def test_not_story_files_are_reported_not_fatal(
     assert err == "1 converted, 0 failed, 1 skipped (not story files)\n"
 
 
-def _children_cpu() -> float:
-    """CPU seconds of this process's children that have ended (and been waited for)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def test_two_jobs_give_the_same_output_as_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -542,9 +550,6 @@ def test_each_batch_command_says_its_exit_statuses(tmp_path: Path) -> None:
     assert cli("convert", "bad.txt", "--to", "json", cwd=tmp_path).returncode == 1
 
 
-# --------------------------------------------------------------------------- validate
-
-
 def test_the_validate_example_of_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
     """docs/cli.md shows validate's output for an archive; tests/test_docs.py runs no such block."""
     page = (ROOT / "docs" / "cli.md").read_text("utf-8")
@@ -563,10 +568,6 @@ def test_the_validate_example_of_the_docs_is_what_validate_prints(tmp_path: Path
             shown.append(f"{line}\n{done.stdout}")
     assert len(shown) == 2
     assert "".join(shown) == block
-
-
-STRAY = "← Back to stories\nSCMP 2026-05-02\nStray header line\n\nA title\n\nBody text."
-"""A dump with a header line the reader cannot place: a warning about line 3."""
 
 
 def test_validate_prints_file_line_level_message(
@@ -609,9 +610,6 @@ def test_validate_json_for_machines(tmp_path: Path, capsys: pytest.CaptureFixtur
         (str(bad), 2, "error"),
         (str(stray), 3, "warning"),
     ]
-
-
-# --------------------------------------------------------------------------- show, schema
 
 
 def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -747,54 +745,6 @@ def test_a_bug_in_a_reader_is_a_failure_not_a_traceback(tmp_path: Path, jobs: st
     assert lines[-1] == "0 converted, 130 failed"
 
 
-# --------------------------------------------------------------------------- the real command
-
-
-def unmeasured() -> dict[str, str]:
-    """The environment, without what makes coverage measure a subprocess (see pyproject)."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
-
-
-def storykit_cmd(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "storykit", *argv]
-
-
-def cli(*argv: str, cwd: Path | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run the real command (as a user would) and wait for it."""
-    return subprocess.run(
-        storykit_cmd(*argv),
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=120,
-        **kwargs,
-    )
-
-
-def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run a bash script in which ``storykit`` is the real command."""
-    prelude = f'storykit() {{ "{sys.executable}" -m storykit "$@"; }}\n'
-    return subprocess.run(
-        ["bash", "-c", prelude + script],
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=120,
-    )
-
-
-def many_stories(folder: Path, n: int, *, bad: int = 0) -> Path:
-    for i in range(n):
-        write(folder / f"{i:05}.txt", BAD_DATE if i < bad else dump(i))
-    return folder
-
-
-def temp_files(root: Path) -> list[str]:
-    return [str(p) for p in root.rglob(".storykit-*")]
-
-
 def test_a_mistyped_input_says_no_such_file(tmp_path: Path) -> None:
     done = cli("convert", "nothere.txt", "-o", "x.md", cwd=tmp_path)
     assert done.returncode == 1
@@ -928,14 +878,6 @@ def test_no_database_is_left_when_no_story_came(tmp_path: Path) -> None:
     done = shell("storykit convert a.txt -o s.db -q && storykit convert bad.txt -o s.db", tmp_path)
     assert done.returncode == 1
     assert list(storykit.iter_stories(tmp_path / "s.db")) == [make_story(1)]
-
-
-def _fsize_limit(limit: int) -> Callable[[], None]:
-    def limit_file_size() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
-
-    return limit_file_size
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -1095,57 +1037,6 @@ def test_dump_under_a_file_size_limit_leaves_no_file(tmp_path: Path) -> None:
     )
     assert "File too large" in done.stderr
     assert files_under(tmp_path) == []
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        return [int(child) for child in path.read_text().split()]
-    except OSError:
-        return []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def main_is_running(pid: int) -> bool:
-    """Whether ``storykit`` in process ``pid`` has started (it catches SIGTERM from then on).
-
-    Before that the interpreter is still importing, and a Ctrl-C is Python's, not storykit's:
-    a test that signals "early" waits for this rather than for a time that depends on the
-    machine (and on whether coverage measures the process).
-    """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    caught = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
-    return bool(int(caught, 16) >> (signal.SIGTERM - 1) & 1)
-
-
-def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        storykit_cmd(*argv),
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        encoding="utf-8",
-        start_new_session=True,  # a process group of its own, as a shell gives a job
-    )
-
-
-def _wait_for(test: Callable[[], bool], seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if test():
-            return True
-        time.sleep(0.02)
-    return test()
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")

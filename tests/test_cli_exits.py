@@ -19,7 +19,7 @@ import storykit
 from storykit import Credit, Image, Section, Source, Story
 from storykit.cli import EXIT_PIPE, main
 
-from .test_cli import run, shell
+from .cli_helpers import run, shell
 from .test_collection import BAD_DATE, dump, make_story, write
 
 

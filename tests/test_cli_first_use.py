@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import storykit
+import storykit.feeds
 
 from .conftest import SEED
 

@@ -29,8 +29,8 @@ import storykit
 from storykit.collection import Failure, iter_blobs, iter_pieces
 from storykit.errors import StoryParseError
 
+from .cli_helpers import _wait_for
 from .conftest import SEED
-from .test_cli import _wait_for
 from .test_collection import dump, make_story, write
 
 HANG = 120  # seconds: a command still running then hangs

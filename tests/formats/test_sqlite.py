@@ -30,9 +30,9 @@ from storykit import Credit, Image, Section, Source, Story, StoryParseError, Unk
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
 from storykit.formats._sqlite_layout import utc_text
+from tests.cli_helpers import _wait_for, unmeasured
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.strategies import stories
-from tests.test_cli import _wait_for, unmeasured
 
 SRC = ROOT / "src"
 

@@ -33,8 +33,8 @@ from storykit import _engine, _pieces, _pool, _units, _work_records, _worker
 from storykit._sources import Limits
 from storykit._work_records import StoryUnit
 
+from ..cli_helpers import _children_cpu, files_under, jsonl_stories, run
 from ..conftest import run_python
-from ..test_cli import _children_cpu, files_under, jsonl_stories, run
 from ..test_collection import dump, make_story, write
 from ..test_cost import big_story
 from .test_internal_pieces import TRICKY, count_scanning
@@ -396,7 +396,7 @@ def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
 ) -> None:
     # -j 2 into one file: the chunks' outputs come through the shared buffer. Ctrl-C or
     # SIGTERM at any moment leaves no temporary file, no part of an output, no traceback.
-    from ..test_cli import _children, _start, _wait_for, many_stories, temp_files
+    from ..cli_helpers import _children, _start, _wait_for, many_stories, temp_files
 
     many_stories(tmp_path / "in", 3000)
     for attempt in range(3):
