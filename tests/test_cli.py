@@ -16,7 +16,6 @@ import sys
 import tarfile
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -1286,41 +1285,6 @@ def test_the_names_are_the_same_with_one_process_or_two(tmp_path: Path) -> None:
     assert len(seen[0]) == sum(1 + i % 3 for i in range(150)) + 12
 
 
-@pytest.mark.parametrize(
-    ("alias", "name"), [("md", "markdown"), ("htm", "html"), ("txt", "text"), ("MD", "markdown")]
-)
-def test_format_aliases_on_the_command_line_and_in_the_library(
-    tmp_path: Path, alias: str, name: str
-) -> None:
-    write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--to", alias, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    expected = storykit.dumps(make_story(1), name)
-    assert done.stdout.rstrip("\n") == expected.rstrip("\n")
-    assert storykit.dumps(make_story(1), alias) == expected
-    assert storykit.formats.by_name(alias) is storykit.formats.by_name(name)
-
-
-def test_jsonl_alias_is_one_story_per_line(tmp_path: Path) -> None:
-    write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--to", "jsonl", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == storykit.dumps(make_story(1), "json", indent=None) + "\n"
-    assert storykit.dumps(make_story(1), "jsonl") == storykit.dumps(
-        make_story(1), "json", indent=None
-    )
-    assert storykit.loads(done.stdout, "jsonl") == make_story(1)
-
-
-def test_a_mistyped_format_gets_a_suggestion(tmp_path: Path) -> None:
-    write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--to", "markdwn", cwd=tmp_path)
-    assert done.returncode == 2
-    assert done.stderr.endswith("(did you mean markdown?)\n")
-    with pytest.raises(storykit.UnknownFormatError, match=r"did you mean json\?"):
-        storykit.dumps(make_story(1), "jsno")
-
-
 def test_no_arguments_show_the_overview(tmp_path: Path) -> None:
     # It said only "the following arguments are required: COMMAND": not which commands exist
     done = cli(cwd=tmp_path)
@@ -1389,76 +1353,6 @@ def test_max_members_takes_a_count(tmp_path: Path, value: str) -> None:
     )
     assert cli("validate", "a.zip", "--max-members", "1", cwd=tmp_path).returncode == 1
     assert cli("validate", "a.zip", "--max-members", "2", cwd=tmp_path).returncode == 0
-
-
-READABLE = "json, jsonl, markdown, ninjs, parquet, sqlite, text"
-
-
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [
-        # "unknown format 'pdf'" did not say whether --from or --to named it
-        ("pdf", f"unknown format 'pdf'; formats that can be read: {READABLE}"),
-        # a suggestion was a format that cannot be read (jsn: jsonld was as near as json)
-        ("jsn", f"unknown format 'jsn'; formats that can be read: {READABLE} (did you mean json?)"),
-        (
-            "mdd",
-            f"unknown format 'mdd'; formats that can be read: {READABLE} (did you mean markdown?)",
-        ),
-        # --from html was taken, and refused later as "say which format to write with --to"
-        (
-            "html",
-            f"storykit writes html but does not read it; formats that can be read: {READABLE}",
-        ),
-        ("htm", f"storykit writes html but does not read it; formats that can be read: {READABLE}"),
-        (
-            "JSONLD",
-            f"storykit writes jsonld but does not read it; formats that can be read: {READABLE}",
-        ),
-    ],
-)
-def test_a_from_format_that_cannot_be_read_names_the_option_and_what_can(
-    tmp_path: Path, name: str, message: str
-) -> None:
-    write(tmp_path / "a.txt", dump(1))
-    for argv in (["convert", "a.txt", "--to", "json"], ["convert", "a.txt"], ["validate", "a.txt"]):
-        done = cli(*argv, "--from", name, cwd=tmp_path)
-        assert (done.returncode, done.stdout) == (2, "")
-        assert done.stderr == f"storykit {argv[0]}: error: --from: {message}\n"
-
-
-def test_a_from_alias_is_its_format(tmp_path: Path) -> None:
-    (tmp_path / "a.dat").write_text(storykit.dumps(storykit.load(SEED), "markdown"), "utf-8")
-    done = cli("convert", "a.dat", "--from", "MD", "--to", "json", "-q", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert storykit.loads(done.stdout, "json") == storykit.load(SEED)
-
-
-@pytest.mark.parametrize(
-    ("make", "what"),
-    [
-        (lambda s: storykit.dumps(s, "html"), "storykit HTML"),
-        (lambda s: storykit.dumps(s, "html", standalone=True), "storykit HTML"),
-        (lambda s: storykit.dumps(s, "jsonld"), "schema.org JSON-LD"),
-        (
-            lambda s: storykit.feeds.feed(
-                [s], format="atom", title="t", home_page_url="https://e.org/"
-            ),
-            "an Atom feed",
-        ),
-        (
-            lambda s: storykit.feeds.feed(
-                [s], format="jsonfeed", title="t", home_page_url="https://e.org/"
-            ),
-            "a JSON Feed",
-        ),
-    ],
-    ids=["html", "page", "jsonld", "atom", "jsonfeed"],
-)
-def test_loads_of_a_written_only_format_says_so(make: Callable[[Story], str], what: str) -> None:
-    text = make(make_story(1))
-    with pytest.raises(storykit.StoryParseError, match=f"this is {what}, which storykit writes"):
-        storykit.loads(text)
 
 
 def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:

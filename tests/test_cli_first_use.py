@@ -36,79 +36,6 @@ def cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
-    tmp_path: Path,
-) -> None:
-    # convert wrote JSON Lines into all.json, and reading it back said only
-    # "all.json:2: invalid JSON: Extra data (column 1)"; convert now refuses such an -o
-    # (tests/test_cli_r19.py), but standard output redirected into all.json makes one
-    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
-    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
-    done = cli("convert", "a.txt", "b.txt", "--to", "json", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    (tmp_path / "all.json").write_text(done.stdout, encoding="utf-8")
-    done = cli("convert", "a.txt", "--to", "jsonl", "-o", "one.json", cwd=tmp_path)
-    assert done.stderr == "1 converted, 0 failed\n"  # one line is one JSON document
-    assert storykit.load(tmp_path / "one.json") == storykit.load(SEED)
-    advice = (
-        "a second JSON document starts here: this is JSON Lines (one story a line), not one "
-        "JSON document; name the file .jsonl, or read it as jsonl (--from jsonl)"
-    )
-    done = cli("validate", "all.json", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stdout == f"all.json:2: error: {advice}\n"
-    done = cli("show", "all.json", cwd=tmp_path)
-    assert (done.returncode, done.stderr) == (1, f"all.json:2: {advice}\n")
-    # both ways out work
-    done = cli("validate", "all.json", "--from", "jsonl", cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stderr == "2 stories checked: 0 errors, 0 warnings\n"
-    (tmp_path / "all.json").rename(tmp_path / "all.jsonl")
-    done = cli("validate", "all.jsonl", cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
-
-
-def test_json_documents_run_together_are_not_called_json_lines(tmp_path: Path) -> None:
-    # cat a.json b.json > all.json was said to be "JSON Lines (one story a line)", and the
-    # advice, --from jsonl, said "one JSON document spread over lines, not JSON Lines: name
-    # the file .json", which it was
-    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
-    for name in ("a", "b"):
-        done = cli("convert", "a.txt", "-o", f"{name}.json", cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-    pretty = (tmp_path / "a.json").read_bytes()
-    assert pretty.count(b"\n") > 2  # (storykit writes one story indented)
-    (tmp_path / "all.json").write_bytes(pretty + (tmp_path / "b.json").read_bytes())
-    line = pretty.count(b"\n") + 1
-    done = cli("validate", "all.json", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (
-        1,
-        f"all.json:{line}: error: a second JSON document starts here: a .json file holds one "
-        "story, and JSON documents one after another (cat a.json b.json) are not read; give "
-        "each story a file of its own, or write them one a line into a .jsonl file (storykit "
-        "convert a.json b.json -o all.jsonl)\n",
-    )
-    done = cli("convert", "a.json", "b.json", "-o", "all.jsonl", cwd=tmp_path)  # as it says
-    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
-    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"storykit": 1} {"storykit": 1}\n',  # on one line: not JSON Lines
-        '{"storykit": 1}\nx\n',  # not a document after it
-    ],
-)
-def test_other_extra_data_is_still_invalid_json(tmp_path: Path, text: str) -> None:
-    (tmp_path / "x.json").write_text(text, "utf-8")
-    done = cli("validate", "x.json", cwd=tmp_path)
-    assert done.returncode == 1
-    assert "invalid JSON: Extra data" in done.stdout
-    assert "JSON Lines" not in done.stdout
-
-
 @pytest.mark.parametrize(
     ("argv", "message", "fixed"),
     [
@@ -221,29 +148,6 @@ def test_every_help_example_runs(tmp_path: Path) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
-
-
-@pytest.mark.parametrize(("name", "to"), [("story.html", "html"), ("story.jsonld", "jsonld")])
-def test_a_file_storykit_only_writes_is_refused_as_such(tmp_path: Path, name: str, to: str) -> None:
-    # validate story.html read the page as a dump: "expected a blank line and then the title
-    # after the header"; story.jsonld as storykit JSON: "found no version"
-    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
-    assert cli("convert", "a.txt", "-o", name, cwd=tmp_path).returncode == 0
-    refused = (
-        f"{name}: a .{to} file is {to}, which storykit writes but does not read; read the "
-        "story from what it was made from (storykit JSON, a text dump, Markdown or ninjs)"
-    )
-    done = cli("validate", name, cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (1, refused.replace(": ", ": error: ", 1) + "\n")
-    for command in (["convert", name, "--to", "json"], ["show", name]):
-        done = cli(*command, cwd=tmp_path)
-        assert (done.returncode, done.stdout) == (1, "")
-        assert done.stderr.splitlines()[0] == refused
-    # what the message says: the story it was made from reads
-    assert cli("validate", "a.txt", cwd=tmp_path).returncode == 0
-    # in a folder such a file is passed over, as before
-    done = cli("validate", ".", cwd=tmp_path)
-    assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
 
 
 def tree(root: Path) -> list[str]:
