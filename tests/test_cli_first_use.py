@@ -261,35 +261,6 @@ def test_a_file_in_the_way_of_the_output_folder_says_what_to_do(tmp_path: Path, 
     assert (tmp_path / "x").read_text("utf-8") == "mine"
 
 
-@pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders there")
-@pytest.mark.parametrize(
-    ("name", "slashed", "why"),
-    [
-        ("in\\sub", "in/sub", "no such file or directory"),
-        ("in\\sub\\b.txt", "in/sub/b.txt", "no such file or directory"),
-        ("in\\*.txt", "in/*.txt", "no file matches this pattern"),
-    ],
-)
-def test_a_windows_path_says_folders_are_separated_by_slashes(
-    tmp_path: Path, name: str, slashed: str, why: str
-) -> None:
-    # convert in\sub on Linux said only "in\sub: no such file or directory"
-    (tmp_path / "in" / "sub").mkdir(parents=True)
-    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
-    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
-    said = f"{name}: {why}; folders are separated by / here: {slashed}"
-    done = cli("validate", name, cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (1, said.replace(": ", ": error: ", 1) + "\n")
-    done = cli("convert", name, "--to", "json", "-o", "out/", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.splitlines()[0] == said
-    done = cli("convert", slashed, "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
-    assert done.returncode == 0, done.stderr
-    # a name not there either way is only not there
-    done = cli("validate", "in\\nothing", cwd=tmp_path)
-    assert done.stdout == "in\\nothing: error: no such file or directory\n"
-
-
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
