@@ -271,23 +271,6 @@ def test_an_empty_name_is_a_wrong_command_line(tmp_path: Path, argv: list[str], 
     assert files_under(tmp_path) == ["in/a.txt"]
 
 
-@pytest.mark.parametrize(  # (afile/ itself: refused before reading, test_cli_first_use.py)
-    "out", ["afile/x.jsonl", "afile/x.db", "afile/sub/", "afile/sub/x.json"]
-)
-def test_a_file_in_the_way_of_the_output_folder_is_named_as_such(tmp_path: Path, out: str) -> None:
-    # makedirs' "File exists" read as if the output were there ("use --force"); a file
-    # further up said "afile/sub/: Not a directory" (first-ten-minutes pass): the file is named
-    write(tmp_path / "a.txt", dump(1))
-    write(tmp_path / "afile", "not a folder")
-    to = () if out.endswith(".db") else ("--to", "json")  # x.db: a database (from its suffix)
-    done = cli("convert", "a.txt", "-o", out, *to, cwd=tmp_path)
-    assert done.returncode == 1
-    assert "not a folder (a file is in the way)" in done.stderr
-    assert re.search(r"\bafile: not a folder|cannot write afile/\S+: not a folder", done.stderr)
-    assert "exists" not in done.stderr
-    assert (tmp_path / "afile").read_text() == "not a folder"
-
-
 def test_no_arguments_show_the_overview(tmp_path: Path) -> None:
     # It said only "the following arguments are required: COMMAND": not which commands exist
     done = cli(cwd=tmp_path)
