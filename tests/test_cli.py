@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +30,7 @@ from .cli_helpers import (
     temp_files,
     unmeasured,
 )
-from .conftest import ROOT, SEED
+from .conftest import SEED
 from .test_collection import BAD_DATE, dump, make_story, make_zip, write
 
 __all__ = [  # (tests/test_cli_faults.py imports these from here)
@@ -118,68 +116,6 @@ def test_each_batch_command_says_its_exit_statuses(tmp_path: Path) -> None:
     assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 0
     assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 1  # exists
     assert cli("convert", "bad.txt", "--to", "json", cwd=tmp_path).returncode == 1
-
-
-def test_the_validate_example_of_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
-    """docs/cli.md shows validate's output for an archive; tests/test_docs.py runs no such block."""
-    page = (ROOT / "docs" / "cli.md").read_text("utf-8")
-    found = re.search(r"```text\n(\$ storykit validate archive\.zip\n.*?)```", page, re.S)
-    assert found is not None
-    block = found[1]
-    # "an archive whose 2026/b.txt has a date that does not exist on its line 2"
-    bad = "Photo by Kari Lund on Pexels\nSCMP 2026-13-45\n\nA title\n\nA paragraph.\n"
-    make_zip(tmp_path / "archive.zip", {"2026/a.txt": SEED.read_bytes(), "2026/b.txt": bad})
-    shown = []
-    for line in block.splitlines():
-        if line.startswith("$ storykit "):
-            done = cli(*shlex.split(line)[2:], cwd=tmp_path)
-            assert done.returncode == 1  # an error
-            assert done.stderr == "2 stories checked: 1 error, 0 warnings\n"
-            shown.append(f"{line}\n{done.stdout}")
-    assert len(shown) == 2
-    assert "".join(shown) == block
-
-
-def test_validate_prints_file_line_level_message(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    good = write(tmp_path / "good.txt", dump(1))
-    stray = write(tmp_path / "stray.txt", STRAY)
-    status, out, err = run(capsys, "validate", str(good), str(stray), "-j", "1")
-    assert status == 0
-    assert out == (
-        f"{stray}:3: warning: could not place header line 'Stray header line'; "
-        "kept in story.extras\n"
-    )
-    assert err == "2 stories checked: 0 errors, 1 warning\n"
-    status, out, _ = run(capsys, "validate", "--strict", str(stray), "-j", "1")
-    assert status == 1
-    assert out.startswith(f"{stray}:3: error: could not place header line")
-
-
-def test_validate_errors_exit_1_with_lines_counted_in_the_archive(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    text = dump(1) + "\n\n" + BAD_DATE
-    path = make_zip(tmp_path / "a.zip", {"m.txt": text})
-    status, out, _ = run(capsys, "validate", str(path), "-j", "1")
-    line = text.split("\n").index("SCMP 2026-13-45") + 1
-    assert status == 1
-    assert out.startswith(f"{path}:m.txt:{line}: error: invalid date '2026-13-45'")
-
-
-def test_validate_json_for_machines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stray = write(tmp_path / "stray.txt", STRAY)
-    bad = write(tmp_path / "bad.txt", BAD_DATE)
-    status, out, _ = run(capsys, "validate", "--format", "json", str(bad), str(stray), "-j", "1")
-    assert status == 1
-    report = json.loads(out)
-    assert report["valid"] is False
-    assert (report["stories"], report["errors"], report["warnings"]) == (2, 1, 1)
-    assert [(d["file"], d["line"], d["level"]) for d in report["diagnostics"]] == [
-        (str(bad), 2, "error"),
-        (str(stray), 3, "warning"),
-    ]
 
 
 def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -409,14 +345,6 @@ def test_iter_stories_raises_a_missing_extra_whatever_the_error_policy(tmp_path:
     assert done.stdout.splitlines() == [
         f"{policy} {MARKDOWN_MISSING}" for policy in ("raise", "warn", "collect")
     ], done.stderr
-
-
-def test_validate_counts_stories_not_missing_paths(tmp_path: Path) -> None:
-    write(tmp_path / "a.txt", dump(1))
-    done = cli("validate", "a.txt", "nothere.txt", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stdout == "nothere.txt: error: no such file or directory\n"
-    assert done.stderr == ("1 story checked: 1 error, 0 warnings; 1 file could not be read\n")
 
 
 def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> None:
