@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +10,6 @@ import pytest
 
 import storykit
 import storykit.feeds
-from storykit import Story
-from storykit._show import render
 
 from .cli_helpers import (
     STRAY,
@@ -29,7 +26,7 @@ from .cli_helpers import (
     unmeasured,
 )
 from .conftest import SEED
-from .test_collection import BAD_DATE, dump, make_story, make_zip, write
+from .test_collection import BAD_DATE, dump, make_story, write
 
 __all__ = [  # (tests/test_cli_faults.py imports these from here)
     "_fsize_limit",
@@ -114,60 +111,6 @@ def test_each_batch_command_says_its_exit_statuses(tmp_path: Path) -> None:
     assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 0
     assert cli("convert", "a.txt", "-o", "a.json", cwd=tmp_path).returncode == 1  # exists
     assert cli("convert", "bad.txt", "--to", "json", cwd=tmp_path).returncode == 1
-
-
-def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    story = make_story(1)
-    long = storykit.Section("The long part", ["word " * 60 + "end."])
-    story = Story(
-        story.title,
-        source=story.source,
-        image=story.image,
-        sections=(*story.sections, long),
-        tags=story.tags,
-    )
-    path = write(tmp_path / "a.json", storykit.dumps(story, "json"))
-    status, out, _ = run(capsys, "show", str(path), "--width", "40")
-    assert status == 0
-    assert out == render(story, 40)
-    lines = out.splitlines()
-    assert lines[:3] == ["Story number 1 about chips", "=" * 26, "SCMP · 2026-05-02"]
-    assert "Photo by Pavel Danilyuk (Pexels)" in lines
-    assert "The long part" in lines
-    assert all(len(line) <= 40 for line in lines)
-    assert lines[-1] == "Tags: AI, EVs"
-    for width in ("-5", "0", "19", "wide"):  # was taken as 20 without a word
-        status, _, err = run(capsys, "show", str(path), "--width", width)
-        assert status == 2
-        assert f"argument --width: takes a number of columns, 20 or more, not '{width}'" in err
-
-
-def test_show_first_of_several_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path / "a.txt", dump(1) + "\n\n" + dump(2))
-    status, out, err = run(capsys, "show", str(path))
-    assert status == 0
-    assert "Story number 1" in out
-    assert "Story number 2" not in out
-    assert "holds more stories" in err
-    status, out, _ = run(capsys, "show", str(path), "--all")
-    assert "Story number 2" in out
-
-
-def test_show_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = write(tmp_path / "bad.txt", BAD_DATE)
-    status, out, err = run(capsys, "show", str(bad))
-    assert (status, out) == (1, "")
-    assert err.startswith(f"{bad}:2: invalid date")
-    status, _, err = run(capsys, "show", str(tmp_path / "missing.txt"))
-    assert status == 1
-    assert "no such file or directory" in err
-    assert run(capsys, "show", str(tmp_path))[0] == 2
-
-
-def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "schema")
-    assert status == 0
-    assert json.loads(out) == storykit.json_schema()
 
 
 def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
@@ -259,19 +202,6 @@ def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(
     last = done.stderr.splitlines()[-1]
     assert last == f"storykit {argv[0]}: error: unrecognized arguments: {message}"
     assert files_under(tmp_path) == ["a.txt"]
-
-
-def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:
-    make_zip(tmp_path / "corpus.zip", {"a.txt": dump(1), "b.txt": dump(2)})
-    done = cli("show", "corpus.zip", cwd=tmp_path)
-    assert done.returncode == 0
-    assert done.stderr == (
-        "corpus.zip holds more stories or members; showing the first (use --all)\n"
-    )
-    assert make_story(1).title in done.stdout
-    done = cli("show", "corpus.zip", "--all", cwd=tmp_path)
-    assert "[a.txt]" in done.stdout
-    assert "[b.txt]" in done.stdout
 
 
 def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> None:

@@ -151,21 +151,3 @@ def test_every_help_example_runs(tmp_path: Path) -> None:
 
 def tree(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def test_show_of_a_folder_says_how_to_show_its_stories(tmp_path: Path) -> None:
-    # it said only "in is a folder; show takes one file"
-    (tmp_path / "my in" / "sub").mkdir(parents=True)
-    (tmp_path / "my in" / "a.txt").write_bytes(SEED.read_bytes())
-    other = storykit.dumps(storykit.Story("Another story"), "text")
-    (tmp_path / "my in" / "sub" / "b.txt").write_text(other, "utf-8")
-    done = cli("show", "my in", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr.splitlines()[-1] == (
-        "storykit show: error: 'my in' is a folder; show takes one file: name one in it, or "
-        "show every story in it with storykit show 'my in/**' --all"
-    )
-    done = cli("show", "my in/**", "--all", cwd=tmp_path)  # as it says (the shell unquotes)
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.count("Another story") == 1
-    assert done.stdout.count(storykit.load(SEED).title) == 1
