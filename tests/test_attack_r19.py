@@ -24,8 +24,8 @@ import storykit
 from storykit import StoryParseError
 from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
+from tests.cli_helpers import _fsize_limit, cli, storykit_cmd, unmeasured
 from tests.conftest import SEED, run_python
-from tests.test_cli import _fsize_limit, cli, storykit_cmd, unmeasured
 
 
 def _read_failing(how: str, path: Path) -> str:

@@ -25,8 +25,8 @@ import storykit
 from storykit import formats
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
+from .collection_helpers import make_story
 from .conftest import SEED
-from .test_collection import make_story
 
 HANG = 120  # seconds: a hang detector
 

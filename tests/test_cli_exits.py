@@ -17,10 +17,12 @@ import pytest
 
 import storykit
 from storykit import Credit, Image, Section, Source, Story
+from storykit._show import render
 from storykit.cli import EXIT_PIPE, main
 
-from .test_cli import run, shell
-from .test_collection import BAD_DATE, dump, make_story, write
+from .cli_helpers import cli, run, shell
+from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
+from .conftest import SEED
 
 
 @pytest.mark.parametrize(
@@ -162,6 +164,85 @@ def test_show_reports_what_the_reader_noticed(
     assert out.endswith("Lines not placed:\n  *** odd ***\n")
 
 
+def test_show_is_readable_and_wrapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = make_story(1)
+    long = storykit.Section("The long part", ["word " * 60 + "end."])
+    story = Story(
+        story.title,
+        source=story.source,
+        image=story.image,
+        sections=(*story.sections, long),
+        tags=story.tags,
+    )
+    path = write(tmp_path / "a.json", storykit.dumps(story, "json"))
+    status, out, _ = run(capsys, "show", str(path), "--width", "40")
+    assert status == 0
+    assert out == render(story, 40)
+    lines = out.splitlines()
+    assert lines[:3] == ["Story number 1 about chips", "=" * 26, "SCMP · 2026-05-02"]
+    assert "Photo by Pavel Danilyuk (Pexels)" in lines
+    assert "The long part" in lines
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[-1] == "Tags: AI, EVs"
+    for width in ("-5", "0", "19", "wide"):  # was taken as 20 without a word
+        status, _, err = run(capsys, "show", str(path), "--width", width)
+        assert status == 2
+        assert f"argument --width: takes a number of columns, 20 or more, not '{width}'" in err
+
+
+def test_show_first_of_several_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "a.txt", dump(1) + "\n\n" + dump(2))
+    status, out, err = run(capsys, "show", str(path))
+    assert status == 0
+    assert "Story number 1" in out
+    assert "Story number 2" not in out
+    assert "holds more stories" in err
+    status, out, _ = run(capsys, "show", str(path), "--all")
+    assert "Story number 2" in out
+
+
+def test_show_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path / "bad.txt", BAD_DATE)
+    status, out, err = run(capsys, "show", str(bad))
+    assert (status, out) == (1, "")
+    assert err.startswith(f"{bad}:2: invalid date")
+    status, _, err = run(capsys, "show", str(tmp_path / "missing.txt"))
+    assert status == 1
+    assert "no such file or directory" in err
+    assert run(capsys, "show", str(tmp_path))[0] == 2
+
+
+def test_show_names_the_archive_that_holds_more(tmp_path: Path) -> None:
+    make_zip(tmp_path / "corpus.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    done = cli("show", "corpus.zip", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == (
+        "corpus.zip holds more stories or members; showing the first (use --all)\n"
+    )
+    assert make_story(1).title in done.stdout
+    done = cli("show", "corpus.zip", "--all", cwd=tmp_path)
+    assert "[a.txt]" in done.stdout
+    assert "[b.txt]" in done.stdout
+
+
+def test_show_of_a_folder_says_how_to_show_its_stories(tmp_path: Path) -> None:
+    # it said only "in is a folder; show takes one file"
+    (tmp_path / "my in" / "sub").mkdir(parents=True)
+    (tmp_path / "my in" / "a.txt").write_bytes(SEED.read_bytes())
+    other = storykit.dumps(storykit.Story("Another story"), "text")
+    (tmp_path / "my in" / "sub" / "b.txt").write_text(other, "utf-8")
+    done = cli("show", "my in", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        "storykit show: error: 'my in' is a folder; show takes one file: name one in it, or "
+        "show every story in it with storykit show 'my in/**' --all"
+    )
+    done = cli("show", "my in/**", "--all", cwd=tmp_path)  # as it says (the shell unquotes)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.count("Another story") == 1
+    assert done.stdout.count(storykit.load(SEED).title) == 1
+
+
 def test_main_in_a_thread_leaves_the_signals_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -209,6 +290,12 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "schema")
     assert (status, err) == (0, "")
     assert json.loads(out)["title"]
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "schema")
+    assert status == 0
+    assert json.loads(out) == storykit.json_schema()
 
 
 # --------------------------------------------------------------------------- table outputs

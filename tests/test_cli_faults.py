@@ -17,7 +17,7 @@ import storykit
 from storykit import Section, _engine
 from tests.conftest import ROOT, run_python
 
-from .test_cli import (
+from .cli_helpers import (
     _fsize_limit,
     _wait_for,
     cli,
@@ -29,7 +29,7 @@ from .test_cli import (
     temp_files,
     unmeasured,
 )
-from .test_collection import BAD_DATE, dump, make_story, make_zip, write
+from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
 
 
 def _tree(root: Path) -> list[str]:

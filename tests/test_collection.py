@@ -19,7 +19,6 @@ from storykit.tags import TagSplitter
 
 from .collection_helpers import (
     BAD_DATE,
-    add_link,  # noqa: F401  (tests/test_cli*.py import the helpers from here)
     add_tar,
     dump,
     make_story,

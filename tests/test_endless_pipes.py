@@ -18,6 +18,7 @@ import pytest
 
 import storykit
 
+from .cli_helpers import _wait_for
 from .collection_helpers import dump, make_story, write
 from .endless_helpers import (
     BLANK,
@@ -31,7 +32,6 @@ from .endless_helpers import (
     in_session,
     tail,
 )
-from .test_cli import _wait_for
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ import storykit
 from storykit import Story, StoryParseError
 from storykit.formats.text import split_stories
 
+from .cli_helpers import cli
 from .strategies import dump_stories
-from .test_cli import cli
 
 # What _GLUED_RE lets stand between the first's footer (its URL) and the second's '←':
 # blanks the first's last line ended with (which the reader strips from a line's ends, a

@@ -19,9 +19,9 @@ import storykit
 from storykit import StoryParseError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
+from tests.cli_helpers import unmeasured
 from tests.conftest import SEED
 from tests.formats.sqlite_helpers import SRC, _specials, db_rows, make
-from tests.test_cli import unmeasured
 
 # --------------------------------------------------------------------------- command line
 

@@ -17,9 +17,9 @@ import pytest
 import storykit
 from storykit import Story, StoryParseError
 from storykit.formats import sqlite as sk_sqlite
+from tests.cli_helpers import _wait_for, unmeasured
 from tests.conftest import ROOT
 from tests.formats.sqlite_helpers import SRC, db_rows, make
-from tests.test_cli import _wait_for, unmeasured
 
 # --------------------------------------------------------------------------- crashes
 

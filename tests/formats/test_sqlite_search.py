@@ -19,7 +19,7 @@ import storykit
 from storykit import Section, Story
 from storykit.formats import _sqlite_search as sk_search
 from storykit.formats._sqlite_search import MAX_TERMS, _phrases, _query_problem
-from tests.test_cli import cli, unmeasured
+from tests.cli_helpers import cli, unmeasured
 
 Mark = tuple[str, str]
 

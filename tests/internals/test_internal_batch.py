@@ -25,8 +25,8 @@ from storykit import _engine, _pieces, _units, _work_records
 from storykit._sources import Limits
 from storykit._work_records import StoryUnit
 
+from ..cli_helpers import _children_cpu, files_under, jsonl_stories, run
 from ..collection_helpers import dump, make_story, write
-from ..test_cli import _children_cpu, files_under, jsonl_stories, run
 from ..test_cost import big_story
 from .batch_helpers import _Collecting
 from .test_internal_pieces import TRICKY, count_scanning

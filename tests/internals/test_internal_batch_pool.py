@@ -29,9 +29,9 @@ import storykit
 from storykit import _engine, _pool, _units, _work_records, _worker
 from storykit._sources import Limits
 
+from ..cli_helpers import files_under, jsonl_stories, run
 from ..collection_helpers import dump, make_story, write
 from ..conftest import run_python
-from ..test_cli import files_under, jsonl_stories, run
 from .batch_helpers import _Collecting
 
 
@@ -205,7 +205,7 @@ def test_a_signal_while_workers_fill_the_shared_buffer_leaves_nothing(
 ) -> None:
     # -j 2 into one file: the chunks' outputs come through the shared buffer. Ctrl-C or
     # SIGTERM at any moment leaves no temporary file, no part of an output, no traceback.
-    from ..test_cli import _children, _start, _wait_for, many_stories, temp_files
+    from ..cli_helpers import _children, _start, _wait_for, many_stories, temp_files
 
     many_stories(tmp_path / "in", 3000)
     for attempt in range(3):

@@ -1,0 +1,275 @@
+"""``-o`` and the inputs: the output is never read back as input, and what is in its way
+is said with a way out that works.
+
+An input folder (or a pattern's folder) is refused as the output folder, inputs inside the
+output folder are named as not read, and a file or folder where the output should go is
+named as such.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .cli_helpers import cli
+from .cli_helpers import files_under as tree
+from .collection_helpers import dump, write
+from .conftest import SEED
+
+
+@pytest.mark.parametrize(  # (afile/ itself: refused before reading, below)
+    "out", ["afile/x.jsonl", "afile/x.db", "afile/sub/", "afile/sub/x.json"]
+)
+def test_a_file_in_the_way_of_the_output_folder_is_named_as_such(tmp_path: Path, out: str) -> None:
+    # makedirs' "File exists" read as if the output were there ("use --force"); a file
+    # further up said "afile/sub/: Not a directory" (first-ten-minutes pass): the file is named
+    write(tmp_path / "a.txt", dump(1))
+    write(tmp_path / "afile", "not a folder")
+    to = () if out.endswith(".db") else ("--to", "json")  # x.db: a database (from its suffix)
+    done = cli("convert", "a.txt", "-o", out, *to, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "not a folder (a file is in the way)" in done.stderr
+    assert re.search(r"\bafile: not a folder|cannot write afile/\S+: not a folder", done.stderr)
+    assert "exists" not in done.stderr
+    assert (tmp_path / "afile").read_text() == "not a folder"
+
+
+def test_the_output_is_not_read_back_as_an_input_on_the_next_run(tmp_path: Path) -> None:
+    # convert . -o all.jsonl --force read the last run's all.jsonl too: 2, 4, 6 stories…
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",), ("--force",)):
+        done = cli("convert", ".", "-o", "all.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert len((tmp_path / "all.jsonl").read_text("utf-8").splitlines()) == 2
+    # … and --to text -o all.txt read all.txt (and all.jsonl, an input like any other)
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "text", "-o", "all.txt", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    (tmp_path / "all.txt").unlink()
+    (tmp_path / "all.jsonl").unlink()
+    # convert . -o json/ read json/*.json and wrote json/json/a.json
+    for force in ((), ("--force",)):
+        done = cli("convert", ".", "--to", "json", "-o", "out/json", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+        assert tree(tmp_path) == ["a.txt", "b.txt", "out/json/a.json", "out/json/b.json"]
+    # a file named on its own is read, wherever it is
+    done = cli("convert", "out/json/a.json", "--to", "text", "-o", "out/json/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+
+
+@pytest.mark.parametrize("out", [".", "./", "dumps/..", "{abs}"])
+def test_an_input_folder_is_refused_as_the_output_folder(tmp_path: Path, out: str) -> None:
+    # convert . --to json -o . wrote a.json beside a.txt; run again, it read a.json too and
+    # wrote a~2.json, then a~2~2.json (with --force), and its lazy walk could read what it
+    # was writing
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "dumps").mkdir()
+    out = out.format(abs=tmp_path)
+    done = cli("convert", ".", "--to", "json", "-o", out, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"storykit convert: error: {out} is an input folder, so the files written into it "
+        "would be read as input (by this run or the next): write them to a folder of their "
+        f"own, such as one inside it, -o {os.path.join(out, 'json', '')}\n"
+    )
+    assert tree(tmp_path) == ["a.txt"]
+    for force in ((), ("--force",)):  # the way out, twice: the same one file
+        done = cli(
+            "convert", ".", "--to", "json", "-o", f"{Path(out) / 'json'}/", *force, cwd=tmp_path
+        )
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        assert tree(tmp_path) == ["a.txt", "json/a.json"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "out"),
+    [
+        (["in"], "link/json/"),  # the advice of -o link: link/json/, a path under in itself
+        (["link"], "in/json/"),  # the input folder reached through a link
+        (["in/*"], "in/json/"),  # a pattern that matches the output folder
+        (["in/**"], "in/json/"),
+        (["in", "in/sub"], "in/sub/json/"),  # nested inputs, the output in both
+        (["in/../in/"], "./in//json"),  # spelled otherwise
+    ],
+)
+def test_the_output_is_not_read_back_however_it_is_named(
+    tmp_path: Path, inputs: list[str], out: str
+) -> None:
+    # convert in --to json -o link/json/ (link -> in) wrote 7, then 14 stories: the second
+    # run read back in/json/*.json, which it compared to link/json as strings
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "link").symlink_to("in")
+    runs = []
+    for _ in range(2):
+        done = cli("convert", *inputs, "--to", "json", "-o", out, "--force", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stderr)
+    assert runs[0] == runs[1]
+    written = [name for name in tree(tmp_path) if name.endswith(".json")]
+    assert all(name.startswith(os.path.normpath(out.replace("link", "in"))) for name in written)
+    assert not any("json/json" in name for name in written), written
+
+
+def test_an_input_folder_inside_the_output_folder_is_read(tmp_path: Path) -> None:
+    # the output is left out of a walk that starts outside it, not of one inside it
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    for _ in range(2):
+        done = cli("convert", "in/sub", "--to", "json", "-o", "in/", "--force", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["in/b.json", "in/sub/b.txt"]
+
+
+@pytest.mark.parametrize("out", ["x", "x/"])
+def test_a_file_in_the_way_of_the_output_folder_says_what_to_do(tmp_path: Path, out: str) -> None:
+    # -o x said only "x is a file, not a folder"; -o x/ got past that check, made nothing and
+    # failed at run time: "x: not a folder (a file is in the way)", exit 1
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x").write_text("mine", "utf-8")
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", out, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        f"storykit convert: error: {out} is a file, not a folder: give a folder, "
+        "-o x-2/ (one file each)"
+    )
+    done = cli("convert", "a.txt", "b.txt", "--to", "json", "-o", "x-2/", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+    assert (tmp_path / "x").read_text("utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["in", "-o", "in.html"],
+            "many stories cannot go into one html output: give a folder, -o in-2/ --to html "
+            "(one file each)",
+        ),
+        (
+            ["in", "--to", "md", "-o", "in.html"],
+            "-o in.html: the suffix .html is html's, but --to md writes markdown; give a "
+            "folder, -o in-2/ (one file each)",
+        ),
+        (  # the input folder spelled otherwise
+            ["./in/", "-o", "in.md"],
+            "many stories cannot go into one markdown output: give a folder, -o in-2/ --to "
+            "markdown (one file each)",
+        ),
+    ],
+)
+def test_the_folder_advised_is_not_an_input_folder(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # convert in -o in.html advised -o in/ --to html, which was then refused: "in/ is an
+    # input folder"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", *argv, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {said}",
+    )
+    way = said.split(" -o ", 1)[1].split(" (", 1)[0].split()
+    followed = [arg for arg in argv if arg not in ("-o", argv[argv.index("-o") + 1])]
+    if "--to" in way and "--to" in followed:
+        followed = followed[: followed.index("--to")] + followed[followed.index("--to") + 2 :]
+    done = cli("convert", *followed, "-o", *way, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+
+
+def test_a_folder_named_as_the_jsonl_output_says_what_to_do(tmp_path: Path) -> None:
+    # it read every story, then failed at the end: "cannot write x.jsonl: Is a directory",
+    # "0 converted, 1 failed" (the refusal meant for it could not be reached)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "x.jsonl").mkdir()
+    (tmp_path / "x-2.jsonl").write_text("", "utf-8")
+    for force in ((), ("--force",)):
+        done = cli("convert", "a.txt", "a.txt", "-o", "x.jsonl", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (
+            2,
+            "storykit convert: error: x.jsonl is a folder, but a .jsonl output is one file; "
+            "name the file x-3.jsonl",
+        )
+    done = cli("convert", "a.txt", "a.txt", "-o", "x-3.jsonl", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "2 converted, 0 failed\n")
+
+
+def test_inputs_in_the_output_folder_are_said_not_to_be_read(tmp_path: Path) -> None:
+    # convert in --to json -o in/sub/ converted in/a.txt and left out in/sub/b.txt, a story
+    # it was asked for, saying only "1 converted, 0 failed"
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    with zipfile.ZipFile(tmp_path / "in" / "sub" / "c.zip", "w") as made:  # named once
+        made.writestr("c1.txt", SEED.read_bytes())
+        made.writestr("c2.txt", SEED.read_bytes())
+    for force in ((), ("--force",)):  # (the first run's a.json in in/sub is not counted)
+        done = cli("convert", "in", "--to", "json", "-o", "in/sub/", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (
+            0,
+            "1 converted, 0 failed\n2 files of the inputs not read (in/sub/b.txt, "
+            "in/sub/c.zip): in/sub/ is the output folder, and what is in it is not read as "
+            "input; to convert them too, give a folder that holds no input, such as -o out/\n",
+        )
+    (tmp_path / "in" / "sub" / "a.json").unlink()  # (else an input of the next run)
+    done = cli("convert", "in", "--to", "json", "-o", "out/", cwd=tmp_path)  # as it says
+    assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", "-q", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_one_input_in_the_output_folder_is_it(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "sub" / "b.txt").write_bytes(SEED.read_bytes())
+    done = cli("convert", "in", "--to", "json", "-o", "in/sub/", cwd=tmp_path)
+    assert done.stderr.splitlines()[-1] == (
+        "1 file of the inputs not read (in/sub/b.txt): in/sub/ is the output folder, and what "
+        "is in it is not read as input; to convert it too, give a folder that holds no input, "
+        "such as -o out/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "out"), [("in/*", "in/"), ("in/**", "in"), ("./in/*.*", "in/"), ("*", ".")]
+)
+def test_a_pattern_that_would_read_its_output_back_is_refused(
+    tmp_path: Path, pattern: str, out: str
+) -> None:
+    # convert 'in/*' --to json -o in/ wrote in/a.json; run again it read that too and
+    # wrote in/a~2.json, then in/a~2~2.json (as convert in -o in/ did before it was refused)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    if out == ".":
+        (tmp_path / "in" / "a.txt").rename(tmp_path / "a.txt")
+    done = cli("convert", pattern, "--to", "json", "-o", out, cwd=tmp_path)
+    inside = os.path.join(out, "json", "")
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f"storykit convert: error: {out} is where the pattern '{pattern}' looks, so the files "
+        "written into it would be read as input (by this run or the next): write them to a "
+        f"folder of their own, such as one inside it, -o {inside}",
+    )
+    for force in ((), ("--force",)):  # the way out, twice: the same one file
+        done = cli("convert", pattern, "--to", "json", "-o", inside, *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert [name for name in tree(tmp_path) if name.endswith(".json")] == [
+        os.path.normpath(os.path.join(inside, "a.json"))
+    ]
+
+
+def test_a_pattern_that_reads_no_output_back_is_not_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    for force in ((), ("--force",)):
+        done = cli("convert", "*.txt", "--to", "json", "-o", ".", *force, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert tree(tmp_path) == ["a.json", "a.txt"]
