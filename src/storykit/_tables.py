@@ -17,7 +17,6 @@ import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
@@ -172,10 +171,10 @@ def _remove_made(out: str) -> None:
     at once; a signal may come before the tables are made in it).
     """
     if lower_suffix(out) != ".parquet" and not _empty_file(out):
+        from storykit.formats._sqlite_reader import connect_read_only  # noqa: PLC0415
+
         try:
-            with contextlib.closing(
-                sqlite3.connect(f"file:{quote(os.fsencode(out))}?mode=ro", uri=True)
-            ) as db:
+            with contextlib.closing(connect_read_only(out)) as db:
                 if db.execute("SELECT count(*) FROM stories").fetchone()[0]:
                     return
         except sqlite3.Error:

@@ -197,6 +197,21 @@ def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
     assert list(storykit.iter_stories(database)) == [storykit.load(SEED)]
 
 
+def test_a_database_whose_name_is_not_utf8_is_read_searched_and_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by trying the command: reading such a database made its read-only URI from the
+    name as text, which cannot encode it (validate: internal error; search: a codec error)."""
+    database = tmp_path / os.fsdecode(b"o\xff.db")
+    assert main(["convert", str(SEED), "-o", str(database), "-q"]) == 0
+    assert list(storykit.iter_stories(database)) == [storykit.load(SEED)]
+    status, out, err = run(capsys, "validate", str(database))
+    assert (status, err) == (0, "1 story checked: 0 errors, 0 warnings\n")
+    status, out, err = run(capsys, "search", str(database), "xiaomi")
+    assert (status, err) == (0, "")
+    assert storykit.load(SEED).title in out
+
+
 def _fsize_limit(limit: int) -> Callable[[], None]:
     def limit_file_size() -> None:
         import resource

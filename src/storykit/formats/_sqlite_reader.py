@@ -72,13 +72,13 @@ def _open_read(path: str) -> sqlite3.Connection:
         raise StoryParseError(what, filename=path)
     try:
         try:
-            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            connection = connect_read_only(path)
             problem = _layout_problem(connection)
         except sqlite3.OperationalError as exc:
             if not _hot_journal(exc):
                 raise
             _roll_back(path)
-            connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+            connection = connect_read_only(path)
             problem = _layout_problem(connection)
         version = None if problem is not None else _version(connection)
     except sqlite3.DatabaseError as exc:
@@ -119,10 +119,17 @@ def _roll_back(path: str) -> None:
         raise StoryParseError(msg, filename=path) from None
 
 
-def _uri_path(path: str) -> str:
+def connect_read_only(path: str) -> sqlite3.Connection:
+    """A read-only connection to the database file ``path``, whatever bytes its name holds.
+
+    SQLite opens read-only only through a ``file:`` URI: the path goes into it as the
+    percent-encoded bytes of its name (a name that is not UTF-8 could not be encoded as
+    text).
+    """
     from urllib.parse import quote  # noqa: PLC0415
 
-    return quote(os.path.abspath(path).replace(os.sep, "/"))
+    name = os.fsencode(os.path.abspath(path)).replace(os.fsencode(os.sep), b"/")
+    return sqlite3.connect(f"file:{quote(name)}?mode=ro", uri=True)
 
 
 def _grouped(cursor: sqlite3.Cursor) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
