@@ -8,12 +8,15 @@ named as such.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+
+import storykit
 
 from .cli_helpers import cli
 from .cli_helpers import files_under as tree
@@ -273,3 +276,60 @@ def test_a_pattern_that_reads_no_output_back_is_not_refused(tmp_path: Path) -> N
         done = cli("convert", "*.txt", "--to", "json", "-o", ".", *force, cwd=tmp_path)
         assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
     assert tree(tmp_path) == ["a.json", "a.txt"]
+
+
+def _archive(tmp_path: Path) -> None:
+    """in/ with two dumps, a.zip holding one, a.db and (with pyarrow) a.parquet of it."""
+    write(tmp_path / "in" / "s1.txt", dump(1))
+    write(tmp_path / "in" / "s2.txt", dump(2))
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as archive:
+        archive.writestr("s3.txt", dump(3))
+    assert cli("convert", "a.zip", "-o", "a.db", cwd=tmp_path).returncode == 0
+    if importlib.util.find_spec("pyarrow") is not None:
+        assert cli("convert", "a.zip", "-o", "a.parquet", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "replaced", "advice"),
+    [
+        (["a.zip", "-o", "a.zip", "--to", "jsonl"], "a.zip", "a-2.jsonl"),
+        (
+            ["in/s1.txt", "in/s2.txt", "-o", "in/../in/s2.txt"],
+            "in/../in/s2.txt",
+            "in/../in/s2-2.txt",
+        ),
+        (["in/s2.txt", "-o", "in/s2.txt"], "in/s2.txt", "in/s2-2.txt"),
+        (["a.db", "-o", "a.db"], "a.db", "a-2.db"),
+        (["a.parquet", "-o", "a.parquet"], "a.parquet", "a-2.parquet"),
+    ],
+)
+def test_an_output_named_as_an_input_is_refused_even_with_force(
+    tmp_path: Path, argv: list[str], replaced: str, advice: str
+) -> None:
+    # Found by attacking the command: `convert a.zip -o a.zip --to jsonl -f` replaced the
+    # archive with its stories, and `convert a.parquet -o a.parquet -f` removed the file it
+    # was to read. (An input folder's file named as the output is this run's: see above.)
+    if replaced.endswith(".parquet"):
+        pytest.importorskip("pyarrow", reason="a Parquet file needs the parquet extra")
+    _archive(tmp_path)
+    before = {name: (tmp_path / name).read_bytes() for name in tree(tmp_path)}
+    done = cli("convert", *argv, "--force", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        f"storykit convert: error: -o {replaced} is one of the inputs, and the output would "
+        f"replace it: name a file that is no input, such as -o {advice}\n"
+    )
+    assert {name: (tmp_path / name).read_bytes() for name in tree(tmp_path)} == before
+    at = argv.index("-o") + 1  # the advice followed: that name after -o, nothing else
+    followed = cli("convert", *argv[:at], advice, *argv[at + 1 :], cwd=tmp_path)
+    assert followed.returncode == 0, followed.stderr
+    assert (tmp_path / replaced).read_bytes() == before[os.path.normpath(replaced)]
+    assert list(storykit.iter_stories(tmp_path / advice))  # the stories, where it said
+
+
+def test_a_new_output_file_in_an_input_folder_is_still_written(tmp_path: Path) -> None:
+    # (left out of this run's walk, as before: only a file that is an input is refused)
+    _archive(tmp_path)
+    done = cli("convert", "in", "-o", "in/all.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "in" / "all.jsonl").read_text().splitlines()) == 2

@@ -32,6 +32,7 @@ from storykit._batch_args import (
     _limits,
     _names_folder,
     _target_format,
+    check_not_an_input,
     holds_one_document,
     many_in_one_document,
 )
@@ -207,6 +208,9 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
     summary = Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    if writes_file:
+        jsonl = lines or mode == "jsonl"
+        check_not_an_input(out or "", inputs, JSONL_SUFFIX if jsonl else out_suffix(to))
     if writes_file and os.path.lexists(out or "") and not args.force:
         sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
         return EXIT_FAILED

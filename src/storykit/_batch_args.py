@@ -175,13 +175,36 @@ def _input_folder(folder: str, inputs: list[str]) -> bool:
     )
 
 
-def _free(out: str) -> str:
-    """A name like ``out`` (a ``.jsonl`` file's) that nothing has: ``x-2.jsonl`` or on."""
-    stem, suffix = out[: -len(JSONL_SUFFIX)], out[-len(JSONL_SUFFIX) :]
+def _free(out: str, suffix: str = JSONL_SUFFIX) -> str:
+    """A name like ``out`` ending in ``suffix`` that nothing has: ``x-2.jsonl`` or on."""
+    stem = out[: -len(suffix)] if out.lower().endswith(suffix) else os.path.splitext(out)[0]
     number = 2
     while os.path.lexists(f"{stem}-{number}{suffix}"):
         number += 1
     return f"{stem}-{number}{suffix}"
+
+
+def check_not_an_input(out: str, inputs: list[str], suffix: str) -> None:
+    """Refuse an output file that is named as an input too, even with ``--force``.
+
+    ``convert a.zip -o a.zip --to jsonl -f`` replaced the archive with its stories' JSON,
+    and ``convert a.parquet -o a.parquet -f`` removed the file it was to read: the input
+    was lost. (A file an input folder or pattern holds is this run's output, left out of
+    their walk: ``convert . -o all.jsonl --force`` replaces the last run's all.jsonl.)
+
+    Raises:
+        UsageError: ``out`` is a file one of ``inputs`` names, however either is spelled
+            (the advice names a free file ending in ``suffix``, the output's).
+    """
+    if not os.path.isfile(out):
+        return
+    real = os.path.realpath(out)
+    if any(name != "-" and os.path.realpath(name) == real for name in inputs):
+        msg = (
+            f"-o {shown(out)} is one of the inputs, and the output would replace it: "
+            f"name a file that is no input, such as -o {shown(_free(out, suffix))}"
+        )
+        raise UsageError(msg)
 
 
 def _file_in_the_way(out: str) -> bool:

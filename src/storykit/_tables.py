@@ -20,6 +20,7 @@ from typing import Any
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
+from storykit._batch_args import check_not_an_input
 from storykit._cli_names import located, shown
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
@@ -57,6 +58,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
+    check_not_an_input(out, inputs, suffix)
     sources: list[Any] = [sys.stdin.buffer if name == "-" else name for name in inputs]
     log = ErrorLog()
     records = _records(  # iter_records, where a file with no story is a failure, as elsewhere
