@@ -297,7 +297,7 @@ def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
         "several stories; for JSON Lines (one story a line) name the file 'my out.jsonl', or "
         "give a folder, -o 'my out/' --to json (one file each)\n",
     )
-    status, _, err = cli("convert", "it's.txt", "-o", "it's.txt", cwd=tmp_path)
+    status, _, err = cli("convert", "my story.txt", "-o", "it's.txt", cwd=tmp_path)
     assert (status, err) == (1, "'it'\\''s.txt' exists; use --force to overwrite it\n")
 
 
