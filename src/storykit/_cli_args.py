@@ -241,7 +241,7 @@ def _option_named(arg: str, parser: argparse.ArgumentParser) -> str | None:
     Whole (``--jobs``), cut short (``--jo``), or a short one run together with its value
     or with other short ones (``-j2``, ``-qj2``: ``-q``).
     """
-    options = [s for action in parser._actions for s in action.option_strings]
+    options = _option_strings(parser)
     if arg in options:
         return arg
     if arg.startswith("--"):

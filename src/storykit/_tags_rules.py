@@ -327,26 +327,19 @@ class _Rules:
             return True
         left = line[i:p]
         if (
-            p - i == 2
-            and sig[i] == "U"
-            and sig[i + 1] in "ls"
+            sig[i] == "U"
             and sig[p] == "U"
             and sig[p + 1 : p + 2] in ("l", "s")
             and left not in self._vocabulary
+            and (
+                (p - i == 2 and sig[i + 1] in "ls")
+                or (p - i == 1 and (i == 0 or (i >= 3 and not sig[i - 3 : i].strip("ls"))))
+            )
         ):
-            # A two-letter piece is no tag of its own (Mc|Kinsey, De|Santis), unless the
-            # story names it alone and not the two together (Xi|China: "Xi Jinping said").
-            return story.spells(merged) or not story.spells(left)
-        if (
-            p - i == 1
-            and sig[i] == "U"
-            and sig[p] == "U"
-            and sig[p + 1 : p + 2] in ("l", "s")
-            and left not in self._vocabulary
-            and (i == 0 or (i >= 3 and not sig[i - 3 : i].strip("ls")))
-        ):
-            # One capital is no tag either (I|Jsselmeer), on the same terms, when it starts
-            # the line or follows a word (after a piece such as Jx it may end that: JxC).
+            # A piece of two letters (Mc|Kinsey, De|Santis) or one capital (I|Jsselmeer) is
+            # no tag of its own, unless the story names it alone and not the two together
+            # (Xi|China: "Xi Jinping said"). One capital joins only at the line's start or
+            # after a word: after a piece such as Jx it may end that one (JxC).
             return story.spells(merged) or not story.spells(left)
         if j - i > _LONG_NAME or (p - i > SHORT_HALF and j - p > SHORT_HALF):
             return False  # camel-case names are short, with a short half: Wallet|Hub, Mc|Kinsey
