@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import storykit
 from storykit import StoryParseError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
-from tests.cli_helpers import unmeasured
+from tests.cli_helpers import _fsize_limit, unmeasured
 from tests.conftest import SEED
 from tests.formats.sqlite_helpers import SRC, _specials, db_rows, make
 
@@ -210,16 +208,6 @@ def test_a_database_whose_name_is_not_utf8_is_read_searched_and_validated(
     status, out, err = run(capsys, "search", str(database), "xiaomi")
     assert (status, err) == (0, "")
     assert storykit.load(SEED).title in out
-
-
-def _fsize_limit(limit: int) -> Callable[[], None]:
-    def limit_file_size() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
-
-    return limit_file_size
 
 
 @pytest.mark.parametrize(
