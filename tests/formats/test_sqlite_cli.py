@@ -17,17 +17,11 @@ import storykit
 from storykit import StoryParseError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
-from tests.cli_helpers import _fsize_limit, unmeasured
+from tests.cli_helpers import _fsize_limit, run, unmeasured
 from tests.conftest import SEED
 from tests.formats.sqlite_helpers import SRC, _specials, db_rows, make
 
 # --------------------------------------------------------------------------- command line
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
