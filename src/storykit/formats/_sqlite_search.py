@@ -309,22 +309,26 @@ def _query_problem(
         if too_many and terms > _CHECKED_TERMS:
             return _too_many(terms, max_terms or 0, how)
         if terms <= _CHECKED_TERMS:
-            try:
-                memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
-            except sqlite3.OperationalError as exc:
-                return _not_understood(query, str(exc))
+            error = _match_error(memory, query)
+            if error is not None:
+                return _not_understood(query, error)
     return _too_many(terms, max_terms or 0, how) if too_many else None
+
+
+def _match_error(memory: sqlite3.Connection, query: str) -> str | None:
+    """What SQLite says of ``query`` on ``memory``'s empty copy of the index (``None``: read)."""
+    try:
+        memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        return str(exc)
+    return None
 
 
 def _understood(query: str) -> bool:
     """Whether SQLite reads ``query`` on an empty copy of the index."""
     with contextlib.closing(sqlite3.connect(":memory:")) as memory:
         memory.executescript(_QUERY_SCHEMA)
-        try:
-            memory.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
-        except sqlite3.OperationalError:
-            return False
-    return True
+        return _match_error(memory, query) is None
 
 
 def search(
