@@ -70,11 +70,13 @@ def test_vocabulary_is_extensible() -> None:
 
 def test_learning_single_tag_lines() -> None:
     splitter = TagSplitter()
-    assert splitter.split("Python 3virtualenvpip") == ("Python 3", "virtualenvpip")
-    splitter.learn("virtualenv")
-    splitter.learn("pip")
+    assert splitter.split("Python 3flaskgunicorn") == ("Python 3", "flaskgunicorn")
+    splitter.learn("flask")
+    splitter.learn("gunicorn")
     splitter.learn("Kyiv PostUkraine")  # two tags: nothing is learned from it
-    assert splitter.split("Python 3virtualenvpip") == ("Python 3", "virtualenv", "pip")
+    assert splitter.split("Python 3flaskgunicorn") == ("Python 3", "flask", "gunicorn")
+    # a learned lower-case tag is found at the end of a word too (Servers|gunicorn)
+    assert splitter.split("Serversgunicorn") == ("Servers", "gunicorn")
     assert "Kyiv PostUkraine" not in splitter.vocabulary
 
 
@@ -224,6 +226,23 @@ def test_the_vocabulary_is_read_only() -> None:
         ("NatuurIJsselmeerNederland", "", ("Natuur", "IJsselmeer", "Nederland")),
         ("IJmuidenHavens", "", ("IJmuiden", "Havens")),
         ("HistoryWorld War IPolitics", "", ("History", "World War I", "Politics")),
+        # A known lower-case tag ends a word of three letters or more before it, and after a
+        # run of capitals, known or not, it is a tag of its own; a known name before it is
+        # kept whole.
+        ("Healthmpox", "", ("Health", "mpox")),
+        ("Thempox", "", ("The", "mpox")),
+        ("Ummpox", "", ("Ummpox",)),
+        ("XYZmpoxAfrica", "", ("XYZ", "mpox", "Africa")),
+        ("OpenAInpm", "", ("OpenAI", "npm")),
+        # An unknown lower-case word after a run of capitals is still no tag without evidence.
+        ("XYZzorkAfrica", "", ("XY", "Zzork", "Africa")),
+        # A period ends a tag before a capitalised word, and after two initials or more before
+        # an acronym; not after one initial or inside a word.
+        ("U.S.Politics", "", ("U.S.", "Politics")),
+        ("D.C.NFL", "", ("D.C.", "NFL")),
+        ("E.ONRWE", "", ("E.ONRWE",)),
+        ("ASP.NETAzure", "", ("ASP.NET", "Azure")),
+        ("U.S.A.", "", ("U.S.A.",)),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

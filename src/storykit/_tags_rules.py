@@ -31,7 +31,31 @@ MAX_TAG_LENGTH = 64
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 _NO_TAG_RE = re.compile("[o_]+")  # a piece without a letter or digit
 _LOWER_RE = re.compile("[ls]*")
+_LOWER_END = 3  # known lower-case tags this long or longer are looked for at a word's end
 _CLOSING = frozenset(")]}»”’+")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
+
+
+def _period_ends_tag(line: str, sig: str, p: int) -> bool:
+    """Whether the period before the capital ``line[p]`` ends a tag.
+
+    It does before a capitalised word (``U.S.|Politics``, ``Washington, D.C.|Crime``), and
+    after two initials or more before a run of capitals that is no more initials
+    (``U.K.|EU``). Else it is inside one: ``U.S.A.``, ``ASP.NET``, ``E.ON``, ``Node.js``.
+    """
+    if line[p - 1] != ".":
+        return False
+    if sig[p + 1 : p + 2] in ("l", "s"):
+        return True
+    if sig[p + 1 : p + 2] != "U" or line[p + 2 : p + 3] == ".":
+        return False
+    k = p - 1  # the period; count the initials before it
+    initials = 0
+    while k >= 2 and line[k] == "." and sig[k - 1] == "U" and sig[k - 2] != "U":
+        initials += 1
+        k -= 2
+    if k == 1 and line[1] == "." and sig[0] == "U":
+        initials += 1
+    return initials >= 2
 
 
 class _Rules:
@@ -44,6 +68,7 @@ class _Rules:
     _lower_first: dict[str, list[str]]  # "iP" → ["iPhone", "iPad"…]
     _lower_pairs: set[str]  # "iP", "cO": the letters around such a cut
     _lowercase: dict[str, list[str]]  # "vi" → ["virtualenv"]: all-lower tags
+    _lower_ends: dict[str, list[str]]  # "pox" → ["mpox"]: the same, by their last letters
     # Known names with a case change inside, by the three letters around it (two when
     # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
     # "fD" → [("AfD", 2)].
@@ -55,8 +80,11 @@ class _Rules:
         pieces: list[tuple[int, int]] = []
         vocabulary = self._vocabulary
         for i, j in itertools.pairwise(cuts):
-            if line[i:j] in vocabulary or WORD_SHAPE_RE.fullmatch(sig, i, j):
+            if line[i:j] in vocabulary:
                 pieces.append((i, j))
+            elif WORD_SHAPE_RE.fullmatch(sig, i, j):
+                k = self._lower_tag_at_end(line, sig, i, j)
+                pieces += ((i, j),) if k == -1 else ((i, k), (k, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
         # A line runs its tags together: white space lies inside a tag, never between two.
@@ -110,8 +138,8 @@ class _Rules:
                 elif self._lower_word_after_run(line, sig, p, story):
                     p += 1  # a known run before a lower-case word: GDPR|noyb, WHO|pandemic
             elif before == "o":
-                if line[p - 1] not in _CLOSING:
-                    continue  # punctuation inside a tag: Coca-Cola, S&P, U.S.
+                if line[p - 1] not in _CLOSING and not _period_ends_tag(line, sig, p):
+                    continue  # punctuation inside a tag: Coca-Cola, S&P, U.S.A., ASP.NET
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
@@ -133,8 +161,13 @@ class _Rules:
                 and line.startswith(name, i)
                 # not a number's last digits (8K in 88K906)
                 and not (i > 0 and sig[i] == "d" and sig[i - 1] == "d")
-                # not followed by lower case, unless by another name: iPhone|iPad
-                and (j == len(line) or sig[j] not in "ls" or self._known_name_at(line, sig, j))
+                # not followed by lower case, unless by another name: iPhone|iPad, GitHub|npm
+                and (
+                    j == len(line)
+                    or sig[j] not in "ls"
+                    or self._known_name_at(line, sig, j)
+                    or self._lower_run_end(line, sig, j) != -1
+                )
             ):
                 yield (i, j)
 
@@ -197,12 +230,16 @@ class _Rules:
         return k - p - (k < len(sig) and sig[k] in "ls") >= 2
 
     def _known_run_before_lower(self, line: str, sig: str, p: int) -> int:
-        """Where the lower-case letters after ``line[p]`` end, when a known run ends at ``p``.
+        """Where the lower-case letters after ``line[p]`` end, when they may be a word of their own.
 
         ``p`` is the last capital of a run before lower-case letters (``GDPRnoyb``: the
-        ``R``); ``-1`` unless the run to ``p`` is a known tag (``GDPR``), so that a line
-        holding none is split without the story.
+        ``R``). They may be when they are a known lower-case tag (``WHOmpox``, ``XYZmpox``)
+        or when the run to ``p`` is a known tag (``GDPR``: the story may spell ``noyb``);
+        else ``-1``, so that a line holding neither is split without the story.
         """
+        end = self._lower_run_end(line, sig, p + 1)
+        if end != -1:
+            return end
         q = p
         while q > 0 and sig[q - 1] == "U":
             q -= 1
@@ -211,13 +248,40 @@ class _Rules:
         return _LOWER_RE.match(sig, p + 1, p + MAX_TAG_LENGTH + 2).end()  # type: ignore[union-attr]
 
     def _lower_word_after_run(self, line: str, sig: str, p: int, story: StoryText) -> bool:
-        """Whether a known run ends at ``line[p]`` before a lower-case word the story spells.
+        """Whether a run ends at ``line[p]`` before a lower-case word of its own.
 
-        ``GDPRnoyb`` is ``GDPR``, ``noyb`` when the story spells ``noyb``; without that
-        evidence the last capital starts a word (``UKMental``: ``UK``, ``Mental``).
+        A known lower-case tag is one (``WHOmpox``: ``WHO``, ``mpox``); after a known run,
+        so is a word the story spells (``GDPRnoyb`` is ``GDPR``, ``noyb`` when the story
+        spells ``noyb``). Else the last capital starts a word (``UKMental``: ``UK``,
+        ``Mental``).
         """
         end = self._known_run_before_lower(line, sig, p)
-        return end > p + 1 and story.spells(line[p + 1 : end])
+        if end <= p + 1:
+            return False
+        word = line[p + 1 : end]
+        return word in self._vocabulary or story.spells(word)
+
+    def _lower_run_end(self, line: str, sig: str, j: int) -> int:
+        """Where the lower-case letters from ``j`` end, when they are a known tag (``npm``).
+
+        ``-1`` when they are not (or there are none).
+        """
+        end = _LOWER_RE.match(sig, j, j + MAX_TAG_LENGTH + 1).end()  # type: ignore[union-attr]
+        return end if end > j and line[j:end] in self._vocabulary else -1
+
+    def _lower_tag_at_end(self, line: str, sig: str, i: int, j: int) -> int:
+        """Where a known lower-case tag ends the word ``line[i:j]`` (``Health|mpox``); or -1.
+
+        The tag must follow a lower-case letter, with three letters or more of the word
+        before it, so that a tag is never cut out of a short word.
+        """
+        candidates = self._lower_ends.get(line[j - _LOWER_END : j])
+        if candidates:
+            for tag in candidates:
+                k = j - len(tag)
+                if k - i >= _LOWER_END and sig[k - 1] in "ls" and line.startswith(tag, k):
+                    return k
+        return -1
 
     def _known_lower_start(self, line: str, sig: str, start: int, p: int) -> bool:
         """Whether a known name starting lower-case (``eMerge``) starts just before ``p``.

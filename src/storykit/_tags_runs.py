@@ -77,7 +77,8 @@ _WORD = r"U[ls]+(?:o[Uls][ls]*)*"
 _ACRONYM = r"[Ud]*U[Ud]*(?:o[Ud]+)*s?"
 ACRONYM_RUN_RE = re.compile(_ACRONYM)
 LETTERS_RE = re.compile("[Uls]*")
-_NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U[Ud]{{0,4}}|C+)"
+# (a code after a word holds no digits before two capitals: "Galaxy S24|AI", as A380|COVID-19)
+_NEXT = rf"_(?:[ls]+|{_WORD}|d+(?:od+)?|U(?![Ud]*dUU)[Ud]{{0,4}}|C+)"
 WORD_SHAPE_RE = re.compile(rf"(?:{_WORD}|C+)(?:{_NEXT})*")
 ACRONYM_SHAPE_RE = re.compile(rf"{_ACRONYM}(?:{_NEXT})*")
 

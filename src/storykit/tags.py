@@ -54,7 +54,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from storykit._tags_rules import _LONG_NAME, MAX_TAG_LENGTH, _Rules
+from storykit._tags_rules import _LONG_NAME, _LOWER_END, MAX_TAG_LENGTH, _Rules
 from storykit._tags_runs import (
     ACRONYM_RUN_RE,
     BOUNDARY_RE,
@@ -115,6 +115,7 @@ class TagSplitter(_Rules):
         self._lower_first = {}
         self._lower_pairs = set()
         self._lowercase = {}
+        self._lower_ends = {}
         self._inner = {}
         self._inner_pairs = set()
         # Recent splits: line → (the questions asked of the story and their answers, tags).
@@ -127,6 +128,7 @@ class TagSplitter(_Rules):
         self._lower_first = {k: list(v) for k, v in default._lower_first.items()}
         self._lower_pairs = set(default._lower_pairs)
         self._lowercase = {k: list(v) for k, v in default._lowercase.items()}
+        self._lower_ends = {k: list(v) for k, v in default._lower_ends.items()}
         self._inner = {k: list(v) for k, v in default._inner.items()}
         self._inner_pairs = set(default._inner_pairs)
 
@@ -147,6 +149,8 @@ class TagSplitter(_Rules):
                 upper = next((k for k, c in enumerate(tag) if c.isupper()), None)
                 if upper is None:
                     self._lowercase.setdefault(tag[:2], []).append(tag)
+                    if len(tag) >= _LOWER_END:
+                        self._lower_ends.setdefault(tag[-_LOWER_END:], []).append(tag)
                 else:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
@@ -266,6 +270,7 @@ class TagSplitter(_Rules):
         inner = self._inner
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
+        lower_ends = self._lower_ends
         # The story's questions wait until the whole line has passed the rules that need
         # none: a line the rules must take (a known name inside a longer piece, say) is
         # declined before the story is asked anything.
@@ -283,6 +288,8 @@ class TagSplitter(_Rules):
             word = token[1] in "ls"  # else a run of capitals or a code
             second = None
             if word:
+                if line[j - _LOWER_END : j] in lower_ends:
+                    return None  # _split: a known lower-case tag may end it (Health|mpox)
                 if j - i == 2 and line[i + 1] == "i" and out and not word_before:
                     return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
                 if out and sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
