@@ -32,7 +32,13 @@ The line is first cut where the case changes (``safety|Miami``, ``UK|Mental``,
   of their own, unless the story names them alone and not the joined name: ``Xi|China``),
   or when the story spells the joined name and one half is short (four letters or fewer:
   ``Wallet|Hub``); two longer halves stay two (``Crime|Miami``);
-- a lower-case run is cut around known tags inside it (``virtualenvpip``).
+- a lower-case run is cut around known tags inside it (``virtualenvpip``), and a known
+  lower-case tag is cut off the end of a word (``Health|mpox``, ``Developers|npm``) or after
+  a run of capitals (``WHO|mpox``);
+- punctuation stays inside a tag (``Coca-Cola``, ``S&P``, ``ASP.NET``), but a closing
+  bracket or ``+`` ends one before a capital (``X (Twitter)|Elon Musk``, ``Disney+|Hulu``),
+  and so does a period before a capitalised word (``U.S.|Politics``) or, after two initials
+  or more, before an acronym (``U.K.|EU``).
 
 White space is inside a tag, never between two (the line runs its tags together): a cut
 beside it is undone (``iPhone 15 Pro``, ``SpaceX Starship``, ``LeBron James``).
