@@ -243,6 +243,13 @@ def test_the_vocabulary_is_read_only() -> None:
         ("E.ONRWE", "", ("E.ONRWE",)),
         ("ASP.NETAzure", "", ("ASP.NET", "Azure")),
         ("U.S.A.", "", ("U.S.A.",)),
+        # One capital after digits ends the code before white space, the line's end or a
+        # capitalised word (H-1B, Kirin 9000S); a plural acronym after them is a tag.
+        ("H-1B visasImmigration", "", ("H-1B visas", "Immigration")),
+        ("Kirin 9000SHuawei", "", ("Kirin 9000S", "Huawei")),
+        ("F-35AFighter jets", "", ("F-35A", "Fighter jets")),
+        ("QX-20VMs", "", ("QX-20", "VMs")),
+        ("COVID-19WHO", "", ("COVID-19", "WHO")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

@@ -31,6 +31,7 @@ MAX_TAG_LENGTH = 64
 _LONG_NAME = 20  # longer joins of two pieces are not looked up in the story
 _NO_TAG_RE = re.compile("[o_]+")  # a piece without a letter or digit
 _LOWER_RE = re.compile("[ls]*")
+_WORD_START = ("l", "ll", "ls", "sl", "ss")  # what follows a capital that starts a word
 _LOWER_END = 3  # known lower-case tags this long or longer are looked for at a word's end
 _CLOSING = frozenset(")]}»”’+")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
 
@@ -125,6 +126,15 @@ class _Rules:
                 # A digit run ends a tag before a capitalised word (COP26|Glasgow), or after
                 # "Level 3" or "COVID-19", or a year after a word before capitals or a code
                 # (Brexit2016|UKEU, Summit2024|G7); not inside "5GG7".
+                if (
+                    sig[p] == "U"
+                    and (
+                        sig[p + 1 : p + 2] in ("", "_")
+                        # (before a capitalised word; not a plural acronym: RXX-20|VMs)
+                        or (sig[p + 1 : p + 2] == "U" and sig[p + 2 : p + 4] in _WORD_START)
+                    )
+                ):
+                    continue  # one capital ends the code: H-1B visas, Kirin 9000S|Huawei
                 q = p - 1
                 while q > 0 and sig[q - 1] == "d":
                     q -= 1
