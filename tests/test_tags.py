@@ -250,6 +250,10 @@ def test_the_vocabulary_is_read_only() -> None:
         ("F-35AFighter jets", "", ("F-35A", "Fighter jets")),
         ("QX-20VMs", "", ("QX-20", "VMs")),
         ("COVID-19WHO", "", ("COVID-19", "WHO")),
+        # Mc starts a name, at a piece's start or after white space: no cut after it.
+        ("Rory McIlroyGolf", "", ("Rory McIlroy", "Golf")),
+        ("PoliticsMcQuarrie", "", ("Politics", "McQuarrie")),
+        ("Ron McQuarrie", "", ("Ron McQuarrie",)),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

@@ -153,6 +153,8 @@ class _Rules:
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
+                if line[p - 2 : p] == "Mc" and (cuts[-1] == p - 2 or sig[p - 3] in "_o"):
+                    continue  # Mc starts a name: Rory McIlroy, Politics|McCarthy
                 if p - cuts[-1] <= SHORT_HALF or pair in lower_pairs:
                     p = self._lower_start(line, sig, cuts[-1], p, story)
             cuts.append(p)

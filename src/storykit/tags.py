@@ -296,6 +296,8 @@ class TagSplitter(_Rules):
             if word:
                 if line[j - _LOWER_END : j] in lower_ends:
                     return None  # _split: a known lower-case tag may end it (Health|mpox)
+                if line[j - 2 : j] == "Mc":
+                    return None  # _cuts: Mc starts a name (Rory Mc|Ilroy)
                 if j - i == 2 and line[i + 1] == "i" and out and not word_before:
                     return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
                 if out and sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
