@@ -254,6 +254,12 @@ def test_the_vocabulary_is_read_only() -> None:
         ("Rory McIlroyGolf", "", ("Rory McIlroy", "Golf")),
         ("PoliticsMcQuarrie", "", ("Politics", "McQuarrie")),
         ("Ron McQuarrie", "", ("Ron McQuarrie",)),
+        # An exclamation mark ends a tag before a capital, as a closing bracket does.
+        ("Wow!Media", "", ("Wow!", "Media")),
+        ("Wow!FTC", "", ("Wow!", "FTC")),
+        # A name's last capital before a known plural acronym stays with the name.
+        ("Acme Model QEVsChina", "", ("Acme Model Q", "EVs", "China")),
+        ("Acme IPOs", "", ("Acme IPOs",)),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:

@@ -33,7 +33,7 @@ _NO_TAG_RE = re.compile("[o_]+")  # a piece without a letter or digit
 _LOWER_RE = re.compile("[ls]*")
 _WORD_START = ("l", "ll", "ls", "sl", "ss")  # what follows a capital that starts a word
 _LOWER_END = 3  # known lower-case tags this long or longer are looked for at a word's end
-_CLOSING = frozenset(")]}»”’+")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
+_CLOSING = frozenset(")]}»”’+!")  # a tag may end in one: X (Twitter)|Elon Musk, Disney+|Hulu
 
 
 def _period_ends_tag(line: str, sig: str, p: int) -> bool:
@@ -362,6 +362,13 @@ class _Rules:
                 return parts
             k = sig.rfind("_", i, j) + 1
             if ACRONYM_RUN_RE.fullmatch(sig, k, j) and WORD_SHAPE_RE.fullmatch(sig, i, k - 1):
+                if (
+                    sig[j - 1] == "s"
+                    and sig[k + 1 : k + 2] == "U"
+                    and line[k + 1 : j] in self._vocabulary
+                    and line[k:j] not in self._vocabulary
+                ):
+                    return [(i, k + 1), (k + 1, j)]  # a name's last letter, a plural: Model Y|EVs
                 parts = self._split_piece(line, sig, k, j, story)
                 parts[0] = (i, parts[0][1])
                 return parts
