@@ -392,7 +392,69 @@ def test_credit_via(line: str, credit: Credit) -> None:
     _every_writer(story)
 
 
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Photo credit: Jane Roe/Agence X", Credit("photo", None, "Jane Roe/Agence X")),
+        ("Photo Credit: Stockhaus", Credit("photo", None, "Stockhaus")),
+        ("Image credits: Space Agency", Credit("image", None, "Space Agency")),
+        ("Photo courtesy of the Roe family", Credit("photo", None, "the Roe family")),
+        ("Photo courtesy: Stockhaus", Credit("photo", None, "Stockhaus")),
+        ("Illustration courtesy Studio Nine", Credit("illustration", None, "Studio Nine")),
+        ("PHOTO COURTESY OF STOCKHAUS", Credit("photo", None, "STOCKHAUS")),
+    ],
+)
+def test_credit_and_courtesy_lines_are_credits_not_the_source(line: str, credit: Credit) -> None:
+    # before, such a line was taken for the source line, and the source line was an extra
+    story = read(f"← Back to stories Alt\n{line}\nWire 2026-05-25{BODY}")
+    assert story.image is not None and story.image.credit == credit
+    assert story.source == Source("Wire", dt.date(2026, 5, 25), "https://e.example/a")
+    assert story.extras == ()
+    _every_writer(story)
+
+
+@pytest.mark.parametrize("line", ["Photo courtesy of", "Photo credit:", "Photography Weekly"])
+def test_what_is_no_credit_stays_the_source_line(line: str) -> None:
+    assert _source(line) == Source(line)
+
+
 def test_a_credit_name_with_via_in_it_is_refused_by_the_text_writer() -> None:
     story = Story("T", source=Source("Wire"), credits=[Credit("photo", "Jane via Roe", None)])
     with pytest.raises(UnrepresentableError, match="credits"):
         storykit.dumps(story, "text")
+
+
+# ----------------------------------------------------------------------------- linear time
+
+
+_PUMPED = [
+    ("x" * 1_000_000 + " 25 May 2026 3:04 PM EDT", "x" * 1_000_000, _tz(-4)),
+    ("Mon, " * 200_000 + "25 May 2026", ("Mon, " * 199_999).rstrip(), None),
+    ("x" + "\u00a0" * 1_000_000 + "25.05.2026", "x", None),
+    ("5 " * 500_000 + "PM", None, None),
+    ("1." * 500_000 + "2026", None, None),
+    ("de " * 300_000 + "2026", None, None),
+    ("x 25 May 2026" + " EDT" * 200_000, None, None),
+    ("x" + " 1" * 500_000, None, None),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "zone"), _PUMPED)
+def test_a_long_source_line_is_read_in_linear_time(
+    line: str, name: str | None, zone: dt.timezone | None
+) -> None:
+    """A source line of a million characters is read in milliseconds, like a short one.
+
+    The date forms' regex is tried from the line's last 72 characters only; the rest (the
+    weekday before the date, the last word) is one scan from the end. ``name``: the name
+    when the line ends in a date (25 May 2026, at 15:04 in ``zone`` if there is one).
+    """
+    source = _source(line)
+    if name is None:  # no date: the line is the name, which the writer writes as it is
+        assert source == Source(line)
+        story = Story("T", source=source)
+        assert read(storykit.dumps(story, "text")) == story
+    elif zone is None:
+        assert source == Source(name, dt.date(2026, 5, 25))
+    else:
+        assert source == Source(name, dt.datetime(2026, 5, 25, 15, 4, tzinfo=zone))

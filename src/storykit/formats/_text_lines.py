@@ -37,7 +37,13 @@ _GLUED_RE = re.compile(
 )
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
-_CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
+# ``Photo: AFP``, and ``Photo credit: AFP``, ``Photo courtesy of AFP``: a provider alone
+_CREDIT_COLON_RE = re.compile(
+    rf"({_CREDIT_ROLES})s?(?:[ \t]+credits?)?[ \t]*:[ \t]*(.+)", re.IGNORECASE
+)
+_CREDIT_COURTESY_RE = re.compile(
+    rf"({_CREDIT_ROLES})s?[ \t]+courtesy(?:[ \t]+of)?(?:[ \t]*:)?[ \t]+(?!of$)(.+)", re.IGNORECASE
+)
 
 
 _MONTHS = (
@@ -61,22 +67,26 @@ _DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a sp
 # Anchored at the line's end and free of nested repetition, it is tried from each of the
 # last ``_MORE_DATE_MAX_LENGTH`` characters only: a constant cost per line.
 _WORD_DAY = (
-    r"(?P<wd>[0-9]{1,2})(?:\.|st|nd|rd|th|er|º|°)? (?:de )?(?P<wm>[^\W\d_]{3,10})\.?,? (?:de )?"
+    r"(?P<wd>[0-9]{1,2})(?:\.|st|nd|rd|th|er|º|°)?␣(?:de␣)?(?P<wm>[^\W\d_]{3,10})\.?,?␣(?:de␣)?"
 )
-_WORD_MONTH = r"(?P<mm>[^\W\d_]{3,10})\.? (?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,? "
-_DOTTED = r"(?P<dd>[0-9]{1,2})\. ?(?P<dm>[0-9]{1,2})\. ?"
+_WORD_MONTH = r"(?P<mm>[^\W\d_]{3,10})\.?␣(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?␣"
+_DOTTED = r"(?P<dd>[0-9]{1,2})\.␣?(?P<dm>[0-9]{1,2})\.␣?"
 _SLASHED = r"(?P<sa>[0-9]{1,2})(?P<ss>[/-])(?P<sb>[0-9]{1,2})(?P=ss)"
 _YEAR_FIRST = r"(?P<yy>[0-9]{4})(?P<ys>[-/.])(?P<ym>[0-9]{1,2})(?P=ys)(?P<yd>[0-9]{1,2})"
 _TIME = (
-    r"(?:,? (?:(?:at|um|à|a las|às|alle|om|[-–—·|]),? )?|,)"  # before the time
+    r"(?:,?␣(?:(?:at|um|à|a␣las|às|alle|om|[-–—·|]),?␣)?|,)"  # before the time
     r"(?:(?P<h>[0-9]{1,2})(?:[:.](?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?|h(?P<hm>[0-9]{2}))"
-    r"(?: ?(?P<ap>[ap]\.?m\.?))?(?: Uhr)?"  # 15:04, 3:04 PM, 15:04 Uhr, 15h04
-    r"|(?P<h12>[0-9]{1,2}) ?(?P<ap12>[ap]\.?m\.?))"  # 3 PM
-    r"(?: ?(?P<z>[a-z]{1,5}|(?:UTC|GMT)?[+-][0-9]{1,2}(?::?[0-9]{2})?))?"  # EDT, +02:00
+    r"(?:␣?(?P<ap>[ap]\.?m\.?))?(?:␣Uhr)?"  # 15:04, 3:04 PM, 15:04 Uhr, 15h04
+    r"|(?P<h12>[0-9]{1,2})␣?(?P<ap12>[ap]\.?m\.?))"  # 3 PM
+    r"(?:␣?(?P<z>[a-z]{1,5}|(?:UTC|GMT)?[+-][0-9]{1,2}(?::?[0-9]{2})?))?"  # EDT, +02:00
 )
+# "␣" above is a space: an ordinary one, or a no-break one (U+00A0; U+202F, as between a
+# time and its PM in the text of many pages)
 _MORE_DATE_RE = re.compile(
-    rf"(?:^|[ \t])((?:(?:{_WORD_DAY}|{_WORD_MONTH}|{_DOTTED}|{_SLASHED})(?P<y>[0-9]{{4}})"
-    rf"|{_YEAR_FIRST})(?:{_TIME})?)$",
+    (
+        rf"(?:^|[ \t\u00a0\u202f])((?:(?:{_WORD_DAY}|{_WORD_MONTH}|{_DOTTED}|{_SLASHED})"
+        rf"(?P<y>[0-9]{{4}})|{_YEAR_FIRST})(?:{_TIME})?)$"
+    ).replace("␣", "[ \u00a0\u202f]"),
     re.IGNORECASE,
 )
 _MORE_DATE_MAX_LENGTH = 72  # the longest of those, and a space
@@ -137,9 +147,9 @@ def _name_before(line: str, start: int, published: _dt.date) -> str | None:
     or followed by a ``,`` or ``.`` — except an unmarked ``Sun``, a name of newspapers:
     ``Toronto Sun 24 May 2026`` keeps it. Any other word stays in the name, as written.
     """
-    name = line[:start].rstrip(" \t")
-    cut = max(name.rfind(" "), name.rfind("\t")) + 1
-    word = name[cut:]
+    name = line[:start].rstrip()
+    word = name.rsplit(None, 1)[-1] if name else ""
+    cut = len(name) - len(word)
     if 1 < len(word) <= _WEEKDAY_MAX_LENGTH and not line[start : start + 4].isdigit():
         bare = word.rstrip(",.")
         weekday = WEEKDAYS.get(bare.casefold())
@@ -361,7 +371,7 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             return None
         match = _CREDIT_BY_RE.fullmatch(line)
         if match is None:
-            match = _CREDIT_COLON_RE.fullmatch(line)
+            match = _CREDIT_COLON_RE.fullmatch(line) or _CREDIT_COURTESY_RE.fullmatch(line)
             if match is not None:
                 return make(match[1].lower(), None, match[2].strip())
             return None
