@@ -77,7 +77,8 @@ _SOURCE_PIECES = st.sampled_from(
      "2026-05-25", "20260525", "W01", "2026-W01-1", "1",
      # the forms beyond DESIGN §1's: weekdays, times, zones, other languages, digits
      "Mon,", "Mon", "Sun", "Tue,", "mai", "Mai", "de", "25.", ".", "/", "3:04", "PM", "p.m.",
-     "EDT", "CST", "XYZ", "Uhr", "25.05.2026", "05/06/2026"]
+     "EDT", "CST", "XYZ", "Uhr", "25.05.2026", "05/06/2026", "a.m", "pm.", "edt", "\u202f",
+     "\u00a0"]
 )  # fmt: skip
 
 
@@ -114,6 +115,8 @@ _SOURCE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "25.05.2026", " ", "3:04", " ", "PM", " ", "XYZ"])  # no zone: no date
 @example(["SCMP", " ", "05/06/2026"])  # either way a date: no date
 @example(["SCMP", " ", "2026-05-25", " ", "3:04", " ", "p.m.", " ", "CST"])
+@example(["SCMP", " ", "25.05.2026", " ", "3:04", "\u202f", "a.m"])  # a word after a no-break space
+@example(["SCMP", " ", "25.05.2026", " ", "3:04", " ", "PM", "\u00a0", "edt"])
 def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
     if not line:

@@ -135,7 +135,15 @@ def _more_date(match: re.Match[str]) -> _dt.date | None:
     return make_moment(year, month, day, clock, meridiem=meridiem, zone=zone)
 
 
-_WEEKDAY_MAX_LENGTH = 15  # quarta-feira, and two marks after it
+_WEEKDAY_SPELLINGS = {
+    spelled + mark: weekday
+    for word, weekday in WEEKDAYS.items()
+    for spelled in {word, word.capitalize(), word.title(), word.upper()}
+    for mark in ("", ",", ".", ".,")
+    if mark or (len(word) > 2 and word != "sun")
+}
+"""The weekday words :func:`_name_before` takes into a date: in lower case, capitalised or in
+capitals, with a ``,``, ``.`` or ``.,`` after them or none, and the weekday of each."""
 
 
 def _name_before(line: str, start: int, published: _dt.date) -> str | None:
@@ -143,20 +151,21 @@ def _name_before(line: str, start: int, published: _dt.date) -> str | None:
 
     A weekday word right before a date that starts with its day or month (not
     ``2026-05-25``) is the date's (``Mon, 25 May 2026``, ``Montag, 25. Mai 2026``) when it
-    names the date's weekday, and is either a word of three letters or more without a mark
-    or followed by a ``,`` or ``.`` — except an unmarked ``Sun``, a name of newspapers:
-    ``Toronto Sun 24 May 2026`` keeps it. Any other word stays in the name, as written.
+    names the date's weekday and is one of ``_WEEKDAY_SPELLINGS``: with a ``,`` or ``.``
+    after it, or a word of three letters or more without one — except ``Sun``, a name of
+    newspapers: ``Toronto Sun 24 May 2026`` keeps it. Any other word stays in the name,
+    as written.
     """
     name = line[:start].rstrip()
-    word = name.rsplit(None, 1)[-1] if name else ""
-    cut = len(name) - len(word)
-    if 1 < len(word) <= _WEEKDAY_MAX_LENGTH and not line[start : start + 4].isdigit():
-        bare = word.rstrip(",.")
-        weekday = WEEKDAYS.get(bare.casefold())
-        if weekday == published.weekday() and (
-            bare != word or (len(bare) > 2 and bare.casefold() != "sun")
+    if name:
+        word = name.rsplit(None, 1)[-1]
+        weekday = _WEEKDAY_SPELLINGS.get(word)
+        if (
+            weekday is not None
+            and weekday == published.weekday()
+            and not line[start : start + 4].isdigit()
         ):
-            name = name[:cut]
+            name = name[: len(name) - len(word)]
     return name.strip() or None
 
 
@@ -491,21 +500,28 @@ def _source_line_in_full(
     return _name_before(line, start, published), published
 
 
-_TIME_WORDS = frozenset(("am", "pm", "a.m.", "p.m.", "uhr"))
+_MERIDIEMS = frozenset(("am", "pm"))
+_TIME_LAST = frozenset(
+    "".join(name[-1] for name in ZONES).upper()
+    + "".join(name[-1] for name in ZONES).lower()
+    + "MmRr."
+)
+"""The last character of a line that ends in a time and a word (a zone, PM, p.m., Uhr)."""
 
 
 def _may_end_in_time(line: str) -> bool:
     """Whether a line that ends in neither a digit nor Z may end in a date and a time.
 
-    Such a time ends in a word of its own: a zone (``EDT``), ``PM``, ``p.m.``, ``Uhr``, or
-    a word with a digit in it (``3pm``, ``UTC+2``).
+    Such a time ends in a word of its own (after any blank): a zone (``EDT``), ``PM``,
+    ``p.m.``, ``Uhr``, or a word with a digit in it (``3pm``, ``UTC+2``): what the last
+    word ``_MORE_DATE_RE`` reads can be, looked at as :func:`_more_date` looks at it.
     """
-    word = line[line.rfind(" ") + 1 :]
-    return (
-        word.upper() in ZONES
-        or word.lower() in _TIME_WORDS
-        or any(character.isdigit() for character in word)
-    )
+    if line[-1] not in _TIME_LAST:
+        return False
+    word = line.rsplit(None, 1)[-1]
+    if word.isalpha():
+        return word.upper() in ZONES or word.lower() in _MERIDIEMS or word.lower() == "uhr"
+    return word.lower().replace(".", "") in _MERIDIEMS or any(map(str.isdigit, word))
 
 
 def _ends_in_date(name: str) -> bool:
