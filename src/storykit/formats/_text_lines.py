@@ -96,11 +96,11 @@ _MONTHS_IN_A_YEAR = 12
 def _more_date(match: re.Match[str]) -> _dt.date | None:
     """The date (or date-time) ``_MORE_DATE_RE`` found at the end of a line.
 
-    ``None`` when it only looks like one: a word that is
-    no month or no time zone (the tables of :mod:`storykit._dates`), or digits that may be
-    read two ways (``05/06/2026``: the 5th of June or May the 6th). A day-first date in
-    dots is read day first always (``05.06.2026``: the 5th of June); in slashes or hyphens,
-    only when the day or the month is the larger than 12, or both are the same.
+    ``None`` when it only looks like one: a word that is no month or no time zone (the
+    tables of :mod:`storykit._dates`), or digits that may be read two ways (``05/06/2026``:
+    the 5th of June or May the 6th). A date in dots is read day first, always
+    (``05.06.2026``: the 5th of June); in slashes or hyphens, only when one of its first two
+    numbers is greater than 12 (it is the day), or both are the same.
 
     Raises:
         ValueError: a date or time that does not exist (``31.02.2026``, ``25:00``).
