@@ -97,6 +97,8 @@ def test_the_tables_agree_with_the_calendar() -> None:
         ((12, 30, 0), "PM", 12),
         ((1, 0, 0), "p.m.", 13),
         ((11, 0, 0), "a.m.", 11),
+        ((13, 4, 0), "PM", 13),  # a 24-hour time that agrees with its PM
+        ((0, 30, 0), "AM", 0),
     ],
 )
 def test_a_twelve_hour_clock(clock: tuple[int, int, int], meridiem: str, hour: int) -> None:
@@ -104,10 +106,10 @@ def test_a_twelve_hour_clock(clock: tuple[int, int, int], meridiem: str, hour: i
     assert moment == dt.datetime(2026, 5, 25, hour, clock[1])
 
 
-@pytest.mark.parametrize("hour", [0, 13])
-def test_an_hour_that_no_twelve_hour_clock_shows(hour: int) -> None:
+@pytest.mark.parametrize(("hour", "meridiem"), [(0, "pm"), (13, "am"), (15, "a.m."), (24, "pm")])
+def test_an_hour_that_no_twelve_hour_clock_shows(hour: int, meridiem: str) -> None:
     with pytest.raises(ValueError, match="12-hour clock"):
-        make_moment(2026, 5, 25, (hour, 0, 0), meridiem="pm")
+        make_moment(2026, 5, 25, (hour, 0, 0), meridiem=meridiem)
 
 
 def test_a_date_stays_a_date() -> None:

@@ -177,18 +177,21 @@ def make_moment(
 ) -> _dt.date:
     """The date, or the date-time when a ``clock`` (hour, minute, second) is given.
 
-    ``meridiem`` (``am``, ``pm``, ``a.m.``…): the hour is one of a 12-hour clock. ``zone``:
-    the offset; none makes a naive date-time.
+    ``meridiem`` (``am``, ``pm``, ``a.m.``…): the hour is one of a 12-hour clock, or a
+    24-hour clock's that agrees with it (``13:04 PM``, ``0:30 AM``, as pages write them
+    now and then). ``zone``: the offset; none makes a naive date-time.
 
     Raises:
-        ValueError: no such day or time.
+        ValueError: no such day or time (``15:04 AM``, ``0:30 PM`` too).
     """
     if clock is None:
         return _dt.date(year, month, day)
     hour, minute, second = clock
     if meridiem is not None:
-        if not 1 <= hour <= 12:
+        afternoon = meridiem[:1].lower() == "p"
+        if 1 <= hour <= 12:
+            hour = hour % 12 + (12 if afternoon else 0)
+        elif not (hour == 0 and not afternoon) and not (13 <= hour <= 23 and afternoon):
             msg = f"hour {hour} with {meridiem!r}: not on a 12-hour clock"
             raise ValueError(msg)
-        hour = hour % 12 + (12 if meridiem[:1].lower() == "p" else 0)
     return _dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
