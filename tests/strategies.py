@@ -107,9 +107,9 @@ def _paragraph() -> st.SearchStrategy[str]:
 
 
 def _name() -> st.SearchStrategy[str]:
-    """A person or agency name: no ' on ' or '/', which separate name from provider."""
+    """A person or agency name: no ' on ', ' via ' or '/', which separate name from provider."""
     return _stripped(max_size=25).filter(
-        lambda s: " on " not in s and "/" not in s and ":" not in s
+        lambda s: " on " not in s and " via " not in s and "/" not in s and ":" not in s
     )
 
 
@@ -121,8 +121,11 @@ def _credit() -> st.SearchStrategy[Credit]:
 
 
 def _source_name() -> st.SearchStrategy[str]:
-    # A source name never starts like a credit line and never ends in a digit (a date).
-    words = st.from_regex(r"[A-Z][a-zà-ÿ]{1,8}", fullmatch=True)
+    # A source name never starts like a credit line and never ends in a year (a date); its
+    # words may look like a date's: a digit, a month, a weekday, a time or a zone.
+    words = st.from_regex(r"[A-Z][a-zà-ÿ]{1,8}", fullmatch=True) | st.sampled_from(
+        ["4", "7News", "May", "Mai", "de", "Mon,", "Sun", "Week", "3:04", "PM", "EDT", "25."]
+    )
     return (
         st.lists(words, min_size=1, max_size=3)
         .map(" ".join)
@@ -269,3 +272,96 @@ def dump_stories(draw: st.DrawFn) -> Story:
         )
     tags = draw(clear_tags()) if sections else ()
     return Story(title, source=source, image=image, credits=credits, sections=sections, tags=tags)
+
+
+# ----------------------------------------------------------------------------- source lines
+#
+# Source lines in the forms DESIGN §1 does not list but dumps use (docs/format.md): a date in
+# the words of seven languages, in digits, after its weekday, with a time and a zone. Each
+# line comes with the source it must read as, made from the parts, not by the reader.
+
+_MONTH_WORDS = {  # language: (the months' names, day first?)
+    "en": "January February March April May June July August September October November December",
+    "en-short": "Jan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre"
+    " diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre"
+    " dicembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro"
+    " dezembro",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+_WEEKDAY_WORDS = {  # Monday first
+    "en": "Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,",
+    "en-short": "Mon, Tue, Wed, Thu, Fri, Sat, Sun,",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "de": "Montag, Dienstag, Mittwoch, Donnerstag, Freitag, Samstag, Sonntag,",
+    "es": "lunes, martes, miércoles, jueves, viernes, sábado, domingo,",
+    "it": "lunedì martedì mercoledì giovedì venerdì sabato domenica",
+    "pt": "segunda-feira, terça-feira, quarta-feira, quinta-feira, sexta-feira, sábado, domingo,",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+}
+_ZONES = {  # as written: the offset it stands for (None: a word for several, kept naive)
+    "UTC": dt.UTC,
+    "GMT": dt.UTC,
+    "EDT": dt.timezone(dt.timedelta(hours=-4)),
+    "PST": dt.timezone(dt.timedelta(hours=-8)),
+    "CEST": dt.timezone(dt.timedelta(hours=2)),
+    "+02:00": dt.timezone(dt.timedelta(hours=2)),
+    "-0530": dt.timezone(-dt.timedelta(hours=5, minutes=30)),
+    "CST": None,
+}
+
+
+def _date_words(day: dt.date, language: str) -> str:
+    month = _MONTH_WORDS[language].split()[day.month - 1]
+    if language.startswith("en"):
+        return f"{month} {day.day}, {day.year}"
+    if language == "de":
+        return f"{day.day}. {month} {day.year}"
+    if language in ("es", "pt"):
+        return f"{day.day} de {month} de {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+@st.composite
+def source_lines(draw: st.DrawFn) -> tuple[str, Source]:
+    """A source line in one of the forms, and the source it must read as."""
+    from storykit._dates import WEEKDAYS  # only to leave out names ending in a weekday word
+
+    name = draw(
+        st.none()
+        | _source_name().filter(
+            lambda s: s.rsplit(" ", 1)[-1].rstrip(",.").casefold() not in WEEKDAYS
+        )
+    )
+    day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
+    language = draw(st.sampled_from(sorted(_MONTH_WORDS)))
+    form = draw(st.sampled_from(["words", "words", "dots", "slashes"]))
+    if form == "words":
+        written = _date_words(day, language)
+    elif form == "dots":
+        written = f"{day.day:02}.{day.month:02}.{day.year}"
+    elif day.day > 12:
+        written = f"{day.day:02}/{day.month:02}/{day.year}"
+    else:
+        written = f"{day.month}/{day.day}/{day.year}" if day.day == day.month else day.isoformat()
+    if written != day.isoformat() and draw(st.booleans()):
+        weekday = _WEEKDAY_WORDS[language if form == "words" else "en"].split()[day.weekday()]
+        written = f"{weekday} {written}"
+    published: dt.date = day
+    if draw(st.booleans()):
+        hour, minute = draw(st.integers(0, 23)), draw(st.integers(0, 59))
+        zone = draw(st.sampled_from([None, *_ZONES]))
+        if draw(st.booleans()):
+            clock = f"{(hour - 1) % 12 + 1}:{minute:02} {'PM' if hour >= 12 else 'AM'}"
+        else:
+            clock = f"{hour:02}:{minute:02}"
+        written += f" {clock}" if zone is None else f" {clock} {zone}"
+        published = dt.datetime(
+            day.year, day.month, day.day, hour, minute, tzinfo=_ZONES.get(zone or "")
+        )
+    line = written if name is None else f"{name} {written}"
+    return line, Source(name, published)

@@ -74,7 +74,11 @@ def test_every_usual_month_spelling_is_read_as_the_date_regex_reads_it() -> None
 _SOURCE_PIECES = st.sampled_from(
     ["SCMP", " ", "\t", "2026", "-", "05", "5", "25", "13", "31", "02-29", "2025", "0000", "T",
      "08:30", ":00", "Z", "+02:00", "May", "May.", "MAY", "Feb", "Sept", ",", "٢", "x",
-     "2026-05-25", "20260525", "W01", "2026-W01-1", "1"]
+     "2026-05-25", "20260525", "W01", "2026-W01-1", "1",
+     # the forms beyond DESIGN §1's: weekdays, times, zones, other languages, digits
+     "Mon,", "Mon", "Sun", "Tue,", "mai", "Mai", "de", "25.", ".", "/", "3:04", "PM", "p.m.",
+     "EDT", "CST", "XYZ", "Uhr", "25.05.2026", "05/06/2026", "a.m", "pm.", "edt", "\u202f",
+     "\u00a0"]
 )  # fmt: skip
 
 
@@ -100,6 +104,19 @@ _SOURCE_PIECES = st.sampled_from(
 @example(["SCMP", "\t", "2026-05-25", "T", "08:30", "Z"])  # after a tab: the general way
 @example(["SCMP", " ", "2025", "-", "02-29", "T", "08:30", "Z"])  # no such day: the error
 @example(["SCMP", " ", "2026-05-25", "T", "08:30", "T", "08:30"])
+@example(["SCMP", " ", "Mon,", " ", "25", " ", "May", " ", "2026"])  # the weekday, at once
+@example(["SCMP", " ", "Mon,", " ", "May", " ", "25", ",", " ", "2026"])
+@example(["SCMP", " ", "Tue,", " ", "25", " ", "May", " ", "2026"])  # not the date's: name
+@example(["Sun", " ", "25", " ", "May", " ", "2026"])
+@example(["SCMP", " ", "25", " ", "mai", " ", "2026"])
+@example(["SCMP", " ", "25.", " ", "Mai", " ", "2026"])
+@example(["SCMP", " ", "25", " ", "de", " ", "mai", " ", "de", " ", "2026"])
+@example(["SCMP", " ", "May", " ", "25", ",", " ", "2026", " ", "3:04", " ", "PM", " ", "EDT"])
+@example(["SCMP", " ", "25.05.2026", " ", "3:04", " ", "PM", " ", "XYZ"])  # no zone: no date
+@example(["SCMP", " ", "05/06/2026"])  # either way a date: no date
+@example(["SCMP", " ", "2026-05-25", " ", "3:04", " ", "p.m.", " ", "CST"])
+@example(["SCMP", " ", "25.05.2026", " ", "3:04", "\u202f", "a.m"])  # a word after a no-break space
+@example(["SCMP", " ", "25.05.2026", " ", "3:04", " ", "PM", "\u00a0", "edt"])
 def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[str]) -> None:
     line = "".join(pieces).strip()
     if not line:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from storykit._dates import parse_iso
+from storykit._dates import MONTHS, WEEKDAYS, ZONES, make_moment, offset, parse_iso
 from storykit.errors import StoryParseError
 from storykit.model import Credit
 
@@ -37,7 +37,13 @@ _GLUED_RE = re.compile(
 )
 _CREDIT_ROLES = "Photo|Photograph|Image|Illustration|Picture|Graphic|Video|Artwork|Drawing"
 _CREDIT_BY_RE = re.compile(rf"({_CREDIT_ROLES})s? by[ \t]+(.+)", re.IGNORECASE)
-_CREDIT_COLON_RE = re.compile(rf"({_CREDIT_ROLES})s?[ \t]*:[ \t]*(.+)", re.IGNORECASE)
+# ``Photo: AFP``, and ``Photo credit: AFP``, ``Photo courtesy of AFP``: a provider alone
+_CREDIT_COLON_RE = re.compile(
+    rf"({_CREDIT_ROLES})s?(?:[ \t]+credits?)?[ \t]*:[ \t]*(.+)", re.IGNORECASE
+)
+_CREDIT_COURTESY_RE = re.compile(
+    rf"({_CREDIT_ROLES})s?[ \t]+courtesy(?:[ \t]+of)?(?:[ \t]*:)?[ \t]+(?!of$)(.+)", re.IGNORECASE
+)
 
 
 _MONTHS = (
@@ -50,6 +56,117 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a space
+
+# The other forms of date a source line may end with (``docs/format.md``), read when
+# ``_DATE_RE`` finds none: the day or the month first in words of seven languages (``25 mai
+# 2026``, ``25. Mai 2026``, ``25 de mayo de 2026``, ``1er mai 2026``, ``May 25th 2026``), in
+# digits day first (``25.05.2026``, ``25/05/2026``, ``25-05-2026``) or year first
+# (``2026/05/25``); any of them, or an ISO day, with a time after it (``3:04 PM EDT``,
+# ``15:04 Uhr``, ``15h04``, ``8:30 +02:00``). A month or zone is any run of letters here:
+# the tables of :mod:`storykit._dates` say whether it is one (:func:`_more_date`).
+# Anchored at the line's end and free of nested repetition, it is tried from each of the
+# last ``_MORE_DATE_MAX_LENGTH`` characters only: a constant cost per line.
+_WORD_DAY = (
+    r"(?P<wd>[0-9]{1,2})(?:\.|st|nd|rd|th|er|º|°)?␣(?:de␣)?(?P<wm>[^\W\d_]{3,10})\.?,?␣(?:de␣)?"
+)
+_WORD_MONTH = r"(?P<mm>[^\W\d_]{3,10})\.?␣(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?␣"
+_DOTTED = r"(?P<dd>[0-9]{1,2})\.␣?(?P<dm>[0-9]{1,2})\.␣?"
+_SLASHED = r"(?P<sa>[0-9]{1,2})(?P<ss>[/-])(?P<sb>[0-9]{1,2})(?P=ss)"
+_YEAR_FIRST = r"(?P<yy>[0-9]{4})(?P<ys>[-/.])(?P<ym>[0-9]{1,2})(?P=ys)(?P<yd>[0-9]{1,2})"
+_TIME = (
+    r"(?:,?␣(?:(?:at|um|à|a␣las|às|alle|om|[-–—·|]),?␣)?|,)"  # before the time
+    r"(?:(?P<h>[0-9]{1,2})(?:[:.](?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?|h(?P<hm>[0-9]{2}))"
+    r"(?:␣?(?P<ap>[ap]\.?m\.?))?(?:␣Uhr)?"  # 15:04, 3:04 PM, 15:04 Uhr, 15h04
+    r"|(?P<h12>[0-9]{1,2})␣?(?P<ap12>[ap]\.?m\.?))"  # 3 PM
+    r"(?:␣?(?P<z>[a-z]{1,5}|(?:UTC|GMT)?[+-][0-9]{1,2}(?::?[0-9]{2})?))?"  # EDT, +02:00
+)
+# "␣" above is a space: an ordinary one, or a no-break one (U+00A0; U+202F, as between a
+# time and its PM in the text of many pages)
+_MORE_DATE_RE = re.compile(
+    (
+        rf"(?:^|[ \t\u00a0\u202f])((?:(?:{_WORD_DAY}|{_WORD_MONTH}|{_DOTTED}|{_SLASHED})"
+        rf"(?P<y>[0-9]{{4}})|{_YEAR_FIRST})(?:{_TIME})?)$"
+    ).replace("␣", "[ \u00a0\u202f]"),
+    re.IGNORECASE,
+)
+_MORE_DATE_MAX_LENGTH = 72  # the longest of those, and a space
+_MONTHS_IN_A_YEAR = 12
+
+
+def _more_date(match: re.Match[str]) -> _dt.date | None:
+    """The date (or date-time) ``_MORE_DATE_RE`` found at the end of a line.
+
+    ``None`` when it only looks like one: a word that is no month or no time zone (the
+    tables of :mod:`storykit._dates`), or digits that may be read two ways (``05/06/2026``:
+    the 5th of June or May the 6th). A date in dots is read day first, always
+    (``05.06.2026``: the 5th of June); in slashes or hyphens, only when one of its first two
+    numbers is greater than 12 (it is the day), or both are the same.
+
+    Raises:
+        ValueError: a date or time that does not exist (``31.02.2026``, ``25:00``).
+    """
+    group = match.group
+    if group("wd") is not None:
+        day, month = int(group("wd")), MONTHS.get(group("wm").casefold())
+    elif group("mm") is not None:
+        day, month = int(group("md")), MONTHS.get(group("mm").casefold())
+    elif group("dd") is not None:
+        day, month = int(group("dd")), int(group("dm"))
+    elif group("sa") is not None:
+        first, second = int(group("sa")), int(group("sb"))
+        if first <= _MONTHS_IN_A_YEAR and second <= _MONTHS_IN_A_YEAR and first != second:
+            return None  # either way a date: said which by neither
+        day, month = (second, first) if first <= _MONTHS_IN_A_YEAR else (first, second)
+    else:
+        day, month = int(group("yd")), int(group("ym"))
+    if month is None:
+        return None
+    year = int(group("y") or group("yy"))
+    clock, meridiem, zone = None, None, None
+    if group("h") is not None or group("h12") is not None:
+        meridiem = group("ap") or group("ap12")
+        hour = int(group("h") or group("h12"))
+        clock = (hour, int(group("mi") or group("hm") or 0), int(group("s") or 0))
+        if group("z") is not None:
+            try:
+                zone = offset(group("z"))
+            except KeyError:
+                return None  # no zone: the line does not end in a date
+    return make_moment(year, month, day, clock, meridiem=meridiem, zone=zone)
+
+
+_WEEKDAY_SPELLINGS = {
+    spelled + mark: weekday
+    for word, weekday in WEEKDAYS.items()
+    for spelled in {word, word.capitalize(), word.title(), word.upper()}
+    for mark in ("", ",", ".", ".,")
+    if mark or (len(word) > 2 and word != "sun")
+}
+"""The weekday words :func:`_name_before` takes into a date: in lower case, capitalised or in
+capitals, with a ``,``, ``.`` or ``.,`` after them or none, and the weekday of each."""
+
+
+def _name_before(line: str, start: int, published: _dt.date) -> str | None:
+    """The source name: ``line`` before the date at ``start``, less the date's weekday.
+
+    A weekday word right before a date that starts with its day or month (not
+    ``2026-05-25``) is the date's (``Mon, 25 May 2026``, ``Montag, 25. Mai 2026``) when it
+    names the date's weekday and is one of ``_WEEKDAY_SPELLINGS``: with a ``,`` or ``.``
+    after it, or a word of three letters or more without one — except ``Sun``, a name of
+    newspapers: ``Toronto Sun 24 May 2026`` keeps it. Any other word stays in the name,
+    as written.
+    """
+    name = line[:start].rstrip()
+    if name:
+        word = name.rsplit(None, 1)[-1]
+        weekday = _WEEKDAY_SPELLINGS.get(word)
+        if (
+            weekday is not None
+            and weekday == published.weekday()
+            and not line[start : start + 4].isdigit()
+        ):
+            name = name[: len(name) - len(word)]
+    return name.strip() or None
 
 
 _MONTH_NUMBERS = {
@@ -263,7 +380,7 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
             return None
         match = _CREDIT_BY_RE.fullmatch(line)
         if match is None:
-            match = _CREDIT_COLON_RE.fullmatch(line)
+            match = _CREDIT_COLON_RE.fullmatch(line) or _CREDIT_COURTESY_RE.fullmatch(line)
             if match is not None:
                 return make(match[1].lower(), None, match[2].strip())
             return None
@@ -274,6 +391,8 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
         name, _, provider = rest.rpartition(" on ")
     elif "/" in rest:
         name, _, provider = rest.rpartition("/")
+    elif " via " in rest:  # Photo by NAME via AGENCY, as NAME on PROVIDER
+        name, _, provider = rest.partition(" via ")
     name, provider = name.strip() or None, (provider or "").strip() or None
     if name is None and provider is None:
         return None
@@ -283,8 +402,10 @@ def _parse_credit(line: str, byline: bool, make: Callable[..., Credit]) -> Credi
 def _source_line(line: str, index: int, filename: str | None) -> tuple[str | None, _dt.date | None]:
     """The source line's name and date (the URL comes from the footer)."""
     last = line[-1]
-    if not (last.isdigit() or last in "Zz"):  # every date form ends in a digit or Z
-        return line, None
+    if not (last.isdigit() or last in "Zz"):  # every date ends in a digit or Z, or a time in
+        if not _may_end_in_time(line):  # a word of its own
+            return line, None
+        return _source_line_in_full(line, index, filename)
     # the common forms, SCMP 2026-05-25, SCMP May 25, 2026 and SCMP 2026-05-25T08:30:00Z, at
     # once (the first ends in "-" and two digits, the second in a space and four digits);
     # a character is looked at by its index (cheaper than a slice), the length checked first
@@ -307,7 +428,7 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
             except ValueError:
                 pass  # no such day: the general way says so
             else:
-                return line[:start].strip() or None, published
+                return _name_before(line, start, published), published
     else:  # SCMP 2026-05-25T08:30:00Z, perhaps
         start = line.rfind(" ") + 1
         if n - start > _ISO_DAY_LENGTH and line[start + _ISO_DAY_LENGTH] == "T":
@@ -359,12 +480,59 @@ def _source_line_in_full(
                 published = _dt.date(year, month, day)  # as _parse_date makes it
             else:
                 match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
-                if match is None:
-                    return line, None
-                start = match.start(1)
-                value = line[start:]
-                published = _parse_date(value)
+                if match is not None:
+                    start = match.start(1)
+                    value = line[start:]
+                    published = _parse_date(value)
+                else:
+                    match = _MORE_DATE_RE.search(line, max(0, len(line) - _MORE_DATE_MAX_LENGTH))
+                    if match is None:
+                        return line, None
+                    start = match.start(1)
+                    value = line[start:]
+                    more = _more_date(match)
+                    if more is None:
+                        return line, None
+                    published = more
     except (ValueError, OverflowError) as exc:
         msg = f"invalid date {value!r} on the source line: {exc}"
         raise StoryParseError(msg, filename=filename, line=index + 1) from None
-    return line[:start].strip() or None, published
+    return _name_before(line, start, published), published
+
+
+_MERIDIEMS = frozenset(("am", "pm"))
+_TIME_LAST = frozenset(
+    "".join(name[-1] for name in ZONES).upper()
+    + "".join(name[-1] for name in ZONES).lower()
+    + "MmRr."
+)
+"""The last character of a line that ends in a time and a word (a zone, PM, p.m., Uhr)."""
+
+
+def _may_end_in_time(line: str) -> bool:
+    """Whether a line that ends in neither a digit nor Z may end in a date and a time.
+
+    Such a time ends in a word of its own (after any blank): a zone (``EDT``), ``PM``,
+    ``p.m.``, ``Uhr``, or a word with a digit in it (``3pm``, ``UTC+2``): what the last
+    word ``_MORE_DATE_RE`` reads can be, looked at as :func:`_more_date` looks at it.
+    """
+    if line[-1] not in _TIME_LAST:
+        return False
+    word = line.rsplit(None, 1)[-1]
+    if word.isalpha():
+        return word.upper() in ZONES or word.lower() in _MERIDIEMS or word.lower() == "uhr"
+    return word.lower().replace(".", "") in _MERIDIEMS or any(map(str.isdigit, word))
+
+
+def _ends_in_date(name: str) -> bool:
+    """Whether a source name, alone on the source line, would read with a date at its end.
+
+    So it would when the reader finds a date there, or one that does not exist (it
+    refuses the line then): the text writer refuses such a name without a date after it.
+    """
+    if not name:
+        return False
+    try:
+        return _source_line(name, 0, None)[1] is not None
+    except StoryParseError:
+        return True

@@ -31,10 +31,10 @@ from typing import NoReturn
 from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
 from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
-    _DATE_RE,
     _NAV_RE,
     FOOTER,
     NAV,
+    _ends_in_date,
     _parse_credit,
     _reads_as_nav_or_footer,
 )
@@ -320,9 +320,7 @@ def _check_header(story: Story, same: list[bool] | None = None) -> None:
                 _single_line("source.name", name)
                 if parse_credit(name) is not None or _NAV_RE.fullmatch(name):
                     _fail("source.name", "reads as a credit or nav line")
-            # every date form ends in a digit or Z: only such a name can end in a date
-            last = name[-1:]
-            if (last.isdigit() or last in ("Z", "z")) and _DATE_RE.search(name):
+            if _ends_in_date(name):
                 _fail("source.name", "ends in something that reads as a date")
         if source.url is not None:
             _check_url(source.url)
