@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
-from storykit.formats import _text_lines
+from storykit.formats import _source_line, _text_lines
 from tests.internals.text_fast_helpers import _read
 
 # --------------------------------------------------------------------------- reading
@@ -39,18 +39,18 @@ _DATE_PIECES = st.sampled_from(
 @example(["SCMP", " ", "Sepember", " ", "5", ",", " ", "2026"])  # the regex's, not a month
 def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[str]) -> None:
     line = "".join(pieces)
-    found = _text_lines._month_date_at_end(line)
+    found = _source_line._month_date_at_end(line)
     if found is None:
         return
     start, day, month, year = found
-    match = _text_lines._DATE_RE.search(line, max(0, len(line) - _text_lines._DATE_MAX_LENGTH))
+    match = _source_line._DATE_RE.search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     try:
-        expected: object = _text_lines._parse_date(line[start:])
+        expected: object = _source_line._parse_date(line[start:])
     except ValueError as exc:
         expected = str(exc)
     try:
-        made: object = _text_lines._dt.date(year, month, day)
+        made: object = _source_line._dt.date(year, month, day)
     except ValueError as exc:
         made = str(exc)
     assert made == expected
@@ -58,17 +58,17 @@ def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[st
 
 def test_every_usual_month_spelling_is_read_as_the_date_regex_reads_it() -> None:
     # _month_date_at_end looks these up as they are; each must give what lower-casing gives
-    for spelled, number in _text_lines._MONTH_WORDS.items():
+    for spelled, number in _source_line._MONTH_WORDS.items():
         for line in (f"SCMP 5 {spelled} 2026", f"SCMP {spelled} 25, 2026"):
-            found = _text_lines._month_date_at_end(line)
+            found = _source_line._month_date_at_end(line)
             assert found is not None and found[2] == number
             start = found[0]
-            assert _text_lines._parse_date(line[start:]) == _text_lines._dt.date(
+            assert _source_line._parse_date(line[start:]) == _source_line._dt.date(
                 found[3], number, found[1]
             )
-    for day, number in _text_lines._DAY_NUMBERS.items():
+    for day, number in _source_line._DAY_NUMBERS.items():
         assert day.isascii() and day.isdigit() and len(day) <= 2 and int(day) == number
-    assert len(_text_lines._DAY_NUMBERS) == 110  # every string of one or two digits
+    assert len(_source_line._DAY_NUMBERS) == 110  # every string of one or two digits
 
 
 _SOURCE_PIECES = st.sampled_from(
@@ -129,7 +129,7 @@ def test_the_source_line_shortcuts_read_what_the_general_way_reads(pieces: list[
 def _both_ways(line: str) -> tuple[object, object]:
     """What the source line's shortcuts and the general way make of ``line`` (or say)."""
     outcomes: list[object] = []
-    for read in (_text_lines._source_line, _text_lines._source_line_in_full):
+    for read in (_source_line._source_line, _source_line._source_line_in_full):
         try:
             outcomes.append(read(line, 0, None))
         except storykit.StoryParseError as exc:
@@ -169,16 +169,16 @@ def test_the_date_time_shortcut_finds_what_the_date_regex_finds(
 ) -> None:
     line = head + value + tail
     start = line.rfind(" ") + 1
-    published = _text_lines._iso_time_at(line, start)
+    published = _source_line._iso_time_at(line, start)
     if published is None:
         return
-    match = _text_lines._DATE_RE.search(line, max(0, len(line) - _text_lines._DATE_MAX_LENGTH))
+    match = _source_line._DATE_RE.search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
-    made = _text_lines._parse_date(line[start:])
-    assert published == made and type(published) is type(made) is _text_lines._dt.datetime
+    made = _source_line._parse_date(line[start:])
+    assert published == made and type(published) is type(made) is _source_line._dt.datetime
     assert published.tzinfo == made.tzinfo
     # and the source line reads as the general way reads it
-    assert _text_lines._source_line(line, 0, None) == _text_lines._source_line_in_full(
+    assert _source_line._source_line(line, 0, None) == _source_line._source_line_in_full(
         line, 0, None
     )
 
@@ -212,8 +212,8 @@ def test_the_usual_source_lines_are_read_without_the_general_way(
     def general(*_: object) -> object:
         raise AssertionError("read the general way")
 
-    monkeypatch.setattr(_text_lines, "_source_line_in_full", general)
-    found = _text_lines._source_line(line, 0, None)
+    monkeypatch.setattr(_source_line, "_source_line_in_full", general)
+    found = _source_line._source_line(line, 0, None)
     assert found[0] == name
     assert found[1] is not None and found[1].isoformat() == published
 
@@ -246,7 +246,7 @@ def test_dates_in_words_on_the_source_line(
 ) -> None:
     story = _read(f"{line}\n\nTitle\n\nPara.")
     assert story.source is not None
-    assert story.source.published == _text_lines._dt.date(*published)
+    assert story.source.published == _source_line._dt.date(*published)
     assert story.source.name == name
 
 

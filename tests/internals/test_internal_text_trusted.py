@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
-from storykit.formats import _text_lines, _text_reader, text
+from storykit.formats import _source_line, _text_reader, text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
@@ -257,9 +257,10 @@ def test_header_lines_read_back_line_by_line() -> None:
 @example("2026-05-25 2026-05-25", "")
 def test_the_iso_day_shortcut_finds_what_the_date_regex_finds(tail: str, head: str) -> None:
     line = head + tail
-    found = _text_lines._iso_day_at_end(line)
+    found = _source_line._iso_day_at_end(line)
     if line.endswith("2026-05-25") and line[-11:-10] in ("", " ", "\t"):
         assert found is not None
     if found is not None:
-        match = _text_lines._DATE_RE.search(line, max(0, len(line) - _text_lines._DATE_MAX_LENGTH))
+        start = max(0, len(line) - _source_line._DATE_MAX_LENGTH)
+        match = _source_line._DATE_RE.search(line, start)
         assert match is not None and match.start(1) == found and match[1] == line[found:]

@@ -23,6 +23,7 @@ from storykit.errors import (
     StoryWarning,
     _quoted,
 )
+from storykit.formats._source_line import _source_line
 from storykit.formats._text_lines import (
     _CREDIT_INITIALS,
     _FOOTER_RE,
@@ -35,7 +36,6 @@ from storykit.formats._text_lines import (
     _nav_alt,
     _parse_credit,
     _reads_as_nav_or_footer,
-    _source_line,
 )
 from storykit.formats._text_memory import _remember, _Spans
 from storykit.model import (

@@ -30,11 +30,11 @@ from typing import NoReturn
 
 from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
+from storykit.formats._source_line import _ends_in_date
 from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
     _NAV_RE,
     FOOTER,
     NAV,
-    _ends_in_date,
     _parse_credit,
     _reads_as_nav_or_footer,
 )
