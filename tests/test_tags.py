@@ -260,6 +260,9 @@ def test_the_vocabulary_is_read_only() -> None:
         # A name's last capital before a known plural acronym stays with the name.
         ("Acme Model QEVsChina", "", ("Acme Model Q", "EVs", "China")),
         ("Acme IPOs", "", ("Acme IPOs",)),
+        # Acronyms in Cyrillic and Greek script are in the vocabulary too.
+        ("КиївЗСУНАТО", "", ("Київ", "ЗСУ", "НАТО")),
+        ("ΗΠΑΕΕΔασμοί", "", ("ΗΠΑ", "ΕΕ", "Δασμοί")),
     ],
 )
 def test_general_rules(line: str, context: str, tags: tuple[str, ...]) -> None:
