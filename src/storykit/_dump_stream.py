@@ -54,9 +54,12 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
     the text after the story that ends there starts. For a nav line that is ``start``; for a
     footer, the next line. A footer run into the next story's nav line (two dumps joined) is
     a footer that ends (``end``) at its URL, and ``rest`` is the nav line's ``←`` on the
-    same line. Each line is looked at once at most: finding it costs one pass over the text.
+    same line; so is a line of text run into it, when it starts a story (``_glued_start``:
+    the lines after it in ``text`` say, which :func:`_read_on` makes sure they can). Each
+    line is looked at a few times at most: finding it costs one pass over the text.
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
+    from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
 
     pos = 0
     while True:
@@ -77,6 +80,11 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
             if cut is not None:
                 lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in text
                 return False, start, lead + cut[0], lead + cut[1]
+        if "←" in line:  # text run into the next story's nav line, perhaps
+            glued = _glued_start(line, _lines_after(text, end + 1))
+            if glued is not None and glued[2]:  # the text ends a story, as a footer does
+                lead = start + len(raw.rstrip()) - len(line)
+                return False, start, lead + glued[0], lead + glued[1]
         pos = end
 
 
@@ -116,6 +124,66 @@ def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -
         if not rest or rest.endswith(b"\n"):
             break
     return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
+
+
+_ARROW = "←".encode()
+
+
+def _read_on(data: bytes, reader: io.BufferedIOBase, limit: int, endless: bool) -> bytes:
+    """``data`` (a block of whole lines), and the lines after it that a glued nav line needs.
+
+    A line of text run into the next story's nav line starts that story only if the lines
+    after it read as its header and title (``_glued_start``): when the block ends before
+    they say, lines are read on, one at a time, until they do (or the input ends, or more
+    than ``limit`` bytes were read on: either story is then longer than a story may be, and
+    the line is taken as text, as at the end of the input). So every block holds what
+    decides each such line in it, and each is decided as :func:`split_stories` decides it
+    for the whole text. Only the last line with a ``←`` after text can be undecided: each
+    other's lines end at the next such line, or at a nav line (the search back stops at
+    the last one: most blocks hold one, and are looked at no further).
+    """
+    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
+    from storykit.formats._text_reader import (  # noqa: PLC0415
+        _glued_nav,
+        _lines_after,
+        _starts_story,
+    )
+
+    if not data.endswith(b"\n"):  # a line over the limit, not read through: no story here
+        return data
+    pos = len(data)
+    while True:  # the last line that holds a '←' after text
+        pos = data.rfind(_ARROW, 0, pos)
+        if pos == -1:
+            return data
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = data.find(b"\n", pos)
+        line = data[start:end].decode("utf-8", "surrogateescape").strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):  # what comes before it is decided by it
+            return data
+        found = _glued_nav(line) if line else None
+        if found is not None:
+            break
+        pos = start
+    if not found[2]:  # after blanks: never cut, whatever follows
+        return data
+    more: list[bytes] = []
+
+    def following() -> Iterator[str]:
+        yield from _lines_after(data[end + 1 :].decode("utf-8", "surrogateescape"), 0)
+        size = 0
+        while size <= limit:
+            line = _line_end(reader, limit, endless=endless)
+            if not line:
+                return
+            more.append(line)
+            size += len(line)
+            yield line.decode("utf-8", "surrogateescape")
+            if not line.endswith(b"\n"):
+                return
+
+    _starts_story(following())
+    return data + b"".join(more)
 
 
 class _DumpSplitter:
@@ -238,6 +306,8 @@ def _dump_pieces(
             # end a block at the end of a line, so UTF-8 is never cut and a line never
             # split in two
             data += _line_end(reader, limit, endless=endless)
+        if not eof:  # a line of text run into a nav line may need the lines after it
+            data = _read_on(data, reader, limit, endless)
         try:
             text, clean = data.decode("utf-8"), True
         except UnicodeDecodeError:
@@ -263,10 +333,10 @@ def _split(
 ) -> list[tuple[int, str]]:
     """``list(split_stories(text))``, without its line-by-line scan for one story.
 
-    A text whose only ``←`` (if any) is on its first non-blank line, and whose only
+    A text whose only ``←`` (if any) starts its first non-blank line, and whose only
     ``View original source`` (if any) is on its last non-blank line and after that ``←``,
-    holds one story at most: no line in it can start another (nor, as a footer run into a
-    nav line does, ``View original source →← Back to stories``, inside it). The piece then
+    holds one story at most: no line in it can start another (nor, as a footer or text run
+    into a nav line does, ``View original source →← Back to stories``, inside it). The piece then
     runs to the end of the text (blank lines after the footer included, which the reader
     ignores).
     """
@@ -289,7 +359,13 @@ def _split(
         start = end + 1
         line += 1
     first_end = text.find("\n", start)
-    if nav != -1 and first_end != -1 and nav > first_end:  # a ← further down
+    if (
+        nav != -1
+        and (
+            (first_end != -1 and nav > first_end)  # a ← further down
+            or text[start:nav].strip(_BLANK)  # text before it: perhaps a nav line run into it
+        )
+    ):
         return list(split_stories(text))
     if footer != -1:
         if nav > footer:  # a ← after the footer: perhaps the next story's, on the same line

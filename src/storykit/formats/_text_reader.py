@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import operator
+import re
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -110,8 +111,147 @@ _first = operator.itemgetter(0)
 _SECOND_STORY_FIRSTS = frozenset("←V")  # how another story's nav line or footer starts
 
 
+# --------------------------------------------------------------------------- glued nav lines
+
+# A nav line run into the end of a line of text: two dumps joined (``cat a.txt b.txt``) where
+# the first ends with no footer and no line break. Stricter than _NAV_RE: "Back to stories"
+# is followed by the line's end or a blank (the alt text), never by a quote mark or a comma,
+# as a nav's name quoted in a sentence is. Linear: the possessive run of blanks after each
+# '←' is taken once, and the runs after two '←' do not overlap.
+_GLUED_NAV_RE = re.compile(r"←\s*+Back to stories(?!\S)")
+_TEXT_RE = re.compile(r"[^\s\ufeff]")  # a character of text: no blank, no byte order mark
+
+
+def _glued_nav(line: str) -> tuple[int, int, bool] | None:
+    """Where a nav line starts inside ``line`` after text: ``(end, start, tight)``.
+
+    ``line`` is stripped, as the splitters look at a line (a nav line, a footer, a footer
+    run into a nav line are told apart first: this is for the other lines). The text is
+    ``line[:end]`` (without what stands between it and the nav line), the nav line
+    ``line[start:]`` (from its ``←``). ``tight``: only byte order marks (the second file's)
+    stand between them, as when ``cat`` joins two dumps; not tight, blanks do, as when a
+    sentence names the link (or when the first dump's last line ended with blanks: no one
+    can tell which). ``None``: no ``← Back to stories`` follows text on this line.
+    """
+    pos = line.find("←", 1)
+    text = _TEXT_RE.search(line)
+    if pos == -1 or text is None:
+        return None
+    first = text.start()
+    while pos != -1:
+        if pos > first and _GLUED_NAV_RE.match(line, pos):
+            end, tight = pos, True
+            while line[end - 1] == "\ufeff" or line[end - 1].isspace():  # (text stops it)
+                tight = tight and line[end - 1] == "\ufeff"
+                end -= 1
+            return end, pos, tight
+        pos = line.find("←", pos + 1)
+    return None
+
+
+def _ends_a_header(line: str) -> bool:
+    """Whether ``line`` (stripped) cannot be a line of the header a glued nav line starts.
+
+    A nav line, a footer (or one run into a nav line), or a line with another glued nav
+    line in it (that one, the later, is the one that may start a story).
+    """
+    line = line.lstrip("\ufeff") or line
+    if line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line):
+        return True
+    return "←" in line and _glued_nav(line) is not None
+
+
+def _starts_story(following: Iterator[str]) -> bool | None:
+    """Whether the lines after a glued nav line make it a story's start.
+
+    They do when they read as the rest of a header and a title: lines up to a blank line
+    (none of them a nav or footer line, nor holding another glued nav line), blank lines,
+    then a line that is no nav or footer line. ``False``: they do not (the glued line is
+    then a line of text, as it was before). ``None``: ``following`` ends before that is
+    known; at the end of a text that is ``False``, but a stream reads on
+    (:mod:`storykit._dump_stream`). Raw lines or stripped ones: each is stripped here.
+
+    Each line is looked at once at most for one text: the scan stops at the next line with
+    a glued nav line in it, which is then judged on its own.
+    """
+    header = True
+    for raw in following:
+        line = raw.strip()
+        if header:
+            if not line:
+                header = False
+            elif _ends_a_header(line):
+                return False
+        elif line:  # the title
+            line = line.lstrip("\ufeff") or line
+            return not (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line))
+    return None
+
+
+def _glued_start(line: str, following: Iterator[str]) -> tuple[int, int, bool] | None:
+    """A glued nav line in ``line`` (stripped) that starts a story: :func:`_glued_nav`'s cut.
+
+    ``None`` when the line holds none (a nav or footer line holds none), or when what
+    follows it (the lines after it, lazily) makes it no story's start (:func:`_starts_story`;
+    the end of ``following`` included). The one rule every road that splits a text into
+    stories follows: a tight one is cut there; one after blanks is ambiguous, and the
+    reader refuses it, naming the line.
+    """
+    if "←" not in line or (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line)):
+        return None
+    found = _glued_nav(line)
+    if found is None or not _starts_story(following):
+        return None
+    return found
+
+
+def _lines_after(text: str, pos: int) -> Iterator[str]:
+    """The lines of ``text`` from ``pos`` (a line's start) on, one at a time."""
+    size = len(text)
+    while pos < size:
+        end = text.find("\n", pos)
+        if end == -1:
+            yield text[pos:]
+            return
+        yield text[pos:end]
+        pos = end + 1
+
+
+def _may_hold_glued(text: str) -> bool:
+    """Whether ``text`` may hold a glued nav line: a ``←`` other than a first line's first.
+
+    Cheap (at C speed), so that the reader looks at its lines only when it may.
+    """
+    first = text.find("←")
+    return first != -1 and (
+        text.find("←", first + 1) != -1 or bool(text[:first].replace("\ufeff", "").strip())
+    )
+
+
+def _check_no_glued_nav(lines: list[str], start: int, stop: int, filename: str | None) -> None:
+    """No line from ``start`` to ``stop`` holds a glued nav line that starts a story.
+
+    The lines are one story's, split and stripped: such a line means two stories (or one
+    that cannot be told from two), as :func:`split_stories` reads them.
+
+    Raises:
+        StoryParseError: Naming the first such line.
+    """
+    for index in range(start, stop):
+        line = lines[index]
+        if "←" in line:
+            glued = _glued_start(line, map(lines.__getitem__, range(index + 1, stop)))
+            if glued is not None:
+                msg = _GLUED_NAV_MESSAGES[glued[2]]
+                raise StoryParseError(msg, filename=filename, line=index + 1)
+
+
 def _parse(
-    lines: list[str], filename: str | None, splitter: TagSplitter | None, trusted: bool
+    lines: list[str],
+    filename: str | None,
+    splitter: TagSplitter | None,
+    trusted: bool,
+    glue: bool = False,
 ) -> tuple[Story, list[Diagnostic], _Spans]:
     """Read one story from its lines (split and stripped): the story, diagnostics, spans.
 
@@ -120,6 +260,9 @@ def _parse(
     ``trusted`` the validators are not run again (:mod:`storykit.model`'s trusted
     builders); without it (the text holds lone surrogates, which only the validators
     judge) the validating constructors build every object, in the same order.
+
+    ``glue``: the text may hold a glued nav line (:func:`_may_hold_glued`): the lines are
+    looked at for one first.
 
     Raises:
         StoryParseError: The lines are no story (naming file and line).
@@ -135,6 +278,8 @@ def _parse(
     end = n
     while not lines[end - 1]:
         end -= 1
+    if glue:
+        _check_no_glued_nav(lines, start, end, filename)
     builders = _TRUSTED if trusted else _VALIDATING
 
     # The header: every line up to the first blank one, unless the first line is the
@@ -320,6 +465,16 @@ _SECOND_STORY = (
 line of its own, then run into a footer), then a footer (with text after it); each with how
 it starts, as a quick look before the regex."""
 
+_GLUED_NAV_MESSAGES = (
+    "'← Back to stories' after blanks inside this line, and what follows reads as a "
+    "story's header and title: another story run into this one (two dumps joined with no "
+    "line break between them, the first ending with blanks), or text of this line? "
+    "storykit cannot tell: put a line break before the '←' if a story starts there",
+    _SECOND_STORY[1][2],  # a story starts there: as for a footer run into a nav line
+)
+"""What the reader says of a glued nav line that starts a story (:func:`_glued_start`),
+after blanks (ambiguous) and right after the text."""
+
 
 def _check_no_second_story(lines: list[str], start: int, stop: int, filename: str | None) -> None:
     """The body must not hold another story's nav line or a footer with text after it."""
@@ -388,7 +543,9 @@ def _read(
         )
     lines = _lines(text)
     try:
-        story, diagnostics, spans = _parse(lines, filename, splitter, trusted)
+        story, diagnostics, spans = _parse(
+            lines, filename, splitter, trusted, _may_hold_glued(text)
+        )
     except StoryParseError:
         raise
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
@@ -444,8 +601,12 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
     each ``View original source`` line. A footer run into the next story's nav line (two
     dumps joined with no line break between them: ``cat a.txt b.txt`` where ``a.txt`` does
     not end with one) is cut in two there: one story ends with the footer (up to its URL),
-    the next starts at the ``←``, on the same line. ``first_line`` is the 1-based number of
-    the piece's first non-blank line in ``text``.
+    the next starts at the ``←``, on the same line. So is a line of text run into the next
+    story's nav line (the first dump had no footer either) when the lines after it read as
+    that story's header and title, and only byte order marks stand between the text and
+    the ``←`` (:func:`_glued_start`: after blanks it is ambiguous, and the reader refuses
+    the piece, naming the line). ``first_line`` is the 1-based number of the piece's first
+    non-blank line in ``text``.
     """
     lines = text.split("\n")
     start = 0
@@ -463,7 +624,8 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
             if found is not None:
                 yield found
                 start = index
-        elif line.startswith("View"):
+            continue
+        if line.startswith("View"):
             if _FOOTER_RE.fullmatch(line):
                 found = piece(index + 1)
                 if found is not None:
@@ -478,6 +640,17 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
                 if found is not None:  # (always: the footer is no blank line)
                     yield found
                 lines[index] = raw[lead + cut[1] :]
+                start = index
+                continue
+        if "←" in line:
+            glued = _glued_start(line, map(lines.__getitem__, range(index + 1, len(lines))))
+            if glued is not None and glued[2]:  # text, then the next story's nav line
+                lead = len(raw.rstrip()) - len(line)
+                lines[index] = raw[: lead + glued[0]]
+                found = piece(index + 1)
+                if found is not None:  # (always: the text is no blank line)
+                    yield found
+                lines[index] = raw[lead + glued[1] :]
                 start = index
     found = piece(len(lines))
     if found is not None:
