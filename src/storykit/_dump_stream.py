@@ -19,10 +19,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from storykit._decoding import decode
 from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
+
+if TYPE_CHECKING:
+    from storykit.formats._text_reader import _StoryStart
 
 __all__ = ["ENDLESS"]
 
@@ -126,64 +130,73 @@ def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -
     return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
 
 
-_ARROW = "←".encode()
-
-
-def _read_on(data: bytes, reader: io.BufferedIOBase, limit: int, endless: bool) -> bytes:
-    """``data`` (a block of whole lines), and the lines after it that a glued nav line needs.
+def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
+    """A glued nav line near the end of ``text`` that the lines after it leave undecided.
 
     A line of text run into the next story's nav line starts that story only if the lines
-    after it read as its header and title (``_glued_start``): when the block ends before
-    they say, lines are read on, one at a time, until they do (or the input ends, or more
-    than ``limit`` bytes were read on: either story is then longer than a story may be, and
-    the line is taken as text, as at the end of the input). So every block holds what
-    decides each such line in it, and each is decided as :func:`split_stories` decides it
-    for the whole text. Only the last line with a ``←`` after text can be undecided: each
-    other's lines end at the next such line, or at a nav line (the search back stops at
+    after it read as its header and title (``_glued_start``): when ``text`` (a block of
+    whole lines) ends before they say, the next blocks will. ``(end, start, lines)``: where
+    the text before it ends and its ``←`` is in ``text``, and the lines after it looked at so
+    far. Only the last line with a ``←`` after text can be undecided: the lines of each
+    other end at the next such line, or at a nav or footer line (the search back stops at
     the last one: most blocks hold one, and are looked at no further).
     """
     from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
     from storykit.formats._text_reader import (  # noqa: PLC0415
         _glued_nav,
         _lines_after,
-        _starts_story,
+        _StoryStart,
     )
 
-    if not data.endswith(b"\n"):  # a line over the limit, not read through: no story here
-        return data
-    pos = len(data)
+    pos = len(text)
     while True:  # the last line that holds a '←' after text
-        pos = data.rfind(_ARROW, 0, pos)
+        pos = text.rfind("←", 0, pos)
         if pos == -1:
-            return data
-        start = data.rfind(b"\n", 0, pos) + 1
-        end = data.find(b"\n", pos)
-        line = data[start:end].decode("utf-8", "surrogateescape").strip().lstrip("\ufeff")
-        if line and _reads_as_nav_or_footer(line):  # what comes before it is decided by it
-            return data
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        if end == -1:  # a line over the limit, not read through: its story is refused
+            return None
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
+            return None
         found = _glued_nav(line) if line else None
         if found is not None:
             break
         pos = start
-    if not found[2]:  # after blanks: never cut, whatever follows
-        return data
-    more: list[bytes] = []
+    cut_end, cut_start, tight = found
+    lines = _StoryStart()
+    if not tight or lines.read(_lines_after(text, end + 1)) is not None:
+        return None  # (after blanks it is never cut, whatever follows)
+    lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in ``text``
+    return lead + cut_end, lead + cut_start, lines
 
-    def following() -> Iterator[str]:
-        yield from _lines_after(data[end + 1 :].decode("utf-8", "surrogateescape"), 0)
-        size = 0
-        while size <= limit:
-            line = _line_end(reader, limit, endless=endless)
-            if not line:
-                return
-            more.append(line)
-            size += len(line)
-            yield line.decode("utf-8", "surrogateescape")
-            if not line.endswith(b"\n"):
-                return
 
-    _starts_story(following())
-    return data + b"".join(more)
+class _Pending:
+    """A glued nav line that the lines still to come decide, and its story so far.
+
+    If it starts a story, the story's text is ``parts`` (from its ``←`` on, by blocks:
+    dropped once over the limit, when only their size is kept); if not, ``gap`` (what
+    stood between the text and the ``←``) and ``parts`` go on the story it is in.
+    """
+
+    __slots__ = ("clean", "dropped", "gap", "line", "lines", "newlines", "parts", "size")
+
+    def __init__(self, lines: _StoryStart, line: int, gap: str, tail: str) -> None:
+        self.lines, self.line, self.gap = lines, line, gap
+        self.parts, self.size, self.newlines = [tail], len(tail), tail.count("\n")
+        self.clean = _SURROGATE_RE.search(tail) is None
+        self.dropped = False
+
+    def add(self, text: str, clean: bool, limit: int) -> None:
+        self.newlines += text.count("\n")
+        self.size += len(text)
+        self.clean = self.clean and clean
+        if self.size > limit:  # whichever story it is in is too long: keep no text
+            self.dropped, self.parts = True, []
+        else:
+            self.parts.append(text)
 
 
 class _DumpSplitter:
@@ -200,6 +213,7 @@ class _DumpSplitter:
         self.base = 1  # the line on which ``parts`` (if any, else the next block) starts
         self.skipping = False  # the unfinished story is over the limit: its lines are dropped
         self.clean = True  # ``parts`` are valid UTF-8
+        self.pending: _Pending | None = None  # the unfinished story ends with a glued nav line
 
     def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
         origin = Origin(self.path, self.member, first)
@@ -241,8 +255,11 @@ class _DumpSplitter:
                 self.clean = self.clean and clean
                 if eof:
                     yield self.finished(self.base, "".join(self.parts), self.clean)
-                else:
-                    yield from self.too_long()
+                    return
+            if not eof:
+                self.hold(text)
+            if not self.skipping:
+                yield from self.too_long()
             return
         is_nav, start, end, rest = found
         if not self.skipping:
@@ -281,6 +298,66 @@ class _DumpSplitter:
         self.base += last_first - 1
         self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
         self.clean = clean or _SURROGATE_RE.search(carry) is None
+        self.hold(carry)
+        yield from self.too_long()
+
+    def hold(self, text: str) -> None:
+        """Hold a glued nav line at the end of ``text`` back, if the next blocks decide it.
+
+        ``text``: the block just added to the unfinished story (its last part, unless the
+        story is skipped). The story is cut there for now: the text from the ``←`` on waits
+        in :attr:`pending` for :meth:`resolve`.
+        """
+        found = _undecided(text)
+        if found is None:
+            return
+        end, start, lines = found
+        after = text.count("\n", end)  # line breaks from the cut on
+        line = self.base + self.newlines - after
+        self.pending = _Pending(lines, line, text[end:start], text[start:])
+        self.newlines -= after
+        if not self.skipping:
+            self.parts[-1] = text[:end]
+            self.size -= len(text) - end
+        if self.pending.size > self.limit:
+            self.pending.dropped, self.pending.parts = True, []
+
+    def resolve(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Decide the glued nav line held back (:meth:`hold`) with the lines of a new block.
+
+        It starts a story: the story it is in ends there, the story it starts is the
+        unfinished one. It does not (or the input ends first): what was held back goes back
+        on the story it is in. Undecided still at the block's end: the block is held back
+        too (a story over the limit either way, in a stream that may not end, stops it).
+        """
+        from storykit.formats._text_reader import _lines_after  # noqa: PLC0415
+
+        pending = self.pending
+        assert pending is not None  # (the caller looked)
+        decided = pending.lines.read(_lines_after(text, 0))
+        if decided is None and not eof:
+            pending.add(text, clean, self.limit)
+            if pending.dropped and self.endless:
+                message = f"{_story_too_long(self.limit)}, {ENDLESS}"
+                where = Origin(self.path, self.member, pending.line)
+                yield read_error(where, message, pending.line)
+                self.stopped = True
+            return
+        self.pending = None
+        if decided:
+            if not self.skipping:
+                yield self.finished(self.base, "".join(self.parts), self.clean)
+            self.base, self.skipping = pending.line, False
+            self.parts, self.size = pending.parts, pending.size
+            self.newlines, self.clean = pending.newlines, pending.clean
+        else:
+            self.newlines += pending.newlines
+            if not self.skipping:
+                self.parts += [pending.gap, *pending.parts]
+                self.size += len(pending.gap) + pending.size
+                self.clean = self.clean and pending.clean
+        if pending.dropped and not self.skipping:
+            self.parts = []
         yield from self.too_long()
 
 
@@ -306,12 +383,16 @@ def _dump_pieces(
             # end a block at the end of a line, so UTF-8 is never cut and a line never
             # split in two
             data += _line_end(reader, limit, endless=endless)
-        if not eof:  # a line of text run into a nav line may need the lines after it
-            data = _read_on(data, reader, limit, endless)
         try:
             text, clean = data.decode("utf-8"), True
         except UnicodeDecodeError:
             text, clean = data.decode("utf-8", "surrogateescape"), False
+        if state.pending is not None:  # a glued nav line waits for these lines
+            yield from state.resolve(text, clean, eof)
+            if state.pending is not None:  # and for more
+                continue
+            if state.stopped:
+                return
         if state.parts or state.skipping:  # a story is unfinished
             yield from state.go_on(text, clean, eof)
             if state.rest is None:

@@ -104,6 +104,15 @@ LINES = [
     "SCMP 2026-05-25",
     "Some paragraph.",
     "AIEVs",
+    # two dumps joined with no line break, the first without a footer: text run into the
+    # next story's nav line, right after it (cut when a header and a title follow) or after
+    # blanks (never cut); and text that quotes the link
+    "Last sentence.← Back to stories",
+    "Last sentence.← Back to stories Close-up of a toy",
+    " A title\ufeff\ufeff← Back to stories An alt\r",
+    "Last sentence. ← Back to stories An alt",
+    'The "← Back to stories" link.',
+    "Photo by Pavel Danilyuk on Pexels",
 ]
 
 

@@ -15,7 +15,7 @@ import datetime as _dt
 import operator
 import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from storykit._guards import check_text, not_text
 from storykit.errors import (
@@ -161,38 +161,45 @@ def _ends_a_header(line: str) -> bool:
     return "←" in line and _glued_nav(line) is not None
 
 
-def _starts_story(following: Iterator[str]) -> bool | None:
-    """Whether the lines after a glued nav line make it a story's start.
+class _StoryStart:
+    """Whether the lines after a glued nav line make it a story's start, fed line by line.
 
     They do when they read as the rest of a header and a title: lines up to a blank line
     (none of them a nav or footer line, nor holding another glued nav line), blank lines,
-    then a line that is no nav or footer line. ``False``: they do not (the glued line is
-    then a line of text, as it was before). ``None``: ``following`` ends before that is
-    known; at the end of a text that is ``False``, but a stream reads on
-    (:mod:`storykit._dump_stream`). Raw lines or stripped ones: each is stripped here.
-
-    Each line is looked at once at most for one text: the scan stops at the next line with
-    a glued nav line in it, which is then judged on its own.
+    then a line that is no nav or footer line. Raw lines or stripped ones: each is stripped
+    here. A stream feeds the lines a block at a time (:mod:`storykit._dump_stream`).
     """
-    header = True
-    for raw in following:
-        line = raw.strip()
-        if header:
-            if not line:
-                header = False
-            elif _ends_a_header(line):
-                return False
-        elif line:  # the title
-            line = line.lstrip("\ufeff") or line
-            return not (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line))
-    return None
+
+    __slots__ = ("header",)
+
+    def __init__(self) -> None:
+        self.header = True  # still in the header's lines (else in the blank lines after it)
+
+    def read(self, following: Iterable[str]) -> bool | None:
+        """Feed ``following``: whether they make it a story's start.
+
+        ``None``: they end before they say (at the end of a text, no story's start; a
+        stream reads on). Each line is looked at once at most for one text: the lines stop
+        at the next line with a glued nav line in it, which is then judged on its own.
+        """
+        for raw in following:
+            line = raw.strip()
+            if self.header:
+                if not line:
+                    self.header = False
+                elif _ends_a_header(line):
+                    return False
+            elif line:  # the title
+                line = line.lstrip("\ufeff") or line
+                return not (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line))
+        return None
 
 
 def _glued_start(line: str, following: Iterator[str]) -> tuple[int, int, bool] | None:
     """A glued nav line in ``line`` (stripped) that starts a story: :func:`_glued_nav`'s cut.
 
     ``None`` when the line holds none (a nav or footer line holds none), or when what
-    follows it (the lines after it, lazily) makes it no story's start (:func:`_starts_story`;
+    follows it (the lines after it, lazily) makes it no story's start (:class:`_StoryStart`;
     the end of ``following`` included). The one rule every road that splits a text into
     stories follows: a tight one is cut there; one after blanks is ambiguous, and the
     reader refuses it, naming the line.
@@ -200,7 +207,7 @@ def _glued_start(line: str, following: Iterator[str]) -> tuple[int, int, bool] |
     if "←" not in line or (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line)):
         return None
     found = _glued_nav(line)
-    if found is None or not _starts_story(following):
+    if found is None or not _StoryStart().read(following):
         return None
     return found
 
