@@ -12,9 +12,11 @@ story is refused, naming the line. Reading ONE story from such a file refuses it
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -348,3 +350,47 @@ def test_joined_dumps_read_back_as_the_stories(
     assert [(o.line, s) for o, s in storykit.iter_records(path)] == expected
     with path.open("rb") as stream:
         assert [(o.line, s) for o, s in storykit.iter_records([stream])] == expected
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # each line's header runs into the next line: each is judged, none starts a story
+        ["It ends so.← Back to stories"] * 100_000,
+        ["It ends so.← Back to stories", "SCMP"] * 50_000,
+        # one line of many arrows, of many marks, of many blanks
+        ["A x" + "← " * 400_000, "", "T"],
+        ["A x" + "\ufeff" * 400_000 + "← Back to stories", "", "T"],
+        ["A x" + " " * 400_000 + "←" + " " * 400_000 + "Back to stories", "", "T"],
+    ],
+    ids=["header-lines", "header-runs", "arrows", "marks", "blanks"],
+)
+def test_lines_with_nav_lines_in_them_are_read_in_linear_time(lines: list[str]) -> None:
+    """About 2 to 3 MB, each road once: a few seconds together (the stream in 64 KiB
+    blocks). Judging each line by all the lines after it took quadratic time: minutes at
+    this size."""
+    text = "\n".join(["← Back to stories", "", "A title", "", *lines])
+    began = time.perf_counter()
+    pieces = list(split_stories(text))
+    stream = storykit.iter_records([io.BytesIO(text.encode())], errors="collect")
+    assert len(list(stream)) + len(stream.errors) == len(pieces)
+    with contextlib.suppress(StoryParseError):
+        storykit.loads(text, "text")
+    assert time.perf_counter() - began < 20  # linear: a few seconds when idle
+
+
+def test_a_chain_of_joined_dumps_is_streamed_a_block_at_a_time() -> None:
+    """Each line starts a story whose title is the next such line: 3.5 MB of dumps joined
+    with no line break, none with a footer. The first story comes after the first block or
+    two is read: a stream that read on past each block until the line at its end was
+    decided read the whole chain (into one block) first, in quadratic time."""
+    chain = ["It ends so.← Back to stories", ""] * 160_000
+    text = "\n".join(["← Back to stories", "", "A title", "", *chain])
+    stream = io.BytesIO(text.encode())
+    records = storykit.iter_records([stream])
+    _, first = next(iter(records))
+    assert first.paragraphs == ("It ends so.",)
+    assert stream.tell() <= 3 * 64 * 1024
