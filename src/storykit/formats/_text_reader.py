@@ -482,6 +482,20 @@ _GLUED_NAV_MESSAGES = (
 """What the reader says of a glued nav line that starts a story (:func:`_glued_start`),
 after blanks (ambiguous) and right after the text."""
 
+_SECOND_STORY_MESSAGES = frozenset(
+    [*(message for _, _, message in _SECOND_STORY), *_GLUED_NAV_MESSAGES]
+)
+_LONE_CR_RE = re.compile("\r(?!\n)")
+_LONE_CR = (
+    "another story starts here, and this file's lines end with a lone carriage return (CR, "
+    "as old Mac files do): storykit reads such lines, but finds where the stories of a file "
+    "start only at line feeds, in storykit.iter_stories() too; convert its line ends to LF "
+    "(or CRLF)"
+)
+"""What the reader says of a second story in text whose lines end with a lone CR: the
+splitters (:func:`split_stories`, the stream's, a block of lines at a time) cut only at LF,
+so reading the stories (the advice the other messages give) would not help."""
+
 
 def _check_no_second_story(lines: list[str], start: int, stop: int, filename: str | None) -> None:
     """The body must not hold another story's nav line or a footer with text after it."""
@@ -553,7 +567,9 @@ def _read(
         story, diagnostics, spans = _parse(
             lines, filename, splitter, trusted, _may_hold_glued(text)
         )
-    except StoryParseError:
+    except StoryParseError as exc:
+        if exc.message in _SECOND_STORY_MESSAGES and _LONE_CR_RE.search(text):
+            raise StoryParseError(_LONE_CR, filename=filename, line=exc.line) from None
         raise
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
         check_text(text, filename)  # names its line and column, as storykit.loads does
