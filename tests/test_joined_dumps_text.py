@@ -127,9 +127,14 @@ def test_every_road_reads_the_stories(tmp_path: Path, name: str) -> None:
     assert [(o.line, s) for o, s in storykit.iter_records(path)] == expected  # read whole
     with path.open("rb") as stream:  # streamed
         assert [(o.line, s) for o, s in storykit.iter_records([stream])] == expected
-    with pytest.raises(StoryParseError, match="a second story starts inside this line") as info:
+    # one story asked for: refused where the next starts (first another story's nav line on
+    # a line of its own, if any, then a line with a nav line run into it)
+    with pytest.raises(StoryParseError, match="a second story starts") as info:
         storykit.load(path)
-    assert info.value.line == expected[1][0]
+    assert info.value.line in [n for n, _ in expected[1:]]
+    if "\n← Back" not in joined.replace("\r", ""):
+        assert info.value.line == expected[1][0]
+        assert "a second story starts inside this line" in info.value.message
 
 
 def test_convert_reads_the_stories_of_a_small_file(tmp_path: Path) -> None:
@@ -252,25 +257,28 @@ def test_the_writer_writes_what_reads_back_as_it_is() -> None:
         assert storykit.loads(text, "text") == story
         # read from a dump, then written: the same
         assert storykit.dumps(storykit.loads(text, "text"), "text") == text
-    # with tags after it, the tags line would read as the next story's title: refused
-    story = Story(
-        "A title",
-        sections=(Section(None, ("First.", "It ends so.← Back to stories")),),
-        tags=("AI",),
-    )
-    with pytest.raises(UnrepresentableError, match="paragraphs\\[1\\] holds"):
-        storykit.dumps(story, "text")
+    # with tags after it: the tags line is no title (a footer follows it at once), so no
+    # story starts there either
+    last = Section(None, ("First.", "It ends so.← Back to stories"))
+    story = Story("A title", sections=(last,), tags=("AI",))
+    text = storykit.dumps(story, "text")
+    assert text.endswith("It ends so.← Back to stories\n\nAI\nView original source →")
+    assert [n for n, _ in split_stories(text)] == [1]
+    assert storykit.loads(text, "text") == story
 
 
-def test_a_story_read_with_the_line_is_written_back_or_refused() -> None:
-    """Read where the footer follows the line at once, written with a blank line before the
-    tags line: that would read as the next story's title, so the writer refuses it."""
+def test_a_story_with_the_line_in_its_last_paragraph_reads_and_writes_back() -> None:
+    """Read where the tags line follows the line at once, written with a blank line before
+    the tags line: it reads back the same (a footer right after it makes it the tags line,
+    no title)."""
     text = HEAD + "It ends so.← Back to stories\nAI\nView original source →"
     story = storykit.loads(text, "text")
     assert story.paragraphs[-1] == "It ends so.← Back to stories"
     assert story.tags == ("AI",)
-    with pytest.raises(UnrepresentableError, match="paragraphs\\[1\\] holds"):
-        storykit.dumps(story, "text")
+    assert storykit.loads(storykit.dumps(story, "text"), "text") == story
+    # a title that is no tags line (it ends a sentence): that story starts there
+    text = HEAD + "It ends so.← Back to stories\n\nA title.\nView original source →"
+    assert [n for n, _ in split_stories(text)] == [1, 7]
 
 
 _NAV_TAIL = st.sampled_from(["← Back to stories", "← Back to stories Alt", "←Back to stories"])

@@ -50,7 +50,7 @@ def _decode_piece(text: str, origin: Origin) -> Piece | Failure:
 _CANDIDATE_RE = re.compile("←|View")  # how a line that starts or ends a story begins
 
 
-def _boundary(text: str) -> tuple[bool, int, int, int] | None:
+def _boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | None:
     """The first line of ``text`` that starts or ends a story, as split_stories tells them.
 
     Returns ``(is_nav, start, end, rest)``: whether it is a nav line (a story starts on it)
@@ -61,6 +61,8 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
     same line; so is a line of text run into it, when it starts a story (``_glued_start``:
     the lines after it in ``text`` say, which :func:`_read_on` makes sure they can). Each
     line is looked at a few times at most: finding it costs one pass over the text.
+    ``final``: ``text`` ends where the input does (else a glued nav line whose title is its
+    last line is not cut yet).
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
     from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
@@ -85,7 +87,7 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
                 lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in text
                 return False, start, lead + cut[0], lead + cut[1]
         if "←" in line:  # text run into the next story's nav line, perhaps
-            glued = _glued_start(line, _lines_after(text, end + 1))
+            glued = _glued_start(line, _lines_after(text, end + 1), final)
             if glued is not None and glued[2]:  # the text ends a story, as a footer does
                 lead = start + len(raw.rstrip()) - len(line)
                 return False, start, lead + glued[0], lead + glued[1]
@@ -155,8 +157,7 @@ def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
             return None
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
-        if end == -1:  # a line over the limit, not read through: its story is refused
-            return None
+        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
         raw = text[start:end]
         line = raw.strip().lstrip("\ufeff")
         if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
@@ -171,6 +172,43 @@ def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
         return None  # (after blanks it is never cut, whatever follows)
     lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in ``text``
     return lead + cut_end, lead + cut_start, lines
+
+
+def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
+    """Whether ``text`` (a block of whole lines) ends with a glued nav line's title.
+
+    The next line decides whether it is one (a tags line, if a footer follows). The glued
+    nav line is the one held back (``pending``: the lines it waits for start this block)
+    or one in the block. Reading that line into the block keeps what is held back to one
+    glued nav line at most (:func:`_undecided`): the title may hold another.
+    """
+    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
+    from storykit.formats._text_reader import (  # noqa: PLC0415
+        _glued_nav,
+        _lines_after,
+        _StoryStart,
+    )
+
+    probe = _StoryStart()
+    if pending is not None:
+        probe.phase = pending.phase
+        if probe.read(_lines_after(text, 0)) is None:
+            return probe.phase == 2
+    # the last line (with no line break after it: the input's last, or one over the limit)
+    pos = text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1
+    while True:  # the last line before it that holds a '←' after text
+        pos = text.rfind("←", 0, pos)
+        if pos == -1:
+            return False
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[start:end].strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):
+            return False
+        if line and _glued_nav(line) is not None:
+            probe = _StoryStart()
+            return probe.read(_lines_after(text, end + 1)) is None and probe.phase == 2
+        pos = start
 
 
 class _Pending:
@@ -246,7 +284,7 @@ class _DumpSplitter:
         Leaves the text after the story's end in :attr:`rest`, ``None`` if it goes on.
         """
         self.rest: str | None = None
-        found = _boundary(text)  # only this block is searched: the story so far never again
+        found = _boundary(text, eof)  # only this block is searched: the story so far never
         if found is None:
             self.newlines += text.count("\n")
             if not self.skipping:
@@ -272,9 +310,9 @@ class _DumpSplitter:
 
     def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Split a block of whole lines that starts with no story unfinished."""
-        from storykit.formats.text import split_stories  # noqa: PLC0415
+        from storykit.formats._text_reader import _split_stories  # noqa: PLC0415
 
-        pieces = _split(text, split_stories)
+        pieces = _split(text, lambda text: _split_stories(text, eof))
         for first, piece in pieces if eof else pieces[:-1]:
             yield self.finished(self.base + first - 1, piece, clean)
         if eof:
@@ -335,7 +373,9 @@ class _DumpSplitter:
         pending = self.pending
         assert pending is not None  # (the caller looked)
         decided = pending.lines.read(_lines_after(text, 0))
-        if decided is None and not eof:
+        if decided is None and eof:
+            decided = pending.lines.at_end()
+        if decided is None:
             pending.add(text, clean, self.limit)
             if pending.dropped and self.endless:
                 message = f"{_story_too_long(self.limit)}, {ENDLESS}"
@@ -383,10 +423,13 @@ def _dump_pieces(
             # end a block at the end of a line, so UTF-8 is never cut and a line never
             # split in two
             data += _line_end(reader, limit, endless=endless)
-        try:
-            text, clean = data.decode("utf-8"), True
-        except UnicodeDecodeError:
-            text, clean = data.decode("utf-8", "surrogateescape"), False
+        text, clean = _decoded(data)
+        held = state.pending.lines if state.pending is not None else None
+        if not eof and _needs_a_line(text, held):  # a title at the block's end: is it one?
+            data = _line_end(reader, limit, endless=endless)
+            eof = not data
+            more, more_clean = _decoded(data)
+            text, clean = text + more, clean and more_clean
         if state.pending is not None:  # a glued nav line waits for these lines
             yield from state.resolve(text, clean, eof)
             if state.pending is not None:  # and for more
@@ -403,6 +446,14 @@ def _dump_pieces(
         yield from state.split(text, clean, eof)
         if eof:
             return
+
+
+def _decoded(data: bytes) -> tuple[str, bool]:
+    """``data`` decoded, and whether it is valid UTF-8 (else its bad bytes are surrogates)."""
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape"), False
 
 
 _BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line

@@ -213,9 +213,9 @@ def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         scanned[0] += len(text)
         return real_split(text, split)  # type: ignore[arg-type]
 
-    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
+    def counting_boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | None:
         scanned[0] += len(text)
-        return real_boundary(text)
+        return real_boundary(text, final)
 
     monkeypatch.setattr(_dump_stream, "_split", counting_split)
     monkeypatch.setattr(_dump_stream, "_boundary", counting_boundary)

@@ -164,52 +164,76 @@ def _ends_a_header(line: str) -> bool:
 class _StoryStart:
     """Whether the lines after a glued nav line make it a story's start, fed line by line.
 
-    They do when they read as the rest of a header and a title: lines up to a blank line
-    (none of them a nav or footer line, nor holding another glued nav line), blank lines,
-    then a line that is no nav or footer line. Raw lines or stripped ones: each is stripped
-    here. A stream feeds the lines a block at a time (:mod:`storykit._dump_stream`).
+    They do when they read as the rest of a header and a title, as the reader would read
+    the story that starts there: lines up to a blank line (none of them a nav or footer
+    line, nor holding another glued nav line), blank lines, then a title: a line that is no
+    nav or footer line, nor a tags line (a line that may be one, right above a footer).
+    Raw lines or stripped ones: each is stripped here. A stream feeds the lines a block at
+    a time (:mod:`storykit._dump_stream`).
     """
 
-    __slots__ = ("header",)
+    __slots__ = ("phase",)
 
     def __init__(self) -> None:
-        self.header = True  # still in the header's lines (else in the blank lines after it)
+        self.phase = 0  # in the header's lines; 1: in the blank lines; 2: after a title
 
     def read(self, following: Iterable[str]) -> bool | None:
         """Feed ``following``: whether they make it a story's start.
 
-        ``None``: they end before they say (at the end of a text, no story's start; a
-        stream reads on). Each line is looked at once at most for one text: the lines stop
-        at the next line with a glued nav line in it, which is then judged on its own.
+        ``None``: they end before they say (:meth:`at_end` says what the end of a text
+        means; a stream reads on). Each line is looked at once at most for one text: the
+        lines stop at the next line with a glued nav line in it, which is then judged on
+        its own.
         """
         for raw in following:
             line = raw.strip()
-            if self.header:
+            if self.phase == 0:
                 if not line:
-                    self.header = False
+                    self.phase = 1
                 elif _ends_a_header(line):
                     return False
-            elif line:  # the title
-                line = line.lstrip("\ufeff") or line
-                return not (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line))
+            elif self.phase == 1:
+                if line:  # the title, unless it is a nav line, a footer or a tags line
+                    line = line.lstrip("\ufeff") or line
+                    if line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line):
+                        return False
+                    if len(line) > _TAGS_MAX_LENGTH or line[-1] in _FINAL_PUNCTUATION:
+                        return True
+                    self.phase = 2  # a title, unless a footer follows at once (as _parse reads)
+            else:
+                return not (line.startswith("View") and _reads_as_nav_or_footer(line))
         return None
 
+    def at_end(self) -> bool:
+        """Whether the glued nav line starts a story when the text ends after the lines fed.
 
-def _glued_start(line: str, following: Iterator[str]) -> tuple[int, int, bool] | None:
+        It does when they end with its title (the story's last line: no footer follows).
+        """
+        return self.phase == 2
+
+
+def _glued_start(
+    line: str, following: Iterator[str], final: bool = True
+) -> tuple[int, int, bool] | None:
     """A glued nav line in ``line`` (stripped) that starts a story: :func:`_glued_nav`'s cut.
 
     ``None`` when the line holds none (a nav or footer line holds none), or when what
     follows it (the lines after it, lazily) makes it no story's start (:class:`_StoryStart`;
-    the end of ``following`` included). The one rule every road that splits a text into
-    stories follows: a tight one is cut there; one after blanks is ambiguous, and the
-    reader refuses it, naming the line.
+    the end of ``following`` is the end of the text when ``final``, else a block's end:
+    undecided, no start yet). The one rule every road that splits a text into stories
+    follows: a tight one is cut there; one after blanks is ambiguous, and the reader
+    refuses it, naming the line.
     """
     if "←" not in line or (line[0] in _SECOND_STORY_FIRSTS and _reads_as_nav_or_footer(line)):
         return None
     found = _glued_nav(line)
-    if found is None or not _StoryStart().read(following):
+    if found is None:
         return None
-    return found
+    lines = _StoryStart()
+    starts = lines.read(following)
+    if starts is None:
+        starts = final and lines.at_end()
+    return found if starts else None
 
 
 def _lines_after(text: str, pos: int) -> Iterator[str]:
@@ -285,8 +309,6 @@ def _parse(
     end = n
     while not lines[end - 1]:
         end -= 1
-    if glue:
-        _check_no_glued_nav(lines, start, end, filename)
     builders = _TRUSTED if trusted else _VALIDATING
 
     # The header: every line up to the first blank one, unless the first line is the
@@ -329,6 +351,8 @@ def _parse(
         msg = "expected the title after the header"
         raise StoryParseError(msg, filename=filename, line=title_index + 1)
     sections = _body(lines, title_index + 1, body_end, filename, builders[3])
+    if glue:  # after another story's nav line or footer (_body): a text run into a nav line
+        _check_no_glued_nav(lines, start, end, filename)
     tags: tuple[str, ...] = ()
     if tags_index is not None:
         # the tags come from the splitter: trusted only when they are non-blank strings
@@ -631,6 +655,15 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
     the piece, naming the line). ``first_line`` is the 1-based number of the piece's first
     non-blank line in ``text``.
     """
+    return _split_stories(text)
+
+
+def _split_stories(text: str, final: bool = True) -> Iterator[tuple[int, str]]:
+    """:func:`split_stories`; ``final``: ``text`` ends where the input does.
+
+    Else (a block of a stream) a glued nav line whose story's title is the block's last
+    line is not cut yet: the stream decides it with the next block.
+    """
     lines = text.split("\n")
     start = 0
 
@@ -666,7 +699,8 @@ def split_stories(text: str) -> Iterator[tuple[int, str]]:
                 start = index
                 continue
         if "←" in line:
-            glued = _glued_start(line, map(lines.__getitem__, range(index + 1, len(lines))))
+            following = map(lines.__getitem__, range(index + 1, len(lines)))
+            glued = _glued_start(line, following, final)
             if glued is not None and glued[2]:  # text, then the next story's nav line
                 lead = len(raw.rstrip()) - len(line)
                 lines[index] = raw[: lead + glued[0]]
