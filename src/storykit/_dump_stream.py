@@ -5,7 +5,9 @@ them) a block of lines at a time and hands out the raw text of each story, with 
 starts on: the same pieces as :func:`storykit.formats.text.split_stories` gives for the whole
 text, in memory bounded by the block size and one story, in time linear in the input. The
 last story of a block is carried to the next; a story longer than ``max_member_size`` is
-reported and skipped; bytes that are not UTF-8 are reported with the line they are on.
+reported and skipped; bytes that are not UTF-8 are reported with the line they are on. A
+line of text run into the next story's nav line at a block's end, which the lines after it
+decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`).
 :func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
 story at most, for a block here and for a whole small file.
 
@@ -59,10 +61,10 @@ def _boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | No
     footer, the next line. A footer run into the next story's nav line (two dumps joined) is
     a footer that ends (``end``) at its URL, and ``rest`` is the nav line's ``←`` on the
     same line; so is a line of text run into it, when it starts a story (``_glued_start``:
-    the lines after it in ``text`` say, which :func:`_read_on` makes sure they can). Each
-    line is looked at a few times at most: finding it costs one pass over the text.
-    ``final``: ``text`` ends where the input does (else a glued nav line whose title is its
-    last line is not cut yet).
+    the lines after it in ``text`` say). Each line is looked at a few times at most:
+    finding it costs one pass over the text. ``final``: ``text`` ends where the input does;
+    else a glued nav line that the lines after it in ``text`` leave undecided is not cut
+    (the stream holds it back: :meth:`_DumpSplitter.hold`).
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
     from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
