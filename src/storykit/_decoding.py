@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from storykit.errors import StoryParseError
 
-__all__ = ["binary_error", "binary_what", "bom_encoding", "decode"]
+__all__ = ["binary_error", "binary_what", "bom_encoding", "decode", "decode_wide"]
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts like UTF-16's
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -130,6 +130,32 @@ def binary_error(data: bytes | str, filename: str | None, first: int = 1) -> Sto
     return StoryParseError(what, filename=filename, line=line)
 
 
+def decode_wide(data: bytes, filename: str | None = None) -> tuple[str, StoryParseError | None]:
+    """Decode UTF-16 or UTF-32 that starts with a BOM, up to bad data, if any.
+
+    Returns:
+        The text (up to the bad data), and the error that names the bad data's offset and
+        line (``None`` when there is none). A file cut short in the middle of a character
+        is said to be so: the text before it holds every story but the last.
+    """
+    encoding = bom_encoding(data)
+    if encoding is None:
+        msg = "no UTF-16 or UTF-32 byte order mark"
+        raise ValueError(msg)
+    width = 4 if encoding.startswith("utf-32") else 2
+    try:
+        return data[width:].decode(encoding), None
+    except UnicodeDecodeError as exc:
+        text = data[width : width + exc.start].decode(encoding)
+        name = encoding[:6].upper()
+        offset = exc.start + width
+        what = f"invalid {name} (a {name} byte order mark, then bad data at offset {offset})"
+        if exc.end >= len(data) - width:
+            what += ": the input ends inside a character (cut short?)"
+        line = text.count("\n") + 1
+        return text, StoryParseError(what, filename=filename, line=line)
+
+
 def decode(data: bytes, filename: str | None = None) -> str:
     """Decode UTF-8 (a BOM is dropped), or UTF-16 or UTF-32 that starts with a BOM.
 
@@ -137,16 +163,11 @@ def decode(data: bytes, filename: str | None = None) -> str:
         StoryParseError: The bytes are not UTF-8 (nor UTF-16 or UTF-32 with a BOM); the
             message gives the byte offset and line.
     """
-    encoding = bom_encoding(data)
-    if encoding is not None:  # a BOM leaves no doubt about the encoding
-        width = 4 if encoding.startswith("utf-32") else 2
-        try:
-            return data[width:].decode(encoding)
-        except UnicodeDecodeError as exc:
-            offset = exc.start + width
-            name = encoding[:6].upper()
-            what = f"invalid {name} (a {name} byte order mark, then bad data at offset {offset})"
-            raise StoryParseError(what, filename=filename, line=None) from None
+    if bom_encoding(data) is not None:  # a BOM leaves no doubt about the encoding
+        text, error = decode_wide(data, filename)
+        if error is not None:
+            raise error
+        return text
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -5,7 +5,9 @@ them) a block of lines at a time and hands out the raw text of each story, with 
 starts on: the same pieces as :func:`storykit.formats.text.split_stories` gives for the whole
 text, in memory bounded by the block size and one story, in time linear in the input. The
 last story of a block is carried to the next; a story longer than ``max_member_size`` is
-reported and skipped; bytes that are not UTF-8 are reported with the line they are on.
+reported and skipped; bytes that are not UTF-8 are reported with the line they are on. A
+line of text run into the next story's nav line at a block's end, which the lines after it
+decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`).
 :func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
 story at most, for a block here and for a whole small file.
 
@@ -19,10 +21,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from storykit._decoding import decode
 from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
+
+if TYPE_CHECKING:
+    from storykit.formats._text_reader import _StoryStart
 
 __all__ = ["ENDLESS"]
 
@@ -46,7 +52,7 @@ def _decode_piece(text: str, origin: Origin) -> Piece | Failure:
 _CANDIDATE_RE = re.compile("←|View")  # how a line that starts or ends a story begins
 
 
-def _boundary(text: str) -> tuple[bool, int, int, int] | None:
+def _boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | None:
     """The first line of ``text`` that starts or ends a story, as split_stories tells them.
 
     Returns ``(is_nav, start, end, rest)``: whether it is a nav line (a story starts on it)
@@ -54,9 +60,14 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
     the text after the story that ends there starts. For a nav line that is ``start``; for a
     footer, the next line. A footer run into the next story's nav line (two dumps joined) is
     a footer that ends (``end``) at its URL, and ``rest`` is the nav line's ``←`` on the
-    same line. Each line is looked at once at most: finding it costs one pass over the text.
+    same line; so is a line of text run into it, when it starts a story (``_glued_start``:
+    the lines after it in ``text`` say). Each line is looked at a few times at most:
+    finding it costs one pass over the text. ``final``: ``text`` ends where the input does;
+    else a glued nav line that the lines after it in ``text`` leave undecided is not cut
+    (the stream holds it back: :meth:`_DumpSplitter.hold`).
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
+    from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
 
     pos = 0
     while True:
@@ -77,6 +88,11 @@ def _boundary(text: str) -> tuple[bool, int, int, int] | None:
             if cut is not None:
                 lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in text
                 return False, start, lead + cut[0], lead + cut[1]
+        if "←" in line:  # text run into the next story's nav line, perhaps
+            glued = _glued_start(line, _lines_after(text, end + 1), final)
+            if glued is not None and glued[2]:  # the text ends a story, as a footer does
+                lead = start + len(raw.rstrip()) - len(line)
+                return False, start, lead + glued[0], lead + glued[1]
         pos = end
 
 
@@ -118,6 +134,111 @@ def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -
     return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
 
 
+def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
+    """A glued nav line near the end of ``text`` that the lines after it leave undecided.
+
+    A line of text run into the next story's nav line starts that story only if the lines
+    after it read as its header and title (``_glued_start``): when ``text`` (a block of
+    whole lines) ends before they say, the next blocks will. ``(end, start, lines)``: where
+    the text before it ends and its ``←`` is in ``text``, and the lines after it looked at so
+    far. Only the last line with a ``←`` after text can be undecided: the lines of each
+    other end at the next such line, or at a nav or footer line (the search back stops at
+    the last one: most blocks hold one, and are looked at no further).
+    """
+    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
+    from storykit.formats._text_reader import (  # noqa: PLC0415
+        _glued_nav,
+        _lines_after,
+        _StoryStart,
+    )
+
+    pos = len(text)
+    while True:  # the last line that holds a '←' after text
+        pos = text.rfind("←", 0, pos)
+        if pos == -1:
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
+            return None
+        found = _glued_nav(line) if line else None
+        if found is not None:
+            break
+        pos = start
+    cut_end, cut_start, tight = found
+    lines = _StoryStart()
+    if not tight or lines.read(_lines_after(text, end + 1)) is not None:
+        return None  # (after blanks it is never cut, whatever follows)
+    lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in ``text``
+    return lead + cut_end, lead + cut_start, lines
+
+
+def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
+    """Whether ``text`` (a block of whole lines) ends with a glued nav line's title.
+
+    The next line decides whether it is one (a tags line, if a footer follows). The glued
+    nav line is the one held back (``pending``: the lines it waits for start this block)
+    or one in the block. Reading that line into the block keeps what is held back to one
+    glued nav line at most (:func:`_undecided`): the title may hold another.
+    """
+    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
+    from storykit.formats._text_reader import (  # noqa: PLC0415
+        _glued_nav,
+        _lines_after,
+        _StoryStart,
+    )
+
+    probe = _StoryStart()
+    if pending is not None:
+        probe.phase = pending.phase
+        if probe.read(_lines_after(text, 0)) is None:
+            return probe.phase == 2
+    # the last line (with no line break after it: the input's last, or one over the limit)
+    pos = text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1
+    while True:  # the last line before it that holds a '←' after text
+        pos = text.rfind("←", 0, pos)
+        if pos == -1:
+            return False
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[start:end].strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):
+            return False
+        if line and _glued_nav(line) is not None:
+            probe = _StoryStart()
+            return probe.read(_lines_after(text, end + 1)) is None and probe.phase == 2
+        pos = start
+
+
+class _Pending:
+    """A glued nav line that the lines still to come decide, and its story so far.
+
+    If it starts a story, the story's text is ``parts`` (from its ``←`` on, by blocks:
+    dropped once over the limit, when only their size is kept); if not, ``gap`` (what
+    stood between the text and the ``←``) and ``parts`` go on the story it is in.
+    """
+
+    __slots__ = ("clean", "dropped", "gap", "line", "lines", "newlines", "parts", "size")
+
+    def __init__(self, lines: _StoryStart, line: int, gap: str, tail: str) -> None:
+        self.lines, self.line, self.gap = lines, line, gap
+        self.parts, self.size, self.newlines = [tail], len(tail), tail.count("\n")
+        self.clean = _SURROGATE_RE.search(tail) is None
+        self.dropped = False
+
+    def add(self, text: str, clean: bool, limit: int) -> None:
+        self.newlines += text.count("\n")
+        self.size += len(text)
+        self.clean = self.clean and clean
+        if self.size > limit:  # whichever story it is in is too long: keep no text
+            self.dropped, self.parts = True, []
+        else:
+            self.parts.append(text)
+
+
 class _DumpSplitter:
     """The state of :func:`_dump_pieces` between blocks: the unfinished story, if any."""
 
@@ -132,6 +253,7 @@ class _DumpSplitter:
         self.base = 1  # the line on which ``parts`` (if any, else the next block) starts
         self.skipping = False  # the unfinished story is over the limit: its lines are dropped
         self.clean = True  # ``parts`` are valid UTF-8
+        self.pending: _Pending | None = None  # the unfinished story ends with a glued nav line
 
     def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
         origin = Origin(self.path, self.member, first)
@@ -164,7 +286,7 @@ class _DumpSplitter:
         Leaves the text after the story's end in :attr:`rest`, ``None`` if it goes on.
         """
         self.rest: str | None = None
-        found = _boundary(text)  # only this block is searched: the story so far never again
+        found = _boundary(text, eof)  # only this block is searched: the story so far never
         if found is None:
             self.newlines += text.count("\n")
             if not self.skipping:
@@ -173,8 +295,11 @@ class _DumpSplitter:
                 self.clean = self.clean and clean
                 if eof:
                     yield self.finished(self.base, "".join(self.parts), self.clean)
-                else:
-                    yield from self.too_long()
+                    return
+            if not eof:
+                self.hold(text)
+            if not self.skipping:
+                yield from self.too_long()
             return
         is_nav, start, end, rest = found
         if not self.skipping:
@@ -187,9 +312,9 @@ class _DumpSplitter:
 
     def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Split a block of whole lines that starts with no story unfinished."""
-        from storykit.formats.text import split_stories  # noqa: PLC0415
+        from storykit.formats._text_reader import _split_stories  # noqa: PLC0415
 
-        pieces = _split(text, split_stories)
+        pieces = _split(text, lambda text: _split_stories(text, eof))
         for first, piece in pieces if eof else pieces[:-1]:
             yield self.finished(self.base + first - 1, piece, clean)
         if eof:
@@ -213,6 +338,68 @@ class _DumpSplitter:
         self.base += last_first - 1
         self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
         self.clean = clean or _SURROGATE_RE.search(carry) is None
+        self.hold(carry)
+        yield from self.too_long()
+
+    def hold(self, text: str) -> None:
+        """Hold a glued nav line at the end of ``text`` back, if the next blocks decide it.
+
+        ``text``: the block just added to the unfinished story (its last part, unless the
+        story is skipped). The story is cut there for now: the text from the ``←`` on waits
+        in :attr:`pending` for :meth:`resolve`.
+        """
+        found = _undecided(text)
+        if found is None:
+            return
+        end, start, lines = found
+        after = text.count("\n", end)  # line breaks from the cut on
+        line = self.base + self.newlines - after
+        self.pending = _Pending(lines, line, text[end:start], text[start:])
+        self.newlines -= after
+        if not self.skipping:
+            self.parts[-1] = text[:end]
+            self.size -= len(text) - end
+        if self.pending.size > self.limit:
+            self.pending.dropped, self.pending.parts = True, []
+
+    def resolve(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
+        """Decide the glued nav line held back (:meth:`hold`) with the lines of a new block.
+
+        It starts a story: the story it is in ends there, the story it starts is the
+        unfinished one. It does not (or the input ends first): what was held back goes back
+        on the story it is in. Undecided still at the block's end: the block is held back
+        too (a story over the limit either way, in a stream that may not end, stops it).
+        """
+        from storykit.formats._text_reader import _lines_after  # noqa: PLC0415
+
+        pending = self.pending
+        assert pending is not None  # (the caller looked)
+        decided = pending.lines.read(_lines_after(text, 0))
+        if decided is None and eof:
+            decided = pending.lines.at_end()
+        if decided is None:
+            pending.add(text, clean, self.limit)
+            if pending.dropped and self.endless:
+                message = f"{_story_too_long(self.limit)}, {ENDLESS}"
+                where = Origin(self.path, self.member, pending.line)
+                yield read_error(where, message, pending.line)
+                self.stopped = True
+            return
+        self.pending = None
+        if decided:
+            if not self.skipping:
+                yield self.finished(self.base, "".join(self.parts), self.clean)
+            self.base, self.skipping = pending.line, False
+            self.parts, self.size = pending.parts, pending.size
+            self.newlines, self.clean = pending.newlines, pending.clean
+        else:
+            self.newlines += pending.newlines
+            if not self.skipping:
+                self.parts += [pending.gap, *pending.parts]
+                self.size += len(pending.gap) + pending.size
+                self.clean = self.clean and pending.clean
+        if pending.dropped and not self.skipping:
+            self.parts = []
         yield from self.too_long()
 
 
@@ -238,10 +425,19 @@ def _dump_pieces(
             # end a block at the end of a line, so UTF-8 is never cut and a line never
             # split in two
             data += _line_end(reader, limit, endless=endless)
-        try:
-            text, clean = data.decode("utf-8"), True
-        except UnicodeDecodeError:
-            text, clean = data.decode("utf-8", "surrogateescape"), False
+        text, clean = _decoded(data)
+        held = state.pending.lines if state.pending is not None else None
+        if not eof and _needs_a_line(text, held):  # a title at the block's end: is it one?
+            data = _line_end(reader, limit, endless=endless)
+            eof = not data
+            more, more_clean = _decoded(data)
+            text, clean = text + more, clean and more_clean
+        if state.pending is not None:  # a glued nav line waits for these lines
+            yield from state.resolve(text, clean, eof)
+            if state.pending is not None:  # and for more
+                continue
+            if state.stopped:
+                return
         if state.parts or state.skipping:  # a story is unfinished
             yield from state.go_on(text, clean, eof)
             if state.rest is None:
@@ -254,6 +450,14 @@ def _dump_pieces(
             return
 
 
+def _decoded(data: bytes) -> tuple[str, bool]:
+    """``data`` decoded, and whether it is valid UTF-8 (else its bad bytes are surrogates)."""
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape"), False
+
+
 _BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line
 _FOOTER_TEXT = "View original source"
 
@@ -263,10 +467,10 @@ def _split(
 ) -> list[tuple[int, str]]:
     """``list(split_stories(text))``, without its line-by-line scan for one story.
 
-    A text whose only ``←`` (if any) is on its first non-blank line, and whose only
+    A text whose only ``←`` (if any) starts its first non-blank line, and whose only
     ``View original source`` (if any) is on its last non-blank line and after that ``←``,
-    holds one story at most: no line in it can start another (nor, as a footer run into a
-    nav line does, ``View original source →← Back to stories``, inside it). The piece then
+    holds one story at most: no line in it can start another (nor, as a footer or text run
+    into a nav line does, ``View original source →← Back to stories``, inside it). The piece then
     runs to the end of the text (blank lines after the footer included, which the reader
     ignores).
     """
@@ -289,7 +493,13 @@ def _split(
         start = end + 1
         line += 1
     first_end = text.find("\n", start)
-    if nav != -1 and first_end != -1 and nav > first_end:  # a ← further down
+    if (
+        nav != -1
+        and (
+            (first_end != -1 and nav > first_end)  # a ← further down
+            or text[start:nav].strip(_BLANK)  # text before it: perhaps a nav line run into it
+        )
+    ):
         return list(split_stories(text))
     if footer != -1:
         if nav > footer:  # a ← after the footer: perhaps the next story's, on the same line

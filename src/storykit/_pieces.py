@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
-from storykit._decoding import binary_error, bom_encoding, decode
+from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
 from storykit._dump_stream import ENDLESS, _dump_pieces, _split
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -242,6 +242,35 @@ def _sniff(head: bytes) -> str:
     return formats.sniff(start.decode("utf-8", "replace"))
 
 
+def _up_to_bad_data(
+    pieces: Iterator[Piece | Failure],
+    error: StoryParseError,
+    at_line_start: bool,
+    path: str,
+    member: str | None,
+) -> Iterator[Piece | Failure]:
+    """The pieces of the text before bad data (a UTF-16 file cut short), then the error.
+
+    The last piece is cut by the bad data: it fails with the error, unless it is whole (a
+    dump story that ends with its footer, a JSON Lines line that ended before the bad
+    data: ``at_line_start``); then the error is on its own, on the bad data's line.
+    """
+    last: Piece | Failure | None = None
+    for piece in pieces:
+        if last is not None:
+            yield last
+        last = piece
+    whole = isinstance(last, Piece) and (
+        _dump_stream._ends_with_footer(last.text) if last.format == "text" else at_line_start
+    )
+    if isinstance(last, Piece) and not whole:
+        yield Failure(last.origin, error)
+        return
+    if last is not None:
+        yield last
+    yield Failure(Origin(path, member, error.line), error)
+
+
 def stream_pieces(
     stream: IO[Any], path: str, member: str | None, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
@@ -268,12 +297,12 @@ def stream_pieces(
                 too_large(limit),
             )
             return
-        try:
-            text = decode(data, Origin(path, member).where)
-        except StoryParseError as exc:
-            yield Failure(Origin(path, member, exc.line), exc)
-            return
-        yield from stream_pieces(io.BytesIO(text.encode("utf-8")), path, member, fmt, limit)
+        text, error = decode_wide(data, Origin(path, member).where)
+        pieces = stream_pieces(io.BytesIO(text.encode("utf-8")), path, member, fmt, limit)
+        if error is None:
+            yield from pieces
+        else:
+            yield from _up_to_bad_data(pieces, error, text.endswith("\n"), path, member)
         return
     head = first.encode("utf-8", "surrogateescape") if isinstance(first, str) else first
     ended = at_end(stream, 4, first)

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Story, _dump_stream, _pieces
+from storykit import Story, _dump_stream, _pieces, _records
+from storykit._dump_stream import ENDLESS
 from storykit._pieces import open_file
 from storykit.formats import _text_lines
 from storykit.formats.text import split_stories
@@ -29,6 +30,7 @@ from storykit.formats.text import split_stories
 from ..collection_helpers import BAD_DATE, dump, make_story, nav_lines, write
 from ..test_cost import big_story
 from ..test_joined_dumps import joined_dumps
+from ..test_joined_dumps_text import dumps_joined
 
 TRICKY: dict[str, str | bytes] = {
     "one": dump(1),
@@ -104,6 +106,15 @@ LINES = [
     "SCMP 2026-05-25",
     "Some paragraph.",
     "AIEVs",
+    # two dumps joined with no line break, the first without a footer: text run into the
+    # next story's nav line, right after it (cut when a header and a title follow) or after
+    # blanks (never cut); and text that quotes the link
+    "Last sentence.← Back to stories",
+    "Last sentence.← Back to stories Close-up of a toy",
+    " A title\ufeff\ufeff← Back to stories An alt\r",
+    "Last sentence. ← Back to stories An alt",
+    'The "← Back to stories" link.',
+    "Photo by Pavel Danilyuk on Pexels",
 ]
 
 
@@ -202,9 +213,9 @@ def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         scanned[0] += len(text)
         return real_split(text, split)  # type: ignore[arg-type]
 
-    def counting_boundary(text: str) -> tuple[bool, int, int] | None:
+    def counting_boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | None:
         scanned[0] += len(text)
-        return real_boundary(text)
+        return real_boundary(text, final)
 
     monkeypatch.setattr(_dump_stream, "_split", counting_split)
     monkeypatch.setattr(_dump_stream, "_boundary", counting_boundary)
@@ -264,6 +275,56 @@ def test_joined_dumps_streamed_in_any_block_size_read_as_each_alone(
     finally:
         _dump_stream._BLOCK = old_block
     assert found == expected
+
+
+@settings(max_examples=80)
+@given(dumps_joined(), st.integers(min_value=8, max_value=400))
+def test_dumps_joined_after_text_streamed_in_any_block_size_read_as_the_stories(
+    case: tuple[str, list[tuple[int, Story]]], block: int
+) -> None:
+    """Dumps joined with or without line breaks, some with no footer (their last line of
+    text then runs into the next nav line), streamed in small blocks: the lines that decide
+    such a line (the next story's header and title) are often in the next blocks."""
+    joined, expected = case
+    old_block = _dump_stream._BLOCK
+    _dump_stream._BLOCK = block
+    try:
+        stream = io.BytesIO(joined.encode("utf-8"))
+        found = [(o.line, s) for o, s in storykit.iter_records([stream])]
+    finally:
+        _dump_stream._BLOCK = old_block
+    assert found == expected
+
+
+def test_a_glued_nav_line_held_back_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text run into a nav line, then more blank lines than a story may hold: the lines
+    after it are held back, a block at a time, up to the limit; then whichever story they
+    are in is too long, and the story before the line is read when a title follows."""
+    monkeypatch.setattr(_dump_stream, "_BLOCK", 64)
+    first = "← Back to stories A\n\nTitle one\n\nLast."
+    later = "\n\n← Back to stories C\n\nThird\n\nBody."
+    for after, starts in (("Title two\n\nBody.", True), ("", False)):
+        text = first + "← Back to stories B" + "\n" * 1000 + after + later
+        stream = storykit.iter_records(
+            [io.BytesIO(text.encode())], errors="collect", max_member_size=300
+        )
+        stories = [(o.line, s.title) for o, s in stream]
+        third = 5 + 1000 + after.count("\n") + 2
+        assert stories == ([(1, "Title one")] if starts else []) + [(third, "Third")]
+        assert [(e.line, e.message) for e in stream.errors] == [
+            (5 if starts else 1, "a story longer than the 300 bytes limit (max_member_size)")
+        ]
+    # in a stream that may not end, reading stops there
+    text = first + "← Back to stories B" + "\n" * 1000
+    events = list(
+        _dump_stream._dump_pieces(io.BytesIO(text.encode()), "a", None, 300, endless=True)
+    )
+    assert [(e.origin.line, str(e.error)) for e in events if not isinstance(e, _records.Piece)] == [
+        (
+            5,
+            f"a:5: a story longer than the 300 bytes limit (max_member_size), {ENDLESS}",
+        )
+    ]
 
 
 @pytest.mark.parametrize("block", [256 * 1024, 700, 200])

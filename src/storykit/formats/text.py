@@ -43,6 +43,7 @@ from storykit.formats._text_reader import (  # the reader
     _FINAL_PUNCTUATION,
     _HEADING_MAX_LENGTH,
     _TAGS_MAX_LENGTH,
+    _glued_start,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
     loads,
     read,
@@ -475,4 +476,45 @@ def dumps(story: Story, *, check: bool = True) -> str:
             _check_made(story, ref, out, blank)
         else:
             _check(story)
-    return "\n".join(out)
+    text = "\n".join(out)
+    if check and text.find("←", len(out[0])) != -1:  # rare: a '←' after the nav line
+        _check_no_glued_nav(story, out)
+    return text
+
+
+def _check_no_glued_nav(story: Story, out: list[str]) -> None:
+    """No line the writer writes holds a glued nav line that would start another story.
+
+    A line of text with ``← Back to stories`` in it, followed by what reads as a header and
+    a title, reads back as two stories (or as one the reader cannot tell from two, which it
+    refuses): the reader's own rule (``_glued_start``) judges each written line in place.
+    Where the lines after it say it starts no story (the last paragraph, say, with only
+    the footer after it), the line reads back as it is.
+    """
+    for index in range(1, len(out)):
+        line = out[index]
+        if "←" in line and _glued_start(line, map(out.__getitem__, range(index + 1, len(out)))):
+            _fail(
+                _written_names(story)[index],
+                f"holds '← Back to stories' after text ({line!r}), and what follows reads as "
+                "a story's header and title: it would read back as another story's start "
+                "(or, after blanks, as a line the reader cannot tell from one)",
+            )
+
+
+def _written_names(story: Story) -> list[str]:
+    """The field each line :func:`dumps` writes holds, line for line (``""``: a blank)."""
+    names = ["image.alt"]
+    if story.image is not None and story.image.credit is not None:
+        names.append("image.credit")
+    if story.source is not None and _has_line(story.source):
+        names.append("source.name")
+    names += [f"credits[{i}]" for i in range(len(story.credits))]
+    names += [f"extras[{i}]" for i in range(len(story.extras))]
+    names += ["", "title"]
+    for i, section in enumerate(story.sections):
+        if section.heading is not None:
+            names += ["", f"sections[{i}].heading"]
+        for j in range(len(section.paragraphs)):
+            names += ["", f"sections[{i}].paragraphs[{j}]"]
+    return [*names, "", *(["tags"] if story.tags else []), "source.url"]
