@@ -80,11 +80,17 @@ class _Rules:
         cuts = self._cuts(line, sig, story)
         pieces: list[tuple[int, int]] = []
         vocabulary = self._vocabulary
+        lower_ends = self._lower_ends
         for i, j in itertools.pairwise(cuts):
             if line[i:j] in vocabulary:
                 pieces.append((i, j))
             elif WORD_SHAPE_RE.fullmatch(sig, i, j):
-                k = self._lower_tag_at_end(line, sig, i, j)
+                # (a known lower-case tag may end the word: Health|mpox)
+                k = (
+                    -1
+                    if line[j - _LOWER_END : j] not in lower_ends
+                    else self._lower_tag_at_end(line, sig, i, j)
+                )
                 pieces += ((i, j),) if k == -1 else ((i, k), (k, j))
             else:
                 pieces.extend(self._split_piece(line, sig, i, j, story))
@@ -153,7 +159,11 @@ class _Rules:
             elif before in "ls" and sig[p] == "U":
                 if p - cuts[-1] == 1 and before == "l":
                     continue  # one lower-case letter is no tag: iPhone, UK|iPlayer
-                if line[p - 2 : p] == "Mc" and (cuts[-1] == p - 2 or sig[p - 3] in "_o"):
+                if (
+                    line[p - 1] == "c"
+                    and line[p - 2] == "M"
+                    and (cuts[-1] == p - 2 or sig[p - 3] in "_o")
+                ):
                     continue  # Mc starts a name: Rory McIlroy, Politics|McCarthy
                 if p - cuts[-1] <= SHORT_HALF or pair in lower_pairs:
                     p = self._lower_start(line, sig, cuts[-1], p, story)
@@ -249,9 +259,10 @@ class _Rules:
         or when the run to ``p`` is a known tag (``GDPR``: the story may spell ``noyb``);
         else ``-1``, so that a line holding neither is split without the story.
         """
-        end = self._lower_run_end(line, sig, p + 1)
-        if end != -1:
-            return end
+        if line[p + 1 : p + 3] in self._lowercase:  # (a known lower-case tag may start there)
+            end = self._lower_run_end(line, sig, p + 1)
+            if end != -1:
+                return end
         q = p
         while q > 0 and sig[q - 1] == "U":
             q -= 1
@@ -278,6 +289,8 @@ class _Rules:
 
         ``-1`` when they are not (or there are none).
         """
+        if line[j : j + 2] not in self._lowercase:  # (by their first two letters)
+            return -1
         end = _LOWER_RE.match(sig, j, j + MAX_TAG_LENGTH + 1).end()  # type: ignore[union-attr]
         return end if end > j and line[j:end] in self._vocabulary else -1
 
