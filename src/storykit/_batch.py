@@ -160,6 +160,10 @@ class _Converting(Handler):
             summary.skipped += 1
         elif result.kind == "exists":
             keep_going = summary.exists(result.error or "")
+        elif result.kind == "full":  # no other story could be written either: stop
+            summary.fail(located(result.error or str(result.origin), *result[:2]))
+            summary.full = True
+            keep_going = False
         else:
             keep_going = summary.fail(located(result.error or str(result.origin), *result[:2]))
         self.progress.update(1 if result.kind != "ok" else 0, summary.done, summary.failed)

@@ -34,6 +34,7 @@ class Summary:
         self.exist = 0
         self.fail_fast = fail_fast
         self.lost = 0  # stories read, then not written (the output file failed)
+        self.full = False  # the run stopped: the output's disk is full
 
     def fail(self, line: str) -> bool:
         self.failed += 1
@@ -65,6 +66,12 @@ class Summary:
                 f"{plural(self.exist, 'output file')} exist{'s' if self.exist == 1 else ''} "
                 f"already ({names}); use --force to overwrite "
                 f"{'it' if self.exist == 1 else 'them'}\n"
+            )
+        if self.full:
+            stream.write(
+                "stopped: the output's disk is full, so no other story could be written; "
+                "the rest were not converted (free some space, then run the command again, "
+                "with --force to write again the files written)\n"
             )
         if quiet and not self.failed:
             return

@@ -218,12 +218,14 @@ def _run_pool(
     a chunk done again does its large files itself.
     """
     pool = _Pool(jobs, job)
-    stopping = True  # until the run ends well (or --fail-fast stops it)
+    stopping = True  # until the run ends well (or a full disk stops it)
+    stopped = False
+    run = _PoolRun(pool, job, jobs * IN_FLIGHT, handler, chunk_size)
     try:
-        _PoolRun(pool, job, jobs * IN_FLIGHT, handler, chunk_size).run(stream)
+        run.run(stream)
         stopping = False
     except _StopError:
-        stopping = False
+        stopping, stopped = False, True
     finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
         # The chunks not started are cancelled by the executor's own thread (shutdown with
         # cancel_futures), never from here: a future cancelled here while a killed worker
@@ -231,6 +233,8 @@ def _run_pool(
         # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11). On Ctrl-C, a
         # chunk in hand that does not finish soon (a named pipe that trickles) is ended.
         pool.close(stopping=stopping)
+    if stopped:
+        run.tally_finished()
 
 
 class _PoolRun:
@@ -299,6 +303,23 @@ class _PoolRun:
             return False
         pending.append(self.entry(item))
         return True
+
+    def tally_finished(self) -> None:
+        """After a stop, count the chunks that were running then and have finished.
+
+        Only a full disk stops a run that uses the pool: the chunks in hand then finish
+        (:meth:`_Pool.close`), and the files they wrote are counted, each story that could
+        not be written a failure.
+        """
+        for entry in self.pending:
+            if not isinstance(entry, _InFlight):
+                continue
+            future = entry.future
+            if future.done() and not future.cancelled() and future.exception() is None:
+                done = future.result()
+                self.handler.tally(done.ok, done.files, done.extras)
+                for result in done.results:
+                    self.handler.handle(result)
 
     def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
         if isinstance(item, Result):

@@ -123,8 +123,9 @@ class Result(NamedTuple):
     path: str
     member: str | None
     line: int | None
-    kind: Literal["ok", "failed", "skipped", "exists", "empty"]
-    """``empty``: a file (or member) that holds no story, a failure of its own kind."""
+    kind: Literal["ok", "failed", "skipped", "exists", "empty", "full"]
+    """``empty``: a file (or member) that holds no story, a failure of its own kind;
+    ``full``: a story not written because the output's disk is full, which stops the run."""
     error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
     messages: tuple[Message, ...] = ()
 

@@ -20,6 +20,7 @@ Anything else (JSON, JSON Lines, bad bytes, large files) goes through the pieces
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import os
@@ -61,6 +62,8 @@ SITE_INDEX = "index.html"
 
 
 _writers: dict[tuple[Any, ...], Callable[..., str]] = {}
+_FULL = frozenset((errno.ENOSPC, errno.EDQUOT))
+"""A full disk (or quota): no other story could be written either, so the run stops."""
 
 
 def _writer(job: Job) -> Callable[..., str]:
@@ -144,6 +147,8 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
     """
     batch = _Chunk(job, slot)
     for index, unit in enumerate(chunk):
+        if batch.full:
+            break  # the output's disk is full: the rest of the chunk is not done
         try:
             if isinstance(unit, StoryUnit):
                 batch.files += unit.first
@@ -163,7 +168,7 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("extras", "files", "job", "ok", "results", "slot", "texts", "write")
+    __slots__ = ("extras", "files", "full", "job", "ok", "results", "slot", "texts", "write")
 
     def __init__(self, job: Job, slot: memoryview | None = None) -> None:
         self.job = job
@@ -174,6 +179,7 @@ class _Chunk:
         self.ok = 0
         self.files = 0
         self.extras = 0
+        self.full = False  # a story could not be written: the output's disk is full
 
     def done(self, handed: int = -1) -> Done:
         """The chunk's output, joined as the target format joins many stories.
@@ -233,7 +239,7 @@ class _Chunk:
                 for index, (line, piece) in enumerate(pieces, 1):
                     dest = self._dest(unit.stem, index, multi)
                     done = self.story(Origin(path, None, line), piece, "text", dest)
-                    if not done and self.job.fail_fast:
+                    if not done and (self.job.fail_fast or self.full):
                         return True
                 return True
         self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem, unit.origin)
@@ -262,7 +268,7 @@ class _Chunk:
                 assert isinstance(event, Piece)
                 dest = self._dest(stem, index, multi)
                 done = self.story(event.origin, event.text, event.format, dest)
-            if not done and fail_fast:
+            if not done and (fail_fast or self.full):
                 return
         if not index:
             self.results.append(no_story(origin))
@@ -331,6 +337,9 @@ class _Chunk:
             return False
         except OSError as exc:
             self.fail(origin, f"cannot write {dest}: {exc.strerror or exc}")
+            if exc.errno in _FULL:
+                self.results[-1] = self.results[-1]._replace(kind="full")
+                self.full = True
             return False
         return True
 

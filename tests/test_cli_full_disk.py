@@ -1,0 +1,112 @@
+"""``convert -o DIR`` on a disk that fills up: the run stops at the first story it cannot write.
+
+A full disk (or quota) is no story's fault, and no other story could be written either: the
+command said ``cannot write …: No space left on device`` for every story left (275 lines for
+300 stories on a 200 KiB disk) and went on reading them all. The disk is made full here by a
+``write_atomic`` that refuses once the folder holds ``ROOM`` files, as a small disk would
+(the check is on the folder, so the forked workers of ``--jobs 2`` see it too).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from storykit import _worker
+
+from .cli_helpers import files_under, many_stories, run, temp_files
+
+ROOM = 12  # the files the "disk" holds
+
+
+def _filling(real: object, folder: Path, code: int) -> object:
+    def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
+        if len(os.listdir(folder)) >= ROOM:
+            raise OSError(code, os.strerror(code), dest)
+        real(dest, *args, **kwargs)  # type: ignore[operator]
+
+    return write_atomic
+
+
+def _summary(err: str) -> tuple[int, int]:
+    match = re.search(r"^(\d+) converted, (\d+) failed$", err, re.MULTILINE)
+    assert match is not None, err
+    return int(match[1]), int(match[2])
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_disk_stops_the_run_at_the_first_story_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    archive = many_stories(tmp_path / "in", 40)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(_worker, "write_atomic", _filling(_worker.write_atomic, out, code))
+    status, _, err = run(capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json")
+    assert status == 1
+    assert len(files_under(out)) == ROOM
+    assert _summary(err) == (ROOM, 1)  # one failure, not 28: the run stopped there
+    assert err.count("cannot write") == 1 and os.strerror(code) in err
+    assert "stopped: the output's disk is full" in err
+    assert temp_files(tmp_path) == []
+
+
+def _filling_each(real: object) -> object:
+    """A disk that each process can write ``ROOM`` files to: both workers of ``--jobs 2``
+    write some, as two chunks in flight do when the disk fills."""
+    written: dict[int, int] = {}
+
+    def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
+        pid = os.getpid()
+        if written.get(pid, 0) >= ROOM:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), dest)
+        time.sleep(0.005)  # (a slow disk: the other worker starts its chunk meanwhile)
+        real(dest, *args, **kwargs)  # type: ignore[operator]
+        written[pid] = written.get(pid, 0) + 1
+
+    return write_atomic
+
+
+def test_a_full_disk_stops_the_workers_too_and_counts_what_they_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # enough stories for the pool: the chunks in flight finish, and their files are counted
+    archive = many_stories(tmp_path / "in", 600)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(_worker, "write_atomic", _filling_each(_worker.write_atomic))
+    status, _, err = run(
+        capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json", "--jobs", "2"
+    )
+    assert status == 1
+    written = len(files_under(out))
+    done, failed = _summary(err)
+    assert written > ROOM and done == written  # the other worker's files are counted too
+    assert 1 <= failed <= 8  # a failure per chunk in flight at most, not one per story left
+    assert "stopped: the output's disk is full" in err
+    assert temp_files(tmp_path) == []
+
+
+def test_another_error_writing_one_story_does_not_stop_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = many_stories(tmp_path / "in", 10)
+    out = tmp_path / "out"
+    out.mkdir()
+    real = _worker.write_atomic
+
+    def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
+        if dest.endswith("00003.json"):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), dest)
+        real(dest, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_worker, "write_atomic", write_atomic)
+    status, _, err = run(capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json")
+    assert status == 1
+    assert _summary(err) == (9, 1)
+    assert "stopped" not in err
