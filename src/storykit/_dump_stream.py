@@ -28,7 +28,7 @@ from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
 
 if TYPE_CHECKING:
-    from storykit.formats._text_reader import _StoryStart
+    from storykit.formats._text_stories import _StoryStart
 
 __all__ = ["ENDLESS"]
 
@@ -67,7 +67,7 @@ def _boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | No
     (the stream holds it back: :meth:`_DumpSplitter.hold`).
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
-    from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
+    from storykit.formats._text_stories import _glued_start, _lines_after  # noqa: PLC0415
 
     pos = 0
     while True:
@@ -146,7 +146,7 @@ def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
     the last one: most blocks hold one, and are looked at no further).
     """
     from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
-    from storykit.formats._text_reader import (  # noqa: PLC0415
+    from storykit.formats._text_stories import (  # noqa: PLC0415
         _glued_nav,
         _lines_after,
         _StoryStart,
@@ -185,7 +185,7 @@ def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
     glued nav line at most (:func:`_undecided`): the title may hold another.
     """
     from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
-    from storykit.formats._text_reader import (  # noqa: PLC0415
+    from storykit.formats._text_stories import (  # noqa: PLC0415
         _glued_nav,
         _lines_after,
         _StoryStart,
@@ -312,7 +312,7 @@ class _DumpSplitter:
 
     def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Split a block of whole lines that starts with no story unfinished."""
-        from storykit.formats._text_reader import _split_stories  # noqa: PLC0415
+        from storykit.formats._text_stories import _split_stories  # noqa: PLC0415
 
         pieces = _split(text, lambda text: _split_stories(text, eof))
         for first, piece in pieces if eof else pieces[:-1]:
@@ -370,7 +370,7 @@ class _DumpSplitter:
         on the story it is in. Undecided still at the block's end: the block is held back
         too (a story over the limit either way, in a stream that may not end, stops it).
         """
-        from storykit.formats._text_reader import _lines_after  # noqa: PLC0415
+        from storykit.formats._text_stories import _lines_after  # noqa: PLC0415
 
         pending = self.pending
         assert pending is not None  # (the caller looked)

@@ -19,7 +19,8 @@ The layout (see ``docs/format.md``)::
 
 The writer is here, with the round-trip check that keeps it honest; the reader, with the
 names it shares with the writer (the nav and footer lines, the date and credit forms), is
-:mod:`storykit.formats._text_reader`, and its public functions are re-exported here.
+:mod:`storykit.formats._text_reader`, and where one story in a text ends and the next
+starts is :mod:`storykit.formats._text_stories`: their public functions are re-exported here.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
 from storykit.formats._source_line import _ends_in_date
 from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
+    _FINAL_PUNCTUATION,
     _NAV_RE,
+    _TAGS_MAX_LENGTH,
     FOOTER,
     NAV,
     _parse_credit,
@@ -40,15 +43,12 @@ from storykit.formats._text_lines import (  # what the writer shares of the read
 )
 from storykit.formats._text_memory import _Lines, _made_from, _read_lines
 from storykit.formats._text_reader import (  # the reader
-    _FINAL_PUNCTUATION,
     _HEADING_MAX_LENGTH,
-    _TAGS_MAX_LENGTH,
-    _glued_start,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
     loads,
     read,
-    split_stories,
 )
+from storykit.formats._text_stories import _glued_start, split_stories  # where stories end
 from storykit.model import (
     Credit,
     Source,
