@@ -4,7 +4,9 @@ A text that holds several dumps is split into stories at each nav line, after ea
 at a footer run into the next story's nav line, and at a line of text run into it (a glued
 nav line: two dumps joined with no line break between them) when the lines after it read
 as that story's header and title. :func:`split_stories` splits a whole text so; the stream
-splitter (:mod:`storykit._dump_stream`) follows the same rules a block of lines at a time.
+splitter (:mod:`storykit._dump_stream`) follows the same rules a block of lines at a time,
+and asks the questions here about a glued nav line at a block's end (:func:`_undecided`,
+:func:`_needs_a_line`).
 The one-story reader (:mod:`storykit.formats._text_reader`) uses the checks here to refuse
 a story that holds another story's start, with a message that says how to read them.
 
@@ -326,3 +328,71 @@ def _split_stories(text: str, final: bool = True) -> Iterator[tuple[int, str]]:
     found = piece(len(lines))
     if found is not None:
         yield found
+
+
+# --------------------------------------------------------------------------- a block's end
+
+
+def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
+    """A glued nav line near the end of ``text`` that the lines after it leave undecided.
+
+    A line of text run into the next story's nav line starts that story only if the lines
+    after it read as its header and title (``_glued_start``): when ``text`` (a block of
+    whole lines) ends before they say, the next blocks will. ``(end, start, lines)``: where
+    the text before it ends and its ``←`` is in ``text``, and the lines after it looked at so
+    far. Only the last line with a ``←`` after text can be undecided: the lines of each
+    other end at the next such line, or at a nav or footer line (the search back stops at
+    the last one: most blocks hold one, and are looked at no further).
+    """
+    pos = len(text)
+    while True:  # the last line that holds a '←' after text
+        pos = text.rfind("←", 0, pos)
+        if pos == -1:
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
+            return None
+        found = _glued_nav(line) if line else None
+        if found is not None:
+            break
+        pos = start
+    cut_end, cut_start, tight = found
+    lines = _StoryStart()
+    if not tight or lines.read(_lines_after(text, end + 1)) is not None:
+        return None  # (after blanks it is never cut, whatever follows)
+    lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in ``text``
+    return lead + cut_end, lead + cut_start, lines
+
+
+def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
+    """Whether ``text`` (a block of whole lines) ends with a glued nav line's title.
+
+    The next line decides whether it is one (a tags line, if a footer follows). The glued
+    nav line is the one held back (``pending``: the lines it waits for start this block)
+    or one in the block. Reading that line into the block keeps what is held back to one
+    glued nav line at most (:func:`_undecided`): the title may hold another.
+    """
+    probe = _StoryStart()
+    if pending is not None:
+        probe.phase = pending.phase
+        if probe.read(_lines_after(text, 0)) is None:
+            return probe.phase == 2
+    # the last line (with no line break after it: the input's last, or one over the limit)
+    pos = text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1
+    while True:  # the last line before it that holds a '←' after text
+        pos = text.rfind("←", 0, pos)
+        if pos == -1:
+            return False
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[start:end].strip().lstrip("\ufeff")
+        if line and _reads_as_nav_or_footer(line):
+            return False
+        if line and _glued_nav(line) is not None:
+            probe = _StoryStart()
+            return probe.read(_lines_after(text, end + 1)) is None and probe.phase == 2
+        pos = start
