@@ -197,7 +197,7 @@ def _read_file(file: IO[Any], filename: str | None) -> str | bytes:
     if not may_not_end(file):
         whole: str | bytes = file.read()
         return whole
-    from storykit._pieces import at_end, waiting  # noqa: PLC0415 - rare: not at import
+    from storykit._raw_stream import at_end, waiting  # noqa: PLC0415 - rare: not at import
     from storykit._records import size_text  # noqa: PLC0415
     from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
 

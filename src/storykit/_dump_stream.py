@@ -7,7 +7,8 @@ text, in memory bounded by the block size and one story, in time linear in the i
 last story of a block is carried to the next; a story longer than ``max_member_size`` is
 reported and skipped; bytes that are not UTF-8 are reported with the line they are on. A
 line of text run into the next story's nav line at a block's end, which the lines after it
-decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`).
+decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`); the
+rules that find it and tell a story's end are :mod:`storykit.formats._text_stories`'s.
 :func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
 story at most, for a block here and for a whole small file.
 
@@ -28,7 +29,7 @@ from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
 
 if TYPE_CHECKING:
-    from storykit.formats._text_reader import _StoryStart
+    from storykit.formats._text_stories import _StoryStart
 
 __all__ = ["ENDLESS"]
 
@@ -67,7 +68,7 @@ def _boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | No
     (the stream holds it back: :meth:`_DumpSplitter.hold`).
     """
     from storykit.formats._text_lines import _FOOTER_RE, _NAV_RE, _glued_cut  # noqa: PLC0415
-    from storykit.formats._text_reader import _glued_start, _lines_after  # noqa: PLC0415
+    from storykit.formats._text_stories import _glued_start, _lines_after  # noqa: PLC0415
 
     pos = 0
     while True:
@@ -132,85 +133,6 @@ def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -
         if not rest or rest.endswith(b"\n"):
             break
     return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
-
-
-def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
-    """A glued nav line near the end of ``text`` that the lines after it leave undecided.
-
-    A line of text run into the next story's nav line starts that story only if the lines
-    after it read as its header and title (``_glued_start``): when ``text`` (a block of
-    whole lines) ends before they say, the next blocks will. ``(end, start, lines)``: where
-    the text before it ends and its ``←`` is in ``text``, and the lines after it looked at so
-    far. Only the last line with a ``←`` after text can be undecided: the lines of each
-    other end at the next such line, or at a nav or footer line (the search back stops at
-    the last one: most blocks hold one, and are looked at no further).
-    """
-    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
-    from storykit.formats._text_reader import (  # noqa: PLC0415
-        _glued_nav,
-        _lines_after,
-        _StoryStart,
-    )
-
-    pos = len(text)
-    while True:  # the last line that holds a '←' after text
-        pos = text.rfind("←", 0, pos)
-        if pos == -1:
-            return None
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
-        raw = text[start:end]
-        line = raw.strip().lstrip("\ufeff")
-        if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
-            return None
-        found = _glued_nav(line) if line else None
-        if found is not None:
-            break
-        pos = start
-    cut_end, cut_start, tight = found
-    lines = _StoryStart()
-    if not tight or lines.read(_lines_after(text, end + 1)) is not None:
-        return None  # (after blanks it is never cut, whatever follows)
-    lead = start + len(raw.rstrip()) - len(line)  # where ``line`` starts in ``text``
-    return lead + cut_end, lead + cut_start, lines
-
-
-def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
-    """Whether ``text`` (a block of whole lines) ends with a glued nav line's title.
-
-    The next line decides whether it is one (a tags line, if a footer follows). The glued
-    nav line is the one held back (``pending``: the lines it waits for start this block)
-    or one in the block. Reading that line into the block keeps what is held back to one
-    glued nav line at most (:func:`_undecided`): the title may hold another.
-    """
-    from storykit.formats._text_lines import _reads_as_nav_or_footer  # noqa: PLC0415
-    from storykit.formats._text_reader import (  # noqa: PLC0415
-        _glued_nav,
-        _lines_after,
-        _StoryStart,
-    )
-
-    probe = _StoryStart()
-    if pending is not None:
-        probe.phase = pending.phase
-        if probe.read(_lines_after(text, 0)) is None:
-            return probe.phase == 2
-    # the last line (with no line break after it: the input's last, or one over the limit)
-    pos = text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1
-    while True:  # the last line before it that holds a '←' after text
-        pos = text.rfind("←", 0, pos)
-        if pos == -1:
-            return False
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        line = text[start:end].strip().lstrip("\ufeff")
-        if line and _reads_as_nav_or_footer(line):
-            return False
-        if line and _glued_nav(line) is not None:
-            probe = _StoryStart()
-            return probe.read(_lines_after(text, end + 1)) is None and probe.phase == 2
-        pos = start
 
 
 class _Pending:
@@ -312,7 +234,7 @@ class _DumpSplitter:
 
     def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Split a block of whole lines that starts with no story unfinished."""
-        from storykit.formats._text_reader import _split_stories  # noqa: PLC0415
+        from storykit.formats._text_stories import _split_stories  # noqa: PLC0415
 
         pieces = _split(text, lambda text: _split_stories(text, eof))
         for first, piece in pieces if eof else pieces[:-1]:
@@ -348,6 +270,8 @@ class _DumpSplitter:
         story is skipped). The story is cut there for now: the text from the ``←`` on waits
         in :attr:`pending` for :meth:`resolve`.
         """
+        from storykit.formats._text_stories import _undecided  # noqa: PLC0415
+
         found = _undecided(text)
         if found is None:
             return
@@ -370,7 +294,7 @@ class _DumpSplitter:
         on the story it is in. Undecided still at the block's end: the block is held back
         too (a story over the limit either way, in a stream that may not end, stops it).
         """
-        from storykit.formats._text_reader import _lines_after  # noqa: PLC0415
+        from storykit.formats._text_stories import _lines_after  # noqa: PLC0415
 
         pending = self.pending
         assert pending is not None  # (the caller looked)
@@ -417,6 +341,8 @@ def _dump_pieces(
     (``endless``), reading stops there instead, and after more than ``limit`` bytes of
     blank lines: no more than ``limit`` and a block or two is read past the last story.
     """
+    from storykit.formats._text_stories import _needs_a_line  # noqa: PLC0415
+
     state = _DumpSplitter(path, member, limit, endless)
     while not state.stopped:
         data = reader.read(_BLOCK)

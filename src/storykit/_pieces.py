@@ -6,7 +6,8 @@ memory of one; a story longer than ``max_member_size`` is reported and skipped. 
 picks the road (whole or streamed, dump, JSON Lines or one document) and reads a story; the
 stream splitter is that module's one job. A JSON Lines file gives one piece per line; any
 other format one piece per file. A stream with no known suffix is sniffed from its first
-bytes. Bytes that are not UTF-8 are reported with the line they are on.
+bytes. Bytes that are not UTF-8 are reported with the line they are on. Any readable
+(binary or text, blocking or not) is read as bytes through :mod:`storykit._raw_stream`.
 
 A small plain file (most dumps are a few KiB) is read in one go instead, and a clean UTF-8
 dump split at once, most often into one piece without a look at each line: the same pieces
@@ -18,7 +19,6 @@ from __future__ import annotations
 import io
 import json as _json
 import os
-import select
 import stat
 from collections.abc import Iterator
 from typing import IO, Any
@@ -27,6 +27,7 @@ from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
 from storykit._dump_stream import ENDLESS, _dump_pieces, _split
+from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
@@ -34,8 +35,6 @@ from storykit.model import Story
 from storykit.tags import TagSplitter
 
 __all__ = [
-    "RawReader",
-    "binary_read",
     "blob_pieces",
     "bytes_pieces",
     "file_format_pieces",
@@ -51,106 +50,6 @@ __all__ = [
 
 _HEAD = 64 * 1024  # bytes looked at to tell the format of a stream with no known suffix
 _WHOLE = 1024 * 1024  # a plain file up to this size (and max_member_size) is read whole
-
-
-class RawReader(io.RawIOBase):
-    """A binary stream over any readable (bytes or text), after some bytes already read."""
-
-    def __init__(self, stream: IO[Any], head: bytes = b"", *, ended: bool = False) -> None:
-        """Read ``stream`` after ``head``; ``ended``: it is at its end already (:func:`at_end`)."""
-        super().__init__()
-        self._stream = stream
-        self._head = head
-        self._pending = b""  # encoded text not yet handed out (text streams)
-        self._ended = ended  # the stream has said it is at its end: see at_end()
-
-    def readable(self) -> bool:
-        return True
-
-    def _read(self, n: int) -> bytes:
-        if self._head:
-            data, self._head = self._head[:n], self._head[n:]
-            return data
-        if self._pending:
-            data, self._pending = self._pending[:n], self._pending[n:]
-            return data
-        if self._ended:
-            return b""
-        chunk = self._stream.read(n)
-        if at_end(self._stream, n, chunk):
-            self._ended = True
-            if not chunk:
-                return b""
-        if isinstance(chunk, str):
-            encoded = chunk.encode("utf-8", "surrogateescape")
-            data, self._pending = encoded[:n], encoded[n:]
-            return data
-        return bytes(chunk)
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        data = self._read(len(view))
-        n = len(data)
-        view[:n] = data
-        return n
-
-
-class _Waiting(io.RawIOBase):
-    """A stream on a non-blocking descriptor, read as a blocking one: a read waits for data.
-
-    A read of a pipe or socket in non-blocking mode (``O_NONBLOCK``, which whatever shares
-    the descriptor may have set) gives ``None`` (a binary stream) or ``""`` (a text stream,
-    as if at its end) when no data has come yet: a ``TypeError`` in every reader, or a
-    story cut short. The mode is the descriptor's, shared with other processes: left as is.
-    """
-
-    def __init__(self, stream: IO[bytes], fd: int) -> None:
-        super().__init__()
-        self._stream, self._fd = stream, fd
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        while (data := self._stream.read(len(view))) is None:
-            select.select([self._fd], [], [])
-        view[: len(data)] = data
-        return len(data)
-
-
-def waiting(stream: IO[Any]) -> IO[Any]:
-    """``stream``, or a stream that waits for data if it reads a non-blocking descriptor.
-
-    A text stream's bytes are read then (:func:`stream_pieces` decodes them as it does any).
-    """
-    try:
-        fd = stream.fileno()
-        if os.get_blocking(fd) or stat.S_ISREG(os.fstat(fd).st_mode):
-            return stream  # (a regular file never makes a read wait)
-    except (AttributeError, OSError, ValueError):  # no descriptor, or a closed one
-        return stream
-    binary = stream.buffer if isinstance(stream, io.TextIOWrapper) else stream
-    return io.BufferedReader(_Waiting(binary, fd))
-
-
-_WHOLE_READS = (io.BufferedReader, io.TextIOWrapper)
-"""Streams whose ``read(n)`` reads until it has ``n`` or the stream is at its end."""
-
-
-def at_end(stream: IO[Any], asked: int, got: bytes | str) -> bool:
-    """Whether ``stream.read(asked)``, which gave ``got``, says the stream is at its end.
-
-    So it is when the read gave nothing, or, from a stream that reads until it has all it was
-    asked for (standard input's buffered and text streams), less. A stream at its end is not
-    read again: a terminal would wait for one more Ctrl-D each time.
-    """
-    return not got or (len(got) < asked and isinstance(stream, _WHOLE_READS))
-
-
-def binary_read(stream: IO[Any], n: int) -> bytes:
-    """At most ``n`` bytes of an open (binary or text) file."""
-    return io.BufferedReader(RawReader(stream)).read(n)
 
 
 _SPREAD = (

@@ -23,7 +23,7 @@ from typing import IO, Any, NamedTuple
 
 from storykit import formats
 from storykit._archives import archive_blobs
-from storykit._pieces import binary_read
+from storykit._raw_stream import binary_read
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
 from storykit._sources import (
     ARCHIVE_SUFFIXES,

@@ -147,7 +147,7 @@ def test_a_footer_the_writer_adds_leaves_the_rest_read_back() -> None:
     story = _read(dump)
     assert not story.tags and story.url is None
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out) == (True, True)
+    assert _text_memory._read_back(story, out) == (True, True)
     assert _read(text.dumps(story)) == story
 
 
@@ -156,7 +156,7 @@ def test_a_footer_without_its_arrow_leaves_the_rest_read_back() -> None:
     story = _read(dump)
     assert story.tags
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out) == (True, True)
+    assert _text_memory._read_back(story, out) == (True, True)
 
 
 def test_tags_read_with_other_lines_above_them_are_split_again() -> None:
@@ -165,7 +165,7 @@ def test_tags_read_with_other_lines_above_them_are_split_again() -> None:
     head, tags, footer = _SEED_TEXT.rstrip("\n").rsplit("\n", 2)
     story = _read(f"{head}\n\n{tags}\n{footer}")
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out) == (True, False)
+    assert _text_memory._read_back(story, out) == (True, False)
     assert _read(text.dumps(story)) == story
 
 
@@ -184,7 +184,7 @@ def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> N
     ref = _text_memory._made_from(story)
     assert ref is not None
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out)[1]  # the title, body and tags lines read back
+    assert _text_memory._read_back(story, out)[1]  # the title, body and tags lines read back
     text._check(story)  # and the full check agrees that they do
     assert _read(text.dumps(story)) == story
 

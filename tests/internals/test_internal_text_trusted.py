@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
-from storykit.formats import _source_line, _text_reader, text
+from storykit.formats import _source_line, _text_memory, _text_reader, text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
@@ -101,10 +101,10 @@ def _read(dump: str) -> Story:
 def test_the_check_is_cheap_for_what_the_reader_made_from_the_same_lines() -> None:
     story = _read(text.dumps(_read(SEED.read_text(encoding="utf-8"))))  # canonical lines
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out) == (True, True)
+    assert _text_memory._read_back(story, out) == (True, True)
     twin = text.loads(text.dumps(story), splitter=TagSplitter())  # another splitter
     assert twin == story
-    assert text._read_back(twin, out) == (False, False)  # not remembered: checked in full
+    assert _text_memory._read_back(twin, out) == (False, False)  # not remembered: checked in full
 
 
 def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
@@ -120,7 +120,7 @@ def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
     )
     assert rebuilt == story
     out = text.dumps(rebuilt, check=False).split("\n")
-    assert text._read_back(rebuilt, out) == (False, False)
+    assert _text_memory._read_back(rebuilt, out) == (False, False)
 
 
 def test_the_memory_goes_with_the_story() -> None:
@@ -237,11 +237,11 @@ def test_header_lines_read_back_line_by_line() -> None:
         "\n\nView original source →"
     )
     out = text.dumps(story, check=False).split("\n")
-    assert text._read_back(story, out) == (False, True)
-    assert text._header_read_back(story, out) == [True, True, False]  # the date is reworded
+    assert _text_memory._read_back(story, out) == (False, True)
+    assert _text_memory._header_read_back(story, out) == [True, True, False]  # the date is reworded
     story = _read("SCMP 25 May 2026\nBy Jane Doe\n\nTitle\n\nPara.")  # no nav line
     out = text.dumps(story, check=False).split("\n")
-    assert text._header_read_back(story, out) == [False, False, True]
+    assert _text_memory._header_read_back(story, out) == [False, False, True]
 
 
 @given(

@@ -47,6 +47,10 @@ _CREDIT_COURTESY_RE = re.compile(
 _FOOTER_LENGTH = len(FOOTER)
 _NAV_LENGTH = len(NAV)
 _NAV_SPACE = NAV + " "  # a nav line with its alt text starts so: see _nav_alt
+# A tags line (right above the footer) is at most _TAGS_MAX_LENGTH long and does not end in
+# final punctuation, nor does a heading: the reader, the writer and the story splitters read so.
+_FINAL_PUNCTUATION = frozenset(".!,;:…\"'”’»)]。！，；：」』）")
+_TAGS_MAX_LENGTH = 400
 
 
 def _nav_alt(line: str) -> str | Literal[False] | None:

@@ -19,12 +19,12 @@ The layout (see ``docs/format.md``)::
 
 The writer is here, with the round-trip check that keeps it honest; the reader, with the
 names it shares with the writer (the nav and footer lines, the date and credit forms), is
-:mod:`storykit.formats._text_reader`, and its public functions are re-exported here.
+:mod:`storykit.formats._text_reader`, and where one story in a text ends and the next
+starts is :mod:`storykit.formats._text_stories`: their public functions are re-exported here.
 """
 
 from __future__ import annotations
 
-import operator
 from itertools import repeat
 from typing import NoReturn
 
@@ -32,23 +32,22 @@ from storykit._dates import format_iso
 from storykit.errors import UnrepresentableError
 from storykit.formats._source_line import _ends_in_date
 from storykit.formats._text_lines import (  # what the writer shares of the reader's rules
+    _FINAL_PUNCTUATION,
     _NAV_RE,
+    _TAGS_MAX_LENGTH,
     FOOTER,
     NAV,
     _parse_credit,
     _reads_as_nav_or_footer,
 )
-from storykit.formats._text_memory import _Lines, _made_from, _read_lines
+from storykit.formats._text_memory import _header_lines, _Lines, _read_lines, _rest_read_back
 from storykit.formats._text_reader import (  # the reader
-    _FINAL_PUNCTUATION,
     _HEADING_MAX_LENGTH,
-    _TAGS_MAX_LENGTH,
-    _glued_start,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
     loads,
     read,
-    split_stories,
 )
+from storykit.formats._text_stories import _glued_start, split_stories  # where stories end
 from storykit.model import (
     Credit,
     Source,
@@ -138,42 +137,6 @@ def _headings(items: list[str]) -> list[int]:
     return headings
 
 
-def _read_back(story: Story, out: list[str]) -> tuple[bool, bool]:
-    """Whether the reader made ``story``'s header, and the rest, from the lines in ``out``.
-
-    ``out``: the lines the writer writes. The header: the writer's header lines are those
-    the reader read. The rest: see :func:`_rest_read_back`.
-    """
-    ref = _made_from(story)
-    if ref is None:
-        return False, False
-    blank = out.index("")  # the end of the header
-    start, header_end = ref.spans[0], ref.spans[1]
-    return out[:blank] == ref.lines[start:header_end], _rest_read_back(story, ref, out, blank)
-
-
-def _rest_read_back(story: Story, ref: _Lines, out: list[str], blank: int) -> bool:
-    """Whether the writer's title, body and tags lines read back as the reader read them.
-
-    They do when they are the lines the reader read (the blank lines after the last
-    paragraph aside), and so are the tags line and the lines from the title to it (the
-    splitter's evidence) when the story has tags. The footer line the writer writes holds
-    the story's URL, which :func:`_check` judges on its own.
-    """
-    lines = ref.lines
-    _, _, title_index, body_end, tags_index, _, _ = ref.spans
-    stop = len(out) - 2  # the writer's tags line, or the blank line above the footer
-    if story.tags:
-        return (
-            tags_index is not None
-            and out[stop] == lines[tags_index]
-            and out[blank + 1 : stop] == lines[title_index:tags_index]
-        )
-    while not lines[body_end - 1]:
-        body_end -= 1
-    return out[blank + 1 : stop] == lines[title_index:body_end]
-
-
 def _fail(where: str, why: str) -> NoReturn:
     msg = f"cannot write this story as a dump without changing it: {where} {why}"
     raise UnrepresentableError(msg)
@@ -205,9 +168,10 @@ def _check(
         story: The story.
         header_read_back: The reader made the header from the lines the writer writes:
             they read back the same, and need no check.
-        rest_read_back: The same for the title, body and tags lines (:func:`_read_back`).
+        rest_read_back: The same for the title, body and tags lines
+            (:func:`._text_memory._read_back`).
         header_lines: For each header line, whether the reader made its part from it
-            (:func:`_header_read_back`); those parts need no check.
+            (:func:`._text_memory._header_read_back`); those parts need no check.
     """
     title, tags = story.title, story.tags
     # The title and the tags, each a single line (so they are when they read back), checked
@@ -248,7 +212,7 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     """:func:`_check` for a story the reader made from ``ref``'s lines.
 
     What the reader made from exactly the lines the writer writes (``out``, its header
-    ``out[:blank]``) reads back the same, and needs no check (:func:`_read_back`).
+    ``out[:blank]``) reads back the same, and needs no check (:func:`._text_memory._read_back`).
     """
     start, header_end, _, _, _, _, nav = ref.spans
     written = out[:blank]
@@ -296,10 +260,11 @@ def _check_source_line_first(story: Story) -> None:
 def _check_header(story: Story, same: list[bool] | None = None) -> None:
     """Check the header's parts; ``same[k]``: the writer's header line ``k`` read back.
 
-    A line the reader made its part from needs no check (see :func:`_header_read_back`).
-    ``same`` is given only for a story the reader made: its source name, read from a line
-    that was neither a credit nor a nav line, is none either (a credit or a nav line with
-    text added is still one), and is a single line of text without surrounding space.
+    A line the reader made its part from needs no check (see
+    :func:`._text_memory._header_read_back`). ``same`` is given only for a story the reader
+    made: its source name, read from a line that was neither a credit nor a nav line, is
+    none either (a credit or a nav line with text added is still one), and is a single line
+    of text without surrounding space.
     """
     k = 0  # the writer's header line of the part checked: the nav line first
     credits: list[tuple[str, Credit]] = []  # those whose line did not read back
@@ -342,31 +307,6 @@ def _check_header(story: Story, same: list[bool] | None = None) -> None:
         _single_line(f"extras[{i}]", extra)
         if parse_credit(extra, byline=True) is not None or _NAV_RE.fullmatch(extra):
             _fail(f"extras[{i}]", "reads as a credit or nav line")
-
-
-def _header_read_back(story: Story, out: list[str]) -> list[bool] | None:
-    """For each header line the writer writes, whether the reader read it as it is.
-
-    ``None`` when the reader did not make ``story``, or made it from a header of other
-    lines. The writer writes the nav line, then the parts in the order the reader reads them:
-    when the reader's header has the same lines, line for line (after a nav line it may
-    lack), a line written as it was read is read back as the same part, provided each line
-    before it is read as its own part, which the checks of the other lines make sure of.
-    """
-    ref = _made_from(story)
-    return None if ref is None else _header_lines(ref, out[: out.index("")])
-
-
-def _header_lines(ref: _Lines, written: list[str]) -> list[bool] | None:
-    """:func:`_header_read_back` of the writer's header lines ``written``."""
-    lines = ref.lines
-    start, header_end, nav = ref.spans[0], ref.spans[1], ref.spans[6]
-    if header_end - start + (not nav) != len(written):
-        return None
-    if nav:
-        return list(map(operator.eq, written, lines[start:header_end]))
-    # no nav line: the nav line written holds no alt text
-    return [False, *map(operator.eq, written[1:], lines[start:header_end])]
 
 
 def _check_body(story: Story) -> None:
