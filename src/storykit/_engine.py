@@ -308,8 +308,8 @@ class _PoolRun:
         """After a stop, count the chunks that were running then and have finished.
 
         Only a full disk stops a run that uses the pool: the chunks in hand then finish
-        (:meth:`_Pool.close`), and the files they wrote are counted, each story that could
-        not be written a failure.
+        (:meth:`_Pool.close`), and the stories they did are counted (their files are
+        written); what they could not do is not handed over, as after any stop.
         """
         for entry in self.pending:
             if not isinstance(entry, _InFlight):
@@ -319,7 +319,8 @@ class _PoolRun:
                 done = future.result()
                 self.handler.tally(done.ok, done.files, done.extras)
                 for result in done.results:
-                    self.handler.handle(result)
+                    if result.kind == "ok":  # done, with the reader's diagnostics
+                        self.handler.handle(result)
 
     def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
         if isinstance(item, Result):
