@@ -259,6 +259,17 @@ def test_streamed_in_any_block_size_gives_split_stories(lines: list[str], block:
 
 
 @settings(max_examples=80)
+def _streamed(joined: str, block: int) -> list[tuple[int | None, Story]]:
+    """The stories of ``joined`` streamed in blocks of ``block`` bytes, with their lines."""
+    old_block = _dump_stream._BLOCK
+    _dump_stream._BLOCK = block
+    try:
+        stream = io.BytesIO(joined.encode("utf-8"))
+        return [(o.line, s) for o, s in storykit.iter_records([stream])]
+    finally:
+        _dump_stream._BLOCK = old_block
+
+
 @given(joined_dumps(), st.integers(min_value=8, max_value=400))
 def test_joined_dumps_streamed_in_any_block_size_read_as_each_alone(
     case: tuple[str, list[tuple[int, Story]]], block: int
@@ -267,14 +278,7 @@ def test_joined_dumps_streamed_in_any_block_size_read_as_each_alone(
     stories each dump gives alone, on the lines they start on (the second on the line where
     the first's footer runs into its nav line)."""
     joined, expected = case
-    old_block = _dump_stream._BLOCK
-    _dump_stream._BLOCK = block
-    try:
-        stream = io.BytesIO(joined.encode("utf-8"))
-        found = [(o.line, s) for o, s in storykit.iter_records([stream])]
-    finally:
-        _dump_stream._BLOCK = old_block
-    assert found == expected
+    assert _streamed(joined, block) == expected
 
 
 @settings(max_examples=80)
@@ -286,14 +290,7 @@ def test_dumps_joined_after_text_streamed_in_any_block_size_read_as_the_stories(
     text then runs into the next nav line), streamed in small blocks: the lines that decide
     such a line (the next story's header and title) are often in the next blocks."""
     joined, expected = case
-    old_block = _dump_stream._BLOCK
-    _dump_stream._BLOCK = block
-    try:
-        stream = io.BytesIO(joined.encode("utf-8"))
-        found = [(o.line, s) for o, s in storykit.iter_records([stream])]
-    finally:
-        _dump_stream._BLOCK = old_block
-    assert found == expected
+    assert _streamed(joined, block) == expected
 
 
 def test_a_glued_nav_line_held_back_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

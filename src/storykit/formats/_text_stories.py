@@ -297,6 +297,7 @@ def _split_stories(text: str, final: bool = True) -> Iterator[tuple[int, str]]:
                 yield found
                 start = index
             continue
+        cut: tuple[int, int] | None = None
         if line.startswith("View"):
             if _FOOTER_RE.fullmatch(line):
                 found = piece(index + 1)
@@ -304,27 +305,20 @@ def _split_stories(text: str, final: bool = True) -> Iterator[tuple[int, str]]:
                     yield found
                 start = index + 1
                 continue
-            cut = _glued_cut(line)
-            if cut is not None:  # the footer ends this piece, the nav line starts the next
-                lead = len(raw.rstrip()) - len(line)  # where ``line`` starts in ``raw``
-                lines[index] = raw[: lead + cut[0]]
-                found = piece(index + 1)
-                if found is not None:  # (always: the footer is no blank line)
-                    yield found
-                lines[index] = raw[lead + cut[1] :]
-                start = index
-                continue
-        if "←" in line:
+            cut = _glued_cut(line)  # a footer, then the next story's nav line
+        if cut is None and "←" in line:
             following = map(lines.__getitem__, range(index + 1, len(lines)))
             glued = _glued_start(line, following, final)
             if glued is not None and glued[2]:  # text, then the next story's nav line
-                lead = len(raw.rstrip()) - len(line)
-                lines[index] = raw[: lead + glued[0]]
-                found = piece(index + 1)
-                if found is not None:  # (always: the text is no blank line)
-                    yield found
-                lines[index] = raw[lead + glued[1] :]
-                start = index
+                cut = glued[0], glued[1]
+        if cut is not None:  # what comes before the nav line ends this piece
+            lead = len(raw.rstrip()) - len(line)  # where ``line`` starts in ``raw``
+            lines[index] = raw[: lead + cut[0]]
+            found = piece(index + 1)
+            if found is not None:  # (always: a footer or a line of text is no blank line)
+                yield found
+            lines[index] = raw[lead + cut[1] :]
+            start = index
     found = piece(len(lines))
     if found is not None:
         yield found
