@@ -117,3 +117,24 @@ def test_loading_a_wide_file_cut_short_names_the_line() -> None:
         storykit.loads(data)
     assert info.value.line == dump(1).count("\n") + 1
     assert info.value.message.endswith("the input ends inside a character (cut short?)")
+
+
+# A footer, then the next file's byte order mark and a blank line: two dumps joined with
+# ``cat`` when the first ends without a line break and the second starts with a BOM.
+
+
+@pytest.mark.parametrize("url", ["", " https://example.com/a"])
+def test_a_byte_order_mark_after_a_footer_is_no_part_of_its_url(url: str) -> None:
+    first = dump(1).rstrip("\n") + url
+    joined = first + "\ufeff\n\n" + dump(2)
+    stories = list(storykit.iter_stories(io.BytesIO(joined.encode("utf-8"))))
+    assert len(stories) == 2
+    assert stories[0].url == (url.strip() or None)  # it was "\ufeff" (or the URL and it)
+    assert stories[0] == storykit.loads(first, format="text")
+
+
+def test_the_writer_refuses_a_url_that_ends_with_a_byte_order_mark() -> None:
+    story = make_story(1)
+    source = storykit.Source(story.source.name if story.source else "X", url="https://x.org/\ufeff")
+    with pytest.raises(storykit.UnrepresentableError, match=r"source\.url ends with a byte order"):
+        storykit.dumps(storykit.Story(story.title, source=source), "text")

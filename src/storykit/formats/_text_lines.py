@@ -71,10 +71,12 @@ def _nav_alt(line: str) -> str | Literal[False] | None:
 def _footer_url(line: str) -> str | Literal[False] | None:
     """The URL of a footer line (``None`` when it gives none); ``False`` for other lines.
 
-    What ``_FOOTER_RE`` finds; the common ``View original source → URL`` without it.
+    What ``_FOOTER_RE`` finds; the common ``View original source → URL`` without it. Byte
+    order marks at the line's end are no part of the URL: the next file's, when two dumps
+    are joined (``cat a.txt b.txt``) and the second starts with one and a blank line.
     """
     if line.startswith(FOOTER):
-        url = line[_FOOTER_LENGTH:].lstrip(" \t")
+        url = line[_FOOTER_LENGTH:].lstrip(" \t").rstrip("\ufeff")
         if not url:
             return None
         return url if url.split() == [url] else False  # no white space in it
@@ -83,7 +85,7 @@ def _footer_url(line: str) -> str | Literal[False] | None:
     footer = _FOOTER_RE.fullmatch(line)
     if footer is None:
         return False
-    return footer[1] or None
+    return footer[1].rstrip("\ufeff") or None
 
 
 def _reads_as_nav_or_footer(line: str) -> bool:

@@ -249,6 +249,8 @@ def _check_url(url: str) -> None:
     _no_nul("source.url", url)
     if url and url.split() != [url]:  # any white space in it
         _fail("source.url", "contains white space")
+    if url.endswith("\ufeff"):  # the reader drops those: another file's (_footer_url)
+        _fail("source.url", "ends with a byte order mark (U+FEFF)")
 
 
 def _check_source_line_first(story: Story) -> None:
