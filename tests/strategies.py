@@ -226,9 +226,14 @@ def _two_acronyms_at_most(tags: tuple[str, ...]) -> bool:
     """No three acronyms side by side: the splitter splits a run of capitals in two at most.
 
     ``AIEUG7`` stays one tag (a known limit, not a regression: remove this filter when the
-    splitter learns it; ``AI|EVs`` and ``US|EU`` it does split).
+    splitter learns it; ``AI|EVs`` and ``US|EU`` it does split). ``Web3`` runs into its
+    neighbours like an acronym only before a tag that starts with a digit, whose digits
+    then run into its own (``Web35GAI``: ``Web3``, ``5``, ``GAI``).
     """
-    flags = [tag in _RUN_TOGETHER for tag in tags]
+    flags = [
+        tag in _RUN_TOGETHER or (tag[-1].isdigit() and after[:1].isdigit())
+        for tag, after in zip(tags, (*tags[1:], ""), strict=False)  # (none after the last)
+    ]
     return not any(all(flags[i : i + 3]) for i in range(len(flags) - 2))
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import storykit
 from storykit import Section, Story, UnrepresentableError
 from storykit.tags import split_tags
-from tests.strategies import any_tags, clear_tags, dump_stories
+from tests.strategies import _two_acronyms_at_most, any_tags, clear_tags, dump_stories
 
 
 @st.composite
@@ -35,6 +35,18 @@ def test_clear_tags_always_round_trip(story: Story) -> None:
 @given(clear_tags())
 def test_clear_tags_split_back_without_the_story(tags: tuple[str, ...]) -> None:
     assert split_tags("".join(tags)) == tags
+
+
+def test_codes_whose_digits_run_together_are_left_out_of_the_clear_tags() -> None:
+    # Found by the property above: Web3, 5G and AI read "Web35GAI", split Web3|5|GAI;
+    # their digits run together, so they are three codes side by side (the known limit)
+    assert split_tags("AaaaaWeb35GAI") != ("Aaaaa", "Web3", "5G", "AI")
+    assert not _two_acronyms_at_most(("Aaaaa", "Web3", "5G", "AI"))
+    # Web3 before a tag that starts otherwise is no part of such a run; nor two codes alone
+    assert _two_acronyms_at_most(("Web3", "AI", "EU"))
+    assert split_tags("Web3AIEU") == ("Web3", "AI", "EU")
+    assert _two_acronyms_at_most(("Aaaaa", "Web3", "5G"))
+    assert split_tags("AaaaaWeb35G") == ("Aaaaa", "Web3", "5G")
 
 
 @given(_stories_with(any_tags()), st.booleans())
