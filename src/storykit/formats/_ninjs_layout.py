@@ -96,7 +96,7 @@ def _printable(text: str, utf8: bytes) -> bool:
 
 
 def _word_count(text: str, utf8: bytes) -> int:
-    """``len(text.split())`` for printable text, ``utf8`` being its UTF-8, without making the words.
+    """``len(text.split())`` for printable text (``utf8`` its UTF-8), without making the words.
 
     A printable text holds no white space but the ASCII space (every other white space
     character is a control or separator character), so its words are the runs of what is
