@@ -246,6 +246,9 @@ def test_printable_text_is_quoted_as_json_does(text: str) -> None:
         "bell\x07 and DEL\x7f",
         "A & B < C > D",
         'tab\t and a "quote" & <b>',
+        "\u0416\u0416\u0416\u00a0\u0416\u0416 \u0416",  # mostly not ASCII: asked whole
+        "\u0416\u0416\u0416  \u0416\u0416\u2028\u0416 ",
+        "\u0416\u0416\u0416  \u0416\u0416 \u0416 ",
     ],
 )
 @pytest.mark.parametrize("indent", [2, None])
