@@ -104,8 +104,49 @@ _SPACED_TEXT = st.lists(
 @example("a \ud800 b")
 @example("\U0001f600 \U0001f600  b")
 @example(" " * 17 + "a" + " " * 33 + "b c" + " " * 16)  # long runs: the digit sums carry nothing
+@example("a\x7fb")  # DEL: ASCII, not printable
+@example("a\x00b")
+@example("plain words and then\u2028")  # mostly ASCII: the bytes left over are asked
+@example("plain words, \u00ad soft hyphen")
+@example("plain words, \u3000 ideographic space")
+@example("\u2028" + "a" * 12)  # the same, mostly not ASCII: the whole text is asked
+@example("\u00e9\u00e9\u00e9 a")
+@example("\u00e9\u00e9\u00e9\u00a0a")
+@example("ab\u00e9")  # one extra byte in three characters: just over a quarter
+@example("abc\u00e9")  # just a quarter
 def test_the_word_count_is_that_of_split(text: str) -> None:
-    assert _ninjs_layout._word_count(text, text.isprintable()) == len(text.split())
+    try:
+        utf8 = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: _bodies asks no further
+        return
+    printable = text.isprintable()
+    assert _ninjs_layout._printable(text, utf8) is printable
+    if printable:
+        assert _ninjs_layout._word_count(text, utf8) == len(text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a b",
+        "a\tb",
+        "a\x7f",
+        "\x1f",
+        " \u2014 \u201cquoted\u201d \u2026",
+        "word \u0085 word",
+        "word\u00a0word and more words",
+        "\u2029",
+        "\U0001f600 \U000e0001 tag",
+        "\U0010ffff unassigned and private",
+        "\u0416\u0416\u0416 \u0416",
+        "\u0416\u0416\u0416\u2028\u0416",
+    ],
+)
+def test_both_ways_to_ask_if_text_is_printable(text: str) -> None:
+    # mostly ASCII text is asked by its bytes left over, other text whole; either way it is
+    # what str.isprintable says, for the text alone and among much ASCII
+    for whole in (text, text + " ascii" * 100, "\u0416" * 100 + text):
+        assert _ninjs_layout._printable(whole, whole.encode()) is whole.isprintable()
 
 
 def test_printable_text_has_no_white_space_but_the_space_whose_byte_is_its_own() -> None:
@@ -205,6 +246,9 @@ def test_printable_text_is_quoted_as_json_does(text: str) -> None:
         "bell\x07 and DEL\x7f",
         "A & B < C > D",
         'tab\t and a "quote" & <b>',
+        "\u0416\u0416\u0416\u00a0\u0416\u0416 \u0416",  # mostly not ASCII: asked whole
+        "\u0416\u0416\u0416  \u0416\u0416\u2028\u0416 ",
+        "\u0416\u0416\u0416  \u0416\u0416 \u0416 ",
     ],
 )
 @pytest.mark.parametrize("indent", [2, None])

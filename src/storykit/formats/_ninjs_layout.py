@@ -77,30 +77,43 @@ _JSON_BLANK_LINE = _JSON_LINE_BREAK * 2
 # Each UTF-8 byte of a text as a hex digit: 1 for a space (the one byte of U+0020; no other
 # character's encoding holds the byte 0x20), 0 for any other.
 _SPACE_DIGITS = bytes(ord("1") if byte == 0x20 else ord("0") for byte in range(256))
+# The printable ASCII characters, each one byte of UTF-8 and in no other character's.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
-def _word_count(text: str, printable: bool) -> int:
-    """``len(text.split())``, without making the words.
+def _printable(text: str, utf8: bytes) -> bool:
+    """``text.isprintable()``, ``utf8`` being the text's UTF-8.
 
-    ``printable`` is ``text.isprintable()``: a printable text holds no white space but the
-    ASCII space (every other white space character is a control or separator character),
-    so its words are the runs of what is not a space. The text's UTF-8 bytes become one
-    integer with a 4-bit digit for each, 1 for a space and 0 for any other byte (hex
-    digits, :data:`_SPACE_DIGITS`, read two to a byte); between and around the runs of
-    spaces lie the words. Times 17 (the integer plus itself a digit on), each digit is the
-    sum of the digit and the one before it, 0, 1 or 2, no carry: its set bits are the
-    digits that are a space or follow one, one more than the spaces per run of spaces.
-    All of it in C, on integers of half as many bytes as the text's UTF-8.
+    Most text is mostly printable ASCII, which takes ``str.isprintable`` a lookup in the
+    Unicode database a character: its bytes are dropped here instead, in one C pass that
+    only compares bytes, and what is left, the text's other characters in their UTF-8 (no
+    byte of which is ASCII), is decoded and asked. Text of which more than a quarter of
+    the characters is not ASCII (there is then much left to decode) is asked whole.
     """
-    if not printable:
-        return len(text.split())
+    if (len(utf8) - len(text)) * 4 > len(text):  # (each non-ASCII character adds bytes)
+        return text.isprintable()
+    return utf8.translate(None, _PRINTABLE_ASCII).decode().isprintable()
+
+
+def _word_count(text: str, utf8: bytes) -> int:
+    """``len(text.split())`` for printable text (``utf8`` its UTF-8), without making the words.
+
+    A printable text holds no white space but the ASCII space (every other white space
+    character is a control or separator character), so its words are the runs of what is
+    not a space. The text's UTF-8 bytes become one integer with a 4-bit digit for each, 1
+    for a space and 0 for any other byte (hex digits, :data:`_SPACE_DIGITS`, read two to
+    a byte). Each run of spaces has a first digit, 1 where the digit before it is 0, and
+    a digit after its last, 0 where the one before is 1: the integer and itself a digit
+    on differ in two digits a run, each by one bit. Between and around the runs lie the
+    words. All of it in C, on integers of half as many bytes as the text's UTF-8.
+    """
     if not text:
         return 0
-    digits = text.encode().translate(_SPACE_DIGITS)
+    digits = utf8.translate(_SPACE_DIGITS)
     if len(digits) % 2:
         digits += b"0"  # a whole number of bytes (a byte that is no space)
     spaces = int.from_bytes(binascii.a2b_hex(digits), "big")
-    runs = (spaces * 17).bit_count() - spaces.bit_count()
+    runs = (spaces ^ (spaces << 4)).bit_count() // 2
     return runs + 1 - (text[0] == " ") - (text[-1] == " ")
 
 
@@ -142,13 +155,17 @@ def _bodies(story: Story) -> tuple[str | None, list[str], str, str] | None:
             if summary is None:
                 summary = section.paragraphs[0]
             texts += section.paragraphs
-    joined = " ".join(texts)
-    printable = joined.isprintable()
-    words = str(_word_count(joined, printable))  # split() runs together "\n\n" and " "
-    if not printable:
+    joined = " ".join(texts)  # split() runs together "\n\n" and " "
+    try:
+        utf8 = joined.encode()
+    except UnicodeEncodeError:  # a lone surrogate (no validated story holds one)
+        utf8 = None
+    if utf8 is None or not _printable(joined, utf8):
+        words = str(len(joined.split()))
         plain = _enc("\n\n".join(texts))[1:-1]
         summary = None if summary is None else _enc(summary)[1:-1]
         return summary, [_enc(body_html(story))[1:-1]], plain, words
+    words = str(_word_count(joined, utf8))
     if "\\" in joined:
         plain = _escaped("\n\n".join(texts)).replace("\n", "\\n")
         summary = None if summary is None else _escaped(summary)
