@@ -322,9 +322,11 @@ class TagSplitter(_Rules):
                     # whole tokens around it, it is one piece, as _keep_names_whole makes
                     # it (the rules' questions inside it move no cut out of it); any other
                     # name is left to the rules. The rules ask whether the word before it
-                    # joins the whole name, not its first token: asked so.
+                    # joins the whole name, not its first token: asked so. A run of
+                    # capitals it ends with is not split (NetzDG: no question about DG);
+                    # one cut in two known tags is left to the rules.
                     start = i - len(out[-1])
-                    if name != [(start, j)] or second is not None or split:
+                    if name != [(start, j)] or second or split:
                         return None
                     out[-1] += piece
                     if after_word:

@@ -77,7 +77,8 @@ _PIECES = st.sampled_from(
         "i", "e", "s", "virtualenv", "pip", "news", " ", "-", "'", "3", "12", "中国", "Ünal",
         "Ä", "ÖVP", "Ab", "Abcd", "Abcde", "Abcdef", "Abcdefghijklmnopq", "Aa Bb", "Abc 3",
         "Apple", "Merge", "Phone", "Champions", "League", "Final", "Animation",
-        "US Open", "CO2 emissions", "Long COVID", "NPHET Report",
+        "US Open", "CO2 emissions", "Long COVID", "NPHET Report", "Netz", "DG", "NetzDG",
+        "My", "SQL", "Heiko Maas",
     ]
 )  # fmt: skip
 _LINES = st.lists(_PIECES, min_size=1, max_size=7).map("".join)
@@ -109,6 +110,12 @@ _CONTEXT = st.lists(st.one_of(_PIECES, st.tuples(_PIECES, _PIECES).map("".join))
 @example("ArtGameStopCrime", "ArtGame Stop")
 @example("CrimeGameStopArt", "GameStopArt")
 @example("USGameStop", "")
+# a known name that ends in a run of capitals no tag knows (NetzDG): one piece, DG not asked
+@example("FacebookNetzDGHeiko Maas", "")
+@example("FacebookNetzDGHeiko Maas", "FacebookNetzDG NetzDGHeiko DG")
+@example("ArtNetzDGCrime", "ArtNetzDG")
+@example("NetzDGDGCrime", "")
+@example("CrimeMySQLDGArt", "MySQLDG")
 def test_the_fast_path_gives_what_the_rules_give(line: str, context: str) -> None:
     assert _agrees(TagSplitter(), line, context)
 
