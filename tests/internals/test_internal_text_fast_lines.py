@@ -145,6 +145,9 @@ def test_the_scan_reads_long_text_in_slices() -> None:
     assert _text_reader._scan(long + "\0")[0] == len(long)
     assert _text_reader._scan(long + "\ud800") == (-1, False)
     assert _text_reader._scan(long + "\ud800\0") == (len(long) + 1, False)
+    # a NUL in a slice ends the scan: a lone surrogate in a later one is not looked for
+    assert _text_reader._scan("\0" + long + "\ud800") == (0, True)
+    assert _text_reader._scan("é" * _SCAN + "\0" + long) == (_SCAN, True)
     # one slice exactly: read at once
     assert _text_reader._scan("←" * _SCAN) == (-1, True)
     assert _text_reader._scan("←" * (_SCAN - 2) + "\0\ud800") == (_SCAN - 2, False)
