@@ -394,23 +394,28 @@ def _text_reader() -> Any:
     return _text
 
 
-def parse_text(
+def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     text: str,
     fmt: str,
     where: str,
     first: int | None,
     splitter: TagSplitter | None = None,
+    nul_free: bool = False,
 ) -> tuple[Story, list[Diagnostic]]:
     """Read the text of one story that starts on line ``first`` of ``where``.
 
     Lines in errors and diagnostics count from the start of the file (or member).
+    ``nul_free``: the caller knows ``text`` holds no NUL (the bytes it was decoded from
+    hold no zero byte), and the look for binary data is spared: in a story with a letter
+    beyond Latin-1 (stored two bytes a letter, each ASCII one then holding a zero byte)
+    that look costs about 2 µs, against 0.05 for the file's bytes.
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
         MissingExtraError: The format needs an extra that is not installed: not the
             input's fault, so not a parse error (the batch commands stop on it).
     """
-    if fmt == "text" and "\0" in text[:1024]:
+    if fmt == "text" and not nul_free and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
         if fmt == "text":

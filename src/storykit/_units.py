@@ -89,7 +89,7 @@ def units(
                         passed_over.add(path)  # (an archive's members: once)
                     continue
             if isinstance(found, Named):  # a plain file
-                stem = _stem(namer, found.path, None, base)
+                stem = None if namer is None else _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
                 elif found.path == name and is_stream(found.path):
@@ -170,19 +170,29 @@ class _Output:
         self._folders: dict[str, int] = {}
 
     def holds(self, path: str) -> bool:
-        """Whether ``path`` is the output, or lies in the output folder."""
-        folder, name = os.path.split(path)
-        where = self._folders.get(folder)
+        """Whether ``path`` is the output, or lies in the output folder.
+
+        A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
+        cuts there too, and the name after it is the same), which is cheaper than splitting.
+        """
+        if _ONE_SEP:
+            cut = path.rfind("/") + 1
+            key, name = path[:cut], path[cut:]
+        else:  # pragma: no cover - Windows: a drive ("C:x") is split off too
+            key, name = os.path.split(path)
+        where = self._folders.get(key)
         if where is None:
             if len(self._folders) > _FOLDERS_KEPT:
                 self._folders.clear()
+            folder = os.path.split(path)[0]
             real = os.path.realpath(folder or os.curdir)  # ("": the current folder)
             inside = real == self.real or real.startswith(self.top)
-            where = self._folders[folder] = 2 if inside else int(real == self.parent)
+            where = self._folders[key] = 2 if inside else int(real == self.parent)
         return where == 2 or (where == 1 and name == self.name)
 
 
 _FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)
+_ONE_SEP = os.sep == "/" and os.altsep is None  # POSIX paths: only "/" separates folders
 
 
 def _or_no_story(
