@@ -83,6 +83,7 @@ ARCHIVE_SUFFIXES = (
     ".txz",
 )
 """Files with these suffixes are read as archives."""
+_ARCHIVES = frozenset(ARCHIVE_SUFFIXES)
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 """One source of stories: a path (file, folder or glob) or an open file."""
@@ -92,7 +93,13 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
 def lower_suffix(name: str) -> str:
-    """``".txt"``, ``".tar.gz"``… in lower case, or ``""``."""
+    """``".txt"``, ``".tar.gz"``… in lower case, or ``""``.
+
+    A walk asks it twice of each file; the most common answer is told first, at once: a
+    name ending with ``.txt`` after a letter that is no separator.
+    """
+    if name.endswith(".txt") and name[-5:-4] not in ("", "/", "\\"):
+        return ".txt"
     base = name[max(name.rfind("/"), name.rfind("\\")) + 1 :]
     dot = base.rfind(".")
     if dot <= 0:
@@ -105,7 +112,7 @@ def lower_suffix(name: str) -> str:
 
 def is_archive(name: str) -> bool:
     """Whether ``name`` has an archive's suffix."""
-    return lower_suffix(name) in ARCHIVE_SUFFIXES
+    return lower_suffix(name) in _ARCHIVES
 
 
 _owners: dict[str, tuple[str, ...]] | None = None  # suffix -> formats, in registry order
@@ -160,7 +167,7 @@ def is_story_name(name: str) -> bool:
     when named, so a folder's ``Thumbs.db`` is not taken for stories.
     """
     suffix = lower_suffix(name)
-    if suffix in ARCHIVE_SUFFIXES or suffix == JSONL_SUFFIX:
+    if suffix in _ARCHIVES or suffix == JSONL_SUFFIX:
         return True
     reader = _reader_of(suffix)
     return reader is not None and reader not in formats.FILE_FORMATS

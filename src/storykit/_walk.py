@@ -26,7 +26,7 @@ from storykit._archives import archive_blobs
 from storykit._raw_stream import binary_read
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
 from storykit._sources import (
-    ARCHIVE_SUFFIXES,
+    _ARCHIVES,
     Limits,
     check_format,
     expand,
@@ -89,7 +89,7 @@ def walk(
     for item in expand(source, held):
         if isinstance(item, str):  # a path
             suffix = lower_suffix(item)
-            if format is None and suffix in ARCHIVE_SUFFIXES:
+            if format is None and suffix in _ARCHIVES:
                 yield from archive_blobs(item, item, limits)
             else:
                 fmt = format if format is not None else suffix_format(suffix)
