@@ -247,10 +247,23 @@ def open_file(path: str, limit: int, held: Held | None = None) -> bytes | io.Buf
     Raises:
         OSError: The file cannot be opened or read.
     """
-    fd, info = _kept(path, held) if held is not None else (-1, None)
-    kept = fd >= 0
-    if not kept:
-        fd = os.open(path, _O_READ)
+    if held is not None:
+        fd, info = _kept(path, held)
+        if fd >= 0:
+            try:
+                return _read_opened(fd, info, limit, kept=True)
+            except BlockingIOError:  # a file system that heeds O_NONBLOCK for a file (FUSE)
+                pass  # (closed): opened again, to wait for it
+    return _read_opened(os.open(path, _O_READ), None, limit)
+
+
+def _read_opened(
+    fd: int, info: os.stat_result | None, limit: int, *, kept: bool = False
+) -> bytes | io.BufferedReader:
+    """:func:`open_file`'s reading of ``fd``, closed unless it is handed over.
+
+    ``info``: its ``fstat``, if made; ``kept``: the walk opened it without waiting.
+    """
     handed_over = False
     try:
         if info is None:

@@ -245,3 +245,26 @@ def test_ctrl_c_while_asking_closes_the_file(
         _held._advise(str(path), held)
     assert held.fds == {}
     assert _open_fds() == before
+
+
+def test_a_file_system_that_will_not_wait_on_a_kept_file_has_it_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk opens without waiting (``O_NONBLOCK``: a named pipe); a file system that
+    heeds that for a file (FUSE may) and says "try again" has the file opened again."""
+    folder = _folder(tmp_path, 3)
+    expected = _run([str(folder)], None)
+    real_read = os.read
+    refused: list[int] = []
+
+    def read(fd: int, size: int) -> bytes:
+        if not os.get_blocking(fd):
+            refused.append(fd)
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", read)
+    before = _open_fds()
+    assert _run([str(folder)], _held.Held()) == expected
+    assert len(refused) == len(os.listdir(folder))  # each kept file, then opened again
+    assert _open_fds() == before
