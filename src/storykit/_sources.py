@@ -280,7 +280,8 @@ def _read_ahead(  # noqa: PLR0917 - the walk's state, passed down
     the machine started) each wait for the disk in turn; told of the next ones together
     (``posix_fadvise(WILLNEED)``), the kernel reads them at once, while the first are being
     converted. 20,000 small dumps read from a cold cache took 1.9 s one after another and
-    0.25 s so. A cached file costs an ``open`` and a ``close`` more (about 2 µs).
+    0.25 s so. A cached file costs an ``open`` and a ``close`` more (about 3 µs), unless
+    the reading takes the file from ``held`` (``convert --jobs 1``: see :mod:`storykit._held`).
 
     Only files whose folder entry says they are regular are asked for (:func:`_advise`).
     The files from ``names[start]`` on are, up to the next folder or ``_AHEAD`` files, each
