@@ -399,11 +399,16 @@ def _split(
     into a nav line does, ``View original source →← Back to stories``, inside it). The piece then
     runs to the end of the text (blank lines after the footer included, which the reader
     ignores).
+
+    The footer is looked for from the end (``rfind``): where it is, at the end, that is
+    found at once, where looking from the start went through the whole story (4 µs of a
+    small file's 100 in ``convert``). Two footers cannot overlap, so any other lies wholly
+    before the last.
     """
     nav = text.find("←")
-    footer = text.find(_FOOTER_TEXT)
+    footer = text.rfind(_FOOTER_TEXT)
     if text.find("←", nav + 1) != -1 or (
-        footer != -1 and text.find(_FOOTER_TEXT, footer + 1) != -1
+        footer != -1 and text.rfind(_FOOTER_TEXT, 0, footer) != -1
     ):
         return list(split_stories(text))
     if not text.strip(_BLANK + "\n"):  # only blank lines (``yes '' |``): at C speed

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from storykit._naming import Namer, OutsideError, input_base
 from storykit._pieces import file_pieces, stream_pieces
@@ -35,6 +36,9 @@ from storykit._work_records import (
 )
 from storykit._worker import Numbered, annotate
 
+if TYPE_CHECKING:
+    from storykit._held import Held
+
 __all__ = ["PassedOver", "story_units", "units"]
 
 
@@ -46,6 +50,7 @@ def units(
     limits: Limits,
     output: str | None = None,
     passed_over: PassedOver | None = None,
+    held: Held | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
@@ -61,19 +66,21 @@ def units(
     a device named on its own, are split here, a story at a time.
     With ``namer`` (folder output), each file's output name is chosen here, in input order.
     ``None`` before a stream: the units so far are to be sent now, not kept back until the
-    stream (which may trickle, or wait for a writer) fills their chunk.
+    stream (which may trickle, or wait for a writer) fills their chunk. ``held``: where the
+    files opened to read ahead are kept, for a worker in this process to read
+    (:mod:`storykit._held`).
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
     left_out = None if output is None else _Output(output)
-    for name in read_ahead(inputs):  # the next files named are asked for ahead
+    for name in read_ahead(inputs, held):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
         # the output is left out of a walk that starts outside it (convert in/sub -o in/
         # reads in/sub: it is no output of this command)
         leave = None if name == "-" or left_out is None or left_out.holds(base) else left_out
-        for found in walk(source, format=format, limits=limits):
+        for found in walk(source, format=format, limits=limits, held=held):
             if leave is not None and not isinstance(found, Opened):
                 # (a Named's origin is made on each look: its path is asked for once)
                 path = found.path if isinstance(found, Named) else found.origin.path
@@ -82,7 +89,7 @@ def units(
                         passed_over.add(path)  # (an archive's members: once)
                     continue
             if isinstance(found, Named):  # a plain file
-                stem = _stem(namer, found.path, None, base)
+                stem = None if namer is None else _stem(namer, found.path, None, base)
                 if isinstance(stem, Result):
                     yield stem
                 elif found.path == name and is_stream(found.path):
@@ -163,19 +170,29 @@ class _Output:
         self._folders: dict[str, int] = {}
 
     def holds(self, path: str) -> bool:
-        """Whether ``path`` is the output, or lies in the output folder."""
-        folder, name = os.path.split(path)
-        where = self._folders.get(folder)
+        """Whether ``path`` is the output, or lies in the output folder.
+
+        A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
+        cuts there too, and the name after it is the same), which is cheaper than splitting.
+        """
+        if _ONE_SEP:
+            cut = path.rfind("/") + 1
+            key, name = path[:cut], path[cut:]
+        else:  # pragma: no cover - Windows: a drive ("C:x") is split off too
+            key, name = os.path.split(path)
+        where = self._folders.get(key)
         if where is None:
             if len(self._folders) > _FOLDERS_KEPT:
                 self._folders.clear()
+            folder = os.path.split(path)[0]
             real = os.path.realpath(folder or os.curdir)  # ("": the current folder)
             inside = real == self.real or real.startswith(self.top)
-            where = self._folders[folder] = 2 if inside else int(real == self.parent)
+            where = self._folders[key] = 2 if inside else int(real == self.parent)
         return where == 2 or (where == 1 and name == self.name)
 
 
 _FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)
+_ONE_SEP = os.sep == "/" and os.altsep is None  # POSIX paths: only "/" separates folders
 
 
 def _or_no_story(

@@ -26,7 +26,7 @@ import io
 import os
 import stat
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
 from storykit._pieces import (
@@ -53,6 +53,9 @@ from storykit._work_records import (
 from storykit._writing import write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
+
+if TYPE_CHECKING:
+    from storykit._held import Held
 
 __all__ = ["SITE_INDEX", "Numbered", "annotate", "work"]
 
@@ -139,20 +142,23 @@ def _over(opened: bytes | io.BufferedReader, size: int) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size > size
 
 
-def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
+def work(
+    chunk: list[Unit], job: Job, slot: memoryview | None = None, held: Held | None = None
+) -> Done:
     """Do one chunk of units (in a worker process, or here with ``--jobs 1``).
 
     ``slot``: where to leave the output, if it fits, rather than send it back (see
-    :class:`storykit._pool.SharedSlots`).
+    :class:`storykit._pool.SharedSlots`). ``held``: the files the walk opened in this
+    process, to read rather than open again (:mod:`storykit._held`).
     """
-    batch = _Chunk(job, slot)
+    batch = _Chunk(job, slot, held)
     for index, unit in enumerate(chunk):
         if batch.full:
             break  # the output's disk is full: the rest of the chunk is not done
         try:
             if isinstance(unit, StoryUnit):
                 batch.files += unit.first
-                batch.story(unit.origin, unit.text, unit.format, unit.dest)
+                batch.story(unit.path, unit.member, unit.line, unit.text, unit.format, unit.dest)
             elif isinstance(unit, FileUnit):
                 if not batch.file(unit):
                     return batch.done(index)
@@ -168,11 +174,23 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("extras", "files", "full", "job", "ok", "results", "slot", "texts", "write")
+    __slots__ = (
+        "extras",
+        "files",
+        "full",
+        "held",
+        "job",
+        "ok",
+        "results",
+        "slot",
+        "texts",
+        "write",
+    )
 
-    def __init__(self, job: Job, slot: memoryview | None = None) -> None:
+    def __init__(self, job: Job, slot: memoryview | None = None, held: Held | None = None) -> None:
         self.job = job
         self.slot = slot
+        self.held = held
         self.write = None if job.mode == "validate" else _writer(job)
         self.texts: list[bytes] = []  # each encoded: cheaper than encoding them joined
         self.results: list[Result] = []
@@ -215,7 +233,7 @@ class _Chunk:
         """
         path, limit = unit.path, self.job.max_member_size
         try:
-            opened = open_file(path, limit)
+            opened = open_file(path, limit, self.held)
         except OSError as exc:
             self.files += 1
             self.failure(os_failure(path, exc))
@@ -235,10 +253,12 @@ class _Chunk:
                 if not pieces:
                     self.results.append(no_story(unit.origin))
                     return True
+                nul_free = b"\0" not in opened  # (see parse_text)
                 multi = len(pieces) > 1
+                stem = unit.stem
                 for index, (line, piece) in enumerate(pieces, 1):
-                    dest = self._dest(unit.stem, index, multi)
-                    done = self.story(Origin(path, None, line), piece, "text", dest)
+                    dest = None if stem is None else self._dest(stem, index, multi)
+                    done = self.story(path, None, line, piece, "text", dest, nul_free)
                     if not done and (self.job.fail_fast or self.full):
                         return True
                 return True
@@ -267,24 +287,41 @@ class _Chunk:
             else:
                 assert isinstance(event, Piece)
                 dest = self._dest(stem, index, multi)
-                done = self.story(event.origin, event.text, event.format, dest)
+                origin = event.origin
+                done = self.story(
+                    origin.path, origin.member, origin.line, event.text, event.format, dest
+                )
             if not done and (fail_fast or self.full):
                 return
         if not index:
             self.results.append(no_story(origin))
 
-    def story(self, origin: Origin, text: str, fmt: str, dest: str | None) -> bool:
-        """Read one story and write it (or only read it, to validate); False if it failed."""
+    def story(  # noqa: PLR0917 - the origin's parts: an Origin is made only if needed
+        self,
+        path: str,
+        member: str | None,
+        line: int | None,
+        text: str,
+        fmt: str,
+        dest: str | None,
+        nul_free: bool = False,
+    ) -> bool:
+        """Read one story and write it (or only read it, to validate); False if it failed.
+
+        The story starts on ``line`` of ``path`` (and ``member``); ``nul_free``: see
+        :func:`~storykit._pieces.parse_text`.
+        """
         job = self.job
+        where = path if member is None else f"{path}:{member}"  # as Origin.where says it
         try:
-            story, diagnostics = parse_text(text, fmt, origin.where, origin.line)
+            story, diagnostics = parse_text(text, fmt, where, line, None, nul_free)
         except StoryParseError as exc:
-            self.fail(origin, exc)
+            self.fail(Origin(path, member, line), exc)
             return False
         except MissingExtraError:  # not the input's fault: the command stops and says so
             raise
         except Exception as exc:  # a reader bug must not stop a batch
-            self.internal(origin, exc)
+            self.internal(Origin(path, member, line), exc)
             return False
         self.extras += len(story.extras)
         if self.write is not None:
@@ -295,22 +332,20 @@ class _Chunk:
                 else:
                     out = self.write(story)
             except UnrepresentableError as exc:
-                self.fail(origin, f"cannot write as {job.to}: {exc}")
+                self.fail(Origin(path, member, line), f"cannot write as {job.to}: {exc}")
                 return False
             except Exception as exc:  # a writer bug must not stop a batch
-                self.internal(origin, exc)
+                self.internal(Origin(path, member, line), exc)
                 return False
             if dest is None:
                 self.texts.append(out.encode("utf-8"))
-            elif not self._write_file(dest, out, origin):
+            elif not self._write_file(dest, out, Origin(path, member, line)):
                 return False
             if entry is not None:
                 self.texts.append(entry)
         if diagnostics:
             messages = tuple(Message(d.line, d.level, d.message) for d in diagnostics)
-            self.results.append(
-                Result(origin.path, origin.member, origin.line, "ok", None, messages)
-            )
+            self.results.append(Result(path, member, line, "ok", None, messages))
         else:
             self.ok += 1
         return True
