@@ -157,8 +157,10 @@ def _parse(
     except ValueError:
         header_end = end
     diagnostics: list[Diagnostic] = []
+    # (with no title to follow, the header is read only for its errors, which come first:
+    # a warning made for each of its lines would be thrown away, however many there are)
     image, nav, source_line, credits, extras = _header(
-        lines, start, header_end, filename, builders, diagnostics
+        lines, start, header_end, filename, builders, diagnostics if header_end < end else None
     )
     if header_end == end:
         msg = "expected a blank line and then the title after the header"
@@ -212,7 +214,7 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     stop: int,
     filename: str | None,
     builders: _Builders,
-    diagnostics: list[Diagnostic],
+    diagnostics: list[Diagnostic] | None,
 ) -> tuple[
     Image | None,
     bool,
@@ -223,7 +225,8 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     """The header's parts: image, nav line, source line, credits and unplaced lines.
 
     The image, whether a nav line starts the header, the source line's name and date,
-    other credits, and the lines it could not place (each with a diagnostic).
+    other credits, and the lines it could not place (each with a diagnostic in
+    ``diagnostics``, unless it is ``None``).
     """
     alt: str | None = None
     nav = False
@@ -264,13 +267,14 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
             source = _source_line(line, index, filename)
             continue
         extras.append(line)
-        diagnostics.append(
-            Diagnostic(
-                index + 1,
-                "warning",
-                f"could not place header line {_quoted(line)}; kept in story.extras",
+        if diagnostics is not None:
+            diagnostics.append(
+                Diagnostic(
+                    index + 1,
+                    "warning",
+                    f"could not place header line {_quoted(line)}; kept in story.extras",
+                )
             )
-        )
     image = builders[1](alt, image_credit) if alt is not None or image_credit is not None else None
     return image, nav, source, tuple(credits), tuple(extras)
 
