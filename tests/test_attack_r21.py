@@ -72,3 +72,24 @@ def test_a_logged_error_still_says_where_and_what() -> None:
         ("<stream>:1: expected storykit JSON version 1 in key 'storykit', found no version", 1),
         ("<stream>:2: expected a JSON object, got an array", 2),
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="formats/_text_reader.py (h21reader's): _header builds a Diagnostic for each "
+    "header line it cannot place before it finds there is no title",
+)
+def test_a_header_of_many_lines_and_no_title_is_refused_in_bounded_memory() -> None:
+    # 14 MB of "x\n" (a 13 KB .tar.gz member, under the 16 MiB member limit) took 11 s
+    # and 1.7 GB to be refused: 240 bytes of warning for each line, then thrown away.
+    # A story of 100,000 paragraphs peaks at 10 times its size.
+    data = b"x\n" * 200_000
+    gc.collect()
+    tracemalloc.start()
+    try:
+        with pytest.raises(StoryParseError, match="expected a blank line and then the title"):
+            storykit.loads(data, "text")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(data)  # it was 116 times
