@@ -13,9 +13,11 @@ written by :mod:`storykit._cli_report`, and file names in messages by
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -95,8 +97,10 @@ def _engine_units(
     :func:`~storykit._engine.run` to read and close (:mod:`storykit._held`).
     """
     output = getattr(args, "output", None)  # (validate has none)
-    if output == "-" or (output is not None and not os.path.isdir(output) and is_special(output)):
-        output = None  # standard output, a device, a FIFO: nothing a walk finds
+    if output in (None, "-") or (not os.path.isdir(output) and is_special(output)):
+        # standard output, a device, a FIFO: nothing a walk finds, unless convert's output
+        # goes into a file there (>> in/all.jsonl)
+        output = _appended_file(output) if hasattr(args, "output") else None
     return units(
         inputs,
         namer,
@@ -106,6 +110,62 @@ def _engine_units(
         passed_over=passed_over,
         held=held,
     )
+
+
+def _written_file(out: str | None) -> os.stat_result | None:
+    """The regular file standard output writes into (``> file``, ``>> file``), if it does.
+
+    ``out`` is ``-o``: None or ``-`` for standard output, or a device path (``/dev/stdout``).
+    """
+    try:
+        found = os.fstat(sys.stdout.fileno()) if out in (None, "-") else os.stat(out or "")
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # closed, replaced
+        return None
+    return found if stat.S_ISREG(found.st_mode) else None
+
+
+def _appended_file(out: str | None) -> str | None:
+    """The path of the file standard output writes into, to leave out of a walk; else None.
+
+    ``convert in --to jsonl >> in/all.jsonl`` read in/all.jsonl as it grew, and wrote what
+    it read into it again. Found by the system's name for the descriptor (Linux), when the
+    file there is that one.
+    """
+    written = _written_file(out)
+    if written is None:
+        return None
+    try:
+        path = os.path.realpath(f"/proc/self/fd/{sys.stdout.fileno()}")
+        return path if os.path.samestat(os.stat(path), written) else None
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+def check_output_not_read(out: str | None, inputs: list[str]) -> None:
+    """Refuse an input that is the file standard output writes into, as ``cat`` does.
+
+    ``convert big.txt --to text >> big.txt`` read the stories it appended and appended them
+    again, without end: 5 GB a minute, until the disk was full. A file named on its own is
+    read (an input folder or pattern leaves it out: :func:`_appended_file`), so it is refused.
+
+    Raises:
+        UsageError: An input named (or standard input) is that file.
+    """
+    written = _written_file(out)
+    if written is None:
+        return
+    for name in inputs:
+        try:
+            found = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            continue
+        if os.path.samestat(found, written):
+            where = "standard input" if name == "-" else shown(name)
+            msg = (
+                f"{where} is the file the output goes into: the stories written would be read "
+                "again, without end; write them into another file (-o FILE)"
+            )
+            raise UsageError(msg)
 
 
 def _sources(inputs: list[str]) -> list[Any]:
@@ -219,6 +279,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
     summary = Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    if mode == "stream" and not writes_file:
+        check_output_not_read(out, inputs)
     if writes_file:
         jsonl = lines or mode == "jsonl"
         check_not_an_input(out or "", inputs, JSONL_SUFFIX if jsonl else out_suffix(to))

@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from storykit import _batch, _tables, formats
 from storykit._api import json_schema
@@ -30,7 +32,10 @@ from storykit._sources import (
     DEFAULT_MAX_TOTAL_SIZE,
 )
 from storykit._version import __version__
-from storykit._writing import write_text_stdout
+from storykit._writing import naming_stdout, write_text_stdout
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["build_parser"]
 
@@ -269,10 +274,33 @@ def _add_inputs(command: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose ``--help`` and ``--version`` fail when they are not written.
+
+    argparse drops an ``OSError`` writing a message, and the interpreter one flushing
+    standard output at exit: ``storykit --help > /dev/full`` (or ``>&-``, or ``| true``)
+    printed nothing and exited 0. Standard output is written and flushed here, and its
+    error goes to :func:`storykit.cli.main`, which says it as for any other output.
+    """
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message and file is not None and file is sys.stdout:
+            _write_stdout(message)
+        else:  # standard error: a usage error, which has nowhere else to be said
+            super()._print_message(message, file)
+
+
+def _write_stdout(message: str) -> None:
+    """Write ``message`` to standard output, and flush it: an error is raised, naming it."""
+    with naming_stdout():
+        sys.stdout.write(message)
+        sys.stdout.flush()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``storykit`` parser: its commands, each with its options, help and ``run``."""
     raw = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="storykit",
         description="Read, check and convert news story dumps.",
         epilog=_MAIN_EPILOG,

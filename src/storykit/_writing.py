@@ -291,7 +291,9 @@ class AtomicFile:
         self.temp: str | None = None
         self.made: list[str] = []  # folders made for the file: gone again if it is not kept
         if into_special and is_special(dest):
-            self.file: IO[bytes] = open(dest, "wb")  # noqa: SIM115 - closed by commit/discard
+            # appended to: -o /dev/stdout opens again the file standard output is (>> log),
+            # and "wb" emptied it, all that was in it before lost
+            self.file: IO[bytes] = open(dest, "ab")  # noqa: SIM115 - closed by commit/discard
             return
         folder = os.path.dirname(dest) or "."  # relative is fine: no one changes folder
         try:

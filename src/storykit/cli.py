@@ -146,6 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         args = parse(parser, sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except BrokenPipeError:  # --help | head
+        _drop_stdout()
+        return EXIT_PIPE
+    except OSError as exc:  # --help > /dev/full
+        sys.stderr.write(f"storykit: error: {safe(_os_message(exc))}\n")
+        _drop_stdout()  # what is left in its buffer is not flushed again at exit
+        return EXIT_FAILED
     _catch_signals()
     cap_jobs(args)
     if _reads_a_terminal(args):
@@ -170,10 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return EXIT_PIPE
     except OSError as exc:
-        message = str(exc.strerror or exc)
-        if exc.strerror and isinstance(exc.filename, str):  # which file: an output's
-            message = f"{shown(exc.filename)}: {message}"
-        sys.stderr.write(f"storykit {args.command}: error: {safe(message)}\n")
+        sys.stderr.write(f"storykit {args.command}: error: {safe(_os_message(exc))}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
@@ -205,6 +209,14 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT)."""
 EXIT_PIPE = 141
 """The reader of standard output went away (128 + SIGPIPE, as a tool killed by it)."""
+
+
+def _os_message(exc: OSError) -> str:
+    """What went wrong, naming the file when it is an output's."""
+    message = str(exc.strerror or exc)
+    if exc.strerror and isinstance(exc.filename, str):
+        message = f"{shown(exc.filename)}: {message}"
+    return message
 
 
 def _drop_stdout() -> None:

@@ -245,6 +245,10 @@ def _records(
     def handle(error: StoryParseError, os_error: OSError | None = None) -> None:
         if errors == "raise":
             raise os_error if os_error is not None else error
+        # kept without what it was raised through: its traceback and the error it was raised
+        # from held the reader's frames and the story's text, so that a log of 2,000 errors
+        # from 44 MB of JSON Lines held 118 MB (the stream reads a story at a time)
+        error.__traceback__ = error.__context__ = error.__cause__ = None
         log.append(error)
         if errors == "warn":
             warnings.warn(str(error), StoryWarning, stacklevel=4)

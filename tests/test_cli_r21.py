@@ -1,0 +1,130 @@
+"""Round 21's attack on the command line: each test a reproducer that failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import storykit
+
+from .cli_helpers import shell, storykit_cmd
+from .conftest import SEED
+
+HELP = [["--help"], ["--version"], ["convert", "--help"], ["search", "-h"]]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("buffered", [True, False])
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_full_standard_output_is_an_error(
+    tmp_path: Path, argv: list[str], buffered: bool
+) -> None:
+    # argparse drops the write's OSError (unbuffered), the interpreter the flush's at exit
+    # (buffered): the help was lost and the command said nothing and exited 0.
+    unbuffered = "unset PYTHONUNBUFFERED; " if buffered else "export PYTHONUNBUFFERED=1; "
+    done = shell(f"{unbuffered}storykit {' '.join(argv)} > /dev/full", tmp_path)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "storykit: error: standard output: No space left on device\n",
+    )
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_closed_standard_output_is_an_error(tmp_path: Path, argv: list[str]) -> None:
+    done = shell(f"storykit {' '.join(argv)} >&-", tmp_path)
+    assert (done.returncode, done.stderr) == (1, "storykit: error: standard output is closed\n")
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_pipe_closed_unread_ends_as_for_any_output(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    # `| true`: 141, as `storykit schema | true` (a pipe whose reader is gone before)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            storykit_cmd(*argv),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_is_still_written(tmp_path: Path, argv: list[str]) -> None:
+    done = shell(f"storykit {' '.join(argv)}", tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: storykit" if argv != ["--version"] else "storykit ")
+    assert done.stderr == ""
+    assert os.listdir(tmp_path) == []
+
+
+# A bound on what a run may write (ulimit -f counts 512-byte blocks): were the command to read
+# its own output again, the test fails at this size, not when the disk is full.
+BOUND = "ulimit -f 20000; "
+LOOPS = "is the file the output goes into: the stories written would be read again, without end"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "storykit convert a.txt --to text >> a.txt",
+        "storykit convert a.txt --to jsonl > a.txt",
+        "storykit convert b.txt a.txt --to text 1<> a.txt",
+        "storykit convert - --to text < a.txt >> a.txt",
+        "storykit convert a.txt -o /dev/stdout --to text >> a.txt",
+        "storykit convert ./a.txt --to text >> $PWD/a.txt",
+    ],
+)
+def test_an_input_that_is_the_file_standard_output_goes_into_is_refused(
+    tmp_path: Path, script: str
+) -> None:
+    # `convert big.txt --to text >> big.txt` read back the stories it appended, for ever:
+    # 5 GB a minute until the disk was full (cat refuses: input file is output file)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    done = shell(BOUND + script, tmp_path)
+    name = (
+        "standard input" if "convert -" in script else "a.txt" if "./" not in script else "./a.txt"
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"storykit convert: error: {name} {LOOPS}; write them into another file (-o FILE)\n",
+    )
+    if ">>" in script:
+        assert (tmp_path / "a.txt").read_bytes() == SEED.read_bytes()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("inputs", ["in", "'in/*'"])
+def test_a_walk_leaves_out_the_file_standard_output_goes_into(tmp_path: Path, inputs: str) -> None:
+    # `convert in --to jsonl >> in/all.jsonl` read in/all.jsonl while it grew: each run
+    # doubled it, and a large one was read and written again without end
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    for _ in range(3):
+        done = shell(BOUND + f"storykit convert {inputs} --to jsonl -q >> in/all.jsonl", tmp_path)
+        assert (done.returncode, done.stderr) == (0, "")
+    lines = (tmp_path / "in" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3  # one story a run, none read back
+    assert {storykit.loads(line, "json") for line in lines} == {storykit.load(SEED)}
+
+
+def test_a_device_output_that_leads_to_a_file_is_appended_to(tmp_path: Path) -> None:
+    # -o /dev/stdout opened again the file standard output was (>> log) with "wb": what
+    # the log held before was lost
+    (tmp_path / "log").write_text("kept\n", encoding="utf-8")
+    done = shell(BOUND + f"storykit convert {SEED} -o /dev/stdout --to jsonl >> log", tmp_path)
+    assert done.returncode == 0
+    first, story = (tmp_path / "log").read_text(encoding="utf-8").splitlines()
+    assert first == "kept"
+    assert storykit.loads(story, "json") == storykit.load(SEED)
