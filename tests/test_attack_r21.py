@@ -74,11 +74,6 @@ def test_a_logged_error_still_says_where_and_what() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="formats/_text_reader.py (h21reader's): _header builds a Diagnostic for each "
-    "header line it cannot place before it finds there is no title",
-)
 def test_a_header_of_many_lines_and_no_title_is_refused_in_bounded_memory() -> None:
     # 14 MB of "x\n" (a 13 KB .tar.gz member, under the 16 MiB member limit) took 11 s
     # and 1.7 GB to be refused: 240 bytes of warning for each line, then thrown away.
