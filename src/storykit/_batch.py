@@ -41,7 +41,6 @@ from storykit._batch_args import (
 from storykit._cli_names import located, place, shown
 from storykit._cli_report import Summary, nothing_found, passed_over_note, safe
 from storykit._engine import CHUNK, Handler, run
-from storykit._held import Held
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
@@ -89,13 +88,8 @@ def _engine_units(
     args: argparse.Namespace,
     namer: Namer | None,
     passed_over: PassedOver | None = None,
-    held: Held | None = None,
 ) -> Iterator[Unit | Result | None]:
-    """The engine's units for the inputs, read as the command line says.
-
-    ``held``: where the walk keeps the files it opens to read ahead, for the engine's
-    :func:`~storykit._engine.run` to read and close (:mod:`storykit._held`).
-    """
+    """The engine's units for the inputs, read as the command line says."""
     output = getattr(args, "output", None)  # (validate has none)
     if output in (None, "-") or (not os.path.isdir(output) and is_special(output)):
         # standard output, a device, a FIFO: nothing a walk finds, unless convert's output
@@ -108,7 +102,6 @@ def _engine_units(
         limits=_limits(args),
         output=output,
         passed_over=passed_over,
-        held=held,
     )
 
 
@@ -296,7 +289,6 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     only_one = False
     passed_over = PassedOver(out_suffix(to)) if mode == "dir" else None
     work: Iterator[Unit | Result | None]
-    ahead = Held()  # the files the walk opens to read ahead, read by run (with --jobs 1)
     if single:  # one file: split here, to know first whether it holds one story or more
         pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
         annotated = annotate(pieces)
@@ -322,7 +314,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
-        work = _engine_units(inputs, args, namer, passed_over, ahead)
+        work = _engine_units(inputs, args, namer, passed_over)
     options = _format_options(args, to, to_file=out is not None)
     site = mode == "dir" and to == "html" and args.standalone is True
     if site and namer is not None:
@@ -360,7 +352,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     lost = summary.fail if site else summary.unwritten
     ran = False  # past reading: an OSError is then the output's
     try:
-        run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK, held=ahead)
+        run(work, job, args.jobs, handler, chunk_size=1 if args.fail_fast else CHUNK)
         ran = True
         sink = handler.sink
         if sink is not None and (summary.failed == 0 or not args.fail_fast or site):
@@ -454,8 +446,7 @@ def validate(args: argparse.Namespace) -> int:
             return True
 
     job = Job("validate", max_member_size=args.max_member_size)
-    held = Held()  # (see convert)
-    run(_engine_units(inputs, args, None, held=held), job, args.jobs, Validating(), held=held)
+    run(_engine_units(inputs, args, None), job, args.jobs, Validating())
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}

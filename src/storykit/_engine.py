@@ -49,8 +49,6 @@ from storykit._writing import signals_held
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from storykit._held import Held
-
 __all__ = ["CHUNK", "WORKER_DIED", "Handler", "run"]
 
 CHUNK = 64  # files or stories sent to a worker at a time
@@ -85,7 +83,6 @@ def run(
     handler: Handler,
     *,
     chunk_size: int = CHUNK,
-    held: Held | None = None,
 ) -> None:
     """Do every unit, here or in ``jobs`` processes, and hand results over in input order.
 
@@ -97,34 +94,23 @@ def run(
     main process and a worker most of a millisecond between them (the executor's threads,
     pickling, waking up), 0.2 s of CPU in 313 chunks of 64 for 20,000 stories. The first
     two are small, so that the workers start soon and a pool is used for as few files.
-
-    ``held``: where the walk of ``items`` keeps the files it opened to read ahead, for
-    :func:`work` here to read (:mod:`storykit._held`). Every one left is closed when the
-    run ends, however it ends, and before a pool's workers are forked (which open their
-    files themselves; the walk then closes each file it opens).
     """
-    try:
-        later = _POOL_CHUNK if jobs > 1 and chunk_size == CHUNK else chunk_size
-        chunks = _chunks(items, chunk_size, later)
-        head = list(itertools.islice(chunks, 2))
-        stream = itertools.chain(head, chunks)
-        # one chunk is not worth a pool, unless a large file in it is; --fail-fast has none:
-        # the units in flight behind a failure would be done (their files written) all the same
-        if jobs > 1 and not job.fail_fast and (len(head) == 2 or any(map(_large, head))):
-            if held is not None:
-                held.close()
-            _run_pool(stream, job, jobs, handler, chunk_size)
+    later = _POOL_CHUNK if jobs > 1 and chunk_size == CHUNK else chunk_size
+    chunks = _chunks(items, chunk_size, later)
+    head = list(itertools.islice(chunks, 2))
+    stream = itertools.chain(head, chunks)
+    # one chunk is not worth a pool, unless a large file in it is; --fail-fast has none:
+    # the units in flight behind a failure would be done (their files written) all the same
+    if jobs > 1 and not job.fail_fast and (len(head) == 2 or any(map(_large, head))):
+        _run_pool(stream, job, jobs, handler, chunk_size)
+        return
+    for chunk in stream:
+        if isinstance(chunk, Result):
+            going = handler.handle(chunk)
+        else:
+            going = _take(handler, work(chunk, job))
+        if not going:
             return
-        for chunk in stream:
-            if isinstance(chunk, Result):
-                going = handler.handle(chunk)
-            else:
-                going = _take(handler, work(chunk, job, held=held))
-            if not going:
-                return
-    finally:
-        if held is not None:
-            held.close()
 
 
 def _file_size(path: str) -> int:

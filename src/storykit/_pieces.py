@@ -21,7 +21,7 @@ import json as _json
 import os
 import stat
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
@@ -33,9 +33,6 @@ from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
 from storykit.model import Story
 from storykit.tags import TagSplitter
-
-if TYPE_CHECKING:
-    from storykit._held import Held
 
 __all__ = [
     "blob_pieces",
@@ -235,72 +232,33 @@ def stream_pieces(
 _O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
-def open_file(path: str, limit: int, held: Held | None = None) -> bytes | io.BufferedReader:
+def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     """A plain file: its bytes when it is small, else the file, open to be streamed.
 
     A regular file of at most ``limit`` bytes (and 1 MiB) is read in one go; anything else
     (a larger file, a pipe, a device, a file that changed while it was read) comes back
     open, at its start, to be read a block at a time. The file is opened once either way,
-    so a named pipe reads as well as a file. With ``held``, the file the walk opened to
-    read ahead is read, if it kept it and the file is still there (:mod:`storykit._held`).
+    so a named pipe reads as well as a file.
 
     Raises:
         OSError: The file cannot be opened or read.
     """
-    if held is not None:
-        fd, info = _kept(path, held)
-        if fd >= 0:
-            try:
-                return _read_opened(fd, info, limit, kept=True)
-            except BlockingIOError:  # a file system that heeds O_NONBLOCK for a file (FUSE)
-                pass  # (closed): opened again, to wait for it
-    return _read_opened(os.open(path, _O_READ), None, limit)
-
-
-def _read_opened(
-    fd: int, info: os.stat_result | None, limit: int, *, kept: bool = False
-) -> bytes | io.BufferedReader:
-    """:func:`open_file`'s reading of ``fd``, closed unless it is handed over.
-
-    ``info``: its ``fstat``, if made; ``kept``: the walk opened it without waiting.
-    """
+    fd = os.open(path, _O_READ)
     handed_over = False
     try:
-        if info is None:
-            info = os.fstat(fd)
+        info = os.fstat(fd)
         size = info.st_size
         if size <= min(limit, _WHOLE) and stat.S_ISREG(info.st_mode):
             data = os.read(fd, size + 1)
             if len(data) == size:  # a read of a regular file is whole
                 return data
             os.lseek(fd, 0, os.SEEK_SET)  # the file changed meanwhile: stream it
-        if kept:
-            os.set_blocking(fd, True)  # opened by the walk without waiting (O_NONBLOCK)
         stream = open(fd, "rb")  # noqa: SIM115 - the caller closes it
         handed_over = True
         return stream
     finally:
         if not handed_over:
             os.close(fd)
-
-
-def _kept(path: str, held: Held) -> tuple[int, os.stat_result | None]:
-    """The file the walk kept open for ``path``, and its ``fstat``; ``(-1, None)`` if none.
-
-    None is taken unless it is still a regular file with a name: one replaced since the
-    walk opened it (renamed over, deleted) is closed, and opened again by its path.
-    """
-    fd = held.take(path)
-    if fd < 0:
-        return -1, None
-    try:
-        info: os.stat_result | None = os.fstat(fd)
-    except OSError:
-        info = None
-    if info is not None and info.st_nlink > 0 and stat.S_ISREG(info.st_mode):
-        return fd, info
-    os.close(fd)
-    return -1, None
 
 
 def split_dump(text: str) -> list[tuple[int, str]]:

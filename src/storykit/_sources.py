@@ -13,15 +13,11 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
+from typing import IO, Any, NamedTuple, cast
 
 from storykit import formats
-from storykit._held import _PLAIN, _WILLNEED, _advise, _regular
 from storykit._records import Failure, Origin
 from storykit.errors import StoryParseError, UnknownFormatError
-
-if TYPE_CHECKING:
-    from storykit._held import Held
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
@@ -218,19 +214,17 @@ def is_stream(path: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _walk(top: str, held: Held | None = None) -> Iterator[str | Failure]:
+def _walk(top: str) -> Iterator[str | Failure]:
     """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
 
     Only one directory's names are held at a time. Links to directories are not followed
     (as in :func:`os.walk`), so a link loop cannot trap the walk. A named pipe, device or
     socket is a :class:`Failure`, not read, and so is a folder that cannot be listed (no
-    permission): the walk goes on past both, as ``find`` and ``grep -r`` do. ``held``: where
-    the files opened to read ahead are kept for their reading (see :mod:`storykit._held`).
+    permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
     """
     files: list[str] = []
     folders: set[str] = set()
     odd: set[str] = set()  # not a regular file by its entry (or a link): looked at closer
-    links: set[str] = set()  # links to regular files: read ahead, but not kept open
     try:
         with os.scandir(top) as entries:
             for entry in entries:
@@ -242,8 +236,6 @@ def _walk(top: str, held: Held | None = None) -> Iterator[str | Failure]:
                     files.append(entry.name)
                     if not entry.is_file():  # (the entry's type: no system call for a file)
                         odd.add(entry.name)
-                    elif held is not None and entry.is_symlink():
-                        links.add(entry.name)
     except OSError as exc:
         message = f"cannot read the folder: {exc.strerror or exc}"
         yield Failure(Origin(top), StoryParseError(message, filename=top), exc)
@@ -251,42 +243,33 @@ def _walk(top: str, held: Held | None = None) -> Iterator[str | Failure]:
     files.extend(folders)
     files.sort()
     ahead = 0  # files[:ahead] have been asked for (see _read_ahead)
-    prefix = os.path.join(top, "")  # a name from scandir has no separator: joined by a +
     for k, name in enumerate(files):
-        path = prefix + name
+        path = os.path.join(top, name)
         if name in folders:
-            yield from _walk(path, held)
+            yield from _walk(path)
             continue
         if k + _AHEAD > ahead:  # keep between _AHEAD and twice that asked for
-            ahead = _read_ahead(prefix, files, max(k, ahead), folders, odd, links, held)
+            ahead = _read_ahead(top, files, max(k, ahead), folders, odd)
         yield (_special(path) if name in odd else None) or path
 
 
 _AHEAD = 64  # files a folder's walk asks the kernel to read, at a time, before it reaches them
+_AHEAD_BYTES = 1 << 20  # of each file (a larger one is streamed: the kernel reads ahead then)
+_O_AHEAD = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_WILLNEED: int | None = getattr(os, "POSIX_FADV_WILLNEED", None)
 
 
-def _read_ahead(  # noqa: PLR0917 - the walk's state, passed down
-    prefix: str,
-    names: list[str],
-    start: int,
-    folders: set[str],
-    odd: set[str],
-    links: set[str] | frozenset[str] = frozenset(),
-    held: Held | None = None,
-) -> int:
+def _read_ahead(top: str, names: list[str], start: int, folders: set[str], odd: set[str]) -> int:
     """Ask the kernel to read the next regular files of a folder now; where that stops.
 
     Read one after another, files that are not in the page cache (an archive not read since
     the machine started) each wait for the disk in turn; told of the next ones together
     (``posix_fadvise(WILLNEED)``), the kernel reads them at once, while the first are being
     converted. 20,000 small dumps read from a cold cache took 1.9 s one after another and
-    0.25 s so. A cached file costs an ``open`` and a ``close`` more (about 3 µs), unless
-    the reading takes the file from ``held`` (``convert --jobs 1``: see :mod:`storykit._held`).
+    0.25 s so. A cached file costs an ``open`` and a ``close`` more (about 2 µs).
 
     Only files whose folder entry says they are regular are asked for (:func:`_advise`).
-    The files from ``names[start]`` on are, up to the next folder or ``_AHEAD`` files, each
-    ``prefix + name`` (the folder, ending with a separator). With ``held``, each is kept
-    open for its reading, but for ``links``.
+    The files from ``names[start]`` on are, up to the next folder or ``_AHEAD`` files.
     """
     stop = min(len(names), start + _AHEAD)
     if _WILLNEED is None:
@@ -296,11 +279,11 @@ def _read_ahead(  # noqa: PLR0917 - the walk's state, passed down
         if name in folders:
             return k + 1
         if name not in odd:
-            _advise(prefix + name, None if name in links else held)
+            _advise(os.path.join(top, name))
     return stop
 
 
-def read_ahead(items: list[Any] | tuple[Any, ...], held: Held | None = None) -> Iterator[Any]:
+def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
     """Each of ``items`` (sources named one by one, a pattern's matches), in order.
 
     (``storykit convert a.txt b.txt …`` walks its inputs through this too.)
@@ -308,19 +291,42 @@ def read_ahead(items: list[Any] | tuple[Any, ...], held: Held | None = None) -> 
     As :func:`_walk` does for a folder's files, the regular files among the next
     ``_AHEAD`` to ``2 * _AHEAD`` items are asked for before they are reached; here each
     path is looked at first (``os.stat``: nothing but a regular file is opened, and a path
-    named on its own may be a named pipe or a device). Other items pass untouched. With
-    ``held``, a path named as a string that is no link is kept open for its reading.
+    named on its own may be a named pipe or a device). Other items pass untouched.
     """
     ahead = 0  # items[:ahead] have been asked for
     for k, item in enumerate(items):
         if k + _AHEAD > ahead and _WILLNEED is not None:  # as _walk keeps its window
             start, ahead = max(k, ahead), min(len(items), max(k, ahead) + _AHEAD)
             for path in items[start:ahead]:
-                if isinstance(path, (str, os.PathLike)):
-                    kind = _regular(path, keep=held is not None and isinstance(path, str))
-                    if kind:
-                        _advise(path, held if kind == _PLAIN else None)
+                if isinstance(path, (str, os.PathLike)) and _is_regular(path):
+                    _advise(path)
         yield item
+
+
+def _is_regular(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a regular file (or a link to one); ``False`` if it cannot tell."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _advise(path: str | os.PathLike[str]) -> None:
+    """Ask the kernel to read the first ``_AHEAD_BYTES`` of the regular file ``path`` now.
+
+    Opened without waiting (``O_NONBLOCK``) and closed at once; anything that fails is left
+    for the reading to report.
+    """
+    try:
+        fd = os.open(path, _O_AHEAD)
+    except (OSError, TypeError, ValueError):
+        return
+    try:
+        os.posix_fadvise(fd, 0, _AHEAD_BYTES, _WILLNEED or 0)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _has_magic(path: str) -> bool:
@@ -361,11 +367,10 @@ def _glob(pattern: str) -> Iterator[str]:
             yield from (os.path.join(here, f) for f in files if not f.startswith("."))
 
 
-def expand(source: object, held: Held | None = None) -> Iterator[str | IO[Any] | Failure]:
+def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     """Each file a source names (its path), each open file, or a :class:`Failure`.
 
-    Archives are not opened here (see :func:`storykit._walk.walk`). ``held``: where files
-    opened to read ahead are kept for their reading (:mod:`storykit._held`).
+    Archives are not opened here (see :func:`storykit._walk.walk`).
 
     Raises:
         TypeError: ``source`` is of a type that names no stories.
@@ -375,8 +380,8 @@ def expand(source: object, held: Held | None = None) -> Iterator[str | IO[Any] |
         return
     if isinstance(source, Iterable) and not isinstance(source, (str, bytes, os.PathLike)):
         # a list, a tuple (whose next files are read ahead), a generator of sources
-        for item in read_ahead(source, held) if isinstance(source, (list, tuple)) else source:
-            yield from expand(item, held)
+        for item in read_ahead(source) if isinstance(source, (list, tuple)) else source:
+            yield from expand(item)
         return
     if not isinstance(source, (str, os.PathLike)):
         msg = f"cannot read stories from an object of type {type(source).__name__}"
@@ -386,7 +391,7 @@ def expand(source: object, held: Held | None = None) -> Iterator[str | IO[Any] |
         msg = "paths must be str, not bytes"
         raise TypeError(msg)
     if os.path.isdir(path):
-        yield from _walk(path, held)
+        yield from _walk(path)
     elif os.path.exists(path):
         yield path
     elif _has_magic(path):
@@ -396,12 +401,12 @@ def expand(source: object, held: Held | None = None) -> Iterator[str | IO[Any] |
             error = StoryParseError(message, filename=path)
             yield Failure(Origin(path), error)
         walked: set[str] = set()  # the folders matched, walked whole
-        for match in read_ahead(matches, held):
+        for match in read_ahead(matches):
             if _under(match, walked):  # in/** matches in/, in/sub and in/sub/a.txt: read once
                 continue
             if os.path.isdir(match):
                 walked.add(os.path.abspath(match))
-                yield from _walk(match, held)
+                yield from _walk(match)
             elif is_story_name(match):
                 yield _special(match) or match
     else:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from storykit._naming import Namer, OutsideError, input_base
 from storykit._pieces import file_pieces, stream_pieces
@@ -36,9 +35,6 @@ from storykit._work_records import (
 )
 from storykit._worker import Numbered, annotate
 
-if TYPE_CHECKING:
-    from storykit._held import Held
-
 __all__ = ["PassedOver", "story_units", "units"]
 
 
@@ -50,7 +46,6 @@ def units(
     limits: Limits,
     output: str | None = None,
     passed_over: PassedOver | None = None,
-    held: Held | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
@@ -66,21 +61,19 @@ def units(
     a device named on its own, are split here, a story at a time.
     With ``namer`` (folder output), each file's output name is chosen here, in input order.
     ``None`` before a stream: the units so far are to be sent now, not kept back until the
-    stream (which may trickle, or wait for a writer) fills their chunk. ``held``: where the
-    files opened to read ahead are kept, for a worker in this process to read
-    (:mod:`storykit._held`).
+    stream (which may trickle, or wait for a writer) fills their chunk.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
     left_out = None if output is None else _Output(output)
-    for name in read_ahead(inputs, held):  # the next files named are asked for ahead
+    for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
         # the output is left out of a walk that starts outside it (convert in/sub -o in/
         # reads in/sub: it is no output of this command)
         leave = None if name == "-" or left_out is None or left_out.holds(base) else left_out
-        for found in walk(source, format=format, limits=limits, held=held):
+        for found in walk(source, format=format, limits=limits):
             if leave is not None and not isinstance(found, Opened):
                 # (a Named's origin is made on each look: its path is asked for once)
                 path = found.path if isinstance(found, Named) else found.origin.path

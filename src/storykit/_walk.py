@@ -19,7 +19,7 @@ Splitting what it yields into stories is :mod:`storykit._pieces`'s work.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from storykit import formats
 from storykit._archives import archive_blobs
@@ -36,9 +36,6 @@ from storykit._sources import (
     stream_name,
     suffix_format,
 )
-
-if TYPE_CHECKING:
-    from storykit._held import Held
 
 __all__ = ["Found", "Named", "Opened", "read_whole", "walk"]
 
@@ -72,21 +69,18 @@ Found = Named | Blob | Opened | Failure | Skipped
 """What :func:`walk` yields."""
 
 
-def walk(
-    source: object, *, format: str | None, limits: Limits, held: Held | None = None
-) -> Iterator[Found]:
+def walk(source: object, *, format: str | None, limits: Limits) -> Iterator[Found]:
     """Every file, archive member and open file in ``source``, in order (see the module).
 
     ``format`` reads every file as that format (an archive is then a file like any other);
-    ``None`` tells each from its suffix. ``held``: where the files opened to read ahead are
-    kept for their reading (:mod:`storykit._held`).
+    ``None`` tells each from its suffix.
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
         TypeError: ``source`` is of a type that names no stories.
     """
     check_format(format)
-    for item in expand(source, held):
+    for item in expand(source):
         if isinstance(item, str):  # a path
             suffix = lower_suffix(item)
             if format is None and suffix in _ARCHIVES:

@@ -26,7 +26,7 @@ import io
 import os
 import stat
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from storykit import formats
 from storykit._pieces import (
@@ -53,9 +53,6 @@ from storykit._work_records import (
 from storykit._writing import write_atomic
 from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
-
-if TYPE_CHECKING:
-    from storykit._held import Held
 
 __all__ = ["SITE_INDEX", "Numbered", "annotate", "work"]
 
@@ -142,16 +139,13 @@ def _over(opened: bytes | io.BufferedReader, size: int) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size > size
 
 
-def work(
-    chunk: list[Unit], job: Job, slot: memoryview | None = None, held: Held | None = None
-) -> Done:
+def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
     """Do one chunk of units (in a worker process, or here with ``--jobs 1``).
 
     ``slot``: where to leave the output, if it fits, rather than send it back (see
-    :class:`storykit._pool.SharedSlots`). ``held``: the files the walk opened in this
-    process, to read rather than open again (:mod:`storykit._held`).
+    :class:`storykit._pool.SharedSlots`).
     """
-    batch = _Chunk(job, slot, held)
+    batch = _Chunk(job, slot)
     for index, unit in enumerate(chunk):
         if batch.full:
             break  # the output's disk is full: the rest of the chunk is not done
@@ -174,23 +168,11 @@ def work(
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = (
-        "extras",
-        "files",
-        "full",
-        "held",
-        "job",
-        "ok",
-        "results",
-        "slot",
-        "texts",
-        "write",
-    )
+    __slots__ = ("extras", "files", "full", "job", "ok", "results", "slot", "texts", "write")
 
-    def __init__(self, job: Job, slot: memoryview | None = None, held: Held | None = None) -> None:
+    def __init__(self, job: Job, slot: memoryview | None = None) -> None:
         self.job = job
         self.slot = slot
-        self.held = held
         self.write = None if job.mode == "validate" else _writer(job)
         self.texts: list[bytes] = []  # each encoded: cheaper than encoding them joined
         self.results: list[Result] = []
@@ -233,7 +215,7 @@ class _Chunk:
         """
         path, limit = unit.path, self.job.max_member_size
         try:
-            opened = open_file(path, limit, self.held)
+            opened = open_file(path, limit)
         except OSError as exc:
             self.files += 1
             self.failure(os_failure(path, exc))

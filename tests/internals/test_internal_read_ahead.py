@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import _held, _sources, _units
+from storykit import _sources, _units
 
 pytestmark = pytest.mark.skipif(
     _sources._WILLNEED is None, reason="no posix_fadvise on this platform: nothing is read ahead"
@@ -83,7 +83,7 @@ def test_every_file_is_asked_for_before_it_is_reached_and_not_far_ahead(
     assert walked == names  # the same walk
     assert spy.opened == names  # each file asked for once, in order
     spy.check_window(names)
-    assert spy.advised == [(0, _held._AHEAD_BYTES, os.POSIX_FADV_WILLNEED)] * len(names)
+    assert spy.advised == [(0, _sources._AHEAD_BYTES, os.POSIX_FADV_WILLNEED)] * len(names)
 
 
 def test_the_walk_asks_for_no_more_than_it_has_walked_plus_the_window(
