@@ -119,6 +119,17 @@ def test_a_walk_leaves_out_the_file_standard_output_goes_into(tmp_path: Path, in
     assert {storykit.loads(line, "json") for line in lines} == {storykit.load(SEED)}
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_validate_leaves_out_the_file_its_report_goes_into(tmp_path: Path) -> None:
+    # `validate in > in/report.txt` read its own report, empty or half-written, as a dump:
+    # "in/report.txt: error: no story here", exit 1, for a folder of good dumps
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    done = shell("storykit validate in > in/report.txt", tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
+    assert (tmp_path / "in" / "report.txt").read_text(encoding="utf-8") == ""
+
+
 def test_a_device_output_that_leads_to_a_file_is_appended_to(tmp_path: Path) -> None:
     # -o /dev/stdout opened again the file standard output was (>> log) with "wb": what
     # the log held before was lost

@@ -90,11 +90,11 @@ def _engine_units(
     passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
-    output = getattr(args, "output", None)  # (validate has none)
+    output = getattr(args, "output", None)  # (validate has none: its report goes to stdout)
     if output in (None, "-") or (not os.path.isdir(output) and is_special(output)):
-        # standard output, a device, a FIFO: nothing a walk finds, unless convert's output
-        # goes into a file there (>> in/all.jsonl)
-        output = _appended_file(output) if hasattr(args, "output") else None
+        # standard output, a device, a FIFO: nothing a walk finds, unless the output goes
+        # into a file there (convert in >> in/all.jsonl, validate in > in/report.txt)
+        output = _appended_file(output)
     return units(
         inputs,
         namer,
