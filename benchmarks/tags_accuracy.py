@@ -9,6 +9,8 @@ once with the story's text as evidence, and prints:
   category, without and with the text;
 - the share of tags right (a tag is right when it is a hand-split tag at the same place of
   the line);
+- the time a line takes to split cold (the splitter's memory of lines emptied first: the
+  best of five), as a mean over all lines, hard and not-hard ones, without and with text;
 - every miss, as ``line → got […] expected […]``, the misses with text first.
 
 The splitting runs in a process of its own whose ``PYTHONPATH`` is ``SRC`` (the ``src``
@@ -25,6 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,14 +37,29 @@ MODES = ("without text", "with text")
 
 def worker(cases_path: str, out_path: str) -> None:
     """Split every line (in a process whose ``storykit`` is the one under test)."""
-    from storykit.tags import split_tags
+    import storykit
+    from storykit.tags import _default_splitter, split_tags
 
     cases = json.loads(Path(cases_path).read_text("utf-8"))
     without = [list(split_tags(case["line"])) for case in cases]
     with_text = [list(split_tags(case["line"], case["text"])) for case in cases]
-    import storykit
-
-    result = {"without text": without, "with text": with_text, "module": storykit.__file__}
+    splitter = _default_splitter()
+    times: dict[str, list[float]] = {mode: [] for mode in MODES}
+    for case in cases:
+        for mode, text in zip(MODES, ("", case["text"]), strict=True):
+            best = float("inf")
+            for _ in range(5):  # each split cold: the splitter's memory of lines emptied
+                splitter._splits.clear()
+                start = time.perf_counter()
+                splitter.split(case["line"], text)
+                best = min(best, time.perf_counter() - start)
+            times[mode].append(best * 1e6)
+    result = {
+        "without text": without,
+        "with text": with_text,
+        "times": times,
+        "module": storykit.__file__,
+    }
     Path(out_path).write_text(json.dumps(result), "utf-8")
 
 
@@ -96,6 +114,10 @@ def main() -> int:
     print(row("not hard", easy))
     for category in sorted({case["category"] for case in cases}):
         print(row(category, [k for k, case in enumerate(cases) if case["category"] == category]))
+    print("time a line split cold (µs, the best of 5, mean over the lines):")
+    for name, keys in (("all", range(len(cases))), ("hard", hard), ("not hard", easy)):
+        means = [sum(result["times"][mode][k] for k in keys) / len(keys) for mode in MODES]
+        print(f"  {name:<16} " + "   ".join(f"{mean:<17.1f}" for mean in means))
     total = sum(len(case["tags"]) for case in cases)
     for mode in MODES:
         tags_right = sum(
