@@ -120,6 +120,20 @@ def test_a_walk_leaves_out_the_file_standard_output_goes_into(tmp_path: Path, in
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_walk_leaves_out_the_file_a_device_output_leads_to(tmp_path: Path) -> None:
+    # -o /dev/fd/3 3>>in/all.jsonl: the walk found the file behind standard output only,
+    # and read in/all.jsonl as it grew ("no story here" first, then each run more lines)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    for _ in range(3):
+        command = "storykit convert in --to jsonl -q -o /dev/fd/3 3>>in/all.jsonl"
+        done = shell(BOUND + command, tmp_path)
+        assert (done.returncode, done.stderr) == (0, "")
+    lines = (tmp_path / "in" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
 def test_validate_leaves_out_the_file_its_report_goes_into(tmp_path: Path) -> None:
     # `validate in > in/report.txt` read its own report, empty or half-written, as a dump:
     # "in/report.txt: error: no story here", exit 1, for a folder of good dumps

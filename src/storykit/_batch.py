@@ -13,7 +13,6 @@ written by :mod:`storykit._cli_report`, and file names in messages by
 from __future__ import annotations
 
 import argparse
-import io
 import itertools
 import json
 import os
@@ -111,26 +110,28 @@ def _written_file(out: str | None) -> os.stat_result | None:
     ``out`` is ``-o``: None or ``-`` for standard output, or a device path (``/dev/stdout``).
     """
     try:
-        found = os.fstat(sys.stdout.fileno()) if out in (None, "-") else os.stat(out or "")
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # closed, replaced
+        found = os.fstat(sys.stdout.fileno()) if out is None or out == "-" else os.stat(out)
+    except (OSError, ValueError, AttributeError):  # closed, replaced (io.UnsupportedOperation)
         return None
     return found if stat.S_ISREG(found.st_mode) else None
 
 
 def _appended_file(out: str | None) -> str | None:
-    """The path of the file standard output writes into, to leave out of a walk; else None.
+    """The path of the file the output writes into, to leave out of a walk; else None.
 
     ``convert in --to jsonl >> in/all.jsonl`` read in/all.jsonl as it grew, and wrote what
-    it read into it again. Found by the system's name for the descriptor (Linux), when the
-    file there is that one.
+    it read into it again; so did ``-o /dev/fd/3 3>>in/all.jsonl``. Found by the system's
+    name for the descriptor (Linux: ``/proc/self/fd``, where ``/dev/stdout`` and
+    ``/dev/fd/N`` lead), when the file there is that one.
     """
     written = _written_file(out)
     if written is None:
         return None
     try:
-        path = os.path.realpath(f"/proc/self/fd/{sys.stdout.fileno()}")
+        device = f"/proc/self/fd/{sys.stdout.fileno()}" if out is None or out == "-" else out
+        path = os.path.realpath(device)
         return path if os.path.samestat(os.stat(path), written) else None
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+    except (OSError, ValueError, AttributeError):
         return None
 
 
@@ -150,7 +151,7 @@ def check_output_not_read(out: str | None, inputs: list[str]) -> None:
     for name in inputs:
         try:
             found = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
-        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        except (OSError, ValueError, AttributeError):
             continue
         if os.path.samestat(found, written):
             where = "standard input" if name == "-" else shown(name)
