@@ -353,10 +353,10 @@ class _Chunk:
             self.results.append(Result(origin.path, origin.member, origin.line, "exists", dest))
             return False
         except OSError as exc:
-            self.fail(origin, f"cannot write {dest}: {exc.strerror or exc}")
+            result = failed(origin, f"cannot write {dest}: {exc.strerror or exc}")
             if exc.errno in _FULL:
-                self.results[-1] = self.results[-1]._replace(kind="full")
-                self.full = True
+                result, self.full = result._replace(kind="full"), True
+            self.results.append(result)
             return False
         return True
 
