@@ -9,8 +9,10 @@ once with the story's text as evidence, and prints:
   category, without and with the text;
 - the share of tags right (a tag is right when it is a hand-split tag at the same place of
   the line);
-- the time a line takes to split cold (the splitter's memory of lines emptied first: the
-  best of five), as a mean over all lines, hard and not-hard ones, without and with text;
+- the time a line takes to split when it is new to the splitter (its memory of lines
+  emptied first; its tables of character classes and run shapes warm, as in a long run:
+  the best of five), as a mean over all lines, hard and not-hard ones, without and with
+  text. The first line of a process costs more (about twice, its tables cold);
 - every miss, as ``line → got […] expected […]``, the misses with text first.
 
 The splitting runs in a process of its own whose ``PYTHONPATH`` is ``SRC`` (the ``src``
@@ -48,7 +50,7 @@ def worker(cases_path: str, out_path: str) -> None:
     for case in cases:
         for mode, text in zip(MODES, ("", case["text"]), strict=True):
             best = float("inf")
-            for _ in range(5):  # each split cold: the splitter's memory of lines emptied
+            for _ in range(5):  # each split a new line's: the memory of lines emptied
                 splitter._splits.clear()
                 start = time.perf_counter()
                 splitter.split(case["line"], text)
@@ -114,7 +116,7 @@ def main() -> int:
     print(row("not hard", easy))
     for category in sorted({case["category"] for case in cases}):
         print(row(category, [k for k, case in enumerate(cases) if case["category"] == category]))
-    print("time a line split cold (µs, the best of 5, mean over the lines):")
+    print("time a new line takes to split (µs; memory of lines emptied, tables warm; best of 5):")
     for name, keys in (("all", range(len(cases))), ("hard", hard), ("not hard", easy)):
         means = [sum(result["times"][mode][k] for k in keys) / len(keys) for mode in MODES]
         print(f"  {name:<16} " + "   ".join(f"{mean:<17.1f}" for mean in means))
