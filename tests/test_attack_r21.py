@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
@@ -43,7 +44,7 @@ def test_a_log_of_errors_does_not_hold_the_stories_that_failed(
     gc.collect()
     tracemalloc.start()
     try:
-        with pytest.warns(storykit.StoryWarning) if policy == "warn" else _nothing():
+        with pytest.warns(storykit.StoryWarning) if policy == "warn" else contextlib.nullcontext():
             stream = storykit.iter_records(io.BytesIO(data), format=fmt, errors=policy)  # type: ignore[arg-type]
             assert list(stream) == []
         del data
@@ -55,14 +56,6 @@ def test_a_log_of_errors_does_not_hold_the_stories_that_failed(
     assert all(isinstance(error, StoryParseError) for error in stream.errors)
     assert stream.errors[1].line == 2
     assert held < count * BIG // 4  # the messages, not the stories (it was over count * BIG)
-
-
-class _nothing:  # noqa: N801 - a context manager used as pytest.warns is
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def test_a_logged_error_still_says_where_and_what() -> None:

@@ -3,8 +3,7 @@
 The walk opens the next files named, to ask the kernel to read them ahead, while the first
 is read; a named pipe named first holds the reading back, deterministically, until the test
 writes into it: meanwhile a file named after it is moved aside and another put in its place,
-or its folder renamed. The command must read what the path leads to then. (A change that
-kept the descriptors opened to read ahead, for the reading, read the old file: reverted.)
+or its folder renamed. The command must read what the path leads to then.
 """
 
 from __future__ import annotations

@@ -234,7 +234,8 @@ def test_the_vocabulary_is_read_only() -> None:
         ("Ummpox", "", ("Ummpox",)),
         ("XYZmpoxAfrica", "", ("XYZ", "mpox", "Africa")),
         ("OpenAInpm", "", ("OpenAI", "npm")),
-        # An unknown lower-case word after a run of capitals is still no tag without evidence.
+        # An unknown lower-case word after a run of capitals is still no tag without evidence:
+        # the run's last capital starts a word, as for a capitalised word (UK|Mental)
         ("XYZzorkAfrica", "", ("XY", "Zzork", "Africa")),
         # A period ends a tag before a capitalised word, and after two initials or more before
         # an acronym; not after one initial or inside a word.
