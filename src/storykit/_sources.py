@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
 
 from storykit import formats
+from storykit._ahead import AHEAD, read_ahead, read_folder_ahead
 from storykit._records import Failure, Origin
 from storykit.errors import StoryParseError, UnknownFormatError
 
@@ -242,91 +243,15 @@ def _walk(top: str) -> Iterator[str | Failure]:
         return
     files.extend(folders)
     files.sort()
-    ahead = 0  # files[:ahead] have been asked for (see _read_ahead)
+    ahead = 0  # files[:ahead] have been asked for (see read_folder_ahead)
     for k, name in enumerate(files):
         path = os.path.join(top, name)
         if name in folders:
             yield from _walk(path)
             continue
-        if k + _AHEAD > ahead:  # keep between _AHEAD and twice that asked for
-            ahead = _read_ahead(top, files, max(k, ahead), folders, odd)
+        if k + AHEAD > ahead:  # keep between AHEAD and twice that asked for
+            ahead = read_folder_ahead(top, files, max(k, ahead), folders, odd)
         yield (_special(path) if name in odd else None) or path
-
-
-_AHEAD = 64  # files a folder's walk asks the kernel to read, at a time, before it reaches them
-_AHEAD_BYTES = 1 << 20  # of each file (a larger one is streamed: the kernel reads ahead then)
-_O_AHEAD = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-_WILLNEED: int | None = getattr(os, "POSIX_FADV_WILLNEED", None)
-
-
-def _read_ahead(top: str, names: list[str], start: int, folders: set[str], odd: set[str]) -> int:
-    """Ask the kernel to read the next regular files of a folder now; where that stops.
-
-    Read one after another, files that are not in the page cache (an archive not read since
-    the machine started) each wait for the disk in turn; told of the next ones together
-    (``posix_fadvise(WILLNEED)``), the kernel reads them at once, while the first are being
-    converted. 20,000 small dumps read from a cold cache took 1.9 s one after another and
-    0.25 s so. A cached file costs an ``open`` and a ``close`` more (about 2 µs).
-
-    Only files whose folder entry says they are regular are asked for (:func:`_advise`).
-    The files from ``names[start]`` on are, up to the next folder or ``_AHEAD`` files.
-    """
-    stop = min(len(names), start + _AHEAD)
-    if _WILLNEED is None:
-        return stop
-    for k in range(start, stop):
-        name = names[k]
-        if name in folders:
-            return k + 1
-        if name not in odd:
-            _advise(os.path.join(top, name))
-    return stop
-
-
-def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
-    """Each of ``items`` (sources named one by one, a pattern's matches), in order.
-
-    (``storykit convert a.txt b.txt …`` walks its inputs through this too.)
-
-    As :func:`_walk` does for a folder's files, the regular files among the next
-    ``_AHEAD`` to ``2 * _AHEAD`` items are asked for before they are reached; here each
-    path is looked at first (``os.stat``: nothing but a regular file is opened, and a path
-    named on its own may be a named pipe or a device). Other items pass untouched.
-    """
-    ahead = 0  # items[:ahead] have been asked for
-    for k, item in enumerate(items):
-        if k + _AHEAD > ahead and _WILLNEED is not None:  # as _walk keeps its window
-            start, ahead = max(k, ahead), min(len(items), max(k, ahead) + _AHEAD)
-            for path in items[start:ahead]:
-                if isinstance(path, (str, os.PathLike)) and _is_regular(path):
-                    _advise(path)
-        yield item
-
-
-def _is_regular(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a regular file (or a link to one); ``False`` if it cannot tell."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, TypeError, ValueError):
-        return False
-
-
-def _advise(path: str | os.PathLike[str]) -> None:
-    """Ask the kernel to read the first ``_AHEAD_BYTES`` of the regular file ``path`` now.
-
-    Opened without waiting (``O_NONBLOCK``) and closed at once; anything that fails is left
-    for the reading to report.
-    """
-    try:
-        fd = os.open(path, _O_AHEAD)
-    except (OSError, TypeError, ValueError):
-        return
-    try:
-        os.posix_fadvise(fd, 0, _AHEAD_BYTES, _WILLNEED or 0)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _has_magic(path: str) -> bool:

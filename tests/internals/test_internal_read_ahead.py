@@ -4,7 +4,8 @@ files named one by one or matched by a pattern (``read_ahead``).
 What it must do: every regular file of a folder is asked for before the walk yields it, and
 never far ahead; nothing else is opened (a named pipe would make an ``open`` wait, a device
 may act on it); whatever fails is left to the reading, which reports it; no descriptor is
-left open. The walk yields what it yielded without it.
+left open. The walk yields what it yielded without it. Files the kernel holds in its cache
+already are not asked for: a window whose first and last files are cached is left alone.
 """
 
 from __future__ import annotations
@@ -16,13 +17,22 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import _sources, _units
+from storykit import _ahead, _sources, _units
 
 pytestmark = pytest.mark.skipif(
-    _sources._WILLNEED is None, reason="no posix_fadvise on this platform: nothing is read ahead"
+    _ahead._WILLNEED is None, reason="no posix_fadvise on this platform: nothing is read ahead"
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_1f0ab7ed21f31e00.txt"
+
+_REAL_CACHED = _ahead._cached
+
+
+@pytest.fixture(autouse=True)
+def _cold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here walks files the kernel does not hold (as after a restart), unless it
+    puts the real look back: the files a test writes are in the cache."""
+    monkeypatch.setattr(_ahead, "_cached", lambda path: False)
 
 
 class Spy:
@@ -45,8 +55,8 @@ class Spy:
             self.advised.append((offset, length, advice))
             real_advise(fd, offset, length, advice)
 
-        monkeypatch.setattr(_sources.os, "open", spy_open)
-        monkeypatch.setattr(_sources.os, "posix_fadvise", spy_advise)
+        monkeypatch.setattr(_ahead.os, "open", spy_open)
+        monkeypatch.setattr(_ahead.os, "posix_fadvise", spy_advise)
 
     def walk(self, top: Path) -> Iterator[str]:
         yield from self.count(_sources._walk(str(top)))
@@ -61,7 +71,7 @@ class Spy:
         """Each file was asked for before it was reached, and at most ``2 * _AHEAD`` before."""
         for k, name in enumerate(names):
             assert self.at_open[name] <= k
-            assert k - self.at_open[name] <= 2 * _sources._AHEAD
+            assert k - self.at_open[name] <= 2 * _ahead.AHEAD
 
 
 def _folder(tmp_path: Path, n: int) -> list[str]:
@@ -83,7 +93,7 @@ def test_every_file_is_asked_for_before_it_is_reached_and_not_far_ahead(
     assert walked == names  # the same walk
     assert spy.opened == names  # each file asked for once, in order
     spy.check_window(names)
-    assert spy.advised == [(0, _sources._AHEAD_BYTES, os.POSIX_FADV_WILLNEED)] * len(names)
+    assert spy.advised == [(0, _ahead._AHEAD_BYTES, os.POSIX_FADV_WILLNEED)] * len(names)
 
 
 def test_the_walk_asks_for_no_more_than_it_has_walked_plus_the_window(
@@ -95,7 +105,7 @@ def test_the_walk_asks_for_no_more_than_it_has_walked_plus_the_window(
     walk = spy.walk(tmp_path)
     for _ in range(10):
         next(walk)
-    assert len(spy.opened) <= 2 * _sources._AHEAD
+    assert len(spy.opened) <= 2 * _ahead.AHEAD
     walk.close()
 
 
@@ -125,7 +135,7 @@ def test_a_file_that_cannot_be_opened_ahead_is_left_to_the_reading(
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr(_sources.os, "open", refuse_one)
+    monkeypatch.setattr(_ahead.os, "open", refuse_one)
     assert list(_sources._walk(str(tmp_path))) == names
     assert [s.title for s in storykit.iter_stories(tmp_path)] == [storykit.load(SEED).title] * 3
 
@@ -144,8 +154,8 @@ def test_a_failed_advice_closes_the_file_and_goes_on(
         closed.append(fd)
         real_close(fd)
 
-    monkeypatch.setattr(_sources.os, "posix_fadvise", refuse)
-    monkeypatch.setattr(_sources.os, "close", spy_close)
+    monkeypatch.setattr(_ahead.os, "posix_fadvise", refuse)
+    monkeypatch.setattr(_ahead.os, "close", spy_close)
     before = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
     assert list(_sources._walk(str(tmp_path))) == names
     assert len(closed) == 5
@@ -178,7 +188,7 @@ def test_without_posix_fadvise_nothing_is_opened_ahead(
 ) -> None:
     names = _folder(tmp_path, 3)
     spy = Spy(monkeypatch)
-    monkeypatch.setattr(_sources, "_WILLNEED", None)
+    monkeypatch.setattr(_ahead, "_WILLNEED", None)
     assert list(_sources._walk(str(tmp_path))) == names
     assert spy.opened == []
 
@@ -237,6 +247,123 @@ def test_a_list_is_not_read_ahead_without_posix_fadvise(
 ) -> None:
     names = _folder(tmp_path, 3)
     spy = Spy(monkeypatch)
-    monkeypatch.setattr(_sources, "_WILLNEED", None)
+    monkeypatch.setattr(_ahead, "_WILLNEED", None)
     assert list(_sources.expand(names)) == names
     assert spy.opened == []
+
+
+# --- files in the cache already -------------------------------------------------------------
+
+
+def _windows(names: list[str]) -> list[list[str]]:
+    return [names[k : k + _ahead.AHEAD] for k in range(0, len(names), _ahead.AHEAD)]
+
+
+@pytest.mark.parametrize("source", ["folder", "list"])
+def test_a_window_whose_first_and_last_files_are_cached_is_not_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """Asking for a cached file costs three system calls and gains nothing (a warm archive)."""
+    names = _folder(tmp_path, 150)
+    looked: list[str] = []
+
+    def cached(path: str) -> bool:
+        looked.append(str(path))
+        return True
+
+    monkeypatch.setattr(_ahead, "_cached", cached)
+    spy = Spy(monkeypatch)
+    walked = spy.walk(tmp_path) if source == "folder" else spy.count(_sources.expand(names))
+    assert list(walked) == names
+    assert spy.advised == []
+    assert looked == [n for w in _windows(names) for n in (w[-1], w[0])]  # two looks a window
+
+
+@pytest.mark.parametrize("cold", ["first", "last"])
+@pytest.mark.parametrize("source", ["folder", "list"])
+def test_a_window_with_its_first_or_last_file_not_cached_is_asked_for_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, cold: str
+) -> None:
+    names = _folder(tmp_path, 150)
+    second = _windows(names)[1]
+    not_cached = second[0] if cold == "first" else second[-1]
+    monkeypatch.setattr(_ahead, "_cached", lambda path: str(path) != not_cached)
+    spy = Spy(monkeypatch)
+    walked = spy.walk(tmp_path) if source == "folder" else spy.count(_sources.expand(names))
+    assert list(walked) == names
+    assert spy.opened == second  # that window only, every file of it, before it is reached
+    assert len(spy.advised) == len(second)
+    for name in second:  # asked for before it was reached, and not far ahead
+        assert 0 <= names.index(name) - spy.at_open[name] <= 2 * _ahead.AHEAD
+
+
+def test_a_named_pipe_named_first_is_not_opened_to_look_at_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look opens only a regular file (a named pipe's open could wait, a device act)."""
+    names = _folder(tmp_path, 2)
+    os.mkfifo(tmp_path / "pipe.txt")
+    monkeypatch.setattr(_ahead, "_cached", _REAL_CACHED)
+    spy = Spy(monkeypatch)
+    items = [str(tmp_path / "pipe.txt"), *names]
+    assert list(_sources.read_ahead(items)) == items
+    assert str(tmp_path / "pipe.txt") not in spy.opened
+
+
+def _kernel_tells(path: Path) -> bool:
+    path.read_bytes()  # (now in the cache)
+    return _REAL_CACHED(str(path))
+
+
+def test_the_kernel_is_asked_whether_a_file_just_read_is_cached(tmp_path: Path) -> None:
+    names = _folder(tmp_path, 1)
+    if not _kernel_tells(Path(names[0])):
+        pytest.skip("this kernel or file system cannot tell what it holds (RWF_NOWAIT)")
+    before = set(os.listdir("/proc/self/fd"))
+    assert _REAL_CACHED(names[0]) is True
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert _REAL_CACHED(str(tmp_path / "empty.txt")) is True  # nothing to wait for
+    assert set(os.listdir("/proc/self/fd")) == before  # every descriptor closed
+
+
+def test_a_file_dropped_from_the_cache_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real look, end to end: a walk asks for files the kernel has let go of."""
+    names = _folder(tmp_path, 3)
+    if not _kernel_tells(Path(names[0])):
+        pytest.skip("this kernel or file system cannot tell what it holds (RWF_NOWAIT)")
+    for name in names:
+        fd = os.open(name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+    if _REAL_CACHED(names[-1]):
+        pytest.skip("this file system keeps its files' pages (tmpfs): none can be dropped")
+    monkeypatch.setattr(_ahead, "_cached", _REAL_CACHED)
+    spy = Spy(monkeypatch)
+    assert list(spy.walk(tmp_path)) == names
+    assert len(spy.advised) == len(names)
+
+
+def test_what_cannot_be_told_counts_as_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Then the files are asked for, as before the look: a missing file, a file that cannot be
+    opened, a file system without ``RWF_NOWAIT``, a system without it."""
+    names = _folder(tmp_path, 1)
+    Path(names[0]).read_bytes()
+    assert _REAL_CACHED(str(tmp_path / "missing.txt")) is False
+    before = set(os.listdir("/proc/self/fd"))
+
+    def unsupported(fd: int, buffers: list[bytearray], offset: int, flags: int) -> int:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(_ahead.os, "preadv", unsupported)
+    assert _REAL_CACHED(names[0]) is False
+    assert set(os.listdir("/proc/self/fd")) == before  # closed after the failure too
+    monkeypatch.undo()
+    monkeypatch.setattr(_ahead, "_NOWAIT", None)
+    assert _REAL_CACHED(names[0]) is False
