@@ -338,22 +338,10 @@ def _undecided(text: str) -> tuple[int, int, _StoryStart] | None:
     other end at the next such line, or at a nav or footer line (the search back stops at
     the last one: most blocks hold one, and are looked at no further).
     """
-    pos = len(text)
-    while True:  # the last line that holds a '←' after text
-        pos = text.rfind("←", 0, pos)
-        if pos == -1:
-            return None
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
-        raw = text[start:end]
-        line = raw.strip().lstrip("\ufeff")
-        if line and _reads_as_nav_or_footer(line):  # what is before it is decided by it
-            return None
-        found = _glued_nav(line) if line else None
-        if found is not None:
-            break
-        pos = start
+    glued = _last_glued_nav(text, len(text))
+    if glued is None:
+        return None
+    start, end, raw, line, found = glued
     cut_end, cut_start, tight = found
     lines = _StoryStart()
     if not tight or lines.read(_lines_after(text, end + 1)) is not None:
@@ -376,17 +364,33 @@ def _needs_a_line(text: str, pending: _StoryStart | None) -> bool:
         if probe.read(_lines_after(text, 0)) is None:
             return probe.phase == 2
     # the last line (with no line break after it: the input's last, or one over the limit)
-    pos = text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1
-    while True:  # the last line before it that holds a '←' after text
+    glued = _last_glued_nav(text, text.rfind("\n", 0, len(text) - text.endswith("\n")) + 1)
+    if glued is None:
+        return False
+    probe = _StoryStart()
+    return probe.read(_lines_after(text, glued[1] + 1)) is None and probe.phase == 2
+
+
+def _last_glued_nav(text: str, pos: int) -> tuple[int, int, str, str, tuple[int, int, bool]] | None:
+    """The last line before ``pos`` in ``text`` that holds a '←' after text: a glued nav line.
+
+    ``(start, end, raw, line, cut)``: where the line starts and ends in ``text``, the line as
+    it is and stripped, and :func:`_glued_nav`'s cut. ``None`` when there is none, or when a
+    nav or footer line comes after it (that line decides what is before it; the search back
+    stops there: most blocks hold one, and are looked at no further).
+    """
+    while True:
         pos = text.rfind("←", 0, pos)
         if pos == -1:
-            return False
+            return None
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
-        line = text[start:end].strip().lstrip("\ufeff")
+        end = len(text) if end == -1 else end  # the input's last line, or one over the limit
+        raw = text[start:end]
+        line = raw.strip().lstrip("\ufeff")
         if line and _reads_as_nav_or_footer(line):
-            return False
-        if line and _glued_nav(line) is not None:
-            probe = _StoryStart()
-            return probe.read(_lines_after(text, end + 1)) is None and probe.phase == 2
+            return None
+        found = _glued_nav(line) if line else None
+        if found is not None:
+            return start, end, raw, line, found
         pos = start
