@@ -40,17 +40,19 @@ def read_folder_ahead(
     stop = min(len(names), start + AHEAD)
     if _WILLNEED is None:
         return stop
-    window: list[str] = []
+    window: list[str] = []  # the regular files' names (joined to ``top`` only when asked for)
     for k in range(start, stop):
         name = names[k]
         if name in folders:
             stop = k + 1
             break
         if name not in odd:
-            window.append(os.path.join(top, name))
-    if window and not (_cached(window[-1]) and _cached(window[0])):
-        for path in window:
-            _advise(path)
+            window.append(name)
+    if window and not (
+        _cached(os.path.join(top, window[-1])) and _cached(os.path.join(top, window[0]))
+    ):
+        for name in window:
+            _advise(os.path.join(top, name))
     return stop
 
 
