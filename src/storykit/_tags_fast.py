@@ -55,6 +55,7 @@ class _FastPath(_Rules):
         # the loop after this one checks for the token). The first other token and those
         # after it are left to that loop, which carries on from there.
         vocabulary = self._vocabulary
+        inner = self._inner
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
         lower_ends = self._lower_ends
@@ -85,7 +86,11 @@ class _FastPath(_Rules):
                             break
                     elif sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
                         break
-                    if pair in inner_pairs and self._name_across(line, sig, i, pair):
+                    if (
+                        pair in inner_pairs
+                        and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
+                        and any(self._names_at(line, sig, i, near))  # (a known name there)
+                    ):
                         break
                 after_word = word_before
                 word_before = token[-1] != "d"
@@ -98,7 +103,11 @@ class _FastPath(_Rules):
                         break
                 if i:
                     pair = line[i - 1 : i + 1]
-                    if pair in inner_pairs and self._name_across(line, sig, i, pair):
+                    if (
+                        pair in inner_pairs
+                        and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
+                        and any(self._names_at(line, sig, i, near))  # (a known name there)
+                    ):
                         break
                     if (
                         word_before
@@ -122,7 +131,6 @@ class _FastPath(_Rules):
         # The story's questions wait until the whole line has passed the rules that need
         # none: a line the rules must take (a known name inside a longer piece, say) is
         # declined before the story is asked anything.
-        inner = self._inner
         moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
         joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         unknown: list[int] = []  # where in ``out`` a run of capitals is split on the evidence
@@ -201,17 +209,6 @@ class _FastPath(_Rules):
             assert story is not None
             return self._split_unknown(line, sig, out, unknown, story())
         return tuple(out)
-
-    def _name_across(self, line: str, sig: str, i: int, pair: str) -> bool:
-        """Whether a known name with a case change inside lies across the cut at ``i``.
-
-        As the rules find one (:meth:`_Rules._names_at`); ``pair``: the letters around
-        the cut, an inner pair.
-        """
-        candidates = self._inner.get(line[i - 1 : i + 2]) or self._inner.get(pair)
-        if not candidates:
-            return False
-        return any(True for _ in self._names_at(line, sig, i, candidates))
 
     def _split_unknown(
         self, line: str, sig: str, out: list[str], unknown: list[int], story: StoryText
