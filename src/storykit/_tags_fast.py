@@ -9,7 +9,6 @@ would do more than it does; :meth:`_Rules._split` then takes it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 from storykit._tags_rules import _LONG_NAME, _LOWER_END, MAX_TAG_LENGTH, _Rules
@@ -66,9 +65,9 @@ class _FastPath(_Rules):
         word_before = False  # the previous token is a word that ends in a letter
         after_word = False  # so is the token before it
         split_end = -1  # where the last run of capitals cut in two ends
+        cut_runs = 0  # how many runs of capitals were cut in two (each gave out two pieces)
         unknown_at = -1  # where a run of capitals starts that is neither one known tag nor two
-        tokens_left = iter(tokens)
-        for token in tokens_left:
+        for token in tokens:
             j = i + len(token)
             piece = line[i:j]
             if token[1] in "ls":  # a word
@@ -121,6 +120,7 @@ class _FastPath(_Rules):
                     append(piece[:cut])
                     piece = piece[cut:]
                     split_end = j
+                    cut_runs += 1
             append(piece)
             i = j
         else:
@@ -135,7 +135,7 @@ class _FastPath(_Rules):
         joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         unknown: list[int] = []  # where in ``out`` a run of capitals is split on the evidence
         split = split_end == i  # the previous token was a run of capitals cut in two
-        for token in itertools.chain((token,), tokens_left):  # noqa: B020 - (it goes on)
+        for token in tokens[len(out) - cut_runs :]:  # (from the first other token on)
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
