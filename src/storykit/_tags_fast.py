@@ -49,6 +49,8 @@ class _FastPath(_Rules):
         stories that spell nothing, everything and some text.
         """
         tokens = FAST_TOKEN_RE.findall(sig)
+        if sum(map(len, tokens)) != len(sig):
+            return None  # something else: a lone capital, lower-case starts, CJK…
         # The common token first, in few steps: a long word or a known run of capitals,
         # where no rule does more than cut before it (each condition below is one that
         # the loop after this one checks for the token). The first other token and those
@@ -124,9 +126,7 @@ class _FastPath(_Rules):
             append(piece)
             i = j
         else:
-            return tuple(out) if i == len(sig) else None
-        if sum(map(len, tokens)) != len(sig):
-            return None  # something else: a lone capital, lower-case starts, CJK…
+            return tuple(out)
         # From the first other token on, every rule that may touch the line, in order.
         # The story's questions wait until the whole line has passed the rules that need
         # none: a line the rules must take (a known name inside a longer piece, say) is
