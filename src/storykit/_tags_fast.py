@@ -47,6 +47,10 @@ class _FastPath(_Rules):
         an answer moves a cut or joins two tokens.
         ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
         stories that spell nothing, everything and some text.
+
+        The tokens are taken in two loops: the common token (a long word, a known run of
+        capitals or two) in a few look-ups while no rule above applies, then every token
+        from the first other one on, with every rule that may touch it.
         """
         tokens = FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
@@ -143,14 +147,16 @@ class _FastPath(_Rules):
             if word:
                 if line[j - _LOWER_END : j] in lower_ends:
                     return None  # _split: a known lower-case tag may end it (Health|mpox)
-                if line[j - 2 : j] == "Mc":
+                if mc and line[j - 2 : j] == "Mc":
                     return None  # _cuts: Mc starts a name (Rory Mc|Ilroy)
-                if j - i == 2 and line[i + 1] == "i" and out and not word_before:
-                    return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
-                if out and sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
-                    return None  # _cuts: a code before a name such as eSIM (G7M|eSIM)
-                if out and sig[i - 1] == "U" and self._known_run_before_lower(line, sig, i) >= 0:
-                    return None  # _cuts: a known run before a lower-case word (GDPR|noyb)
+                if out:
+                    if j - i == 2 and line[i + 1] == "i" and not word_before:
+                        return None  # _cuts: an acronym before a name such as iPhone (USA|iUS)
+                    before = sig[i - 1]  # (a name joined just before may end in one: NetzDG)
+                    if before == "d" and self._known_name_at(line, sig, i + 1):
+                        return None  # _cuts: a code before a name such as eSIM (G7M|eSIM)
+                    if before == "U" and self._known_run_before_lower(line, sig, i) >= 0:
+                        return None  # _cuts: a known run before a lower-case word (GDPR|noyb)
             elif piece not in vocabulary:
                 cut = None if i == unknown_at else self._two_known(piece, token)
                 if cut is not None:
