@@ -4,7 +4,9 @@
 capitals and codes, every word but the last long) without the story, and declines (``None``)
 every other line. Wherever it answers, the full rules (``TagSplitter._split``) must give the
 same tags for a story that spells nothing, one that spells everything, and the story's own
-text.
+text. It takes the common token (a long word, a known run of capitals or two) in a loop of
+its own and hands the first other token to the full token loop: the made-up lines run
+through both, and ``_HANDED_OVER`` holds a line for each condition of the hand-over.
 
 These tests reach in because the fast path and the full rules are two private roads to one public
 answer (``split_tags``): only driving each directly shows they agree.
