@@ -78,7 +78,7 @@ class _FastPath(_Rules):
             piece = line[i:j]
             if token[1] in "ls":  # a word
                 if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends or mc:
-                    break  # (a short word: the story may join or move it)
+                    break  # a short word (the story may join it on), Health|mpox, Mc
                 if i:
                     pair = line[i - 1 : i + 1]
                     if word_before:  # (a long one: words before are long here)
