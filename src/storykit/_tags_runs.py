@@ -230,10 +230,8 @@ def split_lowercase(
     out: list[tuple[int, int]] = []
     start = p = i
     while p < j:
-        match = next(
-            (t for t in lowercase.get(line[p : p + 2], ()) if line.startswith(t, p)),
-            None,
-        )
+        candidates = lowercase.get(line[p : p + 2])  # (most letters start none)
+        match = next((t for t in candidates if line.startswith(t, p)), None) if candidates else None
         if match is None or p + len(match) > j:
             p += 1
             continue

@@ -4,7 +4,9 @@
 capitals and codes, every word but the last long) without the story, and declines (``None``)
 every other line. Wherever it answers, the full rules (``TagSplitter._split``) must give the
 same tags for a story that spells nothing, one that spells everything, and the story's own
-text.
+text. It takes the common token (a long word, a known run of capitals or two) in a loop of
+its own and hands the first other token to the full token loop: the made-up lines run
+through both, and ``_HANDED_OVER`` holds a line for each condition of the hand-over.
 
 These tests reach in because the fast path and the full rules are two private roads to one public
 answer (``split_tags``): only driving each directly shows they agree.
@@ -137,6 +139,56 @@ def test_with_a_taught_vocabulary(line: str, context: str, taught: list[str]) ->
     splitter = TagSplitter()
     splitter.add(*taught)
     assert _agrees(splitter, line, context)
+
+
+# The fast path takes the common token (a long word, a known run of capitals or two) in a
+# few look-ups, and hands the first other token to the full token loop. Each line below is
+# one the common-token loop must hand over: it fails should a condition be left out.
+_HANDED_OVER = [
+    ("ArtFranceLuxury", "ArtFrance", []),  # a short word: the story may join it on
+    ("CrimeHealthmpox", "", []),  # a known lower-case tag ends a word (Health|mpox)
+    ("CrimeRory McIlroyGolfer", "", []),  # Mc starts a name (Rory McIlroy)
+    ("CrimeAmericaseMergers", "", ["eMerge"]),  # a known lower-case start after a word
+    ("CrimeAmericaseMerge Americas", "", ["eMerge Americas"]),  # (a name with a space)
+    ("TradeUSAfrica", "frica", []),  # a known run before a word's lower-case letters (USA|frica)
+    ("COVID-19XabcdeFghij", "", ["abcdeFgh"]),  # digits before a known lower-case start
+    ("CrimeDreamWorksAnimation", "", []),  # a known name across a cut, before a word
+    ("CrimeAbcdefGHI", "", ["AbcdefGHI", "GHI"]),  # and before a known run of capitals
+    ("CrimeseSIMCrime", "", []),  # a known name across a cut before a known run (eSIM)
+    ("CrimexABCsCrime", "", ["xABC", "ABCs"]),  # a known lower-case start before one
+    ("AgricultureOGMCIRC", "OGM CIRC", []),  # a run neither one known tag nor two
+    ("AIEVsPlusCrime", "", ["EVsPlus"]),  # a run cut in two, before a known name's end
+    ("ElectionsCVS HealthCrime", "", []),  # tokens that do not cover the line
+]
+
+
+@pytest.mark.parametrize(("line", "context", "taught"), _HANDED_OVER)
+def test_the_common_token_loop_hands_over_where_a_rule_may_do_more(
+    line: str, context: str, taught: list[str]
+) -> None:
+    splitter = TagSplitter()
+    splitter.add(*taught)
+    assert _agrees(splitter, line, context)
+    sig = line.translate(tags_runs.CLASSES)
+    pieces = []  # what the common-token loop alone would give: a piece a token
+    for token in tags_runs.FAST_TOKEN_RE.findall(sig):
+        start = sum(map(len, pieces))
+        pieces.append(line[start : start + len(token)])
+    story = tags_text.StoryText(context, len(context))
+    assert splitter._split(line, sig, story) != tuple(pieces) or story.log
+
+
+def test_the_token_loop_carries_on_with_what_the_common_token_loop_found() -> None:
+    # A known name across a run of capitals cut in two (AI|EVs) and the next token is left
+    # to the rules, however far into the line the hand-over comes.
+    splitter = TagSplitter()
+    splitter.add("EVsPlus")
+    for line, tags in [
+        ("AIEVsPlusCrime", ("AI", "EVsPlus", "Crime")),
+        ("CrimeAIEVsPlusCrime", ("Crime", "AI", "EVsPlus", "Crime")),
+    ]:
+        assert splitter._fast_split(line, line.translate(tags_runs.CLASSES)) is None
+        assert splitter.split(line) == tags
 
 
 def test_the_corpus_and_the_recorded_lines() -> None:
