@@ -12,6 +12,8 @@ machine) and peak memory (``ru_maxrss`` less that of the bare import) per MB of 
   12.6 MB), read by ``storykit.load()``, ``storykit convert --to json`` and ``validate``;
 - ``markdown-sections``: one Markdown story of about 16 bytes a section (a million
   sections at 16 MB), read the same three ways;
+- ``markdown-front``: one Markdown story whose YAML front matter holds credits, about 34
+  bytes each (the composed YAML keeps some six objects a value while it is read);
 - ``zip-members``: a zip of empty members (about 100 bytes of zip each: 320,000 members at
   32 MB), listed by ``iter_records`` and ``storykit validate``, with the default limits and
   with ``max_members=100000``.
@@ -75,6 +77,12 @@ def sections_markdown(size: int) -> str:
     return "".join(parts)
 
 
+def front_markdown(size: int) -> str:
+    """One Markdown story whose front matter is credits (``{role: Photo, name: N1}``)."""
+    credits = [f"  - {{role: Photo, name: N{i}}}\n" for i in range(size // 34)]
+    return "---\ntitle: T\ncredits:\n" + "".join(credits) + "---\n\n# T\n\nBody.\n"
+
+
 def members_zip(path: Path, size: int) -> None:
     """A zip of empty members, about 100 bytes of zip each."""
     with zipfile.ZipFile(path, "w") as archive:
@@ -108,6 +116,9 @@ LIBRARY = {
     "markdown-sections": (
         "import storykit, sys; print(len(storykit.load(sys.argv[1]).sections), 'sections')"
     ),
+    "markdown-front": (
+        "import storykit, sys; print(len(storykit.load(sys.argv[1]).credits), 'credits')"
+    ),
     "zip-members": (
         "import storykit, sys; s = storykit.iter_records(sys.argv[1], errors='collect', "
         "max_members=int(sys.argv[2])); print(len(list(s)), 'stories', "
@@ -128,6 +139,7 @@ BUILDERS: dict[str, tuple[str, Callable[[int], str] | None]] = {
     "story": (".txt", story_dump),
     "dump-sections": (".txt", sections_dump),
     "markdown-sections": (".md", sections_markdown),
+    "markdown-front": (".md", front_markdown),
     "zip-members": (".zip", None),
 }
 

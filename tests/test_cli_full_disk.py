@@ -110,3 +110,29 @@ def test_another_error_writing_one_story_does_not_stop_the_run(
     assert status == 1
     assert _summary(err) == (9, 1)
     assert "stopped" not in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_with_a_site_lists_every_page_written_in_its_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # With --jobs 2, the chunks still in flight when the disk fills finish and write their
+    # pages: their index entries (their output) must reach index.html, as their count
+    # reaches the summary (they did not: the index missed the other worker's pages).
+    archive = many_stories(tmp_path / "in", 600)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(_worker, "write_atomic", _filling_each(_worker.write_atomic))
+    status, _, err = run(
+        capsys, "convert", str(archive), "-o", f"{out}/", "--to", "html", "-s", "--jobs", jobs
+    )
+    assert status == 1
+    pages = [name for name in files_under(out) if name != "index.html"]
+    index = (out / "index.html").read_text("utf-8")
+    listed = re.findall(r'<li><h2><a href="([^"]+)"', index)
+    assert sorted(listed) == pages  # every page written is listed, and only those
+    done, failed = _summary(err)
+    assert done == len(pages) and (len(pages) > ROOM if jobs == "2" else len(pages) == ROOM)
+    assert failed == 1
+    assert "stopped: the output's disk is full" in err
+    assert temp_files(tmp_path) == []

@@ -84,3 +84,30 @@ def test_validate_counts_stories_not_missing_paths(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stdout == "nothere.txt: error: no such file or directory\n"
     assert done.stderr == ("1 story checked: 1 error, 0 warnings; 1 file could not be read\n")
+
+
+def test_a_header_of_many_unplaced_lines_is_reported_in_a_few_lines_by_each_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the reproducer: 200,000 such lines were 200,000 lines of validate's report (3.8 s) and
+    # of show's standard error; convert counted them (and still does)
+    stray = "".join(f"Stray header line {i}\n" for i in range(5_000))
+    path = write(tmp_path / "big.txt", f"SCMP 2026-05-02\n{stray}\nA title\n\nBody.\n")
+    more = (
+        f"{path}:12: warning: could not place 4,990 more header lines, from this one on; "
+        "kept in story.extras\n"
+    )
+    status, out, err = run(capsys, "validate", str(path))
+    assert status == 0
+    assert len(out.splitlines()) == 11 and out.endswith(more)
+    assert err == "1 story checked: 0 errors, 11 warnings\n"
+    status, out, _ = run(capsys, "validate", str(path), "--format", "json")
+    assert len(json.loads(out)["diagnostics"]) == 11
+    status, out, err = run(capsys, "show", str(path))
+    assert status == 0 and len(err.splitlines()) == 11 and err.endswith(more)
+    status, _, err = run(
+        capsys, "convert", str(path), "--to", "json", "-o", str(tmp_path / "o.json")
+    )
+    assert status == 0
+    assert "5,000 lines not placed, kept in story.extras" in err
+    assert len(json.loads((tmp_path / "o.json").read_text("utf-8"))["extras"]) == 5_000

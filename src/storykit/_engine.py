@@ -222,19 +222,22 @@ def _run_pool(
     stopped = False
     run = _PoolRun(pool, job, jobs * IN_FLIGHT, handler, chunk_size)
     try:
-        run.run(stream)
-        stopping = False
-    except _StopError:
-        stopping, stopped = False, True
-    finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
-        # The chunks not started are cancelled by the executor's own thread (shutdown with
-        # cancel_futures), never from here: a future cancelled here while a killed worker
-        # breaks the pool would be failed by that thread too, which then dies of
-        # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11). On Ctrl-C, a
-        # chunk in hand that does not finish soon (a named pipe that trickles) is ended.
-        pool.close(stopping=stopping)
-    if stopped:
-        run.tally_finished()
+        try:
+            run.run(stream)
+            stopping = False
+        except _StopError:
+            stopping, stopped = False, True
+        finally:  # also on Ctrl-C: the chunks in hand finish (no file half written), the rest go
+            # The chunks not started are cancelled by the executor's own thread (shutdown with
+            # cancel_futures), never from here: a future cancelled here while a killed worker
+            # breaks the pool would be failed by that thread too, which then dies of
+            # InvalidStateError (a traceback on Ctrl-C/SIGTERM, Python 3.11). On Ctrl-C, a
+            # chunk in hand that does not finish soon (a named pipe that trickles) is ended.
+            pool.end(stopping=stopping)
+        if stopped:
+            run.tally_finished()  # their outputs may be in the shared buffer: not let go yet
+    finally:
+        pool.close()
 
 
 class _PoolRun:
@@ -305,11 +308,12 @@ class _PoolRun:
         return True
 
     def tally_finished(self) -> None:
-        """After a stop, count the chunks that were running then and have finished.
+        """After a stop, hand over the chunks that were running then and have finished.
 
         Only a full disk stops a run that uses the pool: the chunks in hand then finish
-        (:meth:`_Pool.close`), and the stories they did are counted (their files are
-        written); what they could not do is not handed over, as after any stop.
+        (:meth:`_Pool.end`), and the stories they did are counted (their files are
+        written), with their output (a site's index entries for those files); what they
+        could not do is not handed over, as after any stop.
         """
         for entry in self.pending:
             if not isinstance(entry, _InFlight):
@@ -317,10 +321,10 @@ class _PoolRun:
             future = entry.future
             if future.done() and not future.cancelled() and future.exception() is None:
                 done = future.result()
-                self.handler.tally(done.ok, done.files, done.extras)
-                for result in done.results:
-                    if result.kind == "ok":  # done, with the reader's diagnostics
-                        self.handler.handle(result)
+                self.output(done, entry)
+                # the stories done, with the reader's diagnostics; no failure past the stop
+                done = done._replace(results=[r for r in done.results if r.kind == "ok"])
+                _take(self.handler, done)
 
     def entry(self, item: list[Unit] | Result) -> _InFlight | Result:
         if isinstance(item, Result):
@@ -346,15 +350,25 @@ class _PoolRun:
                 slots.give(entry.slot)
             self.again(entry.chunk)
         else:
-            if done.shared >= 0 and slots is not None:  # the output is in the chunk's slot
-                output = slots.slot(entry.slot)[: done.shared]
-                try:
-                    self.handler.output(output)
-                finally:
-                    output.release()
-            if slots is not None:
-                slots.give(entry.slot)
+            try:
+                self.output(done, entry)
+            finally:
+                if slots is not None:
+                    slots.give(entry.slot)
             self.take(done, entry.chunk)
+
+    def output(self, done: Done, entry: _InFlight) -> None:
+        """Hand over a chunk's output left in its slot of the shared buffer, if it is there.
+
+        (An output sent back in ``done.output`` is handed over by :func:`_take`.)
+        """
+        slots = self.pool.slots
+        if done.shared >= 0 and slots is not None:
+            view = slots.slot(entry.slot)[: done.shared]
+            try:
+                self.handler.output(view)
+            finally:
+                view.release()
 
     def take(self, done: Done, chunk: list[Unit]) -> None:
         if not _take(self.handler, done):

@@ -229,10 +229,14 @@ class _Pool:
         written or removed). A worker reading a named pipe that trickles, or that no one
         writes to, would otherwise keep the command waiting for ever after Ctrl-C.
         """
-        self._shutdown(cancel=True, grace=_STOP_GRACE if stopping else None)
+        self.end(stopping=stopping)
         if self.slots is not None:
             self.slots.close()
             self.slots = None
+
+    def end(self, *, stopping: bool = False) -> None:
+        """:meth:`close`, but the shared buffer stays: the chunks that finished are read yet."""
+        self._shutdown(cancel=True, grace=_STOP_GRACE if stopping else None)
 
     def _shutdown(self, *, cancel: bool, grace: float | None = None) -> None:
         """Shut the executor down (its thread watched, see :meth:`watch`) and let it go.

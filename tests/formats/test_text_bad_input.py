@@ -261,3 +261,36 @@ def test_a_warning_quotes_at_most_200_characters_of_a_long_line() -> None:
     # and any diagnostic's message is bounded as a StoryParseError's is
     diagnostic = storykit.Diagnostic(1, "warning", "x" * 50000)
     assert diagnostic.message == "x" * 2000 + "… (48,000 more characters)"
+
+
+def test_many_unplaced_header_lines_are_warned_of_ten_then_counted() -> None:
+    # the reproducer: 200,000 such lines made 200,000 warnings (a line of stderr or of
+    # validate's report each); the lines all stay in story.extras
+    stray = [f"Stray {i}" for i in range(2_000)]
+    text = "\n".join(["← Back to stories", "SCMP 2026-05-02", *stray, "", "A title", "", "B."])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        story = storykit.loads(text, format="text")
+    assert story.extras == tuple(stray)
+    said = [str(w.message) for w in caught]
+    assert said[:10] == [
+        f"<string>:{i + 3}: warning: could not place header line 'Stray {i}'; kept in story.extras"
+        for i in range(10)
+    ]
+    assert said[10:] == [
+        "<string>:13: warning: could not place 1,990 more header lines, from this one on; "
+        "kept in story.extras"
+    ]
+
+
+@pytest.mark.parametrize("count", [10, 11])
+def test_up_to_eleven_unplaced_header_lines_are_each_warned_of(count: int) -> None:
+    # "1 more header line" would say less than the line itself
+    text = "\n".join(["SCMP 2026-05-02", *(f"S {i}" for i in range(count)), "", "T", "", "B."])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        storykit.loads(text, format="text")
+    assert [str(w.message) for w in caught] == [
+        f"<string>:{i + 2}: warning: could not place header line 'S {i}'; kept in story.extras"
+        for i in range(count)
+    ]

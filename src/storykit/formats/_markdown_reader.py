@@ -215,8 +215,8 @@ class Reader(FrontMatter):
         return blocks
 
     def read(self) -> Story:
-        node, offset = self.split()
-        fm = self.front_matter(node)
+        front, offset = self.read_front()
+        fm = front or {}
         blocks = self.blocks(offset)
 
         # The title: the first block when it is a heading, else the front matter's.
@@ -235,7 +235,7 @@ class Reader(FrontMatter):
         elif "title" in fm:
             title = fm["title"][0]
         else:
-            line = blocks[0].line if blocks else (1 if node is not None else None)
+            line = blocks[0].line if blocks else (1 if front is not None else None)
             raise self.error(line, "expected a '# title' heading (or a title in the front matter)")
 
         # The writer's lines under the title and at the end; parsed only if needed.

@@ -63,6 +63,9 @@ from storykit.model import _scan_text as _scan
 from storykit.tags import TagSplitter, _default_splitter
 
 _HEADING_MAX_LENGTH = 100
+_UNPLACED_LISTED = 10
+"""The header lines a story's diagnostics name one by one; the rest are counted in one
+(200,000 such lines were 200,000 lines of ``validate``'s report, or of warnings)."""
 _NAV_SPACE_LENGTH = len(_NAV_SPACE)
 
 
@@ -234,6 +237,7 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     source: tuple[str | None, _dt.date | None] | None = None
     credits: list[Credit] = []
     extras: list[str] = []
+    more_from = -1  # the first unplaced line not listed one by one
     i = start
     line = lines[i]
     if line.startswith(_NAV_SPACE):  # "← Back to stories ALT", as _nav_alt reads it
@@ -267,16 +271,29 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
             source = _source_line(line, index, filename)
             continue
         extras.append(line)
-        if diagnostics is not None:
-            diagnostics.append(
-                Diagnostic(
-                    index + 1,
-                    "warning",
-                    f"could not place header line {_quoted(line)}; kept in story.extras",
-                )
-            )
+        if diagnostics is not None and len(extras) <= _UNPLACED_LISTED:
+            diagnostics.append(_unplaced(index, line))
+        elif diagnostics is not None and more_from < 0:
+            more_from = index  # the rest are counted, in one diagnostic
+    if diagnostics is not None and more_from >= 0:
+        diagnostics.append(_unplaced_more(more_from, extras))
     image = builders[1](alt, image_credit) if alt is not None or image_credit is not None else None
     return image, nav, source, tuple(credits), tuple(extras)
+
+
+def _unplaced(index: int, line: str) -> Diagnostic:
+    """The warning for a header line the reader could not place, at ``index``."""
+    message = f"could not place header line {_quoted(line)}; kept in story.extras"
+    return Diagnostic(index + 1, "warning", message)
+
+
+def _unplaced_more(index: int, extras: list[str]) -> Diagnostic:
+    """The warning for the unplaced header lines past the first ten, from ``index`` on."""
+    more = len(extras) - _UNPLACED_LISTED
+    if more == 1:  # "1 more header line" would say less than the line
+        return _unplaced(index, extras[-1])
+    message = f"could not place {more:,} more header lines, from this one on; kept in story.extras"
+    return Diagnostic(index + 1, "warning", message)
 
 
 def _body(
