@@ -69,9 +69,11 @@ words as the index splits them (the same columns and tokenizer as ``stories_fts`
 
 _SPACE = " \t\n\r"
 _PUNCTUATION = "(){}:,+*-^"
-_BAREWORD = re.compile("[0-9A-Za-z_\x1a\x80-\U0010ffff]+")
+_BAREWORD = re.compile("[^\x00-\x19\x1b-/:-@[-^`{-\x7f]+")
 """A word outside quotes, as FTS5 reads one: ASCII letters, digits, ``_``, ``^Z``, or any
-character beyond ASCII."""
+character beyond ASCII. Written as what it is not (the other ASCII characters): the same set,
+which ``re`` compiles 40 times faster than the range U+0080 to U+10FFFF (2.5 ms, a good
+part of a ``storykit convert``'s start, which builds the ``search`` command's parser)."""
 
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
