@@ -411,8 +411,8 @@ def _split(
         footer != -1 and text.rfind(_FOOTER_TEXT, 0, footer) != -1
     ):
         return list(split_stories(text))
-    if not text.strip(_BLANK + "\n"):  # only blank lines (``yes '' |``): at C speed
-        return []
+    if nav == -1 and footer == -1 and not text.strip(_BLANK + "\n"):
+        return []  # only blank lines (``yes '' |``): seen at C speed (a ← or footer is none)
     start = 0
     line = 1
     while True:  # skip blank lines, as split_stories does

@@ -372,6 +372,9 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     first: int | None,
     splitter: TagSplitter | None = None,
     nul_free: bool = False,
+    *,
+    decoded: bool = False,
+    remember: bool = True,
 ) -> tuple[Story, list[Diagnostic]]:
     """Read the text of one story that starts on line ``first`` of ``where``.
 
@@ -379,7 +382,11 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     ``nul_free``: the caller knows ``text`` holds no NUL (the bytes it was decoded from
     hold no zero byte), and the look for binary data is spared: in a story with a letter
     beyond Latin-1 (stored two bytes a letter, each ASCII one then holding a zero byte)
-    that look costs about 2 µs, against 0.05 for the file's bytes.
+    that look costs about 2 µs, against 0.05 for the file's bytes. ``decoded``: ``text``
+    was decoded from UTF-8 bytes (so holds no lone surrogate, and a NUL only where they
+    hold a zero byte), and a dump is read without a scan for either (the default splitter
+    only); ``remember``: whether the reader keeps a dump's lines for the text writer's
+    check (a command writing another format spares it).
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -389,7 +396,10 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     if fmt == "text" and not nul_free and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
-        if fmt == "text":
+        if fmt == "text" and decoded and splitter is None:
+            nul = -1 if nul_free else None
+            story, diagnostics = _text_reader()._read_decoded(text, where, nul, remember)
+        elif fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:
             story, diagnostics = read_story(text, fmt, filename=where), []

@@ -353,12 +353,16 @@ def _read(
     splitter: TagSplitter | None,
     checked: bool,
     nul: int | None = None,
+    *,
+    remember: bool = True,
 ) -> tuple[Story, list[Diagnostic]]:
     """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
 
     That is so of text decoded from bytes and of a ``str`` that :func:`storykit.loads`
     scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
-    (``-1``: nowhere), when the caller knows it (for checked text only).
+    (``-1``: nowhere), when the caller knows it (for checked text only). ``remember``:
+    keep the lines of a story read with the default splitter for the text writer's check
+    (:mod:`._text_memory`); a caller that writes no text spares it.
     """
     if checked:
         nul, trusted = text.find("\0") if nul is None else nul, True
@@ -383,9 +387,23 @@ def _read(
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
         check_text(text, filename)  # names its line and column, as storykit.loads does
         raise StoryParseError(str(exc), filename=filename) from None
-    if trusted and splitter is None:
+    if trusted and splitter is None and remember:
         _remember(story, lines, spans)
     return story, diagnostics
+
+
+def _read_decoded(
+    text: str, filename: str | None, nul: int | None, remember: bool
+) -> tuple[Story, list[Diagnostic]]:
+    """:func:`read` of text decoded from UTF-8 bytes, with the default tag splitter.
+
+    The batch commands' road (:func:`storykit._pieces.parse_text`): decoded text holds no
+    lone surrogate (a UTF-8 decoder refuses one), so it is not scanned for one (2 µs a
+    story of a few KiB), and a NUL is where the bytes hold a zero byte (``nul``: ``-1``
+    when they hold none, ``None`` when they do). ``remember``: as :func:`_read` takes it;
+    a command writing JSON has no use for the lines.
+    """
+    return _read(text, filename, None, True, nul, remember=remember)
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
