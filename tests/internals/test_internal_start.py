@@ -1,7 +1,8 @@
 """What ``storykit convert -o out.jsonl`` leaves out at start: what it never uses.
 
 A command pays for every module and regular expression it loads, once per run: cattrs (a
-quarter of the start) is for reading JSON, difflib for a misspelt name, the source line's
+quarter of the start) is for reading JSON, difflib for a misspelt name, sqlite3 for a
+database (the ``search`` command's parser is built by every command), the source line's
 uncommon date forms for lines that end in one. These tests check each is left until used,
 and still there when it is.
 """
@@ -76,7 +77,8 @@ try:
 except SystemExit as exc:
     assert exc.code == 0, exc.code
 compiled = [f.cache_info().currsize for f in (_source_line._date_re, _source_line._more_date_re)]
-print(json.dumps([sorted(m for m in ("cattrs", "difflib") if m in sys.modules), compiled]))
+loaded = sorted(m for m in ("cattrs", "difflib", "sqlite3") if m in sys.modules)
+print(json.dumps([loaded, compiled]))
 """
     assert _run(code) == [[], [0, 0]]
     assert out.read_text("utf-8").count("\n") == 1
