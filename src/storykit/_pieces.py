@@ -26,7 +26,7 @@ from typing import IO, Any
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
-from storykit._dump_stream import ENDLESS, _dump_pieces, _split
+from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story, _split
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -266,6 +266,19 @@ def split_dump(text: str) -> list[tuple[int, str]]:
     return _split(text, _text_reader().split_stories)
 
 
+def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:
+    """:func:`split_dump`, and whether its pieces hold no glued nav line.
+
+    True when the text was seen to hold one story at most, without its lines being
+    looked at: a piece of it needs no look for a glued nav line (``glue`` of
+    :func:`parse_text`).
+    """
+    one = _one_story(text)
+    if one is not None:
+        return one, True
+    return list(_text_reader().split_stories(text)), False
+
+
 def bytes_pieces(
     data: bytes, path: str, member: str | None, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
@@ -375,6 +388,7 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     *,
     decoded: bool = False,
     remember: bool = True,
+    glue: bool = True,
 ) -> tuple[Story, list[Diagnostic]]:
     """Read the text of one story that starts on line ``first`` of ``where``.
 
@@ -386,7 +400,9 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     was decoded from UTF-8 bytes (so holds no lone surrogate, and a NUL only where they
     hold a zero byte), and a dump is read without a scan for either (the default splitter
     only); ``remember``: whether the reader keeps a dump's lines for the text writer's
-    check (a command writing another format spares it).
+    check (a command writing another format spares it); ``glue``: False when the text is
+    known to hold no glued nav line (:func:`split_dump_plainly`), which a decoded dump
+    is then not looked at for.
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -398,7 +414,8 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     try:
         if fmt == "text" and decoded and splitter is None:
             nul = -1 if nul_free else None
-            story, diagnostics = _text_reader()._read_decoded(text, where, nul, remember)
+            reader = _text_reader()._read_decoded
+            story, diagnostics = reader(text, where, nul, remember, glue=None if glue else False)
         elif fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:
