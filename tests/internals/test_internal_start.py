@@ -90,3 +90,15 @@ def test_the_date_expressions_compiled_late_are_those_written() -> None:
     assert _source_line._more_date_re().pattern == _source_line._MORE_DATE
     line = "Le Monde 25 mai 2026 à 15h04"
     assert _source_line._source_line(line, 0, None)[0] == "Le Monde"
+
+
+def test_the_command_freezes_what_its_start_made() -> None:
+    # the collector does not look through the modules' objects again in a batch run
+    code = """
+import gc, json
+from storykit import cli
+before = gc.get_freeze_count()
+cli.main = lambda: print(json.dumps([before, gc.get_freeze_count() > 1000])) or 0
+cli.console()
+"""
+    assert _run(code) == [0, True]
