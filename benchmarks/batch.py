@@ -358,14 +358,17 @@ def core_seconds(archive: Path) -> tuple[float, float]:
 
 
 WHERE = {
-    "reading dumps (formats/_text_reader.py read)": ("_text_reader.py", "read"),
+    "reading dumps (formats/_text_reader.py _read)": ("_text_reader.py", "_read"),
     "  of which tag splitting (tags.py _split_line)": ("tags.py", "_split_line"),
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
     "reading files (_pieces.py open_file)": ("_pieces.py", "open_file"),
-    "splitting files into stories (_pieces.py)": ("_pieces.py", "split_dump"),
+    "splitting files into stories (_pieces.py)": ("_pieces.py", "split_dump_plainly"),
     "walking the folder (_units.py units)": ("_units.py", "units"),
     "writing the output file": ("_batch.py", "output"),
 }
+"""Each part of the profile: the function (by file and name) whose cumulative time it is
+(the worker's short road reads a dump through ``_read``, and splits a small file with
+``split_dump_plainly``)."""
 
 
 def profile(archive: Path, sample: int) -> str:

@@ -16,7 +16,6 @@ cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
 from __future__ import annotations
 
 import argparse
-import difflib
 import itertools
 import os
 import re
@@ -323,7 +322,9 @@ def _a_file(name: str, names: str) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
+
+    close = get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -346,7 +347,9 @@ def input_format(name: str) -> str:
         msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
         raise UsageError(msg + ", ".join(readable))
     words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
-    close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
+    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
+
+    close = get_close_matches(name.lower(), words, n=1, cutoff=0.6)
     hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
     msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
     raise UsageError(msg + hint)

@@ -391,7 +391,17 @@ _FOOTER_TEXT = "View original source"
 def _split(
     text: str, split_stories: Callable[[str], Iterator[tuple[int, str]]]
 ) -> list[tuple[int, str]]:
-    """``list(split_stories(text))``, without its line-by-line scan for one story.
+    """``list(split_stories(text))``, without its line-by-line scan for one story."""
+    one = _one_story(text)
+    return list(split_stories(text)) if one is None else one
+
+
+def _one_story(text: str) -> list[tuple[int, str]] | None:
+    """What ``split_stories`` gives for a text that holds one story at most, or ``None``.
+
+    ``None``: the text may hold more (``split_stories`` decides). A piece given here holds
+    a ``←`` only at the start of its first line, if at all: no glued nav line (the
+    reader need not look for one, :func:`storykit.formats._text_stories._may_hold_glued`).
 
     A text whose only ``←`` (if any) starts its first non-blank line, and whose only
     ``View original source`` (if any) is on its last non-blank line and after that ``←``,
@@ -410,9 +420,9 @@ def _split(
     if text.find("←", nav + 1) != -1 or (
         footer != -1 and text.rfind(_FOOTER_TEXT, 0, footer) != -1
     ):
-        return list(split_stories(text))
-    if not text.strip(_BLANK + "\n"):  # only blank lines (``yes '' |``): at C speed
-        return []
+        return None
+    if nav == -1 and footer == -1 and not text.strip(_BLANK + "\n"):
+        return []  # only blank lines (``yes '' |``): seen at C speed (a ← or footer is none)
     start = 0
     line = 1
     while True:  # skip blank lines, as split_stories does
@@ -431,13 +441,13 @@ def _split(
             or text[start:nav].strip(_BLANK)  # text before it: perhaps a nav line run into it
         )
     ):
-        return list(split_stories(text))
+        return None
     if footer != -1:
         if nav > footer:  # a ← after the footer: perhaps the next story's, on the same line
-            return list(split_stories(text))
+            return None
         after = text.find("\n", footer)
         if after != -1 and text[after:].strip(_BLANK + "\n"):  # text after the footer
-            return list(split_stories(text))
+            return None
     return [(line, text[start:])]
 
 

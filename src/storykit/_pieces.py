@@ -26,7 +26,7 @@ from typing import IO, Any
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
-from storykit._dump_stream import ENDLESS, _dump_pieces, _split
+from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story, _split
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -266,6 +266,19 @@ def split_dump(text: str) -> list[tuple[int, str]]:
     return _split(text, _text_reader().split_stories)
 
 
+def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:
+    """:func:`split_dump`, and whether its pieces hold no glued nav line.
+
+    True when the text was seen to hold one story at most, without its lines being
+    looked at: a piece of it needs no look for a glued nav line (``glue`` of
+    :func:`parse_text`).
+    """
+    one = _one_story(text)
+    if one is not None:
+        return one, True
+    return list(_text_reader().split_stories(text)), False
+
+
 def bytes_pieces(
     data: bytes, path: str, member: str | None, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
@@ -372,6 +385,10 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     first: int | None,
     splitter: TagSplitter | None = None,
     nul_free: bool = False,
+    *,
+    decoded: bool = False,
+    remember: bool = True,
+    glue: bool = True,
 ) -> tuple[Story, list[Diagnostic]]:
     """Read the text of one story that starts on line ``first`` of ``where``.
 
@@ -379,7 +396,13 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     ``nul_free``: the caller knows ``text`` holds no NUL (the bytes it was decoded from
     hold no zero byte), and the look for binary data is spared: in a story with a letter
     beyond Latin-1 (stored two bytes a letter, each ASCII one then holding a zero byte)
-    that look costs about 2 µs, against 0.05 for the file's bytes.
+    that look costs about 2 µs, against 0.05 for the file's bytes. ``decoded``: ``text``
+    was decoded from UTF-8 bytes (so holds no lone surrogate, and a NUL only where they
+    hold a zero byte), and a dump is read without a scan for either (the default splitter
+    only); ``remember``: whether the reader keeps a dump's lines for the text writer's
+    check (a command writing another format spares it); ``glue``: False when the text is
+    known to hold no glued nav line (:func:`split_dump_plainly`), which a decoded dump
+    is then not looked at for.
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -389,7 +412,11 @@ def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
     if fmt == "text" and not nul_free and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
-        if fmt == "text":
+        if fmt == "text" and decoded and splitter is None:
+            nul = -1 if nul_free else None
+            reader = _text_reader()._read_decoded
+            story, diagnostics = reader(text, where, nul, remember, glue=None if glue else False)
+        elif fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:
             story, diagnostics = read_story(text, fmt, filename=where), []

@@ -10,7 +10,6 @@ failed and the rate, redrawn at most ten times a second and cut to the terminal'
 
 from __future__ import annotations
 
-import shutil
 import time
 from typing import TextIO
 
@@ -67,6 +66,8 @@ class _Progress:
 
 def columns() -> int:
     """The width of the terminal (80 when there is none)."""
+    import shutil  # noqa: PLC0415 - shown progress only: shutil imports zlib, bz2, lzma…
+
     return shutil.get_terminal_size((80, 24)).columns
 
 

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import json
 import os
-import sqlite3
 import stat
 import sys
 import warnings
@@ -173,6 +172,8 @@ def _remove_made(out: str) -> None:
     at once; a signal may come before the tables are made in it).
     """
     if lower_suffix(out) != ".parquet" and not _empty_file(out):
+        import sqlite3  # noqa: PLC0415 - only for a database (every command imports this module)
+
         from storykit.formats._sqlite_reader import connect_read_only  # noqa: PLC0415
 
         try:

@@ -35,7 +35,7 @@ from storykit._pieces import (
     opened_pieces,
     os_failure,
     parse_text,
-    split_dump,
+    split_dump_plainly,
 )
 from storykit._records import Event, Failure, Origin, Piece
 from storykit._work_records import (
@@ -168,12 +168,15 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
 class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
-    __slots__ = ("extras", "files", "full", "job", "ok", "results", "slot", "texts", "write")
+    __slots__ = (
+        "extras", "files", "full", "job", "ok", "remember", "results", "slot", "texts", "write",
+    )  # fmt: skip
 
     def __init__(self, job: Job, slot: memoryview | None = None) -> None:
         self.job = job
         self.slot = slot
         self.write = None if job.mode == "validate" else _writer(job)
+        self.remember = self.write is not None and job.to == "text"  # (for its check)
         self.texts: list[bytes] = []  # each encoded: cheaper than encoding them joined
         self.results: list[Result] = []
         self.ok = 0
@@ -231,7 +234,7 @@ class _Chunk:
             except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
                 pass
             else:
-                pieces = split_dump(text)
+                pieces, plain = split_dump_plainly(text)
                 if not pieces:
                     self.results.append(no_story(unit.origin))
                     return True
@@ -240,7 +243,9 @@ class _Chunk:
                 stem = unit.stem
                 for index, (line, piece) in enumerate(pieces, 1):
                     dest = None if stem is None else self._dest(stem, index, multi)
-                    done = self.story(path, None, line, piece, "text", dest, nul_free)
+                    done = self.story(
+                        path, None, line, piece, "text", dest, nul_free, True, glue=not plain
+                    )
                     if not done and (self.job.fail_fast or self.full):
                         return True
                 return True
@@ -287,16 +292,29 @@ class _Chunk:
         fmt: str,
         dest: str | None,
         nul_free: bool = False,
+        decoded: bool = False,
+        *,
+        glue: bool = True,
     ) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed.
 
-        The story starts on ``line`` of ``path`` (and ``member``); ``nul_free``: see
-        :func:`~storykit._pieces.parse_text`.
+        The story starts on ``line`` of ``path`` (and ``member``); ``nul_free``,
+        ``decoded``, ``glue``: see :func:`~storykit._pieces.parse_text`.
         """
         job = self.job
         where = path if member is None else f"{path}:{member}"  # as Origin.where says it
         try:
-            story, diagnostics = parse_text(text, fmt, where, line, None, nul_free)
+            story, diagnostics = parse_text(
+                text,
+                fmt,
+                where,
+                line,
+                None,
+                nul_free,
+                decoded=decoded,
+                remember=self.remember,
+                glue=glue,
+            )
         except StoryParseError as exc:
             self.fail(Origin(path, member, line), exc)
             return False

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import pathlib
 import re
 import signal
 import stat
@@ -86,6 +85,8 @@ def make_folder(folder: str) -> list[str]:
 
 def _file_in_the_way(folder: str) -> str | None:
     """The first part of the path ``folder`` that exists and is not a folder, if one is."""
+    import pathlib  # noqa: PLC0415 - for this error only: slow to import (urllib.parse…)
+
     path = pathlib.PurePath(folder)
     for part in [*reversed(path.parents), path]:  # from the top down
         if os.path.exists(part) and not os.path.isdir(part):

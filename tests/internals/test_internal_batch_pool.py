@@ -237,10 +237,10 @@ def test_inputs_that_kill_workers_are_found_by_halves(
         write(tmp_path / f"{i:03}.txt", text.replace("chips", "CRASH") if i in KILLERS else text)
     real = _worker.parse_text
 
-    def killing(text: str, *args: Any) -> Any:
+    def killing(text: str, *args: Any, **options: Any) -> Any:
         if "CRASH" in text:
             os.kill(os.getpid(), signal.SIGKILL)  # a worker's death, as a crash in C
-        return real(text, *args)
+        return real(text, *args, **options)
 
     monkeypatch.setattr(_worker, "parse_text", killing)  # in the workers forked from here
     tries = []
@@ -278,10 +278,10 @@ def test_a_worker_killed_between_two_sends_is_no_traceback(
         write(tmp_path / f"{i:03}.txt", text.replace("chips", "CRASH") if i == 3 else text)
     real = _worker.parse_text
 
-    def killing(text: str, *args: Any) -> Any:
+    def killing(text: str, *args: Any, **options: Any) -> Any:
         if "CRASH" in text:
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(text, *args)
+        return real(text, *args, **options)
 
     monkeypatch.setattr(_worker, "parse_text", killing)
     sent: list[concurrent.futures.Future[Any]] = []

@@ -25,6 +25,7 @@ from storykit import Story, _dump_stream, _pieces, _records
 from storykit._dump_stream import ENDLESS
 from storykit._pieces import open_file
 from storykit.formats import _text_lines
+from storykit.formats._text_stories import _may_hold_glued
 from storykit.formats.text import split_stories
 
 from ..collection_helpers import BAD_DATE, dump, make_story, nav_lines, write
@@ -127,6 +128,25 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
     assert normal(_dump_stream._split(text, split_stories)) == normal(list(split_stories(text)))
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(LINES), max_size=14), st.sampled_from(["\n", "\r\n", "\n\n"]))
+def test_a_text_seen_to_hold_one_story_holds_no_glued_nav_line(lines: list[str], end: str) -> None:
+    # the worker's short road reads such a piece without a look for a glued nav line
+    text = end.join(lines)
+    pieces, plain = _pieces.split_dump_plainly(text)
+    assert pieces == _pieces.split_dump(text)
+    if plain:
+        assert not any(_may_hold_glued(piece) for _, piece in pieces)
+
+
+def test_a_plain_dump_is_seen_to_hold_one_story_and_a_glued_one_is_not() -> None:
+    assert _pieces.split_dump_plainly(dump(1)) == ([(1, dump(1))], True)
+    assert _pieces.split_dump_plainly("\n\n" + dump(1))[1]
+    glued = dump(1).replace("\n\n", "\n\nLast sentence.← Back to stories\n\n", 1)
+    assert not _pieces.split_dump_plainly(glued)[1]
+    assert not _pieces.split_dump_plainly(dump(1) + dump(2))[1]
 
 
 _GLUE_MIDDLE = st.sampled_from(

@@ -9,6 +9,7 @@ before the 1,024th character or after it, behind letters of one, two or three by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,83 @@ def test_a_story_with_findings_or_a_failure_is_placed_by_its_line(
     done = _both_roads(path, monkeypatch)
     assert {result.kind for result in done.results} >= {"failed"}
     assert all(result.path == str(path) and result.line for result in done.results)
+
+
+# The short road reads a dump decoded from UTF-8 without the scan for lone surrogates
+# (a decoder refuses one) and, unless it writes text, without keeping the dump's lines for
+# the text writer's check: the same stories, findings and errors as the long road, which
+# does both.
+
+TEXT_JOB = _work_records.Job("convert", to="text")
+
+
+def _both_roads_to(
+    path: Path, monkeypatch: pytest.MonkeyPatch, job: _work_records.Job
+) -> _work_records.Done:
+    unit = _work_records.FileUnit(str(path), "text", None)
+    short = _worker.work([unit], job)
+    with monkeypatch.context() as patched:
+        patched.setattr(_pieces, "_WHOLE", 0)
+        assert _worker.work([unit], job) == short
+    return short
+
+
+def test_each_corpus_dump_takes_the_short_road_to_what_the_long_one_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_story: Path
+) -> None:
+    for job in (JOB, TEXT_JOB):
+        done = _both_roads_to(corpus_story, monkeypatch, job)
+        assert done.ok == 1, done.results
+
+
+_LETTERS = st.sampled_from(
+    ["a", "Z", " ", "\t", "\r", "\n", "\n\n", "←", "→", "é", "中", "\U0001f600", "\ufeff",
+     "\ufffe", "\uffff", "\u2028", "\x85", "\x00", "1", "-", ":", "View original source →",
+     "← Back to stories ", "Photo by A on B\n", "SCMP 2026-05-25\n", "AIEVs\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_LETTERS, max_size=40), story=st.integers(0, 3))
+def test_any_utf8_text_takes_the_short_road_to_what_the_long_one_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: list[str], story: int
+) -> None:
+    head, _, rest = dump(story).partition("\n\n")
+    path = tmp_path / "story.txt"
+    path.write_text(f"{head}\n\n{''.join(pieces)}\n\n{rest}", encoding="utf-8")
+    for job in (JOB, TEXT_JOB):
+        _both_roads_to(path, monkeypatch, job)
+
+
+@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=300))
+def test_the_decoded_reader_reads_as_the_reader(text: str) -> None:
+    from storykit.formats import _text_reader
+
+    def outcome(read: Callable[..., object], *args: object) -> object:
+        try:
+            return read(*args)
+        except Exception as exc:  # the same error, said the same way
+            return type(exc), str(exc)
+
+    full = outcome(lambda: _text_reader.read(text, filename="f.txt"))
+    for nul in (text.find("\0"), None):
+        for remember in (True, False):
+            assert outcome(_text_reader._read_decoded, text, "f.txt", nul, remember) == full
+
+
+def test_only_a_command_writing_text_keeps_the_lines_for_its_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storykit.formats import _text_reader
+
+    kept: list[object] = []
+    monkeypatch.setattr(_text_reader, "_remember", lambda story, *_: kept.append(story))
+    path = tmp_path / "story.txt"
+    path.write_text(dump(1), encoding="utf-8")
+    unit = _work_records.FileUnit(str(path), "text", None)
+    assert _worker.work([unit], JOB).ok == 1
+    assert kept == []
+    assert _worker.work([unit], _work_records.Job("validate")).ok == 1
+    assert kept == []
+    assert _worker.work([unit], TEXT_JOB).ok == 1
+    assert len(kept) == 1

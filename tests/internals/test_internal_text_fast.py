@@ -43,7 +43,7 @@ def test_the_month_date_shortcut_finds_what_the_date_regex_finds(pieces: list[st
     if found is None:
         return
     start, day, month, year = found
-    match = _source_line._DATE_RE.search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
+    match = _source_line._date_re().search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     try:
         expected: object = _source_line._parse_date(line[start:])
@@ -172,7 +172,7 @@ def test_the_date_time_shortcut_finds_what_the_date_regex_finds(
     published = _source_line._iso_time_at(line, start)
     if published is None:
         return
-    match = _source_line._DATE_RE.search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
+    match = _source_line._date_re().search(line, max(0, len(line) - _source_line._DATE_MAX_LENGTH))
     assert match is not None and match.start(1) == start and match[1] == line[start:]
     made = _source_line._parse_date(line[start:])
     assert published == made and type(published) is type(made) is _source_line._dt.datetime

@@ -262,5 +262,5 @@ def test_the_iso_day_shortcut_finds_what_the_date_regex_finds(tail: str, head: s
         assert found is not None
     if found is not None:
         start = max(0, len(line) - _source_line._DATE_MAX_LENGTH)
-        match = _source_line._DATE_RE.search(line, start)
+        match = _source_line._date_re().search(line, start)
         assert match is not None and match.start(1) == found and match[1] == line[found:]

@@ -21,7 +21,6 @@ keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import importlib
 import os
 import re
@@ -295,7 +294,9 @@ def resolve(name: str) -> tuple[str, dict[str, Any]]:
 def _unknown(name: object) -> str:
     msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
     if isinstance(name, str):
-        close = difflib.get_close_matches(name.lower(), [*FORMATS, *ALIASES], n=1, cutoff=0.6)
+        from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
+
+        close = get_close_matches(name.lower(), [*FORMATS, *ALIASES], n=1, cutoff=0.6)
         if close:
             msg += f" (did you mean {resolve(close[0])[0]}?)"
     return msg

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import cache
 
 from storykit._dates import MONTHS, WEEKDAYS, ZONES, make_moment, offset, parse_iso
 from storykit.errors import StoryParseError
@@ -23,14 +24,22 @@ _MONTHS = (
     "|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 )
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_RE = re.compile(
-    rf"(?:^|[ \t])({_ISO}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})$",
-    re.IGNORECASE,
+_DATE = (
+    rf"(?:^|[ \t])({_ISO}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}"
+    rf"|(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})$"
 )
+
+
+@cache
+def _date_re() -> re.Pattern[str]:
+    """``_DATE`` compiled, when a line first needs it (see :func:`_more_date_re`)."""
+    return re.compile(_DATE, re.IGNORECASE)
+
+
 _DATE_MAX_LENGTH = 40  # the longest date the source line can end with, and a space
 
 # The other forms of date a source line may end with (``docs/format.md``), read when
-# ``_DATE_RE`` finds none: the day or the month first in words of seven languages (``25 mai
+# ``_DATE`` finds none: the day or the month first in words of seven languages (``25 mai
 # 2026``, ``25. Mai 2026``, ``25 de mayo de 2026``, ``1er mai 2026``, ``May 25th 2026``), in
 # digits day first (``25.05.2026``, ``25/05/2026``, ``25-05-2026``) or year first
 # (``2026/05/25``); any of them, or an ISO day, with a time after it (``3:04 PM EDT``,
@@ -54,19 +63,28 @@ _TIME = (
 )
 # "␣" above is a space: an ordinary one, or a no-break one (U+00A0; U+202F, as between a
 # time and its PM in the text of many pages)
-_MORE_DATE_RE = re.compile(
-    (
-        rf"(?:^|[ \t\u00a0\u202f])((?:(?:{_WORD_DAY}|{_WORD_MONTH}|{_DOTTED}|{_SLASHED})"
-        rf"(?P<y>[0-9]{{4}})|{_YEAR_FIRST})(?:{_TIME})?)$"
-    ).replace("␣", "[ \u00a0\u202f]"),
-    re.IGNORECASE,
-)
+_MORE_DATE = (
+    rf"(?:^|[ \t\u00a0\u202f])((?:(?:{_WORD_DAY}|{_WORD_MONTH}|{_DOTTED}|{_SLASHED})"
+    rf"(?P<y>[0-9]{{4}})|{_YEAR_FIRST})(?:{_TIME})?)$"
+).replace("␣", "[ \u00a0\u202f]")
+
+
+@cache
+def _more_date_re() -> re.Pattern[str]:
+    """``_MORE_DATE`` compiled, when a line first needs it.
+
+    Most source lines end in a date of the common forms, read without it (or in no digit);
+    compiling it costs 3.4 ms, a good part of what ``storykit convert`` costs to start.
+    """
+    return re.compile(_MORE_DATE, re.IGNORECASE)
+
+
 _MORE_DATE_MAX_LENGTH = 72  # the longest of those, and a space
 _MONTHS_IN_A_YEAR = 12
 
 
 def _more_date(match: re.Match[str]) -> _dt.date | None:
-    """The date (or date-time) ``_MORE_DATE_RE`` found at the end of a line.
+    """The date (or date-time) ``_MORE_DATE`` found at the end of a line.
 
     ``None`` when it only looks like one: a word that is no month or no time zone (the
     tables of :mod:`storykit._dates`), or digits that may be read two ways (``05/06/2026``:
@@ -185,7 +203,7 @@ def _parse_date(value: str) -> _dt.date:
 
 
 def _iso_day_at_end(line: str) -> int | None:
-    """Where ``_DATE_RE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
+    """Where ``_DATE`` finds a date in ``line`` when it ends in `` YYYY-MM-DD`` (ASCII).
 
     No other form of date ends in two digits after a hyphen, so that is the match; ``None``
     when the line ends otherwise (the regex then decides).
@@ -197,13 +215,13 @@ def _iso_day_at_end(line: str) -> int | None:
 
 
 _ISO_DAY_LENGTH = 10
-_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE_RE's \d here
+_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits, as _DATE's \d here
 
 
 def _month_date_at_end(line: str) -> tuple[int, int, int, int] | None:
     """Where ``line`` ends in ``25 May 2026`` or ``May 25, 2026`` (ASCII), and that date.
 
-    ``(start, day, month, year)``: what ``_DATE_RE`` finds there, and :func:`_parse_date`
+    ``(start, day, month, year)``: what ``_DATE`` finds there, and :func:`_parse_date`
     makes of it. ``None`` when the line ends otherwise (the regex then decides).
     """
     words = line.rsplit(" ", 3)  # [name,] day or month, month or "day,", year
@@ -253,7 +271,7 @@ def _source_line(line: str, index: int, filename: str | None) -> tuple[str | Non
     # a character is looked at by its index (cheaper than a slice), the length checked first
     n = len(line)
     if n > 2 and line[-3] == "-":
-        # " YYYY-MM-DD", perhaps: what _DATE_RE takes before a date is the line's start or a blank
+        # " YYYY-MM-DD", perhaps: what _DATE takes before a date is the line's start or a blank
         if n > 5 and line[-6] == "-" and (n <= _ISO_DAY_LENGTH or line[-11] in " \t"):
             try:  # what _iso_day_at_end finds, read as date.fromisoformat reads it
                 published = _dt.date.fromisoformat(line[-_ISO_DAY_LENGTH:])
@@ -285,13 +303,13 @@ _ISO_TIME_RE = re.compile(
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 """``_ISO`` with a time after a ``T``, in ASCII digits, ``T`` and ``Z`` as written: a part of
-what ``_DATE_RE`` reads, for :func:`_iso_time_at`."""
+what ``_DATE`` reads, for :func:`_iso_time_at`."""
 
 
 def _iso_time_at(line: str, start: int) -> _dt.date | None:
     """The date-time ``line`` ends in from ``start`` (after a space, or the line's start).
 
-    What ``_DATE_RE`` finds there and :func:`_parse_date` makes of it, when ``line[start:]``
+    What ``_DATE`` finds there and :func:`_parse_date` makes of it, when ``line[start:]``
     is an ISO date-time ``_ISO_TIME_RE`` reads: no other form of date holds a ``T``, nor a
     space in such a word, so the regex's match starts there. ``None`` for other lines, and
     for a date-time that does not exist (the general way says why).
@@ -321,13 +339,13 @@ def _source_line_in_full(
                 value = line[start:]
                 published = _dt.date(year, month, day)  # as _parse_date makes it
             else:
-                match = _DATE_RE.search(line, max(0, len(line) - _DATE_MAX_LENGTH))
+                match = _date_re().search(line, max(0, len(line) - _DATE_MAX_LENGTH))
                 if match is not None:
                     start = match.start(1)
                     value = line[start:]
                     published = _parse_date(value)
                 else:
-                    match = _MORE_DATE_RE.search(line, max(0, len(line) - _MORE_DATE_MAX_LENGTH))
+                    match = _more_date_re().search(line, max(0, len(line) - _MORE_DATE_MAX_LENGTH))
                     if match is None:
                         return line, None
                     start = match.start(1)
@@ -356,7 +374,7 @@ def _may_end_in_time(line: str) -> bool:
 
     Such a time ends in a word of its own (after any blank): a zone (``EDT``), ``PM``,
     ``p.m.``, ``Uhr``, or a word with a digit in it (``3pm``, ``UTC+2``): what the last
-    word ``_MORE_DATE_RE`` reads can be, looked at as :func:`_more_date` looks at it.
+    word ``_MORE_DATE`` reads can be, looked at as :func:`_more_date` looks at it.
     """
     if line[-1] not in _TIME_LAST:
         return False

@@ -370,12 +370,18 @@ def _read(
     splitter: TagSplitter | None,
     checked: bool,
     nul: int | None = None,
+    *,
+    remember: bool = True,
+    glue: bool | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
     """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
 
     That is so of text decoded from bytes and of a ``str`` that :func:`storykit.loads`
     scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
-    (``-1``: nowhere), when the caller knows it (for checked text only).
+    (``-1``: nowhere), when the caller knows it (for checked text only). ``remember``:
+    keep the lines of a story read with the default splitter for the text writer's check
+    (:mod:`._text_memory`); a caller that writes no text spares it. ``glue``: whether
+    ``text`` may hold a glued nav line, when the caller knows (``None``: it is looked at).
     """
     if checked:
         nul, trusted = text.find("\0") if nul is None else nul, True
@@ -390,9 +396,9 @@ def _read(
         )
     lines = _lines(text)
     try:
-        story, diagnostics, spans = _parse(
-            lines, filename, splitter, trusted, _may_hold_glued(text)
-        )
+        if glue is None:
+            glue = _may_hold_glued(text)
+        story, diagnostics, spans = _parse(lines, filename, splitter, trusted, glue)
     except StoryParseError as exc:
         if exc.message in _SECOND_STORY_MESSAGES and _LONE_CR_RE.search(text):
             raise StoryParseError(_LONE_CR, filename=filename, line=exc.line) from None
@@ -400,9 +406,23 @@ def _read(
     except ValueError as exc:  # the model refused a field: a lone surrogate in a str, say
         check_text(text, filename)  # names its line and column, as storykit.loads does
         raise StoryParseError(str(exc), filename=filename) from None
-    if trusted and splitter is None:
+    if trusted and splitter is None and remember:
         _remember(story, lines, spans)
     return story, diagnostics
+
+
+def _read_decoded(
+    text: str, filename: str | None, nul: int | None, remember: bool, *, glue: bool | None = None
+) -> tuple[Story, list[Diagnostic]]:
+    """:func:`read` of text decoded from UTF-8 bytes, with the default tag splitter.
+
+    The batch commands' road (:func:`storykit._pieces.parse_text`): decoded text holds no
+    lone surrogate (a UTF-8 decoder refuses one), so it is not scanned for one (2 µs a
+    story of a few KiB), and a NUL is where the bytes hold a zero byte (``nul``: ``-1``
+    when they hold none, ``None`` when they do). ``remember``, ``glue``: as :func:`_read`
+    takes them; a command writing JSON has no use for the lines.
+    """
+    return _read(text, filename, None, True, nul, remember=remember, glue=glue)
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json as _json
 from typing import Any
 
-from cattrs.errors import ClassValidationError, IterableValidationError
-
 from storykit import _json_layout
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import not_text, parse_json
@@ -87,8 +85,11 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
             path=VERSION_KEY,
         )
     body = {k: v for k, v in data.items() if k != VERSION_KEY}
+    conv = converter()  # (which imports cattrs)
+    from cattrs.errors import ClassValidationError, IterableValidationError  # noqa: PLC0415
+
     try:
-        return converter().structure(body, Story)
+        return conv.structure(body, Story)
     except (ClassValidationError, IterableValidationError, ValueError, TypeError) as exc:
         pairs = _errors(exc)
         path, message = pairs[0] if pairs else ("", str(exc))
