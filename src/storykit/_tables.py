@@ -241,14 +241,17 @@ def _database_arg(value: str) -> str:
     return value
 
 
-def add_search(commands: Any) -> None:
-    """Add the ``search`` command to the ``storykit`` parser's sub-commands."""
+def add_search(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    """Add the ``search`` command to the ``storykit`` parser's sub-commands.
+
+    Its help is laid out by ``formatter``, as the other commands' are.
+    """
     search = commands.add_parser(
         "search",
         help="full-text search of a stories database",
         description="Find stories in a database made by 'storykit convert -o stories.db'.",
         epilog=_SEARCH_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=formatter,
     )
     search.add_argument(
         "database", type=_database_arg, metavar="DATABASE", help="a .db file written by storykit"

@@ -3,8 +3,10 @@
 A command pays for every module and regular expression it loads, once per run: cattrs (a
 quarter of the start) is for reading JSON, difflib for a misspelt name, sqlite3 for a
 database (the ``search`` command's parser is built by every command), the source line's
-uncommon date forms for lines that end in one. These tests check each is left until used,
-and still there when it is.
+uncommon date forms for lines that end in one; shutil (zlib, bz2, lzma: argparse asks it
+for the terminal's width) and importlib.resources (pathlib, tempfile, zipfile…: the tags
+vocabulary is read by the package's loader) for nothing. These tests check each is left
+until used, and still there when it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from storykit import _progress
 from storykit.formats import _source_line
 from tests.conftest import SEED
 
@@ -77,7 +82,8 @@ try:
 except SystemExit as exc:
     assert exc.code == 0, exc.code
 compiled = [f.cache_info().currsize for f in (_source_line._date_re, _source_line._more_date_re)]
-loaded = sorted(m for m in ("cattrs", "difflib", "sqlite3") if m in sys.modules)
+unused = ("cattrs", "difflib", "sqlite3", "shutil", "zipfile", "tempfile", "importlib.resources")
+loaded = sorted(m for m in unused if m in sys.modules)
 print(json.dumps([loaded, compiled]))
 """
     assert _run(code) == [[], [0, 0]]
@@ -102,3 +108,37 @@ cli.main = lambda: print(json.dumps([before, gc.get_freeze_count() > 1000])) or 
 cli.console()
 """
     assert _run(code) == [0, True]
+
+
+@pytest.mark.parametrize("value", [None, "120", "0", "-5", "wide", "33"])
+def test_the_terminal_width_is_what_shutil_says(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    """The width the help and the progress line use, asked without importing shutil."""
+    import shutil
+
+    if value is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", value)
+    assert _progress.columns() == shutil.get_terminal_size((80, 24)).columns
+    expected = {"120": 120, "33": 33}.get(value or "")
+    if expected is not None:
+        assert _progress.columns() == expected
+
+
+def test_help_is_laid_out_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    usages = []
+    for width in (50, 120):
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = subprocess.run(
+            [sys.executable, "-m", "storykit", "convert", "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=_ROOT,
+        ).stdout
+        usage = out.split("\n\n")[0].splitlines()  # (the epilog is laid out by hand)
+        assert max(map(len, usage)) <= width - 2  # argparse wraps two short of the width
+        usages.append(len(usage))
+    assert usages[0] > usages[1]
