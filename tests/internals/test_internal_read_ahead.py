@@ -367,3 +367,29 @@ def test_what_cannot_be_told_counts_as_not_cached(
     monkeypatch.undo()
     monkeypatch.setattr(_ahead, "_NOWAIT", None)
     assert _REAL_CACHED(names[0]) is False
+
+
+def test_the_look_at_a_folder_opens_no_special_file_at_a_windows_edge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real look takes a window's first and last regular files: a named pipe, a link to a
+    device, a socket or a folder where a window begins or ends is passed over, not opened."""
+    import socket
+
+    names = _folder(tmp_path, 3 * _ahead.AHEAD)
+    odd = [names[0], names[_ahead.AHEAD - 1], names[_ahead.AHEAD], names[-1]]
+    for name in odd:
+        os.unlink(name)
+    os.mkfifo(odd[0])
+    os.symlink(os.devnull, odd[1])
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(odd[2])
+        os.symlink(odd[0], odd[3])
+        monkeypatch.setattr(_ahead, "_cached", _REAL_CACHED)
+        spy = Spy(monkeypatch)
+        before = set(os.listdir("/proc/self/fd"))
+        found = list(_sources._walk(str(tmp_path)))
+        assert set(os.listdir("/proc/self/fd")) == before
+    assert [f for f in found if isinstance(f, str)] == [n for n in names if n not in odd]
+    assert sum(1 for f in found if not isinstance(f, str)) == len(odd)  # reported, as before
+    assert not set(spy.opened) & set(odd)
