@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 AHEAD = 64  # files a folder's walk asks the kernel to read, at a time, before it reaches them
@@ -31,7 +31,7 @@ def read_folder_ahead(
     (``posix_fadvise(WILLNEED)``), the kernel reads them at once, while the first are being
     converted. 20,000 small dumps read from a cold cache took 1.9 s one after another and
     0.25 s so. Asking costs a cached file an ``open``, a ``posix_fadvise`` and a ``close``
-    (about 3 µs): a window whose first and last files are in the cache already
+    (about 3 µs): a window whose last, first and middle files are in the cache already
     (:func:`_cached`) is not asked for.
 
     Only files whose folder entry says they are regular are asked for (:func:`_advise`).
@@ -48,9 +48,7 @@ def read_folder_ahead(
             break
         if name not in odd:
             window.append(name)
-    if window and not (
-        _cached(os.path.join(top, window[-1])) and _cached(os.path.join(top, window[0]))
-    ):
+    if window and not all(_cached(os.path.join(top, window[k])) for k in _looks(len(window))):
         for name in window:
             _advise(os.path.join(top, name))
     return stop
@@ -63,7 +61,7 @@ def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
 
     As :func:`_walk` does for a folder's files, the regular files among the next
     ``AHEAD`` to ``2 * AHEAD`` items are asked for before they are reached, unless the
-    first and last of them are in the cache already; here each path is looked at first
+    last, first and middle of them are in the cache already; here each path is looked at first
     (``os.stat``: nothing but a regular file is opened, and a path named on its own may be
     a named pipe or a device). Other items pass untouched.
     """
@@ -72,11 +70,20 @@ def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
         if k + AHEAD > ahead and _WILLNEED is not None:  # as _walk keeps its window
             start, ahead = max(k, ahead), min(len(items), max(k, ahead) + AHEAD)
             paths = [p for p in items[start:ahead] if isinstance(p, (str, os.PathLike))]
-            if paths and not (_cached_regular(paths[-1]) and _cached_regular(paths[0])):
+            if paths and not all(_cached_regular(paths[k]) for k in _looks(len(paths))):
                 for path in paths:
                     if _is_regular(path):
                         _advise(path)
         yield item
+
+
+def _looks(n: int) -> Iterable[int]:
+    """Which of a window's ``n`` files are looked at (:func:`_cached`), each once.
+
+    The last, the first and the middle one: with half an archive in the cache, at random,
+    a window is left alone one time in eight rather than one in four.
+    """
+    return dict.fromkeys((n - 1, 0, n // 2))
 
 
 def _cached_regular(path: str | os.PathLike[str]) -> bool:
@@ -115,8 +122,10 @@ def _cached(path: str | os.PathLike[str]) -> bool:
 
     Asked by reading one byte with ``RWF_NOWAIT``, which fails at once (``EAGAIN``) rather
     than wait for the disk. ``False`` when it cannot tell (no ``preadv`` or ``RWF_NOWAIT``
-    here, a file system that does not support it, a file that cannot be opened): the file
-    is then asked for, as it was before this look. An empty file holds nothing to wait for.
+    here, a file system that does not support it, a file that cannot be opened, or one that
+    is no longer a regular file: replaced by a named pipe or a link to a device since the
+    folder was listed, it is not read from): the file is then asked for, as it was before
+    this look. An empty file holds nothing to wait for.
     """
     if _NOWAIT is None:
         return False
@@ -125,6 +134,8 @@ def _cached(path: str | os.PathLike[str]) -> bool:
     except (OSError, TypeError, ValueError):
         return False
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         os.preadv(fd, [bytearray(1)], 0, _NOWAIT)
     except OSError:  # BlockingIOError: not in the cache; anything else: cannot tell
         return False

@@ -260,7 +260,7 @@ def _windows(names: list[str]) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("source", ["folder", "list"])
-def test_a_window_whose_first_and_last_files_are_cached_is_not_asked_for(
+def test_a_window_whose_last_first_and_middle_files_are_cached_is_not_asked_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
 ) -> None:
     """Asking for a cached file costs three system calls and gains nothing (a warm archive)."""
@@ -276,17 +276,18 @@ def test_a_window_whose_first_and_last_files_are_cached_is_not_asked_for(
     walked = spy.walk(tmp_path) if source == "folder" else spy.count(_sources.expand(names))
     assert list(walked) == names
     assert spy.advised == []
-    assert looked == [n for w in _windows(names) for n in (w[-1], w[0])]  # two looks a window
+    # three looks a window: its last, first and middle files
+    assert looked == [n for w in _windows(names) for n in (w[-1], w[0], w[len(w) // 2])]
 
 
-@pytest.mark.parametrize("cold", ["first", "last"])
+@pytest.mark.parametrize("cold", ["first", "middle", "last"])
 @pytest.mark.parametrize("source", ["folder", "list"])
-def test_a_window_with_its_first_or_last_file_not_cached_is_asked_for_whole(
+def test_a_window_with_a_file_looked_at_not_cached_is_asked_for_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, cold: str
 ) -> None:
     names = _folder(tmp_path, 150)
     second = _windows(names)[1]
-    not_cached = second[0] if cold == "first" else second[-1]
+    not_cached = second[{"first": 0, "middle": len(second) // 2, "last": -1}[cold]]
     monkeypatch.setattr(_ahead, "_cached", lambda path: str(path) != not_cached)
     spy = Spy(monkeypatch)
     walked = spy.walk(tmp_path) if source == "folder" else spy.count(_sources.expand(names))
@@ -393,3 +394,34 @@ def test_the_look_at_a_folder_opens_no_special_file_at_a_windows_edge(
     assert [f for f in found if isinstance(f, str)] == [n for n in names if n not in odd]
     assert sum(1 for f in found if not isinstance(f, str)) == len(odd)  # reported, as before
     assert not set(spy.opened) & set(odd)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 64])
+def test_each_file_of_a_window_is_looked_at_once(n: int) -> None:
+    looks = list(_ahead._looks(n))
+    assert looks == sorted(set(looks), key=looks.index)  # once each
+    assert set(looks) == {0, n - 1, n // 2}
+
+
+def test_a_file_replaced_by_a_named_pipe_or_a_device_is_not_read_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the folder listed may be a named pipe or a link to a device by the time it is
+    looked at: it is opened (without waiting, as the advice opens it) but not read."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    names = _folder(tmp_path, 1)
+    Path(names[0]).read_bytes()
+    real_preadv = os.preadv
+    read: list[int] = []
+
+    def spy(fd: int, buffers: list[bytearray], offset: int, flags: int) -> int:
+        read.append(fd)
+        return real_preadv(fd, buffers, offset, flags)
+
+    monkeypatch.setattr(_ahead.os, "preadv", spy)
+    assert _REAL_CACHED(str(tmp_path / "pipe.txt")) is False
+    assert _REAL_CACHED(str(tmp_path / "zero.txt")) is False
+    assert read == []
+    _REAL_CACHED(names[0])
+    assert len(read) == 1  # (a regular file is read from)
