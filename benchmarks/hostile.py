@@ -13,7 +13,8 @@ machine) and peak memory (``ru_maxrss`` less that of the bare import) per MB of 
 - ``markdown-sections``: one Markdown story of about 16 bytes a section (a million
   sections at 16 MB), read the same three ways;
 - ``markdown-front``: one Markdown story whose YAML front matter holds credits, about 34
-  bytes each (the composed YAML keeps some six objects a value while it is read);
+  bytes each (the composed YAML keeps some six objects a value while it is read); over
+  1 MiB of front matter the story is refused before it is composed (``MAX_FRONT_MATTER``);
 - ``zip-members``: a zip of empty members (about 100 bytes of zip each: 320,000 members at
   32 MB), listed by ``iter_records`` and ``storykit validate``, with the default limits and
   with ``max_members=100000``.

@@ -20,6 +20,7 @@ import storykit
 from storykit import Credit, Source, StoryParseError
 from storykit._show import _Wrapper
 from storykit.cli import EXIT_USAGE
+from storykit.formats import _markdown_front
 from storykit.formats.text import parse_credit
 from storykit.tags import split_tags
 
@@ -246,3 +247,20 @@ def test_the_cycle_collector_is_left_as_it_was_found(front: str) -> None:
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+
+
+def test_front_matter_over_a_mebibyte_is_refused_before_it_is_composed() -> None:
+    """Composing YAML takes some 70 bytes a character: 16 MiB of front matter (a batch
+    command's limit for a story) would take over a gigabyte. A story's is a few lines."""
+    limit = _markdown_front.MAX_FRONT_MATTER
+    head = "title: "
+    at_limit = head + "x" * (limit - len(head))  # one scalar: cheap to compose
+    story = storykit.loads(f"---\n{at_limit}\n---\n\nBody.\n", "markdown")
+    assert len(story.title) == limit - len(head)
+    with pytest.raises(StoryParseError) as info:
+        storykit.loads(f"---\n{at_limit}x\n---\n\nBody.\n", "markdown", filename="big.md")
+    assert info.value.line == 1
+    assert str(info.value) == (
+        f"big.md:1: the front matter that starts here is {limit + 1:,} characters long; "
+        f"storykit reads at most {limit:,} (a story's is a few lines)"
+    )

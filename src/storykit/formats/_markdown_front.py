@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 _KEYS = ("title", "date", "tags", "source", "image", "credits", "extras")
+MAX_FRONT_MATTER = 1 << 20
+"""The most characters of front matter read (a story's is a few hundred): its YAML takes
+some 70 bytes of memory a character to compose, so 16 MiB of it (a batch command's limit
+for a story) would take over a gigabyte."""
 
 
 class FrontMatter:
@@ -60,6 +64,12 @@ class FrontMatter:
         else:
             raise self.error(1, "the front matter that starts here has no closing '---' line")
         source = "\n".join(lines[1:index])
+        if len(source) > MAX_FRONT_MATTER:
+            raise self.error(
+                1,
+                f"the front matter that starts here is {len(source):,} characters long; "
+                f"storykit reads at most {MAX_FRONT_MATTER:,} (a story's is a few lines)",
+            )
         yaml = self.yaml
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         bad = unencodable(source)  # libyaml would raise UnicodeEncodeError
