@@ -195,18 +195,23 @@ def test_round_trip(story: Story, offset: int, image: bool, tags: bool, footer: 
     assert storykit.loads(md.replace("\n", "\r\n"), "markdown") == story
 
 
+def _beside_the_separator(tag: str) -> bool:
+    return " ·" in tag or "· " in tag or tag.startswith("·") or tag.endswith("·")
+
+
 @given(markdown_stories())
 def test_round_trip_without_front_matter(story: Story) -> None:
     # The body alone holds no extras, spells credits and dates as words (read back by the
-    # dump's rules, tested with the corpus) and cannot tell a " · " inside a tag from one
-    # between tags; short of that, it reads back the same story.
+    # dump's rules, tested with the corpus) and cannot tell a "·" beside a space or at a
+    # tag's edge from the " · " between tags ("0 ·", "0" is written "0 · · 0"); short of
+    # that, it reads back the same story.
     url = story.url if story.url is not None and story.url.strip() == story.url else None
     plain = attrs.evolve(
         story,
         source=Source(url=url) if url is not None else None,
         image=None,
         credits=(),
-        tags=() if any(" · " in t for t in story.tags) else story.tags,
+        tags=() if any(_beside_the_separator(t) for t in story.tags) else story.tags,
         extras=(),
     )
     md = storykit.dumps(plain, "markdown", front_matter=False)
