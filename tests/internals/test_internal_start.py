@@ -12,39 +12,23 @@ until used, and still there when it is.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storykit import _progress
 from storykit.formats import _source_line
-from tests.conftest import SEED
-
-_ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_helpers import cli
+from tests.conftest import SEED, run_python
 
 
 def _run(code: str, *, measured: bool = True) -> list[str]:
-    """Run ``code`` in a new process; its last line of output, read as JSON.
-
-    ``measured=False``: not under coverage, even when the suite is (CI), which starts in
-    every process and loads modules of its own (sqlite3, for its data).
-    """
-    env = None
-    if not measured:
-        hooks = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG")
-        env = {k: v for k, v in os.environ.items() if k not in hooks}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=_ROOT,
-        env=env,
-    )
-    return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    """Run ``code`` in a new process (:func:`tests.conftest.run_python`); its last line of
+    output, read as JSON. ``measured=False`` where coverage (CI) would load modules of its
+    own (sqlite3, for its data)."""
+    done = run_python(code, measured=measured)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def test_writing_json_leaves_cattrs_unimported_and_reading_it_imports_it() -> None:
@@ -142,13 +126,9 @@ def test_help_is_laid_out_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch)
     usages = []
     for width in (50, 120):
         monkeypatch.setenv("COLUMNS", str(width))
-        out = subprocess.run(
-            [sys.executable, "-m", "storykit", "convert", "--help"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=_ROOT,
-        ).stdout
+        done = cli("convert", "--help")
+        assert done.returncode == 0, done.stderr
+        out = done.stdout
         usage = out.split("\n\n")[0].splitlines()  # (the epilog is laid out by hand)
         assert max(map(len, usage)) <= width - 2  # argparse wraps two short of the width
         usages.append(len(usage))
