@@ -23,12 +23,15 @@ from ..collection_helpers import dump
 JOB = _work_records.Job("convert", compact=True)
 
 
-def _both_roads(path: Path, monkeypatch: pytest.MonkeyPatch) -> _work_records.Done:
+def _both_roads(
+    path: Path, monkeypatch: pytest.MonkeyPatch, job: _work_records.Job = JOB
+) -> _work_records.Done:
+    """What ``job`` does with the file ``path``, the same on the short and the long road."""
     unit = _work_records.FileUnit(str(path), "text", None)
-    short = _worker.work([unit], JOB)
+    short = _worker.work([unit], job)
     with monkeypatch.context() as patched:
         patched.setattr(_pieces, "_WHOLE", 0)
-        assert _worker.work([unit], JOB) == short
+        assert _worker.work([unit], job) == short
     return short
 
 
@@ -79,22 +82,11 @@ def test_a_story_with_findings_or_a_failure_is_placed_by_its_line(
 TEXT_JOB = _work_records.Job("convert", to="text")
 
 
-def _both_roads_to(
-    path: Path, monkeypatch: pytest.MonkeyPatch, job: _work_records.Job
-) -> _work_records.Done:
-    unit = _work_records.FileUnit(str(path), "text", None)
-    short = _worker.work([unit], job)
-    with monkeypatch.context() as patched:
-        patched.setattr(_pieces, "_WHOLE", 0)
-        assert _worker.work([unit], job) == short
-    return short
-
-
 def test_each_corpus_dump_takes_the_short_road_to_what_the_long_one_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_story: Path
 ) -> None:
     for job in (JOB, TEXT_JOB):
-        done = _both_roads_to(corpus_story, monkeypatch, job)
+        done = _both_roads(corpus_story, monkeypatch, job)
         assert done.ok == 1, done.results
 
 
@@ -114,7 +106,7 @@ def test_any_utf8_text_takes_the_short_road_to_what_the_long_one_gives(
     path = tmp_path / "story.txt"
     path.write_text(f"{head}\n\n{''.join(pieces)}\n\n{rest}", encoding="utf-8")
     for job in (JOB, TEXT_JOB):
-        _both_roads_to(path, monkeypatch, job)
+        _both_roads(path, monkeypatch, job)
 
 
 @given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=300))
