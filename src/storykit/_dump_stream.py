@@ -10,7 +10,7 @@ line of text run into the next story's nav line at a block's end, which the line
 decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`); the
 rules that find it and tell a story's end are :mod:`storykit.formats._text_stories`'s.
 :func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
-story at most, for a block here and for a whole small file.
+story at most (:func:`_one_story` tells), for a block here and for a whole small file.
 
 :mod:`storykit._pieces` decides how a file, member or stream is read (whole or streamed,
 dump, JSON Lines or one document) and sends a streamed dump here; it imports this module,

@@ -26,7 +26,7 @@ from typing import IO, Any
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
-from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story, _split
+from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -263,7 +263,7 @@ def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
 
 def split_dump(text: str) -> list[tuple[int, str]]:
     """The ``(first_line, text)`` of each story in a whole dump (one story: one piece)."""
-    return _split(text, _text_reader().split_stories)
+    return split_dump_plainly(text)[0]
 
 
 def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:

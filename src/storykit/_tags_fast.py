@@ -76,57 +76,44 @@ class _FastPath(_Rules):
         for token in tokens:
             j = i + len(token)
             piece = line[i:j]
-            if token[1] in "ls":  # a word
+            cut = None
+            word = token[1] in "ls"  # else a run of capitals or a code
+            if word:
                 if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends or mc:
                     break  # a short word (the story may join it on), Health|mpox, Mc
-                if i:
-                    pair = line[i - 1 : i + 1]
-                    if word_before:  # (a long one: words before are long here)
-                        if pair in lower_pairs and self._known_lower_start(
-                            line, sig, i - len(out[-1]), i
-                        ):
-                            break
-                    elif sig[i - 1] == "U":
+                if i and not word_before:  # (after a word, the letter before is no U or d)
+                    before = sig[i - 1]
+                    if before == "U":
                         if self._known_run_before_lower(line, sig, i) >= 0:
                             break
-                    elif sig[i - 1] == "d" and self._known_name_at(line, sig, i + 1):
+                    elif before == "d" and self._known_name_at(line, sig, i + 1):
                         break
-                    if (
-                        pair in inner_pairs
-                        and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
-                        and any(self._names_at(line, sig, i, near))  # (a known name there)
-                    ):
-                        break
-                after_word = word_before
-                word_before = token[-1] != "d"
-            else:  # a run of capitals or a code: a known tag, or two (AI|EVs)
-                cut = None
-                if piece not in vocabulary:
-                    cut = self._two_known(piece, token)
-                    if cut is None:
-                        unknown_at = i  # (not asked again below)
-                        break
-                if i:
-                    pair = line[i - 1 : i + 1]
-                    if (
-                        pair in inner_pairs
-                        and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
-                        and any(self._names_at(line, sig, i, near))  # (a known name there)
-                    ):
-                        break
-                    if (
-                        word_before
-                        and pair in lower_pairs
-                        and self._known_lower_start(line, sig, i - len(out[-1]), i)
-                    ):
-                        break
-                after_word = word_before
-                word_before = False
-                if cut is not None:
-                    append(piece[:cut])
-                    piece = piece[cut:]
-                    split_end = j
-                    cut_runs += 1
+            elif piece not in vocabulary:  # a known tag, or two (AI|EVs)
+                cut = self._two_known(piece, token)
+                if cut is None:
+                    unknown_at = i  # (not asked again below)
+                    break
+            if i:  # the rules for any token after a cut
+                pair = line[i - 1 : i + 1]
+                if (
+                    word_before  # (a long one: words before are long here)
+                    and pair in lower_pairs
+                    and self._known_lower_start(line, sig, i - len(out[-1]), i)
+                ):
+                    break
+                if (
+                    pair in inner_pairs
+                    and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
+                    and any(self._names_at(line, sig, i, near))  # (a known name there)
+                ):
+                    break
+            after_word = word_before
+            word_before = word and token[-1] != "d"
+            if cut is not None:
+                append(piece[:cut])
+                piece = piece[cut:]
+                split_end = j
+                cut_runs += 1
             append(piece)
             i = j
         else:

@@ -274,10 +274,8 @@ class _Chunk:
             else:
                 assert isinstance(event, Piece)
                 dest = self._dest(stem, index, multi)
-                origin = event.origin
-                done = self.story(
-                    origin.path, origin.member, origin.line, event.text, event.format, dest
-                )
+                at = event.origin  # (not ``origin``: the file's, which no_story names below)
+                done = self.story(at.path, at.member, at.line, event.text, event.format, dest)
             if not done and (fail_fast or self.full):
                 return
         if not index:

@@ -160,10 +160,8 @@ def _parse(
     except ValueError:
         header_end = end
     diagnostics: list[Diagnostic] = []
-    # (with no title to follow, the header is read only for its errors, which come first:
-    # a warning made for each of its lines would be thrown away, however many there are)
     image, nav, source_line, credits, extras = _header(
-        lines, start, header_end, filename, builders, diagnostics if header_end < end else None
+        lines, start, header_end, filename, builders, diagnostics
     )
     if header_end == end:
         msg = "expected a blank line and then the title after the header"
@@ -217,7 +215,7 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     stop: int,
     filename: str | None,
     builders: _Builders,
-    diagnostics: list[Diagnostic] | None,
+    diagnostics: list[Diagnostic],
 ) -> tuple[
     Image | None,
     bool,
@@ -228,8 +226,9 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
     """The header's parts: image, nav line, source line, credits and unplaced lines.
 
     The image, whether a nav line starts the header, the source line's name and date,
-    other credits, and the lines it could not place (each with a diagnostic in
-    ``diagnostics``, unless it is ``None``).
+    other credits, and the lines it could not place (the first ten each with a diagnostic
+    in ``diagnostics``, the rest counted in one: however many lines a header holds, its
+    warnings are few, and so is what an error after it throws away).
     """
     alt: str | None = None
     nav = False
@@ -271,11 +270,11 @@ def _header(  # noqa: PLR0917 - the reader's state, passed along
             source = _source_line(line, index, filename)
             continue
         extras.append(line)
-        if diagnostics is not None and len(extras) <= _UNPLACED_LISTED:
+        if len(extras) <= _UNPLACED_LISTED:
             diagnostics.append(_unplaced(index, line))
-        elif diagnostics is not None and more_from < 0:
+        elif more_from < 0:
             more_from = index  # the rest are counted, in one diagnostic
-    if diagnostics is not None and more_from >= 0:
+    if more_from >= 0:
         diagnostics.append(_unplaced_more(more_from, extras))
     image = builders[1](alt, image_credit) if alt is not None or image_credit is not None else None
     return image, nav, source, tuple(credits), tuple(extras)
