@@ -48,7 +48,7 @@ def read_folder_ahead(
             break
         if name not in odd:
             window.append(name)
-    if window and not all(_cached(os.path.join(top, window[k])) for k in _looks(len(window))):
+    if window and not all(_cached(os.path.join(top, window[i])) for i in _looks(len(window))):
         for name in window:
             _advise(os.path.join(top, name))
     return stop
@@ -59,7 +59,7 @@ def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
 
     (``storykit convert a.txt b.txt …`` walks its inputs through this too.)
 
-    As :func:`_walk` does for a folder's files, the regular files among the next
+    As :func:`storykit._sources._walk` does for a folder's files, the regular files among the next
     ``AHEAD`` to ``2 * AHEAD`` items are asked for before they are reached, unless the
     last, first and middle of them are in the cache already; here each path is looked at first
     (``os.stat``: nothing but a regular file is opened, and a path named on its own may be
@@ -67,10 +67,10 @@ def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
     """
     ahead = 0  # items[:ahead] have been asked for
     for k, item in enumerate(items):
-        if k + AHEAD > ahead and _WILLNEED is not None:  # as _walk keeps its window
+        if k + AHEAD > ahead and _WILLNEED is not None:  # as _sources._walk keeps its window
             start, ahead = max(k, ahead), min(len(items), max(k, ahead) + AHEAD)
             paths = [p for p in items[start:ahead] if isinstance(p, (str, os.PathLike))]
-            if paths and not all(_cached_regular(paths[k]) for k in _looks(len(paths))):
+            if paths and not all(_cached_regular(paths[i]) for i in _looks(len(paths))):
                 for path in paths:
                     if _is_regular(path):
                         _advise(path)

@@ -80,6 +80,18 @@ def converter() -> cattrs.Converter:
     return conv
 
 
+def structure_errors() -> tuple[type[BaseException], ...]:
+    """What :func:`converter`'s ``structure`` raises for data that is no story.
+
+    Asked in an ``except`` clause, which is evaluated only when something was raised: a
+    story read well does not pay for an import statement (1.2 µs, 4% of a story's
+    ``from_dict``), and cattrs is imported by then (by :func:`converter`).
+    """
+    from cattrs.errors import ClassValidationError, IterableValidationError  # noqa: PLC0415
+
+    return (ClassValidationError, IterableValidationError, ValueError, TypeError)
+
+
 def _optional_date(value: object, type_: object) -> _dt.date | None:
     return None if value is None else _parse_date(value, type_)
 

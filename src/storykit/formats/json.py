@@ -26,6 +26,7 @@ from storykit.formats._json_converter import (  # the converter, its hooks and i
     _more,
     _plain_hooks,
     converter,
+    structure_errors,
 )
 from storykit.model import (
     Credit,
@@ -85,12 +86,9 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
             path=VERSION_KEY,
         )
     body = {k: v for k, v in data.items() if k != VERSION_KEY}
-    conv = converter()  # (which imports cattrs)
-    from cattrs.errors import ClassValidationError, IterableValidationError  # noqa: PLC0415
-
     try:
-        return conv.structure(body, Story)
-    except (ClassValidationError, IterableValidationError, ValueError, TypeError) as exc:
+        return converter().structure(body, Story)
+    except structure_errors() as exc:  # (evaluated only when something was raised)
         pairs = _errors(exc)
         path, message = pairs[0] if pairs else ("", str(exc))
         field = _FIELD.fullmatch(message)

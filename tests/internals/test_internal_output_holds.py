@@ -1,0 +1,54 @@
+"""``_Output.holds``: its look-up by the path up to the last ``/`` answers as a split would.
+
+(:class:`storykit._units._Output` keys the folders it has seen by the text before a path's
+last ``/``, not by ``os.path.split``'s head, which drops repeated and trailing slashes.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storykit._units import _Output
+
+_PARTS = ["in", "out", "sub", "a.txt", "out.jsonl", ".", "..", ""]
+
+
+def _split_holds(output: str, path: str) -> bool:
+    """What ``holds`` answers, worked out with ``os.path.split`` for every path."""
+    real = os.path.realpath(output)
+    folder, name = os.path.split(path)
+    where = os.path.realpath(folder or os.curdir)
+    if where == real or where.startswith(os.path.join(real, "")):
+        return True
+    return where == os.path.dirname(real) and name == os.path.basename(real)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    top = tmp_path_factory.mktemp("holds")
+    for folder in ("in/sub", "in/out", "out/sub"):
+        (top / folder).mkdir(parents=True)
+    (top / "link").symlink_to(top / "in")
+    return top
+
+
+@pytest.mark.parametrize("output", ["in/out", "out", "in/out.jsonl", "link/out"])
+@settings(max_examples=200, deadline=None)
+@given(paths=st.lists(st.lists(st.sampled_from([*_PARTS, "link"]), max_size=5), max_size=12))
+def test_holds_answers_as_a_split_would(tree: Path, output: str, paths: list[list[str]]) -> None:
+    kept = _Output(str(tree / output))  # one for all the paths: its look-ups are reused
+    for parts in paths:
+        for path in (str(tree / "/".join(parts)), "/".join(parts)):
+            if not path:
+                continue
+            where = os.getcwd()
+            os.chdir(tree)  # (the relative paths are read from the tree)
+            try:
+                assert kept.holds(path) == _split_holds(str(tree / output), path), path
+            finally:
+                os.chdir(where)
