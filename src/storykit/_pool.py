@@ -361,13 +361,16 @@ def _frozen() -> Iterator[None]:
 
     A collection in a worker would otherwise write to every object it inherited (the
     collector's counts in their headers), and each page written is copied: a few thousand
-    page faults a worker.
+    page faults a worker. What was frozen before (the command freezes its start-up objects:
+    :func:`storykit.cli.console`) stays frozen after, with what was frozen here.
     """
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 _ORPHAN_POLL = 0.2  # seconds between a worker's looks at whether its parent is alive

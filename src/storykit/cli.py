@@ -198,8 +198,8 @@ def console() -> NoReturn:
     The objects the command's modules made (classes, functions, tables) live until it
     exits: the garbage collector is told not to look through them again (``gc.freeze``),
     which it otherwise did at every older-generation collection of a batch run, 2% of a
-    ``convert`` of small files. (A pool unfreezes them once its workers are forked, as
-    before: see :func:`storykit._pool._frozen`.)
+    ``convert`` of small files. (A pool's fork leaves them frozen: see
+    :func:`storykit._pool._frozen`.)
     """
     gc.freeze()
     try:

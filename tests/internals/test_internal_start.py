@@ -133,3 +133,20 @@ def test_help_is_laid_out_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch)
         assert max(map(len, usage)) <= width - 2  # argparse wraps two short of the width
         usages.append(len(usage))
     assert usages[0] > usages[1]
+
+
+def test_forking_a_pool_leaves_frozen_what_was_frozen_before() -> None:
+    code = """
+import gc, json
+from storykit import _pool
+counts = []
+for before in (False, True):
+    gc.unfreeze()
+    if before:
+        gc.freeze()
+    with _pool._frozen():
+        during = gc.get_freeze_count()
+    counts.append([during > 0, gc.get_freeze_count() > 0])
+print(json.dumps(counts))
+"""
+    assert _run(code) == [[True, False], [True, True]]
