@@ -18,7 +18,7 @@ import pytest
 
 import storykit
 
-from .cli_helpers import cli
+from .cli_helpers import cli, shell
 from .cli_helpers import files_under as tree
 from .collection_helpers import dump, write
 from .conftest import SEED
@@ -63,6 +63,27 @@ def test_the_output_is_not_read_back_as_an_input_on_the_next_run(tmp_path: Path)
     # a file named on its own is read, wherever it is
     done = cli("convert", "out/json/a.json", "--to", "text", "-o", "out/json/", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
+@pytest.mark.parametrize("how", [">>", "-o"])
+def test_the_output_is_not_read_back_by_another_name_a_hard_link(tmp_path: Path, how: str) -> None:
+    # ln all.jsonl in/x.jsonl: `convert in >> all.jsonl` (and `-o all.jsonl --force`) read
+    # in/x.jsonl, the very file it was writing, as an input: each run grew it by what it held
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    first = shell("storykit convert in --to jsonl -q >> all.jsonl", tmp_path)
+    assert (first.returncode, first.stderr) == (0, "")
+    os.link(tmp_path / "all.jsonl", tmp_path / "in" / "x.jsonl")
+    if how == ">>":
+        done = shell("ulimit -f 20000; storykit convert in --to jsonl -q >> all.jsonl", tmp_path)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert len((tmp_path / "all.jsonl").read_text("utf-8").splitlines()) == 2  # one a run
+    else:
+        done = cli("convert", "in", "-o", "all.jsonl", "--force", cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        lines = (tmp_path / "all.jsonl").read_text("utf-8").splitlines()
+        assert [storykit.loads(line, "json") for line in lines] == [storykit.load(SEED)]
 
 
 @pytest.mark.parametrize("out", [".", "./", "dumps/..", "{abs}"])

@@ -15,6 +15,7 @@ imports this module, never the other way round.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 
@@ -152,6 +153,10 @@ class _Output:
     ``in/json`` on the next run (``link/json`` is no path under ``in`` as a string), and
     ``convert 'in/*' -o in/json/`` read them as a folder the pattern matched. A folder's
     real path is looked up once, not for each of its files.
+
+    A file output with other names (hard links: ``ln in/x.jsonl all.jsonl``, then ``convert
+    in >> all.jsonl`` read in/x.jsonl, the file it was appending to) is also told by what it
+    is: each file of the walk is then looked at (a ``stat`` each, only then).
     """
 
     def __init__(self, output: str) -> None:
@@ -161,9 +166,10 @@ class _Output:
         # by folder as spelt: 2 it is the output folder or inside it, 1 it holds the output
         # (a file), 0 neither; so a file costs a split and a look-up, not a path of its own
         self._folders: dict[str, int] = {}
+        self._linked = _linked_file(self.real)
 
     def holds(self, path: str) -> bool:
-        """Whether ``path`` is the output, or lies in the output folder.
+        """Whether ``path`` is the output (by name, or by what it is), or lies in the output folder.
 
         A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
         cuts there too, and the name after it is the same), which is cheaper than splitting.
@@ -181,7 +187,26 @@ class _Output:
             real = os.path.realpath(folder or os.curdir)  # ("": the current folder)
             inside = real == self.real or real.startswith(self.top)
             where = self._folders[key] = 2 if inside else int(real == self.parent)
-        return where == 2 or (where == 1 and name == self.name)
+        if where == 2 or (where == 1 and name == self.name):
+            return True
+        return self._linked is not None and self._is_linked(path)
+
+    def _is_linked(self, path: str) -> bool:
+        """Whether ``path`` is another name of the output file (a hard link to it)."""
+        assert self._linked is not None
+        try:
+            return os.path.samestat(os.stat(path), self._linked)
+        except OSError:  # gone since the folder was listed
+            return False
+
+
+def _linked_file(path: str) -> os.stat_result | None:
+    """What the file at ``path`` is, when it is a regular file with other names; else None."""
+    try:
+        found = os.stat(path)
+    except OSError:  # not made yet (-o new.jsonl)
+        return None
+    return found if stat.S_ISREG(found.st_mode) and found.st_nlink > 1 else None
 
 
 _FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)

@@ -52,3 +52,25 @@ def test_holds_answers_as_a_split_would(tree: Path, output: str, paths: list[lis
                 assert kept.holds(path) == _split_holds(str(tree / output), path), path
             finally:
                 os.chdir(where)
+
+
+def test_an_output_with_other_names_is_told_by_what_it_is(tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    out.write_text("")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "other.jsonl").write_text("")  # the same bytes, another file
+    only = _Output(str(out))
+    assert not only.holds(str(tmp_path / "in" / "other.jsonl"))
+    os.link(out, tmp_path / "in" / "x.jsonl")
+    linked = _Output(str(out))
+    assert linked.holds(str(out))  # by name, as before
+    assert linked.holds(str(tmp_path / "in" / "x.jsonl"))  # by what it is
+    assert not linked.holds(str(tmp_path / "in" / "other.jsonl"))
+    assert not linked.holds(str(tmp_path / "in" / "gone.jsonl"))  # removed since the listing
+    assert not linked.holds(str(tmp_path / "in"))  # a folder is no file
+
+
+def test_an_output_not_made_yet_is_told_by_its_name_only(tmp_path: Path) -> None:
+    kept = _Output(str(tmp_path / "new.jsonl"))
+    assert kept.holds(str(tmp_path / "new.jsonl"))
+    assert not kept.holds(str(tmp_path / "other.jsonl"))
