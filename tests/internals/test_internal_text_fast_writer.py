@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Section, Story, UnrepresentableError
-from storykit.formats import _text_lines, _text_memory, text
+from storykit.formats import _text_lines, text
 from tests.conftest import CORPUS_STORIES, SEED
-from tests.internals.text_fast_helpers import _SEED_TEXT, _read
+from tests.internals.text_fast_helpers import _SEED_TEXT, _read, _read_back
 from tests.strategies import dump_stories, stories
 
 # --------------------------------------------------------------------------- the body's rule
@@ -147,7 +147,7 @@ def test_a_footer_the_writer_adds_leaves_the_rest_read_back() -> None:
     story = _read(dump)
     assert not story.tags and story.url is None
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out) == (True, True)
+    assert _read_back(story, out) == (True, True, None)
     assert _read(text.dumps(story)) == story
 
 
@@ -156,7 +156,7 @@ def test_a_footer_without_its_arrow_leaves_the_rest_read_back() -> None:
     story = _read(dump)
     assert story.tags
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out) == (True, True)
+    assert _read_back(story, out) == (True, True, None)
 
 
 def test_tags_read_with_other_lines_above_them_are_split_again() -> None:
@@ -165,7 +165,7 @@ def test_tags_read_with_other_lines_above_them_are_split_again() -> None:
     head, tags, footer = _SEED_TEXT.rstrip("\n").rsplit("\n", 2)
     story = _read(f"{head}\n\n{tags}\n{footer}")
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out) == (True, False)
+    assert _read_back(story, out) == (True, False, None)
     assert _read(text.dumps(story)) == story
 
 
@@ -181,10 +181,10 @@ def test_the_url_alone_is_checked_when_the_header_reads_back() -> None:
 @pytest.mark.parametrize("path", [SEED, *CORPUS_STORIES], ids=lambda p: p.stem)
 def test_every_corpus_story_is_checked_the_cheap_way_and_agrees(path: Path) -> None:
     story = _read(path.read_text(encoding="utf-8"))
-    ref = _text_memory._made_from(story)
-    assert ref is not None
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out)[1]  # the title, body and tags lines read back
+    found = _read_back(story, out)
+    assert found is not None  # the reader made it
+    assert found[1]  # the title, body and tags lines read back
     text._check(story)  # and the full check agrees that they do
     assert _read(text.dumps(story)) == story
 

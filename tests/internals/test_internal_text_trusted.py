@@ -14,10 +14,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
-from storykit.formats import _source_line, _text_memory, _text_reader, text
+from storykit.formats import _source_line, _text_reader, text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
+from tests.internals.text_fast_helpers import _read, _read_back
 from tests.strategies import dump_stories
 
 
@@ -92,19 +93,13 @@ def test_a_byline_naming_no_one_is_judged_as_the_validators_judge_it() -> None:
 # --------------------------------------------------------------------------- the writer's check
 
 
-def _read(dump: str) -> Story:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return text.loads(dump)
-
-
 def test_the_check_is_cheap_for_what_the_reader_made_from_the_same_lines() -> None:
     story = _read(text.dumps(_read(SEED.read_text(encoding="utf-8"))))  # canonical lines
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out) == (True, True)
+    assert _read_back(story, out) == (True, True, None)
     twin = text.loads(text.dumps(story), splitter=TagSplitter())  # another splitter
     assert twin == story
-    assert _text_memory._read_back(twin, out) == (False, False)  # not remembered: checked in full
+    assert _read_back(twin, out) is None  # not remembered: checked in full
 
 
 def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
@@ -120,7 +115,7 @@ def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
     )
     assert rebuilt == story
     out = text.dumps(rebuilt, check=False).split("\n")
-    assert _text_memory._read_back(rebuilt, out) == (False, False)
+    assert _read_back(rebuilt, out) is None
 
 
 def test_the_memory_goes_with_the_story() -> None:
@@ -237,11 +232,12 @@ def test_header_lines_read_back_line_by_line() -> None:
         "\n\nView original source →"
     )
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._read_back(story, out) == (False, True)
-    assert _text_memory._header_read_back(story, out) == [True, True, False]  # the date is reworded
+    assert _read_back(story, out) == (False, True, [True, True, False])  # the date is reworded
     story = _read("SCMP 25 May 2026\nBy Jane Doe\n\nTitle\n\nPara.")  # no nav line
     out = text.dumps(story, check=False).split("\n")
-    assert _text_memory._header_read_back(story, out) == [False, False, True]
+    found = _read_back(story, out)
+    assert found is not None
+    assert found[2] == [False, False, True]
 
 
 @given(

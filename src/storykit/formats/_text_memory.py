@@ -5,7 +5,7 @@ to prove the dump holds the story. For a story the dump reader (:mod:`._text_rea
 with the default tag splitter, lines the writer would write that are exactly the lines the
 story was read from need no reading back: they are the same parts of the same story. So the
 reader keeps those lines, for as long as the story lives, and the writer asks for them, and
-which of the lines it would write are those (:func:`_read_back`, :func:`_header_read_back`).
+which of the lines it would write are those (:func:`_read_back`).
 """
 
 from __future__ import annotations
@@ -60,57 +60,50 @@ def _made_from(story: Story) -> _Lines | None:
     return ref
 
 
-def _read_back(story: Story, out: list[str]) -> tuple[bool, bool]:
-    """Whether the reader made ``story``'s header, and the rest, from the lines in ``out``.
+def _read_back(
+    story: Story, ref: _Lines, out: list[str], blank: int
+) -> tuple[bool, bool, list[bool] | None]:
+    """What of the lines the writer writes (``out``) the reader made ``story`` from, as they are.
 
-    ``out``: the lines the writer writes. The header: the writer's header lines are those
-    the reader read. The rest: see :func:`_rest_read_back`.
-    """
-    ref = _made_from(story)
-    if ref is None:
-        return False, False
-    blank = out.index("")  # the end of the header
-    start, header_end = ref.spans[0], ref.spans[1]
-    return out[:blank] == ref.lines[start:header_end], _rest_read_back(story, ref, out, blank)
+    ``ref``: the lines the reader read (:func:`_made_from`); ``blank``: the end of the
+    writer's header in ``out``. Three answers:
 
-
-def _rest_read_back(story: Story, ref: _Lines, out: list[str], blank: int) -> bool:
-    """Whether the writer's title, body and tags lines read back as the reader read them.
-
-    They do when they are the lines the reader read (the blank lines after the last
-    paragraph aside), and so are the tags line and the lines from the title to it (the
-    splitter's evidence) when the story has tags. The footer line the writer writes holds
-    the story's URL, which :func:`storykit.formats.text._check` judges on its own.
+    - the header: the writer's header lines are those the reader read, a nav line first;
+    - the rest: the title, body and tags lines read back as the reader read them. They do
+      when they are the lines the reader read (the blank lines after the last paragraph
+      aside), and so are the tags line and the lines from the title to it (the splitter's
+      evidence) when the story has tags. The footer line holds the story's URL, which
+      :func:`storykit.formats.text._check` judges on its own;
+    - when the header is not read back whole, each of its lines, or ``None``
+      (:func:`_header_lines`).
     """
     lines = ref.lines
-    _, _, title_index, body_end, tags_index, _, _ = ref.spans
+    start, header_end, title_index, body_end, tags_index, _, nav = ref.spans
+    written = out[:blank]
+    header = nav and written == lines[start:header_end]
     stop = len(out) - 2  # the writer's tags line, or the blank line above the footer
     if story.tags:
-        return (
+        rest = (
             tags_index is not None
             and out[stop] == lines[tags_index]
             and out[blank + 1 : stop] == lines[title_index:tags_index]
         )
-    while not lines[body_end - 1]:
-        body_end -= 1
-    return out[blank + 1 : stop] == lines[title_index:body_end]
-
-
-def _header_read_back(story: Story, out: list[str]) -> list[bool] | None:
-    """For each header line the writer writes, whether the reader read it as it is.
-
-    ``None`` when the reader did not make ``story``, or made it from a header of other
-    lines. The writer writes the nav line, then the parts in the order the reader reads them:
-    when the reader's header has the same lines, line for line (after a nav line it may
-    lack), a line written as it was read is read back as the same part, provided each line
-    before it is read as its own part, which the checks of the other lines make sure of.
-    """
-    ref = _made_from(story)
-    return None if ref is None else _header_lines(ref, out[: out.index("")])
+    else:
+        while not lines[body_end - 1]:
+            body_end -= 1
+        rest = out[blank + 1 : stop] == lines[title_index:body_end]
+    return header, rest, None if header else _header_lines(ref, written)
 
 
 def _header_lines(ref: _Lines, written: list[str]) -> list[bool] | None:
-    """:func:`_header_read_back` of the writer's header lines ``written``."""
+    """For each header line the writer writes (``written``), whether the reader read it as it is.
+
+    ``None`` when the reader made the story from a header of other lines. The writer writes
+    the nav line, then the parts in the order the reader reads them: when the reader's header
+    has the same lines, line for line (after a nav line it may lack), a line written as it
+    was read is read back as the same part, provided each line before it is read as its own
+    part, which the checks of the other lines make sure of.
+    """
     lines = ref.lines
     start, header_end, nav = ref.spans[0], ref.spans[1], ref.spans[6]
     if header_end - start + (not nav) != len(written):

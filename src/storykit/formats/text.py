@@ -40,7 +40,7 @@ from storykit.formats._text_lines import (  # what the writer shares of the read
     _parse_credit,
     _reads_as_nav_or_footer,
 )
-from storykit.formats._text_memory import _header_lines, _Lines, _read_lines, _rest_read_back
+from storykit.formats._text_memory import _Lines, _read_back, _read_lines
 from storykit.formats._text_reader import (  # the reader
     _HEADING_MAX_LENGTH,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
@@ -172,7 +172,7 @@ def _check(
         rest_read_back: The same for the title, body and tags lines
             (:func:`._text_memory._read_back`).
         header_lines: For each header line, whether the reader made its part from it
-            (:func:`._text_memory._header_read_back`); those parts need no check.
+            (:func:`._text_memory._read_back`); those parts need no check.
     """
     title, tags = story.title, story.tags
     # The title and the tags, each a single line (so they are when they read back), checked
@@ -215,11 +215,7 @@ def _check_made(story: Story, ref: _Lines, out: list[str], blank: int) -> None:
     What the reader made from exactly the lines the writer writes (``out``, its header
     ``out[:blank]``) reads back the same, and needs no check (:func:`._text_memory._read_back`).
     """
-    start, header_end, _, _, _, _, nav = ref.spans
-    written = out[:blank]
-    header = nav and written == ref.lines[start:header_end]
-    rest = _rest_read_back(story, ref, out, blank)
-    same = None if header else _header_lines(ref, written)
+    header, rest, same = _read_back(story, ref, out, blank)
     if not rest:
         _check(story, header_read_back=header, header_lines=same)
         return
@@ -264,7 +260,7 @@ def _check_header(story: Story, same: list[bool] | None = None) -> None:
     """Check the header's parts; ``same[k]``: the writer's header line ``k`` read back.
 
     A line the reader made its part from needs no check (see
-    :func:`._text_memory._header_read_back`). ``same`` is given only for a story the reader
+    :func:`._text_memory._header_lines`). ``same`` is given only for a story the reader
     made: its source name, read from a line that was neither a credit nor a nav line, is
     none either (a credit or a nav line with text added is still one), and is a single line
     of text without surrounding space.
