@@ -1,7 +1,7 @@
 """Helpers shared by the command line's tests (tests/test_cli_*.py) and a few others.
 
-The command run in this process (``run``) or as a real process (``cli``, ``shell``,
-``_start``), inputs made for it, what it leaves behind, and its worker processes.
+The command run in this process (``run``) or as a real process (``cli``, ``run_real``,
+``shell``, ``_start``), inputs made for it, what it leaves behind, and its worker processes.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from storykit import Story
 from storykit.cli import main
 
 from .collection_helpers import BAD_DATE, dump, write
+from .conftest import SEED
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -79,6 +80,37 @@ def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         timeout=120,
     )
+
+
+def run_real(*argv: str | bytes, cwd: Path, stdin: bytes = b"") -> tuple[int, str, str]:
+    """``storykit ARGV`` run in ``cwd`` as a real process: its exit status, standard output
+    and error (``run``'s three, with names that are not UTF-8 kept as Python holds them)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", *argv],
+        capture_output=True,
+        input=stdin,
+        cwd=cwd,
+        timeout=HANG,
+        check=False,
+    )
+    out, err = (s.decode("utf-8", "surrogateescape") for s in (done.stdout, done.stderr))
+    assert "Traceback" not in err
+    return done.returncode, out, err
+
+
+ERR = "storykit convert: error: "
+"""How a usage error of ``convert`` begins."""
+
+FF = os.fsdecode(b"\xff")  # a byte that is not UTF-8, as Python holds it
+
+
+def seeded(folder: Path, *names: str | bytes) -> Path:
+    """``folder`` with the seed story under each name (a name may be bytes, not UTF-8)."""
+    for name in names:
+        path = os.path.join(os.fsencode(folder), os.fsencode(name))
+        with open(path, "wb") as file:
+            file.write(SEED.read_bytes())
+    return folder
 
 
 def many_stories(folder: Path, n: int, *, bad: int = 0) -> Path:

@@ -1,10 +1,15 @@
-"""Helpers for tests that read collections: made-up stories and dumps, files, archives, links."""
+"""Helpers for tests that read collections: made-up stories and dumps, files, archives, links,
+and a pipe fed later."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import os
 import tarfile
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -75,3 +80,20 @@ def _tar(path: Path, members: dict[str, bytes], *, dirs: tuple[str, ...] = ()) -
         for name, data in members.items():
             add_tar(archive, name, data)
     return path
+
+
+def _fed_later(data: bytes) -> int:
+    """The read end of a non-blocking pipe that ``data`` comes down a moment later."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+
+    def feed() -> None:
+        time.sleep(0.3)  # the reader finds no data first
+        with contextlib.suppress(OSError):  # (a reader that gave up closed its end)
+            for start in range(0, len(data), 1000):
+                os.write(write, data[start : start + 1000])
+                time.sleep(0.01)
+        os.close(write)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return read

@@ -13,6 +13,7 @@ import pytest
 import storykit
 from storykit import StoryParseError, UnknownFormatError
 from storykit.formats import by_suffix, names, sniff
+from tests.collection_helpers import _fed_later
 from tests.conftest import SEED
 
 
@@ -356,6 +357,19 @@ def test_load_of_a_device_that_never_ends_is_refused_at_the_limit() -> None:
         "/dev/zero: more than 16 MiB to read from a device, a pipe or a stream; "
         "not read as one story"
     )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="non-blocking pipes: POSIX")
+@pytest.mark.parametrize("mode", ["rb", "r"])
+@pytest.mark.parametrize("how", ["load", "iter_stories"])
+def test_a_non_blocking_pipe_is_waited_for(mode: str, how: str) -> None:
+    # read() of a non-blocking pipe gives None (binary) or "" (text) until data comes:
+    # TypeError: object of type 'NoneType' has no len(); or a story read as empty.
+    story = storykit.load(SEED)
+    data = SEED.read_bytes() * (1 if how == "load" else 3)
+    with open(_fed_later(data), mode) as stream:
+        got = [storykit.load(stream)] if how == "load" else list(storykit.iter_stories([stream]))
+    assert got == [story] * (1 if how == "load" else 3)
 
 
 def test_load_reads_a_story_from_a_pipe(tmp_path: Path, seed_story: storykit.Story) -> None:

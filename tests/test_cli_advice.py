@@ -8,13 +8,18 @@ registered suffix, to a folder, to ``-`` and to nothing, for one story, a file o
 several files and standard input; each refusal must offer a way out, and each way out it
 offers, followed literally (the file renamed, ``--to`` dropped, a folder given, a format
 named), must succeed. The command runs in this process (the cross product is about 1,200
-commands); the reproducers run the real command in a subprocess.
+commands); the reproducers run the real command in a subprocess, among them names in the
+advice quoted as a shell takes them back (a name a shell splits, a name that is not UTF-8).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import shlex
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +30,7 @@ import storykit
 from storykit import formats
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
+from .cli_helpers import ERR, FF, run_real, seeded
 from .collection_helpers import make_story
 from .conftest import SEED
 
@@ -140,3 +146,121 @@ def test_several_stories_into_a_json_file_are_refused_and_both_ways_out_work(
     assert len(ways) == 2  # the .jsonl name and a folder
     for number, way in enumerate(ways):
         assert _run(tmp_path / f"way-{number}", way, files, stdin)[0] == 0, way
+
+
+def several(path: Path) -> Path:
+    """A file of two stories."""
+    path.write_bytes(SEED.read_bytes() + b"\n\n" + SEED.read_bytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "why", "folder"),
+    [
+        (["a.txt", "b.txt"], b"", "several inputs give several", "-o x/ --to json"),
+        (["in"], b"", "in can give several", "-o x/ --to json"),
+        (["two.txt"], b"", "two.txt holds several", "-o x/ --to json"),
+        (["two.txt", "--to", "json"], b"", "two.txt holds several", "-o x/"),
+        (["two.txt", "--to", "jsonl"], b"", "two.txt holds several", "-o x/"),
+        (["-"], b"two", "<stdin> holds several", "-o x/ --to json"),
+    ],
+)
+def test_several_stories_into_a_json_file_are_refused_before_writing(
+    tmp_path: Path, argv: list[str], stdin: bytes, why: str, folder: str
+) -> None:
+    # it wrote JSON Lines into x.json (exit 0), which no JSON reader takes as JSON
+    seeded(tmp_path, "a.txt", "b.txt")
+    two = several(tmp_path / "two.txt").read_bytes()
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path / "in", "a.txt", "b.txt")  # (a folder is not walked to find out)
+    status, out, err = run_real("convert", *argv, "-o", "x.json", cwd=tmp_path, stdin=stdin and two)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"{ERR}-o x.json: a .json file holds one JSON document, but {why} "
+        f"stories; for JSON Lines (one story a line) name the file x.jsonl, or give a folder, "
+        f"{folder} (one file each)\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "in", "two.txt"]
+    # each way out works as written
+    for way in (["-o", "x.jsonl"], folder.split()):
+        assert run_real("convert", *argv, *way, cwd=tmp_path, stdin=stdin and two)[0] == 0
+    stories = list(storykit.iter_stories(tmp_path / "x.jsonl"))
+    assert len(stories) == 2
+    assert stories == [storykit.load(path) for path in sorted((tmp_path / "x").iterdir())]
+
+
+def test_one_story_into_a_json_file_is_still_written(tmp_path: Path) -> None:
+    seeded(tmp_path, "a.txt")
+    assert run_real("convert", "a.txt", "-o", "x.json", cwd=tmp_path)[:2] == (0, "")
+    assert storykit.load(tmp_path / "x.json") == storykit.load(SEED)
+    status, _, _ = run_real("convert", "-", "-o", "y.json", cwd=tmp_path, stdin=SEED.read_bytes())
+    assert status == 0
+    assert storykit.load(tmp_path / "y.json") == storykit.load(SEED)
+
+
+# --------------------------------------------------------------------------- names quoted
+
+
+def bash(line: str, cwd: Path) -> int:
+    """Run a command line that a message offers, as a bash user would paste it."""
+    storykit_cmd = shlex.join([sys.executable, "-m", "storykit"])
+    assert line.startswith("storykit ")
+    done = subprocess.run(
+        ["bash", "-c", storykit_cmd + line[len("storykit") :] + " >/dev/null"],
+        cwd=cwd,
+        capture_output=True,
+        timeout=HANG,
+        check=False,
+    )
+    return done.returncode
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the advice is pasted into bash")
+def test_a_name_that_is_not_utf8_is_shown_as_a_shell_takes_it(tmp_path: Path) -> None:
+    # it was shown as o\udcff.json, which no shell turns back into the name
+    seeded(tmp_path, f"{FF}.txt", f"-{FF}.txt", f"o{FF}.json")
+    (tmp_path / f"bad{FF}.txt").write_bytes(b"garbage\n\x00")
+    said = {
+        ("convert", f"{FF}.txt", "-o", f"o{FF}.json"): (
+            1,
+            "$'o\\xff.json' exists; use --force to overwrite it",
+        ),
+        ("convert", f"{FF}.txt", "--to", "json", "-o", f"o{FF}.html"): (
+            2,
+            f"{ERR}-o $'o\\xff.html': the suffix .html is html's, but --to json writes json; "
+            "name the file $'o\\xff.json', or drop --to to write html",
+        ),
+        ("convert", f"bad{FF}.txt", "--to", "json"): (
+            1,
+            "$'bad\\xff.txt':2: binary data, not a text story\n0 converted, 1 failed",
+        ),
+        ("show", f"bad{FF}.txt"): (1, "$'bad\\xff.txt':2: binary data, not a text story"),
+        ("convert", f"-{FF}.txt", "--to", "json"): (
+            2,
+            f"{ERR}$'-\\xff.txt' is read as an option; to read the file, write "
+            "$'./-\\xff.txt': storykit convert $'./-\\xff.txt' --to json",
+        ),
+    }
+    for argv, (status, message) in said.items():
+        assert run_real(*argv, cwd=tmp_path) == (status, "", message + "\n"), argv
+    status, out, _ = run_real("validate", f"bad{FF}.txt", cwd=tmp_path)
+    assert (status, out) == (1, "$'bad\\xff.txt':2: error: binary data, not a text story\n")
+    # what it says, pasted into bash, names the file
+    assert bash("storykit convert $'./-\\xff.txt' --to json", tmp_path) == 0
+    assert bash("storykit convert $'\\xff.txt' -o $'o\\xff.json' --force", tmp_path) == 0
+    assert storykit.load(tmp_path / f"o{FF}.json") == storykit.load(SEED)
+
+
+def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
+    seeded(tmp_path, "my story.txt", "it's.txt")
+    status, _, err = run_real(
+        "convert", "my story.txt", "it's.txt", "-o", "my out.json", cwd=tmp_path
+    )
+    assert (status, err) == (
+        2,
+        f"{ERR}-o 'my out.json': a .json file holds one JSON document, but several inputs give "
+        "several stories; for JSON Lines (one story a line) name the file 'my out.jsonl', or "
+        "give a folder, -o 'my out/' --to json (one file each)\n",
+    )
+    status, _, err = run_real("convert", "my story.txt", "-o", "it's.txt", cwd=tmp_path)
+    assert (status, err) == (1, "'it'\\''s.txt' exists; use --force to overwrite it\n")

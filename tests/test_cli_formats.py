@@ -128,7 +128,7 @@ def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
 ) -> None:
     # convert wrote JSON Lines into all.json, and reading it back said only
     # "all.json:2: invalid JSON: Extra data (column 1)"; convert now refuses such an -o
-    # (tests/test_cli_r19.py), but standard output redirected into all.json makes one
+    # (tests/test_cli_advice.py), but standard output redirected into all.json makes one
     (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
     (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
     done = cli("convert", "a.txt", "b.txt", "--to", "json", cwd=tmp_path)

@@ -18,7 +18,7 @@ import pytest
 
 import storykit
 
-from .cli_helpers import cli, shell
+from .cli_helpers import cli, run_real, seeded, shell
 from .cli_helpers import files_under as tree
 from .collection_helpers import dump, write
 from .conftest import SEED
@@ -261,6 +261,26 @@ def test_one_input_in_the_output_folder_is_it(tmp_path: Path) -> None:
         "is in it is not read as input; to convert it too, give a folder that holds no input, "
         "such as -o out/"
     )
+
+
+def test_a_pattern_whose_files_all_lie_in_the_output_folder_says_so_first(
+    tmp_path: Path,
+) -> None:
+    # the first line said "no story found in i?/*.txt"; two stories were found, and left out
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path / "in", "a.txt", "b.txt")
+    status, out, err = run_real("convert", "i?/*.txt", "-o", "in", "--to", "json", cwd=tmp_path)
+    assert (status, out) == (0, "")
+    assert err == (
+        "2 files of the inputs not read (in/a.txt, in/b.txt): in is the output folder, and "
+        "what is in it is not read as input; to convert them too, give a folder that holds no "
+        "input, such as -o out/\n0 converted, 0 failed\n"
+    )
+    assert run_real("convert", "i?/*.txt", "-o", "out/", "--to", "json", cwd=tmp_path)[2] == (
+        "2 converted, 0 failed\n"
+    )
+    assert sorted(os.listdir(tmp_path / "out" / "in")) == ["a.json", "b.json"]
+    assert run_real("convert", "i?/*.txt", "-o", "in", "--to", "json", "-q", cwd=tmp_path)[2] == ""
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The command and its standard streams, as a real process: a reader that goes away, a
-closed standard output or input, a terminal typed into, a Ctrl-C once the work is done.
+closed standard output or input, a non-blocking standard input, a terminal typed into, a
+Ctrl-C once the work is done.
 
 (main() called in this process with a stream that breaks, and a closed standard error,
 are in tests/test_cli_exits.py.)
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+import storykit
+
 from .cli_helpers import cli, files_under, many_stories, shell, storykit_cmd, unmeasured
-from .collection_helpers import BAD_DATE, dump, write
+from .collection_helpers import BAD_DATE, _fed_later, dump, write
 from .conftest import SEED, run_python
 
 
@@ -88,6 +91,24 @@ def test_a_closed_stdin_among_inputs_is_not_called_a_write_failure(
         "storykit convert: error: standard input is closed\n",
     )
     assert files_under(tmp_path) == ["in/a.txt"]  # no output file, no temporary file
+
+
+@pytest.mark.skipif(os.name != "posix", reason="non-blocking pipes: POSIX")
+def test_convert_from_a_non_blocking_standard_input(tmp_path: Path) -> None:
+    # Standard input a parent left non-blocking (O_NONBLOCK is the pipe's, shared):
+    # a TypeError traceback from stream_pieces.
+    read = _fed_later(SEED.read_bytes())
+    done = subprocess.run(
+        storykit_cmd("convert", "-", "--to", "json"),
+        stdin=read,
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        timeout=60,
+    )
+    os.close(read)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert storykit.loads(done.stdout, "json") == storykit.load(SEED)
 
 
 def test_a_ctrl_c_after_the_command_is_done_is_ignored() -> None:

@@ -1,6 +1,7 @@
 """The command line itself: ``--help``, ``--version``, usage errors (exit 2) and the mistakes
-a user makes typing it (a mistyped command or option, an option before the command, an
-empty name), the exit statuses each command's help gives, and every help example run.
+a user makes typing it (a mistyped command or option, an option of another command, an
+option before the command, a file where the command goes, an empty name), the exit statuses
+each command's help gives, and every help example run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 import storykit
 
-from .cli_helpers import HANG, STRAY, cli, files_under, run
+from .cli_helpers import HANG, STRAY, cli, files_under, run, run_real, seeded
 from .collection_helpers import BAD_DATE, dump, make_story, write
 from .conftest import SEED
 
@@ -156,6 +157,35 @@ def test_a_mistyped_command_gets_a_suggestion(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["a.txt"], "a.txt is a file, not a command; {names} (to read it: storykit show a.txt)"),
+        (
+            ["-x.txt", "--to", "json"],
+            "-x.txt is a file, not a command; {names} (to read it: storykit show ./-x.txt)",
+        ),
+        (
+            ["in"],
+            "in is a folder, not a command; {names} (to check its stories: storykit validate in)",
+        ),
+    ],
+)
+def test_a_file_where_the_command_goes_is_said_to_be_one(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # "'a.txt' is not a command", and storykit -x.txt: "-x is an option of convert, given
+    # after the command: storykit convert … -x"
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path, "a.txt", "-x.txt", "in/b.txt")
+    names = "the commands are convert, validate, show, schema, search"
+    status, out, err = run_real(*argv, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == "storykit: error: " + said.format(names=names)
+    way = said.split(": storykit ")[1].rstrip(")").split()
+    assert run_real(*way, cwd=tmp_path)[0] == 0
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["convert", "a.txt", "--too", "json"], "--too json (did you mean --to?)"),
@@ -182,6 +212,59 @@ def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(
     last = done.stderr.splitlines()[-1]
     assert last == f"storykit {argv[0]}: error: unrecognized arguments: {message}"
     assert files_under(tmp_path) == ["a.txt"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["convert", "-y.txt", "--to", "json"],
+            "unrecognized arguments: -y.txt; a file whose name starts with - is given as ./-y.txt",
+        ),
+        (["validate", "--stict"], "unrecognized arguments: --stict (did you mean --strict?)"),
+        (
+            ["validate", "--json"],
+            "unrecognized arguments: --json (--json is an option of search, not of validate; "
+            "validate takes --format json)",
+        ),
+    ],
+)
+def test_an_unknown_option_and_no_input_is_not_said_to_lack_an_input(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    # "the following arguments are required: INPUT", under the usage
+    assert run_real(*argv, cwd=tmp_path) == (2, "", f"storykit {argv[0]}: error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["show", "a.txt", "--to", "json"],
+            "--to json (--to is an option of convert, not of show)",
+        ),
+        (
+            ["convert", "a.txt", "--format", "json"],
+            "--format json (--format is an option of validate, not of convert; convert takes --to)",
+        ),
+        (
+            ["validate", "a.txt", "--json"],
+            "--json (--json is an option of search, not of validate; validate takes --format json)",
+        ),
+        (
+            ["convert", "a.txt", "--strict"],
+            "--strict (--strict is an option of validate, not of convert)",
+        ),
+    ],
+)
+def test_another_commands_option_is_named_as_such(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    # show a.txt --to json: "did you mean --from?"; validate --json: "did you mean --jobs?"
+    seeded(tmp_path, "a.txt")
+    status, out, err = run_real(*argv, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == f"storykit {argv[0]}: error: unrecognized arguments: {said}"
 
 
 def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 Never a write through a link out of the output folder, never an empty or half-written file
 (a file size limit, a full disk, an atomic write that fails), never a FIFO or a device
-replaced: they are written into as a new file would be.
+replaced: they are written into as a new file would be. The library's ``dump`` and
+``dump_many`` leave no file either, and name the file they failed to write, not their
+temporary file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import storykit
@@ -35,6 +38,7 @@ from .cli_helpers import (
     unmeasured,
 )
 from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
+from .conftest import SEED, run_python
 
 
 def test_output_never_goes_through_a_link_out_of_out(
@@ -165,6 +169,28 @@ def test_an_output_file_not_written_counts_no_story_converted(tmp_path: Path) ->
     assert not (tmp_path / "all.jsonl").exists()
 
 
+def test_a_parquet_output_past_a_file_size_limit_is_named_and_left_out(tmp_path: Path) -> None:
+    # "storykit convert: error: Error writing bytes to file. Detail: [errno 27] File too
+    # large": the one output there was, not named.
+    pytest.importorskip("pyarrow")
+    story = storykit.load(SEED)
+    stories = [attrs.evolve(story, title=f"Story {i}") for i in range(300)]
+    storykit.dump_many(stories, tmp_path / "in.jsonl")
+    done = subprocess.run(
+        storykit_cmd("convert", "in.jsonl", "-o", "sub/out.parquet"),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=_fsize_limit(8192),
+        env=unmeasured(),  # coverage could not write its data under this limit
+    )
+    said = "storykit convert: error: sub/out.parquet: File too large"
+    assert (done.returncode, done.stderr) == (1, said + "\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no file, no folder
+
+
 def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -279,6 +305,47 @@ def test_dump_under_a_file_size_limit_leaves_no_file(tmp_path: Path) -> None:
     )
     assert "File too large" in done.stderr
     assert files_under(tmp_path) == []
+
+
+_WRITE_FAILING = """
+import os, resource, signal, storykit
+story = storykit.load({seed!r})
+storykit.dumps(story, "json")  # the writers imported while they can be
+dump_many = storykit.dump_many
+taken = []
+if {files}:  # every file descriptor taken: the temporary file cannot be opened
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    while True:
+        try:
+            taken.append(os.open(os.devnull, os.O_RDONLY))
+        except OSError:
+            break
+else:  # a file size limit: the temporary file cannot be completed
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+for write in (storykit.dump, lambda s, path: dump_many([s], path)):
+    try:
+        write(story, {out!r})
+    except OSError as exc:
+        print(exc.filename, exc.strerror)
+for fd in taken:
+    os.close(fd)
+print(sorted(os.listdir({folder!r})))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits: POSIX")
+@pytest.mark.parametrize("files", [True, False])
+def test_a_write_that_fails_names_its_file_not_its_temporary_name(
+    tmp_path: Path, files: bool
+) -> None:
+    # storykit.dump said "[Errno 24] Too many open files: '.storykit-81-1f0ab7ed-0.tmp'"
+    # (a read-only disk likewise), or "[Errno 27] File too large" with no file at all.
+    out = tmp_path / "story.json"
+    script = _WRITE_FAILING.format(seed=str(SEED), files=files, out=str(out), folder=str(tmp_path))
+    done = run_python(script, measured=False)
+    error = "Too many open files" if files else "File too large"
+    assert done.stdout.splitlines() == [f"{out} {error}", f"{out} {error}", "[]"], done.stderr
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]])

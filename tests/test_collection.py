@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import tarfile
 import threading
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from .collection_helpers import (
     nav_lines,
     write,
 )
-from .conftest import CORPUS, CORPUS_STORIES, NO_CORPUS
+from .conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
 
 # --------------------------------------------------------------------------- sources
 
@@ -157,6 +158,23 @@ def test_dump_many_to_open_files_and_atomicity(tmp_path: Path) -> None:
         storykit.dump_many([make_story(1), "not a story"], target)  # type: ignore[list-item]
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.jsonl"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX")
+def test_dump_many_into_a_named_pipe_writes_into_it(tmp_path: Path) -> None:
+    # dump_many renamed its temporary file over the path: a named pipe (or, as root,
+    # /dev/null) was replaced by a regular file, and the pipe's reader waited for ever.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    story = storykit.load(SEED)
+    assert storykit.dump_many([story, story], fifo) == 2
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert [storykit.loads(line, "json") for line in got[0].splitlines()] == [story, story]
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
 
 def test_records_from_bytes_for_spark_style_engines(tmp_path: Path) -> None:

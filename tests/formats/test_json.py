@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -130,6 +131,18 @@ def test_version_mismatch_fails_loudly(version: object, message: str) -> None:
     del data["storykit"]
     with pytest.raises(StoryParseError, match="found no version"):
         storykit.loads(json.dumps(data), "json")
+
+
+@pytest.mark.parametrize("fmt", ["json", None])
+def test_a_boolean_version_is_no_storykit_json(fmt: str | None) -> None:
+    # {"storykit": true} was read as version 1 (True == 1 in Python); the JSON Schema's
+    # "const": 1 refuses it.
+    document = json.loads(storykit.dumps(storykit.load(SEED), "json"))
+    text = json.dumps({**document, "storykit": True})
+    with pytest.raises(StoryParseError, match="expected storykit JSON version 1 in key"):
+        storykit.loads(text, fmt)
+    stream = storykit.iter_stories([io.BytesIO(text.encode())], format="jsonl", errors="collect")
+    assert (list(stream), len(stream.errors)) == ([], 1)
 
 
 def test_invalid_json_names_the_line(tmp_path: Path) -> None:

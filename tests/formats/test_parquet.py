@@ -1,4 +1,9 @@
-"""Parquet: real column types, lossless round trips, DuckDB and pandas as readers, row groups."""
+"""Parquet: real column types, lossless round trips, DuckDB and pandas as readers, row groups.
+
+And files that are not as storykit writes them: another program's, a value stored once and
+used 10,000 times, a storykit file damaged (deep metadata, any type in a column, a date beyond
+Python's): a story or an error naming the file, never another exception.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -182,6 +188,111 @@ def test_not_a_storykit_parquet_file(tmp_path: Path) -> None:
     junk.write_bytes(b"not parquet at all")
     with pytest.raises(StoryParseError, match="not a Parquet file"):
         list(storykit.iter_stories(junk))
+
+
+def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -> None:
+    # The storykit key of the file's metadata went to json.loads unchecked: RecursionError.
+    pq = pytest.importorskip("pyarrow.parquet")
+    from storykit.formats import parquet as sk_parquet
+
+    path = tmp_path / "deep.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"storykit": b"[" * 100_000}), path)
+    message = r"deep\.parquet: not a storykit Parquet file \(no storykit version"
+    with pytest.raises(StoryParseError, match=message):
+        list(storykit.iter_stories(path))
+    with pytest.raises(StoryParseError, match=message):
+        list(sk_parquet.read(path))
+
+
+_ARROW_VALUES = (
+    ("string", ["x", None]),
+    ("binary", [b"\xff", None]),
+    ("int64", [2**62, None]),
+    ("float64", [float("nan"), None]),
+    ("bool", [True, None]),
+    ("date32", [2**31 - 1, None]),
+    ("list_string", [["a", None], None]),
+    ("list_int", [[1], []]),
+    ("struct", [{"role": None, "name": 1, "heading": None}, None]),
+    ("list_struct", [[{"role": "r", "heading": 5, "paragraphs": None}], [None]]),
+    ("map", [[("a", 1)], None]),
+)
+
+_PARQUET_COLUMNS = (
+    "title", "source", "url", "published_iso", "image_alt", "image_credit", "credits",
+    "sections", "tags", "extras",
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PARQUET_COLUMNS),
+            st.sampled_from(range(len(_ARROW_VALUES))),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
+    changes: list[tuple[str, int]],
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from storykit.formats import parquet as sk_parquet
+
+    kinds = {
+        "string": pa.string(), "binary": pa.binary(), "int64": pa.int64(),
+        "float64": pa.float64(), "bool": pa.bool_(), "date32": pa.int32(),
+        "list_string": pa.list_(pa.string()), "list_int": pa.list_(pa.int64()),
+        "struct": pa.struct([("role", pa.string()), ("name", pa.int64()),
+                             ("heading", pa.string())]),
+        "list_struct": pa.list_(pa.struct([("role", pa.string()), ("heading", pa.int64()),
+                                           ("paragraphs", pa.list_(pa.string()))])),
+        "map": pa.map_(pa.string(), pa.int64()),
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hurt.parquet"
+        story = storykit.load(SEED)
+        sk_parquet.to_parquet([story, attrs.evolve(story, title="Two")], path)
+        table = pq.read_table(path)
+        for column, which in changes:
+            name, values = _ARROW_VALUES[which]
+            array = pa.array(values, kinds[name])
+            if name == "date32":
+                array = array.cast(pa.date32())
+            table = table.set_column(table.schema.get_field_index(column), column, array)
+        pq.write_table(table, path)
+        named = set()
+        for read in (
+            lambda: list(storykit.iter_stories(path)),
+            lambda: list(sk_parquet.read_pieces(str(path))),
+            lambda: list(sk_parquet.read_pieces(str(path), max_member_size=200)),
+            lambda: list(sk_parquet.read(path)),
+        ):
+            try:
+                read()
+            except StoryParseError as exc:
+                named.add(exc.filename)
+        assert named <= {str(path)}
+
+
+def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:
+    # A date32 title of 2**31 - 1 days: to_pylist raised OverflowError out of iter_stories.
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "far.parquet"
+    story = storykit.load(SEED)
+    storykit.to_parquet([story, attrs.evolve(story, title="Two")], path)
+    table = pq.read_table(path)
+    far = pa.array([2**31 - 1, None], pa.int32()).cast(pa.date32())  # (one: cast to text)
+    pq.write_table(table.set_column(table.schema.get_field_index("title"), "title", far), path)
+    message = r"far\.parquet: cannot read the Parquet file \(rows 1 to 2: .*must have magnitude"
+    with pytest.raises(StoryParseError, match=message):
+        list(storykit.iter_stories(path))
 
 
 def test_cli_convert_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

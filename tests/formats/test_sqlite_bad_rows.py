@@ -1,4 +1,8 @@
-"""SQLite: a damaged database read story by story: rows too big, rows of no story, bad rows."""
+"""SQLite: a damaged database read story by story: rows too big, rows of no story, bad rows.
+
+Any damage (keys that are no integers, a value of any type in any column) is a story or an
+error naming the file, and a read that fails part-way leaves the database unlocked.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,20 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import storykit
 from storykit import Section, Story, StoryParseError
+from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED
 
 
 def test_a_story_over_max_member_size_is_refused_as_an_archive_member_is(
@@ -98,6 +107,27 @@ def test_rows_of_no_story_are_said_and_hold_back_no_other_story(tmp_path: Path) 
         list(sk_sqlite.read(db))
 
 
+@pytest.mark.parametrize("key", ["'a' || pk", "NULL", "pk + 0.5", "x'01'"])
+def test_a_stories_table_whose_keys_are_no_integers_is_an_error(tmp_path: Path, key: str) -> None:
+    # A stories table made by hand without INTEGER PRIMARY KEY: comparing a text key with
+    # the children's integer keys was a TypeError out of iter_stories.
+    db = tmp_path / "odd.db"
+    sk_sqlite.to_sqlite([storykit.load(SEED)], db)
+    columns = "id, title, source, published, url, image_alt, credit_role, credit_name"
+    with sqlite3.connect(db) as connection:
+        connection.executescript(
+            "CREATE TABLE old AS SELECT * FROM stories; DROP TABLE stories;"
+            f" CREATE TABLE stories AS SELECT {key} AS pk, {columns}, credit_provider FROM old;"
+        )
+    connection.close()
+    with pytest.raises(
+        StoryParseError, match=r"odd\.db: \d+ rows? of sections belongs? to no story"
+    ):
+        list(storykit.iter_stories(db))
+    failures = [p for p in sk_sqlite.read_pieces(str(db)) if isinstance(p, Failure)]
+    assert {f.error.filename for f in failures} == {str(db)}
+
+
 def test_a_row_that_is_no_story_fails_that_story_only(tmp_path: Path) -> None:
     """A bad row ended the reading of the database: the stories after it were not read."""
     db, stories = _three_stories(tmp_path)
@@ -114,3 +144,105 @@ def test_a_row_that_is_no_story_fails_that_story_only(tmp_path: Path) -> None:
     ]
     with pytest.raises(StoryParseError, match="title: expected a string, got bytes"):
         list(sk_sqlite.read(db))
+
+
+def _read_failing(how: str, path: Path) -> str:
+    """Read ``path`` until it fails; the message only (the error itself is let go)."""
+    try:
+        if how == "iter_stories":
+            list(storykit.iter_stories(path))
+        else:
+            list(sk_sqlite.read_pieces(str(path)))
+    except StoryParseError as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.parametrize("how", ["iter_stories", "read_pieces"])
+def test_a_database_that_fails_mid_read_is_not_left_locked(tmp_path: Path, how: str) -> None:
+    # A text column that is no UTF-8 fails the read part-way through a cursor's rows; that
+    # cursor kept the file open and read-locked until the garbage collector ran.
+    db = tmp_path / "bad.db"
+    story = storykit.load(SEED)
+    sk_sqlite.to_sqlite([story, attrs.evolve(story, title="Other")], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stories SET title = CAST(x'c3' AS TEXT) WHERE pk = 2")
+    connection.close()
+    assert "Could not decode to UTF-8" in _read_failing(how, db)
+    writer = sqlite3.connect(db, timeout=0)
+    try:
+        writer.execute("UPDATE stories SET title = 'fixed'")
+        writer.commit()  # "database is locked" while a read that is over still held it
+    finally:
+        writer.close()
+
+
+_TABLE_COLUMNS = {
+    "stories": ("pk", "id", "title", "source", "published", "url", "image_alt", "credit_role"),
+    "sections": ("story", "position", "heading"),
+    "paragraphs": ("story", "section", "position", "text"),
+    "tags": ("story", "position", "tag"),
+    "credits": ("story", "position", "role", "name", "provider"),
+    "extras": ("story", "position", "text"),
+}
+_SQL_VALUES = st.sampled_from(
+    [
+        "NULL", "0", "-1", "9223372036854775807", "1.5", "1e308", "''", "'x'", "'2026-13-45'",
+        "'2026-05-25T10:00:00+99:00'", "x''", "x'00ff'", "CAST(x'c3' AS TEXT)", "rowid + 0.5",
+        "rowid", "'\u2028'", "char(0)",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_TABLE_COLUMNS)).flatmap(
+                lambda t: st.tuples(st.just(t), st.sampled_from(_TABLE_COLUMNS[t]))
+            ),
+            _SQL_VALUES,
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_damage_to_a_database_is_a_story_or_an_error(
+    changes: list[tuple[tuple[str, str], str, int]],
+) -> None:
+    # Each changed table made again without its constraints (a database made by hand), then
+    # a column of some rows (or all: 0) set to a value of any type SQLite holds.
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "hurt.db"
+        story = storykit.load(SEED)
+        sk_sqlite.to_sqlite([story, attrs.evolve(story, title="Two", tags=("X",))], db)
+        connection = sqlite3.connect(db)
+        try:
+            for (table, column), value, row in changes:
+                connection.executescript(
+                    f"DROP TABLE IF EXISTS old; CREATE TABLE old AS SELECT * FROM {table};"
+                    f" DROP TABLE {table}; CREATE TABLE {table} AS SELECT * FROM old;"
+                )
+                where = f" WHERE rowid = {row}" if row else ""
+                connection.execute(f"UPDATE {table} SET {column} = {value}{where}")
+            connection.commit()
+        finally:
+            connection.close()
+        named = set()
+        for read in (
+            lambda: list(storykit.iter_stories(db)),
+            lambda: list(sk_sqlite.read_pieces(str(db))),
+            lambda: list(sk_sqlite.read(db)),
+        ):
+            try:
+                read()
+            except StoryParseError as exc:
+                named.add(exc.filename)
+        assert named <= {str(db)}
+        writer = sqlite3.connect(db, timeout=0)  # no read left it locked
+        try:
+            writer.execute("CREATE TABLE after (x)")
+            writer.commit()
+        finally:
+            writer.close()

@@ -17,7 +17,7 @@ import storykit
 from storykit import StoryParseError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
-from tests.cli_helpers import _fsize_limit, run, unmeasured
+from tests.cli_helpers import FF, _fsize_limit, run, run_real, seeded, unmeasured
 from tests.conftest import SEED
 from tests.formats.sqlite_helpers import SRC, _specials, db_rows, make
 
@@ -202,6 +202,20 @@ def test_a_database_whose_name_is_not_utf8_is_read_searched_and_validated(
     status, out, err = run(capsys, "search", str(database), "xiaomi")
     assert (status, err) == (0, "")
     assert storykit.load(SEED).title in out
+
+
+def test_a_database_whose_name_is_not_utf8_is_written(tmp_path: Path) -> None:
+    # a traceback: the check that the run's new database holds a story quoted the name as text
+    seeded(tmp_path, "a.txt")
+    assert run_real("convert", "a.txt", "-o", f"o{FF}.db", cwd=tmp_path) == (
+        0,
+        "",
+        "1 converted, 0 failed\n",
+    )
+    assert os.path.getsize(os.path.join(os.fsencode(tmp_path), b"o\xff.db")) > 0
+    assert run_real("convert", "a.txt", "-o", f"o{FF}.db", cwd=tmp_path)[2] == (
+        "0 converted, 0 failed, 1 skipped (already in $'o\\xff.db')\n"
+    )
 
 
 @pytest.mark.parametrize(

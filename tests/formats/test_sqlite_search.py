@@ -2,7 +2,8 @@
 
 Ranking a match (bm25, ``snippet()``) costs SQLite time in the square of the query's terms:
 250 repetitions of ``the`` took over a minute on 5,000 stories. These tests assert what is
-refused and what is not, never how long anything takes.
+refused and what is not, never how long anything takes. A query SQLite cannot read is told
+from a database whose search index is damaged (the database's fault, not the query's).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Section, Story
+from storykit import Section, Story, StoryParseError
 from storykit.formats import _sqlite_search as sk_search
+from storykit.formats import sqlite as sk_sqlite
 from storykit.formats._sqlite_search import MAX_TERMS, _phrases, _query_problem
 from tests.cli_helpers import cli, unmeasured
+from tests.conftest import SEED
 
 Mark = tuple[str, str]
 
@@ -132,6 +135,23 @@ def test_a_query_sqlite_cannot_read_says_so_even_over_the_limit(db: Path) -> Non
     # text Python cannot pass to SQLite (a lone surrogate, from a name that is not UTF-8)
     with pytest.raises(ValueError, match=r"^not a search query SQLite understands: '\\udcff'"):
         storykit.search(db, "\udcff")
+
+
+def test_a_damaged_search_index_is_the_databases_fault_not_the_querys(tmp_path: Path) -> None:
+    # "invalid fts5 file format" holds "fts5": search said the query 'xiaomi' was one
+    # SQLite could not read (exit 2, a usage error), for a database whose index is damaged.
+    db = tmp_path / "hurt.db"
+    sk_sqlite.to_sqlite([storykit.load(SEED)], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stories_fts_config SET v = 'x'")
+    connection.close()
+    with pytest.raises(StoryParseError, match=r"hurt\.db: cannot search the database: invalid"):
+        storykit.search(db, "xiaomi")
+    done = cli("search", "hurt.db", "xiaomi", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("hurt.db: cannot search the database: invalid fts5 file format")
+    with pytest.raises(ValueError, match="not a search query SQLite understands"):
+        storykit.search(db, '"xiaomi')  # a query SQLite cannot read is still said to be one
 
 
 def test_a_query_that_is_not_utf_8_says_so(db: Path) -> None:
