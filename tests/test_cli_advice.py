@@ -30,11 +30,9 @@ import storykit
 from storykit import formats
 from storykit.cli import EXIT_MISSING_EXTRA, main
 
-from .cli_helpers import ERR, FF, run_real, seeded
+from .cli_helpers import ERR, FF, HANG, run_real, seeded
 from .collection_helpers import make_story
 from .conftest import SEED
-
-HANG = 120  # seconds: a hang detector
 
 ONE = SEED.read_bytes()
 SEVERAL = ONE + b"\n\n" + storykit.dumps(make_story(2), "text").encode("utf-8")

@@ -247,7 +247,7 @@ def test_temporary_files_a_killed_convert_left_are_removed_by_the_next(tmp_path:
         plant(tmp_path / "out", f".storykit-{os.getpid()}-0123abcd-1.tmp"),  # its writer runs
         plant(tmp_path / "out", f".storykit-{dead}-0123abcd-2.tmp", age=time.time()),  # just now
         plant(tmp_path / "out", ".storykit-0123abcd-3.tmp"),  # an older storykit's: no id
-        plant(tmp_path / "out", ".storykit-k3j2h1g0.tmp"),  # storykit.dump_many's (mkstemp)
+        plant(tmp_path / "out", ".storykit-k3j2h1g0.tmp"),  # an older dump_many's (mkstemp): no id
         plant(tmp_path / "out", f".storykit-{dead}-0123abcd-4.tmp.bak"),  # not ours
         plant(tmp_path / "out", f"storykit-{dead}-0123abcd-5.tmp"),  # not hidden: not ours
     ]

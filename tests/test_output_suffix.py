@@ -17,9 +17,8 @@ import pytest
 
 import storykit
 
+from .cli_helpers import HANG
 from .conftest import SEED
-
-HANG = 120  # seconds: a hang detector
 
 
 def convert(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
