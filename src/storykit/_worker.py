@@ -37,7 +37,7 @@ from storykit._pieces import (
     parse_text,
     split_dump_plainly,
 )
-from storykit._records import Event, Failure, Origin, Piece
+from storykit._records import Event, Failure, Origin, Piece, where_of
 from storykit._work_records import (
     Done,
     FileUnit,
@@ -297,7 +297,7 @@ class _Chunk:
         what the caller knows of ``text`` (see :func:`~storykit._pieces.parse_text`).
         """
         job = self.job
-        where = path if member is None else f"{path}:{member}"  # as Origin.where says it
+        where = where_of(path, member)
         try:
             story, diagnostics = parse_text(
                 text, fmt, where, line, clean=clean, remember=self.remember, glued=glued

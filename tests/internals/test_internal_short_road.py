@@ -10,6 +10,7 @@ letters of one, two or three bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storykit import _pieces, _work_records, _worker
+from storykit._records import Origin
 
 from ..collection_helpers import dump
 
@@ -73,6 +75,28 @@ def test_a_story_with_findings_or_a_failure_is_placed_by_its_line(
     done = _both_roads(path, monkeypatch)
     assert {result.kind for result in done.results} >= {"failed"}
     assert all(result.path == str(path) and result.line for result in done.results)
+
+
+def test_a_failure_is_named_as_its_origin_names_the_file_or_member(tmp_path: Path) -> None:
+    """The worker names where a story failed by the one rule, :attr:`Origin.where`.
+
+    On each road: a file read whole, an archive's member, a story the main process split.
+    """
+    bad = dump(2).partition("\n\n")[0]  # a header and no title: the story fails
+    path = tmp_path / "two.txt"
+    path.write_text(dump(1) + "\n" + bad, encoding="utf-8")
+    data = path.read_bytes()
+    units: list[_work_records.Unit] = [
+        _work_records.FileUnit(str(path), "text", None),
+        _work_records.MemberUnit("in.zip", "x/two.txt", "text", data, None),
+        _work_records.StoryUnit("in.zip", "x/two.txt", 9, bad, "text", None, True),
+        _work_records.StoryUnit("-", None, 9, bad, "text", None, True),
+    ]
+    for unit in units:
+        (result,) = _worker.work([unit], JOB).results
+        where = Origin(result.path, result.member).where
+        assert (result.path, result.member) == (unit.origin.path, unit.origin.member)
+        assert re.fullmatch(rf"{re.escape(where)}:\d+: .*title.*", result.error or ""), result
 
 
 # The short road reads a dump decoded from UTF-8 without the scan for lone surrogates
