@@ -1,6 +1,7 @@
 """The command and its standard streams, as a real process: a reader that goes away, a
 closed standard output or input, a non-blocking standard input, a terminal typed into, a
-Ctrl-C once the work is done.
+Ctrl-C once the work is done, and ``--help`` or ``--version`` written into a standard output
+that fails.
 
 (main() called in this process with a stream that breaks, and a closed standard error,
 are in tests/test_cli_exits.py.)
@@ -235,3 +236,62 @@ def test_standard_input_that_is_not_a_terminal_gets_no_hint() -> None:
     with SEED.open("rb") as story:  # a file
         done = cli("show", "-", stdin=story)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# --------------------------------------------------------------------------- --help and --version
+# into a standard output that fails: said and exit 1, as for any output, never lost quietly
+
+
+HELP = [["--help"], ["--version"], ["convert", "--help"], ["search", "-h"]]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("buffered", [True, False])
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_full_standard_output_is_an_error(
+    tmp_path: Path, argv: list[str], buffered: bool
+) -> None:
+    # argparse drops the write's OSError (unbuffered), the interpreter the flush's at exit
+    # (buffered): the help was lost and the command said nothing and exited 0.
+    unbuffered = "unset PYTHONUNBUFFERED; " if buffered else "export PYTHONUNBUFFERED=1; "
+    done = shell(f"{unbuffered}storykit {' '.join(argv)} > /dev/full", tmp_path)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "storykit: error: standard output: No space left on device\n",
+    )
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_closed_standard_output_is_an_error(tmp_path: Path, argv: list[str]) -> None:
+    done = shell(f"storykit {' '.join(argv)} >&-", tmp_path)
+    assert (done.returncode, done.stderr) == (1, "storykit: error: standard output is closed\n")
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_into_a_pipe_closed_unread_ends_as_for_any_output(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    # `| true`: 141, as `storykit schema | true` (a pipe whose reader is gone before)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            storykit_cmd(*argv),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+@pytest.mark.parametrize("argv", HELP)
+def test_help_is_still_written(tmp_path: Path, argv: list[str]) -> None:
+    done = shell(f"storykit {' '.join(argv)}", tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: storykit" if argv != ["--version"] else "storykit ")
+    assert done.stderr == ""
+    assert os.listdir(tmp_path) == []

@@ -1,7 +1,14 @@
-"""iter_stories on bad input: the error policies (raise, warn, collect), bad bytes, bad options."""
+"""iter_stories on bad input: the error policies (raise, warn, collect) and what their log
+keeps, bad bytes, bad options.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
+import json
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -12,6 +19,7 @@ from storykit import StoryParseError, StoryWarning
 from storykit.collection import ErrorLog
 
 from .collection_helpers import BAD_DATE, dump, make_story, make_zip, nav_lines, write
+from .conftest import SEED
 
 # --------------------------------------------------------------------------- bad input
 
@@ -81,3 +89,58 @@ def test_bad_options_are_refused_up_front(tmp_path: Path) -> None:
         storykit.iter_stories(tmp_path, format="nope")
     with pytest.raises(storykit.UnknownFormatError, match="written but not read"):
         storykit.iter_stories(tmp_path, format="html")
+
+
+# --------------------------------------------------------------------------- the log of errors
+
+
+BIG = 20_000  # characters of text in each story that fails
+
+
+def _bad_json_line() -> str:
+    story = json.loads(storykit.dumps(storykit.load(SEED), "json"))
+    story["sections"][0]["paragraphs"] = ["x" * BIG]
+    story["source"]["published"] = "2026-99-99"  # refused, after the whole line is decoded
+    return json.dumps(story)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "record"),
+    [
+        ("jsonl", _bad_json_line() + "\n"),
+        ("text", "← Back to stories " + "x" * BIG + "\n"),  # a header and no title
+    ],
+)
+@pytest.mark.parametrize("policy", ["collect", "warn"])
+def test_a_log_of_errors_does_not_hold_the_stories_that_failed(
+    fmt: str, record: str, policy: str
+) -> None:
+    # Each error kept its traceback and the error it was raised from: the reader's frames,
+    # and in them the story's text. 2,000 bad JSON Lines (44 MB) left 118 MB held by the
+    # log of a stream that reads a story at a time.
+    count = 200
+    data = (record * count).encode()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        with pytest.warns(storykit.StoryWarning) if policy == "warn" else contextlib.nullcontext():
+            stream = storykit.iter_records(io.BytesIO(data), format=fmt, errors=policy)  # type: ignore[arg-type]
+            assert list(stream) == []
+        del data
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(stream.errors) == count
+    assert all(isinstance(error, StoryParseError) for error in stream.errors)
+    assert stream.errors[1].line == 2
+    assert held < count * BIG // 4  # the messages, not the stories (it was over count * BIG)
+
+
+def test_a_logged_error_still_says_where_and_what() -> None:
+    stream = storykit.iter_records(io.BytesIO(b"{}\n[]\n"), format="jsonl", errors="collect")
+    assert list(stream) == []
+    assert [(str(error), error.line) for error in stream.errors] == [
+        ("<stream>:1: expected storykit JSON version 1 in key 'storykit', found no version", 1),
+        ("<stream>:2: expected a JSON object, got an array", 2),
+    ]

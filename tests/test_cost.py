@@ -176,6 +176,27 @@ def test_reading_takes_memory_in_proportion_to_the_input(fmt: str, shape: str, b
     assert peak < bound * len(text.encode())
 
 
+def test_a_header_of_many_lines_and_no_title_is_refused_in_bounded_memory() -> None:
+    # 14 MB of "x\n" (a 13 KB .tar.gz member, under the 16 MiB member limit) took 11 s
+    # and 1.7 GB to be refused: 240 bytes of warning for each line, then thrown away.
+    # A story of 100,000 paragraphs peaks at 10 times its size.
+    import gc
+    import tracemalloc
+
+    data = b"x\n" * 200_000
+    gc.collect()
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            storykit.StoryParseError, match="expected a blank line and then the title"
+        ):
+            storykit.loads(data, "text")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(data)  # it was 116 times
+
+
 def test_dask_passes_max_members_on(tmp_path: Path) -> None:
     pytest.importorskip("dask")
     import storykit.dask

@@ -270,7 +270,7 @@ def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:
     """:func:`split_dump`, and whether its pieces hold no glued nav line.
 
     True when the text was seen to hold one story at most, without its lines being
-    looked at: a piece of it needs no look for a glued nav line (``glue`` of
+    looked at: a piece of it needs no look for a glued nav line (``glued=False`` of
     :func:`parse_text`).
     """
     one = _one_story(text)
@@ -378,44 +378,43 @@ def _text_reader() -> Any:
     return _text
 
 
-def parse_text(  # noqa: PLR0917 - the worker passes them all, in order
+def parse_text(
     text: str,
     fmt: str,
     where: str,
     first: int | None,
     splitter: TagSplitter | None = None,
-    nul_free: bool = False,
     *,
-    decoded: bool = False,
+    clean: bool = False,
     remember: bool = True,
-    glue: bool = True,
+    glued: bool | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
     """Read the text of one story that starts on line ``first`` of ``where``.
 
-    Lines in errors and diagnostics count from the start of the file (or member).
-    ``nul_free``: the caller knows ``text`` holds no NUL (the bytes it was decoded from
-    hold no zero byte), and the look for binary data is spared: in a story with a letter
-    beyond Latin-1 (stored two bytes a letter, each ASCII one then holding a zero byte)
-    that look costs about 2 µs, against 0.05 for the file's bytes. ``decoded``: ``text``
-    was decoded from UTF-8 bytes (so holds no lone surrogate, and a NUL only where they
-    hold a zero byte), and a dump is read without a scan for either (the default splitter
-    only); ``remember``: whether the reader keeps a dump's lines for the text writer's
-    check (a command writing another format spares it); ``glue``: False when the text is
-    known to hold no glued nav line (:func:`split_dump_plainly`), which a decoded dump
-    is then not looked at for.
+    Lines in errors and diagnostics count from the start of the file (or member). What the
+    caller knows of ``text`` spares the reader a look:
+
+    ``clean``: ``text`` was decoded from UTF-8 bytes that hold no zero byte (the worker's
+    short road), so it holds no NUL and no lone surrogate, and a dump is read without a
+    scan for either (:func:`storykit.formats._text_reader._read_decoded`, with the default
+    splitter). In a story with a letter beyond Latin-1 (stored two bytes a letter, each
+    ASCII one then holding a zero byte) the look for NUL costs about 2 µs, against 0.05
+    for the file's bytes. ``glued``: whether ``text`` (a clean dump) may hold a glued nav
+    line, when the caller knows: False when the whole dump was seen to hold one story at
+    most (:func:`split_dump_plainly`); ``None``: the reader looks. ``remember``: whether
+    the reader keeps a clean dump's lines for the text writer's check (a command writing
+    another format spares it).
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
         MissingExtraError: The format needs an extra that is not installed: not the
             input's fault, so not a parse error (the batch commands stop on it).
     """
-    if fmt == "text" and not nul_free and "\0" in text[:1024]:
+    if fmt == "text" and not clean and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
-        if fmt == "text" and decoded and splitter is None:
-            nul = -1 if nul_free else None
-            reader = _text_reader()._read_decoded
-            story, diagnostics = reader(text, where, nul, remember, glue=None if glue else False)
+        if fmt == "text" and clean and splitter is None:
+            story, diagnostics = _text_reader()._read_decoded(text, where, remember, glued)
         elif fmt == "text":
             story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
         else:

@@ -28,6 +28,7 @@ __all__ = [
     "read_error",
     "size_text",
     "too_large",
+    "where_of",
 ]
 
 
@@ -48,11 +49,20 @@ class Origin:
 
     @property
     def where(self) -> str:
-        """The file without the line: ``path`` or ``path:member``."""
-        return self.path if self.member is None else f"{self.path}:{self.member}"
+        """The file without the line: ``path`` or ``path:member`` (:func:`where_of`)."""
+        return where_of(self.path, self.member)
 
     def __str__(self) -> str:
         return self.where if self.line is None else f"{self.where}:{self.line}"
+
+
+def where_of(path: str, member: str | None) -> str:
+    """How a file or an archive's member is named in messages: ``path`` or ``path:member``.
+
+    The one rule for it: :attr:`Origin.where` says it so, and the worker (which makes no
+    :class:`Origin` for a story that goes well) asks it here.
+    """
+    return path if member is None else f"{path}:{member}"
 
 
 @attrs.frozen

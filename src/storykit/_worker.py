@@ -12,10 +12,10 @@ in the target format, encoded and joined, in order), how many stories went well 
 nothing, and a :class:`Result` for each story (or file) worth reporting: a failure, a
 diagnostic, an output file that exists already.
 
-The common case, a small file holding one clean UTF-8 dump, takes a short road: read whole,
-split without a line-by-line scan, read, written; no object is made for it but the story.
-Anything else (JSON, JSON Lines, bad bytes, large files) goes through the pieces of
-:mod:`storykit._pieces`.
+The common case, a small file holding one clean dump (UTF-8, no zero byte), takes a short
+road: read whole, split without a line-by-line scan, read, written; no object is made for it
+but the story. Anything else (JSON, JSON Lines, bad bytes, binary data, large files) goes
+through the pieces of :mod:`storykit._pieces`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from storykit._pieces import (
     parse_text,
     split_dump_plainly,
 )
-from storykit._records import Event, Failure, Origin, Piece
+from storykit._records import Event, Failure, Origin, Piece, where_of
 from storykit._work_records import (
     Done,
     FileUnit,
@@ -228,24 +228,23 @@ class _Chunk:
                 opened.close()
             return False
         self.files += 1
-        if unit.format == "text" and isinstance(opened, bytes):
+        # a zero byte (binary data, most likely) takes the long road, which looks for it
+        if unit.format == "text" and isinstance(opened, bytes) and b"\0" not in opened:
             try:
                 text = opened.decode("utf-8")
             except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
                 pass
-            else:
+            else:  # a clean dump: no NUL, no lone surrogate (see parse_text)
                 pieces, plain = split_dump_plainly(text)
                 if not pieces:
                     self.results.append(no_story(unit.origin))
                     return True
-                nul_free = b"\0" not in opened  # (see parse_text)
+                glued = False if plain else None
                 multi = len(pieces) > 1
                 stem = unit.stem
                 for index, (line, piece) in enumerate(pieces, 1):
                     dest = None if stem is None else self._dest(stem, index, multi)
-                    done = self.story(
-                        path, None, line, piece, "text", dest, nul_free, True, glue=not plain
-                    )
+                    done = self.story(path, None, line, piece, "text", dest, True, glued)
                     if not done and (self.job.fail_fast or self.full):
                         return True
                 return True
@@ -289,29 +288,19 @@ class _Chunk:
         text: str,
         fmt: str,
         dest: str | None,
-        nul_free: bool = False,
-        decoded: bool = False,
-        *,
-        glue: bool = True,
+        clean: bool = False,
+        glued: bool | None = None,
     ) -> bool:
         """Read one story and write it (or only read it, to validate); False if it failed.
 
-        The story starts on ``line`` of ``path`` (and ``member``); ``nul_free``,
-        ``decoded``, ``glue``: see :func:`~storykit._pieces.parse_text`.
+        The story starts on ``line`` of ``path`` (and ``member``); ``clean``, ``glued``:
+        what the caller knows of ``text`` (see :func:`~storykit._pieces.parse_text`).
         """
         job = self.job
-        where = path if member is None else f"{path}:{member}"  # as Origin.where says it
+        where = where_of(path, member)
         try:
             story, diagnostics = parse_text(
-                text,
-                fmt,
-                where,
-                line,
-                None,
-                nul_free,
-                decoded=decoded,
-                remember=self.remember,
-                glue=glue,
+                text, fmt, where, line, clean=clean, remember=self.remember, glued=glued
             )
         except StoryParseError as exc:
             self.fail(Origin(path, member, line), exc)

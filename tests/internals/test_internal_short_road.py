@@ -1,14 +1,16 @@
 """A small clean dump's short road through the worker gives what the long road gives.
 
 The short road (read whole, split at once) spares the look for binary data (a NUL in the
-first 1,024 characters) when the file's bytes hold no zero byte, and makes no ``Origin``
-for a story that goes well; the long road (``_pieces._WHOLE = 0``: every file streamed)
-does neither. Both must give the same output and the same results, wherever a NUL is:
-before the 1,024th character or after it, behind letters of one, two or three bytes.
+first 1,024 characters) when the file's bytes hold no zero byte (a file whose bytes hold
+one takes the long road), and makes no ``Origin`` for a story that goes well; the long road
+(``_pieces._WHOLE = 0``: every file streamed) does neither. Both must give the same output
+and the same results, wherever a NUL is: before the 1,024th character or after it, behind
+letters of one, two or three bytes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storykit import _pieces, _work_records, _worker
+from storykit._records import Origin
 
 from ..collection_helpers import dump
 
@@ -74,6 +77,28 @@ def test_a_story_with_findings_or_a_failure_is_placed_by_its_line(
     assert all(result.path == str(path) and result.line for result in done.results)
 
 
+def test_a_failure_is_named_as_its_origin_names_the_file_or_member(tmp_path: Path) -> None:
+    """The worker names where a story failed by the one rule, :attr:`Origin.where`.
+
+    On each road: a file read whole, an archive's member, a story the main process split.
+    """
+    bad = dump(2).partition("\n\n")[0]  # a header and no title: the story fails
+    path = tmp_path / "two.txt"
+    path.write_text(dump(1) + "\n" + bad, encoding="utf-8")
+    data = path.read_bytes()
+    units: list[_work_records.Unit] = [
+        _work_records.FileUnit(str(path), "text", None),
+        _work_records.MemberUnit("in.zip", "x/two.txt", "text", data, None),
+        _work_records.StoryUnit("in.zip", "x/two.txt", 9, bad, "text", None, True),
+        _work_records.StoryUnit("-", None, 9, bad, "text", None, True),
+    ]
+    for unit in units:
+        (result,) = _worker.work([unit], JOB).results
+        where = Origin(result.path, result.member).where
+        assert (result.path, result.member) == (unit.origin.path, unit.origin.member)
+        assert re.fullmatch(rf"{re.escape(where)}:\d+: .*title.*", result.error or ""), result
+
+
 # The short road reads a dump decoded from UTF-8 without the scan for lone surrogates
 # (a decoder refuses one) and, unless it writes text, without keeping the dump's lines for
 # the text writer's check: the same stories, findings and errors as the long road, which
@@ -109,7 +134,9 @@ def test_any_utf8_text_takes_the_short_road_to_what_the_long_one_gives(
         _both_roads(path, monkeypatch, job)
 
 
-@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=300))
+@given(
+    text=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=300)
+)
 def test_the_decoded_reader_reads_as_the_reader(text: str) -> None:
     from storykit.formats import _text_reader
 
@@ -120,9 +147,11 @@ def test_the_decoded_reader_reads_as_the_reader(text: str) -> None:
             return type(exc), str(exc)
 
     full = outcome(lambda: _text_reader.read(text, filename="f.txt"))
-    for nul in (text.find("\0"), None):
+    may_hold = _text_reader._may_hold_glued(text)
+    for glued in (None, may_hold, True):  # told, it is not looked at; told true, the lines are
         for remember in (True, False):
-            assert outcome(_text_reader._read_decoded, text, "f.txt", nul, remember) == full
+            got = outcome(_text_reader._read_decoded, text, "f.txt", remember, glued)
+            assert got == full
 
 
 def test_only_a_command_writing_text_keeps_the_lines_for_its_check(

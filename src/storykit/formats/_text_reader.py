@@ -124,7 +124,7 @@ def _parse(
     filename: str | None,
     splitter: TagSplitter | None,
     trusted: bool,
-    glue: bool = False,
+    glued: bool = False,
 ) -> tuple[Story, list[Diagnostic], _Spans]:
     """Read one story from its lines (split and stripped): the story, diagnostics, spans.
 
@@ -134,8 +134,8 @@ def _parse(
     builders); without it (the text holds lone surrogates, which only the validators
     judge) the validating constructors build every object, in the same order.
 
-    ``glue``: the text may hold a glued nav line (:func:`_may_hold_glued`): the lines are
-    looked at for one first.
+    ``glued``: the text may hold a glued nav line (:func:`_may_hold_glued`): the lines are
+    looked at for one.
 
     Raises:
         StoryParseError: The lines are no story (naming file and line).
@@ -193,7 +193,7 @@ def _parse(
         msg = "expected the title after the header"
         raise StoryParseError(msg, filename=filename, line=title_index + 1)
     sections = _body(lines, title_index + 1, body_end, filename, builders[3])
-    if glue:  # after another story's nav line or footer (_body): a text run into a nav line
+    if glued:  # after another story's nav line or footer (_body): a text run into a nav line
         _check_no_glued_nav(lines, start, end, filename)
     tags: tuple[str, ...] = ()
     if tags_index is not None:
@@ -371,7 +371,7 @@ def _read(
     nul: int | None = None,
     *,
     remember: bool = True,
-    glue: bool | None = None,
+    glued: bool | None = None,
 ) -> tuple[Story, list[Diagnostic]]:
     """:func:`read`; ``checked``: ``text`` is known to hold no lone surrogate.
 
@@ -379,7 +379,7 @@ def _read(
     scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
     (``-1``: nowhere), when the caller knows it (for checked text only). ``remember``:
     keep the lines of a story read with the default splitter for the text writer's check
-    (:mod:`._text_memory`); a caller that writes no text spares it. ``glue``: whether
+    (:mod:`._text_memory`); a caller that writes no text spares it. ``glued``: whether
     ``text`` may hold a glued nav line, when the caller knows (``None``: it is looked at).
     """
     if checked:
@@ -395,9 +395,9 @@ def _read(
         )
     lines = _lines(text)
     try:
-        if glue is None:
-            glue = _may_hold_glued(text)
-        story, diagnostics, spans = _parse(lines, filename, splitter, trusted, glue)
+        if glued is None:
+            glued = _may_hold_glued(text)
+        story, diagnostics, spans = _parse(lines, filename, splitter, trusted, glued)
     except StoryParseError as exc:
         if exc.message in _SECOND_STORY_MESSAGES and _LONE_CR_RE.search(text):
             raise StoryParseError(_LONE_CR, filename=filename, line=exc.line) from None
@@ -411,17 +411,17 @@ def _read(
 
 
 def _read_decoded(
-    text: str, filename: str | None, nul: int | None, remember: bool, *, glue: bool | None = None
+    text: str, filename: str | None, remember: bool, glued: bool | None = None
 ) -> tuple[Story, list[Diagnostic]]:
-    """:func:`read` of text decoded from UTF-8 bytes, with the default tag splitter.
+    """:func:`read` of a clean dump, with the default tag splitter.
 
-    The batch commands' road (:func:`storykit._pieces.parse_text`): decoded text holds no
-    lone surrogate (a UTF-8 decoder refuses one), so it is not scanned for one (2 µs a
-    story of a few KiB), and a NUL is where the bytes hold a zero byte (``nul``: ``-1``
-    when they hold none, ``None`` when they do). ``remember``, ``glue``: as :func:`_read`
-    takes them; a command writing JSON has no use for the lines.
+    The batch commands' road (:func:`storykit._pieces.parse_text`): ``text`` was decoded
+    from UTF-8 bytes that hold no zero byte, so it holds no lone surrogate (a UTF-8 decoder
+    refuses one) and no NUL, and is not scanned for either (2 µs a story of a few KiB).
+    ``remember``, ``glued``: as :func:`_read` takes them; a command writing JSON has no use
+    for the lines.
     """
-    return _read(text, filename, None, True, nul, remember=remember, glue=glue)
+    return _read(text, filename, None, True, -1, remember=remember, glued=glued)
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:
