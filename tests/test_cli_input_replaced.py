@@ -1,4 +1,4 @@
-"""``convert --jobs 1`` reads a file as its path leads when it is read (review, s11).
+"""``convert --jobs 1`` reads a file as its path leads when it is read.
 
 The walk opens the next files named, to ask the kernel to read them ahead, while the first
 is read; a named pipe named first holds the reading back, deterministically, until the test
