@@ -402,8 +402,8 @@ def parse_text(
     for the file's bytes. ``glued``: whether ``text`` (a clean dump) may hold a glued nav
     line, when the caller knows: False when the whole dump was seen to hold one story at
     most (:func:`split_dump_plainly`); ``None``: the reader looks. ``remember``: whether
-    the reader keeps a clean dump's lines for the text writer's check (a command writing
-    another format spares it).
+    the reader keeps a dump's lines for the text writer's check (a command writing another
+    format spares it).
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -415,8 +415,9 @@ def parse_text(
     try:
         if fmt == "text" and clean and splitter is None:
             story, diagnostics = _text_reader()._read_decoded(text, where, remember, glued)
-        elif fmt == "text":
-            story, diagnostics = _text_reader().read(text, filename=where, splitter=splitter)
+        elif fmt == "text":  # (scanned for NUL and lone surrogates)
+            reader = _text_reader()._read
+            story, diagnostics = reader(text, where, splitter, False, remember=remember)
         else:
             story, diagnostics = read_story(text, fmt, filename=where), []
     except StoryParseError as exc:

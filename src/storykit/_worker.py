@@ -28,7 +28,7 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from storykit import formats
+from storykit import _pieces, formats
 from storykit._pieces import (
     bytes_pieces,
     open_file,
@@ -228,35 +228,50 @@ class _Chunk:
                 opened.close()
             return False
         self.files += 1
-        # a zero byte (binary data, most likely) takes the long road, which looks for it
-        if unit.format == "text" and isinstance(opened, bytes) and b"\0" not in opened:
-            try:
-                text = opened.decode("utf-8")
-            except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
-                pass
-            else:  # a clean dump: no NUL, no lone surrogate (see parse_text)
-                pieces, plain = split_dump_plainly(text)
-                if not pieces:
-                    self.results.append(no_story(unit.origin))
-                    return True
-                glued = False if plain else None
-                multi = len(pieces) > 1
-                stem = unit.stem
-                for index, (line, piece) in enumerate(pieces, 1):
-                    dest = None if stem is None else self._dest(stem, index, multi)
-                    done = self.story(path, None, line, piece, "text", dest, True, glued)
-                    if not done and (self.job.fail_fast or self.full):
-                        return True
-                return True
+        if unit.format == "text" and isinstance(opened, bytes) and self.clean_dump(opened, unit):
+            return True
         self.pieces(opened_pieces(opened, path, unit.format, limit), unit.stem, unit.origin)
         return True
 
     def member(self, unit: MemberUnit) -> None:
-        """An archive member's bytes."""
+        """An archive member's bytes; a small clean dump takes the short road, as a file does."""
         self.files += 1
+        data = unit.data
+        if unit.format == "text" and len(data) <= _pieces._WHOLE and self.clean_dump(data, unit):
+            return
         limit = self.job.max_member_size
-        pieces = bytes_pieces(unit.data, unit.path, unit.member, unit.format, limit)
+        pieces = bytes_pieces(data, unit.path, unit.member, unit.format, limit)
         self.pieces(pieces, unit.stem, unit.origin)
+
+    def clean_dump(self, data: bytes, unit: FileUnit | MemberUnit) -> bool:
+        """The short road: the stories of ``data``, a file's or member's bytes read whole.
+
+        Taken when they are a clean dump: UTF-8, without a zero byte (binary data, most
+        likely), so the text holds no NUL and no lone surrogate (see
+        :func:`~storykit._pieces.parse_text`). False, and nothing done, when they are not:
+        the long road, which looks for both, says where.
+        """
+        if b"\0" in data:
+            return False
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
+            return False
+        pieces, plain = split_dump_plainly(text)
+        if not pieces:
+            self.results.append(no_story(unit.origin))
+            return True
+        path = unit.path
+        member = unit.member if isinstance(unit, MemberUnit) else None
+        glued = False if plain else None
+        multi = len(pieces) > 1
+        stem = unit.stem
+        for index, (line, piece) in enumerate(pieces, 1):
+            dest = None if stem is None else self._dest(stem, index, multi)
+            done = self.story(path, member, line, piece, "text", dest, True, glued)
+            if not done and (self.job.fail_fast or self.full):
+                break
+        return True
 
     def _dest(self, stem: str | None, index: int, multi: bool) -> str | None:
         namer = self.job.namer

@@ -1,5 +1,7 @@
 """A small clean dump's short road through the worker gives what the long road gives.
 
+A file's and an archive member's alike.
+
 The short road (read whole, split at once) spares the look for binary data (a NUL in the
 first 1,024 characters) when the file's bytes hold no zero byte (a file whose bytes hold
 one takes the long road), and makes no ``Origin`` for a story that goes well; the long road
@@ -29,13 +31,19 @@ JOB = _work_records.Job("convert", compact=True)
 def _both_roads(
     path: Path, monkeypatch: pytest.MonkeyPatch, job: _work_records.Job = JOB
 ) -> _work_records.Done:
-    """What ``job`` does with the file ``path``, the same on the short and the long road."""
-    unit = _work_records.FileUnit(str(path), "text", None)
-    short = _worker.work([unit], job)
+    """What ``job`` does with the file ``path``, the same on the short and the long road.
+
+    So does an archive's member of the same bytes, on each road.
+    """
+    units: list[_work_records.Unit] = [
+        _work_records.FileUnit(str(path), "text", None),
+        _work_records.MemberUnit("in.zip", "x/story.txt", "text", path.read_bytes(), None),
+    ]
+    short = [_worker.work([unit], job) for unit in units]
     with monkeypatch.context() as patched:
         patched.setattr(_pieces, "_WHOLE", 0)
-        assert _worker.work([unit], job) == short
-    return short
+        assert [_worker.work([unit], job) for unit in units] == short
+    return short[0]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -163,10 +171,39 @@ def test_only_a_command_writing_text_keeps_the_lines_for_its_check(
     monkeypatch.setattr(_text_reader, "_remember", lambda story, *_: kept.append(story))
     path = tmp_path / "story.txt"
     path.write_text(dump(1), encoding="utf-8")
-    unit = _work_records.FileUnit(str(path), "text", None)
-    assert _worker.work([unit], JOB).ok == 1
-    assert kept == []
-    assert _worker.work([unit], _work_records.Job("validate")).ok == 1
-    assert kept == []
-    assert _worker.work([unit], TEXT_JOB).ok == 1
-    assert len(kept) == 1
+    member = _work_records.MemberUnit("in.zip", "x.txt", "text", path.read_bytes(), None)
+    for unit, whole in (
+        (_work_records.FileUnit(str(path), "text", None), _pieces._WHOLE),  # the short road
+        (member, _pieces._WHOLE),  # a member's
+        (member, 0),  # the long road (every file and member streamed)
+    ):
+        monkeypatch.setattr(_pieces, "_WHOLE", whole)
+        kept.clear()
+        assert _worker.work([unit], JOB).ok == 1
+        assert kept == []
+        assert _worker.work([unit], _work_records.Job("validate")).ok == 1
+        assert kept == []
+        assert _worker.work([unit], TEXT_JOB).ok == 1
+        assert len(kept) == 1
+
+
+def test_a_small_clean_member_takes_the_short_road(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Archive members took the long road whatever they held (split line by line, scanned
+    # for NUL and lone surrogates), where a file of the same bytes took the short one.
+    long_road: list[str] = []
+    real = _worker.bytes_pieces
+
+    def spied(data: bytes, path: str, member: str | None, fmt: str, limit: int) -> object:
+        long_road.append(member or path)
+        return real(data, path, member, fmt, limit)
+
+    monkeypatch.setattr(_worker, "bytes_pieces", spied)
+    data = (dump(1) + "\n" + dump(2)).encode("utf-8")
+    units = [
+        _work_records.MemberUnit("in.zip", "clean.txt", "text", data, None),
+        _work_records.MemberUnit("in.zip", "nul.txt", "text", data + b"\0", None),
+        _work_records.MemberUnit("in.zip", "latin1.txt", "text", data + b"\xe9", None),
+        _work_records.MemberUnit("in.zip", "a.json", "json", b"{}", None),
+    ]
+    _worker.work(units, JOB)
+    assert long_road == ["nul.txt", "latin1.txt", "a.json"]
