@@ -90,7 +90,8 @@ def _engine_units(
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says."""
     output = getattr(args, "output", None)  # (validate has none: its report goes to stdout)
-    if output in (None, "-") or (not os.path.isdir(output) and is_special(output)):
+    written_into = output in (None, "-") or (not os.path.isdir(output) and is_special(output))
+    if written_into:
         # standard output, a device, a FIFO: nothing a walk finds, unless the output goes
         # into a file there (convert in >> in/all.jsonl, validate in > in/report.txt)
         output = _appended_file(output)
@@ -101,6 +102,7 @@ def _engine_units(
         limits=_limits(args),
         output=output,
         passed_over=passed_over,
+        written_into=written_into,
     )
 
 

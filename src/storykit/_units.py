@@ -47,6 +47,7 @@ def units(
     limits: Limits,
     output: str | None = None,
     passed_over: PassedOver | None = None,
+    written_into: bool = False,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
@@ -55,7 +56,9 @@ def units(
     each run; ``convert . -o json/`` read json/*.json and wrote json/json/ (see
     :class:`_Output`). An input that starts inside the output folder (``convert in/sub -o
     in/``) is walked whole, and a file named on its own is read. ``passed_over`` counts the
-    files left out.
+    files left out. ``written_into``: ``output`` is the file standard output writes into
+    (``>> all.jsonl``), as it is, not a file made anew in its place: its other names are
+    left out too (see :class:`_Output`).
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -67,7 +70,7 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
-    left_out = None if output is None else _Output(output)
+    left_out = None if output is None else _Output(output, written_into)
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
@@ -154,19 +157,21 @@ class _Output:
     ``convert 'in/*' -o in/json/`` read them as a folder the pattern matched. A folder's
     real path is looked up once, not for each of its files.
 
-    A file output with other names (hard links: ``ln in/x.jsonl all.jsonl``, then ``convert
-    in >> all.jsonl`` read in/x.jsonl, the file it was appending to) is also told by what it
-    is: each file of the walk is then looked at (a ``stat`` each, only then).
+    A file standard output writes into (``written_into``) with other names (hard links:
+    ``ln in/x.jsonl all.jsonl``, then ``convert in >> all.jsonl`` read in/x.jsonl, the file
+    it was appending to) is also told by what it is: each file of the walk is then looked at
+    (a ``stat`` each, only then). Not a file ``-o`` names: a new file takes its place, and a
+    hard link to the old one is another file, read by the next run as by this one.
     """
 
-    def __init__(self, output: str) -> None:
+    def __init__(self, output: str, written_into: bool = False) -> None:
         self.real = os.path.realpath(output)
         self.top = os.path.join(self.real, "")
         self.parent, self.name = os.path.split(self.real)
         # by folder as spelt: 2 it is the output folder or inside it, 1 it holds the output
         # (a file), 0 neither; so a file costs a split and a look-up, not a path of its own
         self._folders: dict[str, int] = {}
-        self._linked = _linked_file(self.real)
+        self._linked = _linked_file(self.real) if written_into else None
 
     def holds(self, path: str) -> bool:
         """Whether ``path`` is the output (by name, or by what it is), or lies in the output folder.

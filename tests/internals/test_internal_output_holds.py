@@ -59,10 +59,12 @@ def test_an_output_with_other_names_is_told_by_what_it_is(tmp_path: Path) -> Non
     out.write_text("")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "other.jsonl").write_text("")  # the same bytes, another file
-    only = _Output(str(out))
+    only = _Output(str(out), written_into=True)
     assert not only.holds(str(tmp_path / "in" / "other.jsonl"))
     os.link(out, tmp_path / "in" / "x.jsonl")
-    linked = _Output(str(out))
+    replaced = _Output(str(out))  # (-o all.jsonl: a new file takes its place)
+    assert not replaced.holds(str(tmp_path / "in" / "x.jsonl"))
+    linked = _Output(str(out), written_into=True)
     assert linked.holds(str(out))  # by name, as before
     assert linked.holds(str(tmp_path / "in" / "x.jsonl"))  # by what it is
     assert not linked.holds(str(tmp_path / "in" / "other.jsonl"))
@@ -71,6 +73,6 @@ def test_an_output_with_other_names_is_told_by_what_it_is(tmp_path: Path) -> Non
 
 
 def test_an_output_not_made_yet_is_told_by_its_name_only(tmp_path: Path) -> None:
-    kept = _Output(str(tmp_path / "new.jsonl"))
+    kept = _Output(str(tmp_path / "new.jsonl"), written_into=True)
     assert kept.holds(str(tmp_path / "new.jsonl"))
     assert not kept.holds(str(tmp_path / "other.jsonl"))
