@@ -81,6 +81,38 @@ def test_the_output_is_not_read_back_by_another_name_a_hard_link(tmp_path: Path,
     assert len(lines) == (2 if how == ">>" else 1)  # one a run
 
 
+@pytest.mark.parametrize("how", [">>", "-o"])
+def test_the_output_is_not_read_back_through_a_symbolic_link(tmp_path: Path, how: str) -> None:
+    # ln -s ../all.jsonl in/s.jsonl: `convert in >> all.jsonl` read all.jsonl through the link
+    # as it grew (a large one without end: 934 MB in 20 s), and `-o all.jsonl --force` read
+    # the last run's stories back, one more each run
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "s.jsonl").symlink_to(Path("..") / "all.jsonl")
+    for run in (1, 2):
+        if how == ">>":
+            done = shell(
+                "ulimit -f 20000; storykit convert in --to jsonl -q >> all.jsonl", tmp_path
+            )
+            assert (done.returncode, done.stderr) == (0, "")
+        else:
+            done = cli("convert", "in", "-o", "all.jsonl", "--force", cwd=tmp_path)
+            assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        lines = (tmp_path / "all.jsonl").read_text("utf-8").splitlines()
+        assert len(lines) == (run if how == ">>" else 1)
+
+
+def test_a_symbolic_link_into_the_output_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "b.json").symlink_to(Path("..") / "out" / "a.json")
+    for force in ((), ("--force",)):
+        done = cli("convert", "in", "--to", "json", "-o", "out/", *force, cwd=tmp_path)
+        # (read, it was "no story here" the first time, a second story the next)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        assert tree(tmp_path / "out") == ["a.json"]
+
+
 @pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
 def test_a_hard_link_to_an_output_file_that_is_replaced_is_an_input(tmp_path: Path) -> None:
     # -o all.jsonl --force writes a new file in its place: in/x.jsonl, a hard link to the old

@@ -157,24 +157,25 @@ class _Output:
     ``convert 'in/*' -o in/json/`` read them as a folder the pattern matched. A folder's
     real path is looked up once, not for each of its files.
 
-    A file standard output writes into (``written_into``) with other names (hard links:
-    ``ln in/x.jsonl all.jsonl``, then ``convert in >> all.jsonl`` read in/x.jsonl, the file
-    it was appending to) is also told by what it is: each file of the walk is then looked at
-    (a ``stat`` each, only then). Not a file ``-o`` names: a new file takes its place, and a
-    hard link to the old one is another file, read by the next run as by this one.
+    So are a folder's other names for the output (see :meth:`_leading`): a symbolic link to
+    it (``ln -s ../all.jsonl in/s.jsonl``, then ``convert in >> all.jsonl`` read all.jsonl
+    as it grew, without end) or into the output folder; and, for a file standard output
+    writes into (``written_into``), a hard link to it (``ln all.jsonl in/x.jsonl``). Not a
+    hard link to a file ``-o`` names: a new file takes its place, and the link is then
+    another file, read by the next run as by this one.
     """
 
     def __init__(self, output: str, written_into: bool = False) -> None:
         self.real = os.path.realpath(output)
         self.top = os.path.join(self.real, "")
         self.parent, self.name = os.path.split(self.real)
-        # by folder as spelt: 2 it is the output folder or inside it, 1 it holds the output
-        # (a file), 0 neither; so a file costs a split and a look-up, not a path of its own
-        self._folders: dict[str, int] = {}
+        # by folder as spelt: whether it is the output folder or inside it, and the names in
+        # it that are the output or lead to it; so a file costs a split and two look-ups
+        self._folders: dict[str, tuple[bool, frozenset[str]]] = {}
         self._linked = _linked_file(self.real) if written_into else None
 
     def holds(self, path: str) -> bool:
-        """Whether ``path`` is the output (by name, or by what it is), or lies in the output folder.
+        """Whether ``path`` is the output, leads to it, or lies in the output folder.
 
         A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
         cuts there too, and the name after it is the same), which is cheaper than splitting.
@@ -184,25 +185,55 @@ class _Output:
             key, name = path[:cut], path[cut:]
         else:  # pragma: no cover - Windows: a drive ("C:x") is split off too
             key, name = os.path.split(path)
-        where = self._folders.get(key)
-        if where is None:
+        known = self._folders.get(key)
+        if known is None:
             if len(self._folders) > _FOLDERS_KEPT:
                 self._folders.clear()
-            folder = os.path.split(path)[0]
-            real = os.path.realpath(folder or os.curdir)  # ("": the current folder)
+            folder = os.path.split(path)[0] or os.curdir  # ("": the current folder)
+            real = os.path.realpath(folder)
             inside = real == self.real or real.startswith(self.top)
-            where = self._folders[key] = 2 if inside else int(real == self.parent)
-        if where == 2 or (where == 1 and name == self.name):
-            return True
-        return self._linked is not None and self._is_linked(path)
+            leading = frozenset() if inside else self._leading(folder, real)
+            known = self._folders[key] = (inside, leading)
+        return known[0] or name in known[1]
 
-    def _is_linked(self, path: str) -> bool:
-        """Whether ``path`` is another name of the output file (a hard link to it)."""
-        assert self._linked is not None
+    def _leading(self, folder: str, real: str) -> frozenset[str]:
+        """The names in ``folder`` (whose real path is ``real``) that are the output or lead to it.
+
+        The output's own name; a symbolic link to the output or into the output folder;
+        another name of the file standard output writes into (when it has other names). One
+        listing of the folder, with a system call only for each symbolic link and each entry
+        with the output's inode number.
+        """
+        names = {self.name} if real == self.parent else set()
+        linked = self._linked
         try:
-            return os.path.samestat(os.stat(path), self._linked)
-        except OSError:  # gone since the folder was listed
-            return False
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        target = os.path.realpath(entry.path)
+                        if (
+                            target == self.real
+                            or target.startswith(self.top)
+                            or (linked is not None and _is_file(target, linked))
+                        ):
+                            names.add(entry.name)
+                    elif (
+                        linked is not None
+                        and entry.inode() == linked.st_ino
+                        and _is_file(entry.path, linked)
+                    ):
+                        names.add(entry.name)
+        except OSError:  # a folder that cannot be listed: the walk says so
+            pass
+        return frozenset(names)
+
+
+def _is_file(path: str, found: os.stat_result) -> bool:
+    """Whether ``path`` is the file ``found`` (:func:`os.stat` of it)."""
+    try:
+        return os.path.samestat(os.stat(path), found)
+    except OSError:  # gone since the folder was listed
+        return False
 
 
 def _linked_file(path: str) -> os.stat_result | None:

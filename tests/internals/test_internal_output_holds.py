@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storykit._units import _Output
+from storykit._units import _is_file, _Output
 
 _PARTS = ["in", "out", "sub", "a.txt", "out.jsonl", ".", "..", ""]
 
@@ -76,3 +76,35 @@ def test_an_output_not_made_yet_is_told_by_its_name_only(tmp_path: Path) -> None
     kept = _Output(str(tmp_path / "new.jsonl"), written_into=True)
     assert kept.holds(str(tmp_path / "new.jsonl"))
     assert not kept.holds(str(tmp_path / "other.jsonl"))
+
+
+def test_a_symbolic_link_to_the_output_or_into_its_folder_leads_to_it(tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    out.write_text("")
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir" / "a.json").write_text("")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "s.jsonl").symlink_to(out)
+    (inputs / "chain.jsonl").symlink_to(inputs / "s.jsonl")  # a link to the link
+    (inputs / "other.jsonl").write_text("")
+    (inputs / "o.jsonl").symlink_to(inputs / "other.jsonl")
+    (inputs / "d.json").symlink_to(tmp_path / "outdir" / "a.json")
+    (inputs / "dangling.json").symlink_to(tmp_path / "outdir" / "b.json")  # not written yet
+    for written_into in (False, True):
+        kept = _Output(str(out), written_into=written_into)
+        assert kept.holds(str(inputs / "s.jsonl"))
+        assert kept.holds(str(inputs / "chain.jsonl"))
+        assert not kept.holds(str(inputs / "o.jsonl"))
+        assert not kept.holds(str(inputs / "other.jsonl"))
+    folder = _Output(str(tmp_path / "outdir"))
+    assert folder.holds(str(inputs / "d.json"))
+    assert folder.holds(str(inputs / "dangling.json"))
+    assert not folder.holds(str(inputs / "o.jsonl"))
+    assert _is_file(str(out), os.stat(out))
+    assert not _is_file(str(tmp_path / "gone.jsonl"), os.stat(out))  # gone since the listing
+
+
+def test_a_folder_that_cannot_be_listed_leads_nowhere(tmp_path: Path) -> None:
+    kept = _Output(str(tmp_path / "all.jsonl"))
+    assert not kept.holds(str(tmp_path / "missing" / "a.txt"))  # (the walk says why)
