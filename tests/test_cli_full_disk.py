@@ -56,14 +56,26 @@ def test_a_full_disk_stops_the_run_at_the_first_story_not_written(
     assert temp_files(tmp_path) == []
 
 
-def _filling_each(real: object) -> object:
+def _filling_each(real: object, *, others: bool = True) -> object:
     """A disk that each process can write ``ROOM`` files to: both workers of ``--jobs 2``
-    write some, as two chunks in flight do when the disk fills."""
+    write some, as two chunks in flight do when the disk fills.
+
+    ``others``: the disk is full for a process only once another one has written a file too
+    (within 30 s), so that the other worker's chunk is surely in flight: a worker slow to
+    start (under coverage, on a busy machine) had written nothing when the first one stopped
+    the run, and a test of what the other wrote found nothing to test.
+    """
     written: dict[int, int] = {}
 
     def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
         pid = os.getpid()
         if written.get(pid, 0) >= ROOM:
+            folder = os.path.dirname(dest)
+            deadline = time.monotonic() + 30
+            while others and time.monotonic() < deadline:
+                if sum(not name.startswith(".") for name in os.listdir(folder)) > ROOM:
+                    break  # (another process wrote one)
+                time.sleep(0.01)
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), dest)
         time.sleep(0.005)  # (a slow disk: the other worker starts its chunk meanwhile)
         real(dest, *args, **kwargs)  # type: ignore[operator]
@@ -122,7 +134,8 @@ def test_a_full_disk_with_a_site_lists_every_page_written_in_its_index(
     archive = many_stories(tmp_path / "in", 600)
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(_worker, "write_atomic", _filling_each(_worker.write_atomic))
+    filling = _filling_each(_worker.write_atomic, others=jobs == "2")
+    monkeypatch.setattr(_worker, "write_atomic", filling)
     status, _, err = run(
         capsys, "convert", str(archive), "-o", f"{out}/", "--to", "html", "-s", "--jobs", jobs
     )
