@@ -3,7 +3,7 @@
 Run on demand (``python benchmarks/handback.py``; Linux, it forks). The batch engine's
 forked workers leave each chunk's output (about 166 KB for 64 stories of JSON Lines) in
 the chunk's slot of a shared ``mmap`` and send back only its length
-(:class:`storykit._pool.SharedSlots`); what does not fit a slot goes through the
+(:class:`storykit._slots.SharedSlots`); what does not fit a slot goes through the
 executor's pipe, pickled. This measures the hand-back alone, both ways, for 20,000
 stories' worth (313 chunks, 52 MB): CPU seconds of the main process and of the worker, and
 the wall time, medians of ``--repeat`` rounds. Alone it saves about 50 ms of the main

@@ -185,7 +185,7 @@ class _InFlight(NamedTuple):
     future: Future[Done]
     chunk: list[Unit]
     slot: int = -1
-    """The chunk's slot in the shared buffer (:class:`~storykit._pool.SharedSlots`)."""
+    """The chunk's slot in the shared buffer (:class:`~storykit._slots.SharedSlots`)."""
 
 
 class _Handed(NamedTuple):

@@ -1,7 +1,7 @@
 """The worker processes of the batch engine (:mod:`storykit._engine`): their care.
 
 Starting them (forked on Linux, sharing what the main process has imported and a buffer
-for their output, :class:`SharedSlots`), their signals (Ctrl-C is the
+for their output, :class:`~storykit._slots.SharedSlots`), their signals (Ctrl-C is the
 main process's; SIGTERM ends a worker once the file in hand is written or removed, and not
 while it sends a result back), their end when the main process is gone, and seeing a death
 the executor cannot see: one halfway through sending a result back (:meth:`_Pool.watch`).
@@ -22,6 +22,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storykit import formats
+from storykit._slots import SharedSlots
 from storykit._work_records import Done, Job, Unit
 from storykit._worker import work
 from storykit._writing import remove_stale, signals_held
@@ -30,50 +31,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 IN_FLIGHT = 4  # chunks in flight per worker
-
-
-class SharedSlots:
-    """A buffer shared with the worker processes, forked after it is made: a slot per chunk.
-
-    A worker leaves a chunk's output in the chunk's slot (when it fits) and sends back only
-    its length; the main process writes it to the output from there. Sent back through the
-    executor's pipe, 166 KB a chunk of JSON Lines was copied five times (joined, pickled,
-    through a 64 KiB pipe in pieces, read, unpickled), each copy into memory fresh from the
-    system (page faults, in a VM dear), and the pipe's pieces made the processes wait on
-    each other. The buffer's pages stay, and are used again.
-
-    Anonymous shared memory: nothing to remove, whatever ends the processes.
-    """
-
-    SIZE = 1024 * 1024
-    """The bytes of a slot: a chunk of 64 typical stories' output is about 170 KB."""
-
-    def __init__(self, count: int) -> None:
-        import mmap  # noqa: PLC0415
-
-        self.buffer = mmap.mmap(-1, count * self.SIZE)
-        self.view = memoryview(self.buffer)
-        self.free = list(range(count - 1, -1, -1))
-
-    def slot(self, index: int) -> memoryview:
-        """Slot ``index``, to write into or read from."""
-        start = index * self.SIZE
-        return self.view[start : start + self.SIZE]
-
-    def take(self) -> int:
-        """A free slot's index, or -1 when all are in use."""
-        return self.free.pop() if self.free else -1
-
-    def give(self, index: int) -> None:
-        """Free a slot again (its chunk's output is written, or the chunk failed)."""
-        if index >= 0:
-            self.free.append(index)
-
-    def close(self) -> None:
-        """Let the buffer go (in the main process, once no worker is left to use it)."""
-        self.view.release()
-        with contextlib.suppress(BufferError):  # a view still held: the buffer goes with it
-            self.buffer.close()
 
 
 _POLL = 0.05
@@ -100,6 +57,8 @@ class _Insides(NamedTuple):
     """The queue (a ``multiprocessing.SimpleQueue``) of the results, in one pipe."""
     thread: threading.Thread
     """Its thread, which reads the results and sees the workers die."""
+    calls: Any
+    """The queue (a ``multiprocessing.Queue``) of the work sent to the workers."""
 
 
 def _insides(executor: Any) -> _Insides | None:
@@ -111,6 +70,7 @@ def _insides(executor: Any) -> _Insides | None:
             executor._processes,
             executor._result_queue,
             executor._executor_manager_thread,
+            executor._call_queue,
         )
     except AttributeError:  # pragma: no cover - CPython 3.11 to 3.13 have them all
         return None
@@ -254,6 +214,7 @@ class _Pool:
             else:  # as shutdown(wait=True) does, watched
                 self.executor.shutdown(wait=False, cancel_futures=cancel)
                 end = None if grace is None else time.monotonic() + grace
+                fed = True  # the executor's queue of work may still be written to
                 while insides.thread.is_alive():
                     insides.thread.join(_POLL)
                     self.watch()
@@ -262,6 +223,8 @@ class _Pool:
                         for process in list(insides.processes.values()):
                             if process.is_alive():
                                 process.terminate()
+                    if fed and _all_ended(insides):
+                        fed = _unblock_feeder(insides.calls)
                 insides.results.close()
                 self._remove_left(insides)
             self.executor = self.insides = self.unseen = None
@@ -281,6 +244,26 @@ class _Pool:
         if dead:
             for folder in sorted(namer.swept):
                 remove_stale(folder, dead)
+
+
+def _all_ended(insides: _Insides) -> bool:
+    """Whether every worker process of the executor has ended."""
+    processes = list(insides.processes.values())
+    return len(_ended(processes)) == len(processes)
+
+
+def _unblock_feeder(calls: Any) -> bool:
+    """Let the executor's thread end once its workers are gone; False once done.
+
+    That thread waits for the thread that writes work into the workers' pipe (``calls``);
+    with the workers gone, that one can wait for ever to write into a full pipe: this
+    process holds its other end, so it is not broken. ``convert --jobs 2`` fed by a named
+    pipe then never ended after SIGTERM or Ctrl-C on Python before 3.11.5 (Debian 12's
+    3.11.2), whose executor does not close that end itself (CPython gh-94777). Closed
+    here, the write fails with a broken pipe, which the executor's queue takes in silence.
+    """
+    calls._reader.close()
+    return False
 
 
 def _ended(processes: list[Any]) -> list[Any]:

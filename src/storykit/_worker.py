@@ -143,7 +143,7 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
     """Do one chunk of units (in a worker process, or here with ``--jobs 1``).
 
     ``slot``: where to leave the output, if it fits, rather than send it back (see
-    :class:`storykit._pool.SharedSlots`).
+    :class:`storykit._slots.SharedSlots`).
     """
     batch = _Chunk(job, slot)
     for index, unit in enumerate(chunk):

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import storykit
-from storykit import _engine, _pool, _units, _work_records, _worker
+from storykit import _engine, _pool, _slots, _units, _work_records, _worker
 from storykit._sources import Limits
 
 from ..cli_helpers import files_under, jsonl_stories, run
@@ -185,7 +185,7 @@ def test_output_left_in_the_shared_buffer_is_the_output_sent_back(
     for road, slot_size in (("one", 0), ("shared", 1 << 20), ("mixed", 600), ("piped", 10)):
         handler = _Collecting()
         if slot_size:
-            monkeypatch.setattr(_pool.SharedSlots, "SIZE", slot_size)
+            monkeypatch.setattr(_slots.SharedSlots, "SIZE", slot_size)
         items = _units.units(inputs, None, format=None, limits=limits)
         _engine.run(items, job, 1 if road == "one" else 2, handler, chunk_size=1)
         out = b"".join(x for x in handler.seen if isinstance(x, bytes))
@@ -368,3 +368,28 @@ def test_a_worker_sent_away_is_not_taken_for_dead() -> None:
 
 def _killed() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_feeder_blocked_on_a_pipe_no_worker_reads_is_let_go() -> None:
+    # On Python before 3.11.5 (Debian 12's 3.11.2), `convert --jobs 2` fed by a named pipe
+    # never ended after SIGTERM: the workers ended, and the executor's thread waited for ever
+    # for the thread writing work into their pipe, blocked on it full (this process held its
+    # other end). _Pool._shutdown closes that end once every worker has ended, as newer
+    # executors do (CPython gh-94777): the write fails, and the thread ends in silence.
+    import multiprocessing
+
+    calls: Any = multiprocessing.get_context("fork").Queue()
+    calls._ignore_epipe = True  # (as ProcessPoolExecutor sets it for its queue of work)
+    calls.put(b"x" * (1 << 20))  # more than a pipe holds: the write blocks, no one reads
+    deadline = time.monotonic() + 5
+    while calls._thread is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    feeder = calls._thread
+    try:
+        feeder.join(0.2)
+        assert feeder.is_alive()  # blocked on the full pipe
+        assert _pool._unblock_feeder(calls) is False
+        feeder.join(5)
+        assert not feeder.is_alive()
+    finally:
+        calls._reader.close()  # (else this process could not end, waiting for the thread)
