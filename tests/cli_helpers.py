@@ -131,6 +131,23 @@ def _fsize_limit(limit: int) -> Callable[[], None]:
     return limit_file_size
 
 
+def run_limited(*argv: str, cwd: Path, limit: int) -> subprocess.CompletedProcess[str]:
+    """``storykit ARGV`` run in ``cwd`` with no file written past ``limit`` bytes (EFBIG).
+
+    Not measured by coverage, which could not write its data under the limit.
+    """
+    return subprocess.run(
+        storykit_cmd(*argv),
+        capture_output=True,
+        check=False,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=HANG,
+        preexec_fn=_fsize_limit(limit),
+        env=unmeasured(),
+    )
+
+
 def _children_cpu() -> float:
     """CPU seconds of this process's children that have ended (and been waited for)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

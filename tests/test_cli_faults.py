@@ -25,6 +25,7 @@ from .cli_helpers import (
     cli,
     files_under,
     main_is_running,
+    run_limited,
     shell,
     storykit_cmd,
     temp_files,
@@ -119,14 +120,8 @@ def test_folders_made_for_files_that_could_not_be_written_are_removed(
     for i in (1, 2):
         write(tmp_path / "in" / f"sub{i}" / "deeper" / f"{i}.txt", dump(i))
     (tmp_path / "OUT").mkdir()
-    done = subprocess.run(
-        storykit_cmd("convert", "in", "--to", "json", "-o", "OUT/", "-j", jobs),
-        cwd=tmp_path,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-        preexec_fn=_fsize_limit(100),
-        timeout=60,
+    done = run_limited(
+        "convert", "in", "--to", "json", "-o", "OUT/", "-j", jobs, cwd=tmp_path, limit=100
     )
     assert done.returncode == 1
     assert done.stderr.count("File too large") == 2, done.stderr
@@ -142,16 +137,8 @@ def test_a_site_whose_index_cannot_be_written_still_counts_its_pages(tmp_path: P
     pages = [p.stat().st_size for p in (tmp_path / "whole").glob("*.html") if p.stem.isdigit()]
     index = (tmp_path / "whole" / "index.html").stat().st_size
     assert max(pages) < index  # a limit between them: every page fits, the index does not
-    done = subprocess.run(
-        storykit_cmd("convert", "in", "--to", "html", "-s", "-o", "site/"),
-        cwd=tmp_path,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-        preexec_fn=_fsize_limit(max(pages)),
-        env=unmeasured(),
-        timeout=60,
-    )
+    argv = ("convert", "in", "--to", "html", "-s", "-o", "site/")
+    done = run_limited(*argv, cwd=tmp_path, limit=max(pages))
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines() == [
         "cannot write site/index.html: File too large",

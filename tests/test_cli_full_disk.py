@@ -33,6 +33,13 @@ def _filling(real: object, folder: Path, code: int) -> object:
     return write_atomic
 
 
+def _in_and_out(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """An input folder of ``count`` stories, and an empty output folder beside it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    return many_stories(tmp_path / "in", count), out
+
+
 def _summary(err: str) -> tuple[int, int]:
     match = re.search(r"^(\d+) converted, (\d+) failed$", err, re.MULTILINE)
     assert match is not None, err
@@ -43,9 +50,7 @@ def _summary(err: str) -> tuple[int, int]:
 def test_a_full_disk_stops_the_run_at_the_first_story_not_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
-    archive = many_stories(tmp_path / "in", 40)
-    out = tmp_path / "out"
-    out.mkdir()
+    archive, out = _in_and_out(tmp_path, 40)
     monkeypatch.setattr(_worker, "write_atomic", _filling(_worker.write_atomic, out, code))
     status, _, err = run(capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json")
     assert status == 1
@@ -88,9 +93,7 @@ def test_a_full_disk_stops_the_workers_too_and_counts_what_they_wrote(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # enough stories for the pool: the chunks in flight finish, and their files are counted
-    archive = many_stories(tmp_path / "in", 600)
-    out = tmp_path / "out"
-    out.mkdir()
+    archive, out = _in_and_out(tmp_path, 600)
     monkeypatch.setattr(_worker, "write_atomic", _filling_each(_worker.write_atomic))
     status, _, err = run(
         capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json", "--jobs", "2"
@@ -107,9 +110,7 @@ def test_a_full_disk_stops_the_workers_too_and_counts_what_they_wrote(
 def test_another_error_writing_one_story_does_not_stop_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    archive = many_stories(tmp_path / "in", 10)
-    out = tmp_path / "out"
-    out.mkdir()
+    archive, out = _in_and_out(tmp_path, 10)
     real = _worker.write_atomic
 
     def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
@@ -131,9 +132,7 @@ def test_a_full_disk_with_a_site_lists_every_page_written_in_its_index(
     # With --jobs 2, the chunks still in flight when the disk fills finish and write their
     # pages: their index entries (their output) must reach index.html, as their count
     # reaches the summary (they did not: the index missed the other worker's pages).
-    archive = many_stories(tmp_path / "in", 600)
-    out = tmp_path / "out"
-    out.mkdir()
+    archive, out = _in_and_out(tmp_path, 600)
     filling = _filling_each(_worker.write_atomic, others=jobs == "2")
     monkeypatch.setattr(_worker, "write_atomic", filling)
     status, _, err = run(

@@ -32,10 +32,9 @@ from .cli_helpers import (
     jsonl_stories,
     many_stories,
     run,
+    run_limited,
     shell,
-    storykit_cmd,
     temp_files,
-    unmeasured,
 )
 from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
 from .conftest import SEED, run_python
@@ -131,16 +130,8 @@ def test_a_file_size_limit_leaves_no_temporary_file(tmp_path: Path, jobs: str) -
     many_stories(tmp_path / "in", 300)
     write(tmp_path / "big.txt", "\n\n".join(dump(i) for i in range(300)))
     for argv in (["in", "-o", "OUT/", "--to", "json"], ["big.txt", "-o", "OUT/all.jsonl"]):
-        done = subprocess.run(
-            storykit_cmd("convert", *argv, "-j", jobs),
-            capture_output=True,
-            check=False,
-            encoding="utf-8",
-            cwd=tmp_path,
-            timeout=120,
-            preexec_fn=_fsize_limit(300),  # a few stories fit, most do not
-            env=unmeasured(),  # coverage could not write its data under this limit
-        )
+        # a few stories fit, most do not
+        done = run_limited("convert", *argv, "-j", jobs, cwd=tmp_path, limit=300)
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr
         assert "File too large" in done.stderr
@@ -152,16 +143,7 @@ def test_a_file_size_limit_leaves_no_temporary_file(tmp_path: Path, jobs: str) -
 def test_an_output_file_not_written_counts_no_story_converted(tmp_path: Path) -> None:
     # the summary said "300 converted, 1 failed" though no output file was left
     write(tmp_path / "big.txt", "\n\n".join(dump(i) for i in range(300)))
-    done = subprocess.run(
-        storykit_cmd("convert", "big.txt", "-o", "all.jsonl"),
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=tmp_path,
-        timeout=120,
-        preexec_fn=_fsize_limit(300),
-        env=unmeasured(),
-    )
+    done = run_limited("convert", "big.txt", "-o", "all.jsonl", cwd=tmp_path, limit=300)
     assert done.returncode == 1, done.stderr
     error, summary = done.stderr.splitlines()
     assert error == "cannot write all.jsonl: File too large"
@@ -176,16 +158,7 @@ def test_a_parquet_output_past_a_file_size_limit_is_named_and_left_out(tmp_path:
     story = storykit.load(SEED)
     stories = [attrs.evolve(story, title=f"Story {i}") for i in range(300)]
     storykit.dump_many(stories, tmp_path / "in.jsonl")
-    done = subprocess.run(
-        storykit_cmd("convert", "in.jsonl", "-o", "sub/out.parquet"),
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=tmp_path,
-        timeout=120,
-        preexec_fn=_fsize_limit(8192),
-        env=unmeasured(),  # coverage could not write its data under this limit
-    )
+    done = run_limited("convert", "in.jsonl", "-o", "sub/out.parquet", cwd=tmp_path, limit=8192)
     said = "storykit convert: error: sub/out.parquet: File too large"
     assert (done.returncode, done.stderr) == (1, said + "\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no file, no folder
