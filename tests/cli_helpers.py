@@ -64,7 +64,7 @@ def cli(*argv: str, cwd: Path | None = None, **kwargs: Any) -> subprocess.Comple
         check=False,
         encoding="utf-8",
         cwd=cwd,
-        timeout=120,
+        timeout=HANG,
         **kwargs,
     )
 
@@ -136,16 +136,7 @@ def run_limited(*argv: str, cwd: Path, limit: int) -> subprocess.CompletedProces
 
     Not measured by coverage, which could not write its data under the limit.
     """
-    return subprocess.run(
-        storykit_cmd(*argv),
-        capture_output=True,
-        check=False,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=HANG,
-        preexec_fn=_fsize_limit(limit),
-        env=unmeasured(),
-    )
+    return cli(*argv, cwd=cwd, preexec_fn=_fsize_limit(limit), env=unmeasured())
 
 
 def _children_cpu() -> float:

@@ -14,6 +14,7 @@ import pytest
 
 import storykit
 
+from .cli_helpers import cli
 from .collection_helpers import dump, make_story, write
 from .endless_helpers import (
     BLANK,
@@ -76,14 +77,7 @@ def test_dev_zero_says_what_a_regular_file_of_nul_says(tmp_path: Path) -> None:
 def test_dev_zero_under_a_suffix_stops(tmp_path: Path, name: str, message: str) -> None:
     (tmp_path / name).symlink_to(DEVZERO)
     argv = ("convert", name, "--to", "json", "--max-member-size", "64K")
-    proc = subprocess.run(  # (command() would not set the folder)
-        [sys.executable, "-m", "storykit", *argv],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=HANG,
-        check=False,
-    )
+    proc = cli(*argv, cwd=tmp_path)  # (command() would not set the folder)
     assert (proc.returncode, proc.stderr) == (1, f"{message}\n0 converted, 1 failed\n")
 
 
