@@ -45,7 +45,7 @@ _STOP_GRACE = 1.0
 
 
 class _Insides(NamedTuple):
-    """The parts of a ``ProcessPoolExecutor`` that :meth:`_Pool.watch` looks at.
+    """The parts of a ``ProcessPoolExecutor`` that :class:`_Pool` watches and shuts down.
 
     Taken once its thread and processes have started: its shutdown lets go of them.
     """
@@ -62,7 +62,7 @@ class _Insides(NamedTuple):
 
 
 def _insides(executor: Any) -> _Insides | None:
-    """The parts of ``executor`` :meth:`_Pool.watch` looks at (None: a Python without them)."""
+    """The parts of ``executor`` :class:`_Pool` uses (None: a Python without them)."""
     try:
         executor._broken  # noqa: B018 - looked at, not kept
         insides = _Insides(
@@ -224,7 +224,8 @@ class _Pool:
                             if process.is_alive():
                                 process.terminate()
                     if fed and _all_ended(insides):
-                        fed = _unblock_feeder(insides.calls)
+                        _unblock_feeder(insides.calls)
+                        fed = False  # (once)
                 insides.results.close()
                 self._remove_left(insides)
             self.executor = self.insides = self.unseen = None
@@ -252,8 +253,8 @@ def _all_ended(insides: _Insides) -> bool:
     return len(_ended(processes)) == len(processes)
 
 
-def _unblock_feeder(calls: Any) -> bool:
-    """Let the executor's thread end once its workers are gone; False once done.
+def _unblock_feeder(calls: Any) -> None:
+    """Let the executor's thread end once its workers are gone.
 
     That thread waits for the thread that writes work into the workers' pipe (``calls``);
     with the workers gone, that one can wait for ever to write into a full pipe: this
@@ -263,7 +264,6 @@ def _unblock_feeder(calls: Any) -> bool:
     here, the write fails with a broken pipe, which the executor's queue takes in silence.
     """
     calls._reader.close()
-    return False
 
 
 def _ended(processes: list[Any]) -> list[Any]:

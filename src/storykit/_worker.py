@@ -12,10 +12,10 @@ in the target format, encoded and joined, in order), how many stories went well 
 nothing, and a :class:`Result` for each story (or file) worth reporting: a failure, a
 diagnostic, an output file that exists already.
 
-The common case, a small file holding one clean dump (UTF-8, no zero byte), takes a short
-road: read whole, split without a line-by-line scan, read, written; no object is made for it
-but the story. Anything else (JSON, JSON Lines, bad bytes, binary data, large files) goes
-through the pieces of :mod:`storykit._pieces`.
+The common case, a small file or archive member holding one clean dump (UTF-8, no zero
+byte), takes a short road: read whole, split without a line-by-line scan, read, written; no
+object is made for it but the story. Anything else (JSON, JSON Lines, bad bytes, binary data,
+large files) goes through the pieces of :mod:`storykit._pieces`.
 """
 
 from __future__ import annotations
