@@ -168,9 +168,10 @@ class _Output:
         self.real = os.path.realpath(output)
         self.top = os.path.join(self.real, "")
         self.parent, self.name = os.path.split(self.real)
-        # by folder as spelt: whether it is the output folder or inside it, and the names in
-        # it that are the output or lead to it; so a file costs a split and two look-ups
-        self._folders: dict[str, tuple[bool, frozenset[str]]] = {}
+        # by folder as spelt: whether it is the output folder or inside it, the names in it
+        # that are the output or lead to it, and its symbolic links not followed yet; so a
+        # file costs a split and two or three look-ups
+        self._folders: dict[str, tuple[bool, set[str], set[str]]] = {}
         # the file standard output writes into, when it has other names (hard links)
         self._linked = written if written is not None and written.st_nlink > 1 else None
 
@@ -179,6 +180,7 @@ class _Output:
 
         A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
         cuts there too, and the name after it is the same), which is cheaper than splitting.
+        A symbolic link is followed the first time it is asked of (see :meth:`_leading`).
         """
         if _ONE_SEP:
             cut = path.rfind("/") + 1
@@ -192,40 +194,56 @@ class _Output:
             folder = os.path.split(path)[0] or os.curdir  # ("": the current folder)
             real = os.path.realpath(folder)
             inside = real == self.real or real.startswith(self.top)
-            leading = frozenset() if inside else self._leading(folder, real)
-            known = self._folders[key] = (inside, leading)
-        return known[0] or name in known[1]
+            leading, links = (set(), set()) if inside else self._leading(folder, real)
+            known = self._folders[key] = (inside, leading, links)
+        inside, leading, links = known
+        if inside or name in leading:
+            return True
+        if name not in links:
+            return False
+        links.discard(name)  # (an archive's members ask of its path again: followed once)
+        if not self._leads(path):
+            return False
+        leading.add(name)
+        return True
 
-    def _leading(self, folder: str, real: str) -> frozenset[str]:
+    def _leading(self, folder: str, real: str) -> tuple[set[str], set[str]]:
         """The names in ``folder`` (whose real path is ``real``) that are the output or lead to it.
 
-        The output's own name; a symbolic link to the output or into the output folder;
-        another name of the file standard output writes into (when it has other names). One
-        listing of the folder, with a system call only for each symbolic link and each entry
-        with the output's inode number.
+        The output's own name, and another name of the file standard output writes into
+        (when it has other names); and, apart, the folder's symbolic links, to be followed
+        (:meth:`_leads`) only when the walk takes one: a folder's walk never takes a hidden
+        name or one that is no story's, but a pattern can match either (``'in/*'``,
+        ``'in/.*'``). One listing of the folder, with a system call only for each entry with
+        the output's inode number.
         """
         names = {self.name} if real == self.parent else set()
+        links: set[str] = set()
         linked = self._linked
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if entry.is_symlink():
-                        target = os.path.realpath(entry.path)
-                        if (
-                            target == self.real
-                            or target.startswith(self.top)
-                            or (linked is not None and _is_file(target, linked))
-                        ):
-                            names.add(entry.name)
+                        links.add(entry.name)
                     elif (
                         linked is not None
                         and entry.inode() == linked.st_ino
+                        and entry.name not in names
                         and _is_file(entry.path, linked)
                     ):
                         names.add(entry.name)
         except OSError:  # a folder that cannot be listed: the walk says so
             pass
-        return frozenset(names)
+        return names, links
+
+    def _leads(self, link: str) -> bool:
+        """Whether the symbolic link ``link`` leads to the output or into the output folder."""
+        target = os.path.realpath(link)
+        return (
+            target == self.real
+            or target.startswith(self.top)
+            or (self._linked is not None and _is_file(target, self._linked))
+        )
 
 
 def _is_file(path: str, found: os.stat_result) -> bool:

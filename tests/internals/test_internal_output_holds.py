@@ -108,3 +108,34 @@ def test_a_symbolic_link_to_the_output_or_into_its_folder_leads_to_it(tmp_path: 
 def test_a_folder_that_cannot_be_listed_leads_nowhere(tmp_path: Path) -> None:
     kept = _Output(str(tmp_path / "all.jsonl"))
     assert not kept.holds(str(tmp_path / "missing" / "a.txt"))  # (the walk says why)
+
+
+def test_a_symbolic_link_is_followed_only_when_the_walk_takes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every link of a folder was followed when the folder was first met: hidden ones, a
+    # loop, one to a folder of 100,000 files the walk never reads
+    out = tmp_path / "all.jsonl"
+    out.write_text("")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("")
+    (inputs / ".loop.jsonl").symlink_to(inputs / ".loop.jsonl")
+    (inputs / ".gone.txt").symlink_to(tmp_path / "nowhere" / "b.txt")
+    (inputs / "s.jsonl").symlink_to(out)
+    (inputs / "notes").symlink_to(out)  # no story's name: only a pattern ('in/*') takes it
+    followed: list[str] = []
+    realpath = os.path.realpath
+
+    def counted(path: str, **kwargs: bool) -> str:
+        followed.append(os.path.basename(path))
+        return realpath(path, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", counted)
+    kept = _Output(str(out), os.stat(out))
+    assert not kept.holds(str(inputs / "a.txt"))
+    assert followed == ["all.jsonl", "in"]  # the output and the folder, no link
+    for _ in range(2):  # (an archive's members ask of its path again)
+        assert kept.holds(str(inputs / "s.jsonl"))
+        assert kept.holds(str(inputs / "notes"))
+    assert followed == ["all.jsonl", "in", "s.jsonl", "notes"]  # each once, when asked of
