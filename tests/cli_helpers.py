@@ -1,7 +1,8 @@
 """Helpers shared by the command line's tests (tests/test_cli_*.py) and a few others.
 
-The command run in this process (``run``) or as a real process (``cli``, ``run_real``,
-``shell``, ``_start``), inputs made for it, what it leaves behind, and its worker processes.
+The command run in this process (``run``) or as a real process (``cli``, and ``run_real``
+through it; ``shell``, ``_start``), inputs made for it, what it leaves behind, and its
+worker processes.
 """
 
 from __future__ import annotations
@@ -82,20 +83,14 @@ def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_real(*argv: str | bytes, cwd: Path, stdin: bytes = b"") -> tuple[int, str, str]:
-    """``storykit ARGV`` run in ``cwd`` as a real process: its exit status, standard output
-    and error (``run``'s three, with names that are not UTF-8 kept as Python holds them)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "storykit", *argv],
-        capture_output=True,
-        input=stdin,
-        cwd=cwd,
-        timeout=HANG,
-        check=False,
-    )
-    out, err = (s.decode("utf-8", "surrogateescape") for s in (done.stdout, done.stderr))
-    assert "Traceback" not in err
-    return done.returncode, out, err
+def run_real(*argv: str, cwd: Path, stdin: bytes = b"") -> tuple[int, str, str]:
+    """``storykit ARGV`` run in ``cwd`` by :func:`cli`, reading ``stdin``: its exit status,
+    standard output and error (``run``'s three, with bytes that are not UTF-8, in names,
+    kept as Python holds them), and no traceback."""
+    as_held = "surrogateescape"  # (the bytes given are the bytes the command reads)
+    done = cli(*argv, cwd=cwd, input=stdin.decode("utf-8", as_held), errors=as_held)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout, done.stderr
 
 
 ERR = "storykit convert: error: "

@@ -9,6 +9,7 @@ among the inputs: tests/test_cli_output_folder.py.)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,24 @@ def test_a_walk_leaves_out_the_file_standard_output_goes_into(tmp_path: Path, in
     lines = (tmp_path / "in" / "all.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3  # one story a run, none read back
     assert {storykit.loads(line, "json") for line in lines} == {storykit.load(SEED)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
+@pytest.mark.parametrize("inputs", ["in", "'in/*'"])
+def test_the_file_standard_output_goes_into_and_a_hard_link_to_it_are_left_out_alike(
+    tmp_path: Path, inputs: str
+) -> None:
+    # both in the folder walked: neither is read, and neither is named (the note on files
+    # left out is for stories inside an output folder); the summary is that of the stories
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "in" / "all.jsonl").write_bytes(b"")
+    os.link(tmp_path / "in" / "all.jsonl", tmp_path / "in" / "x.jsonl")
+    for _ in range(2):
+        done = shell(BOUND + f"storykit convert {inputs} --to jsonl >> in/all.jsonl", tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert (tmp_path / "in" / "x.jsonl").read_text(encoding="utf-8").count("\n") == 2
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")

@@ -61,18 +61,19 @@ def read_ahead(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
 
     As :func:`storykit._sources._walk` does for a folder's files, the regular files among the next
     ``AHEAD`` to ``2 * AHEAD`` items are asked for before they are reached, unless the
-    last, first and middle of them are in the cache already; here each path is looked at first
-    (``os.stat``: nothing but a regular file is opened, and a path named on its own may be
-    a named pipe or a device). Other items pass untouched.
+    last, first and middle of them are in the cache already; here each path is looked at
+    first, once (``os.stat``: nothing but a regular file is opened, and a path named on its
+    own may be a named pipe or a device). Other items pass untouched.
     """
     ahead = 0  # items[:ahead] have been asked for
     for k, item in enumerate(items):
         if k + AHEAD > ahead and _WILLNEED is not None:  # as _sources._walk keeps its window
             start, ahead = max(k, ahead), min(len(items), max(k, ahead) + AHEAD)
             paths = [p for p in items[start:ahead] if isinstance(p, (str, os.PathLike))]
-            if paths and not all(_cached_regular(paths[i]) for i in _looks(len(paths))):
-                for path in paths:
-                    if _is_regular(path):
+            regular: dict[int, bool] = {}  # of the paths looked at already (each once)
+            if paths and not all(_cached_regular(paths, i, regular) for i in _looks(len(paths))):
+                for i, path in enumerate(paths):
+                    if regular[i] if i in regular else _is_regular(path):
                         _advise(path)
         yield item
 
@@ -86,9 +87,13 @@ def _looks(n: int) -> Iterable[int]:
     return dict.fromkeys((n - 1, 0, n // 2))
 
 
-def _cached_regular(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a regular file whose start is in the page cache (:func:`_cached`)."""
-    return _is_regular(path) and _cached(path)
+def _cached_regular(paths: list[Any], i: int, regular: dict[int, bool]) -> bool:
+    """Whether ``paths[i]`` is a regular file whose start is in the page cache (:func:`_cached`).
+
+    Whether it is a regular file is kept in ``regular``, for the window's asking.
+    """
+    regular[i] = _is_regular(paths[i])
+    return regular[i] and _cached(paths[i])
 
 
 def _is_regular(path: str | os.PathLike[str]) -> bool:

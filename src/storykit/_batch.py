@@ -86,15 +86,19 @@ def _engine_units(
     inputs: list[str],
     args: argparse.Namespace,
     namer: Namer | None,
+    written: os.stat_result | None,
     passed_over: PassedOver | None = None,
 ) -> Iterator[Unit | Result | None]:
-    """The engine's units for the inputs, read as the command line says."""
+    """The engine's units for the inputs, read as the command line says.
+
+    ``written``: the file standard output writes into, as :func:`_written_file` found it.
+    """
     output = getattr(args, "output", None)  # (validate has none: its report goes to stdout)
     written_into = output in (None, "-") or (not os.path.isdir(output) and is_special(output))
     if written_into:
         # standard output, a device, a FIFO: nothing a walk finds, unless the output goes
         # into a file there (convert in >> in/all.jsonl, validate in > in/report.txt)
-        output = _appended_file(output)
+        output = _appended_file(output, written)
     return units(
         inputs,
         namer,
@@ -102,7 +106,7 @@ def _engine_units(
         limits=_limits(args),
         output=output,
         passed_over=passed_over,
-        written_into=written_into,
+        written=written if written_into else None,
     )
 
 
@@ -110,6 +114,7 @@ def _written_file(out: str | None) -> os.stat_result | None:
     """The regular file standard output writes into (``> file``, ``>> file``), if it does.
 
     ``out`` is ``-o``: None or ``-`` for standard output, or a device path (``/dev/stdout``).
+    Looked at once, at the start: what is found is handed to each check that needs it.
     """
     try:
         found = os.fstat(sys.stdout.fileno()) if out is None or out == "-" else os.stat(out)
@@ -118,15 +123,14 @@ def _written_file(out: str | None) -> os.stat_result | None:
     return found if stat.S_ISREG(found.st_mode) else None
 
 
-def _appended_file(out: str | None) -> str | None:
-    """The path of the file the output writes into, to leave out of a walk; else None.
+def _appended_file(out: str | None, written: os.stat_result | None) -> str | None:
+    """The path of the file the output writes into (``written``), to leave out of a walk.
 
     ``convert in --to jsonl >> in/all.jsonl`` read in/all.jsonl as it grew, and wrote what
     it read into it again; so did ``-o /dev/fd/3 3>>in/all.jsonl``. Found by the system's
     name for the descriptor (Linux: ``/proc/self/fd``, where ``/dev/stdout`` and
-    ``/dev/fd/N`` lead), when the file there is that one.
+    ``/dev/fd/N`` lead), when the file there is that one; else None.
     """
-    written = _written_file(out)
     if written is None:
         return None
     try:
@@ -137,17 +141,17 @@ def _appended_file(out: str | None) -> str | None:
         return None
 
 
-def check_output_not_read(out: str | None, inputs: list[str]) -> None:
+def check_output_not_read(written: os.stat_result | None, inputs: list[str]) -> None:
     """Refuse an input that is the file standard output writes into, as ``cat`` does.
 
     ``convert big.txt --to text >> big.txt`` read the stories it appended and appended them
     again, without end: 5 GB a minute, until the disk was full. A file named on its own is
     read (an input folder or pattern leaves it out: :func:`_appended_file`), so it is refused.
+    ``written``: that file, as :func:`_written_file` found it.
 
     Raises:
         UsageError: An input named (or standard input) is that file.
     """
-    written = _written_file(out)
     if written is None:
         return
     for name in inputs:
@@ -275,8 +279,10 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         )
     summary = Summary(fail_fast=args.fail_fast)
     writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    # the file standard output (or a device named) writes into, if any: looked at once
+    written = None if writes_file or mode == "dir" else _written_file(out)
     if mode == "stream" and not writes_file:
-        check_output_not_read(out, inputs)
+        check_output_not_read(written, inputs)
     if writes_file:
         jsonl = lines or mode == "jsonl"
         check_not_an_input(out or "", inputs, JSONL_SUFFIX if jsonl else out_suffix(to))
@@ -317,7 +323,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
             return EXIT_FAILED
         work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
-        work = _engine_units(inputs, args, namer, passed_over)
+        work = _engine_units(inputs, args, namer, written, passed_over)
     options = _format_options(args, to, to_file=out is not None)
     site = mode == "dir" and to == "html" and args.standalone is True
     if site and namer is not None:
@@ -449,7 +455,7 @@ def validate(args: argparse.Namespace) -> int:
             return True
 
     job = Job("validate", max_member_size=args.max_member_size)
-    run(_engine_units(inputs, args, None), job, args.jobs, Validating())
+    run(_engine_units(inputs, args, None, _written_file(None)), job, args.jobs, Validating())
     failed = counts["errors"] > 0
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}

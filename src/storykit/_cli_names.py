@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from storykit._records import where_of
 from storykit.errors import _printable
 
 __all__ = ["command", "located", "place", "shown"]
@@ -72,7 +73,7 @@ def place(path: str, member: str | None = None) -> str:
 
 def located(line: str, path: str, member: str | None = None) -> str:
     """``line`` (a library message that starts with the file's place) with :func:`place`'s."""
-    plain = _printable(path if member is None else f"{path}:{member}")
+    plain = _printable(where_of(path, member))  # (as the library's message names the file)
     if line.startswith(plain) and line[len(plain) : len(plain) + 1] in (":", ""):
         return place(path, member) + line[len(plain) :]
     return line

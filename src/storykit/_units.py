@@ -15,7 +15,6 @@ imports this module, never the other way round.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Iterator
 
@@ -47,7 +46,7 @@ def units(
     limits: Limits,
     output: str | None = None,
     passed_over: PassedOver | None = None,
-    written_into: bool = False,
+    written: os.stat_result | None = None,
 ) -> Iterator[Unit | Result | None]:
     """The work for the inputs (paths, or ``-`` for standard input), in order.
 
@@ -56,9 +55,9 @@ def units(
     each run; ``convert . -o json/`` read json/*.json and wrote json/json/ (see
     :class:`_Output`). An input that starts inside the output folder (``convert in/sub -o
     in/``) is walked whole, and a file named on its own is read. ``passed_over`` counts the
-    files left out. ``written_into``: ``output`` is the file standard output writes into
-    (``>> all.jsonl``), as it is, not a file made anew in its place: its other names are
-    left out too (see :class:`_Output`).
+    files left out. ``written``: ``output`` is the file standard output writes into
+    (``>> all.jsonl``), as it is, not a file made anew in its place, and this is what
+    :func:`os.stat` found it to be: its other names are left out too (see :class:`_Output`).
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -70,7 +69,7 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
-    left_out = None if output is None else _Output(output, written_into)
+    left_out = None if output is None else _Output(output, written)
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
@@ -160,25 +159,28 @@ class _Output:
     So are a folder's other names for the output (see :meth:`_leading`): a symbolic link to
     it (``ln -s ../all.jsonl in/s.jsonl``, then ``convert in >> all.jsonl`` read all.jsonl
     as it grew, without end) or into the output folder; and, for a file standard output
-    writes into (``written_into``), a hard link to it (``ln all.jsonl in/x.jsonl``). Not a
+    writes into (``written``), a hard link to it (``ln all.jsonl in/x.jsonl``). Not a
     hard link to a file ``-o`` names: a new file takes its place, and the link is then
     another file, read by the next run as by this one.
     """
 
-    def __init__(self, output: str, written_into: bool = False) -> None:
+    def __init__(self, output: str, written: os.stat_result | None = None) -> None:
         self.real = os.path.realpath(output)
         self.top = os.path.join(self.real, "")
         self.parent, self.name = os.path.split(self.real)
-        # by folder as spelt: whether it is the output folder or inside it, and the names in
-        # it that are the output or lead to it; so a file costs a split and two look-ups
-        self._folders: dict[str, tuple[bool, frozenset[str]]] = {}
-        self._linked = _linked_file(self.real) if written_into else None
+        # by folder as spelt: whether it is the output folder or inside it, the names in it
+        # that are the output or lead to it, and its symbolic links not followed yet; so a
+        # file costs a split and two or three look-ups
+        self._folders: dict[str, tuple[bool, set[str], set[str]]] = {}
+        # the file standard output writes into, when it has other names (hard links)
+        self._linked = written if written is not None and written.st_nlink > 1 else None
 
     def holds(self, path: str) -> bool:
         """Whether ``path`` is the output, leads to it, or lies in the output folder.
 
         A folder is looked up by ``path`` up to its last ``/`` (on POSIX: ``os.path.split``
         cuts there too, and the name after it is the same), which is cheaper than splitting.
+        A symbolic link is followed the first time it is asked of (see :meth:`_leading`).
         """
         if _ONE_SEP:
             cut = path.rfind("/") + 1
@@ -192,40 +194,56 @@ class _Output:
             folder = os.path.split(path)[0] or os.curdir  # ("": the current folder)
             real = os.path.realpath(folder)
             inside = real == self.real or real.startswith(self.top)
-            leading = frozenset() if inside else self._leading(folder, real)
-            known = self._folders[key] = (inside, leading)
-        return known[0] or name in known[1]
+            leading, links = (set(), set()) if inside else self._leading(folder, real)
+            known = self._folders[key] = (inside, leading, links)
+        inside, leading, links = known
+        if inside or name in leading:
+            return True
+        if name not in links:
+            return False
+        links.discard(name)  # (an archive's members ask of its path again: followed once)
+        if not self._leads(path):
+            return False
+        leading.add(name)
+        return True
 
-    def _leading(self, folder: str, real: str) -> frozenset[str]:
+    def _leading(self, folder: str, real: str) -> tuple[set[str], set[str]]:
         """The names in ``folder`` (whose real path is ``real``) that are the output or lead to it.
 
-        The output's own name; a symbolic link to the output or into the output folder;
-        another name of the file standard output writes into (when it has other names). One
-        listing of the folder, with a system call only for each symbolic link and each entry
-        with the output's inode number.
+        The output's own name, and another name of the file standard output writes into
+        (when it has other names); and, apart, the folder's symbolic links, to be followed
+        (:meth:`_leads`) only when the walk takes one: a folder's walk never takes a hidden
+        name or one that is no story's, but a pattern can match either (``'in/*'``,
+        ``'in/.*'``). One listing of the folder, with a system call only for each entry with
+        the output's inode number.
         """
         names = {self.name} if real == self.parent else set()
+        links: set[str] = set()
         linked = self._linked
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if entry.is_symlink():
-                        target = os.path.realpath(entry.path)
-                        if (
-                            target == self.real
-                            or target.startswith(self.top)
-                            or (linked is not None and _is_file(target, linked))
-                        ):
-                            names.add(entry.name)
+                        links.add(entry.name)
                     elif (
                         linked is not None
                         and entry.inode() == linked.st_ino
+                        and entry.name not in names
                         and _is_file(entry.path, linked)
                     ):
                         names.add(entry.name)
         except OSError:  # a folder that cannot be listed: the walk says so
             pass
-        return frozenset(names)
+        return names, links
+
+    def _leads(self, link: str) -> bool:
+        """Whether the symbolic link ``link`` leads to the output or into the output folder."""
+        target = os.path.realpath(link)
+        return (
+            target == self.real
+            or target.startswith(self.top)
+            or (self._linked is not None and _is_file(target, self._linked))
+        )
 
 
 def _is_file(path: str, found: os.stat_result) -> bool:
@@ -234,15 +252,6 @@ def _is_file(path: str, found: os.stat_result) -> bool:
         return os.path.samestat(os.stat(path), found)
     except OSError:  # gone since the folder was listed
         return False
-
-
-def _linked_file(path: str) -> os.stat_result | None:
-    """What the file at ``path`` is, when it is a regular file with other names; else None."""
-    try:
-        found = os.stat(path)
-    except OSError:  # not made yet (-o new.jsonl)
-        return None
-    return found if stat.S_ISREG(found.st_mode) and found.st_nlink > 1 else None
 
 
 _FOLDERS_KEPT = 1024  # real paths of folders kept by _Output (a walk is in one at a time)

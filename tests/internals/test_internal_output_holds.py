@@ -59,12 +59,12 @@ def test_an_output_with_other_names_is_told_by_what_it_is(tmp_path: Path) -> Non
     out.write_text("")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "other.jsonl").write_text("")  # the same bytes, another file
-    only = _Output(str(out), written_into=True)
+    only = _Output(str(out), os.stat(out))  # (what standard output writes into: >> all.jsonl)
     assert not only.holds(str(tmp_path / "in" / "other.jsonl"))
     os.link(out, tmp_path / "in" / "x.jsonl")
     replaced = _Output(str(out))  # (-o all.jsonl: a new file takes its place)
     assert not replaced.holds(str(tmp_path / "in" / "x.jsonl"))
-    linked = _Output(str(out), written_into=True)
+    linked = _Output(str(out), os.stat(out))
     assert linked.holds(str(out))  # by name, as before
     assert linked.holds(str(tmp_path / "in" / "x.jsonl"))  # by what it is
     assert not linked.holds(str(tmp_path / "in" / "other.jsonl"))
@@ -73,7 +73,7 @@ def test_an_output_with_other_names_is_told_by_what_it_is(tmp_path: Path) -> Non
 
 
 def test_an_output_not_made_yet_is_told_by_its_name_only(tmp_path: Path) -> None:
-    kept = _Output(str(tmp_path / "new.jsonl"), written_into=True)
+    kept = _Output(str(tmp_path / "new.jsonl"), None)  # (-o new.jsonl: made anew)
     assert kept.holds(str(tmp_path / "new.jsonl"))
     assert not kept.holds(str(tmp_path / "other.jsonl"))
 
@@ -91,8 +91,8 @@ def test_a_symbolic_link_to_the_output_or_into_its_folder_leads_to_it(tmp_path: 
     (inputs / "o.jsonl").symlink_to(inputs / "other.jsonl")
     (inputs / "d.json").symlink_to(tmp_path / "outdir" / "a.json")
     (inputs / "dangling.json").symlink_to(tmp_path / "outdir" / "b.json")  # not written yet
-    for written_into in (False, True):
-        kept = _Output(str(out), written_into=written_into)
+    for written in (None, os.stat(out)):
+        kept = _Output(str(out), written)
         assert kept.holds(str(inputs / "s.jsonl"))
         assert kept.holds(str(inputs / "chain.jsonl"))
         assert not kept.holds(str(inputs / "o.jsonl"))
@@ -108,3 +108,34 @@ def test_a_symbolic_link_to_the_output_or_into_its_folder_leads_to_it(tmp_path: 
 def test_a_folder_that_cannot_be_listed_leads_nowhere(tmp_path: Path) -> None:
     kept = _Output(str(tmp_path / "all.jsonl"))
     assert not kept.holds(str(tmp_path / "missing" / "a.txt"))  # (the walk says why)
+
+
+def test_a_symbolic_link_is_followed_only_when_the_walk_takes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every link of a folder was followed when the folder was first met: hidden ones, a
+    # loop, one to a folder of 100,000 files the walk never reads
+    out = tmp_path / "all.jsonl"
+    out.write_text("")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("")
+    (inputs / ".loop.jsonl").symlink_to(inputs / ".loop.jsonl")
+    (inputs / ".gone.txt").symlink_to(tmp_path / "nowhere" / "b.txt")
+    (inputs / "s.jsonl").symlink_to(out)
+    (inputs / "notes").symlink_to(out)  # no story's name: only a pattern ('in/*') takes it
+    followed: list[str] = []
+    realpath = os.path.realpath
+
+    def counted(path: str, **kwargs: bool) -> str:
+        followed.append(os.path.basename(path))
+        return realpath(path, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", counted)
+    kept = _Output(str(out), os.stat(out))
+    assert not kept.holds(str(inputs / "a.txt"))
+    assert followed == ["all.jsonl", "in"]  # the output and the folder, no link
+    for _ in range(2):  # (an archive's members ask of its path again)
+        assert kept.holds(str(inputs / "s.jsonl"))
+        assert kept.holds(str(inputs / "notes"))
+    assert followed == ["all.jsonl", "in", "s.jsonl", "notes"]  # each once, when asked of

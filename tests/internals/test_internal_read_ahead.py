@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -240,6 +241,25 @@ def test_only_regular_files_named_are_opened_ahead(
         ]
         assert list(_sources.read_ahead(items)) == items  # every item, in order, untouched
     assert list(map(str, spy.opened)) == [names[0], names[1]]
+
+
+def test_each_file_named_is_looked_at_once_to_be_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window's last, first and middle files were looked at (``os.stat``) to tell whether
+    they were cached, then again to be asked for."""
+    names = _folder(tmp_path, 150)
+    looked: list[str] = []
+    real_stat = os.stat
+
+    def counted(path: str, *args: Any, **kwargs: Any) -> os.stat_result:
+        looked.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(_ahead.os, "stat", counted)
+    assert list(_sources.read_ahead(names)) == names
+    monkeypatch.setattr(_ahead.os, "stat", real_stat)
+    assert sorted(looked) == names  # (cold: every window is asked for)
 
 
 def test_a_list_is_not_read_ahead_without_posix_fadvise(
