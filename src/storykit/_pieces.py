@@ -44,12 +44,13 @@ __all__ = [
     "os_failure",
     "parse_piece",
     "parse_text",
+    "reads_whole",
     "split_dump",
     "stream_pieces",
 ]
 
 _HEAD = 64 * 1024  # bytes looked at to tell the format of a stream with no known suffix
-_WHOLE = 1024 * 1024  # a plain file up to this size (and max_member_size) is read whole
+_WHOLE = 1024 * 1024  # the most read whole (reads_whole); tests set it to 0 to stream all
 
 
 _SPREAD = (
@@ -232,10 +233,20 @@ def stream_pieces(
 _O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
+def reads_whole(size: int, limit: int) -> bool:
+    """Whether a file or member of ``size`` bytes is read whole rather than streamed.
+
+    So it is when it holds at most ``limit`` (``max_member_size``) bytes and 1 MiB: most
+    dumps are a few KiB. :func:`open_file` reads such a file in one go, and the worker's
+    short road takes such a file or member (:mod:`storykit._worker`).
+    """
+    return size <= min(limit, _WHOLE)
+
+
 def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     """A plain file: its bytes when it is small, else the file, open to be streamed.
 
-    A regular file of at most ``limit`` bytes (and 1 MiB) is read in one go; anything else
+    A regular file small enough (:func:`reads_whole`) is read in one go; anything else
     (a larger file, a pipe, a device, a file that changed while it was read) comes back
     open, at its start, to be read a block at a time. The file is opened once either way,
     so a named pipe reads as well as a file.
@@ -248,7 +259,7 @@ def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     try:
         info = os.fstat(fd)
         size = info.st_size
-        if size <= min(limit, _WHOLE) and stat.S_ISREG(info.st_mode):
+        if reads_whole(size, limit) and stat.S_ISREG(info.st_mode):
             data = os.read(fd, size + 1)
             if len(data) == size:  # a read of a regular file is whole
                 return data

@@ -28,13 +28,14 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from storykit import _pieces, formats
+from storykit import formats
 from storykit._pieces import (
     bytes_pieces,
     open_file,
     opened_pieces,
     os_failure,
     parse_text,
+    reads_whole,
     split_dump_plainly,
 )
 from storykit._records import Event, Failure, Origin, Piece, where_of
@@ -236,10 +237,9 @@ class _Chunk:
     def member(self, unit: MemberUnit) -> None:
         """An archive member's bytes; a small clean dump takes the short road, as a file does."""
         self.files += 1
-        data = unit.data
-        if unit.format == "text" and len(data) <= _pieces._WHOLE and self.clean_dump(data, unit):
+        data, limit = unit.data, self.job.max_member_size
+        if unit.format == "text" and reads_whole(len(data), limit) and self.clean_dump(data, unit):
             return
-        limit = self.job.max_member_size
         pieces = bytes_pieces(data, unit.path, unit.member, unit.format, limit)
         self.pieces(pieces, unit.stem, unit.origin)
 
