@@ -407,14 +407,14 @@ def parse_text(
 
     ``clean``: ``text`` was decoded from UTF-8 bytes that hold no zero byte (the worker's
     short road), so it holds no NUL and no lone surrogate, and a dump is read without a
-    scan for either (:func:`storykit.formats._text_reader._read_decoded`, with the default
-    splitter). In a story with a letter beyond Latin-1 (stored two bytes a letter, each
-    ASCII one then holding a zero byte) the look for NUL costs about 2 µs, against 0.05
-    for the file's bytes. ``glued``: whether ``text`` (a clean dump) may hold a glued nav
-    line, when the caller knows: False when the whole dump was seen to hold one story at
-    most (:func:`split_dump_plainly`); ``None``: the reader looks. ``remember``: whether
-    the reader keeps a dump's lines for the text writer's check (a command writing another
-    format spares it).
+    scan for either (``checked`` and ``nul=-1`` of
+    :func:`storykit.formats._text_reader._read`). In a story with a letter beyond Latin-1
+    (stored two bytes a letter, each ASCII one then holding a zero byte) the look for NUL
+    costs about 2 µs, against 0.05 for the file's bytes. ``glued``: whether ``text`` (a
+    clean dump) may hold a glued nav line, when the caller knows: False when the whole dump
+    was seen to hold one story at most (:func:`split_dump_plainly`); ``None``: the reader
+    looks. ``remember``: whether the reader keeps a dump's lines for the text writer's
+    check (a command writing another format spares it).
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -424,11 +424,10 @@ def parse_text(
     if fmt == "text" and not clean and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
-        if fmt == "text" and clean and splitter is None:
-            story, diagnostics = _text_reader()._read_decoded(text, where, remember, glued)
-        elif fmt == "text":  # (scanned for NUL and lone surrogates)
-            reader = _text_reader()._read
-            story, diagnostics = reader(text, where, splitter, False, remember=remember)
+        if fmt == "text":  # clean: not scanned for lone surrogates, nor for NUL (-1: none)
+            story, diagnostics = _text_reader()._read(
+                text, where, splitter, clean, -1 if clean else None, remember=remember, glued=glued
+            )
         else:
             story, diagnostics = read_story(text, fmt, filename=where), []
     except StoryParseError as exc:
