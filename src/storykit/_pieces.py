@@ -26,7 +26,7 @@ from typing import IO, Any
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
-from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story
+from storykit._dump_stream import ENDLESS, _dump_pieces, split_dump
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -272,24 +272,6 @@ def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
             os.close(fd)
 
 
-def split_dump(text: str) -> list[tuple[int, str]]:
-    """The ``(first_line, text)`` of each story in a whole dump (one story: one piece)."""
-    return split_dump_plainly(text)[0]
-
-
-def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:
-    """:func:`split_dump`, and whether its pieces hold no glued nav line.
-
-    True when the text was seen to hold one story at most, without its lines being
-    looked at: a piece of it needs no look for a glued nav line (``glued=False`` of
-    :func:`parse_text`).
-    """
-    one = _one_story(text)
-    if one is not None:
-        return one, True
-    return list(_text_reader().split_stories(text)), False
-
-
 def bytes_pieces(
     data: bytes, path: str, member: str | None, fmt: str, limit: int
 ) -> Iterator[Piece | Failure]:
@@ -304,7 +286,7 @@ def bytes_pieces(
         except UnicodeDecodeError:
             pass  # streamed, to tell which story (and line) the bad bytes are in
         else:
-            for line, piece in split_dump(text):
+            for line, piece in split_dump(text)[0]:
                 yield Piece(Origin(path, member, line), piece, "text")
             return
     yield from stream_pieces(io.BytesIO(data), path, member, fmt, limit)
@@ -412,7 +394,7 @@ def parse_text(
     (stored two bytes a letter, each ASCII one then holding a zero byte) the look for NUL
     costs about 2 µs, against 0.05 for the file's bytes. ``glued``: whether ``text`` (a
     clean dump) may hold a glued nav line, when the caller knows: False when the whole dump
-    was seen to hold one story at most (:func:`split_dump_plainly`); ``None``: the reader
+    was seen to hold one story at most (:func:`split_dump`); ``None``: the reader
     looks. ``remember``: whether the reader keeps a dump's lines for the text writer's
     check (a command writing another format spares it).
 

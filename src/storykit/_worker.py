@@ -36,7 +36,7 @@ from storykit._pieces import (
     os_failure,
     parse_text,
     reads_whole,
-    split_dump_plainly,
+    split_dump,
 )
 from storykit._records import Event, Failure, Origin, Piece, where_of
 from storykit._work_records import (
@@ -257,7 +257,7 @@ class _Chunk:
             text = data.decode("utf-8")
         except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
             return False
-        pieces, plain = split_dump_plainly(text)
+        pieces, plain = split_dump(text)
         if not pieces:
             self.results.append(no_story(unit.origin))
             return True
