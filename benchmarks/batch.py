@@ -293,13 +293,13 @@ WHERE = {
     "  of which tag splitting (tags.py _split_line)": ("tags.py", "_split_line"),
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
     "reading files (_pieces.py open_file)": ("_pieces.py", "open_file"),
-    "splitting files into stories (_pieces.py)": ("_pieces.py", "split_dump_plainly"),
+    "splitting files into stories (_dump_stream.py)": ("_dump_stream.py", "split_dump"),
     "walking the folder (_units.py units)": ("_units.py", "units"),
     "writing the output file": ("_batch.py", "output"),
 }
 """Each part of the profile: the function (by file and name) whose cumulative time it is
 (the worker's short road reads a dump through ``_read``, and splits a small file with
-``split_dump_plainly``)."""
+``split_dump``)."""
 
 
 def profile(archive: Path, sample: int) -> str:

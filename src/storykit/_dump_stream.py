@@ -9,8 +9,8 @@ reported and skipped; bytes that are not UTF-8 are reported with the line they a
 line of text run into the next story's nav line at a block's end, which the lines after it
 decide (``_glued_start``), is held back until the next blocks do (:class:`_Pending`); the
 rules that find it and tell a story's end are :mod:`storykit.formats._text_stories`'s.
-:func:`_split` is ``split_stories`` without its line-by-line scan when a text can hold one
-story at most (:func:`_one_story` tells), for a block here and for a whole small file.
+:func:`split_dump` is ``split_stories`` without its line-by-line scan when a text can hold
+one story at most (:func:`_one_story` tells), for a block here and for a whole small file.
 
 :mod:`storykit._pieces` decides how a file, member or stream is read (whole or streamed,
 dump, JSON Lines or one document) and sends a streamed dump here; it imports this module,
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from storykit._decoding import decode
@@ -31,7 +31,7 @@ from storykit.errors import StoryParseError
 if TYPE_CHECKING:
     from storykit.formats._text_stories import _StoryStart
 
-__all__ = ["ENDLESS"]
+__all__ = ["ENDLESS", "split_dump"]
 
 _BLOCK = 64 * 1024  # bytes of lines read at a time from a dump (under malloc's mmap size)
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
@@ -234,9 +234,7 @@ class _DumpSplitter:
 
     def split(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Split a block of whole lines that starts with no story unfinished."""
-        from storykit.formats._text_stories import _split_stories  # noqa: PLC0415
-
-        pieces = _split(text, lambda text: _split_stories(text, eof))
+        pieces = split_dump(text, eof)[0]
         for first, piece in pieces if eof else pieces[:-1]:
             yield self.finished(self.base + first - 1, piece, clean)
         if eof:
@@ -388,12 +386,24 @@ _BLANK = " \t\r\ufeff"  # what split_stories strips to tell a blank line
 _FOOTER_TEXT = "View original source"
 
 
-def _split(
-    text: str, split_stories: Callable[[str], Iterator[tuple[int, str]]]
-) -> list[tuple[int, str]]:
-    """``list(split_stories(text))``, without its line-by-line scan for one story."""
+def split_dump(text: str, final: bool = True) -> tuple[list[tuple[int, str]], bool]:
+    """The ``(first_line, text)`` of each story in ``text``; whether it holds one at most.
+
+    The pieces are those of :func:`storykit.formats.text.split_stories` (``final``: ``text``
+    ends where the input does; False for a block of a stream, see
+    :func:`storykit.formats._text_stories._split_stories`). True: the text was seen to hold
+    one story at most, without its line-by-line scan (:func:`_one_story`), so a piece of it
+    holds no glued nav line, and its reader need not look for one
+    (``glued=False`` of :func:`storykit._pieces.parse_text`). The one splitter of dumps
+    into stories: of a whole small file or member (:mod:`storykit._pieces`, the worker's
+    short road) and of each block of a stream (:meth:`_DumpSplitter.split`).
+    """
     one = _one_story(text)
-    return list(split_stories(text)) if one is None else one
+    if one is not None:
+        return one, True
+    from storykit.formats._text_stories import _split_stories  # noqa: PLC0415
+
+    return list(_split_stories(text, final)), False
 
 
 def _one_story(text: str) -> list[tuple[int, str]] | None:

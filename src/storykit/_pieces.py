@@ -26,7 +26,7 @@ from typing import IO, Any
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
 from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
-from storykit._dump_stream import ENDLESS, _dump_pieces, _one_story
+from storykit._dump_stream import ENDLESS, _dump_pieces, split_dump
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
@@ -44,12 +44,13 @@ __all__ = [
     "os_failure",
     "parse_piece",
     "parse_text",
+    "reads_whole",
     "split_dump",
     "stream_pieces",
 ]
 
 _HEAD = 64 * 1024  # bytes looked at to tell the format of a stream with no known suffix
-_WHOLE = 1024 * 1024  # a plain file up to this size (and max_member_size) is read whole
+_WHOLE = 1024 * 1024  # the most read whole (reads_whole); tests set it to 0 to stream all
 
 
 _SPREAD = (
@@ -232,10 +233,20 @@ def stream_pieces(
 _O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
+def reads_whole(size: int, limit: int) -> bool:
+    """Whether a file or member of ``size`` bytes is read whole rather than streamed.
+
+    So it is when it holds at most ``limit`` (``max_member_size``) bytes and 1 MiB: most
+    dumps are a few KiB. :func:`open_file` reads such a file in one go, and the worker's
+    short road takes such a file or member (:mod:`storykit._worker`).
+    """
+    return size <= min(limit, _WHOLE)
+
+
 def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     """A plain file: its bytes when it is small, else the file, open to be streamed.
 
-    A regular file of at most ``limit`` bytes (and 1 MiB) is read in one go; anything else
+    A regular file small enough (:func:`reads_whole`) is read in one go; anything else
     (a larger file, a pipe, a device, a file that changed while it was read) comes back
     open, at its start, to be read a block at a time. The file is opened once either way,
     so a named pipe reads as well as a file.
@@ -248,7 +259,7 @@ def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     try:
         info = os.fstat(fd)
         size = info.st_size
-        if size <= min(limit, _WHOLE) and stat.S_ISREG(info.st_mode):
+        if reads_whole(size, limit) and stat.S_ISREG(info.st_mode):
             data = os.read(fd, size + 1)
             if len(data) == size:  # a read of a regular file is whole
                 return data
@@ -259,24 +270,6 @@ def open_file(path: str, limit: int) -> bytes | io.BufferedReader:
     finally:
         if not handed_over:
             os.close(fd)
-
-
-def split_dump(text: str) -> list[tuple[int, str]]:
-    """The ``(first_line, text)`` of each story in a whole dump (one story: one piece)."""
-    return split_dump_plainly(text)[0]
-
-
-def split_dump_plainly(text: str) -> tuple[list[tuple[int, str]], bool]:
-    """:func:`split_dump`, and whether its pieces hold no glued nav line.
-
-    True when the text was seen to hold one story at most, without its lines being
-    looked at: a piece of it needs no look for a glued nav line (``glued=False`` of
-    :func:`parse_text`).
-    """
-    one = _one_story(text)
-    if one is not None:
-        return one, True
-    return list(_text_reader().split_stories(text)), False
 
 
 def bytes_pieces(
@@ -293,7 +286,7 @@ def bytes_pieces(
         except UnicodeDecodeError:
             pass  # streamed, to tell which story (and line) the bad bytes are in
         else:
-            for line, piece in split_dump(text):
+            for line, piece in split_dump(text)[0]:
                 yield Piece(Origin(path, member, line), piece, "text")
             return
     yield from stream_pieces(io.BytesIO(data), path, member, fmt, limit)
@@ -396,14 +389,14 @@ def parse_text(
 
     ``clean``: ``text`` was decoded from UTF-8 bytes that hold no zero byte (the worker's
     short road), so it holds no NUL and no lone surrogate, and a dump is read without a
-    scan for either (:func:`storykit.formats._text_reader._read_decoded`, with the default
-    splitter). In a story with a letter beyond Latin-1 (stored two bytes a letter, each
-    ASCII one then holding a zero byte) the look for NUL costs about 2 µs, against 0.05
-    for the file's bytes. ``glued``: whether ``text`` (a clean dump) may hold a glued nav
-    line, when the caller knows: False when the whole dump was seen to hold one story at
-    most (:func:`split_dump_plainly`); ``None``: the reader looks. ``remember``: whether
-    the reader keeps a dump's lines for the text writer's check (a command writing another
-    format spares it).
+    scan for either (``checked`` and ``nul=-1`` of
+    :func:`storykit.formats._text_reader._read`). In a story with a letter beyond Latin-1
+    (stored two bytes a letter, each ASCII one then holding a zero byte) the look for NUL
+    costs about 2 µs, against 0.05 for the file's bytes. ``glued``: whether ``text`` (a
+    clean dump) may hold a glued nav line, when the caller knows: False when the whole dump
+    was seen to hold one story at most (:func:`split_dump`); ``None``: the reader
+    looks. ``remember``: whether the reader keeps a dump's lines for the text writer's
+    check (a command writing another format spares it).
 
     Raises:
         StoryParseError: The text is not a story (names ``where`` and the line).
@@ -413,11 +406,10 @@ def parse_text(
     if fmt == "text" and not clean and "\0" in text[:1024]:
         raise binary_error(text, where, first or 1)
     try:
-        if fmt == "text" and clean and splitter is None:
-            story, diagnostics = _text_reader()._read_decoded(text, where, remember, glued)
-        elif fmt == "text":  # (scanned for NUL and lone surrogates)
-            reader = _text_reader()._read
-            story, diagnostics = reader(text, where, splitter, False, remember=remember)
+        if fmt == "text":  # clean: not scanned for lone surrogates, nor for NUL (-1: none)
+            story, diagnostics = _text_reader()._read(
+                text, where, splitter, clean, -1 if clean else None, remember=remember, glued=glued
+            )
         else:
             story, diagnostics = read_story(text, fmt, filename=where), []
     except StoryParseError as exc:

@@ -28,14 +28,15 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from storykit import _pieces, formats
+from storykit import formats
 from storykit._pieces import (
     bytes_pieces,
     open_file,
     opened_pieces,
     os_failure,
     parse_text,
-    split_dump_plainly,
+    reads_whole,
+    split_dump,
 )
 from storykit._records import Event, Failure, Origin, Piece, where_of
 from storykit._work_records import (
@@ -236,10 +237,9 @@ class _Chunk:
     def member(self, unit: MemberUnit) -> None:
         """An archive member's bytes; a small clean dump takes the short road, as a file does."""
         self.files += 1
-        data = unit.data
-        if unit.format == "text" and len(data) <= _pieces._WHOLE and self.clean_dump(data, unit):
+        data, limit = unit.data, self.job.max_member_size
+        if unit.format == "text" and reads_whole(len(data), limit) and self.clean_dump(data, unit):
             return
-        limit = self.job.max_member_size
         pieces = bytes_pieces(data, unit.path, unit.member, unit.format, limit)
         self.pieces(pieces, unit.stem, unit.origin)
 
@@ -257,7 +257,7 @@ class _Chunk:
             text = data.decode("utf-8")
         except UnicodeDecodeError:  # the pieces tell which story the bad bytes are in
             return False
-        pieces, plain = split_dump_plainly(text)
+        pieces, plain = split_dump(text)
         if not pieces:
             self.results.append(no_story(unit.origin))
             return True

@@ -1,4 +1,5 @@
-"""Helpers shared by the SQLite tests: a made-up story, rows of a database, special files."""
+"""Helpers shared by the SQLite tests (and the Parquet ones): a made-up story, rows of a
+database, special files, reading a damaged file every way."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from types import ModuleType
 
-from storykit import Credit, Image, Section, Source, Story
+import storykit
+from storykit import Credit, Image, Section, Source, Story, StoryParseError
 from tests.conftest import ROOT
 
 SRC = ROOT / "src"
@@ -49,3 +52,25 @@ def _specials(tmp_path: Path) -> list[Path]:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     return [*made, fifo]
+
+
+def read_every_way(path: Path, module: ModuleType) -> None:
+    """Read ``path`` every way a file of ``module``'s format is read; each gives stories, or
+    a :class:`StoryParseError` that names ``path``: never another exception.
+
+    The ways: :func:`storykit.iter_stories`, the format's ``read_pieces`` (the batch
+    commands', with its default limit and a small one) and its ``read``.
+    """
+    reads = (
+        lambda: storykit.iter_stories(path),
+        lambda: module.read_pieces(str(path)),
+        lambda: module.read_pieces(str(path), max_member_size=200),
+        lambda: module.read(path),
+    )
+    named = set()
+    for read in reads:
+        try:
+            list(read())
+        except StoryParseError as exc:
+            named.add(exc.filename)
+    assert named <= {str(path)}

@@ -26,7 +26,7 @@ from storykit.cli import main
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.sqlite_helpers import _specials, make
+from tests.formats.sqlite_helpers import _specials, make, read_every_way
 from tests.strategies import stories
 
 pa = pytest.importorskip("pyarrow")
@@ -192,9 +192,6 @@ def test_not_a_storykit_parquet_file(tmp_path: Path) -> None:
 
 def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -> None:
     # The storykit key of the file's metadata went to json.loads unchecked: RecursionError.
-    pq = pytest.importorskip("pyarrow.parquet")
-    from storykit.formats import parquet as sk_parquet
-
     path = tmp_path / "deep.parquet"
     sk_parquet.to_parquet([storykit.load(SEED)], path)
     table = pq.read_table(path)
@@ -240,10 +237,6 @@ _PARQUET_COLUMNS = (
 def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
     changes: list[tuple[str, int]],
 ) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
-    from storykit.formats import parquet as sk_parquet
-
     kinds = {
         "string": pa.string(), "binary": pa.binary(), "int64": pa.int64(),
         "float64": pa.float64(), "bool": pa.bool_(), "date32": pa.int32(),
@@ -266,24 +259,11 @@ def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
                 array = array.cast(pa.date32())
             table = table.set_column(table.schema.get_field_index(column), column, array)
         pq.write_table(table, path)
-        named = set()
-        for read in (
-            lambda: list(storykit.iter_stories(path)),
-            lambda: list(sk_parquet.read_pieces(str(path))),
-            lambda: list(sk_parquet.read_pieces(str(path), max_member_size=200)),
-            lambda: list(sk_parquet.read(path)),
-        ):
-            try:
-                read()
-            except StoryParseError as exc:
-                named.add(exc.filename)
-        assert named <= {str(path)}
+        read_every_way(path, sk_parquet)
 
 
 def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:
     # A date32 title of 2**31 - 1 days: to_pylist raised OverflowError out of iter_stories.
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
     path = tmp_path / "far.parquet"
     story = storykit.load(SEED)
     storykit.to_parquet([story, attrs.evolve(story, title="Two")], path)

@@ -5,7 +5,7 @@ These tests must reach in: a file is read whole or streamed (``_pieces._WHOLE``)
 streamed in blocks of 64 KiB (``_dump_stream._BLOCK``, the one block size the code reads),
 by private rules that no option sets; what they guard is that every road gives the same
 pieces, and that streaming costs linear work (counted by wrapping the stream splitter's
-private functions ``_dump_stream._split`` and ``_dump_stream._boundary``). The public
+functions ``_dump_stream.split_dump`` and ``_dump_stream._boundary``). The public
 behaviour (the same stories, origins and errors, whatever the road) is what they assert.
 """
 
@@ -127,7 +127,7 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
     def normal(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
-    assert normal(_dump_stream._split(text, split_stories)) == normal(list(split_stories(text)))
+    assert normal(_dump_stream.split_dump(text)[0]) == normal(list(split_stories(text)))
 
 
 @settings(max_examples=400)
@@ -135,18 +135,17 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
 def test_a_text_seen_to_hold_one_story_holds_no_glued_nav_line(lines: list[str], end: str) -> None:
     # the worker's short road reads such a piece without a look for a glued nav line
     text = end.join(lines)
-    pieces, plain = _pieces.split_dump_plainly(text)
-    assert pieces == _pieces.split_dump(text)
+    pieces, plain = _pieces.split_dump(text)
     if plain:
         assert not any(_may_hold_glued(piece) for _, piece in pieces)
 
 
 def test_a_plain_dump_is_seen_to_hold_one_story_and_a_glued_one_is_not() -> None:
-    assert _pieces.split_dump_plainly(dump(1)) == ([(1, dump(1))], True)
-    assert _pieces.split_dump_plainly("\n\n" + dump(1))[1]
+    assert _pieces.split_dump(dump(1)) == ([(1, dump(1))], True)
+    assert _pieces.split_dump("\n\n" + dump(1))[1]
     glued = dump(1).replace("\n\n", "\n\nLast sentence.← Back to stories\n\n", 1)
-    assert not _pieces.split_dump_plainly(glued)[1]
-    assert not _pieces.split_dump_plainly(dump(1) + dump(2))[1]
+    assert not _pieces.split_dump(glued)[1]
+    assert not _pieces.split_dump(dump(1) + dump(2))[1]
 
 
 _GLUE_MIDDLE = st.sampled_from(
@@ -227,17 +226,17 @@ def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(_pieces, "_WHOLE", 0)
     monkeypatch.setattr(_dump_stream, "_BLOCK", 1024)
     scanned = [0]
-    real_split, real_boundary = _dump_stream._split, _dump_stream._boundary
+    real_split, real_boundary = _dump_stream.split_dump, _dump_stream._boundary
 
-    def counting_split(text: str, split: object) -> list[tuple[int, str]]:
+    def counting_split(text: str, final: bool = True) -> tuple[list[tuple[int, str]], bool]:
         scanned[0] += len(text)
-        return real_split(text, split)  # type: ignore[arg-type]
+        return real_split(text, final)
 
     def counting_boundary(text: str, final: bool = False) -> tuple[bool, int, int, int] | None:
         scanned[0] += len(text)
         return real_boundary(text, final)
 
-    monkeypatch.setattr(_dump_stream, "_split", counting_split)
+    monkeypatch.setattr(_dump_stream, "split_dump", counting_split)
     monkeypatch.setattr(_dump_stream, "_boundary", counting_boundary)
     return scanned
 

@@ -10,11 +10,14 @@ answer: only driving each directly shows they agree.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import storykit
+from storykit._dates import MONTHS
 from storykit.formats import _source_line, _text_lines
 from tests.internals.text_fast_helpers import _read
 
@@ -69,6 +72,14 @@ def test_every_usual_month_spelling_is_read_as_the_date_regex_reads_it() -> None
     for day, number in _source_line._DAY_NUMBERS.items():
         assert day.isascii() and day.isdigit() and len(day) <= 2 and int(day) == number
     assert len(_source_line._DAY_NUMBERS) == 110  # every string of one or two digits
+
+
+def test_the_english_month_words_are_those_of_the_tables_the_date_regex_reads() -> None:
+    # one source for the months: _MONTH_NUMBERS is storykit._dates.MONTHS, where _MONTHS
+    # matches (a word it matches that is no month, "Sepember", goes to dateutil)
+    months = re.compile(_source_line._MONTHS, re.IGNORECASE)
+    read = {word: number for word, number in MONTHS.items() if months.fullmatch(word)}
+    assert read == _source_line._MONTH_NUMBERS
 
 
 _SOURCE_PIECES = st.sampled_from(

@@ -377,7 +377,9 @@ def _read(
 
     That is so of text decoded from bytes and of a ``str`` that :func:`storykit.loads`
     scanned: the text is then not scanned again. ``nul``: where ``text`` holds its first NUL
-    (``-1``: nowhere), when the caller knows it (for checked text only). ``remember``:
+    (``-1``: nowhere), when the caller knows it (for checked text only): the batch commands'
+    clean dump (:func:`storykit._pieces.parse_text`), decoded from UTF-8 bytes that hold no
+    zero byte, is scanned for neither (2 µs a story of a few KiB). ``remember``:
     keep the lines of a story read with the default splitter for the text writer's check
     (:mod:`._text_memory`); a caller that writes no text spares it. ``glued``: whether
     ``text`` may hold a glued nav line, when the caller knows (``None``: it is looked at).
@@ -408,20 +410,6 @@ def _read(
     if trusted and splitter is None and remember:
         _remember(story, lines, spans)
     return story, diagnostics
-
-
-def _read_decoded(
-    text: str, filename: str | None, remember: bool, glued: bool | None = None
-) -> tuple[Story, list[Diagnostic]]:
-    """:func:`read` of a clean dump, with the default tag splitter.
-
-    The batch commands' road (:func:`storykit._pieces.parse_text`): ``text`` was decoded
-    from UTF-8 bytes that hold no zero byte, so it holds no lone surrogate (a UTF-8 decoder
-    refuses one) and no NUL, and is not scanned for either (2 µs a story of a few KiB).
-    ``remember``, ``glued``: as :func:`_read` takes them; a command writing JSON has no use
-    for the lines.
-    """
-    return _read(text, filename, None, True, -1, remember=remember, glued=glued)
 
 
 def loads(text: str, *, filename: str | None = None, splitter: TagSplitter | None = None) -> Story:

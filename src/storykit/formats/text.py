@@ -44,8 +44,7 @@ from storykit.formats._text_memory import _Lines, _read_back, _read_lines
 from storykit.formats._text_reader import (  # the reader
     _HEADING_MAX_LENGTH,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
-    _read,  # noqa: F401 - the batch commands' reader of text not known clean (parse_text)
-    _read_decoded,  # noqa: F401 - the batch commands' reader (storykit._pieces.parse_text)
+    _read,  # noqa: F401 - the batch commands' reader (storykit._pieces.parse_text)
     loads,
     read,
 )
