@@ -161,6 +161,28 @@ def test_a_name_near_the_length_limit_that_gives_way_is_cut_to_fit(tmp_path: Pat
     }
 
 
+def test_a_name_too_long_for_its_output_suffix_is_cut_to_fit(tmp_path: Path) -> None:
+    """Found by an attacker session: a file of 251 x's (.txt, 255 bytes) converted to JSON-LD
+    failed "File name too long" (x…x.jsonld: 258 bytes), and so did an archive member's name
+    of 300 characters, or one that %1B escapes made too long, each with no clash at all."""
+    long = "x" * 251
+    write(tmp_path / "in" / f"{long}.txt", dump(1))
+    done = cli("convert", "in", "-o", "OUT/", "--to", "jsonld", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert files_under(tmp_path / "OUT") == [f"{'x' * 248}.jsonld"]
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as archive:
+        archive.writestr("y" * 300 + ".txt", dump(2))
+        archive.writestr("\x1b" * 100 + ".txt", dump(3))
+        archive.writestr("d" * 300 + "/a.txt", dump(4))  # a folder's name, too
+    done = cli("convert", "z.zip", "-o", "ZIP/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "3 converted, 0 failed\n")
+    assert files_under(tmp_path / "ZIP") == [
+        f"z/{'%1B' * 84}.md",
+        f"z/{'d' * 255}/a.md",
+        f"z/{'y' * 252}.md",
+    ]
+
+
 def test_a_long_name_holding_ten_stories_or_more_has_them_all_written(tmp_path: Path) -> None:
     """Found by the lead: 12 stories in a file of 248 a's (.txt) gave 9 converted and
     3 failed "File name too long" (a…a-10.md: 256 bytes). Numbered names now come from the
