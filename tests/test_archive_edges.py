@@ -82,6 +82,25 @@ def test_a_zip_member_in_an_unknown_compression_is_an_error(tmp_path: Path) -> N
     assert "compression" in stream.errors[0].message
 
 
+def test_an_encrypted_zip_member_is_said_so_in_plain_words(tmp_path: Path) -> None:
+    """Found by an attacker session: the message was zipfile's own, with Python's view of
+    the member: "cannot read this member: File <ZipInfo filename='b.txt' filemode='?rw-------'
+    file_size=…> is encrypted, password required for extraction"."""
+    path = make_zip(tmp_path / "a.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    data = bytearray(path.read_bytes())
+    # b.txt's "encrypted" flag, in its local header and in the central directory
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature, data.index(signature) + 1)  # the second member's
+        data[at + offset] |= 1
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:b.txt: cannot read this member: it is encrypted (it needs a password, "
+        "which storykit does not take)"
+    ]
+
+
 def test_a_tar_cut_in_a_member_gives_what_came_before(tmp_path: Path) -> None:
     members = {f"{i:02}.txt": dump(i).encode() + b"\n" * 600 for i in range(6)}
     raw = _tar(tmp_path / "raw.tar", members).read_bytes()

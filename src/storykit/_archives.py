@@ -163,6 +163,20 @@ def _is_device(file: str | IO[bytes]) -> bool:
     return not stat.S_ISREG(mode)
 
 
+_ENCRYPTED = 0x1  # a zip member's general purpose flag: encrypted
+
+
+def _zip_error(info: Any, exc: Exception) -> str:
+    """Why zipfile could not read member ``info``: its words, in plain ones if encrypted.
+
+    For an encrypted member zipfile says "File <ZipInfo filename=… filemode=…> is
+    encrypted, password required for extraction": Python's view of the member.
+    """
+    if info.flag_bits & _ENCRYPTED:
+        return "it is encrypted (it needs a password, which storykit does not take)"
+    return str(exc)
+
+
 def _zip_blobs(
     path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
@@ -227,7 +241,7 @@ def _zip_blobs(
                 yield _total_exceeded(path, total)
                 return
             except errors as exc:
-                yield read_error(origin, f"cannot read this member: {exc}")
+                yield read_error(origin, f"cannot read this member: {_zip_error(info, exc)}")
                 continue
             if len(data) > member_limit:
                 yield _too_large(origin, member_limit, packed=_packed(info))
