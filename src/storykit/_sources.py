@@ -30,6 +30,7 @@ __all__ = [
     "Limits",
     "Source",
     "check_format",
+    "checked_limits",
     "expand",
     "format_of",
     "input_name",
@@ -65,6 +66,23 @@ class Limits(NamedTuple):
     """The most bytes read out of one archive."""
     max_members: int = DEFAULT_MAX_MEMBERS
     """The most members one archive may hold."""
+
+
+def checked_limits(max_member_size: int, max_total_size: int, max_members: int) -> Limits:
+    """The limits a reading function was given, checked as the command checks its options.
+
+    Raises:
+        TypeError: A limit is no whole number (``"16M"``, ``None``, ``1.5``, ``True``).
+        ValueError: A limit is less than 1.
+    """
+    limits = Limits(max_member_size, max_total_size, max_members)
+    for name, value in zip(Limits._fields, limits, strict=True):
+        unit = "members" if name == "max_members" else "bytes"
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name}: expected a whole number of {unit}, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name}: must be 1 or more, got {value}")
+    return limits
 
 
 JSONL_SUFFIX = ".jsonl"
