@@ -328,6 +328,22 @@ def _tar_problem(info: Any) -> str | None:
     return problem
 
 
+def _tar_error(exc: Exception, file: str | IO[bytes]) -> str:
+    """Why tarfile could not open ``file``: its words, but for a file that is not empty.
+
+    Compressed data cut short before the first member's header (a ``.tar.bz2`` cut in
+    its first block) was "empty file" to tarfile, whatever the file's size.
+    """
+    if str(exc) == "empty file":
+        try:
+            status = os.stat(file) if isinstance(file, str) else os.fstat(file.fileno())
+        except (AttributeError, OSError, ValueError):  # no descriptor: its size is not known
+            return str(exc)
+        if stat.S_ISREG(status.st_mode) and status.st_size > 0:
+            return "it ends before its first member (cut short?)"
+    return str(exc)
+
+
 def _tar_blobs(  # noqa: PLR0915 - one loop over the members
     path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
@@ -350,7 +366,7 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
         yield _total_exceeded(path, total)
         return
     except (*errors, TypeError) as exc:  # TypeError: a gzip header cut short (ord(b""))
-        yield read_error(Origin(path), f"not a readable tar archive: {exc}")
+        yield read_error(Origin(path), f"not a readable tar archive: {_tar_error(exc, file)}")
         return
     count = 0
     name = ""
