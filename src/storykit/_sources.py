@@ -233,14 +233,35 @@ def is_stream(path: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+class _Folder(str):
+    """A folder met in a listing (:func:`_listing`): :func:`_walk` goes into it there."""
+
+    __slots__ = ()
+
+
 def _walk(top: str) -> Iterator[str | Failure]:
     """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
 
-    Only one directory's names are held at a time. Links to directories are not followed
-    (as in :func:`os.walk`), so a link loop cannot trap the walk. A named pipe, device or
-    socket is a :class:`Failure`, not read, and so is a folder that cannot be listed (no
-    permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
+    Only the names of the directories on the way down are held. Links to directories are
+    not followed (as in :func:`os.walk`), so a link loop cannot trap the walk. A named
+    pipe, device or socket is a :class:`Failure`, not read, and so is a folder that cannot
+    be listed (no permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
+    A stack of listings, not a call per folder: folders 1,000 deep (the recursion limit)
+    ended the command with a ``RecursionError``.
     """
+    listings = [_listing(top)]
+    while listings:
+        found = next(listings[-1], None)
+        if found is None:
+            listings.pop()
+        elif isinstance(found, _Folder):
+            listings.append(_listing(found))
+        else:
+            yield found
+
+
+def _listing(top: str) -> Iterator[str | Failure]:
+    """The story files and folders (as :class:`_Folder`) in folder ``top``, sorted."""
     files: list[str] = []
     folders: set[str] = set()
     odd: set[str] = set()  # not a regular file by its entry (or a link): looked at closer
@@ -265,7 +286,7 @@ def _walk(top: str) -> Iterator[str | Failure]:
     for k, name in enumerate(files):
         path = os.path.join(top, name)
         if name in folders:
-            yield from _walk(path)
+            yield _Folder(path)
             continue
         if k + AHEAD > ahead:  # keep between AHEAD and twice that asked for
             ahead = read_folder_ahead(top, files, max(k, ahead), folders, odd)
