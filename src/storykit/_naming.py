@@ -227,22 +227,24 @@ class Namer:
         name of the run as a file's is: the one named later gives way, a folder as
         ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file).
         """
-        if not parts:
-            return self.root
-        given = os.path.join(self.root, *parts)
-        known = self.folders.get(given)
-        if known is not None:
-            return known
-        parent = self._folder(parts[:-1])
-        name, suffix = parts[-1], self.suffix
-        if len(name) > len(suffix) and os.path.normcase(name).endswith(os.path.normcase(suffix)):
-            given_plain = _fit(os.path.join(parent, name[: -len(suffix)]), suffix)
-            plain = self._free(given_plain, family=False)
-            self._take(plain, family=False)  # no file is named as the folder
-            folder = plain + name[-len(suffix) :]
-        else:
-            folder = _fit(os.path.join(parent, name), "")  # (an archive member's folder)
-        self.folders[given] = folder
+        known = len(parts)  # the folders down to parts[known - 1] are named already
+        while known and os.path.join(self.root, *parts[:known]) not in self.folders:
+            known -= 1
+        given = os.path.join(self.root, *parts[:known])
+        folder = self.folders[given] if known else self.root
+        suffix = self.suffix
+        for name in parts[known:]:  # (a loop, not a call a level: folders 1,000 deep)
+            given = os.path.join(given, name)
+            if len(name) > len(suffix) and os.path.normcase(name).endswith(
+                os.path.normcase(suffix)
+            ):
+                given_plain = _fit(os.path.join(folder, name[: -len(suffix)]), suffix)
+                plain = self._free(given_plain, family=False)
+                self._take(plain, family=False)  # no file is named as the folder
+                folder = plain + name[-len(suffix) :]
+            else:
+                folder = _fit(os.path.join(folder, name), "")  # (an archive member's folder)
+            self.folders[given] = folder
         return folder
 
     def _free(self, name: str, *, family: bool) -> str:
