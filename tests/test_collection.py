@@ -50,6 +50,9 @@ def test_folders_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> N
         write(deep / "a.txt", dump(1))
         write(tmp_path / "in" / "z.txt", dump(2))
         assert list(storykit.iter_stories(tmp_path / "in")) == [make_story(1), make_story(2)]
+        # and so did a pattern's "**" (os.walk calls itself a folder before Python 3.12)
+        pattern = str(tmp_path / "in" / "**" / "*.txt")
+        assert list(storykit.iter_stories(pattern)) == [make_story(1), make_story(2)]
 
 
 def test_origins_name_file_and_line_without_touching_story_equality(tmp_path: Path) -> None:

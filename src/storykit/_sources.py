@@ -316,7 +316,7 @@ def _glob(pattern: str) -> Iterator[str]:
         top = base or os.curdir
         if not os.path.isdir(top):
             continue
-        for folder, folders, files in os.walk(top):  # (links to folders are not followed)
+        for folder, folders, files in _os_walk(top):  # (links to folders are not followed)
             folders[:] = [name for name in folders if not name.startswith(".")]
             here = folder if base else os.path.relpath(folder)  # "**/x": no "./" in front
             here = "" if here == os.curdir and not base else here
@@ -329,6 +329,35 @@ def _glob(pattern: str) -> Iterator[str]:
             elif base:
                 yield os.path.join(base, "")
             yield from (os.path.join(here, f) for f in files if not f.startswith("."))
+
+
+def _os_walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``, with a list of folders to go into, not a call per folder.
+
+    Before Python 3.12 ``os.walk`` calls itself a folder: ``'dumps/**/*.txt'`` over folders
+    1,000 deep was a ``RecursionError``. As it: top down (``folders`` may be changed in
+    place to prune), links to folders listed but not followed, unreadable folders skipped.
+    """
+    waiting = [top]
+    while waiting:
+        folder = waiting.pop()
+        folders: list[str] = []
+        files: list[str] = []
+        into: set[str] = set()  # the folders that are no links
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (folders if is_dir else files).append(entry.name)
+                    if is_dir and not entry.is_symlink():
+                        into.add(entry.name)
+        except OSError:
+            continue
+        yield folder, folders, files
+        waiting += [os.path.join(folder, name) for name in reversed(folders) if name in into]
 
 
 def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
