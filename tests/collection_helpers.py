@@ -11,6 +11,7 @@ import tarfile
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import storykit
@@ -49,6 +50,44 @@ def nav_lines(text: str) -> list[int]:
 
 
 # --------------------------------------------------------------------------- archives
+
+
+@contextlib.contextmanager
+def deep_folder(top: Path, depth: int, *also: Path) -> Iterator[Path]:
+    """``top/d/d/…/d`` (``depth`` folders), removed after with ``also`` (say, an output).
+
+    Made and removed one folder at a time: ``os.makedirs`` and ``shutil.rmtree`` call
+    themselves once a folder (before Python 3.12), so that pytest's own cleanup of such a
+    tree failed on ``RecursionError``, at the end of every later session.
+    """
+    top.mkdir(parents=True, exist_ok=True)
+    folder = top
+    for _ in range(depth):
+        folder /= "d"
+        folder.mkdir()
+    try:
+        yield folder
+    finally:
+        for tree in (top, *also):
+            _remove_tree(tree)
+
+
+def _remove_tree(top: Path) -> None:
+    """``shutil.rmtree(top, ignore_errors=True)``, with a list of folders, not a call each."""
+    folders = [top]
+    while folders:
+        try:
+            entries = list(os.scandir(folders[-1]))
+        except OSError:
+            folders.pop()
+            continue
+        inner = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+        if inner:
+            folders += inner
+            continue
+        for entry in entries:
+            os.unlink(entry.path)
+        folders.pop().rmdir()
 
 
 def make_zip(path: Path, members: dict[str, str | bytes]) -> Path:

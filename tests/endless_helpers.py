@@ -18,6 +18,7 @@ ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is no
 STORY_TOO_LONG = "a story longer than the 64 KiB limit (max_member_size)"
 LINE_TOO_LONG = "a line longer than the 64 KiB limit (max_member_size)"
 BLANK = "blank lines past the 64 KiB limit (max_member_size)"
+BINARY = "binary data, not a text story"  # a story over the limit with NUL in its first KiB
 
 
 def options(message: str) -> str:

@@ -7,10 +7,15 @@ archives are in ``test_archive_damage.py``, the blob walk and globs in ``test_so
 
 from __future__ import annotations
 
+import bz2
 import gzip
+import lzma
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 import storykit
 from storykit import collection
@@ -82,6 +87,25 @@ def test_a_zip_member_in_an_unknown_compression_is_an_error(tmp_path: Path) -> N
     assert "compression" in stream.errors[0].message
 
 
+def test_an_encrypted_zip_member_is_said_so_in_plain_words(tmp_path: Path) -> None:
+    """Found by an attacker session: the message was zipfile's own, with Python's view of
+    the member: "cannot read this member: File <ZipInfo filename='b.txt' filemode='?rw-------'
+    file_size=…> is encrypted, password required for extraction"."""
+    path = make_zip(tmp_path / "a.zip", {"a.txt": dump(1), "b.txt": dump(2)})
+    data = bytearray(path.read_bytes())
+    # b.txt's "encrypted" flag, in its local header and in the central directory
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature, data.index(signature) + 1)  # the second member's
+        data[at + offset] |= 1
+    path.write_bytes(bytes(data))
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == [make_story(1)]
+    assert [str(e) for e in stream.errors] == [
+        f"{path}:b.txt: cannot read this member: it is encrypted (it needs a password, "
+        "which storykit does not take)"
+    ]
+
+
 def test_a_tar_cut_in_a_member_gives_what_came_before(tmp_path: Path) -> None:
     members = {f"{i:02}.txt": dump(i).encode() + b"\n" * 600 for i in range(6)}
     raw = _tar(tmp_path / "raw.tar", members).read_bytes()
@@ -109,6 +133,33 @@ def test_a_compressed_tar_cut_short_gives_what_came_before(tmp_path: Path) -> No
     assert [str(e) for e in stream.errors] == [
         f"{path}: cannot read the archive past here: unexpected end of data"
     ]
+
+
+@pytest.mark.parametrize(
+    ("compress", "suffix"),
+    [(bz2.compress, ".tar.bz2"), (lzma.compress, ".tar.xz"), (gzip.compress, ".tar.gz")],
+)
+def test_a_compressed_tar_cut_before_its_first_member_is_not_called_empty(
+    tmp_path: Path, compress: Callable[[bytes], bytes], suffix: str
+) -> None:
+    """Found by an attacker session: a .tar.bz2 cut in two (one bzip2 block) was "not a
+    readable tar archive: empty file", for a file of thousands of bytes."""
+    raw = _tar(tmp_path / "raw.tar", {"a.txt": dump(1).encode()}).read_bytes()
+    packed = compress(raw)
+    path = write(tmp_path / f"cut{suffix}", packed[:40])
+    stream = storykit.iter_stories(path, errors="collect")
+    assert list(stream) == []
+    [error] = stream.errors
+    assert "empty file" not in error.message
+    assert error.message in (
+        "not a readable tar archive: it ends before its first member (cut short?)",
+        "not a readable tar archive: truncated header",  # as xz's first bytes give it
+        "cannot read the archive past here: unexpected end of data",
+    )
+    empty = write(tmp_path / "empty.tar", b"")  # an empty file is still said to be one
+    stream = storykit.iter_stories(empty, errors="collect")
+    assert list(stream) == []
+    assert [e.message for e in stream.errors] == ["not a readable tar archive: empty file"]
 
 
 def test_an_open_tar_file_is_read_as_a_stream(tmp_path: Path) -> None:

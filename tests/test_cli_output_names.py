@@ -16,7 +16,7 @@ import pytest
 import storykit
 
 from .cli_helpers import cli, files_under
-from .collection_helpers import dump, make_story, write
+from .collection_helpers import deep_folder, dump, make_story, write
 
 
 def test_output_names_count_from_the_input_folder(tmp_path: Path) -> None:
@@ -159,6 +159,39 @@ def test_a_name_near_the_length_limit_that_gives_way_is_cut_to_fit(tmp_path: Pat
         f"{long}.md": make_story(1).title,
         f"{'x' * 250}~2.md": make_story(2).title,
     }
+
+
+def test_a_name_too_long_for_its_output_suffix_is_cut_to_fit(tmp_path: Path) -> None:
+    """Found by an attacker session: a file of 251 x's (.txt, 255 bytes) converted to JSON-LD
+    failed "File name too long" (x…x.jsonld: 258 bytes), and so did an archive member's name
+    of 300 characters, or one that %1B escapes made too long, each with no clash at all."""
+    long = "x" * 251
+    write(tmp_path / "in" / f"{long}.txt", dump(1))
+    done = cli("convert", "in", "-o", "OUT/", "--to", "jsonld", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+    assert files_under(tmp_path / "OUT") == [f"{'x' * 248}.jsonld"]
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as archive:
+        archive.writestr("y" * 300 + ".txt", dump(2))
+        archive.writestr("\x1b" * 100 + ".txt", dump(3))
+        archive.writestr("d" * 300 + "/a.txt", dump(4))  # a folder's name, too
+    done = cli("convert", "z.zip", "-o", "ZIP/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "3 converted, 0 failed\n")
+    assert files_under(tmp_path / "ZIP") == [
+        f"z/{'%1B' * 84}.md",
+        f"z/{'d' * 255}/a.md",
+        f"z/{'y' * 252}.md",
+    ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_folders_deeper_than_the_recursion_limit_are_mirrored(tmp_path: Path, jobs: str) -> None:
+    """Found by an attacker session: an input folder 1,000 deep ended convert -o OUT/ with a
+    RecursionError (naming the output folder, then making it: os.makedirs calls itself)."""
+    with deep_folder(tmp_path / "in", 1200, tmp_path / "OUT") as deep:
+        write(deep / "a.txt", dump(1))
+        done = cli("convert", "in", "-o", "OUT/", "--to", "json", "-j", jobs, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (0, "1 converted, 0 failed\n")
+        assert (tmp_path / "OUT" / ("d/" * 1200) / "a.json").is_file()  # (rglob recurses)
 
 
 def test_a_long_name_holding_ten_stories_or_more_has_them_all_written(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from storykit.tags import TagSplitter
 from .collection_helpers import (
     BAD_DATE,
     add_tar,
+    deep_folder,
     dump,
     make_story,
     make_zip,
@@ -40,6 +41,18 @@ def test_folder_is_walked_recursively_in_sorted_order_by_suffix(tmp_path: Path) 
     write(tmp_path / ".hidden.txt", BAD_DATE)  # hidden files are skipped
     stories = list(storykit.iter_stories(tmp_path))
     assert stories == [make_story(1), make_story(2), make_story(3)]
+
+
+def test_folders_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
+    """Found by an attacker session: a folder 1,000 deep (a tree unpacked from anywhere)
+    ended ``iter_stories`` and every command with a ``RecursionError``."""
+    with deep_folder(tmp_path / "in", 1200) as deep:
+        write(deep / "a.txt", dump(1))
+        write(tmp_path / "in" / "z.txt", dump(2))
+        assert list(storykit.iter_stories(tmp_path / "in")) == [make_story(1), make_story(2)]
+        # and so did a pattern's "**" (os.walk calls itself a folder before Python 3.12)
+        pattern = str(tmp_path / "in" / "**" / "*.txt")
+        assert list(storykit.iter_stories(pattern)) == [make_story(1), make_story(2)]
 
 
 def test_origins_name_file_and_line_without_touching_story_equality(tmp_path: Path) -> None:

@@ -91,6 +91,31 @@ def test_bad_options_are_refused_up_front(tmp_path: Path) -> None:
         storykit.iter_stories(tmp_path, format="html")
 
 
+@pytest.mark.parametrize(
+    ("limit", "value", "error", "said"),
+    [
+        ("max_member_size", "16M", TypeError, "max_member_size: expected a whole number of "
+         "bytes, got '16M'"),
+        ("max_member_size", None, TypeError, "got None"),
+        ("max_members", 1.5, TypeError, "max_members: expected a whole number of members"),
+        ("max_total_size", True, TypeError, "got True"),
+        ("max_member_size", 0, ValueError, "max_member_size: must be 1 or more, got 0"),
+        ("max_members", -1, ValueError, "max_members: must be 1 or more, got -1"),
+    ],
+)  # fmt: skip
+def test_bad_limits_are_refused_up_front(
+    tmp_path: Path, limit: str, value: object, error: type[Exception], said: str
+) -> None:
+    """Found by an attacker session: a limit of "16M" or None failed in the walk with
+    "'<' not supported between instances of 'int' and 'str'"; -1, 0 or 1.5 refused every
+    story or member, as "larger than the -1 bytes limit", where the command refuses them."""
+    with pytest.raises(error, match=said):
+        storykit.iter_stories(tmp_path, **{limit: value})  # type: ignore[arg-type]
+    with pytest.raises(error, match=said):
+        storykit.iter_records(tmp_path, **{limit: value})  # type: ignore[arg-type]
+    assert list(storykit.iter_stories(tmp_path, max_members=1, max_member_size=1)) == []
+
+
 # --------------------------------------------------------------------------- the log of errors
 
 

@@ -23,7 +23,7 @@ from storykit.errors import StoryParseError
 
 from .collection_helpers import dump, make_story, write
 from .conftest import SEED
-from .endless_helpers import BLANK, ENDLESS, LIMIT, LINE_TOO_LONG, STORY_TOO_LONG
+from .endless_helpers import BINARY, BLANK, ENDLESS, LIMIT, LINE_TOO_LONG, STORY_TOO_LONG
 
 # --------------------------------------------------------------------------- the library
 
@@ -69,7 +69,7 @@ def read_all(source: object, limit: int = LIMIT) -> tuple[list[storykit.Story], 
 @pytest.mark.parametrize(
     ("pattern", "name", "message"),
     [
-        (b"\0", None, f"<stream>:1: {STORY_TOO_LONG}, {ENDLESS}"),  # /dev/zero
+        (b"\0", None, f"<stream>:1: {BINARY}, {ENDLESS}"),  # /dev/zero
         (b"y\n", None, f"<stream>:1: {STORY_TOO_LONG}, {ENDLESS}"),  # yes |
         ("y\n", None, f"<stream>:1: {STORY_TOO_LONG}, {ENDLESS}"),  # a text stream
         (b"\x80\xfe\xff", "a.txt", f"a.txt:1: {STORY_TOO_LONG}, {ENDLESS}"),  # /dev/urandom
@@ -111,7 +111,7 @@ def test_an_endless_stream_after_stories_gives_them_first() -> None:
 def test_pieces_and_blobs_of_an_endless_stream_stop() -> None:
     [failure] = iter_pieces(Endless(b"\0"), max_member_size=LIMIT)
     assert isinstance(failure, Failure)
-    assert failure.error.message == f"{STORY_TOO_LONG}, {ENDLESS}"
+    assert failure.error.message == f"{BINARY}, {ENDLESS}"
     stream = Endless(b"\0")
     [blob] = iter_blobs(stream, max_member_size=LIMIT)
     assert isinstance(blob, Failure)

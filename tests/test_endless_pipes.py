@@ -21,6 +21,7 @@ import storykit
 from .cli_helpers import _wait_for
 from .collection_helpers import dump, make_story, write
 from .endless_helpers import (
+    BINARY,
     BLANK,
     ENDLESS,
     HANG,
@@ -70,7 +71,7 @@ def unblock(path: Path, writer: threading.Thread) -> None:
 @pytest.mark.parametrize(
     ("pattern", "message", "line"),
     [
-        (b"\0", f"{STORY_TOO_LONG}, {ENDLESS}", 1),
+        (b"\0", f"{BINARY}, {ENDLESS}", 1),
         (b"y\n", f"{STORY_TOO_LONG}, {ENDLESS}", 1),
         (b"\n", f"{BLANK}, {ENDLESS}", LIMIT + 1),
     ],

@@ -383,3 +383,19 @@ def test_deep_json_in_a_stream_of_stories(tmp_path: Path) -> None:
     path.write_text('{"a": ' + "[" * 100_000 + '\n{"a": 1}\n', encoding="utf-8")
     with pytest.raises(StoryParseError, match=r"stories.dat:1: invalid JSON: nested more than"):
         list(storykit.iter_stories(path))
+
+
+@pytest.mark.parametrize("newlines", [False, True])
+def test_binary_data_longer_than_the_limit_is_called_binary(tmp_path: Path, newlines: bool) -> None:
+    """Found by an attacker session: a binary file over ``max_member_size`` (a 110 MB
+    library named .txt, /dev/urandom) was "a story longer than the 16 MiB limit", which
+    sends the user to raise the limit; within the limit it was "binary data"."""
+    noise = random.Random(8).randbytes(100_000)
+    path = tmp_path / "lib.txt"
+    path.write_bytes(
+        b"\x7fELF\x02\x01\x01\x00" + (noise if newlines else noise.replace(b"\n", b""))
+    )
+    for limit in (4096, 1_000_000):
+        stream = storykit.iter_stories(path, errors="collect", max_member_size=limit)
+        assert list(stream) == []
+        assert [str(e) for e in stream.errors][:1] == [f"{path}:1: binary data, not a text story"]

@@ -163,6 +163,20 @@ def _is_device(file: str | IO[bytes]) -> bool:
     return not stat.S_ISREG(mode)
 
 
+_ENCRYPTED = 0x1  # a zip member's general purpose flag: encrypted
+
+
+def _zip_error(info: Any, exc: Exception) -> str:
+    """Why zipfile could not read member ``info``: its words, in plain ones if encrypted.
+
+    For an encrypted member zipfile says "File <ZipInfo filename=… filemode=…> is
+    encrypted, password required for extraction": Python's view of the member.
+    """
+    if info.flag_bits & _ENCRYPTED:
+        return "it is encrypted (it needs a password, which storykit does not take)"
+    return str(exc)
+
+
 def _zip_blobs(
     path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
@@ -227,7 +241,7 @@ def _zip_blobs(
                 yield _total_exceeded(path, total)
                 return
             except errors as exc:
-                yield read_error(origin, f"cannot read this member: {exc}")
+                yield read_error(origin, f"cannot read this member: {_zip_error(info, exc)}")
                 continue
             if len(data) > member_limit:
                 yield _too_large(origin, member_limit, packed=_packed(info))
@@ -314,6 +328,22 @@ def _tar_problem(info: Any) -> str | None:
     return problem
 
 
+def _tar_error(exc: Exception, file: str | IO[bytes]) -> str:
+    """Why tarfile could not open ``file``: its words, but for a file that is not empty.
+
+    Compressed data cut short before the first member's header (a ``.tar.bz2`` cut in
+    its first block) was "empty file" to tarfile, whatever the file's size.
+    """
+    if str(exc) == "empty file":
+        try:
+            status = os.stat(file) if isinstance(file, str) else os.fstat(file.fileno())
+        except (AttributeError, OSError, ValueError):  # no descriptor: its size is not known
+            return str(exc)
+        if stat.S_ISREG(status.st_mode) and status.st_size > 0:
+            return "it ends before its first member (cut short?)"
+    return str(exc)
+
+
 def _tar_blobs(  # noqa: PLR0915 - one loop over the members
     path: str, file: str | IO[bytes], limits: Limits
 ) -> Iterator[Blob | Failure | Skipped]:
@@ -336,7 +366,7 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
         yield _total_exceeded(path, total)
         return
     except (*errors, TypeError) as exc:  # TypeError: a gzip header cut short (ord(b""))
-        yield read_error(Origin(path), f"not a readable tar archive: {exc}")
+        yield read_error(Origin(path), f"not a readable tar archive: {_tar_error(exc, file)}")
         return
     count = 0
     name = ""

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from storykit._decoding import decode
+from storykit._decoding import binary_what, decode
 from storykit._records import Failure, Origin, Piece, read_error, size_text
 from storykit.errors import StoryParseError
 
@@ -180,8 +180,24 @@ class _DumpSplitter:
     def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
         origin = Origin(self.path, self.member, first)
         if len(piece) > self.limit:
-            return read_error(origin, _story_too_long(self.limit), first)
+            return read_error(origin, self.refusal([piece]), first)
         return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
+
+    def refusal(self, parts: list[str]) -> str:
+        """Why a story too long is refused: binary data if its first KiB holds NUL.
+
+        As a story within the limit is (:func:`storykit._pieces.parse_text`): a binary file
+        (a library named ``.txt``, ``/dev/urandom``) was "a story longer than the 16 MiB
+        limit", which sends the user to raise the limit.
+        """
+        head = ""
+        for part in parts:
+            head += part[:_HEAD]
+            if len(head) >= _HEAD:
+                break
+        if "\0" in head[:_HEAD]:
+            return binary_what(head)
+        return _story_too_long(self.limit)
 
     def too_long(self) -> Iterator[Failure]:
         """Refuse the unfinished story once it is over the limit, and skip what is left.
@@ -192,7 +208,7 @@ class _DumpSplitter:
         """
         if self.size <= self.limit:
             return
-        message = _story_too_long(self.limit)
+        message = self.refusal(self.parts)
         if self.endless:
             message = f"{message}, {ENDLESS}"
             self.stopped = True
@@ -463,6 +479,9 @@ def _one_story(text: str) -> list[tuple[int, str]] | None:
 
 ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
 """Why a stream of unknown size is not read past a story (or a line) over the limit."""
+
+
+_HEAD = 1024  # the characters a story's text is looked at for NUL: binary data
 
 
 def _story_too_long(limit: int) -> str:

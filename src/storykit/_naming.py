@@ -180,6 +180,8 @@ class Namer:
     def choose(self, name: str) -> str:
         """The stem for an input whose output would be ``name`` (a path, no suffix).
 
+        ``name`` too long for a file's name with the suffix (an archive member's, or
+        ``x…x.txt`` written as ``.jsonld``) is first cut short to fit, as :func:`_fit` cuts.
         The plain name is ``name`` unless another input has it already, or may have it as
         one of its numbered names (``b-1`` after ``b``, which may hold several stories);
         then it is the first of ``name~2``, ``name~3``… that is free. Apart from it, the
@@ -195,6 +197,7 @@ class Namer:
         name and ``FAMILY`` joined by a NUL (no path holds one): a string, as cheap to send
         to a worker as before.
         """
+        name = _fit(name, self.suffix)  # (a member's name, or x…x.txt written as .jsonld)
         family_name = _fit(name, _NUMBER + self.suffix)  # (cut when -N would not fit)
         if family_name == name and self._plain_free(name) and self._family_free(name):
             self._take(name, family=True)  # the usual way: no clash
@@ -224,21 +227,24 @@ class Namer:
         name of the run as a file's is: the one named later gives way, a folder as
         ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file).
         """
-        if not parts:
-            return self.root
-        given = os.path.join(self.root, *parts)
-        known = self.folders.get(given)
-        if known is not None:
-            return known
-        parent = self._folder(parts[:-1])
-        name, suffix = parts[-1], self.suffix
-        if len(name) > len(suffix) and os.path.normcase(name).endswith(os.path.normcase(suffix)):
-            plain = self._free(os.path.join(parent, name[: -len(suffix)]), family=False)
-            self._take(plain, family=False)  # no file is named as the folder
-            folder = plain + name[-len(suffix) :]
-        else:
-            folder = os.path.join(parent, name)
-        self.folders[given] = folder
+        known = len(parts)  # the folders down to parts[known - 1] are named already
+        while known and os.path.join(self.root, *parts[:known]) not in self.folders:
+            known -= 1
+        given = os.path.join(self.root, *parts[:known])
+        folder = self.folders[given] if known else self.root
+        suffix = self.suffix
+        for name in parts[known:]:  # (a loop, not a call a level: folders 1,000 deep)
+            given = os.path.join(given, name)
+            if len(name) > len(suffix) and os.path.normcase(name).endswith(
+                os.path.normcase(suffix)
+            ):
+                given_plain = _fit(os.path.join(folder, name[: -len(suffix)]), suffix)
+                plain = self._free(given_plain, family=False)
+                self._take(plain, family=False)  # no file is named as the folder
+                folder = plain + name[-len(suffix) :]
+            else:
+                folder = _fit(os.path.join(folder, name), "")  # (an archive member's folder)
+            self.folders[given] = folder
         return folder
 
     def _free(self, name: str, *, family: bool) -> str:

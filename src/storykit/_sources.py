@@ -30,6 +30,7 @@ __all__ = [
     "Limits",
     "Source",
     "check_format",
+    "checked_limits",
     "expand",
     "format_of",
     "input_name",
@@ -65,6 +66,23 @@ class Limits(NamedTuple):
     """The most bytes read out of one archive."""
     max_members: int = DEFAULT_MAX_MEMBERS
     """The most members one archive may hold."""
+
+
+def checked_limits(max_member_size: int, max_total_size: int, max_members: int) -> Limits:
+    """The limits a reading function was given, checked as the command checks its options.
+
+    Raises:
+        TypeError: A limit is no whole number (``"16M"``, ``None``, ``1.5``, ``True``).
+        ValueError: A limit is less than 1.
+    """
+    limits = Limits(max_member_size, max_total_size, max_members)
+    for name, value in zip(Limits._fields, limits, strict=True):
+        unit = "members" if name == "max_members" else "bytes"
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name}: expected a whole number of {unit}, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name}: must be 1 or more, got {value}")
+    return limits
 
 
 JSONL_SUFFIX = ".jsonl"
@@ -215,14 +233,35 @@ def is_stream(path: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+class _Folder(str):
+    """A folder met in a listing (:func:`_listing`): :func:`_walk` goes into it there."""
+
+    __slots__ = ()
+
+
 def _walk(top: str) -> Iterator[str | Failure]:
     """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
 
-    Only one directory's names are held at a time. Links to directories are not followed
-    (as in :func:`os.walk`), so a link loop cannot trap the walk. A named pipe, device or
-    socket is a :class:`Failure`, not read, and so is a folder that cannot be listed (no
-    permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
+    Only the names of the directories on the way down are held. Links to directories are
+    not followed (as in :func:`os.walk`), so a link loop cannot trap the walk. A named
+    pipe, device or socket is a :class:`Failure`, not read, and so is a folder that cannot
+    be listed (no permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
+    A stack of listings, not a call per folder: folders 1,000 deep (the recursion limit)
+    ended the command with a ``RecursionError``.
     """
+    listings = [_listing(top)]
+    while listings:
+        found = next(listings[-1], None)
+        if found is None:
+            listings.pop()
+        elif isinstance(found, _Folder):
+            listings.append(_listing(found))
+        else:
+            yield found
+
+
+def _listing(top: str) -> Iterator[str | Failure]:
+    """The story files and folders (as :class:`_Folder`) in folder ``top``, sorted."""
     files: list[str] = []
     folders: set[str] = set()
     odd: set[str] = set()  # not a regular file by its entry (or a link): looked at closer
@@ -247,7 +286,7 @@ def _walk(top: str) -> Iterator[str | Failure]:
     for k, name in enumerate(files):
         path = os.path.join(top, name)
         if name in folders:
-            yield from _walk(path)
+            yield _Folder(path)
             continue
         if k + AHEAD > ahead:  # keep between AHEAD and twice that asked for
             ahead = read_folder_ahead(top, files, max(k, ahead), folders, odd)
@@ -277,7 +316,7 @@ def _glob(pattern: str) -> Iterator[str]:
         top = base or os.curdir
         if not os.path.isdir(top):
             continue
-        for folder, folders, files in os.walk(top):  # (links to folders are not followed)
+        for folder, folders, files in _os_walk(top):  # (links to folders are not followed)
             folders[:] = [name for name in folders if not name.startswith(".")]
             here = folder if base else os.path.relpath(folder)  # "**/x": no "./" in front
             here = "" if here == os.curdir and not base else here
@@ -290,6 +329,35 @@ def _glob(pattern: str) -> Iterator[str]:
             elif base:
                 yield os.path.join(base, "")
             yield from (os.path.join(here, f) for f in files if not f.startswith("."))
+
+
+def _os_walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``, with a list of folders to go into, not a call per folder.
+
+    Before Python 3.12 ``os.walk`` calls itself a folder: ``'dumps/**/*.txt'`` over folders
+    1,000 deep was a ``RecursionError``. As it: top down (``folders`` may be changed in
+    place to prune), links to folders listed but not followed, unreadable folders skipped.
+    """
+    waiting = [top]
+    while waiting:
+        folder = waiting.pop()
+        folders: list[str] = []
+        files: list[str] = []
+        into: set[str] = set()  # the folders that are no links
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (folders if is_dir else files).append(entry.name)
+                    if is_dir and not entry.is_symlink():
+                        into.add(entry.name)
+        except OSError:
+            continue
+        yield folder, folders, files
+        waiting += [os.path.join(folder, name) for name in reversed(folders) if name in into]
 
 
 def expand(source: object) -> Iterator[str | IO[Any] | Failure]:

@@ -72,7 +72,7 @@ def make_folder(folder: str) -> list[str]:
             break
         path = head
     try:
-        os.makedirs(folder, exist_ok=True)
+        _make_each(folder, missing)
     except (FileExistsError, NotADirectoryError) as exc:  # (a file, or a file above it)
         message = "not a folder (a file is in the way)"
         in_the_way = _file_in_the_way(folder) or exc.filename
@@ -81,6 +81,23 @@ def make_folder(folder: str) -> list[str]:
         remove_empty(missing)  # a part made before a later one failed
         raise
     return missing
+
+
+def _make_each(folder: str, missing: list[str]) -> None:
+    """``os.makedirs(folder, exist_ok=True)``, given its ``missing`` folders (innermost first).
+
+    One ``mkdir`` after another: ``os.makedirs`` calls itself once a folder, and an output
+    folder 1,000 deep (mirroring such an input) was a ``RecursionError``.
+
+    Raises:
+        FileExistsError: ``folder``, or a part of it, is a file.
+        NotADirectoryError: A part of ``folder`` above a missing one is a file.
+    """
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # (made since: another process, a link)
+            os.mkdir(path)
+    if not os.path.isdir(folder):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), folder)
 
 
 def _file_in_the_way(folder: str) -> str | None:

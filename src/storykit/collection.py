@@ -49,6 +49,7 @@ from storykit._sources import (
     Limits,
     Source,
     check_format,
+    checked_limits,
     iter_paths,
 )
 from storykit._walk import Named, Opened, read_whole, walk
@@ -164,7 +165,7 @@ def iter_blobs(
         UnknownFormatError: ``format`` names no format that can be read.
         TypeError: ``source`` is of a type that names no stories.
     """
-    limits = Limits(max_member_size, max_total_size, max_members)
+    limits = checked_limits(max_member_size, max_total_size, max_members)
     for found in walk(source, format=format, limits=limits):
         if isinstance(found, Named):
             yield Blob(Origin(found.path), found.format)
@@ -194,7 +195,7 @@ def iter_pieces(
         UnknownFormatError: ``format`` names no format that can be read.
         TypeError: ``source`` is of a type that names no stories.
     """
-    limits = Limits(max_member_size, max_total_size, max_members)
+    limits = checked_limits(max_member_size, max_total_size, max_members)
     return _pieces(source, format, limits, empty=False)
 
 
@@ -253,7 +254,7 @@ def _records(
         if errors == "warn":
             warnings.warn(str(error), StoryWarning, stacklevel=4)
 
-    limits = Limits(max_member_size, max_total_size, max_members)
+    limits = checked_limits(max_member_size, max_total_size, max_members)
     for event in _pieces(source, format, limits, empty=empty):
         if isinstance(event, Skipped):
             continue
@@ -291,9 +292,11 @@ def iter_records(
         StoryParseError: Under ``errors="raise"``, at the first story that cannot be read.
         OSError: Under ``errors="raise"``, when a named file is missing or unreadable.
         UnknownFormatError: ``format`` names no format that can be read.
-        ValueError: ``errors`` is not one of the three policies.
+        ValueError: ``errors`` is not one of the three policies, or a limit is below 1.
+        TypeError: A limit is no whole number (``max_member_size="16M"``).
     """
     _check_options(errors, format)
+    checked_limits(max_member_size, max_total_size, max_members)  # now, not at the first story
     log = ErrorLog() if log is None else log
     items = _records(
         source,
@@ -354,7 +357,8 @@ def iter_stories(
         StoryParseError: Under ``errors="raise"``, at the first story that cannot be read.
         OSError: Under ``errors="raise"``, when a named file is missing or unreadable.
         UnknownFormatError: ``format`` names no format that can be read.
-        ValueError: ``errors`` is not one of the three policies.
+        ValueError: ``errors`` is not one of the three policies, or a limit is below 1.
+        TypeError: A limit is no whole number (``max_member_size="16M"``).
     """
     records = iter_records(
         source,

@@ -321,6 +321,21 @@ def test_a_name_near_the_length_limit_is_cut_short_to_take_its_tilde() -> None:
     ]
 
 
+def test_a_name_too_long_for_the_output_suffix_is_cut_short() -> None:
+    """Found by an attacker session: ``x…x.txt`` (251 x's) written as ``.jsonld`` failed
+    "File name too long" (258 bytes), without any clash; so did a long archive member's
+    name. The plain name is cut to fit as the numbered names and ``~2`` were."""
+    namer = Namer("OUT", ".jsonld")
+    stem = namer.choose(f"OUT/{'x' * 251}")
+    assert outputs(namer, stem, 1) == [f"OUT/{'x' * 248}.jsonld"]
+    again = namer.choose(f"OUT/{'x' * 249}")  # cut to the same name: it gives way
+    assert outputs(namer, again, 1) == [f"OUT/{'x' * 246}~2.jsonld"]
+    for chosen in (stem, again, namer.choose(f"OUT/{'é' * 200}")):
+        for count in (1, 2, 11):
+            made = outputs(namer, chosen, count)
+            assert all(len(os.path.basename(name).encode()) <= 255 for name in made)
+
+
 def test_a_long_name_keeps_room_for_any_number_of_stories() -> None:
     """Found by the lead: an input of 248 a's (``.txt``) holding 12 stories had 9 written
     (``a…a-9.json``, 255 bytes) and 3 failed "File name too long" (``a…a-10.json``, 256).
