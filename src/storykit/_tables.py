@@ -19,7 +19,7 @@ from typing import Any
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
-from storykit._batch_args import check_not_an_input
+from storykit._batch_args import _limits, check_not_an_input
 from storykit._cli_names import located, shown
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
@@ -65,9 +65,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
         errors="raise" if args.fail_fast else "collect",
         format=args.input_format,
         splitter=None,
-        max_member_size=args.max_member_size,
-        max_total_size=args.max_total_size,
-        max_members=args.max_members,
+        limits=_limits(args),
         log=log,
         empty=True,
     )

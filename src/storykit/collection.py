@@ -237,9 +237,7 @@ def _records(
     errors: str,
     format: str | None,
     splitter: TagSplitter | None,
-    max_member_size: int,
-    max_total_size: int,
-    max_members: int,
+    limits: Limits,
     log: ErrorLog,
     empty: bool = False,
 ) -> Iterator[tuple[Origin, Story]]:
@@ -254,7 +252,6 @@ def _records(
         if errors == "warn":
             warnings.warn(str(error), StoryWarning, stacklevel=4)
 
-    limits = checked_limits(max_member_size, max_total_size, max_members)
     for event in _pieces(source, format, limits, empty=empty):
         if isinstance(event, Skipped):
             continue
@@ -296,17 +293,10 @@ def iter_records(
         TypeError: A limit is no whole number (``max_member_size="16M"``).
     """
     _check_options(errors, format)
-    checked_limits(max_member_size, max_total_size, max_members)  # now, not at the first story
+    limits = checked_limits(max_member_size, max_total_size, max_members)  # (now, not later)
     log = ErrorLog() if log is None else log
     items = _records(
-        source,
-        errors=errors,
-        format=format,
-        splitter=splitter,
-        max_member_size=max_member_size,
-        max_total_size=max_total_size,
-        max_members=max_members,
-        log=log,
+        source, errors=errors, format=format, splitter=splitter, limits=limits, log=log
     )
     return StoryStream(items, log)
 
