@@ -92,11 +92,17 @@ def loads(
 def read_story(
     data: str | bytes,
     format: str | None = None,
+    function: str = "loads",
+    /,
     *,
     filename: str | None = None,
     **options: Any,
 ) -> Story:
-    """:func:`loads` for a format name only known when running (storykit's own callers)."""
+    """:func:`loads` for a format name only known when running (storykit's own callers).
+
+    ``function`` is the public function named when the format's reader refuses an option
+    (positional only: an option of that name is the reader's, and refused).
+    """
     module: TextFormat | None = None
     named: str | None = None  # the format the file's name says it holds
     if format is not None:
@@ -138,6 +144,8 @@ def read_story(
         check_text(text, filename)  # a lone surrogate: refused, saying where
     if module is None:
         module = formats.reader(named if named is not None else formats.sniff(text))
+    if options:
+        formats.check_options(function, module.NAME, options, read=True)
     # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
     # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
     checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
@@ -255,7 +263,7 @@ def load(
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
         data = _read_file(source, filename)
-    return read_story(data, format, filename=filename, **options)
+    return read_story(data, format, "load", filename=filename, **options)
 
 
 @overload
@@ -293,18 +301,26 @@ def dumps(
         UnknownFormatError: ``format`` names no format written as text (the message says
             which function writes a SQLite or Parquet file).
         UnrepresentableError: The format cannot hold this story unchanged.
-        TypeError: The format's writer takes no such option.
+        TypeError: The format's writer takes no such option (the message names the
+            options it takes).
     """
     return write_story(story, format, **options)
 
 
-def write_story(story: Story, format: str, **options: Any) -> str:
-    """:func:`dumps` for a format name only known when running (storykit's own callers)."""
+def write_story(story: Story, format: str, function: str = "dumps", /, **options: Any) -> str:
+    """:func:`dumps` for a format name only known when running (storykit's own callers).
+
+    ``function`` is the public function named when the format's writer refuses an option
+    (positional only: an option of that name is the writer's, and refused).
+    """
     if not isinstance(story, Story):
-        msg = f"dumps() takes a Story, not {type(story).__name__}"
+        msg = f"{function}() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
     name, implied = formats.resolve(format)
-    return formats.writer(name).dumps(story, **{**implied, **options})
+    module = formats.writer(name)
+    if options:
+        formats.check_options(function, name, options, read=False)
+    return module.dumps(story, **{**implied, **options})
 
 
 @overload
@@ -388,7 +404,7 @@ def dump(
             format = _format_from_name(path, path)
         if formats.resolve(format)[0] == "html":
             options.setdefault("standalone", True)  # a file is opened in a browser: a page
-        text = _line(write_story(story, format, **options), format)
+        text = _line(write_story(story, format, "dump", **options), format)
         from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
 
         # whole or not at all: a failed write (a full disk) leaves no file, and no old one
@@ -404,7 +420,7 @@ def dump(
                 )
                 raise UnknownFormatError(msg)
             format = _format_from_name(name, f"the open file {name!r}")
-        target.write(_line(write_story(story, format, **options), format))
+        target.write(_line(write_story(story, format, "dump", **options), format))
 
 
 def _format_from_name(name: str, where: str) -> str:
