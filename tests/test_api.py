@@ -80,6 +80,33 @@ def test_dump_picks_the_format_from_the_suffix(tmp_path: Path, seed_story: story
     assert out.getvalue() == SEED.read_text("utf-8")
 
 
+def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> None:
+    """``dump(story, "/nonexist/a.json")`` made the missing folders, which ``open`` and
+    ``Path.write_text`` do not (nor ``to_sqlite``): a typo in a path made a tree. The error
+    names the file and the folder that is missing; the command's ``-o`` still makes it."""
+    writes = {
+        "a.json": lambda path: storykit.dump(seed_story, path),
+        "a.jsonl": lambda path: storykit.dump_many([seed_story], path),
+    }
+    try:
+        import pyarrow  # noqa: F401 - the parquet extra, when installed
+
+        writes["a.parquet"] = lambda path: storykit.to_parquet([seed_story], path)
+    except ImportError:
+        pass
+    for name, write in writes.items():
+        path = tmp_path / "new" / "sub" / name
+        with pytest.raises(FileNotFoundError) as caught:
+            write(path)
+        assert str(caught.value) == (f"[Errno 2] the folder {path.parent} does not exist: '{path}'")
+        assert not (tmp_path / "new").exists()
+    from storykit.cli import main
+
+    out = tmp_path / "new" / "sub" / "a.json"
+    assert main(["convert", str(SEED), "-o", str(out)]) == 0
+    assert storykit.load(out) == seed_story
+
+
 def test_unknown_formats_list_the_known_ones(tmp_path: Path, seed_story: storykit.Story) -> None:
     with pytest.raises(
         UnknownFormatError, match=r"unknown format 'yaml'; known formats: .*json.*text"

@@ -386,6 +386,7 @@ def dump(
 
     A path is written through a temporary file in the same folder, renamed into place
     when complete: if writing fails, no file is left (and an existing one is unchanged).
+    The folder must exist, as for :func:`open`: it is not made.
     An existing regular file is replaced; a device or FIFO is written into. HTML written to
     a path is a whole page (``standalone=True``) unless ``standalone=False`` is passed;
     :func:`dumps` and an open file get the ``<article>`` fragment unless it is asked for.
@@ -397,6 +398,8 @@ def dump(
         UnknownFormatError: No format given and the name's suffix is not a known one (or
             an open file has no name); or the format is a file format (SQLite, Parquet: the
             message names the function that writes it).
+        FileNotFoundError: The path's folder does not exist (the message names it).
+        OSError: The file cannot be written.
     """
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
@@ -408,8 +411,8 @@ def dump(
         from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
 
         # whole or not at all: a failed write (a full disk) leaves no file, and no old one
-        # half overwritten; a device or FIFO is written into
-        write_atomic(path, text, force=True, into_special=True)
+        # half overwritten; a device or FIFO is written into; as open(), no folder is made
+        write_atomic(path, text, force=True, into_special=True, make_folder=False)
     else:
         if format is None:
             name: object = getattr(target, "name", None)
