@@ -80,6 +80,33 @@ def test_dump_picks_the_format_from_the_suffix(tmp_path: Path, seed_story: story
     assert out.getvalue() == SEED.read_text("utf-8")
 
 
+def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> None:
+    """``dump(story, "/nonexist/a.json")`` made the missing folders, which ``open`` and
+    ``Path.write_text`` do not (nor ``to_sqlite``): a typo in a path made a tree. The error
+    names the file and the folder that is missing; the command's ``-o`` still makes it."""
+    writes = {
+        "a.json": lambda path: storykit.dump(seed_story, path),
+        "a.jsonl": lambda path: storykit.dump_many([seed_story], path),
+    }
+    try:
+        import pyarrow  # noqa: F401 - the parquet extra, when installed
+
+        writes["a.parquet"] = lambda path: storykit.to_parquet([seed_story], path)
+    except ImportError:
+        pass
+    for name, write in writes.items():
+        path = tmp_path / "new" / "sub" / name
+        with pytest.raises(FileNotFoundError) as caught:
+            write(path)
+        assert str(caught.value) == (f"[Errno 2] the folder {path.parent} does not exist: '{path}'")
+        assert not (tmp_path / "new").exists()
+    from storykit.cli import main
+
+    out = tmp_path / "new" / "sub" / "a.json"
+    assert main(["convert", str(SEED), "-o", str(out)]) == 0
+    assert storykit.load(out) == seed_story
+
+
 def test_unknown_formats_list_the_known_ones(tmp_path: Path, seed_story: storykit.Story) -> None:
     with pytest.raises(
         UnknownFormatError, match=r"unknown format 'yaml'; known formats: .*json.*text"
@@ -97,6 +124,52 @@ def test_wrong_argument_types() -> None:
         storykit.dumps("not a story", "json")
     with pytest.raises(TypeError, match="takes str or bytes"):
         storykit.loads(42)
+
+
+@pytest.mark.parametrize("name", ["text", "json", "markdown", "html", "jsonl"])
+def test_an_option_a_format_does_not_take_is_named_with_the_function(
+    name: str, seed_story: storykit.Story
+) -> None:
+    """``loads(text, "text", foo=1)`` said "_loads_checked() got an unexpected keyword
+    argument 'foo'" (and the other entry points "loads()"/"dumps()" of a format module):
+    each now names the public function, the format, the option and what the format takes."""
+    fmt = storykit.formats.resolve(name)[0]
+    writes = ", ".join(storykit.formats.WRITER_OPTIONS[fmt].__annotations__)
+    calls = [
+        ("dumps", lambda: storykit.dumps(seed_story, name, foo=1)),
+        ("dump", lambda: storykit.dump(seed_story, io.StringIO(), name, foo=1)),
+    ]
+    if fmt != "html":  # written only
+        data = storykit.dumps(seed_story, name)
+        calls += [
+            ("loads", lambda: storykit.loads(data, name, foo=1)),
+            ("load", lambda: storykit.load(io.StringIO(data), name, foo=1)),
+        ]
+    for function, call in calls:
+        with pytest.raises(TypeError) as caught:
+            call()
+        read = function.startswith("load")
+        takes = ("splitter" if fmt == "text" else "none") if read else writes
+        role = "reader" if read else "writer"
+        assert str(caught.value) == (
+            f"storykit.{function}(): the {fmt} {role} takes no option 'foo' (it takes {takes})"
+        )
+
+
+def test_a_refused_option_s_near_name_is_offered(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    with pytest.raises(TypeError, match=r"takes no option 'indnt' .*; did you mean indent\?$"):
+        storykit.dumps(seed_story, "json", indnt=1)
+    with pytest.raises(TypeError, match=r"^storykit.dump\(\): the html writer .*'front_matter'"):
+        storykit.dump(seed_story, tmp_path / "s.html", front_matter=False)
+    assert not (tmp_path / "s.html").exists()
+    # a sniffed format's reader refuses too; ``function`` is an option like any other
+    data = storykit.dumps(seed_story, "json")
+    with pytest.raises(TypeError, match=r"^storykit.loads\(\): the json reader .*'splitter'"):
+        storykit.loads(data, splitter=None)
+    with pytest.raises(TypeError, match=r"takes no options 'function', 'x' "):
+        storykit.dumps(seed_story, "json", function="dumps", x=1)
 
 
 @pytest.mark.parametrize("name", ["text", "json", "markdown", "ninjs"])

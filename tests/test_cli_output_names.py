@@ -244,3 +244,18 @@ def test_the_names_are_the_same_with_one_process_or_two(tmp_path: Path) -> None:
         seen.append({name: (out / name).read_bytes() for name in files_under(out)})
     assert seen[0] == seen[1]
     assert len(seen[0]) == sum(1 + i % 3 for i in range(150)) + 12
+
+
+def test_a_write_error_on_a_long_path_keeps_its_reason(tmp_path: Path) -> None:
+    """Found by an attacker session: "IN: cannot write OUT/…: File name too long" for an
+    output path of 4,000 characters was cut at the message's length limit, the reason with
+    it. The path's middle is left out now (saying how much), and the reason stays."""
+    deep = Path("in", *(f"d{i:02d}" + "x" * 240 for i in range(16)))
+    write(tmp_path / deep / "a.txt", dump(1))
+    out = "o" * 200
+    done = cli("convert", "in", "-o", f"{out}/", "--to", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    error, count = done.stderr.splitlines()
+    assert count == "0 converted, 1 failed"
+    shown = f"{out[:100]}…[3,811 more characters]…{'x' * 193}/a.json"
+    assert error == f"{deep / 'a.txt'}:1: cannot write {shown}: File name too long"

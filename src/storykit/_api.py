@@ -92,11 +92,17 @@ def loads(
 def read_story(
     data: str | bytes,
     format: str | None = None,
+    function: str = "loads",
+    /,
     *,
     filename: str | None = None,
     **options: Any,
 ) -> Story:
-    """:func:`loads` for a format name only known when running (storykit's own callers)."""
+    """:func:`loads` for a format name only known when running (storykit's own callers).
+
+    ``function`` is the public function named when the format's reader refuses an option
+    (positional only: an option of that name is the reader's, and refused).
+    """
     module: TextFormat | None = None
     named: str | None = None  # the format the file's name says it holds
     if format is not None:
@@ -138,6 +144,8 @@ def read_story(
         check_text(text, filename)  # a lone surrogate: refused, saying where
     if module is None:
         module = formats.reader(named if named is not None else formats.sniff(text))
+    if options:
+        formats.check_options(function, module.NAME, options, read=True)
     # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
     # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
     checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
@@ -255,7 +263,7 @@ def load(
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
         data = _read_file(source, filename)
-    return read_story(data, format, filename=filename, **options)
+    return read_story(data, format, "load", filename=filename, **options)
 
 
 @overload
@@ -293,18 +301,26 @@ def dumps(
         UnknownFormatError: ``format`` names no format written as text (the message says
             which function writes a SQLite or Parquet file).
         UnrepresentableError: The format cannot hold this story unchanged.
-        TypeError: The format's writer takes no such option.
+        TypeError: The format's writer takes no such option (the message names the
+            options it takes).
     """
     return write_story(story, format, **options)
 
 
-def write_story(story: Story, format: str, **options: Any) -> str:
-    """:func:`dumps` for a format name only known when running (storykit's own callers)."""
+def write_story(story: Story, format: str, function: str = "dumps", /, **options: Any) -> str:
+    """:func:`dumps` for a format name only known when running (storykit's own callers).
+
+    ``function`` is the public function named when the format's writer refuses an option
+    (positional only: an option of that name is the writer's, and refused).
+    """
     if not isinstance(story, Story):
-        msg = f"dumps() takes a Story, not {type(story).__name__}"
+        msg = f"{function}() takes a Story, not {type(story).__name__}"
         raise TypeError(msg)
     name, implied = formats.resolve(format)
-    return formats.writer(name).dumps(story, **{**implied, **options})
+    module = formats.writer(name)
+    if options:
+        formats.check_options(function, name, options, read=False)
+    return module.dumps(story, **{**implied, **options})
 
 
 @overload
@@ -370,6 +386,7 @@ def dump(
 
     A path is written through a temporary file in the same folder, renamed into place
     when complete: if writing fails, no file is left (and an existing one is unchanged).
+    The folder must exist, as for :func:`open`: it is not made.
     An existing regular file is replaced; a device or FIFO is written into. HTML written to
     a path is a whole page (``standalone=True``) unless ``standalone=False`` is passed;
     :func:`dumps` and an open file get the ``<article>`` fragment unless it is asked for.
@@ -381,6 +398,8 @@ def dump(
         UnknownFormatError: No format given and the name's suffix is not a known one (or
             an open file has no name); or the format is a file format (SQLite, Parquet: the
             message names the function that writes it).
+        FileNotFoundError: The path's folder does not exist (the message names it).
+        OSError: The file cannot be written.
     """
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
@@ -388,12 +407,12 @@ def dump(
             format = _format_from_name(path, path)
         if formats.resolve(format)[0] == "html":
             options.setdefault("standalone", True)  # a file is opened in a browser: a page
-        text = _line(write_story(story, format, **options), format)
+        text = _line(write_story(story, format, "dump", **options), format)
         from storykit._writing import write_atomic  # noqa: PLC0415 - only when writing a path
 
         # whole or not at all: a failed write (a full disk) leaves no file, and no old one
-        # half overwritten; a device or FIFO is written into
-        write_atomic(path, text, force=True, into_special=True)
+        # half overwritten; a device or FIFO is written into; as open(), no folder is made
+        write_atomic(path, text, force=True, into_special=True, make_folder=False)
     else:
         if format is None:
             name: object = getattr(target, "name", None)
@@ -404,7 +423,7 @@ def dump(
                 )
                 raise UnknownFormatError(msg)
             format = _format_from_name(name, f"the open file {name!r}")
-        target.write(_line(write_story(story, format, **options), format))
+        target.write(_line(write_story(story, format, "dump", **options), format))
 
 
 def _format_from_name(name: str, where: str) -> str:

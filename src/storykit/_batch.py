@@ -45,7 +45,7 @@ from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX, input_name
 from storykit._units import PassedOver, story_units, units
-from storykit._work_records import Job, Result, Unit
+from storykit._work_records import Job, Result, Unit, no_story
 from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
     AtomicFile,
@@ -302,26 +302,26 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         pieces = iter_pieces(_sources(inputs), format=args.input_format, **_limits(args)._asdict())
         annotated = annotate(pieces)
         first = next(annotated, None)
-        if first is None:
-            sys.stderr.write(safe(f"{place(input_name(inputs[0]))}: no story here") + "\n")
-            return EXIT_FAILED
-        only_one = isinstance(first.event, Piece) and not first.multi
-        several = isinstance(first.event, Piece) and not only_one
-        if mode == "stream" and several and to == "json" and holds_one_document(out):
-            held = place(first.event.origin.path, first.event.origin.member)
-            given = args.to is not None
-            raise many_in_one_document(out or "", to, inputs, given=given, held=held)
-        if mode == "stream" and several and to not in ("json", "text"):
-            sys.stderr.write(
-                safe(
-                    f"{place(first.event.origin.path, first.event.origin.member)} holds "
-                    f"several stories; to write them as {to}, "
-                    + _give_folder(out, to, inputs, given=args.to is not None)
+        if first is None:  # read, and no story: a failure, counted as a folder's file is
+            work = iter([no_story(Origin(input_name(inputs[0])))])
+        else:
+            only_one = isinstance(first.event, Piece) and not first.multi
+            several = isinstance(first.event, Piece) and not only_one
+            if mode == "stream" and several and to == "json" and holds_one_document(out):
+                held = place(first.event.origin.path, first.event.origin.member)
+                given = args.to is not None
+                raise many_in_one_document(out or "", to, inputs, given=given, held=held)
+            if mode == "stream" and several and to not in ("json", "text"):
+                sys.stderr.write(
+                    safe(
+                        f"{place(first.event.origin.path, first.event.origin.member)} holds "
+                        f"several stories; to write them as {to}, "
+                        + _give_folder(out, to, inputs, given=args.to is not None)
+                    )
+                    + "\n"
                 )
-                + "\n"
-            )
-            return EXIT_FAILED
-        work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
+                return EXIT_FAILED
+            work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
         work = _engine_units(inputs, args, namer, written, passed_over)
     options = _format_options(args, to, to_file=out is not None)

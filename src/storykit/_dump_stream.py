@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from storykit._decoding import binary_what, decode
-from storykit._records import Failure, Origin, Piece, read_error, size_text
+from storykit._records import Failure, Origin, Piece, bytes_over, read_error, size_text
 from storykit.errors import StoryParseError
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ class _DumpSplitter:
 
     def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
         origin = Origin(self.path, self.member, first)
-        if len(piece) > self.limit:
+        if bytes_over(piece, self.limit):  # (too_long counts characters: fewer, or as many)
             return read_error(origin, self.refusal([piece]), first)
         return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
 

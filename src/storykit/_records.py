@@ -24,6 +24,7 @@ __all__ = [
     "Piece",
     "Skipped",
     "as_options",
+    "bytes_over",
     "error_as_options",
     "read_error",
     "size_text",
@@ -126,6 +127,20 @@ def size_text(n: int) -> str:
         if n >= scale and n % scale == 0:
             return f"{n // scale} {unit}"
     return f"{n:,} bytes"
+
+
+def bytes_over(text: str, limit: int) -> bool:
+    """Whether ``text`` (decoded with ``surrogateescape``) was more than ``limit`` bytes.
+
+    The limit (``max_member_size``) counts bytes everywhere; a story split out of a dump is
+    text by then. It is encoded again only when its length cannot tell: a character is one
+    to four bytes.
+    """
+    if len(text) > limit:
+        return True
+    if len(text) * 4 <= limit or text.isascii():
+        return False
+    return len(text.encode("utf-8", "surrogateescape")) > limit
 
 
 def too_large(limit: int, what: str | None = None) -> str:

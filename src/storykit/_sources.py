@@ -61,7 +61,7 @@ class Limits(NamedTuple):
     """
 
     max_member_size: int = DEFAULT_MAX_MEMBER_SIZE
-    """The largest archive member, whole-file story, dump story or JSON line read."""
+    """The most bytes of an archive member, whole-file story, dump story or JSON line read."""
     max_total_size: int = DEFAULT_MAX_TOTAL_SIZE
     """The most bytes read out of one archive."""
     max_members: int = DEFAULT_MAX_MEMBERS

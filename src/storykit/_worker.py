@@ -52,7 +52,7 @@ from storykit._work_records import (
     no_story,
 )
 from storykit._writing import write_atomic
-from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
+from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError, _shown_path
 from storykit.model import Story
 
 __all__ = ["SITE_INDEX", "Numbered", "annotate", "work"]
@@ -373,7 +373,7 @@ class _Chunk:
             self.results.append(Result(origin.path, origin.member, origin.line, "exists", dest))
             return False
         except OSError as exc:
-            result = failed(origin, f"cannot write {dest}: {exc.strerror or exc}")
+            result = failed(origin, f"cannot write {_shown_path(dest)}: {exc.strerror or exc}")
             if exc.errno in _FULL:
                 result, self.full = result._replace(kind="full"), True
             self.results.append(result)

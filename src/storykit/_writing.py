@@ -124,8 +124,8 @@ def remove_empty(made: Iterable[str]) -> None:
             return
 
 
-def _make_temp(folder: str) -> tuple[int, str, list[str]]:
-    """Create and open a new temporary file in ``folder`` (made if missing).
+def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
+    """Create and open a new temporary file in ``folder`` (made if missing, with ``make``).
 
     The file gets the mode a new file gets (``0o666`` less the umask), as the output would
     with :func:`open`; the folder is made only when the first try says it is missing (one
@@ -135,6 +135,7 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
         The file's descriptor and name, and the folders made for it (innermost first).
 
     Raises:
+        FileNotFoundError: ``folder`` is missing and ``make`` is false (the message says so).
         OSError: The folder cannot be made or written.
     """
     made: list[str] | None = None
@@ -144,9 +145,12 @@ def _make_temp(folder: str) -> tuple[int, str, list[str]]:
             fd = os.open(name, _OPEN_FLAGS, 0o666)
         except FileExistsError:
             continue
-        except (FileNotFoundError, NotADirectoryError):
-            if made is not None:
-                remove_empty(made)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            if not make and isinstance(exc, FileNotFoundError):  # as open(): a library
+                message = f"the folder {folder} does not exist"  # call makes no folder
+                raise FileNotFoundError(errno.ENOENT, message, name) from None
+            if made is not None or not make:
+                remove_empty(made or [])
                 raise
             made = make_folder(folder)  # raises what it raised before, if it fails
         except BaseException:
@@ -293,14 +297,22 @@ class AtomicFile:
     """
 
     def __init__(
-        self, dest: str, *, force: bool, into_special: bool = False, inside: str | None = None
+        self,
+        dest: str,
+        *,
+        force: bool,
+        into_special: bool = False,
+        inside: str | None = None,
+        make_folder: bool = True,
     ) -> None:
         """Open the temporary file (or, with ``into_special``, a device or FIFO ``dest``).
 
         ``inside``, a real folder (an output folder), is one that a link at ``dest`` must not
-        lead out of.
+        lead out of. ``dest``'s folder is made when missing (the command's outputs), unless
+        ``make_folder`` is false (the library's: :func:`storykit.dump`…).
 
         Raises:
+            FileNotFoundError: The folder is missing and ``make_folder`` is false.
             OSError: The folder cannot be made or written.
         """
         self.dest = dest
@@ -316,7 +328,7 @@ class AtomicFile:
         folder = os.path.dirname(dest) or "."  # relative is fine: no one changes folder
         try:
             with signals_held():
-                fd, self.temp, self.made = _make_temp(folder)
+                fd, self.temp, self.made = _make_temp(folder, make=make_folder)
                 self.file = os.fdopen(fd, "wb", buffering=_BUFFER)
         except OSError as exc:
             self.discard()
@@ -374,21 +386,31 @@ class AtomicFile:
 
 
 def write_atomic(
-    dest: str, text: str, *, force: bool, into_special: bool = False, inside: str | None = None
+    dest: str,
+    text: str,
+    *,
+    force: bool,
+    into_special: bool = False,
+    inside: str | None = None,
+    make_folder: bool = True,
 ) -> None:
     """Write ``text`` to ``dest`` through a temporary file in the same folder.
 
     With ``into_special``, a device or FIFO ``dest`` is written into (see
     :class:`AtomicFile`); with ``inside``, a link at ``dest`` to a file outside that real
-    folder is refused (:class:`OutsideLinkError`).
+    folder is refused (:class:`OutsideLinkError`); without ``make_folder``, a missing folder
+    is an error.
 
     Raises:
         FileExistsError: ``dest`` exists and ``force`` is false.
+        FileNotFoundError: The folder is missing and ``make_folder`` is false.
         OSError: The folder cannot be made or written.
     """
     data = text.encode("utf-8")
     with signals_held():  # a few kilobytes: Ctrl-C waits until the file is done or gone
-        out = AtomicFile(dest, force=force, into_special=into_special, inside=inside)
+        out = AtomicFile(
+            dest, force=force, into_special=into_special, inside=inside, make_folder=make_folder
+        )
         try:
             out.write(data)
             out.commit()

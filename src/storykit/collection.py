@@ -443,7 +443,8 @@ def dump_many(
     """Write stories as JSON Lines: one compact storykit JSON document a line.
 
     A path is written atomically (a temporary file in the same folder, then renamed over
-    the target), so readers never see half a file; an open file is written as it goes.
+    the target), so readers never see half a file; its folder must exist (it is not
+    made, as with :func:`open`). An open file is written as it goes.
 
     Args:
         stories: Any iterable of stories (a generator is consumed lazily).
@@ -454,13 +455,14 @@ def dump_many(
 
     Raises:
         TypeError: An item is not a :class:`~storykit.Story`.
+        FileNotFoundError: The path's folder does not exist (the message names it).
         OSError: The target cannot be written (a path is then left untouched).
     """
     count = 0
     if isinstance(target, (str, os.PathLike)):
         # as dump() writes a path: a FIFO or a device is written into, never replaced, and
         # the temporary file is one a later run sweeps if this one is killed (kill -9)
-        out = AtomicFile(os.fspath(target), force=True, into_special=True)
+        out = AtomicFile(os.fspath(target), force=True, into_special=True, make_folder=False)
         try:
             for story in stories:
                 out.write((dumps(story, "json", indent=None) + "\n").encode("utf-8"))

@@ -54,6 +54,24 @@ def _quoted(text: str) -> str:
     return f"{text[:MAX_QUOTED_LENGTH]!r}… ({len(text) - MAX_QUOTED_LENGTH:,} more characters)"
 
 
+MAX_PATH_SHOWN = 300
+"""The most characters of a path that a message shows (its start and its end)."""
+
+
+def _shown_path(path: str) -> str:
+    """``path`` in a message, its middle left out when it is long (saying how much).
+
+    A message is cut at :data:`MAX_MESSAGE_LENGTH`: a path of 4,000 characters before
+    ``: File name too long`` took the reason with it. The end (the file's name) and the
+    start (where it is) stay.
+    """
+    if len(path) <= MAX_PATH_SHOWN + 30:  # the slack keeps a nearly short path whole
+        return path
+    head = MAX_PATH_SHOWN // 3
+    tail = MAX_PATH_SHOWN - head
+    return f"{path[:head]}…[{len(path) - MAX_PATH_SHOWN:,} more characters]…{path[-tail:]}"
+
+
 def _json_type(value: object) -> str:
     """What a message calls a parsed JSON value (``a string``, ``an array``, ``null``)."""
     names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}

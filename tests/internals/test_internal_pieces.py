@@ -217,6 +217,31 @@ def test_a_story_over_the_limit_is_skipped_whatever_the_block_size(
     ]
 
 
+@pytest.mark.parametrize("block", [256 * 1024, 700])
+def test_a_story_in_a_dump_is_held_to_the_limit_in_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """Found by an attacker session: a line over the limit was measured in bytes and a
+    story in characters, so a story of 10M characters on one line (20 MB) was refused and
+    the same on many lines was not. Bytes are the rule everywhere: both are refused, and a
+    story of as many bytes in ASCII is read."""
+    monkeypatch.setattr(_dump_stream, "_BLOCK", block)
+    lines = "".join(f"P{i} " + "é" * 60 + ".\n\n" for i in range(20))  # 1,300 chars, 2,540 bytes
+    many = dump(1).replace("Body 1.", "Body\n\n" + lines + "End.")
+    one = dump(2).replace("Body 2.", "← " * 700 + "end.")  # 1,404 chars, 2,804 bytes
+    ascii_ok = dump(3).replace("Body 3.", "Body\n\n" + ("x" * 60 + ".\n\n") * 20 + "End.")
+    text = "\n\n".join([dump(0), many, one, ascii_ok])
+    assert all(len(s) < 2000 for s in (many, one, ascii_ok)) and len(text.encode()) > 5000
+    write(tmp_path / "a.txt", text)
+    stream = storykit.iter_records(tmp_path / "a.txt", errors="collect", max_member_size=2000)
+    assert [s.title for _, s in stream] == [make_story(0).title, make_story(3).title]
+    starts = nav_lines(text)
+    assert [(e.line, e.message) for e in stream.errors] == [
+        (starts[1], "a story longer than the 2,000 bytes limit (max_member_size)"),
+        (starts[2], "a story longer than the 2,000 bytes limit (max_member_size)"),
+    ]
+
+
 def count_scanning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Stream files in 1 KB blocks; count the characters split or searched for stories' ends.
 

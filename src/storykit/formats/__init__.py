@@ -57,6 +57,7 @@ __all__ = [
     "WriteFormat",
     "by_name",
     "by_suffix",
+    "check_options",
     "file_format",
     "names",
     "reader",
@@ -238,6 +239,41 @@ WRITER_OPTIONS: dict[str, type] = {
     "ninjs": NinjsOptions,
 }
 """Each text writer's options ``TypedDict`` (a test checks they match the writers)."""
+
+READER_OPTIONS: dict[str, type] = {"text": TextReadOptions}
+"""Each reader's options ``TypedDict``; a reader not here takes none (but ``filename``)."""
+
+
+def check_options(function: str, name: str, options: Iterable[str], *, read: bool) -> None:
+    """Refuse the options that the format's reader (or writer) does not take, in public terms.
+
+    Args:
+        function: The public function they were given to (``"loads"``), named in the error.
+        name: The format (not an alias).
+        options: The names of the options given.
+        read: Whether they are for the format's reader, else for its writer.
+
+    Raises:
+        TypeError: An option the reader or writer does not take: the message names the
+            function, the format, the options refused and those it takes.
+    """
+    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
+    takes = [] if typed is None else list(typed.__annotations__)
+    refused = [option for option in options if option not in takes]
+    if not refused:
+        return
+    role = "reader" if read else "writer"
+    what = ", ".join(repr(option) for option in refused)
+    plural = "s" if len(refused) > 1 else ""
+    msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
+    msg += f" (it takes {', '.join(takes)})" if takes else " (it takes none)"
+    from difflib import get_close_matches  # noqa: PLC0415 - only for a refused option
+
+    close = get_close_matches(refused[0], takes, n=1, cutoff=0.75)
+    if close:
+        msg += f"; did you mean {close[0]}?"
+    raise TypeError(msg)
+
 
 # --------------------------------------------------------------------------- the registry
 

@@ -192,7 +192,7 @@ def write(
         raise FileExistsError(17, "File exists", target)
     the_schema = schema()
     # named, locked and swept as every output file is (a kill -9 leaves it for the next run)
-    out = AtomicFile(target, force=force)
+    out = AtomicFile(target, force=force, make_folder=False)  # (the command makes it first)
     count = 0
     try:
         with pa.parquet.ParquetWriter(out.file, the_schema, compression="zstd") as writer:
@@ -235,7 +235,7 @@ def to_parquet(
     Args:
         stories: Stories (or ``(origin, story)`` pairs, as :func:`storykit.iter_records`
             gives).
-        path: The file; an existing one is replaced.
+        path: The file; an existing one is replaced. Its folder must exist.
 
     Returns:
         How many stories were written.
@@ -244,6 +244,7 @@ def to_parquet(
         MissingExtraError: pyarrow is not installed (the message says what to install).
         StoryParseError: ``path`` is a device or a FIFO (never replaced).
         TypeError: An item is not a story.
+        FileNotFoundError: The folder of ``path`` does not exist (the message names it).
     """
     return write(stories, path, force=True)
 
