@@ -156,6 +156,28 @@ def test_control_characters_are_escaped_in_messages_and_show(tmp_path: Path) -> 
     assert "\x1b" not in done.stdout
 
 
+def test_bidirectional_controls_are_escaped_in_show_and_messages(tmp_path: Path) -> None:
+    """Found by an attack in s14: show escaped ESC but sent U+202E (and the other bidirectional
+    controls) to the terminal as they were, so a title could read as other words than it
+    holds ("Trojan Source"). They are escaped as the control characters are."""
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    story = attrs.evolve(make_story(1), title="Invoice \u202efdp.exe", tags=("A\u2067B",))
+    write(tmp_path / "t.json", storykit.dumps(story, "json"))
+    done = cli("show", "t.json", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Invoice \\u202efdp.exe" in done.stdout
+    assert "Tags: A\\u2067B" in done.stdout
+    assert not set(bidi) & set(done.stdout + done.stderr)
+    # the messages that quote the input: a member's name ($'…'), a value (repr)
+    bad = storykit.dumps(story, "json").replace('"2026-05-02"', '"2026-05-02\u202e"')
+    make_zip(tmp_path / "z.zip", {f"{bidi}.json": bad})
+    for argv in (["convert", "z.zip", "-o", "out.jsonl"], ["validate", "z.zip"], ["show", "z.zip"]):
+        done = cli(*argv, cwd=tmp_path)
+        said = done.stderr + done.stdout
+        assert "got '2026-05-02\\u202e'" in said, argv
+        assert not set(bidi) & set(said), argv
+
+
 def test_validate_says_a_file_with_no_story_is_no_story(tmp_path: Path) -> None:
     """Found by a first-ten-minutes review: ``validate empty.txt`` said ``0 stories checked:
     0 errors`` and exit 0, where ``convert empty.txt`` says ``no story here`` and fails."""

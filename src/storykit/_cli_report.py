@@ -89,11 +89,14 @@ class Summary:
         stream.write(text + "\n")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What :func:`safe` escapes: control characters, and the bidirectional controls, with which
+a story could make a terminal show its text in another order than it holds it (a title that
+reads as something else: "Trojan Source")."""
 
 
 def safe(text: str, *, newlines: bool = True) -> str:
-    r"""``text`` with control characters (ESC, BEL…) shown escaped, not sent to a terminal.
+    r"""``text`` with control characters (ESC, BEL, U+202E…) shown escaped, not sent to a terminal.
 
     Newlines are escaped too unless ``newlines`` is false (the lines of a story shown). File
     names are written by :mod:`storykit._cli_names` (``$'\xff.txt'``); a lone surrogate

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import secrets
 import stat
 import sys
 import warnings
@@ -281,8 +282,11 @@ def _search(args: argparse.Namespace) -> int:
     problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
     if problem is not None:
         raise UsageError(problem)
-    tty = not args.json and sys.stdout.isatty()
-    mark = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
+    # the hits' text is escaped for the terminal (an ESC or U+202E in a story is shown, not
+    # sent), then the marks, which no story can guess (a random token), are made bold
+    token = secrets.token_hex(8)
+    mark = ("[", "]") if args.json else (f"\ue000{token}", f"\ue001{token}")
+    bold = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
     try:
         hits = search(args.database, args.query, limit=args.limit, mark=mark, max_terms=max_terms)
     except ValueError as exc:
@@ -309,9 +313,11 @@ def _search(args: argparse.Namespace) -> int:
         if number:
             print_stdout("\n")
         about = " · ".join(part for part in (hit.source, hit.published) if part)
-        lines = [hit.title, about, "  " + hit.snippet.replace("\n", " ")]
+        snippet = safe(hit.snippet.replace("\n", " "))
+        snippet = snippet.replace(mark[0], bold[0]).replace(mark[1], bold[1])
+        lines = [safe(hit.title), safe(about), "  " + snippet]
         if hit.url:
-            lines.insert(2, hit.url)
+            lines.insert(2, safe(hit.url))
         print_stdout("\n".join(line for line in lines if line) + "\n")
     if not hits:
         sys.stderr.write("no story matches\n")

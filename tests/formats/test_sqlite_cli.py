@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import storykit
-from storykit import StoryParseError
+from storykit import Section, StoryParseError
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
 from tests.cli_helpers import FF, _fsize_limit, run, run_real, seeded, unmeasured
@@ -288,3 +289,35 @@ def test_a_database_in_a_folder_without_permission_says_so(
     assert info.value.filename == str(out)
     assert main(["convert", str(SEED), "-o", str(out)]) == 1
     assert capsys.readouterr().err == f"storykit convert: error: {out}: Permission denied\n"
+
+
+def test_search_escapes_the_story_text_it_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an attack in s14: ``search`` wrote the hits' titles and snippets as they were,
+    so an ESC (or a U+202E) in a story reached the terminal, where show escapes them. They
+    are escaped as show escapes them; the matched words are still marked (bold on a terminal)."""
+    evil = "\x1b]0;pwned\x07\u202e"
+    story = make(1)
+    assert story.source is not None
+    story = attrs.evolve(
+        story,
+        title=f"Bets {evil} here",
+        source=attrs.evolve(story.source, url=f"https://e.com/{evil}"),
+        sections=(Section("Head", (f"It wagers {evil}\x1b[1m too.",)),),
+    )
+    storykit.dump(story, tmp_path / "a.json")
+    db = tmp_path / "stories.db"
+    assert run(capsys, "convert", str(tmp_path / "a.json"), "-o", str(db))[0] == 0
+    shown = "\\x1b]0;pwned\\x07\\u202e"
+    status, out, _ = run(capsys, "search", str(db), "wagers")
+    assert status == 0
+    assert out.splitlines()[0] == f"Bets {shown} here"
+    assert f"https://e.com/{shown}" in out
+    assert f"It [wagers] {shown}\\x1b[1m too." in out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    status, out, _ = run(capsys, "search", str(db), "wagers")
+    assert f"It \x1b[1mwagers\x1b[0m {shown}\\x1b[1m too." in out
+    assert out.count("\x1b") == 2
+    status, out, _ = run(capsys, "search", str(db), "bets", "--json")
+    assert json.loads(out)[0]["title"] == story.title  # JSON: the text as it is

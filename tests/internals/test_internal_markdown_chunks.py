@@ -24,6 +24,9 @@ MD_BLOCKS = [
     "```",
     "[ref]: https://example.com/r",
     "A [link][ref] here.",
+    "[ref2]: <https://example.com/s> 'a title'",
+    "An ![image][ref2] and [ref2], [ref][], [not one].",
+    "[[[ [\n[",
     "- a list",
     "> a quote",
     "---",
@@ -137,3 +140,27 @@ def test_plain_markdown_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPa
     assert markdown.loads(text) == parsed
     assert parses[0] == 0
     assert parsed.sections[1].paragraphs == ("Paragraph 1, in two lines.", "And “one” more.")
+
+
+def test_a_body_of_brackets_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by an attack in s14: a line that starts with ``[`` (which may start a link
+    reference definition) made the reader parse the whole body twice, once to find the
+    definitions, then again with them (10 MB of ``[``: over 2 minutes). It is read again
+    only when a definition comes after a block that could link to it, with the same story."""
+    from storykit.formats import markdown
+
+    pytest.importorskip("markdown_it")
+    markdown.loads("# Warm\n\nup.")  # the parser, built once
+    parses = count_parses(monkeypatch)
+    story = markdown.loads("# Title\n\n" + "[" * 5_000 + "\n[" * 1_000)  # one chunk
+    assert parses[0] == 1
+    assert story.sections[0].paragraphs == ("[" * 5_000 + " [" * 1_000,)
+    parses[0] = 0
+    later = "# Title\n\nA [link][r].\n\n" + "Words.\n\n" * 200 + "[r]: https://e.com/\n"
+    story = markdown.loads(later)  # its definition comes after the link, in another chunk
+    assert story.sections[0].paragraphs[0] == "A link."
+    assert parses[0] == 4  # the two chunks with markup, read again
+    parses[0] = 0
+    story = markdown.loads("# Title\n\n[r]: https://e.com/\n\nA [link][r].\n\n[s]: x\n")
+    assert story.sections[0].paragraphs == ("A link.",)
+    assert parses[0] == 1  # (a definition after it, but it was known when it was read)

@@ -92,7 +92,6 @@ _FIRST_CHUNK = 1024  # the size of the first chunk, and of one after a chunk wit
 # where a chunk may end: after a blank line, before a line that starts in the first column;
 # no CommonMark block but a fence or an HTML block goes on across such a place
 _CUT_RE = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
-_REFERENCE_RE = re.compile(r"^ {0,3}\[", re.MULTILINE)  # may start a link reference definition
 _KEEP_HEAD, _KEEP_TAIL = 4, 2  # blocks that may be the writer's lines, at each end
 _FAST = True  # read chunks of plain headings and paragraphs without markdown-it
 
@@ -177,28 +176,44 @@ class Reader(FrontMatter):
 
         Only the blocks at either end keep their tokens (the writer's lines are looked for
         there); the others keep their text, so memory grows with the text, not the tokens.
+        A link reference definition counts wherever it is, before or after its link: the
+        body is read again, with every definition known, only if one was found after a
+        block that could hold a link to it (one with a ``]``), as markdown-it reads a whole
+        text (10 MB of ``[``, no definition among them, used to be parsed twice).
         """
         start = sum(len(row) + 1 for row in self.lines[:offset])
         del self.lines[offset:]  # the body's lines are not needed: the text is cut in chunks
         env: dict[str, Any] = {}
-        if _REFERENCE_RE.search(self.text, start):  # definitions count wherever they are
-            for _ in self.chunks(start, offset, env):
-                pass
+        blocks, known = self.walk(start, offset, env)
+        if known is not None and len(env.get("references", ())) > known:
+            blocks, _ = self.walk(start, offset, env)  # (the same blocks, read as before)
+        return blocks
+
+    def walk(self, start: int, line: int, env: dict[str, Any]) -> tuple[list[_Block], int | None]:
+        """The blocks of :meth:`blocks`, read with the definitions in ``env`` and found so far.
+
+        Also the count of definitions known when the first block with a ``]`` (a link to a
+        definition has one) was read, or ``None`` when none has one: a definition found
+        after it may change it.
+        """
         blocks: list[_Block] = []
-        for first, tokens, plain in self.chunks(start, offset, env):
-            for block in plain or ():
+        known: int | None = None
+        for first, tokens, plain in self.chunks(start, line, env):
+            for block in plain or ():  # (a plain chunk holds no ``]``)
                 blocks.append(block)
                 if len(blocks) > _KEEP_HEAD + _KEEP_TAIL:
                     blocks[-1 - _KEEP_TAIL].compact()
             for i, token in enumerate(tokens):
                 if token.level != 0 or token.nesting == -1:
                     continue
-                line = first + (token.map[0] if token.map else 0) + 1
+                number = first + (token.map[0] if token.map else 0) + 1
                 if token.type in ("heading_open", "paragraph_open"):
                     inline = tokens[i + 1]
+                    if known is None and "]" in inline.content:
+                        known = len(env.get("references", ()))  # as this chunk was parsed
                     kind = "heading" if token.type == "heading_open" else "paragraph"
                     level = int(token.tag[1:]) if kind == "heading" else 0
-                    blocks.append(_Block(kind, level, line, _merged(inline.children or [])))
+                    blocks.append(_Block(kind, level, number, _merged(inline.children or [])))
                     if len(blocks) > _KEEP_HEAD + _KEEP_TAIL:
                         blocks[-1 - _KEEP_TAIL].compact()
                 elif token.type == "hr" or (
@@ -211,8 +226,8 @@ class Reader(FrontMatter):
                         f"cannot place {what} in a story (a story holds a title, section "
                         "headings and paragraphs)"
                     )
-                    raise self.error(line, msg)
-        return blocks
+                    raise self.error(number, msg)
+        return blocks, known
 
     def read(self) -> Story:
         front, offset = self.read_front()
