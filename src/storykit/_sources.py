@@ -242,12 +242,12 @@ class _Folder(str):
 def _walk(top: str) -> Iterator[str | Failure]:
     """Story files under ``top``, depth first, sorted by name; hidden entries skipped.
 
-    Only the names of the directories on the way down are held. Links to directories are
-    not followed (as in :func:`os.walk`), so a link loop cannot trap the walk. A named
-    pipe, device or socket is a :class:`Failure`, not read, and so is a folder that cannot
-    be listed (no permission): the walk goes on past both, as ``find`` and ``grep -r`` do.
-    A stack of listings, not a call per folder: folders 1,000 deep (the recursion limit)
-    ended the command with a ``RecursionError``.
+    The sorted listing of each folder on the way down is held (one a level). Links to
+    directories are not followed (as in :func:`os.walk`), so a link loop cannot trap the
+    walk. A named pipe, device or socket is a :class:`Failure`, not read, and so is a
+    folder that cannot be listed (no permission): the walk goes on past both, as ``find``
+    and ``grep -r`` do. A stack of listings, not a call per folder: folders 1,000 deep
+    (the recursion limit) ended the command with a ``RecursionError``.
     """
     listings = [_listing(top)]
     while listings:

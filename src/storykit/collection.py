@@ -163,7 +163,9 @@ def iter_blobs(
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
-        TypeError: ``source`` is of a type that names no stories.
+        TypeError: ``source`` is of a type that names no stories, or a limit is no whole
+            number (at the first item: this is a generator).
+        ValueError: A limit is less than 1 (at the first item).
     """
     limits = checked_limits(max_member_size, max_total_size, max_members)
     for found in walk(source, format=format, limits=limits):
@@ -193,7 +195,9 @@ def iter_pieces(
 
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
-        TypeError: ``source`` is of a type that names no stories.
+        TypeError: ``source`` is of a type that names no stories, or a limit is no whole
+            number.
+        ValueError: A limit is less than 1.
     """
     limits = checked_limits(max_member_size, max_total_size, max_members)
     return _pieces(source, format, limits, empty=False)
