@@ -322,10 +322,8 @@ def _a_file(name: str, names: str) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
-
-    close = get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    close = formats.close_match(word, choices)
+    return f" (did you mean {close}?)" if close is not None else ""
 
 
 def input_format(name: str) -> str:
@@ -347,10 +345,8 @@ def input_format(name: str) -> str:
         msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
         raise UsageError(msg + ", ".join(readable))
     words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
-    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
-
-    close = get_close_matches(name.lower(), words, n=1, cutoff=0.6)
-    hint = f" (did you mean {formats.ALIASES.get(close[0], (close[0],))[0]}?)" if close else ""
+    close = formats.close_match(name.lower(), words)
+    hint = f" (did you mean {formats.ALIASES.get(close, (close,))[0]}?)" if close else ""
     msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
     raise UsageError(msg + hint)
 

@@ -58,6 +58,7 @@ __all__ = [
     "by_name",
     "by_suffix",
     "check_options",
+    "close_match",
     "file_format",
     "names",
     "reader",
@@ -267,12 +268,21 @@ def check_options(function: str, name: str, options: Iterable[str], *, read: boo
     plural = "s" if len(refused) > 1 else ""
     msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
     msg += f" (it takes {', '.join(takes)})" if takes else " (it takes none)"
-    from difflib import get_close_matches  # noqa: PLC0415 - only for a refused option
-
-    close = get_close_matches(refused[0], takes, n=1, cutoff=0.75)
-    if close:
-        msg += f"; did you mean {close[0]}?"
+    close = close_match(refused[0], takes, cutoff=0.75)
+    if close is not None:
+        msg += f"; did you mean {close}?"
     raise TypeError(msg)
+
+
+def close_match(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The choice closest to a misspelt ``word``, for a "did you mean"; or None.
+
+    Every such hint's one look-up; difflib is imported for a refused word only.
+    """
+    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt word
+
+    close = get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 # --------------------------------------------------------------------------- the registry
@@ -330,11 +340,9 @@ def resolve(name: str) -> tuple[str, dict[str, Any]]:
 def _unknown(name: object) -> str:
     msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
     if isinstance(name, str):
-        from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt name
-
-        close = get_close_matches(name.lower(), [*FORMATS, *ALIASES], n=1, cutoff=0.6)
-        if close:
-            msg += f" (did you mean {resolve(close[0])[0]}?)"
+        close = close_match(name.lower(), [*FORMATS, *ALIASES])
+        if close is not None:
+            msg += f" (did you mean {resolve(close)[0]}?)"
     return msg
 
 
