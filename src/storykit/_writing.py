@@ -146,11 +146,13 @@ def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
         except FileExistsError:
             continue
         except (FileNotFoundError, NotADirectoryError) as exc:
-            if not make and isinstance(exc, FileNotFoundError):  # as open(): a library
-                message = f"the folder {folder} does not exist"  # call makes no folder
-                raise FileNotFoundError(errno.ENOENT, message, name) from None
-            if made is not None or not make:
-                remove_empty(made or [])
+            if not make:  # as open(): a library call makes no folder
+                if isinstance(exc, FileNotFoundError):
+                    message = f"the folder {folder} does not exist"
+                    raise FileNotFoundError(errno.ENOENT, message, name) from None
+                raise
+            if made is not None:
+                remove_empty(made)
                 raise
             made = make_folder(folder)  # raises what it raised before, if it fails
         except BaseException:
