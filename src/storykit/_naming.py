@@ -197,8 +197,10 @@ class Namer:
         name and ``FAMILY`` joined by a NUL (no path holds one): a string, as cheap to send
         to a worker as before.
         """
-        name = _fit(name, self.suffix)  # (a member's name, or x…x.txt written as .jsonld)
         family_name = _fit(name, _NUMBER + self.suffix)  # (cut when -N would not fit)
+        if family_name != name:  # (a name that fits with -N fits without it)
+            name = _fit(name, self.suffix)  # (a member's name, or x…x.txt written as .jsonld)
+            family_name = _fit(name, _NUMBER + self.suffix)
         if family_name == name and self._plain_free(name) and self._family_free(name):
             self._take(name, family=True)  # the usual way: no clash
             return name
