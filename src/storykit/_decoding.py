@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from storykit.errors import StoryParseError
 
-__all__ = ["binary_error", "binary_what", "bom_encoding", "decode", "decode_wide"]
+__all__ = ["BINARY_HEAD", "binary_error", "binary_what", "bom_encoding", "decode", "decode_wide"]
+
+BINARY_HEAD = 1024
+"""How much of an input's start is looked at for NUL: one there, and it is binary data."""
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts like UTF-16's
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -54,8 +57,8 @@ def binary_what(sample: bytes | str) -> str:
             in UTF-16 that is all ASCII decodes as UTF-8 with a NUL every other character).
     """
     if isinstance(sample, str):
-        sample = sample[:1024].encode("utf-8", "surrogatepass")
-    sample = sample[:1024]
+        sample = sample[:BINARY_HEAD].encode("utf-8", "surrogatepass")
+    sample = sample[:BINARY_HEAD]
     for width, zeros, name in ((4, (2, 3), "UTF-32"), (2, (1,), "UTF-16")):
         for endian, text_at, nul_at in (
             ("little-endian", 0, zeros),
@@ -173,7 +176,7 @@ def decode(data: bytes, filename: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if b"\0" in data[:1024]:
+        if b"\0" in data[:BINARY_HEAD]:
             raise binary_error(data, filename) from None
         line = data.count(b"\n", 0, exc.start) + 1
         what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"

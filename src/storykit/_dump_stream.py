@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from storykit._decoding import binary_what, decode
+from storykit._decoding import BINARY_HEAD, binary_what, decode
 from storykit._records import Failure, Origin, Piece, bytes_over, read_error, size_text
 from storykit.errors import StoryParseError
 
@@ -192,10 +192,10 @@ class _DumpSplitter:
         """
         head = ""
         for part in parts:
-            head += part[:_HEAD]
-            if len(head) >= _HEAD:
+            head += part[:BINARY_HEAD]
+            if len(head) >= BINARY_HEAD:
                 break
-        if "\0" in head[:_HEAD]:
+        if "\0" in head[:BINARY_HEAD]:
             return binary_what(head)
         return _story_too_long(self.limit)
 
@@ -479,9 +479,6 @@ def _one_story(text: str) -> list[tuple[int, str]] | None:
 
 ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
 """Why a stream of unknown size is not read past a story (or a line) over the limit."""
-
-
-_HEAD = 1024  # the characters a story's text is looked at for NUL: binary data
 
 
 def _story_too_long(limit: int) -> str:

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from storykit import _dump_stream, formats
 from storykit._api import may_not_end, read_story
-from storykit._decoding import binary_error, bom_encoding, decode, decode_wide
+from storykit._decoding import BINARY_HEAD, binary_error, bom_encoding, decode, decode_wide
 from storykit._dump_stream import ENDLESS, _dump_pieces, split_dump
 from storykit._raw_stream import RawReader, at_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
@@ -403,7 +403,7 @@ def parse_text(
         MissingExtraError: The format needs an extra that is not installed: not the
             input's fault, so not a parse error (the batch commands stop on it).
     """
-    if fmt == "text" and not clean and "\0" in text[:1024]:
+    if fmt == "text" and not clean and "\0" in text[:BINARY_HEAD]:
         raise binary_error(text, where, first or 1)
     try:
         if fmt == "text":  # clean: not scanned for lone surrogates, nor for NUL (-1: none)
