@@ -20,6 +20,7 @@ import pytest
 import storykit
 from storykit.collection import Failure, iter_blobs, iter_pieces
 from storykit.errors import StoryParseError
+from storykit.formats.text import split_stories
 
 from .collection_helpers import dump, make_story, write
 from .conftest import SEED
@@ -87,6 +88,49 @@ def test_an_endless_stream_is_read_to_the_limit_and_no_further(
     stream = Endless(pattern, name)
     assert read_all(stream) == ([], [message])
     assert stream.given <= 2 * LIMIT + 3 * 64 * 1024  # the limit, a stand-in, a block or two
+
+
+BLOCK = 64 * 1024  # the dump reader's block (a reader buffers a block or two ahead)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "€" * 20 + "\n",  # three bytes a character
+        "y" * 20 + "\n",
+        # blank lines (a BOM is blank) held after text run into a nav line, undecided
+        "Last.← Back to stories\n" + ("\ufeff" * 20 + "\n") * 10_000,
+    ],
+    ids=["euro", "ascii", "held"],
+)
+def test_an_endless_stream_is_held_to_the_limit_in_bytes(pattern: str) -> None:
+    """Found in review: an unfinished story (and the lines held after a glued nav line) was
+    measured in characters, its bytes only once it ended: an endless stream of ``€`` was
+    read to three times the limit before it was refused. Its bytes are counted as they come."""
+    limit = 4 * LIMIT
+    stream = Endless(pattern.encode())
+    said = STORY_TOO_LONG.replace("64 KiB", "256 KiB")
+    assert read_all(stream, limit) == ([], [f"<stream>:1: {said}, {ENDLESS}"])
+    assert stream.given <= limit + 2 * BLOCK + 4  # (held: was 3 times the limit)
+
+
+def test_a_story_of_the_limit_in_bytes_is_read_from_a_stream() -> None:
+    """Of many-byte characters, over several blocks: a story of as many bytes as the limit
+    is read, of one more refused. The next nav line starts a block: the story so far, at
+    that block, ends with a line break that the story does not keep."""
+    head = "← Back to stories\nSCMP 2026-05-02\n\nA title\n\n"
+    head += "x" * (127 - len(head.encode())) + "\n"  # 128 bytes
+    text = head + ("€" * 21 + "\n") * 3070  # lines of 64 bytes: blocks end at line ends
+    assert len(text.encode()) == 3 * BLOCK  # the next story starts the fourth block
+    data = (text + dump(2)).encode()
+    size = len(next(split_stories(data.decode()))[1].encode())  # the story's bytes
+    assert size == 3 * BLOCK - 1
+    stories, errors = read_all(Trickle(data), limit=size)
+    assert (len(stories), errors) == (2, [])
+    assert stories[0].sections[-1].paragraphs[-1].endswith("€" * 21)
+    assert stories[1] == make_story(2)
+    said = f"a story longer than the {size - 1:,} bytes limit (max_member_size)"
+    assert read_all(Trickle(data), limit=size - 1) == ([], [f"<stream>:1: {said}, {ENDLESS}"])
 
 
 def test_an_endless_stream_after_stories_gives_them_first() -> None:

@@ -25,7 +25,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from storykit._decoding import BINARY_HEAD, binary_what, decode
-from storykit._records import Failure, Origin, Piece, bytes_over, read_error, size_text
+from storykit._records import (
+    Failure,
+    Origin,
+    Piece,
+    byte_size,
+    bytes_over,
+    read_error,
+    size_text,
+)
 from storykit.errors import StoryParseError
 
 if TYPE_CHECKING:
@@ -112,19 +120,19 @@ _NEXT_WORD_RE = re.compile(rb"[ \t][^\s]")
 def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -> bytes:
     """The rest of a line, or a stand-in for it when it is longer than a story may be.
 
-    The stand-in is what was read of the line (``limit + 1`` bytes), then spaces that keep
-    it longer than the limit in characters too, so that its story is refused; a line that
-    goes on with another word gets one more (`` x``), so that it reads as a footer only
-    when the whole line does. The rest of the line is read through, not kept; of a stream
-    that may never end (``endless``: ``/dev/zero``), it is not read at all: the stand-in
-    then always reads as going on (`` x``, no line break), so that its story is unfinished
-    and over the limit, which stops the reading (:meth:`_DumpSplitter.too_long`).
+    The stand-in is what was read of the line (``limit + 1`` bytes: its story is over the
+    limit, and refused); a line that goes on with another word gets one more (`` x``), so
+    that it reads as a footer only when the whole line does. The rest of the line is read
+    through, not kept; of a stream that may never end (``endless``: ``/dev/zero``), it is
+    not read at all: the stand-in then always reads as going on (`` x``, no line break), so
+    that its story is unfinished and over the limit, which stops the reading
+    (:meth:`_DumpSplitter.too_long`).
     """
     more = reader.readline(limit + 1)
     if len(more) <= limit or more.endswith(b"\n"):
         return more
     if endless:
-        return more + b" x" + b" " * (limit + 1)
+        return more + b" x"
     tail, words = more[-1:], False
     while True:
         rest = reader.readline(_BLOCK)
@@ -132,30 +140,31 @@ def _line_end(reader: io.BufferedIOBase, limit: int, *, endless: bool = False) -
         tail = rest[-1:]
         if not rest or rest.endswith(b"\n"):
             break
-    return more + (b" x" if words else b"") + b" " * (limit + 1) + (b"\n" if rest else b"")
+    return more + (b" x" if words else b"") + (b"\n" if rest else b"")
 
 
 class _Pending:
     """A glued nav line that the lines still to come decide, and its story so far.
 
     If it starts a story, the story's text is ``parts`` (from its ``←`` on, by blocks:
-    dropped once over the limit, when only their size is kept); if not, ``gap`` (what
-    stood between the text and the ``←``) and ``parts`` go on the story it is in.
+    dropped once over the limit, when only their size in bytes is kept); if not, ``gap``
+    (what stood between the text and the ``←``) and ``parts`` go on the story it is in.
     """
 
     __slots__ = ("clean", "dropped", "gap", "line", "lines", "newlines", "parts", "size")
 
-    def __init__(self, lines: _StoryStart, line: int, gap: str, tail: str) -> None:
+    def __init__(self, lines: _StoryStart, line: int, gap: str, tail: str, limit: int) -> None:
         self.lines, self.line, self.gap = lines, line, gap
-        self.parts, self.size, self.newlines = [tail], len(tail), tail.count("\n")
-        self.clean = _SURROGATE_RE.search(tail) is None
-        self.dropped = False
+        self.parts: list[str] = []
+        self.size = self.newlines = 0
+        self.clean, self.dropped = True, False
+        self.add(tail, _SURROGATE_RE.search(tail) is None, limit)
 
     def add(self, text: str, clean: bool, limit: int) -> None:
         self.newlines += text.count("\n")
-        self.size += len(text)
+        self.size += byte_size(text)
         self.clean = self.clean and clean
-        if self.size > limit:  # whichever story it is in is too long: keep no text
+        if _over(self.size, text, limit):  # whichever story it is in is too long: keep no text
             self.dropped, self.parts = True, []
         else:
             self.parts.append(text)
@@ -170,7 +179,7 @@ class _DumpSplitter:
         self.stopped = False  # the rest of the stream is not to be read (see too_long)
         self.blank = 0  # bytes of blank lines read since the last story (or since the start)
         self.parts: list[str] = []  # an unfinished story going on past its block, by blocks
-        self.size = 0  # characters in ``parts``
+        self.size = 0  # bytes ``parts`` were read from (as the limit counts them)
         self.newlines = 0  # line breaks in ``parts`` (or in the lines of a story skipped)
         self.base = 1  # the line on which ``parts`` (if any, else the next block) starts
         self.skipping = False  # the unfinished story is over the limit: its lines are dropped
@@ -179,7 +188,7 @@ class _DumpSplitter:
 
     def finished(self, first: int, piece: str, clean: bool) -> Piece | Failure:
         origin = Origin(self.path, self.member, first)
-        if bytes_over(piece, self.limit):  # (too_long counts characters: fewer, or as many)
+        if bytes_over(piece, self.limit):
             return read_error(origin, self.refusal([piece]), first)
         return Piece(origin, piece, "text") if clean else _decode_piece(piece, origin)
 
@@ -206,7 +215,7 @@ class _DumpSplitter:
         read past it: the story's end may never come, and skipping to it would read for
         ever. (A regular file's end is known to come: it is read on, to the next story.)
         """
-        if self.size <= self.limit:
+        if not _over(self.size, self.parts[-1] if self.parts else "", self.limit):
             return
         message = self.refusal(self.parts)
         if self.endless:
@@ -229,7 +238,7 @@ class _DumpSplitter:
             self.newlines += text.count("\n")
             if not self.skipping:
                 self.parts.append(text)
-                self.size += len(text)
+                self.size += byte_size(text)
                 self.clean = self.clean and clean
                 if eof:
                     yield self.finished(self.base, "".join(self.parts), self.clean)
@@ -256,7 +265,7 @@ class _DumpSplitter:
         if eof:
             return
         if not pieces:  # only blank lines so far
-            self.blank += len(text)
+            self.blank += byte_size(text)
             if self.endless and self.blank > self.limit:  # ``yes '' |``: no story may come
                 message = f"blank lines past the {size_text(self.limit)} limit "
                 message += f"(max_member_size), {ENDLESS}"
@@ -272,7 +281,7 @@ class _DumpSplitter:
             return
         carry = last  # the block from the last story's first line (or its ``←``) on
         self.base += last_first - 1
-        self.parts, self.size, self.newlines = [carry], len(carry), carry.count("\n")
+        self.parts, self.size, self.newlines = [carry], byte_size(carry), carry.count("\n")
         self.clean = clean or _SURROGATE_RE.search(carry) is None
         self.hold(carry)
         yield from self.too_long()
@@ -292,13 +301,11 @@ class _DumpSplitter:
         end, start, lines = found
         after = text.count("\n", end)  # line breaks from the cut on
         line = self.base + self.newlines - after
-        self.pending = _Pending(lines, line, text[end:start], text[start:])
+        self.pending = _Pending(lines, line, text[end:start], text[start:], self.limit)
         self.newlines -= after
         if not self.skipping:
             self.parts[-1] = text[:end]
-            self.size -= len(text) - end
-        if self.pending.size > self.limit:
-            self.pending.dropped, self.pending.parts = True, []
+            self.size -= byte_size(text[end:])
 
     def resolve(self, text: str, clean: bool, eof: bool) -> Iterator[Piece | Failure]:
         """Decide the glued nav line held back (:meth:`hold`) with the lines of a new block.
@@ -334,7 +341,7 @@ class _DumpSplitter:
             self.newlines += pending.newlines
             if not self.skipping:
                 self.parts += [pending.gap, *pending.parts]
-                self.size += len(pending.gap) + pending.size
+                self.size += byte_size(pending.gap) + pending.size
                 self.clean = self.clean and pending.clean
         if pending.dropped and not self.skipping:
             self.parts = []
@@ -479,6 +486,16 @@ def _one_story(text: str) -> list[tuple[int, str]] | None:
 
 ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
 """Why a stream of unknown size is not read past a story (or a line) over the limit."""
+
+
+def _over(size: int, last: str, limit: int) -> bool:
+    """Whether a story not yet ended, ``size`` bytes so far, is over the limit already.
+
+    ``last``: its last part. Its last line break is not counted: if a nav line comes next,
+    the story ends before it (as ``split_stories`` cuts it), and a story of as many bytes
+    as the limit is read.
+    """
+    return size - last.endswith("\n") > limit
 
 
 def _story_too_long(limit: int) -> str:

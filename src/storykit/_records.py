@@ -24,6 +24,7 @@ __all__ = [
     "Piece",
     "Skipped",
     "as_options",
+    "byte_size",
     "bytes_over",
     "error_as_options",
     "read_error",
@@ -141,6 +142,16 @@ def bytes_over(text: str, limit: int) -> bool:
     if len(text) * 4 <= limit or text.isascii():
         return False
     return len(text.encode("utf-8", "surrogateescape")) > limit
+
+
+def byte_size(text: str) -> int:
+    """How many bytes ``text`` (decoded with ``surrogateescape``) was read from.
+
+    For a dump's blocks as they arrive, counted against the limit: ASCII text (most blocks)
+    is as long in bytes as in characters, told at once (``isascii``); only other text is
+    encoded again.
+    """
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogateescape"))
 
 
 def too_large(limit: int, what: str | None = None) -> str:
