@@ -147,8 +147,9 @@ class _Pending:
     """A glued nav line that the lines still to come decide, and its story so far.
 
     If it starts a story, the story's text is ``parts`` (from its ``←`` on, by blocks:
-    dropped once over the limit, when only their size in bytes is kept); if not, ``gap``
-    (what stood between the text and the ``←``) and ``parts`` go on the story it is in.
+    ``dropped`` once over the limit, when only their size in bytes and their first KiB, for
+    the refusal, are kept); if not, ``gap`` (what stood between the text and the ``←``)
+    and ``parts`` go on the story it is in.
     """
 
     __slots__ = ("clean", "dropped", "gap", "line", "lines", "newlines", "parts", "size")
@@ -164,10 +165,11 @@ class _Pending:
         self.newlines += text.count("\n")
         self.size += byte_size(text)
         self.clean = self.clean and clean
-        if _over(self.size, text, limit):  # whichever story it is in is too long: keep no text
-            self.dropped, self.parts = True, []
-        else:
-            self.parts.append(text)
+        if self.dropped:
+            return
+        self.parts.append(text)
+        if _over(self.size, text, limit):  # whichever story it is in is too long
+            self.dropped, self.parts = True, [_head(self.parts)]
 
 
 class _DumpSplitter:
@@ -199,29 +201,34 @@ class _DumpSplitter:
         (a library named ``.txt``, ``/dev/urandom``) was "a story longer than the 16 MiB
         limit", which sends the user to raise the limit.
         """
-        head = ""
-        for part in parts:
-            head += part[:BINARY_HEAD]
-            if len(head) >= BINARY_HEAD:
-                break
-        if "\0" in head[:BINARY_HEAD]:
+        head = _head(parts)
+        if "\0" in head:
             return binary_what(head)
         return _story_too_long(self.limit)
 
-    def too_long(self) -> Iterator[Failure]:
-        """Refuse the unfinished story once it is over the limit, and skip what is left.
+    def refused(self, parts: list[str], line: int) -> Failure:
+        """The failure for a story over the limit; in a stream that may never end, the last.
 
-        A stream that may never end (a device, a pipe: ``/dev/zero``, ``yes |``) is not
-        read past it: the story's end may never come, and skipping to it would read for
-        ever. (A regular file's end is known to come: it is read on, to the next story.)
+        ``parts``: the story's (its first KiB at least); ``line``: where it starts. A
+        stream that may never end (a device, a pipe: ``/dev/zero``, ``yes |``) is not read
+        past it: the story's end may never come, and skipping to it would read for ever.
+        (A regular file's end is known to come: it is read on, to the next story.)
         """
-        if not _over(self.size, self.parts[-1] if self.parts else "", self.limit):
-            return
-        message = self.refusal(self.parts)
+        message = self.refusal(parts)
         if self.endless:
             message = f"{message}, {ENDLESS}"
             self.stopped = True
-        yield read_error(Origin(self.path, self.member, self.base), message, self.base)
+        return read_error(Origin(self.path, self.member, line), message, line)
+
+    def too_long(self, over: bool = False) -> Iterator[Failure]:
+        """Refuse the unfinished story once it is over the limit, and skip what is left.
+
+        ``over``: it is (its text was dropped, all but its first KiB, when it was held
+        back after a glued nav line).
+        """
+        if not over and not _over(self.size, self.parts[-1] if self.parts else "", self.limit):
+            return
+        yield self.refused(self.parts, self.base)
         # a story that ends with its footer line is handed out whole (and refused there),
         # so this one goes on: its lines are dropped up to the line that ends it
         self.skipping = True
@@ -324,11 +331,8 @@ class _DumpSplitter:
             decided = pending.lines.at_end()
         if decided is None:
             pending.add(text, clean, self.limit)
-            if pending.dropped and self.endless:
-                message = f"{_story_too_long(self.limit)}, {ENDLESS}"
-                where = Origin(self.path, self.member, pending.line)
-                yield read_error(where, message, pending.line)
-                self.stopped = True
+            if pending.dropped and self.endless:  # the story from the ``←`` on, at least
+                yield self.refused(pending.parts, pending.line)
             return
         self.pending = None
         if decided:
@@ -343,9 +347,7 @@ class _DumpSplitter:
                 self.parts += [pending.gap, *pending.parts]
                 self.size += byte_size(pending.gap) + pending.size
                 self.clean = self.clean and pending.clean
-        if pending.dropped and not self.skipping:
-            self.parts = []
-        yield from self.too_long()
+        yield from self.too_long(over=pending.dropped and not self.skipping)
 
 
 def _dump_pieces(
@@ -486,6 +488,16 @@ def _one_story(text: str) -> list[tuple[int, str]] | None:
 
 ENDLESS = "in a stream that may not end (a pipe, a device): the rest of it is not read"
 """Why a stream of unknown size is not read past a story (or a line) over the limit."""
+
+
+def _head(parts: list[str]) -> str:
+    """The first KiB (:data:`BINARY_HEAD` characters) of a story's ``parts``."""
+    head = ""
+    for part in parts:
+        head += part[: BINARY_HEAD - len(head)]
+        if len(head) >= BINARY_HEAD:
+            break
+    return head
 
 
 def _over(size: int, last: str, limit: int) -> bool:

@@ -24,6 +24,7 @@ import storykit
 from storykit import Story, _dump_stream, _pieces, _records
 from storykit._dump_stream import ENDLESS
 from storykit._pieces import open_file
+from storykit._records import Failure
 from storykit.formats import _text_lines
 from storykit.formats._text_stories import _may_hold_glued
 from storykit.formats.text import split_stories
@@ -366,6 +367,30 @@ def test_a_glued_nav_line_held_back_over_the_limit(monkeypatch: pytest.MonkeyPat
             f"a:5: a story longer than the 300 bytes limit (max_member_size), {ENDLESS}",
         )
     ]
+
+
+def test_binary_data_held_after_a_glued_nav_line_is_said_to_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found in review: a story over the limit whose lines were held back after a glued nav
+    line (then dropped) was "a story longer than the limit", where every other road says
+    "binary data" of one with NUL in its first KiB (``refusal``): which sent the user to
+    raise the limit. Whichever story the held lines are in, and in a stream that may not
+    end, where they are refused still held."""
+    monkeypatch.setattr(_dump_stream, "_BLOCK", 64)
+    first = "← Back to stories A\n\nTitle one\n\nLast."
+    glued = "← Back to stories B\0\0" + "\n" * 1000  # NUL: binary data (a .db named .txt)
+    later = "\n\n← Back to stories C\n\nThird\n\nBody."
+    binary = "binary data, not a text story"
+    for after, line in (("Title two\n\nBody.", 5), ("", 1)):  # it starts a story, or not
+        text = first + glued + after + later
+        events = list(_dump_stream._dump_pieces(io.BytesIO(text.encode()), "a", None, 300))
+        failures = [(e.origin.line, e.error.message) for e in events if isinstance(e, Failure)]
+        assert failures == [(line, binary)]
+    stream = io.BytesIO((first + glued).encode())
+    [*_, last] = _dump_stream._dump_pieces(stream, "a", None, 300, endless=True)
+    assert isinstance(last, Failure)
+    assert (last.origin.line, last.error.message) == (5, f"{binary}, {ENDLESS}")
 
 
 @pytest.mark.parametrize("block", [256 * 1024, 700, 200])
