@@ -177,6 +177,51 @@ def test_ctrl_c_while_the_last_chunk_is_written_waits_for_the_writer(tmp_path: P
     assert back in ([], list(map(make, range(300))))  # the chunk rolled back, or all of it
 
 
+_CTRL_C_AS_A_WAIT_ENDS = """
+import os, signal, sys, time
+sys.path[:0] = [{src!r}, {root!r}]
+from storykit.formats import sqlite
+from tests.formats.sqlite_helpers import make
+
+real = sqlite._write_chunk
+
+def slow(*args, **kwargs):  # the caller waits for the writer meanwhile
+    time.sleep(0.2)
+    return real(*args, **kwargs)
+
+sent = []
+
+def ctrl_c(frame, event, arg):  # as a wait on a lock ends, before the lock is taken back
+    if event == "call" and frame.f_code.co_name == "_acquire_restore" and not sent:
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+
+sqlite._write_chunk = slow
+sys.settrace(ctrl_c)  # this thread's calls only
+try:
+    sqlite.write(map(make, range(300)), {db!r})
+except KeyboardInterrupt:
+    print("interrupted", len(sent))
+"""
+
+
+def test_ctrl_c_as_the_wait_for_the_writer_ends(tmp_path: Path) -> None:
+    """Found under load (test_cli_ctrl_c_exits_130_without_a_journal, now and then): a
+    Ctrl-C that lands as the caller's wait for the writer ends, in ``Condition.wait``'s
+    ``finally`` before it takes its lock back, left the lock released; ``Event.wait``'s
+    ``with`` then released it again: ``RuntimeError: release unlocked lock``, a traceback
+    and exit status 1 instead of 130. The signal is sent here at that very moment."""
+    db = tmp_path / "s.db"
+    code = _CTRL_C_AS_A_WAIT_ENDS.format(src=str(SRC), root=str(ROOT), db=str(db))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted 1\n", "")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["s.db"]  # no -journal
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert list(storykit.iter_stories(db)) in ([], list(map(make, range(300))))
+
+
 def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     folder.mkdir()

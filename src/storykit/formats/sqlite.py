@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
-from storykit._writing import refuse_special
+from storykit._writing import refuse_special, signals_held
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
@@ -295,11 +295,24 @@ def _write_chunk(connection: sqlite3.Connection, chunk: _Chunk, *, force: bool, 
     return len(skip) + chunk.repeated
 
 
+_STEP = 0.05
+"""Seconds the caller waits on the writer with Ctrl-C held back, before letting it in."""
+
+
 class _Writer(threading.Thread):
     """Writes chunks as they come, while the caller's thread reads and prepares the next.
 
     SQLite does its work (the inserts, the full-text index) without holding the GIL, so on
     two cores reading the stories and writing them overlap.
+
+    The caller waits on the writer (a full queue, the end of its work) in short steps with
+    Ctrl-C and SIGTERM held back (:func:`storykit._writing.signals_held`), and lets them in
+    between: a signal that lands inside ``Condition.wait``, as its wait ends and before it
+    takes its lock back, leaves the lock released, and the ``with`` around it releases it
+    again (``RuntimeError: release unlocked lock``: a traceback and exit status 1, not 130;
+    seen under load). The thread is started with them held, so it never takes one in their
+    stead (Python runs the handlers in the caller's thread, which must be the one to hold
+    them back).
     """
 
     def __init__(self, connection: sqlite3.Connection, *, force: bool, first: int) -> None:
@@ -331,20 +344,28 @@ class _Writer(threading.Thread):
         finally:
             self.done.set()
 
+    def start(self) -> None:
+        with signals_held():  # inherited: see the class
+            super().start()
+
     def put(self, chunk: _Chunk | None) -> None:
         while self.is_alive():
-            try:
-                self.queue.put(chunk, timeout=0.05)
-            except queue.Full:
-                continue
+            with signals_held():
+                try:
+                    self.queue.put(chunk, timeout=_STEP)
+                except queue.Full:
+                    continue
             return
         self._raise()
 
     def finish(self) -> None:
         """Write what is queued, then stop; re-raise the writer's error, if any."""
         self.put(None)
-        self.done.wait()
-        self.join()
+        while True:
+            with signals_held():
+                if self.done.wait(_STEP):
+                    self.join()
+                    break
         self._raise()
 
     def abandon(self) -> None:
@@ -355,16 +376,17 @@ class _Writer(threading.Thread):
         cut the wait short: the connection must not be closed while the writer uses it.
         """
         self.stopping = True
-        with contextlib.suppress(queue.Full):
-            self.queue.put_nowait(None)
-        with contextlib.suppress(sqlite3.Error):
-            self.connection.interrupt()  # ends the statement running in the writer
-        while True:
-            try:
-                self.done.wait()
-            except BaseException:  # noqa: S112 - another Ctrl-C: wait on
-                continue
-            return
+        with signals_held():  # another Ctrl-C comes after the wait
+            with contextlib.suppress(queue.Full):
+                self.queue.put_nowait(None)
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.interrupt()  # ends the statement running in the writer
+            while True:  # (where signals cannot be held back: Windows)
+                try:
+                    self.done.wait()
+                except BaseException:  # noqa: S112 - another Ctrl-C: wait on
+                    continue
+                return
 
     def _raise(self) -> None:
         if self.error is not None:
