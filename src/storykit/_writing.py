@@ -277,9 +277,12 @@ def signals_held() -> Iterator[None]:
     if getattr(_HELD, "pid", None) == pid or not hasattr(signal, "pthread_sigmask"):
         yield  # held already, by this thread (or Windows, which has no signal mask)
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    _HELD.pid = pid
+    # the mask as it is, first: a signal that arrives as the next call blocks them is
+    # handled as that call returns, and must not leave them held for ever
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, ())
     try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        _HELD.pid = pid
         yield
     finally:
         _HELD.pid = None
