@@ -180,6 +180,45 @@ def test_a_refused_option_s_near_name_is_offered(
         storykit.dumps(seed_story, "markdown", imag=False, tag=False)
 
 
+def test_load_refuses_a_misspelt_option_before_it_reads(tmp_path: Path) -> None:
+    """``load(path, format="json", indnt=2)`` read the whole file before saying the option
+    is unknown; the reader is now found, and the options checked, before the file is opened:
+    a path that does not exist gives the option's error, not the missing file's."""
+    missing = tmp_path / "not-there.txt"
+    with pytest.raises(TypeError, match=r"^storykit.load\(\): the json reader takes no option"):
+        storykit.load(missing, format="json", indnt=2)
+    # the format the file's name says it holds (.md): checked before opening too
+    with pytest.raises(TypeError, match=r"^storykit.load\(\): the markdown reader .*'indnt'"):
+        storykit.load(tmp_path / "not-there.md", indnt=2)
+
+    class Unread(io.StringIO):
+        def read(self, size: int | None = -1) -> str:
+            raise AssertionError("read before its options were checked")
+
+    with pytest.raises(TypeError, match=r"the text reader takes no option 'splitr' \(did you"):
+        storykit.load(Unread(), format="text", splitr=None)
+    # a format sniffed from the content is known, and its options checked, once it is read
+    path = tmp_path / "story"
+    path.write_text('{"title": "x"}', encoding="utf-8")
+    with pytest.raises(TypeError, match=r"the json reader takes no option 'splitter'"):
+        storykit.load(path, splitter=None)
+    with pytest.raises(FileNotFoundError):  # no options: the missing file is what is wrong
+        storykit.load(missing, format="json")
+
+
+def test_an_html_named_text_is_still_refused_after_it_is_read(
+    seed_story: storykit.Story,
+) -> None:
+    """A name storykit only writes (``.html``) is not looked up before the text is read: its
+    content says what it is (HTML: written only) or the format is refused, as before."""
+    html = storykit.dumps(seed_story, "html")
+    with pytest.raises(storykit.StoryParseError, match="storykit HTML, which storykit writes"):
+        storykit.loads(html, filename="s.html")
+    dump = storykit.dumps(seed_story, "text")
+    with pytest.raises(storykit.UnknownFormatError, match="can be written but not read"):
+        storykit.loads(dump, filename="s.html")
+
+
 @pytest.mark.parametrize("name", ["text", "json", "markdown", "ninjs"])
 def test_a_format_reader_given_bytes_says_to_decode_them(
     name: str, seed_story: storykit.Story
