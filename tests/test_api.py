@@ -87,6 +87,8 @@ def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> Non
     writes = {
         "a.json": lambda path: storykit.dump(seed_story, path),
         "a.jsonl": lambda path: storykit.dump_many([seed_story], path),
+        # said 'No such file or directory' of the database, not that its folder is missing
+        "a.db": lambda path: storykit.to_sqlite([seed_story], path),
     }
     try:
         import pyarrow  # noqa: F401 - the parquet extra, when installed
@@ -105,6 +107,9 @@ def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> Non
     out = tmp_path / "new" / "sub" / "a.json"
     assert main(["convert", str(SEED), "-o", str(out)]) == 0
     assert storykit.load(out) == seed_story
+    out = tmp_path / "new" / "sub" / "a.db"
+    assert main(["convert", str(SEED), "-o", str(out)]) == 0
+    assert list(storykit.iter_stories(out)) == [seed_story]
 
 
 def test_unknown_formats_list_the_known_ones(tmp_path: Path, seed_story: storykit.Story) -> None:

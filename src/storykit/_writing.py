@@ -29,6 +29,7 @@ __all__ = [
     "NotRegularError",
     "is_special",
     "make_folder",
+    "missing_folder",
     "naming_stdout",
     "print_stdout",
     "refuse_special",
@@ -124,6 +125,16 @@ def remove_empty(made: Iterable[str]) -> None:
             return
 
 
+def missing_folder(folder: str, name: str) -> FileNotFoundError:
+    """The error for a file ``name`` not written because its ``folder`` does not exist.
+
+    Every library writer says it so (:func:`storykit.dump`, ``dump_many``, ``to_parquet``,
+    ``to_sqlite``), in words, where the system says ``No such file or directory`` of the
+    file: the folder is what is missing.
+    """
+    return FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
+
+
 def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
     """Create and open a new temporary file in ``folder`` (made if missing, with ``make``).
 
@@ -148,8 +159,7 @@ def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
         except (FileNotFoundError, NotADirectoryError) as exc:
             if not make:  # as open(): a library call makes no folder
                 if isinstance(exc, FileNotFoundError):
-                    message = f"the folder {folder} does not exist"
-                    raise FileNotFoundError(errno.ENOENT, message, name) from None
+                    raise missing_folder(folder, name) from None
                 raise
             if made is not None:
                 remove_empty(made)

@@ -257,8 +257,8 @@ def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
     # sqlite3's 'unable to open database file' came out as a traceback: the command makes
     # the folder, as for every other output; the library says which file it could not open
     out = tmp_path / "new" / "deeper" / "s.db"
-    # said as the system says it, not as SQLite's 'unable to open database file'
-    with pytest.raises(FileNotFoundError, match="No such file or directory") as info:
+    # said as every writer says it, not as SQLite's 'unable to open database file'
+    with pytest.raises(FileNotFoundError, match=r"the folder .*new.deeper does not exist") as info:
         storykit.to_sqlite([make(1)], out)
     assert info.value.filename == str(out)
     assert main(["convert", str(SEED), "-o", str(out), "-q"]) == 0

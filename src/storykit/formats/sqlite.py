@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
-from storykit._writing import refuse_special
+from storykit._writing import missing_folder, refuse_special
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
@@ -206,14 +206,14 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
 
     SQLite gives no ``errno``; its message (``disk I/O error`` for a file size limit,
     ``database or disk is full``) is the error's ``strerror``, the file its ``filename``.
-    A file it could not open is said as the system says it, when the folder tells why
-    (``Permission denied``, ``No such file or directory``: SQLite says ``unable to open
+    A file it could not open is said as every writer says it, when the folder tells why
+    (``Permission denied``, ``the folder … does not exist``: SQLite says ``unable to open
     database file`` of both).
     """
     if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN"):
-        folder = os.path.dirname(os.path.abspath(name))
+        folder = os.path.dirname(name) or "."
         if not os.path.isdir(folder):
-            return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+            return missing_folder(folder, name)
         if not os.access(folder, os.W_OK | os.X_OK) or (
             os.path.exists(name) and not os.access(name, os.W_OK)
         ):
