@@ -183,6 +183,27 @@ def test_a_name_too_long_for_its_output_suffix_is_cut_to_fit(tmp_path: Path) -> 
     ]
 
 
+def test_long_folder_names_cut_alike_do_not_share_an_output_folder(tmp_path: Path) -> None:
+    """Two members' folders whose names share their first 255 bytes were cut to one name
+    and their files went into one folder (one of two a.md written as a~2.md: the tree
+    merged). A cut name now gives way as a file's does (~2), and so does a folder named as
+    an earlier one's cut name."""
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(tmp_path / "in" / "z.zip", "w") as archive:
+        archive.writestr("d" * 300 + "X/a.txt", dump(1))
+        archive.writestr("d" * 300 + "Y/a.txt", dump(2))
+        archive.writestr("d" * 255 + "/a.txt", dump(3))  # fits: as the first one was cut
+        archive.writestr("d" * 300 + "X/b.txt", dump(4))  # the first folder again
+    done = cli("convert", "in", "-o", "OUT/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    assert md_titles(tmp_path / "OUT") == {
+        f"z/{'d' * 255}/a.md": make_story(1).title,
+        f"z/{'d' * 255}/b.md": make_story(4).title,
+        f"z/{'d' * 253}~2/a.md": make_story(2).title,
+        f"z/{'d' * 253}~3/a.md": make_story(3).title,
+    }
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_folders_deeper_than_the_recursion_limit_are_mirrored(tmp_path: Path, jobs: str) -> None:
     """Found by an attacker session: an input folder 1,000 deep ended convert -o OUT/ with a
