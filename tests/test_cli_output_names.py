@@ -280,3 +280,13 @@ def test_a_write_error_on_a_long_path_keeps_its_reason(tmp_path: Path) -> None:
     assert count == "0 converted, 1 failed"
     shown = f"{out[:100]}…[3,811 more characters]…{'x' * 193}/a.json"
     assert error == f"{deep / 'a.txt'}:1: cannot write {shown}: File name too long"
+
+
+def test_an_output_folder_too_long_to_make_leaves_none_of_it(tmp_path: Path) -> None:
+    """-o long/a.db (a folder path over the system's limit) left its first 15 folders
+    made: when the last one failed, the cleaning began with it (never made) and stopped."""
+    write(tmp_path / "a.txt", dump(1))
+    long = "/".join(["o" * 200, *(f"d{i:02d}" + "x" * 240 for i in range(16))])
+    done = cli("convert", "a.txt", "-o", f"{long}/a.db", cwd=tmp_path)
+    assert (done.returncode, done.stderr.endswith(": File name too long\n")) == (1, True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]

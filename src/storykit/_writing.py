@@ -78,8 +78,8 @@ def make_folder(folder: str) -> list[str]:
         message = "not a folder (a file is in the way)"
         in_the_way = _file_in_the_way(folder) or exc.filename
         raise NotADirectoryError(errno.ENOTDIR, message, in_the_way) from None
-    except BaseException:
-        remove_empty(missing)  # a part made before a later one failed
+    except BaseException:  # the parts made before a later one failed (File name too long)
+        remove_empty([path for path in missing if os.path.isdir(path)])  # (not the rest)
         raise
     return missing
 
