@@ -290,3 +290,46 @@ def test_an_output_folder_too_long_to_make_leaves_none_of_it(tmp_path: Path) -> 
     done = cli("convert", "a.txt", "-o", f"{long}/a.db", cwd=tmp_path)
     assert (done.returncode, done.stderr.endswith(": File name too long\n")) == (1, True)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_every_write_error_shortens_a_long_path_alike(tmp_path: Path) -> None:
+    """Only the worker (a folder's files) left a long path's middle out: one output file
+    (-o long/all.jsonl), an output that exists, a database's error printed the whole path
+    (4,000 characters a line). Each is shown as the worker shows it now, with its reason."""
+    write(tmp_path / "a.txt", dump(1))
+    long = "/".join(["o" * 200, *(f"d{i:02d}" + "x" * 240 for i in range(16))])
+
+    def shown(name: str, more: int) -> str:
+        return f"{name[:100]}…[{more:,} more characters]…{name[-200:]}"
+
+    done = cli("convert", "a.txt", "-o", f"{long}/all.jsonl", cwd=tmp_path)
+    assert done.returncode == 1
+    path = f"{long}/all.jsonl"
+    assert done.stderr.splitlines() == [
+        f"cannot write {shown(path, len(path) - 300)}: File name too long",
+        "0 converted, 1 failed",
+    ]
+    done = cli("convert", "a.txt", "-o", f"{long}/a.db", cwd=tmp_path)
+    assert done.returncode == 1
+    folder = long  # (the folder could not be made)
+    assert done.stderr == (
+        f"storykit convert: error: {shown(folder, len(folder) - 300)}: File name too long\n"
+    )
+    # an output that exists: said before anything is read
+    shorter = "/".join(["e", *long.split("/")[1:15]])
+    (tmp_path / shorter).mkdir(parents=True)
+    for name in ("all.jsonl", "a.db.json"):
+        (tmp_path / shorter / name).write_text("", encoding="utf-8")
+        done = cli("convert", "a.txt", "-o", f"{shorter}/{name}", cwd=tmp_path)
+        path = f"{shorter}/{name}"
+        assert done.stderr == (
+            f"{shown(path, len(path) - 300)} exists; use --force to overwrite it\n"
+        ), name
+    # … and in the summary, of a folder's files
+    (tmp_path / shorter / "a.md").write_text("", encoding="utf-8")
+    done = cli("convert", "a.txt", "-o", f"{shorter}/", "--to", "md", cwd=tmp_path)
+    path = f"{shorter}/a.md"
+    assert done.stderr.splitlines()[0] == (
+        f"1 output file exists already ({shown(path, len(path) - 300)}); use --force to "
+        "overwrite it"
+    )

@@ -37,7 +37,7 @@ from storykit._batch_args import (
     holds_one_document,
     many_in_one_document,
 )
-from storykit._cli_names import located, place, shown
+from storykit._cli_names import located, place, shown, shown_short
 from storykit._cli_report import Summary, nothing_found, passed_over_note, safe
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
@@ -287,7 +287,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         jsonl = lines or mode == "jsonl"
         check_not_an_input(out or "", inputs, JSONL_SUFFIX if jsonl else out_suffix(to))
     if writes_file and os.path.lexists(out or "") and not args.force:
-        sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
+        exists = f"{shown_short(out or '')} exists; use --force to overwrite it"
+        sys.stderr.write(safe(exists) + "\n")
         return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
@@ -377,7 +378,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        lost(f"{shown(target or '')} exists; use --force to overwrite it")
+        lost(f"{shown_short(target or '')} exists; use --force to overwrite it")
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
@@ -385,7 +386,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         writing = ran or exc is handler.failed
         if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
-        lost(f"cannot write {shown(target)}: {exc.strerror or exc}")
+        lost(f"cannot write {shown_short(target)}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:
