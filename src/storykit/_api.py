@@ -86,7 +86,12 @@ def loads(
             ``filename`` is a SQLite or Parquet file's (the message names what reads it).
         MissingExtraError: The format needs an optional extra that is not installed.
     """
-    return read_story(data, format, filename=filename, **options)
+    # read_story's two steps, called from here: a reader's warning names the line that
+    # called loads (its stack level is counted from the reader up, as for load)
+    module = _reader_asked(format, filename, "loads", options)
+    return _read(
+        data, module, sniffed=format is None, function="loads", filename=filename, options=options
+    )
 
 
 def read_story(
