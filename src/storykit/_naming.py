@@ -135,6 +135,7 @@ class Namer:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
+        _CHECKED.add((self.real_root, root))  # (the root is inside itself: not resolved again)
         # Hashes (small, flat) of the names given out. Every input's plain name is in
         # ``claimed``, and its numbered names (``NAME-1``…) are the family of that same name
         # unless it is in ``moved``: the few inputs whose numbered names had to move have
