@@ -21,6 +21,7 @@ keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib
 import os
 import re
@@ -258,8 +259,7 @@ def check_options(function: str, name: str, options: Iterable[str], *, read: boo
         TypeError: An option the reader or writer does not take: the message names the
             function, the format, the options refused and those it takes.
     """
-    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
-    takes = [] if typed is None else list(typed.__annotations__)
+    takes = _takes(name, read)
     refused = [option for option in options if option not in takes]
     if not refused:
         return
@@ -268,6 +268,16 @@ def check_options(function: str, name: str, options: Iterable[str], *, read: boo
     plural = "s" if len(refused) > 1 else ""
     msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
     raise TypeError(f"{msg}; it takes {', '.join(takes) or 'none'}")
+
+
+@functools.cache
+def _takes(name: str, read: bool) -> dict[str, None]:
+    """The options the format's reader (or writer) takes, in their order: built once each.
+
+    (A dict: a look-up, in the order its ``TypedDict`` declares them, for the message.)
+    """
+    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
+    return {} if typed is None else dict.fromkeys(typed.__annotations__)
 
 
 def did_you_mean(
