@@ -208,7 +208,7 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
     ``database or disk is full``) is the error's ``strerror``, the file its ``filename``.
     A file it could not open is said as every writer says it, when the folder tells why
     (``Permission denied``, ``the folder … does not exist``: SQLite says ``unable to open
-    database file`` of both).
+    database file`` of both), and a path too long for SQLite is said to be.
     """
     if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN"):
         folder = os.path.dirname(name) or "."
@@ -218,7 +218,19 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
             os.path.exists(name) and not os.access(name, os.W_OK)
         ):
             return PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+        size = len(os.fsencode(os.path.abspath(name)))
+        if size > _SQLITE_MAX_PATH:
+            msg = (
+                f"{exc}: its full path is {size:,} bytes, and SQLite opens none over "
+                f"{_SQLITE_MAX_PATH}; write the database in a folder nearer the root"
+            )
+            return OSError(errno.ENAMETOOLONG, msg, name)
     return OSError(errno.EIO, str(exc), name)
+
+
+_SQLITE_MAX_PATH = 512
+"""The longest full path (bytes) SQLite's Unix file layer opens (its ``MAX_PATHNAME``): a
+longer one is "unable to open database file", where the system would open it."""
 
 
 def _delete(connection: sqlite3.Connection, pks: list[int]) -> None:
