@@ -87,6 +87,8 @@ def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> Non
     writes = {
         "a.json": lambda path: storykit.dump(seed_story, path),
         "a.jsonl": lambda path: storykit.dump_many([seed_story], path),
+        # said 'No such file or directory' of the database, not that its folder is missing
+        "a.db": lambda path: storykit.to_sqlite([seed_story], path),
     }
     try:
         import pyarrow  # noqa: F401 - the parquet extra, when installed
@@ -105,6 +107,9 @@ def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> Non
     out = tmp_path / "new" / "sub" / "a.json"
     assert main(["convert", str(SEED), "-o", str(out)]) == 0
     assert storykit.load(out) == seed_story
+    out = tmp_path / "new" / "sub" / "a.db"
+    assert main(["convert", str(SEED), "-o", str(out)]) == 0
+    assert list(storykit.iter_stories(out)) == [seed_story]
 
 
 def test_unknown_formats_list_the_known_ones(tmp_path: Path, seed_story: storykit.Story) -> None:
@@ -152,15 +157,20 @@ def test_an_option_a_format_does_not_take_is_named_with_the_function(
         takes = ("splitter" if fmt == "text" else "none") if read else writes
         role = "reader" if read else "writer"
         assert str(caught.value) == (
-            f"storykit.{function}(): the {fmt} {role} takes no option 'foo' (it takes {takes})"
+            f"storykit.{function}(): the {fmt} {role} takes no option 'foo'; it takes {takes}"
         )
 
 
 def test_a_refused_option_s_near_name_is_offered(
     tmp_path: Path, seed_story: storykit.Story
 ) -> None:
-    with pytest.raises(TypeError, match=r"takes no option 'indnt' .*; did you mean indent\?$"):
+    # worded as every other hint (format names, the command's flags): "(did you mean X?)"
+    with pytest.raises(TypeError) as caught:
         storykit.dumps(seed_story, "json", indnt=1)
+    assert str(caught.value) == (
+        "storykit.dumps(): the json writer takes no option 'indnt' (did you mean indent?); "
+        "it takes indent"
+    )
     with pytest.raises(TypeError, match=r"^storykit.dump\(\): the html writer .*'front_matter'"):
         storykit.dump(seed_story, tmp_path / "s.html", front_matter=False)
     assert not (tmp_path / "s.html").exists()
@@ -168,8 +178,50 @@ def test_a_refused_option_s_near_name_is_offered(
     data = storykit.dumps(seed_story, "json")
     with pytest.raises(TypeError, match=r"^storykit.loads\(\): the json reader .*'splitter'"):
         storykit.loads(data, splitter=None)
-    with pytest.raises(TypeError, match=r"takes no options 'function', 'x' "):
+    with pytest.raises(TypeError, match=r"takes no options 'function', 'x'; "):
         storykit.dumps(seed_story, "json", function="dumps", x=1)
+    # each refused option gets its own hint
+    with pytest.raises(TypeError, match=r"'imag' \(did you mean image\?\), 'tag' \(did you mean t"):
+        storykit.dumps(seed_story, "markdown", imag=False, tag=False)
+
+
+def test_load_refuses_a_misspelt_option_before_it_reads(tmp_path: Path) -> None:
+    """``load(path, format="json", indnt=2)`` read the whole file before saying the option
+    is unknown; the reader is now found, and the options checked, before the file is opened:
+    a path that does not exist gives the option's error, not the missing file's."""
+    missing = tmp_path / "not-there.txt"
+    with pytest.raises(TypeError, match=r"^storykit.load\(\): the json reader takes no option"):
+        storykit.load(missing, format="json", indnt=2)
+    # the format the file's name says it holds (.md): checked before opening too
+    with pytest.raises(TypeError, match=r"^storykit.load\(\): the markdown reader .*'indnt'"):
+        storykit.load(tmp_path / "not-there.md", indnt=2)
+
+    class Unread(io.StringIO):
+        def read(self, size: int | None = -1) -> str:
+            raise AssertionError("read before its options were checked")
+
+    with pytest.raises(TypeError, match=r"the text reader takes no option 'splitr' \(did you"):
+        storykit.load(Unread(), format="text", splitr=None)
+    # a format sniffed from the content is known, and its options checked, once it is read
+    path = tmp_path / "story"
+    path.write_text('{"title": "x"}', encoding="utf-8")
+    with pytest.raises(TypeError, match=r"the json reader takes no option 'splitter'"):
+        storykit.load(path, splitter=None)
+    with pytest.raises(FileNotFoundError):  # no options: the missing file is what is wrong
+        storykit.load(missing, format="json")
+
+
+def test_an_html_named_text_is_still_refused_after_it_is_read(
+    seed_story: storykit.Story,
+) -> None:
+    """A name storykit only writes (``.html``) is not looked up before the text is read: its
+    content says what it is (HTML: written only) or the format is refused, as before."""
+    html = storykit.dumps(seed_story, "html")
+    with pytest.raises(storykit.StoryParseError, match="storykit HTML, which storykit writes"):
+        storykit.loads(html, filename="s.html")
+    dump = storykit.dumps(seed_story, "text")
+    with pytest.raises(storykit.UnknownFormatError, match="can be written but not read"):
+        storykit.loads(dump, filename="s.html")
 
 
 @pytest.mark.parametrize("name", ["text", "json", "markdown", "ninjs"])

@@ -183,6 +183,27 @@ def test_a_name_too_long_for_its_output_suffix_is_cut_to_fit(tmp_path: Path) -> 
     ]
 
 
+def test_long_folder_names_cut_alike_do_not_share_an_output_folder(tmp_path: Path) -> None:
+    """Two members' folders whose names share their first 255 bytes were cut to one name
+    and their files went into one folder (one of two a.md written as a~2.md: the tree
+    merged). A cut name now gives way as a file's does (~2), and so does a folder named as
+    an earlier one's cut name."""
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(tmp_path / "in" / "z.zip", "w") as archive:
+        archive.writestr("d" * 300 + "X/a.txt", dump(1))
+        archive.writestr("d" * 300 + "Y/a.txt", dump(2))
+        archive.writestr("d" * 255 + "/a.txt", dump(3))  # fits: as the first one was cut
+        archive.writestr("d" * 300 + "X/b.txt", dump(4))  # the first folder again
+    done = cli("convert", "in", "-o", "OUT/", "--to", "md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "4 converted, 0 failed\n")
+    assert md_titles(tmp_path / "OUT") == {
+        f"z/{'d' * 255}/a.md": make_story(1).title,
+        f"z/{'d' * 255}/b.md": make_story(4).title,
+        f"z/{'d' * 253}~2/a.md": make_story(2).title,
+        f"z/{'d' * 253}~3/a.md": make_story(3).title,
+    }
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_folders_deeper_than_the_recursion_limit_are_mirrored(tmp_path: Path, jobs: str) -> None:
     """Found by an attacker session: an input folder 1,000 deep ended convert -o OUT/ with a
@@ -259,3 +280,56 @@ def test_a_write_error_on_a_long_path_keeps_its_reason(tmp_path: Path) -> None:
     assert count == "0 converted, 1 failed"
     shown = f"{out[:100]}…[3,811 more characters]…{'x' * 193}/a.json"
     assert error == f"{deep / 'a.txt'}:1: cannot write {shown}: File name too long"
+
+
+def test_an_output_folder_too_long_to_make_leaves_none_of_it(tmp_path: Path) -> None:
+    """-o long/a.db (a folder path over the system's limit) left its first 15 folders
+    made: when the last one failed, the cleaning began with it (never made) and stopped."""
+    write(tmp_path / "a.txt", dump(1))
+    long = "/".join(["o" * 200, *(f"d{i:02d}" + "x" * 240 for i in range(16))])
+    done = cli("convert", "a.txt", "-o", f"{long}/a.db", cwd=tmp_path)
+    assert (done.returncode, done.stderr.endswith(": File name too long\n")) == (1, True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_every_write_error_shortens_a_long_path_alike(tmp_path: Path) -> None:
+    """Only the worker (a folder's files) left a long path's middle out: one output file
+    (-o long/all.jsonl), an output that exists, a database's error printed the whole path
+    (4,000 characters a line). Each is shown as the worker shows it now, with its reason."""
+    write(tmp_path / "a.txt", dump(1))
+    long = "/".join(["o" * 200, *(f"d{i:02d}" + "x" * 240 for i in range(16))])
+
+    def shown(name: str, more: int) -> str:
+        return f"{name[:100]}…[{more:,} more characters]…{name[-200:]}"
+
+    done = cli("convert", "a.txt", "-o", f"{long}/all.jsonl", cwd=tmp_path)
+    assert done.returncode == 1
+    path = f"{long}/all.jsonl"
+    assert done.stderr.splitlines() == [
+        f"cannot write {shown(path, len(path) - 300)}: File name too long",
+        "0 converted, 1 failed",
+    ]
+    done = cli("convert", "a.txt", "-o", f"{long}/a.db", cwd=tmp_path)
+    assert done.returncode == 1
+    folder = long  # (the folder could not be made)
+    assert done.stderr == (
+        f"storykit convert: error: {shown(folder, len(folder) - 300)}: File name too long\n"
+    )
+    # an output that exists: said before anything is read
+    shorter = "/".join(["e", *long.split("/")[1:15]])
+    (tmp_path / shorter).mkdir(parents=True)
+    for name in ("all.jsonl", "a.db.json"):
+        (tmp_path / shorter / name).write_text("", encoding="utf-8")
+        done = cli("convert", "a.txt", "-o", f"{shorter}/{name}", cwd=tmp_path)
+        path = f"{shorter}/{name}"
+        assert done.stderr == (
+            f"{shown(path, len(path) - 300)} exists; use --force to overwrite it\n"
+        ), name
+    # … and in the summary, of a folder's files
+    (tmp_path / shorter / "a.md").write_text("", encoding="utf-8")
+    done = cli("convert", "a.txt", "-o", f"{shorter}/", "--to", "md", cwd=tmp_path)
+    path = f"{shorter}/a.md"
+    assert done.stderr.splitlines()[0] == (
+        f"1 output file exists already ({shown(path, len(path) - 300)}); use --force to "
+        "overwrite it"
+    )

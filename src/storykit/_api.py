@@ -86,7 +86,12 @@ def loads(
             ``filename`` is a SQLite or Parquet file's (the message names what reads it).
         MissingExtraError: The format needs an optional extra that is not installed.
     """
-    return read_story(data, format, filename=filename, **options)
+    # read_story's two steps, called from here: a reader's warning names the line that
+    # called loads (its stack level is counted from the reader up, as for load)
+    module = _reader_asked(format, filename, "loads", options)
+    return _read(
+        data, module, sniffed=format is None, function="loads", filename=filename, options=options
+    )
 
 
 def read_story(
@@ -103,14 +108,59 @@ def read_story(
     ``function`` is the public function named when the format's reader refuses an option
     (positional only: an option of that name is the reader's, and refused).
     """
-    module: TextFormat | None = None
-    named: str | None = None  # the format the file's name says it holds
+    module = _reader_asked(format, filename, function, options)
+    return _read(
+        data, module, sniffed=format is None, function=function, filename=filename, options=options
+    )
+
+
+def _reader_asked(
+    format: str | None, filename: str | None, function: str, options: dict[str, Any]
+) -> TextFormat | None:
+    """The reader ``format`` names, else the one ``filename``'s suffix names; None: sniffed.
+
+    Asked before anything is read or decoded (:func:`load` asks before it opens the file),
+    so an unknown format, a SQLite or Parquet file's name, or an option the reader does not
+    take is refused at once.
+
+    Raises:
+        UnknownFormatError: ``format`` names no format storykit reads from text, or
+            ``filename`` is a SQLite or Parquet file's.
+        TypeError: The reader does not take one of ``options`` (named with ``function``).
+    """
     if format is not None:
-        module = formats.reader(format)  # an unknown or unreadable one, before decoding
+        module = formats.reader(format)
     elif filename is not None:
         named = _named_format(filename)
+        if named is None:
+            return None
         if named in formats.FILE_FORMATS:
             _refuse_file_format(filename)
+        try:
+            module = formats.reader(named)
+        except UnknownFormatError:  # .html: read first, to say what it is if it is HTML
+            return None
+    else:
+        return None
+    if options:
+        formats.check_options(function, module.NAME, options, read=True)
+    return module
+
+
+def _read(
+    data: str | bytes,
+    module: TextFormat | None,
+    *,
+    sniffed: bool,
+    function: str,
+    filename: str | None,
+    options: dict[str, Any],
+) -> Story:
+    """:func:`read_story` once the reader is known (``module``), or to be found (None).
+
+    ``sniffed``: no format was given, so the text is looked at for one storykit only
+    writes (and, with no ``module``, for the one it holds).
+    """
     if isinstance(data, (bytes, bytearray)):
         text = decode(data, filename)  # decoded bytes hold no lone surrogate
         # U+0000 is zero bytes in UTF-8, UTF-16 and UTF-32: bytes without one hold no NUL
@@ -131,7 +181,7 @@ def read_story(
         nul, unicode = _scan_text(text)
     if 0 <= nul < 1024:  # (the decoded text: bytes may be UTF-16 with a BOM)
         raise binary_error(text, filename)
-    if format is None:
+    if sniffed:
         written = formats.written_only(text)
         if written is not None:
             msg = (
@@ -142,10 +192,10 @@ def read_story(
             raise StoryParseError(msg, filename=filename, line=1)
     if not unicode:
         check_text(text, filename)  # a lone surrogate: refused, saying where
-    if module is None:
-        module = formats.reader(named if named is not None else formats.sniff(text))
-    if options:
-        formats.check_options(function, module.NAME, options, read=True)
+    if module is None:  # sniffed, or named by a suffix storykit only writes (refused here)
+        named = None if filename is None else _named_format(filename)
+        module = _reader_asked(named or formats.sniff(text), None, function, options)
+        assert module is not None  # (a format was given)
     # the text holds no lone surrogate (decoded, or scanned above): a format's reader that
     # would look for them (and for NUL) again offers ``_loads_checked`` to skip that
     checked: Callable[..., Story] | None = getattr(module, "_loads_checked", None)
@@ -255,15 +305,18 @@ def load(
     filename: str | None
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
-        if format is None:
-            _refuse_file_format(filename)  # before reading a whole database into memory
+        # before reading (a whole database into memory, or a story to refuse its option)
+        module = _reader_asked(format, filename, "load", options)
         with open(filename, "rb") as file:
             data: str | bytes = _read_file(file, filename)
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
+        module = _reader_asked(format, filename, "load", options)
         data = _read_file(source, filename)
-    return read_story(data, format, "load", filename=filename, **options)
+    return _read(
+        data, module, sniffed=format is None, function="load", filename=filename, options=options
+    )
 
 
 @overload

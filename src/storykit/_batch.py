@@ -37,7 +37,7 @@ from storykit._batch_args import (
     holds_one_document,
     many_in_one_document,
 )
-from storykit._cli_names import located, place, shown
+from storykit._cli_names import located, place, shown, shown_short
 from storykit._cli_report import Summary, nothing_found, passed_over_note, safe
 from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
@@ -50,7 +50,7 @@ from storykit._worker import SITE_INDEX, annotate
 from storykit._writing import (
     AtomicFile,
     NotRegularError,
-    is_special,
+    look,
     make_folder,
     print_stdout,
     remove_empty,
@@ -88,13 +88,16 @@ def _engine_units(
     namer: Namer | None,
     written: os.stat_result | None,
     passed_over: PassedOver | None = None,
+    *,
+    written_into: bool = True,
 ) -> Iterator[Unit | Result | None]:
     """The engine's units for the inputs, read as the command line says.
 
     ``written``: the file standard output writes into, as :func:`_written_file` found it.
+    ``written_into``: the output is standard output, a device or a FIFO (as ``convert``
+    found ``-o`` when it looked at it), not a file or folder made anew.
     """
     output = getattr(args, "output", None)  # (validate has none: its report goes to stdout)
-    written_into = output in (None, "-") or (not os.path.isdir(output) and is_special(output))
     if written_into:
         # standard output, a device, a FIFO: nothing a walk finds, unless the output goes
         # into a file there (convert in >> in/all.jsonl, validate in > in/report.txt)
@@ -110,17 +113,21 @@ def _engine_units(
     )
 
 
-def _written_file(out: str | None) -> os.stat_result | None:
+def _written_file(out: str | None, looked: os.stat_result | None = None) -> os.stat_result | None:
     """The regular file standard output writes into (``> file``, ``>> file``), if it does.
 
-    ``out`` is ``-o``: None or ``-`` for standard output, or a device path (``/dev/stdout``).
-    Looked at once, at the start: what is found is handed to each check that needs it.
+    ``out`` is ``-o``: None or ``-`` for standard output, or a device path (``/dev/stdout``),
+    which ``looked`` is what :func:`storykit._writing.look` found at. Looked at once, at the
+    start: what is found is handed to each check that needs it.
     """
-    try:
-        found = os.fstat(sys.stdout.fileno()) if out is None or out == "-" else os.stat(out)
-    except (OSError, ValueError, AttributeError):  # closed, replaced (io.UnsupportedOperation)
-        return None
-    return found if stat.S_ISREG(found.st_mode) else None
+    if out is not None and out != "-":
+        found = looked
+    else:
+        try:
+            found = os.fstat(sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # closed, replaced (UnsupportedOperation)
+            return None
+    return found if found is not None and stat.S_ISREG(found.st_mode) else None
 
 
 def _appended_file(out: str | None, written: os.stat_result | None) -> str | None:
@@ -129,7 +136,9 @@ def _appended_file(out: str | None, written: os.stat_result | None) -> str | Non
     ``convert in --to jsonl >> in/all.jsonl`` read in/all.jsonl as it grew, and wrote what
     it read into it again; so did ``-o /dev/fd/3 3>>in/all.jsonl``. Found by the system's
     name for the descriptor (Linux: ``/proc/self/fd``, where ``/dev/stdout`` and
-    ``/dev/fd/N`` lead), when the file there is that one; else None.
+    ``/dev/fd/N`` lead), when the file there is that one; else None. The path is the
+    file's real path, resolved here once (the walk's :class:`storykit._units._Output` takes
+    it as it is).
     """
     if written is None:
         return None
@@ -192,6 +201,7 @@ class _Converting(Handler):
         self.last = b""
         self.head = b""  # written first to a file (a site's index: the page's top)
         self.inside: str | None = None  # a site's folder: its index.html must not lead out
+        self.special: bool | None = None  # whether ``out`` is a device, if known (looked at)
         self.failed: OSError | None = None  # what writing the output raised (not reading)
 
     def output(self, data: bytes | memoryview) -> None:
@@ -205,7 +215,11 @@ class _Converting(Handler):
         try:
             if self.sink is None:
                 self.sink = AtomicFile(
-                    self.out, force=self.force, into_special=True, inside=self.inside
+                    self.out,
+                    force=self.force,
+                    into_special=True,
+                    inside=self.inside,
+                    special=self.special,
                 )
                 self.sink.write(self.head)
             self.sink.write(data)
@@ -243,7 +257,11 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     Raises:
         UsageError: The options cannot work together.
     """
-    to = _target_format(args)
+    out: str | None = None if args.output in (None, "-") else args.output
+    # what -o is (a folder, a device, the file standard output is): looked at once, here
+    found, special = (None, False) if out is None else look(out)
+    is_dir = found is not None and stat.S_ISDIR(found.st_mode)
+    to = _target_format(args, is_dir=is_dir)
     if to in formats.FILE_FORMATS:  # a database or Parquet file: written in this process
         from storykit import _tables  # noqa: PLC0415
 
@@ -252,11 +270,11 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     inputs: list[str] = args.inputs
     if inputs.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    out: str | None = None if args.output in (None, "-") else args.output
+    one_document = holds_one_document(out, special=special)
     single = _is_single(inputs)
     if out is not None and out.lower().endswith(JSONL_SUFFIX):
         mode = "jsonl"  # (another --to: refused by _target_format)
-    elif out is not None and _names_folder(out, single=single):
+    elif out is not None and _names_folder(out, single=single, is_dir=is_dir, special=special):
         mode = "dir"
     else:
         mode = "stream"
@@ -268,30 +286,31 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     if mode == "stream" and not single and to not in ("json", "text"):
         folder = _give_folder(out, to, inputs, given=args.to is not None)
         raise UsageError(f"many stories cannot go into one {to} output: {folder}")
-    if mode == "stream" and not single and to == "json" and holds_one_document(out):
+    if mode == "stream" and not single and to == "json" and one_document:
         raise many_in_one_document(out or "", to, inputs, given=args.to is not None)
 
-    if mode == "jsonl" and out is not None and os.path.isdir(out):
+    if mode == "jsonl" and out is not None and is_dir:
         # (it failed at the end: "cannot write x.jsonl: Is a directory", 0 converted)
         raise UsageError(
             f"{shown(out)} is a folder, but a .jsonl output is one file; "
             f"name the file {shown(_free(out))}"
         )
     summary = Summary(fail_fast=args.fail_fast)
-    writes_file = out is not None and mode in ("jsonl", "stream") and not is_special(out)
+    writes_file = out is not None and mode in ("jsonl", "stream") and not special
     # the file standard output (or a device named) writes into, if any: looked at once
-    written = None if writes_file or mode == "dir" else _written_file(out)
+    written = None if writes_file or mode == "dir" else _written_file(out, found)
     if mode == "stream" and not writes_file:
         check_output_not_read(written, inputs)
     if writes_file:
         jsonl = lines or mode == "jsonl"
         check_not_an_input(out or "", inputs, JSONL_SUFFIX if jsonl else out_suffix(to))
     if writes_file and os.path.lexists(out or "") and not args.force:
-        sys.stderr.write(safe(f"{shown(out or '')} exists; use --force to overwrite it") + "\n")
+        exists = f"{shown_short(out or '')} exists; use --force to overwrite it"
+        sys.stderr.write(safe(exists) + "\n")
         return EXIT_FAILED
 
     namer = Namer(out or ".", out_suffix(to)) if mode == "dir" else None
-    if out is not None and not is_special(out):  # what a killed run left (the namer: subfolders)
+    if out is not None and not special:  # what a killed run left (the namer: subfolders)
         remove_stale(out if namer is not None else os.path.dirname(out) or ".")
         if namer is not None:
             namer.swept.add(namer.root)
@@ -307,7 +326,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         else:
             only_one = isinstance(first.event, Piece) and not first.multi
             several = isinstance(first.event, Piece) and not only_one
-            if mode == "stream" and several and to == "json" and holds_one_document(out):
+            if mode == "stream" and several and to == "json" and one_document:
                 held = place(first.event.origin.path, first.event.origin.member)
                 given = args.to is not None
                 raise many_in_one_document(out or "", to, inputs, given=given, held=held)
@@ -323,7 +342,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
                 return EXIT_FAILED
             work = story_units(itertools.chain([first], annotated), namer, input_base(inputs[0]))
     else:
-        work = _engine_units(inputs, args, namer, written, passed_over)
+        into = out is None or (special and not is_dir)  # (stdout, a device: not made anew)
+        work = _engine_units(inputs, args, namer, written, passed_over, written_into=into)
     options = _format_options(args, to, to_file=out is not None)
     site = mode == "dir" and to == "html" and args.standalone is True
     if site and namer is not None:
@@ -355,6 +375,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     else:
         target = None if mode == "dir" else out
         handler = _Converting(to, target, args.force, summary, progress)
+        handler.special = special  # (-o, looked at once)
     made = make_folder(out or ".") if mode == "dir" else []
     # The one output file not written: its stories are lost, but a site's pages are written
     # apart from its index, and stay converted.
@@ -377,7 +398,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         elif target is None and handler.written and handler.last != b"\n":
             write_stdout(b"\n")  # a terminal wants the last line ended
     except FileExistsError:
-        lost(f"{shown(target or '')} exists; use --force to overwrite it")
+        lost(f"{shown_short(target or '')} exists; use --force to overwrite it")
     except NotRegularError as exc:
         lost(str(exc))
     except OSError as exc:
@@ -385,7 +406,7 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
         writing = ran or exc is handler.failed
         if target is None or isinstance(exc, BrokenPipeError) or not writing:
             raise
-        lost(f"cannot write {shown(target)}: {exc.strerror or exc}")
+        lost(f"cannot write {shown_short(target)}: {exc.strerror or exc}")
     finally:
         progress.clear()
         if handler.sink is not None:

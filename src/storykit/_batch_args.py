@@ -17,6 +17,7 @@ import fnmatch
 import glob
 import inspect
 import os
+import stat
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
 from storykit._worker import annotate
-from storykit._writing import is_special
+from storykit._writing import is_special, look
 from storykit.collection import iter_pieces
 from storykit.model import Story
 
@@ -58,15 +59,16 @@ def _is_single(inputs: list[str]) -> bool:
     return os.path.isfile(name) and not _is_container(name)
 
 
-def _names_folder(out: str, *, single: bool) -> bool:
+def _names_folder(out: str, *, single: bool, is_dir: bool, special: bool) -> bool:
     """-o names a folder: it is one, ends in a slash, or has no suffix and inputs are many.
 
     An existing device or FIFO (``/dev/stdout``, ``/dev/null``, a pipe) is one output stream,
-    never a folder: many stories go into it as into a new file of that name.
+    never a folder: many stories go into it as into a new file of that name. ``is_dir`` and
+    ``special``: what :func:`storykit._writing.look` found at ``out``.
     """
-    if os.path.isdir(out) or out.endswith(("/", os.sep)):
+    if is_dir or out.endswith(("/", os.sep)):
         return True
-    if is_special(out):
+    if special:
         return False
     return not single and not os.path.splitext(out)[1]
 
@@ -131,8 +133,9 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
         UsageError: ``out`` is one of the input folders, or the folder a pattern looks in
             and would read the output back from (:func:`_pattern_reads_back`).
     """
-    folder = _input_folder(out, inputs)
-    pattern = None if folder else _pattern_reads_back(out, inputs, to)
+    real = os.path.realpath(out)  # (resolved once for both)
+    folder = _input_folder(real, inputs)
+    pattern = None if folder else _pattern_reads_back(real, inputs, to)
     if folder or pattern is not None:
         inside = os.path.join(out, to, "")
         what = "an input folder" if pattern is None else f"where the pattern {shown(pattern)} looks"
@@ -144,15 +147,16 @@ def _check_apart(out: str, inputs: list[str], to: str) -> None:
         raise UsageError(msg)
 
 
-def _pattern_reads_back(folder: str, inputs: list[str], to: str) -> str | None:
-    """The pattern among the inputs that looks in ``folder`` and would read the output.
+def _pattern_reads_back(real: str, inputs: list[str], to: str) -> str | None:
+    """The pattern among the inputs that looks in the folder ``real`` and reads the output.
+
+    (``real``: the output folder's real path.)
 
     ``convert 'in/*' --to json -o in/`` wrote in/a.json, and run again read it and wrote
     in/a~2.json, then in/a~2~2.json: a folder it matches is walked whole, and a file it
     matches is written beside it under a name it matches too. ``'*.txt' -o .`` reads no
     ``.json`` back, and is not refused.
     """
-    real = os.path.realpath(folder)
     suffix = out_suffix(to)
     for name in inputs:
         if name == "-" or os.path.lexists(name) or not glob.has_magic(name):
@@ -167,9 +171,8 @@ def _pattern_reads_back(folder: str, inputs: list[str], to: str) -> str | None:
     return None
 
 
-def _input_folder(folder: str, inputs: list[str]) -> bool:
-    """Whether ``folder`` is one of the input folders, however either is spelled."""
-    real = os.path.realpath(folder)
+def _input_folder(real: str, inputs: list[str]) -> bool:
+    """Whether the folder ``real`` (a real path) is one of the input folders, however spelt."""
     return any(
         name != "-" and os.path.isdir(name) and os.path.realpath(name) == real for name in inputs
     )
@@ -231,7 +234,9 @@ def _folder_for(out: str | None, inputs: list[str]) -> str:
         else:
             base = os.path.splitext(out)[0] or base
     folder, number = base, 2
-    while os.path.lexists(folder) and (not os.path.isdir(folder) or _input_folder(folder, inputs)):
+    while os.path.lexists(folder) and (
+        not os.path.isdir(folder) or _input_folder(os.path.realpath(folder), inputs)
+    ):
         folder, number = f"{base}-{number}", number + 1
     return folder + "/"
 
@@ -245,13 +250,14 @@ def _give_folder(out: str | None, to: str, inputs: list[str], *, given: bool) ->
     return f"give a folder, -o {shown(_folder_for(out, inputs))}{flag} (one file each)"
 
 
-def holds_one_document(out: str | None) -> bool:
+def holds_one_document(out: str | None, *, special: bool) -> bool:
     """Whether ``out`` names a ``.json`` file: one JSON document, so at most one story.
 
     Several stories written into it were JSON Lines in a file that no JSON reader (nor
     storykit, without ``--from jsonl``) takes; such a command line is now refused.
+    ``special``: ``out`` is a folder, a device… (:func:`storykit._writing.look`).
     """
-    if out is None or out == "-" or os.path.isdir(out) or is_special(out):
+    if out is None or out == "-" or special:
         return False
     return _named_format(out) == ("json", ".json")
 
@@ -301,7 +307,13 @@ def _conflict(
 
 
 def _check_suffix(
-    out: str, to: str, given: str, inputs: list[str], several: Callable[[], bool | None]
+    out: str,
+    to: str,
+    given: str,
+    inputs: list[str],
+    several: Callable[[], bool | None],
+    *,
+    is_dir: bool,
 ) -> None:
     """Refuse ``-o FILE`` whose suffix names another format than ``--to`` (``given``).
 
@@ -309,13 +321,14 @@ def _check_suffix(
     read as what the name says. A suffix is the format's own (``.htm`` for html), or one
     its registered suffixes end with (ninjs: ``.ninjs.json``, so an ``x.json`` of ninjs is
     fine); a suffix no format owns says nothing (``-o x.out``); ``.jsonl`` is JSON's. A
-    folder's name is not looked at. ``several`` tells whether the inputs give several
-    stories, asked only when the advice depends on it (:func:`_conflict`).
+    folder's name (``is_dir``: ``-o`` is one) is not looked at. ``several`` tells whether
+    the inputs give several stories, asked only when the advice depends on it
+    (:func:`_conflict`).
 
     Raises:
         UsageError: The suffix says another format.
     """
-    if out.endswith(("/", os.sep)) or os.path.isdir(out):
+    if out.endswith(("/", os.sep)) or is_dir:
         return
     if out.lower().endswith(JSONL_SUFFIX):
         if to == "json":
@@ -344,8 +357,10 @@ def _check_suffix(
     )
 
 
-def _target_format(args: argparse.Namespace) -> str:
+def _target_format(args: argparse.Namespace, *, is_dir: bool) -> str:
     """The format to write: ``--to`` (a name or an alias), else from ``-o``'s suffix.
+
+    ``is_dir``: ``-o`` is a folder (as :func:`storykit._writing.look` found it).
 
     Raises:
         UnknownFormatError: ``--to`` names no format (the message suggests the nearest).
@@ -364,7 +379,7 @@ def _target_format(args: argparse.Namespace) -> str:
     if args.to is not None:
         to = formats.resolve(args.to)[0]
         if out is not None and out != "-":
-            _check_suffix(out, to, args.to, args.inputs, several)
+            _check_suffix(out, to, args.to, args.inputs, several, is_dir=is_dir)
         return to
     if out is not None and out != "-":
         if out.lower().endswith(JSONL_SUFFIX):
@@ -386,10 +401,14 @@ def _formats_here(args: argparse.Namespace, several: Callable[[], bool | None]) 
     hold the stories (JSON and the dump for several), and the file formats into a file.
     """
     out: str | None = None if args.output in (None, "-") else args.output
-    if out is not None and _names_folder(out, single=_is_single(args.inputs)):
+    found, special = (None, False) if out is None else look(out)
+    is_dir = found is not None and stat.S_ISDIR(found.st_mode)
+    if out is not None and _names_folder(
+        out, single=_is_single(args.inputs), is_dir=is_dir, special=special
+    ):
         return ", ".join(n for n in formats.names() if n not in formats.FILE_FORMATS)
     many = several()
-    into_file = out is not None and not is_special(out)
+    into_file = out is not None and not special
     fitting = [
         n
         for n in formats.names()

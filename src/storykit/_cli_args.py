@@ -60,7 +60,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         names = ", ".join(commands)
         if os.path.lexists(command):  # storykit story.txt
             parser.error(_a_file(command, names))
-        hint = _did_you_mean(command, list(commands))
+        hint = formats.did_you_mean(command, list(commands))
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
@@ -305,7 +305,7 @@ def _unknown_hint(word: str, command: str, commands: dict[str, argparse.Argument
     name = word.split("=", 1)[0]
     owners = [c for c, sub in commands.items() if c != command and name in _option_strings(sub)]
     if not owners:
-        return _did_you_mean(name, _option_strings(commands[command]))
+        return formats.did_you_mean(name, _option_strings(commands[command]))
     instead = _INSTEAD.get((command, name))
     takes = f"; {command} takes {instead}" if instead else ""
     return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
@@ -319,11 +319,6 @@ def _a_file(name: str, names: str) -> str:
     else:
         what, way = "a file", f"to read it: {shell(['storykit', 'show', typed])}"
     return f"{shown(name)} is {what}, not a command; the commands are {names} ({way})"
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = formats.close_match(word, choices)
-    return f" (did you mean {close}?)" if close is not None else ""
 
 
 def input_format(name: str) -> str:
@@ -345,8 +340,9 @@ def input_format(name: str) -> str:
         msg = f"--from: storykit writes {found} but does not read it; formats that can be read: "
         raise UsageError(msg + ", ".join(readable))
     words = [*readable, *(a for a, (f, _) in formats.ALIASES.items() if f in readable)]
-    close = formats.close_match(name.lower(), words)
-    hint = f" (did you mean {formats.ALIASES.get(close, (close,))[0]}?)" if close else ""
+    hint = formats.did_you_mean(
+        name.lower(), words, shown=lambda close: formats.ALIASES.get(close, (close,))[0]
+    )
     msg = f"--from: unknown format {name!r}; formats that can be read: {', '.join(readable)}"
     raise UsageError(msg + hint)
 

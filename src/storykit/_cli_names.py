@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable
 
 from storykit._records import where_of
-from storykit.errors import _printable
+from storykit.errors import _printable, _shown_path
 
-__all__ = ["command", "located", "place", "shown"]
+__all__ = ["command", "located", "place", "shown", "shown_short"]
 
 _PLAIN = re.compile(r"[\w@%+=:,./-][\w@%+=:,./~-]*")
 """A name the shell takes as it is (``~`` only after its start: ``a~2.json``)."""
@@ -56,6 +56,17 @@ def shown(name: str) -> str:
     if _typable(name):
         return "'" + name.replace("'", "'\\''") + "'"
     return _escaped(name)
+
+
+def shown_short(name: str) -> str:
+    """A file named in an error: as :func:`shown` writes it, its middle left out when long.
+
+    Every write error the command prints names its file so (``cannot write …: File name
+    too long``, ``… exists; use --force``): a path of 4,000 characters took the reason out
+    of a message cut at its length limit (:func:`storykit.errors._shown_path` says how the
+    middle goes). A name to type again (:func:`command`, ``-o NAME``) is given whole.
+    """
+    return _shown_path(shown(name))
 
 
 def command(words: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ import re
 from typing import TextIO
 
 from storykit._batch_args import _folder_for
-from storykit._cli_names import shown
+from storykit._cli_names import shown, shown_short
 from storykit._progress import plural
 from storykit._units import PassedOver
 from storykit.errors import _printable
@@ -51,7 +51,7 @@ class Summary:
         self.failed += 1
         self.exist += 1
         if len(self.existing) < _MAX_EXISTING:
-            self.existing.append(safe(shown(dest)))
+            self.existing.append(safe(shown_short(dest)))
         return not self.fail_fast
 
     def print(self, stream: TextIO, *, quiet: bool, verb: str) -> None:

@@ -120,6 +120,7 @@ class Namer:
     __slots__ = (
         "claimed",
         "families",
+        "folder_names",
         "folders",
         "moved",
         "next_try",
@@ -134,6 +135,7 @@ class Namer:
         self.root = root
         self.suffix = suffix
         self.real_root = os.path.realpath(root)
+        _CHECKED.add((self.real_root, root))  # (the root is inside itself: not resolved again)
         # Hashes (small, flat) of the names given out. Every input's plain name is in
         # ``claimed``, and its numbered names (``NAME-1``…) are the family of that same name
         # unless it is in ``moved``: the few inputs whose numbered names had to move have
@@ -143,8 +145,9 @@ class Namer:
         self.moved: set[int] = set()
         self.families: set[int] = set()
         self.numbered: set[int] = set()
-        self.next_try: dict[tuple[int, bool], int] = {}  # a name that moved: ~N to try next
+        self.next_try: dict[tuple[int, bool, bool], int] = {}  # a name that moved: ~N to try next
         self.folders: dict[str, str] = {}  # each output folder named: where it is written
+        self.folder_names: set[int] = set()  # hashes of the folders written to (the values)
         self.swept: set[str] = set()  # folders rid of left temporary files
 
     def __getstate__(self) -> tuple[str, str, str]:
@@ -153,7 +156,7 @@ class Namer:
     def __setstate__(self, state: tuple[str, str, str]) -> None:
         self.root, self.suffix, self.real_root = state
         self.claimed, self.moved, self.families, self.numbered = set(), set(), set(), set()
-        self.next_try, self.folders, self.swept = {}, {}, set()
+        self.next_try, self.folders, self.folder_names, self.swept = {}, {}, set(), set()
 
     def stem(self, path: str, member: str | None, base: str) -> str:
         """The output stem of a file or member: names no other input of this run has.
@@ -227,7 +230,10 @@ class Namer:
 
         A folder named as an output file (``x.md/`` beside ``x.txt``, with ``--to md``) is a
         name of the run as a file's is: the one named later gives way, a folder as
-        ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file).
+        ``x~2.md/`` (the first of ``~2``, ``~3``… that is free, as for a file). A name too
+        long for a folder (an archive member's) is cut short to fit, as a file's: of two
+        that are one name cut, the later gives way too (``d…d~2/``), as does a folder named
+        as another's cut name; their files are not put in one folder.
         """
         known = len(parts)  # the folders down to parts[known - 1] are named already
         while known and os.path.join(self.root, *parts[:known]) not in self.folders:
@@ -244,26 +250,41 @@ class Namer:
                 plain = self._free(given_plain, family=False)
                 self._take(plain, family=False)  # no file is named as the folder
                 folder = plain + name[-len(suffix) :]
-            else:
-                folder = _fit(os.path.join(folder, name), "")  # (an archive member's folder)
+            else:  # (cut to fit if too long: an archive member's folder)
+                folder = self._free(_fit(os.path.join(folder, name), ""), folder=True)
             self.folders[given] = folder
+            self.folder_names.add(hash(folder))
         return folder
 
-    def _free(self, name: str, *, family: bool) -> str:
+    def _free(self, name: str, *, family: bool = False, folder: bool = False) -> str:
         """``name``, or the first of ``name~2``, ``name~3``… free as a plain name or family.
 
+        With ``folder``, free as a folder's name: no other folder of the run is written to it.
         A name that ``~N`` would make too long for a file (:func:`_tilde`) is cut short first.
         """
-        free = self._family_free if family else self._plain_free
+        if folder:
+            free, end = self._folder_free, ""
+        elif family:
+            free, end = self._family_free, _NUMBER + self.suffix  # (what follows it in a name)
+        else:
+            free, end = self._plain_free, self.suffix
         if free(name):
             return name
-        counter = (_key(name), family)  # where the last search for this name ended
+        counter = (_key(name), family, folder)  # where the last search for this name ended
         tries = self.next_try.get(counter, 2)
-        end = _NUMBER + self.suffix if family else self.suffix  # what follows it in a file name
         while not free(tilde := _tilde(name, tries, end)):
             tries += 1
         self.next_try[counter] = tries + 1
         return tilde
+
+    def _folder_free(self, name: str) -> bool:
+        """Whether no other folder of the run (an input's, or a member's) is written to ``name``.
+
+        As spelt, not as the system compares names: ``Sub/`` and ``sub/`` of two inputs are
+        one folder on Windows, and stay one, as they were (only a cut name, or one that a cut
+        name took, moves).
+        """
+        return hash(name) not in self.folder_names
 
     def _plain_free(self, name: str) -> bool:
         """Whether no input has the file ``name``, as its plain name or a numbered one."""

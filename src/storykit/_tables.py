@@ -20,7 +20,7 @@ from typing import Any
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._batch_args import _limits, check_not_an_input
-from storykit._cli_names import located, shown
+from storykit._cli_names import located, shown, shown_short
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
 from storykit._writing import (
@@ -132,7 +132,9 @@ def _write(
             if folder:  # made, as for every other output (-o new/x.json)
                 made += make_folder(folder)
             if to != "sqlite" and os.path.lexists(out) and not args.force:  # a database grows
-                sys.stderr.write(safe(f"{shown(out)} exists; use --force to overwrite it") + "\n")
+                sys.stderr.write(
+                    safe(f"{shown_short(out)} exists; use --force to overwrite it") + "\n"
+                )
                 return EXIT_FAILED
             written = module.write(stories, out, force=args.force)
         except (StoryParseError, OSError) as exc:

@@ -57,7 +57,8 @@ def units(
     in/``) is walked whole, and a file named on its own is read. ``passed_over`` counts the
     files left out. ``written``: ``output`` is the file standard output writes into
     (``>> all.jsonl``), as it is, not a file made anew in its place, and this is what
-    :func:`os.stat` found it to be: its other names are left out too (see :class:`_Output`).
+    :func:`os.stat` found it to be: its other names are left out too (see :class:`_Output`);
+    ``output`` is then its real path already (as ``convert`` found it), not resolved again.
 
     Files and archive members go to the workers whole, to be split there (a file over 4 MiB
     is handed back, see :func:`storykit._engine.run`); standard input, and a named pipe or
@@ -69,7 +70,12 @@ def units(
     Raises:
         UnknownFormatError: ``format`` names no format that can be read.
     """
-    left_out = None if output is None else _Output(output, written)
+    # the output's real path, as found already: the file standard output writes into (see
+    # ``written``), or the output folder (the namer's root)
+    real = output if written is not None else None
+    if namer is not None and output == namer.root:
+        real = namer.real_root
+    left_out = None if output is None else _Output(output, written, real)
     for name in read_ahead(inputs):  # the next files named are asked for ahead
         base = input_base(name)  # the folder the output names count from
         source = sys.stdin.buffer if name == "-" else name
@@ -164,8 +170,11 @@ class _Output:
     another file, read by the next run as by this one.
     """
 
-    def __init__(self, output: str, written: os.stat_result | None = None) -> None:
-        self.real = os.path.realpath(output)
+    def __init__(
+        self, output: str, written: os.stat_result | None = None, real: str | None = None
+    ) -> None:
+        """``real``: ``output``'s real path, when the caller has resolved it already."""
+        self.real = os.path.realpath(output) if real is None else real
         self.top = os.path.join(self.real, "")
         self.parent, self.name = os.path.split(self.real)
         # by folder as spelt: whether it is the output folder or inside it, the names in it

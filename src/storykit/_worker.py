@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from storykit import formats
+from storykit._cli_names import shown_short
 from storykit._pieces import (
     bytes_pieces,
     open_file,
@@ -52,7 +53,7 @@ from storykit._work_records import (
     no_story,
 )
 from storykit._writing import write_atomic
-from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError, _shown_path
+from storykit.errors import MissingExtraError, StoryParseError, UnrepresentableError
 from storykit.model import Story
 
 __all__ = ["SITE_INDEX", "Numbered", "annotate", "work"]
@@ -373,7 +374,7 @@ class _Chunk:
             self.results.append(Result(origin.path, origin.member, origin.line, "exists", dest))
             return False
         except OSError as exc:
-            result = failed(origin, f"cannot write {_shown_path(dest)}: {exc.strerror or exc}")
+            result = failed(origin, f"cannot write {shown_short(dest)}: {exc.strerror or exc}")
             if exc.errno in _FULL:
                 result, self.full = result._replace(kind="full"), True
             self.results.append(result)

@@ -28,7 +28,9 @@ __all__ = [
     "AtomicFile",
     "NotRegularError",
     "is_special",
+    "look",
     "make_folder",
+    "missing_folder",
     "naming_stdout",
     "print_stdout",
     "refuse_special",
@@ -77,8 +79,8 @@ def make_folder(folder: str) -> list[str]:
         message = "not a folder (a file is in the way)"
         in_the_way = _file_in_the_way(folder) or exc.filename
         raise NotADirectoryError(errno.ENOTDIR, message, in_the_way) from None
-    except BaseException:
-        remove_empty(missing)  # a part made before a later one failed
+    except BaseException:  # the parts made before a later one failed (File name too long)
+        remove_empty([path for path in missing if os.path.isdir(path)])  # (not the rest)
         raise
     return missing
 
@@ -124,6 +126,16 @@ def remove_empty(made: Iterable[str]) -> None:
             return
 
 
+def missing_folder(folder: str, name: str) -> FileNotFoundError:
+    """The error for a file ``name`` not written because its ``folder`` does not exist.
+
+    Every library writer says it so (:func:`storykit.dump`, ``dump_many``, ``to_parquet``,
+    ``to_sqlite``), in words, where the system says ``No such file or directory`` of the
+    file: the folder is what is missing.
+    """
+    return FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
+
+
 def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
     """Create and open a new temporary file in ``folder`` (made if missing, with ``make``).
 
@@ -148,8 +160,7 @@ def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
         except (FileNotFoundError, NotADirectoryError) as exc:
             if not make:  # as open(): a library call makes no folder
                 if isinstance(exc, FileNotFoundError):
-                    message = f"the folder {folder} does not exist"
-                    raise FileNotFoundError(errno.ENOENT, message, name) from None
+                    raise missing_folder(folder, name) from None
                 raise
             if made is not None:
                 remove_empty(made)
@@ -167,16 +178,28 @@ def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
 def is_special(dest: str) -> bool:
     """Whether ``dest`` is written into rather than replaced.
 
-    True when it exists and is not a regular file (a device, a FIFO, a socket), or is a link
-    under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``).
+    True when it exists and is not a regular file (a device, a FIFO, a socket, a folder), or
+    is a link under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/1``,
+    ``/proc/self/fd/1``). :func:`look` says it with what it found.
+    """
+    return look(dest)[1]
+
+
+def look(dest: str) -> tuple[os.stat_result | None, bool]:
+    """What is at ``dest``, looked at once: its ``stat``, and whether it is written into.
+
+    The ``stat`` is what :func:`os.stat` finds (None: nothing, or nothing that can be looked
+    at); written into is :func:`is_special`'s answer. For a caller that asks more than one
+    of these (``convert``: is ``-o`` a folder, a device, the file standard output is): one
+    ``stat``, not one for each question.
     """
     try:
-        if re.match(r"/(dev|proc)/", os.path.abspath(dest)) and os.path.islink(dest):
-            os.stat(dest)  # a standard stream, if it leads somewhere
-            return True
-        return not stat.S_ISREG(os.stat(dest).st_mode)
+        found = os.stat(dest)
     except OSError:
-        return False
+        return None, False
+    if re.match(r"/(dev|proc)/", os.path.abspath(dest)) and os.path.islink(dest):
+        return found, True  # a standard stream (it leads somewhere)
+    return found, not stat.S_ISREG(found.st_mode)
 
 
 def refuse_special(name: str, what: str) -> None:
@@ -309,12 +332,15 @@ class AtomicFile:
         into_special: bool = False,
         inside: str | None = None,
         make_folder: bool = True,
+        special: bool | None = None,
     ) -> None:
         """Open the temporary file (or, with ``into_special``, a device or FIFO ``dest``).
 
         ``inside``, a real folder (an output folder), is one that a link at ``dest`` must not
         lead out of. ``dest``'s folder is made when missing (the command's outputs), unless
-        ``make_folder`` is false (the library's: :func:`storykit.dump`…).
+        ``make_folder`` is false (the library's: :func:`storykit.dump`…). ``special``: what
+        :func:`is_special` said of ``dest``, when the caller has looked already (``convert``
+        looks at its ``-o`` once); else it is asked here.
 
         Raises:
             FileNotFoundError: The folder is missing and ``make_folder`` is false.
@@ -325,7 +351,7 @@ class AtomicFile:
         self.inside = inside
         self.temp: str | None = None
         self.made: list[str] = []  # folders made for the file: gone again if it is not kept
-        if into_special and is_special(dest):
+        if into_special and (is_special(dest) if special is None else special):
             # appended to: -o /dev/stdout opens again the file standard output is (>> log),
             # and "wb" emptied it, all that was in it before lost
             self.file: IO[bytes] = open(dest, "ab")  # noqa: SIM115 - closed by commit/discard

@@ -34,7 +34,7 @@ from storykit._cli_args import (
     input_format,
     parse,
 )
-from storykit._cli_names import shown
+from storykit._cli_names import shown_short
 from storykit._cli_parser import build_parser as _parser  # main() looks it up here
 from storykit._writing import naming_stdout
 from storykit.errors import MissingExtraError, UnknownFormatError
@@ -223,7 +223,7 @@ def _os_message(exc: OSError) -> str:
     """What went wrong, naming the file when it is an output's."""
     message = str(exc.strerror or exc)
     if exc.strerror and isinstance(exc.filename, str):
-        message = f"{shown(exc.filename)}: {message}"
+        message = f"{shown_short(exc.filename)}: {message}"
     return message
 
 

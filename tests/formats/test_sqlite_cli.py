@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -253,12 +254,38 @@ def test_cli_a_file_size_limit_is_an_error_not_a_traceback(
         assert read == stories[: len(read)]
 
 
+def test_a_database_path_too_long_for_sqlite_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found checking write errors on long paths: a database whose full path is over 512
+    bytes (SQLite's limit; the system's is 4,096) failed "unable to open database file",
+    in a folder that exists and can be written. The error now says why, and what to do."""
+    folder = tmp_path / ("d" * 200) / ("e" * 200) / ("f" * 200)
+    folder.mkdir(parents=True)
+    out = folder / "s.db"
+    with pytest.raises(OSError, match="SQLite opens none over 512") as info:
+        storykit.to_sqlite([make(1)], out)
+    assert info.value.errno == errno.ENAMETOOLONG
+    size = len(os.fsencode(out))
+    assert info.value.strerror == (
+        f"unable to open database file: its full path is {size:,} bytes, and SQLite opens "
+        "none over 512; write the database in a folder nearer the root"
+    )
+    assert info.value.filename == str(out)
+    assert list(folder.iterdir()) == []
+    status, _, err = run(capsys, "convert", str(SEED), "-o", str(out))
+    assert status == 1
+    assert err.endswith(
+        "SQLite opens none over 512; write the database in a folder nearer the root\n"
+    )
+
+
 def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
     # sqlite3's 'unable to open database file' came out as a traceback: the command makes
     # the folder, as for every other output; the library says which file it could not open
     out = tmp_path / "new" / "deeper" / "s.db"
-    # said as the system says it, not as SQLite's 'unable to open database file'
-    with pytest.raises(FileNotFoundError, match="No such file or directory") as info:
+    # said as every writer says it, not as SQLite's 'unable to open database file'
+    with pytest.raises(FileNotFoundError, match=r"the folder .*new.deeper does not exist") as info:
         storykit.to_sqlite([make(1)], out)
     assert info.value.filename == str(out)
     assert main(["convert", str(SEED), "-o", str(out), "-q"]) == 0

@@ -21,10 +21,11 @@ keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast, runtime_checkable
 
@@ -58,7 +59,7 @@ __all__ = [
     "by_name",
     "by_suffix",
     "check_options",
-    "close_match",
+    "did_you_mean",
     "file_format",
     "names",
     "reader",
@@ -258,31 +259,51 @@ def check_options(function: str, name: str, options: Iterable[str], *, read: boo
         TypeError: An option the reader or writer does not take: the message names the
             function, the format, the options refused and those it takes.
     """
-    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
-    takes = [] if typed is None else list(typed.__annotations__)
+    takes = _takes(name, read)
     refused = [option for option in options if option not in takes]
     if not refused:
         return
     role = "reader" if read else "writer"
-    what = ", ".join(repr(option) for option in refused)
+    what = ", ".join(f"{option!r}{did_you_mean(option, takes, cutoff=0.75)}" for option in refused)
     plural = "s" if len(refused) > 1 else ""
     msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
-    msg += f" (it takes {', '.join(takes)})" if takes else " (it takes none)"
-    close = close_match(refused[0], takes, cutoff=0.75)
-    if close is not None:
-        msg += f"; did you mean {close}?"
-    raise TypeError(msg)
+    raise TypeError(f"{msg}; it takes {', '.join(takes) or 'none'}")
 
 
-def close_match(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
-    """The choice closest to a misspelt ``word``, for a "did you mean"; or None.
+@functools.cache
+def _takes(name: str, read: bool) -> dict[str, None]:
+    """The options the format's reader (or writer) takes, in their order: built once each.
 
-    Every such hint's one look-up; difflib is imported for a refused word only.
+    (A dict: a look-up, in the order its ``TypedDict`` declares them, for the message.)
+    """
+    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
+    return {} if typed is None else dict.fromkeys(typed.__annotations__)
+
+
+def did_you_mean(
+    word: str,
+    choices: Iterable[str],
+    *,
+    cutoff: float = 0.6,
+    shown: Callable[[str], str] | None = None,
+) -> str:
+    """The hint for a misspelt ``word``: `` (did you mean X?)`` with the closest choice; or "".
+
+    Every such hint's one look-up and one wording (format names, options, the command's
+    flags and commands); difflib is imported for a refused word only.
+
+    Args:
+        word: The word refused.
+        choices: The words it may have meant.
+        cutoff: How close a choice must be (difflib's ratio, 0 to 1).
+        shown: How to show the choice found (an alias as its format's name), if not as is.
     """
     from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt word
 
     close = get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return close[0] if close else None
+    if not close:
+        return ""
+    return f" (did you mean {close[0] if shown is None else shown(close[0])}?)"
 
 
 # --------------------------------------------------------------------------- the registry
@@ -340,9 +361,7 @@ def resolve(name: str) -> tuple[str, dict[str, Any]]:
 def _unknown(name: object) -> str:
     msg = f"unknown format {name!r}; known formats: {', '.join(names())}"
     if isinstance(name, str):
-        close = close_match(name.lower(), [*FORMATS, *ALIASES])
-        if close is not None:
-            msg += f" (did you mean {resolve(close)[0]}?)"
+        msg += did_you_mean(name.lower(), [*FORMATS, *ALIASES], shown=lambda c: resolve(c)[0])
     return msg
 
 

@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
-from storykit._writing import refuse_special, signals_held
+from storykit._writing import missing_folder, refuse_special, signals_held
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
@@ -206,19 +206,31 @@ def _write_error(exc: sqlite3.DatabaseError, name: str) -> OSError:
 
     SQLite gives no ``errno``; its message (``disk I/O error`` for a file size limit,
     ``database or disk is full``) is the error's ``strerror``, the file its ``filename``.
-    A file it could not open is said as the system says it, when the folder tells why
-    (``Permission denied``, ``No such file or directory``: SQLite says ``unable to open
-    database file`` of both).
+    A file it could not open is said as every writer says it, when the folder tells why
+    (``Permission denied``, ``the folder … does not exist``: SQLite says ``unable to open
+    database file`` of both), and a path too long for SQLite is said to be.
     """
     if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN"):
-        folder = os.path.dirname(os.path.abspath(name))
+        folder = os.path.dirname(name) or "."
         if not os.path.isdir(folder):
-            return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+            return missing_folder(folder, name)
         if not os.access(folder, os.W_OK | os.X_OK) or (
             os.path.exists(name) and not os.access(name, os.W_OK)
         ):
             return PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+        size = len(os.fsencode(os.path.abspath(name)))
+        if size > _SQLITE_MAX_PATH:
+            msg = (
+                f"{exc}: its full path is {size:,} bytes, and SQLite opens none over "
+                f"{_SQLITE_MAX_PATH}; write the database in a folder nearer the root"
+            )
+            return OSError(errno.ENAMETOOLONG, msg, name)
     return OSError(errno.EIO, str(exc), name)
+
+
+_SQLITE_MAX_PATH = 512
+"""The longest full path (bytes) SQLite's Unix file layer opens (its ``MAX_PATHNAME``): a
+longer one is "unable to open database file", where the system would open it."""
 
 
 def _delete(connection: sqlite3.Connection, pks: list[int]) -> None:
