@@ -125,7 +125,7 @@ def _snippet_or_null(table: str) -> str:
     """
     count = " || ".join(f"coalesce({marked}, '')" for marked in _marked(table))
     return (
-        f"CASE WHEN storykit_marks({count}) * ? <= {_SNIPPET_MATCHES}"
+        f"CASE WHEN storykit_marks(CAST({count} AS BLOB)) * ? <= {_SNIPPET_MATCHES}"
         f" THEN snippet({table}, -1, ?, ?, '…', 12) END"
     )
 
@@ -140,11 +140,16 @@ _SEARCH = (
 many matches."""
 
 
-def _counter(own: tuple[str, str]) -> Callable[[str | None], int]:
-    """``storykit_marks``: how many of the ``own`` open marks a text holds."""
+def _counter(own: tuple[str, str]) -> Callable[[bytes | None], int]:
+    """``storykit_marks``: how many of the ``own`` open marks a text holds.
 
-    def marks(text: str | None) -> int:
-        return 0 if text is None else text.count(own[0])
+    The text comes as UTF-8 bytes (``CAST(… AS BLOB)``): a damaged database's text that is
+    not UTF-8 would fail to be made a ``str`` ("user-defined function raised exception").
+    """
+    mark = own[0].encode()
+
+    def marks(text: bytes | None) -> int:
+        return 0 if text is None else text.count(mark)
 
     return marks
 
@@ -416,7 +421,7 @@ def search(
     """
     import sqlite3  # noqa: PLC0415 - see _imported
 
-    from storykit.formats._sqlite_reader import _open_read  # noqa: PLC0415
+    from storykit.formats._sqlite_reader import _open_read, problem_of  # noqa: PLC0415
 
     if not isinstance(query, str):
         msg = f"the query is text (str), not {type(query).__name__}"
@@ -448,9 +453,13 @@ def search(
         # empty index that reads the query shows)
         if any(what in str(exc) for what in _QUERY_ERRORS) and not _understood(query):
             raise ValueError(_not_understood(query, str(exc))) from None
-        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
-    except sqlite3.DatabaseError as exc:
-        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+        raise StoryParseError(
+            f"cannot search the database: {problem_of(exc)}", filename=name
+        ) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise StoryParseError(
+            f"cannot search the database: {problem_of(exc)}", filename=name
+        ) from None
     finally:
         connection.close()
     return [Hit(*row) for row in rows]
