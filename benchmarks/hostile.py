@@ -12,6 +12,9 @@ machine) and peak memory (``ru_maxrss`` less that of the bare import) per MB of 
   12.6 MB), read by ``storykit.load()``, ``storykit convert --to json`` and ``validate``;
 - ``markdown-sections``: one Markdown story of about 16 bytes a section (a million
   sections at 16 MB), read the same three ways;
+- ``markdown-brackets``: one Markdown story of a paragraph of ``[`` (markdown-it looks for
+  the closing ``]`` of each, some 20 µs a ``[``: 10 MB took over three minutes), then one
+  with a link: no link can form in the ``[`` paragraph's chunk, read as plain text;
 - ``markdown-front``: one Markdown story whose YAML front matter holds credits, about 34
   bytes each (the composed YAML keeps some six objects a value while it is read); over
   1 MiB of front matter the story is refused before it is composed (``MAX_FRONT_MATTER``);
@@ -78,6 +81,11 @@ def sections_markdown(size: int) -> str:
     return "".join(parts)
 
 
+def brackets_markdown(size: int) -> str:
+    """One Markdown story: a paragraph of ``[`` then one with a link (no link in the first)."""
+    return "# Title\n\n" + "[" * size + "\n\nSee [the source](https://example.com/).\n"
+
+
 def front_markdown(size: int) -> str:
     """One Markdown story whose front matter is credits (``{role: Photo, name: N1}``)."""
     credits = [f"  - {{role: Photo, name: N{i}}}\n" for i in range(size // 34)]
@@ -117,6 +125,9 @@ LIBRARY = {
     "markdown-sections": (
         "import storykit, sys; print(len(storykit.load(sys.argv[1]).sections), 'sections')"
     ),
+    "markdown-brackets": (
+        "import storykit, sys; print(len(storykit.load(sys.argv[1]).sections), 'sections')"
+    ),
     "markdown-front": (
         "import storykit, sys; print(len(storykit.load(sys.argv[1]).credits), 'credits')"
     ),
@@ -140,6 +151,7 @@ BUILDERS: dict[str, tuple[str, Callable[[int], str] | None]] = {
     "story": (".txt", story_dump),
     "dump-sections": (".txt", sections_dump),
     "markdown-sections": (".md", sections_markdown),
+    "markdown-brackets": (".md", brackets_markdown),
     "markdown-front": (".md", front_markdown),
     "zip-members": (".zip", None),
 }

@@ -180,4 +180,8 @@ def decode(data: bytes, filename: str | None = None) -> str:
             raise binary_error(data, filename) from None
         line = data.count(b"\n", 0, exc.start) + 1
         what = f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        if exc.reason == "unexpected end of data":
+            what += ": the input ends inside a character (cut short?)"
+        else:  # what to do: the user may not know what UTF-8 is, nor what the file is in
+            what += ": not UTF-8 text (Latin-1 or Windows-1252, say); save it as UTF-8"
         raise StoryParseError(what, filename=filename, line=line) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -260,6 +261,27 @@ def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
             table = table.set_column(table.schema.get_field_index(column), column, array)
         pq.write_table(table, path)
         read_every_way(path, sk_parquet)
+
+
+def test_a_column_name_that_is_not_utf_8_is_an_error(tmp_path: Path) -> None:
+    """Found by an attack in s15 (a fuzzed file): pyarrow decodes the column names of the
+    file's schema, and let the UnicodeDecodeError of a damaged one out of every reader."""
+    path = tmp_path / "hurt.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    data = path.read_bytes()
+    refused = 0
+    for name in re.finditer(rb"title|image_alt|paragraphs", data):
+        hurt = bytearray(data)
+        hurt[name.start()] = 0x98  # never the first byte of a UTF-8 character
+        path.write_bytes(hurt)
+        read_every_way(path, sk_parquet)
+        try:
+            list(storykit.iter_stories(path))
+        except StoryParseError as exc:
+            refused += (
+                exc.message == "a damaged Parquet file (a column name in it is not UTF-8 text)"
+            )
+    assert refused
 
 
 def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import storykit
 from storykit import Section, Story, StoryParseError
 from storykit._records import Failure
 from storykit.formats import sqlite as sk_sqlite
+from tests.cli_helpers import cli, unmeasured
 from tests.conftest import ROOT, SEED
 from tests.formats.sqlite_helpers import read_every_way
 
@@ -169,7 +170,7 @@ def test_a_database_that_fails_mid_read_is_not_left_locked(tmp_path: Path, how: 
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE stories SET title = CAST(x'c3' AS TEXT) WHERE pk = 2")
     connection.close()
-    assert "Could not decode to UTF-8" in _read_failing(how, db)
+    assert "a text in it is not UTF-8" in _read_failing(how, db)
     writer = sqlite3.connect(db, timeout=0)
     try:
         writer.execute("UPDATE stories SET title = 'fixed'")
@@ -237,3 +238,60 @@ def test_any_damage_to_a_database_is_a_story_or_an_error(
             writer.commit()
         finally:
             writer.close()
+
+
+def test_a_schema_whose_bytes_are_not_utf_8_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """Found by an attack in s15 (a fuzzed database): SQLite's message quoted the damaged
+    schema's bytes, which Python could not decode, and raised a UnicodeDecodeError in place
+    of SQLite's error: out of every reader, the writer and search; a traceback from
+    ``storykit convert -o`` and ``show``, an "internal error" from ``validate`` and a usage
+    error (status 2) from ``search``."""
+    story = storykit.load(SEED)
+    db = tmp_path / "damaged.db"
+    sk_sqlite.to_sqlite([story], db)
+    data = db.read_bytes()
+    assert data.count(b"CREATE TABLE sections") == 1
+    db.write_bytes(data.replace(b"CREATE TABLE sections", b"CREATE TA\xc3LE sections"))
+    said = 'malformed database schema (sections) - near "TA\\xc3LE": syntax error'
+    for call in (
+        lambda: list(storykit.iter_stories(db)),
+        lambda: list(sk_sqlite.read_pieces(str(db))),
+        lambda: sk_sqlite.to_sqlite([story], db),
+        lambda: storykit.search(db, "xiaomi"),
+    ):
+        with pytest.raises(StoryParseError) as caught:
+            call()
+        assert caught.value.filename == str(db)
+        assert said in caught.value.message
+    name = str(db)
+    for argv in (
+        ("validate", name),
+        ("show", name),
+        ("search", name, "xiaomi"),
+        ("convert", str(SEED), "-o", name),
+    ):
+        done = cli(*argv, env=unmeasured())
+        assert done.returncode == 1, (argv, done.stderr)
+        said_all = done.stdout + done.stderr  # (validate reports on standard output)
+        assert said in said_all
+        assert "Traceback" not in said_all
+        assert "internal error" not in said_all
+
+
+def test_a_text_that_is_not_utf_8_is_said_as_such(tmp_path: Path) -> None:
+    """Found by an attack in s15: a story's text that is not UTF-8 was said in the words of
+    storykit's own query (``Could not decode to UTF-8 column 'CASE WHEN length(CAST(title AS
+    BLOB)) > 16777216 THEN NULL ELSE title END'``), and search said only "user-defined
+    function raised exception" (its mark counter was given the text as ``str``)."""
+    db = tmp_path / "damaged.db"
+    sk_sqlite.to_sqlite([storykit.load(SEED)], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("UPDATE stories SET title = CAST(X'41C3' AS TEXT)")
+        connection.commit()
+    said = "a text in it is not UTF-8: 'A\ufffd' (a damaged file, or not storykit's)"
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(db))
+    assert caught.value.message == f"cannot read the database: {said}"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.search(db, "xiaomi")
+    assert caught.value.message == f"cannot search the database: {said}"

@@ -326,10 +326,10 @@ def test_a_story_with_thousands_of_matches_gets_a_plain_snippet(
     plain_snippet = sk_search._plain_snippet
 
     def recorded(
-        connection: sqlite3.Connection, query: str, pk: int, mark: Mark, phrases: int
+        connection: sqlite3.Connection, query: str, pk: int, mark: Mark, phrases: int, *, own: Mark
     ) -> str:
         made.append(pk)
-        return plain_snippet(connection, query, pk, mark, phrases)
+        return plain_snippet(connection, query, pk, mark, phrases, own=own)
 
     monkeypatch.setattr(sk_search, "_plain_snippet", recorded)
     db = tmp_path / "s.db"
@@ -386,3 +386,41 @@ def test_a_bareword_is_what_fts5_takes_for_one_on_every_character() -> None:
         assert sk_search._BAREWORD.fullmatch(char), repr(char)
     for char in " \t\"'()*+,-.:^{}\x00\x19\x1b\x7f/@[`~":
         assert sk_search._BAREWORD.fullmatch(char) is None, repr(char)
+
+
+FORGED = "\ue000forged\ue001"
+"""A word between the private-use characters search() once marked matches with."""
+RUN = "\ue000" * 2100
+
+
+def test_a_storys_own_mark_characters_are_its_text_not_matches(tmp_path: Path) -> None:
+    """Found by an attack in s15: search() marked matches with U+E000 and U+E001 to count
+    them and to make a plain snippet, and took a story's own U+E000 and U+E001 for its
+    marks: a word that did not match was highlighted, the story's characters were lost to
+    the marks (the API's and the command's, which start with U+E000 too), and 2,000 of them
+    sent the story to the plain snippet. Its marks are now new at each search."""
+    db = tmp_path / "s.db"
+    many = Story("Many", sections=[Section(None, [f"A {FORGED} word, {RUN} cat."])])
+    long = Story(
+        "Long", sections=[Section(None, [f"Intro {FORGED} then {'filler ' * 20_000}cat."])]
+    )
+    storykit.to_sqlite([many, long], db)
+    hits = {hit.title: hit.snippet for hit in storykit.search(db, "cat", mark=("<", ">"))}
+    assert hits == {
+        "Many": f"A {FORGED} word, {RUN} <cat>.",  # (SQLite's snippet)
+        "Long": f"Intro {FORGED} then" + " filler" * 9 + "…",  # (no match in its start)
+    }
+    done = cli("search", str(db), "cat", env=unmeasured())
+    assert done.returncode == 0
+    assert f"  Intro {FORGED} then filler" in done.stdout
+    assert f"  A {FORGED} word, \ue000\ue000" in done.stdout
+    assert done.stdout.count("[") == done.stdout.count("]") == 1  # [cat], not the story's
+
+
+def test_marks_that_hold_each_others_text_mark_a_plain_snippet(tmp_path: Path) -> None:
+    """Found by an attack in s15: the plain snippet's marks were put in one after the other,
+    so the second replaced the first where it held it."""
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([Story("Odd", sections=[Section(None, ["A cat " + "the " * 3000])])], db)
+    (hit,) = storykit.search(db, "cat OR the", mark=("\ue001", "\ue000"))  # 3,001 matches
+    assert hit.snippet == "A \ue001cat\ue000" + " \ue001the\ue000" * 10 + "…"

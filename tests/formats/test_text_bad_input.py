@@ -169,6 +169,27 @@ def test_binary_and_invalid_utf8(tmp_path: Path) -> None:
         storykit.load(binary)
 
 
+def test_invalid_utf8_says_what_to_do(tmp_path: Path) -> None:
+    """Found by an attack in s15: 'invalid UTF-8 (byte 0xf6 at offset 180)' said what was
+    wrong, not what to do, to someone who may not know what UTF-8 is; and a file cut short
+    inside a character read as any other bad byte."""
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"\xe2\x86\x90 Back to stories\nSCMP\n\nGr\xf6\xdfe\n")  # Latin-1
+    with pytest.raises(StoryParseError) as caught:
+        storykit.load(latin)
+    assert caught.value.message.endswith(
+        ": not UTF-8 text (Latin-1 or Windows-1252, say); save it as UTF-8"
+    )
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes("← Back to stories\nSCMP\n\nTitle\n\nA paragraph’".encode()[:-1])
+    with pytest.raises(StoryParseError) as caught:
+        storykit.load(cut)
+    assert str(caught.value) == (
+        f"{cut}:6: invalid UTF-8 (byte 0xe2 at offset 44): the input ends inside a character"
+        " (cut short?)"
+    )
+
+
 def test_text_that_is_no_story() -> None:
     with pytest.raises(StoryParseError, match=r"expected a blank line and then the title"):
         read("just one line of text")

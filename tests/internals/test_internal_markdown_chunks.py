@@ -7,6 +7,8 @@ whole text gives, which no public call can choose between.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -27,6 +29,12 @@ MD_BLOCKS = [
     "[ref2]: <https://example.com/s> 'a title'",
     "An ![image][ref2] and [ref2], [ref][], [not one].",
     "[[[ [\n[",
+    "[sic] and [[x]] but no link!",
+    "![alt] [y] ] [\n]! [",
+    "[ref] alone, [ref][] and [nowhere](",
+    "[a]\n(b) and [c] [d]",
+    "]: not a definition, [x]:",
+    "`[code](span)` and [e]",
     "- a list",
     "> a quote",
     "---",
@@ -68,6 +76,8 @@ def read_markdown(text: str) -> object:
 @example(["A [link][ref] here.", "A paragraph.", "[ref]: https://example.com/r"], 10)
 @example(["<!-- a comment\n\nthat goes on", "A paragraph.", "and ends here -->", "Text."], 10)
 @example(["Plain words, “quoted” and 2026's.", "## Trailing space "], 1000)
+@example(["[ref] alone, [ref][] and [nowhere](", "A paragraph.", "[ref]: https://e.com/r"], 10)
+@example(["[sic] and [[x]] but no link!", "A paragraph.", "[ref]: https://example.com/r"], 10)
 def test_markdown_read_in_chunks_reads_as_whole(blocks: list[str], chunk: int) -> None:
     from storykit.formats import _markdown_reader
 
@@ -89,18 +99,17 @@ def test_markdown_read_in_chunks_reads_as_whole(blocks: list[str], chunk: int) -
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count markdown-it's parses (the count is the list's one item)."""
+    """Count markdown-it's parses, with or without links (the count is the list's one item)."""
     from storykit.formats import _markdown_reader
 
-    parser = _markdown_reader._parser()
-    real_parse = parser.parse
     count = [0]
+    for parser in (_markdown_reader._parser(), _markdown_reader._linkless_parser()):
 
-    def counting_parse(src: str, env: object = None) -> object:
-        count[0] += 1
-        return real_parse(src, env)
+        def counting_parse(src: str, env: object = None, real: Any = parser.parse) -> object:
+            count[0] += 1
+            return real(src, env)
 
-    monkeypatch.setattr(parser, "parse", counting_parse)
+        monkeypatch.setattr(parser, "parse", counting_parse)
     return count
 
 
@@ -152,9 +161,9 @@ def test_a_body_of_brackets_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> N
     pytest.importorskip("markdown_it")
     markdown.loads("# Warm\n\nup.")  # the parser, built once
     parses = count_parses(monkeypatch)
-    story = markdown.loads("# Title\n\n" + "[" * 5_000 + "\n[" * 1_000)  # one chunk
+    story = markdown.loads("# Title\n\n" + "[" * 5_000 + "\n[" * 1_000 + " [a](b)")  # one chunk
     assert parses[0] == 1
-    assert story.sections[0].paragraphs == ("[" * 5_000 + " [" * 1_000,)
+    assert story.sections[0].paragraphs == ("[" * 5_000 + " [" * 1_000 + " a",)
     parses[0] = 0
     later = "# Title\n\nA [link][r].\n\n" + "Words.\n\n" * 200 + "[r]: https://e.com/\n"
     story = markdown.loads(later)  # its definition comes after the link, in another chunk
@@ -164,3 +173,28 @@ def test_a_body_of_brackets_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> N
     story = markdown.loads("# Title\n\n[r]: https://e.com/\n\nA [link][r].\n\n[s]: x\n")
     assert story.sections[0].paragraphs == ("A link.",)
     assert parses[0] == 1  # (a definition after it, but it was known when it was read)
+
+
+def test_brackets_where_no_link_can_form_are_read_without_markdown_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by an attack in s15: markdown-it looks for the closing ``]`` of every ``[``
+    (some 20 µs each: 10 MB of ``[`` took over three minutes). Where no link can form (no
+    ``](``, ``][`` or ``]:`` in a chunk, and no definition known), ``[ ] !`` are plain text:
+    the chunk is read without markdown-it, as markdown-it reads it; a definition found later
+    still makes the blocks before it links."""
+    from storykit.formats import _markdown_reader, markdown
+
+    pytest.importorskip("markdown_it")
+    text = "# Title\n\n" + "[" * 5_000 + "\n]!" * 1_000 + "\n\n## Why [sic]!\n\n![x] [y]\n"
+    monkeypatch.setattr(_markdown_reader, "_FAST", False)
+    parsed = markdown.loads(text)
+    monkeypatch.setattr(_markdown_reader, "_FAST", True)
+    parses = count_parses(monkeypatch)
+    assert markdown.loads(text) == parsed
+    assert parses[0] == 0
+    assert parsed.sections[0].paragraphs == ("[" * 5_000 + " ]!" * 1_000,)
+    assert parsed.sections[1].heading == "Why [sic]!"
+    later = "# Title\n\nA [link].\n\n" + "Words.\n\n" * 200 + "[link]: https://e.com/\n"
+    assert markdown.loads(later).sections[0].paragraphs[0] == "A link."
+    assert parses[0] == 3  # the definition's chunk, then the body again with it known

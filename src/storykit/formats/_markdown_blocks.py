@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 
 _NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
 _MARKUP_RE = re.compile(r"[\\`*_\[\]!<>&\x00]")  # inline markup (or a block's) may start here
+_LINKLESS_MARKUP_RE = re.compile(r"[\\`*_<>&\x00]")  # the same where no link can form
 _ATX_RE = re.compile(r"(#{1,6}) ([^#]*)")  # a plain heading line (no closing #s)
 _ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
 _PLAIN_STARTS = frozenset("\"'“‘(")  # besides letters and digits, what a plain line may start with
+_LINKLESS_STARTS = _PLAIN_STARTS | frozenset("[]!")  # the same where no link can form
 
 
-def _plain_blocks(chunk: str, line: int) -> list[_Block] | None:
+def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Block] | None:
     r"""The blocks of a chunk of plain headings and paragraphs, read without markdown-it.
 
     ``None`` unless every line is empty, a heading ``#… text`` or a paragraph line that
@@ -33,9 +35,13 @@ def _plain_blocks(chunk: str, line: int) -> list[_Block] | None:
     ends with white space or holds a character that can start markup (``\ ` * _ [ ] ! < >
     &``): such a chunk reads as its lines say (a paragraph's lines joined by spaces), as
     markdown-it reads it, at a fraction of the cost. Anything else is parsed.
+
+    ``linkless``: no link, image or link reference definition can form in the chunk (see
+    ``_markdown_reader._linkless``), so ``[ ] !`` are plain text, within a line or first.
     """
-    if _MARKUP_RE.search(chunk):
+    if (_LINKLESS_MARKUP_RE if linkless else _MARKUP_RE).search(chunk):
         return None
+    starts = _LINKLESS_STARTS if linkless else _PLAIN_STARTS
     blocks: list[_Block] = []
     paragraph: list[str] = []
     first = 0
@@ -57,7 +63,7 @@ def _plain_blocks(chunk: str, line: int) -> list[_Block] | None:
                 paragraph = []
             blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, match[2]))
             continue
-        if not (start.isalnum() or start in _PLAIN_STARTS) or (
+        if not (start.isalnum() or start in starts) or (
             "0" <= start <= "9" and _ORDERED_RE.match(row)
         ):
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from itertools import groupby
@@ -43,9 +44,13 @@ def _layout_problem(connection: sqlite3.Connection) -> str | None:
     queries (``no such table``).
 
     Raises:
-        sqlite3.DatabaseError: The file is no SQLite database.
+        sqlite3.DatabaseError: The file is no SQLite database, or a damaged one (its first
+            statement is where SQLite reads its schema).
     """
-    found = connection.execute(_NOT_TABLES, _LAYOUT_NAMES).fetchone()
+    try:
+        found = connection.execute(_NOT_TABLES, _LAYOUT_NAMES).fetchone()
+    except UnicodeDecodeError as exc:
+        raise sqlite3.DatabaseError(problem_of(exc)) from None
     if found is not None:
         return f"not a storykit database ({found[1]!r} is a {found[0]}, not a table)"
     for name in _LAYOUT_NAMES[:-1]:  # the index is a virtual table: no generated columns
@@ -55,6 +60,27 @@ def _layout_problem(connection: sqlite3.Connection) -> str | None:
         if generated is not None:
             return f"not a storykit database ({name}.{generated[0]} is a generated column)"
     return None
+
+
+def problem_of(exc: sqlite3.DatabaseError | UnicodeDecodeError) -> str:
+    r"""What went wrong in a database, as SQLite says it, for a message.
+
+    A text in it that is not UTF-8 is said as such: Python's message names the column as
+    storykit's query computes it (``CASE WHEN length(CAST(title AS BLOB)) > …``). A
+    :class:`UnicodeDecodeError` is SQLite's message that CPython could not decode, in place
+    of SQLite's error: it quotes a damaged file's bytes (``malformed database schema
+    (sections) - near "TA\xc3LE": syntax error``).
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return bytes(exc.object).decode("utf-8", "backslashreplace")
+    text = str(exc)
+    bad = _NOT_UTF_8.fullmatch(text)
+    if bad is not None:
+        return f"a text in it is not UTF-8: {bad[1]} (a damaged file, or not storykit's)"
+    return text
+
+
+_NOT_UTF_8 = re.compile(r"Could not decode to UTF-8 column .* with text (.*)", re.DOTALL)
 
 
 def _version(connection: sqlite3.Connection) -> str | None:
@@ -258,8 +284,10 @@ def _read(name: str, limit: int | None) -> Iterator[tuple[Origin, Story | str]]:
             if stray:
                 said = "1 row of {} belongs" if stray == 1 else f"{stray:,} rows of {{}} belong"
                 yield Origin(name), said.format(table) + " to no story; not read"
-    except sqlite3.DatabaseError as exc:
-        raise StoryParseError(f"cannot read the database: {exc}", filename=name) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise StoryParseError(
+            f"cannot read the database: {problem_of(exc)}", filename=name
+        ) from None
     finally:
         # A cursor part-way through its rows keeps the file open and read-locked even after
         # the connection is closed, until the garbage collector finds it (an error leaves

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -83,7 +83,18 @@ which ``re`` compiles 40 times faster than the range U+0080 to U+10FFFF (2.5 ms,
 part of a ``storykit convert``'s start, which builds the ``search`` command's parser)."""
 
 
-_OPEN, _CLOSE = "\ue000", "\ue001"
+def _own_marks() -> tuple[str, str]:
+    """The marks of :func:`search`'s own ``highlight()``: no story holds them.
+
+    A noncharacter (U+FDD0, U+FDD1) and a random token, new at each search: a story may
+    hold any character, so a fixed mark (U+E000 once) let a story's own copy of it pass
+    for a match (a highlight where nothing matched, its text lost to the marks). Not the
+    private-use characters that ``storykit search`` starts its marks with.
+    """
+    token = os.urandom(8).hex()  # (as secrets.token_hex: see _tables' search)
+    return f"\ufdd0{token}", f"\ufdd1{token}"
+
+
 _SNIPPET_MATCHES = 2000
 """The most matches of a query's phrases in a story (counted as the marked words, times
 the phrases) for which SQLite makes the snippet: its time grows with their square (a
@@ -99,26 +110,25 @@ _SIZE = " + ".join(f"coalesce(length(s.{name}), 0)" for name in _TEXTS)
 
 
 def _marked(table: str, close: str = "''") -> list[str]:
-    """The ``highlight()`` of each column of ``table``, opened by the private-use mark."""
-    return [
-        f"highlight({table}, {column}, char({ord(_OPEN)}), {close})"
-        for column in range(len(_TEXTS))
-    ]
+    """The ``highlight()`` of each column of ``table``, marked by :func:`_own_marks`.
+
+    Each takes the open mark as a parameter, and the close one too when ``close`` is ``?``.
+    """
+    return [f"highlight({table}, {column}, ?, {close})" for column in range(len(_TEXTS))]
 
 
 def _snippet_or_null(table: str) -> str:
     """SQLite's snippet, or NULL for a story with too many matches.
 
-    Its parameters: the phrases of the query, then the two marks.
+    Its parameters: the open mark of :func:`_own_marks` once a column, the phrases of the
+    query, then the two marks of the snippet.
     """
     count = " || ".join(f"coalesce({marked}, '')" for marked in _marked(table))
     return (
-        f"CASE WHEN storykit_marks({count}) * ? <= {_SNIPPET_MATCHES}"
+        f"CASE WHEN storykit_marks(CAST({count} AS BLOB)) * ? <= {_SNIPPET_MATCHES}"
         f" THEN snippet({table}, -1, ?, ?, '…', 12) END"
     )
 
-
-_CLOSED = f"char({ord(_CLOSE)})"
 
 _SEARCH = (
     "SELECT s.pk, s.id, s.title, s.source, s.published, s.url,"  # noqa: S608 - fixed names
@@ -130,20 +140,37 @@ _SEARCH = (
 many matches."""
 
 
-def _marks(text: str | None) -> int:
-    return 0 if text is None else text.count(_OPEN)
+def _counter(own: tuple[str, str]) -> Callable[[bytes | None], int]:
+    """``storykit_marks``: how many of the ``own`` open marks a text holds.
+
+    The text comes as UTF-8 bytes (``CAST(… AS BLOB)``): a damaged database's text that is
+    not UTF-8 would fail to be made a ``str`` ("user-defined function raised exception").
+    """
+    mark = own[0].encode()
+
+    def marks(text: bytes | None) -> int:
+        return 0 if text is None else text.count(mark)
+
+    return marks
 
 
 def _plain_snippet(
-    connection: sqlite3.Connection, query: str, pk: int, mark: tuple[str, str], phrases: int
+    connection: sqlite3.Connection,
+    query: str,
+    pk: int,
+    mark: tuple[str, str],
+    phrases: int,
+    *,
+    own: tuple[str, str],
 ) -> str:
     """The snippet of a story too long or with too many matches for SQLite's in good time.
 
     It is made on a copy of the story's first :data:`_SNIPPET_TEXT` characters (of each
     column) in an index of its own: SQLite's, unless they have too many matches; if they
     do, the 12 words around the first match, in the column with most (the longest if none
-    has one), marked where ``highlight()`` marks them. (The query is not run again on the
-    database: a prefix such as ``a*`` costs time in proportion to the whole index.)
+    has one), marked where ``highlight()`` marks them (with ``own`` marks, then ``mark``).
+    (The query is not run again on the database: a prefix such as ``a*`` costs time in
+    proportion to the whole index.)
     """
     import sqlite3  # noqa: PLC0415 - see _imported
 
@@ -155,12 +182,13 @@ def _plain_snippet(
     ).fetchone()
     with contextlib.closing(sqlite3.connect(":memory:")) as memory:
         memory.execute(f"CREATE VIRTUAL TABLE q USING fts5 ({', '.join(_TEXTS)}, {_TOKENIZE})")
-        memory.create_function("storykit_marks", 1, _marks, deterministic=True)
+        memory.create_function("storykit_marks", 1, _counter(own), deterministic=True)
         memory.execute("INSERT INTO q VALUES (?, ?, ?, ?)", texts)
+        columns = len(_TEXTS)
         found = memory.execute(
-            f"SELECT {_snippet_or_null('q')}, {', '.join(_marked('q', _CLOSED))}"  # noqa: S608
+            f"SELECT {_snippet_or_null('q')}, {', '.join(_marked('q', '?'))}"  # noqa: S608
             " FROM q WHERE q MATCH ?",
-            (phrases, *mark, query),
+            ((own[0],) * columns + (phrases, *mark) + own * columns + (query,)),
         ).fetchone()
     if found is not None and found[0] is not None:
         return str(found[0])
@@ -168,13 +196,18 @@ def _plain_snippet(
     found_texts = [text for text in columns or () if isinstance(text, str) and text]
     if not found_texts:
         return ""
-    words = max(found_texts, key=lambda text: (_marks(text), len(text))).split()
-    first = next((i for i, word in enumerate(words) if _OPEN in word), 0)
+    words = max(found_texts, key=lambda text: (text.count(own[0]), len(text))).split()
+    first = next((i for i, word in enumerate(words) if own[0] in word), 0)
     start = max(0, first - 3)
     text = " ".join(words[start : start + 12])
-    if text.count(_OPEN) > text.count(_CLOSE):
-        text += _CLOSE  # the window ends inside a marked phrase
-    text = text.replace(_OPEN, mark[0]).replace(_CLOSE, mark[1])
+    if text.count(own[0]) > text.count(own[1]):
+        text += own[1]  # the window ends inside a marked phrase
+    # in one pass: a mark given may hold the other's text (mark=("]", "[") once swapped)
+    text = re.sub(
+        f"{re.escape(own[0])}|{re.escape(own[1])}",
+        lambda found: mark[0] if found[0] == own[0] else mark[1],
+        text,
+    )
     return ("…" if start else "") + text + ("…" if start + 12 < len(words) else "")
 
 
@@ -388,7 +421,7 @@ def search(
     """
     import sqlite3  # noqa: PLC0415 - see _imported
 
-    from storykit.formats._sqlite_reader import _open_read  # noqa: PLC0415
+    from storykit.formats._sqlite_reader import _open_read, problem_of  # noqa: PLC0415
 
     if not isinstance(query, str):
         msg = f"the query is text (str), not {type(query).__name__}"
@@ -402,15 +435,17 @@ def search(
     name = os.fspath(path)
     connection = _open_read(name)
     phrases = max(1, len(_phrases(query, _CHECKED_TERMS)))
+    own = _own_marks()
     try:
-        connection.create_function("storykit_marks", 1, _marks, deterministic=True)
+        connection.create_function("storykit_marks", 1, _counter(own), deterministic=True)
         rows = connection.execute(
-            _SEARCH, (phrases, *mark, query, -1 if limit is None else limit)
+            _SEARCH,
+            ((own[0],) * len(_TEXTS) + (phrases, *mark, query, -1 if limit is None else limit)),
         ).fetchall()
         rows = [
             row[1:]
             if row[-1] is not None
-            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases))
+            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases, own=own))
             for row in rows
         ]
     except sqlite3.OperationalError as exc:
@@ -418,9 +453,13 @@ def search(
         # empty index that reads the query shows)
         if any(what in str(exc) for what in _QUERY_ERRORS) and not _understood(query):
             raise ValueError(_not_understood(query, str(exc))) from None
-        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
-    except sqlite3.DatabaseError as exc:
-        raise StoryParseError(f"cannot search the database: {exc}", filename=name) from None
+        raise StoryParseError(
+            f"cannot search the database: {problem_of(exc)}", filename=name
+        ) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise StoryParseError(
+            f"cannot search the database: {problem_of(exc)}", filename=name
+        ) from None
     finally:
         connection.close()
     return [Hit(*row) for row in rows]

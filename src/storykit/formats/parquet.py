@@ -261,9 +261,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         raise StoryParseError(what, filename=path)
     try:
         file = pa.parquet.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise StoryParseError(f"not a Parquet file ({exc})", filename=path) from None
-    metadata = file.schema_arrow.metadata or {}
+        metadata = file.schema_arrow.metadata or {}
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+        raise StoryParseError(_not_read(exc), filename=path) from None
     try:
         # depth checked first: metadata of 100,000 "[" was a RecursionError out of json
         version = parse_json(metadata[_META_KEY].decode("utf-8"))["version"]
@@ -280,9 +280,19 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
             file.close()
             try:
                 file = pa.parquet.ParquetFile(path, metadata=file.metadata, read_dictionary=wanted)
-            except (pa.ArrowException, OSError) as exc:
-                raise StoryParseError(f"not a Parquet file ({exc})", filename=path) from None
+            except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+                raise StoryParseError(_not_read(exc), filename=path) from None
     return file
+
+
+def _not_read(exc: Exception) -> str:
+    """Why pyarrow could not open a file: its message, or that a name in it is not UTF-8.
+
+    (pyarrow decodes the column names of the file's schema, and lets a decoding error out.)
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return "a damaged Parquet file (a column name in it is not UTF-8 text)"
+    return f"not a Parquet file ({exc})"
 
 
 def _make_credit(value: dict[str, Any] | None) -> Credit | None:
