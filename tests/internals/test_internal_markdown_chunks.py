@@ -113,6 +113,22 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return count
 
 
+def read_plainly(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[storykit.Story, list[int]]:
+    """``text`` read without the fast road and with it: the same story, no parse on it.
+
+    Returns the story and the parse counter (:func:`count_parses`), which goes on counting.
+    """
+    from storykit.formats import _markdown_reader, markdown
+
+    monkeypatch.setattr(_markdown_reader, "_FAST", False)
+    parsed = markdown.loads(text)
+    monkeypatch.setattr(_markdown_reader, "_FAST", True)
+    parses = count_parses(monkeypatch)
+    assert markdown.loads(text) == parsed
+    assert parses[0] == 0
+    return parsed, parses
+
+
 def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -135,19 +151,13 @@ def test_markdown_of_many_sections_is_parsed_in_chunks_in_bounded_memory(
 
 
 def test_plain_markdown_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storykit.formats import _markdown_reader, markdown
 
     pytest.importorskip("markdown_it")
     text = "# Title\n\n" + "".join(
         f"## Heading {i}\n\nParagraph {i}, in two\nlines.\n\nAnd “one” more.\n\n"
         for i in range(10_000)
     )
-    monkeypatch.setattr(_markdown_reader, "_FAST", False)
-    parsed = markdown.loads(text)
-    monkeypatch.setattr(_markdown_reader, "_FAST", True)
-    parses = count_parses(monkeypatch)
-    assert markdown.loads(text) == parsed
-    assert parses[0] == 0
+    parsed, _ = read_plainly(monkeypatch, text)
     assert parsed.sections[1].paragraphs == ("Paragraph 1, in two lines.", "And “one” more.")
 
 
@@ -183,16 +193,11 @@ def test_brackets_where_no_link_can_form_are_read_without_markdown_it(
     ``](``, ``][`` or ``]:`` in a chunk, and no definition known), ``[ ] !`` are plain text:
     the chunk is read without markdown-it, as markdown-it reads it; a definition found later
     still makes the blocks before it links."""
-    from storykit.formats import _markdown_reader, markdown
+    from storykit.formats import markdown
 
     pytest.importorskip("markdown_it")
     text = "# Title\n\n" + "[" * 5_000 + "\n]!" * 1_000 + "\n\n## Why [sic]!\n\n![x] [y]\n"
-    monkeypatch.setattr(_markdown_reader, "_FAST", False)
-    parsed = markdown.loads(text)
-    monkeypatch.setattr(_markdown_reader, "_FAST", True)
-    parses = count_parses(monkeypatch)
-    assert markdown.loads(text) == parsed
-    assert parses[0] == 0
+    parsed, parses = read_plainly(monkeypatch, text)
     assert parsed.sections[0].paragraphs == ("[" * 5_000 + " ]!" * 1_000,)
     assert parsed.sections[1].heading == "Why [sic]!"
     later = "# Title\n\nA [link].\n\n" + "Words.\n\n" * 200 + "[link]: https://e.com/\n"
