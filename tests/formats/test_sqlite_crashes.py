@@ -162,19 +162,25 @@ except KeyboardInterrupt:
 """
 
 
-def test_ctrl_c_while_the_last_chunk_is_written_waits_for_the_writer(tmp_path: Path) -> None:
-    # Python 3.11: a join() cut short by Ctrl-C marks the thread stopped while it runs; the
-    # connection was then closed under the writer (a crash in SQLite, a journal left).
+def _interrupted_write(tmp_path: Path, program: str, printed: str) -> None:
+    """Run ``program`` (a write into ``s.db`` that Ctrl-C cuts short) in a process of its own:
+    it prints ``printed`` and nothing else, and leaves a sound database, no journal, and the
+    last chunk rolled back or all of it written."""
     db = tmp_path / "s.db"
-    code = _CTRL_C_IN_FINISH.format(src=str(SRC), root=str(ROOT), db=str(db))
+    code = program.format(src=str(SRC), root=str(ROOT), db=str(db))
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted 0\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, printed, "")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["s.db"]  # no -journal
     assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
-    back = list(storykit.iter_stories(db))
-    assert back in ([], list(map(make, range(300))))  # the chunk rolled back, or all of it
+    assert list(storykit.iter_stories(db)) in ([], list(map(make, range(300))))
+
+
+def test_ctrl_c_while_the_last_chunk_is_written_waits_for_the_writer(tmp_path: Path) -> None:
+    # Python 3.11: a join() cut short by Ctrl-C marks the thread stopped while it runs; the
+    # connection was then closed under the writer (a crash in SQLite, a journal left).
+    _interrupted_write(tmp_path, _CTRL_C_IN_FINISH, "interrupted 0\n")
 
 
 _CTRL_C_AS_A_WAIT_ENDS = """
@@ -211,15 +217,7 @@ def test_ctrl_c_as_the_wait_for_the_writer_ends(tmp_path: Path) -> None:
     ``finally`` before it takes its lock back, left the lock released; ``Event.wait``'s
     ``with`` then released it again: ``RuntimeError: release unlocked lock``, a traceback
     and exit status 1 instead of 130. The signal is sent here at that very moment."""
-    db = tmp_path / "s.db"
-    code = _CTRL_C_AS_A_WAIT_ENDS.format(src=str(SRC), root=str(ROOT), db=str(db))
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted 1\n", "")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["s.db"]  # no -journal
-    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
-    assert list(storykit.iter_stories(db)) in ([], list(map(make, range(300))))
+    _interrupted_write(tmp_path, _CTRL_C_AS_A_WAIT_ENDS, "interrupted 1\n")
 
 
 def test_cli_ctrl_c_exits_130_without_a_journal(tmp_path: Path) -> None:
