@@ -270,22 +270,31 @@ def convert(archive: Path, out: Path, jobs: int) -> list[str]:
     ]  # fmt: skip
 
 
+_CORE_CHUNK = 500  # stories held at a time by core_seconds
+
+
 def core_seconds(archive: Path) -> tuple[float, float]:
     """Seconds to read (text reader) and write (JSON) every story, already in memory.
 
-    The part of ``--jobs 1`` that is the format code itself, not this command's work.
+    The part of ``--jobs 1`` that is the format code itself, not this command's work. The
+    stories are read and written a chunk at a time and then let go, as the command does:
+    20,000 stories held at once made the garbage collector walk them again and again
+    (31 µs a story read became 51 µs).
     """
     from storykit.formats import json as json_format
     from storykit.formats import text as text_format
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(archive.rglob("*.txt"))]
-    start = time.process_time()
-    stories = [text_format.read(text)[0] for text in texts]
-    read = time.process_time() - start
-    start = time.process_time()
-    for story in stories:
-        json_format.dumps(story, indent=None)
-    return read, time.process_time() - start
+    read = write = 0.0
+    for k in range(0, len(texts), _CORE_CHUNK):
+        start = time.process_time()
+        stories = [text_format.read(text)[0] for text in texts[k : k + _CORE_CHUNK]]
+        read += time.process_time() - start
+        start = time.process_time()
+        for story in stories:
+            json_format.dumps(story, indent=None)
+        write += time.process_time() - start
+    return read, write
 
 
 WHERE = {
