@@ -69,6 +69,7 @@ from storykit.formats._sqlite_reader import (  # the reader, and what the writer
     BUSY_TIMEOUT,
     SCHEMA_VERSION,
     _layout_problem,
+    _refuse_layout,
     _version,
     read,
     read_pieces,
@@ -142,8 +143,7 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         raise _write_error(exc, name) from None
     try:
         problem = _layout_problem(connection)  # before its tables are written or read
-        if problem is None:
-            version = _made_ready(connection)
+        version = _made_ready(connection) if problem is None else None
     except BaseException as exc:  # an SQLite error, or Ctrl-C before the tables were made
         connection.close()
         if not existed:  # what SQLite began of a new file: none of it is a database
@@ -155,13 +155,7 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
         if _io_failure(exc):
             raise _write_error(exc, name) from None
         raise StoryParseError(f"not a storykit database ({exc})", filename=name) from None
-    if problem is not None:
-        connection.close()
-        raise StoryParseError(problem, filename=name)
-    if version != str(SCHEMA_VERSION):
-        connection.close()
-        msg = f"a storykit database of layout version {version}; this is version "
-        raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
+    _refuse_layout(connection, problem, version, name)
     return connection
 
 
