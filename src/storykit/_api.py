@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import IO, Any, Literal, Unpack, overload
+from typing import IO, Any, Literal, NoReturn, Unpack, overload
 
 from storykit import formats
 from storykit._decoding import binary_error, decode
@@ -134,7 +134,7 @@ def _reader_asked(
         if named is None:
             return None
         if named in formats.FILE_FORMATS:
-            _refuse_file_format(filename)
+            _refuse_file_format(filename, named)
         try:
             module = formats.reader(named)
         except UnknownFormatError:  # .html: read first, to say what it is if it is HTML
@@ -206,19 +206,19 @@ def _read(
         raise StoryParseError("input nested too deeply", filename=filename) from None
 
 
-def _refuse_file_format(filename: str) -> None:
+def _refuse_file_format(filename: str, name: str) -> NoReturn:
     """Refuse a SQLite or Parquet file given to :func:`load`, saying what reads it.
 
+    ``name``: the file format (:data:`storykit.formats.FILE_FORMATS`) its suffix says.
+
     Raises:
-        UnknownFormatError: ``filename``'s suffix is a file format's (``.db``, ``.parquet``).
+        UnknownFormatError: Always.
     """
-    name = formats.by_suffix(os.path.splitext(filename)[1])
-    if name in formats.FILE_FORMATS:
-        msg = (
-            f"{filename} is a {name} file of many stories: read it with "
-            f"storykit.iter_stories({filename!r}) (load() reads one story)"
-        )
-        raise UnknownFormatError(msg)
+    msg = (
+        f"{filename} is a {name} file of many stories: read it with "
+        f"storykit.iter_stories({filename!r}) (load() reads one story)"
+    )
+    raise UnknownFormatError(msg)
 
 
 @overload
