@@ -302,7 +302,7 @@ WHERE = {
     "  of which tag splitting (tags.py _split_line)": ("tags.py", "_split_line"),
     "writing JSON (formats/json.py dumps)": ("json.py", "dumps"),
     "reading files (_pieces.py open_file)": ("_pieces.py", "open_file"),
-    "splitting files into stories (_dump_stream.py)": ("_dump_stream.py", "split_dump"),
+    "splitting files into stories (_dump_split.py)": ("_dump_split.py", "split_dump"),
     "walking the folder (_units.py units)": ("_units.py", "units"),
     "writing the output file": ("_batch.py", "output"),
 }

@@ -1,16 +1,16 @@
 """``load``/``loads``/``dump``/``dumps``: find the format, then delegate to its module.
 
 Path, file and byte handling live here; bytes become text through :mod:`storykit._decoding`
-(the one decode point, which this module calls); formats see ``str``.
+(the one decode point, which this module calls); formats see ``str``. How much of an open
+file is read (all of it, or of a stream that may never end, at most a story's limit) is
+:func:`storykit._raw_stream.read_whole`'s, with the rest of reading any readable.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import stat
 from collections.abc import Callable
-from typing import IO, Any, Literal, Unpack, overload
+from typing import IO, Any, Literal, NoReturn, Unpack, overload
 
 from storykit import formats
 from storykit._decoding import binary_error, decode
@@ -36,7 +36,6 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
-    "may_not_end",
     "read_story",
     "write_story",
 ]
@@ -135,7 +134,7 @@ def _reader_asked(
         if named is None:
             return None
         if named in formats.FILE_FORMATS:
-            _refuse_file_format(filename)
+            _refuse_file_format(filename, named)
         try:
             module = formats.reader(named)
         except UnknownFormatError:  # .html: read first, to say what it is if it is HTML
@@ -207,74 +206,19 @@ def _read(
         raise StoryParseError("input nested too deeply", filename=filename) from None
 
 
-def _refuse_file_format(filename: str) -> None:
+def _refuse_file_format(filename: str, name: str) -> NoReturn:
     """Refuse a SQLite or Parquet file given to :func:`load`, saying what reads it.
 
+    ``name``: the file format (:data:`storykit.formats.FILE_FORMATS`) its suffix says.
+
     Raises:
-        UnknownFormatError: ``filename``'s suffix is a file format's (``.db``, ``.parquet``).
+        UnknownFormatError: Always.
     """
-    name = formats.by_suffix(os.path.splitext(filename)[1])
-    if name in formats.FILE_FORMATS:
-        msg = (
-            f"{filename} is a {name} file of many stories: read it with "
-            f"storykit.iter_stories({filename!r}) (load() reads one story)"
-        )
-        raise UnknownFormatError(msg)
-
-
-def may_not_end(stream: IO[Any]) -> bool:
-    """Whether ``stream`` may never end: it is no regular file, nor bytes or text in memory.
-
-    A pipe, a device (``/dev/zero``), a socket, standard input from one of these, or a file
-    object of another kind (a decompressing one may expand for ever) may; a regular file
-    (standard input redirected from one included), a :class:`io.BytesIO` or a
-    :class:`io.StringIO` will end.
-    """
-    if isinstance(stream, (io.BytesIO, io.StringIO)):
-        return False
-    raw: Any = stream
-    if isinstance(raw, io.TextIOWrapper):
-        raw = raw.buffer
-    if isinstance(raw, (io.BufferedReader, io.BufferedRandom)):
-        raw = raw.raw
-    if not isinstance(raw, io.FileIO):
-        return True
-    try:
-        return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
-    except (OSError, ValueError):  # closed, or a descriptor that cannot be looked at
-        return True
-
-
-def _read_file(file: IO[Any], filename: str | None) -> str | bytes:
-    """All of ``file``; of a device, a pipe or a stream, at most ``DEFAULT_MAX_MEMBER_SIZE``.
-
-    A regular file has the size it says; a device, a pipe or a file object of another kind
-    may never end (``/dev/zero``, a socket), so what comes from one is held to the limit the
-    command holds every story to (in bytes, or in characters from a text stream).
-    """
-    if not may_not_end(file):
-        whole: str | bytes = file.read()
-        return whole
-    from storykit._raw_stream import at_end, waiting  # noqa: PLC0415 - rare: not at import
-    from storykit._records import size_text  # noqa: PLC0415
-    from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
-
-    file = waiting(file)  # a non-blocking pipe: its reads wait for data, not give None
-    limit = DEFAULT_MAX_MEMBER_SIZE
-    parts: list[Any] = []
-    size = 0
-    while size <= limit:  # read(n) of a raw stream may give less than n: not its end yet
-        asked = limit + 1 - size
-        chunk = file.read(asked)
-        parts.append(chunk)
-        size += len(chunk)
-        if at_end(file, asked, chunk):  # (a terminal would wait for one more Ctrl-D)
-            break
-    if size > limit:
-        what = f"more than {size_text(limit)} to read from a device, a pipe or a stream"
-        msg = f"{what}; not read as one story"
-        raise StoryParseError(msg, filename=filename)
-    return "".join(parts) if isinstance(parts[0], str) else b"".join(parts)
+    msg = (
+        f"{filename} is a {name} file of many stories: read it with "
+        f"storykit.iter_stories({filename!r}) (load() reads one story)"
+    )
+    raise UnknownFormatError(msg)
 
 
 @overload
@@ -302,18 +246,20 @@ def load(
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened.
     """
+    from storykit._raw_stream import read_whole  # noqa: PLC0415 - not at import: load() reads
+
     filename: str | None
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
         # before reading (a whole database into memory, or a story to refuse its option)
         module = _reader_asked(format, filename, "load", options)
         with open(filename, "rb") as file:
-            data: str | bytes = _read_file(file, filename)
+            data: str | bytes = read_whole(file, filename)
     else:
         name: object = getattr(source, "name", None)
         filename = name if isinstance(name, str) else None
         module = _reader_asked(format, filename, "load", options)
-        data = _read_file(source, filename)
+        data = read_whole(source, filename)
     return _read(
         data, module, sniffed=format is None, function="load", filename=filename, options=options
     )

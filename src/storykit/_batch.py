@@ -44,6 +44,7 @@ from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
 from storykit._sources import JSONL_SUFFIX, input_name
+from storykit._stdout import print_stdout, write_stdout, write_text_stdout
 from storykit._units import PassedOver, story_units, units
 from storykit._work_records import Job, Result, Unit, no_story
 from storykit._worker import SITE_INDEX, annotate
@@ -52,11 +53,8 @@ from storykit._writing import (
     NotRegularError,
     look,
     make_folder,
-    print_stdout,
     remove_empty,
     remove_stale,
-    write_stdout,
-    write_text_stdout,
 )
 from storykit.collection import iter_pieces
 from storykit.errors import _printable

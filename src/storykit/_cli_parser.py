@@ -32,8 +32,8 @@ from storykit._sources import (
     DEFAULT_MAX_MEMBERS,
     DEFAULT_MAX_TOTAL_SIZE,
 )
+from storykit._stdout import naming_stdout, write_text_stdout
 from storykit._version import __version__
-from storykit._writing import naming_stdout, write_text_stdout
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite

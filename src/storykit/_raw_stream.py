@@ -4,9 +4,11 @@ A file object may be binary or text, buffered or raw, blocking or not, and a str
 (or seem to) in ways a plain ``read`` does not say. :class:`RawReader` turns any readable
 (after bytes already read from it) into a binary stream; :func:`waiting` makes a stream on a
 non-blocking descriptor wait for data; :func:`at_end` says when a read means the stream's
-end; :func:`binary_read` reads at most ``n`` bytes of any open file. :mod:`storykit._pieces`
-(splitting a stream into stories), :mod:`storykit._walk` and :mod:`storykit._api`
-(``load`` of a pipe) read through these.
+end; :func:`binary_read` reads at most ``n`` bytes of any open file; :func:`may_not_end` says
+whether a stream may never end, and :func:`read_whole` reads one whole (held to a story's
+limit when it may not end). :mod:`storykit._pieces` (splitting a stream into stories),
+:mod:`storykit._walk` and :mod:`storykit._api` (``load`` of a file or a pipe) read through
+these.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import select
 import stat
 from typing import IO, Any
 
-__all__ = ["RawReader", "at_end", "binary_read", "waiting"]
+from storykit.errors import StoryParseError
+
+__all__ = ["RawReader", "at_end", "binary_read", "may_not_end", "read_whole", "waiting"]
 
 
 class RawReader(io.RawIOBase):
@@ -119,3 +123,58 @@ def at_end(stream: IO[Any], asked: int, got: bytes | str) -> bool:
 def binary_read(stream: IO[Any], n: int) -> bytes:
     """At most ``n`` bytes of an open (binary or text) file."""
     return io.BufferedReader(RawReader(stream)).read(n)
+
+
+def may_not_end(stream: IO[Any]) -> bool:
+    """Whether ``stream`` may never end: it is no regular file, nor bytes or text in memory.
+
+    A pipe, a device (``/dev/zero``), a socket, standard input from one of these, or a file
+    object of another kind (a decompressing one may expand for ever) may; a regular file
+    (standard input redirected from one included), a :class:`io.BytesIO` or a
+    :class:`io.StringIO` will end.
+    """
+    if isinstance(stream, (io.BytesIO, io.StringIO)):
+        return False
+    raw: Any = stream
+    if isinstance(raw, io.TextIOWrapper):
+        raw = raw.buffer
+    if isinstance(raw, (io.BufferedReader, io.BufferedRandom)):
+        raw = raw.raw
+    if not isinstance(raw, io.FileIO):
+        return True
+    try:
+        return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+    except (OSError, ValueError):  # closed, or a descriptor that cannot be looked at
+        return True
+
+
+def read_whole(file: IO[Any], filename: str | None) -> str | bytes:
+    """All of ``file``; of a device, a pipe or a stream, at most ``DEFAULT_MAX_MEMBER_SIZE``.
+
+    What :func:`storykit.load` reads of an open file (or of the file at a path). A regular
+    file has the size it says; a device, a pipe or a file object of another kind may never
+    end (``/dev/zero``, a socket), so what comes from one is held to the limit the command
+    holds every story to (in bytes, or in characters from a text stream).
+    """
+    if not may_not_end(file):
+        whole: str | bytes = file.read()
+        return whole
+    from storykit._records import size_text  # noqa: PLC0415 - rare: not for a regular file
+    from storykit._sources import DEFAULT_MAX_MEMBER_SIZE  # noqa: PLC0415
+
+    file = waiting(file)  # a non-blocking pipe: its reads wait for data, not give None
+    limit = DEFAULT_MAX_MEMBER_SIZE
+    parts: list[Any] = []
+    size = 0
+    while size <= limit:  # read(n) of a raw stream may give less than n: not its end yet
+        asked = limit + 1 - size
+        chunk = file.read(asked)
+        parts.append(chunk)
+        size += len(chunk)
+        if at_end(file, asked, chunk):  # (a terminal would wait for one more Ctrl-D)
+            break
+    if size > limit:
+        what = f"more than {size_text(limit)} to read from a device, a pipe or a stream"
+        msg = f"{what}; not read as one story"
+        raise StoryParseError(msg, filename=filename)
+    return "".join(parts) if isinstance(parts[0], str) else b"".join(parts)

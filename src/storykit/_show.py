@@ -14,7 +14,7 @@ from storykit._pieces import parse_piece
 from storykit._progress import columns
 from storykit._records import Failure, Skipped, error_as_options
 from storykit._sources import input_name
-from storykit._writing import print_stdout, write_text_stdout
+from storykit._stdout import print_stdout, write_text_stdout
 from storykit.collection import iter_pieces
 from storykit.errors import StoryParseError
 from storykit.formats.text import credit_line

@@ -23,10 +23,10 @@ from storykit._batch_args import _limits, check_not_an_input
 from storykit._cli_names import located, shown, shown_short
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
+from storykit._stdout import print_stdout
 from storykit._writing import (
     is_special,
     make_folder,
-    print_stdout,
     refuse_special,
     remove_empty,
     remove_stale,

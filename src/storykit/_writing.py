@@ -1,9 +1,10 @@
-"""Writing the command's outputs: atomic files and standard output.
+"""Writing the command's output files: atomically, through a temporary file.
 
 Every file is written to a temporary name in its target folder and renamed into place when
 complete; without ``--force`` the rename never replaces an existing file (a hard link is
 the atomic "create if absent"). What the files are named is :mod:`storykit._naming`'s; the
-temporary names, and the sweep of files a killed run left, :mod:`storykit._temps`'s.
+temporary names, and the sweep of files a killed run left, :mod:`storykit._temps`'s;
+writing to standard output, :mod:`storykit._stdout`'s.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import re
 import signal
 import stat
-import sys
 import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -24,22 +24,17 @@ from storykit._temps import lock, remove_stale, temp_name
 from storykit.errors import StoryParseError
 
 __all__ = [
-    "STDOUT",
     "AtomicFile",
     "NotRegularError",
     "is_special",
     "look",
     "make_folder",
     "missing_folder",
-    "naming_stdout",
-    "print_stdout",
     "refuse_special",
     "remove_empty",
     "remove_stale",
     "signals_held",
     "write_atomic",
-    "write_stdout",
-    "write_text_stdout",
 ]
 
 # --------------------------------------------------------------------------- writing files
@@ -447,61 +442,3 @@ def write_atomic(
             out.commit()
         finally:
             out.discard()
-
-
-STDOUT = "standard output"
-"""How an error writing to standard output names it (as a file's name names the file)."""
-
-
-@contextlib.contextmanager
-def naming_stdout() -> Iterator[None]:
-    """Have an ``OSError`` raised inside name standard output as its file.
-
-    ``storykit convert: error: standard output: No space left on device`` (``> /dev/full``,
-    a full disk) says which output failed, where the system's message alone does not.
-    """
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename is None and STDOUT not in str(exc.strerror):
-            exc.filename = STDOUT
-        raise
-
-
-def print_stdout(text: str) -> None:
-    """``sys.stdout.write(text)``; an error names standard output (:func:`naming_stdout`)."""
-    with naming_stdout():
-        sys.stdout.write(text)
-
-
-def write_stdout(data: bytes | memoryview) -> None:
-    """Write encoded output to standard output (its binary buffer when it has one).
-
-    All of it, or an ``OSError``: a write into a full disk or past a file size limit
-    (``> file``) or into a pipe being closed (``| head``) can write part of the bytes and
-    return the count, which :class:`io.BufferedWriter` passes on, and ``sys.stdout.write``
-    drops: the rest was lost without a word.
-    """
-    buffer = getattr(sys.stdout, "buffer", None)
-    with naming_stdout():
-        if buffer is None:
-            sys.stdout.write(bytes(data).decode("utf-8"))
-            return
-        sys.stdout.flush()
-        view = memoryview(data)
-        while view:
-            written = buffer.write(view)
-            view = view[written or 0 :]  # the next write says why the rest did not go
-        buffer.flush()
-
-
-def write_text_stdout(text: str) -> None:
-    """Write text to standard output, all of it or an ``OSError`` (see :func:`write_stdout`).
-
-    For text that may be larger than the stream's buffer (a report, a story shown): what fits
-    in the buffer is written whole by ``sys.stdout.write``.
-    """
-    if getattr(sys.stdout, "buffer", None) is None:
-        print_stdout(text)
-        return
-    write_stdout(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))

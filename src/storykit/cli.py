@@ -36,7 +36,7 @@ from storykit._cli_args import (
 )
 from storykit._cli_names import shown_short
 from storykit._cli_parser import build_parser as _parser  # main() looks it up here
-from storykit._writing import naming_stdout
+from storykit._stdout import naming_stdout
 from storykit.errors import MissingExtraError, UnknownFormatError
 
 __all__ = ["EXIT_FAILED", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_USAGE", "console", "main"]

@@ -295,3 +295,32 @@ def test_a_text_that_is_not_utf_8_is_said_as_such(tmp_path: Path) -> None:
     with pytest.raises(StoryParseError) as caught:
         storykit.search(db, "xiaomi")
     assert caught.value.message == f"cannot search the database: {said}"
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [
+        ("2", "a storykit database of layout version 2; this is version 1"),
+        (None, "not a storykit database (no layout version)"),
+    ],
+)
+def test_another_layout_version_is_refused_by_the_reader_and_the_writer(
+    tmp_path: Path, version: str | None, said: str
+) -> None:
+    """The reader and the writer check the layout version with one check, and say it so."""
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([Story("T")], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        if version is None:
+            connection.execute("DELETE FROM storykit_meta")
+        else:
+            connection.execute("UPDATE storykit_meta SET value = ?", (version,))
+    with pytest.raises(StoryParseError) as read:
+        list(storykit.iter_stories(db))
+    assert (read.value.message, read.value.filename) == (said, str(db))
+    if version is not None:  # (a writer puts a missing version back: the layout is its own)
+        with pytest.raises(StoryParseError) as written:
+            storykit.to_sqlite([Story("U")], db)
+        assert (written.value.message, written.value.filename) == (said, str(db))
+    with contextlib.closing(sqlite3.connect(db)) as connection:  # left as it was
+        assert connection.execute("SELECT title FROM stories").fetchall() == [("T",)]

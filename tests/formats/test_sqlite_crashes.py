@@ -141,10 +141,10 @@ def test_writes_keep_one_file_with_a_durable_journal(tmp_path: Path) -> None:
 _CTRL_C_IN_FINISH = """
 import os, signal, sys, threading, time
 sys.path[:0] = [{src!r}, {root!r}]
-from storykit.formats import sqlite
+from storykit.formats import _sqlite_writer, sqlite  # (the writer thread's module)
 from tests.formats.sqlite_helpers import make
 
-real = sqlite._write_chunk
+real = _sqlite_writer._write_chunk
 
 def slow(*args, **kwargs):  # the writer is busy with the last chunk while the caller waits
     # Ctrl-C as the chunk starts, sent from here: no third thread that a loaded machine
@@ -153,7 +153,7 @@ def slow(*args, **kwargs):  # the writer is busy with the last chunk while the c
     time.sleep(0.2)
     return real(*args, **kwargs)
 
-sqlite._write_chunk = slow
+_sqlite_writer._write_chunk = slow
 try:
     sqlite.write(map(make, range(300)), {db!r})
 except KeyboardInterrupt:
@@ -186,10 +186,10 @@ def test_ctrl_c_while_the_last_chunk_is_written_waits_for_the_writer(tmp_path: P
 _CTRL_C_AS_A_WAIT_ENDS = """
 import os, signal, sys, time
 sys.path[:0] = [{src!r}, {root!r}]
-from storykit.formats import sqlite
+from storykit.formats import _sqlite_writer, sqlite  # (the writer thread's module)
 from tests.formats.sqlite_helpers import make
 
-real = sqlite._write_chunk
+real = _sqlite_writer._write_chunk
 
 def slow(*args, **kwargs):  # the caller waits for the writer meanwhile
     time.sleep(0.2)
@@ -202,7 +202,7 @@ def ctrl_c(frame, event, arg):  # as a wait on a lock ends, before the lock is t
         sent.append(True)
         os.kill(os.getpid(), signal.SIGINT)
 
-sqlite._write_chunk = slow
+_sqlite_writer._write_chunk = slow
 sys.settrace(ctrl_c)  # this thread's calls only
 try:
     sqlite.write(map(make, range(300)), {db!r})

@@ -4,9 +4,10 @@ a file can take agree.
 These tests must reach in: a file is read whole or streamed (``_pieces._WHOLE``), and
 streamed in blocks of 64 KiB (``_dump_stream._BLOCK``, the one block size the code reads),
 by private rules that no option sets; what they guard is that every road gives the same
-pieces, and that streaming costs linear work (counted by wrapping the stream splitter's
-functions ``_dump_stream.split_dump`` and ``_dump_stream._boundary``). The public
-behaviour (the same stories, origins and errors, whatever the road) is what they assert.
+pieces, and that streaming costs linear work (counted by wrapping the functions the stream
+splitter calls, ``_dump_stream.split_dump``, from ``_dump_split``, and
+``_dump_stream._boundary``). The public behaviour (the same stories, origins and errors,
+whatever the road) is what they assert.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storykit
-from storykit import Story, _dump_stream, _pieces, _records
+from storykit import Story, _dump_split, _dump_stream, _pieces, _records
 from storykit._dump_stream import ENDLESS
 from storykit._pieces import open_file
 from storykit._records import Failure
@@ -128,7 +129,7 @@ def test_split_shortcut_agrees_with_split_stories(lines: list[str]) -> None:
     def normal(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(n, t.rstrip(" \t\r\n\ufeff")) for n, t in pieces]
 
-    assert normal(_dump_stream.split_dump(text)[0]) == normal(list(split_stories(text)))
+    assert normal(_dump_split.split_dump(text)[0]) == normal(list(split_stories(text)))
 
 
 @settings(max_examples=400)

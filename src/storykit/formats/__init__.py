@@ -15,32 +15,48 @@ The names a user may pass are :data:`FormatName`, :data:`ReadFormat` and
 keyword options of each writer are the ``TypedDict`` s :class:`JsonOptions`,
 :class:`TextOptions`, :class:`MarkdownOptions`, :class:`HtmlOptions`,
 :class:`JsonldOptions` and :class:`NinjsOptions` (and the text reader's,
-:class:`TextReadOptions`).
+:class:`TextReadOptions`). Those, and the check that refuses an option a format does not
+take (:func:`check_options`, with :func:`did_you_mean`'s hint), are
+:mod:`storykit.formats._options`'s, re-exported here; this module is the registry and the
+look-ups in it.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
 import importlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, runtime_checkable
 
 from storykit.errors import UnknownFormatError
+from storykit.formats._options import (  # the writers' and readers' options, checked
+    READER_OPTIONS,
+    WRITER_OPTIONS,
+    AnyWriterOptions,
+    HtmlOptions,
+    JsonldOptions,
+    JsonOptions,
+    MarkdownOptions,
+    NinjsOptions,
+    TextOptions,
+    TextReadOptions,
+    check_options,
+    did_you_mean,
+)
 
 if TYPE_CHECKING:
     from storykit._records import Failure, Origin, Piece
     from storykit.formats.sqlite import WriteCounts
     from storykit.model import Story
-    from storykit.tags import TagSplitter
 
 __all__ = [
     "ALIASES",
     "FILE_FORMATS",
     "FORMATS",
+    "READER_OPTIONS",
+    "WRITER_OPTIONS",
     "AnyWriterOptions",
     "FileFormat",
     "Format",
@@ -149,161 +165,6 @@ class FileFormat(Format, Protocol):
         A story larger than ``max_member_size`` bytes is a :class:`Failure` instead.
         """
         ...
-
-
-# --------------------------------------------------------------------------- options
-
-
-class JsonOptions(TypedDict, total=False):
-    """The keyword options of the ``json`` writer (:func:`storykit.formats.json.dumps`)."""
-
-    indent: int | None
-
-
-class TextOptions(TypedDict, total=False):
-    """The keyword options of the ``text`` writer (:func:`storykit.formats.text.dumps`)."""
-
-    check: bool
-
-
-class MarkdownOptions(TypedDict, total=False):
-    """The keyword options of the ``markdown`` writer (:func:`storykit.formats.markdown.dumps`)."""
-
-    front_matter: bool
-    heading_offset: int
-    image: bool
-    tags: bool
-    footer: bool
-
-
-class HtmlOptions(TypedDict, total=False):
-    """The keyword options of the ``html`` writer (:func:`storykit.formats.html.dumps`)."""
-
-    heading_offset: int
-    image: bool
-    tags: bool
-    footer: bool
-    standalone: bool
-    lang: str
-    index: str | None
-
-
-class JsonldOptions(TypedDict, total=False):
-    """The keyword options of the ``jsonld`` writer (:func:`storykit.formats.jsonld.dumps`)."""
-
-    indent: int | None
-    lang: str | None
-    html_safe: bool
-    body: bool
-
-
-class NinjsOptions(TypedDict, total=False):
-    """The keyword options of the ``ninjs`` writer (:func:`storykit.formats.ninjs.dumps`)."""
-
-    indent: int | None
-    day_time: _dt.time | None
-
-
-class TextReadOptions(TypedDict, total=False):
-    """The keyword options of the ``text`` reader (:func:`storykit.formats.text.loads`)."""
-
-    splitter: TagSplitter | None
-
-
-class AnyWriterOptions(TypedDict, total=False):
-    """The keyword options of every text writer, for :func:`storykit.dump` without a format.
-
-    The format comes from the file's name then, and its writer refuses (``TypeError``) an
-    option it does not take.
-    """
-
-    indent: int | None
-    check: bool
-    front_matter: bool
-    heading_offset: int
-    image: bool
-    tags: bool
-    footer: bool
-    standalone: bool
-    lang: str | None
-    index: str | None
-    html_safe: bool
-    body: bool
-    day_time: _dt.time | None
-
-
-WRITER_OPTIONS: dict[str, type] = {
-    "json": JsonOptions,
-    "text": TextOptions,
-    "markdown": MarkdownOptions,
-    "html": HtmlOptions,
-    "jsonld": JsonldOptions,
-    "ninjs": NinjsOptions,
-}
-"""Each text writer's options ``TypedDict`` (a test checks they match the writers)."""
-
-READER_OPTIONS: dict[str, type] = {"text": TextReadOptions}
-"""Each reader's options ``TypedDict``; a reader not here takes none (but ``filename``)."""
-
-
-def check_options(function: str, name: str, options: Iterable[str], *, read: bool) -> None:
-    """Refuse the options that the format's reader (or writer) does not take, in public terms.
-
-    Args:
-        function: The public function they were given to (``"loads"``), named in the error.
-        name: The format (not an alias).
-        options: The names of the options given.
-        read: Whether they are for the format's reader, else for its writer.
-
-    Raises:
-        TypeError: An option the reader or writer does not take: the message names the
-            function, the format, the options refused and those it takes.
-    """
-    takes = _takes(name, read)
-    refused = [option for option in options if option not in takes]
-    if not refused:
-        return
-    role = "reader" if read else "writer"
-    what = ", ".join(f"{option!r}{did_you_mean(option, takes, cutoff=0.75)}" for option in refused)
-    plural = "s" if len(refused) > 1 else ""
-    msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
-    raise TypeError(f"{msg}; it takes {', '.join(takes) or 'none'}")
-
-
-@functools.cache
-def _takes(name: str, read: bool) -> dict[str, None]:
-    """The options the format's reader (or writer) takes, in their order: built once each.
-
-    (A dict: a look-up, in the order its ``TypedDict`` declares them, for the message.)
-    """
-    typed = (READER_OPTIONS if read else WRITER_OPTIONS).get(name)
-    return {} if typed is None else dict.fromkeys(typed.__annotations__)
-
-
-def did_you_mean(
-    word: str,
-    choices: Iterable[str],
-    *,
-    cutoff: float = 0.6,
-    shown: Callable[[str], str] | None = None,
-) -> str:
-    """The hint for a misspelt ``word``: `` (did you mean X?)`` with the closest choice; or "".
-
-    Every such hint's one look-up and one wording (format names, options, the command's
-    flags and commands); difflib is imported for a refused word only.
-
-    Args:
-        word: The word refused.
-        choices: The words it may have meant.
-        cutoff: How close a choice must be (difflib's ratio, 0 to 1).
-        shown: How to show the choice found (an alias as its format's name), if not as is.
-    """
-    from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt word
-
-    close = get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    if not close:
-        return ""
-    return f" (did you mean {close[0] if shown is None else shown(close[0])}?)"
 
 
 # --------------------------------------------------------------------------- the registry

@@ -109,16 +109,36 @@ def _open_read(path: str) -> sqlite3.Connection:
         version = None if problem is not None else _version(connection)
     except sqlite3.DatabaseError as exc:
         raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
-    if problem is not None:
-        connection.close()
-        raise StoryParseError(problem, filename=path)
-    if version != str(SCHEMA_VERSION):
-        connection.close()
-        if version is None:
-            raise StoryParseError("not a storykit database (no layout version)", filename=path)
-        msg = f"a storykit database of layout version {version}; this is version "
-        raise StoryParseError(msg + str(SCHEMA_VERSION), filename=path)
+    _refuse_layout(connection, problem, version, path)
     return connection
+
+
+def _refuse_layout(
+    connection: sqlite3.Connection, problem: str | None, version: str | None, name: str
+) -> None:
+    """Close ``connection`` and refuse it, unless it holds this version of the layout.
+
+    The reader's and the writer's (:func:`storykit.formats.sqlite.connect`) one check.
+
+    Args:
+        connection: The database ``name``, opened.
+        problem: What :func:`_layout_problem` found wrong with it, if anything.
+        version: Its layout version (:func:`_version`; None: it holds none, or the
+            ``problem`` stopped the look).
+        name: The file, for the error.
+
+    Raises:
+        StoryParseError: ``problem``, or a layout version that is missing or not this one.
+    """
+    if problem is None and version == str(SCHEMA_VERSION):
+        return
+    connection.close()
+    if problem is not None:
+        raise StoryParseError(problem, filename=name)
+    if version is None:
+        raise StoryParseError("not a storykit database (no layout version)", filename=name)
+    msg = f"a storykit database of layout version {version}; this is version "
+    raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
 
 
 _READONLY_ROLLBACK = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
