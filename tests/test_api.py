@@ -80,6 +80,37 @@ def test_dump_picks_the_format_from_the_suffix(tmp_path: Path, seed_story: story
     assert out.getvalue() == SEED.read_text("utf-8")
 
 
+def test_a_ninjs_json_file_is_ninjs_to_load_and_dump_as_to_the_command_line(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    # ninjs owns .ninjs.json: dump() wrote storykit JSON there (the last suffix, .json) while
+    # `convert -o x.ninjs.json` wrote ninjs, and neither file read back (load() and the
+    # command line read it as storykit JSON: "expected storykit JSON version 1")
+    storykit.dump(seed_story, tmp_path / "api.ninjs.json")
+    written = json.loads((tmp_path / "api.ninjs.json").read_text("utf-8"))
+    assert written == json.loads(storykit.dumps(seed_story, "ninjs"))
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "convert", str(SEED), "-o", "cli.ninjs.json"],
+        capture_output=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "cli.ninjs.json").read_text("utf-8") == storykit.dumps(seed_story, "ninjs")
+    assert storykit.load(tmp_path / "cli.ninjs.json") == seed_story
+    assert storykit.load(tmp_path / "api.ninjs.json") == seed_story
+    assert list(storykit.iter_stories(tmp_path)) == [seed_story, seed_story]  # (the walk)
+    done = subprocess.run(
+        [sys.executable, "-m", "storykit", "validate", "cli.ninjs.json"],
+        capture_output=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
+
+
 def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> None:
     """``dump(story, "/nonexist/a.json")`` made the missing folders, which ``open`` and
     ``Path.write_text`` do not (nor ``to_sqlite``): a typo in a path made a tree. The error

@@ -15,6 +15,7 @@ from typing import IO, Any, Literal, NoReturn, Unpack, overload
 from storykit import formats
 from storykit._decoding import binary_error, decode
 from storykit._guards import check_text
+from storykit._suffixes import lower_suffix
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.formats import (
     AnyWriterOptions,
@@ -44,11 +45,15 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
 def _named_format(filename: str) -> str | None:
-    """The format (or alias: ``jsonl``) that a file's name says it holds, if it says one."""
-    suffix = os.path.splitext(filename)[1]
+    """The format (or alias: ``jsonl``) that a file's name says it holds, if it says one.
+
+    The suffix is read as everywhere (:func:`~storykit._suffixes.lower_suffix`): ``x.ninjs.json``
+    is ninjs, as ``storykit convert -o x.ninjs.json`` writes it.
+    """
+    suffix = lower_suffix(filename)
     name = formats.by_suffix(suffix)
-    if name is None and suffix[1:].lower() in formats.ALIASES:  # .jsonl
-        name = suffix[1:].lower()
+    if name is None and suffix[1:] in formats.ALIASES:  # .jsonl
+        name = suffix[1:]
     return name
 
 

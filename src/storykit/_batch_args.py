@@ -26,6 +26,7 @@ from storykit._cli_names import shown
 from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
 from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
+from storykit._suffixes import lower_suffix
 from storykit._worker import annotate
 from storykit._writing import is_special, look
 from storykit.collection import iter_pieces
@@ -76,17 +77,12 @@ def _names_folder(out: str, *, single: bool, is_dir: bool, special: bool) -> boo
 def _named_format(out: str) -> tuple[str, str] | None:
     """The format an output file's name says, and the suffix that says it, else ``None``.
 
-    The longest registered suffix the name ends with wins: ``x.ninjs.json`` is ninjs,
-    ``x.json`` storykit JSON (:data:`storykit.formats.FORMATS`).
+    Read as every name is (:func:`~storykit._suffixes.lower_suffix`): ``x.ninjs.json`` is
+    ninjs, ``x.json`` storykit JSON (:data:`storykit.formats.FORMATS`).
     """
-    name = os.path.basename(out).lower()
-    found: tuple[str, str] | None = None
-    for fmt, (_, suffixes) in formats.FORMATS.items():
-        for suffix in suffixes:
-            longer = found is None or len(suffix) > len(found[1])
-            if longer and name.endswith(suffix) and len(name) > len(suffix):
-                found = fmt, suffix
-    return found
+    suffix = lower_suffix(out)
+    fmt = formats.by_suffix(suffix)
+    return None if fmt is None else (fmt, suffix)
 
 
 _ONE_OUTPUT_MANY = frozenset({"json", "text"})

@@ -18,6 +18,7 @@ from typing import IO, Any, NamedTuple, cast
 from storykit import formats
 from storykit._ahead import AHEAD, read_ahead, read_folder_ahead
 from storykit._records import Failure, Origin
+from storykit._suffixes import lower_suffix
 from storykit.errors import StoryParseError, UnknownFormatError
 
 __all__ = [
@@ -105,24 +106,6 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
 # --------------------------------------------------------------------------- suffixes
-
-
-def lower_suffix(name: str) -> str:
-    """``".txt"``, ``".tar.gz"``… in lower case, or ``""``.
-
-    A walk asks it twice of each file; the most common answer is told first, at once: a
-    name ending with ``.txt`` after a letter that is no separator.
-    """
-    if name.endswith(".txt") and name[-5:-4] not in ("", "/", "\\"):
-        return ".txt"
-    base = name[max(name.rfind("/"), name.rfind("\\")) + 1 :]
-    dot = base.rfind(".")
-    if dot <= 0:
-        return ""
-    suffix = base[dot:].lower()
-    if suffix in (".gz", ".bz2", ".xz") and base[:dot].lower().endswith(".tar"):
-        return ".tar" + suffix
-    return suffix
 
 
 def is_archive(name: str) -> bool:

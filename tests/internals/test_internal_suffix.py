@@ -9,6 +9,7 @@ comes back in lower case either way).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -22,7 +23,9 @@ def _looked_up(name: str) -> str:
     return lower_suffix(shouted)
 
 
-_PARTS = st.sampled_from(["a", ".", "/", "\\", "txt", "TXT", ".txt", "tar", ".gz", "x.t", ""])
+_PARTS = st.sampled_from(
+    ["a", ".", "/", "\\", "txt", "TXT", ".txt", "tar", ".gz", "x.t", ".ninjs", ".json", ""]
+)
 
 
 @given(st.lists(_PARTS, max_size=8).map("".join))
@@ -47,3 +50,22 @@ def test_the_full_look_answers_as_expected() -> None:
         ".txt",
         ".tar.gz",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("a.ninjs.json", ".ninjs.json"),  # a format's suffix of two parts (ninjs)
+        ("A.NINJS.JSON", ".ninjs.json"),
+        ("dir/a.ninjs.json", ".ninjs.json"),
+        ("a.ninjs", ".ninjs"),
+        ("a.json", ".json"),
+        ("a.other.json", ".json"),
+        (".ninjs.json", ".json"),  # a name that is only the suffix: a hidden file's
+        ("dir/.ninjs.json", ".json"),
+        ("d.ninjs.json/a.json", ".json"),  # a folder's name says nothing
+        ("b.tar.gz", ".tar.gz"),
+    ],
+)
+def test_a_name_ending_with_a_suffix_of_two_parts_says_it(name: str, suffix: str) -> None:
+    assert lower_suffix(name) == suffix
