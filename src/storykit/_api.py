@@ -6,15 +6,14 @@ Path, file and byte handling live here; bytes become text through :mod:`storykit
 
 from __future__ import annotations
 
-import io
 import os
-import stat
 from collections.abc import Callable
 from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
 from storykit._decoding import binary_error, decode
 from storykit._guards import check_text
+from storykit._raw_stream import may_not_end
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.formats import (
     AnyWriterOptions,
@@ -36,7 +35,6 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
-    "may_not_end",
     "read_story",
     "write_story",
 ]
@@ -222,29 +220,6 @@ def _refuse_file_format(filename: str) -> None:
         raise UnknownFormatError(msg)
 
 
-def may_not_end(stream: IO[Any]) -> bool:
-    """Whether ``stream`` may never end: it is no regular file, nor bytes or text in memory.
-
-    A pipe, a device (``/dev/zero``), a socket, standard input from one of these, or a file
-    object of another kind (a decompressing one may expand for ever) may; a regular file
-    (standard input redirected from one included), a :class:`io.BytesIO` or a
-    :class:`io.StringIO` will end.
-    """
-    if isinstance(stream, (io.BytesIO, io.StringIO)):
-        return False
-    raw: Any = stream
-    if isinstance(raw, io.TextIOWrapper):
-        raw = raw.buffer
-    if isinstance(raw, (io.BufferedReader, io.BufferedRandom)):
-        raw = raw.raw
-    if not isinstance(raw, io.FileIO):
-        return True
-    try:
-        return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
-    except (OSError, ValueError):  # closed, or a descriptor that cannot be looked at
-        return True
-
-
 def _read_file(file: IO[Any], filename: str | None) -> str | bytes:
     """All of ``file``; of a device, a pipe or a stream, at most ``DEFAULT_MAX_MEMBER_SIZE``.
 
@@ -301,8 +276,15 @@ def load(
         UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened.
+        TypeError: ``source`` is neither a path nor an open file (the bytes or text of a
+            story: :func:`loads` reads those).
     """
     filename: str | None
+    if not isinstance(source, (str, os.PathLike)) and not hasattr(source, "read"):
+        msg = f"load() takes a path or an open file, not {type(source).__name__}"
+        if isinstance(source, (bytes, bytearray)):
+            msg += "; the bytes of a story are read with storykit.loads()"
+        raise TypeError(msg)
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
         # before reading (a whole database into memory, or a story to refuse its option)
@@ -453,7 +435,15 @@ def dump(
             message names the function that writes it).
         FileNotFoundError: The path's folder does not exist (the message names it).
         OSError: The file cannot be written.
+        TypeError: ``story`` is not a :class:`~storykit.Story`, or ``target`` is neither a
+            path nor an open file.
     """
+    if not isinstance(story, Story):  # before the format: dump(path, story) says so
+        msg = f"dump() takes a Story, not {type(story).__name__}"
+        raise TypeError(msg)
+    if not isinstance(target, (str, os.PathLike)) and not hasattr(target, "write"):
+        msg = f"dump() writes to a path or an open file, not {type(target).__name__}"
+        raise TypeError(msg)
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
         if format is None:

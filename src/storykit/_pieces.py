@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from storykit import _dump_stream, formats
-from storykit._api import may_not_end, read_story
+from storykit._api import read_story
 from storykit._decoding import BINARY_HEAD, binary_error, bom_encoding, decode, decode_wide
 from storykit._dump_stream import ENDLESS, _dump_pieces, split_dump
-from storykit._raw_stream import RawReader, at_end, waiting
+from storykit._raw_stream import RawReader, at_end, may_not_end, waiting
 from storykit._records import Blob, Failure, Origin, Piece, read_error, size_text, too_large
 from storykit._sources import DEFAULT_MAX_MEMBER_SIZE
 from storykit.errors import Diagnostic, StoryParseError
@@ -179,7 +179,7 @@ def stream_pieces(
     ``fmt`` is ``"jsonl"``, a format's name, or ``""`` to tell it from the first bytes.
     Text in UTF-16 or UTF-32 that starts with a byte order mark is read whole (at most
     ``limit`` bytes) and decoded by :func:`storykit._decoding.decode`. A stream that may never
-    end (a pipe, a device: :func:`storykit._api.may_not_end`) is read no further than
+    end (a pipe, a device: :func:`storykit._raw_stream.may_not_end`) is read no further than
     ``limit`` (and a block or two) past its last story.
     """
     if fmt in formats.FILE_FORMATS:

@@ -4,9 +4,9 @@ A file object may be binary or text, buffered or raw, blocking or not, and a str
 (or seem to) in ways a plain ``read`` does not say. :class:`RawReader` turns any readable
 (after bytes already read from it) into a binary stream; :func:`waiting` makes a stream on a
 non-blocking descriptor wait for data; :func:`at_end` says when a read means the stream's
-end; :func:`binary_read` reads at most ``n`` bytes of any open file. :mod:`storykit._pieces`
-(splitting a stream into stories), :mod:`storykit._walk` and :mod:`storykit._api`
-(``load`` of a pipe) read through these.
+end, :func:`may_not_end` whether it may never come; :func:`binary_read` reads at most ``n``
+bytes of any open file. :mod:`storykit._pieces` (splitting a stream into stories),
+:mod:`storykit._walk` and :mod:`storykit._api` (``load`` of a pipe) read through these.
 """
 
 from __future__ import annotations
@@ -17,7 +17,30 @@ import select
 import stat
 from typing import IO, Any
 
-__all__ = ["RawReader", "at_end", "binary_read", "waiting"]
+__all__ = ["RawReader", "at_end", "binary_read", "may_not_end", "waiting"]
+
+
+def may_not_end(stream: IO[Any]) -> bool:
+    """Whether ``stream`` may never end: it is no regular file, nor bytes or text in memory.
+
+    A pipe, a device (``/dev/zero``), a socket, standard input from one of these, or a file
+    object of another kind (a decompressing one may expand for ever) may; a regular file
+    (standard input redirected from one included), a :class:`io.BytesIO` or a
+    :class:`io.StringIO` will end.
+    """
+    if isinstance(stream, (io.BytesIO, io.StringIO)):
+        return False
+    raw: Any = stream
+    if isinstance(raw, io.TextIOWrapper):
+        raw = raw.buffer
+    if isinstance(raw, (io.BufferedReader, io.BufferedRandom)):
+        raw = raw.raw
+    if not isinstance(raw, io.FileIO):
+        return True
+    try:
+        return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+    except (OSError, ValueError):  # closed, or a descriptor that cannot be looked at
+        return True
 
 
 class RawReader(io.RawIOBase):
