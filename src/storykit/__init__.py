@@ -96,4 +96,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    """The public names, the submodules and the dunders: not what this file imports for itself."""
+    own = {n for n, v in globals().items() if getattr(v, "__name__", None) == f"storykit.{n}"}
+    return sorted({*__all__, *_LAZY, *own} | {n for n in globals() if n.startswith("_")})
