@@ -162,6 +162,37 @@ def test_wrong_argument_types() -> None:
         storykit.loads(42)
 
 
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (42, r"^load\(\) takes a path or an open file, not int$"),
+        (None, r"^load\(\) takes a path or an open file, not NoneType$"),
+        # the bytes of a story (or of a path): loads() reads those
+        (b"seeds/x.txt", r"^load\(\) takes a path or an open file, not bytes; .*storykit.loads"),
+    ],
+)
+def test_load_of_something_not_a_path_nor_a_file_is_a_type_error(
+    source: object, message: str
+) -> None:
+    # was: AttributeError: 'int' object has no attribute 'read', from inside storykit
+    with pytest.raises(TypeError, match=message):
+        storykit.load(source)  # type: ignore[call-overload]
+
+
+def test_dump_checks_its_arguments_before_the_format(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    # was: "cannot tell the format of an open file without a name" for both, which sent
+    # the reader looking for a format when the arguments were in the wrong order
+    with pytest.raises(TypeError, match=r"^dump\(\) takes a Story, not str$"):
+        storykit.dump(str(tmp_path / "x.json"), seed_story)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^dump\(\) writes to a path or an open file, not int$"):
+        storykit.dump(seed_story, 42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^dump\(\) writes to a path or an open file, not int$"):
+        storykit.dump(seed_story, 42, "json")  # type: ignore[call-overload]
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("name", ["text", "json", "markdown", "html", "jsonl"])
 def test_an_option_a_format_does_not_take_is_named_with_the_function(
     name: str, seed_story: storykit.Story

@@ -1,4 +1,4 @@
-"""``convert -o DIR`` on a disk that fills up: the run stops at the first story it cannot write.
+"""``convert -o DIR`` on a disk that fills up (or is read-only): the run stops at the first story.
 
 A full disk (or quota) is no story's fault, and no other story could be written either: the
 command said ``cannot write …: No space left on device`` for every story left (275 lines for
@@ -105,6 +105,30 @@ def test_a_full_disk_stops_the_workers_too_and_counts_what_they_wrote(
     assert failed == 1  # the story it stopped at, not one per story left
     assert "stopped: the output's disk is full" in err
     assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_read_only_output_stops_the_run_at_the_first_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # -o into an existing folder on a read-only file system (a mount): every story failed
+    # with the same 'cannot write …: Read-only file system', 1,000 lines of it and a count
+    # for an archive of 20,000, each story read and converted for nothing
+    archive, out = _in_and_out(tmp_path, 40)
+
+    def write_atomic(dest: str, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), dest)
+
+    monkeypatch.setattr(_worker, "write_atomic", write_atomic)
+    status, _, err = run(
+        capsys, "convert", str(archive), "-o", f"{out}/", "--to", "json", "--jobs", jobs
+    )
+    assert status == 1
+    assert _summary(err) == (0, 1)
+    assert err.count("cannot write") == 1 and os.strerror(errno.EROFS) in err
+    assert "stopped: the output is on a read-only file system" in err
+    assert "disk is full" not in err
+    assert files_under(out) == []
 
 
 def test_another_error_writing_one_story_does_not_stop_the_run(

@@ -173,6 +173,17 @@ def test_dump_many_to_open_files_and_atomicity(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.jsonl"]
 
 
+def test_dump_many_of_one_story_or_of_a_non_story_says_so(tmp_path: Path) -> None:
+    # dump_many(story, path) said "'Story' object is not iterable" (to_sqlite, to_parquet,
+    # feed and to_records say to wrap it in a list), and an item that is not a story was
+    # "dumps() takes a Story, not str": neither the function called nor which item
+    with pytest.raises(TypeError, match=r"^expected an iterable of stories, got one Story \(wrap"):
+        storykit.dump_many(make_story(1), tmp_path / "a.jsonl")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^stories\[1\]: expected a Story, got str$"):
+        storykit.dump_many([make_story(1), "x"], io.StringIO())  # type: ignore[list-item]
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX")
 def test_dump_many_into_a_named_pipe_writes_into_it(tmp_path: Path) -> None:
     # dump_many renamed its temporary file over the path: a named pipe (or, as root,

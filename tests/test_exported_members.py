@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -36,6 +37,15 @@ def test_every_public_name_resolves() -> None:
     for name in storykit.__all__:
         assert getattr(storykit, name) is not None, name
     assert set(storykit.__all__) <= set(dir(storykit))
+
+
+def test_dir_lists_the_public_names_not_the_package_s_own_imports() -> None:
+    # dir() is what an editor or a notebook offers after `storykit.`: it offered
+    # storykit.Any, storykit.TYPE_CHECKING and storykit.importlib among the public names
+    shown = {name for name in dir(storykit) if not name.startswith("_")}
+    submodules = {name for name in shown if isinstance(getattr(storykit, name), types.ModuleType)}
+    assert shown - submodules == {name for name in storykit.__all__ if not name.startswith("_")}
+    assert all(getattr(storykit, name).__name__ == f"storykit.{name}" for name in submodules)
 
 
 def test_unknown_names_raise_attribute_error() -> None:

@@ -64,7 +64,14 @@ def test_conveniences() -> None:
         (lambda: make_story(title=5), TypeError, "title"),
         (lambda: make_story(title="  "), ValueError, "title"),
         (lambda: make_story(tags=["AI", 3]), TypeError, "tags[1]"),
-        (lambda: make_story(tags="AI"), TypeError, "sequence"),
+        # a bare string or a non-iterable: the message names the field (it said only
+        # "expected a sequence of items, got str", or "'int' object is not iterable")
+        (lambda: make_story(tags="AI"), TypeError, "^tags: expected a list or tuple, got str$"),
+        (lambda: make_story(tags=42), TypeError, "^tags: expected a list or tuple, got int$"),
+        (lambda: make_story(extras=b"x"), TypeError, "^extras: expected a list or tuple, got"),
+        (lambda: make_story(credits=None), TypeError, "^credits: expected a list or tuple, got"),
+        (lambda: make_story(sections="x"), TypeError, "^sections: expected a list or tuple, got"),
+        (lambda: Section("H", "p."), TypeError, "^paragraphs: expected a list or tuple, got str$"),
         (lambda: make_story(tags=["AI", ""]), ValueError, "tags[1]"),
         (lambda: make_story(sections=["text"]), TypeError, "sections[0]"),
         (lambda: make_story(source="SCMP"), TypeError, "source"),

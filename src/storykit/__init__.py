@@ -1,8 +1,19 @@
 """storykit: typed news stories, read from plain-text story dumps and converted.
 
+Read one story with :func:`load` (a path or an open file) or :func:`loads` (a string); write
+one with :func:`dumps` (a string) or :func:`dump` (a file, the format from its suffix); read
+many, lazily, with :func:`iter_stories` (folders, globs, zip and tar archives, JSON Lines).
+Formats: ``"text"`` (the dump), ``"json"``, ``"markdown"``, ``"html"``, ``"jsonld"``,
+``"ninjs"``. A :class:`Story` is a frozen attrs class (change one with ``attrs.evolve``);
+input that is not a story raises :class:`StoryParseError`, which names the file and line.
+The ``storykit`` command does the same from a shell (``storykit --help``).
+
 >>> import storykit
->>> story = storykit.load("seeds/000_1f0ab7ed21f31e00.txt")  # doctest: +SKIP
->>> print(storykit.dumps(story, "json"))  # doctest: +SKIP
+>>> story = storykit.load("seeds/000_1f0ab7ed21f31e00.txt")
+>>> story.tags
+('AI', 'EVs', 'Semiconductors', 'Smartphones')
+>>> storykit.loads(storykit.dumps(story, "json")) == story
+True
 """
 
 import importlib
@@ -96,4 +107,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    """The public names, the submodules and the dunders: not what this file imports for itself."""
+    own = {n for n, v in globals().items() if getattr(v, "__name__", None) == f"storykit.{n}"}
+    return sorted({*__all__, *_LAZY, *own} | {n for n in globals() if n.startswith("_")})

@@ -250,10 +250,17 @@ def load(
         UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened.
+        TypeError: ``source`` is neither a path nor an open file (the bytes or text of a
+            story: :func:`loads` reads those).
     """
     from storykit._raw_stream import read_whole  # noqa: PLC0415 - not at import: load() reads
 
     filename: str | None
+    if not isinstance(source, (str, os.PathLike)) and not hasattr(source, "read"):
+        msg = f"load() takes a path or an open file, not {type(source).__name__}"
+        if isinstance(source, (bytes, bytearray)):
+            msg += "; the bytes of a story are read with storykit.loads()"
+        raise TypeError(msg)
     if isinstance(source, (str, os.PathLike)):
         filename = os.fspath(source)
         # before reading (a whole database into memory, or a story to refuse its option)
@@ -404,7 +411,15 @@ def dump(
             message names the function that writes it).
         FileNotFoundError: The path's folder does not exist (the message names it).
         OSError: The file cannot be written.
+        TypeError: ``story`` is not a :class:`~storykit.Story`, or ``target`` is neither a
+            path nor an open file.
     """
+    if not isinstance(story, Story):  # before the format: dump(path, story) says so
+        msg = f"dump() takes a Story, not {type(story).__name__}"
+        raise TypeError(msg)
+    if not isinstance(target, (str, os.PathLike)) and not hasattr(target, "write"):
+        msg = f"dump() writes to a path or an open file, not {type(target).__name__}"
+        raise TypeError(msg)
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
         if format is None:

@@ -239,9 +239,9 @@ class _Converting(Handler):
             summary.skipped += 1
         elif result.kind == "exists":
             keep_going = summary.exists(result.error or "")
-        elif result.kind == "full":  # no other story could be written either: stop
+        elif result.kind in ("full", "read-only"):  # no other story could be written: stop
             summary.fail(located(result.error or str(result.origin), *result[:2]))
-            summary.full = True
+            summary.full = result.kind
             keep_going = False
         else:
             keep_going = summary.fail(located(result.error or str(result.origin), *result[:2]))

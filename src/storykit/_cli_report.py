@@ -34,7 +34,7 @@ class Summary:
         self.exist = 0
         self.fail_fast = fail_fast
         self.lost = 0  # stories read, then not written (the output file failed)
-        self.full = False  # the run stopped: the output's disk is full
+        self.full = ""  # the run stopped: the output's disk is "full" or "read-only"
 
     def fail(self, line: str) -> bool:
         self.failed += 1
@@ -67,7 +67,13 @@ class Summary:
                 f"already ({names}); use --force to overwrite "
                 f"{'it' if self.exist == 1 else 'them'}\n"
             )
-        if self.full:
+        if self.full == "read-only":
+            stream.write(
+                "stopped: the output is on a read-only file system, so no story could be "
+                "written there; the rest were not converted (give -o a folder you can write "
+                "to, then run the command again)\n"
+            )
+        elif self.full:
             stream.write(
                 "stopped: the output's disk is full, so no other story could be written; "
                 "the rest were not converted (free some space, then run the command again, "

@@ -123,9 +123,10 @@ class Result(NamedTuple):
     path: str
     member: str | None
     line: int | None
-    kind: Literal["ok", "failed", "skipped", "exists", "empty", "full"]
+    kind: Literal["ok", "failed", "skipped", "exists", "empty", "full", "read-only"]
     """``empty``: a file (or member) that holds no story, a failure of its own kind;
-    ``full``: a story not written because the output's disk is full, which stops the run."""
+    ``full``, ``read-only``: a story not written because the output's disk is full, or
+    read-only, which stops the run."""
     error: str | None = None  # ``file:line: message`` (for ``exists``: the output file)
     messages: tuple[Message, ...] = ()
 

@@ -26,7 +26,7 @@ import io
 import os
 import stat
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from storykit import formats
 from storykit._cli_names import shown_short
@@ -64,8 +64,8 @@ SITE_INDEX = "index.html"
 
 
 _writers: dict[tuple[Any, ...], Callable[..., str]] = {}
-_FULL = frozenset((errno.ENOSPC, errno.EDQUOT))
-"""A full disk (or quota): no other story could be written either, so the run stops."""
+_FULL = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EROFS))
+"""A full disk (or quota), a read-only one: no other story could be written, so the run stops."""
 
 
 def _writer(job: Job) -> Callable[..., str]:
@@ -376,7 +376,10 @@ class _Chunk:
         except OSError as exc:
             result = failed(origin, f"cannot write {shown_short(dest)}: {exc.strerror or exc}")
             if exc.errno in _FULL:
-                result, self.full = result._replace(kind="full"), True
+                kind: Literal["full", "read-only"] = (
+                    "full" if exc.errno != errno.EROFS else "read-only"
+                )
+                result, self.full = result._replace(kind=kind), True
             self.results.append(result)
             return False
         return True

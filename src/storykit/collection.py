@@ -458,19 +458,21 @@ def dump_many(
         How many stories were written.
 
     Raises:
-        TypeError: An item is not a :class:`~storykit.Story`.
+        TypeError: ``stories`` is one story, or an item is not a :class:`~storykit.Story`.
         FileNotFoundError: The path's folder does not exist (the message names it).
         OSError: The target cannot be written (a path is then left untouched).
     """
+    if isinstance(stories, Story):
+        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
+        raise TypeError(msg)
     count = 0
     if isinstance(target, (str, os.PathLike)):
         # as dump() writes a path: a FIFO or a device is written into, never replaced, and
         # the temporary file is one a later run sweeps if this one is killed (kill -9)
         out = AtomicFile(os.fspath(target), force=True, into_special=True, make_folder=False)
         try:
-            for story in stories:
-                out.write((dumps(story, "json", indent=None) + "\n").encode("utf-8"))
-                count += 1
+            for count, story in enumerate(stories, start=1):
+                out.write(_json_line(story, count - 1).encode("utf-8"))
             out.commit()
         finally:
             out.discard()
@@ -478,11 +480,18 @@ def dump_many(
     binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(
         target, "mode", ""
     )
-    for story in stories:
-        line = dumps(story, "json", indent=None) + "\n"
+    for count, story in enumerate(stories, start=1):
+        line = _json_line(story, count - 1)
         if binary:
             cast(IO[bytes], target).write(line.encode("utf-8"))
         else:
             cast(IO[str], target).write(line)
-        count += 1
     return count
+
+
+def _json_line(story: object, index: int) -> str:
+    """``stories[index]`` as a line of JSON Lines (a TypeError that names it if not a story)."""
+    if not isinstance(story, Story):
+        msg = f"stories[{index}]: expected a Story, got {type(story).__name__}"
+        raise TypeError(msg)
+    return dumps(story, "json", indent=None) + "\n"

@@ -120,22 +120,30 @@ def _optional_text(inst: object, attribute: attrs.Attribute[Any], value: object)
         _text(inst, attribute, value)
 
 
+def _check_tuple(name: str, value: object) -> None:
+    """Refuse what :func:`_tuple` left as it was (a bare string, a number), naming the field."""
+    if not isinstance(value, tuple):
+        msg = f"{name}: expected a list or tuple, got {type(value).__name__}"
+        raise TypeError(msg)
+
+
 def _texts(_inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    _check_tuple(attribute.name, value)
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or unencodable(item) is not None:
             _check_text(f"{attribute.name}[{i}]", item)  # raises, naming the item
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Accept any iterable (a list, typically) but not a bare string."""
-    if isinstance(value, (str, bytes)):
-        msg = f"expected a sequence of items, got {type(value).__name__}"
-        raise TypeError(msg)
+    """An iterable as a tuple; a string or a number is left for the validator to name the field."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]
     return tuple(value)
 
 
 def _instances(kind: type) -> Any:
     def check(_inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+        _check_tuple(attribute.name, value)
         for i, item in enumerate(value):
             if not isinstance(item, kind):
                 msg = f"{attribute.name}[{i}]: expected {kind.__name__}, got {type(item).__name__}"
