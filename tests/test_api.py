@@ -13,6 +13,7 @@ import pytest
 import storykit
 from storykit import StoryParseError, UnknownFormatError
 from storykit.formats import by_suffix, names, sniff
+from storykit.tags import TagSplitter, split_tags
 from tests.collection_helpers import _fed_later
 from tests.conftest import SEED
 
@@ -109,6 +110,17 @@ def test_a_ninjs_json_file_is_ninjs_to_load_and_dump_as_to_the_command_line(
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "1 story checked: 0 errors, 0 warnings\n")
+
+
+@pytest.mark.parametrize("splitter", [1, "x", split_tags])
+def test_a_splitter_that_is_no_tag_splitter_is_refused_naming_the_option(splitter: object) -> None:
+    # splitter=1 failed inside the splitting: "'int' object has no attribute 'split'"
+    with pytest.raises(TypeError, match=r"^splitter: expected a storykit\.tags\.TagSplitter, got "):
+        storykit.load(SEED, splitter=splitter)
+    with pytest.raises(TypeError, match=r"^splitter: expected a storykit\.tags\.TagSplitter"):
+        storykit.loads(SEED.read_text("utf-8"), splitter=splitter)
+    subclass = type("Mine", (TagSplitter,), {})
+    assert storykit.load(SEED, splitter=subclass()) == storykit.load(SEED)
 
 
 def test_dump_makes_no_folder(tmp_path: Path, seed_story: storykit.Story) -> None:

@@ -358,7 +358,8 @@ def read(
 
     Raises:
         StoryParseError: The text is no story dump (the message names file and line).
-        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes).
+        TypeError: ``text`` is no ``str`` (``storykit.loads`` takes bytes), or ``splitter``
+            is no :class:`~storykit.tags.TagSplitter`.
     """
     return _read(text, filename, splitter, False)
 
@@ -384,6 +385,10 @@ def _read(
     (:mod:`._text_memory`); a caller that writes no text spares it. ``glued``: whether
     ``text`` may hold a glued nav line, when the caller knows (``None``: it is looked at).
     """
+    if splitter is not None and not isinstance(splitter, TagSplitter):
+        # (a wrong one failed inside the splitting: "'int' object has no attribute 'split'")
+        msg = f"splitter: expected a storykit.tags.TagSplitter, got {type(splitter).__name__}"
+        raise TypeError(msg)
     if checked:
         nul, trusted = text.find("\0") if nul is None else nul, True
     elif isinstance(text, str):
