@@ -282,6 +282,15 @@ def test_the_vocabulary_is_data() -> None:
     assert TagSplitter(["AcmeCorp"]).vocabulary == {"AcmeCorp"}
 
 
+def test_the_vocabulary_lists_each_tag_once() -> None:
+    from collections import Counter
+    from importlib.resources import files
+
+    data = files("storykit").joinpath("tags_vocabulary.txt").read_text("utf-8")
+    listed = Counter(t.strip() for t in data.splitlines() if t.strip() and not t.startswith("#"))
+    assert sorted(t for t, n in listed.items() if n > 1) == []
+
+
 def test_a_hostile_story_reads_in_linear_time() -> None:
     dump = (
         "← Back to stories A robot\nSCMP 2026-05-25\n\nTitle\n\n"
