@@ -339,6 +339,9 @@ def test_the_vocabulary_knows_names_of_many_kinds(line: str, tags: tuple[str, ..
         ("PPECDC", ("PPE", "CDC")),  # ECDC
         ("HawaiiFoodTech", ("Hawaii", "FoodTech")),  # iFood moves the cut back
         ("ServiceNowChiefMRI", ("ServiceNow", "Chief", "MRI")),  # fMRI
+        ("AIPython", ("AI", "Python")),  # IPython: one capital and a common word
+        ("KKRStudio", ("KKR", "Studio")),  # RStudio
+        ("EUChicago", ("EU", "Chicago")),  # UChicago
         # names that change lines which do not hold them but hold the letters around one of
         # their case changes (the fast path and the full rules disagree on these lines)
         ("SoCDRAM", ("SoC", "DRAM")),  # ArgoCD ("oCD")
