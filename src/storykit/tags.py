@@ -4,8 +4,8 @@ A dump writes its tags with nothing between them, so case changes are the main c
 ``…sSemi…`` is a boundary. Case alone cannot split everything (``USEU``, ``WalletHub``,
 ``eMerge Americas``, ``Python 3virtualenv``), so the splitter also uses:
 
-1. a vocabulary of known tags: about a thousand well-known acronyms and names whose case
-   the rules cannot guess (``DreamWorks``, ``iPhone``, ``AfD``, ``NHTSA``), kept as data in
+1. a vocabulary of known tags: about 2,700 well-known acronyms and names whose case the
+   rules cannot guess (``DreamWorks``, ``iPhone``, ``AfD``, ``NHTSA``), kept as data in
    ``tags_vocabulary.txt`` and read on first use; extensible by the caller and by
    :meth:`TagSplitter.learn` from tags lines that hold a single tag;
 2. names the story itself spells out (its title, headings and paragraphs), word-bounded;
