@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import signal
 import threading
 import zipfile
 from pathlib import Path
@@ -390,3 +391,28 @@ def test_standard_input_into_a_folder_is_named_stdin(
     status, _, err = run(capsys, "convert", "-", "-o", "OUT/", "--to", "json", "-j", "1")
     assert (status, err) == (0, "1 converted, 0 failed\n")
     assert storykit.load(tmp_path / "OUT" / "stdin.json") == make_story(1)
+
+
+def test_a_ctrl_c_just_after_main_returned_is_ignored_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Ctrl-C lands before SIGINT is ignored (provoked: the first look at the thread)."""
+    real = threading.current_thread
+    calls = []
+
+    def interrupted_once() -> threading.Thread:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real()
+
+    monkeypatch.setattr(storykit.cli, "main", lambda: 0)
+    monkeypatch.setattr(threading, "current_thread", interrupted_once)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            storykit.cli.console()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert (exited.value.code, len(calls)) == (0, 2)

@@ -39,10 +39,10 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from storykit._pieces import file_pieces
+from storykit._pieces import bytes_pieces, file_pieces
 from storykit._pool import IN_FLIGHT, _Pool
 from storykit._units import _or_no_story, story_units
-from storykit._work_records import Done, FileUnit, Job, Result, Unit, failed
+from storykit._work_records import Done, FileUnit, Job, MemberUnit, Result, Unit, failed
 from storykit._worker import annotate, work
 from storykit._writing import signals_held
 
@@ -104,11 +104,21 @@ def run(
     if jobs > 1 and not job.fail_fast and (len(head) == 2 or any(map(_large, head))):
         _run_pool(stream, job, jobs, handler, chunk_size)
         return
-    for chunk in stream:
+    streams: list[Iterator[list[Unit] | Result]] = [
+        stream
+    ]  # the rest of a chunk handed back comes before the chunks after it
+    while streams:
+        chunk = next(streams[-1], None)
+        if chunk is None:
+            streams.pop()
+            continue
         if isinstance(chunk, Result):
             going = handler.handle(chunk)
         else:
-            going = _take(handler, work(chunk, job))
+            done = work(chunk, job)
+            going = _take(handler, done)
+            if going and done.handed >= 0:
+                streams.append(_handed_back(chunk[done.handed :], job, chunk_size, done.skip))
         if not going:
             return
 
@@ -374,7 +384,7 @@ class _PoolRun:
         if not _take(self.handler, done):
             raise _StopError
         if done.handed >= 0:  # the rest of the chunk, from the large file on, comes next
-            rest = _handed_back(chunk[done.handed :], self.job, self.chunk_size)
+            rest = _handed_back(chunk[done.handed :], self.job, self.chunk_size, done.skip)
             self.pending.appendleft(_Handed(rest))
 
     def alone(self, chunk: list[Unit]) -> Done | None:
@@ -404,12 +414,26 @@ class _PoolRun:
             raise _StopError
 
 
-def _handed_back(rest: list[Unit], job: Job, chunk_size: int) -> Iterator[list[Unit] | Result]:
-    """A large file a worker handed back, split here, then the units after it, in chunks."""
+def _handed_back(
+    rest: list[Unit], job: Job, chunk_size: int, skip: int = 0
+) -> Iterator[list[Unit] | Result]:
+    """A file a worker handed back, split here, then the units after it, in chunks.
+
+    ``skip``: how many of the file's stories the worker did (:attr:`Done.skip`); -1: the
+    worker did not begin it, and the units are sent again as they are.
+    """
     unit = rest[0]
-    assert isinstance(unit, FileUnit)
-    pieces = file_pieces(unit.path, unit.format, job.max_member_size)
-    stories = _or_no_story(story_units(annotate(pieces), job.namer, stem=unit.stem), unit.origin)
+    if skip < 0:
+        return _chunks(iter(rest), chunk_size)
+    if isinstance(unit, FileUnit):
+        pieces = file_pieces(unit.path, unit.format, job.max_member_size)
+    else:
+        assert isinstance(unit, MemberUnit)
+        pieces = bytes_pieces(unit.data, unit.path, unit.member, unit.format, job.max_member_size)
+    numbered = itertools.islice(annotate(pieces), skip, None)  # (numbered as the worker did)
+    stories = story_units(numbered, job.namer, stem=unit.stem)
+    if not skip:  # (a file begun held a story, or a failure)
+        stories = _or_no_story(stories, unit.origin)
     return _chunks(itertools.chain(stories, rest[1:]), chunk_size)
 
 

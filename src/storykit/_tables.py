@@ -59,7 +59,7 @@ def convert(args: argparse.Namespace, to: str) -> int:
         raise UsageError("'-' (standard input) can be given once")
     check_not_an_input(out, inputs, suffix)
     sources: list[Any] = [sys.stdin.buffer if name == "-" else name for name in inputs]
-    log = ErrorLog()
+    log = ErrorLog(keep=_MAX_LISTED)
     records = _records(  # iter_records, where a file with no story is a failure, as elsewhere
         sources,
         errors="raise" if args.fail_fast else "collect",
@@ -96,17 +96,18 @@ def convert(args: argparse.Namespace, to: str) -> int:
             if isinstance(failed_fast, StoryParseError)
             else str(failed_fast)
         )
+    failed = len(failures) + log.more  # (the log keeps the first _MAX_LISTED, counts the rest)
     for line in failures[:_MAX_LISTED]:
         sys.stderr.write(safe(line) + "\n")  # as convert says them: no ESC sent to a terminal
-    if len(failures) > _MAX_LISTED:
-        sys.stderr.write(f"… and {len(failures) - _MAX_LISTED:,} more failures\n")
-    if failed_fast is None and not failures and args.quiet:
+    if failed > _MAX_LISTED:
+        sys.stderr.write(f"… and {failed - _MAX_LISTED:,} more failures\n")
+    if failed_fast is None and not failed and args.quiet:
         return EXIT_OK
-    text = f"{added:,} converted, {len(failures):,} failed"
+    text = f"{added:,} converted, {failed:,} failed"
     if skipped:
         text += f", {skipped:,} skipped (already in {safe(shown(out))})"
     sys.stderr.write(text + "\n")
-    return EXIT_FAILED if failures else EXIT_OK
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _write(

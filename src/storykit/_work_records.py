@@ -19,6 +19,7 @@ from storykit.errors import StoryParseError
 
 __all__ = [
     "NO_STORY",
+    "RESULTS_HELD",
     "Done",
     "FileUnit",
     "Job",
@@ -31,6 +32,13 @@ __all__ = [
     "no_story",
     "skipped",
 ]
+
+
+RESULTS_HELD = 1000
+"""The most results a worker gathers for a chunk before it hands the file it is on back.
+
+A result (a failure, a warning) is a few hundred bytes: a file of two million bad JSON
+lines, done by one worker, held a gigabyte of them before it sent them all at once."""
 
 
 class FileUnit(NamedTuple):
@@ -150,11 +158,18 @@ class Done(NamedTuple):
     extras: int
     """Lines the stories keep in ``story.extras`` (lines the reader could not place)."""
     handed: int = -1
-    """The place in the chunk of a file handed back (over ``Job.delegate`` bytes): that unit
-    and those after it are not done (-1: the whole chunk is)."""
+    """The place in the chunk of a file handed back (over ``Job.delegate`` bytes, or with too
+    many results: see ``skip``): that unit (past ``skip``) and those after it are not done
+    (-1: the whole chunk is)."""
     shared: int = -1
     """With a shared buffer: the length of the output left in the chunk's slot of it, instead
     of sent in ``output`` (-1: it is in ``output``)."""
+    skip: int = 0
+    """How many stories (and failures) of the file handed back were done already: a file
+    whose failures and findings passed ``RESULTS_HELD`` is handed back part-way, so that
+    what a worker holds (and sends) stays bounded however many bad lines a file has. -1:
+    the chunk stopped before that file, at ``RESULTS_HELD`` results; the rest is to be sent
+    again as it is."""
 
 
 def failed(origin: Origin, error: StoryParseError | str) -> Result:

@@ -41,6 +41,7 @@ from storykit._pieces import (
 )
 from storykit._records import Event, Failure, Origin, Piece, where_of
 from storykit._work_records import (
+    RESULTS_HELD,
     Done,
     FileUnit,
     Job,
@@ -155,11 +156,15 @@ def work(chunk: list[Unit], job: Job, slot: memoryview | None = None) -> Done:
             if isinstance(unit, StoryUnit):
                 batch.files += unit.first
                 batch.story(unit.path, unit.member, unit.line, unit.text, unit.format, unit.dest)
+            elif len(batch.results) >= RESULTS_HELD:
+                return batch.done(index, -1)  # many results already: the rest is sent again
             elif isinstance(unit, FileUnit):
                 if not batch.file(unit):
                     return batch.done(index)
             else:
                 batch.member(unit)
+            if batch.skip:  # too many results: the rest of the file is handed back
+                return batch.done(index, batch.skip)
         except MissingExtraError:  # not the input's fault: the command stops and says so
             raise
         except Exception as exc:  # a bug in splitting must not stop a batch
@@ -171,7 +176,8 @@ class _Chunk:
     """One chunk's outputs (in order), quiet successes, files and other results."""
 
     __slots__ = (
-        "extras", "files", "full", "job", "ok", "remember", "results", "slot", "texts", "write",
+        "extras", "files", "full", "job", "ok", "remember", "results", "skip", "slot", "texts",
+        "write",
     )  # fmt: skip
 
     def __init__(self, job: Job, slot: memoryview | None = None) -> None:
@@ -185,11 +191,13 @@ class _Chunk:
         self.files = 0
         self.extras = 0
         self.full = False  # a story could not be written: the output's disk is full
+        self.skip = 0  # stories of a file done before it was handed back, its results many
 
-    def done(self, handed: int = -1) -> Done:
+    def done(self, handed: int = -1, skip: int = 0) -> Done:
         """The chunk's output, joined as the target format joins many stories.
 
-        ``handed``: the place of a file handed back, if the chunk stopped there.
+        ``handed``: the place of a file handed back, if the chunk stopped there; ``skip``:
+        how many of its stories were done.
         """
         texts, job = self.texts, self.job
         if not texts:
@@ -207,9 +215,9 @@ class _Chunk:
             size = sum(map(len, texts)) + len(separator) * (len(texts) - 1)
             if size <= len(slot):
                 _fill(slot, texts, separator)
-                return Done(b"", self.ok, self.files, self.results, self.extras, handed, size)
+                return Done(b"", self.ok, self.files, self.results, self.extras, handed, size, skip)
         output = separator.join(texts)
-        return Done(output, self.ok, self.files, self.results, self.extras, handed)
+        return Done(output, self.ok, self.files, self.results, self.extras, handed, -1, skip)
 
     def file(self, unit: FileUnit) -> bool:
         """A plain file; a small clean dump takes the short road.
@@ -279,10 +287,17 @@ class _Chunk:
         return None if stem is None or namer is None else namer.dest(stem, index, multi)
 
     def pieces(self, events: Iterator[Piece | Failure], stem: str | None, origin: Origin) -> None:
-        """The stories of a file or member (at ``origin``) that did not take the short road."""
+        """The stories of a file or member (at ``origin``) that did not take the short road.
+
+        Past ``RESULTS_HELD`` results in the chunk, the rest of the file is left, to be handed
+        back (``skip``: how many of its stories are done), unless it has no more.
+        """
         fail_fast = self.job.fail_fast
         index = 0
         for event, index, multi in annotate(events):
+            if len(self.results) >= RESULTS_HELD:
+                self.skip = index - 1  # (at least 1: work() hands back a file not begun)
+                return  # (the generators, let go, close the file)
             if isinstance(event, Failure):
                 self.failure(event)
                 done = False

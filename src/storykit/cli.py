@@ -17,6 +17,7 @@ streams: memory stays flat however many stories there are.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import gc
 import io
@@ -202,13 +203,24 @@ def console() -> NoReturn:
     :func:`storykit._pool._frozen`.)
     """
     gc.freeze()
-    try:
+    status = EXIT_INTERRUPTED
+    # a Ctrl-C before main() catches it (its parser being built), or after it returned,
+    # before Ctrl-C is ignored: then its status stands
+    with contextlib.suppress(KeyboardInterrupt):
         status = main()
-    except KeyboardInterrupt:  # before main() catches it: while its parser is being built
-        status = EXIT_INTERRUPTED
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_sigint()
     sys.exit(status)
+
+
+def _ignore_sigint() -> None:
+    """Ignore Ctrl-C from now on; one that lands meanwhile is ignored too, not a traceback."""
+    while True:
+        try:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except KeyboardInterrupt:
+            continue
+        return
 
 
 EXIT_MISSING_EXTRA = 3

@@ -63,6 +63,7 @@ __all__ = [
     "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
+    "ERRORS_KEPT",
     "JSONL_SUFFIX",
     "Blob",
     "ErrorLog",
@@ -86,6 +87,8 @@ __all__ = [
 
 ErrorPolicy = Literal["raise", "warn", "collect"]
 _POLICIES = ("raise", "warn", "collect")
+ERRORS_KEPT = 1000
+"""The most errors an :class:`ErrorLog` keeps unless told otherwise (the rest are counted)."""
 _T = TypeVar("_T")
 
 
@@ -93,18 +96,48 @@ _T = TypeVar("_T")
 
 
 class ErrorLog(list[StoryParseError]):
-    """The errors met while reading many stories, in order (a list).
+    """The errors met while reading many stories, in order (a list of the first ``keep``).
 
     Filled under ``errors="collect"`` and ``errors="warn"``. Each error's ``str()`` is
-    ``file:line: message`` (``file`` is ``archive:member`` inside an archive).
+    ``file:line: message`` (``file`` is ``archive:member`` inside an archive). Past ``keep``
+    errors (1,000 unless told) the rest are counted in ``more``, not kept, so that reading
+    a file of two million bad lines takes the memory of one thousand errors, not of two
+    million; ``keep=None`` keeps every one. ``total`` is how many were met.
     """
 
+    def __init__(
+        self, errors: Iterable[StoryParseError] = (), *, keep: int | None = ERRORS_KEPT
+    ) -> None:
+        super().__init__(errors)
+        self.keep = keep
+        """The most errors kept (``None``: no limit); the rest are only counted."""
+        self.more = 0
+        """Errors met past ``keep``: counted, not kept."""
+
+    @property
+    def total(self) -> int:
+        """How many errors were met: those kept and those only counted."""
+        return len(self) + self.more
+
+    def add(self, error: StoryParseError) -> None:
+        """Keep ``error``, or count it if ``keep`` errors are kept already."""
+        if self.keep is None or len(self) < self.keep:
+            self.append(error)
+        else:
+            self.more += 1
+
     def report(self) -> str:
-        """One line per error, then a count; empty when there were none."""
-        if not self:
+        """One line per error kept, then how many more there were, then the count.
+
+        Empty when there were none.
+        """
+        total = self.total
+        if not total:
             return ""
         lines = [str(error) for error in self]
-        lines.append(f"{len(self)} error{'s' if len(self) != 1 else ''}")
+        if self.more:
+            lines.append(f"… and {self.more:,} more (not kept: ErrorLog(keep=None) keeps all)")
+        lines.append(f"{total} error{'s' if total != 1 else ''}")
         return "\n".join(lines)
 
 
@@ -252,7 +285,7 @@ def _records(
         # from held the reader's frames and the story's text, so that a log of 2,000 errors
         # from 44 MB of JSON Lines held 118 MB (the stream reads a story at a time)
         error.__traceback__ = error.__context__ = error.__cause__ = None
-        log.append(error)
+        log.add(error)
         if errors == "warn":
             warnings.warn(str(error), StoryWarning, stacklevel=4)
 
