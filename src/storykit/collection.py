@@ -20,13 +20,14 @@ The building blocks are public for tools that want to parallelise (the ``storyki
 and :mod:`storykit.dask` use them): :func:`iter_pieces` splits sources into the raw text of
 each story (a :class:`Piece`) or a :class:`Failure`, and :func:`parse_piece` reads one piece.
 
-This module holds the public iterators, the error policy and :func:`dump_many`; the parts
+This module holds the public iterators and :func:`dump_many`; the parts
 behind them live in private modules: ``_walk`` (the one walk over folders, globs, open
 files and archives, which every reader of many stories, the ``storykit`` command's included,
 goes through), ``_sources`` (suffixes, folders, globs, the limits), ``_archives`` (zip and
 tar members within the limits), ``_pieces`` (splitting files into stories, reading one),
-``_dump_stream`` (splitting a stream of dumps into stories, a block at a time) and
-``_records`` (:class:`Origin` and the other records, re-exported here).
+``_dump_stream`` (splitting a stream of dumps into stories, a block at a time),
+``_records`` (:class:`Origin` and the other records) and ``_error_log`` (the error policy,
+:class:`ErrorLog` and :class:`StoryStream`), re-exported here.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from __future__ import annotations
 import io
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Generic, Literal, TypeVar, cast
+from collections.abc import Iterable, Iterator
+from typing import IO, cast
 
 from storykit._api import dumps
+from storykit._error_log import _POLICIES, ERRORS_KEPT, ErrorLog, ErrorPolicy, StoryStream
 from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
 from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error
 from storykit._sources import (
@@ -84,88 +86,6 @@ __all__ = [
     "parse_piece",
     "records_from_bytes",
 ]
-
-ErrorPolicy = Literal["raise", "warn", "collect"]
-_POLICIES = ("raise", "warn", "collect")
-ERRORS_KEPT = 1000
-"""The most errors an :class:`ErrorLog` keeps unless told otherwise (the rest are counted)."""
-_T = TypeVar("_T")
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class ErrorLog(list[StoryParseError]):
-    """The errors met while reading many stories, in order (a list of the first ``keep``).
-
-    Filled under ``errors="collect"`` and ``errors="warn"``. Each error's ``str()`` is
-    ``file:line: message`` (``file`` is ``archive:member`` inside an archive). Past ``keep``
-    errors (1,000 unless told) the rest are counted in ``more``, not kept, so that reading
-    a file of two million bad lines takes the memory of one thousand errors, not of two
-    million; ``keep=None`` keeps every one. ``total`` is how many were met.
-    """
-
-    def __init__(
-        self, errors: Iterable[StoryParseError] = (), *, keep: int | None = ERRORS_KEPT
-    ) -> None:
-        super().__init__(errors)
-        self.keep = keep
-        """The most errors kept (``None``: no limit); the rest are only counted."""
-        self.more = 0
-        """Errors met past ``keep``: counted, not kept."""
-
-    @property
-    def total(self) -> int:
-        """How many errors were met: those kept and those only counted."""
-        return len(self) + self.more
-
-    def add(self, error: StoryParseError) -> None:
-        """Keep ``error``, or count it if ``keep`` errors are kept already."""
-        if self.keep is None or len(self) < self.keep:
-            self.append(error)
-        else:
-            self.more += 1
-
-    def report(self) -> str:
-        """One line per error kept, then how many more there were, then the count.
-
-        Empty when there were none.
-        """
-        total = self.total
-        if not total:
-            return ""
-        lines = [str(error) for error in self]
-        if self.more:
-            lines.append(f"… and {self.more:,} more (not kept: ErrorLog(keep=None) keeps all)")
-        lines.append(f"{total} error{'s' if total != 1 else ''}")
-        return "\n".join(lines)
-
-
-class StoryStream(Generic[_T]):
-    """An iterator over stories (or records) that keeps the errors it met in ``.errors``.
-
-    Examples:
-        >>> stream = iter_stories("archive/", errors="collect")  # doctest: +SKIP
-        >>> stories = list(stream)  # doctest: +SKIP
-        >>> print(stream.errors.report())  # doctest: +SKIP
-    """
-
-    def __init__(self, items: Iterator[_T], errors: ErrorLog) -> None:
-        self._items = items
-        self.errors = errors
-        """The :class:`ErrorLog` filled while iterating (empty under ``errors="raise"``)."""
-
-    def __iter__(self) -> StoryStream[_T]:
-        return self
-
-    def __next__(self) -> _T:
-        return next(self._items)
-
-    def close(self) -> None:
-        """Stop early and close the files and archives still open."""
-        close: Callable[[], None] | None = getattr(self._items, "close", None)
-        if close is not None:
-            close()
 
 
 def _check_options(errors: str, format: str | None) -> None:
