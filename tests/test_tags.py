@@ -68,6 +68,28 @@ def test_vocabulary_is_extensible() -> None:
     assert "AcmeCorp" not in DEFAULT_VOCABULARY  # the default is left alone
 
 
+@pytest.mark.parametrize(
+    ("added", "line", "tags"),
+    [
+        # A name whose case change is its last letter (MoJ, MoD: the two letters "oJ", "oD")
+        # beside a known name with the same two letters and one more (GeoJSON: "oJS";
+        # DynamoDB: "oDB"): the one did not hide the other.
+        ("GeoJSON", "MoJSARS", ("MoJ", "SARS")),
+        ("GeoJSON", "GeoJSONMoJSARS", ("GeoJSON", "MoJ", "SARS")),
+        (None, "MoDBAE Systems", ("MoD", "BAE Systems")),
+        (None, "DynamoDBMoD", ("DynamoDB", "MoD")),
+        (None, "RISC-VAMD", ("RISC-V", "AMD")),
+    ],
+)
+def test_names_sharing_their_case_change_letters(
+    added: str | None, line: str, tags: tuple[str, ...]
+) -> None:
+    splitter = TagSplitter()
+    if added is not None:
+        splitter.add(added)
+    assert splitter.split(line) == tags
+
+
 def test_learning_single_tag_lines() -> None:
     splitter = TagSplitter()
     assert splitter.split("Python 3flaskgunicorn") == ("Python 3", "flaskgunicorn")
