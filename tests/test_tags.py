@@ -90,6 +90,15 @@ def test_names_sharing_their_case_change_letters(
     assert splitter.split(line) == tags
 
 
+@pytest.mark.parametrize("order", [("GeoJSON", "MoJ"), ("MoJ", "GeoJSON")])
+def test_names_sharing_letters_are_found_whichever_is_taught_first(
+    order: tuple[str, str],
+) -> None:
+    splitter = TagSplitter(order)
+    assert splitter.split("MoJSARSGeoJSON") == ("MoJ", "SARS", "GeoJSON")
+    assert splitter.split("GeoJSONMoJ") == ("GeoJSON", "MoJ")
+
+
 def test_learning_single_tag_lines() -> None:
     splitter = TagSplitter()
     assert splitter.split("Python 3flaskgunicorn") == ("Python 3", "flaskgunicorn")

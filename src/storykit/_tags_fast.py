@@ -60,6 +60,7 @@ class _FastPath(_Rules):
         # the loop after this one checks for the token). The first other token and those
         # after it are left to that loop, which carries on from there.
         vocabulary = self._vocabulary
+        inner = self._inner
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
         lower_ends = self._lower_ends
@@ -102,7 +103,7 @@ class _FastPath(_Rules):
                     break
                 if (
                     pair in inner_pairs
-                    and (near := self._inner_names(line, i))
+                    and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
                     and any(self._names_at(line, sig, i, near))  # (a known name there)
                 ):
                     break
@@ -153,7 +154,9 @@ class _FastPath(_Rules):
                     second = ""  # split on the evidence once the rest has passed (below)
             if out:
                 pair = line[i - 1 : i + 1]
-                candidates = pair in inner_pairs and self._inner_names(line, i)
+                candidates = pair in inner_pairs and (
+                    inner.get(line[i - 1 : i + 2]) or inner.get(pair)
+                )
                 if candidates and (name := list(self._names_at(line, sig, i, candidates))):
                     # A known name across the cut (GameStop, TikTok): when it is the two
                     # whole tokens around it, it is one piece, as _keep_names_whole makes

@@ -72,7 +72,7 @@ class _Rules:
     _lower_ends: dict[str, list[str]]  # "pox" → ["mpox"]: the same, by their last letters
     # Known names with a case change inside, by the three letters around it (two when
     # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
-    # "fD" → [("AfD", 2)].
+    # "fD" → [("AfD", 2)]. A key of three letters holds the names of its first two too.
     _inner: dict[str, list[tuple[str, int]]]
     _inner_pairs: set[str]  # the first two letters of those keys
 
@@ -115,13 +115,14 @@ class _Rules:
         """Cut where the case changes; move a cut back before a known lower-case start."""
         cuts = [0]
         lower_pairs = self._lower_pairs
+        inner = self._inner
         inner_pairs = self._inner_pairs
         names: list[tuple[int, int]] = []  # known names with a case change inside
         for match in BOUNDARY_RE.finditer(sig):
             p = match.end()
             pair = line[p - 1 : p + 1]
             if pair in inner_pairs:
-                candidates = self._inner_names(line, p)
+                candidates = inner.get(line[p - 1 : p + 2]) or inner.get(pair)
                 if candidates:
                     names.extend(self._names_at(line, sig, p, candidates))
             before = sig[p - 1]
@@ -169,22 +170,6 @@ class _Rules:
             cuts.append(p)
         cuts.append(len(line))
         return self._keep_names_whole(sig, cuts, names) if names else cuts
-
-    def _inner_names(self, line: str, p: int) -> list[tuple[str, int]] | None:
-        """The known names with a case change inside that may have it at ``p``.
-
-        Both tables' keys are asked: the three letters around the cut (``oDB``: DynamoDB)
-        and the two before it, for a name that ends one letter after it (``oD``: MoD).
-        Asking only the first that answers lost ``MoD`` before ``BAE Systems``.
-        """
-        inner = self._inner
-        three = inner.get(line[p - 1 : p + 2])
-        if p + 1 >= len(line):
-            return three  # (the same key: the line ends one letter after the cut)
-        two = inner.get(line[p - 1 : p + 1])
-        if three and two:
-            return three + two
-        return three or two
 
     def _names_at(
         self, line: str, sig: str, p: int, candidates: list[tuple[str, int]]

@@ -126,6 +126,7 @@ class TagSplitter(_FastPath):
         self._lower_ends = {}
         self._inner = {}
         self._inner_pairs = set()
+        self._inner_threes: dict[str, list[str]] = {}  # "oD" → ["oDB", "oDa"]: _inner's keys
         # Recent splits: line → (the questions asked of the story and their answers, tags).
         self._splits: dict[str, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
         if vocabulary is not None:
@@ -139,6 +140,7 @@ class TagSplitter(_FastPath):
         self._lower_ends = {k: list(v) for k, v in default._lower_ends.items()}
         self._inner = {k: list(v) for k, v in default._inner.items()}
         self._inner_pairs = set(default._inner_pairs)
+        self._inner_threes = {k: list(v) for k, v in default._inner_threes.items()}
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -164,9 +166,29 @@ class TagSplitter(_FastPath):
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
             if " " not in tag:
                 for match in BOUNDARY_RE.finditer(signature(tag)):
-                    k = match.end()
-                    self._inner.setdefault(tag[k - 1 : k + 2], []).append((tag, k))
-                    self._inner_pairs.add(tag[k - 1 : k + 1])
+                    self._add_inner(tag, match.end())
+
+    def _add_inner(self, tag: str, k: int) -> None:
+        """File the known name ``tag``, with a case change before ``tag[k]``, in ``_inner``.
+
+        Its key is the three letters around the change (``oDB``: DynamoDB), two where the
+        name ends one letter after it (``oD``: MoD). A three-letter key's list also holds
+        the names of its first two letters' key, so that one look-up of the three letters
+        at a cut finds both (``MoD`` before ``BAE Systems``, beside ``DynamoDB``).
+        """
+        inner = self._inner
+        key = tag[k - 1 : k + 2]
+        pair = key[:2]
+        if len(key) == 3:
+            if key not in inner:
+                inner[key] = list(inner.get(pair, ()))
+                self._inner_threes.setdefault(pair, []).append(key)
+            inner[key].append((tag, k))
+        else:
+            inner.setdefault(key, []).append((tag, k))
+            for three in self._inner_threes.get(key, ()):
+                inner[three].append((tag, k))
+        self._inner_pairs.add(pair)
 
     def learn(self, line: str) -> None:
         """Learn from a tags line: a line that reads as one tag is added to the vocabulary.
