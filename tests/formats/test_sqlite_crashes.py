@@ -304,3 +304,36 @@ def test_cli_sigterm_before_the_first_chunk_leaves_no_database(tmp_path: Path) -
         assert process.wait(timeout=30) == 128 + signal.SIGTERM
         process.stdin.close()
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- locked
+
+
+@contextlib.contextmanager
+def _locked(db: Path) -> Iterator[None]:
+    """``db`` held as a writer holds it while it commits: no one else may read or write."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        holder.close()
+
+
+def test_a_locked_database_is_said_to_be_busy_not_to_be_no_storykit_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.db"
+    storykit.to_sqlite([make(1)], db)
+    monkeypatch.setattr(sk_sqlite, "BUSY_TIMEOUT", 0.05)  # the writer's wait (60 s)
+    with _locked(db):
+        with pytest.raises(StoryParseError) as read:  # (after SQLite's 5 s of waiting)
+            list(storykit.iter_stories(db))
+        with pytest.raises(StoryParseError) as write:
+            storykit.to_sqlite([make(2)], db)
+    for error in (read.value, write.value):
+        assert str(error) == (
+            f"{db}: database is locked: another program is writing to it; try again when it "
+            "is done"
+        )
+    assert list(storykit.iter_stories(db)) == [make(1)]  # a good file, read once it is free

@@ -108,9 +108,24 @@ def _open_read(path: str) -> sqlite3.Connection:
             problem = _layout_problem(connection)
         version = None if problem is not None else _version(connection)
     except sqlite3.DatabaseError as exc:
-        raise StoryParseError(f"not a storykit database ({exc})", filename=path) from None
+        raise StoryParseError(unreadable(exc), filename=path) from None
     _refuse_layout(connection, problem, version, path)
     return connection
+
+
+_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def unreadable(exc: sqlite3.DatabaseError) -> str:
+    """Why SQLite could not read a database's layout: the reader's and the writer's words.
+
+    A database another program holds locked (a write in progress, for longer than SQLite
+    waits: 5 s to read, :data:`BUSY_TIMEOUT` to write) is busy, not wrong: it was said to be "not a storykit database
+    (database is locked)", which sent the user to look for fault with a good file.
+    """
+    if (getattr(exc, "sqlite_errorname", None) or "").startswith(_BUSY):
+        return f"{exc}: another program is writing to it; try again when it is done"
+    return f"not a storykit database ({exc})"
 
 
 def _refuse_layout(

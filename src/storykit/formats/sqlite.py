@@ -72,6 +72,7 @@ from storykit.formats._sqlite_reader import (  # the reader, and what the writer
     _refuse_layout,
     _version,
     read,
+    unreadable,
     read_pieces,
 )
 from storykit.formats._sqlite_search import Hit, search
@@ -154,7 +155,7 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
             raise
         if _io_failure(exc):
             raise _write_error(exc, name) from None
-        raise StoryParseError(f"not a storykit database ({exc})", filename=name) from None
+        raise StoryParseError(unreadable(exc), filename=name) from None
     _refuse_layout(connection, problem, version, name)
     return connection
 
