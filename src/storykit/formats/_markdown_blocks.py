@@ -19,12 +19,16 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 _NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
-_MARKUP_RE = re.compile(r"[\\`*_\[\]!<>&\x00]")  # inline markup (or a block's) may start here
-_LINKLESS_MARKUP_RE = re.compile(r"[\\`*_<>&\x00]")  # the same where no link can form
+# where inline markup (or a block's) may start; not ">", which inline only closes what an
+# unescaped "<" opened, and the writer leaves unescaped in a story's text
+_MARKUP_RE = re.compile(r"[\\`*_\[\]!<&\x00]")
+_LINKLESS_MARKUP_RE = re.compile(r"[\\`*_<&\x00]")  # the same where no link can form
 _ATX_RE = re.compile(r"(#{1,6}) ([^#]*)")  # a plain heading line (no closing #s)
 _ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
 _PLAIN_STARTS = frozenset("\"'“‘(")  # besides letters and digits, what a plain line may start with
 _LINKLESS_STARTS = _PLAIN_STARTS | frozenset("[]!")  # the same where no link can form
+# a backslash escape: a backslash and the ASCII punctuation it makes plain text (CommonMark)
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Block] | None:
@@ -38,10 +42,19 @@ def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Blo
 
     ``linkless``: no link, image or link reference definition can form in the chunk (see
     ``_markdown_reader._linkless``), so ``[ ] !`` are plain text, within a line or first.
+
+    Markup characters that are all backslash-escaped (``\*``, ``\\``, as the writer escapes
+    a story's text) are plain text too, and a line may start with one: markdown-it makes a
+    token of each escape, some 190 bytes of memory a character of such a paragraph (a
+    16 MiB page the writer wrote of a story full of ``*`` took 3 GB to read).
     """
-    if (_LINKLESS_MARKUP_RE if linkless else _MARKUP_RE).search(chunk):
-        return None
+    markup = _LINKLESS_MARKUP_RE if linkless else _MARKUP_RE
+    escaped = "\\" in chunk
+    if markup.search(_ESCAPE_RE.sub("", chunk) if escaped else chunk):
+        return None  # (a backslash left is no escape: a line break, or plain text before a letter)
     starts = _LINKLESS_STARTS if linkless else _PLAIN_STARTS
+    if escaped:
+        starts |= {"\\"}
     blocks: list[_Block] = []
     paragraph: list[str] = []
     first = 0
@@ -61,7 +74,8 @@ def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Blo
             if paragraph:
                 blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
                 paragraph = []
-            blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, match[2]))
+            heading = _ESCAPE_RE.sub(r"\1", match[2]) if escaped else match[2]
+            blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, heading))
             continue
         if not (start.isalnum() or start in starts) or (
             "0" <= start <= "9" and _ORDERED_RE.match(row)
@@ -69,7 +83,7 @@ def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Blo
             return None
         if not paragraph:
             first = number
-        paragraph.append(row)
+        paragraph.append(_ESCAPE_RE.sub(r"\1", row) if escaped else row)
     if paragraph:
         blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
     return blocks
