@@ -193,6 +193,39 @@ def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
     assert (tmp_path / "out").read_bytes() == whole[:limit]
 
 
+@pytest.mark.parametrize("json", [[], ["--json"]])
+def test_search_hits_larger_than_the_buffer_are_not_cut(tmp_path: Path, json: list[str]) -> None:
+    """Found by an attack pass: ``search --json`` wrote its hits in one ``sys.stdout.write``,
+    which drops what a partial write left: past a file size limit the output ended cut with
+    status 0, and ``| head -c 5`` ended 0 (not 141). The hits as text are written whole too."""
+    story = storykit.loads(dump(1), "text")
+    stories = [attrs.evolve(story, title=f"T{i} " + "long " * 2000 + "end") for i in range(30)]
+    storykit.to_sqlite(stories, tmp_path / "s.db")
+    argv = ["search", "s.db", "end", "-n", "30", *json]
+    whole = cli(*argv, cwd=tmp_path).stdout.encode("utf-8")
+    assert len(whole) > 300_000
+    limit = 100_000
+    with (tmp_path / "out").open("wb") as out:
+        done = subprocess.run(
+            storykit_cmd(*argv),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            check=False,
+            preexec_fn=_fsize_limit(limit),
+            env=unmeasured(),
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["storykit search: error: standard output: File too large"]
+    assert (tmp_path / "out").read_bytes() == whole[:limit]
+    closed = shell(
+        "set -o pipefail; storykit " + " ".join(argv) + " | head -c 5 > /dev/null", tmp_path
+    )
+    assert (closed.returncode, closed.stderr) == (141, "")
+
+
 def _dead_pid() -> int:
     """The id of a process that has ended (and is not waited for by anyone)."""
     done = subprocess.run(

@@ -23,7 +23,7 @@ from storykit._batch_args import _limits, check_not_an_input
 from storykit._cli_names import located, shown, shown_short
 from storykit._records import Origin, error_as_options
 from storykit._sources import lower_suffix
-from storykit._stdout import print_stdout
+from storykit._stdout import write_text_stdout
 from storykit._writing import (
     is_special,
     make_folder,
@@ -311,18 +311,21 @@ def _search(args: argparse.Namespace) -> int:
             }
             for hit in hits
         ]
-        print_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
-    for number, hit in enumerate(hits):
-        if number:
-            print_stdout("\n")
+    # written whole, as every long output is: sys.stdout.write drops what a partial write
+    # left (a file size limit, | head), so 1 MB of hits could end cut at 64 KiB, status 0
+    shown = []
+    for hit in hits:
         about = " · ".join(part for part in (hit.source, hit.published) if part)
         snippet = safe(hit.snippet.replace("\n", " "))
         snippet = snippet.replace(mark[0], bold[0]).replace(mark[1], bold[1])
         lines = [safe(hit.title), safe(about), "  " + snippet]
         if hit.url:
             lines.insert(2, safe(hit.url))
-        print_stdout("\n".join(line for line in lines if line) + "\n")
+        shown.append("\n".join(line for line in lines if line) + "\n")
+    if shown:
+        write_text_stdout("\n".join(shown))
     if not hits:
         sys.stderr.write("no story matches\n")
         return EXIT_FAILED
