@@ -333,7 +333,6 @@ def test_a_locked_database_is_said_to_be_busy_not_to_be_no_storykit_database(
             storykit.to_sqlite([make(2)], db)
     for error in (read.value, write.value):
         assert str(error) == (
-            f"{db}: database is locked: another program is writing to it; try again when it "
-            "is done"
+            f"{db}: database is locked: another program is writing to it; try again when it is done"
         )
     assert list(storykit.iter_stories(db)) == [make(1)]  # a good file, read once it is free

@@ -120,8 +120,9 @@ def unreadable(exc: sqlite3.DatabaseError) -> str:
     """Why SQLite could not read a database's layout: the reader's and the writer's words.
 
     A database another program holds locked (a write in progress, for longer than SQLite
-    waits: 5 s to read, :data:`BUSY_TIMEOUT` to write) is busy, not wrong: it was said to be "not a storykit database
-    (database is locked)", which sent the user to look for fault with a good file.
+    waits: 5 s to read, :data:`BUSY_TIMEOUT` to write) is busy, not wrong: it was said to be
+    "not a storykit database (database is locked)", which sent the user to look for fault
+    with a good file.
     """
     if (getattr(exc, "sqlite_errorname", None) or "").startswith(_BUSY):
         return f"{exc}: another program is writing to it; try again when it is done"

@@ -72,8 +72,8 @@ from storykit.formats._sqlite_reader import (  # the reader, and what the writer
     _refuse_layout,
     _version,
     read,
-    unreadable,
     read_pieces,
+    unreadable,
 )
 from storykit.formats._sqlite_search import Hit, search
 from storykit.formats._sqlite_writer import _Chunk, _Writer  # the thread that writes chunks
