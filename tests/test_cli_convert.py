@@ -174,6 +174,17 @@ def test_html_files_are_pages_and_standard_output_gets_a_fragment(tmp_path: Path
     assert (tmp_path / "libf.html").read_text("utf-8") == fragment
 
 
+def test_standalone_and_fragment_together_are_refused(tmp_path: Path) -> None:
+    # -s --fragment wrote a fragment and --fragment -s a page: the last one won, unsaid
+    write(tmp_path / "a.txt", dump(1))
+    for flags in (["-s", "--fragment"], ["--fragment", "--standalone"]):
+        done = cli("convert", "a.txt", "-o", "a.html", *flags, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr.splitlines()[-1].startswith("storykit convert: error: argument ")
+        assert "not allowed with argument" in done.stderr
+    assert files_under(tmp_path) == ["a.txt"]
+
+
 def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", dump(1))
     done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)
