@@ -291,9 +291,9 @@ def _search(args: argparse.Namespace) -> int:
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:
-        raise UsageError("--limit takes 1 or more")
+        raise UsageError(f"-n/--limit takes a number of stories, 1 or more, not {args.limit}")
     if args.max_terms < 0:
-        raise UsageError("--max-terms takes 0 (no limit) or more")
+        raise UsageError(f"--max-terms takes 0 (no limit) or more, not {args.max_terms}")
     max_terms = args.max_terms or None
     problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
     if problem is not None:
