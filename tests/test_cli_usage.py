@@ -377,6 +377,12 @@ def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> No
             "shows one); the commands are convert, validate, show, schema, search",
             ["--help"],
         ),
+        (  # it said only "'version' is not a command"
+            ["version"],
+            "'version' is not a command (storykit --version prints the version); "
+            "the commands are convert, validate, show, schema, search",
+            ["--version"],
+        ),
     ],
 )
 def test_an_option_before_the_command_says_where_it_goes(

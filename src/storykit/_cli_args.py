@@ -63,6 +63,8 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         hint = formats.did_you_mean(command, list(commands))
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
+        if command.lower() == "version":  # as go and docker take it
+            hint = " (storykit --version prints the version)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
     if command in commands and not asks:
         argv = [command, *_arranged(commands, command, argv[1:])]
