@@ -174,6 +174,38 @@ def test_html_files_are_pages_and_standard_output_gets_a_fragment(tmp_path: Path
     assert (tmp_path / "libf.html").read_text("utf-8") == fragment
 
 
+def test_standalone_and_fragment_together_are_refused(tmp_path: Path) -> None:
+    # -s --fragment wrote a fragment and --fragment -s a page: the last one won, unsaid
+    write(tmp_path / "a.txt", dump(1))
+    for flags in (["-s", "--fragment"], ["--fragment", "--standalone"]):
+        done = cli("convert", "a.txt", "-o", "a.html", *flags, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr.splitlines()[-1].startswith("storykit convert: error: argument ")
+        assert "not allowed with argument" in done.stderr
+    assert files_under(tmp_path) == ["a.txt"]
+
+
+def test_an_option_of_one_format_without_to_names_that_format(tmp_path: Path) -> None:
+    # convert archive/ -s -o site/ said only "say which format to write with --to (html, …)"
+    write(tmp_path / "in" / "a.txt", dump(1))
+    for flags, to in (
+        (["in", "-s", "-o", "site/"], "html"),
+        (["in/a.txt", "--no-front-matter"], "markdown"),
+    ):
+        done = cli("convert", *flags, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (2, "")
+        flag = "--standalone" if flags[1] == "-s" else flags[1]
+        said = done.stderr.splitlines()[-1]
+        assert said.startswith("storykit convert: error: say which format to write with --to (")
+        assert said.endswith(f"; {flag} is an option of {to}: --to {to}")
+        assert cli("convert", *flags, "--to", to, cwd=tmp_path).returncode == 0
+    done = cli("convert", "in", "--no-tags", cwd=tmp_path)  # html's and markdown's: no guess
+    assert (
+        done.stderr == "storykit convert: error: say which format to write with --to (json, text)\n"
+    )
+    assert files_under(tmp_path / "site") == ["a.html", "index.html"]
+
+
 def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", dump(1))
     done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)

@@ -349,7 +349,14 @@ def test_a_quiet_table_convert_says_nothing(
     assert run(capsys, "convert", "a.txt", "-o", "q.db", "-q") == (0, "", "")
     assert list(storykit.iter_stories(tmp_path / "q.db")) == [make_story(1)]
     status, _, err = run(capsys, "search", "q.db", "chips", "--limit", "0")
-    assert (status, err) == (2, "storykit search: error: --limit takes 1 or more\n")
+    said = "-n/--limit takes a number of stories, 1 or more, not 0"
+    assert (status, err) == (2, f"storykit search: error: {said}\n")
+    # -n 0 was said as "--limit takes 1 or more": neither the option typed nor the value
+    status, _, err = run(capsys, "search", "q.db", "chips", "-n", "-3")
+    assert (status, err) == (2, f"storykit search: error: {said[:-1]}-3\n")
+    status, _, err = run(capsys, "search", "q.db", "chips", "--max-terms", "-1")
+    said = "--max-terms takes 0 (no limit) or more, not -1"
+    assert (status, err) == (2, f"storykit search: error: {said}\n")
 
 
 # --------------------------------------------------------------------------- outputs

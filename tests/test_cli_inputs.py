@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 import storykit
 from storykit import _decoding
 
-from .cli_helpers import cli, files_under, jsonl_stories, run, storykit_cmd
+from .cli_helpers import cli, files_under, jsonl_stories, run, seeded, storykit_cmd
 from .collection_helpers import BAD_DATE, dump, make_story, make_zip, write
 from .conftest import SEED
 
@@ -291,11 +292,34 @@ def test_convert_names_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
 def test_search_of_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
     """Found trying the command as a new user: ``storykit search archive/ x`` said
     ``archive/: no such database file`` of a folder that is there."""
-    done = cli("search", str(tmp_path), "xiaomi")
+    (tmp_path / "in").mkdir()
+    done = cli("search", "in", "xiaomi", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr == f"{tmp_path}: a folder, not a database file\n"
+    assert done.stderr.startswith("in: a folder, not a database file; ")
     done = cli("search", str(tmp_path / "no.db"), "xiaomi")
     assert done.stderr == f"{tmp_path / 'no.db'}: no such database file\n"
+
+
+@pytest.mark.parametrize("given", ["in", "in/a.txt", "all.jsonl", "in.zip"])
+def test_search_of_stories_says_how_to_make_a_database_of_them(tmp_path: Path, given: str) -> None:
+    """Found trying the command as a new user: ``storykit search stories.jsonl xiaomi`` said
+    only ``not a storykit database``, as if search read what convert reads."""
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path, "in/a.txt")
+    assert cli("convert", "in", "-o", "all.jsonl", "-q", cwd=tmp_path).returncode == 0
+    make_zip(tmp_path / "in.zip", {"a.txt": SEED.read_bytes()})
+    done = cli("search", given, "xiaomi AND chips", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    make = f"storykit convert {given} -o stories.db"
+    way = f"make one with {make}, then storykit search stories.db 'xiaomi AND chips'\n"
+    assert done.stderr.startswith(f"{given}: ")
+    assert done.stderr.endswith(f"; search reads a database of stories: {way}")
+    assert cli(*shlex.split(make)[1:], cwd=tmp_path).returncode == 0  # the way out works
+    done = cli("search", "stories.db", "xiaomi AND chips", cwd=tmp_path)
+    assert (done.returncode, done.stdout.splitlines()[0]) == (0, storykit.load(SEED).title)
+    (tmp_path / "page.html").write_text("<p>no stories</p>", encoding="utf-8")
+    done = cli("search", "page.html", "xiaomi", cwd=tmp_path)  # nothing to make one of
+    assert done.stderr == "page.html: not a storykit database (file is not a database)\n"
 
 
 @pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders there")

@@ -7,6 +7,7 @@ each command's help gives, and every help example run.
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -196,7 +197,6 @@ def test_a_file_where_the_command_goes_is_said_to_be_one(
         ),
         (["validate", "a.txt", "--stict"], "--stict (did you mean --strict?)"),
         (["show", "a.txt", "--widht=40"], "--widht=40 (did you mean --width?)"),
-        (["show", "a.txt", "b.txt"], "b.txt"),
         (["convert", "a.txt", "--to", "json", "--zzz"], "--zzz"),
     ],
 )
@@ -212,6 +212,47 @@ def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(
     last = done.stderr.splitlines()[-1]
     assert last == f"storykit {argv[0]}: error: unrecognized arguments: {message}"
     assert files_under(tmp_path) == ["a.txt"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["show", "in/a.txt", "in/b.txt"],
+            "show takes one file, not 2: name one, or show the stories of several with --all and "
+            "a folder or a quoted pattern: storykit show --all 'in/*.txt'",
+        ),
+        (
+            ["show", "--width", "50", "a.txt", "in/b.txt"],
+            "show takes one file, not 2: name one, or show the stories of several with --all and "
+            "a folder or a quoted pattern: storykit show --width 50 --all 'dumps/*.txt'",
+        ),
+        (
+            ["search", "stories.db", "xiaomi", "AND", "chips", "-n", "2"],
+            "the QUERY is one argument, and AND came after it: quote it: "
+            "storykit search -n 2 stories.db 'xiaomi AND chips'",
+        ),
+        (
+            ["schema", "story.schema.json"],
+            "schema takes no arguments; it prints the schema: storykit schema > story.schema.json",
+        ),
+    ],
+)
+def test_words_past_the_last_input_get_the_command_that_works(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """Found trying the command as a new user: a shell expands ``show in/*.txt`` into many
+    files and splits an unquoted query, and each said only "unrecognized arguments: in/b.txt"
+    ("AND chips"), as if the words were mistyped options."""
+    (tmp_path / "in").mkdir()
+    seeded(tmp_path, "a.txt", "in/a.txt", "in/b.txt")
+    assert cli("convert", "in", "-o", "stories.db", "-q", cwd=tmp_path).returncode == 0
+    status, out, err = run_real(*argv, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == f"storykit {argv[0]}: error: {said}"
+    if "dumps/" not in said and ">" not in said:  # the way out, followed as written, works
+        way = shlex.split(said.split(": storykit ")[1])
+        assert run_real(*way, cwd=tmp_path)[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -335,6 +376,12 @@ def test_every_command_help_gives_the_exit_statuses_it_has(tmp_path: Path) -> No
             "'help' is not a command (storykit --help lists them; storykit COMMAND --help "
             "shows one); the commands are convert, validate, show, schema, search",
             ["--help"],
+        ),
+        (  # it said only "'version' is not a command"
+            ["version"],
+            "'version' is not a command (storykit --version prints the version); "
+            "the commands are convert, validate, show, schema, search",
+            ["--version"],
         ),
     ],
 )

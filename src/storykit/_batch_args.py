@@ -387,6 +387,12 @@ def _target_format(args: argparse.Namespace, *, is_dir: bool) -> str:
     suffix = os.path.splitext(out)[1] if out is not None and out != "-" else ""
     if suffix:  # -o story.pdf: say why the name did not tell
         msg = f"no format writes {suffix} files ({shown(out)}); " + msg
+    for name in _FORMAT_OPTIONS:  # -s -o site/: the format the option is of
+        value = getattr(args, name, None)
+        takers = [] if value is None else [f for f in formats.names() if name in _writer_options(f)]
+        if len(takers) == 1:
+            msg += f"; {_flag(name, value)} is an option of {takers[0]}: --to {takers[0]}"
+            break
     raise UsageError(msg)
 
 

@@ -63,6 +63,8 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         hint = formats.did_you_mean(command, list(commands))
         if command.lower() == "help":  # as git and pip take it
             hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
+        if command.lower() == "version":  # as go and docker take it
+            hint = " (storykit --version prints the version)"
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
     if command in commands and not asks:
         argv = [command, *_arranged(commands, command, argv[1:])]
@@ -70,6 +72,9 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
     if extras:
         sub = commands[args.command]
         unknown = [arg.split("=", 1)[0] for arg in extras if arg.startswith("-") and arg != "-"]
+        too_many = None if unknown else _words_too_many(argv, extras)
+        if too_many is not None:
+            sub.error(too_many)
         hint = _unknown_hint(unknown[0], args.command, commands) if unknown else ""
         sub.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
     return args
@@ -309,6 +314,42 @@ def _unknown_hint(word: str, command: str, commands: dict[str, argparse.Argument
     instead = _INSTEAD.get((command, name))
     takes = f"; {command} takes {instead}" if instead else ""
     return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
+
+
+_SCHEMA_WAY = "storykit schema > story.schema.json"
+
+
+def _words_too_many(argv: list[str], extras: list[str]) -> str | None:
+    """What to say of words after a command's last input (``argv``: the command, then its words).
+
+    A shell splits a query that is not quoted (``storykit search stories.db xiaomi AND
+    chips``) and expands a pattern into many files (``storykit show dumps/*.txt``), and
+    argparse said only "unrecognized arguments: AND chips": the command that works is given.
+    ``None``: nothing more to say than argparse does.
+    """
+    command = argv[0]
+    if command == "schema":
+        return "schema takes no arguments; it prints the schema: " + _SCHEMA_WAY
+    last = len(argv) - len(extras) - 1
+    if "--" in argv or last < 1 or argv[last + 1 :] != extras:
+        return None
+    if command == "search":
+        fixed = shell(["storykit", *argv[:last], " ".join(argv[last:])])
+        return f"the QUERY is one argument, and {shown(extras[0])} came after it: quote it: {fixed}"
+    if command != "show":
+        return None
+    files = argv[last:]
+    folders = {os.path.dirname(name) for name in files}
+    pattern = "dumps/*.txt"  # files of several folders: an example
+    if len(folders) == 1:  # the shell's expansion of a pattern, most likely: that pattern
+        suffixes = {os.path.splitext(name)[1] for name in files}
+        pattern = os.path.join(folders.pop(), "*" + (suffixes.pop() if len(suffixes) == 1 else ""))
+    options = [word for word in argv[1:last] if word != "--all"]
+    fixed = shell(["storykit", "show", *options, "--all", pattern])
+    return (
+        f"show takes one file, not {len(files)}: name one, or show the stories of several "
+        f"with --all and a folder or a quoted pattern: {fixed}"
+    )
 
 
 def _a_file(name: str, names: str) -> str:

@@ -222,7 +222,8 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "format options", "the writers' keyword options (see the library's dumps())"
     )
-    group.add_argument(
+    page = group.add_mutually_exclusive_group()  # -s --fragment: a page and not a page
+    page.add_argument(
         "-s",
         "--standalone",
         action="store_true",
@@ -230,7 +231,7 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
         help="HTML: a whole page, also to standard output; with -o DIR, a site: "
         "an index.html that lists and links every story, and pages that link back to it",
     )
-    group.add_argument(
+    page.add_argument(
         "--fragment",
         dest="standalone",
         action="store_false",

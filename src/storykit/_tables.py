@@ -20,9 +20,9 @@ from typing import Any
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._batch_args import _limits, check_not_an_input
-from storykit._cli_names import located, shown, shown_short
+from storykit._cli_names import command, located, shown, shown_short
 from storykit._records import Origin, error_as_options
-from storykit._sources import lower_suffix
+from storykit._sources import is_story_name, lower_suffix, suffix_format
 from storykit._stdout import write_text_stdout
 from storykit._writing import (
     is_special,
@@ -272,14 +272,28 @@ def add_search(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     search.set_defaults(run=_search)
 
 
+def _made_from(path: str, query: str) -> str:
+    """How to make a database of the stories ``search`` was given instead of one, else ``""``.
+
+    ``storykit search stories.jsonl xiaomi`` (or a folder of dumps, a zip) said only "not a
+    storykit database": a newcomer expects search to read what convert reads.
+    """
+    stories = is_story_name(path) or suffix_format(lower_suffix(path)) == "parquet"
+    if not (os.path.isdir(path) or (stories and os.path.isfile(path))):
+        return ""
+    make = command(["storykit", "convert", path, "-o", "stories.db"])
+    search = command(["storykit", "search", "stories.db", query])
+    return f"; search reads a database of stories: make one with {make}, then {search}"
+
+
 def _search(args: argparse.Namespace) -> int:
     from storykit.formats._sqlite_search import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.limit < 1:
-        raise UsageError("--limit takes 1 or more")
+        raise UsageError(f"-n/--limit takes a number of stories, 1 or more, not {args.limit}")
     if args.max_terms < 0:
-        raise UsageError("--max-terms takes 0 (no limit) or more")
+        raise UsageError(f"--max-terms takes 0 (no limit) or more, not {args.max_terms}")
     max_terms = args.max_terms or None
     problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
     if problem is not None:
@@ -295,7 +309,8 @@ def _search(args: argparse.Namespace) -> int:
         hits = search(args.database, args.query, limit=args.limit, mark=mark, max_terms=max_terms)
     except ValueError as exc:
         if isinstance(exc, StoryParseError):
-            sys.stderr.write(safe(located(str(exc), exc.filename or "")) + "\n")
+            said = located(str(exc), exc.filename or "") + _made_from(args.database, args.query)
+            sys.stderr.write(safe(said) + "\n")
             return EXIT_FAILED
         sys.stderr.write(f"storykit search: error: {exc}\n")
         return EXIT_USAGE

@@ -311,7 +311,7 @@ def test_the_command_says_what_the_limit_is_and_how_to_change_it(db: Path) -> No
     done = cli("search", str(db), query, "--max-terms", "-1", env=unmeasured())
     assert (done.returncode, done.stderr) == (
         2,
-        "storykit search: error: --max-terms takes 0 (no limit) or more\n",
+        "storykit search: error: --max-terms takes 0 (no limit) or more, not -1\n",
     )
     assert "--max-terms N" in cli("search", "--help", env=unmeasured()).stdout
 
