@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import storykit
-from storykit import Credit, Source, StoryParseError
+from storykit import Credit, Section, Source, Story, StoryParseError
 from storykit._show import _Wrapper
 from storykit.cli import EXIT_USAGE
 from storykit.formats import _markdown_front, _markdown_reader
@@ -271,6 +271,23 @@ def test_a_markdown_block_of_more_markup_than_the_limit_is_refused_before_it_is_
         f"(* _ ` [ ] ! < & \\) and line breaks in {2 * (limit - 1) + 1:,} characters; "
         f"storykit reads at most {limit:,} at a time (a story's paragraph holds a few dozen)"
     )
+
+
+def test_markdown_the_writer_escaped_reads_back_whatever_its_markup_beside_it() -> None:
+    """The writer escapes a story's markup (``\\[\\]``): such a paragraph is read without
+    markdown-it, however long. Its chunk of the body once held the source line's markup
+    too (or the footer's link) and went to markdown-it whole, to be refused as over
+    ``MAX_MARKUP`` (the fuzzer's seed 0, input 1871): a long chunk that needs markdown-it
+    is read a block at a time, so only a block that itself holds too much is refused."""
+    long = "[]" * (_markdown_reader.MAX_MARKUP // 2 + 1)  # 65,538 markup characters
+    story = Story(
+        "T",
+        source=Source("Wire", url="https://example.com/a"),
+        credits=(Credit("photo", "Ann Lee", "Pexels"),),
+        sections=(Section(None, ("Before *it*.", long, "After [it].")),),
+        tags=("AI", "EVs"),
+    )
+    assert storykit.loads(storykit.dumps(story, "markdown"), "markdown") == story
 
 
 def test_front_matter_over_a_mebibyte_is_refused_before_it_is_composed() -> None:

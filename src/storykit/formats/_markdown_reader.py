@@ -166,12 +166,17 @@ class Reader(FrontMatter):
         bounded by the chunk. A fence or an HTML block can go on across such a cut: a
         fence or HTML block left open at a chunk's end is refused by :meth:`blocks`
         wherever it ends, except an HTML comment, which is parsed again on its own up to
-        its line holding ``-->``. ``env`` carries link reference definitions.
+        its line holding ``-->``. ``env`` carries link reference definitions. A chunk over
+        :data:`MAX_MARKUP` characters that is not plain is read again a block at a time (a
+        block the writer escaped throughout is plain), and refused as a block that holds
+        more markup than that.
         """
         text, parser = self.text, _parser()
         size = min(_FIRST_CHUNK, _CHUNK)  # small while there is markup about, else growing
+        blockwise = -1  # up to here, a block at a time (see MAX_MARKUP below)
         while start < len(text):
-            cut = _CUT_RE.search(text, start + size) if len(text) - start > size else None
+            reach = 0 if start < blockwise else size
+            cut = _CUT_RE.search(text, start + reach) if len(text) - start > reach else None
             end = len(text) if cut is None else cut.start() + 1  # after the blank line
             chunk = text[start:end]
             linkless = _FAST and _linkless(chunk, env)
@@ -184,6 +189,9 @@ class Reader(FrontMatter):
                 continue
             size = min(_FIRST_CHUNK, _CHUNK)
             if len(chunk) > MAX_MARKUP:  # (a shorter chunk cannot hold more)
+                if reach:  # read it again a block at a time: a long block the writer
+                    blockwise = end  # escaped is read plain, apart from its neighbours
+                    continue
                 self.check_markup(chunk, line)
             env.pop("duplicateRefs", None)
             tokens = (_linkless_parser() if linkless else parser).parse(chunk, env)
