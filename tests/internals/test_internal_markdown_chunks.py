@@ -67,6 +67,22 @@ MD_BLOCKS = [
     "\\\\*emphasis after an escaped backslash*",
     "An escaped \\! and [brackets] \\]",
     "a > b, <a> and a\n> quote",
+    "## A heading # with a hash inside",
+    "## Ends in an escaped hash \\#",
+    "## Ends in a hash after an escaped backslash \\\\#",
+    "## Closed by one #",
+    "## #",
+    "## ##",
+    "&#32;Edge space and a&#10;line break&#32;",
+    "## &#9;A tab-led heading&#160;",
+    "&#35; is no reference the writer writes, &amp; no entity, &#10 no reference",
+    "&#10;",
+    "A &#13; and a &#0; and &#x20; &#0032;",
+    "„Low quotes“ first, « guillemets » then",
+    "¿Qué? ¡Sí!\n— a dash first\n…and an ellipsis",
+    "\u200bzero width first\n\ufeffand a BOM",
+    "\u3000ideographic space first",
+    "＃ a full-width number sign\n－ and hyphen",
 ]
 
 
@@ -177,9 +193,14 @@ def test_markdown_the_writer_escaped_is_read_without_markdown_it(
     a story full of markup characters took some 190 bytes of memory a character to read
     (3 GB for a 16 MiB page) and ten times the time of plain text."""
     pytest.importorskip("markdown_it")
-    paragraphs = ("*a_b`c<d[e]f!g\\h&#i~" * 2_000, "# #1. - > = + | \\")
+    paragraphs = ("*a_b`c<d[e]f!g\\h&#i~" * 2_000, "# #1. - > = + | \\", " edge\nlines\r ")
     story = storykit.Story(
-        "T", sections=(storykit.Section(None, paragraphs), storykit.Section("H *1* \\", ("p",)))
+        "T",
+        sections=(
+            storykit.Section(None, paragraphs),
+            storykit.Section("H *1* \\", ("p",)),
+            storykit.Section("\u00a0# a # b #", ("q #",)),  # (edge space, "#" inside and last)
+        ),
     )
     text = storykit.dumps(story, "markdown", front_matter=False)
     assert text.count("\\") > 20_000

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from storykit.formats.markdown import LINK_TEXT
+from storykit.formats.markdown import _EDGE_SPACE, _UNKEEPABLE_AT_EDGE, LINK_TEXT
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -23,20 +23,34 @@ _NO_TOKENS: list[Token] = []  # the tokens of a compacted block (never changed)
 # unescaped "<" opened, and the writer leaves unescaped in a story's text
 _MARKUP_RE = re.compile(r"[\\`*_\[\]!<&\x00]")
 _LINKLESS_MARKUP_RE = re.compile(r"[\\`*_<&\x00]")  # the same where no link can form
-_ATX_RE = re.compile(r"(#{1,6}) ([^#]*)")  # a plain heading line (no closing #s)
+_ATX_RE = re.compile(r"(#{1,6}) (.*)")  # a heading line (see _plain_blocks for its end)
 _ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
-_PLAIN_STARTS = frozenset("\"'“‘(")  # besides letters and digits, what a plain line may start with
+_PLAIN_STARTS = frozenset(
+    "\"'("
+)  # besides letters, digits and non-ASCII, what a line may start with
 _LINKLESS_STARTS = _PLAIN_STARTS | frozenset("[]!")  # the same where no link can form
-# a backslash escape: a backslash and the ASCII punctuation it makes plain text (CommonMark)
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# the character references the writer writes (markdown.escape: white space at either end
+# of a text, line breaks): each stands for its character, as markdown-it decodes it
+_WRITTEN_REFERENCES = sorted(
+    {ord(c) for c in _EDGE_SPACE + "\r\n"} - set(map(ord, _UNKEEPABLE_AT_EDGE))
+)
+# a backslash escape (a backslash and the ASCII punctuation it makes plain text, as in
+# CommonMark), or one of those references
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])|&#(" + "|".join(map(str, _WRITTEN_REFERENCES)) + ");")
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with its escapes and the writer's character references decoded."""
+    return _ESCAPE_RE.sub(lambda m: m[1] or chr(int(m[2])), text)
 
 
 def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Block] | None:
     r"""The blocks of a chunk of plain headings and paragraphs, read without markdown-it.
 
     ``None`` unless every line is empty, a heading ``#… text`` or a paragraph line that
-    starts with a letter, a digit (not a list item's ``1.``) or a quote, and none starts or
-    ends with white space or holds a character that can start markup (``\ ` * _ [ ] ! < >
+    starts with a letter, a digit (not a list item's ``1.``), a quote or any other character
+    outside ASCII (``„`` ``«`` ``—``: every block marker is ASCII), and none starts or
+    ends with white space or holds a character that can start markup (``\ ` * _ [ ] ! <
     &``): such a chunk reads as its lines say (a paragraph's lines joined by spaces), as
     markdown-it reads it, at a fraction of the cost. Anything else is parsed.
 
@@ -46,15 +60,17 @@ def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Blo
     Markup characters that are all backslash-escaped (``\*``, ``\\``, as the writer escapes
     a story's text) are plain text too, and a line may start with one: markdown-it makes a
     token of each escape, some 190 bytes of memory a character of such a paragraph (a
-    16 MiB page the writer wrote of a story full of ``*`` took 3 GB to read).
+    16 MiB page the writer wrote of a story full of ``*`` took 3 GB to read). So are the
+    escaped ``#`` that ends a heading and the character references the writer writes
+    (``&#32;``, ``&#10;``: white space at an end, line breaks).
     """
     markup = _LINKLESS_MARKUP_RE if linkless else _MARKUP_RE
-    escaped = "\\" in chunk
+    escaped = "\\" in chunk or "&#" in chunk
     if markup.search(_ESCAPE_RE.sub("", chunk) if escaped else chunk):
         return None  # (a backslash left is no escape: a line break, or plain text before a letter)
     starts = _LINKLESS_STARTS if linkless else _PLAIN_STARTS
     if escaped:
-        starts |= {"\\"}
+        starts |= {"\\", "&"}
     blocks: list[_Block] = []
     paragraph: list[str] = []
     first = 0
@@ -69,21 +85,26 @@ def _plain_blocks(chunk: str, line: int, *, linkless: bool = False) -> list[_Blo
             return None
         if start == "#":
             match = _ATX_RE.fullmatch(row)
-            if match is None or not match[2] or match[2][0].isspace():
-                return None
+            if (
+                match is None
+                or not match[2]
+                or match[2][0].isspace()
+                or (match[2][-1] == "#" and match[2][-2:] != "\\#")  # (closing #s, maybe)
+            ):
+                return None  # (a "#" inside is text; so is one after a backslash, as written)
             if paragraph:
                 blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
                 paragraph = []
-            heading = _ESCAPE_RE.sub(r"\1", match[2]) if escaped else match[2]
+            heading = _unescaped(match[2]) if escaped else match[2]
             blocks.append(_Block("heading", len(match[1]), number, _NO_TOKENS, heading))
             continue
-        if not (start.isalnum() or start in starts) or (
+        if not (start.isalnum() or start in starts or not start.isascii()) or (
             "0" <= start <= "9" and _ORDERED_RE.match(row)
         ):
-            return None
+            return None  # (every block marker is ASCII: „ « ¿ — start no block)
         if not paragraph:
             first = number
-        paragraph.append(_ESCAPE_RE.sub(r"\1", row) if escaped else row)
+        paragraph.append(_unescaped(row) if escaped else row)
     if paragraph:
         blocks.append(_Block("paragraph", 0, first, _NO_TOKENS, " ".join(paragraph)))
     return blocks

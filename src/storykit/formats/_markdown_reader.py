@@ -126,13 +126,14 @@ _FIRST_CHUNK = 1024  # the size of the first chunk, and of one after a chunk wit
 _CUT_RE = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
 _KEEP_HEAD, _KEEP_TAIL = 4, 2  # blocks that may be the writer's lines, at each end
 _FAST = True  # read chunks of plain headings and paragraphs without markdown-it
-MAX_MARKUP = 1 << 16
-r"""The most markup characters (``* _ ` [ ] ! < & \``) and line breaks read in one run of
-text with no blank line to cut it at (a story's paragraph holds a few dozen): markdown-it
-makes a token or more of each, 300–900 bytes of memory, so the 16 MiB a batch command allows
-a story would take several gigabytes and a minute. Text the writer escaped throughout is
-read without markdown-it and not counted (see :func:`._markdown_blocks._plain_blocks`)."""
-_MARKUP_CHARACTERS = "*_`[]!<&\\\n"
+MAX_MARKUP = 1 << 18
+r"""The most markup characters (``* _ ` [ ] ! < &``) and line breaks, and the most
+backslashes, read in one run of text with no blank line to cut it at (a story's paragraph
+holds a few dozen): markdown-it makes a token of each, 300–400 bytes of memory at its peak,
+so the 16 MiB a batch command allows a story would take several gigabytes and minutes; this
+many take at most some 200 MB. A paragraph or heading the writer escaped throughout is read
+without markdown-it and not counted (see :func:`._markdown_blocks._plain_blocks`)."""
+_MARKUP_CHARACTERS = "*_`[]!<&\n"
 
 
 class Reader(FrontMatter):
@@ -223,15 +224,16 @@ class Reader(FrontMatter):
 
     def check_markup(self, chunk: str, line: int) -> None:
         """Refuse ``chunk`` (from line index ``line``) if it holds over :data:`MAX_MARKUP`."""
-        count = sum(map(chunk.count, _MARKUP_CHARACTERS))
-        if count > MAX_MARKUP:
+        markup = sum(map(chunk.count, _MARKUP_CHARACTERS))
+        backslashes = chunk.count("\\")
+        if markup > MAX_MARKUP or backslashes > MAX_MARKUP:
             blank = len(chunk) - len(chunk.lstrip(" \t\n"))  # (the blank lines before a block)
             raise self.error(
                 line + chunk.count("\n", 0, blank) + 1,
-                f"the text that starts here holds {count:,} markup characters "
-                f"(* _ ` [ ] ! < & \\) and line breaks in {len(chunk) - blank:,} characters; "
-                f"storykit reads at most {MAX_MARKUP:,} at a time (a story's paragraph holds "
-                "a few dozen)",
+                f"the text that starts here holds {markup:,} markup characters "
+                f"(* _ ` [ ] ! < &) and line breaks and {backslashes:,} backslashes in "
+                f"{len(chunk) - blank:,} characters; storykit reads at most {MAX_MARKUP:,} of "
+                "either at a time (a story's paragraph holds a few dozen)",
             )
 
     def blocks(self, offset: int) -> list[_Block]:
