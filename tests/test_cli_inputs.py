@@ -265,11 +265,13 @@ def test_inputs_with_no_story_at_all_get_a_note(tmp_path: Path) -> None:
             0,
             f"no story found in {folder}\n0 converted, 0 failed\n",
         )
-        done = cli("validate", folder, cwd=tmp_path)
-        assert (done.returncode, done.stderr) == (
-            0,
-            f"no story found in {folder}\n0 stories checked: 0 errors, 0 warnings\n",
-        )
+        for argv in ([], ["--format", "json"]):  # (the report on stdout: the note on stderr)
+            done = cli("validate", folder, *argv, cwd=tmp_path)
+            assert (done.returncode, done.stderr) == (
+                0,
+                f"no story found in {folder}\n0 stories checked: 0 errors, 0 warnings\n",
+            )
+        assert json.loads(done.stdout)["stories"] == 0
     assert cli("convert", "empty", "-o", "out.jsonl", "-q", "--force", cwd=tmp_path).stderr == ""
 
 

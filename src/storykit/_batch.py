@@ -479,7 +479,7 @@ def validate(args: argparse.Namespace) -> int:
     if as_json:
         document = {"valid": not failed, **counts, "diagnostics": found}
         write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    if not (any(counts.values()) or args.quiet or as_json):
+    if not (any(counts.values()) or args.quiet):  # (on stderr: --format json too)
         sys.stderr.write(nothing_found(inputs))
     if not args.quiet or failed:
         text = (
