@@ -134,6 +134,25 @@ def run_limited(*argv: str, cwd: Path, limit: int) -> subprocess.CompletedProces
     return cli(*argv, cwd=cwd, preexec_fn=_fsize_limit(limit), env=unmeasured())
 
 
+def run_limited_into(
+    *argv: str, cwd: Path, limit: int, out: Path
+) -> subprocess.CompletedProcess[str]:
+    """:func:`run_limited` with standard output into the file ``out`` (``> out``): a file
+    size limit is met there (a pipe has none). Standard error is captured."""
+    with out.open("wb") as stdout:
+        return subprocess.run(
+            storykit_cmd(*argv),
+            cwd=cwd,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            check=False,
+            preexec_fn=_fsize_limit(limit),
+            env=unmeasured(),
+            timeout=HANG,
+        )
+
+
 def _children_cpu() -> float:
     """CPU seconds of this process's children that have ended (and been waited for)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

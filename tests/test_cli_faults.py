@@ -20,12 +20,12 @@ import storykit
 from storykit import Section
 
 from .cli_helpers import (
-    _fsize_limit,
     _wait_for,
     cli,
     files_under,
     main_is_running,
     run_limited,
+    run_limited_into,
     shell,
     storykit_cmd,
     temp_files,
@@ -175,18 +175,7 @@ def test_standard_output_into_a_full_file_is_an_error_not_a_cut_output(
     storykit.to_sqlite([attrs.evolve(long, title=f"T{i}") for i in range(20)], tmp_path / "s.db")
     whole = cli(*argv, cwd=tmp_path).stdout.encode("utf-8")
     limit = min(4096, len(whole) // 2)
-    with (tmp_path / "out").open("wb") as out:
-        done = subprocess.run(
-            storykit_cmd(*argv),
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            encoding="utf-8",
-            check=False,
-            preexec_fn=_fsize_limit(limit),
-            env=unmeasured(),
-            timeout=60,
-        )
+    done = run_limited_into(*argv, cwd=tmp_path, limit=limit, out=tmp_path / "out")
     assert done.returncode == 1
     said = f"storykit {argv[0]}: error: standard output: File too large"  # (which output)
     assert said in done.stderr.splitlines()
@@ -205,18 +194,7 @@ def test_search_hits_larger_than_the_buffer_are_not_cut(tmp_path: Path, json: li
     whole = cli(*argv, cwd=tmp_path).stdout.encode("utf-8")
     assert len(whole) > 300_000
     limit = 100_000
-    with (tmp_path / "out").open("wb") as out:
-        done = subprocess.run(
-            storykit_cmd(*argv),
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            encoding="utf-8",
-            check=False,
-            preexec_fn=_fsize_limit(limit),
-            env=unmeasured(),
-            timeout=60,
-        )
+    done = run_limited_into(*argv, cwd=tmp_path, limit=limit, out=tmp_path / "out")
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["storykit search: error: standard output: File too large"]
     assert (tmp_path / "out").read_bytes() == whole[:limit]
