@@ -36,6 +36,13 @@ JOBS_PER_CORE = 4
 _WINDOWS_MOST_JOBS = 61  # concurrent.futures refuses more worker processes on Windows
 
 
+# commands other tools have that storykit has as options: the option to use instead
+_AS_OPTIONS = {
+    "help": " (storykit --help lists them; storykit COMMAND --help shows one)",  # git, pip
+    "version": " (storykit --version prints the version)",  # go, docker
+}
+
+
 def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
     """Parse the command line, saying what a newcomer needs when it is wrong.
 
@@ -60,11 +67,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         names = ", ".join(commands)
         if os.path.lexists(command):  # storykit story.txt
             parser.error(_a_file(command, names))
-        hint = formats.did_you_mean(command, list(commands))
-        if command.lower() == "help":  # as git and pip take it
-            hint = " (storykit --help lists them; storykit COMMAND --help shows one)"
-        if command.lower() == "version":  # as go and docker take it
-            hint = " (storykit --version prints the version)"
+        hint = _AS_OPTIONS.get(command.lower()) or formats.did_you_mean(command, list(commands))
         parser.error(f"{command!r} is not a command{hint}; the commands are {names}")
     if command in commands and not asks:
         argv = [command, *_arranged(commands, command, argv[1:])]
@@ -316,9 +319,6 @@ def _unknown_hint(word: str, command: str, commands: dict[str, argparse.Argument
     return f" ({name} is an option of {' and '.join(owners)}, not of {command}{takes})"
 
 
-_SCHEMA_WAY = "storykit schema > story.schema.json"
-
-
 def _words_too_many(argv: list[str], extras: list[str]) -> str | None:
     """What to say of words after a command's last input (``argv``: the command, then its words).
 
@@ -329,7 +329,9 @@ def _words_too_many(argv: list[str], extras: list[str]) -> str | None:
     """
     command = argv[0]
     if command == "schema":
-        return "schema takes no arguments; it prints the schema: " + _SCHEMA_WAY
+        return (
+            "schema takes no arguments; it prints the schema: storykit schema > story.schema.json"
+        )
     last = len(argv) - len(extras) - 1
     if "--" in argv or last < 1 or argv[last + 1 :] != extras:
         return None

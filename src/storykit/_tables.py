@@ -330,7 +330,7 @@ def _search(args: argparse.Namespace) -> int:
         return EXIT_OK
     # written whole, as every long output is: sys.stdout.write drops what a partial write
     # left (a file size limit, | head), so 1 MB of hits could end cut at 64 KiB, status 0
-    shown = []
+    texts = []
     for hit in hits:
         about = " · ".join(part for part in (hit.source, hit.published) if part)
         snippet = safe(hit.snippet.replace("\n", " "))
@@ -338,9 +338,9 @@ def _search(args: argparse.Namespace) -> int:
         lines = [safe(hit.title), safe(about), "  " + snippet]
         if hit.url:
             lines.insert(2, safe(hit.url))
-        shown.append("\n".join(line for line in lines if line) + "\n")
-    if shown:
-        write_text_stdout("\n".join(shown))
+        texts.append("\n".join(line for line in lines if line) + "\n")
+    if texts:
+        write_text_stdout("\n".join(texts))
     if not hits:
         sys.stderr.write("no story matches\n")
         return EXIT_FAILED

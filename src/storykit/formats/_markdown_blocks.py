@@ -25,9 +25,8 @@ _MARKUP_RE = re.compile(r"[\\`*_\[\]!<&\x00]")
 _LINKLESS_MARKUP_RE = re.compile(r"[\\`*_<&\x00]")  # the same where no link can form
 _ATX_RE = re.compile(r"(#{1,6}) (.*)")  # a heading line (see _plain_blocks for its end)
 _ORDERED_RE = re.compile(r"[0-9]+[.)]")  # a numbered list item's start
-_PLAIN_STARTS = frozenset(
-    "\"'("
-)  # besides letters, digits and non-ASCII, what a line may start with
+# besides letters, digits and what is not ASCII, what a plain line may start with
+_PLAIN_STARTS = frozenset("\"'(")
 _LINKLESS_STARTS = _PLAIN_STARTS | frozenset("[]!")  # the same where no link can form
 # the character references the writer writes (markdown.escape: white space at either end
 # of a text, line breaks): each stands for its character, as markdown-it decodes it
