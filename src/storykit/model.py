@@ -289,8 +289,20 @@ def _sections(inst: object, attribute: attrs.Attribute[Any], value: tuple[object
             raise ValueError(msg)
 
 
+class _ReadFrom:
+    """A slot of every :class:`Story`, not a field: what the dump reader made it from.
+
+    The reader keeps there the lines it read a story from, for the text writer's round-trip
+    check (:mod:`storykit.formats._text_memory`). It lives and dies with the story; it is
+    not compared, hashed, shown, copied nor pickled (only the fields are), and a story made
+    any other way has it unset.
+    """
+
+    __slots__ = ("_storykit_read_from",)
+
+
 @attrs.frozen
-class Story:
+class Story(_ReadFrom):
     """One news story.
 
     Equal by value, hashable and immutable: use :func:`attrs.evolve` to change a field.

@@ -6,15 +6,19 @@ with each directly shows the result is what the validated classes give.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import warnings
+import weakref
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
-from storykit.formats import _source_line, _text_reader, text
+from storykit.formats import _source_line, _text_memory, _text_reader, text
 from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
@@ -120,10 +124,23 @@ def test_a_story_the_reader_did_not_make_is_checked_in_full() -> None:
 
 def test_the_memory_goes_with_the_story() -> None:
     story = _read(SEED.read_text(encoding="utf-8"))
-    key = id(story)
-    assert text._read_lines[key]() is story
+    assert _text_memory._made_from(story) is not None
+    alive = weakref.ref(story)
     del story
-    assert key not in text._read_lines
+    assert alive() is None  # the memory keeps no story alive
+
+
+def test_the_memory_is_no_field() -> None:
+    # A copy, a pickled story and an evolved one are equal to the story, but were not read
+    # from its lines: their check is done in full. The memory changes no comparison.
+    story = _read(SEED.read_text(encoding="utf-8"))
+    for twin in [copy.copy(story), copy.deepcopy(story), pickle.loads(pickle.dumps(story))]:
+        assert twin == story
+        assert hash(twin) == hash(story)
+        assert _text_memory._made_from(twin) is None
+    assert _text_memory._made_from(attrs.evolve(story)) is None
+    assert "_storykit_read_from" not in attrs.asdict(story)
+    assert "_storykit_read_from" not in repr(story)
 
 
 def test_the_title_is_still_checked_when_the_rest_reads_back() -> None:

@@ -11,9 +11,8 @@ which of the lines it would write are those (:func:`_read_back`).
 from __future__ import annotations
 
 import operator
-import weakref
 
-from storykit.model import Story
+from storykit.model import Story, _ReadFrom
 
 _Spans = tuple[int, int, int, int, int | None, int, bool]
 """Where the reader found a story's parts in its lines: the header's first line and its
@@ -22,42 +21,28 @@ end, the title, the end of the body, the tags line (or ``None``), the end of the
 with a nav line."""
 
 
-class _Lines(weakref.ref):  # type: ignore[type-arg]
-    """A weak reference to a story the reader made, with the lines it made it from."""
-
-    __slots__ = ("key", "lines", "spans")
-    key: int
-    lines: list[str]
-    spans: _Spans
+_Lines = tuple[list[str], _Spans]
+"""The lines the reader made a story from, and where it found the story's parts."""
 
 
-_read_lines: dict[int, _Lines] = {}
-"""The stories the reader made that are still alive (by id), with their lines."""
-
-
-def _forget(ref: _Lines) -> None:
-    if _read_lines.get(ref.key) is ref:
-        del _read_lines[ref.key]
+_keep = _ReadFrom._storykit_read_from.__set__  # type: ignore[attr-defined]
 
 
 def _remember(story: Story, lines: list[str], spans: _Spans) -> None:
-    """Keep the lines ``story`` was read from (stripped) for as long as it lives.
+    """Keep the lines ``story`` was read from (stripped), in the story itself.
 
     The text writer uses them to make its round-trip check cheap: lines it would write that
     are exactly these are read back, by the same reader with the default tag splitter, as
     the same parts of this story. The lines hold the story's own strings: this costs little.
+    They live as long as the story, in a slot that is no field
+    (:class:`storykit.model._ReadFrom`): no other story, not even an equal one, has them.
     """
-    ref = _Lines(story, _forget)
-    ref.key, ref.lines, ref.spans = id(story), lines, spans
-    _read_lines[ref.key] = ref
+    _keep(story, (lines, spans))
 
 
 def _made_from(story: Story) -> _Lines | None:
     """The lines the reader made ``story`` from, if it did (and with the default splitter)."""
-    ref = _read_lines.get(id(story))
-    if ref is None or ref() is not story:
-        return None
-    return ref
+    return getattr(story, "_storykit_read_from", None)  # (unset: not made by the reader)
 
 
 def _read_back(
@@ -77,8 +62,7 @@ def _read_back(
     - when the header is not read back whole, each of its lines, or ``None``
       (:func:`_header_lines`).
     """
-    lines = ref.lines
-    start, header_end, title_index, body_end, tags_index, _, nav = ref.spans
+    lines, (start, header_end, title_index, body_end, tags_index, _, nav) = ref
     written = out[:blank]
     header = nav and written == lines[start:header_end]
     stop = len(out) - 2  # the writer's tags line, or the blank line above the footer
@@ -104,8 +88,8 @@ def _header_lines(ref: _Lines, written: list[str]) -> list[bool] | None:
     was read is read back as the same part, provided each line before it is read as its own
     part, which the checks of the other lines make sure of.
     """
-    lines = ref.lines
-    start, header_end, nav = ref.spans[0], ref.spans[1], ref.spans[6]
+    lines, spans = ref
+    start, header_end, nav = spans[0], spans[1], spans[6]
     if header_end - start + (not nav) != len(written):
         return None
     if nav:

@@ -40,7 +40,7 @@ from storykit.formats._text_lines import (  # what the writer shares of the read
     _parse_credit,
     _reads_as_nav_or_footer,
 )
-from storykit.formats._text_memory import _Lines, _read_back, _read_lines
+from storykit.formats._text_memory import _Lines, _made_from, _read_back
 from storykit.formats._text_reader import (  # the reader
     _HEADING_MAX_LENGTH,
     _loads_checked,  # noqa: F401 - storykit.loads looks for it in the format's module
@@ -410,8 +410,8 @@ def dumps(story: Story, *, check: bool = True) -> str:
     url = source.url if source is not None else None
     out.append(f"{FOOTER} {url}" if url else FOOTER)
     if check:
-        ref = _read_lines.get(id(story))  # _made_from(story), inlined
-        if ref is not None and ref() is story:
+        ref = _made_from(story)
+        if ref is not None:
             _check_made(story, ref, out, blank)
         else:
             _check(story)
