@@ -48,9 +48,10 @@ class _FastPath(_Rules):
         ``tests/internals/test_internal_tags_fast.py`` compares this with :meth:`_split` for
         stories that spell nothing, everything and some text.
 
-        The tokens are taken in two loops: the common token (a long word, a known run of
-        capitals or two) in a few look-ups while no rule above applies, then every token
-        from the first other one on, with every rule that may touch it.
+        The tokens are taken in two loops: the common token (a long word or a known run of
+        capitals) in a few look-ups while no rule above applies, then every token from the
+        first other one on (two known tags run together, ``AI|EVs``, among them), with
+        every rule that may touch it. A line holding ``Mc`` is left to the second whole.
         """
         tokens = FAST_TOKEN_RE.findall(sig)
         if sum(map(len, tokens)) != len(sig):
@@ -64,23 +65,18 @@ class _FastPath(_Rules):
         inner_pairs = self._inner_pairs
         lower_pairs = self._lower_pairs
         lower_ends = self._lower_ends
-        mc = "Mc" in line  # (Mc starts a name: Rory Mc|Ilroy)
+        mc = "Mc" in line  # (Mc starts a name: Rory Mc|Ilroy; left to the token loop)
         out: list[str] = []
         append = out.append
         i = 0
         word_before = False  # the previous token is a word that ends in a letter
         after_word = False  # so is the token before it
-        split_end = -1  # where the last run of capitals cut in two ends
-        cut_runs = 0  # how many runs of capitals were cut in two (each gave out two pieces)
-        unknown_at = -1  # where a run of capitals starts that is neither one known tag nor two
-        for token in tokens:
+        for token in () if mc else tokens:
             j = i + len(token)
             piece = line[i:j]
-            cut = None
-            word = token[1] in "ls"  # else a run of capitals or a code
-            if word:
-                if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends or mc:
-                    break  # a short word (the story may join it on), Health|mpox, Mc
+            if token[1] in "ls":  # a word (else a run of capitals or a code)
+                if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends:
+                    break  # a short word (the story may join it on), Health|mpox
                 if i and not word_before:  # (after a word, the letter before is no U or d)
                     before = sig[i - 1]
                     if before == "U":
@@ -88,36 +84,35 @@ class _FastPath(_Rules):
                             break
                     elif before == "d" and self._known_name_at(line, sig, i + 1):
                         break
-            elif piece not in vocabulary:  # a known tag, or two (AI|EVs)
-                cut = self._two_known(piece, token)
-                if cut is None:
-                    unknown_at = i  # (not asked again below)
-                    break
-            if i:  # the rules for any token after a cut
+                word = token[-1] != "d"  # (a word that ends in a letter)
+            elif piece in vocabulary:
+                word = False
+            else:
+                break  # two known tags (AI|EVs) or a run that needs the evidence (OGMCIRC)
+            if i:  # the rules for any token after a cut: a known name across it
                 pair = line[i - 1 : i + 1]
                 if (
-                    word_before  # (a long one: words before are long here)
-                    and pair in lower_pairs
-                    and self._known_lower_start(line, sig, i - len(out[-1]), i)
-                ):
-                    break
-                if (
                     pair in inner_pairs
-                    and (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
-                    and any(self._names_at(line, sig, i, near))  # (a known name there)
+                    and (
+                        (  # a known lower-case start (Hub|eMerge) after a long word
+                            word_before
+                            and pair in lower_pairs
+                            and self._known_lower_start(line, sig, i - len(out[-1]), i)
+                        )
+                        or (
+                            (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
+                            and any(self._names_at(line, sig, i, near))  # (DreamWorks)
+                        )
+                    )
                 ):
                     break
             after_word = word_before
-            word_before = word and token[-1] != "d"
-            if cut is not None:
-                append(piece[:cut])
-                piece = piece[cut:]
-                split_end = j
-                cut_runs += 1
+            word_before = word
             append(piece)
             i = j
         else:
-            return tuple(out)
+            if not mc:
+                return tuple(out)
         # From the first other token on, every rule that may touch the line, in order.
         # The story's questions wait until the whole line has passed the rules that need
         # none: a line the rules must take (a known name inside a longer piece, say) is
@@ -125,8 +120,8 @@ class _FastPath(_Rules):
         moves: list[tuple[int, int]] = []  # a cut after a word that the story may move back
         joins: list[tuple[str, int, int]] = []  # a word and what follows, which it may join
         unknown: list[int] = []  # where in ``out`` a run of capitals is split on the evidence
-        split = split_end == i  # the previous token was a run of capitals cut in two
-        for token in tokens[len(out) - cut_runs :]:  # (from the first other token on)
+        split = False  # the previous token was a run of capitals cut in two
+        for token in tokens[len(out) :]:  # (from the first other token on)
             j = i + len(token)
             piece = line[i:j]
             word = token[1] in "ls"  # else a run of capitals or a code
@@ -145,7 +140,7 @@ class _FastPath(_Rules):
                     if before == "U" and self._known_run_before_lower(line, sig, i) >= 0:
                         return None  # _cuts: a known run before a lower-case word (GDPR|noyb)
             elif piece not in vocabulary:
-                cut = None if i == unknown_at else self._two_known(piece, token)
+                cut = self._two_known(piece, token)
                 if cut is not None:
                     piece, second = piece[:cut], piece[cut:]
                 elif story is None:

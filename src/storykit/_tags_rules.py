@@ -74,7 +74,9 @@ class _Rules:
     # the name ends there): "mWo" → [("DreamWorks", 5)], "iPh" → [("iPhone", 1)…],
     # "fD" → [("AfD", 2)]. A key of three letters holds the names of its first two too.
     _inner: dict[str, list[tuple[str, int]]]
-    _inner_pairs: set[str]  # the first two letters of those keys
+    # The letters around a cut inside a known name: the first two of _inner's keys, and
+    # _lower_pairs (a cut that may lie inside one: eMerge), so that one look-up clears a cut.
+    _inner_pairs: set[str]
 
     def _split(self, line: str, sig: str, story: StoryText) -> tuple[str, ...]:
         cuts = self._cuts(line, sig, story)

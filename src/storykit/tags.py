@@ -164,6 +164,7 @@ class TagSplitter(_FastPath):
                 else:
                     self._lower_first.setdefault(tag[: upper + 1], []).append(tag)
                     self._lower_pairs.add(tag[upper - 1 : upper + 1])
+                    self._inner_pairs.add(tag[upper - 1 : upper + 1])  # (see _Rules)
             if " " not in tag:
                 for match in BOUNDARY_RE.finditer(signature(tag)):
                     self._add_inner(tag, match.end())

@@ -4,7 +4,7 @@
 capitals and codes, every word but the last long) without the story, and declines (``None``)
 every other line. Wherever it answers, the full rules (``TagSplitter._split``) must give the
 same tags for a story that spells nothing, one that spells everything, and the story's own
-text. It takes the common token (a long word, a known run of capitals or two) in a loop of
+text. It takes the common token (a long word or a known run of capitals) in a loop of
 its own and hands the first other token to the full token loop: the made-up lines run
 through both, and ``_HANDED_OVER`` holds a line for each condition of the hand-over.
 
@@ -141,7 +141,7 @@ def test_with_a_taught_vocabulary(line: str, context: str, taught: list[str]) ->
     assert _agrees(splitter, line, context)
 
 
-# The fast path takes the common token (a long word, a known run of capitals or two) in a
+# The fast path takes the common token (a long word or a known run of capitals) in a
 # few look-ups, and hands the first other token to the full token loop. Each line below is
 # one the common-token loop must hand over: it fails should a condition be left out.
 _HANDED_OVER = [
@@ -157,6 +157,7 @@ _HANDED_OVER = [
     ("CrimeseSIMCrime", "", []),  # a known name across a cut before a known run (eSIM)
     ("CrimexABCsCrime", "", ["xABC", "ABCs"]),  # a known lower-case start before one
     ("AgricultureOGMCIRC", "OGM CIRC", []),  # a run neither one known tag nor two
+    ("CrimeAIEVsCrime", "", []),  # two known tags run together: cut between them (AI|EVs)
     ("AIEVsPlusCrime", "", ["EVsPlus"]),  # a run cut in two, before a known name's end
     ("ElectionsCVS HealthCrime", "", []),  # tokens that do not cover the line
 ]
