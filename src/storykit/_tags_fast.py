@@ -71,47 +71,47 @@ class _FastPath(_Rules):
         i = 0
         word_before = False  # the previous token is a word that ends in a letter
         after_word = False  # so is the token before it
-        for token in () if mc else tokens:
-            j = i + len(token)
-            piece = line[i:j]
-            if token[1] in "ls":  # a word (else a run of capitals or a code)
-                if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends:
-                    break  # a short word (the story may join it on), Health|mpox
-                if i and not word_before:  # (after a word, the letter before is no U or d)
-                    before = sig[i - 1]
-                    if before == "U":
-                        if self._known_run_before_lower(line, sig, i) >= 0:
+        if not mc:
+            for token in tokens:
+                j = i + len(token)
+                piece = line[i:j]
+                if token[1] in "ls":  # a word (else a run of capitals or a code)
+                    if j - i <= SHORT_HALF or piece[-_LOWER_END:] in lower_ends:
+                        break  # a short word (the story may join it on), Health|mpox
+                    if i and not word_before:  # (after a word, the letter before is no U or d)
+                        before = sig[i - 1]
+                        if before == "U":
+                            if self._known_run_before_lower(line, sig, i) >= 0:
+                                break
+                        elif before == "d" and self._known_name_at(line, sig, i + 1):
                             break
-                    elif before == "d" and self._known_name_at(line, sig, i + 1):
+                    word = token[-1] != "d"  # (a word that ends in a letter)
+                elif piece in vocabulary:
+                    word = False
+                else:
+                    break  # two known tags (AI|EVs) or a run that needs the evidence (OGMCIRC)
+                if i:  # the rules for any token after a cut: a known name across it
+                    pair = line[i - 1 : i + 1]
+                    if (
+                        pair in inner_pairs
+                        and (
+                            (  # a known lower-case start (Hub|eMerge) after a long word
+                                word_before
+                                and pair in lower_pairs
+                                and self._known_lower_start(line, sig, i - len(out[-1]), i)
+                            )
+                            or (
+                                (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
+                                and any(self._names_at(line, sig, i, near))  # (DreamWorks)
+                            )
+                        )
+                    ):
                         break
-                word = token[-1] != "d"  # (a word that ends in a letter)
-            elif piece in vocabulary:
-                word = False
+                after_word = word_before
+                word_before = word
+                append(piece)
+                i = j
             else:
-                break  # two known tags (AI|EVs) or a run that needs the evidence (OGMCIRC)
-            if i:  # the rules for any token after a cut: a known name across it
-                pair = line[i - 1 : i + 1]
-                if (
-                    pair in inner_pairs
-                    and (
-                        (  # a known lower-case start (Hub|eMerge) after a long word
-                            word_before
-                            and pair in lower_pairs
-                            and self._known_lower_start(line, sig, i - len(out[-1]), i)
-                        )
-                        or (
-                            (near := inner.get(line[i - 1 : i + 2]) or inner.get(pair))
-                            and any(self._names_at(line, sig, i, near))  # (DreamWorks)
-                        )
-                    )
-                ):
-                    break
-            after_word = word_before
-            word_before = word
-            append(piece)
-            i = j
-        else:
-            if not mc:
                 return tuple(out)
         # From the first other token on, every rule that may touch the line, in order.
         # The story's questions wait until the whole line has passed the rules that need
