@@ -174,6 +174,27 @@ def test_wrong_argument_types() -> None:
         storykit.loads(42)
 
 
+@pytest.mark.parametrize("format", [None, "text", "json"])
+def test_loads_of_a_file_name_says_to_use_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: str | None
+) -> None:
+    # found as a new user (json.loads and json.load are easy to swap): loads("a.txt") said
+    # only "<string>:1: expected a blank line and then the title after the header"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads("a.txt", format)
+    assert caught.value.message.endswith(
+        "; the text given is the name of a file: read the file with storykit.load('a.txt')"
+    )
+    assert str(caught.value).startswith("<string>:")
+    assert storykit.load("a.txt") == storykit.load(SEED)  # the way out works as written
+    # text that names no file is said as before
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads("b.txt", format)
+    assert "storykit.load" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [

@@ -93,9 +93,36 @@ def loads(
     # read_story's two steps, called from here: a reader's warning names the line that
     # called loads (its stack level is counted from the reader up, as for load)
     module = _reader_asked(format, filename, "loads", options)
-    return _read(
-        data, module, sniffed=format is None, function="loads", filename=filename, options=options
-    )
+    try:
+        return _read(
+            data,
+            module,
+            sniffed=format is None,
+            function="loads",
+            filename=filename,
+            options=options,
+        )
+    except StoryParseError as exc:
+        if not _names_a_file(data):
+            raise
+        hint = f"; the text given is the name of a file: read the file with storykit.load({data!r})"
+        raise StoryParseError(
+            exc.message + hint, filename=exc.filename, line=exc.line, path=exc.path
+        ) from None
+
+
+def _names_a_file(data: str | bytes) -> bool:
+    """Whether ``data``, which no reader took for a story, is the name of a file there.
+
+    ``loads("a.txt")`` for ``load("a.txt")`` (as ``json.loads`` for ``json.load``) said only
+    "expected a blank line and then the title after the header". Looked at on a failure only.
+    """
+    if not isinstance(data, str) or not 0 < len(data) < 4096 or "\n" in data or "\0" in data:
+        return False
+    try:
+        return os.path.isfile(data)
+    except (OSError, ValueError):  # a name too long, a lone surrogate
+        return False
 
 
 def read_story(
