@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,6 +173,24 @@ def test_wrong_argument_types() -> None:
         storykit.dumps("not a story", "json")
     with pytest.raises(TypeError, match="takes str or bytes"):
         storykit.loads(42)
+
+
+@pytest.mark.parametrize("many", [list, tuple, iter])
+def test_dumps_and_dump_of_several_stories_name_dump_many(
+    tmp_path: Path, seed_story: storykit.Story, many: Any
+) -> None:
+    # found as a new user: dumps(stories, "json") said only "dumps() takes a Story, not
+    # list", and nothing of the function that writes several (as JSON Lines)
+    hint = "; several stories are written as JSON Lines with storykit.dump_many(stories, path)"
+    with pytest.raises(TypeError) as caught:
+        storykit.dumps(many([seed_story] * 2), "json")
+    assert str(caught.value) == f"dumps() takes a Story, not {type(many([])).__name__}{hint}"
+    with pytest.raises(TypeError) as caught:
+        storykit.dump(many([seed_story] * 2), tmp_path / "x.jsonl")
+    assert str(caught.value) == f"dump() takes a Story, not {type(many([])).__name__}{hint}"
+    # the way out works as written
+    assert storykit.dump_many(many([seed_story] * 2), tmp_path / "x.jsonl") == 2
+    assert list(storykit.iter_stories(tmp_path / "x.jsonl")) == [seed_story] * 2
 
 
 @pytest.mark.parametrize("format", [None, "text", "json"])

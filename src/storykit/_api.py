@@ -345,6 +345,18 @@ def dumps(
     return write_story(story, format, **options)
 
 
+def _not_a_story(function: str, story: object) -> str:
+    """The message for ``function()`` given ``story``, which is no Story.
+
+    ``dumps(stories, "json")`` said only "takes a Story, not list": several stories (a list,
+    what iter_stories() gives) are pointed to the function that writes them.
+    """
+    msg = f"{function}() takes a Story, not {type(story).__name__}"
+    if hasattr(story, "__iter__") and not isinstance(story, (str, bytes, bytearray, dict)):
+        msg += "; several stories are written as JSON Lines with storykit.dump_many(stories, path)"
+    return msg
+
+
 def write_story(story: Story, format: str, function: str = "dumps", /, **options: Any) -> str:
     """:func:`dumps` for a format name only known when running (storykit's own callers).
 
@@ -352,8 +364,7 @@ def write_story(story: Story, format: str, function: str = "dumps", /, **options
     (positional only: an option of that name is the writer's, and refused).
     """
     if not isinstance(story, Story):
-        msg = f"{function}() takes a Story, not {type(story).__name__}"
-        raise TypeError(msg)
+        raise TypeError(_not_a_story(function, story))
     name, implied = formats.resolve(format)
     module = formats.writer(name)
     if options:
@@ -442,8 +453,7 @@ def dump(
             path nor an open file.
     """
     if not isinstance(story, Story):  # before the format: dump(path, story) says so
-        msg = f"dump() takes a Story, not {type(story).__name__}"
-        raise TypeError(msg)
+        raise TypeError(_not_a_story("dump", story))
     if not isinstance(target, (str, os.PathLike)) and not hasattr(target, "write"):
         msg = f"dump() writes to a path or an open file, not {type(target).__name__}"
         raise TypeError(msg)
