@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,6 +173,45 @@ def test_wrong_argument_types() -> None:
         storykit.dumps("not a story", "json")
     with pytest.raises(TypeError, match="takes str or bytes"):
         storykit.loads(42)
+
+
+@pytest.mark.parametrize("many", [list, tuple, iter])
+def test_dumps_and_dump_of_several_stories_name_dump_many(
+    tmp_path: Path, seed_story: storykit.Story, many: Any
+) -> None:
+    # found as a new user: dumps(stories, "json") said only "dumps() takes a Story, not
+    # list", and nothing of the function that writes several (as JSON Lines)
+    hint = "; several stories are written as JSON Lines with storykit.dump_many(stories, path)"
+    with pytest.raises(TypeError) as caught:
+        storykit.dumps(many([seed_story] * 2), "json")
+    assert str(caught.value) == f"dumps() takes a Story, not {type(many([])).__name__}{hint}"
+    with pytest.raises(TypeError) as caught:
+        storykit.dump(many([seed_story] * 2), tmp_path / "x.jsonl")
+    assert str(caught.value) == f"dump() takes a Story, not {type(many([])).__name__}{hint}"
+    # the way out works as written
+    assert storykit.dump_many(many([seed_story] * 2), tmp_path / "x.jsonl") == 2
+    assert list(storykit.iter_stories(tmp_path / "x.jsonl")) == [seed_story] * 2
+
+
+@pytest.mark.parametrize("format", [None, "text", "json"])
+def test_loads_of_a_file_name_says_to_use_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: str | None
+) -> None:
+    # found as a new user (json.loads and json.load are easy to swap): loads("a.txt") said
+    # only "<string>:1: expected a blank line and then the title after the header"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads("a.txt", format)
+    assert caught.value.message.endswith(
+        "; the text given is the name of a file: read the file with storykit.load('a.txt')"
+    )
+    assert str(caught.value).startswith("<string>:")
+    assert storykit.load("a.txt") == storykit.load(SEED)  # the way out works as written
+    # text that names no file is said as before
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads("b.txt", format)
+    assert "storykit.load" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -262,3 +262,38 @@ def test_a_name_a_shell_splits_is_quoted_in_advice(tmp_path: Path) -> None:
     )
     status, _, err = run_real("convert", "my story.txt", "-o", "it's.txt", cwd=tmp_path)
     assert (status, err) == (1, "'it'\\''s.txt' exists; use --force to overwrite it\n")
+
+
+# --------------------------------------------------------------------------- Windows' \
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders on Windows")
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("out\\a.html", "out/a.html"), ("out\\sub\\a.html", "out/sub/a.html"), ("out\\", "out/")],
+)
+def test_a_windows_path_given_as_output_is_refused_with_the_slashed_one(
+    tmp_path: Path, given: str, meant: str
+) -> None:
+    # found as a new user: -o 'out\a.html', with a folder out/ there, wrote a file named
+    # 'out\a.html' beside it (status 0); the inputs already say "folders are separated by /"
+    seeded(tmp_path, "a.txt")
+    (tmp_path / "out" / "sub").mkdir(parents=True)
+    status, out, err = run_real("convert", "a.txt", "--to", "html", "-o", given, cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"{ERR}-o {shlex.quote(given)}: folders are separated by / here (a \\ is part of a "
+        f"file's name); write -o {meant}\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "out"]
+    # the way out works as written
+    assert run_real("convert", "a.txt", "--to", "html", "-o", meant, cwd=tmp_path)[0] == 0
+    written = tmp_path / meant / "a.html" if meant.endswith("/") else tmp_path / meant
+    assert written.is_file()
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders on Windows")
+def test_a_backslash_in_an_output_name_with_no_such_folder_is_a_name(tmp_path: Path) -> None:
+    seeded(tmp_path, "a.txt")
+    assert run_real("convert", "a.txt", "-o", "no\\a.json", cwd=tmp_path)[:2] == (0, "")
+    assert storykit.load(tmp_path / "no\\a.json") == storykit.load(SEED)

@@ -156,6 +156,28 @@ def test_several_stories_written_to_a_json_file_say_how_to_read_them_back(
     assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
 
 
+def test_json_lines_read_with_load_say_how_to_read_them_in_python(tmp_path: Path) -> None:
+    # found as a new user: storykit.load("stories.jsonl"), of a file convert had just written,
+    # said "name the file .jsonl, or read it as jsonl (--from jsonl)": it was named .jsonl,
+    # and --from is an option of the command, not of load()
+    assert cli("convert", str(SEED), str(SEED), "-o", "all.jsonl", cwd=tmp_path).returncode == 0
+    (tmp_path / "all.json").write_bytes((tmp_path / "all.jsonl").read_bytes())
+    advice = (
+        "a second JSON document starts here: this is JSON Lines (one story a line), not one "
+        "JSON document; read its stories with storykit.iter_stories() (with format='jsonl' "
+        "unless the file is named .jsonl)"
+    )
+    for name in ("all.jsonl", "all.json"):
+        with pytest.raises(storykit.StoryParseError) as caught:
+            storykit.load(tmp_path / name)
+        assert caught.value.message == advice
+        assert caught.value.line == 2
+    # both ways the message offers work
+    assert list(storykit.iter_stories(tmp_path / "all.jsonl")) == [storykit.load(SEED)] * 2
+    stories = storykit.iter_stories(tmp_path / "all.json", format="jsonl")
+    assert list(stories) == [storykit.load(SEED)] * 2
+
+
 def test_json_documents_run_together_are_not_called_json_lines(tmp_path: Path) -> None:
     # cat a.json b.json > all.json was said to be "JSON Lines (one story a line)", and the
     # advice, --from jsonl, said "one JSON document spread over lines, not JSON Lines: name

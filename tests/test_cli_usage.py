@@ -198,6 +198,10 @@ def test_a_file_where_the_command_goes_is_said_to_be_one(
         (["validate", "a.txt", "--stict"], "--stict (did you mean --strict?)"),
         (["show", "a.txt", "--widht=40"], "--widht=40 (did you mean --width?)"),
         (["convert", "a.txt", "--to", "json", "--zzz"], "--zzz"),
+        # the Caps Lock: -O was "unrecognized arguments: -O x.json" and nothing more
+        (["convert", "a.txt", "-O", "x.json"], "-O x.json (did you mean -o?)"),
+        (["convert", "a.txt", "--TO", "json"], "--TO json (did you mean --to?)"),
+        (["convert", "a.txt", "-J", "2", "--to", "json"], "-J 2 (did you mean -j?)"),
     ],
 )
 def test_a_mistyped_option_gets_a_suggestion_and_its_commands_usage(

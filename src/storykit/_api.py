@@ -93,9 +93,36 @@ def loads(
     # read_story's two steps, called from here: a reader's warning names the line that
     # called loads (its stack level is counted from the reader up, as for load)
     module = _reader_asked(format, filename, "loads", options)
-    return _read(
-        data, module, sniffed=format is None, function="loads", filename=filename, options=options
-    )
+    try:
+        return _read(
+            data,
+            module,
+            sniffed=format is None,
+            function="loads",
+            filename=filename,
+            options=options,
+        )
+    except StoryParseError as exc:
+        if not _names_a_file(data):
+            raise
+        hint = f"; the text given is the name of a file: read the file with storykit.load({data!r})"
+        raise StoryParseError(
+            exc.message + hint, filename=exc.filename, line=exc.line, path=exc.path
+        ) from None
+
+
+def _names_a_file(data: str | bytes) -> bool:
+    """Whether ``data``, which no reader took for a story, is the name of a file there.
+
+    ``loads("a.txt")`` for ``load("a.txt")`` (as ``json.loads`` for ``json.load``) said only
+    "expected a blank line and then the title after the header". Looked at on a failure only.
+    """
+    if not isinstance(data, str) or not 0 < len(data) < 4096 or "\n" in data or "\0" in data:
+        return False
+    try:
+        return os.path.isfile(data)
+    except (OSError, ValueError):  # a name too long, a lone surrogate
+        return False
 
 
 def read_story(
@@ -318,6 +345,18 @@ def dumps(
     return write_story(story, format, **options)
 
 
+def _not_a_story(function: str, story: object) -> str:
+    """The message for ``function()`` given ``story``, which is no Story.
+
+    ``dumps(stories, "json")`` said only "takes a Story, not list": several stories (a list,
+    what iter_stories() gives) are pointed to the function that writes them.
+    """
+    msg = f"{function}() takes a Story, not {type(story).__name__}"
+    if hasattr(story, "__iter__") and not isinstance(story, (str, bytes, bytearray, dict)):
+        msg += "; several stories are written as JSON Lines with storykit.dump_many(stories, path)"
+    return msg
+
+
 def write_story(story: Story, format: str, function: str = "dumps", /, **options: Any) -> str:
     """:func:`dumps` for a format name only known when running (storykit's own callers).
 
@@ -325,8 +364,7 @@ def write_story(story: Story, format: str, function: str = "dumps", /, **options
     (positional only: an option of that name is the writer's, and refused).
     """
     if not isinstance(story, Story):
-        msg = f"{function}() takes a Story, not {type(story).__name__}"
-        raise TypeError(msg)
+        raise TypeError(_not_a_story(function, story))
     name, implied = formats.resolve(format)
     module = formats.writer(name)
     if options:
@@ -415,8 +453,7 @@ def dump(
             path nor an open file.
     """
     if not isinstance(story, Story):  # before the format: dump(path, story) says so
-        msg = f"dump() takes a Story, not {type(story).__name__}"
-        raise TypeError(msg)
+        raise TypeError(_not_a_story("dump", story))
     if not isinstance(target, (str, os.PathLike)) and not hasattr(target, "write"):
         msg = f"dump() writes to a path or an open file, not {type(target).__name__}"
         raise TypeError(msg)

@@ -34,6 +34,7 @@ from storykit._batch_args import (
     _names_folder,
     _target_format,
     check_not_an_input,
+    check_windows_path,
     holds_one_document,
     many_in_one_document,
 )
@@ -259,6 +260,8 @@ def convert(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one flow, read 
     # what -o is (a folder, a device, the file standard output is): looked at once, here
     found, special = (None, False) if out is None else look(out)
     is_dir = found is not None and stat.S_ISDIR(found.st_mode)
+    if out is not None:
+        check_windows_path(out, exists=found is not None)
     to = _target_format(args, is_dir=is_dir)
     if to in formats.FILE_FORMATS:  # a database or Parquet file: written in this process
         from storykit import _tables  # noqa: PLC0415

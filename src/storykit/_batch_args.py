@@ -39,6 +39,27 @@ class UsageError(Exception):
     """A command line that cannot work; reported as ``storykit CMD: error: …``, status 2."""
 
 
+def check_windows_path(out: str, *, exists: bool) -> None:
+    r"""Refuse ``-o out\a.html`` when ``out/`` is a folder: a Windows path, not a name.
+
+    A backslash is a letter of a name here, so that wrote a file named ``out\a.html``
+    beside the folder (status 0), where the inputs already say "folders are separated by /".
+    A name that is there already, or whose folder part is no folder, is left as a name.
+
+    Raises:
+        UsageError: The name with ``/`` for ``\`` is in a folder that is there.
+    """
+    if os.sep != "/" or "\\" not in out.lstrip("\\") or exists:
+        return
+    slashed = out.replace("\\", "/")
+    folder = slashed.rstrip("/") if slashed.endswith("/") else os.path.dirname(slashed)
+    if folder and os.path.isdir(folder):
+        raise UsageError(
+            f"-o {shown(out)}: folders are separated by / here (a \\ is part of a file's "
+            f"name); write -o {shown(slashed)}"
+        )
+
+
 def _is_container(path: str) -> bool:
     lower = path.lower()
     return lower.endswith(JSONL_SUFFIX) or any(lower.endswith(s) for s in ARCHIVE_SUFFIXES)

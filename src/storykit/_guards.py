@@ -122,9 +122,16 @@ def _json_depth_exact(text: str) -> int | None:
     return None
 
 
+# the way out, said to a library user (load() of a .jsonl file ends here too); the command
+# says it with its own option (storykit._records.as_options)
+LINES_ADVICE = (
+    "read its stories with storykit.iter_stories() (with format='jsonl' unless the file is "
+    "named .jsonl)"
+)
+LINES_ADVICE_CLI = "name the file .jsonl, or read it as jsonl (--from jsonl)"
 _LINES = (
     "a second JSON document starts here: this is JSON Lines (one story a line), not one "
-    "JSON document; name the file .jsonl, or read it as jsonl (--from jsonl)"
+    f"JSON document; {LINES_ADVICE}"
 )
 
 

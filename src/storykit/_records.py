@@ -14,6 +14,7 @@ import re
 
 import attrs
 
+from storykit._guards import LINES_ADVICE, LINES_ADVICE_CLI
 from storykit.errors import StoryParseError
 
 __all__ = [
@@ -172,8 +173,10 @@ def as_options(message: str) -> str:
 
     The readers name a limit as a library user sets it (``the 16 MiB limit
     (max_member_size)``); the ``storykit`` command, which reads through them, says it as its
-    user sets it: ``the 16 MiB limit (--max-member-size)``.
+    user sets it: ``the 16 MiB limit (--max-member-size)``; so too the way to read JSON Lines
+    in a ``.json`` file (``--from jsonl``, not ``storykit.iter_stories()``).
     """
+    message = message.replace(LINES_ADVICE, LINES_ADVICE_CLI)  # --from, not format=
     return _LIMIT_KEYWORD.sub(lambda m: f"limit (--{m[1].replace('_', '-')})", message)
 
 

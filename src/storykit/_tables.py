@@ -33,7 +33,7 @@ from storykit._writing import (
 )
 from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
-from storykit.formats._sqlite_search import MAX_TERMS
+from storykit.formats._sqlite_search import MAX_TERMS, Hit
 from storykit.model import Story
 
 __all__ = ["add_search", "convert"]
@@ -327,7 +327,7 @@ def _search(args: argparse.Namespace) -> int:
             for hit in hits
         ]
         write_text_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
+        return _matched(hits)
     # written whole, as every long output is: sys.stdout.write drops what a partial write
     # left (a file size limit, | head), so 1 MB of hits could end cut at 64 KiB, status 0
     texts = []
@@ -341,6 +341,11 @@ def _search(args: argparse.Namespace) -> int:
         texts.append("\n".join(line for line in lines if line) + "\n")
     if texts:
         write_text_stdout("\n".join(texts))
+    return _matched(hits)
+
+
+def _matched(hits: list[Hit]) -> int:
+    """The status of a search, with or without ``--json``: 1 (and a note) when none matched."""
     if not hits:
         sys.stderr.write("no story matches\n")
         return EXIT_FAILED

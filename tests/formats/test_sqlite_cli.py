@@ -51,7 +51,14 @@ def test_cli_convert_rerun_and_search(tmp_path: Path, capsys: pytest.CaptureFixt
     assert hit["published"] == make(1).published.isoformat()  # type: ignore[union-attr]
     assert "[bets]" in hit["snippet"]
     assert set(hit) == {"id", "title", "source", "published", "url", "snippet"}
-    assert run(capsys, "search", str(db), "nosuchword")[0] == 1
+    assert run(capsys, "search", str(db), "nosuchword") == (1, "", "no story matches\n")
+    # found as a new user: --json with no match printed [] and exited 0, where the help says
+    # "1 none matched" and the same search without --json exits 1
+    assert run(capsys, "search", str(db), "nosuchword", "--json") == (
+        1,
+        "[]\n",
+        "no story matches\n",
+    )
     status, _, err = run(capsys, "search", str(db), "AND")
     assert status == 2
     assert "not a search query" in err

@@ -182,7 +182,10 @@ def did_you_mean(
     """
     from difflib import get_close_matches  # noqa: PLC0415 - only for a misspelt word
 
-    close = get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    choices = list(choices)
+    # the same word in another case first: difflib finds nothing for -O (-o) or -J (-j)
+    close = [c for c in choices if c.lower() == word.lower()][:1]
+    close = close or get_close_matches(word, choices, n=1, cutoff=cutoff)
     if not close:
         return ""
     return f" (did you mean {close[0] if shown is None else shown(close[0])}?)"
