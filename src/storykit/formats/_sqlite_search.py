@@ -443,11 +443,16 @@ def search(
             ((own[0],) * len(_TEXTS) + (phrases, *mark, query, -1 if limit is None else limit)),
         ).fetchall()
         rows = [
-            row[1:]
+            row
             if row[-1] is not None
-            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases, own=own))
+            else (*row[:-1], _plain_snippet(connection, query, row[0], mark, phrases, own=own))
             for row in rows
         ]
+        bad = next((row for row in rows if _not_text(row) is not None), None)
+        if bad is not None:  # its number, as the reader gives it, in place of a line
+            (number,) = connection.execute(
+                "SELECT count(*) FROM stories WHERE pk <= ?", (bad[0],)
+            ).fetchone()
     except sqlite3.OperationalError as exc:
         # (a damaged index says "invalid fts5 file format": the database's fault, which an
         # empty index that reads the query shows)
@@ -462,4 +467,27 @@ def search(
         ) from None
     finally:
         connection.close()
-    return [Hit(*row) for row in rows]
+    if bad is not None:
+        named = f"story {bad[1]}: " if isinstance(bad[1], str) else ""
+        msg = f"cannot search the database: {named}{_not_text(bad)}"
+        raise StoryParseError(msg, filename=name, line=number)
+    return [Hit(*row[1:]) for row in rows]
+
+
+_HIT_TEXTS = (("id", False), ("title", False), ("source", True), ("published", True), ("url", True))
+"""The columns of a hit after its ``pk``, and whether each may be NULL."""
+
+
+def _not_text(row: tuple[object, ...]) -> str | None:
+    """What in a hit's row is not the text a :class:`Hit` holds, or None.
+
+    A database made or damaged by another program may hold any type in any column (SQLite
+    checks none in a ``TEXT`` column but NOT NULL): a BLOB title was a ``Hit`` of ``bytes``,
+    and ``storykit search`` ended in a traceback printing it.
+    """
+    for (column, optional), value in zip(_HIT_TEXTS, row[1:], strict=False):
+        if isinstance(value, str) or (value is None and optional):
+            continue
+        kind = {bytes: "a BLOB", type(None): "NULL"}.get(type(value), "a number")
+        return f"{column}: expected text, got {kind}"
+    return None
