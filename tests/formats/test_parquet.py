@@ -263,6 +263,51 @@ def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
         read_every_way(path, sk_parquet)
 
 
+@pytest.mark.parametrize(
+    ("dropped", "said"),
+    [
+        (_PARQUET_COLUMNS, "title, source, url, published_iso, image_alt (and 5 more)"),
+        (("title",), "title"),
+        (("sections", "tags"), "sections, tags"),
+    ],
+)
+def test_a_file_without_a_column_a_story_needs_is_an_error_naming_it(
+    tmp_path: Path, dropped: tuple[str, ...], said: str
+) -> None:
+    """Found by an attack in hX: a Parquet file with storykit's metadata but none of its
+    columns (another program's table, the metadata copied) raised ``IndexError: index out
+    of bounds`` out of every reader; one without ``title`` said ``row 1: not a story
+    ('title')``, a ``KeyError`` as it is."""
+    path = tmp_path / "cut.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    kept = [name for name in table.column_names if name not in dropped] or ["word_count"]
+    pq.write_table(table.select(kept).replace_schema_metadata(table.schema.metadata), path)
+    message = f"not a storykit Parquet file: it has no column {said}"
+    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
+        with pytest.raises(StoryParseError) as caught:
+            read()
+        assert (caught.value.message, caught.value.filename) == (message, str(path))
+    read_every_way(path, sk_parquet)
+
+
+def test_a_column_of_a_type_no_story_has_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Found by an attack in hX: ``sections`` of strings said ``row 1: not a story (string
+    indices must be integers, not 'str')``, Python's words about storykit's own code."""
+    path = tmp_path / "odd.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    at = table.schema.get_field_index("sections")
+    pq.write_table(table.set_column(at, "sections", pa.array(["x"])), path)
+    message = (
+        "not a storykit Parquet file: its column sections holds string, not"
+        " list<item: struct<heading: string, paragraphs: list<item: string>>>"
+    )
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(path))
+    assert (caught.value.message, caught.value.filename) == (message, str(path))
+
+
 def test_a_column_name_that_is_not_utf_8_is_an_error(tmp_path: Path) -> None:
     """Found by an attack in s15 (a fuzzed file): pyarrow decodes the column names of the
     file's schema, and let the UnicodeDecodeError of a damaged one out of every reader."""
