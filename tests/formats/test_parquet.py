@@ -204,6 +204,24 @@ def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -
         list(sk_parquet.read(path))
 
 
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [
+        (b'{"version": 2}', "of version 2; this is version 1"),
+        # found by an attack in hX: said "of version 1; this is version 1"
+        (b'{"version": "1"}', "of version '1'; this is version 1"),
+    ],
+)
+def test_another_version_is_refused_saying_which(tmp_path: Path, version: bytes, said: str) -> None:
+    path = tmp_path / "other.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"storykit": version}), path)
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(path))
+    assert caught.value.message == f"a storykit Parquet file {said}"
+
+
 _ARROW_VALUES = (
     ("string", ["x", None]),
     ("binary", [b"\xff", None]),

@@ -301,6 +301,8 @@ def test_a_text_that_is_not_utf_8_is_said_as_such(tmp_path: Path) -> None:
     ("version", "said"),
     [
         ("2", "a storykit database of layout version 2; this is version 1"),
+        # found by an attack in hX: said "of layout version  1; this is version 1"
+        (" 1", "a storykit database of layout version ' 1'; this is version 1"),
         (None, "not a storykit database (no layout version)"),
     ],
 )

@@ -272,7 +272,8 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
     if version != FORMAT_VERSION:
-        msg = f"a storykit Parquet file of version {version}; this is version {FORMAT_VERSION}"
+        shown = version if type(version) is int else repr(version)  # "1": "of version 1"
+        msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
         raise StoryParseError(msg, filename=path)
     if read_dictionary:  # those of the columns the file has (a path it lacks is a KeyError)
         paths = {file.schema.column(i).path for i in range(len(file.schema))}
