@@ -7,6 +7,7 @@ that counts what was converted, failed, skipped and held no story.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shlex
@@ -108,6 +109,27 @@ def test_a_mistyped_input_says_no_such_file(tmp_path: Path) -> None:
     assert done.stderr.splitlines()[0] == "nothere.txt: no such file or directory"
     assert "many stories" not in done.stderr
     assert files_under(tmp_path) == []
+
+
+def test_an_input_that_cannot_be_looked_up_says_why_not_that_it_is_missing(
+    tmp_path: Path,
+) -> None:
+    """Found by an attack in hX: a name too long for the system, a link that leads to
+    itself and a path through a file all said "no such file or directory" (os.path.exists
+    is False for any error), and storykit.iter_stories raised FileNotFoundError for them."""
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    write(tmp_path / "file.txt", dump(1))
+    inputs = {
+        "x" * 300 + ".txt": (errno.ENAMETOOLONG, "file name too long"),
+        "loop.txt": (errno.ELOOP, "too many levels of symbolic links"),
+        "file.txt/a.txt": (errno.ENOTDIR, "not a directory"),
+    }
+    for name, (number, said) in inputs.items():
+        done = cli("validate", name, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (1, f"{name}: error: {said}\n"), done.stderr
+        with pytest.raises(OSError, match=r"^\[Errno \d+\] ") as caught:
+            list(storykit.iter_stories(tmp_path / name))
+        assert caught.value.errno == number
 
 
 def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ too, as the defaults of every reading function.
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import stat
@@ -386,12 +387,27 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
             elif is_story_name(match):
                 yield _special(match) or match
     else:
-        os_error = FileNotFoundError(2, "No such file or directory", path)
-        yield Failure(
-            Origin(path),
-            StoryParseError("no such file or directory" + _slash_hint(path), filename=path),
-            os_error,
-        )
+        yield _not_there(path)
+
+
+def _not_there(path: str) -> Failure:
+    """The failure of a path that is neither a folder, a file nor a pattern that matches.
+
+    ``os.path.exists`` is False for any error: a name too long, a link that leads to
+    itself or a path through a file said "no such file or directory" too, so the error
+    is asked of the system.
+    """
+    try:
+        os.stat(path)
+    except OSError as exc:
+        os_error = exc
+    else:  # there after all (made since): as a missing one, which a second run reads
+        os_error = FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+    if os_error.errno in (errno.ENOENT, None) or not os_error.strerror:
+        said = "no such file or directory" + _slash_hint(path)
+    else:
+        said = os_error.strerror[:1].lower() + os_error.strerror[1:]
+    return Failure(Origin(path), StoryParseError(said, filename=path), os_error)
 
 
 def _slash_hint(path: str) -> str:

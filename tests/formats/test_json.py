@@ -103,6 +103,28 @@ def test_bad_values_name_their_path(path: str, value: object, message: str) -> N
         storykit.loads(bad(path, value), "json")
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("source", [], "source: expected an object, got an array"),
+        ("source", "SCMP", "source: expected an object, got a string"),
+        ("image", 5, "image: expected an object, got a number"),
+        ("image.credit", [], "image.credit: expected an object, got an array"),
+        ("sections[1]", ["x"], "sections[1]: expected an object, got an array"),
+        ("credits", [True], "credits[0]: expected an object, got a boolean"),
+    ],
+)
+def test_a_value_where_an_object_belongs_is_said_in_json_words(
+    path: str, value: object, message: str
+) -> None:
+    """Found by an attack in hX: ``"source": []`` said ``source: 'list' object has no
+    attribute 'keys'`` and ``"image": 5`` ``argument of type 'int' is not iterable``,
+    Python's words about storykit's own code."""
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(bad(path, value), "json")
+    assert caught.value.message == message
+
+
 def test_no_coercion() -> None:
     with pytest.raises(StoryParseError, match="title: expected a string"):
         storykit.loads(bad("title", True), "json")

@@ -148,6 +148,19 @@ def test_a_bad_date_names_the_line() -> None:
         storykit.loads('---\ntitle: "T"\ndate: yesterday\n---\n', "markdown")
 
 
+@pytest.mark.parametrize(("key", "kind"), [("[a, b]", "a list"), ("{a: b}", "a mapping")])
+def test_a_key_that_is_no_text_is_said_plainly(key: str, kind: str) -> None:
+    """Found by an attack in hX: a key that is a list said ``the front matter: unknown key
+    a non-text key (expected one of: …)``."""
+    with pytest.raises(StoryParseError) as caught:
+        storykit.loads(f'---\ntitle: "T"\n? {key}\n: c\n---\n', "markdown")
+    assert (caught.value.line, caught.value.message) == (
+        3,
+        f"the front matter: a key that is {kind}, not text (expected one of: title, date,"
+        " tags, source, image, credits, extras)",
+    )
+
+
 def test_a_source_name_that_looks_like_a_date_invents_no_date() -> None:
     # The issue's reproducer: the body's source line "*2026-05-25*" was read as a date.
     story = Story("T", source=Source(name="2026-05-25"), sections=[Section(None, ["Body."])])

@@ -204,6 +204,24 @@ def test_parquet_metadata_nested_deeply_is_not_a_storykit_file(tmp_path: Path) -
         list(sk_parquet.read(path))
 
 
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [
+        (b'{"version": 2}', "of version 2; this is version 1"),
+        # found by an attack in hX: said "of version 1; this is version 1"
+        (b'{"version": "1"}', "of version '1'; this is version 1"),
+    ],
+)
+def test_another_version_is_refused_saying_which(tmp_path: Path, version: bytes, said: str) -> None:
+    path = tmp_path / "other.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"storykit": version}), path)
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(path))
+    assert caught.value.message == f"a storykit Parquet file {said}"
+
+
 _ARROW_VALUES = (
     ("string", ["x", None]),
     ("binary", [b"\xff", None]),
@@ -261,6 +279,51 @@ def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
             table = table.set_column(table.schema.get_field_index(column), column, array)
         pq.write_table(table, path)
         read_every_way(path, sk_parquet)
+
+
+@pytest.mark.parametrize(
+    ("dropped", "said"),
+    [
+        (_PARQUET_COLUMNS, "title, source, url, published_iso, image_alt (and 5 more)"),
+        (("title",), "title"),
+        (("sections", "tags"), "sections, tags"),
+    ],
+)
+def test_a_file_without_a_column_a_story_needs_is_an_error_naming_it(
+    tmp_path: Path, dropped: tuple[str, ...], said: str
+) -> None:
+    """Found by an attack in hX: a Parquet file with storykit's metadata but none of its
+    columns (another program's table, the metadata copied) raised ``IndexError: index out
+    of bounds`` out of every reader; one without ``title`` said ``row 1: not a story
+    ('title')``, a ``KeyError`` as it is."""
+    path = tmp_path / "cut.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    kept = [name for name in table.column_names if name not in dropped] or ["word_count"]
+    pq.write_table(table.select(kept).replace_schema_metadata(table.schema.metadata), path)
+    message = f"not a storykit Parquet file: it has no column {said}"
+    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
+        with pytest.raises(StoryParseError) as caught:
+            read()
+        assert (caught.value.message, caught.value.filename) == (message, str(path))
+    read_every_way(path, sk_parquet)
+
+
+def test_a_column_of_a_type_no_story_has_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Found by an attack in hX: ``sections`` of strings said ``row 1: not a story (string
+    indices must be integers, not 'str')``, Python's words about storykit's own code."""
+    path = tmp_path / "odd.parquet"
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    at = table.schema.get_field_index("sections")
+    pq.write_table(table.set_column(at, "sections", pa.array(["x"])), path)
+    message = (
+        "not a storykit Parquet file: its column sections holds string, not"
+        " list<item: struct<heading: string, paragraphs: list<item: string>>>"
+    )
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(path))
+    assert (caught.value.message, caught.value.filename) == (message, str(path))
 
 
 def test_a_column_name_that_is_not_utf_8_is_an_error(tmp_path: Path) -> None:

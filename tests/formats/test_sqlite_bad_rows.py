@@ -301,6 +301,8 @@ def test_a_text_that_is_not_utf_8_is_said_as_such(tmp_path: Path) -> None:
     ("version", "said"),
     [
         ("2", "a storykit database of layout version 2; this is version 1"),
+        # found by an attack in hX: said "of layout version  1; this is version 1"
+        (" 1", "a storykit database of layout version ' 1'; this is version 1"),
         (None, "not a storykit database (no layout version)"),
     ],
 )
@@ -324,3 +326,29 @@ def test_another_layout_version_is_refused_by_the_reader_and_the_writer(
         assert (written.value.message, written.value.filename) == (said, str(db))
     with contextlib.closing(sqlite3.connect(db)) as connection:  # left as it was
         assert connection.execute("SELECT title FROM stories").fetchall() == [("T",)]
+
+
+@pytest.mark.parametrize("column", ["id", "title", "source", "published", "url"])
+def test_a_hit_whose_text_is_a_blob_is_an_error_naming_the_story(
+    tmp_path: Path, column: str
+) -> None:
+    """Found by an attack in hX: a database whose ``title`` (or source, date, link, id) is a
+    BLOB made ``storykit search`` end in a traceback (``TypeError: a bytes-like object is
+    required``; with ``--json``, ``Object of type bytes is not JSON serializable``), and
+    :func:`storykit.search` return a ``Hit`` holding ``bytes``, not the ``str`` it is typed."""
+    db = tmp_path / "blob.db"
+    story = storykit.load(SEED)
+    sk_sqlite.to_sqlite([attrs.evolve(story, title="Other"), story], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute(f"UPDATE stories SET {column} = x'00ff' WHERE pk = 2")
+    story_id = sk_sqlite.content_id(story)
+    named = "" if column == "id" else f"story {story_id}: "  # (an id that is no text: no name)
+    said = f"cannot search the database: {named}{column}: expected text, got a BLOB"
+    with pytest.raises(StoryParseError) as caught:
+        storykit.search(db, "xiaomi")
+    assert (caught.value.message, caught.value.filename, caught.value.line) == (said, str(db), 2)
+    for json_too in ((), ("--json",)):
+        done = cli("search", str(db), "xiaomi", *json_too, env=unmeasured())
+        assert (done.returncode, done.stdout) == (1, ""), done.stderr
+        assert done.stderr.startswith(f"{db}:2: {said}"), done.stderr
+        assert "Traceback" not in done.stderr

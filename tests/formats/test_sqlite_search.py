@@ -243,6 +243,25 @@ def test_max_terms_is_a_whole_number_or_none(db: Path, bad: object) -> None:
         storykit.search(db, "the", max_terms=bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "3"])
+def test_limit_is_a_whole_number_or_none(db: Path, bad: object) -> None:
+    """Found by an attack in hX: ``limit=-1`` gave every hit (SQLite's ``LIMIT -1``),
+    ``"3"`` was taken as 3 and ``1.5`` said ``cannot search the database: datatype
+    mismatch``, the database's fault."""
+    with pytest.raises(ValueError, match=r"^limit takes a whole number of 0 or more, or None"):
+        storykit.search(db, "the", limit=bad)  # type: ignore[arg-type]
+
+
+def test_a_limit_beyond_sqlites_integers_is_no_limit(db: Path) -> None:
+    """Found by an attack in hX: ``storykit search DB QUERY -n 9223372036854775808`` (2**63)
+    ended in a traceback, ``OverflowError: Python int too large to convert to SQLite
+    INTEGER``."""
+    assert len(storykit.search(db, "the", limit=2**63)) == 40
+    assert len(storykit.search(db, "the", limit=0)) == 0
+    done = cli("search", str(db), "word7", "-n", str(10**30), "--json", env=unmeasured())
+    assert (done.returncode, done.stdout.count('"title": "Story 7 of')) == (0, 1), done.stderr
+
+
 @pytest.mark.parametrize("bad", [None, b"the", 3])
 def test_the_query_is_text(db: Path, bad: object) -> None:
     with pytest.raises(TypeError, match=r"^the query is text \(str\), not "):

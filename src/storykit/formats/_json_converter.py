@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit.errors import _json_type
-from storykit.model import Story
+from storykit.model import Credit, Image, Section, Source, Story
 
 if TYPE_CHECKING:
     import cattrs
@@ -76,8 +76,27 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(_dt.date, format_iso)
     conv.register_unstructure_hook(_dt.datetime, format_iso)
     conv.register_structure_hook_factory(_is_tuple, lambda t: _checked_sequence(conv, t))
+    for kind in (Credit, Image, Source, Section):  # the inner ones first: each uses them
+        conv.register_structure_hook(kind, _objects_only(conv.get_structure_hook(kind)))
     _plain_hooks[:] = [conv.get_structure_hook(Story)]  # see json._fast_story
     return conv
+
+
+def _objects_only(structure: Any) -> Any:
+    """``structure`` (cattrs' hook of a model class), given only a JSON object.
+
+    cattrs' own hook takes any value and asks it for ``keys()``: ``"source": []`` said
+    ``source: 'list' object has no attribute 'keys'``, ``"image": 5`` ``argument of type
+    'int' is not iterable``.
+    """
+
+    def hook(value: object, type_: Any) -> object:
+        if not isinstance(value, dict):
+            msg = f"expected an object, got {_json_type(value)}"
+            raise TypeError(msg)
+        return structure(value, type_)
+
+    return hook
 
 
 def structure_errors() -> tuple[type[BaseException], ...]:

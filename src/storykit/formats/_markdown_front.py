@@ -155,8 +155,11 @@ class FrontMatter:
             line = self.line_of(key_node)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in keys:
-                shown = repr(key) if key is not None else "a non-text key"
-                msg = f"{where}: unknown key {shown} (expected one of: {', '.join(keys)})"
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                shown = (
+                    f"unknown key {key!r}" if key is not None else f"a key that is {kind}, not text"
+                )
+                msg = f"{where}: {shown} (expected one of: {', '.join(keys)})"
                 raise self.error(line, msg)
             if key in out:
                 raise self.error(line, f"{where}: key {key!r} given twice")

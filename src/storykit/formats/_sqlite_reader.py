@@ -153,6 +153,8 @@ def _refuse_layout(
         raise StoryParseError(problem, filename=name)
     if version is None:
         raise StoryParseError("not a storykit database (no layout version)", filename=name)
+    if not (version.isascii() and version.isdecimal()):  # ' 1' was "version  1; this is 1"
+        version = repr(version)
     msg = f"a storykit database of layout version {version}; this is version "
     raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
 

@@ -409,7 +409,7 @@ def search(
     Args:
         path: The database.
         query: What to look for.
-        limit: The most hits returned (``None``: all).
+        limit: The most hits returned, 0 or more (``None``: all).
         mark: What goes before and after each matched term in the snippet.
         max_terms: The most terms the query may hold (``None``: no limit).
 
@@ -417,7 +417,8 @@ def search(
         StoryParseError: The file is not a storykit database.
         TypeError: The query is not a ``str``.
         ValueError: The query is not valid FTS5 syntax, or has more than ``max_terms``
-            terms (the message says how many it has, and the limit).
+            terms (the message says how many it has, and the limit); ``limit`` or
+            ``max_terms`` is not a whole number in range.
     """
     import sqlite3  # noqa: PLC0415 - see _imported
 
@@ -428,6 +429,9 @@ def search(
         raise TypeError(msg)
     if max_terms is not None and (type(max_terms) is not int or max_terms < 1):
         msg = f"max_terms takes a whole number of 1 or more, or None; not {max_terms!r}"
+        raise ValueError(msg)
+    if limit is not None and (type(limit) is not int or limit < 0):
+        msg = f"limit takes a whole number of 0 or more, or None; not {limit!r}"
         raise ValueError(msg)
     problem = _query_problem(query, max_terms)
     if problem is not None:
@@ -440,14 +444,19 @@ def search(
         connection.create_function("storykit_marks", 1, _counter(own), deterministic=True)
         rows = connection.execute(
             _SEARCH,
-            ((own[0],) * len(_TEXTS) + (phrases, *mark, query, -1 if limit is None else limit)),
+            ((own[0],) * len(_TEXTS) + (phrases, *mark, query, _sql_limit(limit))),
         ).fetchall()
         rows = [
-            row[1:]
+            row
             if row[-1] is not None
-            else (*row[1:-1], _plain_snippet(connection, query, row[0], mark, phrases, own=own))
+            else (*row[:-1], _plain_snippet(connection, query, row[0], mark, phrases, own=own))
             for row in rows
         ]
+        bad = next((row for row in rows if _not_text(row) is not None), None)
+        if bad is not None:  # its number, as the reader gives it, in place of a line
+            (number,) = connection.execute(
+                "SELECT count(*) FROM stories WHERE pk <= ?", (bad[0],)
+            ).fetchone()
     except sqlite3.OperationalError as exc:
         # (a damaged index says "invalid fts5 file format": the database's fault, which an
         # empty index that reads the query shows)
@@ -462,4 +471,36 @@ def search(
         ) from None
     finally:
         connection.close()
-    return [Hit(*row) for row in rows]
+    if bad is not None:
+        named = f"story {bad[1]}: " if isinstance(bad[1], str) else ""
+        msg = f"cannot search the database: {named}{_not_text(bad)}"
+        raise StoryParseError(msg, filename=name, line=number)
+    return [Hit(*row[1:]) for row in rows]
+
+
+def _sql_limit(limit: int | None) -> int:
+    """``limit`` as SQLite's ``LIMIT`` takes it: -1 for none, and never past its integers.
+
+    2**63 was an ``OverflowError`` out of ``storykit search -n``; no database holds as
+    many stories as the largest.
+    """
+    return -1 if limit is None else min(limit, 2**63 - 1)
+
+
+_HIT_TEXTS = (("id", False), ("title", False), ("source", True), ("published", True), ("url", True))
+"""The columns of a hit after its ``pk``, and whether each may be NULL."""
+
+
+def _not_text(row: tuple[object, ...]) -> str | None:
+    """What in a hit's row is not the text a :class:`Hit` holds, or None.
+
+    A database made or damaged by another program may hold any type in any column (SQLite
+    checks none in a ``TEXT`` column but NOT NULL): a BLOB title was a ``Hit`` of ``bytes``,
+    and ``storykit search`` ended in a traceback printing it.
+    """
+    for (column, optional), value in zip(_HIT_TEXTS, row[1:], strict=False):
+        if isinstance(value, str) or (value is None and optional):
+            continue
+        kind = {bytes: "a BLOB", type(None): "NULL"}.get(type(value), "a number")
+        return f"{column}: expected text, got {kind}"
+    return None

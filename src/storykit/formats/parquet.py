@@ -272,7 +272,8 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
     if version != FORMAT_VERSION:
-        msg = f"a storykit Parquet file of version {version}; this is version {FORMAT_VERSION}"
+        shown = version if type(version) is int else repr(version)  # "1": "of version 1"
+        msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
         raise StoryParseError(msg, filename=path)
     if read_dictionary:  # those of the columns the file has (a path it lacks is a KeyError)
         paths = {file.schema.column(i).path for i in range(len(file.schema))}
@@ -369,6 +370,30 @@ def _sizes(pa: Any, array: Any) -> Any:
     return total
 
 
+def _columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
+    """What in the columns ``have`` (a file's schema) cannot be read as ``plain``'s, or None.
+
+    A file with storykit's metadata but not its columns (another program's table, the
+    metadata copied) raised ``IndexError`` out of the readers when it had none of them,
+    and said a missing one as ``row 1: not a story ('title')``; a column of a type no cast
+    makes storykit's (``sections`` of strings) said Python's words about the reader's code.
+    A column pyarrow can cast (numbers to text, a struct of other fields) is read, and a
+    value in it that is no story's is said by the row it is in.
+    """
+    missing = [column for column in _READ if column not in have.names]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" (and {len(missing) - 5} more)" * (len(missing) > 5))
+        return f"it has no column {shown}"
+    for column in _READ:
+        wanted = plain.field(column).type
+        kind = have.field(have.names.index(column)).type  # (a name used twice: the first)
+        try:
+            pa.array([], kind).cast(wanted)
+        except (pa.ArrowException, ValueError, TypeError):
+            return f"its column {column} holds {kind}, not {wanted}"
+    return None
+
+
 def _batches(file: Any) -> Iterator[Any]:
     """The file's rows in batches of :data:`BATCH_ROWS`, a row group at a time.
 
@@ -397,6 +422,10 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
     file = _open(name, read_dictionary=_AS_DICTIONARY)
     plain = schema()
     plain = pa.schema([plain.field(column) for column in _READ])
+    problem = _columns_problem(pa, file.schema_arrow, plain)
+    if problem is not None:
+        file.close()
+        raise StoryParseError(f"not a storykit Parquet file: {problem}", filename=name)
 
     def convert(batch: Any, start: int, stop: int) -> list[dict[str, Any]]:
         # Measured rows, taken (a slice would keep the whole batch's list items, and a cast
