@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from storykit.errors import StoryParseError
 
-__all__ = ["BINARY_HEAD", "binary_error", "binary_what", "bom_encoding", "decode", "decode_wide"]
+__all__ = [
+    "BINARY_HEAD",
+    "RECODE",
+    "binary_error",
+    "binary_what",
+    "bom_encoding",
+    "decode",
+    "decode_wide",
+]
 
 BINARY_HEAD = 1024
 """How much of an input's start is looked at for NUL: one there, and it is binary data."""
@@ -34,6 +42,14 @@ def bom_encoding(data: bytes) -> str | None:
 
 
 _BINARY = "binary data, not a text story"
+
+RECODE = "iconv -f windows-1252 -t utf-8 old.txt > new.txt"
+"""The command that saves a Latin-1 or Windows-1252 file as UTF-8, named in the error.
+
+Windows-1252 is Latin-1 with printable characters (curly quotes, the euro sign) where
+Latin-1 has control codes that text does not use, so it reads text saved in either;
+``iconv`` comes with every Linux and macOS. docs/errors.md says more (and what to do when
+``iconv`` stops); a test runs the command."""
 
 
 def _share(sample: bytes, start: int, step: int) -> float:
@@ -183,5 +199,7 @@ def decode(data: bytes, filename: str | None = None) -> str:
         if exc.reason == "unexpected end of data":
             what += ": the input ends inside a character (cut short?)"
         else:  # what to do: the user may not know what UTF-8 is, nor what the file is in
-            what += ": not UTF-8 text (Latin-1 or Windows-1252, say); save it as UTF-8"
+            what += (
+                f": not UTF-8 text (Latin-1 or Windows-1252, say); save it as UTF-8, e.g. {RECODE}"
+            )
         raise StoryParseError(what, filename=filename, line=line) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 import storykit
 from storykit import Section, Story, StoryParseError, UnrepresentableError
 from storykit.formats import text as text_format
-from tests.conftest import CORPUS_STORIES, NO_CORPUS, SEED
+from tests.conftest import CORPUS_STORIES, NO_CORPUS, ROOT, SEED
 from tests.formats.text_helpers import read
 
 # ----------------------------------------------------------------------------- bad input
@@ -177,8 +178,9 @@ def test_invalid_utf8_says_what_to_do(tmp_path: Path) -> None:
     latin.write_bytes(b"\xe2\x86\x90 Back to stories\nSCMP\n\nGr\xf6\xdfe\n")  # Latin-1
     with pytest.raises(StoryParseError) as caught:
         storykit.load(latin)
-    assert caught.value.message.endswith(
-        ": not UTF-8 text (Latin-1 or Windows-1252, say); save it as UTF-8"
+    assert caught.value.message == (
+        "invalid UTF-8 (byte 0xf6 at offset 28): not UTF-8 text (Latin-1 or Windows-1252, say);"
+        " save it as UTF-8, e.g. iconv -f windows-1252 -t utf-8 old.txt > new.txt"
     )
     cut = tmp_path / "cut.txt"
     cut.write_bytes("← Back to stories\nSCMP\n\nTitle\n\nA paragraph’".encode()[:-1])
@@ -188,6 +190,33 @@ def test_invalid_utf8_says_what_to_do(tmp_path: Path) -> None:
         f"{cut}:6: invalid UTF-8 (byte 0xe2 at offset 44): the input ends inside a character"
         " (cut short?)"
     )
+
+
+def test_the_command_an_invalid_utf8_error_names_saves_the_file_as_utf8(tmp_path: Path) -> None:
+    """Found by a hostile user: "save it as UTF-8" told a reader with a Windows-1252 dump
+    what to do but not how; the message (and docs/errors.md) now names a command, and the
+    command works: the file it writes reads, every character as it was meant."""
+    title = "“Größe” costs €5 — naïve"
+    old = tmp_path / "old.txt"
+    # no '← Back to stories' line: Windows-1252 has no arrow
+    old.write_bytes(f"SCMP 2026-05-25\n\n{title}\n\nBody.\n".encode("cp1252"))
+    with pytest.raises(StoryParseError) as caught:
+        storykit.load(old)
+    command = caught.value.message.split(", e.g. ")[1]
+    assert command == "iconv -f windows-1252 -t utf-8 old.txt > new.txt"
+    subprocess.run(command, shell=True, cwd=tmp_path, check=True)
+    assert storykit.load(tmp_path / "new.txt").title == title
+
+
+def test_the_docs_show_the_invalid_utf8_message_and_command(tmp_path: Path) -> None:
+    """docs/errors.md shows the message storykit gives, and the same command in a shell block."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xe2\x86\x90 Back to stories\nSCMP\n\nTitle here \xff\n")
+    with pytest.raises(StoryParseError) as caught:
+        storykit.load(bad)
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert f"| `{caught.value.message}` |" in page
+    assert "```sh\niconv -f windows-1252 -t utf-8 old.txt > new.txt\n" in page
 
 
 def test_text_that_is_no_story() -> None:
