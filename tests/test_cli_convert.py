@@ -206,6 +206,22 @@ def test_an_option_of_one_format_without_to_names_that_format(tmp_path: Path) ->
     assert files_under(tmp_path / "site") == ["a.html", "index.html"]
 
 
+@pytest.mark.parametrize(("to", "offset"), [("markdown", "9"), ("html", "-1"), ("md", "5")])
+def test_a_bad_heading_offset_is_said_alike_for_markdown_and_html(
+    tmp_path: Path, to: str, offset: str
+) -> None:
+    """Found by a hostile user: ``--heading-offset 9`` (Markdown) said "expected an integer
+    from 0 to 4, got 9" and ``--heading-offset -1`` (HTML) "must be from 0 to 4 (section
+    headings are h2 + offset), got -1"; one check words both."""
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "--to", to, "--heading-offset", offset, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "storykit convert: error: --heading-offset: expected an integer from 0 to 4,"
+        f" got {offset}\n"
+    )
+
+
 def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", dump(1))
     done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)
@@ -222,7 +238,7 @@ def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     done = cli("convert", "a.txt", "--to", "html", "--heading-offset", "9", cwd=tmp_path)
     assert done.returncode == 2
     # the option is named as the command line spells it, not as the library does
-    assert "error: --heading-offset: must be from 0 to 4" in done.stderr
+    assert "error: --heading-offset: expected an integer from 0 to 4, got 9" in done.stderr
     done = cli("convert", "a.txt", "--to", "html", "--lang", "x y", cwd=tmp_path)
     assert "error: --lang: expected a BCP 47 language tag" in done.stderr
     # the flag named is the one given: --fragment and --standalone set the same option

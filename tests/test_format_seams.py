@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import enum
 import html as stdlib_html
 import io
 import subprocess
@@ -344,3 +345,55 @@ def test_notebook_table_links_to_the_exact_url() -> None:
     assert markdown.link_destination("https://x.example/a\\b<c>&amp;d&e") == (
         "<https://x.example/a\\\\b\\<c\\>\\&amp;d&e>"
     )
+
+
+# --------------------------------------------------------------------------- heading_offset
+
+
+@pytest.mark.parametrize("to", ["markdown", "html"])
+@pytest.mark.parametrize(
+    ("offset", "error", "got"),
+    [
+        (5, ValueError, "5"),
+        (-1, ValueError, "-1"),
+        ("2", TypeError, "'2' (a str)"),  # Markdown said ValueError, and the same as for 5
+        (True, TypeError, "True (a bool)"),
+        (2.0, TypeError, "2.0 (a float)"),
+        (None, TypeError, "None"),
+    ],
+)
+def test_markdown_and_html_refuse_a_heading_offset_alike(
+    to: str, offset: object, error: type[Exception], got: str
+) -> None:
+    """Found by a hostile user: Markdown raised ValueError for a str, HTML TypeError, and
+    HTML worded its ValueError otherwise; both now call one check, with one wording."""
+    with pytest.raises(error) as caught:
+        storykit.dumps(Story("T"), to, heading_offset=offset)
+    assert type(caught.value) is error
+    assert str(caught.value) == f"heading_offset: expected an integer from 0 to 4, got {got}"
+
+
+def test_the_heading_offset_range_is_where_both_formats_run_out_of_levels() -> None:
+    """0 to 4 in both: sections are level 2 + offset (``##``, ``<h2>``), and 6 is the last."""
+    story = Story("T", sections=(Section(heading="H", paragraphs=("P.",)),))
+    md = storykit.dumps(story, "markdown", front_matter=False, heading_offset=4)
+    assert md.splitlines()[:3] == ["##### T", "", "###### H"]
+    assert "<h5>T</h5>" in storykit.dumps(story, "html", heading_offset=4)
+    assert "<h6>H</h6>" in storykit.dumps(story, "html", heading_offset=4)
+    # a Markdown heading of 7 '#' would read back as a paragraph, and there is no <h7>
+    assert MarkdownIt("commonmark").render("####### H") == "<p>####### H</p>\n"
+
+
+def test_an_int_enum_is_an_integer_heading_offset() -> None:
+    class Level(enum.IntEnum):
+        UNDER_H1 = 1
+        TOO_DEEP = 5
+
+    story = Story("T")
+    assert storykit.dumps(story, "markdown", front_matter=False, heading_offset=Level.UNDER_H1) == (
+        "## T\n"
+    )
+    assert "<h2>T</h2>" in storykit.dumps(story, "html", heading_offset=Level.UNDER_H1)
+    for to in ("markdown", "html"):
+        with pytest.raises(ValueError, match=r"^heading_offset: .* from 0 to 4, got 5$"):
+            storykit.dumps(story, to, heading_offset=Level.TOO_DEEP)

@@ -121,9 +121,12 @@ def test_options() -> None:
         assert storykit.loads(storykit.dumps(story, "markdown", **options)) == story
 
 
-@pytest.mark.parametrize("offset", [-1, 5, True, 1.0, "1"])
-def test_bad_heading_offset(offset: object) -> None:
-    with pytest.raises(ValueError, match="heading_offset"):
+@pytest.mark.parametrize(
+    ("offset", "error"),
+    [(-1, ValueError), (5, ValueError), (True, TypeError), (1.0, TypeError), ("1", TypeError)],
+)
+def test_bad_heading_offset(offset: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="heading_offset"):
         storykit.dumps(Story("T"), "markdown", heading_offset=offset)
 
 

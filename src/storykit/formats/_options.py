@@ -7,7 +7,8 @@ editor, and the tables :data:`WRITER_OPTIONS` and :data:`READER_OPTIONS` map eac
 its own. :func:`check_options` refuses, in public terms, an option a format does not take,
 and :func:`did_you_mean` is every refused word's one hint (format names, options, the
 command's flags and commands). All are re-exported by :mod:`storykit.formats`, where users
-import them.
+import them. :func:`check_heading_offset` is the Markdown and HTML writers' one check of
+their ``heading_offset`` (private: the writers' own errors are the public part).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "NinjsOptions",
     "TextOptions",
     "TextReadOptions",
+    "check_heading_offset",
     "check_options",
     "did_you_mean",
 ]
@@ -150,6 +152,38 @@ def check_options(function: str, name: str, options: Iterable[str], *, read: boo
     plural = "s" if len(refused) > 1 else ""
     msg = f"storykit.{function}(): the {name} {role} takes no option{plural} {what}"
     raise TypeError(f"{msg}; it takes {', '.join(takes) or 'none'}")
+
+
+MAX_HEADING_OFFSET = 4
+"""The most ``heading_offset`` the Markdown and HTML writers take: both write section
+headings at level 2 + offset (``##``, ``<h2>``), and level 6 is the deepest both have."""
+
+
+def check_heading_offset(offset: object) -> None:
+    """Refuse a ``heading_offset`` that is not an integer from 0 to :data:`MAX_HEADING_OFFSET`.
+
+    The Markdown and HTML writers' one check, so both say the same (and so does
+    ``convert --heading-offset``, which names its flag in the message instead).
+
+    Raises:
+        TypeError: ``offset`` is not an ``int`` (a ``bool`` is not one either):
+            ``heading_offset: expected an integer from 0 to 4, got '2' (a str)``.
+        ValueError: It is out of range: ``heading_offset: expected an integer from 0 to 4,
+            got 9``.
+    """
+    if type(offset) is int and 0 <= offset <= MAX_HEADING_OFFSET:
+        return  # the common case, in one test
+    expected = f"heading_offset: expected an integer from 0 to {MAX_HEADING_OFFSET}"
+    if isinstance(offset, int) and not isinstance(offset, bool):  # an IntEnum is one too
+        if 0 <= offset <= MAX_HEADING_OFFSET:
+            return
+        msg = f"{expected}, got {int(offset)}"
+        raise ValueError(msg)
+    from reprlib import repr as short  # noqa: PLC0415 - only for a wrong type
+
+    kind = "" if offset is None else f" (a {type(offset).__name__})"
+    msg = f"{expected}, got {short(offset)}{kind}"
+    raise TypeError(msg)
 
 
 @functools.cache

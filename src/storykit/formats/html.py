@@ -65,6 +65,7 @@ from storykit.formats._html_text import (
     link_href,
     machine_date,
 )
+from storykit.formats._options import check_heading_offset
 from storykit.formats.text import credit_line
 from storykit.model import Section, Source, Story
 
@@ -94,8 +95,6 @@ __all__ = [
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
-
-_MAX_HEADING_OFFSET = 4  # sections are h2 + offset; h6 is the deepest heading
 
 
 def body_html(story: Story) -> str:
@@ -165,22 +164,9 @@ _BETWEEN_ITEMS = "</li>\n<li>"
 
 
 def _check_options(heading_offset: int, lang: str) -> None:
-    if (
-        type(heading_offset) is int
-        and 0 <= heading_offset <= _MAX_HEADING_OFFSET
-        and type(lang) is str
-        and lang == "en"
-    ):
-        return  # the defaults, which pass the checks below
-    if not isinstance(heading_offset, int) or isinstance(heading_offset, bool):
-        msg = f"heading_offset: expected an integer, got {type(heading_offset).__name__}"
-        raise TypeError(msg)
-    if not 0 <= heading_offset <= _MAX_HEADING_OFFSET:
-        msg = (
-            f"heading_offset: must be from 0 to {_MAX_HEADING_OFFSET} "
-            f"(section headings are h2 + offset), got {heading_offset}"
-        )
-        raise ValueError(msg)
+    check_heading_offset(heading_offset)
+    if type(lang) is str and lang == "en":
+        return  # the default, which passes the check
     check_lang(lang)
 
 
@@ -334,8 +320,8 @@ def dumps(
         The HTML, ending with a newline.
 
     Raises:
-        TypeError: An option has the wrong type.
-        ValueError: ``heading_offset`` is out of range or ``lang`` is not a language tag.
+        TypeError: An option has the wrong type (``heading_offset`` is not an integer).
+        ValueError: ``heading_offset`` is not from 0 to 4, or ``lang`` is not a language tag.
     """
     _check_options(heading_offset, lang)
     article = _article(story, heading_offset=heading_offset, image=image, tags=tags, footer=footer)

@@ -48,6 +48,7 @@ from storykit._dates import format_iso
 from storykit._guards import not_text
 from storykit._urls import is_safe_url
 from storykit.errors import StoryParseError, UnrepresentableError
+from storykit.formats._options import check_heading_offset
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Story
 
@@ -66,7 +67,6 @@ IMAGE_LABEL = "Image:"
 CREDITS_LABEL = "Credits:"
 TAGS_LABEL = "Tags:"
 URL_LABEL = "Original source:"
-_MAX_HEADING_OFFSET = 4  # the section headings are then h6, the deepest there is
 
 # --------------------------------------------------------------------------- escaping
 
@@ -290,17 +290,12 @@ def dumps(
     ``front_matter`` is on.
 
     Raises:
-        ValueError: ``heading_offset`` is not between 0 and 4.
+        TypeError: ``heading_offset`` is not an integer.
+        ValueError: ``heading_offset`` is not from 0 to 4.
         UnrepresentableError: Some text holds a character Markdown cannot carry
             (see :func:`escape`).
     """
-    if (
-        not isinstance(heading_offset, int)
-        or isinstance(heading_offset, bool)
-        or not 0 <= heading_offset <= _MAX_HEADING_OFFSET
-    ):
-        msg = f"heading_offset: expected an integer from 0 to 4, got {heading_offset!r}"
-        raise ValueError(msg)
+    check_heading_offset(heading_offset)
     out: list[str] = []
     if front_matter:
         out += [*_front_matter(story), ""]
