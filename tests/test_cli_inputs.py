@@ -111,6 +111,40 @@ def test_a_mistyped_input_says_no_such_file(tmp_path: Path) -> None:
     assert files_under(tmp_path) == []
 
 
+def test_a_mistyped_input_is_said_before_a_refused_command_line(tmp_path: Path) -> None:
+    """Found by a hostile user: ``storykit convert nothere.txt`` asked for ``--to`` and did
+    not say the file was not there, the bigger problem; now it says both, that first."""
+    done = cli("convert", "nothere.txt", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "nothere.txt: no such file or directory\n"
+        "storykit convert: error: say which format to write with --to"
+        " (html, json, jsonld, markdown, ninjs, text)\n"
+    )
+    # each input that is not there, as the run names it, and not those that are
+    write(tmp_path / "a.txt", dump(1))
+    argv = ["nothere.txt", "a.txt", "gone*.txt", "-"]  # (- is not read: the line is refused)
+    done = cli("convert", *argv, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "nothere.txt: no such file or directory\n"
+        "gone*.txt: no file matches this pattern\n"
+        "storykit convert: error: say which format to write with --to (json, text)\n"
+    )
+    # any refusal: --from, a validate too
+    done = cli("validate", "nothere.txt", "--from", "html", cwd=tmp_path)
+    assert done.returncode == 2
+    first, refused = done.stderr.splitlines()
+    assert first == "nothere.txt: no such file or directory"
+    assert refused.startswith("storykit validate: error: --from: storykit writes html but ")
+    # with nothing missing, the refusal alone, as before
+    done = cli("convert", "a.txt", cwd=tmp_path)
+    assert done.stderr == (
+        "storykit convert: error: say which format to write with --to"
+        " (html, json, jsonld, markdown, ninjs, text)\n"
+    )
+
+
 def test_an_input_that_cannot_be_looked_up_says_why_not_that_it_is_missing(
     tmp_path: Path,
 ) -> None:

@@ -7,7 +7,8 @@ is, where an option given before its command goes, and how to name a file whose 
 with ``-`` (``./-x.txt``). A command's options and inputs may come in any order. Then,
 before the command runs, :func:`input_format` resolves ``--from`` (an alias is its format; a
 format storykit only writes is refused) and :func:`cap_jobs` brings a ``--jobs`` the machine
-cannot use down to :data:`JOBS_PER_CORE` per core, saying so.
+cannot use down to :data:`JOBS_PER_CORE` per core, saying so. When a command line is refused
+after all, :func:`missing_inputs` names the inputs that are not there, said first.
 
 :mod:`storykit.cli` calls these, and :mod:`storykit._cli_parser` takes ``--jobs``' default
 (:func:`usable_cores`) from here; this module imports neither of them.
@@ -24,11 +25,18 @@ import sys
 from storykit import formats
 from storykit._batch import EXIT_USAGE, UsageError
 from storykit._cli_names import command as shell
-from storykit._cli_names import shown
-from storykit._sources import check_format
+from storykit._cli_names import located, shown
+from storykit._sources import check_format, not_found
 from storykit.errors import UnknownFormatError
 
-__all__ = ["JOBS_PER_CORE", "cap_jobs", "input_format", "parse", "usable_cores"]
+__all__ = [
+    "JOBS_PER_CORE",
+    "cap_jobs",
+    "input_format",
+    "missing_inputs",
+    "parse",
+    "usable_cores",
+]
 
 
 JOBS_PER_CORE = 4
@@ -362,6 +370,19 @@ def _a_file(name: str, names: str) -> str:
     else:
         what, way = "a file", f"to read it: {shell(['storykit', 'show', typed])}"
     return f"{shown(name)} is {what}, not a command; the commands are {names} ({way})"
+
+
+def missing_inputs(args: argparse.Namespace) -> list[str]:
+    """What reading would say of each input that is not there, to say with a usage error.
+
+    ``storykit convert nothere.txt`` said only ``say which format to write with --to``: the
+    bigger problem, a mistyped name (or a pattern that matches nothing), came to light once
+    ``--to`` was given. A refused command line now names those inputs first, each as the
+    run reports it (``nothere.txt: no such file or directory``).
+    """
+    inputs: list[str] = getattr(args, "inputs", None) or []
+    found = (not_found(name) for name in inputs if name != "-")
+    return [located(str(f.error), f.origin.path) for f in found if f is not None]
 
 
 def input_format(name: str) -> str:

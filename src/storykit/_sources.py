@@ -41,6 +41,7 @@ __all__ = [
     "is_stream",
     "iter_paths",
     "lower_suffix",
+    "not_found",
     "read_ahead",
     "stream_name",
     "suffix_format",
@@ -374,9 +375,7 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     elif _has_magic(path):
         matches = sorted(dict.fromkeys(_glob(path)))
         if not matches:
-            message = "no file matches this pattern" + _slash_hint(path)
-            error = StoryParseError(message, filename=path)
-            yield Failure(Origin(path), error)
+            yield _no_match(path)
         walked: set[str] = set()  # the folders matched, walked whole
         for match in read_ahead(matches):
             if _under(match, walked):  # in/** matches in/, in/sub and in/sub/a.txt: read once
@@ -388,6 +387,27 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
                 yield _special(match) or match
     else:
         yield _not_there(path)
+
+
+def not_found(path: str) -> Failure | None:
+    """What reading says of a path that names nothing to read, else ``None``.
+
+    A path that is not there, or a pattern that matches nothing, reported as :func:`expand`
+    reports it; only looked up (a folder is not walked, a pattern's first match ends the
+    look), so that a command can say it before a usage error (``storykit convert
+    nothere.txt`` asked for ``--to`` and never said the file was not there).
+    """
+    if os.path.exists(path):
+        return None
+    if _has_magic(path):
+        return None if next(_glob(path), None) is not None else _no_match(path)
+    return _not_there(path)
+
+
+def _no_match(pattern: str) -> Failure:
+    """The failure of a pattern that matches no file."""
+    message = "no file matches this pattern" + _slash_hint(pattern)
+    return Failure(Origin(pattern), StoryParseError(message, filename=pattern))
 
 
 def _not_there(path: str) -> Failure:

@@ -33,6 +33,7 @@ from storykit._cli_args import (
     JOBS_PER_CORE,  # noqa: F401 - still storykit.cli.JOBS_PER_CORE, as before the move
     cap_jobs,
     input_format,
+    missing_inputs,
     parse,
 )
 from storykit._cli_names import shown_short
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         with naming_stdout():
             sys.stdout.flush()  # here a full disk is said, not lost in the interpreter's exit
     except (UsageError, UnknownFormatError) as exc:
+        for missing in missing_inputs(args):  # the bigger problem, said first
+            sys.stderr.write(safe(missing) + "\n")
         sys.stderr.write(f"storykit {args.command}: error: {safe(str(exc))}\n")
         return EXIT_USAGE
     except MissingExtraError as exc:  # not the input's fault: stop, say what to install
