@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -578,6 +579,28 @@ def test_load_of_a_database_says_what_reads_it(tmp_path: Path, seed_story: story
     with pytest.raises(UnknownFormatError, match=r"read it with storykit\.iter_stories\(path\)"):
         storykit.load(database, "sqlite")
     assert [s.title for s in storykit.iter_stories(database)] == [seed_story.title]
+
+
+def test_load_of_a_folder_says_what_reads_it(tmp_path: Path, seed_story: storykit.Story) -> None:
+    """Found by a hostile user: ``storykit.load("seeds")`` raised a bare ``IsADirectoryError:
+    [Errno 21] Is a directory: 'seeds'``. It is still one (``except OSError`` and a look at
+    ``errno`` go on working), and says what reads a folder; what it says works."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SEED.read_bytes())
+    for given in (folder, str(folder), f"{folder}/"):
+        with pytest.raises(IsADirectoryError) as caught:
+            storykit.load(given)
+        name = os.fspath(given)
+        assert str(caught.value) == (
+            f"[Errno 21] {name} is a folder: read it with storykit.iter_stories({name!r}) "
+            "(load() reads one story)"
+        )
+        assert isinstance(caught.value, OSError)
+        assert caught.value.errno == errno.EISDIR
+        assert list(storykit.iter_stories(name)) == [seed_story]
+    with pytest.raises(FileNotFoundError, match=r"^\[Errno 2\] No such file or directory"):
+        storykit.load(folder / "b.txt")  # other errors as open() gives them
 
 
 def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story) -> None:

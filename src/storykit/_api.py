@@ -8,6 +8,7 @@ file is read (all of it, or of a stream that may never end, at most a story's li
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from typing import IO, Any, Literal, NoReturn, Unpack, overload
@@ -246,11 +247,30 @@ def _refuse_file_format(filename: str, name: str) -> NoReturn:
     Raises:
         UnknownFormatError: Always.
     """
-    msg = (
-        f"{filename} is a {name} file of many stories: read it with "
-        f"storykit.iter_stories({filename!r}) (load() reads one story)"
+    raise UnknownFormatError(_read_with_iter_stories(filename, f"a {name} file of many stories"))
+
+
+def _read_with_iter_stories(filename: str, what: str) -> str:
+    """Why :func:`load` does not read ``filename`` (``what`` it is), and what does."""
+    return (
+        f"{filename} is {what}: read it with storykit.iter_stories({filename!r}) "
+        "(load() reads one story)"
     )
-    raise UnknownFormatError(msg)
+
+
+def _open_error(filename: str, exc: OSError) -> OSError:
+    """The error to raise for ``filename``, which :func:`open` refused with ``exc``.
+
+    A folder says so and points to :func:`storykit.iter_stories`, which reads one (a bare
+    ``IsADirectoryError: [Errno 21] Is a directory: 'seeds'`` did not); it stays an
+    ``IsADirectoryError`` with its ``errno``, so that ``except OSError`` (or a look at
+    ``errno.EISDIR``) goes on catching it. (Windows refuses to open a folder with
+    ``PermissionError``: the folder is looked at, not the error's type.) Other errors are
+    ``exc``.
+    """
+    if not os.path.isdir(filename):
+        return exc
+    return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
 
 
 @overload
@@ -269,14 +289,17 @@ def load(
     """Read one story from a path or an open (text or binary) file.
 
     The format comes from ``format``, else from the file's suffix, else from its content.
-    A SQLite database or a Parquet file holds many stories: :func:`storykit.iter_stories`
-    reads those.
+    A SQLite database, a Parquet file or a folder holds many stories:
+    :func:`storykit.iter_stories` reads those. A named pipe or a device is read as a
+    stream, up to 16 MiB (``/dev/stdin``, a shell's ``<(cat a.txt)``); opening a named
+    pipe waits for a writer, as ``cat`` does.
 
     Raises:
         StoryParseError: As :func:`loads`, naming the file.
         UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
-        OSError: The file cannot be opened.
+        OSError: The file cannot be opened; ``IsADirectoryError`` for a folder (the
+            message says to read it with :func:`storykit.iter_stories`).
         TypeError: ``source`` is neither a path nor an open file (the bytes or text of a
             story: :func:`loads` reads those).
     """
@@ -292,7 +315,11 @@ def load(
         filename = os.fspath(source)
         # before reading (a whole database into memory, or a story to refuse its option)
         module = _reader_asked(format, filename, "load", options)
-        with open(filename, "rb") as file:
+        try:
+            file = open(filename, "rb")  # noqa: SIM115 - closed below; only open() is caught
+        except OSError as exc:
+            raise _open_error(filename, exc) from None
+        with file:
             data: str | bytes = read_whole(file, filename)
     else:
         name: object = getattr(source, "name", None)
