@@ -380,6 +380,27 @@ def test_search_of_stories_says_how_to_make_a_database_of_them(tmp_path: Path, g
     assert done.stderr == "page.html: not a storykit database (file is not a database)\n"
 
 
+def test_search_of_standard_input_says_it_reads_a_database_file(tmp_path: Path) -> None:
+    """Found by a hostile user: ``storykit search - xiaomi`` said ``-: no such database
+    file``, as if a file named - were meant; search cannot read standard input. It says so,
+    with the way to make a database that the search of stories gives, and the way works."""
+    dump_bytes = SEED.read_bytes()
+    done = cli("search", "-", "xiaomi AND chips", cwd=tmp_path, input=dump_bytes.decode())
+    assert (done.returncode, done.stdout) == (2, "")
+    make = "storykit convert - -o stories.db"
+    assert done.stderr == (
+        "storykit search: error: search reads a database file, not standard input (-): "
+        f"make one with {make}, then storykit search stories.db 'xiaomi AND chips'\n"
+    )
+    made = cli(*shlex.split(make)[1:], cwd=tmp_path, input=dump_bytes.decode())
+    assert made.returncode == 0
+    done = cli("search", "stories.db", "xiaomi AND chips", cwd=tmp_path)
+    assert (done.returncode, done.stdout.splitlines()[0]) == (0, storykit.load(SEED).title)
+    (tmp_path / "-").write_bytes((tmp_path / "stories.db").read_bytes())
+    done = cli("search", "./-", "xiaomi", cwd=tmp_path)  # a file named - is named ./-
+    assert done.returncode == 0
+
+
 @pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders there")
 @pytest.mark.parametrize(
     ("name", "slashed", "why"),

@@ -281,15 +281,26 @@ def _made_from(path: str, query: str) -> str:
     stories = is_story_name(path) or suffix_format(lower_suffix(path)) == "parquet"
     if not (os.path.isdir(path) or (stories and os.path.isfile(path))):
         return ""
+    return f"; search reads a database of stories: {_make_one(path, query)}"
+
+
+def _make_one(path: str, query: str) -> str:
+    """The two commands that make a database of the stories at ``path`` and search it.
+
+    The one wording of that advice, given stories (:func:`_made_from`) or ``-``.
+    """
     make = command(["storykit", "convert", path, "-o", "stories.db"])
     search = command(["storykit", "search", "stories.db", query])
-    return f"; search reads a database of stories: make one with {make}, then {search}"
+    return f"make one with {make}, then {search}"
 
 
 def _search(args: argparse.Namespace) -> int:
     from storykit.formats._sqlite_search import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
+    if args.database == "-":  # "-: no such database file", as if a file named - were meant
+        msg = "search reads a database file, not standard input (-): "
+        raise UsageError(msg + _make_one("-", args.query))
     if args.limit < 1:
         raise UsageError(f"-n/--limit takes a number of stories, 1 or more, not {args.limit}")
     if args.max_terms < 0:
