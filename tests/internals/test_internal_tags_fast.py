@@ -15,6 +15,7 @@ answer (``split_tags``): only driving each directly shows they agree.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,23 @@ def test_a_run_that_needs_the_evidence_is_split_here_only_with_the_story() -> No
 @example("Mobilité\x00\x7f 3ß")
 def test_a_lines_signature_is_the_class_of_each_character(text: str) -> None:
     assert tags_runs.signature(text) == text.translate(tags_runs.CLASSES)
+
+
+# The token pattern's word branch is possessive (it keeps no state to give back what it
+# took); nothing after it in that branch can fail, so it must find exactly the tokens of
+# the same pattern without possessive parts, written here as the plain statement of it.
+_PLAIN_TOKEN_RE = re.compile(
+    r"U[ls]+(?:_U?[ls]+)*(?:_d+)?"
+    r"|(?<!U)(?:UU+?(?=U(?:l|s[ls]))|UU++s?(?=U|$)"
+    r"|U++od++(?=U|$)|U++d++(?=U[ls]|$))"
+)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="UUUllls_do", max_size=30))
+@example("Ulll_ll")  # Road safety
+@example("Ulll_d")  # Level 3
+@example("Ull_Ull_dUU")  # Aa Bb 3|XY
+@example("Ul_Ul_")  # a space at the end: not a word's
+def test_the_token_pattern_finds_what_its_plain_form_finds(sig: str) -> None:
+    assert tags_runs.FAST_TOKEN_RE.findall(sig) == _PLAIN_TOKEN_RE.findall(sig)
