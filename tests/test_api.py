@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import json
 import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -601,6 +603,53 @@ def test_load_of_a_folder_says_what_reads_it(tmp_path: Path, seed_story: storyki
         assert list(storykit.iter_stories(name)) == [seed_story]
     with pytest.raises(FileNotFoundError, match=r"^\[Errno 2\] No such file or directory"):
         storykit.load(folder / "b.txt")  # other errors as open() gives them
+
+
+def test_dump_to_a_folder_says_to_name_a_file_in_it(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    """Found by a hostile user: ``storykit.dump(story, "d.json")``, ``d.json`` a folder,
+    raised a bare ``IsADirectoryError: [Errno 21] Is a directory: 'd.json'`` (and so did
+    ``dump_many``); without a suffix, ``dump(story, "out")`` said to pass ``format=``, which
+    led to the same. Each is still an ``IsADirectoryError``, says that it is a folder, the
+    file to name in it and the command that writes many stories into a folder, as
+    ``load()`` says what reads a folder; what it says works, and the folder is left empty."""
+    from storykit.cli import main
+
+    folder = tmp_path / "d.json"
+    folder.mkdir()
+    (tmp_path / "out").mkdir()
+    one = functools.partial(storykit.dump, seed_story)
+    many = functools.partial(storykit.dump_many, [seed_story])
+    cases: list[tuple[Callable[[Any], object], str | Path, str, str]] = [
+        (one, folder, "dump(story", "story.json"),
+        (one, f"{folder}/", "dump(story", "story.json"),
+        (functools.partial(one, format="md"), folder, "dump(story", "story.md"),
+        (one, tmp_path / "out", "dump(story", "story.json"),  # no suffix
+        (many, folder, "dump_many(stories", "stories.jsonl"),
+    ]
+    for write, given, call, name in cases:
+        with pytest.raises(IsADirectoryError) as caught:
+            write(given)
+        path = os.fspath(given)
+        inside = os.path.join(path, name)
+        function = call.split("(")[0]
+        assert str(caught.value) == (
+            f"[Errno 21] {path} is a folder: name a file in it, as storykit.{call}, {inside!r}) "
+            f"({function}() writes one file; storykit convert … -o {os.path.join(path, '')} "
+            "writes stories into a folder, a file each)"
+        )
+        assert caught.value.errno == errno.EISDIR
+        assert list(Path(path).iterdir()) == []  # nothing written, no temporary file
+        write(inside)
+        assert list(storykit.iter_stories(inside)) == [seed_story]
+        os.remove(inside)
+    assert main(["convert", str(SEED), "--to", "json", "-q", "-o", f"{folder}/"]) == 0
+    assert list(storykit.iter_stories(folder)) == [seed_story]
+    with pytest.raises(FileNotFoundError):  # other errors as they were
+        storykit.dump(seed_story, folder / "no" / "a.json")
+    with pytest.raises(UnknownFormatError, match=r"^cannot tell the format of \S+x: no suffix"):
+        storykit.dump(seed_story, tmp_path / "x")  # no folder: the format is what is missing
 
 
 def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story) -> None:
