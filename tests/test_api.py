@@ -605,6 +605,37 @@ def test_load_of_a_folder_says_what_reads_it(tmp_path: Path, seed_story: storyki
         storykit.load(folder / "b.txt")  # other errors as open() gives them
 
 
+_SOCKET = (
+    "is a socket, which storykit does not read (files, folders, archives, standard input "
+    "and named pipes are read)"
+)
+
+
+def test_a_socket_is_said_to_be_one_that_storykit_does_not_read(unix_socket: Path) -> None:
+    """Found by a hostile user: ``storykit.load(sock)`` said ``OSError: [Errno 6] No such
+    device or address``, open()'s words; so did ``iter_stories``. Each now says what the
+    file is, and what storykit reads; still an ``OSError`` of errno ``ENXIO``."""
+    from storykit.collection import iter_paths
+
+    reads = [
+        storykit.load,
+        lambda path: list(storykit.iter_stories(path)),
+        lambda path: list(storykit.iter_stories([path, SEED])),
+        lambda path: list(iter_paths(path)),
+    ]
+    for read in reads:
+        for given in (unix_socket, str(unix_socket)):
+            with pytest.raises(OSError, match=r"^\[Errno \d+\] sock is a socket") as caught:
+                read(given)
+            assert str(caught.value) == f"[Errno {errno.ENXIO}] sock {_SOCKET}"
+            assert caught.value.errno == errno.ENXIO
+    with pytest.warns(storykit.StoryWarning) as warned:
+        assert list(storykit.iter_stories([unix_socket, SEED], errors="warn")) == [
+            storykit.load(SEED)
+        ]
+    assert [str(w.message) for w in warned] == [f"sock: {_SOCKET[3:]}"]
+
+
 def test_dump_to_a_folder_says_to_name_a_file_in_it(
     tmp_path: Path, seed_story: storykit.Story
 ) -> None:

@@ -265,12 +265,15 @@ def _open_error(filename: str, exc: OSError) -> OSError:
     ``IsADirectoryError: [Errno 21] Is a directory: 'seeds'`` did not); it stays an
     ``IsADirectoryError`` with its ``errno``, so that ``except OSError`` (or a look at
     ``errno.EISDIR``) goes on catching it. (Windows refuses to open a folder with
-    ``PermissionError``: the folder is looked at, not the error's type.) Other errors are
-    ``exc``.
+    ``PermissionError``: the folder is looked at, not the error's type.) A socket says
+    that it is one, which storykit does not read (:func:`storykit._sources.socket_error`,
+    as every reader of many stories says it). Other errors are ``exc``.
     """
-    if not os.path.isdir(filename):
-        return exc
-    return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
+    if os.path.isdir(filename):
+        return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
+    from storykit._sources import socket_error  # noqa: PLC0415 - for this error only
+
+    return socket_error(filename) or exc
 
 
 @overload
@@ -299,7 +302,8 @@ def load(
         UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened; ``IsADirectoryError`` for a folder (the
-            message says to read it with :func:`storykit.iter_stories`).
+            message says to read it with :func:`storykit.iter_stories`); errno ``ENXIO``
+            for a socket, which storykit does not read (the message says so).
         TypeError: ``source`` is neither a path nor an open file (the bytes or text of a
             story: :func:`loads` reads those).
     """
