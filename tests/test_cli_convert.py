@@ -222,6 +222,30 @@ def test_a_bad_heading_offset_is_said_alike_for_markdown_and_html(
     )
 
 
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--heading-offset", "2"], "--heading-offset is an option of html and markdown"),
+        (["--no-tags"], "--no-tags is an option of html and markdown"),
+        (["--lang", "en"], "--lang is an option of html and jsonld"),
+        (["--fragment"], "--fragment is an option of html"),
+    ],
+)
+@pytest.mark.parametrize("out", ["s.db", "s.parquet"])
+def test_a_file_format_refuses_the_writers_options(
+    tmp_path: Path, out: str, flags: list[str], said: str
+) -> None:
+    """Found while fixing ``--heading-offset x``: ``convert a.txt -o s.db --no-tags`` (or
+    ``-o s.parquet``) wrote the tags all the same and said nothing, where ``--to json
+    --no-tags`` is refused; a file format takes none of the writers' options."""
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "-o", out, *flags, cwd=tmp_path)
+    to = "sqlite" if out.endswith(".db") else "parquet"
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"storykit convert: error: {said}, not of {to}\n"
+    assert files_under(tmp_path) == ["a.txt"]
+
+
 def test_format_options_have_the_library_names(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", dump(1))
     done = cli("convert", "a.txt", "--to", "markdown", "--no-front-matter", cwd=tmp_path)

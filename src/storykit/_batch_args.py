@@ -475,7 +475,7 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
     """
     given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
     options = {name: value for name, value in given.items() if value is not None}
-    accepted = inspect.signature(formats.writer(to).dumps).parameters
+    accepted = _writer_options(to)  # a file format (SQLite, Parquet): none
     for name, value in options.items():
         if name not in accepted:
             takers = [f for f in formats.names() if name in _writer_options(f)]

@@ -19,7 +19,7 @@ from typing import Any
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
-from storykit._batch_args import _limits, check_not_an_input
+from storykit._batch_args import _format_options, _limits, check_not_an_input
 from storykit._cli_names import command, located, shown, shown_short
 from storykit._records import Origin, error_as_options
 from storykit._sources import is_story_name, lower_suffix, suffix_format
@@ -45,8 +45,10 @@ def convert(args: argparse.Namespace, to: str) -> int:
     """``storykit convert … -o FILE`` for a file format (``sqlite``, ``parquet``).
 
     Raises:
-        UsageError: No output file is named, or it is a folder.
+        UsageError: No output file is named, or it is a folder; or a writer's option is
+            given (``--no-tags``: the file holds every field).
     """
+    _format_options(args, to, to_file=True)  # each refused: the story is written whole
     out: str | None = args.output
     suffix = formats.FORMATS[to][1][0]
     if out in (None, "-"):
