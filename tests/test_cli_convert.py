@@ -206,15 +206,28 @@ def test_an_option_of_one_format_without_to_names_that_format(tmp_path: Path) ->
     assert files_under(tmp_path / "site") == ["a.html", "index.html"]
 
 
-@pytest.mark.parametrize(("to", "offset"), [("markdown", "9"), ("html", "-1"), ("md", "5")])
+@pytest.mark.parametrize(
+    ("to", "offset"),
+    [
+        ("markdown", "9"),
+        ("html", "-1"),
+        ("md", "5"),
+        ("md", "'x'"),
+        ("html", "'1.5'"),
+        ("md", "''"),
+    ],
+)
 def test_a_bad_heading_offset_is_said_alike_for_markdown_and_html(
     tmp_path: Path, to: str, offset: str
 ) -> None:
     """Found by a hostile user: ``--heading-offset 9`` (Markdown) said "expected an integer
     from 0 to 4, got 9" and ``--heading-offset -1`` (HTML) "must be from 0 to 4 (section
-    headings are h2 + offset), got -1"; one check words both."""
+    headings are h2 + offset), got -1"; one check words both. And by a new user: a word
+    that is no number (``x``) got argparse's ``argument --heading-offset: invalid int value:
+    'x'`` and the usage; the one check says it as it says a number out of range."""
     write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--to", to, "--heading-offset", offset, cwd=tmp_path)
+    given = offset.strip("'")  # (quoted: a word is said as typed, in quotes)
+    done = cli("convert", "a.txt", "--to", to, "--heading-offset", given, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         "storykit convert: error: --heading-offset: expected an integer from 0 to 4,"
