@@ -19,7 +19,7 @@ from storykit import StoryParseError, UnknownFormatError
 from storykit.formats import by_suffix, names, sniff
 from storykit.tags import TagSplitter, split_tags
 from tests.collection_helpers import _fed_later
-from tests.conftest import SEED
+from tests.conftest import SEED, run_python
 
 
 @pytest.fixture
@@ -634,6 +634,33 @@ def test_a_socket_is_said_to_be_one_that_storykit_does_not_read(unix_socket: Pat
             storykit.load(SEED)
         ]
     assert [str(w.message) for w in warned] == [f"sock: {_SOCKET[3:]}"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits: POSIX")
+def test_load_with_no_free_file_says_so_of_its_file() -> None:
+    """What load() looks at once open() has failed (a folder, a socket) is looked at
+    without importing a module: with every file descriptor taken, the error was the
+    import's, naming a module of storykit, not the file given."""
+    script = f"""
+import errno, os, resource, storykit
+storykit.load({str(SEED)!r})  # what load imports, imported while it can be
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+taken = []
+while True:
+    try:
+        taken.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        break
+try:
+    storykit.load({str(SEED)!r})
+except OSError as exc:
+    said = (errno.errorcode[exc.errno], exc.filename)
+for fd in taken:
+    os.close(fd)
+print(said)
+"""
+    done = run_python(script, measured=False)
+    assert done.stdout == f"{('EMFILE', str(SEED))}\n", done.stderr
 
 
 def test_dump_to_a_folder_says_to_name_a_file_in_it(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from typing import IO, Any, Literal, NoReturn, Unpack, overload
 
@@ -269,11 +270,17 @@ def _open_error(filename: str, exc: OSError) -> OSError:
     that it is one, which storykit does not read (:func:`storykit._sources.socket_error`,
     as every reader of many stories says it). Other errors are ``exc``.
     """
-    if os.path.isdir(filename):
+    try:  # (nothing imported before: the error may be that no file can be opened)
+        mode = os.stat(filename).st_mode
+    except (OSError, ValueError):
+        return exc
+    if stat.S_ISDIR(mode):
         return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
-    from storykit._sources import socket_error  # noqa: PLC0415 - for this error only
+    if stat.S_ISSOCK(mode):
+        from storykit._sources import socket_error  # noqa: PLC0415 - for this error only
 
-    return socket_error(filename) or exc
+        return socket_error(filename)
+    return exc
 
 
 @overload
@@ -530,6 +537,9 @@ def _refuse_folder(path: str, format: str) -> None:
     Raises:
         IsADirectoryError: ``path`` is a folder.
     """
+    # looked at before anything is imported: the error may be that no file can be opened
+    if not os.path.isdir(path):
+        return
     from storykit._naming import out_suffix  # noqa: PLC0415 - for this error only
     from storykit._sources import JSONL_SUFFIX  # noqa: PLC0415
     from storykit._writing import folder_given  # noqa: PLC0415

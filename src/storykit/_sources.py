@@ -202,22 +202,14 @@ SOCKET = (
 """What a socket named as an input is: ``open()`` said only ``No such device or address``."""
 
 
-def socket_error(path: str) -> OSError | None:
-    """The error for reading ``path`` when it is a socket (links followed), else None.
+def socket_error(path: str) -> OSError:
+    """The error for reading ``path``, a socket, which is never opened (errno ``ENXIO``).
 
     ``storykit.load(sock)`` said ``[Errno 6] No such device or address``, as ``open()`` does:
-    it says what ``sock`` is, and what storykit reads. The one wording of it, for
-    :func:`storykit.load` (which asks once ``open()`` has failed) and for :func:`expand`
+    this says what ``sock`` is, and what storykit reads. The one wording of it, for
+    :func:`storykit.load` (which looks once ``open()`` has failed) and for :func:`expand`
     (every reader of many stories and the command's inputs), whose failure it is.
     """
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return None
-    return _socket_error(path) if stat.S_ISSOCK(mode) else None
-
-
-def _socket_error(path: str) -> OSError:
     return OSError(errno.ENXIO, f"{path} is {SOCKET}")
 
 
@@ -400,7 +392,7 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     if mode is not None and stat.S_ISDIR(mode):
         yield from _walk(path)
     elif mode is not None and stat.S_ISSOCK(mode):  # never opened: see socket_error
-        yield Failure(Origin(path), StoryParseError(SOCKET, filename=path), _socket_error(path))
+        yield Failure(Origin(path), StoryParseError(SOCKET, filename=path), socket_error(path))
     elif mode is not None:
         yield path
     elif _has_magic(path):
