@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,18 @@ def corpus_story(request: pytest.FixtureRequest) -> Path:
         pytest.skip(NO_CORPUS)
     path: Path = request.param
     return path
+
+
+@pytest.fixture
+def unix_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A Unix socket named ``sock`` in ``tmp_path``, which is the working folder.
+
+    Bound by its relative name: the path of a socket is limited to about 100 bytes, and a
+    temporary folder's may be longer (macOS).
+    """
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("this platform has no Unix sockets (socket.AF_UNIX)")
+    monkeypatch.chdir(tmp_path)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("sock")
+        yield Path("sock")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import json
 import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from storykit import StoryParseError, UnknownFormatError
 from storykit.formats import by_suffix, names, sniff
 from storykit.tags import TagSplitter, split_tags
 from tests.collection_helpers import _fed_later
-from tests.conftest import SEED
+from tests.conftest import SEED, run_python
 
 
 @pytest.fixture
@@ -601,6 +603,111 @@ def test_load_of_a_folder_says_what_reads_it(tmp_path: Path, seed_story: storyki
         assert list(storykit.iter_stories(name)) == [seed_story]
     with pytest.raises(FileNotFoundError, match=r"^\[Errno 2\] No such file or directory"):
         storykit.load(folder / "b.txt")  # other errors as open() gives them
+
+
+_SOCKET = (
+    "is a socket, which storykit does not read (files, folders, archives, standard input "
+    "and named pipes are read)"
+)
+
+
+def test_a_socket_is_said_to_be_one_that_storykit_does_not_read(unix_socket: Path) -> None:
+    """Found by a hostile user: ``storykit.load(sock)`` said ``OSError: [Errno 6] No such
+    device or address``, open()'s words; so did ``iter_stories``. Each now says what the
+    file is, and what storykit reads; still an ``OSError`` of errno ``ENXIO``."""
+    from storykit.collection import iter_paths
+
+    reads = [
+        storykit.load,
+        lambda path: list(storykit.iter_stories(path)),
+        lambda path: list(storykit.iter_stories([path, SEED])),
+        lambda path: list(iter_paths(path)),
+    ]
+    for read in reads:
+        for given in (unix_socket, str(unix_socket)):
+            with pytest.raises(OSError, match=r"^\[Errno \d+\] sock is a socket") as caught:
+                read(given)
+            assert str(caught.value) == f"[Errno {errno.ENXIO}] sock {_SOCKET}"
+            assert caught.value.errno == errno.ENXIO
+    with pytest.warns(storykit.StoryWarning) as warned:
+        assert list(storykit.iter_stories([unix_socket, SEED], errors="warn")) == [
+            storykit.load(SEED)
+        ]
+    assert [str(w.message) for w in warned] == [f"sock: {_SOCKET[3:]}"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits: POSIX")
+def test_load_with_no_free_file_says_so_of_its_file() -> None:
+    """What load() looks at once open() has failed (a folder, a socket) is looked at
+    without importing a module: with every file descriptor taken, the error was the
+    import's, naming a module of storykit, not the file given."""
+    script = f"""
+import errno, os, resource, storykit
+storykit.load({str(SEED)!r})  # what load imports, imported while it can be
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+taken = []
+while True:
+    try:
+        taken.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        break
+try:
+    storykit.load({str(SEED)!r})
+except OSError as exc:
+    said = (errno.errorcode[exc.errno], exc.filename)
+for fd in taken:
+    os.close(fd)
+print(said)
+"""
+    done = run_python(script, measured=False)
+    assert done.stdout == f"{('EMFILE', str(SEED))}\n", done.stderr
+
+
+def test_dump_to_a_folder_says_to_name_a_file_in_it(
+    tmp_path: Path, seed_story: storykit.Story
+) -> None:
+    """Found by a hostile user: ``storykit.dump(story, "d.json")``, ``d.json`` a folder,
+    raised a bare ``IsADirectoryError: [Errno 21] Is a directory: 'd.json'`` (and so did
+    ``dump_many``); without a suffix, ``dump(story, "out")`` said to pass ``format=``, which
+    led to the same. Each is still an ``IsADirectoryError``, says that it is a folder, the
+    file to name in it and the command that writes many stories into a folder, as
+    ``load()`` says what reads a folder; what it says works, and the folder is left empty."""
+    from storykit.cli import main
+
+    folder = tmp_path / "d.json"
+    folder.mkdir()
+    (tmp_path / "out").mkdir()
+    one = functools.partial(storykit.dump, seed_story)
+    many = functools.partial(storykit.dump_many, [seed_story])
+    cases: list[tuple[Callable[[Any], object], str | Path, str, str]] = [
+        (one, folder, "dump(story", "story.json"),
+        (one, f"{folder}/", "dump(story", "story.json"),
+        (functools.partial(one, format="md"), folder, "dump(story", "story.md"),
+        (one, tmp_path / "out", "dump(story", "story.json"),  # no suffix
+        (many, folder, "dump_many(stories", "stories.jsonl"),
+    ]
+    for write, given, call, name in cases:
+        with pytest.raises(IsADirectoryError) as caught:
+            write(given)
+        path = os.fspath(given)
+        inside = os.path.join(path, name)
+        function = call.split("(")[0]
+        assert str(caught.value) == (
+            f"[Errno 21] {path} is a folder: name a file in it, as storykit.{call}, {inside!r}) "
+            f"({function}() writes one file; storykit convert … -o {os.path.join(path, '')} "
+            "writes stories into a folder, a file each)"
+        )
+        assert caught.value.errno == errno.EISDIR
+        assert list(Path(path).iterdir()) == []  # nothing written, no temporary file
+        write(inside)
+        assert list(storykit.iter_stories(inside)) == [seed_story]
+        os.remove(inside)
+    assert main(["convert", str(SEED), "--to", "json", "-q", "-o", f"{folder}/"]) == 0
+    assert list(storykit.iter_stories(folder)) == [seed_story]
+    with pytest.raises(FileNotFoundError):  # other errors as they were
+        storykit.dump(seed_story, folder / "no" / "a.json")
+    with pytest.raises(UnknownFormatError, match=r"^cannot tell the format of \S+x: no suffix"):
+        storykit.dump(seed_story, tmp_path / "x")  # no folder: the format is what is missing
 
 
 def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story) -> None:

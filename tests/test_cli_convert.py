@@ -206,20 +206,57 @@ def test_an_option_of_one_format_without_to_names_that_format(tmp_path: Path) ->
     assert files_under(tmp_path / "site") == ["a.html", "index.html"]
 
 
-@pytest.mark.parametrize(("to", "offset"), [("markdown", "9"), ("html", "-1"), ("md", "5")])
+@pytest.mark.parametrize(
+    ("to", "offset"),
+    [
+        ("markdown", "9"),
+        ("html", "-1"),
+        ("md", "5"),
+        ("md", "'x'"),
+        ("html", "'1.5'"),
+        ("md", "''"),
+    ],
+)
 def test_a_bad_heading_offset_is_said_alike_for_markdown_and_html(
     tmp_path: Path, to: str, offset: str
 ) -> None:
     """Found by a hostile user: ``--heading-offset 9`` (Markdown) said "expected an integer
     from 0 to 4, got 9" and ``--heading-offset -1`` (HTML) "must be from 0 to 4 (section
-    headings are h2 + offset), got -1"; one check words both."""
+    headings are h2 + offset), got -1"; one check words both. And by a new user: a word
+    that is no number (``x``) got argparse's ``argument --heading-offset: invalid int value:
+    'x'`` and the usage; the one check says it as it says a number out of range."""
     write(tmp_path / "a.txt", dump(1))
-    done = cli("convert", "a.txt", "--to", to, "--heading-offset", offset, cwd=tmp_path)
+    given = offset.strip("'")  # (quoted: a word is said as typed, in quotes)
+    done = cli("convert", "a.txt", "--to", to, "--heading-offset", given, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         "storykit convert: error: --heading-offset: expected an integer from 0 to 4,"
         f" got {offset}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--heading-offset", "2"], "--heading-offset is an option of html and markdown"),
+        (["--no-tags"], "--no-tags is an option of html and markdown"),
+        (["--lang", "en"], "--lang is an option of html and jsonld"),
+        (["--fragment"], "--fragment is an option of html"),
+    ],
+)
+@pytest.mark.parametrize("out", ["s.db", "s.parquet"])
+def test_a_file_format_refuses_the_writers_options(
+    tmp_path: Path, out: str, flags: list[str], said: str
+) -> None:
+    """Found while fixing ``--heading-offset x``: ``convert a.txt -o s.db --no-tags`` (or
+    ``-o s.parquet``) wrote the tags all the same and said nothing, where ``--to json
+    --no-tags`` is refused; a file format takes none of the writers' options."""
+    write(tmp_path / "a.txt", dump(1))
+    done = cli("convert", "a.txt", "-o", out, *flags, cwd=tmp_path)
+    to = "sqlite" if out.endswith(".db") else "parquet"
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"storykit convert: error: {said}, not of {to}\n"
+    assert files_under(tmp_path) == ["a.txt"]
 
 
 def test_format_options_have_the_library_names(tmp_path: Path) -> None:

@@ -357,6 +357,17 @@ def test_a_quiet_table_convert_says_nothing(
     status, _, err = run(capsys, "search", "q.db", "chips", "--max-terms", "-1")
     said = "--max-terms takes 0 (no limit) or more, not -1"
     assert (status, err) == (2, f"storykit search: error: {said}\n")
+    # a word where a number goes was argparse's "argument -n/--limit: invalid int value:
+    # 'x'" above the usage: it is said as a number out of range is, as --jobs x is
+    for option, word, said in (
+        ("-n", "x", "-n/--limit takes a number of stories, 1 or more, not 'x'"),
+        ("--limit", "2.5", "-n/--limit takes a number of stories, 1 or more, not '2.5'"),
+        ("--max-terms", "all", "--max-terms takes 0 (no limit) or more, not 'all'"),
+    ):
+        status, out, err = run(capsys, "search", "q.db", "chips", option, word)
+        assert (status, out, err) == (2, "", f"storykit search: error: {said}\n")
+    status, out, _ = run(capsys, "search", "q.db", "chips", "-n", " 1 ")  # (as int() reads)
+    assert (status, out.count("\n") > 0) == (0, True)
 
 
 # --------------------------------------------------------------------------- outputs

@@ -166,6 +166,30 @@ def test_an_input_that_cannot_be_looked_up_says_why_not_that_it_is_missing(
         assert caught.value.errno == number
 
 
+def test_a_socket_given_as_input_is_said_to_be_one(
+    unix_socket: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a hostile user: ``storykit validate sock`` said ``sock: error: cannot read:
+    No such device or address``. Every command says what the file is, as the library does
+    (one wording, where inputs are looked at), and goes on with the other inputs."""
+    said = (
+        "sock: a socket, which storykit does not read (files, folders, archives, standard "
+        "input and named pipes are read)"
+    )
+    write(Path("a.txt"), dump(1))
+    status, out, _ = run(capsys, "validate", "sock", "a.txt")
+    assert status == 1
+    assert out == said.replace(": ", ": error: ", 1) + "\n"  # (a.txt is a valid story)
+    status, out, err = run(capsys, "convert", "sock", "a.txt", "--to", "json", "-o", "out/")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0] == said
+    assert files_under(Path("out")) == ["a.json"]
+    for argv in (["show", "sock"], ["convert", "sock", "-o", "s.db"]):
+        status, out, err = run(capsys, *argv)
+        assert (status, out) == (1, "")
+        assert err.splitlines()[0] == said
+
+
 def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:
     story = attrs.evolve(make_story(1), extras=("a stray line", "another"))
     write(tmp_path / "a.json", storykit.dumps(story, "json"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from typing import IO, Any, Literal, NoReturn, Unpack, overload
 
@@ -265,12 +266,21 @@ def _open_error(filename: str, exc: OSError) -> OSError:
     ``IsADirectoryError: [Errno 21] Is a directory: 'seeds'`` did not); it stays an
     ``IsADirectoryError`` with its ``errno``, so that ``except OSError`` (or a look at
     ``errno.EISDIR``) goes on catching it. (Windows refuses to open a folder with
-    ``PermissionError``: the folder is looked at, not the error's type.) Other errors are
-    ``exc``.
+    ``PermissionError``: the folder is looked at, not the error's type.) A socket says
+    that it is one, which storykit does not read (:func:`storykit._sources.socket_error`,
+    as every reader of many stories says it). Other errors are ``exc``.
     """
-    if not os.path.isdir(filename):
+    try:  # (nothing imported before: the error may be that no file can be opened)
+        mode = os.stat(filename).st_mode
+    except (OSError, ValueError):
         return exc
-    return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
+    if stat.S_ISSOCK(mode):
+        from storykit._sources import socket_error  # noqa: PLC0415 - for this error only
+
+        return socket_error(filename)
+    return exc
 
 
 @overload
@@ -299,7 +309,8 @@ def load(
         UnknownFormatError: As :func:`loads`; also for a ``.db``, ``.sqlite`` or
             ``.parquet`` path (the message says to use :func:`storykit.iter_stories`).
         OSError: The file cannot be opened; ``IsADirectoryError`` for a folder (the
-            message says to read it with :func:`storykit.iter_stories`).
+            message says to read it with :func:`storykit.iter_stories`); errno ``ENXIO``
+            for a socket, which storykit does not read (the message says so).
         TypeError: ``source`` is neither a path nor an open file (the bytes or text of a
             story: :func:`loads` reads those).
     """
@@ -475,6 +486,7 @@ def dump(
             an open file has no name); or the format is a file format (SQLite, Parquet: the
             message names the function that writes it).
         FileNotFoundError: The path's folder does not exist (the message names it).
+        IsADirectoryError: The path is a folder (the message says to name a file in it).
         OSError: The file cannot be written.
         TypeError: ``story`` is not a :class:`~storykit.Story`, or ``target`` is neither a
             path nor an open file.
@@ -487,7 +499,11 @@ def dump(
     if isinstance(target, (str, os.PathLike)):
         path = os.fspath(target)
         if format is None:
-            format = _format_from_name(path, path)
+            try:
+                format = _format_from_name(path, path)
+            except UnknownFormatError:
+                _refuse_folder(path, "json")  # a folder's name has no suffix to tell
+                raise
         if formats.resolve(format)[0] == "html":
             options.setdefault("standalone", True)  # a file is opened in a browser: a page
         text = _line(write_story(story, format, "dump", **options), format)
@@ -495,7 +511,11 @@ def dump(
 
         # whole or not at all: a failed write (a full disk) leaves no file, and no old one
         # half overwritten; a device or FIFO is written into; as open(), no folder is made
-        write_atomic(path, text, force=True, into_special=True, make_folder=False)
+        try:
+            write_atomic(path, text, force=True, into_special=True, make_folder=False)
+        except OSError:
+            _refuse_folder(path, format)
+            raise
     else:
         if format is None:
             name: object = getattr(target, "name", None)
@@ -507,6 +527,28 @@ def dump(
                 raise UnknownFormatError(msg)
             format = _format_from_name(name, f"the open file {name!r}")
         target.write(_line(write_story(story, format, "dump", **options), format))
+
+
+def _refuse_folder(path: str, format: str) -> None:
+    """Raise what :func:`dump` says of ``path`` when it is a folder (see ``folder_given``).
+
+    The file named in it is ``story`` with the suffix of ``format``.
+
+    Raises:
+        IsADirectoryError: ``path`` is a folder.
+    """
+    # looked at before anything is imported: the error may be that no file can be opened
+    if not os.path.isdir(path):
+        return
+    from storykit._naming import out_suffix  # noqa: PLC0415 - for this error only
+    from storykit._sources import JSONL_SUFFIX  # noqa: PLC0415
+    from storykit._writing import folder_given  # noqa: PLC0415
+
+    lines = format.lower() == "jsonl"
+    suffix = JSONL_SUFFIX if lines else out_suffix(formats.resolve(format)[0])
+    error = folder_given(path, "dump", "story", "story" + suffix)
+    if error is not None:
+        raise error from None
 
 
 def _format_from_name(name: str, where: str) -> str:

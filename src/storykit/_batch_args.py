@@ -32,7 +32,7 @@ from storykit._writing import is_special, look
 from storykit.collection import iter_pieces
 from storykit.model import Story
 
-__all__ = ["UsageError", "holds_one_document", "many_in_one_document"]
+__all__ = ["UsageError", "holds_one_document", "many_in_one_document", "number_or_word"]
 
 
 class UsageError(Exception):
@@ -63,6 +63,20 @@ def check_windows_path(out: str, *, exists: bool) -> None:
 def _is_container(path: str) -> bool:
     lower = path.lower()
     return lower.endswith(JSONL_SUFFIX) or any(lower.endswith(s) for s in ARCHIVE_SUFFIXES)
+
+
+def number_or_word(value: str) -> int | str:
+    """An argument type: a whole number (as :func:`int` reads it), else the word as typed.
+
+    For a number option whose own check refuses what is out of range (``--heading-offset``,
+    ``-n``, ``--max-terms``): a word there (``x``) is refused by that check, in the words a
+    number out of range gets (``expected an integer from 0 to 4, got 'x'``), where ``int``
+    as the type gave argparse's ``invalid int value: 'x'`` above the usage.
+    """
+    try:
+        return int(value)
+    except ValueError:
+        return value
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -475,7 +489,7 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
     """
     given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
     options = {name: value for name, value in given.items() if value is not None}
-    accepted = inspect.signature(formats.writer(to).dumps).parameters
+    accepted = _writer_options(to)  # a file format (SQLite, Parquet): none
     for name, value in options.items():
         if name not in accepted:
             takers = [f for f in formats.names() if name in _writer_options(f)]
@@ -491,6 +505,9 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
             for name, value in options.items():  # the library's name of it: the flag's
                 if message.startswith(f"{name}: "):
                     message = _flag(name, value) + message[len(name) :]
+                    if isinstance(value, str):  # a word as typed (number_or_word): every
+                        # word of a command line is text, the library's "(a str)" says nothing
+                        message = message.removesuffix(" (a str)")
             raise UsageError(message) from None
     return options
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from storykit import _batch, _tables, formats
 from storykit._api import json_schema
 from storykit._batch import EXIT_OK
+from storykit._batch_args import number_or_word
 from storykit._cli_args import JOBS_PER_CORE, usable_cores
 from storykit._progress import columns
 from storykit._show import _show, _width_arg
@@ -246,7 +247,7 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--heading-offset",
-        type=int,
+        type=number_or_word,  # a word: refused as 9 is, by the writers' one check
         metavar="N",
         help="Markdown, HTML: move every heading down N levels (0 to 4)",
     )

@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_MAX_TOTAL_SIZE",
     "JSONL_SUFFIX",
     "NOT_REGULAR",
+    "SOCKET",
     "Limits",
     "Source",
     "check_format",
@@ -43,6 +44,7 @@ __all__ = [
     "lower_suffix",
     "not_found",
     "read_ahead",
+    "socket_error",
     "stream_name",
     "suffix_format",
 ]
@@ -191,6 +193,24 @@ def check_format(format: str | None) -> None:
 
 NOT_REGULAR = "not a regular file (a named pipe, a device or a socket); not read"
 """Why a folder's (or a pattern's) file that is no regular file is not read."""
+
+
+SOCKET = (
+    "a socket, which storykit does not read (files, folders, archives, standard input and "
+    "named pipes are read)"
+)
+"""What a socket named as an input is: ``open()`` said only ``No such device or address``."""
+
+
+def socket_error(path: str) -> OSError:
+    """The error for reading ``path``, a socket, which is never opened (errno ``ENXIO``).
+
+    ``storykit.load(sock)`` said ``[Errno 6] No such device or address``, as ``open()`` does:
+    this says what ``sock`` is, and what storykit reads. The one wording of it, for
+    :func:`storykit.load` (which looks once ``open()`` has failed) and for :func:`expand`
+    (every reader of many stories and the command's inputs), whose failure it is.
+    """
+    return OSError(errno.ENXIO, f"{path} is {SOCKET}")
 
 
 def _special(path: str) -> Failure | None:
@@ -368,9 +388,12 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
     if not isinstance(path, str):
         msg = "paths must be str, not bytes"
         raise TypeError(msg)
-    if os.path.isdir(path):
+    mode = _mode(path)  # (one look for the two questions, is it a folder, is it there)
+    if mode is not None and stat.S_ISDIR(mode):
         yield from _walk(path)
-    elif os.path.exists(path):
+    elif mode is not None and stat.S_ISSOCK(mode):  # never opened: see socket_error
+        yield Failure(Origin(path), StoryParseError(SOCKET, filename=path), socket_error(path))
+    elif mode is not None:
         yield path
     elif _has_magic(path):
         matches = sorted(dict.fromkeys(_glob(path)))
@@ -387,6 +410,14 @@ def expand(source: object) -> Iterator[str | IO[Any] | Failure]:
                 yield _special(match) or match
     else:
         yield _not_there(path)
+
+
+def _mode(path: str) -> int | None:
+    """``path``'s mode (links followed), or None where ``os.path.exists`` is False."""
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
 
 
 def not_found(path: str) -> Failure | None:
@@ -463,6 +494,7 @@ def iter_paths(source: object) -> Iterator[str]:
 
     Raises:
         FileNotFoundError: A path does not exist, or a pattern matches nothing.
+        OSError: A path named is a socket (errno ``ENXIO``; the message says what is read).
     """
     for item in expand(source):
         if isinstance(item, Failure) and item.error.message == NOT_REGULAR:

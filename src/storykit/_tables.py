@@ -19,7 +19,7 @@ from typing import Any
 
 from storykit import formats
 from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
-from storykit._batch_args import _limits, check_not_an_input
+from storykit._batch_args import _format_options, _limits, check_not_an_input, number_or_word
 from storykit._cli_names import command, located, shown, shown_short
 from storykit._records import Origin, error_as_options
 from storykit._sources import is_story_name, lower_suffix, suffix_format
@@ -45,8 +45,10 @@ def convert(args: argparse.Namespace, to: str) -> int:
     """``storykit convert … -o FILE`` for a file format (``sqlite``, ``parquet``).
 
     Raises:
-        UsageError: No output file is named, or it is a folder.
+        UsageError: No output file is named, or it is a folder; or a writer's option is
+            given (``--no-tags``: the file holds every field).
     """
+    _format_options(args, to, to_file=True)  # each refused: the story is written whole
     out: str | None = args.output
     suffix = formats.FORMATS[to][1][0]
     if out in (None, "-"):
@@ -258,12 +260,18 @@ def add_search(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         "database", type=_database_arg, metavar="DATABASE", help="a .db file written by storykit"
     )
     search.add_argument("query", metavar="QUERY", help="an SQLite FTS5 query")
+    # a word where a number goes: refused as a number out of range is, by _search
     search.add_argument(
-        "-n", "--limit", type=int, default=20, metavar="N", help="show at most N (default: 20)"
+        "-n",
+        "--limit",
+        type=number_or_word,
+        default=20,
+        metavar="N",
+        help="show at most N (default: 20)",
     )
     search.add_argument(
         "--max-terms",
-        type=int,
+        type=number_or_word,
         default=MAX_TERMS,
         metavar="N",
         help=f"refuse a query of more than N words (default: {MAX_TERMS}; 0: no limit)",
@@ -301,10 +309,10 @@ def _search(args: argparse.Namespace) -> int:
     if args.database == "-":  # "-: no such database file", as if a file named - were meant
         msg = "search reads a database file, not standard input (-): "
         raise UsageError(msg + _make_one("-", args.query))
-    if args.limit < 1:
-        raise UsageError(f"-n/--limit takes a number of stories, 1 or more, not {args.limit}")
-    if args.max_terms < 0:
-        raise UsageError(f"--max-terms takes 0 (no limit) or more, not {args.max_terms}")
+    if not isinstance(args.limit, int) or args.limit < 1:  # (a word: as typed, quoted)
+        raise UsageError(f"-n/--limit takes a number of stories, 1 or more, not {args.limit!r}")
+    if not isinstance(args.max_terms, int) or args.max_terms < 0:
+        raise UsageError(f"--max-terms takes 0 (no limit) or more, not {args.max_terms!r}")
     max_terms = args.max_terms or None
     problem = _query_problem(args.query, max_terms, ("--max-terms N", "0"))
     if problem is not None:

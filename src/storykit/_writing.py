@@ -26,6 +26,7 @@ from storykit.errors import StoryParseError
 __all__ = [
     "AtomicFile",
     "NotRegularError",
+    "folder_given",
     "is_special",
     "look",
     "make_folder",
@@ -129,6 +130,32 @@ def missing_folder(folder: str, name: str) -> FileNotFoundError:
     file: the folder is what is missing.
     """
     return FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
+
+
+def folder_given(path: str, function: str, first: str, name: str) -> IsADirectoryError | None:
+    """The error for a library writer of one file given ``path``, a folder; None if it is not.
+
+    ``storykit.dump(story, "d.json")``, ``d.json`` a folder, raised a bare ``[Errno 21] Is a
+    directory: 'd.json'``. Every library writer of one file (:func:`storykit.dump`,
+    ``dump_many``) says it so: that ``path`` is a folder, the call that writes a file
+    ``name`` in it (``storykit.{function}({first}, 'd.json/{name}')``), and the command that
+    writes many stories into a folder. It stays an ``IsADirectoryError`` (errno ``EISDIR``),
+    as :func:`storykit.load` says a folder. Asked once writing has failed, so a file costs
+    nothing more (Windows refuses to open a folder with ``PermissionError``: the folder is
+    looked at, not the error's type).
+    """
+    if not os.path.isdir(path):
+        return None
+    from storykit._cli_names import shown  # noqa: PLC0415 - for this error only
+
+    inside = os.path.join(path, name)
+    folder = shown(os.path.join(path, ""))
+    msg = (
+        f"{path} is a folder: name a file in it, as storykit.{function}({first}, {inside!r}) "
+        f"({function}() writes one file; storykit convert … -o {folder} writes stories into "
+        "a folder, a file each)"
+    )
+    return IsADirectoryError(errno.EISDIR, msg)
 
 
 def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:

@@ -55,7 +55,7 @@ from storykit._sources import (
     iter_paths,
 )
 from storykit._walk import Named, Opened, read_whole, walk
-from storykit._writing import AtomicFile
+from storykit._writing import AtomicFile, folder_given
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.model import Story
 from storykit.tags import TagSplitter
@@ -413,6 +413,7 @@ def dump_many(
     Raises:
         TypeError: ``stories`` is one story, or an item is not a :class:`~storykit.Story`.
         FileNotFoundError: The path's folder does not exist (the message names it).
+        IsADirectoryError: The path is a folder (the message says to name a file in it).
         OSError: The target cannot be written (a path is then left untouched).
     """
     if isinstance(stories, Story):
@@ -422,7 +423,14 @@ def dump_many(
     if isinstance(target, (str, os.PathLike)):
         # as dump() writes a path: a FIFO or a device is written into, never replaced, and
         # the temporary file is one a later run sweeps if this one is killed (kill -9)
-        out = AtomicFile(os.fspath(target), force=True, into_special=True, make_folder=False)
+        path = os.fspath(target)
+        try:
+            out = AtomicFile(path, force=True, into_special=True, make_folder=False)
+        except OSError:
+            folder = folder_given(path, "dump_many", "stories", "stories" + JSONL_SUFFIX)
+            if folder is None:
+                raise
+            raise folder from None
         try:
             for count, story in enumerate(stories, start=1):
                 out.write(_json_line(story, count - 1).encode("utf-8"))

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -326,6 +327,87 @@ def test_a_column_of_a_type_no_story_has_is_an_error_naming_it(tmp_path: Path) -
     assert (caught.value.message, caught.value.filename) == (message, str(path))
 
 
+def _with_column(path: Path, column: str, values: Any) -> None:
+    """Write the seed to ``path`` as storykit does, then ``column`` replaced by ``values``."""
+    sk_parquet.to_parquet([storykit.load(SEED)], path)
+    table = pq.read_table(path)
+    at = table.schema.get_field_index(column)
+    pq.write_table(table.set_column(at, column, values), path)
+    assert pq.read_schema(path).metadata[b"storykit"] == b'{"version": 1}'  # (kept)
+
+
+_CREDIT_BY_NUMBER = pa.struct([("role", pa.string()), ("name", pa.int64())])
+_SECTION_OF_NUMBERS = pa.struct([("heading", pa.string()), ("paragraphs", pa.list_(pa.int64()))])
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "holds", "wanted"),
+    [
+        ("title", pa.array([float("nan")]), "double", "string"),  # was read as 'nan'
+        ("title", pa.array([5]), "int64", "string"),  # was '5'
+        ("source", pa.array([True]), "bool", "string"),  # was 'true'
+        ("url", pa.array([dt.date(2026, 5, 25)]), "date32[day]", "string"),
+        ("title", pa.array([b"T"]), "binary", "string"),  # bytes, not said to be text
+        # (a Parquet file's lists are read back with items named element)
+        ("tags", pa.array([[1, 2]]), "list<element: int64>", "list<item: string>"),
+        (
+            "image_credit",
+            pa.array([{"role": "photo", "name": 7}], _CREDIT_BY_NUMBER),
+            "struct<role: string, name: int64>",
+            "struct<role: string, name: string, provider: string>",
+        ),
+        (
+            "sections",
+            pa.array([[{"heading": "H", "paragraphs": [1]}]], pa.list_(_SECTION_OF_NUMBERS)),
+            "list<element: struct<heading: string, paragraphs: list<element: int64>>>",
+            "list<item: struct<heading: string, paragraphs: list<item: string>>>",
+        ),
+    ],
+)
+def test_a_text_column_of_another_type_is_refused_naming_it(
+    tmp_path: Path, column: str, values: Any, holds: str, wanted: str
+) -> None:
+    """Found by a hostile colleague: pyarrow cast what a text column held to text, so a
+    NaN title was read as the title ``'nan'``, a bool source as ``'true'``, an int title
+    as ``'5'``, where storykit JSON refuses a title that is not text. A text column (or a
+    text field in one) of another type is refused, as a column of a type no cast makes
+    storykit's is, naming the column and its type."""
+    path = tmp_path / "typed.parquet"
+    _with_column(path, column, values)
+    message = f"not a storykit Parquet file: its column {column} holds {holds}, not {wanted}"
+    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
+        with pytest.raises(StoryParseError) as caught:
+            read()
+        assert (caught.value.message, caught.value.filename) == (message, str(path))
+    read_every_way(path, sk_parquet)
+
+
+def test_text_columns_of_other_text_types_or_of_nulls_only_are_read(tmp_path: Path) -> None:
+    """What the refusal of other types leaves readable: text as another program may type it
+    (large_string, a dictionary of strings), and a column of nulls only (pyarrow's ``null``)
+    where a story may hold None; where it may not, the story refuses the None, as storykit
+    JSON's reader refuses ``"title": null``."""
+    seed = storykit.load(SEED)
+    path = tmp_path / "other.parquet"
+    _with_column(path, "title", pa.array(["Other"], pa.large_string()))
+    assert list(storykit.iter_stories(path)) == [attrs.evolve(seed, title="Other")]
+    _with_column(path, "title", pa.array(["Other"]).dictionary_encode())
+    assert list(storykit.iter_stories(path)) == [attrs.evolve(seed, title="Other")]
+    _with_column(path, "source", pa.array([None], pa.null()))
+    assert seed.source is not None
+    source = attrs.evolve(seed.source, name=None)
+    assert list(storykit.iter_stories(path)) == [attrs.evolve(seed, source=source)]
+    _with_column(path, "image_credit", pa.array([None], pa.null()))
+    assert seed.image is not None
+    assert list(storykit.iter_stories(path)) == [
+        attrs.evolve(seed, image=attrs.evolve(seed.image, credit=None))
+    ]
+    _with_column(path, "title", pa.array([None], pa.null()))
+    with pytest.raises(StoryParseError) as caught:
+        list(storykit.iter_stories(path))
+    assert caught.value.message == "row 1: not a story (title: expected a string, got NoneType)"
+
+
 def test_a_column_name_that_is_not_utf_8_is_an_error(tmp_path: Path) -> None:
     """Found by an attack in s15 (a fuzzed file): pyarrow decodes the column names of the
     file's schema, and let the UnicodeDecodeError of a damaged one out of every reader."""
@@ -348,14 +430,16 @@ def test_a_column_name_that_is_not_utf_8_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_parquet_date_beyond_pythons_is_an_error(tmp_path: Path) -> None:
-    # A date32 title of 2**31 - 1 days: to_pylist raised OverflowError out of iter_stories.
+    # A date32 title of 2**31 - 1 days: to_pylist raised OverflowError out of iter_stories
+    # (it became "cannot read the Parquet file (rows 1 to 2: …)"). A title of dates is not
+    # read at all now: a text column of another type is refused before any row is.
     path = tmp_path / "far.parquet"
     story = storykit.load(SEED)
     storykit.to_parquet([story, attrs.evolve(story, title="Two")], path)
     table = pq.read_table(path)
-    far = pa.array([2**31 - 1, None], pa.int32()).cast(pa.date32())  # (one: cast to text)
+    far = pa.array([2**31 - 1, None], pa.int32()).cast(pa.date32())
     pq.write_table(table.set_column(table.schema.get_field_index("title"), "title", far), path)
-    message = r"far\.parquet: cannot read the Parquet file \(rows 1 to 2: .*must have magnitude"
+    message = r"far\.parquet: not a storykit Parquet file: its column title holds date32\[day\]"
     with pytest.raises(StoryParseError, match=message):
         list(storykit.iter_stories(path))
 

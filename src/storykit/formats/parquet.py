@@ -253,6 +253,13 @@ def to_parquet(
 
 
 def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
+    """The storykit Parquet file ``path``, open, its ``read_dictionary`` columns as such.
+
+    Raises:
+        StoryParseError: It is no storykit Parquet file of this version, or of columns a
+            story can be read from (:func:`_columns_problem`, asked of the file's own
+            types, as it names them), or cannot be read.
+    """
     pa = _pyarrow()
     if not os.path.isfile(path):
         what = "no such Parquet file"
@@ -275,6 +282,10 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         shown = version if type(version) is int else repr(version)  # "1": "of version 1"
         msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
         raise StoryParseError(msg, filename=path)
+    problem = _columns_problem(pa, file.schema_arrow, _read_schema())
+    if problem is not None:
+        file.close()
+        raise StoryParseError(f"not a storykit Parquet file: {problem}", filename=path)
     if read_dictionary:  # those of the columns the file has (a path it lacks is a KeyError)
         paths = {file.schema.column(i).path for i in range(len(file.schema))}
         if wanted := [column for column in read_dictionary if column in paths]:
@@ -370,6 +381,12 @@ def _sizes(pa: Any, array: Any) -> Any:
     return total
 
 
+def _read_schema() -> Any:
+    """The ``pyarrow.Schema`` of the columns a story is read from (:data:`_READ`)."""
+    whole = schema()
+    return _pyarrow().schema([whole.field(column) for column in _READ])
+
+
 def _columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
     """What in the columns ``have`` (a file's schema) cannot be read as ``plain``'s, or None.
 
@@ -377,8 +394,10 @@ def _columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
     metadata copied) raised ``IndexError`` out of the readers when it had none of them,
     and said a missing one as ``row 1: not a story ('title')``; a column of a type no cast
     makes storykit's (``sections`` of strings) said Python's words about the reader's code.
-    A column pyarrow can cast (numbers to text, a struct of other fields) is read, and a
-    value in it that is no story's is said by the row it is in.
+    Text is read only from text (:func:`_not_text`): pyarrow casts numbers to text, and a
+    NaN title was read as the title ``'nan'``, a bool source as ``'true'``, where storykit
+    JSON refuses them. A column pyarrow can cast otherwise (a struct of other fields) is
+    read, and a value in it that is no story's is said by the row it is in.
     """
     missing = [column for column in _READ if column not in have.names]
     if missing:
@@ -387,11 +406,55 @@ def _columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
     for column in _READ:
         wanted = plain.field(column).type
         kind = have.field(have.names.index(column)).type  # (a name used twice: the first)
+        if _not_text(pa, kind, wanted):
+            return f"its column {column} holds {kind}, not {wanted}"
         try:
             pa.array([], kind).cast(wanted)
         except (pa.ArrowException, ValueError, TypeError):
             return f"its column {column} holds {kind}, not {wanted}"
     return None
+
+
+def _not_text(pa: Any, kind: Any, wanted: Any) -> bool:
+    """Whether a column of type ``kind`` holds anything but text where ``wanted`` holds text.
+
+    ``wanted`` is storykit's type of the column (text, lists and structs of it); ``kind``
+    the file's, followed into its lists and into the struct fields ``wanted`` names. Text
+    is a string of any width (or a dictionary of them). A ``null`` type holds nothing but
+    None, read as None: the story says whether a None may be there (a source's name may
+    be; a title may not, and that row is refused). Where ``kind`` is of another shape (a
+    string for a list), the cast in :func:`_columns_problem` says whether it can be read.
+    """
+    types = pa.types
+    while types.is_dictionary(kind):
+        kind = kind.value_type
+    if types.is_null(kind):
+        return False
+    if types.is_string(wanted):
+        return not (types.is_string(kind) or types.is_large_string(kind) or _is_view(pa, kind))
+    if types.is_list(wanted) and _is_list(pa, kind):
+        return _not_text(pa, kind.value_type, wanted.value_type)
+    if types.is_struct(wanted) and types.is_struct(kind):
+        fields = (wanted.field(i) for i in range(wanted.num_fields))
+        return any(
+            _not_text(pa, kind.field(at).type, field.type)
+            for field in fields
+            if (at := kind.get_field_index(field.name)) >= 0
+        )
+    return False
+
+
+def _is_view(pa: Any, kind: Any) -> bool:
+    """Whether ``kind`` is ``string_view`` (pyarrow 16 and later)."""
+    is_string_view = getattr(pa.types, "is_string_view", None)
+    return is_string_view is not None and bool(is_string_view(kind))
+
+
+def _is_list(pa: Any, kind: Any) -> bool:
+    """Whether ``kind`` is a list of any layout (list views: pyarrow 16 and later)."""
+    types = pa.types
+    names = ("is_list", "is_large_list", "is_fixed_size_list", "is_list_view", "is_large_list_view")
+    return any(getattr(types, name, lambda _: False)(kind) for name in names)
 
 
 def _batches(file: Any) -> Iterator[Any]:
@@ -420,12 +483,7 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
     import pyarrow.compute  # noqa: F401, PLC0415 - loads pa.compute
 
     file = _open(name, read_dictionary=_AS_DICTIONARY)
-    plain = schema()
-    plain = pa.schema([plain.field(column) for column in _READ])
-    problem = _columns_problem(pa, file.schema_arrow, plain)
-    if problem is not None:
-        file.close()
-        raise StoryParseError(f"not a storykit Parquet file: {problem}", filename=name)
+    plain = _read_schema()
 
     def convert(batch: Any, start: int, stop: int) -> list[dict[str, Any]]:
         # Measured rows, taken (a slice would keep the whole batch's list items, and a cast
