@@ -26,6 +26,7 @@ import storykit
 from storykit import MissingExtraError, Story, StoryParseError
 from storykit.cli import main
 from storykit.export import RECORD_COLUMNS, story_id
+from storykit.formats import _parquet_columns
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
 from tests.formats.sqlite_helpers import _specials, make, read_every_way
@@ -576,7 +577,7 @@ def test_measured_sizes_never_exceed_the_json(tmp_path: Path) -> None:
     file = sk_parquet._open(str(path), sk_parquet._AS_DICTIONARY)
     measured: list[int] = []
     for batch in sk_parquet._batches(file):
-        sizes = [sk_parquet._sizes(pa, column).to_pylist() for column in batch.columns]
+        sizes = [_parquet_columns.json_sizes(pa, column).to_pylist() for column in batch.columns]
         measured += [sum(row) for row in zip(*sizes, strict=True)]
     json_sizes = [len(dumps(s, indent=None).encode("utf-8")) for s in written]
     assert all(0 < m <= j for m, j in zip(measured, json_sizes, strict=True))

@@ -45,6 +45,7 @@ from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit._writing import AtomicFile, refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
+from storykit.formats._parquet_columns import columns_problem, json_sizes
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
 
@@ -257,8 +258,8 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
 
     Raises:
         StoryParseError: It is no storykit Parquet file of this version, or of columns a
-            story can be read from (:func:`_columns_problem`, asked of the file's own
-            types, as it names them), or cannot be read.
+            story can be read from (:func:`._parquet_columns.columns_problem`, asked of
+            the file's own types, as it names them), or cannot be read.
     """
     pa = _pyarrow()
     if not os.path.isfile(path):
@@ -282,7 +283,7 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         shown = version if type(version) is int else repr(version)  # "1": "of version 1"
         msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
         raise StoryParseError(msg, filename=path)
-    problem = _columns_problem(pa, file.schema_arrow, _read_schema())
+    problem = columns_problem(pa, file.schema_arrow, _read_schema())
     if problem is not None:
         file.close()
         raise StoryParseError(f"not a storykit Parquet file: {problem}", filename=path)
@@ -351,110 +352,10 @@ BATCH_TEXT = 32 * 1024 * 1024
 """Bytes of text converted to Python objects at once, at most (or one story, if larger)."""
 
 
-def _sizes(pa: Any, array: Any) -> Any:
-    """Per slot of ``array``, the fewest bytes its value takes in a story's JSON (int64).
-
-    A string is its UTF-8 bytes and two quotes; a list its items and a separator for each;
-    a struct its fields; a null nothing; any other value one byte. A dictionary array is
-    measured through its dictionary (each distinct value once) taken by its indices, so
-    nothing is expanded: the sizes are known before any row is converted to Python.
-    """
-    pc = pa.compute
-    kind = array.type
-    zero, one, two = (pa.scalar(n, pa.int64()) for n in (0, 1, 2))
-    if pa.types.is_dictionary(kind):
-        return pc.fill_null(pc.take(_sizes(pa, array.dictionary), array.indices), zero)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind):
-        return pc.fill_null(pc.add(pc.binary_length(array).cast(pa.int64()), two), zero)
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        inner = _sizes(pa, array.values)  # the whole child; the offsets say which are ours
-        totals = pc.cumulative_sum(pa.concat_arrays([pa.array([0], pa.int64()), inner]))
-        offsets = array.offsets.cast(pa.int64())
-        starts, ends = offsets.slice(0, len(array)), offsets.slice(1, len(array))
-        items = pc.subtract(pc.take(totals, ends), pc.take(totals, starts))
-        return pc.if_else(array.is_valid(), pc.add(items, pc.subtract(ends, starts)), zero)
-    if not pa.types.is_struct(kind):
-        return pc.if_else(array.is_valid(), one, zero)
-    total = pc.if_else(array.is_valid(), zero, zero)
-    for field in array.flatten():  # the struct's slice and nulls applied
-        total = pc.add(total, _sizes(pa, field))
-    return total
-
-
 def _read_schema() -> Any:
     """The ``pyarrow.Schema`` of the columns a story is read from (:data:`_READ`)."""
     whole = schema()
     return _pyarrow().schema([whole.field(column) for column in _READ])
-
-
-def _columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
-    """What in the columns ``have`` (a file's schema) cannot be read as ``plain``'s, or None.
-
-    A file with storykit's metadata but not its columns (another program's table, the
-    metadata copied) raised ``IndexError`` out of the readers when it had none of them,
-    and said a missing one as ``row 1: not a story ('title')``; a column of a type no cast
-    makes storykit's (``sections`` of strings) said Python's words about the reader's code.
-    Text is read only from text (:func:`_not_text`): pyarrow casts numbers to text, and a
-    NaN title was read as the title ``'nan'``, a bool source as ``'true'``, where storykit
-    JSON refuses them. A column pyarrow can cast otherwise (a struct of other fields) is
-    read, and a value in it that is no story's is said by the row it is in.
-    """
-    missing = [column for column in _READ if column not in have.names]
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" (and {len(missing) - 5} more)" * (len(missing) > 5))
-        return f"it has no column {shown}"
-    for column in _READ:
-        wanted = plain.field(column).type
-        kind = have.field(have.names.index(column)).type  # (a name used twice: the first)
-        if _not_text(pa, kind, wanted):
-            return f"its column {column} holds {kind}, not {wanted}"
-        try:
-            pa.array([], kind).cast(wanted)
-        except (pa.ArrowException, ValueError, TypeError):
-            return f"its column {column} holds {kind}, not {wanted}"
-    return None
-
-
-def _not_text(pa: Any, kind: Any, wanted: Any) -> bool:
-    """Whether a column of type ``kind`` holds anything but text where ``wanted`` holds text.
-
-    ``wanted`` is storykit's type of the column (text, lists and structs of it); ``kind``
-    the file's, followed into its lists and into the struct fields ``wanted`` names. Text
-    is a string of any width (or a dictionary of them). A ``null`` type holds nothing but
-    None, read as None: the story says whether a None may be there (a source's name may
-    be; a title may not, and that row is refused). Where ``kind`` is of another shape (a
-    string for a list), the cast in :func:`_columns_problem` says whether it can be read.
-    """
-    types = pa.types
-    while types.is_dictionary(kind):
-        kind = kind.value_type
-    if types.is_null(kind):
-        return False
-    if types.is_string(wanted):
-        return not (types.is_string(kind) or types.is_large_string(kind) or _is_view(pa, kind))
-    if types.is_list(wanted) and _is_list(pa, kind):
-        return _not_text(pa, kind.value_type, wanted.value_type)
-    if types.is_struct(wanted) and types.is_struct(kind):
-        fields = (wanted.field(i) for i in range(wanted.num_fields))
-        return any(
-            _not_text(pa, kind.field(at).type, field.type)
-            for field in fields
-            if (at := kind.get_field_index(field.name)) >= 0
-        )
-    return False
-
-
-def _is_view(pa: Any, kind: Any) -> bool:
-    """Whether ``kind`` is ``string_view`` (pyarrow 16 and later)."""
-    is_string_view = getattr(pa.types, "is_string_view", None)
-    return is_string_view is not None and bool(is_string_view(kind))
-
-
-def _is_list(pa: Any, kind: Any) -> bool:
-    """Whether ``kind`` is a list of any layout (list views: pyarrow 16 and later)."""
-    types = pa.types
-    names = ("is_list", "is_large_list", "is_fixed_size_list", "is_list_view", "is_large_list_view")
-    return any(getattr(types, name, lambda _: False)(kind) for name in names)
 
 
 def _batches(file: Any) -> Iterator[Any]:
@@ -471,10 +372,10 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
     """Each row of the file as a dict, numbered from 1; ``None`` for one over ``limit``.
 
     pyarrow decodes :data:`BATCH_ROWS` rows at a time, the text columns as dictionary
-    arrays; each row's size (:func:`_sizes`) is taken before any of it becomes Python
-    objects; a row larger than ``limit`` never does, and the rest are converted in slices
-    of at most :data:`BATCH_TEXT` bytes (or one row). So what reading holds is bounded by
-    the file's data and the limits, not by what its values expand to.
+    arrays; each row's size (:func:`._parquet_columns.json_sizes`) is taken before any
+    of it becomes Python objects; a row larger than ``limit`` never does, and the rest are
+    converted in slices of at most :data:`BATCH_TEXT` bytes (or one row). So what reading
+    holds is bounded by the file's data and the limits, not by what its values expand to.
 
     Raises:
         StoryParseError: The file is not a storykit Parquet file, or cannot be read.
@@ -504,9 +405,9 @@ def _rows(name: str, limit: int | None) -> Iterator[tuple[int, dict[str, Any] | 
     number = 0
     try:
         for batch in _batches(file):
-            sizes = _sizes(pa, batch.column(0))
+            sizes = json_sizes(pa, batch.column(0))
             for column in batch.columns[1:]:
-                sizes = pa.compute.add(sizes, _sizes(pa, column))
+                sizes = pa.compute.add(sizes, json_sizes(pa, column))
             start = taken = 0
             for i, size in enumerate(sizes.to_pylist()):
                 over = limit is not None and size > limit
