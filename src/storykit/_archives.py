@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from typing import IO, Any, Self, cast
 
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text, too_large
-from storykit._sources import Limits, lower_suffix, suffix_format
+from storykit._sources import Limits
+from storykit._suffixes import lower_suffix, suffix_format
 
 __all__ = ["archive_blobs"]
 

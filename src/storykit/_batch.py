@@ -44,8 +44,9 @@ from storykit._engine import CHUNK, Handler, run
 from storykit._naming import Namer, input_base, out_suffix
 from storykit._progress import _count_files, _Progress, plural
 from storykit._records import Origin, Piece
-from storykit._sources import JSONL_SUFFIX, input_name
+from storykit._sources import input_name
 from storykit._stdout import print_stdout, write_stdout, write_text_stdout
+from storykit._suffixes import JSONL_SUFFIX
 from storykit._units import PassedOver, story_units, units
 from storykit._work_records import Job, Result, Unit, no_story
 from storykit._worker import SITE_INDEX, annotate

@@ -25,8 +25,8 @@ from storykit import formats
 from storykit._cli_names import shown
 from storykit._naming import input_base, out_suffix
 from storykit._records import Piece
-from storykit._sources import ARCHIVE_SUFFIXES, JSONL_SUFFIX, Limits, _glob
-from storykit._suffixes import lower_suffix
+from storykit._sources import Limits, _glob
+from storykit._suffixes import ARCHIVE_SUFFIXES, JSONL_SUFFIX, lower_suffix
 from storykit._worker import annotate
 from storykit._writing import is_special, look
 from storykit.collection import iter_pieces

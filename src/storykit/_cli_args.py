@@ -26,7 +26,8 @@ from storykit import formats
 from storykit._batch import EXIT_USAGE, UsageError
 from storykit._cli_names import command as shell
 from storykit._cli_names import located, shown
-from storykit._sources import check_format, not_found
+from storykit._sources import not_found
+from storykit._suffixes import check_format
 from storykit.errors import UnknownFormatError
 
 __all__ = [

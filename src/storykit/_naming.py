@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from storykit import formats
-from storykit._sources import ARCHIVE_SUFFIXES
+from storykit._suffixes import ARCHIVE_SUFFIXES
 from storykit._writing import remove_stale
 
 __all__ = ["Namer", "OutsideError", "input_base", "out_suffix", "relative_name"]

@@ -1,7 +1,8 @@
-"""Which files hold stories, and finding them: suffixes, folders, globs and open files.
+"""Finding the files that hold stories: folders, globs and open files.
 
 A folder is walked one folder at a time, in sorted order, taking the files whose suffix is a
-readable format's, ``.jsonl`` or an archive's; a glob is expanded in sorted order; an open
+readable format's, ``.jsonl`` or an archive's (:func:`storykit._suffixes.is_story_name`,
+where the suffixes' rules live); a glob is expanded in sorted order; an open
 file is named by its ``name`` (or ``<stdin>``). The size limits that bound reading live here
 too, as the defaults of every reading function.
 """
@@ -16,37 +17,28 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
 
-from storykit import formats
 from storykit._ahead import AHEAD, read_ahead, read_folder_ahead
 from storykit._records import Failure, Origin
-from storykit._suffixes import lower_suffix
-from storykit.errors import StoryParseError, UnknownFormatError
+from storykit._suffixes import is_story_name
+from storykit.errors import StoryParseError
 
 __all__ = [
-    "ARCHIVE_SUFFIXES",
     "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
-    "JSONL_SUFFIX",
     "NOT_REGULAR",
     "SOCKET",
     "Limits",
     "Source",
-    "check_format",
     "checked_limits",
     "expand",
-    "format_of",
     "input_name",
-    "is_archive",
-    "is_story_name",
     "is_stream",
     "iter_paths",
-    "lower_suffix",
     "not_found",
     "read_ahead",
     "socket_error",
     "stream_name",
-    "suffix_format",
 ]
 
 DEFAULT_MAX_MEMBER_SIZE = 16 * 1024 * 1024
@@ -90,102 +82,8 @@ def checked_limits(max_member_size: int, max_total_size: int, max_members: int) 
     return limits
 
 
-JSONL_SUFFIX = ".jsonl"
-"""Files with this suffix hold one JSON story per line."""
-ARCHIVE_SUFFIXES = (
-    ".zip",
-    ".tar",
-    ".tar.gz",
-    ".tgz",
-    ".tar.bz2",
-    ".tbz2",
-    ".tar.xz",
-    ".txz",
-)
-"""Files with these suffixes are read as archives."""
-_ARCHIVES = frozenset(ARCHIVE_SUFFIXES)
-
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 """One source of stories: a path (file, folder or glob) or an open file."""
-
-
-# --------------------------------------------------------------------------- suffixes
-
-
-def is_archive(name: str) -> bool:
-    """Whether ``name`` has an archive's suffix."""
-    return lower_suffix(name) in _ARCHIVES
-
-
-_owners: dict[str, tuple[str, ...]] | None = None  # suffix -> formats, in registry order
-_readers: dict[str, str | None] = {}  # suffix -> the format that reads it, once known
-
-
-def _reader_of(suffix: str) -> str | None:
-    """The first registered format that owns ``suffix`` and can read (and is installed).
-
-    Only the formats that own the suffix are imported, the first time it is met: walking a
-    folder of dumps imports the dump reader, not every format and its extras.
-    """
-    found = _readers.get(suffix, "")
-    if found != "":
-        return found
-    global _owners  # noqa: PLW0603 - built once from the registry's table
-    if _owners is None:
-        owners: dict[str, list[str]] = {}
-        for name, (_, suffixes) in formats.FORMATS.items():
-            for owned in suffixes:
-                owners.setdefault(owned, []).append(name)
-        _owners = {key: tuple(names) for key, names in owners.items()}
-    reader = None
-    for name in _owners.get(suffix, ()):
-        try:
-            module = formats.by_name(name)
-        except ImportError:  # an optional extra that is not installed
-            continue
-        if hasattr(module, "loads") or name in formats.FILE_FORMATS:
-            reader = name
-            break
-    _readers[suffix] = reader
-    return reader
-
-
-def format_of(name: str, forced: str | None) -> str | None:
-    """``"jsonl"``, a format name, ``""`` (sniff: unknown suffix) or ``None`` (not a story)."""
-    return forced if forced is not None else suffix_format(lower_suffix(name))
-
-
-def suffix_format(suffix: str) -> str | None:
-    """``"jsonl"`` or the readable format that owns ``suffix``, else ``None``."""
-    if suffix == JSONL_SUFFIX:
-        return "jsonl"
-    return _reader_of(suffix)
-
-
-def is_story_name(name: str) -> bool:
-    """Whether a file called ``name`` is read: a story format's, JSON Lines or an archive.
-
-    Databases and other file formats (:data:`storykit.formats.FILE_FORMATS`) are read only
-    when named, so a folder's ``Thumbs.db`` is not taken for stories.
-    """
-    suffix = lower_suffix(name)
-    if suffix in _ARCHIVES or suffix == JSONL_SUFFIX:
-        return True
-    reader = _reader_of(suffix)
-    return reader is not None and reader not in formats.FILE_FORMATS
-
-
-def check_format(format: str | None) -> None:
-    """Refuse a ``format=`` option that names no format that can be read.
-
-    Raises:
-        UnknownFormatError: No such format, or one that can only be written.
-    """
-    if format is not None and format != "jsonl":
-        module = formats.by_name(format)  # raises UnknownFormatError
-        if not hasattr(module, "loads") and format not in formats.FILE_FORMATS:
-            msg = f"format {format!r} can be written but not read"
-            raise UnknownFormatError(msg)
 
 
 # --------------------------------------------------------------------------- finding files

@@ -25,15 +25,13 @@ from storykit import formats
 from storykit._archives import archive_blobs
 from storykit._raw_stream import binary_read
 from storykit._records import Blob, Failure, Origin, Skipped, read_error, size_text
-from storykit._sources import (
+from storykit._sources import Limits, expand, stream_name
+from storykit._suffixes import (
     _ARCHIVES,
-    Limits,
     check_format,
-    expand,
     format_of,
     is_archive,
     lower_suffix,
-    stream_name,
     suffix_format,
 )
 

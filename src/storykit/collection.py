@@ -43,17 +43,15 @@ from storykit._error_log import _POLICIES, ERRORS_KEPT, ErrorLog, ErrorPolicy, S
 from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
 from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error
 from storykit._sources import (
-    ARCHIVE_SUFFIXES,
     DEFAULT_MAX_MEMBER_SIZE,
     DEFAULT_MAX_MEMBERS,
     DEFAULT_MAX_TOTAL_SIZE,
-    JSONL_SUFFIX,
     Limits,
     Source,
-    check_format,
     checked_limits,
     iter_paths,
 )
+from storykit._suffixes import ARCHIVE_SUFFIXES, JSONL_SUFFIX, check_format
 from storykit._walk import Named, Opened, read_whole, walk
 from storykit._writing import AtomicFile, folder_given
 from storykit.errors import StoryParseError, StoryWarning

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from storykit._sources import lower_suffix
+from storykit._suffixes import lower_suffix
 
 
 def _looked_up(name: str) -> str:
