@@ -710,6 +710,44 @@ def test_dump_to_a_folder_says_to_name_a_file_in_it(
         storykit.dump(seed_story, tmp_path / "x")  # no folder: the format is what is missing
 
 
+@pytest.mark.parametrize(
+    ("to", "suffix"),
+    [("sqlite", ".db"), ("parquet", ".parquet")],
+)
+def test_a_file_format_given_a_folder_says_so_before_reading_a_story(
+    tmp_path: Path, seed_story: storykit.Story, to: str, suffix: str
+) -> None:
+    """Found by a hostile user: ``to_sqlite(stories, folder)`` said only ``[Errno 5] unable
+    to open database file``, and ``to_parquet(stories, folder)`` wrote every story, then
+    failed with ``… exists and is not a regular file; not replaced``. Each says, as
+    ``dump()`` does, that it is a folder and the file to name in it, in the command's words
+    (``a sqlite output is one file``), before a story is read; what it says works."""
+    if to == "parquet":
+        pytest.importorskip("pyarrow")  # the storykit[parquet] extra
+    write = getattr(storykit, f"to_{to}")
+    folder = tmp_path / f"d{suffix}"
+    folder.mkdir()
+    read: list[storykit.Story] = []
+
+    def stories() -> Any:
+        read.append(seed_story)
+        yield seed_story
+
+    with pytest.raises(IsADirectoryError) as caught:
+        write(stories(), folder)
+    inside = os.path.join(folder, f"stories{suffix}")
+    assert str(caught.value) == (
+        f"[Errno 21] {folder} is a folder: name a file in it, as "
+        f"storykit.to_{to}(stories, {inside!r}) (a {to} output is one file, as with "
+        f"storykit convert … --to {to} -o FILE{suffix})"
+    )
+    assert caught.value.errno == errno.EISDIR
+    assert read == []  # not a story read
+    assert list(folder.iterdir()) == []  # nothing written, no temporary file
+    assert write(stories(), inside) == 1
+    assert list(storykit.iter_stories(inside)) == [seed_story]
+
+
 def test_file_formats_are_written_by_their_functions(seed_story: storykit.Story) -> None:
     for name in ("sqlite", "parquet"):
         with pytest.raises(UnknownFormatError, match=rf"storykit\.to_{name}\(stories, path\)"):

@@ -31,6 +31,7 @@ __all__ = [
     "look",
     "make_folder",
     "missing_folder",
+    "refuse_folder",
     "refuse_special",
     "remove_empty",
     "remove_stale",
@@ -132,7 +133,9 @@ def missing_folder(folder: str, name: str) -> FileNotFoundError:
     return FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
 
 
-def folder_given(path: str, function: str, first: str, name: str) -> IsADirectoryError | None:
+def folder_given(
+    path: str, function: str, first: str, name: str, *, to: str | None = None
+) -> IsADirectoryError | None:
     """The error for a library writer of one file given ``path``, a folder; None if it is not.
 
     ``storykit.dump(story, "d.json")``, ``d.json`` a folder, raised a bare ``[Errno 21] Is a
@@ -140,9 +143,11 @@ def folder_given(path: str, function: str, first: str, name: str) -> IsADirector
     ``dump_many``) says it so: that ``path`` is a folder, the call that writes a file
     ``name`` in it (``storykit.{function}({first}, 'd.json/{name}')``), and the command that
     writes many stories into a folder. It stays an ``IsADirectoryError`` (errno ``EISDIR``),
-    as :func:`storykit.load` says a folder. Asked once writing has failed, so a file costs
-    nothing more (Windows refuses to open a folder with ``PermissionError``: the folder is
-    looked at, not the error's type).
+    as :func:`storykit.load` says a folder. ``dump`` asks once writing has failed, so a file
+    costs nothing more (Windows refuses to open a folder with ``PermissionError``: the folder
+    is looked at, not the error's type). A writer of the file format ``to`` (``to_sqlite``,
+    ``to_parquet``) asks before any story is read, and names the command's ``--to {to}``,
+    which writes one such file too (its words: ``a {to} output is one file``).
     """
     if not os.path.isdir(path):
         return None
@@ -150,12 +155,26 @@ def folder_given(path: str, function: str, first: str, name: str) -> IsADirector
 
     inside = os.path.join(path, name)
     folder = shown(os.path.join(path, ""))
-    msg = (
-        f"{path} is a folder: name a file in it, as storykit.{function}({first}, {inside!r}) "
-        f"({function}() writes one file; storykit convert … -o {folder} writes stories into "
-        "a folder, a file each)"
-    )
+    msg = f"{path} is a folder: name a file in it, as storykit.{function}({first}, {inside!r}) "
+    if to is None:
+        msg += (
+            f"({function}() writes one file; storykit convert … -o {folder} writes stories "
+            "into a folder, a file each)"
+        )
+    else:
+        suffix = os.path.splitext(name)[1]
+        msg += f"(a {to} output is one file, as with storykit convert … --to {to} -o FILE{suffix})"
     return IsADirectoryError(errno.EISDIR, msg)
+
+
+def refuse_folder(path: str, to: str, suffix: str) -> None:
+    """Refuse ``path``, a folder, for ``storykit.to_{to}`` (:func:`folder_given`'s words).
+
+    Raises:
+        IsADirectoryError: ``path`` is a folder.
+    """
+    if error := folder_given(path, f"to_{to}", "stories", f"stories{suffix}", to=to):
+        raise error
 
 
 def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:

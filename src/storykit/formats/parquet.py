@@ -42,7 +42,7 @@ from typing import Any
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit._records import Failure, Origin, Piece, read_error, too_large
-from storykit._writing import AtomicFile, refuse_special
+from storykit._writing import AtomicFile, refuse_folder, refuse_special
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats._parquet_columns import columns_problem, json_sizes
@@ -188,6 +188,8 @@ def write(
     """
     pa = _pyarrow()
     target = os.fspath(path)
+    # before a story is read: a folder was found only when the file was put in its place
+    refuse_folder(target, "parquet", ".parquet")
     refuse_special(target, "a Parquet file")
     if not force and os.path.lexists(target):
         raise FileExistsError(17, "File exists", target)
@@ -246,6 +248,8 @@ def to_parquet(
         StoryParseError: ``path`` is a device or a FIFO (never replaced).
         TypeError: An item is not a story.
         FileNotFoundError: The folder of ``path`` does not exist (the message names it).
+        IsADirectoryError: ``path`` is a folder (the message says to name a file in it);
+            said before any story is read.
     """
     return write(stories, path, force=True)
 

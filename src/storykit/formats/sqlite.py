@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
-from storykit._writing import missing_folder, refuse_special
+from storykit._writing import missing_folder, refuse_folder, refuse_special
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
@@ -262,6 +262,8 @@ def write(
         OSError: ``path`` cannot be written (no such folder, a full disk, a size limit).
         TypeError: An item is not a story (nor an ``(origin, story)`` pair).
     """
+    # before a story is read: SQLite said only "unable to open database file"
+    refuse_folder(os.fspath(path), "sqlite", ".db")
     connection = connect(path, threads=True)
     try:
         row = connection.execute("SELECT max(pk) FROM stories").fetchone()
@@ -341,6 +343,8 @@ def to_sqlite(
 
     Raises:
         StoryParseError: ``path`` is a file but not a storykit database.
+        IsADirectoryError: ``path`` is a folder (the message says to name a file in it);
+            said before any story is read.
         OSError: ``path`` cannot be written (no such folder, a full disk, a size limit);
             the stories written before stay, whole chunks only.
         TypeError: An item is neither a story nor an ``(origin, story)`` pair.
