@@ -227,8 +227,8 @@ def _refuse_folder(path: str, format: str) -> None:
     if not os.path.isdir(path):
         return
     from storykit._naming import out_suffix  # noqa: PLC0415 - for this error only
+    from storykit._refusals import folder_given  # noqa: PLC0415
     from storykit._suffixes import JSONL_SUFFIX  # noqa: PLC0415
-    from storykit._writing import folder_given  # noqa: PLC0415
 
     lines = format.lower() == "jsonl"
     suffix = JSONL_SUFFIX if lines else out_suffix(formats.resolve(format)[0])

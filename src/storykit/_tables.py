@@ -22,15 +22,10 @@ from storykit._batch import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, safe
 from storykit._batch_args import _format_options, _limits, check_not_an_input, number_or_word
 from storykit._cli_names import command, located, shown, shown_short
 from storykit._records import Origin, error_as_options
+from storykit._refusals import refuse_special
 from storykit._stdout import write_text_stdout
 from storykit._suffixes import is_story_name, lower_suffix, suffix_format
-from storykit._writing import (
-    is_special,
-    make_folder,
-    refuse_special,
-    remove_empty,
-    remove_stale,
-)
+from storykit._writing import is_special, make_folder, remove_empty, remove_stale
 from storykit.collection import ErrorLog, _records
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.formats._sqlite_search import MAX_TERMS, Hit

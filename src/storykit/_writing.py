@@ -19,20 +19,16 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from storykit._refusals import missing_folder
 from storykit._temps import TEMP_NAME as _TEMP_NAME
 from storykit._temps import lock, remove_stale, temp_name
-from storykit.errors import StoryParseError
 
 __all__ = [
     "AtomicFile",
     "NotRegularError",
-    "folder_given",
     "is_special",
     "look",
     "make_folder",
-    "missing_folder",
-    "refuse_folder",
-    "refuse_special",
     "remove_empty",
     "remove_stale",
     "signals_held",
@@ -123,60 +119,6 @@ def remove_empty(made: Iterable[str]) -> None:
             return
 
 
-def missing_folder(folder: str, name: str) -> FileNotFoundError:
-    """The error for a file ``name`` not written because its ``folder`` does not exist.
-
-    Every library writer says it so (:func:`storykit.dump`, ``dump_many``, ``to_parquet``,
-    ``to_sqlite``), in words, where the system says ``No such file or directory`` of the
-    file: the folder is what is missing.
-    """
-    return FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
-
-
-def folder_given(
-    path: str, function: str, first: str, name: str, *, to: str | None = None
-) -> IsADirectoryError | None:
-    """The error for a library writer of one file given ``path``, a folder; None if it is not.
-
-    ``storykit.dump(story, "d.json")``, ``d.json`` a folder, raised a bare ``[Errno 21] Is a
-    directory: 'd.json'``. Every library writer of one file (:func:`storykit.dump`,
-    ``dump_many``) says it so: that ``path`` is a folder, the call that writes a file
-    ``name`` in it (``storykit.{function}({first}, 'd.json/{name}')``), and the command that
-    writes many stories into a folder. It stays an ``IsADirectoryError`` (errno ``EISDIR``),
-    as :func:`storykit.load` says a folder. ``dump`` asks once writing has failed, so a file
-    costs nothing more (Windows refuses to open a folder with ``PermissionError``: the folder
-    is looked at, not the error's type). A writer of the file format ``to`` (``to_sqlite``,
-    ``to_parquet``) asks before any story is read, and names the command's ``--to {to}``,
-    which writes one such file too (its words: ``a {to} output is one file``).
-    """
-    if not os.path.isdir(path):
-        return None
-    from storykit._cli_names import shown  # noqa: PLC0415 - for this error only
-
-    inside = os.path.join(path, name)
-    folder = shown(os.path.join(path, ""))
-    msg = f"{path} is a folder: name a file in it, as storykit.{function}({first}, {inside!r}) "
-    if to is None:
-        msg += (
-            f"({function}() writes one file; storykit convert … -o {folder} writes stories "
-            "into a folder, a file each)"
-        )
-    else:
-        suffix = os.path.splitext(name)[1]
-        msg += f"(a {to} output is one file, as with storykit convert … --to {to} -o FILE{suffix})"
-    return IsADirectoryError(errno.EISDIR, msg)
-
-
-def refuse_folder(path: str, to: str, suffix: str) -> None:
-    """Refuse ``path``, a folder, for ``storykit.to_{to}`` (:func:`folder_given`'s words).
-
-    Raises:
-        IsADirectoryError: ``path`` is a folder.
-    """
-    if error := folder_given(path, f"to_{to}", "stories", f"stories{suffix}", to=to):
-        raise error
-
-
 def _make_temp(folder: str, *, make: bool = True) -> tuple[int, str, list[str]]:
     """Create and open a new temporary file in ``folder`` (made if missing, with ``make``).
 
@@ -241,24 +183,6 @@ def look(dest: str) -> tuple[os.stat_result | None, bool]:
     if re.match(r"/(dev|proc)/", os.path.abspath(dest)) and os.path.islink(dest):
         return found, True  # a standard stream (it leads somewhere)
     return found, not stat.S_ISREG(found.st_mode)
-
-
-def refuse_special(name: str, what: str) -> None:
-    """Refuse an output path that exists but is not a regular file (a device, a FIFO).
-
-    Such a file is never replaced (``/dev/null`` stays a device), and SQLite would fail on it
-    after making a ``-journal`` file beside it.
-
-    Raises:
-        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too).
-    """
-    try:
-        mode = os.stat(name).st_mode
-    except OSError:
-        return  # missing (made then), or an error the write itself reports
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        msg = f"not a regular file; {what} cannot be written into a device or FIFO"
-        raise StoryParseError(msg, filename=name)
 
 
 def _check_replaceable(dest: str) -> None:

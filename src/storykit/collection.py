@@ -42,6 +42,7 @@ from storykit._api import dumps
 from storykit._error_log import _POLICIES, ERRORS_KEPT, ErrorLog, ErrorPolicy, StoryStream
 from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
 from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error
+from storykit._refusals import folder_given
 from storykit._sources import (
     DEFAULT_MAX_MEMBER_SIZE,
     DEFAULT_MAX_MEMBERS,
@@ -53,7 +54,7 @@ from storykit._sources import (
 )
 from storykit._suffixes import ARCHIVE_SUFFIXES, JSONL_SUFFIX, check_format
 from storykit._walk import Named, Opened, read_whole, walk
-from storykit._writing import AtomicFile, folder_given
+from storykit._writing import AtomicFile
 from storykit.errors import StoryParseError, StoryWarning
 from storykit.model import Story
 from storykit.tags import TagSplitter

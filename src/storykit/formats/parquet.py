@@ -42,7 +42,8 @@ from typing import Any
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
 from storykit._records import Failure, Origin, Piece, read_error, too_large
-from storykit._writing import AtomicFile, refuse_folder, refuse_special
+from storykit._refusals import refuse_folder, refuse_special
+from storykit._writing import AtomicFile
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats._parquet_columns import columns_problem, json_sizes

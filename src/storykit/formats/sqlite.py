@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from storykit._records import Origin
-from storykit._writing import missing_folder, refuse_folder, refuse_special
+from storykit._refusals import missing_folder, refuse_folder, refuse_special
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
     _FTS_SETTINGS,
