@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -634,6 +636,41 @@ def test_a_socket_is_said_to_be_one_that_storykit_does_not_read(unix_socket: Pat
             storykit.load(SEED)
         ]
     assert [str(w.message) for w in warned] == [f"sock: {_SOCKET[3:]}"]
+
+
+_SOCKET_WRITTEN = (
+    "a socket, which storykit does not write to (files, named pipes, devices and standard "
+    "output are written)"
+)
+
+
+def test_a_socket_to_write_to_is_said_to_be_one(
+    unix_socket: Path, seed_story: storykit.Story
+) -> None:
+    """Found by a hostile user: ``storykit.dump(story, "sock.json")``, a Unix socket, said
+    ``OSError: [Errno 6] No such device or address``, open()'s words (and so did
+    ``dump_many``); ``to_sqlite``/``to_parquet`` said ``not a regular file; … cannot be
+    written into a device or FIFO``. Each says it is a socket, which storykit does not
+    write to, as it says of a socket to read; dump's is still an ``OSError`` (``ENXIO``),
+    to_sqlite's still the ``StoryParseError`` it raises for a device."""
+    with contextlib.ExitStack() as stack:
+        for name in ("sock.json", "sock.db"):
+            stack.enter_context(socket.socket(socket.AF_UNIX)).bind(name)
+        writes: list[Callable[[str], object]] = [
+            lambda path: storykit.dump(seed_story, path),
+            lambda path: storykit.dump(seed_story, path, "json"),
+            lambda path: storykit.dump_many([seed_story], path),
+        ]
+        for write in writes:
+            for given in ("sock.json", "sock"):
+                with pytest.raises(OSError, match=r"^\[Errno \d+\] sock") as caught:
+                    write(given)
+                assert str(caught.value) == f"[Errno {errno.ENXIO}] {given} is {_SOCKET_WRITTEN}"
+                assert caught.value.errno == errno.ENXIO
+        with pytest.raises(StoryParseError) as refused:
+            storykit.to_sqlite([seed_story], "sock.db")
+        assert str(refused.value) == f"sock.db: {_SOCKET_WRITTEN}"
+    assert sorted(os.listdir()) == ["sock", "sock.db", "sock.json"]  # no temporary file left
 
 
 @pytest.mark.skipif(os.name != "posix", reason="resource limits: POSIX")

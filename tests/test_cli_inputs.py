@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import shlex
+import socket
 import subprocess
 from pathlib import Path
 
@@ -188,6 +189,29 @@ def test_a_socket_given_as_input_is_said_to_be_one(
         status, out, err = run(capsys, *argv)
         assert (status, out) == (1, "")
         assert err.splitlines()[0] == said
+
+
+def test_a_socket_given_as_output_is_said_to_be_one(
+    unix_socket: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a hostile user: ``storykit convert seed.txt -o sock`` said ``cannot write
+    sock: No such device or address``; ``-o sock.db`` that it is not a regular file and
+    cannot be written into a device or FIFO. Each says it is a socket, which storykit does
+    not write to, in the library's words (one wording)."""
+    said = (
+        "a socket, which storykit does not write to (files, named pipes, devices and "
+        "standard output are written)"
+    )
+    write(Path("a.txt"), dump(1))
+    for argv in (["--to", "md"], ["--to", "jsonl"]):
+        status, out, err = run(capsys, "convert", "a.txt", "-o", "sock", *argv)
+        assert (status, out) == (1, "")
+        assert err.splitlines() == [f"cannot write sock: {said}", "0 converted, 1 failed"]
+    with socket.socket(socket.AF_UNIX) as other:
+        other.bind("sock.db")
+        status, out, err = run(capsys, "convert", "a.txt", "-o", "sock.db")
+        assert (status, out, err) == (1, "", f"sock.db: {said}\n")
+    assert sorted(os.listdir()) == ["a.txt", "sock", "sock.db"]  # nothing else written
 
 
 def test_lines_kept_in_extras_are_counted(tmp_path: Path) -> None:

@@ -173,7 +173,8 @@ def dump(
             message names the function that writes it).
         FileNotFoundError: The path's folder does not exist (the message names it).
         IsADirectoryError: The path is a folder (the message says to name a file in it).
-        OSError: The file cannot be written.
+        OSError: The file cannot be written; or it is a socket (errno ``ENXIO``, the
+            message says so).
         TypeError: ``story`` is not a :class:`~storykit.Story`, or ``target`` is neither a
             path nor an open file.
     """
@@ -189,6 +190,10 @@ def dump(
                 format = _format_from_name(path, path)
             except UnknownFormatError:
                 _refuse_folder(path, "json")  # a folder's name has no suffix to tell
+                from storykit._refusals import socket_given  # noqa: PLC0415 - for this error
+
+                if socket := socket_given(path):  # nor a socket's: format= would not help
+                    raise socket from None
                 raise
         if formats.resolve(format)[0] == "html":
             options.setdefault("standalone", True)  # a file is opened in a browser: a page

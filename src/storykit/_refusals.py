@@ -1,4 +1,4 @@
-"""What a writer says of a path it will not write: a missing folder, a folder, a device.
+"""What a writer says of a path it will not write: a missing folder, a folder, a socket.
 
 The library's writers (:func:`storykit.dump`, ``dump_many``, ``to_sqlite``,
 ``to_parquet``) and the command's word each refusal here, once, so that the same path is
@@ -13,7 +13,15 @@ import stat
 
 from storykit.errors import StoryParseError
 
-__all__ = ["folder_given", "missing_folder", "refuse_folder", "refuse_special"]
+__all__ = [
+    "SOCKET_WRITTEN",
+    "SocketGivenError",
+    "folder_given",
+    "missing_folder",
+    "refuse_folder",
+    "refuse_special",
+    "socket_given",
+]
 
 
 def missing_folder(folder: str, name: str) -> FileNotFoundError:
@@ -77,12 +85,52 @@ def refuse_special(name: str, what: str) -> None:
     after making a ``-journal`` file beside it.
 
     Raises:
-        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too).
+        StoryParseError: ``name`` is a device, a FIFO or a socket (a symbolic link to one too;
+            a socket is said to be one, in :data:`SOCKET_WRITTEN`'s words).
     """
     try:
         mode = os.stat(name).st_mode
     except OSError:
         return  # missing (made then), or an error the write itself reports
+    if stat.S_ISSOCK(mode):  # a StoryParseError still, as a device is; in the same words
+        raise StoryParseError(SOCKET_WRITTEN, filename=name)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         msg = f"not a regular file; {what} cannot be written into a device or FIFO"
         raise StoryParseError(msg, filename=name)
+
+
+SOCKET_WRITTEN = (
+    "a socket, which storykit does not write to (files, named pipes, devices and standard "
+    "output are written)"
+)
+"""What a socket named as an output is: ``open()`` said only ``No such device or address``
+(the words of :data:`storykit._sources.SOCKET`, which says it of an input)."""
+
+
+class SocketGivenError(OSError):
+    """A socket named as an output (errno ``ENXIO``, as ``open()`` said): never written to.
+
+    Its ``strerror`` is :data:`SOCKET_WRITTEN` and its ``filename`` the socket, for the
+    command's ``cannot write sock: a socket, …``; ``str()`` says ``sock is a socket, …``,
+    as :func:`storykit._sources.socket_error` says an input.
+    """
+
+    def __str__(self) -> str:
+        return f"[Errno {self.errno}] {self.filename} is {self.strerror}"
+
+
+def socket_given(path: str) -> SocketGivenError | None:
+    """The error for writing to ``path``, a socket; None if it is not one.
+
+    Asked once opening ``path`` has failed (one ``stat``, nothing imported: the failure
+    may be that no file can be opened), by :class:`storykit._writing.AtomicFile`, which
+    every writer of text goes through: :func:`storykit.dump`, ``dump_many`` and
+    ``storykit convert``.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if not stat.S_ISSOCK(mode):
+        return None
+    return SocketGivenError(errno.ENXIO, SOCKET_WRITTEN, path)

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from storykit._refusals import missing_folder
+from storykit._refusals import missing_folder, socket_given
 from storykit._temps import TEMP_NAME as _TEMP_NAME
 from storykit._temps import lock, remove_stale, temp_name
 
@@ -309,6 +309,7 @@ class AtomicFile:
 
         Raises:
             FileNotFoundError: The folder is missing and ``make_folder`` is false.
+            SocketGivenError: With ``into_special``, ``dest`` is a socket (the message says so).
             OSError: The folder cannot be made or written.
         """
         self.dest = dest
@@ -319,7 +320,12 @@ class AtomicFile:
         if into_special and (is_special(dest) if special is None else special):
             # appended to: -o /dev/stdout opens again the file standard output is (>> log),
             # and "wb" emptied it, all that was in it before lost
-            self.file: IO[bytes] = open(dest, "ab")  # noqa: SIM115 - closed by commit/discard
+            try:
+                self.file: IO[bytes] = open(dest, "ab")  # noqa: SIM115 - closed by commit
+            except OSError:
+                if socket := socket_given(dest):  # open() said "No such device or address"
+                    raise socket from None
+                raise
             return
         folder = os.path.dirname(dest) or "."  # relative is fine: no one changes folder
         try:
