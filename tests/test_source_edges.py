@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -80,14 +81,21 @@ def test_a_missing_source_is_a_failure_in_the_walk(tmp_path: Path) -> None:
     assert "no such file or directory" in str(event.error)
 
 
-def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(tmp_path: Path) -> None:
+def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A named pipe in a walked folder blocked the walk for ever (open() waits for a
     # writer), and a link to /dev/zero read for ever; a file named on its own is still read
-    # as a stream (`storykit convert <(cat a.txt)`).
+    # as a stream (`storykit convert <(cat a.txt)`). Each is said to be what it is: all
+    # three were "not a regular file (a named pipe, a device or a socket)", which the mode
+    # looked at could tell (a hostile user's socket).
     write(tmp_path / "in" / "a.txt", dump(1))
     fifo = tmp_path / "in" / "b.txt"
     os.mkfifo(fifo)
     (tmp_path / "in" / "c.txt").symlink_to("/dev/null")
+    monkeypatch.chdir(tmp_path / "in")  # bound by a short name: a socket's path is short
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("d.txt")
 
     def unblock() -> None:  # so that a walk that opens the pipe fails instead of hanging
         with contextlib.suppress(OSError):
@@ -100,16 +108,15 @@ def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(tmp_path: Path) -> 
         for source in (tmp_path / "in", str(tmp_path / "in" / "*.txt")):
             stream = storykit.iter_stories(source, errors="collect")
             assert list(stream) == [make_story(1)]
+            kinds = {"b.txt": "a named pipe", "c.txt": "a device", "d.txt": "a socket"}
             assert [(e.filename, e.message) for e in stream.errors] == [
-                (
-                    str(tmp_path / "in" / name),
-                    "not a regular file (a named pipe, a device or a socket); not read",
-                )
-                for name in ("b.txt", "c.txt")
+                (str(tmp_path / "in" / name), f"not a regular file ({kind}); not read")
+                for name, kind in kinds.items()
             ]
         assert list(collection.iter_paths(tmp_path / "in")) == [str(tmp_path / "in" / "a.txt")]
     finally:
         timer.cancel()
+        server.close()
     unblock_reader = threading.Timer(0.2, lambda: fifo.write_text(dump(2), encoding="utf-8"))
     unblock_reader.start()
     assert list(storykit.iter_stories(fifo)) == [make_story(2)]  # named: read as a stream

@@ -26,7 +26,6 @@ __all__ = [
     "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
-    "NOT_REGULAR",
     "SOCKET",
     "Limits",
     "Source",
@@ -36,6 +35,7 @@ __all__ = [
     "is_stream",
     "iter_paths",
     "not_found",
+    "not_regular",
     "read_ahead",
     "socket_error",
     "stream_name",
@@ -89,8 +89,22 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 # --------------------------------------------------------------------------- finding files
 
 
-NOT_REGULAR = "not a regular file (a named pipe, a device or a socket); not read"
-"""Why a folder's (or a pattern's) file that is no regular file is not read."""
+def not_regular(mode: int, what: str = "read") -> str:
+    """Why a file of ``mode`` that is no regular file is not ``what``: it says which it is.
+
+    ``not a regular file (a socket); not read``: a folder's (or a pattern's) file, whose
+    mode is looked at anyway, was said to be ``a named pipe, a device or a socket``.
+    """
+    kind = "a device"  # a character or block device (/dev/null, through a link)
+    if stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    return f"not a regular file ({kind}); not {what}"
+
+
+_NOT_READ = frozenset(not_regular(mode) for mode in (stat.S_IFSOCK, stat.S_IFIFO, stat.S_IFCHR))
+"""What :func:`_special` says: a folder's file that :func:`iter_paths` passes over."""
 
 
 SOCKET = (
@@ -118,9 +132,10 @@ def _special(path: str) -> Failure | None:
     never ends; only a file named on its own (``<(cat a.txt)``, ``/dev/stdin``) is read
     as a stream. A path that cannot be looked at is left to the reading, which reports it.
     """
-    if not is_stream(path):
+    mode = _mode(path)
+    if mode is None or stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return Failure(Origin(path), StoryParseError(NOT_REGULAR, filename=path))
+    return Failure(Origin(path), StoryParseError(not_regular(mode), filename=path))
 
 
 def is_stream(path: str) -> bool:
@@ -395,7 +410,7 @@ def iter_paths(source: object) -> Iterator[str]:
         OSError: A path named is a socket (errno ``ENXIO``; the message says what is read).
     """
     for item in expand(source):
-        if isinstance(item, Failure) and item.error.message == NOT_REGULAR:
+        if isinstance(item, Failure) and item.error.message in _NOT_READ:
             continue  # a named pipe or a device in a folder: no file to hand out
         if isinstance(item, Failure):
             raise item.os_error or FileNotFoundError(2, item.error.message, item.origin.path)
