@@ -250,5 +250,9 @@ def test_a_named_pipe_read_as_a_database_is_refused_unopened(
     if fmt == "parquet":
         pytest.importorskip("pyarrow")
     status, out, err = command("convert", "--from", fmt, str(fifo), "--to", "json")
-    said = f"not a regular file (a named pipe, a device or a socket); not {what}"
+    said = f"not a regular file (a named pipe); not {what}"
     assert (status, out, err) == (1, "", f"{fifo}: {said}\n0 converted, 1 failed\n")
+    # each said "(a named pipe, a device or a socket)": the mode looked at tells which
+    with pytest.raises(storykit.StoryParseError) as caught:
+        list(storykit.iter_stories(os.devnull, format=fmt))
+    assert str(caught.value) == f"{os.devnull}: not a regular file (a device); not {what}"

@@ -94,7 +94,9 @@ def _open_read(path: str) -> sqlite3.Connection:
     if not os.path.isfile(path):  # a folder was "no such database file": it is there
         what = "a folder, not a database file" if os.path.isdir(path) else "no such database file"
         if os.path.exists(path) and not os.path.isdir(path):  # /dev/zero, a named pipe
-            what = "not a regular file (a named pipe, a device or a socket); not a database file"
+            from storykit._sources import not_regular  # noqa: PLC0415 - for this error only
+
+            what = not_regular(os.stat(path).st_mode, "a database file")
         raise StoryParseError(what, filename=path)
     try:
         try:

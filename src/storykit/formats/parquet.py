@@ -270,7 +270,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
     if not os.path.isfile(path):
         what = "no such Parquet file"
         if os.path.exists(path) and not os.path.isdir(path):  # /dev/zero, a named pipe
-            what = "not a regular file (a named pipe, a device or a socket); not a Parquet file"
+            from storykit._sources import not_regular  # noqa: PLC0415 - for this error only
+
+            what = not_regular(os.stat(path).st_mode, "a Parquet file")
         raise StoryParseError(what, filename=path)
     try:
         file = pa.parquet.ParquetFile(path)
