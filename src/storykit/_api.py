@@ -22,13 +22,14 @@ from storykit._api_write import dump, dumps, write_story
 from storykit._decoding import binary_error, decode
 from storykit._guards import check_text
 from storykit._suffixes import named_format
+from storykit._surrogates import _scan_text
 from storykit.errors import StoryParseError, UnknownFormatError
 from storykit.formats import (
     ReadFormat,
     TextFormat,
     TextReadOptions,
 )
-from storykit.model import Story, _scan_text
+from storykit.model import Story
 
 __all__ = [
     "dump",

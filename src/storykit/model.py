@@ -60,35 +60,6 @@ def unencodable(text: str) -> int | None:
     return None
 
 
-def _scan_text(text: str) -> tuple[int, bool]:
-    """Where ``text`` holds its first NUL (``-1``: nowhere), and whether it is Unicode text.
-
-    The second is ``unencodable(text) is None``: text other than ASCII is encoded as UTF-16
-    (a slice at a time, when long), which refuses a lone surrogate as UTF-8 does, more
-    cheaply (two bytes a character, reserved exactly, where UTF-8 reserves three and then
-    shrinks the result); NUL is then searched for in the text. A slice with a NUL ends the
-    scan (the caller refuses the text for it), as a lone surrogate does.
-    """
-    if text.isascii():
-        return text.find("\0"), True
-    if len(text) <= _SCAN:  # one slice, the whole text: a story, typically
-        try:
-            text.encode("utf-16")  # (the codec is not looked up by name)
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        return text.find("\0"), True
-    for start in range(0, len(text), _SCAN):
-        stop = start + _SCAN
-        try:
-            text[start:stop].encode("utf-16")
-        except UnicodeEncodeError:
-            return text.find("\0"), False
-        nul = text.find("\0", start, stop)
-        if nul != -1:
-            return nul, True  # the first one is in this slice
-    return -1, True
-
-
 def surrogate_message(char: str, where: str) -> str:
     """Say what :func:`unencodable` found: ``a lone surrogate U+D800 at character 12, …``."""
     return (
@@ -425,7 +396,8 @@ def by_date(story: Story) -> tuple[bool, _dt.datetime]:
 # the sequence fields, non-blank ``str`` text free of lone surrogates, and the rules of each
 # class's ``__attrs_post_init__`` already met. A rule added to the validators must be added
 # to those readers' checks too (``formats/json.py``'s fast path checks each value; the dump
-# reader passes only stripped, non-empty lines of text that ``_no_surrogates`` accepted).
+# reader passes only stripped, non-empty lines of text that
+# ``storykit._surrogates._no_surrogates`` accepted).
 
 _new = object.__new__
 
@@ -499,12 +471,3 @@ def _trusted_story(  # noqa: PLR0917 - one argument per field, in field order
     _ST_TAGS(story, tags)
     _ST_EXTRAS(story, extras)
     return story
-
-
-def _no_surrogates(text: str) -> bool:
-    """True when ``text`` holds no lone surrogate (see :func:`unencodable`).
-
-    The trusted builders are used only for text that passes this, so that whatever the
-    validators say about lone surrogates applies to every story alike.
-    """
-    return unencodable(text) is None

@@ -12,8 +12,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Credit
+from storykit._surrogates import _no_surrogates
 from storykit.formats import _text_lines, _text_reader
-from storykit.model import _SCAN, _no_surrogates
+from storykit.model import _SCAN
 
 
 @given(st.text(st.sampled_from(" \t\nxAé/on:\u3000"), max_size=12))

@@ -18,8 +18,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
+from storykit._surrogates import _no_surrogates
 from storykit.formats import _source_line, _text_memory, _text_reader, text
-from storykit.model import _no_surrogates
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.internals.text_fast_helpers import _read, _read_back

@@ -16,15 +16,7 @@ from storykit.errors import StoryParseError, _json_type
 from storykit.formats._html_reader import body_blocks
 from storykit.formats._ninjs_layout import EXTRA_ROLE, PROFILE, PUBLISHED_ROLE, URL_ROLE
 from storykit.formats.ninjs import NinjsDocument
-from storykit.model import (
-    Credit,
-    Image,
-    Section,
-    Source,
-    Story,
-    surrogate_message,
-    unencodable,
-)
+from storykit.model import Credit, Image, Section, Source, Story, surrogate_message, unencodable
 
 _ALT_ROLES = frozenset({"alt", "alttext", "alt-text", "alternativetext", "alternative-text"})
 _PICTURE_ROLES = {"picture": "photo", "graphic": "graphic", "video": "video"}

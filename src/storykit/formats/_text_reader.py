@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 
 from storykit._guards import check_text, not_text
+from storykit._surrogates import _scan_text as _scan
 from storykit.errors import (
     Diagnostic,
     StoryParseError,
@@ -59,7 +60,6 @@ from storykit.model import (
     _trusted_source,
     _trusted_story,
 )
-from storykit.model import _scan_text as _scan
 from storykit.tags import TagSplitter, _default_splitter
 
 _HEADING_MAX_LENGTH = 100
