@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import glob
-import inspect
 import os
 import stat
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from storykit._records import Piece
 from storykit._sources import Limits, _glob
 from storykit._suffixes import ARCHIVE_SUFFIXES, JSONL_SUFFIX, lower_suffix
 from storykit._worker import annotate
+from storykit._writer_flags import _FORMAT_OPTIONS, _flag, _writer_options
 from storykit._writing import is_special, look
 from storykit.collection import iter_pieces
 from storykit.model import Story
@@ -458,26 +458,6 @@ def _formats_here(args: argparse.Namespace, several: Callable[[], bool | None]) 
     return text
 
 
-_FORMAT_OPTIONS = (
-    "standalone",
-    "front_matter",
-    "heading_offset",
-    "image",
-    "tags",
-    "footer",
-    "lang",
-)
-"""The writers' keyword options that ``convert`` takes (``--no-front-matter``…)."""
-
-
-def _flag(option: str, value: object) -> str:
-    """The flag that gave ``option`` ``value``, such as ``--no-tags`` or ``--fragment``."""
-    if option == "standalone":
-        return "--standalone" if value else "--fragment"
-    name = option.replace("_", "-")
-    return f"--no-{name}" if value is False else f"--{name}"
-
-
 def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict[str, Any]:
     """The writer's keyword options the command line gives, checked against the format.
 
@@ -510,12 +490,3 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
                         message = message.removesuffix(" (a str)")
             raise UsageError(message) from None
     return options
-
-
-def _writer_options(name: str) -> set[str]:
-    try:
-        dumps = getattr(formats.by_name(name), "dumps", None)
-    except ImportError:  # pragma: no cover - a format whose extra is missing
-        return set()
-    # A file format (SQLite, Parquet) has no per-story writer, so no per-story options.
-    return set() if dumps is None else set(inspect.signature(dumps).parameters)
