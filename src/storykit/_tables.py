@@ -298,7 +298,7 @@ def _make_one(path: str, query: str) -> str:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from storykit.formats._sqlite_search import _query_problem  # noqa: PLC0415
+    from storykit.formats._sqlite_query import _query_problem  # noqa: PLC0415
     from storykit.formats.sqlite import search  # noqa: PLC0415
 
     if args.database == "-":  # "-: no such database file", as if a file named - were meant

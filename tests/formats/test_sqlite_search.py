@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 import storykit
 from storykit import Section, Story, StoryParseError
+from storykit.formats import _sqlite_query
 from storykit.formats import _sqlite_search as sk_search
 from storykit.formats import sqlite as sk_sqlite
-from storykit.formats._sqlite_search import MAX_TERMS, _phrases, _query_problem
+from storykit.formats._sqlite_query import _phrases, _query_problem
+from storykit.formats._sqlite_search import MAX_TERMS
 from tests.cli_helpers import cli, unmeasured
 from tests.conftest import SEED
 
@@ -400,11 +402,11 @@ def test_a_bareword_is_what_fts5_takes_for_one_on_every_character() -> None:
     # held here to the set FTS5 documents, on every code point
     documented = re.compile("[0-9A-Za-z_\x1a\x80-\U0010ffff]+")
     every = "".join(map(chr, range(0x110000)))
-    assert sk_search._BAREWORD.findall(every) == documented.findall(every)
+    assert _sqlite_query._BAREWORD.findall(every) == documented.findall(every)
     for char in "azAZ09_\x1a\x80é\ud800\U0010ffff":
-        assert sk_search._BAREWORD.fullmatch(char), repr(char)
+        assert _sqlite_query._BAREWORD.fullmatch(char), repr(char)
     for char in " \t\"'()*+,-.:^{}\x00\x19\x1b\x7f/@[`~":
-        assert sk_search._BAREWORD.fullmatch(char) is None, repr(char)
+        assert _sqlite_query._BAREWORD.fullmatch(char) is None, repr(char)
 
 
 FORGED = "\ue000forged\ue001"
