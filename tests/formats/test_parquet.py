@@ -283,6 +283,15 @@ def test_any_column_of_any_type_in_parquet_is_a_story_or_an_error(
         read_every_way(path, sk_parquet)
 
 
+def _refused(path: Path, message: str) -> None:
+    """``path`` is refused with ``message``, naming it, by each way of reading it."""
+    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
+        with pytest.raises(StoryParseError) as caught:
+            read()
+        assert (caught.value.message, caught.value.filename) == (message, str(path))
+    read_every_way(path, sk_parquet)
+
+
 @pytest.mark.parametrize(
     ("dropped", "said"),
     [
@@ -304,11 +313,7 @@ def test_a_file_without_a_column_a_story_needs_is_an_error_naming_it(
     kept = [name for name in table.column_names if name not in dropped] or ["word_count"]
     pq.write_table(table.select(kept).replace_schema_metadata(table.schema.metadata), path)
     message = f"not a storykit Parquet file: it has no column {said}"
-    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
-        with pytest.raises(StoryParseError) as caught:
-            read()
-        assert (caught.value.message, caught.value.filename) == (message, str(path))
-    read_every_way(path, sk_parquet)
+    _refused(path, message)
 
 
 def test_a_column_of_a_type_no_story_has_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -376,11 +381,7 @@ def test_a_text_column_of_another_type_is_refused_naming_it(
     path = tmp_path / "typed.parquet"
     _with_column(path, column, values)
     message = f"not a storykit Parquet file: its column {column} holds {holds}, not {wanted}"
-    for read in (lambda: list(storykit.iter_stories(path)), lambda: list(sk_parquet.read(path))):
-        with pytest.raises(StoryParseError) as caught:
-            read()
-        assert (caught.value.message, caught.value.filename) == (message, str(path))
-    read_every_way(path, sk_parquet)
+    _refused(path, message)
 
 
 def test_text_columns_of_other_text_types_or_of_nulls_only_are_read(tmp_path: Path) -> None:
