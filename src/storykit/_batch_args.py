@@ -27,9 +27,10 @@ from storykit._records import Piece
 from storykit._sources import Limits, _glob
 from storykit._suffixes import ARCHIVE_SUFFIXES, JSONL_SUFFIX, lower_suffix
 from storykit._worker import annotate
-from storykit._writer_flags import _FORMAT_OPTIONS, _flag, _writer_options
+from storykit._writer_flags import _FORMAT_OPTIONS, _flag
 from storykit._writing import is_special, look
 from storykit.collection import iter_pieces
+from storykit.formats._options import _takes
 from storykit.model import Story
 
 __all__ = ["UsageError", "holds_one_document", "many_in_one_document", "number_or_word"]
@@ -424,7 +425,7 @@ def _target_format(args: argparse.Namespace, *, is_dir: bool) -> str:
         msg = f"no format writes {suffix} files ({shown(out)}); " + msg
     for name in _FORMAT_OPTIONS:  # -s -o site/: the format the option is of
         value = getattr(args, name, None)
-        takers = [] if value is None else [f for f in formats.names() if name in _writer_options(f)]
+        takers = [] if value is None else [f for f in formats.names() if name in _takes(f, False)]
         if len(takers) == 1:
             msg += f"; {_flag(name, value)} is an option of {takers[0]}: --to {takers[0]}"
             break
@@ -469,10 +470,10 @@ def _format_options(args: argparse.Namespace, to: str, *, to_file: bool) -> dict
     """
     given = {name: getattr(args, name, None) for name in _FORMAT_OPTIONS}
     options = {name: value for name, value in given.items() if value is not None}
-    accepted = _writer_options(to)  # a file format (SQLite, Parquet): none
+    accepted = _takes(to, False)  # a file format (SQLite, Parquet): none
     for name, value in options.items():
         if name not in accepted:
-            takers = [f for f in formats.names() if name in _writer_options(f)]
+            takers = [f for f in formats.names() if name in _takes(f, False)]
             where = f"an option of {' and '.join(takers)}" if takers else "not an option"
             raise UsageError(f"{_flag(name, value)} is {where}, not of {to}")
     if to == "html" and "standalone" not in options:

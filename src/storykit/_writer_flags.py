@@ -1,16 +1,12 @@
 """The writers' keyword options the batch commands take, and the flags that set them.
 
 ``storykit convert`` passes ``--fragment``, ``--no-tags``, ``--heading-offset N``… to the
-writer of the format it writes, as its keyword options (:data:`_FORMAT_OPTIONS`); which
-format takes which is read from the writers' own signatures (:func:`_writer_options`), and
-a message names an option as the flag that gave it (:func:`_flag`).
+writer of the format it writes, as its keyword options (:data:`_FORMAT_OPTIONS`; which
+format takes which: :data:`storykit.formats.WRITER_OPTIONS`), and a message names an
+option as the flag that gave it (:func:`_flag`).
 """
 
 from __future__ import annotations
-
-import inspect
-
-from storykit import formats
 
 _FORMAT_OPTIONS = (
     "standalone",
@@ -30,12 +26,3 @@ def _flag(option: str, value: object) -> str:
         return "--standalone" if value else "--fragment"
     name = option.replace("_", "-")
     return f"--no-{name}" if value is False else f"--{name}"
-
-
-def _writer_options(name: str) -> set[str]:
-    try:
-        dumps = getattr(formats.by_name(name), "dumps", None)
-    except ImportError:  # pragma: no cover - a format whose extra is missing
-        return set()
-    # A file format (SQLite, Parquet) has no per-story writer, so no per-story options.
-    return set() if dumps is None else set(inspect.signature(dumps).parameters)
