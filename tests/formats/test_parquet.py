@@ -356,6 +356,13 @@ _SECTION_OF_NUMBERS = pa.struct([("heading", pa.string()), ("paragraphs", pa.lis
         ("title", pa.array([b"T"]), "binary", "string"),  # bytes, not said to be text
         # (a Parquet file's lists are read back with items named element)
         ("tags", pa.array([[1, 2]]), "list<element: int64>", "list<item: string>"),
+        # a fixed-size list: its size was measured as one byte, past the story size limit
+        (
+            "tags",
+            pa.array([["a" * 5000, "b" * 5000]], pa.list_(pa.string(), 2)),
+            "fixed_size_list<element: string>[2]",
+            "list<item: string>",
+        ),
         (
             "image_credit",
             pa.array([{"role": "photo", "name": 7}], _CREDIT_BY_NUMBER),

@@ -32,13 +32,18 @@ def columns_problem(pa: Any, have: Any, plain: Any) -> str | None:
     for column in plain.names:
         wanted = plain.field(column).type
         kind = have.field(have.names.index(column)).type  # (a name used twice: the first)
-        if _not_text(pa, kind, wanted):
-            return f"its column {column} holds {kind}, not {wanted}"
-        try:
-            pa.array([], kind).cast(wanted)
-        except (pa.ArrowException, ValueError, TypeError):
+        if _not_text(pa, kind, wanted) or not _casts(pa, kind, wanted):
             return f"its column {column} holds {kind}, not {wanted}"
     return None
+
+
+def _casts(pa: Any, kind: Any, wanted: Any) -> bool:
+    """Whether pyarrow casts a column of ``kind`` to ``wanted`` (a struct of other fields)."""
+    try:
+        pa.array([], kind).cast(wanted)
+    except (pa.ArrowException, ValueError, TypeError):
+        return False
+    return True
 
 
 def _not_text(pa: Any, kind: Any, wanted: Any) -> bool:
@@ -49,7 +54,9 @@ def _not_text(pa: Any, kind: Any, wanted: Any) -> bool:
     is a string of any width (or a dictionary of them). A ``null`` type holds nothing but
     None, read as None: the story says whether a None may be there (a source's name may
     be; a title may not, and that row is refused). Where ``kind`` is of another shape (a
-    string for a list), the cast in :func:`_columns_problem` says whether it can be read.
+    string for a list), the cast in :func:`columns_problem` says whether it can be read. A
+    list in a layout storykit does not write (fixed-size, a list view) is refused too:
+    :func:`json_sizes` measures lists and large lists only.
     """
     types = pa.types
     while types.is_dictionary(kind):
@@ -58,8 +65,10 @@ def _not_text(pa: Any, kind: Any, wanted: Any) -> bool:
         return False
     if types.is_string(wanted):
         return not (types.is_string(kind) or types.is_large_string(kind) or _is_view(pa, kind))
-    if types.is_list(wanted) and _is_list(pa, kind):
+    if types.is_list(wanted) and (types.is_list(kind) or types.is_large_list(kind)):
         return _not_text(pa, kind.value_type, wanted.value_type)
+    if types.is_list(wanted) and _is_other_list(pa, kind):
+        return True  # a layout json_sizes does not measure: its size limit would not hold
     if types.is_struct(wanted) and types.is_struct(kind):
         fields = (wanted.field(i) for i in range(wanted.num_fields))
         return any(
@@ -76,10 +85,10 @@ def _is_view(pa: Any, kind: Any) -> bool:
     return is_string_view is not None and bool(is_string_view(kind))
 
 
-def _is_list(pa: Any, kind: Any) -> bool:
-    """Whether ``kind`` is a list of any layout (list views: pyarrow 16 and later)."""
+def _is_other_list(pa: Any, kind: Any) -> bool:
+    """Whether ``kind`` is a fixed-size list or a list view (pyarrow 16 and later)."""
     types = pa.types
-    names = ("is_list", "is_large_list", "is_fixed_size_list", "is_list_view", "is_large_list_view")
+    names = ("is_fixed_size_list", "is_list_view", "is_large_list_view")
     return any(getattr(types, name, lambda _: False)(kind) for name in names)
 
 
