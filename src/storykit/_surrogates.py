@@ -4,14 +4,14 @@ A ``str`` can hold a lone surrogate (``"\ud800"``, from ``surrogateescape`` or a
 escape), which no UTF-8 file can hold: the model's validators refuse it in any field
 (:func:`storykit.model.unencodable`), and a reader that builds the model without them
 (the trusted builders of :mod:`storykit.model`) first makes sure the text holds none
-(:func:`_scan_text`, :func:`_no_surrogates`).
+(:func:`_scan_text`).
 """
 
 from __future__ import annotations
 
-from storykit.model import _SCAN, unencodable
+from storykit.model import _SCAN
 
-__all__ = ["_no_surrogates", "_scan_text"]
+__all__ = ["_scan_text"]
 
 
 def _scan_text(text: str) -> tuple[int, bool]:
@@ -41,12 +41,3 @@ def _scan_text(text: str) -> tuple[int, bool]:
         if nul != -1:
             return nul, True  # the first one is in this slice
     return -1, True
-
-
-def _no_surrogates(text: str) -> bool:
-    """True when ``text`` holds no lone surrogate (see :func:`unencodable`).
-
-    The trusted builders are used only for text that passes this, so that whatever the
-    validators say about lone surrogates applies to every story alike.
-    """
-    return unencodable(text) is None

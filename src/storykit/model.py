@@ -397,7 +397,7 @@ def by_date(story: Story) -> tuple[bool, _dt.datetime]:
 # class's ``__attrs_post_init__`` already met. A rule added to the validators must be added
 # to those readers' checks too (``formats/json.py``'s fast path checks each value; the dump
 # reader passes only stripped, non-empty lines of text that
-# ``storykit._surrogates._no_surrogates`` accepted).
+# ``storykit._surrogates._scan_text`` found free of lone surrogates).
 
 _new = object.__new__
 

@@ -12,9 +12,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Credit
-from storykit._surrogates import _no_surrogates
 from storykit.formats import _text_lines, _text_reader
-from storykit.model import _SCAN
+from storykit.model import _SCAN, unencodable
 
 
 @given(st.text(st.sampled_from(" \t\nxAé/on:\u3000"), max_size=12))
@@ -117,7 +116,7 @@ def test_one_scan_finds_nul_and_lone_surrogates(value: str) -> None:
     nul, clean = _text_reader._scan(value)
     assert nul == value.find("\0")
     if nul < 0:
-        assert clean == _no_surrogates(value)
+        assert clean == (unencodable(value) is None)
 
 
 _ANY_CHARACTER = st.one_of(
@@ -137,7 +136,11 @@ _ANY_CHARACTER = st.one_of(
 def test_the_scan_finds_nul_and_lone_surrogates_in_every_kind_of_string(value: str) -> None:
     nul, clean = _text_reader._scan(value)
     assert nul == value.find("\0")
-    assert clean == _no_surrogates(value) == (not any(0xD800 <= ord(c) <= 0xDFFF for c in value))
+    assert (
+        clean
+        == (unencodable(value) is None)
+        == (not any(0xD800 <= ord(c) <= 0xDFFF for c in value))
+    )
 
 
 def test_the_scan_reads_long_text_in_slices() -> None:

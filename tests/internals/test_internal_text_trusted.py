@@ -18,8 +18,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storykit import Story, StoryParseError, UnrepresentableError
-from storykit._surrogates import _no_surrogates
 from storykit.formats import _source_line, _text_memory, _text_reader, text
+from storykit.model import unencodable
 from storykit.tags import TagSplitter
 from tests.conftest import CORPUS_STORIES, SEED
 from tests.internals.text_fast_helpers import _read, _read_back
@@ -72,8 +72,9 @@ def test_headers(header: str) -> None:
 def test_text_with_a_lone_surrogate_is_built_by_the_validating_constructors() -> None:
     # The validators alone judge lone surrogates, so such text is never trusted.
     dump = "← Back to stories\nSCMP 2026-05-25\n\nTitle \ud800\n\nPara."
-    assert not _no_surrogates(dump)
-    assert _no_surrogates("plain ASCII") and _no_surrogates("小米 ‑ and 😀")
+    assert unencodable(dump) is not None
+    assert unencodable("plain ASCII") is None
+    assert unencodable("小米 ‑ and 😀") is None
     # ...and they refuse it: no writer could encode it (issue 8).
     with pytest.raises(ValueError, match=r"^title: holds a lone surrogate U\+D800"):
         _text_reader._parse(_text_reader._lines(dump), None, None, False)[0]
