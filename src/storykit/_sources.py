@@ -103,6 +103,21 @@ def not_regular(mode: int, what: str = "read") -> str:
     return f"not a regular file ({kind}); not {what}"
 
 
+def not_a_file(path: str, what: str) -> str:
+    """Why ``path``, which is no regular file, cannot be read as ``what`` (``database file``).
+
+    The one wording of the readers of a file format (SQLite, Parquet): not there, a folder,
+    or which other kind of file it is (:func:`not_regular`), from one look at it.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return f"no such {what}"
+    if stat.S_ISDIR(mode):
+        return f"a folder, not a {what}"
+    return not_regular(mode, f"a {what}")
+
+
 _NOT_READ = frozenset(not_regular(mode) for mode in (stat.S_IFSOCK, stat.S_IFIFO, stat.S_IFCHR))
 """What :func:`_special` says: a folder's file that :func:`iter_paths` passes over."""
 

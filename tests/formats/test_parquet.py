@@ -602,3 +602,19 @@ def test_converting_in_small_slices_gives_the_same_stories(
     monkeypatch.setattr(sk_parquet, "BATCH_ROWS", 7)
     assert list(storykit.iter_stories(path)) == written
     assert [o.line for o, _ in storykit.iter_records(path)] == list(range(1, 51))
+
+
+def test_reading_what_is_no_file_says_what_it_is(tmp_path: Path) -> None:
+    # A folder was "no such Parquet file" (the SQLite reader said "a folder, not a database
+    # file"): the readers of both file formats now say it in one wording.
+    (tmp_path / "x.parquet").mkdir()
+    os.mkfifo(tmp_path / "p.parquet")
+    for name, said in [
+        ("x.parquet", "a folder, not a Parquet file"),
+        ("gone.parquet", "no such Parquet file"),
+        ("p.parquet", "not a regular file (a named pipe); not a Parquet file"),
+    ]:
+        path = tmp_path / name
+        with pytest.raises(StoryParseError) as caught:
+            list(sk_parquet.read(path))
+        assert (caught.value.message, caught.value.filename) == (said, str(path))

@@ -92,12 +92,9 @@ def _version(connection: sqlite3.Connection) -> str | None:
 
 def _open_read(path: str) -> sqlite3.Connection:
     if not os.path.isfile(path):  # a folder was "no such database file": it is there
-        what = "a folder, not a database file" if os.path.isdir(path) else "no such database file"
-        if os.path.exists(path) and not os.path.isdir(path):  # /dev/zero, a named pipe
-            from storykit._sources import not_regular  # noqa: PLC0415 - for this error only
+        from storykit._sources import not_a_file  # noqa: PLC0415 - for this error only
 
-            what = not_regular(os.stat(path).st_mode, "a database file")
-        raise StoryParseError(what, filename=path)
+        raise StoryParseError(not_a_file(path, "database file"), filename=path)
     try:
         try:
             connection = connect_read_only(path)

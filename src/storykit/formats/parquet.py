@@ -267,13 +267,10 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
             the file's own types, as it names them), or cannot be read.
     """
     pa = _pyarrow()
-    if not os.path.isfile(path):
-        what = "no such Parquet file"
-        if os.path.exists(path) and not os.path.isdir(path):  # /dev/zero, a named pipe
-            from storykit._sources import not_regular  # noqa: PLC0415 - for this error only
+    if not os.path.isfile(path):  # not there, a folder, a device or a named pipe
+        from storykit._sources import not_a_file  # noqa: PLC0415 - for this error only
 
-            what = not_regular(os.stat(path).st_mode, "a Parquet file")
-        raise StoryParseError(what, filename=path)
+        raise StoryParseError(not_a_file(path, "Parquet file"), filename=path)
     try:
         file = pa.parquet.ParquetFile(path)
         metadata = file.schema_arrow.metadata or {}
