@@ -631,6 +631,7 @@ def test_a_socket_is_said_to_be_one_that_storykit_does_not_read(unix_socket: Pat
                 read(given)
             assert str(caught.value) == f"[Errno {errno.ENXIO}] sock {_SOCKET}"
             assert caught.value.errno == errno.ENXIO
+            assert caught.value.filename == str(given)  # (it was None: the path in words only)
     with pytest.warns(storykit.StoryWarning) as warned:
         assert list(storykit.iter_stories([unix_socket, SEED], errors="warn")) == [
             storykit.load(SEED)

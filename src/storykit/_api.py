@@ -21,6 +21,7 @@ from storykit import formats
 from storykit._api_write import dump, dumps, write_story
 from storykit._decoding import binary_error, decode
 from storykit._guards import check_text
+from storykit._refusals import socket_error
 from storykit._suffixes import named_format
 from storykit._surrogates import _scan_text
 from storykit.errors import StoryParseError, UnknownFormatError
@@ -252,7 +253,7 @@ def _open_error(filename: str, exc: OSError) -> OSError:
     ``IsADirectoryError`` with its ``errno``, so that ``except OSError`` (or a look at
     ``errno.EISDIR``) goes on catching it. (Windows refuses to open a folder with
     ``PermissionError``: the folder is looked at, not the error's type.) A socket says
-    that it is one, which storykit does not read (:func:`storykit._sources.socket_error`,
+    that it is one, which storykit does not read (:func:`storykit._refusals.socket_error`,
     as every reader of many stories says it). Other errors are ``exc``.
     """
     try:  # (nothing imported before: the error may be that no file can be opened)
@@ -262,8 +263,6 @@ def _open_error(filename: str, exc: OSError) -> OSError:
     if stat.S_ISDIR(mode):
         return IsADirectoryError(errno.EISDIR, _read_with_iter_stories(filename, "a folder"))
     if stat.S_ISSOCK(mode):
-        from storykit._sources import socket_error  # noqa: PLC0415 - for this error only
-
         return socket_error(filename)
     return exc
 

@@ -1,8 +1,10 @@
-"""What a writer says of a path it will not write: a missing folder, a folder, a socket.
+"""What storykit says of a path it will not write (a missing folder, a folder, a socket), or read.
 
 The library's writers (:func:`storykit.dump`, ``dump_many``, ``to_sqlite``,
 ``to_parquet``) and the command's word each refusal here, once, so that the same path is
-said the same way whichever wrote it.
+said the same way whichever wrote it; a socket is said here when it is read too
+(:func:`socket_error`). The module imports nothing of storykit's but its errors: it is
+asked once opening a file has failed, when that may be because no file can be opened.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import stat
 from storykit.errors import StoryParseError
 
 __all__ = [
+    "SOCKET",
     "SOCKET_WRITTEN",
-    "SocketGivenError",
+    "SocketError",
     "folder_given",
     "missing_folder",
     "refuse_folder",
     "refuse_special",
+    "socket_error",
     "socket_given",
 ]
 
@@ -104,22 +108,41 @@ SOCKET_WRITTEN = (
     "output are written)"
 )
 """What a socket named as an output is: ``open()`` said only ``No such device or address``
-(the words of :data:`storykit._sources.SOCKET`, which says it of an input)."""
+(the words of :data:`SOCKET`, which says it of an input)."""
 
 
-class SocketGivenError(OSError):
-    """A socket named as an output (errno ``ENXIO``, as ``open()`` said): never written to.
+SOCKET = (
+    "a socket, which storykit does not read (files, folders, archives, standard input and "
+    "named pipes are read)"
+)
+"""What a socket named as an input is: ``open()`` said only ``No such device or address``."""
 
-    Its ``strerror`` is :data:`SOCKET_WRITTEN` and its ``filename`` the socket, for the
-    command's ``cannot write sock: a socket, …``; ``str()`` says ``sock is a socket, …``,
-    as :func:`storykit._sources.socket_error` says an input.
+
+class SocketError(OSError):
+    """A socket named as an input or an output (errno ``ENXIO``, as ``open()`` said it).
+
+    Its ``strerror`` says what storykit does not do with it (:data:`SOCKET`,
+    :data:`SOCKET_WRITTEN`) and its ``filename`` is the socket, for the command's ``cannot
+    write sock: a socket, …``; ``str()`` says ``sock is a socket, …``.
     """
 
     def __str__(self) -> str:
         return f"[Errno {self.errno}] {self.filename} is {self.strerror}"
 
 
-def socket_given(path: str) -> SocketGivenError | None:
+def socket_error(path: str) -> SocketError:
+    """The error for reading ``path``, a socket, which is never opened.
+
+    ``storykit.load(sock)`` said ``[Errno 6] No such device or address``, as ``open()`` does:
+    this says what ``sock`` is, and what storykit reads. The one wording of it, for
+    :func:`storykit.load` (which looks once ``open()`` has failed) and for
+    :func:`storykit._sources.expand` (every reader of many stories and the command's
+    inputs), whose failure it is.
+    """
+    return SocketError(errno.ENXIO, SOCKET, path)
+
+
+def socket_given(path: str) -> SocketError | None:
     """The error for writing to ``path``, a socket; None if it is not one.
 
     Asked once opening ``path`` has failed (one ``stat``, nothing imported: the failure
@@ -133,4 +156,4 @@ def socket_given(path: str) -> SocketGivenError | None:
         return None
     if not stat.S_ISSOCK(mode):
         return None
-    return SocketGivenError(errno.ENXIO, SOCKET_WRITTEN, path)
+    return SocketError(errno.ENXIO, SOCKET_WRITTEN, path)

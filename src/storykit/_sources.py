@@ -19,6 +19,7 @@ from typing import IO, Any, NamedTuple, cast
 
 from storykit._ahead import AHEAD, read_ahead, read_folder_ahead
 from storykit._records import Failure, Origin
+from storykit._refusals import SOCKET, socket_error
 from storykit._suffixes import is_story_name
 from storykit.errors import StoryParseError
 
@@ -26,7 +27,6 @@ __all__ = [
     "DEFAULT_MAX_MEMBERS",
     "DEFAULT_MAX_MEMBER_SIZE",
     "DEFAULT_MAX_TOTAL_SIZE",
-    "SOCKET",
     "Limits",
     "Source",
     "checked_limits",
@@ -37,7 +37,6 @@ __all__ = [
     "not_found",
     "not_regular",
     "read_ahead",
-    "socket_error",
     "stream_name",
 ]
 
@@ -120,24 +119,6 @@ def not_a_file(path: str, what: str) -> str:
 
 _NOT_READ = frozenset(not_regular(mode) for mode in (stat.S_IFSOCK, stat.S_IFIFO, stat.S_IFCHR))
 """What :func:`_special` says: a folder's file that :func:`iter_paths` passes over."""
-
-
-SOCKET = (
-    "a socket, which storykit does not read (files, folders, archives, standard input and "
-    "named pipes are read)"
-)
-"""What a socket named as an input is: ``open()`` said only ``No such device or address``."""
-
-
-def socket_error(path: str) -> OSError:
-    """The error for reading ``path``, a socket, which is never opened (errno ``ENXIO``).
-
-    ``storykit.load(sock)`` said ``[Errno 6] No such device or address``, as ``open()`` does:
-    this says what ``sock`` is, and what storykit reads. The one wording of it, for
-    :func:`storykit.load` (which looks once ``open()`` has failed) and for :func:`expand`
-    (every reader of many stories and the command's inputs), whose failure it is.
-    """
-    return OSError(errno.ENXIO, f"{path} is {SOCKET}")
 
 
 def _special(path: str) -> Failure | None:

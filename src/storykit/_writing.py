@@ -309,7 +309,7 @@ class AtomicFile:
 
         Raises:
             FileNotFoundError: The folder is missing and ``make_folder`` is false.
-            SocketGivenError: With ``into_special``, ``dest`` is a socket (the message says so).
+            SocketError: With ``into_special``, ``dest`` is a socket (the message says so).
             OSError: The folder cannot be made or written.
         """
         self.dest = dest
