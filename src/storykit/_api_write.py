@@ -12,7 +12,8 @@ import os
 from typing import IO, Any, Literal, Unpack, overload
 
 from storykit import formats
-from storykit._suffixes import named_format
+from storykit._refusals import folder_given, socket_given
+from storykit._suffixes import JSONL_SUFFIX, named_format
 from storykit.errors import UnknownFormatError
 from storykit.formats import (
     AnyWriterOptions,
@@ -190,8 +191,6 @@ def dump(
                 format = _format_from_name(path, path)
             except UnknownFormatError:
                 _refuse_folder(path, "json")  # a folder's name has no suffix to tell
-                from storykit._refusals import socket_given  # noqa: PLC0415 - for this error
-
                 if socket := socket_given(path):  # nor a socket's: format= would not help
                     raise socket from None
                 raise
@@ -232,8 +231,6 @@ def _refuse_folder(path: str, format: str) -> None:
     if not os.path.isdir(path):
         return
     from storykit._naming import out_suffix  # noqa: PLC0415 - for this error only
-    from storykit._refusals import folder_given  # noqa: PLC0415
-    from storykit._suffixes import JSONL_SUFFIX  # noqa: PLC0415
 
     lines = format.lower() == "jsonl"
     suffix = JSONL_SUFFIX if lines else out_suffix(formats.resolve(format)[0])
