@@ -140,11 +140,8 @@ def is_stream(path: str) -> bool:
     Neither a regular file nor a folder (links followed); ``False`` for a path that cannot
     be looked at, which is left to the reading to report.
     """
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+    mode = _mode(path)
+    return mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 class _Folder(str):
