@@ -184,7 +184,8 @@ def write(
     Raises:
         MissingExtraError: pyarrow is not installed.
         FileExistsError: ``path`` exists and ``force`` is false.
-        StoryParseError: ``path`` is a device or a FIFO (never replaced).
+        StoryParseError: ``path`` is a device, a FIFO or a socket (never replaced).
+        IsADirectoryError: ``path`` is a folder (the message says to name a file in it).
         TypeError: An item is not a story.
     """
     pa = _pyarrow()

@@ -259,6 +259,7 @@ def write(
 
     Raises:
         StoryParseError: ``path`` is not a storykit database.
+        IsADirectoryError: ``path`` is a folder (the message says to name a file in it).
         OSError: ``path`` cannot be written (no such folder, a full disk, a size limit).
         TypeError: An item is not a story (nor an ``(origin, story)`` pair).
     """
