@@ -34,6 +34,7 @@ The file's metadata holds ``storykit`` → ``{"version": 1}``; a file without it
 from __future__ import annotations
 
 import contextlib
+import functools
 import json as _json
 import os
 from collections.abc import Iterable, Iterator
@@ -357,8 +358,12 @@ BATCH_TEXT = 32 * 1024 * 1024
 """Bytes of text converted to Python objects at once, at most (or one story, if larger)."""
 
 
+@functools.cache
 def _read_schema() -> Any:
-    """The ``pyarrow.Schema`` of the columns a story is read from (:data:`_READ`)."""
+    """The ``pyarrow.Schema`` of the columns a story is read from (:data:`_READ`).
+
+    Made once: a schema is immutable, and each file asks for it twice (to check, to read).
+    """
     whole = schema()
     return _pyarrow().schema([whole.field(column) for column in _READ])
 
