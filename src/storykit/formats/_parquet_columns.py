@@ -105,7 +105,7 @@ def json_sizes(pa: Any, array: Any) -> Any:
     zero, one, two = (pa.scalar(n, pa.int64()) for n in (0, 1, 2))
     if pa.types.is_dictionary(kind):
         return pc.fill_null(pc.take(json_sizes(pa, array.dictionary), array.indices), zero)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind):
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return pc.fill_null(pc.add(pc.binary_length(array).cast(pa.int64()), two), zero)
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         inner = json_sizes(pa, array.values)  # the whole child; the offsets say which are ours
