@@ -18,9 +18,11 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from storykit._dates import format_iso, parse_iso
 from storykit.errors import _json_type
-from storykit.model import Credit, Image, Section, Source, Story
+from storykit.model import Story
 
 if TYPE_CHECKING:
     import cattrs
@@ -76,8 +78,10 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(_dt.date, format_iso)
     conv.register_unstructure_hook(_dt.datetime, format_iso)
     conv.register_structure_hook_factory(_is_tuple, lambda t: _checked_sequence(conv, t))
-    for kind in (Credit, Image, Source, Section):  # the inner ones first: each uses them
-        conv.register_structure_hook(kind, _objects_only(conv.get_structure_hook(kind)))
+    # every model class, nested ones a later version may add included
+    conv.register_structure_hook_factory(
+        attrs.has, lambda kind: _objects_only(conv.gen_structure_attrs_fromdict(kind))
+    )
     _plain_hooks[:] = [conv.get_structure_hook(Story)]  # see json._fast_story
     return conv
 
