@@ -143,6 +143,13 @@ def test_any_model_class_takes_only_an_object() -> None:
         conv.structure("Ana", Byline)
 
 
+def test_a_key_given_twice_keeps_its_last_value_as_the_docs_say() -> None:
+    """docs/formats/json.md: as ``json.loads`` reads it (a choice, not an accident)."""
+    text = json.dumps(good()).replace('"title": ', '"title": "First", "title": ', 1)
+    assert text.count('"title"') == 2
+    assert storykit.loads(text, "json").title == good()["title"]
+
+
 def test_no_coercion() -> None:
     with pytest.raises(StoryParseError, match="title: expected a string"):
         storykit.loads(bad("title", True), "json")
