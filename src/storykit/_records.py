@@ -102,6 +102,9 @@ class Failure:
     """Why, as an error that names the file (and line, when there is one)."""
     os_error: OSError | None = attrs.field(default=None, eq=False)
     """The operating system's error, when that was the cause (a missing file…)."""
+    _passed_over: bool = attrs.field(default=False, eq=False, repr=False, kw_only=True)
+    # a named pipe, device or socket found in a folder or by a pattern (never opened):
+    # :func:`storykit._sources.iter_paths` hands out no path for it, whatever it is called
 
 
 @attrs.frozen
