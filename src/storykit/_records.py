@@ -14,7 +14,7 @@ import re
 
 import attrs
 
-from storykit._guards import LINES_ADVICE, LINES_ADVICE_CLI
+from storykit._guards import JsonLinesError, lines_message
 from storykit.errors import StoryParseError
 
 __all__ = [
@@ -176,16 +176,20 @@ def as_options(message: str) -> str:
 
     The readers name a limit as a library user sets it (``the 16 MiB limit
     (max_member_size)``); the ``storykit`` command, which reads through them, says it as its
-    user sets it: ``the 16 MiB limit (--max-member-size)``; so too the way to read JSON Lines
-    in a ``.json`` file (``--from jsonl``, not ``storykit.iter_stories()``).
+    user sets it: ``the 16 MiB limit (--max-member-size)``.
     """
-    message = message.replace(LINES_ADVICE, LINES_ADVICE_CLI)  # --from, not format=
     return _LIMIT_KEYWORD.sub(lambda m: f"limit (--{m[1].replace('_', '-')})", message)
 
 
 def error_as_options(error: StoryParseError) -> StoryParseError:
-    """``error`` with its message worded by :func:`as_options` (the same error if unchanged)."""
-    message = as_options(error.message)
+    """``error`` as the command says it (the same error if that is unchanged).
+
+    Its message worded by :func:`as_options`; JSON Lines in a ``.json`` file (a
+    :class:`~storykit._guards.JsonLinesError`) with the way the command reads them
+    (``--from jsonl``, not ``storykit.iter_stories()``).
+    """
+    command = isinstance(error, JsonLinesError)
+    message = as_options(lines_message(command=True) if command else error.message)
     if message == error.message:
         return error
     return type(error)(message, filename=error.filename, line=error.line, path=error.path)
