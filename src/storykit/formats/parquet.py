@@ -47,6 +47,7 @@ from storykit._refusals import refuse_folder, refuse_special
 from storykit._writing import AtomicFile
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
+from storykit.formats._layout_version import version_refused
 from storykit.formats._parquet_columns import columns_problem, json_sizes
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
@@ -285,10 +286,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         raise StoryParseError(
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
-    if version != FORMAT_VERSION:
-        shown = version if type(version) is int else repr(version)  # "1": "of version 1"
-        msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
-        raise StoryParseError(msg, filename=path)
+    refused = version_refused(version, FORMAT_VERSION, "a storykit Parquet file of version")
+    if refused is not None:
+        raise StoryParseError(refused, filename=path)
     problem = columns_problem(pa, file.schema_arrow, _read_schema())
     if problem is not None:
         file.close()

@@ -160,7 +160,7 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
     return connection
 
 
-def _made_ready(connection: sqlite3.Connection) -> str | None:
+def _made_ready(connection: sqlite3.Connection) -> object:
     """Make the storykit tables (where missing) and set the connection up: the layout version."""
     # A rollback journal (SQLite's default) rather than WAL: each page is written once,
     # not to the WAL and then again into the file (a tenth of the whole write), and a
