@@ -5,17 +5,21 @@ member not yet split (:class:`Blob`), and what could not be read (:class:`Failur
 skipped (:class:`Skipped`).
 
 These are public through :mod:`storykit.collection` (and ``storykit.Origin``); they live here
-so that the modules that walk sources, open archives and split files can share them.
+so that the modules that walk sources, open archives and split files can share them. So
+does the one check of the stories a function that writes many is given
+(:func:`checked_stories`, :func:`checked_pairs`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 import attrs
 
 from storykit._guards import JsonLinesError, lines_message
 from storykit.errors import StoryParseError
+from storykit.model import Story
 
 __all__ = [
     "Blob",
@@ -27,6 +31,8 @@ __all__ = [
     "as_options",
     "byte_size",
     "bytes_over",
+    "checked_pairs",
+    "checked_stories",
     "error_as_options",
     "read_error",
     "size_text",
@@ -193,3 +199,63 @@ def error_as_options(error: StoryParseError) -> StoryParseError:
     if message == error.message:
         return error
     return type(error)(message, filename=error.filename, line=error.line, path=error.path)
+
+
+# --------------------------------------------------------------------------- stories given
+
+_ONE_STORY = "expected an iterable of stories, got one Story (wrap it in a list)"
+
+
+def checked_stories(stories: Iterable[object]) -> Iterator[Story]:
+    """Each story of ``stories``, the argument of a function that takes many, checked.
+
+    The one check of ``to_records``, ``to_dataframe``, ``feed`` and ``dump_many``: one
+    story given alone is refused at once, an item that is no story when it comes.
+
+    Raises:
+        TypeError: ``stories`` is a :class:`~storykit.Story` (``expected an iterable of
+            stories, got one Story (wrap it in a list)``), or an item is none
+            (``stories[1]: expected a Story, got str``).
+    """
+    if isinstance(stories, Story):
+        raise TypeError(_ONE_STORY)
+    return _each_story(stories)
+
+
+def _each_story(stories: Iterable[object]) -> Iterator[Story]:
+    for i, story in enumerate(stories):
+        if not isinstance(story, Story):
+            msg = f"stories[{i}]: expected a Story, got {type(story).__name__}"
+            raise TypeError(msg)
+        yield story
+
+
+def checked_pairs(items: Iterable[object]) -> Iterator[tuple[Origin | None, Story]]:
+    """Each item of ``items`` as an ``(origin, story)`` pair: a story, or a pair of them.
+
+    :func:`checked_stories` for the writers that take what ``iter_records`` gives too
+    (``to_sqlite``, which keeps the origin, and ``to_parquet``); a story's origin is None.
+
+    Raises:
+        TypeError: ``items`` is a :class:`~storykit.Story`, or an item is neither a story
+            nor an ``(Origin, Story)`` pair (the message quotes its start).
+    """
+    if isinstance(items, Story):
+        raise TypeError(_ONE_STORY)
+    return _each_pair(items)
+
+
+def _each_pair(items: Iterable[object]) -> Iterator[tuple[Origin | None, Story]]:
+    for i, item in enumerate(items):
+        if isinstance(item, Story):
+            yield None, item
+        elif (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[1], Story)
+            and isinstance(item[0], (Origin, type(None)))
+        ):
+            yield item[0], item[1]
+        else:
+            msg = f"stories[{i}]: expected a Story or an (Origin, Story) pair, got {item!r:.60}"
+            raise TypeError(msg)

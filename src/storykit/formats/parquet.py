@@ -42,7 +42,7 @@ from typing import Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
-from storykit._records import Failure, Origin, Piece, read_error, too_large
+from storykit._records import Failure, Origin, Piece, checked_pairs, read_error, too_large
 from storykit._refusals import refuse_folder, refuse_special
 from storykit._writing import AtomicFile
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
@@ -157,20 +157,6 @@ def _add(columns: dict[str, list[Any]], story: Story) -> None:
     columns["extras"].append(list(story.extras))
 
 
-def _stories(items: Iterable[Story | tuple[Origin, Story]]) -> Iterator[Story]:
-    if isinstance(items, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
-    for i, item in enumerate(items):
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Story):
-            yield item[1]
-        elif isinstance(item, Story):
-            yield item
-        else:
-            msg = f"stories[{i}]: expected a Story, got {type(item).__name__}"
-            raise TypeError(msg)
-
-
 def write(
     items: Iterable[Story | tuple[Origin, Story]],
     path: str | os.PathLike[str],
@@ -204,7 +190,7 @@ def write(
     try:
         with pa.parquet.ParquetWriter(out.file, the_schema, compression="zstd") as writer:
             columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-            for story in _stories(items):
+            for _, story in checked_pairs(items):
                 _add(columns, story)
                 count += 1
                 if count % row_group == 0:
