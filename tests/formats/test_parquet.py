@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sqlite3
-import stat
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats import _parquet_columns
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.sqlite_helpers import _specials, make, read_every_way
+from tests.formats.sqlite_helpers import make, never_written_into, read_every_way
 from tests.strategies import stories
 
 pa = pytest.importorskip("pyarrow")
@@ -531,26 +530,7 @@ def test_cli_convert_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_cli_never_replaces_a_device_or_fifo(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
 ) -> None:
-    specials = _specials(tmp_path)  # a private null device (not /dev/null), a link to it, a FIFO
-    for special in specials:
-        before = os.lstat(special)
-        assert main(["convert", str(SEED), "-o", str(special), "--to", "parquet", *force]) == 1
-        assert capsys.readouterr() == (
-            "",
-            f"{special}: not a regular file; a Parquet file cannot be written into a device or"
-            " FIFO\n",
-        )
-        after = os.lstat(special)
-        assert (after.st_mode, after.st_ino, after.st_rdev) == (
-            before.st_mode,
-            before.st_ino,
-            before.st_rdev,
-        )
-    assert sorted(tmp_path.iterdir()) == sorted(specials)  # no temporary file left either
-    with pytest.raises(StoryParseError, match="not a regular file") as info:
-        storykit.to_parquet([make(1)], specials[-1])
-    assert info.value.filename == str(specials[-1])
-    assert stat.S_ISFIFO(os.lstat(specials[-1]).st_mode)
+    never_written_into(tmp_path, capsys, "parquet", "a Parquet file", storykit.to_parquet, force)
 
 
 def _bomb(path: Path, copies: int = 10_000, size: int = 100_000) -> None:
