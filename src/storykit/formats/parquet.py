@@ -174,7 +174,7 @@ def write(
         FileExistsError: ``path`` exists and ``force`` is false.
         StoryParseError: ``path`` is a device, a FIFO or a socket (never replaced).
         IsADirectoryError: ``path`` is a folder (the message says to name a file in it).
-        TypeError: An item is not a story.
+        TypeError: An item is neither a story nor an ``(origin, story)`` pair.
     """
     pa = _pyarrow()
     target = os.fspath(path)
@@ -236,7 +236,7 @@ def to_parquet(
     Raises:
         MissingExtraError: pyarrow is not installed (the message says what to install).
         StoryParseError: ``path`` is a device or a FIFO (never replaced).
-        TypeError: An item is not a story.
+        TypeError: An item is neither a story nor an ``(origin, story)`` pair.
         FileNotFoundError: The folder of ``path`` does not exist (the message names it).
         IsADirectoryError: ``path`` is a folder (the message says to name a file in it);
             said before any story is read.
