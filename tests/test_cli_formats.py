@@ -178,6 +178,24 @@ def test_json_lines_read_with_load_say_how_to_read_them_in_python(tmp_path: Path
     assert list(stories) == [storykit.load(SEED)] * 2
 
 
+def test_the_command_quotes_a_file_that_holds_the_python_advice_as_written(
+    tmp_path: Path,
+) -> None:
+    # the command put its own words for JSON Lines (--from jsonl) wherever the library's
+    # stood in a message, so a value the message quotes was misquoted: the advice is now
+    # chosen by what the error is, not by what its message says
+    advice = (
+        "read its stories with storykit.iter_stories() (with format='jsonl' unless the file "
+        "is named .jsonl)"
+    )
+    write(tmp_path / "odd.json", f'{{"storykit": "{advice}", "title": "T"}}')
+    said = f"expected storykit JSON version 1 in key 'storykit', found version \"{advice}\""
+    done = cli("validate", "odd.json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, f"odd.json:1: error: {said}\n")
+    done = cli("show", "odd.json", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (1, f"odd.json:1: {said}\n")
+
+
 def test_json_documents_run_together_are_not_called_json_lines(tmp_path: Path) -> None:
     # cat a.json b.json > all.json was said to be "JSON Lines (one story a line)", and the
     # advice, --from jsonl, said "one JSON document spread over lines, not JSON Lines: name

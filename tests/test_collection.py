@@ -10,10 +10,13 @@ import tarfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import storykit
+import storykit.export
+import storykit.feeds
 from storykit import collection
 from storykit.collection import Event, Failure, Origin, Piece
 from storykit.tags import TagSplitter
@@ -182,6 +185,35 @@ def test_dump_many_of_one_story_or_of_a_non_story_says_so(tmp_path: Path) -> Non
     with pytest.raises(TypeError, match=r"^stories\[1\]: expected a Story, got str$"):
         storykit.dump_many([make_story(1), "x"], io.StringIO())  # type: ignore[list-item]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_function_of_many_stories_checks_them_by_one_rule(tmp_path: Path) -> None:
+    # five copies of one check; to_parquet's took any pair whose second half was a story
+    # (("x", story) was written, to_sqlite refused it) and said "got tuple" of a bad pair
+    pytest.importorskip("pyarrow")
+    story = make_story(1)
+    takers: dict[str, Callable[[Any], object]] = {
+        "dump_many": lambda s: storykit.dump_many(s, io.StringIO()),
+        "to_records": storykit.export.to_records,
+        "feed": lambda s: storykit.feeds.feed(s, title="T"),
+        "to_sqlite": lambda s: storykit.to_sqlite(s, tmp_path / "s.db", force=True),
+        "to_parquet": lambda s: storykit.to_parquet(s, tmp_path / "s.parquet"),
+    }
+    pairs = ("to_sqlite", "to_parquet")  # (they take what iter_records gives too)
+    for name, take in takers.items():
+        with pytest.raises(TypeError) as caught:
+            take(story)
+        assert str(caught.value) == (
+            "expected an iterable of stories, got one Story (wrap it in a list)"
+        ), name
+        for item, said in (("x", "'x'"), (("x", story), f"{('x', story)!r:.60}")):
+            with pytest.raises(TypeError) as caught:
+                take([story, item])
+            got = type(item).__name__
+            expected = f"expected a Story or an (Origin, Story) pair, got {said}"
+            assert str(caught.value) == (
+                f"stories[1]: {expected if name in pairs else f'expected a Story, got {got}'}"
+            ), name
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX")

@@ -12,7 +12,16 @@ import pytest
 import storykit
 from storykit.collection import Failure, Origin, Skipped, iter_pieces
 
-from .collection_helpers import add_link, add_tar, dump, make_story, make_zip, nav_lines, write
+from .collection_helpers import (
+    _tar,
+    add_link,
+    add_tar,
+    dump,
+    make_story,
+    make_zip,
+    nav_lines,
+    write,
+)
 
 
 def test_zip_members_in_order_with_their_names(tmp_path: Path) -> None:
@@ -92,6 +101,52 @@ def test_unsafe_tar_members_are_refused_not_read(tmp_path: Path) -> None:
         f"{path}:../escape.txt",
         f"{path}:/etc/abs.txt",
     ]
+
+
+def test_zip_and_tar_say_the_same_of_each_member_before_reading_it(tmp_path: Path) -> None:
+    # the zip and the tar walk each spelled out the order (unsafe, folder, suffix, size):
+    # one order now serves both, and each says the same of the same members
+    members = {
+        "../up.txt": dump(1).encode(),
+        "notes.png": b"\x89",
+        "big.txt": dump(2).encode() + b"x" * 4096,
+        "ok.txt": dump(3).encode(),
+    }
+    zipped = tmp_path / "a.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("sub/", b"")
+        for name, data in members.items():
+            archive.writestr(name, data)
+    tarred = _tar(tmp_path / "a.tar", members, dirs=("sub/",))
+    said = []
+    for path in (zipped, tarred):
+        events = list(iter_pieces(path, max_member_size=1024))
+        said.append(
+            [
+                (type(e).__name__, e.origin.member, getattr(e, "reason", None) or e.error.message)
+                if isinstance(e, (Failure, Skipped))
+                else ("Piece", e.origin.member, "")
+                for e in events
+            ]
+        )
+    assert (
+        said[0]
+        == said[1]
+        == [
+            (
+                "Failure",
+                "../up.txt",
+                "unsafe archive member (a path that climbs out of its folder ('..')); not read",
+            ),
+            ("Skipped", "notes.png", "not a story file (unknown suffix)"),
+            (
+                "Failure",
+                "big.txt",
+                "member larger than the 1 KiB limit (max_member_size); not read",
+            ),
+            ("Piece", "ok.txt", ""),
+        ]
+    )
 
 
 def test_zip_bomb_is_refused_after_the_limit(tmp_path: Path) -> None:

@@ -102,19 +102,3 @@ def test_a_heading_section_may_be_empty_in_the_model() -> None:
 def test_datetime_is_a_valid_published_value() -> None:
     when = dt.datetime(2026, 5, 25, 8, 30, tzinfo=dt.UTC)
     assert Source("AP", when).published == when
-
-
-@pytest.mark.parametrize(
-    ("credit", "line"),
-    [
-        (Credit("photo", "Pavel Danilyuk", "Pexels"), "Photo by Pavel Danilyuk on Pexels"),
-        (Credit("photo", None, "AFP"), "Photo: AFP"),
-        (Credit("illustration", "Kofi Boateng"), "Illustration by Kofi Boateng"),
-        (Credit("photograph", "Aiko Nakamura", "Kyodo"), "Photograph by Aiko Nakamura/Kyodo"),
-        (Credit("byline", "Jane Doe"), "By Jane Doe"),
-        (Credit("byline", "Jane Doe", "AP"), "By Jane Doe/AP"),
-        (Credit("byline", None, "AP"), "By AP"),
-    ],
-)
-def test_credit_reads_as_the_dump_words_it(credit: Credit, line: str) -> None:
-    assert str(credit) == line

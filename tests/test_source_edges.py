@@ -123,6 +123,25 @@ def test_a_pipe_or_device_in_a_folder_is_reported_not_opened(
     unblock_reader.join()
 
 
+def test_iter_paths_passes_over_a_pipe_whatever_its_failure_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # iter_paths told the pipes and devices it passes over by their failure's message, a
+    # set made once by the same wording function: new words for them (here, the words
+    # changed after that set was made) made iter_paths raise FileNotFoundError for a pipe
+    from storykit import _sources
+
+    write(tmp_path / "in" / "a.txt", dump(1))
+    os.mkfifo(tmp_path / "in" / "b.txt")
+    (tmp_path / "in" / "c.txt").symlink_to(os.devnull)
+    monkeypatch.setattr(_sources, "not_regular", lambda mode, what="read": f"odd ({mode:o})")
+    for source in (tmp_path / "in", str(tmp_path / "in" / "*.txt")):
+        assert list(collection.iter_paths(source)) == [str(tmp_path / "in" / "a.txt")]
+        stream = storykit.iter_stories(source, errors="collect")
+        assert list(stream) == [make_story(1)]
+        assert [e.message[:5] for e in stream.errors] == ["odd (", "odd ("]  # still said
+
+
 # --------------------------------------------------------------------------- streams
 
 

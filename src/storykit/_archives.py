@@ -72,6 +72,34 @@ def _packed(info: Any) -> bool:
     return bool(info.compress_type)
 
 
+def _admitted(
+    origin: Origin,
+    problem: str | None,
+    folder: bool,
+    size: int,
+    limit: int,
+    *,
+    packed: bool = False,
+) -> str | Failure | Skipped | None:
+    """What a member's header says of it, before it is read: its format, or why not.
+
+    The zip and the tar walk's one order: an unsafe member (``problem``) is a failure, a
+    folder is passed over (None), a member of no story format's suffix is skipped, and one
+    whose header says it is over ``limit`` bytes is a failure (``packed``: see
+    :func:`_too_large`).
+    """
+    if problem is not None:
+        return _member_failure(origin, problem)
+    if folder:
+        return None
+    fmt = suffix_format(lower_suffix(origin.member or ""))
+    if fmt is None:
+        return Skipped(origin, "not a story file (unknown suffix)")
+    if size > limit:
+        return _too_large(origin, limit, packed=packed)
+    return fmt
+
+
 def _total_exceeded(path: str, limit: int) -> Failure:
     return read_error(
         Origin(path),
@@ -222,17 +250,12 @@ def _zip_blobs(
             mode = info.external_attr >> 16
             if problem is None and stat.S_ISLNK(mode):
                 problem = "a symbolic link"
-            if problem is not None:
-                yield _member_failure(origin, problem)
-                continue
-            if info.is_dir():
-                continue
-            fmt = suffix_format(lower_suffix(name))
-            if fmt is None:
-                yield Skipped(origin, "not a story file (unknown suffix)")
-                continue
-            if info.file_size > member_limit:
-                yield _too_large(origin, member_limit, packed=_packed(info))
+            fmt = _admitted(
+                origin, problem, info.is_dir(), info.file_size, member_limit, packed=_packed(info)
+            )
+            if isinstance(fmt, (Failure, Skipped)):
+                yield fmt
+            if not isinstance(fmt, str):
                 continue
             try:
                 with archive.open(info) as member:
@@ -402,18 +425,10 @@ def _tar_blobs(  # noqa: PLR0915 - one loop over the members
             except _TotalExceededError:
                 yield _total_exceeded(path, total)
                 return
-            problem = _tar_problem(info)
-            if problem is not None:
-                yield _member_failure(origin, problem)
-                continue
-            if info.isdir():
-                continue
-            fmt = suffix_format(lower_suffix(name))
-            if fmt is None:
-                yield Skipped(origin, "not a story file (unknown suffix)")
-                continue
-            if info.size > member_limit:
-                yield _too_large(origin, member_limit)
+            fmt = _admitted(origin, _tar_problem(info), info.isdir(), info.size, member_limit)
+            if isinstance(fmt, (Failure, Skipped)):
+                yield fmt
+            if not isinstance(fmt, str):
                 continue
             member = archive.extractfile(info)
             if member is None:  # pragma: no cover - only for non-regular members

@@ -19,7 +19,15 @@ from typing import Any
 from storykit.errors import StoryParseError
 from storykit.model import surrogate_message, unencodable
 
-__all__ = ["MAX_DEPTH", "check_text", "check_yaml_depth", "not_text", "parse_json"]
+__all__ = [
+    "MAX_DEPTH",
+    "JsonLinesError",
+    "check_text",
+    "check_yaml_depth",
+    "lines_message",
+    "not_text",
+    "parse_json",
+]
 
 MAX_DEPTH = 100
 """The deepest nesting of JSON arrays and objects, or YAML collections, a reader accepts.
@@ -122,17 +130,31 @@ def _json_depth_exact(text: str) -> int | None:
     return None
 
 
-# the way out, said to a library user (load() of a .jsonl file ends here too); the command
-# says it with its own option (storykit._records.as_options)
-LINES_ADVICE = (
-    "read its stories with storykit.iter_stories() (with format='jsonl' unless the file is "
-    "named .jsonl)"
-)
-LINES_ADVICE_CLI = "name the file .jsonl, or read it as jsonl (--from jsonl)"
-_LINES = (
-    "a second JSON document starts here: this is JSON Lines (one story a line), not one "
-    f"JSON document; {LINES_ADVICE}"
-)
+def lines_message(command: bool = False) -> str:
+    """What is said of a file of JSON Lines read as one JSON document, and the way out.
+
+    Said to a library user (``load()`` of a ``.jsonl`` file ends here too) with
+    :func:`storykit.iter_stories`; with ``command``, to the ``storykit`` command's user,
+    with its own option (``--from jsonl``: :func:`storykit._records.error_as_options`).
+    """
+    advice = (
+        "name the file .jsonl, or read it as jsonl (--from jsonl)"
+        if command
+        else "read its stories with storykit.iter_stories() (with format='jsonl' unless the "
+        "file is named .jsonl)"
+    )
+    return (
+        "a second JSON document starts here: this is JSON Lines (one story a line), not one "
+        f"JSON document; {advice}"
+    )
+
+
+class JsonLinesError(StoryParseError):
+    """JSON Lines read as one JSON document: its message is :func:`lines_message`'s.
+
+    The mark that lets the command say it with its own option
+    (:func:`storykit._records.error_as_options`), whatever the words.
+    """
 
 
 _ONE_AFTER_ANOTHER = (
@@ -172,7 +194,8 @@ def parse_json(text: str, filename: str | None = None, *, lines: bool = False) -
 
     Raises:
         StoryParseError: Not JSON (with line and column), nested deeper than
-            :data:`MAX_DEPTH`, or an integer of more than 4,300 digits.
+            :data:`MAX_DEPTH`, or an integer of more than 4,300 digits; with ``lines``,
+            a :class:`JsonLinesError` for JSON Lines.
     """
     index = _json_depth_error(text)
     if index is not None:
@@ -192,8 +215,9 @@ def parse_json(text: str, filename: str | None = None, *, lines: bool = False) -
         if lines and exc.msg == "Extra data" and _starts_a_line(text, exc.pos):
             # one line: what convert --to json writes for several stories into x.json; more,
             # documents written as storykit writes one, then run together
-            one_line = "\n" not in text[: exc.pos].strip()
-            message = _LINES if one_line else _ONE_AFTER_ANOTHER
+            if "\n" not in text[: exc.pos].strip():
+                raise JsonLinesError(lines_message(), filename=filename, line=exc.lineno) from None
+            message = _ONE_AFTER_ANOTHER
         raise StoryParseError(message, filename=filename, line=exc.lineno) from None
     except _HugeNumberError as exc:
         digits = str(exc.args[0])

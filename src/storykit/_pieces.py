@@ -416,7 +416,8 @@ def parse_text(
     except StoryParseError as exc:
         start = first or 1
         line = start + exc.line - 1 if exc.line is not None else first
-        raise StoryParseError(exc.message, filename=where, line=line, path=exc.path) from None
+        # (of its own kind: the command says a JsonLinesError with its own option)
+        raise type(exc)(exc.message, filename=where, line=line, path=exc.path) from None
     if first is not None and first != 1:
         diagnostics = [
             Diagnostic(d.line + first - 1 if d.line is not None else first, d.level, d.message)

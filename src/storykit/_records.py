@@ -5,17 +5,21 @@ member not yet split (:class:`Blob`), and what could not be read (:class:`Failur
 skipped (:class:`Skipped`).
 
 These are public through :mod:`storykit.collection` (and ``storykit.Origin``); they live here
-so that the modules that walk sources, open archives and split files can share them.
+so that the modules that walk sources, open archives and split files can share them. So
+does the one check of the stories a function that writes many is given
+(:func:`checked_stories`, :func:`checked_pairs`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 import attrs
 
-from storykit._guards import LINES_ADVICE, LINES_ADVICE_CLI
+from storykit._guards import JsonLinesError, lines_message
 from storykit.errors import StoryParseError
+from storykit.model import Story
 
 __all__ = [
     "Blob",
@@ -27,6 +31,8 @@ __all__ = [
     "as_options",
     "byte_size",
     "bytes_over",
+    "checked_pairs",
+    "checked_stories",
     "error_as_options",
     "read_error",
     "size_text",
@@ -102,6 +108,9 @@ class Failure:
     """Why, as an error that names the file (and line, when there is one)."""
     os_error: OSError | None = attrs.field(default=None, eq=False)
     """The operating system's error, when that was the cause (a missing file…)."""
+    _passed_over: bool = attrs.field(default=False, eq=False, repr=False, kw_only=True)
+    # a named pipe, device or socket found in a folder or by a pattern (never opened):
+    # :func:`storykit._sources.iter_paths` hands out no path for it, whatever it is called
 
 
 @attrs.frozen
@@ -173,16 +182,80 @@ def as_options(message: str) -> str:
 
     The readers name a limit as a library user sets it (``the 16 MiB limit
     (max_member_size)``); the ``storykit`` command, which reads through them, says it as its
-    user sets it: ``the 16 MiB limit (--max-member-size)``; so too the way to read JSON Lines
-    in a ``.json`` file (``--from jsonl``, not ``storykit.iter_stories()``).
+    user sets it: ``the 16 MiB limit (--max-member-size)``.
     """
-    message = message.replace(LINES_ADVICE, LINES_ADVICE_CLI)  # --from, not format=
     return _LIMIT_KEYWORD.sub(lambda m: f"limit (--{m[1].replace('_', '-')})", message)
 
 
 def error_as_options(error: StoryParseError) -> StoryParseError:
-    """``error`` with its message worded by :func:`as_options` (the same error if unchanged)."""
-    message = as_options(error.message)
+    """``error`` as the command says it (the same error if that is unchanged).
+
+    Its message worded by :func:`as_options`; JSON Lines in a ``.json`` file (a
+    :class:`~storykit._guards.JsonLinesError`) with the way the command reads them
+    (``--from jsonl``, not ``storykit.iter_stories()``).
+    """
+    command = isinstance(error, JsonLinesError)
+    message = as_options(lines_message(command=True) if command else error.message)
     if message == error.message:
         return error
     return type(error)(message, filename=error.filename, line=error.line, path=error.path)
+
+
+# --------------------------------------------------------------------------- stories given
+
+_ONE_STORY = "expected an iterable of stories, got one Story (wrap it in a list)"
+
+
+def checked_stories(stories: Iterable[object]) -> Iterator[Story]:
+    """Each story of ``stories``, the argument of a function that takes many, checked.
+
+    The one check of ``to_records``, ``to_dataframe``, ``feed`` and ``dump_many``: one
+    story given alone is refused at once, an item that is no story when it comes.
+
+    Raises:
+        TypeError: ``stories`` is a :class:`~storykit.Story` (``expected an iterable of
+            stories, got one Story (wrap it in a list)``), or an item is none
+            (``stories[1]: expected a Story, got str``).
+    """
+    if isinstance(stories, Story):
+        raise TypeError(_ONE_STORY)
+    return _each_story(stories)
+
+
+def _each_story(stories: Iterable[object]) -> Iterator[Story]:
+    for i, story in enumerate(stories):
+        if not isinstance(story, Story):
+            msg = f"stories[{i}]: expected a Story, got {type(story).__name__}"
+            raise TypeError(msg)
+        yield story
+
+
+def checked_pairs(items: Iterable[object]) -> Iterator[tuple[Origin | None, Story]]:
+    """Each item of ``items`` as an ``(origin, story)`` pair: a story, or a pair of them.
+
+    :func:`checked_stories` for the writers that take what ``iter_records`` gives too
+    (``to_sqlite``, which keeps the origin, and ``to_parquet``); a story's origin is None.
+
+    Raises:
+        TypeError: ``items`` is a :class:`~storykit.Story`, or an item is neither a story
+            nor an ``(Origin, Story)`` pair (the message quotes its start).
+    """
+    if isinstance(items, Story):
+        raise TypeError(_ONE_STORY)
+    return _each_pair(items)
+
+
+def _each_pair(items: Iterable[object]) -> Iterator[tuple[Origin | None, Story]]:
+    for i, item in enumerate(items):
+        if isinstance(item, Story):
+            yield None, item
+        elif (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[1], Story)
+            and isinstance(item[0], (Origin, type(None)))
+        ):
+            yield item[0], item[1]
+        else:
+            msg = f"stories[{i}]: expected a Story or an (Origin, Story) pair, got {item!r:.60}"
+            raise TypeError(msg)

@@ -117,21 +117,19 @@ def not_a_file(path: str, what: str) -> str:
     return not_regular(mode, f"a {what}")
 
 
-_NOT_READ = frozenset(not_regular(mode) for mode in (stat.S_IFSOCK, stat.S_IFIFO, stat.S_IFCHR))
-"""What :func:`_special` says: a folder's file that :func:`iter_paths` passes over."""
-
-
 def _special(path: str) -> Failure | None:
     """A failure for a named pipe, device or socket found in a folder or by a pattern.
 
     Opening a named pipe waits for a writer, and a device (``/dev/zero``, through a link)
     never ends; only a file named on its own (``<(cat a.txt)``, ``/dev/stdin``) is read
     as a stream. A path that cannot be looked at is left to the reading, which reports it.
+    The failure is marked passed over: :func:`iter_paths` hands out no path for it.
     """
     mode = _mode(path)
     if mode is None or stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return Failure(Origin(path), StoryParseError(not_regular(mode), filename=path))
+    error = StoryParseError(not_regular(mode), filename=path)
+    return Failure(Origin(path), error, passed_over=True)
 
 
 def is_stream(path: str) -> bool:
@@ -403,7 +401,7 @@ def iter_paths(source: object) -> Iterator[str]:
         OSError: A path named is a socket (errno ``ENXIO``; the message says what is read).
     """
     for item in expand(source):
-        if isinstance(item, Failure) and item.error.message in _NOT_READ:
+        if isinstance(item, Failure) and item._passed_over:
             continue  # a named pipe or a device in a folder: no file to hand out
         if isinstance(item, Failure):
             raise item.os_error or FileNotFoundError(2, item.error.message, item.origin.path)

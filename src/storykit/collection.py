@@ -41,7 +41,16 @@ from typing import IO, cast
 from storykit._api import dumps
 from storykit._error_log import _POLICIES, ERRORS_KEPT, ErrorLog, ErrorPolicy, StoryStream
 from storykit._pieces import blob_pieces, file_pieces, parse_piece, stream_pieces
-from storykit._records import Blob, Event, Failure, Origin, Piece, Skipped, read_error
+from storykit._records import (
+    Blob,
+    Event,
+    Failure,
+    Origin,
+    Piece,
+    Skipped,
+    checked_stories,
+    read_error,
+)
 from storykit._refusals import folder_given
 from storykit._sources import (
     DEFAULT_MAX_MEMBER_SIZE,
@@ -415,9 +424,7 @@ def dump_many(
         IsADirectoryError: The path is a folder (the message says to name a file in it).
         OSError: The target cannot be written (a path is then left untouched).
     """
-    if isinstance(stories, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
+    stories = checked_stories(stories)  # (one story given alone is refused at once)
     count = 0
     if isinstance(target, (str, os.PathLike)):
         # as dump() writes a path: a FIFO or a device is written into, never replaced, and
@@ -431,8 +438,9 @@ def dump_many(
                 raise
             raise folder from None
         try:
-            for count, story in enumerate(stories, start=1):
-                out.write(_json_line(story, count - 1).encode("utf-8"))
+            for story in stories:
+                out.write(_json_line(story).encode("utf-8"))
+                count += 1
             out.commit()
         finally:
             out.discard()
@@ -440,8 +448,9 @@ def dump_many(
     binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(
         target, "mode", ""
     )
-    for count, story in enumerate(stories, start=1):
-        line = _json_line(story, count - 1)
+    for story in stories:
+        line = _json_line(story)
+        count += 1
         if binary:
             cast(IO[bytes], target).write(line.encode("utf-8"))
         else:
@@ -449,9 +458,6 @@ def dump_many(
     return count
 
 
-def _json_line(story: object, index: int) -> str:
-    """``stories[index]`` as a line of JSON Lines (a TypeError that names it if not a story)."""
-    if not isinstance(story, Story):
-        msg = f"stories[{index}]: expected a Story, got {type(story).__name__}"
-        raise TypeError(msg)
+def _json_line(story: Story) -> str:
+    """``story`` as a line of JSON Lines."""
     return dumps(story, "json", indent=None) + "\n"

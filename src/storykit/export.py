@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from storykit._records import checked_stories
 from storykit._urls import is_safe_url
 from storykit.errors import MissingExtraError, _extra_hint
 from storykit.formats.html import body_html  # where it is written; still importable from here
@@ -153,18 +154,7 @@ def to_records(stories: Iterable[Story]) -> list[dict[str, Any]]:
     Raises:
         TypeError: An item is not a :class:`~storykit.Story`.
     """
-    return [_record(story) for story in _checked(stories)]
-
-
-def _checked(stories: Iterable[Story]) -> Iterable[Story]:
-    if isinstance(stories, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
-    for i, story in enumerate(stories):
-        if not isinstance(story, Story):
-            msg = f"stories[{i}]: expected a Story, got {type(story).__name__}"
-            raise TypeError(msg)
-        yield story
+    return [_record(story) for story in checked_stories(stories)]
 
 
 def _timestamp(value: _dt.date | None) -> _dt.datetime | None:
@@ -209,7 +199,7 @@ def to_dataframe(stories: Iterable[Story], *, long: bool = False) -> pd.DataFram
     if long:
         rows = [
             (story_id(story), s, section.heading, p, paragraph)
-            for story in _checked(stories)
+            for story in checked_stories(stories)
             for s, section in enumerate(story.sections)
             for p, paragraph in enumerate(section.paragraphs)
         ]

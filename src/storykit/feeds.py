@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from storykit._records import checked_stories
 from storykit._urls import is_safe_url
 from storykit._version import __version__
 from storykit.errors import UnknownFormatError, UnrepresentableError
@@ -254,15 +255,7 @@ def feed(
     if updated is not None and updated.utcoffset() is None:
         msg = "updated: needs a UTC offset"
         raise ValueError(msg)
-    if isinstance(stories, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
-    items: list[_Item] = []
-    for i, story in enumerate(stories):
-        if not isinstance(story, Story):
-            msg = f"stories[{i}]: expected a Story, got {type(story).__name__}"
-            raise TypeError(msg)
-        items.append(_Item(story, day_time))
+    items = [_Item(story, day_time) for story in checked_stories(stories)]
     if format == "jsonfeed":
         return _json_feed(
             items, title=title, home_page_url=home_page_url, feed_url=feed_url, author=author

@@ -8,12 +8,16 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 import storykit
 from storykit import Credit, Image, Section, Source, Story, StoryParseError
-from tests.conftest import ROOT
+from storykit.cli import main
+from tests.conftest import ROOT, SEED
 
 SRC = ROOT / "src"
 
@@ -52,6 +56,38 @@ def _specials(tmp_path: Path) -> list[Path]:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     return [*made, fifo]
+
+
+def never_written_into(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    to: str,
+    what: str,
+    write: Callable[[list[Story], Path], object],
+    force: list[str],
+) -> None:
+    """``convert -o SPECIAL --to TO`` refuses each of :func:`_specials` (``what``: the
+    file, in the message), and so does the library's ``write``: each is left as it was,
+    and nothing is left beside them (a temporary file, a ``-journal``)."""
+    specials = _specials(tmp_path)
+    for special in specials:
+        before = os.lstat(special)
+        assert main(["convert", str(SEED), "-o", str(special), "--to", to, *force]) == 1
+        assert capsys.readouterr() == (
+            "",
+            f"{special}: not a regular file; {what} cannot be written into a device or FIFO\n",
+        )
+        after = os.lstat(special)
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+    assert sorted(tmp_path.iterdir()) == sorted(specials)
+    with pytest.raises(StoryParseError, match="not a regular file") as info:
+        write([make(1)], specials[-1])
+    assert info.value.filename == str(specials[-1])
+    assert stat.S_ISFIFO(os.lstat(specials[-1]).st_mode)
 
 
 def read_every_way(path: Path, module: ModuleType) -> None:

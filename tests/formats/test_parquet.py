@@ -7,10 +7,12 @@ Python's): a story or an error naming the file, never another exception.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import re
-import stat
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,7 +31,7 @@ from storykit.export import RECORD_COLUMNS, story_id
 from storykit.formats import _parquet_columns
 from storykit.formats import parquet as sk_parquet
 from tests.conftest import CORPUS, CORPUS_STORIES, NO_CORPUS, SEED
-from tests.formats.sqlite_helpers import _specials, make, read_every_way
+from tests.formats.sqlite_helpers import make, never_written_into, read_every_way
 from tests.strategies import stories
 
 pa = pytest.importorskip("pyarrow")
@@ -222,6 +224,64 @@ def test_another_version_is_refused_saying_which(tmp_path: Path, version: bytes,
     with pytest.raises(StoryParseError) as caught:
         list(storykit.iter_stories(path))
     assert caught.value.message == f"a storykit Parquet file {said}"
+
+
+def _version_said(tmp_path: Path, parquet_version: object, sqlite_version: object) -> list[str]:
+    """What reading a Parquet file and a database that hold these versions says of each."""
+    said = []
+    parquet = tmp_path / "v.parquet"
+    sk_parquet.to_parquet([Story("T")], parquet)
+    metadata = {b"storykit": json.dumps({"version": parquet_version}).encode()}
+    pq.write_table(pq.read_table(parquet).replace_schema_metadata(metadata), parquet)
+    db = tmp_path / "v.db"
+    storykit.to_sqlite([Story("T")], db)
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("UPDATE storykit_meta SET value = ?", (sqlite_version,))
+    for path, kind in ((parquet, "Parquet file of version"), (db, "database of layout version")):
+        try:
+            stories = list(storykit.iter_stories(path))
+        except StoryParseError as exc:
+            said.append(exc.message.replace(f"a storykit {kind} ", "", 1))
+        else:
+            said.append("read" if stories == [Story("T")] else repr(stories))
+    return said
+
+
+@pytest.mark.parametrize(
+    ("parquet_version", "sqlite_version", "said"),
+    [
+        (1, "1", "read"),
+        (1, 1, "read"),  # (kept as the text "1": the column is TEXT)
+        (" 1", " 1", "' 1'; this is version 1"),
+        ("1.0", "1.0", "'1.0'; this is version 1"),
+        ("01", "01", "'01'; this is version 1"),  # the database's said "version 01"
+        (10**40, str(10**40), f"{10**40}; this is version 1"),
+        (-1, "-1", "-1; this is version 1"),
+    ],
+    ids=["one", "one-int", "space", "point", "zero", "huge", "negative"],
+)
+def test_parquet_and_sqlite_name_a_layout_version_by_one_rule(
+    tmp_path: Path, parquet_version: object, sqlite_version: object, said: str
+) -> None:
+    """Parquet named a version bare when it was an int, SQLite when it was ASCII digits:
+    ``"01"`` was ``01`` in a database, ``'01'`` in a Parquet file. One rule now says both."""
+    assert _version_said(tmp_path, parquet_version, sqlite_version) == [said, said]
+
+
+def test_a_layout_version_python_holds_equal_to_1_is_not_version_1(tmp_path: Path) -> None:
+    # a Parquet file of version true or 1.0 was read as version 1 (True == 1.0 == 1 in
+    # Python), where a database's "1.0" was refused; SQLite has no booleans: True is 1
+    assert _version_said(tmp_path, True, True) == ["True; this is version 1", "read"]
+    assert _version_said(tmp_path, 1.0, 1.0) == [
+        "1.0; this is version 1",
+        "'1.0'; this is version 1",  # (kept as the text "1.0": the column is TEXT)
+    ]
+
+
+def test_a_database_version_of_more_digits_than_int_reads_is_refused(tmp_path: Path) -> None:
+    # (a Parquet file's metadata of such a number is no JSON storykit reads)
+    said = _version_said(tmp_path, 2, "9" * 5000)[1]
+    assert said.startswith("'999") and said.endswith("more characters)")
 
 
 _ARROW_VALUES = (
@@ -470,26 +530,7 @@ def test_cli_convert_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_cli_never_replaces_a_device_or_fifo(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
 ) -> None:
-    specials = _specials(tmp_path)  # a private null device (not /dev/null), a link to it, a FIFO
-    for special in specials:
-        before = os.lstat(special)
-        assert main(["convert", str(SEED), "-o", str(special), "--to", "parquet", *force]) == 1
-        assert capsys.readouterr() == (
-            "",
-            f"{special}: not a regular file; a Parquet file cannot be written into a device or"
-            " FIFO\n",
-        )
-        after = os.lstat(special)
-        assert (after.st_mode, after.st_ino, after.st_rdev) == (
-            before.st_mode,
-            before.st_ino,
-            before.st_rdev,
-        )
-    assert sorted(tmp_path.iterdir()) == sorted(specials)  # no temporary file left either
-    with pytest.raises(StoryParseError, match="not a regular file") as info:
-        storykit.to_parquet([make(1)], specials[-1])
-    assert info.value.filename == str(specials[-1])
-    assert stat.S_ISFIFO(os.lstat(specials[-1]).st_mode)
+    never_written_into(tmp_path, capsys, "parquet", "a Parquet file", storykit.to_parquet, force)
 
 
 def _bomb(path: Path, copies: int = 10_000, size: int = 100_000) -> None:

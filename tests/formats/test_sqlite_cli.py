@@ -16,12 +16,12 @@ import attrs
 import pytest
 
 import storykit
-from storykit import Section, StoryParseError
+from storykit import Section
 from storykit.cli import main
 from storykit.formats import sqlite as sk_sqlite
 from tests.cli_helpers import FF, _fsize_limit, run, run_real, seeded, unmeasured
 from tests.conftest import SEED
-from tests.formats.sqlite_helpers import SRC, _specials, db_rows, make
+from tests.formats.sqlite_helpers import SRC, db_rows, make, never_written_into
 
 # --------------------------------------------------------------------------- command line
 
@@ -110,25 +110,8 @@ def test_cli_converts_a_database_back_to_json_lines(
 def test_cli_never_replaces_a_device_or_fifo(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
 ) -> None:
-    specials = _specials(tmp_path)
-    for special in specials:
-        before = os.lstat(special)
-        assert run(capsys, "convert", str(SEED), "-o", str(special), "--to", "sqlite", *force) == (
-            1,
-            "",
-            f"{special}: not a regular file; an SQLite database cannot be written into a device"
-            " or FIFO\n",
-        )
-        after = os.lstat(special)
-        assert (after.st_mode, after.st_ino, after.st_rdev) == (
-            before.st_mode,
-            before.st_ino,
-            before.st_rdev,
-        )
-    assert sorted(tmp_path.iterdir()) == sorted(specials)  # no -journal beside them
-    with pytest.raises(StoryParseError, match="not a regular file") as info:
-        storykit.to_sqlite([make(1)], specials[-1])
-    assert info.value.filename == str(specials[-1])
+    write = storykit.to_sqlite
+    never_written_into(tmp_path, capsys, "sqlite", "an SQLite database", write, force)
 
 
 def test_cli_output_that_is_not_a_database(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from storykit._dates import parse_iso
 from storykit._records import Failure, Origin, Piece, read_error, too_large
 from storykit.errors import StoryParseError
+from storykit.formats._layout_version import version_refused, whole_number
 from storykit.model import Credit, Image, Section, Source, Story
 
 SCHEMA_VERSION = 1
@@ -83,11 +84,14 @@ def problem_of(exc: sqlite3.DatabaseError | UnicodeDecodeError) -> str:
 _NOT_UTF_8 = re.compile(r"Could not decode to UTF-8 column .* with text (.*)", re.DOTALL)
 
 
-def _version(connection: sqlite3.Connection) -> str | None:
+def _version(connection: sqlite3.Connection) -> object:
+    """The layout version the database holds (None: none), its text read as a number."""
     row = connection.execute(
         "SELECT value FROM storykit_meta WHERE key = 'schema_version'"
     ).fetchone()
-    return None if row is None else str(row[0])
+    if row is None:
+        return None
+    return whole_number(row[0]) if isinstance(row[0], str) else row[0]
 
 
 def _open_read(path: str) -> sqlite3.Connection:
@@ -129,7 +133,7 @@ def unreadable(exc: sqlite3.DatabaseError) -> str:
 
 
 def _refuse_layout(
-    connection: sqlite3.Connection, problem: str | None, version: str | None, name: str
+    connection: sqlite3.Connection, problem: str | None, version: object, name: str
 ) -> None:
     """Close ``connection`` and refuse it, unless it holds this version of the layout.
 
@@ -145,17 +149,16 @@ def _refuse_layout(
     Raises:
         StoryParseError: ``problem``, or a layout version that is missing or not this one.
     """
-    if problem is None and version == str(SCHEMA_VERSION):
+    if problem is None:
+        problem = (
+            "not a storykit database (no layout version)"
+            if version is None
+            else version_refused(version, SCHEMA_VERSION, "a storykit database of layout version")
+        )
+    if problem is None:
         return
     connection.close()
-    if problem is not None:
-        raise StoryParseError(problem, filename=name)
-    if version is None:
-        raise StoryParseError("not a storykit database (no layout version)", filename=name)
-    if not (version.isascii() and version.isdecimal()):  # ' 1' was "version  1; this is 1"
-        version = repr(version)
-    msg = f"a storykit database of layout version {version}; this is version "
-    raise StoryParseError(msg + str(SCHEMA_VERSION), filename=name)
+    raise StoryParseError(problem, filename=name)
 
 
 _READONLY_ROLLBACK = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)

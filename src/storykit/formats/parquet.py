@@ -42,11 +42,12 @@ from typing import Any
 
 from storykit._dates import format_iso, parse_iso
 from storykit._guards import parse_json
-from storykit._records import Failure, Origin, Piece, read_error, too_large
+from storykit._records import Failure, Origin, Piece, checked_pairs, read_error, too_large
 from storykit._refusals import refuse_folder, refuse_special
 from storykit._writing import AtomicFile
 from storykit.errors import MissingExtraError, StoryParseError, _extra_hint
 from storykit.export import RECORD_COLUMNS, story_id
+from storykit.formats._layout_version import version_refused
 from storykit.formats._parquet_columns import columns_problem, json_sizes
 from storykit.formats.text import credit_line
 from storykit.model import Credit, Image, Section, Source, Story
@@ -156,20 +157,6 @@ def _add(columns: dict[str, list[Any]], story: Story) -> None:
     columns["extras"].append(list(story.extras))
 
 
-def _stories(items: Iterable[Story | tuple[Origin, Story]]) -> Iterator[Story]:
-    if isinstance(items, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
-    for i, item in enumerate(items):
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Story):
-            yield item[1]
-        elif isinstance(item, Story):
-            yield item
-        else:
-            msg = f"stories[{i}]: expected a Story, got {type(item).__name__}"
-            raise TypeError(msg)
-
-
 def write(
     items: Iterable[Story | tuple[Origin, Story]],
     path: str | os.PathLike[str],
@@ -187,7 +174,7 @@ def write(
         FileExistsError: ``path`` exists and ``force`` is false.
         StoryParseError: ``path`` is a device, a FIFO or a socket (never replaced).
         IsADirectoryError: ``path`` is a folder (the message says to name a file in it).
-        TypeError: An item is not a story.
+        TypeError: An item is neither a story nor an ``(origin, story)`` pair.
     """
     pa = _pyarrow()
     target = os.fspath(path)
@@ -203,7 +190,7 @@ def write(
     try:
         with pa.parquet.ParquetWriter(out.file, the_schema, compression="zstd") as writer:
             columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-            for story in _stories(items):
+            for _, story in checked_pairs(items):
                 _add(columns, story)
                 count += 1
                 if count % row_group == 0:
@@ -249,7 +236,7 @@ def to_parquet(
     Raises:
         MissingExtraError: pyarrow is not installed (the message says what to install).
         StoryParseError: ``path`` is a device or a FIFO (never replaced).
-        TypeError: An item is not a story.
+        TypeError: An item is neither a story nor an ``(origin, story)`` pair.
         FileNotFoundError: The folder of ``path`` does not exist (the message names it).
         IsADirectoryError: ``path`` is a folder (the message says to name a file in it);
             said before any story is read.
@@ -285,10 +272,9 @@ def _open(path: str, read_dictionary: tuple[str, ...] = ()) -> Any:
         raise StoryParseError(
             "not a storykit Parquet file (no storykit version in its metadata)", filename=path
         ) from None
-    if version != FORMAT_VERSION:
-        shown = version if type(version) is int else repr(version)  # "1": "of version 1"
-        msg = f"a storykit Parquet file of version {shown}; this is version {FORMAT_VERSION}"
-        raise StoryParseError(msg, filename=path)
+    refused = version_refused(version, FORMAT_VERSION, "a storykit Parquet file of version")
+    if refused is not None:
+        raise StoryParseError(refused, filename=path)
     problem = columns_problem(pa, file.schema_arrow, _read_schema())
     if problem is not None:
         file.close()

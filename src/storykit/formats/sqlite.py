@@ -48,12 +48,12 @@ import contextlib
 import errno
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from storykit._records import Origin
+from storykit._records import Origin, checked_pairs
 from storykit._refusals import missing_folder, refuse_folder, refuse_special
 from storykit.errors import StoryParseError
 from storykit.formats._sqlite_layout import (  # the tables, and a story's rows
@@ -160,7 +160,7 @@ def connect(path: str | os.PathLike[str], *, threads: bool = False) -> sqlite3.C
     return connection
 
 
-def _made_ready(connection: sqlite3.Connection) -> str | None:
+def _made_ready(connection: sqlite3.Connection) -> object:
     """Make the storykit tables (where missing) and set the connection up: the layout version."""
     # A rollback journal (SQLite's default) rather than WAL: each page is written once,
     # not to the WAL and then again into the file (a tenth of the whole write), and a
@@ -227,25 +227,6 @@ _SQLITE_MAX_PATH = 512
 longer one is "unable to open database file", where the system would open it."""
 
 
-def _pairs(items: Iterable[Story | tuple[Origin, Story]]) -> Iterator[tuple[Origin | None, Story]]:
-    if isinstance(items, Story):
-        msg = "expected an iterable of stories, got one Story (wrap it in a list)"
-        raise TypeError(msg)
-    for i, item in enumerate(items):
-        if isinstance(item, Story):
-            yield None, item
-        elif (
-            isinstance(item, tuple)
-            and len(item) == 2
-            and isinstance(item[1], Story)
-            and isinstance(item[0], (Origin, type(None)))
-        ):
-            yield item[0], item[1]
-        else:
-            msg = f"stories[{i}]: expected a Story or an (Origin, Story) pair, got {item!r:.60}"
-            raise TypeError(msg)
-
-
 def write(
     items: Iterable[Story | tuple[Origin, Story]],
     path: str | os.PathLike[str],
@@ -278,7 +259,7 @@ def write(
             ids: list[tuple[str, int]] = []
             seen: set[str] = set()  # this chunk's ids
             repeated = 0
-            for origin, story in _pairs(items):
+            for origin, story in checked_pairs(items):
                 total += 1
                 sid = content_id(story)
                 if sid in seen:
