@@ -168,7 +168,12 @@ def test_unknown_and_missing_keys() -> None:
 
 @pytest.mark.parametrize(
     ("version", "message"),
-    [(2, "found version 2"), ("1", "found version '1'"), (None, "found version None")],
+    [
+        (2, "found version 2"),
+        ("1", "found version '1'"),
+        (None, "found version None"),
+        (1.0, "found version 1.0"),  # 1.0 == 1 in Python: refused, as SQLite and Parquet do
+    ],
 )
 def test_version_mismatch_fails_loudly(version: object, message: str) -> None:
     data = good()

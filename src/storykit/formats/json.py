@@ -77,7 +77,7 @@ def from_dict(data: object, *, filename: str | None = None) -> Story:
             f"expected a JSON object, got {_json_type(data)}", filename=filename, line=1
         )
     version = data.get(VERSION_KEY)
-    if version != FORMAT_VERSION or isinstance(version, bool):  # true == 1 in Python
+    if type(version) is not int or version != FORMAT_VERSION:  # not true or 1.0 (== 1)
         found = "no version" if VERSION_KEY not in data else f"version {version!r}"
         raise StoryParseError(
             f"expected storykit JSON version {FORMAT_VERSION} in key {VERSION_KEY!r}, "
